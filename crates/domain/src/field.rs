@@ -1,0 +1,26 @@
+//! Custom ticket fields: their kinds, and checking a value against a kind.
+
+use crate::word_enum;
+
+word_enum!(
+    /// The kinds of custom field Zendesk clients create. `tagger` is a dropdown
+    /// whose chosen option's value is also added to the ticket's tags.
+    FieldType {
+        Text = "text",
+        Textarea = "textarea",
+        Checkbox = "checkbox",
+        Integer = "integer",
+        Decimal = "decimal",
+        Date = "date",
+        Regexp = "regexp",
+        Tagger = "tagger",
+        Multiselect = "multiselect",
+    }
+);
+
+impl FieldType {
+    /// Whether values of this kind are chosen from a list of options.
+    pub fn has_options(self) -> bool {
+        matches!(self, FieldType::Tagger | FieldType::Multiselect)
+    }
+}

@@ -1,0 +1,144 @@
+//! The database handle: open by URL, read through a pool, write in units.
+
+use crate::conn::{Backend, Conn};
+use crate::sqlite::SqliteDb;
+use crate::{StoreError, migrate};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres, Sqlite};
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// A boxed future borrowing the connection it runs on.
+pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+
+/// The database, shared by every request of a node.
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
+}
+
+enum Inner {
+    Sqlite(SqliteDb),
+    Postgres(PgPool, watch::Sender<u64>),
+}
+
+/// A pooled connection for reads.
+pub enum ReadConn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+impl ReadConn {
+    /// Borrows it as a [`Conn`] for repository functions.
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            ReadConn::Sqlite(c) => Conn::Sqlite(c),
+            ReadConn::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
+impl Db {
+    /// Opens (creating if needed) and migrates the database at `url`:
+    /// `postgres://…` for PostgreSQL, `sqlite://path` or a bare file path for
+    /// SQLite.
+    pub async fn open(url: &str) -> Result<Db, StoreError> {
+        let db = Self::connect(url).await?;
+        migrate::run(&db).await?;
+        Ok(db)
+    }
+
+    /// Connects without migrating (for `atiende migrate` to report on).
+    pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        let inner = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?.application_name("atiende");
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .min_connections(1)
+                .connect_with(opts)
+                .await?;
+            let (tx, _) = watch::channel(0u64);
+            crate::events::spawn_pg_listener(pool.clone(), tx.clone());
+            Inner::Postgres(pool, tx)
+        } else {
+            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            Inner::Sqlite(SqliteDb::open(path).await?)
+        };
+        Ok(Db { inner: Arc::new(inner) })
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        match &*self.inner {
+            Inner::Sqlite(_) => Backend::Sqlite,
+            Inner::Postgres(..) => Backend::Postgres,
+        }
+    }
+
+    /// A connection for reads. On SQLite, reads see every committed write.
+    pub async fn read(&self) -> Result<ReadConn, StoreError> {
+        Ok(match &*self.inner {
+            Inner::Sqlite(s) => ReadConn::Sqlite(s.readers.acquire().await?),
+            Inner::Postgres(p, _) => ReadConn::Postgres(p.acquire().await?),
+        })
+    }
+
+    /// Runs a unit of work in a transaction and returns once it is durably
+    /// committed. On SQLite the unit joins the writer's next group commit (its
+    /// own savepoint keeps it all-or-nothing); on PostgreSQL it gets its own
+    /// transaction.
+    pub async fn write<T, F>(&self, unit: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'t, 'c> FnOnce(&'t mut Conn<'c>) -> BoxFut<'t, Result<T, StoreError>> + Send + 'static,
+    {
+        match &*self.inner {
+            Inner::Sqlite(s) => s.write(unit).await,
+            Inner::Postgres(p, _) => {
+                let mut tx = p.begin().await?;
+                let out = unit(&mut Conn::Postgres(&mut tx)).await;
+                match out {
+                    Ok(v) => {
+                        tx.commit().await?;
+                        Ok(v)
+                    }
+                    Err(e) => {
+                        let _ = tx.rollback().await;
+                        Err(e)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Wakes when the event log may have grown (a local commit, or on
+    /// PostgreSQL a NOTIFY from another node); live consumers then read on
+    /// from their cursor.
+    pub fn log_watch(&self) -> watch::Receiver<u64> {
+        match &*self.inner {
+            Inner::Sqlite(s) => s.commits.subscribe(),
+            Inner::Postgres(_, w) => w.subscribe(),
+        }
+    }
+
+    /// Closes every connection; the SQLite writer finishes its queue first.
+    pub async fn close(&self) {
+        match &*self.inner {
+            Inner::Sqlite(s) => s.close().await,
+            Inner::Postgres(p, _) => p.close().await,
+        }
+    }
+
+    /// The PostgreSQL pool, for the few per-backend paths (LISTEN).
+    pub fn pg_pool(&self) -> Option<&PgPool> {
+        match &*self.inner {
+            Inner::Postgres(p, _) => Some(p),
+            Inner::Sqlite(_) => None,
+        }
+    }
+}

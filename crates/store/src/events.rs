@@ -1,0 +1,122 @@
+//! The event log. Every write appends its events here inside its own
+//! transaction; live updates, incremental export and (later) webhooks and
+//! metrics read forward from a cursor. On PostgreSQL appenders take an
+//! advisory lock so ids are committed in order, and a NOTIFY wakes the other
+//! nodes, whose listener bumps their local watch.
+
+use crate::{Backend, Conn, StoreError, q};
+use domain::{AuditId, EventId, Timestamp, UserId};
+use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// The channel other nodes LISTEN on.
+pub const CHANNEL: &str = "atiende_events";
+
+/// What kind of record an event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Ticket,
+    User,
+    Organization,
+    Group,
+    Field,
+}
+
+impl Entity {
+    fn as_str(self) -> &'static str {
+        match self {
+            Entity::Ticket => "ticket",
+            Entity::User => "user",
+            Entity::Organization => "organization",
+            Entity::Group => "group",
+            Entity::Field => "field",
+        }
+    }
+}
+
+/// One change to append.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    pub entity: Entity,
+    pub entity_id: i64,
+    /// `created`, `updated`, `deleted`, `commented`, `merged`…
+    pub kind: &'a str,
+    pub audit: Option<AuditId>,
+    pub actor: Option<UserId>,
+    pub at: Timestamp,
+}
+
+/// Appends an event inside the caller's transaction.
+pub async fn append(c: &mut Conn<'_>, e: NewEvent<'_>) -> Result<EventId, StoreError> {
+    if c.backend() == Backend::Postgres {
+        c.exec(q("SELECT pg_advisory_xact_lock(7261002)")).await?;
+        c.exec(q("SELECT pg_notify($1, '')").bind(CHANNEL)).await?;
+    }
+    let id = c
+        .insert(
+            q("INSERT INTO events (entity, entity_id, kind, audit_id, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+                .bind(e.entity.as_str())
+                .bind(e.entity_id)
+                .bind(e.kind)
+                .bind(e.audit)
+                .bind(e.actor)
+                .bind(e.at),
+        )
+        .await?;
+    Ok(EventId(id))
+}
+
+/// The id of the first event at or after `at`, for exports that start from a
+/// time rather than a cursor.
+pub async fn first_at(c: &mut Conn<'_>, entity: Entity, at: Timestamp) -> Result<EventId, StoreError> {
+    let row = c
+        .one(q("SELECT COALESCE(MIN(id), (SELECT COALESCE(MAX(id), 0) + 1 FROM events)) FROM events WHERE entity = $1 AND at >= $2")
+            .bind(entity.as_str())
+            .bind(at))
+        .await?;
+    Ok(EventId(row.int(0)?))
+}
+
+/// The entities changed after `cursor`, each once at its latest event, oldest
+/// first: `(entity_id, last event id, last event time)`.
+pub async fn changed_since(c: &mut Conn<'_>, entity: Entity, cursor: EventId, limit: i64) -> Result<Vec<(i64, EventId, Timestamp)>, StoreError> {
+    let rows = c
+        .all(q("SELECT entity_id, MAX(id) AS last, MAX(at) FROM events WHERE entity = $1 AND id > $2 GROUP BY entity_id ORDER BY last LIMIT $3")
+            .bind(entity.as_str())
+            .bind(cursor)
+            .bind(limit))
+        .await?;
+    rows.iter().map(|r| Ok((r.int(0)?, EventId(r.int(1)?), Timestamp(r.int(2)?)))).collect()
+}
+
+/// The newest event id.
+pub async fn head(c: &mut Conn<'_>) -> Result<EventId, StoreError> {
+    Ok(EventId(c.scalar(q("SELECT COALESCE(MAX(id), 0) FROM events")).await?))
+}
+
+/// Starts a task that LISTENs for other nodes' commits and bumps `tx`; it
+/// reconnects after a lost connection and bumps once more so consumers
+/// re-read whatever they may have missed.
+pub(crate) fn spawn_pg_listener(pool: PgPool, tx: watch::Sender<u64>) {
+    tokio::spawn(async move {
+        loop {
+            match PgListener::connect_with(&pool).await {
+                Ok(mut l) => {
+                    if l.listen(CHANNEL).await.is_ok() {
+                        tx.send_modify(|n| *n += 1);
+                        while l.recv().await.is_ok() {
+                            tx.send_modify(|n| *n += 1);
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "event listener could not connect"),
+            }
+            if pool.is_closed() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    });
+}

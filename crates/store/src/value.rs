@@ -1,0 +1,202 @@
+//! Backend-neutral SQL values, queries and rows. Queries are written once with
+//! `$1`-style placeholders, which both SQLite and PostgreSQL understand, and
+//! rows come back as plain values so repository code never names a backend.
+
+use crate::StoreError;
+use std::borrow::Cow;
+
+/// One SQL parameter or column value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Bool(bool),
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<i32> for Value {
+    fn from(v: i32) -> Self {
+        Value::Int(v.into())
+    }
+}
+impl From<usize> for Value {
+    fn from(v: usize) -> Self {
+        Value::Int(i64::try_from(v).unwrap_or(i64::MAX))
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Bool(v)
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::Real(v)
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_string())
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(v.clone())
+    }
+}
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Self {
+        Value::Bytes(v)
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// Lets typed ids and enums bind directly.
+macro_rules! value_from_id {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self { Value::Int(v.0) }
+        }
+    )*};
+}
+value_from_id!(
+    domain::TicketId,
+    domain::UserId,
+    domain::OrgId,
+    domain::GroupId,
+    domain::CommentId,
+    domain::AuditId,
+    domain::FieldId,
+    domain::AttachmentId,
+    domain::IdentityId,
+    domain::MembershipId,
+    domain::EventId,
+    domain::JobId,
+    domain::Timestamp
+);
+
+macro_rules! value_from_word {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self { Value::Text(v.as_str().to_string()) }
+        }
+    )*};
+}
+value_from_word!(
+    domain::Status,
+    domain::Priority,
+    domain::TicketType,
+    domain::Role,
+    domain::Channel,
+    domain::IdentityKind,
+    domain::FieldType
+);
+
+/// SQL text plus its parameters, in placeholder order.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub sql: Cow<'static, str>,
+    pub args: Vec<Value>,
+}
+
+/// Starts a query; chain [`Query::bind`] for each `$n`.
+pub fn q(sql: impl Into<Cow<'static, str>>) -> Query {
+    Query { sql: sql.into(), args: Vec::new() }
+}
+
+impl Query {
+    /// Adds the next parameter.
+    pub fn bind(mut self, v: impl Into<Value>) -> Self {
+        self.args.push(v.into());
+        self
+    }
+}
+
+/// One result row, decoded from either backend.
+#[derive(Debug, Clone, Default)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    fn at(&self, i: usize) -> Result<&Value, StoreError> {
+        self.0.get(i).ok_or_else(|| StoreError::Decode(format!("no column {i}")))
+    }
+
+    /// An integer column (also accepts booleans stored as 0/1).
+    pub fn int(&self, i: usize) -> Result<i64, StoreError> {
+        self.opt_int(i)?.ok_or_else(|| StoreError::Decode(format!("column {i} is NULL")))
+    }
+
+    /// A nullable integer column.
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        match self.at(i)? {
+            Value::Null => Ok(None),
+            Value::Int(v) => Ok(Some(*v)),
+            Value::Bool(b) => Ok(Some(i64::from(*b))),
+            Value::Real(f) => Ok(Some(*f as i64)),
+            other => Err(StoreError::Decode(format!("column {i}: expected integer, got {other:?}"))),
+        }
+    }
+
+    /// A text column.
+    pub fn text(&self, i: usize) -> Result<String, StoreError> {
+        self.opt_text(i)?.ok_or_else(|| StoreError::Decode(format!("column {i} is NULL")))
+    }
+
+    /// A nullable text column.
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        match self.at(i)? {
+            Value::Null => Ok(None),
+            Value::Text(s) => Ok(Some(s.clone())),
+            other => Err(StoreError::Decode(format!("column {i}: expected text, got {other:?}"))),
+        }
+    }
+
+    /// A boolean column (SQLite stores them as 0/1).
+    pub fn bool(&self, i: usize) -> Result<bool, StoreError> {
+        match self.at(i)? {
+            Value::Bool(b) => Ok(*b),
+            Value::Int(v) => Ok(*v != 0),
+            other => Err(StoreError::Decode(format!("column {i}: expected boolean, got {other:?}"))),
+        }
+    }
+
+    /// A nullable blob column.
+    pub fn opt_bytes(&self, i: usize) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.at(i)? {
+            Value::Null => Ok(None),
+            Value::Bytes(b) => Ok(Some(b.clone())),
+            Value::Text(s) => Ok(Some(s.clone().into_bytes())),
+            other => Err(StoreError::Decode(format!("column {i}: expected bytes, got {other:?}"))),
+        }
+    }
+
+    /// A column holding one of a closed set of words.
+    pub fn word<T: std::str::FromStr>(&self, i: usize) -> Result<T, StoreError> {
+        let s = self.text(i)?;
+        s.parse().map_err(|_| StoreError::Decode(format!("column {i}: unexpected word {s:?}")))
+    }
+
+    /// A nullable column holding one of a closed set of words.
+    pub fn opt_word<T: std::str::FromStr>(&self, i: usize) -> Result<Option<T>, StoreError> {
+        match self.opt_text(i)? {
+            None => Ok(None),
+            Some(s) => s.parse().map(Some).map_err(|_| StoreError::Decode(format!("column {i}: unexpected word {s:?}"))),
+        }
+    }
+}
