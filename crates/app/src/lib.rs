@@ -1,1 +1,64 @@
-//! placeholder
+//! The use cases of atiende: what an agent, a customer or an integration can
+//! do, with the permission checks and validation that go with each. Entry
+//! points (the HTTP API, pages, channels) translate their input into these
+//! calls and their results back out; no rule lives in an entry point.
+
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod export;
+pub mod fields;
+pub mod groups;
+pub mod jobs;
+pub mod orgs;
+pub mod sanitize;
+pub mod search;
+pub mod tickets;
+pub mod users;
+
+pub use error::{AppError, FieldError};
+pub use store::paging::{Paged, Paging};
+
+use store::{BoxFut, Conn, Db};
+
+/// Limits that protect the server from oversized input.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest accepted upload, in bytes.
+    pub max_upload_bytes: usize,
+    /// How long an upload token stays valid before it is attached.
+    pub upload_ttl_secs: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_upload_bytes: 50 * 1024 * 1024, upload_ttl_secs: 3 * 86_400 }
+    }
+}
+
+/// Everything the use cases need; cheap to clone into every request.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub limits: Limits,
+}
+
+impl App {
+    pub fn new(db: Db) -> Self {
+        App { db, limits: Limits::default() }
+    }
+
+    /// Runs a unit of work in one transaction; an `AppError` rolls it back.
+    pub async fn write<T, F>(&self, unit: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: for<'t, 'c> FnOnce(&'t mut Conn<'c>) -> BoxFut<'t, Result<T, AppError>> + Send + 'static,
+    {
+        self.db.write(unit).await
+    }
+
+    /// A connection for reads.
+    pub async fn read(&self) -> Result<store::ReadConn, AppError> {
+        Ok(self.db.read().await?)
+    }
+}

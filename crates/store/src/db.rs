@@ -92,19 +92,22 @@ impl Db {
     /// committed. On SQLite the unit joins the writer's next group commit (its
     /// own savepoint keeps it all-or-nothing); on PostgreSQL it gets its own
     /// transaction.
-    pub async fn write<T, F>(&self, unit: F) -> Result<T, StoreError>
+    /// The unit's error type may be the caller's own (a rejected business
+    /// rule rolls the unit back just like a database error).
+    pub async fn write<T, E, F>(&self, unit: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: for<'t, 'c> FnOnce(&'t mut Conn<'c>) -> BoxFut<'t, Result<T, StoreError>> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'t, 'c> FnOnce(&'t mut Conn<'c>) -> BoxFut<'t, Result<T, E>> + Send + 'static,
     {
         match &*self.inner {
             Inner::Sqlite(s) => s.write(unit).await,
             Inner::Postgres(p, _) => {
-                let mut tx = p.begin().await?;
+                let mut tx = p.begin().await.map_err(StoreError::from)?;
                 let out = unit(&mut Conn::Postgres(&mut tx)).await;
                 match out {
                     Ok(v) => {
-                        tx.commit().await?;
+                        tx.commit().await.map_err(StoreError::from)?;
                         Ok(v)
                     }
                     Err(e) => {

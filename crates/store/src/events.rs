@@ -36,20 +36,39 @@ impl Entity {
     }
 }
 
+/// What happened to the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    Created,
+    Updated,
+    Deleted,
+    Merged,
+}
+
+impl EventKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Created => "created",
+            EventKind::Updated => "updated",
+            EventKind::Deleted => "deleted",
+            EventKind::Merged => "merged",
+        }
+    }
+}
+
 /// One change to append.
 #[derive(Debug, Clone)]
-pub struct NewEvent<'a> {
+pub struct NewEvent {
     pub entity: Entity,
     pub entity_id: i64,
-    /// `created`, `updated`, `deleted`, `commented`, `merged`…
-    pub kind: &'a str,
+    pub kind: EventKind,
     pub audit: Option<AuditId>,
     pub actor: Option<UserId>,
     pub at: Timestamp,
 }
 
 /// Appends an event inside the caller's transaction.
-pub async fn append(c: &mut Conn<'_>, e: NewEvent<'_>) -> Result<EventId, StoreError> {
+pub async fn append(c: &mut Conn<'_>, e: NewEvent) -> Result<EventId, StoreError> {
     if c.backend() == Backend::Postgres {
         c.exec(q("SELECT pg_advisory_xact_lock(7261002)")).await?;
         c.exec(q("SELECT pg_notify($1, '')").bind(CHANNEL)).await?;
@@ -59,7 +78,7 @@ pub async fn append(c: &mut Conn<'_>, e: NewEvent<'_>) -> Result<EventId, StoreE
             q("INSERT INTO events (entity, entity_id, kind, audit_id, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
                 .bind(e.entity.as_str())
                 .bind(e.entity_id)
-                .bind(e.kind)
+                .bind(e.kind.as_str())
                 .bind(e.audit)
                 .bind(e.actor)
                 .bind(e.at),

@@ -8,6 +8,9 @@ pub mod conn;
 pub mod db;
 pub mod events;
 pub mod migrate;
+pub mod model;
+pub mod paging;
+pub mod repo;
 mod sqlite;
 pub mod value;
 

@@ -40,7 +40,7 @@ fn for_postgres(sql: &str) -> String {
 /// Concurrent nodes on PostgreSQL wait for each other on an advisory lock.
 /// Returns the versions applied.
 pub async fn run(db: &Db) -> Result<Vec<i64>, StoreError> {
-    db.write(|c| {
+    db.write(|c: &mut crate::Conn<'_>| -> crate::BoxFut<'_, Result<Vec<i64>, StoreError>> {
         Box::pin(async move {
             if c.backend() == Backend::Postgres {
                 c.exec(q("SELECT pg_advisory_xact_lock(7261001)")).await?;

@@ -22,17 +22,17 @@ trait Deliver: Send {
     fn fail(self: Box<Self>, e: StoreError);
 }
 
-struct Pending<T> {
+struct Pending<T, E> {
     value: T,
-    reply: oneshot::Sender<Result<T, StoreError>>,
+    reply: oneshot::Sender<Result<T, E>>,
 }
 
-impl<T: Send> Deliver for Pending<T> {
+impl<T: Send, E: From<StoreError> + Send> Deliver for Pending<T, E> {
     fn ok(self: Box<Self>) {
         let _ = self.reply.send(Ok(self.value));
     }
     fn fail(self: Box<Self>, e: StoreError) {
-        let _ = self.reply.send(Err(e));
+        let _ = self.reply.send(Err(E::from(e)));
     }
 }
 
@@ -71,10 +71,11 @@ impl SqliteDb {
         Ok(SqliteDb { readers, jobs, commits, done: tokio::sync::Mutex::new(Some(done_rx)) })
     }
 
-    pub(crate) async fn write<T, F>(&self, unit: F) -> Result<T, StoreError>
+    pub(crate) async fn write<T, E, F>(&self, unit: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: for<'t, 'c> FnOnce(&'t mut Conn<'c>) -> BoxFut<'t, Result<T, StoreError>> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'t, 'c> FnOnce(&'t mut Conn<'c>) -> BoxFut<'t, Result<T, E>> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         let job: Job = Box::new(move |conn| {
@@ -88,8 +89,8 @@ impl SqliteDb {
                 }
             })
         });
-        self.jobs.send(job).await.map_err(|_| StoreError::WriterGone)?;
-        answer.await.map_err(|_| StoreError::WriterGone)?
+        self.jobs.send(job).await.map_err(|_| E::from(StoreError::WriterGone))?;
+        answer.await.map_err(|_| E::from(StoreError::WriterGone))?
     }
 
     pub(crate) async fn close(&self) {

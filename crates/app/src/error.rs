@@ -1,0 +1,71 @@
+//! The errors of the use cases. The web crate maps each to one HTTP status
+//! and Zendesk-shaped body, in one place.
+
+use store::StoreError;
+
+/// One invalid field, as Zendesk reports it under `details`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    /// `BlankValue`, `InvalidValue`, `DuplicateValue`, …
+    pub code: &'static str,
+    pub description: String,
+}
+
+impl FieldError {
+    pub fn blank(field: &str) -> Self {
+        FieldError { field: field.into(), code: "BlankValue", description: format!("{field}: cannot be blank") }
+    }
+    pub fn invalid(field: &str, why: impl Into<String>) -> Self {
+        FieldError { field: field.into(), code: "InvalidValue", description: format!("{field}: {}", why.into()) }
+    }
+    pub fn duplicate(field: &str, value: &str) -> Self {
+        FieldError { field: field.into(), code: "DuplicateValue", description: format!("{field}: {value} is already being used by another record") }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No or wrong credentials.
+    #[error("could not authenticate you")]
+    Unauthorized,
+    /// Authenticated, but not allowed.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    /// Validation failed on one or more fields (422 RecordInvalid).
+    #[error("record invalid: {0:?}")]
+    Invalid(Vec<FieldError>),
+    /// Malformed request or parameter (400).
+    #[error("{code}: {message}")]
+    BadRequest { code: &'static str, message: String },
+    /// A safe update lost a race with a newer change (409).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl AppError {
+    /// A single-field validation error.
+    pub fn field(e: FieldError) -> Self {
+        AppError::Invalid(vec![e])
+    }
+    pub fn bad(message: impl Into<String>) -> Self {
+        AppError::BadRequest { code: "InvalidValue", message: message.into() }
+    }
+    pub fn forbidden(why: &str) -> Self {
+        AppError::Forbidden(why.into())
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Duplicate(msg) => AppError::field(FieldError { field: "base".into(), code: "DuplicateValue", description: msg }),
+            other => AppError::Store(other),
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! Custom ticket fields (admins manage them) and checking a value against
+//! its field.
+
+use crate::{App, AppError, FieldError};
+use domain::{Actor, FieldId, FieldType, Timestamp};
+use serde_json::Value as Json;
+use store::events::{Entity, EventKind, NewEvent};
+use store::model::{FieldOption, TicketField};
+use store::repo::fields;
+
+/// The parts of a field a caller may set.
+#[derive(Debug, Clone, Default)]
+pub struct FieldInput {
+    pub field_type: Option<FieldType>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub required: Option<bool>,
+    pub active: Option<bool>,
+    pub position: Option<i64>,
+    pub regexp: Option<String>,
+    pub tag: Option<String>,
+    pub options: Option<Vec<(String, String)>>,
+}
+
+/// A field's value as stored (text), checked against the field's type; the
+/// tags it implies (dropdown and checkbox fields add tags).
+pub fn check_value(field: &TicketField, value: &Json) -> Result<Option<(String, Vec<String>)>, FieldError> {
+    let name = format!("custom_field_{}", field.id);
+    let bad = |why: &str| FieldError::invalid(&name, why.to_string());
+    if value.is_null() || value.as_str() == Some("") {
+        return Ok(None);
+    }
+    let text = match field.field_type {
+        FieldType::Text | FieldType::Textarea | FieldType::Regexp => match value {
+            Json::String(s) => s.clone(),
+            Json::Number(n) => n.to_string(),
+            Json::Bool(b) => b.to_string(),
+            _ => return Err(bad("must be text")),
+        },
+        FieldType::Checkbox => match value {
+            Json::Bool(b) => b.to_string(),
+            Json::String(s) if s == "true" || s == "false" => s.clone(),
+            _ => return Err(bad("must be true or false")),
+        },
+        FieldType::Integer => match value {
+            Json::Number(n) if n.is_i64() => n.to_string(),
+            Json::String(s) if s.trim().parse::<i64>().is_ok() => s.trim().to_string(),
+            _ => return Err(bad("must be a whole number")),
+        },
+        FieldType::Decimal => match value {
+            Json::Number(n) => n.to_string(),
+            Json::String(s) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => s.trim().to_string(),
+            _ => return Err(bad("must be a number")),
+        },
+        FieldType::Date => match value.as_str().and_then(|s| s.get(..10)) {
+            Some(d) if d.parse::<jiff::civil::Date>().is_ok() => d.to_string(),
+            _ => return Err(bad("must be a date YYYY-MM-DD")),
+        },
+        FieldType::Tagger => {
+            let v = value.as_str().ok_or_else(|| bad("must be one of the field's option values"))?;
+            if !field.options.iter().any(|o| o.value == v) {
+                return Err(bad(&format!("{v} is not one of the field's option values")));
+            }
+            v.to_string()
+        }
+        FieldType::Multiselect => {
+            let vals: Vec<&str> = match value {
+                Json::Array(a) => a.iter().filter_map(Json::as_str).collect(),
+                Json::String(s) => vec![s.as_str()],
+                _ => return Err(bad("must be a list of option values")),
+            };
+            if let Some(v) = vals.iter().find(|v| !field.options.iter().any(|o| o.value == **v)) {
+                return Err(bad(&format!("{v} is not one of the field's option values")));
+            }
+            vals.join(" ")
+        }
+    };
+    let tags = match field.field_type {
+        FieldType::Tagger | FieldType::Multiselect => text.split(' ').map(str::to_string).collect(),
+        FieldType::Checkbox if text == "true" => field.tag.iter().cloned().collect(),
+        _ => vec![],
+    };
+    Ok(Some((text.chars().take(65_536).collect(), tags)))
+}
+
+/// Every tag a field's options (or checkbox tag) may add, to remove the old
+/// ones when the value changes.
+pub fn implied_tags(field: &TicketField) -> Vec<String> {
+    let mut tags: Vec<String> = field.options.iter().map(|o| o.value.clone()).collect();
+    tags.extend(field.tag.clone());
+    tags
+}
+
+fn apply(f: &mut TicketField, input: FieldInput) -> Result<(), AppError> {
+    if let Some(t) = input.title {
+        if t.trim().is_empty() {
+            return Err(AppError::field(FieldError::blank("title")));
+        }
+        f.title = t.trim().to_string();
+    }
+    if let Some(d) = input.description {
+        f.description = d;
+    }
+    if let Some(r) = input.required {
+        f.required = r;
+    }
+    if let Some(a) = input.active {
+        f.active = a;
+    }
+    if let Some(p) = input.position {
+        f.position = p;
+    }
+    if input.regexp.is_some() {
+        f.regexp = input.regexp;
+    }
+    if input.tag.is_some() {
+        f.tag = input.tag.map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty());
+    }
+    if let Some(opts) = input.options {
+        let mut seen = Vec::new();
+        f.options = Vec::with_capacity(opts.len());
+        for (i, (name, value)) in opts.into_iter().enumerate() {
+            let value = value.trim().to_lowercase().replace(' ', "_");
+            if name.trim().is_empty() || value.is_empty() {
+                return Err(AppError::field(FieldError::blank("custom_field_options")));
+            }
+            if seen.contains(&value) {
+                return Err(AppError::field(FieldError::duplicate("custom_field_options", &value)));
+            }
+            seen.push(value.clone());
+            f.options.push(FieldOption { id: 0, name: name.trim().to_string(), value, position: i as i64 });
+        }
+    }
+    if f.field_type.has_options() && f.options.is_empty() {
+        return Err(AppError::field(FieldError::blank("custom_field_options")));
+    }
+    Ok(())
+}
+
+fn event(id: FieldId, kind: EventKind, actor: Actor, at: Timestamp) -> NewEvent {
+    NewEvent { entity: Entity::Field, entity_id: id.0, kind, audit: None, actor: Some(actor.user), at }
+}
+
+impl App {
+    pub async fn create_field(&self, actor: Actor, input: FieldInput) -> Result<TicketField, AppError> {
+        if !actor.is_admin() {
+            return Err(AppError::forbidden("only admins manage ticket fields"));
+        }
+        let field_type = input.field_type.ok_or_else(|| AppError::field(FieldError::blank("type")))?;
+        if input.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+            return Err(AppError::field(FieldError::blank("title")));
+        }
+        let now = Timestamp::now();
+        let mut f = TicketField {
+            id: FieldId(0),
+            field_type,
+            title: String::new(),
+            description: String::new(),
+            required: false,
+            active: true,
+            position: 0,
+            regexp: None,
+            tag: None,
+            options: vec![],
+            created_at: now,
+            updated_at: now,
+        };
+        apply(&mut f, input)?;
+        self.write(move |c| {
+            Box::pin(async move {
+                f.id = fields::insert(c, &f).await?;
+                store::events::append(c, event(f.id, EventKind::Created, actor, now)).await?;
+                Ok(fields::get(c, f.id).await?.ok_or(AppError::NotFound)?)
+            })
+        })
+        .await
+    }
+
+    pub async fn update_field(&self, actor: Actor, id: FieldId, input: FieldInput) -> Result<TicketField, AppError> {
+        if !actor.is_admin() {
+            return Err(AppError::forbidden("only admins manage ticket fields"));
+        }
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                let mut f = fields::get(c, id).await?.ok_or(AppError::NotFound)?;
+                apply(&mut f, input)?;
+                f.updated_at = now;
+                fields::update(c, &f).await?;
+                store::events::append(c, event(id, EventKind::Updated, actor, now)).await?;
+                Ok(fields::get(c, id).await?.ok_or(AppError::NotFound)?)
+            })
+        })
+        .await
+    }
+
+    pub async fn delete_field(&self, actor: Actor, id: FieldId) -> Result<(), AppError> {
+        if !actor.is_admin() {
+            return Err(AppError::forbidden("only admins manage ticket fields"));
+        }
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                if fields::delete(c, id).await? == 0 {
+                    return Err(AppError::NotFound);
+                }
+                store::events::append(c, event(id, EventKind::Deleted, actor, now)).await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Every custom field (anyone signed in may read them: forms need them).
+    pub async fn fields(&self) -> Result<Vec<TicketField>, AppError> {
+        let mut rc = self.read().await?;
+        Ok(fields::all(&mut rc.conn()).await?)
+    }
+
+    pub async fn field(&self, id: FieldId) -> Result<TicketField, AppError> {
+        let mut rc = self.read().await?;
+        fields::get(&mut rc.conn(), id).await?.ok_or(AppError::NotFound)
+    }
+}

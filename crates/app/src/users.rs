@@ -1,0 +1,451 @@
+//! People: creating and updating users, their identities, and finding the
+//! one profile behind an email address.
+
+use crate::{App, AppError, FieldError, Paged, Paging};
+use domain::user::{email_domain, normalize_email};
+use domain::{Actor, GroupId, IdentityId, IdentityKind, OrgId, Role, Timestamp, UserId};
+use store::Conn;
+use store::model::{Identity, User};
+use store::paging::page_ids;
+use store::repo::{orgs, users};
+
+/// The fields a caller may set on a user; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserInput {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub role: Option<Role>,
+    pub organization_id: Option<Option<OrgId>>,
+    pub default_group_id: Option<Option<GroupId>>,
+    pub tags: Option<Vec<String>>,
+    pub external_id: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub locale: Option<String>,
+    pub time_zone: Option<String>,
+    pub details: Option<Option<String>>,
+    pub notes: Option<Option<String>>,
+    pub verified: Option<bool>,
+    pub active: Option<bool>,
+    pub password: Option<String>,
+}
+
+/// Normalises tags: lower-case, no spaces inside, unique, sorted.
+pub fn clean_tags(tags: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = tags
+        .iter()
+        .flat_map(|t| t.split([' ', ',']))
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.chars().take(80).collect())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn validate_email(raw: &str) -> Result<String, AppError> {
+    normalize_email(raw).ok_or_else(|| AppError::field(FieldError::invalid("email", format!("{raw} is not properly formatted"))))
+}
+
+/// Checks that the actor may give or change this role.
+fn check_role_change(actor: &Actor, role: Role) -> Result<(), AppError> {
+    if role.is_staff() && !actor.is_admin() {
+        return Err(AppError::forbidden("only admins manage agents and admins"));
+    }
+    Ok(())
+}
+
+/// Finds the user owning an email identity, or creates an end-user for it;
+/// new users join the organization that claims their email domain.
+pub async fn find_or_create_by_email(c: &mut Conn<'_>, email: &str, name: Option<&str>, locale: Option<&str>, now: Timestamp) -> Result<User, AppError> {
+    let email = validate_email(email)?;
+    if let Some(u) = users::by_identity(c, IdentityKind::Email, &email).await? {
+        return Ok(u);
+    }
+    let name = name.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string).unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
+    let org = match email_domain(&email) {
+        Some(d) => orgs::by_domain(c, d).await?,
+        None => None,
+    };
+    let mut user = blank_user(name, Role::EndUser, now);
+    user.email = Some(email.clone());
+    user.organization_id = org;
+    if let Some(l) = locale {
+        user.locale = l.to_string();
+    }
+    user.id = users::insert(c, &user).await?;
+    users::add_identity(c, user.id, IdentityKind::Email, &email, false, now).await?;
+    store::events::append(c, user_event(user.id, store::events::EventKind::Created, None, now)).await?;
+    Ok(user)
+}
+
+fn user_event(id: UserId, kind: store::events::EventKind, actor: Option<UserId>, at: Timestamp) -> store::events::NewEvent {
+    store::events::NewEvent { entity: store::events::Entity::User, entity_id: id.0, kind, audit: None, actor, at }
+}
+
+fn blank_user(name: String, role: Role, now: Timestamp) -> User {
+    User {
+        id: UserId(0),
+        name,
+        email: None,
+        role,
+        active: true,
+        verified: false,
+        organization_id: None,
+        default_group_id: None,
+        locale: "en-US".into(),
+        time_zone: "UTC".into(),
+        phone: None,
+        external_id: None,
+        details: None,
+        notes: None,
+        tags: vec![],
+        password_hash: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Applies input to a user record (not its email, which is an identity).
+fn apply(u: &mut User, input: &UserInput) -> Result<(), AppError> {
+    if let Some(n) = &input.name {
+        let n = n.trim();
+        if n.is_empty() {
+            return Err(AppError::field(FieldError::blank("name")));
+        }
+        u.name = n.chars().take(255).collect();
+    }
+    if let Some(r) = input.role {
+        u.role = r;
+    }
+    if let Some(o) = input.organization_id {
+        u.organization_id = o;
+    }
+    if let Some(g) = input.default_group_id {
+        u.default_group_id = g;
+    }
+    if let Some(t) = &input.tags {
+        u.tags = clean_tags(t);
+    }
+    if let Some(e) = &input.external_id {
+        u.external_id = e.clone().filter(|s| !s.is_empty());
+    }
+    if let Some(p) = &input.phone {
+        u.phone = p.clone();
+    }
+    if let Some(l) = &input.locale {
+        u.locale = l.clone();
+    }
+    if let Some(tz) = &input.time_zone {
+        u.time_zone = tz.clone();
+    }
+    if let Some(d) = &input.details {
+        u.details = d.clone();
+    }
+    if let Some(n) = &input.notes {
+        u.notes = n.clone();
+    }
+    if let Some(v) = input.verified {
+        u.verified = v;
+    }
+    if let Some(a) = input.active {
+        u.active = a;
+    }
+    Ok(())
+}
+
+async fn check_org(c: &mut Conn<'_>, org: Option<Option<OrgId>>) -> Result<(), AppError> {
+    if let Some(Some(id)) = org
+        && orgs::get(c, id).await?.is_none()
+    {
+        return Err(AppError::field(FieldError::invalid("organization_id", format!("organization {id} does not exist"))));
+    }
+    Ok(())
+}
+
+impl App {
+    /// Creates a user. Agents may create end-users; only admins create staff.
+    pub async fn create_user(&self, actor: Actor, input: UserInput) -> Result<User, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("end-users cannot create users"));
+        }
+        let role = input.role.unwrap_or(Role::EndUser);
+        check_role_change(&actor, role)?;
+        if input.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            return Err(AppError::field(FieldError::blank("name")));
+        }
+        let email = input.email.as_deref().filter(|e| !e.trim().is_empty()).map(validate_email).transpose()?;
+        let password = input.password.as_deref().map(crate::auth::hash_password).transpose()?;
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                if let Some(e) = &email
+                    && users::by_identity(c, IdentityKind::Email, e).await?.is_some()
+                {
+                    return Err(AppError::field(FieldError::duplicate("email", e)));
+                }
+                check_org(c, input.organization_id).await?;
+                let mut user = blank_user(String::new(), role, now);
+                apply(&mut user, &input)?;
+                user.email = email.clone();
+                user.password_hash = password;
+                if user.organization_id.is_none()
+                    && let Some(d) = email.as_deref().and_then(email_domain)
+                {
+                    user.organization_id = orgs::by_domain(c, d).await?;
+                }
+                user.id = users::insert(c, &user).await.map_err(|e| dup_external(e, &user))?;
+                if let Some(e) = &email {
+                    users::add_identity(c, user.id, IdentityKind::Email, e, user.verified, now).await?;
+                }
+                store::events::append(c, user_event(user.id, store::events::EventKind::Created, Some(actor.user), now)).await?;
+                Ok(user)
+            })
+        })
+        .await
+    }
+
+    /// Updates a user. End-users may change only their own name, locale and
+    /// time zone; agents may change end-users; admins anyone.
+    pub async fn update_user(&self, actor: Actor, id: UserId, input: UserInput) -> Result<User, AppError> {
+        if let Some(r) = input.role {
+            check_role_change(&actor, r)?;
+        }
+        let email = input.email.as_deref().filter(|e| !e.trim().is_empty()).map(validate_email).transpose()?;
+        let password = input.password.as_deref().map(crate::auth::hash_password).transpose()?;
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                let mut user = users::get(c, id).await?.ok_or(AppError::NotFound)?;
+                match actor.role {
+                    Role::EndUser if actor.user != id => return Err(AppError::NotFound),
+                    Role::EndUser if input.role.is_some() || input.organization_id.is_some() || input.tags.is_some() || input.active.is_some() => {
+                        return Err(AppError::forbidden("end-users may change only their own name, locale and time zone"));
+                    }
+                    Role::Agent if user.role.is_staff() && actor.user != id => return Err(AppError::forbidden("only admins change other agents")),
+                    _ => {}
+                }
+                if password.is_some() && !actor.is_admin() && actor.user != id {
+                    return Err(AppError::forbidden("only admins set other users' passwords"));
+                }
+                check_org(c, input.organization_id).await?;
+                apply(&mut user, &input)?;
+                if let Some(e) = &email
+                    && user.email.as_deref() != Some(e)
+                {
+                    match users::by_identity(c, IdentityKind::Email, e).await? {
+                        Some(other) if other.id != id => return Err(AppError::field(FieldError::duplicate("email", e))),
+                        Some(_) => {}
+                        None => {
+                            let ident = users::add_identity(c, id, IdentityKind::Email, e, false, now).await?;
+                            users::make_primary(c, &ident, now).await?;
+                        }
+                    }
+                    user.email = Some(e.clone());
+                }
+                if password.is_some() {
+                    user.password_hash = password;
+                }
+                user.updated_at = now;
+                users::update(c, &user).await.map_err(|e| dup_external(e, &user))?;
+                store::events::append(c, user_event(id, store::events::EventKind::Updated, Some(actor.user), now)).await?;
+                Ok(user)
+            })
+        })
+        .await
+    }
+
+    /// Deactivates a user (admins only); tickets and history stay.
+    pub async fn delete_user(&self, actor: Actor, id: UserId) -> Result<User, AppError> {
+        if !actor.is_admin() {
+            return Err(AppError::forbidden("only admins delete users"));
+        }
+        if actor.user == id {
+            return Err(AppError::field(FieldError::invalid("base", "you cannot delete yourself")));
+        }
+        self.update_user(actor, id, UserInput { active: Some(false), ..Default::default() }).await
+    }
+
+    /// One user: staff see anyone, end-users only themselves.
+    pub async fn user(&self, actor: Actor, id: UserId) -> Result<User, AppError> {
+        if !actor.is_staff() && actor.user != id {
+            return Err(AppError::NotFound);
+        }
+        let mut rc = self.read().await?;
+        users::get(&mut rc.conn(), id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Several users by id (staff only), unknown ids skipped.
+    pub async fn users_by_ids(&self, actor: Actor, ids: &[i64]) -> Result<Vec<User>, AppError> {
+        let ids: Vec<i64> = if actor.is_staff() { ids.to_vec() } else { ids.iter().copied().filter(|i| *i == actor.user.0).collect() };
+        let mut rc = self.read().await?;
+        Ok(users::get_many(&mut rc.conn(), &ids).await?)
+    }
+
+    /// A page of users, optionally only some roles (staff only).
+    pub async fn list_users(&self, actor: Actor, roles: &[Role], org: Option<OrgId>, group: Option<GroupId>, paging: Paging) -> Result<(Vec<User>, Paged), AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("end-users cannot list users"));
+        }
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let mut cond = String::from("users t WHERE 1 = 1");
+        let mut args: Vec<store::Value> = vec![];
+        if !roles.is_empty() {
+            let list = store::paging::placeholders(args.len() + 1, roles.len());
+            cond.push_str(&format!(" AND t.role IN ({list})"));
+            args.extend(roles.iter().map(|r| store::Value::from(*r)));
+        }
+        if let Some(o) = org {
+            args.push(o.into());
+            cond.push_str(&format!(" AND t.organization_id = ${}", args.len()));
+        }
+        if let Some(g) = group {
+            args.push(g.into());
+            cond.push_str(&format!(" AND t.id IN (SELECT user_id FROM group_memberships WHERE group_id = ${})", args.len()));
+        }
+        let page = page_ids(c, &cond, args, paging).await?;
+        Ok((users::get_many(c, &page.ids).await?, page))
+    }
+
+    /// Users matching free text (name or email) or an external id.
+    pub async fn search_users(&self, actor: Actor, query: Option<&str>, external_id: Option<&str>) -> Result<Vec<User>, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("end-users cannot search users"));
+        }
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        match (external_id, query) {
+            (Some(e), _) => Ok(users::by_external_id(c, e).await?.into_iter().collect()),
+            (None, Some(q)) if !q.trim().is_empty() => Ok(users::search(c, q, 1000).await?),
+            _ => Ok(vec![]),
+        }
+    }
+
+    /// Creates the user, or updates the one with the same email or external id.
+    pub async fn create_or_update_user(&self, actor: Actor, input: UserInput) -> Result<(User, bool), AppError> {
+        let existing = {
+            let mut rc = self.read().await?;
+            let c = &mut rc.conn();
+            let by_ext = match input.external_id.as_ref().and_then(|e| e.as_deref()) {
+                Some(e) => users::by_external_id(c, e).await?,
+                None => None,
+            };
+            match (by_ext, input.email.as_deref().and_then(normalize_email)) {
+                (Some(u), _) => Some(u),
+                (None, Some(e)) => users::by_identity(c, IdentityKind::Email, &e).await?,
+                (None, None) => None,
+            }
+        };
+        match existing {
+            Some(u) => Ok((self.update_user(actor, u.id, input).await?, false)),
+            None => Ok((self.create_user(actor, input).await?, true)),
+        }
+    }
+
+    /// The identities of a user.
+    pub async fn identities(&self, actor: Actor, user: UserId) -> Result<Vec<Identity>, AppError> {
+        self.user(actor, user).await?;
+        let mut rc = self.read().await?;
+        Ok(users::identities(&mut rc.conn(), user).await?)
+    }
+
+    /// Adds an identity (email, phone, a messaging id) to a user.
+    pub async fn add_identity(&self, actor: Actor, user: UserId, kind: IdentityKind, value: &str, verified: bool) -> Result<Identity, AppError> {
+        if !actor.is_staff() && actor.user != user {
+            return Err(AppError::NotFound);
+        }
+        let value = match kind {
+            IdentityKind::Email => validate_email(value)?,
+            _ if value.trim().is_empty() => return Err(AppError::field(FieldError::blank("value"))),
+            _ => value.trim().to_string(),
+        };
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                let u = users::get(c, user).await?.ok_or(AppError::NotFound)?;
+                if users::by_identity(c, kind, &value).await?.is_some() {
+                    return Err(AppError::field(FieldError::duplicate("value", &value)));
+                }
+                let ident = users::add_identity(c, user, kind, &value, verified && actor.is_staff(), now).await?;
+                if kind == IdentityKind::Email && u.email.is_none() {
+                    let mut u = u;
+                    u.email = Some(value);
+                    u.updated_at = now;
+                    users::update(c, &u).await?;
+                }
+                store::events::append(c, user_event(user, store::events::EventKind::Updated, Some(actor.user), now)).await?;
+                Ok(ident)
+            })
+        })
+        .await
+    }
+
+    /// Changes one identity: make it primary, verify it, or delete it.
+    pub async fn change_identity(&self, actor: Actor, user: UserId, id: IdentityId, change: IdentityChange) -> Result<Option<Identity>, AppError> {
+        if !actor.is_staff() && actor.user != user {
+            return Err(AppError::NotFound);
+        }
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                let ident = users::identity(c, id).await?.filter(|i| i.user_id == user).ok_or(AppError::NotFound)?;
+                match change {
+                    IdentityChange::MakePrimary => users::make_primary(c, &ident, now).await?,
+                    IdentityChange::Verify if actor.is_staff() => users::set_identity_verified(c, id, now).await?,
+                    IdentityChange::Verify => return Err(AppError::forbidden("only staff verify identities")),
+                    IdentityChange::Delete => users::delete_identity(c, id).await?,
+                }
+                if ident.kind == IdentityKind::Email
+                    && let Some(mut u) = users::get(c, user).await?
+                {
+                    u.email = users::primary_email(c, user).await?;
+                    u.updated_at = now;
+                    users::update(c, &u).await?;
+                }
+                store::events::append(c, user_event(user, store::events::EventKind::Updated, Some(actor.user), now)).await?;
+                Ok(users::identity(c, id).await?)
+            })
+        })
+        .await
+    }
+
+    /// Creates an admin (for `atiende admin create` and first start).
+    pub async fn bootstrap_admin(&self, email: &str, name: &str, password: &str) -> Result<User, AppError> {
+        let system = Actor { user: UserId(0), role: Role::Admin, org: None };
+        self.create_user(
+            system,
+            UserInput { name: Some(name.into()), email: Some(email.into()), role: Some(Role::Admin), password: Some(password.into()), verified: Some(true), ..Default::default() },
+        )
+        .await
+    }
+
+    /// The user with this email, if any (for the command line).
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, AppError> {
+        let email = validate_email(email)?;
+        let mut rc = self.read().await?;
+        Ok(users::by_identity(&mut rc.conn(), IdentityKind::Email, &email).await?)
+    }
+
+    /// Whether any agent or admin exists yet.
+    pub async fn has_staff(&self) -> Result<bool, AppError> {
+        let mut rc = self.read().await?;
+        Ok(users::count_staff(&mut rc.conn()).await? > 0)
+    }
+}
+
+/// What to do to an identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentityChange {
+    MakePrimary,
+    Verify,
+    Delete,
+}
+
+/// A duplicate external id reads better as a field error than a SQL message.
+fn dup_external(e: store::StoreError, u: &User) -> AppError {
+    match e {
+        store::StoreError::Duplicate(_) => AppError::field(FieldError::duplicate("external_id", u.external_id.as_deref().unwrap_or(""))),
+        other => other.into(),
+    }
+}

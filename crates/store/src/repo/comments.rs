@@ -1,0 +1,105 @@
+//! Comments and audits of a ticket.
+
+use super::map_rows;
+use crate::model::{Audit, Comment};
+use crate::paging::placeholders;
+use crate::{Conn, Row, StoreError, Value, q};
+use domain::{AuditId, Channel, CommentId, TicketId, Timestamp, UserId};
+
+const COLS: &str = "id, ticket_id, audit_id, author_id, body, html_body, public, via_channel, created_at";
+
+fn from_row(r: &Row) -> Result<Comment, StoreError> {
+    Ok(Comment {
+        id: CommentId(r.int(0)?),
+        ticket_id: TicketId(r.int(1)?),
+        audit_id: AuditId(r.int(2)?),
+        author_id: UserId(r.int(3)?),
+        body: r.text(4)?,
+        html_body: r.text(5)?,
+        public: r.bool(6)?,
+        via: r.word(7)?,
+        created_at: Timestamp(r.int(8)?),
+        attachments: vec![],
+    })
+}
+
+/// Inserts a comment (its id and attachments are ignored) and returns its id.
+pub async fn insert(c: &mut Conn<'_>, cm: &Comment) -> Result<CommentId, StoreError> {
+    Ok(CommentId(
+        c.insert(
+            q("INSERT INTO comments (ticket_id, audit_id, author_id, body, html_body, public, via_channel, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+                .bind(cm.ticket_id)
+                .bind(cm.audit_id)
+                .bind(cm.author_id)
+                .bind(&cm.body)
+                .bind(&cm.html_body)
+                .bind(cm.public)
+                .bind(cm.via)
+                .bind(cm.created_at),
+        )
+        .await?,
+    ))
+}
+
+/// Comments by id, oldest first, with their attachments.
+pub async fn get_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Comment>, StoreError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut query = q(format!("SELECT {COLS} FROM comments WHERE id IN ({}) ORDER BY id", placeholders(1, ids.len())));
+    query.args = ids.iter().map(|&i| Value::Int(i)).collect();
+    let mut comments = map_rows(c.all(query).await?, from_row)?;
+    let attachments = super::attachments::for_comments(c, ids).await?;
+    for a in attachments {
+        if let Some(cm) = comments.iter_mut().find(|cm| Some(cm.id) == a.comment_id) {
+            cm.attachments.push(a);
+        }
+    }
+    Ok(comments)
+}
+
+/// Moves every comment of one ticket onto another (merge).
+pub async fn move_all(c: &mut Conn<'_>, from: TicketId, to: TicketId) -> Result<u64, StoreError> {
+    c.exec(q("UPDATE comments SET ticket_id = $2 WHERE ticket_id = $1").bind(from).bind(to)).await
+}
+
+/// All comment text of a ticket, oldest first, for the search index.
+pub async fn bodies(c: &mut Conn<'_>, ticket: TicketId) -> Result<Vec<String>, StoreError> {
+    c.all(q("SELECT body FROM comments WHERE ticket_id = $1 ORDER BY id").bind(ticket)).await?.iter().map(|r| r.text(0)).collect()
+}
+
+const AUDIT_COLS: &str = "id, ticket_id, author_id, via_channel, events, created_at";
+
+fn audit_from_row(r: &Row) -> Result<Audit, StoreError> {
+    Ok(Audit { id: AuditId(r.int(0)?), ticket_id: TicketId(r.int(1)?), author_id: UserId(r.int(2)?), via: r.word(3)?, events: r.text(4)?, created_at: Timestamp(r.int(5)?) })
+}
+
+/// Inserts an audit with placeholder events; [`set_audit_events`] fills them
+/// once the comment ids they mention are known.
+pub async fn insert_audit(c: &mut Conn<'_>, ticket: TicketId, author: UserId, via: Channel, at: Timestamp) -> Result<AuditId, StoreError> {
+    Ok(AuditId(
+        c.insert(
+            q("INSERT INTO audits (ticket_id, author_id, via_channel, events, created_at) VALUES ($1, $2, $3, '[]', $4) RETURNING id").bind(ticket).bind(author).bind(via).bind(at),
+        )
+        .await?,
+    ))
+}
+
+pub async fn set_audit_events(c: &mut Conn<'_>, id: AuditId, events_json: &str) -> Result<(), StoreError> {
+    c.exec(q("UPDATE audits SET events = $2 WHERE id = $1").bind(id).bind(events_json)).await?;
+    Ok(())
+}
+
+pub async fn audits_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Audit>, StoreError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut query = q(format!("SELECT {AUDIT_COLS} FROM audits WHERE id IN ({}) ORDER BY id", placeholders(1, ids.len())));
+    query.args = ids.iter().map(|&i| Value::Int(i)).collect();
+    map_rows(c.all(query).await?, audit_from_row)
+}
+
+pub async fn audit(c: &mut Conn<'_>, id: AuditId) -> Result<Option<Audit>, StoreError> {
+    Ok(audits_many(c, &[id.0]).await?.pop())
+}
+

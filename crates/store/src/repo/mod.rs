@@ -1,0 +1,22 @@
+//! Repository functions, one module per kind of record. Each takes a `Conn`
+//! (a reader, or the writer's transaction) and runs the same SQL on both
+//! backends.
+
+pub mod attachments;
+pub mod comments;
+pub mod fields;
+pub mod groups;
+pub mod jobs;
+pub mod orgs;
+pub mod search;
+pub mod settings;
+pub mod tickets;
+pub mod tokens;
+pub mod users;
+
+use crate::{Row, StoreError};
+
+/// Maps every row with `f`, stopping at the first error.
+pub(crate) fn map_rows<T>(rows: Vec<Row>, f: impl Fn(&Row) -> Result<T, StoreError>) -> Result<Vec<T>, StoreError> {
+    rows.iter().map(f).collect()
+}

@@ -1,0 +1,338 @@
+//! Search: keeping the ticket text index current, and turning a search
+//! [`Plan`] into SQL. Conditions are the same SQL on both backends; only the
+//! text match differs (FTS5 `MATCH` on SQLite, `tsvector @@ tsquery` on
+//! PostgreSQL), and both match the analyzer's terms, so results agree.
+
+use crate::{Backend, Conn, StoreError, Value, q};
+use domain::{Actor, TicketId};
+use search::plan::{Clause, Cond, NamedRef, Plan, ResultType, SortKey, TextTerm, TimeField, UserRef};
+use search::query::Op;
+
+/// Writes the index terms of a ticket, replacing what was there.
+pub async fn index_ticket(c: &mut Conn<'_>, id: TicketId, terms: &str) -> Result<(), StoreError> {
+    match c.backend() {
+        Backend::Sqlite => {
+            c.exec(q("DELETE FROM ticket_fts WHERE rowid = $1").bind(id)).await?;
+            c.exec(q("INSERT INTO ticket_fts (rowid, terms) VALUES ($1, $2)").bind(id).bind(terms)).await?;
+        }
+        Backend::Postgres => {
+            c.exec(q("INSERT INTO ticket_fts (ticket_id, terms) VALUES ($1, $2) ON CONFLICT (ticket_id) DO UPDATE SET terms = EXCLUDED.terms").bind(id).bind(terms))
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The index terms stored for a ticket, to append a new comment's terms.
+pub async fn ticket_terms(c: &mut Conn<'_>, id: TicketId) -> Result<Option<String>, StoreError> {
+    let sql = match c.backend() {
+        Backend::Sqlite => "SELECT terms FROM ticket_fts WHERE rowid = $1",
+        Backend::Postgres => "SELECT terms FROM ticket_fts WHERE ticket_id = $1",
+    };
+    Ok(c.opt(q(sql).bind(id)).await?.map(|r| r.text(0)).transpose()?)
+}
+
+/// Drops a ticket from the index (deleted tickets never match).
+pub async fn unindex_ticket(c: &mut Conn<'_>, id: TicketId) -> Result<(), StoreError> {
+    let sql = match c.backend() {
+        Backend::Sqlite => "DELETE FROM ticket_fts WHERE rowid = $1",
+        Backend::Postgres => "DELETE FROM ticket_fts WHERE ticket_id = $1",
+    };
+    c.exec(q(sql).bind(id)).await?;
+    Ok(())
+}
+
+/// Empties the ticket index, for a rebuild.
+pub async fn clear_index(c: &mut Conn<'_>) -> Result<(), StoreError> {
+    c.exec(q("DELETE FROM ticket_fts")).await?;
+    Ok(())
+}
+
+/// A WHERE clause under construction, numbering its own placeholders.
+struct Sql {
+    backend: Backend,
+    parts: Vec<String>,
+    args: Vec<Value>,
+}
+
+impl Sql {
+    fn arg(&mut self, v: impl Into<Value>) -> String {
+        self.args.push(v.into());
+        format!("${}", self.args.len())
+    }
+}
+
+fn op_sql(op: Op) -> &'static str {
+    match op {
+        Op::Eq => "=",
+        Op::Lt => "<",
+        Op::Le => "<=",
+        Op::Gt => ">",
+        Op::Ge => ">=",
+    }
+}
+
+fn user_cond(s: &mut Sql, col: &str, r: &UserRef, me: i64) -> String {
+    match r {
+        UserRef::Me => format!("{col} = {}", s.arg(me)),
+        UserRef::None => format!("{col} IS NULL"),
+        UserRef::Id(id) => format!("{col} = {}", s.arg(*id)),
+        UserRef::Email(e) => format!("{col} IN (SELECT user_id FROM identities WHERE kind = 'email' AND value = {})", s.arg(e.as_str())),
+        UserRef::Name(n) => format!("{col} IN (SELECT id FROM users WHERE LOWER(name) LIKE {})", s.arg(like(n))),
+    }
+}
+
+fn named_cond(s: &mut Sql, col: &str, r: &NamedRef, table: &str) -> String {
+    match r {
+        NamedRef::None => format!("{col} IS NULL"),
+        NamedRef::Id(id) => format!("{col} = {}", s.arg(*id)),
+        NamedRef::Name(n) => format!("{col} IN (SELECT id FROM {table} WHERE LOWER(name) LIKE {})", s.arg(like(n))),
+    }
+}
+
+/// A case-folded LIKE pattern for "contains", with wildcards in the input
+/// neutralised; a trailing `*` is the user's own prefix wildcard.
+fn like(s: &str) -> String {
+    let clean: String = s.to_lowercase().chars().filter(|c| *c != '%' && *c != '_').collect();
+    format!("%{}%", clean.trim_end_matches('*'))
+}
+
+fn time_col(f: TimeField, alias: &str) -> String {
+    let col = match f {
+        TimeField::Created => "created_at",
+        TimeField::Updated => "updated_at",
+        TimeField::Solved => "solved_at",
+        TimeField::Due => "due_at",
+    };
+    format!("{alias}.{col}")
+}
+
+fn tag_cond(s: &mut Sql, alias: &str, tag: &str) -> String {
+    if let Some(prefix) = tag.strip_suffix('*') {
+        format!("EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = {alias}.id AND g.tag LIKE {})", s.arg(format!("{prefix}%")))
+    } else {
+        format!("EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = {alias}.id AND g.tag = {})", s.arg(tag))
+    }
+}
+
+/// SQL for one condition on a ticket; `None` if it cannot apply to tickets.
+fn ticket_cond(s: &mut Sql, c: &Cond, me: i64) -> Option<String> {
+    Some(match c {
+        Cond::Status(op, st) => format!("t.status_rank {} {}", op_sql(*op), s.arg(crate::repo::tickets::status_rank(*st))),
+        Cond::Priority(op, p) => format!("t.priority_rank {} {}", op_sql(*op), s.arg(crate::repo::tickets::priority_rank(*p))),
+        Cond::PriorityNone => "t.priority IS NULL".into(),
+        Cond::Type(tt) => format!("t.type = {}", s.arg(*tt)),
+        Cond::Tag(tag) => tag_cond(s, "t", tag),
+        Cond::TagNone => "t.tags = ''".into(),
+        Cond::Requester(r) => user_cond(s, "t.requester_id", r, me),
+        Cond::Assignee(r) => user_cond(s, "t.assignee_id", r, me),
+        Cond::Submitter(r) => user_cond(s, "t.submitter_id", r, me),
+        Cond::Group(g) => named_cond(s, "t.group_id", g, "groups"),
+        Cond::Organization(o) => named_cond(s, "t.organization_id", o, "organizations"),
+        Cond::Via(ch) => format!("t.via_channel = {}", s.arg(*ch)),
+        Cond::HasAttachment(b) => format!("t.has_attachments = {}", s.arg(*b)),
+        Cond::CustomField(id, v) => format!(
+            "EXISTS (SELECT 1 FROM ticket_field_values f WHERE f.ticket_id = t.id AND f.field_id = {} AND LOWER(f.value) = {})",
+            s.arg(*id),
+            s.arg(v.to_lowercase())
+        ),
+        Cond::Time(f, from, to) => {
+            let col = time_col(*f, "t");
+            format!("({col} >= {} AND {col} < {})", s.arg(*from), s.arg(*to))
+        }
+        Cond::TicketId(id) => format!("t.id = {}", s.arg(*id)),
+        Cond::ExternalId(e) => format!("t.external_id = {}", s.arg(e.as_str())),
+        Cond::Email(_) | Cond::Role(_) | Cond::Name(_) => return None,
+    })
+}
+
+fn user_record_cond(s: &mut Sql, c: &Cond) -> Option<String> {
+    Some(match c {
+        Cond::Email(e) => format!("t.id IN (SELECT user_id FROM identities WHERE kind = 'email' AND value LIKE {})", s.arg(e.replace('*', "%"))),
+        Cond::Role(r) => format!("t.role = {}", s.arg(*r)),
+        Cond::Name(n) => format!("LOWER(t.name) LIKE {}", s.arg(like(n))),
+        Cond::ExternalId(e) => format!("t.external_id = {}", s.arg(e.as_str())),
+        Cond::Organization(o) => named_cond(s, "t.organization_id", o, "organizations"),
+        Cond::Tag(tag) => format!("(' ' || t.tags || ' ') LIKE {}", s.arg(format!("% {} %", tag.trim_end_matches('*')))),
+        Cond::TagNone => "t.tags = ''".into(),
+        Cond::Time(f @ (TimeField::Created | TimeField::Updated), from, to) => {
+            let col = time_col(*f, "t");
+            format!("({col} >= {} AND {col} < {})", s.arg(*from), s.arg(*to))
+        }
+        _ => return None,
+    })
+}
+
+fn org_record_cond(s: &mut Sql, c: &Cond) -> Option<String> {
+    Some(match c {
+        Cond::Name(n) => format!("LOWER(t.name) LIKE {}", s.arg(like(n))),
+        Cond::ExternalId(e) => format!("t.external_id = {}", s.arg(e.as_str())),
+        Cond::Tag(tag) => format!("(' ' || t.tags || ' ') LIKE {}", s.arg(format!("% {} %", tag.trim_end_matches('*')))),
+        Cond::TagNone => "t.tags = ''".into(),
+        Cond::Time(f @ (TimeField::Created | TimeField::Updated), from, to) => {
+            let col = time_col(*f, "t");
+            format!("({col} >= {} AND {col} < {})", s.arg(*from), s.arg(*to))
+        }
+        _ => return None,
+    })
+}
+
+fn group_record_cond(s: &mut Sql, c: &Cond) -> Option<String> {
+    Some(match c {
+        Cond::Name(n) => format!("LOWER(t.name) LIKE {}", s.arg(like(n))),
+        Cond::Time(f @ (TimeField::Created | TimeField::Updated), from, to) => {
+            let col = time_col(*f, "t");
+            format!("({col} >= {} AND {col} < {})", s.arg(*from), s.arg(*to))
+        }
+        _ => return None,
+    })
+}
+
+/// Adds the clauses; a positive clause none of whose conditions apply makes
+/// the whole search empty (returns false).
+fn add_clauses(s: &mut Sql, clauses: &[Clause], mut cond: impl FnMut(&mut Sql, &Cond) -> Option<String>) -> bool {
+    for clause in clauses {
+        let parts: Vec<String> = clause.any.iter().filter_map(|c| cond(s, c)).collect();
+        match (parts.is_empty(), clause.negated) {
+            (true, false) => return false,
+            (true, true) => {}
+            (false, neg) => s.parts.push(format!("{}({})", if neg { "NOT " } else { "" }, parts.join(" OR "))),
+        }
+    }
+    true
+}
+
+fn fts_word(backend: Backend, t: &TextTerm) -> Option<String> {
+    let alts: Vec<String> = match (t, backend) {
+        (TextTerm::Word { stems, prefix, .. }, Backend::Sqlite) => stems.iter().map(|s| format!("\"{s}\"{}", if *prefix { "*" } else { "" })).collect(),
+        (TextTerm::Word { stems, prefix, .. }, Backend::Postgres) => stems.iter().map(|s| format!("{s}{}", if *prefix { ":*" } else { "" })).collect(),
+        (TextTerm::Phrase { english, spanish, .. }, Backend::Sqlite) => {
+            [english, spanish].iter().filter(|v| !v.is_empty()).map(|v| format!("\"{}\"", v.join(" "))).collect()
+        }
+        (TextTerm::Phrase { english, spanish, .. }, Backend::Postgres) => {
+            [english, spanish].iter().filter(|v| !v.is_empty()).map(|v| format!("({})", v.join(" <-> "))).collect()
+        }
+    };
+    let mut alts = alts;
+    alts.dedup();
+    (!alts.is_empty()).then(|| format!("({})", alts.join(if backend == Backend::Sqlite { " OR " } else { " | " })))
+}
+
+fn add_text(s: &mut Sql, text: &[(bool, TextTerm)]) {
+    let (fts, close) = match s.backend {
+        Backend::Sqlite => ("SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH", ""),
+        Backend::Postgres => ("SELECT ticket_id FROM ticket_fts WHERE tsv @@ to_tsquery('simple',", ")"),
+    };
+    let positive: Vec<String> = text.iter().filter(|(n, _)| !n).filter_map(|(_, t)| fts_word(s.backend, t)).collect();
+    if !positive.is_empty() {
+        let joined = positive.join(if s.backend == Backend::Sqlite { " AND " } else { " & " });
+        let p = s.arg(joined);
+        s.parts.push(format!("t.id IN ({fts} {p}{close})"));
+    }
+    for (_, t) in text.iter().filter(|(n, _)| *n) {
+        if let Some(expr) = fts_word(s.backend, t) {
+            let p = s.arg(expr);
+            s.parts.push(format!("t.id NOT IN ({fts} {p}{close})"));
+        }
+    }
+}
+
+/// Text terms against user, organization or group names (and user emails).
+fn add_name_text(s: &mut Sql, text: &[(bool, TextTerm)], with_email: bool) {
+    for (neg, t) in text {
+        let raw = match t {
+            TextTerm::Word { raw, .. } | TextTerm::Phrase { raw, .. } => raw,
+        };
+        let p = s.arg(like(raw));
+        let cond = if with_email { format!("(LOWER(t.name) LIKE {p} OR LOWER(COALESCE(t.email, '')) LIKE {p})") } else { format!("LOWER(t.name) LIKE {p}") };
+        s.parts.push(if *neg { format!("NOT {cond}") } else { cond });
+    }
+}
+
+/// The `FROM … WHERE …` and its arguments for one result type, or `None` if
+/// the plan cannot match records of that type.
+fn from_where(backend: Backend, plan: &Plan, kind: ResultType, actor: &Actor) -> Option<(String, Vec<Value>)> {
+    if !plan.wants(kind) {
+        return None;
+    }
+    let mut s = Sql { backend, parts: vec![], args: vec![] };
+    let table = match kind {
+        ResultType::Ticket => {
+            s.parts.push("t.deleted_at IS NULL".into());
+            if !actor.is_staff() {
+                let me = s.arg(actor.user);
+                s.parts.push(format!("(t.requester_id = {me} OR EXISTS (SELECT 1 FROM ticket_collaborators x WHERE x.ticket_id = t.id AND x.user_id = {me}))"));
+            }
+            if !add_clauses(&mut s, &plan.clauses, |s, c| ticket_cond(s, c, actor.user.0)) {
+                return None;
+            }
+            add_text(&mut s, &plan.text);
+            "tickets"
+        }
+        // Only staff may search people, organizations and groups.
+        _ if !actor.is_staff() => return None,
+        ResultType::User => {
+            if !add_clauses(&mut s, &plan.clauses, user_record_cond) {
+                return None;
+            }
+            add_name_text(&mut s, &plan.text, true);
+            "users"
+        }
+        ResultType::Organization => {
+            s.parts.push("t.deleted_at IS NULL".into());
+            if !add_clauses(&mut s, &plan.clauses, org_record_cond) {
+                return None;
+            }
+            add_name_text(&mut s, &plan.text, false);
+            "organizations"
+        }
+        ResultType::Group => {
+            s.parts.push("t.deleted = FALSE".into());
+            if !add_clauses(&mut s, &plan.clauses, group_record_cond) {
+                return None;
+            }
+            add_name_text(&mut s, &plan.text, false);
+            "groups"
+        }
+    };
+    let cond = if s.parts.is_empty() { "1 = 1".to_string() } else { s.parts.join(" AND ") };
+    Some((format!("{table} t WHERE {cond}"), s.args))
+}
+
+fn order_by(kind: ResultType, sort: SortKey, descending: bool) -> String {
+    let dir = if descending { "DESC" } else { "ASC" };
+    let key = match (kind, sort) {
+        (ResultType::Ticket, SortKey::Priority) => "COALESCE(t.priority_rank, -1)",
+        (ResultType::Ticket, SortKey::Status) => "t.status_rank",
+        (ResultType::Ticket, SortKey::TicketType) => "COALESCE(t.type, '')",
+        (_, SortKey::CreatedAt) => "t.created_at",
+        (_, SortKey::UpdatedAt | SortKey::Relevance) => "t.updated_at",
+        _ => "t.id",
+    };
+    format!("{key} {dir}, t.id {dir}")
+}
+
+/// How many records of a type match.
+pub async fn count(c: &mut Conn<'_>, plan: &Plan, kind: ResultType, actor: &Actor) -> Result<i64, StoreError> {
+    let Some((fw, args)) = from_where(c.backend(), plan, kind, actor) else {
+        return Ok(0);
+    };
+    let mut query = q(format!("SELECT COUNT(*) FROM {fw}"));
+    query.args = args;
+    c.scalar(query).await
+}
+
+/// One page of matching ids of a type. "Relevance" orders by most recently
+/// updated, which is what agents want from a help desk search and is the
+/// same on both backends.
+pub async fn ids(c: &mut Conn<'_>, plan: &Plan, kind: ResultType, actor: &Actor, offset: i64, limit: i64) -> Result<Vec<i64>, StoreError> {
+    let Some((fw, mut args)) = from_where(c.backend(), plan, kind, actor) else {
+        return Ok(vec![]);
+    };
+    let n = args.len();
+    args.push(Value::Int(limit));
+    args.push(Value::Int(offset));
+    let mut query = q(format!("SELECT t.id FROM {fw} ORDER BY {} LIMIT ${} OFFSET ${}", order_by(kind, plan.sort, plan.descending), n + 1, n + 2));
+    query.args = args;
+    c.all(query).await?.iter().map(|r| r.int(0)).collect()
+}

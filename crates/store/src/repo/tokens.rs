@@ -1,0 +1,37 @@
+//! API and OAuth tokens, stored only as SHA-256 hashes.
+
+use crate::{Conn, StoreError, q};
+use domain::{Timestamp, UserId};
+
+/// Whether a token is for Basic `email/token:` auth or Bearer auth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Api,
+    OAuth,
+}
+
+impl TokenKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Api => "api",
+            TokenKind::OAuth => "oauth",
+        }
+    }
+}
+
+pub async fn insert(c: &mut Conn<'_>, user: UserId, kind: TokenKind, hash: &str, description: &str, at: Timestamp) -> Result<i64, StoreError> {
+    c.insert(
+        q("INSERT INTO api_tokens (user_id, kind, token_hash, description, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(user)
+            .bind(kind.as_str())
+            .bind(hash)
+            .bind(description)
+            .bind(at),
+    )
+    .await
+}
+
+/// The owner of a token with this hash and kind.
+pub async fn owner(c: &mut Conn<'_>, kind: TokenKind, hash: &str) -> Result<Option<UserId>, StoreError> {
+    Ok(c.opt(q("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND kind = $2").bind(hash).bind(kind.as_str())).await?.map(|r| r.int(0).map(UserId)).transpose()?)
+}
