@@ -6,7 +6,10 @@
 
 use crate::tickets::ticket_terms;
 use crate::{App, AppError};
-use domain::{AuditId, Channel, CommentId, GroupId, IdentityKind, OrgId, Priority, Role, Status, TicketId, TicketType, Timestamp, UserId};
+use domain::{
+    AuditId, Channel, CommentId, GroupId, IdentityKind, OrgId, Priority, Role, Status, TicketId,
+    TicketType, Timestamp, UserId,
+};
 use serde_json::json;
 use store::events::{Entity, EventKind, NewEvent};
 use store::model::{Comment, Group, Organization, Ticket, User};
@@ -25,7 +28,13 @@ pub struct DemoSize {
 
 impl Default for DemoSize {
     fn default() -> Self {
-        DemoSize { agents: 10, customers: 200, organizations: 20, tickets: 2000, max_replies: 4 }
+        DemoSize {
+            agents: 10,
+            customers: 200,
+            organizations: 20,
+            tickets: 2000,
+            max_replies: 4,
+        }
     }
 }
 
@@ -47,27 +56,142 @@ impl Rng {
     }
 }
 
-const FIRST: &[&str] = &["Ana", "Luis", "María", "José", "Carmen", "Javier", "Lucía", "Diego", "Sofía", "Pablo", "Emma", "Oliver", "Grace", "Henry", "Chloe", "Jack", "Isabel", "Tomás", "Valeria", "Mateo"];
-const LAST: &[&str] = &["García", "Martínez", "López", "Sánchez", "Pérez", "Gómez", "Fernández", "Smith", "Johnson", "Brown", "Taylor", "Wilson", "Ruiz", "Díaz", "Moreno", "Jones"];
-const COMPANIES: &[&str] = &["Andes", "Pampa", "Brisa", "Northwind", "Contoso", "Fabrikam", "Sierra", "Litoral", "Quetzal", "Harbor", "Cumbre", "Delta", "Orchard", "Altiplano", "Bluebird", "Tierra", "Summit", "Cobalt", "Ribera", "Maple"];
-const GROUPS: &[(&str, &str)] = &[("Soporte", "Primer nivel, español e inglés"), ("Facturación", "Pagos, reembolsos y facturas"), ("Técnico", "Incidencias técnicas y errores")];
+const FIRST: &[&str] = &[
+    "Ana", "Luis", "María", "José", "Carmen", "Javier", "Lucía", "Diego", "Sofía", "Pablo", "Emma",
+    "Oliver", "Grace", "Henry", "Chloe", "Jack", "Isabel", "Tomás", "Valeria", "Mateo",
+];
+const LAST: &[&str] = &[
+    "García",
+    "Martínez",
+    "López",
+    "Sánchez",
+    "Pérez",
+    "Gómez",
+    "Fernández",
+    "Smith",
+    "Johnson",
+    "Brown",
+    "Taylor",
+    "Wilson",
+    "Ruiz",
+    "Díaz",
+    "Moreno",
+    "Jones",
+];
+const COMPANIES: &[&str] = &[
+    "Andes",
+    "Pampa",
+    "Brisa",
+    "Northwind",
+    "Contoso",
+    "Fabrikam",
+    "Sierra",
+    "Litoral",
+    "Quetzal",
+    "Harbor",
+    "Cumbre",
+    "Delta",
+    "Orchard",
+    "Altiplano",
+    "Bluebird",
+    "Tierra",
+    "Summit",
+    "Cobalt",
+    "Ribera",
+    "Maple",
+];
+const GROUPS: &[(&str, &str)] = &[
+    ("Soporte", "Primer nivel, español e inglés"),
+    ("Facturación", "Pagos, reembolsos y facturas"),
+    ("Técnico", "Incidencias técnicas y errores"),
+];
 
 /// (subject, first message, tags) per language: Spanish then English.
 const ISSUES: &[(&str, &str, &str, &str)] = &[
-    ("es", "No llega mi pedido", "Hola, hice un pedido hace diez días y todavía no ha llegado. El seguimiento no se actualiza desde el martes. ¿Pueden revisarlo?", "envio pedido"),
-    ("es", "Solicitud de reembolso", "Buenas tardes, quiero solicitar el reembolso del cargo duplicado en mi tarjeta. Adjunto el extracto del banco.", "reembolso facturacion"),
-    ("es", "No puedo iniciar sesión", "Desde ayer no puedo entrar a mi cuenta. Me dice que la contraseña es incorrecta aunque la cambié dos veces.", "acceso cuenta"),
-    ("es", "Cambiar la dirección de envío", "Necesito cambiar la dirección de entrega de mi suscripción antes del próximo envío. Me mudé la semana pasada.", "envio suscripcion"),
-    ("es", "Factura con datos incorrectos", "La factura del mes pasado tiene mal el CIF de la empresa. ¿Me pueden emitir una nueva?", "factura facturacion"),
-    ("es", "La aplicación se cierra sola", "La app se cierra al abrir la sección de pedidos en mi teléfono Android. Ya la reinstalé y sigue igual.", "app error"),
-    ("es", "Cancelar suscripción", "Quiero cancelar mi suscripción mensual. No encuentro la opción en la web.", "suscripcion cancelacion"),
-    ("en", "Package never arrived", "Hi, my order was marked as delivered yesterday but nothing came. My neighbours have not seen it either.", "shipping order"),
-    ("en", "Refund for damaged item", "The blender arrived with a cracked jar. I would like a refund or a replacement, photos attached.", "refund damaged"),
-    ("en", "Cannot reset my password", "The password reset email never arrives. I checked the spam folder too. Please help me get back into my account.", "login account"),
-    ("en", "Charged twice this month", "I see two charges for my subscription on my credit card statement this month. Please refund the duplicate.", "billing refund"),
-    ("en", "Export fails with an error", "When I export my invoices to CSV the page shows an error 500. It worked fine last week.", "bug export"),
-    ("en", "Upgrade to the business plan", "We are growing and want to move to the business plan with 20 seats. What happens to our current billing cycle?", "sales upgrade"),
-    ("en", "Wrong size delivered", "I ordered a medium jacket and received a large. How do I exchange it?", "exchange order"),
+    (
+        "es",
+        "No llega mi pedido",
+        "Hola, hice un pedido hace diez días y todavía no ha llegado. El seguimiento no se actualiza desde el martes. ¿Pueden revisarlo?",
+        "envio pedido",
+    ),
+    (
+        "es",
+        "Solicitud de reembolso",
+        "Buenas tardes, quiero solicitar el reembolso del cargo duplicado en mi tarjeta. Adjunto el extracto del banco.",
+        "reembolso facturacion",
+    ),
+    (
+        "es",
+        "No puedo iniciar sesión",
+        "Desde ayer no puedo entrar a mi cuenta. Me dice que la contraseña es incorrecta aunque la cambié dos veces.",
+        "acceso cuenta",
+    ),
+    (
+        "es",
+        "Cambiar la dirección de envío",
+        "Necesito cambiar la dirección de entrega de mi suscripción antes del próximo envío. Me mudé la semana pasada.",
+        "envio suscripcion",
+    ),
+    (
+        "es",
+        "Factura con datos incorrectos",
+        "La factura del mes pasado tiene mal el CIF de la empresa. ¿Me pueden emitir una nueva?",
+        "factura facturacion",
+    ),
+    (
+        "es",
+        "La aplicación se cierra sola",
+        "La app se cierra al abrir la sección de pedidos en mi teléfono Android. Ya la reinstalé y sigue igual.",
+        "app error",
+    ),
+    (
+        "es",
+        "Cancelar suscripción",
+        "Quiero cancelar mi suscripción mensual. No encuentro la opción en la web.",
+        "suscripcion cancelacion",
+    ),
+    (
+        "en",
+        "Package never arrived",
+        "Hi, my order was marked as delivered yesterday but nothing came. My neighbours have not seen it either.",
+        "shipping order",
+    ),
+    (
+        "en",
+        "Refund for damaged item",
+        "The blender arrived with a cracked jar. I would like a refund or a replacement, photos attached.",
+        "refund damaged",
+    ),
+    (
+        "en",
+        "Cannot reset my password",
+        "The password reset email never arrives. I checked the spam folder too. Please help me get back into my account.",
+        "login account",
+    ),
+    (
+        "en",
+        "Charged twice this month",
+        "I see two charges for my subscription on my credit card statement this month. Please refund the duplicate.",
+        "billing refund",
+    ),
+    (
+        "en",
+        "Export fails with an error",
+        "When I export my invoices to CSV the page shows an error 500. It worked fine last week.",
+        "bug export",
+    ),
+    (
+        "en",
+        "Upgrade to the business plan",
+        "We are growing and want to move to the business plan with 20 seats. What happens to our current billing cycle?",
+        "sales upgrade",
+    ),
+    (
+        "en",
+        "Wrong size delivered",
+        "I ordered a medium jacket and received a large. How do I exchange it?",
+        "exchange order",
+    ),
 ];
 
 const AGENT_REPLIES_ES: &[&str] = &[
@@ -82,16 +206,31 @@ const AGENT_REPLIES_EN: &[&str] = &[
     "We have issued the refund; it should reach your card within 3 to 5 business days.",
     "I have sent you a new reset link. Please check the spam folder as well.",
 ];
-const CUSTOMER_REPLIES_ES: &[&str] = &["Gracias, quedo atento.", "Sigue sin funcionar, lo intenté de nuevo esta mañana.", "¡Perfecto, ya está resuelto! Muchas gracias."];
-const CUSTOMER_REPLIES_EN: &[&str] = &["Thanks, I'll wait for your update.", "It still does not work, I tried again this morning.", "Perfect, that fixed it. Thank you!"];
-const NOTES: &[&str] = &["Nota interna: revisar con logística antes de responder.", "Internal note: customer is on the enterprise plan, prioritise.", "Escalado a técnico, ver incidencia relacionada."];
+const CUSTOMER_REPLIES_ES: &[&str] = &[
+    "Gracias, quedo atento.",
+    "Sigue sin funcionar, lo intenté de nuevo esta mañana.",
+    "¡Perfecto, ya está resuelto! Muchas gracias.",
+];
+const CUSTOMER_REPLIES_EN: &[&str] = &[
+    "Thanks, I'll wait for your update.",
+    "It still does not work, I tried again this morning.",
+    "Perfect, that fixed it. Thank you!",
+];
+const NOTES: &[&str] = &[
+    "Nota interna: revisar con logística antes de responder.",
+    "Internal note: customer is on the enterprise plan, prioritise.",
+    "Escalado a técnico, ver incidencia relacionada.",
+];
 
 fn person(rng: &mut Rng) -> String {
     format!("{} {}", rng.pick(FIRST), rng.pick(LAST))
 }
 
 fn slug(s: &str) -> String {
-    ::search::fold(s).chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+    ::search::fold(s)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
 }
 
 impl App {
@@ -106,21 +245,45 @@ impl App {
                     let mut rng = Rng(0x5eed_u64 ^ run as u64);
                     let mut group_ids = Vec::new();
                     for (name, description) in GROUPS {
-                        let g = Group { id: GroupId(0), name: (*name).into(), description: (*description).into(), is_public: true, deleted: false, created_at: now, updated_at: now };
+                        let g = Group {
+                            id: GroupId(0),
+                            name: (*name).into(),
+                            description: (*description).into(),
+                            is_public: true,
+                            deleted: false,
+                            created_at: now,
+                            updated_at: now,
+                        };
                         group_ids.push(groups::insert(c, &g).await?);
                     }
                     let mut agents = Vec::new();
                     for i in 0..size.agents {
                         let name = person(&mut rng);
-                        let email = format!("{}.{i}.{run}@agents.atiende.example", slug(&name).to_lowercase());
-                        let id = insert_person(c, &name, &email, Role::Agent, None, if i % 2 == 0 { "es" } else { "en-US" }, now).await?;
-                        groups::add_member(c, id, group_ids[i % group_ids.len()], true, now).await?;
+                        let email = format!(
+                            "{}.{i}.{run}@agents.atiende.example",
+                            slug(&name).to_lowercase()
+                        );
+                        let id = insert_person(
+                            c,
+                            &name,
+                            &email,
+                            Role::Agent,
+                            None,
+                            if i % 2 == 0 { "es" } else { "en-US" },
+                            now,
+                        )
+                        .await?;
+                        groups::add_member(c, id, group_ids[i % group_ids.len()], true, now)
+                            .await?;
                         agents.push(id);
                     }
                     let mut org_ids = Vec::new();
                     for i in 0..size.organizations {
                         let base = COMPANIES[i % COMPANIES.len()];
-                        let name = format!("{base} {} {run}-{i}", if i % 2 == 0 { "S.A." } else { "Ltd" });
+                        let name = format!(
+                            "{base} {} {run}-{i}",
+                            if i % 2 == 0 { "S.A." } else { "Ltd" }
+                        );
                         let domain = format!("{}{i}-{run}.example", slug(base).to_lowercase());
                         let o = Organization {
                             id: OrgId(0),
@@ -130,7 +293,11 @@ impl App {
                             external_id: None,
                             group_id: None,
                             shared_tickets: false,
-                            tags: vec![if i % 3 == 0 { "vip".into() } else { "standard".into() }],
+                            tags: vec![if i % 3 == 0 {
+                                "vip".into()
+                            } else {
+                                "standard".into()
+                            }],
                             domain_names: vec![domain],
                             created_at: now,
                             updated_at: now,
@@ -142,7 +309,16 @@ impl App {
                         let name = person(&mut rng);
                         let (org, domain) = org_ids[i % org_ids.len().max(1)].clone();
                         let email = format!("{}{i}@{domain}", slug(&name).to_lowercase());
-                        let id = insert_person(c, &name, &email, Role::EndUser, Some(org), if i % 2 == 0 { "es" } else { "en-US" }, now).await?;
+                        let id = insert_person(
+                            c,
+                            &name,
+                            &email,
+                            Role::EndUser,
+                            Some(org),
+                            if i % 2 == 0 { "es" } else { "en-US" },
+                            now,
+                        )
+                        .await?;
                         customers.push((id, org));
                     }
                     Ok::<_, AppError>((agents, group_ids, org_ids, customers))
@@ -154,13 +330,23 @@ impl App {
         let batch = 200usize;
         while made < size.tickets {
             let n = batch.min(size.tickets - made);
-            let (agents, group_ids, customers) = (agents.clone(), group_ids.clone(), customers.clone());
+            let (agents, group_ids, customers) =
+                (agents.clone(), group_ids.clone(), customers.clone());
             let seed = 0x1234_5678_u64 ^ (made as u64) ^ ((run as u64) << 20);
             self.write(move |c| {
                 Box::pin(async move {
                     let mut rng = Rng(seed | 1);
                     for _ in 0..n {
-                        demo_ticket(c, &mut rng, &agents, &group_ids, &customers, size.max_replies, now).await?;
+                        demo_ticket(
+                            c,
+                            &mut rng,
+                            &agents,
+                            &group_ids,
+                            &customers,
+                            size.max_replies,
+                            now,
+                        )
+                        .await?;
                     }
                     Ok::<_, AppError>(())
                 })
@@ -172,7 +358,15 @@ impl App {
     }
 }
 
-async fn insert_person(c: &mut store::Conn<'_>, name: &str, email: &str, role: Role, org: Option<OrgId>, locale: &str, now: Timestamp) -> Result<UserId, AppError> {
+async fn insert_person(
+    c: &mut store::Conn<'_>,
+    name: &str,
+    email: &str,
+    role: Role,
+    org: Option<OrgId>,
+    locale: &str,
+    now: Timestamp,
+) -> Result<UserId, AppError> {
     let u = User {
         id: UserId(0),
         name: name.into(),
@@ -195,7 +389,18 @@ async fn insert_person(c: &mut store::Conn<'_>, name: &str, email: &str, role: R
     };
     let id = users::insert(c, &u).await?;
     users::add_identity(c, id, IdentityKind::Email, email, true, now).await?;
-    store::events::append(c, NewEvent { entity: Entity::User, entity_id: id.0, kind: EventKind::Created, audit: None, actor: None, at: now }).await?;
+    store::events::append(
+        c,
+        NewEvent {
+            entity: Entity::User,
+            entity_id: id.0,
+            kind: EventKind::Created,
+            audit: None,
+            actor: None,
+            at: now,
+        },
+    )
+    .await?;
     Ok(id)
 }
 
@@ -213,15 +418,39 @@ async fn demo_ticket(
     let created = Timestamp(now.0 - (rng.below(90 * 86_400) as i64) - 3_600);
     let agent_i = rng.below(agents.len());
     let assignee = (rng.below(5) > 0).then(|| agents[agent_i]);
-    let status = *rng.pick(&[Status::New, Status::Open, Status::Open, Status::Pending, Status::Hold, Status::Solved, Status::Solved, Status::Closed]);
-    let status = if assignee.is_none() { Status::New } else { status };
+    let status = *rng.pick(&[
+        Status::New,
+        Status::Open,
+        Status::Open,
+        Status::Pending,
+        Status::Hold,
+        Status::Solved,
+        Status::Solved,
+        Status::Closed,
+    ]);
+    let status = if assignee.is_none() {
+        Status::New
+    } else {
+        status
+    };
     let mut t = Ticket {
         id: TicketId(0),
         subject: subject.into(),
         description: body.into(),
         status,
-        priority: Some(*rng.pick(&[Priority::Low, Priority::Normal, Priority::Normal, Priority::High, Priority::Urgent])),
-        ticket_type: Some(*rng.pick(&[TicketType::Question, TicketType::Incident, TicketType::Question, TicketType::Task])),
+        priority: Some(*rng.pick(&[
+            Priority::Low,
+            Priority::Normal,
+            Priority::Normal,
+            Priority::High,
+            Priority::Urgent,
+        ])),
+        ticket_type: Some(*rng.pick(&[
+            TicketType::Question,
+            TicketType::Incident,
+            TicketType::Question,
+            TicketType::Task,
+        ])),
         requester_id: requester,
         submitter_id: requester,
         assignee_id: assignee,
@@ -229,7 +458,13 @@ async fn demo_ticket(
         organization_id: Some(org),
         problem_id: None,
         external_id: None,
-        via: *rng.pick(&[Channel::Email, Channel::Web, Channel::Chat, Channel::WhatsApp, Channel::Api]),
+        via: *rng.pick(&[
+            Channel::Email,
+            Channel::Web,
+            Channel::Chat,
+            Channel::WhatsApp,
+            Channel::Api,
+        ]),
         tags: tags.split(' ').map(str::to_string).collect(),
         has_attachments: false,
         due_at: None,
@@ -241,7 +476,11 @@ async fn demo_ticket(
         collaborator_ids: vec![],
         follower_ids: vec![],
     };
-    t.tags.push(if lang == "es" { "espanol".into() } else { "english".into() });
+    t.tags.push(if lang == "es" {
+        "espanol".into()
+    } else {
+        "english".into()
+    });
     t.tags.sort();
     t.id = tickets::insert(c, &t).await?;
     let mut bodies = vec![body.to_string()];
@@ -254,12 +493,34 @@ async fn demo_ticket(
             at = Timestamp((at.0 + 600 + rng.below(2 * 86_400) as i64).min(now.0));
             let (author, text, public) = match (i % 2, rng.below(6)) {
                 (_, 0) => (agent, *rng.pick(NOTES), false),
-                (0, _) => (agent, if lang == "es" { *rng.pick(AGENT_REPLIES_ES) } else { *rng.pick(AGENT_REPLIES_EN) }, true),
-                _ => (requester, if lang == "es" { *rng.pick(CUSTOMER_REPLIES_ES) } else { *rng.pick(CUSTOMER_REPLIES_EN) }, true),
+                (0, _) => (
+                    agent,
+                    if lang == "es" {
+                        *rng.pick(AGENT_REPLIES_ES)
+                    } else {
+                        *rng.pick(AGENT_REPLIES_EN)
+                    },
+                    true,
+                ),
+                _ => (
+                    requester,
+                    if lang == "es" {
+                        *rng.pick(CUSTOMER_REPLIES_ES)
+                    } else {
+                        *rng.pick(CUSTOMER_REPLIES_EN)
+                    },
+                    true,
+                ),
             };
             let audit = comments::insert_audit(c, t.id, author, t.via, at).await?;
             add(c, &t, audit, author, text, public, at).await?;
-            comments::set_audit_events(c, audit, &json!([{"id": audit.0 * 1000, "type": "Comment", "body": text, "public": public}]).to_string()).await?;
+            comments::set_audit_events(
+                c,
+                audit,
+                &json!([{"id": audit.0 * 1000, "type": "Comment", "body": text, "public": public}])
+                    .to_string(),
+            )
+            .await?;
             bodies.push(text.to_string());
         }
     }
@@ -269,11 +530,30 @@ async fn demo_ticket(
     }
     tickets::update(c, &t).await?;
     search::index_ticket(c, t.id, &ticket_terms(&t.subject, &bodies)).await?;
-    store::events::append(c, NewEvent { entity: Entity::Ticket, entity_id: t.id.0, kind: EventKind::Created, audit: Some(first), actor: Some(requester), at: t.updated_at }).await?;
+    store::events::append(
+        c,
+        NewEvent {
+            entity: Entity::Ticket,
+            entity_id: t.id.0,
+            kind: EventKind::Created,
+            audit: Some(first),
+            actor: Some(requester),
+            at: t.updated_at,
+        },
+    )
+    .await?;
     Ok(())
 }
 
-async fn add(c: &mut store::Conn<'_>, t: &Ticket, audit: AuditId, author: UserId, text: &str, public: bool, at: Timestamp) -> Result<(), AppError> {
+async fn add(
+    c: &mut store::Conn<'_>,
+    t: &Ticket,
+    audit: AuditId,
+    author: UserId,
+    text: &str,
+    public: bool,
+    at: Timestamp,
+) -> Result<(), AppError> {
     let cm = Comment {
         id: CommentId(0),
         ticket_id: t.id,

@@ -14,13 +14,25 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn blank(field: &str) -> Self {
-        FieldError { field: field.into(), code: "BlankValue", description: format!("{field}: cannot be blank") }
+        FieldError {
+            field: field.into(),
+            code: "BlankValue",
+            description: format!("{field}: cannot be blank"),
+        }
     }
     pub fn invalid(field: &str, why: impl Into<String>) -> Self {
-        FieldError { field: field.into(), code: "InvalidValue", description: format!("{field}: {}", why.into()) }
+        FieldError {
+            field: field.into(),
+            code: "InvalidValue",
+            description: format!("{field}: {}", why.into()),
+        }
     }
     pub fn duplicate(field: &str, value: &str) -> Self {
-        FieldError { field: field.into(), code: "DuplicateValue", description: format!("{field}: {value} is already being used by another record") }
+        FieldError {
+            field: field.into(),
+            code: "DuplicateValue",
+            description: format!("{field}: {value} is already being used by another record"),
+        }
     }
 }
 
@@ -53,7 +65,10 @@ impl AppError {
         AppError::Invalid(vec![e])
     }
     pub fn bad(message: impl Into<String>) -> Self {
-        AppError::BadRequest { code: "InvalidValue", message: message.into() }
+        AppError::BadRequest {
+            code: "InvalidValue",
+            message: message.into(),
+        }
     }
     pub fn forbidden(why: &str) -> Self {
         AppError::Forbidden(why.into())
@@ -64,7 +79,11 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
-            StoreError::Duplicate(msg) => AppError::field(FieldError { field: "base".into(), code: "DuplicateValue", description: msg }),
+            StoreError::Duplicate(msg) => AppError::field(FieldError {
+                field: "base".into(),
+                code: "DuplicateValue",
+                description: msg,
+            }),
             other => AppError::Store(other),
         }
     }

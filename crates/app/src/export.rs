@@ -37,13 +37,20 @@ pub fn encode_cursor(e: EventId) -> String {
 /// Reads a cursor back; `None` if it is not one of ours.
 pub fn decode_cursor(s: &str) -> Option<EventId> {
     use base64::Engine;
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s.trim_end_matches('=')).ok()?;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s.trim_end_matches('='))
+        .ok()?;
     let text = String::from_utf8(raw).ok()?;
     text.strip_prefix("e:")?.parse().ok().map(EventId)
 }
 
 impl App {
-    async fn changed(&self, entity: Entity, start: ExportStart, limit: i64) -> Result<(Vec<i64>, EventId, Timestamp, bool), AppError> {
+    async fn changed(
+        &self,
+        entity: Entity,
+        start: ExportStart,
+        limit: i64,
+    ) -> Result<(Vec<i64>, EventId, Timestamp, bool), AppError> {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let (cursor, start_time) = match start {
@@ -54,40 +61,78 @@ impl App {
         let end_of_stream = (rows.len() as i64) < limit;
         let after = rows.last().map_or(cursor, |r| r.1);
         let end_time = rows.last().map_or(start_time, |r| r.2);
-        Ok((rows.into_iter().map(|r| r.0).collect(), after, end_time, end_of_stream))
+        Ok((
+            rows.into_iter().map(|r| r.0).collect(),
+            after,
+            end_time,
+            end_of_stream,
+        ))
     }
 
     /// Tickets changed since `start`, deleted ones included (admins only).
-    pub async fn export_tickets(&self, actor: Actor, start: ExportStart, limit: i64) -> Result<ExportPage<Ticket>, AppError> {
+    pub async fn export_tickets(
+        &self,
+        actor: Actor,
+        start: ExportStart,
+        limit: i64,
+    ) -> Result<ExportPage<Ticket>, AppError> {
         if !actor.is_admin() {
             return Err(AppError::forbidden("only admins may export"));
         }
-        let (ids, after, end_time, end_of_stream) = self.changed(Entity::Ticket, start, limit).await?;
+        let (ids, after, end_time, end_of_stream) =
+            self.changed(Entity::Ticket, start, limit).await?;
         let mut rc = self.read().await?;
         let items = tickets::get_many(&mut rc.conn(), &ids, true).await?;
-        Ok(ExportPage { items, after, end_time, end_of_stream })
+        Ok(ExportPage {
+            items,
+            after,
+            end_time,
+            end_of_stream,
+        })
     }
 
     /// Users changed since `start` (admins only).
-    pub async fn export_users(&self, actor: Actor, start: ExportStart, limit: i64) -> Result<ExportPage<User>, AppError> {
+    pub async fn export_users(
+        &self,
+        actor: Actor,
+        start: ExportStart,
+        limit: i64,
+    ) -> Result<ExportPage<User>, AppError> {
         if !actor.is_admin() {
             return Err(AppError::forbidden("only admins may export"));
         }
-        let (ids, after, end_time, end_of_stream) = self.changed(Entity::User, start, limit).await?;
+        let (ids, after, end_time, end_of_stream) =
+            self.changed(Entity::User, start, limit).await?;
         let mut rc = self.read().await?;
         let items = users::get_many(&mut rc.conn(), &ids).await?;
-        Ok(ExportPage { items, after, end_time, end_of_stream })
+        Ok(ExportPage {
+            items,
+            after,
+            end_time,
+            end_of_stream,
+        })
     }
 
     /// Organizations changed since `start` (admins only).
-    pub async fn export_orgs(&self, actor: Actor, start: ExportStart, limit: i64) -> Result<ExportPage<Organization>, AppError> {
+    pub async fn export_orgs(
+        &self,
+        actor: Actor,
+        start: ExportStart,
+        limit: i64,
+    ) -> Result<ExportPage<Organization>, AppError> {
         if !actor.is_admin() {
             return Err(AppError::forbidden("only admins may export"));
         }
-        let (ids, after, end_time, end_of_stream) = self.changed(Entity::Organization, start, limit).await?;
+        let (ids, after, end_time, end_of_stream) =
+            self.changed(Entity::Organization, start, limit).await?;
         let mut rc = self.read().await?;
         let items = orgs::get_many(&mut rc.conn(), &ids).await?;
-        Ok(ExportPage { items, after, end_time, end_of_stream })
+        Ok(ExportPage {
+            items,
+            after,
+            end_time,
+            end_of_stream,
+        })
     }
 }
 
@@ -97,7 +142,10 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_junk() {
-        assert_eq!(decode_cursor(&encode_cursor(EventId(42))), Some(EventId(42)));
+        assert_eq!(
+            decode_cursor(&encode_cursor(EventId(42))),
+            Some(EventId(42))
+        );
         assert_eq!(decode_cursor("undefined"), None);
         assert_eq!(decode_cursor(""), None);
     }

@@ -24,7 +24,10 @@ pub struct FieldInput {
 
 /// A field's value as stored (text), checked against the field's type; the
 /// tags it implies (dropdown and checkbox fields add tags).
-pub fn check_value(field: &TicketField, value: &Json) -> Result<Option<(String, Vec<String>)>, FieldError> {
+pub fn check_value(
+    field: &TicketField,
+    value: &Json,
+) -> Result<Option<(String, Vec<String>)>, FieldError> {
     let name = format!("custom_field_{}", field.id);
     let bad = |why: &str| FieldError::invalid(&name, why.to_string());
     if value.is_null() || value.as_str() == Some("") {
@@ -49,7 +52,9 @@ pub fn check_value(field: &TicketField, value: &Json) -> Result<Option<(String, 
         },
         FieldType::Decimal => match value {
             Json::Number(n) => n.to_string(),
-            Json::String(s) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => s.trim().to_string(),
+            Json::String(s) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => {
+                s.trim().to_string()
+            }
             _ => return Err(bad("must be a number")),
         },
         FieldType::Date => match value.as_str().and_then(|s| s.get(..10)) {
@@ -57,7 +62,9 @@ pub fn check_value(field: &TicketField, value: &Json) -> Result<Option<(String, 
             _ => return Err(bad("must be a date YYYY-MM-DD")),
         },
         FieldType::Tagger => {
-            let v = value.as_str().ok_or_else(|| bad("must be one of the field's option values"))?;
+            let v = value
+                .as_str()
+                .ok_or_else(|| bad("must be one of the field's option values"))?;
             if !field.options.iter().any(|o| o.value == v) {
                 return Err(bad(&format!("{v} is not one of the field's option values")));
             }
@@ -69,7 +76,10 @@ pub fn check_value(field: &TicketField, value: &Json) -> Result<Option<(String, 
                 Json::String(s) => vec![s.as_str()],
                 _ => return Err(bad("must be a list of option values")),
             };
-            if let Some(v) = vals.iter().find(|v| !field.options.iter().any(|o| o.value == **v)) {
+            if let Some(v) = vals
+                .iter()
+                .find(|v| !field.options.iter().any(|o| o.value == **v))
+            {
                 return Err(bad(&format!("{v} is not one of the field's option values")));
             }
             vals.join(" ")
@@ -114,7 +124,10 @@ fn apply(f: &mut TicketField, input: FieldInput) -> Result<(), AppError> {
         f.regexp = input.regexp;
     }
     if input.tag.is_some() {
-        f.tag = input.tag.map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty());
+        f.tag = input
+            .tag
+            .map(|t| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty());
     }
     if let Some(opts) = input.options {
         let mut seen = Vec::new();
@@ -125,10 +138,18 @@ fn apply(f: &mut TicketField, input: FieldInput) -> Result<(), AppError> {
                 return Err(AppError::field(FieldError::blank("custom_field_options")));
             }
             if seen.contains(&value) {
-                return Err(AppError::field(FieldError::duplicate("custom_field_options", &value)));
+                return Err(AppError::field(FieldError::duplicate(
+                    "custom_field_options",
+                    &value,
+                )));
             }
             seen.push(value.clone());
-            f.options.push(FieldOption { id: 0, name: name.trim().to_string(), value, position: i as i64 });
+            f.options.push(FieldOption {
+                id: 0,
+                name: name.trim().to_string(),
+                value,
+                position: i as i64,
+            });
         }
     }
     if f.field_type.has_options() && f.options.is_empty() {
@@ -138,15 +159,28 @@ fn apply(f: &mut TicketField, input: FieldInput) -> Result<(), AppError> {
 }
 
 fn event(id: FieldId, kind: EventKind, actor: Actor, at: Timestamp) -> NewEvent {
-    NewEvent { entity: Entity::Field, entity_id: id.0, kind, audit: None, actor: Some(actor.user), at }
+    NewEvent {
+        entity: Entity::Field,
+        entity_id: id.0,
+        kind,
+        audit: None,
+        actor: Some(actor.user),
+        at,
+    }
 }
 
 impl App {
-    pub async fn create_field(&self, actor: Actor, input: FieldInput) -> Result<TicketField, AppError> {
+    pub async fn create_field(
+        &self,
+        actor: Actor,
+        input: FieldInput,
+    ) -> Result<TicketField, AppError> {
         if !actor.is_admin() {
             return Err(AppError::forbidden("only admins manage ticket fields"));
         }
-        let field_type = input.field_type.ok_or_else(|| AppError::field(FieldError::blank("type")))?;
+        let field_type = input
+            .field_type
+            .ok_or_else(|| AppError::field(FieldError::blank("type")))?;
         if input.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
             return Err(AppError::field(FieldError::blank("title")));
         }
@@ -176,7 +210,12 @@ impl App {
         .await
     }
 
-    pub async fn update_field(&self, actor: Actor, id: FieldId, input: FieldInput) -> Result<TicketField, AppError> {
+    pub async fn update_field(
+        &self,
+        actor: Actor,
+        id: FieldId,
+        input: FieldInput,
+    ) -> Result<TicketField, AppError> {
         if !actor.is_admin() {
             return Err(AppError::forbidden("only admins manage ticket fields"));
         }
@@ -219,6 +258,8 @@ impl App {
 
     pub async fn field(&self, id: FieldId) -> Result<TicketField, AppError> {
         let mut rc = self.read().await?;
-        fields::get(&mut rc.conn(), id).await?.ok_or(AppError::NotFound)
+        fields::get(&mut rc.conn(), id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 }

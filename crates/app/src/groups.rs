@@ -8,15 +8,31 @@ use store::paging::page_ids;
 use store::repo::{groups, users};
 
 fn event(id: GroupId, kind: EventKind, actor: Actor, at: Timestamp) -> NewEvent {
-    NewEvent { entity: Entity::Group, entity_id: id.0, kind, audit: None, actor: Some(actor.user), at }
+    NewEvent {
+        entity: Entity::Group,
+        entity_id: id.0,
+        kind,
+        audit: None,
+        actor: Some(actor.user),
+        at,
+    }
 }
 
 fn admin_only(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_admin() { Ok(()) } else { Err(AppError::forbidden("only admins manage groups")) }
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("only admins manage groups"))
+    }
 }
 
 impl App {
-    pub async fn create_group(&self, actor: Actor, name: String, description: Option<String>) -> Result<Group, AppError> {
+    pub async fn create_group(
+        &self,
+        actor: Actor,
+        name: String,
+        description: Option<String>,
+    ) -> Result<Group, AppError> {
         admin_only(&actor)?;
         if name.trim().is_empty() {
             return Err(AppError::field(FieldError::blank("name")));
@@ -24,7 +40,15 @@ impl App {
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
-                let mut g = Group { id: GroupId(0), name: name.trim().to_string(), description: description.unwrap_or_default(), is_public: true, deleted: false, created_at: now, updated_at: now };
+                let mut g = Group {
+                    id: GroupId(0),
+                    name: name.trim().to_string(),
+                    description: description.unwrap_or_default(),
+                    is_public: true,
+                    deleted: false,
+                    created_at: now,
+                    updated_at: now,
+                };
                 g.id = groups::insert(c, &g).await?;
                 store::events::append(c, event(g.id, EventKind::Created, actor, now)).await?;
                 Ok(g)
@@ -33,7 +57,13 @@ impl App {
         .await
     }
 
-    pub async fn update_group(&self, actor: Actor, id: GroupId, name: Option<String>, description: Option<String>) -> Result<Group, AppError> {
+    pub async fn update_group(
+        &self,
+        actor: Actor,
+        id: GroupId,
+        name: Option<String>,
+        description: Option<String>,
+    ) -> Result<Group, AppError> {
         admin_only(&actor)?;
         let now = Timestamp::now();
         self.write(move |c| {
@@ -78,18 +108,28 @@ impl App {
             return Err(AppError::NotFound);
         }
         let mut rc = self.read().await?;
-        groups::get(&mut rc.conn(), id).await?.ok_or(AppError::NotFound)
+        groups::get(&mut rc.conn(), id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     /// Live groups; `user` narrows to one agent's groups.
-    pub async fn list_groups(&self, actor: Actor, user: Option<UserId>, paging: Paging) -> Result<(Vec<Group>, Paged), AppError> {
+    pub async fn list_groups(
+        &self,
+        actor: Actor,
+        user: Option<UserId>,
+        paging: Paging,
+    ) -> Result<(Vec<Group>, Paged), AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("end-users cannot list groups"));
         }
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let (cond, args) = match user {
-            Some(u) => ("groups t WHERE t.deleted = FALSE AND t.id IN (SELECT group_id FROM group_memberships WHERE user_id = $1)", vec![u.into()]),
+            Some(u) => (
+                "groups t WHERE t.deleted = FALSE AND t.id IN (SELECT group_id FROM group_memberships WHERE user_id = $1)",
+                vec![u.into()],
+            ),
             None => ("groups t WHERE t.deleted = FALSE", vec![]),
         };
         let page = page_ids(c, cond, args, paging).await?;
@@ -97,18 +137,34 @@ impl App {
     }
 
     /// Adds an agent to a group (admins only; end-users cannot be members).
-    pub async fn add_membership(&self, actor: Actor, user: UserId, group: GroupId, default: bool) -> Result<Membership, AppError> {
+    pub async fn add_membership(
+        &self,
+        actor: Actor,
+        user: UserId,
+        group: GroupId,
+        default: bool,
+    ) -> Result<Membership, AppError> {
         admin_only(&actor)?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
-                let u = users::get(c, user).await?.ok_or_else(|| AppError::field(FieldError::invalid("user_id", "no such user")))?;
+                let u = users::get(c, user).await?.ok_or_else(|| {
+                    AppError::field(FieldError::invalid("user_id", "no such user"))
+                })?;
                 if !u.role.is_staff() {
-                    return Err(AppError::field(FieldError::invalid("user_id", "only agents can be group members")));
+                    return Err(AppError::field(FieldError::invalid(
+                        "user_id",
+                        "only agents can be group members",
+                    )));
                 }
-                groups::get(c, group).await?.ok_or_else(|| AppError::field(FieldError::invalid("group_id", "no such group")))?;
+                groups::get(c, group).await?.ok_or_else(|| {
+                    AppError::field(FieldError::invalid("group_id", "no such group"))
+                })?;
                 if groups::is_member(c, user, group).await? {
-                    return Err(AppError::field(FieldError::duplicate("user_id", &user.to_string())));
+                    return Err(AppError::field(FieldError::duplicate(
+                        "user_id",
+                        &user.to_string(),
+                    )));
                 }
                 let m = groups::add_member(c, user, group, default, now).await?;
                 store::events::append(c, event(group, EventKind::Updated, actor, now)).await?;
@@ -137,11 +193,19 @@ impl App {
             return Err(AppError::NotFound);
         }
         let mut rc = self.read().await?;
-        groups::membership(&mut rc.conn(), id).await?.ok_or(AppError::NotFound)
+        groups::membership(&mut rc.conn(), id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     /// Memberships, optionally of one group or one user.
-    pub async fn list_memberships(&self, actor: Actor, group: Option<GroupId>, user: Option<UserId>, paging: Paging) -> Result<(Vec<Membership>, Paged), AppError> {
+    pub async fn list_memberships(
+        &self,
+        actor: Actor,
+        group: Option<GroupId>,
+        user: Option<UserId>,
+        paging: Paging,
+    ) -> Result<(Vec<Membership>, Paged), AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("end-users cannot list memberships"));
         }

@@ -13,7 +13,11 @@ use store::repo::jobs;
 /// What went wrong with one item, for the job's results.
 fn describe(e: &AppError) -> String {
     match e {
-        AppError::Invalid(fields) => fields.iter().map(|f| f.description.clone()).collect::<Vec<_>>().join("; "),
+        AppError::Invalid(fields) => fields
+            .iter()
+            .map(|f| f.description.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
         other => other.to_string(),
     }
 }
@@ -22,7 +26,10 @@ impl App {
     async fn finish_job(&self, kind: &str, results: Vec<Json>) -> Result<JobStatus, AppError> {
         let now = Timestamp::now();
         let total = results.len() as i64;
-        let failed = results.iter().filter(|r| r["success"] == json!(false)).count();
+        let failed = results
+            .iter()
+            .filter(|r| r["success"] == json!(false))
+            .count();
         let job = JobStatus {
             id: crate::auth::random_token(24),
             kind: kind.into(),
@@ -35,19 +42,28 @@ impl App {
             updated_at: now,
         };
         let stored = job.clone();
-        self.write(move |c| Box::pin(async move { Ok(jobs::upsert(c, &stored).await?) })).await?;
+        self.write(move |c| Box::pin(async move { Ok(jobs::upsert(c, &stored).await?) }))
+            .await?;
         Ok(job)
     }
 
     /// Applies one change set to each ticket, or one per ticket.
-    pub async fn update_many_tickets(&self, actor: Actor, items: Vec<(TicketId, TicketInput)>) -> Result<JobStatus, AppError> {
+    pub async fn update_many_tickets(
+        &self,
+        actor: Actor,
+        items: Vec<(TicketId, TicketInput)>,
+    ) -> Result<JobStatus, AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("only agents update tickets in bulk"));
         }
         let mut results = Vec::with_capacity(items.len());
         for (id, input) in items {
             let now = Timestamp::now();
-            let r = self.write(move |c| Box::pin(async move { update_in(c, actor, id, input, Channel::Api, now).await })).await;
+            let r = self
+                .write(move |c| {
+                    Box::pin(async move { update_in(c, actor, id, input, Channel::Api, now).await })
+                })
+                .await;
             results.push(match r {
                 Ok(_) => json!({"id": id.0, "action": "update", "success": true, "status": "Updated"}),
                 Err(e) => json!({"id": id.0, "action": "update", "success": false, "status": "Failed", "errors": describe(&e)}),
@@ -57,7 +73,11 @@ impl App {
     }
 
     /// Creates each ticket in turn.
-    pub async fn create_many_tickets(&self, actor: Actor, inputs: Vec<TicketInput>) -> Result<JobStatus, AppError> {
+    pub async fn create_many_tickets(
+        &self,
+        actor: Actor,
+        inputs: Vec<TicketInput>,
+    ) -> Result<JobStatus, AppError> {
         let mut results = Vec::with_capacity(inputs.len());
         for (index, input) in inputs.into_iter().enumerate() {
             results.push(match self.create_ticket(actor, input, Channel::Api).await {
@@ -69,14 +89,20 @@ impl App {
     }
 
     /// Deletes each ticket in turn.
-    pub async fn destroy_many_tickets(&self, actor: Actor, ids: Vec<TicketId>) -> Result<JobStatus, AppError> {
+    pub async fn destroy_many_tickets(
+        &self,
+        actor: Actor,
+        ids: Vec<TicketId>,
+    ) -> Result<JobStatus, AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("only agents delete tickets"));
         }
         let mut results = Vec::with_capacity(ids.len());
         for id in ids {
             let now = Timestamp::now();
-            let r = self.write(move |c| Box::pin(async move { delete_in(c, actor, id, now).await })).await;
+            let r = self
+                .write(move |c| Box::pin(async move { delete_in(c, actor, id, now).await }))
+                .await;
             results.push(match r {
                 Ok(()) => json!({"id": id.0, "action": "delete", "success": true, "status": "Deleted"}),
                 Err(e) => json!({"id": id.0, "action": "delete", "success": false, "status": "Failed", "errors": describe(&e)}),
@@ -86,11 +112,24 @@ impl App {
     }
 
     /// Records a merge as a completed job, as Zendesk answers merges.
-    pub async fn merge_job(&self, actor: Actor, target: TicketId, sources: Vec<TicketId>, notes: crate::tickets::MergeNotes) -> Result<JobStatus, AppError> {
-        let result = match self.merge_tickets(actor, target, sources.clone(), notes).await {
-            Ok(_) => json!({"id": target.0, "action": "merge", "success": true, "status": "Merged", "source_ids": sources.iter().map(|s| s.0).collect::<Vec<_>>()}),
+    pub async fn merge_job(
+        &self,
+        actor: Actor,
+        target: TicketId,
+        sources: Vec<TicketId>,
+        notes: crate::tickets::MergeNotes,
+    ) -> Result<JobStatus, AppError> {
+        let result = match self
+            .merge_tickets(actor, target, sources.clone(), notes)
+            .await
+        {
+            Ok(_) => {
+                json!({"id": target.0, "action": "merge", "success": true, "status": "Merged", "source_ids": sources.iter().map(|s| s.0).collect::<Vec<_>>()})
+            }
             Err(e @ (AppError::Forbidden(_) | AppError::NotFound)) => return Err(e),
-            Err(e) => json!({"id": target.0, "action": "merge", "success": false, "status": "Failed", "errors": describe(&e)}),
+            Err(e) => {
+                json!({"id": target.0, "action": "merge", "success": false, "status": "Failed", "errors": describe(&e)})
+            }
         };
         self.finish_job("merge", vec![result]).await
     }
@@ -98,6 +137,8 @@ impl App {
     /// A job status by id.
     pub async fn job_status(&self, id: &str) -> Result<JobStatus, AppError> {
         let mut rc = self.read().await?;
-        jobs::get(&mut rc.conn(), id).await?.ok_or(AppError::NotFound)
+        jobs::get(&mut rc.conn(), id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 }

@@ -14,6 +14,7 @@ pub mod orgs;
 pub mod sanitize;
 pub mod search;
 pub mod tickets;
+pub mod uploads;
 pub mod users;
 
 pub use error::{AppError, FieldError};
@@ -32,7 +33,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_upload_bytes: 50 * 1024 * 1024, upload_ttl_secs: 3 * 86_400 }
+        Limits {
+            max_upload_bytes: 50 * 1024 * 1024,
+            upload_ttl_secs: 3 * 86_400,
+        }
     }
 }
 
@@ -45,7 +49,10 @@ pub struct App {
 
 impl App {
     pub fn new(db: Db) -> Self {
-        App { db, limits: Limits::default() }
+        App {
+            db,
+            limits: Limits::default(),
+        }
     }
 
     /// Runs a unit of work in one transaction; an `AppError` rolls it back.

@@ -48,11 +48,19 @@ fn apply(o: &mut Organization, input: &OrgInput) -> Result<(), AppError> {
         o.tags = clean_tags(t);
     }
     if let Some(d) = &input.domain_names {
-        let mut ds: Vec<String> = d.iter().flat_map(|d| d.split([' ', ','])).map(|d| d.trim().to_lowercase()).filter(|d| !d.is_empty()).collect();
+        let mut ds: Vec<String> = d
+            .iter()
+            .flat_map(|d| d.split([' ', ',']))
+            .map(|d| d.trim().to_lowercase())
+            .filter(|d| !d.is_empty())
+            .collect();
         ds.sort();
         ds.dedup();
         if let Some(bad) = ds.iter().find(|d| !d.contains('.') || d.contains('@')) {
-            return Err(AppError::field(FieldError::invalid("domain_names", format!("{bad} is not a domain name"))));
+            return Err(AppError::field(FieldError::invalid(
+                "domain_names",
+                format!("{bad} is not a domain name"),
+            )));
         }
         o.domain_names = ds;
     }
@@ -60,14 +68,25 @@ fn apply(o: &mut Organization, input: &OrgInput) -> Result<(), AppError> {
 }
 
 fn event(id: OrgId, kind: EventKind, actor: Actor, at: Timestamp) -> NewEvent {
-    NewEvent { entity: Entity::Organization, entity_id: id.0, kind, audit: None, actor: Some(actor.user), at }
+    NewEvent {
+        entity: Entity::Organization,
+        entity_id: id.0,
+        kind,
+        audit: None,
+        actor: Some(actor.user),
+        at,
+    }
 }
 
 /// Maps unique-constraint failures to the field that caused them.
 fn duplicate(e: store::StoreError, o: &Organization) -> AppError {
     match e {
-        store::StoreError::Duplicate(msg) if msg.contains("external_id") => AppError::field(FieldError::duplicate("external_id", o.external_id.as_deref().unwrap_or(""))),
-        store::StoreError::Duplicate(msg) if msg.contains("domain") => AppError::field(FieldError::duplicate("domain_names", &o.domain_names.join(", "))),
+        store::StoreError::Duplicate(msg) if msg.contains("external_id") => AppError::field(
+            FieldError::duplicate("external_id", o.external_id.as_deref().unwrap_or("")),
+        ),
+        store::StoreError::Duplicate(msg) if msg.contains("domain") => AppError::field(
+            FieldError::duplicate("domain_names", &o.domain_names.join(", ")),
+        ),
         store::StoreError::Duplicate(_) => AppError::field(FieldError::duplicate("name", &o.name)),
         other => other.into(),
     }
@@ -75,7 +94,11 @@ fn duplicate(e: store::StoreError, o: &Organization) -> AppError {
 
 impl App {
     /// Creates an organization (staff only); names are unique.
-    pub async fn create_org(&self, actor: Actor, input: OrgInput) -> Result<Organization, AppError> {
+    pub async fn create_org(
+        &self,
+        actor: Actor,
+        input: OrgInput,
+    ) -> Result<Organization, AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("end-users cannot create organizations"));
         }
@@ -107,7 +130,12 @@ impl App {
         .await
     }
 
-    pub async fn update_org(&self, actor: Actor, id: OrgId, input: OrgInput) -> Result<Organization, AppError> {
+    pub async fn update_org(
+        &self,
+        actor: Actor,
+        id: OrgId,
+        input: OrgInput,
+    ) -> Result<Organization, AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("end-users cannot change organizations"));
         }
@@ -147,27 +175,52 @@ impl App {
             return Err(AppError::NotFound);
         }
         let mut rc = self.read().await?;
-        orgs::get(&mut rc.conn(), id).await?.ok_or(AppError::NotFound)
+        orgs::get(&mut rc.conn(), id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
-    pub async fn orgs_by_ids(&self, actor: Actor, ids: &[i64]) -> Result<Vec<Organization>, AppError> {
-        let ids: Vec<i64> = ids.iter().copied().filter(|i| actor.is_staff() || actor.org.map(|o| o.0) == Some(*i)).collect();
+    pub async fn orgs_by_ids(
+        &self,
+        actor: Actor,
+        ids: &[i64],
+    ) -> Result<Vec<Organization>, AppError> {
+        let ids: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|i| actor.is_staff() || actor.org.map(|o| o.0) == Some(*i))
+            .collect();
         let mut rc = self.read().await?;
         Ok(orgs::get_many(&mut rc.conn(), &ids).await?)
     }
 
-    pub async fn list_orgs(&self, actor: Actor, paging: Paging) -> Result<(Vec<Organization>, Paged), AppError> {
+    pub async fn list_orgs(
+        &self,
+        actor: Actor,
+        paging: Paging,
+    ) -> Result<(Vec<Organization>, Paged), AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("end-users cannot list organizations"));
         }
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let page = page_ids(c, "organizations t WHERE t.deleted_at IS NULL", vec![], paging).await?;
+        let page = page_ids(
+            c,
+            "organizations t WHERE t.deleted_at IS NULL",
+            vec![],
+            paging,
+        )
+        .await?;
         Ok((orgs::get_many(c, &page.ids).await?, page))
     }
 
     /// Organizations by external id or exact name.
-    pub async fn find_orgs(&self, actor: Actor, external_id: Option<&str>, name: Option<&str>) -> Result<Vec<Organization>, AppError> {
+    pub async fn find_orgs(
+        &self,
+        actor: Actor,
+        external_id: Option<&str>,
+        name: Option<&str>,
+    ) -> Result<Vec<Organization>, AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("end-users cannot search organizations"));
         }

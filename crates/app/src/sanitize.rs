@@ -4,7 +4,10 @@
 /// Removes scripts, event handlers and anything else unsafe; keeps ordinary
 /// formatting, links (made `rel="noopener noreferrer"`) and inline images.
 pub fn clean_html(html: &str) -> String {
-    ammonia::Builder::default().link_rel(Some("noopener noreferrer nofollow")).clean(html).to_string()
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(html)
+        .to_string()
 }
 
 /// Plain text as HTML paragraphs, escaped.
@@ -23,7 +26,11 @@ pub fn text_to_html(text: &str) -> String {
         }
         out.push_str("</p>");
     }
-    if out.is_empty() { "<p></p>".into() } else { out }
+    if out.is_empty() {
+        "<p></p>".into()
+    } else {
+        out
+    }
 }
 
 /// Escapes text for HTML content and attributes.
@@ -57,12 +64,25 @@ pub fn html_to_text(html: &str) -> String {
             }
             (true, '>') => {
                 in_tag = false;
-                let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+                let name: String = tag
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
                 let closing = tag.starts_with('/');
                 if name == "script" || name == "style" {
-                    if closing { skip_depth = skip_depth.saturating_sub(1) } else { skip_depth += 1 }
+                    if closing {
+                        skip_depth = skip_depth.saturating_sub(1)
+                    } else {
+                        skip_depth += 1
+                    }
                 }
-                if matches!(name.as_str(), "br" | "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "blockquote") && !out.ends_with('\n') {
+                if matches!(
+                    name.as_str(),
+                    "br" | "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "blockquote"
+                ) && !out.ends_with('\n')
+                {
                     out.push('\n');
                 }
             }
@@ -71,7 +91,13 @@ pub fn html_to_text(html: &str) -> String {
             _ => {}
         }
     }
-    let decoded = out.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+    let decoded = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
     decoded.trim().to_string()
 }
 
@@ -83,14 +109,23 @@ mod tests {
     fn scripts_and_handlers_are_removed() {
         let dirty = r#"<p onclick="x()">Hola <script>alert(1)</script><a href="javascript:alert(2)">link</a><img src=x onerror=alert(3)></p>"#;
         let clean = clean_html(dirty);
-        assert!(!clean.contains("script") && !clean.contains("onclick") && !clean.contains("onerror") && !clean.contains("javascript:"), "{clean}");
+        assert!(
+            !clean.contains("script")
+                && !clean.contains("onclick")
+                && !clean.contains("onerror")
+                && !clean.contains("javascript:"),
+            "{clean}"
+        );
         assert!(clean.contains("Hola"));
     }
 
     #[test]
     fn text_round_trips_through_html() {
         let html = text_to_html("Hola <b>mundo</b>\nlinea dos\n\nparrafo");
-        assert_eq!(html, "<p>Hola &lt;b&gt;mundo&lt;/b&gt;<br>linea dos</p><p>parrafo</p>");
+        assert_eq!(
+            html,
+            "<p>Hola &lt;b&gt;mundo&lt;/b&gt;<br>linea dos</p><p>parrafo</p>"
+        );
         assert_eq!(html_to_text(&html), "Hola <b>mundo</b>\nlinea dos\nparrafo");
         assert_eq!(html_to_text("<p>a<script>evil()</script>b</p>"), "ab");
     }

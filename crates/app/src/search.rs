@@ -23,13 +23,25 @@ pub struct SearchPage {
     pub count: i64,
 }
 
-const ORDER: [ResultType; 4] = [ResultType::Ticket, ResultType::User, ResultType::Organization, ResultType::Group];
+const ORDER: [ResultType; 4] = [
+    ResultType::Ticket,
+    ResultType::User,
+    ResultType::Organization,
+    ResultType::Group,
+];
 
 /// Plans a query, with the `sort_by`/`sort_order` parameters applied.
-pub fn plan_query(query: &str, sort_by: Option<&str>, sort_order: Option<&str>, only: Option<ResultType>) -> Result<Plan, AppError> {
-    let mut plan = search::plan(query, Timestamp::now()).map_err(|e: PlanError| AppError::bad(e.to_string()))?;
+pub fn plan_query(
+    query: &str,
+    sort_by: Option<&str>,
+    sort_order: Option<&str>,
+    only: Option<ResultType>,
+) -> Result<Plan, AppError> {
+    let mut plan = search::plan(query, Timestamp::now())
+        .map_err(|e: PlanError| AppError::bad(e.to_string()))?;
     if let Some(s) = sort_by {
-        plan.sort = search::parse_sort_key(s).ok_or_else(|| AppError::bad(format!("sort_by: {s} is not a sortable field")))?;
+        plan.sort = search::parse_sort_key(s)
+            .ok_or_else(|| AppError::bad(format!("sort_by: {s} is not a sortable field")))?;
     }
     if let Some(o) = sort_order {
         plan.descending = !o.eq_ignore_ascii_case("asc");
@@ -48,12 +60,22 @@ pub fn plan_query(query: &str, sort_by: Option<&str>, sort_order: Option<&str>, 
 impl App {
     /// Runs a planned search and returns one page, offset-paged across the
     /// result types in a fixed order (tickets, users, organizations, groups).
-    pub async fn search(&self, actor: Actor, plan: &Plan, offset: i64, limit: i64) -> Result<SearchPage, AppError> {
+    pub async fn search(
+        &self,
+        actor: Actor,
+        plan: &Plan,
+        offset: i64,
+        limit: i64,
+    ) -> Result<SearchPage, AppError> {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let mut counts = Vec::with_capacity(4);
         for kind in ORDER {
-            counts.push(if plan.wants(kind) { sql::count(c, plan, kind, &actor).await? } else { 0 });
+            counts.push(if plan.wants(kind) {
+                sql::count(c, plan, kind, &actor).await?
+            } else {
+                0
+            });
         }
         let total = counts.iter().sum();
         let mut hits = Vec::new();
@@ -70,8 +92,15 @@ impl App {
             skip = 0;
             want -= ids.len() as i64;
             match kind {
-                ResultType::Ticket => hits.extend(tickets::get_many(c, &ids, false).await?.into_iter().map(Hit::Ticket)),
-                ResultType::User => hits.extend(users::get_many(c, &ids).await?.into_iter().map(Hit::User)),
+                ResultType::Ticket => hits.extend(
+                    tickets::get_many(c, &ids, false)
+                        .await?
+                        .into_iter()
+                        .map(Hit::Ticket),
+                ),
+                ResultType::User => {
+                    hits.extend(users::get_many(c, &ids).await?.into_iter().map(Hit::User))
+                }
                 ResultType::Organization => {
                     let mut found = orgs::get_many(c, &ids).await?;
                     found.sort_by_key(|o| ids.iter().position(|i| *i == o.id.0));
@@ -103,7 +132,8 @@ impl App {
     /// Rebuilds the ticket text index from the tickets and comments, in
     /// batches (for `atiende reindex` and analyzer upgrades).
     pub async fn reindex(&self) -> Result<i64, AppError> {
-        self.write(|c| Box::pin(async move { Ok(sql::clear_index(c).await?) })).await?;
+        self.write(|c| Box::pin(async move { Ok(sql::clear_index(c).await?) }))
+            .await?;
         let mut after = 0i64;
         let mut done = 0i64;
         loop {

@@ -7,7 +7,10 @@ use crate::fields::{check_value, implied_tags};
 use crate::sanitize::{clean_html, html_to_text, text_to_html};
 use crate::users::{clean_tags, find_or_create_by_email};
 use crate::{App, AppError, FieldError, Paged, Paging};
-use domain::{Actor, AuditId, Channel, CommentId, FieldId, GroupId, OrgId, Priority, Status, TicketId, TicketType, Timestamp, UserId};
+use domain::{
+    Actor, AuditId, Channel, CommentId, FieldId, GroupId, OrgId, Priority, Status, TicketId,
+    TicketType, Timestamp, UserId,
+};
 use serde_json::{Value as Json, json};
 use store::Conn;
 use store::events::{Entity, EventKind, NewEvent};
@@ -20,7 +23,11 @@ use store::repo::{attachments, comments, fields, groups, orgs, search as index, 
 #[derive(Debug, Clone)]
 pub enum RequesterInput {
     Id(UserId),
-    Email { email: String, name: Option<String>, locale: Option<String> },
+    Email {
+        email: String,
+        name: Option<String>,
+        locale: Option<String>,
+    },
 }
 
 /// A reply or note to add.
@@ -38,7 +45,11 @@ pub struct CommentInput {
 
 impl CommentInput {
     fn is_blank(&self) -> bool {
-        self.body.as_deref().is_none_or(|b| b.trim().is_empty()) && self.html_body.as_deref().is_none_or(|b| html_to_text(b).trim().is_empty())
+        self.body.as_deref().is_none_or(|b| b.trim().is_empty())
+            && self
+                .html_body
+                .as_deref()
+                .is_none_or(|b| html_to_text(b).trim().is_empty())
     }
 }
 
@@ -126,8 +137,21 @@ async fn reindex_full(c: &mut Conn<'_>, id: TicketId, subject: &str) -> Result<(
     Ok(())
 }
 
-fn event(id: TicketId, kind: EventKind, audit: Option<AuditId>, actor: UserId, at: Timestamp) -> NewEvent {
-    NewEvent { entity: Entity::Ticket, entity_id: id.0, kind, audit, actor: Some(actor), at }
+fn event(
+    id: TicketId,
+    kind: EventKind,
+    audit: Option<AuditId>,
+    actor: UserId,
+    at: Timestamp,
+) -> NewEvent {
+    NewEvent {
+        entity: Entity::Ticket,
+        entity_id: id.0,
+        kind,
+        audit,
+        actor: Some(actor),
+        at,
+    }
 }
 
 fn invalid(field: &str, why: impl Into<String>) -> AppError {
@@ -143,14 +167,26 @@ async fn check_agent(c: &mut Conn<'_>, id: UserId, field: &str) -> Result<(), Ap
 }
 
 /// Applies every field change except status to `t`, validating references.
-async fn apply_changes(c: &mut Conn<'_>, t: &mut Ticket, input: &TicketInput, all_fields: &[TicketField], now: Timestamp) -> Result<(), AppError> {
+async fn apply_changes(
+    c: &mut Conn<'_>,
+    t: &mut Ticket,
+    input: &TicketInput,
+    all_fields: &[TicketField],
+    now: Timestamp,
+) -> Result<(), AppError> {
     if let Some(s) = &input.subject {
         t.subject = s.trim().chars().take(500).collect();
     }
     if let Some(r) = &input.requester {
         let u = match r {
-            RequesterInput::Id(id) => users::get(c, *id).await?.ok_or_else(|| invalid("requester_id", format!("user {id} does not exist")))?,
-            RequesterInput::Email { email, name, locale } => find_or_create_by_email(c, email, name.as_deref(), locale.as_deref(), now).await?,
+            RequesterInput::Id(id) => users::get(c, *id)
+                .await?
+                .ok_or_else(|| invalid("requester_id", format!("user {id} does not exist")))?,
+            RequesterInput::Email {
+                email,
+                name,
+                locale,
+            } => find_or_create_by_email(c, email, name.as_deref(), locale.as_deref(), now).await?,
         };
         t.requester_id = u.id;
         if input.organization_id.is_none() {
@@ -158,7 +194,9 @@ async fn apply_changes(c: &mut Conn<'_>, t: &mut Ticket, input: &TicketInput, al
         }
     }
     if let Some(s) = input.submitter_id {
-        users::get(c, s).await?.ok_or_else(|| invalid("submitter_id", format!("user {s} does not exist")))?;
+        users::get(c, s)
+            .await?
+            .ok_or_else(|| invalid("submitter_id", format!("user {s} does not exist")))?;
         t.submitter_id = s;
     }
     if let Some(a) = input.assignee_id {
@@ -169,7 +207,9 @@ async fn apply_changes(c: &mut Conn<'_>, t: &mut Ticket, input: &TicketInput, al
     }
     if let Some(g) = input.group_id {
         if let Some(g) = g {
-            groups::get(c, g).await?.ok_or_else(|| invalid("group_id", format!("group {g} does not exist")))?;
+            groups::get(c, g)
+                .await?
+                .ok_or_else(|| invalid("group_id", format!("group {g} does not exist")))?;
         }
         t.group_id = g;
     }
@@ -182,7 +222,10 @@ async fn apply_changes(c: &mut Conn<'_>, t: &mut Ticket, input: &TicketInput, al
         } else if input.group_id.is_none() {
             t.group_id = groups::default_group(c, a).await?;
         } else {
-            return Err(invalid("assignee_id", format!("agent {a} is not a member of group {g}")));
+            return Err(invalid(
+                "assignee_id",
+                format!("agent {a} is not a member of group {g}"),
+            ));
         }
     }
     if let Some(a) = t.assignee_id
@@ -192,7 +235,12 @@ async fn apply_changes(c: &mut Conn<'_>, t: &mut Ticket, input: &TicketInput, al
     }
     if let Some(o) = input.organization_id {
         if let Some(o) = o {
-            orgs::get(c, o).await?.ok_or_else(|| invalid("organization_id", format!("organization {o} does not exist")))?;
+            orgs::get(c, o).await?.ok_or_else(|| {
+                invalid(
+                    "organization_id",
+                    format!("organization {o} does not exist"),
+                )
+            })?;
         }
         t.organization_id = o;
     }
@@ -210,14 +258,22 @@ async fn apply_changes(c: &mut Conn<'_>, t: &mut Ticket, input: &TicketInput, al
     }
     if let Some(p) = input.problem_id {
         if let Some(p) = p {
-            let problem = tickets::get(c, p, false).await?.ok_or_else(|| invalid("problem_id", format!("ticket {p} does not exist")))?;
+            let problem = tickets::get(c, p, false)
+                .await?
+                .ok_or_else(|| invalid("problem_id", format!("ticket {p} does not exist")))?;
             if problem.ticket_type != Some(TicketType::Problem) || p == t.id {
-                return Err(invalid("problem_id", format!("ticket {p} is not a problem")));
+                return Err(invalid(
+                    "problem_id",
+                    format!("ticket {p} is not a problem"),
+                ));
             }
         }
         t.problem_id = p;
     }
-    for (ids, field) in [(&input.collaborator_ids, "collaborator_ids"), (&input.follower_ids, "follower_ids")] {
+    for (ids, field) in [
+        (&input.collaborator_ids, "collaborator_ids"),
+        (&input.follower_ids, "follower_ids"),
+    ] {
         if let Some(ids) = ids {
             let mut ids = ids.clone();
             ids.sort();
@@ -226,7 +282,11 @@ async fn apply_changes(c: &mut Conn<'_>, t: &mut Ticket, input: &TicketInput, al
             if users::get_many(c, &raw).await?.len() != ids.len() {
                 return Err(invalid(field, "every user must exist"));
             }
-            if field == "collaborator_ids" { t.collaborator_ids = ids } else { t.follower_ids = ids }
+            if field == "collaborator_ids" {
+                t.collaborator_ids = ids
+            } else {
+                t.follower_ids = ids
+            }
         }
     }
     let mut tags = match &input.tags {
@@ -237,7 +297,10 @@ async fn apply_changes(c: &mut Conn<'_>, t: &mut Ticket, input: &TicketInput, al
     let remove = clean_tags(&input.remove_tags);
     tags.retain(|x| !remove.contains(x));
     for (id, value) in &input.custom_fields {
-        let field = all_fields.iter().find(|f| f.id == *id).ok_or_else(|| invalid("custom_fields", format!("field {id} does not exist")))?;
+        let field = all_fields
+            .iter()
+            .find(|f| f.id == *id)
+            .ok_or_else(|| invalid("custom_fields", format!("field {id} does not exist")))?;
         let checked = check_value(field, value).map_err(AppError::field)?;
         let old_tags = implied_tags(field);
         tags.retain(|x| !old_tags.contains(x));
@@ -261,16 +324,52 @@ fn field_events(before: Option<&Ticket>, after: &Ticket) -> Vec<Json> {
         let num = |v: Option<i64>| v.map_or(Json::Null, |n| json!(n));
         vec![
             ("subject", json!(after.subject), b.map(|b| json!(b.subject))),
-            ("status", json!(after.status.as_str()), b.map(|b| json!(b.status.as_str()))),
-            ("priority", fmt_opt(after.priority.map(|p| p.as_str().into())), b.map(|b| fmt_opt(b.priority.map(|p| p.as_str().into())))),
-            ("type", fmt_opt(after.ticket_type.map(|p| p.as_str().into())), b.map(|b| fmt_opt(b.ticket_type.map(|p| p.as_str().into())))),
-            ("requester_id", json!(after.requester_id.0), b.map(|b| json!(b.requester_id.0))),
-            ("assignee_id", num(after.assignee_id.map(|v| v.0)), b.map(|b| num(b.assignee_id.map(|v| v.0)))),
-            ("group_id", num(after.group_id.map(|v| v.0)), b.map(|b| num(b.group_id.map(|v| v.0)))),
-            ("organization_id", num(after.organization_id.map(|v| v.0)), b.map(|b| num(b.organization_id.map(|v| v.0)))),
+            (
+                "status",
+                json!(after.status.as_str()),
+                b.map(|b| json!(b.status.as_str())),
+            ),
+            (
+                "priority",
+                fmt_opt(after.priority.map(|p| p.as_str().into())),
+                b.map(|b| fmt_opt(b.priority.map(|p| p.as_str().into()))),
+            ),
+            (
+                "type",
+                fmt_opt(after.ticket_type.map(|p| p.as_str().into())),
+                b.map(|b| fmt_opt(b.ticket_type.map(|p| p.as_str().into()))),
+            ),
+            (
+                "requester_id",
+                json!(after.requester_id.0),
+                b.map(|b| json!(b.requester_id.0)),
+            ),
+            (
+                "assignee_id",
+                num(after.assignee_id.map(|v| v.0)),
+                b.map(|b| num(b.assignee_id.map(|v| v.0))),
+            ),
+            (
+                "group_id",
+                num(after.group_id.map(|v| v.0)),
+                b.map(|b| num(b.group_id.map(|v| v.0))),
+            ),
+            (
+                "organization_id",
+                num(after.organization_id.map(|v| v.0)),
+                b.map(|b| num(b.organization_id.map(|v| v.0))),
+            ),
             ("tags", json!(after.tags), b.map(|b| json!(b.tags))),
-            ("due_at", fmt_opt(after.due_at.map(|d| d.to_iso())), b.map(|b| fmt_opt(b.due_at.map(|d| d.to_iso())))),
-            ("problem_id", num(after.problem_id.map(|v| v.0)), b.map(|b| num(b.problem_id.map(|v| v.0)))),
+            (
+                "due_at",
+                fmt_opt(after.due_at.map(|d| d.to_iso())),
+                b.map(|b| fmt_opt(b.due_at.map(|d| d.to_iso()))),
+            ),
+            (
+                "problem_id",
+                num(after.problem_id.map(|v| v.0)),
+                b.map(|b| num(b.problem_id.map(|v| v.0))),
+            ),
         ]
     };
     let mut events = Vec::new();
@@ -278,7 +377,9 @@ fn field_events(before: Option<&Ticket>, after: &Ticket) -> Vec<Json> {
         match prev {
             None if value.is_null() || value == json!([]) || value == json!("") => {}
             None => events.push(json!({"type": "Create", "field_name": name, "value": value})),
-            Some(p) if p != value => events.push(json!({"type": "Change", "field_name": name, "value": value, "previous_value": p})),
+            Some(p) if p != value => events.push(
+                json!({"type": "Change", "field_name": name, "value": value, "previous_value": p}),
+            ),
             Some(_) => {}
         }
     }
@@ -300,7 +401,15 @@ fn field_events(before: Option<&Ticket>, after: &Ticket) -> Vec<Json> {
 }
 
 /// Stores a comment, attaches its uploads, and returns it with its event.
-async fn add_comment(c: &mut Conn<'_>, t: &mut Ticket, audit: AuditId, input: &CommentInput, author: UserId, via: Channel, now: Timestamp) -> Result<(Comment, Json), AppError> {
+async fn add_comment(
+    c: &mut Conn<'_>,
+    t: &mut Ticket,
+    audit: AuditId,
+    input: &CommentInput,
+    author: UserId,
+    via: Channel,
+    now: Timestamp,
+) -> Result<(Comment, Json), AppError> {
     let (body, html_body) = match (&input.html_body, &input.body) {
         (Some(h), _) if !h.trim().is_empty() => {
             let clean = clean_html(h);
@@ -323,8 +432,13 @@ async fn add_comment(c: &mut Conn<'_>, t: &mut Ticket, audit: AuditId, input: &C
     };
     comment.id = comments::insert(c, &comment).await?;
     for token in &input.uploads {
-        if attachments::attach_token(c, token, comment.id, author).await? == 0 && attachments::by_token(c, token).await?.is_empty() {
-            return Err(invalid("uploads", format!("{token} is not a valid upload token")));
+        if attachments::attach_token(c, token, comment.id, author).await? == 0
+            && attachments::by_token(c, token).await?.is_empty()
+        {
+            return Err(invalid(
+                "uploads",
+                format!("{token} is not a valid upload token"),
+            ));
         }
     }
     if !input.uploads.is_empty() {
@@ -353,7 +467,10 @@ fn number_events(audit: AuditId, events: &mut [Json]) {
 /// Applies a status change with Zendesk's rules; a solved ticket needs an
 /// assignee, which defaults to the agent solving it.
 fn apply_status(t: &mut Ticket, to: Status, actor: &Actor, now: Timestamp) -> Result<(), AppError> {
-    let next = t.status.transition(to).map_err(|e| invalid("status", e.to_string()))?;
+    let next = t
+        .status
+        .transition(to)
+        .map_err(|e| invalid("status", e.to_string()))?;
     if next == Status::Solved && t.assignee_id.is_none() {
         if actor.is_staff() {
             t.assignee_id = Some(actor.user);
@@ -373,11 +490,27 @@ fn apply_status(t: &mut Ticket, to: Status, actor: &Actor, now: Timestamp) -> Re
 impl App {
     /// Opens a ticket. End-users open tickets for themselves only; a comment
     /// (or description) is required.
-    pub async fn create_ticket(&self, actor: Actor, mut input: TicketInput, via: Channel) -> Result<TicketWrite, AppError> {
-        let comment = input.comment.take().filter(|c| !c.is_blank()).ok_or_else(|| AppError::field(FieldError::blank("comment")))?;
+    pub async fn create_ticket(
+        &self,
+        actor: Actor,
+        mut input: TicketInput,
+        via: Channel,
+    ) -> Result<TicketWrite, AppError> {
+        let comment = input
+            .comment
+            .take()
+            .filter(|c| !c.is_blank())
+            .ok_or_else(|| AppError::field(FieldError::blank("comment")))?;
         if !actor.is_staff() {
-            if input.assignee_id.is_some() || input.group_id.is_some() || input.submitter_id.is_some() || input.status.is_some() || comment.author_id.is_some() {
-                return Err(AppError::forbidden("end-users cannot set assignee, group, submitter, status or author"));
+            if input.assignee_id.is_some()
+                || input.group_id.is_some()
+                || input.submitter_id.is_some()
+                || input.status.is_some()
+                || comment.author_id.is_some()
+            {
+                return Err(AppError::forbidden(
+                    "end-users cannot set assignee, group, submitter, status or author",
+                ));
             }
             input.requester = Some(RequesterInput::Id(actor.user));
         }
@@ -412,34 +545,64 @@ impl App {
                     follower_ids: vec![],
                 };
                 if input.requester.is_none() {
-                    t.organization_id = users::get(c, actor.user).await?.and_then(|u| u.organization_id);
+                    t.organization_id = users::get(c, actor.user)
+                        .await?
+                        .and_then(|u| u.organization_id);
                 }
                 apply_changes(c, &mut t, &input, &all_fields, now).await?;
                 for f in all_fields.iter().filter(|f| f.required && f.active) {
-                    if actor.is_staff() && input.status.is_some_and(Status::is_done) && !t.custom_fields.iter().any(|(id, _)| *id == f.id) {
-                        return Err(invalid(&format!("custom_field_{}", f.id), "is required to solve the ticket"));
+                    if actor.is_staff()
+                        && input.status.is_some_and(Status::is_done)
+                        && !t.custom_fields.iter().any(|(id, _)| *id == f.id)
+                    {
+                        return Err(invalid(
+                            &format!("custom_field_{}", f.id),
+                            "is required to solve the ticket",
+                        ));
                     }
                 }
-                let status = input.status.unwrap_or(if t.assignee_id.is_some() { Status::Open } else { Status::New });
+                let status = input.status.unwrap_or(if t.assignee_id.is_some() {
+                    Status::Open
+                } else {
+                    Status::New
+                });
                 apply_status(&mut t, status, &actor, now)?;
                 let author = comment.author_id.unwrap_or(t.submitter_id);
                 if t.subject.is_empty() {
-                    let text = comment.body.clone().unwrap_or_else(|| html_to_text(comment.html_body.as_deref().unwrap_or("")));
+                    let text = comment.body.clone().unwrap_or_else(|| {
+                        html_to_text(comment.html_body.as_deref().unwrap_or(""))
+                    });
                     t.subject = text.lines().next().unwrap_or("").chars().take(80).collect();
                 }
                 t.id = tickets::insert(c, &t).await?;
                 let audit_id = comments::insert_audit(c, t.id, author, via, now).await?;
-                let (cm, comment_event) = add_comment(c, &mut t, audit_id, &comment, author, via, now).await?;
+                let (cm, comment_event) =
+                    add_comment(c, &mut t, audit_id, &comment, author, via, now).await?;
                 t.description = cm.body.clone();
                 tickets::update(c, &t).await?;
                 let mut events = field_events(None, &t);
                 events.insert(0, comment_event);
                 number_events(audit_id, &mut events);
                 comments::set_audit_events(c, audit_id, &Json::Array(events).to_string()).await?;
-                index::index_ticket(c, t.id, &ticket_terms(&t.subject, std::slice::from_ref(&cm.body))).await?;
-                store::events::append(c, event(t.id, EventKind::Created, Some(audit_id), actor.user, now)).await?;
-                let audit = comments::audit(c, audit_id).await?.ok_or(AppError::NotFound)?;
-                Ok(TicketWrite { ticket: t, audit, comment: Some(cm) })
+                index::index_ticket(
+                    c,
+                    t.id,
+                    &ticket_terms(&t.subject, std::slice::from_ref(&cm.body)),
+                )
+                .await?;
+                store::events::append(
+                    c,
+                    event(t.id, EventKind::Created, Some(audit_id), actor.user, now),
+                )
+                .await?;
+                let audit = comments::audit(c, audit_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                Ok(TicketWrite {
+                    ticket: t,
+                    audit,
+                    comment: Some(cm),
+                })
             })
         })
         .await
@@ -447,12 +610,27 @@ impl App {
 
     /// Changes a ticket and/or adds a comment, as one audit. End-users may
     /// only comment on their own tickets.
-    pub async fn update_ticket(&self, actor: Actor, id: TicketId, input: TicketInput, via: Channel) -> Result<TicketWrite, AppError> {
-        if !actor.is_staff() && (input.changes_fields() || input.comment.as_ref().is_some_and(|c| c.author_id.is_some() || c.public == Some(false))) {
-            return Err(AppError::forbidden("end-users may only add public comments"));
+    pub async fn update_ticket(
+        &self,
+        actor: Actor,
+        id: TicketId,
+        input: TicketInput,
+        via: Channel,
+    ) -> Result<TicketWrite, AppError> {
+        if !actor.is_staff()
+            && (input.changes_fields()
+                || input
+                    .comment
+                    .as_ref()
+                    .is_some_and(|c| c.author_id.is_some() || c.public == Some(false)))
+        {
+            return Err(AppError::forbidden(
+                "end-users may only add public comments",
+            ));
         }
         let now = Timestamp::now();
-        self.write(move |c| Box::pin(async move { update_in(c, actor, id, input, via, now).await })).await
+        self.write(move |c| Box::pin(async move { update_in(c, actor, id, input, via, now).await }))
+            .await
     }
 
     /// Soft-deletes a ticket: gone from reads and search, kept for export.
@@ -461,13 +639,16 @@ impl App {
             return Err(AppError::forbidden("end-users cannot delete tickets"));
         }
         let now = Timestamp::now();
-        self.write(move |c| Box::pin(async move { delete_in(c, actor, id, now).await })).await
+        self.write(move |c| Box::pin(async move { delete_in(c, actor, id, now).await }))
+            .await
     }
 
     /// One ticket, if the caller may see it.
     pub async fn ticket(&self, actor: Actor, id: TicketId) -> Result<Ticket, AppError> {
         let mut rc = self.read().await?;
-        let t = tickets::get(&mut rc.conn(), id, false).await?.ok_or(AppError::NotFound)?;
+        let t = tickets::get(&mut rc.conn(), id, false)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if !actor.can_see_ticket(t.requester_id, &t.collaborator_ids) {
             return Err(AppError::NotFound);
         }
@@ -478,11 +659,19 @@ impl App {
     pub async fn tickets_by_ids(&self, actor: Actor, ids: &[i64]) -> Result<Vec<Ticket>, AppError> {
         let mut rc = self.read().await?;
         let ts = tickets::get_many(&mut rc.conn(), ids, false).await?;
-        Ok(ts.into_iter().filter(|t| actor.can_see_ticket(t.requester_id, &t.collaborator_ids)).collect())
+        Ok(ts
+            .into_iter()
+            .filter(|t| actor.can_see_ticket(t.requester_id, &t.collaborator_ids))
+            .collect())
     }
 
     /// A page of tickets the caller may see, narrowed by `scope`.
-    pub async fn list_tickets(&self, actor: Actor, scope: TicketScope, paging: Paging) -> Result<(Vec<Ticket>, Paged), AppError> {
+    pub async fn list_tickets(
+        &self,
+        actor: Actor,
+        scope: TicketScope,
+        paging: Paging,
+    ) -> Result<(Vec<Ticket>, Paged), AppError> {
         let mut cond = String::from("tickets t WHERE t.deleted_at IS NULL");
         let mut args: Vec<store::Value> = vec![];
         let mut add = |sql: &str, v: store::Value, args: &mut Vec<store::Value>| {
@@ -490,13 +679,21 @@ impl App {
             cond.push_str(&sql.replace("$?", &format!("${}", args.len())));
         };
         if !actor.is_staff() {
-            add(" AND (t.requester_id = $? OR t.id IN (SELECT ticket_id FROM ticket_collaborators WHERE user_id = $?))", actor.user.into(), &mut args);
+            add(
+                " AND (t.requester_id = $? OR t.id IN (SELECT ticket_id FROM ticket_collaborators WHERE user_id = $?))",
+                actor.user.into(),
+                &mut args,
+            );
         }
         match scope {
             TicketScope::All => {}
             TicketScope::Requested(u) => add(" AND t.requester_id = $?", u.into(), &mut args),
             TicketScope::Assigned(u) => add(" AND t.assignee_id = $?", u.into(), &mut args),
-            TicketScope::Ccd(u) => add(" AND t.id IN (SELECT ticket_id FROM ticket_collaborators WHERE user_id = $?)", u.into(), &mut args),
+            TicketScope::Ccd(u) => add(
+                " AND t.id IN (SELECT ticket_id FROM ticket_collaborators WHERE user_id = $?)",
+                u.into(),
+                &mut args,
+            ),
             TicketScope::Organization(o) => add(" AND t.organization_id = $?", o.into(), &mut args),
             TicketScope::Group(g) => add(" AND t.group_id = $?", g.into(), &mut args),
             TicketScope::ExternalId(e) => add(" AND t.external_id = $?", e.into(), &mut args),
@@ -509,38 +706,70 @@ impl App {
 
     /// A page of a ticket's comments, oldest first. End-users never see
     /// internal notes.
-    pub async fn comments(&self, actor: Actor, id: TicketId, paging: Paging) -> Result<(Vec<Comment>, Paged), AppError> {
+    pub async fn comments(
+        &self,
+        actor: Actor,
+        id: TicketId,
+        paging: Paging,
+    ) -> Result<(Vec<Comment>, Paged), AppError> {
         self.ticket(actor, id).await?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let cond = if actor.is_staff() { "comments t WHERE t.ticket_id = $1" } else { "comments t WHERE t.ticket_id = $1 AND t.public = TRUE" };
+        let cond = if actor.is_staff() {
+            "comments t WHERE t.ticket_id = $1"
+        } else {
+            "comments t WHERE t.ticket_id = $1 AND t.public = TRUE"
+        };
         let page = page_ids(c, cond, vec![id.into()], paging).await?;
         Ok((comments::get_many(c, &page.ids).await?, page))
     }
 
     /// A page of a ticket's audits, oldest first (staff only).
-    pub async fn audits(&self, actor: Actor, id: TicketId, paging: Paging) -> Result<(Vec<Audit>, Paged), AppError> {
+    pub async fn audits(
+        &self,
+        actor: Actor,
+        id: TicketId,
+        paging: Paging,
+    ) -> Result<(Vec<Audit>, Paged), AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("end-users cannot read audits"));
         }
         self.ticket(actor, id).await?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let page = page_ids(c, "audits t WHERE t.ticket_id = $1", vec![id.into()], paging).await?;
+        let page = page_ids(
+            c,
+            "audits t WHERE t.ticket_id = $1",
+            vec![id.into()],
+            paging,
+        )
+        .await?;
         Ok((comments::audits_many(c, &page.ids).await?, page))
     }
 
     /// Merges `sources` into `target`: their comments move to the target,
     /// each source is closed with a note, and the target gets a note.
-    pub async fn merge_tickets(&self, actor: Actor, target: TicketId, sources: Vec<TicketId>, notes: MergeNotes) -> Result<Ticket, AppError> {
+    pub async fn merge_tickets(
+        &self,
+        actor: Actor,
+        target: TicketId,
+        sources: Vec<TicketId>,
+        notes: MergeNotes,
+    ) -> Result<Ticket, AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("only agents merge tickets"));
         }
         if sources.is_empty() || sources.contains(&target) {
-            return Err(invalid("ids", "give one or more tickets other than the target"));
+            return Err(invalid(
+                "ids",
+                "give one or more tickets other than the target",
+            ));
         }
         let now = Timestamp::now();
-        self.write(move |c| Box::pin(async move { merge_in(c, actor, target, sources, notes, now).await })).await
+        self.write(move |c| {
+            Box::pin(async move { merge_in(c, actor, target, sources, notes, now).await })
+        })
+        .await
     }
 }
 
@@ -566,8 +795,17 @@ pub struct MergeNotes {
 }
 
 /// The body of `update_ticket`, usable inside a larger unit (bulk jobs).
-pub async fn update_in(c: &mut Conn<'_>, actor: Actor, id: TicketId, input: TicketInput, via: Channel, now: Timestamp) -> Result<TicketWrite, AppError> {
-    let mut t = tickets::get(c, id, false).await?.ok_or(AppError::NotFound)?;
+pub async fn update_in(
+    c: &mut Conn<'_>,
+    actor: Actor,
+    id: TicketId,
+    input: TicketInput,
+    via: Channel,
+    now: Timestamp,
+) -> Result<TicketWrite, AppError> {
+    let mut t = tickets::get(c, id, false)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !actor.can_see_ticket(t.requester_id, &t.collaborator_ids) {
         return Err(AppError::NotFound);
     }
@@ -577,7 +815,10 @@ pub async fn update_in(c: &mut Conn<'_>, actor: Actor, id: TicketId, input: Tick
     if let Some(stamp) = input.updated_stamp
         && stamp != t.updated_at
     {
-        return Err(AppError::Conflict(format!("ticket {id} was updated at {} by someone else", t.updated_at.to_iso())));
+        return Err(AppError::Conflict(format!(
+            "ticket {id} was updated at {} by someone else",
+            t.updated_at.to_iso()
+        )));
     }
     let before = t.clone();
     let all_fields = fields::all(c).await?;
@@ -585,7 +826,12 @@ pub async fn update_in(c: &mut Conn<'_>, actor: Actor, id: TicketId, input: Tick
     let comment = input.comment.as_ref().filter(|cm| !cm.is_blank());
     let status = match input.status {
         Some(s) => s,
-        None if t.status == Status::New && actor.is_staff() && (t.assignee_id.is_some() || comment.is_some_and(|c| c.public != Some(false))) => Status::Open,
+        None if t.status == Status::New
+            && actor.is_staff()
+            && (t.assignee_id.is_some() || comment.is_some_and(|c| c.public != Some(false))) =>
+        {
+            Status::Open
+        }
         None => t.status,
     };
     if status != t.status || input.status.is_some() {
@@ -594,7 +840,10 @@ pub async fn update_in(c: &mut Conn<'_>, actor: Actor, id: TicketId, input: Tick
     if actor.is_staff() && t.status.is_done() && !before.status.is_done() {
         for f in all_fields.iter().filter(|f| f.required && f.active) {
             if !t.custom_fields.iter().any(|(id, _)| *id == f.id) {
-                return Err(invalid(&format!("custom_field_{}", f.id), "is required to solve the ticket"));
+                return Err(invalid(
+                    &format!("custom_field_{}", f.id),
+                    "is required to solve the ticket",
+                ));
             }
         }
     }
@@ -624,14 +873,31 @@ pub async fn update_in(c: &mut Conn<'_>, actor: Actor, id: TicketId, input: Tick
         }
         index::index_ticket(c, id, &terms).await?;
     }
-    store::events::append(c, event(id, EventKind::Updated, Some(audit_id), actor.user, now)).await?;
-    let audit = comments::audit(c, audit_id).await?.ok_or(AppError::NotFound)?;
-    Ok(TicketWrite { ticket: t, audit, comment: added })
+    store::events::append(
+        c,
+        event(id, EventKind::Updated, Some(audit_id), actor.user, now),
+    )
+    .await?;
+    let audit = comments::audit(c, audit_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(TicketWrite {
+        ticket: t,
+        audit,
+        comment: added,
+    })
 }
 
 /// The body of `delete_ticket`, usable inside a bulk job.
-pub async fn delete_in(c: &mut Conn<'_>, actor: Actor, id: TicketId, now: Timestamp) -> Result<(), AppError> {
-    let mut t = tickets::get(c, id, false).await?.ok_or(AppError::NotFound)?;
+pub async fn delete_in(
+    c: &mut Conn<'_>,
+    actor: Actor,
+    id: TicketId,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let mut t = tickets::get(c, id, false)
+        .await?
+        .ok_or(AppError::NotFound)?;
     t.deleted_at = Some(now);
     t.updated_at = now;
     tickets::update(c, &t).await?;
@@ -640,16 +906,37 @@ pub async fn delete_in(c: &mut Conn<'_>, actor: Actor, id: TicketId, now: Timest
     Ok(())
 }
 
-async fn merge_in(c: &mut Conn<'_>, actor: Actor, target: TicketId, sources: Vec<TicketId>, notes: MergeNotes, now: Timestamp) -> Result<Ticket, AppError> {
-    let mut t = tickets::get(c, target, false).await?.ok_or(AppError::NotFound)?;
+async fn merge_in(
+    c: &mut Conn<'_>,
+    actor: Actor,
+    target: TicketId,
+    sources: Vec<TicketId>,
+    notes: MergeNotes,
+    now: Timestamp,
+) -> Result<Ticket, AppError> {
+    let mut t = tickets::get(c, target, false)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if t.status == Status::Closed {
-        return Err(invalid("target", "a closed ticket cannot be a merge target"));
+        return Err(invalid(
+            "target",
+            "a closed ticket cannot be a merge target",
+        ));
     }
-    let list = sources.iter().map(|s| format!("#{s}")).collect::<Vec<_>>().join(", ");
+    let list = sources
+        .iter()
+        .map(|s| format!("#{s}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     for sid in &sources {
-        let mut s = tickets::get(c, *sid, false).await?.ok_or_else(|| invalid("ids", format!("ticket {sid} does not exist")))?;
+        let mut s = tickets::get(c, *sid, false)
+            .await?
+            .ok_or_else(|| invalid("ids", format!("ticket {sid} does not exist")))?;
         if s.status == Status::Closed {
-            return Err(invalid("ids", format!("ticket {sid} is closed and cannot be merged")));
+            return Err(invalid(
+                "ids",
+                format!("ticket {sid} is closed and cannot be merged"),
+            ));
         }
         comments::move_all(c, *sid, target).await?;
         t.has_attachments |= s.has_attachments;
@@ -660,9 +947,20 @@ async fn merge_in(c: &mut Conn<'_>, actor: Actor, target: TicketId, sources: Vec
         }
         let before = s.clone();
         let audit_id = comments::insert_audit(c, *sid, actor.user, Channel::Merge, now).await?;
-        let body = notes.source_comment.clone().filter(|b| !b.trim().is_empty()).unwrap_or_else(|| format!("This request was closed and merged into request #{target}."));
-        let input = CommentInput { body: Some(body), public: Some(notes.source_public), ..Default::default() };
-        let (_, ev) = add_comment(c, &mut s, audit_id, &input, actor.user, Channel::Merge, now).await?;
+        let body = notes
+            .source_comment
+            .clone()
+            .filter(|b| !b.trim().is_empty())
+            .unwrap_or_else(|| {
+                format!("This request was closed and merged into request #{target}.")
+            });
+        let input = CommentInput {
+            body: Some(body),
+            public: Some(notes.source_public),
+            ..Default::default()
+        };
+        let (_, ev) =
+            add_comment(c, &mut s, audit_id, &input, actor.user, Channel::Merge, now).await?;
         if s.assignee_id.is_none() {
             s.assignee_id = Some(actor.user);
         }
@@ -675,11 +973,22 @@ async fn merge_in(c: &mut Conn<'_>, actor: Actor, target: TicketId, sources: Vec
         number_events(audit_id, &mut events);
         comments::set_audit_events(c, audit_id, &Json::Array(events).to_string()).await?;
         reindex_full(c, *sid, &s.subject).await?;
-        store::events::append(c, event(*sid, EventKind::Merged, Some(audit_id), actor.user, now)).await?;
+        store::events::append(
+            c,
+            event(*sid, EventKind::Merged, Some(audit_id), actor.user, now),
+        )
+        .await?;
     }
     let audit_id = comments::insert_audit(c, target, actor.user, Channel::Merge, now).await?;
-    let body = notes.target_comment.filter(|b| !b.trim().is_empty()).unwrap_or_else(|| format!("Requests {list} were closed and merged into this request."));
-    let input = CommentInput { body: Some(body), public: Some(notes.target_public), ..Default::default() };
+    let body = notes
+        .target_comment
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| format!("Requests {list} were closed and merged into this request."));
+    let input = CommentInput {
+        body: Some(body),
+        public: Some(notes.target_public),
+        ..Default::default()
+    };
     let (_, ev) = add_comment(c, &mut t, audit_id, &input, actor.user, Channel::Merge, now).await?;
     t.updated_at = now;
     tickets::update(c, &t).await?;
@@ -687,6 +996,10 @@ async fn merge_in(c: &mut Conn<'_>, actor: Actor, target: TicketId, sources: Vec
     number_events(audit_id, &mut events);
     comments::set_audit_events(c, audit_id, &Json::Array(events).to_string()).await?;
     reindex_full(c, target, &t.subject).await?;
-    store::events::append(c, event(target, EventKind::Updated, Some(audit_id), actor.user, now)).await?;
+    store::events::append(
+        c,
+        event(target, EventKind::Updated, Some(audit_id), actor.user, now),
+    )
+    .await?;
     Ok(t)
 }

@@ -44,7 +44,12 @@ pub fn clean_tags(tags: &[String]) -> Vec<String> {
 }
 
 fn validate_email(raw: &str) -> Result<String, AppError> {
-    normalize_email(raw).ok_or_else(|| AppError::field(FieldError::invalid("email", format!("{raw} is not properly formatted"))))
+    normalize_email(raw).ok_or_else(|| {
+        AppError::field(FieldError::invalid(
+            "email",
+            format!("{raw} is not properly formatted"),
+        ))
+    })
 }
 
 /// Checks that the actor may give or change this role.
@@ -57,12 +62,22 @@ fn check_role_change(actor: &Actor, role: Role) -> Result<(), AppError> {
 
 /// Finds the user owning an email identity, or creates an end-user for it;
 /// new users join the organization that claims their email domain.
-pub async fn find_or_create_by_email(c: &mut Conn<'_>, email: &str, name: Option<&str>, locale: Option<&str>, now: Timestamp) -> Result<User, AppError> {
+pub async fn find_or_create_by_email(
+    c: &mut Conn<'_>,
+    email: &str,
+    name: Option<&str>,
+    locale: Option<&str>,
+    now: Timestamp,
+) -> Result<User, AppError> {
     let email = validate_email(email)?;
     if let Some(u) = users::by_identity(c, IdentityKind::Email, &email).await? {
         return Ok(u);
     }
-    let name = name.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string).unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
+    let name = name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
     let org = match email_domain(&email) {
         Some(d) => orgs::by_domain(c, d).await?,
         None => None,
@@ -75,12 +90,28 @@ pub async fn find_or_create_by_email(c: &mut Conn<'_>, email: &str, name: Option
     }
     user.id = users::insert(c, &user).await?;
     users::add_identity(c, user.id, IdentityKind::Email, &email, false, now).await?;
-    store::events::append(c, user_event(user.id, store::events::EventKind::Created, None, now)).await?;
+    store::events::append(
+        c,
+        user_event(user.id, store::events::EventKind::Created, None, now),
+    )
+    .await?;
     Ok(user)
 }
 
-fn user_event(id: UserId, kind: store::events::EventKind, actor: Option<UserId>, at: Timestamp) -> store::events::NewEvent {
-    store::events::NewEvent { entity: store::events::Entity::User, entity_id: id.0, kind, audit: None, actor, at }
+fn user_event(
+    id: UserId,
+    kind: store::events::EventKind,
+    actor: Option<UserId>,
+    at: Timestamp,
+) -> store::events::NewEvent {
+    store::events::NewEvent {
+        entity: store::events::Entity::User,
+        entity_id: id.0,
+        kind,
+        audit: None,
+        actor,
+        at,
+    }
 }
 
 fn blank_user(name: String, role: Role, now: Timestamp) -> User {
@@ -158,7 +189,10 @@ async fn check_org(c: &mut Conn<'_>, org: Option<Option<OrgId>>) -> Result<(), A
     if let Some(Some(id)) = org
         && orgs::get(c, id).await?.is_none()
     {
-        return Err(AppError::field(FieldError::invalid("organization_id", format!("organization {id} does not exist"))));
+        return Err(AppError::field(FieldError::invalid(
+            "organization_id",
+            format!("organization {id} does not exist"),
+        )));
     }
     Ok(())
 }
@@ -174,13 +208,24 @@ impl App {
         if input.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
             return Err(AppError::field(FieldError::blank("name")));
         }
-        let email = input.email.as_deref().filter(|e| !e.trim().is_empty()).map(validate_email).transpose()?;
-        let password = input.password.as_deref().map(crate::auth::hash_password).transpose()?;
+        let email = input
+            .email
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+            .map(validate_email)
+            .transpose()?;
+        let password = input
+            .password
+            .as_deref()
+            .map(crate::auth::hash_password)
+            .transpose()?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
                 if let Some(e) = &email
-                    && users::by_identity(c, IdentityKind::Email, e).await?.is_some()
+                    && users::by_identity(c, IdentityKind::Email, e)
+                        .await?
+                        .is_some()
                 {
                     return Err(AppError::field(FieldError::duplicate("email", e)));
                 }
@@ -194,11 +239,23 @@ impl App {
                 {
                     user.organization_id = orgs::by_domain(c, d).await?;
                 }
-                user.id = users::insert(c, &user).await.map_err(|e| dup_external(e, &user))?;
+                user.id = users::insert(c, &user)
+                    .await
+                    .map_err(|e| dup_external(e, &user))?;
                 if let Some(e) = &email {
-                    users::add_identity(c, user.id, IdentityKind::Email, e, user.verified, now).await?;
+                    users::add_identity(c, user.id, IdentityKind::Email, e, user.verified, now)
+                        .await?;
                 }
-                store::events::append(c, user_event(user.id, store::events::EventKind::Created, Some(actor.user), now)).await?;
+                store::events::append(
+                    c,
+                    user_event(
+                        user.id,
+                        store::events::EventKind::Created,
+                        Some(actor.user),
+                        now,
+                    ),
+                )
+                .await?;
                 Ok(user)
             })
         })
@@ -207,26 +264,51 @@ impl App {
 
     /// Updates a user. End-users may change only their own name, locale and
     /// time zone; agents may change end-users; admins anyone.
-    pub async fn update_user(&self, actor: Actor, id: UserId, input: UserInput) -> Result<User, AppError> {
+    pub async fn update_user(
+        &self,
+        actor: Actor,
+        id: UserId,
+        input: UserInput,
+    ) -> Result<User, AppError> {
         if let Some(r) = input.role {
             check_role_change(&actor, r)?;
         }
-        let email = input.email.as_deref().filter(|e| !e.trim().is_empty()).map(validate_email).transpose()?;
-        let password = input.password.as_deref().map(crate::auth::hash_password).transpose()?;
+        let email = input
+            .email
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+            .map(validate_email)
+            .transpose()?;
+        let password = input
+            .password
+            .as_deref()
+            .map(crate::auth::hash_password)
+            .transpose()?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
                 let mut user = users::get(c, id).await?.ok_or(AppError::NotFound)?;
                 match actor.role {
                     Role::EndUser if actor.user != id => return Err(AppError::NotFound),
-                    Role::EndUser if input.role.is_some() || input.organization_id.is_some() || input.tags.is_some() || input.active.is_some() => {
-                        return Err(AppError::forbidden("end-users may change only their own name, locale and time zone"));
+                    Role::EndUser
+                        if input.role.is_some()
+                            || input.organization_id.is_some()
+                            || input.tags.is_some()
+                            || input.active.is_some() =>
+                    {
+                        return Err(AppError::forbidden(
+                            "end-users may change only their own name, locale and time zone",
+                        ));
                     }
-                    Role::Agent if user.role.is_staff() && actor.user != id => return Err(AppError::forbidden("only admins change other agents")),
+                    Role::Agent if user.role.is_staff() && actor.user != id => {
+                        return Err(AppError::forbidden("only admins change other agents"));
+                    }
                     _ => {}
                 }
                 if password.is_some() && !actor.is_admin() && actor.user != id {
-                    return Err(AppError::forbidden("only admins set other users' passwords"));
+                    return Err(AppError::forbidden(
+                        "only admins set other users' passwords",
+                    ));
                 }
                 check_org(c, input.organization_id).await?;
                 apply(&mut user, &input)?;
@@ -234,10 +316,14 @@ impl App {
                     && user.email.as_deref() != Some(e)
                 {
                     match users::by_identity(c, IdentityKind::Email, e).await? {
-                        Some(other) if other.id != id => return Err(AppError::field(FieldError::duplicate("email", e))),
+                        Some(other) if other.id != id => {
+                            return Err(AppError::field(FieldError::duplicate("email", e)));
+                        }
                         Some(_) => {}
                         None => {
-                            let ident = users::add_identity(c, id, IdentityKind::Email, e, false, now).await?;
+                            let ident =
+                                users::add_identity(c, id, IdentityKind::Email, e, false, now)
+                                    .await?;
                             users::make_primary(c, &ident, now).await?;
                         }
                     }
@@ -247,8 +333,14 @@ impl App {
                     user.password_hash = password;
                 }
                 user.updated_at = now;
-                users::update(c, &user).await.map_err(|e| dup_external(e, &user))?;
-                store::events::append(c, user_event(id, store::events::EventKind::Updated, Some(actor.user), now)).await?;
+                users::update(c, &user)
+                    .await
+                    .map_err(|e| dup_external(e, &user))?;
+                store::events::append(
+                    c,
+                    user_event(id, store::events::EventKind::Updated, Some(actor.user), now),
+                )
+                .await?;
                 Ok(user)
             })
         })
@@ -261,9 +353,20 @@ impl App {
             return Err(AppError::forbidden("only admins delete users"));
         }
         if actor.user == id {
-            return Err(AppError::field(FieldError::invalid("base", "you cannot delete yourself")));
+            return Err(AppError::field(FieldError::invalid(
+                "base",
+                "you cannot delete yourself",
+            )));
         }
-        self.update_user(actor, id, UserInput { active: Some(false), ..Default::default() }).await
+        self.update_user(
+            actor,
+            id,
+            UserInput {
+                active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
     }
 
     /// One user: staff see anyone, end-users only themselves.
@@ -272,18 +375,31 @@ impl App {
             return Err(AppError::NotFound);
         }
         let mut rc = self.read().await?;
-        users::get(&mut rc.conn(), id).await?.ok_or(AppError::NotFound)
+        users::get(&mut rc.conn(), id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     /// Several users by id (staff only), unknown ids skipped.
     pub async fn users_by_ids(&self, actor: Actor, ids: &[i64]) -> Result<Vec<User>, AppError> {
-        let ids: Vec<i64> = if actor.is_staff() { ids.to_vec() } else { ids.iter().copied().filter(|i| *i == actor.user.0).collect() };
+        let ids: Vec<i64> = if actor.is_staff() {
+            ids.to_vec()
+        } else {
+            ids.iter().copied().filter(|i| *i == actor.user.0).collect()
+        };
         let mut rc = self.read().await?;
         Ok(users::get_many(&mut rc.conn(), &ids).await?)
     }
 
     /// A page of users, optionally only some roles (staff only).
-    pub async fn list_users(&self, actor: Actor, roles: &[Role], org: Option<OrgId>, group: Option<GroupId>, paging: Paging) -> Result<(Vec<User>, Paged), AppError> {
+    pub async fn list_users(
+        &self,
+        actor: Actor,
+        roles: &[Role],
+        org: Option<OrgId>,
+        group: Option<GroupId>,
+        paging: Paging,
+    ) -> Result<(Vec<User>, Paged), AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("end-users cannot list users"));
         }
@@ -302,14 +418,22 @@ impl App {
         }
         if let Some(g) = group {
             args.push(g.into());
-            cond.push_str(&format!(" AND t.id IN (SELECT user_id FROM group_memberships WHERE group_id = ${})", args.len()));
+            cond.push_str(&format!(
+                " AND t.id IN (SELECT user_id FROM group_memberships WHERE group_id = ${})",
+                args.len()
+            ));
         }
         let page = page_ids(c, &cond, args, paging).await?;
         Ok((users::get_many(c, &page.ids).await?, page))
     }
 
     /// Users matching free text (name or email) or an external id.
-    pub async fn search_users(&self, actor: Actor, query: Option<&str>, external_id: Option<&str>) -> Result<Vec<User>, AppError> {
+    pub async fn search_users(
+        &self,
+        actor: Actor,
+        query: Option<&str>,
+        external_id: Option<&str>,
+    ) -> Result<Vec<User>, AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("end-users cannot search users"));
         }
@@ -323,7 +447,11 @@ impl App {
     }
 
     /// Creates the user, or updates the one with the same email or external id.
-    pub async fn create_or_update_user(&self, actor: Actor, input: UserInput) -> Result<(User, bool), AppError> {
+    pub async fn create_or_update_user(
+        &self,
+        actor: Actor,
+        input: UserInput,
+    ) -> Result<(User, bool), AppError> {
         let existing = {
             let mut rc = self.read().await?;
             let c = &mut rc.conn();
@@ -351,13 +479,22 @@ impl App {
     }
 
     /// Adds an identity (email, phone, a messaging id) to a user.
-    pub async fn add_identity(&self, actor: Actor, user: UserId, kind: IdentityKind, value: &str, verified: bool) -> Result<Identity, AppError> {
+    pub async fn add_identity(
+        &self,
+        actor: Actor,
+        user: UserId,
+        kind: IdentityKind,
+        value: &str,
+        verified: bool,
+    ) -> Result<Identity, AppError> {
         if !actor.is_staff() && actor.user != user {
             return Err(AppError::NotFound);
         }
         let value = match kind {
             IdentityKind::Email => validate_email(value)?,
-            _ if value.trim().is_empty() => return Err(AppError::field(FieldError::blank("value"))),
+            _ if value.trim().is_empty() => {
+                return Err(AppError::field(FieldError::blank("value")));
+            }
             _ => value.trim().to_string(),
         };
         let now = Timestamp::now();
@@ -367,14 +504,25 @@ impl App {
                 if users::by_identity(c, kind, &value).await?.is_some() {
                     return Err(AppError::field(FieldError::duplicate("value", &value)));
                 }
-                let ident = users::add_identity(c, user, kind, &value, verified && actor.is_staff(), now).await?;
+                let ident =
+                    users::add_identity(c, user, kind, &value, verified && actor.is_staff(), now)
+                        .await?;
                 if kind == IdentityKind::Email && u.email.is_none() {
                     let mut u = u;
                     u.email = Some(value);
                     u.updated_at = now;
                     users::update(c, &u).await?;
                 }
-                store::events::append(c, user_event(user, store::events::EventKind::Updated, Some(actor.user), now)).await?;
+                store::events::append(
+                    c,
+                    user_event(
+                        user,
+                        store::events::EventKind::Updated,
+                        Some(actor.user),
+                        now,
+                    ),
+                )
+                .await?;
                 Ok(ident)
             })
         })
@@ -382,18 +530,31 @@ impl App {
     }
 
     /// Changes one identity: make it primary, verify it, or delete it.
-    pub async fn change_identity(&self, actor: Actor, user: UserId, id: IdentityId, change: IdentityChange) -> Result<Option<Identity>, AppError> {
+    pub async fn change_identity(
+        &self,
+        actor: Actor,
+        user: UserId,
+        id: IdentityId,
+        change: IdentityChange,
+    ) -> Result<Option<Identity>, AppError> {
         if !actor.is_staff() && actor.user != user {
             return Err(AppError::NotFound);
         }
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
-                let ident = users::identity(c, id).await?.filter(|i| i.user_id == user).ok_or(AppError::NotFound)?;
+                let ident = users::identity(c, id)
+                    .await?
+                    .filter(|i| i.user_id == user)
+                    .ok_or(AppError::NotFound)?;
                 match change {
                     IdentityChange::MakePrimary => users::make_primary(c, &ident, now).await?,
-                    IdentityChange::Verify if actor.is_staff() => users::set_identity_verified(c, id, now).await?,
-                    IdentityChange::Verify => return Err(AppError::forbidden("only staff verify identities")),
+                    IdentityChange::Verify if actor.is_staff() => {
+                        users::set_identity_verified(c, id, now).await?
+                    }
+                    IdentityChange::Verify => {
+                        return Err(AppError::forbidden("only staff verify identities"));
+                    }
                     IdentityChange::Delete => users::delete_identity(c, id).await?,
                 }
                 if ident.kind == IdentityKind::Email
@@ -403,7 +564,16 @@ impl App {
                     u.updated_at = now;
                     users::update(c, &u).await?;
                 }
-                store::events::append(c, user_event(user, store::events::EventKind::Updated, Some(actor.user), now)).await?;
+                store::events::append(
+                    c,
+                    user_event(
+                        user,
+                        store::events::EventKind::Updated,
+                        Some(actor.user),
+                        now,
+                    ),
+                )
+                .await?;
                 Ok(users::identity(c, id).await?)
             })
         })
@@ -411,11 +581,27 @@ impl App {
     }
 
     /// Creates an admin (for `atiende admin create` and first start).
-    pub async fn bootstrap_admin(&self, email: &str, name: &str, password: &str) -> Result<User, AppError> {
-        let system = Actor { user: UserId(0), role: Role::Admin, org: None };
+    pub async fn bootstrap_admin(
+        &self,
+        email: &str,
+        name: &str,
+        password: &str,
+    ) -> Result<User, AppError> {
+        let system = Actor {
+            user: UserId(0),
+            role: Role::Admin,
+            org: None,
+        };
         self.create_user(
             system,
-            UserInput { name: Some(name.into()), email: Some(email.into()), role: Some(Role::Admin), password: Some(password.into()), verified: Some(true), ..Default::default() },
+            UserInput {
+                name: Some(name.into()),
+                email: Some(email.into()),
+                role: Some(Role::Admin),
+                password: Some(password.into()),
+                verified: Some(true),
+                ..Default::default()
+            },
         )
         .await
     }
@@ -445,7 +631,10 @@ pub enum IdentityChange {
 /// A duplicate external id reads better as a field error than a SQL message.
 fn dup_external(e: store::StoreError, u: &User) -> AppError {
     match e {
-        store::StoreError::Duplicate(_) => AppError::field(FieldError::duplicate("external_id", u.external_id.as_deref().unwrap_or(""))),
+        store::StoreError::Duplicate(_) => AppError::field(FieldError::duplicate(
+            "external_id",
+            u.external_id.as_deref().unwrap_or(""),
+        )),
         other => other.into(),
     }
 }

@@ -1,1 +1,283 @@
-fn main() {}
+//! The `atiende` binary: serve, migrate, and the administrative commands.
+//! Thin: it reads configuration, opens the database and hands over to the
+//! library crates.
+
+mod config;
+
+use app::App;
+use app::auth::TokenKind;
+use clap::{Parser, Subcommand};
+use config::{Config, Overrides};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "atiende",
+    version,
+    about = "Omnichannel customer service in one binary"
+)]
+struct Cli {
+    #[command(flatten)]
+    overrides: Overrides,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app and API (the default).
+    Serve,
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Manage administrators.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// Load realistic bilingual demo data.
+    Demo {
+        /// How many tickets to create.
+        #[arg(long, default_value_t = 2000)]
+        tickets: usize,
+    },
+    /// Rebuild the search index from the tickets.
+    Reindex,
+}
+
+#[derive(Subcommand)]
+enum AdminAction {
+    /// Create an administrator; prints the password if none is given.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Print a new API token for the user with this email (and nothing else).
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Make an OAuth bearer token instead of an API token.
+        #[arg(long)]
+        oauth: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match config::resolve(&cli.overrides) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("atiende: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("atiende: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("atiende: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(config: &Config) -> Result<App, String> {
+    if !config.database_url.starts_with("postgres") {
+        std::fs::create_dir_all(&config.data)
+            .map_err(|e| format!("cannot create {}: {e}", config.data.display()))?;
+    }
+    let db = store::Db::open(&config.database_url)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    let mut app = App::new(db);
+    app.limits.max_upload_bytes = config.max_upload_bytes;
+    Ok(app)
+}
+
+async fn run(command: Command, config: Config) -> Result<(), String> {
+    match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            let db = store::Db::connect(&config.database_url)
+                .await
+                .map_err(|e| format!("database: {e}"))?;
+            let applied = store::migrate::run(&db).await.map_err(|e| e.to_string())?;
+            println!(
+                "schema at version {} ({} migration(s) applied)",
+                store::migrate::latest(),
+                applied.len()
+            );
+            db.close().await;
+            Ok(())
+        }
+        Command::Admin {
+            action:
+                AdminAction::Create {
+                    email,
+                    name,
+                    password,
+                },
+        } => {
+            let app = open(&config).await?;
+            let generated = password.is_none();
+            let password = password.unwrap_or_else(|| app::auth::random_token(16));
+            let user = app
+                .bootstrap_admin(&email, &name, &password)
+                .await
+                .map_err(describe)?;
+            println!("created admin {} <{}> (id {})", user.name, email, user.id);
+            if generated {
+                println!("password: {password}");
+            }
+            app.db.close().await;
+            Ok(())
+        }
+        Command::Token {
+            action: TokenAction::Create { email, oauth },
+        } => {
+            let app = open(&config).await?;
+            let user = app
+                .user_by_email(&email)
+                .await
+                .map_err(describe)?
+                .ok_or_else(|| format!("no user with email {email}"))?;
+            let kind = if oauth {
+                TokenKind::OAuth
+            } else {
+                TokenKind::Api
+            };
+            let token = app
+                .create_token(user.id, kind, "created on the command line")
+                .await
+                .map_err(describe)?;
+            println!("{token}");
+            app.db.close().await;
+            Ok(())
+        }
+        Command::Demo { tickets } => {
+            let app = open(&config).await?;
+            let started = Instant::now();
+            let size = app::demo::DemoSize {
+                tickets,
+                ..Default::default()
+            };
+            let n = app.load_demo(size).await.map_err(describe)?;
+            println!(
+                "loaded {} agents, {} customers in {} organizations and {n} tickets in {:.1}s",
+                size.agents,
+                size.customers,
+                size.organizations,
+                started.elapsed().as_secs_f64()
+            );
+            app.db.close().await;
+            Ok(())
+        }
+        Command::Reindex => {
+            let app = open(&config).await?;
+            let n = app.reindex().await.map_err(describe)?;
+            println!("reindexed {n} tickets");
+            app.db.close().await;
+            Ok(())
+        }
+    }
+}
+
+fn describe(e: app::AppError) -> String {
+    match e {
+        app::AppError::Invalid(fields) => fields
+            .into_iter()
+            .map(|f| f.description)
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let started = Instant::now();
+    let app = open(&config).await?;
+    if !app.has_staff().await.map_err(describe)? {
+        let password = app::auth::random_token(16);
+        let email = "admin@atiende.local";
+        app.bootstrap_admin(email, "Admin", &password)
+            .await
+            .map_err(describe)?;
+        println!(
+            "First start: created the administrator account.\n  email:    {email}\n  password: {password}\n(shown once; change it after signing in)"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "serving");
+    println!(
+        "atiende listening on http://{addr} (database: {})",
+        if config.database_url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
+    let rate = web::RateLimit {
+        per_minute: config.rate_limit_per_minute,
+    };
+    let db = app.db.clone();
+    web::serve(listener, app, rate, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    db.close().await;
+    Ok(())
+}

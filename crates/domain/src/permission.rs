@@ -37,11 +37,19 @@ mod tests {
 
     #[test]
     fn end_users_see_only_their_own_tickets() {
-        let me = Actor { user: UserId(7), role: Role::EndUser, org: None };
+        let me = Actor {
+            user: UserId(7),
+            role: Role::EndUser,
+            org: None,
+        };
         assert!(me.can_see_ticket(UserId(7), &[]));
         assert!(me.can_see_ticket(UserId(8), &[UserId(7)]));
         assert!(!me.can_see_ticket(UserId(8), &[]));
-        let agent = Actor { user: UserId(1), role: Role::Agent, org: None };
+        let agent = Actor {
+            user: UserId(1),
+            role: Role::Agent,
+            org: None,
+        };
         assert!(agent.can_see_ticket(UserId(8), &[]) && !agent.is_admin());
     }
 }

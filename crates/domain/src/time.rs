@@ -49,7 +49,10 @@ mod tests {
         let t = Timestamp(1_700_000_000);
         assert_eq!(t.to_iso(), "2023-11-14T22:13:20Z");
         assert_eq!(Timestamp::parse(&t.to_iso()), Some(t));
-        assert_eq!(Timestamp::parse("2023-11-14"), Some(Timestamp(1_699_920_000)));
+        assert_eq!(
+            Timestamp::parse("2023-11-14"),
+            Some(Timestamp(1_699_920_000))
+        );
         assert_eq!(Timestamp::parse("yesterday"), None);
     }
 }

@@ -44,7 +44,9 @@ pub fn normalize_email(raw: &str) -> Option<String> {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !e.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
+        && !e
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
         && !domain.contains('@');
     ok.then_some(e)
 }
@@ -61,7 +63,10 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(normalize_email(" Ana@Example.COM "), Some("ana@example.com".into()));
+        assert_eq!(
+            normalize_email(" Ana@Example.COM "),
+            Some("ana@example.com".into())
+        );
         assert_eq!(normalize_email("no-at-sign"), None);
         assert_eq!(normalize_email("a@b"), None);
         assert_eq!(normalize_email("a b@c.com"), None);

@@ -24,8 +24,8 @@ const STOP_EN: &[&str] = &[
 ];
 const STOP_ES: &[&str] = &[
     "a", "al", "con", "como", "de", "del", "el", "en", "es", "esta", "este", "la", "las", "le",
-    "lo", "los", "me", "mi", "mis", "para", "pero", "por", "que", "se", "su", "sus", "un",
-    "una", "unos", "unas", "y", "ya", "yo", "o", "mas", "muy", "sin", "sobre", "tu", "hay",
+    "lo", "los", "me", "mi", "mis", "para", "pero", "por", "que", "se", "su", "sus", "un", "una",
+    "unos", "unas", "y", "ya", "yo", "o", "mas", "muy", "sin", "sobre", "tu", "hay",
 ];
 
 /// Lower-cases and removes diacritics (`Canción` → `cancion`, `ß` → `ss`), so
@@ -72,7 +72,11 @@ pub fn detect(folded: &str) -> Language {
         en += u32::from(STOP_EN.contains(&w));
         es += u32::from(STOP_ES.contains(&w));
     }
-    if es > en { Language::Spanish } else { Language::English }
+    if es > en {
+        Language::Spanish
+    } else {
+        Language::English
+    }
 }
 
 fn stem(lang: Language, word: &str) -> String {
@@ -166,11 +170,17 @@ mod tests {
         let doc = analyze_document("The refunds were never processed for my orders");
         for q in ["refund", "Refunding", "orders"] {
             let terms = analyze_query_word(q);
-            assert!(terms.iter().any(|t| doc.split(' ').any(|d| d == t)), "{q}: {terms:?} vs {doc}");
+            assert!(
+                terms.iter().any(|t| doc.split(' ').any(|d| d == t)),
+                "{q}: {terms:?} vs {doc}"
+            );
         }
         let es = analyze_document("Quiero cancelar la suscripción, por favor");
         let terms = analyze_query_word("suscripcion");
-        assert!(terms.iter().any(|t| es.split(' ').any(|d| d == t)), "{terms:?} vs {es}");
+        assert!(
+            terms.iter().any(|t| es.split(' ').any(|d| d == t)),
+            "{terms:?} vs {es}"
+        );
     }
 
     #[test]

@@ -10,5 +10,8 @@ pub mod plan;
 pub mod query;
 
 pub use analyze::{Language, analyze_document, analyze_query_word, fold};
-pub use plan::{Clause, Cond, NamedRef, Plan, PlanError, ResultType, SortKey, TextTerm, TimeField, UserRef, parse_sort_key, plan};
+pub use plan::{
+    Clause, Cond, NamedRef, Plan, PlanError, ResultType, SortKey, TextTerm, TimeField, UserRef,
+    parse_sort_key, plan,
+};
 pub use query::{Op, ParseError, Term, TermKind, parse};

@@ -108,9 +108,17 @@ pub struct Clause {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextTerm {
     /// A word stored as any of these stems (prefixes of terms, if `prefix`).
-    Word { stems: Vec<String>, prefix: bool, raw: String },
+    Word {
+        stems: Vec<String>,
+        prefix: bool,
+        raw: String,
+    },
     /// Words in this order, stemmed in English or in Spanish.
-    Phrase { english: Vec<String>, spanish: Vec<String>, raw: String },
+    Phrase {
+        english: Vec<String>,
+        spanish: Vec<String>,
+        raw: String,
+    },
 }
 
 /// How results are ordered.
@@ -140,14 +148,24 @@ impl Plan {
     /// Whether records of this type can be in the results at all.
     pub fn wants(&self, t: ResultType) -> bool {
         (self.types.is_empty() || self.types.contains(&t))
-            && self.clauses.iter().filter(|c| !c.negated).all(|c| c.any.iter().all(|x| x.applies_to(t)))
+            && self
+                .clauses
+                .iter()
+                .filter(|c| !c.negated)
+                .all(|c| c.any.iter().all(|x| x.applies_to(t)))
     }
 }
 
 /// Parses and plans a query. `now` resolves relative times (`created>2hours`).
 pub fn plan(query: &str, now: Timestamp) -> Result<Plan, PlanError> {
     let terms = parse(query)?;
-    let mut p = Plan { types: vec![], clauses: vec![], text: vec![], sort: SortKey::Relevance, descending: true };
+    let mut p = Plan {
+        types: vec![],
+        clauses: vec![],
+        text: vec![],
+        sort: SortKey::Relevance,
+        descending: true,
+    };
     let mut keyed: Vec<(String, Clause)> = Vec::new();
     for Term { negated, kind } in terms {
         match kind {
@@ -171,10 +189,19 @@ pub fn plan(query: &str, now: Timestamp) -> Result<Plan, PlanError> {
                         push_word(&mut p, negated, &format!("{key} {value}"));
                         continue;
                     };
-                    if !negated && let Some((_, c)) = keyed.iter_mut().find(|(k, c)| *k == key && !c.negated) {
+                    if !negated
+                        && let Some((_, c)) =
+                            keyed.iter_mut().find(|(k, c)| *k == key && !c.negated)
+                    {
                         c.any.push(cond);
                     } else {
-                        keyed.push((key, Clause { negated, any: vec![cond] }));
+                        keyed.push((
+                            key,
+                            Clause {
+                                negated,
+                                any: vec![cond],
+                            },
+                        ));
                     }
                 }
             },
@@ -191,25 +218,55 @@ fn push_word(p: &mut Plan, negated: bool, w: &str) {
         return push_phrase(p, negated, w);
     }
     for word in words {
-        let stems = if prefix { vec![word.clone()] } else { analyze_query_word(&word) };
+        let stems = if prefix {
+            vec![word.clone()]
+        } else {
+            analyze_query_word(&word)
+        };
         if !stems.is_empty() {
-            p.text.push((negated, TextTerm::Word { stems, prefix, raw: word }));
+            p.text.push((
+                negated,
+                TextTerm::Word {
+                    stems,
+                    prefix,
+                    raw: word,
+                },
+            ));
         }
     }
 }
 
 fn push_phrase(p: &mut Plan, negated: bool, ph: &str) {
     let words = query_words(ph);
-    let stem_all = |lang: Language| -> Vec<String> { words.iter().filter_map(|w| analyze_phrase_word(lang, w)).collect() };
+    let stem_all = |lang: Language| -> Vec<String> {
+        words
+            .iter()
+            .filter_map(|w| analyze_phrase_word(lang, w))
+            .collect()
+    };
     let (english, spanish) = (stem_all(Language::English), stem_all(Language::Spanish));
     match (english.len(), spanish.len()) {
         (0, 0) => {}
         (a, b) if a <= 1 && b <= 1 => {
             let mut stems: Vec<String> = english.into_iter().chain(spanish).collect();
             stems.dedup();
-            p.text.push((negated, TextTerm::Word { stems, prefix: false, raw: ph.to_string() }));
+            p.text.push((
+                negated,
+                TextTerm::Word {
+                    stems,
+                    prefix: false,
+                    raw: ph.to_string(),
+                },
+            ));
         }
-        _ => p.text.push((negated, TextTerm::Phrase { english, spanish, raw: ph.to_string() })),
+        _ => p.text.push((
+            negated,
+            TextTerm::Phrase {
+                english,
+                spanish,
+                raw: ph.to_string(),
+            },
+        )),
     }
 }
 
@@ -224,7 +281,10 @@ pub enum PlanError {
 
 impl PlanError {
     fn bad(key: &str, value: &str) -> Self {
-        PlanError::BadValue { key: key.to_string(), value: value.to_string() }
+        PlanError::BadValue {
+            key: key.to_string(),
+            value: value.to_string(),
+        }
     }
 }
 
@@ -272,7 +332,9 @@ fn named_ref(v: &str) -> NamedRef {
     if v.eq_ignore_ascii_case("none") {
         NamedRef::None
     } else {
-        v.parse().map(NamedRef::Id).unwrap_or_else(|_| NamedRef::Name(v.to_string()))
+        v.parse()
+            .map(NamedRef::Id)
+            .unwrap_or_else(|_| NamedRef::Name(v.to_string()))
     }
 }
 
@@ -367,23 +429,41 @@ mod tests {
     fn repeated_keywords_are_alternatives_and_negations_stand_alone() {
         let plan = p("tags:a tags:b -tags:c status<solved");
         assert_eq!(plan.clauses.len(), 3);
-        assert_eq!(plan.clauses[0].any, vec![Cond::Tag("a".into()), Cond::Tag("b".into())]);
+        assert_eq!(
+            plan.clauses[0].any,
+            vec![Cond::Tag("a".into()), Cond::Tag("b".into())]
+        );
         assert!(plan.clauses[1].negated);
-        assert_eq!(plan.clauses[2].any, vec![Cond::Status(Op::Lt, Status::Solved)]);
+        assert_eq!(
+            plan.clauses[2].any,
+            vec![Cond::Status(Op::Lt, Status::Solved)]
+        );
     }
 
     #[test]
     fn text_becomes_stems_and_phrases() {
         let plan = p("Reembolsos \"no llega el paquete\"");
-        assert!(matches!(&plan.text[0].1, TextTerm::Word { stems, .. } if stems.contains(&"reembols".to_string())));
+        assert!(
+            matches!(&plan.text[0].1, TextTerm::Word { stems, .. } if stems.contains(&"reembols".to_string()))
+        );
         assert!(matches!(&plan.text[1].1, TextTerm::Phrase { spanish, .. } if spanish.len() == 3));
     }
 
     #[test]
     fn dates_and_relative_times() {
         let plan = p("created:2023-11-14 updated>2hours");
-        assert_eq!(plan.clauses[0].any[0], Cond::Time(TimeField::Created, Timestamp(1_699_920_000), Timestamp(1_700_006_400)));
-        assert_eq!(plan.clauses[1].any[0], Cond::Time(TimeField::Updated, Timestamp(1_699_992_801), Timestamp(MAX)));
+        assert_eq!(
+            plan.clauses[0].any[0],
+            Cond::Time(
+                TimeField::Created,
+                Timestamp(1_699_920_000),
+                Timestamp(1_700_006_400)
+            )
+        );
+        assert_eq!(
+            plan.clauses[1].any[0],
+            Cond::Time(TimeField::Updated, Timestamp(1_699_992_801), Timestamp(MAX))
+        );
     }
 
     #[test]

@@ -63,7 +63,10 @@ pub fn parse(input: &str) -> Result<Vec<Term>, ParseError> {
         if chars[i] == '"' {
             let (text, next) = quoted(&chars, i)?;
             i = next;
-            terms.push(Term { negated, kind: TermKind::Phrase(text) });
+            terms.push(Term {
+                negated,
+                kind: TermKind::Phrase(text),
+            });
             continue;
         }
         let (kind, next) = bare(&chars, i)?;
@@ -137,13 +140,18 @@ mod tests {
     use proptest::prelude::*;
 
     fn field(key: &str, op: Op, value: &str) -> TermKind {
-        TermKind::Field { key: key.into(), op, value: value.into() }
+        TermKind::Field {
+            key: key.into(),
+            op,
+            value: value.into(),
+        }
     }
 
     #[test]
     fn parses_the_shapes_clients_send() {
-        let t = parse(r#"status<solved tags:vip reembolso "no llega" -tags:spam subject:"hola mundo""#)
-            .unwrap_or_default();
+        let t =
+            parse(r#"status<solved tags:vip reembolso "no llega" -tags:spam subject:"hola mundo""#)
+                .unwrap_or_default();
         let kinds: Vec<_> = t.iter().map(|t| (t.negated, t.kind.clone())).collect();
         assert_eq!(
             kinds,
@@ -160,7 +168,8 @@ mod tests {
 
     #[test]
     fn comparison_forms() {
-        let t = parse("created>=2024-01-01 updated:<2024-02-01T00:00:00Z priority>normal").unwrap_or_default();
+        let t = parse("created>=2024-01-01 updated:<2024-02-01T00:00:00Z priority>normal")
+            .unwrap_or_default();
         assert_eq!(t[0].kind, field("created", Op::Ge, "2024-01-01"));
         assert_eq!(t[1].kind, field("updated", Op::Le, "2024-02-01T00:00:00Z"));
         assert_eq!(t[2].kind, field("priority", Op::Gt, "normal"));
@@ -171,7 +180,13 @@ mod tests {
         assert_eq!(parse("\"open"), Err(ParseError::UnclosedQuote(0)));
         assert_eq!(parse("tags:"), Err(ParseError::MissingValue("tags".into())));
         assert_eq!(parse("   "), Ok(vec![]));
-        assert_eq!(parse("-"), Ok(vec![Term { negated: false, kind: TermKind::Word("-".into()) }]));
+        assert_eq!(
+            parse("-"),
+            Ok(vec![Term {
+                negated: false,
+                kind: TermKind::Word("-".into())
+            }])
+        );
     }
 
     proptest! {

@@ -49,11 +49,15 @@ impl Conn<'_> {
     pub async fn exec(&mut self, q: Query) -> Result<u64, StoreError> {
         match self {
             Conn::Sqlite(c) => {
-                let r = bind_all!(sqlx::query(q.sql.as_ref()), q.args).execute(&mut **c).await?;
+                let r = bind_all!(sqlx::query(q.sql.as_ref()), q.args)
+                    .execute(&mut **c)
+                    .await?;
                 Ok(r.rows_affected())
             }
             Conn::Postgres(c) => {
-                let r = bind_all!(sqlx::query(q.sql.as_ref()), q.args).execute(&mut **c).await?;
+                let r = bind_all!(sqlx::query(q.sql.as_ref()), q.args)
+                    .execute(&mut **c)
+                    .await?;
                 Ok(r.rows_affected())
             }
         }
@@ -63,11 +67,15 @@ impl Conn<'_> {
     pub async fn all(&mut self, q: Query) -> Result<Vec<Row>, StoreError> {
         match self {
             Conn::Sqlite(c) => {
-                let rows = bind_all!(sqlx::query(q.sql.as_ref()), q.args).fetch_all(&mut **c).await?;
+                let rows = bind_all!(sqlx::query(q.sql.as_ref()), q.args)
+                    .fetch_all(&mut **c)
+                    .await?;
                 rows.iter().map(sqlite_row).collect()
             }
             Conn::Postgres(c) => {
-                let rows = bind_all!(sqlx::query(q.sql.as_ref()), q.args).fetch_all(&mut **c).await?;
+                let rows = bind_all!(sqlx::query(q.sql.as_ref()), q.args)
+                    .fetch_all(&mut **c)
+                    .await?;
                 rows.iter().map(pg_row).collect()
             }
         }
@@ -77,11 +85,15 @@ impl Conn<'_> {
     pub async fn opt(&mut self, q: Query) -> Result<Option<Row>, StoreError> {
         match self {
             Conn::Sqlite(c) => {
-                let row = bind_all!(sqlx::query(q.sql.as_ref()), q.args).fetch_optional(&mut **c).await?;
+                let row = bind_all!(sqlx::query(q.sql.as_ref()), q.args)
+                    .fetch_optional(&mut **c)
+                    .await?;
                 row.as_ref().map(sqlite_row).transpose()
             }
             Conn::Postgres(c) => {
-                let row = bind_all!(sqlx::query(q.sql.as_ref()), q.args).fetch_optional(&mut **c).await?;
+                let row = bind_all!(sqlx::query(q.sql.as_ref()), q.args)
+                    .fetch_optional(&mut **c)
+                    .await?;
                 row.as_ref().map(pg_row).transpose()
             }
         }

@@ -15,7 +15,6 @@ use tokio::sync::watch;
 /// A boxed future borrowing the connection it runs on.
 pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-
 /// The database, shared by every request of a node.
 #[derive(Clone)]
 pub struct Db {
@@ -66,10 +65,15 @@ impl Db {
             crate::events::spawn_pg_listener(pool.clone(), tx.clone());
             Inner::Postgres(pool, tx)
         } else {
-            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
             Inner::Sqlite(SqliteDb::open(path).await?)
         };
-        Ok(Db { inner: Arc::new(inner) })
+        Ok(Db {
+            inner: Arc::new(inner),
+        })
     }
 
     /// Which backend this is.

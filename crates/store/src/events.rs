@@ -89,7 +89,11 @@ pub async fn append(c: &mut Conn<'_>, e: NewEvent) -> Result<EventId, StoreError
 
 /// The id of the first event at or after `at`, for exports that start from a
 /// time rather than a cursor.
-pub async fn first_at(c: &mut Conn<'_>, entity: Entity, at: Timestamp) -> Result<EventId, StoreError> {
+pub async fn first_at(
+    c: &mut Conn<'_>,
+    entity: Entity,
+    at: Timestamp,
+) -> Result<EventId, StoreError> {
     let row = c
         .one(q("SELECT COALESCE(MIN(id), (SELECT COALESCE(MAX(id), 0) + 1 FROM events)) FROM events WHERE entity = $1 AND at >= $2")
             .bind(entity.as_str())
@@ -100,19 +104,29 @@ pub async fn first_at(c: &mut Conn<'_>, entity: Entity, at: Timestamp) -> Result
 
 /// The entities changed after `cursor`, each once at its latest event, oldest
 /// first: `(entity_id, last event id, last event time)`.
-pub async fn changed_since(c: &mut Conn<'_>, entity: Entity, cursor: EventId, limit: i64) -> Result<Vec<(i64, EventId, Timestamp)>, StoreError> {
+pub async fn changed_since(
+    c: &mut Conn<'_>,
+    entity: Entity,
+    cursor: EventId,
+    limit: i64,
+) -> Result<Vec<(i64, EventId, Timestamp)>, StoreError> {
     let rows = c
         .all(q("SELECT entity_id, MAX(id) AS last, MAX(at) FROM events WHERE entity = $1 AND id > $2 GROUP BY entity_id ORDER BY last LIMIT $3")
             .bind(entity.as_str())
             .bind(cursor)
             .bind(limit))
         .await?;
-    rows.iter().map(|r| Ok((r.int(0)?, EventId(r.int(1)?), Timestamp(r.int(2)?)))).collect()
+    rows.iter()
+        .map(|r| Ok((r.int(0)?, EventId(r.int(1)?), Timestamp(r.int(2)?))))
+        .collect()
 }
 
 /// The newest event id.
 pub async fn head(c: &mut Conn<'_>) -> Result<EventId, StoreError> {
-    Ok(EventId(c.scalar(q("SELECT COALESCE(MAX(id), 0) FROM events")).await?))
+    Ok(EventId(
+        c.scalar(q("SELECT COALESCE(MAX(id), 0) FROM events"))
+            .await?,
+    ))
 }
 
 /// Starts a task that LISTENs for other nodes' commits and bumps `tx`; it

@@ -11,7 +11,11 @@ pub enum Paging {
     /// 1-based page number and page size.
     Offset { page: i64, per_page: i64 },
     /// Ids strictly after or before a cursor id, `size` at a time.
-    Cursor { after: Option<i64>, before: Option<i64>, size: i64 },
+    Cursor {
+        after: Option<i64>,
+        before: Option<i64>,
+        size: i64,
+    },
 }
 
 /// One page of ids with what the response needs to link onwards.
@@ -28,12 +32,20 @@ pub struct Paged {
 
 /// `$start, $start+1, …` for an `IN (…)` list of `n` values.
 pub fn placeholders(start: usize, n: usize) -> String {
-    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Pages through `SELECT t.id FROM {from_where}`; `from_where` must alias the
 /// table `t` and contain a WHERE clause using `$1…$n` for `args`.
-pub async fn page_ids(c: &mut Conn<'_>, from_where: &str, args: Vec<Value>, paging: Paging) -> Result<Paged, StoreError> {
+pub async fn page_ids(
+    c: &mut Conn<'_>,
+    from_where: &str,
+    args: Vec<Value>,
+    paging: Paging,
+) -> Result<Paged, StoreError> {
     let n = args.len();
     let with = |sql: String, extra: Vec<Value>| {
         let mut query = q(sql);
@@ -44,15 +56,33 @@ pub async fn page_ids(c: &mut Conn<'_>, from_where: &str, args: Vec<Value>, pagi
         Paging::Offset { page, per_page } => {
             let page = page.max(1);
             let ids = c
-                .all(with(format!("SELECT t.id FROM {from_where} ORDER BY t.id LIMIT ${} OFFSET ${}", n + 1, n + 2), vec![Value::Int(per_page), Value::Int((page - 1) * per_page)]))
+                .all(with(
+                    format!(
+                        "SELECT t.id FROM {from_where} ORDER BY t.id LIMIT ${} OFFSET ${}",
+                        n + 1,
+                        n + 2
+                    ),
+                    vec![Value::Int(per_page), Value::Int((page - 1) * per_page)],
+                ))
                 .await?
                 .iter()
                 .map(|r| r.int(0))
                 .collect::<Result<Vec<_>, _>>()?;
-            let count = c.scalar(with(format!("SELECT COUNT(*) FROM {from_where}"), vec![])).await?;
-            Ok(Paged { has_more: page * per_page < count, has_prev: page > 1, count: Some(count), ids })
+            let count = c
+                .scalar(with(format!("SELECT COUNT(*) FROM {from_where}"), vec![]))
+                .await?;
+            Ok(Paged {
+                has_more: page * per_page < count,
+                has_prev: page > 1,
+                count: Some(count),
+                ids,
+            })
         }
-        Paging::Cursor { after, before, size } => {
+        Paging::Cursor {
+            after,
+            before,
+            size,
+        } => {
             let (cond, order, cursor) = match (before, after) {
                 (Some(b), _) => (format!(" AND t.id < ${}", n + 1), "DESC", Some(b)),
                 (None, Some(a)) => (format!(" AND t.id > ${}", n + 1), "ASC", Some(a)),
@@ -71,9 +101,19 @@ pub async fn page_ids(c: &mut Conn<'_>, from_where: &str, args: Vec<Value>, pagi
             ids.truncate(usize::try_from(size).unwrap_or(0));
             if before.is_some() {
                 ids.reverse();
-                Ok(Paged { ids, count: None, has_more: true, has_prev: overflow })
+                Ok(Paged {
+                    ids,
+                    count: None,
+                    has_more: true,
+                    has_prev: overflow,
+                })
             } else {
-                Ok(Paged { ids, count: None, has_more: overflow, has_prev: after.is_some() })
+                Ok(Paged {
+                    ids,
+                    count: None,
+                    has_more: overflow,
+                    has_prev: after.is_some(),
+                })
             }
         }
     }

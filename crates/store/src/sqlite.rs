@@ -36,7 +36,8 @@ impl<T: Send, E: From<StoreError> + Send> Deliver for Pending<T, E> {
     }
 }
 
-type Job = Box<dyn for<'t, 'c> FnOnce(&'t mut Conn<'c>) -> BoxFut<'t, Option<Box<dyn Deliver>>> + Send>;
+type Job =
+    Box<dyn for<'t, 'c> FnOnce(&'t mut Conn<'c>) -> BoxFut<'t, Option<Box<dyn Deliver>>> + Send>;
 
 pub(crate) struct SqliteDb {
     pub(crate) readers: SqlitePool,
@@ -68,7 +69,12 @@ impl SqliteDb {
         let (commits, _) = watch::channel(0u64);
         let (done_tx, done_rx) = oneshot::channel();
         tokio::spawn(writer_loop(writer, rx, commits.clone(), done_tx));
-        Ok(SqliteDb { readers, jobs, commits, done: tokio::sync::Mutex::new(Some(done_rx)) })
+        Ok(SqliteDb {
+            readers,
+            jobs,
+            commits,
+            done: tokio::sync::Mutex::new(Some(done_rx)),
+        })
     }
 
     pub(crate) async fn write<T, E, F>(&self, unit: F) -> Result<T, E>
@@ -89,7 +95,10 @@ impl SqliteDb {
                 }
             })
         });
-        self.jobs.send(job).await.map_err(|_| E::from(StoreError::WriterGone))?;
+        self.jobs
+            .send(job)
+            .await
+            .map_err(|_| E::from(StoreError::WriterGone))?;
         answer.await.map_err(|_| E::from(StoreError::WriterGone))?
     }
 
@@ -104,7 +113,12 @@ impl SqliteDb {
     }
 }
 
-async fn writer_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Job>, commits: watch::Sender<u64>, done: oneshot::Sender<()>) {
+async fn writer_loop(
+    mut conn: SqliteConnection,
+    mut rx: mpsc::Receiver<Job>,
+    commits: watch::Sender<u64>,
+    done: oneshot::Sender<()>,
+) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
         batch.push(first);

@@ -117,7 +117,10 @@ pub struct Query {
 
 /// Starts a query; chain [`Query::bind`] for each `$n`.
 pub fn q(sql: impl Into<Cow<'static, str>>) -> Query {
-    Query { sql: sql.into(), args: Vec::new() }
+    Query {
+        sql: sql.into(),
+        args: Vec::new(),
+    }
 }
 
 impl Query {
@@ -134,12 +137,15 @@ pub struct Row(pub Vec<Value>);
 
 impl Row {
     fn at(&self, i: usize) -> Result<&Value, StoreError> {
-        self.0.get(i).ok_or_else(|| StoreError::Decode(format!("no column {i}")))
+        self.0
+            .get(i)
+            .ok_or_else(|| StoreError::Decode(format!("no column {i}")))
     }
 
     /// An integer column (also accepts booleans stored as 0/1).
     pub fn int(&self, i: usize) -> Result<i64, StoreError> {
-        self.opt_int(i)?.ok_or_else(|| StoreError::Decode(format!("column {i} is NULL")))
+        self.opt_int(i)?
+            .ok_or_else(|| StoreError::Decode(format!("column {i} is NULL")))
     }
 
     /// A nullable integer column.
@@ -149,13 +155,16 @@ impl Row {
             Value::Int(v) => Ok(Some(*v)),
             Value::Bool(b) => Ok(Some(i64::from(*b))),
             Value::Real(f) => Ok(Some(*f as i64)),
-            other => Err(StoreError::Decode(format!("column {i}: expected integer, got {other:?}"))),
+            other => Err(StoreError::Decode(format!(
+                "column {i}: expected integer, got {other:?}"
+            ))),
         }
     }
 
     /// A text column.
     pub fn text(&self, i: usize) -> Result<String, StoreError> {
-        self.opt_text(i)?.ok_or_else(|| StoreError::Decode(format!("column {i} is NULL")))
+        self.opt_text(i)?
+            .ok_or_else(|| StoreError::Decode(format!("column {i} is NULL")))
     }
 
     /// A nullable text column.
@@ -163,7 +172,9 @@ impl Row {
         match self.at(i)? {
             Value::Null => Ok(None),
             Value::Text(s) => Ok(Some(s.clone())),
-            other => Err(StoreError::Decode(format!("column {i}: expected text, got {other:?}"))),
+            other => Err(StoreError::Decode(format!(
+                "column {i}: expected text, got {other:?}"
+            ))),
         }
     }
 
@@ -172,7 +183,9 @@ impl Row {
         match self.at(i)? {
             Value::Bool(b) => Ok(*b),
             Value::Int(v) => Ok(*v != 0),
-            other => Err(StoreError::Decode(format!("column {i}: expected boolean, got {other:?}"))),
+            other => Err(StoreError::Decode(format!(
+                "column {i}: expected boolean, got {other:?}"
+            ))),
         }
     }
 
@@ -182,21 +195,27 @@ impl Row {
             Value::Null => Ok(None),
             Value::Bytes(b) => Ok(Some(b.clone())),
             Value::Text(s) => Ok(Some(s.clone().into_bytes())),
-            other => Err(StoreError::Decode(format!("column {i}: expected bytes, got {other:?}"))),
+            other => Err(StoreError::Decode(format!(
+                "column {i}: expected bytes, got {other:?}"
+            ))),
         }
     }
 
     /// A column holding one of a closed set of words.
     pub fn word<T: std::str::FromStr>(&self, i: usize) -> Result<T, StoreError> {
         let s = self.text(i)?;
-        s.parse().map_err(|_| StoreError::Decode(format!("column {i}: unexpected word {s:?}")))
+        s.parse()
+            .map_err(|_| StoreError::Decode(format!("column {i}: unexpected word {s:?}")))
     }
 
     /// A nullable column holding one of a closed set of words.
     pub fn opt_word<T: std::str::FromStr>(&self, i: usize) -> Result<Option<T>, StoreError> {
         match self.opt_text(i)? {
             None => Ok(None),
-            Some(s) => s.parse().map(Some).map_err(|_| StoreError::Decode(format!("column {i}: unexpected word {s:?}"))),
+            Some(s) => s
+                .parse()
+                .map(Some)
+                .map_err(|_| StoreError::Decode(format!("column {i}: unexpected word {s:?}"))),
         }
     }
 }

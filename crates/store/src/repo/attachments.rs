@@ -25,7 +25,11 @@ fn from_row(r: &Row) -> Result<Attachment, StoreError> {
 }
 
 /// Stores an uploaded file under a token.
-pub async fn insert(c: &mut Conn<'_>, a: &Attachment, data: Vec<u8>) -> Result<AttachmentId, StoreError> {
+pub async fn insert(
+    c: &mut Conn<'_>,
+    a: &Attachment,
+    data: Vec<u8>,
+) -> Result<AttachmentId, StoreError> {
     Ok(AttachmentId(
         c.insert(
             q("INSERT INTO attachments (token, uploader_id, file_name, content_type, size, sha256, data, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
@@ -44,36 +48,64 @@ pub async fn insert(c: &mut Conn<'_>, a: &Attachment, data: Vec<u8>) -> Result<A
 }
 
 pub async fn by_token(c: &mut Conn<'_>, token: &str) -> Result<Vec<Attachment>, StoreError> {
-    map_rows(c.all(q(format!("SELECT {COLS} FROM attachments WHERE token = $1 ORDER BY id")).bind(token)).await?, from_row)
+    map_rows(
+        c.all(
+            q(format!(
+                "SELECT {COLS} FROM attachments WHERE token = $1 ORDER BY id"
+            ))
+            .bind(token),
+        )
+        .await?,
+        from_row,
+    )
 }
 
 pub async fn get(c: &mut Conn<'_>, id: AttachmentId) -> Result<Option<Attachment>, StoreError> {
-    c.opt(q(format!("SELECT {COLS} FROM attachments WHERE id = $1")).bind(id)).await?.as_ref().map(from_row).transpose()
+    c.opt(q(format!("SELECT {COLS} FROM attachments WHERE id = $1")).bind(id))
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
 }
 
 /// The stored bytes of an attachment.
 pub async fn data(c: &mut Conn<'_>, id: AttachmentId) -> Result<Option<Vec<u8>>, StoreError> {
-    match c.opt(q("SELECT data FROM attachments WHERE id = $1").bind(id)).await? {
+    match c
+        .opt(q("SELECT data FROM attachments WHERE id = $1").bind(id))
+        .await?
+    {
         Some(r) => r.opt_bytes(0),
         None => Ok(None),
     }
 }
 
 /// Links the unattached files of a token to a comment; returns how many.
-pub async fn attach_token(c: &mut Conn<'_>, token: &str, comment: CommentId, uploader: UserId) -> Result<u64, StoreError> {
+pub async fn attach_token(
+    c: &mut Conn<'_>,
+    token: &str,
+    comment: CommentId,
+    uploader: UserId,
+) -> Result<u64, StoreError> {
     c.exec(q("UPDATE attachments SET comment_id = $2 WHERE token = $1 AND comment_id IS NULL AND uploader_id = $3").bind(token).bind(comment).bind(uploader)).await
 }
 
 /// Deletes the files of a token that were never attached.
 pub async fn delete_token(c: &mut Conn<'_>, token: &str) -> Result<u64, StoreError> {
-    c.exec(q("DELETE FROM attachments WHERE token = $1 AND comment_id IS NULL").bind(token)).await
+    c.exec(q("DELETE FROM attachments WHERE token = $1 AND comment_id IS NULL").bind(token))
+        .await
 }
 
-pub async fn for_comments(c: &mut Conn<'_>, comment_ids: &[i64]) -> Result<Vec<Attachment>, StoreError> {
+pub async fn for_comments(
+    c: &mut Conn<'_>,
+    comment_ids: &[i64],
+) -> Result<Vec<Attachment>, StoreError> {
     if comment_ids.is_empty() {
         return Ok(vec![]);
     }
-    let mut query = q(format!("SELECT {COLS} FROM attachments WHERE comment_id IN ({}) ORDER BY id", placeholders(1, comment_ids.len())));
+    let mut query = q(format!(
+        "SELECT {COLS} FROM attachments WHERE comment_id IN ({}) ORDER BY id",
+        placeholders(1, comment_ids.len())
+    ));
     query.args = comment_ids.iter().map(|&i| Value::Int(i)).collect();
     map_rows(c.all(query).await?, from_row)
 }

@@ -6,7 +6,8 @@ use crate::paging::placeholders;
 use crate::{Conn, Row, StoreError, Value, q};
 use domain::{AuditId, Channel, CommentId, TicketId, Timestamp, UserId};
 
-const COLS: &str = "id, ticket_id, audit_id, author_id, body, html_body, public, via_channel, created_at";
+const COLS: &str =
+    "id, ticket_id, audit_id, author_id, body, html_body, public, via_channel, created_at";
 
 fn from_row(r: &Row) -> Result<Comment, StoreError> {
     Ok(Comment {
@@ -46,7 +47,10 @@ pub async fn get_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Comment>, Sto
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let mut query = q(format!("SELECT {COLS} FROM comments WHERE id IN ({}) ORDER BY id", placeholders(1, ids.len())));
+    let mut query = q(format!(
+        "SELECT {COLS} FROM comments WHERE id IN ({}) ORDER BY id",
+        placeholders(1, ids.len())
+    ));
     query.args = ids.iter().map(|&i| Value::Int(i)).collect();
     let mut comments = map_rows(c.all(query).await?, from_row)?;
     let attachments = super::attachments::for_comments(c, ids).await?;
@@ -60,23 +64,45 @@ pub async fn get_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Comment>, Sto
 
 /// Moves every comment of one ticket onto another (merge).
 pub async fn move_all(c: &mut Conn<'_>, from: TicketId, to: TicketId) -> Result<u64, StoreError> {
-    c.exec(q("UPDATE comments SET ticket_id = $2 WHERE ticket_id = $1").bind(from).bind(to)).await
+    c.exec(
+        q("UPDATE comments SET ticket_id = $2 WHERE ticket_id = $1")
+            .bind(from)
+            .bind(to),
+    )
+    .await
 }
 
 /// All comment text of a ticket, oldest first, for the search index.
 pub async fn bodies(c: &mut Conn<'_>, ticket: TicketId) -> Result<Vec<String>, StoreError> {
-    c.all(q("SELECT body FROM comments WHERE ticket_id = $1 ORDER BY id").bind(ticket)).await?.iter().map(|r| r.text(0)).collect()
+    c.all(q("SELECT body FROM comments WHERE ticket_id = $1 ORDER BY id").bind(ticket))
+        .await?
+        .iter()
+        .map(|r| r.text(0))
+        .collect()
 }
 
 const AUDIT_COLS: &str = "id, ticket_id, author_id, via_channel, events, created_at";
 
 fn audit_from_row(r: &Row) -> Result<Audit, StoreError> {
-    Ok(Audit { id: AuditId(r.int(0)?), ticket_id: TicketId(r.int(1)?), author_id: UserId(r.int(2)?), via: r.word(3)?, events: r.text(4)?, created_at: Timestamp(r.int(5)?) })
+    Ok(Audit {
+        id: AuditId(r.int(0)?),
+        ticket_id: TicketId(r.int(1)?),
+        author_id: UserId(r.int(2)?),
+        via: r.word(3)?,
+        events: r.text(4)?,
+        created_at: Timestamp(r.int(5)?),
+    })
 }
 
 /// Inserts an audit with placeholder events; [`set_audit_events`] fills them
 /// once the comment ids they mention are known.
-pub async fn insert_audit(c: &mut Conn<'_>, ticket: TicketId, author: UserId, via: Channel, at: Timestamp) -> Result<AuditId, StoreError> {
+pub async fn insert_audit(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+    author: UserId,
+    via: Channel,
+    at: Timestamp,
+) -> Result<AuditId, StoreError> {
     Ok(AuditId(
         c.insert(
             q("INSERT INTO audits (ticket_id, author_id, via_channel, events, created_at) VALUES ($1, $2, $3, '[]', $4) RETURNING id").bind(ticket).bind(author).bind(via).bind(at),
@@ -85,8 +111,17 @@ pub async fn insert_audit(c: &mut Conn<'_>, ticket: TicketId, author: UserId, vi
     ))
 }
 
-pub async fn set_audit_events(c: &mut Conn<'_>, id: AuditId, events_json: &str) -> Result<(), StoreError> {
-    c.exec(q("UPDATE audits SET events = $2 WHERE id = $1").bind(id).bind(events_json)).await?;
+pub async fn set_audit_events(
+    c: &mut Conn<'_>,
+    id: AuditId,
+    events_json: &str,
+) -> Result<(), StoreError> {
+    c.exec(
+        q("UPDATE audits SET events = $2 WHERE id = $1")
+            .bind(id)
+            .bind(events_json),
+    )
+    .await?;
     Ok(())
 }
 
@@ -94,7 +129,10 @@ pub async fn audits_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Audit>, St
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let mut query = q(format!("SELECT {AUDIT_COLS} FROM audits WHERE id IN ({}) ORDER BY id", placeholders(1, ids.len())));
+    let mut query = q(format!(
+        "SELECT {AUDIT_COLS} FROM audits WHERE id IN ({}) ORDER BY id",
+        placeholders(1, ids.len())
+    ));
     query.args = ids.iter().map(|&i| Value::Int(i)).collect();
     map_rows(c.all(query).await?, audit_from_row)
 }
@@ -102,4 +140,3 @@ pub async fn audits_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Audit>, St
 pub async fn audit(c: &mut Conn<'_>, id: AuditId) -> Result<Option<Audit>, StoreError> {
     Ok(audits_many(c, &[id.0]).await?.pop())
 }
-

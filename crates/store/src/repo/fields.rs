@@ -5,7 +5,8 @@ use crate::model::{FieldOption, TicketField};
 use crate::{Conn, Row, StoreError, q};
 use domain::{FieldId, Timestamp};
 
-const COLS: &str = "id, type, title, description, required, active, position, regexp, tag, created_at, updated_at";
+const COLS: &str =
+    "id, type, title, description, required, active, position, regexp, tag, created_at, updated_at";
 
 fn from_row(r: &Row) -> Result<TicketField, StoreError> {
     Ok(TicketField {
@@ -63,11 +64,16 @@ pub async fn update(c: &mut Conn<'_>, f: &TicketField) -> Result<(), StoreError>
 }
 
 /// Replaces the options, keeping the ids of options whose value is unchanged.
-async fn set_options(c: &mut Conn<'_>, id: FieldId, options: &[FieldOption]) -> Result<(), StoreError> {
+async fn set_options(
+    c: &mut Conn<'_>,
+    id: FieldId,
+    options: &[FieldOption],
+) -> Result<(), StoreError> {
     let existing = options_of(c, id).await?;
     for old in &existing {
         if !options.iter().any(|o| o.value == old.value) {
-            c.exec(q("DELETE FROM ticket_field_options WHERE id = $1").bind(old.id)).await?;
+            c.exec(q("DELETE FROM ticket_field_options WHERE id = $1").bind(old.id))
+                .await?;
         }
     }
     for (pos, o) in options.iter().enumerate() {
@@ -88,7 +94,13 @@ async fn options_of(c: &mut Conn<'_>, id: FieldId) -> Result<Vec<FieldOption>, S
 
 /// Every field with its options, in position order.
 pub async fn all(c: &mut Conn<'_>) -> Result<Vec<TicketField>, StoreError> {
-    let mut fields = map_rows(c.all(q(format!("SELECT {COLS} FROM ticket_fields ORDER BY position, id"))).await?, from_row)?;
+    let mut fields = map_rows(
+        c.all(q(format!(
+            "SELECT {COLS} FROM ticket_fields ORDER BY position, id"
+        )))
+        .await?,
+        from_row,
+    )?;
     for f in &mut fields {
         if f.field_type.has_options() {
             f.options = options_of(c, f.id).await?;
@@ -98,7 +110,13 @@ pub async fn all(c: &mut Conn<'_>) -> Result<Vec<TicketField>, StoreError> {
 }
 
 pub async fn get(c: &mut Conn<'_>, id: FieldId) -> Result<Option<TicketField>, StoreError> {
-    let Some(mut f) = c.opt(q(format!("SELECT {COLS} FROM ticket_fields WHERE id = $1")).bind(id)).await?.as_ref().map(from_row).transpose()? else {
+    let Some(mut f) = c
+        .opt(q(format!("SELECT {COLS} FROM ticket_fields WHERE id = $1")).bind(id))
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()?
+    else {
         return Ok(None);
     };
     f.options = options_of(c, id).await?;
@@ -106,5 +124,6 @@ pub async fn get(c: &mut Conn<'_>, id: FieldId) -> Result<Option<TicketField>, S
 }
 
 pub async fn delete(c: &mut Conn<'_>, id: FieldId) -> Result<u64, StoreError> {
-    c.exec(q("DELETE FROM ticket_fields WHERE id = $1").bind(id)).await
+    c.exec(q("DELETE FROM ticket_fields WHERE id = $1").bind(id))
+        .await
 }

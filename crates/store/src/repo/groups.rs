@@ -50,14 +50,27 @@ pub async fn update(c: &mut Conn<'_>, g: &Group) -> Result<(), StoreError> {
 }
 
 pub async fn get(c: &mut Conn<'_>, id: GroupId) -> Result<Option<Group>, StoreError> {
-    c.opt(q(format!("SELECT {COLS} FROM groups WHERE id = $1 AND deleted = $2")).bind(id).bind(false)).await?.as_ref().map(from_row).transpose()
+    c.opt(
+        q(format!(
+            "SELECT {COLS} FROM groups WHERE id = $1 AND deleted = $2"
+        ))
+        .bind(id)
+        .bind(false),
+    )
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
 }
 
 pub async fn get_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Group>, StoreError> {
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let mut query = q(format!("SELECT {COLS} FROM groups WHERE id IN ({}) ORDER BY id", placeholders(1, ids.len())));
+    let mut query = q(format!(
+        "SELECT {COLS} FROM groups WHERE id IN ({}) ORDER BY id",
+        placeholders(1, ids.len())
+    ));
     query.args = ids.iter().map(|&i| Value::Int(i)).collect();
     map_rows(c.all(query).await?, from_row)
 }
@@ -75,7 +88,13 @@ fn membership_from_row(r: &Row) -> Result<Membership, StoreError> {
 
 const MEMBERSHIP_COLS: &str = "id, user_id, group_id, is_default, created_at, updated_at";
 
-pub async fn add_member(c: &mut Conn<'_>, user: UserId, group: GroupId, default: bool, at: Timestamp) -> Result<Membership, StoreError> {
+pub async fn add_member(
+    c: &mut Conn<'_>,
+    user: UserId,
+    group: GroupId,
+    default: bool,
+    at: Timestamp,
+) -> Result<Membership, StoreError> {
     let id = c
         .insert(
             q("INSERT INTO group_memberships (user_id, group_id, is_default, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id")
@@ -85,29 +104,56 @@ pub async fn add_member(c: &mut Conn<'_>, user: UserId, group: GroupId, default:
                 .bind(at),
         )
         .await?;
-    membership(c, MembershipId(id)).await?.ok_or(StoreError::NotFound)
+    membership(c, MembershipId(id))
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
-pub async fn membership(c: &mut Conn<'_>, id: MembershipId) -> Result<Option<Membership>, StoreError> {
-    c.opt(q(format!("SELECT {MEMBERSHIP_COLS} FROM group_memberships WHERE id = $1")).bind(id)).await?.as_ref().map(membership_from_row).transpose()
+pub async fn membership(
+    c: &mut Conn<'_>,
+    id: MembershipId,
+) -> Result<Option<Membership>, StoreError> {
+    c.opt(
+        q(format!(
+            "SELECT {MEMBERSHIP_COLS} FROM group_memberships WHERE id = $1"
+        ))
+        .bind(id),
+    )
+    .await?
+    .as_ref()
+    .map(membership_from_row)
+    .transpose()
 }
 
-pub async fn memberships_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Membership>, StoreError> {
+pub async fn memberships_many(
+    c: &mut Conn<'_>,
+    ids: &[i64],
+) -> Result<Vec<Membership>, StoreError> {
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let mut query = q(format!("SELECT {MEMBERSHIP_COLS} FROM group_memberships WHERE id IN ({}) ORDER BY id", placeholders(1, ids.len())));
+    let mut query = q(format!(
+        "SELECT {MEMBERSHIP_COLS} FROM group_memberships WHERE id IN ({}) ORDER BY id",
+        placeholders(1, ids.len())
+    ));
     query.args = ids.iter().map(|&i| Value::Int(i)).collect();
     map_rows(c.all(query).await?, membership_from_row)
 }
 
 pub async fn remove_member(c: &mut Conn<'_>, id: MembershipId) -> Result<u64, StoreError> {
-    c.exec(q("DELETE FROM group_memberships WHERE id = $1").bind(id)).await
+    c.exec(q("DELETE FROM group_memberships WHERE id = $1").bind(id))
+        .await
 }
 
 /// Whether the user belongs to the group (assignment requires it).
 pub async fn is_member(c: &mut Conn<'_>, user: UserId, group: GroupId) -> Result<bool, StoreError> {
-    Ok(c.scalar(q("SELECT COUNT(*) FROM group_memberships WHERE user_id = $1 AND group_id = $2").bind(user).bind(group)).await? > 0)
+    Ok(c.scalar(
+        q("SELECT COUNT(*) FROM group_memberships WHERE user_id = $1 AND group_id = $2")
+            .bind(user)
+            .bind(group),
+    )
+    .await?
+        > 0)
 }
 
 /// The group an agent's tickets go to when none is given.

@@ -21,7 +21,8 @@ fn from_row(r: &Row) -> Result<JobStatus, StoreError> {
 }
 
 pub async fn upsert(c: &mut Conn<'_>, j: &JobStatus) -> Result<(), StoreError> {
-    c.exec(q("DELETE FROM job_statuses WHERE id = $1").bind(&j.id)).await?;
+    c.exec(q("DELETE FROM job_statuses WHERE id = $1").bind(&j.id))
+        .await?;
     c.exec(
         q("INSERT INTO job_statuses (id, kind, status, total, progress, message, results, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
             .bind(&j.id)
@@ -39,5 +40,9 @@ pub async fn upsert(c: &mut Conn<'_>, j: &JobStatus) -> Result<(), StoreError> {
 }
 
 pub async fn get(c: &mut Conn<'_>, id: &str) -> Result<Option<JobStatus>, StoreError> {
-    c.opt(q(format!("SELECT {COLS} FROM job_statuses WHERE id = $1")).bind(id)).await?.as_ref().map(from_row).transpose()
+    c.opt(q(format!("SELECT {COLS} FROM job_statuses WHERE id = $1")).bind(id))
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
 }

@@ -17,6 +17,9 @@ pub mod users;
 use crate::{Row, StoreError};
 
 /// Maps every row with `f`, stopping at the first error.
-pub(crate) fn map_rows<T>(rows: Vec<Row>, f: impl Fn(&Row) -> Result<T, StoreError>) -> Result<Vec<T>, StoreError> {
+pub(crate) fn map_rows<T>(
+    rows: Vec<Row>,
+    f: impl Fn(&Row) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
     rows.iter().map(f).collect()
 }

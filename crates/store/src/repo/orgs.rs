@@ -6,7 +6,8 @@ use crate::paging::placeholders;
 use crate::{Conn, Row, StoreError, Value, q};
 use domain::{GroupId, OrgId, Timestamp};
 
-const COLS: &str = "id, name, details, notes, external_id, group_id, shared_tickets, tags, created_at, updated_at";
+const COLS: &str =
+    "id, name, details, notes, external_id, group_id, shared_tickets, tags, created_at, updated_at";
 
 fn from_row(r: &Row) -> Result<Organization, StoreError> {
     Ok(Organization {
@@ -29,11 +30,17 @@ pub fn name_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-async fn with_domains(c: &mut Conn<'_>, mut orgs: Vec<Organization>) -> Result<Vec<Organization>, StoreError> {
+async fn with_domains(
+    c: &mut Conn<'_>,
+    mut orgs: Vec<Organization>,
+) -> Result<Vec<Organization>, StoreError> {
     if orgs.is_empty() {
         return Ok(orgs);
     }
-    let mut query = q(format!("SELECT organization_id, domain FROM organization_domains WHERE organization_id IN ({}) ORDER BY domain", placeholders(1, orgs.len())));
+    let mut query = q(format!(
+        "SELECT organization_id, domain FROM organization_domains WHERE organization_id IN ({}) ORDER BY domain",
+        placeholders(1, orgs.len())
+    ));
     query.args = orgs.iter().map(|o| Value::Int(o.id.0)).collect();
     for r in c.all(query).await? {
         let id = r.int(0)?;
@@ -85,17 +92,29 @@ pub async fn update(c: &mut Conn<'_>, o: &Organization) -> Result<(), StoreError
 }
 
 async fn set_domains(c: &mut Conn<'_>, id: OrgId, domains: &[String]) -> Result<(), StoreError> {
-    c.exec(q("DELETE FROM organization_domains WHERE organization_id = $1").bind(id)).await?;
+    c.exec(q("DELETE FROM organization_domains WHERE organization_id = $1").bind(id))
+        .await?;
     for d in domains {
-        c.exec(q("INSERT INTO organization_domains (domain, organization_id) VALUES ($1, $2)").bind(d.trim().to_lowercase()).bind(id)).await?;
+        c.exec(
+            q("INSERT INTO organization_domains (domain, organization_id) VALUES ($1, $2)")
+                .bind(d.trim().to_lowercase())
+                .bind(id),
+        )
+        .await?;
     }
     Ok(())
 }
 
 /// Marks an organization deleted and detaches its users and domains.
 pub async fn delete(c: &mut Conn<'_>, id: OrgId, at: Timestamp) -> Result<(), StoreError> {
-    c.exec(q("UPDATE users SET organization_id = NULL, updated_at = $2 WHERE organization_id = $1").bind(id).bind(at)).await?;
-    c.exec(q("DELETE FROM organization_domains WHERE organization_id = $1").bind(id)).await?;
+    c.exec(
+        q("UPDATE users SET organization_id = NULL, updated_at = $2 WHERE organization_id = $1")
+            .bind(id)
+            .bind(at),
+    )
+    .await?;
+    c.exec(q("DELETE FROM organization_domains WHERE organization_id = $1").bind(id))
+        .await?;
     // Free the unique name and external id for reuse, as Zendesk does.
     c.exec(q("UPDATE organizations SET deleted_at = $2, name_key = name_key || ' #deleted ' || CAST(id AS TEXT), external_id = NULL WHERE id = $1").bind(id).bind(at))
         .await?;
@@ -103,7 +122,14 @@ pub async fn delete(c: &mut Conn<'_>, id: OrgId, at: Timestamp) -> Result<(), St
 }
 
 pub async fn get(c: &mut Conn<'_>, id: OrgId) -> Result<Option<Organization>, StoreError> {
-    let rows = c.all(q(format!("SELECT {COLS} FROM organizations WHERE id = $1 AND deleted_at IS NULL")).bind(id)).await?;
+    let rows = c
+        .all(
+            q(format!(
+                "SELECT {COLS} FROM organizations WHERE id = $1 AND deleted_at IS NULL"
+            ))
+            .bind(id),
+        )
+        .await?;
     Ok(with_domains(c, map_rows(rows, from_row)?).await?.pop())
 }
 
@@ -111,7 +137,10 @@ pub async fn get_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Organization>
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let mut query = q(format!("SELECT {COLS} FROM organizations WHERE deleted_at IS NULL AND id IN ({}) ORDER BY id", placeholders(1, ids.len())));
+    let mut query = q(format!(
+        "SELECT {COLS} FROM organizations WHERE deleted_at IS NULL AND id IN ({}) ORDER BY id",
+        placeholders(1, ids.len())
+    ));
     query.args = ids.iter().map(|&i| Value::Int(i)).collect();
     let orgs = map_rows(c.all(query).await?, from_row)?;
     with_domains(c, orgs).await
@@ -119,15 +148,37 @@ pub async fn get_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Organization>
 
 /// The organization that claims an email domain.
 pub async fn by_domain(c: &mut Conn<'_>, domain: &str) -> Result<Option<OrgId>, StoreError> {
-    Ok(c.opt(q("SELECT organization_id FROM organization_domains WHERE domain = $1").bind(domain)).await?.map(|r| r.int(0).map(OrgId)).transpose()?)
+    Ok(
+        c.opt(q("SELECT organization_id FROM organization_domains WHERE domain = $1").bind(domain))
+            .await?
+            .map(|r| r.int(0).map(OrgId))
+            .transpose()?,
+    )
 }
 
-pub async fn by_external_id(c: &mut Conn<'_>, external_id: &str) -> Result<Option<Organization>, StoreError> {
-    let rows = c.all(q(format!("SELECT {COLS} FROM organizations WHERE deleted_at IS NULL AND external_id = $1")).bind(external_id)).await?;
+pub async fn by_external_id(
+    c: &mut Conn<'_>,
+    external_id: &str,
+) -> Result<Option<Organization>, StoreError> {
+    let rows = c
+        .all(
+            q(format!(
+                "SELECT {COLS} FROM organizations WHERE deleted_at IS NULL AND external_id = $1"
+            ))
+            .bind(external_id),
+        )
+        .await?;
     Ok(with_domains(c, map_rows(rows, from_row)?).await?.pop())
 }
 
 pub async fn by_name(c: &mut Conn<'_>, name: &str) -> Result<Option<Organization>, StoreError> {
-    let rows = c.all(q(format!("SELECT {COLS} FROM organizations WHERE name_key = $1")).bind(name_key(name))).await?;
+    let rows = c
+        .all(
+            q(format!(
+                "SELECT {COLS} FROM organizations WHERE name_key = $1"
+            ))
+            .bind(name_key(name)),
+        )
+        .await?;
     Ok(with_domains(c, map_rows(rows, from_row)?).await?.pop())
 }

@@ -5,15 +5,23 @@
 
 use crate::{Backend, Conn, StoreError, Value, q};
 use domain::{Actor, TicketId};
-use search::plan::{Clause, Cond, NamedRef, Plan, ResultType, SortKey, TextTerm, TimeField, UserRef};
+use search::plan::{
+    Clause, Cond, NamedRef, Plan, ResultType, SortKey, TextTerm, TimeField, UserRef,
+};
 use search::query::Op;
 
 /// Writes the index terms of a ticket, replacing what was there.
 pub async fn index_ticket(c: &mut Conn<'_>, id: TicketId, terms: &str) -> Result<(), StoreError> {
     match c.backend() {
         Backend::Sqlite => {
-            c.exec(q("DELETE FROM ticket_fts WHERE rowid = $1").bind(id)).await?;
-            c.exec(q("INSERT INTO ticket_fts (rowid, terms) VALUES ($1, $2)").bind(id).bind(terms)).await?;
+            c.exec(q("DELETE FROM ticket_fts WHERE rowid = $1").bind(id))
+                .await?;
+            c.exec(
+                q("INSERT INTO ticket_fts (rowid, terms) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(terms),
+            )
+            .await?;
         }
         Backend::Postgres => {
             c.exec(q("INSERT INTO ticket_fts (ticket_id, terms) VALUES ($1, $2) ON CONFLICT (ticket_id) DO UPDATE SET terms = EXCLUDED.terms").bind(id).bind(terms))
@@ -29,7 +37,10 @@ pub async fn ticket_terms(c: &mut Conn<'_>, id: TicketId) -> Result<Option<Strin
         Backend::Sqlite => "SELECT terms FROM ticket_fts WHERE rowid = $1",
         Backend::Postgres => "SELECT terms FROM ticket_fts WHERE ticket_id = $1",
     };
-    Ok(c.opt(q(sql).bind(id)).await?.map(|r| r.text(0)).transpose()?)
+    Ok(c.opt(q(sql).bind(id))
+        .await?
+        .map(|r| r.text(0))
+        .transpose()?)
 }
 
 /// Drops a ticket from the index (deleted tickets never match).
@@ -77,8 +88,14 @@ fn user_cond(s: &mut Sql, col: &str, r: &UserRef, me: i64) -> String {
         UserRef::Me => format!("{col} = {}", s.arg(me)),
         UserRef::None => format!("{col} IS NULL"),
         UserRef::Id(id) => format!("{col} = {}", s.arg(*id)),
-        UserRef::Email(e) => format!("{col} IN (SELECT user_id FROM identities WHERE kind = 'email' AND value = {})", s.arg(e.as_str())),
-        UserRef::Name(n) => format!("{col} IN (SELECT id FROM users WHERE LOWER(name) LIKE {})", s.arg(like(n))),
+        UserRef::Email(e) => format!(
+            "{col} IN (SELECT user_id FROM identities WHERE kind = 'email' AND value = {})",
+            s.arg(e.as_str())
+        ),
+        UserRef::Name(n) => format!(
+            "{col} IN (SELECT id FROM users WHERE LOWER(name) LIKE {})",
+            s.arg(like(n))
+        ),
     }
 }
 
@@ -86,14 +103,21 @@ fn named_cond(s: &mut Sql, col: &str, r: &NamedRef, table: &str) -> String {
     match r {
         NamedRef::None => format!("{col} IS NULL"),
         NamedRef::Id(id) => format!("{col} = {}", s.arg(*id)),
-        NamedRef::Name(n) => format!("{col} IN (SELECT id FROM {table} WHERE LOWER(name) LIKE {})", s.arg(like(n))),
+        NamedRef::Name(n) => format!(
+            "{col} IN (SELECT id FROM {table} WHERE LOWER(name) LIKE {})",
+            s.arg(like(n))
+        ),
     }
 }
 
 /// A case-folded LIKE pattern for "contains", with wildcards in the input
 /// neutralised; a trailing `*` is the user's own prefix wildcard.
 fn like(s: &str) -> String {
-    let clean: String = s.to_lowercase().chars().filter(|c| *c != '%' && *c != '_').collect();
+    let clean: String = s
+        .to_lowercase()
+        .chars()
+        .filter(|c| *c != '%' && *c != '_')
+        .collect();
     format!("%{}%", clean.trim_end_matches('*'))
 }
 
@@ -109,17 +133,31 @@ fn time_col(f: TimeField, alias: &str) -> String {
 
 fn tag_cond(s: &mut Sql, alias: &str, tag: &str) -> String {
     if let Some(prefix) = tag.strip_suffix('*') {
-        format!("EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = {alias}.id AND g.tag LIKE {})", s.arg(format!("{prefix}%")))
+        format!(
+            "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = {alias}.id AND g.tag LIKE {})",
+            s.arg(format!("{prefix}%"))
+        )
     } else {
-        format!("EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = {alias}.id AND g.tag = {})", s.arg(tag))
+        format!(
+            "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = {alias}.id AND g.tag = {})",
+            s.arg(tag)
+        )
     }
 }
 
 /// SQL for one condition on a ticket; `None` if it cannot apply to tickets.
 fn ticket_cond(s: &mut Sql, c: &Cond, me: i64) -> Option<String> {
     Some(match c {
-        Cond::Status(op, st) => format!("t.status_rank {} {}", op_sql(*op), s.arg(crate::repo::tickets::status_rank(*st))),
-        Cond::Priority(op, p) => format!("t.priority_rank {} {}", op_sql(*op), s.arg(crate::repo::tickets::priority_rank(*p))),
+        Cond::Status(op, st) => format!(
+            "t.status_rank {} {}",
+            op_sql(*op),
+            s.arg(crate::repo::tickets::status_rank(*st))
+        ),
+        Cond::Priority(op, p) => format!(
+            "t.priority_rank {} {}",
+            op_sql(*op),
+            s.arg(crate::repo::tickets::priority_rank(*p))
+        ),
         Cond::PriorityNone => "t.priority IS NULL".into(),
         Cond::Type(tt) => format!("t.type = {}", s.arg(*tt)),
         Cond::Tag(tag) => tag_cond(s, "t", tag),
@@ -148,12 +186,18 @@ fn ticket_cond(s: &mut Sql, c: &Cond, me: i64) -> Option<String> {
 
 fn user_record_cond(s: &mut Sql, c: &Cond) -> Option<String> {
     Some(match c {
-        Cond::Email(e) => format!("t.id IN (SELECT user_id FROM identities WHERE kind = 'email' AND value LIKE {})", s.arg(e.replace('*', "%"))),
+        Cond::Email(e) => format!(
+            "t.id IN (SELECT user_id FROM identities WHERE kind = 'email' AND value LIKE {})",
+            s.arg(e.replace('*', "%"))
+        ),
         Cond::Role(r) => format!("t.role = {}", s.arg(*r)),
         Cond::Name(n) => format!("LOWER(t.name) LIKE {}", s.arg(like(n))),
         Cond::ExternalId(e) => format!("t.external_id = {}", s.arg(e.as_str())),
         Cond::Organization(o) => named_cond(s, "t.organization_id", o, "organizations"),
-        Cond::Tag(tag) => format!("(' ' || t.tags || ' ') LIKE {}", s.arg(format!("% {} %", tag.trim_end_matches('*')))),
+        Cond::Tag(tag) => format!(
+            "(' ' || t.tags || ' ') LIKE {}",
+            s.arg(format!("% {} %", tag.trim_end_matches('*')))
+        ),
         Cond::TagNone => "t.tags = ''".into(),
         Cond::Time(f @ (TimeField::Created | TimeField::Updated), from, to) => {
             let col = time_col(*f, "t");
@@ -167,7 +211,10 @@ fn org_record_cond(s: &mut Sql, c: &Cond) -> Option<String> {
     Some(match c {
         Cond::Name(n) => format!("LOWER(t.name) LIKE {}", s.arg(like(n))),
         Cond::ExternalId(e) => format!("t.external_id = {}", s.arg(e.as_str())),
-        Cond::Tag(tag) => format!("(' ' || t.tags || ' ') LIKE {}", s.arg(format!("% {} %", tag.trim_end_matches('*')))),
+        Cond::Tag(tag) => format!(
+            "(' ' || t.tags || ' ') LIKE {}",
+            s.arg(format!("% {} %", tag.trim_end_matches('*')))
+        ),
         Cond::TagNone => "t.tags = ''".into(),
         Cond::Time(f @ (TimeField::Created | TimeField::Updated), from, to) => {
             let col = time_col(*f, "t");
@@ -190,13 +237,21 @@ fn group_record_cond(s: &mut Sql, c: &Cond) -> Option<String> {
 
 /// Adds the clauses; a positive clause none of whose conditions apply makes
 /// the whole search empty (returns false).
-fn add_clauses(s: &mut Sql, clauses: &[Clause], mut cond: impl FnMut(&mut Sql, &Cond) -> Option<String>) -> bool {
+fn add_clauses(
+    s: &mut Sql,
+    clauses: &[Clause],
+    mut cond: impl FnMut(&mut Sql, &Cond) -> Option<String>,
+) -> bool {
     for clause in clauses {
         let parts: Vec<String> = clause.any.iter().filter_map(|c| cond(s, c)).collect();
         match (parts.is_empty(), clause.negated) {
             (true, false) => return false,
             (true, true) => {}
-            (false, neg) => s.parts.push(format!("{}({})", if neg { "NOT " } else { "" }, parts.join(" OR "))),
+            (false, neg) => s.parts.push(format!(
+                "{}({})",
+                if neg { "NOT " } else { "" },
+                parts.join(" OR ")
+            )),
         }
     }
     true
@@ -204,28 +259,68 @@ fn add_clauses(s: &mut Sql, clauses: &[Clause], mut cond: impl FnMut(&mut Sql, &
 
 fn fts_word(backend: Backend, t: &TextTerm) -> Option<String> {
     let alts: Vec<String> = match (t, backend) {
-        (TextTerm::Word { stems, prefix, .. }, Backend::Sqlite) => stems.iter().map(|s| format!("\"{s}\"{}", if *prefix { "*" } else { "" })).collect(),
-        (TextTerm::Word { stems, prefix, .. }, Backend::Postgres) => stems.iter().map(|s| format!("{s}{}", if *prefix { ":*" } else { "" })).collect(),
-        (TextTerm::Phrase { english, spanish, .. }, Backend::Sqlite) => {
-            [english, spanish].iter().filter(|v| !v.is_empty()).map(|v| format!("\"{}\"", v.join(" "))).collect()
-        }
-        (TextTerm::Phrase { english, spanish, .. }, Backend::Postgres) => {
-            [english, spanish].iter().filter(|v| !v.is_empty()).map(|v| format!("({})", v.join(" <-> "))).collect()
-        }
+        (TextTerm::Word { stems, prefix, .. }, Backend::Sqlite) => stems
+            .iter()
+            .map(|s| format!("\"{s}\"{}", if *prefix { "*" } else { "" }))
+            .collect(),
+        (TextTerm::Word { stems, prefix, .. }, Backend::Postgres) => stems
+            .iter()
+            .map(|s| format!("{s}{}", if *prefix { ":*" } else { "" }))
+            .collect(),
+        (
+            TextTerm::Phrase {
+                english, spanish, ..
+            },
+            Backend::Sqlite,
+        ) => [english, spanish]
+            .iter()
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("\"{}\"", v.join(" ")))
+            .collect(),
+        (
+            TextTerm::Phrase {
+                english, spanish, ..
+            },
+            Backend::Postgres,
+        ) => [english, spanish]
+            .iter()
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("({})", v.join(" <-> ")))
+            .collect(),
     };
     let mut alts = alts;
     alts.dedup();
-    (!alts.is_empty()).then(|| format!("({})", alts.join(if backend == Backend::Sqlite { " OR " } else { " | " })))
+    (!alts.is_empty()).then(|| {
+        format!(
+            "({})",
+            alts.join(if backend == Backend::Sqlite {
+                " OR "
+            } else {
+                " | "
+            })
+        )
+    })
 }
 
 fn add_text(s: &mut Sql, text: &[(bool, TextTerm)]) {
     let (fts, close) = match s.backend {
         Backend::Sqlite => ("SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH", ""),
-        Backend::Postgres => ("SELECT ticket_id FROM ticket_fts WHERE tsv @@ to_tsquery('simple',", ")"),
+        Backend::Postgres => (
+            "SELECT ticket_id FROM ticket_fts WHERE tsv @@ to_tsquery('simple',",
+            ")",
+        ),
     };
-    let positive: Vec<String> = text.iter().filter(|(n, _)| !n).filter_map(|(_, t)| fts_word(s.backend, t)).collect();
+    let positive: Vec<String> = text
+        .iter()
+        .filter(|(n, _)| !n)
+        .filter_map(|(_, t)| fts_word(s.backend, t))
+        .collect();
     if !positive.is_empty() {
-        let joined = positive.join(if s.backend == Backend::Sqlite { " AND " } else { " & " });
+        let joined = positive.join(if s.backend == Backend::Sqlite {
+            " AND "
+        } else {
+            " & "
+        });
         let p = s.arg(joined);
         s.parts.push(format!("t.id IN ({fts} {p}{close})"));
     }
@@ -244,18 +339,32 @@ fn add_name_text(s: &mut Sql, text: &[(bool, TextTerm)], with_email: bool) {
             TextTerm::Word { raw, .. } | TextTerm::Phrase { raw, .. } => raw,
         };
         let p = s.arg(like(raw));
-        let cond = if with_email { format!("(LOWER(t.name) LIKE {p} OR LOWER(COALESCE(t.email, '')) LIKE {p})") } else { format!("LOWER(t.name) LIKE {p}") };
-        s.parts.push(if *neg { format!("NOT {cond}") } else { cond });
+        let cond = if with_email {
+            format!("(LOWER(t.name) LIKE {p} OR LOWER(COALESCE(t.email, '')) LIKE {p})")
+        } else {
+            format!("LOWER(t.name) LIKE {p}")
+        };
+        s.parts
+            .push(if *neg { format!("NOT {cond}") } else { cond });
     }
 }
 
 /// The `FROM … WHERE …` and its arguments for one result type, or `None` if
 /// the plan cannot match records of that type.
-fn from_where(backend: Backend, plan: &Plan, kind: ResultType, actor: &Actor) -> Option<(String, Vec<Value>)> {
+fn from_where(
+    backend: Backend,
+    plan: &Plan,
+    kind: ResultType,
+    actor: &Actor,
+) -> Option<(String, Vec<Value>)> {
     if !plan.wants(kind) {
         return None;
     }
-    let mut s = Sql { backend, parts: vec![], args: vec![] };
+    let mut s = Sql {
+        backend,
+        parts: vec![],
+        args: vec![],
+    };
     let table = match kind {
         ResultType::Ticket => {
             s.parts.push("t.deleted_at IS NULL".into());
@@ -263,7 +372,9 @@ fn from_where(backend: Backend, plan: &Plan, kind: ResultType, actor: &Actor) ->
                 let me = s.arg(actor.user);
                 s.parts.push(format!("(t.requester_id = {me} OR EXISTS (SELECT 1 FROM ticket_collaborators x WHERE x.ticket_id = t.id AND x.user_id = {me}))"));
             }
-            if !add_clauses(&mut s, &plan.clauses, |s, c| ticket_cond(s, c, actor.user.0)) {
+            if !add_clauses(&mut s, &plan.clauses, |s, c| {
+                ticket_cond(s, c, actor.user.0)
+            }) {
                 return None;
             }
             add_text(&mut s, &plan.text);
@@ -295,7 +406,11 @@ fn from_where(backend: Backend, plan: &Plan, kind: ResultType, actor: &Actor) ->
             "groups"
         }
     };
-    let cond = if s.parts.is_empty() { "1 = 1".to_string() } else { s.parts.join(" AND ") };
+    let cond = if s.parts.is_empty() {
+        "1 = 1".to_string()
+    } else {
+        s.parts.join(" AND ")
+    };
     Some((format!("{table} t WHERE {cond}"), s.args))
 }
 
@@ -313,7 +428,12 @@ fn order_by(kind: ResultType, sort: SortKey, descending: bool) -> String {
 }
 
 /// How many records of a type match.
-pub async fn count(c: &mut Conn<'_>, plan: &Plan, kind: ResultType, actor: &Actor) -> Result<i64, StoreError> {
+pub async fn count(
+    c: &mut Conn<'_>,
+    plan: &Plan,
+    kind: ResultType,
+    actor: &Actor,
+) -> Result<i64, StoreError> {
     let Some((fw, args)) = from_where(c.backend(), plan, kind, actor) else {
         return Ok(0);
     };
@@ -325,14 +445,26 @@ pub async fn count(c: &mut Conn<'_>, plan: &Plan, kind: ResultType, actor: &Acto
 /// One page of matching ids of a type. "Relevance" orders by most recently
 /// updated, which is what agents want from a help desk search and is the
 /// same on both backends.
-pub async fn ids(c: &mut Conn<'_>, plan: &Plan, kind: ResultType, actor: &Actor, offset: i64, limit: i64) -> Result<Vec<i64>, StoreError> {
+pub async fn ids(
+    c: &mut Conn<'_>,
+    plan: &Plan,
+    kind: ResultType,
+    actor: &Actor,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<i64>, StoreError> {
     let Some((fw, mut args)) = from_where(c.backend(), plan, kind, actor) else {
         return Ok(vec![]);
     };
     let n = args.len();
     args.push(Value::Int(limit));
     args.push(Value::Int(offset));
-    let mut query = q(format!("SELECT t.id FROM {fw} ORDER BY {} LIMIT ${} OFFSET ${}", order_by(kind, plan.sort, plan.descending), n + 1, n + 2));
+    let mut query = q(format!(
+        "SELECT t.id FROM {fw} ORDER BY {} LIMIT ${} OFFSET ${}",
+        order_by(kind, plan.sort, plan.descending),
+        n + 1,
+        n + 2
+    ));
     query.args = args;
     c.all(query).await?.iter().map(|r| r.int(0)).collect()
 }

@@ -3,11 +3,22 @@
 use crate::{Conn, StoreError, q};
 
 pub async fn get(c: &mut Conn<'_>, key: &str) -> Result<Option<String>, StoreError> {
-    Ok(c.opt(q("SELECT value FROM settings WHERE key = $1").bind(key)).await?.map(|r| r.text(0)).transpose()?)
+    Ok(
+        c.opt(q("SELECT value FROM settings WHERE key = $1").bind(key))
+            .await?
+            .map(|r| r.text(0))
+            .transpose()?,
+    )
 }
 
 pub async fn set(c: &mut Conn<'_>, key: &str, value: &str) -> Result<(), StoreError> {
-    c.exec(q("DELETE FROM settings WHERE key = $1").bind(key)).await?;
-    c.exec(q("INSERT INTO settings (key, value) VALUES ($1, $2)").bind(key).bind(value)).await?;
+    c.exec(q("DELETE FROM settings WHERE key = $1").bind(key))
+        .await?;
+    c.exec(
+        q("INSERT INTO settings (key, value) VALUES ($1, $2)")
+            .bind(key)
+            .bind(value),
+    )
+    .await?;
     Ok(())
 }

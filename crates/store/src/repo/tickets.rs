@@ -84,7 +84,13 @@ pub async fn insert(c: &mut Conn<'_>, t: &Ticket) -> Result<TicketId, StoreError
         let sql = format!("INSERT INTO tickets (id, {cols}) VALUES ($23, {values}) RETURNING id");
         c.insert(ticket_columns(q(sql), t).bind(t.id)).await?
     } else {
-        c.insert(ticket_columns(q(format!("INSERT INTO tickets ({cols}) VALUES ({values}) RETURNING id")), t)).await?
+        c.insert(ticket_columns(
+            q(format!(
+                "INSERT INTO tickets ({cols}) VALUES ({values}) RETURNING id"
+            )),
+            t,
+        ))
+        .await?
     };
     let id = TicketId(id);
     write_children(c, id, t, true).await?;
@@ -102,17 +108,36 @@ pub async fn update(c: &mut Conn<'_>, t: &Ticket) -> Result<(), StoreError> {
     write_children(c, t.id, t, false).await
 }
 
-async fn write_children(c: &mut Conn<'_>, id: TicketId, t: &Ticket, fresh: bool) -> Result<(), StoreError> {
+async fn write_children(
+    c: &mut Conn<'_>,
+    id: TicketId,
+    t: &Ticket,
+    fresh: bool,
+) -> Result<(), StoreError> {
     if !fresh {
-        c.exec(q("DELETE FROM ticket_tags WHERE ticket_id = $1").bind(id)).await?;
-        c.exec(q("DELETE FROM ticket_field_values WHERE ticket_id = $1").bind(id)).await?;
-        c.exec(q("DELETE FROM ticket_collaborators WHERE ticket_id = $1").bind(id)).await?;
+        c.exec(q("DELETE FROM ticket_tags WHERE ticket_id = $1").bind(id))
+            .await?;
+        c.exec(q("DELETE FROM ticket_field_values WHERE ticket_id = $1").bind(id))
+            .await?;
+        c.exec(q("DELETE FROM ticket_collaborators WHERE ticket_id = $1").bind(id))
+            .await?;
     }
     for tag in &t.tags {
-        c.exec(q("INSERT INTO ticket_tags (tag, ticket_id) VALUES ($1, $2)").bind(tag).bind(id)).await?;
+        c.exec(
+            q("INSERT INTO ticket_tags (tag, ticket_id) VALUES ($1, $2)")
+                .bind(tag)
+                .bind(id),
+        )
+        .await?;
     }
     for (field, value) in &t.custom_fields {
-        c.exec(q("INSERT INTO ticket_field_values (ticket_id, field_id, value) VALUES ($1, $2, $3)").bind(id).bind(*field).bind(value)).await?;
+        c.exec(
+            q("INSERT INTO ticket_field_values (ticket_id, field_id, value) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(*field)
+                .bind(value),
+        )
+        .await?;
     }
     for (kind, users) in [("cc", &t.collaborator_ids), ("follower", &t.follower_ids)] {
         for u in users {
@@ -124,17 +149,29 @@ async fn write_children(c: &mut Conn<'_>, id: TicketId, t: &Ticket, fresh: bool)
 
 /// Tickets by id with their children, in the order of `ids`; deleted tickets
 /// are included only if `with_deleted`.
-pub async fn get_many(c: &mut Conn<'_>, ids: &[i64], with_deleted: bool) -> Result<Vec<Ticket>, StoreError> {
+pub async fn get_many(
+    c: &mut Conn<'_>,
+    ids: &[i64],
+    with_deleted: bool,
+) -> Result<Vec<Ticket>, StoreError> {
     if ids.is_empty() {
         return Ok(vec![]);
     }
     let list = placeholders(1, ids.len());
     let args: Vec<Value> = ids.iter().map(|&i| Value::Int(i)).collect();
-    let deleted = if with_deleted { "" } else { " AND deleted_at IS NULL" };
-    let mut query = q(format!("SELECT {COLS} FROM tickets WHERE id IN ({list}){deleted}"));
+    let deleted = if with_deleted {
+        ""
+    } else {
+        " AND deleted_at IS NULL"
+    };
+    let mut query = q(format!(
+        "SELECT {COLS} FROM tickets WHERE id IN ({list}){deleted}"
+    ));
     query.args = args.clone();
     let mut tickets = map_rows(c.all(query).await?, from_row)?;
-    let mut query = q(format!("SELECT ticket_id, field_id, value FROM ticket_field_values WHERE ticket_id IN ({list}) ORDER BY field_id"));
+    let mut query = q(format!(
+        "SELECT ticket_id, field_id, value FROM ticket_field_values WHERE ticket_id IN ({list}) ORDER BY field_id"
+    ));
     query.args = args.clone();
     for r in c.all(query).await? {
         let tid = r.int(0)?;
@@ -142,29 +179,53 @@ pub async fn get_many(c: &mut Conn<'_>, ids: &[i64], with_deleted: bool) -> Resu
             t.custom_fields.push((FieldId(r.int(1)?), r.text(2)?));
         }
     }
-    let mut query = q(format!("SELECT ticket_id, user_id, kind FROM ticket_collaborators WHERE ticket_id IN ({list}) ORDER BY user_id"));
+    let mut query = q(format!(
+        "SELECT ticket_id, user_id, kind FROM ticket_collaborators WHERE ticket_id IN ({list}) ORDER BY user_id"
+    ));
     query.args = args;
     for r in c.all(query).await? {
         let tid = r.int(0)?;
         if let Some(t) = tickets.iter_mut().find(|t| t.id.0 == tid) {
             let u = UserId(r.int(1)?);
-            if r.text(2)? == "cc" { t.collaborator_ids.push(u) } else { t.follower_ids.push(u) }
+            if r.text(2)? == "cc" {
+                t.collaborator_ids.push(u)
+            } else {
+                t.follower_ids.push(u)
+            }
         }
     }
-    Ok(ids.iter().filter_map(|id| tickets.iter().position(|t| t.id.0 == *id).map(|i| tickets[i].clone())).collect())
+    Ok(ids
+        .iter()
+        .filter_map(|id| {
+            tickets
+                .iter()
+                .position(|t| t.id.0 == *id)
+                .map(|i| tickets[i].clone())
+        })
+        .collect())
 }
 
-pub async fn get(c: &mut Conn<'_>, id: TicketId, with_deleted: bool) -> Result<Option<Ticket>, StoreError> {
+pub async fn get(
+    c: &mut Conn<'_>,
+    id: TicketId,
+    with_deleted: bool,
+) -> Result<Option<Ticket>, StoreError> {
     Ok(get_many(c, &[id.0], with_deleted).await?.pop())
 }
 
 /// Ids of live tickets with this external id.
-pub async fn ids_by_external_id(c: &mut Conn<'_>, external_id: &str) -> Result<Vec<i64>, StoreError> {
-    c.all(q("SELECT id FROM tickets WHERE external_id = $1 AND deleted_at IS NULL ORDER BY id").bind(external_id))
-        .await?
-        .iter()
-        .map(|r| r.int(0))
-        .collect()
+pub async fn ids_by_external_id(
+    c: &mut Conn<'_>,
+    external_id: &str,
+) -> Result<Vec<i64>, StoreError> {
+    c.all(
+        q("SELECT id FROM tickets WHERE external_id = $1 AND deleted_at IS NULL ORDER BY id")
+            .bind(external_id),
+    )
+    .await?
+    .iter()
+    .map(|r| r.int(0))
+    .collect()
 }
 
 /// All live tags with their ticket counts, most used first.

@@ -19,7 +19,14 @@ impl TokenKind {
     }
 }
 
-pub async fn insert(c: &mut Conn<'_>, user: UserId, kind: TokenKind, hash: &str, description: &str, at: Timestamp) -> Result<i64, StoreError> {
+pub async fn insert(
+    c: &mut Conn<'_>,
+    user: UserId,
+    kind: TokenKind,
+    hash: &str,
+    description: &str,
+    at: Timestamp,
+) -> Result<i64, StoreError> {
     c.insert(
         q("INSERT INTO api_tokens (user_id, kind, token_hash, description, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(user)
@@ -32,6 +39,17 @@ pub async fn insert(c: &mut Conn<'_>, user: UserId, kind: TokenKind, hash: &str,
 }
 
 /// The owner of a token with this hash and kind.
-pub async fn owner(c: &mut Conn<'_>, kind: TokenKind, hash: &str) -> Result<Option<UserId>, StoreError> {
-    Ok(c.opt(q("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND kind = $2").bind(hash).bind(kind.as_str())).await?.map(|r| r.int(0).map(UserId)).transpose()?)
+pub async fn owner(
+    c: &mut Conn<'_>,
+    kind: TokenKind,
+    hash: &str,
+) -> Result<Option<UserId>, StoreError> {
+    Ok(c.opt(
+        q("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND kind = $2")
+            .bind(hash)
+            .bind(kind.as_str()),
+    )
+    .await?
+    .map(|r| r.int(0).map(UserId))
+    .transpose()?)
 }

@@ -84,11 +84,19 @@ pub async fn update(c: &mut Conn<'_>, u: &User) -> Result<(), StoreError> {
             .bind(u.updated_at),
         )
         .await?;
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 pub async fn get(c: &mut Conn<'_>, id: UserId) -> Result<Option<User>, StoreError> {
-    c.opt(q(format!("SELECT {COLS} FROM users WHERE id = $1")).bind(id)).await?.as_ref().map(from_row).transpose()
+    c.opt(q(format!("SELECT {COLS} FROM users WHERE id = $1")).bind(id))
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
 }
 
 /// Users by id, in the order of `ids`, skipping unknown ones.
@@ -96,14 +104,24 @@ pub async fn get_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<User>, StoreE
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let mut query = q(format!("SELECT {COLS} FROM users WHERE id IN ({})", placeholders(1, ids.len())));
+    let mut query = q(format!(
+        "SELECT {COLS} FROM users WHERE id IN ({})",
+        placeholders(1, ids.len())
+    ));
     query.args = ids.iter().map(|&i| Value::Int(i)).collect();
     let users = map_rows(c.all(query).await?, from_row)?;
-    Ok(ids.iter().filter_map(|id| users.iter().find(|u| u.id.0 == *id).cloned()).collect())
+    Ok(ids
+        .iter()
+        .filter_map(|id| users.iter().find(|u| u.id.0 == *id).cloned())
+        .collect())
 }
 
 /// The user owning an identity of this kind and value.
-pub async fn by_identity(c: &mut Conn<'_>, kind: IdentityKind, value: &str) -> Result<Option<User>, StoreError> {
+pub async fn by_identity(
+    c: &mut Conn<'_>,
+    kind: IdentityKind,
+    value: &str,
+) -> Result<Option<User>, StoreError> {
     c.opt(q(format!("SELECT {COLS} FROM users WHERE id = (SELECT user_id FROM identities WHERE kind = $1 AND value = $2)")).bind(kind).bind(value))
         .await?
         .as_ref()
@@ -111,8 +129,15 @@ pub async fn by_identity(c: &mut Conn<'_>, kind: IdentityKind, value: &str) -> R
         .transpose()
 }
 
-pub async fn by_external_id(c: &mut Conn<'_>, external_id: &str) -> Result<Option<User>, StoreError> {
-    c.opt(q(format!("SELECT {COLS} FROM users WHERE external_id = $1")).bind(external_id)).await?.as_ref().map(from_row).transpose()
+pub async fn by_external_id(
+    c: &mut Conn<'_>,
+    external_id: &str,
+) -> Result<Option<User>, StoreError> {
+    c.opt(q(format!("SELECT {COLS} FROM users WHERE external_id = $1")).bind(external_id))
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
 }
 
 /// Users whose name contains, or whose email equals, `text` (case-folded).
@@ -147,10 +172,18 @@ fn identity_from_row(r: &Row) -> Result<Identity, StoreError> {
     })
 }
 
-const IDENTITY_COLS: &str = "id, user_id, kind, value, is_primary, verified, created_at, updated_at";
+const IDENTITY_COLS: &str =
+    "id, user_id, kind, value, is_primary, verified, created_at, updated_at";
 
 /// Adds an identity; the first of its kind becomes primary.
-pub async fn add_identity(c: &mut Conn<'_>, user: UserId, kind: IdentityKind, value: &str, verified: bool, at: Timestamp) -> Result<Identity, StoreError> {
+pub async fn add_identity(
+    c: &mut Conn<'_>,
+    user: UserId,
+    kind: IdentityKind,
+    value: &str,
+    verified: bool,
+    at: Timestamp,
+) -> Result<Identity, StoreError> {
     let has_primary = c
         .scalar(q("SELECT COUNT(*) FROM identities WHERE user_id = $1 AND kind = $2 AND is_primary = $3").bind(user).bind(kind).bind(true))
         .await?
@@ -166,32 +199,73 @@ pub async fn add_identity(c: &mut Conn<'_>, user: UserId, kind: IdentityKind, va
                 .bind(at),
         )
         .await?;
-    identity(c, IdentityId(id)).await?.ok_or(StoreError::NotFound)
+    identity(c, IdentityId(id))
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 pub async fn identity(c: &mut Conn<'_>, id: IdentityId) -> Result<Option<Identity>, StoreError> {
-    c.opt(q(format!("SELECT {IDENTITY_COLS} FROM identities WHERE id = $1")).bind(id)).await?.as_ref().map(identity_from_row).transpose()
+    c.opt(
+        q(format!(
+            "SELECT {IDENTITY_COLS} FROM identities WHERE id = $1"
+        ))
+        .bind(id),
+    )
+    .await?
+    .as_ref()
+    .map(identity_from_row)
+    .transpose()
 }
 
 pub async fn identities(c: &mut Conn<'_>, user: UserId) -> Result<Vec<Identity>, StoreError> {
-    map_rows(c.all(q(format!("SELECT {IDENTITY_COLS} FROM identities WHERE user_id = $1 ORDER BY id")).bind(user)).await?, identity_from_row)
+    map_rows(
+        c.all(
+            q(format!(
+                "SELECT {IDENTITY_COLS} FROM identities WHERE user_id = $1 ORDER BY id"
+            ))
+            .bind(user),
+        )
+        .await?,
+        identity_from_row,
+    )
 }
 
 /// Makes one identity the primary of its kind, demoting the others.
-pub async fn make_primary(c: &mut Conn<'_>, ident: &Identity, at: Timestamp) -> Result<(), StoreError> {
+pub async fn make_primary(
+    c: &mut Conn<'_>,
+    ident: &Identity,
+    at: Timestamp,
+) -> Result<(), StoreError> {
     c.exec(q("UPDATE identities SET is_primary = $3, updated_at = $4 WHERE user_id = $1 AND kind = $2").bind(ident.user_id).bind(ident.kind).bind(false).bind(at))
         .await?;
-    c.exec(q("UPDATE identities SET is_primary = $2, updated_at = $3 WHERE id = $1").bind(ident.id).bind(true).bind(at)).await?;
+    c.exec(
+        q("UPDATE identities SET is_primary = $2, updated_at = $3 WHERE id = $1")
+            .bind(ident.id)
+            .bind(true)
+            .bind(at),
+    )
+    .await?;
     Ok(())
 }
 
-pub async fn set_identity_verified(c: &mut Conn<'_>, id: IdentityId, at: Timestamp) -> Result<(), StoreError> {
-    c.exec(q("UPDATE identities SET verified = $2, updated_at = $3 WHERE id = $1").bind(id).bind(true).bind(at)).await?;
+pub async fn set_identity_verified(
+    c: &mut Conn<'_>,
+    id: IdentityId,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    c.exec(
+        q("UPDATE identities SET verified = $2, updated_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(true)
+            .bind(at),
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn delete_identity(c: &mut Conn<'_>, id: IdentityId) -> Result<(), StoreError> {
-    c.exec(q("DELETE FROM identities WHERE id = $1").bind(id)).await?;
+    c.exec(q("DELETE FROM identities WHERE id = $1").bind(id))
+        .await?;
     Ok(())
 }
 
@@ -205,5 +279,8 @@ pub async fn primary_email(c: &mut Conn<'_>, user: UserId) -> Result<Option<Stri
 
 /// Total users, for first-start checks.
 pub async fn count_staff(c: &mut Conn<'_>) -> Result<i64, StoreError> {
-    c.scalar(q("SELECT COUNT(*) FROM users WHERE role IN ('agent', 'admin')")).await
+    c.scalar(q(
+        "SELECT COUNT(*) FROM users WHERE role IN ('agent', 'admin')",
+    ))
+    .await
 }

@@ -1,0 +1,146 @@
+//! Configuration: command-line flags win over `ATIENDE_*` environment
+//! variables, which win over the TOML file, which wins over defaults. The
+//! file is read strictly: an unknown key is an error naming that key.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The TOML file as written by a person; every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub data: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub rate_limit_per_minute: Option<u64>,
+    pub max_upload_mb: Option<u64>,
+    pub log: Option<String>,
+}
+
+/// Flags and environment, as clap read them.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Overrides {
+    /// Address to serve HTTP on.
+    #[arg(long, env = "ATIENDE_LISTEN", global = true)]
+    pub listen: Option<String>,
+    /// Folder for the embedded database and files.
+    #[arg(long, env = "ATIENDE_DATA", global = true)]
+    pub data: Option<PathBuf>,
+    /// `postgres://…` to run on PostgreSQL (several nodes may share it).
+    #[arg(long, env = "ATIENDE_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// TOML configuration file (default: ./atiende.toml if present).
+    #[arg(long, env = "ATIENDE_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// API requests per user per minute before 429.
+    #[arg(long, env = "ATIENDE_RATE_LIMIT_PER_MINUTE", global = true)]
+    pub rate_limit_per_minute: Option<u64>,
+    /// Largest upload, in megabytes.
+    #[arg(long, env = "ATIENDE_MAX_UPLOAD_MB", global = true)]
+    pub max_upload_mb: Option<u64>,
+    /// Log filter, e.g. `info` or `atiende=debug`.
+    #[arg(long, env = "ATIENDE_LOG", global = true)]
+    pub log: Option<String>,
+}
+
+/// The configuration in force, every value decided.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data: PathBuf,
+    pub database_url: String,
+    pub rate_limit_per_minute: u64,
+    pub max_upload_bytes: usize,
+    pub log: String,
+}
+
+/// Loads the file (if any) and layers flags and environment over it.
+pub fn resolve(o: &Overrides) -> Result<Config, String> {
+    let file = match &o.config {
+        Some(p) => read_file(p)?,
+        None if Path::new("atiende.toml").exists() => read_file(Path::new("atiende.toml"))?,
+        None => FileConfig::default(),
+    };
+    let listen_text = o
+        .listen
+        .clone()
+        .or(file.listen)
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let listen = listen_text
+        .parse()
+        .map_err(|_| format!("listen: {listen_text:?} is not an address like 127.0.0.1:8080"))?;
+    let data = o
+        .data
+        .clone()
+        .or(file.data)
+        .unwrap_or_else(|| PathBuf::from("atiende-data"));
+    let database_url = match o
+        .database_url
+        .clone()
+        .or(file.database_url)
+        .filter(|u| !u.is_empty())
+    {
+        Some(u) => u,
+        None => data.join("atiende.db").to_string_lossy().into_owned(),
+    };
+    Ok(Config {
+        listen,
+        data,
+        database_url,
+        rate_limit_per_minute: o
+            .rate_limit_per_minute
+            .or(file.rate_limit_per_minute)
+            .unwrap_or(200_000),
+        max_upload_bytes: (o.max_upload_mb.or(file.max_upload_mb).unwrap_or(50) as usize)
+            .saturating_mul(1024 * 1024),
+        log: o.log.clone().or(file.log).unwrap_or_else(|| "info".into()),
+    })
+}
+
+fn read_file(p: &Path) -> Result<FileConfig, String> {
+    let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    toml::from_str(&text).map_err(|e| format!("{}: {}", p.display(), e.message()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn none() -> Overrides {
+        Overrides {
+            listen: None,
+            data: None,
+            database_url: None,
+            config: None,
+            rate_limit_per_minute: None,
+            max_upload_mb: None,
+            log: None,
+        }
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = toml::from_str::<FileConfig>("listen = \"127.0.0.1:1\"\nlistne = 3")
+            .map(|_| ())
+            .unwrap_err()
+            .message()
+            .to_string();
+        assert!(err.contains("listne"), "{err}");
+    }
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let dir = std::env::temp_dir().join(format!("atiende-cfg-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join("a.toml");
+        let _ = std::fs::write(&file, "listen = \"127.0.0.1:9000\"\ndata = \"/tmp/x\"\n");
+        let mut o = none();
+        o.config = Some(file);
+        o.listen = Some("127.0.0.1:9001".into());
+        let c = resolve(&o).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.listen.port(), 9001);
+        assert_eq!(c.data, PathBuf::from("/tmp/x"));
+        assert!(c.database_url.ends_with("atiende.db"));
+    }
+}

@@ -1,0 +1,350 @@
+//! JSON records to use-case inputs, collecting every bad field into one
+//! Zendesk-style 422 instead of stopping at the first.
+
+use crate::error::ApiError;
+use app::FieldError;
+use app::fields::FieldInput;
+use app::orgs::OrgInput;
+use app::tickets::{CommentInput, RequesterInput, TicketInput};
+use app::users::UserInput;
+use domain::*;
+use serde_json::{Map, Value as Json};
+use std::str::FromStr;
+
+/// Typed reads from a JSON object, remembering what was wrong.
+pub struct Fields<'a> {
+    m: &'a Map<String, Json>,
+    pub errors: Vec<FieldError>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(m: &'a Map<String, Json>) -> Self {
+        Fields { m, errors: vec![] }
+    }
+
+    fn bad(&mut self, k: &str, why: &str) {
+        self.errors.push(FieldError::invalid(k, why));
+    }
+
+    pub fn has(&self, k: &str) -> bool {
+        self.m.contains_key(k)
+    }
+
+    /// Absent → `None`; `null` → `Some(None)`; text (or a number, as text).
+    pub fn text(&mut self, k: &str) -> Option<Option<String>> {
+        match self.m.get(k)? {
+            Json::Null => Some(None),
+            Json::String(s) => Some(Some(s.clone())),
+            Json::Number(n) => Some(Some(n.to_string())),
+            _ => {
+                self.bad(k, "must be text");
+                None
+            }
+        }
+    }
+
+    /// Text that may not be null.
+    pub fn string(&mut self, k: &str) -> Option<String> {
+        self.text(k).flatten()
+    }
+
+    pub fn id(&mut self, k: &str) -> Option<Option<i64>> {
+        match self.m.get(k)? {
+            Json::Null => Some(None),
+            Json::Number(n) if n.as_i64().is_some_and(|i| i > 0) => Some(n.as_i64()),
+            Json::String(s) if s.parse::<i64>().is_ok_and(|i| i > 0) => Some(s.parse().ok()),
+            _ => {
+                self.bad(k, "must be a positive whole number");
+                None
+            }
+        }
+    }
+
+    pub fn boolean(&mut self, k: &str) -> Option<bool> {
+        match self.m.get(k)? {
+            Json::Null => None,
+            Json::Bool(b) => Some(*b),
+            Json::String(s) if s == "true" || s == "false" => Some(s == "true"),
+            _ => {
+                self.bad(k, "must be true or false");
+                None
+            }
+        }
+    }
+
+    /// One of a set of words; `null` or `""` clears.
+    pub fn word<T: FromStr<Err = UnknownWord>>(&mut self, k: &str) -> Option<Option<T>> {
+        match self.text(k)? {
+            None => Some(None),
+            Some(s) if s.is_empty() => Some(None),
+            Some(s) => match s.parse() {
+                Ok(v) => Some(Some(v)),
+                Err(e) => {
+                    self.bad(k, &e.to_string());
+                    None
+                }
+            },
+        }
+    }
+
+    /// A list of strings; a single string is split on spaces and commas.
+    pub fn strings(&mut self, k: &str) -> Option<Vec<String>> {
+        match self.m.get(k)? {
+            Json::Null => Some(vec![]),
+            Json::String(s) => Some(
+                s.split([' ', ','])
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            ),
+            Json::Array(a) if a.iter().all(|v| v.is_string() || v.is_number()) => Some(
+                a.iter()
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                    .collect(),
+            ),
+            _ => {
+                self.bad(k, "must be a list of strings");
+                None
+            }
+        }
+    }
+
+    pub fn ids(&mut self, k: &str) -> Option<Vec<i64>> {
+        match self.m.get(k)? {
+            Json::Null => Some(vec![]),
+            Json::Array(a) if a.iter().all(|v| v.as_i64().is_some_and(|i| i > 0)) => {
+                Some(a.iter().filter_map(Json::as_i64).collect())
+            }
+            _ => {
+                self.bad(k, "must be a list of ids");
+                None
+            }
+        }
+    }
+
+    pub fn time(&mut self, k: &str) -> Option<Option<Timestamp>> {
+        match self.text(k)? {
+            None => Some(None),
+            Some(s) if s.is_empty() => Some(None),
+            Some(s) => match Timestamp::parse(&s) {
+                Some(t) => Some(Some(t)),
+                None => {
+                    self.bad(k, "must be a date or time like 2024-05-01T12:00:00Z");
+                    None
+                }
+            },
+        }
+    }
+
+    pub fn object(&mut self, k: &str) -> Option<&'a Map<String, Json>> {
+        match self.m.get(k)? {
+            Json::Object(o) => Some(o),
+            Json::Null => None,
+            _ => {
+                self.bad(k, "must be an object");
+                None
+            }
+        }
+    }
+
+    /// Fails with every collected error, if any.
+    pub fn finish<T>(self, value: T) -> Result<T, ApiError> {
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(ApiError::App(app::AppError::Invalid(self.errors)))
+        }
+    }
+}
+
+fn comment(f: &mut Fields<'_>, o: &Map<String, Json>) -> CommentInput {
+    let mut c = Fields::new(o);
+    let input = CommentInput {
+        body: c.string("body"),
+        html_body: c.string("html_body"),
+        public: c.boolean("public"),
+        author_id: c.id("author_id").flatten().map(UserId),
+        uploads: c.strings("uploads").unwrap_or_default(),
+    };
+    for e in c.errors {
+        f.errors.push(FieldError {
+            field: format!("comment.{}", e.field),
+            ..e
+        });
+    }
+    input
+}
+
+/// `{"ticket": {…}}` for create and update.
+pub fn ticket(m: &Map<String, Json>) -> Result<TicketInput, ApiError> {
+    let mut f = Fields::new(m);
+    let mut input = TicketInput {
+        subject: f.string("subject"),
+        submitter_id: f.id("submitter_id").flatten().map(UserId),
+        assignee_id: f.id("assignee_id").map(|v| v.map(UserId)),
+        group_id: f.id("group_id").map(|v| v.map(GroupId)),
+        organization_id: f.id("organization_id").map(|v| v.map(OrgId)),
+        status: f.word::<Status>("status").flatten(),
+        priority: f.word::<Priority>("priority"),
+        ticket_type: f.word::<TicketType>("type"),
+        tags: f.strings("tags"),
+        add_tags: f.strings("additional_tags").unwrap_or_default(),
+        remove_tags: f.strings("remove_tags").unwrap_or_default(),
+        external_id: f.text("external_id"),
+        due_at: f.time("due_at"),
+        problem_id: f.id("problem_id").map(|v| v.map(TicketId)),
+        collaborator_ids: f
+            .ids("collaborator_ids")
+            .map(|v| v.into_iter().map(UserId).collect()),
+        follower_ids: f
+            .ids("follower_ids")
+            .map(|v| v.into_iter().map(UserId).collect()),
+        ..Default::default()
+    };
+    if f.boolean("safe_update") == Some(true) {
+        input.updated_stamp = f.time("updated_stamp").flatten();
+    }
+    if let Some(o) = f.object("comment") {
+        input.comment = Some(comment(&mut f, o));
+    } else if let Some(d) = f.string("description") {
+        input.comment = Some(CommentInput {
+            body: Some(d),
+            ..Default::default()
+        });
+    }
+    if let Some(Some(id)) = f.id("requester_id") {
+        input.requester = Some(RequesterInput::Id(UserId(id)));
+    } else if let Some(r) = f.object("requester") {
+        let mut rf = Fields::new(r);
+        let email = rf.string("email");
+        let name = rf.string("name");
+        let locale = rf.string("locale");
+        f.errors.extend(rf.errors);
+        match email {
+            Some(email) => {
+                input.requester = Some(RequesterInput::Email {
+                    email,
+                    name,
+                    locale,
+                })
+            }
+            None => f.errors.push(FieldError::blank("requester.email")),
+        }
+    }
+    let custom_key = if f.has("custom_fields") {
+        "custom_fields"
+    } else {
+        "fields"
+    };
+    match m.get(custom_key) {
+        None | Some(Json::Null) => {}
+        Some(Json::Array(items)) => {
+            for item in items {
+                match (item.get("id").and_then(Json::as_i64), item.get("value")) {
+                    (Some(id), Some(v)) => input.custom_fields.push((FieldId(id), v.clone())),
+                    (Some(id), None) => input.custom_fields.push((FieldId(id), Json::Null)),
+                    _ => f.errors.push(FieldError::invalid(
+                        custom_key,
+                        "each entry needs an id and a value",
+                    )),
+                }
+            }
+        }
+        Some(Json::Object(o)) => {
+            for (k, v) in o {
+                match k.parse::<i64>() {
+                    Ok(id) => input.custom_fields.push((FieldId(id), v.clone())),
+                    Err(_) => f.errors.push(FieldError::invalid(
+                        custom_key,
+                        format!("{k} is not a field id"),
+                    )),
+                }
+            }
+        }
+        Some(_) => f.errors.push(FieldError::invalid(
+            custom_key,
+            "must be a list of {id, value}",
+        )),
+    }
+    f.finish(input)
+}
+
+/// `{"user": {…}}`.
+pub fn user(m: &Map<String, Json>) -> Result<UserInput, ApiError> {
+    let mut f = Fields::new(m);
+    let input = UserInput {
+        name: f.string("name"),
+        email: f.string("email"),
+        role: f.word::<Role>("role").flatten(),
+        organization_id: f.id("organization_id").map(|v| v.map(OrgId)),
+        default_group_id: f.id("default_group_id").map(|v| v.map(GroupId)),
+        tags: f.strings("tags"),
+        external_id: f.text("external_id"),
+        phone: f.text("phone"),
+        locale: f.string("locale"),
+        time_zone: f.string("time_zone"),
+        details: f.text("details"),
+        notes: f.text("notes"),
+        verified: f.boolean("verified"),
+        active: None,
+        password: f.string("password"),
+    };
+    f.finish(input)
+}
+
+/// `{"organization": {…}}`.
+pub fn org(m: &Map<String, Json>) -> Result<OrgInput, ApiError> {
+    let mut f = Fields::new(m);
+    let input = OrgInput {
+        name: f.string("name"),
+        details: f.text("details"),
+        notes: f.text("notes"),
+        external_id: f.text("external_id"),
+        group_id: f.id("group_id").map(|v| v.map(GroupId)),
+        shared_tickets: f.boolean("shared_tickets"),
+        tags: f.strings("tags"),
+        domain_names: f.strings("domain_names"),
+    };
+    f.finish(input)
+}
+
+/// `{"ticket_field": {…}}`.
+pub fn field(m: &Map<String, Json>) -> Result<FieldInput, ApiError> {
+    let mut f = Fields::new(m);
+    let mut input = FieldInput {
+        field_type: f.word::<FieldType>("type").flatten(),
+        title: f.string("title"),
+        description: f.string("description"),
+        required: f.boolean("required"),
+        active: f.boolean("active"),
+        position: f.id("position").flatten(),
+        regexp: f.string("regexp_for_validation"),
+        tag: f.string("tag"),
+        options: None,
+    };
+    match m.get("custom_field_options") {
+        None | Some(Json::Null) => {}
+        Some(Json::Array(items)) => {
+            let mut opts = Vec::new();
+            for o in items {
+                let name = o.get("name").and_then(Json::as_str);
+                let value = o
+                    .get("value")
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
+                match (name, value) {
+                    (Some(n), Some(v)) => opts.push((n.to_string(), v)),
+                    _ => f.errors.push(FieldError::invalid(
+                        "custom_field_options",
+                        "each option needs a name and a value",
+                    )),
+                }
+            }
+            input.options = Some(opts);
+        }
+        Some(_) => f.errors.push(FieldError::invalid(
+            "custom_field_options",
+            "must be a list",
+        )),
+    }
+    f.finish(input)
+}

@@ -1,0 +1,72 @@
+//! The API's routes, grouped by resource. Every handler here is thin.
+
+mod export;
+mod jobs;
+mod orgs;
+mod people;
+mod search;
+mod settings;
+mod tickets;
+mod uploads;
+
+use crate::Api;
+use crate::error::{ApiError, ApiResult, json_response};
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::Value as Json;
+
+pub fn api_routes() -> Router<Api> {
+    Router::new()
+        .merge(tickets::routes())
+        .merge(people::routes())
+        .merge(orgs::routes())
+        .merge(settings::routes())
+        .merge(search::routes())
+        .merge(export::routes())
+        .merge(uploads::routes())
+        .merge(jobs::routes())
+}
+
+pub async fn not_found() -> Response {
+    ApiError::App(app::AppError::NotFound).into_response()
+}
+
+pub fn ok(body: Json) -> ApiResult {
+    Ok(json_response(StatusCode::OK, &body))
+}
+
+pub fn created(body: Json) -> ApiResult {
+    Ok(json_response(StatusCode::CREATED, &body))
+}
+
+pub fn no_content() -> ApiResult {
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A numeric id from the path; anything else cannot name a record.
+pub fn path_id(s: &str) -> Result<i64, ApiError> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or(ApiError::App(app::AppError::NotFound))
+}
+
+/// The `ids` parameter: comma-separated, at most 100.
+pub fn ids_param(ctx: &crate::ctx::Ctx, key: &str) -> Result<Vec<i64>, ApiError> {
+    let raw = ctx.params_all(key);
+    if raw.len() > 100 {
+        return Err(ApiError::TooMany(format!("{key}: at most 100 values")));
+    }
+    raw.iter()
+        .map(|s| {
+            s.parse::<i64>()
+                .map_err(|_| ApiError::BadRequest(format!("{key}: {s} is not an id")))
+        })
+        .collect()
+}
+
+/// First and last ids of a page, for cursors.
+pub fn bounds<T>(items: &[T], id: impl Fn(&T) -> i64) -> (Option<i64>, Option<i64>) {
+    (items.first().map(&id), items.last().map(&id))
+}

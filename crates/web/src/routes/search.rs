@@ -1,0 +1,89 @@
+//! `/search` and `/search/count`.
+
+use super::ok;
+use crate::Api;
+use crate::ctx::Ctx;
+use crate::error::ApiResult;
+use crate::wire;
+use app::search::{Hit, plan_query};
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use search::ResultType;
+use serde_json::{Value as Json, json};
+
+pub fn routes() -> Router<Api> {
+    Router::new()
+        .route("/api/v2/search", get(search))
+        .route("/api/v2/search/count", get(count))
+}
+
+fn only_type(ctx: &Ctx) -> Option<ResultType> {
+    match ctx.param("filter[type]")? {
+        "ticket" => Some(ResultType::Ticket),
+        "user" => Some(ResultType::User),
+        "organization" => Some(ResultType::Organization),
+        "group" => Some(ResultType::Group),
+        _ => None,
+    }
+}
+
+async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let plan = plan_query(
+        ctx.param("query").unwrap_or(""),
+        ctx.param("sort_by"),
+        ctx.param("sort_order"),
+        only_type(&ctx),
+    )?;
+    let per_page = ctx.int("per_page")?.unwrap_or(100).clamp(1, 100);
+    let page = ctx.int("page")?.unwrap_or(1).max(1);
+    let found = api
+        .app
+        .search(ctx.actor, &plan, (page - 1) * per_page, per_page)
+        .await?;
+    let fields = if found.hits.iter().any(|h| matches!(h, Hit::Ticket(_))) {
+        api.app.fields().await?
+    } else {
+        vec![]
+    };
+    let results: Vec<Json> = found
+        .hits
+        .iter()
+        .map(|h| {
+            let (mut v, kind) = match h {
+                Hit::Ticket(t) => (wire::ticket(&ctx.base, t, &fields), "ticket"),
+                Hit::User(u) => (wire::user(&ctx.base, u), "user"),
+                Hit::Organization(o) => (wire::org(&ctx.base, o), "organization"),
+                Hit::Group(g) => (wire::group(&ctx.base, g), "group"),
+            };
+            v["result_type"] = json!(kind);
+            v
+        })
+        .collect();
+    let next = (page * per_page < found.count).then(|| {
+        ctx.link(&[
+            ("page", (page + 1).to_string()),
+            ("per_page", per_page.to_string()),
+        ])
+    });
+    let prev = (page > 1).then(|| {
+        ctx.link(&[
+            ("page", (page - 1).to_string()),
+            ("per_page", per_page.to_string()),
+        ])
+    });
+    ok(
+        json!({"results": results, "count": found.count, "next_page": next, "previous_page": prev, "facets": null}),
+    )
+}
+
+async fn count(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let plan = plan_query(
+        ctx.param("query").unwrap_or(""),
+        None,
+        None,
+        only_type(&ctx),
+    )?;
+    let n = api.app.search_count(ctx.actor, &plan).await?;
+    ok(json!({"count": n}))
+}

@@ -1,0 +1,74 @@
+//! `/ticket_fields`: system fields first, then custom ones.
+
+use super::{created, no_content, ok, path_id};
+use crate::Api;
+use crate::body::JsonBody;
+use crate::ctx::Ctx;
+use crate::error::ApiResult;
+use crate::{input, wire};
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::routing::get;
+use domain::FieldId;
+use serde_json::{Value as Json, json};
+
+pub fn routes() -> Router<Api> {
+    Router::new()
+        .route("/api/v2/ticket_fields", get(list).post(create))
+        .route(
+            "/api/v2/ticket_fields/{id}",
+            get(show).put(update).delete(destroy),
+        )
+}
+
+async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let fields = api.app.fields().await?;
+    let mut all: Vec<Json> = wire::SYSTEM_FIELDS
+        .iter()
+        .map(|f| wire::system_field(&ctx.base, *f))
+        .collect();
+    all.extend(fields.iter().map(|f| wire::field(&ctx.base, f)));
+    let n = all.len();
+    ok(json!({"ticket_fields": all, "next_page": null, "previous_page": null, "count": n}))
+}
+
+async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let id = path_id(&id)?;
+    if let Some(f) = wire::SYSTEM_FIELDS.iter().find(|f| f.0 == id) {
+        return ok(json!({"ticket_field": wire::system_field(&ctx.base, *f)}));
+    }
+    let f = api.app.field(FieldId(id)).await?;
+    ok(json!({"ticket_field": wire::field(&ctx.base, &f)}))
+}
+
+async fn create(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
+    let f = api
+        .app
+        .create_field(ctx.actor, input::field(body.record("ticket_field")?)?)
+        .await?;
+    created(json!({"ticket_field": wire::field(&ctx.base, &f)}))
+}
+
+async fn update(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult {
+    let f = api
+        .app
+        .update_field(
+            ctx.actor,
+            FieldId(path_id(&id)?),
+            input::field(body.record("ticket_field")?)?,
+        )
+        .await?;
+    ok(json!({"ticket_field": wire::field(&ctx.base, &f)}))
+}
+
+async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    api.app
+        .delete_field(ctx.actor, FieldId(path_id(&id)?))
+        .await?;
+    no_content()
+}
