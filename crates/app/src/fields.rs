@@ -90,7 +90,10 @@ pub fn check_value(
         FieldType::Checkbox if text == "true" => field.tag.iter().cloned().collect(),
         _ => vec![],
     };
-    Ok(Some((text.chars().take(65_536).collect(), tags)))
+    Ok(Some((
+        text.replace('\0', "").chars().take(65_536).collect(),
+        tags,
+    )))
 }
 
 /// Every tag a field's options (or checkbox tag) may add, to remove the old

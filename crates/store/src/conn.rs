@@ -2,7 +2,7 @@
 //! repository functions take `&mut Conn` and so are written once.
 
 use crate::StoreError;
-use crate::value::{Query, Row, Value};
+use crate::value::{NullKind, Query, Row, Value};
 use sqlx::{Column, PgConnection, Row as _, SqliteConnection, TypeInfo, ValueRef};
 
 /// Which database a connection talks to, for the few places that differ
@@ -24,7 +24,11 @@ macro_rules! bind_all {
         let mut query = $query;
         for a in $args {
             query = match a {
-                Value::Null => query.bind(None::<i64>),
+                Value::Null(NullKind::Int) => query.bind(None::<i64>),
+                Value::Null(NullKind::Real) => query.bind(None::<f64>),
+                Value::Null(NullKind::Bool) => query.bind(None::<bool>),
+                Value::Null(NullKind::Text) => query.bind(None::<String>),
+                Value::Null(NullKind::Bytes) => query.bind(None::<Vec<u8>>),
                 Value::Int(v) => query.bind(v),
                 Value::Real(v) => query.bind(v),
                 Value::Bool(v) => query.bind(v),
@@ -120,7 +124,7 @@ fn sqlite_row(row: &sqlx::sqlite::SqliteRow) -> Result<Row, StoreError> {
     for i in 0..row.len() {
         let raw = row.try_get_raw(i)?;
         if raw.is_null() {
-            out.push(Value::Null);
+            out.push(Value::Null(NullKind::Text));
             continue;
         }
         let kind = raw.type_info().name().to_string();
@@ -139,7 +143,7 @@ fn pg_row(row: &sqlx::postgres::PgRow) -> Result<Row, StoreError> {
     for (i, col) in row.columns().iter().enumerate() {
         let raw = row.try_get_raw(i)?;
         if raw.is_null() {
-            out.push(Value::Null);
+            out.push(Value::Null(NullKind::Text));
             continue;
         }
         out.push(match col.type_info().name() {

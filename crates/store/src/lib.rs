@@ -16,7 +16,7 @@ pub mod value;
 
 pub use conn::{Backend, Conn};
 pub use db::{BoxFut, Db, ReadConn};
-pub use value::{Query, Row, Value, q};
+pub use value::{NullKind, Query, Row, Value, q};
 
 /// Everything that can go wrong talking to the database.
 #[derive(Debug, thiserror::Error)]

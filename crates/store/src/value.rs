@@ -5,10 +5,22 @@
 use crate::StoreError;
 use std::borrow::Cow;
 
+/// The SQL type of a NULL parameter. PostgreSQL caches prepared statements
+/// with their parameter types, so a NULL must be bound with the type the
+/// column has, or a later non-NULL value of the same query is misread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NullKind {
+    Int,
+    Real,
+    Bool,
+    Text,
+    Bytes,
+}
+
 /// One SQL parameter or column value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    Null,
+    Null(NullKind),
     Int(i64),
     Real(f64),
     Bool(bool),
@@ -61,17 +73,30 @@ impl From<Vec<u8>> for Value {
         Value::Bytes(v)
     }
 }
-impl<T: Into<Value>> From<Option<T>> for Value {
-    fn from(v: Option<T>) -> Self {
-        v.map_or(Value::Null, Into::into)
-    }
+/// Binds `Option<T>` with the NULL type of `T`.
+macro_rules! value_from_option {
+    ($kind:ident: $($t:ty),*) => {$(
+        impl From<Option<$t>> for Value {
+            fn from(v: Option<$t>) -> Self {
+                v.map_or(Value::Null(NullKind::$kind), Into::into)
+            }
+        }
+    )*};
 }
+value_from_option!(Int: i64, i32, usize);
+value_from_option!(Bool: bool);
+value_from_option!(Real: f64);
+value_from_option!(Text: String, &str, &String);
+value_from_option!(Bytes: Vec<u8>);
 
 /// Lets typed ids and enums bind directly.
 macro_rules! value_from_id {
     ($($t:ty),*) => {$(
         impl From<$t> for Value {
             fn from(v: $t) -> Self { Value::Int(v.0) }
+        }
+        impl From<Option<$t>> for Value {
+            fn from(v: Option<$t>) -> Self { v.map_or(Value::Null(NullKind::Int), Into::into) }
         }
     )*};
 }
@@ -95,6 +120,9 @@ macro_rules! value_from_word {
     ($($t:ty),*) => {$(
         impl From<$t> for Value {
             fn from(v: $t) -> Self { Value::Text(v.as_str().to_string()) }
+        }
+        impl From<Option<$t>> for Value {
+            fn from(v: Option<$t>) -> Self { v.map_or(Value::Null(NullKind::Text), Into::into) }
         }
     )*};
 }
@@ -151,7 +179,7 @@ impl Row {
     /// A nullable integer column.
     pub fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
         match self.at(i)? {
-            Value::Null => Ok(None),
+            Value::Null(_) => Ok(None),
             Value::Int(v) => Ok(Some(*v)),
             Value::Bool(b) => Ok(Some(i64::from(*b))),
             Value::Real(f) => Ok(Some(*f as i64)),
@@ -170,7 +198,7 @@ impl Row {
     /// A nullable text column.
     pub fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
         match self.at(i)? {
-            Value::Null => Ok(None),
+            Value::Null(_) => Ok(None),
             Value::Text(s) => Ok(Some(s.clone())),
             other => Err(StoreError::Decode(format!(
                 "column {i}: expected text, got {other:?}"
@@ -192,7 +220,7 @@ impl Row {
     /// A nullable blob column.
     pub fn opt_bytes(&self, i: usize) -> Result<Option<Vec<u8>>, StoreError> {
         match self.at(i)? {
-            Value::Null => Ok(None),
+            Value::Null(_) => Ok(None),
             Value::Bytes(b) => Ok(Some(b.clone())),
             Value::Text(s) => Ok(Some(s.clone().into_bytes())),
             other => Err(StoreError::Decode(format!(

@@ -11,6 +11,16 @@ use domain::*;
 use serde_json::{Map, Value as Json};
 use std::str::FromStr;
 
+/// Text without NUL characters, which PostgreSQL cannot store in TEXT and
+/// no person types.
+pub fn without_nul(s: &str) -> String {
+    if s.contains('\0') {
+        s.replace('\0', "")
+    } else {
+        s.to_string()
+    }
+}
+
 /// Typed reads from a JSON object, remembering what was wrong.
 pub struct Fields<'a> {
     m: &'a Map<String, Json>,
@@ -34,7 +44,7 @@ impl<'a> Fields<'a> {
     pub fn text(&mut self, k: &str) -> Option<Option<String>> {
         match self.m.get(k)? {
             Json::Null => Some(None),
-            Json::String(s) => Some(Some(s.clone())),
+            Json::String(s) => Some(Some(without_nul(s))),
             Json::Number(n) => Some(Some(n.to_string())),
             _ => {
                 self.bad(k, "must be text");

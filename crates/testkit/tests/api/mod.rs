@@ -1,0 +1,24 @@
+mod auth;
+mod bad_input;
+mod export;
+mod people;
+mod search;
+mod tickets;
+mod transport;
+
+pub use atiende_testkit::{Auth, TestServer, both};
+pub use serde_json::{Value as Json, json};
+
+/// Creates a ticket as the admin and returns its JSON.
+pub async fn new_ticket(srv: &TestServer, body: Json) -> Json {
+    let (s, b) = srv
+        .call(
+            "POST",
+            "/api/v2/tickets.json",
+            &srv.admin(),
+            Some(json!({"ticket": body})),
+        )
+        .await;
+    assert_eq!(s, 201, "create ticket: {b}");
+    b["ticket"].clone()
+}

@@ -1,0 +1,302 @@
+use super::*;
+
+both!(users_identities_and_duplicates, |srv| {
+    let (s, b) = srv.call("POST", "/api/v2/users.json", &srv.admin(), Some(json!({"user": {"name": "José Núñez", "email": "jose@example.com", "tags": ["vip"], "external_id": "crm-1"}}))).await;
+    assert_eq!(s, 201, "{b}");
+    let id = b["user"]["id"].as_i64().unwrap_or_default();
+    assert_eq!(
+        (b["user"]["role"].as_str(), b["user"]["active"].as_bool()),
+        (Some("end-user"), Some(true))
+    );
+    let (s, b) = srv
+        .call(
+            "POST",
+            "/api/v2/users.json",
+            &srv.admin(),
+            Some(json!({"user": {"name": "Other", "email": "JOSE@example.com"}})),
+        )
+        .await;
+    assert_eq!(
+        (s, b["details"]["email"][0]["error"].as_str()),
+        (422, Some("DuplicateValue")),
+        "{b}"
+    );
+    let (s, b) = srv
+        .call(
+            "POST",
+            "/api/v2/users.json",
+            &srv.admin(),
+            Some(json!({"user": {"name": ""}})),
+        )
+        .await;
+    assert_eq!(
+        (s, b["details"]["name"][0]["error"].as_str()),
+        (422, Some("BlankValue"))
+    );
+    let (_, found) = srv
+        .get(
+            "/api/v2/users/search.json?query=jose%40example.com",
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(found["users"][0]["id"].as_i64(), Some(id));
+    let (_, found) = srv
+        .get("/api/v2/users/search.json?external_id=crm-1", &srv.admin())
+        .await;
+    assert_eq!(found["count"], 1);
+    let (_, found) = srv
+        .get(
+            "/api/v2/users/search.json?query=N%C3%BA%C3%B1ez",
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(found["count"], 1, "{found}");
+    // Identities: add a phone and a WhatsApp id, make a new email primary.
+    let base = format!("/api/v2/users/{id}/identities");
+    for (kind, value) in [
+        ("phone_number", "+34600111222"),
+        ("whatsapp", "34600111222"),
+        ("email", "jose.work@example.com"),
+    ] {
+        let (s, b) = srv
+            .call(
+                "POST",
+                &format!("{base}.json"),
+                &srv.admin(),
+                Some(json!({"identity": {"type": kind, "value": value}})),
+            )
+            .await;
+        assert_eq!(s, 201, "{kind}: {b}");
+    }
+    let (_, ids) = srv.get(&format!("{base}.json"), &srv.admin()).await;
+    let list = ids["identities"].as_array().cloned().unwrap_or_default();
+    assert_eq!(list.len(), 4);
+    let work = list
+        .iter()
+        .find(|i| i["value"] == "jose.work@example.com")
+        .cloned()
+        .unwrap_or(Json::Null);
+    assert_eq!(work["primary"], false);
+    let (s, _) = srv
+        .call(
+            "PUT",
+            &format!("{base}/{}/make_primary", work["id"]),
+            &srv.admin(),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (_, u) = srv
+        .get(&format!("/api/v2/users/{id}.json"), &srv.admin())
+        .await;
+    assert_eq!(u["user"]["email"], "jose.work@example.com");
+    // Tickets from either address land on the same profile.
+    let t = new_ticket(
+        &srv,
+        json!({"comment": {"body": "x"}, "requester": {"email": "jose@example.com"}}),
+    )
+    .await;
+    assert_eq!(t["requester_id"].as_i64(), Some(id));
+    let (_, req) = srv
+        .get(
+            &format!("/api/v2/users/{id}/tickets/requested.json"),
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(req["count"], 1);
+    // create_or_update matches by email.
+    let (s, b) = srv
+        .call(
+            "POST",
+            "/api/v2/users/create_or_update.json",
+            &srv.admin(),
+            Some(json!({"user": {"email": "jose@example.com", "name": "José N."}})),
+        )
+        .await;
+    assert_eq!(
+        (s, b["user"]["id"].as_i64(), b["user"]["name"].as_str()),
+        (200, Some(id), Some("José N."))
+    );
+    let (s, b) = srv
+        .call(
+            "POST",
+            "/api/v2/users/create_or_update.json",
+            &srv.admin(),
+            Some(json!({"user": {"email": "brand-new@example.com", "name": "New"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    // Delete deactivates; a deactivated user cannot authenticate.
+    let (_, tok) = srv
+        .user_with_token("Temp", "temp@example.com", "agent")
+        .await;
+    let (_, me) = srv.get("/api/v2/users/me.json", &tok).await;
+    let temp = me["user"]["id"].as_i64().unwrap_or_default();
+    let (s, b) = srv
+        .call(
+            "DELETE",
+            &format!("/api/v2/users/{temp}.json"),
+            &srv.admin(),
+            None,
+        )
+        .await;
+    assert_eq!((s, b["user"]["active"].as_bool()), (200, Some(false)));
+    let (s, _) = srv.get("/api/v2/users/me.json", &tok).await;
+    assert_eq!(s, 401);
+    // Role filter and cursor paging.
+    let (_, agents) = srv
+        .get(
+            "/api/v2/users.json?role%5B%5D=admin&page%5Bsize%5D=10",
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(
+        agents["users"].as_array().map(Vec::len),
+        Some(1),
+        "{agents}"
+    );
+});
+
+both!(organizations_and_groups, |srv| {
+    let (s, b) = srv.call("POST", "/api/v2/organizations.json", &srv.admin(), Some(json!({"organization": {"name": "Andes S.A.", "domain_names": ["andes.example"], "external_id": "org-1", "tags": ["vip"]}}))).await;
+    assert_eq!(s, 201, "{b}");
+    let org = b["organization"]["id"].as_i64().unwrap_or_default();
+    let (s, b) = srv
+        .call(
+            "POST",
+            "/api/v2/organizations.json",
+            &srv.admin(),
+            Some(json!({"organization": {"name": "andes s.a. "}})),
+        )
+        .await;
+    assert_eq!(
+        (s, b["details"]["name"][0]["error"].as_str()),
+        (422, Some("DuplicateValue")),
+        "{b}"
+    );
+    // A new requester from the domain joins the organization, and so does the ticket.
+    let t = new_ticket(
+        &srv,
+        json!({"comment": {"body": "x"}, "requester": {"email": "pilar@andes.example"}}),
+    )
+    .await;
+    assert_eq!(t["organization_id"].as_i64(), Some(org));
+    let (_, ot) = srv
+        .get(
+            &format!("/api/v2/organizations/{org}/tickets.json"),
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(ot["count"], 1);
+    let (_, ou) = srv
+        .get(
+            &format!("/api/v2/organizations/{org}/users.json"),
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(ou["count"], 1);
+    let (_, found) = srv
+        .get(
+            "/api/v2/organizations/search.json?external_id=org-1",
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(found["organizations"][0]["id"].as_i64(), Some(org));
+    let (s, b) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/organizations/{org}.json"),
+            &srv.admin(),
+            Some(json!({"organization": {"notes": "key account"}})),
+        )
+        .await;
+    assert_eq!(
+        (s, b["organization"]["notes"].as_str()),
+        (200, Some("key account"))
+    );
+    let (_, list) = srv
+        .get("/api/v2/organizations.json?page%5Bsize%5D=1", &srv.admin())
+        .await;
+    assert_eq!(list["organizations"].as_array().map(Vec::len), Some(1));
+    // Groups and memberships.
+    let (s, g) = srv
+        .call(
+            "POST",
+            "/api/v2/groups.json",
+            &srv.admin(),
+            Some(json!({"group": {"name": "Facturación"}})),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let gid = g["group"]["id"].as_i64().unwrap_or_default();
+    let (agent, agent_auth) = srv
+        .user_with_token("Agente", "agente@example.com", "agent")
+        .await;
+    let (s, m) = srv
+        .call(
+            "POST",
+            "/api/v2/group_memberships.json",
+            &srv.admin(),
+            Some(json!({"group_membership": {"user_id": agent, "group_id": gid}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{m}");
+    let (s, _) = srv
+        .call(
+            "POST",
+            "/api/v2/group_memberships.json",
+            &srv.admin(),
+            Some(json!({"group_membership": {"user_id": agent, "group_id": gid}})),
+        )
+        .await;
+    assert_eq!(s, 422, "duplicate membership");
+    let (_, members) = srv
+        .get(
+            &format!("/api/v2/groups/{gid}/memberships.json"),
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(
+        members["group_memberships"][0]["user_id"].as_i64(),
+        Some(agent)
+    );
+    // Assigning to the agent puts the ticket in the agent's group.
+    let (s, b) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/tickets/{}.json", t["id"]),
+            &agent_auth,
+            Some(json!({"ticket": {"assignee_id": agent}})),
+        )
+        .await;
+    assert_eq!(
+        (s, b["ticket"]["group_id"].as_i64()),
+        (200, Some(gid)),
+        "{b}"
+    );
+    let (s, _) = srv
+        .call(
+            "DELETE",
+            &format!(
+                "/api/v2/group_memberships/{}.json",
+                m["group_membership"]["id"]
+            ),
+            &srv.admin(),
+            None,
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (s, _) = srv
+        .call(
+            "DELETE",
+            &format!("/api/v2/organizations/{org}.json"),
+            &srv.admin(),
+            None,
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (s, _) = srv
+        .get(&format!("/api/v2/organizations/{org}.json"), &srv.admin())
+        .await;
+    assert_eq!(s, 404);
+});
