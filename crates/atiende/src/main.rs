@@ -110,11 +110,17 @@ fn main() -> ExitCode {
     }
 }
 
-async fn open(config: &Config) -> Result<App, String> {
+/// Creates the data folder when the database lives in it.
+fn ensure_data_dir(config: &Config) -> Result<(), String> {
     if !config.database_url.starts_with("postgres") {
         std::fs::create_dir_all(&config.data)
             .map_err(|e| format!("cannot create {}: {e}", config.data.display()))?;
     }
+    Ok(())
+}
+
+async fn open(config: &Config) -> Result<App, String> {
+    ensure_data_dir(config)?;
     let db = store::Db::open(&config.database_url)
         .await
         .map_err(|e| format!("database: {e}"))?;
@@ -127,6 +133,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
     match command {
         Command::Serve => serve(config).await,
         Command::Migrate => {
+            ensure_data_dir(&config)?;
             let db = store::Db::connect(&config.database_url)
                 .await
                 .map_err(|e| format!("database: {e}"))?;

@@ -1,5 +1,6 @@
 mod auth;
 mod bad_input;
+mod clients;
 mod export;
 mod people;
 mod search;

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh Debian machine or a developer's: installs
+# what the tests need (Debian packages, the zenpy and node-zendesk client
+# libraries, cargo-nextest), starts PostgreSQL if it is not running, and runs
+# every test on SQLite and on PostgreSQL. The PostgreSQL half is required:
+# if it cannot be reached the run fails, it is never skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+say() { printf '\n==> %s\n' "$*"; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+say "System packages"
+need=()
+command -v pg_ctlcluster >/dev/null || need+=(postgresql)
+command -v psql >/dev/null || need+=(postgresql-client)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
+command -v cc >/dev/null || need+=(gcc)
+python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+if [ ${#need[@]} -gt 0 ]; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+fi
+
+say "PostgreSQL"
+export ATIENDE_TEST_PG="${ATIENDE_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+if ! psql "$ATIENDE_TEST_PG" -Atqc 'select 1' >/dev/null 2>&1; then
+  # A fresh Debian cluster asks for a password over TCP: give postgres one.
+  as_root su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
+  export ATIENDE_TEST_PG="postgres://postgres:postgres@127.0.0.1:5432/postgres"
+fi
+psql "$ATIENDE_TEST_PG" -Atqc 'select version()'
+# Databases left by earlier runs.
+psql "$ATIENDE_TEST_PG" -Atqc "select datname from pg_database where datname like 'atiende_t_%'" |
+  while read -r db; do psql "$ATIENDE_TEST_PG" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
+
+say "Client libraries (zenpy, node-zendesk)"
+[ -x target/pyenv/bin/python ] || python3 -m venv target/pyenv
+target/pyenv/bin/pip install -q --disable-pip-version-check -r tests/clients/requirements.txt
+(cd tests/clients/node && npm ci --no-audit --no-fund --loglevel=error)
+
+say "cargo-nextest"
+command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
+
+say "Tests"
+cargo nextest run --workspace --profile ci "$@"
+echo "test command finished in $(( $(date +%s) - started ))s"

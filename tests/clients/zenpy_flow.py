@@ -1,0 +1,98 @@
+"""A realistic agent and integration flow driven by the real zenpy client
+against a running atiende. Reads ATIENDE_URL, ATIENDE_EMAIL, ATIENDE_TOKEN;
+exits non-zero with a message on the first mismatch."""
+
+import os
+import sys
+import tempfile
+import time
+from urllib.parse import urlparse
+
+from zenpy import Zenpy
+from zenpy.lib.api_objects import Comment, CustomField, Organization, Ticket, TicketField, User
+from zenpy.lib.exception import RecordNotFoundException
+
+url = urlparse(os.environ["ATIENDE_URL"])
+os.environ["ZENPY_FORCE_SCHEME"] = url.scheme
+os.environ["ZENPY_FORCE_NETLOC"] = url.netloc
+z = Zenpy(subdomain="atiende", email=os.environ["ATIENDE_EMAIL"], token=os.environ["ATIENDE_TOKEN"], disable_cache=True)
+stamp = str(int(time.time() * 1000))
+
+
+def check(cond, what):
+    if not cond:
+        print(f"zenpy flow failed: {what}", file=sys.stderr)
+        sys.exit(1)
+
+
+me = z.users.me()
+check(me.role == "admin", f"users.me role {me.role}")
+
+org = z.organizations.create(Organization(name=f"Brisa {stamp}", domain_names=[f"brisa{stamp}.example"]))
+agent = z.users.create(User(name="Agente Zenpy", email=f"zagent{stamp}@example.com", role="agent"))
+field = z.ticket_fields.create(TicketField(type="tagger", title="Motivo", custom_field_options=[{"name": "Reembolso", "value": "motivo_reembolso"}, {"name": "Envío", "value": "motivo_envio"}]))
+
+audit = z.tickets.create(Ticket(
+    subject="Reembolso pendiente",
+    comment=Comment(body="Pedí el reembolso hace dos semanas y todavía no lo recibo."),
+    requester=User(name="Diego Gómez", email=f"diego@brisa{stamp}.example"),
+    tags=[f"zenpy{stamp}", "vip"],
+    priority="urgent",
+    custom_fields=[CustomField(id=field.id, value="motivo_reembolso")],
+))
+ticket = audit.ticket
+check(ticket.status == "new" and "motivo_reembolso" in ticket.tags, f"ticket created: {ticket.tags}")
+check(ticket.organization_id == org.id, "the new requester joins the organization by domain")
+
+ticket.comment = Comment(body="Hola Diego, ya lo estamos tramitando.", public=True)
+ticket.assignee_id = agent.id
+ticket = z.tickets.update(ticket).ticket
+ticket.comment = Comment(body="Nota interna: pedir confirmación a finanzas", public=False)
+ticket.status = "pending"
+ticket = z.tickets.update(ticket).ticket
+check(ticket.status == "pending", "pending")
+
+comments = list(z.tickets.comments(ticket=ticket.id))
+check([c.public for c in comments] == [True, True, False], f"comments {[c.public for c in comments]}")
+audits = list(z.tickets.audits(ticket=ticket.id))
+check(len(audits) == 3, f"audits {len(audits)}")
+
+hits = list(z.search("reembolso", type="ticket", status_less_than="solved", tags=[f"zenpy{stamp}"]))
+check([t.id for t in hits] == [ticket.id], f"search {[t.id for t in hits]}")
+hits = list(z.search(type="ticket", tags=[f"zenpy{stamp}"], minus=["tags:vip"]))
+check(hits == [], "negation")
+users = list(z.search(type="user", email=f"diego@brisa{stamp}.example"))
+check(len(users) == 1, f"user search {len(users)}")
+
+for i in range(105):
+    z.tickets.create(Ticket(subject=f"Lote {i}", comment=Comment(body="carga"), tags=[f"zbatch{stamp}"]))
+count = sum(1 for _ in z.tickets())
+check(count >= 106, f"cursor paging through every ticket ({count})")
+
+with tempfile.NamedTemporaryFile("wb", suffix=".txt", delete=False) as f:
+    f.write(b"extracto bancario")
+    path = f.name
+upload = z.attachments.upload(path)
+ticket.comment = Comment(body="Adjunto el extracto", uploads=[upload.token])
+z.tickets.update(ticket)
+last = list(z.tickets.comments(ticket=ticket.id))[-1]
+check(len(last.attachments) == 1 and last.attachments[0].file_name == os.path.basename(path), "attachment with the local path stripped")
+
+exported = [t.id for t in z.tickets.incremental(start_time=0)]
+check(ticket.id in exported, "incremental export reaches the ticket and stops at end_of_stream")
+
+other = z.tickets.create(Ticket(subject="Duplicado", comment=Comment(body="el mismo problema"), requester_id=ticket.requester_id)).ticket
+job = z.tickets.merge(ticket.id, [other.id])
+check(job.status == "completed", f"merge job {job.status}")
+check(z.tickets(id=other.id).status == "closed", "merged source closed")
+
+z.tickets.delete(z.tickets(id=ticket.id))
+try:
+    z.tickets(id=ticket.id)
+    check(False, "a deleted ticket is gone")
+except RecordNotFoundException:
+    pass
+
+fields = list(z.ticket_fields())
+check(any(f.id == field.id for f in fields), "ticket fields listed")
+print("zenpy flow passed")
