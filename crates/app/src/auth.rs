@@ -25,6 +25,54 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
+impl Credentials {
+    /// A digest of the whole credential, for the short-lived cache.
+    fn cache_key(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        match self {
+            Credentials::Basic { user, secret } => {
+                h.update(b"basic\0");
+                h.update(user.as_bytes());
+                h.update(b"\0");
+                h.update(secret.as_bytes());
+            }
+            Credentials::Bearer(t) => {
+                h.update(b"bearer\0");
+                h.update(t.as_bytes());
+            }
+        }
+        h.finalize().into()
+    }
+}
+
+/// Successful authentications, remembered for [`AuthCache::TTL`].
+#[derive(Default)]
+pub struct AuthCache {
+    entries: std::sync::Mutex<std::collections::HashMap<[u8; 32], (Actor, std::time::Instant)>>,
+}
+
+impl AuthCache {
+    const TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+    fn get(&self, key: &[u8; 32]) -> Option<Actor> {
+        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(key).filter(|(_, at)| at.elapsed() < Self::TTL).map(|(a, _)| *a)
+    }
+
+    fn put(&self, key: [u8; 32], actor: Actor) {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 10_000 {
+            map.retain(|_, (_, at)| at.elapsed() < Self::TTL);
+        }
+        map.insert(key, (actor, std::time::Instant::now()));
+    }
+
+    /// Forgets everything (a user was changed or deactivated here).
+    pub fn clear(&self) {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
+
 /// Random URL-safe text for tokens.
 pub fn random_token(len: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -68,43 +116,36 @@ fn verify_password(password: &str, phc: &str) -> bool {
 
 impl App {
     /// Checks credentials and returns the caller. Inactive users, unknown
-    /// emails and wrong secrets all give the same `Unauthorized`.
+    /// emails and wrong secrets all give the same `Unauthorized`. A success
+    /// is remembered for a few seconds (keyed by a hash of the credentials),
+    /// so a busy integration does not pay a query, or an Argon2 hash, per
+    /// request; a revoked token or deactivated user stops working within
+    /// that time.
     pub async fn authenticate(&self, creds: &Credentials) -> Result<Actor, AppError> {
+        let key = creds.cache_key();
+        if let Some(actor) = self.auth_cache.get(&key) {
+            return Ok(actor);
+        }
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let user = match creds {
-            Credentials::Bearer(token) => {
-                let id = tokens::owner(c, TokenKind::OAuth, &token_hash(token))
-                    .await?
-                    .ok_or(AppError::Unauthorized)?;
-                users::get(c, id).await?
-            }
-            Credentials::Basic { user, secret } => {
-                let (email, is_token) = match user.strip_suffix("/token") {
-                    Some(e) => (e, true),
-                    None => (user.as_str(), false),
-                };
-                let email = email.trim().to_lowercase();
-                let found = users::by_identity(c, IdentityKind::Email, &email)
-                    .await?
-                    .ok_or(AppError::Unauthorized)?;
-                let ok = if is_token {
-                    tokens::owner(c, TokenKind::Api, &token_hash(secret)).await? == Some(found.id)
-                } else {
-                    found
-                        .password_hash
-                        .as_deref()
-                        .is_some_and(|h| verify_password(secret, h))
-                };
-                ok.then_some(found)
-            }
+        let found = match creds {
+            Credentials::Bearer(token) => tokens::oauth_token_user(c, &token_hash(token)).await?,
+            Credentials::Basic { user, secret } => match user.strip_suffix("/token") {
+                Some(email) => tokens::api_token_user(c, &email.trim().to_lowercase(), &token_hash(secret)).await?,
+                None => {
+                    let email = user.trim().to_lowercase();
+                    let u = users::by_identity(c, IdentityKind::Email, &email).await?.ok_or(AppError::Unauthorized)?;
+                    let ok = u.password_hash.as_deref().is_some_and(|h| verify_password(secret, h));
+                    ok.then_some((u.id, u.role, u.organization_id, u.active))
+                }
+            },
         };
-        match user {
-            Some(u) if u.active => Ok(Actor {
-                user: u.id,
-                role: u.role,
-                org: u.organization_id,
-            }),
+        match found {
+            Some((user, role, org, true)) => {
+                let actor = Actor { user, role, org };
+                self.auth_cache.put(key, actor);
+                Ok(actor)
+            }
             _ => Err(AppError::Unauthorized),
         }
     }

@@ -482,66 +482,38 @@ async fn demo_ticket(
         "english".into()
     });
     t.tags.sort();
-    t.id = tickets::insert(c, &t).await?;
-    let mut bodies = vec![body.to_string()];
+    // Decide the whole conversation first, so each row is written once.
+    let mut thread = vec![(requester, body, true, created)];
     let mut at = created;
-    let first = comments::insert_audit(c, t.id, requester, t.via, at).await?;
-    add(c, &t, first, requester, body, true, at).await?;
-    comments::set_audit_events(c, first, &json!([{"id": first.0 * 1000, "type": "Comment", "body": body, "public": true}, {"id": first.0 * 1000 + 1, "type": "Create", "field_name": "status", "value": "new"}]).to_string()).await?;
     if let Some(agent) = assignee {
         for i in 0..rng.below(max_replies + 1) {
             at = Timestamp((at.0 + 600 + rng.below(2 * 86_400) as i64).min(now.0));
             let (author, text, public) = match (i % 2, rng.below(6)) {
                 (_, 0) => (agent, *rng.pick(NOTES), false),
-                (0, _) => (
-                    agent,
-                    if lang == "es" {
-                        *rng.pick(AGENT_REPLIES_ES)
-                    } else {
-                        *rng.pick(AGENT_REPLIES_EN)
-                    },
-                    true,
-                ),
-                _ => (
-                    requester,
-                    if lang == "es" {
-                        *rng.pick(CUSTOMER_REPLIES_ES)
-                    } else {
-                        *rng.pick(CUSTOMER_REPLIES_EN)
-                    },
-                    true,
-                ),
+                (0, _) => (agent, if lang == "es" { *rng.pick(AGENT_REPLIES_ES) } else { *rng.pick(AGENT_REPLIES_EN) }, true),
+                _ => (requester, if lang == "es" { *rng.pick(CUSTOMER_REPLIES_ES) } else { *rng.pick(CUSTOMER_REPLIES_EN) }, true),
             };
-            let audit = comments::insert_audit(c, t.id, author, t.via, at).await?;
-            add(c, &t, audit, author, text, public, at).await?;
-            comments::set_audit_events(
-                c,
-                audit,
-                &json!([{"id": audit.0 * 1000, "type": "Comment", "body": text, "public": public}])
-                    .to_string(),
-            )
-            .await?;
-            bodies.push(text.to_string());
+            thread.push((author, text, public, at));
         }
     }
     t.updated_at = at;
     if status.is_done() {
         t.solved_at = Some(at);
     }
-    tickets::update(c, &t).await?;
-    search::index_ticket(c, t.id, &ticket_terms(&t.subject, &bodies)).await?;
-    store::events::append(
-        c,
-        NewEvent {
-            entity: Entity::Ticket,
-            entity_id: t.id.0,
-            kind: EventKind::Created,
-            audit: Some(first),
-            actor: Some(requester),
-            at: t.updated_at,
-        },
-    )
-    .await?;
+    t.id = tickets::insert(c, &t).await?;
+    let mut first = None;
+    for (i, (author, text, public, at)) in thread.iter().enumerate() {
+        let mut events = vec![json!({"type": "Comment", "author_id": author.0, "body": text, "html_body": crate::sanitize::text_to_html(text), "plain_body": text, "public": public})];
+        if i == 0 {
+            events.push(json!({"type": "Create", "field_name": "status", "value": "new"}));
+        }
+        let audit = comments::insert_audit(c, t.id, *author, t.via, &json!(events).to_string(), *at).await?;
+        first.get_or_insert(audit);
+        add(c, &t, audit, *author, text, *public, *at).await?;
+    }
+    let bodies: Vec<String> = thread.iter().map(|(_, text, _, _)| text.to_string()).collect();
+    search::index_new_ticket(c, t.id, &ticket_terms(&t.subject, &bodies)).await?;
+    store::events::append(c, NewEvent { entity: Entity::Ticket, entity_id: t.id.0, kind: EventKind::Created, audit: first, actor: Some(requester), at: t.updated_at }).await?;
     Ok(())
 }
 

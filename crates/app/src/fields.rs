@@ -161,6 +161,30 @@ fn apply(f: &mut TicketField, input: FieldInput) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The field list as last read, for rendering. Fields change rarely; a
+/// change on this node clears it at once, on another node within a second.
+#[derive(Default)]
+pub struct FieldCache {
+    entry: std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<Vec<TicketField>>)>>,
+}
+
+impl FieldCache {
+    const TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
+    fn get(&self) -> Option<std::sync::Arc<Vec<TicketField>>> {
+        let e = self.entry.lock().unwrap_or_else(|p| p.into_inner());
+        e.as_ref().filter(|(at, _)| at.elapsed() < Self::TTL).map(|(_, f)| f.clone())
+    }
+
+    fn put(&self, fields: std::sync::Arc<Vec<TicketField>>) {
+        *self.entry.lock().unwrap_or_else(|p| p.into_inner()) = Some((std::time::Instant::now(), fields));
+    }
+
+    fn clear(&self) {
+        *self.entry.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
 fn event(id: FieldId, kind: EventKind, actor: Actor, at: Timestamp) -> NewEvent {
     NewEvent {
         entity: Entity::Field,
@@ -174,6 +198,16 @@ fn event(id: FieldId, kind: EventKind, actor: Actor, at: Timestamp) -> NewEvent 
 
 impl App {
     pub async fn create_field(
+        &self,
+        actor: Actor,
+        input: FieldInput,
+    ) -> Result<TicketField, AppError> {
+        let out = self.create_field_unit(actor, input).await;
+        self.field_cache.clear();
+        out
+    }
+
+    async fn create_field_unit(
         &self,
         actor: Actor,
         input: FieldInput,
@@ -219,6 +253,17 @@ impl App {
         id: FieldId,
         input: FieldInput,
     ) -> Result<TicketField, AppError> {
+        let out = self.update_field_unit(actor, id, input).await;
+        self.field_cache.clear();
+        out
+    }
+
+    async fn update_field_unit(
+        &self,
+        actor: Actor,
+        id: FieldId,
+        input: FieldInput,
+    ) -> Result<TicketField, AppError> {
         if !actor.is_admin() {
             return Err(AppError::forbidden("only admins manage ticket fields"));
         }
@@ -237,6 +282,12 @@ impl App {
     }
 
     pub async fn delete_field(&self, actor: Actor, id: FieldId) -> Result<(), AppError> {
+        let out = self.delete_field_unit(actor, id).await;
+        self.field_cache.clear();
+        out
+    }
+
+    async fn delete_field_unit(&self, actor: Actor, id: FieldId) -> Result<(), AppError> {
         if !actor.is_admin() {
             return Err(AppError::forbidden("only admins manage ticket fields"));
         }
@@ -251,6 +302,16 @@ impl App {
             })
         })
         .await
+    }
+
+    /// The custom fields for showing tickets, from a cache at most a second old.
+    pub async fn fields_for_display(&self) -> Result<std::sync::Arc<Vec<TicketField>>, AppError> {
+        if let Some(f) = self.field_cache.get() {
+            return Ok(f);
+        }
+        let f = std::sync::Arc::new(self.fields().await?);
+        self.field_cache.put(f.clone());
+        Ok(f)
     }
 
     /// Every custom field (anyone signed in may read them: forms need them).

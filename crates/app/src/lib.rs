@@ -45,14 +45,15 @@ impl Default for Limits {
 pub struct App {
     pub db: Db,
     pub limits: Limits,
+    /// Recent successful authentications.
+    pub(crate) auth_cache: std::sync::Arc<auth::AuthCache>,
+    /// The custom fields, for rendering tickets without a query each time.
+    pub(crate) field_cache: std::sync::Arc<fields::FieldCache>,
 }
 
 impl App {
     pub fn new(db: Db) -> Self {
-        App {
-            db,
-            limits: Limits::default(),
-        }
+        App { db, limits: Limits::default(), auth_cache: Default::default(), field_cache: Default::default() }
     }
 
     /// Runs a unit of work in one transaction; an `AppError` rolls it back.

@@ -400,28 +400,57 @@ fn field_events(before: Option<&Ticket>, after: &Ticket) -> Vec<Json> {
     events
 }
 
-/// Stores a comment, attaches its uploads, and returns it with its event.
-async fn add_comment(
-    c: &mut Conn<'_>,
-    t: &mut Ticket,
-    audit: AuditId,
-    input: &CommentInput,
-    author: UserId,
-    via: Channel,
-    now: Timestamp,
-) -> Result<(Comment, Json), AppError> {
-    let (body, html_body) = match (&input.html_body, &input.body) {
+/// A comment's text and sanitised HTML from what the caller sent.
+fn comment_bodies(input: &CommentInput) -> Result<(String, String), AppError> {
+    match (&input.html_body, &input.body) {
         (Some(h), _) if !h.trim().is_empty() => {
             let clean = clean_html(h);
-            (html_to_text(&clean), clean)
+            Ok((html_to_text(&clean), clean))
         }
-        (_, Some(b)) => (b.clone(), text_to_html(b)),
-        _ => return Err(AppError::field(FieldError::blank("comment"))),
-    };
-    let mut comment = Comment {
+        (_, Some(b)) => Ok((b.clone(), text_to_html(b))),
+        _ => Err(AppError::field(FieldError::blank("comment"))),
+    }
+}
+
+/// Checks that every upload token exists and belongs to the author.
+async fn check_uploads(c: &mut Conn<'_>, uploads: &[String], author: UserId) -> Result<(), AppError> {
+    for token in uploads {
+        let files = attachments::by_token(c, token).await?;
+        if files.is_empty() || files.iter().any(|f| f.uploader_id != author || f.comment_id.is_some()) {
+            return Err(invalid("uploads", format!("{token} is not a valid upload token")));
+        }
+    }
+    Ok(())
+}
+
+/// The audit event for a comment (ids are numbered when rendered).
+fn comment_event(cm: &Comment) -> Json {
+    json!({
+        "type": "Comment", "author_id": cm.author_id.0, "body": cm.body, "html_body": cm.html_body,
+        "plain_body": cm.body, "public": cm.public,
+        "attachment_ids": cm.attachments.iter().map(|a| a.id.0).collect::<Vec<_>>(),
+    })
+}
+
+/// Stores a comment whose audit exists, and attaches its uploads.
+async fn store_comment(c: &mut Conn<'_>, mut cm: Comment, uploads: &[String]) -> Result<Comment, AppError> {
+    cm.id = comments::insert(c, &cm).await?;
+    for token in uploads {
+        attachments::attach_token(c, token, cm.id, cm.author_id).await?;
+    }
+    if !uploads.is_empty() {
+        cm.attachments = attachments::for_comments(c, &[cm.id.0]).await?;
+    }
+    Ok(cm)
+}
+
+/// A new comment, not yet stored.
+fn new_comment(t: &Ticket, input: &CommentInput, author: UserId, via: Channel, now: Timestamp) -> Result<Comment, AppError> {
+    let (body, html_body) = comment_bodies(input)?;
+    Ok(Comment {
         id: CommentId(0),
         ticket_id: t.id,
-        audit_id: audit,
+        audit_id: AuditId(0),
         author_id: author,
         body,
         html_body,
@@ -429,48 +458,49 @@ async fn add_comment(
         via,
         created_at: now,
         attachments: vec![],
-    };
-    comment.id = comments::insert(c, &comment).await?;
-    for token in &input.uploads {
-        if attachments::attach_token(c, token, comment.id, author).await? == 0
-            && attachments::by_token(c, token).await?.is_empty()
-        {
-            return Err(invalid(
-                "uploads",
-                format!("{token} is not a valid upload token"),
-            ));
-        }
-    }
-    if !input.uploads.is_empty() {
-        comment.attachments = attachments::for_comments(c, &[comment.id.0]).await?;
-        t.has_attachments = t.has_attachments || !comment.attachments.is_empty();
-    }
-    let event = json!({
-        "type": "Comment", "id": comment.id.0, "author_id": author.0, "body": comment.body,
-        "html_body": comment.html_body, "plain_body": comment.body, "public": comment.public,
-        "attachment_ids": comment.attachments.iter().map(|a| a.id.0).collect::<Vec<_>>(), "audit_id": audit.0,
-    });
-    Ok((comment, event))
+    })
 }
 
-/// Gives audit events ids unique within the audit's range.
-fn number_events(audit: AuditId, events: &mut [Json]) {
-    for (i, e) in events.iter_mut().enumerate() {
-        if let Some(obj) = e.as_object_mut()
-            && !obj.contains_key("id")
-        {
-            obj.insert("id".into(), json!(audit.0 * 1000 + i as i64));
+/// Writes an audit with its events, and the comment it carries, if any.
+/// The comment's attachment ids are known only after it is stored, so a
+/// comment with uploads is recorded in the audit after them.
+async fn write_audit(
+    c: &mut Conn<'_>,
+    t: &Ticket,
+    author: UserId,
+    via: Channel,
+    comment: Option<(Comment, &[String])>,
+    field_events: Vec<Json>,
+    now: Timestamp,
+) -> Result<(Audit, Option<Comment>), AppError> {
+    let mut events = Vec::with_capacity(field_events.len() + 1);
+    let mut pending = None;
+    if let Some((cm, uploads)) = comment {
+        if uploads.is_empty() {
+            events.push(comment_event(&cm));
         }
+        pending = Some((cm, uploads));
     }
+    events.extend(field_events);
+    let audit_id = comments::insert_audit(c, t.id, author, via, &Json::Array(events.clone()).to_string(), now).await?;
+    let mut stored = None;
+    if let Some((mut cm, uploads)) = pending {
+        cm.audit_id = audit_id;
+        let cm = store_comment(c, cm, uploads).await?;
+        if !uploads.is_empty() {
+            events.insert(0, comment_event(&cm));
+            comments::set_audit_events(c, audit_id, &Json::Array(events.clone()).to_string()).await?;
+        }
+        stored = Some(cm);
+    }
+    let audit = Audit { id: audit_id, ticket_id: t.id, author_id: author, via, events: Json::Array(events).to_string(), created_at: now };
+    Ok((audit, stored))
 }
 
 /// Applies a status change with Zendesk's rules; a solved ticket needs an
 /// assignee, which defaults to the agent solving it.
 fn apply_status(t: &mut Ticket, to: Status, actor: &Actor, now: Timestamp) -> Result<(), AppError> {
-    let next = t
-        .status
-        .transition(to)
-        .map_err(|e| invalid("status", e.to_string()))?;
+    let next = t.status.transition(to).map_err(|e| invalid("status", e.to_string()))?;
     if next == Status::Solved && t.assignee_id.is_none() {
         if actor.is_staff() {
             t.assignee_id = Some(actor.user);
@@ -487,125 +517,37 @@ fn apply_status(t: &mut Ticket, to: Status, actor: &Actor, now: Timestamp) -> Re
     Ok(())
 }
 
+/// Custom fields are read only when the change needs them: values to check,
+/// or a solve that must find required fields filled.
+async fn fields_if_needed(c: &mut Conn<'_>, input: &TicketInput) -> Result<Vec<TicketField>, AppError> {
+    if input.custom_fields.is_empty() && !input.status.is_some_and(Status::is_done) {
+        return Ok(vec![]);
+    }
+    Ok(fields::all(c).await?)
+}
+
+fn check_required(all_fields: &[TicketField], t: &Ticket) -> Result<(), AppError> {
+    for f in all_fields.iter().filter(|f| f.required && f.active) {
+        if !t.custom_fields.iter().any(|(id, _)| *id == f.id) {
+            return Err(invalid(&format!("custom_field_{}", f.id), "is required to solve the ticket"));
+        }
+    }
+    Ok(())
+}
+
 impl App {
     /// Opens a ticket. End-users open tickets for themselves only; a comment
     /// (or description) is required.
-    pub async fn create_ticket(
-        &self,
-        actor: Actor,
-        mut input: TicketInput,
-        via: Channel,
-    ) -> Result<TicketWrite, AppError> {
-        let comment = input
-            .comment
-            .take()
-            .filter(|c| !c.is_blank())
-            .ok_or_else(|| AppError::field(FieldError::blank("comment")))?;
+    pub async fn create_ticket(&self, actor: Actor, mut input: TicketInput, via: Channel) -> Result<TicketWrite, AppError> {
+        let comment = input.comment.take().filter(|c| !c.is_blank()).ok_or_else(|| AppError::field(FieldError::blank("comment")))?;
         if !actor.is_staff() {
-            if input.assignee_id.is_some()
-                || input.group_id.is_some()
-                || input.submitter_id.is_some()
-                || input.status.is_some()
-                || comment.author_id.is_some()
-            {
-                return Err(AppError::forbidden(
-                    "end-users cannot set assignee, group, submitter, status or author",
-                ));
+            if input.assignee_id.is_some() || input.group_id.is_some() || input.submitter_id.is_some() || input.status.is_some() || comment.author_id.is_some() {
+                return Err(AppError::forbidden("end-users cannot set assignee, group, submitter, status or author"));
             }
             input.requester = Some(RequesterInput::Id(actor.user));
         }
         let now = Timestamp::now();
-        self.write(move |c| {
-            Box::pin(async move {
-                let all_fields = fields::all(c).await?;
-                let mut t = Ticket {
-                    id: TicketId(0),
-                    subject: String::new(),
-                    description: String::new(),
-                    status: Status::New,
-                    priority: None,
-                    ticket_type: None,
-                    requester_id: actor.user,
-                    submitter_id: actor.user,
-                    assignee_id: None,
-                    group_id: None,
-                    organization_id: actor.org,
-                    problem_id: None,
-                    external_id: None,
-                    via,
-                    tags: vec![],
-                    has_attachments: false,
-                    due_at: None,
-                    created_at: now,
-                    updated_at: now,
-                    solved_at: None,
-                    deleted_at: None,
-                    custom_fields: vec![],
-                    collaborator_ids: vec![],
-                    follower_ids: vec![],
-                };
-                if input.requester.is_none() {
-                    t.organization_id = users::get(c, actor.user)
-                        .await?
-                        .and_then(|u| u.organization_id);
-                }
-                apply_changes(c, &mut t, &input, &all_fields, now).await?;
-                for f in all_fields.iter().filter(|f| f.required && f.active) {
-                    if actor.is_staff()
-                        && input.status.is_some_and(Status::is_done)
-                        && !t.custom_fields.iter().any(|(id, _)| *id == f.id)
-                    {
-                        return Err(invalid(
-                            &format!("custom_field_{}", f.id),
-                            "is required to solve the ticket",
-                        ));
-                    }
-                }
-                let status = input.status.unwrap_or(if t.assignee_id.is_some() {
-                    Status::Open
-                } else {
-                    Status::New
-                });
-                apply_status(&mut t, status, &actor, now)?;
-                let author = comment.author_id.unwrap_or(t.submitter_id);
-                if t.subject.is_empty() {
-                    let text = comment.body.clone().unwrap_or_else(|| {
-                        html_to_text(comment.html_body.as_deref().unwrap_or(""))
-                    });
-                    t.subject = text.lines().next().unwrap_or("").chars().take(80).collect();
-                }
-                t.id = tickets::insert(c, &t).await?;
-                let audit_id = comments::insert_audit(c, t.id, author, via, now).await?;
-                let (cm, comment_event) =
-                    add_comment(c, &mut t, audit_id, &comment, author, via, now).await?;
-                t.description = cm.body.clone();
-                tickets::update(c, &t).await?;
-                let mut events = field_events(None, &t);
-                events.insert(0, comment_event);
-                number_events(audit_id, &mut events);
-                comments::set_audit_events(c, audit_id, &Json::Array(events).to_string()).await?;
-                index::index_ticket(
-                    c,
-                    t.id,
-                    &ticket_terms(&t.subject, std::slice::from_ref(&cm.body)),
-                )
-                .await?;
-                store::events::append(
-                    c,
-                    event(t.id, EventKind::Created, Some(audit_id), actor.user, now),
-                )
-                .await?;
-                let audit = comments::audit(c, audit_id)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                Ok(TicketWrite {
-                    ticket: t,
-                    audit,
-                    comment: Some(cm),
-                })
-            })
-        })
-        .await
+        self.write(move |c| Box::pin(async move { create_in(c, actor, input, comment, via, now).await })).await
     }
 
     /// Changes a ticket and/or adds a comment, as one audit. End-users may
@@ -794,18 +736,65 @@ pub struct MergeNotes {
     pub source_public: bool,
 }
 
+/// The body of `create_ticket`, usable inside a larger unit.
+async fn create_in(c: &mut Conn<'_>, actor: Actor, input: TicketInput, comment: CommentInput, via: Channel, now: Timestamp) -> Result<TicketWrite, AppError> {
+    let all_fields = fields_if_needed(c, &input).await?;
+    let mut t = Ticket {
+        id: TicketId(0),
+        subject: String::new(),
+        description: String::new(),
+        status: Status::New,
+        priority: None,
+        ticket_type: None,
+        requester_id: actor.user,
+        submitter_id: actor.user,
+        assignee_id: None,
+        group_id: None,
+        organization_id: actor.org,
+        problem_id: None,
+        external_id: None,
+        via,
+        tags: vec![],
+        has_attachments: false,
+        due_at: None,
+        created_at: now,
+        updated_at: now,
+        solved_at: None,
+        deleted_at: None,
+        custom_fields: vec![],
+        collaborator_ids: vec![],
+        follower_ids: vec![],
+    };
+    apply_changes(c, &mut t, &input, &all_fields, now).await?;
+    let status = input.status.unwrap_or(if t.assignee_id.is_some() { Status::Open } else { Status::New });
+    apply_status(&mut t, status, &actor, now)?;
+    if actor.is_staff() && t.status.is_done() {
+        check_required(&all_fields, &t)?;
+    }
+    let author = comment.author_id.unwrap_or(t.submitter_id);
+    if comment.author_id.is_some() {
+        users::get(c, author).await?.ok_or_else(|| invalid("comment.author_id", format!("user {author} does not exist")))?;
+    }
+    check_uploads(c, &comment.uploads, actor.user).await?;
+    let cm = new_comment(&t, &comment, author, via, now)?;
+    if t.subject.is_empty() {
+        t.subject = cm.body.lines().next().unwrap_or("").chars().take(80).collect();
+    }
+    t.description = cm.body.clone();
+    t.has_attachments = !comment.uploads.is_empty();
+    t.id = tickets::insert(c, &t).await?;
+    let events = field_events(None, &t);
+    let mut cm = cm;
+    cm.ticket_id = t.id;
+    let (audit, cm) = write_audit(c, &t, author, via, Some((cm, &comment.uploads)), events, now).await?;
+    index::index_new_ticket(c, t.id, &ticket_terms(&t.subject, std::slice::from_ref(&t.description))).await?;
+    store::events::append(c, event(t.id, EventKind::Created, Some(audit.id), actor.user, now)).await?;
+    Ok(TicketWrite { ticket: t, audit, comment: cm })
+}
+
 /// The body of `update_ticket`, usable inside a larger unit (bulk jobs).
-pub async fn update_in(
-    c: &mut Conn<'_>,
-    actor: Actor,
-    id: TicketId,
-    input: TicketInput,
-    via: Channel,
-    now: Timestamp,
-) -> Result<TicketWrite, AppError> {
-    let mut t = tickets::get(c, id, false)
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn update_in(c: &mut Conn<'_>, actor: Actor, id: TicketId, input: TicketInput, via: Channel, now: Timestamp) -> Result<TicketWrite, AppError> {
+    let mut t = tickets::get(c, id, false).await?.ok_or(AppError::NotFound)?;
     if !actor.can_see_ticket(t.requester_id, &t.collaborator_ids) {
         return Err(AppError::NotFound);
     }
@@ -815,77 +804,47 @@ pub async fn update_in(
     if let Some(stamp) = input.updated_stamp
         && stamp != t.updated_at
     {
-        return Err(AppError::Conflict(format!(
-            "ticket {id} was updated at {} by someone else",
-            t.updated_at.to_iso()
-        )));
+        return Err(AppError::Conflict(format!("ticket {id} was updated at {} by someone else", t.updated_at.to_iso())));
     }
     let before = t.clone();
-    let all_fields = fields::all(c).await?;
+    let all_fields = fields_if_needed(c, &input).await?;
     apply_changes(c, &mut t, &input, &all_fields, now).await?;
     let comment = input.comment.as_ref().filter(|cm| !cm.is_blank());
     let status = match input.status {
         Some(s) => s,
-        None if t.status == Status::New
-            && actor.is_staff()
-            && (t.assignee_id.is_some() || comment.is_some_and(|c| c.public != Some(false))) =>
-        {
-            Status::Open
-        }
+        None if t.status == Status::New && actor.is_staff() && (t.assignee_id.is_some() || comment.is_some_and(|c| c.public != Some(false))) => Status::Open,
         None => t.status,
     };
     if status != t.status || input.status.is_some() {
         apply_status(&mut t, status, &actor, now)?;
     }
     if actor.is_staff() && t.status.is_done() && !before.status.is_done() {
-        for f in all_fields.iter().filter(|f| f.required && f.active) {
-            if !t.custom_fields.iter().any(|(id, _)| *id == f.id) {
-                return Err(invalid(
-                    &format!("custom_field_{}", f.id),
-                    "is required to solve the ticket",
-                ));
-            }
-        }
+        check_required(&all_fields, &t)?;
     }
     let author = comment.and_then(|cm| cm.author_id).unwrap_or(actor.user);
-    let audit_id = comments::insert_audit(c, id, author, via, now).await?;
-    let mut events = Vec::new();
-    let mut added = None;
-    if let Some(cm) = comment {
-        let (cm, ev) = add_comment(c, &mut t, audit_id, cm, author, via, now).await?;
-        events.push(ev);
-        added = Some(cm);
-    }
-    events.extend(field_events(Some(&before), &t));
-    if !events.is_empty() {
+    let new = match comment {
+        Some(cm) => {
+            check_uploads(c, &cm.uploads, actor.user).await?;
+            t.has_attachments |= !cm.uploads.is_empty();
+            Some((new_comment(&t, cm, author, via, now)?, cm.uploads.as_slice()))
+        }
+        None => None,
+    };
+    let events = field_events(Some(&before), &t);
+    if new.is_some() || !events.is_empty() {
         t.updated_at = now;
     }
-    tickets::update(c, &t).await?;
-    number_events(audit_id, &mut events);
-    comments::set_audit_events(c, audit_id, &Json::Array(events).to_string()).await?;
+    tickets::update(c, &t, Some(&before)).await?;
+    let (audit, added) = write_audit(c, &t, author, via, new, events, now).await?;
     if t.subject != before.subject {
         reindex_full(c, id, &t.subject).await?;
-    } else if let Some(cm) = &added {
-        let mut terms = index::ticket_terms(c, id).await?.unwrap_or_default();
-        if terms.len() < 400_000 {
-            terms.push(' ');
-            terms.push_str(&search::analyze_document(&cm.body));
-        }
-        index::index_ticket(c, id, &terms).await?;
+    } else if let Some(cm) = &added
+        && !index::append_terms(c, id, &search::analyze_document(&cm.body)).await?
+    {
+        reindex_full(c, id, &t.subject).await?;
     }
-    store::events::append(
-        c,
-        event(id, EventKind::Updated, Some(audit_id), actor.user, now),
-    )
-    .await?;
-    let audit = comments::audit(c, audit_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(TicketWrite {
-        ticket: t,
-        audit,
-        comment: added,
-    })
+    store::events::append(c, event(id, EventKind::Updated, Some(audit.id), actor.user, now)).await?;
+    Ok(TicketWrite { ticket: t, audit, comment: added })
 }
 
 /// The body of `delete_ticket`, usable inside a bulk job.
@@ -900,43 +859,23 @@ pub async fn delete_in(
         .ok_or(AppError::NotFound)?;
     t.deleted_at = Some(now);
     t.updated_at = now;
-    tickets::update(c, &t).await?;
+    tickets::update(c, &t, None).await?;
     index::unindex_ticket(c, id).await?;
     store::events::append(c, event(id, EventKind::Deleted, None, actor.user, now)).await?;
     Ok(())
 }
 
-async fn merge_in(
-    c: &mut Conn<'_>,
-    actor: Actor,
-    target: TicketId,
-    sources: Vec<TicketId>,
-    notes: MergeNotes,
-    now: Timestamp,
-) -> Result<Ticket, AppError> {
-    let mut t = tickets::get(c, target, false)
-        .await?
-        .ok_or(AppError::NotFound)?;
+async fn merge_in(c: &mut Conn<'_>, actor: Actor, target: TicketId, sources: Vec<TicketId>, notes: MergeNotes, now: Timestamp) -> Result<Ticket, AppError> {
+    let mut t = tickets::get(c, target, false).await?.ok_or(AppError::NotFound)?;
     if t.status == Status::Closed {
-        return Err(invalid(
-            "target",
-            "a closed ticket cannot be a merge target",
-        ));
+        return Err(invalid("target", "a closed ticket cannot be a merge target"));
     }
-    let list = sources
-        .iter()
-        .map(|s| format!("#{s}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let target_before = t.clone();
+    let list = sources.iter().map(|s| format!("#{s}")).collect::<Vec<_>>().join(", ");
     for sid in &sources {
-        let mut s = tickets::get(c, *sid, false)
-            .await?
-            .ok_or_else(|| invalid("ids", format!("ticket {sid} does not exist")))?;
+        let mut s = tickets::get(c, *sid, false).await?.ok_or_else(|| invalid("ids", format!("ticket {sid} does not exist")))?;
         if s.status == Status::Closed {
-            return Err(invalid(
-                "ids",
-                format!("ticket {sid} is closed and cannot be merged"),
-            ));
+            return Err(invalid("ids", format!("ticket {sid} is closed and cannot be merged")));
         }
         comments::move_all(c, *sid, target).await?;
         t.has_attachments |= s.has_attachments;
@@ -946,60 +885,27 @@ async fn merge_in(
             }
         }
         let before = s.clone();
-        let audit_id = comments::insert_audit(c, *sid, actor.user, Channel::Merge, now).await?;
-        let body = notes
-            .source_comment
-            .clone()
-            .filter(|b| !b.trim().is_empty())
-            .unwrap_or_else(|| {
-                format!("This request was closed and merged into request #{target}.")
-            });
-        let input = CommentInput {
-            body: Some(body),
-            public: Some(notes.source_public),
-            ..Default::default()
-        };
-        let (_, ev) =
-            add_comment(c, &mut s, audit_id, &input, actor.user, Channel::Merge, now).await?;
+        let body = notes.source_comment.clone().filter(|b| !b.trim().is_empty()).unwrap_or_else(|| format!("This request was closed and merged into request #{target}."));
+        let note = CommentInput { body: Some(body), public: Some(notes.source_public), ..Default::default() };
+        let cm = new_comment(&s, &note, actor.user, Channel::Merge, now)?;
         if s.assignee_id.is_none() {
             s.assignee_id = Some(actor.user);
         }
         s.status = Status::Closed;
         s.solved_at = s.solved_at.or(Some(now));
         s.updated_at = now;
-        tickets::update(c, &s).await?;
-        let mut events = vec![ev];
-        events.extend(field_events(Some(&before), &s));
-        number_events(audit_id, &mut events);
-        comments::set_audit_events(c, audit_id, &Json::Array(events).to_string()).await?;
+        tickets::update(c, &s, Some(&before)).await?;
+        let (audit, _) = write_audit(c, &s, actor.user, Channel::Merge, Some((cm, &[])), field_events(Some(&before), &s), now).await?;
         reindex_full(c, *sid, &s.subject).await?;
-        store::events::append(
-            c,
-            event(*sid, EventKind::Merged, Some(audit_id), actor.user, now),
-        )
-        .await?;
+        store::events::append(c, event(*sid, EventKind::Merged, Some(audit.id), actor.user, now)).await?;
     }
-    let audit_id = comments::insert_audit(c, target, actor.user, Channel::Merge, now).await?;
-    let body = notes
-        .target_comment
-        .filter(|b| !b.trim().is_empty())
-        .unwrap_or_else(|| format!("Requests {list} were closed and merged into this request."));
-    let input = CommentInput {
-        body: Some(body),
-        public: Some(notes.target_public),
-        ..Default::default()
-    };
-    let (_, ev) = add_comment(c, &mut t, audit_id, &input, actor.user, Channel::Merge, now).await?;
+    let body = notes.target_comment.filter(|b| !b.trim().is_empty()).unwrap_or_else(|| format!("Requests {list} were closed and merged into this request."));
+    let note = CommentInput { body: Some(body), public: Some(notes.target_public), ..Default::default() };
+    let cm = new_comment(&t, &note, actor.user, Channel::Merge, now)?;
     t.updated_at = now;
-    tickets::update(c, &t).await?;
-    let mut events = vec![ev];
-    number_events(audit_id, &mut events);
-    comments::set_audit_events(c, audit_id, &Json::Array(events).to_string()).await?;
+    tickets::update(c, &t, Some(&target_before)).await?;
+    let (audit, _) = write_audit(c, &t, actor.user, Channel::Merge, Some((cm, &[])), vec![], now).await?;
     reindex_full(c, target, &t.subject).await?;
-    store::events::append(
-        c,
-        event(target, EventKind::Updated, Some(audit_id), actor.user, now),
-    )
-    .await?;
+    store::events::append(c, event(target, EventKind::Updated, Some(audit.id), actor.user, now)).await?;
     Ok(t)
 }

@@ -270,6 +270,18 @@ impl App {
         id: UserId,
         input: UserInput,
     ) -> Result<User, AppError> {
+        let out = self.update_user_unit(actor, id, input).await;
+        // A role change or deactivation must not outlive the auth cache.
+        self.auth_cache.clear();
+        out
+    }
+
+    async fn update_user_unit(
+        &self,
+        actor: Actor,
+        id: UserId,
+        input: UserInput,
+    ) -> Result<User, AppError> {
         if let Some(r) = input.role {
             check_role_change(&actor, r)?;
         }

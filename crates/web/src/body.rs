@@ -35,21 +35,26 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     }
 }
 
+/// How much of an oversize body is read and thrown away so the client,
+/// still sending, receives our error instead of a reset connection.
+const DRAIN_CAP: usize = 256 * 1024 * 1024;
+
 /// Reads a body up to `limit` bytes; more is a 422 naming the limit.
 pub async fn read_limited(body: Body, limit: usize) -> Result<Vec<u8>, ApiError> {
-    match axum::body::to_bytes(body, limit).await {
-        Ok(b) => Ok(b.to_vec()),
-        Err(e) => {
-            let msg = e.to_string();
-            if msg.contains("length limit") {
-                Err(ApiError::TooLarge(limit))
-            } else {
-                Err(ApiError::BadRequest(format!(
-                    "could not read the body: {msg}"
-                )))
-            }
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut out = Vec::new();
+    let mut seen = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?;
+        seen += chunk.len();
+        if seen <= limit {
+            out.extend_from_slice(&chunk);
+        } else if seen > DRAIN_CAP {
+            break;
         }
     }
+    if seen > limit { Err(ApiError::TooLarge(limit)) } else { Ok(out) }
 }
 
 impl JsonBody {

@@ -230,8 +230,20 @@ pub fn comment(base: &str, c: &Comment) -> Json {
     })
 }
 
+/// An audit with its events numbered (`audit id × 1000 + position`), comment
+/// events carrying their audit id, as Zendesk's events do.
 pub fn audit(a: &Audit) -> Json {
-    let events: Json = serde_json::from_str(&a.events).unwrap_or_else(|_| json!([]));
+    let mut events: Json = serde_json::from_str(&a.events).unwrap_or_else(|_| json!([]));
+    if let Some(list) = events.as_array_mut() {
+        for (i, e) in list.iter_mut().enumerate() {
+            if let Some(o) = e.as_object_mut() {
+                o.entry("id").or_insert(json!(a.id.0 * 1000 + i as i64));
+                if o.get("type").and_then(Json::as_str) == Some("Comment") {
+                    o.entry("audit_id").or_insert(json!(a.id.0));
+                }
+            }
+        }
+    }
     json!({
         "id": a.id.0,
         "ticket_id": a.ticket_id.0,

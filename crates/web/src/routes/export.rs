@@ -81,7 +81,7 @@ async fn tickets_cursor(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .app
         .export_tickets(ctx.actor, start(&ctx)?, per_page(&ctx)?)
         .await?;
-    let fields = api.app.fields().await?;
+    let fields = api.app.fields_for_display().await?;
     let items = page
         .items
         .iter()
@@ -101,7 +101,7 @@ async fn tickets_time(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .app
         .export_tickets(ctx.actor, start(&ctx)?, per_page(&ctx)?)
         .await?;
-    let fields = api.app.fields().await?;
+    let fields = api.app.fields_for_display().await?;
     let items = page
         .items
         .iter()

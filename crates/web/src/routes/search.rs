@@ -41,11 +41,7 @@ async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .app
         .search(ctx.actor, &plan, (page - 1) * per_page, per_page)
         .await?;
-    let fields = if found.hits.iter().any(|h| matches!(h, Hit::Ticket(_))) {
-        api.app.fields().await?
-    } else {
-        vec![]
-    };
+    let fields = api.app.fields_for_display().await?;
     let results: Vec<Json> = found
         .hits
         .iter()

@@ -43,7 +43,7 @@ pub fn routes() -> Router<Api> {
 }
 
 async fn write_reply(api: &Api, ctx: &Ctx, w: TicketWrite) -> Json {
-    let fields = api.app.fields().await.unwrap_or_default();
+    let fields = api.app.fields_for_display().await.unwrap_or_default();
     json!({"ticket": wire::ticket(&ctx.base, &w.ticket, &fields), "audit": wire::audit(&w.audit)})
 }
 
@@ -73,7 +73,7 @@ async fn update(
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let t = api.app.ticket(ctx.actor, TicketId(path_id(&id)?)).await?;
-    let fields = api.app.fields().await?;
+    let fields = api.app.fields_for_display().await?;
     ok(json!({"ticket": wire::ticket(&ctx.base, &t, &fields)}))
 }
 
@@ -87,7 +87,7 @@ async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> Ap
 async fn show_many(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let ids = ids_param(&ctx, "ids")?;
     let ts = api.app.tickets_by_ids(ctx.actor, &ids).await?;
-    let fields = api.app.fields().await?;
+    let fields = api.app.fields_for_display().await?;
     ok(
         json!({"tickets": ts.iter().map(|t| wire::ticket(&ctx.base, t, &fields)).collect::<Vec<_>>(), "next_page": null, "previous_page": null, "count": ts.len()}),
     )
@@ -98,7 +98,7 @@ async fn list_scope(api: &Api, ctx: &Ctx, scope: TicketScope) -> ApiResult {
         .app
         .list_tickets(ctx.actor, scope, ctx.paging()?)
         .await?;
-    let fields = api.app.fields().await?;
+    let fields = api.app.fields_for_display().await?;
     let ids = bounds(&ts, |t| t.id.0);
     ok(wire::page(
         ctx,
