@@ -13,9 +13,12 @@ pub enum Backend {
     Postgres,
 }
 
-/// A borrowed connection on either backend.
+/// A borrowed connection on either backend. SQLite reads go through sqlx's
+/// pool; SQLite writes run on the writer's own thread with a synchronous
+/// connection, so a unit's statements cost no thread hand-offs.
 pub enum Conn<'c> {
     Sqlite(&'c mut SqliteConnection),
+    SqliteWriter(&'c mut rusqlite::Connection),
     Postgres(&'c mut PgConnection),
 }
 
@@ -44,7 +47,7 @@ impl Conn<'_> {
     /// The backend behind this connection.
     pub fn backend(&self) -> Backend {
         match self {
-            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Sqlite(_) | Conn::SqliteWriter(_) => Backend::Sqlite,
             Conn::Postgres(_) => Backend::Postgres,
         }
     }
@@ -52,6 +55,7 @@ impl Conn<'_> {
     /// Runs a statement; returns the number of rows it changed.
     pub async fn exec(&mut self, q: Query) -> Result<u64, StoreError> {
         match self {
+            Conn::SqliteWriter(c) => crate::sqlite::sync_exec(c, &q),
             Conn::Sqlite(c) => {
                 let r = bind_all!(sqlx::query(q.sql.as_ref()), q.args)
                     .execute(&mut **c)
@@ -70,6 +74,7 @@ impl Conn<'_> {
     /// Runs a query and returns every row.
     pub async fn all(&mut self, q: Query) -> Result<Vec<Row>, StoreError> {
         match self {
+            Conn::SqliteWriter(c) => crate::sqlite::sync_all(c, &q, usize::MAX),
             Conn::Sqlite(c) => {
                 let rows = bind_all!(sqlx::query(q.sql.as_ref()), q.args)
                     .fetch_all(&mut **c)
@@ -88,6 +93,7 @@ impl Conn<'_> {
     /// Runs a query and returns its first row, if any.
     pub async fn opt(&mut self, q: Query) -> Result<Option<Row>, StoreError> {
         match self {
+            Conn::SqliteWriter(c) => Ok(crate::sqlite::sync_all(c, &q, 1)?.pop()),
             Conn::Sqlite(c) => {
                 let row = bind_all!(sqlx::query(q.sql.as_ref()), q.args)
                     .fetch_optional(&mut **c)

@@ -1,13 +1,17 @@
-//! The embedded SQLite backend: a pool of readers and one writer task that
-//! group-commits. Every unit of work runs inside its own savepoint, so a
-//! failing unit rolls back alone, and all units of a batch are answered only
-//! after the single durable COMMIT (`synchronous=FULL`, WAL) that covers them.
+//! The embedded SQLite backend: a pool of readers (sqlx) and one writer
+//! thread that group-commits. The writer owns a synchronous connection and
+//! polls each unit of work on its own single-threaded runtime, so a unit's
+//! statements run back to back with no thread hand-offs. Every unit runs
+//! inside its own savepoint, so a failing unit rolls back alone, and all
+//! units of a batch are answered only after the single durable COMMIT
+//! (`synchronous=FULL`, WAL) that covers them.
 
 use crate::StoreError;
 use crate::conn::Conn;
 use crate::db::BoxFut;
+use crate::value::{NullKind, Query, Row, Value};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, Connection, Executor, SqliteConnection, SqlitePool};
+use sqlx::SqlitePool;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -36,8 +40,7 @@ impl<T: Send, E: From<StoreError> + Send> Deliver for Pending<T, E> {
     }
 }
 
-type Job =
-    Box<dyn for<'t, 'c> FnOnce(&'t mut Conn<'c>) -> BoxFut<'t, Option<Box<dyn Deliver>>> + Send>;
+type Job = Box<dyn for<'t, 'c> FnOnce(&'t mut Conn<'c>) -> BoxFut<'t, Option<Box<dyn Deliver>>> + Send>;
 
 pub(crate) struct SqliteDb {
     pub(crate) readers: SqlitePool,
@@ -47,34 +50,51 @@ pub(crate) struct SqliteDb {
     done: tokio::sync::Mutex<Option<oneshot::Receiver<()>>>,
 }
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        let unique = matches!(&e, rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY);
+        if unique { StoreError::Duplicate(e.to_string()) } else { StoreError::Decode(format!("sqlite: {e}")) }
+    }
+}
+
+fn open_writer(path: &str) -> Result<rusqlite::Connection, StoreError> {
+    let conn = rusqlite::Connection::open(path)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+         PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32000; PRAGMA temp_store = memory;",
+    )?;
+    conn.set_prepared_statement_cache_capacity(512);
+    Ok(conn)
+}
+
 impl SqliteDb {
     pub(crate) async fn open(path: &str) -> Result<SqliteDb, StoreError> {
-        let base = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            .pragma("cache_size", "-16000")
-            .pragma("temp_store", "memory")
-            .disable_statement_logging();
-        let writer = base.clone().connect().await?;
+        // The writer creates the file and switches it to WAL before readers open it.
+        let writer = open_writer(path)?;
         let readers = SqlitePoolOptions::new()
             .max_connections(4)
             .min_connections(1)
-            .connect_with(base.read_only(true))
+            .connect_with(
+                SqliteConnectOptions::new()
+                    .filename(path)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .pragma("cache_size", "-16000")
+                    .read_only(true),
+            )
             .await?;
         let (jobs, rx) = mpsc::channel::<Job>(4096);
         let (commits, _) = watch::channel(0u64);
         let (done_tx, done_rx) = oneshot::channel();
-        tokio::spawn(writer_loop(writer, rx, commits.clone(), done_tx));
-        Ok(SqliteDb {
-            readers,
-            jobs,
-            commits,
-            done: tokio::sync::Mutex::new(Some(done_rx)),
-        })
+        let bump = commits.clone();
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || writer_thread(writer, rx, bump, done_tx))
+            .map_err(|e| StoreError::Decode(format!("cannot start the writer thread: {e}")))?;
+        Ok(SqliteDb { readers, jobs, commits, done: tokio::sync::Mutex::new(Some(done_rx)) })
     }
 
     pub(crate) async fn write<T, E, F>(&self, unit: F) -> Result<T, E>
@@ -95,16 +115,11 @@ impl SqliteDb {
                 }
             })
         });
-        self.jobs
-            .send(job)
-            .await
-            .map_err(|_| E::from(StoreError::WriterGone))?;
+        self.jobs.send(job).await.map_err(|_| E::from(StoreError::WriterGone))?;
         answer.await.map_err(|_| E::from(StoreError::WriterGone))?
     }
 
     pub(crate) async fn close(&self) {
-        // Closing the readers first is harmless; the writer stops when every
-        // sender is gone, which happens as the last Db clone drops.
         self.readers.close().await;
         let done = self.done.lock().await.take();
         if let Some(done) = done {
@@ -113,59 +128,62 @@ impl SqliteDb {
     }
 }
 
-async fn writer_loop(
-    mut conn: SqliteConnection,
-    mut rx: mpsc::Receiver<Job>,
-    commits: watch::Sender<u64>,
-    done: oneshot::Sender<()>,
-) {
-    let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
-    while let Some(first) = rx.recv().await {
-        batch.push(first);
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(j) => batch.push(j),
-                Err(_) => break,
-            }
+fn writer_thread(mut conn: rusqlite::Connection, mut rx: mpsc::Receiver<Job>, commits: watch::Sender<u64>, done: oneshot::Sender<()>) {
+    let rt = match tokio::runtime::Builder::new_current_thread().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!(error = %e, "the SQLite writer cannot start");
+            return;
         }
-        run_batch(&mut conn, &mut batch).await;
-        commits.send_modify(|n| *n += 1);
-    }
-    let _ = conn.close().await;
+    };
+    rt.block_on(async {
+        let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+        while let Some(first) = rx.recv().await {
+            batch.push(first);
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(j) => batch.push(j),
+                    Err(_) => break,
+                }
+            }
+            run_batch(&mut conn, &mut batch).await;
+            commits.send_modify(|n| *n += 1);
+        }
+    });
+    drop(conn);
     let _ = done.send(());
 }
 
-async fn run_batch(conn: &mut SqliteConnection, batch: &mut Vec<Job>) {
+async fn run_batch(conn: &mut rusqlite::Connection, batch: &mut Vec<Job>) {
     let mut delivered: Vec<Box<dyn Deliver>> = Vec::with_capacity(batch.len());
-    if let Err(e) = conn.execute("BEGIN IMMEDIATE").await {
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
         tracing::error!(error = %e, "could not begin a write transaction");
         batch.clear();
         return;
     }
     for job in batch.drain(..) {
-        if conn.execute("SAVEPOINT unit").await.is_err() {
+        if conn.execute_batch("SAVEPOINT unit").is_err() {
             continue;
         }
         let outcome = {
-            let mut c = Conn::Sqlite(conn);
-            futures_catch(job(&mut c)).await
+            let mut c = Conn::SqliteWriter(conn);
+            catch(job(&mut c)).await
         };
         match outcome {
             Some(Some(d)) => {
-                let _ = conn.execute("RELEASE unit").await;
+                let _ = conn.execute_batch("RELEASE unit");
                 delivered.push(d);
             }
             _ => {
-                let _ = conn.execute("ROLLBACK TO unit").await;
-                let _ = conn.execute("RELEASE unit").await;
+                let _ = conn.execute_batch("ROLLBACK TO unit; RELEASE unit");
             }
         }
     }
-    match conn.execute("COMMIT").await {
-        Ok(_) => delivered.into_iter().for_each(|d| d.ok()),
+    match conn.execute_batch("COMMIT") {
+        Ok(()) => delivered.into_iter().for_each(|d| d.ok()),
         Err(e) => {
             tracing::error!(error = %e, "group commit failed");
-            let _ = conn.execute("ROLLBACK").await;
+            let _ = conn.execute_batch("ROLLBACK");
             let msg = e.to_string();
             for d in delivered {
                 d.fail(StoreError::Decode(format!("commit failed: {msg}")));
@@ -175,7 +193,7 @@ async fn run_batch(conn: &mut SqliteConnection, batch: &mut Vec<Job>) {
 }
 
 /// Runs a unit, turning a panic into a failed unit instead of a dead writer.
-async fn futures_catch<T>(fut: BoxFut<'_, T>) -> Option<T> {
+async fn catch<T>(fut: BoxFut<'_, T>) -> Option<T> {
     use futures_util::FutureExt;
     match AssertUnwindSafe(fut).catch_unwind().await {
         Ok(v) => Some(v),
@@ -184,4 +202,58 @@ async fn futures_catch<T>(fut: BoxFut<'_, T>) -> Option<T> {
             None
         }
     }
+}
+
+/// Prepares (cached) and binds `$N` parameters by their number: SQLite
+/// numbers named parameters by first appearance, not by N.
+fn prepare<'a>(conn: &'a rusqlite::Connection, q: &Query) -> Result<rusqlite::CachedStatement<'a>, StoreError> {
+    let mut stmt = conn.prepare_cached(&q.sql)?;
+    for i in 1..=stmt.parameter_count() {
+        let n = stmt
+            .parameter_name(i)
+            .and_then(|name| name.trim_start_matches(['$', '?', ':', '@']).parse::<usize>().ok())
+            .unwrap_or(i);
+        let v = q.args.get(n - 1).ok_or_else(|| StoreError::Decode(format!("no value for parameter ${n} in: {}", q.sql)))?;
+        match v {
+            Value::Null(_) => stmt.raw_bind_parameter(i, rusqlite::types::Null)?,
+            Value::Int(x) => stmt.raw_bind_parameter(i, x)?,
+            Value::Real(x) => stmt.raw_bind_parameter(i, x)?,
+            Value::Bool(x) => stmt.raw_bind_parameter(i, x)?,
+            Value::Text(x) => stmt.raw_bind_parameter(i, x.as_str())?,
+            Value::Bytes(x) => stmt.raw_bind_parameter(i, x.as_slice())?,
+        }
+    }
+    Ok(stmt)
+}
+
+pub(crate) fn sync_exec(conn: &mut rusqlite::Connection, q: &Query) -> Result<u64, StoreError> {
+    let mut stmt = prepare(conn, q)?;
+    let mut rows = stmt.raw_query();
+    while rows.next()?.is_some() {}
+    drop(rows);
+    Ok(conn.changes())
+}
+
+pub(crate) fn sync_all(conn: &mut rusqlite::Connection, q: &Query, limit: usize) -> Result<Vec<Row>, StoreError> {
+    let mut stmt = prepare(conn, q)?;
+    let width = stmt.column_count();
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let mut vals = Vec::with_capacity(width);
+        for i in 0..width {
+            vals.push(match r.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => Value::Null(NullKind::Text),
+                rusqlite::types::ValueRef::Integer(x) => Value::Int(x),
+                rusqlite::types::ValueRef::Real(x) => Value::Real(x),
+                rusqlite::types::ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                rusqlite::types::ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
+            });
+        }
+        out.push(Row(vals));
+        if out.len() >= limit {
+            break;
+        }
+    }
+    Ok(out)
 }
