@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 from zenpy import Zenpy
 from zenpy.lib.api_objects import Comment, CustomField, Organization, Ticket, TicketField, User
+from zenpy.lib.api_objects.help_centre_objects import Article, Category, Section
 from zenpy.lib.exception import RecordNotFoundException
 
 url = urlparse(os.environ["ATIENDE_URL"])
@@ -95,4 +96,15 @@ except RecordNotFoundException:
 
 fields = list(z.ticket_fields())
 check(any(f.id == field.id for f in fields), "ticket fields listed")
+# Help Center: category, section, article, lists and search.
+# zenpy lists section articles with locale=en-us, so this content is English.
+cat = z.help_center.categories.create(Category(name=f"Orders {stamp}", description="Shipping and returns", locale="en-us"))
+sec = z.help_center.sections.create(Section(category_id=cat.id, name="Shipping", locale="en-us"))
+art = z.help_center.articles.create(section=sec, article=Article(title="Tracking your shipment", body=f"<p>Find the tracking number {stamp} in your confirmation email.</p>", locale="en-us"))
+check(art.section_id == sec.id and art.draft is False, "article created")
+check(z.help_center.articles(id=art.id).title == "Tracking your shipment", "article shown")
+listed = [a.id for a in z.help_center.sections.articles(section=sec)]
+check(listed == [art.id], f"section articles {listed}")
+hits = list(z.help_center.articles.search(query="shipments tracked", locale="en-us"))
+check(art.id in [h.id for h in hits], f"article search {[h.id for h in hits]}")
 print("zenpy flow passed")

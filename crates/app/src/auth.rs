@@ -56,7 +56,9 @@ impl AuthCache {
 
     fn get(&self, key: &[u8; 32]) -> Option<Actor> {
         let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(key).filter(|(_, at)| at.elapsed() < Self::TTL).map(|(a, _)| *a)
+        map.get(key)
+            .filter(|(_, at)| at.elapsed() < Self::TTL)
+            .map(|(a, _)| *a)
     }
 
     fn put(&self, key: [u8; 32], actor: Actor) {
@@ -69,7 +71,10 @@ impl AuthCache {
 
     /// Forgets everything (a user was changed or deactivated here).
     pub fn clear(&self) {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
 }
 
@@ -131,11 +136,19 @@ impl App {
         let found = match creds {
             Credentials::Bearer(token) => tokens::oauth_token_user(c, &token_hash(token)).await?,
             Credentials::Basic { user, secret } => match user.strip_suffix("/token") {
-                Some(email) => tokens::api_token_user(c, &email.trim().to_lowercase(), &token_hash(secret)).await?,
+                Some(email) => {
+                    tokens::api_token_user(c, &email.trim().to_lowercase(), &token_hash(secret))
+                        .await?
+                }
                 None => {
                     let email = user.trim().to_lowercase();
-                    let u = users::by_identity(c, IdentityKind::Email, &email).await?.ok_or(AppError::Unauthorized)?;
-                    let ok = u.password_hash.as_deref().is_some_and(|h| verify_password(secret, h));
+                    let u = users::by_identity(c, IdentityKind::Email, &email)
+                        .await?
+                        .ok_or(AppError::Unauthorized)?;
+                    let ok = u
+                        .password_hash
+                        .as_deref()
+                        .is_some_and(|h| verify_password(secret, h));
                     ok.then_some((u.id, u.role, u.organization_id, u.active))
                 }
             },

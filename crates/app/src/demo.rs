@@ -490,8 +490,24 @@ async fn demo_ticket(
             at = Timestamp((at.0 + 600 + rng.below(2 * 86_400) as i64).min(now.0));
             let (author, text, public) = match (i % 2, rng.below(6)) {
                 (_, 0) => (agent, *rng.pick(NOTES), false),
-                (0, _) => (agent, if lang == "es" { *rng.pick(AGENT_REPLIES_ES) } else { *rng.pick(AGENT_REPLIES_EN) }, true),
-                _ => (requester, if lang == "es" { *rng.pick(CUSTOMER_REPLIES_ES) } else { *rng.pick(CUSTOMER_REPLIES_EN) }, true),
+                (0, _) => (
+                    agent,
+                    if lang == "es" {
+                        *rng.pick(AGENT_REPLIES_ES)
+                    } else {
+                        *rng.pick(AGENT_REPLIES_EN)
+                    },
+                    true,
+                ),
+                _ => (
+                    requester,
+                    if lang == "es" {
+                        *rng.pick(CUSTOMER_REPLIES_ES)
+                    } else {
+                        *rng.pick(CUSTOMER_REPLIES_EN)
+                    },
+                    true,
+                ),
             };
             thread.push((author, text, public, at));
         }
@@ -503,17 +519,35 @@ async fn demo_ticket(
     t.id = tickets::insert(c, &t).await?;
     let mut first = None;
     for (i, (author, text, public, at)) in thread.iter().enumerate() {
-        let mut events = vec![json!({"type": "Comment", "author_id": author.0, "body": text, "html_body": crate::sanitize::text_to_html(text), "plain_body": text, "public": public})];
+        let mut events = vec![
+            json!({"type": "Comment", "author_id": author.0, "body": text, "html_body": crate::sanitize::text_to_html(text), "plain_body": text, "public": public}),
+        ];
         if i == 0 {
             events.push(json!({"type": "Create", "field_name": "status", "value": "new"}));
         }
-        let audit = comments::insert_audit(c, t.id, *author, t.via, &json!(events).to_string(), *at).await?;
+        let audit =
+            comments::insert_audit(c, t.id, *author, t.via, &json!(events).to_string(), *at)
+                .await?;
         first.get_or_insert(audit);
         add(c, &t, audit, *author, text, *public, *at).await?;
     }
-    let bodies: Vec<String> = thread.iter().map(|(_, text, _, _)| text.to_string()).collect();
+    let bodies: Vec<String> = thread
+        .iter()
+        .map(|(_, text, _, _)| text.to_string())
+        .collect();
     search::index_new_ticket(c, t.id, &ticket_terms(&t.subject, &bodies)).await?;
-    store::events::append(c, NewEvent { entity: Entity::Ticket, entity_id: t.id.0, kind: EventKind::Created, audit: first, actor: Some(requester), at: t.updated_at }).await?;
+    store::events::append(
+        c,
+        NewEvent {
+            entity: Entity::Ticket,
+            entity_id: t.id.0,
+            kind: EventKind::Created,
+            audit: first,
+            actor: Some(requester),
+            at: t.updated_at,
+        },
+    )
+    .await?;
     Ok(())
 }
 

@@ -173,11 +173,14 @@ impl FieldCache {
 
     fn get(&self) -> Option<std::sync::Arc<Vec<TicketField>>> {
         let e = self.entry.lock().unwrap_or_else(|p| p.into_inner());
-        e.as_ref().filter(|(at, _)| at.elapsed() < Self::TTL).map(|(_, f)| f.clone())
+        e.as_ref()
+            .filter(|(at, _)| at.elapsed() < Self::TTL)
+            .map(|(_, f)| f.clone())
     }
 
     fn put(&self, fields: std::sync::Arc<Vec<TicketField>>) {
-        *self.entry.lock().unwrap_or_else(|p| p.into_inner()) = Some((std::time::Instant::now(), fields));
+        *self.entry.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((std::time::Instant::now(), fields));
     }
 
     fn clear(&self) {

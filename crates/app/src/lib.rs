@@ -9,6 +9,7 @@ pub mod error;
 pub mod export;
 pub mod fields;
 pub mod groups;
+pub mod help_center;
 pub mod jobs;
 pub mod orgs;
 pub mod sanitize;
@@ -53,7 +54,12 @@ pub struct App {
 
 impl App {
     pub fn new(db: Db) -> Self {
-        App { db, limits: Limits::default(), auth_cache: Default::default(), field_cache: Default::default() }
+        App {
+            db,
+            limits: Limits::default(),
+            auth_cache: Default::default(),
+            field_cache: Default::default(),
+        }
     }
 
     /// Runs a unit of work in one transaction; an `AppError` rolls it back.

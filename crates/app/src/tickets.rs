@@ -413,11 +413,22 @@ fn comment_bodies(input: &CommentInput) -> Result<(String, String), AppError> {
 }
 
 /// Checks that every upload token exists and belongs to the author.
-async fn check_uploads(c: &mut Conn<'_>, uploads: &[String], author: UserId) -> Result<(), AppError> {
+async fn check_uploads(
+    c: &mut Conn<'_>,
+    uploads: &[String],
+    author: UserId,
+) -> Result<(), AppError> {
     for token in uploads {
         let files = attachments::by_token(c, token).await?;
-        if files.is_empty() || files.iter().any(|f| f.uploader_id != author || f.comment_id.is_some()) {
-            return Err(invalid("uploads", format!("{token} is not a valid upload token")));
+        if files.is_empty()
+            || files
+                .iter()
+                .any(|f| f.uploader_id != author || f.comment_id.is_some())
+        {
+            return Err(invalid(
+                "uploads",
+                format!("{token} is not a valid upload token"),
+            ));
         }
     }
     Ok(())
@@ -433,7 +444,11 @@ fn comment_event(cm: &Comment) -> Json {
 }
 
 /// Stores a comment whose audit exists, and attaches its uploads.
-async fn store_comment(c: &mut Conn<'_>, mut cm: Comment, uploads: &[String]) -> Result<Comment, AppError> {
+async fn store_comment(
+    c: &mut Conn<'_>,
+    mut cm: Comment,
+    uploads: &[String],
+) -> Result<Comment, AppError> {
     cm.id = comments::insert(c, &cm).await?;
     for token in uploads {
         attachments::attach_token(c, token, cm.id, cm.author_id).await?;
@@ -445,7 +460,13 @@ async fn store_comment(c: &mut Conn<'_>, mut cm: Comment, uploads: &[String]) ->
 }
 
 /// A new comment, not yet stored.
-fn new_comment(t: &Ticket, input: &CommentInput, author: UserId, via: Channel, now: Timestamp) -> Result<Comment, AppError> {
+fn new_comment(
+    t: &Ticket,
+    input: &CommentInput,
+    author: UserId,
+    via: Channel,
+    now: Timestamp,
+) -> Result<Comment, AppError> {
     let (body, html_body) = comment_bodies(input)?;
     Ok(Comment {
         id: CommentId(0),
@@ -482,25 +503,44 @@ async fn write_audit(
         pending = Some((cm, uploads));
     }
     events.extend(field_events);
-    let audit_id = comments::insert_audit(c, t.id, author, via, &Json::Array(events.clone()).to_string(), now).await?;
+    let audit_id = comments::insert_audit(
+        c,
+        t.id,
+        author,
+        via,
+        &Json::Array(events.clone()).to_string(),
+        now,
+    )
+    .await?;
     let mut stored = None;
     if let Some((mut cm, uploads)) = pending {
         cm.audit_id = audit_id;
         let cm = store_comment(c, cm, uploads).await?;
         if !uploads.is_empty() {
             events.insert(0, comment_event(&cm));
-            comments::set_audit_events(c, audit_id, &Json::Array(events.clone()).to_string()).await?;
+            comments::set_audit_events(c, audit_id, &Json::Array(events.clone()).to_string())
+                .await?;
         }
         stored = Some(cm);
     }
-    let audit = Audit { id: audit_id, ticket_id: t.id, author_id: author, via, events: Json::Array(events).to_string(), created_at: now };
+    let audit = Audit {
+        id: audit_id,
+        ticket_id: t.id,
+        author_id: author,
+        via,
+        events: Json::Array(events).to_string(),
+        created_at: now,
+    };
     Ok((audit, stored))
 }
 
 /// Applies a status change with Zendesk's rules; a solved ticket needs an
 /// assignee, which defaults to the agent solving it.
 fn apply_status(t: &mut Ticket, to: Status, actor: &Actor, now: Timestamp) -> Result<(), AppError> {
-    let next = t.status.transition(to).map_err(|e| invalid("status", e.to_string()))?;
+    let next = t
+        .status
+        .transition(to)
+        .map_err(|e| invalid("status", e.to_string()))?;
     if next == Status::Solved && t.assignee_id.is_none() {
         if actor.is_staff() {
             t.assignee_id = Some(actor.user);
@@ -519,7 +559,10 @@ fn apply_status(t: &mut Ticket, to: Status, actor: &Actor, now: Timestamp) -> Re
 
 /// Custom fields are read only when the change needs them: values to check,
 /// or a solve that must find required fields filled.
-async fn fields_if_needed(c: &mut Conn<'_>, input: &TicketInput) -> Result<Vec<TicketField>, AppError> {
+async fn fields_if_needed(
+    c: &mut Conn<'_>,
+    input: &TicketInput,
+) -> Result<Vec<TicketField>, AppError> {
     if input.custom_fields.is_empty() && !input.status.is_some_and(Status::is_done) {
         return Ok(vec![]);
     }
@@ -529,7 +572,10 @@ async fn fields_if_needed(c: &mut Conn<'_>, input: &TicketInput) -> Result<Vec<T
 fn check_required(all_fields: &[TicketField], t: &Ticket) -> Result<(), AppError> {
     for f in all_fields.iter().filter(|f| f.required && f.active) {
         if !t.custom_fields.iter().any(|(id, _)| *id == f.id) {
-            return Err(invalid(&format!("custom_field_{}", f.id), "is required to solve the ticket"));
+            return Err(invalid(
+                &format!("custom_field_{}", f.id),
+                "is required to solve the ticket",
+            ));
         }
     }
     Ok(())
@@ -538,16 +584,35 @@ fn check_required(all_fields: &[TicketField], t: &Ticket) -> Result<(), AppError
 impl App {
     /// Opens a ticket. End-users open tickets for themselves only; a comment
     /// (or description) is required.
-    pub async fn create_ticket(&self, actor: Actor, mut input: TicketInput, via: Channel) -> Result<TicketWrite, AppError> {
-        let comment = input.comment.take().filter(|c| !c.is_blank()).ok_or_else(|| AppError::field(FieldError::blank("comment")))?;
+    pub async fn create_ticket(
+        &self,
+        actor: Actor,
+        mut input: TicketInput,
+        via: Channel,
+    ) -> Result<TicketWrite, AppError> {
+        let comment = input
+            .comment
+            .take()
+            .filter(|c| !c.is_blank())
+            .ok_or_else(|| AppError::field(FieldError::blank("comment")))?;
         if !actor.is_staff() {
-            if input.assignee_id.is_some() || input.group_id.is_some() || input.submitter_id.is_some() || input.status.is_some() || comment.author_id.is_some() {
-                return Err(AppError::forbidden("end-users cannot set assignee, group, submitter, status or author"));
+            if input.assignee_id.is_some()
+                || input.group_id.is_some()
+                || input.submitter_id.is_some()
+                || input.status.is_some()
+                || comment.author_id.is_some()
+            {
+                return Err(AppError::forbidden(
+                    "end-users cannot set assignee, group, submitter, status or author",
+                ));
             }
             input.requester = Some(RequesterInput::Id(actor.user));
         }
         let now = Timestamp::now();
-        self.write(move |c| Box::pin(async move { create_in(c, actor, input, comment, via, now).await })).await
+        self.write(move |c| {
+            Box::pin(async move { create_in(c, actor, input, comment, via, now).await })
+        })
+        .await
     }
 
     /// Changes a ticket and/or adds a comment, as one audit. End-users may
@@ -737,7 +802,14 @@ pub struct MergeNotes {
 }
 
 /// The body of `create_ticket`, usable inside a larger unit.
-async fn create_in(c: &mut Conn<'_>, actor: Actor, input: TicketInput, comment: CommentInput, via: Channel, now: Timestamp) -> Result<TicketWrite, AppError> {
+async fn create_in(
+    c: &mut Conn<'_>,
+    actor: Actor,
+    input: TicketInput,
+    comment: CommentInput,
+    via: Channel,
+    now: Timestamp,
+) -> Result<TicketWrite, AppError> {
     let all_fields = fields_if_needed(c, &input).await?;
     let mut t = Ticket {
         id: TicketId(0),
@@ -766,19 +838,32 @@ async fn create_in(c: &mut Conn<'_>, actor: Actor, input: TicketInput, comment: 
         follower_ids: vec![],
     };
     apply_changes(c, &mut t, &input, &all_fields, now).await?;
-    let status = input.status.unwrap_or(if t.assignee_id.is_some() { Status::Open } else { Status::New });
+    let status = input.status.unwrap_or(if t.assignee_id.is_some() {
+        Status::Open
+    } else {
+        Status::New
+    });
     apply_status(&mut t, status, &actor, now)?;
     if actor.is_staff() && t.status.is_done() {
         check_required(&all_fields, &t)?;
     }
     let author = comment.author_id.unwrap_or(t.submitter_id);
     if comment.author_id.is_some() {
-        users::get(c, author).await?.ok_or_else(|| invalid("comment.author_id", format!("user {author} does not exist")))?;
+        users::get(c, author)
+            .await?
+            .ok_or_else(|| invalid("comment.author_id", format!("user {author} does not exist")))?;
     }
     check_uploads(c, &comment.uploads, actor.user).await?;
     let cm = new_comment(&t, &comment, author, via, now)?;
     if t.subject.is_empty() {
-        t.subject = cm.body.lines().next().unwrap_or("").chars().take(80).collect();
+        t.subject = cm
+            .body
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(80)
+            .collect();
     }
     t.description = cm.body.clone();
     t.has_attachments = !comment.uploads.is_empty();
@@ -786,15 +871,46 @@ async fn create_in(c: &mut Conn<'_>, actor: Actor, input: TicketInput, comment: 
     let events = field_events(None, &t);
     let mut cm = cm;
     cm.ticket_id = t.id;
-    let (audit, cm) = write_audit(c, &t, author, via, Some((cm, &comment.uploads)), events, now).await?;
-    index::index_new_ticket(c, t.id, &ticket_terms(&t.subject, std::slice::from_ref(&t.description))).await?;
-    store::events::append(c, event(t.id, EventKind::Created, Some(audit.id), actor.user, now)).await?;
-    Ok(TicketWrite { ticket: t, audit, comment: cm })
+    let (audit, cm) = write_audit(
+        c,
+        &t,
+        author,
+        via,
+        Some((cm, &comment.uploads)),
+        events,
+        now,
+    )
+    .await?;
+    index::index_new_ticket(
+        c,
+        t.id,
+        &ticket_terms(&t.subject, std::slice::from_ref(&t.description)),
+    )
+    .await?;
+    store::events::append(
+        c,
+        event(t.id, EventKind::Created, Some(audit.id), actor.user, now),
+    )
+    .await?;
+    Ok(TicketWrite {
+        ticket: t,
+        audit,
+        comment: cm,
+    })
 }
 
 /// The body of `update_ticket`, usable inside a larger unit (bulk jobs).
-pub async fn update_in(c: &mut Conn<'_>, actor: Actor, id: TicketId, input: TicketInput, via: Channel, now: Timestamp) -> Result<TicketWrite, AppError> {
-    let mut t = tickets::get(c, id, false).await?.ok_or(AppError::NotFound)?;
+pub async fn update_in(
+    c: &mut Conn<'_>,
+    actor: Actor,
+    id: TicketId,
+    input: TicketInput,
+    via: Channel,
+    now: Timestamp,
+) -> Result<TicketWrite, AppError> {
+    let mut t = tickets::get(c, id, false)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !actor.can_see_ticket(t.requester_id, &t.collaborator_ids) {
         return Err(AppError::NotFound);
     }
@@ -804,7 +920,10 @@ pub async fn update_in(c: &mut Conn<'_>, actor: Actor, id: TicketId, input: Tick
     if let Some(stamp) = input.updated_stamp
         && stamp != t.updated_at
     {
-        return Err(AppError::Conflict(format!("ticket {id} was updated at {} by someone else", t.updated_at.to_iso())));
+        return Err(AppError::Conflict(format!(
+            "ticket {id} was updated at {} by someone else",
+            t.updated_at.to_iso()
+        )));
     }
     let before = t.clone();
     let all_fields = fields_if_needed(c, &input).await?;
@@ -812,7 +931,12 @@ pub async fn update_in(c: &mut Conn<'_>, actor: Actor, id: TicketId, input: Tick
     let comment = input.comment.as_ref().filter(|cm| !cm.is_blank());
     let status = match input.status {
         Some(s) => s,
-        None if t.status == Status::New && actor.is_staff() && (t.assignee_id.is_some() || comment.is_some_and(|c| c.public != Some(false))) => Status::Open,
+        None if t.status == Status::New
+            && actor.is_staff()
+            && (t.assignee_id.is_some() || comment.is_some_and(|c| c.public != Some(false))) =>
+        {
+            Status::Open
+        }
         None => t.status,
     };
     if status != t.status || input.status.is_some() {
@@ -826,7 +950,10 @@ pub async fn update_in(c: &mut Conn<'_>, actor: Actor, id: TicketId, input: Tick
         Some(cm) => {
             check_uploads(c, &cm.uploads, actor.user).await?;
             t.has_attachments |= !cm.uploads.is_empty();
-            Some((new_comment(&t, cm, author, via, now)?, cm.uploads.as_slice()))
+            Some((
+                new_comment(&t, cm, author, via, now)?,
+                cm.uploads.as_slice(),
+            ))
         }
         None => None,
     };
@@ -843,8 +970,16 @@ pub async fn update_in(c: &mut Conn<'_>, actor: Actor, id: TicketId, input: Tick
     {
         reindex_full(c, id, &t.subject).await?;
     }
-    store::events::append(c, event(id, EventKind::Updated, Some(audit.id), actor.user, now)).await?;
-    Ok(TicketWrite { ticket: t, audit, comment: added })
+    store::events::append(
+        c,
+        event(id, EventKind::Updated, Some(audit.id), actor.user, now),
+    )
+    .await?;
+    Ok(TicketWrite {
+        ticket: t,
+        audit,
+        comment: added,
+    })
 }
 
 /// The body of `delete_ticket`, usable inside a bulk job.
@@ -865,17 +1000,38 @@ pub async fn delete_in(
     Ok(())
 }
 
-async fn merge_in(c: &mut Conn<'_>, actor: Actor, target: TicketId, sources: Vec<TicketId>, notes: MergeNotes, now: Timestamp) -> Result<Ticket, AppError> {
-    let mut t = tickets::get(c, target, false).await?.ok_or(AppError::NotFound)?;
+async fn merge_in(
+    c: &mut Conn<'_>,
+    actor: Actor,
+    target: TicketId,
+    sources: Vec<TicketId>,
+    notes: MergeNotes,
+    now: Timestamp,
+) -> Result<Ticket, AppError> {
+    let mut t = tickets::get(c, target, false)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if t.status == Status::Closed {
-        return Err(invalid("target", "a closed ticket cannot be a merge target"));
+        return Err(invalid(
+            "target",
+            "a closed ticket cannot be a merge target",
+        ));
     }
     let target_before = t.clone();
-    let list = sources.iter().map(|s| format!("#{s}")).collect::<Vec<_>>().join(", ");
+    let list = sources
+        .iter()
+        .map(|s| format!("#{s}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     for sid in &sources {
-        let mut s = tickets::get(c, *sid, false).await?.ok_or_else(|| invalid("ids", format!("ticket {sid} does not exist")))?;
+        let mut s = tickets::get(c, *sid, false)
+            .await?
+            .ok_or_else(|| invalid("ids", format!("ticket {sid} does not exist")))?;
         if s.status == Status::Closed {
-            return Err(invalid("ids", format!("ticket {sid} is closed and cannot be merged")));
+            return Err(invalid(
+                "ids",
+                format!("ticket {sid} is closed and cannot be merged"),
+            ));
         }
         comments::move_all(c, *sid, target).await?;
         t.has_attachments |= s.has_attachments;
@@ -885,8 +1041,18 @@ async fn merge_in(c: &mut Conn<'_>, actor: Actor, target: TicketId, sources: Vec
             }
         }
         let before = s.clone();
-        let body = notes.source_comment.clone().filter(|b| !b.trim().is_empty()).unwrap_or_else(|| format!("This request was closed and merged into request #{target}."));
-        let note = CommentInput { body: Some(body), public: Some(notes.source_public), ..Default::default() };
+        let body = notes
+            .source_comment
+            .clone()
+            .filter(|b| !b.trim().is_empty())
+            .unwrap_or_else(|| {
+                format!("This request was closed and merged into request #{target}.")
+            });
+        let note = CommentInput {
+            body: Some(body),
+            public: Some(notes.source_public),
+            ..Default::default()
+        };
         let cm = new_comment(&s, &note, actor.user, Channel::Merge, now)?;
         if s.assignee_id.is_none() {
             s.assignee_id = Some(actor.user);
@@ -895,17 +1061,50 @@ async fn merge_in(c: &mut Conn<'_>, actor: Actor, target: TicketId, sources: Vec
         s.solved_at = s.solved_at.or(Some(now));
         s.updated_at = now;
         tickets::update(c, &s, Some(&before)).await?;
-        let (audit, _) = write_audit(c, &s, actor.user, Channel::Merge, Some((cm, &[])), field_events(Some(&before), &s), now).await?;
+        let (audit, _) = write_audit(
+            c,
+            &s,
+            actor.user,
+            Channel::Merge,
+            Some((cm, &[])),
+            field_events(Some(&before), &s),
+            now,
+        )
+        .await?;
         reindex_full(c, *sid, &s.subject).await?;
-        store::events::append(c, event(*sid, EventKind::Merged, Some(audit.id), actor.user, now)).await?;
+        store::events::append(
+            c,
+            event(*sid, EventKind::Merged, Some(audit.id), actor.user, now),
+        )
+        .await?;
     }
-    let body = notes.target_comment.filter(|b| !b.trim().is_empty()).unwrap_or_else(|| format!("Requests {list} were closed and merged into this request."));
-    let note = CommentInput { body: Some(body), public: Some(notes.target_public), ..Default::default() };
+    let body = notes
+        .target_comment
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| format!("Requests {list} were closed and merged into this request."));
+    let note = CommentInput {
+        body: Some(body),
+        public: Some(notes.target_public),
+        ..Default::default()
+    };
     let cm = new_comment(&t, &note, actor.user, Channel::Merge, now)?;
     t.updated_at = now;
     tickets::update(c, &t, Some(&target_before)).await?;
-    let (audit, _) = write_audit(c, &t, actor.user, Channel::Merge, Some((cm, &[])), vec![], now).await?;
+    let (audit, _) = write_audit(
+        c,
+        &t,
+        actor.user,
+        Channel::Merge,
+        Some((cm, &[])),
+        vec![],
+        now,
+    )
+    .await?;
     reindex_full(c, target, &t.subject).await?;
-    store::events::append(c, event(target, EventKind::Updated, Some(audit.id), actor.user, now)).await?;
+    store::events::append(
+        c,
+        event(target, EventKind::Updated, Some(audit.id), actor.user, now),
+    )
+    .await?;
     Ok(t)
 }

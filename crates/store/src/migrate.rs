@@ -28,6 +28,22 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: Some(include_str!("../migrations/0002_search.sqlite.sql")),
         postgres: Some(include_str!("../migrations/0002_search.postgres.sql")),
     },
+    Migration {
+        version: 3,
+        name: "help_center",
+        shared: Some(include_str!("../migrations/0003_help_center.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
+        version: 4,
+        name: "article_search",
+        shared: None,
+        sqlite: Some(include_str!("../migrations/0004_article_search.sqlite.sql")),
+        postgres: Some(include_str!(
+            "../migrations/0004_article_search.postgres.sql"
+        )),
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -193,3 +193,54 @@ pub fn split_tags(s: &str) -> Vec<String> {
 pub fn join_tags(tags: &[String]) -> String {
     tags.join(" ")
 }
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Category {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub locale: String,
+    pub source_locale: String,
+    pub position: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub id: i64,
+    pub category_id: i64,
+    pub parent_section_id: Option<i64>,
+    pub name: String,
+    pub description: String,
+    pub locale: String,
+    pub source_locale: String,
+    pub position: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub id: i64,
+    pub section_id: i64,
+    pub author_id: UserId,
+    pub title: String,
+    /// Sanitised HTML.
+    pub body: String,
+    pub locale: String,
+    pub source_locale: String,
+    pub draft: bool,
+    pub promoted: bool,
+    pub position: i64,
+    pub label_names: Vec<String>,
+    pub permission_group_id: i64,
+    pub user_segment_id: Option<i64>,
+    pub comments_disabled: bool,
+    pub vote_sum: i64,
+    pub vote_count: i64,
+    pub archived_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub edited_at: Timestamp,
+}

@@ -10,8 +10,8 @@ use crate::StoreError;
 use crate::conn::Conn;
 use crate::db::BoxFut;
 use crate::value::{NullKind, Query, Row, Value};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -40,7 +40,8 @@ impl<T: Send, E: From<StoreError> + Send> Deliver for Pending<T, E> {
     }
 }
 
-type Job = Box<dyn for<'t, 'c> FnOnce(&'t mut Conn<'c>) -> BoxFut<'t, Option<Box<dyn Deliver>>> + Send>;
+type Job =
+    Box<dyn for<'t, 'c> FnOnce(&'t mut Conn<'c>) -> BoxFut<'t, Option<Box<dyn Deliver>>> + Send>;
 
 pub(crate) struct SqliteDb {
     pub(crate) readers: SqlitePool,
@@ -54,7 +55,11 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         let unique = matches!(&e, rusqlite::Error::SqliteFailure(f, _)
             if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY);
-        if unique { StoreError::Duplicate(e.to_string()) } else { StoreError::Decode(format!("sqlite: {e}")) }
+        if unique {
+            StoreError::Duplicate(e.to_string())
+        } else {
+            StoreError::Decode(format!("sqlite: {e}"))
+        }
     }
 }
 
@@ -94,7 +99,12 @@ impl SqliteDb {
             .name("sqlite-writer".into())
             .spawn(move || writer_thread(writer, rx, bump, done_tx))
             .map_err(|e| StoreError::Decode(format!("cannot start the writer thread: {e}")))?;
-        Ok(SqliteDb { readers, jobs, commits, done: tokio::sync::Mutex::new(Some(done_rx)) })
+        Ok(SqliteDb {
+            readers,
+            jobs,
+            commits,
+            done: tokio::sync::Mutex::new(Some(done_rx)),
+        })
     }
 
     pub(crate) async fn write<T, E, F>(&self, unit: F) -> Result<T, E>
@@ -115,7 +125,10 @@ impl SqliteDb {
                 }
             })
         });
-        self.jobs.send(job).await.map_err(|_| E::from(StoreError::WriterGone))?;
+        self.jobs
+            .send(job)
+            .await
+            .map_err(|_| E::from(StoreError::WriterGone))?;
         answer.await.map_err(|_| E::from(StoreError::WriterGone))?
     }
 
@@ -128,7 +141,12 @@ impl SqliteDb {
     }
 }
 
-fn writer_thread(mut conn: rusqlite::Connection, mut rx: mpsc::Receiver<Job>, commits: watch::Sender<u64>, done: oneshot::Sender<()>) {
+fn writer_thread(
+    mut conn: rusqlite::Connection,
+    mut rx: mpsc::Receiver<Job>,
+    commits: watch::Sender<u64>,
+    done: oneshot::Sender<()>,
+) {
     let rt = match tokio::runtime::Builder::new_current_thread().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -206,14 +224,23 @@ async fn catch<T>(fut: BoxFut<'_, T>) -> Option<T> {
 
 /// Prepares (cached) and binds `$N` parameters by their number: SQLite
 /// numbers named parameters by first appearance, not by N.
-fn prepare<'a>(conn: &'a rusqlite::Connection, q: &Query) -> Result<rusqlite::CachedStatement<'a>, StoreError> {
+fn prepare<'a>(
+    conn: &'a rusqlite::Connection,
+    q: &Query,
+) -> Result<rusqlite::CachedStatement<'a>, StoreError> {
     let mut stmt = conn.prepare_cached(&q.sql)?;
     for i in 1..=stmt.parameter_count() {
         let n = stmt
             .parameter_name(i)
-            .and_then(|name| name.trim_start_matches(['$', '?', ':', '@']).parse::<usize>().ok())
+            .and_then(|name| {
+                name.trim_start_matches(['$', '?', ':', '@'])
+                    .parse::<usize>()
+                    .ok()
+            })
             .unwrap_or(i);
-        let v = q.args.get(n - 1).ok_or_else(|| StoreError::Decode(format!("no value for parameter ${n} in: {}", q.sql)))?;
+        let v = q.args.get(n - 1).ok_or_else(|| {
+            StoreError::Decode(format!("no value for parameter ${n} in: {}", q.sql))
+        })?;
         match v {
             Value::Null(_) => stmt.raw_bind_parameter(i, rusqlite::types::Null)?,
             Value::Int(x) => stmt.raw_bind_parameter(i, x)?,
@@ -234,7 +261,11 @@ pub(crate) fn sync_exec(conn: &mut rusqlite::Connection, q: &Query) -> Result<u6
     Ok(conn.changes())
 }
 
-pub(crate) fn sync_all(conn: &mut rusqlite::Connection, q: &Query, limit: usize) -> Result<Vec<Row>, StoreError> {
+pub(crate) fn sync_all(
+    conn: &mut rusqlite::Connection,
+    q: &Query,
+    limit: usize,
+) -> Result<Vec<Row>, StoreError> {
     let mut stmt = prepare(conn, q)?;
     let width = stmt.column_count();
     let mut rows = stmt.raw_query();
@@ -246,7 +277,9 @@ pub(crate) fn sync_all(conn: &mut rusqlite::Connection, q: &Query, limit: usize)
                 rusqlite::types::ValueRef::Null => Value::Null(NullKind::Text),
                 rusqlite::types::ValueRef::Integer(x) => Value::Int(x),
                 rusqlite::types::ValueRef::Real(x) => Value::Real(x),
-                rusqlite::types::ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                rusqlite::types::ValueRef::Text(t) => {
+                    Value::Text(String::from_utf8_lossy(t).into_owned())
+                }
                 rusqlite::types::ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
             });
         }

@@ -46,7 +46,8 @@ pub async fn read_limited(body: Body, limit: usize) -> Result<Vec<u8>, ApiError>
     let mut out = Vec::new();
     let mut seen = 0usize;
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?;
+        let chunk =
+            chunk.map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?;
         seen += chunk.len();
         if seen <= limit {
             out.extend_from_slice(&chunk);
@@ -54,7 +55,11 @@ pub async fn read_limited(body: Body, limit: usize) -> Result<Vec<u8>, ApiError>
             break;
         }
     }
-    if seen > limit { Err(ApiError::TooLarge(limit)) } else { Ok(out) }
+    if seen > limit {
+        Err(ApiError::TooLarge(limit))
+    } else {
+        Ok(out)
+    }
 }
 
 impl JsonBody {

@@ -358,3 +358,36 @@ pub fn field(m: &Map<String, Json>) -> Result<FieldInput, ApiError> {
     }
     f.finish(input)
 }
+
+/// `{"category": {…}}` or `{"section": {…}}`.
+pub fn grouping(m: &Map<String, Json>) -> Result<app::help_center::GroupingInput, ApiError> {
+    let mut f = Fields::new(m);
+    let input = app::help_center::GroupingInput {
+        name: f.string("name"),
+        description: f.string("description"),
+        locale: f.string("locale"),
+        position: f.text("position").flatten().and_then(|p| p.parse().ok()),
+        category_id: f.id("category_id").flatten(),
+        parent_section_id: f.id("parent_section_id"),
+    };
+    f.finish(input)
+}
+
+/// `{"article": {…}}`.
+pub fn article(m: &Map<String, Json>) -> Result<app::help_center::ArticleInput, ApiError> {
+    let mut f = Fields::new(m);
+    let input = app::help_center::ArticleInput {
+        title: f.string("title").or_else(|| f.string("name")),
+        body: f.string("body"),
+        locale: f.string("locale"),
+        draft: f.boolean("draft"),
+        promoted: f.boolean("promoted"),
+        position: f.text("position").flatten().and_then(|p| p.parse().ok()),
+        label_names: f.strings("label_names"),
+        permission_group_id: f.id("permission_group_id").flatten(),
+        user_segment_id: f.id("user_segment_id"),
+        section_id: f.id("section_id").flatten(),
+        comments_disabled: f.boolean("comments_disabled"),
+    };
+    f.finish(input)
+}

@@ -46,19 +46,49 @@ pub fn router(app: App, rate: RateLimit) -> Router {
         .with_state(api)
 }
 
-/// `X` and `X.json` are the same resource: strip the suffix before routing.
-fn strip_json_suffix(mut req: Request) -> Request {
+/// Normalises a request before routing: `X` and `X.json` are the same
+/// resource, and a locale segment in Help Center paths
+/// (`/help_center/es/articles`) becomes a `locale` parameter.
+fn normalize_path(mut req: Request) -> Request {
     let uri = req.uri();
-    if let Some(path) = uri.path().strip_suffix(".json") {
-        let rebuilt = match uri.query() {
-            Some(q) => format!("{path}?{q}"),
-            None => path.to_string(),
-        };
-        if let Ok(new) = rebuilt.parse() {
-            *req.uri_mut() = new;
-        }
+    let mut path = uri
+        .path()
+        .strip_suffix(".json")
+        .unwrap_or(uri.path())
+        .to_string();
+    let mut query = uri.query().map(str::to_string);
+    if let Some(rest) = path.strip_prefix("/api/v2/help_center/")
+        && let Some((first, tail)) = rest.split_once('/')
+        && is_locale(first)
+    {
+        let locale = first.to_string();
+        path = format!("/api/v2/help_center/{tail}");
+        let extra = format!("locale={locale}");
+        query = Some(match query {
+            Some(q) if q.split('&').any(|p| p.starts_with("locale=")) => q,
+            Some(q) if !q.is_empty() => format!("{q}&{extra}"),
+            _ => extra,
+        });
+    }
+    let rebuilt = match query {
+        Some(q) => format!("{path}?{q}"),
+        None => path,
+    };
+    if rebuilt != uri.to_string()
+        && let Ok(new) = rebuilt.parse()
+    {
+        *req.uri_mut() = new;
     }
     req
+}
+
+/// `es`, `en-us`, `pt-br`: a language with an optional region.
+fn is_locale(s: &str) -> bool {
+    let (lang, region) = s.split_once('-').unwrap_or((s, ""));
+    lang.len() == 2
+        && lang.chars().all(|c| c.is_ascii_alphabetic())
+        && (region.is_empty()
+            || (2..=4).contains(&region.len()) && region.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// Serves until `shutdown` resolves, then finishes in-flight requests.
@@ -68,7 +98,7 @@ pub async fn serve(
     rate: RateLimit,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = router(app, rate).map_request(strip_json_suffix);
+    let service = router(app, rate).map_request(normalize_path);
     axum::serve(
         listener,
         axum::ServiceExt::<Request>::into_make_service(service),

@@ -364,3 +364,35 @@ pub fn page(
     }
     Json::Object(body)
 }
+
+pub fn category(base: &str, c: &store::model::Category) -> Json {
+    json!({
+        "id": c.id, "url": format!("{base}/api/v2/help_center/{}/categories/{}.json", c.locale, c.id),
+        "html_url": format!("{base}/hc/{}/categories/{}", c.locale, c.id),
+        "name": c.name, "description": c.description, "locale": c.locale, "source_locale": c.source_locale,
+        "position": c.position, "outdated": false, "created_at": ts(c.created_at), "updated_at": ts(c.updated_at),
+    })
+}
+
+pub fn section(base: &str, s: &store::model::Section) -> Json {
+    json!({
+        "id": s.id, "url": format!("{base}/api/v2/help_center/{}/sections/{}.json", s.locale, s.id),
+        "html_url": format!("{base}/hc/{}/sections/{}", s.locale, s.id),
+        "category_id": s.category_id, "parent_section_id": s.parent_section_id, "name": s.name, "description": s.description,
+        "locale": s.locale, "source_locale": s.source_locale, "position": s.position, "sorting": "manual", "outdated": false,
+        "theme_template": "section_page", "created_at": ts(s.created_at), "updated_at": ts(s.updated_at),
+    })
+}
+
+pub fn article(base: &str, a: &store::model::Article) -> Json {
+    json!({
+        "id": a.id, "url": format!("{base}/api/v2/help_center/{}/articles/{}.json", a.locale, a.id),
+        "html_url": format!("{base}/hc/{}/articles/{}", a.locale, a.id),
+        "author_id": a.author_id.0, "comments_disabled": a.comments_disabled, "draft": a.draft, "promoted": a.promoted,
+        "position": a.position, "vote_sum": a.vote_sum, "vote_count": a.vote_count, "section_id": a.section_id,
+        "created_at": ts(a.created_at), "updated_at": ts(a.updated_at), "edited_at": ts(a.edited_at),
+        "name": a.title, "title": a.title, "source_locale": a.source_locale, "locale": a.locale, "outdated": false,
+        "outdated_locales": [], "permission_group_id": a.permission_group_id, "user_segment_id": a.user_segment_id,
+        "label_names": a.label_names, "body": a.body, "content_tag_ids": [],
+    })
+}

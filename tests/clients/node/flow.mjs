@@ -78,4 +78,18 @@ try {
 }
 check(missing, 'a deleted ticket is gone');
 
+// Help Center: node needs a second client whose endpointUri ends in /help_center.
+const hc = createClient({ username: process.env.ATIENDE_EMAIL, token: process.env.ATIENDE_TOKEN, endpointUri: `${base}/api/v2/help_center` });
+const unwrap = (x, key) => x?.result?.[key] ?? x?.[key] ?? x?.result ?? x;
+const cat = unwrap(await hc.helpcenter.categories.create({ category: { name: `Facturación ${stamp}`, locale: 'es' } }), 'category');
+check(cat.id > 0, `category ${JSON.stringify(cat)}`);
+const sec = unwrap(await hc.helpcenter.sections.create(cat.id, { section: { name: 'Facturas' } }), 'section');
+check(sec.category_id === cat.id, `section ${JSON.stringify(sec)}`);
+const art = unwrap(await hc.helpcenter.articles.create(sec.id, { article: { title: 'Descargar una factura', body: `<p>Las facturas ${stamp} se descargan desde Mi cuenta.</p>`, locale: 'es' } }), 'article');
+check(art.section_id === sec.id, `article ${JSON.stringify(art)}`);
+const bySection = await hc.helpcenter.articles.listBySection(sec.id);
+check(JSON.stringify(bySection).includes(`"id":${art.id}`), 'articles listed by section');
+const hcHits = await hc.helpcenter.search.searchArticlesInLocale('factura', 'es');
+check(JSON.stringify(hcHits).includes(`"id":${art.id}`) && JSON.stringify(hcHits).includes('"result_type":"article"'), `article search ${JSON.stringify(hcHits).slice(0, 300)}`);
+
 console.log('node-zendesk flow passed');

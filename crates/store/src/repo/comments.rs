@@ -96,7 +96,14 @@ fn audit_from_row(r: &Row) -> Result<Audit, StoreError> {
 
 /// Inserts an audit with its events (Zendesk-shaped JSON, without ids: the
 /// wire layer numbers them).
-pub async fn insert_audit(c: &mut Conn<'_>, ticket: TicketId, author: UserId, via: Channel, events_json: &str, at: Timestamp) -> Result<AuditId, StoreError> {
+pub async fn insert_audit(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+    author: UserId,
+    via: Channel,
+    events_json: &str,
+    at: Timestamp,
+) -> Result<AuditId, StoreError> {
     Ok(AuditId(
         c.insert(
             q("INSERT INTO audits (ticket_id, author_id, via_channel, events, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
@@ -111,8 +118,17 @@ pub async fn insert_audit(c: &mut Conn<'_>, ticket: TicketId, author: UserId, vi
 }
 
 /// Replaces an audit's events (when a comment's attachment ids became known).
-pub async fn set_audit_events(c: &mut Conn<'_>, id: AuditId, events_json: &str) -> Result<(), StoreError> {
-    c.exec(q("UPDATE audits SET events = $2 WHERE id = $1").bind(id).bind(events_json)).await?;
+pub async fn set_audit_events(
+    c: &mut Conn<'_>,
+    id: AuditId,
+    events_json: &str,
+) -> Result<(), StoreError> {
+    c.exec(
+        q("UPDATE audits SET events = $2 WHERE id = $1")
+            .bind(id)
+            .bind(events_json),
+    )
+    .await?;
     Ok(())
 }
 

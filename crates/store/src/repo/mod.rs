@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod comments;
 pub mod fields;
 pub mod groups;
+pub mod help_center;
 pub mod jobs;
 pub mod orgs;
 pub mod search;

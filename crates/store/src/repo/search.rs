@@ -32,7 +32,11 @@ pub async fn index_ticket(c: &mut Conn<'_>, id: TicketId, terms: &str) -> Result
 }
 
 /// Indexes a ticket that has no terms yet.
-pub async fn index_new_ticket(c: &mut Conn<'_>, id: TicketId, terms: &str) -> Result<(), StoreError> {
+pub async fn index_new_ticket(
+    c: &mut Conn<'_>,
+    id: TicketId,
+    terms: &str,
+) -> Result<(), StoreError> {
     let sql = match c.backend() {
         Backend::Sqlite => "INSERT INTO ticket_fts (rowid, terms) VALUES ($1, $2)",
         Backend::Postgres => "INSERT INTO ticket_fts (ticket_id, terms) VALUES ($1, $2)",
@@ -45,8 +49,12 @@ pub async fn index_new_ticket(c: &mut Conn<'_>, id: TicketId, terms: &str) -> Re
 /// statement; false if the ticket had no entry, so the caller rebuilds it.
 pub async fn append_terms(c: &mut Conn<'_>, id: TicketId, terms: &str) -> Result<bool, StoreError> {
     let sql = match c.backend() {
-        Backend::Sqlite => "UPDATE ticket_fts SET terms = terms || ' ' || $2 WHERE rowid = $1 AND length(terms) < 400000",
-        Backend::Postgres => "UPDATE ticket_fts SET terms = terms || ' ' || $2 WHERE ticket_id = $1 AND length(terms) < 400000",
+        Backend::Sqlite => {
+            "UPDATE ticket_fts SET terms = terms || ' ' || $2 WHERE rowid = $1 AND length(terms) < 400000"
+        }
+        Backend::Postgres => {
+            "UPDATE ticket_fts SET terms = terms || ' ' || $2 WHERE ticket_id = $1 AND length(terms) < 400000"
+        }
     };
     Ok(c.exec(q(sql).bind(id).bind(terms)).await? > 0 || ticket_terms(c, id).await?.is_some())
 }

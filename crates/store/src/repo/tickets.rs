@@ -84,7 +84,13 @@ pub async fn insert(c: &mut Conn<'_>, t: &Ticket) -> Result<TicketId, StoreError
         let sql = format!("INSERT INTO tickets (id, {cols}) VALUES ($23, {values}) RETURNING id");
         c.insert(ticket_columns(q(sql), t).bind(t.id)).await?
     } else {
-        c.insert(ticket_columns(q(format!("INSERT INTO tickets ({cols}) VALUES ({values}) RETURNING id")), t)).await?
+        c.insert(ticket_columns(
+            q(format!(
+                "INSERT INTO tickets ({cols}) VALUES ({values}) RETURNING id"
+            )),
+            t,
+        ))
+        .await?
     };
     let id = TicketId(id);
     write_tags(c, id, &t.tags).await?;
@@ -95,7 +101,11 @@ pub async fn insert(c: &mut Conn<'_>, t: &Ticket) -> Result<TicketId, StoreError
 
 /// Writes every column of an existing ticket, and those children that differ
 /// from `before` (all of them when there is no `before`).
-pub async fn update(c: &mut Conn<'_>, t: &Ticket, before: Option<&Ticket>) -> Result<(), StoreError> {
+pub async fn update(
+    c: &mut Conn<'_>,
+    t: &Ticket,
+    before: Option<&Ticket>,
+) -> Result<(), StoreError> {
     let sql = "UPDATE tickets SET subject = $1, description = $2, status = $3, status_rank = $4, priority = $5, priority_rank = $6, type = $7, requester_id = $8, \
                submitter_id = $9, assignee_id = $10, group_id = $11, organization_id = $12, problem_id = $13, external_id = $14, via_channel = $15, tags = $16, \
                has_attachments = $17, due_at = $18, created_at = $19, updated_at = $20, solved_at = $21, deleted_at = $22 WHERE id = $23";
@@ -103,24 +113,36 @@ pub async fn update(c: &mut Conn<'_>, t: &Ticket, before: Option<&Ticket>) -> Re
         return Err(StoreError::NotFound);
     }
     if before.is_none_or(|b| b.tags != t.tags) {
-        c.exec(q("DELETE FROM ticket_tags WHERE ticket_id = $1").bind(t.id)).await?;
+        c.exec(q("DELETE FROM ticket_tags WHERE ticket_id = $1").bind(t.id))
+            .await?;
         write_tags(c, t.id, &t.tags).await?;
     }
     if before.is_none_or(|b| b.custom_fields != t.custom_fields) {
-        c.exec(q("DELETE FROM ticket_field_values WHERE ticket_id = $1").bind(t.id)).await?;
+        c.exec(q("DELETE FROM ticket_field_values WHERE ticket_id = $1").bind(t.id))
+            .await?;
         write_fields(c, t.id, &t.custom_fields).await?;
     }
-    if before.is_none_or(|b| b.collaborator_ids != t.collaborator_ids || b.follower_ids != t.follower_ids) {
-        c.exec(q("DELETE FROM ticket_collaborators WHERE ticket_id = $1").bind(t.id)).await?;
+    if before.is_none_or(|b| {
+        b.collaborator_ids != t.collaborator_ids || b.follower_ids != t.follower_ids
+    }) {
+        c.exec(q("DELETE FROM ticket_collaborators WHERE ticket_id = $1").bind(t.id))
+            .await?;
         write_collaborators(c, t.id, t).await?;
     }
     Ok(())
 }
 
 /// Inserts rows in one multi-row statement per 100 rows.
-async fn insert_rows(c: &mut Conn<'_>, into: &str, width: usize, rows: Vec<Vec<Value>>) -> Result<(), StoreError> {
+async fn insert_rows(
+    c: &mut Conn<'_>,
+    into: &str,
+    width: usize,
+    rows: Vec<Vec<Value>>,
+) -> Result<(), StoreError> {
     for chunk in rows.chunks(100) {
-        let groups: Vec<String> = (0..chunk.len()).map(|i| format!("({})", placeholders(i * width + 1, width))).collect();
+        let groups: Vec<String> = (0..chunk.len())
+            .map(|i| format!("({})", placeholders(i * width + 1, width)))
+            .collect();
         let mut query = q(format!("INSERT INTO {into} VALUES {}", groups.join(", ")));
         query.args = chunk.iter().flatten().cloned().collect();
         c.exec(query).await?;
@@ -129,21 +151,47 @@ async fn insert_rows(c: &mut Conn<'_>, into: &str, width: usize, rows: Vec<Vec<V
 }
 
 async fn write_tags(c: &mut Conn<'_>, id: TicketId, tags: &[String]) -> Result<(), StoreError> {
-    let rows = tags.iter().map(|tag| vec![Value::from(tag), id.into()]).collect();
+    let rows = tags
+        .iter()
+        .map(|tag| vec![Value::from(tag), id.into()])
+        .collect();
     insert_rows(c, "ticket_tags (tag, ticket_id)", 2, rows).await
 }
 
-async fn write_fields(c: &mut Conn<'_>, id: TicketId, values: &[(FieldId, String)]) -> Result<(), StoreError> {
-    let rows = values.iter().map(|(f, v)| vec![id.into(), (*f).into(), Value::from(v)]).collect();
-    insert_rows(c, "ticket_field_values (ticket_id, field_id, value)", 3, rows).await
+async fn write_fields(
+    c: &mut Conn<'_>,
+    id: TicketId,
+    values: &[(FieldId, String)],
+) -> Result<(), StoreError> {
+    let rows = values
+        .iter()
+        .map(|(f, v)| vec![id.into(), (*f).into(), Value::from(v)])
+        .collect();
+    insert_rows(
+        c,
+        "ticket_field_values (ticket_id, field_id, value)",
+        3,
+        rows,
+    )
+    .await
 }
 
 async fn write_collaborators(c: &mut Conn<'_>, id: TicketId, t: &Ticket) -> Result<(), StoreError> {
     let rows = [("cc", &t.collaborator_ids), ("follower", &t.follower_ids)]
         .into_iter()
-        .flat_map(|(kind, users)| users.iter().map(move |u| vec![id.into(), (*u).into(), Value::from(kind)]))
+        .flat_map(|(kind, users)| {
+            users
+                .iter()
+                .map(move |u| vec![id.into(), (*u).into(), Value::from(kind)])
+        })
         .collect();
-    insert_rows(c, "ticket_collaborators (ticket_id, user_id, kind)", 3, rows).await
+    insert_rows(
+        c,
+        "ticket_collaborators (ticket_id, user_id, kind)",
+        3,
+        rows,
+    )
+    .await
 }
 
 /// Tickets by id with their children, in the order of `ids`; deleted tickets

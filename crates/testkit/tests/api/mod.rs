@@ -2,6 +2,7 @@ mod auth;
 mod bad_input;
 mod clients;
 mod export;
+mod help_center;
 mod people;
 mod search;
 mod tickets;

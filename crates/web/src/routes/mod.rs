@@ -1,6 +1,7 @@
 //! The API's routes, grouped by resource. Every handler here is thin.
 
 mod export;
+mod help_center;
 mod jobs;
 mod orgs;
 mod people;
@@ -26,6 +27,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(export::routes())
         .merge(uploads::routes())
         .merge(jobs::routes())
+        .merge(help_center::routes())
 }
 
 pub async fn not_found() -> Response {

@@ -1,0 +1,620 @@
+//! The help center: categories, sections and articles that customers read
+//! and agents maintain, and a relevance-ranked article search that folds
+//! accents and stems Spanish and English.
+
+use crate::sanitize::{clean_html, escape, html_to_text};
+use crate::{App, AppError, FieldError, Paged, Paging};
+use domain::{Actor, Timestamp};
+use search::{analyze_document, analyze_query_word, fold};
+use store::model::{Article, Category, Section};
+use store::paging::page_ids;
+use store::repo::help_center as hc;
+
+/// Locales the help center is written in; the first is the default.
+pub const LOCALES: &[&str] = &["en-us", "es"];
+
+/// `en_US`, `EN-us` → `en-us`; empty → the default locale.
+pub fn normalize_locale(raw: Option<&str>) -> String {
+    match raw.map(|l| l.trim().replace('_', "-").to_lowercase()) {
+        Some(l) if !l.is_empty() => l,
+        _ => LOCALES[0].to_string(),
+    }
+}
+
+/// What a caller may set on a category or section.
+#[derive(Debug, Clone, Default)]
+pub struct GroupingInput {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub locale: Option<String>,
+    pub position: Option<i64>,
+    /// Sections only: the category to move to.
+    pub category_id: Option<i64>,
+    /// Sections only: nest under another section.
+    pub parent_section_id: Option<Option<i64>>,
+}
+
+/// What a caller may set on an article.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleInput {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub locale: Option<String>,
+    pub draft: Option<bool>,
+    pub promoted: Option<bool>,
+    pub position: Option<i64>,
+    pub label_names: Option<Vec<String>>,
+    pub permission_group_id: Option<i64>,
+    pub user_segment_id: Option<Option<i64>>,
+    pub section_id: Option<i64>,
+    pub comments_disabled: Option<bool>,
+}
+
+/// One article search hit with a highlighted snippet.
+#[derive(Debug, Clone)]
+pub struct ArticleHit {
+    pub article: Article,
+    pub snippet: String,
+}
+
+fn staff_only(actor: &Actor) -> Result<(), AppError> {
+    if actor.is_staff() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("only agents manage the help center"))
+    }
+}
+
+fn required_name(name: &Option<String>, field: &str) -> Result<String, AppError> {
+    match name.as_deref().map(str::trim) {
+        Some(n) if !n.is_empty() => Ok(n.chars().take(255).collect()),
+        _ => Err(AppError::field(FieldError::blank(field))),
+    }
+}
+
+/// Terms for the article index: title and text of the body, apart.
+fn article_terms(a: &Article) -> (String, String) {
+    (
+        analyze_document(&a.title),
+        analyze_document(&html_to_text(&a.body)),
+    )
+}
+
+/// A short extract of the text around the first match, matches in `<em>`.
+pub fn snippet(text: &str, words: &[String]) -> String {
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let folded: Vec<String> = words
+        .iter()
+        .map(|w| fold(w))
+        .filter(|w| w.len() >= 2)
+        .collect();
+    let hit = |t: &str| {
+        let f = fold(t.trim_matches(|c: char| !c.is_alphanumeric()));
+        folded
+            .iter()
+            .any(|w| f.starts_with(w.as_str()) || (f.len() >= 4 && w.starts_with(f.as_str())))
+    };
+    let first = tokens.iter().position(|t| hit(t)).unwrap_or(0);
+    let start = first.saturating_sub(8);
+    let mut out = String::new();
+    if start > 0 {
+        out.push_str("… ");
+    }
+    for (i, t) in tokens.iter().enumerate().skip(start).take(30) {
+        if i > start {
+            out.push(' ');
+        }
+        if hit(t) {
+            out.push_str("<em>");
+            out.push_str(&escape(t));
+            out.push_str("</em>");
+        } else {
+            out.push_str(&escape(t));
+        }
+    }
+    if start + 30 < tokens.len() {
+        out.push_str(" …");
+    }
+    out
+}
+
+impl App {
+    pub async fn create_category(
+        &self,
+        actor: Actor,
+        input: GroupingInput,
+    ) -> Result<Category, AppError> {
+        staff_only(&actor)?;
+        let name = required_name(&input.name, "name")?;
+        let now = Timestamp::now();
+        let locale = normalize_locale(input.locale.as_deref());
+        let mut x = Category {
+            id: 0,
+            name,
+            description: input.description.unwrap_or_default(),
+            source_locale: locale.clone(),
+            locale,
+            position: input.position.unwrap_or(0),
+            created_at: now,
+            updated_at: now,
+        };
+        self.write(move |c| {
+            Box::pin(async move {
+                x.id = hc::insert_category(c, &x).await?;
+                Ok(x)
+            })
+        })
+        .await
+    }
+
+    pub async fn update_category(
+        &self,
+        actor: Actor,
+        id: i64,
+        input: GroupingInput,
+    ) -> Result<Category, AppError> {
+        staff_only(&actor)?;
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                let mut x = hc::categories(c, &[id])
+                    .await?
+                    .pop()
+                    .ok_or(AppError::NotFound)?;
+                if input.name.is_some() {
+                    x.name = required_name(&input.name, "name")?;
+                }
+                if let Some(d) = input.description {
+                    x.description = d;
+                }
+                if let Some(p) = input.position {
+                    x.position = p;
+                }
+                x.updated_at = now;
+                hc::update_category(c, &x).await?;
+                Ok(x)
+            })
+        })
+        .await
+    }
+
+    pub async fn delete_category(&self, actor: Actor, id: i64) -> Result<(), AppError> {
+        staff_only(&actor)?;
+        self.write(move |c| {
+            Box::pin(async move {
+                if hc::delete_category(c, id).await? == 0 {
+                    Err(AppError::NotFound)
+                } else {
+                    Ok(())
+                }
+            })
+        })
+        .await
+    }
+
+    pub async fn category(&self, id: i64) -> Result<Category, AppError> {
+        let mut rc = self.read().await?;
+        hc::categories(&mut rc.conn(), &[id])
+            .await?
+            .pop()
+            .ok_or(AppError::NotFound)
+    }
+
+    pub async fn list_categories(
+        &self,
+        locale: Option<&str>,
+        paging: Paging,
+    ) -> Result<(Vec<Category>, Paged), AppError> {
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let (cond, args) = match locale {
+            Some(l) => (
+                "hc_categories t WHERE t.locale = $1",
+                vec![normalize_locale(Some(l)).into()],
+            ),
+            None => ("hc_categories t WHERE 1 = 1", vec![]),
+        };
+        let page = page_ids(c, cond, args, paging).await?;
+        Ok((hc::categories(c, &page.ids).await?, page))
+    }
+
+    pub async fn create_section(
+        &self,
+        actor: Actor,
+        category_id: i64,
+        input: GroupingInput,
+    ) -> Result<Section, AppError> {
+        staff_only(&actor)?;
+        let name = required_name(&input.name, "name")?;
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                let cat = hc::categories(c, &[category_id])
+                    .await?
+                    .pop()
+                    .ok_or(AppError::NotFound)?;
+                let parent = input.parent_section_id.flatten();
+                if let Some(p) = parent
+                    && hc::sections(c, &[p]).await?.is_empty()
+                {
+                    return Err(AppError::field(FieldError::invalid(
+                        "parent_section_id",
+                        format!("section {p} does not exist"),
+                    )));
+                }
+                let locale = input
+                    .locale
+                    .as_deref()
+                    .map_or(cat.locale.clone(), |l| normalize_locale(Some(l)));
+                let mut x = Section {
+                    id: 0,
+                    category_id,
+                    parent_section_id: parent,
+                    name,
+                    description: input.description.unwrap_or_default(),
+                    source_locale: locale.clone(),
+                    locale,
+                    position: input.position.unwrap_or(0),
+                    created_at: now,
+                    updated_at: now,
+                };
+                x.id = hc::insert_section(c, &x).await?;
+                Ok(x)
+            })
+        })
+        .await
+    }
+
+    pub async fn update_section(
+        &self,
+        actor: Actor,
+        id: i64,
+        input: GroupingInput,
+    ) -> Result<Section, AppError> {
+        staff_only(&actor)?;
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                let mut x = hc::sections(c, &[id])
+                    .await?
+                    .pop()
+                    .ok_or(AppError::NotFound)?;
+                if input.name.is_some() {
+                    x.name = required_name(&input.name, "name")?;
+                }
+                if let Some(d) = input.description {
+                    x.description = d;
+                }
+                if let Some(p) = input.position {
+                    x.position = p;
+                }
+                if let Some(cat) = input.category_id {
+                    hc::categories(c, &[cat]).await?.pop().ok_or_else(|| {
+                        AppError::field(FieldError::invalid("category_id", "no such category"))
+                    })?;
+                    x.category_id = cat;
+                }
+                if let Some(p) = input.parent_section_id {
+                    if p == Some(id) {
+                        return Err(AppError::field(FieldError::invalid(
+                            "parent_section_id",
+                            "a section cannot be its own parent",
+                        )));
+                    }
+                    x.parent_section_id = p;
+                }
+                x.updated_at = now;
+                hc::update_section(c, &x).await?;
+                Ok(x)
+            })
+        })
+        .await
+    }
+
+    pub async fn delete_section(&self, actor: Actor, id: i64) -> Result<(), AppError> {
+        staff_only(&actor)?;
+        self.write(move |c| {
+            Box::pin(async move {
+                if hc::delete_section(c, id).await? == 0 {
+                    Err(AppError::NotFound)
+                } else {
+                    Ok(())
+                }
+            })
+        })
+        .await
+    }
+
+    pub async fn section(&self, id: i64) -> Result<Section, AppError> {
+        let mut rc = self.read().await?;
+        hc::sections(&mut rc.conn(), &[id])
+            .await?
+            .pop()
+            .ok_or(AppError::NotFound)
+    }
+
+    pub async fn list_sections(
+        &self,
+        category: Option<i64>,
+        locale: Option<&str>,
+        paging: Paging,
+    ) -> Result<(Vec<Section>, Paged), AppError> {
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let mut cond = String::from("hc_sections t WHERE 1 = 1");
+        let mut args: Vec<store::Value> = vec![];
+        if let Some(cat) = category {
+            args.push(cat.into());
+            cond.push_str(&format!(" AND t.category_id = ${}", args.len()));
+        }
+        if let Some(l) = locale {
+            args.push(normalize_locale(Some(l)).into());
+            cond.push_str(&format!(" AND t.locale = ${}", args.len()));
+        }
+        let page = page_ids(c, &cond, args, paging).await?;
+        Ok((hc::sections(c, &page.ids).await?, page))
+    }
+
+    pub async fn create_article(
+        &self,
+        actor: Actor,
+        section_id: i64,
+        input: ArticleInput,
+    ) -> Result<Article, AppError> {
+        staff_only(&actor)?;
+        let title = required_name(&input.title, "title")?;
+        let body = clean_html(input.body.as_deref().unwrap_or(""));
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                let sec = hc::sections(c, &[section_id])
+                    .await?
+                    .pop()
+                    .ok_or(AppError::NotFound)?;
+                let locale = input
+                    .locale
+                    .as_deref()
+                    .map_or(sec.locale.clone(), |l| normalize_locale(Some(l)));
+                let mut a = Article {
+                    id: 0,
+                    section_id,
+                    author_id: actor.user,
+                    title,
+                    body,
+                    source_locale: locale.clone(),
+                    locale,
+                    draft: input.draft.unwrap_or(false),
+                    promoted: input.promoted.unwrap_or(false),
+                    position: input.position.unwrap_or(0),
+                    label_names: input
+                        .label_names
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|l| l.trim().to_string())
+                        .filter(|l| !l.is_empty() && !l.contains(','))
+                        .collect(),
+                    permission_group_id: input.permission_group_id.unwrap_or(1),
+                    user_segment_id: input.user_segment_id.flatten(),
+                    comments_disabled: input.comments_disabled.unwrap_or(false),
+                    vote_sum: 0,
+                    vote_count: 0,
+                    archived_at: None,
+                    created_at: now,
+                    updated_at: now,
+                    edited_at: now,
+                };
+                a.id = hc::insert_article(c, &a).await?;
+                let (t, b) = article_terms(&a);
+                hc::index_article(c, a.id, &t, &b).await?;
+                Ok(a)
+            })
+        })
+        .await
+    }
+
+    pub async fn update_article(
+        &self,
+        actor: Actor,
+        id: i64,
+        input: ArticleInput,
+    ) -> Result<Article, AppError> {
+        staff_only(&actor)?;
+        let body = input.body.as_deref().map(clean_html);
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                let mut a = hc::articles(c, &[id])
+                    .await?
+                    .pop()
+                    .filter(|a| a.archived_at.is_none())
+                    .ok_or(AppError::NotFound)?;
+                if input.title.is_some() {
+                    a.title = required_name(&input.title, "title")?;
+                }
+                if let Some(b) = body {
+                    a.body = b;
+                    a.edited_at = now;
+                }
+                if let Some(s) = input.section_id {
+                    hc::sections(c, &[s]).await?.pop().ok_or_else(|| {
+                        AppError::field(FieldError::invalid("section_id", "no such section"))
+                    })?;
+                    a.section_id = s;
+                }
+                if let Some(v) = input.draft {
+                    a.draft = v;
+                }
+                if let Some(v) = input.promoted {
+                    a.promoted = v;
+                }
+                if let Some(v) = input.position {
+                    a.position = v;
+                }
+                if let Some(v) = input.label_names {
+                    a.label_names = v
+                        .iter()
+                        .map(|l| l.trim().to_string())
+                        .filter(|l| !l.is_empty() && !l.contains(','))
+                        .collect();
+                }
+                if let Some(v) = input.permission_group_id {
+                    a.permission_group_id = v;
+                }
+                if let Some(v) = input.user_segment_id {
+                    a.user_segment_id = v;
+                }
+                if let Some(v) = input.comments_disabled {
+                    a.comments_disabled = v;
+                }
+                a.updated_at = now;
+                hc::update_article(c, &a).await?;
+                let (t, b) = article_terms(&a);
+                hc::index_article(c, a.id, &t, &b).await?;
+                Ok(a)
+            })
+        })
+        .await
+    }
+
+    /// Archives an article: it leaves lists and search but is kept.
+    pub async fn archive_article(&self, actor: Actor, id: i64) -> Result<(), AppError> {
+        staff_only(&actor)?;
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                let mut a = hc::articles(c, &[id])
+                    .await?
+                    .pop()
+                    .filter(|a| a.archived_at.is_none())
+                    .ok_or(AppError::NotFound)?;
+                a.archived_at = Some(now);
+                a.updated_at = now;
+                hc::update_article(c, &a).await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// One article; drafts are shown to staff only.
+    pub async fn article(&self, actor: Actor, id: i64) -> Result<Article, AppError> {
+        let mut rc = self.read().await?;
+        hc::articles(&mut rc.conn(), &[id])
+            .await?
+            .pop()
+            .filter(|a| a.archived_at.is_none() && (!a.draft || actor.is_staff()))
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Articles of a section or category (or all), in a locale (or all).
+    pub async fn list_articles(
+        &self,
+        actor: Actor,
+        section: Option<i64>,
+        category: Option<i64>,
+        locale: Option<&str>,
+        paging: Paging,
+    ) -> Result<(Vec<Article>, Paged), AppError> {
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let mut cond = String::from("hc_articles t WHERE t.archived_at IS NULL");
+        let mut args: Vec<store::Value> = vec![];
+        if !actor.is_staff() {
+            cond.push_str(" AND t.draft = FALSE");
+        }
+        if let Some(s) = section {
+            args.push(s.into());
+            cond.push_str(&format!(" AND t.section_id = ${}", args.len()));
+        }
+        if let Some(cat) = category {
+            args.push(cat.into());
+            cond.push_str(&format!(
+                " AND t.section_id IN (SELECT id FROM hc_sections WHERE category_id = ${})",
+                args.len()
+            ));
+        }
+        if let Some(l) = locale {
+            args.push(normalize_locale(Some(l)).into());
+            cond.push_str(&format!(" AND t.locale = ${}", args.len()));
+        }
+        let page = page_ids(c, &cond, args, paging).await?;
+        Ok((hc::articles(c, &page.ids).await?, page))
+    }
+
+    /// Published articles matching every word of `query` (accent-folded,
+    /// stemmed in English and Spanish), in `locale` (`*` for all), best
+    /// first. Staff also find drafts.
+    pub async fn search_articles(
+        &self,
+        actor: Actor,
+        query: &str,
+        locale: Option<&str>,
+        category: Option<i64>,
+        section: Option<i64>,
+        labels: Vec<String>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<ArticleHit>, i64), AppError> {
+        let words = search::analyze::query_words(query);
+        let groups: Vec<Vec<String>> = words
+            .iter()
+            .map(|w| analyze_query_word(w))
+            .filter(|g| !g.is_empty())
+            .collect();
+        if groups.is_empty() {
+            return Ok((vec![], 0));
+        }
+        let filter = hc::ArticleFilter {
+            locale: match locale {
+                Some("*") => None,
+                other => Some(normalize_locale(other)),
+            },
+            category,
+            section,
+            labels,
+            drafts: actor.is_staff(),
+        };
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let (ids, total) = hc::search_articles(c, &groups, &filter, offset, limit).await?;
+        let articles = hc::articles(c, &ids).await?;
+        let hits = ids
+            .iter()
+            .filter_map(|id| articles.iter().find(|a| a.id == *id))
+            .map(|a| ArticleHit {
+                snippet: snippet(&html_to_text(&a.body), &words),
+                article: a.clone(),
+            })
+            .collect();
+        Ok((hits, total))
+    }
+
+    /// Articles changed since a time, for incremental export.
+    pub async fn articles_since(
+        &self,
+        actor: Actor,
+        since: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<Article>, AppError> {
+        staff_only(&actor)?;
+        let mut rc = self.read().await?;
+        Ok(hc::articles_since(&mut rc.conn(), since, limit).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_highlight_matches() {
+        let s = snippet(
+            "Para cambiar la contraseña abra Ajustes y pulse <Cambiar>",
+            &["contrasena".into()],
+        );
+        assert!(s.contains("<em>contraseña</em>"), "{s}");
+        assert!(s.contains("&lt;Cambiar&gt;"), "{s}");
+        assert_eq!(normalize_locale(Some("EN_us")), "en-us");
+        assert_eq!(normalize_locale(None), "en-us");
+    }
+}

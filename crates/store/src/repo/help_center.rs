@@ -1,0 +1,357 @@
+//! Help center categories, sections and articles, and the article text
+//! index (FTS5 on SQLite, tsvector on PostgreSQL, both over analyzer terms).
+
+use super::map_rows;
+use crate::model::{Article, Category, Section};
+use crate::paging::placeholders;
+use crate::{Backend, Conn, Row, StoreError, Value, q};
+use domain::{Timestamp, UserId};
+
+const CATEGORY_COLS: &str =
+    "id, name, description, locale, source_locale, position, created_at, updated_at";
+const SECTION_COLS: &str = "id, category_id, parent_section_id, name, description, locale, source_locale, position, created_at, updated_at";
+const ARTICLE_COLS: &str = "id, section_id, author_id, title, body, locale, source_locale, draft, promoted, position, label_names, permission_group_id, \
+                            user_segment_id, comments_disabled, vote_sum, vote_count, archived_at, created_at, updated_at, edited_at";
+
+fn category(r: &Row) -> Result<Category, StoreError> {
+    Ok(Category {
+        id: r.int(0)?,
+        name: r.text(1)?,
+        description: r.text(2)?,
+        locale: r.text(3)?,
+        source_locale: r.text(4)?,
+        position: r.int(5)?,
+        created_at: Timestamp(r.int(6)?),
+        updated_at: Timestamp(r.int(7)?),
+    })
+}
+
+fn section(r: &Row) -> Result<Section, StoreError> {
+    Ok(Section {
+        id: r.int(0)?,
+        category_id: r.int(1)?,
+        parent_section_id: r.opt_int(2)?,
+        name: r.text(3)?,
+        description: r.text(4)?,
+        locale: r.text(5)?,
+        source_locale: r.text(6)?,
+        position: r.int(7)?,
+        created_at: Timestamp(r.int(8)?),
+        updated_at: Timestamp(r.int(9)?),
+    })
+}
+
+fn article(r: &Row) -> Result<Article, StoreError> {
+    Ok(Article {
+        id: r.int(0)?,
+        section_id: r.int(1)?,
+        author_id: UserId(r.int(2)?),
+        title: r.text(3)?,
+        body: r.text(4)?,
+        locale: r.text(5)?,
+        source_locale: r.text(6)?,
+        draft: r.bool(7)?,
+        promoted: r.bool(8)?,
+        position: r.int(9)?,
+        label_names: r
+            .text(10)?
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        permission_group_id: r.int(11)?,
+        user_segment_id: r.opt_int(12)?,
+        comments_disabled: r.bool(13)?,
+        vote_sum: r.int(14)?,
+        vote_count: r.int(15)?,
+        archived_at: r.opt_int(16)?.map(Timestamp),
+        created_at: Timestamp(r.int(17)?),
+        updated_at: Timestamp(r.int(18)?),
+        edited_at: Timestamp(r.int(19)?),
+    })
+}
+
+pub async fn insert_category(c: &mut Conn<'_>, x: &Category) -> Result<i64, StoreError> {
+    c.insert(
+        q("INSERT INTO hc_categories (name, description, locale, source_locale, position, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+            .bind(&x.name)
+            .bind(&x.description)
+            .bind(&x.locale)
+            .bind(&x.source_locale)
+            .bind(x.position)
+            .bind(x.created_at)
+            .bind(x.updated_at),
+    )
+    .await
+}
+
+pub async fn update_category(c: &mut Conn<'_>, x: &Category) -> Result<(), StoreError> {
+    c.exec(
+        q("UPDATE hc_categories SET name = $2, description = $3, position = $4, updated_at = $5 WHERE id = $1")
+            .bind(x.id)
+            .bind(&x.name)
+            .bind(&x.description)
+            .bind(x.position)
+            .bind(x.updated_at),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_category(c: &mut Conn<'_>, id: i64) -> Result<u64, StoreError> {
+    c.exec(q("DELETE FROM hc_categories WHERE id = $1").bind(id))
+        .await
+}
+
+pub async fn categories(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Category>, StoreError> {
+    by_ids(c, "hc_categories", CATEGORY_COLS, ids, category).await
+}
+
+pub async fn insert_section(c: &mut Conn<'_>, x: &Section) -> Result<i64, StoreError> {
+    c.insert(
+        q("INSERT INTO hc_sections (category_id, parent_section_id, name, description, locale, source_locale, position, created_at, updated_at) \
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+        .bind(x.category_id)
+        .bind(x.parent_section_id)
+        .bind(&x.name)
+        .bind(&x.description)
+        .bind(&x.locale)
+        .bind(&x.source_locale)
+        .bind(x.position)
+        .bind(x.created_at)
+        .bind(x.updated_at),
+    )
+    .await
+}
+
+pub async fn update_section(c: &mut Conn<'_>, x: &Section) -> Result<(), StoreError> {
+    c.exec(
+        q("UPDATE hc_sections SET category_id = $2, parent_section_id = $3, name = $4, description = $5, position = $6, updated_at = $7 WHERE id = $1")
+            .bind(x.id)
+            .bind(x.category_id)
+            .bind(x.parent_section_id)
+            .bind(&x.name)
+            .bind(&x.description)
+            .bind(x.position)
+            .bind(x.updated_at),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_section(c: &mut Conn<'_>, id: i64) -> Result<u64, StoreError> {
+    c.exec(q("DELETE FROM hc_sections WHERE id = $1").bind(id))
+        .await
+}
+
+pub async fn sections(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Section>, StoreError> {
+    by_ids(c, "hc_sections", SECTION_COLS, ids, section).await
+}
+
+fn article_values(query: crate::Query, x: &Article) -> crate::Query {
+    query
+        .bind(x.section_id)
+        .bind(x.author_id)
+        .bind(&x.title)
+        .bind(&x.body)
+        .bind(&x.locale)
+        .bind(&x.source_locale)
+        .bind(x.draft)
+        .bind(x.promoted)
+        .bind(x.position)
+        .bind(x.label_names.join(","))
+        .bind(x.permission_group_id)
+        .bind(x.user_segment_id)
+        .bind(x.comments_disabled)
+        .bind(x.archived_at)
+        .bind(x.created_at)
+        .bind(x.updated_at)
+        .bind(x.edited_at)
+}
+
+pub async fn insert_article(c: &mut Conn<'_>, x: &Article) -> Result<i64, StoreError> {
+    let sql = "INSERT INTO hc_articles (section_id, author_id, title, body, locale, source_locale, draft, promoted, position, label_names, permission_group_id, \
+               user_segment_id, comments_disabled, archived_at, created_at, updated_at, edited_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id";
+    c.insert(article_values(q(sql), x)).await
+}
+
+pub async fn update_article(c: &mut Conn<'_>, x: &Article) -> Result<(), StoreError> {
+    let sql = "UPDATE hc_articles SET section_id = $1, author_id = $2, title = $3, body = $4, locale = $5, source_locale = $6, draft = $7, promoted = $8, \
+               position = $9, label_names = $10, permission_group_id = $11, user_segment_id = $12, comments_disabled = $13, archived_at = $14, \
+               created_at = $15, updated_at = $16, edited_at = $17 WHERE id = $18";
+    c.exec(article_values(q(sql), x).bind(x.id)).await?;
+    Ok(())
+}
+
+pub async fn articles(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Article>, StoreError> {
+    by_ids(c, "hc_articles", ARTICLE_COLS, ids, article).await
+}
+
+/// Articles changed at or after `since`, oldest first.
+pub async fn articles_since(
+    c: &mut Conn<'_>,
+    since: Timestamp,
+    limit: i64,
+) -> Result<Vec<Article>, StoreError> {
+    map_rows(c.all(q(format!("SELECT {ARTICLE_COLS} FROM hc_articles WHERE updated_at >= $1 ORDER BY updated_at, id LIMIT $2")).bind(since).bind(limit)).await?, article)
+}
+
+async fn by_ids<T>(
+    c: &mut Conn<'_>,
+    table: &str,
+    cols: &str,
+    ids: &[i64],
+    f: fn(&Row) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut query = q(format!(
+        "SELECT {cols} FROM {table} WHERE id IN ({}) ORDER BY id",
+        placeholders(1, ids.len())
+    ));
+    query.args = ids.iter().map(|&i| Value::Int(i)).collect();
+    let rows = map_rows(c.all(query).await?, f)?;
+    Ok(rows)
+}
+
+/// Writes an article's index terms, replacing what was there.
+pub async fn index_article(
+    c: &mut Conn<'_>,
+    id: i64,
+    title_terms: &str,
+    body_terms: &str,
+) -> Result<(), StoreError> {
+    match c.backend() {
+        Backend::Sqlite => {
+            c.exec(q("DELETE FROM article_fts WHERE rowid = $1").bind(id))
+                .await?;
+            c.exec(
+                q("INSERT INTO article_fts (rowid, title_terms, body_terms) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(title_terms)
+                    .bind(body_terms),
+            )
+            .await?;
+        }
+        Backend::Postgres => {
+            c.exec(
+                q("INSERT INTO article_fts (article_id, title_terms, body_terms) VALUES ($1, $2, $3) \
+                   ON CONFLICT (article_id) DO UPDATE SET title_terms = EXCLUDED.title_terms, body_terms = EXCLUDED.body_terms")
+                .bind(id)
+                .bind(title_terms)
+                .bind(body_terms),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Filters for article search.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleFilter {
+    /// Lower-cased locale, or `None` for every locale.
+    pub locale: Option<String>,
+    pub category: Option<i64>,
+    pub section: Option<i64>,
+    pub labels: Vec<String>,
+    /// Include drafts (staff only).
+    pub drafts: bool,
+}
+
+/// Published articles matching every term group (each group: alternative
+/// stems, any of which may match), best first: more matches in the title
+/// rank higher, then more recent. Returns one page of ids and the total.
+pub async fn search_articles(
+    c: &mut Conn<'_>,
+    groups: &[Vec<String>],
+    f: &ArticleFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<i64>, i64), StoreError> {
+    let mut args: Vec<Value> = Vec::new();
+    let arg = |v: Value, args: &mut Vec<Value>| {
+        args.push(v);
+        format!("${}", args.len())
+    };
+    let mut conds = vec!["a.archived_at IS NULL".to_string()];
+    if !f.drafts {
+        conds.push("a.draft = FALSE".into());
+    }
+    if let Some(l) = &f.locale {
+        conds.push(format!("a.locale = {}", arg(l.clone().into(), &mut args)));
+    }
+    if let Some(s) = f.section {
+        conds.push(format!("a.section_id = {}", arg(s.into(), &mut args)));
+    }
+    if let Some(cat) = f.category {
+        conds.push(format!(
+            "a.section_id IN (SELECT id FROM hc_sections WHERE category_id = {})",
+            arg(cat.into(), &mut args)
+        ));
+    }
+    for l in &f.labels {
+        conds.push(format!(
+            "(',' || a.label_names || ',') LIKE {}",
+            arg(format!("%,{l},%").into(), &mut args)
+        ));
+    }
+    let (join, rank) = match c.backend() {
+        Backend::Sqlite => {
+            let expr = groups
+                .iter()
+                .map(|g| {
+                    format!(
+                        "({})",
+                        g.iter()
+                            .map(|s| format!("\"{s}\""))
+                            .collect::<Vec<_>>()
+                            .join(" OR ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            let p = arg(expr.into(), &mut args);
+            (
+                format!("JOIN article_fts x ON x.rowid = a.id AND article_fts MATCH {p}"),
+                "bm25(article_fts, 4.0, 1.0)".to_string(),
+            )
+        }
+        Backend::Postgres => {
+            let expr = groups
+                .iter()
+                .map(|g| format!("({})", g.join(" | ")))
+                .collect::<Vec<_>>()
+                .join(" & ");
+            let p = arg(expr.into(), &mut args);
+            (
+                format!(
+                    "JOIN article_fts x ON x.article_id = a.id AND x.tsv @@ to_tsquery('simple', {p})"
+                ),
+                format!("-ts_rank(x.tsv, to_tsquery('simple', {p}))"),
+            )
+        }
+    };
+    let from = format!("hc_articles a {join} WHERE {}", conds.join(" AND "));
+    let mut count = q(format!("SELECT COUNT(*) FROM {from}"));
+    count.args = args.clone();
+    let total = c.scalar(count).await?;
+    let n = args.len();
+    let mut page = q(format!(
+        "SELECT a.id FROM {from} ORDER BY {rank}, a.updated_at DESC, a.id LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    ));
+    page.args = args;
+    page.args.push(Value::Int(limit));
+    page.args.push(Value::Int(offset));
+    let ids = c
+        .all(page)
+        .await?
+        .iter()
+        .map(|r| r.int(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((ids, total))
+}

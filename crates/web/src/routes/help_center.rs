@@ -1,0 +1,328 @@
+//! The Help Center API under `/api/v2/help_center` (locale-prefixed paths
+//! such as `/help_center/es/articles` arrive here with a `locale` parameter).
+
+use super::{bounds, created, no_content, ok, path_id};
+use crate::Api;
+use crate::body::JsonBody;
+use crate::ctx::Ctx;
+use crate::error::ApiResult;
+use crate::{input, wire};
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::routing::get;
+use domain::Timestamp;
+use serde_json::json;
+
+pub fn routes() -> Router<Api> {
+    Router::new()
+        .route("/api/v2/help_center/locales", get(locales))
+        .route(
+            "/api/v2/help_center/categories",
+            get(categories).post(create_category),
+        )
+        .route(
+            "/api/v2/help_center/categories/{id}",
+            get(category).put(update_category).delete(delete_category),
+        )
+        .route(
+            "/api/v2/help_center/categories/{id}/sections",
+            get(category_sections).post(create_section),
+        )
+        .route(
+            "/api/v2/help_center/categories/{id}/articles",
+            get(category_articles),
+        )
+        .route("/api/v2/help_center/sections", get(sections))
+        .route(
+            "/api/v2/help_center/sections/{id}",
+            get(section).put(update_section).delete(delete_section),
+        )
+        .route(
+            "/api/v2/help_center/sections/{id}/articles",
+            get(section_articles).post(create_article),
+        )
+        .route("/api/v2/help_center/articles", get(articles))
+        .route("/api/v2/help_center/articles/search", get(search))
+        .route(
+            "/api/v2/help_center/articles/{id}",
+            get(article).put(update_article).delete(archive_article),
+        )
+        .route("/api/v2/help_center/incremental/articles", get(incremental))
+}
+
+async fn locales() -> ApiResult {
+    ok(
+        json!({"locales": app::help_center::LOCALES, "default_locale": app::help_center::LOCALES[0]}),
+    )
+}
+
+/// The locale from the body, else from the path or query.
+fn with_locale(
+    mut g: app::help_center::GroupingInput,
+    ctx: &Ctx,
+) -> app::help_center::GroupingInput {
+    if g.locale.is_none() {
+        g.locale = ctx.param("locale").map(str::to_string);
+    }
+    g
+}
+
+async fn categories(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let (items, paged) = api
+        .app
+        .list_categories(ctx.param("locale"), ctx.paging()?)
+        .await?;
+    let ids = bounds(&items, |c| c.id);
+    ok(wire::page(
+        &ctx,
+        "categories",
+        items.iter().map(|c| wire::category(&ctx.base, c)).collect(),
+        &paged,
+        ids,
+    ))
+}
+
+async fn create_category(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
+    let input = with_locale(input::grouping(body.record("category")?)?, &ctx);
+    let c = api.app.create_category(ctx.actor, input).await?;
+    created(json!({"category": wire::category(&ctx.base, &c)}))
+}
+
+async fn category(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let c = api.app.category(path_id(&id)?).await?;
+    ok(json!({"category": wire::category(&ctx.base, &c)}))
+}
+
+async fn update_category(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult {
+    let c = api
+        .app
+        .update_category(
+            ctx.actor,
+            path_id(&id)?,
+            input::grouping(body.record("category")?)?,
+        )
+        .await?;
+    ok(json!({"category": wire::category(&ctx.base, &c)}))
+}
+
+async fn delete_category(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    api.app.delete_category(ctx.actor, path_id(&id)?).await?;
+    no_content()
+}
+
+async fn list_sections(api: &Api, ctx: &Ctx, category: Option<i64>) -> ApiResult {
+    let (items, paged) = api
+        .app
+        .list_sections(category, ctx.param("locale"), ctx.paging()?)
+        .await?;
+    let ids = bounds(&items, |s| s.id);
+    ok(wire::page(
+        ctx,
+        "sections",
+        items.iter().map(|s| wire::section(&ctx.base, s)).collect(),
+        &paged,
+        ids,
+    ))
+}
+
+async fn sections(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    list_sections(&api, &ctx, None).await
+}
+
+async fn category_sections(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let id = path_id(&id)?;
+    api.app.category(id).await?;
+    list_sections(&api, &ctx, Some(id)).await
+}
+
+async fn create_section(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult {
+    let input = with_locale(input::grouping(body.record("section")?)?, &ctx);
+    let s = api
+        .app
+        .create_section(ctx.actor, path_id(&id)?, input)
+        .await?;
+    created(json!({"section": wire::section(&ctx.base, &s)}))
+}
+
+async fn section(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let s = api.app.section(path_id(&id)?).await?;
+    ok(json!({"section": wire::section(&ctx.base, &s)}))
+}
+
+async fn update_section(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult {
+    let s = api
+        .app
+        .update_section(
+            ctx.actor,
+            path_id(&id)?,
+            input::grouping(body.record("section")?)?,
+        )
+        .await?;
+    ok(json!({"section": wire::section(&ctx.base, &s)}))
+}
+
+async fn delete_section(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    api.app.delete_section(ctx.actor, path_id(&id)?).await?;
+    no_content()
+}
+
+async fn list_articles(
+    api: &Api,
+    ctx: &Ctx,
+    section: Option<i64>,
+    category: Option<i64>,
+) -> ApiResult {
+    let (items, paged) = api
+        .app
+        .list_articles(
+            ctx.actor,
+            section,
+            category,
+            ctx.param("locale"),
+            ctx.paging()?,
+        )
+        .await?;
+    let ids = bounds(&items, |a| a.id);
+    ok(wire::page(
+        ctx,
+        "articles",
+        items.iter().map(|a| wire::article(&ctx.base, a)).collect(),
+        &paged,
+        ids,
+    ))
+}
+
+async fn articles(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    list_articles(&api, &ctx, None, None).await
+}
+
+async fn section_articles(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let id = path_id(&id)?;
+    api.app.section(id).await?;
+    list_articles(&api, &ctx, Some(id), None).await
+}
+
+async fn category_articles(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let id = path_id(&id)?;
+    api.app.category(id).await?;
+    list_articles(&api, &ctx, None, Some(id)).await
+}
+
+async fn create_article(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult {
+    let mut input = input::article(body.record("article")?)?;
+    if input.locale.is_none() {
+        input.locale = ctx.param("locale").map(str::to_string);
+    }
+    let a = api
+        .app
+        .create_article(ctx.actor, path_id(&id)?, input)
+        .await?;
+    created(json!({"article": wire::article(&ctx.base, &a)}))
+}
+
+async fn article(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let a = api.app.article(ctx.actor, path_id(&id)?).await?;
+    ok(json!({"article": wire::article(&ctx.base, &a)}))
+}
+
+async fn update_article(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult {
+    let a = api
+        .app
+        .update_article(
+            ctx.actor,
+            path_id(&id)?,
+            input::article(body.record("article")?)?,
+        )
+        .await?;
+    ok(json!({"article": wire::article(&ctx.base, &a)}))
+}
+
+async fn archive_article(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    api.app.archive_article(ctx.actor, path_id(&id)?).await?;
+    no_content()
+}
+
+async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let per_page = ctx.int("per_page")?.unwrap_or(25).clamp(1, 100);
+    let page = ctx.int("page")?.unwrap_or(1).max(1);
+    let labels = ctx.params_all("label_names");
+    let (hits, count) = api
+        .app
+        .search_articles(
+            ctx.actor,
+            ctx.param("query").unwrap_or(""),
+            ctx.param("locale"),
+            ctx.int("category")?,
+            ctx.int("section")?,
+            labels,
+            (page - 1) * per_page,
+            per_page,
+        )
+        .await?;
+    let results: Vec<_> = hits
+        .iter()
+        .map(|h| {
+            let mut v = wire::article(&ctx.base, &h.article);
+            v["result_type"] = json!("article");
+            v["snippet"] = json!(h.snippet);
+            v
+        })
+        .collect();
+    let page_count = (count + per_page - 1) / per_page;
+    let next = (page < page_count).then(|| {
+        ctx.link(&[
+            ("page", (page + 1).to_string()),
+            ("per_page", per_page.to_string()),
+        ])
+    });
+    let prev = (page > 1).then(|| {
+        ctx.link(&[
+            ("page", (page - 1).to_string()),
+            ("per_page", per_page.to_string()),
+        ])
+    });
+    ok(
+        json!({"results": results, "count": count, "next_page": next, "previous_page": prev, "page": page, "per_page": per_page, "page_count": page_count}),
+    )
+}
+
+async fn incremental(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let since = Timestamp(ctx.int("start_time")?.unwrap_or(0));
+    let items = api.app.articles_since(ctx.actor, since, 1000).await?;
+    let end_time = items.last().map_or(since.0, |a| a.updated_at.0);
+    let end = items.len() < 1000;
+    let next = (!end).then(|| {
+        format!(
+            "{}/api/v2/help_center/incremental/articles.json?start_time={end_time}",
+            ctx.base
+        )
+    });
+    ok(
+        json!({"articles": items.iter().map(|a| wire::article(&ctx.base, a)).collect::<Vec<_>>(), "count": items.len(), "end_time": end_time, "next_page": next, "end_of_stream": end}),
+    )
+}
