@@ -1,6 +1,7 @@
 mod auth;
 mod bad_input;
 mod clients;
+mod cluster;
 mod export;
 mod help_center;
 mod people;
