@@ -326,33 +326,33 @@ impl App {
             })
             .await?;
         let _ = org_ids;
-        let mut made = 0usize;
-        let batch = 200usize;
-        while made < size.tickets {
-            let n = batch.min(size.tickets - made);
-            let (agents, group_ids, customers) =
-                (agents.clone(), group_ids.clone(), customers.clone());
-            let seed = 0x1234_5678_u64 ^ (made as u64) ^ ((run as u64) << 20);
-            self.write(move |c| {
-                Box::pin(async move {
-                    let mut rng = Rng(seed | 1);
-                    for _ in 0..n {
-                        demo_ticket(
-                            c,
-                            &mut rng,
-                            &agents,
-                            &group_ids,
-                            &customers,
-                            size.max_replies,
-                            now,
-                        )
-                        .await?;
-                    }
-                    Ok::<_, AppError>(())
+        // Small units (large ones make SQLite's per-statement savepoints
+        // costly), several in flight so the writer commits them in groups.
+        use futures_util::StreamExt;
+        let batch = 25usize;
+        let (agents, group_ids, customers) = (std::sync::Arc::new(agents), std::sync::Arc::new(group_ids), std::sync::Arc::new(customers));
+        let units = (0..size.tickets).step_by(batch).map(|start| {
+            let n = batch.min(size.tickets - start);
+            let (agents, group_ids, customers) = (agents.clone(), group_ids.clone(), customers.clone());
+            let seed = 0x1234_5678_u64 ^ (start as u64) ^ ((run as u64) << 20);
+            let app = self.clone();
+            async move {
+                app.write(move |c| {
+                    Box::pin(async move {
+                        let mut rng = Rng(seed | 1);
+                        for _ in 0..n {
+                            demo_ticket(c, &mut rng, &agents, &group_ids, &customers, size.max_replies, now).await?;
+                        }
+                        Ok::<_, AppError>(n)
+                    })
                 })
-            })
-            .await?;
-            made += n;
+                .await
+            }
+        });
+        let mut made = 0usize;
+        let mut results = futures_util::stream::iter(units).buffer_unordered(16);
+        while let Some(r) = results.next().await {
+            made += r?;
         }
         Ok(made)
     }
