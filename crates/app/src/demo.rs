@@ -330,10 +330,15 @@ impl App {
         // costly), several in flight so the writer commits them in groups.
         use futures_util::StreamExt;
         let batch = 25usize;
-        let (agents, group_ids, customers) = (std::sync::Arc::new(agents), std::sync::Arc::new(group_ids), std::sync::Arc::new(customers));
+        let (agents, group_ids, customers) = (
+            std::sync::Arc::new(agents),
+            std::sync::Arc::new(group_ids),
+            std::sync::Arc::new(customers),
+        );
         let units = (0..size.tickets).step_by(batch).map(|start| {
             let n = batch.min(size.tickets - start);
-            let (agents, group_ids, customers) = (agents.clone(), group_ids.clone(), customers.clone());
+            let (agents, group_ids, customers) =
+                (agents.clone(), group_ids.clone(), customers.clone());
             let seed = 0x1234_5678_u64 ^ (start as u64) ^ ((run as u64) << 20);
             let app = self.clone();
             async move {
@@ -341,7 +346,16 @@ impl App {
                     Box::pin(async move {
                         let mut rng = Rng(seed | 1);
                         for _ in 0..n {
-                            demo_ticket(c, &mut rng, &agents, &group_ids, &customers, size.max_replies, now).await?;
+                            demo_ticket(
+                                c,
+                                &mut rng,
+                                &agents,
+                                &group_ids,
+                                &customers,
+                                size.max_replies,
+                                now,
+                            )
+                            .await?;
                         }
                         Ok::<_, AppError>(n)
                     })

@@ -12,6 +12,7 @@ pub mod groups;
 pub mod help_center;
 pub mod jobs;
 pub mod orgs;
+pub mod rules;
 pub mod sanitize;
 pub mod search;
 pub mod tickets;

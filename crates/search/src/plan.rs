@@ -78,6 +78,8 @@ pub enum Cond {
     Role(Role),
     Name(String),
     ExternalId(String),
+    /// The opposite of a condition (views' `is_not` inside `any`).
+    Not(Box<Cond>),
 }
 
 impl Cond {
@@ -86,6 +88,7 @@ impl Cond {
     pub fn applies_to(&self, t: ResultType) -> bool {
         use ResultType::*;
         match self {
+            Cond::Not(inner) => inner.applies_to(t),
             Cond::Tag(_) | Cond::TagNone => matches!(t, Ticket | User | Organization),
             Cond::Organization(_) => matches!(t, Ticket | User),
             Cond::Email(_) | Cond::Role(_) => t == User,

@@ -44,6 +44,13 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0004_article_search.postgres.sql"
         )),
     },
+    Migration {
+        version: 5,
+        name: "macros_views_ratings",
+        shared: Some(include_str!("../migrations/0005_macros_views_ratings.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

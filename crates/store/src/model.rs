@@ -244,3 +244,44 @@ pub struct Article {
     pub updated_at: Timestamp,
     pub edited_at: Timestamp,
 }
+
+/// A macro: canned actions; `actions` is Zendesk-shaped JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Macro {
+    pub id: i64,
+    pub title: String,
+    pub description: Option<String>,
+    pub active: bool,
+    pub position: i64,
+    pub actions: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A saved ticket queue; `conditions` is `{"all": […], "any": […]}` JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    pub id: i64,
+    pub title: String,
+    pub description: Option<String>,
+    pub active: bool,
+    pub position: i64,
+    pub conditions: String,
+    pub sort_by: Option<String>,
+    pub sort_order: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SatisfactionRating {
+    pub id: i64,
+    pub ticket_id: TicketId,
+    pub requester_id: UserId,
+    pub assignee_id: Option<UserId>,
+    pub group_id: Option<GroupId>,
+    pub score: String,
+    pub comment: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}

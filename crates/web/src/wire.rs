@@ -396,3 +396,76 @@ pub fn article(base: &str, a: &store::model::Article) -> Json {
         "label_names": a.label_names, "body": a.body, "content_tag_ids": [],
     })
 }
+
+pub fn macro_json(base: &str, m: &store::model::Macro) -> Json {
+    let actions: Json = serde_json::from_str(&m.actions).unwrap_or_else(|_| json!([]));
+    json!({
+        "id": m.id, "url": format!("{base}/api/v2/macros/{}.json", m.id), "title": m.title, "raw_title": m.title,
+        "description": m.description, "active": m.active, "position": m.position, "actions": actions, "restriction": null,
+        "default": false, "created_at": ts(m.created_at), "updated_at": ts(m.updated_at),
+    })
+}
+
+pub fn view(base: &str, v: &store::model::View) -> Json {
+    let conditions: Json = serde_json::from_str(&v.conditions).unwrap_or_else(|_| json!({}));
+    json!({
+        "id": v.id, "url": format!("{base}/api/v2/views/{}.json", v.id), "title": v.title, "raw_title": v.title,
+        "description": v.description, "active": v.active, "position": v.position, "default": false, "restriction": null,
+        "conditions": {"all": conditions.get("all").cloned().unwrap_or(json!([])), "any": conditions.get("any").cloned().unwrap_or(json!([]))},
+        "execution": {"group_by": null, "sort_by": v.sort_by, "sort_order": v.sort_order, "columns": [{"id": "subject", "title": "Subject"}, {"id": "requester", "title": "Requester"}, {"id": "created", "title": "Requested"}, {"id": "status", "title": "Status"}]},
+        "created_at": ts(v.created_at), "updated_at": ts(v.updated_at),
+    })
+}
+
+pub fn rating(base: &str, r: &store::model::SatisfactionRating) -> Json {
+    json!({
+        "id": r.id, "url": format!("{base}/api/v2/satisfaction_ratings/{}.json", r.id), "ticket_id": r.ticket_id.0,
+        "requester_id": r.requester_id.0, "assignee_id": r.assignee_id.map(|x| x.0), "group_id": r.group_id.map(|x| x.0),
+        "score": r.score, "comment": r.comment, "created_at": ts(r.created_at), "updated_at": ts(r.updated_at),
+    })
+}
+
+pub fn macro_effect(ticket_id: Option<i64>, e: &app::rules::MacroEffect) -> Json {
+    let mut t = serde_json::Map::new();
+    if let Some(id) = ticket_id {
+        t.insert("id".into(), json!(id));
+    }
+    if let Some(v) = &e.subject {
+        t.insert("subject".into(), json!(v));
+    }
+    if let Some(v) = e.status {
+        t.insert("status".into(), json!(v.as_str()));
+    }
+    if let Some(v) = e.priority {
+        t.insert("priority".into(), json!(v.map(|p| p.as_str())));
+    }
+    if let Some(v) = e.ticket_type {
+        t.insert("type".into(), json!(v.map(|p| p.as_str())));
+    }
+    if let Some(v) = e.group_id {
+        t.insert("group_id".into(), json!(v.map(|g| g.0)));
+    }
+    if let Some(v) = e.assignee_id {
+        t.insert("assignee_id".into(), json!(v.map(|u| u.0)));
+    }
+    if let Some(v) = &e.tags {
+        t.insert("tags".into(), json!(v));
+    }
+    if !e.custom_fields.is_empty() {
+        t.insert(
+            "custom_fields".into(),
+            json!(
+                e.custom_fields
+                    .iter()
+                    .map(|(id, v)| json!({"id": id.0, "value": v}))
+                    .collect::<Vec<_>>()
+            ),
+        );
+    }
+    let mut result = json!({"ticket": Json::Object(t)});
+    if let Some((body, html, public)) = &e.comment {
+        result["comment"] = json!({"body": body, "html_body": html, "public": public});
+        result["ticket"]["comment"] = result["comment"].clone();
+    }
+    json!({"result": result})
+}

@@ -9,6 +9,7 @@ pub mod groups;
 pub mod help_center;
 pub mod jobs;
 pub mod orgs;
+pub mod rules;
 pub mod search;
 pub mod settings;
 pub mod tickets;

@@ -208,6 +208,7 @@ fn ticket_cond(s: &mut Sql, c: &Cond, me: i64) -> Option<String> {
         }
         Cond::TicketId(id) => format!("t.id = {}", s.arg(*id)),
         Cond::ExternalId(e) => format!("t.external_id = {}", s.arg(e.as_str())),
+        Cond::Not(inner) => format!("NOT ({})", ticket_cond(s, inner, me)?),
         Cond::Email(_) | Cond::Role(_) | Cond::Name(_) => return None,
     })
 }
@@ -453,6 +454,21 @@ fn order_by(kind: ResultType, sort: SortKey, descending: bool) -> String {
         _ => "t.id",
     };
     format!("{key} {dir}, t.id {dir}")
+}
+
+/// A page of matching ticket ids and their total (views).
+pub async fn ticket_page(
+    c: &mut Conn<'_>,
+    plan: &Plan,
+    actor: &Actor,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<i64>, i64), StoreError> {
+    let total = count(c, plan, ResultType::Ticket, actor).await?;
+    Ok((
+        ids(c, plan, ResultType::Ticket, actor, offset, limit).await?,
+        total,
+    ))
 }
 
 /// How many records of a type match.

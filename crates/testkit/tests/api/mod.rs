@@ -5,6 +5,7 @@ mod cluster;
 mod export;
 mod help_center;
 mod people;
+mod rules;
 mod search;
 mod tickets;
 mod transport;

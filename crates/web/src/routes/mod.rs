@@ -5,6 +5,7 @@ mod help_center;
 mod jobs;
 mod orgs;
 mod people;
+mod rules;
 mod search;
 mod settings;
 mod tickets;
@@ -28,6 +29,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(uploads::routes())
         .merge(jobs::routes())
         .merge(help_center::routes())
+        .merge(rules::routes())
 }
 
 pub async fn not_found() -> Response {
