@@ -88,6 +88,25 @@ impl App {
         self.finish_job("bulk_create", results).await
     }
 
+    /// Creates each user in turn.
+    pub async fn create_many_users(
+        &self,
+        actor: Actor,
+        inputs: Vec<crate::users::UserInput>,
+    ) -> Result<JobStatus, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("only agents create users"));
+        }
+        let mut results = Vec::with_capacity(inputs.len());
+        for (index, input) in inputs.into_iter().enumerate() {
+            results.push(match self.create_user(actor, input).await {
+                Ok(u) => json!({"id": u.id.0, "index": index, "action": "create", "success": true, "status": "Created", "email": u.email}),
+                Err(e) => json!({"index": index, "action": "create", "success": false, "status": "Failed", "errors": describe(&e)}),
+            });
+        }
+        self.finish_job("bulk_create_users", results).await
+    }
+
     /// Deletes each ticket in turn.
     pub async fn destroy_many_tickets(
         &self,

@@ -71,6 +71,14 @@ pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
 /// Starts a server on `url` (migrating it) and returns its base URL and a
 /// shutdown handle.
 pub async fn start_node(url: &str) -> (String, app::App, oneshot::Sender<()>) {
+    start_node_with(url, web::RateLimit::default()).await
+}
+
+/// [`start_node`] with a given rate limit.
+pub async fn start_node_with(
+    url: &str,
+    rate: web::RateLimit,
+) -> (String, app::App, oneshot::Sender<()>) {
     let db = store::Db::open(url)
         .await
         .unwrap_or_else(|e| panic!("open {url}: {e}"));
@@ -84,7 +92,7 @@ pub async fn start_node(url: &str) -> (String, app::App, oneshot::Sender<()>) {
     let (tx, rx) = oneshot::channel::<()>();
     let served = app.clone();
     tokio::spawn(async move {
-        let _ = web::serve(listener, served, web::RateLimit::default(), async move {
+        let _ = web::serve(listener, served, rate, async move {
             let _ = rx.await;
         })
         .await;

@@ -95,3 +95,69 @@ both!(read_your_writes_everywhere, |srv| {
         assert_eq!(list["count"].as_i64(), Some(i + 1));
     }
 });
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limit_answers_429_with_retry_after() {
+    let srv = TestServer::start(atiende_testkit::Backend::Sqlite).await;
+    let (base, _app, _stop) =
+        atiende_testkit::start_node_with(&srv.database_url, web::RateLimit { per_minute: 3 }).await;
+    let mut remaining = Vec::new();
+    for _ in 0..3 {
+        let r = srv
+            .raw(
+                "GET",
+                &format!("{base}/api/v2/users/me.json"),
+                &srv.admin(),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 200);
+        assert!(r.headers().get("retry-after").is_none());
+        remaining.push(
+            r.headers()
+                .get("x-rate-limit-remaining")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string(),
+        );
+    }
+    assert_eq!(remaining, vec!["2", "1", "0"]);
+    let r = srv
+        .raw(
+            "GET",
+            &format!("{base}/api/v2/users/me.json"),
+            &srv.admin(),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 429);
+    let secs: u64 = r
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert!((1..=60).contains(&secs), "integer seconds: {secs}");
+    let b: Json = r.json().await.unwrap_or(Json::Null);
+    assert!(b["error"].is_string());
+}
+
+both!(bulk_user_creation, |srv| {
+    let (s, job) = srv
+        .call("POST", "/api/v2/users/create_many.json", &srv.admin(), Some(json!({"users": [{"name": "Uno", "email": "uno@example.com"}, {"name": "Dos", "email": "dos@example.com"}, {"name": "", "email": "tres@example.com"}]})))
+        .await;
+    assert_eq!(s, 200, "{job}");
+    let results = job["job_status"]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        results
+            .iter()
+            .map(|r| r["success"].as_bool().unwrap_or(false))
+            .collect::<Vec<_>>(),
+        vec![true, true, false]
+    );
+});

@@ -20,6 +20,7 @@ pub fn routes() -> Router<Api> {
         .route("/api/v2/users/search", get(search))
         .route("/api/v2/users/show_many", get(show_many))
         .route("/api/v2/users/create_or_update", post(create_or_update))
+        .route("/api/v2/users/create_many", post(create_many))
         .route("/api/v2/users/{id}", get(show).put(update).delete(destroy))
         .route(
             "/api/v2/users/{id}/identities",
@@ -254,4 +255,25 @@ async fn delete_identity(
 ) -> ApiResult {
     change(&api, &ctx, &id, &iid, IdentityChange::Delete).await?;
     no_content()
+}
+
+async fn create_many(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
+    let Some(Json::Array(list)) = body.0.get("users") else {
+        return Err(ApiError::BadRequest(
+            "the body must have a \"users\" list".into(),
+        ));
+    };
+    if list.len() > 100 {
+        return Err(ApiError::TooMany("at most 100 users per request".into()));
+    }
+    let inputs = list
+        .iter()
+        .map(|u| {
+            u.as_object()
+                .ok_or_else(|| ApiError::BadRequest("each user must be an object".into()))
+                .and_then(input::user)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let job = api.app.create_many_users(ctx.actor, inputs).await?;
+    ok(json!({"job_status": wire::job(&ctx.base, &job)}))
 }
