@@ -55,6 +55,10 @@ pub enum AppError {
     /// A safe update lost a race with a newer change (409).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A search page beyond the results we page through (422 `invalid`,
+    /// which zenpy reads as the end of its iteration).
+    #[error("search window exceeded: {0}")]
+    SearchWindow(String),
     #[error(transparent)]
     Store(StoreError),
 }

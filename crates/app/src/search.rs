@@ -23,6 +23,10 @@ pub struct SearchPage {
     pub count: i64,
 }
 
+/// How many results a search pages through (Zendesk: 1,000). The `count`
+/// a search reports stops there too; `search/count` counts exactly.
+pub const RESULT_CAP: i64 = 10_000;
+
 const ORDER: [ResultType; 4] = [
     ResultType::Ticket,
     ResultType::User,
@@ -67,17 +71,22 @@ impl App {
         offset: i64,
         limit: i64,
     ) -> Result<SearchPage, AppError> {
+        if offset + limit > RESULT_CAP {
+            return Err(AppError::SearchWindow(format!(
+                "search results are capped at {RESULT_CAP}; narrow the query, or use search/count for the exact total"
+            )));
+        }
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let mut counts = Vec::with_capacity(4);
         for kind in ORDER {
             counts.push(if plan.wants(kind) {
-                sql::count(c, plan, kind, &actor).await?
+                sql::count_capped(c, plan, kind, &actor, RESULT_CAP).await?
             } else {
                 0
             });
         }
-        let total = counts.iter().sum();
+        let total = counts.iter().sum::<i64>().min(RESULT_CAP);
         let mut hits = Vec::new();
         let (mut skip, mut want) = (offset, limit);
         for (kind, n) in ORDER.into_iter().zip(counts) {

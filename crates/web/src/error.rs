@@ -79,6 +79,10 @@ impl IntoResponse for ApiError {
                 StatusCode::CONFLICT,
                 json!({"error": "UpdateConflict", "description": why}),
             ),
+            ApiError::App(AppError::SearchWindow(why)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({"error": "invalid", "description": why}),
+            ),
             ApiError::App(AppError::Store(e)) => {
                 tracing::error!(error = %e, "internal error");
                 (

@@ -92,6 +92,9 @@ struct Sql {
     backend: Backend,
     parts: Vec<String>,
     args: Vec<Value>,
+    /// On SQLite, positive text drives the query from the FTS table, which
+    /// yields ticket ids newest-first without sorting.
+    fts_join: bool,
 }
 
 impl Sql {
@@ -351,7 +354,12 @@ fn add_text(s: &mut Sql, text: &[(bool, TextTerm)]) {
             " & "
         });
         let p = s.arg(joined);
-        s.parts.push(format!("t.id IN ({fts} {p}{close})"));
+        if s.backend == Backend::Sqlite {
+            s.fts_join = true;
+            s.parts.push(format!("ticket_fts MATCH {p}"));
+        } else {
+            s.parts.push(format!("t.id IN ({fts} {p}{close})"));
+        }
     }
     for (_, t) in text.iter().filter(|(n, _)| *n) {
         if let Some(expr) = fts_word(s.backend, t) {
@@ -380,12 +388,13 @@ fn add_name_text(s: &mut Sql, text: &[(bool, TextTerm)], with_email: bool) {
 
 /// The `FROM … WHERE …` and its arguments for one result type, or `None` if
 /// the plan cannot match records of that type.
+/// The `FROM … WHERE …`, its arguments, and whether the FTS table drives it.
 fn from_where(
     backend: Backend,
     plan: &Plan,
     kind: ResultType,
     actor: &Actor,
-) -> Option<(String, Vec<Value>)> {
+) -> Option<(String, Vec<Value>, bool)> {
     if !plan.wants(kind) {
         return None;
     }
@@ -393,6 +402,7 @@ fn from_where(
         backend,
         parts: vec![],
         args: vec![],
+        fts_join: false,
     };
     let table = match kind {
         ResultType::Ticket => {
@@ -440,12 +450,21 @@ fn from_where(
     } else {
         s.parts.join(" AND ")
     };
-    Some((format!("{table} t WHERE {cond}"), s.args))
+    let join = if s.fts_join {
+        " JOIN ticket_fts ON ticket_fts.rowid = t.id"
+    } else {
+        ""
+    };
+    Some((format!("{table} t{join} WHERE {cond}"), s.args, s.fts_join))
 }
 
-fn order_by(kind: ResultType, sort: SortKey, descending: bool) -> String {
+/// "Relevance" for tickets is newest first: the order FTS5 streams rowids
+/// in and the primary key walks, so a page needs no sort over all matches.
+fn order_by(kind: ResultType, sort: SortKey, descending: bool, fts: bool) -> String {
     let dir = if descending { "DESC" } else { "ASC" };
     let key = match (kind, sort) {
+        (ResultType::Ticket, SortKey::Relevance) if fts => return "ticket_fts.rowid DESC".into(),
+        (ResultType::Ticket, SortKey::Relevance) => return "t.id DESC".into(),
         (ResultType::Ticket, SortKey::Priority) => "COALESCE(t.priority_rank, -1)",
         (ResultType::Ticket, SortKey::Status) => "t.status_rank",
         (ResultType::Ticket, SortKey::TicketType) => "COALESCE(t.type, '')",
@@ -478,10 +497,32 @@ pub async fn count(
     kind: ResultType,
     actor: &Actor,
 ) -> Result<i64, StoreError> {
-    let Some((fw, args)) = from_where(c.backend(), plan, kind, actor) else {
+    let Some((fw, args, _)) = from_where(c.backend(), plan, kind, actor) else {
         return Ok(0);
     };
     let mut query = q(format!("SELECT COUNT(*) FROM {fw}"));
+    query.args = args;
+    c.scalar(query).await
+}
+
+/// How many records of a type match, counting no further than `cap + 1`,
+/// so a query that matches most of a million tickets stays cheap.
+pub async fn count_capped(
+    c: &mut Conn<'_>,
+    plan: &Plan,
+    kind: ResultType,
+    actor: &Actor,
+    cap: i64,
+) -> Result<i64, StoreError> {
+    let Some((fw, mut args, _)) = from_where(c.backend(), plan, kind, actor) else {
+        return Ok(0);
+    };
+    let n = args.len();
+    args.push(Value::Int(cap + 1));
+    let mut query = q(format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM {fw} LIMIT ${}) capped",
+        n + 1
+    ));
     query.args = args;
     c.scalar(query).await
 }
@@ -497,7 +538,7 @@ pub async fn ids(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<i64>, StoreError> {
-    let Some((fw, mut args)) = from_where(c.backend(), plan, kind, actor) else {
+    let Some((fw, mut args, fts)) = from_where(c.backend(), plan, kind, actor) else {
         return Ok(vec![]);
     };
     let n = args.len();
@@ -505,7 +546,7 @@ pub async fn ids(
     args.push(Value::Int(offset));
     let mut query = q(format!(
         "SELECT t.id FROM {fw} ORDER BY {} LIMIT ${} OFFSET ${}",
-        order_by(kind, plan.sort, plan.descending),
+        order_by(kind, plan.sort, plan.descending, fts),
         n + 1,
         n + 2
     ));
