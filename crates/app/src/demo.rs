@@ -237,6 +237,8 @@ impl App {
     /// Loads demo data; returns how many tickets were created. Safe to run
     /// again: it adds a new batch with fresh addresses.
     pub async fn load_demo(&self, size: DemoSize) -> Result<usize, AppError> {
+        // Bring an older index up to date first; what is loaded is current.
+        self.ensure_index_current().await?;
         let now = Timestamp::now();
         let run = now.0 % 100_000;
         let (agents, group_ids, org_ids, customers) = self
@@ -368,6 +370,8 @@ impl App {
         while let Some(r) = results.next().await {
             made += r?;
         }
+        // Fresh planner statistics, so searches over the new data pick good plans.
+        self.db.analyze().await?;
         Ok(made)
     }
 }
@@ -549,7 +553,7 @@ async fn demo_ticket(
         .iter()
         .map(|(_, text, _, _)| text.to_string())
         .collect();
-    search::index_new_ticket(c, t.id, &ticket_terms(&t.subject, &bodies)).await?;
+    search::index_new_ticket(c, t.id, &ticket_terms(&t.subject, &t.tags, &bodies)).await?;
     store::events::append(
         c,
         NewEvent {

@@ -23,9 +23,14 @@ pub struct SearchPage {
     pub count: i64,
 }
 
-/// How many results a search pages through (Zendesk: 1,000). The `count`
-/// a search reports stops there too; `search/count` counts exactly.
-pub const RESULT_CAP: i64 = 10_000;
+/// The analyzer's output format; bump it when terms change so existing
+/// databases are reindexed at start (2: tags are index terms).
+pub const INDEX_VERSION: &str = "2";
+
+/// How many results a search pages through, as Zendesk (1,000). The
+/// `count` a search reports stops there too, which keeps a query matching
+/// most of a million tickets cheap; `search/count` counts exactly.
+pub const RESULT_CAP: i64 = 1_000;
 
 const ORDER: [ResultType; 4] = [
     ResultType::Ticket,
@@ -138,6 +143,38 @@ impl App {
         Ok(total)
     }
 
+    /// Rebuilds the ticket index if it was built by an older analyzer
+    /// (recorded in settings); a new, empty database just records the
+    /// current version. Returns how many tickets were reindexed.
+    pub async fn ensure_index_current(&self) -> Result<i64, AppError> {
+        let (version, tickets) = {
+            let mut rc = self.read().await?;
+            let c = &mut rc.conn();
+            let v = store::repo::settings::get(c, "ticket_index_version").await?;
+            let n = c
+                .scalar(store::q(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM tickets LIMIT 1) x",
+                ))
+                .await?;
+            (v, n)
+        };
+        if version.as_deref() == Some(INDEX_VERSION) {
+            return Ok(0);
+        }
+        let n = if tickets > 0 {
+            self.reindex().await?
+        } else {
+            0
+        };
+        self.write(|c| {
+            Box::pin(async move {
+                Ok(store::repo::settings::set(c, "ticket_index_version", INDEX_VERSION).await?)
+            })
+        })
+        .await?;
+        Ok(n)
+    }
+
     /// Rebuilds the ticket text index from the tickets and comments, in
     /// batches (for `atiende reindex` and analyzer upgrades).
     pub async fn reindex(&self) -> Result<i64, AppError> {
@@ -150,13 +187,13 @@ impl App {
                 .write(move |c| {
                     Box::pin(async move {
                         let rows = c
-                            .all(store::q("SELECT id, subject FROM tickets WHERE id > $1 AND deleted_at IS NULL ORDER BY id LIMIT 500").bind(after))
+                            .all(store::q("SELECT id, subject, tags FROM tickets WHERE id > $1 AND deleted_at IS NULL ORDER BY id LIMIT 500").bind(after))
                             .await?;
                         let mut last = None;
                         for r in &rows {
                             let id = domain::TicketId(r.int(0)?);
                             let bodies = store::repo::comments::bodies(c, id).await?;
-                            sql::index_ticket(c, id, &crate::tickets::ticket_terms(&r.text(1)?, &bodies)).await?;
+                            sql::index_ticket(c, id, &crate::tickets::ticket_terms(&r.text(1)?, &store::model::split_tags(&r.text(2)?), &bodies)).await?;
                             last = Some(id.0);
                         }
                         Ok::<_, AppError>((last, rows.len() as i64))

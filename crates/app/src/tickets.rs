@@ -113,10 +113,12 @@ pub struct TicketWrite {
     pub comment: Option<Comment>,
 }
 
-/// The index terms of a ticket: its subject and every comment, each analysed
-/// in its own language. Capped so a huge thread cannot bloat the index.
-pub fn ticket_terms(subject: &str, bodies: &[String]) -> String {
-    let mut terms = search::analyze_document(subject);
+/// The index terms of a ticket: its tags (as tag terms), its subject and
+/// every comment, each analysed in its own language. Capped so a huge thread
+/// cannot bloat the index.
+pub fn ticket_terms(subject: &str, tags: &[String], bodies: &[String]) -> String {
+    let mut terms: String = tags.iter().map(|t| search::tag_term(t) + " ").collect();
+    terms.push_str(&search::analyze_document(subject));
     for b in bodies {
         let t = search::analyze_document(b);
         if !t.is_empty() {
@@ -130,10 +132,10 @@ pub fn ticket_terms(subject: &str, bodies: &[String]) -> String {
     terms
 }
 
-/// Rebuilds a ticket's index terms from its subject and every comment.
-async fn reindex_full(c: &mut Conn<'_>, id: TicketId, subject: &str) -> Result<(), AppError> {
-    let bodies = comments::bodies(c, id).await?;
-    index::index_ticket(c, id, &ticket_terms(subject, &bodies)).await?;
+/// Rebuilds a ticket's index terms from its tags, subject and every comment.
+async fn reindex_full(c: &mut Conn<'_>, t: &Ticket) -> Result<(), AppError> {
+    let bodies = comments::bodies(c, t.id).await?;
+    index::index_ticket(c, t.id, &ticket_terms(&t.subject, &t.tags, &bodies)).await?;
     Ok(())
 }
 
@@ -884,7 +886,7 @@ async fn create_in(
     index::index_new_ticket(
         c,
         t.id,
-        &ticket_terms(&t.subject, std::slice::from_ref(&t.description)),
+        &ticket_terms(&t.subject, &t.tags, std::slice::from_ref(&t.description)),
     )
     .await?;
     store::events::append(
@@ -963,12 +965,12 @@ pub async fn update_in(
     }
     tickets::update(c, &t, Some(&before)).await?;
     let (audit, added) = write_audit(c, &t, author, via, new, events, now).await?;
-    if t.subject != before.subject {
-        reindex_full(c, id, &t.subject).await?;
+    if t.subject != before.subject || t.tags != before.tags {
+        reindex_full(c, &t).await?;
     } else if let Some(cm) = &added
         && !index::append_terms(c, id, &search::analyze_document(&cm.body)).await?
     {
-        reindex_full(c, id, &t.subject).await?;
+        reindex_full(c, &t).await?;
     }
     store::events::append(
         c,
@@ -1071,7 +1073,7 @@ async fn merge_in(
             now,
         )
         .await?;
-        reindex_full(c, *sid, &s.subject).await?;
+        reindex_full(c, &s).await?;
         store::events::append(
             c,
             event(*sid, EventKind::Merged, Some(audit.id), actor.user, now),
@@ -1100,7 +1102,7 @@ async fn merge_in(
         now,
     )
     .await?;
-    reindex_full(c, target, &t.subject).await?;
+    reindex_full(c, &t).await?;
     store::events::append(
         c,
         event(target, EventKind::Updated, Some(audit.id), actor.user, now),

@@ -211,6 +211,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
         Command::Reindex => {
             let app = open(&config).await?;
             let n = app.reindex().await.map_err(describe)?;
+            app.ensure_index_current().await.map_err(describe)?;
             println!("reindexed {n} tickets");
             app.db.close().await;
             Ok(())
@@ -263,6 +264,13 @@ async fn serve(config: Config) -> Result<(), String> {
             .map_err(describe)?;
         println!(
             "First start: created the administrator account.\n  email:    {email}\n  password: {password}\n(shown once; change it after signing in)"
+        );
+    }
+    let reindexed = app.ensure_index_current().await.map_err(describe)?;
+    if reindexed > 0 {
+        tracing::info!(
+            tickets = reindexed,
+            "rebuilt the search index for this version"
         );
     }
     let listener = tokio::net::TcpListener::bind(config.listen)

@@ -189,3 +189,28 @@ mod tests {
         assert!(analyze_query_word("¿¡!?").is_empty());
     }
 }
+
+/// The index term for a ticket tag: `tg` and the tag's bytes in hex, so any
+/// tag is one token to both FTS5 and tsvector and never collides with a
+/// word. Tags in the text index let a search intersect them with words.
+pub fn tag_term(tag: &str) -> String {
+    let mut out = String::with_capacity(2 + tag.len() * 2);
+    out.push_str("tg");
+    for b in tag.as_bytes() {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tag_tests {
+    #[test]
+    fn tag_terms_are_single_alphanumeric_tokens() {
+        let t = super::tag_term("envío-urgente");
+        assert!(
+            t.starts_with("tg") && t.chars().all(|c| c.is_ascii_alphanumeric()),
+            "{t}"
+        );
+        assert_ne!(super::tag_term("a"), super::tag_term("b"));
+    }
+}

@@ -9,7 +9,7 @@ pub mod analyze;
 pub mod plan;
 pub mod query;
 
-pub use analyze::{Language, analyze_document, analyze_query_word, fold};
+pub use analyze::{Language, analyze_document, analyze_query_word, fold, tag_term};
 pub use plan::{
     Clause, Cond, NamedRef, Plan, PlanError, ResultType, SortKey, TextTerm, TimeField, UserRef,
     parse_sort_key, plan,

@@ -133,6 +133,12 @@ impl Db {
         }
     }
 
+    /// Refreshes the query planner's statistics, after bulk loads.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        self.write(|c| Box::pin(async move { c.exec(crate::q("ANALYZE")).await.map(|_| ()) }))
+            .await
+    }
+
     /// Closes every connection; the SQLite writer finishes its queue first.
     pub async fn close(&self) {
         match &*self.inner {

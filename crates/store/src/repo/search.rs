@@ -334,7 +334,34 @@ fn fts_word(backend: Backend, t: &TextTerm) -> Option<String> {
     })
 }
 
-fn add_text(s: &mut Sql, text: &[(bool, TextTerm)]) {
+/// A tag clause as an FTS alternative group: `("tg…" OR "tg…")`.
+fn fts_tags(backend: Backend, clause: &Clause) -> String {
+    let terms: Vec<String> = clause
+        .any
+        .iter()
+        .filter_map(|c| match c {
+            Cond::Tag(t) => Some(match backend {
+                Backend::Sqlite => format!("\"{}\"", search::tag_term(t)),
+                Backend::Postgres => search::tag_term(t),
+            }),
+            _ => None,
+        })
+        .collect();
+    format!(
+        "({})",
+        terms.join(if backend == Backend::Sqlite {
+            " OR "
+        } else {
+            " | "
+        })
+    )
+}
+
+/// Adds text terms and plain-tag clauses as one match on the text index.
+/// Positive parts are ANDed and negative ones subtracted inside the index
+/// (`A NOT B` / `A & !B`), so FTS intersects posting lists instead of
+/// probing rows; with no positive part, negatives become `NOT IN`.
+fn add_text(s: &mut Sql, text: &[(bool, TextTerm)], tags: &[&Clause]) {
     let (fts, close) = match s.backend {
         Backend::Sqlite => ("SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH", ""),
         Backend::Postgres => (
@@ -342,30 +369,55 @@ fn add_text(s: &mut Sql, text: &[(bool, TextTerm)]) {
             ")",
         ),
     };
-    let positive: Vec<String> = text
+    let mut positive: Vec<String> = text
         .iter()
         .filter(|(n, _)| !n)
         .filter_map(|(_, t)| fts_word(s.backend, t))
         .collect();
-    if !positive.is_empty() {
-        let joined = positive.join(if s.backend == Backend::Sqlite {
-            " AND "
-        } else {
-            " & "
-        });
-        let p = s.arg(joined);
-        if s.backend == Backend::Sqlite {
-            s.fts_join = true;
-            s.parts.push(format!("ticket_fts MATCH {p}"));
-        } else {
-            s.parts.push(format!("t.id IN ({fts} {p}{close})"));
-        }
-    }
-    for (_, t) in text.iter().filter(|(n, _)| *n) {
-        if let Some(expr) = fts_word(s.backend, t) {
+    positive.extend(
+        tags.iter()
+            .filter(|c| !c.negated)
+            .map(|c| fts_tags(s.backend, c)),
+    );
+    let mut negative: Vec<String> = text
+        .iter()
+        .filter(|(n, _)| *n)
+        .filter_map(|(_, t)| fts_word(s.backend, t))
+        .collect();
+    negative.extend(
+        tags.iter()
+            .filter(|c| c.negated)
+            .map(|c| fts_tags(s.backend, c)),
+    );
+    if positive.is_empty() {
+        for expr in negative {
             let p = s.arg(expr);
             s.parts.push(format!("t.id NOT IN ({fts} {p}{close})"));
         }
+        return;
+    }
+    let expr = match s.backend {
+        Backend::Sqlite => {
+            let mut e = positive.join(" AND ");
+            for n in &negative {
+                e = format!("({e}) NOT {n}");
+            }
+            e
+        }
+        Backend::Postgres => {
+            let mut e = positive.join(" & ");
+            for n in &negative {
+                e.push_str(&format!(" & !{n}"));
+            }
+            e
+        }
+    };
+    let p = s.arg(expr);
+    if s.backend == Backend::Sqlite {
+        s.fts_join = true;
+        s.parts.push(format!("ticket_fts MATCH {p}"));
+    } else {
+        s.parts.push(format!("t.id IN ({fts} {p}{close})"));
     }
 }
 
@@ -411,12 +463,23 @@ fn from_where(
                 let me = s.arg(actor.user);
                 s.parts.push(format!("(t.requester_id = {me} OR EXISTS (SELECT 1 FROM ticket_collaborators x WHERE x.ticket_id = t.id AND x.user_id = {me}))"));
             }
-            if !add_clauses(&mut s, &plan.clauses, |s, c| {
-                ticket_cond(s, c, actor.user.0)
-            }) {
+            // Clauses of plain tags go to the text index with the words.
+            let is_tag_clause = |c: &&Clause| {
+                c.any
+                    .iter()
+                    .all(|x| matches!(x, Cond::Tag(t) if !t.ends_with('*')))
+            };
+            let tag_clauses: Vec<&Clause> = plan.clauses.iter().filter(is_tag_clause).collect();
+            let rest: Vec<Clause> = plan
+                .clauses
+                .iter()
+                .filter(|c| !is_tag_clause(c))
+                .cloned()
+                .collect();
+            if !add_clauses(&mut s, &rest, |s, c| ticket_cond(s, c, actor.user.0)) {
                 return None;
             }
-            add_text(&mut s, &plan.text);
+            add_text(&mut s, &plan.text, &tag_clauses);
             "tickets"
         }
         // Only staff may search people, organizations and groups.
@@ -460,10 +523,24 @@ fn from_where(
 
 /// "Relevance" for tickets is newest first: the order FTS5 streams rowids
 /// in and the primary key walks, so a page needs no sort over all matches.
-fn order_by(kind: ResultType, sort: SortKey, descending: bool, fts: bool) -> String {
+/// With a created/updated range and no text, the newest by that time come
+/// first, read backwards from that time's index.
+fn order_by(kind: ResultType, plan: &Plan, fts: bool) -> String {
+    let (sort, descending) = (plan.sort, plan.descending);
     let dir = if descending { "DESC" } else { "ASC" };
+    let ranged = |field: TimeField| {
+        plan.clauses.iter().any(|c| {
+            !c.negated && c.any.len() == 1 && matches!(c.any[0], Cond::Time(f, ..) if f == field)
+        })
+    };
     let key = match (kind, sort) {
         (ResultType::Ticket, SortKey::Relevance) if fts => return "ticket_fts.rowid DESC".into(),
+        (ResultType::Ticket, SortKey::Relevance) if ranged(TimeField::Created) => {
+            return "t.created_at DESC, t.id DESC".into();
+        }
+        (ResultType::Ticket, SortKey::Relevance) if ranged(TimeField::Updated) => {
+            return "t.updated_at DESC, t.id DESC".into();
+        }
         (ResultType::Ticket, SortKey::Relevance) => return "t.id DESC".into(),
         (ResultType::Ticket, SortKey::Priority) => "COALESCE(t.priority_rank, -1)",
         (ResultType::Ticket, SortKey::Status) => "t.status_rank",
@@ -546,7 +623,7 @@ pub async fn ids(
     args.push(Value::Int(offset));
     let mut query = q(format!(
         "SELECT t.id FROM {fw} ORDER BY {} LIMIT ${} OFFSET ${}",
-        order_by(kind, plan.sort, plan.descending, fts),
+        order_by(kind, plan, fts),
         n + 1,
         n + 2
     ));
