@@ -16,6 +16,9 @@ use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
 
+/// How often the writer lets SQLite refresh planner statistics.
+const OPTIMIZE_EVERY: Duration = Duration::from_secs(10);
+
 /// How many units one commit may cover; bounds the latency of the last one.
 const MAX_BATCH: usize = 512;
 
@@ -71,7 +74,7 @@ fn open_writer(path: &str) -> Result<rusqlite::Connection, StoreError> {
     )?;
     conn.set_prepared_statement_cache_capacity(512);
     // Keep the planner's statistics current (cheap when nothing changed).
-    conn.execute_batch("PRAGMA optimize = 0x10002;")?;
+    conn.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")?;
     Ok(conn)
 }
 
@@ -158,6 +161,7 @@ fn writer_thread(
     };
     rt.block_on(async {
         let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+        let mut last_optimize = std::time::Instant::now();
         while let Some(first) = rx.recv().await {
             batch.push(first);
             while batch.len() < MAX_BATCH {
@@ -168,6 +172,14 @@ fn writer_thread(
             }
             run_batch(&mut conn, &mut batch).await;
             commits.send_modify(|n| *n += 1);
+            // Tables grow from empty: refresh the planner's statistics now
+            // and then, or searches get plans made for an empty database.
+            if last_optimize.elapsed() > OPTIMIZE_EVERY {
+                if let Err(e) = conn.execute_batch("PRAGMA optimize;") {
+                    tracing::warn!(error = %e, "PRAGMA optimize failed");
+                }
+                last_optimize = std::time::Instant::now();
+            }
         }
     });
     drop(conn);

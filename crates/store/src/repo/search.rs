@@ -513,12 +513,14 @@ fn from_where(
     } else {
         s.parts.join(" AND ")
     };
-    let join = if s.fts_join {
-        " JOIN ticket_fts ON ticket_fts.rowid = t.id"
+    // Text drives: CROSS JOIN keeps the FTS table as the outer loop, so the
+    // planner never re-evaluates a MATCH once per row of a broad filter.
+    let from = if s.fts_join {
+        format!("ticket_fts CROSS JOIN {table} t ON t.id = ticket_fts.rowid")
     } else {
-        ""
+        format!("{table} t")
     };
-    Some((format!("{table} t{join} WHERE {cond}"), s.args, s.fts_join))
+    Some((format!("{from} WHERE {cond}"), s.args, s.fts_join))
 }
 
 /// "Relevance" for tickets is newest first: the order FTS5 streams rowids
