@@ -3,7 +3,6 @@
 
 use super::map_rows;
 use crate::model::{Article, Category, Section};
-use crate::paging::placeholders;
 use crate::{Backend, Conn, Row, StoreError, Value, q};
 use domain::{Timestamp, UserId};
 
@@ -104,7 +103,7 @@ pub async fn delete_category(c: &mut Conn<'_>, id: i64) -> Result<u64, StoreErro
 }
 
 pub async fn categories(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Category>, StoreError> {
-    by_ids(c, "hc_categories", CATEGORY_COLS, ids, category).await
+    super::by_ids(c, "hc_categories", CATEGORY_COLS, ids, category).await
 }
 
 pub async fn insert_section(c: &mut Conn<'_>, x: &Section) -> Result<i64, StoreError> {
@@ -145,7 +144,7 @@ pub async fn delete_section(c: &mut Conn<'_>, id: i64) -> Result<u64, StoreError
 }
 
 pub async fn sections(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Section>, StoreError> {
-    by_ids(c, "hc_sections", SECTION_COLS, ids, section).await
+    super::by_ids(c, "hc_sections", SECTION_COLS, ids, section).await
 }
 
 fn article_values(query: crate::Query, x: &Article) -> crate::Query {
@@ -185,7 +184,7 @@ pub async fn update_article(c: &mut Conn<'_>, x: &Article) -> Result<(), StoreEr
 }
 
 pub async fn articles(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Article>, StoreError> {
-    by_ids(c, "hc_articles", ARTICLE_COLS, ids, article).await
+    super::by_ids(c, "hc_articles", ARTICLE_COLS, ids, article).await
 }
 
 /// Articles changed at or after `since`, oldest first.
@@ -195,25 +194,6 @@ pub async fn articles_since(
     limit: i64,
 ) -> Result<Vec<Article>, StoreError> {
     map_rows(c.all(q(format!("SELECT {ARTICLE_COLS} FROM hc_articles WHERE updated_at >= $1 ORDER BY updated_at, id LIMIT $2")).bind(since).bind(limit)).await?, article)
-}
-
-async fn by_ids<T>(
-    c: &mut Conn<'_>,
-    table: &str,
-    cols: &str,
-    ids: &[i64],
-    f: fn(&Row) -> Result<T, StoreError>,
-) -> Result<Vec<T>, StoreError> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let mut query = q(format!(
-        "SELECT {cols} FROM {table} WHERE id IN ({}) ORDER BY id",
-        placeholders(1, ids.len())
-    ));
-    query.args = ids.iter().map(|&i| Value::Int(i)).collect();
-    let rows = map_rows(c.all(query).await?, f)?;
-    Ok(rows)
 }
 
 /// Writes an article's index terms, replacing what was there.

@@ -25,3 +25,22 @@ pub(crate) fn map_rows<T>(
 ) -> Result<Vec<T>, StoreError> {
     rows.iter().map(f).collect()
 }
+
+/// Rows of `table` whose id is in `ids`, in id order, mapped by `f`.
+pub(crate) async fn by_ids<T>(
+    c: &mut crate::Conn<'_>,
+    table: &str,
+    cols: &str,
+    ids: &[i64],
+    f: fn(&Row) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut query = crate::q(format!(
+        "SELECT {cols} FROM {table} WHERE id IN ({}) ORDER BY id",
+        crate::paging::placeholders(1, ids.len())
+    ));
+    query.args = ids.iter().map(|&i| crate::Value::Int(i)).collect();
+    map_rows(c.all(query).await?, f)
+}

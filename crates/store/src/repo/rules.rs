@@ -54,26 +54,8 @@ fn rating_row(r: &Row) -> Result<SatisfactionRating, StoreError> {
     })
 }
 
-async fn many<T>(
-    c: &mut Conn<'_>,
-    table: &str,
-    cols: &str,
-    ids: &[i64],
-    f: fn(&Row) -> Result<T, StoreError>,
-) -> Result<Vec<T>, StoreError> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let mut query = q(format!(
-        "SELECT {cols} FROM {table} WHERE id IN ({}) ORDER BY id",
-        placeholders(1, ids.len())
-    ));
-    query.args = ids.iter().map(|&i| Value::Int(i)).collect();
-    map_rows(c.all(query).await?, f)
-}
-
 pub async fn macros(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Macro>, StoreError> {
-    many(c, "macros", MACRO_COLS, ids, macro_row).await
+    super::by_ids(c, "macros", MACRO_COLS, ids, macro_row).await
 }
 
 pub async fn save_macro(c: &mut Conn<'_>, m: &Macro) -> Result<i64, StoreError> {
@@ -109,7 +91,7 @@ pub async fn delete_macro(c: &mut Conn<'_>, id: i64) -> Result<u64, StoreError> 
 }
 
 pub async fn views(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<View>, StoreError> {
-    many(c, "views", VIEW_COLS, ids, view_row).await
+    super::by_ids(c, "views", VIEW_COLS, ids, view_row).await
 }
 
 pub async fn save_view(c: &mut Conn<'_>, v: &View) -> Result<i64, StoreError> {
@@ -149,7 +131,7 @@ pub async fn delete_view(c: &mut Conn<'_>, id: i64) -> Result<u64, StoreError> {
 }
 
 pub async fn ratings(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<SatisfactionRating>, StoreError> {
-    many(c, "satisfaction_ratings", RATING_COLS, ids, rating_row).await
+    super::by_ids(c, "satisfaction_ratings", RATING_COLS, ids, rating_row).await
 }
 
 pub async fn rating_for_ticket(
