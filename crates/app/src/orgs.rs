@@ -233,3 +233,90 @@ impl App {
         })
     }
 }
+
+/// A user's organization, as Zendesk's organization membership: one per
+/// user here (the user's `organization_id`), its id the user's id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgMembership {
+    pub user: store::model::User,
+}
+
+impl App {
+    /// Memberships of one organization, or of one user, or all (staff only).
+    pub async fn org_memberships(
+        &self,
+        actor: Actor,
+        org: Option<OrgId>,
+        user: Option<domain::UserId>,
+        paging: Paging,
+    ) -> Result<(Vec<OrgMembership>, Paged), AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden(
+                "end-users cannot list organization memberships",
+            ));
+        }
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let mut cond = String::from("users t WHERE t.organization_id IS NOT NULL");
+        let mut args: Vec<store::Value> = vec![];
+        if let Some(o) = org {
+            args.push(o.into());
+            cond.push_str(&format!(" AND t.organization_id = ${}", args.len()));
+        }
+        if let Some(u) = user {
+            args.push(u.into());
+            cond.push_str(&format!(" AND t.id = ${}", args.len()));
+        }
+        let page = page_ids(c, &cond, args, paging).await?;
+        let users = store::repo::users::get_many(c, &page.ids).await?;
+        Ok((
+            users
+                .into_iter()
+                .map(|user| OrgMembership { user })
+                .collect(),
+            page,
+        ))
+    }
+
+    /// Puts a user in an organization (replacing the one they had).
+    pub async fn add_org_membership(
+        &self,
+        actor: Actor,
+        user: domain::UserId,
+        org: OrgId,
+    ) -> Result<OrgMembership, AppError> {
+        let u = self
+            .update_user(
+                actor,
+                user,
+                crate::users::UserInput {
+                    organization_id: Some(Some(org)),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        Ok(OrgMembership { user: u })
+    }
+
+    /// Takes a user out of their organization; the membership id is the user id.
+    pub async fn remove_org_membership(
+        &self,
+        actor: Actor,
+        user: domain::UserId,
+    ) -> Result<(), AppError> {
+        let u = self.user(actor, user).await?;
+        if u.organization_id.is_none() {
+            return Err(AppError::NotFound);
+        }
+        self.update_user(
+            actor,
+            user,
+            crate::users::UserInput {
+                organization_id: Some(None),
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok(())
+    }
+}

@@ -469,3 +469,13 @@ pub fn macro_effect(ticket_id: Option<i64>, e: &app::rules::MacroEffect) -> Json
     }
     json!({"result": result})
 }
+
+/// A user's organization as a membership record (its id is the user id).
+pub fn org_membership(base: &str, u: &User) -> Json {
+    json!({
+        "id": u.id.0, "url": format!("{base}/api/v2/organization_memberships/{}.json", u.id),
+        "user_id": u.id.0, "organization_id": u.organization_id.map(|o| o.0), "default": true,
+        "organization_name": null, "view_tickets": true,
+        "created_at": ts(u.created_at), "updated_at": ts(u.updated_at),
+    })
+}

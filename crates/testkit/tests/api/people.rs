@@ -300,3 +300,70 @@ both!(organizations_and_groups, |srv| {
         .await;
     assert_eq!(s, 404);
 });
+
+both!(organization_memberships, |srv| {
+    let (_, o) = srv
+        .call(
+            "POST",
+            "/api/v2/organizations.json",
+            &srv.admin(),
+            Some(json!({"organization": {"name": "Litoral"}})),
+        )
+        .await;
+    let org = o["organization"]["id"].as_i64().unwrap_or(0);
+    let (uid, _) = srv
+        .user_with_token("Marta", "marta@example.com", "end-user")
+        .await;
+    let (s, m) = srv
+        .call(
+            "POST",
+            "/api/v2/organization_memberships.json",
+            &srv.admin(),
+            Some(json!({"organization_membership": {"user_id": uid, "organization_id": org}})),
+        )
+        .await;
+    assert_eq!(
+        (s, m["organization_membership"]["organization_id"].as_i64()),
+        (201, Some(org)),
+        "{m}"
+    );
+    let (_, list) = srv
+        .get(
+            &format!("/api/v2/organizations/{org}/organization_memberships.json"),
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(
+        list["organization_memberships"][0]["user_id"].as_i64(),
+        Some(uid)
+    );
+    let (_, u) = srv
+        .get(&format!("/api/v2/users/{uid}.json"), &srv.admin())
+        .await;
+    assert_eq!(u["user"]["organization_id"].as_i64(), Some(org));
+    let (s, _) = srv
+        .call(
+            "DELETE",
+            &format!("/api/v2/organization_memberships/{uid}.json"),
+            &srv.admin(),
+            None,
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (_, list) = srv
+        .get(
+            &format!("/api/v2/users/{uid}/organization_memberships.json"),
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(list["count"], 0);
+    let (s, _) = srv
+        .call(
+            "POST",
+            "/api/v2/organization_memberships.json",
+            &srv.admin(),
+            Some(json!({"organization_membership": {"user_id": uid, "organization_id": 999999}})),
+        )
+        .await;
+    assert_eq!(s, 422);
+});

@@ -41,6 +41,22 @@ pub fn routes() -> Router<Api> {
             "/api/v2/group_memberships/{id}",
             get(membership).delete(remove_membership),
         )
+        .route(
+            "/api/v2/organization_memberships",
+            get(org_memberships).post(add_org_membership),
+        )
+        .route(
+            "/api/v2/organization_memberships/{id}",
+            get(org_membership).delete(remove_org_membership),
+        )
+        .route(
+            "/api/v2/organizations/{id}/organization_memberships",
+            get(memberships_of_org),
+        )
+        .route(
+            "/api/v2/users/{id}/organization_memberships",
+            get(memberships_of_user),
+        )
 }
 
 async fn create(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
@@ -231,6 +247,89 @@ async fn membership(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) ->
 async fn remove_membership(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     api.app
         .remove_membership(ctx.actor, MembershipId(path_id(&id)?))
+        .await?;
+    no_content()
+}
+
+async fn list_org_memberships(
+    api: &Api,
+    ctx: &Ctx,
+    org: Option<OrgId>,
+    user: Option<UserId>,
+) -> ApiResult {
+    let (ms, paged) = api
+        .app
+        .org_memberships(ctx.actor, org, user, ctx.paging()?)
+        .await?;
+    let ids = bounds(&ms, |m| m.user.id.0);
+    ok(wire::page(
+        ctx,
+        "organization_memberships",
+        ms.iter()
+            .map(|m| wire::org_membership(&ctx.base, &m.user))
+            .collect(),
+        &paged,
+        ids,
+    ))
+}
+
+async fn org_memberships(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    list_org_memberships(&api, &ctx, None, None).await
+}
+
+async fn memberships_of_org(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    list_org_memberships(&api, &ctx, Some(OrgId(path_id(&id)?)), None).await
+}
+
+async fn memberships_of_user(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult {
+    list_org_memberships(&api, &ctx, None, Some(UserId(path_id(&id)?))).await
+}
+
+async fn org_membership(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let (ms, _) = api
+        .app
+        .org_memberships(
+            ctx.actor,
+            None,
+            Some(UserId(path_id(&id)?)),
+            app::Paging::Offset {
+                page: 1,
+                per_page: 1,
+            },
+        )
+        .await?;
+    let m = ms.first().ok_or(ApiError::App(app::AppError::NotFound))?;
+    ok(json!({"organization_membership": wire::org_membership(&ctx.base, &m.user)}))
+}
+
+async fn add_org_membership(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
+    let mut f = input::Fields::new(body.record("organization_membership")?);
+    let user = f.id("user_id").flatten();
+    let org = f.id("organization_id").flatten();
+    f.finish(())?;
+    let (Some(user), Some(org)) = (user, org) else {
+        return Err(ApiError::App(app::AppError::field(app::FieldError::blank(
+            "user_id and organization_id",
+        ))));
+    };
+    let m = api
+        .app
+        .add_org_membership(ctx.actor, UserId(user), OrgId(org))
+        .await?;
+    created(json!({"organization_membership": wire::org_membership(&ctx.base, &m.user)}))
+}
+
+async fn remove_org_membership(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult {
+    api.app
+        .remove_org_membership(ctx.actor, UserId(path_id(&id)?))
         .await?;
     no_content()
 }
