@@ -79,6 +79,15 @@ impl AppError {
     }
 }
 
+/// `Ok` if a write touched a row, `NotFound` if it touched none (deletes).
+pub fn found(rows: u64) -> Result<(), AppError> {
+    if rows == 0 {
+        Err(AppError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {

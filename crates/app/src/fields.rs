@@ -297,9 +297,7 @@ impl App {
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
-                if fields::delete(c, id).await? == 0 {
-                    return Err(AppError::NotFound);
-                }
+                crate::error::found(fields::delete(c, id).await?)?;
                 store::events::append(c, event(id, EventKind::Deleted, actor, now)).await?;
                 Ok(())
             })

@@ -181,13 +181,7 @@ impl App {
     pub async fn delete_category(&self, actor: Actor, id: i64) -> Result<(), AppError> {
         staff_only(&actor)?;
         self.write(move |c| {
-            Box::pin(async move {
-                if hc::delete_category(c, id).await? == 0 {
-                    Err(AppError::NotFound)
-                } else {
-                    Ok(())
-                }
-            })
+            Box::pin(async move { crate::error::found(hc::delete_category(c, id).await?) })
         })
         .await
     }
@@ -314,13 +308,7 @@ impl App {
     pub async fn delete_section(&self, actor: Actor, id: i64) -> Result<(), AppError> {
         staff_only(&actor)?;
         self.write(move |c| {
-            Box::pin(async move {
-                if hc::delete_section(c, id).await? == 0 {
-                    Err(AppError::NotFound)
-                } else {
-                    Ok(())
-                }
-            })
+            Box::pin(async move { crate::error::found(hc::delete_section(c, id).await?) })
         })
         .await
     }

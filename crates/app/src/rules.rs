@@ -373,13 +373,7 @@ impl App {
     pub async fn delete_macro(&self, actor: Actor, id: i64) -> Result<(), AppError> {
         staff_only(&actor)?;
         self.write(move |c| {
-            Box::pin(async move {
-                if rules::delete_macro(c, id).await? == 0 {
-                    Err(AppError::NotFound)
-                } else {
-                    Ok(())
-                }
-            })
+            Box::pin(async move { crate::error::found(rules::delete_macro(c, id).await?) })
         })
         .await
     }
@@ -509,13 +503,7 @@ impl App {
             return Err(AppError::forbidden("only admins delete shared views"));
         }
         self.write(move |c| {
-            Box::pin(async move {
-                if rules::delete_view(c, id).await? == 0 {
-                    Err(AppError::NotFound)
-                } else {
-                    Ok(())
-                }
-            })
+            Box::pin(async move { crate::error::found(rules::delete_view(c, id).await?) })
         })
         .await
     }

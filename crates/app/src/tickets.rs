@@ -655,13 +655,7 @@ impl App {
     /// One ticket, if the caller may see it.
     pub async fn ticket(&self, actor: Actor, id: TicketId) -> Result<Ticket, AppError> {
         let mut rc = self.read().await?;
-        let t = tickets::get(&mut rc.conn(), id, false)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !actor.can_see_ticket(t.requester_id, &t.collaborator_ids) {
-            return Err(AppError::NotFound);
-        }
-        Ok(t)
+        visible_ticket(&mut rc.conn(), &actor, id).await
     }
 
     /// Several tickets; unknown, deleted and invisible ones are skipped.
@@ -704,7 +698,6 @@ impl App {
                 &mut args,
             ),
             TicketScope::Organization(o) => add(" AND t.organization_id = $?", o.into(), &mut args),
-            TicketScope::Group(g) => add(" AND t.group_id = $?", g.into(), &mut args),
             TicketScope::ExternalId(e) => add(" AND t.external_id = $?", e.into(), &mut args),
         }
         let mut rc = self.read().await?;
@@ -721,9 +714,9 @@ impl App {
         id: TicketId,
         paging: Paging,
     ) -> Result<(Vec<Comment>, Paged), AppError> {
-        self.ticket(actor, id).await?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
+        visible_ticket(c, &actor, id).await?;
         let cond = if actor.is_staff() {
             "comments t WHERE t.ticket_id = $1"
         } else {
@@ -743,9 +736,9 @@ impl App {
         if !actor.is_staff() {
             return Err(AppError::forbidden("end-users cannot read audits"));
         }
-        self.ticket(actor, id).await?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
+        visible_ticket(c, &actor, id).await?;
         let page = page_ids(
             c,
             "audits t WHERE t.ticket_id = $1",
@@ -782,6 +775,18 @@ impl App {
     }
 }
 
+/// A live ticket the actor may see, read on the caller's connection.
+async fn visible_ticket(c: &mut Conn<'_>, actor: &Actor, id: TicketId) -> Result<Ticket, AppError> {
+    let t = tickets::get(c, id, false)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if actor.can_see_ticket(t.requester_id, &t.collaborator_ids) {
+        Ok(t)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// Which tickets a list shows.
 #[derive(Debug, Clone)]
 pub enum TicketScope {
@@ -790,7 +795,6 @@ pub enum TicketScope {
     Assigned(UserId),
     Ccd(UserId),
     Organization(OrgId),
-    Group(GroupId),
     ExternalId(String),
 }
 

@@ -121,14 +121,6 @@ pub async fn changed_since(
         .collect()
 }
 
-/// The newest event id.
-pub async fn head(c: &mut Conn<'_>) -> Result<EventId, StoreError> {
-    Ok(EventId(
-        c.scalar(q("SELECT COALESCE(MAX(id), 0) FROM events"))
-            .await?,
-    ))
-}
-
 /// Starts a task that LISTENs for other nodes' commits and bumps `tx`; it
 /// reconnects after a lost connection and bumps once more so consumers
 /// re-read whatever they may have missed.

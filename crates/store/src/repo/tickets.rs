@@ -260,21 +260,6 @@ pub async fn get(
     Ok(get_many(c, &[id.0], with_deleted).await?.pop())
 }
 
-/// Ids of live tickets with this external id.
-pub async fn ids_by_external_id(
-    c: &mut Conn<'_>,
-    external_id: &str,
-) -> Result<Vec<i64>, StoreError> {
-    c.all(
-        q("SELECT id FROM tickets WHERE external_id = $1 AND deleted_at IS NULL ORDER BY id")
-            .bind(external_id),
-    )
-    .await?
-    .iter()
-    .map(|r| r.int(0))
-    .collect()
-}
-
 /// All live tags with their ticket counts, most used first.
 pub async fn tag_counts(c: &mut Conn<'_>, limit: i64) -> Result<Vec<(String, i64)>, StoreError> {
     c.all(q("SELECT tt.tag, COUNT(*) AS n FROM ticket_tags tt JOIN tickets t ON t.id = tt.ticket_id WHERE t.deleted_at IS NULL GROUP BY tt.tag ORDER BY n DESC, tt.tag LIMIT $1").bind(limit))

@@ -38,22 +38,6 @@ pub async fn insert(
     .await
 }
 
-/// The owner of a token with this hash and kind.
-pub async fn owner(
-    c: &mut Conn<'_>,
-    kind: TokenKind,
-    hash: &str,
-) -> Result<Option<UserId>, StoreError> {
-    Ok(c.opt(
-        q("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND kind = $2")
-            .bind(hash)
-            .bind(kind.as_str()),
-    )
-    .await?
-    .map(|r| r.int(0).map(UserId))
-    .transpose()?)
-}
-
 /// Who an API token belongs to, if `email` is one of that user's email
 /// identities: `(user, role, organization, active)`, in one query.
 pub async fn api_token_user(

@@ -76,10 +76,14 @@ fn time_body(
     json!({key: items, "count": n, "end_time": end_time.0, "next_page": if end_of_stream { Json::Null } else { json!(next) }, "end_of_stream": end_of_stream})
 }
 
-async fn tickets_cursor(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+/// One page of changed tickets, rendered, for either export shape.
+async fn ticket_page(
+    api: &Api,
+    ctx: &Ctx,
+) -> Result<(Vec<Json>, app::export::ExportPage<store::model::Ticket>), ApiError> {
     let page = api
         .app
-        .export_tickets(ctx.actor, start(&ctx)?, per_page(&ctx)?)
+        .export_tickets(ctx.actor, start(ctx)?, per_page(ctx)?)
         .await?;
     let fields = api.app.fields_for_display().await?;
     let items = page
@@ -87,6 +91,11 @@ async fn tickets_cursor(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .iter()
         .map(|t| wire::ticket(&ctx.base, t, &fields))
         .collect();
+    Ok((items, page))
+}
+
+async fn tickets_cursor(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let (items, page) = ticket_page(&api, &ctx).await?;
     ok(cursor_body(
         &ctx,
         "tickets",
@@ -97,16 +106,7 @@ async fn tickets_cursor(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 }
 
 async fn tickets_time(State(api): State<Api>, ctx: Ctx) -> ApiResult {
-    let page = api
-        .app
-        .export_tickets(ctx.actor, start(&ctx)?, per_page(&ctx)?)
-        .await?;
-    let fields = api.app.fields_for_display().await?;
-    let items = page
-        .items
-        .iter()
-        .map(|t| wire::ticket(&ctx.base, t, &fields))
-        .collect();
+    let (items, page) = ticket_page(&api, &ctx).await?;
     ok(time_body(
         &ctx,
         "tickets",
