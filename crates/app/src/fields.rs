@@ -85,6 +85,17 @@ pub fn check_value(
             vals.join(" ")
         }
     };
+    if field.field_type == FieldType::Regexp {
+        if let Some(pattern) = field.regexp.as_deref().filter(|p| !p.is_empty()) {
+            // A pattern that no longer compiles rejects nothing: it was
+            // checked when saved, and the engine may only have grown.
+            if compile(pattern).is_ok_and(|re| !re.is_match(&text)) {
+                return Err(bad(&format!(
+                    "does not match the field's pattern {pattern}"
+                )));
+            }
+        }
+    }
     let tags = match field.field_type {
         FieldType::Tagger | FieldType::Multiselect => text.split(' ').map(str::to_string).collect(),
         FieldType::Checkbox if text == "true" => field.tag.iter().cloned().collect(),
@@ -94,6 +105,15 @@ pub fn check_value(
         text.replace('\0', "").chars().take(65_536).collect(),
         tags,
     )))
+}
+
+/// Compiles a field's validation pattern. Zendesk writes Ruby patterns, whose
+/// `\A` and `\z` anchors this engine shares; it runs in linear time, so an
+/// admin's pattern can never stall a request.
+fn compile(pattern: &str) -> Result<regex_lite::Regex, regex_lite::Error> {
+    regex_lite::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .build()
 }
 
 /// Every tag a field's options (or checkbox tag) may add, to remove the old
@@ -124,7 +144,15 @@ fn apply(f: &mut TicketField, input: FieldInput) -> Result<(), AppError> {
         f.position = p;
     }
     if input.regexp.is_some() {
-        f.regexp = input.regexp;
+        f.regexp = input.regexp.filter(|p| !p.is_empty());
+        if let Some(p) = &f.regexp {
+            if let Err(e) = compile(p) {
+                return Err(AppError::field(FieldError::invalid(
+                    "regexp_for_validation",
+                    format!("is not a valid pattern: {e}"),
+                )));
+            }
+        }
     }
     if input.tag.is_some() {
         f.tag = input

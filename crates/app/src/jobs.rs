@@ -59,11 +59,17 @@ impl App {
         let mut results = Vec::with_capacity(items.len());
         for (id, input) in items {
             let now = Timestamp::now();
-            let r = self
-                .write(move |c| {
-                    Box::pin(async move { update_in(c, actor, id, input, Channel::Api, now).await })
-                })
-                .await;
+            let r = match crate::tickets::CommentText::of_update(&input) {
+                Ok(text) => {
+                    self.write(move |c| {
+                        Box::pin(async move {
+                            update_in(c, actor, id, input, text, Channel::Api, now).await
+                        })
+                    })
+                    .await
+                }
+                Err(e) => Err(e),
+            };
             results.push(match r {
                 Ok(_) => json!({"id": id.0, "action": "update", "success": true, "status": "Updated"}),
                 Err(e) => json!({"id": id.0, "action": "update", "success": false, "status": "Failed", "errors": describe(&e)}),

@@ -117,17 +117,28 @@ pub struct TicketWrite {
 /// every comment, each analysed in its own language. Capped so a huge thread
 /// cannot bloat the index.
 pub fn ticket_terms(subject: &str, tags: &[String], bodies: &[String]) -> String {
-    let mut terms: String = tags.iter().map(|t| search::tag_term(t) + " ").collect();
-    terms.push_str(&search::analyze_document(subject));
+    let mut analyzed = String::new();
     for b in bodies {
         let t = search::analyze_document(b);
         if !t.is_empty() {
-            terms.push(' ');
-            terms.push_str(&t);
+            analyzed.push(' ');
+            analyzed.push_str(&t);
         }
-        if terms.len() > 400_000 {
+        if analyzed.len() > 400_000 {
             break;
         }
+    }
+    join_terms(subject, tags, &analyzed)
+}
+
+/// A ticket's index terms from its subject, tags and already analysed
+/// comment text.
+fn join_terms(subject: &str, tags: &[String], body_terms: &str) -> String {
+    let mut terms: String = tags.iter().map(|t| search::tag_term(t) + " ").collect();
+    terms.push_str(&search::analyze_document(subject));
+    if !body_terms.trim().is_empty() {
+        terms.push(' ');
+        terms.push_str(body_terms.trim_start());
     }
     terms
 }
@@ -402,15 +413,42 @@ fn field_events(before: Option<&Ticket>, after: &Ticket) -> Vec<Json> {
     events
 }
 
-/// A comment's text and sanitised HTML from what the caller sent.
-fn comment_bodies(input: &CommentInput) -> Result<(String, String), AppError> {
-    match (&input.html_body, &input.body) {
-        (Some(h), _) if !h.trim().is_empty() => {
-            let clean = clean_html(h);
-            Ok((html_to_text(&clean), clean))
-        }
-        (_, Some(b)) => Ok((b.clone(), text_to_html(b))),
-        _ => Err(AppError::field(FieldError::blank("comment"))),
+/// A comment's text, sanitised HTML and index terms, worked out before the
+/// write unit: sanitising and stemming are the costly part of a reply, and
+/// on SQLite every unit runs on the one writer thread.
+#[derive(Debug, Clone)]
+pub struct CommentText {
+    body: String,
+    html_body: String,
+    terms: String,
+}
+
+impl CommentText {
+    pub fn of(input: &CommentInput) -> Result<CommentText, AppError> {
+        let (body, html_body) = match (&input.html_body, &input.body) {
+            (Some(h), _) if !h.trim().is_empty() => {
+                let clean = clean_html(h);
+                (html_to_text(&clean), clean)
+            }
+            (_, Some(b)) => (b.clone(), text_to_html(b)),
+            _ => return Err(AppError::field(FieldError::blank("comment"))),
+        };
+        let terms = search::analyze_document(&body);
+        Ok(CommentText {
+            body,
+            html_body,
+            terms,
+        })
+    }
+
+    /// The text of the comment an update adds, if it adds one.
+    pub fn of_update(input: &TicketInput) -> Result<Option<CommentText>, AppError> {
+        input
+            .comment
+            .as_ref()
+            .filter(|cm| !cm.is_blank())
+            .map(CommentText::of)
+            .transpose()
     }
 }
 
@@ -465,23 +503,23 @@ async fn store_comment(
 fn new_comment(
     t: &Ticket,
     input: &CommentInput,
+    text: CommentText,
     author: UserId,
     via: Channel,
     now: Timestamp,
-) -> Result<Comment, AppError> {
-    let (body, html_body) = comment_bodies(input)?;
-    Ok(Comment {
+) -> Comment {
+    Comment {
         id: CommentId(0),
         ticket_id: t.id,
         audit_id: AuditId(0),
         author_id: author,
-        body,
-        html_body,
+        body: text.body,
+        html_body: text.html_body,
         public: input.public.unwrap_or(true),
         via,
         created_at: now,
         attachments: vec![],
-    })
+    }
 }
 
 /// Writes an audit with its events, and the comment it carries, if any.
@@ -510,7 +548,7 @@ async fn write_audit(
         t.id,
         author,
         via,
-        &Json::Array(events.clone()).to_string(),
+        &Json::from(events.as_slice()).to_string(),
         now,
     )
     .await?;
@@ -520,7 +558,7 @@ async fn write_audit(
         let cm = store_comment(c, cm, uploads).await?;
         if !uploads.is_empty() {
             events.insert(0, comment_event(&cm));
-            comments::set_audit_events(c, audit_id, &Json::Array(events.clone()).to_string())
+            comments::set_audit_events(c, audit_id, &Json::from(events.as_slice()).to_string())
                 .await?;
         }
         stored = Some(cm);
@@ -610,9 +648,10 @@ impl App {
             }
             input.requester = Some(RequesterInput::Id(actor.user));
         }
+        let text = CommentText::of(&comment)?;
         let now = Timestamp::now();
         self.write(move |c| {
-            Box::pin(async move { create_in(c, actor, input, comment, via, now).await })
+            Box::pin(async move { create_in(c, actor, input, comment, text, via, now).await })
         })
         .await
     }
@@ -637,9 +676,12 @@ impl App {
                 "end-users may only add public comments",
             ));
         }
+        let text = CommentText::of_update(&input)?;
         let now = Timestamp::now();
-        self.write(move |c| Box::pin(async move { update_in(c, actor, id, input, via, now).await }))
-            .await
+        self.write(move |c| {
+            Box::pin(async move { update_in(c, actor, id, input, text, via, now).await })
+        })
+        .await
     }
 
     /// Soft-deletes a ticket: gone from reads and search, kept for export.
@@ -813,6 +855,7 @@ async fn create_in(
     actor: Actor,
     input: TicketInput,
     comment: CommentInput,
+    mut text: CommentText,
     via: Channel,
     now: Timestamp,
 ) -> Result<TicketWrite, AppError> {
@@ -860,7 +903,8 @@ async fn create_in(
             .ok_or_else(|| invalid("comment.author_id", format!("user {author} does not exist")))?;
     }
     check_uploads(c, &comment.uploads, actor.user).await?;
-    let cm = new_comment(&t, &comment, author, via, now)?;
+    let body_terms = std::mem::take(&mut text.terms);
+    let cm = new_comment(&t, &comment, text, author, via, now);
     if t.subject.is_empty() {
         t.subject = cm
             .body
@@ -887,12 +931,7 @@ async fn create_in(
         now,
     )
     .await?;
-    index::index_new_ticket(
-        c,
-        t.id,
-        &ticket_terms(&t.subject, &t.tags, std::slice::from_ref(&t.description)),
-    )
-    .await?;
+    index::index_new_ticket(c, t.id, &join_terms(&t.subject, &t.tags, &body_terms)).await?;
     store::events::append(
         c,
         event(t.id, EventKind::Created, Some(audit.id), actor.user, now),
@@ -911,6 +950,7 @@ pub async fn update_in(
     actor: Actor,
     id: TicketId,
     input: TicketInput,
+    text: Option<CommentText>,
     via: Channel,
     now: Timestamp,
 ) -> Result<TicketWrite, AppError> {
@@ -952,16 +992,19 @@ pub async fn update_in(
         check_required(&all_fields, &t)?;
     }
     let author = comment.and_then(|cm| cm.author_id).unwrap_or(actor.user);
-    let new = match comment {
-        Some(cm) => {
+    let mut body_terms = None;
+    let new = match (comment, text) {
+        (Some(cm), Some(mut text)) => {
             check_uploads(c, &cm.uploads, actor.user).await?;
             t.has_attachments |= !cm.uploads.is_empty();
+            body_terms = Some(std::mem::take(&mut text.terms));
             Some((
-                new_comment(&t, cm, author, via, now)?,
+                new_comment(&t, cm, text, author, via, now),
                 cm.uploads.as_slice(),
             ))
         }
-        None => None,
+        (Some(_), None) => return Err(AppError::field(FieldError::blank("comment"))),
+        (None, _) => None,
     };
     let events = field_events(Some(&before), &t);
     if new.is_some() || !events.is_empty() {
@@ -971,10 +1014,8 @@ pub async fn update_in(
     let (audit, added) = write_audit(c, &t, author, via, new, events, now).await?;
     if t.subject != before.subject || t.tags != before.tags {
         reindex_full(c, &t).await?;
-    } else if let Some(cm) = &added
-        && !index::append_terms(c, id, &search::analyze_document(&cm.body)).await?
-    {
-        reindex_full(c, &t).await?;
+    } else if let Some(terms) = body_terms {
+        index::append_terms(c, id, &terms).await?;
     }
     store::events::append(
         c,
@@ -1059,7 +1100,14 @@ async fn merge_in(
             public: Some(notes.source_public),
             ..Default::default()
         };
-        let cm = new_comment(&s, &note, actor.user, Channel::Merge, now)?;
+        let cm = new_comment(
+            &s,
+            &note,
+            CommentText::of(&note)?,
+            actor.user,
+            Channel::Merge,
+            now,
+        );
         if s.assignee_id.is_none() {
             s.assignee_id = Some(actor.user);
         }
@@ -1093,7 +1141,14 @@ async fn merge_in(
         public: Some(notes.target_public),
         ..Default::default()
     };
-    let cm = new_comment(&t, &note, actor.user, Channel::Merge, now)?;
+    let cm = new_comment(
+        &t,
+        &note,
+        CommentText::of(&note)?,
+        actor.user,
+        Channel::Merge,
+        now,
+    );
     t.updated_at = now;
     tickets::update(c, &t, Some(&target_before)).await?;
     let (audit, _) = write_audit(

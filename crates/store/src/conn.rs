@@ -15,10 +15,11 @@ pub enum Backend {
 
 /// A borrowed connection on either backend. SQLite reads go through sqlx's
 /// pool; SQLite writes run on the writer's own thread with a synchronous
-/// connection, so a unit's statements cost no thread hand-offs.
+/// connection, so a unit's statements cost no thread hand-offs. The writer
+/// also holds the unit's deferred statements (see [`Conn::exec_deferred`]).
 pub enum Conn<'c> {
     Sqlite(&'c mut SqliteConnection),
-    SqliteWriter(&'c mut rusqlite::Connection),
+    SqliteWriter(&'c mut rusqlite::Connection, &'c mut Vec<Query>),
     Postgres(&'c mut PgConnection),
 }
 
@@ -47,7 +48,7 @@ impl Conn<'_> {
     /// The backend behind this connection.
     pub fn backend(&self) -> Backend {
         match self {
-            Conn::Sqlite(_) | Conn::SqliteWriter(_) => Backend::Sqlite,
+            Conn::Sqlite(_) | Conn::SqliteWriter(..) => Backend::Sqlite,
             Conn::Postgres(_) => Backend::Postgres,
         }
     }
@@ -55,7 +56,7 @@ impl Conn<'_> {
     /// Runs a statement; returns the number of rows it changed.
     pub async fn exec(&mut self, q: Query) -> Result<u64, StoreError> {
         match self {
-            Conn::SqliteWriter(c) => crate::sqlite::sync_exec(c, &q),
+            Conn::SqliteWriter(c, _) => crate::sqlite::sync_exec(c, &q),
             Conn::Sqlite(c) => {
                 let r = bind_all!(sqlx::query(q.sql.as_ref()), q.args)
                     .execute(&mut **c)
@@ -71,10 +72,27 @@ impl Conn<'_> {
         }
     }
 
+    /// Runs a statement whose effect nothing in the same transaction reads
+    /// back: full-text index writes. On the SQLite writer it runs after
+    /// every unit of the batch, just before the COMMIT, in the order units
+    /// deferred them (and not at all if its unit fails): FTS5 flushes its
+    /// pending terms to a new segment at every savepoint, so index writes
+    /// made inside each unit cost a flush and a merge per unit. Elsewhere
+    /// it runs at once.
+    pub async fn exec_deferred(&mut self, q: Query) -> Result<(), StoreError> {
+        match self {
+            Conn::SqliteWriter(_, deferred) => {
+                deferred.push(q);
+                Ok(())
+            }
+            _ => self.exec(q).await.map(|_| ()),
+        }
+    }
+
     /// Runs a query and returns every row.
     pub async fn all(&mut self, q: Query) -> Result<Vec<Row>, StoreError> {
         match self {
-            Conn::SqliteWriter(c) => crate::sqlite::sync_all(c, &q, usize::MAX),
+            Conn::SqliteWriter(c, _) => crate::sqlite::sync_all(c, &q, usize::MAX),
             Conn::Sqlite(c) => {
                 let rows = bind_all!(sqlx::query(q.sql.as_ref()), q.args)
                     .fetch_all(&mut **c)
@@ -93,7 +111,7 @@ impl Conn<'_> {
     /// Runs a query and returns its first row, if any.
     pub async fn opt(&mut self, q: Query) -> Result<Option<Row>, StoreError> {
         match self {
-            Conn::SqliteWriter(c) => Ok(crate::sqlite::sync_all(c, &q, 1)?.pop()),
+            Conn::SqliteWriter(c, _) => Ok(crate::sqlite::sync_all(c, &q, 1)?.pop()),
             Conn::Sqlite(c) => {
                 let row = bind_all!(sqlx::query(q.sql.as_ref()), q.args)
                     .fetch_optional(&mut **c)

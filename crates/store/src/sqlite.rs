@@ -188,6 +188,7 @@ fn writer_thread(
 
 async fn run_batch(conn: &mut rusqlite::Connection, batch: &mut Vec<Job>) {
     let mut delivered: Vec<Box<dyn Deliver>> = Vec::with_capacity(batch.len());
+    let mut deferred: Vec<Query> = Vec::new();
     if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
         tracing::error!(error = %e, "could not begin a write transaction");
         batch.clear();
@@ -197,18 +198,27 @@ async fn run_batch(conn: &mut rusqlite::Connection, batch: &mut Vec<Job>) {
         if conn.execute_batch("SAVEPOINT unit").is_err() {
             continue;
         }
+        let mut unit_deferred = Vec::new();
         let outcome = {
-            let mut c = Conn::SqliteWriter(conn);
+            let mut c = Conn::SqliteWriter(conn, &mut unit_deferred);
             catch(job(&mut c)).await
         };
         match outcome {
             Some(Some(d)) => {
                 let _ = conn.execute_batch("RELEASE unit");
                 delivered.push(d);
+                deferred.append(&mut unit_deferred);
             }
             _ => {
                 let _ = conn.execute_batch("ROLLBACK TO unit; RELEASE unit");
             }
+        }
+    }
+    // Index writes only: a failure leaves the data right and the index one
+    // entry short until `atiende reindex`, so it is reported, not fatal.
+    for q in &deferred {
+        if let Err(e) = sync_exec(conn, q) {
+            tracing::error!(error = %e, sql = %q.sql, "a deferred index write failed");
         }
     }
     match conn.execute_batch("COMMIT") {

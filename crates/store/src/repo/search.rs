@@ -10,13 +10,17 @@ use search::plan::{
 };
 use search::query::Op;
 
+// Index writes go through `exec_deferred`: on the SQLite writer they run
+// once per batch, just before the commit, in order (see `Conn`). None of
+// them reads the index back.
+
 /// Writes the index terms of a ticket, replacing what was there.
 pub async fn index_ticket(c: &mut Conn<'_>, id: TicketId, terms: &str) -> Result<(), StoreError> {
     match c.backend() {
         Backend::Sqlite => {
-            c.exec(q("DELETE FROM ticket_fts WHERE rowid = $1").bind(id))
+            c.exec_deferred(q("DELETE FROM ticket_fts WHERE rowid = $1").bind(id))
                 .await?;
-            c.exec(
+            c.exec_deferred(
                 q("INSERT INTO ticket_fts (rowid, terms) VALUES ($1, $2)")
                     .bind(id)
                     .bind(terms),
@@ -24,7 +28,7 @@ pub async fn index_ticket(c: &mut Conn<'_>, id: TicketId, terms: &str) -> Result
             .await?;
         }
         Backend::Postgres => {
-            c.exec(q("INSERT INTO ticket_fts (ticket_id, terms) VALUES ($1, $2) ON CONFLICT (ticket_id) DO UPDATE SET terms = EXCLUDED.terms").bind(id).bind(terms))
+            c.exec_deferred(q("INSERT INTO ticket_fts (ticket_id, terms) VALUES ($1, $2) ON CONFLICT (ticket_id) DO UPDATE SET terms = EXCLUDED.terms").bind(id).bind(terms))
                 .await?;
         }
     }
@@ -41,13 +45,14 @@ pub async fn index_new_ticket(
         Backend::Sqlite => "INSERT INTO ticket_fts (rowid, terms) VALUES ($1, $2)",
         Backend::Postgres => "INSERT INTO ticket_fts (ticket_id, terms) VALUES ($1, $2)",
     };
-    c.exec(q(sql).bind(id).bind(terms)).await?;
-    Ok(())
+    c.exec_deferred(q(sql).bind(id).bind(terms)).await
 }
 
 /// Appends terms (a new comment's) to a ticket's index entry in one
-/// statement; false if the ticket had no entry, so the caller rebuilds it.
-pub async fn append_terms(c: &mut Conn<'_>, id: TicketId, terms: &str) -> Result<bool, StoreError> {
+/// statement. A ticket without an entry (indexed by an older analyzer) gets
+/// its whole entry when the index is rebuilt, which a version change
+/// triggers; an entry past the size cap takes no more terms.
+pub async fn append_terms(c: &mut Conn<'_>, id: TicketId, terms: &str) -> Result<(), StoreError> {
     let sql = match c.backend() {
         Backend::Sqlite => {
             "UPDATE ticket_fts SET terms = terms || ' ' || $2 WHERE rowid = $1 AND length(terms) < 400000"
@@ -56,19 +61,7 @@ pub async fn append_terms(c: &mut Conn<'_>, id: TicketId, terms: &str) -> Result
             "UPDATE ticket_fts SET terms = terms || ' ' || $2 WHERE ticket_id = $1 AND length(terms) < 400000"
         }
     };
-    Ok(c.exec(q(sql).bind(id).bind(terms)).await? > 0 || ticket_terms(c, id).await?.is_some())
-}
-
-/// The index terms stored for a ticket, to append a new comment's terms.
-pub async fn ticket_terms(c: &mut Conn<'_>, id: TicketId) -> Result<Option<String>, StoreError> {
-    let sql = match c.backend() {
-        Backend::Sqlite => "SELECT terms FROM ticket_fts WHERE rowid = $1",
-        Backend::Postgres => "SELECT terms FROM ticket_fts WHERE ticket_id = $1",
-    };
-    Ok(c.opt(q(sql).bind(id))
-        .await?
-        .map(|r| r.text(0))
-        .transpose()?)
+    c.exec_deferred(q(sql).bind(id).bind(terms)).await
 }
 
 /// Drops a ticket from the index (deleted tickets never match).
@@ -77,14 +70,12 @@ pub async fn unindex_ticket(c: &mut Conn<'_>, id: TicketId) -> Result<(), StoreE
         Backend::Sqlite => "DELETE FROM ticket_fts WHERE rowid = $1",
         Backend::Postgres => "DELETE FROM ticket_fts WHERE ticket_id = $1",
     };
-    c.exec(q(sql).bind(id)).await?;
-    Ok(())
+    c.exec_deferred(q(sql).bind(id)).await
 }
 
 /// Empties the ticket index, for a rebuild.
 pub async fn clear_index(c: &mut Conn<'_>) -> Result<(), StoreError> {
-    c.exec(q("DELETE FROM ticket_fts")).await?;
-    Ok(())
+    c.exec_deferred(q("DELETE FROM ticket_fts")).await
 }
 
 /// A WHERE clause under construction, numbering its own placeholders.

@@ -89,6 +89,53 @@ both!(create_with_new_requester_fields_and_audit, |srv| {
     );
 });
 
+both!(regexp_fields_validate_pattern, |srv| {
+    let (s, b) = srv
+        .call("POST", "/api/v2/ticket_fields.json", &srv.admin(), Some(json!({"ticket_field": {"type": "regexp", "title": "Código postal", "regexp_for_validation": "(unclosed"}})))
+        .await;
+    assert_eq!(
+        (
+            s,
+            b["details"]["regexp_for_validation"][0]["error"].as_str()
+        ),
+        (422, Some("InvalidValue")),
+        "a broken pattern is refused when saved: {b}"
+    );
+    let (s, f) = srv
+        .call("POST", "/api/v2/ticket_fields.json", &srv.admin(), Some(json!({"ticket_field": {"type": "regexp", "title": "Código postal", "regexp_for_validation": "\\A[0-9]{5}\\z"}})))
+        .await;
+    assert_eq!(s, 201, "{f}");
+    assert_eq!(f["ticket_field"]["regexp_for_validation"], "\\A[0-9]{5}\\z");
+    let field = f["ticket_field"]["id"].as_i64().unwrap_or_default();
+    let t = new_ticket(
+        &srv,
+        json!({"comment": {"body": "envío"}, "custom_fields": [{"id": field, "value": "28013"}]}),
+    )
+    .await;
+    assert_eq!(t["custom_fields"], json!([{"id": field, "value": "28013"}]));
+    let id = t["id"].as_i64().unwrap_or_default();
+    let (s, b) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/tickets/{id}.json"),
+            &srv.admin(),
+            Some(json!({"ticket": {"custom_fields": [{"id": field, "value": "28013 Madrid"}]}})),
+        )
+        .await;
+    assert_eq!(
+        (s, b["error"].as_str()),
+        (422, Some("RecordInvalid")),
+        "a value outside the pattern is refused: {b}"
+    );
+    let (_, b) = srv
+        .get(&format!("/api/v2/tickets/{id}.json"), &srv.admin())
+        .await;
+    assert_eq!(
+        b["ticket"]["custom_fields"],
+        json!([{"id": field, "value": "28013"}])
+    );
+});
+
 both!(update_reply_note_status_assignee, |srv| {
     let (agent, agent_auth) = srv
         .user_with_token("Agent", "agent@example.com", "agent")
