@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine or a developer's: installs
-# what the tests need (Debian packages, the zenpy and node-zendesk client
-# libraries, cargo-nextest), starts PostgreSQL if it is not running, and runs
+# what the tests need (Debian packages incl. Chromium, the zenpy and
+# node-zendesk client libraries, playwright-core, cargo-nextest), starts
+# PostgreSQL if it is not running, and runs
 # every test on SQLite and on PostgreSQL. The PostgreSQL half is required:
 # if it cannot be reached the run fails, it is never skipped.
 set -euo pipefail
@@ -19,6 +20,8 @@ command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 command -v cc >/dev/null || need+=(gcc)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+# The agent workspace's browser tests drive Debian's Chromium.
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
@@ -40,10 +43,11 @@ psql "$ATIENDE_TEST_PG" -Atqc 'select version()'
 psql "$ATIENDE_TEST_PG" -Atqc "select datname from pg_database where datname like 'atiende_t_%'" |
   while read -r db; do psql "$ATIENDE_TEST_PG" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
 
-say "Client libraries (zenpy, node-zendesk)"
+say "Client libraries (zenpy, node-zendesk) and the browser driver (playwright-core)"
 [ -x target/pyenv/bin/python ] || python3 -m venv target/pyenv
 target/pyenv/bin/pip install -q --disable-pip-version-check -r tests/clients/requirements.txt
 (cd tests/clients/node && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/ui && npm ci --no-audit --no-fund --loglevel=error)
 
 say "cargo-nextest"
 command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked

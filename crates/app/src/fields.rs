@@ -85,16 +85,15 @@ pub fn check_value(
             vals.join(" ")
         }
     };
-    if field.field_type == FieldType::Regexp {
-        if let Some(pattern) = field.regexp.as_deref().filter(|p| !p.is_empty()) {
-            // A pattern that no longer compiles rejects nothing: it was
-            // checked when saved, and the engine may only have grown.
-            if compile(pattern).is_ok_and(|re| !re.is_match(&text)) {
-                return Err(bad(&format!(
-                    "does not match the field's pattern {pattern}"
-                )));
-            }
-        }
+    // A pattern that no longer compiles rejects nothing: it was checked
+    // when saved, and the engine may only have grown.
+    if field.field_type == FieldType::Regexp
+        && let Some(pattern) = field.regexp.as_deref().filter(|p| !p.is_empty())
+        && compile(pattern).is_ok_and(|re| !re.is_match(&text))
+    {
+        return Err(bad(&format!(
+            "does not match the field's pattern {pattern}"
+        )));
     }
     let tags = match field.field_type {
         FieldType::Tagger | FieldType::Multiselect => text.split(' ').map(str::to_string).collect(),
@@ -145,13 +144,13 @@ fn apply(f: &mut TicketField, input: FieldInput) -> Result<(), AppError> {
     }
     if input.regexp.is_some() {
         f.regexp = input.regexp.filter(|p| !p.is_empty());
-        if let Some(p) = &f.regexp {
-            if let Err(e) = compile(p) {
-                return Err(AppError::field(FieldError::invalid(
-                    "regexp_for_validation",
-                    format!("is not a valid pattern: {e}"),
-                )));
-            }
+        if let Some(p) = &f.regexp
+            && let Err(e) = compile(p)
+        {
+            return Err(AppError::field(FieldError::invalid(
+                "regexp_for_validation",
+                format!("is not a valid pattern: {e}"),
+            )));
         }
     }
     if input.tag.is_some() {

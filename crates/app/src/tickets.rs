@@ -78,6 +78,10 @@ pub struct TicketInput {
     pub follower_ids: Option<Vec<UserId>>,
     /// Refuse the update if the ticket changed after this instant.
     pub updated_stamp: Option<Timestamp>,
+    /// Refuse the update if the ticket has an audit newer than this one
+    /// (the workspace's check: exact, where `updated_stamp` has one-second
+    /// resolution).
+    pub expected_audit: Option<AuditId>,
 }
 
 impl TicketInput {
@@ -700,6 +704,15 @@ impl App {
         visible_ticket(&mut rc.conn(), &actor, id).await
     }
 
+    /// The id of a ticket's newest audit: its version, for edits that must
+    /// not overwrite a change they did not see.
+    pub async fn ticket_version(&self, actor: Actor, id: TicketId) -> Result<AuditId, AppError> {
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        visible_ticket(c, &actor, id).await?;
+        Ok(comments::last_audit_id(c, id).await?)
+    }
+
     /// Several tickets; unknown, deleted and invisible ones are skipped.
     pub async fn tickets_by_ids(&self, actor: Actor, ids: &[i64]) -> Result<Vec<Ticket>, AppError> {
         let mut rc = self.read().await?;
@@ -970,6 +983,14 @@ pub async fn update_in(
             "ticket {id} was updated at {} by someone else",
             t.updated_at.to_iso()
         )));
+    }
+    if let Some(expected) = input.expected_audit {
+        let latest = comments::last_audit_id(c, id).await?;
+        if latest != expected {
+            return Err(AppError::Conflict(format!(
+                "ticket {id} has a newer change (audit {latest}) than the one edited ({expected})"
+            )));
+        }
     }
     let before = t.clone();
     let all_fields = fields_if_needed(c, &input).await?;

@@ -121,6 +121,47 @@ pub async fn changed_since(
         .collect()
 }
 
+/// One ticket event as live consumers see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketEvent {
+    pub id: EventId,
+    pub ticket: domain::TicketId,
+    pub kind: String,
+    pub actor: Option<UserId>,
+}
+
+/// Ticket events after `cursor`, oldest first, for live pages that follow
+/// the log (and catch up after a lost connection).
+pub async fn ticket_events_after(
+    c: &mut Conn<'_>,
+    cursor: EventId,
+    limit: i64,
+) -> Result<Vec<TicketEvent>, StoreError> {
+    let rows = c
+        .all(q("SELECT id, entity_id, kind, actor_id FROM events WHERE entity = 'ticket' AND id > $1 ORDER BY id LIMIT $2")
+            .bind(cursor)
+            .bind(limit))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TicketEvent {
+                id: EventId(r.int(0)?),
+                ticket: domain::TicketId(r.int(1)?),
+                kind: r.text(2)?,
+                actor: r.opt_int(3)?.map(UserId),
+            })
+        })
+        .collect()
+}
+
+/// The newest event id, where a live page starts following.
+pub async fn last_id(c: &mut Conn<'_>) -> Result<EventId, StoreError> {
+    Ok(EventId(
+        c.scalar(q("SELECT COALESCE(MAX(id), 0) FROM events"))
+            .await?,
+    ))
+}
+
 /// Starts a task that LISTENs for other nodes' commits and bumps `tx`; it
 /// reconnects after a lost connection and bumps once more so consumers
 /// re-read whatever they may have missed.

@@ -51,6 +51,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 6,
+        name: "sessions",
+        shared: Some(include_str!("../migrations/0006_sessions.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

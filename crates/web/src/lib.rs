@@ -38,12 +38,14 @@ pub fn router(app: App, rate: RateLimit) -> Router {
         api.clone(),
         auth::authenticate,
     ));
+    let pages = ui::router(api.app.clone());
     Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/api/v2/openapi", axum::routing::get(openapi::document))
         .merge(authed)
         .fallback(routes::not_found)
         .with_state(api)
+        .merge(pages)
 }
 
 /// Normalises a request before routing: `X` and `X.json` are the same

@@ -147,3 +147,12 @@ pub async fn audits_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Audit>, St
 pub async fn audit(c: &mut Conn<'_>, id: AuditId) -> Result<Option<Audit>, StoreError> {
     Ok(audits_many(c, &[id.0]).await?.pop())
 }
+
+/// The newest audit of a ticket (0 if none): a ticket's version, exact
+/// where `updated_at` has one-second resolution.
+pub async fn last_audit_id(c: &mut Conn<'_>, ticket: TicketId) -> Result<AuditId, StoreError> {
+    Ok(AuditId(
+        c.scalar(q("SELECT COALESCE(MAX(id), 0) FROM audits WHERE ticket_id = $1").bind(ticket))
+            .await?,
+    ))
+}

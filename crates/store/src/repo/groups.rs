@@ -163,3 +163,14 @@ pub async fn default_group(c: &mut Conn<'_>, user: UserId) -> Result<Option<Grou
         .map(|r| r.int(0).map(GroupId))
         .transpose()?)
 }
+
+/// The groups a user belongs to.
+pub async fn group_ids_of(c: &mut Conn<'_>, user: UserId) -> Result<Vec<GroupId>, StoreError> {
+    let rows = c
+        .all(
+            q("SELECT group_id FROM group_memberships WHERE user_id = $1 ORDER BY group_id")
+                .bind(user),
+        )
+        .await?;
+    rows.iter().map(|r| Ok(GroupId(r.int(0)?))).collect()
+}

@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod orgs;
 pub mod rules;
 pub mod search;
+pub mod sessions;
 pub mod settings;
 pub mod tickets;
 pub mod tokens;

@@ -9,6 +9,7 @@ mod rules;
 mod search;
 mod tickets;
 mod transport;
+mod workspace;
 
 pub use atiende_testkit::{Auth, TestServer, both};
 pub use serde_json::{Value as Json, json};

@@ -9,8 +9,7 @@ use crate::wire;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, header};
 use axum::routing::{delete, get, post};
 use domain::AttachmentId;
 use serde_json::json;
@@ -68,23 +67,5 @@ async fn content(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> Ap
         .app
         .attachment(ctx.actor, AttachmentId(path_id(&id)?))
         .await?;
-    let mut r = (StatusCode::OK, data).into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&a.content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        a.file_name.replace(['"', '\\'], "_")
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(r)
+    Ok(ui::download(&a, data))
 }

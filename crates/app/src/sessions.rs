@@ -1,0 +1,105 @@
+//! Browser sessions for the agent workspace: sign in with email and
+//! password, a random cookie token (only its hash is stored), a CSRF token
+//! per session, sign out. Only staff may sign in here; customers use the
+//! help center.
+
+use crate::auth::{Credentials, random_token, token_hash};
+use crate::{App, AppError};
+use domain::{Actor, Timestamp};
+use store::repo::sessions;
+
+/// How long a session lasts without signing in again.
+const SESSION_SECS: i64 = 7 * 86_400;
+
+/// A signed-in agent, as every page needs them.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub actor: Actor,
+    pub csrf: String,
+    pub name: String,
+    /// The agent's language setting (`es`, `en-US`, ...).
+    pub locale: String,
+    pub time_zone: String,
+}
+
+/// Why a sign-in failed, for the message the page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginRefused {
+    /// Unknown email, wrong password or deactivated user: one answer for all.
+    BadCredentials,
+    /// A customer account: the workspace is for agents.
+    NotStaff,
+}
+
+impl App {
+    /// Checks an email and password and opens a session; returns the cookie
+    /// token (shown to the browser once, stored hashed).
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<Result<String, LoginRefused>, AppError> {
+        let creds = Credentials::Basic {
+            user: email.trim().to_string(),
+            secret: password.to_string(),
+        };
+        let actor = match self.authenticate(&creds).await {
+            Ok(a) => a,
+            Err(AppError::Unauthorized) => return Ok(Err(LoginRefused::BadCredentials)),
+            Err(e) => return Err(e),
+        };
+        if !actor.is_staff() {
+            return Ok(Err(LoginRefused::NotStaff));
+        }
+        let token = random_token(40);
+        let hash = token_hash(&token);
+        let csrf = random_token(32);
+        let now = Timestamp::now();
+        let expires = Timestamp(now.0 + SESSION_SECS);
+        self.write(move |c| {
+            Box::pin(async move {
+                sessions::delete_expired(c, now).await?;
+                sessions::insert(c, &hash, actor.user, &csrf, now, expires).await?;
+                Ok(())
+            })
+        })
+        .await?;
+        Ok(Ok(token))
+    }
+
+    /// The agent behind a session cookie, if the session is live and the
+    /// user is still active staff.
+    pub async fn session(&self, token: &str) -> Result<Option<SessionUser>, AppError> {
+        let mut rc = self.read().await?;
+        let row = sessions::get(&mut rc.conn(), &token_hash(token), Timestamp::now()).await?;
+        Ok(row
+            .filter(|r| r.active && r.role.is_staff())
+            .map(|r| SessionUser {
+                actor: Actor {
+                    user: r.user,
+                    role: r.role,
+                    org: r.org,
+                },
+                csrf: r.csrf,
+                name: r.name,
+                locale: r.locale,
+                time_zone: r.time_zone,
+            }))
+    }
+
+    /// Ends a session.
+    pub async fn logout(&self, token: &str) -> Result<(), AppError> {
+        let hash = token_hash(token);
+        self.write(move |c| Box::pin(async move { Ok(sessions::delete(c, &hash).await?) }))
+            .await
+    }
+
+    /// Sets the caller's own language (the workspace's language switch).
+    pub async fn set_own_locale(&self, actor: Actor, locale: &str) -> Result<(), AppError> {
+        let input = crate::users::UserInput {
+            locale: Some(locale.to_string()),
+            ..Default::default()
+        };
+        self.update_user(actor, actor.user, input).await.map(|_| ())
+    }
+}

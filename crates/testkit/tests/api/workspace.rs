@@ -1,0 +1,357 @@
+//! The agent workspace over HTTP (sessions, CSRF, who may see what, escaping)
+//! and in a real browser (headless Chromium driven by playwright-core).
+
+use super::*;
+use std::path::PathBuf;
+
+/// A browser-like client: keeps cookies by hand, never follows redirects.
+struct Browser {
+    base: String,
+    http: reqwest::Client,
+    cookies: std::collections::BTreeMap<String, String>,
+}
+
+struct Page {
+    status: u16,
+    location: String,
+    set_cookies: Vec<String>,
+    body: String,
+}
+
+impl Browser {
+    fn new(base: &str) -> Browser {
+        Browser {
+            base: base.to_string(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap_or_else(|e| panic!("client: {e}")),
+            cookies: Default::default(),
+        }
+    }
+
+    async fn send(&mut self, method: &str, path: &str, form: Option<&[(&str, &str)]>) -> Page {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
+        let mut req = self.http.request(m, format!("{}{path}", self.base));
+        let jar: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if !jar.is_empty() {
+            req = req.header("cookie", jar.join("; "));
+        }
+        if let Some(f) = form {
+            let body: String = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(f)
+                .finish();
+            req = req
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body);
+        }
+        let r = req.send().await.unwrap_or_else(|e| panic!("{path}: {e}"));
+        let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let set_cookies: Vec<String> = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect();
+        for c in &set_cookies {
+            if let Some((kv, _)) = c.split_once(';')
+                && let Some((k, v)) = kv.split_once('=')
+            {
+                if v.is_empty() {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+        let body = r.text().await.unwrap_or_default();
+        Page {
+            status,
+            location,
+            set_cookies,
+            body,
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        self.send("GET", path, None).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.send("POST", path, Some(form)).await
+    }
+
+    /// Signs in through the real form; returns the POST's response.
+    async fn sign_in(&mut self, email: &str, password: &str) -> Page {
+        let form = self.get("/login").await;
+        let csrf = hidden(&form.body, "csrf");
+        self.post(
+            "/login",
+            &[
+                ("email", email),
+                ("password", password),
+                ("csrf", &csrf),
+                ("next", "/agent"),
+            ],
+        )
+        .await
+    }
+}
+
+/// A hidden input's value in a page.
+fn hidden(html: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    html.split(&key)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn comment_count(srv: &TestServer, id: i64) -> usize {
+    let (_, b) = srv
+        .get(&format!("/api/v2/tickets/{id}/comments.json"), &srv.admin())
+        .await;
+    b["comments"].as_array().map_or(0, Vec::len)
+}
+
+both!(pages_need_a_session_and_csrf, |srv| {
+    let t = new_ticket(&srv, json!({"subject": "<script>alert(1)</script> pedido", "comment": {"html_body": "<p>hola</p><img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=1</script>"}, "requester": {"name": "Eva <b>", "email": "eva@example.com"}})).await;
+    let id = t["id"].as_i64().unwrap_or_default();
+    let mut anon = Browser::new(&srv.base);
+    // No session: pages send the browser to sign in; other calls are refused.
+    let p = anon.get("/agent").await;
+    assert_eq!(
+        (p.status, p.location.as_str()),
+        (303, "/login?next=%2Fagent")
+    );
+    let p = anon.get(&format!("/agent/tickets/{id}")).await;
+    assert_eq!(p.status, 303);
+    let p = anon
+        .post(&format!("/agent/tickets/{id}/reply"), &[("body", "x")])
+        .await;
+    assert_eq!(p.status, 401);
+    assert_eq!(anon.get("/agent/live").await.status, 401);
+
+    // The sign-in form is CSRF-protected too.
+    let p = anon
+        .post(
+            "/login",
+            &[
+                ("email", "admin@example.com"),
+                ("password", "admin-password-1"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+    // Wrong password: a clear message, no session.
+    let p = anon.sign_in("admin@example.com", "wrong").await;
+    assert_eq!(p.status, 401);
+    assert!(p.body.contains("do not match"), "{}", p.body);
+    assert!(!anon.cookies.contains_key("atiende_session"));
+    // Customers cannot sign in to the workspace.
+    srv.call("POST", "/api/v2/users.json", &srv.admin(), Some(json!({"user": {"name": "Cliente", "email": "cliente@example.com", "role": "end-user", "password": "customer-pass-1"}}))).await;
+    let p = anon.sign_in("cliente@example.com", "customer-pass-1").await;
+    assert_eq!(p.status, 401);
+    assert!(p.body.contains("for agents"), "{}", p.body);
+
+    // An agent signs in: an HttpOnly, SameSite session cookie.
+    let mut agent = Browser::new(&srv.base);
+    let p = agent.sign_in("admin@example.com", "admin-password-1").await;
+    assert_eq!((p.status, p.location.as_str()), (303, "/agent"));
+    let cookie = p
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("atiende_session="))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let page = agent.get("/agent?queue=unsolved").await;
+    assert_eq!(page.status, 200);
+    // What a customer typed is escaped in lists.
+    assert!(
+        page.body.contains("alert(1)") && page.body.contains("pedido"),
+        "the ticket is listed"
+    );
+    assert!(
+        !page.body.contains("<script>alert(1)"),
+        "its subject is escaped"
+    );
+    let ticket_page = agent.get(&format!("/agent/tickets/{id}")).await;
+    assert_eq!(ticket_page.status, 200);
+    assert!(
+        !ticket_page.body.contains("onerror") && !ticket_page.body.contains("<script>window"),
+        "customer HTML is sanitised"
+    );
+    assert!(
+        ticket_page.body.contains("Eva &#60;b&#62;") && !ticket_page.body.contains("Eva <b>"),
+        "names are escaped"
+    );
+
+    // A form without this session's CSRF token changes nothing.
+    let before = comment_count(&srv, id).await;
+    let p = agent
+        .post(
+            &format!("/agent/tickets/{id}/reply"),
+            &[("body", "forged"), ("public", "1")],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+    let p = agent
+        .post(
+            &format!("/agent/tickets/{id}/reply"),
+            &[("body", "forged"), ("public", "1"), ("csrf", "guess")],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+    assert_eq!(comment_count(&srv, id).await, before);
+    // With it, the reply lands as one audited comment.
+    let csrf = hidden(&ticket_page.body, "csrf");
+    let p = agent
+        .post(
+            &format!("/agent/tickets/{id}/reply"),
+            &[("body", "Hola Eva"), ("public", "0"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(
+        (p.status, p.location.as_str()),
+        (303, format!("/agent/tickets/{id}?done=note").as_str())
+    );
+    let (_, c) = srv
+        .get(&format!("/api/v2/tickets/{id}/comments.json"), &srv.admin())
+        .await;
+    let last = &c["comments"][before];
+    assert_eq!(
+        (last["body"].as_str(), last["public"].as_bool()),
+        (Some("Hola Eva"), Some(false))
+    );
+
+    // Saving over a newer change is refused and says so.
+    let stale = hidden(&ticket_page.body, "version");
+    let p = agent
+        .post(
+            &format!("/agent/tickets/{id}"),
+            &[
+                ("csrf", &csrf),
+                ("version", &stale),
+                ("status", "open"),
+                ("priority", "urgent"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 409, "{}", p.body);
+    let (_, tk) = srv
+        .get(&format!("/api/v2/tickets/{id}.json"), &srv.admin())
+        .await;
+    assert_eq!(tk["ticket"]["priority"], Json::Null);
+    let fresh = agent.get(&format!("/agent/tickets/{id}")).await;
+    let stamp = hidden(&fresh.body, "version");
+    let p = agent
+        .post(
+            &format!("/agent/tickets/{id}"),
+            &[
+                ("csrf", &csrf),
+                ("version", &stamp),
+                ("status", "pending"),
+                ("priority", "urgent"),
+                ("tags", "vip"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let (_, tk) = srv
+        .get(&format!("/api/v2/tickets/{id}.json"), &srv.admin())
+        .await;
+    assert_eq!(
+        (
+            tk["ticket"]["priority"].as_str(),
+            tk["ticket"]["status"].as_str()
+        ),
+        (Some("urgent"), Some("pending"))
+    );
+
+    // Signing out ends the session on the server, not just in the browser.
+    let token = agent
+        .cookies
+        .get("atiende_session")
+        .cloned()
+        .unwrap_or_default();
+    let p = agent.post("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(p.status, 303);
+    let mut replay = Browser::new(&srv.base);
+    replay.cookies.insert("atiende_session".into(), token);
+    assert_eq!(replay.get("/agent").await.status, 303);
+});
+
+both!(sign_in_attempts_are_limited, |srv| {
+    let mut b = Browser::new(&srv.base);
+    for _ in 0..10 {
+        assert_eq!(b.sign_in("admin@example.com", "guess").await.status, 401);
+    }
+    let p = b.sign_in("admin@example.com", "admin-password-1").await;
+    assert_eq!(p.status, 429, "even the right password waits");
+    assert!(p.body.contains("Too many"));
+    // Another account is not locked by it.
+    srv.call("POST", "/api/v2/users.json", &srv.admin(), Some(json!({"user": {"name": "Bea", "email": "bea@example.com", "role": "agent", "password": "bea-password-1"}}))).await;
+    assert_eq!(
+        b.sign_in("bea@example.com", "bea-password-1").await.status,
+        303
+    );
+});
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+both!(browser_flow, |srv| {
+    let (s, _) = srv.call("POST", "/api/v2/users.json", &srv.admin(), Some(json!({"user": {"name": "Bea Ruiz", "email": "bea@example.com", "role": "agent", "password": "bea-password-1"}}))).await;
+    assert_eq!(s, 201);
+    let subject = "Pedido 4411 no llega";
+    let t = new_ticket(&srv, json!({"subject": subject, "comment": {"body": "Hola, mi pedido 4411 no ha llegado."}, "requester": {"name": "Lucía Pérez", "email": "lucia@example.com"}})).await;
+    let evil = new_ticket(&srv, json!({"subject": "html", "comment": {"html_body": "<p>ok</p><img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=1</script><a href=\"javascript:window.__pwned=1\">x</a>"}, "requester": {"email": "lucia@example.com"}})).await;
+    let backend = format!("{:?}", srv.backend).to_lowercase();
+    let artifacts = repo_root().join("target/ui-artifacts");
+    let base = srv.base.clone();
+    let id = t["id"].as_i64().unwrap_or_default().to_string();
+    let evil_id = evil["id"].as_i64().unwrap_or_default().to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg("agent_flow.mjs")
+            .current_dir(repo_root().join("tests/ui"))
+            .env("ATIENDE_URL", base)
+            .env("ATIENDE_EMAIL", "admin@example.com")
+            .env("ATIENDE_PASSWORD", "admin-password-1")
+            .env("ATIENDE_AGENT2_EMAIL", "bea@example.com")
+            .env("ATIENDE_AGENT2_PASSWORD", "bea-password-1")
+            .env("ATIENDE_AGENT2_NAME", "Bea Ruiz")
+            .env("ATIENDE_TICKET", id)
+            .env("ATIENDE_EVIL_TICKET", evil_id)
+            .env("ATIENDE_SUBJECT", subject)
+            .env("ATIENDE_BACKEND", backend)
+            .env("ATIENDE_ARTIFACTS", artifacts)
+            .output()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .unwrap_or_else(|e| panic!("cannot run node ({e}); run scripts/test.sh, which installs chromium and playwright-core"));
+    assert!(
+        out.status.success(),
+        "browser flow failed on {:?}:\n{}\n{}",
+        srv.backend,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+});

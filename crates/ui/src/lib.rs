@@ -1,0 +1,59 @@
+//! The agent workspace: server-rendered pages (askama) served by the same
+//! binary as the API, in Spanish and English, with one small hand-written
+//! ES module for partial updates and live events over one WebSocket.
+//! Handlers only extract, call a use case and render; rules stay in `app`.
+
+mod assets;
+mod chrome;
+mod i18n;
+mod live;
+mod login;
+mod queue;
+mod session;
+mod ticket;
+mod view;
+
+use app::App;
+use axum::Router;
+use axum::routing::{get, post};
+use std::sync::Arc;
+
+pub use ticket::download;
+
+/// Shared state of the pages.
+#[derive(Clone)]
+pub struct Ui {
+    app: App,
+    /// Failed sign-ins per account (per node).
+    login_limiter: Arc<session::LoginLimiter>,
+    /// Who is looking at or replying to which ticket (per node).
+    presence: Arc<live::Presence>,
+}
+
+/// The workspace's routes, to merge into the server's router.
+pub fn router(app: App) -> Router {
+    let ui = Ui {
+        app,
+        login_limiter: Default::default(),
+        presence: Default::default(),
+    };
+    Router::new()
+        .route(
+            "/",
+            get(|| async { axum::response::Redirect::to("/agent") }),
+        )
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/agent", get(queue::queue_page))
+        .route("/agent/search", get(queue::search_page))
+        .route("/agent/bulk", post(queue::bulk))
+        .route("/agent/language", post(login::language))
+        .route("/agent/tickets/{id}", get(ticket::page).post(ticket::save))
+        .route("/agent/tickets/{id}/timeline", get(ticket::timeline))
+        .route("/agent/tickets/{id}/reply", post(ticket::reply))
+        .route("/agent/attachments/{id}", get(ticket::attachment))
+        .route("/agent/live", get(live::socket))
+        .route("/assets/agent.js", get(assets::script))
+        .route("/assets/agent.css", get(assets::style))
+        .with_state(ui)
+}

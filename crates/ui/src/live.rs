@@ -1,0 +1,229 @@
+//! Live updates over one WebSocket per page: ticket events from the event
+//! log (from the cursor the page was rendered at, so a page that reconnects
+//! catches up and misses nothing) and who else is viewing or replying to
+//! the same ticket (collision detection).
+//!
+//! Messages from the page: `{"watch": 12, "replying": false}`.
+//! Messages to the page: `{"type":"event","id":…,"ticket":…,"kind":…,"actor":…}`
+//! and `{"type":"presence","ticket":…,"people":[{"id","name","replying"}]}`.
+//!
+//! Presence is kept per node: agents on different nodes of a cluster see
+//! each other's replies live (the log crosses nodes) but not each other's
+//! presence.
+
+use crate::Ui;
+use crate::session::Agent;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::broadcast;
+
+/// What one open page is doing.
+#[derive(Debug, Clone)]
+struct Seat {
+    user: i64,
+    name: String,
+    ticket: Option<i64>,
+    replying: bool,
+}
+
+/// Who is on which ticket, and a signal naming a ticket whose company
+/// changed.
+pub struct Presence {
+    seats: Mutex<HashMap<u64, Seat>>,
+    changed: broadcast::Sender<i64>,
+    next: AtomicU64,
+}
+
+impl Default for Presence {
+    fn default() -> Self {
+        Presence {
+            seats: Mutex::new(HashMap::new()),
+            changed: broadcast::channel(1024).0,
+            next: AtomicU64::new(1),
+        }
+    }
+}
+
+impl Presence {
+    fn join(&self, user: i64, name: String) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        self.lock().insert(
+            id,
+            Seat {
+                user,
+                name,
+                ticket: None,
+                replying: false,
+            },
+        );
+        id
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Seat>> {
+        self.seats.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Moves a page to a ticket (or none); signals the tickets concerned.
+    fn set(&self, seat: u64, ticket: Option<i64>, replying: bool) {
+        let before = {
+            let mut seats = self.lock();
+            let Some(s) = seats.get_mut(&seat) else {
+                return;
+            };
+            let before = s.ticket;
+            if before == ticket && s.replying == replying {
+                return;
+            }
+            s.ticket = ticket;
+            s.replying = replying && ticket.is_some();
+            before
+        };
+        for t in [before, ticket].into_iter().flatten() {
+            let _ = self.changed.send(t);
+        }
+    }
+
+    fn leave(&self, seat: u64) {
+        let ticket = self.lock().remove(&seat).and_then(|s| s.ticket);
+        if let Some(t) = ticket {
+            let _ = self.changed.send(t);
+        }
+    }
+
+    /// The people on a ticket, one entry per person (replying wins over
+    /// viewing when they have it open twice).
+    fn on_ticket(&self, ticket: i64) -> Vec<serde_json::Value> {
+        let mut people: HashMap<i64, (String, bool)> = HashMap::new();
+        for s in self.lock().values().filter(|s| s.ticket == Some(ticket)) {
+            let e = people.entry(s.user).or_insert((s.name.clone(), false));
+            e.1 |= s.replying;
+        }
+        let mut out: Vec<_> = people.into_iter().collect();
+        out.sort_by_key(|(id, _)| *id);
+        out.into_iter()
+            .map(|(id, (name, replying))| json!({"id": id, "name": name, "replying": replying}))
+            .collect()
+    }
+}
+
+/// A WebSocket from another site could act with the agent's cookie: only
+/// pages served by this host may open one.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        host,
+    ) {
+        (None, _) => true,
+        (Some(origin), Some(host)) => {
+            origin
+                .strip_prefix("http://")
+                .or_else(|| origin.strip_prefix("https://"))
+                == Some(host)
+        }
+        _ => false,
+    }
+}
+
+/// `GET /agent/live?after=N`.
+pub async fn socket(
+    State(ui): State<Ui>,
+    agent: Agent,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !same_origin(&headers) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let after = q.get("after").and_then(|a| a.parse().ok()).unwrap_or(0i64);
+    ws.on_upgrade(move |socket| follow(ui, agent, after, socket))
+}
+
+async fn follow(ui: Ui, agent: Agent, mut cursor: i64, socket: WebSocket) {
+    let actor = agent.user.actor;
+    let seat = ui.presence.join(actor.user.0, agent.user.name.clone());
+    let mut watch = ui.app.db.log_watch();
+    let mut changed = ui.presence.changed.subscribe();
+    let (mut tx, mut rx) = socket.split();
+    let mut my_ticket: Option<i64> = None;
+    let mut ping = tokio::time::interval(std::time::Duration::from_secs(25));
+    // Catch up first: whatever happened since the page was rendered.
+    let mut wake = true;
+    loop {
+        if wake {
+            wake = false;
+            loop {
+                let events = match ui.app.ticket_events_after(actor, cursor).await {
+                    Ok(e) => e,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "live events could not be read");
+                        break;
+                    }
+                };
+                let n = events.len();
+                for e in events {
+                    cursor = e.id.0;
+                    let msg = json!({"type": "event", "id": e.id.0, "ticket": e.ticket.0, "kind": e.kind, "actor": e.actor.map(|a| a.0)});
+                    if tx
+                        .send(Message::Text(msg.to_string().into()))
+                        .await
+                        .is_err()
+                    {
+                        ui.presence.leave(seat);
+                        return;
+                    }
+                }
+                if n < 500 {
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            r = watch.changed() => {
+                if r.is_err() { break; }
+                wake = true;
+            }
+            m = rx.next() => {
+                match m {
+                    Some(Ok(Message::Text(text))) => {
+                        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+                            my_ticket = v.get("watch").and_then(serde_json::Value::as_i64);
+                            let replying = v.get("replying").and_then(serde_json::Value::as_bool).unwrap_or(false);
+                            ui.presence.set(seat, my_ticket, replying);
+                            if let Some(t) = my_ticket {
+                                let msg = json!({"type": "presence", "ticket": t, "people": ui.presence.on_ticket(t)});
+                                if tx.send(Message::Text(msg.to_string().into())).await.is_err() { break; }
+                            }
+                        }
+                    }
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                    Some(Ok(_)) => {}
+                }
+            }
+            t = changed.recv() => {
+                let t = match t {
+                    Ok(t) => Some(t),
+                    // Fell behind: refresh whatever this page watches.
+                    Err(broadcast::error::RecvError::Lagged(_)) => my_ticket,
+                    Err(broadcast::error::RecvError::Closed) => break,
+                };
+                if let Some(t) = t.filter(|t| Some(*t) == my_ticket) {
+                    let msg = json!({"type": "presence", "ticket": t, "people": ui.presence.on_ticket(t)});
+                    if tx.send(Message::Text(msg.to_string().into())).await.is_err() { break; }
+                }
+            }
+            _ = ping.tick() => {
+                if tx.send(Message::Ping(Vec::new().into())).await.is_err() { break; }
+            }
+        }
+    }
+    ui.presence.leave(seat);
+}

@@ -1,0 +1,302 @@
+//! Queue pages (built-in queues and admin views), search results, and bulk
+//! actions on the tickets of a list.
+
+use crate::Ui;
+use crate::chrome::{chrome, error_page, render};
+use crate::session::{Agent, Form};
+use crate::view::{
+    Chrome, Clock, ListPart, enc, names, page_href, people_of, queue_title, status_choices,
+    ticket_row,
+};
+use app::AppError;
+use app::queues::Queue;
+use app::tickets::TicketInput;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::{Channel, Role, Status, TicketId, UserId};
+use std::collections::HashMap;
+use store::model::Ticket;
+
+/// Tickets per page of a list.
+const PER_PAGE: i64 = 25;
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+struct QueuePage {
+    chrome: Chrome,
+    title: String,
+    queue_key: String,
+    total: String,
+    sort: String,
+    sorts: Vec<(String, String)>,
+    list: ListPart,
+}
+
+#[derive(Template)]
+#[template(path = "ticket_list.html")]
+struct ListFragment {
+    chrome: Chrome,
+    list: ListPart,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    chrome: Chrome,
+    total: String,
+    error: Option<String>,
+    list: ListPart,
+}
+
+/// The agents an agent can assign to, as `(id, name)` choices.
+pub async fn agent_choices(ui: &Ui, agent: &Agent) -> Result<Vec<(String, String)>, AppError> {
+    let (agents, _) = ui
+        .app
+        .list_users(
+            agent.user.actor,
+            &[Role::Agent, Role::Admin],
+            None,
+            None,
+            app::Paging::Offset {
+                page: 1,
+                per_page: 200,
+            },
+        )
+        .await?;
+    Ok(agents
+        .into_iter()
+        .filter(|u| u.active)
+        .map(|u| (u.id.0.to_string(), u.name))
+        .collect())
+}
+
+async fn list_part(
+    ui: &Ui,
+    agent: &Agent,
+    tickets: &[Ticket],
+    base: &str,
+    page: i64,
+    has_more: bool,
+) -> Result<ListPart, AppError> {
+    let t = agent.t();
+    let clock = Clock::new(&agent.user.time_zone);
+    let people = ui
+        .app
+        .users_by_ids(agent.user.actor, &people_of(tickets))
+        .await?;
+    let names = names(&people);
+    Ok(ListPart {
+        rows: tickets
+            .iter()
+            .map(|tk| ticket_row(t, &clock, &names, tk))
+            .collect(),
+        back: page_href(base, page),
+        page,
+        prev_href: (page > 1).then(|| page_href(base, page - 1)),
+        next_href: has_more.then(|| page_href(base, page + 1)),
+        statuses: status_choices(t),
+        agents: agent_choices(ui, agent).await?,
+    })
+}
+
+/// `GET /agent?queue=…&sort=…&page=…` (`fragment=list` for the live
+/// refresh of the list alone).
+pub async fn queue_page(
+    State(ui): State<Ui>,
+    agent: Agent,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    match queue_inner(&ui, &agent, &q).await {
+        Ok(r) => r,
+        Err(e) => error_page(&agent, &e),
+    }
+}
+
+async fn queue_inner(
+    ui: &Ui,
+    agent: &Agent,
+    q: &HashMap<String, String>,
+) -> Result<Response, AppError> {
+    let t = agent.t();
+    let queue = q
+        .get("queue")
+        .and_then(|k| Queue::from_key(k))
+        .unwrap_or(Queue::MyOpen);
+    let sort = q
+        .get("sort")
+        .filter(|s| ["updated_at", "created_at", "priority", "status"].contains(&s.as_str()))
+        .cloned()
+        .unwrap_or_else(|| "updated_at".into());
+    let page: i64 = q
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .clamp(1, 1000);
+    let found = ui
+        .app
+        .queue_page(
+            agent.user.actor,
+            queue,
+            Some(&sort),
+            (page - 1) * PER_PAGE,
+            PER_PAGE,
+        )
+        .await?;
+    let base = format!("/agent?queue={}&sort={}", queue.key(), enc(&sort));
+    let list = list_part(
+        ui,
+        agent,
+        &found.tickets,
+        &base,
+        page,
+        found.total > page * PER_PAGE,
+    )
+    .await?;
+    let chrome = chrome(ui, agent, Some(queue), "", flash(q, agent)).await?;
+    if q.get("fragment").map(String::as_str) == Some("list") {
+        return Ok(render(StatusCode::OK, &ListFragment { chrome, list }));
+    }
+    let titles: HashMap<i64, String> = chrome
+        .queues
+        .iter()
+        .filter_map(|l| {
+            let id = l.key.strip_prefix("view-")?.parse().ok()?;
+            Some((id, l.title.clone()))
+        })
+        .collect();
+    Ok(render(
+        StatusCode::OK,
+        &QueuePage {
+            title: queue_title(t, queue, &titles),
+            queue_key: queue.key(),
+            total: crate::view::count_label(found.total),
+            sort,
+            sorts: vec![
+                ("updated_at".into(), t.updated.into()),
+                ("created_at".into(), t.created.into()),
+                ("priority".into(), t.priority.into()),
+                ("status".into(), t.status.into()),
+            ],
+            list,
+            chrome,
+        },
+    ))
+}
+
+/// A confirmation carried across a redirect (`?done=saved`).
+pub fn flash(q: &HashMap<String, String>, agent: &Agent) -> Option<String> {
+    let t = agent.t();
+    Some(
+        match q.get("done").map(String::as_str)? {
+            "saved" => t.saved,
+            "reply" => t.reply_added,
+            "note" => t.note_added,
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+/// `GET /agent/search?q=…&page=…`: tickets matching the API's query syntax.
+pub async fn search_page(
+    State(ui): State<Ui>,
+    agent: Agent,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let query = q.get("q").cloned().unwrap_or_default();
+    let page: i64 = q
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .clamp(1, 40);
+    let inner = async {
+        let (tickets, total, error) = match app::search::plan_query(
+            &query,
+            None,
+            None,
+            Some(search::plan::ResultType::Ticket),
+        ) {
+            Ok(plan) if !query.trim().is_empty() => {
+                let found = ui
+                    .app
+                    .search(agent.user.actor, &plan, (page - 1) * PER_PAGE, PER_PAGE)
+                    .await?;
+                let tickets: Vec<Ticket> = found
+                    .hits
+                    .into_iter()
+                    .filter_map(|h| match h {
+                        app::search::Hit::Ticket(t) => Some(t),
+                        _ => None,
+                    })
+                    .collect();
+                (tickets, found.count, None)
+            }
+            Ok(_) => (vec![], 0, None),
+            Err(e) => (vec![], 0, Some(error_text(&e))),
+        };
+        let base = format!("/agent/search?q={}", enc(&query));
+        let list = list_part(&ui, &agent, &tickets, &base, page, total > page * PER_PAGE).await?;
+        let chrome = chrome(&ui, &agent, None, &query, None).await?;
+        Ok::<_, AppError>(render(
+            StatusCode::OK,
+            &SearchPage {
+                chrome,
+                total: crate::view::count_label(total),
+                error,
+                list,
+            },
+        ))
+    };
+    match inner.await {
+        Ok(r) => r,
+        Err(e) => error_page(&agent, &e),
+    }
+}
+
+fn error_text(e: &AppError) -> String {
+    match e {
+        AppError::BadRequest { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `POST /agent/bulk`: status, assignee and added tags on every selected
+/// ticket, each as its own audited update.
+pub async fn bulk(State(ui): State<Ui>, agent: Agent, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Err(r) = agent.check_csrf(form.get("csrf")) {
+        return r;
+    }
+    let mut input = TicketInput::default();
+    if let Some(s) = form.get("status").filter(|s| !s.is_empty()) {
+        match s.parse::<Status>() {
+            Ok(s) => input.status = Some(s),
+            Err(e) => return (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response(),
+        }
+    }
+    if let Some(a) = form.get("assignee_id").and_then(|a| a.parse().ok()) {
+        input.assignee_id = Some(Some(UserId(a)));
+    }
+    input.add_tags = form
+        .get("add_tags")
+        .unwrap_or("")
+        .split([' ', ','])
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
+    for id in form.all("ids").iter().filter_map(|i| i.parse::<i64>().ok()) {
+        if let Err(e) = ui
+            .app
+            .update_ticket(agent.user.actor, TicketId(id), input.clone(), Channel::Web)
+            .await
+        {
+            return error_page(&agent, &e);
+        }
+    }
+    let back = crate::session::safe_next(form.get("back"));
+    let sep = if back.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{back}{sep}done=saved")).into_response()
+}

@@ -1,0 +1,192 @@
+//! Who is signed in: the session cookie, the language the pages speak,
+//! CSRF checks on every form, and a limit on sign-in attempts.
+
+use crate::Ui;
+use crate::i18n::{Lang, Text};
+use app::sessions::SessionUser;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "atiende_session";
+/// The language an agent picked, kept in the browser too so the sign-in
+/// page speaks it.
+pub const LANG_COOKIE: &str = "atiende_lang";
+/// The sign-in form's CSRF cookie (double submit: no session exists yet).
+pub const LOGIN_CSRF_COOKIE: &str = "atiende_login_csrf";
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, whole site.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64) -> String {
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}")
+}
+
+/// The language for a request without a session: the picked one, else the
+/// browser's.
+pub fn browser_lang(headers: &HeaderMap) -> Lang {
+    if let Some(l) = cookie(headers, LANG_COOKIE) {
+        return Lang::from_locale(&l);
+    }
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::En, Lang::from_accept_language)
+}
+
+/// Equal without leaking where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// A signed-in agent and the language their pages use.
+pub struct Agent {
+    pub user: SessionUser,
+    pub lang: Lang,
+}
+
+impl Agent {
+    pub fn t(&self) -> &'static Text {
+        self.lang.text()
+    }
+
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, sent: Option<&str>) -> Result<(), Response> {
+        match sent {
+            Some(s) if same_secret(s, &self.user.csrf) => Ok(()),
+            _ => Err((StatusCode::FORBIDDEN, self.t().form_expired).into_response()),
+        }
+    }
+}
+
+impl FromRequestParts<Ui> for Agent {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, ui: &Ui) -> Result<Self, Self::Rejection> {
+        let user = match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(token) => ui.app.session(&token).await.map_err(|e| {
+                tracing::error!(error = %e, "session lookup failed");
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            })?,
+            None => None,
+        };
+        let Some(user) = user else {
+            // Pages send the browser to sign in; scripts get a plain 401.
+            if parts.method == Method::GET && !parts.uri.path().starts_with("/agent/live") {
+                let next: String = form_urlencoded::byte_serialize(
+                    parts
+                        .uri
+                        .path_and_query()
+                        .map_or("/agent", |p| p.as_str())
+                        .as_bytes(),
+                )
+                .collect();
+                return Err(Redirect::to(&format!("/login?next={next}")).into_response());
+            }
+            return Err(StatusCode::UNAUTHORIZED.into_response());
+        };
+        let lang = match cookie(&parts.headers, LANG_COOKIE) {
+            Some(l) => Lang::from_locale(&l),
+            // `en-US` is every account's default, so it says nothing of a
+            // choice: the browser decides until the agent picks.
+            None if user.locale != "en-US" => Lang::from_locale(&user.locale),
+            None => browser_lang(&parts.headers),
+        };
+        Ok(Agent { user, lang })
+    }
+}
+
+/// Failed sign-ins per email, so a password cannot be guessed by brute
+/// force: after [`LoginLimiter::MAX_FAILURES`] in [`LoginLimiter::WINDOW`]
+/// the account refuses sign-ins until the window passes.
+#[derive(Default)]
+pub struct LoginLimiter {
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+impl LoginLimiter {
+    const MAX_FAILURES: u32 = 10;
+    const WINDOW: Duration = Duration::from_secs(300);
+
+    pub fn blocked(&self, email: &str) -> bool {
+        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(&email.trim().to_lowercase())
+            .is_some_and(|(n, since)| *n >= Self::MAX_FAILURES && since.elapsed() < Self::WINDOW)
+    }
+
+    pub fn failed(&self, email: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 100_000 {
+            map.retain(|_, (_, since)| since.elapsed() < Self::WINDOW);
+        }
+        let e = map
+            .entry(email.trim().to_lowercase())
+            .or_insert((0, Instant::now()));
+        if e.1.elapsed() >= Self::WINDOW {
+            *e = (0, Instant::now());
+        }
+        e.0 += 1;
+    }
+
+    pub fn succeeded(&self, email: &str) {
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&email.trim().to_lowercase());
+    }
+}
+
+/// A URL-encoded form body as ordered pairs (fields may repeat).
+pub struct Form(pub Vec<(String, String)>);
+
+impl Form {
+    pub fn parse(body: &[u8]) -> Form {
+        Form(
+            form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn all(&self, key: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+/// Only same-site paths are followed after sign-in (no open redirect).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/agent".to_string(),
+    }
+}

@@ -1,0 +1,578 @@
+//! The ticket page: one timeline of replies, notes and folded changes; the
+//! reply box; the properties panel with conflict detection; the customer
+//! panel with every identity and earlier conversation.
+
+use crate::Ui;
+use crate::chrome::{chrome, error_page, render};
+use crate::i18n::Text;
+use crate::queue::{agent_choices, flash};
+use crate::session::{Agent, Form};
+use crate::view::{
+    Chrome, Clock, TicketRow, names, priority_choices, status_choices, ticket_row, type_choices,
+};
+use app::AppError;
+use app::tickets::{CommentInput, TicketInput, TicketScope};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::{
+    AttachmentId, AuditId, Channel, FieldId, FieldType, GroupId, Priority, Status, TicketId,
+    TicketType, UserId,
+};
+use serde_json::Value as Json;
+use std::collections::HashMap;
+use store::model::{Audit, Comment, Ticket};
+
+/// Comments and audits shown on one page; longer threads show the newest.
+const THREAD_LIMIT: i64 = 500;
+
+/// The ticket's own fields as the page shows them.
+pub struct TicketView {
+    pub id: i64,
+    pub subject: String,
+    pub status: &'static str,
+    pub status_key: String,
+    pub priority_key: String,
+    pub type_key: String,
+    pub assignee_key: String,
+    pub group_key: String,
+    pub tags: String,
+    /// The newest audit id when the page was drawn (the conflict check).
+    pub version: i64,
+}
+
+pub struct CommentView {
+    pub id: i64,
+    pub public: bool,
+    /// Sanitised on the way in (ammonia); safe to show as HTML.
+    pub html: String,
+    pub attachments: Vec<(String, String)>,
+}
+
+/// One entry of the timeline: an audit, with its comment if it has one.
+pub struct Entry {
+    pub author: String,
+    pub via: &'static str,
+    pub at: String,
+    pub at_iso: String,
+    pub comment: Option<CommentView>,
+    pub summary: String,
+    pub changes: Vec<String>,
+}
+
+pub struct FieldView {
+    pub id: i64,
+    pub title: String,
+    pub input_type: &'static str,
+    pub value: String,
+    pub options: Vec<(String, String)>,
+}
+
+pub struct CustomerView {
+    pub name: String,
+    pub organization: Option<String>,
+    pub identities: Vec<(String, String)>,
+    pub earlier: Vec<TicketRow>,
+}
+
+#[derive(Template)]
+#[template(path = "ticket.html")]
+struct TicketPage {
+    chrome: Chrome,
+    tk: TicketView,
+    entries: Vec<Entry>,
+    conflict: Option<&'static str>,
+    statuses: Vec<(String, String)>,
+    priorities: Vec<(String, String)>,
+    types: Vec<(String, String)>,
+    agents: Vec<(String, String)>,
+    groups: Vec<(String, String)>,
+    fields: Vec<FieldView>,
+    customer: CustomerView,
+}
+
+#[derive(Template)]
+#[template(path = "timeline.html")]
+struct TimelineFragment {
+    chrome: Chrome,
+    entries: Vec<Entry>,
+}
+
+fn ticket_id(raw: &str) -> Result<TicketId, AppError> {
+    raw.parse().map(TicketId).map_err(|_| AppError::NotFound)
+}
+
+/// Describes one audit change in words.
+fn change_text(
+    t: &Text,
+    names: &HashMap<i64, String>,
+    groups: &HashMap<i64, String>,
+    ev: &Json,
+) -> Option<String> {
+    let field = ev.get("field_name")?.as_str()?;
+    let show = |v: Option<&Json>| -> String {
+        let v = match v {
+            Some(Json::Null) | None => return t.none.to_string(),
+            Some(v) => v,
+        };
+        let s = match v {
+            Json::String(s) => s.clone(),
+            Json::Array(a) => a
+                .iter()
+                .filter_map(Json::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
+            other => other.to_string(),
+        };
+        match field {
+            "status" => s.parse::<Status>().map_or(s, |x| t.status(x).to_string()),
+            "priority" => s
+                .parse::<Priority>()
+                .map_or(s, |x| t.priority(x).to_string()),
+            "type" => s
+                .parse::<TicketType>()
+                .map_or(s, |x| t.ticket_type(x).to_string()),
+            "assignee_id" | "requester_id" => s
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| names.get(&id).cloned())
+                .unwrap_or(s),
+            "group_id" => s
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| groups.get(&id).cloned())
+                .unwrap_or(s),
+            _ => s,
+        }
+    };
+    let label = match field {
+        "status" => t.status,
+        "priority" => t.priority,
+        "type" => t.ticket_type,
+        "assignee_id" => t.assignee,
+        "group_id" => t.group,
+        "tags" => t.tags,
+        "subject" => t.subject,
+        "requester_id" => t.requester,
+        "organization_id" => t.organization,
+        other => other,
+    };
+    let value = show(ev.get("value"));
+    Some(match ev.get("previous_value") {
+        Some(p) if !p.is_null() => format!("{label}: {} → {value}", show(Some(p))),
+        _ => format!("{label}: {value}"),
+    })
+}
+
+/// The timeline: every audit, oldest first, with its comment.
+async fn entries(
+    ui: &Ui,
+    agent: &Agent,
+    id: TicketId,
+    groups: &HashMap<i64, String>,
+) -> Result<Vec<Entry>, AppError> {
+    let actor = agent.user.actor;
+    let t = agent.t();
+    let clock = Clock::new(&agent.user.time_zone);
+    let all = app::Paging::Offset {
+        page: 1,
+        per_page: THREAD_LIMIT,
+    };
+    let (audits, _) = ui.app.audits(actor, id, all).await?;
+    let (comments, _) = ui.app.comments(actor, id, all).await?;
+    let mut people: Vec<i64> = audits.iter().map(|a| a.author_id.0).collect();
+    for a in &audits {
+        for ev in serde_json::from_str::<Vec<Json>>(&a.events).unwrap_or_default() {
+            if let Some(f) = ev.get("field_name").and_then(Json::as_str)
+                && (f == "assignee_id" || f == "requester_id")
+            {
+                for k in ["value", "previous_value"] {
+                    if let Some(n) = ev.get(k).and_then(Json::as_i64) {
+                        people.push(n);
+                    }
+                }
+            }
+        }
+    }
+    people.sort_unstable();
+    people.dedup();
+    let names = names(&ui.app.users_by_ids(actor, &people).await?);
+    let by_audit: HashMap<i64, &Comment> = comments.iter().map(|c| (c.audit_id.0, c)).collect();
+    Ok(audits
+        .iter()
+        .map(|a: &Audit| {
+            let events: Vec<Json> = serde_json::from_str(&a.events).unwrap_or_default();
+            let changes: Vec<String> = events
+                .iter()
+                .filter(|e| e.get("type").and_then(Json::as_str) != Some("Comment"))
+                .filter_map(|e| change_text(t, &names, groups, e))
+                .collect();
+            let (at, at_iso) = clock.show(a.created_at);
+            Entry {
+                author: names.get(&a.author_id.0).cloned().unwrap_or_default(),
+                via: by_audit.get(&a.id.0).map_or(a.via, |c| c.via).as_str(),
+                at,
+                at_iso,
+                comment: by_audit.get(&a.id.0).map(|c| CommentView {
+                    id: c.id.0,
+                    public: c.public,
+                    html: c.html_body.clone(),
+                    attachments: c
+                        .attachments
+                        .iter()
+                        .map(|f| {
+                            (
+                                format!("/agent/attachments/{}", f.id.0),
+                                f.file_name.clone(),
+                            )
+                        })
+                        .collect(),
+                }),
+                summary: changes.first().cloned().unwrap_or_default(),
+                changes,
+            }
+        })
+        .collect())
+}
+
+async fn group_choices(ui: &Ui, agent: &Agent) -> Result<Vec<(String, String)>, AppError> {
+    let (groups, _) = ui
+        .app
+        .list_groups(
+            agent.user.actor,
+            None,
+            app::Paging::Offset {
+                page: 1,
+                per_page: 200,
+            },
+        )
+        .await?;
+    Ok(groups
+        .into_iter()
+        .map(|g| (g.id.0.to_string(), g.name))
+        .collect())
+}
+
+fn field_views(fields: &[store::model::TicketField], tk: &Ticket) -> Vec<FieldView> {
+    fields
+        .iter()
+        .filter(|f| f.active)
+        .map(|f| FieldView {
+            id: f.id.0,
+            title: f.title.clone(),
+            input_type: match f.field_type {
+                FieldType::Checkbox => "checkbox",
+                FieldType::Integer | FieldType::Decimal => "number",
+                FieldType::Date => "date",
+                _ => "text",
+            },
+            value: tk
+                .custom_fields
+                .iter()
+                .find(|(id, _)| *id == f.id)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
+            options: f
+                .options
+                .iter()
+                .map(|o| (o.value.clone(), o.name.clone()))
+                .collect(),
+        })
+        .collect()
+}
+
+async fn customer(ui: &Ui, agent: &Agent, tk: &Ticket) -> Result<CustomerView, AppError> {
+    let actor = agent.user.actor;
+    let t = agent.t();
+    let clock = Clock::new(&agent.user.time_zone);
+    let user = ui.app.user(actor, tk.requester_id).await?;
+    let identities = ui.app.identities(actor, tk.requester_id).await?;
+    let organization = match user.organization_id {
+        Some(o) => ui.app.org(actor, o).await.ok().map(|o| o.name),
+        None => None,
+    };
+    let (earlier, _) = ui
+        .app
+        .list_tickets(
+            actor,
+            TicketScope::Requested(tk.requester_id),
+            app::Paging::Offset {
+                page: 1,
+                per_page: 20,
+            },
+        )
+        .await?;
+    let names = HashMap::from([(user.id.0, user.name.clone())]);
+    Ok(CustomerView {
+        name: user.name.clone(),
+        organization,
+        identities: identities
+            .into_iter()
+            .map(|i| (i.kind.as_str().to_string(), i.value))
+            .collect(),
+        earlier: earlier
+            .iter()
+            .filter(|e| e.id != tk.id)
+            .map(|e| ticket_row(t, &clock, &names, e))
+            .collect(),
+    })
+}
+
+async fn render_page(
+    ui: &Ui,
+    agent: &Agent,
+    id: TicketId,
+    flash_msg: Option<String>,
+    conflict: bool,
+) -> Result<Response, AppError> {
+    let actor = agent.user.actor;
+    let t = agent.t();
+    let tk = ui.app.ticket(actor, id).await?;
+    let groups = group_choices(ui, agent).await?;
+    let group_names: HashMap<i64, String> = groups
+        .iter()
+        .filter_map(|(id, n)| Some((id.parse().ok()?, n.clone())))
+        .collect();
+    let entries = entries(ui, agent, id, &group_names).await?;
+    let fields = ui.app.fields_for_display().await?;
+    let page = TicketPage {
+        tk: TicketView {
+            id: tk.id.0,
+            subject: tk.subject.clone(),
+            status: t.status(tk.status),
+            status_key: tk.status.as_str().into(),
+            priority_key: tk.priority.map_or("", |p| p.as_str()).into(),
+            type_key: tk.ticket_type.map_or("", |p| p.as_str()).into(),
+            assignee_key: tk.assignee_id.map_or(String::new(), |a| a.0.to_string()),
+            group_key: tk.group_id.map_or(String::new(), |g| g.0.to_string()),
+            tags: tk.tags.join(" "),
+            version: ui.app.ticket_version(actor, id).await?.0,
+        },
+        entries,
+        conflict: conflict.then_some(t.conflict),
+        statuses: {
+            let mut s = status_choices(t);
+            if tk.status == Status::New {
+                s.insert(0, ("new".into(), t.status(Status::New).into()));
+            }
+            s
+        },
+        priorities: priority_choices(t),
+        types: type_choices(t),
+        agents: agent_choices(ui, agent).await?,
+        groups,
+        fields: field_views(&fields, &tk),
+        customer: customer(ui, agent, &tk).await?,
+        chrome: chrome(ui, agent, None, "", flash_msg).await?,
+    };
+    let status = if conflict {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    Ok(render(status, &page))
+}
+
+/// `GET /agent/tickets/{id}`.
+pub async fn page(
+    State(ui): State<Ui>,
+    agent: Agent,
+    Path(raw): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let out = match ticket_id(&raw) {
+        Ok(id) => render_page(&ui, &agent, id, flash(&q, &agent), false).await,
+        Err(e) => Err(e),
+    };
+    out.unwrap_or_else(|e| error_page(&agent, &e))
+}
+
+/// `GET /agent/tickets/{id}/timeline`: the timeline alone, for live refresh.
+pub async fn timeline(State(ui): State<Ui>, agent: Agent, Path(raw): Path<String>) -> Response {
+    let inner = async {
+        let id = ticket_id(&raw)?;
+        let groups: HashMap<i64, String> = group_choices(&ui, &agent)
+            .await?
+            .into_iter()
+            .filter_map(|(id, n)| Some((id.parse().ok()?, n)))
+            .collect();
+        let entries = entries(&ui, &agent, id, &groups).await?;
+        let chrome = Chrome {
+            t: agent.t(),
+            lang: agent.lang.code(),
+            user_id: agent.user.actor.user.0,
+            user_name: agent.user.name.clone(),
+            csrf: agent.user.csrf.clone(),
+            cursor: 0,
+            queues: vec![],
+            query: String::new(),
+            flash: None,
+        };
+        Ok::<_, AppError>(render(
+            StatusCode::OK,
+            &TimelineFragment { chrome, entries },
+        ))
+    };
+    inner.await.unwrap_or_else(|e| error_page(&agent, &e))
+}
+
+/// `POST /agent/tickets/{id}/reply`: a public reply or internal note, and
+/// the status to submit as.
+pub async fn reply(
+    State(ui): State<Ui>,
+    agent: Agent,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Response {
+    let form = Form::parse(&body);
+    if let Err(r) = agent.check_csrf(form.get("csrf")) {
+        return r;
+    }
+    let inner = async {
+        let id = ticket_id(&raw)?;
+        let public = form.get("public") != Some("0");
+        let mut input = TicketInput {
+            comment: Some(CommentInput {
+                body: form.get("body").map(str::to_string),
+                public: Some(public),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        if let Some(s) = form.get("status").filter(|s| !s.is_empty()) {
+            let s: Status = s
+                .parse()
+                .map_err(|e: domain::UnknownWord| AppError::bad(e.to_string()))?;
+            let current = ui.app.ticket(agent.user.actor, id).await?.status;
+            if s != current {
+                input.status = Some(s);
+            }
+        }
+        ui.app
+            .update_ticket(agent.user.actor, id, input, Channel::Web)
+            .await?;
+        let done = if public { "reply" } else { "note" };
+        Ok::<_, AppError>(
+            Redirect::to(&format!("/agent/tickets/{}?done={done}", id.0)).into_response(),
+        )
+    };
+    inner.await.unwrap_or_else(|e| error_page(&agent, &e))
+}
+
+/// `POST /agent/tickets/{id}`: the properties panel. Saved only if nobody
+/// changed the ticket since the page was drawn; otherwise the page comes
+/// back with the current values and says so (409).
+pub async fn save(
+    State(ui): State<Ui>,
+    agent: Agent,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Response {
+    let form = Form::parse(&body);
+    if let Err(r) = agent.check_csrf(form.get("csrf")) {
+        return r;
+    }
+    let inner = async {
+        let id = ticket_id(&raw)?;
+        let input = props_input(&form)?;
+        match ui
+            .app
+            .update_ticket(agent.user.actor, id, input, Channel::Web)
+            .await
+        {
+            Ok(_) => {
+                Ok(Redirect::to(&format!("/agent/tickets/{}?done=saved", id.0)).into_response())
+            }
+            Err(AppError::Conflict(_)) => render_page(&ui, &agent, id, None, true).await,
+            Err(e) => Err(e),
+        }
+    };
+    inner.await.unwrap_or_else(|e| error_page(&agent, &e))
+}
+
+/// The properties form as a ticket change.
+fn props_input(form: &Form) -> Result<TicketInput, AppError> {
+    let bad = |e: domain::UnknownWord| AppError::bad(e.to_string());
+    let opt_id = |k: &str| -> Option<i64> { form.get(k).and_then(|v| v.parse().ok()) };
+    let mut input = TicketInput {
+        expected_audit: form
+            .get("version")
+            .and_then(|v| v.parse().ok())
+            .map(AuditId),
+        assignee_id: Some(opt_id("assignee_id").map(UserId)),
+        group_id: Some(opt_id("group_id").map(GroupId)),
+        tags: Some(
+            form.get("tags")
+                .unwrap_or("")
+                .split([' ', ','])
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect(),
+        ),
+        ..Default::default()
+    };
+    if let Some(s) = form.get("status").filter(|s| !s.is_empty()) {
+        input.status = Some(s.parse().map_err(bad)?);
+    }
+    input.priority = Some(match form.get("priority").filter(|s| !s.is_empty()) {
+        Some(p) => Some(p.parse().map_err(bad)?),
+        None => None,
+    });
+    input.ticket_type = Some(match form.get("type").filter(|s| !s.is_empty()) {
+        Some(p) => Some(p.parse().map_err(bad)?),
+        None => None,
+    });
+    // A checkbox sends a hidden "false" then, if ticked, "true": the last
+    // value of a field wins.
+    let mut custom: Vec<(FieldId, Json)> = Vec::new();
+    for (k, v) in &form.0 {
+        if let Some(id) = k
+            .strip_prefix("custom_field_")
+            .and_then(|i| i.parse::<i64>().ok())
+        {
+            custom.retain(|(f, _)| f.0 != id);
+            custom.push((FieldId(id), Json::String(v.clone())));
+        }
+    }
+    input.custom_fields = custom;
+    Ok(input)
+}
+
+/// `GET /agent/attachments/{id}`: a file of a comment, as a download.
+pub async fn attachment(State(ui): State<Ui>, agent: Agent, Path(raw): Path<String>) -> Response {
+    let id = match raw.parse() {
+        Ok(id) => AttachmentId(id),
+        Err(_) => return error_page(&agent, &AppError::NotFound),
+    };
+    match ui.app.attachment(agent.user.actor, id).await {
+        Ok((a, data)) => download(&a, data),
+        Err(e) => error_page(&agent, &e),
+    }
+}
+
+/// A stored file as a download, never rendered inline by a browser (a
+/// customer's HTML or SVG must not run on our origin). The API serves
+/// files the same way.
+pub fn download(a: &store::model::Attachment, data: Vec<u8>) -> Response {
+    let mut r = (StatusCode::OK, data).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&a.content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        a.file_name.replace(['"', '\\', '\r', '\n'], "_")
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}

@@ -1,0 +1,143 @@
+// Drives the agent workspace in headless Chromium (Debian's /usr/bin/chromium)
+// the way two agents would use it. Run by the Rust test `ui::browser_flow`,
+// which starts the server and passes the accounts and tickets by environment.
+// Screenshots of the main pages go to $ATIENDE_ARTIFACTS.
+import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+
+const base = process.env.ATIENDE_URL;
+const admin = { email: process.env.ATIENDE_EMAIL, password: process.env.ATIENDE_PASSWORD };
+const second = { email: process.env.ATIENDE_AGENT2_EMAIL, password: process.env.ATIENDE_AGENT2_PASSWORD, name: process.env.ATIENDE_AGENT2_NAME };
+const ticketId = process.env.ATIENDE_TICKET;
+const subject = process.env.ATIENDE_SUBJECT;
+const evilId = process.env.ATIENDE_EVIL_TICKET;
+const shots = process.env.ATIENDE_ARTIFACTS || "target/ui-artifacts";
+const tag = process.env.ATIENDE_BACKEND || "test";
+mkdirSync(shots, { recursive: true });
+const shot = (page, name) => page.screenshot({ path: `${shots}/${tag}-${name}.png`, fullPage: true });
+
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+try {
+  // ---- Agent A, English browser -------------------------------------------
+  const ctxA = await browser.newContext({ locale: "en-US", timezoneId: "UTC" });
+  const a = await ctxA.newPage();
+  const errors = [];
+  a.on("pageerror", (e) => errors.push(String(e)));
+  a.on("dialog", (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
+
+  // No session: sent to sign in, and back to the page asked for after.
+  await a.goto(`${base}/agent?queue=unsolved`);
+  assert.match(a.url(), /\/login\?next=/);
+  await shot(a, "login");
+  await a.fill("#email", admin.email);
+  await a.fill("#password", "not the password");
+  await a.click("button[type=submit]");
+  await a.getByRole("alert").getByText("do not match").waitFor();
+  await a.fill("#password", admin.password);
+  await a.click("button[type=submit]");
+  await a.waitForURL(/\/agent\?queue=unsolved/);
+
+  // Find the ticket through a view.
+  await a.getByRole("link", { name: /All unsolved/ }).click();
+  await a.getByRole("link", { name: subject }).waitFor();
+  await shot(a, "queue");
+
+  // ... and through search, with the API's query syntax.
+  await a.fill("#q", `status<solved "${subject.split(" ").slice(0, 2).join(" ")}"`);
+  await a.press("#q", "Enter");
+  await a.waitForURL(/\/agent\/search\?q=/);
+  await a.getByRole("link", { name: subject }).click();
+  await a.waitForURL(new RegExp(`/agent/tickets/${ticketId}$`));
+  await shot(a, "ticket");
+
+  // Public reply, then an internal note: both in the timeline, told apart.
+  await a.check("#mode-public");
+  await a.fill("#reply-body", "Hola, ya revisamos tu pedido.");
+  await a.click("#reply-form button[type=submit]");
+  await a.getByRole("status").getByText("Reply sent.").waitFor();
+  await a.locator(".entry.comment.public", { hasText: "ya revisamos tu pedido" }).waitFor();
+  await a.check("#mode-internal");
+  await a.fill("#reply-body", "Nota: el cliente es VIP.");
+  await a.click("#reply-form button[type=submit]");
+  await a.locator(".entry.comment.internal", { hasText: "el cliente es VIP" }).waitFor();
+
+  // Change fields in the side panel.
+  await a.selectOption("#p-priority", "high");
+  await a.fill("#p-tags", "vip pedido");
+  await a.click("#props button[type=submit]");
+  await a.getByRole("status").getByText("Saved.").waitFor();
+  assert.equal(await a.inputValue("#p-priority"), "high");
+  assert.equal(await a.inputValue("#p-tags"), "pedido vip");
+  await a.locator(".entry.audit", { hasText: "Priority" }).first().waitFor();
+
+  // ---- Agent B, Spanish browser: live reply and presence -----------------------
+  const ctxB = await browser.newContext({ locale: "es-ES", timezoneId: "Europe/Madrid" });
+  const b = await ctxB.newPage();
+  b.on("pageerror", (e) => errors.push(`B: ${e}`));
+  await b.goto(`${base}/login`);
+  await b.getByRole("heading", { name: "Entra en atiende" }).waitFor();
+  await b.fill("#email", second.email);
+  await b.fill("#password", second.password);
+  await b.click("button[type=submit]");
+  await b.waitForURL(/\/agent/);
+  await b.getByRole("heading", { name: "Colas" }).waitFor();
+  await b.goto(`${base}/agent/tickets/${ticketId}`);
+  await b.waitForFunction(() => document.body.dataset.live === "on");
+  await a.waitForFunction(() => document.body.dataset.live === "on");
+
+  // A sees B arrive, then sees B typing a reply (collision detection).
+  await a.locator("#presence", { hasText: `${second.name} (viewing)` }).waitFor({ timeout: 10000 });
+  await b.fill("#reply-body", "Te escribo en un momento");
+  await b.type("#reply-body", ".");
+  await a.locator("#presence.collision", { hasText: `${second.name} (replying)` }).waitFor({ timeout: 10000 });
+
+  // B's reply appears on A's open page without a reload.
+  await b.click("#reply-form button[type=submit]");
+  await b.getByRole("status").getByText("Respuesta enviada.").waitFor();
+  await a.locator(".entry.comment.public", { hasText: "Te escribo en un momento" }).waitFor({ timeout: 10000 });
+  await shot(a, "ticket-live");
+
+  // A's side panel is now stale: saving it must not overwrite B's change silently.
+  await a.selectOption("#p-priority", "urgent");
+  await a.click("#props button[type=submit]");
+  await a.locator("#conflict").waitFor();
+  assert.equal(await a.inputValue("#p-priority"), "high", "the page shows the current values again");
+
+  // A lost connection reconnects and catches up from the event log.
+  await a.goto(`${base}/agent/tickets/${ticketId}`);
+  await a.waitForFunction(() => document.body.dataset.live === "on");
+  await a.evaluate(() => window.atiendeLive.drop());
+  await b.fill("#reply-body", "Segundo mensaje tras reconectar");
+  await b.click("#reply-form button[type=submit]");
+  await a.locator(".entry.comment", { hasText: "Segundo mensaje tras reconectar" }).waitFor({ timeout: 10000 });
+
+  // Customer HTML with scripts renders harmlessly.
+  await a.goto(`${base}/agent/tickets/${evilId}`);
+  await a.locator(".entry.comment .body").first().waitFor();
+  assert.equal(await a.evaluate(() => window.__pwned), undefined);
+  assert.equal(await a.locator(".entry .body script").count(), 0);
+
+  // Keyboard: ? opens the shortcut list.
+  await a.keyboard.press("?");
+  await a.locator("#help[open]").waitFor();
+  await a.keyboard.press("Escape");
+
+  // Switch language: the whole workspace speaks Spanish.
+  await a.goto(`${base}/agent?queue=unsolved`);
+  await a.selectOption("#lang-pick", "es");
+  await a.getByRole("heading", { name: "Colas" }).waitFor();
+  await a.getByRole("link", { name: /Todos sin resolver/ }).waitFor();
+  await shot(a, "queue-es");
+
+  // Sign out: the session no longer opens pages.
+  await a.getByRole("button", { name: "Salir" }).click();
+  await a.waitForURL(/\/login/);
+  await a.goto(`${base}/agent`);
+  assert.match(a.url(), /\/login/);
+
+  assert.deepEqual(errors, [], "no script errors or dialogs");
+  console.log("agent workspace flow passed");
+} finally {
+  await browser.close();
+}
