@@ -12,6 +12,7 @@ const second = { email: process.env.ATIENDE_AGENT2_EMAIL, password: process.env.
 const ticketId = process.env.ATIENDE_TICKET;
 const subject = process.env.ATIENDE_SUBJECT;
 const evilId = process.env.ATIENDE_EVIL_TICKET;
+const dupId = process.env.ATIENDE_DUP_TICKET;
 const shots = process.env.ATIENDE_ARTIFACTS || "target/ui-artifacts";
 const tag = process.env.ATIENDE_BACKEND || "test";
 mkdirSync(shots, { recursive: true });
@@ -117,6 +118,32 @@ try {
   await a.locator(".entry.comment .body").first().waitFor();
   assert.equal(await a.evaluate(() => window.__pwned), undefined);
   assert.equal(await a.locator(".entry .body script").count(), 0);
+
+  // Customer panel: add an identity; merge a second profile of the same
+  // person with a preview first, then undo it.
+  await a.goto(`${base}/agent/tickets/${ticketId}`);
+  await a.selectOption("#identity-kind", "phone_number");
+  await a.fill("#identity-value", "+34 600 111 222");
+  await a.click(".add-identity button[type=submit]");
+  await a.locator(".identities", { hasText: "+34 600 111 222" }).waitFor();
+  await a.goto(`${base}/agent/tickets/${dupId}`);
+  await a.fill("#merge-into", "lucia@example.com");
+  await a.click("form.merge button[type=submit]");
+  await a.locator(".merge-moves", { hasText: "lucia.p@example.com" }).waitFor();
+  await a.locator(".merge-moves", { hasText: "Otra consulta" }).waitFor();
+  await shot(a, "merge-preview");
+  await a.getByRole("button", { name: "Merge", exact: true }).click();
+  await a.getByRole("button", { name: "Undo" }).waitFor();
+  const mergeUrl = a.url();
+  await a.goto(`${base}/agent/tickets/${ticketId}`);
+  await a.locator(".identities", { hasText: "lucia.p@example.com" }).waitFor();
+  await a.locator(".earlier", { hasText: "Otra consulta" }).waitFor();
+  await a.goto(mergeUrl);
+  await a.getByRole("button", { name: "Undo" }).click();
+  await a.getByRole("status").getByText("undone").waitFor();
+  await a.goto(`${base}/agent/tickets/${ticketId}`);
+  assert.equal(await a.locator(".identities", { hasText: "lucia.p@example.com" }).count(), 0);
+  assert.equal(await a.locator(".earlier", { hasText: "Otra consulta" }).count(), 0);
 
   // Keyboard: ? opens the shortcut list.
   await a.keyboard.press("?");

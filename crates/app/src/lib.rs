@@ -20,6 +20,7 @@ pub mod search;
 pub mod sessions;
 pub mod tickets;
 pub mod uploads;
+pub mod user_merge;
 pub mod users;
 
 pub use error::{AppError, FieldError};

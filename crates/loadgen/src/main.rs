@@ -29,6 +29,12 @@ struct Args {
     email: Option<String>,
     #[arg(long)]
     token: Option<String>,
+    /// The account's password, for the agent workspace phase (with --url).
+    #[arg(long)]
+    password: Option<String>,
+    /// Workspace pages to render of each kind (queue page, ticket page).
+    #[arg(long, default_value_t = 200)]
+    pages: usize,
     /// Tickets to create (and reply to, and fetch).
     #[arg(long, default_value_t = 20_000)]
     tickets: usize,
@@ -123,6 +129,8 @@ fn start_server(bin: &str, data: &std::path::Path, port: u16) -> Child {
 }
 
 /// Latencies of one phase, reported as throughput and percentiles.
+mod pages;
+
 fn report(name: &str, mut lat: Vec<Duration>, wall: Duration, errors: usize) {
     lat.sort();
     let pct = |p: f64| {
@@ -131,9 +139,10 @@ fn report(name: &str, mut lat: Vec<Duration>, wall: Duration, errors: usize) {
     };
     let n = lat.len();
     println!(
-        "{name:<22} {n:>8} ok {errors:>5} err  {:>9.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   max {:>7.2} ms",
+        "{name:<22} {n:>8} ok {errors:>5} err  {:>9.0} req/s   p50 {:>7.2} ms   p95 {:>7.2} ms   p99 {:>7.2} ms   max {:>7.2} ms",
         n as f64 / wall.as_secs_f64().max(1e-9),
         pct(0.5),
+        pct(0.95),
         pct(0.99),
         pct(1.0)
     );
@@ -403,6 +412,14 @@ async fn main() {
         },
     )
     .await;
+
+    if args.pages > 0 {
+        let password = args
+            .password
+            .clone()
+            .unwrap_or_else(|| "bench-password".to_string());
+        pages::run(&t, &email, &password, args.pages, args.clients.min(8)).await;
+    }
 
     if let Some(s) = &server
         && let Some(mb) = rss_mb(s.child.id())

@@ -58,6 +58,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 7,
+        name: "user_merges",
+        shared: Some(include_str!("../migrations/0007_user_merges.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

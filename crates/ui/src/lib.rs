@@ -5,6 +5,7 @@
 
 mod assets;
 mod chrome;
+mod customer;
 mod i18n;
 mod live;
 mod login;
@@ -52,6 +53,20 @@ pub fn router(app: App) -> Router {
         .route("/agent/tickets/{id}/timeline", get(ticket::timeline))
         .route("/agent/tickets/{id}/reply", post(ticket::reply))
         .route("/agent/attachments/{id}", get(ticket::attachment))
+        .route(
+            "/agent/customers/{id}/identities",
+            post(customer::add_identity),
+        )
+        .route(
+            "/agent/customers/{id}/identities/{identity}/delete",
+            post(customer::delete_identity),
+        )
+        .route(
+            "/agent/customers/{id}/merge",
+            get(customer::preview).post(customer::merge),
+        )
+        .route("/agent/customers/merges/{id}", get(customer::done))
+        .route("/agent/customers/merges/{id}/undo", post(customer::undo))
         .route("/agent/live", get(live::socket))
         .route("/assets/agent.js", get(assets::script))
         .route("/assets/agent.css", get(assets::style))

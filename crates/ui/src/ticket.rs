@@ -71,10 +71,17 @@ pub struct FieldView {
 }
 
 pub struct CustomerView {
+    pub id: i64,
     pub name: String,
     pub organization: Option<String>,
-    pub identities: Vec<(String, String)>,
+    pub identities: Vec<IdentityView>,
     pub earlier: Vec<TicketRow>,
+}
+
+pub struct IdentityView {
+    pub id: i64,
+    pub kind: &'static str,
+    pub value: String,
 }
 
 #[derive(Template)]
@@ -91,6 +98,7 @@ struct TicketPage {
     groups: Vec<(String, String)>,
     fields: Vec<FieldView>,
     customer: CustomerView,
+    identity_kinds: Vec<&'static str>,
 }
 
 #[derive(Template)]
@@ -306,11 +314,16 @@ async fn customer(ui: &Ui, agent: &Agent, tk: &Ticket) -> Result<CustomerView, A
         .await?;
     let names = HashMap::from([(user.id.0, user.name.clone())]);
     Ok(CustomerView {
+        id: user.id.0,
         name: user.name.clone(),
         organization,
         identities: identities
             .into_iter()
-            .map(|i| (i.kind.as_str().to_string(), i.value))
+            .map(|i| IdentityView {
+                id: i.id.0,
+                kind: i.kind.as_str(),
+                value: i.value,
+            })
             .collect(),
         earlier: earlier
             .iter()
@@ -365,6 +378,10 @@ async fn render_page(
         groups,
         fields: field_views(&fields, &tk),
         customer: customer(ui, agent, &tk).await?,
+        identity_kinds: domain::IdentityKind::ALL
+            .iter()
+            .map(|k| k.as_str())
+            .collect(),
         chrome: chrome(ui, agent, None, "", flash_msg).await?,
     };
     let status = if conflict {

@@ -15,6 +15,7 @@ pub mod sessions;
 pub mod settings;
 pub mod tickets;
 pub mod tokens;
+pub mod user_merges;
 pub mod users;
 
 use crate::{Row, StoreError};

@@ -312,6 +312,117 @@ both!(sign_in_attempts_are_limited, |srv| {
     );
 });
 
+both!(customers_merge_with_preview_and_undo, |srv| {
+    let a = new_ticket(&srv, json!({"comment": {"body": "primera"}, "requester": {"name": "Ana", "email": "ana@example.com"}})).await;
+    let b = new_ticket(&srv, json!({"comment": {"body": "segunda"}, "requester": {"name": "Ana G.", "email": "ana.g@example.com"}})).await;
+    let (ana, other) = (
+        a["requester_id"].as_i64().unwrap_or_default(),
+        b["requester_id"].as_i64().unwrap_or_default(),
+    );
+    let bid = b["id"].as_i64().unwrap_or_default();
+    let mut agent = Browser::new(&srv.base);
+    assert_eq!(
+        agent
+            .sign_in("admin@example.com", "admin-password-1")
+            .await
+            .status,
+        303
+    );
+    let preview = agent
+        .get(&format!(
+            "/agent/customers/{other}/merge?into=ana@example.com"
+        ))
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(preview.body.contains("ana.g@example.com") && preview.body.contains("segunda"));
+    // Previewing moves nothing.
+    let (_, t) = srv
+        .get(&format!("/api/v2/tickets/{bid}.json"), &srv.admin())
+        .await;
+    assert_eq!(t["ticket"]["requester_id"].as_i64(), Some(other));
+    // Unknown target: a clear message.
+    let p = agent
+        .get(&format!(
+            "/agent/customers/{other}/merge?into=nadie@example.com"
+        ))
+        .await;
+    assert_eq!(p.status, 400);
+    assert!(p.body.contains("No customer has that email"));
+    let csrf = hidden(&preview.body, "csrf");
+    let p = agent
+        .post(
+            &format!("/agent/customers/{other}/merge"),
+            &[("csrf", &csrf), ("target", &ana.to_string())],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let merge_page = p.location.clone();
+    let (_, t) = srv
+        .get(&format!("/api/v2/tickets/{bid}.json"), &srv.admin())
+        .await;
+    assert_eq!(
+        t["ticket"]["requester_id"].as_i64(),
+        Some(ana),
+        "the ticket moved"
+    );
+    let (_, ids) = srv
+        .get(
+            &format!("/api/v2/users/{ana}/identities.json"),
+            &srv.admin(),
+        )
+        .await;
+    let values: Vec<&str> = ids["identities"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["value"].as_str())
+        .collect();
+    assert!(
+        values.contains(&"ana.g@example.com") && values.contains(&"ana@example.com"),
+        "{values:?}"
+    );
+    let (_, u) = srv
+        .get(&format!("/api/v2/users/{other}.json"), &srv.admin())
+        .await;
+    assert_eq!(u["user"]["active"], false);
+    let (_, audits) = srv
+        .get(&format!("/api/v2/tickets/{bid}/audits.json"), &srv.admin())
+        .await;
+    assert!(
+        audits.to_string().contains("requester_id"),
+        "the move is audited"
+    );
+    // Undo puts everything back, once.
+    let done = agent.get(&merge_page).await;
+    let undo_csrf = hidden(&done.body, "csrf");
+    let p = agent
+        .post(&format!("{merge_page}/undo"), &[("csrf", &undo_csrf)])
+        .await;
+    assert_eq!(p.status, 303);
+    let (_, t) = srv
+        .get(&format!("/api/v2/tickets/{bid}.json"), &srv.admin())
+        .await;
+    assert_eq!(t["ticket"]["requester_id"].as_i64(), Some(other));
+    let (_, u) = srv
+        .get(&format!("/api/v2/users/{other}.json"), &srv.admin())
+        .await;
+    assert_eq!(
+        (u["user"]["active"].as_bool(), u["user"]["email"].as_str()),
+        (Some(true), Some("ana.g@example.com"))
+    );
+    let (_, ids) = srv
+        .get(
+            &format!("/api/v2/users/{other}/identities.json"),
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(ids["identities"][0]["primary"], true);
+    let p = agent
+        .post(&format!("{merge_page}/undo"), &[("csrf", &undo_csrf)])
+        .await;
+    assert_eq!(p.status, 400, "a merge is undone once");
+});
+
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -322,6 +433,8 @@ both!(browser_flow, |srv| {
     let subject = "Pedido 4411 no llega";
     let t = new_ticket(&srv, json!({"subject": subject, "comment": {"body": "Hola, mi pedido 4411 no ha llegado."}, "requester": {"name": "Lucía Pérez", "email": "lucia@example.com"}})).await;
     let evil = new_ticket(&srv, json!({"subject": "html", "comment": {"html_body": "<p>ok</p><img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=1</script><a href=\"javascript:window.__pwned=1\">x</a>"}, "requester": {"email": "lucia@example.com"}})).await;
+    let dup = new_ticket(&srv, json!({"subject": "Otra consulta de Lucía", "comment": {"body": "Escribo desde otra dirección."}, "requester": {"name": "Lucía P.", "email": "lucia.p@example.com"}})).await;
+    let dup_id = dup["id"].as_i64().unwrap_or_default().to_string();
     let backend = format!("{:?}", srv.backend).to_lowercase();
     let artifacts = repo_root().join("target/ui-artifacts");
     let base = srv.base.clone();
@@ -339,6 +452,7 @@ both!(browser_flow, |srv| {
             .env("ATIENDE_AGENT2_NAME", "Bea Ruiz")
             .env("ATIENDE_TICKET", id)
             .env("ATIENDE_EVIL_TICKET", evil_id)
+            .env("ATIENDE_DUP_TICKET", dup_id)
             .env("ATIENDE_SUBJECT", subject)
             .env("ATIENDE_BACKEND", backend)
             .env("ATIENDE_ARTIFACTS", artifacts)
