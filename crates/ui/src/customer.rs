@@ -3,12 +3,11 @@
 
 use crate::Ui;
 use crate::chrome::{chrome, error_page, render};
-use crate::session::{Agent, Form, safe_next};
+use crate::session::{Agent, AgentForm, safe_next};
 use crate::view::Chrome;
 use app::AppError;
 use app::users::IdentityChange;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -46,14 +45,9 @@ fn user_id(raw: &str) -> Result<UserId, AppError> {
 /// `POST /agent/customers/{id}/identities`: kind + value.
 pub async fn add_identity(
     State(ui): State<Ui>,
-    agent: Agent,
     Path(raw): Path<String>,
-    body: Bytes,
+    AgentForm { agent, form }: AgentForm,
 ) -> Response {
-    let form = Form::parse(&body);
-    if let Err(r) = agent.check_csrf(form.get("csrf")) {
-        return r;
-    }
     let inner = async {
         let user = user_id(&raw)?;
         let kind: IdentityKind = form
@@ -78,14 +72,9 @@ pub async fn add_identity(
 /// `POST /agent/customers/{id}/identities/{identity}/delete`.
 pub async fn delete_identity(
     State(ui): State<Ui>,
-    agent: Agent,
     Path((raw, ident)): Path<(String, String)>,
-    body: Bytes,
+    AgentForm { agent, form }: AgentForm,
 ) -> Response {
-    let form = Form::parse(&body);
-    if let Err(r) = agent.check_csrf(form.get("csrf")) {
-        return r;
-    }
     let inner = async {
         let user = user_id(&raw)?;
         let ident = ident
@@ -148,14 +137,9 @@ pub async fn preview(
 /// `POST /agent/customers/{id}/merge`: merges into `target`.
 pub async fn merge(
     State(ui): State<Ui>,
-    agent: Agent,
     Path(raw): Path<String>,
-    body: Bytes,
+    AgentForm { agent, form }: AgentForm,
 ) -> Response {
-    let form = Form::parse(&body);
-    if let Err(r) = agent.check_csrf(form.get("csrf")) {
-        return r;
-    }
     let inner = async {
         let source = user_id(&raw)?;
         let target = user_id(form.get("target").unwrap_or(""))?;
@@ -199,14 +183,9 @@ pub async fn done(State(ui): State<Ui>, agent: Agent, Path(raw): Path<String>) -
 /// `POST /agent/customers/merges/{id}/undo`.
 pub async fn undo(
     State(ui): State<Ui>,
-    agent: Agent,
     Path(raw): Path<String>,
-    body: Bytes,
+    AgentForm { agent, .. }: AgentForm,
 ) -> Response {
-    let form = Form::parse(&body);
-    if let Err(r) = agent.check_csrf(form.get("csrf")) {
-        return r;
-    }
     let inner = async {
         let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
         ui.app.undo_user_merge(agent.user.actor, id).await?;

@@ -4,8 +4,8 @@ use crate::Ui;
 use crate::chrome::render;
 use crate::i18n::{Lang, Text};
 use crate::session::{
-    Agent, Form, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, browser_lang, cookie, safe_next,
-    same_secret, set_cookie,
+    AgentForm, Form, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, browser_lang, cookie,
+    safe_next, same_secret, set_cookie,
 };
 use app::sessions::LoginRefused;
 use askama::Template;
@@ -137,16 +137,7 @@ pub async fn submit(State(ui): State<Ui>, headers: HeaderMap, body: Bytes) -> Re
 }
 
 /// `POST /logout`.
-pub async fn logout(
-    State(ui): State<Ui>,
-    agent: Agent,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let form = Form::parse(&body);
-    if let Err(r) = agent.check_csrf(form.get("csrf")) {
-        return r;
-    }
+pub async fn logout(State(ui): State<Ui>, headers: HeaderMap, _checked: AgentForm) -> Response {
     if let Some(token) = cookie(&headers, SESSION_COOKIE)
         && let Err(e) = ui.app.logout(&token).await
     {
@@ -161,14 +152,9 @@ pub async fn logout(
 /// the browser.
 pub async fn language(
     State(ui): State<Ui>,
-    agent: Agent,
     headers: HeaderMap,
-    body: Bytes,
+    AgentForm { agent, form }: AgentForm,
 ) -> Response {
-    let form = Form::parse(&body);
-    if let Err(r) = agent.check_csrf(form.get("csrf")) {
-        return r;
-    }
     let lang = Lang::from_locale(form.get("lang").unwrap_or("en"));
     if let Err(e) = ui.app.set_own_locale(agent.user.actor, lang.code()).await {
         return crate::chrome::error_page(&agent, &e);

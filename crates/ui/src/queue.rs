@@ -3,7 +3,7 @@
 
 use crate::Ui;
 use crate::chrome::{chrome, error_page, render};
-use crate::session::{Agent, Form};
+use crate::session::{Agent, AgentForm};
 use crate::view::{
     Chrome, Clock, ListPart, enc, names, page_href, people_of, queue_title, status_choices,
     ticket_row,
@@ -12,7 +12,6 @@ use app::AppError;
 use app::queues::Queue;
 use app::tickets::TicketInput;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -265,11 +264,7 @@ fn error_text(e: &AppError) -> String {
 
 /// `POST /agent/bulk`: status, assignee and added tags on every selected
 /// ticket, each as its own audited update.
-pub async fn bulk(State(ui): State<Ui>, agent: Agent, body: Bytes) -> Response {
-    let form = Form::parse(&body);
-    if let Err(r) = agent.check_csrf(form.get("csrf")) {
-        return r;
-    }
+pub async fn bulk(State(ui): State<Ui>, AgentForm { agent, form }: AgentForm) -> Response {
     let mut input = TicketInput::default();
     if let Some(s) = form.get("status").filter(|s| !s.is_empty()) {
         match s.parse::<Status>() {

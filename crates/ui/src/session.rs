@@ -190,3 +190,29 @@ pub fn safe_next(next: Option<&str>) -> String {
         _ => "/agent".to_string(),
     }
 }
+
+/// A form posted by a signed-in agent, its CSRF token already checked:
+/// every state-changing page handler takes one, so none can forget the
+/// check.
+pub struct AgentForm {
+    pub agent: Agent,
+    pub form: Form,
+}
+
+/// Largest form body accepted (a long reply is well under this).
+const MAX_FORM_BYTES: usize = 1 << 20;
+
+impl axum::extract::FromRequest<Ui> for AgentForm {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, ui: &Ui) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let agent = Agent::from_request_parts(&mut parts, ui).await?;
+        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, agent.t().error).into_response())?;
+        let form = Form::parse(&bytes);
+        agent.check_csrf(form.get("csrf"))?;
+        Ok(AgentForm { agent, form })
+    }
+}

@@ -6,14 +6,13 @@ use crate::Ui;
 use crate::chrome::{chrome, error_page, render};
 use crate::i18n::Text;
 use crate::queue::{agent_choices, flash};
-use crate::session::{Agent, Form};
+use crate::session::{Agent, AgentForm, Form};
 use crate::view::{
     Chrome, Clock, TicketRow, names, priority_choices, status_choices, ticket_row, type_choices,
 };
 use app::AppError;
 use app::tickets::{CommentInput, TicketInput, TicketScope};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -439,14 +438,9 @@ pub async fn timeline(State(ui): State<Ui>, agent: Agent, Path(raw): Path<String
 /// the status to submit as.
 pub async fn reply(
     State(ui): State<Ui>,
-    agent: Agent,
     Path(raw): Path<String>,
-    body: Bytes,
+    AgentForm { agent, form }: AgentForm,
 ) -> Response {
-    let form = Form::parse(&body);
-    if let Err(r) = agent.check_csrf(form.get("csrf")) {
-        return r;
-    }
     let inner = async {
         let id = ticket_id(&raw)?;
         let public = form.get("public") != Some("0");
@@ -483,14 +477,9 @@ pub async fn reply(
 /// back with the current values and says so (409).
 pub async fn save(
     State(ui): State<Ui>,
-    agent: Agent,
     Path(raw): Path<String>,
-    body: Bytes,
+    AgentForm { agent, form }: AgentForm,
 ) -> Response {
-    let form = Form::parse(&body);
-    if let Err(r) = agent.check_csrf(form.get("csrf")) {
-        return r;
-    }
     let inner = async {
         let id = ticket_id(&raw)?;
         let input = props_input(&form)?;
