@@ -150,6 +150,11 @@ try {
   await a.locator("#help[open]").waitFor();
   await a.keyboard.press("Escape");
 
+  // Admin pages.
+  await a.goto(`${base}/agent/admin/agents`);
+  await a.getByRole("heading", { name: "Agents" }).waitFor();
+  await shot(a, "admin-agents");
+
   // Switch language: the whole workspace speaks Spanish.
   await a.goto(`${base}/agent?queue=unsolved`);
   await a.selectOption("#lang-pick", "es");

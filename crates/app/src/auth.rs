@@ -163,6 +163,44 @@ impl App {
         }
     }
 
+    /// Every API and OAuth token (admins only), without secrets.
+    pub async fn list_tokens(&self, actor: Actor) -> Result<Vec<tokens::TokenRow>, AppError> {
+        if !actor.is_admin() {
+            return Err(AppError::forbidden("only admins manage API tokens"));
+        }
+        let mut rc = self.read().await?;
+        Ok(tokens::list(&mut rc.conn(), 1000).await?)
+    }
+
+    /// Revokes a token (admins only); it stops working at once on this
+    /// node and within the auth cache's lifetime on others.
+    pub async fn revoke_token(&self, actor: Actor, id: i64) -> Result<(), AppError> {
+        if !actor.is_admin() {
+            return Err(AppError::forbidden("only admins manage API tokens"));
+        }
+        let out = self
+            .write(move |c| {
+                Box::pin(async move { crate::error::found(tokens::delete(c, id).await?) })
+            })
+            .await;
+        self.auth_cache.clear();
+        out
+    }
+
+    /// Creates an API token for a user as an admin asks (the workspace's
+    /// token page); returns the secret, shown once.
+    pub async fn issue_token(
+        &self,
+        actor: Actor,
+        user: UserId,
+        description: &str,
+    ) -> Result<String, AppError> {
+        if !actor.is_admin() {
+            return Err(AppError::forbidden("only admins manage API tokens"));
+        }
+        self.create_token(user, TokenKind::Api, description).await
+    }
+
     /// Creates a token for a user and returns it; only its hash is kept.
     pub async fn create_token(
         &self,

@@ -103,5 +103,6 @@ pub async fn chrome(
             .collect(),
         query: query.to_string(),
         flash,
+        is_admin: actor.is_admin(),
     })
 }

@@ -3,6 +3,7 @@
 //! ES module for partial updates and live events over one WebSocket.
 //! Handlers only extract, call a use case and render; rules stay in `app`.
 
+mod admin;
 mod assets;
 mod chrome;
 mod customer;
@@ -67,6 +68,35 @@ pub fn router(app: App) -> Router {
         )
         .route("/agent/customers/merges/{id}", get(customer::done))
         .route("/agent/customers/merges/{id}/undo", post(customer::undo))
+        .route(
+            "/agent/admin",
+            get(|| async { axum::response::Redirect::to("/agent/admin/agents") }),
+        )
+        .route(
+            "/agent/admin/agents",
+            get(admin::agents).post(admin::invite),
+        )
+        .route("/agent/admin/agents/{id}", post(admin::update_agent))
+        .route(
+            "/agent/admin/groups",
+            get(admin::groups).post(admin::create_group),
+        )
+        .route("/agent/admin/groups/{id}/delete", post(admin::delete_group))
+        .route(
+            "/agent/admin/fields",
+            get(admin::fields).post(admin::create_field),
+        )
+        .route("/agent/admin/fields/{id}/delete", post(admin::delete_field))
+        .route(
+            "/agent/admin/views",
+            get(admin::views).post(admin::create_view),
+        )
+        .route("/agent/admin/views/{id}/delete", post(admin::delete_view))
+        .route(
+            "/agent/admin/tokens",
+            get(admin::tokens).post(admin::create_token),
+        )
+        .route("/agent/admin/tokens/{id}/delete", post(admin::revoke_token))
         .route("/agent/live", get(live::socket))
         .route("/assets/agent.js", get(assets::script))
         .route("/assets/agent.css", get(assets::style))

@@ -425,6 +425,7 @@ pub async fn timeline(State(ui): State<Ui>, agent: Agent, Path(raw): Path<String
             queues: vec![],
             query: String::new(),
             flash: None,
+            is_admin: agent.user.actor.is_admin(),
         };
         Ok::<_, AppError>(render(
             StatusCode::OK,

@@ -22,6 +22,8 @@ pub struct Chrome {
     pub queues: Vec<QueueLink>,
     pub query: String,
     pub flash: Option<String>,
+    /// Admins see the admin pages' link.
+    pub is_admin: bool,
 }
 
 pub struct QueueLink {

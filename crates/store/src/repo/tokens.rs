@@ -80,3 +80,39 @@ pub async fn oauth_token_user(
     })
     .transpose()
 }
+
+/// A token as listed for admins (never the secret, which is not stored).
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    pub id: i64,
+    pub user_id: UserId,
+    pub email: Option<String>,
+    pub kind: String,
+    pub description: String,
+    pub created_at: Timestamp,
+}
+
+/// Every token, newest first.
+pub async fn list(c: &mut Conn<'_>, limit: i64) -> Result<Vec<TokenRow>, StoreError> {
+    let rows = c
+        .all(q("SELECT t.id, t.user_id, u.email, t.kind, t.description, t.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC LIMIT $1").bind(limit))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TokenRow {
+                id: r.int(0)?,
+                user_id: UserId(r.int(1)?),
+                email: r.opt_text(2)?,
+                kind: r.text(3)?,
+                description: r.text(4)?,
+                created_at: Timestamp(r.int(5)?),
+            })
+        })
+        .collect()
+}
+
+/// Revokes a token; how many were removed.
+pub async fn delete(c: &mut Conn<'_>, id: i64) -> Result<u64, StoreError> {
+    c.exec(q("DELETE FROM api_tokens WHERE id = $1").bind(id))
+        .await
+}

@@ -423,6 +423,201 @@ both!(customers_merge_with_preview_and_undo, |srv| {
     assert_eq!(p.status, 400, "a merge is undone once");
 });
 
+/// The text of the `.secret` box an admin page shows once.
+fn secret(html: &str) -> String {
+    html.split("class=\"secret\" role=\"status\">")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .and_then(|r| r.rsplit(' ').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+both!(
+    admin_pages_manage_agents_groups_fields_views_tokens,
+    |srv| {
+        let mut admin = Browser::new(&srv.base);
+        assert_eq!(
+            admin
+                .sign_in("admin@example.com", "admin-password-1")
+                .await
+                .status,
+            303
+        );
+        let page = admin.get("/agent/admin/agents").await;
+        assert_eq!(page.status, 200);
+        let csrf = hidden(&page.body, "csrf");
+        // A group, then an invited agent with a generated password shown once.
+        assert_eq!(
+            admin
+                .post(
+                    "/agent/admin/groups",
+                    &[("csrf", &csrf), ("name", "Facturación")]
+                )
+                .await
+                .status,
+            303
+        );
+        let (_, groups) = srv.get("/api/v2/groups.json", &srv.admin()).await;
+        let gid = groups["groups"][0]["id"].as_i64().unwrap_or_default();
+        let p = admin
+            .post(
+                "/agent/admin/agents",
+                &[
+                    ("csrf", &csrf),
+                    ("name", "Carla Ruiz"),
+                    ("email", "carla@example.com"),
+                    ("role", "agent"),
+                    ("password", ""),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, 200, "{}", p.body);
+        let password = secret(&p.body);
+        assert!(
+            password.len() >= 16,
+            "a generated password is shown: {password}"
+        );
+        let mut carla = Browser::new(&srv.base);
+        assert_eq!(
+            carla.sign_in("carla@example.com", &password).await.status,
+            303
+        );
+        // Agents do not reach admin pages.
+        assert_eq!(carla.get("/agent/admin/agents").await.status, 403);
+        let carla_csrf = hidden(&carla.get("/agent").await.body, "csrf");
+        assert_eq!(
+            carla
+                .post(
+                    "/agent/admin/groups",
+                    &[("csrf", &carla_csrf), ("name", "x")]
+                )
+                .await
+                .status,
+            403
+        );
+        // Put Carla in the group.
+        let (_, found) = srv
+            .get(
+                "/api/v2/users/search.json?query=carla@example.com",
+                &srv.admin(),
+            )
+            .await;
+        let carla_id = found["users"][0]["id"].as_i64().unwrap_or_default();
+        let gid_s = gid.to_string();
+        let p = admin
+            .post(
+                &format!("/agent/admin/agents/{carla_id}"),
+                &[
+                    ("csrf", &csrf),
+                    ("role", "agent"),
+                    ("group", &gid_s),
+                    ("active", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, 303, "{}", p.body);
+        let (_, m) = srv
+            .get(
+                &format!("/api/v2/users/{carla_id}/group_memberships.json"),
+                &srv.admin(),
+            )
+            .await;
+        assert_eq!(
+            m["group_memberships"][0]["group_id"].as_i64(),
+            Some(gid),
+            "{m}"
+        );
+        // A dropdown field with options.
+        let p = admin
+            .post(
+                "/agent/admin/fields",
+                &[
+                    ("csrf", &csrf),
+                    ("title", "Motivo"),
+                    ("type", "tagger"),
+                    ("options", "Reembolso=motivo_reembolso\nEnvío=motivo_envio"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, 303, "{}", p.body);
+        let (_, f) = srv.get("/api/v2/ticket_fields.json", &srv.admin()).await;
+        assert!(f.to_string().contains("motivo_envio"));
+        // A view appears in everyone's queue list.
+        let p = admin
+            .post(
+                "/agent/admin/views",
+                &[
+                    ("csrf", &csrf),
+                    ("title", "Urgentes"),
+                    ("field_1", "priority"),
+                    ("operator_1", "is"),
+                    ("value_1", "urgent"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, 303, "{}", p.body);
+        assert!(carla.get("/agent").await.body.contains("Urgentes"));
+        // Deactivating Carla ends her sessions.
+        let p = admin
+            .post(
+                &format!("/agent/admin/agents/{carla_id}"),
+                &[("csrf", &csrf), ("role", "agent")],
+            )
+            .await;
+        assert_eq!(p.status, 303);
+        assert_eq!(
+            carla.get("/agent").await.status,
+            303,
+            "a deactivated agent is signed out"
+        );
+        // An API token, shown once, works until revoked.
+        let p = admin
+            .post(
+                "/agent/admin/tokens",
+                &[
+                    ("csrf", &csrf),
+                    ("email", "admin@example.com"),
+                    ("description", "integración"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, 200, "{}", p.body);
+        let token = secret(&p.body);
+        let auth = Auth::Token("admin@example.com".into(), token.clone());
+        assert_eq!(srv.get("/api/v2/users/me.json", &auth).await.0, 200);
+        let page = admin.get("/agent/admin/tokens").await;
+        assert!(
+            page.body.contains("integración") && !page.body.contains(&token),
+            "listed without the secret"
+        );
+        let (_, list) = srv.get("/api/v2/users/me.json", &srv.admin()).await;
+        assert_eq!(list["user"]["role"], "admin");
+        let id = page
+            .body
+            .split("/agent/admin/tokens/")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(
+            admin
+                .post(
+                    &format!("/agent/admin/tokens/{id}/delete"),
+                    &[("csrf", &csrf)]
+                )
+                .await
+                .status,
+            303
+        );
+        assert_eq!(
+            srv.get("/api/v2/users/me.json", &auth).await.0,
+            401,
+            "a revoked token stops working"
+        );
+    }
+);
+
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
