@@ -285,6 +285,21 @@ fn back(name: &str) -> Response {
     Redirect::to(&format!("/agent/admin/{name}")).into_response()
 }
 
+/// The delete buttons' common path: parse the id, run, back to the list.
+async fn delete_then_back<F, Fut>(agent: &Agent, raw: &str, list: &str, run: F) -> Response
+where
+    F: FnOnce(i64) -> Fut,
+    Fut: std::future::Future<Output = Result<(), AppError>>,
+{
+    let Ok(id) = raw.parse() else {
+        return error_page(agent, &AppError::NotFound);
+    };
+    match run(id).await {
+        Ok(()) => back(list),
+        Err(e) => error_page(agent, &e),
+    }
+}
+
 /// `POST /agent/admin/agents`: invite an agent; a generated first password
 /// is shown once on the page that answers.
 pub async fn invite(State(ui): State<Ui>, AgentForm { agent, form }: AgentForm) -> Response {
@@ -388,13 +403,10 @@ pub async fn delete_group(
     Path(raw): Path<String>,
     AgentForm { agent, .. }: AgentForm,
 ) -> Response {
-    let Ok(id) = raw.parse() else {
-        return error_page(&agent, &AppError::NotFound);
-    };
-    match ui.app.delete_group(agent.user.actor, GroupId(id)).await {
-        Ok(()) => back("groups"),
-        Err(e) => error_page(&agent, &e),
-    }
+    delete_then_back(&agent, &raw, "groups", |id| {
+        ui.app.delete_group(agent.user.actor, GroupId(id))
+    })
+    .await
 }
 
 /// `POST /agent/admin/fields`: options are `Name=value` lines.
@@ -442,13 +454,10 @@ pub async fn delete_field(
     Path(raw): Path<String>,
     AgentForm { agent, .. }: AgentForm,
 ) -> Response {
-    let Ok(id) = raw.parse() else {
-        return error_page(&agent, &AppError::NotFound);
-    };
-    match ui.app.delete_field(agent.user.actor, FieldId(id)).await {
-        Ok(()) => back("fields"),
-        Err(e) => error_page(&agent, &e),
-    }
+    delete_then_back(&agent, &raw, "fields", |id| {
+        ui.app.delete_field(agent.user.actor, FieldId(id))
+    })
+    .await
 }
 
 /// `POST /agent/admin/views`: up to three conditions, all of which match.
@@ -481,13 +490,10 @@ pub async fn delete_view(
     Path(raw): Path<String>,
     AgentForm { agent, .. }: AgentForm,
 ) -> Response {
-    let Ok(id) = raw.parse() else {
-        return error_page(&agent, &AppError::NotFound);
-    };
-    match ui.app.delete_view(agent.user.actor, id).await {
-        Ok(()) => back("views"),
-        Err(e) => error_page(&agent, &e),
-    }
+    delete_then_back(&agent, &raw, "views", |id| {
+        ui.app.delete_view(agent.user.actor, id)
+    })
+    .await
 }
 
 /// `POST /agent/admin/tokens`: a token for a staff member, shown once.
@@ -525,11 +531,8 @@ pub async fn revoke_token(
     Path(raw): Path<String>,
     AgentForm { agent, .. }: AgentForm,
 ) -> Response {
-    let Ok(id) = raw.parse() else {
-        return error_page(&agent, &AppError::NotFound);
-    };
-    match ui.app.revoke_token(agent.user.actor, id).await {
-        Ok(()) => back("tokens"),
-        Err(e) => error_page(&agent, &e),
-    }
+    delete_then_back(&agent, &raw, "tokens", |id| {
+        ui.app.revoke_token(agent.user.actor, id)
+    })
+    .await
 }
