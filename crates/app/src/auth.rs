@@ -149,13 +149,12 @@ impl App {
                         .password_hash
                         .as_deref()
                         .is_some_and(|h| verify_password(secret, h));
-                    ok.then_some((u.id, u.role, u.organization_id, u.active))
+                    ok.then_some((u.actor(), u.active))
                 }
             },
         };
         match found {
-            Some((user, role, org, true)) => {
-                let actor = Actor { user, role, org };
+            Some((actor, true)) => {
                 self.auth_cache.put(key, actor);
                 Ok(actor)
             }

@@ -404,6 +404,7 @@ async fn insert_person(
         password_hash: None,
         created_at: now,
         updated_at: now,
+        restricted_to_groups: false,
     };
     let id = users::insert(c, &u).await?;
     users::add_identity(c, id, IdentityKind::Email, email, true, now).await?;

@@ -27,6 +27,30 @@ impl App {
             return Err(AppError::forbidden("live events are for agents"));
         }
         let mut rc = self.read().await?;
-        Ok(events::ticket_events_after(&mut rc.conn(), EventId(cursor), BATCH).await?)
+        let c = &mut rc.conn();
+        let mut found = events::ticket_events_after(c, EventId(cursor), BATCH).await?;
+        if actor.restricted {
+            // A restricted agent hears only of tickets they may see; the
+            // cursor still moves past the others (the last event is kept as
+            // a bare position marker when it is not visible).
+            let ids: Vec<i64> = found.iter().map(|e| e.ticket.0).collect();
+            let mine = crate::tickets::my_groups(c, &actor).await?;
+            let visible: Vec<i64> = store::repo::tickets::get_many(c, &ids, true)
+                .await?
+                .iter()
+                .filter(|t| actor.can_see_ticket(t.parties(), &mine))
+                .map(|t| t.id.0)
+                .collect();
+            let last = found.last().cloned();
+            found.retain(|e| visible.contains(&e.ticket.0));
+            if let Some(mut l) = last
+                && found.last().map(|e| e.id) != Some(l.id)
+            {
+                l.kind = "position".into();
+                l.ticket = domain::TicketId(0);
+                found.push(l);
+            }
+        }
+        Ok(found)
     }
 }

@@ -644,6 +644,7 @@ mod tests {
             user: UserId(5),
             role: Role::Agent,
             org: None,
+            restricted: false,
         }
     }
 

@@ -79,6 +79,7 @@ impl App {
                     user: r.user,
                     role: r.role,
                     org: r.org,
+                    restricted: r.restricted && r.role == domain::Role::Agent,
                 },
                 csrf: r.csrf,
                 name: r.name,

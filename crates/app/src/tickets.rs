@@ -716,10 +716,12 @@ impl App {
     /// Several tickets; unknown, deleted and invisible ones are skipped.
     pub async fn tickets_by_ids(&self, actor: Actor, ids: &[i64]) -> Result<Vec<Ticket>, AppError> {
         let mut rc = self.read().await?;
-        let ts = tickets::get_many(&mut rc.conn(), ids, false).await?;
+        let c = &mut rc.conn();
+        let ts = tickets::get_many(c, ids, false).await?;
+        let mine = my_groups(c, &actor).await?;
         Ok(ts
             .into_iter()
-            .filter(|t| actor.can_see_ticket(t.requester_id, &t.collaborator_ids))
+            .filter(|t| actor.can_see_ticket(t.parties(), &mine))
             .collect())
     }
 
@@ -742,6 +744,9 @@ impl App {
                 actor.user.into(),
                 &mut args,
             );
+        } else if actor.restricted {
+            let clause = format!(" AND {}", index::restricted_agent_sql("$?"));
+            add(&clause, actor.user.into(), &mut args);
         }
         match scope {
             TicketScope::All => {}
@@ -830,12 +835,27 @@ impl App {
     }
 }
 
+/// The groups whose tickets a restricted agent sees; nobody else needs them.
+pub(crate) async fn my_groups(c: &mut Conn<'_>, actor: &Actor) -> Result<Vec<GroupId>, AppError> {
+    if actor.restricted {
+        Ok(groups::group_ids_of(c, actor.user).await?)
+    } else {
+        Ok(vec![])
+    }
+}
+
+/// Whether the actor may see this ticket (restricted agents: by group).
+pub(crate) async fn can_see(c: &mut Conn<'_>, actor: &Actor, t: &Ticket) -> Result<bool, AppError> {
+    let mine = my_groups(c, actor).await?;
+    Ok(actor.can_see_ticket(t.parties(), &mine))
+}
+
 /// A live ticket the actor may see, read on the caller's connection.
 async fn visible_ticket(c: &mut Conn<'_>, actor: &Actor, id: TicketId) -> Result<Ticket, AppError> {
     let t = tickets::get(c, id, false)
         .await?
         .ok_or(AppError::NotFound)?;
-    if actor.can_see_ticket(t.requester_id, &t.collaborator_ids) {
+    if can_see(c, actor, &t).await? {
         Ok(t)
     } else {
         Err(AppError::NotFound)
@@ -970,7 +990,7 @@ pub async fn update_in(
     let mut t = tickets::get(c, id, false)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !actor.can_see_ticket(t.requester_id, &t.collaborator_ids) {
+    if !can_see(c, &actor, &t).await? {
         return Err(AppError::NotFound);
     }
     if t.status == Status::Closed {

@@ -132,14 +132,14 @@ impl App {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let a = attachments::get(c, id).await?.ok_or(AppError::NotFound)?;
-        if a.uploader_id != actor.user && !actor.is_staff() {
+        if a.uploader_id != actor.user && !actor.sees_every_ticket() {
             let ticket = attachments::ticket_of(c, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
             let t = tickets::get(c, domain::TicketId(ticket), false)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            if !actor.can_see_ticket(t.requester_id, &t.collaborator_ids) {
+            if !crate::tickets::can_see(c, &actor, &t).await? {
                 return Err(AppError::NotFound);
             }
         }

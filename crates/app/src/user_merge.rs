@@ -40,8 +40,10 @@ async fn pair(
     source: UserId,
     target: UserId,
 ) -> Result<(User, User), AppError> {
-    if !actor.is_staff() {
-        return Err(AppError::forbidden("only agents merge customers"));
+    if !actor.sees_every_ticket() {
+        return Err(AppError::forbidden(
+            "only agents who see every ticket merge customers",
+        ));
     }
     if source == target {
         return Err(AppError::bad("a customer cannot be merged into itself"));

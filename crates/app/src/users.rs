@@ -27,6 +27,8 @@ pub struct UserInput {
     pub verified: Option<bool>,
     pub active: Option<bool>,
     pub password: Option<String>,
+    /// Agents only: see only their groups' tickets (admins set it).
+    pub restricted_to_groups: Option<bool>,
 }
 
 /// Normalises tags: lower-case, no spaces inside, unique, sorted.
@@ -56,6 +58,15 @@ fn validate_email(raw: &str) -> Result<String, AppError> {
 fn check_role_change(actor: &Actor, role: Role) -> Result<(), AppError> {
     if role.is_staff() && !actor.is_admin() {
         return Err(AppError::forbidden("only admins manage agents and admins"));
+    }
+    Ok(())
+}
+
+/// Only admins restrict (or free) an agent's view of tickets; an agent
+/// could otherwise lift their own restriction.
+fn check_restriction_change(actor: &Actor, input: &UserInput) -> Result<(), AppError> {
+    if input.restricted_to_groups.is_some() && !actor.is_admin() {
+        return Err(AppError::forbidden("only admins set ticket restrictions"));
     }
     Ok(())
 }
@@ -134,6 +145,7 @@ fn blank_user(name: String, role: Role, now: Timestamp) -> User {
         password_hash: None,
         created_at: now,
         updated_at: now,
+        restricted_to_groups: false,
     }
 }
 
@@ -182,6 +194,9 @@ fn apply(u: &mut User, input: &UserInput) -> Result<(), AppError> {
     if let Some(a) = input.active {
         u.active = a;
     }
+    if let Some(r) = input.restricted_to_groups {
+        u.restricted_to_groups = r;
+    }
     Ok(())
 }
 
@@ -205,6 +220,7 @@ impl App {
         }
         let role = input.role.unwrap_or(Role::EndUser);
         check_role_change(&actor, role)?;
+        check_restriction_change(&actor, &input)?;
         if input.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
             return Err(AppError::field(FieldError::blank("name")));
         }
@@ -285,6 +301,7 @@ impl App {
         if let Some(r) = input.role {
             check_role_change(&actor, r)?;
         }
+        check_restriction_change(&actor, &input)?;
         let email = input
             .email
             .as_deref()
@@ -603,6 +620,7 @@ impl App {
             user: UserId(0),
             role: Role::Admin,
             org: None,
+            restricted: false,
         };
         self.create_user(
             system,

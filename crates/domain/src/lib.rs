@@ -12,7 +12,7 @@ pub mod user;
 
 pub use field::FieldType;
 pub use ids::*;
-pub use permission::Actor;
+pub use permission::{Actor, TicketParties};
 pub use ticket::{Channel, Priority, Status, TicketType, TransitionError};
 pub use time::Timestamp;
 pub use user::{IdentityKind, Role};

@@ -1,7 +1,7 @@
 //! Who is asking, and what they may see and do. Checked by the use cases, so
 //! every entry point (API, pages, channels) enforces the same rules.
 
-use crate::{OrgId, Role, UserId};
+use crate::{GroupId, OrgId, Role, UserId};
 
 /// The authenticated caller of a use case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,10 +12,23 @@ pub struct Actor {
     pub role: Role,
     /// Their organization, for end-users who may see shared org tickets later.
     pub org: Option<OrgId>,
+    /// An agent who sees only the tickets of their groups (and those
+    /// assigned to or requested by them): Zendesk's `ticket_restriction:
+    /// "groups"`, for contractors and large teams with private queues.
+    pub restricted: bool,
+}
+
+/// The people and group a ticket's visibility depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct TicketParties<'a> {
+    pub requester: UserId,
+    pub collaborators: &'a [UserId],
+    pub assignee: Option<UserId>,
+    pub group: Option<GroupId>,
 }
 
 impl Actor {
-    /// Agents and admins see all tickets; end-users only those they asked.
+    /// Agents and admins work tickets; end-users only ask.
     pub fn is_staff(&self) -> bool {
         self.role.is_staff()
     }
@@ -25,9 +38,23 @@ impl Actor {
         self.role == Role::Admin
     }
 
-    /// Whether this caller may read a ticket with this requester (and CCs).
-    pub fn can_see_ticket(&self, requester: UserId, collaborators: &[UserId]) -> bool {
-        self.is_staff() || requester == self.user || collaborators.contains(&self.user)
+    /// Staff who see every ticket (no group restriction).
+    pub fn sees_every_ticket(&self) -> bool {
+        self.is_staff() && !self.restricted
+    }
+
+    /// Whether this caller may read a ticket. `my_groups` matters only for
+    /// a restricted agent (callers may pass `&[]` otherwise).
+    pub fn can_see_ticket(&self, t: TicketParties<'_>, my_groups: &[GroupId]) -> bool {
+        if t.requester == self.user || t.collaborators.contains(&self.user) {
+            return true;
+        }
+        if !self.is_staff() {
+            return false;
+        }
+        !self.restricted
+            || t.assignee == Some(self.user)
+            || t.group.is_some_and(|g| my_groups.contains(&g))
     }
 }
 
@@ -35,21 +62,53 @@ impl Actor {
 mod tests {
     use super::*;
 
+    fn parties(
+        requester: i64,
+        ccs: &[UserId],
+        assignee: Option<i64>,
+        group: Option<i64>,
+    ) -> TicketParties<'_> {
+        TicketParties {
+            requester: UserId(requester),
+            collaborators: ccs,
+            assignee: assignee.map(UserId),
+            group: group.map(GroupId),
+        }
+    }
+
     #[test]
     fn end_users_see_only_their_own_tickets() {
         let me = Actor {
             user: UserId(7),
             role: Role::EndUser,
             org: None,
+            restricted: false,
         };
-        assert!(me.can_see_ticket(UserId(7), &[]));
-        assert!(me.can_see_ticket(UserId(8), &[UserId(7)]));
-        assert!(!me.can_see_ticket(UserId(8), &[]));
+        assert!(me.can_see_ticket(parties(7, &[], None, None), &[]));
+        assert!(me.can_see_ticket(parties(8, &[UserId(7)], None, None), &[]));
+        assert!(!me.can_see_ticket(parties(8, &[], Some(7), Some(1)), &[GroupId(1)]));
         let agent = Actor {
             user: UserId(1),
             role: Role::Agent,
             org: None,
+            restricted: false,
         };
-        assert!(agent.can_see_ticket(UserId(8), &[]) && !agent.is_admin());
+        assert!(agent.can_see_ticket(parties(8, &[], None, None), &[]) && !agent.is_admin());
+    }
+
+    #[test]
+    fn restricted_agents_see_their_groups_and_their_own() {
+        let agent = Actor {
+            user: UserId(1),
+            role: Role::Agent,
+            org: None,
+            restricted: true,
+        };
+        let mine = [GroupId(3)];
+        assert!(agent.can_see_ticket(parties(8, &[], None, Some(3)), &mine));
+        assert!(agent.can_see_ticket(parties(8, &[], Some(1), Some(4)), &mine));
+        assert!(!agent.can_see_ticket(parties(8, &[], None, Some(4)), &mine));
+        assert!(!agent.can_see_ticket(parties(8, &[], None, None), &mine));
+        assert!(!agent.sees_every_ticket());
     }
 }

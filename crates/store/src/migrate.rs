@@ -65,6 +65,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 8,
+        name: "agent_restriction",
+        shared: Some(include_str!("../migrations/0008_agent_restriction.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -25,6 +25,20 @@ pub struct User {
     pub password_hash: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// An agent who sees only their groups' tickets (admins see all).
+    pub restricted_to_groups: bool,
+}
+
+impl User {
+    /// This user as the caller of a use case.
+    pub fn actor(&self) -> domain::Actor {
+        domain::Actor {
+            user: self.id,
+            role: self.role,
+            org: self.organization_id,
+            restricted: self.restricted_to_groups && self.role == domain::Role::Agent,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +118,18 @@ pub struct Ticket {
     pub custom_fields: Vec<(FieldId, String)>,
     pub collaborator_ids: Vec<UserId>,
     pub follower_ids: Vec<UserId>,
+}
+
+impl Ticket {
+    /// Who may see this ticket depends on these.
+    pub fn parties(&self) -> domain::TicketParties<'_> {
+        domain::TicketParties {
+            requester: self.requester_id,
+            collaborators: &self.collaborator_ids,
+            assignee: self.assignee_id,
+            group: self.group_id,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -35,6 +35,7 @@ pub struct AgentRow {
     pub email: String,
     pub role: &'static str,
     pub active: bool,
+    pub restricted: bool,
     /// `(group id, name, member)` for every group.
     pub groups: Vec<(i64, String, bool)>,
 }
@@ -120,6 +121,7 @@ async fn section(
                     email: u.email.clone().unwrap_or_default(),
                     role: u.role.as_str(),
                     active: u.active,
+                    restricted: u.restricted_to_groups,
                     groups: groups
                         .iter()
                         .map(|g| {

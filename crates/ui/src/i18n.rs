@@ -173,6 +173,7 @@ pub struct Text {
     pub new_token: &'static str,
     pub invited: &'static str,
     pub token_created: &'static str,
+    pub only_own_groups: &'static str,
 }
 
 impl Text {
@@ -327,6 +328,7 @@ pub static EN: Text = Text {
     new_token: "New API token",
     invited: "Invited. Their first password (shown once):",
     token_created: "New token (shown once; store it now):",
+    only_own_groups: "Only their groups' tickets",
 };
 
 pub static ES: Text = Text {
@@ -461,4 +463,5 @@ pub static ES: Text = Text {
     new_token: "Token de API nuevo",
     invited: "Invitación hecha. Su primera contraseña (se muestra una vez):",
     token_created: "Token nuevo (se muestra una vez; guárdalo ahora):",
+    only_own_groups: "Solo los tickets de sus grupos",
 };

@@ -69,7 +69,9 @@ impl Agent {
         self.lang.text()
     }
 
-    /// Refuses a form whose CSRF token is not this session's.
+    /// Refuses a form whose CSRF token is not this session's. (The error is
+    /// the response itself, as axum rejections are.)
+    #[allow(clippy::result_large_err)]
     pub fn check_csrf(&self, sent: Option<&str>) -> Result<(), Response> {
         match sent {
             Some(s) if same_secret(s, &self.user.csrf) => Ok(()),

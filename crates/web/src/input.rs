@@ -282,6 +282,16 @@ pub fn ticket(m: &Map<String, Json>) -> Result<TicketInput, ApiError> {
 /// `{"user": {…}}`.
 pub fn user(m: &Map<String, Json>) -> Result<UserInput, ApiError> {
     let mut f = Fields::new(m);
+    // Zendesk's agent restrictions; we support "groups" (and none).
+    let restricted_to_groups = match f.text("ticket_restriction") {
+        None => None,
+        Some(None) => Some(false),
+        Some(Some(r)) if r == "groups" => Some(true),
+        Some(Some(_)) => {
+            f.bad("ticket_restriction", "must be \"groups\" or null");
+            None
+        }
+    };
     let input = UserInput {
         name: f.string("name"),
         email: f.string("email"),
@@ -298,6 +308,7 @@ pub fn user(m: &Map<String, Json>) -> Result<UserInput, ApiError> {
         verified: f.boolean("verified"),
         active: None,
         password: f.string("password"),
+        restricted_to_groups,
     };
     f.finish(input)
 }

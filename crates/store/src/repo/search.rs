@@ -78,6 +78,17 @@ pub async fn clear_index(c: &mut Conn<'_>) -> Result<(), StoreError> {
     c.exec_deferred(q("DELETE FROM ticket_fts")).await
 }
 
+/// What a group-restricted agent sees, as a condition on tickets `t`
+/// (`me` is the placeholder holding the agent's id): their groups'
+/// tickets, and those assigned to, requested by or copied to them.
+pub fn restricted_agent_sql(me: &str) -> String {
+    format!(
+        "(t.assignee_id = {me} OR t.requester_id = {me} \
+         OR t.group_id IN (SELECT g.group_id FROM group_memberships g WHERE g.user_id = {me}) \
+         OR EXISTS (SELECT 1 FROM ticket_collaborators x WHERE x.ticket_id = t.id AND x.user_id = {me}))"
+    )
+}
+
 /// A WHERE clause under construction, numbering its own placeholders.
 struct Sql {
     backend: Backend,
@@ -453,6 +464,9 @@ fn from_where(
             if !actor.is_staff() {
                 let me = s.arg(actor.user);
                 s.parts.push(format!("(t.requester_id = {me} OR EXISTS (SELECT 1 FROM ticket_collaborators x WHERE x.ticket_id = t.id AND x.user_id = {me}))"));
+            } else if actor.restricted {
+                let me = s.arg(actor.user);
+                s.parts.push(restricted_agent_sql(&me));
             }
             // Clauses of plain tags go to the text index with the words.
             let is_tag_clause = |c: &&Clause| {

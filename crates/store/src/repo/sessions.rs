@@ -11,6 +11,7 @@ pub struct SessionRow {
     pub role: Role,
     pub org: Option<OrgId>,
     pub active: bool,
+    pub restricted: bool,
     pub csrf: String,
     pub name: String,
     pub locale: String,
@@ -44,7 +45,7 @@ pub async fn get(
     now: Timestamp,
 ) -> Result<Option<SessionRow>, StoreError> {
     let row = c
-        .opt(q("SELECT u.id, u.role, u.organization_id, u.active, s.csrf, u.name, u.locale, u.time_zone \
+        .opt(q("SELECT u.id, u.role, u.organization_id, u.active, s.csrf, u.name, u.locale, u.time_zone, u.restricted_to_groups \
                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2")
             .bind(hash)
             .bind(now))
@@ -59,6 +60,7 @@ pub async fn get(
             name: r.text(5)?,
             locale: r.text(6)?,
             time_zone: r.text(7)?,
+            restricted: r.bool(8)?,
         })
     })
     .transpose()

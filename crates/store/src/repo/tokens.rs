@@ -38,47 +38,45 @@ pub async fn insert(
     .await
 }
 
+/// A token's user as a caller, and whether the user is active.
+fn token_actor(r: &crate::Row) -> Result<(domain::Actor, bool), StoreError> {
+    let role: domain::Role = r.word(1)?;
+    Ok((
+        domain::Actor {
+            user: UserId(r.int(0)?),
+            role,
+            org: r.opt_int(2)?.map(domain::OrgId),
+            restricted: r.bool(4)? && role == domain::Role::Agent,
+        },
+        r.bool(3)?,
+    ))
+}
+
 /// Who an API token belongs to, if `email` is one of that user's email
-/// identities: `(user, role, organization, active)`, in one query.
+/// identities, in one query.
 pub async fn api_token_user(
     c: &mut Conn<'_>,
     email: &str,
     hash: &str,
-) -> Result<Option<(UserId, domain::Role, Option<domain::OrgId>, bool)>, StoreError> {
+) -> Result<Option<(domain::Actor, bool)>, StoreError> {
     let row = c
-        .opt(q("SELECT u.id, u.role, u.organization_id, u.active FROM api_tokens t JOIN users u ON u.id = t.user_id \
+        .opt(q("SELECT u.id, u.role, u.organization_id, u.active, u.restricted_to_groups FROM api_tokens t JOIN users u ON u.id = t.user_id \
                 WHERE t.token_hash = $1 AND t.kind = 'api' AND EXISTS (SELECT 1 FROM identities i WHERE i.user_id = u.id AND i.kind = 'email' AND i.value = $2)")
         .bind(hash)
         .bind(email))
         .await?;
-    row.map(|r| {
-        Ok((
-            UserId(r.int(0)?),
-            r.word(1)?,
-            r.opt_int(2)?.map(domain::OrgId),
-            r.bool(3)?,
-        ))
-    })
-    .transpose()
+    row.as_ref().map(token_actor).transpose()
 }
 
 /// Who an OAuth token belongs to: `(user, role, organization, active)`.
 pub async fn oauth_token_user(
     c: &mut Conn<'_>,
     hash: &str,
-) -> Result<Option<(UserId, domain::Role, Option<domain::OrgId>, bool)>, StoreError> {
+) -> Result<Option<(domain::Actor, bool)>, StoreError> {
     let row = c
-        .opt(q("SELECT u.id, u.role, u.organization_id, u.active FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.kind = 'oauth'").bind(hash))
+        .opt(q("SELECT u.id, u.role, u.organization_id, u.active, u.restricted_to_groups FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.kind = 'oauth'").bind(hash))
         .await?;
-    row.map(|r| {
-        Ok((
-            UserId(r.int(0)?),
-            r.word(1)?,
-            r.opt_int(2)?.map(domain::OrgId),
-            r.bool(3)?,
-        ))
-    })
-    .transpose()
+    row.as_ref().map(token_actor).transpose()
 }
 
 /// A token as listed for admins (never the secret, which is not stored).

@@ -6,7 +6,7 @@ use crate::paging::placeholders;
 use crate::{Conn, Row, StoreError, Value, q};
 use domain::{IdentityId, IdentityKind, OrgId, Timestamp, UserId};
 
-const COLS: &str = "id, name, email, role, active, verified, organization_id, default_group_id, locale, time_zone, phone, external_id, details, notes, tags, password_hash, created_at, updated_at";
+const COLS: &str = "id, name, email, role, active, verified, organization_id, default_group_id, locale, time_zone, phone, external_id, details, notes, tags, password_hash, created_at, updated_at, restricted_to_groups";
 
 fn from_row(r: &Row) -> Result<User, StoreError> {
     Ok(User {
@@ -28,6 +28,7 @@ fn from_row(r: &Row) -> Result<User, StoreError> {
         password_hash: r.opt_text(15)?,
         created_at: Timestamp(r.int(16)?),
         updated_at: Timestamp(r.int(17)?),
+        restricted_to_groups: r.bool(18)?,
     })
 }
 
@@ -35,8 +36,8 @@ fn from_row(r: &Row) -> Result<User, StoreError> {
 pub async fn insert(c: &mut Conn<'_>, u: &User) -> Result<UserId, StoreError> {
     let id = c
         .insert(
-            q("INSERT INTO users (name, email, role, active, verified, organization_id, default_group_id, locale, time_zone, phone, external_id, details, notes, tags, password_hash, created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id")
+            q("INSERT INTO users (name, email, role, active, verified, organization_id, default_group_id, locale, time_zone, phone, external_id, details, notes, tags, password_hash, created_at, updated_at, restricted_to_groups) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id")
             .bind(&u.name)
             .bind(u.email.clone())
             .bind(u.role)
@@ -53,7 +54,8 @@ pub async fn insert(c: &mut Conn<'_>, u: &User) -> Result<UserId, StoreError> {
             .bind(join_tags(&u.tags))
             .bind(u.password_hash.clone())
             .bind(u.created_at)
-            .bind(u.updated_at),
+            .bind(u.updated_at)
+            .bind(u.restricted_to_groups),
         )
         .await?;
     Ok(UserId(id))
@@ -64,7 +66,7 @@ pub async fn update(c: &mut Conn<'_>, u: &User) -> Result<(), StoreError> {
     let n = c
         .exec(
             q("UPDATE users SET name = $2, email = $3, role = $4, active = $5, verified = $6, organization_id = $7, default_group_id = $8, locale = $9, time_zone = $10, \
-               phone = $11, external_id = $12, details = $13, notes = $14, tags = $15, password_hash = $16, updated_at = $17 WHERE id = $1")
+               phone = $11, external_id = $12, details = $13, notes = $14, tags = $15, password_hash = $16, updated_at = $17, restricted_to_groups = $18 WHERE id = $1")
             .bind(u.id)
             .bind(&u.name)
             .bind(u.email.clone())
@@ -81,7 +83,8 @@ pub async fn update(c: &mut Conn<'_>, u: &User) -> Result<(), StoreError> {
             .bind(u.notes.clone())
             .bind(join_tags(&u.tags))
             .bind(u.password_hash.clone())
-            .bind(u.updated_at),
+            .bind(u.updated_at)
+            .bind(u.restricted_to_groups),
         )
         .await?;
     if n == 0 {

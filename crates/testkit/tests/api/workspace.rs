@@ -618,6 +618,149 @@ both!(
     }
 );
 
+both!(restricted_agents_see_only_their_groups, |srv| {
+    let admin = srv.admin();
+    let group = |name: &'static str| {
+        let srv = &srv;
+        let admin = admin.clone();
+        async move {
+            let (_, g) = srv
+                .call(
+                    "POST",
+                    "/api/v2/groups.json",
+                    &admin,
+                    Some(json!({"group": {"name": name}})),
+                )
+                .await;
+            g["group"]["id"].as_i64().unwrap_or_default()
+        }
+    };
+    let (mine, other) = (group("Soporte").await, group("Facturación").await);
+    let (s, u) = srv.call("POST", "/api/v2/users.json", &admin, Some(json!({"user": {"name": "Rita", "email": "rita@example.com", "role": "agent", "password": "rita-password-1", "ticket_restriction": "groups"}}))).await;
+    assert_eq!(s, 201, "{u}");
+    assert_eq!(u["user"]["ticket_restriction"], "groups");
+    let rita = u["user"]["id"].as_i64().unwrap_or_default();
+    let (s, _) = srv
+        .call(
+            "POST",
+            "/api/v2/group_memberships.json",
+            &admin,
+            Some(json!({"group_membership": {"user_id": rita, "group_id": mine}})),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let in_mine = new_ticket(
+        &srv,
+        json!({"subject": "Pedido de soporte", "comment": {"body": "a"}, "group_id": mine}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let in_other = new_ticket(
+        &srv,
+        json!({"subject": "Factura secreta", "comment": {"body": "b"}, "group_id": other}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let assigned = new_ticket(
+        &srv,
+        json!({"subject": "Asignado a Rita", "comment": {"body": "c"}, "assignee_id": rita}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap_or_default();
+
+    // The workspace.
+    let mut b = Browser::new(&srv.base);
+    assert_eq!(
+        b.sign_in("rita@example.com", "rita-password-1")
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        b.get(&format!("/agent/tickets/{in_mine}")).await.status,
+        200
+    );
+    assert_eq!(
+        b.get(&format!("/agent/tickets/{assigned}")).await.status,
+        200
+    );
+    let p = b.get(&format!("/agent/tickets/{in_other}")).await;
+    assert_eq!(p.status, 404);
+    assert!(!p.body.contains("Factura secreta"));
+    let queue = b.get("/agent?queue=unsolved").await;
+    assert!(queue.body.contains("Pedido de soporte") && queue.body.contains("Asignado a Rita"));
+    assert!(
+        !queue.body.contains("Factura secreta"),
+        "queues hide other groups' tickets"
+    );
+    let found = b.get("/agent/search?q=factura").await;
+    assert!(
+        !found.body.contains("Factura secreta"),
+        "search hides them too"
+    );
+    let csrf = hidden(&queue.body, "csrf");
+    let p = b
+        .post(
+            &format!("/agent/tickets/{in_other}/reply"),
+            &[("csrf", &csrf), ("body", "hola"), ("public", "1")],
+        )
+        .await;
+    assert_eq!(p.status, 404);
+    assert_eq!(
+        comment_count(&srv, in_other).await,
+        1,
+        "nothing was written"
+    );
+
+    // The API, with Rita's own token.
+    let token = srv
+        .app
+        .create_token(domain::UserId(rita), app::auth::TokenKind::Api, "t")
+        .await
+        .unwrap_or_default();
+    let auth = Auth::Token("rita@example.com".into(), token);
+    assert_eq!(
+        srv.get(&format!("/api/v2/tickets/{in_other}.json"), &auth)
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        srv.get(&format!("/api/v2/tickets/{in_mine}.json"), &auth)
+            .await
+            .0,
+        200
+    );
+    let (_, list) = srv.get("/api/v2/tickets.json", &auth).await;
+    let ids: Vec<i64> = list["tickets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["id"].as_i64())
+        .collect();
+    assert_eq!(ids, vec![in_mine, assigned]);
+    let (_, hits) = srv
+        .get("/api/v2/search.json?query=type:ticket", &auth)
+        .await;
+    assert_eq!(hits["count"], 2, "{hits}");
+    // She cannot lift her own restriction.
+    let (s, _) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/users/{rita}.json"),
+            &auth,
+            Some(json!({"user": {"ticket_restriction": null}})),
+        )
+        .await;
+    assert_eq!(s, 403);
+    // Admins see everything.
+    let (_, all) = srv.get("/api/v2/tickets.json", &admin).await;
+    assert_eq!(all["tickets"].as_array().map(Vec::len), Some(3));
+});
+
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
