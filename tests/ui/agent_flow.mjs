@@ -72,6 +72,15 @@ try {
   assert.equal(await a.inputValue("#p-tags"), "pedido vip");
   await a.locator(".entry.audit", { hasText: "Priority" }).first().waitFor();
 
+  // A macro fills the reply box; sending applies its changes in one audit.
+  await a.selectOption("#macro", { label: "Pedir número de pedido" });
+  await a.waitForFunction(() => document.getElementById("reply-body").value.includes("número de pedido"));
+  assert.equal(await a.inputValue("#submit-as"), "pending");
+  await a.click("#reply-form button[type=submit]");
+  await a.locator(".entry.comment.public", { hasText: "¿Nos das tu número de pedido?" }).waitFor();
+  assert.equal(await a.inputValue("#p-status"), "pending");
+  assert.match(await a.inputValue("#p-tags"), /esperando_cliente/);
+
   // ---- Agent B, Spanish browser: live reply and presence -----------------------
   const ctxB = await browser.newContext({ locale: "es-ES", timezoneId: "Europe/Madrid" });
   const b = await ctxB.newPage();

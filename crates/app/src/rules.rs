@@ -51,6 +51,32 @@ pub struct MacroEffect {
     pub comment: Option<(String, String, bool)>,
 }
 
+impl MacroEffect {
+    /// The macro's changes as a ticket update (its comment included, as a
+    /// public reply or note), to apply in one audit.
+    pub fn into_input(self) -> crate::tickets::TicketInput {
+        crate::tickets::TicketInput {
+            subject: self.subject,
+            status: self.status,
+            priority: self.priority,
+            ticket_type: self.ticket_type,
+            group_id: self.group_id,
+            assignee_id: self.assignee_id,
+            tags: self.tags,
+            custom_fields: self.custom_fields,
+            comment: self
+                .comment
+                .map(|(body, html, public)| crate::tickets::CommentInput {
+                    body: Some(body),
+                    html_body: Some(html).filter(|h| !h.is_empty()),
+                    public: Some(public),
+                    ..Default::default()
+                }),
+            ..Default::default()
+        }
+    }
+}
+
 /// Checks a macro's actions and computes their effect on a ticket with
 /// `current_tags`, applied by `actor`.
 pub fn macro_effect(

@@ -139,6 +139,22 @@ if (replyBody) {
   });
 }
 
+// ---- Macros: show what a macro writes before sending ---------------------
+
+const macroPick = document.getElementById("macro");
+if (macroPick && replyBody) {
+  macroPick.addEventListener("change", async () => {
+    if (!macroPick.value) return;
+    const r = await fetch(`/agent/tickets/${macroPick.dataset.ticket}/macros/${macroPick.value}`, { credentials: "same-origin" });
+    if (!r.ok) return;
+    const m = await r.json();
+    if (m.body) replyBody.value = replyBody.value ? `${replyBody.value}\n\n${m.body}` : m.body;
+    document.getElementById(m.public ? "mode-public" : "mode-internal").checked = true;
+    if (m.status) document.getElementById("submit-as").value = m.status;
+    replyBody.focus();
+  });
+}
+
 // ---- Keyboard shortcuts ------------------------------------------------
 
 function typing(e) {

@@ -174,6 +174,7 @@ pub struct Text {
     pub invited: &'static str,
     pub token_created: &'static str,
     pub only_own_groups: &'static str,
+    pub macro_label: &'static str,
 }
 
 impl Text {
@@ -329,6 +330,7 @@ pub static EN: Text = Text {
     invited: "Invited. Their first password (shown once):",
     token_created: "New token (shown once; store it now):",
     only_own_groups: "Only their groups' tickets",
+    macro_label: "Apply a macro",
 };
 
 pub static ES: Text = Text {
@@ -464,4 +466,5 @@ pub static ES: Text = Text {
     invited: "Invitación hecha. Su primera contraseña (se muestra una vez):",
     token_created: "Token nuevo (se muestra una vez; guárdalo ahora):",
     only_own_groups: "Solo los tickets de sus grupos",
+    macro_label: "Aplicar una macro",
 };

@@ -53,6 +53,10 @@ pub fn router(app: App) -> Router {
         .route("/agent/tickets/{id}", get(ticket::page).post(ticket::save))
         .route("/agent/tickets/{id}/timeline", get(ticket::timeline))
         .route("/agent/tickets/{id}/reply", post(ticket::reply))
+        .route(
+            "/agent/tickets/{id}/macros/{macro_id}",
+            get(ticket::macro_preview),
+        )
         .route("/agent/attachments/{id}", get(ticket::attachment))
         .route(
             "/agent/customers/{id}/identities",

@@ -98,6 +98,7 @@ struct TicketPage {
     fields: Vec<FieldView>,
     customer: CustomerView,
     identity_kinds: Vec<&'static str>,
+    macros: Vec<(i64, String)>,
 }
 
 #[derive(Template)]
@@ -381,6 +382,21 @@ async fn render_page(
             .iter()
             .map(|k| k.as_str())
             .collect(),
+        macros: ui
+            .app
+            .list_macros(
+                actor,
+                true,
+                app::Paging::Offset {
+                    page: 1,
+                    per_page: 200,
+                },
+            )
+            .await?
+            .0
+            .into_iter()
+            .map(|m| (m.id, m.title))
+            .collect(),
         chrome: chrome(ui, agent, None, "", flash_msg).await?,
     };
     let status = if conflict {
@@ -444,24 +460,39 @@ pub async fn reply(
 ) -> Response {
     let inner = async {
         let id = ticket_id(&raw)?;
+        let actor = agent.user.actor;
         let public = form.get("public") != Some("0");
-        let mut input = TicketInput {
-            comment: Some(CommentInput {
-                body: form.get("body").map(str::to_string),
+        let typed = form
+            .get("body")
+            .filter(|b| !b.trim().is_empty())
+            .map(|b| CommentInput {
+                body: Some(b.to_string()),
                 public: Some(public),
                 ..Default::default()
-            }),
-            ..Default::default()
+            });
+        // A macro's changes go in the same audit; what the agent typed (the
+        // macro's text, edited, when the page's script filled it in) wins
+        // over the macro's own comment.
+        let mut input = match form.get("macro").and_then(|m| m.parse().ok()) {
+            Some(m) => ui.app.apply_macro(actor, m, Some(id)).await?.into_input(),
+            None => TicketInput::default(),
         };
+        if typed.is_some() {
+            input.comment = typed;
+        }
+        if input.comment.is_none() {
+            return Err(AppError::field(app::FieldError::blank("body")));
+        }
         if let Some(s) = form.get("status").filter(|s| !s.is_empty()) {
             let s: Status = s
                 .parse()
                 .map_err(|e: domain::UnknownWord| AppError::bad(e.to_string()))?;
-            let current = ui.app.ticket(agent.user.actor, id).await?.status;
+            let current = ui.app.ticket(actor, id).await?.status;
             if s != current {
                 input.status = Some(s);
             }
         }
+        let public = input.comment.as_ref().and_then(|c| c.public) != Some(false);
         ui.app
             .update_ticket(agent.user.actor, id, input, Channel::Web)
             .await?;
@@ -545,6 +576,33 @@ fn props_input(form: &Form) -> Result<TicketInput, AppError> {
     }
     input.custom_fields = custom;
     Ok(input)
+}
+
+/// `GET /agent/tickets/{id}/macros/{macro}`: what a macro would write and
+/// set, for the reply box to show before sending (nothing is saved).
+pub async fn macro_preview(
+    State(ui): State<Ui>,
+    agent: Agent,
+    Path((raw, mid)): Path<(String, String)>,
+) -> Response {
+    let inner = async {
+        let id = ticket_id(&raw)?;
+        let mid: i64 = mid.parse().map_err(|_| AppError::NotFound)?;
+        let effect = ui.app.apply_macro(agent.user.actor, mid, Some(id)).await?;
+        let (body, public) = effect
+            .comment
+            .as_ref()
+            .map_or((String::new(), true), |(b, _, p)| (b.clone(), *p));
+        Ok::<_, AppError>(
+            axum::Json(serde_json::json!({
+                "body": body,
+                "public": public,
+                "status": effect.status.map(|s| s.as_str()),
+            }))
+            .into_response(),
+        )
+    };
+    inner.await.unwrap_or_else(|e| error_page(&agent, &e))
 }
 
 /// `GET /agent/attachments/{id}`: a file of a comment, as a download.

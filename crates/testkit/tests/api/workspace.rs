@@ -296,6 +296,61 @@ both!(pages_need_a_session_and_csrf, |srv| {
     assert_eq!(replay.get("/agent").await.status, 303);
 });
 
+both!(macros_apply_from_the_reply_box_without_script, |srv| {
+    let (_, m) = srv.call("POST", "/api/v2/macros.json", &srv.admin(), Some(json!({"macro": {"title": "Cerrar", "actions": [{"field": "comment_value", "value": "Lo damos por resuelto."}, {"field": "comment_mode_is_public", "value": "false"}, {"field": "priority", "value": "low"}]}}))).await;
+    let mid = m["macro"]["id"].as_i64().unwrap_or_default().to_string();
+    let t = new_ticket(&srv, json!({"comment": {"body": "hola"}})).await;
+    let id = t["id"].as_i64().unwrap_or_default();
+    let mut b = Browser::new(&srv.base);
+    b.sign_in("admin@example.com", "admin-password-1").await;
+    let page = b.get(&format!("/agent/tickets/{id}")).await;
+    assert!(page.body.contains(">Cerrar</option>"));
+    let csrf = hidden(&page.body, "csrf");
+    // Without the page's script the box is empty: the macro's own text is used.
+    let p = b
+        .post(
+            &format!("/agent/tickets/{id}/reply"),
+            &[
+                ("csrf", &csrf),
+                ("macro", &mid),
+                ("body", ""),
+                ("public", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let (_, c) = srv
+        .get(&format!("/api/v2/tickets/{id}/comments.json"), &srv.admin())
+        .await;
+    assert_eq!(
+        (
+            c["comments"][1]["body"].as_str(),
+            c["comments"][1]["public"].as_bool()
+        ),
+        (Some("Lo damos por resuelto."), Some(false))
+    );
+    let (_, tk) = srv
+        .get(&format!("/api/v2/tickets/{id}.json"), &srv.admin())
+        .await;
+    assert_eq!(tk["ticket"]["priority"], "low");
+    let (_, audits) = srv
+        .get(&format!("/api/v2/tickets/{id}/audits.json"), &srv.admin())
+        .await;
+    assert_eq!(
+        audits["audits"].as_array().map(Vec::len),
+        Some(2),
+        "one audit for the macro and its comment"
+    );
+    // An empty box without a macro is refused with a message.
+    let p = b
+        .post(
+            &format!("/agent/tickets/{id}/reply"),
+            &[("csrf", &csrf), ("body", "  "), ("public", "1")],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+});
+
 both!(sign_in_attempts_are_limited, |srv| {
     let mut b = Browser::new(&srv.base);
     for _ in 0..10 {
@@ -768,6 +823,8 @@ fn repo_root() -> PathBuf {
 both!(browser_flow, |srv| {
     let (s, _) = srv.call("POST", "/api/v2/users.json", &srv.admin(), Some(json!({"user": {"name": "Bea Ruiz", "email": "bea@example.com", "role": "agent", "password": "bea-password-1"}}))).await;
     assert_eq!(s, 201);
+    let (s, m) = srv.call("POST", "/api/v2/macros.json", &srv.admin(), Some(json!({"macro": {"title": "Pedir número de pedido", "actions": [{"field": "comment_value", "value": "¿Nos das tu número de pedido?"}, {"field": "status", "value": "pending"}, {"field": "current_tags", "value": "esperando_cliente"}]}}))).await;
+    assert_eq!(s, 201, "{m}");
     let subject = "Pedido 4411 no llega";
     let t = new_ticket(&srv, json!({"subject": subject, "comment": {"body": "Hola, mi pedido 4411 no ha llegado."}, "requester": {"name": "Lucía Pérez", "email": "lucia@example.com"}})).await;
     let evil = new_ticket(&srv, json!({"subject": "html", "comment": {"html_body": "<p>ok</p><img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=1</script><a href=\"javascript:window.__pwned=1\">x</a>"}, "requester": {"email": "lucia@example.com"}})).await;
