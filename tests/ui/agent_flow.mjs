@@ -154,10 +154,19 @@ try {
   assert.equal(await a.locator(".identities", { hasText: "lucia.p@example.com" }).count(), 0);
   assert.equal(await a.locator(".earlier", { hasText: "Otra consulta" }).count(), 0);
 
-  // Keyboard: ? opens the shortcut list.
+  // Keyboard: ? opens the shortcut list; j and k move through the last list.
   await a.keyboard.press("?");
   await a.locator("#help[open]").waitFor();
   await a.keyboard.press("Escape");
+  await a.goto(`${base}/agent?queue=unsolved&sort=created_at`);
+  const listed = await a.$$eval("table.tickets tbody tr", (rs) => rs.map((r) => r.dataset.ticket));
+  await a.keyboard.press("j");
+  await a.keyboard.press("Enter");
+  await a.waitForURL(new RegExp(`/agent/tickets/${listed[0]}$`));
+  await a.keyboard.press("j");
+  await a.waitForURL(new RegExp(`/agent/tickets/${listed[1]}$`));
+  await a.keyboard.press("r");
+  assert.equal(await a.evaluate(() => document.activeElement.id), "reply-body");
 
   // Admin pages.
   await a.goto(`${base}/agent/admin/agents`);

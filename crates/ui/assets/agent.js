@@ -71,8 +71,9 @@ function onEvent(e) {
     refreshSoon(() => refresh(document.getElementById("timeline")));
     if (e.actor !== me) notice(document.getElementById("presence")?.dataset.updated || "");
   } else if (page === "queue") {
-    refreshSoon(() => {
-      refresh(document.getElementById("ticket-list"));
+    refreshSoon(async () => {
+      await refresh(document.getElementById("ticket-list"));
+      rememberList();
       refreshCounts();
     });
   }
@@ -174,12 +175,27 @@ function select(i) {
   all[selected].querySelector("a.ticket-link")?.focus();
 }
 
+// The last list seen, so j / k on a ticket page move through it.
+function rememberList() {
+  const ids = rows().map((r) => Number(r.dataset.ticket));
+  if (ids.length) sessionStorage.setItem("atiende.list", JSON.stringify(ids));
+}
+if (page === "queue" || page === "search") rememberList();
+
+function step(delta) {
+  if (page !== "ticket") return select(selected + delta);
+  let ids = [];
+  try { ids = JSON.parse(sessionStorage.getItem("atiende.list") || "[]"); } catch { ids = []; }
+  const next = ids[ids.indexOf(ticketId) + delta];
+  if (ids.includes(ticketId) && next) location.assign(`/agent/tickets/${next}`);
+}
+
 document.addEventListener("keydown", (e) => {
   if (e.ctrlKey || e.metaKey || e.altKey || typing(e)) return;
   const help = document.getElementById("help");
   switch (e.key) {
-    case "j": select(selected + 1); break;
-    case "k": select(selected - 1); break;
+    case "j": step(1); break;
+    case "k": step(-1); break;
     case "/": e.preventDefault(); document.getElementById("q")?.focus(); break;
     case "?": help?.showModal(); break;
     case "r":

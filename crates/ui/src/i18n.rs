@@ -266,7 +266,10 @@ pub static EN: Text = Text {
     language: "Language",
     shortcuts: "Keyboard shortcuts",
     shortcuts_help: &[
-        ("j / k", "Next / previous ticket in the list"),
+        (
+            "j / k",
+            "Next / previous ticket (in a list, or from a ticket opened from it)",
+        ),
         ("Enter", "Open the selected ticket"),
         ("r", "Write a public reply"),
         ("n", "Write an internal note"),
@@ -395,7 +398,10 @@ pub static ES: Text = Text {
     language: "Idioma",
     shortcuts: "Atajos de teclado",
     shortcuts_help: &[
-        ("j / k", "Ticket siguiente / anterior de la lista"),
+        (
+            "j / k",
+            "Ticket siguiente / anterior (en una lista, o desde un ticket abierto en ella)",
+        ),
         ("Intro", "Abrir el ticket seleccionado"),
         ("r", "Escribir una respuesta pública"),
         ("n", "Escribir una nota interna"),
