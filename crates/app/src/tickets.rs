@@ -1096,9 +1096,7 @@ async fn merge_in(
     notes: MergeNotes,
     now: Timestamp,
 ) -> Result<Ticket, AppError> {
-    let mut t = tickets::get(c, target, false)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let mut t = visible_ticket(c, &actor, target).await?;
     if t.status == Status::Closed {
         return Err(invalid(
             "target",
@@ -1115,6 +1113,9 @@ async fn merge_in(
         let mut s = tickets::get(c, *sid, false)
             .await?
             .ok_or_else(|| invalid("ids", format!("ticket {sid} does not exist")))?;
+        if !can_see(c, &actor, &s).await? {
+            return Err(invalid("ids", format!("ticket {sid} does not exist")));
+        }
         if s.status == Status::Closed {
             return Err(invalid(
                 "ids",

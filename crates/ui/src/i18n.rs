@@ -175,6 +175,7 @@ pub struct Text {
     pub token_created: &'static str,
     pub only_own_groups: &'static str,
     pub macro_label: &'static str,
+    pub merge_into_ticket: &'static str,
 }
 
 impl Text {
@@ -334,6 +335,7 @@ pub static EN: Text = Text {
     token_created: "New token (shown once; store it now):",
     only_own_groups: "Only their groups' tickets",
     macro_label: "Apply a macro",
+    merge_into_ticket: "Merge into ticket",
 };
 
 pub static ES: Text = Text {
@@ -473,4 +475,5 @@ pub static ES: Text = Text {
     token_created: "Token nuevo (se muestra una vez; guárdalo ahora):",
     only_own_groups: "Solo los tickets de sus grupos",
     macro_label: "Aplicar una macro",
+    merge_into_ticket: "Fusionar con el ticket",
 };

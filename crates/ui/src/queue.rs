@@ -282,7 +282,37 @@ pub async fn bulk(State(ui): State<Ui>, AgentForm { agent, form }: AgentForm) ->
         .filter(|t| !t.is_empty())
         .map(str::to_string)
         .collect();
-    for id in form.all("ids").iter().filter_map(|i| i.parse::<i64>().ok()) {
+    let selected: Vec<TicketId> = form
+        .all("ids")
+        .iter()
+        .filter_map(|i| i.trim().parse().ok())
+        .map(TicketId)
+        .collect();
+    // Merge the selected tickets into one (the target may be among them).
+    if let Some(target) = form
+        .get("merge_into")
+        .map(|t| t.trim().trim_start_matches('#'))
+        .filter(|t| !t.is_empty())
+    {
+        let Ok(target) = target.parse().map(TicketId) else {
+            return error_page(&agent, &AppError::bad("merge into: give a ticket number"));
+        };
+        let sources: Vec<TicketId> = selected.iter().copied().filter(|s| *s != target).collect();
+        if let Err(e) = ui
+            .app
+            .merge_tickets(
+                agent.user.actor,
+                target,
+                sources,
+                app::tickets::MergeNotes::default(),
+            )
+            .await
+        {
+            return error_page(&agent, &e);
+        }
+        return Redirect::to(&format!("/agent/tickets/{}?done=saved", target.0)).into_response();
+    }
+    for id in selected.iter().map(|t| t.0) {
         if let Err(e) = ui
             .app
             .update_ticket(agent.user.actor, TicketId(id), input.clone(), Channel::Web)

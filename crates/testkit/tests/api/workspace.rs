@@ -283,6 +283,62 @@ both!(pages_need_a_session_and_csrf, |srv| {
         (Some("urgent"), Some("pending"))
     );
 
+    // Bulk actions: status and tags on several, then merge two into one.
+    let two = new_ticket(&srv, json!({"comment": {"body": "dos"}})).await["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let three = new_ticket(&srv, json!({"comment": {"body": "tres"}})).await["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let (two_s, three_s) = (two.to_string(), three.to_string());
+    let p = agent
+        .post(
+            "/agent/bulk",
+            &[
+                ("csrf", &csrf),
+                ("ids", &two_s),
+                ("ids", &three_s),
+                ("status", "open"),
+                ("add_tags", "lote"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let (_, tk) = srv
+        .get(&format!("/api/v2/tickets/{three}.json"), &srv.admin())
+        .await;
+    assert_eq!(
+        (
+            tk["ticket"]["status"].as_str(),
+            tk["ticket"]["tags"][0].as_str()
+        ),
+        (Some("open"), Some("lote"))
+    );
+    let p = agent
+        .post(
+            "/agent/bulk",
+            &[
+                ("csrf", &csrf),
+                ("ids", &two_s),
+                ("ids", &three_s),
+                ("merge_into", &format!("#{two}")),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (p.status, p.location.as_str()),
+        (303, format!("/agent/tickets/{two}?done=saved").as_str()),
+        "{}",
+        p.body
+    );
+    let (_, tk) = srv
+        .get(&format!("/api/v2/tickets/{three}.json"), &srv.admin())
+        .await;
+    assert_eq!(
+        tk["ticket"]["status"], "closed",
+        "the source is closed by the merge"
+    );
+
     // Signing out ends the session on the server, not just in the browser.
     let token = agent
         .cookies
@@ -769,6 +825,21 @@ both!(restricted_agents_see_only_their_groups, |srv| {
         1,
         "nothing was written"
     );
+    let (other_s, mine_s) = (in_other.to_string(), in_mine.to_string());
+    let p = b
+        .post(
+            "/agent/bulk",
+            &[("csrf", &csrf), ("ids", &other_s), ("merge_into", &mine_s)],
+        )
+        .await;
+    assert_eq!(
+        p.status, 422,
+        "a ticket she cannot see cannot be merged away"
+    );
+    let (_, tk) = srv
+        .get(&format!("/api/v2/tickets/{in_other}.json"), &admin)
+        .await;
+    assert_ne!(tk["ticket"]["status"], "closed");
 
     // The API, with Rita's own token.
     let token = srv
