@@ -4,7 +4,24 @@
 // Screenshots of the main pages go to $ATIENDE_ARTIFACTS.
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+// axe-core checks each main page for WCAG A/AA problems (labels, contrast,
+// landmarks); it is injected into the page under test only.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+async function accessible(page, name) {
+  await page.addScriptTag({ content: axeSource });
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } });
+    return {
+      checked: r.passes.length,
+      violations: r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`),
+    };
+  });
+  assert.ok(found.checked > 5, `axe checked the ${name} page`);
+  assert.deepEqual(found.violations, [], `accessibility problems on the ${name} page`);
+}
 
 const base = process.env.ATIENDE_URL;
 const admin = { email: process.env.ATIENDE_EMAIL, password: process.env.ATIENDE_PASSWORD };
@@ -31,6 +48,7 @@ try {
   await a.goto(`${base}/agent?queue=unsolved`);
   assert.match(a.url(), /\/login\?next=/);
   await shot(a, "login");
+  await accessible(a, "sign-in");
   await a.fill("#email", admin.email);
   await a.fill("#password", "not the password");
   await a.click("button[type=submit]");
@@ -43,6 +61,7 @@ try {
   await a.getByRole("link", { name: /All unsolved/ }).click();
   await a.getByRole("link", { name: subject }).waitFor();
   await shot(a, "queue");
+  await accessible(a, "queue");
 
   // ... and through search, with the API's query syntax.
   await a.fill("#q", `status<solved "${subject.split(" ").slice(0, 2).join(" ")}"`);
@@ -51,6 +70,7 @@ try {
   await a.getByRole("link", { name: subject }).click();
   await a.waitForURL(new RegExp(`/agent/tickets/${ticketId}$`));
   await shot(a, "ticket");
+  await accessible(a, "ticket");
 
   // Public reply, then an internal note: both in the timeline, told apart.
   await a.check("#mode-public");
@@ -172,6 +192,7 @@ try {
   await a.goto(`${base}/agent/admin/agents`);
   await a.getByRole("heading", { name: "Agents" }).waitFor();
   await shot(a, "admin-agents");
+  await accessible(a, "admin");
 
   // Switch language: the whole workspace speaks Spanish.
   await a.goto(`${base}/agent?queue=unsolved`);
