@@ -24,6 +24,8 @@ async function accessible(page, name) {
 }
 
 const base = process.env.ATIENDE_URL;
+// Agent B may work on another node of the same cluster (PostgreSQL runs).
+const baseB = process.env.ATIENDE_URL2 || base;
 const admin = { email: process.env.ATIENDE_EMAIL, password: process.env.ATIENDE_PASSWORD };
 const second = { email: process.env.ATIENDE_AGENT2_EMAIL, password: process.env.ATIENDE_AGENT2_PASSWORD, name: process.env.ATIENDE_AGENT2_NAME };
 const ticketId = process.env.ATIENDE_TICKET;
@@ -105,14 +107,14 @@ try {
   const ctxB = await browser.newContext({ locale: "es-ES", timezoneId: "Europe/Madrid" });
   const b = await ctxB.newPage();
   b.on("pageerror", (e) => errors.push(`B: ${e}`));
-  await b.goto(`${base}/login`);
+  await b.goto(`${baseB}/login`);
   await b.getByRole("heading", { name: "Entra en atiende" }).waitFor();
   await b.fill("#email", second.email);
   await b.fill("#password", second.password);
   await b.click("button[type=submit]");
   await b.waitForURL(/\/agent/);
   await b.getByRole("heading", { name: "Colas" }).waitFor();
-  await b.goto(`${base}/agent/tickets/${ticketId}`);
+  await b.goto(`${baseB}/agent/tickets/${ticketId}`);
   await b.waitForFunction(() => document.body.dataset.live === "on");
   await a.waitForFunction(() => document.body.dataset.live === "on");
 

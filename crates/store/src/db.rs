@@ -10,7 +10,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::str::FromStr;
 use std::sync::Arc;
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 
 /// A boxed future borrowing the connection it runs on.
 pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -23,7 +23,7 @@ pub struct Db {
 
 enum Inner {
     Sqlite(SqliteDb),
-    Postgres(PgPool, watch::Sender<u64>),
+    Postgres(PgPool, watch::Sender<u64>, broadcast::Sender<String>),
 }
 
 /// A pooled connection for reads.
@@ -62,8 +62,9 @@ impl Db {
                 .connect_with(opts)
                 .await?;
             let (tx, _) = watch::channel(0u64);
-            crate::events::spawn_pg_listener(pool.clone(), tx.clone());
-            Inner::Postgres(pool, tx)
+            let (signals, _) = broadcast::channel(1024);
+            crate::events::spawn_pg_listener(pool.clone(), tx.clone(), signals.clone());
+            Inner::Postgres(pool, tx, signals)
         } else {
             let path = url
                 .strip_prefix("sqlite://")
@@ -88,7 +89,7 @@ impl Db {
     pub async fn read(&self) -> Result<ReadConn, StoreError> {
         Ok(match &*self.inner {
             Inner::Sqlite(s) => ReadConn::Sqlite(s.readers.acquire().await?),
-            Inner::Postgres(p, _) => ReadConn::Postgres(p.acquire().await?),
+            Inner::Postgres(p, ..) => ReadConn::Postgres(p.acquire().await?),
         })
     }
 
@@ -106,7 +107,7 @@ impl Db {
     {
         match &*self.inner {
             Inner::Sqlite(s) => s.write(unit).await,
-            Inner::Postgres(p, _) => {
+            Inner::Postgres(p, ..) => {
                 let mut tx = p.begin().await.map_err(StoreError::from)?;
                 let out = unit(&mut Conn::Postgres(&mut tx)).await;
                 match out {
@@ -129,7 +130,30 @@ impl Db {
     pub fn log_watch(&self) -> watch::Receiver<u64> {
         match &*self.inner {
             Inner::Sqlite(s) => s.commits.subscribe(),
-            Inner::Postgres(_, w) => w.subscribe(),
+            Inner::Postgres(_, w, _) => w.subscribe(),
+        }
+    }
+
+    /// Sends a short signal to the other nodes (PostgreSQL NOTIFY; nothing
+    /// to do on SQLite, which is one node). Not stored: for state that is
+    /// only true right now, such as who is viewing a ticket.
+    pub async fn signal(&self, payload: &str) -> Result<(), StoreError> {
+        if let Inner::Postgres(p, ..) = &*self.inner {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(crate::events::SIGNALS)
+                .bind(payload)
+                .execute(p)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Signals from the nodes (this one's own included, as PostgreSQL
+    /// delivers them to every listener); never any on SQLite.
+    pub fn signals(&self) -> Option<broadcast::Receiver<String>> {
+        match &*self.inner {
+            Inner::Postgres(_, _, s) => Some(s.subscribe()),
+            Inner::Sqlite(_) => None,
         }
     }
 
@@ -143,14 +167,14 @@ impl Db {
     pub async fn close(&self) {
         match &*self.inner {
             Inner::Sqlite(s) => s.close().await,
-            Inner::Postgres(p, _) => p.close().await,
+            Inner::Postgres(p, ..) => p.close().await,
         }
     }
 
     /// The PostgreSQL pool, for the few per-backend paths (LISTEN).
     pub fn pg_pool(&self) -> Option<&PgPool> {
         match &*self.inner {
-            Inner::Postgres(p, _) => Some(p),
+            Inner::Postgres(p, ..) => Some(p),
             Inner::Sqlite(_) => None,
         }
     }

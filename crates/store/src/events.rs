@@ -14,6 +14,10 @@ use tokio::sync::watch;
 /// The channel other nodes LISTEN on.
 pub const CHANNEL: &str = "atiende_events";
 
+/// The channel for short-lived signals between nodes that are not stored
+/// (who is viewing which ticket): a payload is a small JSON text.
+pub const SIGNALS: &str = "atiende_signals";
+
 /// What kind of record an event is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entity {
@@ -162,18 +166,26 @@ pub async fn last_id(c: &mut Conn<'_>) -> Result<EventId, StoreError> {
     ))
 }
 
-/// Starts a task that LISTENs for other nodes' commits and bumps `tx`; it
-/// reconnects after a lost connection and bumps once more so consumers
-/// re-read whatever they may have missed.
-pub(crate) fn spawn_pg_listener(pool: PgPool, tx: watch::Sender<u64>) {
+/// Starts a task that LISTENs for other nodes' commits (bumping `tx`) and
+/// signals (forwarded to `signals`); it reconnects after a lost connection
+/// and bumps once more so consumers re-read whatever they may have missed.
+pub(crate) fn spawn_pg_listener(
+    pool: PgPool,
+    tx: watch::Sender<u64>,
+    signals: tokio::sync::broadcast::Sender<String>,
+) {
     tokio::spawn(async move {
         loop {
             match PgListener::connect_with(&pool).await {
                 Ok(mut l) => {
-                    if l.listen(CHANNEL).await.is_ok() {
+                    if l.listen_all([CHANNEL, SIGNALS]).await.is_ok() {
                         tx.send_modify(|n| *n += 1);
-                        while l.recv().await.is_ok() {
-                            tx.send_modify(|n| *n += 1);
+                        while let Ok(n) = l.recv().await {
+                            if n.channel() == SIGNALS {
+                                let _ = signals.send(n.payload().to_string());
+                            } else {
+                                tx.send_modify(|n| *n += 1);
+                            }
                         }
                     }
                 }

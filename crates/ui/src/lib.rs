@@ -35,9 +35,9 @@ pub struct Ui {
 /// The workspace's routes, to merge into the server's router.
 pub fn router(app: App) -> Router {
     let ui = Ui {
+        presence: live::Presence::start(app.db.clone()),
         app,
         login_limiter: Default::default(),
-        presence: Default::default(),
     };
     Router::new()
         .route(

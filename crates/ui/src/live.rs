@@ -7,9 +7,9 @@
 //! Messages to the page: `{"type":"event","id":…,"ticket":…,"kind":…,"actor":…}`
 //! and `{"type":"presence","ticket":…,"people":[{"id","name","replying"}]}`.
 //!
-//! Presence is kept per node: agents on different nodes of a cluster see
-//! each other's replies live (the log crosses nodes) but not each other's
-//! presence.
+//! With several nodes on one PostgreSQL database, replies cross nodes
+//! through the event log and presence through PostgreSQL signals (NOTIFY),
+//! repeated every 20 s so a node that dies drops out within a minute.
 
 use crate::Ui;
 use crate::session::Agent;
@@ -18,10 +18,12 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 /// What one open page is doing.
@@ -31,50 +33,124 @@ struct Seat {
     name: String,
     ticket: Option<i64>,
     replying: bool,
+    /// When this node last heard of the seat (remote seats expire).
+    seen: Instant,
 }
 
-/// Who is on which ticket, and a signal naming a ticket whose company
-/// changed.
+/// A seat as signalled between nodes.
+#[derive(Debug, Serialize, Deserialize)]
+struct SeatSignal {
+    node: u64,
+    seat: u64,
+    user: i64,
+    name: String,
+    ticket: Option<i64>,
+    replying: bool,
+}
+
+/// How often a node repeats its seats to the others, and how long a remote
+/// seat lives without being repeated (a node that died drops out).
+const REPEAT: Duration = Duration::from_secs(20);
+const REMOTE_TTL: Duration = Duration::from_secs(60);
+
+/// Who is on which ticket, on this node and (through PostgreSQL signals)
+/// on the others, and a signal naming a ticket whose company changed.
 pub struct Presence {
-    seats: Mutex<HashMap<u64, Seat>>,
+    node: u64,
+    db: store::Db,
+    seats: Mutex<HashMap<(u64, u64), Seat>>,
     changed: broadcast::Sender<i64>,
     next: AtomicU64,
 }
 
-impl Default for Presence {
-    fn default() -> Self {
-        Presence {
+impl Presence {
+    /// A node's presence; on PostgreSQL it also follows the other nodes'.
+    pub fn start(db: store::Db) -> Arc<Presence> {
+        let mut id = [0u8; 8];
+        let _ = getrandom::fill(&mut id);
+        let p = Arc::new(Presence {
+            node: u64::from_le_bytes(id),
+            db,
             seats: Mutex::new(HashMap::new()),
             changed: broadcast::channel(1024).0,
             next: AtomicU64::new(1),
+        });
+        if let (Some(mut rx), Ok(rt)) = (p.db.signals(), tokio::runtime::Handle::try_current()) {
+            let weak = Arc::downgrade(&p);
+            rt.spawn(async move {
+                let mut repeat = tokio::time::interval(REPEAT);
+                loop {
+                    tokio::select! {
+                        m = rx.recv() => match m {
+                            Ok(text) => match (weak.upgrade(), serde_json::from_str::<SeatSignal>(&text)) {
+                                (Some(p), Ok(s)) => p.remote(s),
+                                (None, _) => break,
+                                _ => {}
+                            },
+                            Err(broadcast::error::RecvError::Lagged(_)) => {}
+                            Err(broadcast::error::RecvError::Closed) => break,
+                        },
+                        _ = repeat.tick() => match weak.upgrade() {
+                            Some(p) => p.repeat_and_prune(),
+                            None => break,
+                        },
+                    }
+                }
+            });
         }
+        p
     }
-}
 
-impl Presence {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(u64, u64), Seat>> {
+        self.seats.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn join(&self, user: i64, name: String) -> u64 {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         self.lock().insert(
-            id,
+            (self.node, id),
             Seat {
                 user,
                 name,
                 ticket: None,
                 replying: false,
+                seen: Instant::now(),
             },
         );
         id
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Seat>> {
-        self.seats.lock().unwrap_or_else(|p| p.into_inner())
+    /// Tells the other nodes about one of this node's seats.
+    fn publish(&self, seat: u64, s: &Seat) {
+        let signal = SeatSignal {
+            node: self.node,
+            seat,
+            user: s.user,
+            name: s.name.clone(),
+            ticket: s.ticket,
+            replying: s.replying,
+        };
+        if let (Ok(text), Ok(rt)) = (
+            serde_json::to_string(&signal),
+            tokio::runtime::Handle::try_current(),
+        ) {
+            if self.db.signals().is_none() {
+                return;
+            }
+            let db = self.db.clone();
+            rt.spawn(async move {
+                if let Err(e) = db.signal(&text).await {
+                    tracing::warn!(error = %e, "presence signal failed");
+                }
+            });
+        }
     }
 
     /// Moves a page to a ticket (or none); signals the tickets concerned.
     fn set(&self, seat: u64, ticket: Option<i64>, replying: bool) {
-        let before = {
+        let (before, now) = {
             let mut seats = self.lock();
-            let Some(s) = seats.get_mut(&seat) else {
+            let Some(s) = seats.get_mut(&(self.node, seat)) else {
                 return;
             };
             let before = s.ticket;
@@ -83,16 +159,78 @@ impl Presence {
             }
             s.ticket = ticket;
             s.replying = replying && ticket.is_some();
-            before
+            (before, s.clone())
         };
+        self.publish(seat, &now);
         for t in [before, ticket].into_iter().flatten() {
             let _ = self.changed.send(t);
         }
     }
 
     fn leave(&self, seat: u64) {
-        let ticket = self.lock().remove(&seat).and_then(|s| s.ticket);
-        if let Some(t) = ticket {
+        let gone = self.lock().remove(&(self.node, seat));
+        if let Some(mut s) = gone {
+            let ticket = s.ticket.take();
+            self.publish(seat, &s);
+            if let Some(t) = ticket {
+                let _ = self.changed.send(t);
+            }
+        }
+    }
+
+    /// Another node's seat changed (its own signals come back too: skipped).
+    fn remote(&self, s: SeatSignal) {
+        if s.node == self.node {
+            return;
+        }
+        let key = (s.node, s.seat);
+        let before = {
+            let mut seats = self.lock();
+            let before = seats.get(&key).and_then(|x| x.ticket);
+            if s.ticket.is_some() {
+                seats.insert(
+                    key,
+                    Seat {
+                        user: s.user,
+                        name: s.name,
+                        ticket: s.ticket,
+                        replying: s.replying,
+                        seen: Instant::now(),
+                    },
+                );
+            } else {
+                seats.remove(&key);
+            }
+            before
+        };
+        for t in [before, s.ticket].into_iter().flatten() {
+            let _ = self.changed.send(t);
+        }
+    }
+
+    /// Repeats this node's seats and forgets remote ones gone quiet.
+    fn repeat_and_prune(&self) {
+        let (mine, expired): (Vec<(u64, Seat)>, Vec<i64>) = {
+            let mut seats = self.lock();
+            let mut expired = Vec::new();
+            seats.retain(|(node, _), s| {
+                let keep = *node == self.node || s.seen.elapsed() < REMOTE_TTL;
+                if !keep && let Some(t) = s.ticket {
+                    expired.push(t);
+                }
+                keep
+            });
+            let mine = seats
+                .iter()
+                .filter(|((node, _), s)| *node == self.node && s.ticket.is_some())
+                .map(|((_, id), s)| (*id, s.clone()))
+                .collect();
+            (mine, expired)
+        };
+        for (id, s) in &mine {
+            self.publish(*id, s);
+        }
+        for t in expired {
             let _ = self.changed.send(t);
         }
     }
@@ -101,9 +239,12 @@ impl Presence {
     /// viewing when they have it open twice).
     fn on_ticket(&self, ticket: i64) -> Vec<serde_json::Value> {
         let mut people: HashMap<i64, (String, bool)> = HashMap::new();
-        for s in self.lock().values().filter(|s| s.ticket == Some(ticket)) {
-            let e = people.entry(s.user).or_insert((s.name.clone(), false));
-            e.1 |= s.replying;
+        for ((node, _), s) in self.lock().iter() {
+            let live = *node == self.node || s.seen.elapsed() < REMOTE_TTL;
+            if live && s.ticket == Some(ticket) {
+                let e = people.entry(s.user).or_insert((s.name.clone(), false));
+                e.1 |= s.replying;
+            }
         }
         let mut out: Vec<_> = people.into_iter().collect();
         out.sort_by_key(|(id, _)| *id);

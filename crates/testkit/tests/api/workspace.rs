@@ -902,6 +902,17 @@ both!(browser_flow, |srv| {
     let dup = new_ticket(&srv, json!({"subject": "Otra consulta de Lucía", "comment": {"body": "Escribo desde otra dirección."}, "requester": {"name": "Lucía P.", "email": "lucia.p@example.com"}})).await;
     let dup_id = dup["id"].as_i64().unwrap_or_default().to_string();
     let backend = format!("{:?}", srv.backend).to_lowercase();
+    // On PostgreSQL the second agent works on a second node: replies and
+    // presence must cross nodes.
+    let second_node = match srv.backend {
+        atiende_testkit::Backend::Postgres => {
+            Some(atiende_testkit::start_node(&srv.database_url).await)
+        }
+        atiende_testkit::Backend::Sqlite => None,
+    };
+    let base2 = second_node
+        .as_ref()
+        .map_or_else(|| srv.base.clone(), |(b, _, _)| b.clone());
     let artifacts = repo_root().join("target/ui-artifacts");
     let base = srv.base.clone();
     let id = t["id"].as_i64().unwrap_or_default().to_string();
@@ -911,6 +922,7 @@ both!(browser_flow, |srv| {
             .arg("agent_flow.mjs")
             .current_dir(repo_root().join("tests/ui"))
             .env("ATIENDE_URL", base)
+            .env("ATIENDE_URL2", base2)
             .env("ATIENDE_EMAIL", "admin@example.com")
             .env("ATIENDE_PASSWORD", "admin-password-1")
             .env("ATIENDE_AGENT2_EMAIL", "bea@example.com")
@@ -927,6 +939,7 @@ both!(browser_flow, |srv| {
     .await
     .unwrap_or_else(|e| panic!("{e}"))
     .unwrap_or_else(|e| panic!("cannot run node ({e}); run scripts/test.sh, which installs chromium and playwright-core"));
+    drop(second_node);
     assert!(
         out.status.success(),
         "browser flow failed on {:?}:\n{}\n{}",
