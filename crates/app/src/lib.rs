@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod demo;
+pub mod email;
 pub mod error;
 pub mod export;
 pub mod fields;

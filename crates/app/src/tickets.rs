@@ -883,7 +883,7 @@ pub struct MergeNotes {
 }
 
 /// The body of `create_ticket`, usable inside a larger unit.
-async fn create_in(
+pub(crate) async fn create_in(
     c: &mut Conn<'_>,
     actor: Actor,
     input: TicketInput,

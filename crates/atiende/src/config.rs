@@ -16,6 +16,8 @@ pub struct FileConfig {
     pub rate_limit_per_minute: Option<u64>,
     pub max_upload_mb: Option<u64>,
     pub log: Option<String>,
+    pub smtp_listen: Option<String>,
+    pub support_address: Option<String>,
 }
 
 /// Flags and environment, as clap read them.
@@ -42,6 +44,13 @@ pub struct Overrides {
     /// Log filter, e.g. `info` or `atiende=debug`.
     #[arg(long, env = "ATIENDE_LOG", global = true)]
     pub log: Option<String>,
+    /// Address for the built-in SMTP listener, e.g. 127.0.0.1:2525 (off if unset).
+    #[arg(long, env = "ATIENDE_SMTP_LISTEN", global = true)]
+    pub smtp_listen: Option<String>,
+    /// The support address (e.g. support@example.com): mail to it, or to
+    /// any address at its domain, becomes tickets and replies.
+    #[arg(long, env = "ATIENDE_SUPPORT_ADDRESS", global = true)]
+    pub support_address: Option<String>,
 }
 
 /// The configuration in force, every value decided.
@@ -53,6 +62,9 @@ pub struct Config {
     pub rate_limit_per_minute: u64,
     pub max_upload_bytes: usize,
     pub log: String,
+    /// The SMTP listener's address, if it runs.
+    pub smtp_listen: Option<SocketAddr>,
+    pub support_address: String,
 }
 
 /// Loads the file (if any) and layers flags and environment over it.
@@ -95,6 +107,22 @@ pub fn resolve(o: &Overrides) -> Result<Config, String> {
         max_upload_bytes: (o.max_upload_mb.or(file.max_upload_mb).unwrap_or(50) as usize)
             .saturating_mul(1024 * 1024),
         log: o.log.clone().or(file.log).unwrap_or_else(|| "info".into()),
+        smtp_listen: match o
+            .smtp_listen
+            .clone()
+            .or(file.smtp_listen)
+            .filter(|s| !s.is_empty())
+        {
+            Some(t) => Some(t.parse().map_err(|_| {
+                format!("smtp_listen: {t:?} is not an address like 127.0.0.1:2525")
+            })?),
+            None => None,
+        },
+        support_address: o
+            .support_address
+            .clone()
+            .or(file.support_address)
+            .unwrap_or_else(|| "support@atiende.local".into()),
     })
 }
 
@@ -116,6 +144,8 @@ mod tests {
             rate_limit_per_minute: None,
             max_upload_mb: None,
             log: None,
+            smtp_listen: None,
+            support_address: None,
         }
     }
 

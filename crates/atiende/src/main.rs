@@ -290,6 +290,29 @@ async fn serve(config: Config) -> Result<(), String> {
         per_minute: config.rate_limit_per_minute,
     };
     let db = app.db.clone();
+    // Email in: the worker always runs (it also drains messages stored
+    // before a restart); the SMTP listener when configured.
+    let mailboxes = app::email::Mailboxes::from_support_address(&config.support_address);
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    mail::worker::spawn(app.clone(), mailboxes.clone(), wake.clone());
+    if let Some(addr) = config.smtp_listen {
+        let smtp = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("cannot listen for SMTP on {addr}: {e}"))?;
+        println!("SMTP listener on {addr} for {}", config.support_address);
+        let smtp_config = mail::smtp::SmtpConfig {
+            hostname: "atiende".into(),
+            mailboxes,
+            max_size: config.max_upload_bytes.max(25 * 1024 * 1024),
+        };
+        tokio::spawn(mail::smtp::serve(
+            smtp,
+            app.clone(),
+            smtp_config,
+            wake,
+            std::future::pending::<()>(),
+        ));
+    }
     web::serve(listener, app, rate, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;

@@ -72,6 +72,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 9,
+        name: "email",
+        shared: Some(include_str!("../migrations/0009_email.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -4,6 +4,7 @@
 
 pub mod attachments;
 pub mod comments;
+pub mod email;
 pub mod fields;
 pub mod groups;
 pub mod help_center;

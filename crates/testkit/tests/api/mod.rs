@@ -2,6 +2,7 @@ mod auth;
 mod bad_input;
 mod clients;
 mod cluster;
+mod email;
 mod export;
 mod help_center;
 mod people;

@@ -1,0 +1,149 @@
+//! Reading an inbound message: addresses, threading headers, the text and
+//! HTML bodies in any common charset (mail-parser decodes UTF-8,
+//! ISO-8859-1/15 and Windows-1252, the usual ones in Spanish mail, and
+//! encoded headers), attachments and inline images, and whether a machine
+//! rather than a person sent it.
+
+use app::email::{AutoKind, InboundAttachment, InboundEmail};
+use mail_parser::{MessageParser, MimeHeaders};
+
+/// Why a message could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable(pub String);
+
+/// Message-ids of a header as a list, without angle brackets.
+fn ids(v: &mail_parser::HeaderValue<'_>) -> Vec<String> {
+    match v {
+        mail_parser::HeaderValue::Text(t) => vec![t.trim_matches(['<', '>', ' ']).to_string()],
+        mail_parser::HeaderValue::TextList(l) => l
+            .iter()
+            .map(|t| t.trim_matches(['<', '>', ' ']).to_string())
+            .collect(),
+        _ => vec![],
+    }
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect()
+}
+
+/// Whether headers say a machine sent it (RFC 3834 and common practice).
+fn auto_kind(m: &mail_parser::Message<'_>, from: &str) -> Option<AutoKind> {
+    let header = |n: &str| m.header_raw(n).map(|v| v.trim().to_ascii_lowercase());
+    let local = from.split('@').next().unwrap_or("").to_ascii_lowercase();
+    let report = m.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("multipart")
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+            && ct
+                .attribute("report-type")
+                .is_some_and(|r| r.eq_ignore_ascii_case("delivery-status"))
+    });
+    if report || local == "mailer-daemon" || local == "postmaster" {
+        return Some(AutoKind::Bounce);
+    }
+    let auto_submitted = header("Auto-Submitted").is_some_and(|v| v != "no");
+    let precedence = header("Precedence")
+        .is_some_and(|v| matches!(v.as_str(), "bulk" | "junk" | "list" | "auto_reply"));
+    let marked = header("X-Autoreply").is_some()
+        || header("X-Autorespond").is_some()
+        || header("X-Auto-Response-Suppress")
+            .is_some_and(|v| v.contains("all") || v.contains("autoreply"));
+    (auto_submitted || precedence || marked).then_some(AutoKind::AutoReply)
+}
+
+/// Parses a raw message.
+pub fn parse(raw: &[u8]) -> Result<InboundEmail, Unreadable> {
+    let m = MessageParser::default()
+        .parse(raw)
+        .ok_or_else(|| Unreadable("not a MIME message".into()))?;
+    let from = m.from().and_then(|a| a.first());
+    let from_email = from
+        .and_then(|a| a.address())
+        .map(|a| a.trim().to_lowercase())
+        .filter(|a| a.contains('@'))
+        .ok_or_else(|| Unreadable("no sender address (From)".into()))?;
+    let from_name = from.and_then(|a| a.name()).map(str::to_string);
+    let html = m.body_html(0).map(|h| h.into_owned());
+    let text = m.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+    let attachments = m
+        .attachments()
+        .filter(|p| !p.is_message())
+        .map(|p| InboundAttachment {
+            file_name: p
+                .attachment_name()
+                .map(str::to_string)
+                .unwrap_or_else(|| "attachment".into()),
+            content_type: p
+                .content_type()
+                .map(|ct| match ct.subtype() {
+                    Some(s) => format!("{}/{s}", ct.ctype()),
+                    None => ct.ctype().to_string(),
+                })
+                .unwrap_or_else(|| "application/octet-stream".into()),
+            data: p.contents().to_vec(),
+        })
+        .collect();
+    let cc = m
+        .cc()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| Some((x.name().map(str::to_string), x.address()?.to_lowercase())))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(InboundEmail {
+        message_id: m
+            .message_id()
+            .map(|s| s.trim_matches(['<', '>']).to_string()),
+        in_reply_to: ids(m.in_reply_to()),
+        references: ids(m.references()),
+        subject: m.subject().unwrap_or("").to_string(),
+        auto: auto_kind(&m, &from_email),
+        from_email,
+        from_name,
+        cc,
+        text,
+        html,
+        attachments,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spanish_windows_1252_with_encoded_subject() {
+        let mut raw = b"From: =?iso-8859-1?Q?Luc=EDa_P=E9rez?= <Lucia@Example.com>\r\n\
+To: support@example.com\r\n\
+Subject: =?windows-1252?Q?Pedido_n=BA_4411_no_lleg=F3?=\r\n\
+Message-ID: <abc@mail.example.com>\r\n\
+Content-Type: text/plain; charset=windows-1252\r\n\
+Content-Transfer-Encoding: 8bit\r\n\r\n"
+            .to_vec();
+        raw.extend_from_slice(b"Hola, mi pedido no lleg\xf3 \x96 \xbfpueden ayudarme?\r\n");
+        let m = parse(&raw).unwrap_or_default();
+        assert_eq!(m.from_email, "lucia@example.com");
+        assert_eq!(m.from_name.as_deref(), Some("Lucía Pérez"));
+        assert_eq!(m.subject, "Pedido nº 4411 no llegó");
+        assert!(m.text.contains("no llegó – ¿pueden"), "{}", m.text);
+        assert_eq!(m.message_id.as_deref(), Some("abc@mail.example.com"));
+        assert_eq!(m.auto, None);
+    }
+
+    #[test]
+    fn auto_replies_and_bounces_are_recognised() {
+        let ooo = b"From: a@example.com\r\nAuto-Submitted: auto-replied\r\nSubject: Fuera de la oficina\r\n\r\nVuelvo el lunes\r\n";
+        assert_eq!(parse(ooo).map(|m| m.auto), Ok(Some(AutoKind::AutoReply)));
+        let dsn = b"From: MAILER-DAEMON@mx.example.com\r\nSubject: Undelivered\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n--b--\r\n";
+        assert_eq!(parse(dsn).map(|m| m.auto), Ok(Some(AutoKind::Bounce)));
+    }
+
+    #[test]
+    fn no_sender_is_unreadable_not_a_panic() {
+        assert!(parse(b"Subject: x\r\n\r\nbody").is_err());
+        assert!(parse(b"").is_err());
+        assert!(parse(&[0xff, 0xfe, 0x00, 0x0a]).is_err());
+    }
+}

@@ -1,0 +1,278 @@
+//! Email in through the built-in SMTP listener, driven by a real SMTP
+//! client (Python's smtplib): new tickets, threading, duplicates, charsets,
+//! attachments, auto-replies and refused recipients.
+
+use super::*;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+struct Smtp {
+    port: u16,
+}
+
+async fn start_smtp(srv: &TestServer) -> Smtp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("bind: {e}"));
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+    let mailboxes = app::email::Mailboxes::from_support_address("support@example.com");
+    let wake = Arc::new(tokio::sync::Notify::new());
+    mail::worker::spawn(srv.app.clone(), mailboxes.clone(), wake.clone());
+    let config = mail::smtp::SmtpConfig {
+        hostname: "atiende.test".into(),
+        mailboxes,
+        max_size: 5 * 1024 * 1024,
+    };
+    tokio::spawn(mail::smtp::serve(
+        listener,
+        srv.app.clone(),
+        config,
+        wake,
+        std::future::pending::<()>(),
+    ));
+    Smtp { port }
+}
+
+/// Sends `raw` with smtplib; returns the lines it printed.
+async fn send(smtp: &Smtp, from: &str, to: &[&str], raw: Vec<u8>) -> String {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/email/send.py");
+    let mut args = vec![
+        script.to_string_lossy().into_owned(),
+        "127.0.0.1".into(),
+        smtp.port.to_string(),
+        from.into(),
+    ];
+    args.extend(to.iter().map(|t| t.to_string()));
+    let out = tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut child = std::process::Command::new("python3")
+            .args(&args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("python3: {e}"));
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(&raw);
+        }
+        child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("python3: {e}"))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "send.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The stored message's id from `250 2.0.0 queued as N`.
+fn queued_id(out: &str) -> i64 {
+    out.lines()
+        .find(|l| l.starts_with("DATA 250"))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("not queued: {out}"))
+}
+
+/// Waits until the worker processed message `id`: `(status, ticket, outcome)`.
+async fn processed(srv: &TestServer, id: i64) -> (String, Option<i64>, String) {
+    for _ in 0..200 {
+        if let Ok(Some((status, ticket, outcome))) = srv.app.inbound_email_outcome(id).await
+            && status != "received"
+        {
+            return (status, ticket.map(|t| t.0), outcome.unwrap_or_default());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("message {id} was not processed");
+}
+
+async fn comments(srv: &TestServer, ticket: i64) -> Vec<Json> {
+    let (_, c) = srv
+        .get(
+            &format!("/api/v2/tickets/{ticket}/comments.json"),
+            &srv.admin(),
+        )
+        .await;
+    c["comments"].as_array().cloned().unwrap_or_default()
+}
+
+fn gmail_new() -> Vec<u8> {
+    b"Return-Path: <lucia@example.com>\r\n\
+From: =?UTF-8?Q?Luc=C3=ADa_P=C3=A9rez?= <lucia@example.com>\r\n\
+To: Soporte <support@example.com>\r\n\
+Cc: Pedro <pedro@example.com>\r\n\
+Subject: =?UTF-8?Q?Mi_pedido_no_lleg=C3=B3?=\r\n\
+Message-ID: <CAF1a2b3c4@mail.gmail.com>\r\n\
+Date: Mon, 23 Nov 2026 09:00:00 +0100\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: multipart/alternative; boundary=\"000000000000abc\"\r\n\
+\r\n\
+--000000000000abc\r\n\
+Content-Type: text/plain; charset=\"UTF-8\"\r\n\
+Content-Transfer-Encoding: quoted-printable\r\n\
+\r\n\
+Hola, mi pedido 4411 no ha llegado todav=C3=ADa.\r\n\
+\r\n\
+--000000000000abc\r\n\
+Content-Type: text/html; charset=\"UTF-8\"\r\n\
+\r\n\
+<div dir=\"ltr\">Hola, mi pedido <b>4411</b> no ha llegado todav\xc3\xada.<script>alert(1)</script></div>\r\n\
+--000000000000abc--\r\n"
+        .to_vec()
+}
+
+both!(email_through_the_smtp_listener, |srv| {
+    let smtp = start_smtp(&srv).await;
+    // A new message becomes a ticket for the sender, CCs as collaborators.
+    let out = send(
+        &smtp,
+        "lucia@example.com",
+        &["support@example.com"],
+        gmail_new(),
+    )
+    .await;
+    let first = queued_id(&out);
+    let (status, ticket, why) = processed(&srv, first).await;
+    assert_eq!((status.as_str(), why.as_str()), ("processed", "new ticket"));
+    let ticket = ticket.unwrap_or_default();
+    let (_, t) = srv
+        .get(&format!("/api/v2/tickets/{ticket}.json"), &srv.admin())
+        .await;
+    assert_eq!(t["ticket"]["subject"], "Mi pedido no llegó");
+    assert_eq!(t["ticket"]["via"]["channel"], "email");
+    assert_eq!(
+        t["ticket"]["collaborator_ids"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let (_, requester) = srv
+        .get(
+            &format!("/api/v2/users/{}.json", t["ticket"]["requester_id"]),
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(
+        (
+            requester["user"]["email"].as_str(),
+            requester["user"]["name"].as_str()
+        ),
+        (Some("lucia@example.com"), Some("Lucía Pérez"))
+    );
+    let c = comments(&srv, ticket).await;
+    assert!(c[0]["body"].as_str().unwrap_or("").contains("todavía"));
+    assert!(
+        !c[0]["html_body"].as_str().unwrap_or("").contains("<script"),
+        "HTML is sanitised"
+    );
+
+    // The same message delivered twice is one comment.
+    let again = queued_id(
+        &send(
+            &smtp,
+            "lucia@example.com",
+            &["support@example.com"],
+            gmail_new(),
+        )
+        .await,
+    );
+    let (status, t2, why) = processed(&srv, again).await;
+    assert_eq!(
+        (status.as_str(), t2, why.as_str()),
+        ("ignored", Some(ticket), "duplicate Message-ID")
+    );
+    assert_eq!(comments(&srv, ticket).await.len(), 1);
+
+    // A reply threads by In-Reply-To.
+    let reply = b"From: lucia@example.com\r\nTo: support@example.com\r\nSubject: Re: Mi pedido\r\nMessage-ID: <reply-1@mail.gmail.com>\r\nIn-Reply-To: <CAF1a2b3c4@mail.gmail.com>\r\nReferences: <CAF1a2b3c4@mail.gmail.com>\r\n\r\nSigo esperando.\r\n\r\n> Hola, mi pedido 4411\r\n".to_vec();
+    let id = queued_id(&send(&smtp, "lucia@example.com", &["support@example.com"], reply).await);
+    assert_eq!(
+        processed(&srv, id).await,
+        (
+            "processed".into(),
+            Some(ticket),
+            "threaded by In-Reply-To/References".into()
+        )
+    );
+
+    // A reply in Windows-1252 (Outlook in Spanish) threads by the subject's ticket number.
+    let mut outlook = format!("From: \"Lucia\" <lucia@example.com>\r\nTo: support@example.com\r\nSubject: RE: [#{ticket}] Mi pedido\r\nMessage-ID: <AM0PR01MB@outlook.com>\r\nContent-Type: text/plain; charset=\"windows-1252\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n").into_bytes();
+    outlook.extend_from_slice(b"\xbfAlguna novedad? Gracias \x96 Luc\xeda\r\n");
+    let id = queued_id(
+        &send(
+            &smtp,
+            "lucia@example.com",
+            &["support@example.com"],
+            outlook,
+        )
+        .await,
+    );
+    assert_eq!(
+        processed(&srv, id).await.2,
+        "threaded by the subject's ticket number"
+    );
+    let c = comments(&srv, ticket).await;
+    assert_eq!(c.len(), 3);
+    assert!(
+        c[2]["body"]
+            .as_str()
+            .unwrap_or("")
+            .contains("¿Alguna novedad? Gracias – Lucía"),
+        "{}",
+        c[2]["body"]
+    );
+
+    // Someone else using the ticket number does not get into Lucía's ticket.
+    let stranger = format!("From: mallory@example.net\r\nTo: support@example.com\r\nSubject: Re: [#{ticket}]\r\nMessage-ID: <m1@example.net>\r\n\r\nhola\r\n").into_bytes();
+    let id = queued_id(
+        &send(
+            &smtp,
+            "mallory@example.net",
+            &["support@example.com"],
+            stranger,
+        )
+        .await,
+    );
+    let (_, other, why) = processed(&srv, id).await;
+    assert_eq!(why, "new ticket");
+    assert_ne!(other, Some(ticket));
+
+    // An out-of-office answer is stored but makes no ticket.
+    let ooo = b"From: lucia@example.com\r\nTo: support@example.com\r\nSubject: Fuera de la oficina\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <ooo@example.com>\r\n\r\nVuelvo el lunes.\r\n".to_vec();
+    let id = queued_id(&send(&smtp, "lucia@example.com", &["support@example.com"], ooo).await);
+    assert_eq!(
+        processed(&srv, id).await,
+        ("ignored".into(), None, "ignored: automatic reply".into())
+    );
+
+    // An attachment (Outlook shape) and no Message-ID at all.
+    let attached = b"From: ana@example.com\r\nTo: ayuda@example.com\r\nSubject: Factura\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nAdjunto la factura.\r\n--b1\r\nContent-Type: application/pdf; name=\"factura.pdf\"\r\nContent-Disposition: attachment; filename=\"factura.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcOkw7zDtsOfCjEgMCBvYmoK\r\n--b1--\r\n".to_vec();
+    let id = queued_id(&send(&smtp, "ana@example.com", &["ayuda@example.com"], attached).await);
+    let (_, t3, _) = processed(&srv, id).await;
+    let c = comments(&srv, t3.unwrap_or_default()).await;
+    assert_eq!(c[0]["attachments"][0]["file_name"], "factura.pdf");
+    assert_eq!(c[0]["attachments"][0]["content_type"], "application/pdf");
+
+    // Mail for other domains is refused at RCPT; unreadable mail is kept, marked failed.
+    let out = send(
+        &smtp,
+        "x@example.com",
+        &["someone@elsewhere.example"],
+        b"Subject: x\r\n\r\nx\r\n".to_vec(),
+    )
+    .await;
+    assert!(out.contains("RCPT 550"), "{out}");
+    let id = queued_id(
+        &send(
+            &smtp,
+            "x@example.com",
+            &["support@example.com"],
+            b"Subject: sin remitente\r\n\r\nx\r\n".to_vec(),
+        )
+        .await,
+    );
+    assert_eq!(processed(&srv, id).await.0, "failed");
+});
