@@ -1,5 +1,5 @@
 //! The binary as a user runs it: commands, configuration errors, first
-//! start, health and a clean exit on SIGTERM.
+//! start, health, a clean exit on SIGTERM, and mail surviving SIGKILL.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -134,4 +134,190 @@ fn serves_then_exits_cleanly_on_sigterm() {
     // A second start finds the schema and the admin, and prints no new login.
     let (ok, out, _) = run(dir.path(), &["migrate"]);
     assert!(ok && out.contains("0 migration(s) applied"), "{out}");
+}
+
+/// Starts the server on `dir` with the SMTP listener on `smtp`; returns the
+/// child and the HTTP base URL once it serves.
+fn start_with_smtp(dir: &std::path::Path, smtp: &str) -> (std::process::Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--smtp-listen", smtp])
+        .env("ATIENDE_DATA", dir)
+        .env("ATIENDE_SUPPORT_ADDRESS", "support@example.com")
+        .env_remove("ATIENDE_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut lines = BufReader::new(stdout).lines();
+    let mut url = None;
+    for line in lines.by_ref() {
+        let line = line.unwrap_or_default();
+        if let Some(rest) = line.strip_prefix("atiende listening on ") {
+            url = rest.split_whitespace().next().map(str::to_string);
+            break;
+        }
+    }
+    // Keep reading so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (
+        child,
+        url.unwrap_or_else(|| panic!("the server did not start")),
+    )
+}
+
+/// A free local port (bound, then released for the server to take).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn message(i: usize) -> Vec<u8> {
+    format!(
+        "From: cliente{}@customers.example\r\nTo: support@example.com\r\nSubject: Pedido {i}\r\nMessage-ID: <fault-{i}@customers.example>\r\n\r\nmarker-{i}-end: mi pedido {i} no llega.\r\n",
+        i % 50
+    )
+    .into_bytes()
+}
+
+/// Every ticket's description, through the incremental export.
+async fn descriptions(http: &reqwest::Client, url: &str, token: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut next =
+        format!("{url}/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=1000");
+    loop {
+        let page: serde_json::Value = http
+            .get(&next)
+            .basic_auth("admin@atiende.local/token", Some(token))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_default();
+        out.extend(
+            page["tickets"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t["description"].as_str().map(str::to_string)),
+        );
+        match page["after_url"].as_str() {
+            Some(u) if page["end_of_stream"] != true => next = u.to_string(),
+            _ => return out,
+        }
+    }
+}
+
+/// Kill -9 while mail is being delivered: after a restart, every message the
+/// listener acknowledged is on a ticket exactly once.
+#[test]
+fn smtp_ingest_survives_sigkill() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let smtp = format!("127.0.0.1:{}", free_port());
+    let (mut child, _) = start_with_smtp(dir.path(), &smtp);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let total = 5000usize;
+    let acked: Vec<usize> = rt.block_on(async {
+        let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let (next, done, smtp) = (next.clone(), done.clone(), smtp.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut mine = Vec::new();
+                let Ok(mut c) = mail::client::Client::connect(&smtp).await else {
+                    return mine;
+                };
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if i >= total {
+                        return mine;
+                    }
+                    match c
+                        .send(
+                            &format!("cliente{}@customers.example", i % 50),
+                            "support@example.com",
+                            &message(i),
+                        )
+                        .await
+                    {
+                        Ok(_) => {
+                            mine.push(i);
+                            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        Err(_) => return mine,
+                    }
+                }
+            }));
+        }
+        // Let delivery run, then kill the server mid-stream.
+        let start = Instant::now();
+        while done.load(std::sync::atomic::Ordering::Relaxed) < 1500
+            && start.elapsed() < Duration::from_secs(60)
+        {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let _ = Command::new("kill")
+            .args(["-KILL", &child.id().to_string()])
+            .status();
+        let mut acked = Vec::new();
+        for t in tasks {
+            acked.extend(t.await.unwrap_or_default());
+        }
+        acked
+    });
+    let _ = child.wait();
+    assert!(
+        acked.len() > 50,
+        "some mail was acknowledged before the kill: {}",
+        acked.len()
+    );
+    assert!(acked.len() < total, "the kill happened mid-stream");
+
+    // Restart: the worker processes what was stored before the kill.
+    let (mut child, url) = start_with_smtp(dir.path(), &smtp);
+    let (ok, token, err) = run(
+        dir.path(),
+        &["token", "create", "--email", "admin@atiende.local"],
+    );
+    assert!(ok, "{err}");
+    let token = token.trim().to_string();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let found = descriptions(&http, &url, &token).await;
+            let count = |i: usize| {
+                let marker = format!("marker-{i}-end");
+                found.iter().filter(|d| d.contains(&marker)).count()
+            };
+            let missing: Vec<usize> = acked.iter().copied().filter(|i| count(*i) == 0).collect();
+            if missing.is_empty() {
+                let twice: Vec<usize> = (0..total).filter(|i| count(*i) > 1).collect();
+                assert!(
+                    twice.is_empty(),
+                    "messages on more than one ticket: {twice:?}"
+                );
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} acknowledged messages never became tickets, e.g. {:?}",
+                missing.len(),
+                &missing[..missing.len().min(5)]
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    });
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
 }
