@@ -32,6 +32,9 @@ struct Args {
     /// The account's password, for the agent workspace phase (with --url).
     #[arg(long)]
     password: Option<String>,
+    /// Messages to deliver through the SMTP listener (only with --spawn).
+    #[arg(long, default_value_t = 0)]
+    emails: usize,
     /// Workspace pages to render of each kind (queue page, ticket page).
     #[arg(long, default_value_t = 200)]
     pages: usize,
@@ -119,7 +122,14 @@ async fn wait_healthy(http: &reqwest::Client, base: &str, started: Instant) -> D
 
 fn start_server(bin: &str, data: &std::path::Path, port: u16) -> Child {
     Command::new(bin)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--smtp-listen",
+            &format!("127.0.0.1:{}", port + 1),
+        ])
+        .env("ATIENDE_SUPPORT_ADDRESS", "support@example.com")
         .env("ATIENDE_DATA", data)
         .env("ATIENDE_LOG", "warn")
         .stdout(Stdio::null())
@@ -129,6 +139,7 @@ fn start_server(bin: &str, data: &std::path::Path, port: u16) -> Child {
 }
 
 /// Latencies of one phase, reported as throughput and percentiles.
+mod email;
 mod pages;
 
 fn report(name: &str, mut lat: Vec<Duration>, wall: Duration, errors: usize) {
@@ -412,6 +423,11 @@ async fn main() {
         },
     )
     .await;
+
+    if args.emails > 0 && server.is_some() {
+        let smtp = format!("127.0.0.1:{}", args.port + 1);
+        email::run(&t, &smtp, args.emails, args.clients).await;
+    }
 
     if args.pages > 0 {
         let password = args

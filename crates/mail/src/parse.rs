@@ -147,3 +147,38 @@ Content-Transfer-Encoding: 8bit\r\n\r\n"
         assert!(parse(&[0xff, 0xfe, 0x00, 0x0a]).is_err());
     }
 }
+
+/// The parsing path fed random and mutated input, a bounded number of
+/// cases per run: it must answer (a message or `Unreadable`), never panic.
+#[cfg(test)]
+mod fuzz {
+    use super::parse;
+    use proptest::prelude::*;
+
+    const SEED: &[u8] = b"From: =?utf-8?q?Luc=C3=ADa?= <lucia@example.com>\r\nTo: support@example.com\r\nSubject: =?windows-1252?Q?Pedido_n=BA_1?=\r\nMessage-ID: <a@b>\r\nIn-Reply-To: <x@y>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/html; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<p>Hola =E1</p>\r\n--b\r\nContent-Type: application/pdf; name=\"f.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--b--\r\n";
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_bytes_never_panic(raw in proptest::collection::vec(any::<u8>(), 0..4096)) {
+            let _ = parse(&raw);
+        }
+
+        #[test]
+        fn mutated_messages_never_panic(
+            edits in proptest::collection::vec((0..SEED.len(), any::<u8>(), 0u8..3), 1..40)
+        ) {
+            let mut raw = SEED.to_vec();
+            for (at, byte, kind) in edits {
+                let at = at.min(raw.len().saturating_sub(1));
+                match kind {
+                    0 => raw[at] = byte,
+                    1 => raw.insert(at, byte),
+                    _ => { raw.remove(at); }
+                }
+            }
+            let _ = parse(&raw);
+        }
+    }
+}
