@@ -248,6 +248,7 @@ impl App {
             .map(|(_, e)| e.to_lowercase())
             .filter(|e| !ours.is_own_address(e))
             .collect();
+        let settings = self.mail.clone();
         self.write(move |c| {
             Box::pin(async move {
                 if let Some(mid) = &mail.message_id
@@ -322,6 +323,17 @@ impl App {
                 };
                 if let Some(mid) = &mail.message_id {
                     email::remember_message(c, mid, ticket, comment_id, true).await?;
+                }
+                // The immediate acknowledgement of a new emailed ticket.
+                if let (Some(s), EmailOutcome::NewTicket(_)) = (&settings, &outcome) {
+                    let t = tickets::get(c, ticket, false)
+                        .await?
+                        .ok_or(AppError::NotFound)?;
+                    let name = mail
+                        .from_name
+                        .clone()
+                        .unwrap_or_else(|| mail.from_email.clone());
+                    crate::outbox::acknowledge(c, s, &t, &mail.from_email, &name, now).await?;
                 }
                 email::finish(
                     c,

@@ -14,6 +14,7 @@ pub mod help_center;
 pub mod jobs;
 pub mod live;
 pub mod orgs;
+pub mod outbox;
 pub mod queues;
 pub mod rules;
 pub mod sanitize;
@@ -56,6 +57,9 @@ pub struct App {
     pub(crate) auth_cache: std::sync::Arc<auth::AuthCache>,
     /// The custom fields, for rendering tickets without a query each time.
     pub(crate) field_cache: std::sync::Arc<fields::FieldCache>,
+    /// Outgoing email's sender; `None` when no relay is configured (then
+    /// nothing is queued).
+    pub mail: Option<std::sync::Arc<outbox::MailSettings>>,
 }
 
 impl App {
@@ -65,6 +69,7 @@ impl App {
             limits: Limits::default(),
             auth_cache: Default::default(),
             field_cache: Default::default(),
+            mail: None,
         }
     }
 

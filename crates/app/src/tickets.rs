@@ -682,8 +682,19 @@ impl App {
         }
         let text = CommentText::of_update(&input)?;
         let now = Timestamp::now();
+        let mail = self.mail.clone();
         self.write(move |c| {
-            Box::pin(async move { update_in(c, actor, id, input, text, via, now).await })
+            Box::pin(async move {
+                let w = update_in(c, actor, id, input, text, via, now).await?;
+                // An agent's public reply goes to the requester by email, in
+                // the same transaction (the outbox sends it).
+                if let (Some(s), Some(cm)) = (&mail, &w.comment)
+                    && actor.is_staff()
+                {
+                    crate::outbox::reply(c, s, &w.ticket, cm, cm.author_id, now).await?;
+                }
+                Ok(w)
+            })
         })
         .await
     }

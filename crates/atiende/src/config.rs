@@ -18,6 +18,7 @@ pub struct FileConfig {
     pub log: Option<String>,
     pub smtp_listen: Option<String>,
     pub support_address: Option<String>,
+    pub smtp_relay: Option<String>,
 }
 
 /// Flags and environment, as clap read them.
@@ -51,6 +52,10 @@ pub struct Overrides {
     /// any address at its domain, becomes tickets and replies.
     #[arg(long, env = "ATIENDE_SUPPORT_ADDRESS", global = true)]
     pub support_address: Option<String>,
+    /// Where outgoing mail goes: `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS) or `smtps://…:465`; without it nothing is emailed.
+    #[arg(long, env = "ATIENDE_SMTP_RELAY", global = true)]
+    pub smtp_relay: Option<String>,
 }
 
 /// The configuration in force, every value decided.
@@ -65,6 +70,8 @@ pub struct Config {
     /// The SMTP listener's address, if it runs.
     pub smtp_listen: Option<SocketAddr>,
     pub support_address: String,
+    /// The relay URL; secrets in it are never logged.
+    pub smtp_relay: Option<String>,
 }
 
 /// Loads the file (if any) and layers flags and environment over it.
@@ -123,6 +130,11 @@ pub fn resolve(o: &Overrides) -> Result<Config, String> {
             .clone()
             .or(file.support_address)
             .unwrap_or_else(|| "support@atiende.local".into()),
+        smtp_relay: o
+            .smtp_relay
+            .clone()
+            .or(file.smtp_relay)
+            .filter(|s| !s.is_empty()),
     })
 }
 
@@ -146,6 +158,7 @@ mod tests {
             log: None,
             smtp_listen: None,
             support_address: None,
+            smtp_relay: None,
         }
     }
 

@@ -289,6 +289,23 @@ async fn serve(config: Config) -> Result<(), String> {
     let rate = web::RateLimit {
         per_minute: config.rate_limit_per_minute,
     };
+    let mut app = app;
+    if let Some(url) = &config.smtp_relay {
+        let relay = mail::outbox::Relay::new(url, &config.support_address, "Support")?;
+        app.mail = Some(std::sync::Arc::new(app::outbox::MailSettings {
+            from_address: config.support_address.clone(),
+            from_name: "Support".into(),
+        }));
+        mail::outbox::spawn(
+            app.clone(),
+            relay,
+            std::sync::Arc::new(tokio::sync::Notify::new()),
+        );
+        println!(
+            "Outgoing mail through the configured relay as {}",
+            config.support_address
+        );
+    }
     let db = app.db.clone();
     // Email in: the worker always runs (it also drains messages stored
     // before a restart); the SMTP listener when configured.

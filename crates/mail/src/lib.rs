@@ -3,6 +3,7 @@
 //! and the worker that turns stored messages into tickets and replies.
 
 pub mod client;
+pub mod outbox;
 pub mod parse;
 pub mod smtp;
 pub mod worker;

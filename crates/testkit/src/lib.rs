@@ -79,10 +79,20 @@ pub async fn start_node_with(
     url: &str,
     rate: web::RateLimit,
 ) -> (String, app::App, oneshot::Sender<()>) {
+    start_node_full(url, rate, None).await
+}
+
+/// [`start_node_with`], with outgoing mail configured.
+pub async fn start_node_full(
+    url: &str,
+    rate: web::RateLimit,
+    mail: Option<app::outbox::MailSettings>,
+) -> (String, app::App, oneshot::Sender<()>) {
     let db = store::Db::open(url)
         .await
         .unwrap_or_else(|e| panic!("open {url}: {e}"));
-    let app = app::App::new(db);
+    let mut app = app::App::new(db);
+    app.mail = mail.map(std::sync::Arc::new);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap_or_else(|e| panic!("bind: {e}"));
@@ -103,9 +113,17 @@ pub async fn start_node_with(
 impl TestServer {
     /// A server on a fresh database with an admin `admin@example.com`.
     pub async fn start(backend: Backend) -> TestServer {
+        Self::start_with_mail(backend, None).await
+    }
+
+    /// [`TestServer::start`], sending mail as `mail` says.
+    pub async fn start_with_mail(
+        backend: Backend,
+        mail: Option<app::outbox::MailSettings>,
+    ) -> TestServer {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
         let url = fresh_database(backend, dir.path()).await;
-        let (base, app, shutdown) = start_node(&url).await;
+        let (base, app, shutdown) = start_node_full(&url, web::RateLimit::default(), mail).await;
         let admin = app
             .bootstrap_admin("admin@example.com", "Admin", "admin-password-1")
             .await

@@ -99,3 +99,15 @@ pub async fn remember_message(
     .await?;
     Ok(())
 }
+
+/// Every Message-ID of a ticket's conversation, oldest first (for
+/// In-Reply-To and References of our next message).
+pub async fn message_ids_of_ticket(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+) -> Result<Vec<String>, StoreError> {
+    let rows = c
+        .all(q("SELECT message_id FROM email_message_ids WHERE ticket_id = $1 ORDER BY COALESCE(comment_id, 0), message_id").bind(ticket))
+        .await?;
+    rows.iter().map(|r| r.text(0)).collect()
+}

@@ -10,6 +10,7 @@ pub mod groups;
 pub mod help_center;
 pub mod jobs;
 pub mod orgs;
+pub mod outbox;
 pub mod rules;
 pub mod search;
 pub mod sessions;

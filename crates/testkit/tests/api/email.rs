@@ -276,3 +276,248 @@ both!(email_through_the_smtp_listener, |srv| {
     );
     assert_eq!(processed(&srv, id).await.0, "failed");
 });
+
+fn pyenv() -> String {
+    std::env::var("ATIENDE_TEST_PYTHON").unwrap_or_else(|_| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/pyenv/bin/python")
+            .to_string_lossy()
+            .into_owned()
+    })
+}
+
+/// A real SMTP server (aiosmtpd) storing what it receives in a Maildir.
+struct Sink {
+    port: u16,
+    dir: PathBuf,
+    child: std::process::Child,
+}
+
+impl Sink {
+    async fn start(port: u16, dir: PathBuf) -> Sink {
+        for sub in ["tmp", "new", "cur"] {
+            let _ = std::fs::create_dir_all(dir.join(sub));
+        }
+        let child = std::process::Command::new(pyenv())
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(&dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("aiosmtpd ({e}); run scripts/test.sh, which installs it"));
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        Sink { port, dir, child }
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// What arrived, decoded by Python's email package.
+    async fn received(&self) -> Vec<Json> {
+        let dir = self.dir.clone();
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/email/read.py");
+        let out = tokio::task::spawn_blocking(move || {
+            std::process::Command::new(pyenv())
+                .arg(script)
+                .arg(dir)
+                .output()
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|e| panic!("{e}"));
+        serde_json::from_slice::<Json>(&out.stdout)
+            .ok()
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
+    }
+
+    async fn wait_for(&self, n: usize) -> Vec<Json> {
+        for _ in 0..200 {
+            let got = self.received().await;
+            if got.len() >= n {
+                return got;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!(
+            "expected {n} messages at the relay, got {:?}",
+            self.received().await
+        );
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+both!(replies_go_out_through_the_outbox, |first| {
+    let backend = first.backend;
+    drop(first);
+    let settings = app::outbox::MailSettings {
+        from_address: "support@example.com".into(),
+        from_name: "Soporte".into(),
+    };
+    let srv = TestServer::start_with_mail(backend, Some(settings)).await;
+    let relay_port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        l.local_addr().map(|a| a.port()).unwrap_or_default()
+    };
+    let maildir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut sink = Sink::start(relay_port, maildir.path().to_path_buf()).await;
+    let mut relay = mail::outbox::Relay::new(
+        &format!("smtp://127.0.0.1:{relay_port}"),
+        "support@example.com",
+        "Soporte",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    relay.first_retry = std::time::Duration::from_secs(1);
+    mail::outbox::spawn(srv.app.clone(), relay, Arc::new(tokio::sync::Notify::new()));
+    let smtp = start_smtp(&srv).await;
+
+    // A new emailed ticket is acknowledged at once, in the customer's language.
+    let id = queued_id(
+        &send(
+            &smtp,
+            "lucia@example.com",
+            &["support@example.com"],
+            gmail_new(),
+        )
+        .await,
+    );
+    let ticket = processed(&srv, id).await.1.unwrap_or_default();
+    let admin = srv
+        .app
+        .user_by_email("admin@example.com")
+        .await
+        .ok()
+        .flatten()
+        .map(|u| u.actor())
+        .unwrap_or_else(|| panic!("admin"));
+    let got = sink.wait_for(1).await;
+    let ack = &got[0];
+    assert_eq!(ack["to"], "lucia@example.com");
+    assert_eq!(ack["subject"], format!("[#{ticket}] Mi pedido no llegó"));
+    assert!(
+        ack["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Hemos recibido tu mensaje"),
+        "{ack}"
+    );
+    assert_eq!(ack["in_reply_to"], "<CAF1a2b3c4@mail.gmail.com>");
+    assert!(ack["has_html"].as_bool().unwrap_or(false));
+
+    // An agent's public reply goes out threaded; an internal note does not.
+    let (s, _) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/tickets/{ticket}.json"),
+            &srv.admin(),
+            Some(json!({"ticket": {"comment": {"body": "Nota interna", "public": false}}})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, _) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/tickets/{ticket}.json"),
+            &srv.admin(),
+            Some(json!({"ticket": {"comment": {"body": "Tu pedido sale hoy."}}})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let got = sink.wait_for(2).await;
+    assert_eq!(got.len(), 2, "the note is not emailed");
+    let reply = &got[1];
+    assert!(
+        reply["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Tu pedido sale hoy.")
+    );
+    assert!(
+        reply["references"]
+            .as_str()
+            .unwrap_or("")
+            .contains("CAF1a2b3c4@mail.gmail.com")
+    );
+
+    // The customer answers our reply: it threads onto the ticket by our Message-ID.
+    let ours = reply["message_id"]
+        .as_str()
+        .unwrap_or("")
+        .trim_matches(['<', '>'])
+        .to_string();
+    let answer = format!("From: lucia@example.com\r\nTo: support@example.com\r\nSubject: Re: [#{ticket}] pedido\r\nMessage-ID: <answer-2@mail.gmail.com>\r\nIn-Reply-To: <{ours}>\r\n\r\n¡Gracias!\r\n").into_bytes();
+    let id = queued_id(&send(&smtp, "lucia@example.com", &["support@example.com"], answer).await);
+    assert_eq!(
+        processed(&srv, id).await.2,
+        "threaded by In-Reply-To/References"
+    );
+
+    // The relay is down: the reply waits (attempt and error recorded), then goes when it is back.
+    sink.stop();
+    let (s, _) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/tickets/{ticket}.json"),
+            &srv.admin(),
+            Some(json!({"ticket": {"comment": {"body": "Segundo aviso."}}})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let mut waited = None;
+    for _ in 0..100 {
+        let outbox = srv
+            .app
+            .ticket_outbox(admin, domain::TicketId(ticket))
+            .await
+            .unwrap_or_default();
+        if let Some(m) = outbox
+            .iter()
+            .find(|m| m.body_text.contains("Segundo aviso") && m.attempts > 0)
+        {
+            waited = Some(m.clone());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let waited = waited.unwrap_or_else(|| panic!("the failed attempt was not recorded"));
+    assert_eq!(waited.status, "queued");
+    assert!(waited.last_error.is_some());
+    let sink = Sink::start(relay_port, maildir.path().to_path_buf()).await;
+    let got = sink.wait_for(3).await;
+    assert!(
+        got[2]["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Segundo aviso.")
+    );
+    let outbox = srv
+        .app
+        .ticket_outbox(admin, domain::TicketId(ticket))
+        .await
+        .unwrap_or_default();
+    assert!(outbox.iter().all(|m| m.status == "sent"), "{outbox:?}");
+    assert_eq!(outbox.len(), 3, "each message once");
+});
