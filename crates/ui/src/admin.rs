@@ -88,6 +88,15 @@ struct ViewsPage {
 }
 
 #[derive(Template)]
+#[template(path = "admin_email.html")]
+struct EmailPage {
+    chrome: Chrome,
+    section: &'static str,
+    secret: Option<String>,
+    mails: Vec<crate::view::MailRow>,
+}
+
+#[derive(Template)]
 #[template(path = "admin_tokens.html")]
 struct TokensPage {
     chrome: Chrome,
@@ -248,6 +257,24 @@ async fn section(
                 },
             )
         }
+        "email" => {
+            let mails = ui
+                .app
+                .unsent_outbound(actor)
+                .await?
+                .into_iter()
+                .map(crate::view::mail_row)
+                .collect();
+            render(
+                StatusCode::OK,
+                &EmailPage {
+                    chrome,
+                    section: "email",
+                    secret,
+                    mails,
+                },
+            )
+        }
         _ => return Err(AppError::NotFound),
     })
 }
@@ -278,6 +305,23 @@ pub async fn views(State(ui): State<Ui>, agent: Agent) -> Response {
     show(&ui, &agent, "views").await
 }
 
+/// `GET /agent/admin/email`: outgoing mail not delivered.
+pub async fn email(State(ui): State<Ui>, agent: Agent) -> Response {
+    show(&ui, &agent, "email").await
+}
+
+/// `POST /agent/admin/email/{id}/retry`.
+pub async fn retry_email(
+    State(ui): State<Ui>,
+    Path(raw): Path<String>,
+    AgentForm { agent, .. }: AgentForm,
+) -> Response {
+    row_action_then_back(&agent, &raw, "email", |id| {
+        ui.app.retry_outbound(agent.user.actor, id)
+    })
+    .await
+}
+
 /// `GET /agent/admin/tokens`.
 pub async fn tokens(State(ui): State<Ui>, agent: Agent) -> Response {
     show(&ui, &agent, "tokens").await
@@ -287,8 +331,8 @@ fn back(name: &str) -> Response {
     Redirect::to(&format!("/agent/admin/{name}")).into_response()
 }
 
-/// The delete buttons' common path: parse the id, run, back to the list.
-async fn delete_then_back<F, Fut>(agent: &Agent, raw: &str, list: &str, run: F) -> Response
+/// The row buttons (delete, retry): parse the id, run, back to the list.
+async fn row_action_then_back<F, Fut>(agent: &Agent, raw: &str, list: &str, run: F) -> Response
 where
     F: FnOnce(i64) -> Fut,
     Fut: std::future::Future<Output = Result<(), AppError>>,
@@ -405,7 +449,7 @@ pub async fn delete_group(
     Path(raw): Path<String>,
     AgentForm { agent, .. }: AgentForm,
 ) -> Response {
-    delete_then_back(&agent, &raw, "groups", |id| {
+    row_action_then_back(&agent, &raw, "groups", |id| {
         ui.app.delete_group(agent.user.actor, GroupId(id))
     })
     .await
@@ -456,7 +500,7 @@ pub async fn delete_field(
     Path(raw): Path<String>,
     AgentForm { agent, .. }: AgentForm,
 ) -> Response {
-    delete_then_back(&agent, &raw, "fields", |id| {
+    row_action_then_back(&agent, &raw, "fields", |id| {
         ui.app.delete_field(agent.user.actor, FieldId(id))
     })
     .await
@@ -492,7 +536,7 @@ pub async fn delete_view(
     Path(raw): Path<String>,
     AgentForm { agent, .. }: AgentForm,
 ) -> Response {
-    delete_then_back(&agent, &raw, "views", |id| {
+    row_action_then_back(&agent, &raw, "views", |id| {
         ui.app.delete_view(agent.user.actor, id)
     })
     .await
@@ -533,7 +577,7 @@ pub async fn revoke_token(
     Path(raw): Path<String>,
     AgentForm { agent, .. }: AgentForm,
 ) -> Response {
-    delete_then_back(&agent, &raw, "tokens", |id| {
+    row_action_then_back(&agent, &raw, "tokens", |id| {
         ui.app.revoke_token(agent.user.actor, id)
     })
     .await

@@ -176,6 +176,10 @@ pub struct Text {
     pub only_own_groups: &'static str,
     pub macro_label: &'static str,
     pub merge_into_ticket: &'static str,
+    pub email_admin: &'static str,
+    pub outbox_empty: &'static str,
+    pub server_reply: &'static str,
+    pub retry: &'static str,
 }
 
 impl Text {
@@ -336,6 +340,10 @@ pub static EN: Text = Text {
     only_own_groups: "Only their groups' tickets",
     macro_label: "Apply a macro",
     merge_into_ticket: "Merge into ticket",
+    email_admin: "Outgoing email",
+    outbox_empty: "Every message was delivered.",
+    server_reply: "Server reply",
+    retry: "Send again",
 };
 
 pub static ES: Text = Text {
@@ -476,4 +484,8 @@ pub static ES: Text = Text {
     only_own_groups: "Solo los tickets de sus grupos",
     macro_label: "Aplicar una macro",
     merge_into_ticket: "Fusionar con el ticket",
+    email_admin: "Correo saliente",
+    outbox_empty: "Todos los mensajes se entregaron.",
+    server_reply: "Respuesta del servidor",
+    retry: "Enviar de nuevo",
 };

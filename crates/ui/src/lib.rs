@@ -101,6 +101,8 @@ pub fn router(app: App) -> Router {
             get(admin::tokens).post(admin::create_token),
         )
         .route("/agent/admin/tokens/{id}/delete", post(admin::revoke_token))
+        .route("/agent/admin/email", get(admin::email))
+        .route("/agent/admin/email/{id}/retry", post(admin::retry_email))
         .route("/agent/live", get(live::socket))
         .route("/assets/agent.js", get(assets::script))
         .route("/assets/agent.css", get(assets::style))

@@ -99,6 +99,7 @@ struct TicketPage {
     customer: CustomerView,
     identity_kinds: Vec<&'static str>,
     macros: Vec<(i64, String)>,
+    mails: Vec<crate::view::MailRow>,
 }
 
 #[derive(Template)]
@@ -396,6 +397,13 @@ async fn render_page(
             .0
             .into_iter()
             .map(|m| (m.id, m.title))
+            .collect(),
+        mails: ui
+            .app
+            .ticket_outbox(actor, id)
+            .await?
+            .into_iter()
+            .map(crate::view::mail_row)
             .collect(),
         chrome: chrome(ui, agent, None, "", flash_msg).await?,
     };

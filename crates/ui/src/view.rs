@@ -175,3 +175,28 @@ pub fn page_href(base: &str, page: i64) -> String {
 pub fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+/// One outgoing message as pages list it.
+pub struct MailRow {
+    pub id: i64,
+    pub ticket: i64,
+    pub kind: String,
+    pub to: String,
+    pub subject: String,
+    pub status: String,
+    pub attempts: i64,
+    pub error: String,
+}
+
+pub fn mail_row(m: store::repo::outbox::Outbound) -> MailRow {
+    MailRow {
+        id: m.id,
+        ticket: m.ticket_id.0,
+        kind: m.kind,
+        to: m.to_address,
+        subject: m.subject,
+        status: m.status,
+        attempts: m.attempts,
+        error: m.last_error.unwrap_or_default(),
+    }
+}

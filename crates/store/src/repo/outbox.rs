@@ -118,3 +118,17 @@ pub async fn mark_attempt(
     };
     Ok(())
 }
+
+/// Messages that are not sent yet or failed, newest first (admin page).
+pub async fn unsent(c: &mut Conn<'_>, limit: i64) -> Result<Vec<Outbound>, StoreError> {
+    let rows = c
+        .all(q(format!("SELECT {COLS} FROM outbound_emails WHERE status <> 'sent' ORDER BY id DESC LIMIT $1")).bind(limit))
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Puts a failed message back in the queue, due now.
+pub async fn requeue(c: &mut Conn<'_>, id: i64, now: Timestamp) -> Result<u64, StoreError> {
+    c.exec(q("UPDATE outbound_emails SET status = 'queued', next_attempt_at = $2 WHERE id = $1 AND status = 'failed'").bind(id).bind(now))
+        .await
+}

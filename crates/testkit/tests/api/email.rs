@@ -520,4 +520,59 @@ both!(replies_go_out_through_the_outbox, |first| {
         .unwrap_or_default();
     assert!(outbox.iter().all(|m| m.status == "sent"), "{outbox:?}");
     assert_eq!(outbox.len(), 3, "each message once");
+
+    // A message the relay refused for good shows on the ticket and on the
+    // admin page with the server's reply, and can be sent again.
+    let mut sink = sink;
+    sink.stop();
+    let (s, _) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/tickets/{ticket}.json"),
+            &srv.admin(),
+            Some(json!({"ticket": {"comment": {"body": "Tercer aviso."}}})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let third = srv
+        .app
+        .ticket_outbox(admin, domain::TicketId(ticket))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|m| m.body_text.contains("Tercer aviso"))
+        .map(|m| m.id)
+        .unwrap_or_default();
+    srv.app
+        .outbound_attempted(third, Err("550 5.1.1 mailbox unavailable".into()), None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut b = super::workspace::Browser::new(&srv.base);
+    b.sign_in("admin@example.com", "admin-password-1").await;
+    let page = b.get(&format!("/agent/tickets/{ticket}")).await;
+    assert!(
+        page.body.contains("mail-failed") && page.body.contains("550 5.1.1 mailbox unavailable"),
+        "failed mail shows on the ticket"
+    );
+    let admin_page = b.get("/agent/admin/email").await;
+    assert_eq!(admin_page.status, 200);
+    assert!(admin_page.body.contains("550 5.1.1 mailbox unavailable"));
+    let csrf = super::workspace::hidden(&admin_page.body, "csrf");
+    assert_eq!(
+        b.post(
+            &format!("/agent/admin/email/{third}/retry"),
+            &[("csrf", &csrf)]
+        )
+        .await
+        .status,
+        303
+    );
+    let sink = Sink::start(relay_port, maildir.path().to_path_buf()).await;
+    let got = sink.wait_for(4).await;
+    assert!(
+        got[3]["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Tercer aviso.")
+    );
 });

@@ -5,21 +5,21 @@ use super::*;
 use std::path::PathBuf;
 
 /// A browser-like client: keeps cookies by hand, never follows redirects.
-struct Browser {
+pub(super) struct Browser {
     base: String,
     http: reqwest::Client,
     cookies: std::collections::BTreeMap<String, String>,
 }
 
-struct Page {
-    status: u16,
+pub(super) struct Page {
+    pub(super) status: u16,
     location: String,
     set_cookies: Vec<String>,
-    body: String,
+    pub(super) body: String,
 }
 
 impl Browser {
-    fn new(base: &str) -> Browser {
+    pub(super) fn new(base: &str) -> Browser {
         Browser {
             base: base.to_string(),
             http: reqwest::Client::builder()
@@ -83,16 +83,16 @@ impl Browser {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(super) async fn get(&mut self, path: &str) -> Page {
         self.send("GET", path, None).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub(super) async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         self.send("POST", path, Some(form)).await
     }
 
     /// Signs in through the real form; returns the POST's response.
-    async fn sign_in(&mut self, email: &str, password: &str) -> Page {
+    pub(super) async fn sign_in(&mut self, email: &str, password: &str) -> Page {
         let form = self.get("/login").await;
         let csrf = hidden(&form.body, "csrf");
         self.post(
@@ -109,7 +109,7 @@ impl Browser {
 }
 
 /// A hidden input's value in a page.
-fn hidden(html: &str, name: &str) -> String {
+pub(super) fn hidden(html: &str, name: &str) -> String {
     let key = format!("name=\"{name}\" value=\"");
     html.split(&key)
         .nth(1)
