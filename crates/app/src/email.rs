@@ -46,6 +46,10 @@ pub struct InboundEmail {
     pub html: Option<String>,
     pub attachments: Vec<InboundAttachment>,
     pub auto: Option<AutoKind>,
+    /// For a bounce: the Message-ID of our message it reports on, and the
+    /// receiving server's diagnostic.
+    pub bounce_of: Option<String>,
+    pub bounce_reason: Option<String>,
 }
 
 /// How a message threaded (recorded on the inbound message).
@@ -193,9 +197,26 @@ impl App {
             None => None,
         };
         if let Some(why) = ignore {
+            let bounced = mail
+                .bounce_of
+                .clone()
+                .filter(|_| mail.auto == Some(AutoKind::Bounce));
+            let reason = mail
+                .bounce_reason
+                .clone()
+                .unwrap_or_else(|| "bounced (no diagnostic given)".into());
             self.write(move |c| {
                 Box::pin(async move {
-                    email::finish(c, id, "ignored", None, None, why, now).await?;
+                    // A bounce of our own mail marks that message failed,
+                    // with the receiving server's words, on its ticket.
+                    let ticket = match &bounced {
+                        Some(mid) => {
+                            store::repo::outbox::mark_bounced(c, mid, &reason).await?;
+                            email::ticket_of_message(c, mid).await?
+                        }
+                        None => None,
+                    };
+                    email::finish(c, id, "ignored", ticket, None, why, now).await?;
                     Ok(())
                 })
             })

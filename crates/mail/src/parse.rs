@@ -52,6 +52,25 @@ fn auto_kind(m: &mail_parser::Message<'_>, from: &str) -> Option<AutoKind> {
     (auto_submitted || precedence || marked).then_some(AutoKind::AutoReply)
 }
 
+/// For a bounce: the first of our own Message-IDs it quotes (ours start
+/// with `atiende-`) and the diagnostic the remote server gave.
+fn bounce_details(raw: &[u8]) -> (Option<String>, Option<String>) {
+    let text = String::from_utf8_lossy(raw);
+    let ours = text.find("<atiende-").and_then(|start| {
+        let rest = &text[start + 1..];
+        rest.find('>').map(|end| rest[..end].to_string())
+    });
+    let reason = text
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("diagnostic-code:"))
+        .or_else(|| {
+            text.lines()
+                .find(|l| l.to_ascii_lowercase().starts_with("status:"))
+        })
+        .map(|l| l.split_once(':').map_or(l, |(_, v)| v).trim().to_string());
+    (ours, reason)
+}
+
 /// Parses a raw message.
 pub fn parse(raw: &[u8]) -> Result<InboundEmail, Unreadable> {
     let m = MessageParser::default()
@@ -92,6 +111,11 @@ pub fn parse(raw: &[u8]) -> Result<InboundEmail, Unreadable> {
                 .collect()
         })
         .unwrap_or_default();
+    let auto = auto_kind(&m, &from_email);
+    let (bounce_of, bounce_reason) = match auto {
+        Some(AutoKind::Bounce) => bounce_details(raw),
+        _ => (None, None),
+    };
     Ok(InboundEmail {
         message_id: m
             .message_id()
@@ -99,7 +123,9 @@ pub fn parse(raw: &[u8]) -> Result<InboundEmail, Unreadable> {
         in_reply_to: ids(m.in_reply_to()),
         references: ids(m.references()),
         subject: m.subject().unwrap_or("").to_string(),
-        auto: auto_kind(&m, &from_email),
+        auto,
+        bounce_of,
+        bounce_reason,
         from_email,
         from_name,
         cc,

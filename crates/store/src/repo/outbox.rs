@@ -132,3 +132,17 @@ pub async fn requeue(c: &mut Conn<'_>, id: i64, now: Timestamp) -> Result<u64, S
     c.exec(q("UPDATE outbound_emails SET status = 'queued', next_attempt_at = $2 WHERE id = $1 AND status = 'failed'").bind(id).bind(now))
         .await
 }
+
+/// A bounce came back for one of our messages: it failed after all.
+pub async fn mark_bounced(
+    c: &mut Conn<'_>,
+    message_id: &str,
+    reason: &str,
+) -> Result<u64, StoreError> {
+    c.exec(
+        q("UPDATE outbound_emails SET status = 'failed', last_error = $2 WHERE message_id = $1")
+            .bind(message_id)
+            .bind(reason),
+    )
+    .await
+}

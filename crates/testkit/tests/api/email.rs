@@ -288,7 +288,6 @@ fn pyenv() -> String {
 
 /// A real SMTP server (aiosmtpd) storing what it receives in a Maildir.
 struct Sink {
-    port: u16,
     dir: PathBuf,
     child: std::process::Child,
 }
@@ -322,7 +321,7 @@ impl Sink {
             }
             tokio::time::sleep(std::time::Duration::from_millis(25)).await;
         }
-        Sink { port, dir, child }
+        Sink { dir, child }
     }
 
     fn stop(&mut self) {
@@ -475,6 +474,35 @@ both!(replies_go_out_through_the_outbox, |first| {
         "threaded by In-Reply-To/References"
     );
 
+    // A delivery status notification about our reply marks it failed, with
+    // the remote server's diagnostic, on its ticket; it makes no comment.
+    let before = comments(&srv, ticket).await.len();
+    let dsn = format!("From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\nTo: support@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn-1@mx.example.net>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\r\n\r\n--R\r\nContent-Type: text/plain\r\n\r\nThis is the mail system at host mx.example.net.\r\n--R\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\nFinal-Recipient: rfc822; lucia@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 <lucia@example.com>: user unknown\r\n--R\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{ours}>\r\nSubject: [#{ticket}] Mi pedido\r\n--R--\r\n").into_bytes();
+    let id = queued_id(&send(&smtp, "", &["support@example.com"], dsn).await);
+    let (status, on, why) = processed(&srv, id).await;
+    assert_eq!(
+        (status.as_str(), on, why.as_str()),
+        (
+            "ignored",
+            Some(ticket),
+            "ignored: delivery status notification"
+        )
+    );
+    assert_eq!(comments(&srv, ticket).await.len(), before);
+    let bounced = srv
+        .app
+        .ticket_outbox(admin, domain::TicketId(ticket))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|m| m.message_id == ours)
+        .unwrap_or_else(|| panic!("our reply is in the outbox"));
+    assert_eq!(bounced.status, "failed");
+    assert_eq!(
+        bounced.last_error.as_deref(),
+        Some("smtp; 550 5.1.1 <lucia@example.com>: user unknown")
+    );
+
     // The relay is down: the reply waits (attempt and error recorded), then goes when it is back.
     sink.stop();
     let (s, _) = srv
@@ -518,7 +546,12 @@ both!(replies_go_out_through_the_outbox, |first| {
         .ticket_outbox(admin, domain::TicketId(ticket))
         .await
         .unwrap_or_default();
-    assert!(outbox.iter().all(|m| m.status == "sent"), "{outbox:?}");
+    assert!(
+        outbox
+            .iter()
+            .all(|m| m.status == "sent" || m.message_id == ours),
+        "{outbox:?}"
+    );
     assert_eq!(outbox.len(), 3, "each message once");
 
     // A message the relay refused for good shows on the ticket and on the
