@@ -491,6 +491,7 @@ async fn demo_ticket(
         updated_at: created,
         solved_at: None,
         deleted_at: None,
+        recipient: None,
         custom_fields: vec![],
         collaborator_ids: vec![],
         follower_ids: vec![],

@@ -13,8 +13,10 @@ pub mod groups;
 pub mod help_center;
 pub mod jobs;
 pub mod live;
+pub mod mail_templates;
 pub mod orgs;
 pub mod outbox;
+pub mod placeholders;
 pub mod queues;
 pub mod rules;
 pub mod sanitize;
@@ -60,6 +62,11 @@ pub struct App {
     /// Outgoing email's sender; `None` when no relay is configured (then
     /// nothing is queued).
     pub mail: Option<std::sync::Arc<outbox::MailSettings>>,
+    /// Our support addresses, for the SMTP listener's RCPT checks and for
+    /// choosing the address our mail comes from.
+    pub mailboxes: std::sync::Arc<email::MailboxDirectory>,
+    /// Signs and checks tickets' reply addresses; loaded on first use.
+    pub(crate) reply_address: std::sync::Arc<tokio::sync::OnceCell<email::ReplyAddress>>,
 }
 
 impl App {
@@ -70,6 +77,8 @@ impl App {
             auth_cache: Default::default(),
             field_cache: Default::default(),
             mail: None,
+            mailboxes: Default::default(),
+            reply_address: Default::default(),
         }
     }
 

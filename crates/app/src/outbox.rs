@@ -1,76 +1,145 @@
 //! Outgoing email, queued in the same transaction as what it tells about:
 //! the immediate acknowledgement of a new emailed ticket, and agents'
-//! public replies. Each message gets our own Message-ID (remembered, so the
-//! customer's answer threads back) and In-Reply-To/References to the
-//! conversation so far. The `mail` adapter sends what is due.
+//! public replies. Each message goes out from the support address the
+//! customer wrote to, with our own Message-ID (remembered, so the
+//! customer's answer threads back), In-Reply-To/References to the
+//! conversation so far, and the ticket's signed reply address. The words
+//! come from the admin-edited templates, in the customer's language. The
+//! `mail` adapter sends what is due.
 
 use crate::App;
 use crate::AppError;
+use crate::email::{MailboxEntry, ReplyAddress};
+use crate::mail_templates::{self, MailTemplates};
+use crate::placeholders::render;
 use crate::sanitize::{escape, text_to_html};
-use domain::{Timestamp, UserId};
+use domain::{OutboundKind, OutboundStatus, Timestamp, UserId};
 use search::analyze::{Language, detect};
 use store::Conn;
 use store::model::{Comment, Ticket};
 use store::repo::outbox::{self, Outbound};
 use store::repo::{email, users};
 
-/// Who our mail comes from (set when a relay is configured).
+/// Who our mail comes from when no support address is managed in the
+/// admin pages (set when a relay is configured; without one nothing is
+/// queued).
 #[derive(Debug, Clone)]
 pub struct MailSettings {
     pub from_address: String,
     pub from_name: String,
 }
 
-impl MailSettings {
-    fn domain(&self) -> &str {
-        self.from_address
-            .split_once('@')
-            .map_or("atiende.local", |(_, d)| d)
-    }
-
-    fn new_message_id(&self, ticket: i64, what: &str) -> String {
-        format!(
-            "atiende-{ticket}-{what}-{}@{}",
-            crate::auth::random_token(12).to_lowercase(),
-            self.domain()
-        )
-    }
+/// A new Message-ID of ours; the `atiende-` prefix lets bounces find it.
+fn new_message_id(from: &str, ticket: i64, kind: OutboundKind) -> String {
+    let domain = from.split_once('@').map_or("atiende.local", |(_, d)| d);
+    format!(
+        "atiende-{ticket}-{}-{}@{domain}",
+        kind.as_str(),
+        crate::auth::random_token(12).to_lowercase()
+    )
 }
 
 /// The subject our mail carries: the ticket's number token first.
-fn subject_line(t: &Ticket) -> String {
-    format!("[#{}] {}", t.id, t.subject)
+fn with_token(subject: &str, t: &Ticket) -> String {
+    let token = format!("[#{}]", t.id);
+    if subject.contains(&token) {
+        subject.to_string()
+    } else {
+        format!("{token} {subject}")
+    }
+}
+
+/// The language we write to a customer in: their profile's, else the one
+/// the ticket was written in.
+async fn language(c: &mut Conn<'_>, t: &Ticket) -> Result<Language, AppError> {
+    let locale = users::get(c, t.requester_id)
+        .await?
+        .map(|u| u.locale.to_ascii_lowercase())
+        .unwrap_or_default();
+    Ok(if locale.starts_with("es") {
+        Language::Spanish
+    } else {
+        detect(&search::fold(&t.description))
+    })
+}
+
+/// The value of a template placeholder.
+fn placeholder(t: &Ticket, requester: &str, from: &(String, String), name: &str) -> Option<String> {
+    Some(match name {
+        "ticket.id" => t.id.to_string(),
+        "ticket.title" => t.subject.clone(),
+        "ticket.requester.name" => requester.to_string(),
+        "ticket.requester.first_name" => requester
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_string(),
+        "support.name" => from.1.clone(),
+        "support.address" => from.0.clone(),
+        _ => return None,
+    })
+}
+
+/// What one message needs to be queued.
+struct Message<'a> {
+    kind: OutboundKind,
+    to: String,
+    subject: String,
+    comment: Option<&'a Comment>,
+    text: String,
+    html: String,
+}
+
+/// Everything that decides how our mail about a ticket looks on the wire.
+pub(crate) struct Sender<'a> {
+    pub settings: &'a MailSettings,
+    pub mailbox: Option<&'a MailboxEntry>,
+    pub reply_address: &'a ReplyAddress,
+}
+
+impl Sender<'_> {
+    /// (address, name) our mail comes from.
+    fn from(&self) -> (String, String) {
+        match self.mailbox {
+            Some(m) => (m.address.clone(), m.name.clone()),
+            None => (
+                self.settings.from_address.clone(),
+                self.settings.from_name.clone(),
+            ),
+        }
+    }
 }
 
 /// Queues one message and remembers its Message-ID for threading.
 async fn queue(
     c: &mut Conn<'_>,
-    settings: &MailSettings,
+    sender: &Sender<'_>,
     t: &Ticket,
-    to: String,
-    kind: &str,
-    comment: Option<&Comment>,
-    text: String,
-    html: String,
+    m: Message<'_>,
     now: Timestamp,
 ) -> Result<(), AppError> {
     let known = email::message_ids_of_ticket(c, t.id).await?;
-    let message_id = settings.new_message_id(t.id.0, kind);
+    let (from_address, from_name) = sender.from();
+    let message_id = new_message_id(&from_address, t.id.0, m.kind);
+    let reply_to = sender.reply_address.for_ticket(&from_address, t.id);
     outbox::enqueue(
         c,
         &Outbound {
             id: 0,
             ticket_id: t.id,
-            comment_id: comment.map(|c| c.id),
-            kind: kind.into(),
-            to_address: to,
-            subject: subject_line(t),
+            comment_id: m.comment.map(|c| c.id),
+            kind: m.kind,
+            to_address: m.to,
+            from_address: Some(from_address),
+            from_name: Some(from_name),
+            reply_to: Some(reply_to),
+            subject: with_token(&m.subject, t),
             message_id: message_id.clone(),
             in_reply_to: known.last().cloned(),
             references: known.join(" "),
-            body_text: text,
-            body_html: html,
-            status: "queued".into(),
+            body_text: m.text,
+            body_html: m.html,
+            status: OutboundStatus::Queued,
             attempts: 0,
             next_attempt_at: now,
             last_error: None,
@@ -79,50 +148,52 @@ async fn queue(
         },
     )
     .await?;
-    email::remember_message(c, &message_id, t.id, comment.map(|c| c.id), false).await?;
+    email::remember_message(c, &message_id, t.id, m.comment.map(|c| c.id), false).await?;
     Ok(())
 }
 
-/// "We got your message": in the language the customer wrote in.
+/// "We got your message", in the customer's language, unless an admin
+/// turned the acknowledgement off.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn acknowledge(
     c: &mut Conn<'_>,
     settings: &MailSettings,
+    mailbox: Option<&MailboxEntry>,
+    reply_address: &ReplyAddress,
     t: &Ticket,
     to: &str,
     name: &str,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let text = match detect(&search::fold(&t.description)) {
-        Language::Spanish => format!(
-            "Hola {name}:\n\nHemos recibido tu mensaje y abierto el ticket #{id}. Solemos responder en un día laborable. Si quieres añadir algo, responde a este correo.\n\n{from}",
-            id = t.id,
-            from = settings.from_name
-        ),
-        _ => format!(
-            "Hello {name},\n\nWe received your message and opened ticket #{id}. We usually answer within one business day. To add anything, reply to this email.\n\n{from}",
-            id = t.id,
-            from = settings.from_name
-        ),
-    };
-    let html = text_to_html(&text);
-    queue(
-        c,
+    let templates: MailTemplates = mail_templates::load(c).await?;
+    if !templates.acknowledge {
+        return Ok(());
+    }
+    let sender = Sender {
         settings,
-        t,
-        to.to_string(),
-        "acknowledgement",
-        None,
+        mailbox,
+        reply_address,
+    };
+    let from = sender.from();
+    let template = templates.acknowledgement(language(c, t).await?);
+    let fill = |s: &str| render(s, |n| placeholder(t, name, &from, n));
+    let text = fill(&template.body);
+    let message = Message {
+        kind: OutboundKind::Acknowledgement,
+        to: to.to_string(),
+        subject: fill(&template.subject),
+        comment: None,
+        html: text_to_html(&text),
         text,
-        html,
-        now,
-    )
-    .await
+    };
+    queue(c, &sender, t, message, now).await
 }
 
-/// An agent's public reply, to the requester.
+/// An agent's public reply, to the requester, with the footer in the
+/// customer's language; its attachments go with it.
 pub(crate) async fn reply(
     c: &mut Conn<'_>,
-    settings: &MailSettings,
+    sender: &Sender<'_>,
     t: &Ticket,
     comment: &Comment,
     author: UserId,
@@ -134,14 +205,36 @@ pub(crate) async fn reply(
     let Some(to) = users::primary_email(c, t.requester_id).await? else {
         return Ok(());
     };
-    let footer = format!("\n\n--\nTicket #{}: reply to this email to continue.", t.id);
-    let text = format!("{}{footer}", comment.body);
-    let html = format!(
-        "{}<hr><p style=\"color:#555\">{}</p>",
-        comment.html_body,
-        escape(footer.trim())
-    );
-    queue(c, settings, t, to, "reply", Some(comment), text, html, now).await
+    let requester = users::get(c, t.requester_id)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    let templates = mail_templates::load(c).await?;
+    let from = sender.from();
+    let footer = render(templates.reply_footer(language(c, t).await?), |n| {
+        placeholder(t, &requester, &from, n)
+    });
+    let (text, html) = if footer.trim().is_empty() {
+        (comment.body.clone(), comment.html_body.clone())
+    } else {
+        (
+            format!("{}\n\n--\n{}", comment.body, footer.trim()),
+            format!(
+                "{}<hr><p style=\"color:#555\">{}</p>",
+                comment.html_body,
+                escape(footer.trim())
+            ),
+        )
+    };
+    let message = Message {
+        kind: OutboundKind::Reply,
+        to,
+        subject: format!("Re: {}", t.subject),
+        comment: Some(comment),
+        text,
+        html,
+    };
+    queue(c, sender, t, message, now).await
 }
 
 impl App {
@@ -180,10 +273,53 @@ impl App {
         .await
     }
 
-    /// Messages the sender should try now.
-    pub async fn due_outbound(&self, limit: i64) -> Result<Vec<Outbound>, AppError> {
+    /// Claims the messages the sender should try now: each one is held for
+    /// `hold_secs`, so another node does not send it meanwhile.
+    pub async fn claim_due_outbound(
+        &self,
+        limit: i64,
+        hold_secs: i64,
+    ) -> Result<Vec<Outbound>, AppError> {
+        let now = Timestamp::now();
+        let candidates = {
+            let mut rc = self.read().await?;
+            outbox::due(&mut rc.conn(), now, limit).await?
+        };
+        if candidates.is_empty() {
+            return Ok(candidates);
+        }
+        self.write(move |c| {
+            Box::pin(async move {
+                let mut claimed = Vec::with_capacity(candidates.len());
+                for m in candidates {
+                    if outbox::claim(c, m.id, now, Timestamp(now.0 + hold_secs)).await? {
+                        claimed.push(m);
+                    }
+                }
+                Ok(claimed)
+            })
+        })
+        .await
+    }
+
+    /// The files a reply carries: (name, content type, bytes).
+    pub async fn outbound_attachments(
+        &self,
+        m: &Outbound,
+    ) -> Result<Vec<(String, String, Vec<u8>)>, AppError> {
+        let Some(comment) = m.comment_id else {
+            return Ok(vec![]);
+        };
         let mut rc = self.read().await?;
-        Ok(outbox::due(&mut rc.conn(), Timestamp::now(), limit).await?)
+        let mut conn = rc.conn();
+        let files = store::repo::attachments::for_comments(&mut conn, &[comment.0]).await?;
+        let mut out = Vec::with_capacity(files.len());
+        for f in files {
+            if let Some(data) = store::repo::attachments::data(&mut conn, f.id).await? {
+                out.push((f.file_name, f.content_type, data));
+            }
+        }
+        Ok(out)
     }
 
     /// Records a delivery attempt: sent, retry at `retry_at`, or failed.

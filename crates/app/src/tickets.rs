@@ -76,6 +76,9 @@ pub struct TicketInput {
     pub problem_id: Option<Option<TicketId>>,
     pub collaborator_ids: Option<Vec<UserId>>,
     pub follower_ids: Option<Vec<UserId>>,
+    /// The support address the customer wrote to (Zendesk's `recipient`):
+    /// our replies go out from it.
+    pub recipient: Option<String>,
     /// Refuse the update if the ticket changed after this instant.
     pub updated_stamp: Option<Timestamp>,
     /// Refuse the update if the ticket has an audit newer than this one
@@ -105,6 +108,7 @@ impl TicketInput {
             || self.problem_id.is_some()
             || self.collaborator_ids.is_some()
             || self.follower_ids.is_some()
+            || self.recipient.is_some()
     }
 }
 
@@ -272,6 +276,9 @@ async fn apply_changes(
     }
     if let Some(d) = input.due_at {
         t.due_at = d;
+    }
+    if let Some(r) = &input.recipient {
+        t.recipient = domain::user::normalize_email(r);
     }
     if let Some(p) = input.problem_id {
         if let Some(p) = p {
@@ -443,6 +450,22 @@ impl CommentText {
             html_body,
             terms,
         })
+    }
+
+    /// A text and HTML already prepared by a channel (the HTML sanitised
+    /// by the channel, e.g. email with its quoted history folded).
+    pub fn prepared(body: String, html_body: String) -> CommentText {
+        let terms = search::analyze_document(&body);
+        CommentText {
+            body,
+            html_body,
+            terms,
+        }
+    }
+
+    /// The plain text.
+    pub fn body(&self) -> &str {
+        &self.body
     }
 
     /// The text of the comment an update adds, if it adds one.
@@ -683,15 +706,28 @@ impl App {
         let text = CommentText::of_update(&input)?;
         let now = Timestamp::now();
         let mail = self.mail.clone();
+        let reply_address = match (&mail, &text) {
+            (Some(_), Some(_)) => Some(self.reply_address().await?),
+            _ => None,
+        };
+        let directory = self.mailboxes.clone();
         self.write(move |c| {
             Box::pin(async move {
                 let w = update_in(c, actor, id, input, text, via, now).await?;
                 // An agent's public reply goes to the requester by email, in
-                // the same transaction (the outbox sends it).
-                if let (Some(s), Some(cm)) = (&mail, &w.comment)
+                // the same transaction (the outbox sends it), from the
+                // address the customer wrote to.
+                if let (Some(settings), Some(reply_address), Some(cm)) =
+                    (&mail, &reply_address, &w.comment)
                     && actor.is_staff()
                 {
-                    crate::outbox::reply(c, s, &w.ticket, cm, cm.author_id, now).await?;
+                    let mailbox = directory.sender_for(w.ticket.recipient.as_deref());
+                    let sender = crate::outbox::Sender {
+                        settings,
+                        mailbox: mailbox.as_ref(),
+                        reply_address,
+                    };
+                    crate::outbox::reply(c, &sender, &w.ticket, cm, cm.author_id, now).await?;
                 }
                 Ok(w)
             })
@@ -926,6 +962,7 @@ pub(crate) async fn create_in(
         updated_at: now,
         solved_at: None,
         deleted_at: None,
+        recipient: None,
         custom_fields: vec![],
         collaborator_ids: vec![],
         follower_ids: vec![],
@@ -1032,6 +1069,14 @@ pub async fn update_in(
         None if t.status == Status::New
             && actor.is_staff()
             && (t.assignee_id.is_some() || comment.is_some_and(|c| c.public != Some(false))) =>
+        {
+            Status::Open
+        }
+        // The customer answering a pending or solved ticket reopens it
+        // (Zendesk's rule): the ball is back in our court.
+        None if !actor.is_staff()
+            && matches!(t.status, Status::Pending | Status::Solved)
+            && comment.is_some() =>
         {
             Status::Open
         }

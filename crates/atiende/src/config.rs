@@ -19,6 +19,9 @@ pub struct FileConfig {
     pub smtp_listen: Option<String>,
     pub support_address: Option<String>,
     pub smtp_relay: Option<String>,
+    pub smtp_tls_cert: Option<PathBuf>,
+    pub smtp_tls_key: Option<PathBuf>,
+    pub tls_ca_file: Option<PathBuf>,
 }
 
 /// Flags and environment, as clap read them.
@@ -56,6 +59,16 @@ pub struct Overrides {
     /// (STARTTLS) or `smtps://…:465`; without it nothing is emailed.
     #[arg(long, env = "ATIENDE_SMTP_RELAY", global = true)]
     pub smtp_relay: Option<String>,
+    /// Certificate chain (PEM) the SMTP listener offers with STARTTLS.
+    #[arg(long, env = "ATIENDE_SMTP_TLS_CERT", global = true)]
+    pub smtp_tls_cert: Option<PathBuf>,
+    /// Private key (PEM) of that certificate.
+    #[arg(long, env = "ATIENDE_SMTP_TLS_KEY", global = true)]
+    pub smtp_tls_key: Option<PathBuf>,
+    /// Extra CA certificates (PEM) to trust, besides the public roots, when
+    /// connecting to IMAP servers (an in-house mail server's CA).
+    #[arg(long, env = "ATIENDE_TLS_CA_FILE", global = true)]
+    pub tls_ca_file: Option<PathBuf>,
 }
 
 /// The configuration in force, every value decided.
@@ -72,6 +85,9 @@ pub struct Config {
     pub support_address: String,
     /// The relay URL; secrets in it are never logged.
     pub smtp_relay: Option<String>,
+    /// Certificate and key for the listener's STARTTLS.
+    pub smtp_tls: Option<(PathBuf, PathBuf)>,
+    pub tls_ca_file: Option<PathBuf>,
 }
 
 /// Loads the file (if any) and layers flags and environment over it.
@@ -135,6 +151,19 @@ pub fn resolve(o: &Overrides) -> Result<Config, String> {
             .clone()
             .or(file.smtp_relay)
             .filter(|s| !s.is_empty()),
+        smtp_tls: match (
+            o.smtp_tls_cert.clone().or(file.smtp_tls_cert),
+            o.smtp_tls_key.clone().or(file.smtp_tls_key),
+        ) {
+            (Some(c), Some(k)) => Some((c, k)),
+            (None, None) => None,
+            _ => {
+                return Err(
+                    "smtp_tls_cert and smtp_tls_key go together: give both or neither".into(),
+                );
+            }
+        },
+        tls_ca_file: o.tls_ca_file.clone().or(file.tls_ca_file),
     })
 }
 
@@ -159,6 +188,9 @@ mod tests {
             smtp_listen: None,
             support_address: None,
             smtp_relay: None,
+            smtp_tls_cert: None,
+            smtp_tls_key: None,
+            tls_ca_file: None,
         }
     }
 

@@ -230,6 +230,70 @@ fn describe(e: app::AppError) -> String {
     }
 }
 
+/// Email: the support addresses, the outbox sender (with a relay), the
+/// inbound worker (always: it also drains messages stored before a
+/// restart), the IMAP fetcher, and the SMTP listener when configured.
+async fn start_mail(app: &mut App, config: &Config) -> Result<(), String> {
+    app.mailboxes
+        .set_configured(&config.support_address, "Support");
+    app.refresh_mailboxes().await.map_err(describe)?;
+    if let Some(url) = &config.smtp_relay {
+        let relay = mail::outbox::Relay::new(url, &config.support_address, "Support")?;
+        app.mail = Some(std::sync::Arc::new(app::outbox::MailSettings {
+            from_address: config.support_address.clone(),
+            from_name: "Support".into(),
+        }));
+        mail::outbox::spawn(
+            app.clone(),
+            relay,
+            std::sync::Arc::new(tokio::sync::Notify::new()),
+        );
+        println!(
+            "Outgoing mail through the configured relay as {}",
+            config.support_address
+        );
+    }
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    mail::worker::spawn(app.clone(), wake.clone());
+    let client_tls = mail::tls::client_config(config.tls_ca_file.as_deref())?;
+    mail::imap::spawn(
+        app.clone(),
+        mail::imap::ImapConfig::new(client_tls),
+        wake.clone(),
+    );
+    if let Some(addr) = config.smtp_listen {
+        let smtp = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("cannot listen for SMTP on {addr}: {e}"))?;
+        let tls = match &config.smtp_tls {
+            Some((cert, key)) => Some(mail::tls::server_config(cert, key)?),
+            None => None,
+        };
+        println!(
+            "SMTP listener on {addr} for {}{}",
+            config.support_address,
+            if tls.is_some() {
+                " (STARTTLS offered)"
+            } else {
+                ""
+            }
+        );
+        let smtp_config = mail::smtp::SmtpConfig {
+            hostname: "atiende".into(),
+            max_size: config.max_upload_bytes.max(25 * 1024 * 1024),
+            tls,
+        };
+        tokio::spawn(mail::smtp::serve(
+            smtp,
+            app.clone(),
+            smtp_config,
+            wake,
+            std::future::pending::<()>(),
+        ));
+    }
+    Ok(())
+}
+
 /// Resolves on Ctrl-C or SIGTERM.
 async fn shutdown_signal() {
     let ctrl_c = async {
@@ -277,6 +341,9 @@ async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    // Every listener is bound before we say we are serving.
+    let mut app = app;
+    start_mail(&mut app, &config).await?;
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "serving");
     println!(
         "atiende listening on http://{addr} (database: {})",
@@ -289,47 +356,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let rate = web::RateLimit {
         per_minute: config.rate_limit_per_minute,
     };
-    let mut app = app;
-    if let Some(url) = &config.smtp_relay {
-        let relay = mail::outbox::Relay::new(url, &config.support_address, "Support")?;
-        app.mail = Some(std::sync::Arc::new(app::outbox::MailSettings {
-            from_address: config.support_address.clone(),
-            from_name: "Support".into(),
-        }));
-        mail::outbox::spawn(
-            app.clone(),
-            relay,
-            std::sync::Arc::new(tokio::sync::Notify::new()),
-        );
-        println!(
-            "Outgoing mail through the configured relay as {}",
-            config.support_address
-        );
-    }
     let db = app.db.clone();
-    // Email in: the worker always runs (it also drains messages stored
-    // before a restart); the SMTP listener when configured.
-    let mailboxes = app::email::Mailboxes::from_support_address(&config.support_address);
-    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
-    mail::worker::spawn(app.clone(), mailboxes.clone(), wake.clone());
-    if let Some(addr) = config.smtp_listen {
-        let smtp = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|e| format!("cannot listen for SMTP on {addr}: {e}"))?;
-        println!("SMTP listener on {addr} for {}", config.support_address);
-        let smtp_config = mail::smtp::SmtpConfig {
-            hostname: "atiende".into(),
-            mailboxes,
-            max_size: config.max_upload_bytes.max(25 * 1024 * 1024),
-        };
-        tokio::spawn(mail::smtp::serve(
-            smtp,
-            app.clone(),
-            smtp_config,
-            wake,
-            std::future::pending::<()>(),
-        ));
-    }
     web::serve(listener, app, rate, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;

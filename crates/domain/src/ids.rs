@@ -47,4 +47,6 @@ id_type!(
     EventId,
     /// A background job (bulk update, merge) whose progress clients poll.
     JobId,
+    /// A support address: where customers write to and our mail comes from.
+    MailboxId,
 );

@@ -5,6 +5,7 @@
 
 pub mod field;
 pub mod ids;
+pub mod mail;
 pub mod permission;
 pub mod ticket;
 pub mod time;
@@ -12,6 +13,7 @@ pub mod user;
 
 pub use field::FieldType;
 pub use ids::*;
+pub use mail::{AfterFetch, ImapSecurity, InboundStatus, OutboundKind, OutboundStatus, Secret};
 pub use permission::{Actor, TicketParties};
 pub use ticket::{Channel, Priority, Status, TicketType, TransitionError};
 pub use time::Timestamp;

@@ -6,16 +6,21 @@
 //! message failed with the server's reply, which the ticket shows.
 
 use app::App;
-use lettre::message::{Mailbox, MultiPart, header::ContentType};
+use lettre::message::{Attachment, Mailbox, MultiPart, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::Arc;
 use std::time::Duration;
 use store::repo::outbox::Outbound;
 
+/// How long a claimed message is ours before another node may try it
+/// (longer than one send can take).
+const CLAIM_SECS: i64 = 120;
+
 /// The relay and how patiently to retry it.
 #[derive(Clone)]
 pub struct Relay {
     transport: AsyncSmtpTransport<Tokio1Executor>,
+    /// Used when a message names no sender of its own.
     from: Mailbox,
     /// The first retry waits this long; each next one four times longer.
     pub first_retry: Duration,
@@ -27,7 +32,7 @@ impl Relay {
     /// A relay from its URL; `from` is the support address.
     pub fn new(url: &str, from_address: &str, from_name: &str) -> Result<Relay, String> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map_err(|e| format!("smtp relay {url:?}: {e}"))?
+            .map_err(|e| format!("smtp relay: {}", redact_url(url, &e.to_string())))?
             .timeout(Some(Duration::from_secs(30)))
             .build();
         let from = Mailbox::new(
@@ -45,17 +50,43 @@ impl Relay {
     }
 }
 
-/// The message as it goes on the wire.
-fn build(relay: &Relay, m: &Outbound) -> Result<Message, String> {
-    let to: Mailbox = m
-        .to_address
-        .parse()
-        .map_err(|e| format!("to {:?}: {e}", m.to_address))?;
+/// An error about the relay URL without its password.
+fn redact_url(url: &str, error: &str) -> String {
+    let shown = match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_string(),
+    };
+    format!("{shown}: {error}")
+}
+
+fn mailbox(address: &str, name: Option<&str>) -> Result<Mailbox, String> {
+    Ok(Mailbox::new(
+        name.map(str::to_string),
+        address
+            .parse()
+            .map_err(|e| format!("address {address:?}: {e}"))?,
+    ))
+}
+
+/// The message as it goes on the wire: text and HTML alternatives, and the
+/// reply's files as attachments.
+fn build(
+    relay: &Relay,
+    m: &Outbound,
+    files: Vec<(String, String, Vec<u8>)>,
+) -> Result<Message, String> {
+    let from = match &m.from_address {
+        Some(a) => mailbox(a, m.from_name.as_deref())?,
+        None => relay.from.clone(),
+    };
     let mut b = Message::builder()
-        .from(relay.from.clone())
-        .to(to)
+        .from(from)
+        .to(mailbox(&m.to_address, None)?)
         .subject(m.subject.clone())
         .message_id(Some(format!("<{}>", m.message_id)));
+    if let Some(r) = &m.reply_to {
+        b = b.reply_to(mailbox(r, m.from_name.as_deref())?);
+    }
     if let Some(r) = &m.in_reply_to {
         b = b.in_reply_to(format!("<{r}>"));
     }
@@ -63,29 +94,29 @@ fn build(relay: &Relay, m: &Outbound) -> Result<Message, String> {
         let refs: Vec<String> = m.references.split(' ').map(|r| format!("<{r}>")).collect();
         b = b.references(refs.join(" "));
     }
-    b.multipart(MultiPart::alternative_plain_html(
-        m.body_text.clone(),
-        m.body_html.clone(),
-    ))
-    .or_else(|_| {
-        Message::builder()
-            .from(relay.from.clone())
-            .to(m
-                .to_address
-                .parse()
-                .map_err(|_| lettre::error::Error::MissingTo)?)
-            .header(ContentType::TEXT_PLAIN)
-            .body(m.body_text.clone())
-    })
-    .map_err(|e| e.to_string())
+    let body = MultiPart::alternative_plain_html(m.body_text.clone(), m.body_html.clone());
+    let body = if files.is_empty() {
+        body
+    } else {
+        let mut mixed = MultiPart::mixed().multipart(body);
+        for (name, ctype, data) in files {
+            let ctype = ContentType::parse(&ctype).unwrap_or_else(|_| {
+                ContentType::parse("application/octet-stream").unwrap_or(ContentType::TEXT_PLAIN)
+            });
+            mixed = mixed.singlepart(Attachment::new(name).body(data, ctype));
+        }
+        mixed
+    };
+    b.multipart(body).map_err(|e| e.to_string())
 }
 
 /// Sends what is due once; returns how many were tried.
 pub async fn send_due(app: &App, relay: &Relay) -> Result<usize, app::AppError> {
-    let due = app.due_outbound(50).await?;
+    let due = app.claim_due_outbound(50, CLAIM_SECS).await?;
     let n = due.len();
     for m in due {
-        let result = match build(relay, &m) {
+        let files = app.outbound_attachments(&m).await?;
+        let result = match build(relay, &m, files) {
             Ok(msg) => relay.transport.send(msg).await.map(|_| ()).map_err(|e| {
                 let permanent = e.is_permanent();
                 (e.to_string(), permanent)

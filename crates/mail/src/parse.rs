@@ -4,8 +4,27 @@
 //! encoded headers), attachments and inline images, and whether a machine
 //! rather than a person sent it.
 
+use crate::quote::{split_html, split_text};
 use app::email::{AutoKind, InboundAttachment, InboundEmail};
 use mail_parser::{MessageParser, MimeHeaders};
+
+/// Whether HTML shows no words (only tags, spaces and `&nbsp;`).
+pub(crate) fn visible_text_is_empty(html: &str) -> bool {
+    app::sanitize::html_to_text(html)
+        .replace('\u{a0}', " ")
+        .trim()
+        .is_empty()
+}
+
+/// (name, address) pairs of an address header, addresses lower-case.
+fn addresses(list: Option<&mail_parser::Address<'_>>) -> Vec<(Option<String>, String)> {
+    list.map(|a| {
+        a.iter()
+            .filter_map(|x| Some((x.name().map(str::to_string), x.address()?.to_lowercase())))
+            .collect()
+    })
+    .unwrap_or_default()
+}
 
 /// Why a message could not be read at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,30 +106,39 @@ pub fn parse(raw: &[u8]) -> Result<InboundEmail, Unreadable> {
     let text = m.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
     let attachments = m
         .attachments()
-        .filter(|p| !p.is_message())
-        .map(|p| InboundAttachment {
-            file_name: p
-                .attachment_name()
-                .map(str::to_string)
-                .unwrap_or_else(|| "attachment".into()),
-            content_type: p
-                .content_type()
-                .map(|ct| match ct.subtype() {
-                    Some(s) => format!("{}/{s}", ct.ctype()),
-                    None => ct.ctype().to_string(),
-                })
-                .unwrap_or_else(|| "application/octet-stream".into()),
-            data: p.contents().to_vec(),
+        .map(|p| {
+            // A forwarded message travels as a whole `.eml` file.
+            let (default_name, default_type) = if p.is_message() {
+                ("forwarded.eml", "message/rfc822")
+            } else {
+                ("attachment", "application/octet-stream")
+            };
+            InboundAttachment {
+                file_name: p
+                    .attachment_name()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| default_name.into()),
+                content_type: p
+                    .content_type()
+                    .map(|ct| match ct.subtype() {
+                        Some(s) => format!("{}/{s}", ct.ctype()),
+                        None => ct.ctype().to_string(),
+                    })
+                    .unwrap_or_else(|| default_type.into()),
+                data: p.contents().to_vec(),
+            }
         })
         .collect();
-    let cc = m
-        .cc()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| Some((x.name().map(str::to_string), x.address()?.to_lowercase())))
-                .collect()
-        })
-        .unwrap_or_default();
+    let to = addresses(m.to());
+    let cc = addresses(m.cc());
+    let (text, quoted_text) = split_text(&text);
+    let (html, quoted_html) = match html {
+        Some(h) => {
+            let (head, tail) = split_html(&h);
+            (Some(head), tail)
+        }
+        None => (None, None),
+    };
     let auto = auto_kind(&m, &from_email);
     let (bounce_of, bounce_reason) = match auto {
         Some(AutoKind::Bounce) => bounce_details(raw),
@@ -128,9 +156,12 @@ pub fn parse(raw: &[u8]) -> Result<InboundEmail, Unreadable> {
         bounce_reason,
         from_email,
         from_name,
+        to,
         cc,
         text,
+        quoted_text,
         html,
+        quoted_html,
         attachments,
     })
 }

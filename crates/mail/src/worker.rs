@@ -5,17 +5,17 @@
 use crate::parse::parse;
 use app::App;
 use app::email::InboundEmail;
-use app::email::Mailboxes;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
+use store::repo::email::Pending;
 use tokio::sync::Notify;
 
 /// Processes what is pending, then waits to be woken (or 5 s).
-pub fn spawn(app: App, mailboxes: Mailboxes, wake: Arc<Notify>) {
+pub fn spawn(app: App, wake: Arc<Notify>) {
     tokio::spawn(async move {
         loop {
-            if let Err(e) = drain(&app, &mailboxes).await {
+            if let Err(e) = drain(&app).await {
                 tracing::warn!(error = %e, "inbound email processing failed; retrying");
             }
             let _ = tokio::time::timeout(Duration::from_secs(5), wake.notified()).await;
@@ -27,7 +27,7 @@ pub fn spawn(app: App, mailboxes: Mailboxes, wake: Arc<Notify>) {
 /// sender are processed in order (a reply after the message it answers);
 /// different senders' messages run concurrently, so their write units share
 /// group commits instead of waiting on one another.
-pub async fn drain(app: &App, mailboxes: &Mailboxes) -> Result<usize, app::AppError> {
+pub async fn drain(app: &App) -> Result<usize, app::AppError> {
     let mut done = 0;
     loop {
         let batch = app.pending_inbound_emails(500).await?;
@@ -35,33 +35,35 @@ pub async fn drain(app: &App, mailboxes: &Mailboxes) -> Result<usize, app::AppEr
             return Ok(done);
         }
         done += batch.len();
-        let mut by_sender: HashMap<String, Vec<(i64, InboundEmail)>> = HashMap::new();
-        for (id, raw) in batch {
-            match parse(&raw) {
-                Ok(mail) => by_sender
-                    .entry(mail.from_email.clone())
-                    .or_default()
-                    .push((id, mail)),
-                Err(e) => app.fail_inbound_email(id, &e.0).await?,
+        let mut by_sender: HashMap<String, Vec<(Pending, InboundEmail)>> = HashMap::new();
+        for mut stored in batch {
+            match parse(&stored.raw) {
+                Ok(mail) => {
+                    // The raw bytes are parsed; keep only what processing needs.
+                    stored.raw = Vec::new();
+                    by_sender
+                        .entry(mail.from_email.clone())
+                        .or_default()
+                        .push((stored, mail))
+                }
+                Err(e) => app.fail_inbound_email(stored.id, &e.0).await?,
             }
         }
         let mut tasks = tokio::task::JoinSet::new();
         for (_, mails) in by_sender {
-            let (app, mailboxes) = (app.clone(), mailboxes.clone());
+            let app = app.clone();
             tasks.spawn(async move {
-                for (id, mail) in mails {
+                for (stored, mail) in mails {
                     // One retry: on PostgreSQL two senders' messages may race
                     // to create the same new CC'd person.
-                    let first = app
-                        .process_inbound_email(id, mail.clone(), &mailboxes)
-                        .await;
+                    let first = app.process_inbound_email(&stored, mail.clone()).await;
                     let outcome = match first {
-                        Err(_) => app.process_inbound_email(id, mail, &mailboxes).await,
+                        Err(_) => app.process_inbound_email(&stored, mail).await,
                         ok => ok,
                     };
                     if let Err(e) = outcome {
-                        tracing::warn!(id, error = %e, "inbound message could not be processed");
-                        app.fail_inbound_email(id, &e.to_string()).await?;
+                        tracing::warn!(id = stored.id, error = %e, "inbound message could not be processed");
+                        app.fail_inbound_email(stored.id, &e.to_string()).await?;
                     }
                 }
                 Ok::<_, app::AppError>(())

@@ -86,6 +86,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 11,
+        name: "mailboxes",
+        shared: Some(include_str!("../migrations/0011_mailboxes.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

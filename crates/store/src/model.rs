@@ -105,6 +105,8 @@ pub struct Ticket {
     pub organization_id: Option<OrgId>,
     pub problem_id: Option<TicketId>,
     pub external_id: Option<String>,
+    /// The support address the customer wrote to; our replies come from it.
+    pub recipient: Option<String>,
     pub via: Channel,
     /// Sorted, lower-case, unique.
     pub tags: Vec<String>,

@@ -113,6 +113,7 @@ value_from_id!(
     domain::MembershipId,
     domain::EventId,
     domain::JobId,
+    domain::MailboxId,
     domain::Timestamp
 );
 
@@ -133,7 +134,12 @@ value_from_word!(
     domain::Role,
     domain::Channel,
     domain::IdentityKind,
-    domain::FieldType
+    domain::FieldType,
+    domain::ImapSecurity,
+    domain::AfterFetch,
+    domain::InboundStatus,
+    domain::OutboundStatus,
+    domain::OutboundKind
 );
 
 /// SQL text plus its parameters, in placeholder order.

@@ -1,5 +1,6 @@
 //! Admin pages: agents (invite, role, groups, deactivate), groups, ticket
-//! fields, views and API tokens. Admins only; the app checks it again.
+//! fields, views and API tokens (email has its own page module). Admins
+//! only; the app checks it again.
 
 use crate::Ui;
 use crate::chrome::{chrome, error_page, render};
@@ -85,15 +86,6 @@ struct ViewsPage {
     slots: Vec<&'static str>,
     condition_fields: Vec<&'static str>,
     operators: Vec<&'static str>,
-}
-
-#[derive(Template)]
-#[template(path = "admin_email.html")]
-struct EmailPage {
-    chrome: Chrome,
-    section: &'static str,
-    secret: Option<String>,
-    mails: Vec<crate::view::MailRow>,
 }
 
 #[derive(Template)]
@@ -257,24 +249,6 @@ async fn section(
                 },
             )
         }
-        "email" => {
-            let mails = ui
-                .app
-                .unsent_outbound(actor)
-                .await?
-                .into_iter()
-                .map(crate::view::mail_row)
-                .collect();
-            render(
-                StatusCode::OK,
-                &EmailPage {
-                    chrome,
-                    section: "email",
-                    secret,
-                    mails,
-                },
-            )
-        }
         _ => return Err(AppError::NotFound),
     })
 }
@@ -303,23 +277,6 @@ pub async fn fields(State(ui): State<Ui>, agent: Agent) -> Response {
 /// `GET /agent/admin/views`.
 pub async fn views(State(ui): State<Ui>, agent: Agent) -> Response {
     show(&ui, &agent, "views").await
-}
-
-/// `GET /agent/admin/email`: outgoing mail not delivered.
-pub async fn email(State(ui): State<Ui>, agent: Agent) -> Response {
-    show(&ui, &agent, "email").await
-}
-
-/// `POST /agent/admin/email/{id}/retry`.
-pub async fn retry_email(
-    State(ui): State<Ui>,
-    Path(raw): Path<String>,
-    AgentForm { agent, .. }: AgentForm,
-) -> Response {
-    row_action_then_back(&agent, &raw, "email", |id| {
-        ui.app.retry_outbound(agent.user.actor, id)
-    })
-    .await
 }
 
 /// `GET /agent/admin/tokens`.

@@ -4,6 +4,7 @@
 //! Handlers only extract, call a use case and render; rules stay in `app`.
 
 mod admin;
+mod admin_email;
 mod assets;
 mod chrome;
 mod customer;
@@ -101,8 +102,24 @@ pub fn router(app: App) -> Router {
             get(admin::tokens).post(admin::create_token),
         )
         .route("/agent/admin/tokens/{id}/delete", post(admin::revoke_token))
-        .route("/agent/admin/email", get(admin::email))
-        .route("/agent/admin/email/{id}/retry", post(admin::retry_email))
+        .route("/agent/admin/email", get(admin_email::page))
+        .route("/agent/admin/email/{id}/retry", post(admin_email::retry))
+        .route(
+            "/agent/admin/email/mailboxes",
+            post(admin_email::create_mailbox),
+        )
+        .route(
+            "/agent/admin/email/mailboxes/{id}",
+            post(admin_email::update_mailbox),
+        )
+        .route(
+            "/agent/admin/email/mailboxes/{id}/delete",
+            post(admin_email::delete_mailbox),
+        )
+        .route(
+            "/agent/admin/email/templates",
+            post(admin_email::save_templates),
+        )
         .route("/agent/live", get(live::socket))
         .route("/assets/agent.js", get(assets::script))
         .route("/assets/agent.css", get(assets::style))

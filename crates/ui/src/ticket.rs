@@ -227,7 +227,7 @@ async fn entries(
                 comment: by_audit.get(&a.id.0).map(|c| CommentView {
                     id: c.id.0,
                     public: c.public,
-                    html: c.html_body.clone(),
+                    html: crate::view::localize_quoted(&c.html_body, t),
                     attachments: c
                         .attachments
                         .iter()
@@ -403,7 +403,7 @@ async fn render_page(
             .ticket_outbox(actor, id)
             .await?
             .into_iter()
-            .map(crate::view::mail_row)
+            .map(|m| crate::view::mail_row(m, agent.t()))
             .collect(),
         chrome: chrome(ui, agent, None, "", flash_msg).await?,
     };

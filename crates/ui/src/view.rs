@@ -180,23 +180,51 @@ pub fn enc(s: &str) -> String {
 pub struct MailRow {
     pub id: i64,
     pub ticket: i64,
-    pub kind: String,
+    /// What it is, in the agent's language.
+    pub kind: &'static str,
     pub to: String,
     pub subject: String,
-    pub status: String,
+    /// `queued`, `sent` or `failed`: the style class.
+    pub status: &'static str,
+    /// The status in the agent's language.
+    pub status_label: &'static str,
+    pub failed: bool,
     pub attempts: i64,
     pub error: String,
 }
 
-pub fn mail_row(m: store::repo::outbox::Outbound) -> MailRow {
+pub fn mail_row(m: store::repo::outbox::Outbound, t: &Text) -> MailRow {
+    use domain::{OutboundKind, OutboundStatus};
     MailRow {
         id: m.id,
         ticket: m.ticket_id.0,
-        kind: m.kind,
+        kind: match m.kind {
+            OutboundKind::Acknowledgement => t.mail_acknowledgement,
+            OutboundKind::Reply => t.mail_reply,
+        },
         to: m.to_address,
         subject: m.subject,
-        status: m.status,
+        status: m.status.as_str(),
+        status_label: match m.status {
+            OutboundStatus::Queued => t.mail_queued,
+            OutboundStatus::Sent => t.mail_sent,
+            OutboundStatus::Failed => t.mail_failed,
+        },
+        failed: m.status == OutboundStatus::Failed,
         attempts: m.attempts,
         error: m.last_error.unwrap_or_default(),
+    }
+}
+
+/// A comment's HTML with the email channel's folded quote given its
+/// label in the agent's language.
+pub fn localize_quoted(html: &str, t: &Text) -> String {
+    if html.contains(app::email::QUOTED_SUMMARY) {
+        html.replace(
+            app::email::QUOTED_SUMMARY,
+            &format!("<summary>{}</summary>", t.quoted_text),
+        )
+    } else {
+        html.to_string()
     }
 }

@@ -209,6 +209,7 @@ pub fn ticket(m: &Map<String, Json>) -> Result<TicketInput, ApiError> {
         follower_ids: f
             .ids("follower_ids")
             .map(|v| v.into_iter().map(UserId).collect()),
+        recipient: f.string("recipient"),
         ..Default::default()
     };
     if f.boolean("safe_update") == Some(true) {

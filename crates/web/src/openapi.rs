@@ -281,6 +281,36 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "Delete a field",
     ),
     (
+        "get",
+        "/api/v2/recipient_addresses",
+        "Support addresses",
+        "List support addresses (admins)",
+    ),
+    (
+        "post",
+        "/api/v2/recipient_addresses",
+        "Support addresses",
+        "Add a support address, optionally with an IMAP account (imap object)",
+    ),
+    (
+        "get",
+        "/api/v2/recipient_addresses/{id}",
+        "Support addresses",
+        "Show a support address and its IMAP status",
+    ),
+    (
+        "put",
+        "/api/v2/recipient_addresses/{id}",
+        "Support addresses",
+        "Change a support address or its IMAP account",
+    ),
+    (
+        "delete",
+        "/api/v2/recipient_addresses/{id}",
+        "Support addresses",
+        "Remove a support address",
+    ),
+    (
         "post",
         "/api/v2/uploads",
         "Attachments",

@@ -10,11 +10,11 @@ use store::model::{
     TicketField, User,
 };
 
-fn ts(t: Timestamp) -> Json {
+pub fn ts(t: Timestamp) -> Json {
     json!(t.to_iso())
 }
 
-fn opt_ts(t: Option<Timestamp>) -> Json {
+pub fn opt_ts(t: Option<Timestamp>) -> Json {
     t.map_or(Json::Null, ts)
 }
 
@@ -64,7 +64,7 @@ pub fn ticket(base: &str, t: &Ticket, fields: &[TicketField]) -> Json {
         "description": t.description,
         "priority": t.priority.map(|x| x.as_str()),
         "status": if t.deleted_at.is_some() { "deleted" } else { t.status.as_str() },
-        "recipient": null,
+        "recipient": t.recipient,
         "requester_id": t.requester_id.0,
         "submitter_id": t.submitter_id.0,
         "assignee_id": t.assignee_id.map(|x| x.0),

@@ -2,71 +2,143 @@
 //! thread replies to tickets.
 
 use crate::{Conn, StoreError, q};
-use domain::{CommentId, TicketId, Timestamp};
+use domain::{CommentId, InboundStatus, MailboxId, TicketId, Timestamp};
 
-/// Stores a raw message as received; returns its id.
+/// Stores a raw message as received; returns its id. `mailbox` is the IMAP
+/// account it was fetched from (none for the SMTP listener).
 pub async fn insert_raw(
     c: &mut Conn<'_>,
     mail_from: &str,
     rcpt_to: &str,
     raw: &[u8],
+    mailbox: Option<MailboxId>,
     at: Timestamp,
 ) -> Result<i64, StoreError> {
     c.insert(
-        q("INSERT INTO inbound_emails (received_at, mail_from, rcpt_to, raw, status) VALUES ($1, $2, $3, $4, 'received') RETURNING id")
+        q("INSERT INTO inbound_emails (received_at, mail_from, rcpt_to, raw, status, mailbox_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(at)
             .bind(mail_from)
             .bind(rcpt_to)
-            .bind(raw.to_vec()),
+            .bind(raw.to_vec())
+            .bind(InboundStatus::Received)
+            .bind(mailbox),
     )
     .await
 }
 
+/// A stored message waiting to be processed.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub id: i64,
+    /// The envelope recipients, comma-separated.
+    pub rcpt_to: String,
+    pub mailbox: Option<MailboxId>,
+    pub raw: Vec<u8>,
+}
+
 /// Messages received but not yet processed, oldest first.
-pub async fn pending(c: &mut Conn<'_>, limit: i64) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
+pub async fn pending(c: &mut Conn<'_>, limit: i64) -> Result<Vec<Pending>, StoreError> {
     let rows = c
         .all(
-            q("SELECT id, raw FROM inbound_emails WHERE status = 'received' ORDER BY id LIMIT $1")
+            q("SELECT id, rcpt_to, mailbox_id, raw FROM inbound_emails WHERE status = $1 ORDER BY id LIMIT $2")
+                .bind(InboundStatus::Received)
                 .bind(limit),
         )
         .await?;
     rows.iter()
-        .map(|r| Ok((r.int(0)?, r.opt_bytes(1)?.unwrap_or_default())))
+        .map(|r| {
+            Ok(Pending {
+                id: r.int(0)?,
+                rcpt_to: r.text(1)?,
+                mailbox: r.opt_int(2)?.map(MailboxId),
+                raw: r.opt_bytes(3)?.unwrap_or_default(),
+            })
+        })
         .collect()
 }
 
-/// Records what became of a message; only a `received` one changes (so a
-/// message is processed once even if two workers raced).
+/// Takes a received message for processing inside the caller's unit: true
+/// for exactly one of several workers (nodes) that race for it; the loser's
+/// unit must stop. The outcome is filled in by [`finish`] in the same unit.
+pub async fn claim(
+    c: &mut Conn<'_>,
+    id: i64,
+    sender: &str,
+    at: Timestamp,
+) -> Result<bool, StoreError> {
+    let n = c
+        .exec(
+            q("UPDATE inbound_emails SET status = $2, sender = $3, processed_at = $4 WHERE id = $1 AND status = $5")
+                .bind(id)
+                .bind(InboundStatus::Processed)
+                .bind(sender)
+                .bind(at)
+                .bind(InboundStatus::Received),
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Records what became of a claimed message.
 pub async fn finish(
     c: &mut Conn<'_>,
     id: i64,
-    status: &str,
+    status: InboundStatus,
     ticket: Option<TicketId>,
     comment: Option<CommentId>,
     outcome: &str,
-    at: Timestamp,
 ) -> Result<u64, StoreError> {
     c.exec(
-        q("UPDATE inbound_emails SET status = $2, ticket_id = $3, comment_id = $4, outcome = $5, processed_at = $6 WHERE id = $1 AND status = 'received'")
+        q("UPDATE inbound_emails SET status = $2, ticket_id = $3, comment_id = $4, outcome = $5 WHERE id = $1")
             .bind(id)
             .bind(status)
             .bind(ticket)
             .bind(comment)
-            .bind(outcome)
-            .bind(at),
+            .bind(outcome),
     )
     .await
+}
+
+/// Marks a received message that cannot be read; it stays stored.
+pub async fn fail(c: &mut Conn<'_>, id: i64, why: &str, at: Timestamp) -> Result<u64, StoreError> {
+    c.exec(
+        q("UPDATE inbound_emails SET status = $2, outcome = $3, processed_at = $4 WHERE id = $1 AND status = $5")
+            .bind(id)
+            .bind(InboundStatus::Failed)
+            .bind(why)
+            .bind(at)
+            .bind(InboundStatus::Received),
+    )
+    .await
+}
+
+/// How many of a sender's messages were processed since `since` (the
+/// per-sender rate limit).
+pub async fn processed_from(
+    c: &mut Conn<'_>,
+    sender: &str,
+    since: Timestamp,
+) -> Result<i64, StoreError> {
+    let r = c
+        .one(
+            q("SELECT COUNT(*) FROM inbound_emails WHERE sender = $1 AND processed_at >= $2 AND status = $3")
+                .bind(sender)
+                .bind(since)
+                .bind(InboundStatus::Processed),
+        )
+        .await?;
+    r.int(0)
 }
 
 /// A processed message as listed: `(status, ticket, outcome)`.
 pub async fn outcome(
     c: &mut Conn<'_>,
     id: i64,
-) -> Result<Option<(String, Option<TicketId>, Option<String>)>, StoreError> {
+) -> Result<Option<(InboundStatus, Option<TicketId>, Option<String>)>, StoreError> {
     let row = c
         .opt(q("SELECT status, ticket_id, outcome FROM inbound_emails WHERE id = $1").bind(id))
         .await?;
-    row.map(|r| Ok((r.text(0)?, r.opt_int(1)?.map(TicketId), r.opt_text(2)?)))
+    row.map(|r| Ok((r.word(0)?, r.opt_int(1)?.map(TicketId), r.opt_text(2)?)))
         .transpose()
 }
 

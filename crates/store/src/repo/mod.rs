@@ -9,6 +9,7 @@ pub mod fields;
 pub mod groups;
 pub mod help_center;
 pub mod jobs;
+pub mod mailboxes;
 pub mod orgs;
 pub mod outbox;
 pub mod rules;

@@ -1,17 +1,24 @@
-//! The outbox: outgoing email waiting for the relay.
+//! The outbox: outgoing email waiting for the relay. A sender claims due
+//! messages for a while before sending them, so with several nodes each
+//! message goes out from one node.
 
 use crate::{Conn, StoreError, q};
-use domain::{CommentId, TicketId, Timestamp};
+use domain::{CommentId, OutboundKind, OutboundStatus, TicketId, Timestamp};
 
 /// One outgoing message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outbound {
     pub id: i64,
     pub ticket_id: TicketId,
+    /// The reply it carries; its attachments go with it.
     pub comment_id: Option<CommentId>,
-    /// `acknowledgement` or `reply`.
-    pub kind: String,
+    pub kind: OutboundKind,
     pub to_address: String,
+    /// The mailbox it goes out from; `None` means the configured default.
+    pub from_address: Option<String>,
+    pub from_name: Option<String>,
+    /// Our reply address with the ticket's token, so an answer threads.
+    pub reply_to: Option<String>,
     pub subject: String,
     /// Without angle brackets.
     pub message_id: String,
@@ -20,8 +27,7 @@ pub struct Outbound {
     pub references: String,
     pub body_text: String,
     pub body_html: String,
-    /// `queued`, `sent` or `failed`.
-    pub status: String,
+    pub status: OutboundStatus,
     pub attempts: i64,
     pub next_attempt_at: Timestamp,
     pub last_error: Option<String>,
@@ -29,14 +35,15 @@ pub struct Outbound {
     pub sent_at: Option<Timestamp>,
 }
 
-const COLS: &str = "id, ticket_id, comment_id, kind, to_address, subject, message_id, in_reply_to, refs, body_text, body_html, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+const COLS: &str = "id, ticket_id, comment_id, kind, to_address, subject, message_id, in_reply_to, refs, body_text, body_html, status, attempts, next_attempt_at, \
+                    last_error, created_at, sent_at, from_address, from_name, reply_to";
 
 fn from_row(r: &crate::Row) -> Result<Outbound, StoreError> {
     Ok(Outbound {
         id: r.int(0)?,
         ticket_id: TicketId(r.int(1)?),
         comment_id: r.opt_int(2)?.map(CommentId),
-        kind: r.text(3)?,
+        kind: r.word(3)?,
         to_address: r.text(4)?,
         subject: r.text(5)?,
         message_id: r.text(6)?,
@@ -44,23 +51,27 @@ fn from_row(r: &crate::Row) -> Result<Outbound, StoreError> {
         references: r.text(8)?,
         body_text: r.text(9)?,
         body_html: r.text(10)?,
-        status: r.text(11)?,
+        status: r.word(11)?,
         attempts: r.int(12)?,
         next_attempt_at: Timestamp(r.int(13)?),
         last_error: r.opt_text(14)?,
         created_at: Timestamp(r.int(15)?),
         sent_at: r.opt_int(16)?.map(Timestamp),
+        from_address: r.opt_text(17)?,
+        from_name: r.opt_text(18)?,
+        reply_to: r.opt_text(19)?,
     })
 }
 
 /// Queues a message inside the caller's transaction.
 pub async fn enqueue(c: &mut Conn<'_>, m: &Outbound) -> Result<i64, StoreError> {
     c.insert(
-        q("INSERT INTO outbound_emails (ticket_id, comment_id, kind, to_address, subject, message_id, in_reply_to, refs, body_text, body_html, status, attempts, next_attempt_at, created_at) \
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', 0, $11, $11) RETURNING id")
+        q("INSERT INTO outbound_emails (ticket_id, comment_id, kind, to_address, subject, message_id, in_reply_to, refs, body_text, body_html, status, attempts, \
+           next_attempt_at, created_at, from_address, from_name, reply_to) \
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $12, $13, $14, $15) RETURNING id")
             .bind(m.ticket_id)
             .bind(m.comment_id)
-            .bind(m.kind.as_str())
+            .bind(m.kind)
             .bind(m.to_address.as_str())
             .bind(m.subject.as_str())
             .bind(m.message_id.as_str())
@@ -68,21 +79,52 @@ pub async fn enqueue(c: &mut Conn<'_>, m: &Outbound) -> Result<i64, StoreError> 
             .bind(m.references.as_str())
             .bind(m.body_text.as_str())
             .bind(m.body_html.as_str())
-            .bind(m.created_at),
+            .bind(OutboundStatus::Queued)
+            .bind(m.created_at)
+            .bind(m.from_address.clone())
+            .bind(m.from_name.clone())
+            .bind(m.reply_to.clone()),
     )
     .await
 }
 
-/// Queued messages whose time has come, oldest first.
+/// Queued messages whose time has come, oldest first (candidates to claim).
 pub async fn due(
     c: &mut Conn<'_>,
     now: Timestamp,
     limit: i64,
 ) -> Result<Vec<Outbound>, StoreError> {
     let rows = c
-        .all(q(format!("SELECT {COLS} FROM outbound_emails WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY id LIMIT $2")).bind(now).bind(limit))
+        .all(
+            q(format!(
+                "SELECT {COLS} FROM outbound_emails WHERE status = $1 AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2) \
+                 ORDER BY id LIMIT $3"
+            ))
+            .bind(OutboundStatus::Queued)
+            .bind(now)
+            .bind(limit),
+        )
         .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// Claims a due message until `until`; true for exactly one claimant.
+pub async fn claim(
+    c: &mut Conn<'_>,
+    id: i64,
+    now: Timestamp,
+    until: Timestamp,
+) -> Result<bool, StoreError> {
+    let n = c
+        .exec(
+            q("UPDATE outbound_emails SET claimed_until = $3 WHERE id = $1 AND status = $4 AND (claimed_until IS NULL OR claimed_until < $2)")
+                .bind(id)
+                .bind(now)
+                .bind(until)
+                .bind(OutboundStatus::Queued),
+        )
+        .await?;
+    Ok(n == 1)
 }
 
 /// A ticket's outgoing mail, newest first (for the ticket page and API).
@@ -100,8 +142,14 @@ pub async fn for_ticket(c: &mut Conn<'_>, ticket: TicketId) -> Result<Vec<Outbou
 
 /// The relay accepted it.
 pub async fn mark_sent(c: &mut Conn<'_>, id: i64, at: Timestamp) -> Result<(), StoreError> {
-    c.exec(q("UPDATE outbound_emails SET status = 'sent', sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1 AND status = 'queued'").bind(id).bind(at))
-        .await?;
+    c.exec(
+        q("UPDATE outbound_emails SET status = $3, sent_at = $2, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = $1 AND status = $4")
+            .bind(id)
+            .bind(at)
+            .bind(OutboundStatus::Sent)
+            .bind(OutboundStatus::Queued),
+    )
+    .await?;
     Ok(())
 }
 
@@ -113,8 +161,22 @@ pub async fn mark_attempt(
     next: Option<Timestamp>,
 ) -> Result<(), StoreError> {
     match next {
-        Some(at) => c.exec(q("UPDATE outbound_emails SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1 AND status = 'queued'").bind(id).bind(error).bind(at)).await?,
-        None => c.exec(q("UPDATE outbound_emails SET attempts = attempts + 1, last_error = $2, status = 'failed' WHERE id = $1 AND status = 'queued'").bind(id).bind(error)).await?,
+        Some(at) => c.exec(
+            q("UPDATE outbound_emails SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, claimed_until = NULL WHERE id = $1 AND status = $4")
+                .bind(id)
+                .bind(error)
+                .bind(at)
+                .bind(OutboundStatus::Queued),
+        )
+        .await?,
+        None => c.exec(
+            q("UPDATE outbound_emails SET attempts = attempts + 1, last_error = $2, status = $3, claimed_until = NULL WHERE id = $1 AND status = $4")
+                .bind(id)
+                .bind(error)
+                .bind(OutboundStatus::Failed)
+                .bind(OutboundStatus::Queued),
+        )
+        .await?,
     };
     Ok(())
 }
@@ -122,15 +184,27 @@ pub async fn mark_attempt(
 /// Messages that are not sent yet or failed, newest first (admin page).
 pub async fn unsent(c: &mut Conn<'_>, limit: i64) -> Result<Vec<Outbound>, StoreError> {
     let rows = c
-        .all(q(format!("SELECT {COLS} FROM outbound_emails WHERE status <> 'sent' ORDER BY id DESC LIMIT $1")).bind(limit))
+        .all(
+            q(format!(
+                "SELECT {COLS} FROM outbound_emails WHERE status <> $1 ORDER BY id DESC LIMIT $2"
+            ))
+            .bind(OutboundStatus::Sent)
+            .bind(limit),
+        )
         .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// Puts a failed message back in the queue, due now.
 pub async fn requeue(c: &mut Conn<'_>, id: i64, now: Timestamp) -> Result<u64, StoreError> {
-    c.exec(q("UPDATE outbound_emails SET status = 'queued', next_attempt_at = $2 WHERE id = $1 AND status = 'failed'").bind(id).bind(now))
-        .await
+    c.exec(
+        q("UPDATE outbound_emails SET status = $3, next_attempt_at = $2, claimed_until = NULL WHERE id = $1 AND status = $4")
+            .bind(id)
+            .bind(now)
+            .bind(OutboundStatus::Queued)
+            .bind(OutboundStatus::Failed),
+    )
+    .await
 }
 
 /// A bounce came back for one of our messages: it failed after all.
@@ -140,9 +214,10 @@ pub async fn mark_bounced(
     reason: &str,
 ) -> Result<u64, StoreError> {
     c.exec(
-        q("UPDATE outbound_emails SET status = 'failed', last_error = $2 WHERE message_id = $1")
+        q("UPDATE outbound_emails SET status = $3, last_error = $2 WHERE message_id = $1")
             .bind(message_id)
-            .bind(reason),
+            .bind(reason)
+            .bind(OutboundStatus::Failed),
     )
     .await
 }

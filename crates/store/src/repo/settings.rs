@@ -1,4 +1,5 @@
-//! Small key/value settings kept in the database (first-start markers).
+//! Small key/value settings kept in the database: first-start markers,
+//! shared secrets, admin-edited mail templates.
 
 use crate::{Conn, StoreError, q};
 
@@ -16,6 +17,18 @@ pub async fn set(c: &mut Conn<'_>, key: &str, value: &str) -> Result<(), StoreEr
         .await?;
     c.exec(
         q("INSERT INTO settings (key, value) VALUES ($1, $2)")
+            .bind(key)
+            .bind(value),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sets a value only if the key has none yet (two nodes creating the same
+/// secret: the first one wins, both read it back).
+pub async fn insert_if_absent(c: &mut Conn<'_>, key: &str, value: &str) -> Result<(), StoreError> {
+    c.exec(
+        q("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
             .bind(key)
             .bind(value),
     )

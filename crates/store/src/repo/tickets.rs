@@ -7,7 +7,7 @@ use crate::{Conn, Row, StoreError, Value, q};
 use domain::{FieldId, GroupId, OrgId, Priority, Status, TicketId, Timestamp, UserId};
 
 const COLS: &str = "id, subject, description, status, priority, type, requester_id, submitter_id, assignee_id, group_id, organization_id, problem_id, \
-                    external_id, via_channel, tags, has_attachments, due_at, created_at, updated_at, solved_at, deleted_at";
+                    external_id, via_channel, tags, has_attachments, due_at, created_at, updated_at, solved_at, deleted_at, recipient";
 
 fn from_row(r: &Row) -> Result<Ticket, StoreError> {
     Ok(Ticket {
@@ -32,6 +32,7 @@ fn from_row(r: &Row) -> Result<Ticket, StoreError> {
         updated_at: Timestamp(r.int(18)?),
         solved_at: r.opt_int(19)?.map(Timestamp),
         deleted_at: r.opt_int(20)?.map(Timestamp),
+        recipient: r.opt_text(21)?,
         custom_fields: vec![],
         collaborator_ids: vec![],
         follower_ids: vec![],
@@ -72,16 +73,17 @@ fn ticket_columns(query: crate::Query, t: &Ticket) -> crate::Query {
         .bind(t.updated_at)
         .bind(t.solved_at)
         .bind(t.deleted_at)
+        .bind(t.recipient.clone())
 }
 
 /// Inserts a ticket with its tags, fields and collaborators; `t.id` is used
 /// if positive (imports, bulk loads), else assigned.
 pub async fn insert(c: &mut Conn<'_>, t: &Ticket) -> Result<TicketId, StoreError> {
     let cols = "subject, description, status, status_rank, priority, priority_rank, type, requester_id, submitter_id, assignee_id, group_id, organization_id, \
-                problem_id, external_id, via_channel, tags, has_attachments, due_at, created_at, updated_at, solved_at, deleted_at";
-    let values = placeholders(1, 22);
+                problem_id, external_id, via_channel, tags, has_attachments, due_at, created_at, updated_at, solved_at, deleted_at, recipient";
+    let values = placeholders(1, 23);
     let id = if t.id.0 > 0 {
-        let sql = format!("INSERT INTO tickets (id, {cols}) VALUES ($23, {values}) RETURNING id");
+        let sql = format!("INSERT INTO tickets (id, {cols}) VALUES ($24, {values}) RETURNING id");
         c.insert(ticket_columns(q(sql), t).bind(t.id)).await?
     } else {
         c.insert(ticket_columns(
@@ -108,7 +110,7 @@ pub async fn update(
 ) -> Result<(), StoreError> {
     let sql = "UPDATE tickets SET subject = $1, description = $2, status = $3, status_rank = $4, priority = $5, priority_rank = $6, type = $7, requester_id = $8, \
                submitter_id = $9, assignee_id = $10, group_id = $11, organization_id = $12, problem_id = $13, external_id = $14, via_channel = $15, tags = $16, \
-               has_attachments = $17, due_at = $18, created_at = $19, updated_at = $20, solved_at = $21, deleted_at = $22 WHERE id = $23";
+               has_attachments = $17, due_at = $18, created_at = $19, updated_at = $20, solved_at = $21, deleted_at = $22, recipient = $23 WHERE id = $24";
     if c.exec(ticket_columns(q(sql), t).bind(t.id)).await? == 0 {
         return Err(StoreError::NotFound);
     }

@@ -6,22 +6,33 @@ use super::*;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-struct Smtp {
-    port: u16,
+pub(super) struct Smtp {
+    pub(super) port: u16,
 }
 
-async fn start_smtp(srv: &TestServer) -> Smtp {
+pub(super) async fn start_smtp(srv: &TestServer) -> Smtp {
+    start_smtp_with(srv, None).await
+}
+
+/// The listener (with STARTTLS when `tls` is given) and the worker, for
+/// `support@example.com` and its domain.
+pub(super) async fn start_smtp_with(
+    srv: &TestServer,
+    tls: Option<Arc<mail::tls::ServerConfig>>,
+) -> Smtp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap_or_else(|e| panic!("bind: {e}"));
     let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
-    let mailboxes = app::email::Mailboxes::from_support_address("support@example.com");
+    srv.app
+        .mailboxes
+        .set_configured("support@example.com", "Soporte");
     let wake = Arc::new(tokio::sync::Notify::new());
-    mail::worker::spawn(srv.app.clone(), mailboxes.clone(), wake.clone());
+    mail::worker::spawn(srv.app.clone(), wake.clone());
     let config = mail::smtp::SmtpConfig {
         hostname: "atiende.test".into(),
-        mailboxes,
         max_size: 5 * 1024 * 1024,
+        tls,
     };
     tokio::spawn(mail::smtp::serve(
         listener,
@@ -34,7 +45,7 @@ async fn start_smtp(srv: &TestServer) -> Smtp {
 }
 
 /// Sends `raw` with smtplib; returns the lines it printed.
-async fn send(smtp: &Smtp, from: &str, to: &[&str], raw: Vec<u8>) -> String {
+pub(super) async fn send(smtp: &Smtp, from: &str, to: &[&str], raw: Vec<u8>) -> String {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/email/send.py");
     let mut args = vec![
         script.to_string_lossy().into_owned(),
@@ -70,7 +81,7 @@ async fn send(smtp: &Smtp, from: &str, to: &[&str], raw: Vec<u8>) -> String {
 }
 
 /// The stored message's id from `250 2.0.0 queued as N`.
-fn queued_id(out: &str) -> i64 {
+pub(super) fn queued_id(out: &str) -> i64 {
     out.lines()
         .find(|l| l.starts_with("DATA 250"))
         .and_then(|l| l.rsplit(' ').next())
@@ -79,19 +90,23 @@ fn queued_id(out: &str) -> i64 {
 }
 
 /// Waits until the worker processed message `id`: `(status, ticket, outcome)`.
-async fn processed(srv: &TestServer, id: i64) -> (String, Option<i64>, String) {
+pub(super) async fn processed(srv: &TestServer, id: i64) -> (String, Option<i64>, String) {
     for _ in 0..200 {
         if let Ok(Some((status, ticket, outcome))) = srv.app.inbound_email_outcome(id).await
-            && status != "received"
+            && status != domain::InboundStatus::Received
         {
-            return (status, ticket.map(|t| t.0), outcome.unwrap_or_default());
+            return (
+                status.as_str().to_string(),
+                ticket.map(|t| t.0),
+                outcome.unwrap_or_default(),
+            );
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
     panic!("message {id} was not processed");
 }
 
-async fn comments(srv: &TestServer, ticket: i64) -> Vec<Json> {
+pub(super) async fn comments(srv: &TestServer, ticket: i64) -> Vec<Json> {
     let (_, c) = srv
         .get(
             &format!("/api/v2/tickets/{ticket}/comments.json"),
@@ -497,7 +512,7 @@ both!(replies_go_out_through_the_outbox, |first| {
         .into_iter()
         .find(|m| m.message_id == ours)
         .unwrap_or_else(|| panic!("our reply is in the outbox"));
-    assert_eq!(bounced.status, "failed");
+    assert_eq!(bounced.status, domain::OutboundStatus::Failed);
     assert_eq!(
         bounced.last_error.as_deref(),
         Some("smtp; 550 5.1.1 <lucia@example.com>: user unknown")
@@ -531,7 +546,7 @@ both!(replies_go_out_through_the_outbox, |first| {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     let waited = waited.unwrap_or_else(|| panic!("the failed attempt was not recorded"));
-    assert_eq!(waited.status, "queued");
+    assert_eq!(waited.status, domain::OutboundStatus::Queued);
     assert!(waited.last_error.is_some());
     let sink = Sink::start(relay_port, maildir.path().to_path_buf()).await;
     let got = sink.wait_for(3).await;
@@ -549,7 +564,7 @@ both!(replies_go_out_through_the_outbox, |first| {
     assert!(
         outbox
             .iter()
-            .all(|m| m.status == "sent" || m.message_id == ours),
+            .all(|m| m.status == domain::OutboundStatus::Sent || m.message_id == ours),
         "{outbox:?}"
     );
     assert_eq!(outbox.len(), 3, "each message once");

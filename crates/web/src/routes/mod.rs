@@ -3,6 +3,7 @@
 mod export;
 mod help_center;
 mod jobs;
+mod mailboxes;
 mod orgs;
 mod people;
 mod rules;
@@ -30,6 +31,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(jobs::routes())
         .merge(help_center::routes())
         .merge(rules::routes())
+        .merge(mailboxes::routes())
 }
 
 pub async fn not_found() -> Response {

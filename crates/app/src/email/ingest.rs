@@ -1,0 +1,380 @@
+//! Storing and processing inbound messages: noise is recognised (automatic
+//! replies, bounces, our own mail, a sender writing too often), the sender
+//! is resolved to one profile, and the message continues its ticket (by
+//! our Message-IDs, the ticket's reply address or the subject's `[#N]`)
+//! or opens a new one, with Cc'd people as collaborators.
+
+use super::{AutoKind, EmailOutcome, InboundEmail, Threading, subject_token};
+use crate::sanitize::{clean_html, escape, text_to_html};
+use crate::tickets::{CommentInput, CommentText, TicketInput, create_in, update_in};
+use crate::users::find_or_create_by_email;
+use crate::{App, AppError};
+use domain::{Channel, InboundStatus, Status, TicketId, Timestamp, UserId};
+use store::repo::email::{self, Pending};
+use store::repo::{outbox, tickets};
+
+/// A sender's messages processed per hour before more are only stored:
+/// a mail loop or a flood must not bury the queue.
+pub const SENDER_LIMIT_PER_HOUR: i64 = 60;
+
+/// The marker the timeline replaces with a localised "quoted text" toggle.
+pub const QUOTED_SUMMARY: &str = "<summary data-quoted></summary>";
+
+/// The comment's stored text and HTML: what was written this time, then the
+/// quoted history and signature, kept whole but folded in a `<details>`.
+fn comment_text(mail: &InboundEmail) -> Result<CommentText, AppError> {
+    let text = mail.text.trim_end();
+    let body = match &mail.quoted_text {
+        Some(q) if !q.trim().is_empty() => format!("{text}\n\n{}", q.trim_end()),
+        _ => text.to_string(),
+    };
+    let body = if body.trim().is_empty() {
+        "(no text)".to_string()
+    } else {
+        body
+    };
+    let head = match &mail.html {
+        Some(h) if !h.trim().is_empty() => clean_html(h),
+        _ if text.is_empty() => String::new(),
+        _ => text_to_html(text),
+    };
+    let folded = match (&mail.quoted_html, &mail.quoted_text) {
+        (Some(h), _) if !h.trim().is_empty() => Some(clean_html(h)),
+        (_, Some(q)) if !q.trim().is_empty() => Some(format!(
+            "<pre class=\"quoted-text\">{}</pre>",
+            escape(q.trim_end())
+        )),
+        _ => None,
+    };
+    let html = match folded {
+        Some(f) => format!("{head}<details class=\"quoted\">{QUOTED_SUMMARY}{f}</details>"),
+        None if head.is_empty() => text_to_html(&body),
+        None => head,
+    };
+    Ok(CommentText::prepared(body, html))
+}
+
+/// The reason a message is stored but makes no comment, if it is noise.
+fn noise(mail: &InboundEmail, own_address: bool) -> Option<&'static str> {
+    match mail.auto {
+        Some(AutoKind::AutoReply) => Some("ignored: automatic reply"),
+        Some(AutoKind::Bounce) => Some("ignored: delivery status notification"),
+        None if own_address => Some("ignored: mail from our own address"),
+        None => None,
+    }
+}
+
+impl App {
+    /// Stores a raw message durably (one commit) before anyone answers the
+    /// sender; returns its id for processing.
+    pub async fn store_inbound_email(
+        &self,
+        mail_from: &str,
+        rcpt_to: &[String],
+        raw: Vec<u8>,
+    ) -> Result<i64, AppError> {
+        let from = mail_from.to_string();
+        let to = rcpt_to.join(", ");
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move { Ok(email::insert_raw(c, &from, &to, &raw, None, now).await?) })
+        })
+        .await
+    }
+
+    /// Stored messages not yet processed (after a restart too).
+    pub async fn pending_inbound_emails(&self, limit: i64) -> Result<Vec<Pending>, AppError> {
+        let mut rc = self.read().await?;
+        Ok(email::pending(&mut rc.conn(), limit).await?)
+    }
+
+    /// Marks a stored message that could not be parsed; it stays stored.
+    pub async fn fail_inbound_email(&self, id: i64, why: &str) -> Result<(), AppError> {
+        let why = why.to_string();
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                email::fail(c, id, &why, now).await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// What became of a stored message: `(status, ticket, outcome)`.
+    pub async fn inbound_email_outcome(
+        &self,
+        id: i64,
+    ) -> Result<Option<(InboundStatus, Option<TicketId>, Option<String>)>, AppError> {
+        let mut rc = self.read().await?;
+        Ok(email::outcome(&mut rc.conn(), id).await?)
+    }
+
+    /// Records a message that makes no comment: noise, or over the limit.
+    /// A bounce of our own mail marks that message failed, with the
+    /// receiving server's words, on its ticket.
+    async fn ignore_inbound(
+        &self,
+        id: i64,
+        mail: &InboundEmail,
+        why: &'static str,
+        now: Timestamp,
+    ) -> Result<EmailOutcome, AppError> {
+        let bounced = mail
+            .bounce_of
+            .clone()
+            .filter(|_| mail.auto == Some(AutoKind::Bounce));
+        let reason = mail
+            .bounce_reason
+            .clone()
+            .unwrap_or_else(|| "bounced (no diagnostic given)".into());
+        let sender = mail.from_email.to_lowercase();
+        self.write(move |c| {
+            Box::pin(async move {
+                if !email::claim(c, id, &sender, now).await? {
+                    return Ok(EmailOutcome::Ignored("taken by another worker"));
+                }
+                let ticket = match &bounced {
+                    Some(mid) => {
+                        outbox::mark_bounced(c, mid, &reason).await?;
+                        email::ticket_of_message(c, mid).await?
+                    }
+                    None => None,
+                };
+                email::finish(c, id, InboundStatus::Ignored, ticket, None, why).await?;
+                Ok(EmailOutcome::Ignored(why))
+            })
+        })
+        .await
+    }
+
+    /// Turns a stored, parsed message into a new ticket or a reply.
+    pub async fn process_inbound_email(
+        &self,
+        stored: &Pending,
+        mail: InboundEmail,
+    ) -> Result<EmailOutcome, AppError> {
+        let now = Timestamp::now();
+        let id = stored.id;
+        if let Some(why) = noise(&mail, self.mailboxes.is_own_address(&mail.from_email)) {
+            return self.ignore_inbound(id, &mail, why, now).await;
+        }
+        let sender = mail.from_email.to_lowercase();
+        {
+            let mut rc = self.read().await?;
+            let recent =
+                email::processed_from(&mut rc.conn(), &sender, Timestamp(now.0 - 3600)).await?;
+            if recent >= SENDER_LIMIT_PER_HOUR {
+                drop(rc);
+                return self
+                    .ignore_inbound(id, &mail, "ignored: sender over the hourly limit", now)
+                    .await;
+            }
+        }
+        // Which of our addresses it was for: the IMAP account's, or the
+        // first of ours among the envelope, To and Cc.
+        let fetched_for = stored
+            .mailbox
+            .and_then(|m| self.mailboxes.by_id(m))
+            .map(|e| e.address);
+        let envelope: Vec<&str> = stored
+            .rcpt_to
+            .split(", ")
+            .filter(|s| !s.is_empty())
+            .collect();
+        let recipient = fetched_for.or_else(|| {
+            self.mailboxes.recipient_of(
+                envelope
+                    .iter()
+                    .copied()
+                    .chain(mail.to.iter().map(|(_, a)| a.as_str()))
+                    .chain(mail.cc.iter().map(|(_, a)| a.as_str())),
+            )
+        });
+        // A reply address (`support+t12-…@`) among the recipients.
+        let reply_address = self.reply_address().await?;
+        let by_address = envelope
+            .iter()
+            .copied()
+            .chain(mail.to.iter().map(|(_, a)| a.as_str()))
+            .chain(mail.cc.iter().map(|(_, a)| a.as_str()))
+            .find_map(|a| reply_address.ticket_of(a));
+        // The sender's one profile (a known email identity on anyone wins).
+        let from = mail.from_email.clone();
+        let from_name = mail.from_name.clone();
+        let profile = self
+            .write(move |c| {
+                Box::pin(async move {
+                    find_or_create_by_email(c, &from, from_name.as_deref(), None, now).await
+                })
+            })
+            .await?;
+        let actor = profile.actor();
+        let mut uploads = Vec::new();
+        for a in &mail.attachments {
+            let (token, _) = self
+                .upload(
+                    actor,
+                    &a.file_name,
+                    Some(&a.content_type),
+                    a.data.clone(),
+                    None,
+                )
+                .await?;
+            uploads.push(token);
+        }
+        let text = comment_text(&mail)?;
+        let comment = CommentInput {
+            body: Some(text.body().to_string()),
+            html_body: None,
+            public: Some(true),
+            author_id: None,
+            uploads,
+        };
+        let ccs: Vec<String> = mail
+            .cc
+            .iter()
+            .chain(mail.to.iter())
+            .map(|(_, e)| e.to_lowercase())
+            .filter(|e| !self.mailboxes.is_own_address(e) && *e != sender)
+            .collect();
+        let settings = self.mail.clone();
+        let directory = self.mailboxes.clone();
+        self.write(move |c| {
+            Box::pin(async move {
+                if !email::claim(c, id, &sender, now).await? {
+                    return Ok(EmailOutcome::Ignored("taken by another worker"));
+                }
+                if let Some(mid) = &mail.message_id
+                    && let Some(t) = email::ticket_of_message(c, mid).await?
+                {
+                    email::finish(
+                        c,
+                        id,
+                        InboundStatus::Ignored,
+                        Some(t),
+                        None,
+                        "duplicate Message-ID",
+                    )
+                    .await?;
+                    return Ok(EmailOutcome::Duplicate(t));
+                }
+                // Which ticket, if any, this continues.
+                let mut thread = None;
+                for mid in mail.in_reply_to.iter().chain(mail.references.iter().rev()) {
+                    if let Some(t) = email::ticket_of_message(c, mid).await? {
+                        thread = Some((t, Threading::Headers));
+                        break;
+                    }
+                }
+                if thread.is_none()
+                    && let Some(t) = by_address
+                {
+                    thread = Some((t, Threading::ReplyAddress));
+                }
+                if thread.is_none()
+                    && let Some(t) = subject_token(&mail.subject)
+                {
+                    thread = Some((t, Threading::SubjectToken));
+                }
+                let target = match thread {
+                    Some((t, how)) => match tickets::get(c, t, false).await? {
+                        // A closed ticket takes no more replies: a follow-up
+                        // opens a new one; and the sender must be on the
+                        // ticket, or the number alone would let anyone in.
+                        Some(tk)
+                            if tk.status != Status::Closed
+                                && crate::tickets::can_see(c, &actor, &tk).await? =>
+                        {
+                            Some((tk, how))
+                        }
+                        _ => None,
+                    },
+                    None => None,
+                };
+                let mut collaborators: Vec<UserId> = Vec::new();
+                for e in &ccs {
+                    if let Ok(u) = find_or_create_by_email(c, e, None, None, now).await {
+                        collaborators.push(u.id);
+                    }
+                }
+                let (ticket, comment_id, outcome) = match target {
+                    Some((tk, how)) => {
+                        // New Cc'd people join the conversation.
+                        let mut all = tk.collaborator_ids.clone();
+                        for u in collaborators.iter().copied() {
+                            if !all.contains(&u) && u != tk.requester_id {
+                                all.push(u);
+                            }
+                        }
+                        let input = TicketInput {
+                            comment: Some(comment),
+                            collaborator_ids: (all != tk.collaborator_ids).then_some(all),
+                            ..Default::default()
+                        };
+                        let t = tk.id;
+                        let w =
+                            update_in(c, actor, t, input, Some(text), Channel::Email, now).await?;
+                        (t, w.comment.map(|c| c.id), EmailOutcome::Reply(t, how))
+                    }
+                    None => {
+                        let subject = mail.subject.trim().to_string();
+                        let input = TicketInput {
+                            subject: Some(subject).filter(|s| !s.is_empty()),
+                            collaborator_ids: Some(collaborators).filter(|v| !v.is_empty()),
+                            recipient: recipient.clone(),
+                            ..Default::default()
+                        };
+                        let w =
+                            create_in(c, actor, input, comment, text, Channel::Email, now).await?;
+                        (
+                            w.ticket.id,
+                            w.comment.map(|c| c.id),
+                            EmailOutcome::NewTicket(w.ticket.id),
+                        )
+                    }
+                };
+                let how = match &outcome {
+                    EmailOutcome::Reply(_, how) => *how,
+                    _ => Threading::New,
+                };
+                if let Some(mid) = &mail.message_id {
+                    email::remember_message(c, mid, ticket, comment_id, true).await?;
+                }
+                // The immediate acknowledgement of a new emailed ticket.
+                if let (Some(s), EmailOutcome::NewTicket(_)) = (&settings, &outcome) {
+                    let t = tickets::get(c, ticket, false)
+                        .await?
+                        .ok_or(AppError::NotFound)?;
+                    let name = mail
+                        .from_name
+                        .clone()
+                        .unwrap_or_else(|| mail.from_email.clone());
+                    let from = directory.sender_for(t.recipient.as_deref());
+                    crate::outbox::acknowledge(
+                        c,
+                        s,
+                        from.as_ref(),
+                        &reply_address,
+                        &t,
+                        &mail.from_email,
+                        &name,
+                        now,
+                    )
+                    .await?;
+                }
+                email::finish(
+                    c,
+                    id,
+                    InboundStatus::Processed,
+                    Some(ticket),
+                    comment_id,
+                    how.as_str(),
+                )
+                .await?;
+                Ok(outcome)
+            })
+        })
+        .await
+    }
+}

@@ -1,0 +1,150 @@
+//! Email in: a raw message is stored durably first (the SMTP listener
+//! answers 250, and the IMAP fetcher flags the message, only after that),
+//! then processed: the sender becomes (or is found as) one customer
+//! profile, the message threads onto its ticket or opens a new one, and its
+//! Message-ID is remembered so a message delivered twice becomes one
+//! comment. Parsing MIME is the `mail` adapter's job; it hands this module
+//! an [`InboundEmail`].
+
+mod ingest;
+mod mailboxes;
+mod reply_address;
+
+pub use ingest::{QUOTED_SUMMARY, SENDER_LIMIT_PER_HOUR};
+pub use mailboxes::{ImapInput, MailboxDirectory, MailboxEntry, MailboxInput};
+pub use reply_address::ReplyAddress;
+
+use domain::TicketId;
+
+/// Why a message is not a human writing to us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutoKind {
+    /// Out-of-office and other automatic answers (Auto-Submitted,
+    /// Precedence, X-Autoreply): answering them would loop.
+    AutoReply,
+    /// A delivery status notification about mail we sent.
+    Bounce,
+}
+
+/// A file that came with a message.
+#[derive(Debug, Clone)]
+pub struct InboundAttachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// A parsed inbound message, as the mail adapter reads it.
+#[derive(Debug, Clone, Default)]
+pub struct InboundEmail {
+    /// Without angle brackets.
+    pub message_id: Option<String>,
+    pub in_reply_to: Vec<String>,
+    pub references: Vec<String>,
+    pub subject: String,
+    pub from_email: String,
+    pub from_name: Option<String>,
+    /// The To and Cc addresses (name, address): Cc'd people become
+    /// collaborators, and our own addresses among them say which mailbox
+    /// the message was for.
+    pub to: Vec<(Option<String>, String)>,
+    pub cc: Vec<(Option<String>, String)>,
+    /// What the person wrote this time: the text part (or the HTML's
+    /// text), without the quoted history and signature.
+    pub text: String,
+    /// The quoted history and signature, kept but folded in the timeline.
+    pub quoted_text: Option<String>,
+    /// The HTML part as sent (sanitised before storing), split the same way.
+    pub html: Option<String>,
+    pub quoted_html: Option<String>,
+    pub attachments: Vec<InboundAttachment>,
+    pub auto: Option<AutoKind>,
+    /// For a bounce: the Message-ID of our message it reports on, and the
+    /// receiving server's diagnostic.
+    pub bounce_of: Option<String>,
+    pub bounce_reason: Option<String>,
+}
+
+/// How a message threaded (recorded on the inbound message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threading {
+    /// In-Reply-To or References named a message of the ticket.
+    Headers,
+    /// It was sent to the ticket's own reply address (`support+t12-…@`).
+    ReplyAddress,
+    /// The subject carried the ticket's `[#N]` token.
+    SubjectToken,
+    /// Nothing matched: a new ticket.
+    New,
+}
+
+impl Threading {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Threading::Headers => "threaded by In-Reply-To/References",
+            Threading::ReplyAddress => "threaded by the ticket's reply address",
+            Threading::SubjectToken => "threaded by the subject's ticket number",
+            Threading::New => "new ticket",
+        }
+    }
+}
+
+/// What became of a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmailOutcome {
+    NewTicket(TicketId),
+    Reply(TicketId, Threading),
+    /// Its Message-ID was processed before.
+    Duplicate(TicketId),
+    /// Stored, not turned into a comment (auto-reply, bounce, our own mail,
+    /// a sender over the rate limit), or taken by another worker.
+    Ignored(&'static str),
+}
+
+/// The `[#123]` token our subjects carry.
+pub fn subject_token(subject: &str) -> Option<TicketId> {
+    let start = subject.find("[#")? + 2;
+    let rest = &subject[start..];
+    let end = rest.find(']')?;
+    rest[..end].trim().parse().ok().map(TicketId)
+}
+
+/// An address in the form we compare: trimmed, without angle brackets,
+/// lower-case.
+pub fn normalize_address(addr: &str) -> String {
+    addr.trim().trim_matches(['<', '>']).to_lowercase()
+}
+
+/// `local+tag@domain` → `local@domain` (plus addressing).
+pub fn without_tag(addr: &str) -> String {
+    match addr.split_once('@') {
+        Some((local, domain)) => {
+            let local = local.split_once('+').map_or(local, |(l, _)| l);
+            format!("{local}@{domain}")
+        }
+        None => addr.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_tokens() {
+        assert_eq!(subject_token("Re: [#42] Pedido"), Some(TicketId(42)));
+        assert_eq!(subject_token("[# 7 ]"), Some(TicketId(7)));
+        assert_eq!(subject_token("no token"), None);
+        assert_eq!(subject_token("[#x]"), None);
+    }
+
+    #[test]
+    fn plus_addressing() {
+        assert_eq!(
+            without_tag("support+t12-ab@example.com"),
+            "support@example.com"
+        );
+        assert_eq!(without_tag("support@example.com"), "support@example.com");
+        assert_eq!(normalize_address(" <Ana@Example.COM> "), "ana@example.com");
+    }
+}

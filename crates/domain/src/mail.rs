@@ -1,0 +1,106 @@
+//! Email's closed sets of states: how we connect to an IMAP account, what
+//! happens to a fetched message, and where an inbound or outbound message is
+//! in its life. Stored as TEXT with CHECK constraints.
+
+use crate::word_enum;
+
+word_enum!(
+    /// How the IMAP connection is secured: implicit TLS (port 993),
+    /// STARTTLS on the plain port (143), or none (only for a server on the
+    /// same host or a test).
+    ImapSecurity {
+        Tls = "tls",
+        StartTls = "starttls",
+        Plain = "plain",
+    }
+);
+
+impl ImapSecurity {
+    /// The port a server usually listens on for this security.
+    pub fn default_port(self) -> u16 {
+        match self {
+            ImapSecurity::Tls => 993,
+            ImapSecurity::StartTls | ImapSecurity::Plain => 143,
+        }
+    }
+}
+
+word_enum!(
+    /// What we do to a message on the IMAP server once it is stored here:
+    /// flag it `\Seen` (it stays in the folder), or move it to another folder.
+    AfterFetch {
+        MarkSeen = "mark_seen",
+        Move = "move",
+    }
+);
+
+word_enum!(
+    /// Where a stored inbound message is: `received` until processed, then
+    /// `processed` (a ticket or reply), `ignored` (auto-reply, bounce,
+    /// duplicate, rate limited) or `failed` (unreadable; kept).
+    InboundStatus {
+        Received = "received",
+        Processed = "processed",
+        Ignored = "ignored",
+        Failed = "failed",
+    }
+);
+
+word_enum!(
+    /// Where an outgoing message is: `queued` until the relay accepts it
+    /// (retried with backoff), `sent`, or `failed` (refused for good, too
+    /// many attempts, or bounced afterwards).
+    OutboundStatus {
+        Queued = "queued",
+        Sent = "sent",
+        Failed = "failed",
+    }
+);
+
+word_enum!(
+    /// Why we write to a customer.
+    OutboundKind {
+        Acknowledgement = "acknowledgement",
+        Reply = "reply",
+    }
+);
+
+/// A password or key we must keep but never show: `Debug` and `Display`
+/// print a placeholder, so it cannot reach a log by accident.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+
+    /// The secret itself, for the one place that uses it (a login).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Secret::new("hunter2");
+        assert_eq!(format!("{s:?} {s}"), "Secret(***) ***");
+        assert_eq!(s.expose(), "hunter2");
+    }
+}
