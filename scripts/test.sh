@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine or a developer's: installs
 # what the tests need (Debian packages incl. Chromium, the zenpy and
-# node-zendesk client libraries, playwright-core, cargo-nextest), starts
+# node-zendesk client libraries, playwright-core, aiosmtpd, Dovecot,
+# cargo-nextest), starts
 # PostgreSQL if it is not running, and runs
 # every test on SQLite and on PostgreSQL. The PostgreSQL half is required:
 # if it cannot be reached the run fails, it is never skipped.
@@ -22,6 +23,9 @@ command -v cc >/dev/null || need+=(gcc)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 # The agent workspace's browser tests drive Debian's Chromium.
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The email tests run a real IMAP server and make test certificates.
+command -v dovecot >/dev/null || need+=(dovecot-imapd)
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"

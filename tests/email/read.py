@@ -17,7 +17,8 @@ for name in names:
     out.append({
         "to": str(m["To"]), "from": str(m["From"]), "subject": str(m["Subject"]),
         "message_id": str(m["Message-ID"]), "in_reply_to": str(m.get("In-Reply-To", "")),
-        "references": str(m.get("References", "")),
+        "references": str(m.get("References", "")), "reply_to": str(m.get("Reply-To", "")),
+        "attachments": [p.get_filename() for p in m.iter_attachments()],
         "text": text.get_content() if text else "", "has_html": html is not None,
     })
 print(json.dumps(out))

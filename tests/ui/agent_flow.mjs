@@ -196,6 +196,25 @@ try {
   await shot(a, "admin-agents");
   await accessible(a, "admin");
 
+  // Email admin: add a support address with an IMAP account, edit the mail texts.
+  await a.goto(`${base}/agent/admin/email`);
+  await a.getByRole("heading", { name: "Support addresses" }).waitFor();
+  await a.locator("summary", { hasText: "Add address" }).click();
+  await a.fill("#new-email", "ventas@example.com");
+  await a.fill("#new-name", "Ventas");
+  await a.fill("#new-host", "imap.example.com");
+  await a.fill("#new-user", "ventas");
+  await a.fill("#new-password", "imap-secret-1");
+  await a.locator('form[action="/agent/admin/email/mailboxes"] button[type="submit"]').click();
+  await a.getByRole("cell", { name: "ventas@example.com" }).waitFor();
+  assert.ok(!(await a.content()).includes("imap-secret-1"), "the IMAP password is never shown");
+  await a.fill("#ack-subject-es", "Recibido: {{ticket.title}} [#{{ticket.id}}]");
+  await a.locator('form[action="/agent/admin/email/templates"] button[type="submit"]').click();
+  await a.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+  assert.equal(await a.inputValue("#ack-subject-es"), "Recibido: {{ticket.title}} [#{{ticket.id}}]");
+  await shot(a, "admin-email");
+  await accessible(a, "admin email");
+
   // Switch language: the whole workspace speaks Spanish.
   await a.goto(`${base}/agent?queue=unsolved`);
   await a.selectOption("#lang-pick", "es");

@@ -217,6 +217,7 @@ pub struct Text {
     pub footer_en: &'static str,
     pub footer_es: &'static str,
     pub undelivered_mail: &'static str,
+    pub imap_not_checked: &'static str,
 }
 
 impl Text {
@@ -377,7 +378,7 @@ pub static EN: Text = Text {
     only_own_groups: "Only their groups' tickets",
     macro_label: "Apply a macro",
     merge_into_ticket: "Merge into ticket",
-    email_admin: "Outgoing email",
+    email_admin: "Email",
     outbox_empty: "Every message was delivered.",
     server_reply: "Server reply",
     retry: "Send again",
@@ -418,6 +419,7 @@ pub static EN: Text = Text {
     footer_en: "Footer under replies (English)",
     footer_es: "Footer under replies (Spanish)",
     undelivered_mail: "Undelivered mail",
+    imap_not_checked: "not connected yet",
 };
 
 pub static ES: Text = Text {
@@ -558,7 +560,7 @@ pub static ES: Text = Text {
     only_own_groups: "Solo los tickets de sus grupos",
     macro_label: "Aplicar una macro",
     merge_into_ticket: "Fusionar con el ticket",
-    email_admin: "Correo saliente",
+    email_admin: "Correo",
     outbox_empty: "Todos los mensajes se entregaron.",
     server_reply: "Respuesta del servidor",
     retry: "Enviar de nuevo",
@@ -599,4 +601,5 @@ pub static ES: Text = Text {
     footer_en: "Pie de las respuestas (inglés)",
     footer_es: "Pie de las respuestas (español)",
     undelivered_mail: "Correo no entregado",
+    imap_not_checked: "aún sin conectar",
 };

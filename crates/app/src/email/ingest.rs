@@ -211,8 +211,10 @@ impl App {
             .await?;
         let actor = profile.actor();
         let mut uploads = Vec::new();
+        let mut mail = mail;
+        let mut too_large = Vec::new();
         for a in &mail.attachments {
-            let (token, _) = self
+            match self
                 .upload(
                     actor,
                     &a.file_name,
@@ -220,8 +222,22 @@ impl App {
                     a.data.clone(),
                     None,
                 )
-                .await?;
-            uploads.push(token);
+                .await
+            {
+                Ok((token, _)) => uploads.push(token),
+                // Too large to keep as an attachment: say so on the comment
+                // (the whole message stays stored as received).
+                Err(AppError::Invalid(_)) => too_large.push(format!(
+                    "[{} ({} bytes) was too large to attach; the original message is kept.]",
+                    a.file_name,
+                    a.data.len()
+                )),
+                Err(e) => return Err(e),
+            }
+        }
+        for note in too_large {
+            mail.text.push_str("\n\n");
+            mail.text.push_str(&note);
         }
         let text = comment_text(&mail)?;
         let comment = CommentInput {

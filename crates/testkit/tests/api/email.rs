@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 pub(super) struct Smtp {
     pub(super) port: u16,
+    /// Set when the listener offers STARTTLS: the client upgrades, trusting it.
+    pub(super) ca: Option<PathBuf>,
 }
 
 pub(super) async fn start_smtp(srv: &TestServer) -> Smtp {
@@ -41,7 +43,7 @@ pub(super) async fn start_smtp_with(
         wake,
         std::future::pending::<()>(),
     ));
-    Smtp { port }
+    Smtp { port, ca: None }
 }
 
 /// Sends `raw` with smtplib; returns the lines it printed.
@@ -54,9 +56,14 @@ pub(super) async fn send(smtp: &Smtp, from: &str, to: &[&str], raw: Vec<u8>) -> 
         from.into(),
     ];
     args.extend(to.iter().map(|t| t.to_string()));
+    let ca = smtp.ca.clone();
     let out = tokio::task::spawn_blocking(move || {
         use std::io::Write;
-        let mut child = std::process::Command::new("python3")
+        let mut cmd = std::process::Command::new("python3");
+        if let Some(ca) = ca {
+            cmd.env("ATIENDE_STARTTLS_CA", ca);
+        }
+        let mut child = cmd
             .args(&args)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
@@ -302,13 +309,13 @@ fn pyenv() -> String {
 }
 
 /// A real SMTP server (aiosmtpd) storing what it receives in a Maildir.
-struct Sink {
+pub(super) struct Sink {
     dir: PathBuf,
     child: std::process::Child,
 }
 
 impl Sink {
-    async fn start(port: u16, dir: PathBuf) -> Sink {
+    pub(super) async fn start(port: u16, dir: PathBuf) -> Sink {
         for sub in ["tmp", "new", "cur"] {
             let _ = std::fs::create_dir_all(dir.join(sub));
         }
@@ -345,7 +352,7 @@ impl Sink {
     }
 
     /// What arrived, decoded by Python's email package.
-    async fn received(&self) -> Vec<Json> {
+    pub(super) async fn received(&self) -> Vec<Json> {
         let dir = self.dir.clone();
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/email/read.py");
         let out = tokio::task::spawn_blocking(move || {
@@ -363,7 +370,7 @@ impl Sink {
             .unwrap_or_default()
     }
 
-    async fn wait_for(&self, n: usize) -> Vec<Json> {
+    pub(super) async fn wait_for(&self, n: usize) -> Vec<Json> {
         for _ in 0..200 {
             let got = self.received().await;
             if got.len() >= n {

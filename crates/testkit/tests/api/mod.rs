@@ -1,10 +1,13 @@
 mod auth;
 mod bad_input;
+mod certs;
 mod clients;
 mod cluster;
 mod email;
+mod email_corpus;
 mod export;
 mod help_center;
+mod imap;
 mod people;
 mod rules;
 mod search;
