@@ -40,6 +40,8 @@ CREATE TABLE imap_fetched (
 ALTER TABLE inbound_emails ADD COLUMN mailbox_id INTEGER;
 ALTER TABLE inbound_emails ADD COLUMN sender TEXT;
 CREATE INDEX inbound_emails_sender ON inbound_emails(sender, received_at);
+-- How each emailed comment threaded, shown on its ticket.
+CREATE INDEX inbound_emails_ticket ON inbound_emails(ticket_id);
 
 -- The support address a ticket was sent to (Zendesk's `recipient`): our
 -- replies go out from it.

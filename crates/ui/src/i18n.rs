@@ -218,9 +218,24 @@ pub struct Text {
     pub footer_es: &'static str,
     pub undelivered_mail: &'static str,
     pub imap_not_checked: &'static str,
+    pub thread_headers: &'static str,
+    pub thread_reply_address: &'static str,
+    pub thread_subject: &'static str,
+    pub thread_new: &'static str,
 }
 
 impl Text {
+    /// How an emailed comment threaded, in this language.
+    pub fn threading(&self, t: app::email::Threading) -> &'static str {
+        use app::email::Threading;
+        match t {
+            Threading::Headers => self.thread_headers,
+            Threading::ReplyAddress => self.thread_reply_address,
+            Threading::SubjectToken => self.thread_subject,
+            Threading::New => self.thread_new,
+        }
+    }
+
     /// A status's name in this language.
     pub fn status(&self, s: domain::Status) -> &'static str {
         let i = domain::Status::ALL
@@ -420,6 +435,10 @@ pub static EN: Text = Text {
     footer_es: "Footer under replies (Spanish)",
     undelivered_mail: "Undelivered mail",
     imap_not_checked: "not connected yet",
+    thread_headers: "answers our mail (In-Reply-To)",
+    thread_reply_address: "sent to this ticket's reply address",
+    thread_subject: "the subject names this ticket",
+    thread_new: "opened this ticket",
 };
 
 pub static ES: Text = Text {
@@ -602,4 +621,8 @@ pub static ES: Text = Text {
     footer_es: "Pie de las respuestas (español)",
     undelivered_mail: "Correo no entregado",
     imap_not_checked: "aún sin conectar",
+    thread_headers: "responde a nuestro correo (In-Reply-To)",
+    thread_reply_address: "enviado a la dirección de respuesta del ticket",
+    thread_subject: "el asunto nombra este ticket",
+    thread_new: "abrió este ticket",
 };

@@ -48,6 +48,8 @@ pub struct CommentView {
     /// Sanitised on the way in (ammonia); safe to show as HTML.
     pub html: String,
     pub attachments: Vec<(String, String)>,
+    /// For an emailed comment: how it found this ticket.
+    pub threading: Option<&'static str>,
 }
 
 /// One entry of the timeline: an audit, with its comment if it has one.
@@ -191,6 +193,13 @@ async fn entries(
     };
     let (audits, _) = ui.app.audits(actor, id, all).await?;
     let (comments, _) = ui.app.comments(actor, id, all).await?;
+    let threading: HashMap<i64, &'static str> = ui
+        .app
+        .email_threading(actor, id)
+        .await?
+        .into_iter()
+        .map(|(c, how)| (c.0, t.threading(how)))
+        .collect();
     let mut people: Vec<i64> = audits.iter().map(|a| a.author_id.0).collect();
     for a in &audits {
         for ev in serde_json::from_str::<Vec<Json>>(&a.events).unwrap_or_default() {
@@ -228,6 +237,7 @@ async fn entries(
                     id: c.id.0,
                     public: c.public,
                     html: crate::view::localize_quoted(&c.html_body, t),
+                    threading: threading.get(&c.id.0).copied(),
                     attachments: c
                         .attachments
                         .iter()

@@ -110,6 +110,24 @@ impl App {
         Ok(email::outcome(&mut rc.conn(), id).await?)
     }
 
+    /// How each emailed comment of a ticket threaded (staff), so the
+    /// ticket shows why a reply landed on it.
+    pub async fn email_threading(
+        &self,
+        actor: domain::Actor,
+        ticket: TicketId,
+    ) -> Result<Vec<(domain::CommentId, Threading)>, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::NotFound);
+        }
+        let mut rc = self.read().await?;
+        Ok(email::outcomes_of_ticket(&mut rc.conn(), ticket)
+            .await?
+            .into_iter()
+            .filter_map(|(c, o)| Threading::from_outcome(&o).map(|t| (c, t)))
+            .collect())
+    }
+
     /// Records a message that makes no comment: noise, or over the limit.
     /// A bounce of our own mail marks that message failed, with the
     /// receiving server's words, on its ticket.

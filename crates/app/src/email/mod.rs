@@ -79,6 +79,19 @@ pub enum Threading {
 }
 
 impl Threading {
+    /// Every way, for reading back a recorded outcome.
+    pub const ALL: &'static [Threading] = &[
+        Threading::Headers,
+        Threading::ReplyAddress,
+        Threading::SubjectToken,
+        Threading::New,
+    ];
+
+    /// The way a recorded outcome names.
+    pub fn from_outcome(s: &str) -> Option<Threading> {
+        Threading::ALL.iter().copied().find(|t| t.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Threading::Headers => "threaded by In-Reply-To/References",

@@ -183,3 +183,19 @@ pub async fn message_ids_of_ticket(
         .await?;
     rows.iter().map(|r| r.text(0)).collect()
 }
+
+/// How each of a ticket's emailed comments came in: `(comment, outcome)`.
+pub async fn outcomes_of_ticket(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+) -> Result<Vec<(CommentId, String)>, StoreError> {
+    let rows = c
+        .all(
+            q("SELECT comment_id, outcome FROM inbound_emails WHERE ticket_id = $1 AND comment_id IS NOT NULL AND outcome IS NOT NULL ORDER BY id")
+                .bind(ticket),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| Ok((CommentId(r.int(0)?), r.text(1)?)))
+        .collect()
+}

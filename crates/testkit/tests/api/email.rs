@@ -449,6 +449,18 @@ both!(replies_go_out_through_the_outbox, |first| {
     assert!(ack["has_html"].as_bool().unwrap_or(false));
 
     // An agent's public reply goes out threaded; an internal note does not.
+    let upload = srv
+        .raw(
+            "POST",
+            "/api/v2/uploads.json?filename=guia-envio.pdf",
+            &srv.admin(),
+            Some(b"%PDF-1.4 guia".to_vec()),
+            Some("application/pdf"),
+        )
+        .await;
+    let upload: Json =
+        serde_json::from_str(&upload.text().await.unwrap_or_default()).unwrap_or(Json::Null);
+    let guide = upload["upload"]["token"].as_str().unwrap_or("").to_string();
     let (s, _) = srv
         .call(
             "PUT",
@@ -463,13 +475,28 @@ both!(replies_go_out_through_the_outbox, |first| {
             "PUT",
             &format!("/api/v2/tickets/{ticket}.json"),
             &srv.admin(),
-            Some(json!({"ticket": {"comment": {"body": "Tu pedido sale hoy."}}})),
+            Some(
+                json!({"ticket": {"comment": {"body": "Tu pedido sale hoy.", "uploads": [guide]}}}),
+            ),
         )
         .await;
     assert_eq!(s, 200);
     let got = sink.wait_for(2).await;
     assert_eq!(got.len(), 2, "the note is not emailed");
     let reply = &got[1];
+    assert_eq!(
+        reply["attachments"],
+        json!(["guia-envio.pdf"]),
+        "the reply's file goes with it"
+    );
+    assert_eq!(reply["from"], "Soporte <support@example.com>");
+    assert!(
+        reply["reply_to"]
+            .as_str()
+            .unwrap_or("")
+            .contains(&format!("support+t{ticket}-")),
+        "{reply}"
+    );
     assert!(
         reply["text"]
             .as_str()

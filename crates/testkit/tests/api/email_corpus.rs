@@ -108,6 +108,11 @@ both!(realistic_mail_through_starttls, |srv| {
             .contains("<details class=\"quoted\"><summary>Quoted text</summary>"),
         "timeline folds the quote"
     );
+    assert!(
+        page.body.contains("· answers our mail (In-Reply-To)"),
+        "the ticket says how the reply threaded"
+    );
+    assert!(page.body.contains("· opened this ticket"));
 
     // Outlook in Spanish, Windows-1252: accents, the "De: … Enviado:" block folded.
     let (_, id, why) = deliver(&srv, &smtp, corpus("outlook_es_windows1252.eml")).await;
