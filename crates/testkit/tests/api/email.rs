@@ -657,4 +657,47 @@ both!(replies_go_out_through_the_outbox, |first| {
             .unwrap_or("")
             .contains("Tercer aviso.")
     );
+
+    // Our own mail coming back (a loop through a forwarder) makes nothing.
+    let looped = b"From: Soporte <support@example.com>\r\nTo: support@example.com\r\nSubject: [#1] Re: pedido\r\nMessage-ID: <loop-own@example.com>\r\n\r\nbucle\r\n".to_vec();
+    let id = queued_id(
+        &send(
+            &smtp,
+            "support@example.com",
+            &["support@example.com"],
+            looped,
+        )
+        .await,
+    );
+    assert_eq!(
+        processed(&srv, id).await,
+        (
+            "ignored".into(),
+            None,
+            "ignored: mail from our own address".into()
+        )
+    );
+
+    // An admin turns the acknowledgement off: new emailed tickets get none.
+    let mut texts = srv
+        .app
+        .mail_templates(admin)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    texts.acknowledge = false;
+    srv.app
+        .set_mail_templates(admin, texts)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let quiet = b"From: ana@example.org\r\nTo: support@example.com\r\nSubject: Sin acuse\r\nMessage-ID: <quiet-1@example.org>\r\n\r\nHola\r\n".to_vec();
+    let id = queued_id(&send(&smtp, "ana@example.org", &["support@example.com"], quiet).await);
+    let quiet_ticket = processed(&srv, id).await.1.unwrap_or_default();
+    assert!(
+        srv.app
+            .ticket_outbox(admin, domain::TicketId(quiet_ticket))
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "no acknowledgement while it is off"
+    );
 });

@@ -33,6 +33,12 @@ pub(super) struct Dovecot {
 impl Dovecot {
     /// Starts Dovecot with these `(user, password)` accounts.
     pub(super) async fn start(users: &[(&str, &str)]) -> Dovecot {
+        Self::start_with(users, true).await
+    }
+
+    /// [`Dovecot::start`]; `idle: false` hides IDLE from the capabilities,
+    /// like a server that lacks it.
+    pub(super) async fn start_with(users: &[(&str, &str)], idle: bool) -> Dovecot {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let d = dir.path();
         let certs = certs::make(d);
@@ -57,7 +63,12 @@ impl Dovecot {
              passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {dir}/users\n}}\n\
              userdb {{\n  driver = static\n  args = uid=dovecot gid=dovecot home={dir}/mail/%u\n}}\n\
              service imap-login {{\n  chroot =\n  inet_listener imap {{\n    port = {imap}\n  }}\n  inet_listener imaps {{\n    port = {imaps}\n    ssl = yes\n  }}\n}}\n\
-             service anvil {{\n  chroot =\n}}\n",
+             service anvil {{\n  chroot =\n}}\n{caps}",
+            caps = if idle {
+                ""
+            } else {
+                "protocol imap {\n  imap_capability = IMAP4rev1 SASL-IR AUTH=PLAIN UIDPLUS MOVE\n}\n"
+            },
             dir = d.display(),
             cert = certs.cert.display(),
             key = certs.key.display(),
@@ -493,4 +504,47 @@ both!(imap_accounts_fetch_with_idle, |first| {
             && fields.contains(&"imap.password"),
         "{b}"
     );
+});
+
+both!(servers_without_idle_are_polled, |srv| {
+    let dovecot = Dovecot::start_with(&[("support", "s3cr3t")], false).await;
+    let wake = Arc::new(tokio::sync::Notify::new());
+    mail::worker::spawn(srv.app.clone(), wake.clone());
+    let tls = mail::tls::client_config(Some(&dovecot.certs.ca)).unwrap_or_else(|e| panic!("{e}"));
+    let mut config = mail::imap::ImapConfig::new(tls);
+    config.refresh_every = Duration::from_millis(200);
+    config.poll_every = Duration::from_millis(300);
+    mail::imap::spawn(srv.app.clone(), config, wake);
+    let (s, b) = srv
+        .call(
+            "POST",
+            "/api/v2/recipient_addresses.json",
+            &srv.admin(),
+            Some(json!({"recipient_address": {"email": "support@example.com", "name": "Soporte",
+                "imap": {"host": "localhost", "port": dovecot.imaps, "security": "tls", "username": "support", "password": "s3cr3t"}}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let status = wait_status(&srv, "support@example.com", "connected").await;
+    assert!(status.contains("no IDLE"), "{status}");
+    dovecot
+        .append(
+            "support",
+            "s3cr3t",
+            "INBOX",
+            &message(
+                "lucia@example.com",
+                "support@example.com",
+                "Sin IDLE",
+                "poll-1@mail.example",
+                "Hola.",
+            ),
+        )
+        .await;
+    let (t, took) = wait_ticket(&srv, "Sin IDLE").await;
+    println!(
+        "IMAP polling: appended to ticket in {} ms",
+        took.as_millis()
+    );
+    assert_eq!(t["recipient"], "support@example.com");
 });
