@@ -142,6 +142,41 @@ impl Dovecot {
         assert!(out.starts_with("OK"), "{out}");
     }
 
+    /// A plain message from `from` to `to`, appended to the account's INBOX.
+    pub(super) async fn deliver(
+        &self,
+        (user, password): (&str, &str),
+        from: &str,
+        to: &str,
+        subject: &str,
+        id: &str,
+        body: &str,
+    ) {
+        self.append(
+            user,
+            password,
+            "INBOX",
+            &message(from, to, subject, id, body),
+        )
+        .await
+    }
+
+    /// Waits until `n` messages of a folder match a search.
+    pub(super) async fn wait_count(
+        &self,
+        (user, password): (&str, &str),
+        folder: &str,
+        criteria: &str,
+        n: i64,
+        what: &str,
+    ) {
+        let started = Instant::now();
+        while self.count(user, password, folder, criteria).await != n {
+            assert!(started.elapsed() < Duration::from_secs(10), "{what}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// How many messages of a folder match an IMAP search.
     pub(super) async fn count(
         &self,
@@ -302,19 +337,15 @@ both!(imap_accounts_fetch_with_idle, |first| {
     .await;
 
     // IDLE: a message appended now is a ticket in well under a second.
+    let first_mail = message(
+        "lucia@example.com",
+        "support@example.com",
+        "Pedido 4411 sin llegar",
+        "imap-1@mail.example",
+        "Hola, mi pedido no llega.",
+    );
     dovecot
-        .append(
-            "support",
-            "s3cr3t",
-            "INBOX",
-            &message(
-                "lucia@example.com",
-                "support@example.com",
-                "Pedido 4411 sin llegar",
-                "imap-1@mail.example",
-                "Hola, mi pedido no llega.",
-            ),
-        )
+        .append("support", "s3cr3t", "INBOX", &first_mail)
         .await;
     let (t, took) = wait_ticket(&srv, "Pedido 4411 sin llegar").await;
     println!("IMAP IDLE: appended to ticket in {} ms", took.as_millis());
@@ -322,56 +353,43 @@ both!(imap_accounts_fetch_with_idle, |first| {
     assert_eq!(t["via"]["channel"], "email");
     assert_eq!(t["recipient"], "support@example.com");
     // Fetched mail is flagged read on the server, and stays there.
-    let started = Instant::now();
-    while dovecot.count("support", "s3cr3t", "INBOX", "UNSEEN").await != 0 {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "never flagged \\Seen"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    dovecot
+        .wait_count(
+            ("support", "s3cr3t"),
+            "INBOX",
+            "UNSEEN",
+            0,
+            "never flagged \\Seen",
+        )
+        .await;
     assert_eq!(dovecot.count("support", "s3cr3t", "INBOX", "ALL").await, 1);
 
     // The same message delivered again (same Message-ID) is one comment.
     dovecot
-        .append(
-            "support",
-            "s3cr3t",
+        .append("support", "s3cr3t", "INBOX", &first_mail)
+        .await;
+    dovecot
+        .wait_count(
+            ("support", "s3cr3t"),
             "INBOX",
-            &message(
-                "lucia@example.com",
-                "support@example.com",
-                "Pedido 4411 sin llegar",
-                "imap-1@mail.example",
-                "Hola, mi pedido no llega.",
-            ),
+            "UNSEEN",
+            0,
+            "the copy was not fetched",
         )
         .await;
-    let started = Instant::now();
-    while dovecot.count("support", "s3cr3t", "INBOX", "UNSEEN").await != 0 {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "the copy was not fetched"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
     let id = t["id"].as_i64().unwrap_or_default();
     assert_eq!(super::email::comments(&srv, id).await.len(), 1);
 
     // The other account moves what it fetched; its ticket remembers the
     // address, and the acknowledgement comes from it, with a reply address.
     dovecot
-        .append(
-            "ventas",
-            "v3nt4s",
-            "INBOX",
-            &message(
-                "ana@example.org",
-                "ventas@example.com",
-                "Presupuesto de 20 lámparas",
-                "imap-2@mail.example",
-                "¿Me enviáis un presupuesto?",
-            ),
+        .deliver(
+            ("ventas", "v3nt4s"),
+            "ana@example.org",
+            "ventas@example.com",
+            "Presupuesto de 20 lámparas",
+            "imap-2@mail.example",
+            "¿Me enviáis un presupuesto?",
         )
         .await;
     let (t2, _) = wait_ticket(&srv, "Presupuesto de 20 lámparas").await;
@@ -415,17 +433,13 @@ both!(imap_accounts_fetch_with_idle, |first| {
         .map_or(reply_to.as_str(), |(_, a)| a.trim_end_matches('>'))
         .to_string();
     dovecot
-        .append(
-            "ventas",
-            "v3nt4s",
-            "INBOX",
-            &message(
-                "ana@example.org",
-                &address,
-                "otra cosa",
-                "imap-3@mail.example",
-                "Y también 5 bombillas.",
-            ),
+        .deliver(
+            ("ventas", "v3nt4s"),
+            "ana@example.org",
+            &address,
+            "otra cosa",
+            "imap-3@mail.example",
+            "Y también 5 bombillas.",
         )
         .await;
     let started = Instant::now();
@@ -528,17 +542,13 @@ both!(servers_without_idle_are_polled, |srv| {
     let status = wait_status(&srv, "support@example.com", "connected").await;
     assert!(status.contains("no IDLE"), "{status}");
     dovecot
-        .append(
-            "support",
-            "s3cr3t",
-            "INBOX",
-            &message(
-                "lucia@example.com",
-                "support@example.com",
-                "Sin IDLE",
-                "poll-1@mail.example",
-                "Hola.",
-            ),
+        .deliver(
+            ("support", "s3cr3t"),
+            "lucia@example.com",
+            "support@example.com",
+            "Sin IDLE",
+            "poll-1@mail.example",
+            "Hola.",
         )
         .await;
     let (t, took) = wait_ticket(&srv, "Sin IDLE").await;
