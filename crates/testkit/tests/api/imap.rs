@@ -294,7 +294,28 @@ both!(imap_accounts_fetch_with_idle, |first| {
     let tls = mail::tls::client_config(Some(&dovecot.certs.ca)).unwrap_or_else(|e| panic!("{e}"));
     let mut config = mail::imap::ImapConfig::new(tls);
     config.refresh_every = Duration::from_millis(200);
-    mail::imap::spawn(srv.app.clone(), config, wake);
+    mail::imap::spawn(srv.app.clone(), config.clone(), wake);
+    // On PostgreSQL a second node runs its own fetcher and worker on the
+    // same database: each account is read by one of them, each message
+    // lands once.
+    let _second = match srv.backend {
+        atiende_testkit::Backend::Postgres => {
+            // Configured as the first node is (both send acknowledgements).
+            let (base, app2, stop) = atiende_testkit::start_node_full(
+                &srv.database_url,
+                web::RateLimit::default(),
+                srv.app.mail.as_deref().cloned(),
+            )
+            .await;
+            let wake2 = Arc::new(tokio::sync::Notify::new());
+            mail::worker::spawn(app2.clone(), wake2.clone());
+            let mut config2 = config.clone();
+            config2.node = "second-node".into();
+            mail::imap::spawn(app2, config2, wake2);
+            Some((base, stop))
+        }
+        atiende_testkit::Backend::Sqlite => None,
+    };
 
     // Two accounts: STARTTLS and mark as read; implicit TLS and move.
     let (s, b) = srv
@@ -455,6 +476,10 @@ both!(imap_accounts_fetch_with_idle, |first| {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    // However many nodes raced, nothing was processed twice.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(super::email::comments(&srv, t2_id).await.len(), 2);
+    assert_eq!(super::email::comments(&srv, id).await.len(), 1);
 
     // A wrong password shows on the admin's status; fixing it resumes.
     let (s, _) = srv
