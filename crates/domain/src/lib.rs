@@ -4,6 +4,7 @@
 //! types, so a rule written here holds for the API, the UI and every channel.
 
 pub mod field;
+pub mod hours;
 pub mod ids;
 pub mod mail;
 pub mod permission;
