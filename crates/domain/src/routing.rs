@@ -302,6 +302,12 @@ mod tests {
         /// qualifies, the case does not wait.
         #[test]
         fn assignments_respect_every_rule(needs in any_needs(), agents in proptest::collection::vec(any_agent(), 0..30)) {
+            // Agents are people: one id each.
+            let agents: Vec<Candidate> = agents
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| Candidate { id: UserId(i as i64 + 1), ..c })
+                .collect();
             match choose(&needs, &agents, Timestamp(20_000), None) {
                 Decision::Assign { agent, .. } => {
                     let c = agents.iter().find(|c| c.id == agent);
