@@ -57,13 +57,16 @@ impl App {
             return Err(AppError::forbidden("only agents update tickets in bulk"));
         }
         let mut results = Vec::with_capacity(items.len());
+        let hooks = self.hooks().await?;
         for (id, input) in items {
             let now = Timestamp::now();
+            let hooks = hooks.clone();
             let r = match crate::tickets::CommentText::of_update(&input) {
                 Ok(text) => {
                     self.write(move |c| {
                         Box::pin(async move {
-                            update_in(c, actor, id, input, text, Channel::Api, now).await
+                            let w = update_in(c, actor, id, input, text, Channel::Api, now).await?;
+                            crate::after_write::ticket_written(c, &hooks, actor, w, now).await
                         })
                     })
                     .await

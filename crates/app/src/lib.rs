@@ -3,7 +3,10 @@
 //! points (the HTTP API, pages, channels) translate their input into these
 //! calls and their results back out; no rule lives in an entry point.
 
+pub mod after_write;
 pub mod auth;
+pub mod business_hours;
+pub mod business_rules;
 pub mod demo;
 pub mod email;
 pub mod error;
@@ -18,14 +21,19 @@ pub mod orgs;
 pub mod outbox;
 pub mod placeholders;
 pub mod queues;
+pub mod routing;
+pub mod rulebook;
 pub mod rules;
 pub mod sanitize;
 pub mod search;
 pub mod sessions;
+pub mod sla;
 pub mod tickets;
+pub mod triggers;
 pub mod uploads;
 pub mod user_merge;
 pub mod users;
+pub mod webhooks;
 
 pub use error::{AppError, FieldError};
 pub use store::paging::{Paged, Paging};
@@ -67,6 +75,10 @@ pub struct App {
     pub mailboxes: std::sync::Arc<email::MailboxDirectory>,
     /// Signs and checks tickets' reply addresses; loaded on first use.
     pub(crate) reply_address: std::sync::Arc<tokio::sync::OnceCell<email::ReplyAddress>>,
+    /// Triggers, SLA policies, schedules and routing settings, compiled.
+    pub(crate) rulebook: std::sync::Arc<rulebook::RuleBookCache>,
+    /// Woken when an agent's presence changes: the queue pass runs sooner.
+    pub routing_wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -79,6 +91,8 @@ impl App {
             mail: None,
             mailboxes: Default::default(),
             reply_address: Default::default(),
+            rulebook: Default::default(),
+            routing_wake: Default::default(),
         }
     }
 

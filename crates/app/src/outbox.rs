@@ -237,6 +237,29 @@ pub(crate) async fn reply(
     queue(c, sender, t, message, now).await
 }
 
+/// A message a trigger sends (to the assignee, a group member, anyone).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn notification(
+    c: &mut Conn<'_>,
+    sender: &Sender<'_>,
+    t: &Ticket,
+    to: String,
+    subject: String,
+    text: String,
+    kind: OutboundKind,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let message = Message {
+        kind,
+        to,
+        subject,
+        comment: None,
+        html: text_to_html(&text),
+        text,
+    };
+    queue(c, sender, t, message, now).await
+}
+
 impl App {
     /// A ticket's outgoing mail with its delivery state (staff only).
     pub async fn ticket_outbox(

@@ -79,6 +79,8 @@ pub struct TicketInput {
     /// The support address the customer wrote to (Zendesk's `recipient`):
     /// our replies go out from it.
     pub recipient: Option<String>,
+    /// Audit events to record with the change (a routing decision's reason).
+    pub extra_events: Vec<Json>,
     /// Refuse the update if the ticket changed after this instant.
     pub updated_stamp: Option<Timestamp>,
     /// Refuse the update if the ticket has an audit newer than this one
@@ -119,6 +121,9 @@ pub struct TicketWrite {
     pub ticket: Ticket,
     pub audit: Audit,
     pub comment: Option<Comment>,
+    /// The ticket before an update (`None` for a new ticket), for the
+    /// rules that react to what changed.
+    pub before: Option<Ticket>,
 }
 
 /// The index terms of a ticket: its tags (as tag terms), its subject and
@@ -609,7 +614,7 @@ fn apply_status(t: &mut Ticket, to: Status, actor: &Actor, now: Timestamp) -> Re
         .transition(to)
         .map_err(|e| invalid("status", e.to_string()))?;
     if next == Status::Solved && t.assignee_id.is_none() {
-        if actor.is_staff() {
+        if actor.is_staff() && !actor.is_system() {
             t.assignee_id = Some(actor.user);
         } else {
             return Err(invalid("assignee_id", "a solved ticket needs an assignee"));
@@ -677,8 +682,12 @@ impl App {
         }
         let text = CommentText::of(&comment)?;
         let now = Timestamp::now();
+        let hooks = self.hooks().await?;
         self.write(move |c| {
-            Box::pin(async move { create_in(c, actor, input, comment, text, via, now).await })
+            Box::pin(async move {
+                let w = create_in(c, actor, input, comment, text, via, now).await?;
+                crate::after_write::ticket_written(c, &hooks, actor, w, now).await
+            })
         })
         .await
     }
@@ -711,9 +720,11 @@ impl App {
             _ => None,
         };
         let directory = self.mailboxes.clone();
+        let hooks = self.hooks().await?;
         self.write(move |c| {
             Box::pin(async move {
                 let w = update_in(c, actor, id, input, text, via, now).await?;
+                let w = crate::after_write::ticket_written(c, &hooks, actor, w, now).await?;
                 // An agent's public reply goes to the requester by email, in
                 // the same transaction (the outbox sends it), from the
                 // address the customer wrote to.
@@ -1022,6 +1033,7 @@ pub(crate) async fn create_in(
         ticket: t,
         audit,
         comment: cm,
+        before: None,
     })
 }
 
@@ -1103,7 +1115,8 @@ pub async fn update_in(
         (Some(_), None) => return Err(AppError::field(FieldError::blank("comment"))),
         (None, _) => None,
     };
-    let events = field_events(Some(&before), &t);
+    let mut events = field_events(Some(&before), &t);
+    events.extend(input.extra_events.iter().cloned());
     if new.is_some() || !events.is_empty() {
         t.updated_at = now;
     }
@@ -1123,6 +1136,7 @@ pub async fn update_in(
         ticket: t,
         audit,
         comment: added,
+        before: Some(before),
     })
 }
 

@@ -330,6 +330,7 @@ async fn serve(config: Config) -> Result<(), String> {
             "First start: created the administrator account.\n  email:    {email}\n  password: {password}\n(shown once; change it after signing in)"
         );
     }
+    app.ensure_builtin_rules().await.map_err(describe)?;
     let reindexed = app.ensure_index_current().await.map_err(describe)?;
     if reindexed > 0 {
         tracing::info!(

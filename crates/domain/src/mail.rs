@@ -62,6 +62,8 @@ word_enum!(
     OutboundKind {
         Acknowledgement = "acknowledgement",
         Reply = "reply",
+        /// A trigger's notification (to the assignee, a group, anyone).
+        Notification = "notification",
     }
 );
 

@@ -27,7 +27,26 @@ pub struct TicketParties<'a> {
     pub group: Option<GroupId>,
 }
 
+/// The id business rules act under (Zendesk's `-1`): audits they write
+/// are authored by it, and it is never a person to assign to.
+pub const SYSTEM_USER: UserId = UserId(-1);
+
 impl Actor {
+    /// atiende itself, applying triggers, automations, SLA and routing.
+    pub fn system() -> Actor {
+        Actor {
+            user: SYSTEM_USER,
+            role: Role::Admin,
+            org: None,
+            restricted: false,
+        }
+    }
+
+    /// Whether this is atiende itself rather than a person.
+    pub fn is_system(&self) -> bool {
+        self.user == SYSTEM_USER
+    }
+
     /// Agents and admins work tickets; end-users only ask.
     pub fn is_staff(&self) -> bool {
         self.role.is_staff()

@@ -169,7 +169,12 @@ impl Facts {
     pub fn holds(&self, c: &Condition) -> bool {
         use Operator::*;
         let f = c.field.as_str();
-        let v = c.value.as_str();
+        // `current_user` stands for whoever made the update.
+        let v = if c.value == "current_user" {
+            self.get(&self.now, "current_user")
+        } else {
+            c.value.as_str()
+        };
         if is_time_field(f) {
             let (Some(h), Ok(want)) = (self.hours.get(f), v.parse::<f64>()) else {
                 return false;

@@ -7,7 +7,7 @@ CREATE TABLE outbound_emails (
     id INTEGER PRIMARY KEY,
     ticket_id INTEGER NOT NULL,
     comment_id INTEGER,
-    kind TEXT NOT NULL CHECK (kind IN ('acknowledgement', 'reply')),
+    kind TEXT NOT NULL CHECK (kind IN ('acknowledgement', 'reply', 'notification')),
     to_address TEXT NOT NULL,
     subject TEXT NOT NULL,
     message_id TEXT NOT NULL UNIQUE,

@@ -93,6 +93,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 12,
+        name: "business_rules",
+        shared: Some(include_str!("../migrations/0012_business_rules.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

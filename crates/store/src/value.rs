@@ -139,7 +139,9 @@ value_from_word!(
     domain::AfterFetch,
     domain::InboundStatus,
     domain::OutboundStatus,
-    domain::OutboundKind
+    domain::OutboundKind,
+    domain::routing::WorkChannel,
+    domain::routing::Presence
 );
 
 /// SQL text plus its parameters, in placeholder order.

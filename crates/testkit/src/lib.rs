@@ -93,6 +93,9 @@ pub async fn start_node_full(
         .unwrap_or_else(|e| panic!("open {url}: {e}"));
     let mut app = app::App::new(db);
     app.mail = mail.map(std::sync::Arc::new);
+    app.ensure_builtin_rules()
+        .await
+        .unwrap_or_else(|e| panic!("built-in rules: {e}"));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap_or_else(|e| panic!("bind: {e}"));

@@ -201,6 +201,7 @@ pub fn mail_row(m: store::repo::outbox::Outbound, t: &Text) -> MailRow {
         kind: match m.kind {
             OutboundKind::Acknowledgement => t.mail_acknowledgement,
             OutboundKind::Reply => t.mail_reply,
+            OutboundKind::Notification => t.mail_notification,
         },
         to: m.to_address,
         subject: m.subject,

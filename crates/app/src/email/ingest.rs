@@ -272,8 +272,7 @@ impl App {
             .map(|(_, e)| e.to_lowercase())
             .filter(|e| !self.mailboxes.is_own_address(e) && *e != sender)
             .collect();
-        let settings = self.mail.clone();
-        let directory = self.mailboxes.clone();
+        let hooks = self.hooks().await?;
         self.write(move |c| {
             Box::pin(async move {
                 if !email::claim(c, id, &sender, now).await? {
@@ -332,7 +331,7 @@ impl App {
                         collaborators.push(u.id);
                     }
                 }
-                let (ticket, comment_id, outcome) = match target {
+                let (comment_id, written, outcome) = match target {
                     Some((tk, how)) => {
                         // New Cc'd people join the conversation.
                         let mut all = tk.collaborator_ids.clone();
@@ -349,7 +348,7 @@ impl App {
                         let t = tk.id;
                         let w =
                             update_in(c, actor, t, input, Some(text), Channel::Email, now).await?;
-                        (t, w.comment.map(|c| c.id), EmailOutcome::Reply(t, how))
+                        (w.comment.as_ref().map(|c| c.id), w, EmailOutcome::Reply(t, how))
                     }
                     None => {
                         let subject = mail.subject.trim().to_string();
@@ -361,13 +360,11 @@ impl App {
                         };
                         let w =
                             create_in(c, actor, input, comment, text, Channel::Email, now).await?;
-                        (
-                            w.ticket.id,
-                            w.comment.map(|c| c.id),
-                            EmailOutcome::NewTicket(w.ticket.id),
-                        )
+                        let t = w.ticket.id;
+                        (w.comment.as_ref().map(|c| c.id), w, EmailOutcome::NewTicket(t))
                     }
                 };
+                let ticket = written.ticket.id;
                 let how = match &outcome {
                     EmailOutcome::Reply(_, how) => *how,
                     _ => Threading::New,
@@ -375,28 +372,9 @@ impl App {
                 if let Some(mid) = &mail.message_id {
                     email::remember_message(c, mid, ticket, comment_id, true).await?;
                 }
-                // The immediate acknowledgement of a new emailed ticket.
-                if let (Some(s), EmailOutcome::NewTicket(_)) = (&settings, &outcome) {
-                    let t = tickets::get(c, ticket, false)
-                        .await?
-                        .ok_or(AppError::NotFound)?;
-                    let name = mail
-                        .from_name
-                        .clone()
-                        .unwrap_or_else(|| mail.from_email.clone());
-                    let from = directory.sender_for(t.recipient.as_deref());
-                    crate::outbox::acknowledge(
-                        c,
-                        s,
-                        from.as_ref(),
-                        &reply_address,
-                        &t,
-                        &mail.from_email,
-                        &name,
-                        now,
-                    )
-                    .await?;
-                }
+                // Triggers (the acknowledgement among them), SLA, routing:
+                // after the Message-ID is known, so our answer threads.
+                crate::after_write::ticket_written(c, &hooks, actor, written, now).await?;
                 email::finish(
                     c,
                     id,

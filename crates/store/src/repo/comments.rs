@@ -156,3 +156,13 @@ pub async fn last_audit_id(c: &mut Conn<'_>, ticket: TicketId) -> Result<AuditId
             .await?,
     ))
 }
+
+/// Every audit of a ticket, oldest first (milestones for automations,
+/// metrics).
+pub async fn audits_of(c: &mut Conn<'_>, ticket: TicketId) -> Result<Vec<Audit>, StoreError> {
+    map_rows(
+        c.all(q(format!("SELECT {AUDIT_COLS} FROM audits WHERE ticket_id = $1 ORDER BY id")).bind(ticket))
+            .await?,
+        audit_from_row,
+    )
+}

@@ -174,3 +174,16 @@ pub async fn group_ids_of(c: &mut Conn<'_>, user: UserId) -> Result<Vec<GroupId>
         .await?;
     rows.iter().map(|r| Ok(GroupId(r.int(0)?))).collect()
 }
+
+/// The agents of a group (active members).
+pub async fn members(c: &mut Conn<'_>, group: GroupId) -> Result<Vec<UserId>, StoreError> {
+    c.all(
+        q("SELECT m.user_id FROM group_memberships m JOIN users u ON u.id = m.user_id WHERE m.group_id = $1 AND u.active = $2 ORDER BY m.user_id")
+            .bind(group)
+            .bind(true),
+    )
+    .await?
+    .iter()
+    .map(|r| Ok(UserId(r.int(0)?)))
+    .collect()
+}

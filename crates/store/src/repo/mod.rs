@@ -3,23 +3,29 @@
 //! backends.
 
 pub mod attachments;
+pub mod business_rules;
 pub mod comments;
 pub mod email;
 pub mod fields;
 pub mod groups;
 pub mod help_center;
 pub mod jobs;
+pub mod leases;
 pub mod mailboxes;
 pub mod orgs;
 pub mod outbox;
+pub mod routing;
 pub mod rules;
+pub mod schedules;
 pub mod search;
 pub mod sessions;
 pub mod settings;
+pub mod sla;
 pub mod tickets;
 pub mod tokens;
 pub mod user_merges;
 pub mod users;
+pub mod webhooks;
 
 use crate::{Row, StoreError};
 

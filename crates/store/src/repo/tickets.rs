@@ -270,3 +270,19 @@ pub async fn tag_counts(c: &mut Conn<'_>, limit: i64) -> Result<Vec<(String, i64
         .map(|r| Ok((r.text(0)?, r.int(1)?)))
         .collect()
 }
+
+/// Tickets not closed or deleted with an id above `after`, by id (the
+/// automations pass pages through them).
+pub async fn unclosed_after(c: &mut Conn<'_>, after: TicketId, limit: i64) -> Result<Vec<Ticket>, StoreError> {
+    let rows = c
+        .all(
+            q(format!(
+                "SELECT {COLS} FROM tickets WHERE id > $1 AND status_rank < $2 AND deleted_at IS NULL ORDER BY id LIMIT $3"
+            ))
+            .bind(after)
+            .bind(status_rank(Status::Closed))
+            .bind(limit),
+        )
+        .await?;
+    map_rows(rows, from_row)
+}

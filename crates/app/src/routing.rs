@@ -1,0 +1,680 @@
+//! Routing every case to the most capable available agent. A new (or
+//! re-routed) unassigned ticket is routed in the same transaction as its
+//! write: the router gathers the candidates (the ticket's group, or every
+//! agent), their skills, languages, capacity and load on the ticket's work
+//! channel, their presence and working hours, and asks the domain's
+//! `choose`. The decision and its reason land on the ticket as an audit
+//! event. A ticket nobody qualifies for waits; the queue pass (one node at
+//! a time) retries waiting tickets, drops optional skills and escalates to
+//! another group as they wait, and re-routes assignments not acted on or
+//! whose agent went offline.
+
+use crate::rulebook::{ROUTING_KEY, RoutingSettings, RuleBook};
+use crate::tickets::{TicketInput, TicketWrite, update_in};
+use crate::{App, AppError, FieldError};
+use domain::routing::{Candidate, Decision, Needs, Presence, Requirement, WorkChannel, choose};
+use domain::{Actor, Channel, GroupId, Role, TicketId, Timestamp, UserId};
+use serde_json::json;
+use std::collections::HashMap;
+use store::Conn;
+use store::model::Ticket;
+use store::repo::routing::{self as repo, Attribute, Profile, Route, RouteState, slot};
+use store::repo::{groups, settings, tickets, users};
+
+fn admin_only(actor: &Actor) -> Result<(), AppError> {
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("only admins manage routing"))
+    }
+}
+
+/// A new Zendesk-style string id for attributes and values.
+fn new_id() -> String {
+    crate::auth::random_token(24).to_lowercase()
+}
+
+/// The language a ticket is in: the requester's locale if set, else the
+/// language its first message was written in.
+async fn language_of(c: &mut Conn<'_>, t: &Ticket) -> Result<String, AppError> {
+    let locale = users::get(c, t.requester_id)
+        .await?
+        .map(|u| u.locale.to_ascii_lowercase())
+        .unwrap_or_default();
+    if locale.starts_with("es") {
+        return Ok("es".into());
+    }
+    Ok(match search::analyze::detect(&search::fold(&t.description)) {
+        search::analyze::Language::Spanish => "es".into(),
+        search::analyze::Language::English => "en".into(),
+    })
+}
+
+/// What a ticket needs: its requirements, language, work channel.
+async fn needs_of(c: &mut Conn<'_>, book: &RuleBook, t: &Ticket, route: Option<&Route>) -> Result<(Needs, HashMap<String, i64>), AppError> {
+    let reqs = repo::requirements(c, t.id).await?;
+    let mut ids: HashMap<String, i64> = HashMap::new();
+    let skills = reqs
+        .into_iter()
+        .map(|(v, level, optional)| {
+            let n = ids.len() as i64 + 1;
+            let skill = *ids.entry(v.clone()).or_insert(n);
+            Requirement {
+                skill,
+                name: book.skill_names.get(&v).cloned().unwrap_or(v),
+                min_level: level,
+                optional,
+            }
+        })
+        .collect();
+    let language = match route.and_then(|r| r.language.clone()) {
+        Some(l) => l,
+        None => language_of(c, t).await?,
+    };
+    Ok((
+        Needs {
+            channel: WorkChannel::of(t.via),
+            skills,
+            language: Some(language),
+            drop_optional: route.is_some_and(|r| r.optional_dropped),
+        },
+        ids,
+    ))
+}
+
+/// Every agent who could take a case in `group` (all agents when none),
+/// as the router sees them now on `channel`.
+async fn candidates(
+    c: &mut Conn<'_>,
+    book: &RuleBook,
+    group: Option<GroupId>,
+    channel: WorkChannel,
+    skill_ids: &HashMap<String, i64>,
+    now: Timestamp,
+) -> Result<Vec<Candidate>, AppError> {
+    let profiles = repo::profiles(c).await?;
+    let members = match group {
+        Some(g) => Some(groups::members(c, g).await?),
+        None => None,
+    };
+    let profiles: Vec<Profile> = profiles
+        .into_iter()
+        .filter(|p| members.as_ref().is_none_or(|m| m.contains(&p.user_id)))
+        .collect();
+    let ids: Vec<UserId> = profiles.iter().map(|p| p.user_id).collect();
+    let people: HashMap<i64, store::model::User> = users::get_many(c, &ids.iter().map(|u| u.0).collect::<Vec<_>>())
+        .await?
+        .into_iter()
+        .filter(|u| u.active && u.role != Role::EndUser)
+        .map(|u| (u.id.0, u))
+        .collect();
+    let mut load: HashMap<i64, u32> = HashMap::new();
+    for (agent, via, n) in repo::loads(c, &ids).await? {
+        if via.parse::<Channel>().map(WorkChannel::of) == Ok(channel) {
+            *load.entry(agent.0).or_default() += u32::try_from(n).unwrap_or(u32::MAX);
+        }
+    }
+    let all_skills = repo::all_agent_skills(c).await?;
+    let s = slot(channel);
+    Ok(profiles
+        .into_iter()
+        .filter_map(|p| {
+            let user = people.get(&p.user_id.0)?;
+            let open = p
+                .schedule_id
+                .and_then(|id| book.schedules.get(&id))
+                .is_none_or(|sch| sch.is_open(now));
+            Some(Candidate {
+                id: p.user_id,
+                name: user.name.clone(),
+                available: p.presence[s] == Presence::Online && open,
+                skills: all_skills
+                    .iter()
+                    .filter(|(u, _, _)| *u == p.user_id)
+                    .filter_map(|(_, v, l)| skill_ids.get(v).map(|id| (*id, *l)))
+                    .collect(),
+                languages: p.languages.clone(),
+                capacity: p.capacity[s],
+                load: load.get(&p.user_id.0).copied().unwrap_or(0),
+                last_assigned: p.last_assigned_at,
+            })
+        })
+        .collect())
+}
+
+/// Routes one ticket now: assigns it (one audit with the reason) or
+/// leaves it waiting (the reason recorded on the ticket once).
+pub(crate) async fn route_ticket(
+    c: &mut Conn<'_>,
+    book: &RuleBook,
+    t: &Ticket,
+    now: Timestamp,
+) -> Result<Decision, AppError> {
+    let existing = repo::route(c, t.id).await?;
+    let (needs, skill_ids) = needs_of(c, book, t, existing.as_ref()).await?;
+    let group = t.group_id;
+    let agents = candidates(c, book, group, needs.channel, &skill_ids, now).await?;
+    let last = existing.as_ref().and_then(|r| r.assignee_id);
+    let decision = choose(&needs, &agents, now, last);
+    let mut route = existing.unwrap_or(Route {
+        ticket_id: t.id,
+        state: RouteState::Waiting,
+        group_id: group.map(|g| g.0),
+        channel: needs.channel,
+        language: needs.language.clone(),
+        queued_at: now,
+        assigned_at: None,
+        assignee_id: None,
+        optional_dropped: false,
+        escalations: 0,
+        last_reason: None,
+        updated_at: now,
+    });
+    route.group_id = group.map(|g| g.0);
+    route.updated_at = now;
+    match &decision {
+        Decision::Assign { agent, reason } => {
+            let input = TicketInput {
+                assignee_id: Some(Some(*agent)),
+                extra_events: vec![json!({"type": "Routing", "value": reason})],
+                ..Default::default()
+            };
+            update_in(c, Actor::system(), t.id, input, None, Channel::Rule, now).await?;
+            route.state = RouteState::Assigned;
+            route.assignee_id = Some(*agent);
+            route.assigned_at = Some(now);
+            route.last_reason = Some(reason.clone());
+            if let Some(mut p) = repo::profile(c, *agent).await? {
+                p.last_assigned_at = Some(now);
+                repo::save_profile(c, &p).await?;
+            }
+        }
+        Decision::Wait { reason } => {
+            let reason = format!("waiting in the queue: {reason}");
+            if route.last_reason.as_deref() != Some(reason.as_str()) || route.state != RouteState::Waiting {
+                let events = json!([{"type": "Routing", "value": reason}]).to_string();
+                store::repo::comments::insert_audit(c, t.id, domain::permission::SYSTEM_USER, Channel::Rule, &events, now).await?;
+            }
+            route.state = RouteState::Waiting;
+            route.assignee_id = None;
+            route.last_reason = Some(reason);
+        }
+    }
+    repo::save_route(c, &route).await?;
+    Ok(decision)
+}
+
+/// The router's part of a ticket write: the assignee acting ends routing;
+/// a new or re-routed unassigned ticket is routed.
+pub(crate) async fn on_ticket_write(
+    c: &mut Conn<'_>,
+    book: &RuleBook,
+    w: &TicketWrite,
+    actor: &Actor,
+    asked: bool,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let t = &w.ticket;
+    if let Some(mut r) = repo::route(c, t.id).await?
+        && r.state == RouteState::Assigned
+    {
+        let acted = Some(actor.user) == r.assignee_id;
+        let reassigned = !actor.is_system() && t.assignee_id != r.assignee_id;
+        if acted || reassigned || t.status.is_done() {
+            r.state = RouteState::Done;
+            r.updated_at = now;
+            repo::save_route(c, &r).await?;
+        }
+    }
+    let fresh = w.before.is_none();
+    let group_moved = w.before.as_ref().is_some_and(|b| b.group_id != t.group_id);
+    let wanted = asked || (book.routing.enabled && (fresh || group_moved));
+    if wanted && t.assignee_id.is_none() && !t.status.is_done() && !actor.is_system() {
+        route_ticket(c, book, t, now).await?;
+    }
+    Ok(())
+}
+
+/// A trigger's `add_skills` / `set_skills`: `["value_id", "value_id:3",
+/// "value_id:2:optional"]`.
+pub(crate) async fn set_needs_from_action(c: &mut Conn<'_>, ticket: TicketId, values: &[String], replace: bool) -> Result<(), AppError> {
+    let mut needs = if replace { vec![] } else { repo::requirements(c, ticket).await? };
+    for v in values.iter().flat_map(|v| v.split_whitespace()) {
+        let mut parts = v.split(':');
+        let id = parts.next().unwrap_or("").to_string();
+        if repo::value(c, &id).await?.is_none() {
+            continue;
+        }
+        let level = parts.next().and_then(|l| l.parse().ok()).unwrap_or(1u8).clamp(1, 5);
+        let optional = parts.next() == Some("optional");
+        needs.retain(|(x, _, _)| *x != id);
+        needs.push((id, level, optional));
+    }
+    repo::set_requirements(c, ticket, &needs).await?;
+    Ok(())
+}
+
+/// A skill as an admin gives it: `(value id, level)`.
+pub type SkillLevel = (String, u8);
+
+impl App {
+    /// Routing settings (admins see and change them).
+    pub async fn routing_settings(&self, actor: Actor) -> Result<RoutingSettings, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("only agents see routing settings"));
+        }
+        Ok(self.rulebook().await?.routing.clone())
+    }
+
+    pub async fn set_routing_settings(&self, actor: Actor, s: RoutingSettings) -> Result<RoutingSettings, AppError> {
+        admin_only(&actor)?;
+        let json = serde_json::to_string(&s).map_err(|e| AppError::bad(e.to_string()))?;
+        self.write(move |c| Box::pin(async move { Ok(settings::set(c, ROUTING_KEY, &json).await?) }))
+            .await?;
+        self.rules_changed();
+        Ok(s)
+    }
+
+    pub async fn routing_attributes(&self, actor: Actor) -> Result<Vec<Attribute>, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("only agents see routing attributes"));
+        }
+        let mut rc = self.read().await?;
+        Ok(repo::attributes(&mut rc.conn()).await?)
+    }
+
+    pub async fn routing_attribute(&self, actor: Actor, id: &str) -> Result<Attribute, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("only agents see routing attributes"));
+        }
+        let mut rc = self.read().await?;
+        repo::attribute(&mut rc.conn(), id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Creates (`id` none) or renames an attribute.
+    pub async fn save_routing_attribute(&self, actor: Actor, id: Option<String>, name: String) -> Result<Attribute, AppError> {
+        admin_only(&actor)?;
+        if name.trim().is_empty() {
+            return Err(AppError::field(FieldError::blank("name")));
+        }
+        let now = Timestamp::now();
+        let a = self
+            .write(move |c| {
+                Box::pin(async move {
+                    let mut a = match &id {
+                        Some(id) => repo::attribute(c, id).await?.ok_or(AppError::NotFound)?,
+                        None => Attribute { id: new_id(), name: String::new(), attribute_id: None, created_at: now, updated_at: now },
+                    };
+                    a.name = name.trim().to_string();
+                    a.updated_at = now;
+                    repo::save_attribute(c, &a).await?;
+                    Ok(a)
+                })
+            })
+            .await?;
+        self.rules_changed();
+        Ok(a)
+    }
+
+    pub async fn delete_routing_attribute(&self, actor: Actor, id: String) -> Result<(), AppError> {
+        admin_only(&actor)?;
+        self.write(move |c| Box::pin(async move { crate::error::found(repo::delete_attribute(c, &id).await?) }))
+            .await?;
+        self.rules_changed();
+        Ok(())
+    }
+
+    pub async fn routing_values(&self, actor: Actor, attribute: Option<&str>) -> Result<Vec<Attribute>, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("only agents see routing attributes"));
+        }
+        let mut rc = self.read().await?;
+        let mut conn = rc.conn();
+        if let Some(a) = attribute
+            && repo::attribute(&mut conn, a).await?.is_none()
+        {
+            return Err(AppError::NotFound);
+        }
+        Ok(repo::values(&mut conn, attribute).await?)
+    }
+
+    /// Creates (`id` none) or renames a value (a skill) of an attribute.
+    pub async fn save_routing_value(&self, actor: Actor, attribute: String, id: Option<String>, name: String) -> Result<Attribute, AppError> {
+        admin_only(&actor)?;
+        if name.trim().is_empty() {
+            return Err(AppError::field(FieldError::blank("name")));
+        }
+        let now = Timestamp::now();
+        let v = self
+            .write(move |c| {
+                Box::pin(async move {
+                    repo::attribute(c, &attribute).await?.ok_or(AppError::NotFound)?;
+                    let mut v = match &id {
+                        Some(id) => repo::value(c, id).await?.filter(|v| v.attribute_id.as_deref() == Some(attribute.as_str())).ok_or(AppError::NotFound)?,
+                        None => Attribute { id: new_id(), name: String::new(), attribute_id: Some(attribute.clone()), created_at: now, updated_at: now },
+                    };
+                    v.name = name.trim().to_string();
+                    v.updated_at = now;
+                    repo::save_value(c, &v).await?;
+                    Ok(v)
+                })
+            })
+            .await?;
+        self.rules_changed();
+        Ok(v)
+    }
+
+    pub async fn delete_routing_value(&self, actor: Actor, id: String) -> Result<(), AppError> {
+        admin_only(&actor)?;
+        self.write(move |c| Box::pin(async move { crate::error::found(repo::delete_value(c, &id).await?) }))
+            .await?;
+        self.rules_changed();
+        Ok(())
+    }
+
+    /// An agent's skills with levels.
+    pub async fn agent_skills(&self, actor: Actor, agent: UserId) -> Result<Vec<(Attribute, u8)>, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("only agents see skills"));
+        }
+        let mut rc = self.read().await?;
+        let mut conn = rc.conn();
+        let mine = repo::agent_skills(&mut conn, agent).await?;
+        let values = repo::values(&mut conn, None).await?;
+        Ok(mine
+            .into_iter()
+            .filter_map(|(v, l)| values.iter().find(|x| x.id == v).map(|x| (x.clone(), l)))
+            .collect())
+    }
+
+    /// Sets an agent's skills (admins).
+    pub async fn set_agent_skills(&self, actor: Actor, agent: UserId, skills: Vec<SkillLevel>) -> Result<(), AppError> {
+        admin_only(&actor)?;
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                let u = users::get(c, agent).await?.ok_or(AppError::NotFound)?;
+                if !u.role.is_staff() {
+                    return Err(AppError::field(FieldError::invalid("user_id", "skills are for agents")));
+                }
+                for (v, l) in &skills {
+                    if repo::value(c, v).await?.is_none() {
+                        return Err(AppError::field(FieldError::invalid("attribute_value_ids", format!("{v} is not a routing attribute value"))));
+                    }
+                    if !(1..=5).contains(l) {
+                        return Err(AppError::field(FieldError::invalid("level", "must be 1 to 5")));
+                    }
+                }
+                repo::set_agent_skills(c, agent, &skills).await?;
+                if repo::profile(c, agent).await?.is_none() {
+                    repo::save_profile(c, &Profile::new(agent, now)).await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// A ticket's needs: (value, min level, optional).
+    pub async fn ticket_requirements(&self, actor: Actor, ticket: TicketId) -> Result<Vec<(Attribute, u8, bool)>, AppError> {
+        self.ticket(actor, ticket).await?;
+        if !actor.is_staff() {
+            return Err(AppError::NotFound);
+        }
+        let mut rc = self.read().await?;
+        let mut conn = rc.conn();
+        let needs = repo::requirements(&mut conn, ticket).await?;
+        let values = repo::values(&mut conn, None).await?;
+        Ok(needs
+            .into_iter()
+            .filter_map(|(v, l, o)| values.iter().find(|x| x.id == v).map(|x| (x.clone(), l, o)))
+            .collect())
+    }
+
+    /// Sets a ticket's needs (agents) and routes it again if it is
+    /// unassigned and routing is on.
+    pub async fn set_ticket_requirements(&self, actor: Actor, ticket: TicketId, needs: Vec<(String, u8, bool)>) -> Result<(), AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("only agents set a ticket's skills"));
+        }
+        self.ticket(actor, ticket).await?;
+        let book = self.rulebook().await?;
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                for (v, l, _) in &needs {
+                    if repo::value(c, v).await?.is_none() {
+                        return Err(AppError::field(FieldError::invalid("attribute_value_ids", format!("{v} is not a routing attribute value"))));
+                    }
+                    if !(1..=5).contains(l) {
+                        return Err(AppError::field(FieldError::invalid("level", "must be 1 to 5")));
+                    }
+                }
+                repo::set_requirements(c, ticket, &needs).await?;
+                let t = tickets::get(c, ticket, false).await?.ok_or(AppError::NotFound)?;
+                if book.routing.enabled && t.assignee_id.is_none() && !t.status.is_done() {
+                    route_ticket(c, &book, &t, now).await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Which of these tickets the caller has every required skill for.
+    pub async fn fulfilled(&self, actor: Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("only agents"));
+        }
+        let mut rc = self.read().await?;
+        Ok(repo::fulfilled(&mut rc.conn(), actor.user, ids).await?)
+    }
+
+    /// An agent's routing profile (created with defaults if missing).
+    pub async fn routing_profile(&self, actor: Actor, agent: UserId) -> Result<Profile, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("only agents"));
+        }
+        let mut rc = self.read().await?;
+        let mut conn = rc.conn();
+        let u = users::get(&mut conn, agent).await?.ok_or(AppError::NotFound)?;
+        if !u.role.is_staff() {
+            return Err(AppError::NotFound);
+        }
+        Ok(repo::profile(&mut conn, agent).await?.unwrap_or_else(|| Profile::new(agent, Timestamp::now())))
+    }
+
+    /// Changes an agent's profile: presence (the agent or an admin),
+    /// languages, capacity and schedule (admins). Going online may let
+    /// waiting cases through: the caller wakes the queue pass.
+    pub async fn update_routing_profile(
+        &self,
+        actor: Actor,
+        agent: UserId,
+        change: ProfileChange,
+    ) -> Result<Profile, AppError> {
+        let own = actor.user == agent && actor.is_staff();
+        let admin_fields = change.languages.is_some() || change.capacity.iter().any(Option::is_some) || change.schedule_id.is_some();
+        if !(actor.is_admin() || own && !admin_fields) {
+            return Err(AppError::forbidden("agents set their own presence; admins the rest"));
+        }
+        let now = Timestamp::now();
+        let p = self
+            .write(move |c| {
+                Box::pin(async move {
+                    let u = users::get(c, agent).await?.ok_or(AppError::NotFound)?;
+                    if !u.role.is_staff() {
+                        return Err(AppError::NotFound);
+                    }
+                    let mut p = repo::profile(c, agent).await?.unwrap_or_else(|| Profile::new(agent, now));
+                    for (i, pres) in change.presence.iter().enumerate() {
+                        if let Some(pr) = pres {
+                            p.presence[i] = *pr;
+                        }
+                    }
+                    for (i, cap) in change.capacity.iter().enumerate() {
+                        if let Some(n) = cap {
+                            p.capacity[i] = (*n).min(1000);
+                        }
+                    }
+                    if let Some(l) = change.languages {
+                        p.languages = l.into_iter().map(|x| x.trim().to_ascii_lowercase()).filter(|x| !x.is_empty()).collect();
+                    }
+                    if let Some(s) = change.schedule_id {
+                        p.schedule_id = s;
+                    }
+                    p.last_active_at = Some(now);
+                    p.updated_at = now;
+                    repo::save_profile(c, &p).await?;
+                    Ok(p)
+                })
+            })
+            .await?;
+        self.routing_wake.notify_one();
+        Ok(p)
+    }
+
+    /// Records that an agent is active (the workspace calls this at most
+    /// once a minute), for going away after inactivity.
+    pub async fn agent_active(&self, agent: UserId) -> Result<(), AppError> {
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                if let Some(mut p) = repo::profile(c, agent).await? {
+                    p.last_active_at = Some(now);
+                    repo::save_profile(c, &p).await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Routed tickets in a state (the queue page and API).
+    pub async fn routing_queue(&self, actor: Actor, state: RouteState) -> Result<Vec<Route>, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("only agents"));
+        }
+        let mut rc = self.read().await?;
+        Ok(repo::routes_in(&mut rc.conn(), state, 500).await?)
+    }
+
+    /// One pass over the queue (run by one node at a time): idle agents
+    /// become away; waiting tickets are retried, dropping optional skills
+    /// and escalating as they age; assignments not acted on in time, or
+    /// whose agent is no longer online, are routed again. Returns how many
+    /// tickets it assigned.
+    pub async fn routing_pass(&self) -> Result<usize, AppError> {
+        let book = self.rulebook().await?;
+        let s = book.routing.clone();
+        if !s.enabled {
+            return Ok(0);
+        }
+        let now = Timestamp::now();
+        let idle_before = Timestamp(now.0 - s.away_after_idle_minutes * 60);
+        self.write(move |c| {
+            Box::pin(async move {
+                for mut p in repo::profiles(c).await? {
+                    if p.presence.contains(&Presence::Online) && p.last_active_at.is_none_or(|t| t.0 < idle_before.0) {
+                        for pr in p.presence.iter_mut() {
+                            if *pr == Presence::Online {
+                                *pr = Presence::Away;
+                            }
+                        }
+                        p.updated_at = now;
+                        repo::save_profile(c, &p).await?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .await?;
+        let waiting = {
+            let mut rc = self.read().await?;
+            let mut conn = rc.conn();
+            let mut w = repo::routes_in(&mut conn, RouteState::Waiting, 200).await?;
+            w.extend(repo::routes_in(&mut conn, RouteState::Assigned, 200).await?);
+            w
+        };
+        let mut assigned = 0;
+        for r in waiting {
+            let book = book.clone();
+            let s = s.clone();
+            let done = self
+                .write(move |c| {
+                    Box::pin(async move {
+                        let Some(mut t) = tickets::get(c, r.ticket_id, false).await? else { return Ok(false) };
+                        let Some(mut route) = repo::route(c, r.ticket_id).await? else { return Ok(false) };
+                        if t.status.is_done() {
+                            route.state = RouteState::Done;
+                            repo::save_route(c, &route).await?;
+                            return Ok(false);
+                        }
+                        let waited = (now.0 - route.queued_at.0) / 60;
+                        match route.state {
+                            RouteState::Assigned => {
+                                let agent_gone = match route.assignee_id {
+                                    Some(a) => repo::profile(c, a).await?.is_none_or(|p| p.presence[slot(route.channel)] != Presence::Online),
+                                    None => true,
+                                };
+                                let unacted = route.assigned_at.is_some_and(|at| (now.0 - at.0) / 60 >= s.reroute_unacted_after_minutes);
+                                if !(agent_gone || unacted) || t.assignee_id != route.assignee_id {
+                                    return Ok(false);
+                                }
+                                let why = if agent_gone { "the agent is no longer online" } else { "the agent did not act on it in time" };
+                                let input = TicketInput {
+                                    assignee_id: Some(None),
+                                    extra_events: vec![json!({"type": "Routing", "value": format!("re-routing: {why}")})],
+                                    ..Default::default()
+                                };
+                                t = update_in(c, Actor::system(), t.id, input, None, Channel::Rule, now).await?.ticket;
+                                route.state = RouteState::Waiting;
+                                route.queued_at = now;
+                                repo::save_route(c, &route).await?;
+                            }
+                            RouteState::Waiting if t.assignee_id.is_some() => {
+                                route.state = RouteState::Done;
+                                repo::save_route(c, &route).await?;
+                                return Ok(false);
+                            }
+                            _ => {}
+                        }
+                        if !route.optional_dropped && waited >= s.drop_optional_after_minutes {
+                            route.optional_dropped = true;
+                            repo::save_route(c, &route).await?;
+                        }
+                        let escalate_to = t
+                            .group_id
+                            .and_then(|g| s.escalation_groups.get(&g.0.to_string()).copied())
+                            .filter(|_| waited >= s.escalate_after_minutes * (route.escalations + 1));
+                        if let Some(to) = escalate_to
+                            && groups::get(c, GroupId(to)).await?.is_some()
+                        {
+                            let input = TicketInput {
+                                group_id: Some(Some(GroupId(to))),
+                                extra_events: vec![json!({"type": "Routing", "value": format!("escalated after waiting {waited} min")})],
+                                ..Default::default()
+                            };
+                            t = update_in(c, Actor::system(), t.id, input, None, Channel::Rule, now).await?.ticket;
+                            route.escalations += 1;
+                            repo::save_route(c, &route).await?;
+                        }
+                        Ok(matches!(route_ticket(c, &book, &t, now).await?, Decision::Assign { .. }))
+                    })
+                })
+                .await?;
+            assigned += usize::from(done);
+        }
+        Ok(assigned)
+    }
+}
+
+/// A change to an agent's routing profile; `None` leaves a value.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChange {
+    /// Per work channel (email, chat, call).
+    pub presence: [Option<Presence>; 3],
+    pub capacity: [Option<u32>; 3],
+    pub languages: Option<Vec<String>>,
+    pub schedule_id: Option<Option<i64>>,
+}

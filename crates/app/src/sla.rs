@@ -1,0 +1,358 @@
+//! SLA policies (Zendesk's `slas/policies`) and each ticket's SLA clock:
+//! every ticket write appends what happened (a customer comment, an agent
+//! reply, a status) to the ticket's SLA history in the same transaction,
+//! picks the first policy whose filter matches, and stores each target's
+//! state and the nearest due instant. The breach watcher announces a
+//! target that ran out on the ticket and lets triggers react. Ticket
+//! metrics come from the ticket's audits, computed when asked.
+
+use crate::rulebook::{RuleBook, parse_conditions, parse_targets};
+use crate::{App, AppError, FieldError};
+use domain::rules::Facts;
+use domain::sla::{Event, Happening, SlaMetric, Target, TargetState, evaluate_all};
+use domain::{Actor, Status, TicketId, Timestamp};
+use serde_json::{Value as Json, json};
+use store::Conn;
+use store::model::Ticket;
+use store::repo::sla::{self, Policy, TicketSla};
+
+fn admin_only(actor: &Actor) -> Result<(), AppError> {
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("only admins manage SLA policies"))
+    }
+}
+
+/// A happening as stored in a ticket's SLA history.
+fn word(h: Happening) -> String {
+    match h {
+        Happening::Created { by_agent: false } => "created".into(),
+        Happening::Created { by_agent: true } => "created_by_agent".into(),
+        Happening::CustomerComment => "customer".into(),
+        Happening::AgentReply => "agent".into(),
+        Happening::Status(s) => format!("status:{s}"),
+    }
+}
+
+fn parse_word(s: &str) -> Option<Happening> {
+    Some(match s {
+        "created" => Happening::Created { by_agent: false },
+        "created_by_agent" => Happening::Created { by_agent: true },
+        "customer" => Happening::CustomerComment,
+        "agent" => Happening::AgentReply,
+        other => Happening::Status(other.strip_prefix("status:")?.parse().ok()?),
+    })
+}
+
+fn history(json: &str) -> Vec<Event> {
+    serde_json::from_str::<Vec<(i64, String)>>(json)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(at, w)| Some(Event { at: Timestamp(at), what: parse_word(&w)? }))
+        .collect()
+}
+
+fn history_json(events: &[Event]) -> String {
+    let rows: Vec<(i64, String)> = events.iter().map(|e| (e.at.0, word(e.what))).collect();
+    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
+}
+
+/// The stored state of one target, for pages and the API.
+fn target_json(t: &Target, state: &TargetState, now: Timestamp) -> Json {
+    let (stage, due, breached) = match state {
+        TargetState::Active { due } => ("active", *due, due.is_some_and(|d| d.0 <= now.0)),
+        TargetState::Paused { .. } => ("paused", None, false),
+        TargetState::Done { breached } => ("achieved", None, *breached),
+        TargetState::Inactive => ("inactive", None, false),
+    };
+    json!({
+        "metric": t.metric.as_str(),
+        "target": t.minutes,
+        "business_hours": t.business_hours,
+        "stage": stage,
+        "breach_at": due.map(|d| d.0),
+        "breached": breached,
+    })
+}
+
+/// The targets of a policy that apply to a priority.
+fn targets_for(book_targets: &[(Option<domain::Priority>, Target)], t: &Ticket) -> Vec<Target> {
+    let exact: Vec<Target> = book_targets
+        .iter()
+        .filter(|(p, _)| p.is_some() && *p == t.priority)
+        .map(|(_, x)| *x)
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    let normal = t.priority.unwrap_or(domain::Priority::Normal);
+    let fallback: Vec<Target> = book_targets
+        .iter()
+        .filter(|(p, _)| p.is_none() || (t.priority.is_none() && *p == Some(normal)))
+        .map(|(_, x)| *x)
+        .collect();
+    fallback
+}
+
+/// What a ticket write means for SLA clocks.
+pub(crate) fn happenings(
+    t: &Ticket,
+    before: Option<&Ticket>,
+    comment: Option<&store::model::Comment>,
+    actor: &Actor,
+) -> Vec<Happening> {
+    let mut out = Vec::new();
+    match before {
+        None => out.push(Happening::Created {
+            by_agent: actor.is_staff() && comment.is_none_or(|c| c.author_id != t.requester_id),
+        }),
+        Some(b) => {
+            if let Some(c) = comment.filter(|c| c.public) {
+                if c.author_id != t.requester_id && actor.is_staff() {
+                    out.push(Happening::AgentReply);
+                } else {
+                    out.push(Happening::CustomerComment);
+                }
+            }
+            if b.status != t.status {
+                out.push(Happening::Status(t.status));
+            }
+        }
+    }
+    if before.is_none() && t.status != Status::New {
+        out.push(Happening::Status(t.status));
+    }
+    out
+}
+
+/// Updates a ticket's SLA clock inside the write's transaction. Costs
+/// nothing when there are no policies and the ticket never had one.
+pub(crate) async fn on_ticket_write(
+    c: &mut Conn<'_>,
+    book: &RuleBook,
+    t: &Ticket,
+    new: &[Happening],
+    facts: &Facts,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    if book.policies.is_empty() {
+        return Ok(());
+    }
+    let stored = sla::ticket_sla(c, t.id).await?;
+    let mut events = stored.as_ref().map(|s| history(&s.history)).unwrap_or_default();
+    events.extend(new.iter().map(|h| Event { at: now, what: *h }));
+    let policy = book.policies.iter().find(|p| facts.matches(&p.filter));
+    let (targets_json, next_due) = match policy {
+        Some(p) => {
+            let targets = targets_for(&p.targets, t);
+            let schedule = book.schedule(p.schedule_id);
+            let (states, _) = evaluate_all(&targets, &events, &schedule, now);
+            let announced = stored.as_ref().and_then(|s| s.breach_announced_at);
+            let next = states
+                .iter()
+                .filter_map(|s| match s.state {
+                    TargetState::Active { due: Some(d) } if announced.is_none_or(|a| d.0 > a.0) => Some(d),
+                    _ => None,
+                })
+                .min();
+            let list: Vec<Json> = states.iter().map(|s| target_json(&s.target, &s.state, now)).collect();
+            (Json::Array(list).to_string(), next)
+        }
+        None => ("[]".to_string(), None),
+    };
+    sla::save_ticket_sla(
+        c,
+        &TicketSla {
+            ticket_id: t.id,
+            policy_id: policy.map(|p| p.id),
+            history: history_json(&events),
+            targets: targets_json,
+            next_due_at: next_due,
+            breach_announced_at: stored.and_then(|s| s.breach_announced_at),
+            updated_at: now,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A ticket's SLA as shown: the policy and each target's stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketSlaView {
+    pub policy_id: Option<i64>,
+    pub targets: Vec<Json>,
+}
+
+impl TicketSlaView {
+    /// The soonest-due active target: (metric, due).
+    pub fn next(&self) -> Option<(SlaMetric, Timestamp)> {
+        self.targets
+            .iter()
+            .filter(|t| t["stage"] == "active")
+            .filter_map(|t| {
+                Some((
+                    t["metric"].as_str()?.parse().ok()?,
+                    Timestamp(t["breach_at"].as_i64()?),
+                ))
+            })
+            .min_by_key(|(_, d)| d.0)
+    }
+}
+
+fn view(s: &TicketSla) -> TicketSlaView {
+    TicketSlaView {
+        policy_id: s.policy_id,
+        targets: serde_json::from_str(&s.targets).unwrap_or_default(),
+    }
+}
+
+/// Parses a Zendesk `sla_policy` record into a stored policy.
+pub fn policy_from_json(body: &Json, mut p: Policy) -> Result<Policy, AppError> {
+    if let Some(t) = body.get("title").and_then(Json::as_str) {
+        p.title = t.trim().to_string();
+    }
+    if p.title.is_empty() {
+        return Err(AppError::field(FieldError::blank("title")));
+    }
+    if let Some(d) = body.get("description") {
+        p.description = d.as_str().map(str::to_string);
+    }
+    if let Some(pos) = body.get("position").and_then(Json::as_i64) {
+        p.position = pos;
+    }
+    if let Some(f) = body.get("filter") {
+        parse_conditions(f, "filter")?;
+        p.filter = f.to_string();
+    }
+    if let Some(m) = body.get("policy_metrics") {
+        if parse_targets(m)?.is_empty() {
+            return Err(AppError::field(FieldError::blank("policy_metrics")));
+        }
+        p.metrics = m.to_string();
+    }
+    if let Some(s) = body.get("schedule_id") {
+        p.schedule_id = s.as_i64();
+    }
+    Ok(p)
+}
+
+impl App {
+    pub async fn sla_policies(&self, actor: Actor) -> Result<Vec<Policy>, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("only agents see SLA policies"));
+        }
+        let mut rc = self.read().await?;
+        Ok(sla::all(&mut rc.conn()).await?)
+    }
+
+    pub async fn sla_policy(&self, actor: Actor, id: i64) -> Result<Policy, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("only agents see SLA policies"));
+        }
+        let mut rc = self.read().await?;
+        sla::get(&mut rc.conn(), id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Creates (`id` none) or changes an SLA policy from Zendesk's JSON.
+    pub async fn save_sla_policy(&self, actor: Actor, id: Option<i64>, body: Json) -> Result<Policy, AppError> {
+        admin_only(&actor)?;
+        let now = Timestamp::now();
+        let saved = self
+            .write(move |c| {
+                Box::pin(async move {
+                    let base = match id {
+                        Some(id) => sla::get(c, id).await?.ok_or(AppError::NotFound)?,
+                        None => Policy {
+                            id: 0,
+                            title: String::new(),
+                            description: None,
+                            position: sla::all(c).await?.len() as i64,
+                            filter: "{\"all\":[],\"any\":[]}".into(),
+                            metrics: "[]".into(),
+                            schedule_id: None,
+                            created_at: now,
+                            updated_at: now,
+                        },
+                    };
+                    let mut p = policy_from_json(&body, base)?;
+                    if p.metrics == "[]" {
+                        return Err(AppError::field(FieldError::blank("policy_metrics")));
+                    }
+                    p.updated_at = now;
+                    match id {
+                        Some(_) => {
+                            sla::update(c, &p).await?;
+                        }
+                        None => p.id = sla::insert(c, &p).await?,
+                    }
+                    Ok(p)
+                })
+            })
+            .await?;
+        self.rules_changed();
+        Ok(saved)
+    }
+
+    pub async fn delete_sla_policy(&self, actor: Actor, id: i64) -> Result<(), AppError> {
+        admin_only(&actor)?;
+        self.write(move |c| Box::pin(async move { crate::error::found(sla::delete(c, id).await?) }))
+            .await?;
+        self.rules_changed();
+        Ok(())
+    }
+
+    /// A ticket's SLA targets (agents), if a policy ever applied.
+    pub async fn ticket_sla(&self, actor: Actor, id: TicketId) -> Result<Option<TicketSlaView>, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::NotFound);
+        }
+        self.ticket(actor, id).await?;
+        let mut rc = self.read().await?;
+        Ok(sla::ticket_sla(&mut rc.conn(), id).await?.map(|s| view(&s)))
+    }
+
+    /// The SLA of several tickets at once (queue pages).
+    pub async fn ticket_slas(&self, ids: &[i64]) -> Result<Vec<(TicketId, TicketSlaView)>, AppError> {
+        let mut rc = self.read().await?;
+        Ok(sla::ticket_slas(&mut rc.conn(), ids)
+            .await?
+            .iter()
+            .map(|s| (s.ticket_id, view(s)))
+            .collect())
+    }
+
+    /// Announces every target that ran out: an audit event on its ticket,
+    /// then triggers see the ticket with `sla` breached. Returns how many.
+    pub async fn announce_sla_breaches(&self) -> Result<usize, AppError> {
+        let now = Timestamp::now();
+        let due = {
+            let mut rc = self.read().await?;
+            sla::breached(&mut rc.conn(), now, 200).await?
+        };
+        let mut n = 0;
+        for s in due {
+            let Some(at) = s.next_due_at else { continue };
+            let hooks = self.hooks().await?;
+            let metric = view(&s)
+                .targets
+                .iter()
+                .find(|t| t["breach_at"].as_i64() == Some(at.0))
+                .and_then(|t| t["metric"].as_str().map(str::to_string))
+                .unwrap_or_else(|| "sla".into());
+            let announced = self
+                .write(move |c| {
+                    Box::pin(async move {
+                        if !sla::announce_breach(c, s.ticket_id, at).await? {
+                            return Ok(false);
+                        }
+                        crate::after_write::sla_breached(c, &hooks, s.ticket_id, &metric, now).await?;
+                        Ok(true)
+                    })
+                })
+                .await?;
+            n += usize::from(announced);
+        }
+        Ok(n)
+    }
+}
