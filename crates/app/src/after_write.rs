@@ -48,7 +48,15 @@ impl crate::App {
 fn is_field_action(field: &str) -> bool {
     matches!(
         field,
-        "status" | "priority" | "type" | "group_id" | "assignee_id" | "set_tags" | "current_tags" | "remove_tags" | "subject"
+        "status"
+            | "priority"
+            | "type"
+            | "group_id"
+            | "assignee_id"
+            | "set_tags"
+            | "current_tags"
+            | "remove_tags"
+            | "subject"
     ) || field.starts_with("custom_fields_")
 }
 
@@ -74,10 +82,21 @@ pub async fn ticket_written(
     now: Timestamp,
 ) -> Result<TicketWrite, AppError> {
     let book = &hooks.book;
-    let update = if w.before.is_none() { UpdateType::Create } else { UpdateType::Change };
+    let update = if w.before.is_none() {
+        UpdateType::Create
+    } else {
+        UpdateType::Change
+    };
     let before = w.before.clone();
-    let facts = crate::triggers::facts(&w.ticket, before.as_ref(), w.comment.as_ref(), &actor, update);
-    let mut happenings = crate::sla::happenings(&w.ticket, before.as_ref(), w.comment.as_ref(), &actor);
+    let facts = crate::triggers::facts(
+        &w.ticket,
+        before.as_ref(),
+        w.comment.as_ref(),
+        &actor,
+        update,
+    );
+    let mut happenings =
+        crate::sla::happenings(&w.ticket, before.as_ref(), w.comment.as_ref(), &actor);
     let mut route_now = false;
     if !book.triggers.is_empty() {
         let fired: Vec<CompiledRule> = crate::triggers::fire(book, facts.clone())
@@ -92,7 +111,13 @@ pub async fn ticket_written(
             }
         }
     }
-    let final_facts = crate::triggers::facts(&w.ticket, before.as_ref(), w.comment.as_ref(), &actor, update);
+    let final_facts = crate::triggers::facts(
+        &w.ticket,
+        before.as_ref(),
+        w.comment.as_ref(),
+        &actor,
+        update,
+    );
     crate::sla::on_ticket_write(c, book, &w.ticket, &happenings, &final_facts, now).await?;
     crate::routing::on_ticket_write(c, book, &w, &actor, route_now, now).await?;
     Ok(w)
@@ -110,21 +135,40 @@ async fn apply(
 ) -> Result<bool, AppError> {
     let field_actions: Vec<(String, Json)> = fired
         .iter()
-        .flat_map(|r| r.actions.iter().filter(|(f, _)| is_field_action(f)).cloned())
+        .flat_map(|r| {
+            r.actions
+                .iter()
+                .filter(|(f, _)| is_field_action(f))
+                .cloned()
+        })
         .collect();
     if !field_actions.is_empty() {
         match crate::rules::macro_effect(&field_actions, &w.ticket.tags, actor) {
             Ok(effect) => {
                 let input: TicketInput = effect.into_input();
-                match update_in(c, Actor::system(), w.ticket.id, input, None, Channel::Rule, now).await {
+                match update_in(
+                    c,
+                    Actor::system(),
+                    w.ticket.id,
+                    input,
+                    None,
+                    Channel::Rule,
+                    now,
+                )
+                .await
+                {
                     Ok(after) => w.ticket = after.ticket,
-                    Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_) | AppError::Conflict(_))) => {
+                    Err(
+                        e @ (AppError::Invalid(_) | AppError::Forbidden(_) | AppError::Conflict(_)),
+                    ) => {
                         tracing::warn!(ticket = %w.ticket.id, error = %e, "a trigger's changes do not fit the ticket; skipped");
                     }
                     Err(e) => return Err(e),
                 }
             }
-            Err(e) => tracing::warn!(ticket = %w.ticket.id, error = %e, "a trigger's actions are not valid; skipped"),
+            Err(e) => {
+                tracing::warn!(ticket = %w.ticket.id, error = %e, "a trigger's actions are not valid; skipped")
+            }
         }
     }
     apply_side_effects(c, hooks, w, fired, actor, now).await
@@ -144,8 +188,12 @@ pub(crate) async fn apply_side_effects(
     for r in fired {
         for (field, value) in &r.actions {
             match field.as_str() {
-                "notification_user" => notify_user(c, hooks, w, r, &strings(value), actor, now).await?,
-                "notification_group" => notify_group(c, hooks, w, &strings(value), actor, now).await?,
+                "notification_user" => {
+                    notify_user(c, hooks, w, r, &strings(value), actor, now).await?
+                }
+                "notification_group" => {
+                    notify_group(c, hooks, w, &strings(value), actor, now).await?
+                }
                 "notification_webhook" => {
                     let v = strings(value);
                     if let Some(id) = v.first() {
@@ -156,7 +204,13 @@ pub(crate) async fn apply_side_effects(
                 "send_acknowledgement" => acknowledge(c, hooks, &w.ticket, now).await?,
                 "route" => route = true,
                 "add_skills" | "set_skills" => {
-                    crate::routing::set_needs_from_action(c, w.ticket.id, &strings(value), field == "set_skills").await?;
+                    crate::routing::set_needs_from_action(
+                        c,
+                        w.ticket.id,
+                        &strings(value),
+                        field == "set_skills",
+                    )
+                    .await?;
                     route = true;
                 }
                 _ => {}
@@ -167,7 +221,11 @@ pub(crate) async fn apply_side_effects(
 }
 
 /// The value of a notification placeholder.
-async fn placeholders(c: &mut Conn<'_>, t: &Ticket, comment: Option<&str>) -> Result<Vec<(String, String)>, AppError> {
+async fn placeholders(
+    c: &mut Conn<'_>,
+    t: &Ticket,
+    comment: Option<&str>,
+) -> Result<Vec<(String, String)>, AppError> {
     let requester = users::get(c, t.requester_id)
         .await?
         .map(|u| u.name)
@@ -176,9 +234,17 @@ async fn placeholders(c: &mut Conn<'_>, t: &Ticket, comment: Option<&str>) -> Re
         ("ticket.id".into(), t.id.to_string()),
         ("ticket.title".into(), t.subject.clone()),
         ("ticket.status".into(), t.status.as_str().into()),
-        ("ticket.priority".into(), t.priority.map(|p| p.as_str().to_string()).unwrap_or_default()),
+        (
+            "ticket.priority".into(),
+            t.priority
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default(),
+        ),
         ("ticket.requester.name".into(), requester.clone()),
-        ("ticket.requester.first_name".into(), requester.split_whitespace().next().unwrap_or("").into()),
+        (
+            "ticket.requester.first_name".into(),
+            requester.split_whitespace().next().unwrap_or("").into(),
+        ),
         ("ticket.latest_comment".into(), comment.unwrap_or("").into()),
         ("ticket.description".into(), t.description.clone()),
         ("ticket.url".into(), format!("/agent/tickets/{}", t.id)),
@@ -253,9 +319,16 @@ async fn send_notification(
     let (Some(settings), Some(reply_address)) = (&hooks.mail, &hooks.reply_address) else {
         return Ok(());
     };
-    let Some(to) = users::primary_email(c, user).await? else { return Ok(()) };
+    let Some(to) = users::primary_email(c, user).await? else {
+        return Ok(());
+    };
     let values = placeholders(c, &w.ticket, w.comment.as_ref().map(|c| c.body.as_str())).await?;
-    let subject = render(v.get(1).map_or("[#{{ticket.id}}] {{ticket.title}}", String::as_str), &values, false);
+    let subject = render(
+        v.get(1)
+            .map_or("[#{{ticket.id}}] {{ticket.title}}", String::as_str),
+        &values,
+        false,
+    );
     let body = render(v.get(2).map_or("", String::as_str), &values, false);
     let mailbox = hooks.mailboxes.sender_for(w.ticket.recipient.as_deref());
     let sender = crate::outbox::Sender {
@@ -263,25 +336,64 @@ async fn send_notification(
         mailbox: mailbox.as_ref(),
         reply_address,
     };
-    crate::outbox::notification(c, &sender, &w.ticket, to, subject, body, OutboundKind::Notification, now).await
+    crate::outbox::notification(
+        c,
+        &sender,
+        &w.ticket,
+        to,
+        subject,
+        body,
+        OutboundKind::Notification,
+        now,
+    )
+    .await
 }
 
 /// The acknowledgement of a new ticket, to its requester (the built-in
 /// trigger's action), in their language, from the address they wrote to.
-async fn acknowledge(c: &mut Conn<'_>, hooks: &Hooks, t: &Ticket, now: Timestamp) -> Result<(), AppError> {
+async fn acknowledge(
+    c: &mut Conn<'_>,
+    hooks: &Hooks,
+    t: &Ticket,
+    now: Timestamp,
+) -> Result<(), AppError> {
     let (Some(settings), Some(reply_address)) = (&hooks.mail, &hooks.reply_address) else {
         return Ok(());
     };
-    let Some(user) = users::get(c, t.requester_id).await? else { return Ok(()) };
-    let Some(to) = users::primary_email(c, t.requester_id).await? else { return Ok(()) };
+    let Some(user) = users::get(c, t.requester_id).await? else {
+        return Ok(());
+    };
+    let Some(to) = users::primary_email(c, t.requester_id).await? else {
+        return Ok(());
+    };
     let mailbox = hooks.mailboxes.sender_for(t.recipient.as_deref());
-    crate::outbox::acknowledge(c, settings, mailbox.as_ref(), reply_address, t, &to, &user.name, now).await
+    crate::outbox::acknowledge(
+        c,
+        settings,
+        mailbox.as_ref(),
+        reply_address,
+        t,
+        &to,
+        &user.name,
+        now,
+    )
+    .await
 }
 
 /// Queues a webhook call with the ticket's placeholders filled in (JSON-escaped).
-async fn queue_webhook(c: &mut Conn<'_>, id: &str, t: &Ticket, rule: i64, body: &str, now: Timestamp) -> Result<(), AppError> {
+async fn queue_webhook(
+    c: &mut Conn<'_>,
+    id: &str,
+    t: &Ticket,
+    rule: i64,
+    body: &str,
+    now: Timestamp,
+) -> Result<(), AppError> {
     let Some(hook) = webhooks::get(c, id).await? else {
-        tracing::warn!(webhook = id, "a trigger names a webhook that does not exist");
+        tracing::warn!(
+            webhook = id,
+            "a trigger names a webhook that does not exist"
+        );
         return Ok(());
     };
     if hook.status != "active" {
@@ -289,7 +401,8 @@ async fn queue_webhook(c: &mut Conn<'_>, id: &str, t: &Ticket, rule: i64, body: 
     }
     let values = placeholders(c, t, None).await?;
     let payload = if body.trim().is_empty() {
-        json!({"ticket": {"id": t.id.0, "title": t.subject, "status": t.status.as_str()}}).to_string()
+        json!({"ticket": {"id": t.id.0, "title": t.subject, "status": t.status.as_str()}})
+            .to_string()
     } else {
         render(body, &values, true)
     };
@@ -306,12 +419,26 @@ pub(crate) async fn sla_breached(
     metric: &str,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let Some(t) = tickets::get(c, ticket, false).await? else { return Ok(()) };
+    let Some(t) = tickets::get(c, ticket, false).await? else {
+        return Ok(());
+    };
     let events = json!([{"type": "SlaBreach", "metric": metric, "value": format!("SLA breached: {metric}")}]);
-    store::repo::comments::insert_audit(c, ticket, domain::permission::SYSTEM_USER, Channel::Rule, &events.to_string(), now).await?;
-    let mut facts = crate::triggers::facts(&t, Some(&t), None, &Actor::system(), UpdateType::Change);
+    store::repo::comments::insert_audit(
+        c,
+        ticket,
+        domain::permission::SYSTEM_USER,
+        Channel::Rule,
+        &events.to_string(),
+        now,
+    )
+    .await?;
+    let mut facts =
+        crate::triggers::facts(&t, Some(&t), None, &Actor::system(), UpdateType::Change);
     facts.now.insert("sla".into(), "breached".into());
-    let fired: Vec<CompiledRule> = crate::triggers::fire(&hooks.book, facts).into_iter().cloned().collect();
+    let fired: Vec<CompiledRule> = crate::triggers::fire(&hooks.book, facts)
+        .into_iter()
+        .cloned()
+        .collect();
     if fired.is_empty() {
         return Ok(());
     }

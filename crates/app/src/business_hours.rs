@@ -40,11 +40,17 @@ fn check(row: &ScheduleRow) -> Result<Schedule, AppError> {
     if let Some(bad) = intervals.iter().find(|(s, e)| s >= e || *s >= WEEK_MINUTES) {
         return Err(AppError::field(FieldError::invalid(
             "intervals",
-            format!("{}-{}: start_time and end_time are minutes since Sunday 00:00, start before end", bad.0, bad.1),
+            format!(
+                "{}-{}: start_time and end_time are minutes since Sunday 00:00, start before end",
+                bad.0, bad.1
+            ),
         )));
     }
     compile_schedule(row, &[]).ok_or_else(|| {
-        AppError::field(FieldError::invalid("intervals", "intervals overlap or run past the week"))
+        AppError::field(FieldError::invalid(
+            "intervals",
+            "intervals overlap or run past the week",
+        ))
     })
 }
 
@@ -54,17 +60,27 @@ fn check_holiday(h: &Holiday) -> Result<(), AppError> {
         return Err(AppError::field(FieldError::blank("name")));
     }
     let parse = |s: &str, f: &str| {
-        s.parse::<jiff::civil::Date>()
-            .map_err(|_| AppError::field(FieldError::invalid(f, format!("{s} is not a date like 2026-12-25"))))
+        s.parse::<jiff::civil::Date>().map_err(|_| {
+            AppError::field(FieldError::invalid(
+                f,
+                format!("{s} is not a date like 2026-12-25"),
+            ))
+        })
     };
     if parse(&h.end_date, "end_date")? < parse(&h.start_date, "start_date")? {
-        return Err(AppError::field(FieldError::invalid("end_date", "is before start_date")));
+        return Err(AppError::field(FieldError::invalid(
+            "end_date",
+            "is before start_date",
+        )));
     }
     Ok(())
 }
 
 impl App {
-    pub async fn schedules(&self, actor: Actor) -> Result<Vec<(ScheduleRow, Vec<Holiday>)>, AppError> {
+    pub async fn schedules(
+        &self,
+        actor: Actor,
+    ) -> Result<Vec<(ScheduleRow, Vec<Holiday>)>, AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("only agents see schedules"));
         }
@@ -75,25 +91,40 @@ impl App {
         Ok(all
             .into_iter()
             .map(|s| {
-                let mine = holidays.iter().filter(|h| h.schedule_id == s.id).cloned().collect();
+                let mine = holidays
+                    .iter()
+                    .filter(|h| h.schedule_id == s.id)
+                    .cloned()
+                    .collect();
                 (s, mine)
             })
             .collect())
     }
 
-    pub async fn schedule(&self, actor: Actor, id: i64) -> Result<(ScheduleRow, Vec<Holiday>), AppError> {
+    pub async fn schedule(
+        &self,
+        actor: Actor,
+        id: i64,
+    ) -> Result<(ScheduleRow, Vec<Holiday>), AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("only agents see schedules"));
         }
         let mut rc = self.read().await?;
         let mut conn = rc.conn();
-        let s = schedules::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+        let s = schedules::get(&mut conn, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let h = schedules::holidays(&mut conn, id).await?;
         Ok((s, h))
     }
 
     /// Creates (`id` none) or changes a schedule.
-    pub async fn save_schedule(&self, actor: Actor, id: Option<i64>, input: ScheduleInput) -> Result<ScheduleRow, AppError> {
+    pub async fn save_schedule(
+        &self,
+        actor: Actor,
+        id: Option<i64>,
+        input: ScheduleInput,
+    ) -> Result<ScheduleRow, AppError> {
         admin_only(&actor)?;
         let now = Timestamp::now();
         let saved = self
@@ -106,8 +137,12 @@ impl App {
                             name: String::new(),
                             time_zone: "UTC".into(),
                             // Monday to Friday, 9:00 to 17:00.
-                            intervals: serde_json::to_string(&(1..=5u32).map(|d| (d * 1440 + 540, d * 1440 + 1020)).collect::<Vec<_>>())
-                                .unwrap_or_else(|_| "[]".into()),
+                            intervals: serde_json::to_string(
+                                &(1..=5u32)
+                                    .map(|d| (d * 1440 + 540, d * 1440 + 1020))
+                                    .collect::<Vec<_>>(),
+                            )
+                            .unwrap_or_else(|_| "[]".into()),
                             created_at: now,
                             updated_at: now,
                         },
@@ -139,8 +174,10 @@ impl App {
 
     pub async fn delete_schedule(&self, actor: Actor, id: i64) -> Result<(), AppError> {
         admin_only(&actor)?;
-        self.write(move |c| Box::pin(async move { crate::error::found(schedules::delete(c, id).await?) }))
-            .await?;
+        self.write(move |c| {
+            Box::pin(async move { crate::error::found(schedules::delete(c, id).await?) })
+        })
+        .await?;
         self.rules_changed();
         Ok(())
     }
@@ -152,7 +189,9 @@ impl App {
         let saved = self
             .write(move |c| {
                 Box::pin(async move {
-                    schedules::get(c, h.schedule_id).await?.ok_or(AppError::NotFound)?;
+                    schedules::get(c, h.schedule_id)
+                        .await?
+                        .ok_or(AppError::NotFound)?;
                     if h.id == 0 {
                         h.id = schedules::insert_holiday(c, &h).await?;
                     } else {
@@ -166,10 +205,19 @@ impl App {
         Ok(saved)
     }
 
-    pub async fn delete_holiday(&self, actor: Actor, schedule: i64, id: i64) -> Result<(), AppError> {
+    pub async fn delete_holiday(
+        &self,
+        actor: Actor,
+        schedule: i64,
+        id: i64,
+    ) -> Result<(), AppError> {
         admin_only(&actor)?;
-        self.write(move |c| Box::pin(async move { crate::error::found(schedules::delete_holiday(c, schedule, id).await?) }))
-            .await?;
+        self.write(move |c| {
+            Box::pin(async move {
+                crate::error::found(schedules::delete_holiday(c, schedule, id).await?)
+            })
+        })
+        .await?;
         self.rules_changed();
         Ok(())
     }

@@ -19,7 +19,9 @@ fn admin_only(actor: &Actor) -> Result<(), AppError> {
     if actor.is_admin() {
         Ok(())
     } else {
-        Err(AppError::forbidden("only admins manage triggers and automations"))
+        Err(AppError::forbidden(
+            "only admins manage triggers and automations",
+        ))
     }
 }
 
@@ -78,7 +80,11 @@ fn apply_json(r: &mut Rule, body: &Json) -> Result<(), AppError> {
     if let Some(c) = body.get("conditions") {
         let parsed = parse_conditions(c, "conditions")?;
         if r.kind == RuleKind::Automation
-            && !parsed.all.iter().chain(parsed.any.iter()).any(|x| is_time_field(&x.field))
+            && !parsed
+                .all
+                .iter()
+                .chain(parsed.any.iter())
+                .any(|x| is_time_field(&x.field))
         {
             return Err(AppError::field(FieldError::invalid(
                 "conditions",
@@ -140,7 +146,9 @@ impl App {
                             id: 0,
                             kind: RuleKind::Trigger,
                             title: title.into(),
-                            description: Some("Made by atiende; edit or turn it off as you like.".into()),
+                            description: Some(
+                                "Made by atiende; edit or turn it off as you like.".into(),
+                            ),
                             active: true,
                             position,
                             conditions: conditions.to_string(),
@@ -161,7 +169,11 @@ impl App {
         Ok(())
     }
 
-    pub async fn business_rules(&self, actor: Actor, kind: RuleKind) -> Result<Vec<Rule>, AppError> {
+    pub async fn business_rules(
+        &self,
+        actor: Actor,
+        kind: RuleKind,
+    ) -> Result<Vec<Rule>, AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("only agents see business rules"));
         }
@@ -169,7 +181,12 @@ impl App {
         Ok(business_rules::all(&mut rc.conn(), kind).await?)
     }
 
-    pub async fn business_rule(&self, actor: Actor, kind: RuleKind, id: i64) -> Result<Rule, AppError> {
+    pub async fn business_rule(
+        &self,
+        actor: Actor,
+        kind: RuleKind,
+        id: i64,
+    ) -> Result<Rule, AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("only agents see business rules"));
         }
@@ -180,14 +197,22 @@ impl App {
     }
 
     /// Creates (`id` none) or changes a trigger or automation from JSON.
-    pub async fn save_business_rule(&self, actor: Actor, kind: RuleKind, id: Option<i64>, body: Json) -> Result<Rule, AppError> {
+    pub async fn save_business_rule(
+        &self,
+        actor: Actor,
+        kind: RuleKind,
+        id: Option<i64>,
+        body: Json,
+    ) -> Result<Rule, AppError> {
         admin_only(&actor)?;
         let now = Timestamp::now();
         let saved = self
             .write(move |c| {
                 Box::pin(async move {
                     let mut r = match id {
-                        Some(id) => business_rules::get(c, kind, id).await?.ok_or(AppError::NotFound)?,
+                        Some(id) => business_rules::get(c, kind, id)
+                            .await?
+                            .ok_or(AppError::NotFound)?,
                         None => Rule {
                             id: 0,
                             kind,
@@ -221,16 +246,28 @@ impl App {
         Ok(saved)
     }
 
-    pub async fn delete_business_rule(&self, actor: Actor, kind: RuleKind, id: i64) -> Result<(), AppError> {
+    pub async fn delete_business_rule(
+        &self,
+        actor: Actor,
+        kind: RuleKind,
+        id: i64,
+    ) -> Result<(), AppError> {
         admin_only(&actor)?;
-        self.write(move |c| Box::pin(async move { crate::error::found(business_rules::delete(c, kind, id).await?) }))
-            .await?;
+        self.write(move |c| {
+            Box::pin(async move { crate::error::found(business_rules::delete(c, kind, id).await?) })
+        })
+        .await?;
         self.rules_changed();
         Ok(())
     }
 
     /// Turns a built-in trigger on or off (the email page's switch).
-    pub async fn set_builtin_active(&self, actor: Actor, name: &'static str, active: bool) -> Result<(), AppError> {
+    pub async fn set_builtin_active(
+        &self,
+        actor: Actor,
+        name: &'static str,
+        active: bool,
+    ) -> Result<(), AppError> {
         admin_only(&actor)?;
         let now = Timestamp::now();
         self.write(move |c| {
@@ -285,17 +322,32 @@ impl App {
                     let did = self
                         .write(move |c| {
                             Box::pin(async move {
-                                let Some(t) = tickets::get(c, ticket, false).await? else { return Ok(false) };
+                                let Some(t) = tickets::get(c, ticket, false).await? else {
+                                    return Ok(false);
+                                };
                                 if business_rules::fired(c, rule.id, t.id, t.updated_at).await? {
                                     return Ok(false);
                                 }
-                                let mut facts = crate::triggers::facts(&t, Some(&t), None, &Actor::system(), UpdateType::Change);
+                                let mut facts = crate::triggers::facts(
+                                    &t,
+                                    Some(&t),
+                                    None,
+                                    &Actor::system(),
+                                    UpdateType::Change,
+                                );
                                 facts.hours = milestones(c, &t, now).await?;
                                 if !facts.matches(&rule.conditions) {
                                     return Ok(false);
                                 }
                                 let w = fire_automation(c, &hooks, &rule, t, now).await?;
-                                business_rules::record_firing(c, rule.id, w.ticket.id, w.ticket.updated_at, now).await?;
+                                business_rules::record_firing(
+                                    c,
+                                    rule.id,
+                                    w.ticket.id,
+                                    w.ticket.updated_at,
+                                    now,
+                                )
+                                .await?;
                                 Ok(true)
                             })
                         })
@@ -320,12 +372,18 @@ async fn fire_automation(
     let field_actions: Vec<(String, Json)> = rule
         .actions
         .iter()
-        .filter(|(f, _)| !f.starts_with("notification_") && f != "route" && f != "send_acknowledgement" && !f.ends_with("_skills"))
+        .filter(|(f, _)| {
+            !f.starts_with("notification_")
+                && f != "route"
+                && f != "send_acknowledgement"
+                && !f.ends_with("_skills")
+        })
         .cloned()
         .collect();
     let effect = crate::rules::macro_effect(&field_actions, &t.tags, &Actor::system())?;
     let mut input = effect.into_input();
-    input.extra_events = vec![json!({"type": "Automation", "value": format!("automation: {}", rule.title)})];
+    input.extra_events =
+        vec![json!({"type": "Automation", "value": format!("automation: {}", rule.title)})];
     let w = match update_in(c, Actor::system(), t.id, input, None, Channel::Rule, now).await {
         Ok(w) => w,
         Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_) | AppError::Conflict(_))) => {
@@ -347,7 +405,12 @@ async fn fire_automation(
         Err(e) => return Err(e),
     };
     // Notifications and webhooks of the automation itself, then triggers.
-    let side: Vec<(String, Json)> = rule.actions.iter().filter(|(f, _)| !field_actions.iter().any(|(g, _)| g == f)).cloned().collect();
+    let side: Vec<(String, Json)> = rule
+        .actions
+        .iter()
+        .filter(|(f, _)| !field_actions.iter().any(|(g, _)| g == f))
+        .cloned()
+        .collect();
     let mut w = w;
     if !side.is_empty() {
         let only_side = crate::rulebook::CompiledRule {
@@ -356,13 +419,25 @@ async fn fire_automation(
             conditions: rule.conditions.clone(),
             actions: side,
         };
-        crate::after_write::apply_side_effects(c, hooks, &mut w, &[only_side], &Actor::system(), now).await?;
+        crate::after_write::apply_side_effects(
+            c,
+            hooks,
+            &mut w,
+            &[only_side],
+            &Actor::system(),
+            now,
+        )
+        .await?;
     }
     ticket_written(c, hooks, Actor::system(), w, now).await
 }
 
 /// Hours since a ticket's milestones, from its audits.
-async fn milestones(c: &mut Conn<'_>, t: &Ticket, now: Timestamp) -> Result<std::collections::HashMap<String, f64>, AppError> {
+async fn milestones(
+    c: &mut Conn<'_>,
+    t: &Ticket,
+    now: Timestamp,
+) -> Result<std::collections::HashMap<String, f64>, AppError> {
     let hours = |at: Timestamp| (now.0 - at.0) as f64 / 3600.0;
     let mut m = std::collections::HashMap::new();
     m.insert("hours_since_created".to_string(), hours(t.created_at));
@@ -389,7 +464,11 @@ async fn milestones(c: &mut Conn<'_>, t: &Ticket, now: Timestamp) -> Result<std:
                 _ => {}
             }
             if e.get("type").and_then(Json::as_str) == Some("Comment") {
-                let who = if a.author_id == t.requester_id { "hours_since_requester_update" } else { "hours_since_assignee_update" };
+                let who = if a.author_id == t.requester_id {
+                    "hours_since_requester_update"
+                } else {
+                    "hours_since_assignee_update"
+                };
                 if a.author_id == t.requester_id || Some(a.author_id) == t.assignee_id {
                     m.insert(who.into(), hours(a.created_at));
                 }

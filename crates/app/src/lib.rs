@@ -19,6 +19,7 @@ pub mod live;
 pub mod mail_templates;
 pub mod orgs;
 pub mod outbox;
+pub mod periodic;
 pub mod placeholders;
 pub mod queues;
 pub mod routing;

@@ -44,14 +44,21 @@ async fn language_of(c: &mut Conn<'_>, t: &Ticket) -> Result<String, AppError> {
     if locale.starts_with("es") {
         return Ok("es".into());
     }
-    Ok(match search::analyze::detect(&search::fold(&t.description)) {
-        search::analyze::Language::Spanish => "es".into(),
-        search::analyze::Language::English => "en".into(),
-    })
+    Ok(
+        match search::analyze::detect(&search::fold(&t.description)) {
+            search::analyze::Language::Spanish => "es".into(),
+            search::analyze::Language::English => "en".into(),
+        },
+    )
 }
 
 /// What a ticket needs: its requirements, language, work channel.
-async fn needs_of(c: &mut Conn<'_>, book: &RuleBook, t: &Ticket, route: Option<&Route>) -> Result<(Needs, HashMap<String, i64>), AppError> {
+async fn needs_of(
+    c: &mut Conn<'_>,
+    book: &RuleBook,
+    t: &Ticket,
+    route: Option<&Route>,
+) -> Result<(Needs, HashMap<String, i64>), AppError> {
     let reqs = repo::requirements(c, t.id).await?;
     let mut ids: HashMap<String, i64> = HashMap::new();
     let skills = reqs
@@ -102,12 +109,13 @@ async fn candidates(
         .filter(|p| members.as_ref().is_none_or(|m| m.contains(&p.user_id)))
         .collect();
     let ids: Vec<UserId> = profiles.iter().map(|p| p.user_id).collect();
-    let people: HashMap<i64, store::model::User> = users::get_many(c, &ids.iter().map(|u| u.0).collect::<Vec<_>>())
-        .await?
-        .into_iter()
-        .filter(|u| u.active && u.role != Role::EndUser)
-        .map(|u| (u.id.0, u))
-        .collect();
+    let people: HashMap<i64, store::model::User> =
+        users::get_many(c, &ids.iter().map(|u| u.0).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .filter(|u| u.active && u.role != Role::EndUser)
+            .map(|u| (u.id.0, u))
+            .collect();
     let mut load: HashMap<i64, u32> = HashMap::new();
     for (agent, via, n) in repo::loads(c, &ids).await? {
         if via.parse::<Channel>().map(WorkChannel::of) == Ok(channel) {
@@ -191,9 +199,19 @@ pub(crate) async fn route_ticket(
         }
         Decision::Wait { reason } => {
             let reason = format!("waiting in the queue: {reason}");
-            if route.last_reason.as_deref() != Some(reason.as_str()) || route.state != RouteState::Waiting {
+            if route.last_reason.as_deref() != Some(reason.as_str())
+                || route.state != RouteState::Waiting
+            {
                 let events = json!([{"type": "Routing", "value": reason}]).to_string();
-                store::repo::comments::insert_audit(c, t.id, domain::permission::SYSTEM_USER, Channel::Rule, &events, now).await?;
+                store::repo::comments::insert_audit(
+                    c,
+                    t.id,
+                    domain::permission::SYSTEM_USER,
+                    Channel::Rule,
+                    &events,
+                    now,
+                )
+                .await?;
             }
             route.state = RouteState::Waiting;
             route.assignee_id = None;
@@ -237,15 +255,28 @@ pub(crate) async fn on_ticket_write(
 
 /// A trigger's `add_skills` / `set_skills`: `["value_id", "value_id:3",
 /// "value_id:2:optional"]`.
-pub(crate) async fn set_needs_from_action(c: &mut Conn<'_>, ticket: TicketId, values: &[String], replace: bool) -> Result<(), AppError> {
-    let mut needs = if replace { vec![] } else { repo::requirements(c, ticket).await? };
+pub(crate) async fn set_needs_from_action(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+    values: &[String],
+    replace: bool,
+) -> Result<(), AppError> {
+    let mut needs = if replace {
+        vec![]
+    } else {
+        repo::requirements(c, ticket).await?
+    };
     for v in values.iter().flat_map(|v| v.split_whitespace()) {
         let mut parts = v.split(':');
         let id = parts.next().unwrap_or("").to_string();
         if repo::value(c, &id).await?.is_none() {
             continue;
         }
-        let level = parts.next().and_then(|l| l.parse().ok()).unwrap_or(1u8).clamp(1, 5);
+        let level = parts
+            .next()
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(1u8)
+            .clamp(1, 5);
         let optional = parts.next() == Some("optional");
         needs.retain(|(x, _, _)| *x != id);
         needs.push((id, level, optional));
@@ -266,11 +297,17 @@ impl App {
         Ok(self.rulebook().await?.routing.clone())
     }
 
-    pub async fn set_routing_settings(&self, actor: Actor, s: RoutingSettings) -> Result<RoutingSettings, AppError> {
+    pub async fn set_routing_settings(
+        &self,
+        actor: Actor,
+        s: RoutingSettings,
+    ) -> Result<RoutingSettings, AppError> {
         admin_only(&actor)?;
         let json = serde_json::to_string(&s).map_err(|e| AppError::bad(e.to_string()))?;
-        self.write(move |c| Box::pin(async move { Ok(settings::set(c, ROUTING_KEY, &json).await?) }))
-            .await?;
+        self.write(move |c| {
+            Box::pin(async move { Ok(settings::set(c, ROUTING_KEY, &json).await?) })
+        })
+        .await?;
         self.rules_changed();
         Ok(s)
     }
@@ -288,11 +325,18 @@ impl App {
             return Err(AppError::forbidden("only agents see routing attributes"));
         }
         let mut rc = self.read().await?;
-        repo::attribute(&mut rc.conn(), id).await?.ok_or(AppError::NotFound)
+        repo::attribute(&mut rc.conn(), id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     /// Creates (`id` none) or renames an attribute.
-    pub async fn save_routing_attribute(&self, actor: Actor, id: Option<String>, name: String) -> Result<Attribute, AppError> {
+    pub async fn save_routing_attribute(
+        &self,
+        actor: Actor,
+        id: Option<String>,
+        name: String,
+    ) -> Result<Attribute, AppError> {
         admin_only(&actor)?;
         if name.trim().is_empty() {
             return Err(AppError::field(FieldError::blank("name")));
@@ -303,7 +347,13 @@ impl App {
                 Box::pin(async move {
                     let mut a = match &id {
                         Some(id) => repo::attribute(c, id).await?.ok_or(AppError::NotFound)?,
-                        None => Attribute { id: new_id(), name: String::new(), attribute_id: None, created_at: now, updated_at: now },
+                        None => Attribute {
+                            id: new_id(),
+                            name: String::new(),
+                            attribute_id: None,
+                            created_at: now,
+                            updated_at: now,
+                        },
                     };
                     a.name = name.trim().to_string();
                     a.updated_at = now;
@@ -318,13 +368,19 @@ impl App {
 
     pub async fn delete_routing_attribute(&self, actor: Actor, id: String) -> Result<(), AppError> {
         admin_only(&actor)?;
-        self.write(move |c| Box::pin(async move { crate::error::found(repo::delete_attribute(c, &id).await?) }))
-            .await?;
+        self.write(move |c| {
+            Box::pin(async move { crate::error::found(repo::delete_attribute(c, &id).await?) })
+        })
+        .await?;
         self.rules_changed();
         Ok(())
     }
 
-    pub async fn routing_values(&self, actor: Actor, attribute: Option<&str>) -> Result<Vec<Attribute>, AppError> {
+    pub async fn routing_values(
+        &self,
+        actor: Actor,
+        attribute: Option<&str>,
+    ) -> Result<Vec<Attribute>, AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("only agents see routing attributes"));
         }
@@ -339,7 +395,13 @@ impl App {
     }
 
     /// Creates (`id` none) or renames a value (a skill) of an attribute.
-    pub async fn save_routing_value(&self, actor: Actor, attribute: String, id: Option<String>, name: String) -> Result<Attribute, AppError> {
+    pub async fn save_routing_value(
+        &self,
+        actor: Actor,
+        attribute: String,
+        id: Option<String>,
+        name: String,
+    ) -> Result<Attribute, AppError> {
         admin_only(&actor)?;
         if name.trim().is_empty() {
             return Err(AppError::field(FieldError::blank("name")));
@@ -348,10 +410,21 @@ impl App {
         let v = self
             .write(move |c| {
                 Box::pin(async move {
-                    repo::attribute(c, &attribute).await?.ok_or(AppError::NotFound)?;
+                    repo::attribute(c, &attribute)
+                        .await?
+                        .ok_or(AppError::NotFound)?;
                     let mut v = match &id {
-                        Some(id) => repo::value(c, id).await?.filter(|v| v.attribute_id.as_deref() == Some(attribute.as_str())).ok_or(AppError::NotFound)?,
-                        None => Attribute { id: new_id(), name: String::new(), attribute_id: Some(attribute.clone()), created_at: now, updated_at: now },
+                        Some(id) => repo::value(c, id)
+                            .await?
+                            .filter(|v| v.attribute_id.as_deref() == Some(attribute.as_str()))
+                            .ok_or(AppError::NotFound)?,
+                        None => Attribute {
+                            id: new_id(),
+                            name: String::new(),
+                            attribute_id: Some(attribute.clone()),
+                            created_at: now,
+                            updated_at: now,
+                        },
                     };
                     v.name = name.trim().to_string();
                     v.updated_at = now;
@@ -366,14 +439,20 @@ impl App {
 
     pub async fn delete_routing_value(&self, actor: Actor, id: String) -> Result<(), AppError> {
         admin_only(&actor)?;
-        self.write(move |c| Box::pin(async move { crate::error::found(repo::delete_value(c, &id).await?) }))
-            .await?;
+        self.write(move |c| {
+            Box::pin(async move { crate::error::found(repo::delete_value(c, &id).await?) })
+        })
+        .await?;
         self.rules_changed();
         Ok(())
     }
 
     /// An agent's skills with levels.
-    pub async fn agent_skills(&self, actor: Actor, agent: UserId) -> Result<Vec<(Attribute, u8)>, AppError> {
+    pub async fn agent_skills(
+        &self,
+        actor: Actor,
+        agent: UserId,
+    ) -> Result<Vec<(Attribute, u8)>, AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("only agents see skills"));
         }
@@ -388,21 +467,35 @@ impl App {
     }
 
     /// Sets an agent's skills (admins).
-    pub async fn set_agent_skills(&self, actor: Actor, agent: UserId, skills: Vec<SkillLevel>) -> Result<(), AppError> {
+    pub async fn set_agent_skills(
+        &self,
+        actor: Actor,
+        agent: UserId,
+        skills: Vec<SkillLevel>,
+    ) -> Result<(), AppError> {
         admin_only(&actor)?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
                 let u = users::get(c, agent).await?.ok_or(AppError::NotFound)?;
                 if !u.role.is_staff() {
-                    return Err(AppError::field(FieldError::invalid("user_id", "skills are for agents")));
+                    return Err(AppError::field(FieldError::invalid(
+                        "user_id",
+                        "skills are for agents",
+                    )));
                 }
                 for (v, l) in &skills {
                     if repo::value(c, v).await?.is_none() {
-                        return Err(AppError::field(FieldError::invalid("attribute_value_ids", format!("{v} is not a routing attribute value"))));
+                        return Err(AppError::field(FieldError::invalid(
+                            "attribute_value_ids",
+                            format!("{v} is not a routing attribute value"),
+                        )));
                     }
                     if !(1..=5).contains(l) {
-                        return Err(AppError::field(FieldError::invalid("level", "must be 1 to 5")));
+                        return Err(AppError::field(FieldError::invalid(
+                            "level",
+                            "must be 1 to 5",
+                        )));
                     }
                 }
                 repo::set_agent_skills(c, agent, &skills).await?;
@@ -416,7 +509,11 @@ impl App {
     }
 
     /// A ticket's needs: (value, min level, optional).
-    pub async fn ticket_requirements(&self, actor: Actor, ticket: TicketId) -> Result<Vec<(Attribute, u8, bool)>, AppError> {
+    pub async fn ticket_requirements(
+        &self,
+        actor: Actor,
+        ticket: TicketId,
+    ) -> Result<Vec<(Attribute, u8, bool)>, AppError> {
         self.ticket(actor, ticket).await?;
         if !actor.is_staff() {
             return Err(AppError::NotFound);
@@ -433,7 +530,12 @@ impl App {
 
     /// Sets a ticket's needs (agents) and routes it again if it is
     /// unassigned and routing is on.
-    pub async fn set_ticket_requirements(&self, actor: Actor, ticket: TicketId, needs: Vec<(String, u8, bool)>) -> Result<(), AppError> {
+    pub async fn set_ticket_requirements(
+        &self,
+        actor: Actor,
+        ticket: TicketId,
+        needs: Vec<(String, u8, bool)>,
+    ) -> Result<(), AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("only agents set a ticket's skills"));
         }
@@ -444,14 +546,22 @@ impl App {
             Box::pin(async move {
                 for (v, l, _) in &needs {
                     if repo::value(c, v).await?.is_none() {
-                        return Err(AppError::field(FieldError::invalid("attribute_value_ids", format!("{v} is not a routing attribute value"))));
+                        return Err(AppError::field(FieldError::invalid(
+                            "attribute_value_ids",
+                            format!("{v} is not a routing attribute value"),
+                        )));
                     }
                     if !(1..=5).contains(l) {
-                        return Err(AppError::field(FieldError::invalid("level", "must be 1 to 5")));
+                        return Err(AppError::field(FieldError::invalid(
+                            "level",
+                            "must be 1 to 5",
+                        )));
                     }
                 }
                 repo::set_requirements(c, ticket, &needs).await?;
-                let t = tickets::get(c, ticket, false).await?.ok_or(AppError::NotFound)?;
+                let t = tickets::get(c, ticket, false)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
                 if book.routing.enabled && t.assignee_id.is_none() && !t.status.is_done() {
                     route_ticket(c, &book, &t, now).await?;
                 }
@@ -477,11 +587,15 @@ impl App {
         }
         let mut rc = self.read().await?;
         let mut conn = rc.conn();
-        let u = users::get(&mut conn, agent).await?.ok_or(AppError::NotFound)?;
+        let u = users::get(&mut conn, agent)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if !u.role.is_staff() {
             return Err(AppError::NotFound);
         }
-        Ok(repo::profile(&mut conn, agent).await?.unwrap_or_else(|| Profile::new(agent, Timestamp::now())))
+        Ok(repo::profile(&mut conn, agent)
+            .await?
+            .unwrap_or_else(|| Profile::new(agent, Timestamp::now())))
     }
 
     /// Changes an agent's profile: presence (the agent or an admin),
@@ -494,9 +608,13 @@ impl App {
         change: ProfileChange,
     ) -> Result<Profile, AppError> {
         let own = actor.user == agent && actor.is_staff();
-        let admin_fields = change.languages.is_some() || change.capacity.iter().any(Option::is_some) || change.schedule_id.is_some();
+        let admin_fields = change.languages.is_some()
+            || change.capacity.iter().any(Option::is_some)
+            || change.schedule_id.is_some();
         if !(actor.is_admin() || own && !admin_fields) {
-            return Err(AppError::forbidden("agents set their own presence; admins the rest"));
+            return Err(AppError::forbidden(
+                "agents set their own presence; admins the rest",
+            ));
         }
         let now = Timestamp::now();
         let p = self
@@ -506,7 +624,9 @@ impl App {
                     if !u.role.is_staff() {
                         return Err(AppError::NotFound);
                     }
-                    let mut p = repo::profile(c, agent).await?.unwrap_or_else(|| Profile::new(agent, now));
+                    let mut p = repo::profile(c, agent)
+                        .await?
+                        .unwrap_or_else(|| Profile::new(agent, now));
                     for (i, pres) in change.presence.iter().enumerate() {
                         if let Some(pr) = pres {
                             p.presence[i] = *pr;
@@ -518,7 +638,11 @@ impl App {
                         }
                     }
                     if let Some(l) = change.languages {
-                        p.languages = l.into_iter().map(|x| x.trim().to_ascii_lowercase()).filter(|x| !x.is_empty()).collect();
+                        p.languages = l
+                            .into_iter()
+                            .map(|x| x.trim().to_ascii_lowercase())
+                            .filter(|x| !x.is_empty())
+                            .collect();
                     }
                     if let Some(s) = change.schedule_id {
                         p.schedule_id = s;
@@ -551,7 +675,11 @@ impl App {
     }
 
     /// Routed tickets in a state (the queue page and API).
-    pub async fn routing_queue(&self, actor: Actor, state: RouteState) -> Result<Vec<Route>, AppError> {
+    pub async fn routing_queue(
+        &self,
+        actor: Actor,
+        state: RouteState,
+    ) -> Result<Vec<Route>, AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("only agents"));
         }
@@ -575,7 +703,9 @@ impl App {
         self.write(move |c| {
             Box::pin(async move {
                 for mut p in repo::profiles(c).await? {
-                    if p.presence.contains(&Presence::Online) && p.last_active_at.is_none_or(|t| t.0 < idle_before.0) {
+                    if p.presence.contains(&Presence::Online)
+                        && p.last_active_at.is_none_or(|t| t.0 < idle_before.0)
+                    {
                         for pr in p.presence.iter_mut() {
                             if *pr == Presence::Online {
                                 *pr = Presence::Away;

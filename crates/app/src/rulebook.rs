@@ -5,10 +5,10 @@
 //! another node within [`TTL`].
 
 use crate::{App, AppError, FieldError};
+use domain::Priority;
 use domain::hours::Schedule;
 use domain::rules::{Condition, Conditions, Operator};
 use domain::sla::{SlaMetric, Target};
-use domain::Priority;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use std::collections::HashMap;
@@ -132,13 +132,17 @@ pub fn parse_conditions(v: &Json, what: &str) -> Result<Conditions, AppError> {
         let Some(items) = v.get(key) else {
             return Ok(vec![]);
         };
-        let items = items
-            .as_array()
-            .ok_or_else(|| AppError::field(FieldError::invalid(what, format!("{key} must be a list"))))?;
+        let items = items.as_array().ok_or_else(|| {
+            AppError::field(FieldError::invalid(what, format!("{key} must be a list")))
+        })?;
         items
             .iter()
             .map(|c| {
-                let field = c.get("field").and_then(Json::as_str).unwrap_or("").to_string();
+                let field = c
+                    .get("field")
+                    .and_then(Json::as_str)
+                    .unwrap_or("")
+                    .to_string();
                 let op = c.get("operator").and_then(Json::as_str).unwrap_or("is");
                 let value = match c.get("value") {
                     Some(Json::String(s)) => s.clone(),
@@ -150,10 +154,14 @@ pub fn parse_conditions(v: &Json, what: &str) -> Result<Conditions, AppError> {
                         .join(" "),
                     Some(other) => other.to_string(),
                 };
-                let operator: Operator = op
-                    .parse()
-                    .map_err(|e: domain::UnknownWord| AppError::field(FieldError::invalid(what, e.to_string())))?;
-                let cond = Condition { field, operator, value };
+                let operator: Operator = op.parse().map_err(|e: domain::UnknownWord| {
+                    AppError::field(FieldError::invalid(what, e.to_string()))
+                })?;
+                let cond = Condition {
+                    field,
+                    operator,
+                    value,
+                };
                 cond.check()
                     .map_err(|e| AppError::field(FieldError::invalid(what, e.to_string())))?;
                 Ok(cond)
@@ -188,8 +196,18 @@ pub fn parse_targets(v: &Json) -> Result<Vec<(Option<Priority>, Target)>, AppErr
                 .and_then(Json::as_i64)
                 .filter(|t| *t > 0)
                 .ok_or_else(|| bad("target must be a positive number of minutes".into()))?;
-            let business_hours = m.get("business_hours").and_then(Json::as_bool).unwrap_or(false);
-            Ok((priority, Target { metric, minutes, business_hours }))
+            let business_hours = m
+                .get("business_hours")
+                .and_then(Json::as_bool)
+                .unwrap_or(false);
+            Ok((
+                priority,
+                Target {
+                    metric,
+                    minutes,
+                    business_hours,
+                },
+            ))
         })
         .collect()
 }
@@ -253,7 +271,11 @@ async fn load(c: &mut Conn<'_>) -> Result<RuleBook, AppError> {
     let holidays = schedules::all_holidays(c).await?;
     let mut compiled = HashMap::new();
     for r in &rows {
-        let mine: Vec<_> = holidays.iter().filter(|h| h.schedule_id == r.id).cloned().collect();
+        let mine: Vec<_> = holidays
+            .iter()
+            .filter(|h| h.schedule_id == r.id)
+            .cloned()
+            .collect();
         if let Some(s) = compile_schedule(r, &mine) {
             compiled.insert(r.id, s);
         }

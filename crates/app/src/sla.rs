@@ -49,7 +49,12 @@ fn history(json: &str) -> Vec<Event> {
     serde_json::from_str::<Vec<(i64, String)>>(json)
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|(at, w)| Some(Event { at: Timestamp(at), what: parse_word(&w)? }))
+        .filter_map(|(at, w)| {
+            Some(Event {
+                at: Timestamp(at),
+                what: parse_word(&w)?,
+            })
+        })
         .collect()
 }
 
@@ -140,7 +145,10 @@ pub(crate) async fn on_ticket_write(
         return Ok(());
     }
     let stored = sla::ticket_sla(c, t.id).await?;
-    let mut events = stored.as_ref().map(|s| history(&s.history)).unwrap_or_default();
+    let mut events = stored
+        .as_ref()
+        .map(|s| history(&s.history))
+        .unwrap_or_default();
     events.extend(new.iter().map(|h| Event { at: now, what: *h }));
     let policy = book.policies.iter().find(|p| facts.matches(&p.filter));
     let (targets_json, next_due) = match policy {
@@ -152,11 +160,16 @@ pub(crate) async fn on_ticket_write(
             let next = states
                 .iter()
                 .filter_map(|s| match s.state {
-                    TargetState::Active { due: Some(d) } if announced.is_none_or(|a| d.0 > a.0) => Some(d),
+                    TargetState::Active { due: Some(d) } if announced.is_none_or(|a| d.0 > a.0) => {
+                        Some(d)
+                    }
                     _ => None,
                 })
                 .min();
-            let list: Vec<Json> = states.iter().map(|s| target_json(&s.target, &s.state, now)).collect();
+            let list: Vec<Json> = states
+                .iter()
+                .map(|s| target_json(&s.target, &s.state, now))
+                .collect();
             (Json::Array(list).to_string(), next)
         }
         None => ("[]".to_string(), None),
@@ -237,7 +250,95 @@ pub fn policy_from_json(body: &Json, mut p: Policy) -> Result<Policy, AppError> 
     Ok(p)
 }
 
+/// A ticket's SLA history rebuilt from its audits (for metrics).
+fn events_from_audits(
+    audits: &[store::model::Audit],
+    requester: domain::UserId,
+    staff: &[domain::UserId],
+) -> Vec<Event> {
+    let mut out = Vec::new();
+    for (i, a) in audits.iter().enumerate() {
+        let at = a.created_at;
+        let by_staff =
+            staff.contains(&a.author_id) || a.author_id == domain::permission::SYSTEM_USER;
+        if i == 0 {
+            out.push(Event {
+                at,
+                what: Happening::Created {
+                    by_agent: by_staff && a.author_id != requester,
+                },
+            });
+        }
+        let events: Vec<Json> = serde_json::from_str(&a.events).unwrap_or_default();
+        for e in &events {
+            match e.get("type").and_then(Json::as_str) {
+                Some("Comment")
+                    if i > 0 && e.get("public").and_then(Json::as_bool).unwrap_or(true) =>
+                {
+                    let author = e
+                        .get("author_id")
+                        .and_then(Json::as_i64)
+                        .map(domain::UserId)
+                        .unwrap_or(a.author_id);
+                    let what = if staff.contains(&author) && author != requester {
+                        Happening::AgentReply
+                    } else {
+                        Happening::CustomerComment
+                    };
+                    out.push(Event { at, what });
+                }
+                Some("Create" | "Change")
+                    if e.get("field_name").and_then(Json::as_str) == Some("status") =>
+                {
+                    if let Some(st) = e
+                        .get("value")
+                        .and_then(Json::as_str)
+                        .and_then(|v| v.parse::<Status>().ok())
+                        && !(i == 0 && st == Status::New)
+                    {
+                        out.push(Event {
+                            at,
+                            what: Happening::Status(st),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 impl App {
+    /// Zendesk's ticket metrics (calendar and business minutes on the
+    /// default schedule), computed from the ticket's audits.
+    pub async fn ticket_metrics(
+        &self,
+        actor: Actor,
+        id: TicketId,
+    ) -> Result<(Ticket, domain::sla::Metrics), AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::NotFound);
+        }
+        let t = self.ticket(actor, id).await?;
+        let book = self.rulebook().await?;
+        let mut rc = self.read().await?;
+        let mut conn = rc.conn();
+        let audits = store::repo::comments::audits_of(&mut conn, id).await?;
+        let mut authors: Vec<i64> = audits.iter().map(|a| a.author_id.0).collect();
+        authors.sort_unstable();
+        authors.dedup();
+        let staff: Vec<domain::UserId> = store::repo::users::get_many(&mut conn, &authors)
+            .await?
+            .into_iter()
+            .filter(|u| u.role.is_staff())
+            .map(|u| u.id)
+            .collect();
+        let events = events_from_audits(&audits, t.requester_id, &staff);
+        let m = domain::sla::metrics(&events, &book.schedule(None), Timestamp::now());
+        Ok((t, m))
+    }
+
     pub async fn sla_policies(&self, actor: Actor) -> Result<Vec<Policy>, AppError> {
         if !actor.is_staff() {
             return Err(AppError::forbidden("only agents see SLA policies"));
@@ -251,11 +352,18 @@ impl App {
             return Err(AppError::forbidden("only agents see SLA policies"));
         }
         let mut rc = self.read().await?;
-        sla::get(&mut rc.conn(), id).await?.ok_or(AppError::NotFound)
+        sla::get(&mut rc.conn(), id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     /// Creates (`id` none) or changes an SLA policy from Zendesk's JSON.
-    pub async fn save_sla_policy(&self, actor: Actor, id: Option<i64>, body: Json) -> Result<Policy, AppError> {
+    pub async fn save_sla_policy(
+        &self,
+        actor: Actor,
+        id: Option<i64>,
+        body: Json,
+    ) -> Result<Policy, AppError> {
         admin_only(&actor)?;
         let now = Timestamp::now();
         let saved = self
@@ -296,14 +404,20 @@ impl App {
 
     pub async fn delete_sla_policy(&self, actor: Actor, id: i64) -> Result<(), AppError> {
         admin_only(&actor)?;
-        self.write(move |c| Box::pin(async move { crate::error::found(sla::delete(c, id).await?) }))
-            .await?;
+        self.write(move |c| {
+            Box::pin(async move { crate::error::found(sla::delete(c, id).await?) })
+        })
+        .await?;
         self.rules_changed();
         Ok(())
     }
 
     /// A ticket's SLA targets (agents), if a policy ever applied.
-    pub async fn ticket_sla(&self, actor: Actor, id: TicketId) -> Result<Option<TicketSlaView>, AppError> {
+    pub async fn ticket_sla(
+        &self,
+        actor: Actor,
+        id: TicketId,
+    ) -> Result<Option<TicketSlaView>, AppError> {
         if !actor.is_staff() {
             return Err(AppError::NotFound);
         }
@@ -313,7 +427,10 @@ impl App {
     }
 
     /// The SLA of several tickets at once (queue pages).
-    pub async fn ticket_slas(&self, ids: &[i64]) -> Result<Vec<(TicketId, TicketSlaView)>, AppError> {
+    pub async fn ticket_slas(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<(TicketId, TicketSlaView)>, AppError> {
         let mut rc = self.read().await?;
         Ok(sla::ticket_slas(&mut rc.conn(), ids)
             .await?
@@ -346,7 +463,8 @@ impl App {
                         if !sla::announce_breach(c, s.ticket_id, at).await? {
                             return Ok(false);
                         }
-                        crate::after_write::sla_breached(c, &hooks, s.ticket_id, &metric, now).await?;
+                        crate::after_write::sla_breached(c, &hooks, s.ticket_id, &metric, now)
+                            .await?;
                         Ok(true)
                     })
                 })

@@ -37,7 +37,8 @@ pub fn facts(
         ..Default::default()
     };
     fill(&mut f.now, t);
-    f.now.insert("current_user".into(), actor.user.0.to_string());
+    f.now
+        .insert("current_user".into(), actor.user.0.to_string());
     if let Some(b) = before {
         fill(&mut f.before, b);
     }
@@ -47,8 +48,18 @@ pub fn facts(
 fn fill(m: &mut std::collections::HashMap<String, String>, t: &Ticket) {
     let id = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     m.insert("status".into(), t.status.as_str().into());
-    m.insert("priority".into(), t.priority.map(|p| p.as_str().to_string()).unwrap_or_default());
-    m.insert("type".into(), t.ticket_type.map(|p| p.as_str().to_string()).unwrap_or_default());
+    m.insert(
+        "priority".into(),
+        t.priority
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default(),
+    );
+    m.insert(
+        "type".into(),
+        t.ticket_type
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default(),
+    );
     m.insert("group_id".into(), id(t.group_id.map(|g| g.0)));
     m.insert("assignee_id".into(), id(t.assignee_id.map(|g| g.0)));
     m.insert("requester_id".into(), t.requester_id.0.to_string());
@@ -129,12 +140,19 @@ mod tests {
             id,
             title: format!("r{id}"),
             conditions: Conditions { all, any: vec![] },
-            actions: actions.into_iter().map(|(f, v)| (f.to_string(), v)).collect(),
+            actions: actions
+                .into_iter()
+                .map(|(f, v)| (f.to_string(), v))
+                .collect(),
         }
     }
 
     fn c(f: &str, op: Operator, v: &str) -> Condition {
-        Condition { field: f.into(), operator: op, value: v.into() }
+        Condition {
+            field: f.into(),
+            operator: op,
+            value: v.into(),
+        }
     }
 
     #[test]
@@ -142,14 +160,29 @@ mod tests {
         let book = RuleBook {
             triggers: vec![
                 // Fires only after the second one tagged the ticket.
-                rule(1, vec![c("current_tags", Operator::Includes, "vip")], vec![("priority", json!("urgent"))]),
-                rule(2, vec![c("update_type", Operator::Is, "Create")], vec![("current_tags", json!("vip"))]),
+                rule(
+                    1,
+                    vec![c("current_tags", Operator::Includes, "vip")],
+                    vec![("priority", json!("urgent"))],
+                ),
+                rule(
+                    2,
+                    vec![c("update_type", Operator::Is, "Create")],
+                    vec![("current_tags", json!("vip"))],
+                ),
                 // Would loop forever if rules could fire repeatedly.
-                rule(3, vec![c("priority", Operator::Is, "urgent")], vec![("remove_tags", json!("vip"))]),
+                rule(
+                    3,
+                    vec![c("priority", Operator::Is, "urgent")],
+                    vec![("remove_tags", json!("vip"))],
+                ),
             ],
             ..Default::default()
         };
-        let mut f = Facts { update: Some(UpdateType::Create), ..Default::default() };
+        let mut f = Facts {
+            update: Some(UpdateType::Create),
+            ..Default::default()
+        };
         f.now.insert("status".into(), "new".into());
         let fired: Vec<i64> = fire(&book, f).iter().map(|r| r.id).collect();
         assert_eq!(fired, vec![2, 1, 3]);

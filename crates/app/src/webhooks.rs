@@ -22,7 +22,11 @@ fn new_id() -> String {
 }
 
 fn apply(w: &mut Webhook, body: &Json) -> Result<(), AppError> {
-    let text = |k: &str| body.get(k).and_then(Json::as_str).map(|s| s.trim().to_string());
+    let text = |k: &str| {
+        body.get(k)
+            .and_then(Json::as_str)
+            .map(|s| s.trim().to_string())
+    };
     if let Some(n) = text("name") {
         w.name = n;
     }
@@ -46,10 +50,16 @@ fn apply(w: &mut Webhook, body: &Json) -> Result<(), AppError> {
         errors.push(FieldError::blank("name"));
     }
     if !(w.endpoint.starts_with("https://") || w.endpoint.starts_with("http://")) {
-        errors.push(FieldError::invalid("endpoint", "must be an http:// or https:// URL"));
+        errors.push(FieldError::invalid(
+            "endpoint",
+            "must be an http:// or https:// URL",
+        ));
     }
     if !["POST", "PUT", "PATCH", "GET", "DELETE"].contains(&w.http_method.as_str()) {
-        errors.push(FieldError::invalid("http_method", "must be POST, PUT, PATCH, GET or DELETE"));
+        errors.push(FieldError::invalid(
+            "http_method",
+            "must be POST, PUT, PATCH, GET or DELETE",
+        ));
     }
     if !["active", "inactive"].contains(&w.status.as_str()) {
         errors.push(FieldError::invalid("status", "must be active or inactive"));
@@ -71,11 +81,18 @@ impl App {
     pub async fn webhook(&self, actor: Actor, id: &str) -> Result<Webhook, AppError> {
         admin_only(&actor)?;
         let mut rc = self.read().await?;
-        webhooks::get(&mut rc.conn(), id).await?.ok_or(AppError::NotFound)
+        webhooks::get(&mut rc.conn(), id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     /// Creates (`id` none) or changes a webhook from Zendesk's JSON.
-    pub async fn save_webhook(&self, actor: Actor, id: Option<String>, body: Json) -> Result<Webhook, AppError> {
+    pub async fn save_webhook(
+        &self,
+        actor: Actor,
+        id: Option<String>,
+        body: Json,
+    ) -> Result<Webhook, AppError> {
         admin_only(&actor)?;
         let now = Timestamp::now();
         self.write(move |c| {
@@ -111,12 +128,18 @@ impl App {
 
     pub async fn delete_webhook(&self, actor: Actor, id: String) -> Result<(), AppError> {
         admin_only(&actor)?;
-        self.write(move |c| Box::pin(async move { crate::error::found(webhooks::delete(c, &id).await?) }))
-            .await
+        self.write(move |c| {
+            Box::pin(async move { crate::error::found(webhooks::delete(c, &id).await?) })
+        })
+        .await
     }
 
     /// A new signing secret (the old one stops working at once).
-    pub async fn reset_webhook_secret(&self, actor: Actor, id: String) -> Result<Webhook, AppError> {
+    pub async fn reset_webhook_secret(
+        &self,
+        actor: Actor,
+        id: String,
+    ) -> Result<Webhook, AppError> {
         admin_only(&actor)?;
         let now = Timestamp::now();
         self.write(move |c| {
@@ -132,16 +155,27 @@ impl App {
     }
 
     /// A webhook's calls, newest first (the delivery log).
-    pub async fn webhook_deliveries(&self, actor: Actor, id: &str) -> Result<Vec<Delivery>, AppError> {
+    pub async fn webhook_deliveries(
+        &self,
+        actor: Actor,
+        id: &str,
+    ) -> Result<Vec<Delivery>, AppError> {
         admin_only(&actor)?;
         let mut rc = self.read().await?;
         let mut conn = rc.conn();
-        webhooks::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+        webhooks::get(&mut conn, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         Ok(webhooks::deliveries(&mut conn, id, 200).await?)
     }
 
     /// Queues a test call (the admin's "send a test").
-    pub async fn test_webhook(&self, actor: Actor, id: String, body: String) -> Result<i64, AppError> {
+    pub async fn test_webhook(
+        &self,
+        actor: Actor,
+        id: String,
+        body: String,
+    ) -> Result<i64, AppError> {
         admin_only(&actor)?;
         let now = Timestamp::now();
         self.write(move |c| {
@@ -154,7 +188,11 @@ impl App {
     }
 
     /// Claims the calls the sender should make now, each with its webhook.
-    pub async fn claim_due_webhooks(&self, limit: i64, hold_secs: i64) -> Result<Vec<(Delivery, Webhook)>, AppError> {
+    pub async fn claim_due_webhooks(
+        &self,
+        limit: i64,
+        hold_secs: i64,
+    ) -> Result<Vec<(Delivery, Webhook)>, AppError> {
         let now = Timestamp::now();
         let due = {
             let mut rc = self.read().await?;
@@ -168,7 +206,16 @@ impl App {
                 let mut out = Vec::new();
                 for d in due {
                     let Some(hook) = webhooks::get(c, &d.webhook_id).await? else {
-                        webhooks::attempted(c, d.id, None, Some("the webhook was deleted"), OutboundStatus::Failed, None, now).await?;
+                        webhooks::attempted(
+                            c,
+                            d.id,
+                            None,
+                            Some("the webhook was deleted"),
+                            OutboundStatus::Failed,
+                            None,
+                            now,
+                        )
+                        .await?;
                         continue;
                     };
                     if webhooks::claim(c, d.id, now, Timestamp(now.0 + hold_secs)).await? {
@@ -193,7 +240,16 @@ impl App {
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
-                webhooks::attempted(c, id, status.map(i64::from), error.as_deref(), outcome, retry_at, now).await?;
+                webhooks::attempted(
+                    c,
+                    id,
+                    status.map(i64::from),
+                    error.as_deref(),
+                    outcome,
+                    retry_at,
+                    now,
+                )
+                .await?;
                 Ok(())
             })
         })

@@ -345,6 +345,15 @@ async fn serve(config: Config) -> Result<(), String> {
     // Every listener is bound before we say we are serving.
     let mut app = app;
     start_mail(&mut app, &config).await?;
+    // Automations, SLA breaches and the router's queue pass (one node at a
+    // time), and the webhook sender.
+    let node = format!("node-{}-{}", std::process::id(), app::auth::random_token(6));
+    app::periodic::spawn(app.clone(), node, app::periodic::Cadence::default());
+    webhooks::spawn(
+        app.clone(),
+        webhooks::Sender::new()?,
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+    );
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "serving");
     println!(
         "atiende listening on http://{addr} (database: {})",

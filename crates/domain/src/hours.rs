@@ -20,7 +20,9 @@ const HORIZON_DAYS: i32 = 800;
 /// A schedule that cannot be: intervals outside the week, or backwards.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScheduleError {
-    #[error("interval {0}-{1}: times are minutes since Sunday 00:00, from 0 to 10080, start before end")]
+    #[error(
+        "interval {0}-{1}: times are minutes since Sunday 00:00, from 0 to 10080, start before end"
+    )]
     BadInterval(u32, u32),
     #[error("intervals {0}-{1} and {2}-{3} overlap")]
     Overlap(u32, u32, u32, u32),
@@ -102,7 +104,11 @@ impl Schedule {
         let day_end = day_start + DAY_MINUTES;
         let mut out = Vec::new();
         // The intervals that start on this weekday; one may end tomorrow.
-        for &(s, e) in self.intervals.iter().filter(|(s, _)| (day_start..day_end).contains(s)) {
+        for &(s, e) in self
+            .intervals
+            .iter()
+            .filter(|(s, _)| (day_start..day_end).contains(s))
+        {
             let start = self.instant(d, s - day_start);
             // Cut where a holiday begins after the start day.
             let mut end_minutes = e - day_start;
@@ -150,9 +156,7 @@ impl Schedule {
     /// Windows (as instants) that overlap `[from, …)`, in order, starting
     /// with those that began the day before (an overnight shift).
     fn windows_from(&self, from: Timestamp) -> impl Iterator<Item = (i64, i64)> + '_ {
-        let first = self
-            .local_date(from)
-            .and_then(|d| d.yesterday().ok());
+        let first = self.local_date(from).and_then(|d| d.yesterday().ok());
         let mut day = first;
         let mut n = 0;
         std::iter::from_fn(move || {
@@ -241,27 +245,44 @@ mod tests {
         let tz = madrid();
         let s = office(tz.clone());
         // Tue 1 Dec 2026 13:30 + 60 business minutes: 30 before lunch, 30 after.
-        assert_eq!(s.add_minutes(at(&tz, 2026, 12, 1, 13, 30), 60), Some(at(&tz, 2026, 12, 1, 15, 30)));
+        assert_eq!(
+            s.add_minutes(at(&tz, 2026, 12, 1, 13, 30), 60),
+            Some(at(&tz, 2026, 12, 1, 15, 30))
+        );
         // Friday 17:00 + 120 min: 60 on Friday, 60 on Monday.
-        assert_eq!(s.add_minutes(at(&tz, 2026, 12, 4, 17, 0), 120), Some(at(&tz, 2026, 12, 7, 10, 0)));
+        assert_eq!(
+            s.add_minutes(at(&tz, 2026, 12, 4, 17, 0), 120),
+            Some(at(&tz, 2026, 12, 7, 10, 0))
+        );
         assert!(!s.is_open(at(&tz, 2026, 12, 5, 10, 0)));
         assert!(s.is_open(at(&tz, 2026, 12, 7, 9, 0)));
         assert!(!s.is_open(at(&tz, 2026, 12, 7, 14, 30)));
-        assert_eq!(s.minutes_between(at(&tz, 2026, 12, 4, 17, 0), at(&tz, 2026, 12, 7, 10, 0)), 120);
+        assert_eq!(
+            s.minutes_between(at(&tz, 2026, 12, 4, 17, 0), at(&tz, 2026, 12, 7, 10, 0)),
+            120
+        );
     }
 
     #[test]
     fn overnight_shifts_including_saturday_night() {
         let tz = TimeZone::UTC;
         // Every night 22:00-06:00, Saturday's running into Sunday.
-        let iv: Vec<(u32, u32)> = (0..7u32).map(|d| (d * 1440 + 22 * 60, d * 1440 + 30 * 60)).collect();
+        let iv: Vec<(u32, u32)> = (0..7u32)
+            .map(|d| (d * 1440 + 22 * 60, d * 1440 + 30 * 60))
+            .collect();
         let s = Schedule::new(tz.clone(), iv, vec![]).unwrap_or_else(|e| panic!("{e}"));
         // Saturday 5 Dec 2026 23:00 + 180 min → Sunday 02:00.
-        assert_eq!(s.add_minutes(at(&tz, 2026, 12, 5, 23, 0), 180), Some(at(&tz, 2026, 12, 6, 2, 0)));
+        assert_eq!(
+            s.add_minutes(at(&tz, 2026, 12, 5, 23, 0), 180),
+            Some(at(&tz, 2026, 12, 6, 2, 0))
+        );
         assert!(s.is_open(at(&tz, 2026, 12, 6, 5, 59)));
         assert!(!s.is_open(at(&tz, 2026, 12, 6, 6, 0)));
         // Sunday 05:00 + 120 → 60 to 06:00, then from 22:00.
-        assert_eq!(s.add_minutes(at(&tz, 2026, 12, 6, 5, 0), 120), Some(at(&tz, 2026, 12, 6, 23, 0)));
+        assert_eq!(
+            s.add_minutes(at(&tz, 2026, 12, 6, 5, 0), 120),
+            Some(at(&tz, 2026, 12, 6, 23, 0))
+        );
     }
 
     #[test]
@@ -271,7 +292,10 @@ mod tests {
         let mut s = office(tz.clone());
         s.holidays.push((christmas, christmas));
         // Thursday 24 Dec 17:00 + 120: 60 on Thursday, Friday is a holiday, 60 on Monday.
-        assert_eq!(s.add_minutes(at(&tz, 2026, 12, 24, 17, 0), 120), Some(at(&tz, 2026, 12, 28, 10, 0)));
+        assert_eq!(
+            s.add_minutes(at(&tz, 2026, 12, 24, 17, 0), 120),
+            Some(at(&tz, 2026, 12, 28, 10, 0))
+        );
         assert!(!s.is_open(at(&tz, 2026, 12, 25, 10, 0)));
     }
 
@@ -282,14 +306,28 @@ mod tests {
         // the day has 23 hours, on 25 Oct 2026 (fall back) 25.
         let iv: Vec<(u32, u32)> = (0..7u32).map(|d| (d * 1440, (d + 1) * 1440)).collect();
         let s = Schedule::new(tz.clone(), iv, vec![]).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(s.minutes_between(at(&tz, 2026, 3, 29, 0, 0), at(&tz, 2026, 3, 30, 0, 0)), 23 * 60);
-        assert_eq!(s.minutes_between(at(&tz, 2026, 10, 25, 0, 0), at(&tz, 2026, 10, 26, 0, 0)), 25 * 60);
+        assert_eq!(
+            s.minutes_between(at(&tz, 2026, 3, 29, 0, 0), at(&tz, 2026, 3, 30, 0, 0)),
+            23 * 60
+        );
+        assert_eq!(
+            s.minutes_between(at(&tz, 2026, 10, 25, 0, 0), at(&tz, 2026, 10, 26, 0, 0)),
+            25 * 60
+        );
         // 9:00-17:00 on the spring-forward Sunday is still 8 business hours.
-        let sunday = Schedule::new(tz.clone(), vec![(9 * 60, 17 * 60)], vec![]).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(sunday.minutes_between(at(&tz, 2026, 3, 29, 0, 0), at(&tz, 2026, 3, 30, 0, 0)), 8 * 60);
+        let sunday = Schedule::new(tz.clone(), vec![(9 * 60, 17 * 60)], vec![])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            sunday.minutes_between(at(&tz, 2026, 3, 29, 0, 0), at(&tz, 2026, 3, 30, 0, 0)),
+            8 * 60
+        );
         // An interval through the missing hour (01:00-04:00) is two real hours.
-        let night = Schedule::new(tz.clone(), vec![(60, 240)], vec![]).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(night.minutes_between(at(&tz, 2026, 3, 29, 0, 0), at(&tz, 2026, 3, 30, 0, 0)), 120);
+        let night =
+            Schedule::new(tz.clone(), vec![(60, 240)], vec![]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            night.minutes_between(at(&tz, 2026, 3, 29, 0, 0), at(&tz, 2026, 3, 30, 0, 0)),
+            120
+        );
     }
 
     #[test]
@@ -304,7 +342,10 @@ mod tests {
     fn any_schedule() -> impl Strategy<Value = Schedule> {
         // Up to 3 shifts a day on random days, some overnight.
         proptest::collection::vec((0u32..7, 0u32..1440, 1u32..900), 0..10).prop_map(|raw| {
-            let mut iv: Vec<(u32, u32)> = raw.into_iter().map(|(d, s, len)| (d * 1440 + s, d * 1440 + s + len)).collect();
+            let mut iv: Vec<(u32, u32)> = raw
+                .into_iter()
+                .map(|(d, s, len)| (d * 1440 + s, d * 1440 + s + len))
+                .collect();
             iv.sort_unstable();
             let mut clean: Vec<(u32, u32)> = Vec::new();
             for (s, e) in iv {
@@ -313,8 +354,12 @@ mod tests {
                 }
                 clean.push((s, e));
             }
-            Schedule::new(TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap_or(TimeZone::UTC), clean, vec![])
-                .unwrap_or_else(|_| Schedule::always(TimeZone::UTC))
+            Schedule::new(
+                TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap_or(TimeZone::UTC),
+                clean,
+                vec![],
+            )
+            .unwrap_or_else(|_| Schedule::always(TimeZone::UTC))
         })
     }
 

@@ -87,7 +87,10 @@ pub struct Candidate {
 
 impl Candidate {
     fn level(&self, skill: i64) -> Option<u8> {
-        self.skills.iter().find(|(s, _)| *s == skill).map(|(_, l)| *l)
+        self.skills
+            .iter()
+            .find(|(s, _)| *s == skill)
+            .map(|(_, l)| *l)
     }
 
     fn speaks(&self, lang: &str) -> bool {
@@ -98,9 +101,14 @@ impl Candidate {
 /// The router's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
-    Assign { agent: UserId, reason: String },
+    Assign {
+        agent: UserId,
+        reason: String,
+    },
     /// Nobody qualifies now; the case waits in its queue.
-    Wait { reason: String },
+    Wait {
+        reason: String,
+    },
 }
 
 fn required<'a>(needs: &'a Needs) -> impl Iterator<Item = &'a Requirement> + 'a {
@@ -134,7 +142,8 @@ fn unfit(needs: &Needs, c: &Candidate) -> Option<String> {
 /// Lower load relative to capacity first, then longest idle (never
 /// assigned counts as longest), then round-robin after `last_id`.
 fn rank(a: &Candidate, b: &Candidate, last_id: Option<UserId>) -> Ordering {
-    let rel = (u64::from(a.load) * u64::from(b.capacity)).cmp(&(u64::from(b.load) * u64::from(a.capacity)));
+    let rel = (u64::from(a.load) * u64::from(b.capacity))
+        .cmp(&(u64::from(b.load) * u64::from(a.capacity)));
     let idle = match (a.last_assigned, b.last_assigned) {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Less,
@@ -154,7 +163,12 @@ fn minutes(from: Timestamp, to: Timestamp) -> i64 {
 }
 
 /// Chooses the agent for a case, or says why it must wait.
-pub fn choose(needs: &Needs, agents: &[Candidate], now: Timestamp, last_id: Option<UserId>) -> Decision {
+pub fn choose(
+    needs: &Needs,
+    agents: &[Candidate],
+    now: Timestamp,
+    last_id: Option<UserId>,
+) -> Decision {
     let best = agents
         .iter()
         .filter(|c| unfit(needs, c).is_none())
@@ -177,7 +191,9 @@ pub fn choose(needs: &Needs, agents: &[Candidate], now: Timestamp, last_id: Opti
                 wants.join(", ")
             ));
         }
-        return Decision::Wait { reason: why.join("; ") };
+        return Decision::Wait {
+            reason: why.join("; "),
+        };
     };
     let mut parts: Vec<String> = required(needs)
         .map(|r| format!("{} ≥ {}", r.name, r.min_level))
@@ -220,7 +236,12 @@ mod tests {
     fn billing(level: u8, optional: bool) -> Needs {
         Needs {
             channel: WorkChannel::Email,
-            skills: vec![Requirement { skill: 1, name: "billing".into(), min_level: level, optional }],
+            skills: vec![Requirement {
+                skill: 1,
+                name: "billing".into(),
+                min_level: level,
+                optional,
+            }],
             language: Some("es".into()),
             drop_optional: false,
         }
@@ -234,10 +255,18 @@ mod tests {
         let busy = agent(2, &[(1, 5)], &["es"], 10, 8);
         let weak = agent(3, &[(1, 2)], &["es"], 10, 0);
         let english = agent(4, &[(1, 5)], &["en"], 10, 0);
-        let d = choose(&billing(3, false), &[busy, weak, english, ana], Timestamp(1000 + 12 * 60), None);
+        let d = choose(
+            &billing(3, false),
+            &[busy, weak, english, ana],
+            Timestamp(1000 + 12 * 60),
+            None,
+        );
         assert_eq!(
             d,
-            Decision::Assign { agent: UserId(1), reason: "assigned to Ana: billing ≥ 3, speaks es, 4/10 email, idle 12 min".into() }
+            Decision::Assign {
+                agent: UserId(1),
+                reason: "assigned to Ana: billing ≥ 3, speaks es, 4/10 email, idle 12 min".into()
+            }
         );
     }
 
@@ -247,39 +276,87 @@ mod tests {
         let mut b = agent(2, &[], &[], 5, 1);
         a.last_assigned = Some(Timestamp(200));
         b.last_assigned = Some(Timestamp(100));
-        let needs = Needs { channel: WorkChannel::Chat, skills: vec![], language: None, drop_optional: false };
-        assert!(matches!(choose(&needs, &[a.clone(), b.clone()], Timestamp(300), None), Decision::Assign { agent: UserId(2), .. }));
+        let needs = Needs {
+            channel: WorkChannel::Chat,
+            skills: vec![],
+            language: None,
+            drop_optional: false,
+        };
+        assert!(matches!(
+            choose(&needs, &[a.clone(), b.clone()], Timestamp(300), None),
+            Decision::Assign {
+                agent: UserId(2),
+                ..
+            }
+        ));
         b.last_assigned = a.last_assigned;
         let c = agent(3, &[], &[], 5, 1);
         let mut c = c;
         c.last_assigned = a.last_assigned;
-        assert!(matches!(choose(&needs, &[a.clone(), b.clone(), c.clone()], Timestamp(300), Some(UserId(1))), Decision::Assign { agent: UserId(2), .. }));
-        assert!(matches!(choose(&needs, &[a, b, c], Timestamp(300), Some(UserId(3))), Decision::Assign { agent: UserId(1), .. }));
+        assert!(matches!(
+            choose(
+                &needs,
+                &[a.clone(), b.clone(), c.clone()],
+                Timestamp(300),
+                Some(UserId(1))
+            ),
+            Decision::Assign {
+                agent: UserId(2),
+                ..
+            }
+        ));
+        assert!(matches!(
+            choose(&needs, &[a, b, c], Timestamp(300), Some(UserId(3))),
+            Decision::Assign {
+                agent: UserId(1),
+                ..
+            }
+        ));
     }
 
     #[test]
     fn optional_skills_count_until_dropped_and_waits_explain() {
         let a = agent(1, &[], &["es"], 10, 0);
         let mut needs = billing(3, true);
-        assert!(matches!(choose(&needs, &[a.clone()], Timestamp(0), None), Decision::Wait { .. }));
+        assert!(matches!(
+            choose(&needs, &[a.clone()], Timestamp(0), None),
+            Decision::Wait { .. }
+        ));
         needs.drop_optional = true;
-        assert!(matches!(choose(&needs, &[a.clone()], Timestamp(0), None), Decision::Assign { .. }));
+        assert!(matches!(
+            choose(&needs, &[a.clone()], Timestamp(0), None),
+            Decision::Assign { .. }
+        ));
         let mut off = a;
         off.available = false;
         assert_eq!(
             choose(&needs, &[off], Timestamp(0), None),
-            Decision::Wait { reason: "no agent available for email".into() }
+            Decision::Wait {
+                reason: "no agent available for email".into()
+            }
         );
     }
 
     fn any_agent() -> impl Strategy<Value = Candidate> {
-        (1i64..40, proptest::collection::vec((1i64..5, 1u8..=5), 0..4), any::<bool>(), any::<bool>(), 0u32..6, 0u32..8, proptest::option::of(0i64..10_000))
+        (
+            1i64..40,
+            proptest::collection::vec((1i64..5, 1u8..=5), 0..4),
+            any::<bool>(),
+            any::<bool>(),
+            0u32..6,
+            0u32..8,
+            proptest::option::of(0i64..10_000),
+        )
             .prop_map(|(id, skills, online, es, cap, load, last)| Candidate {
                 id: UserId(id),
                 name: format!("A{id}"),
                 available: online,
                 skills,
-                languages: if es { vec!["es".into()] } else { vec!["en".into()] },
+                languages: if es {
+                    vec!["es".into()]
+                } else {
+                    vec!["en".into()]
+                },
                 capacity: cap,
                 load,
                 last_assigned: last.map(Timestamp),
@@ -287,10 +364,22 @@ mod tests {
     }
 
     fn any_needs() -> impl Strategy<Value = Needs> {
-        (proptest::collection::vec((1i64..5, 1u8..=5, any::<bool>()), 0..3), proptest::option::of(prop_oneof![Just("es"), Just("en")]), any::<bool>())
+        (
+            proptest::collection::vec((1i64..5, 1u8..=5, any::<bool>()), 0..3),
+            proptest::option::of(prop_oneof![Just("es"), Just("en")]),
+            any::<bool>(),
+        )
             .prop_map(|(skills, lang, drop)| Needs {
                 channel: WorkChannel::Email,
-                skills: skills.into_iter().map(|(s, l, o)| Requirement { skill: s, name: format!("s{s}"), min_level: l, optional: o }).collect(),
+                skills: skills
+                    .into_iter()
+                    .map(|(s, l, o)| Requirement {
+                        skill: s,
+                        name: format!("s{s}"),
+                        min_level: l,
+                        optional: o,
+                    })
+                    .collect(),
                 language: lang.map(str::to_string),
                 drop_optional: drop,
             })

@@ -108,18 +108,28 @@ impl Condition {
             return Err(err("is not a condition field"));
         }
         use Operator::*;
-        let ordered = matches!(self.field.as_str(), "status" | "priority") || is_time_field(&self.field);
+        let ordered =
+            matches!(self.field.as_str(), "status" | "priority") || is_time_field(&self.field);
         match self.operator {
-            LessThan | GreaterThan if !ordered => Err(err("only status, priority and hours compare as less or greater")),
+            LessThan | GreaterThan if !ordered => Err(err(
+                "only status, priority and hours compare as less or greater",
+            )),
             Includes | NotIncludes
-                if !matches!(self.field.as_str(), "current_tags" | "comment_includes_word" | "subject_includes_word") =>
+                if !matches!(
+                    self.field.as_str(),
+                    "current_tags" | "comment_includes_word" | "subject_includes_word"
+                ) =>
             {
                 Err(err("only tags and words are included"))
             }
-            _ if is_time_field(&self.field) && !matches!(self.operator, Is | LessThan | GreaterThan) => {
+            _ if is_time_field(&self.field)
+                && !matches!(self.operator, Is | LessThan | GreaterThan) =>
+            {
                 Err(err("hours compare with is, less_than or greater_than"))
             }
-            _ if is_time_field(&self.field) && self.value.parse::<f64>().is_err() => Err(err("needs a number of hours")),
+            _ if is_time_field(&self.field) && self.value.parse::<f64>().is_err() => {
+                Err(err("needs a number of hours"))
+            }
             _ => Ok(()),
         }
     }
@@ -155,9 +165,11 @@ fn rank(field: &str, v: &str) -> Option<i64> {
 
 fn words_include(haystack: &str, needle: &str) -> bool {
     let needle = needle.to_lowercase();
-    needle
-        .split_whitespace()
-        .any(|w| haystack.split(|c: char| !c.is_alphanumeric()).any(|h| h == w))
+    needle.split_whitespace().any(|w| {
+        haystack
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|h| h == w)
+    })
 }
 
 impl Facts {
@@ -211,7 +223,13 @@ impl Facts {
             }
             "comment_is_public" => {
                 let public = match self.comment {
-                    Some((p, _)) => if p { "true" } else { "false" },
+                    Some((p, _)) => {
+                        if p {
+                            "true"
+                        } else {
+                            "false"
+                        }
+                    }
                     None => "not_relevant",
                 };
                 return match c.operator {
@@ -263,7 +281,8 @@ impl Facts {
 
     /// Whether a rule's conditions hold.
     pub fn matches(&self, c: &Conditions) -> bool {
-        c.all.iter().all(|x| self.holds(x)) && (c.any.is_empty() || c.any.iter().any(|x| self.holds(x)))
+        c.all.iter().all(|x| self.holds(x))
+            && (c.any.is_empty() || c.any.iter().any(|x| self.holds(x)))
     }
 }
 
@@ -272,7 +291,11 @@ mod tests {
     use super::*;
 
     fn cond(f: &str, op: Operator, v: &str) -> Condition {
-        Condition { field: f.into(), operator: op, value: v.into() }
+        Condition {
+            field: f.into(),
+            operator: op,
+            value: v.into(),
+        }
     }
 
     fn facts() -> Facts {
@@ -304,7 +327,11 @@ mod tests {
         assert!(f.holds(&cond("priority", Operator::GreaterThan, "normal")));
         assert!(f.holds(&cond("current_tags", Operator::Includes, "vip otro")));
         assert!(f.holds(&cond("current_tags", Operator::NotIncludes, "spam")));
-        assert!(f.holds(&cond("comment_includes_word", Operator::Includes, "reembolso")));
+        assert!(f.holds(&cond(
+            "comment_includes_word",
+            Operator::Includes,
+            "reembolso"
+        )));
         assert!(!f.holds(&cond("comment_includes_word", Operator::Includes, "reem")));
         assert!(f.holds(&cond("comment_is_public", Operator::Is, "true")));
         assert!(f.holds(&cond("update_type", Operator::Is, "Change")));
@@ -319,10 +346,16 @@ mod tests {
         let f = facts();
         let c = Conditions {
             all: vec![cond("status", Operator::Is, "open")],
-            any: vec![cond("priority", Operator::Is, "low"), cond("current_tags", Operator::Includes, "vip")],
+            any: vec![
+                cond("priority", Operator::Is, "low"),
+                cond("current_tags", Operator::Includes, "vip"),
+            ],
         };
         assert!(f.matches(&c));
-        let none = Conditions { all: vec![], any: vec![cond("priority", Operator::Is, "low")] };
+        let none = Conditions {
+            all: vec![],
+            any: vec![cond("priority", Operator::Is, "low")],
+        };
         assert!(!f.matches(&none));
     }
 
@@ -330,8 +363,16 @@ mod tests {
     fn nonsense_is_refused() {
         assert!(cond("colour", Operator::Is, "x").check().is_err());
         assert!(cond("group_id", Operator::LessThan, "3").check().is_err());
-        assert!(cond("hours_since_pending", Operator::Changed, "").check().is_err());
-        assert!(cond("hours_since_pending", Operator::GreaterThan, "soon").check().is_err());
+        assert!(
+            cond("hours_since_pending", Operator::Changed, "")
+                .check()
+                .is_err()
+        );
+        assert!(
+            cond("hours_since_pending", Operator::GreaterThan, "soon")
+                .check()
+                .is_err()
+        );
         assert!(cond("custom_fields_12", Operator::Is, "a").check().is_ok());
     }
 }

@@ -104,7 +104,10 @@ pub fn evaluate(target: Target, events: &[Event], s: &Schedule, now: Timestamp) 
     let b = target.business_hours;
     match target.metric {
         SlaMetric::FirstReplyTime => {
-            let Some(created) = events.iter().find(|e| matches!(e.what, Happening::Created { .. })) else {
+            let Some(created) = events
+                .iter()
+                .find(|e| matches!(e.what, Happening::Created { .. }))
+            else {
                 return TargetState::Inactive;
             };
             if let Happening::Created { by_agent: true } = created.what {
@@ -119,7 +122,9 @@ pub fn evaluate(target: Target, events: &[Event], s: &Schedule, now: Timestamp) 
                         };
                     }
                     Happening::Status(st) if st.is_done() => {
-                        return TargetState::Done { breached: due_at.is_some_and(|d| e.at > d) };
+                        return TargetState::Done {
+                            breached: due_at.is_some_and(|d| e.at > d),
+                        };
                     }
                     _ => {}
                 }
@@ -134,17 +139,23 @@ pub fn evaluate(target: Target, events: &[Event], s: &Schedule, now: Timestamp) 
                 match e.what {
                     Happening::AgentReply => {
                         if let Some(w) = waiting.take() {
-                            last = TargetState::Done { breached: elapsed(s, b, w, e.at) > target.minutes };
+                            last = TargetState::Done {
+                                breached: elapsed(s, b, w, e.at) > target.minutes,
+                            };
                         }
                         replied = true;
                     }
-                    Happening::CustomerComment if replied && waiting.is_none() => waiting = Some(e.at),
+                    Happening::CustomerComment if replied && waiting.is_none() => {
+                        waiting = Some(e.at)
+                    }
                     Happening::Status(st) if st.is_done() => waiting = None,
                     _ => {}
                 }
             }
             match waiting {
-                Some(w) => TargetState::Active { due: due(s, b, w, target.minutes) },
+                Some(w) => TargetState::Active {
+                    due: due(s, b, w, target.minutes),
+                },
                 None => last,
             }
         }
@@ -157,7 +168,9 @@ pub fn evaluate(target: Target, events: &[Event], s: &Schedule, now: Timestamp) 
                     Happening::Created { .. } => since = Some(e.at),
                     Happening::AgentReply => {
                         if let Some(from) = since {
-                            last = TargetState::Done { breached: elapsed(s, b, from, e.at) > target.minutes };
+                            last = TargetState::Done {
+                                breached: elapsed(s, b, from, e.at) > target.minutes,
+                            };
                         }
                         since = Some(e.at);
                     }
@@ -167,7 +180,9 @@ pub fn evaluate(target: Target, events: &[Event], s: &Schedule, now: Timestamp) 
             }
             match since {
                 Some(from) if !status.is_done() && status != Status::Pending => {
-                    TargetState::Active { due: due(s, b, from, target.minutes) }
+                    TargetState::Active {
+                        due: due(s, b, from, target.minutes),
+                    }
                 }
                 _ => last,
             }
@@ -187,7 +202,9 @@ pub fn evaluate(target: Target, events: &[Event], s: &Schedule, now: Timestamp) 
                     used += elapsed(s, b, from, e.at);
                 }
                 if next.is_done() {
-                    return TargetState::Done { breached: used > target.minutes };
+                    return TargetState::Done {
+                        breached: used > target.minutes,
+                    };
                 }
                 status = next;
                 if counts_in(target.metric, status) {
@@ -195,7 +212,9 @@ pub fn evaluate(target: Target, events: &[Event], s: &Schedule, now: Timestamp) 
                 }
             }
             match counting_since {
-                Some(from) => TargetState::Active { due: due(s, b, from, target.minutes - used) },
+                Some(from) => TargetState::Active {
+                    due: due(s, b, from, target.minutes - used),
+                },
                 None if used > 0 || status == Status::Pending || status == Status::Hold => {
                     TargetState::Paused { used_minutes: used }
                 }
@@ -255,7 +274,11 @@ pub fn metrics(events: &[Event], s: &Schedule, now: Timestamp) -> Metrics {
         acc.0 += c;
         acc.1 += b;
     };
-    let Some(created) = events.iter().find(|e| matches!(e.what, Happening::Created { .. })).map(|e| e.at) else {
+    let Some(created) = events
+        .iter()
+        .find(|e| matches!(e.what, Happening::Created { .. }))
+        .map(|e| e.at)
+    else {
         return m;
     };
     let mut status = Status::New;
@@ -323,35 +346,61 @@ mod tests {
     const MON: i64 = 1_796_630_400;
 
     fn office() -> Schedule {
-        let iv = (1..=5u32).map(|d| (d * 1440 + 9 * 60, d * 1440 + 17 * 60)).collect();
+        let iv = (1..=5u32)
+            .map(|d| (d * 1440 + 9 * 60, d * 1440 + 17 * 60))
+            .collect();
         Schedule::new(TimeZone::UTC, iv, vec![]).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn ev(h: i64, what: Happening) -> Event {
-        Event { at: Timestamp(MON + h * H), what }
+        Event {
+            at: Timestamp(MON + h * H),
+            what,
+        }
     }
 
     #[test]
     fn monday_is_the_eighth_at_eight() {
-        let z = jiff::Timestamp::from_second(MON).unwrap_or_else(|e| panic!("{e}")).to_zoned(TimeZone::UTC);
+        let z = jiff::Timestamp::from_second(MON)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .to_zoned(TimeZone::UTC);
         assert_eq!((z.weekday(), z.hour()), (jiff::civil::Weekday::Monday, 8));
     }
 
     #[test]
     fn first_reply_in_business_hours_and_the_ack_does_not_count() {
-        let t = Target { metric: SlaMetric::FirstReplyTime, minutes: 120, business_hours: true };
+        let t = Target {
+            metric: SlaMetric::FirstReplyTime,
+            minutes: 120,
+            business_hours: true,
+        };
         let created = [ev(0, Happening::Created { by_agent: false })];
         // Created at 08:00 (closed): the 2 business hours run 09:00-11:00.
-        assert_eq!(evaluate(t, &created, &office(), Timestamp(MON)), TargetState::Active { due: Some(Timestamp(MON + 3 * H)) });
+        assert_eq!(
+            evaluate(t, &created, &office(), Timestamp(MON)),
+            TargetState::Active {
+                due: Some(Timestamp(MON + 3 * H))
+            }
+        );
         let replied = [created[0], ev(2, Happening::AgentReply)];
-        assert_eq!(evaluate(t, &replied, &office(), Timestamp(MON + 5 * H)), TargetState::Done { breached: false });
+        assert_eq!(
+            evaluate(t, &replied, &office(), Timestamp(MON + 5 * H)),
+            TargetState::Done { breached: false }
+        );
         let late = [created[0], ev(4, Happening::AgentReply)];
-        assert_eq!(evaluate(t, &late, &office(), Timestamp(MON + 5 * H)), TargetState::Done { breached: true });
+        assert_eq!(
+            evaluate(t, &late, &office(), Timestamp(MON + 5 * H)),
+            TargetState::Done { breached: true }
+        );
     }
 
     #[test]
     fn next_reply_waits_for_the_oldest_unanswered_comment() {
-        let t = Target { metric: SlaMetric::NextReplyTime, minutes: 60, business_hours: false };
+        let t = Target {
+            metric: SlaMetric::NextReplyTime,
+            minutes: 60,
+            business_hours: false,
+        };
         let s = Schedule::always(TimeZone::UTC);
         let evs = [
             ev(0, Happening::Created { by_agent: false }),
@@ -359,14 +408,26 @@ mod tests {
             ev(2, Happening::CustomerComment),
             ev(3, Happening::CustomerComment),
         ];
-        assert_eq!(evaluate(t, &evs, &s, Timestamp(MON + 3 * H)), TargetState::Active { due: Some(Timestamp(MON + 3 * H)) });
+        assert_eq!(
+            evaluate(t, &evs, &s, Timestamp(MON + 3 * H)),
+            TargetState::Active {
+                due: Some(Timestamp(MON + 3 * H))
+            }
+        );
         // No agent reply yet: first reply time's business, not next reply's.
-        assert_eq!(evaluate(t, &evs[..1], &s, Timestamp(MON)), TargetState::Inactive);
+        assert_eq!(
+            evaluate(t, &evs[..1], &s, Timestamp(MON)),
+            TargetState::Inactive
+        );
     }
 
     #[test]
     fn requester_wait_pauses_while_pending() {
-        let t = Target { metric: SlaMetric::RequesterWaitTime, minutes: 300, business_hours: false };
+        let t = Target {
+            metric: SlaMetric::RequesterWaitTime,
+            minutes: 300,
+            business_hours: false,
+        };
         let s = Schedule::always(TimeZone::UTC);
         let evs = [
             ev(0, Happening::Created { by_agent: false }),
@@ -374,8 +435,16 @@ mod tests {
             ev(10, Happening::Status(Status::Open)),
         ];
         // 2 hours used before pending; 3 left from hour 10.
-        assert_eq!(evaluate(t, &evs, &s, Timestamp(MON + 11 * H)), TargetState::Active { due: Some(Timestamp(MON + 13 * H)) });
-        assert_eq!(evaluate(t, &evs[..2], &s, Timestamp(MON + 5 * H)), TargetState::Paused { used_minutes: 120 });
+        assert_eq!(
+            evaluate(t, &evs, &s, Timestamp(MON + 11 * H)),
+            TargetState::Active {
+                due: Some(Timestamp(MON + 13 * H))
+            }
+        );
+        assert_eq!(
+            evaluate(t, &evs[..2], &s, Timestamp(MON + 5 * H)),
+            TargetState::Paused { used_minutes: 120 }
+        );
         let (_, next) = evaluate_all(&[t], &evs, &s, Timestamp(MON + 11 * H));
         assert_eq!(next, Some(Timestamp(MON + 13 * H)));
     }

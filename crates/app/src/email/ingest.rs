@@ -348,7 +348,11 @@ impl App {
                         let t = tk.id;
                         let w =
                             update_in(c, actor, t, input, Some(text), Channel::Email, now).await?;
-                        (w.comment.as_ref().map(|c| c.id), w, EmailOutcome::Reply(t, how))
+                        (
+                            w.comment.as_ref().map(|c| c.id),
+                            w,
+                            EmailOutcome::Reply(t, how),
+                        )
                     }
                     None => {
                         let subject = mail.subject.trim().to_string();
@@ -361,7 +365,11 @@ impl App {
                         let w =
                             create_in(c, actor, input, comment, text, Channel::Email, now).await?;
                         let t = w.ticket.id;
-                        (w.comment.as_ref().map(|c| c.id), w, EmailOutcome::NewTicket(t))
+                        (
+                            w.comment.as_ref().map(|c| c.id),
+                            w,
+                            EmailOutcome::NewTicket(t),
+                        )
                     }
                 };
                 let ticket = written.ticket.id;

@@ -111,9 +111,11 @@ pub async fn delete(c: &mut Conn<'_>, kind: RuleKind, id: i64) -> Result<u64, St
 
 pub async fn get(c: &mut Conn<'_>, kind: RuleKind, id: i64) -> Result<Option<Rule>, StoreError> {
     c.opt(
-        q(format!("SELECT {COLS} FROM business_rules WHERE id = $1 AND kind = $2"))
-            .bind(id)
-            .bind(kind.as_str()),
+        q(format!(
+            "SELECT {COLS} FROM business_rules WHERE id = $1 AND kind = $2"
+        ))
+        .bind(id)
+        .bind(kind.as_str()),
     )
     .await?
     .as_ref()
@@ -138,10 +140,11 @@ pub async fn all(c: &mut Conn<'_>, kind: RuleKind) -> Result<Vec<Rule>, StoreErr
 /// Whether a built-in rule was ever made (it is made once; an admin may
 /// delete it for good).
 pub async fn builtin_exists(c: &mut Conn<'_>, name: &str) -> Result<bool, StoreError> {
-    Ok(c
-        .opt(q("SELECT 1 FROM business_rules WHERE builtin = $1").bind(name))
-        .await?
-        .is_some())
+    Ok(
+        c.opt(q("SELECT 1 FROM business_rules WHERE builtin = $1").bind(name))
+            .await?
+            .is_some(),
+    )
 }
 
 /// Records that an automation fired on a ticket at this version; false if

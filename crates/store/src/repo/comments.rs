@@ -161,8 +161,13 @@ pub async fn last_audit_id(c: &mut Conn<'_>, ticket: TicketId) -> Result<AuditId
 /// metrics).
 pub async fn audits_of(c: &mut Conn<'_>, ticket: TicketId) -> Result<Vec<Audit>, StoreError> {
     map_rows(
-        c.all(q(format!("SELECT {AUDIT_COLS} FROM audits WHERE ticket_id = $1 ORDER BY id")).bind(ticket))
-            .await?,
+        c.all(
+            q(format!(
+                "SELECT {AUDIT_COLS} FROM audits WHERE ticket_id = $1 ORDER BY id"
+            ))
+            .bind(ticket),
+        )
+        .await?,
         audit_from_row,
     )
 }

@@ -123,11 +123,14 @@ pub async fn attributes(c: &mut Conn<'_>) -> Result<Vec<Attribute>, StoreError> 
 }
 
 pub async fn attribute(c: &mut Conn<'_>, id: &str) -> Result<Option<Attribute>, StoreError> {
-    c.opt(q("SELECT id, name, NULL, created_at, updated_at FROM routing_attributes WHERE id = $1").bind(id))
-        .await?
-        .as_ref()
-        .map(attr_from_row)
-        .transpose()
+    c.opt(
+        q("SELECT id, name, NULL, created_at, updated_at FROM routing_attributes WHERE id = $1")
+            .bind(id),
+    )
+    .await?
+    .as_ref()
+    .map(attr_from_row)
+    .transpose()
 }
 
 pub async fn save_attribute(c: &mut Conn<'_>, a: &Attribute) -> Result<(), StoreError> {
@@ -149,11 +152,15 @@ pub async fn delete_attribute(c: &mut Conn<'_>, id: &str) -> Result<u64, StoreEr
     }
     c.exec(q("DELETE FROM routing_attribute_values WHERE attribute_id = $1").bind(id))
         .await?;
-    c.exec(q("DELETE FROM routing_attributes WHERE id = $1").bind(id)).await
+    c.exec(q("DELETE FROM routing_attributes WHERE id = $1").bind(id))
+        .await
 }
 
 /// Values of one attribute, or of all when `attribute` is `None`.
-pub async fn values(c: &mut Conn<'_>, attribute: Option<&str>) -> Result<Vec<Attribute>, StoreError> {
+pub async fn values(
+    c: &mut Conn<'_>,
+    attribute: Option<&str>,
+) -> Result<Vec<Attribute>, StoreError> {
     let rows = match attribute {
         Some(a) => c
             .all(q("SELECT id, name, attribute_id, created_at, updated_at FROM routing_attribute_values WHERE attribute_id = $1 ORDER BY name, id").bind(a))
@@ -199,7 +206,10 @@ pub async fn delete_value(c: &mut Conn<'_>, id: &str) -> Result<u64, StoreError>
 /// An agent's skills: `(value id, level)`.
 pub async fn agent_skills(c: &mut Conn<'_>, user: UserId) -> Result<Vec<(String, u8)>, StoreError> {
     let rows = c
-        .all(q("SELECT value_id, level FROM agent_skills WHERE user_id = $1 ORDER BY value_id").bind(user))
+        .all(
+            q("SELECT value_id, level FROM agent_skills WHERE user_id = $1 ORDER BY value_id")
+                .bind(user),
+        )
         .await?;
     rows.iter()
         .map(|r| Ok((r.text(0)?, u8::try_from(r.int(1)?).unwrap_or(1))))
@@ -212,11 +222,21 @@ pub async fn all_agent_skills(c: &mut Conn<'_>) -> Result<Vec<(UserId, String, u
         .all(q("SELECT user_id, value_id, level FROM agent_skills"))
         .await?;
     rows.iter()
-        .map(|r| Ok((UserId(r.int(0)?), r.text(1)?, u8::try_from(r.int(2)?).unwrap_or(1))))
+        .map(|r| {
+            Ok((
+                UserId(r.int(0)?),
+                r.text(1)?,
+                u8::try_from(r.int(2)?).unwrap_or(1),
+            ))
+        })
         .collect()
 }
 
-pub async fn set_agent_skills(c: &mut Conn<'_>, user: UserId, skills: &[(String, u8)]) -> Result<(), StoreError> {
+pub async fn set_agent_skills(
+    c: &mut Conn<'_>,
+    user: UserId,
+    skills: &[(String, u8)],
+) -> Result<(), StoreError> {
     c.exec(q("DELETE FROM agent_skills WHERE user_id = $1").bind(user))
         .await?;
     for (v, level) in skills {
@@ -232,7 +252,10 @@ pub async fn set_agent_skills(c: &mut Conn<'_>, user: UserId, skills: &[(String,
 }
 
 /// A ticket's needs: `(value id, min level, optional)`.
-pub async fn requirements(c: &mut Conn<'_>, ticket: TicketId) -> Result<Vec<(String, u8, bool)>, StoreError> {
+pub async fn requirements(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+) -> Result<Vec<(String, u8, bool)>, StoreError> {
     let rows = c
         .all(q("SELECT value_id, min_level, optional FROM ticket_requirements WHERE ticket_id = $1 ORDER BY value_id").bind(ticket))
         .await?;
@@ -241,7 +264,11 @@ pub async fn requirements(c: &mut Conn<'_>, ticket: TicketId) -> Result<Vec<(Str
         .collect()
 }
 
-pub async fn set_requirements(c: &mut Conn<'_>, ticket: TicketId, needs: &[(String, u8, bool)]) -> Result<(), StoreError> {
+pub async fn set_requirements(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+    needs: &[(String, u8, bool)],
+) -> Result<(), StoreError> {
     c.exec(q("DELETE FROM ticket_requirements WHERE ticket_id = $1").bind(ticket))
         .await?;
     for (v, level, optional) in needs {
@@ -259,7 +286,11 @@ pub async fn set_requirements(c: &mut Conn<'_>, ticket: TicketId, needs: &[(Stri
 
 /// Tickets among `ids` whose every need some agent fulfils (Zendesk's
 /// `requirements/fulfilled` for the caller).
-pub async fn fulfilled(c: &mut Conn<'_>, agent: UserId, ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+pub async fn fulfilled(
+    c: &mut Conn<'_>,
+    agent: UserId,
+    ids: &[i64],
+) -> Result<Vec<i64>, StoreError> {
     if ids.is_empty() {
         return Ok(vec![]);
     }
@@ -299,17 +330,25 @@ fn profile_from_row(r: &Row) -> Result<Profile, StoreError> {
 }
 
 pub async fn profile(c: &mut Conn<'_>, user: UserId) -> Result<Option<Profile>, StoreError> {
-    c.opt(q(format!("SELECT {PCOLS} FROM agent_routing WHERE user_id = $1")).bind(user))
-        .await?
-        .as_ref()
-        .map(profile_from_row)
-        .transpose()
+    c.opt(
+        q(format!(
+            "SELECT {PCOLS} FROM agent_routing WHERE user_id = $1"
+        ))
+        .bind(user),
+    )
+    .await?
+    .as_ref()
+    .map(profile_from_row)
+    .transpose()
 }
 
 /// Every agent's profile.
 pub async fn profiles(c: &mut Conn<'_>) -> Result<Vec<Profile>, StoreError> {
     map_rows(
-        c.all(q(format!("SELECT {PCOLS} FROM agent_routing ORDER BY user_id"))).await?,
+        c.all(q(format!(
+            "SELECT {PCOLS} FROM agent_routing ORDER BY user_id"
+        )))
+        .await?,
         profile_from_row,
     )
 }
@@ -339,7 +378,10 @@ pub async fn save_profile(c: &mut Conn<'_>, p: &Profile) -> Result<(), StoreErro
 
 /// Open work per agent and channel: `(agent, via channel word, count)` of
 /// the tickets in new or open of these agents (an index seek each).
-pub async fn loads(c: &mut Conn<'_>, agents: &[UserId]) -> Result<Vec<(UserId, String, i64)>, StoreError> {
+pub async fn loads(
+    c: &mut Conn<'_>,
+    agents: &[UserId],
+) -> Result<Vec<(UserId, String, i64)>, StoreError> {
     if agents.is_empty() {
         return Ok(vec![]);
     }
@@ -378,11 +420,16 @@ fn route_from_row(r: &Row) -> Result<Route, StoreError> {
 }
 
 pub async fn route(c: &mut Conn<'_>, ticket: TicketId) -> Result<Option<Route>, StoreError> {
-    c.opt(q(format!("SELECT {RCOLS} FROM ticket_routing WHERE ticket_id = $1")).bind(ticket))
-        .await?
-        .as_ref()
-        .map(route_from_row)
-        .transpose()
+    c.opt(
+        q(format!(
+            "SELECT {RCOLS} FROM ticket_routing WHERE ticket_id = $1"
+        ))
+        .bind(ticket),
+    )
+    .await?
+    .as_ref()
+    .map(route_from_row)
+    .transpose()
 }
 
 pub async fn save_route(c: &mut Conn<'_>, r: &Route) -> Result<(), StoreError> {
@@ -408,7 +455,11 @@ pub async fn save_route(c: &mut Conn<'_>, r: &Route) -> Result<(), StoreError> {
 }
 
 /// Routed tickets in a state, oldest first.
-pub async fn routes_in(c: &mut Conn<'_>, state: RouteState, limit: i64) -> Result<Vec<Route>, StoreError> {
+pub async fn routes_in(
+    c: &mut Conn<'_>,
+    state: RouteState,
+    limit: i64,
+) -> Result<Vec<Route>, StoreError> {
     map_rows(
         c.all(
             q(format!(

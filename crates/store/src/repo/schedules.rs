@@ -77,7 +77,8 @@ pub async fn update(c: &mut Conn<'_>, s: &ScheduleRow) -> Result<u64, StoreError
 pub async fn delete(c: &mut Conn<'_>, id: i64) -> Result<u64, StoreError> {
     c.exec(q("DELETE FROM holidays WHERE schedule_id = $1").bind(id))
         .await?;
-    c.exec(q("DELETE FROM schedules WHERE id = $1").bind(id)).await
+    c.exec(q("DELETE FROM schedules WHERE id = $1").bind(id))
+        .await
 }
 
 pub async fn get(c: &mut Conn<'_>, id: i64) -> Result<Option<ScheduleRow>, StoreError> {
@@ -90,7 +91,8 @@ pub async fn get(c: &mut Conn<'_>, id: i64) -> Result<Option<ScheduleRow>, Store
 
 pub async fn all(c: &mut Conn<'_>) -> Result<Vec<ScheduleRow>, StoreError> {
     map_rows(
-        c.all(q(format!("SELECT {COLS} FROM schedules ORDER BY id"))).await?,
+        c.all(q(format!("SELECT {COLS} FROM schedules ORDER BY id")))
+            .await?,
         from_row,
     )
 }

@@ -34,7 +34,8 @@ pub struct TicketSla {
     pub updated_at: Timestamp,
 }
 
-const COLS: &str = "id, title, description, position, filter, metrics, schedule_id, created_at, updated_at";
+const COLS: &str =
+    "id, title, description, position, filter, metrics, schedule_id, created_at, updated_at";
 
 fn from_row(r: &Row) -> Result<Policy, StoreError> {
     Ok(Policy {
@@ -105,7 +106,8 @@ pub async fn all(c: &mut Conn<'_>) -> Result<Vec<Policy>, StoreError> {
     )
 }
 
-const SLA_COLS: &str = "ticket_id, policy_id, history, targets, next_due_at, breach_announced_at, updated_at";
+const SLA_COLS: &str =
+    "ticket_id, policy_id, history, targets, next_due_at, breach_announced_at, updated_at";
 
 fn sla_from_row(r: &Row) -> Result<TicketSla, StoreError> {
     Ok(TicketSla {
@@ -119,12 +121,20 @@ fn sla_from_row(r: &Row) -> Result<TicketSla, StoreError> {
     })
 }
 
-pub async fn ticket_sla(c: &mut Conn<'_>, ticket: TicketId) -> Result<Option<TicketSla>, StoreError> {
-    c.opt(q(format!("SELECT {SLA_COLS} FROM ticket_slas WHERE ticket_id = $1")).bind(ticket))
-        .await?
-        .as_ref()
-        .map(sla_from_row)
-        .transpose()
+pub async fn ticket_sla(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+) -> Result<Option<TicketSla>, StoreError> {
+    c.opt(
+        q(format!(
+            "SELECT {SLA_COLS} FROM ticket_slas WHERE ticket_id = $1"
+        ))
+        .bind(ticket),
+    )
+    .await?
+    .as_ref()
+    .map(sla_from_row)
+    .transpose()
 }
 
 /// The SLA clocks of several tickets (views and queues show them).
@@ -158,7 +168,11 @@ pub async fn save_ticket_sla(c: &mut Conn<'_>, s: &TicketSla) -> Result<(), Stor
 }
 
 /// Tickets whose next target is past due and not yet announced.
-pub async fn breached(c: &mut Conn<'_>, now: Timestamp, limit: i64) -> Result<Vec<TicketSla>, StoreError> {
+pub async fn breached(
+    c: &mut Conn<'_>,
+    now: Timestamp,
+    limit: i64,
+) -> Result<Vec<TicketSla>, StoreError> {
     map_rows(
         c.all(
             q(format!(
@@ -174,7 +188,11 @@ pub async fn breached(c: &mut Conn<'_>, now: Timestamp, limit: i64) -> Result<Ve
 }
 
 /// Records that the breach at `due` was announced, unless someone else did.
-pub async fn announce_breach(c: &mut Conn<'_>, ticket: TicketId, due: Timestamp) -> Result<bool, StoreError> {
+pub async fn announce_breach(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+    due: Timestamp,
+) -> Result<bool, StoreError> {
     let n = c
         .exec(
             q("UPDATE ticket_slas SET breach_announced_at = $2 WHERE ticket_id = $1 AND next_due_at = $2 AND (breach_announced_at IS NULL OR breach_announced_at < $2)")

@@ -273,7 +273,11 @@ pub async fn tag_counts(c: &mut Conn<'_>, limit: i64) -> Result<Vec<(String, i64
 
 /// Tickets not closed or deleted with an id above `after`, by id (the
 /// automations pass pages through them).
-pub async fn unclosed_after(c: &mut Conn<'_>, after: TicketId, limit: i64) -> Result<Vec<Ticket>, StoreError> {
+pub async fn unclosed_after(
+    c: &mut Conn<'_>,
+    after: TicketId,
+    limit: i64,
+) -> Result<Vec<Ticket>, StoreError> {
     let rows = c
         .all(
             q(format!(

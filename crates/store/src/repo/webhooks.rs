@@ -95,7 +95,8 @@ pub async fn update(c: &mut Conn<'_>, w: &Webhook) -> Result<u64, StoreError> {
 }
 
 pub async fn delete(c: &mut Conn<'_>, id: &str) -> Result<u64, StoreError> {
-    c.exec(q("DELETE FROM webhooks WHERE id = $1").bind(id)).await
+    c.exec(q("DELETE FROM webhooks WHERE id = $1").bind(id))
+        .await
 }
 
 pub async fn get(c: &mut Conn<'_>, id: &str) -> Result<Option<Webhook>, StoreError> {
@@ -108,8 +109,10 @@ pub async fn get(c: &mut Conn<'_>, id: &str) -> Result<Option<Webhook>, StoreErr
 
 pub async fn all(c: &mut Conn<'_>) -> Result<Vec<Webhook>, StoreError> {
     map_rows(
-        c.all(q(format!("SELECT {COLS} FROM webhooks ORDER BY created_at, id")))
-            .await?,
+        c.all(q(format!(
+            "SELECT {COLS} FROM webhooks ORDER BY created_at, id"
+        )))
+        .await?,
         from_row,
     )
 }
@@ -156,7 +159,11 @@ pub async fn enqueue(
 }
 
 /// Queued calls whose time has come (candidates to claim).
-pub async fn due(c: &mut Conn<'_>, now: Timestamp, limit: i64) -> Result<Vec<Delivery>, StoreError> {
+pub async fn due(
+    c: &mut Conn<'_>,
+    now: Timestamp,
+    limit: i64,
+) -> Result<Vec<Delivery>, StoreError> {
     map_rows(
         c.all(
             q(format!(
@@ -172,7 +179,12 @@ pub async fn due(c: &mut Conn<'_>, now: Timestamp, limit: i64) -> Result<Vec<Del
 }
 
 /// Claims a due call until `until`; true for exactly one claimant.
-pub async fn claim(c: &mut Conn<'_>, id: i64, now: Timestamp, until: Timestamp) -> Result<bool, StoreError> {
+pub async fn claim(
+    c: &mut Conn<'_>,
+    id: i64,
+    now: Timestamp,
+    until: Timestamp,
+) -> Result<bool, StoreError> {
     let n = c
         .exec(
             q("UPDATE webhook_deliveries SET claimed_until = $3 WHERE id = $1 AND status = $4 AND (claimed_until IS NULL OR claimed_until < $2)")
@@ -210,7 +222,11 @@ pub async fn attempted(
 }
 
 /// A webhook's calls, newest first (the admin's delivery log).
-pub async fn deliveries(c: &mut Conn<'_>, webhook: &str, limit: i64) -> Result<Vec<Delivery>, StoreError> {
+pub async fn deliveries(
+    c: &mut Conn<'_>,
+    webhook: &str,
+    limit: i64,
+) -> Result<Vec<Delivery>, StoreError> {
     map_rows(
         c.all(
             q(format!(

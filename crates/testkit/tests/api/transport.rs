@@ -42,7 +42,9 @@ both!(json_suffix_params_and_headers, |srv| {
         let concrete = path
             .replace("{id}", "1")
             .replace("{identity_id}", "1")
-            .replace("{token}", "tok");
+            .replace("{token}", "tok")
+            .replace("{hid}", "1")
+            .replace("{vid}", "v1");
         for method in ops
             .as_object()
             .map(|o| o.keys().cloned().collect::<Vec<_>>())

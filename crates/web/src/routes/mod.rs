@@ -1,11 +1,14 @@
 //! The API's routes, grouped by resource. Every handler here is thin.
 
+mod business;
 mod export;
 mod help_center;
+mod hooks;
 mod jobs;
 mod mailboxes;
 mod orgs;
 mod people;
+mod routing;
 mod rules;
 mod search;
 mod settings;
@@ -32,6 +35,9 @@ pub fn api_routes() -> Router<Api> {
         .merge(help_center::routes())
         .merge(rules::routes())
         .merge(mailboxes::routes())
+        .merge(business::routes())
+        .merge(hooks::routes())
+        .merge(routing::routes())
 }
 
 pub async fn not_found() -> Response {

@@ -1,0 +1,502 @@
+//! Business rules and service levels: `/triggers`, `/automations`,
+//! `/slas/policies`, `/business_hours/schedules` (with holidays and the
+//! workweek), `/tickets/{id}/metrics`, and our `/tickets/{id}/sla`.
+
+use super::{created, no_content, ok, path_id};
+use crate::Api;
+use crate::body::JsonBody;
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ApiResult};
+use crate::wire::{opt_ts, ts};
+use app::business_hours::ScheduleInput;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::routing::{get, put};
+use domain::TicketId;
+use serde_json::{Value as Json, json};
+use store::repo::business_rules::{Rule, RuleKind};
+use store::repo::schedules::{Holiday, ScheduleRow};
+use store::repo::sla::Policy;
+
+pub fn routes() -> Router<Api> {
+    Router::new()
+        .route("/api/v2/triggers", get(list_triggers).post(create_trigger))
+        .route("/api/v2/triggers/active", get(active_triggers))
+        .route(
+            "/api/v2/triggers/{id}",
+            get(show_trigger).put(update_trigger).delete(delete_trigger),
+        )
+        .route(
+            "/api/v2/automations",
+            get(list_automations).post(create_automation),
+        )
+        .route("/api/v2/automations/active", get(active_automations))
+        .route(
+            "/api/v2/automations/{id}",
+            get(show_automation)
+                .put(update_automation)
+                .delete(delete_automation),
+        )
+        .route(
+            "/api/v2/slas/policies",
+            get(list_policies).post(create_policy),
+        )
+        .route(
+            "/api/v2/slas/policies/{id}",
+            get(show_policy).put(update_policy).delete(delete_policy),
+        )
+        .route(
+            "/api/v2/business_hours/schedules",
+            get(list_schedules).post(create_schedule),
+        )
+        .route(
+            "/api/v2/business_hours/schedules/{id}",
+            get(show_schedule)
+                .put(update_schedule)
+                .delete(delete_schedule),
+        )
+        .route(
+            "/api/v2/business_hours/schedules/{id}/workweek",
+            put(set_workweek),
+        )
+        .route(
+            "/api/v2/business_hours/schedules/{id}/holidays",
+            get(list_holidays).post(create_holiday),
+        )
+        .route(
+            "/api/v2/business_hours/schedules/{id}/holidays/{hid}",
+            get(show_holiday).put(update_holiday).delete(delete_holiday),
+        )
+        .route("/api/v2/tickets/{id}/metrics", get(ticket_metrics))
+        .route("/api/v2/tickets/{id}/sla", get(ticket_sla))
+}
+
+fn json_text(s: &str) -> Json {
+    serde_json::from_str(s).unwrap_or(Json::Null)
+}
+
+fn rule_json(base: &str, r: &Rule) -> Json {
+    let plural = match r.kind {
+        RuleKind::Trigger => "triggers",
+        RuleKind::Automation => "automations",
+    };
+    json!({
+        "id": r.id,
+        "url": format!("{base}/api/v2/{plural}/{}.json", r.id),
+        "title": r.title,
+        "raw_title": r.title,
+        "description": r.description,
+        "active": r.active,
+        "position": r.position,
+        "conditions": json_text(&r.conditions),
+        "actions": json_text(&r.actions),
+        "default": r.builtin.is_some(),
+        "created_at": ts(r.created_at),
+        "updated_at": ts(r.updated_at),
+    })
+}
+
+fn names(kind: RuleKind) -> (&'static str, &'static str) {
+    match kind {
+        RuleKind::Trigger => ("trigger", "triggers"),
+        RuleKind::Automation => ("automation", "automations"),
+    }
+}
+
+async fn list_rules(api: &Api, ctx: &Ctx, kind: RuleKind, only_active: bool) -> ApiResult {
+    let (_, plural) = names(kind);
+    let all: Vec<Json> = api
+        .app
+        .business_rules(ctx.actor, kind)
+        .await?
+        .iter()
+        .filter(|r| !only_active || r.active)
+        .map(|r| rule_json(&ctx.base, r))
+        .collect();
+    let n = all.len();
+    ok(json!({plural: all, "next_page": null, "previous_page": null, "count": n}))
+}
+
+async fn save_rule(
+    api: &Api,
+    ctx: &Ctx,
+    kind: RuleKind,
+    id: Option<i64>,
+    body: &JsonBody,
+) -> Result<Json, ApiError> {
+    let (one, _) = names(kind);
+    let record = Json::Object(body.record(one)?.clone());
+    let r = api
+        .app
+        .save_business_rule(ctx.actor, kind, id, record)
+        .await?;
+    Ok(json!({one: rule_json(&ctx.base, &r)}))
+}
+
+async fn show_rule(api: &Api, ctx: &Ctx, kind: RuleKind, id: &str) -> ApiResult {
+    let (one, _) = names(kind);
+    let r = api.app.business_rule(ctx.actor, kind, path_id(id)?).await?;
+    ok(json!({one: rule_json(&ctx.base, &r)}))
+}
+
+async fn list_triggers(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    list_rules(
+        &api,
+        &ctx,
+        RuleKind::Trigger,
+        ctx.param("active") == Some("true"),
+    )
+    .await
+}
+async fn active_triggers(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    list_rules(&api, &ctx, RuleKind::Trigger, true).await
+}
+async fn create_trigger(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
+    created(save_rule(&api, &ctx, RuleKind::Trigger, None, &body).await?)
+}
+async fn show_trigger(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    show_rule(&api, &ctx, RuleKind::Trigger, &id).await
+}
+async fn update_trigger(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult {
+    ok(save_rule(&api, &ctx, RuleKind::Trigger, Some(path_id(&id)?), &body).await?)
+}
+async fn delete_trigger(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    api.app
+        .delete_business_rule(ctx.actor, RuleKind::Trigger, path_id(&id)?)
+        .await?;
+    no_content()
+}
+async fn list_automations(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    list_rules(
+        &api,
+        &ctx,
+        RuleKind::Automation,
+        ctx.param("active") == Some("true"),
+    )
+    .await
+}
+async fn active_automations(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    list_rules(&api, &ctx, RuleKind::Automation, true).await
+}
+async fn create_automation(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
+    created(save_rule(&api, &ctx, RuleKind::Automation, None, &body).await?)
+}
+async fn show_automation(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    show_rule(&api, &ctx, RuleKind::Automation, &id).await
+}
+async fn update_automation(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult {
+    ok(save_rule(&api, &ctx, RuleKind::Automation, Some(path_id(&id)?), &body).await?)
+}
+async fn delete_automation(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    api.app
+        .delete_business_rule(ctx.actor, RuleKind::Automation, path_id(&id)?)
+        .await?;
+    no_content()
+}
+
+fn policy_json(base: &str, p: &Policy) -> Json {
+    json!({
+        "id": p.id,
+        "url": format!("{base}/api/v2/slas/policies/{}.json", p.id),
+        "title": p.title,
+        "description": p.description,
+        "position": p.position,
+        "filter": json_text(&p.filter),
+        "policy_metrics": json_text(&p.metrics),
+        "schedule_id": p.schedule_id,
+        "created_at": ts(p.created_at),
+        "updated_at": ts(p.updated_at),
+    })
+}
+
+async fn list_policies(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let all: Vec<Json> = api
+        .app
+        .sla_policies(ctx.actor)
+        .await?
+        .iter()
+        .map(|p| policy_json(&ctx.base, p))
+        .collect();
+    let n = all.len();
+    ok(json!({"sla_policies": all, "next_page": null, "previous_page": null, "count": n}))
+}
+async fn create_policy(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
+    let record = Json::Object(body.record("sla_policy")?.clone());
+    let p = api.app.save_sla_policy(ctx.actor, None, record).await?;
+    created(json!({"sla_policy": policy_json(&ctx.base, &p)}))
+}
+async fn show_policy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let p = api.app.sla_policy(ctx.actor, path_id(&id)?).await?;
+    ok(json!({"sla_policy": policy_json(&ctx.base, &p)}))
+}
+async fn update_policy(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult {
+    let record = Json::Object(body.record("sla_policy")?.clone());
+    let p = api
+        .app
+        .save_sla_policy(ctx.actor, Some(path_id(&id)?), record)
+        .await?;
+    ok(json!({"sla_policy": policy_json(&ctx.base, &p)}))
+}
+async fn delete_policy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    api.app.delete_sla_policy(ctx.actor, path_id(&id)?).await?;
+    no_content()
+}
+
+fn schedule_json(base: &str, s: &ScheduleRow, holidays: &[Holiday]) -> Json {
+    let intervals: Vec<(u32, u32)> = serde_json::from_str(&s.intervals).unwrap_or_default();
+    json!({
+        "id": s.id,
+        "url": format!("{base}/api/v2/business_hours/schedules/{}.json", s.id),
+        "name": s.name,
+        "time_zone": s.time_zone,
+        "intervals": intervals.iter().map(|(a, b)| json!({"start_time": a, "end_time": b})).collect::<Vec<_>>(),
+        "holidays": holidays.iter().map(holiday_json).collect::<Vec<_>>(),
+        "created_at": ts(s.created_at),
+        "updated_at": ts(s.updated_at),
+    })
+}
+
+fn holiday_json(h: &Holiday) -> Json {
+    json!({"id": h.id, "name": h.name, "start_date": h.start_date, "end_date": h.end_date})
+}
+
+/// `[{start_time, end_time}]` as minute pairs.
+fn intervals(v: &Json) -> Result<Vec<(u32, u32)>, ApiError> {
+    let bad = || {
+        ApiError::App(app::AppError::field(app::FieldError::invalid(
+            "intervals",
+            "must be a list of {start_time, end_time} in minutes since Sunday 00:00",
+        )))
+    };
+    v.as_array()
+        .ok_or_else(bad)?
+        .iter()
+        .map(|i| {
+            let n = |k: &str| {
+                i.get(k)
+                    .and_then(Json::as_u64)
+                    .and_then(|x| u32::try_from(x).ok())
+            };
+            Ok((
+                n("start_time").ok_or_else(bad)?,
+                n("end_time").ok_or_else(bad)?,
+            ))
+        })
+        .collect()
+}
+
+fn schedule_input(m: &serde_json::Map<String, Json>) -> Result<ScheduleInput, ApiError> {
+    Ok(ScheduleInput {
+        name: m.get("name").and_then(Json::as_str).map(str::to_string),
+        time_zone: m
+            .get("time_zone")
+            .and_then(Json::as_str)
+            .map(str::to_string),
+        intervals: m.get("intervals").map(intervals).transpose()?,
+    })
+}
+
+async fn list_schedules(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let all: Vec<Json> = api
+        .app
+        .schedules(ctx.actor)
+        .await?
+        .iter()
+        .map(|(s, h)| schedule_json(&ctx.base, s, h))
+        .collect();
+    ok(json!({"schedules": all}))
+}
+async fn create_schedule(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
+    let s = api
+        .app
+        .save_schedule(ctx.actor, None, schedule_input(body.record("schedule")?)?)
+        .await?;
+    created(json!({"schedule": schedule_json(&ctx.base, &s, &[])}))
+}
+async fn show_schedule(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let (s, h) = api.app.schedule(ctx.actor, path_id(&id)?).await?;
+    ok(json!({"schedule": schedule_json(&ctx.base, &s, &h)}))
+}
+async fn update_schedule(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult {
+    let id = path_id(&id)?;
+    api.app
+        .save_schedule(
+            ctx.actor,
+            Some(id),
+            schedule_input(body.record("schedule")?)?,
+        )
+        .await?;
+    let (s, h) = api.app.schedule(ctx.actor, id).await?;
+    ok(json!({"schedule": schedule_json(&ctx.base, &s, &h)}))
+}
+async fn delete_schedule(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    api.app.delete_schedule(ctx.actor, path_id(&id)?).await?;
+    no_content()
+}
+async fn set_workweek(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult {
+    let id = path_id(&id)?;
+    let week = body.record("workweek")?;
+    let input = ScheduleInput {
+        intervals: Some(intervals(week.get("intervals").unwrap_or(&Json::Null))?),
+        ..Default::default()
+    };
+    api.app.save_schedule(ctx.actor, Some(id), input).await?;
+    let (s, _) = api.app.schedule(ctx.actor, id).await?;
+    let intervals: Vec<(u32, u32)> = serde_json::from_str(&s.intervals).unwrap_or_default();
+    ok(
+        json!({"workweek": {"intervals": intervals.iter().map(|(a, b)| json!({"start_time": a, "end_time": b})).collect::<Vec<_>>()}}),
+    )
+}
+
+fn holiday_input(
+    schedule: i64,
+    id: i64,
+    m: &serde_json::Map<String, Json>,
+    old: Option<&Holiday>,
+) -> Holiday {
+    let text = |k: &str, d: &str| {
+        m.get(k)
+            .and_then(Json::as_str)
+            .map_or_else(|| d.to_string(), str::to_string)
+    };
+    Holiday {
+        id,
+        schedule_id: schedule,
+        name: text("name", old.map_or("", |h| h.name.as_str())),
+        start_date: text("start_date", old.map_or("", |h| h.start_date.as_str())),
+        end_date: text("end_date", old.map_or("", |h| h.end_date.as_str())),
+    }
+}
+
+async fn list_holidays(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let (_, h) = api.app.schedule(ctx.actor, path_id(&id)?).await?;
+    ok(json!({"holidays": h.iter().map(holiday_json).collect::<Vec<_>>()}))
+}
+async fn create_holiday(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult {
+    let h = holiday_input(path_id(&id)?, 0, body.record("holiday")?, None);
+    let h = api.app.save_holiday(ctx.actor, h).await?;
+    created(json!({"holiday": holiday_json(&h)}))
+}
+async fn show_holiday(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path((id, hid)): Path<(String, String)>,
+) -> ApiResult {
+    let (_, hs) = api.app.schedule(ctx.actor, path_id(&id)?).await?;
+    let hid = path_id(&hid)?;
+    let h = hs
+        .iter()
+        .find(|h| h.id == hid)
+        .ok_or(ApiError::App(app::AppError::NotFound))?;
+    ok(json!({"holiday": holiday_json(h)}))
+}
+async fn update_holiday(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path((id, hid)): Path<(String, String)>,
+    body: JsonBody,
+) -> ApiResult {
+    let (id, hid) = (path_id(&id)?, path_id(&hid)?);
+    let (_, hs) = api.app.schedule(ctx.actor, id).await?;
+    let old = hs
+        .iter()
+        .find(|h| h.id == hid)
+        .ok_or(ApiError::App(app::AppError::NotFound))?;
+    let h = api
+        .app
+        .save_holiday(
+            ctx.actor,
+            holiday_input(id, hid, body.record("holiday")?, Some(old)),
+        )
+        .await?;
+    ok(json!({"holiday": holiday_json(&h)}))
+}
+async fn delete_holiday(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path((id, hid)): Path<(String, String)>,
+) -> ApiResult {
+    api.app
+        .delete_holiday(ctx.actor, path_id(&id)?, path_id(&hid)?)
+        .await?;
+    no_content()
+}
+
+fn minutes(v: (i64, i64)) -> Json {
+    json!({"calendar": v.0, "business": v.1})
+}
+
+async fn ticket_metrics(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let (t, m) = api
+        .app
+        .ticket_metrics(ctx.actor, TicketId(path_id(&id)?))
+        .await?;
+    ok(json!({"ticket_metric": {
+        "id": t.id.0,
+        "ticket_id": t.id.0,
+        "url": format!("{}/api/v2/tickets/{}/metrics.json", ctx.base, t.id),
+        "created_at": ts(t.created_at),
+        "updated_at": ts(t.updated_at),
+        "replies": m.replies,
+        "reopens": m.reopens,
+        "solved_at": opt_ts(m.solved_at),
+        "reply_time_in_minutes": m.reply_time.map_or(json!({"calendar": null, "business": null}), minutes),
+        "first_resolution_time_in_minutes": m.first_resolution_time.map_or(json!({"calendar": null, "business": null}), minutes),
+        "full_resolution_time_in_minutes": m.full_resolution_time.map_or(json!({"calendar": null, "business": null}), minutes),
+        "agent_wait_time_in_minutes": minutes(m.agent_wait_time),
+        "requester_wait_time_in_minutes": minutes(m.requester_wait_time),
+        "on_hold_time_in_minutes": minutes(m.on_hold_time),
+    }}))
+}
+
+async fn ticket_sla(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let sla = api
+        .app
+        .ticket_sla(ctx.actor, TicketId(path_id(&id)?))
+        .await?;
+    let Some(s) = sla else {
+        return ok(json!({"sla": {"policy_id": null, "policy_metrics": []}}));
+    };
+    let metrics: Vec<Json> = s
+        .targets
+        .iter()
+        .map(|t| {
+            let mut t = t.clone();
+            if let Some(at) = t["breach_at"].as_i64() {
+                t["breach_at"] = ts(domain::Timestamp(at));
+            }
+            t
+        })
+        .collect();
+    ok(json!({"sla": {"policy_id": s.policy_id, "policy_metrics": metrics}}))
+}
