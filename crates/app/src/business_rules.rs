@@ -300,11 +300,15 @@ impl App {
     /// it could match, each firing once per ticket state. Returns how many
     /// firings it made.
     pub async fn run_automations(&self) -> Result<usize, AppError> {
+        self.run_automations_at(Timestamp::now()).await
+    }
+
+    /// [`App::run_automations`] as of `now` (tests pass a later clock).
+    pub async fn run_automations_at(&self, now: Timestamp) -> Result<usize, AppError> {
         let hooks = self.hooks().await?;
         if hooks.book.automations.is_empty() {
             return Ok(0);
         }
-        let now = Timestamp::now();
         let mut fired = 0;
         let mut after = 0i64;
         loop {

@@ -47,6 +47,80 @@ pub fn unknown(template: &str, known: &[&str]) -> Vec<String> {
     found
 }
 
+/// The language a customer reads: their profile's, else the one their
+/// ticket was written in (`es` or `en`).
+pub async fn customer_language(
+    c: &mut store::Conn<'_>,
+    t: &store::model::Ticket,
+) -> Result<String, crate::AppError> {
+    let locale = store::repo::users::get(c, t.requester_id)
+        .await?
+        .map(|u| u.locale.to_ascii_lowercase())
+        .unwrap_or_default();
+    Ok(if locale.starts_with("es") {
+        "es".into()
+    } else {
+        match search::analyze::detect(&search::fold(&t.description)) {
+            search::analyze::Language::Spanish => "es".into(),
+            search::analyze::Language::English => "en".into(),
+        }
+    })
+}
+
+/// Status and priority names in a language, for placeholders.
+fn word_in(lang: &str, word: &str) -> String {
+    let es = [
+        ("new", "nuevo"),
+        ("open", "abierto"),
+        ("pending", "pendiente"),
+        ("hold", "en espera"),
+        ("solved", "resuelto"),
+        ("closed", "cerrado"),
+        ("low", "baja"),
+        ("normal", "normal"),
+        ("high", "alta"),
+        ("urgent", "urgente"),
+    ];
+    if lang == "es"
+        && let Some((_, w)) = es.iter().find(|(k, _)| *k == word)
+    {
+        return (*w).to_string();
+    }
+    word.to_string()
+}
+
+/// The placeholders of a ticket and the agent at work, with names of
+/// states in `lang` (macros).
+pub async fn ticket_values(
+    c: &mut store::Conn<'_>,
+    t: &store::model::Ticket,
+    agent: Option<&store::model::User>,
+    lang: &str,
+) -> Result<Vec<(String, String)>, crate::AppError> {
+    let requester = store::repo::users::get(c, t.requester_id).await?;
+    let rname = requester
+        .as_ref()
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let aname = agent.map(|u| u.name.clone()).unwrap_or_default();
+    let first = |s: &str| s.split_whitespace().next().unwrap_or("").to_string();
+    Ok(vec![
+        ("ticket.id".into(), t.id.to_string()),
+        ("ticket.title".into(), t.subject.clone()),
+        ("ticket.status".into(), word_in(lang, t.status.as_str())),
+        (
+            "ticket.priority".into(),
+            t.priority
+                .map(|p| word_in(lang, p.as_str()))
+                .unwrap_or_default(),
+        ),
+        ("ticket.requester.name".into(), rname.clone()),
+        ("ticket.requester.first_name".into(), first(&rname)),
+        ("current_user.name".into(), aname.clone()),
+        ("current_user.first_name".into(), first(&aname)),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

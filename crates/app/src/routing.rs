@@ -693,12 +693,16 @@ impl App {
     /// whose agent is no longer online, are routed again. Returns how many
     /// tickets it assigned.
     pub async fn routing_pass(&self) -> Result<usize, AppError> {
+        self.routing_pass_at(Timestamp::now()).await
+    }
+
+    /// [`App::routing_pass`] as of `now` (tests pass a later clock).
+    pub async fn routing_pass_at(&self, now: Timestamp) -> Result<usize, AppError> {
         let book = self.rulebook().await?;
         let s = book.routing.clone();
         if !s.enabled {
             return Ok(0);
         }
-        let now = Timestamp::now();
         let idle_before = Timestamp(now.0 - s.away_after_idle_minutes * 60);
         self.write(move |c| {
             Box::pin(async move {

@@ -439,12 +439,78 @@ impl App {
         ticket: Option<TicketId>,
     ) -> Result<MacroEffect, AppError> {
         let m = self.get_macro(actor, id).await?;
-        let tags = match ticket {
-            Some(t) => self.ticket(actor, t).await?.tags,
-            None => vec![],
+        let t = match ticket {
+            Some(t) => Some(self.ticket(actor, t).await?),
+            None => None,
         };
+        let tags = t.as_ref().map(|t| t.tags.clone()).unwrap_or_default();
         let actions: Json = serde_json::from_str(&m.actions).unwrap_or_else(|_| json!([]));
-        macro_effect(&parse_actions(&actions)?, &tags, &actor)
+        let mut actions = parse_actions(&actions)?;
+        // A public reply speaks the customer's language, a note the agent's.
+        let public = !actions
+            .iter()
+            .any(|(f, v)| f == "comment_mode_is_public" && text(v) == "false");
+        let (customer, agent_user) = {
+            let mut rc = self.read().await?;
+            let mut conn = rc.conn();
+            let customer = match &t {
+                Some(t) => crate::placeholders::customer_language(&mut conn, t).await?,
+                None => "en".to_string(),
+            };
+            (
+                customer,
+                store::repo::users::get(&mut conn, actor.user).await?,
+            )
+        };
+        let agent_lang = agent_user
+            .as_ref()
+            .map(|u| {
+                if u.locale.to_ascii_lowercase().starts_with("es") {
+                    "es"
+                } else {
+                    "en"
+                }
+            })
+            .unwrap_or("en");
+        let lang = if public {
+            customer.as_str()
+        } else {
+            agent_lang
+        };
+        for (field, value) in actions.iter_mut() {
+            if field.starts_with("comment_value")
+                && let Json::Object(by_lang) = value
+            {
+                let chosen = by_lang
+                    .get(lang)
+                    .or_else(|| by_lang.get("en"))
+                    .or_else(|| by_lang.values().next())
+                    .cloned()
+                    .unwrap_or(Json::Null);
+                *value = chosen;
+            }
+        }
+        let mut effect = macro_effect(&actions, &tags, &actor)?;
+        if let (Some(t), Some((body, html, _))) = (&t, effect.comment.as_mut()) {
+            let mut rc = self.read().await?;
+            let values =
+                crate::placeholders::ticket_values(&mut rc.conn(), t, agent_user.as_ref(), lang)
+                    .await?;
+            let fill = |s: &str, escape: bool| {
+                crate::placeholders::render(s, |n| {
+                    values.iter().find(|(k, _)| k == n).map(|(_, v)| {
+                        if escape {
+                            crate::sanitize::escape(v)
+                        } else {
+                            v.clone()
+                        }
+                    })
+                })
+            };
+            *body = fill(body, false);
+            *html = fill(html, true);
+        }
+        Ok(effect)
     }
 
     pub async fn save_view(

@@ -442,7 +442,11 @@ impl App {
     /// Announces every target that ran out: an audit event on its ticket,
     /// then triggers see the ticket with `sla` breached. Returns how many.
     pub async fn announce_sla_breaches(&self) -> Result<usize, AppError> {
-        let now = Timestamp::now();
+        self.announce_sla_breaches_at(Timestamp::now()).await
+    }
+
+    /// [`App::announce_sla_breaches`] as of `now` (tests pass a later clock).
+    pub async fn announce_sla_breaches_at(&self, now: Timestamp) -> Result<usize, AppError> {
         let due = {
             let mut rc = self.read().await?;
             sla::breached(&mut rc.conn(), now, 200).await?

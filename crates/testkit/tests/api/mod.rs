@@ -1,5 +1,6 @@
 mod auth;
 mod bad_input;
+mod business;
 mod certs;
 mod clients;
 mod cluster;
