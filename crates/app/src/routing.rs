@@ -34,22 +34,20 @@ fn new_id() -> String {
     crate::auth::random_token(24).to_lowercase()
 }
 
-/// The language a ticket is in: the requester's locale if set, else the
-/// language its first message was written in.
-async fn language_of(c: &mut Conn<'_>, t: &Ticket) -> Result<String, AppError> {
+/// The language a ticket is in: the one its first message is clearly
+/// written in, else the requester's Spanish locale; `None` when unsure
+/// (then any agent will do).
+async fn language_of(c: &mut Conn<'_>, t: &Ticket) -> Result<Option<String>, AppError> {
+    match search::analyze::detect_clearly(&search::fold(&t.description)) {
+        Some(search::analyze::Language::Spanish) => return Ok(Some("es".into())),
+        Some(search::analyze::Language::English) => return Ok(Some("en".into())),
+        None => {}
+    }
     let locale = users::get(c, t.requester_id)
         .await?
         .map(|u| u.locale.to_ascii_lowercase())
         .unwrap_or_default();
-    if locale.starts_with("es") {
-        return Ok("es".into());
-    }
-    Ok(
-        match search::analyze::detect(&search::fold(&t.description)) {
-            search::analyze::Language::Spanish => "es".into(),
-            search::analyze::Language::English => "en".into(),
-        },
-    )
+    Ok(locale.starts_with("es").then(|| "es".to_string()))
 }
 
 /// What a ticket needs: its requirements, language, work channel.
@@ -74,15 +72,15 @@ async fn needs_of(
             }
         })
         .collect();
-    let language = match route.and_then(|r| r.language.clone()) {
-        Some(l) => l,
+    let language = match route {
+        Some(r) => r.language.clone(),
         None => language_of(c, t).await?,
     };
     Ok((
         Needs {
             channel: WorkChannel::of(t.via),
             skills,
-            language: Some(language),
+            language,
             drop_optional: route.is_some_and(|r| r.optional_dropped),
         },
         ids,

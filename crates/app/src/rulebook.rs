@@ -157,6 +157,12 @@ pub fn parse_conditions(v: &Json, what: &str) -> Result<Conditions, AppError> {
                 let operator: Operator = op.parse().map_err(|e: domain::UnknownWord| {
                     AppError::field(FieldError::invalid(what, e.to_string()))
                 })?;
+                // Words match as the facts hold them: folded, lower-case.
+                let value = if field.ends_with("_includes_word") {
+                    search::fold(&value).to_lowercase()
+                } else {
+                    value
+                };
                 let cond = Condition {
                     field,
                     operator,

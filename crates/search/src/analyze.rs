@@ -65,17 +65,34 @@ fn words(folded: &str) -> impl Iterator<Item = &str> {
         })
 }
 
-/// Guesses the language of a text by counting stop words of each.
-pub fn detect(folded: &str) -> Language {
+fn stop_word_counts(folded: &str) -> (u32, u32) {
     let (mut en, mut es) = (0u32, 0u32);
     for w in words(folded).take(400) {
         en += u32::from(STOP_EN.contains(&w));
         es += u32::from(STOP_ES.contains(&w));
     }
+    (en, es)
+}
+
+/// Guesses the language of a text by counting stop words of each
+/// (English when in doubt: good enough for stemming).
+pub fn detect(folded: &str) -> Language {
+    let (en, es) = stop_word_counts(folded);
     if es > en {
         Language::Spanish
     } else {
         Language::English
+    }
+}
+
+/// The language of a text only when its words say so clearly (more stop
+/// words of one than the other): routing must not demand English of a
+/// two-word Spanish message.
+pub fn detect_clearly(folded: &str) -> Option<Language> {
+    match stop_word_counts(folded) {
+        (en, es) if es > en => Some(Language::Spanish),
+        (en, es) if en > es => Some(Language::English),
+        _ => None,
     }
 }
 
