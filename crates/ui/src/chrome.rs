@@ -85,7 +85,15 @@ pub async fn chrome(
     queues.extend(views.iter().map(|v| Queue::View(v.id)));
     let counts = ui.app.queue_counts(actor, &queues).await?;
     let cursor = ui.app.event_cursor().await?;
+    // Presence for routing; working here counts as being active (written
+    // at most once a minute).
+    let profile = ui.app.routing_profile(actor, actor.user).await?;
+    let now = domain::Timestamp::now();
+    if profile.last_active_at.is_none_or(|t| now.0 - t.0 >= 60) {
+        ui.app.agent_active(actor.user).await?;
+    }
     Ok(Chrome {
+        presence: profile.presence[0].as_str(),
         t,
         lang: agent.lang.code(),
         user_id: actor.user.0,

@@ -219,6 +219,20 @@ pub struct Text {
     pub footer_es: &'static str,
     pub undelivered_mail: &'static str,
     pub imap_not_checked: &'static str,
+    pub presence: &'static str,
+    pub presence_online: &'static str,
+    pub presence_away: &'static str,
+    pub presence_offline: &'static str,
+    pub sla: &'static str,
+    pub sla_first_reply: &'static str,
+    pub sla_next_reply: &'static str,
+    pub sla_periodic: &'static str,
+    pub sla_requester_wait: &'static str,
+    pub sla_agent_work: &'static str,
+    pub sla_next: &'static str,
+    pub routing_event: &'static str,
+    pub sla_event: &'static str,
+    pub automation_event: &'static str,
     pub thread_headers: &'static str,
     pub thread_reply_address: &'static str,
     pub thread_subject: &'static str,
@@ -226,6 +240,18 @@ pub struct Text {
 }
 
 impl Text {
+    /// What an SLA target measures, in this language.
+    pub fn sla_metric(&self, m: domain::sla::SlaMetric) -> &'static str {
+        use domain::sla::SlaMetric;
+        match m {
+            SlaMetric::FirstReplyTime => self.sla_first_reply,
+            SlaMetric::NextReplyTime => self.sla_next_reply,
+            SlaMetric::PeriodicUpdateTime => self.sla_periodic,
+            SlaMetric::RequesterWaitTime => self.sla_requester_wait,
+            SlaMetric::AgentWorkTime => self.sla_agent_work,
+        }
+    }
+
     /// How an emailed comment threaded, in this language.
     pub fn threading(&self, t: app::email::Threading) -> &'static str {
         use app::email::Threading;
@@ -437,6 +463,20 @@ pub static EN: Text = Text {
     footer_es: "Footer under replies (Spanish)",
     undelivered_mail: "Undelivered mail",
     imap_not_checked: "not connected yet",
+    presence: "Status",
+    presence_online: "Online",
+    presence_away: "Away",
+    presence_offline: "Offline",
+    sla: "SLA",
+    sla_first_reply: "first reply",
+    sla_next_reply: "next reply",
+    sla_periodic: "periodic update",
+    sla_requester_wait: "resolution",
+    sla_agent_work: "agent work",
+    sla_next: "Next SLA target",
+    routing_event: "Routing",
+    sla_event: "SLA",
+    automation_event: "Automation",
     thread_headers: "answers our mail (In-Reply-To)",
     thread_reply_address: "sent to this ticket's reply address",
     thread_subject: "the subject names this ticket",
@@ -624,6 +664,20 @@ pub static ES: Text = Text {
     footer_es: "Pie de las respuestas (español)",
     undelivered_mail: "Correo no entregado",
     imap_not_checked: "aún sin conectar",
+    presence: "Estado",
+    presence_online: "Disponible",
+    presence_away: "Ausente",
+    presence_offline: "Desconectado",
+    sla: "SLA",
+    sla_first_reply: "primera respuesta",
+    sla_next_reply: "siguiente respuesta",
+    sla_periodic: "actualización periódica",
+    sla_requester_wait: "resolución",
+    sla_agent_work: "trabajo del agente",
+    sla_next: "Próximo objetivo SLA",
+    routing_event: "Asignación",
+    sla_event: "SLA",
+    automation_event: "Automatización",
     thread_headers: "responde a nuestro correo (In-Reply-To)",
     thread_reply_address: "enviado a la dirección de respuesta del ticket",
     thread_subject: "el asunto nombra este ticket",

@@ -51,6 +51,7 @@ pub fn router(app: App) -> Router {
         .route("/agent/search", get(queue::search_page))
         .route("/agent/bulk", post(queue::bulk))
         .route("/agent/language", post(login::language))
+        .route("/agent/presence", post(login::presence))
         .route("/agent/tickets/{id}", get(ticket::page).post(ticket::save))
         .route("/agent/tickets/{id}/timeline", get(ticket::timeline))
         .route("/agent/tickets/{id}/reply", post(ticket::reply))

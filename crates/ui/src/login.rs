@@ -148,6 +148,41 @@ pub async fn logout(State(ui): State<Ui>, headers: HeaderMap, _checked: AgentFor
     resp
 }
 
+/// `POST /agent/presence`: the agent says whether routing gives them work
+/// (every channel at once).
+pub async fn presence(
+    State(ui): State<Ui>,
+    headers: HeaderMap,
+    AgentForm { agent, form }: AgentForm,
+) -> Response {
+    let Ok(p) = form
+        .get("presence")
+        .unwrap_or("")
+        .parse::<domain::routing::Presence>()
+    else {
+        return crate::chrome::error_page(
+            &agent,
+            &app::AppError::bad("presence: online, away or offline"),
+        );
+    };
+    let change = app::routing::ProfileChange {
+        presence: [Some(p); 3],
+        ..Default::default()
+    };
+    if let Err(e) = ui
+        .app
+        .update_routing_profile(agent.user.actor, agent.user.actor.user, change)
+        .await
+    {
+        return crate::chrome::error_page(&agent, &e);
+    }
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.find("/agent").map(|i| r[i..].to_string()));
+    Redirect::to(&safe_next(back.as_deref())).into_response()
+}
+
 /// `POST /agent/language`: the agent's choice, kept on their profile and in
 /// the browser.
 pub async fn language(

@@ -87,10 +87,25 @@ async fn list_part(
         .users_by_ids(agent.user.actor, &people_of(tickets))
         .await?;
     let names = names(&people);
+    let ids: Vec<i64> = tickets.iter().map(|tk| tk.id.0).collect();
+    let slas: HashMap<i64, app::sla::TicketSlaView> = ui
+        .app
+        .ticket_slas(&ids)
+        .await?
+        .into_iter()
+        .map(|(id, s)| (id.0, s))
+        .collect();
+    let now = domain::Timestamp::now();
     Ok(ListPart {
         rows: tickets
             .iter()
-            .map(|tk| ticket_row(t, &clock, &names, tk))
+            .map(|tk| {
+                let mut row = ticket_row(t, &clock, &names, tk);
+                row.sla = slas
+                    .get(&tk.id.0)
+                    .and_then(|s| crate::view::sla_badge(t, s, now));
+                row
+            })
             .collect(),
         back: page_href(base, page),
         page,

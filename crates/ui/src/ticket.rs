@@ -102,6 +102,8 @@ struct TicketPage {
     identity_kinds: Vec<&'static str>,
     macros: Vec<(i64, String)>,
     mails: Vec<crate::view::MailRow>,
+    /// The next SLA target, if a policy applies.
+    sla: Option<crate::view::SlaBadge>,
 }
 
 #[derive(Template)]
@@ -122,6 +124,16 @@ fn change_text(
     groups: &HashMap<i64, String>,
     ev: &Json,
 ) -> Option<String> {
+    // What atiende itself decided: routing, SLA breaches, automations.
+    let label = match ev.get("type").and_then(Json::as_str) {
+        Some("Routing") => Some(t.routing_event),
+        Some("SlaBreach") => Some(t.sla_event),
+        Some("Automation") => Some(t.automation_event),
+        _ => None,
+    };
+    if let Some(label) = label {
+        return Some(format!("{label}: {}", ev.get("value")?.as_str()?));
+    }
     let field = ev.get("field_name")?.as_str()?;
     let show = |v: Option<&Json>| -> String {
         let v = match v {
@@ -229,7 +241,11 @@ async fn entries(
                 .collect();
             let (at, at_iso) = clock.show(a.created_at);
             Entry {
-                author: names.get(&a.author_id.0).cloned().unwrap_or_default(),
+                author: if a.author_id == domain::permission::SYSTEM_USER {
+                    "atiende".to_string()
+                } else {
+                    names.get(&a.author_id.0).cloned().unwrap_or_default()
+                },
                 via: by_audit.get(&a.id.0).map_or(a.via, |c| c.via).as_str(),
                 at,
                 at_iso,
@@ -361,7 +377,13 @@ async fn render_page(
         .collect();
     let entries = entries(ui, agent, id, &group_names).await?;
     let fields = ui.app.fields_for_display().await?;
+    let sla = ui
+        .app
+        .ticket_sla(actor, id)
+        .await?
+        .and_then(|s| crate::view::sla_badge(t, &s, domain::Timestamp::now()));
     let page = TicketPage {
+        sla,
         tk: TicketView {
             id: tk.id.0,
             subject: tk.subject.clone(),
@@ -460,6 +482,7 @@ pub async fn timeline(State(ui): State<Ui>, agent: Agent, Path(raw): Path<String
             query: String::new(),
             flash: None,
             is_admin: agent.user.actor.is_admin(),
+            presence: "",
         };
         Ok::<_, AppError>(render(
             StatusCode::OK,

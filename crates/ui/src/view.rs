@@ -24,6 +24,8 @@ pub struct Chrome {
     pub flash: Option<String>,
     /// Admins see the admin pages' link.
     pub is_admin: bool,
+    /// `online`, `away` or `offline`: whether routing gives this agent work.
+    pub presence: &'static str,
 }
 
 pub struct QueueLink {
@@ -93,6 +95,54 @@ pub struct TicketRow {
     pub updated: String,
     pub updated_iso: String,
     pub via: &'static str,
+    /// The next SLA target: time left (or overdue) and its colour.
+    pub sla: Option<SlaBadge>,
+}
+
+/// An SLA target as the lists and the ticket page show it.
+#[derive(Debug, Clone)]
+pub struct SlaBadge {
+    /// `2 h 05 m` left, or `-15 m` overdue.
+    pub text: String,
+    /// What the target measures, in the agent's language.
+    pub metric: &'static str,
+    /// `sla-ok`, `sla-soon` (amber: under a quarter of the target, or
+    /// under an hour, left) or `sla-late` (red).
+    pub class: &'static str,
+}
+
+/// The badge for the soonest target of a ticket's SLA.
+pub fn sla_badge(t: &Text, sla: &app::sla::TicketSlaView, now: Timestamp) -> Option<SlaBadge> {
+    let (metric, due) = sla.next()?;
+    let target = sla
+        .targets
+        .iter()
+        .find(|x| x["metric"] == metric.as_str())
+        .and_then(|x| x["target"].as_i64())
+        .unwrap_or(60);
+    let left = (due.0 - now.0) / 60;
+    let class = if left < 0 {
+        "sla-late"
+    } else if left * 4 < target || left < 60 {
+        "sla-soon"
+    } else {
+        "sla-ok"
+    };
+    let abs = left.abs();
+    let text = format!(
+        "{}{}",
+        if left < 0 { "-" } else { "" },
+        if abs >= 60 {
+            format!("{} h {:02} m", abs / 60, abs % 60)
+        } else {
+            format!("{abs} m")
+        }
+    );
+    Some(SlaBadge {
+        text,
+        metric: t.sla_metric(metric),
+        class,
+    })
 }
 
 /// Names of users by id, for showing who is who.
@@ -116,6 +166,7 @@ pub fn ticket_row(t: &Text, clock: &Clock, names: &HashMap<i64, String>, tk: &Ti
         updated,
         updated_iso,
         via: tk.via.as_str(),
+        sla: None,
     }
 }
 
