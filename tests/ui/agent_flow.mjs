@@ -215,6 +215,45 @@ try {
   await shot(a, "admin-email");
   await accessible(a, "admin email");
 
+  // Business rules: a trigger in Zendesk's JSON, a Madrid schedule in
+  // lines, routing switched on with skills, a webhook.
+  await a.goto(`${base}/agent/admin/rules`);
+  await a.getByRole("heading", { name: "Triggers", exact: true }).waitFor();
+  assert.ok((await a.content()).includes("Acknowledge new emailed tickets"), "built-in triggers are listed");
+  await a.locator("summary", { hasText: "Add trigger" }).click();
+  await a.fill("#nt-title", "Etiquetar reembolsos");
+  await a.fill("#nt-conditions", JSON.stringify({ all: [{ field: "comment_includes_word", operator: "includes", value: "reembolso" }], any: [] }));
+  await a.fill("#nt-actions", JSON.stringify([{ field: "current_tags", value: "reembolso" }]));
+  await a.locator('form[action="/agent/admin/rules/trigger"] button[type="submit"]').click();
+  await a.getByRole("cell", { name: "Etiquetar reembolsos" }).waitFor();
+  await accessible(a, "admin rules");
+  await a.goto(`${base}/agent/admin/sla`);
+  await a.locator("summary", { hasText: "Add schedule" }).click();
+  await a.fill("#ns-name", "Oficina Madrid");
+  await a.locator('form[action="/agent/admin/sla/schedules"] button[type="submit"]').click();
+  await a.locator("summary", { hasText: "Oficina Madrid" }).waitFor();
+  await accessible(a, "admin sla");
+  await a.goto(`${base}/agent/admin/routing`);
+  await a.check('input[name="enabled"]');
+  await a.locator('form[action="/agent/admin/routing/settings"] button[type="submit"]').click();
+  await a.fill("#ra-name", "Producto");
+  await a.fill("#ra-values", "facturación, envíos");
+  await a.locator('form[action="/agent/admin/routing/attributes"] button[type="submit"]').click();
+  await a.getByText("envíos, facturación").waitFor();
+  assert.ok(await a.isChecked('input[name="enabled"]'), "routing is on");
+  await shot(a, "admin-routing");
+  await accessible(a, "admin routing");
+  await a.goto(`${base}/agent/admin/webhooks`);
+  await a.fill("#wh-name", "CRM");
+  await a.fill("#wh-endpoint", "http://127.0.0.1:9/hooks");
+  await a.locator('form[action="/agent/admin/webhooks"] button[type="submit"]').click();
+  await a.getByRole("heading", { name: /CRM/ }).waitFor();
+  await accessible(a, "admin webhooks");
+  // Routing off again, so the rest of the flow keeps its assignments.
+  await a.goto(`${base}/agent/admin/routing`);
+  await a.uncheck('input[name="enabled"]');
+  await a.locator('form[action="/agent/admin/routing/settings"] button[type="submit"]').click();
+
   // Switch language: the whole workspace speaks Spanish.
   await a.goto(`${base}/agent?queue=unsolved`);
   await a.selectOption("#lang-pick", "es");

@@ -5,6 +5,7 @@
 
 mod admin;
 mod admin_email;
+mod admin_rules;
 mod assets;
 mod chrome;
 mod customer;
@@ -120,6 +121,70 @@ pub fn router(app: App) -> Router {
         .route(
             "/agent/admin/email/templates",
             post(admin_email::save_templates),
+        )
+        .route("/agent/admin/rules", get(admin_rules::rules))
+        .route("/agent/admin/rules/{kind}", post(admin_rules::create_rule))
+        .route(
+            "/agent/admin/rules/{kind}/{id}",
+            post(admin_rules::update_rule),
+        )
+        .route(
+            "/agent/admin/rules/{kind}/{id}/delete",
+            post(admin_rules::delete_rule),
+        )
+        .route("/agent/admin/sla", get(admin_rules::sla))
+        .route(
+            "/agent/admin/sla/schedules",
+            post(admin_rules::create_schedule),
+        )
+        .route(
+            "/agent/admin/sla/schedules/{id}",
+            post(admin_rules::update_schedule),
+        )
+        .route(
+            "/agent/admin/sla/schedules/{id}/delete",
+            post(admin_rules::delete_schedule),
+        )
+        .route(
+            "/agent/admin/sla/policies",
+            post(admin_rules::create_policy),
+        )
+        .route(
+            "/agent/admin/sla/policies/{id}",
+            post(admin_rules::update_policy),
+        )
+        .route(
+            "/agent/admin/sla/policies/{id}/delete",
+            post(admin_rules::delete_policy),
+        )
+        .route("/agent/admin/routing", get(admin_rules::routing))
+        .route(
+            "/agent/admin/routing/settings",
+            post(admin_rules::save_routing),
+        )
+        .route(
+            "/agent/admin/routing/attributes",
+            post(admin_rules::create_attribute),
+        )
+        .route(
+            "/agent/admin/routing/attributes/{id}/delete",
+            post(admin_rules::delete_attribute),
+        )
+        .route(
+            "/agent/admin/routing/agents/{id}",
+            post(admin_rules::save_agent_routing),
+        )
+        .route(
+            "/agent/admin/webhooks",
+            get(admin_rules::webhooks).post(admin_rules::create_webhook),
+        )
+        .route(
+            "/agent/admin/webhooks/{id}/delete",
+            post(admin_rules::delete_webhook),
+        )
+        .route(
+            "/agent/admin/webhooks/{id}/test",
+            post(admin_rules::test_webhook),
         )
         .route("/agent/live", get(live::socket))
         .route("/assets/agent.js", get(assets::script))

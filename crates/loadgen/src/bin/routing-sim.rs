@@ -54,7 +54,13 @@ struct Ticket {
 }
 
 fn agents(n: usize, rng: &mut Rng) -> Vec<Agent> {
-    let shifts = [(7 * 60, 15 * 60), (9 * 60, 17 * 60), (9 * 60, 17 * 60), (14 * 60, 22 * 60), (0, 7 * 60)];
+    let shifts = [
+        (7 * 60, 15 * 60),
+        (9 * 60, 17 * 60),
+        (9 * 60, 17 * 60),
+        (14 * 60, 22 * 60),
+        (0, 7 * 60),
+    ];
     (0..n)
         .map(|i| {
             let mut skills = Vec::new();
@@ -108,7 +114,12 @@ fn trace(n: usize, rng: &mut Rng) -> Vec<Ticket> {
             if rng.unit() < 0.3 {
                 let extra = rng.below(4) as i64 + 1;
                 if extra != skill {
-                    reqs.push(Requirement { skill: extra, name: SKILLS[(extra - 1) as usize].into(), min_level: 2, optional: true });
+                    reqs.push(Requirement {
+                        skill: extra,
+                        name: SKILLS[(extra - 1) as usize].into(),
+                        min_level: 2,
+                        optional: true,
+                    });
                 }
             }
             out.push(Ticket {
@@ -159,12 +170,15 @@ fn gini(v: &[f64]) -> f64 {
 }
 
 fn qualifies(a: &Agent, needs: &Needs) -> bool {
-    needs.language.as_ref().is_none_or(|l| a.languages.contains(l))
-        && needs
-            .skills
-            .iter()
-            .filter(|r| !r.optional)
-            .all(|r| a.skills.iter().any(|(s, l)| *s == r.skill && *l >= r.min_level))
+    needs
+        .language
+        .as_ref()
+        .is_none_or(|l| a.languages.contains(l))
+        && needs.skills.iter().filter(|r| !r.optional).all(|r| {
+            a.skills
+                .iter()
+                .any(|(s, l)| *s == r.skill && *l >= r.min_level)
+        })
 }
 
 /// Runs the day; `smart` uses the router, else round-robin.
@@ -177,7 +191,13 @@ fn simulate(agents: &[Agent], tickets: &[Ticket], smart: bool) -> Report {
     let mut next = 0;
     let mut rr = 0usize;
     let mut last_id = None;
-    let mut report = Report { waits: vec![], qualified: 0, assigned: 0, unassigned: 0, per_capacity: vec![] };
+    let mut report = Report {
+        waits: vec![],
+        qualified: 0,
+        assigned: 0,
+        unassigned: 0,
+        per_capacity: vec![],
+    };
     for minute in 0..(1440 + 600) {
         finishing.retain(|(at, a)| {
             if *at <= minute {
@@ -227,7 +247,12 @@ fn simulate(agents: &[Agent], tickets: &[Ticket], smart: bool) -> Report {
                         last_assigned: last[i].map(Timestamp),
                     })
                     .collect();
-                match choose(&needs, &candidates, Timestamp(i64::from(minute) * 60), last_id) {
+                match choose(
+                    &needs,
+                    &candidates,
+                    Timestamp(i64::from(minute) * 60),
+                    last_id,
+                ) {
                     Decision::Assign { agent, .. } => Some((agent.0 - 1) as usize),
                     Decision::Wait { .. } => None,
                 }
@@ -254,7 +279,11 @@ fn simulate(agents: &[Agent], tickets: &[Ticket], smart: bool) -> Report {
         waiting = still;
     }
     report.unassigned = waiting.len();
-    report.per_capacity = agents.iter().zip(&given).map(|(a, g)| *g as f64 / f64::from(a.capacity)).collect();
+    report.per_capacity = agents
+        .iter()
+        .zip(&given)
+        .map(|(a, g)| *g as f64 / f64::from(a.capacity))
+        .collect();
     report
 }
 
@@ -305,7 +334,12 @@ fn main() {
     let mut times = Vec::with_capacity(10_000);
     for t in day.iter().cycle().take(10_000) {
         let s = Instant::now();
-        std::hint::black_box(choose(&t.needs, &candidates, Timestamp(100_000), Some(UserId(500))));
+        std::hint::black_box(choose(
+            &t.needs,
+            &candidates,
+            Timestamp(100_000),
+            Some(UserId(500)),
+        ));
         times.push(s.elapsed().as_nanos() as u32);
     }
     let p50 = percentile(&mut times, 0.5);
