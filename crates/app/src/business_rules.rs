@@ -343,6 +343,19 @@ impl App {
                                 if !facts.matches(&rule.conditions) {
                                     return Ok(false);
                                 }
+                                // Claim this ticket state first: a second node
+                                // racing here waits on the row, then backs off.
+                                if !business_rules::record_firing(
+                                    c,
+                                    rule.id,
+                                    t.id,
+                                    t.updated_at,
+                                    now,
+                                )
+                                .await?
+                                {
+                                    return Ok(false);
+                                }
                                 let w = fire_automation(c, &hooks, &rule, t, now).await?;
                                 business_rules::record_firing(
                                     c,

@@ -413,5 +413,18 @@ mod tests {
                 }
             }
         }
+
+        /// Every routable case is eventually assigned: once escalation has
+        /// dropped its skills (and, last, its language), any available
+        /// agent with capacity takes it.
+        #[test]
+        fn escalated_cases_always_find_someone_free(needs in any_needs(), agents in proptest::collection::vec(any_agent(), 1..30)) {
+            let mut escalated = needs.clone();
+            escalated.skills.clear();
+            escalated.language = None;
+            let someone_free = agents.iter().any(|c| c.available && c.load < c.capacity);
+            let d = choose(&escalated, &agents, Timestamp(20_000), None);
+            prop_assert_eq!(matches!(d, Decision::Assign { .. }), someone_free);
+        }
     }
 }
