@@ -88,18 +88,19 @@ pub async fn ticket_written(
         UpdateType::Change
     };
     let before = w.before.clone();
-    let facts = crate::triggers::facts(
-        &w.ticket,
-        before.as_ref(),
-        w.comment.as_ref(),
-        &actor,
-        update,
-    );
     let mut happenings =
         crate::sla::happenings(&w.ticket, before.as_ref(), w.comment.as_ref(), &actor);
     let mut route_now = false;
     if !book.triggers.is_empty() {
-        let fired: Vec<CompiledRule> = crate::triggers::fire(book, facts.clone())
+        let facts = crate::triggers::facts(
+            &w.ticket,
+            before.as_ref(),
+            w.comment.as_ref(),
+            &actor,
+            update,
+            book.uses_words,
+        );
+        let fired: Vec<CompiledRule> = crate::triggers::fire(book, facts)
             .into_iter()
             .cloned()
             .collect();
@@ -111,14 +112,17 @@ pub async fn ticket_written(
             }
         }
     }
-    let final_facts = crate::triggers::facts(
-        &w.ticket,
-        before.as_ref(),
-        w.comment.as_ref(),
-        &actor,
-        update,
-    );
-    crate::sla::on_ticket_write(c, book, &w.ticket, &happenings, &final_facts, now).await?;
+    if !book.policies.is_empty() {
+        let final_facts = crate::triggers::facts(
+            &w.ticket,
+            before.as_ref(),
+            w.comment.as_ref(),
+            &actor,
+            update,
+            book.uses_words,
+        );
+        crate::sla::on_ticket_write(c, book, &w.ticket, &happenings, &final_facts, now).await?;
+    }
     crate::routing::on_ticket_write(c, book, &w, &actor, route_now, now).await?;
     Ok(w)
 }
@@ -432,8 +436,14 @@ pub(crate) async fn sla_breached(
         now,
     )
     .await?;
-    let mut facts =
-        crate::triggers::facts(&t, Some(&t), None, &Actor::system(), UpdateType::Change);
+    let mut facts = crate::triggers::facts(
+        &t,
+        Some(&t),
+        None,
+        &Actor::system(),
+        UpdateType::Change,
+        hooks.book.uses_words,
+    );
     facts.now.insert("sla".into(), "breached".into());
     let fired: Vec<CompiledRule> = crate::triggers::fire(&hooks.book, facts)
         .into_iter()

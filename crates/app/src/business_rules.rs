@@ -338,6 +338,7 @@ impl App {
                                     None,
                                     &Actor::system(),
                                     UpdateType::Change,
+                                    hooks.book.uses_words,
                                 );
                                 facts.hours = milestones(c, &t, now).await?;
                                 if !facts.matches(&rule.conditions) {

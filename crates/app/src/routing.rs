@@ -231,6 +231,10 @@ pub(crate) async fn on_ticket_write(
     now: Timestamp,
 ) -> Result<(), AppError> {
     let t = &w.ticket;
+    // With routing off (and no rule asking), a write costs no query here.
+    if !book.routing.enabled && !asked {
+        return Ok(());
+    }
     if let Some(mut r) = repo::route(c, t.id).await?
         && r.state == RouteState::Assigned
     {

@@ -86,6 +86,8 @@ pub struct RuleBook {
     pub routing: RoutingSettings,
     /// Skill (routing attribute value) id → name.
     pub skill_names: HashMap<String, String>,
+    /// Whether any trigger, automation or policy looks at words.
+    pub uses_words: bool,
 }
 
 impl RuleBook {
@@ -258,7 +260,7 @@ async fn load(c: &mut Conn<'_>) -> Result<RuleBook, AppError> {
     };
     let triggers = compile(business_rules::all(c, RuleKind::Trigger).await?);
     let automations = compile(business_rules::all(c, RuleKind::Automation).await?);
-    let policies = sla::all(c)
+    let policies: Vec<CompiledPolicy> = sla::all(c)
         .await?
         .into_iter()
         .filter_map(|p| {
@@ -295,7 +297,19 @@ async fn load(c: &mut Conn<'_>) -> Result<RuleBook, AppError> {
         .into_iter()
         .map(|v| (v.id, v.name))
         .collect();
+    let uses_words = triggers
+        .iter()
+        .chain(automations.iter())
+        .map(|r| &r.conditions)
+        .chain(policies.iter().map(|p: &CompiledPolicy| &p.filter))
+        .any(|c| {
+            c.all
+                .iter()
+                .chain(c.any.iter())
+                .any(|x| x.field.ends_with("_includes_word"))
+        });
     Ok(RuleBook {
+        uses_words,
         triggers,
         automations,
         policies,

@@ -13,18 +13,28 @@ use serde_json::Value as Json;
 use store::model::{Comment, Ticket};
 
 /// The facts of a ticket change, as conditions see them.
+/// `words`: whether any rule looks at words (folding a long comment is
+/// the costly part, and on SQLite it runs on the one writer thread).
 pub fn facts(
     t: &Ticket,
     before: Option<&Ticket>,
     comment: Option<&Comment>,
     actor: &Actor,
     update: UpdateType,
+    words: bool,
 ) -> Facts {
+    let fold = |s: &str| {
+        if words {
+            search::fold(s).to_lowercase()
+        } else {
+            String::new()
+        }
+    };
     let mut f = Facts {
         update: Some(update),
         tags: t.tags.clone(),
-        comment: comment.map(|c| (c.public, search::fold(&c.body).to_lowercase())),
-        subject_words: search::fold(&t.subject).to_lowercase(),
+        comment: comment.map(|c| (c.public, fold(&c.body))),
+        subject_words: fold(&t.subject),
         role: if actor.is_system() {
             "system".into()
         } else {
