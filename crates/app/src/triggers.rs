@@ -93,7 +93,7 @@ fn apply_to_facts(f: &mut Facts, field: &str, value: &Json) {
             .join(" "),
         other => other.to_string(),
     };
-    let words = || crate::users::clean_tags(&[text.clone()]);
+    let words = || crate::users::clean_tags(std::slice::from_ref(&text));
     match field {
         "status" | "priority" | "type" | "group_id" | "assignee_id" => {
             f.now.insert(field.into(), text);
@@ -119,7 +119,7 @@ fn apply_to_facts(f: &mut Facts, field: &str, value: &Json) {
 
 /// Runs the trigger passes over `facts`; returns the rules that fired, in
 /// order, each with its actions.
-pub fn fire<'a>(book: &'a RuleBook, mut facts: Facts) -> Vec<&'a CompiledRule> {
+pub fn fire(book: &RuleBook, mut facts: Facts) -> Vec<&CompiledRule> {
     let mut fired: Vec<&CompiledRule> = Vec::new();
     loop {
         let mut any = false;

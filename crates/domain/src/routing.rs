@@ -319,12 +319,12 @@ mod tests {
         let a = agent(1, &[], &["es"], 10, 0);
         let mut needs = billing(3, true);
         assert!(matches!(
-            choose(&needs, &[a.clone()], Timestamp(0), None),
+            choose(&needs, std::slice::from_ref(&a), Timestamp(0), None),
             Decision::Wait { .. }
         ));
         needs.drop_optional = true;
         assert!(matches!(
-            choose(&needs, &[a.clone()], Timestamp(0), None),
+            choose(&needs, std::slice::from_ref(&a), Timestamp(0), None),
             Decision::Assign { .. }
         ));
         let mut off = a;

@@ -191,8 +191,15 @@ both!(cases_go_to_the_most_capable_available_agent, |srv| {
     let mut b = super::workspace::Browser::new(&srv.base);
     b.sign_in("admin@example.com", "admin-password-1").await;
     let page = b.get(&format!("/agent/tickets/{first}")).await;
-    assert!(page.body.contains("Routing: assigned to Ana: billing ≥ 3, speaks es"), "timeline shows the routing reason");
-    assert!(page.body.contains("<strong>atiende</strong>"), "decided by atiende");
+    assert!(
+        page.body
+            .contains("Routing: assigned to Ana: billing ≥ 3, speaks es"),
+        "timeline shows the routing reason"
+    );
+    assert!(
+        page.body.contains("<strong>atiende</strong>"),
+        "decided by atiende"
+    );
     let why = routing_events(&srv, first).await;
     assert!(
         why.iter()
