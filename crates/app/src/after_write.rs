@@ -8,6 +8,7 @@
 use crate::AppError;
 use crate::email::{MailboxDirectory, ReplyAddress};
 use crate::outbox::MailSettings;
+use crate::placeholders::Values;
 use crate::rulebook::{CompiledRule, RuleBook};
 use crate::tickets::{TicketInput, TicketWrite, update_in};
 use domain::rules::UpdateType;
@@ -15,7 +16,7 @@ use domain::{Actor, Channel, OutboundKind, TicketId, Timestamp, UserId};
 use serde_json::{Value as Json, json};
 use std::sync::Arc;
 use store::Conn;
-use store::model::Ticket;
+use store::model::{Comment, Ticket};
 use store::repo::{groups, tickets, users, webhooks};
 
 /// What the write path needs beyond the connection: the rulebook, and how
@@ -26,6 +27,18 @@ pub struct Hooks {
     pub mail: Option<Arc<MailSettings>>,
     pub mailboxes: Arc<MailboxDirectory>,
     pub reply_address: Option<ReplyAddress>,
+}
+
+impl Hooks {
+    /// How our mail about a ticket goes out (from the address its
+    /// customer wrote to), when a relay is configured.
+    pub(crate) fn sender(&self, t: &Ticket) -> Option<crate::outbox::Sender<'_>> {
+        Some(crate::outbox::Sender {
+            settings: self.mail.as_deref()?,
+            reply_address: self.reply_address.as_ref()?,
+            mailbox: self.mailboxes.sender_for(t.recipient.as_deref()),
+        })
+    }
 }
 
 impl crate::App {
@@ -45,7 +58,7 @@ impl crate::App {
 
 /// Actions that change the ticket (macro actions), as opposed to the
 /// ones with effects elsewhere.
-fn is_field_action(field: &str) -> bool {
+pub(crate) fn is_field_action(field: &str) -> bool {
     matches!(
         field,
         "status"
@@ -88,55 +101,76 @@ pub async fn ticket_written(
         UpdateType::Change
     };
     let before = w.before.clone();
+    let facts = |t: &Ticket| {
+        crate::triggers::facts(
+            t,
+            before.as_ref(),
+            w.comment.as_ref(),
+            &actor,
+            update,
+            book.uses_words,
+        )
+    };
     let mut happenings =
         crate::sla::happenings(&w.ticket, before.as_ref(), w.comment.as_ref(), &actor);
     let mut route_now = false;
     if !book.triggers.is_empty() {
-        let facts = crate::triggers::facts(
-            &w.ticket,
-            before.as_ref(),
-            w.comment.as_ref(),
-            &actor,
-            update,
-            book.uses_words,
-        );
-        let fired: Vec<CompiledRule> = crate::triggers::fire(book, facts)
+        let fired: Vec<CompiledRule> = crate::triggers::fire(book, facts(&w.ticket))
             .into_iter()
             .cloned()
             .collect();
         if !fired.is_empty() {
-            let status_before = w.ticket.status;
-            route_now = apply(c, hooks, &mut w, &fired, &actor, now).await?;
-            if w.ticket.status != status_before {
-                happenings.push(domain::sla::Happening::Status(w.ticket.status));
+            let applied = apply(
+                c,
+                hooks,
+                &w.ticket,
+                w.comment.as_ref(),
+                &fired,
+                &actor,
+                None,
+                now,
+            )
+            .await?;
+            route_now = applied.route;
+            if let Some(changed) = applied.write {
+                if changed.ticket.status != w.ticket.status {
+                    happenings.push(domain::sla::Happening::Status(changed.ticket.status));
+                }
+                w.ticket = changed.ticket;
             }
         }
     }
     if !book.policies.is_empty() {
-        let final_facts = crate::triggers::facts(
-            &w.ticket,
-            before.as_ref(),
-            w.comment.as_ref(),
-            &actor,
-            update,
-            book.uses_words,
-        );
-        crate::sla::on_ticket_write(c, book, &w.ticket, &happenings, &final_facts, now).await?;
+        crate::sla::on_ticket_write(c, book, &w.ticket, &happenings, &facts(&w.ticket), now)
+            .await?;
     }
     crate::routing::on_ticket_write(c, book, &w, &actor, route_now, now).await?;
     Ok(w)
 }
 
-/// Applies fired triggers: field changes in one audit (via rule), the rest
-/// as queued effects. Returns whether a trigger asked to route the ticket.
-async fn apply(
+/// What applying rules did.
+pub(crate) struct Applied {
+    /// The rules' field changes, as one audit by atiende (none if the
+    /// rules change no field, or their changes did not fit the ticket).
+    pub write: Option<TicketWrite>,
+    /// A rule asked to route the ticket.
+    pub route: bool,
+}
+
+/// Applies fired rules to a ticket: field changes in one audit (via rule,
+/// with `note` among its events), then notifications, webhook calls and
+/// skills against the ticket as changed.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn apply(
     c: &mut Conn<'_>,
     hooks: &Hooks,
-    w: &mut TicketWrite,
+    ticket: &Ticket,
+    comment: Option<&Comment>,
     fired: &[CompiledRule],
     actor: &Actor,
+    note: Option<Json>,
     now: Timestamp,
-) -> Result<bool, AppError> {
+) -> Result<Applied, AppError> {
     let field_actions: Vec<(String, Json)> = fired
         .iter()
         .flat_map(|r| {
@@ -146,14 +180,18 @@ async fn apply(
                 .cloned()
         })
         .collect();
-    if !field_actions.is_empty() {
-        match crate::rules::macro_effect(&field_actions, &w.ticket.tags, actor) {
+    let mut write = None;
+    // A note (an automation's name) is recorded even when the rules only
+    // notify, so the timeline says why mail went out.
+    if !field_actions.is_empty() || note.is_some() {
+        match crate::rules::macro_effect(&field_actions, &ticket.tags, actor) {
             Ok(effect) => {
-                let input: TicketInput = effect.into_input();
+                let mut input: TicketInput = effect.into_input();
+                input.extra_events = note.into_iter().collect();
                 match update_in(
                     c,
                     Actor::system(),
-                    w.ticket.id,
+                    ticket.id,
                     input,
                     None,
                     Channel::Rule,
@@ -161,56 +199,50 @@ async fn apply(
                 )
                 .await
                 {
-                    Ok(after) => w.ticket = after.ticket,
+                    Ok(w) => write = Some(w),
                     Err(
                         e @ (AppError::Invalid(_) | AppError::Forbidden(_) | AppError::Conflict(_)),
                     ) => {
-                        tracing::warn!(ticket = %w.ticket.id, error = %e, "a trigger's changes do not fit the ticket; skipped");
+                        tracing::warn!(ticket = %ticket.id, error = %e, "a rule's changes do not fit the ticket; skipped");
                     }
                     Err(e) => return Err(e),
                 }
             }
             Err(e) => {
-                tracing::warn!(ticket = %w.ticket.id, error = %e, "a trigger's actions are not valid; skipped")
+                tracing::warn!(ticket = %ticket.id, error = %e, "a rule's actions are not valid; skipped")
             }
         }
     }
-    apply_side_effects(c, hooks, w, fired, actor, now).await
-}
-
-/// The effects of fired rules beyond the ticket's fields: notifications,
-/// webhook calls, routing. Returns whether a rule asked to route.
-pub(crate) async fn apply_side_effects(
-    c: &mut Conn<'_>,
-    hooks: &Hooks,
-    w: &mut TicketWrite,
-    fired: &[CompiledRule],
-    actor: &Actor,
-    now: Timestamp,
-) -> Result<bool, AppError> {
+    let t = write.as_ref().map_or(ticket, |w| &w.ticket);
     let mut route = false;
     for r in fired {
         for (field, value) in &r.actions {
             match field.as_str() {
-                "notification_user" => {
-                    notify_user(c, hooks, w, r, &strings(value), actor, now).await?
-                }
-                "notification_group" => {
-                    notify_group(c, hooks, w, &strings(value), actor, now).await?
+                "notification_user" | "notification_group" => {
+                    let v = strings(value);
+                    let to = recipients(
+                        c,
+                        t,
+                        field == "notification_group",
+                        v.first().map(String::as_str),
+                        actor,
+                    )
+                    .await?;
+                    notify(c, hooks, t, comment, &to, &v, now).await?
                 }
                 "notification_webhook" => {
                     let v = strings(value);
                     if let Some(id) = v.first() {
-                        let body = v.get(1).cloned().unwrap_or_default();
-                        queue_webhook(c, id, &w.ticket, r.id, &body, now).await?;
+                        queue_webhook(c, id, t, r.id, v.get(1).map_or("", String::as_str), now)
+                            .await?;
                     }
                 }
-                "send_acknowledgement" => acknowledge(c, hooks, &w.ticket, now).await?,
+                "send_acknowledgement" => acknowledge(c, hooks, t, now).await?,
                 "route" => route = true,
                 "add_skills" | "set_skills" => {
                     crate::routing::set_needs_from_action(
                         c,
-                        w.ticket.id,
+                        t.id,
                         &strings(value),
                         field == "set_skills",
                     )
@@ -221,136 +253,85 @@ pub(crate) async fn apply_side_effects(
             }
         }
     }
-    Ok(route)
+    Ok(Applied { write, route })
 }
 
-/// The value of a notification placeholder.
-async fn placeholders(
+/// Who a notification names (`[who, subject, body]`): for
+/// `notification_user`, `requester_id`, `assignee_id`, `current_user` or a
+/// user id; for `notification_group`, every member of `group_id` or of a
+/// group id.
+async fn recipients(
     c: &mut Conn<'_>,
     t: &Ticket,
-    comment: Option<&str>,
-) -> Result<Vec<(String, String)>, AppError> {
-    let requester = users::get(c, t.requester_id)
-        .await?
-        .map(|u| u.name)
-        .unwrap_or_default();
-    Ok(vec![
-        ("ticket.id".into(), t.id.to_string()),
-        ("ticket.title".into(), t.subject.clone()),
-        ("ticket.status".into(), t.status.as_str().into()),
-        (
-            "ticket.priority".into(),
-            t.priority
-                .map(|p| p.as_str().to_string())
-                .unwrap_or_default(),
-        ),
-        ("ticket.requester.name".into(), requester.clone()),
-        (
-            "ticket.requester.first_name".into(),
-            requester.split_whitespace().next().unwrap_or("").into(),
-        ),
-        ("ticket.latest_comment".into(), comment.unwrap_or("").into()),
-        ("ticket.description".into(), t.description.clone()),
-        ("ticket.url".into(), format!("/agent/tickets/{}", t.id)),
-    ])
-}
-
-fn render(text: &str, values: &[(String, String)], json_escape: bool) -> String {
-    crate::placeholders::render(text, |n| {
-        values.iter().find(|(k, _)| k == n).map(|(_, v)| {
-            if json_escape {
-                let s = Json::String(v.clone()).to_string();
-                s[1..s.len() - 1].to_string()
-            } else {
-                v.clone()
-            }
-        })
-    })
-}
-
-/// A notification by email to someone: `[recipient, subject, body]`, the
-/// recipient `requester_id`, `assignee_id`, `current_user` or a user id.
-async fn notify_user(
-    c: &mut Conn<'_>,
-    hooks: &Hooks,
-    w: &TicketWrite,
-    rule: &CompiledRule,
-    v: &[String],
+    to_group: bool,
+    who: Option<&str>,
     actor: &Actor,
-    now: Timestamp,
-) -> Result<(), AppError> {
-    let Some(who) = v.first() else { return Ok(()) };
-    let user = match who.as_str() {
-        "requester_id" => Some(w.ticket.requester_id),
-        "assignee_id" => w.ticket.assignee_id,
-        "current_user" if !actor.is_system() => Some(actor.user),
-        other => other.parse().ok().map(UserId),
-    };
-    let Some(user) = user else { return Ok(()) };
-    send_notification(c, hooks, w, &rule.title, user, v, now).await
-}
-
-/// A notification to every member of a group: `[group_id, subject, body]`.
-async fn notify_group(
-    c: &mut Conn<'_>,
-    hooks: &Hooks,
-    w: &TicketWrite,
-    v: &[String],
-    _actor: &Actor,
-    now: Timestamp,
-) -> Result<(), AppError> {
-    let group = match v.first().map(String::as_str) {
-        Some("group_id") => w.ticket.group_id,
-        Some(g) => g.parse().ok().map(domain::GroupId),
-        None => None,
-    };
-    let Some(group) = group else { return Ok(()) };
-    for m in groups::members(c, group).await? {
-        send_notification(c, hooks, w, "group", m, v, now).await?;
+) -> Result<Vec<UserId>, AppError> {
+    if to_group {
+        let group = match who {
+            Some("group_id") => t.group_id,
+            Some(g) => g.parse().ok().map(domain::GroupId),
+            None => None,
+        };
+        return match group {
+            Some(g) => Ok(groups::members(c, g).await?),
+            None => Ok(Vec::new()),
+        };
     }
-    Ok(())
+    Ok(match who {
+        Some("requester_id") => Some(t.requester_id),
+        Some("assignee_id") => t.assignee_id,
+        Some("current_user") if !actor.is_system() => Some(actor.user),
+        Some(other) => other.parse().ok().map(UserId),
+        None => None,
+    }
+    .into_iter()
+    .collect())
 }
 
-async fn send_notification(
+/// A notification by email (`[who, subject, body]`, placeholders filled
+/// once) to each recipient with an address.
+async fn notify(
     c: &mut Conn<'_>,
     hooks: &Hooks,
-    w: &TicketWrite,
-    _why: &str,
-    user: UserId,
+    t: &Ticket,
+    comment: Option<&Comment>,
+    to: &[UserId],
     v: &[String],
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let (Some(settings), Some(reply_address)) = (&hooks.mail, &hooks.reply_address) else {
+    let Some(sender) = hooks.sender(t) else {
         return Ok(());
     };
-    let Some(to) = users::primary_email(c, user).await? else {
+    if to.is_empty() {
         return Ok(());
-    };
-    let values = placeholders(c, &w.ticket, w.comment.as_ref().map(|c| c.body.as_str())).await?;
-    let subject = render(
+    }
+    let values = Values::of_ticket(c, t, "en").await?.with(
+        "ticket.latest_comment",
+        comment.map(|c| c.body.clone()).unwrap_or_default(),
+    );
+    let subject = values.render(
         v.get(1)
             .map_or("[#{{ticket.id}}] {{ticket.title}}", String::as_str),
-        &values,
-        false,
     );
-    let body = render(v.get(2).map_or("", String::as_str), &values, false);
-    let mailbox = hooks.mailboxes.sender_for(w.ticket.recipient.as_deref());
-    let sender = crate::outbox::Sender {
-        settings,
-        mailbox: mailbox.as_ref(),
-        reply_address,
-    };
-    crate::outbox::notification(
-        c,
-        &sender,
-        &w.ticket,
-        to,
-        subject,
-        body,
-        OutboundKind::Notification,
-        now,
-    )
-    .await
+    let body = values.render(v.get(2).map_or("", String::as_str));
+    for user in to {
+        let Some(address) = users::primary_email(c, *user).await? else {
+            continue;
+        };
+        crate::outbox::notification(
+            c,
+            &sender,
+            t,
+            address,
+            subject.clone(),
+            body.clone(),
+            OutboundKind::Notification,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The acknowledgement of a new ticket, to its requester (the built-in
@@ -361,27 +342,13 @@ async fn acknowledge(
     t: &Ticket,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let (Some(settings), Some(reply_address)) = (&hooks.mail, &hooks.reply_address) else {
-        return Ok(());
-    };
-    let Some(user) = users::get(c, t.requester_id).await? else {
+    let Some(sender) = hooks.sender(t) else {
         return Ok(());
     };
     let Some(to) = users::primary_email(c, t.requester_id).await? else {
         return Ok(());
     };
-    let mailbox = hooks.mailboxes.sender_for(t.recipient.as_deref());
-    crate::outbox::acknowledge(
-        c,
-        settings,
-        mailbox.as_ref(),
-        reply_address,
-        t,
-        &to,
-        &user.name,
-        now,
-    )
-    .await
+    crate::outbox::acknowledge(c, &sender, t, &to, now).await
 }
 
 /// Queues a webhook call with the ticket's placeholders filled in (JSON-escaped).
@@ -394,21 +361,17 @@ async fn queue_webhook(
     now: Timestamp,
 ) -> Result<(), AppError> {
     let Some(hook) = webhooks::get(c, id).await? else {
-        tracing::warn!(
-            webhook = id,
-            "a trigger names a webhook that does not exist"
-        );
+        tracing::warn!(webhook = id, "a rule names a webhook that does not exist");
         return Ok(());
     };
     if hook.status != "active" {
         return Ok(());
     }
-    let values = placeholders(c, t, None).await?;
     let payload = if body.trim().is_empty() {
         json!({"ticket": {"id": t.id.0, "title": t.subject, "status": t.status.as_str()}})
             .to_string()
     } else {
-        render(body, &values, true)
+        Values::of_ticket(c, t, "en").await?.render_json(body)
     };
     webhooks::enqueue(c, &hook.id, Some(t.id), Some(rule), &payload, now).await?;
     Ok(())
@@ -436,35 +399,14 @@ pub(crate) async fn sla_breached(
         now,
     )
     .await?;
-    let mut facts = crate::triggers::facts(
-        &t,
-        Some(&t),
-        None,
-        &Actor::system(),
-        UpdateType::Change,
-        hooks.book.uses_words,
-    );
+    let mut facts = crate::triggers::facts_at_rest(&t, hooks.book.uses_words);
     facts.now.insert("sla".into(), "breached".into());
     let fired: Vec<CompiledRule> = crate::triggers::fire(&hooks.book, facts)
         .into_iter()
         .cloned()
         .collect();
-    if fired.is_empty() {
-        return Ok(());
+    if !fired.is_empty() {
+        apply(c, hooks, &t, None, &fired, &Actor::system(), None, now).await?;
     }
-    let mut w = TicketWrite {
-        ticket: t.clone(),
-        audit: store::model::Audit {
-            id: domain::AuditId(0),
-            ticket_id: ticket,
-            author_id: domain::permission::SYSTEM_USER,
-            via: Channel::Rule,
-            events: events.to_string(),
-            created_at: now,
-        },
-        comment: None,
-        before: Some(t),
-    };
-    apply(c, hooks, &mut w, &fired, &Actor::system(), now).await?;
     Ok(())
 }

@@ -8,14 +8,6 @@ use domain::hours::{Schedule, WEEK_MINUTES};
 use domain::{Actor, Timestamp};
 use store::repo::schedules::{self, Holiday, ScheduleRow};
 
-fn admin_only(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden("only admins manage schedules"))
-    }
-}
-
 /// A schedule as an admin gives it; `None` keeps a value.
 #[derive(Debug, Clone, Default)]
 pub struct ScheduleInput {
@@ -125,7 +117,7 @@ impl App {
         id: Option<i64>,
         input: ScheduleInput,
     ) -> Result<ScheduleRow, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage schedules")?;
         let now = Timestamp::now();
         let saved = self
             .write(move |c| {
@@ -173,7 +165,7 @@ impl App {
     }
 
     pub async fn delete_schedule(&self, actor: Actor, id: i64) -> Result<(), AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage schedules")?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(schedules::delete(c, id).await?) })
         })
@@ -184,7 +176,7 @@ impl App {
 
     /// Adds (`h.id` 0) or changes a holiday of a schedule.
     pub async fn save_holiday(&self, actor: Actor, mut h: Holiday) -> Result<Holiday, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage schedules")?;
         check_holiday(&h)?;
         let saved = self
             .write(move |c| {
@@ -211,7 +203,7 @@ impl App {
         schedule: i64,
         id: i64,
     ) -> Result<(), AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage schedules")?;
         self.write(move |c| {
             Box::pin(async move {
                 crate::error::found(schedules::delete_holiday(c, schedule, id).await?)

@@ -3,27 +3,16 @@
 //! start, and the automations pass: time-based rules run by one node at a
 //! time, firing exactly once per matching ticket state.
 
-use crate::after_write::{Hooks, ticket_written};
+use crate::after_write::{apply, ticket_written};
 use crate::rulebook::parse_conditions;
-use crate::tickets::{TicketWrite, update_in};
 use crate::{App, AppError, FieldError};
-use domain::rules::{UpdateType, is_time_field};
-use domain::{Actor, Channel, Status, TicketId, Timestamp};
+use domain::rules::is_time_field;
+use domain::{Actor, Status, TicketId, Timestamp};
 use serde_json::{Value as Json, json};
 use store::Conn;
 use store::model::Ticket;
 use store::repo::business_rules::{self, Rule, RuleKind};
 use store::repo::{comments, tickets};
-
-fn admin_only(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "only admins manage triggers and automations",
-        ))
-    }
-}
 
 /// The actions rules may take.
 const ACTIONS: &[&str] = &[
@@ -204,7 +193,7 @@ impl App {
         id: Option<i64>,
         body: Json,
     ) -> Result<Rule, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage triggers and automations")?;
         let now = Timestamp::now();
         let saved = self
             .write(move |c| {
@@ -252,7 +241,7 @@ impl App {
         kind: RuleKind,
         id: i64,
     ) -> Result<(), AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage triggers and automations")?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(business_rules::delete(c, kind, id).await?) })
         })
@@ -268,7 +257,7 @@ impl App {
         name: &'static str,
         active: bool,
     ) -> Result<(), AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage triggers and automations")?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
@@ -304,157 +293,93 @@ impl App {
     }
 
     /// [`App::run_automations`] as of `now` (tests pass a later clock).
+    /// Matching runs on a read connection, once per ticket for all
+    /// automations; only a match takes a write unit, which checks that the
+    /// ticket did not change meanwhile and claims the firing.
     pub async fn run_automations_at(&self, now: Timestamp) -> Result<usize, AppError> {
         let hooks = self.hooks().await?;
         if hooks.book.automations.is_empty() {
             return Ok(0);
         }
+        // Milestones on the ticket itself are free; the others need its audits.
+        let with_audits = hooks.book.automations.iter().any(|r| {
+            r.conditions
+                .all
+                .iter()
+                .chain(r.conditions.any.iter())
+                .any(|c| {
+                    domain::rules::is_time_field(&c.field)
+                        && ![
+                            "hours_since_created",
+                            "hours_since_update",
+                            "hours_since_solved",
+                        ]
+                        .contains(&c.field.as_str())
+                })
+        });
         let mut fired = 0;
-        let mut after = 0i64;
+        let mut after = TicketId(0);
         loop {
-            // Open (not closed) tickets, a page at a time.
-            let page: Vec<Ticket> = {
+            let matches = {
                 let mut rc = self.read().await?;
-                tickets::unclosed_after(&mut rc.conn(), TicketId(after), 500).await?
-            };
-            let Some(last) = page.last() else { break };
-            after = last.id.0;
-            for t in page {
-                for rule in hooks.book.automations.clone() {
-                    let hooks = hooks.clone();
-                    let ticket = t.id;
-                    let did = self
-                        .write(move |c| {
-                            Box::pin(async move {
-                                let Some(t) = tickets::get(c, ticket, false).await? else {
-                                    return Ok(false);
-                                };
-                                if business_rules::fired(c, rule.id, t.id, t.updated_at).await? {
-                                    return Ok(false);
-                                }
-                                let mut facts = crate::triggers::facts(
-                                    &t,
-                                    Some(&t),
-                                    None,
-                                    &Actor::system(),
-                                    UpdateType::Change,
-                                    hooks.book.uses_words,
-                                );
-                                facts.hours = milestones(c, &t, now).await?;
-                                if !facts.matches(&rule.conditions) {
-                                    return Ok(false);
-                                }
-                                // Claim this ticket state first: a second node
-                                // racing here waits on the row, then backs off.
-                                if !business_rules::record_firing(
-                                    c,
-                                    rule.id,
-                                    t.id,
-                                    t.updated_at,
-                                    now,
-                                )
+                let mut conn = rc.conn();
+                let ids = tickets::unclosed_ids_after(&mut conn, after, 500).await?;
+                let Some(last) = ids.last() else { break };
+                after = TicketId(*last);
+                let mut matches = Vec::new();
+                for t in tickets::get_many(&mut conn, &ids, false).await? {
+                    let mut facts = crate::triggers::facts_at_rest(&t, hooks.book.uses_words);
+                    facts.hours = milestones(&mut conn, &t, now, with_audits).await?;
+                    for rule in &hooks.book.automations {
+                        if facts.matches(&rule.conditions)
+                            && !business_rules::fired(&mut conn, rule.id, t.id, t.updated_at)
                                 .await?
-                                {
-                                    return Ok(false);
-                                }
-                                let w = fire_automation(c, &hooks, &rule, t, now).await?;
-                                business_rules::record_firing(
-                                    c,
-                                    rule.id,
-                                    w.ticket.id,
-                                    w.ticket.updated_at,
-                                    now,
-                                )
-                                .await?;
-                                Ok(true)
-                            })
-                        })
-                        .await?;
-                    fired += usize::from(did);
+                        {
+                            matches.push((t.id, t.updated_at, rule.clone()));
+                        }
+                    }
                 }
+                matches
+            };
+            for (ticket, version, rule) in matches {
+                let hooks = hooks.clone();
+                let did = self
+                    .write(move |c| {
+                        Box::pin(async move {
+                            let Some(t) = tickets::get(c, ticket, false).await? else { return Ok(false) };
+                            // Changed since it matched: the next pass looks again.
+                            // Claiming this ticket state first makes a second
+                            // node racing here wait on the row, then back off.
+                            if t.updated_at != version || !business_rules::record_firing(c, rule.id, t.id, version, now).await? {
+                                return Ok(false);
+                            }
+                            let note = json!({"type": "Automation", "value": format!("automation: {}", rule.title)});
+                            let applied = apply(c, &hooks, &t, None, std::slice::from_ref(&rule), &Actor::system(), Some(note), now).await?;
+                            // Triggers see the automation's change, as in Zendesk;
+                            // the state it leaves is recorded so it fires once.
+                            if let Some(w) = applied.write {
+                                let w = ticket_written(c, &hooks, Actor::system(), w, now).await?;
+                                business_rules::record_firing(c, rule.id, w.ticket.id, w.ticket.updated_at, now).await?;
+                            }
+                            Ok(true)
+                        })
+                    })
+                    .await?;
+                fired += usize::from(did);
             }
         }
         Ok(fired)
     }
 }
 
-/// Applies an automation's actions to a ticket (as atiende), then the
-/// usual after-write work (triggers see the change).
-async fn fire_automation(
-    c: &mut Conn<'_>,
-    hooks: &Hooks,
-    rule: &crate::rulebook::CompiledRule,
-    t: Ticket,
-    now: Timestamp,
-) -> Result<TicketWrite, AppError> {
-    let field_actions: Vec<(String, Json)> = rule
-        .actions
-        .iter()
-        .filter(|(f, _)| {
-            !f.starts_with("notification_")
-                && f != "route"
-                && f != "send_acknowledgement"
-                && !f.ends_with("_skills")
-        })
-        .cloned()
-        .collect();
-    let effect = crate::rules::macro_effect(&field_actions, &t.tags, &Actor::system())?;
-    let mut input = effect.into_input();
-    input.extra_events =
-        vec![json!({"type": "Automation", "value": format!("automation: {}", rule.title)})];
-    let w = match update_in(c, Actor::system(), t.id, input, None, Channel::Rule, now).await {
-        Ok(w) => w,
-        Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_) | AppError::Conflict(_))) => {
-            tracing::warn!(ticket = %t.id, rule = rule.id, error = %e, "an automation's changes do not fit the ticket; skipped");
-            return Ok(TicketWrite {
-                ticket: t.clone(),
-                audit: store::model::Audit {
-                    id: domain::AuditId(0),
-                    ticket_id: t.id,
-                    author_id: domain::permission::SYSTEM_USER,
-                    via: Channel::Rule,
-                    events: "[]".into(),
-                    created_at: now,
-                },
-                comment: None,
-                before: Some(t),
-            });
-        }
-        Err(e) => return Err(e),
-    };
-    // Notifications and webhooks of the automation itself, then triggers.
-    let side: Vec<(String, Json)> = rule
-        .actions
-        .iter()
-        .filter(|(f, _)| !field_actions.iter().any(|(g, _)| g == f))
-        .cloned()
-        .collect();
-    let mut w = w;
-    if !side.is_empty() {
-        let only_side = crate::rulebook::CompiledRule {
-            id: rule.id,
-            title: rule.title.clone(),
-            conditions: rule.conditions.clone(),
-            actions: side,
-        };
-        crate::after_write::apply_side_effects(
-            c,
-            hooks,
-            &mut w,
-            &[only_side],
-            &Actor::system(),
-            now,
-        )
-        .await?;
-    }
-    ticket_written(c, hooks, Actor::system(), w, now).await
-}
-
 /// Hours since a ticket's milestones, from its audits.
+/// The audits are read only when some automation measures a milestone only
+/// they record (`with_audits`).
 async fn milestones(
     c: &mut Conn<'_>,
     t: &Ticket,
     now: Timestamp,
+    with_audits: bool,
 ) -> Result<std::collections::HashMap<String, f64>, AppError> {
     let hours = |at: Timestamp| (now.0 - at.0) as f64 / 3600.0;
     let mut m = std::collections::HashMap::new();
@@ -463,7 +388,11 @@ async fn milestones(
     if let Some(s) = t.solved_at {
         m.insert("hours_since_solved".to_string(), hours(s));
     }
-    let audits = comments::audits_of(c, t.id).await?;
+    let audits = if with_audits {
+        comments::audits_of(c, t.id).await?
+    } else {
+        vec![]
+    };
     for a in &audits {
         let events: Vec<Json> = serde_json::from_str(&a.events).unwrap_or_default();
         for e in &events {

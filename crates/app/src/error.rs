@@ -63,6 +63,15 @@ pub enum AppError {
     Store(StoreError),
 }
 
+/// Refuses anyone but an admin; `what` finishes "only admins …" for the 403.
+pub(crate) fn admins_only(actor: &domain::Actor, what: &str) -> Result<(), AppError> {
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!("only admins {what}")))
+    }
+}
+
 impl AppError {
     /// A single-field validation error.
     pub fn field(e: FieldError) -> Self {

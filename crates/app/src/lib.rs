@@ -15,6 +15,7 @@ pub mod fields;
 pub mod groups;
 pub mod help_center;
 pub mod jobs;
+pub mod language;
 pub mod live;
 pub mod mail_templates;
 pub mod orgs;

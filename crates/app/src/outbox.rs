@@ -11,12 +11,13 @@ use crate::App;
 use crate::AppError;
 use crate::email::{MailboxEntry, ReplyAddress};
 use crate::mail_templates::{self, MailTemplates};
-use crate::placeholders::render;
+use crate::placeholders::Values;
 use crate::sanitize::{escape, text_to_html};
 use domain::{OutboundKind, OutboundStatus, Timestamp, UserId};
-use search::analyze::{Language, detect};
+use search::analyze::Language;
 use store::Conn;
 use store::model::{Comment, Ticket};
+use store::repo::claims::{self, Queue};
 use store::repo::outbox::{self, Outbound};
 use store::repo::{email, users};
 
@@ -49,37 +50,6 @@ fn with_token(subject: &str, t: &Ticket) -> String {
     }
 }
 
-/// The language we write to a customer in: their profile's, else the one
-/// the ticket was written in.
-async fn language(c: &mut Conn<'_>, t: &Ticket) -> Result<Language, AppError> {
-    let locale = users::get(c, t.requester_id)
-        .await?
-        .map(|u| u.locale.to_ascii_lowercase())
-        .unwrap_or_default();
-    Ok(if locale.starts_with("es") {
-        Language::Spanish
-    } else {
-        detect(&search::fold(&t.description))
-    })
-}
-
-/// The value of a template placeholder.
-fn placeholder(t: &Ticket, requester: &str, from: &(String, String), name: &str) -> Option<String> {
-    Some(match name {
-        "ticket.id" => t.id.to_string(),
-        "ticket.title" => t.subject.clone(),
-        "ticket.requester.name" => requester.to_string(),
-        "ticket.requester.first_name" => requester
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_string(),
-        "support.name" => from.1.clone(),
-        "support.address" => from.0.clone(),
-        _ => return None,
-    })
-}
-
 /// What one message needs to be queued.
 struct Message<'a> {
     kind: OutboundKind,
@@ -93,14 +63,27 @@ struct Message<'a> {
 /// Everything that decides how our mail about a ticket looks on the wire.
 pub(crate) struct Sender<'a> {
     pub settings: &'a MailSettings,
-    pub mailbox: Option<&'a MailboxEntry>,
+    pub mailbox: Option<MailboxEntry>,
     pub reply_address: &'a ReplyAddress,
 }
 
 impl Sender<'_> {
+    /// The language we write to the ticket's customer in, and the
+    /// ticket's placeholders in it plus `support.*`, the address we write
+    /// from (the requester read once for both).
+    async fn speak(&self, c: &mut Conn<'_>, t: &Ticket) -> Result<(Language, Values), AppError> {
+        let requester = users::get(c, t.requester_id).await?;
+        let lang = crate::language::customer(requester.as_ref(), t);
+        let (address, name) = self.from();
+        let values = Values::of(t, requester.as_ref(), crate::language::code(lang))
+            .with("support.name", name)
+            .with("support.address", address);
+        Ok((lang, values))
+    }
+
     /// (address, name) our mail comes from.
     fn from(&self) -> (String, String) {
-        match self.mailbox {
+        match &self.mailbox {
             Some(m) => (m.address.clone(), m.name.clone()),
             None => (
                 self.settings.from_address.clone(),
@@ -154,39 +137,29 @@ async fn queue(
 
 /// "We got your message", in the customer's language, unless an admin
 /// turned the acknowledgement off.
-#[allow(clippy::too_many_arguments)]
 pub(crate) async fn acknowledge(
     c: &mut Conn<'_>,
-    settings: &MailSettings,
-    mailbox: Option<&MailboxEntry>,
-    reply_address: &ReplyAddress,
+    sender: &Sender<'_>,
     t: &Ticket,
     to: &str,
-    name: &str,
     now: Timestamp,
 ) -> Result<(), AppError> {
     let templates: MailTemplates = mail_templates::load(c).await?;
     if !templates.acknowledge {
         return Ok(());
     }
-    let sender = Sender {
-        settings,
-        mailbox,
-        reply_address,
-    };
-    let from = sender.from();
-    let template = templates.acknowledgement(language(c, t).await?);
-    let fill = |s: &str| render(s, |n| placeholder(t, name, &from, n));
-    let text = fill(&template.body);
+    let (lang, values) = sender.speak(c, t).await?;
+    let template = templates.acknowledgement(lang);
+    let text = values.render(&template.body);
     let message = Message {
         kind: OutboundKind::Acknowledgement,
         to: to.to_string(),
-        subject: fill(&template.subject),
+        subject: values.render(&template.subject),
         comment: None,
         html: text_to_html(&text),
         text,
     };
-    queue(c, &sender, t, message, now).await
+    queue(c, sender, t, message, now).await
 }
 
 /// An agent's public reply, to the requester, with the footer in the
@@ -205,15 +178,9 @@ pub(crate) async fn reply(
     let Some(to) = users::primary_email(c, t.requester_id).await? else {
         return Ok(());
     };
-    let requester = users::get(c, t.requester_id)
-        .await?
-        .map(|u| u.name)
-        .unwrap_or_default();
     let templates = mail_templates::load(c).await?;
-    let from = sender.from();
-    let footer = render(templates.reply_footer(language(c, t).await?), |n| {
-        placeholder(t, &requester, &from, n)
-    });
+    let (lang, values) = sender.speak(c, t).await?;
+    let footer = values.render(templates.reply_footer(lang));
     let (text, html) = if footer.trim().is_empty() {
         (comment.body.clone(), comment.html_body.clone())
     } else {
@@ -315,7 +282,9 @@ impl App {
             Box::pin(async move {
                 let mut claimed = Vec::with_capacity(candidates.len());
                 for m in candidates {
-                    if outbox::claim(c, m.id, now, Timestamp(now.0 + hold_secs)).await? {
+                    if claims::claim(c, Queue::Mail, m.id, now, Timestamp(now.0 + hold_secs))
+                        .await?
+                    {
                         claimed.push(m);
                     }
                 }

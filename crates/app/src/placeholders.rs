@@ -47,26 +47,6 @@ pub fn unknown(template: &str, known: &[&str]) -> Vec<String> {
     found
 }
 
-/// The language a customer reads: their profile's, else the one their
-/// ticket was written in (`es` or `en`).
-pub async fn customer_language(
-    c: &mut store::Conn<'_>,
-    t: &store::model::Ticket,
-) -> Result<String, crate::AppError> {
-    let locale = store::repo::users::get(c, t.requester_id)
-        .await?
-        .map(|u| u.locale.to_ascii_lowercase())
-        .unwrap_or_default();
-    Ok(if locale.starts_with("es") {
-        "es".into()
-    } else {
-        match search::analyze::detect(&search::fold(&t.description)) {
-            search::analyze::Language::Spanish => "es".into(),
-            search::analyze::Language::English => "en".into(),
-        }
-    })
-}
-
 /// Status and priority names in a language, for placeholders.
 fn word_in(lang: &str, word: &str) -> String {
     let es = [
@@ -89,36 +69,86 @@ fn word_in(lang: &str, word: &str) -> String {
     word.to_string()
 }
 
-/// The placeholders of a ticket and the agent at work, with names of
-/// states in `lang` (macros).
-pub async fn ticket_values(
-    c: &mut store::Conn<'_>,
-    t: &store::model::Ticket,
-    agent: Option<&store::model::User>,
-    lang: &str,
-) -> Result<Vec<(String, String)>, crate::AppError> {
-    let requester = store::repo::users::get(c, t.requester_id).await?;
-    let rname = requester
-        .as_ref()
-        .map(|u| u.name.clone())
-        .unwrap_or_default();
-    let aname = agent.map(|u| u.name.clone()).unwrap_or_default();
-    let first = |s: &str| s.split_whitespace().next().unwrap_or("").to_string();
-    Ok(vec![
-        ("ticket.id".into(), t.id.to_string()),
-        ("ticket.title".into(), t.subject.clone()),
-        ("ticket.status".into(), word_in(lang, t.status.as_str())),
-        (
-            "ticket.priority".into(),
-            t.priority
-                .map(|p| word_in(lang, p.as_str()))
-                .unwrap_or_default(),
-        ),
-        ("ticket.requester.name".into(), rname.clone()),
-        ("ticket.requester.first_name".into(), first(&rname)),
-        ("current_user.name".into(), aname.clone()),
-        ("current_user.first_name".into(), first(&aname)),
-    ])
+/// Placeholder values, name to value, for one message or comment.
+#[derive(Debug, Clone, Default)]
+pub struct Values(Vec<(String, String)>);
+
+impl Values {
+    /// A ticket's placeholders (`ticket.*`, its requester), with names of
+    /// states in `lang` (`es` or `en`).
+    pub async fn of_ticket(
+        c: &mut store::Conn<'_>,
+        t: &store::model::Ticket,
+        lang: &str,
+    ) -> Result<Values, crate::AppError> {
+        let requester = store::repo::users::get(c, t.requester_id).await?;
+        Ok(Values::of(t, requester.as_ref(), lang))
+    }
+
+    /// [`Values::of_ticket`] with the requester already at hand.
+    pub fn of(
+        t: &store::model::Ticket,
+        requester: Option<&store::model::User>,
+        lang: &str,
+    ) -> Values {
+        let requester = requester.map(|u| u.name.clone()).unwrap_or_default();
+        Values(vec![
+            ("ticket.id".into(), t.id.to_string()),
+            ("ticket.title".into(), t.subject.clone()),
+            ("ticket.status".into(), word_in(lang, t.status.as_str())),
+            (
+                "ticket.priority".into(),
+                t.priority
+                    .map(|p| word_in(lang, p.as_str()))
+                    .unwrap_or_default(),
+            ),
+            ("ticket.description".into(), t.description.clone()),
+            ("ticket.url".into(), format!("/agent/tickets/{}", t.id)),
+            ("ticket.requester.first_name".into(), first_name(&requester)),
+            ("ticket.requester.name".into(), requester),
+        ])
+    }
+
+    /// One more value.
+    pub fn with(mut self, name: &str, value: impl Into<String>) -> Values {
+        self.0.push((name.into(), value.into()));
+        self
+    }
+
+    /// `current_user.*` for the agent at work.
+    pub fn with_agent(self, agent: Option<&store::model::User>) -> Values {
+        let name = agent.map(|u| u.name.clone()).unwrap_or_default();
+        self.with("current_user.first_name", first_name(&name))
+            .with("current_user.name", name)
+    }
+
+    fn fill(&self, text: &str, escape: impl Fn(&str) -> String) -> String {
+        render(text, |n| {
+            self.0.iter().find(|(k, _)| k == n).map(|(_, v)| escape(v))
+        })
+    }
+
+    /// Fills plain text.
+    pub fn render(&self, text: &str) -> String {
+        self.fill(text, str::to_string)
+    }
+
+    /// Fills HTML (values escaped).
+    pub fn render_html(&self, text: &str) -> String {
+        self.fill(text, crate::sanitize::escape)
+    }
+
+    /// Fills a JSON template (values escaped as JSON string contents).
+    pub fn render_json(&self, text: &str) -> String {
+        self.fill(text, |v| {
+            let s = serde_json::Value::String(v.to_string()).to_string();
+            s[1..s.len() - 1].to_string()
+        })
+    }
+}
+
+fn first_name(name: &str) -> String {
+    name.split_whitespace().next().unwrap_or("").to_string()
 }
 
 #[cfg(test)]

@@ -21,33 +21,9 @@ use store::model::Ticket;
 use store::repo::routing::{self as repo, Attribute, Profile, Route, RouteState, slot};
 use store::repo::{groups, settings, tickets, users};
 
-fn admin_only(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden("only admins manage routing"))
-    }
-}
-
 /// A new Zendesk-style string id for attributes and values.
 fn new_id() -> String {
     crate::auth::random_token(24).to_lowercase()
-}
-
-/// The language a ticket is in: the one its first message is clearly
-/// written in, else the requester's Spanish locale; `None` when unsure
-/// (then any agent will do).
-async fn language_of(c: &mut Conn<'_>, t: &Ticket) -> Result<Option<String>, AppError> {
-    match search::analyze::detect_clearly(&search::fold(&t.description)) {
-        Some(search::analyze::Language::Spanish) => return Ok(Some("es".into())),
-        Some(search::analyze::Language::English) => return Ok(Some("en".into())),
-        None => {}
-    }
-    let locale = users::get(c, t.requester_id)
-        .await?
-        .map(|u| u.locale.to_ascii_lowercase())
-        .unwrap_or_default();
-    Ok(locale.starts_with("es").then(|| "es".to_string()))
 }
 
 /// What a ticket needs: its requirements, language, work channel.
@@ -74,7 +50,9 @@ async fn needs_of(
         .collect();
     let language = match route {
         Some(r) => r.language.clone(),
-        None => language_of(c, t).await?,
+        None => crate::language::required(c, t)
+            .await?
+            .map(|l| crate::language::code(l).to_string()),
     };
     Ok((
         Needs {
@@ -120,7 +98,7 @@ async fn candidates(
             *load.entry(agent.0).or_default() += u32::try_from(n).unwrap_or(u32::MAX);
         }
     }
-    let all_skills = repo::all_agent_skills(c).await?;
+    let all_skills = repo::skills_of(c, &ids).await?;
     let s = slot(channel);
     Ok(profiles
         .into_iter()
@@ -304,7 +282,7 @@ impl App {
         actor: Actor,
         s: RoutingSettings,
     ) -> Result<RoutingSettings, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage routing")?;
         let json = serde_json::to_string(&s).map_err(|e| AppError::bad(e.to_string()))?;
         self.write(move |c| {
             Box::pin(async move { Ok(settings::set(c, ROUTING_KEY, &json).await?) })
@@ -339,7 +317,7 @@ impl App {
         id: Option<String>,
         name: String,
     ) -> Result<Attribute, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage routing")?;
         if name.trim().is_empty() {
             return Err(AppError::field(FieldError::blank("name")));
         }
@@ -369,7 +347,7 @@ impl App {
     }
 
     pub async fn delete_routing_attribute(&self, actor: Actor, id: String) -> Result<(), AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage routing")?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(repo::delete_attribute(c, &id).await?) })
         })
@@ -404,7 +382,7 @@ impl App {
         id: Option<String>,
         name: String,
     ) -> Result<Attribute, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage routing")?;
         if name.trim().is_empty() {
             return Err(AppError::field(FieldError::blank("name")));
         }
@@ -440,7 +418,7 @@ impl App {
     }
 
     pub async fn delete_routing_value(&self, actor: Actor, id: String) -> Result<(), AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage routing")?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(repo::delete_value(c, &id).await?) })
         })
@@ -468,6 +446,53 @@ impl App {
             .collect())
     }
 
+    /// Every active agent with their routing profile and skills, for the
+    /// admin page (a handful of queries, however many agents).
+    pub async fn routing_team(
+        &self,
+        actor: Actor,
+    ) -> Result<Vec<(store::model::User, Profile, Vec<(Attribute, u8)>)>, AppError> {
+        crate::error::admins_only(&actor, "manage routing")?;
+        let (people, _) = self
+            .list_users(
+                actor,
+                &[Role::Agent, Role::Admin],
+                None,
+                None,
+                crate::Paging::Offset {
+                    page: 1,
+                    per_page: 1000,
+                },
+            )
+            .await?;
+        let people: Vec<store::model::User> = people.into_iter().filter(|u| u.active).collect();
+        let ids: Vec<UserId> = people.iter().map(|u| u.id).collect();
+        let mut rc = self.read().await?;
+        let mut conn = rc.conn();
+        let profiles = repo::profiles(&mut conn).await?;
+        let skills = repo::skills_of(&mut conn, &ids).await?;
+        let values = repo::values(&mut conn, None).await?;
+        let now = Timestamp::now();
+        Ok(people
+            .into_iter()
+            .map(|u| {
+                let p = profiles
+                    .iter()
+                    .find(|p| p.user_id == u.id)
+                    .cloned()
+                    .unwrap_or_else(|| Profile::new(u.id, now));
+                let mine = skills
+                    .iter()
+                    .filter(|(a, _, _)| *a == u.id)
+                    .filter_map(|(_, v, l)| {
+                        values.iter().find(|x| x.id == *v).map(|x| (x.clone(), *l))
+                    })
+                    .collect();
+                (u, p, mine)
+            })
+            .collect())
+    }
+
     /// Sets an agent's skills (admins).
     pub async fn set_agent_skills(
         &self,
@@ -475,7 +500,7 @@ impl App {
         agent: UserId,
         skills: Vec<SkillLevel>,
     ) -> Result<(), AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage routing")?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
@@ -598,6 +623,18 @@ impl App {
         Ok(repo::profile(&mut conn, agent)
             .await?
             .unwrap_or_else(|| Profile::new(agent, Timestamp::now())))
+    }
+
+    /// The caller's own profile (every workspace page shows the presence):
+    /// one query.
+    pub async fn own_routing_profile(&self, actor: Actor) -> Result<Profile, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("only agents"));
+        }
+        let mut rc = self.read().await?;
+        Ok(repo::profile(&mut rc.conn(), actor.user)
+            .await?
+            .unwrap_or_else(|| Profile::new(actor.user, Timestamp::now())))
     }
 
     /// Changes an agent's profile: presence (the agent or an admin),

@@ -450,32 +450,19 @@ impl App {
         let public = !actions
             .iter()
             .any(|(f, v)| f == "comment_mode_is_public" && text(v) == "false");
-        let (customer, agent_user) = {
-            let mut rc = self.read().await?;
-            let mut conn = rc.conn();
-            let customer = match &t {
-                Some(t) => crate::placeholders::customer_language(&mut conn, t).await?,
-                None => "en".to_string(),
-            };
-            (
-                customer,
-                store::repo::users::get(&mut conn, actor.user).await?,
-            )
+        let mut rc = self.read().await?;
+        let mut conn = rc.conn();
+        let agent = store::repo::users::get(&mut conn, actor.user).await?;
+        let requester = match &t {
+            Some(t) => store::repo::users::get(&mut conn, t.requester_id).await?,
+            None => None,
         };
-        let agent_lang = agent_user
-            .as_ref()
-            .map(|u| {
-                if u.locale.to_ascii_lowercase().starts_with("es") {
-                    "es"
-                } else {
-                    "en"
-                }
-            })
-            .unwrap_or("en");
-        let lang = if public {
-            customer.as_str()
-        } else {
-            agent_lang
+        let lang = match (&t, public) {
+            (Some(t), true) => {
+                crate::language::code(crate::language::customer(requester.as_ref(), t))
+            }
+            _ if agent.as_ref().is_some_and(crate::language::prefers_spanish) => "es",
+            _ => "en",
         };
         for (field, value) in actions.iter_mut() {
             if field.starts_with("comment_value")
@@ -492,23 +479,10 @@ impl App {
         }
         let mut effect = macro_effect(&actions, &tags, &actor)?;
         if let (Some(t), Some((body, html, _))) = (&t, effect.comment.as_mut()) {
-            let mut rc = self.read().await?;
-            let values =
-                crate::placeholders::ticket_values(&mut rc.conn(), t, agent_user.as_ref(), lang)
-                    .await?;
-            let fill = |s: &str, escape: bool| {
-                crate::placeholders::render(s, |n| {
-                    values.iter().find(|(k, _)| k == n).map(|(_, v)| {
-                        if escape {
-                            crate::sanitize::escape(v)
-                        } else {
-                            v.clone()
-                        }
-                    })
-                })
-            };
-            *body = fill(body, false);
-            *html = fill(html, true);
+            let values = crate::placeholders::Values::of(t, requester.as_ref(), lang)
+                .with_agent(agent.as_ref());
+            *body = values.render(body);
+            *html = values.render_html(html);
         }
         Ok(effect)
     }

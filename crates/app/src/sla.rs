@@ -16,14 +16,6 @@ use store::Conn;
 use store::model::Ticket;
 use store::repo::sla::{self, Policy, TicketSla};
 
-fn admin_only(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden("only admins manage SLA policies"))
-    }
-}
-
 /// A happening as stored in a ticket's SLA history.
 fn word(h: Happening) -> String {
     match h {
@@ -155,7 +147,7 @@ pub(crate) async fn on_ticket_write(
         Some(p) => {
             let targets = targets_for(&p.targets, t);
             let schedule = book.schedule(p.schedule_id);
-            let (states, _) = evaluate_all(&targets, &events, &schedule, now);
+            let (states, _) = evaluate_all(&targets, &events, &schedule);
             let announced = stored.as_ref().and_then(|s| s.breach_announced_at);
             let next = states
                 .iter()
@@ -364,7 +356,7 @@ impl App {
         id: Option<i64>,
         body: Json,
     ) -> Result<Policy, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage SLA policies")?;
         let now = Timestamp::now();
         let saved = self
             .write(move |c| {
@@ -403,7 +395,7 @@ impl App {
     }
 
     pub async fn delete_sla_policy(&self, actor: Actor, id: i64) -> Result<(), AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage SLA policies")?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(sla::delete(c, id).await?) })
         })
@@ -451,20 +443,29 @@ impl App {
             let mut rc = self.read().await?;
             sla::breached(&mut rc.conn(), now, 200).await?
         };
+        let hooks = self.hooks().await?;
         let mut n = 0;
         for s in due {
             let Some(at) = s.next_due_at else { continue };
-            let hooks = self.hooks().await?;
-            let metric = view(&s)
-                .targets
+            let targets = view(&s).targets;
+            let due_of = |t: &Json| t["breach_at"].as_i64().filter(|_| t["stage"] == "active");
+            let metric = targets
                 .iter()
-                .find(|t| t["breach_at"].as_i64() == Some(at.0))
+                .find(|t| due_of(t) == Some(at.0))
                 .and_then(|t| t["metric"].as_str().map(str::to_string))
                 .unwrap_or_else(|| "sla".into());
+            // The clock moves on to the next target still ahead of this one.
+            let next = targets
+                .iter()
+                .filter_map(due_of)
+                .filter(|d| *d > at.0)
+                .min()
+                .map(Timestamp);
+            let hooks = hooks.clone();
             let announced = self
                 .write(move |c| {
                     Box::pin(async move {
-                        if !sla::announce_breach(c, s.ticket_id, at).await? {
+                        if !sla::announce_breach(c, s.ticket_id, at, next).await? {
                             return Ok(false);
                         }
                         crate::after_write::sla_breached(c, &hooks, s.ticket_id, &metric, now)

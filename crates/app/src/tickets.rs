@@ -714,12 +714,6 @@ impl App {
         }
         let text = CommentText::of_update(&input)?;
         let now = Timestamp::now();
-        let mail = self.mail.clone();
-        let reply_address = match (&mail, &text) {
-            (Some(_), Some(_)) => Some(self.reply_address().await?),
-            _ => None,
-        };
-        let directory = self.mailboxes.clone();
         let hooks = self.hooks().await?;
         self.write(move |c| {
             Box::pin(async move {
@@ -728,16 +722,9 @@ impl App {
                 // An agent's public reply goes to the requester by email, in
                 // the same transaction (the outbox sends it), from the
                 // address the customer wrote to.
-                if let (Some(settings), Some(reply_address), Some(cm)) =
-                    (&mail, &reply_address, &w.comment)
+                if let (Some(sender), Some(cm)) = (hooks.sender(&w.ticket), &w.comment)
                     && actor.is_staff()
                 {
-                    let mailbox = directory.sender_for(w.ticket.recipient.as_deref());
-                    let sender = crate::outbox::Sender {
-                        settings,
-                        mailbox: mailbox.as_ref(),
-                        reply_address,
-                    };
                     crate::outbox::reply(c, &sender, &w.ticket, cm, cm.author_id, now).await?;
                 }
                 Ok(w)

@@ -55,6 +55,20 @@ pub fn facts(
     f
 }
 
+/// The facts of a ticket nobody is changing, as time-based work (SLA
+/// breaches, automations) sees it: atiende itself, looking at the ticket
+/// as it is.
+pub fn facts_at_rest(t: &Ticket, words: bool) -> Facts {
+    facts(
+        t,
+        Some(t),
+        None,
+        &Actor::system(),
+        UpdateType::Change,
+        words,
+    )
+}
+
 fn fill(m: &mut std::collections::HashMap<String, String>, t: &Ticket) {
     let id = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     m.insert("status".into(), t.status.as_str().into());

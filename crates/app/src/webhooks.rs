@@ -6,15 +6,8 @@
 use crate::{App, AppError, FieldError};
 use domain::{Actor, OutboundStatus, Secret, Timestamp};
 use serde_json::Value as Json;
+use store::repo::claims::{self, Queue};
 use store::repo::webhooks::{self, Delivery, Webhook};
-
-fn admin_only(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden("only admins manage webhooks"))
-    }
-}
 
 /// Zendesk's webhook ids look like `01GZ…`: 26 characters.
 fn new_id() -> String {
@@ -73,13 +66,13 @@ fn apply(w: &mut Webhook, body: &Json) -> Result<(), AppError> {
 
 impl App {
     pub async fn webhooks(&self, actor: Actor) -> Result<Vec<Webhook>, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage webhooks")?;
         let mut rc = self.read().await?;
         Ok(webhooks::all(&mut rc.conn()).await?)
     }
 
     pub async fn webhook(&self, actor: Actor, id: &str) -> Result<Webhook, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage webhooks")?;
         let mut rc = self.read().await?;
         webhooks::get(&mut rc.conn(), id)
             .await?
@@ -93,7 +86,7 @@ impl App {
         id: Option<String>,
         body: Json,
     ) -> Result<Webhook, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage webhooks")?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
@@ -127,7 +120,7 @@ impl App {
     }
 
     pub async fn delete_webhook(&self, actor: Actor, id: String) -> Result<(), AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage webhooks")?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(webhooks::delete(c, &id).await?) })
         })
@@ -140,7 +133,7 @@ impl App {
         actor: Actor,
         id: String,
     ) -> Result<Webhook, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage webhooks")?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
@@ -160,7 +153,7 @@ impl App {
         actor: Actor,
         id: &str,
     ) -> Result<Vec<Delivery>, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage webhooks")?;
         let mut rc = self.read().await?;
         let mut conn = rc.conn();
         webhooks::get(&mut conn, id)
@@ -176,7 +169,7 @@ impl App {
         id: String,
         body: String,
     ) -> Result<i64, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage webhooks")?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
@@ -218,7 +211,9 @@ impl App {
                         .await?;
                         continue;
                     };
-                    if webhooks::claim(c, d.id, now, Timestamp(now.0 + hold_secs)).await? {
+                    if claims::claim(c, Queue::Webhooks, d.id, now, Timestamp(now.0 + hold_secs))
+                        .await?
+                    {
                         out.push((d, hook));
                     }
                 }

@@ -136,11 +136,12 @@ fn serves_then_exits_cleanly_on_sigterm() {
     assert!(ok && out.contains("0 migration(s) applied"), "{out}");
 }
 
-/// Starts the server on `dir` with the SMTP listener on `smtp`; returns the
+/// Starts the server on `dir` (SQLite) with `extra` arguments; returns the
 /// child and the HTTP base URL once it serves.
-fn start_with_smtp(dir: &std::path::Path, smtp: &str) -> (std::process::Child, String) {
+fn start(dir: &std::path::Path, extra: &[&str]) -> (std::process::Child, String) {
     let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--smtp-listen", smtp])
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
         .env("ATIENDE_DATA", dir)
         .env("ATIENDE_SUPPORT_ADDRESS", "support@example.com")
         .env_remove("ATIENDE_DATABASE_URL")
@@ -217,7 +218,7 @@ async fn descriptions(http: &reqwest::Client, url: &str, token: &str) -> Vec<Str
 fn smtp_ingest_survives_sigkill() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let smtp = format!("127.0.0.1:{}", free_port());
-    let (mut child, _) = start_with_smtp(dir.path(), &smtp);
+    let (mut child, _) = start(dir.path(), &["--smtp-listen", &smtp]);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -282,7 +283,7 @@ fn smtp_ingest_survives_sigkill() {
     assert!(acked.len() < total, "the kill happened mid-stream");
 
     // Restart: the worker processes what was stored before the kill.
-    let (mut child, url) = start_with_smtp(dir.path(), &smtp);
+    let (mut child, url) = start(dir.path(), &["--smtp-listen", &smtp]);
     let (ok, token, err) = run(
         dir.path(),
         &["token", "create", "--email", "admin@atiende.local"],
@@ -320,4 +321,128 @@ fn smtp_ingest_survives_sigkill() {
         .args(["-TERM", &child.id().to_string()])
         .status();
     let _ = child.wait();
+}
+
+/// One API call with a token; answers the status and the JSON body.
+async fn call(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    (email, token): (&str, &str),
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let r = http
+        .request(method, url)
+        .basic_auth(format!("{email}/token"), Some(token))
+        .json(&body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or_default())
+}
+
+/// The background work the binary starts by itself: a trigger's webhook is
+/// delivered by the sender it spawns, and a case waiting for an agent is
+/// assigned by its periodic routing pass once the agent comes online.
+#[test]
+fn serve_runs_webhooks_and_routing_in_the_background() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (mut child, url) = start(dir.path(), &[]);
+    let token = |email: &str| {
+        let (ok, token, err) = run(dir.path(), &["token", "create", "--email", email]);
+        assert!(ok, "{err}");
+        token.trim().to_string()
+    };
+    let admin_token = token("admin@atiende.local");
+    let admin = ("admin@atiende.local", admin_token.as_str());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    rt.block_on(async {
+        use reqwest::Method;
+        use serde_json::json;
+        // A local endpoint that records what it is sent.
+        let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let store = got.clone();
+        let hook_app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |body: String| {
+                let store = store.clone();
+                async move {
+                    store.lock().map(|mut g| g.push(body)).ok();
+                    axum::http::StatusCode::OK
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let endpoint = format!(
+            "http://{}/hook",
+            listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
+        );
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, hook_app).await;
+        });
+
+        let http = reqwest::Client::new();
+        let api = |path: &str| format!("{url}/api/v2/{path}");
+        let (s, w) = call(&http, Method::POST, &api("webhooks"), admin, json!({"webhook": {"name": "CRM", "endpoint": endpoint, "http_method": "POST", "request_format": "json", "status": "active"}})).await;
+        assert_eq!(s, 201, "{w}");
+        let hook = w["webhook"]["id"].as_str().unwrap_or("").to_string();
+        let (s, b) = call(&http, Method::POST, &api("triggers.json"), admin, json!({"trigger": {"title": "Avisar al CRM",
+            "conditions": {"all": [{"field": "update_type", "operator": "is", "value": "Create"}]},
+            "actions": [{"field": "notification_webhook", "value": [hook, "{\"ticket\": {{ticket.id}}}"]}]}})).await;
+        assert_eq!(s, 201, "{b}");
+
+        // An agent who is offline, with routing on.
+        let (s, u) = call(&http, Method::POST, &api("users.json"), admin, json!({"user": {"name": "Ana", "email": "ana@example.com", "role": "agent"}})).await;
+        assert_eq!(s, 201, "{u}");
+        let ana = u["user"]["id"].as_i64().unwrap_or_default();
+        let (s, b) = call(&http, Method::PUT, &api("routing/settings.json"), admin, json!({"routing_settings": {"enabled": true}})).await;
+        assert_eq!(s, 200, "{b}");
+
+        let (s, t) = call(&http, Method::POST, &api("tickets.json"), admin, json!({"ticket": {"subject": "Mi pedido", "comment": {"body": "No ha llegado"}, "requester": {"email": "lucia@example.com", "name": "Lucía"}}})).await;
+        assert_eq!(s, 201, "{t}");
+        let id = t["ticket"]["id"].as_i64().unwrap_or_default();
+
+        // The webhook arrives without anyone driving the sender.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while got.lock().map(|g| g.is_empty()).unwrap_or(true) {
+            assert!(Instant::now() < deadline, "the webhook never arrived");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let bodies = got.lock().map(|g| g.clone()).unwrap_or_default();
+        assert_eq!(bodies, vec![format!("{{\"ticket\": {id}}}")]);
+
+        // Nobody is online: the case waits.
+        let assignee = |http: reqwest::Client| {
+            let path = api(&format!("tickets/{id}.json"));
+            async move {
+                call(&http, Method::GET, &path, admin, json!({})).await.1["ticket"]["assignee_id"].clone()
+            }
+        };
+        assert!(assignee(http.clone()).await.is_null());
+
+        // Ana comes online herself; the routing pass assigns the case.
+        let ana_token = token("ana@example.com");
+        let (s, b) = call(&http, Method::PUT, &api(&format!("routing/agents/{ana}/profile.json")), ("ana@example.com", &ana_token), json!({"routing_profile": {"presence": "online"}})).await;
+        assert_eq!(s, 200, "{b}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if assignee(http.clone()).await == ana {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the waiting case was never routed");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    });
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.success(), "{status:?}");
 }

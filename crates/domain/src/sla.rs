@@ -99,8 +99,9 @@ fn counts_in(metric: SlaMetric, st: Status) -> bool {
     }
 }
 
-/// Where a target stands after `events` (in order), at `now`.
-pub fn evaluate(target: Target, events: &[Event], s: &Schedule, now: Timestamp) -> TargetState {
+/// Where a target stands after `events` (in order). An active target's
+/// due instant says all there is about time; callers compare it with now.
+pub fn evaluate(target: Target, events: &[Event], s: &Schedule) -> TargetState {
     let b = target.business_hours;
     match target.metric {
         SlaMetric::FirstReplyTime => {
@@ -218,10 +219,7 @@ pub fn evaluate(target: Target, events: &[Event], s: &Schedule, now: Timestamp) 
                 None if used > 0 || status == Status::Pending || status == Status::Hold => {
                     TargetState::Paused { used_minutes: used }
                 }
-                None => {
-                    let _ = now;
-                    TargetState::Inactive
-                }
+                None => TargetState::Inactive,
             }
         }
     }
@@ -232,13 +230,12 @@ pub fn evaluate_all(
     targets: &[Target],
     events: &[Event],
     s: &Schedule,
-    now: Timestamp,
 ) -> (Vec<TargetStatus>, Option<Timestamp>) {
     let states: Vec<TargetStatus> = targets
         .iter()
         .map(|t| TargetStatus {
             target: *t,
-            state: evaluate(*t, events, s, now),
+            state: evaluate(*t, events, s),
         })
         .collect();
     let next = states
@@ -377,19 +374,19 @@ mod tests {
         let created = [ev(0, Happening::Created { by_agent: false })];
         // Created at 08:00 (closed): the 2 business hours run 09:00-11:00.
         assert_eq!(
-            evaluate(t, &created, &office(), Timestamp(MON)),
+            evaluate(t, &created, &office()),
             TargetState::Active {
                 due: Some(Timestamp(MON + 3 * H))
             }
         );
         let replied = [created[0], ev(2, Happening::AgentReply)];
         assert_eq!(
-            evaluate(t, &replied, &office(), Timestamp(MON + 5 * H)),
+            evaluate(t, &replied, &office()),
             TargetState::Done { breached: false }
         );
         let late = [created[0], ev(4, Happening::AgentReply)];
         assert_eq!(
-            evaluate(t, &late, &office(), Timestamp(MON + 5 * H)),
+            evaluate(t, &late, &office()),
             TargetState::Done { breached: true }
         );
     }
@@ -409,16 +406,13 @@ mod tests {
             ev(3, Happening::CustomerComment),
         ];
         assert_eq!(
-            evaluate(t, &evs, &s, Timestamp(MON + 3 * H)),
+            evaluate(t, &evs, &s),
             TargetState::Active {
                 due: Some(Timestamp(MON + 3 * H))
             }
         );
         // No agent reply yet: first reply time's business, not next reply's.
-        assert_eq!(
-            evaluate(t, &evs[..1], &s, Timestamp(MON)),
-            TargetState::Inactive
-        );
+        assert_eq!(evaluate(t, &evs[..1], &s), TargetState::Inactive);
     }
 
     #[test]
@@ -436,16 +430,16 @@ mod tests {
         ];
         // 2 hours used before pending; 3 left from hour 10.
         assert_eq!(
-            evaluate(t, &evs, &s, Timestamp(MON + 11 * H)),
+            evaluate(t, &evs, &s),
             TargetState::Active {
                 due: Some(Timestamp(MON + 13 * H))
             }
         );
         assert_eq!(
-            evaluate(t, &evs[..2], &s, Timestamp(MON + 5 * H)),
+            evaluate(t, &evs[..2], &s),
             TargetState::Paused { used_minutes: 120 }
         );
-        let (_, next) = evaluate_all(&[t], &evs, &s, Timestamp(MON + 11 * H));
+        let (_, next) = evaluate_all(&[t], &evs, &s);
         assert_eq!(next, Some(Timestamp(MON + 13 * H)));
     }
 

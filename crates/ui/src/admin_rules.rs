@@ -16,7 +16,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::{Role, UserId};
+use domain::UserId;
 use serde_json::{Value as Json, json};
 use store::repo::business_rules::RuleKind;
 use store::repo::schedules::Holiday;
@@ -304,43 +304,29 @@ async fn page(
                     name: a.name,
                 })
                 .collect();
-            let (people, _) = ui
+            let t = agent.t();
+            let agents = ui
                 .app
-                .list_users(
-                    actor,
-                    &[Role::Agent, Role::Admin],
-                    None,
-                    None,
-                    app::Paging::Offset {
-                        page: 1,
-                        per_page: 500,
-                    },
-                )
-                .await?;
-            let mut agents = Vec::new();
-            for u in people.into_iter().filter(|u| u.active) {
-                let p = ui.app.routing_profile(actor, u.id).await?;
-                let skills = ui
-                    .app
-                    .agent_skills(actor, u.id)
-                    .await?
-                    .into_iter()
-                    .map(|(v, l)| format!("{}:{l}", v.name))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                agents.push(AgentRoutingRow {
+                .routing_team(actor)
+                .await?
+                .into_iter()
+                .map(|(u, p, skills)| AgentRoutingRow {
                     id: u.id.0,
                     name: u.name,
                     presence: match p.presence[0] {
-                        domain::routing::Presence::Online => agent.t().presence_online,
-                        domain::routing::Presence::Away => agent.t().presence_away,
-                        domain::routing::Presence::Offline => agent.t().presence_offline,
+                        domain::routing::Presence::Online => t.presence_online,
+                        domain::routing::Presence::Away => t.presence_away,
+                        domain::routing::Presence::Offline => t.presence_offline,
                     },
                     languages: p.languages.join(", "),
                     capacity: p.capacity,
-                    skills,
-                });
-            }
+                    skills: skills
+                        .iter()
+                        .map(|(v, l)| format!("{}:{l}", v.name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+                .collect();
             render(
                 StatusCode::OK,
                 &RoutingPage {

@@ -87,7 +87,7 @@ pub async fn chrome(
     let cursor = ui.app.event_cursor().await?;
     // Presence for routing; working here counts as being active (written
     // at most once a minute).
-    let profile = ui.app.routing_profile(actor, actor.user).await?;
+    let profile = ui.app.own_routing_profile(actor).await?;
     let now = domain::Timestamp::now();
     if profile.last_active_at.is_none_or(|t| now.0 - t.0 >= 60) {
         ui.app.agent_active(actor.user).await?;

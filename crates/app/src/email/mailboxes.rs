@@ -158,14 +158,6 @@ pub struct MailboxInput {
     pub imap: Option<Option<ImapInput>>,
 }
 
-fn admin_only(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden("only admins manage support addresses"))
-    }
-}
-
 /// Applies the input over `m`, collecting every invalid field.
 fn apply(m: &mut Mailbox, input: MailboxInput) -> Result<(), AppError> {
     let mut errors = Vec::new();
@@ -240,14 +232,14 @@ fn apply(m: &mut Mailbox, input: MailboxInput) -> Result<(), AppError> {
 impl App {
     /// Every admin-managed mailbox (admins).
     pub async fn list_mailboxes(&self, actor: Actor) -> Result<Vec<Mailbox>, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage support addresses")?;
         let mut rc = self.read().await?;
         Ok(mailboxes::all(&mut rc.conn()).await?)
     }
 
     /// One mailbox (admins).
     pub async fn mailbox(&self, actor: Actor, id: MailboxId) -> Result<Mailbox, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage support addresses")?;
         let mut rc = self.read().await?;
         mailboxes::get(&mut rc.conn(), id)
             .await?
@@ -260,7 +252,7 @@ impl App {
         actor: Actor,
         input: MailboxInput,
     ) -> Result<Mailbox, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage support addresses")?;
         if input.address.is_none() {
             return Err(AppError::field(FieldError::blank("email")));
         }
@@ -303,7 +295,7 @@ impl App {
         id: MailboxId,
         input: MailboxInput,
     ) -> Result<Mailbox, AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage support addresses")?;
         let now = Timestamp::now();
         let saved = self
             .write(move |c| {
@@ -330,7 +322,7 @@ impl App {
 
     /// Removes a support address (admins); its stored mail stays.
     pub async fn delete_mailbox(&self, actor: Actor, id: MailboxId) -> Result<(), AppError> {
-        admin_only(&actor)?;
+        crate::error::admins_only(&actor, "manage support addresses")?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(mailboxes::delete(c, id).await?) })
         })
@@ -340,29 +332,26 @@ impl App {
 
     /// Reloads the admin-managed addresses into this node's directory.
     pub async fn refresh_mailboxes(&self) -> Result<(), AppError> {
+        self.reload_mailboxes().await.map(|_| ())
+    }
+
+    /// Rereads the mailboxes (secrets included), puts them in this node's
+    /// directory, and returns those with an IMAP account (the fetcher's
+    /// work list): one read for both.
+    pub async fn reload_mailboxes(&self) -> Result<Vec<Mailbox>, AppError> {
         let mut rc = self.read().await?;
         let all = mailboxes::all(&mut rc.conn()).await?;
         self.mailboxes.replace(
-            all.into_iter()
+            all.iter()
                 .map(|m| MailboxEntry {
                     id: Some(m.id),
-                    address: m.address,
-                    name: m.name,
+                    address: m.address.clone(),
+                    name: m.name.clone(),
                     is_default: m.is_default,
                 })
                 .collect(),
         );
-        Ok(())
-    }
-
-    /// Mailboxes with an IMAP account, with their secrets, for the fetcher.
-    pub async fn imap_mailboxes(&self) -> Result<Vec<Mailbox>, AppError> {
-        let mut rc = self.read().await?;
-        Ok(mailboxes::all(&mut rc.conn())
-            .await?
-            .into_iter()
-            .filter(|m| m.imap.is_some())
-            .collect())
+        Ok(all.into_iter().filter(|m| m.imap.is_some()).collect())
     }
 
     /// Takes or renews this node's right to fetch a mailbox.

@@ -49,10 +49,7 @@ pub fn spawn(app: App, config: ImapConfig, wake: Arc<Notify>) -> JoinHandle<()> 
     tokio::spawn(async move {
         let mut running: HashMap<MailboxId, (Timestamp, JoinHandle<()>)> = HashMap::new();
         loop {
-            if let Err(e) = app.refresh_mailboxes().await {
-                tracing::warn!(error = %e, "cannot reread the support addresses");
-            }
-            match app.imap_mailboxes().await {
+            match app.reload_mailboxes().await {
                 Ok(accounts) => {
                     let ids: Vec<MailboxId> = accounts.iter().map(|m| m.id).collect();
                     running.retain(|id, (_, task)| {
@@ -81,7 +78,7 @@ pub fn spawn(app: App, config: ImapConfig, wake: Arc<Notify>) -> JoinHandle<()> 
                         running.insert(m.id, (updated, task));
                     }
                 }
-                Err(e) => tracing::warn!(error = %e, "cannot read the IMAP accounts"),
+                Err(e) => tracing::warn!(error = %e, "cannot reread the support addresses"),
             }
             tokio::time::sleep(config.refresh_every).await;
         }

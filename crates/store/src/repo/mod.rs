@@ -4,6 +4,7 @@
 
 pub mod attachments;
 pub mod business_rules;
+pub mod claims;
 pub mod comments;
 pub mod email;
 pub mod fields;

@@ -108,25 +108,6 @@ pub async fn due(
     rows.iter().map(from_row).collect()
 }
 
-/// Claims a due message until `until`; true for exactly one claimant.
-pub async fn claim(
-    c: &mut Conn<'_>,
-    id: i64,
-    now: Timestamp,
-    until: Timestamp,
-) -> Result<bool, StoreError> {
-    let n = c
-        .exec(
-            q("UPDATE outbound_emails SET claimed_until = $3 WHERE id = $1 AND status = $4 AND (claimed_until IS NULL OR claimed_until < $2)")
-                .bind(id)
-                .bind(now)
-                .bind(until)
-                .bind(OutboundStatus::Queued),
-        )
-        .await?;
-    Ok(n == 1)
-}
-
 /// A ticket's outgoing mail, newest first (for the ticket page and API).
 pub async fn for_ticket(c: &mut Conn<'_>, ticket: TicketId) -> Result<Vec<Outbound>, StoreError> {
     let rows = c

@@ -205,23 +205,29 @@ pub async fn delete_value(c: &mut Conn<'_>, id: &str) -> Result<u64, StoreError>
 
 /// An agent's skills: `(value id, level)`.
 pub async fn agent_skills(c: &mut Conn<'_>, user: UserId) -> Result<Vec<(String, u8)>, StoreError> {
-    let rows = c
-        .all(
-            q("SELECT value_id, level FROM agent_skills WHERE user_id = $1 ORDER BY value_id")
-                .bind(user),
-        )
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.text(0)?, u8::try_from(r.int(1)?).unwrap_or(1))))
-        .collect()
+    Ok(skills_of(c, &[user])
+        .await?
+        .into_iter()
+        .map(|(_, v, l)| (v, l))
+        .collect())
 }
 
-/// Every agent's skills: `(user, value id, level)`.
-pub async fn all_agent_skills(c: &mut Conn<'_>) -> Result<Vec<(UserId, String, u8)>, StoreError> {
-    let rows = c
-        .all(q("SELECT user_id, value_id, level FROM agent_skills"))
-        .await?;
-    rows.iter()
+/// The skills of these agents: `(user, value id, level)`.
+pub async fn skills_of(
+    c: &mut Conn<'_>,
+    agents: &[UserId],
+) -> Result<Vec<(UserId, String, u8)>, StoreError> {
+    if agents.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut query = q(format!(
+        "SELECT user_id, value_id, level FROM agent_skills WHERE user_id IN ({}) ORDER BY user_id, value_id",
+        crate::paging::placeholders(1, agents.len())
+    ));
+    query.args = agents.iter().map(|a| crate::Value::Int(a.0)).collect();
+    c.all(query)
+        .await?
+        .iter()
         .map(|r| {
             Ok((
                 UserId(r.int(0)?),

@@ -187,17 +187,21 @@ pub async fn breached(
     )
 }
 
-/// Records that the breach at `due` was announced, unless someone else did.
+/// Records that the breach at `due` was announced (unless someone else
+/// did) and moves the clock on to the next target's due instant, `next`.
 pub async fn announce_breach(
     c: &mut Conn<'_>,
     ticket: TicketId,
     due: Timestamp,
+    next: Option<Timestamp>,
 ) -> Result<bool, StoreError> {
     let n = c
         .exec(
-            q("UPDATE ticket_slas SET breach_announced_at = $2 WHERE ticket_id = $1 AND next_due_at = $2 AND (breach_announced_at IS NULL OR breach_announced_at < $2)")
+            q("UPDATE ticket_slas SET breach_announced_at = $2, next_due_at = $3 WHERE ticket_id = $1 AND next_due_at = $2 \
+               AND (breach_announced_at IS NULL OR breach_announced_at < $2)")
                 .bind(ticket)
-                .bind(due),
+                .bind(due)
+                .bind(next),
         )
         .await?;
     Ok(n == 1)

@@ -271,22 +271,21 @@ pub async fn tag_counts(c: &mut Conn<'_>, limit: i64) -> Result<Vec<(String, i64
         .collect()
 }
 
-/// Tickets not closed or deleted with an id above `after`, by id (the
+/// Ids of tickets not closed or deleted above `after`, in order (the
 /// automations pass pages through them).
-pub async fn unclosed_after(
+pub async fn unclosed_ids_after(
     c: &mut Conn<'_>,
     after: TicketId,
     limit: i64,
-) -> Result<Vec<Ticket>, StoreError> {
-    let rows = c
-        .all(
-            q(format!(
-                "SELECT {COLS} FROM tickets WHERE id > $1 AND status_rank < $2 AND deleted_at IS NULL ORDER BY id LIMIT $3"
-            ))
+) -> Result<Vec<i64>, StoreError> {
+    c.all(
+        q("SELECT id FROM tickets WHERE id > $1 AND status_rank < $2 AND deleted_at IS NULL ORDER BY id LIMIT $3")
             .bind(after)
             .bind(status_rank(Status::Closed))
             .bind(limit),
-        )
-        .await?;
-    map_rows(rows, from_row)
+    )
+    .await?
+    .iter()
+    .map(|r| r.int(0))
+    .collect()
 }

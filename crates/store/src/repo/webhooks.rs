@@ -178,25 +178,6 @@ pub async fn due(
     )
 }
 
-/// Claims a due call until `until`; true for exactly one claimant.
-pub async fn claim(
-    c: &mut Conn<'_>,
-    id: i64,
-    now: Timestamp,
-    until: Timestamp,
-) -> Result<bool, StoreError> {
-    let n = c
-        .exec(
-            q("UPDATE webhook_deliveries SET claimed_until = $3 WHERE id = $1 AND status = $4 AND (claimed_until IS NULL OR claimed_until < $2)")
-                .bind(id)
-                .bind(now)
-                .bind(until)
-                .bind(OutboundStatus::Queued),
-        )
-        .await?;
-    Ok(n == 1)
-}
-
 /// Records an attempt: sent, retry at `next`, or failed for good.
 pub async fn attempted(
     c: &mut Conn<'_>,

@@ -59,6 +59,27 @@ impl Receiver {
     }
 }
 
+/// How many SLA breaches the pass announces with the clock at `at`.
+async fn breaches_announced(srv: &TestServer, at: Timestamp) -> usize {
+    srv.app
+        .announce_sla_breaches_at(at)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The ticket's audits say that `metric` breached.
+async fn assert_breach_on_timeline(srv: &TestServer, id: i64, metric: &str) {
+    let (_, audits) = srv
+        .get(&format!("/api/v2/tickets/{id}/audits.json"), &srv.admin())
+        .await;
+    assert!(
+        audits
+            .to_string()
+            .contains(&format!("SLA breached: {metric}")),
+        "{audits}"
+    );
+}
+
 async fn post(srv: &TestServer, path: &str, body: Json) -> Json {
     let (s, b) = srv.call("POST", path, &srv.admin(), Some(body)).await;
     assert_eq!(s, 201, "POST {path}: {b}");
@@ -273,25 +294,10 @@ both!(sla_on_business_hours_breaches_and_fires_triggers, |srv| {
 
     // Nothing breaches before its time; after it, the breach is announced
     // once, on the ticket, and the trigger tags it.
+    assert_eq!(breaches_announced(&srv, Timestamp(due.0 - 60)).await, 0);
+    assert_eq!(breaches_announced(&srv, Timestamp(due.0 + 60)).await, 1);
     assert_eq!(
-        srv.app
-            .announce_sla_breaches_at(Timestamp(due.0 - 60))
-            .await
-            .unwrap_or(9),
-        0
-    );
-    assert_eq!(
-        srv.app
-            .announce_sla_breaches_at(Timestamp(due.0 + 60))
-            .await
-            .unwrap_or(0),
-        1
-    );
-    assert_eq!(
-        srv.app
-            .announce_sla_breaches_at(Timestamp(due.0 + 120))
-            .await
-            .unwrap_or(9),
+        breaches_announced(&srv, Timestamp(due.0 + 120)).await,
         0,
         "announced once"
     );
@@ -304,15 +310,19 @@ both!(sla_on_business_hours_breaches_and_fires_triggers, |srv| {
             .is_some_and(|a| a.contains(&json!("sla_incumplido"))),
         "{after}"
     );
-    let (_, audits) = srv
-        .get(&format!("/api/v2/tickets/{id}/audits.json"), &srv.admin())
-        .await;
-    assert!(
-        audits
-            .to_string()
-            .contains("SLA breached: first_reply_time"),
-        "{audits}"
+    assert_breach_on_timeline(&srv, id, "first_reply_time").await;
+    // The clock moves on to the next target: resolution (480 business
+    // minutes) breaches later, and is announced in its turn.
+    let wait_due = sched.add_minutes(created, 480).unwrap_or(Timestamp(0));
+    assert_eq!(
+        breaches_announced(&srv, Timestamp(wait_due.0 - 60)).await,
+        0
     );
+    assert_eq!(
+        breaches_announced(&srv, Timestamp(wait_due.0 + 60)).await,
+        1
+    );
+    assert_breach_on_timeline(&srv, id, "requester_wait_time").await;
 
     // The agent answers and solves: first reply achieved (late), metrics add up.
     let (s, _) = srv

@@ -20,23 +20,8 @@ use store::repo::sla::Policy;
 
 pub fn routes() -> Router<Api> {
     Router::new()
-        .route("/api/v2/triggers", get(list_triggers).post(create_trigger))
-        .route("/api/v2/triggers/active", get(active_triggers))
-        .route(
-            "/api/v2/triggers/{id}",
-            get(show_trigger).put(update_trigger).delete(delete_trigger),
-        )
-        .route(
-            "/api/v2/automations",
-            get(list_automations).post(create_automation),
-        )
-        .route("/api/v2/automations/active", get(active_automations))
-        .route(
-            "/api/v2/automations/{id}",
-            get(show_automation)
-                .put(update_automation)
-                .delete(delete_automation),
-        )
+        .merge(rule_routes(RuleKind::Trigger))
+        .merge(rule_routes(RuleKind::Automation))
         .route(
             "/api/v2/slas/policies",
             get(list_policies).post(create_policy),
@@ -139,69 +124,36 @@ async fn show_rule(api: &Api, ctx: &Ctx, kind: RuleKind, id: &str) -> ApiResult 
     ok(json!({one: rule_json(&ctx.base, &r)}))
 }
 
-async fn list_triggers(State(api): State<Api>, ctx: Ctx) -> ApiResult {
-    list_rules(
-        &api,
-        &ctx,
-        RuleKind::Trigger,
-        ctx.param("active") == Some("true"),
-    )
-    .await
-}
-async fn active_triggers(State(api): State<Api>, ctx: Ctx) -> ApiResult {
-    list_rules(&api, &ctx, RuleKind::Trigger, true).await
-}
-async fn create_trigger(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
-    created(save_rule(&api, &ctx, RuleKind::Trigger, None, &body).await?)
-}
-async fn show_trigger(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    show_rule(&api, &ctx, RuleKind::Trigger, &id).await
-}
-async fn update_trigger(
-    State(api): State<Api>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    body: JsonBody,
-) -> ApiResult {
-    ok(save_rule(&api, &ctx, RuleKind::Trigger, Some(path_id(&id)?), &body).await?)
-}
-async fn delete_trigger(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    api.app
-        .delete_business_rule(ctx.actor, RuleKind::Trigger, path_id(&id)?)
-        .await?;
-    no_content()
-}
-async fn list_automations(State(api): State<Api>, ctx: Ctx) -> ApiResult {
-    list_rules(
-        &api,
-        &ctx,
-        RuleKind::Automation,
-        ctx.param("active") == Some("true"),
-    )
-    .await
-}
-async fn active_automations(State(api): State<Api>, ctx: Ctx) -> ApiResult {
-    list_rules(&api, &ctx, RuleKind::Automation, true).await
-}
-async fn create_automation(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
-    created(save_rule(&api, &ctx, RuleKind::Automation, None, &body).await?)
-}
-async fn show_automation(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    show_rule(&api, &ctx, RuleKind::Automation, &id).await
-}
-async fn update_automation(
-    State(api): State<Api>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    body: JsonBody,
-) -> ApiResult {
-    ok(save_rule(&api, &ctx, RuleKind::Automation, Some(path_id(&id)?), &body).await?)
-}
-async fn delete_automation(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    api.app
-        .delete_business_rule(ctx.actor, RuleKind::Automation, path_id(&id)?)
-        .await?;
-    no_content()
+/// `/{triggers|automations}`, `/active` and `/{id}`: the same handlers
+/// for both kinds of rule.
+fn rule_routes(kind: RuleKind) -> Router<Api> {
+    let (_, plural) = names(kind);
+    Router::new()
+        .route(
+            &format!("/api/v2/{plural}"),
+            get(move |State(api): State<Api>, ctx: Ctx| async move {
+                let active = ctx.param("active") == Some("true");
+                list_rules(&api, &ctx, kind, active).await
+            })
+            .post(move |State(api): State<Api>, ctx: Ctx, body: JsonBody| async move {
+                created(save_rule(&api, &ctx, kind, None, &body).await?)
+            }),
+        )
+        .route(
+            &format!("/api/v2/{plural}/active"),
+            get(move |State(api): State<Api>, ctx: Ctx| async move { list_rules(&api, &ctx, kind, true).await }),
+        )
+        .route(
+            &format!("/api/v2/{plural}/{{id}}"),
+            get(move |State(api): State<Api>, ctx: Ctx, Path(id): Path<String>| async move { show_rule(&api, &ctx, kind, &id).await })
+                .put(move |State(api): State<Api>, ctx: Ctx, Path(id): Path<String>, body: JsonBody| async move {
+                    ok(save_rule(&api, &ctx, kind, Some(path_id(&id)?), &body).await?)
+                })
+                .delete(move |State(api): State<Api>, ctx: Ctx, Path(id): Path<String>| async move {
+                    api.app.delete_business_rule(ctx.actor, kind, path_id(&id)?).await?;
+                    no_content()
+                }),
+        )
 }
 
 fn policy_json(base: &str, p: &Policy) -> Json {
