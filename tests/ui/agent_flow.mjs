@@ -249,8 +249,23 @@ try {
   await a.locator('form[action="/agent/admin/webhooks"] button[type="submit"]').click();
   await a.getByRole("heading", { name: /CRM/ }).waitFor();
   await accessible(a, "admin webhooks");
-  // Routing off again, so the rest of the flow keeps its assignments.
+  // Bad input on an admin form: a readable error naming the field, and
+  // the saved settings stay as they were.
   await a.goto(`${base}/agent/admin/routing`);
+  await a.fill("#r-escalations", "ventas -> soporte");
+  await a.locator('form[action="/agent/admin/routing/settings"] button[type="submit"]').click();
+  const alert = a.getByRole("alert");
+  await alert.waitFor();
+  assert.ok((await alert.textContent()).includes("escalations"), "the error names the field");
+  await a.goto(`${base}/agent/admin/routing`);
+  await a.fill("#r-escalate", "-5");
+  await a.locator('form[action="/agent/admin/routing/settings"] button[type="submit"]').click();
+  await a.getByRole("alert").waitFor();
+  assert.ok((await a.getByRole("alert").textContent()).includes("cannot be negative"), "negative minutes refused");
+  await a.goto(`${base}/agent/admin/routing`);
+  assert.equal(await a.inputValue("#r-escalate"), "60", "nothing was saved");
+  assert.ok(await a.isChecked('input[name="enabled"]'), "routing is still on");
+  // Routing off again, so the rest of the flow keeps its assignments.
   await a.uncheck('input[name="enabled"]');
   await a.locator('form[action="/agent/admin/routing/settings"] button[type="submit"]').click();
 

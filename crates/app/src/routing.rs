@@ -26,6 +26,29 @@ fn new_id() -> String {
     crate::auth::random_token(24).to_lowercase()
 }
 
+/// Refuses skills (an agent's or a ticket's) naming a value that does not
+/// exist or a level outside 1–5.
+async fn check_levels(
+    c: &mut Conn<'_>,
+    skills: impl Iterator<Item = (&String, u8)>,
+) -> Result<(), AppError> {
+    for (v, l) in skills {
+        if repo::value(c, v).await?.is_none() {
+            return Err(AppError::field(FieldError::invalid(
+                "attribute_value_ids",
+                format!("{v} is not a routing attribute value"),
+            )));
+        }
+        if !(1..=5).contains(&l) {
+            return Err(AppError::field(FieldError::invalid(
+                "level",
+                "must be 1 to 5",
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// What a ticket needs: its requirements, language, work channel.
 async fn needs_of(
     c: &mut Conn<'_>,
@@ -283,9 +306,46 @@ impl App {
         s: RoutingSettings,
     ) -> Result<RoutingSettings, AppError> {
         crate::error::admins_only(&actor, "manage routing")?;
+        let mut errors: Vec<FieldError> = [
+            ("drop_optional_after_minutes", s.drop_optional_after_minutes),
+            ("escalate_after_minutes", s.escalate_after_minutes),
+            (
+                "reroute_unacted_after_minutes",
+                s.reroute_unacted_after_minutes,
+            ),
+            ("away_after_idle_minutes", s.away_after_idle_minutes),
+        ]
+        .into_iter()
+        .filter(|(_, m)| *m < 0)
+        .map(|(f, _)| FieldError::invalid(f, "cannot be negative"))
+        .collect();
+        let escalations: Vec<(Option<i64>, i64)> = s
+            .escalation_groups
+            .iter()
+            .map(|(from, to)| (from.parse().ok(), *to))
+            .collect();
         let json = serde_json::to_string(&s).map_err(|e| AppError::bad(e.to_string()))?;
         self.write(move |c| {
-            Box::pin(async move { Ok(settings::set(c, ROUTING_KEY, &json).await?) })
+            Box::pin(async move {
+                // Escalation goes from a group to another group, both real.
+                for (from, to) in escalations {
+                    let known = match from {
+                        Some(f) => groups::get(c, domain::GroupId(f)).await?.is_some(),
+                        None => false,
+                    } && groups::get(c, domain::GroupId(to)).await?.is_some();
+                    if !known {
+                        errors.push(FieldError::invalid(
+                            "escalation_groups",
+                            "names a group that does not exist",
+                        ));
+                        break;
+                    }
+                }
+                if !errors.is_empty() {
+                    return Err(AppError::Invalid(errors));
+                }
+                Ok(settings::set(c, ROUTING_KEY, &json).await?)
+            })
         })
         .await?;
         self.rules_changed();
@@ -511,20 +571,7 @@ impl App {
                         "skills are for agents",
                     )));
                 }
-                for (v, l) in &skills {
-                    if repo::value(c, v).await?.is_none() {
-                        return Err(AppError::field(FieldError::invalid(
-                            "attribute_value_ids",
-                            format!("{v} is not a routing attribute value"),
-                        )));
-                    }
-                    if !(1..=5).contains(l) {
-                        return Err(AppError::field(FieldError::invalid(
-                            "level",
-                            "must be 1 to 5",
-                        )));
-                    }
-                }
+                check_levels(c, skills.iter().map(|(v, l)| (v, *l))).await?;
                 repo::set_agent_skills(c, agent, &skills).await?;
                 if repo::profile(c, agent).await?.is_none() {
                     repo::save_profile(c, &Profile::new(agent, now)).await?;
@@ -571,20 +618,7 @@ impl App {
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
-                for (v, l, _) in &needs {
-                    if repo::value(c, v).await?.is_none() {
-                        return Err(AppError::field(FieldError::invalid(
-                            "attribute_value_ids",
-                            format!("{v} is not a routing attribute value"),
-                        )));
-                    }
-                    if !(1..=5).contains(l) {
-                        return Err(AppError::field(FieldError::invalid(
-                            "level",
-                            "must be 1 to 5",
-                        )));
-                    }
-                }
+                check_levels(c, needs.iter().map(|(v, l, _)| (v, *l))).await?;
                 repo::set_requirements(c, ticket, &needs).await?;
                 let t = tickets::get(c, ticket, false)
                     .await?

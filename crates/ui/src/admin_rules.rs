@@ -633,27 +633,42 @@ pub async fn delete_policy(
 /// `POST /agent/admin/routing/settings`.
 pub async fn save_routing(State(ui): State<Ui>, AgentForm { agent, form }: AgentForm) -> Response {
     let r = async {
-        let n = |k: &str, d: i64| {
-            form.get(k)
-                .and_then(|v| v.trim().parse::<i64>().ok())
-                .unwrap_or(d)
-                .max(0)
+        // Blank means the default; anything else must be a whole number
+        // (the use case refuses negatives) or a `group id -> group id` line.
+        let n = |k: &str, d: i64| match form.get(k).map(str::trim) {
+            None | Some("") => Ok(d),
+            Some(v) => v.parse::<i64>().map_err(|_| {
+                AppError::field(app::FieldError::invalid(
+                    k,
+                    "must be a whole number of minutes",
+                ))
+            }),
         };
         let mut escalation_groups = std::collections::HashMap::new();
-        for line in form.get("escalations").unwrap_or("").lines() {
-            if let Some((a, b)) = line.split_once("->")
-                && let (Ok(a), Ok(b)) = (a.trim().parse::<i64>(), b.trim().parse::<i64>())
-            {
-                escalation_groups.insert(a.to_string(), b);
-            }
+        for line in form
+            .get("escalations")
+            .unwrap_or("")
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+        {
+            let pair = line.split_once("->").and_then(|(a, b)| {
+                Some((a.trim().parse::<i64>().ok()?, b.trim().parse::<i64>().ok()?))
+            });
+            let Some((from, to)) = pair else {
+                return Err(AppError::field(app::FieldError::invalid(
+                    "escalations",
+                    format!("“{}” is not “group id -> group id”", line.trim()),
+                )));
+            };
+            escalation_groups.insert(from.to_string(), to);
         }
         let s = app::rulebook::RoutingSettings {
             enabled: form.get("enabled") == Some("1"),
-            drop_optional_after_minutes: n("drop_optional", 30),
-            escalate_after_minutes: n("escalate", 60),
+            drop_optional_after_minutes: n("drop_optional", 30)?,
+            escalate_after_minutes: n("escalate", 60)?,
             escalation_groups,
-            reroute_unacted_after_minutes: n("reroute", 30),
-            away_after_idle_minutes: n("away", 15),
+            reroute_unacted_after_minutes: n("reroute", 30)?,
+            away_after_idle_minutes: n("away", 15)?,
         };
         ui.app
             .set_routing_settings(agent.user.actor, s)

@@ -13,6 +13,35 @@ async fn call_ok(srv: &TestServer, method: &str, path: &str, auth: &Auth, body: 
     b
 }
 
+/// A new routing attribute (a kind of skill); its id.
+async fn new_attribute(srv: &TestServer, name: &str) -> String {
+    let a = call_ok(
+        srv,
+        "POST",
+        "/api/v2/routing/attributes.json",
+        &srv.admin(),
+        json!({"attribute": {"name": name}}),
+    )
+    .await;
+    a["attribute"]["id"].as_str().unwrap_or("").to_string()
+}
+
+/// A new value (a skill) of attribute `attribute`; its id.
+async fn new_value(srv: &TestServer, attribute: &str, name: &str) -> String {
+    let v = call_ok(
+        srv,
+        "POST",
+        &format!("/api/v2/routing/attributes/{attribute}/values.json"),
+        &srv.admin(),
+        json!({"attribute_value": {"name": name}}),
+    )
+    .await;
+    v["attribute_value"]["id"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
 async fn ticket(srv: &TestServer, id: i64) -> Json {
     srv.get(&format!("/api/v2/tickets/{id}.json"), &srv.admin())
         .await
@@ -36,42 +65,9 @@ async fn routing_events(srv: &TestServer, id: i64) -> Vec<String> {
 
 both!(cases_go_to_the_most_capable_available_agent, |srv| {
     let admin = srv.admin();
-    let product = call_ok(
-        &srv,
-        "POST",
-        "/api/v2/routing/attributes.json",
-        &admin,
-        json!({"attribute": {"name": "Producto"}}),
-    )
-    .await;
-    let pid = product["attribute"]["id"]
-        .as_str()
-        .unwrap_or("")
-        .to_string();
-    let billing = call_ok(
-        &srv,
-        "POST",
-        &format!("/api/v2/routing/attributes/{pid}/values.json"),
-        &admin,
-        json!({"attribute_value": {"name": "billing"}}),
-    )
-    .await;
-    let billing = billing["attribute_value"]["id"]
-        .as_str()
-        .unwrap_or("")
-        .to_string();
-    let tech = call_ok(
-        &srv,
-        "POST",
-        &format!("/api/v2/routing/attributes/{pid}/values.json"),
-        &admin,
-        json!({"attribute_value": {"name": "technical"}}),
-    )
-    .await;
-    let tech = tech["attribute_value"]["id"]
-        .as_str()
-        .unwrap_or("")
-        .to_string();
+    let pid = new_attribute(&srv, "Producto").await;
+    let billing = new_value(&srv, &pid, "billing").await;
+    let tech = new_value(&srv, &pid, "technical").await;
 
     let (ana, ana_auth) = srv.user_with_token("Ana", "ana@example.com", "agent").await;
     let (bea, bea_auth) = srv.user_with_token("Bea", "bea@example.com", "agent").await;
@@ -413,3 +409,91 @@ both!(cases_go_to_the_most_capable_available_agent, |srv| {
     let (s, _) = srv.get("/api/v2/routing/queue.json", &customer).await;
     assert_eq!(s, 403);
 });
+
+both!(
+    bad_routing_and_sla_input_is_refused_and_nothing_changes,
+    |srv| {
+        let admin = srv.admin();
+        let aid = new_attribute(&srv, "Producto").await;
+        let vid = new_value(&srv, &aid, "billing").await;
+        let (ana, ana_auth) = srv.user_with_token("Ana", "ana@example.com", "agent").await;
+        let skills = format!("/api/v2/routing/agents/{ana}/instance_values.json");
+        call_ok(
+            &srv,
+            "POST",
+            &skills,
+            &admin,
+            json!({"attribute_values": [{"id": vid, "level": 3}]}),
+        )
+        .await;
+
+        // Levels outside 1–5, of the wrong type, or values that do not exist.
+        for bad in [
+            json!({"attribute_values": [{"id": vid, "level": 9}]}),
+            json!({"attribute_values": [{"id": vid, "level": -1}]}),
+            json!({"attribute_values": [{"id": vid, "level": "alto"}]}),
+            json!({"attribute_values": [{"id": vid, "level": 0}]}),
+            json!({"attribute_value_ids": ["no-such-value"]}),
+        ] {
+            let (s, b) = srv.call("POST", &skills, &admin, Some(bad.clone())).await;
+            assert_eq!(s, 422, "{bad}: {b}");
+            assert!(b["details"].is_object(), "Zendesk-style details: {b}");
+        }
+        let (_, kept) = srv.get(&skills, &admin).await;
+        assert_eq!(
+            kept["attribute_values"][0]["level"], 3,
+            "the skill is unchanged: {kept}"
+        );
+
+        // Settings: negative minutes, escalation to a group that does not
+        // exist, a wrong type; agents may not change them at all.
+        let settings = "/api/v2/routing/settings.json";
+        for bad in [
+            json!({"routing_settings": {"enabled": true, "escalate_after_minutes": -5}}),
+            json!({"routing_settings": {"enabled": true, "escalation_groups": {"999999": 1}}}),
+            json!({"routing_settings": {"enabled": true, "escalation_groups": {"ventas": 1}}}),
+            json!({"routing_settings": {"enabled": "sí"}}),
+        ] {
+            let (s, b) = srv.call("PUT", settings, &admin, Some(bad.clone())).await;
+            assert_eq!(s, 422, "{bad}: {b}");
+            assert!(b["details"].is_object(), "{b}");
+        }
+        let (s, _) = srv
+            .call(
+                "PUT",
+                settings,
+                &ana_auth,
+                Some(json!({"routing_settings": {"enabled": true}})),
+            )
+            .await;
+        assert_eq!(s, 403);
+        let (_, now) = srv.get(settings, &admin).await;
+        assert_eq!(now["routing_settings"]["enabled"], false, "{now}");
+        assert_eq!(now["routing_settings"]["escalate_after_minutes"], 60);
+
+        // SLA targets: an unknown metric, a target that is not a positive
+        // number of minutes, a priority that does not exist.
+        for metrics in [
+            json!([{"metric": "first_smile_time", "target": 60}]),
+            json!([{"metric": "first_reply_time", "target": -60}]),
+            json!([{"metric": "first_reply_time", "target": "una hora"}]),
+            json!([{"priority": "muy alta", "metric": "first_reply_time", "target": 60}]),
+        ] {
+            let (s, b) = srv
+                .call(
+                    "POST",
+                    "/api/v2/slas/policies.json",
+                    &admin,
+                    Some(json!({"sla_policy": {"title": "x", "policy_metrics": metrics}})),
+                )
+                .await;
+            assert_eq!(s, 422, "{metrics}: {b}");
+        }
+        let (_, policies) = srv.get("/api/v2/slas/policies.json", &admin).await;
+        assert_eq!(
+            policies["sla_policies"].as_array().map(Vec::len),
+            Some(0),
+            "{policies}"
+        );
+    }
+);

@@ -206,10 +206,11 @@ fn levels(
     if let Some(vals) = body.get("attribute_values").and_then(Json::as_array) {
         for v in vals {
             let id = v.get("id").and_then(Json::as_str).unwrap_or("").to_string();
-            let level = v
-                .get("level")
-                .and_then(Json::as_u64)
-                .map_or(default_level, |l| l.min(255) as u8);
+            // A level that is not a whole number 0–255 becomes 0, which
+            // the use case refuses with "must be 1 to 5".
+            let level = v.get("level").map_or(default_level, |l| {
+                l.as_u64().map_or(0, |l| u8::try_from(l).unwrap_or(u8::MAX))
+            });
             let optional = v.get("optional").and_then(Json::as_bool).unwrap_or(false);
             out.push((id, level, optional));
         }
