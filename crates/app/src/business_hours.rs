@@ -47,6 +47,20 @@ fn check(row: &ScheduleRow) -> Result<Schedule, AppError> {
 }
 
 /// A holiday's dates checked: ISO dates, end not before start.
+/// Refuses a reference (an SLA policy's, an agent's) to a schedule that
+/// does not exist; none is fine (calendar hours, always working).
+pub(crate) async fn check_schedule(
+    c: &mut store::Conn<'_>,
+    id: Option<i64>,
+) -> Result<(), AppError> {
+    match id {
+        Some(id) if schedules::get(c, id).await?.is_none() => Err(AppError::field(
+            FieldError::invalid("schedule_id", format!("there is no schedule {id}")),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn check_holiday(h: &Holiday) -> Result<(), AppError> {
     if h.name.trim().is_empty() {
         return Err(AppError::field(FieldError::blank("name")));

@@ -46,6 +46,32 @@ fn check_actions(actions: &[(String, Json)]) -> Result<(), AppError> {
             )));
         }
     }
+    // Values are checked now, not when the rule first fires: an admin
+    // hears about `priority: altísima` while writing it.
+    let fields: Vec<(String, Json)> = actions
+        .iter()
+        .filter(|(f, _)| crate::after_write::is_field_action(f))
+        .cloned()
+        .collect();
+    crate::rules::macro_effect(&fields, &[], &Actor::system())?;
+    Ok(())
+}
+
+/// Refuses actions that call a webhook that does not exist.
+async fn check_webhooks(c: &mut Conn<'_>, actions: &[(String, Json)]) -> Result<(), AppError> {
+    for (f, v) in actions.iter().filter(|(f, _)| f == "notification_webhook") {
+        let id = v
+            .as_array()
+            .and_then(|a| a.first())
+            .and_then(Json::as_str)
+            .unwrap_or("");
+        if store::repo::webhooks::get(c, id).await?.is_none() {
+            return Err(AppError::field(FieldError::invalid(
+                "actions",
+                format!("{f}: there is no webhook {id:?}"),
+            )));
+        }
+    }
     Ok(())
 }
 
@@ -220,6 +246,9 @@ impl App {
                         return Err(AppError::field(FieldError::blank("conditions")));
                     }
                     apply_json(&mut r, &body)?;
+                    if let Some(a) = body.get("actions") {
+                        check_webhooks(c, &crate::rules::parse_actions(a)?).await?;
+                    }
                     r.updated_at = now;
                     match id {
                         Some(_) => {

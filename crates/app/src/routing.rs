@@ -26,6 +26,35 @@ fn new_id() -> String {
     crate::auth::random_token(24).to_lowercase()
 }
 
+/// An agent's languages as language codes (`es`, `en`, `pt-br`), lower
+/// case; anything else is refused rather than never matched.
+fn languages(given: Vec<String>) -> Result<Vec<String>, AppError> {
+    let mut out = Vec::new();
+    for l in given {
+        let l = l.trim().to_ascii_lowercase();
+        if l.is_empty() {
+            continue;
+        }
+        let (primary, region) = l.split_once('-').unwrap_or((&l, "a"));
+        let letters = |s: &str, n: std::ops::RangeInclusive<usize>| {
+            n.contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric())
+        };
+        if !(letters(primary, 2..=3)
+            && primary.chars().all(|c| c.is_ascii_lowercase())
+            && letters(region, 1..=8))
+        {
+            return Err(AppError::field(FieldError::invalid(
+                "languages",
+                format!("{l:?} is not a language code like es or en"),
+            )));
+        }
+        if !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    Ok(out)
+}
+
 /// Refuses skills (an agent's or a ticket's) naming a value that does not
 /// exist or a level outside 1–5.
 async fn check_levels(
@@ -711,13 +740,10 @@ impl App {
                         }
                     }
                     if let Some(l) = change.languages {
-                        p.languages = l
-                            .into_iter()
-                            .map(|x| x.trim().to_ascii_lowercase())
-                            .filter(|x| !x.is_empty())
-                            .collect();
+                        p.languages = languages(l)?;
                     }
                     if let Some(s) = change.schedule_id {
+                        crate::business_hours::check_schedule(c, s).await?;
                         p.schedule_id = s;
                     }
                     p.last_active_at = Some(now);

@@ -379,6 +379,7 @@ impl App {
                     if p.metrics == "[]" {
                         return Err(AppError::field(FieldError::blank("policy_metrics")));
                     }
+                    crate::business_hours::check_schedule(c, p.schedule_id).await?;
                     p.updated_at = now;
                     match id {
                         Some(_) => {

@@ -54,6 +54,12 @@ fn apply(w: &mut Webhook, body: &Json) -> Result<(), AppError> {
             "must be POST, PUT, PATCH, GET or DELETE",
         ));
     }
+    if w.request_format != "json" {
+        errors.push(FieldError::invalid(
+            "request_format",
+            "must be json (atiende sends JSON bodies)",
+        ));
+    }
     if !["active", "inactive"].contains(&w.status.as_str()) {
         errors.push(FieldError::invalid("status", "must be active or inactive"));
     }

@@ -138,6 +138,24 @@ both!(triggers_fire_once_and_call_signed_webhooks, |srv| {
         "conditions": {"all": [{"field": "colour", "operator": "is", "value": "red"}]}, "actions": [{"field": "status", "value": "open"}]}}))).await;
     assert_eq!(s, 422, "{b}");
     assert!(b.to_string().contains("colour"), "{b}");
+    // So is one whose action values are wrong, or that calls a webhook that
+    // does not exist: said when saving, not skipped when it fires.
+    for (actions, says) in [
+        (
+            json!([{"field": "priority", "value": "altísima"}]),
+            "priority",
+        ),
+        (json!([{"field": "status", "value": "archivado"}]), "status"),
+        (
+            json!([{"field": "notification_webhook", "value": ["no-such-hook", "{}"]}]),
+            "no-such-hook",
+        ),
+    ] {
+        let (s, b) = srv.call("POST", "/api/v2/triggers.json", &srv.admin(), Some(json!({"trigger": {"title": "x",
+            "conditions": {"all": [{"field": "status", "operator": "is", "value": "open"}]}, "actions": actions}}))).await;
+        assert_eq!(s, 422, "{b}");
+        assert!(b.to_string().contains(says), "{b}");
+    }
 
     let t = new_ticket(&srv, json!({"subject": "Quiero mi dinero", "comment": {"body": "Pido el reembolso del pedido 4411"}, "requester": {"email": "lucia@example.com", "name": "Lucía"}})).await;
     let id = t["id"].as_i64().unwrap_or_default();

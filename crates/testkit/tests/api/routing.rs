@@ -445,6 +445,22 @@ both!(
             "the skill is unchanged: {kept}"
         );
 
+        // A profile with a language that is not a code, or a schedule that
+        // does not exist.
+        let profile = format!("/api/v2/routing/agents/{ana}/profile.json");
+        for bad in [
+            json!({"routing_profile": {"languages": ["es", "klingon"]}}),
+            json!({"routing_profile": {"schedule_id": 999999}}),
+            json!({"routing_profile": {"capacity": {"email": -3}}}),
+            json!({"routing_profile": {"presence": "dormido"}}),
+        ] {
+            let (s, b) = srv.call("PUT", &profile, &admin, Some(bad.clone())).await;
+            assert_eq!(s, 422, "{bad}: {b}");
+        }
+        let (_, p) = srv.get(&profile, &admin).await;
+        assert_eq!(p["routing_profile"]["languages"], json!([]), "{p}");
+        assert!(p["routing_profile"]["schedule_id"].is_null(), "{p}");
+
         // Settings: negative minutes, escalation to a group that does not
         // exist, a wrong type; agents may not change them at all.
         let settings = "/api/v2/routing/settings.json";
@@ -489,6 +505,24 @@ both!(
                 .await;
             assert_eq!(s, 422, "{metrics}: {b}");
         }
+        // A policy on business hours of a schedule that does not exist.
+        let (s, b) = srv.call("POST", "/api/v2/slas/policies.json", &admin, Some(json!({"sla_policy": {"title": "x", "schedule_id": 999999,
+            "policy_metrics": [{"metric": "first_reply_time", "target": 60, "business_hours": true}]}}))).await;
+        assert_eq!(s, 422, "{b}");
+        assert!(b.to_string().contains("schedule_id"), "{b}");
+        // A webhook in a format atiende does not send.
+        let (s, b) = srv
+            .call(
+                "POST",
+                "/api/v2/webhooks",
+                &admin,
+                Some(
+                    json!({"webhook": {"name": "CRM", "endpoint": "http://127.0.0.1:9/h",
+            "http_method": "POST", "request_format": "xml", "status": "active"}}),
+                ),
+            )
+            .await;
+        assert_eq!(s, 422, "{b}");
         let (_, policies) = srv.get("/api/v2/slas/policies.json", &admin).await;
         assert_eq!(
             policies["sla_policies"].as_array().map(Vec::len),
