@@ -2,6 +2,7 @@
 //! `email:password`) and OAuth bearer tokens. Tokens are stored hashed; a
 //! password is checked with Argon2.
 
+use crate::guard::{Client, Secret};
 use crate::{App, AppError};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -119,6 +120,27 @@ fn verify_password(password: &str, phc: &str) -> bool {
     })
 }
 
+/// A hash no password matches, checked for unknown accounts so that an
+/// unknown email takes as long to refuse as a wrong password.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&random_token(24)).unwrap_or_default())
+}
+
+impl Credentials {
+    /// The account the credentials name (an email, or the bearer kind) and
+    /// whether a password or a token is being tried.
+    fn account(&self) -> (String, Secret) {
+        match self {
+            Credentials::Basic { user, .. } => match user.strip_suffix("/token") {
+                Some(email) => (email.trim().to_lowercase(), Secret::Token),
+                None => (user.trim().to_lowercase(), Secret::Password),
+            },
+            Credentials::Bearer(_) => ("(bearer token)".into(), Secret::Token),
+        }
+    }
+}
+
 impl App {
     /// Checks credentials and returns the caller. Inactive users, unknown
     /// emails and wrong secrets all give the same `Unauthorized`. A success
@@ -126,40 +148,125 @@ impl App {
     /// so a busy integration does not pay a query, or an Argon2 hash, per
     /// request; a revoked token or deactivated user stops working within
     /// that time.
-    pub async fn authenticate(&self, creds: &Credentials) -> Result<Actor, AppError> {
+    ///
+    /// Every check goes through the credential guard (see `guard`): too
+    /// many failures from `client` or on the account answer
+    /// `TooManyAttempts` before any secret is compared.
+    pub async fn authenticate(
+        &self,
+        creds: &Credentials,
+        client: Client,
+        known_device: bool,
+    ) -> Result<Actor, AppError> {
+        // The guard first, even for remembered credentials: while an
+        // account or address is held, nothing gets through it (it costs an
+        // atomic load while no failure is recent).
+        if !self.guard.is_quiet() {
+            let (account, secret) = creds.account();
+            self.guard
+                .check(&account, client, secret, known_device)
+                .map_err(|r| AppError::TooManyAttempts(r.retry_after))?;
+        }
         let key = creds.cache_key();
         if let Some(actor) = self.auth_cache.get(&key) {
             return Ok(actor);
         }
-        let mut rc = self.read().await?;
-        let c = &mut rc.conn();
-        let found = match creds {
-            Credentials::Bearer(token) => tokens::oauth_token_user(c, &token_hash(token)).await?,
-            Credentials::Basic { user, secret } => match user.strip_suffix("/token") {
-                Some(email) => {
-                    tokens::api_token_user(c, &email.trim().to_lowercase(), &token_hash(secret))
-                        .await?
-                }
-                None => {
-                    let email = user.trim().to_lowercase();
-                    let u = users::by_identity(c, IdentityKind::Email, &email)
-                        .await?
-                        .ok_or(AppError::Unauthorized)?;
-                    let ok = u
-                        .password_hash
-                        .as_deref()
-                        .is_some_and(|h| verify_password(secret, h));
-                    ok.then_some((u.actor(), u.active))
-                }
-            },
-        };
-        match found {
-            Some((actor, true)) => {
+        let (account, secret) = creds.account();
+        match self.check_credentials(creds).await {
+            Ok(actor) => {
+                self.guard.succeeded(&account, client, secret);
                 self.auth_cache.put(key, actor);
                 Ok(actor)
             }
+            Err(AppError::Unauthorized) => {
+                self.guard.failed(&account, client, secret);
+                Err(AppError::Unauthorized)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Compares the secret; unknown emails, wrong secrets and inactive
+    /// users all give `Unauthorized`, in about the same time.
+    async fn check_credentials(&self, creds: &Credentials) -> Result<Actor, AppError> {
+        let found = {
+            let mut rc = self.read().await?;
+            let c = &mut rc.conn();
+            match creds {
+                Credentials::Bearer(token) => {
+                    Ok(tokens::oauth_token_user(c, &token_hash(token)).await?)
+                }
+                Credentials::Basic { user, secret } => match user.strip_suffix("/token") {
+                    Some(email) => Ok(tokens::api_token_user(
+                        c,
+                        &email.trim().to_lowercase(),
+                        &token_hash(secret),
+                    )
+                    .await?),
+                    None => {
+                        let email = user.trim().to_lowercase();
+                        Err(users::by_identity(c, IdentityKind::Email, &email).await?)
+                    }
+                },
+            }
+        };
+        let found = match (found, creds) {
+            (Ok(f), _) => f,
+            (Err(user), Credentials::Basic { secret, .. }) => {
+                let hash = user
+                    .as_ref()
+                    .and_then(|u| u.password_hash.clone())
+                    .unwrap_or_else(|| dummy_hash().to_string());
+                let secret = secret.clone();
+                // Argon2 is deliberately slow: off the async threads.
+                let ok = tokio::task::spawn_blocking(move || verify_password(&secret, &hash))
+                    .await
+                    .unwrap_or(false);
+                match user {
+                    Some(u) if ok && u.password_hash.is_some() => Some((u.actor(), u.active)),
+                    _ => None,
+                }
+            }
+            (Err(_), Credentials::Bearer(_)) => None,
+        };
+        match found {
+            Some((actor, true)) => Ok(actor),
             _ => Err(AppError::Unauthorized),
         }
+    }
+
+    /// A value for the browser's device cookie after `account` signed in:
+    /// a later sign-in from it is let through a lock on the account.
+    pub async fn device_mark(&self, account: &str) -> Result<String, AppError> {
+        let nonce = random_token(16);
+        let signer = self.reply_address().await?;
+        Ok(format!(
+            "{nonce}.{}",
+            signer.sign(
+                "device",
+                &format!("{}:{nonce}", account.trim().to_lowercase())
+            )
+        ))
+    }
+
+    /// Whether a device cookie was given to a browser that signed in as
+    /// `account`.
+    pub async fn is_known_device(&self, account: &str, mark: &str) -> Result<bool, AppError> {
+        let Some((nonce, sig)) = mark.split_once('.') else {
+            return Ok(false);
+        };
+        let signer = self.reply_address().await?;
+        let expected = signer.sign(
+            "device",
+            &format!("{}:{nonce}", account.trim().to_lowercase()),
+        );
+        Ok(!sig.is_empty()
+            && expected.len() == sig.len()
+            && expected
+                .bytes()
+                .zip(sig.bytes())
+                .fold(0u8, |a, (x, y)| a | (x ^ y))
+                == 0)
     }
 
     /// Every API and OAuth token (admins only), without secrets.

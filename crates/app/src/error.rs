@@ -59,6 +59,9 @@ pub enum AppError {
     /// which zenpy reads as the end of its iteration).
     #[error("search window exceeded: {0}")]
     SearchWindow(String),
+    /// Too many failed credential checks: try again after this many seconds.
+    #[error("too many attempts; retry after {0} s")]
+    TooManyAttempts(u64),
     #[error(transparent)]
     Store(StoreError),
 }

@@ -484,13 +484,14 @@ impl App {
         .await
     }
 
-    /// One article; drafts are shown to staff only.
+    /// One article; drafts and articles restricted to a user segment are
+    /// shown to staff only.
     pub async fn article(&self, actor: Actor, id: i64) -> Result<Article, AppError> {
         let mut rc = self.read().await?;
         hc::articles(&mut rc.conn(), &[id])
             .await?
             .pop()
-            .filter(|a| a.archived_at.is_none() && (!a.draft || actor.is_staff()))
+            .filter(|a| a.archived_at.is_none() && (actor.is_staff() || public_article(a)))
             .ok_or(AppError::NotFound)
     }
 
@@ -508,7 +509,7 @@ impl App {
         let mut cond = String::from("hc_articles t WHERE t.archived_at IS NULL");
         let mut args: Vec<store::Value> = vec![];
         if !actor.is_staff() {
-            cond.push_str(" AND t.draft = FALSE");
+            cond.push_str(" AND t.draft = FALSE AND t.user_segment_id IS NULL");
         }
         if let Some(s) = section {
             args.push(s.into());
@@ -560,7 +561,7 @@ impl App {
             category,
             section,
             labels,
-            drafts: actor.is_staff(),
+            staff_view: actor.is_staff(),
         };
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
@@ -588,6 +589,14 @@ impl App {
         let mut rc = self.read().await?;
         Ok(hc::articles_since(&mut rc.conn(), since, limit).await?)
     }
+}
+
+/// Whether a customer may read an article: published, and for everyone.
+/// Any user segment restricts it to staff until segments are modelled
+/// (Zendesk's signed-in-users and staff segments, tags, groups and
+/// organizations), so a restricted article never reaches a customer.
+fn public_article(a: &Article) -> bool {
+    !a.draft && a.user_segment_id.is_none()
 }
 
 #[cfg(test)]

@@ -23,7 +23,12 @@ fn describe(e: &AppError) -> String {
 }
 
 impl App {
-    async fn finish_job(&self, kind: &str, results: Vec<Json>) -> Result<JobStatus, AppError> {
+    async fn finish_job(
+        &self,
+        actor: Actor,
+        kind: &str,
+        results: Vec<Json>,
+    ) -> Result<JobStatus, AppError> {
         let now = Timestamp::now();
         let total = results.len() as i64;
         let failed = results
@@ -40,6 +45,7 @@ impl App {
             results: Json::Array(results).to_string(),
             created_at: now,
             updated_at: now,
+            owner_id: Some(actor.user),
         };
         let stored = job.clone();
         self.write(move |c| Box::pin(async move { Ok(jobs::upsert(c, &stored).await?) }))
@@ -78,7 +84,7 @@ impl App {
                 Err(e) => json!({"id": id.0, "action": "update", "success": false, "status": "Failed", "errors": describe(&e)}),
             });
         }
-        self.finish_job("bulk_update", results).await
+        self.finish_job(actor, "bulk_update", results).await
     }
 
     /// Creates each ticket in turn.
@@ -94,7 +100,7 @@ impl App {
                 Err(e) => json!({"index": index, "action": "create", "success": false, "status": "Failed", "errors": describe(&e)}),
             });
         }
-        self.finish_job("bulk_create", results).await
+        self.finish_job(actor, "bulk_create", results).await
     }
 
     /// Creates each user in turn.
@@ -113,7 +119,7 @@ impl App {
                 Err(e) => json!({"index": index, "action": "create", "success": false, "status": "Failed", "errors": describe(&e)}),
             });
         }
-        self.finish_job("bulk_create_users", results).await
+        self.finish_job(actor, "bulk_create_users", results).await
     }
 
     /// Deletes each ticket in turn.
@@ -136,7 +142,7 @@ impl App {
                 Err(e) => json!({"id": id.0, "action": "delete", "success": false, "status": "Failed", "errors": describe(&e)}),
             });
         }
-        self.finish_job("bulk_delete", results).await
+        self.finish_job(actor, "bulk_delete", results).await
     }
 
     /// Records a merge as a completed job, as Zendesk answers merges.
@@ -159,14 +165,16 @@ impl App {
                 json!({"id": target.0, "action": "merge", "success": false, "status": "Failed", "errors": describe(&e)})
             }
         };
-        self.finish_job("merge", vec![result]).await
+        self.finish_job(actor, "merge", vec![result]).await
     }
 
-    /// A job status by id.
-    pub async fn job_status(&self, id: &str) -> Result<JobStatus, AppError> {
+    /// A job status by id: its creator's and admins' to read (the results
+    /// name tickets and errors of someone's bulk change).
+    pub async fn job_status(&self, actor: Actor, id: &str) -> Result<JobStatus, AppError> {
         let mut rc = self.read().await?;
         jobs::get(&mut rc.conn(), id)
             .await?
+            .filter(|j| actor.is_admin() || j.owner_id == Some(actor.user))
             .ok_or(AppError::NotFound)
     }
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod fields;
 pub mod groups;
+pub mod guard;
 pub mod help_center;
 pub mod jobs;
 pub mod language;
@@ -30,6 +31,7 @@ pub mod sanitize;
 pub mod search;
 pub mod sessions;
 pub mod sla;
+pub mod ticket_reads;
 pub mod tickets;
 pub mod triggers;
 pub mod uploads;
@@ -67,6 +69,8 @@ pub struct App {
     pub limits: Limits,
     /// Recent successful authentications.
     pub(crate) auth_cache: std::sync::Arc<auth::AuthCache>,
+    /// Limits on guessing credentials, and the security counters.
+    pub guard: std::sync::Arc<guard::CredentialGuard>,
     /// The custom fields, for rendering tickets without a query each time.
     pub(crate) field_cache: std::sync::Arc<fields::FieldCache>,
     /// Outgoing email's sender; `None` when no relay is configured (then
@@ -81,6 +85,9 @@ pub struct App {
     pub(crate) rulebook: std::sync::Arc<rulebook::RuleBookCache>,
     /// Woken when an agent's presence changes: the queue pass runs sooner.
     pub routing_wake: std::sync::Arc<tokio::sync::Notify>,
+    /// Reads raw mail (the mail adapter's parser), for recovering held
+    /// messages on request; `None` where no mail is read.
+    pub inbound_parser: Option<std::sync::Arc<dyn email::InboundParser>>,
 }
 
 impl App {
@@ -89,12 +96,14 @@ impl App {
             db,
             limits: Limits::default(),
             auth_cache: Default::default(),
+            guard: Default::default(),
             field_cache: Default::default(),
             mail: None,
             mailboxes: Default::default(),
             reply_address: Default::default(),
             rulebook: Default::default(),
             routing_wake: Default::default(),
+            inbound_parser: None,
         }
     }
 

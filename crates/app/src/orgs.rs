@@ -177,6 +177,7 @@ impl App {
         let mut rc = self.read().await?;
         orgs::get(&mut rc.conn(), id)
             .await?
+            .map(|o| org_visible_to(&actor, o))
             .ok_or(AppError::NotFound)
     }
 
@@ -191,7 +192,11 @@ impl App {
             .filter(|i| actor.is_staff() || actor.org.map(|o| o.0) == Some(*i))
             .collect();
         let mut rc = self.read().await?;
-        Ok(orgs::get_many(&mut rc.conn(), &ids).await?)
+        Ok(orgs::get_many(&mut rc.conn(), &ids)
+            .await?
+            .into_iter()
+            .map(|o| org_visible_to(&actor, o))
+            .collect())
     }
 
     pub async fn list_orgs(
@@ -319,4 +324,14 @@ impl App {
         .await?;
         Ok(())
     }
+}
+
+/// An organization as `actor` may read it: staff-only fields blanked for
+/// its customers.
+fn org_visible_to(actor: &Actor, mut o: Organization) -> Organization {
+    if !domain::policy::may_read_private_fields(actor) {
+        o.notes = None;
+        o.details = None;
+    }
+    o
 }

@@ -131,7 +131,7 @@ async fn queue(
         },
     )
     .await?;
-    email::remember_message(c, &message_id, t.id, m.comment.map(|c| c.id), false).await?;
+    email::remember_message(c, &message_id, t.id, m.comment.map(|c| c.id), false, None).await?;
     Ok(())
 }
 

@@ -673,7 +673,8 @@ impl App {
         .await
     }
 
-    /// Ratings, newest changes last, optionally of one score (staff only).
+    /// Ratings, newest changes last, optionally of one score (staff; a
+    /// group-restricted agent sees those of the tickets they may see).
     pub async fn list_ratings(
         &self,
         actor: Actor,
@@ -683,21 +684,44 @@ impl App {
         staff_only(&actor)?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let (cond, args) = match score {
-            Some(s) => ("satisfaction_ratings t WHERE t.score = $1", vec![s.into()]),
-            None => ("satisfaction_ratings t WHERE 1 = 1", vec![]),
-        };
-        let page = page_ids(c, cond, args, paging).await?;
+        let mut cond = String::from("satisfaction_ratings r WHERE 1 = 1");
+        let mut args: Vec<store::Value> = vec![];
+        if let Some(s) = score {
+            args.push(s.into());
+            cond.push_str(&format!(" AND r.score = ${}", args.len()));
+        }
+        if actor.restricted {
+            args.push(actor.user.into());
+            let me = format!("${}", args.len());
+            cond.push_str(&format!(
+                " AND r.ticket_id IN (SELECT t.id FROM tickets t WHERE {})",
+                store::repo::search::restricted_agent_sql(&me)
+            ));
+        }
+        // Paging reads the alias `t`; the ratings are `r` above.
+        let cond = format!("(SELECT r.* FROM {cond}) t WHERE 1 = 1");
+        let page = page_ids(c, &cond, args, paging).await?;
         Ok((rules::ratings(c, &page.ids).await?, page))
     }
 
+    /// One rating, if the caller may see its ticket.
     pub async fn rating(&self, actor: Actor, id: i64) -> Result<SatisfactionRating, AppError> {
         staff_only(&actor)?;
         let mut rc = self.read().await?;
-        rules::ratings(&mut rc.conn(), &[id])
+        let c = &mut rc.conn();
+        let r = rules::ratings(c, &[id])
             .await?
             .pop()
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+        if actor.restricted {
+            let t = store::repo::tickets::get(c, r.ticket_id, false)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if !crate::tickets::can_see(c, &actor, &t).await? {
+                return Err(AppError::NotFound);
+            }
+        }
+        Ok(r)
     }
 }
 

@@ -83,12 +83,20 @@ impl App {
         }
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
+        // A customer's text search is matched against what they may read.
+        let customer_hits = if crate::ticket_reads::needs_customer_matching(&actor, plan) {
+            Some(crate::ticket_reads::customer_ticket_ids(c, &actor, plan, RESULT_CAP).await?)
+        } else {
+            None
+        };
         let mut counts = Vec::with_capacity(4);
         for kind in ORDER {
-            counts.push(if plan.wants(kind) {
-                sql::count_capped(c, plan, kind, &actor, RESULT_CAP).await?
-            } else {
-                0
+            counts.push(match (&customer_hits, kind) {
+                (Some(ids), ResultType::Ticket) => ids.len() as i64,
+                _ if plan.wants(kind) => {
+                    sql::count_capped(c, plan, kind, &actor, RESULT_CAP).await?
+                }
+                _ => 0,
             });
         }
         let total = counts.iter().sum::<i64>().min(RESULT_CAP);
@@ -102,16 +110,23 @@ impl App {
                 skip -= n;
                 continue;
             }
-            let ids = sql::ids(c, plan, kind, &actor, skip, want).await?;
+            let ids = match (&customer_hits, kind) {
+                (Some(found), ResultType::Ticket) => found
+                    .iter()
+                    .skip(skip as usize)
+                    .take(want as usize)
+                    .copied()
+                    .collect(),
+                _ => sql::ids(c, plan, kind, &actor, skip, want).await?,
+            };
             skip = 0;
             want -= ids.len() as i64;
             match kind {
-                ResultType::Ticket => hits.extend(
-                    tickets::get_many(c, &ids, false)
-                        .await?
-                        .into_iter()
-                        .map(Hit::Ticket),
-                ),
+                ResultType::Ticket => {
+                    let found = tickets::get_many(c, &ids, false).await?;
+                    let found = crate::ticket_reads::for_reader(c, &actor, found).await?;
+                    hits.extend(found.into_iter().map(Hit::Ticket))
+                }
                 ResultType::User => {
                     hits.extend(users::get_many(c, &ids).await?.into_iter().map(Hit::User))
                 }
@@ -136,7 +151,13 @@ impl App {
         let c = &mut rc.conn();
         let mut total = 0;
         for kind in ORDER {
-            if plan.wants(kind) {
+            if kind == ResultType::Ticket
+                && crate::ticket_reads::needs_customer_matching(&actor, plan)
+            {
+                total += crate::ticket_reads::customer_ticket_ids(c, &actor, plan, i64::MAX)
+                    .await?
+                    .len() as i64;
+            } else if plan.wants(kind) {
                 total += sql::count(c, plan, kind, &actor).await?;
             }
         }

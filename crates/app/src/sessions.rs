@@ -29,6 +29,8 @@ pub enum LoginRefused {
     BadCredentials,
     /// A customer account: the workspace is for agents.
     NotStaff,
+    /// Too many failed attempts: wait this many seconds.
+    TooManyAttempts(u64),
 }
 
 impl App {
@@ -38,14 +40,17 @@ impl App {
         &self,
         email: &str,
         password: &str,
+        client: crate::guard::Client,
+        known_device: bool,
     ) -> Result<Result<String, LoginRefused>, AppError> {
         let creds = Credentials::Basic {
             user: email.trim().to_string(),
             secret: password.to_string(),
         };
-        let actor = match self.authenticate(&creds).await {
+        let actor = match self.authenticate(&creds, client, known_device).await {
             Ok(a) => a,
             Err(AppError::Unauthorized) => return Ok(Err(LoginRefused::BadCredentials)),
+            Err(AppError::TooManyAttempts(s)) => return Ok(Err(LoginRefused::TooManyAttempts(s))),
             Err(e) => return Err(e),
         };
         if !actor.is_staff() {

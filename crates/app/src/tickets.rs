@@ -746,7 +746,10 @@ impl App {
     /// One ticket, if the caller may see it.
     pub async fn ticket(&self, actor: Actor, id: TicketId) -> Result<Ticket, AppError> {
         let mut rc = self.read().await?;
-        visible_ticket(&mut rc.conn(), &actor, id).await
+        let c = &mut rc.conn();
+        let t = visible_ticket(c, &actor, id).await?;
+        let mut t = crate::ticket_reads::for_reader(c, &actor, vec![t]).await?;
+        t.pop().ok_or(AppError::NotFound)
     }
 
     /// The id of a ticket's newest audit: its version, for edits that must
@@ -764,10 +767,11 @@ impl App {
         let c = &mut rc.conn();
         let ts = tickets::get_many(c, ids, false).await?;
         let mine = my_groups(c, &actor).await?;
-        Ok(ts
+        let seen = ts
             .into_iter()
             .filter(|t| actor.can_see_ticket(t.parties(), &mine))
-            .collect())
+            .collect();
+        crate::ticket_reads::for_reader(c, &actor, seen).await
     }
 
     /// A page of tickets the caller may see, narrowed by `scope`.
@@ -808,7 +812,11 @@ impl App {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let page = page_ids(c, &cond, args, paging).await?;
-        Ok((tickets::get_many(c, &page.ids, false).await?, page))
+        let found = tickets::get_many(c, &page.ids, false).await?;
+        Ok((
+            crate::ticket_reads::for_reader(c, &actor, found).await?,
+            page,
+        ))
     }
 
     /// A page of a ticket's comments, oldest first. End-users never see

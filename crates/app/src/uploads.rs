@@ -122,8 +122,9 @@ impl App {
         .await
     }
 
-    /// An attachment and its bytes, if the caller may see its ticket (or
-    /// uploaded it).
+    /// An attachment and its bytes, if the caller may read its comment:
+    /// see the ticket, and be staff for an internal note's files (or be
+    /// the one who uploaded it).
     pub async fn attachment(
         &self,
         actor: Actor,
@@ -133,9 +134,12 @@ impl App {
         let c = &mut rc.conn();
         let a = attachments::get(c, id).await?.ok_or(AppError::NotFound)?;
         if a.uploader_id != actor.user && !actor.sees_every_ticket() {
-            let ticket = attachments::ticket_of(c, id)
+            let (ticket, public) = attachments::ticket_of(c, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
+            if !public && !actor.is_staff() {
+                return Err(AppError::NotFound);
+            }
             let t = tickets::get(c, domain::TicketId(ticket), false)
                 .await?
                 .ok_or(AppError::NotFound)?;

@@ -2,6 +2,7 @@
 //! one profile behind an email address.
 
 use crate::{App, AppError, FieldError, Paged, Paging};
+use domain::policy::{self, IdentityRights, Subject, UserField};
 use domain::user::{email_domain, normalize_email};
 use domain::{Actor, GroupId, IdentityId, IdentityKind, OrgId, Role, Timestamp, UserId};
 use store::Conn;
@@ -147,6 +148,71 @@ fn blank_user(name: String, role: Role, now: Timestamp) -> User {
         updated_at: now,
         restricted_to_groups: false,
     }
+}
+
+/// The fields an input sets, for the write policy.
+fn fields_set(input: &UserInput) -> Vec<UserField> {
+    let mut f = Vec::new();
+    let mut add = |set: bool, field| {
+        if set {
+            f.push(field)
+        }
+    };
+    add(input.name.is_some(), UserField::Name);
+    add(
+        input.email.as_deref().is_some_and(|e| !e.trim().is_empty()),
+        UserField::Email,
+    );
+    add(input.role.is_some(), UserField::Role);
+    add(input.organization_id.is_some(), UserField::Organization);
+    add(input.default_group_id.is_some(), UserField::DefaultGroup);
+    add(input.tags.is_some(), UserField::Tags);
+    add(input.external_id.is_some(), UserField::ExternalId);
+    add(input.phone.is_some(), UserField::Phone);
+    add(input.locale.is_some(), UserField::Locale);
+    add(input.time_zone.is_some(), UserField::TimeZone);
+    add(input.details.is_some(), UserField::Details);
+    add(input.notes.is_some(), UserField::Notes);
+    add(input.verified.is_some(), UserField::Verified);
+    add(input.active.is_some(), UserField::Active);
+    add(input.password.is_some(), UserField::Password);
+    add(input.restricted_to_groups.is_some(), UserField::Restriction);
+    f
+}
+
+fn subject(u: &User) -> Subject {
+    Subject {
+        id: u.id,
+        role: u.role,
+    }
+}
+
+/// Refuses a change the policy does not allow: someone the caller may not
+/// see is not found; otherwise the first field refused is named.
+fn check_user_write(actor: &Actor, target: &User, input: &UserInput) -> Result<(), AppError> {
+    let s = subject(target);
+    if !policy::may_see_user(actor, s) {
+        return Err(AppError::NotFound);
+    }
+    match fields_set(input)
+        .into_iter()
+        .find(|f| !policy::may_write_user_field(actor, s, *f))
+    {
+        Some(f) => Err(AppError::Forbidden(format!(
+            "you may not change {} of this user",
+            f.name()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A user as `actor` may read it: staff-only fields blanked for customers.
+pub fn visible_to(actor: &Actor, mut u: User) -> User {
+    if !policy::may_read_private_fields(actor) {
+        u.notes = None;
+        u.details = None;
+    }
+    u
 }
 
 /// Applies input to a user record (not its email, which is an identity).
@@ -317,28 +383,7 @@ impl App {
         self.write(move |c| {
             Box::pin(async move {
                 let mut user = users::get(c, id).await?.ok_or(AppError::NotFound)?;
-                match actor.role {
-                    Role::EndUser if actor.user != id => return Err(AppError::NotFound),
-                    Role::EndUser
-                        if input.role.is_some()
-                            || input.organization_id.is_some()
-                            || input.tags.is_some()
-                            || input.active.is_some() =>
-                    {
-                        return Err(AppError::forbidden(
-                            "end-users may change only their own name, locale and time zone",
-                        ));
-                    }
-                    Role::Agent if user.role.is_staff() && actor.user != id => {
-                        return Err(AppError::forbidden("only admins change other agents"));
-                    }
-                    _ => {}
-                }
-                if password.is_some() && !actor.is_admin() && actor.user != id {
-                    return Err(AppError::forbidden(
-                        "only admins set other users' passwords",
-                    ));
-                }
+                check_user_write(&actor, &user, &input)?;
                 check_org(c, input.organization_id).await?;
                 apply(&mut user, &input)?;
                 if let Some(e) = &email
@@ -360,6 +405,8 @@ impl App {
                 }
                 if password.is_some() {
                     user.password_hash = password;
+                    // A new password ends every session opened with the old.
+                    store::repo::sessions::delete_for_user(c, id).await?;
                 }
                 user.updated_at = now;
                 users::update(c, &user)
@@ -406,6 +453,7 @@ impl App {
         let mut rc = self.read().await?;
         users::get(&mut rc.conn(), id)
             .await?
+            .map(|u| visible_to(&actor, u))
             .ok_or(AppError::NotFound)
     }
 
@@ -417,7 +465,11 @@ impl App {
             ids.iter().copied().filter(|i| *i == actor.user.0).collect()
         };
         let mut rc = self.read().await?;
-        Ok(users::get_many(&mut rc.conn(), &ids).await?)
+        Ok(users::get_many(&mut rc.conn(), &ids)
+            .await?
+            .into_iter()
+            .map(|u| visible_to(&actor, u))
+            .collect())
     }
 
     /// A page of users, optionally only some roles (staff only).
@@ -516,9 +568,6 @@ impl App {
         value: &str,
         verified: bool,
     ) -> Result<Identity, AppError> {
-        if !actor.is_staff() && actor.user != user {
-            return Err(AppError::NotFound);
-        }
         let value = match kind {
             IdentityKind::Email => validate_email(value)?,
             _ if value.trim().is_empty() => {
@@ -530,12 +579,14 @@ impl App {
         self.write(move |c| {
             Box::pin(async move {
                 let u = users::get(c, user).await?.ok_or(AppError::NotFound)?;
+                let rights = identity_rights(&actor, &u)?;
                 if users::by_identity(c, kind, &value).await?.is_some() {
                     return Err(AppError::field(FieldError::duplicate("value", &value)));
                 }
-                let ident =
-                    users::add_identity(c, user, kind, &value, verified && actor.is_staff(), now)
-                        .await?;
+                // Only a full right verifies: one's own new address is
+                // unverified until someone who may vouch for it does.
+                let verified = verified && rights == IdentityRights::Full;
+                let ident = users::add_identity(c, user, kind, &value, verified, now).await?;
                 if kind == IdentityKind::Email && u.email.is_none() {
                     let mut u = u;
                     u.email = Some(value);
@@ -566,23 +617,31 @@ impl App {
         id: IdentityId,
         change: IdentityChange,
     ) -> Result<Option<Identity>, AppError> {
-        if !actor.is_staff() && actor.user != user {
-            return Err(AppError::NotFound);
-        }
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
+                let owner = users::get(c, user).await?.ok_or(AppError::NotFound)?;
+                let rights = identity_rights(&actor, &owner)?;
                 let ident = users::identity(c, id)
                     .await?
                     .filter(|i| i.user_id == user)
                     .ok_or(AppError::NotFound)?;
+                let own = rights == IdentityRights::Own;
                 match change {
-                    IdentityChange::MakePrimary => users::make_primary(c, &ident, now).await?,
-                    IdentityChange::Verify if actor.is_staff() => {
-                        users::set_identity_verified(c, id, now).await?
+                    IdentityChange::MakePrimary if own && !ident.verified => {
+                        return Err(AppError::forbidden(
+                            "only a verified identity can become primary",
+                        ));
                     }
-                    IdentityChange::Verify => {
-                        return Err(AppError::forbidden("only staff verify identities"));
+                    IdentityChange::MakePrimary => users::make_primary(c, &ident, now).await?,
+                    IdentityChange::Verify if own => {
+                        return Err(AppError::forbidden("you cannot verify your own identity"));
+                    }
+                    IdentityChange::Verify => users::set_identity_verified(c, id, now).await?,
+                    IdentityChange::Delete if ident.primary && owner.role.is_staff() && own => {
+                        return Err(AppError::forbidden(
+                            "make another verified identity primary before deleting this one",
+                        ));
                     }
                     IdentityChange::Delete => users::delete_identity(c, id).await?,
                 }
@@ -647,6 +706,20 @@ impl App {
     pub async fn has_staff(&self) -> Result<bool, AppError> {
         let mut rc = self.read().await?;
         Ok(users::count_staff(&mut rc.conn()).await? > 0)
+    }
+}
+
+/// What `actor` may do with `owner`'s identities; none is not found for
+/// someone the caller cannot see, forbidden otherwise.
+fn identity_rights(actor: &Actor, owner: &User) -> Result<IdentityRights, AppError> {
+    match policy::identity_rights(actor, subject(owner)) {
+        IdentityRights::None if !policy::may_see_user(actor, subject(owner)) => {
+            Err(AppError::NotFound)
+        }
+        IdentityRights::None => Err(AppError::forbidden(
+            "only admins change the identities of agents and admins",
+        )),
+        r => Ok(r),
     }
 }
 

@@ -22,6 +22,11 @@ pub struct FileConfig {
     pub smtp_tls_cert: Option<PathBuf>,
     pub smtp_tls_key: Option<PathBuf>,
     pub tls_ca_file: Option<PathBuf>,
+    pub end_user_rate_limit_per_minute: Option<u64>,
+    pub public_url: Option<String>,
+    pub trusted_proxies: Option<Vec<String>>,
+    pub dns_server: Option<String>,
+    pub trust_authentication_results: Option<String>,
 }
 
 /// Flags and environment, as clap read them.
@@ -39,9 +44,33 @@ pub struct Overrides {
     /// TOML configuration file (default: ./atiende.toml if present).
     #[arg(long, env = "ATIENDE_CONFIG", global = true)]
     pub config: Option<PathBuf>,
-    /// API requests per user per minute before 429.
+    /// API requests per agent or admin per minute before 429 (default 700).
     #[arg(long, env = "ATIENDE_RATE_LIMIT_PER_MINUTE", global = true)]
     pub rate_limit_per_minute: Option<u64>,
+    /// API requests per end-user per minute before 429 (default 100).
+    #[arg(long, env = "ATIENDE_END_USER_RATE_LIMIT_PER_MINUTE", global = true)]
+    pub end_user_rate_limit_per_minute: Option<u64>,
+    /// The address people use, e.g. https://help.example.com: with https,
+    /// cookies are marked Secure and HSTS is sent.
+    #[arg(long, env = "ATIENDE_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Reverse proxies (comma-separated addresses) whose X-Forwarded-For
+    /// and X-Forwarded-Proto are believed.
+    #[arg(
+        long,
+        env = "ATIENDE_TRUSTED_PROXIES",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Option<Vec<String>>,
+    /// DNS server for checking senders (SPF, DKIM, DMARC), e.g.
+    /// 127.0.0.1:53; default: the system's resolver.
+    #[arg(long, env = "ATIENDE_DNS_SERVER", global = true)]
+    pub dns_server: Option<String>,
+    /// Trust the Authentication-Results header added by this server (its
+    /// authserv-id, e.g. mx.google.com) instead of checking senders here.
+    #[arg(long, env = "ATIENDE_TRUST_AUTHENTICATION_RESULTS", global = true)]
+    pub trust_authentication_results: Option<String>,
     /// Largest upload, in megabytes.
     #[arg(long, env = "ATIENDE_MAX_UPLOAD_MB", global = true)]
     pub max_upload_mb: Option<u64>,
@@ -88,6 +117,12 @@ pub struct Config {
     /// Certificate and key for the listener's STARTTLS.
     pub smtp_tls: Option<(PathBuf, PathBuf)>,
     pub tls_ca_file: Option<PathBuf>,
+    pub end_user_rate_limit_per_minute: u64,
+    pub public_url: Option<String>,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where sender checks ask DNS; the system's resolver when unset.
+    pub dns_server: Option<SocketAddr>,
+    pub trust_authentication_results: Option<String>,
 }
 
 /// Loads the file (if any) and layers flags and environment over it.
@@ -126,7 +161,46 @@ pub fn resolve(o: &Overrides) -> Result<Config, String> {
         rate_limit_per_minute: o
             .rate_limit_per_minute
             .or(file.rate_limit_per_minute)
-            .unwrap_or(200_000),
+            .unwrap_or(700),
+        end_user_rate_limit_per_minute: o
+            .end_user_rate_limit_per_minute
+            .or(file.end_user_rate_limit_per_minute)
+            .unwrap_or(100),
+        public_url: o
+            .public_url
+            .clone()
+            .or(file.public_url)
+            .filter(|u| !u.is_empty()),
+        trusted_proxies: o
+            .trusted_proxies
+            .clone()
+            .or(file.trusted_proxies)
+            .unwrap_or_default()
+            .iter()
+            .map(|p| {
+                p.trim()
+                    .parse()
+                    .map_err(|_| format!("trusted_proxies: {p:?} is not an IP address"))
+            })
+            .collect::<Result<_, _>>()?,
+        dns_server: match o
+            .dns_server
+            .clone()
+            .or(file.dns_server)
+            .filter(|s| !s.is_empty())
+        {
+            Some(t) => {
+                Some(t.parse().map_err(|_| {
+                    format!("dns_server: {t:?} is not an address like 127.0.0.1:53")
+                })?)
+            }
+            None => None,
+        },
+        trust_authentication_results: o
+            .trust_authentication_results
+            .clone()
+            .or(file.trust_authentication_results)
+            .filter(|s| !s.trim().is_empty()),
         max_upload_bytes: (o.max_upload_mb.or(file.max_upload_mb).unwrap_or(50) as usize)
             .saturating_mul(1024 * 1024),
         log: o.log.clone().or(file.log).unwrap_or_else(|| "info".into()),
@@ -191,6 +265,11 @@ mod tests {
             smtp_tls_cert: None,
             smtp_tls_key: None,
             tls_ca_file: None,
+            end_user_rate_limit_per_minute: None,
+            public_url: None,
+            trusted_proxies: None,
+            dns_server: None,
+            trust_authentication_results: None,
         }
     }
 

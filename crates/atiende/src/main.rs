@@ -126,6 +126,7 @@ async fn open(config: &Config) -> Result<App, String> {
         .map_err(|e| format!("database: {e}"))?;
     let mut app = App::new(db);
     app.limits.max_upload_bytes = config.max_upload_bytes;
+    app.inbound_parser = Some(std::sync::Arc::new(mail::parse::MimeParser));
     Ok(app)
 }
 
@@ -254,7 +255,13 @@ async fn start_mail(app: &mut App, config: &Config) -> Result<(), String> {
         );
     }
     let wake = std::sync::Arc::new(tokio::sync::Notify::new());
-    mail::worker::spawn(app.clone(), wake.clone());
+    let verifier = mail::auth::SenderVerifier::new(
+        config.dns_server,
+        config.trust_authentication_results.clone(),
+        "atiende",
+    )
+    .map_err(|e| e.to_string())?;
+    mail::worker::spawn(app.clone(), wake.clone(), std::sync::Arc::new(verifier));
     let client_tls = mail::tls::client_config(config.tls_ca_file.as_deref())?;
     mail::imap::spawn(
         app.clone(),
@@ -278,11 +285,9 @@ async fn start_mail(app: &mut App, config: &Config) -> Result<(), String> {
                 ""
             }
         );
-        let smtp_config = mail::smtp::SmtpConfig {
-            hostname: "atiende".into(),
-            max_size: config.max_upload_bytes.max(25 * 1024 * 1024),
-            tls,
-        };
+        let mut smtp_config =
+            mail::smtp::SmtpConfig::new("atiende", config.max_upload_bytes.max(25 * 1024 * 1024));
+        smtp_config.tls = tls;
         tokio::spawn(mail::smtp::serve(
             smtp,
             app.clone(),
@@ -363,11 +368,18 @@ async fn serve(config: Config) -> Result<(), String> {
             "SQLite"
         }
     );
-    let rate = web::RateLimit {
-        per_minute: config.rate_limit_per_minute,
+    let settings = web::Settings {
+        rate: web::RateLimit {
+            per_minute: config.rate_limit_per_minute,
+            end_user_per_minute: config.end_user_rate_limit_per_minute,
+            ..Default::default()
+        },
+        public_url: config.public_url.clone(),
+        trusted_proxies: config.trusted_proxies.clone(),
+        ..Default::default()
     };
     let db = app.db.clone();
-    web::serve(listener, app, rate, shutdown_signal())
+    web::serve(listener, app, settings, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
     db.close().await;

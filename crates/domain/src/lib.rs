@@ -8,6 +8,7 @@ pub mod hours;
 pub mod ids;
 pub mod mail;
 pub mod permission;
+pub mod policy;
 pub mod routing;
 pub mod rules;
 pub mod sla;
@@ -17,7 +18,9 @@ pub mod user;
 
 pub use field::FieldType;
 pub use ids::*;
-pub use mail::{AfterFetch, ImapSecurity, InboundStatus, OutboundKind, OutboundStatus, Secret};
+pub use mail::{
+    AfterFetch, ImapSecurity, InboundStatus, OutboundKind, OutboundStatus, Secret, SuspensionCause,
+};
 pub use permission::{Actor, TicketParties};
 pub use ticket::{Channel, Priority, Status, TicketType, TransitionError};
 pub use time::Timestamp;

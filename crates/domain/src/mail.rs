@@ -37,12 +37,17 @@ word_enum!(
 word_enum!(
     /// Where a stored inbound message is: `received` until processed, then
     /// `processed` (a ticket or reply), `ignored` (auto-reply, bounce,
-    /// duplicate, rate limited) or `failed` (unreadable; kept).
+    /// duplicate, rate limited), `suspended` (held for an admin with its
+    /// cause: unreadable, no usable sender, a sender that failed
+    /// authentication) and `deleted` once an admin throws it away.
+    /// `failed` is only found on messages stored before suspension existed.
     InboundStatus {
         Received = "received",
         Processed = "processed",
         Ignored = "ignored",
         Failed = "failed",
+        Suspended = "suspended",
+        Deleted = "deleted",
     }
 );
 
@@ -104,5 +109,42 @@ mod tests {
         let s = Secret::new("hunter2");
         assert_eq!(format!("{s:?} {s}"), "Secret(***) ***");
         assert_eq!(s.expose(), "hunter2");
+    }
+}
+
+word_enum!(
+    /// Why an inbound message was held instead of becoming a ticket
+    /// (Zendesk's suspended tickets' `cause`).
+    SuspensionCause {
+        /// Not a MIME message we can read.
+        Unreadable = "unreadable",
+        /// Neither `From:` nor the envelope gives an address to answer.
+        NoSender = "no_sender",
+        /// It claims to come from staff but SPF/DKIM/DMARC do not say so.
+        UnverifiedSender = "unverified_sender",
+        /// Processing failed (a bug or an outage); an admin may retry.
+        ProcessingFailed = "processing_failed",
+    }
+);
+
+impl SuspensionCause {
+    /// Zendesk's numeric `cause_id` for the nearest cause it has.
+    pub fn zendesk_id(self) -> i64 {
+        match self {
+            SuspensionCause::Unreadable => 6,
+            SuspensionCause::NoSender => 26,
+            SuspensionCause::UnverifiedSender => 43,
+            SuspensionCause::ProcessingFailed => 0,
+        }
+    }
+
+    /// What an admin reads, in English.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SuspensionCause::Unreadable => "Unreadable message",
+            SuspensionCause::NoSender => "No sender address",
+            SuspensionCause::UnverifiedSender => "Sender not verified (claims to be staff)",
+            SuspensionCause::ProcessingFailed => "Could not be processed",
+        }
     }
 }

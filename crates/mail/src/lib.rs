@@ -4,6 +4,7 @@
 //! stored messages into tickets and replies, and the sender that empties
 //! the outbox through the relay.
 
+pub mod auth;
 pub mod client;
 pub mod imap;
 pub mod outbox;

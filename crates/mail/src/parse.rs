@@ -96,11 +96,13 @@ pub fn parse(raw: &[u8]) -> Result<InboundEmail, Unreadable> {
         .parse(raw)
         .ok_or_else(|| Unreadable("not a MIME message".into()))?;
     let from = m.from().and_then(|a| a.first());
+    // No usable `From:` is not unreadable: the envelope may still say who
+    // to answer (the app decides).
     let from_email = from
         .and_then(|a| a.address())
         .map(|a| a.trim().to_lowercase())
         .filter(|a| a.contains('@'))
-        .ok_or_else(|| Unreadable("no sender address (From)".into()))?;
+        .unwrap_or_default();
     let from_name = from.and_then(|a| a.name()).map(str::to_string);
     let html = m.body_html(0).map(|h| h.into_owned());
     let text = m.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
@@ -154,6 +156,7 @@ pub fn parse(raw: &[u8]) -> Result<InboundEmail, Unreadable> {
         auto,
         bounce_of,
         bounce_reason,
+        sender_check: Default::default(),
         from_email,
         from_name,
         to,
@@ -198,8 +201,10 @@ Content-Transfer-Encoding: 8bit\r\n\r\n"
     }
 
     #[test]
-    fn no_sender_is_unreadable_not_a_panic() {
-        assert!(parse(b"Subject: x\r\n\r\nbody").is_err());
+    fn no_sender_is_kept_for_the_app_to_decide() {
+        // No From: is not unreadable: the envelope may name the sender.
+        let m = parse(b"Subject: x\r\n\r\nbody").unwrap_or_else(|e| panic!("{}", e.0));
+        assert_eq!((m.from_email.as_str(), m.subject.as_str()), ("", "x"));
         assert!(parse(b"").is_err());
         assert!(parse(&[0xff, 0xfe, 0x00, 0x0a]).is_err());
     }
@@ -237,5 +242,14 @@ mod fuzz {
             }
             let _ = parse(&raw);
         }
+    }
+}
+
+/// The parser, as the app's port for reading held messages on request.
+pub struct MimeParser;
+
+impl app::email::InboundParser for MimeParser {
+    fn parse(&self, raw: &[u8]) -> Result<InboundEmail, String> {
+        parse(raw).map_err(|e| e.0)
     }
 }

@@ -124,6 +124,35 @@ pub enum TextTerm {
     },
 }
 
+impl TextTerm {
+    /// Whether a document's analysed terms (as the index stores them, in
+    /// order) contain this term, the way the text index matches it: a word
+    /// as any of its stems (or a prefix), a phrase as consecutive stems.
+    pub fn matches(&self, terms: &[&str]) -> bool {
+        match self {
+            TextTerm::Word { stems, prefix, .. } => terms.iter().any(|t| {
+                stems.iter().any(|s| {
+                    if *prefix {
+                        t.starts_with(s.as_str())
+                    } else {
+                        t == s
+                    }
+                })
+            }),
+            TextTerm::Phrase {
+                english, spanish, ..
+            } => [english, spanish]
+                .iter()
+                .filter(|seq| !seq.is_empty())
+                .any(|seq| {
+                    terms
+                        .windows(seq.len())
+                        .any(|w| w.iter().zip(seq.iter()).all(|(a, b)| a == b))
+                }),
+        }
+    }
+}
+
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {

@@ -100,6 +100,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 13,
+        name: "security",
+        shared: None,
+        sqlite: Some(include_str!("../migrations/0013_security.sqlite.sql")),
+        postgres: Some(include_str!("../migrations/0013_security.postgres.sql")),
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -210,6 +210,8 @@ pub struct JobStatus {
     pub results: String,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Who started it: only they and admins read it.
+    pub owner_id: Option<domain::UserId>,
 }
 
 /// Space-separated tags as stored, to a list.

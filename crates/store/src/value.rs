@@ -138,6 +138,7 @@ value_from_word!(
     domain::ImapSecurity,
     domain::AfterFetch,
     domain::InboundStatus,
+    domain::SuspensionCause,
     domain::OutboundStatus,
     domain::OutboundKind,
     domain::routing::WorkChannel,

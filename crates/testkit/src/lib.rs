@@ -3,6 +3,8 @@
 //! its API token, and a small HTTP client that speaks the API. Tests never
 //! sleep for readiness: the listener is bound before the server task starts.
 
+pub mod dns;
+
 use serde_json::Value as Json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::oneshot;
@@ -71,7 +73,13 @@ pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
 /// Starts a server on `url` (migrating it) and returns its base URL and a
 /// shutdown handle.
 pub async fn start_node(url: &str) -> (String, app::App, oneshot::Sender<()>) {
-    start_node_with(url, web::RateLimit::default()).await
+    start_node_with(url, test_rate()).await
+}
+
+/// Test servers' API limit: far above what any test sends, so only the
+/// tests about limits meet one.
+pub fn test_rate() -> web::RateLimit {
+    web::RateLimit::uniform(1_000_000)
 }
 
 /// [`start_node`] with a given rate limit.
@@ -88,11 +96,25 @@ pub async fn start_node_full(
     rate: web::RateLimit,
     mail: Option<app::outbox::MailSettings>,
 ) -> (String, app::App, oneshot::Sender<()>) {
+    let settings = web::Settings {
+        rate,
+        ..Default::default()
+    };
+    start_node_settings(url, settings, mail).await
+}
+
+/// A node with the server settings given (limits, timeouts, proxies).
+pub async fn start_node_settings(
+    url: &str,
+    settings: web::Settings,
+    mail: Option<app::outbox::MailSettings>,
+) -> (String, app::App, oneshot::Sender<()>) {
     let db = store::Db::open(url)
         .await
         .unwrap_or_else(|e| panic!("open {url}: {e}"));
     let mut app = app::App::new(db);
     app.mail = mail.map(std::sync::Arc::new);
+    app.inbound_parser = Some(std::sync::Arc::new(mail::parse::MimeParser));
     app.ensure_builtin_rules()
         .await
         .unwrap_or_else(|e| panic!("built-in rules: {e}"));
@@ -105,7 +127,7 @@ pub async fn start_node_full(
     let (tx, rx) = oneshot::channel::<()>();
     let served = app.clone();
     tokio::spawn(async move {
-        let _ = web::serve(listener, served, rate, async move {
+        let _ = web::serve(listener, served, settings, async move {
             let _ = rx.await;
         })
         .await;
@@ -124,9 +146,26 @@ impl TestServer {
         backend: Backend,
         mail: Option<app::outbox::MailSettings>,
     ) -> TestServer {
+        let settings = web::Settings {
+            rate: test_rate(),
+            ..Default::default()
+        };
+        Self::start_full(backend, settings, mail).await
+    }
+
+    /// [`TestServer::start`] with the server settings given.
+    pub async fn start_with_settings(backend: Backend, settings: web::Settings) -> TestServer {
+        Self::start_full(backend, settings, None).await
+    }
+
+    async fn start_full(
+        backend: Backend,
+        settings: web::Settings,
+        mail: Option<app::outbox::MailSettings>,
+    ) -> TestServer {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
         let url = fresh_database(backend, dir.path()).await;
-        let (base, app, shutdown) = start_node_full(&url, web::RateLimit::default(), mail).await;
+        let (base, app, shutdown) = start_node_settings(&url, settings, mail).await;
         let admin = app
             .bootstrap_admin("admin@example.com", "Admin", "admin-password-1")
             .await

@@ -28,8 +28,6 @@ pub use ticket::download;
 #[derive(Clone)]
 pub struct Ui {
     app: App,
-    /// Failed sign-ins per account (per node).
-    login_limiter: Arc<session::LoginLimiter>,
     /// Who is looking at or replying to which ticket (per node).
     presence: Arc<live::Presence>,
 }
@@ -39,7 +37,6 @@ pub fn router(app: App) -> Router {
     let ui = Ui {
         presence: live::Presence::start(app.db.clone()),
         app,
-        login_limiter: Default::default(),
     };
     Router::new()
         .route(

@@ -336,7 +336,12 @@ async fn follow(ui: Ui, agent: Agent, mut cursor: i64, socket: WebSocket) {
                 match m {
                     Some(Ok(Message::Text(text))) => {
                         if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
-                            my_ticket = v.get("watch").and_then(serde_json::Value::as_i64);
+                            // Only a ticket this agent may see: presence on
+                            // others' tickets is not theirs to read or join.
+                            my_ticket = match v.get("watch").and_then(serde_json::Value::as_i64) {
+                                Some(t) if ui.app.ticket(actor, domain::TicketId(t)).await.is_ok() => Some(t),
+                                _ => None,
+                            };
                             let replying = v.get("replying").and_then(serde_json::Value::as_bool).unwrap_or(false);
                             ui.presence.set(seat, my_ticket, replying);
                             if let Some(t) = my_ticket {

@@ -4,11 +4,13 @@ use crate::Ui;
 use crate::chrome::render;
 use crate::i18n::{Lang, Text};
 use crate::session::{
-    AgentForm, Form, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, browser_lang, cookie,
-    safe_next, same_secret, set_cookie,
+    AgentForm, DEVICE_COOKIE, Form, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, browser_lang,
+    cookie, safe_next, same_secret, set_cookie,
 };
+use app::guard::Client;
 use app::sessions::LoginRefused;
 use askama::Template;
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -78,7 +80,16 @@ pub async fn form(headers: HeaderMap, Query(q): Query<HashMap<String, String>>) 
 }
 
 /// `POST /login`: email + password → session cookie → the page asked for.
-pub async fn submit(State(ui): State<Ui>, headers: HeaderMap, body: Bytes) -> Response {
+/// Attempts are limited by the app's credential guard (per account and
+/// source, shared with the API); a browser that signed in to the account
+/// before gets through a lock put on it by others.
+pub async fn submit(
+    State(ui): State<Ui>,
+    client: Option<Extension<Client>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let client = client.map(|Extension(c)| c).unwrap_or_default();
     let form = Form::parse(&body);
     let lang = browser_lang(&headers);
     let t = lang.text();
@@ -97,29 +108,38 @@ pub async fn submit(State(ui): State<Ui>, headers: HeaderMap, body: Bytes) -> Re
             Some(t.form_expired),
         );
     }
-    if ui.login_limiter.blocked(&email) {
-        return login_page(
-            StatusCode::TOO_MANY_REQUESTS,
-            lang,
-            next,
-            email,
-            Some(t.too_many_attempts),
-        );
-    }
     let password = form.get("password").unwrap_or("");
-    match ui.app.login(&email, password).await {
+    let known_device = match cookie(&headers, DEVICE_COOKIE) {
+        Some(mark) => ui.app.is_known_device(&email, &mark).await.unwrap_or(false),
+        None => false,
+    };
+    match ui.app.login(&email, password, client, known_device).await {
         Ok(Ok(token)) => {
-            ui.login_limiter.succeeded(&email);
             let mut resp = Redirect::to(&next).into_response();
             add_cookie(&mut resp, set_cookie(SESSION_COOKIE, &token, WEEK));
             add_cookie(&mut resp, set_cookie(LOGIN_CSRF_COOKIE, "", 0));
+            if let Ok(mark) = ui.app.device_mark(&email).await {
+                add_cookie(&mut resp, set_cookie(DEVICE_COOKIE, &mark, YEAR));
+            }
+            resp
+        }
+        Ok(Err(LoginRefused::TooManyAttempts(secs))) => {
+            let mut resp = login_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                lang,
+                next,
+                email,
+                Some(t.too_many_attempts),
+            );
+            if let Ok(v) = secs.to_string().parse() {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
             resp
         }
         Ok(Err(why)) => {
-            ui.login_limiter.failed(&email);
             let msg = match why {
-                LoginRefused::BadCredentials => t.wrong_password,
                 LoginRefused::NotStaff => t.not_staff,
+                _ => t.wrong_password,
             };
             login_page(StatusCode::UNAUTHORIZED, lang, next, email, Some(msg))
         }

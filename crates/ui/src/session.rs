@@ -1,5 +1,6 @@
 //! Who is signed in: the session cookie, the language the pages speak,
-//! CSRF checks on every form, and a limit on sign-in attempts.
+//! and CSRF checks on every form. (Sign-in attempts are limited by the
+//! app's credential guard, shared with the API.)
 
 use crate::Ui;
 use crate::i18n::{Lang, Text};
@@ -8,9 +9,6 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "atiende_session";
@@ -19,6 +17,9 @@ pub const SESSION_COOKIE: &str = "atiende_session";
 pub const LANG_COOKIE: &str = "atiende_lang";
 /// The sign-in form's CSRF cookie (double submit: no session exists yet).
 pub const LOGIN_CSRF_COOKIE: &str = "atiende_login_csrf";
+/// Marks a browser that signed in to an account before: it gets through a
+/// lock others' guessing put on that account.
+pub const DEVICE_COOKIE: &str = "atiende_device";
 
 /// A cookie's value from the request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -32,7 +33,8 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, whole site.
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, whole site (the server
+/// adds `Secure` when the client reached us over HTTPS).
 pub fn set_cookie(name: &str, value: &str, max_age_secs: i64) -> String {
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}")
 }
@@ -117,46 +119,6 @@ impl FromRequestParts<Ui> for Agent {
     }
 }
 
-/// Failed sign-ins per email, so a password cannot be guessed by brute
-/// force: after [`LoginLimiter::MAX_FAILURES`] in [`LoginLimiter::WINDOW`]
-/// the account refuses sign-ins until the window passes.
-#[derive(Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
-}
-
-impl LoginLimiter {
-    const MAX_FAILURES: u32 = 10;
-    const WINDOW: Duration = Duration::from_secs(300);
-
-    pub fn blocked(&self, email: &str) -> bool {
-        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(&email.trim().to_lowercase())
-            .is_some_and(|(n, since)| *n >= Self::MAX_FAILURES && since.elapsed() < Self::WINDOW)
-    }
-
-    pub fn failed(&self, email: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, (_, since)| since.elapsed() < Self::WINDOW);
-        }
-        let e = map
-            .entry(email.trim().to_lowercase())
-            .or_insert((0, Instant::now()));
-        if e.1.elapsed() >= Self::WINDOW {
-            *e = (0, Instant::now());
-        }
-        e.0 += 1;
-    }
-
-    pub fn succeeded(&self, email: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&email.trim().to_lowercase());
-    }
-}
-
 /// A URL-encoded form body as ordered pairs (fields may repeat).
 pub struct Form(pub Vec<(String, String)>);
 
@@ -185,10 +147,20 @@ impl Form {
     }
 }
 
-/// Only same-site paths are followed after sign-in (no open redirect).
+/// Only same-site paths are followed after sign-in (no open redirect):
+/// a path starting with one `/`, of visible ASCII only (browsers drop tabs
+/// and newlines, so `/\t/evil.example` would become `//evil.example`),
+/// with no backslash and nothing a URL parser reads as a host.
 pub fn safe_next(next: Option<&str>) -> String {
+    let ok = |n: &str| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && n.chars().all(|c| c.is_ascii_graphic() && c != '\\')
+            && n.parse::<axum::http::Uri>()
+                .is_ok_and(|u| u.scheme().is_none() && u.authority().is_none())
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if ok(n) => n.to_string(),
         _ => "/agent".to_string(),
     }
 }
@@ -216,5 +188,31 @@ impl axum::extract::FromRequest<Ui> for AgentForm {
         let form = Form::parse(&bytes);
         agent.check_csrf(form.get("csrf"))?;
         Ok(AgentForm { agent, form })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_path_on_this_site() {
+        for bad in [
+            "//evil.example/x",
+            "/\t/evil.example/x",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/ /evil",
+            "javascript:alert(1)",
+            "/a\r\nSet-Cookie: x=1",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/agent", "{bad:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/agent/tickets/4?x=1")),
+            "/agent/tickets/4?x=1"
+        );
+        assert_eq!(safe_next(None), "/agent");
     }
 }

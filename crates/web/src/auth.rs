@@ -1,40 +1,68 @@
 //! Authentication and rate limiting for every API call, as middleware: the
 //! caller is put in the request's extensions for handlers, and every
-//! response carries `X-Rate-Limit` and `X-Rate-Limit-Remaining`.
+//! response carries `X-Rate-Limit` and `X-Rate-Limit-Remaining`. Requests
+//! without credentials count against their source address; failed
+//! credentials go through the app's guard (shared with the web sign-in).
 
 use crate::Api;
 use crate::error::ApiError;
 use app::auth::Credentials;
+use app::guard::Client;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use domain::UserId;
+use domain::{Role, UserId};
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Requests allowed per user per minute.
+/// Requests allowed per minute: per agent or admin, per end-user, and per
+/// source address for requests without valid credentials.
 #[derive(Debug, Clone, Copy)]
 pub struct RateLimit {
     pub per_minute: u64,
+    pub end_user_per_minute: u64,
+    pub anonymous_per_minute: u64,
 }
 
 impl Default for RateLimit {
-    /// Generous: ordinary client loops and bulk scripts never meet it; a
-    /// runaway integration does.
+    /// In line with Zendesk's published limits (700 requests a minute for
+    /// an account on its Professional plan; end-users far fewer), and well
+    /// within what one node serves, so one token cannot saturate it.
     fn default() -> Self {
         RateLimit {
-            per_minute: 200_000,
+            per_minute: 700,
+            end_user_per_minute: 100,
+            anonymous_per_minute: 60,
         }
     }
 }
 
-/// Fixed one-minute windows per user.
+impl RateLimit {
+    /// The same limit for everyone (load tests, test servers).
+    pub fn uniform(per_minute: u64) -> Self {
+        RateLimit {
+            per_minute,
+            end_user_per_minute: per_minute,
+            anonymous_per_minute: per_minute,
+        }
+    }
+}
+
+/// Who a window counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Key {
+    User(UserId),
+    Source(IpAddr),
+}
+
+/// Fixed one-minute windows per user or source.
 pub struct Limiter {
     limit: RateLimit,
-    windows: Mutex<HashMap<UserId, (Instant, u64)>>,
+    windows: Mutex<HashMap<Key, (Instant, u64)>>,
 }
 
 impl Limiter {
@@ -45,24 +73,32 @@ impl Limiter {
         }
     }
 
-    /// Counts a request; `Err(seconds)` if over the limit.
-    fn check(&self, user: UserId) -> Result<u64, u64> {
+    /// Counts a request against `key`'s `limit`; `Err(seconds)` if over.
+    fn check(&self, key: Key, limit: u64) -> Result<u64, u64> {
         let now = Instant::now();
         let mut w = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         if w.len() > 100_000 {
             w.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
         }
-        let entry = w.entry(user).or_insert((now, 0));
+        let entry = w.entry(key).or_insert((now, 0));
         if now.duration_since(entry.0) >= Duration::from_secs(60) {
             *entry = (now, 0);
         }
-        if entry.1 >= self.limit.per_minute {
+        if entry.1 >= limit {
             return Err(60u64
                 .saturating_sub(now.duration_since(entry.0).as_secs())
                 .max(1));
         }
         entry.1 += 1;
-        Ok(self.limit.per_minute - entry.1)
+        Ok(limit - entry.1)
+    }
+
+    fn limit_for(&self, role: Role) -> u64 {
+        if role.is_staff() {
+            self.limit.per_minute
+        } else {
+            self.limit.end_user_per_minute
+        }
     }
 }
 
@@ -95,21 +131,43 @@ fn credentials(req: &Request) -> Option<Credentials> {
 }
 
 pub async fn authenticate(State(api): State<Api>, mut req: Request, next: Next) -> Response {
+    let client = req
+        .extensions()
+        .get::<Client>()
+        .copied()
+        .unwrap_or_default();
+    let anonymous = Key::Source(client.ip);
     let Some(creds) = credentials(&req) else {
+        if let Err(secs) = api
+            .limiter
+            .check(anonymous, api.limiter.limit.anonymous_per_minute)
+        {
+            return ApiError::RateLimited(secs).into_response();
+        }
         return ApiError::App(app::AppError::Unauthorized).into_response();
     };
-    let actor = match api.app.authenticate(&creds).await {
+    let actor = match api.app.authenticate(&creds, client, false).await {
         Ok(a) => a,
-        Err(e) => return ApiError::App(e).into_response(),
+        Err(e) => {
+            // Failed credentials count against the source as well.
+            if let Err(secs) = api
+                .limiter
+                .check(anonymous, api.limiter.limit.anonymous_per_minute)
+            {
+                return ApiError::RateLimited(secs).into_response();
+            }
+            return ApiError::App(e).into_response();
+        }
     };
-    let remaining = match api.limiter.check(actor.user) {
+    let limit = api.limiter.limit_for(actor.role);
+    let remaining = match api.limiter.check(Key::User(actor.user), limit) {
         Ok(r) => r,
         Err(secs) => return ApiError::RateLimited(secs).into_response(),
     };
     req.extensions_mut().insert(actor);
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&api.limiter.limit.per_minute.to_string()) {
+    if let Ok(v) = HeaderValue::from_str(&limit.to_string()) {
         h.insert("x-rate-limit", v);
     }
     if let Ok(v) = HeaderValue::from_str(&remaining.to_string()) {

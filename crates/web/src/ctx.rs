@@ -7,6 +7,9 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use domain::Actor;
 
+/// The deepest offset page served (100 results a page: ten million).
+pub const MAX_PAGE: i64 = 100_000;
+
 /// The request context of an authenticated API call.
 pub struct Ctx {
     pub actor: Actor,
@@ -96,6 +99,19 @@ impl Ctx {
             .transpose()
     }
 
+    /// The `page` of offset paging: 1 when absent, a 400 past
+    /// [`MAX_PAGE`] (deeper pages are for cursor paging, and the page
+    /// arithmetic must not overflow).
+    pub fn page_number(&self) -> Result<i64, ApiError> {
+        let page = self.int("page")?.unwrap_or(1).max(1);
+        if page > MAX_PAGE {
+            return Err(ApiError::BadRequest(format!(
+                "page must be at most {MAX_PAGE}; use cursor paging (page[after]) to go further"
+            )));
+        }
+        Ok(page)
+    }
+
     /// Whether the client asked for cursor paging.
     pub fn wants_cursor(&self) -> bool {
         self.params.iter().any(|(k, _)| k.starts_with("page["))
@@ -122,7 +138,7 @@ impl Ctx {
             })
         } else {
             let per_page = self.int("per_page")?.unwrap_or(100).clamp(1, 100);
-            let page = self.int("page")?.unwrap_or(1).max(1);
+            let page = self.page_number()?;
             Ok(Paging::Offset { page, per_page })
         }
     }

@@ -46,6 +46,9 @@ pub fn json_response(status: StatusCode, body: &Json) -> Response {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = match self {
+            ApiError::App(AppError::TooManyAttempts(secs)) => {
+                return ApiError::RateLimited(secs).into_response();
+            }
             ApiError::App(AppError::Unauthorized) => (
                 StatusCode::UNAUTHORIZED,
                 json!({"error": "Couldn't authenticate you"}),

@@ -9,17 +9,62 @@ mod error;
 mod input;
 mod openapi;
 mod routes;
+mod server;
 mod wire;
 
 pub use auth::RateLimit;
+pub use server::Peer;
 
 use app::App;
 use axum::Router;
 use axum::extract::Request;
 use std::future::Future;
+use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceExt as _;
+
+/// How the HTTP server protects itself and learns who its clients are.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub rate: RateLimit,
+    /// The address people use (`https://help.example.com`): with https,
+    /// cookies are `Secure` and HSTS is sent.
+    pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Connections served at once, in total and from one address.
+    pub max_connections: usize,
+    pub max_connections_per_source: usize,
+    /// A client must send its request headers within this time…
+    pub header_timeout: Duration,
+    /// …and its whole request body within this time.
+    pub body_timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            rate: RateLimit::default(),
+            public_url: None,
+            trusted_proxies: vec![],
+            max_connections: 1024,
+            max_connections_per_source: 256,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(120),
+        }
+    }
+}
+
+impl Settings {
+    /// Whether people reach us over HTTPS (so cookies can be `Secure`).
+    pub fn public_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"))
+    }
+}
 
 /// Shared state of the API handlers.
 #[derive(Clone)]
@@ -29,10 +74,10 @@ pub struct Api {
 }
 
 /// Builds the whole HTTP service.
-pub fn router(app: App, rate: RateLimit) -> Router {
+pub fn router(app: App, settings: Settings) -> Router {
     let api = Api {
         app,
-        limiter: Arc::new(auth::Limiter::new(rate)),
+        limiter: Arc::new(auth::Limiter::new(settings.rate)),
     };
     let authed = routes::api_routes().layer(axum::middleware::from_fn_with_state(
         api.clone(),
@@ -46,6 +91,10 @@ pub fn router(app: App, rate: RateLimit) -> Router {
         .fallback(routes::not_found)
         .with_state(api)
         .merge(pages)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(settings),
+            server::guard_request,
+        ))
 }
 
 /// Normalises a request before routing: `X` and `X.json` are the same
@@ -97,14 +146,10 @@ fn is_locale(s: &str) -> bool {
 pub async fn serve(
     listener: TcpListener,
     app: App,
-    rate: RateLimit,
+    settings: Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = router(app, rate).map_request(normalize_path);
-    axum::serve(
-        listener,
-        axum::ServiceExt::<Request>::into_make_service(service),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let routes = router(app, settings.clone());
+    let normalized = Router::new().fallback_service(routes.map_request(normalize_path));
+    server::run(listener, normalized, settings, shutdown).await
 }

@@ -732,7 +732,43 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "get",
         "/api/v2/job_statuses/{id}",
         "Jobs",
-        "Show a job status",
+        "Show a job status (its creator and admins)",
+    ),
+    (
+        "get",
+        "/api/v2/suspended_tickets",
+        "Suspended tickets",
+        "Mail held instead of becoming tickets, with its cause (admins)",
+    ),
+    (
+        "get",
+        "/api/v2/suspended_tickets/{id}",
+        "Suspended tickets",
+        "Show a held message",
+    ),
+    (
+        "put",
+        "/api/v2/suspended_tickets/{id}/recover",
+        "Suspended tickets",
+        "Recover a held message: it becomes a ticket or a reply now",
+    ),
+    (
+        "put",
+        "/api/v2/suspended_tickets/recover_many",
+        "Suspended tickets",
+        "Recover several held messages (ids)",
+    ),
+    (
+        "delete",
+        "/api/v2/suspended_tickets/{id}",
+        "Suspended tickets",
+        "Delete a held message",
+    ),
+    (
+        "delete",
+        "/api/v2/suspended_tickets/destroy_many",
+        "Suspended tickets",
+        "Delete several held messages (ids)",
     ),
 ];
 

@@ -348,11 +348,7 @@ pub fn page(
         body.insert("meta".into(), json!({"has_more": paged.has_more, "after_cursor": last.map(encode_page_cursor), "before_cursor": first.map(encode_page_cursor)}));
         body.insert("links".into(), json!({"next": next, "prev": prev}));
     } else {
-        let page: i64 = ctx
-            .param("page")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1)
-            .max(1);
+        let page: i64 = ctx.page_number().unwrap_or(1);
         let per_page = ctx.param("per_page").unwrap_or("100").to_string();
         let next = paged.has_more.then(|| {
             ctx.link(&[

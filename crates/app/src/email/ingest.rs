@@ -4,12 +4,17 @@
 //! our Message-IDs, the ticket's reply address or the subject's `[#N]`)
 //! or opens a new one, with Cc'd people as collaborators.
 
-use super::{AutoKind, EmailOutcome, InboundEmail, Threading, subject_token};
+use super::{
+    AutoKind, EmailOutcome, Envelope, InboundEmail, SenderCheck, Threading, subject_token,
+};
 use crate::sanitize::{clean_html, escape, text_to_html};
 use crate::tickets::{CommentInput, CommentText, TicketInput, create_in, update_in};
 use crate::users::find_or_create_by_email;
 use crate::{App, AppError};
-use domain::{Channel, InboundStatus, Status, TicketId, Timestamp, UserId};
+use domain::user::normalize_email;
+use domain::{
+    Channel, IdentityKind, InboundStatus, Status, SuspensionCause, TicketId, Timestamp, UserId,
+};
 use store::repo::email::{self, Pending};
 use store::repo::{outbox, tickets};
 
@@ -69,17 +74,35 @@ impl App {
     /// sender; returns its id for processing.
     pub async fn store_inbound_email(
         &self,
-        mail_from: &str,
-        rcpt_to: &[String],
+        envelope: Envelope,
         raw: Vec<u8>,
     ) -> Result<i64, AppError> {
-        let from = mail_from.to_string();
-        let to = rcpt_to.join(", ");
+        let arrival = email::Arrival {
+            mail_from: envelope.mail_from,
+            rcpt_to: envelope.rcpt_to.join(", "),
+            mailbox: None,
+            peer_ip: envelope.peer.map(|p| p.to_string()),
+            helo: envelope.helo,
+        };
         let now = Timestamp::now();
         self.write(move |c| {
-            Box::pin(async move { Ok(email::insert_raw(c, &from, &to, &raw, None, now).await?) })
+            Box::pin(async move { Ok(email::insert_raw(c, &arrival, &raw, now).await?) })
         })
         .await
+    }
+
+    /// Whether mail from this address claims to be from staff, so its
+    /// sender must be authenticated before it is believed.
+    pub async fn is_staff_address(&self, address: &str) -> Result<bool, AppError> {
+        let Some(address) = normalize_email(address) else {
+            return Ok(false);
+        };
+        let mut rc = self.read().await?;
+        Ok(
+            store::repo::users::by_identity(&mut rc.conn(), IdentityKind::Email, &address)
+                .await?
+                .is_some_and(|u| u.role.is_staff()),
+        )
     }
 
     /// Stored messages not yet processed (after a restart too).
@@ -88,13 +111,20 @@ impl App {
         Ok(email::pending(&mut rc.conn(), limit).await?)
     }
 
-    /// Marks a stored message that could not be parsed; it stays stored.
-    pub async fn fail_inbound_email(&self, id: i64, why: &str) -> Result<(), AppError> {
-        let why = why.to_string();
+    /// Holds a stored message in the suspended queue with its cause and a
+    /// readable detail; nothing accepted is ever dropped.
+    pub async fn suspend_inbound_email(
+        &self,
+        id: i64,
+        cause: SuspensionCause,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        let detail: String = detail.chars().take(1000).collect();
         let now = Timestamp::now();
+        tracing::warn!(id, cause = cause.as_str(), detail = %detail, "inbound message suspended");
         self.write(move |c| {
             Box::pin(async move {
-                email::fail(c, id, &why, now).await?;
+                email::suspend(c, id, cause, &detail, now).await?;
                 Ok(())
             })
         })
@@ -166,6 +196,16 @@ impl App {
         .await
     }
 
+    async fn suspend(
+        &self,
+        id: i64,
+        cause: SuspensionCause,
+        why: &str,
+    ) -> Result<EmailOutcome, AppError> {
+        self.suspend_inbound_email(id, cause, why).await?;
+        Ok(EmailOutcome::Suspended(cause))
+    }
+
     /// Turns a stored, parsed message into a new ticket or a reply.
     pub async fn process_inbound_email(
         &self,
@@ -174,8 +214,49 @@ impl App {
     ) -> Result<EmailOutcome, AppError> {
         let now = Timestamp::now();
         let id = stored.id;
+        let mut mail = mail;
+        if mail.from_email.is_empty() {
+            // No usable `From:`: answer the envelope sender, if it has one.
+            match normalize_email(&stored.arrival.mail_from) {
+                Some(a) => mail.from_email = a,
+                None => {
+                    return self
+                        .suspend(
+                            id,
+                            SuspensionCause::NoSender,
+                            "no From: and no envelope sender",
+                        )
+                        .await;
+                }
+            }
+        }
         if let Some(why) = noise(&mail, self.mailboxes.is_own_address(&mail.from_email)) {
             return self.ignore_inbound(id, &mail, why, now).await;
+        }
+        // Mail claiming to be from staff is believed only when its sender
+        // is authenticated (or an admin recovered it): a forged `From:`
+        // must never post as an agent.
+        if stored.recovered_from != Some(SuspensionCause::UnverifiedSender)
+            && self.is_staff_address(&mail.from_email).await?
+        {
+            match &mail.sender_check {
+                SenderCheck::Verified(_) => {}
+                SenderCheck::Failed(why) => {
+                    let why = format!("claims to be from staff; {why}");
+                    return self
+                        .suspend(id, SuspensionCause::UnverifiedSender, &why)
+                        .await;
+                }
+                SenderCheck::NotChecked => {
+                    return self
+                        .suspend(
+                            id,
+                            SuspensionCause::UnverifiedSender,
+                            "claims to be from staff; not checked",
+                        )
+                        .await;
+                }
+            }
         }
         let sender = mail.from_email.to_lowercase();
         {
@@ -192,10 +273,12 @@ impl App {
         // Which of our addresses it was for: the IMAP account's, or the
         // first of ours among the envelope, To and Cc.
         let fetched_for = stored
+            .arrival
             .mailbox
             .and_then(|m| self.mailboxes.by_id(m))
             .map(|e| e.address);
         let envelope: Vec<&str> = stored
+            .arrival
             .rcpt_to
             .split(", ")
             .filter(|s| !s.is_empty())
@@ -229,7 +312,6 @@ impl App {
             .await?;
         let actor = profile.actor();
         let mut uploads = Vec::new();
-        let mut mail = mail;
         let mut too_large = Vec::new();
         for a in &mail.attachments {
             match self
@@ -257,6 +339,7 @@ impl App {
             mail.text.push_str("\n\n");
             mail.text.push_str(&note);
         }
+        let fingerprint = mail.fingerprint();
         let text = comment_text(&mail)?;
         let comment = CommentInput {
             body: Some(text.body().to_string()),
@@ -278,19 +361,27 @@ impl App {
                 if !email::claim(c, id, &sender, now).await? {
                     return Ok(EmailOutcome::Ignored("taken by another worker"));
                 }
+                // A Message-ID seen before is a redelivery only if the message
+                // is the same; a different message reusing it is kept (its
+                // Message-ID is then not remembered again).
+                let mut message_id = mail.message_id.clone();
                 if let Some(mid) = &mail.message_id
-                    && let Some(t) = email::ticket_of_message(c, mid).await?
+                    && let Some((t, inbound, seen)) = email::seen_message(c, mid).await?
                 {
-                    email::finish(
-                        c,
-                        id,
-                        InboundStatus::Ignored,
-                        Some(t),
-                        None,
-                        "duplicate Message-ID",
-                    )
-                    .await?;
-                    return Ok(EmailOutcome::Duplicate(t));
+                    let same = inbound && seen.as_deref().is_none_or(|f| f == fingerprint);
+                    if same {
+                        email::finish(
+                            c,
+                            id,
+                            InboundStatus::Ignored,
+                            Some(t),
+                            None,
+                            "duplicate Message-ID",
+                        )
+                        .await?;
+                        return Ok(EmailOutcome::Duplicate(t));
+                    }
+                    message_id = None;
                 }
                 // Which ticket, if any, this continues.
                 let mut thread = None;
@@ -377,8 +468,9 @@ impl App {
                     EmailOutcome::Reply(_, how) => *how,
                     _ => Threading::New,
                 };
-                if let Some(mid) = &mail.message_id {
-                    email::remember_message(c, mid, ticket, comment_id, true).await?;
+                if let Some(mid) = &message_id {
+                    email::remember_message(c, mid, ticket, comment_id, true, Some(&fingerprint))
+                        .await?;
                 }
                 // Triggers (the acknowledgement among them), SLA, routing:
                 // after the Message-ID is known, so our answer threads.

@@ -405,8 +405,12 @@ impl App {
                 if let Some(id) = mailboxes::fetched(c, mailbox, uid_validity, uid).await? {
                     return Ok((id, false));
                 }
-                let id =
-                    store::repo::email::insert_raw(c, "", &rcpt, &raw, Some(mailbox), now).await?;
+                let arrival = store::repo::email::Arrival {
+                    rcpt_to: rcpt,
+                    mailbox: Some(mailbox),
+                    ..Default::default()
+                };
+                let id = store::repo::email::insert_raw(c, &arrival, &raw, now).await?;
                 mailboxes::record_fetched(c, mailbox, uid_validity, uid, id).await?;
                 Ok((id, true))
             })

@@ -11,8 +11,10 @@ mod mailboxes;
 mod reply_address;
 
 pub use ingest::{QUOTED_SUMMARY, SENDER_LIMIT_PER_HOUR};
+mod suspended;
 pub use mailboxes::{ImapInput, MailboxDirectory, MailboxEntry, MailboxInput};
 pub use reply_address::ReplyAddress;
+pub use suspended::SuspendedMessage;
 
 use domain::TicketId;
 
@@ -34,6 +36,35 @@ pub struct InboundAttachment {
     pub data: Vec<u8>,
 }
 
+/// The SMTP envelope of a message, as the listener received it.
+#[derive(Debug, Clone, Default)]
+pub struct Envelope {
+    /// `MAIL FROM` (empty for bounces).
+    pub mail_from: String,
+    pub rcpt_to: Vec<String>,
+    /// The client's address and greeting, kept for SPF.
+    pub peer: Option<std::net::IpAddr>,
+    pub helo: Option<String>,
+}
+
+/// Whether a message's `From:` is vouched for (SPF, DKIM and DMARC
+/// alignment, or a trusted upstream's `Authentication-Results`); the
+/// text says what was found, for the suspended queue.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SenderCheck {
+    /// Not checked: only mail claiming to be from staff is.
+    #[default]
+    NotChecked,
+    Verified(String),
+    Failed(String),
+}
+
+/// Parses raw MIME into an [`InboundEmail`]: the mail adapter's job, given
+/// to the app so an admin's recovery of a held message runs at once.
+pub trait InboundParser: Send + Sync {
+    fn parse(&self, raw: &[u8]) -> Result<InboundEmail, String>;
+}
+
 /// A parsed inbound message, as the mail adapter reads it.
 #[derive(Debug, Clone, Default)]
 pub struct InboundEmail {
@@ -42,6 +73,8 @@ pub struct InboundEmail {
     pub in_reply_to: Vec<String>,
     pub references: Vec<String>,
     pub subject: String,
+    /// The `From:` address, lower-cased; empty when the message has none
+    /// (the envelope sender is used then, if there is one).
     pub from_email: String,
     pub from_name: Option<String>,
     /// The To and Cc addresses (name, address): Cc'd people become
@@ -63,6 +96,28 @@ pub struct InboundEmail {
     /// receiving server's diagnostic.
     pub bounce_of: Option<String>,
     pub bounce_reason: Option<String>,
+    /// Filled in by the adapter for senders that claim to be staff.
+    pub sender_check: SenderCheck,
+}
+
+impl InboundEmail {
+    /// What tells this message from another that reuses its Message-ID:
+    /// sender, subject, text and attachments, hashed.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for part in [&self.from_email, &self.subject, &self.text] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        h.update(self.html.as_deref().unwrap_or("").as_bytes());
+        for a in &self.attachments {
+            h.update([0]);
+            h.update(a.file_name.as_bytes());
+            h.update(Sha256::digest(&a.data));
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 /// How a message threaded (recorded on the inbound message).
@@ -112,6 +167,8 @@ pub enum EmailOutcome {
     /// Stored, not turned into a comment (auto-reply, bounce, our own mail,
     /// a sender over the rate limit), or taken by another worker.
     Ignored(&'static str),
+    /// Held in the suspended queue for an admin.
+    Suspended(domain::SuspensionCause),
 }
 
 /// The `[#123]` token our subjects carry.

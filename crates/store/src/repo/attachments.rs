@@ -110,7 +110,14 @@ pub async fn for_comments(
     map_rows(c.all(query).await?, from_row)
 }
 
-/// The ticket an attachment's comment belongs to, for access checks.
-pub async fn ticket_of(c: &mut Conn<'_>, id: AttachmentId) -> Result<Option<i64>, StoreError> {
-    Ok(c.opt(q("SELECT cm.ticket_id FROM attachments a JOIN comments cm ON cm.id = a.comment_id WHERE a.id = $1").bind(id)).await?.map(|r| r.int(0)).transpose()?)
+/// The ticket an attachment's comment belongs to and whether that comment
+/// is public, for access checks.
+pub async fn ticket_of(
+    c: &mut Conn<'_>,
+    id: AttachmentId,
+) -> Result<Option<(i64, bool)>, StoreError> {
+    c.opt(q("SELECT cm.ticket_id, cm.public FROM attachments a JOIN comments cm ON cm.id = a.comment_id WHERE a.id = $1").bind(id))
+        .await?
+        .map(|r| Ok((r.int(0)?, r.bool(1)?)))
+        .transpose()
 }

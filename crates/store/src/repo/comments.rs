@@ -171,3 +171,37 @@ pub async fn audits_of(c: &mut Conn<'_>, ticket: TicketId) -> Result<Vec<Audit>,
         audit_from_row,
     )
 }
+
+/// The public comments' bodies of a ticket, oldest first: what its
+/// customer may read (and search).
+pub async fn public_bodies(c: &mut Conn<'_>, ticket: TicketId) -> Result<Vec<String>, StoreError> {
+    c.all(
+        q("SELECT body FROM comments WHERE ticket_id = $1 AND public = TRUE ORDER BY id")
+            .bind(ticket),
+    )
+    .await?
+    .iter()
+    .map(|r| r.text(0))
+    .collect()
+}
+
+/// Those of `tickets` whose first comment (the description) is an
+/// internal note.
+pub async fn private_descriptions(
+    c: &mut Conn<'_>,
+    tickets: &[i64],
+) -> Result<Vec<TicketId>, StoreError> {
+    if tickets.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut query = q(format!(
+        "SELECT f.ticket_id FROM comments f WHERE f.id IN (SELECT MIN(id) FROM comments WHERE ticket_id IN ({}) GROUP BY ticket_id) AND f.public = FALSE",
+        crate::paging::placeholders(1, tickets.len())
+    ));
+    query.args = tickets.iter().map(|&i| crate::Value::Int(i)).collect();
+    c.all(query)
+        .await?
+        .iter()
+        .map(|r| Ok(TicketId(r.int(0)?)))
+        .collect()
+}

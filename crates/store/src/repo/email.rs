@@ -2,26 +2,39 @@
 //! thread replies to tickets.
 
 use crate::{Conn, StoreError, q};
-use domain::{CommentId, InboundStatus, MailboxId, TicketId, Timestamp};
+use domain::{CommentId, InboundStatus, MailboxId, SuspensionCause, TicketId, Timestamp};
 
-/// Stores a raw message as received; returns its id. `mailbox` is the IMAP
-/// account it was fetched from (none for the SMTP listener).
+/// How a message reached us, stored with it.
+#[derive(Debug, Clone, Default)]
+pub struct Arrival {
+    /// `MAIL FROM` (empty for bounces and fetched mail).
+    pub mail_from: String,
+    /// The envelope recipients, comma-separated.
+    pub rcpt_to: String,
+    /// The IMAP account it was fetched from (none for the SMTP listener).
+    pub mailbox: Option<MailboxId>,
+    /// The SMTP client's address and greeting, for SPF.
+    pub peer_ip: Option<String>,
+    pub helo: Option<String>,
+}
+
+/// Stores a raw message as received; returns its id.
 pub async fn insert_raw(
     c: &mut Conn<'_>,
-    mail_from: &str,
-    rcpt_to: &str,
+    arrival: &Arrival,
     raw: &[u8],
-    mailbox: Option<MailboxId>,
     at: Timestamp,
 ) -> Result<i64, StoreError> {
     c.insert(
-        q("INSERT INTO inbound_emails (received_at, mail_from, rcpt_to, raw, status, mailbox_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        q("INSERT INTO inbound_emails (received_at, mail_from, rcpt_to, raw, status, mailbox_id, peer_ip, helo) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
             .bind(at)
-            .bind(mail_from)
-            .bind(rcpt_to)
+            .bind(&arrival.mail_from)
+            .bind(&arrival.rcpt_to)
             .bind(raw.to_vec())
             .bind(InboundStatus::Received)
-            .bind(mailbox),
+            .bind(arrival.mailbox)
+            .bind(arrival.peer_ip.clone())
+            .bind(arrival.helo.clone()),
     )
     .await
 }
@@ -30,31 +43,140 @@ pub async fn insert_raw(
 #[derive(Debug, Clone)]
 pub struct Pending {
     pub id: i64,
-    /// The envelope recipients, comma-separated.
-    pub rcpt_to: String,
-    pub mailbox: Option<MailboxId>,
+    pub arrival: Arrival,
     pub raw: Vec<u8>,
+    /// Set when an admin recovered it from the suspended queue, with the
+    /// cause it was held for: that check is not made again.
+    pub recovered_from: Option<SuspensionCause>,
+}
+
+const PENDING_COLS: &str = "id, mail_from, rcpt_to, mailbox_id, peer_ip, helo, raw, cause";
+
+fn pending_row(r: &crate::Row) -> Result<Pending, StoreError> {
+    Ok(Pending {
+        id: r.int(0)?,
+        arrival: Arrival {
+            mail_from: r.text(1)?,
+            rcpt_to: r.text(2)?,
+            mailbox: r.opt_int(3)?.map(MailboxId),
+            peer_ip: r.opt_text(4)?,
+            helo: r.opt_text(5)?,
+        },
+        raw: r.opt_bytes(6)?.unwrap_or_default(),
+        recovered_from: r.opt_word(7)?,
+    })
 }
 
 /// Messages received but not yet processed, oldest first.
 pub async fn pending(c: &mut Conn<'_>, limit: i64) -> Result<Vec<Pending>, StoreError> {
     let rows = c
         .all(
-            q("SELECT id, rcpt_to, mailbox_id, raw FROM inbound_emails WHERE status = $1 ORDER BY id LIMIT $2")
-                .bind(InboundStatus::Received)
+            q(format!(
+                "SELECT {PENDING_COLS} FROM inbound_emails WHERE status = $1 ORDER BY id LIMIT $2"
+            ))
+            .bind(InboundStatus::Received)
+            .bind(limit),
+        )
+        .await?;
+    rows.iter().map(pending_row).collect()
+}
+
+/// One stored message in any state, with its status.
+pub async fn stored(
+    c: &mut Conn<'_>,
+    id: i64,
+) -> Result<Option<(InboundStatus, Timestamp, Pending)>, StoreError> {
+    let row = c
+        .opt(
+            q(format!(
+                "SELECT {PENDING_COLS}, status, received_at FROM inbound_emails WHERE id = $1"
+            ))
+            .bind(id),
+        )
+        .await?;
+    row.map(|r| Ok((r.word(8)?, Timestamp(r.int(9)?), pending_row(&r)?)))
+        .transpose()
+}
+
+/// Held messages, newest first, `(message, received_at, cause, detail)`;
+/// `before` pages by id.
+pub async fn suspended(
+    c: &mut Conn<'_>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<(Pending, Timestamp, SuspensionCause, String)>, StoreError> {
+    let rows = c
+        .all(
+            q(format!("SELECT {PENDING_COLS}, received_at, outcome FROM inbound_emails WHERE status = $1 AND id < $2 ORDER BY id DESC LIMIT $3"))
+                .bind(InboundStatus::Suspended)
+                .bind(before.unwrap_or(i64::MAX))
                 .bind(limit),
         )
         .await?;
     rows.iter()
         .map(|r| {
-            Ok(Pending {
-                id: r.int(0)?,
-                rcpt_to: r.text(1)?,
-                mailbox: r.opt_int(2)?.map(MailboxId),
-                raw: r.opt_bytes(3)?.unwrap_or_default(),
-            })
+            let p = pending_row(r)?;
+            let cause = p
+                .recovered_from
+                .ok_or_else(|| StoreError::Decode("suspended without a cause".into()))?;
+            Ok((
+                p,
+                Timestamp(r.int(8)?),
+                cause,
+                r.opt_text(9)?.unwrap_or_default(),
+            ))
         })
         .collect()
+}
+
+/// Holds a received message with its cause and a
+/// readable detail; it stays stored for an admin to recover or delete.
+pub async fn suspend(
+    c: &mut Conn<'_>,
+    id: i64,
+    cause: SuspensionCause,
+    detail: &str,
+    at: Timestamp,
+) -> Result<u64, StoreError> {
+    c.exec(
+        q("UPDATE inbound_emails SET status = $2, cause = $3, outcome = $4, processed_at = $5 WHERE id = $1 AND status = $6")
+            .bind(id)
+            .bind(InboundStatus::Suspended)
+            .bind(cause)
+            .bind(detail)
+            .bind(at)
+            .bind(InboundStatus::Received),
+    )
+    .await
+}
+
+/// Puts a suspended message back to be processed (its cause kept, so the
+/// check that held it is not made again). False if it was not suspended.
+pub async fn recover(c: &mut Conn<'_>, id: i64) -> Result<bool, StoreError> {
+    let n = c
+        .exec(
+            q("UPDATE inbound_emails SET status = $2 WHERE id = $1 AND status = $3")
+                .bind(id)
+                .bind(InboundStatus::Received)
+                .bind(InboundStatus::Suspended),
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Throws a suspended message away: its content is dropped, the record of
+/// it stays. False if it was not suspended.
+pub async fn delete_suspended(c: &mut Conn<'_>, id: i64) -> Result<bool, StoreError> {
+    let n = c
+        .exec(
+            q("UPDATE inbound_emails SET status = $2, raw = $3 WHERE id = $1 AND status = $4")
+                .bind(id)
+                .bind(InboundStatus::Deleted)
+                .bind(Vec::<u8>::new())
+                .bind(InboundStatus::Suspended),
+        )
+        .await?;
+    Ok(n == 1)
 }
 
 /// Takes a received message for processing inside the caller's unit: true
@@ -99,19 +221,6 @@ pub async fn finish(
     .await
 }
 
-/// Marks a received message that cannot be read; it stays stored.
-pub async fn fail(c: &mut Conn<'_>, id: i64, why: &str, at: Timestamp) -> Result<u64, StoreError> {
-    c.exec(
-        q("UPDATE inbound_emails SET status = $2, outcome = $3, processed_at = $4 WHERE id = $1 AND status = $5")
-            .bind(id)
-            .bind(InboundStatus::Failed)
-            .bind(why)
-            .bind(at)
-            .bind(InboundStatus::Received),
-    )
-    .await
-}
-
 /// How many of a sender's messages were processed since `since` (the
 /// per-sender rate limit).
 pub async fn processed_from(
@@ -142,6 +251,19 @@ pub async fn outcome(
         .transpose()
 }
 
+/// A Message-ID already seen: its ticket, whether it came in (rather than
+/// being one of ours), and the fingerprint of the message that had it.
+pub async fn seen_message(
+    c: &mut Conn<'_>,
+    message_id: &str,
+) -> Result<Option<(TicketId, bool, Option<String>)>, StoreError> {
+    let row = c
+        .opt(q("SELECT ticket_id, inbound, fingerprint FROM email_message_ids WHERE message_id = $1").bind(message_id))
+        .await?;
+    row.map(|r| Ok((TicketId(r.int(0)?), r.bool(1)?, r.opt_text(2)?)))
+        .transpose()
+}
+
 /// The ticket a Message-ID belongs to.
 pub async fn ticket_of_message(
     c: &mut Conn<'_>,
@@ -160,13 +282,15 @@ pub async fn remember_message(
     ticket: TicketId,
     comment: Option<CommentId>,
     inbound: bool,
+    fingerprint: Option<&str>,
 ) -> Result<(), StoreError> {
     c.exec(
-        q("INSERT INTO email_message_ids (message_id, ticket_id, comment_id, inbound) VALUES ($1, $2, $3, $4)")
+        q("INSERT INTO email_message_ids (message_id, ticket_id, comment_id, inbound, fingerprint) VALUES ($1, $2, $3, $4, $5)")
             .bind(message_id)
             .bind(ticket)
             .bind(comment)
-            .bind(inbound),
+            .bind(inbound)
+            .bind(fingerprint.map(str::to_string)),
     )
     .await?;
     Ok(())

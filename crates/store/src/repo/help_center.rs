@@ -237,8 +237,8 @@ pub struct ArticleFilter {
     pub category: Option<i64>,
     pub section: Option<i64>,
     pub labels: Vec<String>,
-    /// Include drafts (staff only).
-    pub drafts: bool,
+    /// Staff's view: drafts and articles for restricted user segments too.
+    pub staff_view: bool,
 }
 
 /// Published articles matching every term group (each group: alternative
@@ -257,8 +257,8 @@ pub async fn search_articles(
         format!("${}", args.len())
     };
     let mut conds = vec!["a.archived_at IS NULL".to_string()];
-    if !f.drafts {
-        conds.push("a.draft = FALSE".into());
+    if !f.staff_view {
+        conds.push("a.draft = FALSE AND a.user_segment_id IS NULL".into());
     }
     if let Some(l) = &f.locale {
         conds.push(format!("a.locale = {}", arg(l.clone().into(), &mut args)));

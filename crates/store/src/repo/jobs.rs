@@ -4,7 +4,8 @@ use crate::model::JobStatus;
 use crate::{Conn, Row, StoreError, q};
 use domain::Timestamp;
 
-const COLS: &str = "id, kind, status, total, progress, message, results, created_at, updated_at";
+const COLS: &str =
+    "id, kind, status, total, progress, message, results, created_at, updated_at, owner_id";
 
 fn from_row(r: &Row) -> Result<JobStatus, StoreError> {
     Ok(JobStatus {
@@ -17,6 +18,7 @@ fn from_row(r: &Row) -> Result<JobStatus, StoreError> {
         results: r.text(6)?,
         created_at: Timestamp(r.int(7)?),
         updated_at: Timestamp(r.int(8)?),
+        owner_id: r.opt_int(9)?.map(domain::UserId),
     })
 }
 
@@ -24,7 +26,7 @@ pub async fn upsert(c: &mut Conn<'_>, j: &JobStatus) -> Result<(), StoreError> {
     c.exec(q("DELETE FROM job_statuses WHERE id = $1").bind(&j.id))
         .await?;
     c.exec(
-        q("INSERT INTO job_statuses (id, kind, status, total, progress, message, results, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        q("INSERT INTO job_statuses (id, kind, status, total, progress, message, results, created_at, updated_at, owner_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
             .bind(&j.id)
             .bind(&j.kind)
             .bind(&j.status)
@@ -33,7 +35,8 @@ pub async fn upsert(c: &mut Conn<'_>, j: &JobStatus) -> Result<(), StoreError> {
             .bind(j.message.clone())
             .bind(&j.results)
             .bind(j.created_at)
-            .bind(j.updated_at),
+            .bind(j.updated_at)
+            .bind(j.owner_id),
     )
     .await?;
     Ok(())

@@ -12,7 +12,7 @@ pub(super) struct TestCerts {
     pub key: PathBuf,
 }
 
-fn openssl(dir: &Path, args: &[&str]) {
+pub(super) fn openssl(dir: &Path, args: &[&str]) {
     let out = Command::new("openssl")
         .args(args)
         .current_dir(dir)

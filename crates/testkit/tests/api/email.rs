@@ -10,6 +10,21 @@ pub(super) struct Smtp {
     pub(super) port: u16,
     /// Set when the listener offers STARTTLS: the client upgrades, trusting it.
     pub(super) ca: Option<PathBuf>,
+    /// The DNS the sender checks ask (SPF, DKIM, DMARC records).
+    pub(super) dns: atiende_testkit::dns::LocalDns,
+}
+
+/// Starts the inbound worker for `app`, checking senders against a DNS
+/// server of the test's own; returns that server.
+pub(super) async fn start_worker(
+    app: &app::App,
+    wake: Arc<tokio::sync::Notify>,
+) -> atiende_testkit::dns::LocalDns {
+    let dns = atiende_testkit::dns::LocalDns::start().await;
+    let verifier = mail::auth::SenderVerifier::new(Some(dns.addr), None, "atiende.test")
+        .unwrap_or_else(|e| panic!("verifier: {e}"));
+    mail::worker::spawn(app.clone(), wake, Arc::new(verifier));
+    dns
 }
 
 pub(super) async fn start_smtp(srv: &TestServer) -> Smtp {
@@ -30,12 +45,9 @@ pub(super) async fn start_smtp_with(
         .mailboxes
         .set_configured("support@example.com", "Soporte");
     let wake = Arc::new(tokio::sync::Notify::new());
-    mail::worker::spawn(srv.app.clone(), wake.clone());
-    let config = mail::smtp::SmtpConfig {
-        hostname: "atiende.test".into(),
-        max_size: 5 * 1024 * 1024,
-        tls,
-    };
+    let dns = start_worker(&srv.app, wake.clone()).await;
+    let mut config = mail::smtp::SmtpConfig::new("atiende.test", 5 * 1024 * 1024);
+    config.tls = tls;
     tokio::spawn(mail::smtp::serve(
         listener,
         srv.app.clone(),
@@ -43,7 +55,11 @@ pub(super) async fn start_smtp_with(
         wake,
         std::future::pending::<()>(),
     ));
-    Smtp { port, ca: None }
+    Smtp {
+        port,
+        ca: None,
+        dns,
+    }
 }
 
 /// Sends `raw` with smtplib; returns the lines it printed.
@@ -278,7 +294,8 @@ both!(email_through_the_smtp_listener, |srv| {
     assert_eq!(c[0]["attachments"][0]["file_name"], "factura.pdf");
     assert_eq!(c[0]["attachments"][0]["content_type"], "application/pdf");
 
-    // Mail for other domains is refused at RCPT; unreadable mail is kept, marked failed.
+    // Mail for other domains is refused at RCPT; mail without a From:
+    // answers the envelope sender (nothing accepted is set aside unseen).
     let out = send(
         &smtp,
         "x@example.com",
@@ -296,10 +313,24 @@ both!(email_through_the_smtp_listener, |srv| {
         )
         .await,
     );
-    assert_eq!(processed(&srv, id).await.0, "failed");
+    let (status, ticket, _) = processed(&srv, id).await;
+    assert_eq!(status, "processed");
+    let (_, t) = srv
+        .get(
+            &format!("/api/v2/tickets/{}.json", ticket.unwrap_or_default()),
+            &srv.admin(),
+        )
+        .await;
+    let (_, who) = srv
+        .get(
+            &format!("/api/v2/users/{}.json", t["ticket"]["requester_id"]),
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(who["user"]["email"], "x@example.com");
 });
 
-fn pyenv() -> String {
+pub(super) fn pyenv() -> String {
     std::env::var("ATIENDE_TEST_PYTHON").unwrap_or_else(|_| {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../../target/pyenv/bin/python")

@@ -290,7 +290,7 @@ both!(imap_accounts_fetch_with_idle, |first| {
     .unwrap_or_else(|e| panic!("{e}"));
     mail::outbox::spawn(srv.app.clone(), relay, Arc::new(tokio::sync::Notify::new()));
     let wake = Arc::new(tokio::sync::Notify::new());
-    mail::worker::spawn(srv.app.clone(), wake.clone());
+    super::email::start_worker(&srv.app, wake.clone()).await;
     let tls = mail::tls::client_config(Some(&dovecot.certs.ca)).unwrap_or_else(|e| panic!("{e}"));
     let mut config = mail::imap::ImapConfig::new(tls);
     config.refresh_every = Duration::from_millis(200);
@@ -303,12 +303,12 @@ both!(imap_accounts_fetch_with_idle, |first| {
             // Configured as the first node is (both send acknowledgements).
             let (base, app2, stop) = atiende_testkit::start_node_full(
                 &srv.database_url,
-                web::RateLimit::default(),
+                atiende_testkit::test_rate(),
                 srv.app.mail.as_deref().cloned(),
             )
             .await;
             let wake2 = Arc::new(tokio::sync::Notify::new());
-            mail::worker::spawn(app2.clone(), wake2.clone());
+            super::email::start_worker(&app2, wake2.clone()).await;
             let mut config2 = config.clone();
             config2.node = "second-node".into();
             mail::imap::spawn(app2, config2, wake2);
@@ -548,7 +548,7 @@ both!(imap_accounts_fetch_with_idle, |first| {
 both!(servers_without_idle_are_polled, |srv| {
     let dovecot = Dovecot::start_with(&[("support", "s3cr3t")], false).await;
     let wake = Arc::new(tokio::sync::Notify::new());
-    mail::worker::spawn(srv.app.clone(), wake.clone());
+    super::email::start_worker(&srv.app, wake.clone()).await;
     let tls = mail::tls::client_config(Some(&dovecot.certs.ca)).unwrap_or_else(|e| panic!("{e}"));
     let mut config = mail::imap::ImapConfig::new(tls);
     config.refresh_every = Duration::from_millis(200);

@@ -13,6 +13,8 @@ mod people;
 mod routing;
 mod rules;
 mod search;
+mod security;
+mod security_mail;
 mod tickets;
 mod transport;
 mod workspace;

@@ -102,7 +102,7 @@ both!(read_your_writes_everywhere, |srv| {
 async fn rate_limit_answers_429_with_retry_after() {
     let srv = TestServer::start(atiende_testkit::Backend::Sqlite).await;
     let (base, _app, _stop) =
-        atiende_testkit::start_node_with(&srv.database_url, web::RateLimit { per_minute: 3 }).await;
+        atiende_testkit::start_node_with(&srv.database_url, web::RateLimit::uniform(3)).await;
     let mut remaining = Vec::new();
     for _ in 0..3 {
         let r = srv

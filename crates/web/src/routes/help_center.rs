@@ -269,7 +269,7 @@ async fn archive_article(State(api): State<Api>, ctx: Ctx, Path(id): Path<String
 
 async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let per_page = ctx.int("per_page")?.unwrap_or(25).clamp(1, 100);
-    let page = ctx.int("page")?.unwrap_or(1).max(1);
+    let page = ctx.page_number()?;
     let labels = ctx.params_all("label_names");
     let (hits, count) = api
         .app

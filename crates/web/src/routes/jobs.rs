@@ -17,14 +17,14 @@ pub fn routes() -> Router<Api> {
 }
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let j = api.app.job_status(&id).await?;
+    let j = api.app.job_status(ctx.actor, &id).await?;
     ok(json!({"job_status": wire::job(&ctx.base, &j)}))
 }
 
 async fn show_many(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let mut out = Vec::new();
     for id in ctx.params_all("ids").iter().take(100) {
-        if let Ok(j) = api.app.job_status(id).await {
+        if let Ok(j) = api.app.job_status(ctx.actor, id).await {
             out.push(wire::job(&ctx.base, &j));
         }
     }

@@ -12,6 +12,7 @@ mod routing;
 mod rules;
 mod search;
 mod settings;
+mod suspended;
 mod tickets;
 mod uploads;
 
@@ -38,6 +39,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(business::routes())
         .merge(hooks::routes())
         .merge(routing::routes())
+        .merge(suspended::routes())
 }
 
 pub async fn not_found() -> Response {

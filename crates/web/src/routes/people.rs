@@ -146,7 +146,7 @@ async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .search_users(ctx.actor, ctx.param("query"), ctx.param("external_id"))
         .await?;
     let per_page = ctx.int("per_page")?.unwrap_or(100).clamp(1, 100) as usize;
-    let page = ctx.int("page")?.unwrap_or(1).max(1) as usize;
+    let page = ctx.page_number()? as usize;
     let total = users.len();
     let slice: Vec<Json> = users
         .iter()

@@ -233,10 +233,7 @@ async fn view_page(
         (after, size)
     } else {
         let per_page = ctx.int("per_page")?.unwrap_or(100).clamp(1, 100);
-        (
-            (ctx.int("page")?.unwrap_or(1).max(1) - 1) * per_page,
-            per_page,
-        )
+        ((ctx.page_number()? - 1) * per_page, per_page)
     };
     let (v, ts, total) = api
         .app

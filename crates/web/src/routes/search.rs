@@ -36,7 +36,7 @@ async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         only_type(&ctx),
     )?;
     let per_page = ctx.int("per_page")?.unwrap_or(100).clamp(1, 100);
-    let page = ctx.int("page")?.unwrap_or(1).max(1);
+    let page = ctx.page_number()?;
     let found = api
         .app
         .search(ctx.actor, &plan, (page - 1) * per_page, per_page)

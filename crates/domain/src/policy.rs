@@ -1,0 +1,240 @@
+//! The one answer to "may this caller do this to that?" for people and
+//! their profiles: every use case that reads or changes a user, an
+//! identity or an organization asks here, so the API, the pages and the
+//! channels cannot disagree. Field-level where it matters: agents' private
+//! notes are never shown to or written by customers, and only admins give
+//! roles, verify staff or change staff's sign-in addresses.
+
+use crate::{Actor, Role, UserId};
+
+/// A field of a user's profile, for write checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserField {
+    Name,
+    Email,
+    Role,
+    Organization,
+    DefaultGroup,
+    Tags,
+    ExternalId,
+    Phone,
+    Locale,
+    TimeZone,
+    /// What staff know about the person (shown to staff only).
+    Details,
+    /// Staff's private notes about the person.
+    Notes,
+    Verified,
+    Active,
+    Password,
+    /// An agent's ticket restriction to their groups.
+    Restriction,
+}
+
+impl UserField {
+    /// The API's name for the field, for error messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            UserField::Name => "name",
+            UserField::Email => "email",
+            UserField::Role => "role",
+            UserField::Organization => "organization_id",
+            UserField::DefaultGroup => "default_group_id",
+            UserField::Tags => "tags",
+            UserField::ExternalId => "external_id",
+            UserField::Phone => "phone",
+            UserField::Locale => "locale",
+            UserField::TimeZone => "time_zone",
+            UserField::Details => "details",
+            UserField::Notes => "notes",
+            UserField::Verified => "verified",
+            UserField::Active => "active",
+            UserField::Password => "password",
+            UserField::Restriction => "ticket_restriction",
+        }
+    }
+}
+
+/// The user a check is about.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject {
+    pub id: UserId,
+    pub role: Role,
+}
+
+/// How the caller stands to the user they act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Standing {
+    Admin,
+    /// The caller themself (any role).
+    Own,
+    /// An agent acting on a customer.
+    AgentOnCustomer,
+    /// An agent acting on another agent or an admin.
+    AgentOnStaff,
+    /// A customer acting on someone else.
+    Stranger,
+}
+
+fn standing(actor: &Actor, subject: Subject) -> Standing {
+    if actor.is_admin() {
+        Standing::Admin
+    } else if actor.user == subject.id {
+        Standing::Own
+    } else if actor.is_staff() && !subject.role.is_staff() {
+        Standing::AgentOnCustomer
+    } else if actor.is_staff() {
+        Standing::AgentOnStaff
+    } else {
+        Standing::Stranger
+    }
+}
+
+/// Whether `actor` may see `subject`'s profile at all.
+pub fn may_see_user(actor: &Actor, subject: Subject) -> bool {
+    actor.is_staff() || actor.user == subject.id
+}
+
+/// Whether `actor` may read staff-only fields (details, notes) of users
+/// and organizations.
+pub fn may_read_private_fields(actor: &Actor) -> bool {
+    actor.is_staff()
+}
+
+/// Whether `actor` may change `field` on `subject`.
+pub fn may_write_user_field(actor: &Actor, subject: Subject, field: UserField) -> bool {
+    use UserField::*;
+    match standing(actor, subject) {
+        Standing::Admin => true,
+        Standing::Own if actor.is_staff() => {
+            matches!(
+                field,
+                Name | Phone | Locale | TimeZone | Password | Details | Notes | DefaultGroup
+            )
+        }
+        Standing::Own => matches!(field, Name | Locale | TimeZone | Password),
+        Standing::AgentOnCustomer => !matches!(field, Role | Active | Password | Restriction),
+        Standing::AgentOnStaff | Standing::Stranger => false,
+    }
+}
+
+/// What `actor` may do with `subject`'s identities (email addresses,
+/// phones, messaging ids): the sign-in address of staff is theirs and the
+/// admins' to change, never another agent's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentityRights {
+    /// Nothing (the profile is not the caller's to touch).
+    None,
+    /// Their own: add (unverified), delete one that is not primary, make a
+    /// verified one primary.
+    Own,
+    /// Everything, verifying included.
+    Full,
+}
+
+pub fn identity_rights(actor: &Actor, subject: Subject) -> IdentityRights {
+    match standing(actor, subject) {
+        Standing::Admin | Standing::AgentOnCustomer => IdentityRights::Full,
+        Standing::Own => IdentityRights::Own,
+        Standing::AgentOnStaff | Standing::Stranger => IdentityRights::None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(id: i64, role: Role) -> Actor {
+        Actor {
+            user: UserId(id),
+            role,
+            org: None,
+            restricted: false,
+        }
+    }
+
+    fn subject(id: i64, role: Role) -> Subject {
+        Subject {
+            id: UserId(id),
+            role,
+        }
+    }
+
+    #[test]
+    fn agents_cannot_touch_staff_identities_or_fields() {
+        let agent = actor(2, Role::Agent);
+        let admin = subject(1, Role::Admin);
+        assert_eq!(identity_rights(&agent, admin), IdentityRights::None);
+        assert!(!may_write_user_field(&agent, admin, UserField::Email));
+        assert!(!may_write_user_field(
+            &agent,
+            subject(3, Role::Agent),
+            UserField::Name
+        ));
+        assert_eq!(
+            identity_rights(&agent, subject(9, Role::EndUser)),
+            IdentityRights::Full
+        );
+        assert_eq!(
+            identity_rights(&agent, subject(2, Role::Agent)),
+            IdentityRights::Own
+        );
+        assert!(!may_write_user_field(
+            &agent,
+            subject(2, Role::Agent),
+            UserField::Email
+        ));
+        assert!(!may_write_user_field(
+            &agent,
+            subject(2, Role::Agent),
+            UserField::Restriction
+        ));
+    }
+
+    #[test]
+    fn customers_change_only_their_own_harmless_fields() {
+        let me = actor(9, Role::EndUser);
+        let own = subject(9, Role::EndUser);
+        for f in [
+            UserField::Name,
+            UserField::Locale,
+            UserField::TimeZone,
+            UserField::Password,
+        ] {
+            assert!(may_write_user_field(&me, own, f), "{f:?}");
+        }
+        for f in [
+            UserField::Notes,
+            UserField::Details,
+            UserField::Verified,
+            UserField::Role,
+            UserField::Tags,
+            UserField::Email,
+            UserField::ExternalId,
+            UserField::Organization,
+            UserField::Active,
+        ] {
+            assert!(!may_write_user_field(&me, own, f), "{f:?}");
+        }
+        assert!(!may_read_private_fields(&me));
+        assert!(!may_see_user(&me, subject(10, Role::EndUser)));
+        assert_eq!(
+            identity_rights(&me, subject(10, Role::EndUser)),
+            IdentityRights::None
+        );
+    }
+
+    #[test]
+    fn admins_may_do_everything() {
+        let admin = actor(1, Role::Admin);
+        assert_eq!(
+            identity_rights(&admin, subject(2, Role::Agent)),
+            IdentityRights::Full
+        );
+        assert!(may_write_user_field(
+            &admin,
+            subject(2, Role::Agent),
+            UserField::Role
+        ));
+    }
+}

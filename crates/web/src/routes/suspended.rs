@@ -1,0 +1,109 @@
+//! `/suspended_tickets`: mail held instead of becoming tickets (admins).
+
+use super::{ids_param, no_content, ok, path_id};
+use crate::Api;
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ApiResult};
+use crate::wire;
+use app::email::SuspendedMessage;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::routing::{delete, get, put};
+use serde_json::{Value as Json, json};
+
+pub fn routes() -> Router<Api> {
+    Router::new()
+        .route("/api/v2/suspended_tickets", get(list))
+        .route("/api/v2/suspended_tickets/recover_many", put(recover_many))
+        .route(
+            "/api/v2/suspended_tickets/destroy_many",
+            delete(destroy_many),
+        )
+        .route("/api/v2/suspended_tickets/{id}", get(show).delete(destroy))
+        .route("/api/v2/suspended_tickets/{id}/recover", put(recover))
+}
+
+/// Zendesk's suspended ticket object.
+fn suspended(base: &str, m: &SuspendedMessage) -> Json {
+    json!({
+        "id": m.id,
+        "url": format!("{base}/api/v2/suspended_tickets/{}.json", m.id),
+        "author": {"id": null, "name": m.from_name.clone().unwrap_or_else(|| m.from_email.clone()), "email": m.from_email},
+        "subject": m.subject,
+        "content": m.content,
+        "cause": m.cause.describe(),
+        "cause_id": m.cause.zendesk_id(),
+        "cause_detail": m.detail,
+        "message_id": m.message_id,
+        "recipient": m.recipient,
+        "ticket_id": null,
+        "brand_id": null,
+        "attachments": [],
+        "error_messages": null,
+        "created_at": wire::ts(m.received_at),
+        "updated_at": wire::ts(m.received_at),
+        "via": {"channel": "email", "source": {
+            "from": {"address": m.from_email, "name": m.from_name},
+            "to": {"address": m.recipient, "name": null},
+            "rel": null}},
+    })
+}
+
+async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let per_page = ctx.int("per_page")?.unwrap_or(100).clamp(1, 100);
+    let before = ctx.int("before_id")?;
+    let mut items = api
+        .app
+        .suspended_messages(ctx.actor, before, per_page + 1)
+        .await?;
+    let more = items.len() as i64 > per_page;
+    items.truncate(per_page as usize);
+    let next = match (more, items.last()) {
+        (true, Some(last)) => json!(ctx.link(&[("before_id", last.id.to_string())])),
+        _ => Json::Null,
+    };
+    let count = items.len();
+    ok(json!({
+        "suspended_tickets": items.iter().map(|m| suspended(&ctx.base, m)).collect::<Vec<_>>(),
+        "next_page": next,
+        "previous_page": null,
+        "count": count,
+    }))
+}
+
+async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let m = api.app.suspended_message(ctx.actor, path_id(&id)?).await?;
+    ok(json!({"suspended_ticket": suspended(&ctx.base, &m)}))
+}
+
+async fn recovered_ticket(api: &Api, ctx: &Ctx, id: i64) -> Result<Json, ApiError> {
+    let t = api.app.recover_suspended(ctx.actor, id).await?;
+    let t = api.app.ticket(ctx.actor, t).await?;
+    let fields = api.app.fields_for_display().await?;
+    Ok(wire::ticket(&ctx.base, &t, &fields))
+}
+
+async fn recover(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let ticket = recovered_ticket(&api, &ctx, path_id(&id)?).await?;
+    ok(json!({"ticket": ticket}))
+}
+
+async fn recover_many(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let mut tickets = Vec::new();
+    for id in ids_param(&ctx, "ids")? {
+        tickets.push(recovered_ticket(&api, &ctx, id).await?);
+    }
+    ok(json!({"tickets": tickets}))
+}
+
+async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    api.app.delete_suspended(ctx.actor, path_id(&id)?).await?;
+    no_content()
+}
+
+async fn destroy_many(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    for id in ids_param(&ctx, "ids")? {
+        api.app.delete_suspended(ctx.actor, id).await?;
+    }
+    no_content()
+}
