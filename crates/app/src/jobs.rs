@@ -93,6 +93,9 @@ impl App {
         actor: Actor,
         inputs: Vec<TicketInput>,
     ) -> Result<JobStatus, AppError> {
+        if !actor.is_staff() {
+            return Err(AppError::forbidden("only agents create tickets in bulk"));
+        }
         let mut results = Vec::with_capacity(inputs.len());
         for (index, input) in inputs.into_iter().enumerate() {
             results.push(match self.create_ticket(actor, input, Channel::Api).await {

@@ -2,7 +2,8 @@
 //! (one ticket, lists, search): never an internal note's text, so a ticket
 //! opened with an internal first comment shows no description, and a text
 //! search matches only the subject and public comments (an internal note
-//! must not move a count). Staff read everything.
+//! must not move a count); tags are staff's working notes and are not
+//! shown either. Staff read everything.
 
 use crate::AppError;
 use domain::Actor;
@@ -27,6 +28,7 @@ pub(crate) async fn for_reader(
         if private.contains(&t.id) {
             t.description = String::new();
         }
+        t.tags.clear();
     }
     Ok(list)
 }

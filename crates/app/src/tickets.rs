@@ -788,6 +788,16 @@ impl App {
             cond.push_str(&sql.replace("$?", &format!("${}", args.len())));
         };
         if !actor.is_staff() {
+            // A customer lists their own tickets, never someone else's.
+            let about_someone_else = match &scope {
+                TicketScope::Requested(u) | TicketScope::Assigned(u) | TicketScope::Ccd(u) => {
+                    *u != actor.user
+                }
+                _ => false,
+            };
+            if about_someone_else {
+                return Err(AppError::NotFound);
+            }
             add(
                 " AND (t.requester_id = $? OR t.id IN (SELECT ticket_id FROM ticket_collaborators WHERE user_id = $?))",
                 actor.user.into(),
@@ -1145,6 +1155,11 @@ pub async fn delete_in(
     let mut t = tickets::get(c, id, false)
         .await?
         .ok_or(AppError::NotFound)?;
+    // Every caller (one ticket, bulk, jobs) goes through here: a
+    // group-restricted agent cannot delete what they cannot see.
+    if !actor.is_staff() || !can_see(c, &actor, &t).await? {
+        return Err(AppError::NotFound);
+    }
     t.deleted_at = Some(now);
     t.updated_at = now;
     tickets::update(c, &t, None).await?;

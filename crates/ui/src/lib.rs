@@ -6,6 +6,7 @@
 mod admin;
 mod admin_email;
 mod admin_rules;
+mod admin_suspended;
 mod assets;
 mod chrome;
 mod customer;
@@ -76,6 +77,17 @@ pub fn router(app: App) -> Router {
             "/agent/admin",
             get(|| async { axum::response::Redirect::to("/agent/admin/agents") }),
         )
+        .merge(admin_pages(ui.clone()))
+        .route("/agent/live", get(live::socket))
+        .route("/assets/agent.js", get(assets::script))
+        .route("/assets/agent.css", get(assets::style))
+        .with_state(ui)
+}
+
+/// The admin pages: every one behind one check (signed in, and an admin),
+/// before any form is read; the use cases check again.
+fn admin_pages(ui: Ui) -> Router<Ui> {
+    Router::new()
         .route(
             "/agent/admin/agents",
             get(admin::agents).post(admin::invite),
@@ -118,6 +130,15 @@ pub fn router(app: App) -> Router {
         .route(
             "/agent/admin/email/templates",
             post(admin_email::save_templates),
+        )
+        .route("/agent/admin/suspended", get(admin_suspended::page))
+        .route(
+            "/agent/admin/suspended/{id}/recover",
+            post(admin_suspended::recover),
+        )
+        .route(
+            "/agent/admin/suspended/{id}/delete",
+            post(admin_suspended::delete),
         )
         .route("/agent/admin/rules", get(admin_rules::rules))
         .route("/agent/admin/rules/{kind}", post(admin_rules::create_rule))
@@ -183,8 +204,8 @@ pub fn router(app: App) -> Router {
             "/agent/admin/webhooks/{id}/test",
             post(admin_rules::test_webhook),
         )
-        .route("/agent/live", get(live::socket))
-        .route("/assets/agent.js", get(assets::script))
-        .route("/assets/agent.css", get(assets::style))
-        .with_state(ui)
+        .route_layer(axum::middleware::from_fn_with_state(
+            ui,
+            session::admins_only,
+        ))
 }

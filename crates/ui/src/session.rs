@@ -119,6 +119,25 @@ impl FromRequestParts<Ui> for Agent {
     }
 }
 
+/// Middleware for the admin pages: the caller must be signed in (else the
+/// usual sign-in answer) and an admin (else a 403 page).
+pub async fn admins_only(
+    axum::extract::State(ui): axum::extract::State<Ui>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let agent = match Agent::from_request_parts(&mut parts, &ui).await {
+        Ok(a) => a,
+        Err(refused) => return refused,
+    };
+    if !agent.user.actor.is_admin() {
+        return crate::chrome::error_page(&agent, &app::AppError::forbidden("only admins"));
+    }
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
+}
+
 /// A URL-encoded form body as ordered pairs (fields may repeat).
 pub struct Form(pub Vec<(String, String)>);
 

@@ -158,6 +158,30 @@ impl App {
         }
     }
 
+    /// Recovers several held messages (admins only), in order; stops at
+    /// the first that cannot be.
+    pub async fn recover_suspended_many(
+        &self,
+        actor: Actor,
+        ids: &[i64],
+    ) -> Result<Vec<TicketId>, AppError> {
+        admins_only(&actor, "recover suspended mail")?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(self.recover_suspended(actor, *id).await?);
+        }
+        Ok(out)
+    }
+
+    /// Deletes several held messages (admins only).
+    pub async fn delete_suspended_many(&self, actor: Actor, ids: &[i64]) -> Result<(), AppError> {
+        admins_only(&actor, "delete suspended mail")?;
+        for id in ids {
+            self.delete_suspended(actor, *id).await?;
+        }
+        Ok(())
+    }
+
     /// Deletes a held message's content (admins only); the record stays.
     pub async fn delete_suspended(&self, actor: Actor, id: i64) -> Result<(), AppError> {
         admins_only(&actor, "delete suspended mail")?;

@@ -10,6 +10,7 @@ mod export;
 mod help_center;
 mod imap;
 mod people;
+mod route_table;
 mod routing;
 mod rules;
 mod search;

@@ -25,6 +25,7 @@ pub fn routes() -> Router<Api> {
 /// A non-empty `cursor` (other than node's literal `undefined`) wins over
 /// `start_time`.
 fn start(ctx: &Ctx) -> Result<ExportStart, ApiError> {
+    app::export::may_export(&ctx.actor)?;
     if let Some(c) = ctx.param("cursor") {
         return decode_cursor(c)
             .map(ExportStart::Cursor)

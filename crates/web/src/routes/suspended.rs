@@ -76,24 +76,30 @@ async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiRe
     ok(json!({"suspended_ticket": suspended(&ctx.base, &m)}))
 }
 
-async fn recovered_ticket(api: &Api, ctx: &Ctx, id: i64) -> Result<Json, ApiError> {
-    let t = api.app.recover_suspended(ctx.actor, id).await?;
-    let t = api.app.ticket(ctx.actor, t).await?;
+async fn tickets_json(
+    api: &Api,
+    ctx: &Ctx,
+    ids: Vec<domain::TicketId>,
+) -> Result<Vec<Json>, ApiError> {
     let fields = api.app.fields_for_display().await?;
-    Ok(wire::ticket(&ctx.base, &t, &fields))
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let t = api.app.ticket(ctx.actor, id).await?;
+        out.push(wire::ticket(&ctx.base, &t, &fields));
+    }
+    Ok(out)
 }
 
 async fn recover(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let ticket = recovered_ticket(&api, &ctx, path_id(&id)?).await?;
-    ok(json!({"ticket": ticket}))
+    let t = api.app.recover_suspended(ctx.actor, path_id(&id)?).await?;
+    let mut tickets = tickets_json(&api, &ctx, vec![t]).await?;
+    ok(json!({"ticket": tickets.pop()}))
 }
 
 async fn recover_many(State(api): State<Api>, ctx: Ctx) -> ApiResult {
-    let mut tickets = Vec::new();
-    for id in ids_param(&ctx, "ids")? {
-        tickets.push(recovered_ticket(&api, &ctx, id).await?);
-    }
-    ok(json!({"tickets": tickets}))
+    let ids = ids_param(&ctx, "ids")?;
+    let recovered = api.app.recover_suspended_many(ctx.actor, &ids).await?;
+    ok(json!({"tickets": tickets_json(&api, &ctx, recovered).await?}))
 }
 
 async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -102,8 +108,7 @@ async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> Ap
 }
 
 async fn destroy_many(State(api): State<Api>, ctx: Ctx) -> ApiResult {
-    for id in ids_param(&ctx, "ids")? {
-        api.app.delete_suspended(ctx.actor, id).await?;
-    }
+    let ids = ids_param(&ctx, "ids")?;
+    api.app.delete_suspended_many(ctx.actor, &ids).await?;
     no_content()
 }
