@@ -6,8 +6,11 @@
 //!   free, then each further try must wait twice as long as the last
 //!   (1 s, 2 s, 4 s … up to [`Policy::max_delay`]). Increasing delays
 //!   instead of a hard lock: a person who mistyped gets in soon.
-//! - One source, any accounts: past [`Policy::per_source`] failures in
-//!   [`Policy::window`], it gets 429 for every credential check.
+//! - One source guessing many accounts (credential stuffing): once it has
+//!   failed on [`Policy::per_source`] different accounts in
+//!   [`Policy::window`], it gets 429 for every credential check. One
+//!   misconfigured integration failing over and over on its own account
+//!   does not lock out the colleagues behind the same address.
 //! - One account, every source (a distributed guess at a password): past
 //!   [`Policy::per_account`] failures in the window, passwords for it are
 //!   refused except from a device it signed in from before, so nobody can
@@ -56,7 +59,7 @@ impl Default for Policy {
         Policy {
             free_failures: 5,
             max_delay: Duration::from_secs(15 * 60),
-            per_source: 50,
+            per_source: 20,
             per_account: 30,
             window: Duration::from_secs(15 * 60),
         }
@@ -94,12 +97,20 @@ impl Count {
     }
 }
 
+/// What one source failed on within the window.
+#[derive(Debug, Clone)]
+struct SourceCount {
+    first: Instant,
+    /// The accounts it failed on (kept up to the limit, enough to decide).
+    accounts: std::collections::HashSet<String>,
+}
+
 #[derive(Default)]
 struct Counts {
     /// Per account, source and kind of secret: guessing a password does
     /// not hold up the same account's tokens.
     pairs: HashMap<(String, IpAddr, Secret), Count>,
-    sources: HashMap<IpAddr, Count>,
+    sources: HashMap<IpAddr, SourceCount>,
     accounts: HashMap<String, Count>,
 }
 
@@ -113,6 +124,15 @@ pub struct Counters {
 }
 
 impl Counters {
+    /// The counters for an admin (this node's, since it started).
+    pub fn for_admin(
+        &self,
+        actor: &domain::Actor,
+    ) -> Result<Vec<(&'static str, u64)>, crate::AppError> {
+        crate::error::admins_only(actor, "read the security counters")?;
+        Ok(self.snapshot())
+    }
+
     /// `(name, value)` pairs, stable names.
     pub fn snapshot(&self) -> Vec<(&'static str, u64)> {
         vec![
@@ -208,10 +228,14 @@ impl CredentialGuard {
                 .max(1)
         };
         let refused = if let Some(s) = counts.sources.get(&client.ip)
-            && self.window_open(s, now)
-            && s.failures >= self.policy.per_source
+            && now.duration_since(s.first) < self.policy.window
+            && s.accounts.len() >= self.policy.per_source as usize
         {
-            Some((until_window_ends(s), "source over its limit"))
+            let left = self
+                .policy
+                .window
+                .saturating_sub(now.duration_since(s.first));
+            Some((left.as_secs().max(1), "source guessing many accounts"))
         } else if let Some(p) = counts.pairs.get(&(account.clone(), client.ip, secret))
             && p.failures >= self.policy.free_failures
             && let wait = self.delay(p.failures)
@@ -284,10 +308,22 @@ impl CredentialGuard {
                 .or_insert(Count::new(now)),
             false,
         );
-        bump(
-            counts.sources.entry(client.ip).or_insert(Count::new(now)),
-            true,
-        );
+        let source = counts
+            .sources
+            .entry(client.ip)
+            .or_insert_with(|| SourceCount {
+                first: now,
+                accounts: Default::default(),
+            });
+        if now.duration_since(source.first) >= window {
+            *source = SourceCount {
+                first: now,
+                accounts: Default::default(),
+            };
+        }
+        if source.accounts.len() < self.policy.per_source as usize {
+            source.accounts.insert(account.clone());
+        }
         if secret == Secret::Password {
             bump(
                 counts.accounts.entry(account).or_insert(Count::new(now)),

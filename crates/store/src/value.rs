@@ -53,19 +53,31 @@ impl From<f64> for Value {
         Value::Real(v)
     }
 }
+impl Value {
+    /// Text as both backends store it: PostgreSQL's text cannot hold NUL
+    /// (binding one is an error), so it is removed everywhere, from stored
+    /// values and lookups alike (a path id `%00` simply finds nothing).
+    pub fn text(v: String) -> Value {
+        if v.contains('\0') {
+            Value::Text(v.replace('\0', ""))
+        } else {
+            Value::Text(v)
+        }
+    }
+}
 impl From<String> for Value {
     fn from(v: String) -> Self {
-        Value::Text(v)
+        Value::text(v)
     }
 }
 impl From<&str> for Value {
     fn from(v: &str) -> Self {
-        Value::Text(v.to_string())
+        Value::text(v.to_string())
     }
 }
 impl From<&String> for Value {
     fn from(v: &String) -> Self {
-        Value::Text(v.clone())
+        Value::text(v.clone())
     }
 }
 impl From<Vec<u8>> for Value {

@@ -4,6 +4,7 @@
 //! sleep for readiness: the listener is bound before the server task starts.
 
 pub mod dns;
+pub mod fuzz;
 
 use serde_json::Value as Json;
 use std::sync::atomic::{AtomicUsize, Ordering};

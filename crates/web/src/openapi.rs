@@ -736,6 +736,12 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "get",
+        "/api/v2/security/counters",
+        "Security",
+        "This node's failed sign-ins, refused attempts and suspended mail since start (admins)",
+    ),
+    (
+        "get",
         "/api/v2/suspended_tickets",
         "Suspended tickets",
         "Mail held instead of becoming tickets, with its cause (admins)",

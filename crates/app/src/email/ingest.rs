@@ -122,6 +122,7 @@ impl App {
         let detail: String = detail.chars().take(1000).collect();
         let now = Timestamp::now();
         tracing::warn!(id, cause = cause.as_str(), detail = %detail, "inbound message suspended");
+        crate::guard::Counters::bump(&self.guard.counters.suspended_messages);
         self.write(move |c| {
             Box::pin(async move {
                 email::suspend(c, id, cause, &detail, now).await?;

@@ -7,6 +7,7 @@ mod cluster;
 mod email;
 mod email_corpus;
 mod export;
+mod fuzz;
 mod help_center;
 mod imap;
 mod people;

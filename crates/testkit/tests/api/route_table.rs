@@ -39,9 +39,9 @@ enum Role {
 }
 
 /// (method, path, answers, body for writes). Placeholders name fixtures.
-type Row = (&'static str, &'static str, &'static str, &'static str);
+pub(super) type Row = (&'static str, &'static str, &'static str, &'static str);
 
-const API: &[Row] = &[
+pub(super) const API: &[Row] = &[
     // People
     ("GET", "/api/v2/users/me", "UAAAAA", ""),
     ("GET", "/api/v2/users", "UDDAAA", ""),
@@ -672,6 +672,7 @@ const API: &[Row] = &[
         "UDDDDA",
         "",
     ),
+    ("GET", "/api/v2/security/counters", "UDDDDA", ""),
     ("GET", "/api/v2/suspended_tickets", "UDDDDA", ""),
     ("GET", "/api/v2/suspended_tickets/{suspended}", "UDDDDA", ""),
     (

@@ -745,3 +745,166 @@ fn default_limits_follow_zendesk() {
     let r = web::RateLimit::default();
     assert_eq!((r.per_minute, r.end_user_per_minute), (700, 100));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_accounts_cost_a_password_check_too() {
+    let srv = TestServer::start(atiende_testkit::Backend::Sqlite).await;
+    // Without it, an unknown email is refused at once (1 ms against 22 ms
+    // for a wrong password): the timing told which emails have accounts.
+    let before = app::auth::password_checks();
+    let (s, _) = srv
+        .get(
+            "/api/v2/users/me.json",
+            &Auth::Password("nadie@example.com".into(), "x".into()),
+        )
+        .await;
+    assert_eq!(s, 401);
+    assert_eq!(
+        app::auth::password_checks(),
+        before + 1,
+        "the unknown account was checked against a hash"
+    );
+    let (s, _) = srv
+        .get(
+            "/api/v2/users/me.json",
+            &Auth::Password("admin@example.com".into(), "x".into()),
+        )
+        .await;
+    assert_eq!(s, 401);
+    assert_eq!(app::auth::password_checks(), before + 2);
+}
+
+/// Messages a live socket receives within `wait`.
+async fn live_messages(
+    ws: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    wait: Duration,
+) -> Vec<Json> {
+    use futures_util::StreamExt;
+    let mut out = Vec::new();
+    let deadline = tokio::time::Instant::now() + wait;
+    while let Ok(Some(Ok(m))) = tokio::time::timeout_at(deadline, ws.next()).await {
+        if let tokio_tungstenite::tungstenite::Message::Text(t) = m {
+            out.push(serde_json::from_str(t.as_str()).unwrap_or(Json::Null));
+        }
+    }
+    out
+}
+
+async fn live_socket(
+    srv: &TestServer,
+    browser: &Browser,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut req = format!("{}/agent/live", srv.base.replace("http://", "ws://"))
+        .into_client_request()
+        .unwrap_or_else(|e| panic!("{e}"));
+    req.headers_mut().insert(
+        "cookie",
+        browser
+            .cookie_header()
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    tokio_tungstenite::connect_async(req)
+        .await
+        .unwrap_or_else(|e| panic!("live socket: {e}"))
+        .0
+}
+
+both!(
+    restricted_agents_see_presence_only_on_their_tickets,
+    |srv| {
+        use futures_util::SinkExt;
+        use tokio_tungstenite::tungstenite::Message;
+        let (_, g1) = srv
+            .call(
+                "POST",
+                "/api/v2/groups.json",
+                &srv.admin(),
+                Some(json!({"group": {"name": "Externos"}})),
+            )
+            .await;
+        let (_, g2) = srv
+            .call(
+                "POST",
+                "/api/v2/groups.json",
+                &srv.admin(),
+                Some(json!({"group": {"name": "Internos"}})),
+            )
+            .await;
+        let (r, _) = srv
+            .user_with_token("Externo", "externo@example.com", "agent")
+            .await;
+        srv.call(
+            "PUT",
+            &format!("/api/v2/users/{r}.json"),
+            &srv.admin(),
+            Some(json!({"user": {"password": "externo-pass-1", "ticket_restriction": "groups"}})),
+        )
+        .await;
+        srv.call(
+            "POST",
+            "/api/v2/group_memberships.json",
+            &srv.admin(),
+            Some(json!({"group_membership": {"user_id": r, "group_id": g1["group"]["id"]}})),
+        )
+        .await;
+        let hidden_ticket = new_ticket(
+            &srv,
+            json!({"subject": "interno", "comment": {"body": "x"}, "group_id": g2["group"]["id"]}),
+        )
+        .await["id"]
+            .clone();
+        let theirs = new_ticket(
+            &srv,
+            json!({"subject": "externo", "comment": {"body": "x"}, "group_id": g1["group"]["id"]}),
+        )
+        .await["id"]
+            .clone();
+
+        let mut admin = Browser::new(&srv.base);
+        admin.sign_in("admin@example.com", "admin-password-1").await;
+        let mut contractor = Browser::new(&srv.base);
+        assert_eq!(
+            contractor
+                .sign_in("externo@example.com", "externo-pass-1")
+                .await
+                .status,
+            303
+        );
+        let mut a = live_socket(&srv, &admin).await;
+        let mut c = live_socket(&srv, &contractor).await;
+        a.send(Message::Text(
+            json!({"watch": hidden_ticket}).to_string().into(),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        c.send(Message::Text(
+            json!({"watch": hidden_ticket}).to_string().into(),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let seen = live_messages(&mut c, Duration::from_millis(1500)).await;
+        assert!(
+            !seen
+                .iter()
+                .any(|m| m["type"] == "presence" && m["ticket"] == hidden_ticket),
+            "the restricted agent learnt who views a ticket outside their groups: {seen:?}"
+        );
+        // On their own group's ticket they do see who else is there.
+        a.send(Message::Text(json!({"watch": theirs}).to_string().into()))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        c.send(Message::Text(json!({"watch": theirs}).to_string().into()))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let seen = live_messages(&mut c, Duration::from_millis(1500)).await;
+        assert!(
+            seen.iter()
+                .any(|m| m["type"] == "presence" && m["ticket"] == theirs),
+            "presence on their own ticket: {seen:?}"
+        );
+    }
+);

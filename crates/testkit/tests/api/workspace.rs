@@ -83,6 +83,15 @@ impl Browser {
         }
     }
 
+    /// The cookies as a `Cookie` header, for clients of our own (sockets).
+    pub(super) fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     pub(super) async fn get(&mut self, path: &str) -> Page {
         self.send("GET", path, None).await
     }

@@ -19,6 +19,18 @@ pub fn routes() -> Router<Api> {
             "/api/v2/ticket_fields/{id}",
             get(show).put(update).delete(destroy),
         )
+        .route("/api/v2/security/counters", get(security_counters))
+}
+
+/// This node's security events since it started (admins): failed
+/// sign-ins, refused attempts, refused webhook signatures, suspended mail.
+async fn security_counters(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let counts = api.app.guard.counters.for_admin(&ctx.actor)?;
+    let body: serde_json::Map<String, Json> = counts
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    ok(json!({"security_counters": body}))
 }
 
 async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
