@@ -26,6 +26,9 @@ python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 # The email tests run a real IMAP server and make test certificates.
 command -v dovecot >/dev/null || need+=(dovecot-imapd)
 command -v openssl >/dev/null || need+=(openssl)
+# CPython's email test corpus: real-world and malformed messages for the
+# mail tests.
+ls /usr/lib/python3*/test/test_email/data/msg_01.txt >/dev/null 2>&1 || need+=(libpython3.11-testsuite)
 if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"

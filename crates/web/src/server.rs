@@ -184,7 +184,8 @@ pub async fn guard_request(
     let (parts, body) = req.into_parts();
     let body = Body::new(DeadlineBody {
         inner: body,
-        deadline: Box::pin(tokio::time::sleep(settings.body_timeout)),
+        deadline: tokio::time::Instant::now() + settings.body_timeout,
+        timer: None,
     });
     let mut resp = next.run(Request::from_parts(parts, body)).await;
     security_headers(resp.headers_mut(), client.https);
@@ -239,9 +240,12 @@ fn security_headers(h: &mut HeaderMap, https: bool) {
 
 /// A request body that must arrive whole before its deadline; a client
 /// that trickles it gets an error instead of holding the request forever.
+/// The timer is made only when the body is not all there already (most
+/// requests' bodies arrive with their headers): no timer per request.
 struct DeadlineBody {
     inner: Body,
-    deadline: Pin<Box<tokio::time::Sleep>>,
+    deadline: tokio::time::Instant,
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl http_body::Body for DeadlineBody {
@@ -252,13 +256,23 @@ impl http_body::Body for DeadlineBody {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
-        if self.deadline.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(Some(Err(axum::Error::new(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                "request body too slow",
-            )))));
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(frame) => Poll::Ready(frame),
+            Poll::Pending => {
+                let deadline = this.deadline;
+                let timer = this
+                    .timer
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+                if timer.as_mut().poll(cx).is_ready() {
+                    return Poll::Ready(Some(Err(axum::Error::new(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "request body too slow",
+                    )))));
+                }
+                Poll::Pending
+            }
         }
-        Pin::new(&mut self.inner).poll_frame(cx)
     }
 
     fn is_end_stream(&self) -> bool {

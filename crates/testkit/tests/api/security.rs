@@ -735,9 +735,88 @@ async fn slow_clients_are_cut_off() {
     assert!(answered.is_ok(), "a trickled body held its request");
     let text = String::from_utf8_lossy(&buf);
     assert!(!text.contains(" 201 "), "{text}");
-    // Many connections from one address are capped.
-    let (_, b) = srv.get("/healthz", &Auth::None).await;
-    let _ = b;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_from_one_address_are_capped() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let srv = TestServer::start_with_settings(
+        atiende_testkit::Backend::Sqlite,
+        web::Settings {
+            max_connections_per_source: 5,
+            ..Default::default()
+        },
+    )
+    .await;
+    let addr = srv.base.trim_start_matches("http://").to_string();
+    let mut held = Vec::new();
+    for _ in 0..5 {
+        let mut s = tokio::net::TcpStream::connect(&addr)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let _ = s
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await;
+        let mut buf = [0u8; 256];
+        let n = s.read(&mut buf).await.unwrap_or(0);
+        assert!(
+            buf[..n].starts_with(b"HTTP/1.1 200"),
+            "{}",
+            String::from_utf8_lossy(&buf[..n])
+        );
+        held.push(s);
+    }
+    // The sixth, while five are open, is closed without an answer…
+    let mut s = tokio::net::TcpStream::connect(&addr)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let _ = s
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await;
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut buf)).await;
+    assert!(buf.is_empty(), "{}", String::from_utf8_lossy(&buf));
+    // …and served again once one of them closes.
+    drop(held.pop());
+    let mut served = false;
+    for _ in 0..50 {
+        let mut s = tokio::net::TcpStream::connect(&addr)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let _ = s
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await;
+        let mut buf = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut buf)).await;
+        if buf.starts_with(b"HTTP/1.1 200") {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(served);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn end_users_meet_their_lower_api_limit() {
+    let srv = with_default_limits(atiende_testkit::Backend::Sqlite).await;
+    let (_, customer) = end_user(&srv, "Ana", "ana@example.com").await;
+    let mut limited_at = None;
+    for i in 0..150 {
+        let (s, _) = srv.get("/api/v2/users/me.json", &customer).await;
+        if s == 429 {
+            limited_at = Some(i);
+            break;
+        }
+    }
+    assert_eq!(
+        limited_at,
+        Some(100),
+        "an end-user's 101st request in a minute is refused"
+    );
+    // Agents have their own, larger allowance.
+    let (s, _) = srv.get("/api/v2/users/me.json", &srv.admin()).await;
+    assert_eq!(s, 200);
 }
 
 #[test]

@@ -417,3 +417,104 @@ async fn smtp_memory_stays_flat_under_hostile_connections() {
     );
     drop(held);
 }
+
+/// CPython's own email test messages (Debian's `libpython3-testsuite`).
+fn cpython_corpus() -> Vec<(String, Vec<u8>)> {
+    let mut found = Vec::new();
+    for dir in std::fs::read_dir("/usr/lib")
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let data = dir.path().join("test/test_email/data");
+        let name = dir.file_name().to_string_lossy().into_owned();
+        if !name.starts_with("python3") || !data.is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(&data).into_iter().flatten().flatten() {
+            let file = f.file_name().to_string_lossy().into_owned();
+            if file.starts_with("msg_") && file.ends_with(".txt") {
+                found.push((file, std::fs::read(f.path()).unwrap_or_default()));
+            }
+        }
+        if !found.is_empty() {
+            break;
+        }
+    }
+    found.sort();
+    found
+}
+
+both!(cpython_email_corpus_never_vanishes, |srv| {
+    let corpus = cpython_corpus();
+    assert!(
+        corpus.len() >= 40,
+        "CPython's email corpus is missing ({} files); run scripts/test.sh, which installs libpython3.11-testsuite",
+        corpus.len()
+    );
+    let smtp = start_smtp(&srv).await;
+    let mut c = mail::client::Client::connect(&format!("127.0.0.1:{}", smtp.port))
+        .await
+        .unwrap_or_else(|e| panic!("connect: {e}"));
+    let mut outcomes = Vec::new();
+    for (name, raw) in &corpus {
+        // A null envelope sender (as bounces have): mail without a usable
+        // From: then has nobody to answer and must be held, not dropped.
+        let reply = c
+            .send("", "support@example.com", raw)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let id = queued_id(&format!("DATA {reply}"));
+        outcomes.push((name.clone(), processed(&srv, id).await));
+    }
+    let by = |status: &str| outcomes.iter().filter(|(_, o)| o.0 == status).count();
+    let summary: Vec<String> = outcomes
+        .iter()
+        .map(|(n, (s, t, o))| format!("{n}: {s} {t:?} {o}"))
+        .collect();
+    eprintln!("{}", summary.join("\n"));
+    assert_eq!(by("failed"), 0, "{summary:#?}");
+    assert_eq!(
+        by("processed") + by("ignored") + by("suspended"),
+        corpus.len(),
+        "{summary:#?}"
+    );
+    // A message counts as a redelivery only when an earlier one had the
+    // same Message-ID, sender, subject and body (CPython's corpus has
+    // both: copies with other headers, and different messages reusing
+    // one Message-ID).
+    let essence = |raw: &[u8]| {
+        let text = String::from_utf8_lossy(raw).replace("\r\n", "\n");
+        let (head, body) = text.split_once("\n\n").unwrap_or((&text, ""));
+        let field = |name: &str| {
+            head.lines()
+                .find(|l| l.to_ascii_lowercase().starts_with(&format!("{name}:")))
+                .map(|l| l.to_string())
+        };
+        (
+            field("message-id"),
+            field("from"),
+            field("subject"),
+            body.to_string(),
+        )
+    };
+    for (i, (name, (_, _, outcome))) in outcomes.iter().enumerate() {
+        if outcome.contains("duplicate Message-ID") {
+            let mine = essence(&corpus[i].1);
+            assert!(
+                corpus[..i].iter().any(|(_, raw)| essence(raw) == mine),
+                "{name} was dropped as a duplicate of a different message"
+            );
+        }
+    }
+    // Every held message is in the admins' queue, with its reason.
+    let (_, list) = srv
+        .get("/api/v2/suspended_tickets.json", &srv.admin())
+        .await;
+    assert_eq!(
+        list["count"].as_u64(),
+        Some(by("suspended") as u64),
+        "{list}"
+    );
+    assert!(by("processed") >= 30, "{summary:#?}");
+});
