@@ -34,7 +34,9 @@ const MAX_DATA_LINE: usize = 64 * 1024;
 const MAX_HEADERS: usize = 1000;
 /// …and at most this many bytes of header block.
 const MAX_HEADER_BYTES: usize = 1024 * 1024;
-/// Commands allowed in one session, so a client cannot idle forever on NOOPs.
+/// Commands allowed between two stored messages, so a client cannot idle
+/// forever on NOOPs (an MTA delivering many messages on one connection
+/// starts again with each message).
 const MAX_COMMANDS: usize = 1000;
 /// A client must send a whole command line within this time…
 const IDLE: Duration = Duration::from_secs(300);
@@ -313,7 +315,9 @@ impl Session<'_> {
         let mut helo: Option<String> = None;
         let mut from: Option<String> = None;
         let mut rcpts: Vec<String> = Vec::new();
-        for _ in 0..MAX_COMMANDS {
+        let mut commands = 0;
+        while commands < MAX_COMMANDS {
+            commands += 1;
             match read_piece(r, &mut line, MAX_LINE, Instant::now() + IDLE).await? {
                 Piece::End => return Ok(Ended::Quit),
                 Piece::Partial => {
@@ -405,6 +409,7 @@ impl Session<'_> {
                             match self.app.store_inbound_email(envelope, body).await {
                                 Ok(id) => {
                                     self.wake.notify_one();
+                                    commands = 0;
                                     format!("250 2.0.0 queued as {id}\r\n")
                                 }
                                 Err(e) => {

@@ -518,3 +518,33 @@ both!(cpython_email_corpus_never_vanishes, |srv| {
     );
     assert!(by("processed") >= 30, "{summary:#?}");
 });
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_connection_carries_many_messages_but_not_endless_chatter() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let srv = TestServer::start(atiende_testkit::Backend::Sqlite).await;
+    let smtp = start_smtp(&srv).await;
+    let addr = format!("127.0.0.1:{}", smtp.port);
+    // An MTA delivering its queue: 300 messages, over 1,000 commands.
+    let mut c = mail::client::Client::connect(&addr)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    for i in 0..300 {
+        let raw = format!("From: m{i}@example.com\r\nTo: support@example.com\r\nSubject: n{i}\r\n\r\nhola\r\n");
+        c.send(&format!("m{i}@example.com"), "support@example.com", raw.as_bytes())
+            .await
+            .unwrap_or_else(|e| panic!("message {i}: {e}"));
+    }
+    // A client that only chatters is cut off.
+    let s = tokio::net::TcpStream::connect(&addr).await.unwrap_or_else(|e| panic!("{e}"));
+    let (r, mut w) = s.into_split();
+    let mut r = tokio::io::BufReader::new(r);
+    let _ = w.write_all("NOOP\r\n".repeat(1100).as_bytes()).await;
+    let mut last = String::new();
+    let mut line = String::new();
+    while matches!(r.read_line(&mut line).await, Ok(n) if n > 0) {
+        last = line.clone();
+        line.clear();
+    }
+    assert!(last.starts_with("421"), "{last}");
+}
