@@ -199,35 +199,46 @@ impl App {
     /// Compares the secret; unknown emails, wrong secrets and inactive
     /// users all give `Unauthorized`, in about the same time.
     async fn check_credentials(&self, creds: &Credentials) -> Result<Actor, AppError> {
-        let found = {
+        /// What the database said: a token's owner, or the user a
+        /// password is to be compared for (the comparison happens after
+        /// the connection is given back).
+        enum Lookup {
+            Token(Option<(Actor, bool)>),
+            Password(Option<Box<store::model::User>>, String),
+        }
+        let lookup = {
             let mut rc = self.read().await?;
             let c = &mut rc.conn();
             match creds {
                 Credentials::Bearer(token) => {
-                    Ok(tokens::oauth_token_user(c, &token_hash(token)).await?)
+                    Lookup::Token(tokens::oauth_token_user(c, &token_hash(token)).await?)
                 }
                 Credentials::Basic { user, secret } => match user.strip_suffix("/token") {
-                    Some(email) => Ok(tokens::api_token_user(
-                        c,
-                        &email.trim().to_lowercase(),
-                        &token_hash(secret),
-                    )
-                    .await?),
+                    Some(email) => Lookup::Token(
+                        tokens::api_token_user(
+                            c,
+                            &email.trim().to_lowercase(),
+                            &token_hash(secret),
+                        )
+                        .await?,
+                    ),
                     None => {
                         let email = user.trim().to_lowercase();
-                        Err(users::by_identity(c, IdentityKind::Email, &email).await?)
+                        let found = users::by_identity(c, IdentityKind::Email, &email).await?;
+                        Lookup::Password(found.map(Box::new), secret.clone())
                     }
                 },
             }
         };
-        let found = match (found, creds) {
-            (Ok(f), _) => f,
-            (Err(user), Credentials::Basic { secret, .. }) => {
+        let found = match lookup {
+            Lookup::Token(found) => found,
+            Lookup::Password(user, secret) => {
+                // Unknown accounts are compared against a dummy hash: the
+                // answer takes as long as for a wrong password.
                 let hash = user
                     .as_ref()
                     .and_then(|u| u.password_hash.clone())
                     .unwrap_or_else(|| dummy_hash().to_string());
-                let secret = secret.clone();
                 // Argon2 is deliberately slow: off the async threads.
                 let ok = tokio::task::spawn_blocking(move || verify_password(&secret, &hash))
                     .await
@@ -237,7 +248,6 @@ impl App {
                     _ => None,
                 }
             }
-            (Err(_), Credentials::Bearer(_)) => None,
         };
         match found {
             Some((actor, true)) => Ok(actor),

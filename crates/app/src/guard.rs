@@ -44,6 +44,70 @@ impl Default for Client {
     }
 }
 
+/// Connections open at once, in total and per source address, for the
+/// listeners (HTTP, SMTP): a place is taken when one is accepted and given
+/// back when it closes.
+pub struct Connections {
+    max_total: usize,
+    max_per_source: usize,
+    open: Mutex<(usize, HashMap<IpAddr, usize>)>,
+}
+
+/// A connection's place among [`Connections`], given back when dropped.
+pub struct ConnectionPlace {
+    of: std::sync::Arc<Connections>,
+    ip: IpAddr,
+}
+
+impl Connections {
+    pub fn new(max_total: usize, max_per_source: usize) -> std::sync::Arc<Connections> {
+        std::sync::Arc::new(Connections {
+            max_total,
+            max_per_source,
+            open: Mutex::new((0, HashMap::new())),
+        })
+    }
+
+    /// A place for a connection from `ip`, unless a limit is reached;
+    /// `unlimited_source` (a trusted proxy carrying many clients) is held
+    /// only to the total.
+    pub fn take(
+        self: &std::sync::Arc<Self>,
+        ip: IpAddr,
+        unlimited_source: bool,
+    ) -> Option<ConnectionPlace> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let from_ip = open.1.get(&ip).copied().unwrap_or(0);
+        if open.0 >= self.max_total || (from_ip >= self.max_per_source && !unlimited_source) {
+            return None;
+        }
+        open.0 += 1;
+        open.1.insert(ip, from_ip + 1);
+        Some(ConnectionPlace {
+            of: self.clone(),
+            ip,
+        })
+    }
+
+    /// Connections open now.
+    pub fn open(&self) -> usize {
+        self.open.lock().map(|o| o.0).unwrap_or(0)
+    }
+}
+
+impl Drop for ConnectionPlace {
+    fn drop(&mut self) {
+        let mut open = self.of.open.lock().unwrap_or_else(|p| p.into_inner());
+        open.0 = open.0.saturating_sub(1);
+        if let Some(n) = open.1.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                open.1.remove(&self.ip);
+            }
+        }
+    }
+}
+
 /// The limits; see the module's text.
 #[derive(Debug, Clone, Copy)]
 pub struct Policy {

@@ -638,7 +638,7 @@ impl App {
                         return Err(AppError::forbidden("you cannot verify your own identity"));
                     }
                     IdentityChange::Verify => users::set_identity_verified(c, id, now).await?,
-                    IdentityChange::Delete if ident.primary && owner.role.is_staff() && own => {
+                    IdentityChange::Delete if ident.primary && own => {
                         return Err(AppError::forbidden(
                             "make another verified identity primary before deleting this one",
                         ));

@@ -56,7 +56,16 @@ impl SenderVerifier {
                 ),
                 opts,
             ),
-            None => MessageAuthenticator::new_system_conf(),
+            // No usable system configuration (a container without
+            // resolv.conf): every check then fails, and staff mail is held
+            // for an admin rather than believed; the server still runs.
+            None => MessageAuthenticator::new_system_conf().or_else(|e| {
+                tracing::warn!(error = %e, "no DNS resolver configured: mail from staff addresses will be held (set --dns-server)");
+                MessageAuthenticator::new(
+                    ResolverConfig::from_parts(None, vec![], NameServerConfigGroup::with_capacity(0)),
+                    ResolverOpts::default(),
+                )
+            }),
         }
         .map_err(|e| std::io::Error::other(format!("DNS resolver: {e}")))?;
         Ok(SenderVerifier {
@@ -121,12 +130,12 @@ impl SenderVerifier {
             )
             .await;
         let spf_pass = spf.result() == SpfResult::Pass;
-        let dkim_pass = |d: &Signature| {
+        let signed_for_from = |d: &Signature| {
             organizational_domain(&d.d.to_lowercase()) == organizational_domain(from_domain)
         };
         let aligned_dkim = dkim
             .iter()
-            .any(|o| *o.result() == DkimResult::Pass && o.signature().is_some_and(dkim_pass));
+            .any(|o| *o.result() == DkimResult::Pass && o.signature().is_some_and(signed_for_from));
         let aligned_spf = spf_pass
             && organizational_domain(&mail_from_domain) == organizational_domain(from_domain);
         // A published DMARC record decides alignment (it may ask for strict);

@@ -14,9 +14,8 @@
 //! the server's memory.
 
 use app::App;
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -80,47 +79,6 @@ impl SmtpConfig {
     }
 }
 
-/// Connections open now, in total and per source address.
-#[derive(Default)]
-struct Slots {
-    open: Mutex<(usize, HashMap<IpAddr, usize>)>,
-}
-
-/// A connection's place among [`Slots`], given back when dropped.
-struct Slot {
-    slots: Arc<Slots>,
-    source: IpAddr,
-}
-
-impl Slots {
-    fn take(self: &Arc<Self>, source: IpAddr, config: &SmtpConfig) -> Option<Slot> {
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        let from_source = open.1.get(&source).copied().unwrap_or(0);
-        if open.0 >= config.max_connections || from_source >= config.max_per_source {
-            return None;
-        }
-        open.0 += 1;
-        open.1.insert(source, from_source + 1);
-        Some(Slot {
-            slots: self.clone(),
-            source,
-        })
-    }
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        let mut open = self.slots.open.lock().unwrap_or_else(|p| p.into_inner());
-        open.0 = open.0.saturating_sub(1);
-        if let Some(n) = open.1.get_mut(&self.source) {
-            *n -= 1;
-            if *n == 0 {
-                open.1.remove(&self.source);
-            }
-        }
-    }
-}
-
 /// Accepts connections until `shutdown` resolves; `wake` is notified after
 /// each stored message.
 pub async fn serve(
@@ -131,14 +89,14 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
-    let slots = Arc::new(Slots::default());
+    let slots = app::guard::Connections::new(config.max_connections, config.max_per_source);
     let budget = Arc::new(Semaphore::new(config.max_buffered / 1024));
     loop {
         tokio::select! {
             _ = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
                 Ok((mut stream, peer)) => {
-                    let Some(slot) = slots.take(peer.ip(), &config) else {
+                    let Some(slot) = slots.take(peer.ip(), false) else {
                         tracing::warn!(source = %peer.ip(), "SMTP connection refused: too many connections");
                         tokio::spawn(async move {
                             let _ = tokio::time::timeout(

@@ -14,11 +14,10 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use std::collections::HashMap;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -28,51 +27,6 @@ use tower::ServiceExt as _;
 #[derive(Debug, Clone, Copy)]
 pub struct Peer(pub SocketAddr);
 
-/// Open connections, in total and per source.
-#[derive(Default)]
-struct Open {
-    counts: Mutex<(usize, HashMap<IpAddr, usize>)>,
-}
-
-/// A connection's place, given back when it closes.
-struct Place {
-    open: Arc<Open>,
-    ip: IpAddr,
-}
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        let mut c = self.open.counts.lock().unwrap_or_else(|p| p.into_inner());
-        c.0 = c.0.saturating_sub(1);
-        if let Some(n) = c.1.get_mut(&self.ip) {
-            *n -= 1;
-            if *n == 0 {
-                c.1.remove(&self.ip);
-            }
-        }
-    }
-}
-
-impl Open {
-    /// A place for a connection from `ip`, unless the limits are reached.
-    /// Trusted proxies carry many clients: only the total applies to them.
-    fn take(self: &Arc<Self>, ip: IpAddr, settings: &Settings) -> Option<Place> {
-        let mut c = self.counts.lock().unwrap_or_else(|p| p.into_inner());
-        let from_ip = c.1.get(&ip).copied().unwrap_or(0);
-        let per_source_full = from_ip >= settings.max_connections_per_source
-            && !settings.trusted_proxies.contains(&ip);
-        if c.0 >= settings.max_connections || per_source_full {
-            return None;
-        }
-        c.0 += 1;
-        c.1.insert(ip, from_ip + 1);
-        Some(Place {
-            open: self.clone(),
-            ip,
-        })
-    }
-}
-
 /// Serves `router` until `shutdown` resolves, then lets open requests
 /// finish.
 pub async fn run(
@@ -81,7 +35,10 @@ pub async fn run(
     settings: Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let open = Arc::new(Open::default());
+    let open = app::guard::Connections::new(
+        settings.max_connections,
+        settings.max_connections_per_source,
+    );
     // Told to every connection at shutdown: finish the request, then close.
     let (closing, closing_rx) = tokio::sync::watch::channel(false);
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -102,7 +59,8 @@ pub async fn run(
                 }
             },
         };
-        let Some(place) = open.take(peer.ip(), &settings) else {
+        let trusted = settings.trusted_proxies.contains(&peer.ip());
+        let Some(place) = open.take(peer.ip(), trusted) else {
             tracing::warn!(source = %peer.ip(), "HTTP connection refused: too many connections");
             drop(stream);
             continue;
@@ -140,7 +98,7 @@ pub async fn run(
     // In-flight requests finish; idle keep-alive connections close.
     let _ = closing.send(true);
     let drained = async {
-        while open.counts.lock().map(|c| c.0).unwrap_or(0) > 0 {
+        while open.open() > 0 {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     };

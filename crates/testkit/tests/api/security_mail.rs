@@ -300,18 +300,7 @@ both!(a_different_message_reusing_a_message_id_is_kept, |srv| {
     assert_eq!((status.as_str(), t), ("ignored", ta));
 });
 
-/// Resident memory of this process (the test server runs in it), in bytes.
-fn rss() -> u64 {
-    std::fs::read_to_string("/proc/self/statm")
-        .ok()
-        .and_then(|s| {
-            s.split_whitespace()
-                .nth(1)
-                .and_then(|p| p.parse::<u64>().ok())
-        })
-        .unwrap_or(0)
-        * 4096
-}
+use atiende_testkit::fuzz::rss_bytes as rss;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn smtp_memory_stays_flat_under_hostile_connections() {
@@ -530,13 +519,21 @@ async fn one_connection_carries_many_messages_but_not_endless_chatter() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     for i in 0..300 {
-        let raw = format!("From: m{i}@example.com\r\nTo: support@example.com\r\nSubject: n{i}\r\n\r\nhola\r\n");
-        c.send(&format!("m{i}@example.com"), "support@example.com", raw.as_bytes())
-            .await
-            .unwrap_or_else(|e| panic!("message {i}: {e}"));
+        let raw = format!(
+            "From: m{i}@example.com\r\nTo: support@example.com\r\nSubject: n{i}\r\n\r\nhola\r\n"
+        );
+        c.send(
+            &format!("m{i}@example.com"),
+            "support@example.com",
+            raw.as_bytes(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("message {i}: {e}"));
     }
     // A client that only chatters is cut off.
-    let s = tokio::net::TcpStream::connect(&addr).await.unwrap_or_else(|e| panic!("{e}"));
+    let s = tokio::net::TcpStream::connect(&addr)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let (r, mut w) = s.into_split();
     let mut r = tokio::io::BufReader::new(r);
     let _ = w.write_all("NOOP\r\n".repeat(1100).as_bytes()).await;
