@@ -291,9 +291,7 @@ impl App {
 
     /// Every API and OAuth token (admins only), without secrets.
     pub async fn list_tokens(&self, actor: Actor) -> Result<Vec<tokens::TokenRow>, AppError> {
-        if !actor.is_admin() {
-            return Err(AppError::forbidden("only admins manage API tokens"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::ManageTokens)?;
         let mut rc = self.read().await?;
         Ok(tokens::list(&mut rc.conn(), 1000).await?)
     }
@@ -301,9 +299,7 @@ impl App {
     /// Revokes a token (admins only); it stops working at once on this
     /// node and within the auth cache's lifetime on others.
     pub async fn revoke_token(&self, actor: Actor, id: i64) -> Result<(), AppError> {
-        if !actor.is_admin() {
-            return Err(AppError::forbidden("only admins manage API tokens"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::ManageTokens)?;
         let out = self
             .write(move |c| {
                 Box::pin(async move { crate::error::found(tokens::delete(c, id).await?) })
@@ -321,9 +317,7 @@ impl App {
         user: UserId,
         description: &str,
     ) -> Result<String, AppError> {
-        if !actor.is_admin() {
-            return Err(AppError::forbidden("only admins manage API tokens"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::ManageTokens)?;
         self.create_token(user, TokenKind::Api, description).await
     }
 

@@ -87,9 +87,7 @@ impl App {
         &self,
         actor: Actor,
     ) -> Result<Vec<(ScheduleRow, Vec<Holiday>)>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents see schedules"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         let mut conn = rc.conn();
         let all = schedules::all(&mut conn).await?;
@@ -112,9 +110,7 @@ impl App {
         actor: Actor,
         id: i64,
     ) -> Result<(ScheduleRow, Vec<Holiday>), AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents see schedules"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         let mut conn = rc.conn();
         let s = schedules::get(&mut conn, id)
@@ -131,7 +127,7 @@ impl App {
         id: Option<i64>,
         input: ScheduleInput,
     ) -> Result<ScheduleRow, AppError> {
-        crate::error::admins_only(&actor, "manage schedules")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageSchedules)?;
         let now = Timestamp::now();
         let saved = self
             .write(move |c| {
@@ -179,7 +175,7 @@ impl App {
     }
 
     pub async fn delete_schedule(&self, actor: Actor, id: i64) -> Result<(), AppError> {
-        crate::error::admins_only(&actor, "manage schedules")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageSchedules)?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(schedules::delete(c, id).await?) })
         })
@@ -190,7 +186,7 @@ impl App {
 
     /// Adds (`h.id` 0) or changes a holiday of a schedule.
     pub async fn save_holiday(&self, actor: Actor, mut h: Holiday) -> Result<Holiday, AppError> {
-        crate::error::admins_only(&actor, "manage schedules")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageSchedules)?;
         check_holiday(&h)?;
         let saved = self
             .write(move |c| {
@@ -217,7 +213,7 @@ impl App {
         schedule: i64,
         id: i64,
     ) -> Result<(), AppError> {
-        crate::error::admins_only(&actor, "manage schedules")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageSchedules)?;
         self.write(move |c| {
             Box::pin(async move {
                 crate::error::found(schedules::delete_holiday(c, schedule, id).await?)

@@ -189,9 +189,7 @@ impl App {
         actor: Actor,
         kind: RuleKind,
     ) -> Result<Vec<Rule>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents see business rules"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         Ok(business_rules::all(&mut rc.conn(), kind).await?)
     }
@@ -202,9 +200,7 @@ impl App {
         kind: RuleKind,
         id: i64,
     ) -> Result<Rule, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents see business rules"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         business_rules::get(&mut rc.conn(), kind, id)
             .await?
@@ -219,7 +215,7 @@ impl App {
         id: Option<i64>,
         body: Json,
     ) -> Result<Rule, AppError> {
-        crate::error::admins_only(&actor, "manage triggers and automations")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageRules)?;
         let now = Timestamp::now();
         let saved = self
             .write(move |c| {
@@ -270,7 +266,7 @@ impl App {
         kind: RuleKind,
         id: i64,
     ) -> Result<(), AppError> {
-        crate::error::admins_only(&actor, "manage triggers and automations")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageRules)?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(business_rules::delete(c, kind, id).await?) })
         })
@@ -286,7 +282,7 @@ impl App {
         name: &'static str,
         active: bool,
     ) -> Result<(), AppError> {
-        crate::error::admins_only(&actor, "manage triggers and automations")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageRules)?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {

@@ -66,12 +66,15 @@ pub enum AppError {
     Store(StoreError),
 }
 
-/// Refuses anyone but an admin; `what` finishes "only admins …" for the 403.
-pub(crate) fn admins_only(actor: &domain::Actor, what: &str) -> Result<(), AppError> {
-    if actor.is_admin() {
+/// Refuses whoever does not hold the capability (see `domain::policy`).
+pub(crate) fn require(
+    actor: &domain::Actor,
+    what: domain::policy::Capability,
+) -> Result<(), AppError> {
+    if what.allowed(actor) {
         Ok(())
     } else {
-        Err(AppError::Forbidden(format!("only admins {what}")))
+        Err(AppError::Forbidden(what.refusal().into()))
     }
 }
 

@@ -32,7 +32,7 @@ pub struct ExportPage<T> {
 /// Exports are the admins' (every ticket, user and organization): asked
 /// before anything else about the request, so others learn nothing.
 pub fn may_export(actor: &domain::Actor) -> Result<(), AppError> {
-    crate::error::admins_only(actor, "may export")
+    crate::error::require(actor, domain::policy::Capability::Export)
 }
 
 pub fn encode_cursor(e: EventId) -> String {

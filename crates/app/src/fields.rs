@@ -242,9 +242,7 @@ impl App {
         actor: Actor,
         input: FieldInput,
     ) -> Result<TicketField, AppError> {
-        if !actor.is_admin() {
-            return Err(AppError::forbidden("only admins manage ticket fields"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::ManageFields)?;
         let field_type = input
             .field_type
             .ok_or_else(|| AppError::field(FieldError::blank("type")))?;
@@ -294,9 +292,7 @@ impl App {
         id: FieldId,
         input: FieldInput,
     ) -> Result<TicketField, AppError> {
-        if !actor.is_admin() {
-            return Err(AppError::forbidden("only admins manage ticket fields"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::ManageFields)?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
@@ -318,9 +314,7 @@ impl App {
     }
 
     async fn delete_field_unit(&self, actor: Actor, id: FieldId) -> Result<(), AppError> {
-        if !actor.is_admin() {
-            return Err(AppError::forbidden("only admins manage ticket fields"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::ManageFields)?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {

@@ -120,9 +120,7 @@ impl App {
         user: Option<UserId>,
         paging: Paging,
     ) -> Result<(Vec<Group>, Paged), AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("end-users cannot list groups"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let (cond, args) = match user {
@@ -206,9 +204,7 @@ impl App {
         user: Option<UserId>,
         paging: Paging,
     ) -> Result<(Vec<Membership>, Paged), AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("end-users cannot list memberships"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let mut cond = String::from("group_memberships t WHERE 1 = 1");

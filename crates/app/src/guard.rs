@@ -193,7 +193,7 @@ impl Counters {
         &self,
         actor: &domain::Actor,
     ) -> Result<Vec<(&'static str, u64)>, crate::AppError> {
-        crate::error::admins_only(actor, "read the security counters")?;
+        crate::error::require(actor, domain::policy::Capability::ReadSecurityCounters)?;
         Ok(self.snapshot())
     }
 

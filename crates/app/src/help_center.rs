@@ -67,7 +67,7 @@ fn staff_only(actor: &Actor) -> Result<(), AppError> {
 
 /// Categories and sections shape the whole help center: admins'.
 fn structure_editor(actor: &Actor) -> Result<(), AppError> {
-    crate::error::admins_only(actor, "arrange help center categories and sections")
+    crate::error::require(actor, domain::policy::Capability::ArrangeHelpCenter)
 }
 
 /// Articles are written by agents who see the whole desk; a

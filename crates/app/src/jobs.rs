@@ -59,9 +59,7 @@ impl App {
         actor: Actor,
         items: Vec<(TicketId, TicketInput)>,
     ) -> Result<JobStatus, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents update tickets in bulk"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut results = Vec::with_capacity(items.len());
         let hooks = self.hooks().await?;
         for (id, input) in items {
@@ -93,9 +91,7 @@ impl App {
         actor: Actor,
         inputs: Vec<TicketInput>,
     ) -> Result<JobStatus, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents create tickets in bulk"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut results = Vec::with_capacity(inputs.len());
         for (index, input) in inputs.into_iter().enumerate() {
             results.push(match self.create_ticket(actor, input, Channel::Api).await {
@@ -112,9 +108,7 @@ impl App {
         actor: Actor,
         inputs: Vec<crate::users::UserInput>,
     ) -> Result<JobStatus, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents create users"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut results = Vec::with_capacity(inputs.len());
         for (index, input) in inputs.into_iter().enumerate() {
             results.push(match self.create_user(actor, input).await {
@@ -131,9 +125,7 @@ impl App {
         actor: Actor,
         ids: Vec<TicketId>,
     ) -> Result<JobStatus, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents delete tickets"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut results = Vec::with_capacity(ids.len());
         for id in ids {
             let now = Timestamp::now();

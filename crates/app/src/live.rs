@@ -23,9 +23,7 @@ impl App {
         actor: Actor,
         cursor: i64,
     ) -> Result<Vec<TicketEvent>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("live events are for agents"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let mut found = events::ticket_events_after(c, EventId(cursor), BATCH).await?;

@@ -129,9 +129,7 @@ pub(crate) async fn load(c: &mut store::Conn<'_>) -> Result<MailTemplates, AppEr
 impl App {
     /// The mail templates in force.
     pub async fn mail_templates(&self, actor: Actor) -> Result<MailTemplates, AppError> {
-        if !actor.is_admin() {
-            return Err(AppError::forbidden("only admins manage mail templates"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::ManageEmail)?;
         let mut rc = self.read().await?;
         load(&mut rc.conn()).await
     }
@@ -142,9 +140,7 @@ impl App {
         actor: Actor,
         t: MailTemplates,
     ) -> Result<MailTemplates, AppError> {
-        if !actor.is_admin() {
-            return Err(AppError::forbidden("only admins manage mail templates"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::ManageEmail)?;
         t.check()?;
         let json = serde_json::to_string(&t).map_err(|e| AppError::bad(e.to_string()))?;
         self.write(move |c| {

@@ -99,9 +99,7 @@ impl App {
         actor: Actor,
         input: OrgInput,
     ) -> Result<Organization, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("end-users cannot create organizations"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         if input.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
             return Err(AppError::field(FieldError::blank("name")));
         }
@@ -136,9 +134,7 @@ impl App {
         id: OrgId,
         input: OrgInput,
     ) -> Result<Organization, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("end-users cannot change organizations"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
@@ -154,9 +150,7 @@ impl App {
     }
 
     pub async fn delete_org(&self, actor: Actor, id: OrgId) -> Result<(), AppError> {
-        if !actor.is_admin() {
-            return Err(AppError::forbidden("only admins delete organizations"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::DeleteOrganizations)?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
@@ -204,9 +198,7 @@ impl App {
         actor: Actor,
         paging: Paging,
     ) -> Result<(Vec<Organization>, Paged), AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("end-users cannot list organizations"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let page = page_ids(
@@ -226,9 +218,7 @@ impl App {
         external_id: Option<&str>,
         name: Option<&str>,
     ) -> Result<Vec<Organization>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("end-users cannot search organizations"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         Ok(match (external_id, name) {
@@ -255,11 +245,7 @@ impl App {
         user: Option<domain::UserId>,
         paging: Paging,
     ) -> Result<(Vec<OrgMembership>, Paged), AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden(
-                "end-users cannot list organization memberships",
-            ));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let mut cond = String::from("users t WHERE t.organization_id IS NOT NULL");

@@ -244,18 +244,14 @@ impl App {
 
     /// Outgoing mail not delivered yet, failed first in importance (admins).
     pub async fn unsent_outbound(&self, actor: domain::Actor) -> Result<Vec<Outbound>, AppError> {
-        if !actor.is_admin() {
-            return Err(AppError::forbidden("only admins see the outbox"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::ManageEmail)?;
         let mut rc = self.read().await?;
         Ok(outbox::unsent(&mut rc.conn(), 500).await?)
     }
 
     /// Sends a failed message again (admins), e.g. after fixing an address.
     pub async fn retry_outbound(&self, actor: domain::Actor, id: i64) -> Result<(), AppError> {
-        if !actor.is_admin() {
-            return Err(AppError::forbidden("only admins retry outgoing mail"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::ManageEmail)?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move { crate::error::found(outbox::requeue(c, id, now).await?) })

@@ -129,9 +129,7 @@ impl App {
         offset: i64,
         limit: i64,
     ) -> Result<QueuePage, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("queues are for agents"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let plan = self.queue_plan(actor, queue, sort).await?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();

@@ -323,9 +323,7 @@ pub type SkillLevel = (String, u8);
 impl App {
     /// Routing settings (admins see and change them).
     pub async fn routing_settings(&self, actor: Actor) -> Result<RoutingSettings, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents see routing settings"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         Ok(self.rulebook().await?.routing.clone())
     }
 
@@ -334,7 +332,7 @@ impl App {
         actor: Actor,
         s: RoutingSettings,
     ) -> Result<RoutingSettings, AppError> {
-        crate::error::admins_only(&actor, "manage routing")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageRouting)?;
         let mut errors: Vec<FieldError> = [
             ("drop_optional_after_minutes", s.drop_optional_after_minutes),
             ("escalate_after_minutes", s.escalate_after_minutes),
@@ -382,17 +380,13 @@ impl App {
     }
 
     pub async fn routing_attributes(&self, actor: Actor) -> Result<Vec<Attribute>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents see routing attributes"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         Ok(repo::attributes(&mut rc.conn()).await?)
     }
 
     pub async fn routing_attribute(&self, actor: Actor, id: &str) -> Result<Attribute, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents see routing attributes"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         repo::attribute(&mut rc.conn(), id)
             .await?
@@ -406,7 +400,7 @@ impl App {
         id: Option<String>,
         name: String,
     ) -> Result<Attribute, AppError> {
-        crate::error::admins_only(&actor, "manage routing")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageRouting)?;
         if name.trim().is_empty() {
             return Err(AppError::field(FieldError::blank("name")));
         }
@@ -436,7 +430,7 @@ impl App {
     }
 
     pub async fn delete_routing_attribute(&self, actor: Actor, id: String) -> Result<(), AppError> {
-        crate::error::admins_only(&actor, "manage routing")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageRouting)?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(repo::delete_attribute(c, &id).await?) })
         })
@@ -450,9 +444,7 @@ impl App {
         actor: Actor,
         attribute: Option<&str>,
     ) -> Result<Vec<Attribute>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents see routing attributes"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         let mut conn = rc.conn();
         if let Some(a) = attribute
@@ -471,7 +463,7 @@ impl App {
         id: Option<String>,
         name: String,
     ) -> Result<Attribute, AppError> {
-        crate::error::admins_only(&actor, "manage routing")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageRouting)?;
         if name.trim().is_empty() {
             return Err(AppError::field(FieldError::blank("name")));
         }
@@ -507,7 +499,7 @@ impl App {
     }
 
     pub async fn delete_routing_value(&self, actor: Actor, id: String) -> Result<(), AppError> {
-        crate::error::admins_only(&actor, "manage routing")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageRouting)?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(repo::delete_value(c, &id).await?) })
         })
@@ -522,9 +514,7 @@ impl App {
         actor: Actor,
         agent: UserId,
     ) -> Result<Vec<(Attribute, u8)>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents see skills"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         let mut conn = rc.conn();
         let mine = repo::agent_skills(&mut conn, agent).await?;
@@ -541,7 +531,7 @@ impl App {
         &self,
         actor: Actor,
     ) -> Result<Vec<(store::model::User, Profile, Vec<(Attribute, u8)>)>, AppError> {
-        crate::error::admins_only(&actor, "manage routing")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageRouting)?;
         let (people, _) = self
             .list_users(
                 actor,
@@ -589,7 +579,7 @@ impl App {
         agent: UserId,
         skills: Vec<SkillLevel>,
     ) -> Result<(), AppError> {
-        crate::error::admins_only(&actor, "manage routing")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageRouting)?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
@@ -639,9 +629,7 @@ impl App {
         ticket: TicketId,
         needs: Vec<(String, u8, bool)>,
     ) -> Result<(), AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents set a ticket's skills"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         self.ticket(actor, ticket).await?;
         let book = self.rulebook().await?;
         let now = Timestamp::now();
@@ -663,18 +651,14 @@ impl App {
 
     /// Which of these tickets the caller has every required skill for.
     pub async fn fulfilled(&self, actor: Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         Ok(repo::fulfilled(&mut rc.conn(), actor.user, ids).await?)
     }
 
     /// An agent's routing profile (created with defaults if missing).
     pub async fn routing_profile(&self, actor: Actor, agent: UserId) -> Result<Profile, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         let mut conn = rc.conn();
         let u = users::get(&mut conn, agent)
@@ -691,9 +675,7 @@ impl App {
     /// The caller's own profile (every workspace page shows the presence):
     /// one query.
     pub async fn own_routing_profile(&self, actor: Actor) -> Result<Profile, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         Ok(repo::profile(&mut rc.conn(), actor.user)
             .await?
@@ -779,9 +761,7 @@ impl App {
         actor: Actor,
         state: RouteState,
     ) -> Result<Vec<Route>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         Ok(repo::routes_in(&mut rc.conn(), state, 500).await?)
     }

@@ -15,11 +15,7 @@ use store::paging::page_ids;
 use store::repo::{rules, search as sql, tickets};
 
 fn staff_only(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_staff() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden("only agents use macros and views"))
-    }
+    crate::error::require(actor, domain::policy::Capability::WorkTheDesk)
 }
 
 fn bad(field: &str, why: impl Into<String>) -> AppError {
@@ -347,7 +343,7 @@ impl App {
     ) -> Result<Macro, AppError> {
         // Macros are shared by the whole team (there are no personal ones
         // yet): like Zendesk's shared macros, admins write them.
-        crate::error::admins_only(&actor, "manage shared macros")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageMacros)?;
         if let Some(a) = &input.actions {
             macro_effect(&parse_actions(a)?, &[], &actor)?;
         }
@@ -399,7 +395,7 @@ impl App {
     }
 
     pub async fn delete_macro(&self, actor: Actor, id: i64) -> Result<(), AppError> {
-        crate::error::admins_only(&actor, "manage shared macros")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageMacros)?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(rules::delete_macro(c, id).await?) })
         })

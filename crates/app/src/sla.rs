@@ -332,17 +332,13 @@ impl App {
     }
 
     pub async fn sla_policies(&self, actor: Actor) -> Result<Vec<Policy>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents see SLA policies"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         Ok(sla::all(&mut rc.conn()).await?)
     }
 
     pub async fn sla_policy(&self, actor: Actor, id: i64) -> Result<Policy, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents see SLA policies"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         sla::get(&mut rc.conn(), id)
             .await?
@@ -356,7 +352,7 @@ impl App {
         id: Option<i64>,
         body: Json,
     ) -> Result<Policy, AppError> {
-        crate::error::admins_only(&actor, "manage SLA policies")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageSlaPolicies)?;
         let now = Timestamp::now();
         let saved = self
             .write(move |c| {
@@ -396,7 +392,7 @@ impl App {
     }
 
     pub async fn delete_sla_policy(&self, actor: Actor, id: i64) -> Result<(), AppError> {
-        crate::error::admins_only(&actor, "manage SLA policies")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageSlaPolicies)?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(sla::delete(c, id).await?) })
         })

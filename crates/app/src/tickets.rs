@@ -735,9 +735,7 @@ impl App {
 
     /// Soft-deletes a ticket: gone from reads and search, kept for export.
     pub async fn delete_ticket(&self, actor: Actor, id: TicketId) -> Result<(), AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("end-users cannot delete tickets"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let now = Timestamp::now();
         self.write(move |c| Box::pin(async move { delete_in(c, actor, id, now).await }))
             .await
@@ -856,9 +854,7 @@ impl App {
         id: TicketId,
         paging: Paging,
     ) -> Result<(Vec<Audit>, Paged), AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("end-users cannot read audits"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         visible_ticket(c, &actor, id).await?;
@@ -881,9 +877,7 @@ impl App {
         sources: Vec<TicketId>,
         notes: MergeNotes,
     ) -> Result<Ticket, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents merge tickets"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         if sources.is_empty() || sources.contains(&target) {
             return Err(invalid(
                 "ids",

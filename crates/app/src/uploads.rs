@@ -153,9 +153,7 @@ impl App {
 
     /// Tag names with their ticket counts (staff only).
     pub async fn tag_counts(&self, actor: Actor) -> Result<Vec<(String, i64)>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("end-users cannot list tags"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         Ok(tickets::tag_counts(&mut rc.conn(), 1000).await?)
     }

@@ -160,9 +160,7 @@ impl App {
     /// Reverses a merge: what moved (and is still with the target) goes
     /// back, and the source profile is active again.
     pub async fn undo_user_merge(&self, actor: Actor, id: i64) -> Result<UserId, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only agents merge customers"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let now = Timestamp::now();
         let out = self
             .write(move |c| {

@@ -281,9 +281,7 @@ async fn check_org(c: &mut Conn<'_>, org: Option<Option<OrgId>>) -> Result<(), A
 impl App {
     /// Creates a user. Agents may create end-users; only admins create staff.
     pub async fn create_user(&self, actor: Actor, input: UserInput) -> Result<User, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("end-users cannot create users"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let role = input.role.unwrap_or(Role::EndUser);
         check_role_change(&actor, role)?;
         check_restriction_change(&actor, &input)?;
@@ -425,9 +423,7 @@ impl App {
 
     /// Deactivates a user (admins only); tickets and history stay.
     pub async fn delete_user(&self, actor: Actor, id: UserId) -> Result<User, AppError> {
-        if !actor.is_admin() {
-            return Err(AppError::forbidden("only admins delete users"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::DeactivateUsers)?;
         if actor.user == id {
             return Err(AppError::field(FieldError::invalid(
                 "base",
@@ -481,9 +477,7 @@ impl App {
         group: Option<GroupId>,
         paging: Paging,
     ) -> Result<(Vec<User>, Paged), AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("end-users cannot list users"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let mut cond = String::from("users t WHERE 1 = 1");
@@ -515,9 +509,7 @@ impl App {
         query: Option<&str>,
         external_id: Option<&str>,
     ) -> Result<Vec<User>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("end-users cannot search users"));
-        }
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         match (external_id, query) {

@@ -72,13 +72,13 @@ fn apply(w: &mut Webhook, body: &Json) -> Result<(), AppError> {
 
 impl App {
     pub async fn webhooks(&self, actor: Actor) -> Result<Vec<Webhook>, AppError> {
-        crate::error::admins_only(&actor, "manage webhooks")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageWebhooks)?;
         let mut rc = self.read().await?;
         Ok(webhooks::all(&mut rc.conn()).await?)
     }
 
     pub async fn webhook(&self, actor: Actor, id: &str) -> Result<Webhook, AppError> {
-        crate::error::admins_only(&actor, "manage webhooks")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageWebhooks)?;
         let mut rc = self.read().await?;
         webhooks::get(&mut rc.conn(), id)
             .await?
@@ -92,7 +92,7 @@ impl App {
         id: Option<String>,
         body: Json,
     ) -> Result<Webhook, AppError> {
-        crate::error::admins_only(&actor, "manage webhooks")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageWebhooks)?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
@@ -126,7 +126,7 @@ impl App {
     }
 
     pub async fn delete_webhook(&self, actor: Actor, id: String) -> Result<(), AppError> {
-        crate::error::admins_only(&actor, "manage webhooks")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageWebhooks)?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(webhooks::delete(c, &id).await?) })
         })
@@ -139,7 +139,7 @@ impl App {
         actor: Actor,
         id: String,
     ) -> Result<Webhook, AppError> {
-        crate::error::admins_only(&actor, "manage webhooks")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageWebhooks)?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
@@ -159,7 +159,7 @@ impl App {
         actor: Actor,
         id: &str,
     ) -> Result<Vec<Delivery>, AppError> {
-        crate::error::admins_only(&actor, "manage webhooks")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageWebhooks)?;
         let mut rc = self.read().await?;
         let mut conn = rc.conn();
         webhooks::get(&mut conn, id)
@@ -175,7 +175,7 @@ impl App {
         id: String,
         body: String,
     ) -> Result<i64, AppError> {
-        crate::error::admins_only(&actor, "manage webhooks")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageWebhooks)?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {

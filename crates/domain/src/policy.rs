@@ -1,11 +1,85 @@
-//! The one answer to "may this caller do this to that?" for people and
-//! their profiles: every use case that reads or changes a user, an
-//! identity or an organization asks here, so the API, the pages and the
-//! channels cannot disagree. Field-level where it matters: agents' private
-//! notes are never shown to or written by customers, and only admins give
-//! roles, verify staff or change staff's sign-in addresses.
+//! The one answer to "may this caller do this?": what each role may do
+//! with the desk's configuration ([`Capability`]), and with people and
+//! their profiles (field by field, identities). Tickets' visibility is
+//! [`crate::permission`]. Every use case asks here, so the API, the pages
+//! and the channels cannot disagree; `crates/testkit/tests/api/route_table.rs`
+//! checks the outcome for every route and role. Agents' private notes are
+//! never shown to or written by customers, and only admins give roles,
+//! verify staff or change staff's sign-in addresses.
 
 use crate::{Actor, Role, UserId};
+
+/// Things only some staff may do, whatever the resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capability {
+    /// Triggers and automations.
+    ManageRules,
+    ManageSchedules,
+    ManageSlaPolicies,
+    ManageWebhooks,
+    ManageRouting,
+    /// Support addresses, mail texts, the outbox.
+    ManageEmail,
+    ManageTokens,
+    ManageFields,
+    /// Deactivate people (their history stays).
+    DeactivateUsers,
+    DeleteOrganizations,
+    /// Read, recover and delete mail held in the suspended queue.
+    ManageSuspendedMail,
+    /// Incremental exports of every ticket, user and organization.
+    Export,
+    ReadSecurityCounters,
+    /// Shared macros (there are no personal ones yet).
+    ManageMacros,
+    /// What staff do and customers do not: lists of people, groups and
+    /// organizations, macros and views, ratings, queues, bulk changes,
+    /// merges, audits, routing and SLA views, live events.
+    WorkTheDesk,
+    /// Help center categories and sections.
+    ArrangeHelpCenter,
+    /// Help center articles: staff who see the whole desk.
+    WriteArticles,
+}
+
+impl Capability {
+    /// Who holds it.
+    pub fn allowed(self, actor: &Actor) -> bool {
+        use Capability::*;
+        match self {
+            WorkTheDesk => actor.is_staff(),
+            WriteArticles => actor.sees_every_ticket(),
+            ManageRules | ManageSchedules | ManageSlaPolicies | ManageWebhooks | ManageRouting
+            | ManageEmail | ManageTokens | ManageFields | DeactivateUsers | DeleteOrganizations
+            | ManageSuspendedMail | Export | ReadSecurityCounters | ManageMacros
+            | ArrangeHelpCenter => actor.is_admin(),
+        }
+    }
+
+    /// What the refusal says.
+    pub fn refusal(self) -> &'static str {
+        use Capability::*;
+        match self {
+            ManageRules => "only admins manage triggers and automations",
+            ManageSchedules => "only admins manage schedules",
+            ManageSlaPolicies => "only admins manage SLA policies",
+            ManageWebhooks => "only admins manage webhooks",
+            ManageRouting => "only admins manage routing",
+            ManageEmail => "only admins manage email settings",
+            ManageTokens => "only admins manage API tokens",
+            ManageFields => "only admins manage ticket fields",
+            DeactivateUsers => "only admins delete users",
+            DeleteOrganizations => "only admins delete organizations",
+            ManageSuspendedMail => "only admins handle suspended mail",
+            Export => "only admins may export",
+            ReadSecurityCounters => "only admins read the security counters",
+            ManageMacros => "only admins manage shared macros",
+            WorkTheDesk => "only agents and admins may do this",
+            ArrangeHelpCenter => "only admins arrange help center categories and sections",
+            WriteArticles => "only agents without a group restriction write articles",
+        }
+    }
+}
 
 /// A field of a user's profile, for write checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,6 +296,20 @@ mod tests {
             identity_rights(&me, subject(10, Role::EndUser)),
             IdentityRights::None
         );
+    }
+
+    #[test]
+    fn capabilities_follow_the_role() {
+        let restricted = Actor {
+            restricted: true,
+            ..actor(3, Role::Agent)
+        };
+        assert!(Capability::WorkTheDesk.allowed(&restricted));
+        assert!(!Capability::WriteArticles.allowed(&restricted));
+        assert!(Capability::WriteArticles.allowed(&actor(2, Role::Agent)));
+        assert!(!Capability::ManageWebhooks.allowed(&actor(2, Role::Agent)));
+        assert!(Capability::ManageWebhooks.allowed(&actor(1, Role::Admin)));
+        assert!(!Capability::WorkTheDesk.allowed(&actor(9, Role::EndUser)));
     }
 
     #[test]

@@ -232,14 +232,14 @@ fn apply(m: &mut Mailbox, input: MailboxInput) -> Result<(), AppError> {
 impl App {
     /// Every admin-managed mailbox (admins).
     pub async fn list_mailboxes(&self, actor: Actor) -> Result<Vec<Mailbox>, AppError> {
-        crate::error::admins_only(&actor, "manage support addresses")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageEmail)?;
         let mut rc = self.read().await?;
         Ok(mailboxes::all(&mut rc.conn()).await?)
     }
 
     /// One mailbox (admins).
     pub async fn mailbox(&self, actor: Actor, id: MailboxId) -> Result<Mailbox, AppError> {
-        crate::error::admins_only(&actor, "manage support addresses")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageEmail)?;
         let mut rc = self.read().await?;
         mailboxes::get(&mut rc.conn(), id)
             .await?
@@ -252,7 +252,7 @@ impl App {
         actor: Actor,
         input: MailboxInput,
     ) -> Result<Mailbox, AppError> {
-        crate::error::admins_only(&actor, "manage support addresses")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageEmail)?;
         if input.address.is_none() {
             return Err(AppError::field(FieldError::blank("email")));
         }
@@ -295,7 +295,7 @@ impl App {
         id: MailboxId,
         input: MailboxInput,
     ) -> Result<Mailbox, AppError> {
-        crate::error::admins_only(&actor, "manage support addresses")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageEmail)?;
         let now = Timestamp::now();
         let saved = self
             .write(move |c| {
@@ -322,7 +322,7 @@ impl App {
 
     /// Removes a support address (admins); its stored mail stays.
     pub async fn delete_mailbox(&self, actor: Actor, id: MailboxId) -> Result<(), AppError> {
-        crate::error::admins_only(&actor, "manage support addresses")?;
+        crate::error::require(&actor, domain::policy::Capability::ManageEmail)?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(mailboxes::delete(c, id).await?) })
         })

@@ -5,7 +5,7 @@
 //! that held them waived) or delete them.
 
 use super::{EmailOutcome, InboundParser};
-use crate::error::admins_only;
+use crate::error::require;
 use crate::{App, AppError};
 use domain::{Actor, InboundStatus, SuspensionCause, TicketId, Timestamp};
 use store::repo::email::{self, Pending};
@@ -76,7 +76,7 @@ impl App {
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<SuspendedMessage>, AppError> {
-        admins_only(&actor, "see suspended mail")?;
+        require(&actor, domain::policy::Capability::ManageSuspendedMail)?;
         let mut rc = self.read().await?;
         let rows = email::suspended(&mut rc.conn(), before, limit.clamp(1, 100)).await?;
         let parser = self.inbound_parser.as_deref();
@@ -92,7 +92,7 @@ impl App {
         actor: Actor,
         id: i64,
     ) -> Result<SuspendedMessage, AppError> {
-        admins_only(&actor, "see suspended mail")?;
+        require(&actor, domain::policy::Capability::ManageSuspendedMail)?;
         let mut rc = self.read().await?;
         match email::stored(&mut rc.conn(), id).await? {
             Some((InboundStatus::Suspended, at, p)) => {
@@ -165,7 +165,7 @@ impl App {
         actor: Actor,
         ids: &[i64],
     ) -> Result<Vec<TicketId>, AppError> {
-        admins_only(&actor, "recover suspended mail")?;
+        require(&actor, domain::policy::Capability::ManageSuspendedMail)?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             out.push(self.recover_suspended(actor, *id).await?);
@@ -175,7 +175,7 @@ impl App {
 
     /// Deletes several held messages (admins only).
     pub async fn delete_suspended_many(&self, actor: Actor, ids: &[i64]) -> Result<(), AppError> {
-        admins_only(&actor, "delete suspended mail")?;
+        require(&actor, domain::policy::Capability::ManageSuspendedMail)?;
         for id in ids {
             self.delete_suspended(actor, *id).await?;
         }
@@ -184,7 +184,7 @@ impl App {
 
     /// Deletes a held message's content (admins only); the record stays.
     pub async fn delete_suspended(&self, actor: Actor, id: i64) -> Result<(), AppError> {
-        admins_only(&actor, "delete suspended mail")?;
+        require(&actor, domain::policy::Capability::ManageSuspendedMail)?;
         let gone = self
             .write(move |c| Box::pin(async move { Ok(email::delete_suspended(c, id).await?) }))
             .await?;
