@@ -66,6 +66,19 @@ pub enum AppError {
     Store(StoreError),
 }
 
+/// Like [`require`], but answers "not found": for reads whose very
+/// existence is not the caller's to learn.
+pub(crate) fn require_hidden(
+    actor: &domain::Actor,
+    what: domain::policy::Capability,
+) -> Result<(), AppError> {
+    if what.allowed(actor) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// Refuses whoever does not hold the capability (see `domain::policy`).
 pub(crate) fn require(
     actor: &domain::Actor,

@@ -19,11 +19,7 @@ fn event(id: GroupId, kind: EventKind, actor: Actor, at: Timestamp) -> NewEvent 
 }
 
 fn admin_only(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden("only admins manage groups"))
-    }
+    crate::error::require(actor, domain::policy::Capability::ManageGroups)
 }
 
 impl App {
@@ -104,9 +100,7 @@ impl App {
     }
 
     pub async fn group(&self, actor: Actor, id: GroupId) -> Result<Group, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::NotFound);
-        }
+        crate::error::require_hidden(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         groups::get(&mut rc.conn(), id)
             .await?
@@ -187,9 +181,7 @@ impl App {
     }
 
     pub async fn membership(&self, actor: Actor, id: MembershipId) -> Result<Membership, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::NotFound);
-        }
+        crate::error::require_hidden(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         groups::membership(&mut rc.conn(), id)
             .await?

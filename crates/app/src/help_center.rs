@@ -58,11 +58,7 @@ pub struct ArticleHit {
 }
 
 fn staff_only(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_staff() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden("only agents manage the help center"))
-    }
+    crate::error::require(actor, domain::policy::Capability::WorkTheDesk)
 }
 
 /// Categories and sections shape the whole help center: admins'.
@@ -73,13 +69,7 @@ fn structure_editor(actor: &Actor) -> Result<(), AppError> {
 /// Articles are written by agents who see the whole desk; a
 /// group-restricted agent (a contractor) does not publish for everyone.
 fn article_writer(actor: &Actor) -> Result<(), AppError> {
-    if actor.sees_every_ticket() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "only agents without a group restriction write articles",
-        ))
-    }
+    crate::error::require(actor, domain::policy::Capability::WriteArticles)
 }
 
 fn required_name(name: &Option<String>, field: &str) -> Result<String, AppError> {
@@ -508,7 +498,10 @@ impl App {
         hc::articles(&mut rc.conn(), &[id])
             .await?
             .pop()
-            .filter(|a| a.archived_at.is_none() && (actor.is_staff() || public_article(a)))
+            .filter(|a| {
+                a.archived_at.is_none()
+                    && (domain::policy::reads_internal(&actor) || public_article(a))
+            })
             .ok_or(AppError::NotFound)
     }
 
@@ -525,7 +518,7 @@ impl App {
         let c = &mut rc.conn();
         let mut cond = String::from("hc_articles t WHERE t.archived_at IS NULL");
         let mut args: Vec<store::Value> = vec![];
-        if !actor.is_staff() {
+        if !domain::policy::reads_internal(&actor) {
             cond.push_str(" AND t.draft = FALSE AND t.user_segment_id IS NULL");
         }
         if let Some(s) = section {
@@ -578,7 +571,7 @@ impl App {
             category,
             section,
             labels,
-            staff_view: actor.is_staff(),
+            staff_view: domain::policy::reads_internal(&actor),
         };
         let mut rc = self.read().await?;
         let c = &mut rc.conn();

@@ -169,7 +169,7 @@ impl App {
         let mut rc = self.read().await?;
         jobs::get(&mut rc.conn(), id)
             .await?
-            .filter(|j| actor.is_admin() || j.owner_id == Some(actor.user))
+            .filter(|j| domain::policy::may_read_job(&actor, j.owner_id))
             .ok_or(AppError::NotFound)
     }
 }

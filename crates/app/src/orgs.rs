@@ -165,7 +165,7 @@ impl App {
 
     /// One organization: staff, or a member of it.
     pub async fn org(&self, actor: Actor, id: OrgId) -> Result<Organization, AppError> {
-        if !actor.is_staff() && actor.org != Some(id) {
+        if !domain::policy::may_see_org(&actor, id) {
             return Err(AppError::NotFound);
         }
         let mut rc = self.read().await?;
@@ -183,7 +183,7 @@ impl App {
         let ids: Vec<i64> = ids
             .iter()
             .copied()
-            .filter(|i| actor.is_staff() || actor.org.map(|o| o.0) == Some(*i))
+            .filter(|i| domain::policy::may_see_org(&actor, OrgId(*i)))
             .collect();
         let mut rc = self.read().await?;
         Ok(orgs::get_many(&mut rc.conn(), &ids)

@@ -234,9 +234,7 @@ impl App {
         actor: domain::Actor,
         id: domain::TicketId,
     ) -> Result<Vec<Outbound>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::NotFound);
-        }
+        crate::error::require_hidden(&actor, domain::policy::Capability::WorkTheDesk)?;
         self.ticket(actor, id).await?;
         let mut rc = self.read().await?;
         Ok(outbox::for_ticket(&mut rc.conn(), id).await?)

@@ -608,9 +608,7 @@ impl App {
         ticket: TicketId,
     ) -> Result<Vec<(Attribute, u8, bool)>, AppError> {
         self.ticket(actor, ticket).await?;
-        if !actor.is_staff() {
-            return Err(AppError::NotFound);
-        }
+        crate::error::require_hidden(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         let mut conn = rc.conn();
         let needs = repo::requirements(&mut conn, ticket).await?;
@@ -691,11 +689,10 @@ impl App {
         agent: UserId,
         change: ProfileChange,
     ) -> Result<Profile, AppError> {
-        let own = actor.user == agent && actor.is_staff();
         let admin_fields = change.languages.is_some()
             || change.capacity.iter().any(Option::is_some)
             || change.schedule_id.is_some();
-        if !(actor.is_admin() || own && !admin_fields) {
+        if !domain::policy::may_change_routing_profile(&actor, agent, admin_fields) {
             return Err(AppError::forbidden(
                 "agents set their own presence; admins the rest",
             ));

@@ -53,7 +53,7 @@ impl App {
             Err(AppError::TooManyAttempts(s)) => return Ok(Err(LoginRefused::TooManyAttempts(s))),
             Err(e) => return Err(e),
         };
-        if !actor.is_staff() {
+        if !domain::policy::Capability::WorkTheDesk.allowed(&actor) {
             return Ok(Err(LoginRefused::NotStaff));
         }
         let token = random_token(40);

@@ -309,9 +309,7 @@ impl App {
         actor: Actor,
         id: TicketId,
     ) -> Result<(Ticket, domain::sla::Metrics), AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::NotFound);
-        }
+        crate::error::require_hidden(&actor, domain::policy::Capability::WorkTheDesk)?;
         let t = self.ticket(actor, id).await?;
         let book = self.rulebook().await?;
         let mut rc = self.read().await?;
@@ -407,9 +405,7 @@ impl App {
         actor: Actor,
         id: TicketId,
     ) -> Result<Option<TicketSlaView>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::NotFound);
-        }
+        crate::error::require_hidden(&actor, domain::policy::Capability::WorkTheDesk)?;
         self.ticket(actor, id).await?;
         let mut rc = self.read().await?;
         Ok(sla::ticket_sla(&mut rc.conn(), id).await?.map(|s| view(&s)))

@@ -19,7 +19,7 @@ pub(crate) async fn for_reader(
     actor: &Actor,
     mut list: Vec<Ticket>,
 ) -> Result<Vec<Ticket>, AppError> {
-    if actor.is_staff() || list.is_empty() {
+    if domain::policy::reads_internal(actor) || list.is_empty() {
         return Ok(list);
     }
     let ids: Vec<i64> = list.iter().map(|t| t.id.0).collect();
@@ -36,7 +36,9 @@ pub(crate) async fn for_reader(
 /// Whether a customer's search must be matched here rather than by the
 /// text index (which holds internal notes' words too).
 pub(crate) fn needs_customer_matching(actor: &Actor, plan: &Plan) -> bool {
-    !actor.is_staff() && plan.wants(ResultType::Ticket) && (!plan.text.is_empty() || has_tags(plan))
+    !domain::policy::reads_internal(actor)
+        && plan.wants(ResultType::Ticket)
+        && (!plan.text.is_empty() || has_tags(plan))
 }
 
 fn has_tags(plan: &Plan) -> bool {

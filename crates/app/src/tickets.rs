@@ -667,7 +667,7 @@ impl App {
             .take()
             .filter(|c| !c.is_blank())
             .ok_or_else(|| AppError::field(FieldError::blank("comment")))?;
-        if !actor.is_staff() {
+        if !domain::policy::may_change_ticket_fields(&actor) {
             if input.assignee_id.is_some()
                 || input.group_id.is_some()
                 || input.submitter_id.is_some()
@@ -701,7 +701,7 @@ impl App {
         input: TicketInput,
         via: Channel,
     ) -> Result<TicketWrite, AppError> {
-        if !actor.is_staff()
+        if !domain::policy::may_change_ticket_fields(&actor)
             && (input.changes_fields()
                 || input
                     .comment
@@ -785,7 +785,7 @@ impl App {
             args.push(v);
             cond.push_str(&sql.replace("$?", &format!("${}", args.len())));
         };
-        if !actor.is_staff() {
+        if !domain::policy::reads_internal(&actor) {
             // A customer lists their own tickets, never someone else's.
             let about_someone_else = match &scope {
                 TicketScope::Requested(u) | TicketScope::Assigned(u) | TicketScope::Ccd(u) => {
@@ -838,7 +838,7 @@ impl App {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         visible_ticket(c, &actor, id).await?;
-        let cond = if actor.is_staff() {
+        let cond = if domain::policy::reads_internal(&actor) {
             "comments t WHERE t.ticket_id = $1"
         } else {
             "comments t WHERE t.ticket_id = $1 AND t.public = TRUE"
@@ -1151,7 +1151,7 @@ pub async fn delete_in(
         .ok_or(AppError::NotFound)?;
     // Every caller (one ticket, bulk, jobs) goes through here: a
     // group-restricted agent cannot delete what they cannot see.
-    if !actor.is_staff() || !can_see(c, &actor, &t).await? {
+    if !domain::policy::may_change_ticket_fields(&actor) || !can_see(c, &actor, &t).await? {
         return Err(AppError::NotFound);
     }
     t.deleted_at = Some(now);

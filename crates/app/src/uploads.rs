@@ -111,7 +111,7 @@ impl App {
                 if files.is_empty()
                     || files
                         .iter()
-                        .any(|f| f.uploader_id != actor.user && !actor.is_admin())
+                        .any(|f| !domain::policy::may_discard_upload(&actor, f.uploader_id))
                 {
                     return Err(AppError::NotFound);
                 }
@@ -133,19 +133,21 @@ impl App {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let a = attachments::get(c, id).await?.ok_or(AppError::NotFound)?;
-        if a.uploader_id != actor.user && !actor.sees_every_ticket() {
-            let (ticket, public) = attachments::ticket_of(c, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            if !public && !actor.is_staff() {
-                return Err(AppError::NotFound);
+        // Only the comment's readers: its ticket's, and for an internal
+        // note staff (the uploader always).
+        let readable = match attachments::ticket_of(c, id).await? {
+            Some((ticket, public)) => {
+                let sees = match tickets::get(c, domain::TicketId(ticket), false).await? {
+                    Some(t) => crate::tickets::can_see(c, &actor, &t).await?,
+                    None => false,
+                };
+                domain::policy::may_read_file(&actor, a.uploader_id == actor.user, public, sees)
             }
-            let t = tickets::get(c, domain::TicketId(ticket), false)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            if !crate::tickets::can_see(c, &actor, &t).await? {
-                return Err(AppError::NotFound);
-            }
+            // Not attached yet: its uploader's.
+            None => a.uploader_id == actor.user,
+        };
+        if !readable {
+            return Err(AppError::NotFound);
         }
         let data = attachments::data(c, id).await?.unwrap_or_default();
         Ok((a, data))

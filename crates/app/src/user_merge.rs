@@ -40,11 +40,7 @@ async fn pair(
     source: UserId,
     target: UserId,
 ) -> Result<(User, User), AppError> {
-    if !actor.sees_every_ticket() {
-        return Err(AppError::forbidden(
-            "only agents who see every ticket merge customers",
-        ));
-    }
+    crate::error::require(actor, domain::policy::Capability::MergeCustomers)?;
     if source == target {
         return Err(AppError::bad("a customer cannot be merged into itself"));
     }
@@ -148,9 +144,7 @@ impl App {
 
     /// A merge as recorded.
     pub async fn user_merge(&self, actor: Actor, id: i64) -> Result<UserMerge, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::NotFound);
-        }
+        crate::error::require_hidden(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         user_merges::get(&mut rc.conn(), id)
             .await?

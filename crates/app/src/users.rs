@@ -55,21 +55,16 @@ fn validate_email(raw: &str) -> Result<String, AppError> {
     })
 }
 
-/// Checks that the actor may give or change this role.
-fn check_role_change(actor: &Actor, role: Role) -> Result<(), AppError> {
-    if role.is_staff() && !actor.is_admin() {
-        return Err(AppError::forbidden("only admins manage agents and admins"));
+/// Checks that the actor may create a user like this (agents add
+/// customers; admins give staff roles and ticket restrictions).
+fn check_new_user(actor: &Actor, role: Role, input: &UserInput) -> Result<(), AppError> {
+    if policy::may_create_user(actor, role, input.restricted_to_groups.is_some()) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "only admins manage agents, admins and ticket restrictions",
+        ))
     }
-    Ok(())
-}
-
-/// Only admins restrict (or free) an agent's view of tickets; an agent
-/// could otherwise lift their own restriction.
-fn check_restriction_change(actor: &Actor, input: &UserInput) -> Result<(), AppError> {
-    if input.restricted_to_groups.is_some() && !actor.is_admin() {
-        return Err(AppError::forbidden("only admins set ticket restrictions"));
-    }
-    Ok(())
 }
 
 /// Finds the user owning an email identity, or creates an end-user for it;
@@ -283,8 +278,7 @@ impl App {
     pub async fn create_user(&self, actor: Actor, input: UserInput) -> Result<User, AppError> {
         crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let role = input.role.unwrap_or(Role::EndUser);
-        check_role_change(&actor, role)?;
-        check_restriction_change(&actor, &input)?;
+        check_new_user(&actor, role, &input)?;
         if input.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
             return Err(AppError::field(FieldError::blank("name")));
         }
@@ -362,10 +356,6 @@ impl App {
         id: UserId,
         input: UserInput,
     ) -> Result<User, AppError> {
-        if let Some(r) = input.role {
-            check_role_change(&actor, r)?;
-        }
-        check_restriction_change(&actor, &input)?;
         let email = input
             .email
             .as_deref()
@@ -443,7 +433,7 @@ impl App {
 
     /// One user: staff see anyone, end-users only themselves.
     pub async fn user(&self, actor: Actor, id: UserId) -> Result<User, AppError> {
-        if !actor.is_staff() && actor.user != id {
+        if !policy::may_see_person(&actor, id) {
             return Err(AppError::NotFound);
         }
         let mut rc = self.read().await?;
@@ -455,11 +445,11 @@ impl App {
 
     /// Several users by id (staff only), unknown ids skipped.
     pub async fn users_by_ids(&self, actor: Actor, ids: &[i64]) -> Result<Vec<User>, AppError> {
-        let ids: Vec<i64> = if actor.is_staff() {
-            ids.to_vec()
-        } else {
-            ids.iter().copied().filter(|i| *i == actor.user.0).collect()
-        };
+        let ids: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|i| policy::may_see_person(&actor, UserId(*i)))
+            .collect();
         let mut rc = self.read().await?;
         Ok(users::get_many(&mut rc.conn(), &ids)
             .await?

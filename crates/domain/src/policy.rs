@@ -40,6 +40,9 @@ pub enum Capability {
     ArrangeHelpCenter,
     /// Help center articles: staff who see the whole desk.
     WriteArticles,
+    ManageGroups,
+    /// Merge one customer into another: staff who see the whole desk.
+    MergeCustomers,
 }
 
 impl Capability {
@@ -48,11 +51,11 @@ impl Capability {
         use Capability::*;
         match self {
             WorkTheDesk => actor.is_staff(),
-            WriteArticles => actor.sees_every_ticket(),
+            WriteArticles | MergeCustomers => actor.sees_every_ticket(),
             ManageRules | ManageSchedules | ManageSlaPolicies | ManageWebhooks | ManageRouting
             | ManageEmail | ManageTokens | ManageFields | DeactivateUsers | DeleteOrganizations
             | ManageSuspendedMail | Export | ReadSecurityCounters | ManageMacros
-            | ArrangeHelpCenter => actor.is_admin(),
+            | ArrangeHelpCenter | ManageGroups => actor.is_admin(),
         }
     }
 
@@ -77,6 +80,8 @@ impl Capability {
             WorkTheDesk => "only agents and admins may do this",
             ArrangeHelpCenter => "only admins arrange help center categories and sections",
             WriteArticles => "only agents without a group restriction write articles",
+            ManageGroups => "only admins manage groups",
+            MergeCustomers => "only agents who see every ticket merge customers",
         }
     }
 }
@@ -166,7 +171,65 @@ fn standing(actor: &Actor, subject: Subject) -> Standing {
 
 /// Whether `actor` may see `subject`'s profile at all.
 pub fn may_see_user(actor: &Actor, subject: Subject) -> bool {
-    actor.is_staff() || actor.user == subject.id
+    may_see_person(actor, subject.id)
+}
+
+/// Whether `actor` may see the profile of user `id` (staff see everyone,
+/// customers themselves).
+pub fn may_see_person(actor: &Actor, id: UserId) -> bool {
+    actor.is_staff() || actor.user == id
+}
+
+/// Whether `actor` may create a user with `role` (and a ticket
+/// restriction): agents add customers, admins anyone.
+pub fn may_create_user(actor: &Actor, role: Role, restricted: bool) -> bool {
+    actor.is_admin() || (actor.is_staff() && !role.is_staff() && !restricted)
+}
+
+/// Whether `actor` may see organization `org`: staff, or its members.
+pub fn may_see_org(actor: &Actor, org: crate::OrgId) -> bool {
+    actor.is_staff() || actor.org == Some(org)
+}
+
+/// Whether `actor` reads what staff write for staff: internal notes,
+/// drafts and restricted articles, staff-only fields.
+pub fn reads_internal(actor: &Actor) -> bool {
+    actor.is_staff()
+}
+
+/// Whether `actor` may change a ticket's fields (assignee, group, status,
+/// tags …) rather than only add a comment to it.
+pub fn may_change_ticket_fields(actor: &Actor) -> bool {
+    actor.is_staff()
+}
+
+/// Whether `actor` may read a file of a comment: staff who may see the
+/// ticket; a customer who may see it, if the comment is public; and always
+/// the person who uploaded it.
+pub fn may_read_file(
+    actor: &Actor,
+    uploaded_by_them: bool,
+    public: bool,
+    sees_ticket: bool,
+) -> bool {
+    uploaded_by_them || (sees_ticket && (public || actor.is_staff()))
+}
+
+/// Whether `actor` may discard an upload not yet attached: its uploader or
+/// an admin.
+pub fn may_discard_upload(actor: &Actor, uploader: UserId) -> bool {
+    actor.user == uploader || actor.is_admin()
+}
+
+/// Whether `actor` may read a job's status: who started it, or an admin.
+pub fn may_read_job(actor: &Actor, owner: Option<UserId>) -> bool {
+    actor.is_admin() || owner == Some(actor.user)
+}
+
+/// Whether `actor` may change `agent`'s routing profile: agents set their
+/// own presence; admins everything (skills, capacity, schedule, languages).
+pub fn may_change_routing_profile(actor: &Actor, agent: UserId, admin_fields: bool) -> bool {
+    actor.is_admin() || (actor.is_staff() && actor.user == agent && !admin_fields)
 }
 
 /// Whether `actor` may read staff-only fields (details, notes) of users

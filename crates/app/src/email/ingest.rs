@@ -148,9 +148,7 @@ impl App {
         actor: domain::Actor,
         ticket: TicketId,
     ) -> Result<Vec<(domain::CommentId, Threading)>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::NotFound);
-        }
+        crate::error::require_hidden(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         Ok(email::outcomes_of_ticket(&mut rc.conn(), ticket)
             .await?
