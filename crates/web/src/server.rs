@@ -106,8 +106,9 @@ pub async fn run(
     Ok(())
 }
 
-/// Who the client is: the connection's address, or the first address of
-/// `X-Forwarded-For` when the connection comes from a trusted proxy; HTTPS
+/// Who the client is: the connection's address, or, when the connection
+/// comes from a trusted proxy, the last address of `X-Forwarded-For` (the
+/// one that proxy appended; earlier ones are the client's own claims); HTTPS
 /// when the public URL is https, or a trusted proxy says
 /// `X-Forwarded-Proto: https`.
 pub fn client_of(headers: &HeaderMap, peer: Option<SocketAddr>, settings: &Settings) -> Client {
