@@ -144,7 +144,11 @@ pub async fn ticket_written(
         crate::sla::on_ticket_write(c, book, &w.ticket, &happenings, &facts(&w.ticket), now)
             .await?;
     }
-    crate::routing::on_ticket_write(c, book, &w, &actor, route_now, now).await?;
+    if let Some(routed) =
+        crate::routing::on_ticket_write(c, book, &w, &actor, route_now, now).await?
+    {
+        w.ticket = routed;
+    }
     Ok(w)
 }
 

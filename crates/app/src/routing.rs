@@ -185,7 +185,8 @@ pub(crate) async fn route_ticket(
     book: &RuleBook,
     t: &Ticket,
     now: Timestamp,
-) -> Result<Decision, AppError> {
+) -> Result<(Decision, Option<Ticket>), AppError> {
+    let mut assigned = None;
     let existing = repo::route(c, t.id).await?;
     let (needs, skill_ids) = needs_of(c, book, t, existing.as_ref()).await?;
     let group = t.group_id;
@@ -215,7 +216,8 @@ pub(crate) async fn route_ticket(
                 extra_events: vec![json!({"type": "Routing", "value": reason})],
                 ..Default::default()
             };
-            update_in(c, Actor::system(), t.id, input, None, Channel::Rule, now).await?;
+            let w = update_in(c, Actor::system(), t.id, input, None, Channel::Rule, now).await?;
+            assigned = Some(w.ticket);
             route.state = RouteState::Assigned;
             route.assignee_id = Some(*agent);
             route.assigned_at = Some(now);
@@ -247,11 +249,13 @@ pub(crate) async fn route_ticket(
         }
     }
     repo::save_route(c, &route).await?;
-    Ok(decision)
+    Ok((decision, assigned))
 }
 
 /// The router's part of a ticket write: the assignee acting ends routing;
-/// a new or re-routed unassigned ticket is routed.
+/// a new or re-routed unassigned ticket is routed. Returns the ticket as
+/// routing left it when it assigned someone, so the writer answers with
+/// the assignee routing chose.
 pub(crate) async fn on_ticket_write(
     c: &mut Conn<'_>,
     book: &RuleBook,
@@ -259,11 +263,11 @@ pub(crate) async fn on_ticket_write(
     actor: &Actor,
     asked: bool,
     now: Timestamp,
-) -> Result<(), AppError> {
+) -> Result<Option<Ticket>, AppError> {
     let t = &w.ticket;
     // With routing off (and no rule asking), a write costs no query here.
     if !book.routing.enabled && !asked {
-        return Ok(());
+        return Ok(None);
     }
     if let Some(mut r) = repo::route(c, t.id).await?
         && r.state == RouteState::Assigned
@@ -280,9 +284,9 @@ pub(crate) async fn on_ticket_write(
     let group_moved = w.before.as_ref().is_some_and(|b| b.group_id != t.group_id);
     let wanted = asked || (book.routing.enabled && (fresh || group_moved));
     if wanted && t.assignee_id.is_none() && !t.status.is_done() && !actor.is_system() {
-        route_ticket(c, book, t, now).await?;
+        return Ok(route_ticket(c, book, t, now).await?.1);
     }
-    Ok(())
+    Ok(None)
 }
 
 /// A trigger's `add_skills` / `set_skills`: `["value_id", "value_id:3",
@@ -869,7 +873,7 @@ impl App {
                             route.escalations += 1;
                             repo::save_route(c, &route).await?;
                         }
-                        Ok(matches!(route_ticket(c, &book, &t, now).await?, Decision::Assign { .. }))
+                        Ok(matches!(route_ticket(c, &book, &t, now).await?.0, Decision::Assign { .. }))
                     })
                 })
                 .await?;

@@ -96,7 +96,14 @@ pub async fn find_or_create_by_email(
         user.locale = l.to_string();
     }
     user.id = users::insert(c, &user).await?;
-    users::add_identity(c, user.id, IdentityKind::Email, &email, false, now).await?;
+    if !users::claim_first_email(c, user.id, &email, now).await? {
+        // Someone wrote from this address at the same moment and their
+        // profile won: this message joins it.
+        users::forget_new(c, user.id).await?;
+        return users::by_identity(c, IdentityKind::Email, &email)
+            .await?
+            .ok_or(AppError::NotFound);
+    }
     store::events::append(
         c,
         user_event(user.id, store::events::EventKind::Created, None, now),

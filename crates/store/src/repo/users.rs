@@ -207,6 +207,40 @@ pub async fn add_identity(
         .ok_or(StoreError::NotFound)
 }
 
+/// Gives a brand-new user their first email identity, unless another
+/// transaction claimed that address first: then nothing is written and
+/// `false` comes back (on PostgreSQL the statement waits for that other
+/// transaction, so the caller can read its user at once). Race-free on
+/// both backends, where inserting blindly would fail one of two
+/// simultaneous first contacts with a duplicate key.
+pub async fn claim_first_email(
+    c: &mut Conn<'_>,
+    user: UserId,
+    email: &str,
+    at: Timestamp,
+) -> Result<bool, StoreError> {
+    let n = c
+        .exec(
+            q("INSERT INTO identities (user_id, kind, value, is_primary, verified, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (kind, value) DO NOTHING")
+                .bind(user)
+                .bind(IdentityKind::Email)
+                .bind(email)
+                .bind(true)
+                .bind(false)
+                .bind(at),
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Removes a user created in this same unit that turned out not to be
+/// needed (it lost a race for its identity); nothing refers to it yet.
+pub async fn forget_new(c: &mut Conn<'_>, user: UserId) -> Result<(), StoreError> {
+    c.exec(q("DELETE FROM users WHERE id = $1").bind(user))
+        .await?;
+    Ok(())
+}
+
 pub async fn identity(c: &mut Conn<'_>, id: IdentityId) -> Result<Option<Identity>, StoreError> {
     c.opt(
         q(format!(

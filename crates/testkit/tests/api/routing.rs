@@ -177,6 +177,8 @@ both!(cases_go_to_the_most_capable_available_agent, |srv| {
         create("Hola, la factura de diciembre está mal y quiero que la revisen"),
     )
     .await;
+    // The create response already shows whom routing chose.
+    assert_eq!(first["ticket"]["assignee_id"], ana, "{first}");
     let first = first["ticket"]["id"].as_i64().unwrap_or_default();
     assert_eq!(
         ticket(&srv, first).await["assignee_id"],

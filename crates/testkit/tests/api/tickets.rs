@@ -573,4 +573,25 @@ both!(concurrent_creates_all_land, |srv| {
         .get("/api/v2/search/count.json?query=parallel", &srv.admin())
         .await;
     assert_eq!(found["count"], 64);
+    // Many first messages from the same new customer at the same moment:
+    // every one lands, all on one profile (on PostgreSQL one used to fail
+    // with a duplicate key).
+    for round in 0..4 {
+        let mut tasks = Vec::new();
+        for i in 0..16 {
+            let srv = srv.clone();
+            tasks.push(tokio::spawn(async move {
+                srv.call("POST", "/api/v2/tickets.json", &srv.admin(), Some(json!({"ticket": {"subject": format!("n{round}-{i}"), "comment": {"body": "primera vez"}, "requester": {"name": "Nueva", "email": format!("nueva{round}@example.com")}}}))).await
+            }));
+        }
+        let mut requesters = Vec::new();
+        for t in tasks {
+            let (s, b) = t.await.unwrap_or((0, Json::Null));
+            assert_eq!(s, 201, "{b}");
+            requesters.push(b["ticket"]["requester_id"].as_i64());
+        }
+        requesters.sort();
+        requesters.dedup();
+        assert_eq!(requesters.len(), 1, "one profile: {requesters:?}");
+    }
 });
