@@ -72,11 +72,7 @@ pub(crate) fn require_hidden(
     actor: &domain::Actor,
     what: domain::policy::Capability,
 ) -> Result<(), AppError> {
-    if what.allowed(actor) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    require(actor, what).map_err(|_| AppError::NotFound)
 }
 
 /// Refuses whoever does not hold the capability (see `domain::policy`).
@@ -84,11 +80,9 @@ pub(crate) fn require(
     actor: &domain::Actor,
     what: domain::policy::Capability,
 ) -> Result<(), AppError> {
-    if what.allowed(actor) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(what.refusal().into()))
-    }
+    what.allowed(actor)
+        .then_some(())
+        .ok_or_else(|| AppError::Forbidden(what.refusal().into()))
 }
 
 impl AppError {

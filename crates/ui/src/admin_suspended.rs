@@ -92,8 +92,23 @@ pub async fn page(State(ui): State<Ui>, agent: Agent) -> Response {
     inner.await.unwrap_or_else(|e| error_page(&agent, &e))
 }
 
-fn back() -> Response {
-    Redirect::to("/agent/admin/suspended").into_response()
+/// A row button: the id from the path, the use case, then where to go.
+async fn row_action<T, Fut>(
+    agent: &Agent,
+    raw: &str,
+    run: impl FnOnce(i64) -> Fut,
+    then: impl FnOnce(T) -> Response,
+) -> Response
+where
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let Ok(id) = raw.parse::<i64>() else {
+        return error_page(agent, &AppError::NotFound);
+    };
+    match run(id).await {
+        Ok(v) => then(v),
+        Err(e) => error_page(agent, &e),
+    }
 }
 
 /// `POST /agent/admin/suspended/{id}/recover`: processed now; the page
@@ -103,14 +118,14 @@ pub async fn recover(
     Path(raw): Path<String>,
     AgentForm { agent, .. }: AgentForm,
 ) -> Response {
-    let inner = async {
-        let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
-        ui.app.recover_suspended(agent.user.actor, id).await
-    };
-    match inner.await {
-        Ok(t) => Redirect::to(&format!("/agent/tickets/{}", t.0)).into_response(),
-        Err(e) => error_page(&agent, &e),
-    }
+    let actor = agent.user.actor;
+    row_action(
+        &agent,
+        &raw,
+        |id| ui.app.recover_suspended(actor, id),
+        |t| Redirect::to(&format!("/agent/tickets/{}", t.0)).into_response(),
+    )
+    .await
 }
 
 /// `POST /agent/admin/suspended/{id}/delete`.
@@ -119,12 +134,12 @@ pub async fn delete(
     Path(raw): Path<String>,
     AgentForm { agent, .. }: AgentForm,
 ) -> Response {
-    let inner = async {
-        let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
-        ui.app.delete_suspended(agent.user.actor, id).await
-    };
-    match inner.await {
-        Ok(()) => back(),
-        Err(e) => error_page(&agent, &e),
-    }
+    let actor = agent.user.actor;
+    row_action(
+        &agent,
+        &raw,
+        |id| ui.app.delete_suspended(actor, id),
+        |()| Redirect::to("/agent/admin/suspended").into_response(),
+    )
+    .await
 }
