@@ -1,0 +1,115 @@
+//! Reading the help center: one article, lists, search with snippets,
+//! and the incremental export, as the caller may see them.
+
+use super::*;
+
+impl App {
+    /// One article; drafts and articles restricted to a user segment are
+    /// shown to staff only.
+    pub async fn article(&self, actor: Actor, id: i64) -> Result<Article, AppError> {
+        let mut rc = self.read().await?;
+        hc::articles(&mut rc.conn(), &[id])
+            .await?
+            .pop()
+            .filter(|a| {
+                a.archived_at.is_none()
+                    && (domain::policy::reads_internal(&actor) || public_article(a))
+            })
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Articles of a section or category (or all), in a locale (or all).
+    pub async fn list_articles(
+        &self,
+        actor: Actor,
+        section: Option<i64>,
+        category: Option<i64>,
+        locale: Option<&str>,
+        paging: Paging,
+    ) -> Result<(Vec<Article>, Paged), AppError> {
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let mut cond = String::from("hc_articles t WHERE t.archived_at IS NULL");
+        let mut args: Vec<store::Value> = vec![];
+        if !domain::policy::reads_internal(&actor) {
+            cond.push_str(" AND t.draft = FALSE AND t.user_segment_id IS NULL");
+        }
+        if let Some(s) = section {
+            args.push(s.into());
+            cond.push_str(&format!(" AND t.section_id = ${}", args.len()));
+        }
+        if let Some(cat) = category {
+            args.push(cat.into());
+            cond.push_str(&format!(
+                " AND t.section_id IN (SELECT id FROM hc_sections WHERE category_id = ${})",
+                args.len()
+            ));
+        }
+        if let Some(l) = locale {
+            args.push(normalize_locale(Some(l)).into());
+            cond.push_str(&format!(" AND t.locale = ${}", args.len()));
+        }
+        let page = page_ids(c, &cond, args, paging).await?;
+        Ok((hc::articles(c, &page.ids).await?, page))
+    }
+
+    /// Published articles matching every word of `query` (accent-folded,
+    /// stemmed in English and Spanish), in `locale` (`*` for all), best
+    /// first. Staff also find drafts.
+    pub async fn search_articles(
+        &self,
+        actor: Actor,
+        query: &str,
+        locale: Option<&str>,
+        category: Option<i64>,
+        section: Option<i64>,
+        labels: Vec<String>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<ArticleHit>, i64), AppError> {
+        let words = search::analyze::query_words(query);
+        let groups: Vec<Vec<String>> = words
+            .iter()
+            .map(|w| analyze_query_word(w))
+            .filter(|g| !g.is_empty())
+            .collect();
+        if groups.is_empty() {
+            return Ok((vec![], 0));
+        }
+        let filter = hc::ArticleFilter {
+            locale: match locale {
+                Some("*") => None,
+                other => Some(normalize_locale(other)),
+            },
+            category,
+            section,
+            labels,
+            staff_view: domain::policy::reads_internal(&actor),
+        };
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let (ids, total) = hc::search_articles(c, &groups, &filter, offset, limit).await?;
+        let articles = hc::articles(c, &ids).await?;
+        let hits = ids
+            .iter()
+            .filter_map(|id| articles.iter().find(|a| a.id == *id))
+            .map(|a| ArticleHit {
+                snippet: snippet(&html_to_text(&a.body), &words),
+                article: a.clone(),
+            })
+            .collect();
+        Ok((hits, total))
+    }
+
+    /// Articles changed since a time, for incremental export.
+    pub async fn articles_since(
+        &self,
+        actor: Actor,
+        since: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<Article>, AppError> {
+        staff_only(&actor)?;
+        let mut rc = self.read().await?;
+        Ok(hc::articles_since(&mut rc.conn(), since, limit).await?)
+    }
+}

@@ -1,0 +1,138 @@
+//! Views: saved ticket queues (conditions in Zendesk's shape, compiled to
+//! the same search plan as `/search`), shared (admins) or personal.
+
+use super::*;
+
+impl App {
+    pub async fn save_view(
+        &self,
+        actor: Actor,
+        id: Option<i64>,
+        input: RuleInput,
+    ) -> Result<View, AppError> {
+        if actor.role != Role::Admin {
+            return Err(AppError::forbidden("only admins define shared views"));
+        }
+        if let Some(cond) = &input.conditions {
+            compile_view(
+                cond,
+                input.sort_by.clone().flatten().as_deref(),
+                input.sort_order.as_deref().unwrap_or("desc"),
+            )?;
+        }
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                let mut v = match id {
+                    Some(id) => rules::views(c, &[id])
+                        .await?
+                        .pop()
+                        .ok_or(AppError::NotFound)?,
+                    None => View {
+                        id: 0,
+                        title: String::new(),
+                        description: None,
+                        active: true,
+                        position: 0,
+                        conditions: String::new(),
+                        sort_by: None,
+                        sort_order: "desc".into(),
+                        created_at: now,
+                        updated_at: now,
+                    },
+                };
+                if let Some(t) = input.title {
+                    v.title = t.trim().to_string();
+                }
+                if v.title.is_empty() {
+                    return Err(AppError::field(FieldError::blank("title")));
+                }
+                if let Some(d) = input.description {
+                    v.description = d;
+                }
+                if let Some(a) = input.active {
+                    v.active = a;
+                }
+                if let Some(p) = input.position {
+                    v.position = p;
+                }
+                if let Some(s) = input.sort_by {
+                    v.sort_by = s;
+                }
+                if let Some(o) = input.sort_order {
+                    v.sort_order = if o == "asc" {
+                        "asc".into()
+                    } else {
+                        "desc".into()
+                    };
+                }
+                match input.conditions {
+                    Some(cond) => v.conditions = cond.to_string(),
+                    None if v.id == 0 => {
+                        return Err(AppError::field(FieldError::blank("conditions")));
+                    }
+                    None => {}
+                }
+                v.updated_at = now;
+                v.id = rules::save_view(c, &v).await?;
+                Ok(v)
+            })
+        })
+        .await
+    }
+
+    pub async fn delete_view(&self, actor: Actor, id: i64) -> Result<(), AppError> {
+        if actor.role != Role::Admin {
+            return Err(AppError::forbidden("only admins delete shared views"));
+        }
+        self.write(move |c| {
+            Box::pin(async move { crate::error::found(rules::delete_view(c, id).await?) })
+        })
+        .await
+    }
+
+    pub async fn get_view(&self, actor: Actor, id: i64) -> Result<View, AppError> {
+        staff_only(&actor)?;
+        let mut rc = self.read().await?;
+        rules::views(&mut rc.conn(), &[id])
+            .await?
+            .pop()
+            .ok_or(AppError::NotFound)
+    }
+
+    pub async fn list_views(
+        &self,
+        actor: Actor,
+        only_active: bool,
+        paging: Paging,
+    ) -> Result<(Vec<View>, Paged), AppError> {
+        staff_only(&actor)?;
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let cond = if only_active {
+            "views t WHERE t.active = TRUE"
+        } else {
+            "views t WHERE 1 = 1"
+        };
+        let page = page_ids(c, cond, vec![], paging).await?;
+        Ok((rules::views(c, &page.ids).await?, page))
+    }
+
+    /// One page of a view's tickets and their total, as the caller sees them.
+    pub async fn view_tickets(
+        &self,
+        actor: Actor,
+        id: i64,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(View, Vec<store::model::Ticket>, i64), AppError> {
+        let v = self.get_view(actor, id).await?;
+        let conditions: Json = serde_json::from_str(&v.conditions).unwrap_or_else(|_| json!({}));
+        let plan = compile_view(&conditions, v.sort_by.as_deref(), &v.sort_order)?;
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let (ids, total) = sql::ticket_page(c, &plan, &actor, offset, limit).await?;
+        let ts = tickets::get_many(c, &ids, false).await?;
+        Ok((v, ts, total))
+    }
+}

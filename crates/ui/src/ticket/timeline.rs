@@ -1,0 +1,159 @@
+//! A ticket's timeline: its audits and comments as entries a person reads
+//! (who changed what, in the agent's language and time zone).
+
+use super::*;
+
+/// Describes one audit change in words.
+pub(super) fn change_text(
+    t: &Text,
+    names: &HashMap<i64, String>,
+    groups: &HashMap<i64, String>,
+    ev: &Json,
+) -> Option<String> {
+    // What atiende itself decided: routing, SLA breaches, automations.
+    let label = match ev.get("type").and_then(Json::as_str) {
+        Some("Routing") => Some(t.routing_event),
+        Some("SlaBreach") => Some(t.sla_event),
+        Some("Automation") => Some(t.automation_event),
+        _ => None,
+    };
+    if let Some(label) = label {
+        return Some(format!("{label}: {}", ev.get("value")?.as_str()?));
+    }
+    let field = ev.get("field_name")?.as_str()?;
+    let show = |v: Option<&Json>| -> String {
+        let v = match v {
+            Some(Json::Null) | None => return t.none.to_string(),
+            Some(v) => v,
+        };
+        let s = match v {
+            Json::String(s) => s.clone(),
+            Json::Array(a) => a
+                .iter()
+                .filter_map(Json::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
+            other => other.to_string(),
+        };
+        match field {
+            "status" => s.parse::<Status>().map_or(s, |x| t.status(x).to_string()),
+            "priority" => s
+                .parse::<Priority>()
+                .map_or(s, |x| t.priority(x).to_string()),
+            "type" => s
+                .parse::<TicketType>()
+                .map_or(s, |x| t.ticket_type(x).to_string()),
+            "assignee_id" | "requester_id" => s
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| names.get(&id).cloned())
+                .unwrap_or(s),
+            "group_id" => s
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| groups.get(&id).cloned())
+                .unwrap_or(s),
+            _ => s,
+        }
+    };
+    let label = match field {
+        "status" => t.status,
+        "priority" => t.priority,
+        "type" => t.ticket_type,
+        "assignee_id" => t.assignee,
+        "group_id" => t.group,
+        "tags" => t.tags,
+        "subject" => t.subject,
+        "requester_id" => t.requester,
+        "organization_id" => t.organization,
+        other => other,
+    };
+    let value = show(ev.get("value"));
+    Some(match ev.get("previous_value") {
+        Some(p) if !p.is_null() => format!("{label}: {} → {value}", show(Some(p))),
+        _ => format!("{label}: {value}"),
+    })
+}
+
+/// The timeline: every audit, oldest first, with its comment.
+pub(super) async fn entries(
+    ui: &Ui,
+    agent: &Agent,
+    id: TicketId,
+    groups: &HashMap<i64, String>,
+) -> Result<Vec<Entry>, AppError> {
+    let actor = agent.user.actor;
+    let t = agent.t();
+    let clock = Clock::new(&agent.user.time_zone);
+    let all = app::Paging::Offset {
+        page: 1,
+        per_page: THREAD_LIMIT,
+    };
+    let (audits, _) = ui.app.audits(actor, id, all).await?;
+    let (comments, _) = ui.app.comments(actor, id, all).await?;
+    let threading: HashMap<i64, &'static str> = ui
+        .app
+        .email_threading(actor, id)
+        .await?
+        .into_iter()
+        .map(|(c, how)| (c.0, t.threading(how)))
+        .collect();
+    let mut people: Vec<i64> = audits.iter().map(|a| a.author_id.0).collect();
+    for a in &audits {
+        for ev in serde_json::from_str::<Vec<Json>>(&a.events).unwrap_or_default() {
+            if let Some(f) = ev.get("field_name").and_then(Json::as_str)
+                && (f == "assignee_id" || f == "requester_id")
+            {
+                for k in ["value", "previous_value"] {
+                    if let Some(n) = ev.get(k).and_then(Json::as_i64) {
+                        people.push(n);
+                    }
+                }
+            }
+        }
+    }
+    people.sort_unstable();
+    people.dedup();
+    let names = names(&ui.app.users_by_ids(actor, &people).await?);
+    let by_audit: HashMap<i64, &Comment> = comments.iter().map(|c| (c.audit_id.0, c)).collect();
+    Ok(audits
+        .iter()
+        .map(|a: &Audit| {
+            let events: Vec<Json> = serde_json::from_str(&a.events).unwrap_or_default();
+            let changes: Vec<String> = events
+                .iter()
+                .filter(|e| e.get("type").and_then(Json::as_str) != Some("Comment"))
+                .filter_map(|e| change_text(t, &names, groups, e))
+                .collect();
+            let (at, at_iso) = clock.show(a.created_at);
+            Entry {
+                author: if a.author_id == domain::permission::SYSTEM_USER {
+                    "atiende".to_string()
+                } else {
+                    names.get(&a.author_id.0).cloned().unwrap_or_default()
+                },
+                via: by_audit.get(&a.id.0).map_or(a.via, |c| c.via).as_str(),
+                at,
+                at_iso,
+                comment: by_audit.get(&a.id.0).map(|c| CommentView {
+                    id: c.id.0,
+                    public: c.public,
+                    html: crate::view::localize_quoted(&c.html_body, t),
+                    threading: threading.get(&c.id.0).copied(),
+                    attachments: c
+                        .attachments
+                        .iter()
+                        .map(|f| {
+                            (
+                                format!("/agent/attachments/{}", f.id.0),
+                                f.file_name.clone(),
+                            )
+                        })
+                        .collect(),
+                }),
+                summary: changes.first().cloned().unwrap_or_default(),
+                changes,
+            }
+        })
+        .collect())
+}
