@@ -3,11 +3,11 @@
 //! start, and the automations pass: time-based rules run by one node at a
 //! time, firing exactly once per matching ticket state.
 
-use crate::after_write::{apply, ticket_written};
+use crate::pipeline::{Change, WriteRequest};
 use crate::rulebook::parse_conditions;
 use crate::{App, AppError, FieldError};
 use domain::rules::is_time_field;
-use domain::{Actor, Status, TicketId, Timestamp};
+use domain::{Actor, Channel, Status, TicketId, Timestamp};
 use serde_json::{Value as Json, json};
 use store::Conn;
 use store::model::Ticket;
@@ -50,7 +50,7 @@ fn check_actions(actions: &[(String, Json)]) -> Result<(), AppError> {
     // hears about `priority: altísima` while writing it.
     let fields: Vec<(String, Json)> = actions
         .iter()
-        .filter(|(f, _)| crate::after_write::is_field_action(f))
+        .filter(|(f, _)| crate::pipeline::is_field_action(f))
         .cloned()
         .collect();
     crate::rules::macro_effect(&fields, &[], &Actor::system())?;
@@ -379,12 +379,13 @@ impl App {
                                 return Ok(false);
                             }
                             let note = json!({"type": "Automation", "value": format!("automation: {}", rule.title)});
-                            let applied = apply(c, &hooks, &t, None, std::slice::from_ref(&rule), &Actor::system(), Some(note), now).await?;
+                            let rule_id = rule.id;
+                            let change = Change::Rules { ticket: t, fired: vec![rule], note };
                             // Triggers see the automation's change, as in Zendesk;
                             // the state it leaves is recorded so it fires once.
-                            if let Some(w) = applied.write {
-                                let w = ticket_written(c, &hooks, Actor::system(), w, now).await?;
-                                business_rules::record_firing(c, rule.id, w.ticket.id, w.ticket.updated_at, now).await?;
+                            let req = WriteRequest::new(Actor::system(), Channel::Rule, change);
+                            if let Some(w) = crate::pipeline::write(c, &hooks, req, now).await? {
+                                business_rules::record_firing(c, rule_id, w.ticket.id, w.ticket.updated_at, now).await?;
                             }
                             Ok(true)
                         })

@@ -3,7 +3,8 @@
 //! every item's outcome; the work is done and durable before the job status
 //! is returned, so a client that polls sees it completed.
 
-use crate::tickets::{TicketInput, delete_in, update_in};
+use crate::pipeline::{Change, WriteRequest};
+use crate::tickets::{TicketInput, delete_in};
 use crate::{App, AppError};
 use domain::{Actor, Channel, TicketId, Timestamp};
 use serde_json::{Value as Json, json};
@@ -67,13 +68,9 @@ impl App {
             let hooks = hooks.clone();
             let r = match crate::tickets::CommentText::of_update(&input) {
                 Ok(text) => {
-                    self.write(move |c| {
-                        Box::pin(async move {
-                            let w = update_in(c, actor, id, input, text, Channel::Api, now).await?;
-                            crate::after_write::ticket_written(c, &hooks, actor, w, now).await
-                        })
-                    })
-                    .await
+                    let change = Change::Update { id, input, text };
+                    self.write_ticket(hooks, WriteRequest::new(actor, Channel::Api, change), now)
+                        .await
                 }
                 Err(e) => Err(e),
             };

@@ -3,7 +3,6 @@
 //! points (the HTTP API, pages, channels) translate their input into these
 //! calls and their results back out; no rule lives in an entry point.
 
-pub mod after_write;
 pub mod auth;
 pub mod business_hours;
 pub mod business_rules;
@@ -21,6 +20,7 @@ pub mod live;
 pub mod mail_templates;
 pub mod orgs;
 pub mod outbox;
+pub mod pipeline;
 pub mod periodic;
 pub mod placeholders;
 pub mod queues;

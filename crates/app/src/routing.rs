@@ -13,7 +13,8 @@ mod queue;
 mod skills;
 
 use crate::rulebook::{ROUTING_KEY, RoutingSettings, RuleBook};
-use crate::tickets::{TicketInput, TicketWrite, update_in};
+use crate::pipeline::{Change, Hooks, WriteRequest};
+use crate::tickets::TicketInput;
 use crate::{App, AppError, FieldError};
 use domain::routing::{Candidate, Decision, Needs, Presence, Requirement, WorkChannel, choose};
 use domain::{Actor, Channel, GroupId, Role, TicketId, Timestamp, UserId};
@@ -181,15 +182,48 @@ async fn candidates(
         .collect())
 }
 
-/// Routes one ticket now: assigns it (one audit with the reason) or
-/// leaves it waiting (the reason recorded on the ticket once).
-pub(crate) async fn route_ticket(
+/// What routing decided for a ticket, not yet carried out: the pipeline
+/// writes the assignment (or the new waiting reason) with the write's other
+/// follow-ups, then [`settle`] records the route.
+pub(crate) struct RoutingPlan {
+    pub(crate) decision: Decision,
+    route: Route,
+    /// The reason to record on the ticket: the assignment's, or a waiting
+    /// reason that differs from the last one recorded.
+    pub(crate) note: Option<String>,
+}
+
+impl RoutingPlan {
+    /// The agent chosen, if any.
+    pub(crate) fn assignee(&self) -> Option<UserId> {
+        match &self.decision {
+            Decision::Assign { agent, .. } => Some(*agent),
+            Decision::Wait { .. } => None,
+        }
+    }
+
+    /// The ticket change that carries the decision out (empty when there is
+    /// nothing to record).
+    pub(crate) fn change(&self) -> TicketInput {
+        TicketInput {
+            assignee_id: self.assignee().map(Some),
+            extra_events: self
+                .note
+                .iter()
+                .map(|n| json!({"type": "Routing", "value": n}))
+                .collect(),
+            ..Default::default()
+        }
+    }
+}
+
+/// Decides who should take a ticket now, reading only.
+pub(crate) async fn decide(
     c: &mut Conn<'_>,
     book: &RuleBook,
     t: &Ticket,
     now: Timestamp,
-) -> Result<(Decision, Option<Ticket>), AppError> {
-    let mut assigned = None;
+) -> Result<RoutingPlan, AppError> {
     let existing = repo::route(c, t.id).await?;
     let (needs, skill_ids) = needs_of(c, book, t, existing.as_ref()).await?;
     let group = t.group_id;
@@ -212,62 +246,111 @@ pub(crate) async fn route_ticket(
     });
     route.group_id = group.map(|g| g.0);
     route.updated_at = now;
-    match &decision {
+    let note = match &decision {
         Decision::Assign { agent, reason } => {
-            let input = TicketInput {
-                assignee_id: Some(Some(*agent)),
-                extra_events: vec![json!({"type": "Routing", "value": reason})],
-                ..Default::default()
-            };
-            let w = update_in(c, Actor::system(), t.id, input, None, Channel::Rule, now).await?;
-            assigned = Some(w.ticket);
             route.state = RouteState::Assigned;
             route.assignee_id = Some(*agent);
             route.assigned_at = Some(now);
             route.last_reason = Some(reason.clone());
-            if let Some(mut p) = repo::profile(c, *agent).await? {
-                p.last_assigned_at = Some(now);
-                repo::save_profile(c, &p).await?;
-            }
+            Some(reason.clone())
         }
         Decision::Wait { reason } => {
             let reason = format!("waiting in the queue: {reason}");
-            if route.last_reason.as_deref() != Some(reason.as_str())
-                || route.state != RouteState::Waiting
-            {
-                let events = json!([{"type": "Routing", "value": reason}]).to_string();
-                store::repo::comments::insert_audit(
-                    c,
-                    t.id,
-                    domain::permission::SYSTEM_USER,
-                    Channel::Rule,
-                    &events,
-                    now,
-                )
-                .await?;
-            }
+            let new = route.last_reason.as_deref() != Some(reason.as_str())
+                || route.state != RouteState::Waiting;
             route.state = RouteState::Waiting;
             route.assignee_id = None;
-            route.last_reason = Some(reason);
+            route.last_reason = Some(reason.clone());
+            new.then_some(reason)
         }
-    }
-    repo::save_route(c, &route).await?;
-    Ok((decision, assigned))
+    };
+    Ok(RoutingPlan {
+        decision,
+        route,
+        note,
+    })
 }
 
-/// The router's part of a ticket write: the assignee acting ends routing;
-/// a new or re-routed unassigned ticket is routed. Returns the ticket as
-/// routing left it when it assigned someone, so the writer answers with
-/// the assignee routing chose.
-pub(crate) async fn on_ticket_write(
+/// Records a decision once the ticket carries it: the route's state and
+/// the agent's last assignment (for round robin).
+pub(crate) async fn settle(
+    c: &mut Conn<'_>,
+    plan: &RoutingPlan,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    if let Some(agent) = plan.assignee()
+        && let Some(mut p) = repo::profile(c, agent).await?
+    {
+        p.last_assigned_at = Some(now);
+        repo::save_profile(c, &p).await?;
+    }
+    repo::save_route(c, &plan.route).await?;
+    Ok(())
+}
+
+/// A change atiende makes on its own (the queue pass re-routing or
+/// escalating), through the write pipeline like any other: triggers and
+/// SLA clocks see it.
+async fn system_update(
+    c: &mut Conn<'_>,
+    hooks: &Hooks,
+    id: TicketId,
+    input: TicketInput,
+    now: Timestamp,
+) -> Result<Ticket, AppError> {
+    let change = Change::Update {
+        id,
+        input,
+        text: None,
+    };
+    let req = WriteRequest::new(Actor::system(), Channel::Rule, change);
+    Ok(crate::pipeline::write(c, hooks, req, now)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .ticket)
+}
+
+/// Routes a ticket outside a write (the queue pass, changed needs): the
+/// assignment is written through the pipeline, a new waiting reason noted.
+/// Returns whether someone was assigned.
+async fn route_now(
+    c: &mut Conn<'_>,
+    hooks: &Hooks,
+    t: &Ticket,
+    now: Timestamp,
+) -> Result<bool, AppError> {
+    let plan = decide(c, &hooks.book, t, now).await?;
+    let change = plan.change();
+    if plan.assignee().is_some() {
+        system_update(c, hooks, t.id, change, now).await?;
+    } else if !change.extra_events.is_empty() {
+        let events = serde_json::Value::Array(change.extra_events).to_string();
+        store::repo::comments::insert_audit(
+            c,
+            t.id,
+            domain::permission::SYSTEM_USER,
+            Channel::Rule,
+            &events,
+            now,
+        )
+        .await?;
+    }
+    settle(c, &plan, now).await?;
+    Ok(plan.assignee().is_some())
+}
+
+/// The router's stage of a ticket write: the assignee acting ends routing;
+/// a new or re-routed unassigned ticket (as the write and its rules leave
+/// it) is routed. Atiende's own writes are not routed again.
+pub(crate) async fn stage(
     c: &mut Conn<'_>,
     book: &RuleBook,
-    w: &TicketWrite,
+    t: &Ticket,
+    before: Option<&Ticket>,
     actor: &Actor,
     asked: bool,
     now: Timestamp,
-) -> Result<Option<Ticket>, AppError> {
-    let t = &w.ticket;
+) -> Result<Option<RoutingPlan>, AppError> {
     // With routing off (and no rule asking), a write costs no query here.
     if !book.routing.enabled && !asked {
         return Ok(None);
@@ -283,11 +366,11 @@ pub(crate) async fn on_ticket_write(
             repo::save_route(c, &r).await?;
         }
     }
-    let fresh = w.before.is_none();
-    let group_moved = w.before.as_ref().is_some_and(|b| b.group_id != t.group_id);
+    let fresh = before.is_none();
+    let group_moved = before.is_some_and(|b| b.group_id != t.group_id);
     let wanted = asked || (book.routing.enabled && (fresh || group_moved));
     if wanted && t.assignee_id.is_none() && !t.status.is_done() && !actor.is_system() {
-        return Ok(route_ticket(c, book, t, now).await?.1);
+        return Ok(Some(decide(c, book, t, now).await?));
     }
     Ok(None)
 }

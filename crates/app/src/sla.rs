@@ -461,8 +461,19 @@ impl App {
                         if !sla::announce_breach(c, s.ticket_id, at, next).await? {
                             return Ok(false);
                         }
-                        crate::after_write::sla_breached(c, &hooks, s.ticket_id, &metric, now)
-                            .await?;
+                        // An audit event says which target ran out; then the
+                        // triggers see the ticket with `sla` = `breached`.
+                        let change = crate::pipeline::Change::Note {
+                            id: s.ticket_id,
+                            events: crate::pipeline::sla_breach_events(&metric),
+                        };
+                        let mut req = crate::pipeline::WriteRequest::new(
+                            Actor::system(),
+                            domain::Channel::Rule,
+                            change,
+                        );
+                        req.facts.push(("sla", "breached"));
+                        crate::pipeline::write(c, &hooks, req, now).await?;
                         Ok(true)
                     })
                 })

@@ -8,7 +8,8 @@ use super::{
     AutoKind, EmailOutcome, Envelope, InboundEmail, SenderCheck, Threading, subject_token,
 };
 use crate::sanitize::{clean_html, escape, text_to_html};
-use crate::tickets::{CommentInput, CommentText, TicketInput, create_in, update_in};
+use crate::pipeline::{Change, ExternalMessage, WriteRequest};
+use crate::tickets::{CommentInput, CommentText, TicketInput};
 use crate::users::find_or_create_by_email;
 use crate::{App, AppError};
 use domain::user::normalize_email;
@@ -421,7 +422,13 @@ impl App {
                         collaborators.push(u.id);
                     }
                 }
-                let (comment_id, written, outcome) = match target {
+                // The Message-ID is remembered with the comment before the
+                // triggers' acknowledgement goes out, so our answer threads.
+                let external_message = message_id.map(|id| ExternalMessage {
+                    id,
+                    fingerprint: fingerprint.clone(),
+                });
+                let (change, outcome) = match target {
                     Some((tk, how)) => {
                         // New Cc'd people join the conversation.
                         let mut all = tk.collaborator_ids.clone();
@@ -436,13 +443,12 @@ impl App {
                             ..Default::default()
                         };
                         let t = tk.id;
-                        let w =
-                            update_in(c, actor, t, input, Some(text), Channel::Email, now).await?;
-                        (
-                            w.comment.as_ref().map(|c| c.id),
-                            w,
-                            EmailOutcome::Reply(t, how),
-                        )
+                        let change = Change::Update {
+                            id: t,
+                            input,
+                            text: Some(text),
+                        };
+                        (change, Some(EmailOutcome::Reply(t, how)))
                     }
                     None => {
                         let subject = mail.subject.trim().to_string();
@@ -452,28 +458,26 @@ impl App {
                             recipient: recipient.clone(),
                             ..Default::default()
                         };
-                        let w =
-                            create_in(c, actor, input, comment, text, Channel::Email, now).await?;
-                        let t = w.ticket.id;
-                        (
-                            w.comment.as_ref().map(|c| c.id),
-                            w,
-                            EmailOutcome::NewTicket(t),
-                        )
+                        let change = Change::Create {
+                            input,
+                            comment,
+                            text,
+                        };
+                        (change, None)
                     }
                 };
+                let mut req = WriteRequest::new(actor, Channel::Email, change);
+                req.external_message = external_message;
+                let written = crate::pipeline::write(c, &hooks, req, now)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
                 let ticket = written.ticket.id;
+                let comment_id = written.comment.as_ref().map(|c| c.id);
+                let outcome = outcome.unwrap_or(EmailOutcome::NewTicket(ticket));
                 let how = match &outcome {
                     EmailOutcome::Reply(_, how) => *how,
                     _ => Threading::New,
                 };
-                if let Some(mid) = &message_id {
-                    email::remember_message(c, mid, ticket, comment_id, true, Some(&fingerprint))
-                        .await?;
-                }
-                // Triggers (the acknowledgement among them), SLA, routing:
-                // after the Message-ID is known, so our answer threads.
-                crate::after_write::ticket_written(c, &hooks, actor, written, now).await?;
                 email::finish(
                     c,
                     id,

@@ -60,9 +60,10 @@ impl App {
             w
         };
         let mut assigned = 0;
+        let hooks = self.hooks().await?;
         for r in waiting {
-            let book = book.clone();
             let s = s.clone();
+            let hooks = hooks.clone();
             let done = self
                 .write(move |c| {
                     Box::pin(async move {
@@ -90,7 +91,7 @@ impl App {
                                     extra_events: vec![json!({"type": "Routing", "value": format!("re-routing: {why}")})],
                                     ..Default::default()
                                 };
-                                t = update_in(c, Actor::system(), t.id, input, None, Channel::Rule, now).await?.ticket;
+                                t = system_update(c, &hooks, t.id, input, now).await?;
                                 route.state = RouteState::Waiting;
                                 route.queued_at = now;
                                 repo::save_route(c, &route).await?;
@@ -118,11 +119,15 @@ impl App {
                                 extra_events: vec![json!({"type": "Routing", "value": format!("escalated after waiting {waited} min")})],
                                 ..Default::default()
                             };
-                            t = update_in(c, Actor::system(), t.id, input, None, Channel::Rule, now).await?.ticket;
+                            t = system_update(c, &hooks, t.id, input, now).await?;
                             route.escalations += 1;
                             repo::save_route(c, &route).await?;
                         }
-                        Ok(matches!(route_ticket(c, &book, &t, now).await?.0, Decision::Assign { .. }))
+                        if t.assignee_id.is_some() || t.status.is_done() {
+                            // A trigger settled it meanwhile.
+                            return Ok(false);
+                        }
+                        route_now(c, &hooks, &t, now).await
                     })
                 })
                 .await?;

@@ -254,7 +254,7 @@ impl App {
     ) -> Result<(), AppError> {
         crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         self.ticket(actor, ticket).await?;
-        let book = self.rulebook().await?;
+        let hooks = self.hooks().await?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
@@ -263,8 +263,8 @@ impl App {
                 let t = tickets::get(c, ticket, false)
                     .await?
                     .ok_or(AppError::NotFound)?;
-                if book.routing.enabled && t.assignee_id.is_none() && !t.status.is_done() {
-                    route_ticket(c, &book, &t, now).await?;
+                if hooks.book.routing.enabled && t.assignee_id.is_none() && !t.status.is_done() {
+                    route_now(c, &hooks, &t, now).await?;
                 }
                 Ok(())
             })

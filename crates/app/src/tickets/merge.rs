@@ -12,14 +12,18 @@ pub struct MergeNotes {
     pub source_public: bool,
 }
 
-pub(super) async fn merge_in(
+/// Records a merge: each source closed with a note, the target with its
+/// note; returns every write, the target's last.
+pub(crate) async fn merge_in(
     c: &mut Conn<'_>,
     actor: Actor,
     target: TicketId,
     sources: Vec<TicketId>,
     notes: MergeNotes,
+    via: Channel,
     now: Timestamp,
-) -> Result<Ticket, AppError> {
+) -> Result<Vec<TicketWrite>, AppError> {
+    let mut writes = Vec::with_capacity(sources.len() + 1);
     let mut t = visible_ticket(c, &actor, target).await?;
     if t.status == Status::Closed {
         return Err(invalid(
@@ -71,7 +75,7 @@ pub(super) async fn merge_in(
             &note,
             CommentText::of(&note)?,
             actor.user,
-            Channel::Merge,
+            via,
             now,
         );
         if s.assignee_id.is_none() {
@@ -81,11 +85,11 @@ pub(super) async fn merge_in(
         s.solved_at = s.solved_at.or(Some(now));
         s.updated_at = now;
         tickets::update(c, &s, Some(&before)).await?;
-        let (audit, _) = write_audit(
+        let (audit, comment) = write_audit(
             c,
             &s,
             actor.user,
-            Channel::Merge,
+            via,
             Some((cm, &[])),
             field_events(Some(&before), &s),
             now,
@@ -97,6 +101,12 @@ pub(super) async fn merge_in(
             event(*sid, EventKind::Merged, Some(audit.id), actor.user, now),
         )
         .await?;
+        writes.push(TicketWrite {
+            ticket: s,
+            audit,
+            comment,
+            before: Some(before),
+        });
     }
     let body = notes
         .target_comment
@@ -112,16 +122,16 @@ pub(super) async fn merge_in(
         &note,
         CommentText::of(&note)?,
         actor.user,
-        Channel::Merge,
+        via,
         now,
     );
     t.updated_at = now;
     tickets::update(c, &t, Some(&target_before)).await?;
-    let (audit, _) = write_audit(
+    let (audit, comment) = write_audit(
         c,
         &t,
         actor.user,
-        Channel::Merge,
+        via,
         Some((cm, &[])),
         vec![],
         now,
@@ -133,7 +143,13 @@ pub(super) async fn merge_in(
         event(target, EventKind::Updated, Some(audit.id), actor.user, now),
     )
     .await?;
-    Ok(t)
+    writes.push(TicketWrite {
+        ticket: t,
+        audit,
+        comment,
+        before: Some(target_before),
+    });
+    Ok(writes)
 }
 
 impl App {
@@ -154,9 +170,15 @@ impl App {
             ));
         }
         let now = Timestamp::now();
-        self.write(move |c| {
-            Box::pin(async move { merge_in(c, actor, target, sources, notes, now).await })
-        })
-        .await
+        let hooks = self.hooks().await?;
+        let change = Change::Merge {
+            target,
+            sources,
+            notes,
+        };
+        let w = self
+            .write_ticket(hooks, WriteRequest::new(actor, Channel::Merge, change), now)
+            .await?;
+        Ok(w.ticket)
     }
 }
