@@ -10,6 +10,23 @@ use store::events::{self, TicketEvent};
 const BATCH: i64 = 500;
 
 impl App {
+    /// Wakes when the event log grows (a commit on this node, or a
+    /// notification from another): live pages then read what is new.
+    pub fn event_log_watch(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.db.log_watch()
+    }
+
+    /// Signals from the other nodes (PostgreSQL only; `None` on SQLite,
+    /// where there is one node).
+    pub fn node_signals(&self) -> Option<tokio::sync::broadcast::Receiver<String>> {
+        self.db.signals()
+    }
+
+    /// Sends a signal to the other nodes (nothing on SQLite).
+    pub async fn signal_nodes(&self, payload: &str) -> Result<(), AppError> {
+        Ok(self.db.signal(payload).await?)
+    }
+
     /// The newest event id.
     pub async fn event_cursor(&self) -> Result<i64, AppError> {
         let mut rc = self.read().await?;

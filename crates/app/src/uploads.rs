@@ -17,6 +17,23 @@ const REFUSED: &[&str] = &[
     "text/javascript",
 ];
 
+/// The headers a stored file is served with (pages and API alike): its
+/// type, `nosniff`, and always as an attachment, never rendered inline (a
+/// customer's HTML or SVG must not run on our origin).
+pub fn download_headers(a: &Attachment) -> [(&'static str, String); 3] {
+    [
+        ("content-type", a.content_type.clone()),
+        ("x-content-type-options", "nosniff".into()),
+        (
+            "content-disposition",
+            format!(
+                "attachment; filename=\"{}\"",
+                a.file_name.replace(['"', '\\', '\r', '\n'], "_")
+            ),
+        ),
+    ]
+}
+
 /// Keeps only the last path segment of a client-given name and drops
 /// control characters.
 pub fn clean_file_name(raw: &str) -> String {

@@ -379,7 +379,8 @@ async fn serve(config: Config) -> Result<(), String> {
         ..Default::default()
     };
     let db = app.db.clone();
-    web::serve(listener, app, settings, shutdown_signal())
+    let pages = ui::router(app.clone());
+    web::serve(listener, app, settings, pages, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
     db.close().await;

@@ -1,6 +1,9 @@
 //! The binary as a user runs it: commands, configuration errors, first
 //! start, health, a clean exit on SIGTERM, and mail surviving SIGKILL.
 
+#[path = "it/architecture.rs"]
+mod architecture;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

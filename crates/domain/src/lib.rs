@@ -7,6 +7,7 @@ pub mod field;
 pub mod hours;
 pub mod ids;
 pub mod mail;
+pub mod model;
 pub mod permission;
 pub mod policy;
 pub mod routing;

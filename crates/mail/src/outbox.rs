@@ -10,7 +10,7 @@ use lettre::message::{Attachment, Mailbox, MultiPart, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::Arc;
 use std::time::Duration;
-use store::repo::outbox::Outbound;
+use domain::model::outbox::Outbound;
 
 /// How long a claimed message is ours before another node may try it
 /// (longer than one send can take).

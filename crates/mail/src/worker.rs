@@ -11,7 +11,7 @@ use domain::SuspensionCause;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-use store::repo::email::Pending;
+use domain::model::email::Pending;
 use tokio::sync::Notify;
 
 /// Processes what is pending, then waits to be woken (or 5 s).

@@ -128,7 +128,8 @@ pub async fn start_node_settings(
     let (tx, rx) = oneshot::channel::<()>();
     let served = app.clone();
     tokio::spawn(async move {
-        let _ = web::serve(listener, served, settings, async move {
+        let pages = ui::router(served.clone());
+        let _ = web::serve(listener, served, settings, pages, async move {
             let _ = rx.await;
         })
         .await;

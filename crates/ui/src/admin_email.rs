@@ -15,7 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{AfterFetch, ImapSecurity, MailboxId, Secret};
-use store::repo::mailboxes::Mailbox;
+use domain::model::mailboxes::Mailbox;
 
 /// A mailbox as its form shows it (the password never).
 pub struct MailboxForm {

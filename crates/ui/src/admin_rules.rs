@@ -21,8 +21,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::UserId;
 use serde_json::{Value as Json, json};
-use store::repo::business_rules::RuleKind;
-use store::repo::schedules::Holiday;
+use domain::model::business_rules::RuleKind;
+use domain::model::schedules::Holiday;
 
 const DAYS: [(&str, &str); 7] = [
     ("sun", "dom"),
@@ -202,7 +202,7 @@ async fn page(
     Ok(match section {
         "rules" => {
             let rows =
-                |kind: RuleKind, rules: Vec<store::repo::business_rules::Rule>| -> Vec<RuleRow> {
+                |kind: RuleKind, rules: Vec<domain::model::business_rules::Rule>| -> Vec<RuleRow> {
                     rules
                         .into_iter()
                         .map(|r| RuleRow {

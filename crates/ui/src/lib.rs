@@ -36,7 +36,7 @@ pub struct Ui {
 /// The workspace's routes, to merge into the server's router.
 pub fn router(app: App) -> Router {
     let ui = Ui {
-        presence: live::Presence::start(app.db.clone()),
+        presence: live::Presence::start(app.clone()),
         app,
     };
     Router::new()

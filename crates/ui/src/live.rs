@@ -57,7 +57,7 @@ const REMOTE_TTL: Duration = Duration::from_secs(60);
 /// on the others, and a signal naming a ticket whose company changed.
 pub struct Presence {
     node: u64,
-    db: store::Db,
+    app: app::App,
     seats: Mutex<HashMap<(u64, u64), Seat>>,
     changed: broadcast::Sender<i64>,
     next: AtomicU64,
@@ -65,17 +65,17 @@ pub struct Presence {
 
 impl Presence {
     /// A node's presence; on PostgreSQL it also follows the other nodes'.
-    pub fn start(db: store::Db) -> Arc<Presence> {
+    pub fn start(app: app::App) -> Arc<Presence> {
         let mut id = [0u8; 8];
         let _ = getrandom::fill(&mut id);
         let p = Arc::new(Presence {
             node: u64::from_le_bytes(id),
-            db,
+            app,
             seats: Mutex::new(HashMap::new()),
             changed: broadcast::channel(1024).0,
             next: AtomicU64::new(1),
         });
-        if let (Some(mut rx), Ok(rt)) = (p.db.signals(), tokio::runtime::Handle::try_current()) {
+        if let (Some(mut rx), Ok(rt)) = (p.app.node_signals(), tokio::runtime::Handle::try_current()) {
             let weak = Arc::downgrade(&p);
             rt.spawn(async move {
                 let mut repeat = tokio::time::interval(REPEAT);
@@ -134,12 +134,12 @@ impl Presence {
             serde_json::to_string(&signal),
             tokio::runtime::Handle::try_current(),
         ) {
-            if self.db.signals().is_none() {
+            if self.app.node_signals().is_none() {
                 return;
             }
-            let db = self.db.clone();
+            let app = self.app.clone();
             rt.spawn(async move {
-                if let Err(e) = db.signal(&text).await {
+                if let Err(e) = app.signal_nodes(&text).await {
                     tracing::warn!(error = %e, "presence signal failed");
                 }
             });
@@ -291,7 +291,7 @@ pub async fn socket(
 async fn follow(ui: Ui, agent: Agent, mut cursor: i64, socket: WebSocket) {
     let actor = agent.user.actor;
     let seat = ui.presence.join(actor.user.0, agent.user.name.clone());
-    let mut watch = ui.app.db.log_watch();
+    let mut watch = ui.app.event_log_watch();
     let mut changed = ui.presence.changed.subscribe();
     let (mut tx, mut rx) = socket.split();
     let mut my_ticket: Option<i64> = None;

@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{Channel, Role, Status, TicketId, UserId};
 use std::collections::HashMap;
-use store::model::Ticket;
+use domain::model::Ticket;
 
 /// Tickets per page of a list.
 const PER_PAGE: i64 = 25;

@@ -17,7 +17,7 @@ use app::AppError;
 use app::tickets::{CommentInput, TicketInput, TicketScope};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{
     AttachmentId, AuditId, Channel, FieldId, FieldType, GroupId, Priority, Status, TicketId,
@@ -25,7 +25,7 @@ use domain::{
 };
 use serde_json::Value as Json;
 use std::collections::HashMap;
-use store::model::{Audit, Comment, Ticket};
+use domain::model::{Audit, Comment, Ticket};
 
 /// Comments and audits shown on one page; longer threads show the newest.
 const THREAD_LIMIT: i64 = 500;
@@ -138,7 +138,7 @@ async fn group_choices(ui: &Ui, agent: &Agent) -> Result<Vec<(String, String)>, 
         .collect())
 }
 
-fn field_views(fields: &[store::model::TicketField], tk: &Ticket) -> Vec<FieldView> {
+fn field_views(fields: &[domain::model::TicketField], tk: &Ticket) -> Vec<FieldView> {
     fields
         .iter()
         .filter(|f| f.active)
@@ -509,24 +509,13 @@ pub async fn attachment(State(ui): State<Ui>, agent: Agent, Path(raw): Path<Stri
 /// A stored file as a download, never rendered inline by a browser (a
 /// customer's HTML or SVG must not run on our origin). The API serves
 /// files the same way.
-pub fn download(a: &store::model::Attachment, data: Vec<u8>) -> Response {
+pub fn download(a: &domain::model::Attachment, data: Vec<u8>) -> Response {
     let mut r = (StatusCode::OK, data).into_response();
     let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&a.content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        a.file_name.replace(['"', '\\', '\r', '\n'], "_")
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
+    for (name, value) in app::uploads::download_headers(a) {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            h.insert(name, v);
+        }
     }
     r
 }

@@ -7,7 +7,7 @@ use app::queues::{COUNT_CAP, Queue};
 use domain::{Priority, Status, TicketType, Timestamp};
 use jiff::tz::TimeZone;
 use std::collections::HashMap;
-use store::model::{Ticket, User};
+use domain::model::{Ticket, User};
 
 /// The frame every signed-in page shares.
 pub struct Chrome {
@@ -244,7 +244,7 @@ pub struct MailRow {
     pub error: String,
 }
 
-pub fn mail_row(m: store::repo::outbox::Outbound, t: &Text) -> MailRow {
+pub fn mail_row(m: domain::model::outbox::Outbound, t: &Text) -> MailRow {
     use domain::{OutboundKind, OutboundStatus};
     MailRow {
         id: m.id,

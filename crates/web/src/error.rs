@@ -28,10 +28,15 @@ impl From<AppError> for ApiError {
     }
 }
 
-impl From<store::StoreError> for ApiError {
-    fn from(e: store::StoreError) -> Self {
-        ApiError::App(e.into())
+/// A stored file as a download (the headers are the app's: never inline).
+pub fn download(a: &domain::model::Attachment, data: Vec<u8>) -> Response {
+    let mut r = (StatusCode::OK, data).into_response();
+    for (name, value) in app::uploads::download_headers(a) {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            r.headers_mut().insert(name, v);
+        }
     }
+    r
 }
 
 pub fn json_response(status: StatusCode, body: &Json) -> Response {

@@ -73,8 +73,10 @@ pub struct Api {
     limiter: Arc<auth::Limiter>,
 }
 
-/// Builds the whole HTTP service.
-pub fn router(app: App, settings: Settings) -> Router {
+/// Builds the whole HTTP service: the API, and `pages` (the server-rendered
+/// pages, built by the `ui` crate; the binary passes them in, so this crate
+/// does not depend on that one) behind the same request guard.
+pub fn router(app: App, settings: Settings, pages: Router) -> Router {
     let api = Api {
         app,
         limiter: Arc::new(auth::Limiter::new(settings.rate)),
@@ -83,7 +85,6 @@ pub fn router(app: App, settings: Settings) -> Router {
         api.clone(),
         auth::authenticate,
     ));
-    let pages = ui::router(api.app.clone());
     Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/api/v2/openapi", axum::routing::get(openapi::document))
@@ -147,9 +148,10 @@ pub async fn serve(
     listener: TcpListener,
     app: App,
     settings: Settings,
+    pages: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let routes = router(app, settings.clone());
+    let routes = router(app, settings.clone(), pages);
     let normalized = Router::new().fallback_service(routes.map_request(normalize_path));
     server::run(listener, normalized, settings, shutdown).await
 }

@@ -5,7 +5,7 @@ use crate::ctx::Ctx;
 use app::Paged;
 use domain::{FieldType, Timestamp};
 use serde_json::{Value as Json, json};
-use store::model::{
+use domain::model::{
     Attachment, Audit, Comment, Group, Identity, JobStatus, Membership, Organization, Ticket,
     TicketField, User,
 };
@@ -365,7 +365,7 @@ pub fn page(
     Json::Object(body)
 }
 
-pub fn category(base: &str, c: &store::model::Category) -> Json {
+pub fn category(base: &str, c: &domain::model::Category) -> Json {
     json!({
         "id": c.id, "url": format!("{base}/api/v2/help_center/{}/categories/{}.json", c.locale, c.id),
         "html_url": format!("{base}/hc/{}/categories/{}", c.locale, c.id),
@@ -374,7 +374,7 @@ pub fn category(base: &str, c: &store::model::Category) -> Json {
     })
 }
 
-pub fn section(base: &str, s: &store::model::Section) -> Json {
+pub fn section(base: &str, s: &domain::model::Section) -> Json {
     json!({
         "id": s.id, "url": format!("{base}/api/v2/help_center/{}/sections/{}.json", s.locale, s.id),
         "html_url": format!("{base}/hc/{}/sections/{}", s.locale, s.id),
@@ -384,7 +384,7 @@ pub fn section(base: &str, s: &store::model::Section) -> Json {
     })
 }
 
-pub fn article(base: &str, a: &store::model::Article) -> Json {
+pub fn article(base: &str, a: &domain::model::Article) -> Json {
     json!({
         "id": a.id, "url": format!("{base}/api/v2/help_center/{}/articles/{}.json", a.locale, a.id),
         "html_url": format!("{base}/hc/{}/articles/{}", a.locale, a.id),
@@ -397,7 +397,7 @@ pub fn article(base: &str, a: &store::model::Article) -> Json {
     })
 }
 
-pub fn macro_json(base: &str, m: &store::model::Macro) -> Json {
+pub fn macro_json(base: &str, m: &domain::model::Macro) -> Json {
     let actions: Json = serde_json::from_str(&m.actions).unwrap_or_else(|_| json!([]));
     json!({
         "id": m.id, "url": format!("{base}/api/v2/macros/{}.json", m.id), "title": m.title, "raw_title": m.title,
@@ -406,7 +406,7 @@ pub fn macro_json(base: &str, m: &store::model::Macro) -> Json {
     })
 }
 
-pub fn view(base: &str, v: &store::model::View) -> Json {
+pub fn view(base: &str, v: &domain::model::View) -> Json {
     let conditions: Json = serde_json::from_str(&v.conditions).unwrap_or_else(|_| json!({}));
     json!({
         "id": v.id, "url": format!("{base}/api/v2/views/{}.json", v.id), "title": v.title, "raw_title": v.title,
@@ -417,7 +417,7 @@ pub fn view(base: &str, v: &store::model::View) -> Json {
     })
 }
 
-pub fn rating(base: &str, r: &store::model::SatisfactionRating) -> Json {
+pub fn rating(base: &str, r: &domain::model::SatisfactionRating) -> Json {
     json!({
         "id": r.id, "url": format!("{base}/api/v2/satisfaction_ratings/{}.json", r.id), "ticket_id": r.ticket_id.0,
         "requester_id": r.requester_id.0, "assignee_id": r.assignee_id.map(|x| x.0), "group_id": r.group_id.map(|x| x.0),

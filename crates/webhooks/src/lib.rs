@@ -13,7 +13,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::sync::Arc;
 use std::time::Duration;
-use store::repo::webhooks::{Delivery, Webhook};
+use domain::model::webhooks::{Delivery, Webhook};
 use tokio::sync::Notify;
 
 /// How long a claimed call is ours before another node may try it.

@@ -12,7 +12,7 @@ use domain::{AfterFetch, MailboxId, Timestamp};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-use store::repo::mailboxes::Mailbox;
+use domain::model::mailboxes::Mailbox;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_rustls::rustls::ClientConfig;

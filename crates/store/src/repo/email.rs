@@ -3,20 +3,7 @@
 
 use crate::{Conn, StoreError, q};
 use domain::{CommentId, InboundStatus, MailboxId, SuspensionCause, TicketId, Timestamp};
-
-/// How a message reached us, stored with it.
-#[derive(Debug, Clone, Default)]
-pub struct Arrival {
-    /// `MAIL FROM` (empty for bounces and fetched mail).
-    pub mail_from: String,
-    /// The envelope recipients, comma-separated.
-    pub rcpt_to: String,
-    /// The IMAP account it was fetched from (none for the SMTP listener).
-    pub mailbox: Option<MailboxId>,
-    /// The SMTP client's address and greeting, for SPF.
-    pub peer_ip: Option<String>,
-    pub helo: Option<String>,
-}
+pub use domain::model::email::{Arrival, Pending};
 
 /// Stores a raw message as received; returns its id.
 pub async fn insert_raw(
@@ -37,17 +24,6 @@ pub async fn insert_raw(
             .bind(arrival.helo.clone()),
     )
     .await
-}
-
-/// A stored message waiting to be processed.
-#[derive(Debug, Clone)]
-pub struct Pending {
-    pub id: i64,
-    pub arrival: Arrival,
-    pub raw: Vec<u8>,
-    /// Set when an admin recovered it from the suspended queue, with the
-    /// cause it was held for: that check is not made again.
-    pub recovered_from: Option<SuspensionCause>,
 }
 
 const PENDING_COLS: &str = "id, mail_from, rcpt_to, mailbox_id, peer_ip, helo, raw, cause";

@@ -5,33 +5,9 @@
 
 use super::map_rows;
 use crate::{Conn, Row, StoreError, q};
-use domain::routing::{Presence, WorkChannel};
+use domain::routing::WorkChannel;
 use domain::{TicketId, Timestamp, UserId};
-
-/// A routing attribute ("Language", "Product") or one of its values ("Billing").
-#[derive(Debug, Clone, PartialEq)]
-pub struct Attribute {
-    pub id: String,
-    pub name: String,
-    /// For a value: its attribute.
-    pub attribute_id: Option<String>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
-
-/// An agent's routing profile.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Profile {
-    pub user_id: UserId,
-    /// Lower-case language codes (`es`, `en`).
-    pub languages: Vec<String>,
-    pub capacity: [u32; 3],
-    pub presence: [Presence; 3],
-    pub schedule_id: Option<i64>,
-    pub last_assigned_at: Option<Timestamp>,
-    pub last_active_at: Option<Timestamp>,
-    pub updated_at: Timestamp,
-}
+pub use domain::model::routing::{Attribute, Profile, RouteState, Route};
 
 /// The index of a work channel in a profile's arrays.
 pub fn slot(ch: WorkChannel) -> usize {
@@ -40,68 +16,6 @@ pub fn slot(ch: WorkChannel) -> usize {
         WorkChannel::Chat => 1,
         WorkChannel::Call => 2,
     }
-}
-
-impl Profile {
-    /// A new agent's profile: offline everywhere, default capacities.
-    pub fn new(user: UserId, now: Timestamp) -> Profile {
-        Profile {
-            user_id: user,
-            languages: vec![],
-            capacity: [10, 3, 1],
-            presence: [Presence::Offline; 3],
-            schedule_id: None,
-            last_assigned_at: None,
-            last_active_at: None,
-            updated_at: now,
-        }
-    }
-}
-
-/// Where a routed ticket is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RouteState {
-    /// In its group's queue, nobody qualified yet.
-    Waiting,
-    /// Given to an agent who has not acted on it yet.
-    Assigned,
-    /// The agent acted; routing is over (until it is routed again).
-    Done,
-}
-
-impl RouteState {
-    fn as_str(self) -> &'static str {
-        match self {
-            RouteState::Waiting => "waiting",
-            RouteState::Assigned => "assigned",
-            RouteState::Done => "done",
-        }
-    }
-
-    fn parse(s: &str) -> RouteState {
-        match s {
-            "waiting" => RouteState::Waiting,
-            "assigned" => RouteState::Assigned,
-            _ => RouteState::Done,
-        }
-    }
-}
-
-/// A routed ticket's place.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Route {
-    pub ticket_id: TicketId,
-    pub state: RouteState,
-    pub group_id: Option<i64>,
-    pub channel: WorkChannel,
-    pub language: Option<String>,
-    pub queued_at: Timestamp,
-    pub assigned_at: Option<Timestamp>,
-    pub assignee_id: Option<UserId>,
-    pub optional_dropped: bool,
-    pub escalations: i64,
-    pub last_reason: Option<String>,
-    pub updated_at: Timestamp,
 }
 
 fn attr_from_row(r: &Row) -> Result<Attribute, StoreError> {

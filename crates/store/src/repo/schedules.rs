@@ -4,28 +4,7 @@
 use super::map_rows;
 use crate::{Conn, Row, StoreError, q};
 use domain::Timestamp;
-
-/// A schedule row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScheduleRow {
-    pub id: i64,
-    pub name: String,
-    pub time_zone: String,
-    /// JSON `[[start, end], ...]`, minutes since Sunday 00:00.
-    pub intervals: String,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
-
-/// A holiday: closed from `start_date` to `end_date` (ISO dates, inclusive).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Holiday {
-    pub id: i64,
-    pub schedule_id: i64,
-    pub name: String,
-    pub start_date: String,
-    pub end_date: String,
-}
+pub use domain::model::schedules::{ScheduleRow, Holiday};
 
 const COLS: &str = "id, name, time_zone, intervals, created_at, updated_at";
 

@@ -6,41 +6,7 @@
 use super::map_rows;
 use crate::{Conn, Row, StoreError, q};
 use domain::{OutboundStatus, TicketId, Timestamp};
-
-/// A webhook (Zendesk's shape: string ids, endpoint, method, status).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Webhook {
-    pub id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub endpoint: String,
-    pub http_method: String,
-    pub request_format: String,
-    /// `active` or `inactive`.
-    pub status: String,
-    /// Signs every request (HMAC-SHA256); shown to admins, never logged.
-    pub signing_secret: domain::Secret,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
-
-/// One call to make (or made).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Delivery {
-    pub id: i64,
-    pub webhook_id: String,
-    pub ticket_id: Option<TicketId>,
-    pub rule_id: Option<i64>,
-    pub body: String,
-    pub status: OutboundStatus,
-    pub attempts: i64,
-    pub next_attempt_at: Timestamp,
-    /// The HTTP status of the last attempt, if it got one.
-    pub last_status: Option<i64>,
-    pub last_error: Option<String>,
-    pub created_at: Timestamp,
-    pub sent_at: Option<Timestamp>,
-}
+pub use domain::model::webhooks::{Webhook, Delivery};
 
 const COLS: &str = "id, name, description, endpoint, http_method, request_format, status, signing_secret, created_at, updated_at";
 

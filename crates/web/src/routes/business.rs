@@ -14,9 +14,9 @@ use axum::extract::{Path, State};
 use axum::routing::{get, put};
 use domain::TicketId;
 use serde_json::{Value as Json, json};
-use store::repo::business_rules::{Rule, RuleKind};
-use store::repo::schedules::{Holiday, ScheduleRow};
-use store::repo::sla::Policy;
+use domain::model::business_rules::{Rule, RuleKind};
+use domain::model::schedules::{Holiday, ScheduleRow};
+use domain::model::sla::Policy;
 
 pub fn routes() -> Router<Api> {
     Router::new()

@@ -81,7 +81,7 @@ fn time_body(
 async fn ticket_page(
     api: &Api,
     ctx: &Ctx,
-) -> Result<(Vec<Json>, app::export::ExportPage<store::model::Ticket>), ApiError> {
+) -> Result<(Vec<Json>, app::export::ExportPage<domain::model::Ticket>), ApiError> {
     let page = api
         .app
         .export_tickets(ctx.actor, start(ctx)?, per_page(ctx)?)

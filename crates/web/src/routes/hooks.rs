@@ -11,7 +11,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use serde_json::{Value as Json, json};
-use store::repo::webhooks::{Delivery, Webhook};
+use domain::model::webhooks::{Delivery, Webhook};
 
 pub fn routes() -> Router<Api> {
     Router::new()

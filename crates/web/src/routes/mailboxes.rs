@@ -16,7 +16,7 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use domain::{AfterFetch, ImapSecurity, MailboxId, Secret};
 use serde_json::{Map, Value as Json, json};
-use store::repo::mailboxes::Mailbox;
+use domain::model::mailboxes::Mailbox;
 
 pub fn routes() -> Router<Api> {
     Router::new()

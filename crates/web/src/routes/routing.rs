@@ -18,7 +18,7 @@ use axum::routing::get;
 use domain::routing::Presence;
 use domain::{TicketId, UserId};
 use serde_json::{Value as Json, json};
-use store::repo::routing::{Attribute, Profile, Route, RouteState};
+use domain::model::routing::{Attribute, Profile, Route, RouteState};
 
 pub fn routes() -> Router<Api> {
     Router::new()

@@ -223,7 +223,7 @@ async fn view_page(
     api: &Api,
     ctx: &Ctx,
     id: &str,
-) -> Result<(store::model::View, Vec<Json>, i64, i64, i64), ApiError> {
+) -> Result<(domain::model::View, Vec<Json>, i64, i64, i64), ApiError> {
     let (offset, limit) = if ctx.wants_cursor() {
         let size = ctx.int("page[size]")?.unwrap_or(100).clamp(1, 100);
         let after = ctx

@@ -67,5 +67,5 @@ async fn content(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> Ap
         .app
         .attachment(ctx.actor, AttachmentId(path_id(&id)?))
         .await?;
-    Ok(ui::download(&a, data))
+    Ok(crate::error::download(&a, data))
 }

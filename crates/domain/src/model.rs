@@ -1,0 +1,327 @@
+//! The records of atiende: tickets, users, comments, audits and the rest,
+//! as the store keeps them and every crate reads them. The API maps them to
+//! Zendesk's JSON in the web crate; nothing here knows about the wire.
+
+pub mod business_rules;
+pub mod email;
+pub mod mailboxes;
+pub mod outbox;
+pub mod routing;
+pub mod schedules;
+pub mod sla;
+pub mod webhooks;
+
+use crate::*;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: UserId,
+    pub name: String,
+    /// The primary email identity, denormalised for lists and auth.
+    pub email: Option<String>,
+    pub role: Role,
+    pub active: bool,
+    pub verified: bool,
+    pub organization_id: Option<OrgId>,
+    pub default_group_id: Option<GroupId>,
+    pub locale: String,
+    pub time_zone: String,
+    pub phone: Option<String>,
+    pub external_id: Option<String>,
+    pub details: Option<String>,
+    pub notes: Option<String>,
+    pub tags: Vec<String>,
+    /// Argon2 PHC string; never leaves the app crate.
+    pub password_hash: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// An agent who sees only their groups' tickets (admins see all).
+    pub restricted_to_groups: bool,
+}
+
+impl User {
+    /// This user as the caller of a use case.
+    pub fn actor(&self) -> crate::Actor {
+        crate::Actor {
+            user: self.id,
+            role: self.role,
+            org: self.organization_id,
+            restricted: self.restricted_to_groups && self.role == crate::Role::Agent,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identity {
+    pub id: IdentityId,
+    pub user_id: UserId,
+    pub kind: IdentityKind,
+    pub value: String,
+    pub primary: bool,
+    pub verified: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Organization {
+    pub id: OrgId,
+    pub name: String,
+    pub details: Option<String>,
+    pub notes: Option<String>,
+    pub external_id: Option<String>,
+    pub group_id: Option<GroupId>,
+    pub shared_tickets: bool,
+    pub tags: Vec<String>,
+    pub domain_names: Vec<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub id: GroupId,
+    pub name: String,
+    pub description: String,
+    pub is_public: bool,
+    pub deleted: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Membership {
+    pub id: MembershipId,
+    pub user_id: UserId,
+    pub group_id: GroupId,
+    pub default: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub subject: String,
+    /// The first comment's text.
+    pub description: String,
+    pub status: Status,
+    pub priority: Option<Priority>,
+    pub ticket_type: Option<TicketType>,
+    pub requester_id: UserId,
+    pub submitter_id: UserId,
+    pub assignee_id: Option<UserId>,
+    pub group_id: Option<GroupId>,
+    pub organization_id: Option<OrgId>,
+    pub problem_id: Option<TicketId>,
+    pub external_id: Option<String>,
+    /// The support address the customer wrote to; our replies come from it.
+    pub recipient: Option<String>,
+    pub via: Channel,
+    /// Sorted, lower-case, unique.
+    pub tags: Vec<String>,
+    pub has_attachments: bool,
+    pub due_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub solved_at: Option<Timestamp>,
+    pub deleted_at: Option<Timestamp>,
+    /// Custom field values as text; the field's type says how to show them.
+    pub custom_fields: Vec<(FieldId, String)>,
+    pub collaborator_ids: Vec<UserId>,
+    pub follower_ids: Vec<UserId>,
+}
+
+impl Ticket {
+    /// Who may see this ticket depends on these.
+    pub fn parties(&self) -> crate::TicketParties<'_> {
+        crate::TicketParties {
+            requester: self.requester_id,
+            collaborators: &self.collaborator_ids,
+            assignee: self.assignee_id,
+            group: self.group_id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    pub id: CommentId,
+    pub ticket_id: TicketId,
+    pub audit_id: AuditId,
+    pub author_id: UserId,
+    pub body: String,
+    /// Sanitised HTML.
+    pub html_body: String,
+    pub public: bool,
+    pub via: Channel,
+    pub created_at: Timestamp,
+    pub attachments: Vec<Attachment>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Audit {
+    pub id: AuditId,
+    pub ticket_id: TicketId,
+    pub author_id: UserId,
+    pub via: Channel,
+    /// Zendesk-shaped audit events, as JSON text.
+    pub events: String,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    pub id: AttachmentId,
+    pub token: String,
+    pub uploader_id: UserId,
+    pub comment_id: Option<CommentId>,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldOption {
+    pub id: i64,
+    pub name: String,
+    pub value: String,
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketField {
+    pub id: FieldId,
+    pub field_type: FieldType,
+    pub title: String,
+    pub description: String,
+    pub required: bool,
+    pub active: bool,
+    pub position: i64,
+    pub regexp: Option<String>,
+    pub tag: Option<String>,
+    pub options: Vec<FieldOption>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobStatus {
+    pub id: String,
+    pub kind: String,
+    pub status: String,
+    pub total: i64,
+    pub progress: i64,
+    pub message: Option<String>,
+    /// JSON array of per-item results.
+    pub results: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Who started it: only they and admins read it.
+    pub owner_id: Option<crate::UserId>,
+}
+
+/// Space-separated tags as stored, to a list.
+pub fn split_tags(s: &str) -> Vec<String> {
+    s.split_whitespace().map(str::to_string).collect()
+}
+
+/// A list of tags as stored.
+pub fn join_tags(tags: &[String]) -> String {
+    tags.join(" ")
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Category {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub locale: String,
+    pub source_locale: String,
+    pub position: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub id: i64,
+    pub category_id: i64,
+    pub parent_section_id: Option<i64>,
+    pub name: String,
+    pub description: String,
+    pub locale: String,
+    pub source_locale: String,
+    pub position: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub id: i64,
+    pub section_id: i64,
+    pub author_id: UserId,
+    pub title: String,
+    /// Sanitised HTML.
+    pub body: String,
+    pub locale: String,
+    pub source_locale: String,
+    pub draft: bool,
+    pub promoted: bool,
+    pub position: i64,
+    pub label_names: Vec<String>,
+    pub permission_group_id: i64,
+    pub user_segment_id: Option<i64>,
+    pub comments_disabled: bool,
+    pub vote_sum: i64,
+    pub vote_count: i64,
+    pub archived_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub edited_at: Timestamp,
+}
+
+/// A macro: canned actions; `actions` is Zendesk-shaped JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Macro {
+    pub id: i64,
+    pub title: String,
+    pub description: Option<String>,
+    pub active: bool,
+    pub position: i64,
+    pub actions: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A saved ticket queue; `conditions` is `{"all": […], "any": […]}` JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    pub id: i64,
+    pub title: String,
+    pub description: Option<String>,
+    pub active: bool,
+    pub position: i64,
+    pub conditions: String,
+    pub sort_by: Option<String>,
+    pub sort_order: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SatisfactionRating {
+    pub id: i64,
+    pub ticket_id: TicketId,
+    pub requester_id: UserId,
+    pub assignee_id: Option<UserId>,
+    pub group_id: Option<GroupId>,
+    pub score: String,
+    pub comment: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
