@@ -140,16 +140,45 @@ impl WriteRequest {
     }
 }
 
+/// What a recorded change left: a write, or a ticket nobody changed (an
+/// SLA breach noted, an automation whose changes did not fit).
+// One per write, moved a handful of times: boxing would cost more.
+#[allow(clippy::large_enum_variant)]
+enum Subject {
+    Written(TicketWrite),
+    AtRest(Ticket),
+}
+
 /// A change recorded, before the stages run.
 struct Recorded {
-    /// The write, if the change wrote the ticket.
-    write: Option<TicketWrite>,
-    /// The ticket as it stands now.
-    ticket: Ticket,
+    subject: Subject,
     /// What the change itself asks for (an automation's deliveries).
     effects: Effects,
-    /// The ticket is at rest: nobody changed it (an SLA breach).
-    at_rest: bool,
+}
+
+impl Recorded {
+    fn written(w: TicketWrite) -> Recorded {
+        Recorded {
+            subject: Subject::Written(w),
+            effects: Effects::default(),
+        }
+    }
+
+    /// The write, if the change wrote the ticket.
+    fn write(&self) -> Option<&TicketWrite> {
+        match &self.subject {
+            Subject::Written(w) => Some(w),
+            Subject::AtRest(_) => None,
+        }
+    }
+
+    /// The ticket as the change left it.
+    fn ticket(&self) -> &Ticket {
+        match &self.subject {
+            Subject::Written(w) => &w.ticket,
+            Subject::AtRest(t) => t,
+        }
+    }
 }
 
 /// Runs one change through the pipeline; returns the write with the ticket
@@ -168,68 +197,44 @@ pub(crate) async fn write(
         facts,
         external_message,
     } = req;
-    let recorded = match change {
-        Change::Merge {
-            target,
-            sources,
-            notes,
-        } => {
-            let writes = merge_in(c, actor, target, sources, notes, via, now).await?;
-            let mut last = None;
-            for w in writes {
-                let ticket = w.ticket.clone();
-                let r = Recorded {
-                    write: Some(w),
-                    ticket,
-                    effects: Effects::default(),
-                    at_rest: false,
-                };
-                last = stages(c, hooks, &actor, r, &facts, now).await?;
-            }
-            return Ok(last);
+    let mut last = None;
+    for recorded in record(c, &actor, via, change, now).await? {
+        if let (Some(m), Some(w)) = (&external_message, recorded.write()) {
+            store::repo::email::remember_message(
+                c,
+                &m.id,
+                w.ticket.id,
+                w.comment.as_ref().map(|c| c.id),
+                true,
+                Some(&m.fingerprint),
+            )
+            .await?;
         }
-        other => match record(c, &actor, via, other, now).await? {
-            Some(r) => r,
-            None => return Ok(None),
-        },
-    };
-    if let (Some(m), Some(w)) = (&external_message, &recorded.write) {
-        store::repo::email::remember_message(
-            c,
-            &m.id,
-            w.ticket.id,
-            w.comment.as_ref().map(|c| c.id),
-            true,
-            Some(&m.fingerprint),
-        )
-        .await?;
+        last = stages(c, hooks, &actor, recorded, &facts, now).await?;
     }
-    stages(c, hooks, &actor, recorded, &facts, now).await
+    Ok(last)
 }
 
-/// Step 1: the change itself.
+/// Step 1: the change itself (a merge records several tickets, the
+/// target's last).
 async fn record(
     c: &mut Conn<'_>,
     actor: &Actor,
     via: Channel,
     change: Change,
     now: Timestamp,
-) -> Result<Option<Recorded>, AppError> {
-    let done = |w: TicketWrite| Recorded {
-        ticket: w.ticket.clone(),
-        write: Some(w),
-        effects: Effects::default(),
-        at_rest: false,
-    };
-    Ok(Some(match change {
+) -> Result<Vec<Recorded>, AppError> {
+    Ok(match change {
         Change::Create {
             input,
             comment,
             text,
-        } => done(create_in(c, *actor, input, comment, text, via, now).await?),
-        Change::Update { id, input, text } => {
-            done(update_in(c, *actor, id, input, text, via, now).await?)
-        }
+        } => vec![Recorded::written(
+            create_in(c, *actor, input, comment, text, via, now).await?,
+        )],
+        Change::Update { id, input, text } => vec![Recorded::written(
+            update_in(c, *actor, id, input, text, via, now).await?,
+        )],
         Change::Rules {
             ticket,
             fired,
@@ -238,29 +243,20 @@ async fn record(
             let mut effects = effects::of_rules(&fired, &ticket, actor);
             let mut input = effects.changes.take().unwrap_or_default();
             input.extra_events.push(note);
-            match update_in(c, *actor, ticket.id, input, None, via, now).await {
-                Ok(w) => Recorded {
-                    ticket: w.ticket.clone(),
-                    write: Some(w),
-                    effects,
-                    at_rest: false,
-                },
+            let subject = match update_in(c, *actor, ticket.id, input, None, via, now).await {
+                Ok(w) => Subject::Written(w),
                 Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_) | AppError::Conflict(_))) => {
                     tracing::warn!(ticket = %ticket.id, error = %e, "a rule's changes do not fit the ticket; skipped");
-                    Recorded {
-                        write: None,
-                        ticket,
-                        effects,
-                        at_rest: true,
-                    }
+                    Subject::AtRest(ticket)
                 }
                 Err(e) => return Err(e),
-            }
+            };
+            vec![Recorded { subject, effects }]
         }
         Change::Note { id, events } => {
             // Deleted meanwhile: nothing to note.
             let Some(ticket) = tickets::get(c, id, false).await? else {
-                return Ok(None);
+                return Ok(Vec::new());
             };
             store::repo::comments::insert_audit(
                 c,
@@ -271,21 +267,27 @@ async fn record(
                 now,
             )
             .await?;
-            Recorded {
-                write: None,
-                ticket,
+            vec![Recorded {
+                subject: Subject::AtRest(ticket),
                 effects: Effects::default(),
-                at_rest: true,
-            }
+            }]
         }
-        Change::Merge { .. } => unreachable!("merges are recorded by `write`"),
-    }))
+        Change::Merge {
+            target,
+            sources,
+            notes,
+        } => merge_in(c, *actor, target, sources, notes, via, now)
+            .await?
+            .into_iter()
+            .map(Recorded::written)
+            .collect(),
+    })
 }
 
 /// The facts triggers and SLA policies see for a recorded change.
 fn facts_of(book: &RuleBook, r: &Recorded, t: &Ticket, actor: &Actor) -> Facts {
-    match &r.write {
-        Some(w) if !r.at_rest => triggers::facts(
+    match r.write() {
+        Some(w) => triggers::facts(
             t,
             w.before.as_ref(),
             w.comment.as_ref(),
@@ -315,28 +317,28 @@ async fn stages(
     // 2. Triggers (a change by atiende's own rules sees them too, as in
     // Zendesk; an automation's write is by atiende).
     if !book.triggers.is_empty() {
-        let mut facts = facts_of(book, &r, &r.ticket, actor);
+        let mut facts = facts_of(book, &r, r.ticket(), actor);
         for (k, v) in extra_facts {
             facts.now.insert((*k).into(), (*v).into());
         }
         let fired: Vec<CompiledRule> = triggers::fire(book, facts).into_iter().cloned().collect();
         if !fired.is_empty() {
-            effects.extend(effects::of_rules(&fired, &r.ticket, actor));
+            effects.extend(effects::of_rules(&fired, r.ticket(), actor));
         }
     }
     for (values, replace) in std::mem::take(&mut effects.skills) {
-        routing::set_needs_from_action(c, r.ticket.id, &values, replace).await?;
+        routing::set_needs_from_action(c, r.ticket().id, &values, replace).await?;
     }
     // 3. Routing, on the ticket as the triggers' changes would leave it.
-    let before = r.write.as_ref().and_then(|w| w.before.as_ref());
+    let before = r.write().and_then(|w| w.before.as_ref());
     let mut planned = match effects.changes.take() {
-        Some(input) => plan_follow_up(c, &r.ticket, input.clone(), now)
+        Some(input) => plan_follow_up(c, r.ticket(), input.clone(), now)
             .await?
             .map(|p| (input, p)),
         None => None,
     };
-    let routed_ticket = planned.as_ref().map_or(&r.ticket, |(_, p)| &p.ticket);
-    let route_plan = if r.at_rest {
+    let routed_ticket = planned.as_ref().map_or(r.ticket(), |(_, p)| &p.ticket);
+    let route_plan = if r.write().is_none() {
         None
     } else {
         routing::stage(c, book, routed_ticket, before, actor, effects.route, now).await?
@@ -348,7 +350,7 @@ async fn stages(
         if plan.assignee().is_some() || planned.is_some() {
             let mut input = planned.take().map(|(i, _)| i).unwrap_or_default();
             input.merge(change);
-            planned = plan_follow_up(c, &r.ticket, input.clone(), now)
+            planned = plan_follow_up(c, r.ticket(), input.clone(), now)
                 .await?
                 .map(|p| (input, p));
         } else if !change.extra_events.is_empty() {
@@ -356,7 +358,7 @@ async fn stages(
             let events = Json::Array(change.extra_events).to_string();
             store::repo::comments::insert_audit(
                 c,
-                r.ticket.id,
+                r.ticket().id,
                 domain::permission::SYSTEM_USER,
                 Channel::Rule,
                 &events,
@@ -372,16 +374,16 @@ async fn stages(
     if let Some(plan) = &route_plan {
         routing::settle(c, plan, now).await?;
     }
-    let final_ticket = follow_up.as_ref().map_or(&r.ticket, |w| &w.ticket);
+    let final_ticket = follow_up.as_ref().map_or(r.ticket(), |w| &w.ticket);
     // 5. SLA clocks.
-    if !book.policies.is_empty() && (r.write.is_some() || follow_up.is_some()) {
-        let mut happenings = match &r.write {
-            Some(w) if !r.at_rest => {
+    if !book.policies.is_empty() && (r.write().is_some() || follow_up.is_some()) {
+        let mut happenings = match r.write() {
+            Some(w) => {
                 sla::happenings(&w.ticket, w.before.as_ref(), w.comment.as_ref(), actor)
             }
             _ => Vec::new(),
         };
-        if final_ticket.status != r.ticket.status {
+        if final_ticket.status != r.ticket().status {
             happenings.push(Happening::Status(final_ticket.status));
         }
         let facts = facts_of(book, &r, final_ticket, actor);
@@ -390,23 +392,27 @@ async fn stages(
     // 6. Deliveries: what the change asked for, what the triggers asked
     // for, and an agent's public reply to the customer.
     let mut deliveries = effects.deliveries;
-    if let Some(w) = &r.write
+    if let Some(w) = r.write()
         && w.before.is_some()
         && actor.is_staff()
         && let Some(cm) = &w.comment
         && cm.via != Channel::Merge
+        && hooks.sender(final_ticket).is_some()
     {
         deliveries.push(Delivery::Reply(cm.clone()));
     }
-    let comment = r.write.as_ref().and_then(|w| w.comment.as_ref());
+    let comment = r.write().and_then(|w| w.comment.as_ref());
     effects::deliver(c, hooks, final_ticket, comment, actor, deliveries, now).await?;
     let final_ticket = follow_up.map(|w| w.ticket);
-    Ok(r.write.map(|mut w| {
-        if let Some(t) = final_ticket {
-            w.ticket = t;
+    Ok(match r.subject {
+        Subject::Written(mut w) => {
+            if let Some(t) = final_ticket {
+                w.ticket = t;
+            }
+            Some(w)
         }
-        w
-    }))
+        Subject::AtRest(_) => None,
+    })
 }
 
 /// Plans atiende's follow-up change; one that does not fit the ticket
