@@ -14,6 +14,7 @@ pub mod fields;
 pub mod groups;
 pub mod guard;
 pub mod help_center;
+pub mod ingest;
 pub mod jobs;
 pub mod language;
 pub mod live;

@@ -99,7 +99,7 @@ pub async fn find_or_create_by_email(
         user.locale = l.to_string();
     }
     user.id = users::insert(c, &user).await?;
-    if !users::claim_first_email(c, user.id, &email, now).await? {
+    if !users::claim_first_identity(c, user.id, IdentityKind::Email, &email, now).await? {
         // Someone wrote from this address at the same moment and their
         // profile won: this message joins it.
         users::forget_new(c, user.id).await?;
@@ -115,7 +115,7 @@ pub async fn find_or_create_by_email(
     Ok(user)
 }
 
-fn user_event(
+pub(crate) fn user_event(
     id: UserId,
     kind: store::events::EventKind,
     actor: Option<UserId>,
@@ -131,7 +131,7 @@ fn user_event(
     }
 }
 
-fn blank_user(name: String, role: Role, now: Timestamp) -> User {
+pub(crate) fn blank_user(name: String, role: Role, now: Timestamp) -> User {
     User {
         id: UserId(0),
         name,

@@ -51,6 +51,30 @@ pub fn normalize_email(raw: &str) -> Option<String> {
     ok.then_some(e)
 }
 
+/// An identity's value in the one form it is stored and matched in: emails
+/// lower-cased and checked; phone numbers (and WhatsApp's, which are phone
+/// numbers) as `+` and digits, so "+34 600-11 22 33" and "+34600112233"
+/// are one customer; other ids trimmed. `None` when nothing usable is left.
+pub fn normalize_identity(kind: IdentityKind, raw: &str) -> Option<String> {
+    let v = match kind {
+        IdentityKind::Email => return normalize_email(raw),
+        IdentityKind::Phone | IdentityKind::WhatsApp => {
+            let t = raw.trim();
+            let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+            let plus = if t.starts_with('+') { "+" } else { "" };
+            let only_phone_marks = t
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+            if digits.len() < 3 || !only_phone_marks {
+                return None;
+            }
+            format!("{plus}{digits}")
+        }
+        _ => raw.trim().to_string(),
+    };
+    (!v.is_empty() && v.len() <= 255).then_some(v)
+}
+
 /// The domain part of a normalised email, used to attach users to the
 /// organization that claims that domain.
 pub fn email_domain(email: &str) -> Option<&str> {
@@ -60,6 +84,20 @@ pub fn email_domain(email: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_numbers_are_one_form() {
+        let p = |s| normalize_identity(IdentityKind::Phone, s);
+        assert_eq!(p("+34 600-11 22 33"), Some("+34600112233".into()));
+        assert_eq!(p("(0034) 600.112.233"), Some("0034600112233".into()));
+        assert_eq!(p("call me"), None);
+        assert_eq!(p("12"), None);
+        assert_eq!(
+            normalize_identity(IdentityKind::Telegram, "  4711 "),
+            Some("4711".into())
+        );
+        assert_eq!(normalize_identity(IdentityKind::ChatVisitor, "   "), None);
+    }
 
     #[test]
     fn emails_are_normalised_and_checked() {

@@ -107,6 +107,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: Some(include_str!("../migrations/0013_security.sqlite.sql")),
         postgres: Some(include_str!("../migrations/0013_security.postgres.sql")),
     },
+    Migration {
+        version: 14,
+        name: "inbound_messages",
+        shared: Some(include_str!("../migrations/0014_inbound_messages.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

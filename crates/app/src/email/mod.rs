@@ -28,13 +28,8 @@ pub enum AutoKind {
     Bounce,
 }
 
-/// A file that came with a message.
-#[derive(Debug, Clone)]
-pub struct InboundAttachment {
-    pub file_name: String,
-    pub content_type: String,
-    pub data: Vec<u8>,
-}
+/// A file that came with a message (the same as every channel's).
+pub type InboundAttachment = crate::ingest::InboundFile;
 
 /// The SMTP envelope of a message, as the listener received it.
 #[derive(Debug, Clone, Default)]

@@ -30,7 +30,12 @@ impl App {
             _ if value.trim().is_empty() => {
                 return Err(AppError::field(FieldError::blank("value")));
             }
-            _ => value.trim().to_string(),
+            _ => domain::user::normalize_identity(kind, value).ok_or_else(|| {
+                AppError::field(FieldError::invalid(
+                    "value",
+                    format!("{value:?} is not a valid {}", kind.as_str()),
+                ))
+            })?,
         };
         let now = Timestamp::now();
         self.write(move |c| {

@@ -10,6 +10,7 @@ pub mod email;
 pub mod fields;
 pub mod groups;
 pub mod help_center;
+pub mod inbound;
 pub mod jobs;
 pub mod leases;
 pub mod mailboxes;

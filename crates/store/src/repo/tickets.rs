@@ -289,3 +289,21 @@ pub async fn unclosed_ids_after(
     .map(|r| r.int(0))
     .collect()
 }
+
+/// The customer's most recently updated unsolved ticket, if it was updated
+/// at or after `since`: the case a new message of theirs continues.
+pub async fn latest_unsolved_of(
+    c: &mut Conn<'_>,
+    requester: UserId,
+    since: Timestamp,
+) -> Result<Option<TicketId>, StoreError> {
+    let row = c
+        .opt(
+            q("SELECT id FROM tickets WHERE requester_id = $1 AND status_rank < $2 AND deleted_at IS NULL AND updated_at >= $3 ORDER BY updated_at DESC, id DESC LIMIT 1")
+                .bind(requester)
+                .bind(status_rank(Status::Solved))
+                .bind(since),
+        )
+        .await?;
+    row.map(|r| Ok(TicketId(r.int(0)?))).transpose()
+}

@@ -207,24 +207,25 @@ pub async fn add_identity(
         .ok_or(StoreError::NotFound)
 }
 
-/// Gives a brand-new user their first email identity, unless another
-/// transaction claimed that address first: then nothing is written and
+/// Gives a brand-new user their first identity of a kind, unless another
+/// transaction claimed that value first: then nothing is written and
 /// `false` comes back (on PostgreSQL the statement waits for that other
 /// transaction, so the caller can read its user at once). Race-free on
 /// both backends, where inserting blindly would fail one of two
 /// simultaneous first contacts with a duplicate key.
-pub async fn claim_first_email(
+pub async fn claim_first_identity(
     c: &mut Conn<'_>,
     user: UserId,
-    email: &str,
+    kind: IdentityKind,
+    value: &str,
     at: Timestamp,
 ) -> Result<bool, StoreError> {
     let n = c
         .exec(
             q("INSERT INTO identities (user_id, kind, value, is_primary, verified, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (kind, value) DO NOTHING")
                 .bind(user)
-                .bind(IdentityKind::Email)
-                .bind(email)
+                .bind(kind)
+                .bind(value)
                 .bind(true)
                 .bind(false)
                 .bind(at),
