@@ -9,6 +9,7 @@ use crate::placeholders::Values;
 use crate::rulebook::CompiledRule;
 use crate::tickets::TicketInput;
 use domain::{Actor, OutboundKind, Timestamp, UserId};
+use search::analyze::Language;
 use serde_json::{Value as Json, json};
 use store::Conn;
 use store::model::{Comment, Ticket};
@@ -209,8 +210,10 @@ async fn recipients(
     .collect())
 }
 
-/// A notification by email (`[who, subject, body]`, placeholders filled
-/// once) to each recipient with an address.
+/// A notification by email (`[who, subject, body]`) to each recipient with
+/// an address, its placeholders (a status, a priority) in the recipient's
+/// language: the customer's as our mail to them speaks it, an agent's from
+/// their profile. Rendered once per language.
 async fn notify(
     c: &mut Conn<'_>,
     hooks: &Hooks,
@@ -226,17 +229,33 @@ async fn notify(
     if to.is_empty() {
         return Ok(());
     }
-    let values = Values::of_ticket(c, t, "en").await?.with(
-        "ticket.latest_comment",
-        comment.map(|c| c.body.clone()).unwrap_or_default(),
-    );
-    let subject = values.render(
-        v.get(1)
-            .map_or("[#{{ticket.id}}] {{ticket.title}}", String::as_str),
-    );
-    let body = values.render(v.get(2).map_or("", String::as_str));
+    let requester = users::get(c, t.requester_id).await?;
+    let latest = comment.map(|c| c.body.clone()).unwrap_or_default();
+    let mut rendered: Vec<(&'static str, String, String)> = Vec::new();
     for user in to {
         let Some(address) = users::primary_email(c, *user).await? else {
+            continue;
+        };
+        let lang = if *user == t.requester_id {
+            crate::language::customer(requester.as_ref(), t)
+        } else {
+            match users::get(c, *user).await? {
+                Some(u) if crate::language::prefers_spanish(&u) => Language::Spanish,
+                _ => Language::English,
+            }
+        };
+        let code = crate::language::code(lang);
+        if !rendered.iter().any(|(l, _, _)| *l == code) {
+            let values = Values::of(t, requester.as_ref(), code)
+                .with("ticket.latest_comment", latest.clone());
+            let subject = values.render(
+                v.get(1)
+                    .map_or("[#{{ticket.id}}] {{ticket.title}}", String::as_str),
+            );
+            let body = values.render(v.get(2).map_or("", String::as_str));
+            rendered.push((code, subject, body));
+        }
+        let Some((_, subject, body)) = rendered.iter().find(|(l, _, _)| *l == code) else {
             continue;
         };
         crate::outbox::notification(

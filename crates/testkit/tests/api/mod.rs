@@ -10,6 +10,7 @@ mod export;
 mod fuzz;
 mod help_center;
 mod imap;
+mod notifications;
 mod ingest;
 mod people;
 mod route_table;
