@@ -5,6 +5,7 @@
 
 use crate::pipeline::{Change, WriteRequest};
 use crate::rulebook::parse_conditions;
+use domain::rules::Action;
 use crate::{App, AppError, FieldError};
 use domain::rules::is_time_field;
 use domain::{Actor, Channel, Status, TicketId, Timestamp};
@@ -34,7 +35,7 @@ const ACTIONS: &[&str] = &[
     "set_skills",
 ];
 
-fn check_actions(actions: &[(String, Json)]) -> Result<(), AppError> {
+fn check_actions(actions: &[(String, Json)]) -> Result<Vec<Action>, AppError> {
     if actions.is_empty() {
         return Err(AppError::field(FieldError::blank("actions")));
     }
@@ -48,27 +49,25 @@ fn check_actions(actions: &[(String, Json)]) -> Result<(), AppError> {
     }
     // Values are checked now, not when the rule first fires: an admin
     // hears about `priority: altísima` while writing it.
-    let fields: Vec<(String, Json)> = actions
+    let typed = crate::rules::typed_actions(actions)?;
+    let fields: Vec<Action> = typed
         .iter()
-        .filter(|(f, _)| crate::pipeline::is_field_action(f))
+        .filter(|a| a.changes_ticket())
         .cloned()
         .collect();
     crate::rules::macro_effect(&fields, &[], &Actor::system())?;
-    Ok(())
+    Ok(typed)
 }
 
 /// Refuses actions that call a webhook that does not exist.
-async fn check_webhooks(c: &mut Conn<'_>, actions: &[(String, Json)]) -> Result<(), AppError> {
-    for (f, v) in actions.iter().filter(|(f, _)| f == "notification_webhook") {
-        let id = v
-            .as_array()
-            .and_then(|a| a.first())
-            .and_then(Json::as_str)
-            .unwrap_or("");
-        if store::repo::webhooks::get(c, id).await?.is_none() {
+async fn check_webhooks(c: &mut Conn<'_>, actions: &[Action]) -> Result<(), AppError> {
+    for a in actions {
+        if let Action::Webhook { id, .. } = a
+            && store::repo::webhooks::get(c, id).await?.is_none()
+        {
             return Err(AppError::field(FieldError::invalid(
                 "actions",
-                format!("{f}: there is no webhook {id:?}"),
+                format!("notification_webhook: there is no webhook {id:?}"),
             )));
         }
     }
@@ -243,7 +242,7 @@ impl App {
                     }
                     apply_json(&mut r, &body)?;
                     if let Some(a) = body.get("actions") {
-                        check_webhooks(c, &crate::rules::parse_actions(a)?).await?;
+                        check_webhooks(c, &crate::rules::typed_actions(&crate::rules::parse_actions(a)?)?).await?;
                     }
                     r.updated_at = now;
                     match id {

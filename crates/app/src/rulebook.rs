@@ -27,7 +27,7 @@ pub struct CompiledRule {
     pub id: i64,
     pub title: String,
     pub conditions: Conditions,
-    pub actions: Vec<(String, Json)>,
+    pub actions: Vec<domain::rules::Action>,
 }
 
 /// An SLA policy ready to match and measure.
@@ -248,7 +248,15 @@ async fn load(c: &mut Conn<'_>) -> Result<RuleBook, AppError> {
                 let conditions = serde_json::from_str::<Json>(&r.conditions).ok()?;
                 let conditions = parse_conditions(&conditions, "conditions").ok()?;
                 let actions = serde_json::from_str::<Json>(&r.actions).ok()?;
-                let actions = crate::rules::parse_actions(&actions).ok()?;
+                let actions = crate::rules::parse_actions(&actions)
+                    .and_then(|pairs| crate::rules::typed_actions(&pairs));
+                let actions = match actions {
+                    Ok(a) => a,
+                    Err(e) => {
+                        tracing::warn!(rule = r.id, error = %e, "a stored rule's actions do not parse; it is skipped");
+                        return None;
+                    }
+                };
                 Some(CompiledRule {
                     id: r.id,
                     title: r.title,

@@ -2,13 +2,17 @@
 //! queues, compiled to the same search plan as `/search`) and satisfaction
 //! ratings (a customer's good/bad on a solved ticket).
 
+mod actions;
 mod ratings;
 mod views;
+
+pub use actions::{MacroEffect, field_name, macro_effect, parse_actions, typed_actions};
+pub(crate) use actions::text;
 
 use crate::users::clean_tags;
 use crate::{App, AppError, FieldError, Paged, Paging};
 use domain::{
-    Actor, FieldId, GroupId, Priority, Role, Status, TicketId, TicketType, Timestamp, UserId,
+    Actor, Role, TicketId, Timestamp,
 };
 use search::plan::{Clause, Cond, NamedRef, Plan, ResultType, SortKey, UserRef};
 use search::query::Op;
@@ -23,173 +27,6 @@ fn staff_only(actor: &Actor) -> Result<(), AppError> {
 
 fn bad(field: &str, why: impl Into<String>) -> AppError {
     AppError::field(FieldError::invalid(field, why))
-}
-
-/// A macro action or view condition value as text (`"solved"`, `5`, `true`).
-fn text(v: &Json) -> String {
-    match v {
-        Json::String(s) => s.clone(),
-        Json::Array(a) => a.iter().map(text).collect::<Vec<_>>().join(" "),
-        Json::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-/// What applying a macro would change; nothing is saved.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct MacroEffect {
-    pub subject: Option<String>,
-    pub status: Option<Status>,
-    pub priority: Option<Option<Priority>>,
-    pub ticket_type: Option<Option<TicketType>>,
-    pub group_id: Option<Option<GroupId>>,
-    pub assignee_id: Option<Option<UserId>>,
-    pub tags: Option<Vec<String>>,
-    pub custom_fields: Vec<(FieldId, Json)>,
-    /// Body, HTML body, public.
-    pub comment: Option<(String, String, bool)>,
-}
-
-impl MacroEffect {
-    /// The macro's changes as a ticket update (its comment included, as a
-    /// public reply or note), to apply in one audit.
-    pub fn into_input(self) -> crate::tickets::TicketInput {
-        crate::tickets::TicketInput {
-            subject: self.subject,
-            status: self.status,
-            priority: self.priority,
-            ticket_type: self.ticket_type,
-            group_id: self.group_id,
-            assignee_id: self.assignee_id,
-            tags: self.tags,
-            custom_fields: self.custom_fields,
-            comment: self
-                .comment
-                .map(|(body, html, public)| crate::tickets::CommentInput {
-                    body: Some(body),
-                    html_body: Some(html).filter(|h| !h.is_empty()),
-                    public: Some(public),
-                    ..Default::default()
-                }),
-            ..Default::default()
-        }
-    }
-}
-
-/// Checks a macro's actions and computes their effect on a ticket with
-/// `current_tags`, applied by `actor`.
-pub fn macro_effect(
-    actions: &[(String, Json)],
-    current_tags: &[String],
-    actor: &Actor,
-) -> Result<MacroEffect, AppError> {
-    let mut e = MacroEffect::default();
-    let mut tags = current_tags.to_vec();
-    let mut tags_changed = false;
-    let mut public = true;
-    let (mut body, mut html) = (None::<String>, None::<String>);
-    for (field, value) in actions {
-        let v = text(value);
-        let opt_id = |v: &str| -> Result<Option<i64>, AppError> {
-            if v.is_empty() {
-                Ok(None)
-            } else {
-                v.parse()
-                    .map(Some)
-                    .map_err(|_| bad(field, format!("{v} is not an id")))
-            }
-        };
-        match field.as_str() {
-            "subject" => e.subject = Some(v),
-            "status" => {
-                e.status = Some(
-                    v.parse()
-                        .map_err(|err: domain::UnknownWord| bad(field, err.to_string()))?,
-                )
-            }
-            "priority" => {
-                e.priority = Some(if v.is_empty() {
-                    None
-                } else {
-                    Some(
-                        v.parse()
-                            .map_err(|err: domain::UnknownWord| bad(field, err.to_string()))?,
-                    )
-                })
-            }
-            "type" => {
-                e.ticket_type = Some(if v.is_empty() {
-                    None
-                } else {
-                    Some(
-                        v.parse()
-                            .map_err(|err: domain::UnknownWord| bad(field, err.to_string()))?,
-                    )
-                })
-            }
-            "group_id" => e.group_id = Some(opt_id(&v)?.map(GroupId)),
-            "assignee_id" if v == "current_user" => e.assignee_id = Some(Some(actor.user)),
-            "assignee_id" => e.assignee_id = Some(opt_id(&v)?.map(UserId)),
-            "set_tags" => {
-                tags = clean_tags(&[v]);
-                tags_changed = true;
-            }
-            "current_tags" => {
-                tags.extend(clean_tags(&[v]));
-                tags_changed = true;
-            }
-            "remove_tags" => {
-                let gone = clean_tags(&[v]);
-                tags.retain(|t| !gone.contains(t));
-                tags_changed = true;
-            }
-            "comment_value" => {
-                body = Some(match value {
-                    // ["channel:all", "text"]
-                    Json::Array(a) => a.last().map(text).unwrap_or_default(),
-                    _ => v,
-                })
-            }
-            "comment_value_html" => html = Some(v),
-            "comment_mode_is_public" => public = v != "false",
-            f if f.starts_with("custom_fields_") => {
-                let id = f["custom_fields_".len()..]
-                    .parse()
-                    .map_err(|_| bad(field, "unknown field"))?;
-                e.custom_fields.push((FieldId(id), value.clone()));
-            }
-            other => return Err(bad("actions", format!("{other} is not a macro action"))),
-        }
-    }
-    if tags_changed {
-        e.tags = Some(clean_tags(&tags));
-    }
-    e.comment = match (body, html) {
-        (None, None) => None,
-        (b, h) => {
-            let html = h
-                .map(|h| crate::sanitize::clean_html(&h))
-                .unwrap_or_else(|| crate::sanitize::text_to_html(b.as_deref().unwrap_or("")));
-            let body = b.unwrap_or_else(|| crate::sanitize::html_to_text(&html));
-            Some((body, html, public))
-        }
-    };
-    Ok(e)
-}
-
-/// Reads `[{field, value}]`.
-pub fn parse_actions(v: &Json) -> Result<Vec<(String, Json)>, AppError> {
-    let list = v
-        .as_array()
-        .ok_or_else(|| bad("actions", "must be a list of {field, value}"))?;
-    list.iter()
-        .map(
-            |a| match (a.get("field").and_then(Json::as_str), a.get("value")) {
-                (Some(f), Some(v)) => Ok((f.to_string(), v.clone())),
-                _ => Err(bad("actions", "each action needs a field and a value")),
-            },
-        )
-        .collect()
 }
 
 /// Compiles Zendesk view conditions (`{all: [...], any: [...]}`) into a
@@ -348,7 +185,7 @@ impl App {
         // yet): like Zendesk's shared macros, admins write them.
         crate::error::require(&actor, domain::policy::Capability::ManageMacros)?;
         if let Some(a) = &input.actions {
-            macro_effect(&parse_actions(a)?, &[], &actor)?;
+            macro_effect(&typed_actions(&parse_actions(a)?)?, &[], &actor)?;
         }
         let now = Timestamp::now();
         self.write(move |c| {
@@ -478,7 +315,7 @@ impl App {
                 *value = chosen;
             }
         }
-        let mut effect = macro_effect(&actions, &tags, &actor)?;
+        let mut effect = macro_effect(&typed_actions(&actions)?, &tags, &actor)?;
         if let (Some(t), Some((body, html, _))) = (&t, effect.comment.as_mut()) {
             let values = crate::placeholders::Values::of(t, requester.as_ref(), lang)
                 .with_agent(agent.as_ref());
@@ -492,6 +329,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::{Status, UserId};
 
     fn agent() -> Actor {
         Actor {
@@ -513,6 +351,7 @@ mod tests {
             {"field": "comment_mode_is_public", "value": "true"}
         ]))
         .unwrap_or_default();
+        let actions = typed_actions(&actions).unwrap_or_default();
         let e =
             macro_effect(&actions, &["nuevo".into(), "vip".into()], &agent()).unwrap_or_default();
         assert_eq!(e.status, Some(Status::Pending));
@@ -526,7 +365,11 @@ mod tests {
                 .as_ref()
                 .is_some_and(|c| c.0.starts_with("Hola") && c.2)
         );
-        assert!(macro_effect(&[("launch_rockets".into(), json!(1))], &[], &agent()).is_err());
+        assert!(typed_actions(&[("launch_rockets".into(), json!(1))]).is_err());
+        let notify = typed_actions(&[("notification_user".into(), json!(["requester_id", "s", "b"]))])
+            .unwrap_or_default();
+        assert!(macro_effect(&notify, &[], &agent()).is_err(), "a macro does not notify");
+        assert!(typed_actions(&[("notification_user".into(), json!(["nadie", "s", "b"]))]).is_err());
     }
 
     #[test]

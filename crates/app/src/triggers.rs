@@ -7,9 +7,8 @@
 //! of all fired triggers land as one audit by atiende itself.
 
 use crate::rulebook::{CompiledRule, RuleBook};
-use domain::rules::{Facts, UpdateType};
+use domain::rules::{Action, AssignTo, Facts, UpdateType};
 use domain::{Actor, Role};
-use serde_json::Value as Json;
 use store::model::{Comment, Ticket};
 
 /// The facts of a ticket change, as conditions see them.
@@ -96,36 +95,39 @@ fn fill(m: &mut std::collections::HashMap<String, String>, t: &Ticket) {
 }
 
 /// Facts after an action changed a field, for the triggers that follow.
-fn apply_to_facts(f: &mut Facts, field: &str, value: &Json) {
-    let text = match value {
-        Json::String(s) => s.clone(),
-        Json::Null => String::new(),
-        Json::Array(a) => a
-            .iter()
-            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-            .collect::<Vec<_>>()
-            .join(" "),
-        other => other.to_string(),
+fn apply_to_facts(f: &mut Facts, action: &Action) {
+    let mut set = |k: &str, v: String| {
+        f.now.insert(k.into(), v);
     };
-    let words = || crate::users::clean_tags(std::slice::from_ref(&text));
-    match field {
-        "status" | "priority" | "type" | "group_id" | "assignee_id" => {
-            f.now.insert(field.into(), text);
+    let id = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+    match action {
+        Action::Status(s) => set("status", s.as_str().into()),
+        Action::Priority(p) => set("priority", p.map(|p| p.as_str()).unwrap_or("").into()),
+        Action::Type(t) => set("type", t.map(|t| t.as_str()).unwrap_or("").into()),
+        Action::Group(g) => set("group_id", id(g.map(|g| g.0))),
+        Action::Assignee(a) => {
+            let who = match a {
+                AssignTo::Nobody => String::new(),
+                AssignTo::User(u) => u.0.to_string(),
+                AssignTo::CurrentUser => f.now.get("current_user").cloned().unwrap_or_default(),
+            };
+            f.now.insert("assignee_id".into(), who);
         }
-        "set_tags" => f.tags = words(),
-        "current_tags" => {
-            for w in words() {
+        Action::CustomField(fid, v) => set(
+            &format!("custom_fields_{}", fid.0),
+            crate::rules::text(v),
+        ),
+        Action::SetTags(v) => f.tags = crate::users::clean_tags(std::slice::from_ref(v)),
+        Action::AddTags(v) => {
+            for w in crate::users::clean_tags(std::slice::from_ref(v)) {
                 if !f.tags.contains(&w) {
                     f.tags.push(w);
                 }
             }
         }
-        "remove_tags" => {
-            let gone = words();
+        Action::RemoveTags(v) => {
+            let gone = crate::users::clean_tags(std::slice::from_ref(v));
             f.tags.retain(|t| !gone.contains(t));
-        }
-        k if k.starts_with("custom_fields_") => {
-            f.now.insert(k.into(), text);
         }
         _ => {}
     }
@@ -141,8 +143,8 @@ pub fn fire(book: &RuleBook, mut facts: Facts) -> Vec<&CompiledRule> {
             if fired.iter().any(|f| f.id == r.id) || !facts.matches(&r.conditions) {
                 continue;
             }
-            for (field, value) in &r.actions {
-                apply_to_facts(&mut facts, field, value);
+            for a in &r.actions {
+                apply_to_facts(&mut facts, a);
             }
             fired.push(r);
             any = true;
@@ -157,17 +159,20 @@ pub fn fire(book: &RuleBook, mut facts: Facts) -> Vec<&CompiledRule> {
 mod tests {
     use super::*;
     use domain::rules::{Condition, Conditions, Operator};
-    use serde_json::json;
+    use serde_json::{Value as Json, json};
 
     fn rule(id: i64, all: Vec<Condition>, actions: Vec<(&str, Json)>) -> CompiledRule {
         CompiledRule {
             id,
             title: format!("r{id}"),
             conditions: Conditions { all, any: vec![] },
-            actions: actions
-                .into_iter()
-                .map(|(f, v)| (f.to_string(), v))
-                .collect(),
+            actions: crate::rules::typed_actions(
+                &actions
+                    .into_iter()
+                    .map(|(f, v)| (f.to_string(), v))
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap_or_default(),
         }
     }
 

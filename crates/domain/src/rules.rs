@@ -4,6 +4,10 @@
 //! made it, and (for automations) hours since its milestones. Pure: the
 //! app gathers the facts and applies the actions.
 
+pub mod action;
+
+pub use action::{Action, AssignTo, NotifyGroup, NotifyUser};
+
 use crate::{Priority, Status, word_enum};
 use std::collections::HashMap;
 

@@ -8,9 +8,10 @@ use crate::AppError;
 use crate::placeholders::Values;
 use crate::rulebook::CompiledRule;
 use crate::tickets::TicketInput;
+use domain::rules::{Action, NotifyGroup, NotifyUser};
 use domain::{Actor, OutboundKind, Timestamp, UserId};
 use search::analyze::Language;
-use serde_json::{Value as Json, json};
+use serde_json::json;
 use store::Conn;
 use store::model::{Comment, Ticket};
 use store::repo::{groups, users, webhooks};
@@ -29,12 +30,23 @@ pub(crate) struct Effects {
     pub deliveries: Vec<Delivery>,
 }
 
+/// Whom a notification goes to.
+#[derive(Clone, Copy)]
+pub(crate) enum Recipients {
+    User(NotifyUser),
+    Group(NotifyGroup),
+}
+
 /// Something sent because of a write, against the ticket as it finally
 /// stands.
 pub(crate) enum Delivery {
-    /// An email to users or a group (`notification_user`,
-    /// `notification_group`): `[who, subject, body]`.
-    Notify { to_group: bool, args: Vec<String> },
+    /// An email to users or a group, with its subject (a default when
+    /// `None`) and body templates.
+    Notify {
+        to: Recipients,
+        subject: Option<String>,
+        body: String,
+    },
     /// A call to a webhook with a body template.
     Webhook {
         id: String,
@@ -47,47 +59,13 @@ pub(crate) enum Delivery {
     Reply(Comment),
 }
 
-/// Actions that change the ticket (macro actions), as opposed to the
-/// ones with effects elsewhere.
-pub(crate) fn is_field_action(field: &str) -> bool {
-    matches!(
-        field,
-        "status"
-            | "priority"
-            | "type"
-            | "group_id"
-            | "assignee_id"
-            | "set_tags"
-            | "current_tags"
-            | "remove_tags"
-            | "subject"
-    ) || field.starts_with("custom_fields_")
-}
-
-/// A value list (`["requester_id", "subject", "body"]`) as strings.
-fn strings(v: &Json) -> Vec<String> {
-    match v {
-        Json::Array(a) => a
-            .iter()
-            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-            .collect(),
-        Json::String(s) => vec![s.clone()],
-        other => vec![other.to_string()],
-    }
-}
-
-/// The effects of fired rules on a ticket. Actions that are not valid are
+/// The effects of fired rules on a ticket. Actions that do not fit are
 /// skipped and logged; they never undo the write that set them off.
 pub(crate) fn of_rules(fired: &[CompiledRule], t: &Ticket, actor: &Actor) -> Effects {
     let mut out = Effects::default();
-    let field_actions: Vec<(String, Json)> = fired
+    let field_actions: Vec<Action> = fired
         .iter()
-        .flat_map(|r| {
-            r.actions
-                .iter()
-                .filter(|(f, _)| is_field_action(f))
-                .cloned()
-        })
+        .flat_map(|r| r.actions.iter().filter(|a| a.changes_ticket()).cloned())
         .collect();
     if !field_actions.is_empty() {
         match crate::rules::macro_effect(&field_actions, &t.tags, actor) {
@@ -98,28 +76,29 @@ pub(crate) fn of_rules(fired: &[CompiledRule], t: &Ticket, actor: &Actor) -> Eff
         }
     }
     for r in fired {
-        for (field, value) in &r.actions {
-            match field.as_str() {
-                "notification_user" | "notification_group" => {
+        for a in &r.actions {
+            match a {
+                Action::NotifyUser { to, subject, body } => out.deliveries.push(Delivery::Notify {
+                    to: Recipients::User(*to),
+                    subject: subject.clone(),
+                    body: body.clone(),
+                }),
+                Action::NotifyGroup { to, subject, body } => {
                     out.deliveries.push(Delivery::Notify {
-                        to_group: field == "notification_group",
-                        args: strings(value),
+                        to: Recipients::Group(*to),
+                        subject: subject.clone(),
+                        body: body.clone(),
                     })
                 }
-                "notification_webhook" => {
-                    let v = strings(value);
-                    if let Some(id) = v.first() {
-                        out.deliveries.push(Delivery::Webhook {
-                            id: id.clone(),
-                            rule: r.id,
-                            body: v.get(1).cloned().unwrap_or_default(),
-                        });
-                    }
-                }
-                "send_acknowledgement" => out.deliveries.push(Delivery::Acknowledge),
-                "route" => out.route = true,
-                "add_skills" | "set_skills" => {
-                    out.skills.push((strings(value), field == "set_skills"));
+                Action::Webhook { id, body } => out.deliveries.push(Delivery::Webhook {
+                    id: id.clone(),
+                    rule: r.id,
+                    body: body.clone(),
+                }),
+                Action::SendAcknowledgement => out.deliveries.push(Delivery::Acknowledge),
+                Action::Route => out.route = true,
+                Action::Skills { values, replace } => {
+                    out.skills.push((values.clone(), *replace));
                     out.route = true;
                 }
                 _ => {}
@@ -159,9 +138,9 @@ pub(crate) async fn deliver(
 ) -> Result<(), AppError> {
     for d in deliveries {
         match d {
-            Delivery::Notify { to_group, args } => {
-                let to = recipients(c, t, to_group, args.first().map(String::as_str), actor).await?;
-                notify(c, hooks, t, comment, &to, &args, now).await?
+            Delivery::Notify { to, subject, body } => {
+                let to = recipients(c, t, to, actor).await?;
+                notify(c, hooks, t, comment, &to, subject.as_deref(), &body, now).await?
             }
             Delivery::Webhook { id, rule, body } => {
                 queue_webhook(c, &id, t, rule, &body, now).await?
@@ -177,50 +156,50 @@ pub(crate) async fn deliver(
     Ok(())
 }
 
-/// Who a notification names (`[who, subject, body]`): for
-/// `notification_user`, `requester_id`, `assignee_id`, `current_user` or a
-/// user id; for `notification_group`, every member of `group_id` or of a
-/// group id.
+/// The users a notification goes to: one person, or every member of a
+/// group.
 async fn recipients(
     c: &mut Conn<'_>,
     t: &Ticket,
-    to_group: bool,
-    who: Option<&str>,
+    to: Recipients,
     actor: &Actor,
 ) -> Result<Vec<UserId>, AppError> {
-    if to_group {
-        let group = match who {
-            Some("group_id") => t.group_id,
-            Some(g) => g.parse().ok().map(domain::GroupId),
-            None => None,
-        };
-        return match group {
-            Some(g) => Ok(groups::members(c, g).await?),
-            None => Ok(Vec::new()),
-        };
-    }
-    Ok(match who {
-        Some("requester_id") => Some(t.requester_id),
-        Some("assignee_id") => t.assignee_id,
-        Some("current_user") if !actor.is_system() => Some(actor.user),
-        Some(other) => other.parse().ok().map(UserId),
-        None => None,
-    }
-    .into_iter()
-    .collect())
+    Ok(match to {
+        Recipients::Group(g) => {
+            let group = match g {
+                NotifyGroup::TicketGroup => t.group_id,
+                NotifyGroup::Group(g) => Some(g),
+            };
+            match group {
+                Some(g) => groups::members(c, g).await?,
+                None => Vec::new(),
+            }
+        }
+        Recipients::User(u) => match u {
+            NotifyUser::Requester => Some(t.requester_id),
+            NotifyUser::Assignee => t.assignee_id,
+            NotifyUser::CurrentUser if !actor.is_system() => Some(actor.user),
+            NotifyUser::CurrentUser => None,
+            NotifyUser::User(id) => Some(id),
+        }
+        .into_iter()
+        .collect(),
+    })
 }
 
 /// A notification by email (`[who, subject, body]`) to each recipient with
 /// an address, its placeholders (a status, a priority) in the recipient's
 /// language: the customer's as our mail to them speaks it, an agent's from
 /// their profile. Rendered once per language.
+#[allow(clippy::too_many_arguments)]
 async fn notify(
     c: &mut Conn<'_>,
     hooks: &Hooks,
     t: &Ticket,
     comment: Option<&Comment>,
     to: &[UserId],
-    v: &[String],
+    subject: Option<&str>,
+    body: &str,
     now: Timestamp,
 ) -> Result<(), AppError> {
     let Some(sender) = hooks.sender(t) else {
@@ -248,11 +227,8 @@ async fn notify(
         if !rendered.iter().any(|(l, _, _)| *l == code) {
             let values = Values::of(t, requester.as_ref(), code)
                 .with("ticket.latest_comment", latest.clone());
-            let subject = values.render(
-                v.get(1)
-                    .map_or("[#{{ticket.id}}] {{ticket.title}}", String::as_str),
-            );
-            let body = values.render(v.get(2).map_or("", String::as_str));
+            let subject = values.render(subject.unwrap_or("[#{{ticket.id}}] {{ticket.title}}"));
+            let body = values.render(body);
             rendered.push((code, subject, body));
         }
         let Some((_, subject, body)) = rendered.iter().find(|(l, _, _)| *l == code) else {

@@ -20,7 +20,7 @@
 
 mod effects;
 
-pub(crate) use effects::{Delivery, Effects, is_field_action};
+pub(crate) use effects::{Delivery, Effects};
 
 use crate::email::{MailboxDirectory, ReplyAddress};
 use crate::outbox::MailSettings;
