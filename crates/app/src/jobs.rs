@@ -39,7 +39,7 @@ impl App {
         let job = JobStatus {
             id: crate::auth::random_token(24),
             kind: kind.into(),
-            status: "completed".into(),
+            status: domain::model::JobState::Completed,
             total,
             progress: total,
             message: Some(format!("Completed at {} ({failed} failed)", now.to_iso())),

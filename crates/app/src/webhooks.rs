@@ -29,16 +29,25 @@ fn apply(w: &mut Webhook, body: &Json) -> Result<(), AppError> {
     if let Some(e) = text("endpoint") {
         w.endpoint = e;
     }
+    let mut errors = Vec::new();
     if let Some(m) = text("http_method") {
-        w.http_method = m.to_ascii_uppercase();
+        match m.to_ascii_uppercase().parse() {
+            Ok(m) => w.http_method = m,
+            Err(_) => errors.push(FieldError::invalid(
+                "http_method",
+                "must be POST, PUT, PATCH, GET or DELETE",
+            )),
+        }
     }
     if let Some(f) = text("request_format") {
         w.request_format = f;
     }
     if let Some(s) = text("status") {
-        w.status = s;
+        match s.parse() {
+            Ok(s) => w.status = s,
+            Err(_) => errors.push(FieldError::invalid("status", "must be active or inactive")),
+        }
     }
-    let mut errors = Vec::new();
     if w.name.is_empty() {
         errors.push(FieldError::blank("name"));
     }
@@ -48,20 +57,11 @@ fn apply(w: &mut Webhook, body: &Json) -> Result<(), AppError> {
             "must be an http:// or https:// URL",
         ));
     }
-    if !["POST", "PUT", "PATCH", "GET", "DELETE"].contains(&w.http_method.as_str()) {
-        errors.push(FieldError::invalid(
-            "http_method",
-            "must be POST, PUT, PATCH, GET or DELETE",
-        ));
-    }
     if w.request_format != "json" {
         errors.push(FieldError::invalid(
             "request_format",
             "must be json (atiende sends JSON bodies)",
         ));
-    }
-    if !["active", "inactive"].contains(&w.status.as_str()) {
-        errors.push(FieldError::invalid("status", "must be active or inactive"));
     }
     if errors.is_empty() {
         Ok(())
@@ -103,9 +103,9 @@ impl App {
                         name: String::new(),
                         description: None,
                         endpoint: String::new(),
-                        http_method: "POST".into(),
+                        http_method: domain::model::webhooks::HttpMethod::Post,
                         request_format: "json".into(),
-                        status: "active".into(),
+                        status: domain::model::webhooks::WebhookStatus::Active,
                         signing_secret: Secret::new(crate::auth::random_token(40)),
                         created_at: now,
                         updated_at: now,

@@ -59,13 +59,15 @@ macro_rules! word_enum {
         impl std::str::FromStr for $name {
             type Err = $crate::UnknownWord;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s.trim().to_ascii_lowercase().as_str() {
-                    $($word => Ok($name::$variant),)+
-                    _ => Err($crate::UnknownWord {
-                        value: s.to_string(),
-                        allowed: concat!($($word, " "),+),
-                    }),
-                }
+                // Any case: the words are matched as written or shouted.
+                let s = s.trim();
+                $(if s.eq_ignore_ascii_case($word) {
+                    return Ok($name::$variant);
+                })+
+                Err($crate::UnknownWord {
+                    value: s.to_string(),
+                    allowed: concat!($($word, " "),+),
+                })
             }
         }
 

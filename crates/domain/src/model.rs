@@ -208,11 +208,23 @@ pub struct TicketField {
     pub updated_at: Timestamp,
 }
 
+word_enum!(
+    /// Where a background job stands (Zendesk's job status words).
+    JobState {
+        Queued = "queued",
+        Working = "working",
+        Completed = "completed",
+        Failed = "failed",
+        Killed = "killed",
+    }
+);
+
+/// A background job (bulk changes), as Zendesk's job statuses show it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobStatus {
     pub id: String,
     pub kind: String,
-    pub status: String,
+    pub status: JobState,
     pub total: i64,
     pub progress: i64,
     pub message: Option<String>,

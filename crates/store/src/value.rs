@@ -154,7 +154,10 @@ value_from_word!(
     domain::OutboundStatus,
     domain::OutboundKind,
     domain::routing::WorkChannel,
-    domain::routing::Presence
+    domain::routing::Presence,
+    domain::model::JobState,
+    domain::model::webhooks::WebhookStatus,
+    domain::model::webhooks::HttpMethod
 );
 
 /// SQL text plus its parameters, in placeholder order.

@@ -365,8 +365,8 @@ async fn page(
                     id: w.id,
                     name: w.name,
                     endpoint: w.endpoint,
-                    method: w.http_method,
-                    status: w.status,
+                    method: w.http_method.as_str().into(),
+                    status: w.status.as_str().into(),
                     deliveries,
                 });
             }

@@ -13,7 +13,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::sync::Arc;
 use std::time::Duration;
-use domain::model::webhooks::{Delivery, Webhook};
+use domain::model::webhooks::{Delivery, HttpMethod, Webhook};
 use tokio::sync::Notify;
 
 /// How long a claimed call is ours before another node may try it.
@@ -62,8 +62,13 @@ enum Outcome {
 }
 
 async fn attempt(sender: &Sender, d: &Delivery, hook: &Webhook) -> Outcome {
-    let method =
-        reqwest::Method::from_bytes(hook.http_method.as_bytes()).unwrap_or(reqwest::Method::POST);
+    let method = match hook.http_method {
+        HttpMethod::Post => reqwest::Method::POST,
+        HttpMethod::Put => reqwest::Method::PUT,
+        HttpMethod::Patch => reqwest::Method::PATCH,
+        HttpMethod::Get => reqwest::Method::GET,
+        HttpMethod::Delete => reqwest::Method::DELETE,
+    };
     let timestamp = Timestamp::now().to_iso();
     let sig = signature(hook.signing_secret.expose(), &timestamp, &d.body);
     let mut req = sender

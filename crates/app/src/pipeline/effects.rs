@@ -8,6 +8,7 @@ use crate::AppError;
 use crate::placeholders::Values;
 use crate::rulebook::CompiledRule;
 use crate::tickets::TicketInput;
+use domain::model::webhooks::WebhookStatus;
 use domain::rules::{Action, NotifyGroup, NotifyUser};
 use domain::{Actor, OutboundKind, Timestamp, UserId};
 use search::analyze::Language;
@@ -279,7 +280,7 @@ async fn queue_webhook(
         tracing::warn!(webhook = id, "a rule names a webhook that does not exist");
         return Ok(());
     };
-    if hook.status != "active" {
+    if hook.status != WebhookStatus::Active {
         return Ok(());
     }
     let payload = if body.trim().is_empty() {

@@ -1,6 +1,25 @@
 //! Records of webhooks as stored and as every crate reads them.
 
-use crate::{OutboundStatus, TicketId, Timestamp};
+use crate::{OutboundStatus, TicketId, Timestamp, word_enum};
+
+word_enum!(
+    /// Whether a webhook is called.
+    WebhookStatus {
+        Active = "active",
+        Inactive = "inactive",
+    }
+);
+
+word_enum!(
+    /// The HTTP method a webhook is called with.
+    HttpMethod {
+        Post = "POST",
+        Put = "PUT",
+        Patch = "PATCH",
+        Get = "GET",
+        Delete = "DELETE",
+    }
+);
 
 /// A webhook (Zendesk's shape: string ids, endpoint, method, status).
 #[derive(Debug, Clone, PartialEq)]
@@ -9,10 +28,9 @@ pub struct Webhook {
     pub name: String,
     pub description: Option<String>,
     pub endpoint: String,
-    pub http_method: String,
+    pub http_method: HttpMethod,
     pub request_format: String,
-    /// `active` or `inactive`.
-    pub status: String,
+    pub status: WebhookStatus,
     /// Signs every request (HMAC-SHA256); shown to admins, never logged.
     pub signing_secret: crate::Secret,
     pub created_at: Timestamp,

@@ -11,7 +11,7 @@ fn from_row(r: &Row) -> Result<JobStatus, StoreError> {
     Ok(JobStatus {
         id: r.text(0)?,
         kind: r.text(1)?,
-        status: r.text(2)?,
+        status: r.word(2)?,
         total: r.int(3)?,
         progress: r.int(4)?,
         message: r.opt_text(5)?,
@@ -29,7 +29,7 @@ pub async fn upsert(c: &mut Conn<'_>, j: &JobStatus) -> Result<(), StoreError> {
         q("INSERT INTO job_statuses (id, kind, status, total, progress, message, results, created_at, updated_at, owner_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
             .bind(&j.id)
             .bind(&j.kind)
-            .bind(&j.status)
+            .bind(j.status)
             .bind(j.total)
             .bind(j.progress)
             .bind(j.message.clone())

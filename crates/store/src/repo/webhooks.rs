@@ -16,9 +16,9 @@ fn from_row(r: &Row) -> Result<Webhook, StoreError> {
         name: r.text(1)?,
         description: r.opt_text(2)?,
         endpoint: r.text(3)?,
-        http_method: r.text(4)?,
+        http_method: r.word(4)?,
         request_format: r.text(5)?,
-        status: r.text(6)?,
+        status: r.word(6)?,
         signing_secret: domain::Secret::new(r.text(7)?),
         created_at: Timestamp(r.int(8)?),
         updated_at: Timestamp(r.int(9)?),
@@ -33,9 +33,9 @@ pub async fn insert(c: &mut Conn<'_>, w: &Webhook) -> Result<(), StoreError> {
             .bind(w.name.as_str())
             .bind(w.description.clone())
             .bind(w.endpoint.as_str())
-            .bind(w.http_method.as_str())
+            .bind(w.http_method)
             .bind(w.request_format.as_str())
-            .bind(w.status.as_str())
+            .bind(w.status)
             .bind(w.signing_secret.expose())
             .bind(w.created_at)
             .bind(w.updated_at),
@@ -51,9 +51,9 @@ pub async fn update(c: &mut Conn<'_>, w: &Webhook) -> Result<u64, StoreError> {
             .bind(w.name.as_str())
             .bind(w.description.clone())
             .bind(w.endpoint.as_str())
-            .bind(w.http_method.as_str())
+            .bind(w.http_method)
             .bind(w.request_format.as_str())
-            .bind(w.status.as_str())
+            .bind(w.status)
             .bind(w.signing_secret.expose())
             .bind(w.updated_at),
     )
