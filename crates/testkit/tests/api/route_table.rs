@@ -1825,3 +1825,28 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         wrong.join("\n")
     );
 });
+
+both!(every_api_route_is_documented, |srv| {
+    let (s, doc) = srv.get("/api/v2/openapi.json", &Auth::None).await;
+    assert_eq!(s, 200);
+    let documented: Vec<(String, String)> = doc["paths"]
+        .as_object()
+        .map(|paths| {
+            paths
+                .iter()
+                .flat_map(|(p, ops)| {
+                    ops.as_object()
+                        .map(|o| o.keys().map(|m| (m.to_uppercase(), shape(p))).collect::<Vec<_>>())
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let missing: Vec<String> = routes_in_source()
+        .into_iter()
+        .filter(|(_, p)| p.starts_with("/api/v2/"))
+        .filter(|(m, p)| !documented.contains(&(m.clone(), shape(p))))
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    assert!(missing.is_empty(), "API routes missing from the OpenAPI document: {missing:#?}");
+});

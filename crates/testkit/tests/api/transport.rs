@@ -44,7 +44,9 @@ both!(json_suffix_params_and_headers, |srv| {
             .replace("{identity_id}", "1")
             .replace("{token}", "tok")
             .replace("{hid}", "1")
-            .replace("{vid}", "v1");
+            .replace("{vid}", "v1")
+            .replace("{tid}", "1")
+            .replace("{iid}", "1");
         for method in ops
             .as_object()
             .map(|o| o.keys().cloned().collect::<Vec<_>>())

@@ -1,7 +1,10 @@
-//! The table of documented operations, in two halves: the desk's work
-//! and its configuration.
+//! The table of documented operations, in three parts: the desk's work,
+//! its configuration, and what is read and reused (macros, views, the help
+//! center, memberships).
 
+mod catalog;
 mod configuration;
+pub use catalog::CATALOG;
 pub use configuration::CONFIGURATION;
 
 /// (method, path, tag, summary).
@@ -314,5 +317,5 @@ pub const WORK: &[Operation] = &[
 
 /// Every documented operation.
 pub fn all() -> impl Iterator<Item = &'static Operation> {
-    WORK.iter().chain(CONFIGURATION)
+    WORK.iter().chain(CONFIGURATION).chain(CATALOG)
 }
