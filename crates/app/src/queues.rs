@@ -114,10 +114,10 @@ impl App {
                 let conditions: Json =
                     serde_json::from_str(&v.conditions).unwrap_or_else(|_| json!({}));
                 let sort_by = sort.or(v.sort_by.as_deref()).unwrap_or("created_at");
-                return compile_view(&conditions, Some(sort_by), &v.sort_order);
+                return compile_view(&conditions, Some(sort_by), v.sort_order);
             }
         };
-        compile_view(&conditions, Some(sort.unwrap_or(default_sort)), "desc")
+        compile_view(&conditions, Some(sort.unwrap_or(default_sort)), store::model::SortOrder::Desc)
     }
 
     /// One page of a queue, newest first unless `sort` says otherwise.

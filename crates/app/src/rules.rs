@@ -17,7 +17,7 @@ use domain::{
 use search::plan::{Clause, Cond, NamedRef, Plan, ResultType, SortKey, UserRef};
 use search::query::Op;
 use serde_json::{Value as Json, json};
-use store::model::{Macro, View};
+use store::model::{Macro, SortOrder, View};
 use store::paging::page_ids;
 use store::repo::{rules, search as sql, tickets};
 
@@ -34,7 +34,7 @@ fn bad(field: &str, why: impl Into<String>) -> AppError {
 pub fn compile_view(
     conditions: &Json,
     sort_by: Option<&str>,
-    sort_order: &str,
+    sort_order: SortOrder,
 ) -> Result<Plan, AppError> {
     let cond = |c: &Json| -> Result<(Cond, bool), AppError> {
         let field = c
@@ -117,7 +117,7 @@ pub fn compile_view(
         clauses: vec![],
         text: vec![],
         sort: SortKey::CreatedAt,
-        descending: sort_order != "asc",
+        descending: sort_order == SortOrder::Desc,
     };
     for c in conditions
         .get("all")
@@ -374,17 +374,17 @@ mod tests {
 
     #[test]
     fn view_conditions_compile_to_plans() {
-        let plan = compile_view(&json!({"all": [{"field": "status", "operator": "less_than", "value": "solved"}, {"field": "assignee_id", "operator": "is", "value": "current_user"}], "any": [{"field": "current_tags", "operator": "includes", "value": "vip urgente"}, {"field": "priority", "operator": "is_not", "value": "low"}]}), None, "desc")
+        let plan = compile_view(&json!({"all": [{"field": "status", "operator": "less_than", "value": "solved"}, {"field": "assignee_id", "operator": "is", "value": "current_user"}], "any": [{"field": "current_tags", "operator": "includes", "value": "vip urgente"}, {"field": "priority", "operator": "is_not", "value": "low"}]}), None, SortOrder::Desc)
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(plan.clauses.len(), 3);
         assert_eq!(plan.clauses[2].any.len(), 3);
         assert!(matches!(plan.clauses[2].any[2], Cond::Not(_)));
-        assert!(compile_view(&json!({"all": []}), None, "desc").is_err());
+        assert!(compile_view(&json!({"all": []}), None, SortOrder::Desc).is_err());
         assert!(
             compile_view(
                 &json!({"all": [{"field": "status", "operator": "sounds_like", "value": "x"}]}),
                 None,
-                "desc"
+                SortOrder::Desc
             )
             .is_err()
         );

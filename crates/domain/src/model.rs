@@ -209,6 +209,25 @@ pub struct TicketField {
 }
 
 word_enum!(
+    /// Which way a view sorts.
+    SortOrder {
+        Asc = "asc",
+        Desc = "desc",
+    }
+);
+
+word_enum!(
+    /// A satisfaction rating's score (Zendesk's words; customers give
+    /// `good` or `bad`).
+    RatingScore {
+        Offered = "offered",
+        Unoffered = "unoffered",
+        Good = "good",
+        Bad = "bad",
+    }
+);
+
+word_enum!(
     /// Where a background job stands (Zendesk's job status words).
     JobState {
         Queued = "queued",
@@ -320,7 +339,7 @@ pub struct View {
     pub position: i64,
     pub conditions: String,
     pub sort_by: Option<String>,
-    pub sort_order: String,
+    pub sort_order: SortOrder,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -332,7 +351,7 @@ pub struct SatisfactionRating {
     pub requester_id: UserId,
     pub assignee_id: Option<UserId>,
     pub group_id: Option<GroupId>,
-    pub score: String,
+    pub score: RatingScore,
     pub comment: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,

@@ -156,6 +156,8 @@ value_from_word!(
     domain::routing::WorkChannel,
     domain::routing::Presence,
     domain::model::JobState,
+    domain::model::SortOrder,
+    domain::model::RatingScore,
     domain::model::webhooks::WebhookStatus,
     domain::model::webhooks::HttpMethod
 );

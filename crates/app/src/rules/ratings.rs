@@ -4,7 +4,7 @@
 use super::{bad, staff_only};
 use crate::{App, AppError, Paged, Paging};
 use domain::{Actor, TicketId, Timestamp};
-use store::model::SatisfactionRating;
+use store::model::{RatingScore, SatisfactionRating};
 use store::paging::page_ids;
 use store::repo::{rules, tickets};
 
@@ -17,10 +17,10 @@ impl App {
         score: &str,
         comment: Option<String>,
     ) -> Result<SatisfactionRating, AppError> {
-        if !matches!(score, "good" | "bad") {
-            return Err(bad("score", "must be good or bad"));
-        }
-        let score = score.to_string();
+        let score = match score.parse() {
+            Ok(s @ (RatingScore::Good | RatingScore::Bad)) => s,
+            _ => return Err(bad("score", "must be good or bad")),
+        };
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
@@ -77,6 +77,9 @@ impl App {
         let mut cond = String::from("satisfaction_ratings r WHERE 1 = 1");
         let mut args: Vec<store::Value> = vec![];
         if let Some(s) = score {
+            let s: RatingScore = s
+                .parse()
+                .map_err(|e: domain::UnknownWord| bad("score", e.to_string()))?;
             args.push(s.into());
             cond.push_str(&format!(" AND r.score = ${}", args.len()));
         }

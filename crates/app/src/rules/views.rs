@@ -17,7 +17,7 @@ impl App {
             compile_view(
                 cond,
                 input.sort_by.clone().flatten().as_deref(),
-                input.sort_order.as_deref().unwrap_or("desc"),
+                sort_order_of(input.sort_order.as_deref()),
             )?;
         }
         let now = Timestamp::now();
@@ -36,7 +36,7 @@ impl App {
                         position: 0,
                         conditions: String::new(),
                         sort_by: None,
-                        sort_order: "desc".into(),
+                        sort_order: SortOrder::Desc,
                         created_at: now,
                         updated_at: now,
                     },
@@ -60,11 +60,7 @@ impl App {
                     v.sort_by = s;
                 }
                 if let Some(o) = input.sort_order {
-                    v.sort_order = if o == "asc" {
-                        "asc".into()
-                    } else {
-                        "desc".into()
-                    };
+                    v.sort_order = sort_order_of(Some(&o));
                 }
                 match input.conditions {
                     Some(cond) => v.conditions = cond.to_string(),
@@ -128,11 +124,19 @@ impl App {
     ) -> Result<(View, Vec<store::model::Ticket>, i64), AppError> {
         let v = self.get_view(actor, id).await?;
         let conditions: Json = serde_json::from_str(&v.conditions).unwrap_or_else(|_| json!({}));
-        let plan = compile_view(&conditions, v.sort_by.as_deref(), &v.sort_order)?;
+        let plan = compile_view(&conditions, v.sort_by.as_deref(), v.sort_order)?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let (ids, total) = sql::ticket_page(c, &plan, &actor, offset, limit).await?;
         let ts = tickets::get_many(c, &ids, false).await?;
         Ok((v, ts, total))
+    }
+}
+
+/// A view's sort order as given: `asc`, else descending (Zendesk's default).
+fn sort_order_of(given: Option<&str>) -> SortOrder {
+    match given.map(str::parse) {
+        Some(Ok(SortOrder::Asc)) => SortOrder::Asc,
+        _ => SortOrder::Desc,
     }
 }

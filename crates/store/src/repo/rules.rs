@@ -34,7 +34,7 @@ fn view_row(r: &Row) -> Result<View, StoreError> {
         position: r.int(4)?,
         conditions: r.text(5)?,
         sort_by: r.opt_text(6)?,
-        sort_order: r.text(7)?,
+        sort_order: r.word(7)?,
         created_at: Timestamp(r.int(8)?),
         updated_at: Timestamp(r.int(9)?),
     })
@@ -47,7 +47,7 @@ fn rating_row(r: &Row) -> Result<SatisfactionRating, StoreError> {
         requester_id: UserId(r.int(2)?),
         assignee_id: r.opt_int(3)?.map(UserId),
         group_id: r.opt_int(4)?.map(GroupId),
-        score: r.text(5)?,
+        score: r.word(5)?,
         comment: r.opt_text(6)?,
         created_at: Timestamp(r.int(7)?),
         updated_at: Timestamp(r.int(8)?),
@@ -105,7 +105,7 @@ pub async fn save_view(c: &mut Conn<'_>, v: &View) -> Result<i64, StoreError> {
                 .bind(v.position)
                 .bind(&v.conditions)
                 .bind(v.sort_by.clone())
-                .bind(&v.sort_order)
+                .bind(v.sort_order)
                 .bind(v.updated_at),
         )
         .await?;
@@ -119,7 +119,7 @@ pub async fn save_view(c: &mut Conn<'_>, v: &View) -> Result<i64, StoreError> {
             .bind(v.position)
             .bind(&v.conditions)
             .bind(v.sort_by.clone())
-            .bind(&v.sort_order)
+            .bind(v.sort_order)
             .bind(v.created_at)
             .bind(v.updated_at),
     )
@@ -172,7 +172,7 @@ pub async fn upsert_rating(c: &mut Conn<'_>, r: &SatisfactionRating) -> Result<i
         c.exec(
             q("UPDATE satisfaction_ratings SET score = $2, comment = $3, assignee_id = $4, group_id = $5, updated_at = $6 WHERE id = $1")
                 .bind(old.id)
-                .bind(&r.score)
+                .bind(r.score)
                 .bind(r.comment.clone())
                 .bind(r.assignee_id)
                 .bind(r.group_id)
@@ -187,7 +187,7 @@ pub async fn upsert_rating(c: &mut Conn<'_>, r: &SatisfactionRating) -> Result<i
             .bind(r.requester_id)
             .bind(r.assignee_id)
             .bind(r.group_id)
-            .bind(&r.score)
+            .bind(r.score)
             .bind(r.comment.clone())
             .bind(r.created_at)
             .bind(r.updated_at),
