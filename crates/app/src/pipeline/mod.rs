@@ -314,8 +314,9 @@ async fn stages(
 ) -> Result<Option<TicketWrite>, AppError> {
     let book = &hooks.book;
     let mut effects = std::mem::take(&mut r.effects);
-    // 2. Triggers (a change by atiende's own rules sees them too, as in
-    // Zendesk; an automation's write is by atiende).
+    // 2. Triggers fire on every recorded change, atiende's own included
+    // (an automation's, the routing pass's), as in Zendesk; the follow-up
+    // written below does not fire them again.
     if !book.triggers.is_empty() {
         let mut facts = facts_of(book, &r, r.ticket(), actor);
         for (k, v) in extra_facts {
@@ -372,7 +373,15 @@ async fn stages(
         _ => None,
     };
     if let Some(plan) = &route_plan {
-        routing::settle(c, plan, now).await?;
+        // The route records an assignment only if the ticket carries it
+        // (a follow-up that did not fit was skipped above).
+        let carried = plan.assignee().is_none()
+            || follow_up
+                .as_ref()
+                .is_some_and(|w| w.ticket.assignee_id == plan.assignee());
+        if carried {
+            routing::settle(c, plan, now).await?;
+        }
     }
     let final_ticket = follow_up.as_ref().map_or(r.ticket(), |w| &w.ticket);
     // 5. SLA clocks.
