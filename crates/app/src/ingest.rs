@@ -237,15 +237,14 @@ impl App {
                     // A simultaneous delivery of the same message won (on
                     // PostgreSQL the insert waited for it to commit): this
                     // one rolls back, and the caller reads where it landed.
-                    if !inbound::remember(
-                        c,
-                        inbound.channel,
-                        &inbound.account,
-                        &inbound.external_id,
-                        landed,
-                        now,
-                    )
-                    .await?
+                    let taken = inbound::Taken {
+                        channel: inbound.channel,
+                        account: &inbound.account,
+                        external_id: &inbound.external_id,
+                        sent_at: inbound.sent_at,
+                        raw_id: inbound.raw_id,
+                    };
+                    if !inbound::remember(c, &taken, landed, now).await?
                     {
                         return Err(AppError::Conflict("delivered twice at once".into()));
                     }

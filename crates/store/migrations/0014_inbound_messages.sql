@@ -10,6 +10,10 @@ CREATE TABLE inbound_messages (
     external_id TEXT NOT NULL,
     ticket_id INTEGER NOT NULL REFERENCES tickets(id),
     comment_id INTEGER,
+    -- When the provider says it was sent, and the adapter's stored raw
+    -- payload (for audits and reprocessing).
+    sent_at INTEGER,
+    raw_id INTEGER,
     received_at INTEGER NOT NULL,
     UNIQUE (channel, account, external_id)
 );

@@ -36,24 +36,34 @@ pub async fn landed(
     .transpose()
 }
 
+/// An outside message taken in: its key, when it was sent and the
+/// adapter's stored raw payload.
+pub struct Taken<'a> {
+    pub channel: Channel,
+    pub account: &'a str,
+    pub external_id: &'a str,
+    pub sent_at: Timestamp,
+    pub raw_id: Option<i64>,
+}
+
 /// Remembers an outside message; false if it was remembered already (a
 /// simultaneous delivery of the same message won).
 pub async fn remember(
     c: &mut Conn<'_>,
-    channel: Channel,
-    account: &str,
-    external_id: &str,
+    m: &Taken<'_>,
     landed: Landed,
     at: Timestamp,
 ) -> Result<bool, StoreError> {
     let n = c
         .exec(
-            q("INSERT INTO inbound_messages (channel, account, external_id, ticket_id, comment_id, received_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, account, external_id) DO NOTHING")
-                .bind(channel)
-                .bind(account)
-                .bind(external_id)
+            q("INSERT INTO inbound_messages (channel, account, external_id, ticket_id, comment_id, sent_at, raw_id, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (channel, account, external_id) DO NOTHING")
+                .bind(m.channel)
+                .bind(m.account)
+                .bind(m.external_id)
                 .bind(landed.ticket)
                 .bind(landed.comment)
+                .bind(m.sent_at)
+                .bind(m.raw_id)
                 .bind(at),
         )
         .await?;
