@@ -9,9 +9,9 @@
 use crate::rulebook::{RuleBook, parse_conditions, parse_targets};
 use crate::{App, AppError, FieldError};
 use domain::rules::Facts;
-use domain::sla::{Event, Happening, SlaMetric, Target, TargetState, evaluate_all};
+use domain::sla::{Event, Happening, Target, TargetState, TargetView, evaluate_all};
 use domain::{Actor, Status, TicketId, Timestamp};
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 use store::Conn;
 use store::model::Ticket;
 use store::repo::sla::{self, Policy, TicketSla};
@@ -55,23 +55,6 @@ fn history_json(events: &[Event]) -> String {
     serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
 }
 
-/// The stored state of one target, for pages and the API.
-fn target_json(t: &Target, state: &TargetState, now: Timestamp) -> Json {
-    let (stage, due, breached) = match state {
-        TargetState::Active { due } => ("active", *due, due.is_some_and(|d| d.0 <= now.0)),
-        TargetState::Paused { .. } => ("paused", None, false),
-        TargetState::Done { breached } => ("achieved", None, *breached),
-        TargetState::Inactive => ("inactive", None, false),
-    };
-    json!({
-        "metric": t.metric.as_str(),
-        "target": t.minutes,
-        "business_hours": t.business_hours,
-        "stage": stage,
-        "breach_at": due.map(|d| d.0),
-        "breached": breached,
-    })
-}
 
 /// The targets of a policy that apply to a priority.
 fn targets_for(book_targets: &[(Option<domain::Priority>, Target)], t: &Ticket) -> Vec<Target> {
@@ -158,11 +141,14 @@ pub(crate) async fn on_ticket_write(
                     _ => None,
                 })
                 .min();
-            let list: Vec<Json> = states
+            let list: Vec<TargetView> = states
                 .iter()
-                .map(|s| target_json(&s.target, &s.state, now))
+                .map(|s| TargetView::of(&s.target, &s.state, now))
                 .collect();
-            (Json::Array(list).to_string(), next)
+            (
+                serde_json::to_string(&list).unwrap_or_else(|_| "[]".into()),
+                next,
+            )
         }
         None => ("[]".to_string(), None),
     };
@@ -186,22 +172,16 @@ pub(crate) async fn on_ticket_write(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TicketSlaView {
     pub policy_id: Option<i64>,
-    pub targets: Vec<Json>,
+    pub targets: Vec<TargetView>,
 }
 
 impl TicketSlaView {
-    /// The soonest-due active target: (metric, due).
-    pub fn next(&self) -> Option<(SlaMetric, Timestamp)> {
+    /// The soonest-due active target.
+    pub fn next(&self) -> Option<&TargetView> {
         self.targets
             .iter()
-            .filter(|t| t["stage"] == "active")
-            .filter_map(|t| {
-                Some((
-                    t["metric"].as_str()?.parse().ok()?,
-                    Timestamp(t["breach_at"].as_i64()?),
-                ))
-            })
-            .min_by_key(|(_, d)| d.0)
+            .filter(|t| t.due().is_some())
+            .min_by_key(|t| t.breach_at)
     }
 }
 
@@ -441,19 +421,17 @@ impl App {
         for s in due {
             let Some(at) = s.next_due_at else { continue };
             let targets = view(&s).targets;
-            let due_of = |t: &Json| t["breach_at"].as_i64().filter(|_| t["stage"] == "active");
             let metric = targets
                 .iter()
-                .find(|t| due_of(t) == Some(at.0))
-                .and_then(|t| t["metric"].as_str().map(str::to_string))
-                .unwrap_or_else(|| "sla".into());
+                .find(|t| t.due() == Some(at))
+                .map_or("sla", |t| t.metric.as_str())
+                .to_string();
             // The clock moves on to the next target still ahead of this one.
             let next = targets
                 .iter()
-                .filter_map(due_of)
-                .filter(|d| *d > at.0)
-                .min()
-                .map(Timestamp);
+                .filter_map(TargetView::due)
+                .filter(|d| d.0 > at.0)
+                .min();
             let hooks = hooks.clone();
             let announced = self
                 .write(move |c| {

@@ -54,6 +54,59 @@ pub struct Target {
     pub business_hours: bool,
 }
 
+word_enum!(
+    /// A target's stage as shown.
+    TargetStage {
+        Active = "active",
+        Paused = "paused",
+        Achieved = "achieved",
+        Inactive = "inactive",
+    }
+);
+
+/// One target of a ticket's SLA as stored after each write and shown on
+/// pages and in the API (the stored JSON has these field names).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TargetView {
+    pub metric: SlaMetric,
+    /// The target, in minutes.
+    pub target: i64,
+    pub business_hours: bool,
+    pub stage: TargetStage,
+    /// When an active target runs out (seconds since the epoch).
+    pub breach_at: Option<i64>,
+    pub breached: bool,
+}
+
+impl TargetView {
+    /// A target's state as of `now`.
+    pub fn of(t: &Target, state: &TargetState, now: Timestamp) -> TargetView {
+        let (stage, due, breached) = match state {
+            TargetState::Active { due } => {
+                (TargetStage::Active, *due, due.is_some_and(|d| d.0 <= now.0))
+            }
+            TargetState::Paused { .. } => (TargetStage::Paused, None, false),
+            TargetState::Done { breached } => (TargetStage::Achieved, None, *breached),
+            TargetState::Inactive => (TargetStage::Inactive, None, false),
+        };
+        TargetView {
+            metric: t.metric,
+            target: t.minutes,
+            business_hours: t.business_hours,
+            stage,
+            breach_at: due.map(|d| d.0),
+            breached,
+        }
+    }
+
+    /// When it runs out, if it is running.
+    pub fn due(&self) -> Option<Timestamp> {
+        self.breach_at
+            .filter(|_| self.stage == TargetStage::Active)
+            .map(Timestamp)
+    }
+}
+
 /// Where one target stands now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetState {

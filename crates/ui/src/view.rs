@@ -113,13 +113,8 @@ pub struct SlaBadge {
 
 /// The badge for the soonest target of a ticket's SLA.
 pub fn sla_badge(t: &Text, sla: &app::sla::TicketSlaView, now: Timestamp) -> Option<SlaBadge> {
-    let (metric, due) = sla.next()?;
-    let target = sla
-        .targets
-        .iter()
-        .find(|x| x["metric"] == metric.as_str())
-        .and_then(|x| x["target"].as_i64())
-        .unwrap_or(60);
+    let next = sla.next()?;
+    let (due, target) = (next.due()?, next.target);
     let left = (due.0 - now.0) / 60;
     let class = if left < 0 {
         "sla-late"
@@ -140,7 +135,7 @@ pub fn sla_badge(t: &Text, sla: &app::sla::TicketSlaView, now: Timestamp) -> Opt
     );
     Some(SlaBadge {
         text,
-        metric: t.sla_metric(metric),
+        metric: t.sla_metric(next.metric),
         class,
     })
 }

@@ -443,11 +443,14 @@ async fn ticket_sla(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) ->
         .targets
         .iter()
         .map(|t| {
-            let mut t = t.clone();
-            if let Some(at) = t["breach_at"].as_i64() {
-                t["breach_at"] = ts(domain::Timestamp(at));
-            }
-            t
+            json!({
+                "metric": t.metric,
+                "target": t.target,
+                "business_hours": t.business_hours,
+                "stage": t.stage,
+                "breach_at": t.breach_at.map(|at| ts(domain::Timestamp(at))),
+                "breached": t.breached,
+            })
         })
         .collect();
     ok(json!({"sla": {"policy_id": s.policy_id, "policy_metrics": metrics}}))
