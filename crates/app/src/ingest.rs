@@ -161,6 +161,9 @@ impl App {
             })
             .await?;
         let actor = profile.actor();
+        // Files are stored before the write that attaches them; if that
+        // write finds the message was a duplicate after all, they stay
+        // unattached and expire like any unused upload.
         let mut uploads = Vec::new();
         for f in &inbound.files {
             let (token, _) = self
