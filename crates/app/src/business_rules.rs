@@ -5,8 +5,8 @@
 
 use crate::pipeline::{Change, WriteRequest};
 use crate::rulebook::parse_conditions;
-use domain::rules::Action;
 use crate::{App, AppError, FieldError};
+use domain::rules::Action;
 use domain::rules::is_time_field;
 use domain::{Actor, Channel, Status, TicketId, Timestamp};
 use serde_json::{Value as Json, json};
@@ -242,7 +242,11 @@ impl App {
                     }
                     apply_json(&mut r, &body)?;
                     if let Some(a) = body.get("actions") {
-                        check_webhooks(c, &crate::rules::typed_actions(&crate::rules::parse_actions(a)?)?).await?;
+                        check_webhooks(
+                            c,
+                            &crate::rules::typed_actions(&crate::rules::parse_actions(a)?)?,
+                        )
+                        .await?;
                     }
                     r.updated_at = now;
                     match id {

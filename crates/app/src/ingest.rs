@@ -127,11 +127,15 @@ impl App {
         inbound: Inbound,
         now: Timestamp,
     ) -> Result<IngestOutcome, AppError> {
-        let sender = normalize_identity(inbound.sender.kind, &inbound.sender.value)
-            .ok_or_else(|| {
+        let sender =
+            normalize_identity(inbound.sender.kind, &inbound.sender.value).ok_or_else(|| {
                 AppError::field(FieldError::invalid(
                     "sender",
-                    format!("{:?} is not a valid {}", inbound.sender.value, inbound.sender.kind.as_str()),
+                    format!(
+                        "{:?} is not a valid {}",
+                        inbound.sender.value,
+                        inbound.sender.kind.as_str()
+                    ),
                 ))
             })?;
         if inbound.external_id.trim().is_empty() {
@@ -167,7 +171,13 @@ impl App {
         let mut uploads = Vec::new();
         for f in &inbound.files {
             let (token, _) = self
-                .upload(actor, &f.file_name, Some(&f.content_type), f.data.clone(), None)
+                .upload(
+                    actor,
+                    &f.file_name,
+                    Some(&f.content_type),
+                    f.data.clone(),
+                    None,
+                )
                 .await?;
             uploads.push(token);
         }
@@ -195,13 +205,9 @@ impl App {
                 Box::pin(async move {
                     // Checked again inside the unit: a delivery of the same
                     // message may have been written since the read above.
-                    if let Some(l) = inbound::landed(
-                        c,
-                        inbound.channel,
-                        &inbound.account,
-                        &inbound.external_id,
-                    )
-                    .await?
+                    if let Some(l) =
+                        inbound::landed(c, inbound.channel, &inbound.account, &inbound.external_id)
+                            .await?
                     {
                         return Ok(IngestOutcome::Duplicate(l));
                     }
@@ -247,8 +253,7 @@ impl App {
                         sent_at: inbound.sent_at,
                         raw_id: inbound.raw_id,
                     };
-                    if !inbound::remember(c, &taken, landed, now).await?
-                    {
+                    if !inbound::remember(c, &taken, landed, now).await? {
                         return Err(AppError::Conflict("delivered twice at once".into()));
                     }
                     Ok(IngestOutcome::Landed(landed, how))
@@ -260,7 +265,9 @@ impl App {
                 let mut rc = self.read().await?;
                 match inbound::landed(&mut rc.conn(), channel, &account, &external_id).await? {
                     Some(l) => Ok(IngestOutcome::Duplicate(l)),
-                    None => Err(AppError::Conflict("the ticket changed meanwhile; try again".into())),
+                    None => Err(AppError::Conflict(
+                        "the ticket changed meanwhile; try again".into(),
+                    )),
                 }
             }
             other => other,

@@ -117,7 +117,11 @@ impl App {
                 return compile_view(&conditions, Some(sort_by), v.sort_order);
             }
         };
-        compile_view(&conditions, Some(sort.unwrap_or(default_sort)), store::model::SortOrder::Desc)
+        compile_view(
+            &conditions,
+            Some(sort.unwrap_or(default_sort)),
+            store::model::SortOrder::Desc,
+        )
     }
 
     /// One page of a queue, newest first unless `sort` says otherwise.

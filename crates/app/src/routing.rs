@@ -12,8 +12,8 @@
 mod queue;
 mod skills;
 
-use crate::rulebook::{ROUTING_KEY, RoutingSettings, RuleBook};
 use crate::pipeline::{Change, Hooks, WriteRequest};
+use crate::rulebook::{ROUTING_KEY, RoutingSettings, RuleBook};
 use crate::tickets::TicketInput;
 use crate::{App, AppError, FieldError};
 use domain::routing::{Candidate, Decision, Needs, Presence, Requirement, WorkChannel, choose};

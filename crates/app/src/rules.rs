@@ -6,14 +6,12 @@ mod actions;
 mod ratings;
 mod views;
 
-pub use actions::{MacroEffect, field_name, macro_effect, parse_actions, typed_actions};
 pub(crate) use actions::text;
+pub use actions::{MacroEffect, field_name, macro_effect, parse_actions, typed_actions};
 
 use crate::users::clean_tags;
 use crate::{App, AppError, FieldError, Paged, Paging};
-use domain::{
-    Actor, Role, TicketId, Timestamp,
-};
+use domain::{Actor, Role, TicketId, Timestamp};
 use search::plan::{Clause, Cond, NamedRef, Plan, ResultType, SortKey, UserRef};
 use search::query::Op;
 use serde_json::{Value as Json, json};
@@ -366,10 +364,18 @@ mod tests {
                 .is_some_and(|c| c.0.starts_with("Hola") && c.2)
         );
         assert!(typed_actions(&[("launch_rockets".into(), json!(1))]).is_err());
-        let notify = typed_actions(&[("notification_user".into(), json!(["requester_id", "s", "b"]))])
-            .unwrap_or_default();
-        assert!(macro_effect(&notify, &[], &agent()).is_err(), "a macro does not notify");
-        assert!(typed_actions(&[("notification_user".into(), json!(["nadie", "s", "b"]))]).is_err());
+        let notify = typed_actions(&[(
+            "notification_user".into(),
+            json!(["requester_id", "s", "b"]),
+        )])
+        .unwrap_or_default();
+        assert!(
+            macro_effect(&notify, &[], &agent()).is_err(),
+            "a macro does not notify"
+        );
+        assert!(
+            typed_actions(&[("notification_user".into(), json!(["nadie", "s", "b"]))]).is_err()
+        );
     }
 
     #[test]

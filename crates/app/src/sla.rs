@@ -55,7 +55,6 @@ fn history_json(events: &[Event]) -> String {
     serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
 }
 
-
 /// The targets of a policy that apply to a priority.
 fn targets_for(book_targets: &[(Option<domain::Priority>, Target)], t: &Ticket) -> Vec<Target> {
     let exact: Vec<Target> = book_targets

@@ -9,18 +9,18 @@ mod reads;
 mod write;
 
 use changes::*;
-pub(crate) use merge::merge_in;
-pub(crate) use write::{PlannedUpdate, commit_update, create_in, plan_update, update_in};
-pub use write::delete_in;
 pub use merge::MergeNotes;
+pub(crate) use merge::merge_in;
 pub use reads::TicketScope;
 use reads::visible_ticket;
 pub(crate) use reads::{can_see, my_groups};
+pub use write::delete_in;
+pub(crate) use write::{PlannedUpdate, commit_update, create_in, plan_update, update_in};
 
 use crate::fields::{check_value, implied_tags};
+use crate::pipeline::{Change, Hooks, WriteRequest};
 use crate::sanitize::{clean_html, html_to_text, text_to_html};
 use crate::users::{clean_tags, find_or_create_by_email};
-use crate::pipeline::{Change, Hooks, WriteRequest};
 use crate::{App, AppError, FieldError, Paged, Paging};
 use domain::{
     Actor, AuditId, Channel, CommentId, FieldId, GroupId, OrgId, Priority, Status, TicketId,
@@ -386,4 +386,3 @@ impl App {
             .await
     }
 }
-

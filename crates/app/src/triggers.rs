@@ -113,10 +113,9 @@ fn apply_to_facts(f: &mut Facts, action: &Action) {
             };
             f.now.insert("assignee_id".into(), who);
         }
-        Action::CustomField(fid, v) => set(
-            &format!("custom_fields_{}", fid.0),
-            crate::rules::text(v),
-        ),
+        Action::CustomField(fid, v) => {
+            set(&format!("custom_fields_{}", fid.0), crate::rules::text(v))
+        }
         Action::SetTags(v) => f.tags = crate::users::clean_tags(std::slice::from_ref(v)),
         Action::AddTags(v) => {
             for w in crate::users::clean_tags(std::slice::from_ref(v)) {

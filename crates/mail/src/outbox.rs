@@ -6,11 +6,11 @@
 //! message failed with the server's reply, which the ticket shows.
 
 use app::App;
+use domain::model::outbox::Outbound;
 use lettre::message::{Attachment, Mailbox, MultiPart, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::Arc;
 use std::time::Duration;
-use domain::model::outbox::Outbound;
 
 /// How long a claimed message is ours before another node may try it
 /// (longer than one send can take).

@@ -8,10 +8,10 @@ use crate::parse::parse;
 use app::App;
 use app::email::InboundEmail;
 use domain::SuspensionCause;
+use domain::model::email::Pending;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-use domain::model::email::Pending;
 use tokio::sync::Notify;
 
 /// Processes what is pending, then waits to be woken (or 5 s).

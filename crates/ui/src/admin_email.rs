@@ -14,8 +14,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::{AfterFetch, ImapSecurity, MailboxId, Secret};
 use domain::model::mailboxes::Mailbox;
+use domain::{AfterFetch, ImapSecurity, MailboxId, Secret};
 
 /// A mailbox as its form shows it (the password never).
 pub struct MailboxForm {

@@ -20,9 +20,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::UserId;
-use serde_json::{Value as Json, json};
 use domain::model::business_rules::RuleKind;
 use domain::model::schedules::Holiday;
+use serde_json::{Value as Json, json};
 
 const DAYS: [(&str, &str); 7] = [
     ("sun", "dom"),

@@ -75,7 +75,9 @@ impl Presence {
             changed: broadcast::channel(1024).0,
             next: AtomicU64::new(1),
         });
-        if let (Some(mut rx), Ok(rt)) = (p.app.node_signals(), tokio::runtime::Handle::try_current()) {
+        if let (Some(mut rx), Ok(rt)) =
+            (p.app.node_signals(), tokio::runtime::Handle::try_current())
+        {
             let weak = Arc::downgrade(&p);
             rt.spawn(async move {
                 let mut repeat = tokio::time::interval(REPEAT);

@@ -15,9 +15,9 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::model::Ticket;
 use domain::{Channel, Role, Status, TicketId, UserId};
 use std::collections::HashMap;
-use domain::model::Ticket;
 
 /// Tickets per page of a list.
 const PER_PAGE: i64 = 25;

@@ -19,13 +19,13 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::model::{Audit, Comment, Ticket};
 use domain::{
     AttachmentId, AuditId, Channel, FieldId, FieldType, GroupId, Priority, Status, TicketId,
     TicketType, UserId,
 };
 use serde_json::Value as Json;
 use std::collections::HashMap;
-use domain::model::{Audit, Comment, Ticket};
 
 /// Comments and audits shown on one page; longer threads show the newest.
 const THREAD_LIMIT: i64 = 500;

@@ -4,10 +4,10 @@
 
 use crate::i18n::Text;
 use app::queues::{COUNT_CAP, Queue};
+use domain::model::{Ticket, User};
 use domain::{Priority, Status, TicketType, Timestamp};
 use jiff::tz::TimeZone;
 use std::collections::HashMap;
-use domain::model::{Ticket, User};
 
 /// The frame every signed-in page shares.
 pub struct Chrome {

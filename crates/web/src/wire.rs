@@ -3,12 +3,12 @@
 
 use crate::ctx::Ctx;
 use app::Paged;
-use domain::{FieldType, Timestamp};
-use serde_json::{Value as Json, json};
 use domain::model::{
     Attachment, Audit, Comment, Group, Identity, JobStatus, Membership, Organization, Ticket,
     TicketField, User,
 };
+use domain::{FieldType, Timestamp};
+use serde_json::{Value as Json, json};
 
 pub fn ts(t: Timestamp) -> Json {
     json!(t.to_iso())

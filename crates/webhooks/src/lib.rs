@@ -8,12 +8,12 @@
 
 use app::App;
 use base64::Engine;
+use domain::model::webhooks::{Delivery, HttpMethod, Webhook};
 use domain::{OutboundStatus, Timestamp};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::sync::Arc;
 use std::time::Duration;
-use domain::model::webhooks::{Delivery, HttpMethod, Webhook};
 use tokio::sync::Notify;
 
 /// How long a claimed call is ours before another node may try it.

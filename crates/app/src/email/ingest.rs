@@ -7,8 +7,8 @@
 use super::{
     AutoKind, EmailOutcome, Envelope, InboundEmail, SenderCheck, Threading, subject_token,
 };
-use crate::sanitize::{clean_html, escape, text_to_html};
 use crate::pipeline::{Change, ExternalMessage, WriteRequest};
+use crate::sanitize::{clean_html, escape, text_to_html};
 use crate::tickets::{CommentInput, CommentText, TicketInput};
 use crate::users::find_or_create_by_email;
 use crate::{App, AppError};

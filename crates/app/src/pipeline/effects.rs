@@ -49,11 +49,7 @@ pub(crate) enum Delivery {
         body: String,
     },
     /// A call to a webhook with a body template.
-    Webhook {
-        id: String,
-        rule: i64,
-        body: String,
-    },
+    Webhook { id: String, rule: i64, body: String },
     /// The "we got your message" mail to the requester.
     Acknowledge,
     /// An agent's public reply, to the customer on their channel.

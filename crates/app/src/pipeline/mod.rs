@@ -245,7 +245,9 @@ async fn record(
             input.extra_events.push(note);
             let subject = match update_in(c, *actor, ticket.id, input, None, via, now).await {
                 Ok(w) => Subject::Written(w),
-                Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_) | AppError::Conflict(_))) => {
+                Err(
+                    e @ (AppError::Invalid(_) | AppError::Forbidden(_) | AppError::Conflict(_)),
+                ) => {
                     tracing::warn!(ticket = %ticket.id, error = %e, "a rule's changes do not fit the ticket; skipped");
                     Subject::AtRest(ticket)
                 }
@@ -258,15 +260,8 @@ async fn record(
             let Some(ticket) = tickets::get(c, id, false).await? else {
                 return Ok(Vec::new());
             };
-            store::repo::comments::insert_audit(
-                c,
-                id,
-                actor.user,
-                via,
-                &events.to_string(),
-                now,
-            )
-            .await?;
+            store::repo::comments::insert_audit(c, id, actor.user, via, &events.to_string(), now)
+                .await?;
             vec![Recorded {
                 subject: Subject::AtRest(ticket),
                 effects: Effects::default(),
@@ -387,9 +382,7 @@ async fn stages(
     // 5. SLA clocks.
     if !book.policies.is_empty() && (r.write().is_some() || follow_up.is_some()) {
         let mut happenings = match r.write() {
-            Some(w) => {
-                sla::happenings(&w.ticket, w.before.as_ref(), w.comment.as_ref(), actor)
-            }
+            Some(w) => sla::happenings(&w.ticket, w.before.as_ref(), w.comment.as_ref(), actor),
             _ => Vec::new(),
         };
         if final_ticket.status != r.ticket().status {

@@ -3,8 +3,8 @@
 //! would change on a ticket.
 
 use super::bad;
-use crate::users::clean_tags;
 use crate::AppError;
+use crate::users::clean_tags;
 use domain::rules::{Action, AssignTo, NotifyGroup, NotifyUser};
 use domain::{Actor, FieldId, GroupId, Priority, Status, TicketType, UserId};
 use serde_json::Value as Json;

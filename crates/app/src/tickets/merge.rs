@@ -70,14 +70,7 @@ pub(crate) async fn merge_in(
             public: Some(notes.source_public),
             ..Default::default()
         };
-        let cm = new_comment(
-            &s,
-            &note,
-            CommentText::of(&note)?,
-            actor.user,
-            via,
-            now,
-        );
+        let cm = new_comment(&s, &note, CommentText::of(&note)?, actor.user, via, now);
         if s.assignee_id.is_none() {
             s.assignee_id = Some(actor.user);
         }
@@ -117,26 +110,11 @@ pub(crate) async fn merge_in(
         public: Some(notes.target_public),
         ..Default::default()
     };
-    let cm = new_comment(
-        &t,
-        &note,
-        CommentText::of(&note)?,
-        actor.user,
-        via,
-        now,
-    );
+    let cm = new_comment(&t, &note, CommentText::of(&note)?, actor.user, via, now);
     t.updated_at = now;
     tickets::update(c, &t, Some(&target_before)).await?;
-    let (audit, comment) = write_audit(
-        c,
-        &t,
-        actor.user,
-        via,
-        Some((cm, &[])),
-        vec![],
-        now,
-    )
-    .await?;
+    let (audit, comment) =
+        write_audit(c, &t, actor.user, via, Some((cm, &[])), vec![], now).await?;
     reindex_full(c, &t).await?;
     store::events::append(
         c,

@@ -76,19 +76,25 @@ fn crates_depend_only_on_what_the_architecture_allows() {
         seen.insert(name.clone());
         for d in deps.iter().filter(|d| ours.contains(*d)) {
             if !may.contains(d) {
-                wrong.push(format!("{name} depends on {d}, which ARCHITECTURE.md does not allow"));
+                wrong.push(format!(
+                    "{name} depends on {d}, which ARCHITECTURE.md does not allow"
+                ));
             }
         }
         // Only the store speaks SQL (and the test kit, which creates and
         // drops the test databases).
         for sql in ["sqlx", "rusqlite", "sea-query"] {
             if deps.contains(sql) && !["store", "testkit"].contains(&name.as_str()) {
-                wrong.push(format!("{name} depends on {sql}; only store talks to the database"));
+                wrong.push(format!(
+                    "{name} depends on {sql}; only store talks to the database"
+                ));
             }
         }
     }
     for name in ours.difference(&seen) {
-        wrong.push(format!("ARCHITECTURE.md names {name}, which is not a crate"));
+        wrong.push(format!(
+            "ARCHITECTURE.md names {name}, which is not a crate"
+        ));
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -62,12 +62,18 @@ pub enum Action {
         body: String,
     },
     /// Calls a webhook with a body template (empty: a default body).
-    Webhook { id: String, body: String },
+    Webhook {
+        id: String,
+        body: String,
+    },
     SendAcknowledgement,
     Route,
     /// Skills the ticket needs (`value_id[:level[:optional]]`); `replace`
     /// drops the ones it had.
-    Skills { values: Vec<String>, replace: bool },
+    Skills {
+        values: Vec<String>,
+        replace: bool,
+    },
 }
 
 impl Action {

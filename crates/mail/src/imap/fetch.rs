@@ -8,11 +8,11 @@
 
 use super::client::{Connection, IdleEnd, ImapError};
 use app::App;
+use domain::model::mailboxes::Mailbox;
 use domain::{AfterFetch, MailboxId, Timestamp};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-use domain::model::mailboxes::Mailbox;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_rustls::rustls::ClientConfig;

@@ -4,8 +4,8 @@
 
 use super::map_rows;
 use crate::{Conn, Row, StoreError, q};
+pub use domain::model::business_rules::{Rule, RuleKind};
 use domain::{TicketId, Timestamp};
-pub use domain::model::business_rules::{RuleKind, Rule};
 
 const COLS: &str = "id, kind, title, description, active, position, conditions, actions, builtin, created_at, updated_at";
 

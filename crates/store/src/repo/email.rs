@@ -2,8 +2,8 @@
 //! thread replies to tickets.
 
 use crate::{Conn, StoreError, q};
-use domain::{CommentId, InboundStatus, MailboxId, SuspensionCause, TicketId, Timestamp};
 pub use domain::model::email::{Arrival, Pending};
+use domain::{CommentId, InboundStatus, MailboxId, SuspensionCause, TicketId, Timestamp};
 
 /// Stores a raw message as received; returns its id.
 pub async fn insert_raw(

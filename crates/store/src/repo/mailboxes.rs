@@ -4,8 +4,8 @@
 
 use super::map_rows;
 use crate::{Conn, Row, StoreError, q};
-use domain::{AfterFetch, ImapSecurity, MailboxId, Secret, Timestamp};
 pub use domain::model::mailboxes::{ImapAccount, Mailbox};
+use domain::{AfterFetch, ImapSecurity, MailboxId, Secret, Timestamp};
 
 const COLS: &str = "id, address, name, is_default, imap_host, imap_port, imap_security, imap_username, imap_password, imap_folder, imap_after, imap_move_to, \
                     imap_status, imap_checked_at, created_at, updated_at";

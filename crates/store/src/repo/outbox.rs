@@ -3,8 +3,8 @@
 //! message goes out from one node.
 
 use crate::{Conn, StoreError, q};
+pub use domain::model::outbox::Outbound;
 use domain::{CommentId, OutboundStatus, TicketId, Timestamp};
-pub use domain::model::outbox::{Outbound};
 
 const COLS: &str = "id, ticket_id, comment_id, kind, to_address, subject, message_id, in_reply_to, refs, body_text, body_html, status, attempts, next_attempt_at, \
                     last_error, created_at, sent_at, from_address, from_name, reply_to";

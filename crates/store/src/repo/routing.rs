@@ -5,9 +5,9 @@
 
 use super::map_rows;
 use crate::{Conn, Row, StoreError, q};
+pub use domain::model::routing::{Attribute, Profile, Route, RouteState};
 use domain::routing::WorkChannel;
 use domain::{TicketId, Timestamp, UserId};
-pub use domain::model::routing::{Attribute, Profile, RouteState, Route};
 
 /// The index of a work channel in a profile's arrays.
 pub fn slot(ch: WorkChannel) -> usize {

@@ -4,7 +4,7 @@
 use super::map_rows;
 use crate::{Conn, Row, StoreError, q};
 use domain::Timestamp;
-pub use domain::model::schedules::{ScheduleRow, Holiday};
+pub use domain::model::schedules::{Holiday, ScheduleRow};
 
 const COLS: &str = "id, name, time_zone, intervals, created_at, updated_at";
 

@@ -3,8 +3,8 @@
 
 use super::map_rows;
 use crate::{Conn, Row, StoreError, q};
-use domain::{TicketId, Timestamp};
 pub use domain::model::sla::{Policy, TicketSla};
+use domain::{TicketId, Timestamp};
 
 const COLS: &str =
     "id, title, description, position, filter, metrics, schedule_id, created_at, updated_at";

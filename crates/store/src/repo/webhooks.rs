@@ -5,8 +5,8 @@
 
 use super::map_rows;
 use crate::{Conn, Row, StoreError, q};
+pub use domain::model::webhooks::{Delivery, Webhook};
 use domain::{OutboundStatus, TicketId, Timestamp};
-pub use domain::model::webhooks::{Webhook, Delivery};
 
 const COLS: &str = "id, name, description, endpoint, http_method, request_format, status, signing_secret, created_at, updated_at";
 

@@ -10,8 +10,17 @@ both!(notifications_speak_the_recipients_language, |first| {
         from_name: "Soporte".into(),
     };
     let srv = TestServer::start_with_mail(backend, Some(settings)).await;
-    let (sofia, _) = srv.user_with_token("Sofía", "sofia@example.com", "agent").await;
-    let (s, b) = srv.call("PUT", &format!("/api/v2/users/{sofia}.json"), &srv.admin(), Some(json!({"user": {"locale": "es"}}))).await;
+    let (sofia, _) = srv
+        .user_with_token("Sofía", "sofia@example.com", "agent")
+        .await;
+    let (s, b) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/users/{sofia}.json"),
+            &srv.admin(),
+            Some(json!({"user": {"locale": "es"}})),
+        )
+        .await;
     assert_eq!(s, 200, "{b}");
     let (tom, _) = srv.user_with_token("Tom", "tom@example.com", "agent").await;
     let text = "{{ticket.status}} / {{ticket.priority}}";
@@ -22,10 +31,40 @@ both!(notifications_speak_the_recipients_language, |first| {
             {"field": "notification_user", "value": [tom.to_string(), "#{{ticket.id}}", text]}
         ]}}))).await;
     assert_eq!(s, 201, "{b}");
-    let t = new_ticket(&srv, json!({"subject": "Pedido", "priority": "high", "comment": {"body": "No llega"}})).await;
-    let admin = srv.app.user_by_email("admin@example.com").await.ok().flatten().map(|u| u.actor()).unwrap_or_else(|| panic!("admin"));
-    let outbox = srv.app.ticket_outbox(admin, domain::TicketId(t["id"].as_i64().unwrap_or_default())).await.unwrap_or_else(|e| panic!("{e}"));
-    let body_to = |who: &str| outbox.iter().find(|m| m.to_address == who).map(|m| m.body_text.clone()).unwrap_or_else(|| panic!("no mail to {who}: {outbox:?}"));
-    assert!(body_to("sofia@example.com").starts_with("nuevo / alta"), "{outbox:?}");
-    assert!(body_to("tom@example.com").starts_with("new / high"), "{outbox:?}");
+    let t = new_ticket(
+        &srv,
+        json!({"subject": "Pedido", "priority": "high", "comment": {"body": "No llega"}}),
+    )
+    .await;
+    let admin = srv
+        .app
+        .user_by_email("admin@example.com")
+        .await
+        .ok()
+        .flatten()
+        .map(|u| u.actor())
+        .unwrap_or_else(|| panic!("admin"));
+    let outbox = srv
+        .app
+        .ticket_outbox(
+            admin,
+            domain::TicketId(t["id"].as_i64().unwrap_or_default()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let body_to = |who: &str| {
+        outbox
+            .iter()
+            .find(|m| m.to_address == who)
+            .map(|m| m.body_text.clone())
+            .unwrap_or_else(|| panic!("no mail to {who}: {outbox:?}"))
+    };
+    assert!(
+        body_to("sofia@example.com").starts_with("nuevo / alta"),
+        "{outbox:?}"
+    );
+    assert!(
+        body_to("tom@example.com").starts_with("new / high"),
+        "{outbox:?}"
+    );
 });

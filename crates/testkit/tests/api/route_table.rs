@@ -1836,7 +1836,11 @@ both!(every_api_route_is_documented, |srv| {
                 .iter()
                 .flat_map(|(p, ops)| {
                     ops.as_object()
-                        .map(|o| o.keys().map(|m| (m.to_uppercase(), shape(p))).collect::<Vec<_>>())
+                        .map(|o| {
+                            o.keys()
+                                .map(|m| (m.to_uppercase(), shape(p)))
+                                .collect::<Vec<_>>()
+                        })
                         .unwrap_or_default()
                 })
                 .collect()
@@ -1848,5 +1852,8 @@ both!(every_api_route_is_documented, |srv| {
         .filter(|(m, p)| !documented.contains(&(m.clone(), shape(p))))
         .map(|(m, p)| format!("{m} {p}"))
         .collect();
-    assert!(missing.is_empty(), "API routes missing from the OpenAPI document: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "API routes missing from the OpenAPI document: {missing:#?}"
+    );
 });

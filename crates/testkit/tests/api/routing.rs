@@ -258,14 +258,23 @@ both!(cases_go_to_the_most_capable_available_agent, |srv| {
     )
     .await;
     // The queue pass writes like everyone else: triggers see its assignment.
-    call_ok(&srv, "POST", "/api/v2/triggers.json", &admin, json!({"trigger": {"title": "Marca lo asignado",
+    call_ok(
+        &srv,
+        "POST",
+        "/api/v2/triggers.json",
+        &admin,
+        json!({"trigger": {"title": "Marca lo asignado",
         "conditions": {"all": [{"field": "assignee_id", "operator": "changed"}]},
-        "actions": [{"field": "set_tags", "value": "asignado"}]}})).await;
+        "actions": [{"field": "set_tags", "value": "asignado"}]}}),
+    )
+    .await;
     assert_eq!(srv.app.routing_pass().await.unwrap_or(0), 1);
     let routed = ticket(&srv, second).await;
     assert_eq!(routed["assignee_id"], bea);
     assert!(
-        routed["tags"].as_array().is_some_and(|t| t.iter().any(|t| t == "asignado")),
+        routed["tags"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t == "asignado")),
         "a trigger fired on the queue pass's assignment: {routed}"
     );
 

@@ -13,10 +13,10 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::{get, put};
 use domain::TicketId;
-use serde_json::{Value as Json, json};
 use domain::model::business_rules::{Rule, RuleKind};
 use domain::model::schedules::{Holiday, ScheduleRow};
 use domain::model::sla::Policy;
+use serde_json::{Value as Json, json};
 
 pub fn routes() -> Router<Api> {
     Router::new()

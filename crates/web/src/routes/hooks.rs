@@ -10,8 +10,8 @@ use crate::wire::{opt_ts, ts};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
-use serde_json::{Value as Json, json};
 use domain::model::webhooks::{Delivery, Webhook};
+use serde_json::{Value as Json, json};
 
 pub fn routes() -> Router<Api> {
     Router::new()

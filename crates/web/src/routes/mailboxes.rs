@@ -14,9 +14,9 @@ use app::email::{ImapInput, MailboxInput};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
+use domain::model::mailboxes::Mailbox;
 use domain::{AfterFetch, ImapSecurity, MailboxId, Secret};
 use serde_json::{Map, Value as Json, json};
-use domain::model::mailboxes::Mailbox;
 
 pub fn routes() -> Router<Api> {
     Router::new()

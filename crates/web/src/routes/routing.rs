@@ -15,10 +15,10 @@ use app::rulebook::RoutingSettings;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
+use domain::model::routing::{Attribute, Profile, Route, RouteState};
 use domain::routing::Presence;
 use domain::{TicketId, UserId};
 use serde_json::{Value as Json, json};
-use domain::model::routing::{Attribute, Profile, Route, RouteState};
 
 pub fn routes() -> Router<Api> {
     Router::new()
