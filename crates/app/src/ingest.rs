@@ -338,18 +338,6 @@ pub(crate) async fn find_or_create_by_identity(
         .chars()
         .take(255)
         .collect();
-    let mut user = crate::users::blank_user(name, Role::EndUser, now);
-    user.id = users::insert(c, &user).await?;
-    if !users::claim_first_identity(c, user.id, kind, value, now).await? {
-        users::forget_new(c, user.id).await?;
-        return users::by_identity(c, kind, value)
-            .await?
-            .ok_or(AppError::NotFound);
-    }
-    store::events::append(
-        c,
-        crate::users::user_event(user.id, store::events::EventKind::Created, None, now),
-    )
-    .await?;
-    Ok(user)
+    let user = crate::users::blank_user(name, Role::EndUser, now);
+    crate::users::insert_with_identity(c, user, kind, value, now).await
 }

@@ -271,6 +271,34 @@ pub(crate) async fn decide(
     })
 }
 
+/// Records a new waiting reason on the ticket without changing it (its
+/// update time stays: waiting is not activity). Nothing for an assignment,
+/// which the ticket's own write carries.
+pub(crate) async fn note_waiting(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+    plan: &RoutingPlan,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    if plan.assignee().is_some() {
+        return Ok(());
+    }
+    let Some(reason) = &plan.note else {
+        return Ok(());
+    };
+    let events = json!([{"type": "Routing", "value": reason}]).to_string();
+    store::repo::comments::insert_audit(
+        c,
+        ticket,
+        domain::permission::SYSTEM_USER,
+        Channel::Rule,
+        &events,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Records a decision once the ticket carries it: the route's state and
 /// the agent's last assignment (for round robin).
 pub(crate) async fn settle(
@@ -320,20 +348,10 @@ async fn route_now(
     now: Timestamp,
 ) -> Result<bool, AppError> {
     let plan = decide(c, &hooks.book, t, now).await?;
-    let change = plan.change();
     if plan.assignee().is_some() {
-        system_update(c, hooks, t.id, change, now).await?;
-    } else if !change.extra_events.is_empty() {
-        let events = serde_json::Value::Array(change.extra_events).to_string();
-        store::repo::comments::insert_audit(
-            c,
-            t.id,
-            domain::permission::SYSTEM_USER,
-            Channel::Rule,
-            &events,
-            now,
-        )
-        .await?;
+        system_update(c, hooks, t.id, plan.change(), now).await?;
+    } else {
+        note_waiting(c, t.id, &plan, now).await?;
     }
     settle(c, &plan, now).await?;
     Ok(plan.assignee().is_some())

@@ -98,12 +98,23 @@ pub async fn find_or_create_by_email(
     if let Some(l) = locale {
         user.locale = l.to_string();
     }
+    insert_with_identity(c, user, IdentityKind::Email, &email, now).await
+}
+
+/// Saves a new user holding one identity, unless someone wrote from that
+/// identity at the same moment and their profile won: then the new user is
+/// dropped and the winner returned (race-free on both databases).
+pub(crate) async fn insert_with_identity(
+    c: &mut Conn<'_>,
+    mut user: User,
+    kind: IdentityKind,
+    value: &str,
+    now: Timestamp,
+) -> Result<User, AppError> {
     user.id = users::insert(c, &user).await?;
-    if !users::claim_first_identity(c, user.id, IdentityKind::Email, &email, now).await? {
-        // Someone wrote from this address at the same moment and their
-        // profile won: this message joins it.
+    if !users::claim_first_identity(c, user.id, kind, value, now).await? {
         users::forget_new(c, user.id).await?;
-        return users::by_identity(c, IdentityKind::Email, &email)
+        return users::by_identity(c, kind, value)
             .await?
             .ok_or(AppError::NotFound);
     }
@@ -115,7 +126,7 @@ pub async fn find_or_create_by_email(
     Ok(user)
 }
 
-pub(crate) fn user_event(
+fn user_event(
     id: UserId,
     kind: store::events::EventKind,
     actor: Option<UserId>,

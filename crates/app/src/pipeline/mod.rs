@@ -349,18 +349,8 @@ async fn stages(
             planned = plan_follow_up(c, r.ticket(), input.clone(), now)
                 .await?
                 .map(|p| (input, p));
-        } else if !change.extra_events.is_empty() {
-            // Only a waiting reason: recorded without touching the ticket.
-            let events = Json::Array(change.extra_events).to_string();
-            store::repo::comments::insert_audit(
-                c,
-                r.ticket().id,
-                domain::permission::SYSTEM_USER,
-                Channel::Rule,
-                &events,
-                now,
-            )
-            .await?;
+        } else {
+            routing::note_waiting(c, r.ticket().id, plan, now).await?;
         }
     }
     let follow_up = match planned {
