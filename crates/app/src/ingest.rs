@@ -27,7 +27,7 @@ use domain::{Channel, IdentityKind, Role, Status, TicketId, Timestamp};
 use store::Conn;
 use store::model::User;
 use store::repo::inbound::{self, Landed};
-use store::repo::{settings, tickets, users};
+use store::repo::{outbox, settings, tickets, users};
 
 /// The settings key of the threading window, in days.
 pub const THREADING_WINDOW_KEY: &str = "threading_window_days";
@@ -51,7 +51,8 @@ pub struct InboundSender {
 pub enum ThreadHint {
     /// A ticket the adapter recognised (a reply address, a `[#N]` token).
     Ticket(TicketId),
-    /// An earlier message on the same channel account this one answers.
+    /// An earlier message this one answers: the customer's (on the same
+    /// channel account) or ours (the provider's id of it).
     RepliesTo(String),
 }
 
@@ -157,6 +158,7 @@ impl App {
         // The profile first (its own unit): files are uploaded as the
         // customer, before the write that attaches them.
         let (kind, name) = (inbound.sender.kind, inbound.sender.display_name.clone());
+        let address = sender.clone();
         let profile = self
             .write(move |c| {
                 Box::pin(async move {
@@ -187,6 +189,7 @@ impl App {
             public: Some(true),
             author_id: None,
             uploads,
+            reply_via: None,
         };
         let text = if comment.body.is_none() && comment.html_body.is_none() {
             // A photo or a location with no words still makes a comment.
@@ -250,6 +253,7 @@ impl App {
                         channel: inbound.channel,
                         account: &inbound.account,
                         external_id: &inbound.external_id,
+                        sender: &address,
                         sent_at: inbound.sent_at,
                         raw_id: inbound.raw_id,
                     };
@@ -297,9 +301,11 @@ async fn thread(
         let named = match hint {
             ThreadHint::Ticket(t) => Some(*t),
             ThreadHint::RepliesTo(ext) => {
-                inbound::landed(c, inbound.channel, &inbound.account, ext)
-                    .await?
-                    .map(|l| l.ticket)
+                match inbound::landed(c, inbound.channel, &inbound.account, ext).await? {
+                    Some(l) => Some(l.ticket),
+                    // An answer to one of our messages (the provider's id).
+                    None => outbox::ticket_of_external(c, inbound.channel, ext).await?,
+                }
             }
         };
         if let Some(id) = named

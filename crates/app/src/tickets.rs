@@ -56,6 +56,9 @@ pub struct CommentInput {
     pub author_id: Option<UserId>,
     /// Upload tokens whose files attach to this comment.
     pub uploads: Vec<String>,
+    /// The channel a public reply goes out on, where the agent chose one
+    /// (else the one the customer last wrote from).
+    pub reply_via: Option<Channel>,
 }
 
 impl CommentInput {

@@ -55,6 +55,35 @@ word_enum!(
     }
 );
 
+impl Channel {
+    /// The kind of identity a customer has on this channel, for channels we
+    /// can write back on: the address a reply goes to. `None` for channels
+    /// that carry no replies (the API, a web form, a merge, a rule, a call,
+    /// a counter).
+    pub fn reply_identity(self) -> Option<crate::IdentityKind> {
+        use crate::IdentityKind as K;
+        match self {
+            Channel::Email => Some(K::Email),
+            Channel::Chat => Some(K::ChatVisitor),
+            Channel::WhatsApp => Some(K::WhatsApp),
+            Channel::Telegram => Some(K::Telegram),
+            Channel::Messenger => Some(K::Messenger),
+            Channel::Instagram => Some(K::Instagram),
+            Channel::Api
+            | Channel::Web
+            | Channel::Voice
+            | Channel::WalkIn
+            | Channel::Merge
+            | Channel::Rule => None,
+        }
+    }
+
+    /// Whether an agent's reply can go out on this channel.
+    pub fn carries_replies(self) -> bool {
+        self.reply_identity().is_some()
+    }
+}
+
 /// Why a status change was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {

@@ -6,15 +6,13 @@
 //! message failed with the server's reply, which the ticket shows.
 
 use app::App;
+use app::outbox::sender::{self, ChannelSender, OutboundFile, RetryPolicy, SendError};
+use domain::Channel;
 use domain::model::outbox::Outbound;
 use lettre::message::{Attachment, Mailbox, MultiPart, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::Arc;
 use std::time::Duration;
-
-/// How long a claimed message is ours before another node may try it
-/// (longer than one send can take).
-const CLAIM_SECS: i64 = 120;
 
 /// The relay and how patiently to retry it.
 #[derive(Clone)]
@@ -70,11 +68,7 @@ fn mailbox(address: &str, name: Option<&str>) -> Result<Mailbox, String> {
 
 /// The message as it goes on the wire: text and HTML alternatives, and the
 /// reply's files as attachments.
-fn build(
-    relay: &Relay,
-    m: &Outbound,
-    files: Vec<(String, String, Vec<u8>)>,
-) -> Result<Message, String> {
+fn build(relay: &Relay, m: &Outbound, files: Vec<OutboundFile>) -> Result<Message, String> {
     let from = match &m.from_address {
         Some(a) => mailbox(a, m.from_name.as_deref())?,
         None => relay.from.clone(),
@@ -99,56 +93,53 @@ fn build(
         body
     } else {
         let mut mixed = MultiPart::mixed().multipart(body);
-        for (name, ctype, data) in files {
-            let ctype = ContentType::parse(&ctype).unwrap_or_else(|_| {
+        for f in files {
+            let ctype = ContentType::parse(&f.content_type).unwrap_or_else(|_| {
                 ContentType::parse("application/octet-stream").unwrap_or(ContentType::TEXT_PLAIN)
             });
-            mixed = mixed.singlepart(Attachment::new(name).body(data, ctype));
+            mixed = mixed.singlepart(Attachment::new(f.name).body(f.data, ctype));
         }
         mixed
     };
     b.multipart(body).map_err(|e| e.to_string())
 }
 
+impl ChannelSender for Relay {
+    fn channel(&self) -> Channel {
+        Channel::Email
+    }
+
+    /// Hands one message to the relay; a 5xx reply is permanent.
+    async fn send(
+        &self,
+        m: &Outbound,
+        files: Vec<OutboundFile>,
+    ) -> Result<Option<String>, SendError> {
+        let msg = build(self, m, files).map_err(SendError::Permanent)?;
+        match self.transport.send(msg).await {
+            Ok(_) => Ok(None),
+            Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
+            Err(e) => Err(SendError::Temporary(e.to_string())),
+        }
+    }
+}
+
+impl Relay {
+    fn retry(&self) -> RetryPolicy {
+        RetryPolicy {
+            first_retry: self.first_retry,
+            max_attempts: self.max_attempts,
+        }
+    }
+}
+
 /// Sends what is due once; returns how many were tried.
 pub async fn send_due(app: &App, relay: &Relay) -> Result<usize, app::AppError> {
-    let due = app.claim_due_outbound(50, CLAIM_SECS).await?;
-    let n = due.len();
-    for m in due {
-        let files = app.outbound_attachments(&m).await?;
-        let result = match build(relay, &m, files) {
-            Ok(msg) => relay.transport.send(msg).await.map(|_| ()).map_err(|e| {
-                let permanent = e.is_permanent();
-                (e.to_string(), permanent)
-            }),
-            Err(e) => Err((e, true)),
-        };
-        let retry_at = match &result {
-            Err((_, false)) if m.attempts + 1 < relay.max_attempts => {
-                let wait = relay.first_retry.as_secs() as i64 * 4i64.pow(m.attempts.min(6) as u32);
-                Some(domain::Timestamp(
-                    domain::Timestamp::now().0 + wait.min(6 * 3600),
-                ))
-            }
-            _ => None,
-        };
-        if let Err((e, _)) = &result {
-            tracing::warn!(id = m.id, error = %e, "outgoing email not accepted");
-        }
-        app.outbound_attempted(m.id, result.map_err(|(e, _)| e), retry_at)
-            .await?;
-    }
-    Ok(n)
+    sender::send_due(app, relay, relay.retry()).await
 }
 
 /// Sends the outbox every second (and as soon as woken).
 pub fn spawn(app: App, relay: Relay, wake: Arc<tokio::sync::Notify>) {
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) = send_due(&app, &relay).await {
-                tracing::warn!(error = %e, "outbox pass failed");
-            }
-            let _ = tokio::time::timeout(Duration::from_secs(1), wake.notified()).await;
-        }
-    });
+    let retry = relay.retry();
+    sender::spawn(app, relay, retry, wake);
 }

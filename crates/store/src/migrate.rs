@@ -114,6 +114,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 15,
+        name: "outbound_channels",
+        shared: Some(include_str!("../migrations/0015_outbound_channels.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

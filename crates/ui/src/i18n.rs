@@ -294,6 +294,11 @@ pub struct Text {
     pub thread_reply_address: &'static str,
     pub thread_subject: &'static str,
     pub thread_new: &'static str,
+    pub reply_by: &'static str,
+    pub no_reply_route: &'static str,
+    pub outgoing_messages: &'static str,
+    /// Channel names in `domain::Channel::ALL` order.
+    pub channel_names: [&'static str; 12],
 }
 
 impl Text {
@@ -327,6 +332,15 @@ impl Text {
             .position(|x| *x == s)
             .unwrap_or(0);
         self.status_names[i]
+    }
+
+    /// A channel's name in this language.
+    pub fn channel(&self, c: domain::Channel) -> &'static str {
+        let i = domain::Channel::ALL
+            .iter()
+            .position(|x| *x == c)
+            .unwrap_or(0);
+        self.channel_names[i]
     }
 
     pub fn priority(&self, p: domain::Priority) -> &'static str {

@@ -105,6 +105,9 @@ struct TicketPage {
     identity_kinds: Vec<&'static str>,
     macros: Vec<(i64, String)>,
     mails: Vec<crate::view::MailRow>,
+    /// Where a public reply can go, `(channel, label)`, the default first;
+    /// empty when the customer cannot be reached.
+    routes: Vec<(String, String)>,
     /// The next SLA target, if a policy applies.
     sla: Option<crate::view::SlaBadge>,
 }
@@ -278,6 +281,16 @@ async fn render_page(
             .into_iter()
             .map(|m| (m.id, m.title))
             .collect(),
+        routes: ui
+            .app
+            .reply_routes(actor, id)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let label = format!("{} · {}", t.channel(r.channel), r.to);
+                (r.channel.as_str().to_string(), label)
+            })
+            .collect(),
         mails: ui
             .app
             .ticket_outbox(actor, id)
@@ -369,8 +382,14 @@ pub async fn reply(
         if typed.is_some() {
             input.comment = typed;
         }
-        if input.comment.is_none() {
+        let Some(comment) = input.comment.as_mut() else {
             return Err(AppError::field(app::FieldError::blank("body")));
+        };
+        if let Some(via) = form.get("reply_via").filter(|v| !v.is_empty()) {
+            comment.reply_via = Some(
+                via.parse()
+                    .map_err(|e: domain::UnknownWord| AppError::bad(e.to_string()))?,
+            );
         }
         if let Some(s) = form.get("status").filter(|s| !s.is_empty()) {
             let s: Status = s

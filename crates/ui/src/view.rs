@@ -228,6 +228,8 @@ pub struct MailRow {
     pub ticket: i64,
     /// What it is, in the agent's language.
     pub kind: &'static str,
+    /// The channel it goes out on, in the agent's language.
+    pub channel: &'static str,
     pub to: String,
     pub subject: String,
     /// `queued`, `sent` or `failed`: the style class.
@@ -249,6 +251,7 @@ pub fn mail_row(m: domain::model::outbox::Outbound, t: &Text) -> MailRow {
             OutboundKind::Reply => t.mail_reply,
             OutboundKind::Notification => t.mail_notification,
         },
+        channel: t.channel(m.channel),
         to: m.to_address,
         subject: m.subject,
         status: m.status.as_str(),

@@ -175,6 +175,8 @@ fn comment(f: &mut Fields<'_>, o: &Map<String, Json>) -> CommentInput {
         public: c.boolean("public"),
         author_id: c.id("author_id").flatten().map(UserId),
         uploads: c.strings("uploads").unwrap_or_default(),
+        // Zendesk's API has no say in the channel: the customer's last one.
+        reply_via: None,
     };
     for e in c.errors {
         f.errors.push(FieldError {

@@ -347,6 +347,7 @@ impl App {
             public: Some(true),
             author_id: None,
             uploads,
+            reply_via: None,
         };
         let ccs: Vec<String> = mail
             .cc

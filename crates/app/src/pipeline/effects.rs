@@ -10,7 +10,7 @@ use crate::rulebook::CompiledRule;
 use crate::tickets::TicketInput;
 use domain::model::webhooks::WebhookStatus;
 use domain::rules::{Action, NotifyGroup, NotifyUser};
-use domain::{Actor, OutboundKind, Timestamp, UserId};
+use domain::{Actor, Channel, OutboundKind, Timestamp, UserId};
 use search::analyze::Language;
 use serde_json::json;
 use store::Conn;
@@ -52,8 +52,12 @@ pub(crate) enum Delivery {
     Webhook { id: String, rule: i64, body: String },
     /// The "we got your message" mail to the requester.
     Acknowledge,
-    /// An agent's public reply, to the customer on their channel.
-    Reply(Comment),
+    /// An agent's public reply, to the customer on the channel the agent
+    /// chose (`via`) or the one they last wrote from.
+    Reply {
+        comment: Comment,
+        via: Option<Channel>,
+    },
 }
 
 /// The effects of fired rules on a ticket. Actions that do not fit are
@@ -143,10 +147,8 @@ pub(crate) async fn deliver(
                 queue_webhook(c, &id, t, rule, &body, now).await?
             }
             Delivery::Acknowledge => acknowledge(c, hooks, t, now).await?,
-            Delivery::Reply(cm) => {
-                if let Some(sender) = hooks.sender(t) {
-                    crate::outbox::reply(c, &sender, t, &cm, cm.author_id, now).await?;
-                }
+            Delivery::Reply { comment, via } => {
+                crate::outbox::reply(c, hooks, t, &comment, via, now).await?
             }
         }
     }

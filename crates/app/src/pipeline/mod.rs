@@ -197,6 +197,11 @@ pub(crate) async fn write(
         facts,
         external_message,
     } = req;
+    // The channel the agent chose for their reply, if they chose one.
+    let reply_via = match &change {
+        Change::Update { input, .. } => input.comment.as_ref().and_then(|cm| cm.reply_via),
+        _ => None,
+    };
     let mut last = None;
     for recorded in record(c, &actor, via, change, now).await? {
         if let (Some(m), Some(w)) = (&external_message, recorded.write()) {
@@ -210,7 +215,7 @@ pub(crate) async fn write(
             )
             .await?;
         }
-        last = stages(c, hooks, &actor, recorded, &facts, now).await?;
+        last = stages(c, hooks, &actor, recorded, &facts, reply_via, now).await?;
     }
     Ok(last)
 }
@@ -305,6 +310,7 @@ async fn stages(
     actor: &Actor,
     mut r: Recorded,
     extra_facts: &[(&'static str, &'static str)],
+    reply_via: Option<Channel>,
     now: Timestamp,
 ) -> Result<Option<TicketWrite>, AppError> {
     let book = &hooks.book;
@@ -389,9 +395,11 @@ async fn stages(
         && actor.is_staff()
         && let Some(cm) = &w.comment
         && cm.via != Channel::Merge
-        && hooks.sender(final_ticket).is_some()
     {
-        deliveries.push(Delivery::Reply(cm.clone()));
+        deliveries.push(Delivery::Reply {
+            comment: cm.clone(),
+            via: reply_via,
+        });
     }
     let comment = r.write().and_then(|w| w.comment.as_ref());
     effects::deliver(c, hooks, final_ticket, comment, actor, deliveries, now).await?;

@@ -8,14 +8,15 @@ use domain::{OutboundStatus, Timestamp};
 /// The queues that are claimed this way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Queue {
-    Mail,
+    /// Outgoing messages on every channel.
+    Outbox,
     Webhooks,
 }
 
 impl Queue {
     fn table(self) -> &'static str {
         match self {
-            Queue::Mail => "outbound_emails",
+            Queue::Outbox => "outbound_messages",
             Queue::Webhooks => "webhook_deliveries",
         }
     }

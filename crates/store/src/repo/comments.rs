@@ -205,3 +205,27 @@ pub async fn private_descriptions(
         .map(|r| Ok(TicketId(r.int(0)?)))
         .collect()
 }
+
+/// The channel of `author`'s latest public comment on a ticket, among the
+/// channels that carry replies: where the customer last wrote from.
+pub async fn last_channel_of(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+    author: UserId,
+) -> Result<Option<Channel>, StoreError> {
+    let rows = c
+        .all(
+            q("SELECT via_channel FROM comments WHERE ticket_id = $1 AND author_id = $2 AND public = $3 ORDER BY id DESC LIMIT 20")
+                .bind(ticket)
+                .bind(author)
+                .bind(true),
+        )
+        .await?;
+    for r in &rows {
+        let channel: Channel = r.word(0)?;
+        if channel.carries_replies() {
+            return Ok(Some(channel));
+        }
+    }
+    Ok(None)
+}

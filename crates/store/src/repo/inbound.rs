@@ -42,6 +42,8 @@ pub struct Taken<'a> {
     pub channel: Channel,
     pub account: &'a str,
     pub external_id: &'a str,
+    /// The sender's address on the channel (normalised).
+    pub sender: &'a str,
     pub sent_at: Timestamp,
     pub raw_id: Option<i64>,
 }
@@ -56,7 +58,7 @@ pub async fn remember(
 ) -> Result<bool, StoreError> {
     let n = c
         .exec(
-            q("INSERT INTO inbound_messages (channel, account, external_id, ticket_id, comment_id, sent_at, raw_id, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (channel, account, external_id) DO NOTHING")
+            q("INSERT INTO inbound_messages (channel, account, external_id, ticket_id, comment_id, sent_at, raw_id, received_at, sender) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (channel, account, external_id) DO NOTHING")
                 .bind(m.channel)
                 .bind(m.account)
                 .bind(m.external_id)
@@ -64,8 +66,27 @@ pub async fn remember(
                 .bind(landed.comment)
                 .bind(m.sent_at)
                 .bind(m.raw_id)
-                .bind(at),
+                .bind(at)
+                .bind(m.sender),
         )
         .await?;
     Ok(n == 1)
+}
+
+/// The (account, sender address) of the latest messages taken in on a
+/// ticket through `channel`, newest first: where a reply on that channel
+/// goes.
+pub async fn senders_on(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+    channel: Channel,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let rows = c
+        .all(
+            q("SELECT account, sender FROM inbound_messages WHERE ticket_id = $1 AND channel = $2 AND sender IS NOT NULL ORDER BY id DESC LIMIT 20")
+                .bind(ticket)
+                .bind(channel),
+        )
+        .await?;
+    rows.iter().map(|r| Ok((r.text(0)?, r.text(1)?))).collect()
 }

@@ -1,13 +1,13 @@
-//! The outbox: outgoing email waiting for the relay. A sender claims due
-//! messages for a while before sending them, so with several nodes each
-//! message goes out from one node.
+//! The outbox: outgoing messages of every channel waiting for that
+//! channel's sender. A sender claims due messages for a while before
+//! sending them, so with several nodes each message goes out from one node.
 
 use crate::{Conn, StoreError, q};
 pub use domain::model::outbox::Outbound;
-use domain::{CommentId, OutboundStatus, TicketId, Timestamp};
+use domain::{Channel, CommentId, OutboundStatus, TicketId, Timestamp};
 
 const COLS: &str = "id, ticket_id, comment_id, kind, to_address, subject, message_id, in_reply_to, refs, body_text, body_html, status, attempts, next_attempt_at, \
-                    last_error, created_at, sent_at, from_address, from_name, reply_to";
+                    last_error, created_at, sent_at, from_address, from_name, reply_to, channel, account, external_id";
 
 fn from_row(r: &crate::Row) -> Result<Outbound, StoreError> {
     Ok(Outbound {
@@ -31,15 +31,18 @@ fn from_row(r: &crate::Row) -> Result<Outbound, StoreError> {
         from_address: r.opt_text(17)?,
         from_name: r.opt_text(18)?,
         reply_to: r.opt_text(19)?,
+        channel: r.word(20)?,
+        account: r.opt_text(21)?,
+        external_id: r.opt_text(22)?,
     })
 }
 
 /// Queues a message inside the caller's transaction.
 pub async fn enqueue(c: &mut Conn<'_>, m: &Outbound) -> Result<i64, StoreError> {
     c.insert(
-        q("INSERT INTO outbound_emails (ticket_id, comment_id, kind, to_address, subject, message_id, in_reply_to, refs, body_text, body_html, status, attempts, \
-           next_attempt_at, created_at, from_address, from_name, reply_to) \
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $12, $13, $14, $15) RETURNING id")
+        q("INSERT INTO outbound_messages (ticket_id, comment_id, kind, to_address, subject, message_id, in_reply_to, refs, body_text, body_html, status, attempts, \
+           next_attempt_at, created_at, from_address, from_name, reply_to, channel, account) \
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $12, $13, $14, $15, $16, $17) RETURNING id")
             .bind(m.ticket_id)
             .bind(m.comment_id)
             .bind(m.kind)
@@ -54,37 +57,42 @@ pub async fn enqueue(c: &mut Conn<'_>, m: &Outbound) -> Result<i64, StoreError> 
             .bind(m.created_at)
             .bind(m.from_address.clone())
             .bind(m.from_name.clone())
-            .bind(m.reply_to.clone()),
+            .bind(m.reply_to.clone())
+            .bind(m.channel)
+            .bind(m.account.clone()),
     )
     .await
 }
 
-/// Queued messages whose time has come, oldest first (candidates to claim).
+/// Queued messages of one channel whose time has come, oldest first
+/// (candidates to claim).
 pub async fn due(
     c: &mut Conn<'_>,
+    channel: Channel,
     now: Timestamp,
     limit: i64,
 ) -> Result<Vec<Outbound>, StoreError> {
     let rows = c
         .all(
             q(format!(
-                "SELECT {COLS} FROM outbound_emails WHERE status = $1 AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2) \
+                "SELECT {COLS} FROM outbound_messages WHERE channel = $4 AND status = $1 AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2) \
                  ORDER BY id LIMIT $3"
             ))
             .bind(OutboundStatus::Queued)
             .bind(now)
-            .bind(limit),
+            .bind(limit)
+            .bind(channel),
         )
         .await?;
     rows.iter().map(from_row).collect()
 }
 
-/// A ticket's outgoing mail, newest first (for the ticket page and API).
+/// A ticket's outgoing messages, newest first (for the ticket page and API).
 pub async fn for_ticket(c: &mut Conn<'_>, ticket: TicketId) -> Result<Vec<Outbound>, StoreError> {
     let rows = c
         .all(
             q(format!(
-                "SELECT {COLS} FROM outbound_emails WHERE ticket_id = $1 ORDER BY id DESC"
+                "SELECT {COLS} FROM outbound_messages WHERE ticket_id = $1 ORDER BY id DESC"
             ))
             .bind(ticket),
         )
@@ -92,14 +100,20 @@ pub async fn for_ticket(c: &mut Conn<'_>, ticket: TicketId) -> Result<Vec<Outbou
     rows.iter().map(from_row).collect()
 }
 
-/// The relay accepted it.
-pub async fn mark_sent(c: &mut Conn<'_>, id: i64, at: Timestamp) -> Result<(), StoreError> {
+/// The relay or provider took it, under `external_id` if it gave one.
+pub async fn mark_sent(
+    c: &mut Conn<'_>,
+    id: i64,
+    at: Timestamp,
+    external_id: Option<&str>,
+) -> Result<(), StoreError> {
     c.exec(
-        q("UPDATE outbound_emails SET status = $3, sent_at = $2, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = $1 AND status = $4")
+        q("UPDATE outbound_messages SET status = $3, sent_at = $2, attempts = attempts + 1, last_error = NULL, claimed_until = NULL, external_id = $5 WHERE id = $1 AND status = $4")
             .bind(id)
             .bind(at)
             .bind(OutboundStatus::Sent)
-            .bind(OutboundStatus::Queued),
+            .bind(OutboundStatus::Queued)
+            .bind(external_id),
     )
     .await?;
     Ok(())
@@ -114,7 +128,7 @@ pub async fn mark_attempt(
 ) -> Result<(), StoreError> {
     match next {
         Some(at) => c.exec(
-            q("UPDATE outbound_emails SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, claimed_until = NULL WHERE id = $1 AND status = $4")
+            q("UPDATE outbound_messages SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, claimed_until = NULL WHERE id = $1 AND status = $4")
                 .bind(id)
                 .bind(error)
                 .bind(at)
@@ -122,7 +136,7 @@ pub async fn mark_attempt(
         )
         .await?,
         None => c.exec(
-            q("UPDATE outbound_emails SET attempts = attempts + 1, last_error = $2, status = $3, claimed_until = NULL WHERE id = $1 AND status = $4")
+            q("UPDATE outbound_messages SET attempts = attempts + 1, last_error = $2, status = $3, claimed_until = NULL WHERE id = $1 AND status = $4")
                 .bind(id)
                 .bind(error)
                 .bind(OutboundStatus::Failed)
@@ -138,7 +152,7 @@ pub async fn unsent(c: &mut Conn<'_>, limit: i64) -> Result<Vec<Outbound>, Store
     let rows = c
         .all(
             q(format!(
-                "SELECT {COLS} FROM outbound_emails WHERE status <> $1 ORDER BY id DESC LIMIT $2"
+                "SELECT {COLS} FROM outbound_messages WHERE status <> $1 ORDER BY id DESC LIMIT $2"
             ))
             .bind(OutboundStatus::Sent)
             .bind(limit),
@@ -150,7 +164,7 @@ pub async fn unsent(c: &mut Conn<'_>, limit: i64) -> Result<Vec<Outbound>, Store
 /// Puts a failed message back in the queue, due now.
 pub async fn requeue(c: &mut Conn<'_>, id: i64, now: Timestamp) -> Result<u64, StoreError> {
     c.exec(
-        q("UPDATE outbound_emails SET status = $3, next_attempt_at = $2, claimed_until = NULL WHERE id = $1 AND status = $4")
+        q("UPDATE outbound_messages SET status = $3, next_attempt_at = $2, claimed_until = NULL WHERE id = $1 AND status = $4")
             .bind(id)
             .bind(now)
             .bind(OutboundStatus::Queued)
@@ -166,10 +180,27 @@ pub async fn mark_bounced(
     reason: &str,
 ) -> Result<u64, StoreError> {
     c.exec(
-        q("UPDATE outbound_emails SET status = $3, last_error = $2 WHERE message_id = $1")
+        q("UPDATE outbound_messages SET status = $3, last_error = $2 WHERE message_id = $1")
             .bind(message_id)
             .bind(reason)
             .bind(OutboundStatus::Failed),
     )
     .await
+}
+
+/// The ticket a message we sent belongs to, by the provider's id of it
+/// (a customer's answer quoting one of our messages threads there).
+pub async fn ticket_of_external(
+    c: &mut Conn<'_>,
+    channel: Channel,
+    external_id: &str,
+) -> Result<Option<TicketId>, StoreError> {
+    let row = c
+        .opt(
+            q("SELECT ticket_id FROM outbound_messages WHERE channel = $1 AND external_id = $2 ORDER BY id DESC LIMIT 1")
+                .bind(channel)
+                .bind(external_id),
+        )
+        .await?;
+    row.map(|r| Ok(TicketId(r.int(0)?))).transpose()
 }

@@ -457,14 +457,7 @@ both!(replies_go_out_through_the_outbox, |first| {
         .await,
     );
     let ticket = processed(&srv, id).await.1.unwrap_or_default();
-    let admin = srv
-        .app
-        .user_by_email("admin@example.com")
-        .await
-        .ok()
-        .flatten()
-        .map(|u| u.actor())
-        .unwrap_or_else(|| panic!("admin"));
+    let admin = admin_actor(&srv).await;
     let got = sink.wait_for(1).await;
     let ack = &got[0];
     assert_eq!(ack["to"], "lucia@example.com");

@@ -12,6 +12,7 @@ mod help_center;
 mod imap;
 mod ingest;
 mod notifications;
+mod outbound;
 mod people;
 mod route_table;
 mod routing;
@@ -38,4 +39,15 @@ pub async fn new_ticket(srv: &TestServer, body: Json) -> Json {
         .await;
     assert_eq!(s, 201, "create ticket: {b}");
     b["ticket"].clone()
+}
+
+/// The signed-in admin as the use cases see them.
+pub async fn admin_actor(srv: &TestServer) -> domain::Actor {
+    srv.app
+        .user_by_email("admin@example.com")
+        .await
+        .ok()
+        .flatten()
+        .map(|u| u.actor())
+        .unwrap_or_else(|| panic!("no admin"))
 }

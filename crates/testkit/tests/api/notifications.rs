@@ -36,14 +36,7 @@ both!(notifications_speak_the_recipients_language, |first| {
         json!({"subject": "Pedido", "priority": "high", "comment": {"body": "No llega"}}),
     )
     .await;
-    let admin = srv
-        .app
-        .user_by_email("admin@example.com")
-        .await
-        .ok()
-        .flatten()
-        .map(|u| u.actor())
-        .unwrap_or_else(|| panic!("admin"));
+    let admin = admin_actor(&srv).await;
     let outbox = srv
         .app
         .ticket_outbox(

@@ -1,23 +1,21 @@
 //! Outgoing email, queued in the same transaction as what it tells about:
-//! the immediate acknowledgement of a new emailed ticket, and agents'
-//! public replies. Each message goes out from the support address the
+//! the immediate acknowledgement of a new emailed ticket, agents' public
+//! replies that go out by email, and triggers' notifications. Each message goes out from the support address the
 //! customer wrote to, with our own Message-ID (remembered, so the
 //! customer's answer threads back), In-Reply-To/References to the
 //! conversation so far, and the ticket's signed reply address. The words
 //! come from the admin-edited templates, in the customer's language. The
 //! `mail` adapter sends what is due.
 
-use crate::App;
 use crate::AppError;
 use crate::email::{MailboxEntry, ReplyAddress};
 use crate::mail_templates::{self, MailTemplates};
 use crate::placeholders::Values;
 use crate::sanitize::{escape, text_to_html};
-use domain::{OutboundKind, OutboundStatus, Timestamp, UserId};
+use domain::{Channel, OutboundKind, Timestamp};
 use search::analyze::Language;
 use store::Conn;
 use store::model::{Comment, Ticket};
-use store::repo::claims::{self, Queue};
 use store::repo::outbox::{self, Outbound};
 use store::repo::{email, users};
 
@@ -108,26 +106,22 @@ async fn queue(
     outbox::enqueue(
         c,
         &Outbound {
-            id: 0,
-            ticket_id: t.id,
             comment_id: m.comment.map(|c| c.id),
-            kind: m.kind,
-            to_address: m.to,
             from_address: Some(from_address),
             from_name: Some(from_name),
             reply_to: Some(reply_to),
             subject: with_token(&m.subject, t),
-            message_id: message_id.clone(),
             in_reply_to: known.last().cloned(),
             references: known.join(" "),
-            body_text: m.text,
-            body_html: m.html,
-            status: OutboundStatus::Queued,
-            attempts: 0,
-            next_attempt_at: now,
-            last_error: None,
-            created_at: now,
-            sent_at: None,
+            ..Outbound::queued(
+                t.id,
+                m.kind,
+                Channel::Email,
+                m.to,
+                message_id.clone(),
+                (m.text, m.html),
+                now,
+            )
         },
     )
     .await?;
@@ -162,22 +156,16 @@ pub(crate) async fn acknowledge(
     queue(c, sender, t, message, now).await
 }
 
-/// An agent's public reply, to the requester, with the footer in the
-/// customer's language; its attachments go with it.
+/// An agent's public reply by email to `to` (the requester's address),
+/// with the footer in the customer's language; its attachments go with it.
 pub(crate) async fn reply(
     c: &mut Conn<'_>,
     sender: &Sender<'_>,
     t: &Ticket,
     comment: &Comment,
-    author: UserId,
+    to: String,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    if !comment.public || author == t.requester_id {
-        return Ok(());
-    }
-    let Some(to) = users::primary_email(c, t.requester_id).await? else {
-        return Ok(());
-    };
     let templates = mail_templates::load(c).await?;
     let (lang, values) = sender.speak(c, t).await?;
     let footer = values.render(templates.reply_footer(lang));
@@ -225,106 +213,4 @@ pub(crate) async fn notification(
         text,
     };
     queue(c, sender, t, message, now).await
-}
-
-impl App {
-    /// A ticket's outgoing mail with its delivery state (staff only).
-    pub async fn ticket_outbox(
-        &self,
-        actor: domain::Actor,
-        id: domain::TicketId,
-    ) -> Result<Vec<Outbound>, AppError> {
-        crate::error::require_hidden(&actor, domain::policy::Capability::WorkTheDesk)?;
-        self.ticket(actor, id).await?;
-        let mut rc = self.read().await?;
-        Ok(outbox::for_ticket(&mut rc.conn(), id).await?)
-    }
-
-    /// Outgoing mail not delivered yet, failed first in importance (admins).
-    pub async fn unsent_outbound(&self, actor: domain::Actor) -> Result<Vec<Outbound>, AppError> {
-        crate::error::require(&actor, domain::policy::Capability::ManageEmail)?;
-        let mut rc = self.read().await?;
-        Ok(outbox::unsent(&mut rc.conn(), 500).await?)
-    }
-
-    /// Sends a failed message again (admins), e.g. after fixing an address.
-    pub async fn retry_outbound(&self, actor: domain::Actor, id: i64) -> Result<(), AppError> {
-        crate::error::require(&actor, domain::policy::Capability::ManageEmail)?;
-        let now = Timestamp::now();
-        self.write(move |c| {
-            Box::pin(async move { crate::error::found(outbox::requeue(c, id, now).await?) })
-        })
-        .await
-    }
-
-    /// Claims the messages the sender should try now: each one is held for
-    /// `hold_secs`, so another node does not send it meanwhile.
-    pub async fn claim_due_outbound(
-        &self,
-        limit: i64,
-        hold_secs: i64,
-    ) -> Result<Vec<Outbound>, AppError> {
-        let now = Timestamp::now();
-        let candidates = {
-            let mut rc = self.read().await?;
-            outbox::due(&mut rc.conn(), now, limit).await?
-        };
-        if candidates.is_empty() {
-            return Ok(candidates);
-        }
-        self.write(move |c| {
-            Box::pin(async move {
-                let mut claimed = Vec::with_capacity(candidates.len());
-                for m in candidates {
-                    if claims::claim(c, Queue::Mail, m.id, now, Timestamp(now.0 + hold_secs))
-                        .await?
-                    {
-                        claimed.push(m);
-                    }
-                }
-                Ok(claimed)
-            })
-        })
-        .await
-    }
-
-    /// The files a reply carries: (name, content type, bytes).
-    pub async fn outbound_attachments(
-        &self,
-        m: &Outbound,
-    ) -> Result<Vec<(String, String, Vec<u8>)>, AppError> {
-        let Some(comment) = m.comment_id else {
-            return Ok(vec![]);
-        };
-        let mut rc = self.read().await?;
-        let mut conn = rc.conn();
-        let files = store::repo::attachments::for_comments(&mut conn, &[comment.0]).await?;
-        let mut out = Vec::with_capacity(files.len());
-        for f in files {
-            if let Some(data) = store::repo::attachments::data(&mut conn, f.id).await? {
-                out.push((f.file_name, f.content_type, data));
-            }
-        }
-        Ok(out)
-    }
-
-    /// Records a delivery attempt: sent, retry at `retry_at`, or failed.
-    pub async fn outbound_attempted(
-        &self,
-        id: i64,
-        result: Result<(), String>,
-        retry_at: Option<Timestamp>,
-    ) -> Result<(), AppError> {
-        let now = Timestamp::now();
-        self.write(move |c| {
-            Box::pin(async move {
-                match result {
-                    Ok(()) => outbox::mark_sent(c, id, now).await?,
-                    Err(e) => outbox::mark_attempt(c, id, &e, retry_at).await?,
-                }
-                Ok(())
-            })
-        })
-        .await
-    }
 }

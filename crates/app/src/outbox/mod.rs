@@ -1,0 +1,210 @@
+//! One way out for every channel. Whatever we write to someone — an
+//! acknowledgement, an agent's public reply, a trigger's notification — is
+//! a row in the outbox, queued in the same transaction as the change it
+//! tells about, for one channel. Each channel has one sender (an adapter:
+//! `mail` for email) that claims its due rows, hands them to the provider
+//! and reports back ([`sender`]); retries, backoff and failure are the
+//! same for all.
+//!
+//! An agent's reply goes out on the channel the customer last wrote from,
+//! unless the agent chose another of the customer's channels ([`route`]).
+
+mod email;
+pub mod route;
+pub mod sender;
+
+pub use email::MailSettings;
+pub(crate) use email::{Sender, acknowledge, notification};
+
+use crate::pipeline::Hooks;
+use crate::{App, AppError};
+use domain::model::outbox::ReplyRoute;
+use domain::{Channel, OutboundKind, TicketId, Timestamp};
+use store::Conn;
+use store::model::{Comment, Ticket};
+use store::repo::claims::{self, Queue};
+use store::repo::outbox::{self, Outbound};
+
+/// An agent's public reply to the customer, on the channel `chosen` or,
+/// without a choice, the one they last wrote from. Nothing is queued when
+/// the customer cannot be reached there (no address; email without a relay).
+pub(crate) async fn reply(
+    c: &mut Conn<'_>,
+    hooks: &Hooks,
+    t: &Ticket,
+    comment: &Comment,
+    chosen: Option<Channel>,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    if !comment.public || comment.author_id == t.requester_id {
+        return Ok(());
+    }
+    let email_sender = hooks.sender(t);
+    let Some(route) = route::choose(c, t, chosen, email_sender.is_some()).await? else {
+        return Ok(());
+    };
+    match (route.channel, email_sender) {
+        (Channel::Email, Some(sender)) => email::reply(c, &sender, t, comment, route.to, now).await,
+        (Channel::Email, None) => Ok(()),
+        _ => queue_on_channel(c, t, comment, route, now).await,
+    }
+}
+
+/// Queues a reply for a channel's sender: the comment's words, its files
+/// (through `comment_id`), and our own id the sender may give the provider
+/// as its idempotency key.
+async fn queue_on_channel(
+    c: &mut Conn<'_>,
+    t: &Ticket,
+    comment: &Comment,
+    route: ReplyRoute,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let message_id = format!(
+        "atiende-{}-{}-{}",
+        t.id,
+        route.channel.as_str(),
+        crate::auth::random_token(12).to_lowercase()
+    );
+    outbox::enqueue(
+        c,
+        &Outbound {
+            comment_id: Some(comment.id),
+            account: route.account,
+            ..Outbound::queued(
+                t.id,
+                OutboundKind::Reply,
+                route.channel,
+                route.to,
+                message_id,
+                (comment.body.clone(), comment.html_body.clone()),
+                now,
+            )
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+impl App {
+    /// A ticket's outgoing messages with their delivery state (staff only).
+    pub async fn ticket_outbox(
+        &self,
+        actor: domain::Actor,
+        id: TicketId,
+    ) -> Result<Vec<Outbound>, AppError> {
+        crate::error::require_hidden(&actor, domain::policy::Capability::WorkTheDesk)?;
+        self.ticket(actor, id).await?;
+        let mut rc = self.read().await?;
+        Ok(outbox::for_ticket(&mut rc.conn(), id).await?)
+    }
+
+    /// Where a reply on this ticket can go (staff only): the customer's
+    /// channels we can reach them on, the one a reply takes by default
+    /// first.
+    pub async fn reply_routes(
+        &self,
+        actor: domain::Actor,
+        id: TicketId,
+    ) -> Result<Vec<ReplyRoute>, AppError> {
+        crate::error::require_hidden(&actor, domain::policy::Capability::WorkTheDesk)?;
+        let t = self.ticket(actor, id).await?;
+        let email_ready = self.mail.is_some();
+        let mut rc = self.read().await?;
+        route::all(&mut rc.conn(), &t, email_ready).await
+    }
+
+    /// Outgoing messages not delivered yet, failed first in importance (admins).
+    pub async fn unsent_outbound(&self, actor: domain::Actor) -> Result<Vec<Outbound>, AppError> {
+        crate::error::require(&actor, domain::policy::Capability::ManageEmail)?;
+        let mut rc = self.read().await?;
+        Ok(outbox::unsent(&mut rc.conn(), 500).await?)
+    }
+
+    /// Sends a failed message again (admins), e.g. after fixing an address.
+    pub async fn retry_outbound(&self, actor: domain::Actor, id: i64) -> Result<(), AppError> {
+        crate::error::require(&actor, domain::policy::Capability::ManageEmail)?;
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move { crate::error::found(outbox::requeue(c, id, now).await?) })
+        })
+        .await
+    }
+
+    /// Claims the messages of one channel its sender should try now: each
+    /// is held for `hold_secs`, so another node does not send it meanwhile.
+    pub async fn claim_due_outbound(
+        &self,
+        channel: Channel,
+        limit: i64,
+        hold_secs: i64,
+    ) -> Result<Vec<Outbound>, AppError> {
+        let now = Timestamp::now();
+        let candidates = {
+            let mut rc = self.read().await?;
+            outbox::due(&mut rc.conn(), channel, now, limit).await?
+        };
+        if candidates.is_empty() {
+            return Ok(candidates);
+        }
+        self.write(move |c| {
+            Box::pin(async move {
+                let mut claimed = Vec::with_capacity(candidates.len());
+                for m in candidates {
+                    if claims::claim(c, Queue::Outbox, m.id, now, Timestamp(now.0 + hold_secs))
+                        .await?
+                    {
+                        claimed.push(m);
+                    }
+                }
+                Ok(claimed)
+            })
+        })
+        .await
+    }
+
+    /// The files a reply carries.
+    pub async fn outbound_attachments(
+        &self,
+        m: &Outbound,
+    ) -> Result<Vec<sender::OutboundFile>, AppError> {
+        let Some(comment) = m.comment_id else {
+            return Ok(vec![]);
+        };
+        let mut rc = self.read().await?;
+        let mut conn = rc.conn();
+        let files = store::repo::attachments::for_comments(&mut conn, &[comment.0]).await?;
+        let mut out = Vec::with_capacity(files.len());
+        for f in files {
+            if let Some(data) = store::repo::attachments::data(&mut conn, f.id).await? {
+                out.push(sender::OutboundFile {
+                    name: f.file_name,
+                    content_type: f.content_type,
+                    data,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records a delivery attempt: sent (with the provider's id of the
+    /// message, if it gave one), retry at `retry_at`, or failed.
+    pub async fn outbound_attempted(
+        &self,
+        id: i64,
+        result: Result<Option<String>, String>,
+        retry_at: Option<Timestamp>,
+    ) -> Result<(), AppError> {
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                match result {
+                    Ok(external) => outbox::mark_sent(c, id, now, external.as_deref()).await?,
+                    Err(e) => outbox::mark_attempt(c, id, &e, retry_at).await?,
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+}
