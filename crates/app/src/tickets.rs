@@ -286,6 +286,11 @@ impl CommentText {
         &self.body
     }
 
+    /// The sanitised HTML.
+    pub fn html_body(&self) -> &str {
+        &self.html_body
+    }
+
     /// The text of the comment an update adds, if it adds one.
     pub fn of_update(input: &TicketInput) -> Result<Option<CommentText>, AppError> {
         input

@@ -294,6 +294,7 @@ pub struct Text {
     pub thread_reply_address: &'static str,
     pub thread_subject: &'static str,
     pub thread_new: &'static str,
+    pub thread_open_case: &'static str,
     pub reply_by: &'static str,
     pub no_reply_route: &'static str,
     pub outgoing_messages: &'static str,
@@ -321,6 +322,7 @@ impl Text {
             Threading::Headers => self.thread_headers,
             Threading::ReplyAddress => self.thread_reply_address,
             Threading::SubjectToken => self.thread_subject,
+            Threading::OpenCase => self.thread_open_case,
             Threading::New => self.thread_new,
         }
     }

@@ -1,64 +1,30 @@
-//! Storing and processing inbound messages: noise is recognised (automatic
-//! replies, bounces, our own mail, a sender writing too often), the sender
-//! is resolved to one profile, and the message continues its ticket (by
-//! our Message-IDs, the ticket's reply address or the subject's `[#N]`)
-//! or opens a new one, with Cc'd people as collaborators.
+//! Storing and processing inbound mail: what only mail has is decided
+//! here — noise (automatic replies, bounces, our own mail, a sender
+//! writing too often) and staff sender authentication — and the rest is
+//! the one way in every channel takes (`crate::ingest`): the mail becomes
+//! an `Inbound` whose thread hints are its Message-IDs, the ticket's reply
+//! address and the subject's `[#N]`, whose Cc'd people join the
+//! conversation, landed in the same transaction that settles the stored
+//! raw message.
 
 use super::{
     AutoKind, EmailOutcome, Envelope, InboundEmail, SenderCheck, Threading, subject_token,
 };
-use crate::pipeline::{Change, ExternalMessage, WriteRequest};
-use crate::sanitize::{clean_html, escape, text_to_html};
-use crate::tickets::{CommentInput, CommentText, TicketInput};
-use crate::users::find_or_create_by_email;
+use crate::ingest::{
+    self, Inbound, InboundSender, IngestOutcome, Preparation, Quoted, ThreadHint, Threaded,
+};
 use crate::{App, AppError};
 use domain::user::normalize_email;
-use domain::{
-    Channel, IdentityKind, InboundStatus, Status, SuspensionCause, TicketId, Timestamp, UserId,
-};
+use domain::{Channel, IdentityKind, InboundStatus, SuspensionCause, TicketId, Timestamp};
 use store::repo::email::{self, Pending};
-use store::repo::{outbox, tickets};
+use store::repo::outbox;
 
 /// A sender's messages processed per hour before more are only stored:
 /// a mail loop or a flood must not bury the queue.
 pub const SENDER_LIMIT_PER_HOUR: i64 = 60;
 
 /// The marker the timeline replaces with a localised "quoted text" toggle.
-pub const QUOTED_SUMMARY: &str = "<summary data-quoted></summary>";
-
-/// The comment's stored text and HTML: what was written this time, then the
-/// quoted history and signature, kept whole but folded in a `<details>`.
-fn comment_text(mail: &InboundEmail) -> Result<CommentText, AppError> {
-    let text = mail.text.trim_end();
-    let body = match &mail.quoted_text {
-        Some(q) if !q.trim().is_empty() => format!("{text}\n\n{}", q.trim_end()),
-        _ => text.to_string(),
-    };
-    let body = if body.trim().is_empty() {
-        "(no text)".to_string()
-    } else {
-        body
-    };
-    let head = match &mail.html {
-        Some(h) if !h.trim().is_empty() => clean_html(h),
-        _ if text.is_empty() => String::new(),
-        _ => text_to_html(text),
-    };
-    let folded = match (&mail.quoted_html, &mail.quoted_text) {
-        (Some(h), _) if !h.trim().is_empty() => Some(clean_html(h)),
-        (_, Some(q)) if !q.trim().is_empty() => Some(format!(
-            "<pre class=\"quoted-text\">{}</pre>",
-            escape(q.trim_end())
-        )),
-        _ => None,
-    };
-    let html = match folded {
-        Some(f) => format!("{head}<details class=\"quoted\">{QUOTED_SUMMARY}{f}</details>"),
-        None if head.is_empty() => text_to_html(&body),
-        None => head,
-    };
-    Ok(CommentText::prepared(body, html))
-}
+pub use crate::ingest::QUOTED_SUMMARY;
 
 /// The reason a message is stored but makes no comment, if it is noise.
 fn noise(mail: &InboundEmail, own_address: bool) -> Option<&'static str> {
@@ -185,7 +151,7 @@ impl App {
                 let ticket = match &bounced {
                     Some(mid) => {
                         outbox::mark_bounced(c, mid, &reason).await?;
-                        email::ticket_of_message(c, mid).await?
+                        outbox::ticket_of_external(c, Channel::Email, mid).await?
                     }
                     None => None,
                 };
@@ -300,197 +266,145 @@ impl App {
             .chain(mail.to.iter().map(|(_, a)| a.as_str()))
             .chain(mail.cc.iter().map(|(_, a)| a.as_str()))
             .find_map(|a| reply_address.ticket_of(a));
-        // The sender's one profile (a known email identity on anyone wins).
-        let from = mail.from_email.clone();
-        let from_name = mail.from_name.clone();
-        let profile = self
-            .write(move |c| {
-                Box::pin(async move {
-                    find_or_create_by_email(c, &from, from_name.as_deref(), None, now).await
-                })
-            })
-            .await?;
-        let actor = profile.actor();
-        let mut uploads = Vec::new();
-        let mut too_large = Vec::new();
-        for a in &mail.attachments {
-            match self
-                .upload(
-                    actor,
-                    &a.file_name,
-                    Some(&a.content_type),
-                    a.data.clone(),
-                    None,
-                )
-                .await
-            {
-                Ok((token, _)) => uploads.push(token),
-                // Too large to keep as an attachment: say so on the comment
-                // (the whole message stays stored as received).
-                Err(AppError::Invalid(_)) => too_large.push(format!(
-                    "[{} ({} bytes) was too large to attach; the original message is kept.]",
-                    a.file_name,
-                    a.data.len()
-                )),
-                Err(e) => return Err(e),
-            }
-        }
-        for note in too_large {
-            mail.text.push_str("\n\n");
-            mail.text.push_str(&note);
-        }
-        let fingerprint = mail.fingerprint();
-        let text = comment_text(&mail)?;
-        let comment = CommentInput {
-            body: Some(text.body().to_string()),
-            html_body: None,
-            public: Some(true),
-            author_id: None,
-            uploads,
-            reply_via: None,
+        let stored_message_id = mail.message_id.clone();
+        let (inbound, how) = self.as_inbound(stored, mail, recipient, by_address, now);
+        let prepared = match self.prepare_inbound(inbound, now).await? {
+            Preparation::Ready(p) => Some(p),
+            Preparation::Seen(_) => None,
         };
-        let ccs: Vec<String> = mail
-            .cc
-            .iter()
-            .chain(mail.to.iter())
-            .map(|(_, e)| e.to_lowercase())
-            .filter(|e| !self.mailboxes.is_own_address(e) && *e != sender)
-            .collect();
         let hooks = self.hooks().await?;
         self.write(move |c| {
             Box::pin(async move {
                 if !email::claim(c, id, &sender, now).await? {
                     return Ok(EmailOutcome::Ignored("taken by another worker"));
                 }
-                // A Message-ID seen before is a redelivery only if the message
-                // is the same; a different message reusing it is kept (its
-                // Message-ID is then not remembered again).
-                let mut message_id = mail.message_id.clone();
-                if let Some(mid) = &mail.message_id
-                    && let Some((t, inbound, seen)) = email::seen_message(c, mid).await?
-                {
-                    let same = inbound && seen.as_deref().is_none_or(|f| f == fingerprint);
-                    if same {
-                        email::finish(
-                            c,
-                            id,
-                            InboundStatus::Ignored,
-                            Some(t),
-                            None,
-                            "duplicate Message-ID",
-                        )
-                        .await?;
-                        return Ok(EmailOutcome::Duplicate(t));
-                    }
-                    message_id = None;
-                }
-                // Which ticket, if any, this continues.
-                let mut thread = None;
-                for mid in mail.in_reply_to.iter().chain(mail.references.iter().rev()) {
-                    if let Some(t) = email::ticket_of_message(c, mid).await? {
-                        thread = Some((t, Threading::Headers));
-                        break;
-                    }
-                }
-                if thread.is_none()
-                    && let Some(t) = by_address
-                {
-                    thread = Some((t, Threading::ReplyAddress));
-                }
-                if thread.is_none()
-                    && let Some(t) = subject_token(&mail.subject)
-                {
-                    thread = Some((t, Threading::SubjectToken));
-                }
-                let target = match thread {
-                    Some((t, how)) => match tickets::get(c, t, false).await? {
-                        // A closed ticket takes no more replies: a follow-up
-                        // opens a new one; and the sender must be on the
-                        // ticket, or the number alone would let anyone in.
-                        Some(tk)
-                            if tk.status != Status::Closed
-                                && crate::tickets::can_see(c, &actor, &tk).await? =>
-                        {
-                            Some((tk, how))
-                        }
-                        _ => None,
-                    },
-                    None => None,
-                };
-                let mut collaborators: Vec<UserId> = Vec::new();
-                for e in &ccs {
-                    if let Ok(u) = find_or_create_by_email(c, e, None, None, now).await {
-                        collaborators.push(u.id);
-                    }
-                }
-                // The Message-ID is remembered with the comment before the
-                // triggers' acknowledgement goes out, so our answer threads.
-                let external_message = message_id.map(|id| ExternalMessage {
-                    id,
-                    fingerprint: fingerprint.clone(),
-                });
-                let (change, outcome) = match target {
-                    Some((tk, how)) => {
-                        // New Cc'd people join the conversation.
-                        let mut all = tk.collaborator_ids.clone();
-                        for u in collaborators.iter().copied() {
-                            if !all.contains(&u) && u != tk.requester_id {
-                                all.push(u);
-                            }
-                        }
-                        let input = TicketInput {
-                            comment: Some(comment),
-                            collaborator_ids: (all != tk.collaborator_ids).then_some(all),
-                            ..Default::default()
-                        };
-                        let t = tk.id;
-                        let change = Change::Update {
-                            id: t,
-                            input,
-                            text: Some(text),
-                        };
-                        (change, Some(EmailOutcome::Reply(t, how)))
-                    }
+                let outcome = match prepared {
+                    Some(p) => ingest::land(c, &hooks, *p, now).await?,
                     None => {
-                        let subject = mail.subject.trim().to_string();
-                        let input = TicketInput {
-                            subject: Some(subject).filter(|s| !s.is_empty()),
-                            collaborator_ids: Some(collaborators).filter(|v| !v.is_empty()),
-                            recipient: recipient.clone(),
-                            ..Default::default()
-                        };
-                        let change = Change::Create {
-                            input,
-                            comment,
-                            text,
-                        };
-                        (change, None)
+                        // Seen before the unit: read where it landed again,
+                        // in the unit, for the record.
+                        return duplicate(c, id, &stored_message_id).await;
                     }
                 };
-                let mut req = WriteRequest::new(actor, Channel::Email, change);
-                req.external_message = external_message;
-                let written = crate::pipeline::write(c, &hooks, req, now)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                let ticket = written.ticket.id;
-                let comment_id = written.comment.as_ref().map(|c| c.id);
-                let outcome = outcome.unwrap_or(EmailOutcome::NewTicket(ticket));
-                let how = match &outcome {
-                    EmailOutcome::Reply(_, how) => *how,
-                    _ => Threading::New,
+                let (status, landed, note, result) = match outcome {
+                    IngestOutcome::Landed(l, threaded) => {
+                        let way = match threaded {
+                            Threaded::New => Threading::New,
+                            Threaded::OpenCase => Threading::OpenCase,
+                            Threaded::Hint(i) => how.get(i).copied().unwrap_or(Threading::Headers),
+                        };
+                        let result = match way {
+                            Threading::New => EmailOutcome::NewTicket(l.ticket),
+                            _ => EmailOutcome::Reply(l.ticket, way),
+                        };
+                        (InboundStatus::Processed, l, way.as_str(), result)
+                    }
+                    IngestOutcome::Duplicate(l) => (
+                        InboundStatus::Ignored,
+                        l,
+                        "duplicate Message-ID",
+                        EmailOutcome::Duplicate(l.ticket),
+                    ),
                 };
-                email::finish(
-                    c,
-                    id,
-                    InboundStatus::Processed,
-                    Some(ticket),
-                    comment_id,
-                    how.as_str(),
-                )
-                .await?;
-                Ok(outcome)
+                let comment = match result {
+                    EmailOutcome::Duplicate(_) => None,
+                    _ => landed.comment,
+                };
+                email::finish(c, id, status, Some(landed.ticket), comment, note).await?;
+                Ok(result)
             })
         })
         .await
     }
+
+    /// The message in the core's terms, with how each of its thread hints
+    /// threads (Message-IDs first, then the reply address, then `[#N]`).
+    fn as_inbound(
+        &self,
+        stored: &Pending,
+        mail: InboundEmail,
+        recipient: Option<String>,
+        by_address: Option<TicketId>,
+        now: Timestamp,
+    ) -> (Inbound, Vec<Threading>) {
+        let sender = mail.from_email.to_lowercase();
+        let mut thread = Vec::new();
+        let mut how = Vec::new();
+        for mid in mail.in_reply_to.iter().chain(mail.references.iter().rev()) {
+            thread.push(ThreadHint::RepliesTo(mid.clone()));
+            how.push(Threading::Headers);
+        }
+        if let Some(t) = by_address {
+            thread.push(ThreadHint::Ticket(t));
+            how.push(Threading::ReplyAddress);
+        }
+        if let Some(t) = subject_token(&mail.subject) {
+            thread.push(ThreadHint::Ticket(t));
+            how.push(Threading::SubjectToken);
+        }
+        let copied = mail
+            .cc
+            .iter()
+            .chain(mail.to.iter())
+            .map(|(_, e)| e.to_lowercase())
+            .filter(|e| !self.mailboxes.is_own_address(e) && *e != sender)
+            .map(|value| InboundSender {
+                kind: IdentityKind::Email,
+                value,
+                display_name: None,
+            })
+            .collect();
+        let fingerprint = mail.fingerprint();
+        let inbound = Inbound {
+            channel: Channel::Email,
+            account: String::new(),
+            external_id: mail.message_id.clone(),
+            fingerprint: Some(fingerprint),
+            sender: InboundSender {
+                kind: IdentityKind::Email,
+                value: mail.from_email.clone(),
+                display_name: mail.from_name.clone(),
+            },
+            copied,
+            recipient,
+            thread,
+            subject: Some(mail.subject.trim().to_string()).filter(|s| !s.is_empty()),
+            text: mail.text,
+            html: mail.html,
+            quoted: Quoted {
+                text: mail.quoted_text,
+                html: mail.quoted_html,
+            },
+            files: mail.attachments,
+            sent_at: now,
+            raw_id: Some(stored.id),
+        };
+        (inbound, how)
+    }
+}
+
+/// Records a redelivered message as a duplicate of where it landed.
+async fn duplicate(
+    c: &mut store::Conn<'_>,
+    id: i64,
+    message_id: &Option<String>,
+) -> Result<EmailOutcome, AppError> {
+    let landed = match message_id {
+        Some(mid) => store::repo::inbound::landed(c, Channel::Email, "", mid).await?,
+        None => None,
+    };
+    let ticket = landed.map(|l| l.ticket);
+    email::finish(
+        c,
+        id,
+        InboundStatus::Ignored,
+        ticket,
+        None,
+        "duplicate Message-ID",
+    )
+    .await?;
+    Ok(match ticket {
+        Some(t) => EmailOutcome::Duplicate(t),
+        None => EmailOutcome::Ignored("duplicate Message-ID"),
+    })
 }

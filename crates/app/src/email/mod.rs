@@ -124,6 +124,8 @@ pub enum Threading {
     ReplyAddress,
     /// The subject carried the ticket's `[#N]` token.
     SubjectToken,
+    /// A message without a subject continued the customer's open case.
+    OpenCase,
     /// Nothing matched: a new ticket.
     New,
 }
@@ -134,6 +136,7 @@ impl Threading {
         Threading::Headers,
         Threading::ReplyAddress,
         Threading::SubjectToken,
+        Threading::OpenCase,
         Threading::New,
     ];
 
@@ -147,6 +150,7 @@ impl Threading {
             Threading::Headers => "threaded by In-Reply-To/References",
             Threading::ReplyAddress => "threaded by the ticket's reply address",
             Threading::SubjectToken => "threaded by the subject's ticket number",
+            Threading::OpenCase => "continued the customer's open case",
             Threading::New => "new ticket",
         }
     }

@@ -17,7 +17,7 @@ use search::analyze::Language;
 use store::Conn;
 use store::model::{Comment, Ticket};
 use store::repo::outbox::{self, Outbound};
-use store::repo::{email, users};
+use store::repo::{inbound, users};
 
 /// Who our mail comes from when no support address is managed in the
 /// admin pages (set when a relay is configured; without one nothing is
@@ -91,7 +91,8 @@ impl Sender<'_> {
     }
 }
 
-/// Queues one message and remembers its Message-ID for threading.
+/// Queues one message; its Message-ID, kept on the outbox row, threads
+/// the customer's answer back.
 async fn queue(
     c: &mut Conn<'_>,
     sender: &Sender<'_>,
@@ -99,7 +100,7 @@ async fn queue(
     m: Message<'_>,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let known = email::message_ids_of_ticket(c, t.id).await?;
+    let known = inbound::email_thread_of(c, t.id).await?;
     let (from_address, from_name) = sender.from();
     let message_id = new_message_id(&from_address, t.id.0, m.kind);
     let reply_to = sender.reply_address.for_ticket(&from_address, t.id);
@@ -125,7 +126,6 @@ async fn queue(
         },
     )
     .await?;
-    email::remember_message(c, &message_id, t.id, m.comment.map(|c| c.id), false, None).await?;
     Ok(())
 }
 

@@ -37,7 +37,7 @@ use serde_json::{Value as Json, json};
 use std::sync::Arc;
 use store::Conn;
 use store::model::Ticket;
-use store::repo::tickets;
+use store::repo::{inbound, tickets};
 
 /// What the write path needs beyond the connection: the rulebook, and how
 /// to send mail (when a relay is configured).
@@ -116,16 +116,11 @@ pub(crate) struct WriteRequest {
     pub change: Change,
     /// Facts the triggers see besides the ticket's (`sla` = `breached`).
     pub facts: Vec<(&'static str, &'static str)>,
-    /// The outside message this change carries (an email's Message-ID),
+    /// The outside message this change carries (from a channel's ingest),
     /// remembered with the comment it made before anything goes out, so
-    /// our answers thread with it and a redelivery is recognised.
-    pub external_message: Option<ExternalMessage>,
-}
-
-/// An outside message's identity: its id and a fingerprint of its content.
-pub(crate) struct ExternalMessage {
-    pub id: String,
-    pub fingerprint: String,
+    /// our answers thread with it (an acknowledgement's In-Reply-To) and a
+    /// redelivery is recognised.
+    pub inbound: Option<inbound::Taken>,
 }
 
 impl WriteRequest {
@@ -135,7 +130,7 @@ impl WriteRequest {
             via,
             change,
             facts: Vec::new(),
-            external_message: None,
+            inbound: None,
         }
     }
 }
@@ -195,7 +190,7 @@ pub(crate) async fn write(
         via,
         change,
         facts,
-        external_message,
+        inbound: taken,
     } = req;
     // The channel the agent chose for their reply, if they chose one.
     let reply_via = match &change {
@@ -204,16 +199,17 @@ pub(crate) async fn write(
     };
     let mut last = None;
     for recorded in record(c, &actor, via, change, now).await? {
-        if let (Some(m), Some(w)) = (&external_message, recorded.write()) {
-            store::repo::email::remember_message(
-                c,
-                &m.id,
-                w.ticket.id,
-                w.comment.as_ref().map(|c| c.id),
-                true,
-                Some(&m.fingerprint),
-            )
-            .await?;
+        if let (Some(m), Some(w)) = (&taken, recorded.write()) {
+            let landed = inbound::Landed {
+                ticket: w.ticket.id,
+                comment: w.comment.as_ref().map(|c| c.id),
+            };
+            // A simultaneous delivery of the same message won (on
+            // PostgreSQL the insert waited for it to commit): this unit
+            // rolls back, and the caller reads where that one landed.
+            if !inbound::remember(c, m, landed, now).await? {
+                return Err(AppError::Conflict("delivered twice at once".into()));
+            }
         }
         last = stages(c, hooks, &actor, recorded, &facts, reply_via, now).await?;
     }

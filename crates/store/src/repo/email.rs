@@ -227,63 +227,6 @@ pub async fn outcome(
         .transpose()
 }
 
-/// A Message-ID already seen: its ticket, whether it came in (rather than
-/// being one of ours), and the fingerprint of the message that had it.
-pub async fn seen_message(
-    c: &mut Conn<'_>,
-    message_id: &str,
-) -> Result<Option<(TicketId, bool, Option<String>)>, StoreError> {
-    let row = c
-        .opt(q("SELECT ticket_id, inbound, fingerprint FROM email_message_ids WHERE message_id = $1").bind(message_id))
-        .await?;
-    row.map(|r| Ok((TicketId(r.int(0)?), r.bool(1)?, r.opt_text(2)?)))
-        .transpose()
-}
-
-/// The ticket a Message-ID belongs to.
-pub async fn ticket_of_message(
-    c: &mut Conn<'_>,
-    message_id: &str,
-) -> Result<Option<TicketId>, StoreError> {
-    let row = c
-        .opt(q("SELECT ticket_id FROM email_message_ids WHERE message_id = $1").bind(message_id))
-        .await?;
-    row.map(|r| Ok(TicketId(r.int(0)?))).transpose()
-}
-
-/// Remembers a Message-ID (ours or a customer's) for threading and dedup.
-pub async fn remember_message(
-    c: &mut Conn<'_>,
-    message_id: &str,
-    ticket: TicketId,
-    comment: Option<CommentId>,
-    inbound: bool,
-    fingerprint: Option<&str>,
-) -> Result<(), StoreError> {
-    c.exec(
-        q("INSERT INTO email_message_ids (message_id, ticket_id, comment_id, inbound, fingerprint) VALUES ($1, $2, $3, $4, $5)")
-            .bind(message_id)
-            .bind(ticket)
-            .bind(comment)
-            .bind(inbound)
-            .bind(fingerprint.map(str::to_string)),
-    )
-    .await?;
-    Ok(())
-}
-
-/// Every Message-ID of a ticket's conversation, oldest first (for
-/// In-Reply-To and References of our next message).
-pub async fn message_ids_of_ticket(
-    c: &mut Conn<'_>,
-    ticket: TicketId,
-) -> Result<Vec<String>, StoreError> {
-    let rows = c
-        .all(q("SELECT message_id FROM email_message_ids WHERE ticket_id = $1 ORDER BY COALESCE(comment_id, 0), message_id").bind(ticket))
-        .await?;
-    rows.iter().map(|r| r.text(0)).collect()
-}
-
 /// How each of a ticket's emailed comments came in: `(comment, outcome)`.
 pub async fn outcomes_of_ticket(
     c: &mut Conn<'_>,

@@ -188,8 +188,9 @@ pub async fn mark_bounced(
     .await
 }
 
-/// The ticket a message we sent belongs to, by the provider's id of it
-/// (a customer's answer quoting one of our messages threads there).
+/// The ticket a message we sent belongs to, by our id of it (an email's
+/// Message-ID) or the provider's (a customer's answer quoting one of our
+/// messages threads there).
 pub async fn ticket_of_external(
     c: &mut Conn<'_>,
     channel: Channel,
@@ -197,7 +198,7 @@ pub async fn ticket_of_external(
 ) -> Result<Option<TicketId>, StoreError> {
     let row = c
         .opt(
-            q("SELECT ticket_id FROM outbound_messages WHERE channel = $1 AND external_id = $2 ORDER BY id DESC LIMIT 1")
+            q("SELECT ticket_id FROM outbound_messages WHERE channel = $1 AND (message_id = $2 OR external_id = $2) ORDER BY id DESC LIMIT 1")
                 .bind(channel)
                 .bind(external_id),
         )

@@ -725,3 +725,63 @@ both!(replies_go_out_through_the_outbox, |first| {
         "no acknowledgement while it is off"
     );
 });
+
+/// A plain message from Lucía with the given subject line and Message-ID.
+fn lucia_plain(subject: &str, message_id: &str, text: &str) -> Vec<u8> {
+    format!(
+        "From: Lucia <lucia@example.com>\r\nTo: support@example.com\r\n{subject}Message-ID: <{message_id}>\r\n\
+Date: Mon, 23 Nov 2026 10:00:00 +0100\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n"
+    )
+    .into_bytes()
+}
+
+/// Sends Lucía's `raw` to the support address; the stored message's id.
+async fn to_support(smtp: &Smtp, raw: Vec<u8>) -> i64 {
+    queued_id(&send(smtp, "lucia@example.com", &["support@example.com"], raw).await)
+}
+
+both!(email_takes_the_one_way_in_like_every_channel, |srv| {
+    let smtp = start_smtp(&srv).await;
+    let first = to_support(&smtp, gmail_new()).await;
+    let (_, ticket, _) = processed(&srv, first).await;
+    let ticket = ticket.unwrap_or_default();
+    // A mail with a subject of its own starts its own case, as mail always
+    // did, even while her first one is open.
+    let other = to_support(
+        &smtp,
+        lucia_plain(
+            "Subject: Otra cosa\r\n",
+            "otra-1@example.com",
+            "Una factura",
+        ),
+    )
+    .await;
+    let (_, second, why) = processed(&srv, other).await;
+    assert_eq!(why, "new ticket");
+    assert_ne!(second, Some(ticket));
+    // One without a subject continues her most recent open case (the
+    // threading window every channel shares), and says so on the ticket.
+    let bare = to_support(
+        &smtp,
+        lucia_plain("", "sin-asunto-1@example.com", "Y otra cosa más"),
+    )
+    .await;
+    let (status, landed, why) = processed(&srv, bare).await;
+    assert_eq!(
+        (status.as_str(), landed, why.as_str()),
+        ("processed", second, "continued the customer's open case")
+    );
+    // The same mail delivered again (same Message-ID, same content) is a
+    // duplicate; the Message-ID is now in the one table every channel's
+    // messages are in.
+    let again = to_support(
+        &smtp,
+        lucia_plain("", "sin-asunto-1@example.com", "Y otra cosa más"),
+    )
+    .await;
+    let (status, dup_ticket, why) = processed(&srv, again).await;
+    assert_eq!(
+        (status.as_str(), dup_ticket, why.as_str()),
+        ("ignored", second, "duplicate Message-ID")
+    );
+});

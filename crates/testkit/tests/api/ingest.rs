@@ -7,23 +7,12 @@ use app::ingest::{Inbound, InboundFile, InboundSender, IngestOutcome, ThreadHint
 use domain::{Channel, IdentityKind, Timestamp};
 
 fn message(channel: Channel, id: &str, kind: IdentityKind, from: &str, text: &str) -> Inbound {
-    Inbound {
-        channel,
-        account: "cuenta-1".into(),
-        external_id: id.into(),
-        sender: InboundSender {
-            kind,
-            value: from.into(),
-            display_name: Some("Marta Ruiz".into()),
-        },
-        thread: vec![],
-        subject: None,
-        text: text.into(),
-        html: None,
-        files: vec![],
-        sent_at: Timestamp::now(),
-        raw_id: None,
-    }
+    let sender = InboundSender {
+        kind,
+        value: from.into(),
+        display_name: Some("Marta Ruiz".into()),
+    };
+    Inbound::text(channel, "cuenta-1", Some(id.into()), sender, text)
 }
 
 async fn comments(srv: &TestServer, ticket: i64) -> Vec<Json> {
@@ -176,7 +165,7 @@ both!(every_channel_comes_in_one_way, |srv| {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(
-        matches!(out, IngestOutcome::Landed(l, Threaded::Hint) if l.ticket.0 == ticket),
+        matches!(out, IngestOutcome::Landed(l, Threaded::Hint(0)) if l.ticket.0 == ticket),
         "{out:?}"
     );
 

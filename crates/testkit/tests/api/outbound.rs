@@ -12,23 +12,18 @@ use domain::{Channel, IdentityKind, OutboundStatus, TicketId, Timestamp};
 use std::sync::{Arc, Mutex};
 
 fn inbound(channel: Channel, account: &str, id: &str, kind: IdentityKind, from: &str) -> Inbound {
-    Inbound {
+    let sender = InboundSender {
+        kind,
+        value: from.into(),
+        display_name: Some("Marta Ruiz".into()),
+    };
+    Inbound::text(
         channel,
-        account: account.into(),
-        external_id: id.into(),
-        sender: InboundSender {
-            kind,
-            value: from.into(),
-            display_name: Some("Marta Ruiz".into()),
-        },
-        thread: vec![],
-        subject: None,
-        text: format!("mensaje {id}"),
-        html: None,
-        files: vec![],
-        sent_at: Timestamp::now(),
-        raw_id: None,
-    }
+        account,
+        Some(id.into()),
+        sender,
+        format!("mensaje {id}"),
+    )
 }
 
 /// A provider as a channel sender sees it: takes messages, or refuses
@@ -288,7 +283,7 @@ both!(replies_go_back_on_the_customers_channel, |first| {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(
-        matches!(out, IngestOutcome::Landed(l, Threaded::Hint) if l.ticket == ticket),
+        matches!(out, IngestOutcome::Landed(l, Threaded::Hint(0)) if l.ticket == ticket),
         "{out:?}"
     );
 });

@@ -251,6 +251,7 @@ pub static EN: Text = Text {
     thread_reply_address: "sent to this ticket's reply address",
     thread_subject: "the subject names this ticket",
     thread_new: "opened this ticket",
+    thread_open_case: "continued the open case",
     reply_by: "Reply by",
     no_reply_route: "This customer cannot be reached on any channel: a reply stays on the ticket only.",
     outgoing_messages: "Outgoing messages",

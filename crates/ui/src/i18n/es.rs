@@ -258,6 +258,7 @@ pub static ES: Text = Text {
     thread_reply_address: "enviado a la dirección de respuesta del ticket",
     thread_subject: "el asunto nombra este ticket",
     thread_new: "abrió este ticket",
+    thread_open_case: "continuó el caso abierto",
     reply_by: "Responder por",
     no_reply_route: "No hay ningún canal para llegar a este cliente: la respuesta queda solo en el ticket.",
     outgoing_messages: "Mensajes enviados",
