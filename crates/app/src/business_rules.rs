@@ -6,6 +6,7 @@
 use crate::pipeline::{Change, WriteRequest};
 use crate::rulebook::parse_conditions;
 use crate::{App, AppError, FieldError};
+use domain::audit::AuditEvent;
 use domain::rules::Action;
 use domain::rules::is_time_field;
 use domain::{Actor, Channel, Status, TicketId, Timestamp};
@@ -374,21 +375,39 @@ impl App {
                 let did = self
                     .write(move |c| {
                         Box::pin(async move {
-                            let Some(t) = tickets::get(c, ticket, false).await? else { return Ok(false) };
+                            let Some(t) = tickets::get(c, ticket, false).await? else {
+                                return Ok(false);
+                            };
                             // Changed since it matched: the next pass looks again.
                             // Claiming this ticket state first makes a second
                             // node racing here wait on the row, then back off.
-                            if t.updated_at != version || !business_rules::record_firing(c, rule.id, t.id, version, now).await? {
+                            if t.updated_at != version
+                                || !business_rules::record_firing(c, rule.id, t.id, version, now)
+                                    .await?
+                            {
                                 return Ok(false);
                             }
-                            let note = json!({"type": "Automation", "value": format!("automation: {}", rule.title)});
+                            let note = AuditEvent::Automation {
+                                value: format!("automation: {}", rule.title),
+                            };
                             let rule_id = rule.id;
-                            let change = Change::Rules { ticket: t, fired: vec![rule], note };
+                            let change = Change::Rules {
+                                ticket: t,
+                                fired: vec![rule],
+                                note,
+                            };
                             // Triggers see the automation's change, as in Zendesk;
                             // the state it leaves is recorded so it fires once.
                             let req = WriteRequest::new(Actor::system(), Channel::Rule, change);
                             if let Some(w) = crate::pipeline::write(c, &hooks, req, now).await? {
-                                business_rules::record_firing(c, rule_id, w.ticket.id, w.ticket.updated_at, now).await?;
+                                business_rules::record_firing(
+                                    c,
+                                    rule_id,
+                                    w.ticket.id,
+                                    w.ticket.updated_at,
+                                    now,
+                                )
+                                .await?;
                             }
                             Ok(true)
                         })
@@ -423,10 +442,14 @@ async fn milestones(
         vec![]
     };
     for a in &audits {
-        let events: Vec<Json> = serde_json::from_str(&a.events).unwrap_or_default();
-        for e in &events {
-            let field = e.get("field_name").and_then(Json::as_str).unwrap_or("");
-            let value = e.get("value").and_then(Json::as_str).unwrap_or("");
+        for e in &a.events {
+            let (field, value) = match e {
+                AuditEvent::Create { field_name, value }
+                | AuditEvent::Change {
+                    field_name, value, ..
+                } => (field_name.as_str(), value.as_str().unwrap_or("")),
+                _ => ("", ""),
+            };
             match (field, value) {
                 ("status", "pending") if t.status == Status::Pending => {
                     m.insert("hours_since_pending".into(), hours(a.created_at));
@@ -439,7 +462,7 @@ async fn milestones(
                 }
                 _ => {}
             }
-            if e.get("type").and_then(Json::as_str) == Some("Comment") {
+            if matches!(e, AuditEvent::Comment(_)) {
                 let who = if a.author_id == t.requester_id {
                     "hours_since_requester_update"
                 } else {

@@ -6,11 +6,11 @@
 
 use crate::tickets::ticket_terms;
 use crate::{App, AppError};
+use domain::audit::{AuditEvent, CommentEvent};
 use domain::{
     AuditId, Channel, CommentId, GroupId, IdentityKind, OrgId, Priority, Role, Status, TicketId,
     TicketType, Timestamp, UserId,
 };
-use serde_json::json;
 use store::events::{Entity, EventKind, NewEvent};
 use store::model::{Comment, Group, Organization, Ticket, User};
 use store::repo::{comments, groups, orgs, search, tickets, users};
@@ -539,15 +539,21 @@ async fn demo_ticket(
     t.id = tickets::insert(c, &t).await?;
     let mut first = None;
     for (i, (author, text, public, at)) in thread.iter().enumerate() {
-        let mut events = vec![
-            json!({"type": "Comment", "author_id": author.0, "body": text, "html_body": crate::sanitize::text_to_html(text), "plain_body": text, "public": public}),
-        ];
+        let mut events = vec![AuditEvent::Comment(CommentEvent {
+            author_id: *author,
+            body: text.to_string(),
+            html_body: crate::sanitize::text_to_html(text),
+            plain_body: text.to_string(),
+            public: *public,
+            attachment_ids: Vec::new(),
+        })];
         if i == 0 {
-            events.push(json!({"type": "Create", "field_name": "status", "value": "new"}));
+            events.push(AuditEvent::Create {
+                field_name: "status".into(),
+                value: "new".into(),
+            });
         }
-        let audit =
-            comments::insert_audit(c, t.id, *author, t.via, &json!(events).to_string(), *at)
-                .await?;
+        let audit = comments::insert_audit(c, t.id, *author, t.via, &events, *at).await?;
         first.get_or_insert(audit);
         add(c, &t, audit, *author, text, *public, *at).await?;
     }

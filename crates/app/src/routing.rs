@@ -16,9 +16,9 @@ use crate::pipeline::{Change, Hooks, WriteRequest};
 use crate::rulebook::{ROUTING_KEY, RoutingSettings, RuleBook};
 use crate::tickets::TicketInput;
 use crate::{App, AppError, FieldError};
+use domain::audit::AuditEvent;
 use domain::routing::{Candidate, Decision, Needs, Presence, Requirement, WorkChannel, choose};
 use domain::{Actor, Channel, GroupId, Role, TicketId, Timestamp, UserId};
-use serde_json::json;
 use std::collections::HashMap;
 use store::Conn;
 use store::model::Ticket;
@@ -210,7 +210,7 @@ impl RoutingPlan {
             extra_events: self
                 .note
                 .iter()
-                .map(|n| json!({"type": "Routing", "value": n}))
+                .map(|n| AuditEvent::Routing { value: n.clone() })
                 .collect(),
             ..Default::default()
         }
@@ -286,7 +286,9 @@ pub(crate) async fn note_waiting(
     let Some(reason) = &plan.note else {
         return Ok(());
     };
-    let events = json!([{"type": "Routing", "value": reason}]).to_string();
+    let events = [AuditEvent::Routing {
+        value: reason.clone(),
+    }];
     store::repo::comments::insert_audit(
         c,
         ticket,

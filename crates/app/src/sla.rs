@@ -8,6 +8,7 @@
 
 use crate::rulebook::{RuleBook, parse_conditions, parse_targets};
 use crate::{App, AppError, FieldError};
+use domain::audit::AuditEvent;
 use domain::rules::Facts;
 use domain::sla::{Event, Happening, Target, TargetState, TargetView, evaluate_all};
 use domain::{Actor, Status, TicketId, Timestamp};
@@ -240,17 +241,10 @@ fn events_from_audits(
                 },
             });
         }
-        let events: Vec<Json> = serde_json::from_str(&a.events).unwrap_or_default();
-        for e in &events {
-            match e.get("type").and_then(Json::as_str) {
-                Some("Comment")
-                    if i > 0 && e.get("public").and_then(Json::as_bool).unwrap_or(true) =>
-                {
-                    let author = e
-                        .get("author_id")
-                        .and_then(Json::as_i64)
-                        .map(domain::UserId)
-                        .unwrap_or(a.author_id);
+        for e in &a.events {
+            match e {
+                AuditEvent::Comment(cm) if i > 0 && cm.public => {
+                    let author = cm.author_id;
                     let what = if staff.contains(&author) && author != requester {
                         Happening::AgentReply
                     } else {
@@ -258,13 +252,11 @@ fn events_from_audits(
                     };
                     out.push(Event { at, what });
                 }
-                Some("Create" | "Change")
-                    if e.get("field_name").and_then(Json::as_str) == Some("status") =>
-                {
-                    if let Some(st) = e
-                        .get("value")
-                        .and_then(Json::as_str)
-                        .and_then(|v| v.parse::<Status>().ok())
+                AuditEvent::Create { field_name, value }
+                | AuditEvent::Change {
+                    field_name, value, ..
+                } if field_name == "status" => {
+                    if let Some(st) = value.as_str().and_then(|v| v.parse::<Status>().ok())
                         && !(i == 0 && st == Status::New)
                     {
                         out.push(Event {

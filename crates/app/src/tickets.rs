@@ -22,6 +22,7 @@ use crate::pipeline::{Change, Hooks, WriteRequest};
 use crate::sanitize::{clean_html, html_to_text, text_to_html};
 use crate::users::{clean_tags, find_or_create_by_email};
 use crate::{App, AppError, FieldError, Paged, Paging};
+use domain::audit::{AuditEvent, CommentEvent};
 use domain::{
     Actor, AuditId, Channel, CommentId, FieldId, GroupId, OrgId, Priority, Status, TicketId,
     TicketType, Timestamp, UserId,
@@ -98,7 +99,7 @@ pub struct TicketInput {
     /// our replies go out from it.
     pub recipient: Option<String>,
     /// Audit events to record with the change (a routing decision's reason).
-    pub extra_events: Vec<Json>,
+    pub extra_events: Vec<AuditEvent>,
     /// Refuse the update if the ticket changed after this instant.
     pub updated_stamp: Option<Timestamp>,
     /// Refuse the update if the ticket has an audit newer than this one

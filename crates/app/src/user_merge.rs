@@ -5,8 +5,8 @@
 //! what moved, so undo moves back only that.
 
 use crate::{App, AppError};
+use domain::audit::AuditEvent;
 use domain::{Actor, AuditId, Channel, Role, TicketId, Timestamp, UserId};
-use serde_json::json;
 use store::Conn;
 use store::events::{Entity, EventKind, NewEvent};
 use store::model::{Identity, User};
@@ -66,7 +66,11 @@ async fn audit_requester(
     actor: Actor,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let events = json!([{"type": "Change", "field_name": "requester_id", "value": to.0, "previous_value": from.0}]).to_string();
+    let events = [AuditEvent::Change {
+        field_name: "requester_id".into(),
+        value: to.0.into(),
+        previous_value: from.0.into(),
+    }];
     for t in tickets {
         let audit = comments::insert_audit(c, *t, actor.user, Channel::Web, &events, now).await?;
         store::events::append(c, event(Entity::Ticket, t.0, Some(audit), actor, now)).await?;

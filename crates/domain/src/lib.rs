@@ -3,6 +3,7 @@
 //! that decide who may see and change what. Every other crate speaks these
 //! types, so a rule written here holds for the API, the UI and every channel.
 
+pub mod audit;
 pub mod field;
 pub mod hours;
 pub mod ids;

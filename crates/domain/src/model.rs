@@ -165,8 +165,7 @@ pub struct Audit {
     pub ticket_id: TicketId,
     pub author_id: UserId,
     pub via: Channel,
-    /// Zendesk-shaped audit events, as JSON text.
-    pub events: String,
+    pub events: Vec<crate::audit::AuditEvent>,
     pub created_at: Timestamp,
 }
 

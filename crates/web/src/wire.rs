@@ -237,7 +237,7 @@ pub fn comment(base: &str, c: &Comment) -> Json {
 /// An audit with its events numbered (`audit id × 1000 + position`), comment
 /// events carrying their audit id, as Zendesk's events do.
 pub fn audit(a: &Audit) -> Json {
-    let mut events: Json = serde_json::from_str(&a.events).unwrap_or_else(|_| json!([]));
+    let mut events: Json = serde_json::to_value(&a.events).unwrap_or_else(|_| json!([]));
     if let Some(list) = events.as_array_mut() {
         for (i, e) in list.iter_mut().enumerate() {
             if let Some(o) = e.as_object_mut() {

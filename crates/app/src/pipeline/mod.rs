@@ -30,10 +30,10 @@ use crate::tickets::{
     merge_in, plan_update, update_in,
 };
 use crate::{AppError, routing, sla, triggers};
+use domain::audit::AuditEvent;
 use domain::rules::{Facts, UpdateType};
 use domain::sla::Happening;
 use domain::{Actor, Channel, TicketId, Timestamp};
-use serde_json::{Value as Json, json};
 use std::sync::Arc;
 use store::Conn;
 use store::model::Ticket;
@@ -95,11 +95,14 @@ pub(crate) enum Change {
     Rules {
         ticket: Ticket,
         fired: Vec<CompiledRule>,
-        note: Json,
+        note: AuditEvent,
     },
     /// Events recorded on a ticket without changing it (an SLA breach),
     /// then triggers looking at the ticket at rest.
-    Note { id: TicketId, events: Json },
+    Note {
+        id: TicketId,
+        events: Vec<AuditEvent>,
+    },
     /// Tickets merged into one.
     Merge {
         target: TicketId,
@@ -261,8 +264,7 @@ async fn record(
             let Some(ticket) = tickets::get(c, id, false).await? else {
                 return Ok(Vec::new());
             };
-            store::repo::comments::insert_audit(c, id, actor.user, via, &events.to_string(), now)
-                .await?;
+            store::repo::comments::insert_audit(c, id, actor.user, via, &events, now).await?;
             vec![Recorded {
                 subject: Subject::AtRest(ticket),
                 effects: Effects::default(),
@@ -430,6 +432,9 @@ async fn plan_follow_up(
 }
 
 /// The audit events of an SLA breach.
-pub(crate) fn sla_breach_events(metric: &str) -> Json {
-    json!([{"type": "SlaBreach", "metric": metric, "value": format!("SLA breached: {metric}")}])
+pub(crate) fn sla_breach_events(metric: &str) -> Vec<AuditEvent> {
+    vec![AuditEvent::SlaBreach {
+        metric: metric.to_string(),
+        value: format!("SLA breached: {metric}"),
+    }]
 }

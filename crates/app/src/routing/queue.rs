@@ -3,6 +3,7 @@
 //! node at a time); and the queue as the API and pages list it.
 
 use super::*;
+use domain::audit::AuditEvent;
 
 impl App {
     /// Routed tickets in a state (the queue page and API).
@@ -67,8 +68,12 @@ impl App {
             let done = self
                 .write(move |c| {
                     Box::pin(async move {
-                        let Some(mut t) = tickets::get(c, r.ticket_id, false).await? else { return Ok(false) };
-                        let Some(mut route) = repo::route(c, r.ticket_id).await? else { return Ok(false) };
+                        let Some(mut t) = tickets::get(c, r.ticket_id, false).await? else {
+                            return Ok(false);
+                        };
+                        let Some(mut route) = repo::route(c, r.ticket_id).await? else {
+                            return Ok(false);
+                        };
                         if t.status.is_done() {
                             route.state = RouteState::Done;
                             repo::save_route(c, &route).await?;
@@ -78,17 +83,27 @@ impl App {
                         match route.state {
                             RouteState::Assigned => {
                                 let agent_gone = match route.assignee_id {
-                                    Some(a) => repo::profile(c, a).await?.is_none_or(|p| p.presence[slot(route.channel)] != Presence::Online),
+                                    Some(a) => repo::profile(c, a).await?.is_none_or(|p| {
+                                        p.presence[slot(route.channel)] != Presence::Online
+                                    }),
                                     None => true,
                                 };
-                                let unacted = route.assigned_at.is_some_and(|at| (now.0 - at.0) / 60 >= s.reroute_unacted_after_minutes);
+                                let unacted = route.assigned_at.is_some_and(|at| {
+                                    (now.0 - at.0) / 60 >= s.reroute_unacted_after_minutes
+                                });
                                 if !(agent_gone || unacted) || t.assignee_id != route.assignee_id {
                                     return Ok(false);
                                 }
-                                let why = if agent_gone { "the agent is no longer online" } else { "the agent did not act on it in time" };
+                                let why = if agent_gone {
+                                    "the agent is no longer online"
+                                } else {
+                                    "the agent did not act on it in time"
+                                };
                                 let input = TicketInput {
                                     assignee_id: Some(None),
-                                    extra_events: vec![json!({"type": "Routing", "value": format!("re-routing: {why}")})],
+                                    extra_events: vec![AuditEvent::Routing {
+                                        value: format!("re-routing: {why}"),
+                                    }],
                                     ..Default::default()
                                 };
                                 t = system_update(c, &hooks, t.id, input, now).await?;
@@ -110,13 +125,17 @@ impl App {
                         let escalate_to = t
                             .group_id
                             .and_then(|g| s.escalation_groups.get(&g.0.to_string()).copied())
-                            .filter(|_| waited >= s.escalate_after_minutes * (route.escalations + 1));
+                            .filter(|_| {
+                                waited >= s.escalate_after_minutes * (route.escalations + 1)
+                            });
                         if let Some(to) = escalate_to
                             && groups::get(c, GroupId(to)).await?.is_some()
                         {
                             let input = TicketInput {
                                 group_id: Some(Some(GroupId(to))),
-                                extra_events: vec![json!({"type": "Routing", "value": format!("escalated after waiting {waited} min")})],
+                                extra_events: vec![AuditEvent::Routing {
+                                    value: format!("escalated after waiting {waited} min"),
+                                }],
                                 ..Default::default()
                             };
                             t = system_update(c, &hooks, t.id, input, now).await?;

@@ -157,7 +157,7 @@ pub(super) async fn apply_changes(
 
 /// Zendesk audit events describing how `after` differs from `before` (or,
 /// for a new ticket, every field it was created with).
-pub(super) fn field_events(before: Option<&Ticket>, after: &Ticket) -> Vec<Json> {
+pub(super) fn field_events(before: Option<&Ticket>, after: &Ticket) -> Vec<AuditEvent> {
     let fmt_opt = |v: Option<String>| v.map_or(Json::Null, Json::String);
     let fields: Vec<(&str, Json, Option<Json>)> = {
         let b = before;
@@ -216,28 +216,41 @@ pub(super) fn field_events(before: Option<&Ticket>, after: &Ticket) -> Vec<Json>
     for (name, value, prev) in fields {
         match prev {
             None if value.is_null() || value == json!([]) || value == json!("") => {}
-            None => events.push(json!({"type": "Create", "field_name": name, "value": value})),
-            Some(p) if p != value => events.push(
-                json!({"type": "Change", "field_name": name, "value": value, "previous_value": p}),
-            ),
+            None => events.push(created(name, value)),
+            Some(p) if p != value => events.push(changed(name, value, p)),
             Some(_) => {}
         }
     }
     let old: &[(FieldId, String)] = before.map_or(&[], |b| &b.custom_fields);
     for (id, v) in &after.custom_fields {
         match old.iter().find(|(f, _)| f == id) {
-            None if before.is_none() => events.push(json!({"type": "Create", "field_name": id.0.to_string(), "value": v})),
-            None => events.push(json!({"type": "Change", "field_name": id.0.to_string(), "value": v, "previous_value": null})),
-            Some((_, o)) if o != v => events.push(json!({"type": "Change", "field_name": id.0.to_string(), "value": v, "previous_value": o})),
+            None if before.is_none() => events.push(created(&id.0.to_string(), json!(v))),
+            None => events.push(changed(&id.0.to_string(), json!(v), Json::Null)),
+            Some((_, o)) if o != v => events.push(changed(&id.0.to_string(), json!(v), json!(o))),
             Some(_) => {}
         }
     }
     for (id, o) in old {
         if !after.custom_fields.iter().any(|(f, _)| f == id) {
-            events.push(json!({"type": "Change", "field_name": id.0.to_string(), "value": null, "previous_value": o}));
+            events.push(changed(&id.0.to_string(), Json::Null, json!(o)));
         }
     }
     events
+}
+
+fn created(field: &str, value: Json) -> AuditEvent {
+    AuditEvent::Create {
+        field_name: field.to_string(),
+        value,
+    }
+}
+
+fn changed(field: &str, value: Json, previous_value: Json) -> AuditEvent {
+    AuditEvent::Change {
+        field_name: field.to_string(),
+        value,
+        previous_value,
+    }
 }
 
 /// Checks that every upload token exists and belongs to the author.
@@ -263,11 +276,14 @@ pub(super) async fn check_uploads(
 }
 
 /// The audit event for a comment (ids are numbered when rendered).
-pub(super) fn comment_event(cm: &Comment) -> Json {
-    json!({
-        "type": "Comment", "author_id": cm.author_id.0, "body": cm.body, "html_body": cm.html_body,
-        "plain_body": cm.body, "public": cm.public,
-        "attachment_ids": cm.attachments.iter().map(|a| a.id.0).collect::<Vec<_>>(),
+pub(super) fn comment_event(cm: &Comment) -> AuditEvent {
+    AuditEvent::Comment(CommentEvent {
+        author_id: cm.author_id,
+        body: cm.body.clone(),
+        html_body: cm.html_body.clone(),
+        plain_body: cm.body.clone(),
+        public: cm.public,
+        attachment_ids: cm.attachments.iter().map(|a| a.id).collect(),
     })
 }
 
@@ -319,7 +335,7 @@ pub(super) async fn write_audit(
     author: UserId,
     via: Channel,
     comment: Option<(Comment, &[String])>,
-    field_events: Vec<Json>,
+    field_events: Vec<AuditEvent>,
     now: Timestamp,
 ) -> Result<(Audit, Option<Comment>), AppError> {
     let mut events = Vec::with_capacity(field_events.len() + 1);
@@ -331,23 +347,14 @@ pub(super) async fn write_audit(
         pending = Some((cm, uploads));
     }
     events.extend(field_events);
-    let audit_id = comments::insert_audit(
-        c,
-        t.id,
-        author,
-        via,
-        &Json::from(events.as_slice()).to_string(),
-        now,
-    )
-    .await?;
+    let audit_id = comments::insert_audit(c, t.id, author, via, &events, now).await?;
     let mut stored = None;
     if let Some((mut cm, uploads)) = pending {
         cm.audit_id = audit_id;
         let cm = store_comment(c, cm, uploads).await?;
         if !uploads.is_empty() {
             events.insert(0, comment_event(&cm));
-            comments::set_audit_events(c, audit_id, &Json::from(events.as_slice()).to_string())
-                .await?;
+            comments::set_audit_events(c, audit_id, &events).await?;
         }
         stored = Some(cm);
     }
@@ -356,7 +363,7 @@ pub(super) async fn write_audit(
         ticket_id: t.id,
         author_id: author,
         via,
-        events: Json::Array(events).to_string(),
+        events,
         created_at: now,
     };
     Ok((audit, stored))

@@ -111,7 +111,7 @@ pub(crate) struct PlannedUpdate {
     via: Channel,
     comment: Option<(Comment, Vec<String>)>,
     body_terms: Option<String>,
-    events: Vec<Json>,
+    events: Vec<AuditEvent>,
     actor: UserId,
 }
 

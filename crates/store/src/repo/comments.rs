@@ -4,6 +4,7 @@ use super::map_rows;
 use crate::model::{Audit, Comment};
 use crate::paging::placeholders;
 use crate::{Conn, Row, StoreError, Value, q};
+use domain::audit::AuditEvent;
 use domain::{AuditId, Channel, CommentId, TicketId, Timestamp, UserId};
 
 const COLS: &str =
@@ -89,28 +90,29 @@ fn audit_from_row(r: &Row) -> Result<Audit, StoreError> {
         ticket_id: TicketId(r.int(1)?),
         author_id: UserId(r.int(2)?),
         via: r.word(3)?,
-        events: r.text(4)?,
+        events: AuditEvent::parse_list(&r.text(4)?),
         created_at: Timestamp(r.int(5)?),
     })
 }
 
-/// Inserts an audit with its events (Zendesk-shaped JSON, without ids: the
-/// wire layer numbers them).
+/// Inserts an audit with its events (stored in Zendesk's shape, without
+/// ids: the wire layer numbers them).
 pub async fn insert_audit(
     c: &mut Conn<'_>,
     ticket: TicketId,
     author: UserId,
     via: Channel,
-    events_json: &str,
+    events: &[AuditEvent],
     at: Timestamp,
 ) -> Result<AuditId, StoreError> {
+    let events_json = AuditEvent::list_to_string(events);
     Ok(AuditId(
         c.insert(
             q("INSERT INTO audits (ticket_id, author_id, via_channel, events, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
                 .bind(ticket)
                 .bind(author)
                 .bind(via)
-                .bind(events_json)
+                .bind(events_json.as_str())
                 .bind(at),
         )
         .await?,
@@ -121,12 +123,13 @@ pub async fn insert_audit(
 pub async fn set_audit_events(
     c: &mut Conn<'_>,
     id: AuditId,
-    events_json: &str,
+    events: &[AuditEvent],
 ) -> Result<(), StoreError> {
+    let events_json = AuditEvent::list_to_string(events);
     c.exec(
         q("UPDATE audits SET events = $2 WHERE id = $1")
             .bind(id)
-            .bind(events_json),
+            .bind(events_json.as_str()),
     )
     .await?;
     Ok(())

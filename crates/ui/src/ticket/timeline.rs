@@ -2,25 +2,30 @@
 //! (who changed what, in the agent's language and time zone).
 
 use super::*;
+use domain::audit::AuditEvent;
 
 /// Describes one audit change in words.
 pub(super) fn change_text(
     t: &Text,
     names: &HashMap<i64, String>,
     groups: &HashMap<i64, String>,
-    ev: &Json,
+    ev: &AuditEvent,
 ) -> Option<String> {
     // What atiende itself decided: routing, SLA breaches, automations.
-    let label = match ev.get("type").and_then(Json::as_str) {
-        Some("Routing") => Some(t.routing_event),
-        Some("SlaBreach") => Some(t.sla_event),
-        Some("Automation") => Some(t.automation_event),
-        _ => None,
+    let (field, value, previous) = match ev {
+        AuditEvent::Routing { value } => return Some(format!("{}: {value}", t.routing_event)),
+        AuditEvent::SlaBreach { value, .. } => return Some(format!("{}: {value}", t.sla_event)),
+        AuditEvent::Automation { value } => {
+            return Some(format!("{}: {value}", t.automation_event));
+        }
+        AuditEvent::Create { field_name, value } => (field_name.as_str(), value, None),
+        AuditEvent::Change {
+            field_name,
+            value,
+            previous_value,
+        } => (field_name.as_str(), value, Some(previous_value)),
+        AuditEvent::Comment(_) | AuditEvent::Other(_) => return None,
     };
-    if let Some(label) = label {
-        return Some(format!("{label}: {}", ev.get("value")?.as_str()?));
-    }
-    let field = ev.get("field_name")?.as_str()?;
     let show = |v: Option<&Json>| -> String {
         let v = match v {
             Some(Json::Null) | None => return t.none.to_string(),
@@ -68,8 +73,8 @@ pub(super) fn change_text(
         "organization_id" => t.organization,
         other => other,
     };
-    let value = show(ev.get("value"));
-    Some(match ev.get("previous_value") {
+    let value = show(Some(value));
+    Some(match previous {
         Some(p) if !p.is_null() => format!("{label}: {} → {value}", show(Some(p))),
         _ => format!("{label}: {value}"),
     })
@@ -100,15 +105,19 @@ pub(super) async fn entries(
         .collect();
     let mut people: Vec<i64> = audits.iter().map(|a| a.author_id.0).collect();
     for a in &audits {
-        for ev in serde_json::from_str::<Vec<Json>>(&a.events).unwrap_or_default() {
-            if let Some(f) = ev.get("field_name").and_then(Json::as_str)
-                && (f == "assignee_id" || f == "requester_id")
-            {
-                for k in ["value", "previous_value"] {
-                    if let Some(n) = ev.get(k).and_then(Json::as_i64) {
-                        people.push(n);
-                    }
-                }
+        for ev in &a.events {
+            let (value, previous) = match ev {
+                AuditEvent::Create { value, .. } => (value, None),
+                AuditEvent::Change {
+                    value,
+                    previous_value,
+                    ..
+                } => (value, Some(previous_value)),
+                _ => continue,
+            };
+            if matches!(ev.field_name(), Some("assignee_id" | "requester_id")) {
+                people.extend(value.as_i64());
+                people.extend(previous.and_then(Json::as_i64));
             }
         }
     }
@@ -119,10 +128,9 @@ pub(super) async fn entries(
     Ok(audits
         .iter()
         .map(|a: &Audit| {
-            let events: Vec<Json> = serde_json::from_str(&a.events).unwrap_or_default();
-            let changes: Vec<String> = events
+            let changes: Vec<String> = a
+                .events
                 .iter()
-                .filter(|e| e.get("type").and_then(Json::as_str) != Some("Comment"))
                 .filter_map(|e| change_text(t, &names, groups, e))
                 .collect();
             let (at, at_iso) = clock.show(a.created_at);
