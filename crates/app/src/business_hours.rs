@@ -5,7 +5,7 @@
 use crate::rulebook::{compile_schedule, time_zone};
 use crate::{App, AppError, FieldError};
 use domain::hours::{Schedule, WEEK_MINUTES};
-use domain::{Actor, Timestamp};
+use domain::{Actor, HolidayId, ScheduleId, Timestamp};
 use store::repo::schedules::{self, Holiday, ScheduleRow};
 
 /// A schedule as an admin gives it; `None` keeps a value.
@@ -51,7 +51,7 @@ fn check(row: &ScheduleRow) -> Result<Schedule, AppError> {
 /// does not exist; none is fine (calendar hours, always working).
 pub(crate) async fn check_schedule(
     c: &mut store::Conn<'_>,
-    id: Option<i64>,
+    id: Option<ScheduleId>,
 ) -> Result<(), AppError> {
     match id {
         Some(id) if schedules::get(c, id).await?.is_none() => Err(AppError::field(
@@ -108,7 +108,7 @@ impl App {
     pub async fn schedule(
         &self,
         actor: Actor,
-        id: i64,
+        id: ScheduleId,
     ) -> Result<(ScheduleRow, Vec<Holiday>), AppError> {
         crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
@@ -124,7 +124,7 @@ impl App {
     pub async fn save_schedule(
         &self,
         actor: Actor,
-        id: Option<i64>,
+        id: Option<ScheduleId>,
         input: ScheduleInput,
     ) -> Result<ScheduleRow, AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageSchedules)?;
@@ -135,7 +135,7 @@ impl App {
                     let mut row = match id {
                         Some(id) => schedules::get(c, id).await?.ok_or(AppError::NotFound)?,
                         None => ScheduleRow {
-                            id: 0,
+                            id: ScheduleId(0),
                             name: String::new(),
                             time_zone: "UTC".into(),
                             // Monday to Friday, 9:00 to 17:00.
@@ -174,7 +174,7 @@ impl App {
         Ok(saved)
     }
 
-    pub async fn delete_schedule(&self, actor: Actor, id: i64) -> Result<(), AppError> {
+    pub async fn delete_schedule(&self, actor: Actor, id: ScheduleId) -> Result<(), AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageSchedules)?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(schedules::delete(c, id).await?) })
@@ -194,7 +194,7 @@ impl App {
                     schedules::get(c, h.schedule_id)
                         .await?
                         .ok_or(AppError::NotFound)?;
-                    if h.id == 0 {
+                    if h.id.0 == 0 {
                         h.id = schedules::insert_holiday(c, &h).await?;
                     } else {
                         crate::error::found(schedules::update_holiday(c, &h).await?)?;
@@ -210,8 +210,8 @@ impl App {
     pub async fn delete_holiday(
         &self,
         actor: Actor,
-        schedule: i64,
-        id: i64,
+        schedule: ScheduleId,
+        id: HolidayId,
     ) -> Result<(), AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageSchedules)?;
         self.write(move |c| {

@@ -9,7 +9,7 @@ use crate::{App, AppError, FieldError};
 use domain::audit::AuditEvent;
 use domain::rules::Action;
 use domain::rules::is_time_field;
-use domain::{Actor, Channel, Status, TicketId, Timestamp};
+use domain::{Actor, Channel, RuleId, Status, TicketId, Timestamp};
 use serde_json::{Value as Json, json};
 use store::Conn;
 use store::model::Ticket;
@@ -158,7 +158,7 @@ impl App {
                     business_rules::insert(
                         c,
                         &Rule {
-                            id: 0,
+                            id: RuleId(0),
                             kind: RuleKind::Trigger,
                             title: title.into(),
                             description: Some(
@@ -198,7 +198,7 @@ impl App {
         &self,
         actor: Actor,
         kind: RuleKind,
-        id: i64,
+        id: RuleId,
     ) -> Result<Rule, AppError> {
         crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
@@ -212,7 +212,7 @@ impl App {
         &self,
         actor: Actor,
         kind: RuleKind,
-        id: Option<i64>,
+        id: Option<RuleId>,
         body: Json,
     ) -> Result<Rule, AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageRules)?;
@@ -225,7 +225,7 @@ impl App {
                             .await?
                             .ok_or(AppError::NotFound)?,
                         None => Rule {
-                            id: 0,
+                            id: RuleId(0),
                             kind,
                             title: String::new(),
                             description: None,
@@ -268,7 +268,7 @@ impl App {
         &self,
         actor: Actor,
         kind: RuleKind,
-        id: i64,
+        id: RuleId,
     ) -> Result<(), AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageRules)?;
         self.write(move |c| {

@@ -5,7 +5,7 @@
 
 use crate::rules::compile_view;
 use crate::{App, AppError};
-use domain::Actor;
+use domain::{Actor, ViewId};
 use serde_json::{Value as Json, json};
 use store::model::Ticket;
 use store::repo::{groups, search as sql, tickets};
@@ -23,7 +23,7 @@ pub enum Queue {
     Pending,
     RecentlySolved,
     /// An admin-defined view, by id.
-    View(i64),
+    View(ViewId),
 }
 
 impl Queue {

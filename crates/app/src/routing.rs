@@ -162,7 +162,7 @@ async fn candidates(
             let user = people.get(&p.user_id.0)?;
             let open = p
                 .schedule_id
-                .and_then(|id| book.schedules.get(&id))
+                .and_then(|id| book.schedules.get(&domain::ScheduleId(id)))
                 .is_none_or(|sch| sch.is_open(now));
             Some(Candidate {
                 id: p.user_id,
@@ -557,7 +557,7 @@ impl App {
                         p.languages = languages(l)?;
                     }
                     if let Some(s) = change.schedule_id {
-                        crate::business_hours::check_schedule(c, s).await?;
+                        crate::business_hours::check_schedule(c, s.map(domain::ScheduleId)).await?;
                         p.schedule_id = s;
                     }
                     p.last_active_at = Some(now);

@@ -5,10 +5,10 @@
 //! another node within [`TTL`].
 
 use crate::{App, AppError, FieldError};
-use domain::Priority;
 use domain::hours::Schedule;
 use domain::rules::{Condition, Conditions, Operator};
 use domain::sla::{SlaMetric, Target};
+use domain::{Priority, RuleId, ScheduleId, SlaPolicyId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use std::collections::HashMap;
@@ -24,7 +24,7 @@ pub const TTL: Duration = Duration::from_secs(2);
 /// A trigger or automation ready to run.
 #[derive(Debug, Clone)]
 pub struct CompiledRule {
-    pub id: i64,
+    pub id: RuleId,
     pub title: String,
     pub conditions: Conditions,
     pub actions: Vec<domain::rules::Action>,
@@ -33,12 +33,12 @@ pub struct CompiledRule {
 /// An SLA policy ready to match and measure.
 #[derive(Debug, Clone)]
 pub struct CompiledPolicy {
-    pub id: i64,
+    pub id: SlaPolicyId,
     pub title: String,
     pub filter: Conditions,
     /// Targets per priority (`None`: any priority).
     pub targets: Vec<(Option<Priority>, Target)>,
-    pub schedule_id: Option<i64>,
+    pub schedule_id: Option<ScheduleId>,
 }
 
 /// How the router behaves (an admin setting).
@@ -80,9 +80,9 @@ pub struct RuleBook {
     pub triggers: Vec<CompiledRule>,
     pub automations: Vec<CompiledRule>,
     pub policies: Vec<CompiledPolicy>,
-    pub schedules: HashMap<i64, Schedule>,
+    pub schedules: HashMap<ScheduleId, Schedule>,
     /// The schedule business hours mean when a policy names none.
-    pub default_schedule: Option<i64>,
+    pub default_schedule: Option<ScheduleId>,
     pub routing: RoutingSettings,
     /// Skill (routing attribute value) id → name.
     pub skill_names: HashMap<String, String>,
@@ -92,7 +92,7 @@ pub struct RuleBook {
 
 impl RuleBook {
     /// The schedule a policy's business hours use, or round the clock.
-    pub fn schedule(&self, id: Option<i64>) -> Schedule {
+    pub fn schedule(&self, id: Option<ScheduleId>) -> Schedule {
         id.or(self.default_schedule)
             .and_then(|i| self.schedules.get(&i))
             .cloned()
@@ -253,7 +253,7 @@ async fn load(c: &mut Conn<'_>) -> Result<RuleBook, AppError> {
                 let actions = match actions {
                     Ok(a) => a,
                     Err(e) => {
-                        tracing::warn!(rule = r.id, error = %e, "a stored rule's actions do not parse; it is skipped");
+                        tracing::warn!(rule = r.id.0, error = %e, "a stored rule's actions do not parse; it is skipped");
                         return None;
                     }
                 };

@@ -11,7 +11,7 @@ pub use actions::{MacroEffect, field_name, macro_effect, parse_actions, typed_ac
 
 use crate::users::clean_tags;
 use crate::{App, AppError, FieldError, Paged, Paging};
-use domain::{Actor, Role, TicketId, Timestamp};
+use domain::{Actor, MacroId, Role, TicketId, Timestamp, ViewId};
 use search::plan::{Clause, Cond, NamedRef, Plan, ResultType, SortKey, UserRef};
 use search::query::Op;
 use serde_json::{Value as Json, json};
@@ -176,7 +176,7 @@ impl App {
     pub async fn save_macro(
         &self,
         actor: Actor,
-        id: Option<i64>,
+        id: Option<MacroId>,
         input: RuleInput,
     ) -> Result<Macro, AppError> {
         // Macros are shared by the whole team (there are no personal ones
@@ -189,12 +189,12 @@ impl App {
         self.write(move |c| {
             Box::pin(async move {
                 let mut m = match id {
-                    Some(id) => rules::macros(c, &[id])
+                    Some(id) => rules::macros(c, &[id.0])
                         .await?
                         .pop()
                         .ok_or(AppError::NotFound)?,
                     None => Macro {
-                        id: 0,
+                        id: MacroId(0),
                         title: String::new(),
                         description: None,
                         active: true,
@@ -221,7 +221,9 @@ impl App {
                 }
                 match input.actions {
                     Some(a) => m.actions = a.to_string(),
-                    None if m.id == 0 => return Err(AppError::field(FieldError::blank("actions"))),
+                    None if m.id.0 == 0 => {
+                        return Err(AppError::field(FieldError::blank("actions")));
+                    }
                     None => {}
                 }
                 m.updated_at = now;
@@ -232,7 +234,7 @@ impl App {
         .await
     }
 
-    pub async fn delete_macro(&self, actor: Actor, id: i64) -> Result<(), AppError> {
+    pub async fn delete_macro(&self, actor: Actor, id: MacroId) -> Result<(), AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageMacros)?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(rules::delete_macro(c, id).await?) })
@@ -240,10 +242,10 @@ impl App {
         .await
     }
 
-    pub async fn get_macro(&self, actor: Actor, id: i64) -> Result<Macro, AppError> {
+    pub async fn get_macro(&self, actor: Actor, id: MacroId) -> Result<Macro, AppError> {
         staff_only(&actor)?;
         let mut rc = self.read().await?;
-        rules::macros(&mut rc.conn(), &[id])
+        rules::macros(&mut rc.conn(), &[id.0])
             .await?
             .pop()
             .ok_or(AppError::NotFound)
@@ -271,7 +273,7 @@ impl App {
     pub async fn apply_macro(
         &self,
         actor: Actor,
-        id: i64,
+        id: MacroId,
         ticket: Option<TicketId>,
     ) -> Result<MacroEffect, AppError> {
         let m = self.get_macro(actor, id).await?;

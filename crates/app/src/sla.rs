@@ -11,7 +11,7 @@ use crate::{App, AppError, FieldError};
 use domain::audit::AuditEvent;
 use domain::rules::Facts;
 use domain::sla::{Event, Happening, Target, TargetState, TargetView, evaluate_all};
-use domain::{Actor, Status, TicketId, Timestamp};
+use domain::{Actor, SlaPolicyId, Status, TicketId, Timestamp};
 use serde_json::Value as Json;
 use store::Conn;
 use store::model::Ticket;
@@ -171,7 +171,7 @@ pub(crate) async fn on_ticket_write(
 /// A ticket's SLA as shown: the policy and each target's stage.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TicketSlaView {
-    pub policy_id: Option<i64>,
+    pub policy_id: Option<SlaPolicyId>,
     pub targets: Vec<TargetView>,
 }
 
@@ -217,7 +217,7 @@ pub fn policy_from_json(body: &Json, mut p: Policy) -> Result<Policy, AppError> 
         p.metrics = m.to_string();
     }
     if let Some(s) = body.get("schedule_id") {
-        p.schedule_id = s.as_i64();
+        p.schedule_id = s.as_i64().map(domain::ScheduleId);
     }
     Ok(p)
 }
@@ -306,7 +306,7 @@ impl App {
         Ok(sla::all(&mut rc.conn()).await?)
     }
 
-    pub async fn sla_policy(&self, actor: Actor, id: i64) -> Result<Policy, AppError> {
+    pub async fn sla_policy(&self, actor: Actor, id: SlaPolicyId) -> Result<Policy, AppError> {
         crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         sla::get(&mut rc.conn(), id)
@@ -318,7 +318,7 @@ impl App {
     pub async fn save_sla_policy(
         &self,
         actor: Actor,
-        id: Option<i64>,
+        id: Option<SlaPolicyId>,
         body: Json,
     ) -> Result<Policy, AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageSlaPolicies)?;
@@ -329,7 +329,7 @@ impl App {
                     let base = match id {
                         Some(id) => sla::get(c, id).await?.ok_or(AppError::NotFound)?,
                         None => Policy {
-                            id: 0,
+                            id: SlaPolicyId(0),
                             title: String::new(),
                             description: None,
                             position: sla::all(c).await?.len() as i64,
@@ -360,7 +360,7 @@ impl App {
         Ok(saved)
     }
 
-    pub async fn delete_sla_policy(&self, actor: Actor, id: i64) -> Result<(), AppError> {
+    pub async fn delete_sla_policy(&self, actor: Actor, id: SlaPolicyId) -> Result<(), AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageSlaPolicies)?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(sla::delete(c, id).await?) })

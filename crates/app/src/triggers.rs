@@ -162,7 +162,7 @@ mod tests {
 
     fn rule(id: i64, all: Vec<Condition>, actions: Vec<(&str, Json)>) -> CompiledRule {
         CompiledRule {
-            id,
+            id: domain::RuleId(id),
             title: format!("r{id}"),
             conditions: Conditions { all, any: vec![] },
             actions: crate::rules::typed_actions(
@@ -212,7 +212,7 @@ mod tests {
             ..Default::default()
         };
         f.now.insert("status".into(), "new".into());
-        let fired: Vec<i64> = fire(&book, f).iter().map(|r| r.id).collect();
+        let fired: Vec<i64> = fire(&book, f).iter().map(|r| r.id.0).collect();
         assert_eq!(fired, vec![2, 1, 3]);
     }
 }

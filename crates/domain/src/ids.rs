@@ -2,6 +2,18 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Any id: a typed one, or a raw integer where the kind is known
+/// elsewhere. Lets the API's path parsing give each handler its own type.
+pub trait Id: Copy {
+    fn from_raw(raw: i64) -> Self;
+}
+
+impl Id for i64 {
+    fn from_raw(raw: i64) -> Self {
+        raw
+    }
+}
+
 macro_rules! id_type {
     ($($(#[$meta:meta])* $name:ident),+ $(,)?) => {$(
         $(#[$meta])*
@@ -12,6 +24,17 @@ macro_rules! id_type {
         impl $name {
             /// The raw integer, for SQL parameters and JSON.
             pub fn get(self) -> i64 { self.0 }
+        }
+
+        impl Id for $name {
+            fn from_raw(raw: i64) -> Self { $name(raw) }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
+            }
         }
 
         impl std::fmt::Display for $name {
@@ -49,4 +72,26 @@ id_type!(
     JobId,
     /// A support address: where customers write to and our mail comes from.
     MailboxId,
+    /// A trigger or an automation.
+    RuleId,
+    /// A macro: canned changes and a reply an agent applies.
+    MacroId,
+    /// A saved list of tickets.
+    ViewId,
+    /// A customer's satisfaction rating of a ticket.
+    RatingId,
+    /// An SLA policy.
+    SlaPolicyId,
+    /// A business-hours schedule.
+    ScheduleId,
+    /// A holiday of a schedule.
+    HolidayId,
+    /// A help-center category.
+    CategoryId,
+    /// A help-center section.
+    SectionId,
+    /// A help-center article.
+    ArticleId,
+    /// An outgoing message in the outbox.
+    OutboundId,
 );

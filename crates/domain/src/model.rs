@@ -318,7 +318,7 @@ pub struct Article {
 /// A macro: canned actions; `actions` is Zendesk-shaped JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Macro {
-    pub id: i64,
+    pub id: MacroId,
     pub title: String,
     pub description: Option<String>,
     pub active: bool,
@@ -331,7 +331,7 @@ pub struct Macro {
 /// A saved ticket queue; `conditions` is `{"all": […], "any": […]}` JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub struct View {
-    pub id: i64,
+    pub id: ViewId,
     pub title: String,
     pub description: Option<String>,
     pub active: bool,
@@ -345,7 +345,7 @@ pub struct View {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SatisfactionRating {
-    pub id: i64,
+    pub id: RatingId,
     pub ticket_id: TicketId,
     pub requester_id: UserId,
     pub assignee_id: Option<UserId>,

@@ -126,6 +126,17 @@ value_from_id!(
     domain::EventId,
     domain::JobId,
     domain::MailboxId,
+    domain::RuleId,
+    domain::MacroId,
+    domain::ViewId,
+    domain::RatingId,
+    domain::SlaPolicyId,
+    domain::ScheduleId,
+    domain::HolidayId,
+    domain::CategoryId,
+    domain::SectionId,
+    domain::ArticleId,
+    domain::OutboundId,
     domain::Timestamp
 );
 

@@ -192,7 +192,7 @@ async fn section(
             let (views, _) = ui.app.list_views(actor, false, ALL).await?;
             let views = views
                 .into_iter()
-                .map(|v| (v.id, v.title, v.conditions))
+                .map(|v| (v.id.0, v.title, v.conditions))
                 .collect();
             render(
                 StatusCode::OK,
@@ -494,7 +494,7 @@ pub async fn delete_view(
     AgentForm { agent, .. }: AgentForm,
 ) -> Response {
     row_action_then_back(&agent, &raw, "views", |id| {
-        ui.app.delete_view(agent.user.actor, id)
+        ui.app.delete_view(agent.user.actor, domain::ViewId(id))
     })
     .await
 }

@@ -259,7 +259,7 @@ pub async fn retry(
     AgentForm { agent, .. }: AgentForm,
 ) -> Response {
     let done = async {
-        let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
+        let id: domain::OutboundId = raw.parse().map_err(|_| AppError::NotFound)?;
         ui.app.retry_outbound(agent.user.actor, id).await
     };
     match done.await {

@@ -207,7 +207,7 @@ async fn page(
                         .into_iter()
                         .map(|r| RuleRow {
                             prefix: format!("{}{}", kind.as_str(), r.id),
-                            id: r.id,
+                            id: r.id.0,
                             kind: kind.as_str(),
                             title: r.title,
                             active: r.active,
@@ -245,7 +245,7 @@ async fn page(
                 .await?
                 .into_iter()
                 .map(|(s, h)| ScheduleRow {
-                    id: s.id,
+                    id: s.id.0,
                     name: s.name,
                     time_zone: s.time_zone,
                     hours: intervals_text(
@@ -264,12 +264,12 @@ async fn page(
                 .await?
                 .into_iter()
                 .map(|p| PolicyRow {
-                    id: p.id,
+                    id: p.id.0,
                     title: p.title,
                     position: p.position,
                     filter: pretty(&p.filter),
                     metrics: pretty(&p.metrics),
-                    schedule_id: p.schedule_id.unwrap_or(0),
+                    schedule_id: p.schedule_id.map_or(0, |s| s.0),
                 })
                 .collect();
             render(

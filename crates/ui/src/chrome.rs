@@ -80,7 +80,8 @@ pub async fn chrome(
             },
         )
         .await?;
-    let titles: HashMap<i64, String> = views.iter().map(|v| (v.id, v.title.clone())).collect();
+    let titles: HashMap<domain::ViewId, String> =
+        views.iter().map(|v| (v.id, v.title.clone())).collect();
     let mut queues: Vec<Queue> = Queue::BUILT_IN.to_vec();
     queues.extend(views.iter().map(|v| Queue::View(v.id)));
     let counts = ui.app.queue_counts(actor, &queues).await?;

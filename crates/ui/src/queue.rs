@@ -173,7 +173,7 @@ async fn queue_inner(
     if q.get("fragment").map(String::as_str) == Some("list") {
         return Ok(render(StatusCode::OK, &ListFragment { chrome, list }));
     }
-    let titles: HashMap<i64, String> = chrome
+    let titles: HashMap<domain::ViewId, String> = chrome
         .queues
         .iter()
         .filter_map(|l| {

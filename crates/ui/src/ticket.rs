@@ -279,7 +279,7 @@ async fn render_page(
             .await?
             .0
             .into_iter()
-            .map(|m| (m.id, m.title))
+            .map(|m| (m.id.0, m.title))
             .collect(),
         routes: ui
             .app
@@ -495,7 +495,7 @@ pub async fn macro_preview(
 ) -> Response {
     let inner = async {
         let id = ticket_id(&raw)?;
-        let mid: i64 = mid.parse().map_err(|_| AppError::NotFound)?;
+        let mid: domain::MacroId = mid.parse().map_err(|_| AppError::NotFound)?;
         let effect = ui.app.apply_macro(agent.user.actor, mid, Some(id)).await?;
         let (body, public) = effect
             .comment

@@ -36,7 +36,7 @@ pub struct QueueLink {
 }
 
 /// A queue's title in the agent's language.
-pub fn queue_title(t: &Text, q: Queue, view_titles: &HashMap<i64, String>) -> String {
+pub fn queue_title(t: &Text, q: Queue, view_titles: &HashMap<domain::ViewId, String>) -> String {
     match q {
         Queue::MyOpen => t.q_my_open.into(),
         Queue::UnassignedInMyGroups => t.q_unassigned.into(),
@@ -244,7 +244,7 @@ pub struct MailRow {
 pub fn mail_row(m: domain::model::outbox::Outbound, t: &Text) -> MailRow {
     use domain::{OutboundKind, OutboundStatus};
     MailRow {
-        id: m.id,
+        id: m.id.0,
         ticket: m.ticket_id.0,
         kind: match m.kind {
             OutboundKind::Acknowledgement => t.mail_acknowledgement,

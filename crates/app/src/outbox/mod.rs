@@ -19,7 +19,7 @@ pub(crate) use email::{Sender, acknowledge, notification};
 use crate::pipeline::Hooks;
 use crate::{App, AppError};
 use domain::model::outbox::ReplyRoute;
-use domain::{Channel, OutboundKind, TicketId, Timestamp};
+use domain::{Channel, OutboundId, OutboundKind, TicketId, Timestamp};
 use store::Conn;
 use store::model::{Comment, Ticket};
 use store::repo::claims::{self, Queue};
@@ -122,7 +122,11 @@ impl App {
     }
 
     /// Sends a failed message again (admins), e.g. after fixing an address.
-    pub async fn retry_outbound(&self, actor: domain::Actor, id: i64) -> Result<(), AppError> {
+    pub async fn retry_outbound(
+        &self,
+        actor: domain::Actor,
+        id: OutboundId,
+    ) -> Result<(), AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageEmail)?;
         let now = Timestamp::now();
         self.write(move |c| {
@@ -151,7 +155,7 @@ impl App {
             Box::pin(async move {
                 let mut claimed = Vec::with_capacity(candidates.len());
                 for m in candidates {
-                    if claims::claim(c, Queue::Outbox, m.id, now, Timestamp(now.0 + hold_secs))
+                    if claims::claim(c, Queue::Outbox, m.id.0, now, Timestamp(now.0 + hold_secs))
                         .await?
                     {
                         claimed.push(m);
@@ -191,7 +195,7 @@ impl App {
     /// message, if it gave one), retry at `retry_at`, or failed.
     pub async fn outbound_attempted(
         &self,
-        id: i64,
+        id: OutboundId,
         result: Result<Option<String>, String>,
         retry_at: Option<Timestamp>,
     ) -> Result<(), AppError> {

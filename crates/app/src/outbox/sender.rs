@@ -107,7 +107,7 @@ pub async fn send_due<S: ChannelSender>(
             Err(SendError::Permanent(e)) => (Err(e), None),
         };
         if let Err(e) = &result {
-            tracing::warn!(id = m.id, channel = channel.as_str(), error = %e, "outgoing message not accepted");
+            tracing::warn!(id = m.id.0, channel = channel.as_str(), error = %e, "outgoing message not accepted");
         }
         app.outbound_attempted(m.id, result, retry_at).await?;
     }

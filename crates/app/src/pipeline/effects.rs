@@ -10,7 +10,7 @@ use crate::rulebook::CompiledRule;
 use crate::tickets::TicketInput;
 use domain::model::webhooks::WebhookStatus;
 use domain::rules::{Action, NotifyGroup, NotifyUser};
-use domain::{Actor, Channel, OutboundKind, Timestamp, UserId};
+use domain::{Actor, Channel, OutboundKind, RuleId, Timestamp, UserId};
 use search::analyze::Language;
 use serde_json::json;
 use store::Conn;
@@ -49,7 +49,11 @@ pub(crate) enum Delivery {
         body: String,
     },
     /// A call to a webhook with a body template.
-    Webhook { id: String, rule: i64, body: String },
+    Webhook {
+        id: String,
+        rule: RuleId,
+        body: String,
+    },
     /// The "we got your message" mail to the requester.
     Acknowledge,
     /// An agent's public reply, to the customer on the channel the agent
@@ -270,7 +274,7 @@ async fn queue_webhook(
     c: &mut Conn<'_>,
     id: &str,
     t: &Ticket,
-    rule: i64,
+    rule: RuleId,
     body: &str,
     now: Timestamp,
 ) -> Result<(), AppError> {
@@ -287,6 +291,6 @@ async fn queue_webhook(
     } else {
         Values::of_ticket(c, t, "en").await?.render_json(body)
     };
-    webhooks::enqueue(c, &hook.id, Some(t.id), Some(rule), &payload, now).await?;
+    webhooks::enqueue(c, &hook.id, Some(t.id), Some(rule.0), &payload, now).await?;
     Ok(())
 }

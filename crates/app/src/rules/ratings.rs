@@ -3,7 +3,7 @@
 
 use super::{bad, staff_only};
 use crate::{App, AppError, Paged, Paging};
-use domain::{Actor, TicketId, Timestamp};
+use domain::{Actor, RatingId, TicketId, Timestamp};
 use store::model::{RatingScore, SatisfactionRating};
 use store::paging::page_ids;
 use store::repo::{rules, tickets};
@@ -34,7 +34,7 @@ impl App {
                     return Err(bad("status", "only solved tickets can be rated"));
                 }
                 let mut r = SatisfactionRating {
-                    id: 0,
+                    id: RatingId(0),
                     ticket_id: ticket,
                     requester_id: actor.user,
                     assignee_id: t.assignee_id,
@@ -57,7 +57,7 @@ impl App {
                     },
                 )
                 .await?;
-                Ok(rules::ratings(c, &[r.id]).await?.pop().unwrap_or(r))
+                Ok(rules::ratings(c, &[r.id.0]).await?.pop().unwrap_or(r))
             })
         })
         .await
@@ -98,11 +98,11 @@ impl App {
     }
 
     /// One rating, if the caller may see its ticket.
-    pub async fn rating(&self, actor: Actor, id: i64) -> Result<SatisfactionRating, AppError> {
+    pub async fn rating(&self, actor: Actor, id: RatingId) -> Result<SatisfactionRating, AppError> {
         staff_only(&actor)?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let r = rules::ratings(c, &[id])
+        let r = rules::ratings(c, &[id.0])
             .await?
             .pop()
             .ok_or(AppError::NotFound)?;

@@ -7,7 +7,7 @@ impl App {
     pub async fn save_view(
         &self,
         actor: Actor,
-        id: Option<i64>,
+        id: Option<ViewId>,
         input: RuleInput,
     ) -> Result<View, AppError> {
         if actor.role != Role::Admin {
@@ -24,12 +24,12 @@ impl App {
         self.write(move |c| {
             Box::pin(async move {
                 let mut v = match id {
-                    Some(id) => rules::views(c, &[id])
+                    Some(id) => rules::views(c, &[id.0])
                         .await?
                         .pop()
                         .ok_or(AppError::NotFound)?,
                     None => View {
-                        id: 0,
+                        id: ViewId(0),
                         title: String::new(),
                         description: None,
                         active: true,
@@ -64,7 +64,7 @@ impl App {
                 }
                 match input.conditions {
                     Some(cond) => v.conditions = cond.to_string(),
-                    None if v.id == 0 => {
+                    None if v.id.0 == 0 => {
                         return Err(AppError::field(FieldError::blank("conditions")));
                     }
                     None => {}
@@ -77,7 +77,7 @@ impl App {
         .await
     }
 
-    pub async fn delete_view(&self, actor: Actor, id: i64) -> Result<(), AppError> {
+    pub async fn delete_view(&self, actor: Actor, id: ViewId) -> Result<(), AppError> {
         if actor.role != Role::Admin {
             return Err(AppError::forbidden("only admins delete shared views"));
         }
@@ -87,10 +87,10 @@ impl App {
         .await
     }
 
-    pub async fn get_view(&self, actor: Actor, id: i64) -> Result<View, AppError> {
+    pub async fn get_view(&self, actor: Actor, id: ViewId) -> Result<View, AppError> {
         staff_only(&actor)?;
         let mut rc = self.read().await?;
-        rules::views(&mut rc.conn(), &[id])
+        rules::views(&mut rc.conn(), &[id.0])
             .await?
             .pop()
             .ok_or(AppError::NotFound)
@@ -118,7 +118,7 @@ impl App {
     pub async fn view_tickets(
         &self,
         actor: Actor,
-        id: i64,
+        id: ViewId,
         offset: i64,
         limit: i64,
     ) -> Result<(View, Vec<store::model::Ticket>, i64), AppError> {

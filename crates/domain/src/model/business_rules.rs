@@ -1,6 +1,6 @@
 //! Records of business rules as stored and as every crate reads them.
 
-use crate::Timestamp;
+use crate::{RuleId, Timestamp};
 
 /// Which kind of rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +23,7 @@ impl RuleKind {
 /// A trigger or an automation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
-    pub id: i64,
+    pub id: RuleId,
     pub kind: RuleKind,
     pub title: String,
     pub description: Option<String>,

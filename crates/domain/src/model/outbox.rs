@@ -1,12 +1,12 @@
 //! Records of the outbox as stored and as every crate reads them: one
 //! outgoing message on any channel, waiting for that channel's sender.
 
-use crate::{Channel, CommentId, OutboundKind, OutboundStatus, TicketId, Timestamp};
+use crate::{Channel, CommentId, OutboundId, OutboundKind, OutboundStatus, TicketId, Timestamp};
 
 /// One outgoing message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outbound {
-    pub id: i64,
+    pub id: OutboundId,
     pub ticket_id: TicketId,
     /// The reply it carries; its attachments go with it.
     pub comment_id: Option<CommentId>,
@@ -62,7 +62,7 @@ impl Outbound {
         now: Timestamp,
     ) -> Outbound {
         Outbound {
-            id: 0,
+            id: OutboundId(0),
             ticket_id,
             comment_id: None,
             kind,

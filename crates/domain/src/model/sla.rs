@@ -1,18 +1,18 @@
 //! Records of sla as stored and as every crate reads them.
 
-use crate::{TicketId, Timestamp};
+use crate::{ScheduleId, SlaPolicyId, TicketId, Timestamp};
 
 /// An SLA policy as stored (filter and metrics as Zendesk-shaped JSON).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
-    pub id: i64,
+    pub id: SlaPolicyId,
     pub title: String,
     pub description: Option<String>,
     pub position: i64,
     pub filter: String,
     pub metrics: String,
     /// The schedule business-hours targets use (else the first one).
-    pub schedule_id: Option<i64>,
+    pub schedule_id: Option<ScheduleId>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -21,7 +21,7 @@ pub struct Policy {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TicketSla {
     pub ticket_id: TicketId,
-    pub policy_id: Option<i64>,
+    pub policy_id: Option<SlaPolicyId>,
     /// JSON `[[unix_seconds, "happening"], ...]`.
     pub history: String,
     /// JSON of the target states.

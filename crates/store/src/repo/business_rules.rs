@@ -5,7 +5,7 @@
 use super::map_rows;
 use crate::{Conn, Row, StoreError, q};
 pub use domain::model::business_rules::{Rule, RuleKind};
-use domain::{TicketId, Timestamp};
+use domain::{RuleId, TicketId, Timestamp};
 
 const COLS: &str = "id, kind, title, description, active, position, conditions, actions, builtin, created_at, updated_at";
 
@@ -15,7 +15,7 @@ fn from_row(r: &Row) -> Result<Rule, StoreError> {
         _ => RuleKind::Trigger,
     };
     Ok(Rule {
-        id: r.int(0)?,
+        id: RuleId(r.int(0)?),
         kind,
         title: r.text(2)?,
         description: r.opt_text(3)?,
@@ -29,7 +29,7 @@ fn from_row(r: &Row) -> Result<Rule, StoreError> {
     })
 }
 
-pub async fn insert(c: &mut Conn<'_>, r: &Rule) -> Result<i64, StoreError> {
+pub async fn insert(c: &mut Conn<'_>, r: &Rule) -> Result<RuleId, StoreError> {
     c.insert(
         q("INSERT INTO business_rules (kind, title, description, active, position, conditions, actions, builtin, created_at, updated_at) \
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
@@ -45,6 +45,7 @@ pub async fn insert(c: &mut Conn<'_>, r: &Rule) -> Result<i64, StoreError> {
             .bind(r.updated_at),
     )
     .await
+    .map(RuleId)
 }
 
 pub async fn update(c: &mut Conn<'_>, r: &Rule) -> Result<u64, StoreError> {
@@ -64,7 +65,7 @@ pub async fn update(c: &mut Conn<'_>, r: &Rule) -> Result<u64, StoreError> {
     .await
 }
 
-pub async fn delete(c: &mut Conn<'_>, kind: RuleKind, id: i64) -> Result<u64, StoreError> {
+pub async fn delete(c: &mut Conn<'_>, kind: RuleKind, id: RuleId) -> Result<u64, StoreError> {
     c.exec(
         q("DELETE FROM business_rules WHERE id = $1 AND kind = $2")
             .bind(id)
@@ -73,7 +74,7 @@ pub async fn delete(c: &mut Conn<'_>, kind: RuleKind, id: i64) -> Result<u64, St
     .await
 }
 
-pub async fn get(c: &mut Conn<'_>, kind: RuleKind, id: i64) -> Result<Option<Rule>, StoreError> {
+pub async fn get(c: &mut Conn<'_>, kind: RuleKind, id: RuleId) -> Result<Option<Rule>, StoreError> {
     c.opt(
         q(format!(
             "SELECT {COLS} FROM business_rules WHERE id = $1 AND kind = $2"
@@ -115,7 +116,7 @@ pub async fn builtin_exists(c: &mut Conn<'_>, name: &str) -> Result<bool, StoreE
 /// it already had (another node, or an earlier pass).
 pub async fn record_firing(
     c: &mut Conn<'_>,
-    rule: i64,
+    rule: RuleId,
     ticket: TicketId,
     version: Timestamp,
     at: Timestamp,
@@ -135,7 +136,7 @@ pub async fn record_firing(
 /// Whether an automation already fired on this ticket version.
 pub async fn fired(
     c: &mut Conn<'_>,
-    rule: i64,
+    rule: RuleId,
     ticket: TicketId,
     version: Timestamp,
 ) -> Result<bool, StoreError> {

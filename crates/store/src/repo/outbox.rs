@@ -4,14 +4,14 @@
 
 use crate::{Conn, StoreError, q};
 pub use domain::model::outbox::Outbound;
-use domain::{Channel, CommentId, OutboundStatus, TicketId, Timestamp};
+use domain::{Channel, CommentId, OutboundId, OutboundStatus, TicketId, Timestamp};
 
 const COLS: &str = "id, ticket_id, comment_id, kind, to_address, subject, message_id, in_reply_to, refs, body_text, body_html, status, attempts, next_attempt_at, \
                     last_error, created_at, sent_at, from_address, from_name, reply_to, channel, account, external_id";
 
 fn from_row(r: &crate::Row) -> Result<Outbound, StoreError> {
     Ok(Outbound {
-        id: r.int(0)?,
+        id: OutboundId(r.int(0)?),
         ticket_id: TicketId(r.int(1)?),
         comment_id: r.opt_int(2)?.map(CommentId),
         kind: r.word(3)?,
@@ -38,7 +38,7 @@ fn from_row(r: &crate::Row) -> Result<Outbound, StoreError> {
 }
 
 /// Queues a message inside the caller's transaction.
-pub async fn enqueue(c: &mut Conn<'_>, m: &Outbound) -> Result<i64, StoreError> {
+pub async fn enqueue(c: &mut Conn<'_>, m: &Outbound) -> Result<OutboundId, StoreError> {
     c.insert(
         q("INSERT INTO outbound_messages (ticket_id, comment_id, kind, to_address, subject, message_id, in_reply_to, refs, body_text, body_html, status, attempts, \
            next_attempt_at, created_at, from_address, from_name, reply_to, channel, account) \
@@ -62,6 +62,7 @@ pub async fn enqueue(c: &mut Conn<'_>, m: &Outbound) -> Result<i64, StoreError> 
             .bind(m.account.clone()),
     )
     .await
+    .map(OutboundId)
 }
 
 /// Queued messages of one channel whose time has come, oldest first
@@ -103,7 +104,7 @@ pub async fn for_ticket(c: &mut Conn<'_>, ticket: TicketId) -> Result<Vec<Outbou
 /// The relay or provider took it, under `external_id` if it gave one.
 pub async fn mark_sent(
     c: &mut Conn<'_>,
-    id: i64,
+    id: OutboundId,
     at: Timestamp,
     external_id: Option<&str>,
 ) -> Result<(), StoreError> {
@@ -122,7 +123,7 @@ pub async fn mark_sent(
 /// It failed: try again at `next`, or give up (`failed`) with the reply.
 pub async fn mark_attempt(
     c: &mut Conn<'_>,
-    id: i64,
+    id: OutboundId,
     error: &str,
     next: Option<Timestamp>,
 ) -> Result<(), StoreError> {
@@ -162,7 +163,7 @@ pub async fn unsent(c: &mut Conn<'_>, limit: i64) -> Result<Vec<Outbound>, Store
 }
 
 /// Puts a failed message back in the queue, due now.
-pub async fn requeue(c: &mut Conn<'_>, id: i64, now: Timestamp) -> Result<u64, StoreError> {
+pub async fn requeue(c: &mut Conn<'_>, id: OutboundId, now: Timestamp) -> Result<u64, StoreError> {
     c.exec(
         q("UPDATE outbound_messages SET status = $3, next_attempt_at = $2, claimed_until = NULL WHERE id = $1 AND status = $4")
             .bind(id)

@@ -4,7 +4,7 @@ use super::map_rows;
 use crate::model::{Macro, SatisfactionRating, View};
 use crate::paging::placeholders;
 use crate::{Conn, Row, StoreError, Value, q};
-use domain::{GroupId, TicketId, Timestamp, UserId};
+use domain::{GroupId, MacroId, RatingId, TicketId, Timestamp, UserId, ViewId};
 
 const MACRO_COLS: &str =
     "id, title, description, active, position, actions, created_at, updated_at";
@@ -14,7 +14,7 @@ const RATING_COLS: &str =
 
 fn macro_row(r: &Row) -> Result<Macro, StoreError> {
     Ok(Macro {
-        id: r.int(0)?,
+        id: MacroId(r.int(0)?),
         title: r.text(1)?,
         description: r.opt_text(2)?,
         active: r.bool(3)?,
@@ -27,7 +27,7 @@ fn macro_row(r: &Row) -> Result<Macro, StoreError> {
 
 fn view_row(r: &Row) -> Result<View, StoreError> {
     Ok(View {
-        id: r.int(0)?,
+        id: ViewId(r.int(0)?),
         title: r.text(1)?,
         description: r.opt_text(2)?,
         active: r.bool(3)?,
@@ -42,7 +42,7 @@ fn view_row(r: &Row) -> Result<View, StoreError> {
 
 fn rating_row(r: &Row) -> Result<SatisfactionRating, StoreError> {
     Ok(SatisfactionRating {
-        id: r.int(0)?,
+        id: RatingId(r.int(0)?),
         ticket_id: TicketId(r.int(1)?),
         requester_id: UserId(r.int(2)?),
         assignee_id: r.opt_int(3)?.map(UserId),
@@ -58,8 +58,8 @@ pub async fn macros(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Macro>, StoreEr
     super::by_ids(c, "macros", MACRO_COLS, ids, macro_row).await
 }
 
-pub async fn save_macro(c: &mut Conn<'_>, m: &Macro) -> Result<i64, StoreError> {
-    if m.id > 0 {
+pub async fn save_macro(c: &mut Conn<'_>, m: &Macro) -> Result<MacroId, StoreError> {
+    if m.id.0 > 0 {
         c.exec(
             q("UPDATE macros SET title = $2, description = $3, active = $4, position = $5, actions = $6, updated_at = $7 WHERE id = $1")
                 .bind(m.id)
@@ -84,9 +84,10 @@ pub async fn save_macro(c: &mut Conn<'_>, m: &Macro) -> Result<i64, StoreError> 
             .bind(m.updated_at),
     )
     .await
+    .map(MacroId)
 }
 
-pub async fn delete_macro(c: &mut Conn<'_>, id: i64) -> Result<u64, StoreError> {
+pub async fn delete_macro(c: &mut Conn<'_>, id: MacroId) -> Result<u64, StoreError> {
     c.exec(q("DELETE FROM macros WHERE id = $1").bind(id)).await
 }
 
@@ -94,8 +95,8 @@ pub async fn views(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<View>, StoreErro
     super::by_ids(c, "views", VIEW_COLS, ids, view_row).await
 }
 
-pub async fn save_view(c: &mut Conn<'_>, v: &View) -> Result<i64, StoreError> {
-    if v.id > 0 {
+pub async fn save_view(c: &mut Conn<'_>, v: &View) -> Result<ViewId, StoreError> {
+    if v.id.0 > 0 {
         c.exec(
             q("UPDATE views SET title = $2, description = $3, active = $4, position = $5, conditions = $6, sort_by = $7, sort_order = $8, updated_at = $9 WHERE id = $1")
                 .bind(v.id)
@@ -124,9 +125,10 @@ pub async fn save_view(c: &mut Conn<'_>, v: &View) -> Result<i64, StoreError> {
             .bind(v.updated_at),
     )
     .await
+    .map(ViewId)
 }
 
-pub async fn delete_view(c: &mut Conn<'_>, id: i64) -> Result<u64, StoreError> {
+pub async fn delete_view(c: &mut Conn<'_>, id: ViewId) -> Result<u64, StoreError> {
     c.exec(q("DELETE FROM views WHERE id = $1").bind(id)).await
 }
 
@@ -167,7 +169,10 @@ pub async fn ratings_for_tickets(
 }
 
 /// Creates or replaces the rating of a ticket (a customer may change it).
-pub async fn upsert_rating(c: &mut Conn<'_>, r: &SatisfactionRating) -> Result<i64, StoreError> {
+pub async fn upsert_rating(
+    c: &mut Conn<'_>,
+    r: &SatisfactionRating,
+) -> Result<RatingId, StoreError> {
     if let Some(old) = rating_for_ticket(c, r.ticket_id).await? {
         c.exec(
             q("UPDATE satisfaction_ratings SET score = $2, comment = $3, assignee_id = $4, group_id = $5, updated_at = $6 WHERE id = $1")
@@ -193,4 +198,5 @@ pub async fn upsert_rating(c: &mut Conn<'_>, r: &SatisfactionRating) -> Result<i
             .bind(r.updated_at),
     )
     .await
+    .map(RatingId)
 }

@@ -3,14 +3,14 @@
 
 use super::map_rows;
 use crate::{Conn, Row, StoreError, q};
-use domain::Timestamp;
 pub use domain::model::schedules::{Holiday, ScheduleRow};
+use domain::{HolidayId, ScheduleId, Timestamp};
 
 const COLS: &str = "id, name, time_zone, intervals, created_at, updated_at";
 
 fn from_row(r: &Row) -> Result<ScheduleRow, StoreError> {
     Ok(ScheduleRow {
-        id: r.int(0)?,
+        id: ScheduleId(r.int(0)?),
         name: r.text(1)?,
         time_zone: r.text(2)?,
         intervals: r.text(3)?,
@@ -21,15 +21,15 @@ fn from_row(r: &Row) -> Result<ScheduleRow, StoreError> {
 
 fn holiday_from_row(r: &Row) -> Result<Holiday, StoreError> {
     Ok(Holiday {
-        id: r.int(0)?,
-        schedule_id: r.int(1)?,
+        id: HolidayId(r.int(0)?),
+        schedule_id: ScheduleId(r.int(1)?),
         name: r.text(2)?,
         start_date: r.text(3)?,
         end_date: r.text(4)?,
     })
 }
 
-pub async fn insert(c: &mut Conn<'_>, s: &ScheduleRow) -> Result<i64, StoreError> {
+pub async fn insert(c: &mut Conn<'_>, s: &ScheduleRow) -> Result<ScheduleId, StoreError> {
     c.insert(
         q("INSERT INTO schedules (name, time_zone, intervals, created_at, updated_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(s.name.as_str())
@@ -39,6 +39,7 @@ pub async fn insert(c: &mut Conn<'_>, s: &ScheduleRow) -> Result<i64, StoreError
             .bind(s.updated_at),
     )
     .await
+    .map(ScheduleId)
 }
 
 pub async fn update(c: &mut Conn<'_>, s: &ScheduleRow) -> Result<u64, StoreError> {
@@ -53,14 +54,14 @@ pub async fn update(c: &mut Conn<'_>, s: &ScheduleRow) -> Result<u64, StoreError
     .await
 }
 
-pub async fn delete(c: &mut Conn<'_>, id: i64) -> Result<u64, StoreError> {
+pub async fn delete(c: &mut Conn<'_>, id: ScheduleId) -> Result<u64, StoreError> {
     c.exec(q("DELETE FROM holidays WHERE schedule_id = $1").bind(id))
         .await?;
     c.exec(q("DELETE FROM schedules WHERE id = $1").bind(id))
         .await
 }
 
-pub async fn get(c: &mut Conn<'_>, id: i64) -> Result<Option<ScheduleRow>, StoreError> {
+pub async fn get(c: &mut Conn<'_>, id: ScheduleId) -> Result<Option<ScheduleRow>, StoreError> {
     c.opt(q(format!("SELECT {COLS} FROM schedules WHERE id = $1")).bind(id))
         .await?
         .as_ref()
@@ -76,7 +77,7 @@ pub async fn all(c: &mut Conn<'_>) -> Result<Vec<ScheduleRow>, StoreError> {
     )
 }
 
-pub async fn holidays(c: &mut Conn<'_>, schedule: i64) -> Result<Vec<Holiday>, StoreError> {
+pub async fn holidays(c: &mut Conn<'_>, schedule: ScheduleId) -> Result<Vec<Holiday>, StoreError> {
     map_rows(
         c.all(
             q("SELECT id, schedule_id, name, start_date, end_date FROM holidays WHERE schedule_id = $1 ORDER BY start_date, id")
@@ -96,7 +97,7 @@ pub async fn all_holidays(c: &mut Conn<'_>) -> Result<Vec<Holiday>, StoreError> 
     )
 }
 
-pub async fn insert_holiday(c: &mut Conn<'_>, h: &Holiday) -> Result<i64, StoreError> {
+pub async fn insert_holiday(c: &mut Conn<'_>, h: &Holiday) -> Result<HolidayId, StoreError> {
     c.insert(
         q("INSERT INTO holidays (schedule_id, name, start_date, end_date) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(h.schedule_id)
@@ -105,6 +106,7 @@ pub async fn insert_holiday(c: &mut Conn<'_>, h: &Holiday) -> Result<i64, StoreE
             .bind(h.end_date.as_str()),
     )
     .await
+    .map(HolidayId)
 }
 
 pub async fn update_holiday(c: &mut Conn<'_>, h: &Holiday) -> Result<u64, StoreError> {
@@ -119,7 +121,11 @@ pub async fn update_holiday(c: &mut Conn<'_>, h: &Holiday) -> Result<u64, StoreE
     .await
 }
 
-pub async fn delete_holiday(c: &mut Conn<'_>, schedule: i64, id: i64) -> Result<u64, StoreError> {
+pub async fn delete_holiday(
+    c: &mut Conn<'_>,
+    schedule: ScheduleId,
+    id: HolidayId,
+) -> Result<u64, StoreError> {
     c.exec(
         q("DELETE FROM holidays WHERE id = $1 AND schedule_id = $2")
             .bind(id)

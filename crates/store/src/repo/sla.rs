@@ -4,26 +4,26 @@
 use super::map_rows;
 use crate::{Conn, Row, StoreError, q};
 pub use domain::model::sla::{Policy, TicketSla};
-use domain::{TicketId, Timestamp};
+use domain::{ScheduleId, SlaPolicyId, TicketId, Timestamp};
 
 const COLS: &str =
     "id, title, description, position, filter, metrics, schedule_id, created_at, updated_at";
 
 fn from_row(r: &Row) -> Result<Policy, StoreError> {
     Ok(Policy {
-        id: r.int(0)?,
+        id: SlaPolicyId(r.int(0)?),
         title: r.text(1)?,
         description: r.opt_text(2)?,
         position: r.int(3)?,
         filter: r.text(4)?,
         metrics: r.text(5)?,
-        schedule_id: r.opt_int(6)?,
+        schedule_id: r.opt_int(6)?.map(ScheduleId),
         created_at: Timestamp(r.int(7)?),
         updated_at: Timestamp(r.int(8)?),
     })
 }
 
-pub async fn insert(c: &mut Conn<'_>, p: &Policy) -> Result<i64, StoreError> {
+pub async fn insert(c: &mut Conn<'_>, p: &Policy) -> Result<SlaPolicyId, StoreError> {
     c.insert(
         q("INSERT INTO sla_policies (title, description, position, filter, metrics, schedule_id, created_at, updated_at) \
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
@@ -37,6 +37,7 @@ pub async fn insert(c: &mut Conn<'_>, p: &Policy) -> Result<i64, StoreError> {
             .bind(p.updated_at),
     )
     .await
+    .map(SlaPolicyId)
 }
 
 pub async fn update(c: &mut Conn<'_>, p: &Policy) -> Result<u64, StoreError> {
@@ -54,12 +55,12 @@ pub async fn update(c: &mut Conn<'_>, p: &Policy) -> Result<u64, StoreError> {
     .await
 }
 
-pub async fn delete(c: &mut Conn<'_>, id: i64) -> Result<u64, StoreError> {
+pub async fn delete(c: &mut Conn<'_>, id: SlaPolicyId) -> Result<u64, StoreError> {
     c.exec(q("DELETE FROM sla_policies WHERE id = $1").bind(id))
         .await
 }
 
-pub async fn get(c: &mut Conn<'_>, id: i64) -> Result<Option<Policy>, StoreError> {
+pub async fn get(c: &mut Conn<'_>, id: SlaPolicyId) -> Result<Option<Policy>, StoreError> {
     c.opt(q(format!("SELECT {COLS} FROM sla_policies WHERE id = $1")).bind(id))
         .await?
         .as_ref()
@@ -84,7 +85,7 @@ const SLA_COLS: &str =
 fn sla_from_row(r: &Row) -> Result<TicketSla, StoreError> {
     Ok(TicketSla {
         ticket_id: TicketId(r.int(0)?),
-        policy_id: r.opt_int(1)?,
+        policy_id: r.opt_int(1)?.map(SlaPolicyId),
         history: r.text(2)?,
         targets: r.text(3)?,
         next_due_at: r.opt_int(4)?.map(Timestamp),

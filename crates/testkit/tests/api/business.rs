@@ -467,3 +467,53 @@ both!(macros_render_placeholders_in_the_readers_language, |srv| {
         format!("Hi John, ticket #{} is new. Admin", en["id"])
     );
 });
+
+both!(a_trigger_changed_keeps_what_was_not_changed, |srv| {
+    // Saving a rule wrote its conditions over its actions and its actions
+    // into `updated_at` (one parameter too many); found while typing ids.
+    let (s, b) = srv
+        .call(
+            "POST",
+            "/api/v2/triggers.json",
+            &srv.admin(),
+            Some(json!({"trigger": {"title": "Urgente",
+                "conditions": {"all": [{"field": "priority", "operator": "is", "value": "urgent"}]},
+                "actions": [{"field": "status", "value": "open"}]}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let id = b["trigger"]["id"].as_i64().unwrap_or_default();
+    let path = format!("/api/v2/triggers/{id}.json");
+    let (s, b) = srv
+        .call(
+            "PUT",
+            &path,
+            &srv.admin(),
+            Some(json!({"trigger": {"title": "Muy urgente",
+                "actions": [{"field": "priority", "value": "high"}]}})),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, b) = srv.get(&path, &srv.admin()).await;
+    assert_eq!(s, 200, "{b}");
+    let t = &b["trigger"];
+    assert_eq!(t["title"], "Muy urgente");
+    assert_eq!(
+        t["actions"],
+        json!([{"field": "priority", "value": "high"}])
+    );
+    assert_eq!(t["conditions"]["all"][0]["value"], "urgent", "{t}");
+    assert!(
+        t["updated_at"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("20")),
+        "{t}"
+    );
+    // And it runs with the new actions.
+    let tk = new_ticket(
+        &srv,
+        json!({"subject": "x", "priority": "urgent", "comment": {"body": "y"}}),
+    )
+    .await;
+    assert_eq!(tk["priority"], "high", "{tk}");
+});

@@ -648,7 +648,7 @@ both!(replies_go_out_through_the_outbox, |first| {
         .into_iter()
         .find(|m| m.body_text.contains("Tercer aviso"))
         .map(|m| m.id)
-        .unwrap_or_default();
+        .unwrap_or_else(|| panic!("the third reply is in the outbox"));
     srv.app
         .outbound_attempted(third, Err("550 5.1.1 mailbox unavailable".into()), None)
         .await

@@ -78,7 +78,7 @@ pub async fn delete_rule(
 }
 
 /// `YYYY-MM-DD YYYY-MM-DD name` lines (or one date for a single day).
-pub(super) fn parse_holidays(schedule: i64, text: &str) -> Vec<Holiday> {
+pub(super) fn parse_holidays(schedule: domain::ScheduleId, text: &str) -> Vec<Holiday> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -97,7 +97,7 @@ pub(super) fn parse_holidays(schedule: i64, text: &str) -> Vec<Holiday> {
                 )
             };
             Holiday {
-                id: 0,
+                id: domain::HolidayId(0),
                 schedule_id: schedule,
                 name: if name.is_empty() { start.clone() } else { name },
                 start_date: start,
@@ -119,7 +119,10 @@ pub(super) async fn save_schedule_form(
         time_zone: form.get("time_zone").map(str::to_string),
         intervals: Some(parse_intervals(form.get("hours").unwrap_or(""))?),
     };
-    let saved = ui.app.save_schedule(actor, id, input).await?;
+    let saved = ui
+        .app
+        .save_schedule(actor, id.map(domain::ScheduleId), input)
+        .await?;
     // Holidays as written replace the old ones.
     let (_, old) = ui.app.schedule(actor, saved.id).await?;
     for h in old {

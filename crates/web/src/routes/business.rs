@@ -12,10 +12,10 @@ use app::business_hours::ScheduleInput;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::{get, put};
-use domain::TicketId;
 use domain::model::business_rules::{Rule, RuleKind};
 use domain::model::schedules::{Holiday, ScheduleRow};
 use domain::model::sla::Policy;
+use domain::{HolidayId, RuleId, ScheduleId, TicketId};
 use serde_json::{Value as Json, json};
 
 pub fn routes() -> Router<Api> {
@@ -106,7 +106,7 @@ async fn save_rule(
     api: &Api,
     ctx: &Ctx,
     kind: RuleKind,
-    id: Option<i64>,
+    id: Option<RuleId>,
     body: &JsonBody,
 ) -> Result<Json, ApiError> {
     let (one, _) = names(kind);
@@ -326,8 +326,8 @@ async fn set_workweek(
 }
 
 fn holiday_input(
-    schedule: i64,
-    id: i64,
+    schedule: ScheduleId,
+    id: HolidayId,
     m: &serde_json::Map<String, Json>,
     old: Option<&Holiday>,
 ) -> Holiday {
@@ -355,7 +355,7 @@ async fn create_holiday(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> ApiResult {
-    let h = holiday_input(path_id(&id)?, 0, body.record("holiday")?, None);
+    let h = holiday_input(path_id(&id)?, HolidayId(0), body.record("holiday")?, None);
     let h = api.app.save_holiday(ctx.actor, h).await?;
     created(json!({"holiday": holiday_json(&h)}))
 }

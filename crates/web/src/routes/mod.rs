@@ -59,10 +59,11 @@ pub fn no_content() -> ApiResult {
 }
 
 /// A numeric id from the path; anything else cannot name a record.
-pub fn path_id(s: &str) -> Result<i64, ApiError> {
+pub fn path_id<T: domain::ids::Id>(s: &str) -> Result<T, ApiError> {
     s.parse::<i64>()
         .ok()
         .filter(|i| *i > 0)
+        .map(T::from_raw)
         .ok_or(ApiError::App(app::AppError::NotFound))
 }
 

@@ -172,7 +172,7 @@ async fn identity(
     ctx: Ctx,
     Path((id, iid)): Path<(String, String)>,
 ) -> ApiResult {
-    let (user, iid) = (UserId(path_id(&id)?), path_id(&iid)?);
+    let (user, iid): (UserId, i64) = (path_id(&id)?, path_id(&iid)?);
     let list = api.app.identities(ctx.actor, user).await?;
     let i = list
         .iter()

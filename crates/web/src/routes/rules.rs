@@ -81,7 +81,7 @@ async fn list_macros(api: &Api, ctx: &Ctx, only_active: bool) -> ApiResult {
             ctx.paging()?,
         )
         .await?;
-    let ids = bounds(&items, |m| m.id);
+    let ids = bounds(&items, |m| m.id.0);
     ok(wire::page(
         ctx,
         "macros",
@@ -164,7 +164,7 @@ async fn list_views(api: &Api, ctx: &Ctx, only_active: bool) -> ApiResult {
             ctx.paging()?,
         )
         .await?;
-    let ids = bounds(&items, |v| v.id);
+    let ids = bounds(&items, |v| v.id.0);
     ok(wire::page(
         ctx,
         "views",
@@ -292,7 +292,7 @@ async fn ratings(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .app
         .list_ratings(ctx.actor, ctx.param("score"), ctx.paging()?)
         .await?;
-    let ids = bounds(&items, |r| r.id);
+    let ids = bounds(&items, |r| r.id.0);
     ok(wire::page(
         &ctx,
         "satisfaction_ratings",
