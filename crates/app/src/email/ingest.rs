@@ -266,12 +266,8 @@ impl App {
             .chain(mail.to.iter().map(|(_, a)| a.as_str()))
             .chain(mail.cc.iter().map(|(_, a)| a.as_str()))
             .find_map(|a| reply_address.ticket_of(a));
-        let stored_message_id = mail.message_id.clone();
         let (inbound, how) = self.as_inbound(stored, mail, recipient, by_address, now);
-        let prepared = match self.prepare_inbound(inbound, now).await? {
-            Preparation::Ready(p) => Some(p),
-            Preparation::Seen(_) => None,
-        };
+        let prepared = self.prepare_inbound(inbound, now).await?;
         let hooks = self.hooks().await?;
         self.write(move |c| {
             Box::pin(async move {
@@ -279,12 +275,8 @@ impl App {
                     return Ok(EmailOutcome::Ignored("taken by another worker"));
                 }
                 let outcome = match prepared {
-                    Some(p) => ingest::land(c, &hooks, *p, now).await?,
-                    None => {
-                        // Seen before the unit: read where it landed again,
-                        // in the unit, for the record.
-                        return duplicate(c, id, &stored_message_id).await;
-                    }
+                    Preparation::Ready(p) => ingest::land(c, &hooks, *p, now).await?,
+                    Preparation::Seen(l) => IngestOutcome::Duplicate(l),
                 };
                 let (status, landed, note, result) = match outcome {
                     IngestOutcome::Landed(l, threaded) => {
@@ -381,30 +373,4 @@ impl App {
         };
         (inbound, how)
     }
-}
-
-/// Records a redelivered message as a duplicate of where it landed.
-async fn duplicate(
-    c: &mut store::Conn<'_>,
-    id: i64,
-    message_id: &Option<String>,
-) -> Result<EmailOutcome, AppError> {
-    let landed = match message_id {
-        Some(mid) => store::repo::inbound::landed(c, Channel::Email, "", mid).await?,
-        None => None,
-    };
-    let ticket = landed.map(|l| l.ticket);
-    email::finish(
-        c,
-        id,
-        InboundStatus::Ignored,
-        ticket,
-        None,
-        "duplicate Message-ID",
-    )
-    .await?;
-    Ok(match ticket {
-        Some(t) => EmailOutcome::Duplicate(t),
-        None => EmailOutcome::Ignored("duplicate Message-ID"),
-    })
 }

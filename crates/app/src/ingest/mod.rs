@@ -375,9 +375,7 @@ pub(crate) async fn land(
     {
         return Ok(IngestOutcome::Duplicate(l));
     }
-    let window = threading_window_days(c).await?;
-    let since = Timestamp(now.0 - window * 86_400);
-    let target = thread(c, &inbound, &profile, since).await?;
+    let target = thread(c, &inbound, &profile, now).await?;
     let copied = copied_people(c, &inbound, &profile, now).await?;
     let (change, how) = match target {
         Some((t, how)) => {
@@ -443,7 +441,7 @@ async fn thread(
     c: &mut Conn<'_>,
     inbound: &Inbound,
     profile: &User,
-    since: Timestamp,
+    now: Timestamp,
 ) -> Result<Option<(Ticket, Threaded)>, AppError> {
     let actor = profile.actor();
     for (i, hint) in inbound.thread.iter().enumerate() {
@@ -474,6 +472,8 @@ async fn thread(
     {
         return Ok(None);
     }
+    let window = threading_window_days(c).await?;
+    let since = Timestamp(now.0 - window * 86_400);
     let Some(id) = tickets::latest_unsolved_of(c, profile.id, since).await? else {
         return Ok(None);
     };

@@ -191,18 +191,30 @@ pub async fn mark_bounced(
 
 /// The ticket a message we sent belongs to, by our id of it (an email's
 /// Message-ID) or the provider's (a customer's answer quoting one of our
-/// messages threads there).
+/// messages threads there). Two indexed lookups, not one `OR` a planner
+/// may turn into a scan.
 pub async fn ticket_of_external(
     c: &mut Conn<'_>,
     channel: Channel,
     external_id: &str,
 ) -> Result<Option<TicketId>, StoreError> {
-    let row = c
+    let ours = c
         .opt(
-            q("SELECT ticket_id FROM outbound_messages WHERE channel = $1 AND (message_id = $2 OR external_id = $2) ORDER BY id DESC LIMIT 1")
-                .bind(channel)
-                .bind(external_id),
+            q("SELECT ticket_id FROM outbound_messages WHERE message_id = $1 AND channel = $2")
+                .bind(external_id)
+                .bind(channel),
         )
         .await?;
+    let row = match ours {
+        Some(r) => Some(r),
+        None => {
+            c.opt(
+                q("SELECT ticket_id FROM outbound_messages WHERE channel = $1 AND external_id = $2 ORDER BY id DESC LIMIT 1")
+                    .bind(channel)
+                    .bind(external_id),
+            )
+            .await?
+        }
+    };
     row.map(|r| Ok(TicketId(r.int(0)?))).transpose()
 }
