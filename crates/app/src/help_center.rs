@@ -5,7 +5,7 @@
 mod reading;
 use crate::sanitize::{clean_html, escape, html_to_text};
 use crate::{App, AppError, FieldError, Paged, Paging};
-use domain::{Actor, Timestamp};
+use domain::{Actor, ArticleId, CategoryId, SectionId, Timestamp};
 use search::{analyze_document, analyze_query_word, fold};
 use store::model::{Article, Category, Section};
 use store::paging::page_ids;
@@ -30,9 +30,9 @@ pub struct GroupingInput {
     pub locale: Option<String>,
     pub position: Option<i64>,
     /// Sections only: the category to move to.
-    pub category_id: Option<i64>,
+    pub category_id: Option<CategoryId>,
     /// Sections only: nest under another section.
-    pub parent_section_id: Option<Option<i64>>,
+    pub parent_section_id: Option<Option<SectionId>>,
 }
 
 /// What a caller may set on an article.
@@ -47,7 +47,7 @@ pub struct ArticleInput {
     pub label_names: Option<Vec<String>>,
     pub permission_group_id: Option<i64>,
     pub user_segment_id: Option<Option<i64>>,
-    pub section_id: Option<i64>,
+    pub section_id: Option<SectionId>,
     pub comments_disabled: Option<bool>,
 }
 
@@ -137,7 +137,7 @@ impl App {
         let now = Timestamp::now();
         let locale = normalize_locale(input.locale.as_deref());
         let mut x = Category {
-            id: 0,
+            id: CategoryId(0),
             name,
             description: input.description.unwrap_or_default(),
             source_locale: locale.clone(),
@@ -158,14 +158,14 @@ impl App {
     pub async fn update_category(
         &self,
         actor: Actor,
-        id: i64,
+        id: CategoryId,
         input: GroupingInput,
     ) -> Result<Category, AppError> {
         structure_editor(&actor)?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
-                let mut x = hc::categories(c, &[id])
+                let mut x = hc::categories(c, &[id.0])
                     .await?
                     .pop()
                     .ok_or(AppError::NotFound)?;
@@ -186,7 +186,7 @@ impl App {
         .await
     }
 
-    pub async fn delete_category(&self, actor: Actor, id: i64) -> Result<(), AppError> {
+    pub async fn delete_category(&self, actor: Actor, id: CategoryId) -> Result<(), AppError> {
         structure_editor(&actor)?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(hc::delete_category(c, id).await?) })
@@ -194,9 +194,9 @@ impl App {
         .await
     }
 
-    pub async fn category(&self, id: i64) -> Result<Category, AppError> {
+    pub async fn category(&self, id: CategoryId) -> Result<Category, AppError> {
         let mut rc = self.read().await?;
-        hc::categories(&mut rc.conn(), &[id])
+        hc::categories(&mut rc.conn(), &[id.0])
             .await?
             .pop()
             .ok_or(AppError::NotFound)
@@ -223,7 +223,7 @@ impl App {
     pub async fn create_section(
         &self,
         actor: Actor,
-        category_id: i64,
+        category_id: CategoryId,
         input: GroupingInput,
     ) -> Result<Section, AppError> {
         structure_editor(&actor)?;
@@ -231,13 +231,13 @@ impl App {
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
-                let cat = hc::categories(c, &[category_id])
+                let cat = hc::categories(c, &[category_id.0])
                     .await?
                     .pop()
                     .ok_or(AppError::NotFound)?;
                 let parent = input.parent_section_id.flatten();
                 if let Some(p) = parent
-                    && hc::sections(c, &[p]).await?.is_empty()
+                    && hc::sections(c, &[p.0]).await?.is_empty()
                 {
                     return Err(AppError::field(FieldError::invalid(
                         "parent_section_id",
@@ -249,7 +249,7 @@ impl App {
                     .as_deref()
                     .map_or(cat.locale.clone(), |l| normalize_locale(Some(l)));
                 let mut x = Section {
-                    id: 0,
+                    id: SectionId(0),
                     category_id,
                     parent_section_id: parent,
                     name,
@@ -270,14 +270,14 @@ impl App {
     pub async fn update_section(
         &self,
         actor: Actor,
-        id: i64,
+        id: SectionId,
         input: GroupingInput,
     ) -> Result<Section, AppError> {
         structure_editor(&actor)?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
-                let mut x = hc::sections(c, &[id])
+                let mut x = hc::sections(c, &[id.0])
                     .await?
                     .pop()
                     .ok_or(AppError::NotFound)?;
@@ -291,7 +291,7 @@ impl App {
                     x.position = p;
                 }
                 if let Some(cat) = input.category_id {
-                    hc::categories(c, &[cat]).await?.pop().ok_or_else(|| {
+                    hc::categories(c, &[cat.0]).await?.pop().ok_or_else(|| {
                         AppError::field(FieldError::invalid("category_id", "no such category"))
                     })?;
                     x.category_id = cat;
@@ -313,7 +313,7 @@ impl App {
         .await
     }
 
-    pub async fn delete_section(&self, actor: Actor, id: i64) -> Result<(), AppError> {
+    pub async fn delete_section(&self, actor: Actor, id: SectionId) -> Result<(), AppError> {
         structure_editor(&actor)?;
         self.write(move |c| {
             Box::pin(async move { crate::error::found(hc::delete_section(c, id).await?) })
@@ -321,9 +321,9 @@ impl App {
         .await
     }
 
-    pub async fn section(&self, id: i64) -> Result<Section, AppError> {
+    pub async fn section(&self, id: SectionId) -> Result<Section, AppError> {
         let mut rc = self.read().await?;
-        hc::sections(&mut rc.conn(), &[id])
+        hc::sections(&mut rc.conn(), &[id.0])
             .await?
             .pop()
             .ok_or(AppError::NotFound)
@@ -331,7 +331,7 @@ impl App {
 
     pub async fn list_sections(
         &self,
-        category: Option<i64>,
+        category: Option<CategoryId>,
         locale: Option<&str>,
         paging: Paging,
     ) -> Result<(Vec<Section>, Paged), AppError> {
@@ -354,7 +354,7 @@ impl App {
     pub async fn create_article(
         &self,
         actor: Actor,
-        section_id: i64,
+        section_id: SectionId,
         input: ArticleInput,
     ) -> Result<Article, AppError> {
         article_writer(&actor)?;
@@ -363,7 +363,7 @@ impl App {
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
-                let sec = hc::sections(c, &[section_id])
+                let sec = hc::sections(c, &[section_id.0])
                     .await?
                     .pop()
                     .ok_or(AppError::NotFound)?;
@@ -372,7 +372,7 @@ impl App {
                     .as_deref()
                     .map_or(sec.locale.clone(), |l| normalize_locale(Some(l)));
                 let mut a = Article {
-                    id: 0,
+                    id: ArticleId(0),
                     section_id,
                     author_id: actor.user,
                     title,
@@ -411,7 +411,7 @@ impl App {
     pub async fn update_article(
         &self,
         actor: Actor,
-        id: i64,
+        id: ArticleId,
         input: ArticleInput,
     ) -> Result<Article, AppError> {
         article_writer(&actor)?;
@@ -419,7 +419,7 @@ impl App {
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
-                let mut a = hc::articles(c, &[id])
+                let mut a = hc::articles(c, &[id.0])
                     .await?
                     .pop()
                     .filter(|a| a.archived_at.is_none())
@@ -432,7 +432,7 @@ impl App {
                     a.edited_at = now;
                 }
                 if let Some(s) = input.section_id {
-                    hc::sections(c, &[s]).await?.pop().ok_or_else(|| {
+                    hc::sections(c, &[s.0]).await?.pop().ok_or_else(|| {
                         AppError::field(FieldError::invalid("section_id", "no such section"))
                     })?;
                     a.section_id = s;
@@ -473,12 +473,12 @@ impl App {
     }
 
     /// Archives an article: it leaves lists and search but is kept.
-    pub async fn archive_article(&self, actor: Actor, id: i64) -> Result<(), AppError> {
+    pub async fn archive_article(&self, actor: Actor, id: ArticleId) -> Result<(), AppError> {
         article_writer(&actor)?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
-                let mut a = hc::articles(c, &[id])
+                let mut a = hc::articles(c, &[id.0])
                     .await?
                     .pop()
                     .filter(|a| a.archived_at.is_none())

@@ -266,7 +266,7 @@ pub fn join_tags(tags: &[String]) -> String {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Category {
-    pub id: i64,
+    pub id: CategoryId,
     pub name: String,
     pub description: String,
     pub locale: String,
@@ -278,9 +278,9 @@ pub struct Category {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
-    pub id: i64,
-    pub category_id: i64,
-    pub parent_section_id: Option<i64>,
+    pub id: SectionId,
+    pub category_id: CategoryId,
+    pub parent_section_id: Option<SectionId>,
     pub name: String,
     pub description: String,
     pub locale: String,
@@ -292,8 +292,8 @@ pub struct Section {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
-    pub id: i64,
-    pub section_id: i64,
+    pub id: ArticleId,
+    pub section_id: SectionId,
     pub author_id: UserId,
     pub title: String,
     /// Sanitised HTML.

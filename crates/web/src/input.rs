@@ -58,11 +58,15 @@ impl<'a> Fields<'a> {
         self.text(k).flatten()
     }
 
-    pub fn id(&mut self, k: &str) -> Option<Option<i64>> {
+    pub fn id<T: domain::ids::Id>(&mut self, k: &str) -> Option<Option<T>> {
         match self.m.get(k)? {
             Json::Null => Some(None),
-            Json::Number(n) if n.as_i64().is_some_and(|i| i > 0) => Some(n.as_i64()),
-            Json::String(s) if s.parse::<i64>().is_ok_and(|i| i > 0) => Some(s.parse().ok()),
+            Json::Number(n) if n.as_i64().is_some_and(|i| i > 0) => {
+                Some(n.as_i64().map(T::from_raw))
+            }
+            Json::String(s) if s.parse::<i64>().is_ok_and(|i| i > 0) => {
+                Some(s.parse().ok().map(T::from_raw))
+            }
             _ => {
                 self.bad(k, "must be a positive whole number");
                 None

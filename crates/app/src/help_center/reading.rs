@@ -6,9 +6,9 @@ use super::*;
 impl App {
     /// One article; drafts and articles restricted to a user segment are
     /// shown to staff only.
-    pub async fn article(&self, actor: Actor, id: i64) -> Result<Article, AppError> {
+    pub async fn article(&self, actor: Actor, id: ArticleId) -> Result<Article, AppError> {
         let mut rc = self.read().await?;
-        hc::articles(&mut rc.conn(), &[id])
+        hc::articles(&mut rc.conn(), &[id.0])
             .await?
             .pop()
             .filter(|a| {
@@ -22,8 +22,8 @@ impl App {
     pub async fn list_articles(
         &self,
         actor: Actor,
-        section: Option<i64>,
-        category: Option<i64>,
+        section: Option<SectionId>,
+        category: Option<CategoryId>,
         locale: Option<&str>,
         paging: Paging,
     ) -> Result<(Vec<Article>, Paged), AppError> {
@@ -61,8 +61,8 @@ impl App {
         actor: Actor,
         query: &str,
         locale: Option<&str>,
-        category: Option<i64>,
-        section: Option<i64>,
+        category: Option<CategoryId>,
+        section: Option<SectionId>,
         labels: Vec<String>,
         offset: i64,
         limit: i64,
@@ -92,7 +92,7 @@ impl App {
         let articles = hc::articles(c, &ids).await?;
         let hits = ids
             .iter()
-            .filter_map(|id| articles.iter().find(|a| a.id == *id))
+            .filter_map(|id| articles.iter().find(|a| a.id.0 == *id))
             .map(|a| ArticleHit {
                 snippet: snippet(&html_to_text(&a.body), &words),
                 article: a.clone(),

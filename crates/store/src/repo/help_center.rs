@@ -4,7 +4,7 @@
 use super::map_rows;
 use crate::model::{Article, Category, Section};
 use crate::{Backend, Conn, Row, StoreError, Value, q};
-use domain::{Timestamp, UserId};
+use domain::{ArticleId, CategoryId, SectionId, Timestamp, UserId};
 
 const CATEGORY_COLS: &str =
     "id, name, description, locale, source_locale, position, created_at, updated_at";
@@ -14,7 +14,7 @@ const ARTICLE_COLS: &str = "id, section_id, author_id, title, body, locale, sour
 
 fn category(r: &Row) -> Result<Category, StoreError> {
     Ok(Category {
-        id: r.int(0)?,
+        id: CategoryId(r.int(0)?),
         name: r.text(1)?,
         description: r.text(2)?,
         locale: r.text(3)?,
@@ -27,9 +27,9 @@ fn category(r: &Row) -> Result<Category, StoreError> {
 
 fn section(r: &Row) -> Result<Section, StoreError> {
     Ok(Section {
-        id: r.int(0)?,
-        category_id: r.int(1)?,
-        parent_section_id: r.opt_int(2)?,
+        id: SectionId(r.int(0)?),
+        category_id: CategoryId(r.int(1)?),
+        parent_section_id: r.opt_int(2)?.map(SectionId),
         name: r.text(3)?,
         description: r.text(4)?,
         locale: r.text(5)?,
@@ -42,8 +42,8 @@ fn section(r: &Row) -> Result<Section, StoreError> {
 
 fn article(r: &Row) -> Result<Article, StoreError> {
     Ok(Article {
-        id: r.int(0)?,
-        section_id: r.int(1)?,
+        id: ArticleId(r.int(0)?),
+        section_id: SectionId(r.int(1)?),
         author_id: UserId(r.int(2)?),
         title: r.text(3)?,
         body: r.text(4)?,
@@ -70,7 +70,7 @@ fn article(r: &Row) -> Result<Article, StoreError> {
     })
 }
 
-pub async fn insert_category(c: &mut Conn<'_>, x: &Category) -> Result<i64, StoreError> {
+pub async fn insert_category(c: &mut Conn<'_>, x: &Category) -> Result<CategoryId, StoreError> {
     c.insert(
         q("INSERT INTO hc_categories (name, description, locale, source_locale, position, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
             .bind(&x.name)
@@ -82,6 +82,7 @@ pub async fn insert_category(c: &mut Conn<'_>, x: &Category) -> Result<i64, Stor
             .bind(x.updated_at),
     )
     .await
+    .map(CategoryId)
 }
 
 pub async fn update_category(c: &mut Conn<'_>, x: &Category) -> Result<(), StoreError> {
@@ -97,7 +98,7 @@ pub async fn update_category(c: &mut Conn<'_>, x: &Category) -> Result<(), Store
     Ok(())
 }
 
-pub async fn delete_category(c: &mut Conn<'_>, id: i64) -> Result<u64, StoreError> {
+pub async fn delete_category(c: &mut Conn<'_>, id: CategoryId) -> Result<u64, StoreError> {
     c.exec(q("DELETE FROM hc_categories WHERE id = $1").bind(id))
         .await
 }
@@ -106,7 +107,7 @@ pub async fn categories(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Category>, 
     super::by_ids(c, "hc_categories", CATEGORY_COLS, ids, category).await
 }
 
-pub async fn insert_section(c: &mut Conn<'_>, x: &Section) -> Result<i64, StoreError> {
+pub async fn insert_section(c: &mut Conn<'_>, x: &Section) -> Result<SectionId, StoreError> {
     c.insert(
         q("INSERT INTO hc_sections (category_id, parent_section_id, name, description, locale, source_locale, position, created_at, updated_at) \
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
@@ -121,6 +122,7 @@ pub async fn insert_section(c: &mut Conn<'_>, x: &Section) -> Result<i64, StoreE
         .bind(x.updated_at),
     )
     .await
+    .map(SectionId)
 }
 
 pub async fn update_section(c: &mut Conn<'_>, x: &Section) -> Result<(), StoreError> {
@@ -138,7 +140,7 @@ pub async fn update_section(c: &mut Conn<'_>, x: &Section) -> Result<(), StoreEr
     Ok(())
 }
 
-pub async fn delete_section(c: &mut Conn<'_>, id: i64) -> Result<u64, StoreError> {
+pub async fn delete_section(c: &mut Conn<'_>, id: SectionId) -> Result<u64, StoreError> {
     c.exec(q("DELETE FROM hc_sections WHERE id = $1").bind(id))
         .await
 }
@@ -168,11 +170,11 @@ fn article_values(query: crate::Query, x: &Article) -> crate::Query {
         .bind(x.edited_at)
 }
 
-pub async fn insert_article(c: &mut Conn<'_>, x: &Article) -> Result<i64, StoreError> {
+pub async fn insert_article(c: &mut Conn<'_>, x: &Article) -> Result<ArticleId, StoreError> {
     let sql = "INSERT INTO hc_articles (section_id, author_id, title, body, locale, source_locale, draft, promoted, position, label_names, permission_group_id, \
                user_segment_id, comments_disabled, archived_at, created_at, updated_at, edited_at) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id";
-    c.insert(article_values(q(sql), x)).await
+    c.insert(article_values(q(sql), x)).await.map(ArticleId)
 }
 
 pub async fn update_article(c: &mut Conn<'_>, x: &Article) -> Result<(), StoreError> {
@@ -199,7 +201,7 @@ pub async fn articles_since(
 /// Writes an article's index terms, replacing what was there.
 pub async fn index_article(
     c: &mut Conn<'_>,
-    id: i64,
+    id: ArticleId,
     title_terms: &str,
     body_terms: &str,
 ) -> Result<(), StoreError> {
@@ -234,8 +236,8 @@ pub async fn index_article(
 pub struct ArticleFilter {
     /// Lower-cased locale, or `None` for every locale.
     pub locale: Option<String>,
-    pub category: Option<i64>,
-    pub section: Option<i64>,
+    pub category: Option<CategoryId>,
+    pub section: Option<SectionId>,
     pub labels: Vec<String>,
     /// Staff's view: drafts and articles for restricted user segments too.
     pub staff_view: bool,

@@ -10,7 +10,7 @@ use crate::{input, wire};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
-use domain::Timestamp;
+use domain::{CategoryId, SectionId, Timestamp};
 use serde_json::json;
 
 pub fn routes() -> Router<Api> {
@@ -72,7 +72,7 @@ async fn categories(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .app
         .list_categories(ctx.param("locale"), ctx.paging()?)
         .await?;
-    let ids = bounds(&items, |c| c.id);
+    let ids = bounds(&items, |c| c.id.0);
     ok(wire::page(
         &ctx,
         "categories",
@@ -115,12 +115,12 @@ async fn delete_category(State(api): State<Api>, ctx: Ctx, Path(id): Path<String
     no_content()
 }
 
-async fn list_sections(api: &Api, ctx: &Ctx, category: Option<i64>) -> ApiResult {
+async fn list_sections(api: &Api, ctx: &Ctx, category: Option<CategoryId>) -> ApiResult {
     let (items, paged) = api
         .app
         .list_sections(category, ctx.param("locale"), ctx.paging()?)
         .await?;
-    let ids = bounds(&items, |s| s.id);
+    let ids = bounds(&items, |s| s.id.0);
     ok(wire::page(
         ctx,
         "sections",
@@ -184,8 +184,8 @@ async fn delete_section(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>
 async fn list_articles(
     api: &Api,
     ctx: &Ctx,
-    section: Option<i64>,
-    category: Option<i64>,
+    section: Option<SectionId>,
+    category: Option<CategoryId>,
 ) -> ApiResult {
     let (items, paged) = api
         .app
@@ -197,7 +197,7 @@ async fn list_articles(
             ctx.paging()?,
         )
         .await?;
-    let ids = bounds(&items, |a| a.id);
+    let ids = bounds(&items, |a| a.id.0);
     ok(wire::page(
         ctx,
         "articles",
@@ -277,8 +277,8 @@ async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
             ctx.actor,
             ctx.param("query").unwrap_or(""),
             ctx.param("locale"),
-            ctx.int("category")?,
-            ctx.int("section")?,
+            ctx.int("category")?.map(CategoryId),
+            ctx.int("section")?.map(SectionId),
             labels,
             (page - 1) * per_page,
             per_page,
