@@ -298,7 +298,7 @@ impl App {
 
     /// Revokes a token (admins only); it stops working at once on this
     /// node and within the auth cache's lifetime on others.
-    pub async fn revoke_token(&self, actor: Actor, id: i64) -> Result<(), AppError> {
+    pub async fn revoke_token(&self, actor: Actor, id: domain::TokenId) -> Result<(), AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageTokens)?;
         let out = self
             .write(move |c| {

@@ -6,7 +6,7 @@
 
 use crate::{App, AppError};
 use domain::audit::AuditEvent;
-use domain::{Actor, AuditId, Channel, Role, TicketId, Timestamp, UserId};
+use domain::{Actor, AuditId, Channel, Role, TicketId, Timestamp, UserId, UserMergeId};
 use store::Conn;
 use store::events::{Entity, EventKind, NewEvent};
 use store::model::{Identity, User};
@@ -103,7 +103,7 @@ impl App {
         actor: Actor,
         source: UserId,
         target: UserId,
-    ) -> Result<i64, AppError> {
+    ) -> Result<UserMergeId, AppError> {
         let now = Timestamp::now();
         let out = self
             .write(move |c| {
@@ -116,7 +116,7 @@ impl App {
                         .collect();
                     let tickets = user_merges::requested_ticket_ids(c, source).await?;
                     let merge = UserMerge {
-                        id: 0,
+                        id: UserMergeId(0),
                         source,
                         target,
                         identities: identities.clone(),
@@ -147,7 +147,7 @@ impl App {
     }
 
     /// A merge as recorded.
-    pub async fn user_merge(&self, actor: Actor, id: i64) -> Result<UserMerge, AppError> {
+    pub async fn user_merge(&self, actor: Actor, id: UserMergeId) -> Result<UserMerge, AppError> {
         crate::error::require_hidden(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         user_merges::get(&mut rc.conn(), id)
@@ -157,7 +157,7 @@ impl App {
 
     /// Reverses a merge: what moved (and is still with the target) goes
     /// back, and the source profile is active again.
-    pub async fn undo_user_merge(&self, actor: Actor, id: i64) -> Result<UserId, AppError> {
+    pub async fn undo_user_merge(&self, actor: Actor, id: UserMergeId) -> Result<UserId, AppError> {
         crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let now = Timestamp::now();
         let out = self

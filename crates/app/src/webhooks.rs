@@ -4,7 +4,7 @@
 //! backoff by the sender, and logged for the admin page.
 
 use crate::{App, AppError, FieldError};
-use domain::{Actor, OutboundStatus, Secret, Timestamp};
+use domain::{Actor, OutboundStatus, Secret, Timestamp, WebhookDeliveryId};
 use serde_json::Value as Json;
 use store::repo::claims::{self, Queue};
 use store::repo::webhooks::{self, Delivery, Webhook};
@@ -174,7 +174,7 @@ impl App {
         actor: Actor,
         id: String,
         body: String,
-    ) -> Result<i64, AppError> {
+    ) -> Result<WebhookDeliveryId, AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageWebhooks)?;
         let now = Timestamp::now();
         self.write(move |c| {
@@ -217,8 +217,14 @@ impl App {
                         .await?;
                         continue;
                     };
-                    if claims::claim(c, Queue::Webhooks, d.id, now, Timestamp(now.0 + hold_secs))
-                        .await?
+                    if claims::claim(
+                        c,
+                        Queue::Webhooks,
+                        d.id.0,
+                        now,
+                        Timestamp(now.0 + hold_secs),
+                    )
+                    .await?
                     {
                         out.push((d, hook));
                     }
@@ -232,7 +238,7 @@ impl App {
     /// Records a call's outcome: sent, retry at `retry_at`, or failed.
     pub async fn webhook_attempted(
         &self,
-        id: i64,
+        id: WebhookDeliveryId,
         status: Option<u16>,
         error: Option<String>,
         outcome: OutboundStatus,

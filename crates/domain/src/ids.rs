@@ -94,4 +94,12 @@ id_type!(
     ArticleId,
     /// An outgoing message in the outbox.
     OutboundId,
+    /// A received email as stored, raw, before and after processing.
+    InboundEmailId,
+    /// A merge of two customers' profiles (undoable).
+    UserMergeId,
+    /// An API token.
+    TokenId,
+    /// One queued call to a webhook.
+    WebhookDeliveryId,
 );

@@ -69,7 +69,7 @@ pub async fn drain(app: &App, verifier: &SenderVerifier) -> Result<usize, app::A
                         ok => ok,
                     };
                     if let Err(e) = outcome {
-                        tracing::warn!(id = stored.id, error = %e, "inbound message could not be processed");
+                        tracing::warn!(id = stored.id.0, error = %e, "inbound message could not be processed");
                         app.suspend_inbound_email(
                             stored.id,
                             SuspensionCause::ProcessingFailed,

@@ -137,6 +137,10 @@ value_from_id!(
     domain::SectionId,
     domain::ArticleId,
     domain::OutboundId,
+    domain::InboundEmailId,
+    domain::UserMergeId,
+    domain::TokenId,
+    domain::WebhookDeliveryId,
     domain::Timestamp
 );
 

@@ -232,7 +232,7 @@ async fn section(
                 .into_iter()
                 .map(|t| {
                     (
-                        t.id,
+                        t.id.0,
                         t.email.unwrap_or_default(),
                         t.description,
                         clock.show(t.created_at).0,
@@ -289,9 +289,10 @@ fn back(name: &str) -> Response {
 }
 
 /// The row buttons (delete, retry): parse the id, run, back to the list.
-async fn row_action_then_back<F, Fut>(agent: &Agent, raw: &str, list: &str, run: F) -> Response
+async fn row_action_then_back<I, F, Fut>(agent: &Agent, raw: &str, list: &str, run: F) -> Response
 where
-    F: FnOnce(i64) -> Fut,
+    I: std::str::FromStr,
+    F: FnOnce(I) -> Fut,
     Fut: std::future::Future<Output = Result<(), AppError>>,
 {
     let Ok(id) = raw.parse() else {
@@ -494,7 +495,7 @@ pub async fn delete_view(
     AgentForm { agent, .. }: AgentForm,
 ) -> Response {
     row_action_then_back(&agent, &raw, "views", |id| {
-        ui.app.delete_view(agent.user.actor, domain::ViewId(id))
+        ui.app.delete_view(agent.user.actor, id)
     })
     .await
 }

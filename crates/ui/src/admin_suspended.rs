@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::SuspensionCause;
+use domain::{InboundEmailId, SuspensionCause};
 
 /// One held message as the page shows it.
 struct Row {
@@ -49,7 +49,7 @@ fn cause_text(t: &Text, c: SuspensionCause) -> &'static str {
 fn row(m: SuspendedMessage, t: &Text, clock: &Clock) -> Row {
     let (received, received_iso) = clock.show(m.received_at);
     Row {
-        id: m.id,
+        id: m.id.0,
         received,
         received_iso,
         from: match &m.from_name {
@@ -96,13 +96,13 @@ pub async fn page(State(ui): State<Ui>, agent: Agent) -> Response {
 async fn row_action<T, Fut>(
     agent: &Agent,
     raw: &str,
-    run: impl FnOnce(i64) -> Fut,
+    run: impl FnOnce(InboundEmailId) -> Fut,
     then: impl FnOnce(T) -> Response,
 ) -> Response
 where
     Fut: std::future::Future<Output = Result<T, AppError>>,
 {
-    let Ok(id) = raw.parse::<i64>() else {
+    let Ok(id) = raw.parse::<InboundEmailId>() else {
         return error_page(agent, &AppError::NotFound);
     };
     match run(id).await {

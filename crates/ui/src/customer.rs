@@ -152,7 +152,7 @@ pub async fn merge(
 /// `GET /agent/customers/merges/{id}`: the merge, with its undo button.
 pub async fn done(State(ui): State<Ui>, agent: Agent, Path(raw): Path<String>) -> Response {
     let inner = async {
-        let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
+        let id: domain::UserMergeId = raw.parse().map_err(|_| AppError::NotFound)?;
         let m = ui.app.user_merge(agent.user.actor, id).await?;
         let people = ui
             .app
@@ -169,7 +169,7 @@ pub async fn done(State(ui): State<Ui>, agent: Agent, Path(raw): Path<String>) -
         let tickets = ui.app.tickets_by_ids(agent.user.actor, &ids).await?;
         let page = DonePage {
             chrome: chrome(&ui, &agent, None, "", None).await?,
-            merge_id: id,
+            merge_id: id.0,
             source_name: name(m.source),
             target_name: name(m.target),
             undone: m.undone_at.is_some(),
@@ -187,7 +187,7 @@ pub async fn undo(
     AgentForm { agent, .. }: AgentForm,
 ) -> Response {
     let inner = async {
-        let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
+        let id: domain::UserMergeId = raw.parse().map_err(|_| AppError::NotFound)?;
         ui.app.undo_user_merge(agent.user.actor, id).await?;
         Ok::<_, AppError>(Redirect::to(&format!("/agent/customers/merges/{id}")).into_response())
     };

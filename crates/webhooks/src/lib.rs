@@ -115,7 +115,7 @@ pub async fn send_due(app: &App, sender: &Sender) -> Result<usize, app::AppError
             }
         };
         if let Some(e) = &error {
-            tracing::warn!(webhook = %hook.id, delivery = d.id, error = %e, "webhook call not accepted");
+            tracing::warn!(webhook = %hook.id, delivery = d.id.0, error = %e, "webhook call not accepted");
         }
         app.webhook_attempted(d.id, status, error, outcome, retry_at)
             .await?;

@@ -15,7 +15,9 @@ use crate::ingest::{
 };
 use crate::{App, AppError};
 use domain::user::normalize_email;
-use domain::{Channel, IdentityKind, InboundStatus, SuspensionCause, TicketId, Timestamp};
+use domain::{
+    Channel, IdentityKind, InboundEmailId, InboundStatus, SuspensionCause, TicketId, Timestamp,
+};
 use store::repo::email::{self, Pending};
 use store::repo::outbox;
 
@@ -43,7 +45,7 @@ impl App {
         &self,
         envelope: Envelope,
         raw: Vec<u8>,
-    ) -> Result<i64, AppError> {
+    ) -> Result<InboundEmailId, AppError> {
         let arrival = email::Arrival {
             mail_from: envelope.mail_from,
             rcpt_to: envelope.rcpt_to.join(", "),
@@ -82,13 +84,13 @@ impl App {
     /// readable detail; nothing accepted is ever dropped.
     pub async fn suspend_inbound_email(
         &self,
-        id: i64,
+        id: InboundEmailId,
         cause: SuspensionCause,
         detail: &str,
     ) -> Result<(), AppError> {
         let detail: String = detail.chars().take(1000).collect();
         let now = Timestamp::now();
-        tracing::warn!(id, cause = cause.as_str(), detail = %detail, "inbound message suspended");
+        tracing::warn!(id = id.0, cause = cause.as_str(), detail = %detail, "inbound message suspended");
         crate::guard::Counters::bump(&self.guard.counters.suspended_messages);
         self.write(move |c| {
             Box::pin(async move {
@@ -102,7 +104,7 @@ impl App {
     /// What became of a stored message: `(status, ticket, outcome)`.
     pub async fn inbound_email_outcome(
         &self,
-        id: i64,
+        id: InboundEmailId,
     ) -> Result<Option<(InboundStatus, Option<TicketId>, Option<String>)>, AppError> {
         let mut rc = self.read().await?;
         Ok(email::outcome(&mut rc.conn(), id).await?)
@@ -129,7 +131,7 @@ impl App {
     /// receiving server's words, on its ticket.
     async fn ignore_inbound(
         &self,
-        id: i64,
+        id: InboundEmailId,
         mail: &InboundEmail,
         why: &'static str,
         now: Timestamp,
@@ -164,7 +166,7 @@ impl App {
 
     async fn suspend(
         &self,
-        id: i64,
+        id: InboundEmailId,
         cause: SuspensionCause,
         why: &str,
     ) -> Result<EmailOutcome, AppError> {
@@ -369,7 +371,7 @@ impl App {
             },
             files: mail.attachments,
             sent_at: now,
-            raw_id: Some(stored.id),
+            raw_id: Some(stored.id.0),
         };
         (inbound, how)
     }

@@ -398,7 +398,7 @@ impl App {
         uid_validity: i64,
         uid: i64,
         raw: Vec<u8>,
-    ) -> Result<(i64, bool), AppError> {
+    ) -> Result<(domain::InboundEmailId, bool), AppError> {
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {

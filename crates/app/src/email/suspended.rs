@@ -7,13 +7,13 @@
 use super::{EmailOutcome, InboundParser};
 use crate::error::require;
 use crate::{App, AppError};
-use domain::{Actor, InboundStatus, SuspensionCause, TicketId, Timestamp};
+use domain::{Actor, InboundEmailId, InboundStatus, SuspensionCause, TicketId, Timestamp};
 use store::repo::email::{self, Pending};
 
 /// A held message as admins see it.
 #[derive(Debug, Clone)]
 pub struct SuspendedMessage {
-    pub id: i64,
+    pub id: InboundEmailId,
     pub received_at: Timestamp,
     pub cause: SuspensionCause,
     /// What was found (e.g. `claims to be from staff; spf=fail …`).
@@ -90,7 +90,7 @@ impl App {
     pub async fn suspended_message(
         &self,
         actor: Actor,
-        id: i64,
+        id: InboundEmailId,
     ) -> Result<SuspendedMessage, AppError> {
         require(&actor, domain::policy::Capability::ManageSuspendedMail)?;
         let mut rc = self.read().await?;
@@ -110,7 +110,11 @@ impl App {
     /// Recovers a held message: it is processed now as if it had passed the
     /// check that held it, and the ticket it went to is returned. Messages
     /// with nothing to read or nobody to answer cannot be recovered.
-    pub async fn recover_suspended(&self, actor: Actor, id: i64) -> Result<TicketId, AppError> {
+    pub async fn recover_suspended(
+        &self,
+        actor: Actor,
+        id: InboundEmailId,
+    ) -> Result<TicketId, AppError> {
         let held = self.suspended_message(actor, id).await?;
         if matches!(
             held.cause,
@@ -133,7 +137,11 @@ impl App {
         {
             return Err(AppError::NotFound);
         }
-        tracing::info!(id, admin = actor.user.0, "suspended message recovered");
+        tracing::info!(
+            id = id.0,
+            admin = actor.user.0,
+            "suspended message recovered"
+        );
         let stored = {
             let mut rc = self.read().await?;
             email::stored(&mut rc.conn(), id)
@@ -163,7 +171,7 @@ impl App {
     pub async fn recover_suspended_many(
         &self,
         actor: Actor,
-        ids: &[i64],
+        ids: &[InboundEmailId],
     ) -> Result<Vec<TicketId>, AppError> {
         require(&actor, domain::policy::Capability::ManageSuspendedMail)?;
         let mut out = Vec::with_capacity(ids.len());
@@ -174,7 +182,11 @@ impl App {
     }
 
     /// Deletes several held messages (admins only).
-    pub async fn delete_suspended_many(&self, actor: Actor, ids: &[i64]) -> Result<(), AppError> {
+    pub async fn delete_suspended_many(
+        &self,
+        actor: Actor,
+        ids: &[InboundEmailId],
+    ) -> Result<(), AppError> {
         require(&actor, domain::policy::Capability::ManageSuspendedMail)?;
         for id in ids {
             self.delete_suspended(actor, *id).await?;
@@ -183,13 +195,13 @@ impl App {
     }
 
     /// Deletes a held message's content (admins only); the record stays.
-    pub async fn delete_suspended(&self, actor: Actor, id: i64) -> Result<(), AppError> {
+    pub async fn delete_suspended(&self, actor: Actor, id: InboundEmailId) -> Result<(), AppError> {
         require(&actor, domain::policy::Capability::ManageSuspendedMail)?;
         let gone = self
             .write(move |c| Box::pin(async move { Ok(email::delete_suspended(c, id).await?) }))
             .await?;
         if gone {
-            tracing::info!(id, admin = actor.user.0, "suspended message deleted");
+            tracing::info!(id = id.0, admin = actor.user.0, "suspended message deleted");
             Ok(())
         } else {
             Err(AppError::NotFound)

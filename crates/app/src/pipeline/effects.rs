@@ -291,6 +291,6 @@ async fn queue_webhook(
     } else {
         Values::of_ticket(c, t, "en").await?.render_json(body)
     };
-    webhooks::enqueue(c, &hook.id, Some(t.id), Some(rule.0), &payload, now).await?;
+    webhooks::enqueue(c, &hook.id, Some(t.id), Some(rule), &payload, now).await?;
     Ok(())
 }

@@ -19,7 +19,7 @@ pub struct Arrival {
 /// A stored message waiting to be processed.
 #[derive(Debug, Clone)]
 pub struct Pending {
-    pub id: i64,
+    pub id: crate::InboundEmailId,
     pub arrival: Arrival,
     pub raw: Vec<u8>,
     /// Set when an admin recovered it from the suspended queue, with the

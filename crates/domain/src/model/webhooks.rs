@@ -40,10 +40,10 @@ pub struct Webhook {
 /// One call to make (or made).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
-    pub id: i64,
+    pub id: crate::WebhookDeliveryId,
     pub webhook_id: String,
     pub ticket_id: Option<TicketId>,
-    pub rule_id: Option<i64>,
+    pub rule_id: Option<crate::RuleId>,
     pub body: String,
     pub status: OutboundStatus,
     pub attempts: i64,

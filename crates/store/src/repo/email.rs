@@ -3,7 +3,9 @@
 
 use crate::{Conn, StoreError, q};
 pub use domain::model::email::{Arrival, Pending};
-use domain::{CommentId, InboundStatus, MailboxId, SuspensionCause, TicketId, Timestamp};
+use domain::{
+    CommentId, InboundEmailId, InboundStatus, MailboxId, SuspensionCause, TicketId, Timestamp,
+};
 
 /// Stores a raw message as received; returns its id.
 pub async fn insert_raw(
@@ -11,7 +13,7 @@ pub async fn insert_raw(
     arrival: &Arrival,
     raw: &[u8],
     at: Timestamp,
-) -> Result<i64, StoreError> {
+) -> Result<InboundEmailId, StoreError> {
     c.insert(
         q("INSERT INTO inbound_emails (received_at, mail_from, rcpt_to, raw, status, mailbox_id, peer_ip, helo) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
             .bind(at)
@@ -24,13 +26,14 @@ pub async fn insert_raw(
             .bind(arrival.helo.clone()),
     )
     .await
+    .map(InboundEmailId)
 }
 
 const PENDING_COLS: &str = "id, mail_from, rcpt_to, mailbox_id, peer_ip, helo, raw, cause";
 
 fn pending_row(r: &crate::Row) -> Result<Pending, StoreError> {
     Ok(Pending {
-        id: r.int(0)?,
+        id: InboundEmailId(r.int(0)?),
         arrival: Arrival {
             mail_from: r.text(1)?,
             rcpt_to: r.text(2)?,
@@ -60,7 +63,7 @@ pub async fn pending(c: &mut Conn<'_>, limit: i64) -> Result<Vec<Pending>, Store
 /// One stored message in any state, with its status.
 pub async fn stored(
     c: &mut Conn<'_>,
-    id: i64,
+    id: InboundEmailId,
 ) -> Result<Option<(InboundStatus, Timestamp, Pending)>, StoreError> {
     let row = c
         .opt(
@@ -109,7 +112,7 @@ pub async fn suspended(
 /// readable detail; it stays stored for an admin to recover or delete.
 pub async fn suspend(
     c: &mut Conn<'_>,
-    id: i64,
+    id: InboundEmailId,
     cause: SuspensionCause,
     detail: &str,
     at: Timestamp,
@@ -128,7 +131,7 @@ pub async fn suspend(
 
 /// Puts a suspended message back to be processed (its cause kept, so the
 /// check that held it is not made again). False if it was not suspended.
-pub async fn recover(c: &mut Conn<'_>, id: i64) -> Result<bool, StoreError> {
+pub async fn recover(c: &mut Conn<'_>, id: InboundEmailId) -> Result<bool, StoreError> {
     let n = c
         .exec(
             q("UPDATE inbound_emails SET status = $2 WHERE id = $1 AND status = $3")
@@ -142,7 +145,7 @@ pub async fn recover(c: &mut Conn<'_>, id: i64) -> Result<bool, StoreError> {
 
 /// Throws a suspended message away: its content is dropped, the record of
 /// it stays. False if it was not suspended.
-pub async fn delete_suspended(c: &mut Conn<'_>, id: i64) -> Result<bool, StoreError> {
+pub async fn delete_suspended(c: &mut Conn<'_>, id: InboundEmailId) -> Result<bool, StoreError> {
     let n = c
         .exec(
             q("UPDATE inbound_emails SET status = $2, raw = $3 WHERE id = $1 AND status = $4")
@@ -160,7 +163,7 @@ pub async fn delete_suspended(c: &mut Conn<'_>, id: i64) -> Result<bool, StoreEr
 /// unit must stop. The outcome is filled in by [`finish`] in the same unit.
 pub async fn claim(
     c: &mut Conn<'_>,
-    id: i64,
+    id: InboundEmailId,
     sender: &str,
     at: Timestamp,
 ) -> Result<bool, StoreError> {
@@ -180,7 +183,7 @@ pub async fn claim(
 /// Records what became of a claimed message.
 pub async fn finish(
     c: &mut Conn<'_>,
-    id: i64,
+    id: InboundEmailId,
     status: InboundStatus,
     ticket: Option<TicketId>,
     comment: Option<CommentId>,
@@ -218,7 +221,7 @@ pub async fn processed_from(
 /// A processed message as listed: `(status, ticket, outcome)`.
 pub async fn outcome(
     c: &mut Conn<'_>,
-    id: i64,
+    id: InboundEmailId,
 ) -> Result<Option<(InboundStatus, Option<TicketId>, Option<String>)>, StoreError> {
     let row = c
         .opt(q("SELECT status, ticket_id, outcome FROM inbound_emails WHERE id = $1").bind(id))

@@ -5,7 +5,7 @@
 use super::map_rows;
 use crate::{Conn, Row, StoreError, q};
 pub use domain::model::mailboxes::{ImapAccount, Mailbox};
-use domain::{AfterFetch, ImapSecurity, MailboxId, Secret, Timestamp};
+use domain::{AfterFetch, ImapSecurity, InboundEmailId, MailboxId, Secret, Timestamp};
 
 const COLS: &str = "id, address, name, is_default, imap_host, imap_port, imap_security, imap_username, imap_password, imap_folder, imap_after, imap_move_to, \
                     imap_status, imap_checked_at, created_at, updated_at";
@@ -185,7 +185,7 @@ pub async fn fetched(
     id: MailboxId,
     uid_validity: i64,
     uid: i64,
-) -> Result<Option<i64>, StoreError> {
+) -> Result<Option<InboundEmailId>, StoreError> {
     c.opt(
         q("SELECT inbound_email_id FROM imap_fetched WHERE mailbox_id = $1 AND uid_validity = $2 AND uid = $3")
             .bind(id)
@@ -193,7 +193,7 @@ pub async fn fetched(
             .bind(uid),
     )
     .await?
-    .map(|r| r.int(0))
+    .map(|r| r.int(0).map(InboundEmailId))
     .transpose()
 }
 
@@ -203,7 +203,7 @@ pub async fn record_fetched(
     id: MailboxId,
     uid_validity: i64,
     uid: i64,
-    inbound: i64,
+    inbound: InboundEmailId,
 ) -> Result<(), StoreError> {
     c.exec(
         q("INSERT INTO imap_fetched (mailbox_id, uid_validity, uid, inbound_email_id) VALUES ($1, $2, $3, $4)")

@@ -1,7 +1,7 @@
 //! API and OAuth tokens, stored only as SHA-256 hashes.
 
 use crate::{Conn, StoreError, q};
-use domain::{Timestamp, UserId};
+use domain::{Timestamp, TokenId, UserId};
 
 /// Whether a token is for Basic `email/token:` auth or Bearer auth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub async fn insert(
     hash: &str,
     description: &str,
     at: Timestamp,
-) -> Result<i64, StoreError> {
+) -> Result<TokenId, StoreError> {
     c.insert(
         q("INSERT INTO api_tokens (user_id, kind, token_hash, description, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(user)
@@ -36,6 +36,7 @@ pub async fn insert(
             .bind(at),
     )
     .await
+    .map(TokenId)
 }
 
 /// A token's user as a caller, and whether the user is active.
@@ -82,7 +83,7 @@ pub async fn oauth_token_user(
 /// A token as listed for admins (never the secret, which is not stored).
 #[derive(Debug, Clone)]
 pub struct TokenRow {
-    pub id: i64,
+    pub id: TokenId,
     pub user_id: UserId,
     pub email: Option<String>,
     pub kind: String,
@@ -98,7 +99,7 @@ pub async fn list(c: &mut Conn<'_>, limit: i64) -> Result<Vec<TokenRow>, StoreEr
     rows.iter()
         .map(|r| {
             Ok(TokenRow {
-                id: r.int(0)?,
+                id: TokenId(r.int(0)?),
                 user_id: UserId(r.int(1)?),
                 email: r.opt_text(2)?,
                 kind: r.text(3)?,
@@ -110,7 +111,7 @@ pub async fn list(c: &mut Conn<'_>, limit: i64) -> Result<Vec<TokenRow>, StoreEr
 }
 
 /// Revokes a token; how many were removed.
-pub async fn delete(c: &mut Conn<'_>, id: i64) -> Result<u64, StoreError> {
+pub async fn delete(c: &mut Conn<'_>, id: TokenId) -> Result<u64, StoreError> {
     c.exec(q("DELETE FROM api_tokens WHERE id = $1").bind(id))
         .await
 }

@@ -3,12 +3,12 @@
 
 use crate::paging::placeholders;
 use crate::{Conn, StoreError, Value, q};
-use domain::{IdentityId, TicketId, Timestamp, UserId};
+use domain::{IdentityId, TicketId, Timestamp, UserId, UserMergeId};
 
 /// A merge as recorded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserMerge {
-    pub id: i64,
+    pub id: UserMergeId,
     pub source: UserId,
     pub target: UserId,
     pub identities: Vec<IdentityId>,
@@ -77,7 +77,7 @@ pub async fn move_identities(
     Ok(())
 }
 
-pub async fn insert(c: &mut Conn<'_>, m: &UserMerge) -> Result<i64, StoreError> {
+pub async fn insert(c: &mut Conn<'_>, m: &UserMerge) -> Result<UserMergeId, StoreError> {
     c.insert(
         q("INSERT INTO user_merges (source_id, target_id, identity_ids, ticket_ids, source_email, actor_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
             .bind(m.source)
@@ -89,15 +89,16 @@ pub async fn insert(c: &mut Conn<'_>, m: &UserMerge) -> Result<i64, StoreError> 
             .bind(m.created_at),
     )
     .await
+    .map(UserMergeId)
 }
 
-pub async fn get(c: &mut Conn<'_>, id: i64) -> Result<Option<UserMerge>, StoreError> {
+pub async fn get(c: &mut Conn<'_>, id: UserMergeId) -> Result<Option<UserMerge>, StoreError> {
     let row = c
         .opt(q("SELECT id, source_id, target_id, identity_ids, ticket_ids, source_email, actor_id, created_at, undone_at FROM user_merges WHERE id = $1").bind(id))
         .await?;
     row.map(|r| {
         Ok(UserMerge {
-            id: r.int(0)?,
+            id: UserMergeId(r.int(0)?),
             source: UserId(r.int(1)?),
             target: UserId(r.int(2)?),
             identities: split(&r.text(3)?).into_iter().map(IdentityId).collect(),
@@ -111,7 +112,11 @@ pub async fn get(c: &mut Conn<'_>, id: i64) -> Result<Option<UserMerge>, StoreEr
     .transpose()
 }
 
-pub async fn mark_undone(c: &mut Conn<'_>, id: i64, at: Timestamp) -> Result<u64, StoreError> {
+pub async fn mark_undone(
+    c: &mut Conn<'_>,
+    id: UserMergeId,
+    at: Timestamp,
+) -> Result<u64, StoreError> {
     c.exec(
         q("UPDATE user_merges SET undone_at = $2 WHERE id = $1 AND undone_at IS NULL")
             .bind(id)

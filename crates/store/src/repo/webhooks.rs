@@ -6,7 +6,7 @@
 use super::map_rows;
 use crate::{Conn, Row, StoreError, q};
 pub use domain::model::webhooks::{Delivery, Webhook};
-use domain::{OutboundStatus, TicketId, Timestamp};
+use domain::{OutboundStatus, RuleId, TicketId, Timestamp, WebhookDeliveryId};
 
 const COLS: &str = "id, name, description, endpoint, http_method, request_format, status, signing_secret, created_at, updated_at";
 
@@ -87,10 +87,10 @@ const DCOLS: &str = "id, webhook_id, ticket_id, rule_id, body, status, attempts,
 
 fn delivery_from_row(r: &Row) -> Result<Delivery, StoreError> {
     Ok(Delivery {
-        id: r.int(0)?,
+        id: WebhookDeliveryId(r.int(0)?),
         webhook_id: r.text(1)?,
         ticket_id: r.opt_int(2)?.map(TicketId),
-        rule_id: r.opt_int(3)?,
+        rule_id: r.opt_int(3)?.map(RuleId),
         body: r.text(4)?,
         status: r.word(5)?,
         attempts: r.int(6)?,
@@ -107,10 +107,10 @@ pub async fn enqueue(
     c: &mut Conn<'_>,
     webhook: &str,
     ticket: Option<TicketId>,
-    rule: Option<i64>,
+    rule: Option<RuleId>,
     body: &str,
     now: Timestamp,
-) -> Result<i64, StoreError> {
+) -> Result<WebhookDeliveryId, StoreError> {
     c.insert(
         q("INSERT INTO webhook_deliveries (webhook_id, ticket_id, rule_id, body, status, attempts, next_attempt_at, created_at) \
            VALUES ($1, $2, $3, $4, $5, 0, $6, $6) RETURNING id")
@@ -122,6 +122,7 @@ pub async fn enqueue(
             .bind(now),
     )
     .await
+    .map(WebhookDeliveryId)
 }
 
 /// Queued calls whose time has come (candidates to claim).
@@ -147,7 +148,7 @@ pub async fn due(
 /// Records an attempt: sent, retry at `next`, or failed for good.
 pub async fn attempted(
     c: &mut Conn<'_>,
-    id: i64,
+    id: WebhookDeliveryId,
     status: Option<i64>,
     error: Option<&str>,
     outcome: OutboundStatus,

@@ -115,7 +115,10 @@ pub(super) fn queued_id(out: &str) -> i64 {
 /// Waits until the worker processed message `id`: `(status, ticket, outcome)`.
 pub(super) async fn processed(srv: &TestServer, id: i64) -> (String, Option<i64>, String) {
     for _ in 0..200 {
-        if let Ok(Some((status, ticket, outcome))) = srv.app.inbound_email_outcome(id).await
+        if let Ok(Some((status, ticket, outcome))) = srv
+            .app
+            .inbound_email_outcome(domain::InboundEmailId(id))
+            .await
             && status != domain::InboundStatus::Received
         {
             return (

@@ -1455,7 +1455,7 @@ impl Fixtures<'_> {
                 let id = all
                     .iter()
                     .find(|t| t.description == d)
-                    .map(|t| t.id)
+                    .map(|t| t.id.0)
                     .unwrap_or(0);
                 out.insert("token", id.to_string());
             }

@@ -68,7 +68,7 @@ pub fn path_id<T: domain::ids::Id>(s: &str) -> Result<T, ApiError> {
 }
 
 /// The `ids` parameter: comma-separated, at most 100.
-pub fn ids_param(ctx: &crate::ctx::Ctx, key: &str) -> Result<Vec<i64>, ApiError> {
+pub fn ids_param<T: domain::ids::Id>(ctx: &crate::ctx::Ctx, key: &str) -> Result<Vec<T>, ApiError> {
     let raw = ctx.params_all(key);
     if raw.len() > 100 {
         return Err(ApiError::TooMany(format!("{key}: at most 100 values")));
@@ -76,6 +76,7 @@ pub fn ids_param(ctx: &crate::ctx::Ctx, key: &str) -> Result<Vec<i64>, ApiError>
     raw.iter()
         .map(|s| {
             s.parse::<i64>()
+                .map(T::from_raw)
                 .map_err(|_| ApiError::BadRequest(format!("{key}: {s} is not an id")))
         })
         .collect()
