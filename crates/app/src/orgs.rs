@@ -178,12 +178,13 @@ impl App {
     pub async fn orgs_by_ids(
         &self,
         actor: Actor,
-        ids: &[i64],
+        ids: &[OrgId],
     ) -> Result<Vec<Organization>, AppError> {
         let ids: Vec<i64> = ids
             .iter()
             .copied()
-            .filter(|i| domain::policy::may_see_org(&actor, OrgId(*i)))
+            .filter(|o| domain::policy::may_see_org(&actor, *o))
+            .map(OrgId::get)
             .collect();
         let mut rc = self.read().await?;
         Ok(orgs::get_many(&mut rc.conn(), &ids)

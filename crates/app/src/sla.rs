@@ -385,10 +385,11 @@ impl App {
     /// The SLA of several tickets at once (queue pages).
     pub async fn ticket_slas(
         &self,
-        ids: &[i64],
+        ids: &[TicketId],
     ) -> Result<Vec<(TicketId, TicketSlaView)>, AppError> {
+        let ids: Vec<i64> = ids.iter().map(|t| t.0).collect();
         let mut rc = self.read().await?;
-        Ok(sla::ticket_slas(&mut rc.conn(), ids)
+        Ok(sla::ticket_slas(&mut rc.conn(), &ids)
             .await?
             .iter()
             .map(|s| (s.ticket_id, view(s)))

@@ -465,11 +465,12 @@ impl App {
     }
 
     /// Several users by id (staff only), unknown ids skipped.
-    pub async fn users_by_ids(&self, actor: Actor, ids: &[i64]) -> Result<Vec<User>, AppError> {
+    pub async fn users_by_ids(&self, actor: Actor, ids: &[UserId]) -> Result<Vec<User>, AppError> {
         let ids: Vec<i64> = ids
             .iter()
             .copied()
-            .filter(|i| policy::may_see_person(&actor, UserId(*i)))
+            .filter(|u| policy::may_see_person(&actor, *u))
+            .map(UserId::get)
             .collect();
         let mut rc = self.read().await?;
         Ok(users::get_many(&mut rc.conn(), &ids)

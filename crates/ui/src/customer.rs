@@ -113,8 +113,7 @@ pub async fn preview(
             .app
             .preview_user_merge(agent.user.actor, source, target)
             .await?;
-        let ids: Vec<i64> = p.tickets.iter().map(|t| t.0).collect();
-        let tickets = ui.app.tickets_by_ids(agent.user.actor, &ids).await?;
+        let tickets = ui.app.tickets_by_ids(agent.user.actor, &p.tickets).await?;
         let page = PreviewPage {
             chrome: chrome(&ui, &agent, None, "", None).await?,
             source_id: p.source.id.0,
@@ -156,7 +155,7 @@ pub async fn done(State(ui): State<Ui>, agent: Agent, Path(raw): Path<String>) -
         let m = ui.app.user_merge(agent.user.actor, id).await?;
         let people = ui
             .app
-            .users_by_ids(agent.user.actor, &[m.source.0, m.target.0])
+            .users_by_ids(agent.user.actor, &[m.source, m.target])
             .await?;
         let name = |u: UserId| {
             people
@@ -165,8 +164,7 @@ pub async fn done(State(ui): State<Ui>, agent: Agent, Path(raw): Path<String>) -
                 .map(|p| p.name.clone())
                 .unwrap_or_default()
         };
-        let ids: Vec<i64> = m.tickets.iter().map(|t| t.0).collect();
-        let tickets = ui.app.tickets_by_ids(agent.user.actor, &ids).await?;
+        let tickets = ui.app.tickets_by_ids(agent.user.actor, &m.tickets).await?;
         let page = DonePage {
             chrome: chrome(&ui, &agent, None, "", None).await?,
             merge_id: id.0,

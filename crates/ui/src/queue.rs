@@ -87,7 +87,7 @@ async fn list_part(
         .users_by_ids(agent.user.actor, &people_of(tickets))
         .await?;
     let names = names(&people);
-    let ids: Vec<i64> = tickets.iter().map(|tk| tk.id.0).collect();
+    let ids: Vec<TicketId> = tickets.iter().map(|tk| tk.id).collect();
     let slas: HashMap<i64, app::sla::TicketSlaView> = ui
         .app
         .ticket_slas(&ids)

@@ -166,10 +166,10 @@ pub fn ticket_row(t: &Text, clock: &Clock, names: &HashMap<i64, String>, tk: &Ti
 }
 
 /// The people a list of tickets mentions.
-pub fn people_of(tickets: &[Ticket]) -> Vec<i64> {
-    let mut ids: Vec<i64> = tickets
+pub fn people_of(tickets: &[Ticket]) -> Vec<domain::UserId> {
+    let mut ids: Vec<domain::UserId> = tickets
         .iter()
-        .flat_map(|t| [Some(t.requester_id.0), t.assignee_id.map(|a| a.0)])
+        .flat_map(|t| [Some(t.requester_id), t.assignee_id])
         .flatten()
         .collect();
     ids.sort_unstable();

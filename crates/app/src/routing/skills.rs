@@ -273,9 +273,18 @@ impl App {
     }
 
     /// Which of these tickets the caller has every required skill for.
-    pub async fn fulfilled(&self, actor: Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    pub async fn fulfilled(
+        &self,
+        actor: Actor,
+        ids: &[TicketId],
+    ) -> Result<Vec<TicketId>, AppError> {
         crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
+        let ids: Vec<i64> = ids.iter().map(|t| t.0).collect();
         let mut rc = self.read().await?;
-        Ok(repo::fulfilled(&mut rc.conn(), actor.user, ids).await?)
+        Ok(repo::fulfilled(&mut rc.conn(), actor.user, &ids)
+            .await?
+            .into_iter()
+            .map(TicketId)
+            .collect())
     }
 }

@@ -65,10 +65,15 @@ impl App {
     }
 
     /// Several tickets; unknown, deleted and invisible ones are skipped.
-    pub async fn tickets_by_ids(&self, actor: Actor, ids: &[i64]) -> Result<Vec<Ticket>, AppError> {
+    pub async fn tickets_by_ids(
+        &self,
+        actor: Actor,
+        ids: &[TicketId],
+    ) -> Result<Vec<Ticket>, AppError> {
+        let ids: Vec<i64> = ids.iter().map(|t| t.0).collect();
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let ts = tickets::get_many(c, ids, false).await?;
+        let ts = tickets::get_many(c, &ids, false).await?;
         let mine = my_groups(c, &actor).await?;
         let seen = ts
             .into_iter()

@@ -123,6 +123,7 @@ pub(super) async fn entries(
     }
     people.sort_unstable();
     people.dedup();
+    let people: Vec<domain::UserId> = people.into_iter().map(domain::UserId).collect();
     let names = names(&ui.app.users_by_ids(actor, &people).await?);
     let by_audit: HashMap<i64, &Comment> = comments.iter().map(|c| (c.audit_id.0, c)).collect();
     Ok(audits

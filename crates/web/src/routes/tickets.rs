@@ -257,8 +257,7 @@ async fn remove_tags(
 
 async fn collaborators(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let t = api.app.ticket(ctx.actor, TicketId(path_id(&id)?)).await?;
-    let ids: Vec<i64> = t.collaborator_ids.iter().map(|u| u.0).collect();
-    let users = api.app.users_by_ids(ctx.actor, &ids).await?;
+    let users = api.app.users_by_ids(ctx.actor, &t.collaborator_ids).await?;
     ok(json!({"users": users.iter().map(|u| wire::user(&ctx.base, u)).collect::<Vec<_>>()}))
 }
 
