@@ -11,6 +11,12 @@ use config::{Config, Overrides};
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// mimalloc instead of glibc malloc: the server allocates and frees many
+/// small objects per request (JSON, SQL values, strings), where glibc's
+/// bins and consolidation cost a sixth of the CPU (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "atiende",
