@@ -285,19 +285,16 @@ impl App {
             fingerprint: inbound.fingerprint.clone(),
             raw_id: inbound.raw_id,
         });
-        if taken.is_some() {
+        if let Some(id) = &inbound.external_id {
             let mut rc = self.read().await?;
-            if let Some(l) = landed_before(&mut rc.conn(), &inbound).await? {
-                return Ok(Preparation::Seen(l));
-            }
-            // Another message had this id: this one is taken in, its id not
-            // remembered again.
-            if let Some(id) = &inbound.external_id
-                && inbound::landed(&mut rc.conn(), inbound.channel, &inbound.account, id)
-                    .await?
-                    .is_some()
-            {
-                taken = None;
+            match inbound::seen(&mut rc.conn(), inbound.channel, &inbound.account, id).await? {
+                Some((l, fp)) if same_message(fp.as_deref(), inbound.fingerprint.as_deref()) => {
+                    return Ok(Preparation::Seen(l));
+                }
+                // Another message had this id: this one is taken in, its id
+                // not remembered again.
+                Some(_) => taken = None,
+                None => {}
             }
         }
         let (kind, name) = (inbound.sender.kind, inbound.sender.display_name.clone());
