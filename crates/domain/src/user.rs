@@ -35,6 +35,15 @@ word_enum!(
     }
 );
 
+word_enum!(
+    /// Whether an API token is for Basic `email/token:` auth or Bearer
+    /// (OAuth) auth.
+    TokenKind {
+        Api = "api",
+        OAuth = "oauth",
+    }
+);
+
 /// Lower-cases and trims an email address; returns `None` unless it looks like
 /// `local@domain.tld`, which is all a help desk can check without mailing it.
 pub fn normalize_email(raw: &str) -> Option<String> {

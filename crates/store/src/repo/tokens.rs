@@ -1,23 +1,8 @@
 //! API and OAuth tokens, stored only as SHA-256 hashes.
 
 use crate::{Conn, StoreError, q};
+pub use domain::user::TokenKind;
 use domain::{Timestamp, TokenId, UserId};
-
-/// Whether a token is for Basic `email/token:` auth or Bearer auth.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
-    Api,
-    OAuth,
-}
-
-impl TokenKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            TokenKind::Api => "api",
-            TokenKind::OAuth => "oauth",
-        }
-    }
-}
 
 pub async fn insert(
     c: &mut Conn<'_>,
@@ -86,7 +71,7 @@ pub struct TokenRow {
     pub id: TokenId,
     pub user_id: UserId,
     pub email: Option<String>,
-    pub kind: String,
+    pub kind: TokenKind,
     pub description: String,
     pub created_at: Timestamp,
 }
@@ -102,7 +87,7 @@ pub async fn list(c: &mut Conn<'_>, limit: i64) -> Result<Vec<TokenRow>, StoreEr
                 id: TokenId(r.int(0)?),
                 user_id: UserId(r.int(1)?),
                 email: r.opt_text(2)?,
-                kind: r.text(3)?,
+                kind: r.word(3)?,
                 description: r.text(4)?,
                 created_at: Timestamp(r.int(5)?),
             })
