@@ -153,6 +153,7 @@ pub fn parse(raw: &[u8]) -> Result<InboundEmail, Unreadable> {
         in_reply_to: ids(m.in_reply_to()),
         references: ids(m.references()),
         subject: m.subject().unwrap_or("").to_string(),
+        date: m.date().map(|d| domain::Timestamp(d.to_timestamp())),
         auto,
         bounce_of,
         bounce_reason,
@@ -190,6 +191,15 @@ Content-Transfer-Encoding: 8bit\r\n\r\n"
         assert!(m.text.contains("no llegó – ¿pueden"), "{}", m.text);
         assert_eq!(m.message_id.as_deref(), Some("abc@mail.example.com"));
         assert_eq!(m.auto, None);
+        assert_eq!(m.date, None, "no Date: header");
+    }
+
+    #[test]
+    fn the_date_header_is_when_it_was_sent() {
+        let m = parse(b"From: a@example.com\r\nDate: Mon, 23 Nov 2026 09:00:00 +0100\r\nSubject: x\r\n\r\nbody\r\n")
+            .unwrap_or_default();
+        // 2026-11-23 08:00:00 UTC.
+        assert_eq!(m.date, Some(domain::Timestamp(1_795_420_800)));
     }
 
     #[test]

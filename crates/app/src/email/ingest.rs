@@ -370,7 +370,7 @@ impl App {
                 html: mail.quoted_html,
             },
             files: mail.attachments,
-            sent_at: now,
+            sent_at: mail.date.unwrap_or(now),
             raw_id: Some(stored.id.0),
         };
         (inbound, how)

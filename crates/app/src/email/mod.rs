@@ -68,6 +68,8 @@ pub struct InboundEmail {
     pub in_reply_to: Vec<String>,
     pub references: Vec<String>,
     pub subject: String,
+    /// When the sender says it was written (`Date:`), if it says so.
+    pub date: Option<domain::Timestamp>,
     /// The `From:` address, lower-cased; empty when the message has none
     /// (the envelope sender is used then, if there is one).
     pub from_email: String,
