@@ -118,7 +118,7 @@ impl Inbound {
     /// A plain message: words from a sender on a channel account, sent
     /// now, with no hints, files or quoted text (an adapter fills in what
     /// its channel has).
-    pub fn text(
+    pub fn message(
         channel: Channel,
         account: impl Into<String>,
         external_id: Option<String>,

@@ -10,7 +10,7 @@
 //! unless the agent chose another of the customer's channels ([`route`]).
 
 mod email;
-pub mod route;
+mod route;
 pub mod sender;
 
 pub use email::MailSettings;

@@ -12,7 +12,7 @@ fn message(channel: Channel, id: &str, kind: IdentityKind, from: &str, text: &st
         value: from.into(),
         display_name: Some("Marta Ruiz".into()),
     };
-    Inbound::text(channel, "cuenta-1", Some(id.into()), sender, text)
+    Inbound::message(channel, "cuenta-1", Some(id.into()), sender, text)
 }
 
 async fn comments(srv: &TestServer, ticket: i64) -> Vec<Json> {

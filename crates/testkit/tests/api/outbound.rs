@@ -17,7 +17,7 @@ fn inbound(channel: Channel, account: &str, id: &str, kind: IdentityKind, from: 
         value: from.into(),
         display_name: Some("Marta Ruiz".into()),
     };
-    Inbound::text(
+    Inbound::message(
         channel,
         account,
         Some(id.into()),
