@@ -177,7 +177,7 @@ fn comment(f: &mut Fields<'_>, o: &Map<String, Json>) -> CommentInput {
         body: c.string("body"),
         html_body: c.string("html_body"),
         public: c.boolean("public"),
-        author_id: c.id("author_id").flatten().map(UserId),
+        author_id: c.id("author_id").flatten(),
         uploads: c.strings("uploads").unwrap_or_default(),
         // Zendesk's API has no say in the channel: the customer's last one.
         reply_via: None,
@@ -196,10 +196,10 @@ pub fn ticket(m: &Map<String, Json>) -> Result<TicketInput, ApiError> {
     let mut f = Fields::new(m);
     let mut input = TicketInput {
         subject: f.string("subject"),
-        submitter_id: f.id("submitter_id").flatten().map(UserId),
-        assignee_id: f.id("assignee_id").map(|v| v.map(UserId)),
-        group_id: f.id("group_id").map(|v| v.map(GroupId)),
-        organization_id: f.id("organization_id").map(|v| v.map(OrgId)),
+        submitter_id: f.id("submitter_id").flatten(),
+        assignee_id: f.id("assignee_id"),
+        group_id: f.id("group_id"),
+        organization_id: f.id("organization_id"),
         status: f.word::<Status>("status").flatten(),
         priority: f.word::<Priority>("priority"),
         ticket_type: f.word::<TicketType>("type"),
@@ -208,7 +208,7 @@ pub fn ticket(m: &Map<String, Json>) -> Result<TicketInput, ApiError> {
         remove_tags: f.strings("remove_tags").unwrap_or_default(),
         external_id: f.text("external_id"),
         due_at: f.time("due_at"),
-        problem_id: f.id("problem_id").map(|v| v.map(TicketId)),
+        problem_id: f.id("problem_id"),
         collaborator_ids: f
             .ids("collaborator_ids")
             .map(|v| v.into_iter().map(UserId).collect()),
@@ -303,8 +303,8 @@ pub fn user(m: &Map<String, Json>) -> Result<UserInput, ApiError> {
         name: f.string("name"),
         email: f.string("email"),
         role: f.word::<Role>("role").flatten(),
-        organization_id: f.id("organization_id").map(|v| v.map(OrgId)),
-        default_group_id: f.id("default_group_id").map(|v| v.map(GroupId)),
+        organization_id: f.id("organization_id"),
+        default_group_id: f.id("default_group_id"),
         tags: f.strings("tags"),
         external_id: f.text("external_id"),
         phone: f.text("phone"),
@@ -328,7 +328,7 @@ pub fn org(m: &Map<String, Json>) -> Result<OrgInput, ApiError> {
         details: f.text("details"),
         notes: f.text("notes"),
         external_id: f.text("external_id"),
-        group_id: f.id("group_id").map(|v| v.map(GroupId)),
+        group_id: f.id("group_id"),
         shared_tickets: f.boolean("shared_tickets"),
         tags: f.strings("tags"),
         domain_names: f.strings("domain_names"),

@@ -7,7 +7,7 @@
 //! latest message on it came from (with the channel account it came in
 //! on), else their identity of that kind; on email, their primary address.
 
-use crate::AppError;
+use crate::{AppError, FieldError};
 use domain::model::Identity;
 use domain::model::outbox::ReplyRoute;
 use domain::{Channel, IdentityKind};
@@ -108,9 +108,10 @@ impl Reach {
     }
 }
 
-/// The route a reply takes: the `chosen` channel where the customer can be
-/// reached on it, else the default (see the module's doc); `None` when
-/// they cannot be reached at all.
+/// The route a reply takes: the `chosen` channel, else the default (see
+/// the module's doc); `None` when the customer cannot be reached at all.
+/// A chosen channel the customer cannot be reached on is refused (the
+/// whole write with it), rather than the reply going somewhere else.
 pub(crate) async fn choose(
     c: &mut Conn<'_>,
     t: &Ticket,
@@ -118,8 +119,14 @@ pub(crate) async fn choose(
     email_ready: bool,
 ) -> Result<Option<ReplyRoute>, AppError> {
     let reach = Reach::of(c, t, email_ready).await?;
-    let channel = match chosen.filter(|ch| reach.channels.contains(ch)) {
-        Some(ch) => Some(ch),
+    let channel = match chosen {
+        Some(ch) if reach.channels.contains(&ch) => Some(ch),
+        Some(ch) => {
+            return Err(AppError::field(FieldError::invalid(
+                "reply_via",
+                format!("the customer cannot be reached by {} here", ch.as_str()),
+            )));
+        }
         None => reach.default_channel(c, t).await?,
     };
     match channel {

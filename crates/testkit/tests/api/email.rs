@@ -428,11 +428,7 @@ impl Drop for Sink {
 both!(replies_go_out_through_the_outbox, |first| {
     let backend = first.backend;
     drop(first);
-    let settings = app::outbox::MailSettings {
-        from_address: "support@example.com".into(),
-        from_name: "Soporte".into(),
-    };
-    let srv = TestServer::start_with_mail(backend, Some(settings)).await;
+    let srv = start_with_support_mail(backend).await;
     let relay_port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
         l.local_addr().map(|a| a.port()).unwrap_or_default()

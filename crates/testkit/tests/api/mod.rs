@@ -51,3 +51,13 @@ pub async fn admin_actor(srv: &TestServer) -> domain::Actor {
         .map(|u| u.actor())
         .unwrap_or_else(|| panic!("no admin"))
 }
+
+/// A server on `backend` whose mail goes out as support@example.com
+/// ("Soporte"), the way every mail test configures it.
+pub async fn start_with_support_mail(backend: atiende_testkit::Backend) -> TestServer {
+    let settings = app::outbox::MailSettings {
+        from_address: "support@example.com".into(),
+        from_name: "Soporte".into(),
+    };
+    TestServer::start_with_mail(backend, Some(settings)).await
+}

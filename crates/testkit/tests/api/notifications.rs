@@ -5,11 +5,7 @@ use super::*;
 both!(notifications_speak_the_recipients_language, |first| {
     let backend = first.backend;
     drop(first);
-    let settings = app::outbox::MailSettings {
-        from_address: "support@example.com".into(),
-        from_name: "Soporte".into(),
-    };
-    let srv = TestServer::start_with_mail(backend, Some(settings)).await;
+    let srv = start_with_support_mail(backend).await;
     let (sofia, _) = srv
         .user_with_token("Sofía", "sofia@example.com", "agent")
         .await;

@@ -59,6 +59,16 @@ async fn outbox(srv: &TestServer, ticket: TicketId) -> Vec<Outbound> {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+async fn comment_count(srv: &TestServer, ticket: TicketId) -> usize {
+    let (_, c) = srv
+        .get(
+            &format!("/api/v2/tickets/{}/comments.json", ticket.0),
+            &srv.admin(),
+        )
+        .await;
+    c["comments"].as_array().map_or(0, Vec::len)
+}
+
 async fn agent_reply(srv: &TestServer, ticket: TicketId, body: &str) {
     let (s, b) = srv
         .call(
@@ -74,11 +84,7 @@ async fn agent_reply(srv: &TestServer, ticket: TicketId, body: &str) {
 both!(replies_go_back_on_the_customers_channel, |first| {
     let backend = first.backend;
     drop(first);
-    let settings = app::outbox::MailSettings {
-        from_address: "support@example.com".into(),
-        from_name: "Soporte".into(),
-    };
-    let srv = TestServer::start_with_mail(backend, Some(settings)).await;
+    let srv = start_with_support_mail(backend).await;
     // Marta writes to the Telegram bot: a new ticket via Telegram.
     let out = srv
         .app
@@ -163,6 +169,36 @@ both!(replies_go_back_on_the_customers_channel, |first| {
         )
         .await;
     assert_eq!(p.status, 303, "{}", p.body);
+    // A channel she cannot be reached on, or no channel at all, is refused
+    // with a readable page and nothing is written or queued.
+    let before = (
+        comment_count(&srv, ticket).await,
+        outbox(&srv, ticket).await.len(),
+    );
+    for (via, status) in [("instagram_dm", 422), ("fax", 400)] {
+        let p = b
+            .post(
+                &format!("/agent/tickets/{}/reply", ticket.0),
+                &[
+                    ("csrf", &csrf),
+                    ("body", "¿Por dónde va esto?"),
+                    ("public", "1"),
+                    ("reply_via", via),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, status, "{via}: {}", p.body);
+        assert!(
+            p.body.contains("reply_via") || p.body.contains(via),
+            "{}",
+            p.body
+        );
+    }
+    let after = (
+        comment_count(&srv, ticket).await,
+        outbox(&srv, ticket).await.len(),
+    );
+    assert_eq!(before, after);
     let mail = outbox(&srv, ticket).await;
     let newest = &mail[0];
     assert_eq!(

@@ -411,7 +411,7 @@ fn minutes(v: (i64, i64)) -> Json {
 async fn ticket_metrics(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let (t, m) = api
         .app
-        .ticket_metrics(ctx.actor, TicketId(path_id(&id)?))
+        .ticket_metrics(ctx.actor, path_id::<TicketId>(&id)?)
         .await?;
     ok(json!({"ticket_metric": {
         "id": t.id.0,
@@ -434,7 +434,7 @@ async fn ticket_metrics(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>
 async fn ticket_sla(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let sla = api
         .app
-        .ticket_sla(ctx.actor, TicketId(path_id(&id)?))
+        .ticket_sla(ctx.actor, path_id::<TicketId>(&id)?)
         .await?;
     let Some(s) = sla else {
         return ok(json!({"sla": {"policy_id": null, "policy_metrics": []}}));

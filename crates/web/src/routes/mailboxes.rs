@@ -128,7 +128,10 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 }
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let m = api.app.mailbox(ctx.actor, MailboxId(path_id(&id)?)).await?;
+    let m = api
+        .app
+        .mailbox(ctx.actor, path_id::<MailboxId>(&id)?)
+        .await?;
     ok(json!({"recipient_address": wire(&ctx.base, &m)}))
 }
 
@@ -150,7 +153,7 @@ async fn update(
         .app
         .update_mailbox(
             ctx.actor,
-            MailboxId(path_id(&id)?),
+            path_id::<MailboxId>(&id)?,
             input(body.record("recipient_address")?)?,
         )
         .await?;
@@ -159,7 +162,7 @@ async fn update(
 
 async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     api.app
-        .delete_mailbox(ctx.actor, MailboxId(path_id(&id)?))
+        .delete_mailbox(ctx.actor, path_id::<MailboxId>(&id)?)
         .await?;
     no_content()
 }

@@ -77,7 +77,7 @@ async fn update(
         .app
         .update_org(
             ctx.actor,
-            OrgId(path_id(&id)?),
+            path_id::<OrgId>(&id)?,
             input::org(body.record("organization")?)?,
         )
         .await?;
@@ -85,12 +85,14 @@ async fn update(
 }
 
 async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    api.app.delete_org(ctx.actor, OrgId(path_id(&id)?)).await?;
+    api.app
+        .delete_org(ctx.actor, path_id::<OrgId>(&id)?)
+        .await?;
     no_content()
 }
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let o = api.app.org(ctx.actor, OrgId(path_id(&id)?)).await?;
+    let o = api.app.org(ctx.actor, path_id::<OrgId>(&id)?).await?;
     ok(json!({"organization": wire::org(&ctx.base, &o)}))
 }
 
@@ -149,20 +151,20 @@ async fn update_group(
     let (name, description) = group_fields(&body)?;
     let g = api
         .app
-        .update_group(ctx.actor, GroupId(path_id(&id)?), name, description)
+        .update_group(ctx.actor, path_id::<GroupId>(&id)?, name, description)
         .await?;
     ok(json!({"group": wire::group(&ctx.base, &g)}))
 }
 
 async fn delete_group(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     api.app
-        .delete_group(ctx.actor, GroupId(path_id(&id)?))
+        .delete_group(ctx.actor, path_id::<GroupId>(&id)?)
         .await?;
     no_content()
 }
 
 async fn group(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let g = api.app.group(ctx.actor, GroupId(path_id(&id)?)).await?;
+    let g = api.app.group(ctx.actor, path_id::<GroupId>(&id)?).await?;
     ok(json!({"group": wire::group(&ctx.base, &g)}))
 }
 
@@ -183,7 +185,7 @@ async fn groups(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 }
 
 async fn user_groups(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    list_groups(&api, &ctx, Some(UserId(path_id(&id)?))).await
+    list_groups(&api, &ctx, Some(path_id::<UserId>(&id)?)).await
 }
 
 async fn list_memberships(
@@ -211,11 +213,11 @@ async fn memberships(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 }
 
 async fn group_memberships(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    list_memberships(&api, &ctx, Some(GroupId(path_id(&id)?)), None).await
+    list_memberships(&api, &ctx, Some(path_id::<GroupId>(&id)?), None).await
 }
 
 async fn user_memberships(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    list_memberships(&api, &ctx, None, Some(UserId(path_id(&id)?))).await
+    list_memberships(&api, &ctx, None, Some(path_id::<UserId>(&id)?)).await
 }
 
 async fn add_membership(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
@@ -239,14 +241,14 @@ async fn add_membership(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> Api
 async fn membership(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let m = api
         .app
-        .membership(ctx.actor, MembershipId(path_id(&id)?))
+        .membership(ctx.actor, path_id::<MembershipId>(&id)?)
         .await?;
     ok(json!({"group_membership": wire::membership(&ctx.base, &m)}))
 }
 
 async fn remove_membership(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     api.app
-        .remove_membership(ctx.actor, MembershipId(path_id(&id)?))
+        .remove_membership(ctx.actor, path_id::<MembershipId>(&id)?)
         .await?;
     no_content()
 }
@@ -278,7 +280,7 @@ async fn org_memberships(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 }
 
 async fn memberships_of_org(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    list_org_memberships(&api, &ctx, Some(OrgId(path_id(&id)?)), None).await
+    list_org_memberships(&api, &ctx, Some(path_id::<OrgId>(&id)?), None).await
 }
 
 async fn memberships_of_user(
@@ -286,7 +288,7 @@ async fn memberships_of_user(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> ApiResult {
-    list_org_memberships(&api, &ctx, None, Some(UserId(path_id(&id)?))).await
+    list_org_memberships(&api, &ctx, None, Some(path_id::<UserId>(&id)?)).await
 }
 
 async fn org_membership(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -295,7 +297,7 @@ async fn org_membership(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>
         .org_memberships(
             ctx.actor,
             None,
-            Some(UserId(path_id(&id)?)),
+            Some(path_id::<UserId>(&id)?),
             app::Paging::Offset {
                 page: 1,
                 per_page: 1,
@@ -329,7 +331,7 @@ async fn remove_org_membership(
     Path(id): Path<String>,
 ) -> ApiResult {
     api.app
-        .remove_org_membership(ctx.actor, UserId(path_id(&id)?))
+        .remove_org_membership(ctx.actor, path_id::<UserId>(&id)?)
         .await?;
     no_content()
 }

@@ -62,7 +62,7 @@ async fn create_or_update(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> A
 }
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let u = api.app.user(ctx.actor, UserId(path_id(&id)?)).await?;
+    let u = api.app.user(ctx.actor, path_id::<UserId>(&id)?).await?;
     ok(json!({"user": wire::user(&ctx.base, &u)}))
 }
 
@@ -76,7 +76,7 @@ async fn update(
         .app
         .update_user(
             ctx.actor,
-            UserId(path_id(&id)?),
+            path_id::<UserId>(&id)?,
             input::user(body.record("user")?)?,
         )
         .await?;
@@ -86,7 +86,7 @@ async fn update(
 async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let u = api
         .app
-        .delete_user(ctx.actor, UserId(path_id(&id)?))
+        .delete_user(ctx.actor, path_id::<UserId>(&id)?)
         .await?;
     ok(json!({"user": wire::user(&ctx.base, &u)}))
 }
@@ -133,11 +133,11 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 }
 
 async fn org_users(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    list_users(&api, &ctx, Some(domain::OrgId(path_id(&id)?)), None).await
+    list_users(&api, &ctx, Some(path_id::<domain::OrgId>(&id)?), None).await
 }
 
 async fn group_users(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    list_users(&api, &ctx, None, Some(domain::GroupId(path_id(&id)?))).await
+    list_users(&api, &ctx, None, Some(path_id::<domain::GroupId>(&id)?)).await
 }
 
 async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
@@ -160,7 +160,10 @@ async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 }
 
 async fn identities(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let list = api.app.identities(ctx.actor, UserId(path_id(&id)?)).await?;
+    let list = api
+        .app
+        .identities(ctx.actor, path_id::<UserId>(&id)?)
+        .await?;
     let n = list.len();
     ok(
         json!({"identities": list.iter().map(|i| wire::identity(&ctx.base, i)).collect::<Vec<_>>(), "next_page": null, "previous_page": null, "count": n}),
@@ -187,7 +190,7 @@ async fn add_identity(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> ApiResult {
-    let user = UserId(path_id(&id)?);
+    let user = path_id::<UserId>(&id)?;
     let rec = body.record("identity")?;
     let mut f = input::Fields::new(rec);
     let kind = f.word::<IdentityKind>("type").flatten();
@@ -211,8 +214,8 @@ async fn change(api: &Api, ctx: &Ctx, id: &str, iid: &str, what: IdentityChange)
         .app
         .change_identity(
             ctx.actor,
-            UserId(path_id(id)?),
-            IdentityId(path_id(iid)?),
+            path_id::<UserId>(id)?,
+            path_id::<IdentityId>(iid)?,
             what,
         )
         .await?;
@@ -227,12 +230,12 @@ async fn make_primary(
     ctx: Ctx,
     Path((id, iid)): Path<(String, String)>,
 ) -> ApiResult {
-    let user = UserId(path_id(&id)?);
+    let user = path_id::<UserId>(&id)?;
     api.app
         .change_identity(
             ctx.actor,
             user,
-            IdentityId(path_id(&iid)?),
+            path_id::<IdentityId>(&iid)?,
             IdentityChange::MakePrimary,
         )
         .await?;

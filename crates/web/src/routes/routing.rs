@@ -221,7 +221,7 @@ fn levels(
 async fn agent_values(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let skills = api
         .app
-        .agent_skills(ctx.actor, UserId(path_id(&id)?))
+        .agent_skills(ctx.actor, path_id::<UserId>(&id)?)
         .await?;
     let all: Vec<Json> = skills
         .iter()
@@ -239,7 +239,7 @@ async fn set_agent_values(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> ApiResult {
-    let agent = UserId(path_id(&id)?);
+    let agent = path_id::<UserId>(&id)?;
     let skills = levels(&body.0, 3)?
         .into_iter()
         .map(|(v, l, _)| (v, l))
@@ -250,7 +250,7 @@ async fn set_agent_values(
 async fn ticket_values(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let needs = api
         .app
-        .ticket_requirements(ctx.actor, TicketId(path_id(&id)?))
+        .ticket_requirements(ctx.actor, path_id::<TicketId>(&id)?)
         .await?;
     let all: Vec<Json> = needs
         .iter()
@@ -269,7 +269,7 @@ async fn set_ticket_values(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> ApiResult {
-    let ticket = TicketId(path_id(&id)?);
+    let ticket = path_id::<TicketId>(&id)?;
     api.app
         .set_ticket_requirements(ctx.actor, ticket, levels(&body.0, 1)?)
         .await?;
@@ -298,7 +298,7 @@ fn profile_json(p: &Profile) -> Json {
 async fn profile(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let p = api
         .app
-        .routing_profile(ctx.actor, UserId(path_id(&id)?))
+        .routing_profile(ctx.actor, path_id::<UserId>(&id)?)
         .await?;
     ok(json!({"routing_profile": profile_json(&p)}))
 }
@@ -311,7 +311,7 @@ async fn update_profile(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> ApiResult {
-    let agent = UserId(path_id(&id)?);
+    let agent = path_id::<UserId>(&id)?;
     let m = body.record("routing_profile")?;
     let mut change = ProfileChange::default();
     let channels = ["email", "chat", "call"];

@@ -319,7 +319,7 @@ async fn rate(
     f.finish(())?;
     let r = api
         .app
-        .rate_ticket(ctx.actor, TicketId(path_id(&id)?), &score, comment)
+        .rate_ticket(ctx.actor, path_id::<TicketId>(&id)?, &score, comment)
         .await?;
     ok(json!({"satisfaction_rating": wire::rating(&ctx.base, &r)}))
 }

@@ -71,7 +71,7 @@ async fn update(
         .app
         .update_field(
             ctx.actor,
-            FieldId(path_id(&id)?),
+            path_id::<FieldId>(&id)?,
             input::field(body.record("ticket_field")?)?,
         )
         .await?;
@@ -80,7 +80,7 @@ async fn update(
 
 async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     api.app
-        .delete_field(ctx.actor, FieldId(path_id(&id)?))
+        .delete_field(ctx.actor, path_id::<FieldId>(&id)?)
         .await?;
     no_content()
 }

@@ -62,7 +62,7 @@ async fn update(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> ApiResult {
-    let id = TicketId(path_id(&id)?);
+    let id = path_id::<TicketId>(&id)?;
     let input = input::ticket(body.record("ticket")?)?;
     let w = api
         .app
@@ -72,14 +72,14 @@ async fn update(
 }
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let t = api.app.ticket(ctx.actor, TicketId(path_id(&id)?)).await?;
+    let t = api.app.ticket(ctx.actor, path_id::<TicketId>(&id)?).await?;
     let fields = api.app.fields_for_display().await?;
     ok(json!({"ticket": wire::ticket(&ctx.base, &t, &fields)}))
 }
 
 async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     api.app
-        .delete_ticket(ctx.actor, TicketId(path_id(&id)?))
+        .delete_ticket(ctx.actor, path_id::<TicketId>(&id)?)
         .await?;
     no_content()
 }
@@ -120,22 +120,22 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 }
 
 async fn requested(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let u = UserId(path_id(&id)?);
+    let u = path_id::<UserId>(&id)?;
     list_scope(&api, &ctx, TicketScope::Requested(u)).await
 }
 
 async fn assigned(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let u = UserId(path_id(&id)?);
+    let u = path_id::<UserId>(&id)?;
     list_scope(&api, &ctx, TicketScope::Assigned(u)).await
 }
 
 async fn ccd(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let u = UserId(path_id(&id)?);
+    let u = path_id::<UserId>(&id)?;
     list_scope(&api, &ctx, TicketScope::Ccd(u)).await
 }
 
 async fn org_tickets(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let o = domain::OrgId(path_id(&id)?);
+    let o = path_id::<domain::OrgId>(&id)?;
     api.app.org(ctx.actor, o).await?;
     list_scope(&api, &ctx, TicketScope::Organization(o)).await
 }
@@ -143,7 +143,7 @@ async fn org_tickets(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -
 async fn comments(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let (cs, paged) = api
         .app
-        .comments(ctx.actor, TicketId(path_id(&id)?), ctx.paging()?)
+        .comments(ctx.actor, path_id::<TicketId>(&id)?, ctx.paging()?)
         .await?;
     let ids = bounds(&cs, |c| c.id.0);
     ok(wire::page(
@@ -158,7 +158,7 @@ async fn comments(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> A
 async fn audits(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let (audits, paged) = api
         .app
-        .audits(ctx.actor, TicketId(path_id(&id)?), ctx.paging()?)
+        .audits(ctx.actor, path_id::<TicketId>(&id)?, ctx.paging()?)
         .await?;
     let ids = bounds(&audits, |a| a.id.0);
     ok(wire::page(
@@ -176,7 +176,7 @@ async fn merge(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> ApiResult {
-    let target = TicketId(path_id(&id)?);
+    let target = path_id::<TicketId>(&id)?;
     let mut f = input::Fields::new(&body.0);
     let sources: Vec<TicketId> = f
         .ids("ids")
@@ -196,7 +196,7 @@ async fn merge(
 }
 
 async fn tags(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let t = api.app.ticket(ctx.actor, TicketId(path_id(&id)?)).await?;
+    let t = api.app.ticket(ctx.actor, path_id::<TicketId>(&id)?).await?;
     ok(json!({"tags": t.tags}))
 }
 
@@ -209,7 +209,7 @@ fn body_tags(body: &JsonBody) -> Result<Vec<String>, ApiError> {
 async fn change_tags(api: &Api, ctx: &Ctx, id: &str, input: TicketInput) -> ApiResult {
     let w = api
         .app
-        .update_ticket(ctx.actor, TicketId(path_id(id)?), input, Channel::Api)
+        .update_ticket(ctx.actor, path_id::<TicketId>(id)?, input, Channel::Api)
         .await?;
     ok(json!({"tags": w.ticket.tags}))
 }
@@ -256,7 +256,7 @@ async fn remove_tags(
 }
 
 async fn collaborators(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let t = api.app.ticket(ctx.actor, TicketId(path_id(&id)?)).await?;
+    let t = api.app.ticket(ctx.actor, path_id::<TicketId>(&id)?).await?;
     let users = api.app.users_by_ids(ctx.actor, &t.collaborator_ids).await?;
     ok(json!({"users": users.iter().map(|u| wire::user(&ctx.base, u)).collect::<Vec<_>>()}))
 }

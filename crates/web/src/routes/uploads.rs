@@ -56,7 +56,7 @@ async fn remove(State(api): State<Api>, ctx: Ctx, Path(token): Path<String>) -> 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let (a, _) = api
         .app
-        .attachment(ctx.actor, AttachmentId(path_id(&id)?))
+        .attachment(ctx.actor, path_id::<AttachmentId>(&id)?)
         .await?;
     ok(json!({"attachment": wire::attachment(&ctx.base, &a)}))
 }
@@ -65,7 +65,7 @@ async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiRe
 async fn content(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let (a, data) = api
         .app
-        .attachment(ctx.actor, AttachmentId(path_id(&id)?))
+        .attachment(ctx.actor, path_id::<AttachmentId>(&id)?)
         .await?;
     Ok(crate::error::download(&a, data))
 }
