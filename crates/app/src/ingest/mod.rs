@@ -200,14 +200,25 @@ fn same_message(seen: Option<&str>, this: Option<&str>) -> bool {
     }
 }
 
-/// Where a message seen before landed, if it is this one.
-async fn landed_before(c: &mut Conn<'_>, p: &Inbound) -> Result<Option<Landed>, AppError> {
+/// What was taken in before under a message's id.
+enum Earlier {
+    Nothing,
+    /// This very message: where it landed.
+    ThisMessage(Landed),
+    /// Another message that reused the id (a different fingerprint).
+    AnotherMessage,
+}
+
+async fn earlier(c: &mut Conn<'_>, p: &Inbound) -> Result<Earlier, AppError> {
     let Some(id) = &p.external_id else {
-        return Ok(None);
+        return Ok(Earlier::Nothing);
     };
     Ok(match inbound::seen(c, p.channel, &p.account, id).await? {
-        Some((l, fp)) if same_message(fp.as_deref(), p.fingerprint.as_deref()) => Some(l),
-        _ => None,
+        Some((l, fp)) if same_message(fp.as_deref(), p.fingerprint.as_deref()) => {
+            Earlier::ThisMessage(l)
+        }
+        Some(_) => Earlier::AnotherMessage,
+        None => Earlier::Nothing,
     })
 }
 
@@ -285,16 +296,13 @@ impl App {
             fingerprint: inbound.fingerprint.clone(),
             raw_id: inbound.raw_id,
         });
-        if let Some(id) = &inbound.external_id {
+        if taken.is_some() {
             let mut rc = self.read().await?;
-            match inbound::seen(&mut rc.conn(), inbound.channel, &inbound.account, id).await? {
-                Some((l, fp)) if same_message(fp.as_deref(), inbound.fingerprint.as_deref()) => {
-                    return Ok(Preparation::Seen(l));
-                }
-                // Another message had this id: this one is taken in, its id
-                // not remembered again.
-                Some(_) => taken = None,
-                None => {}
+            match earlier(&mut rc.conn(), &inbound).await? {
+                Earlier::ThisMessage(l) => return Ok(Preparation::Seen(l)),
+                // This one is taken in; its id is not remembered again.
+                Earlier::AnotherMessage => taken = None,
+                Earlier::Nothing => {}
             }
         }
         let (kind, name) = (inbound.sender.kind, inbound.sender.display_name.clone());
@@ -368,7 +376,7 @@ pub(crate) async fn land(
     // Checked again inside the unit: a delivery of the same message may
     // have been written since the read.
     if taken.is_some()
-        && let Some(l) = landed_before(c, &inbound).await?
+        && let Earlier::ThisMessage(l) = earlier(c, &inbound).await?
     {
         return Ok(IngestOutcome::Duplicate(l));
     }
