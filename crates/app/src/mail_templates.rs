@@ -41,18 +41,19 @@ pub struct MailTemplates {
 
 impl Default for MailTemplates {
     fn default() -> Self {
+        // The texts an admin starts from, from the catalogs
+        // (`crates/i18n/locales/*/mail.ftl`).
+        use i18n::{Lang, text};
+        let acknowledgement = |lang| Template {
+            subject: text(lang, "acknowledgement-subject"),
+            body: text(lang, "acknowledgement-body"),
+        };
         MailTemplates {
             acknowledge: true,
-            acknowledgement_en: Template {
-                subject: "[#{{ticket.id}}] {{ticket.title}}".into(),
-                body: "Hello {{ticket.requester.first_name}},\n\nWe received your message and opened ticket #{{ticket.id}}. We usually answer within one business day. To add anything, reply to this email.\n\n{{support.name}}".into(),
-            },
-            acknowledgement_es: Template {
-                subject: "[#{{ticket.id}}] {{ticket.title}}".into(),
-                body: "Hola {{ticket.requester.first_name}}:\n\nHemos recibido tu mensaje y abierto el ticket #{{ticket.id}}. Solemos responder en un día laborable. Si quieres añadir algo, responde a este correo.\n\n{{support.name}}".into(),
-            },
-            reply_footer_en: "Ticket #{{ticket.id}}: reply to this email to continue.".into(),
-            reply_footer_es: "Ticket #{{ticket.id}}: responde a este correo para continuar.".into(),
+            acknowledgement_en: acknowledgement(Lang::En),
+            acknowledgement_es: acknowledgement(Lang::Es),
+            reply_footer_en: text(Lang::En, "reply-footer"),
+            reply_footer_es: text(Lang::Es, "reply-footer"),
         }
     }
 }
@@ -170,5 +171,33 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod catalog_tests {
+    use super::*;
+
+    /// The catalogs give exactly the texts atiende sent before they moved
+    /// there (Fluent's multi-line values keep the blank lines).
+    #[test]
+    fn defaults_come_from_the_catalogs_unchanged() {
+        let t = MailTemplates::default();
+        assert_eq!(
+            t.acknowledgement_en.subject,
+            "[#{{ticket.id}}] {{ticket.title}}"
+        );
+        assert_eq!(
+            t.acknowledgement_en.body,
+            "Hello {{ticket.requester.first_name}},\n\nWe received your message and opened ticket #{{ticket.id}}. We usually answer within one business day. To add anything, reply to this email.\n\n{{support.name}}"
+        );
+        assert_eq!(
+            t.acknowledgement_es.body,
+            "Hola {{ticket.requester.first_name}}:\n\nHemos recibido tu mensaje y abierto el ticket #{{ticket.id}}. Solemos responder en un día laborable. Si quieres añadir algo, responde a este correo.\n\n{{support.name}}"
+        );
+        assert_eq!(
+            t.reply_footer_es,
+            "Ticket #{{ticket.id}}: responde a este correo para continuar."
+        );
     }
 }

@@ -47,26 +47,13 @@ pub fn unknown(template: &str, known: &[&str]) -> Vec<String> {
     found
 }
 
-/// Status and priority names in a language, for placeholders.
-fn word_in(lang: &str, word: &str) -> String {
-    let es = [
-        ("new", "nuevo"),
-        ("open", "abierto"),
-        ("pending", "pendiente"),
-        ("hold", "en espera"),
-        ("solved", "resuelto"),
-        ("closed", "cerrado"),
-        ("low", "baja"),
-        ("normal", "normal"),
-        ("high", "alta"),
-        ("urgent", "urgente"),
-    ];
-    if lang == "es"
-        && let Some((_, w)) = es.iter().find(|(k, _)| *k == word)
-    {
-        return (*w).to_string();
-    }
-    word.to_string()
+/// A status or priority word in a language (`es`, `en`), for placeholders:
+/// from the catalogs (`crates/i18n/locales/*/placeholders.ftl`).
+fn word_in(lang: &str, kind: &str, word: &str) -> String {
+    i18n::text(
+        i18n::Lang::from_locale(lang),
+        &format!("placeholder-{kind}-{word}"),
+    )
 }
 
 /// Placeholder values, name to value, for one message or comment.
@@ -95,11 +82,14 @@ impl Values {
         Values(vec![
             ("ticket.id".into(), t.id.to_string()),
             ("ticket.title".into(), t.subject.clone()),
-            ("ticket.status".into(), word_in(lang, t.status.as_str())),
+            (
+                "ticket.status".into(),
+                word_in(lang, "status", t.status.as_str()),
+            ),
             (
                 "ticket.priority".into(),
                 t.priority
-                    .map(|p| word_in(lang, p.as_str()))
+                    .map(|p| word_in(lang, "priority", p.as_str()))
                     .unwrap_or_default(),
             ),
             ("ticket.description".into(), t.description.clone()),

@@ -1,53 +1,18 @@
-//! The workspace's words in Spanish and English. Every message is a field
-//! of [`Text`], so a message missing in one language is a compile error,
-//! not a blank on screen. (A struct per language is lighter than fluent for
-//! two languages and a few hundred words; plural rules are not needed yet.)
+//! The workspace's words in Spanish and English, read once from the
+//! Fluent catalogs of the `i18n` crate (`crates/i18n/locales/`) into
+//! [`Text`], so pages read a field (`t.sign_in`) and no lookup can fail
+//! while a page renders.
 
-/// The languages the workspace speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Es,
-    En,
+pub use i18n::Lang;
+use std::sync::LazyLock;
+
+/// The pages' words in a language.
+pub trait Words {
+    fn text(self) -> &'static Text;
 }
 
-impl Lang {
-    /// From a locale setting (`es`, `es-MX`, `en-US`); English otherwise.
-    pub fn from_locale(locale: &str) -> Lang {
-        if locale.to_ascii_lowercase().starts_with("es") {
-            Lang::Es
-        } else {
-            Lang::En
-        }
-    }
-
-    /// The first of the browser's languages we speak (`Accept-Language`).
-    pub fn from_accept_language(header: &str) -> Lang {
-        for part in header.split(',') {
-            let tag = part
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
-            if tag.starts_with("es") {
-                return Lang::Es;
-            }
-            if tag.starts_with("en") {
-                return Lang::En;
-            }
-        }
-        Lang::En
-    }
-
-    /// The `lang` attribute and the stored locale.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Es => "es",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn text(self) -> &'static Text {
+impl Words for Lang {
+    fn text(self) -> &'static Text {
         match self {
             Lang::Es => &ES,
             Lang::En => &EN,
@@ -55,251 +20,315 @@ impl Lang {
     }
 }
 
-/// Every message the pages show.
-pub struct Text {
-    pub app_name: &'static str,
-    pub sign_in: &'static str,
-    pub sign_in_title: &'static str,
-    pub email: &'static str,
-    pub password: &'static str,
-    pub wrong_password: &'static str,
-    pub not_staff: &'static str,
-    pub too_many_attempts: &'static str,
-    pub form_expired: &'static str,
-    pub sign_out: &'static str,
-    pub queues: &'static str,
-    pub q_my_open: &'static str,
-    pub q_unassigned: &'static str,
-    pub q_unsolved: &'static str,
-    pub q_pending: &'static str,
-    pub q_solved: &'static str,
-    pub search: &'static str,
-    pub search_placeholder: &'static str,
-    pub results: &'static str,
-    pub no_tickets: &'static str,
-    pub subject: &'static str,
-    pub requester: &'static str,
-    pub status: &'static str,
-    pub priority: &'static str,
-    pub ticket_type: &'static str,
-    pub assignee: &'static str,
-    pub group: &'static str,
-    pub tags: &'static str,
-    pub updated: &'static str,
-    pub created: &'static str,
-    pub none: &'static str,
-    pub sort_by: &'static str,
-    pub newer: &'static str,
-    pub older: &'static str,
-    pub page_of: &'static str,
-    pub reply: &'static str,
-    pub public_reply: &'static str,
-    pub internal_note: &'static str,
-    pub submit_as: &'static str,
-    pub submit: &'static str,
-    pub save: &'static str,
-    pub properties: &'static str,
-    pub customer: &'static str,
-    pub identities: &'static str,
-    pub organization: &'static str,
-    pub earlier_conversations: &'static str,
-    pub no_earlier: &'static str,
-    pub via: &'static str,
-    pub changes: &'static str,
-    pub attachments: &'static str,
-    pub conflict: &'static str,
-    pub saved: &'static str,
-    pub reply_added: &'static str,
-    pub note_added: &'static str,
-    pub also_here: &'static str,
-    pub is_replying: &'static str,
-    pub is_viewing: &'static str,
-    pub live_updated: &'static str,
-    pub language: &'static str,
-    pub shortcuts: &'static str,
-    pub shortcuts_help: &'static [(&'static str, &'static str)],
-    pub close: &'static str,
-    pub not_found: &'static str,
-    pub forbidden: &'static str,
-    pub error: &'static str,
-    pub back: &'static str,
-    pub internal: &'static str,
-    pub status_names: [&'static str; 6],
-    pub priority_names: [&'static str; 4],
-    pub type_names: [&'static str; 4],
-    pub bulk_apply: &'static str,
-    pub select_ticket: &'static str,
-    pub remove: &'static str,
-    pub add: &'static str,
-    pub add_identity: &'static str,
-    pub identity_value: &'static str,
-    pub merge_into: &'static str,
-    pub merge_preview: &'static str,
-    pub merge_customer: &'static str,
-    pub merge_moves: &'static str,
-    pub merge_explain: &'static str,
-    pub merge_confirm: &'static str,
-    pub merge_done: &'static str,
-    pub merge_undone: &'static str,
-    pub undo: &'static str,
-    pub tickets_word: &'static str,
-    pub no_such_customer: &'static str,
-    pub admin: &'static str,
-    pub agents: &'static str,
-    pub groups: &'static str,
-    pub fields: &'static str,
-    pub views_admin: &'static str,
-    pub tokens: &'static str,
-    pub name: &'static str,
-    pub role: &'static str,
-    pub active: &'static str,
-    pub invite_agent: &'static str,
-    pub invite: &'static str,
-    pub password_generated: &'static str,
-    pub new_group: &'static str,
-    pub title: &'static str,
-    pub field_type: &'static str,
-    pub options: &'static str,
-    pub options_help: &'static str,
-    pub pattern: &'static str,
-    pub required_to_solve: &'static str,
-    pub new_field: &'static str,
-    pub new_view: &'static str,
-    pub condition: &'static str,
-    pub operator: &'static str,
-    pub value: &'static str,
-    pub description: &'static str,
-    pub revoke: &'static str,
-    pub new_token: &'static str,
-    pub invited: &'static str,
-    pub token_created: &'static str,
-    pub only_own_groups: &'static str,
-    pub macro_label: &'static str,
-    pub merge_into_ticket: &'static str,
-    pub email_admin: &'static str,
-    pub outbox_empty: &'static str,
-    pub server_reply: &'static str,
-    pub retry: &'static str,
-    pub mail_queued: &'static str,
-    pub mail_sent: &'static str,
-    pub mail_failed: &'static str,
-    pub mail_acknowledgement: &'static str,
-    pub mail_reply: &'static str,
-    pub mail_notification: &'static str,
-    pub quoted_text: &'static str,
-    pub support_addresses: &'static str,
-    pub support_addresses_help: &'static str,
-    pub no_mailboxes: &'static str,
-    pub from_name: &'static str,
-    pub default_mailbox: &'static str,
-    pub imap_account: &'static str,
-    pub imap_host: &'static str,
-    pub imap_port: &'static str,
-    pub imap_security: &'static str,
-    pub imap_username: &'static str,
-    pub imap_password: &'static str,
-    pub imap_password_keep: &'static str,
-    pub imap_folder: &'static str,
-    pub imap_after: &'static str,
-    pub after_mark_seen: &'static str,
-    pub after_move: &'static str,
-    pub imap_move_to: &'static str,
-    pub imap_status: &'static str,
-    pub imap_none: &'static str,
-    pub add_mailbox: &'static str,
-    pub edit: &'static str,
-    pub mail_templates: &'static str,
-    pub mail_templates_help: &'static str,
-    pub acknowledge_new: &'static str,
-    pub ack_subject_en: &'static str,
-    pub ack_body_en: &'static str,
-    pub ack_subject_es: &'static str,
-    pub ack_body_es: &'static str,
-    pub footer_en: &'static str,
-    pub footer_es: &'static str,
-    pub undelivered_mail: &'static str,
-    pub suspended_mail: &'static str,
-    pub suspended_help: &'static str,
-    pub suspended_empty: &'static str,
-    pub reason: &'static str,
-    pub sender: &'static str,
-    pub received: &'static str,
-    pub recover: &'static str,
-    pub delete: &'static str,
-    pub cause_unreadable: &'static str,
-    pub cause_no_sender: &'static str,
-    pub cause_unverified_sender: &'static str,
-    pub cause_processing_failed: &'static str,
-    pub imap_not_checked: &'static str,
-    pub rules_admin: &'static str,
-    pub rules_help: &'static str,
-    pub triggers: &'static str,
-    pub automations: &'static str,
-    pub add_trigger: &'static str,
-    pub add_automation: &'static str,
-    pub title_label: &'static str,
-    pub active_label: &'static str,
-    pub position_label: &'static str,
-    pub conditions_json: &'static str,
-    pub actions_json: &'static str,
-    pub targets_json: &'static str,
-    pub sla_admin: &'static str,
-    pub schedules: &'static str,
-    pub schedules_help: &'static str,
-    pub time_zone: &'static str,
-    pub weekly_hours: &'static str,
-    pub holidays: &'static str,
-    pub add_schedule: &'static str,
-    pub sla_policies: &'static str,
-    pub policies_help: &'static str,
-    pub add_policy: &'static str,
-    pub routing_admin: &'static str,
-    pub routing_settings: &'static str,
-    pub routing_enabled: &'static str,
-    pub drop_optional_after: &'static str,
-    pub escalate_after: &'static str,
-    pub escalation_groups: &'static str,
-    pub reroute_after: &'static str,
-    pub away_after: &'static str,
-    pub skills: &'static str,
-    pub attribute_name: &'static str,
-    pub attribute_values: &'static str,
-    pub agent_routing: &'static str,
-    pub languages: &'static str,
-    pub capacity_email: &'static str,
-    pub capacity_chat: &'static str,
-    pub capacity_call: &'static str,
-    pub webhooks: &'static str,
-    pub webhooks_help: &'static str,
-    pub send_test: &'static str,
-    pub no_deliveries: &'static str,
-    pub attempts: &'static str,
-    pub endpoint: &'static str,
-    pub add_webhook: &'static str,
-    pub presence: &'static str,
-    pub presence_online: &'static str,
-    pub presence_away: &'static str,
-    pub presence_offline: &'static str,
-    pub sla: &'static str,
-    pub sla_first_reply: &'static str,
-    pub sla_next_reply: &'static str,
-    pub sla_periodic: &'static str,
-    pub sla_requester_wait: &'static str,
-    pub sla_agent_work: &'static str,
-    pub sla_next: &'static str,
-    pub routing_event: &'static str,
-    pub sla_event: &'static str,
-    pub automation_event: &'static str,
-    pub thread_headers: &'static str,
-    pub thread_reply_address: &'static str,
-    pub thread_subject: &'static str,
-    pub thread_new: &'static str,
-    pub thread_open_case: &'static str,
-    pub reply_by: &'static str,
-    pub no_reply_route: &'static str,
-    pub outgoing_messages: &'static str,
-    /// Channel names in `domain::Channel::ALL` order.
-    pub channel_names: [&'static str; 12],
+static ES: LazyLock<Text> = LazyLock::new(|| Text::load(Lang::Es));
+static EN: LazyLock<Text> = LazyLock::new(|| Text::load(Lang::En));
+
+/// A catalog text kept for the life of the process (two languages, read
+/// once each), so pages can hold `&'static str`.
+fn keep(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+/// The names of a closed set of words (statuses, channels, …) in a
+/// language, in the set's `ALL` order, from the catalog keys
+/// `{prefix}-{word}`.
+fn names<T: Copy, const N: usize>(
+    lang: Lang,
+    prefix: &str,
+    all: &[T],
+    word: impl Fn(T) -> &'static str,
+) -> [&'static str; N] {
+    std::array::from_fn(|i| {
+        let key = all
+            .get(i)
+            .map_or_else(String::new, |w| format!("{prefix}-{}", word(*w)));
+        keep(i18n::text(lang, &key))
+    })
+}
+
+/// Declares [`Text`]: one `&'static str` field per catalog key, plus the
+/// lists read from numbered or per-word keys.
+macro_rules! words {
+    ($( $(#[$doc:meta])* $field:ident, )*) => {
+        pub struct Text {
+            $( $(#[$doc])* pub $field: &'static str, )*
+            /// (keys, what they do), from `shortcut-1`, `shortcut-2`, …
+            pub shortcuts_help: &'static [(&'static str, &'static str)],
+            /// In `domain::Status::ALL` order.
+            pub status_names: [&'static str; 6],
+            /// In `domain::Priority::ALL` order.
+            pub priority_names: [&'static str; 4],
+            /// In `domain::TicketType::ALL` order.
+            pub type_names: [&'static str; 4],
+            /// In `domain::Channel::ALL` order.
+            pub channel_names: [&'static str; 12],
+        }
+
+        /// The catalog keys read into a field of their own name.
+        #[cfg(test)]
+        const FIELD_KEYS: &[&str] = &[$(stringify!($field)),*];
+
+        impl Text {
+            fn load(lang: Lang) -> Text {
+                let shortcuts: Vec<(&'static str, &'static str)> = (1..)
+                    .map(|n| format!("shortcut-{n}"))
+                    .take_while(|key| i18n::has(lang, key))
+                    .map(|key| (keep(i18n::attribute(lang, &key, "keys")), keep(i18n::text(lang, &key))))
+                    .collect();
+                Text {
+                    $( $field: keep(i18n::text(lang, stringify!($field))), )*
+                    shortcuts_help: shortcuts.leak(),
+                    status_names: names(lang, "status", domain::Status::ALL, |w| w.as_str()),
+                    priority_names: names(lang, "priority", domain::Priority::ALL, |w| w.as_str()),
+                    type_names: names(lang, "type", domain::TicketType::ALL, |w| w.as_str()),
+                    channel_names: names(lang, "channel", domain::Channel::ALL, |w| w.as_str()),
+                }
+            }
+        }
+    };
+}
+
+// Every message the pages show: one field per catalog key of the same
+// name, so a message the pages use and the catalog lacks is a failing test
+// (`every_word_is_in_both_catalogs`), never a blank on screen.
+words! {
+    app_name,
+    sign_in,
+    sign_in_title,
+    email,
+    password,
+    wrong_password,
+    not_staff,
+    too_many_attempts,
+    form_expired,
+    sign_out,
+    queues,
+    q_my_open,
+    q_unassigned,
+    q_unsolved,
+    q_pending,
+    q_solved,
+    search,
+    search_placeholder,
+    results,
+    no_tickets,
+    subject,
+    requester,
+    status,
+    priority,
+    ticket_type,
+    assignee,
+    group,
+    tags,
+    updated,
+    created,
+    none,
+    sort_by,
+    newer,
+    older,
+    page_of,
+    reply,
+    public_reply,
+    internal_note,
+    submit_as,
+    submit,
+    save,
+    properties,
+    customer,
+    identities,
+    organization,
+    earlier_conversations,
+    no_earlier,
+    via,
+    changes,
+    attachments,
+    conflict,
+    saved,
+    reply_added,
+    note_added,
+    also_here,
+    is_replying,
+    is_viewing,
+    live_updated,
+    language,
+    shortcuts,
+    close,
+    not_found,
+    forbidden,
+    error,
+    back,
+    internal,
+    bulk_apply,
+    select_ticket,
+    remove,
+    add,
+    add_identity,
+    identity_value,
+    merge_into,
+    merge_preview,
+    merge_customer,
+    merge_moves,
+    merge_explain,
+    merge_confirm,
+    merge_done,
+    merge_undone,
+    undo,
+    tickets_word,
+    no_such_customer,
+    admin,
+    agents,
+    groups,
+    fields,
+    views_admin,
+    tokens,
+    name,
+    role,
+    active,
+    invite_agent,
+    invite,
+    password_generated,
+    new_group,
+    title,
+    field_type,
+    options,
+    options_help,
+    pattern,
+    required_to_solve,
+    new_field,
+    new_view,
+    condition,
+    operator,
+    value,
+    description,
+    revoke,
+    new_token,
+    invited,
+    token_created,
+    only_own_groups,
+    macro_label,
+    merge_into_ticket,
+    email_admin,
+    outbox_empty,
+    server_reply,
+    retry,
+    mail_queued,
+    mail_sent,
+    mail_failed,
+    mail_acknowledgement,
+    mail_reply,
+    mail_notification,
+    quoted_text,
+    support_addresses,
+    support_addresses_help,
+    no_mailboxes,
+    from_name,
+    default_mailbox,
+    imap_account,
+    imap_host,
+    imap_port,
+    imap_security,
+    imap_username,
+    imap_password,
+    imap_password_keep,
+    imap_folder,
+    imap_after,
+    after_mark_seen,
+    after_move,
+    imap_move_to,
+    imap_status,
+    imap_none,
+    add_mailbox,
+    edit,
+    mail_templates,
+    mail_templates_help,
+    acknowledge_new,
+    ack_subject_en,
+    ack_body_en,
+    ack_subject_es,
+    ack_body_es,
+    footer_en,
+    footer_es,
+    undelivered_mail,
+    suspended_mail,
+    suspended_help,
+    suspended_empty,
+    reason,
+    sender,
+    received,
+    recover,
+    delete,
+    cause_unreadable,
+    cause_no_sender,
+    cause_unverified_sender,
+    cause_processing_failed,
+    imap_not_checked,
+    rules_admin,
+    rules_help,
+    triggers,
+    automations,
+    add_trigger,
+    add_automation,
+    title_label,
+    active_label,
+    position_label,
+    conditions_json,
+    actions_json,
+    targets_json,
+    sla_admin,
+    schedules,
+    schedules_help,
+    time_zone,
+    weekly_hours,
+    holidays,
+    add_schedule,
+    sla_policies,
+    policies_help,
+    add_policy,
+    routing_admin,
+    routing_settings,
+    routing_enabled,
+    drop_optional_after,
+    escalate_after,
+    escalation_groups,
+    reroute_after,
+    away_after,
+    skills,
+    attribute_name,
+    attribute_values,
+    agent_routing,
+    languages,
+    capacity_email,
+    capacity_chat,
+    capacity_call,
+    webhooks,
+    webhooks_help,
+    send_test,
+    no_deliveries,
+    attempts,
+    endpoint,
+    add_webhook,
+    presence,
+    presence_online,
+    presence_away,
+    presence_offline,
+    sla,
+    sla_first_reply,
+    sla_next_reply,
+    sla_periodic,
+    sla_requester_wait,
+    sla_agent_work,
+    sla_next,
+    routing_event,
+    sla_event,
+    automation_event,
+    thread_headers,
+    thread_reply_address,
+    thread_subject,
+    thread_new,
+    thread_open_case,
+    reply_by,
+    no_reply_route,
+    outgoing_messages,
 }
 
 impl Text {
@@ -362,7 +391,42 @@ impl Text {
     }
 }
 
-mod en;
-mod es;
-pub use en::EN;
-pub use es::ES;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_is_in_both_catalogs() {
+        for lang in Lang::ALL {
+            for key in FIELD_KEYS {
+                assert!(i18n::has(lang, key), "{lang:?} lacks {key}");
+            }
+            let words = domain::Status::ALL
+                .iter()
+                .map(|w| format!("status-{}", w.as_str()))
+                .chain(
+                    domain::Priority::ALL
+                        .iter()
+                        .map(|w| format!("priority-{}", w.as_str())),
+                )
+                .chain(
+                    domain::TicketType::ALL
+                        .iter()
+                        .map(|w| format!("type-{}", w.as_str())),
+                )
+                .chain(
+                    domain::Channel::ALL
+                        .iter()
+                        .map(|w| format!("channel-{}", w.as_str())),
+                );
+            for key in words {
+                assert!(i18n::has(lang, &key), "{lang:?} lacks {key}");
+            }
+            let t = lang.text();
+            assert_eq!(t.shortcuts_help.len(), 7, "{lang:?}");
+        }
+        assert_eq!(Lang::Es.text().status(domain::Status::Hold), "En espera");
+        assert_eq!(Lang::En.text().channel(domain::Channel::WalkIn), "Walk-in");
+        assert_eq!(Lang::Es.text().shortcuts_help[0].0, "j / k");
+    }
+}

@@ -2,7 +2,7 @@
 
 use crate::Ui;
 use crate::chrome::render;
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Text, Words};
 use crate::session::{
     AgentForm, DEVICE_COOKIE, Form, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, browser_lang,
     cookie, safe_next, same_secret, set_cookie,

@@ -3,7 +3,7 @@
 //! app's credential guard, shared with the API.)
 
 use crate::Ui;
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Text, Words};
 use app::sessions::SessionUser;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

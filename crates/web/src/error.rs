@@ -5,7 +5,7 @@
 use app::AppError;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value as Json, json};
+use serde_json::json;
 
 /// An error on its way to the client.
 #[derive(Debug)]
@@ -39,8 +39,10 @@ pub fn download(a: &domain::model::Attachment, data: Vec<u8>) -> Response {
     r
 }
 
-pub fn json_response(status: StatusCode, body: &Json) -> Response {
-    let mut r = (status, body.to_string()).into_response();
+/// Serialises straight to the body (typed records need no `Value` tree).
+pub fn json_response<T: serde::Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    let mut r = (status, bytes).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json; charset=utf-8"),

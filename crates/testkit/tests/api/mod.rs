@@ -17,6 +17,7 @@ mod people;
 mod route_table;
 mod routing;
 mod rules;
+mod schema_check;
 mod search;
 mod security;
 mod security_mail;

@@ -11,6 +11,7 @@
 //! resources made for that one request, so one role's change does not
 //! decide the next role's answer.
 
+use super::schema_check;
 use super::workspace::{Browser, hidden};
 use super::*;
 use std::collections::HashMap;
@@ -1711,13 +1712,21 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         Role::Admin => srv.admin(),
     };
     let mut wrong = Vec::new();
+    let (_, doc) = srv.get("/api/v2/openapi.json", &Auth::None).await;
+    let documented_path = |path: &str| -> Option<String> {
+        doc["paths"]
+            .as_object()?
+            .keys()
+            .find(|p| shape(p) == shape(path))
+            .cloned()
+    };
     for (method, path, expect, body) in API {
         assert_eq!(expect.len(), ROLES.len(), "{method} {path}");
         for (role, want) in ROLES.iter().zip(expect.chars()) {
             let write = *method != "GET";
             let mut made = HashMap::new();
             let filled = fx.fill(path, write, &mut made).await;
-            let (status, got) = if *body == "file" {
+            let (status, got, answer) = if *body == "file" {
                 let r = srv
                     .raw(
                         method,
@@ -1727,7 +1736,8 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
                         Some("text/plain"),
                     )
                     .await;
-                (r.status().as_u16(), String::new())
+                let status = r.status().as_u16();
+                (status, String::new(), r.json().await.unwrap_or_default())
             } else {
                 let json_body = if body.is_empty() {
                     None
@@ -1739,8 +1749,19 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
                     )
                 };
                 let (s, b) = srv.call(method, &filled, &api_auth(*role), json_body).await;
-                (s, b.to_string())
+                (s, b.to_string(), b)
             };
+            // A success answers in the shape the OpenAPI document gives.
+            if (200..300).contains(&status)
+                && let Some(schema) = documented_path(path)
+                    .and_then(|p| schema_check::success_schema(&doc, method, &p))
+            {
+                for m in schema_check::mismatches(&doc, schema, &answer) {
+                    wrong.push(format!(
+                        "{method} {path} as {role:?}: not as documented: {m}"
+                    ));
+                }
+            }
             if !judge(want, status, "", false) {
                 wrong.push(format!(
                     "{method} {path} as {role:?}: expected {want}, got {status} {}",

@@ -90,7 +90,7 @@ async fn ticket_page(
     let items = page
         .items
         .iter()
-        .map(|t| wire::ticket(&ctx.base, t, &fields))
+        .map(|t| json!(wire::ticket(&ctx.base, t, &fields)))
         .collect();
     Ok((items, page))
 }
@@ -125,7 +125,7 @@ async fn users_cursor(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let items = page
         .items
         .iter()
-        .map(|u| wire::user(&ctx.base, u))
+        .map(|u| json!(wire::user(&ctx.base, u)))
         .collect();
     ok(cursor_body(
         &ctx,
@@ -144,7 +144,7 @@ async fn users_time(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let items = page
         .items
         .iter()
-        .map(|u| wire::user(&ctx.base, u))
+        .map(|u| json!(wire::user(&ctx.base, u)))
         .collect();
     ok(time_body(
         &ctx,
@@ -160,7 +160,11 @@ async fn orgs_time(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .app
         .export_orgs(ctx.actor, start(&ctx)?, per_page(&ctx)?)
         .await?;
-    let items = page.items.iter().map(|o| wire::org(&ctx.base, o)).collect();
+    let items = page
+        .items
+        .iter()
+        .map(|o| json!(wire::org(&ctx.base, o)))
+        .collect();
     ok(time_body(
         &ctx,
         "organizations",

@@ -287,10 +287,10 @@ async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let results: Vec<_> = hits
         .iter()
         .map(|h| {
-            let mut v = wire::article(&ctx.base, &h.article);
-            v["result_type"] = json!("article");
-            v["snippet"] = json!(h.snippet);
-            v
+            let mut a = wire::article(&ctx.base, &h.article);
+            a.result_type = Some("article");
+            a.snippet = Some(h.snippet.clone());
+            a
         })
         .collect();
     let page_count = (count + per_page - 1) / per_page;

@@ -25,7 +25,7 @@ async fn show_many(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let mut out = Vec::new();
     for id in ctx.params_all("ids").iter().take(100) {
         if let Ok(j) = api.app.job_status(ctx.actor, id).await {
-            out.push(wire::job(&ctx.base, &j));
+            out.push(json!(wire::job(&ctx.base, &j)));
         }
     }
     ok(json!({"job_statuses": out}))

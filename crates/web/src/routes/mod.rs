@@ -21,7 +21,6 @@ use crate::error::{ApiError, ApiResult, json_response};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::Value as Json;
 
 pub fn api_routes() -> Router<Api> {
     Router::new()
@@ -46,11 +45,11 @@ pub async fn not_found() -> Response {
     ApiError::App(app::AppError::NotFound).into_response()
 }
 
-pub fn ok(body: Json) -> ApiResult {
+pub fn ok(body: impl serde::Serialize) -> ApiResult {
     Ok(json_response(StatusCode::OK, &body))
 }
 
-pub fn created(body: Json) -> ApiResult {
+pub fn created(body: impl serde::Serialize) -> ApiResult {
     Ok(json_response(StatusCode::CREATED, &body))
 }
 

@@ -148,7 +148,7 @@ async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let per_page = ctx.int("per_page")?.unwrap_or(100).clamp(1, 100) as usize;
     let page = ctx.page_number()? as usize;
     let total = users.len();
-    let slice: Vec<Json> = users
+    let slice: Vec<wire::User> = users
         .iter()
         .skip((page - 1) * per_page)
         .take(per_page)

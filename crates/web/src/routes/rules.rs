@@ -243,7 +243,7 @@ async fn view_page(
     Ok((
         v,
         ts.iter()
-            .map(|t| wire::ticket(&ctx.base, t, &fields))
+            .map(|t| json!(wire::ticket(&ctx.base, t, &fields)))
             .collect(),
         total,
         offset,
@@ -275,7 +275,7 @@ async fn execute_view(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) 
         .map(|t| json!({"ticket": t, "subject": t["subject"], "requester_id": t["requester_id"], "created": t["created_at"], "status": t["status"], "priority": t["priority"], "assignee_id": t["assignee_id"], "group_id": t["group_id"]}))
         .collect();
     let mut body = paged_body(&ctx, "rows", rows, total, offset);
-    body["view"] = wire::view(&ctx.base, &v);
+    body["view"] = json!(wire::view(&ctx.base, &v));
     body["columns"] = body["view"]["execution"]["columns"].clone();
     ok(body)
 }

@@ -47,10 +47,10 @@ async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .iter()
         .map(|h| {
             let (mut v, kind) = match h {
-                Hit::Ticket(t) => (wire::ticket(&ctx.base, t, &fields), "ticket"),
-                Hit::User(u) => (wire::user(&ctx.base, u), "user"),
-                Hit::Organization(o) => (wire::org(&ctx.base, o), "organization"),
-                Hit::Group(g) => (wire::group(&ctx.base, g), "group"),
+                Hit::Ticket(t) => (json!(wire::ticket(&ctx.base, t, &fields)), "ticket"),
+                Hit::User(u) => (json!(wire::user(&ctx.base, u)), "user"),
+                Hit::Organization(o) => (json!(wire::org(&ctx.base, o)), "organization"),
+                Hit::Group(g) => (json!(wire::group(&ctx.base, g)), "group"),
             };
             v["result_type"] = json!(kind);
             v

@@ -35,7 +35,7 @@ async fn security_counters(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 
 async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let fields = api.app.fields().await?;
-    let mut all: Vec<Json> = wire::SYSTEM_FIELDS
+    let mut all: Vec<wire::TicketField> = wire::SYSTEM_FIELDS
         .iter()
         .map(|f| wire::system_field(&ctx.base, *f))
         .collect();

@@ -85,7 +85,7 @@ async fn tickets_json(
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let t = api.app.ticket(ctx.actor, id).await?;
-        out.push(wire::ticket(&ctx.base, &t, &fields));
+        out.push(json!(wire::ticket(&ctx.base, &t, &fields)));
     }
     Ok(out)
 }

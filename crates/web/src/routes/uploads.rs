@@ -42,7 +42,7 @@ async fn upload(State(api): State<Api>, ctx: Ctx, headers: HeaderMap, body: Body
             ctx.param("token").map(str::to_string),
         )
         .await?;
-    let att = wire::attachment(&ctx.base, &a);
+    let att = json!(wire::attachment(&ctx.base, &a));
     created(
         json!({"upload": {"token": token, "expires_at": a.expires_at.to_iso(), "attachment": att.clone(), "attachments": [att]}}),
     )

@@ -1,0 +1,457 @@
+//! The configuration and help-center records the API answers with: ticket
+//! fields, jobs, macros, views, satisfaction ratings, categories, sections
+//! and articles (see `records` for why these are structs).
+
+use domain::model::{
+    Article as ArticleRecord, Category as CategoryRecord, JobStatus, Macro as MacroRecord,
+    SatisfactionRating as RatingRecord, Section as SectionRecord, TicketField as FieldRecord,
+    View as ViewRecord,
+};
+use serde::Serialize;
+use serde_json::Value as Json;
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct FieldOption<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    pub raw_name: &'a str,
+    pub value: &'a str,
+    pub default: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TicketField<'a> {
+    pub id: i64,
+    pub url: String,
+    /// `subject`, `description`, `status`, … for built-in fields; `text`,
+    /// `textarea`, `checkbox`, `date`, `integer`, `decimal`, `regexp`,
+    /// `tagger` or `multiselect` for custom ones.
+    #[serde(rename = "type")]
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub raw_title: &'a str,
+    pub description: &'a str,
+    pub raw_description: &'a str,
+    pub position: i64,
+    pub active: bool,
+    pub required: bool,
+    pub collapsed_for_agents: bool,
+    pub regexp_for_validation: Option<&'a str>,
+    pub title_in_portal: &'a str,
+    pub raw_title_in_portal: &'a str,
+    pub visible_in_portal: bool,
+    pub editable_in_portal: bool,
+    pub required_in_portal: bool,
+    pub tag: Option<&'a str>,
+    pub removable: bool,
+    /// The choices of a `tagger` or `multiselect` field; null otherwise.
+    pub custom_field_options: Option<Vec<FieldOption<'a>>>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Built-in fields listed before custom ones, as Zendesk does. Their ids are
+/// far above any custom field id.
+pub const SYSTEM_FIELDS: &[(i64, &str, &str)] = &[
+    (9_000_000_001, "subject", "Subject"),
+    (9_000_000_002, "description", "Description"),
+    (9_000_000_003, "status", "Status"),
+    (9_000_000_004, "tickettype", "Type"),
+    (9_000_000_005, "priority", "Priority"),
+    (9_000_000_006, "group", "Group"),
+    (9_000_000_007, "assignee", "Assignee"),
+];
+
+const SYSTEM_FIELD_TIME: &str = "2024-01-01T00:00:00Z";
+
+pub fn system_field(
+    base: &str,
+    (id, kind, title): (i64, &'static str, &'static str),
+) -> TicketField<'static> {
+    TicketField {
+        id,
+        url: format!("{base}/api/v2/ticket_fields/{id}.json"),
+        kind,
+        title,
+        raw_title: title,
+        description: "",
+        raw_description: "",
+        position: 0,
+        active: true,
+        required: false,
+        collapsed_for_agents: false,
+        regexp_for_validation: None,
+        title_in_portal: title,
+        raw_title_in_portal: title,
+        visible_in_portal: true,
+        editable_in_portal: true,
+        required_in_portal: false,
+        tag: None,
+        removable: false,
+        custom_field_options: None,
+        created_at: SYSTEM_FIELD_TIME.into(),
+        updated_at: SYSTEM_FIELD_TIME.into(),
+    }
+}
+
+pub fn field<'a>(base: &str, f: &'a FieldRecord) -> TicketField<'a> {
+    let options = f.field_type.has_options().then(|| {
+        f.options
+            .iter()
+            .map(|o| FieldOption {
+                id: o.id,
+                name: &o.name,
+                raw_name: &o.name,
+                value: &o.value,
+                default: false,
+            })
+            .collect()
+    });
+    TicketField {
+        id: f.id.0,
+        url: format!("{base}/api/v2/ticket_fields/{}.json", f.id),
+        kind: f.field_type.as_str(),
+        title: &f.title,
+        raw_title: &f.title,
+        description: &f.description,
+        raw_description: &f.description,
+        position: f.position,
+        active: f.active,
+        required: f.required,
+        collapsed_for_agents: false,
+        regexp_for_validation: f.regexp.as_deref(),
+        title_in_portal: &f.title,
+        raw_title_in_portal: &f.title,
+        visible_in_portal: true,
+        editable_in_portal: true,
+        required_in_portal: false,
+        tag: f.tag.as_deref(),
+        removable: true,
+        custom_field_options: options,
+        created_at: f.created_at.to_iso(),
+        updated_at: f.updated_at.to_iso(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Job<'a> {
+    pub id: &'a str,
+    pub url: String,
+    pub job_type: &'a str,
+    pub total: i64,
+    pub progress: i64,
+    /// `queued`, `working`, `completed`, `failed` or `killed`.
+    pub status: &'static str,
+    pub message: Option<&'a str>,
+    /// One entry per item the job touched (`id`, `status`, `success`, or
+    /// `error` and `details`).
+    #[schema(value_type = Vec<Object>)]
+    pub results: Json,
+}
+
+pub fn job<'a>(base: &str, j: &'a JobStatus) -> Job<'a> {
+    Job {
+        id: &j.id,
+        url: format!("{base}/api/v2/job_statuses/{}.json", j.id),
+        job_type: &j.kind,
+        total: j.total,
+        progress: j.progress,
+        status: j.status.as_str(),
+        message: j.message.as_deref(),
+        results: serde_json::from_str(&j.results).unwrap_or_else(|_| Json::Array(vec![])),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Category<'a> {
+    pub id: i64,
+    pub url: String,
+    pub html_url: String,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub locale: &'a str,
+    pub source_locale: &'a str,
+    pub position: i64,
+    pub outdated: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn category<'a>(base: &str, c: &'a CategoryRecord) -> Category<'a> {
+    Category {
+        id: c.id.0,
+        url: format!(
+            "{base}/api/v2/help_center/{}/categories/{}.json",
+            c.locale, c.id
+        ),
+        html_url: format!("{base}/hc/{}/categories/{}", c.locale, c.id),
+        name: &c.name,
+        description: &c.description,
+        locale: &c.locale,
+        source_locale: &c.source_locale,
+        position: c.position,
+        outdated: false,
+        created_at: c.created_at.to_iso(),
+        updated_at: c.updated_at.to_iso(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Section<'a> {
+    pub id: i64,
+    pub url: String,
+    pub html_url: String,
+    pub category_id: i64,
+    pub parent_section_id: Option<i64>,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub locale: &'a str,
+    pub source_locale: &'a str,
+    pub position: i64,
+    pub sorting: &'static str,
+    pub outdated: bool,
+    pub theme_template: &'static str,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn section<'a>(base: &str, s: &'a SectionRecord) -> Section<'a> {
+    Section {
+        id: s.id.0,
+        url: format!(
+            "{base}/api/v2/help_center/{}/sections/{}.json",
+            s.locale, s.id
+        ),
+        html_url: format!("{base}/hc/{}/sections/{}", s.locale, s.id),
+        category_id: s.category_id.0,
+        parent_section_id: s.parent_section_id.map(|p| p.0),
+        name: &s.name,
+        description: &s.description,
+        locale: &s.locale,
+        source_locale: &s.source_locale,
+        position: s.position,
+        sorting: "manual",
+        outdated: false,
+        theme_template: "section_page",
+        created_at: s.created_at.to_iso(),
+        updated_at: s.updated_at.to_iso(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Article<'a> {
+    pub id: i64,
+    pub url: String,
+    pub html_url: String,
+    pub author_id: i64,
+    pub comments_disabled: bool,
+    pub draft: bool,
+    pub promoted: bool,
+    pub position: i64,
+    pub vote_sum: i64,
+    pub vote_count: i64,
+    pub section_id: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub edited_at: String,
+    pub name: &'a str,
+    pub title: &'a str,
+    pub source_locale: &'a str,
+    pub locale: &'a str,
+    pub outdated: bool,
+    pub outdated_locales: Vec<String>,
+    pub permission_group_id: i64,
+    pub user_segment_id: Option<i64>,
+    pub label_names: &'a [String],
+    /// Sanitised HTML.
+    pub body: &'a str,
+    pub content_tag_ids: Vec<String>,
+    /// Search results only: the matching text with `<em>` around the hits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+    /// Search results only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_type: Option<&'static str>,
+}
+
+pub fn article<'a>(base: &str, a: &'a ArticleRecord) -> Article<'a> {
+    Article {
+        id: a.id.0,
+        url: format!(
+            "{base}/api/v2/help_center/{}/articles/{}.json",
+            a.locale, a.id
+        ),
+        html_url: format!("{base}/hc/{}/articles/{}", a.locale, a.id),
+        author_id: a.author_id.0,
+        comments_disabled: a.comments_disabled,
+        draft: a.draft,
+        promoted: a.promoted,
+        position: a.position,
+        vote_sum: a.vote_sum,
+        vote_count: a.vote_count,
+        section_id: a.section_id.0,
+        created_at: a.created_at.to_iso(),
+        updated_at: a.updated_at.to_iso(),
+        edited_at: a.edited_at.to_iso(),
+        name: &a.title,
+        title: &a.title,
+        source_locale: &a.source_locale,
+        locale: &a.locale,
+        outdated: false,
+        outdated_locales: vec![],
+        permission_group_id: a.permission_group_id,
+        user_segment_id: a.user_segment_id,
+        label_names: &a.label_names,
+        body: &a.body,
+        content_tag_ids: vec![],
+        snippet: None,
+        result_type: None,
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Macro<'a> {
+    pub id: i64,
+    pub url: String,
+    pub title: &'a str,
+    pub raw_title: &'a str,
+    pub description: Option<&'a str>,
+    pub active: bool,
+    pub position: i64,
+    /// `[{"field": …, "value": …}]`, as Zendesk's macro actions.
+    #[schema(value_type = Vec<Object>)]
+    pub actions: Json,
+    pub restriction: Option<Json>,
+    pub default: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn macro_json<'a>(base: &str, m: &'a MacroRecord) -> Macro<'a> {
+    Macro {
+        id: m.id.0,
+        url: format!("{base}/api/v2/macros/{}.json", m.id),
+        title: &m.title,
+        raw_title: &m.title,
+        description: m.description.as_deref(),
+        active: m.active,
+        position: m.position,
+        actions: serde_json::from_str(&m.actions).unwrap_or_else(|_| Json::Array(vec![])),
+        restriction: None,
+        default: false,
+        created_at: m.created_at.to_iso(),
+        updated_at: m.updated_at.to_iso(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ViewConditions {
+    #[schema(value_type = Vec<Object>)]
+    pub all: Json,
+    #[schema(value_type = Vec<Object>)]
+    pub any: Json,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ViewColumn {
+    pub id: &'static str,
+    pub title: &'static str,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ViewExecution<'a> {
+    pub group_by: Option<String>,
+    pub sort_by: Option<&'a str>,
+    /// `asc` or `desc`.
+    pub sort_order: &'static str,
+    pub columns: Vec<ViewColumn>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct View<'a> {
+    pub id: i64,
+    pub url: String,
+    pub title: &'a str,
+    pub raw_title: &'a str,
+    pub description: Option<&'a str>,
+    pub active: bool,
+    pub position: i64,
+    pub default: bool,
+    pub restriction: Option<Json>,
+    pub conditions: ViewConditions,
+    pub execution: ViewExecution<'a>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const VIEW_COLUMNS: [(&str, &str); 4] = [
+    ("subject", "Subject"),
+    ("requester", "Requester"),
+    ("created", "Requested"),
+    ("status", "Status"),
+];
+
+pub fn view<'a>(base: &str, v: &'a ViewRecord) -> View<'a> {
+    let mut conditions: Json = serde_json::from_str(&v.conditions).unwrap_or_default();
+    let mut part = |k: &str| match conditions.get_mut(k).map(Json::take) {
+        Some(list @ Json::Array(_)) => list,
+        _ => Json::Array(vec![]),
+    };
+    View {
+        id: v.id.0,
+        url: format!("{base}/api/v2/views/{}.json", v.id),
+        title: &v.title,
+        raw_title: &v.title,
+        description: v.description.as_deref(),
+        active: v.active,
+        position: v.position,
+        default: false,
+        restriction: None,
+        conditions: ViewConditions {
+            all: part("all"),
+            any: part("any"),
+        },
+        execution: ViewExecution {
+            group_by: None,
+            sort_by: v.sort_by.as_deref(),
+            sort_order: v.sort_order.as_str(),
+            columns: VIEW_COLUMNS
+                .iter()
+                .map(|&(id, title)| ViewColumn { id, title })
+                .collect(),
+        },
+        created_at: v.created_at.to_iso(),
+        updated_at: v.updated_at.to_iso(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SatisfactionRating<'a> {
+    pub id: i64,
+    pub url: String,
+    pub ticket_id: i64,
+    pub requester_id: i64,
+    pub assignee_id: Option<i64>,
+    pub group_id: Option<i64>,
+    /// `offered`, `unoffered`, `good` or `bad`.
+    pub score: &'static str,
+    pub comment: Option<&'a str>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn rating<'a>(base: &str, r: &'a RatingRecord) -> SatisfactionRating<'a> {
+    SatisfactionRating {
+        id: r.id.0,
+        url: format!("{base}/api/v2/satisfaction_ratings/{}.json", r.id),
+        ticket_id: r.ticket_id.0,
+        requester_id: r.requester_id.0,
+        assignee_id: r.assignee_id.map(|x| x.0),
+        group_id: r.group_id.map(|x| x.0),
+        score: r.score.as_str(),
+        comment: r.comment.as_deref(),
+        created_at: r.created_at.to_iso(),
+        updated_at: r.updated_at.to_iso(),
+    }
+}

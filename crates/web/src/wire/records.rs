@@ -1,0 +1,571 @@
+//! The records the API answers with, as typed structs in Zendesk's shape.
+//! Each derives its OpenAPI schema (the document at `/api/v2/openapi.json`
+//! is built from these) and serialises straight to the response body: no
+//! intermediate `serde_json::Value` tree on the hot path.
+//!
+//! Fields Zendesk has and atiende does not fill are kept (as `null`, `false`
+//! or empty lists) because clients read them.
+
+use domain::audit::AuditEvent;
+use domain::model::{
+    Attachment as AttachmentRecord, Audit as AuditRecord, Comment as CommentRecord,
+    Group as GroupRecord, Identity as IdentityRecord, Membership as MembershipRecord,
+    Organization as OrgRecord, Ticket as TicketRecord, TicketField, User as UserRecord,
+};
+use domain::{FieldType, Timestamp};
+use serde::Serialize;
+use serde_json::Value as Json;
+use utoipa::ToSchema;
+
+/// Timestamps on the wire: ISO 8601 in UTC, to the second.
+fn iso(t: Timestamp) -> String {
+    t.to_iso()
+}
+
+/// An empty JSON object (`{}`), for the parts of Zendesk's records atiende
+/// keeps empty.
+#[derive(Serialize, ToSchema, Default)]
+pub struct Empty {}
+
+/// Where a record came from: the channel (`api`, `web`, `email`, …).
+#[derive(Serialize, ToSchema)]
+pub struct Via {
+    pub channel: &'static str,
+    pub source: ViaSource,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ViaSource {
+    pub from: Empty,
+    pub to: Empty,
+    pub rel: Option<String>,
+}
+
+fn via(channel: domain::Channel) -> Via {
+    Via {
+        channel: channel.as_str(),
+        source: ViaSource {
+            from: Empty {},
+            to: Empty {},
+            rel: None,
+        },
+    }
+}
+
+/// Metadata Zendesk attaches to comments and audits.
+#[derive(Serialize, ToSchema, Default)]
+pub struct Metadata {
+    pub system: Empty,
+    pub custom: Empty,
+}
+
+/// A custom field's value on a ticket, typed as its field reads.
+#[derive(Serialize, ToSchema)]
+pub struct CustomFieldValue {
+    pub id: i64,
+    /// Text, number, boolean or list of words, by the field's type; null
+    /// when unset.
+    pub value: Json,
+}
+
+/// A custom field value as its field's type reads on the wire.
+fn field_value(fields: &[TicketField], id: domain::FieldId, text: &str) -> Json {
+    match fields.iter().find(|f| f.id == id).map(|f| f.field_type) {
+        Some(FieldType::Checkbox) => Json::Bool(text == "true"),
+        Some(FieldType::Integer) => text
+            .parse::<i64>()
+            .map_or_else(|_| Json::from(text), Json::from),
+        Some(FieldType::Decimal) => text
+            .parse::<f64>()
+            .map_or_else(|_| Json::from(text), Json::from),
+        Some(FieldType::Multiselect) => Json::from(text.split(' ').collect::<Vec<_>>()),
+        _ => Json::from(text),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Ticket<'a> {
+    pub id: i64,
+    pub url: String,
+    pub external_id: Option<&'a str>,
+    pub via: Via,
+    pub created_at: String,
+    pub updated_at: String,
+    pub generated_timestamp: i64,
+    /// `problem`, `incident`, `question` or `task`.
+    #[serde(rename = "type")]
+    pub ticket_type: Option<&'static str>,
+    pub subject: &'a str,
+    pub raw_subject: &'a str,
+    pub description: &'a str,
+    /// `urgent`, `high`, `normal` or `low`.
+    pub priority: Option<&'static str>,
+    /// `new`, `open`, `pending`, `hold`, `solved`, `closed` or `deleted`.
+    pub status: &'static str,
+    pub recipient: Option<&'a str>,
+    pub requester_id: i64,
+    pub submitter_id: i64,
+    pub assignee_id: Option<i64>,
+    pub organization_id: Option<i64>,
+    pub group_id: Option<i64>,
+    pub collaborator_ids: Vec<i64>,
+    pub follower_ids: Vec<i64>,
+    pub email_cc_ids: Vec<i64>,
+    pub forum_topic_id: Option<i64>,
+    pub problem_id: Option<i64>,
+    pub has_incidents: bool,
+    pub is_public: bool,
+    pub due_at: Option<String>,
+    pub tags: &'a [String],
+    pub custom_fields: Vec<CustomFieldValue>,
+    /// The same values as `custom_fields` (Zendesk sends both).
+    pub fields: Vec<CustomFieldValue>,
+    pub satisfaction_rating: Option<Json>,
+    pub sharing_agreement_ids: Vec<i64>,
+    pub followup_ids: Vec<i64>,
+    pub brand_id: Option<i64>,
+    pub allow_channelback: bool,
+    pub allow_attachments: bool,
+    pub from_messaging_channel: bool,
+}
+
+pub fn ticket<'a>(base: &str, t: &'a TicketRecord, fields: &[TicketField]) -> Ticket<'a> {
+    let custom = || -> Vec<CustomFieldValue> {
+        fields
+            .iter()
+            .filter(|f| f.active)
+            .map(|f| CustomFieldValue {
+                id: f.id.0,
+                value: t
+                    .custom_fields
+                    .iter()
+                    .find(|(id, _)| *id == f.id)
+                    .map_or(Json::Null, |(id, text)| field_value(fields, *id, text)),
+            })
+            .collect()
+    };
+    Ticket {
+        id: t.id.0,
+        url: format!("{base}/api/v2/tickets/{}.json", t.id),
+        external_id: t.external_id.as_deref(),
+        via: via(t.via),
+        created_at: iso(t.created_at),
+        updated_at: iso(t.updated_at),
+        generated_timestamp: t.updated_at.0,
+        ticket_type: t.ticket_type.map(|x| x.as_str()),
+        subject: &t.subject,
+        raw_subject: &t.subject,
+        description: &t.description,
+        priority: t.priority.map(|x| x.as_str()),
+        status: if t.deleted_at.is_some() {
+            "deleted"
+        } else {
+            t.status.as_str()
+        },
+        recipient: t.recipient.as_deref(),
+        requester_id: t.requester_id.0,
+        submitter_id: t.submitter_id.0,
+        assignee_id: t.assignee_id.map(|x| x.0),
+        organization_id: t.organization_id.map(|x| x.0),
+        group_id: t.group_id.map(|x| x.0),
+        collaborator_ids: t.collaborator_ids.iter().map(|x| x.0).collect(),
+        follower_ids: t.follower_ids.iter().map(|x| x.0).collect(),
+        email_cc_ids: vec![],
+        forum_topic_id: None,
+        problem_id: t.problem_id.map(|x| x.0),
+        has_incidents: false,
+        is_public: true,
+        due_at: t.due_at.map(iso),
+        tags: &t.tags,
+        custom_fields: custom(),
+        fields: custom(),
+        satisfaction_rating: None,
+        sharing_agreement_ids: vec![],
+        followup_ids: vec![],
+        brand_id: None,
+        allow_channelback: false,
+        allow_attachments: true,
+        from_messaging_channel: false,
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct User<'a> {
+    pub id: i64,
+    pub url: String,
+    pub name: &'a str,
+    pub email: Option<&'a str>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub time_zone: &'a str,
+    pub iana_time_zone: &'a str,
+    pub phone: Option<&'a str>,
+    pub shared_phone_number: Option<bool>,
+    pub photo: Option<Json>,
+    pub locale: &'a str,
+    pub organization_id: Option<i64>,
+    /// `end-user`, `agent` or `admin`.
+    pub role: &'static str,
+    pub verified: bool,
+    pub external_id: Option<&'a str>,
+    pub tags: &'a [String],
+    pub alias: Option<String>,
+    pub active: bool,
+    pub shared: bool,
+    pub shared_agent: bool,
+    pub last_login_at: Option<String>,
+    pub two_factor_auth_enabled: bool,
+    pub signature: Option<String>,
+    pub details: Option<&'a str>,
+    pub notes: Option<&'a str>,
+    pub role_type: Option<i64>,
+    pub custom_role_id: Option<i64>,
+    pub moderator: bool,
+    /// `requested` for customers, `groups` for agents who see only their
+    /// groups' tickets, null for agents who see all.
+    pub ticket_restriction: Option<&'static str>,
+    pub only_private_comments: bool,
+    pub restricted_agent: bool,
+    pub suspended: bool,
+    pub default_group_id: Option<i64>,
+    pub report_csv: bool,
+    pub user_fields: Empty,
+}
+
+pub fn user<'a>(base: &str, u: &'a UserRecord) -> User<'a> {
+    let staff = u.role.is_staff();
+    User {
+        id: u.id.0,
+        url: format!("{base}/api/v2/users/{}.json", u.id),
+        name: &u.name,
+        email: u.email.as_deref(),
+        created_at: iso(u.created_at),
+        updated_at: iso(u.updated_at),
+        time_zone: &u.time_zone,
+        iana_time_zone: &u.time_zone,
+        phone: u.phone.as_deref(),
+        shared_phone_number: None,
+        photo: None,
+        locale: &u.locale,
+        organization_id: u.organization_id.map(|x| x.0),
+        role: u.role.as_str(),
+        verified: u.verified,
+        external_id: u.external_id.as_deref(),
+        tags: &u.tags,
+        alias: None,
+        active: u.active,
+        shared: false,
+        shared_agent: false,
+        last_login_at: None,
+        two_factor_auth_enabled: false,
+        signature: None,
+        details: u.details.as_deref(),
+        notes: u.notes.as_deref(),
+        role_type: None,
+        custom_role_id: None,
+        moderator: staff,
+        ticket_restriction: match (staff, u.restricted_to_groups) {
+            (false, _) => Some("requested"),
+            (true, true) => Some("groups"),
+            (true, false) => None,
+        },
+        only_private_comments: false,
+        restricted_agent: staff && u.restricted_to_groups,
+        suspended: false,
+        default_group_id: u.default_group_id.map(|x| x.0),
+        report_csv: false,
+        user_fields: Empty {},
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Identity<'a> {
+    pub id: i64,
+    pub url: String,
+    pub user_id: i64,
+    /// `email`, `phone_number`, `twitter`, `facebook`, … — one per channel
+    /// a customer can be reached on.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub value: &'a str,
+    pub verified: bool,
+    pub primary: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    pub undeliverable_count: i64,
+    pub deliverable_state: &'static str,
+}
+
+pub fn identity<'a>(base: &str, i: &'a IdentityRecord) -> Identity<'a> {
+    Identity {
+        id: i.id.0,
+        url: format!("{base}/api/v2/users/{}/identities/{}.json", i.user_id, i.id),
+        user_id: i.user_id.0,
+        kind: i.kind.as_str(),
+        value: &i.value,
+        verified: i.verified,
+        primary: i.primary,
+        created_at: iso(i.created_at),
+        updated_at: iso(i.updated_at),
+        undeliverable_count: 0,
+        deliverable_state: "deliverable",
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Organization<'a> {
+    pub id: i64,
+    pub url: String,
+    pub name: &'a str,
+    pub shared_tickets: bool,
+    pub shared_comments: bool,
+    pub external_id: Option<&'a str>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub domain_names: &'a [String],
+    pub details: Option<&'a str>,
+    pub notes: Option<&'a str>,
+    pub group_id: Option<i64>,
+    pub tags: &'a [String],
+    pub organization_fields: Empty,
+}
+
+pub fn org<'a>(base: &str, o: &'a OrgRecord) -> Organization<'a> {
+    Organization {
+        id: o.id.0,
+        url: format!("{base}/api/v2/organizations/{}.json", o.id),
+        name: &o.name,
+        shared_tickets: o.shared_tickets,
+        shared_comments: false,
+        external_id: o.external_id.as_deref(),
+        created_at: iso(o.created_at),
+        updated_at: iso(o.updated_at),
+        domain_names: &o.domain_names,
+        details: o.details.as_deref(),
+        notes: o.notes.as_deref(),
+        group_id: o.group_id.map(|x| x.0),
+        tags: &o.tags,
+        organization_fields: Empty {},
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Group<'a> {
+    pub id: i64,
+    pub url: String,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub default: bool,
+    pub deleted: bool,
+    pub is_public: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn group<'a>(base: &str, g: &'a GroupRecord) -> Group<'a> {
+    Group {
+        id: g.id.0,
+        url: format!("{base}/api/v2/groups/{}.json", g.id),
+        name: &g.name,
+        description: &g.description,
+        default: false,
+        deleted: g.deleted,
+        is_public: g.is_public,
+        created_at: iso(g.created_at),
+        updated_at: iso(g.updated_at),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GroupMembership {
+    pub id: i64,
+    pub url: String,
+    pub user_id: i64,
+    pub group_id: i64,
+    pub default: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn membership(base: &str, m: &MembershipRecord) -> GroupMembership {
+    GroupMembership {
+        id: m.id.0,
+        url: format!("{base}/api/v2/group_memberships/{}.json", m.id),
+        user_id: m.user_id.0,
+        group_id: m.group_id.0,
+        default: m.default,
+        created_at: iso(m.created_at),
+        updated_at: iso(m.updated_at),
+    }
+}
+
+/// A user's organization as a membership record (its id is the user id:
+/// a user belongs to one organization).
+#[derive(Serialize, ToSchema)]
+pub struct OrganizationMembership {
+    pub id: i64,
+    pub url: String,
+    pub user_id: i64,
+    pub organization_id: Option<i64>,
+    pub default: bool,
+    pub organization_name: Option<String>,
+    pub view_tickets: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn org_membership(base: &str, u: &UserRecord) -> OrganizationMembership {
+    OrganizationMembership {
+        id: u.id.0,
+        url: format!("{base}/api/v2/organization_memberships/{}.json", u.id),
+        user_id: u.id.0,
+        organization_id: u.organization_id.map(|o| o.0),
+        default: true,
+        organization_name: None,
+        view_tickets: true,
+        created_at: iso(u.created_at),
+        updated_at: iso(u.updated_at),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Attachment<'a> {
+    pub id: i64,
+    pub url: String,
+    pub file_name: &'a str,
+    pub content_url: String,
+    pub mapped_content_url: String,
+    pub content_type: &'a str,
+    pub size: i64,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub inline: bool,
+    pub deleted: bool,
+    pub malware_access_override: bool,
+    pub malware_scan_result: &'static str,
+    pub thumbnails: Vec<i64>,
+}
+
+pub fn attachment<'a>(base: &str, a: &'a AttachmentRecord) -> Attachment<'a> {
+    let content_url = format!("{base}/api/v2/attachments/{}/content", a.id);
+    Attachment {
+        id: a.id.0,
+        url: format!("{base}/api/v2/attachments/{}.json", a.id),
+        file_name: &a.file_name,
+        mapped_content_url: content_url.clone(),
+        content_url,
+        content_type: &a.content_type,
+        size: a.size,
+        width: None,
+        height: None,
+        inline: false,
+        deleted: false,
+        malware_access_override: false,
+        malware_scan_result: "not_scanned",
+        thumbnails: vec![],
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Comment<'a> {
+    pub id: i64,
+    /// Always `Comment`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub author_id: i64,
+    pub body: &'a str,
+    pub html_body: &'a str,
+    pub plain_body: &'a str,
+    pub public: bool,
+    pub attachments: Vec<Attachment<'a>>,
+    pub audit_id: i64,
+    pub via: Via,
+    pub created_at: String,
+    pub metadata: Metadata,
+}
+
+pub fn comment<'a>(base: &str, c: &'a CommentRecord) -> Comment<'a> {
+    Comment {
+        id: c.id.0,
+        kind: "Comment",
+        author_id: c.author_id.0,
+        body: &c.body,
+        html_body: &c.html_body,
+        plain_body: &c.body,
+        public: c.public,
+        attachments: c.attachments.iter().map(|a| attachment(base, a)).collect(),
+        audit_id: c.audit_id.0,
+        via: via(c.via),
+        created_at: iso(c.created_at),
+        metadata: Metadata::default(),
+    }
+}
+
+/// One event of an audit, numbered (`audit id × 1000 + position`); comment
+/// events carry their audit id, as Zendesk's do.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Event<'a> {
+    Numbered {
+        id: i64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        audit_id: Option<i64>,
+        #[serde(flatten)]
+        event: &'a AuditEvent,
+    },
+    /// An imported event of a kind atiende does not write, with its own
+    /// fields as they came (an `id` it had is kept).
+    Imported(Json),
+}
+
+fn event<'a>(audit: &AuditRecord, position: usize, e: &'a AuditEvent) -> Event<'a> {
+    let id = audit.id.0 * 1000 + position as i64;
+    match e {
+        AuditEvent::Other(raw) => {
+            let mut raw = raw.clone();
+            if let Some(o) = raw.as_object_mut() {
+                o.entry("id").or_insert(Json::from(id));
+                if o.get("type").and_then(Json::as_str) == Some("Comment") {
+                    o.entry("audit_id").or_insert(Json::from(audit.id.0));
+                }
+            }
+            Event::Imported(raw)
+        }
+        _ => Event::Numbered {
+            id,
+            audit_id: matches!(e, AuditEvent::Comment(_)).then_some(audit.id.0),
+            event: e,
+        },
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Audit<'a> {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub author_id: i64,
+    pub created_at: String,
+    pub via: Via,
+    pub metadata: Metadata,
+    /// `Create`, `Change`, `Comment`, `Notification`, … each with an `id`
+    /// and a `type`, as Zendesk's audit events.
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<Event<'a>>,
+}
+
+pub fn audit(a: &AuditRecord) -> Audit<'_> {
+    Audit {
+        id: a.id.0,
+        ticket_id: a.ticket_id.0,
+        author_id: a.author_id.0,
+        created_at: iso(a.created_at),
+        via: via(a.via),
+        metadata: Metadata::default(),
+        events: a
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| event(a, i, e))
+            .collect(),
+    }
+}
