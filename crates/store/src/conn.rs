@@ -55,6 +55,9 @@ impl Conn<'_> {
 
     /// Runs a statement; returns the number of rows it changed.
     pub async fn exec(&mut self, q: Query) -> Result<u64, StoreError> {
+        if !matches!(self, Conn::SqliteWriter(..)) {
+            tracing::trace!(target: "atiende::sql", "{}", q.sql);
+        }
         match self {
             Conn::SqliteWriter(c, _) => crate::sqlite::sync_exec(c, &q),
             Conn::Sqlite(c) => {
@@ -91,6 +94,9 @@ impl Conn<'_> {
 
     /// Runs a query and returns every row.
     pub async fn all(&mut self, q: Query) -> Result<Vec<Row>, StoreError> {
+        if !matches!(self, Conn::SqliteWriter(..)) {
+            tracing::trace!(target: "atiende::sql", "{}", q.sql);
+        }
         match self {
             Conn::SqliteWriter(c, _) => crate::sqlite::sync_all(c, &q, usize::MAX),
             Conn::Sqlite(c) => {
@@ -110,6 +116,9 @@ impl Conn<'_> {
 
     /// Runs a query and returns its first row, if any.
     pub async fn opt(&mut self, q: Query) -> Result<Option<Row>, StoreError> {
+        if !matches!(self, Conn::SqliteWriter(..)) {
+            tracing::trace!(target: "atiende::sql", "{}", q.sql);
+        }
         match self {
             Conn::SqliteWriter(c, _) => Ok(crate::sqlite::sync_all(c, &q, 1)?.pop()),
             Conn::Sqlite(c) => {
@@ -134,7 +143,10 @@ impl Conn<'_> {
 
     /// Runs an `INSERT … RETURNING id` and returns the id.
     pub async fn insert(&mut self, q: Query) -> Result<i64, StoreError> {
-        self.one(q).await?.int(0)
+        match self {
+            Conn::SqliteWriter(c, _) => crate::sqlite::sync_insert(c, &q),
+            _ => self.one(q).await?.int(0),
+        }
     }
 
     /// Runs a query returning a single integer (a count, an id).

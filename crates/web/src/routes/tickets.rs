@@ -1,14 +1,15 @@
 //! `/tickets` and everything hanging off a ticket.
 
-use super::{bounds, created, ids_param, no_content, ok, path_id};
+use super::{bounds, ids_param, no_content, ok, path_id};
 use crate::Api;
 use crate::body::JsonBody;
 use crate::ctx::Ctx;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, json_response};
 use crate::{input, wire};
 use app::tickets::{MergeNotes, TicketInput, TicketScope, TicketWrite};
 use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use domain::{Channel, TicketId, UserId};
 use serde_json::{Value as Json, json};
@@ -42,9 +43,15 @@ pub fn routes() -> Router<Api> {
         .route("/api/v2/tags", get(all_tags))
 }
 
-async fn write_reply(api: &Api, ctx: &Ctx, w: TicketWrite) -> Json {
+/// A ticket written and the audit of the write, serialised straight from
+/// the records (the hot path of ticket creation builds no JSON tree).
+async fn write_reply(api: &Api, ctx: &Ctx, w: TicketWrite, status: StatusCode) -> ApiResult {
     let fields = api.app.fields_for_display().await.unwrap_or_default();
-    json!({"ticket": wire::ticket(&ctx.base, &w.ticket, &fields), "audit": wire::audit(&w.audit)})
+    let body = wire::TicketWritten {
+        ticket: wire::ticket(&ctx.base, &w.ticket, &fields),
+        audit: wire::audit(&w.audit),
+    };
+    Ok(json_response(status, &body))
 }
 
 async fn create(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
@@ -53,7 +60,7 @@ async fn create(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
         .app
         .create_ticket(ctx.actor, input, Channel::Api)
         .await?;
-    created(write_reply(&api, &ctx, w).await)
+    write_reply(&api, &ctx, w, StatusCode::CREATED).await
 }
 
 async fn update(
@@ -68,7 +75,7 @@ async fn update(
         .app
         .update_ticket(ctx.actor, id, input, Channel::Api)
         .await?;
-    ok(write_reply(&api, &ctx, w).await)
+    write_reply(&api, &ctx, w, StatusCode::OK).await
 }
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {

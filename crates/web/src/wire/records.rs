@@ -569,3 +569,11 @@ pub fn audit(a: &AuditRecord) -> Audit<'_> {
             .collect(),
     }
 }
+
+/// The answer to a ticket written (created or changed): the ticket as it
+/// stands after every rule, and the audit of the write.
+#[derive(Serialize)]
+pub struct TicketWritten<'a> {
+    pub ticket: Ticket<'a>,
+    pub audit: Audit<'a>,
+}
