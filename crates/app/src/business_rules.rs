@@ -8,7 +8,7 @@ use crate::rulebook::parse_conditions;
 use crate::{App, AppError, FieldError};
 use domain::audit::AuditEvent;
 use domain::rules::Action;
-use domain::rules::is_time_field;
+use domain::rules::{ConditionField, HoursSince};
 use domain::{Actor, Channel, RuleId, Status, TicketId, Timestamp};
 use serde_json::{Value as Json, json};
 use store::Conn;
@@ -99,7 +99,7 @@ fn apply_json(r: &mut Rule, body: &Json) -> Result<(), AppError> {
                 .all
                 .iter()
                 .chain(parsed.any.iter())
-                .any(|x| is_time_field(&x.field))
+                .any(|x| matches!(x.field, ConditionField::Hours(_)))
         {
             return Err(AppError::field(FieldError::invalid(
                 "conditions",
@@ -336,15 +336,7 @@ impl App {
                 .all
                 .iter()
                 .chain(r.conditions.any.iter())
-                .any(|c| {
-                    domain::rules::is_time_field(&c.field)
-                        && ![
-                            "hours_since_created",
-                            "hours_since_update",
-                            "hours_since_solved",
-                        ]
-                        .contains(&c.field.as_str())
-                })
+                .any(|c| matches!(c.field, ConditionField::Hours(h) if !h.on_the_ticket()))
         });
         let mut fired = 0;
         let mut after = TicketId(0);
@@ -428,13 +420,13 @@ async fn milestones(
     t: &Ticket,
     now: Timestamp,
     with_audits: bool,
-) -> Result<std::collections::HashMap<String, f64>, AppError> {
+) -> Result<std::collections::HashMap<HoursSince, f64>, AppError> {
     let hours = |at: Timestamp| (now.0 - at.0) as f64 / 3600.0;
     let mut m = std::collections::HashMap::new();
-    m.insert("hours_since_created".to_string(), hours(t.created_at));
-    m.insert("hours_since_update".to_string(), hours(t.updated_at));
+    m.insert(HoursSince::Created, hours(t.created_at));
+    m.insert(HoursSince::Update, hours(t.updated_at));
     if let Some(s) = t.solved_at {
-        m.insert("hours_since_solved".to_string(), hours(s));
+        m.insert(HoursSince::Solved, hours(s));
     }
     let audits = if with_audits {
         comments::audits_of(c, t.id).await?
@@ -452,33 +444,33 @@ async fn milestones(
             };
             match (field, value) {
                 ("status", "pending") if t.status == Status::Pending => {
-                    m.insert("hours_since_pending".into(), hours(a.created_at));
+                    m.insert(HoursSince::Pending, hours(a.created_at));
                 }
                 ("status", "open") if t.status == Status::Open => {
-                    m.insert("hours_since_open".into(), hours(a.created_at));
+                    m.insert(HoursSince::Open, hours(a.created_at));
                 }
                 ("assignee_id", v) if !v.is_empty() => {
-                    m.insert("hours_since_assigned".into(), hours(a.created_at));
+                    m.insert(HoursSince::Assigned, hours(a.created_at));
                 }
                 _ => {}
             }
             if matches!(e, AuditEvent::Comment(_)) {
                 let who = if a.author_id == t.requester_id {
-                    "hours_since_requester_update"
+                    HoursSince::RequesterUpdate
                 } else {
-                    "hours_since_assignee_update"
+                    HoursSince::AssigneeUpdate
                 };
                 if a.author_id == t.requester_id || Some(a.author_id) == t.assignee_id {
-                    m.insert(who.into(), hours(a.created_at));
+                    m.insert(who, hours(a.created_at));
                 }
             }
         }
     }
-    if t.status == Status::Pending && !m.contains_key("hours_since_pending") {
-        m.insert("hours_since_pending".into(), hours(t.updated_at));
+    if t.status == Status::Pending && !m.contains_key(&HoursSince::Pending) {
+        m.insert(HoursSince::Pending, hours(t.updated_at));
     }
-    if t.status == Status::Open && !m.contains_key("hours_since_open") {
-        m.insert("hours_since_open".into(), hours(t.created_at));
+    if t.status == Status::Open && !m.contains_key(&HoursSince::Open) {
+        m.insert(HoursSince::Open, hours(t.created_at));
     }
     Ok(m)
 }

@@ -6,7 +6,7 @@
 
 use crate::{App, AppError, FieldError};
 use domain::hours::Schedule;
-use domain::rules::{Condition, Conditions, Operator};
+use domain::rules::{Condition, ConditionField, Conditions, Operator};
 use domain::sla::{SlaMetric, Target};
 use domain::{Priority, RuleId, ScheduleId, SlaPolicyId};
 use serde::{Deserialize, Serialize};
@@ -140,11 +140,13 @@ pub fn parse_conditions(v: &Json, what: &str) -> Result<Conditions, AppError> {
         items
             .iter()
             .map(|c| {
-                let field = c
-                    .get("field")
-                    .and_then(Json::as_str)
-                    .unwrap_or("")
-                    .to_string();
+                let name = c.get("field").and_then(Json::as_str).unwrap_or("");
+                let field = ConditionField::parse(name).ok_or_else(|| {
+                    AppError::field(FieldError::invalid(
+                        what,
+                        format!("{name}: is not a condition field"),
+                    ))
+                })?;
                 let op = c.get("operator").and_then(Json::as_str).unwrap_or("is");
                 let value = match c.get("value") {
                     Some(Json::String(s)) => s.clone(),
@@ -160,7 +162,7 @@ pub fn parse_conditions(v: &Json, what: &str) -> Result<Conditions, AppError> {
                     AppError::field(FieldError::invalid(what, e.to_string()))
                 })?;
                 // Words match as the facts hold them: folded, lower-case.
-                let value = if field.ends_with("_includes_word") {
+                let value = if field.matches_words() {
                     search::fold(&value).to_lowercase()
                 } else {
                     value
@@ -314,7 +316,7 @@ async fn load(c: &mut Conn<'_>) -> Result<RuleBook, AppError> {
             c.all
                 .iter()
                 .chain(c.any.iter())
-                .any(|x| x.field.ends_with("_includes_word"))
+                .any(|x| x.field.matches_words())
         });
     Ok(RuleBook {
         uses_words,

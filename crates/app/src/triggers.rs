@@ -177,7 +177,8 @@ mod tests {
 
     fn c(f: &str, op: Operator, v: &str) -> Condition {
         Condition {
-            field: f.into(),
+            field: domain::rules::ConditionField::parse(f)
+                .unwrap_or_else(|| panic!("no condition field {f}")),
             operator: op,
             value: v.into(),
         }

@@ -40,43 +40,133 @@ pub enum UpdateType {
     Change,
 }
 
-/// The fields conditions may name; `custom_fields_<id>` too.
-pub const FIELDS: &[&str] = &[
-    "status",
-    "priority",
-    "type",
-    "group_id",
-    "assignee_id",
-    "requester_id",
-    "organization_id",
-    "via_id",
-    "recipient",
-    "current_tags",
-    "update_type",
-    "comment_is_public",
-    "comment_includes_word",
-    "subject_includes_word",
-    "role",
-    "sla",
-    "hours_since_created",
-    "hours_since_open",
-    "hours_since_pending",
-    "hours_since_solved",
-    "hours_since_update",
-    "hours_since_assigned",
-    "hours_since_requester_update",
-    "hours_since_assignee_update",
+word_enum!(
+    /// A ticket field a condition compares by its value now and before
+    /// (Zendesk's names).
+    TicketFact {
+        Status = "status",
+        Priority = "priority",
+        Type = "type",
+        GroupId = "group_id",
+        AssigneeId = "assignee_id",
+        RequesterId = "requester_id",
+        OrganizationId = "organization_id",
+        ViaId = "via_id",
+        Recipient = "recipient",
+        /// `breached` while an SLA target is missed.
+        Sla = "sla",
+    }
+);
+
+word_enum!(
+    /// Hours since a milestone of the ticket: what automations measure.
+    HoursSince {
+        Created = "hours_since_created",
+        Open = "hours_since_open",
+        Pending = "hours_since_pending",
+        Solved = "hours_since_solved",
+        Update = "hours_since_update",
+        Assigned = "hours_since_assigned",
+        RequesterUpdate = "hours_since_requester_update",
+        AssigneeUpdate = "hours_since_assignee_update",
+    }
+);
+
+impl HoursSince {
+    /// Whether the ticket row alone tells it (the others need its audits).
+    pub fn on_the_ticket(self) -> bool {
+        matches!(
+            self,
+            HoursSince::Created | HoursSince::Update | HoursSince::Solved
+        )
+    }
+}
+
+/// What a condition looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConditionField {
+    Ticket(TicketFact),
+    /// A custom field's value (`custom_fields_<id>`).
+    Custom(crate::FieldId),
+    CurrentTags,
+    UpdateType,
+    CommentIsPublic,
+    CommentIncludesWord,
+    SubjectIncludesWord,
+    /// Who made the update.
+    Role,
+    Hours(HoursSince),
+}
+
+/// The names of the conditions that are neither ticket facts nor hours.
+const OTHER_FIELDS: [(&str, ConditionField); 6] = [
+    ("current_tags", ConditionField::CurrentTags),
+    ("update_type", ConditionField::UpdateType),
+    ("comment_is_public", ConditionField::CommentIsPublic),
+    ("comment_includes_word", ConditionField::CommentIncludesWord),
+    ("subject_includes_word", ConditionField::SubjectIncludesWord),
+    ("role", ConditionField::Role),
 ];
 
-/// Whether a field is one automations measure in hours.
-pub fn is_time_field(field: &str) -> bool {
-    field.starts_with("hours_since_")
+impl ConditionField {
+    /// Every field name conditions may use, for admins' forms
+    /// (`custom_fields_<id>` too, not listed).
+    pub fn names() -> Vec<&'static str> {
+        TicketFact::ALL
+            .iter()
+            .map(|f| f.as_str())
+            .chain(OTHER_FIELDS.iter().map(|(name, _)| *name))
+            .chain(HoursSince::ALL.iter().map(|h| h.as_str()))
+            .collect()
+    }
+
+    /// A field by Zendesk's name; `None` for a name no condition has.
+    pub fn parse(name: &str) -> Option<ConditionField> {
+        if let Some((_, f)) = OTHER_FIELDS.iter().find(|(n, _)| *n == name) {
+            return Some(*f);
+        }
+        if let Some(id) = name.strip_prefix("custom_fields_") {
+            return id
+                .parse()
+                .ok()
+                .map(|id| ConditionField::Custom(crate::FieldId(id)));
+        }
+        if name.starts_with("hours_since_") {
+            return name.parse().ok().map(ConditionField::Hours);
+        }
+        name.parse().ok().map(ConditionField::Ticket)
+    }
+
+    /// Whether the condition matches words (its value is folded like the
+    /// text it is compared with).
+    pub fn matches_words(self) -> bool {
+        matches!(
+            self,
+            ConditionField::CommentIncludesWord | ConditionField::SubjectIncludesWord
+        )
+    }
+}
+
+impl std::fmt::Display for ConditionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConditionField::Ticket(t) => f.write_str(t.as_str()),
+            ConditionField::Custom(id) => write!(f, "custom_fields_{id}"),
+            ConditionField::Hours(h) => f.write_str(h.as_str()),
+            other => f.write_str(
+                OTHER_FIELDS
+                    .iter()
+                    .find(|(_, x)| x == other)
+                    .map_or("", |(name, _)| name),
+            ),
+        }
+    }
 }
 
 /// One condition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
-    pub field: String,
+    pub field: ConditionField,
     pub operator: Operator,
     pub value: String,
 }
@@ -97,43 +187,36 @@ pub struct ConditionError {
 }
 
 impl Condition {
-    /// Checks the field and its operator.
+    /// Checks the operator against the field.
     pub fn check(&self) -> Result<(), ConditionError> {
-        let known = FIELDS.contains(&self.field.as_str())
-            || self
-                .field
-                .strip_prefix("custom_fields_")
-                .is_some_and(|id| id.parse::<i64>().is_ok());
+        use ConditionField as F;
+        use Operator::*;
         let err = |why: &str| ConditionError {
-            field: self.field.clone(),
+            field: self.field.to_string(),
             why: why.to_string(),
         };
-        if !known {
-            return Err(err("is not a condition field"));
-        }
-        use Operator::*;
-        let ordered =
-            matches!(self.field.as_str(), "status" | "priority") || is_time_field(&self.field);
+        let hours = matches!(self.field, F::Hours(_));
+        let ordered = hours
+            || matches!(
+                self.field,
+                F::Ticket(TicketFact::Status | TicketFact::Priority)
+            );
         match self.operator {
             LessThan | GreaterThan if !ordered => Err(err(
                 "only status, priority and hours compare as less or greater",
             )),
             Includes | NotIncludes
                 if !matches!(
-                    self.field.as_str(),
-                    "current_tags" | "comment_includes_word" | "subject_includes_word"
+                    self.field,
+                    F::CurrentTags | F::CommentIncludesWord | F::SubjectIncludesWord
                 ) =>
             {
                 Err(err("only tags and words are included"))
             }
-            _ if is_time_field(&self.field)
-                && !matches!(self.operator, Is | LessThan | GreaterThan) =>
-            {
+            _ if hours && !matches!(self.operator, Is | LessThan | GreaterThan) => {
                 Err(err("hours compare with is, less_than or greater_than"))
             }
-            _ if is_time_field(&self.field) && self.value.parse::<f64>().is_err() => {
-                Err(err("needs a number of hours"))
-            }
+            _ if hours && self.value.parse::<f64>().is_err() => Err(err("needs a number of hours")),
             _ => Ok(()),
         }
     }
@@ -156,13 +239,15 @@ pub struct Facts {
     /// Who made the update: `end_user`, `agent`, or `admin`.
     pub role: String,
     /// Hours since milestones, for automations.
-    pub hours: HashMap<String, f64>,
+    pub hours: HashMap<HoursSince, f64>,
 }
 
-fn rank(field: &str, v: &str) -> Option<i64> {
+fn rank(field: ConditionField, v: &str) -> Option<i64> {
     match field {
-        "status" => v.parse::<Status>().ok().map(|s| s as i64),
-        "priority" => v.parse::<Priority>().ok().map(|p| p as i64),
+        ConditionField::Ticket(TicketFact::Status) => v.parse::<Status>().ok().map(|s| s as i64),
+        ConditionField::Ticket(TicketFact::Priority) => {
+            v.parse::<Priority>().ok().map(|p| p as i64)
+        }
         _ => None,
     }
 }
@@ -183,27 +268,27 @@ impl Facts {
 
     /// Whether one condition holds.
     pub fn holds(&self, c: &Condition) -> bool {
+        use ConditionField as F;
         use Operator::*;
-        let f = c.field.as_str();
         // `current_user` stands for whoever made the update.
         let v = if c.value == "current_user" {
             self.get(&self.now, "current_user")
         } else {
             c.value.as_str()
         };
-        if is_time_field(f) {
-            let (Some(h), Ok(want)) = (self.hours.get(f), v.parse::<f64>()) else {
-                return false;
-            };
-            return match c.operator {
-                Is => (*h - want).abs() < 1.0 && *h >= want,
-                LessThan => *h < want,
-                GreaterThan => *h > want,
-                _ => false,
-            };
-        }
-        match f {
-            "update_type" => {
+        let key = match c.field {
+            F::Hours(since) => {
+                let (Some(h), Ok(want)) = (self.hours.get(&since), v.parse::<f64>()) else {
+                    return false;
+                };
+                return match c.operator {
+                    Is => (*h - want).abs() < 1.0 && *h >= want,
+                    LessThan => *h < want,
+                    GreaterThan => *h > want,
+                    _ => false,
+                };
+            }
+            F::UpdateType => {
                 let u = match self.update {
                     Some(UpdateType::Create) => "create",
                     Some(UpdateType::Change) => "change",
@@ -214,7 +299,7 @@ impl Facts {
                     _ => u.eq_ignore_ascii_case(v),
                 };
             }
-            "current_tags" => {
+            F::CurrentTags => {
                 let wanted: Vec<String> = v.split_whitespace().map(str::to_lowercase).collect();
                 let has = |t: &String| self.tags.contains(t);
                 return match c.operator {
@@ -225,15 +310,10 @@ impl Facts {
                     _ => false,
                 };
             }
-            "comment_is_public" => {
+            F::CommentIsPublic => {
                 let public = match self.comment {
-                    Some((p, _)) => {
-                        if p {
-                            "true"
-                        } else {
-                            "false"
-                        }
-                    }
+                    Some((true, _)) => "true",
+                    Some((false, _)) => "false",
                     None => "not_relevant",
                 };
                 return match c.operator {
@@ -241,29 +321,31 @@ impl Facts {
                     _ => public == v,
                 };
             }
-            "comment_includes_word" => {
+            F::CommentIncludesWord => {
                 let text = self.comment.as_ref().map_or("", |(_, t)| t.as_str());
                 return match c.operator {
                     NotIncludes => !words_include(text, v),
                     _ => words_include(text, v),
                 };
             }
-            "subject_includes_word" => {
+            F::SubjectIncludesWord => {
                 return match c.operator {
                     NotIncludes => !words_include(&self.subject_words, v),
                     _ => words_include(&self.subject_words, v),
                 };
             }
-            "role" => {
+            F::Role => {
                 return match c.operator {
                     IsNot => self.role != v,
                     _ => self.role == v,
                 };
             }
-            _ => {}
-        }
-        let now = self.get(&self.now, f);
-        let before = self.get(&self.before, f);
+            F::Ticket(fact) => std::borrow::Cow::Borrowed(fact.as_str()),
+            F::Custom(id) => std::borrow::Cow::Owned(format!("custom_fields_{id}")),
+        };
+        let f = c.field;
+        let now = self.get(&self.now, &key);
+        let before = self.get(&self.before, &key);
         let changed = self.update == Some(UpdateType::Create) && !now.is_empty() || now != before;
         let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
         match c.operator {
@@ -296,7 +378,7 @@ mod tests {
 
     fn cond(f: &str, op: Operator, v: &str) -> Condition {
         Condition {
-            field: f.into(),
+            field: ConditionField::parse(f).unwrap_or_else(|| panic!("no condition field {f}")),
             operator: op,
             value: v.into(),
         }
@@ -315,7 +397,7 @@ mod tests {
         f.before.insert("status".into(), "pending".into());
         f.now.insert("priority".into(), "high".into());
         f.before.insert("priority".into(), "high".into());
-        f.hours.insert("hours_since_pending".into(), 97.5);
+        f.hours.insert(HoursSince::Pending, 97.5);
         f
     }
 
@@ -365,7 +447,9 @@ mod tests {
 
     #[test]
     fn nonsense_is_refused() {
-        assert!(cond("colour", Operator::Is, "x").check().is_err());
+        assert_eq!(ConditionField::parse("colour"), None);
+        assert_eq!(ConditionField::parse("custom_fields_x"), None);
+        assert_eq!(ConditionField::parse("hours_since_lunch"), None);
         assert!(cond("group_id", Operator::LessThan, "3").check().is_err());
         assert!(
             cond("hours_since_pending", Operator::Changed, "")
@@ -378,5 +462,15 @@ mod tests {
                 .is_err()
         );
         assert!(cond("custom_fields_12", Operator::Is, "a").check().is_ok());
+    }
+
+    #[test]
+    fn every_field_name_reads_back_as_itself() {
+        let names = ConditionField::names();
+        assert_eq!(names.len(), 24);
+        for name in names.into_iter().chain(["custom_fields_12"]) {
+            let f = ConditionField::parse(name);
+            assert_eq!(f.map(|f| f.to_string()).as_deref(), Some(name));
+        }
     }
 }

@@ -105,7 +105,7 @@ struct RulesPage {
     secret: Option<String>,
     triggers: Vec<RuleRow>,
     automations: Vec<RuleRow>,
-    fields: &'static [&'static str],
+    fields: Vec<&'static str>,
 }
 
 pub struct ScheduleRow {
@@ -234,7 +234,7 @@ async fn page(
                     secret,
                     triggers,
                     automations,
-                    fields: domain::rules::FIELDS,
+                    fields: domain::rules::ConditionField::names(),
                 },
             )
         }
