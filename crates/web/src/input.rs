@@ -40,9 +40,17 @@ impl<'a> Fields<'a> {
         self.m.contains_key(k)
     }
 
+    /// The value under `k` (tests note every key a parser reads, to hold
+    /// the OpenAPI request schemas to what the parsers take).
+    fn get(&self, k: &str) -> Option<&'a Json> {
+        #[cfg(test)]
+        asked::note(k);
+        self.m.get(k)
+    }
+
     /// Absent → `None`; `null` → `Some(None)`; text (or a number, as text).
     pub fn text(&mut self, k: &str) -> Option<Option<String>> {
-        match self.m.get(k)? {
+        match self.get(k)? {
             Json::Null => Some(None),
             Json::String(s) => Some(Some(without_nul(s))),
             Json::Number(n) => Some(Some(n.to_string())),
@@ -59,7 +67,7 @@ impl<'a> Fields<'a> {
     }
 
     pub fn id<T: domain::ids::Id>(&mut self, k: &str) -> Option<Option<T>> {
-        match self.m.get(k)? {
+        match self.get(k)? {
             Json::Null => Some(None),
             Json::Number(n) if n.as_i64().is_some_and(|i| i > 0) => {
                 Some(n.as_i64().map(T::from_raw))
@@ -75,7 +83,7 @@ impl<'a> Fields<'a> {
     }
 
     pub fn boolean(&mut self, k: &str) -> Option<bool> {
-        match self.m.get(k)? {
+        match self.get(k)? {
             Json::Null => None,
             Json::Bool(b) => Some(*b),
             Json::String(s) if s == "true" || s == "false" => Some(s == "true"),
@@ -103,7 +111,7 @@ impl<'a> Fields<'a> {
 
     /// A list of strings; a single string is split on spaces and commas.
     pub fn strings(&mut self, k: &str) -> Option<Vec<String>> {
-        match self.m.get(k)? {
+        match self.get(k)? {
             Json::Null => Some(vec![]),
             Json::String(s) => Some(
                 s.split([' ', ','])
@@ -124,7 +132,7 @@ impl<'a> Fields<'a> {
     }
 
     pub fn ids(&mut self, k: &str) -> Option<Vec<i64>> {
-        match self.m.get(k)? {
+        match self.get(k)? {
             Json::Null => Some(vec![]),
             Json::Array(a) if a.iter().all(|v| v.as_i64().is_some_and(|i| i > 0)) => {
                 Some(a.iter().filter_map(Json::as_i64).collect())
@@ -151,7 +159,7 @@ impl<'a> Fields<'a> {
     }
 
     pub fn object(&mut self, k: &str) -> Option<&'a Map<String, Json>> {
-        match self.m.get(k)? {
+        match self.get(k)? {
             Json::Object(o) => Some(o),
             Json::Null => None,
             _ => {
@@ -253,7 +261,7 @@ pub fn ticket(m: &Map<String, Json>) -> Result<TicketInput, ApiError> {
     } else {
         "fields"
     };
-    match m.get(custom_key) {
+    match f.get(custom_key) {
         None | Some(Json::Null) => {}
         Some(Json::Array(items)) => {
             for item in items {
@@ -350,7 +358,7 @@ pub fn field(m: &Map<String, Json>) -> Result<FieldInput, ApiError> {
         tag: f.string("tag"),
         options: None,
     };
-    match m.get("custom_field_options") {
+    match f.get("custom_field_options") {
         None | Some(Json::Null) => {}
         Some(Json::Array(items)) => {
             let mut opts = Vec::new();
@@ -408,4 +416,24 @@ pub fn article(m: &Map<String, Json>) -> Result<app::help_center::ArticleInput, 
         comments_disabled: f.boolean("comments_disabled"),
     };
     f.finish(input)
+}
+
+/// The keys parsers read, noted per thread while a test runs.
+#[cfg(test)]
+pub(crate) mod asked {
+    use std::cell::RefCell;
+    use std::collections::BTreeSet;
+
+    thread_local! {
+        static KEYS: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+    }
+
+    pub fn note(k: &str) {
+        KEYS.with(|s| s.borrow_mut().insert(k.to_string()));
+    }
+
+    /// Every key read since the last call.
+    pub fn take() -> BTreeSet<String> {
+        KEYS.with(|s| std::mem::take(&mut *s.borrow_mut()))
+    }
 }

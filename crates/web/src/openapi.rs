@@ -38,11 +38,46 @@ pub use operations::Body;
     wire::Category,
     wire::Section,
     wire::Article,
+    wire::TicketRequest,
+    wire::UserRequest,
+    wire::OrganizationRequest,
+    wire::TicketFieldRequest,
+    wire::GroupingRequest,
+    wire::ArticleRequest,
 )))]
 struct Records;
 
+/// The request schema a write takes, by the record it answers with.
+fn request_record(record: &str) -> Option<&'static str> {
+    Some(match record {
+        "Ticket" => "TicketRequest",
+        "User" => "UserRequest",
+        "Organization" => "OrganizationRequest",
+        "TicketField" => "TicketFieldRequest",
+        "Category" | "Section" => "GroupingRequest",
+        "Article" => "ArticleRequest",
+        _ => return None,
+    })
+}
+
+/// The schema of a write's body: `{key: request}` where the record has a
+/// request schema, else an object.
+fn request_schema(body: &Body) -> Json {
+    let (key, record) = match body {
+        Body::One(key, record) => (*key, *record),
+        Body::TicketWrite => ("ticket", "Ticket"),
+        _ => return json!({"type": "object"}),
+    };
+    match request_record(record) {
+        Some(name) => {
+            json!({"type": "object", "required": [key], "properties": {key: record_ref(name)}})
+        }
+        None => json!({"type": "object"}),
+    }
+}
+
 /// A `$ref` to a record's schema.
-fn record(name: &str) -> Json {
+fn record_ref(name: &str) -> Json {
     json!({"$ref": format!("#/components/schemas/{name}")})
 }
 
@@ -50,13 +85,13 @@ fn record(name: &str) -> Json {
 fn body_schema(body: &Body) -> Option<Json> {
     Some(match body {
         Body::One(key, name) => {
-            json!({"type": "object", "required": [key], "properties": {*key: record(name)}})
+            json!({"type": "object", "required": [key], "properties": {*key: record_ref(name)}})
         }
         Body::List(key, name) => json!({
             "type": "object",
             "required": [key],
             "properties": {
-                *key: {"type": "array", "items": record(name)},
+                *key: {"type": "array", "items": record_ref(name)},
                 "next_page": {"type": ["string", "null"], "description": "Offset paging: the next page's URL"},
                 "previous_page": {"type": ["string", "null"]},
                 "count": {"type": "integer"},
@@ -67,7 +102,7 @@ fn body_schema(body: &Body) -> Option<Json> {
         Body::TicketWrite => json!({
             "type": "object",
             "required": ["ticket", "audit"],
-            "properties": {"ticket": record("Ticket"), "audit": record("Audit")}
+            "properties": {"ticket": record_ref("Ticket"), "audit": record_ref("Audit")}
         }),
         Body::Object => json!({"type": "object"}),
         Body::Empty | Body::File => return None,
@@ -110,7 +145,7 @@ pub fn build() -> Json {
         };
         let mut op = json!({"tags": [tag], "summary": summary, "parameters": params, "responses": responses});
         if matches!(*method, "post" | "put") {
-            op["requestBody"] = json!({"required": !path.ends_with("/tags"), "content": {"application/json": {"schema": {"type": "object"}}}});
+            op["requestBody"] = json!({"required": !path.ends_with("/tags"), "content": {"application/json": {"schema": request_schema(body)}}});
         }
         let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
         entry[*method] = op;
@@ -180,6 +215,70 @@ mod tests {
                 doc.pointer(r.trim_start_matches('#')).is_some(),
                 "{r} is referenced but not in the document"
             );
+        }
+    }
+
+    /// The property names of a component schema.
+    fn properties(doc: &Json, name: &str) -> std::collections::BTreeSet<String> {
+        doc["components"]["schemas"][name]["properties"]
+            .as_object()
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Each request schema names exactly the keys its parser reads, when
+    /// given a record with every documented key (nested ones included).
+    #[test]
+    fn request_schemas_are_what_the_parsers_read() {
+        use crate::input;
+        use serde_json::Map;
+        let doc = build();
+        let full = |names: &[&str]| -> Map<String, Json> {
+            let mut m = Map::new();
+            for name in names {
+                for key in properties(&doc, name) {
+                    m.insert(key, Json::Null);
+                }
+            }
+            m
+        };
+        type Parse = fn(&Map<String, Json>);
+        let cases: [(&[&str], Parse); 6] = [
+            (&["TicketRequest"], |m| {
+                let mut m = m.clone();
+                m.insert("comment".into(), json!({}));
+                m.insert("requester".into(), json!({}));
+                m.insert("safe_update".into(), json!(true));
+                let _ = input::ticket(&m);
+            }),
+            (&["UserRequest"], |m| drop(input::user(m))),
+            (&["OrganizationRequest"], |m| drop(input::org(m))),
+            (&["TicketFieldRequest"], |m| drop(input::field(m))),
+            (&["GroupingRequest"], |m| drop(input::grouping(m))),
+            (&["ArticleRequest"], |m| drop(input::article(m))),
+        ];
+        for (names, parse) in cases {
+            let mut documented = std::collections::BTreeSet::new();
+            for name in names {
+                documented.extend(properties(&doc, name));
+            }
+            assert!(documented.len() > 4, "{names:?} has a schema");
+            input::asked::take();
+            parse(&full(names));
+            let mut read = input::asked::take();
+            // Nested records' keys, and the aliases read in place of another.
+            if names[0] == "TicketRequest" {
+                for nested in ["CommentRequest", "RequesterRequest"] {
+                    documented.extend(properties(&doc, nested));
+                }
+                read.insert("fields".into());
+                read.insert("description".into());
+                read.insert("requester_id".into());
+            }
+            if names[0] == "ArticleRequest" {
+                read.insert("name".into());
+            }
+            assert_eq!(read, documented, "{names:?}: keys read vs documented");
         }
     }
 

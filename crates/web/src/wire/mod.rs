@@ -3,8 +3,10 @@
 
 mod catalog;
 mod records;
+mod requests;
 pub use catalog::*;
 pub use records::*;
+pub use requests::*;
 
 use crate::ctx::Ctx;
 use app::Paged;
