@@ -1,10 +1,12 @@
 //! The OpenAPI 3.1 document at `/api/v2/openapi.json`. Its schemas are
 //! derived from the wire types the handlers answer with (`crate::wire`,
 //! through utoipa); its paths come from one table of the routes we serve
-//! ([`operations`]), each naming the record its answer carries. Tests keep
-//! both honest: every route is in the table, every documented path routes,
-//! and every answer the route table's requests get matches its documented
-//! schema.
+//! ([`operations`]), each naming the record its answer carries; writes of
+//! those records take the matching request schema (`wire::requests`).
+//! Tests keep both honest: every route is in the table, every documented
+//! path routes, every answer the route table's requests get matches its
+//! documented schema, and each request schema names exactly the keys its
+//! parser reads.
 
 use crate::error::json_response;
 use crate::wire;
