@@ -76,23 +76,31 @@ fn ticket_columns(query: crate::Query, t: &Ticket) -> crate::Query {
         .bind(t.recipient.clone())
 }
 
+const TICKET_COLUMNS: &str = "subject, description, status, status_rank, priority, priority_rank, type, requester_id, submitter_id, assignee_id, group_id, organization_id, \
+                problem_id, external_id, via_channel, tags, has_attachments, due_at, created_at, updated_at, solved_at, deleted_at, recipient";
+
+/// The ticket INSERTs, written once (they run for every ticket created).
+static INSERT_NEW: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "INSERT INTO tickets ({TICKET_COLUMNS}) VALUES ({}) RETURNING id",
+        placeholders(1, 23)
+    )
+});
+static INSERT_WITH_ID: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "INSERT INTO tickets (id, {TICKET_COLUMNS}) VALUES ($24, {}) RETURNING id",
+        placeholders(1, 23)
+    )
+});
+
 /// Inserts a ticket with its tags, fields and collaborators; `t.id` is used
 /// if positive (imports, bulk loads), else assigned.
 pub async fn insert(c: &mut Conn<'_>, t: &Ticket) -> Result<TicketId, StoreError> {
-    let cols = "subject, description, status, status_rank, priority, priority_rank, type, requester_id, submitter_id, assignee_id, group_id, organization_id, \
-                problem_id, external_id, via_channel, tags, has_attachments, due_at, created_at, updated_at, solved_at, deleted_at, recipient";
-    let values = placeholders(1, 23);
     let id = if t.id.0 > 0 {
-        let sql = format!("INSERT INTO tickets (id, {cols}) VALUES ($24, {values}) RETURNING id");
-        c.insert(ticket_columns(q(sql), t).bind(t.id)).await?
+        c.insert(ticket_columns(q(INSERT_WITH_ID.as_str()), t).bind(t.id))
+            .await?
     } else {
-        c.insert(ticket_columns(
-            q(format!(
-                "INSERT INTO tickets ({cols}) VALUES ({values}) RETURNING id"
-            )),
-            t,
-        ))
-        .await?
+        c.insert(ticket_columns(q(INSERT_NEW.as_str()), t)).await?
     };
     let id = TicketId(id);
     write_tags(c, id, &t.tags).await?;
