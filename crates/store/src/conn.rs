@@ -53,11 +53,17 @@ impl Conn<'_> {
         }
     }
 
-    /// Runs a statement; returns the number of rows it changed.
-    pub async fn exec(&mut self, q: Query) -> Result<u64, StoreError> {
+    /// Traces a statement under `atiende::sql` (the SQLite writer traces
+    /// its own, with the text it really runs).
+    fn trace(&self, q: &Query) {
         if !matches!(self, Conn::SqliteWriter(..)) {
             tracing::trace!(target: "atiende::sql", "{}", q.sql);
         }
+    }
+
+    /// Runs a statement; returns the number of rows it changed.
+    pub async fn exec(&mut self, q: Query) -> Result<u64, StoreError> {
+        self.trace(&q);
         match self {
             Conn::SqliteWriter(c, _) => crate::sqlite::sync_exec(c, &q),
             Conn::Sqlite(c) => {
@@ -94,9 +100,7 @@ impl Conn<'_> {
 
     /// Runs a query and returns every row.
     pub async fn all(&mut self, q: Query) -> Result<Vec<Row>, StoreError> {
-        if !matches!(self, Conn::SqliteWriter(..)) {
-            tracing::trace!(target: "atiende::sql", "{}", q.sql);
-        }
+        self.trace(&q);
         match self {
             Conn::SqliteWriter(c, _) => crate::sqlite::sync_all(c, &q, usize::MAX),
             Conn::Sqlite(c) => {
@@ -116,9 +120,7 @@ impl Conn<'_> {
 
     /// Runs a query and returns its first row, if any.
     pub async fn opt(&mut self, q: Query) -> Result<Option<Row>, StoreError> {
-        if !matches!(self, Conn::SqliteWriter(..)) {
-            tracing::trace!(target: "atiende::sql", "{}", q.sql);
-        }
+        self.trace(&q);
         match self {
             Conn::SqliteWriter(c, _) => Ok(crate::sqlite::sync_all(c, &q, 1)?.pop()),
             Conn::Sqlite(c) => {

@@ -68,6 +68,10 @@ impl From<rusqlite::Error> for StoreError {
 
 fn open_writer(path: &str) -> Result<rusqlite::Connection, StoreError> {
     let conn = rusqlite::Connection::open(path)?;
+    // An 8 MB page cache: after a b-tree split SQLite scans the whole
+    // cache's hash table at the next commit (it parks a page under the
+    // lock-byte page's number while sorting the split), so a bigger cache
+    // costs every commit more than it saves in reads (BENCHMARKS.md).
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
          PRAGMA busy_timeout = 10000; PRAGMA cache_size = -8000; PRAGMA temp_store = memory;",
