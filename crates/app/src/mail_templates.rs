@@ -39,22 +39,27 @@ pub struct MailTemplates {
     pub reply_footer_es: String,
 }
 
+/// The built-in texts, read from the catalogs
+/// (`crates/i18n/locales/*/mail.ftl`) once: every acknowledgement and reply
+/// asks for them while no admin has saved their own.
+static BUILT_IN: std::sync::LazyLock<MailTemplates> = std::sync::LazyLock::new(|| {
+    use i18n::{Lang, text};
+    let acknowledgement = |lang| Template {
+        subject: text(lang, "acknowledgement-subject"),
+        body: text(lang, "acknowledgement-body"),
+    };
+    MailTemplates {
+        acknowledge: true,
+        acknowledgement_en: acknowledgement(Lang::En),
+        acknowledgement_es: acknowledgement(Lang::Es),
+        reply_footer_en: text(Lang::En, "reply-footer"),
+        reply_footer_es: text(Lang::Es, "reply-footer"),
+    }
+});
+
 impl Default for MailTemplates {
     fn default() -> Self {
-        // The texts an admin starts from, from the catalogs
-        // (`crates/i18n/locales/*/mail.ftl`).
-        use i18n::{Lang, text};
-        let acknowledgement = |lang| Template {
-            subject: text(lang, "acknowledgement-subject"),
-            body: text(lang, "acknowledgement-body"),
-        };
-        MailTemplates {
-            acknowledge: true,
-            acknowledgement_en: acknowledgement(Lang::En),
-            acknowledgement_es: acknowledgement(Lang::Es),
-            reply_footer_en: text(Lang::En, "reply-footer"),
-            reply_footer_es: text(Lang::Es, "reply-footer"),
-        }
+        BUILT_IN.clone()
     }
 }
 

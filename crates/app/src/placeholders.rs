@@ -4,6 +4,8 @@
 //! no filters, nothing that can fail at send time. Unknown names are caught
 //! when the text is saved.
 
+use domain::{Priority, Status};
+
 /// Replaces every `{{ name }}` that `lookup` knows; leaves the others as
 /// written.
 pub fn render(template: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
@@ -47,13 +49,42 @@ pub fn unknown(template: &str, known: &[&str]) -> Vec<String> {
     found
 }
 
-/// A status or priority word in a language (`es`, `en`), for placeholders:
-/// from the catalogs (`crates/i18n/locales/*/placeholders.ftl`).
-fn word_in(lang: &str, kind: &str, word: &str) -> String {
-    i18n::text(
-        i18n::Lang::from_locale(lang),
-        &format!("placeholder-{kind}-{word}"),
-    )
+/// Status and priority words per language (Spanish, English), in each
+/// set's `ALL` order, read from the catalogs
+/// (`crates/i18n/locales/*/placeholders.ftl`) once: every mail atiende
+/// sends fills these placeholders.
+struct Words {
+    status: Vec<String>,
+    priority: Vec<String>,
+}
+
+static WORDS: std::sync::LazyLock<[Words; 2]> = std::sync::LazyLock::new(|| {
+    let read = |lang, kind: &str, words: &mut dyn Iterator<Item = &'static str>| {
+        words
+            .map(|w| i18n::text(lang, &format!("placeholder-{kind}-{w}")))
+            .collect()
+    };
+    [i18n::Lang::Es, i18n::Lang::En].map(|lang| Words {
+        status: read(lang, "status", &mut Status::ALL.iter().map(|s| s.as_str())),
+        priority: read(
+            lang,
+            "priority",
+            &mut Priority::ALL.iter().map(|p| p.as_str()),
+        ),
+    })
+});
+
+/// The words for a language (`es`, `en`).
+fn words(lang: &str) -> &'static Words {
+    match i18n::Lang::from_locale(lang) {
+        i18n::Lang::Es => &WORDS[0],
+        i18n::Lang::En => &WORDS[1],
+    }
+}
+
+/// The position of a word in its set.
+fn position<T: PartialEq>(all: &[T], x: &T) -> usize {
+    all.iter().position(|w| w == x).unwrap_or(0)
 }
 
 /// Placeholder values, name to value, for one message or comment.
@@ -84,12 +115,12 @@ impl Values {
             ("ticket.title".into(), t.subject.clone()),
             (
                 "ticket.status".into(),
-                word_in(lang, "status", t.status.as_str()),
+                words(lang).status[position(Status::ALL, &t.status)].clone(),
             ),
             (
                 "ticket.priority".into(),
                 t.priority
-                    .map(|p| word_in(lang, "priority", p.as_str()))
+                    .map(|p| words(lang).priority[position(Priority::ALL, &p)].clone())
                     .unwrap_or_default(),
             ),
             ("ticket.description".into(), t.description.clone()),

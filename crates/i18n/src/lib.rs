@@ -7,9 +7,8 @@
 //! as the key itself (visible, and caught by the tests of every caller that
 //! loads its words at start).
 
+use fluent_bundle::FluentResource;
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource};
-use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// The languages atiende speaks.
@@ -131,7 +130,7 @@ impl Catalog {
         }
     }
 
-    fn format(&self, key: &str, attribute: Option<&str>, args: Option<&FluentArgs>) -> String {
+    fn format(&self, key: &str, attribute: Option<&str>) -> String {
         let Some(message) = self.bundle.get_message(key) else {
             return key.to_string();
         };
@@ -144,28 +143,19 @@ impl Catalog {
         };
         let mut errors = vec![];
         self.bundle
-            .format_pattern(pattern, args, &mut errors)
+            .format_pattern(pattern, None, &mut errors)
             .into_owned()
     }
 }
 
 /// A message with no arguments.
 pub fn text(lang: Lang, key: &str) -> String {
-    lang.catalog().format(key, None, None)
+    lang.catalog().format(key, None)
 }
 
 /// An attribute of a message (`key.attribute` in the catalog).
 pub fn attribute(lang: Lang, key: &str, attribute: &str) -> String {
-    lang.catalog().format(key, Some(attribute), None)
-}
-
-/// A message with named arguments (`{ $name }` in the catalog).
-pub fn format(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    let mut fluent_args = FluentArgs::new();
-    for (name, value) in args {
-        fluent_args.set(*name, Cow::Borrowed(*value));
-    }
-    lang.catalog().format(key, None, Some(&fluent_args))
+    lang.catalog().format(key, Some(attribute))
 }
 
 /// Whether a language's catalog has a message.

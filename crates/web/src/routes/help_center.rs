@@ -85,12 +85,12 @@ async fn categories(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 async fn create_category(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
     let input = with_locale(input::grouping(body.record("category")?)?, &ctx);
     let c = api.app.create_category(ctx.actor, input).await?;
-    created(json!({"category": wire::category(&ctx.base, &c)}))
+    created(wire::Keyed("category", wire::category(&ctx.base, &c)))
 }
 
 async fn category(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let c = api.app.category(path_id(&id)?).await?;
-    ok(json!({"category": wire::category(&ctx.base, &c)}))
+    ok(wire::Keyed("category", wire::category(&ctx.base, &c)))
 }
 
 async fn update_category(
@@ -107,7 +107,7 @@ async fn update_category(
             input::grouping(body.record("category")?)?,
         )
         .await?;
-    ok(json!({"category": wire::category(&ctx.base, &c)}))
+    ok(wire::Keyed("category", wire::category(&ctx.base, &c)))
 }
 
 async fn delete_category(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -151,12 +151,12 @@ async fn create_section(
         .app
         .create_section(ctx.actor, path_id(&id)?, input)
         .await?;
-    created(json!({"section": wire::section(&ctx.base, &s)}))
+    created(wire::Keyed("section", wire::section(&ctx.base, &s)))
 }
 
 async fn section(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let s = api.app.section(path_id(&id)?).await?;
-    ok(json!({"section": wire::section(&ctx.base, &s)}))
+    ok(wire::Keyed("section", wire::section(&ctx.base, &s)))
 }
 
 async fn update_section(
@@ -173,7 +173,7 @@ async fn update_section(
             input::grouping(body.record("section")?)?,
         )
         .await?;
-    ok(json!({"section": wire::section(&ctx.base, &s)}))
+    ok(wire::Keyed("section", wire::section(&ctx.base, &s)))
 }
 
 async fn delete_section(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -237,12 +237,12 @@ async fn create_article(
         .app
         .create_article(ctx.actor, path_id(&id)?, input)
         .await?;
-    created(json!({"article": wire::article(&ctx.base, &a)}))
+    created(wire::Keyed("article", wire::article(&ctx.base, &a)))
 }
 
 async fn article(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let a = api.app.article(ctx.actor, path_id(&id)?).await?;
-    ok(json!({"article": wire::article(&ctx.base, &a)}))
+    ok(wire::Keyed("article", wire::article(&ctx.base, &a)))
 }
 
 async fn update_article(
@@ -259,7 +259,7 @@ async fn update_article(
             input::article(body.record("article")?)?,
         )
         .await?;
-    ok(json!({"article": wire::article(&ctx.base, &a)}))
+    ok(wire::Keyed("article", wire::article(&ctx.base, &a)))
 }
 
 async fn archive_article(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {

@@ -18,7 +18,7 @@ pub fn routes() -> Router<Api> {
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let j = api.app.job_status(ctx.actor, &id).await?;
-    ok(json!({"job_status": wire::job(&ctx.base, &j)}))
+    ok(wire::Keyed("job_status", wire::job(&ctx.base, &j)))
 }
 
 async fn show_many(State(api): State<Api>, ctx: Ctx) -> ApiResult {

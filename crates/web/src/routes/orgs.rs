@@ -64,7 +64,7 @@ async fn create(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
         .app
         .create_org(ctx.actor, input::org(body.record("organization")?)?)
         .await?;
-    created(json!({"organization": wire::org(&ctx.base, &o)}))
+    created(wire::Keyed("organization", wire::org(&ctx.base, &o)))
 }
 
 async fn update(
@@ -81,7 +81,7 @@ async fn update(
             input::org(body.record("organization")?)?,
         )
         .await?;
-    ok(json!({"organization": wire::org(&ctx.base, &o)}))
+    ok(wire::Keyed("organization", wire::org(&ctx.base, &o)))
 }
 
 async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -93,7 +93,7 @@ async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> Ap
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let o = api.app.org(ctx.actor, path_id::<OrgId>(&id)?).await?;
-    ok(json!({"organization": wire::org(&ctx.base, &o)}))
+    ok(wire::Keyed("organization", wire::org(&ctx.base, &o)))
 }
 
 async fn show_many(State(api): State<Api>, ctx: Ctx) -> ApiResult {
@@ -139,7 +139,7 @@ async fn create_group(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiRe
         .app
         .create_group(ctx.actor, name.unwrap_or_default(), description)
         .await?;
-    created(json!({"group": wire::group(&ctx.base, &g)}))
+    created(wire::Keyed("group", wire::group(&ctx.base, &g)))
 }
 
 async fn update_group(
@@ -153,7 +153,7 @@ async fn update_group(
         .app
         .update_group(ctx.actor, path_id::<GroupId>(&id)?, name, description)
         .await?;
-    ok(json!({"group": wire::group(&ctx.base, &g)}))
+    ok(wire::Keyed("group", wire::group(&ctx.base, &g)))
 }
 
 async fn delete_group(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -165,7 +165,7 @@ async fn delete_group(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) 
 
 async fn group(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let g = api.app.group(ctx.actor, path_id::<GroupId>(&id)?).await?;
-    ok(json!({"group": wire::group(&ctx.base, &g)}))
+    ok(wire::Keyed("group", wire::group(&ctx.base, &g)))
 }
 
 async fn list_groups(api: &Api, ctx: &Ctx, user: Option<UserId>) -> ApiResult {
@@ -235,7 +235,10 @@ async fn add_membership(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> Api
         .app
         .add_membership(ctx.actor, UserId(user), GroupId(group), default)
         .await?;
-    created(json!({"group_membership": wire::membership(&ctx.base, &m)}))
+    created(wire::Keyed(
+        "group_membership",
+        wire::membership(&ctx.base, &m),
+    ))
 }
 
 async fn membership(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -243,7 +246,10 @@ async fn membership(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) ->
         .app
         .membership(ctx.actor, path_id::<MembershipId>(&id)?)
         .await?;
-    ok(json!({"group_membership": wire::membership(&ctx.base, &m)}))
+    ok(wire::Keyed(
+        "group_membership",
+        wire::membership(&ctx.base, &m),
+    ))
 }
 
 async fn remove_membership(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -305,7 +311,10 @@ async fn org_membership(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>
         )
         .await?;
     let m = ms.first().ok_or(ApiError::App(app::AppError::NotFound))?;
-    ok(json!({"organization_membership": wire::org_membership(&ctx.base, &m.user)}))
+    ok(wire::Keyed(
+        "organization_membership",
+        wire::org_membership(&ctx.base, &m.user),
+    ))
 }
 
 async fn add_org_membership(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
@@ -322,7 +331,10 @@ async fn add_org_membership(State(api): State<Api>, ctx: Ctx, body: JsonBody) ->
         .app
         .add_org_membership(ctx.actor, UserId(user), OrgId(org))
         .await?;
-    created(json!({"organization_membership": wire::org_membership(&ctx.base, &m.user)}))
+    created(wire::Keyed(
+        "organization_membership",
+        wire::org_membership(&ctx.base, &m.user),
+    ))
 }
 
 async fn remove_org_membership(

@@ -41,7 +41,7 @@ pub fn routes() -> Router<Api> {
 
 async fn me(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let u = api.app.user(ctx.actor, ctx.actor.user).await?;
-    ok(json!({"user": wire::user(&ctx.base, &u)}))
+    ok(wire::Keyed("user", wire::user(&ctx.base, &u)))
 }
 
 async fn create(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
@@ -49,7 +49,7 @@ async fn create(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
         .app
         .create_user(ctx.actor, input::user(body.record("user")?)?)
         .await?;
-    created(json!({"user": wire::user(&ctx.base, &u)}))
+    created(wire::Keyed("user", wire::user(&ctx.base, &u)))
 }
 
 async fn create_or_update(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
@@ -63,7 +63,7 @@ async fn create_or_update(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> A
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let u = api.app.user(ctx.actor, path_id::<UserId>(&id)?).await?;
-    ok(json!({"user": wire::user(&ctx.base, &u)}))
+    ok(wire::Keyed("user", wire::user(&ctx.base, &u)))
 }
 
 async fn update(
@@ -80,7 +80,7 @@ async fn update(
             input::user(body.record("user")?)?,
         )
         .await?;
-    ok(json!({"user": wire::user(&ctx.base, &u)}))
+    ok(wire::Keyed("user", wire::user(&ctx.base, &u)))
 }
 
 async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -88,7 +88,7 @@ async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> Ap
         .app
         .delete_user(ctx.actor, path_id::<UserId>(&id)?)
         .await?;
-    ok(json!({"user": wire::user(&ctx.base, &u)}))
+    ok(wire::Keyed("user", wire::user(&ctx.base, &u)))
 }
 
 async fn show_many(State(api): State<Api>, ctx: Ctx) -> ApiResult {
@@ -181,7 +181,7 @@ async fn identity(
         .iter()
         .find(|i| i.id.0 == iid)
         .ok_or(ApiError::App(app::AppError::NotFound))?;
-    ok(json!({"identity": wire::identity(&ctx.base, i)}))
+    ok(wire::Keyed("identity", wire::identity(&ctx.base, i)))
 }
 
 async fn add_identity(
@@ -206,7 +206,7 @@ async fn add_identity(
         .app
         .add_identity(ctx.actor, user, kind, &value, verified)
         .await?;
-    created(json!({"identity": wire::identity(&ctx.base, &i)}))
+    created(wire::Keyed("identity", wire::identity(&ctx.base, &i)))
 }
 
 async fn change(api: &Api, ctx: &Ctx, id: &str, iid: &str, what: IdentityChange) -> ApiResult {
@@ -220,7 +220,7 @@ async fn change(api: &Api, ctx: &Ctx, id: &str, iid: &str, what: IdentityChange)
         )
         .await?;
     match i {
-        Some(i) => ok(json!({"identity": wire::identity(&ctx.base, &i)})),
+        Some(i) => ok(wire::Keyed("identity", wire::identity(&ctx.base, &i))),
         None => no_content(),
     }
 }
@@ -278,5 +278,5 @@ async fn create_many(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiRes
         })
         .collect::<Result<Vec<_>, _>>()?;
     let job = api.app.create_many_users(ctx.actor, inputs).await?;
-    ok(json!({"job_status": wire::job(&ctx.base, &job)}))
+    ok(wire::Keyed("job_status", wire::job(&ctx.base, &job)))
 }

@@ -107,12 +107,12 @@ async fn create_macro(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiRe
         .app
         .save_macro(ctx.actor, None, rule_input(body.record("macro")?)?)
         .await?;
-    created(json!({"macro": wire::macro_json(&ctx.base, &m)}))
+    created(wire::Keyed("macro", wire::macro_json(&ctx.base, &m)))
 }
 
 async fn show_macro(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let m = api.app.get_macro(ctx.actor, path_id(&id)?).await?;
-    ok(json!({"macro": wire::macro_json(&ctx.base, &m)}))
+    ok(wire::Keyed("macro", wire::macro_json(&ctx.base, &m)))
 }
 
 async fn update_macro(
@@ -129,7 +129,7 @@ async fn update_macro(
             rule_input(body.record("macro")?)?,
         )
         .await?;
-    ok(json!({"macro": wire::macro_json(&ctx.base, &m)}))
+    ok(wire::Keyed("macro", wire::macro_json(&ctx.base, &m)))
 }
 
 async fn delete_macro(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -187,12 +187,12 @@ async fn create_view(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiRes
         .app
         .save_view(ctx.actor, None, rule_input(body.record("view")?)?)
         .await?;
-    created(json!({"view": wire::view(&ctx.base, &v)}))
+    created(wire::Keyed("view", wire::view(&ctx.base, &v)))
 }
 
 async fn show_view(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let v = api.app.get_view(ctx.actor, path_id(&id)?).await?;
-    ok(json!({"view": wire::view(&ctx.base, &v)}))
+    ok(wire::Keyed("view", wire::view(&ctx.base, &v)))
 }
 
 async fn update_view(
@@ -209,7 +209,7 @@ async fn update_view(
             rule_input(body.record("view")?)?,
         )
         .await?;
-    ok(json!({"view": wire::view(&ctx.base, &v)}))
+    ok(wire::Keyed("view", wire::view(&ctx.base, &v)))
 }
 
 async fn delete_view(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -304,7 +304,10 @@ async fn ratings(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 
 async fn show_rating(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let r = api.app.rating(ctx.actor, path_id(&id)?).await?;
-    ok(json!({"satisfaction_rating": wire::rating(&ctx.base, &r)}))
+    ok(wire::Keyed(
+        "satisfaction_rating",
+        wire::rating(&ctx.base, &r),
+    ))
 }
 
 async fn rate(
@@ -321,5 +324,8 @@ async fn rate(
         .app
         .rate_ticket(ctx.actor, path_id::<TicketId>(&id)?, &score, comment)
         .await?;
-    ok(json!({"satisfaction_rating": wire::rating(&ctx.base, &r)}))
+    ok(wire::Keyed(
+        "satisfaction_rating",
+        wire::rating(&ctx.base, &r),
+    ))
 }

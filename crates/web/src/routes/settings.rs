@@ -47,10 +47,13 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let id = path_id(&id)?;
     if let Some(f) = wire::SYSTEM_FIELDS.iter().find(|f| f.0 == id) {
-        return ok(json!({"ticket_field": wire::system_field(&ctx.base, *f)}));
+        return ok(wire::Keyed(
+            "ticket_field",
+            wire::system_field(&ctx.base, *f),
+        ));
     }
     let f = api.app.field(FieldId(id)).await?;
-    ok(json!({"ticket_field": wire::field(&ctx.base, &f)}))
+    ok(wire::Keyed("ticket_field", wire::field(&ctx.base, &f)))
 }
 
 async fn create(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
@@ -58,7 +61,7 @@ async fn create(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
         .app
         .create_field(ctx.actor, input::field(body.record("ticket_field")?)?)
         .await?;
-    created(json!({"ticket_field": wire::field(&ctx.base, &f)}))
+    created(wire::Keyed("ticket_field", wire::field(&ctx.base, &f)))
 }
 
 async fn update(
@@ -75,7 +78,7 @@ async fn update(
             input::field(body.record("ticket_field")?)?,
         )
         .await?;
-    ok(json!({"ticket_field": wire::field(&ctx.base, &f)}))
+    ok(wire::Keyed("ticket_field", wire::field(&ctx.base, &f)))
 }
 
 async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {

@@ -81,7 +81,7 @@ async fn update(
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let t = api.app.ticket(ctx.actor, path_id::<TicketId>(&id)?).await?;
     let fields = api.app.fields_for_display().await?;
-    ok(json!({"ticket": wire::ticket(&ctx.base, &t, &fields)}))
+    ok(wire::Keyed("ticket", wire::ticket(&ctx.base, &t, &fields)))
 }
 
 async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -199,7 +199,7 @@ async fn merge(
     };
     f.finish(())?;
     let job = api.app.merge_job(ctx.actor, target, sources, notes).await?;
-    ok(json!({"job_status": wire::job(&ctx.base, &job)}))
+    ok(wire::Keyed("job_status", wire::job(&ctx.base, &job)))
 }
 
 async fn tags(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -294,7 +294,7 @@ async fn update_many(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiRes
             .collect()
     };
     let job = api.app.update_many_tickets(ctx.actor, items).await?;
-    ok(json!({"job_status": wire::job(&ctx.base, &job)}))
+    ok(wire::Keyed("job_status", wire::job(&ctx.base, &job)))
 }
 
 async fn create_many(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
@@ -315,13 +315,13 @@ async fn create_many(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiRes
         })
         .collect::<Result<Vec<_>, _>>()?;
     let job = api.app.create_many_tickets(ctx.actor, inputs).await?;
-    ok(json!({"job_status": wire::job(&ctx.base, &job)}))
+    ok(wire::Keyed("job_status", wire::job(&ctx.base, &job)))
 }
 
 async fn destroy_many(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let ids = ids_param(&ctx, "ids")?.into_iter().map(TicketId).collect();
     let job = api.app.destroy_many_tickets(ctx.actor, ids).await?;
-    ok(json!({"job_status": wire::job(&ctx.base, &job)}))
+    ok(wire::Keyed("job_status", wire::job(&ctx.base, &job)))
 }
 
 async fn all_tags(State(api): State<Api>, ctx: Ctx) -> ApiResult {

@@ -58,7 +58,7 @@ async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiRe
         .app
         .attachment(ctx.actor, path_id::<AttachmentId>(&id)?)
         .await?;
-    ok(json!({"attachment": wire::attachment(&ctx.base, &a)}))
+    ok(wire::Keyed("attachment", wire::attachment(&ctx.base, &a)))
 }
 
 /// Serves the bytes as a download, never rendered inline by a browser.

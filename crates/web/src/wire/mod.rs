@@ -53,12 +53,7 @@ pub fn page<T: serde::Serialize>(
     let mut body = serde_json::Map::new();
     body.insert(
         key.into(),
-        Json::Array(
-            items
-                .iter()
-                .filter_map(|i| serde_json::to_value(i).ok())
-                .collect(),
-        ),
+        serde_json::to_value(&items).unwrap_or_else(|_| Json::Array(vec![])),
     );
     if ctx.wants_cursor() {
         let (first, last) = ids;
@@ -134,4 +129,17 @@ pub fn macro_effect(ticket_id: Option<i64>, e: &app::rules::MacroEffect) -> Json
         result["ticket"]["comment"] = result["comment"].clone();
     }
     json!({"result": result})
+}
+
+/// `{key: record}`: one record under its key, serialised straight to the
+/// body (no `serde_json::Value` tree in between).
+pub struct Keyed<T>(pub &'static str, pub T);
+
+impl<T: serde::Serialize> serde::Serialize for Keyed<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry(self.0, &self.1)?;
+        map.end()
+    }
 }

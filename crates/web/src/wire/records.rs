@@ -17,11 +17,6 @@ use serde::Serialize;
 use serde_json::Value as Json;
 use utoipa::ToSchema;
 
-/// Timestamps on the wire: ISO 8601 in UTC, to the second.
-fn iso(t: Timestamp) -> String {
-    t.to_iso()
-}
-
 /// An empty JSON object (`{}`), for the parts of Zendesk's records atiende
 /// keeps empty.
 #[derive(Serialize, ToSchema, Default)]
@@ -60,7 +55,7 @@ pub struct Metadata {
 }
 
 /// A custom field's value on a ticket, typed as its field reads.
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, ToSchema, Clone)]
 pub struct CustomFieldValue {
     pub id: i64,
     /// Text, number, boolean or list of words, by the field's type; null
@@ -69,16 +64,16 @@ pub struct CustomFieldValue {
 }
 
 /// A custom field value as its field's type reads on the wire.
-fn field_value(fields: &[TicketField], id: domain::FieldId, text: &str) -> Json {
-    match fields.iter().find(|f| f.id == id).map(|f| f.field_type) {
-        Some(FieldType::Checkbox) => Json::Bool(text == "true"),
-        Some(FieldType::Integer) => text
+fn field_value(field_type: FieldType, text: &str) -> Json {
+    match field_type {
+        FieldType::Checkbox => Json::Bool(text == "true"),
+        FieldType::Integer => text
             .parse::<i64>()
             .map_or_else(|_| Json::from(text), Json::from),
-        Some(FieldType::Decimal) => text
+        FieldType::Decimal => text
             .parse::<f64>()
             .map_or_else(|_| Json::from(text), Json::from),
-        Some(FieldType::Multiselect) => Json::from(text.split(' ').collect::<Vec<_>>()),
+        FieldType::Multiselect => Json::from(text.split(' ').collect::<Vec<_>>()),
         _ => Json::from(text),
     }
 }
@@ -130,27 +125,25 @@ pub struct Ticket<'a> {
 }
 
 pub fn ticket<'a>(base: &str, t: &'a TicketRecord, fields: &[TicketField]) -> Ticket<'a> {
-    let custom = || -> Vec<CustomFieldValue> {
-        fields
-            .iter()
-            .filter(|f| f.active)
-            .map(|f| CustomFieldValue {
-                id: f.id.0,
-                value: t
-                    .custom_fields
-                    .iter()
-                    .find(|(id, _)| *id == f.id)
-                    .map_or(Json::Null, |(id, text)| field_value(fields, *id, text)),
-            })
-            .collect()
-    };
+    let custom: Vec<CustomFieldValue> = fields
+        .iter()
+        .filter(|f| f.active)
+        .map(|f| CustomFieldValue {
+            id: f.id.0,
+            value: t
+                .custom_fields
+                .iter()
+                .find(|(id, _)| *id == f.id)
+                .map_or(Json::Null, |(_, text)| field_value(f.field_type, text)),
+        })
+        .collect();
     Ticket {
         id: t.id.0,
         url: format!("{base}/api/v2/tickets/{}.json", t.id),
         external_id: t.external_id.as_deref(),
         via: via(t.via),
-        created_at: iso(t.created_at),
-        updated_at: iso(t.updated_at),
+        created_at: Timestamp::to_iso(t.created_at),
+        updated_at: Timestamp::to_iso(t.updated_at),
         generated_timestamp: t.updated_at.0,
         ticket_type: t.ticket_type.map(|x| x.as_str()),
         subject: &t.subject,
@@ -175,10 +168,10 @@ pub fn ticket<'a>(base: &str, t: &'a TicketRecord, fields: &[TicketField]) -> Ti
         problem_id: t.problem_id.map(|x| x.0),
         has_incidents: false,
         is_public: true,
-        due_at: t.due_at.map(iso),
+        due_at: t.due_at.map(Timestamp::to_iso),
         tags: &t.tags,
-        custom_fields: custom(),
-        fields: custom(),
+        fields: custom.clone(),
+        custom_fields: custom,
         satisfaction_rating: None,
         sharing_agreement_ids: vec![],
         followup_ids: vec![],
@@ -239,8 +232,8 @@ pub fn user<'a>(base: &str, u: &'a UserRecord) -> User<'a> {
         url: format!("{base}/api/v2/users/{}.json", u.id),
         name: &u.name,
         email: u.email.as_deref(),
-        created_at: iso(u.created_at),
-        updated_at: iso(u.updated_at),
+        created_at: Timestamp::to_iso(u.created_at),
+        updated_at: Timestamp::to_iso(u.updated_at),
         time_zone: &u.time_zone,
         iana_time_zone: &u.time_zone,
         phone: u.phone.as_deref(),
@@ -305,8 +298,8 @@ pub fn identity<'a>(base: &str, i: &'a IdentityRecord) -> Identity<'a> {
         value: &i.value,
         verified: i.verified,
         primary: i.primary,
-        created_at: iso(i.created_at),
-        updated_at: iso(i.updated_at),
+        created_at: Timestamp::to_iso(i.created_at),
+        updated_at: Timestamp::to_iso(i.updated_at),
         undeliverable_count: 0,
         deliverable_state: "deliverable",
     }
@@ -338,8 +331,8 @@ pub fn org<'a>(base: &str, o: &'a OrgRecord) -> Organization<'a> {
         shared_tickets: o.shared_tickets,
         shared_comments: false,
         external_id: o.external_id.as_deref(),
-        created_at: iso(o.created_at),
-        updated_at: iso(o.updated_at),
+        created_at: Timestamp::to_iso(o.created_at),
+        updated_at: Timestamp::to_iso(o.updated_at),
         domain_names: &o.domain_names,
         details: o.details.as_deref(),
         notes: o.notes.as_deref(),
@@ -371,8 +364,8 @@ pub fn group<'a>(base: &str, g: &'a GroupRecord) -> Group<'a> {
         default: false,
         deleted: g.deleted,
         is_public: g.is_public,
-        created_at: iso(g.created_at),
-        updated_at: iso(g.updated_at),
+        created_at: Timestamp::to_iso(g.created_at),
+        updated_at: Timestamp::to_iso(g.updated_at),
     }
 }
 
@@ -394,8 +387,8 @@ pub fn membership(base: &str, m: &MembershipRecord) -> GroupMembership {
         user_id: m.user_id.0,
         group_id: m.group_id.0,
         default: m.default,
-        created_at: iso(m.created_at),
-        updated_at: iso(m.updated_at),
+        created_at: Timestamp::to_iso(m.created_at),
+        updated_at: Timestamp::to_iso(m.updated_at),
     }
 }
 
@@ -423,8 +416,8 @@ pub fn org_membership(base: &str, u: &UserRecord) -> OrganizationMembership {
         default: true,
         organization_name: None,
         view_tickets: true,
-        created_at: iso(u.created_at),
-        updated_at: iso(u.updated_at),
+        created_at: Timestamp::to_iso(u.created_at),
+        updated_at: Timestamp::to_iso(u.updated_at),
     }
 }
 
@@ -496,7 +489,7 @@ pub fn comment<'a>(base: &str, c: &'a CommentRecord) -> Comment<'a> {
         attachments: c.attachments.iter().map(|a| attachment(base, a)).collect(),
         audit_id: c.audit_id.0,
         via: via(c.via),
-        created_at: iso(c.created_at),
+        created_at: Timestamp::to_iso(c.created_at),
         metadata: Metadata::default(),
     }
 }
@@ -558,7 +551,7 @@ pub fn audit(a: &AuditRecord) -> Audit<'_> {
         id: a.id.0,
         ticket_id: a.ticket_id.0,
         author_id: a.author_id.0,
-        created_at: iso(a.created_at),
+        created_at: Timestamp::to_iso(a.created_at),
         via: via(a.via),
         metadata: Metadata::default(),
         events: a
