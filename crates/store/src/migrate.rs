@@ -121,6 +121,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 16,
+        name: "leaner_writes",
+        shared: None,
+        sqlite: Some(include_str!("../migrations/0016_leaner_writes.sqlite.sql")),
+        postgres: Some(include_str!("../migrations/0016_leaner_writes.postgres.sql")),
+    },
 ];
 
 /// The latest schema version this binary knows.
