@@ -3,10 +3,12 @@
 //! accents and stems Spanish and English.
 
 mod reading;
+mod site;
 use crate::sanitize::{clean_html, escape, html_to_text};
 use crate::{App, AppError, FieldError, Paged, Paging};
 use domain::{Actor, ArticleId, CategoryId, SectionId, Timestamp};
 use search::{analyze_document, analyze_query_word, fold};
+pub use site::{ArticlePage, CategoryPage, HelpCenterHome, SectionPage, SectionWithArticles};
 use store::model::{Article, Category, Section};
 use store::paging::page_ids;
 use store::repo::help_center as hc;
@@ -86,6 +88,33 @@ fn article_terms(a: &Article) -> (String, String) {
         analyze_document(&a.title),
         analyze_document(&html_to_text(&a.body)),
     )
+}
+
+/// The words of a title for a page address (`Cómo cambiar mi contraseña`
+/// → `como-cambiar-mi-contrasena`): accents folded, anything else a dash,
+/// at most about 60 characters. Only the id before it is read back.
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in fold(title).chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            if out.len() >= 60 {
+                break;
+            }
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// The id at the start of a page address's last part (`42-como-cambiar`
+/// → 42), as Zendesk's help center addresses carry it.
+pub fn id_of_slug(part: &str) -> Option<i64> {
+    let digits: &str = &part[..part
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(part.len())];
+    digits.parse().ok().filter(|&id| id > 0)
 }
 
 /// A short extract of the text around the first match, matches in `<em>`.
@@ -498,12 +527,31 @@ impl App {
 /// (Zendesk's signed-in-users and staff segments, tags, groups and
 /// organizations), so a restricted article never reaches a customer.
 fn public_article(a: &Article) -> bool {
-    !a.draft && a.user_segment_id.is_none()
+    a.is_public()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slugs_fold_accents_and_give_the_id_back() {
+        assert_eq!(
+            slug("¿Cómo cambio mi contraseña?"),
+            "como-cambio-mi-contrasena"
+        );
+        assert_eq!(
+            slug("Reset a password — quickly!"),
+            "reset-a-password-quickly"
+        );
+        assert_eq!(slug("!!!"), "");
+        assert!(slug(&"palabra ".repeat(40)).len() <= 68);
+        assert_eq!(id_of_slug("42-como-cambiar"), Some(42));
+        assert_eq!(id_of_slug("42"), Some(42));
+        assert_eq!(id_of_slug("abc"), None);
+        assert_eq!(id_of_slug("0-x"), None);
+        assert_eq!(id_of_slug("99999999999999999999999"), None);
+    }
 
     #[test]
     fn snippets_highlight_matches() {

@@ -315,6 +315,34 @@ pub struct Article {
     pub edited_at: Timestamp,
 }
 
+impl Article {
+    /// Readable by anyone, signed in or not: published, not archived, for
+    /// no particular user segment. The store's public queries say the same.
+    pub fn is_public(&self) -> bool {
+        !self.draft && self.archived_at.is_none() && self.user_segment_id.is_none()
+    }
+}
+
+/// What a help-center page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelpCenterKind {
+    Category,
+    Section,
+    Article,
+}
+
+/// One public help-center page: what it shows, in which locale, and when
+/// it last changed (a sitemap entry).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HelpCenterPlace {
+    pub kind: HelpCenterKind,
+    pub id: i64,
+    pub locale: String,
+    /// The article's title, the section's or category's name.
+    pub title: String,
+    pub updated_at: Timestamp,
+}
+
 /// A macro: canned actions; `actions` is Zendesk-shaped JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Macro {

@@ -66,7 +66,7 @@ impl Lang {
 }
 
 /// One language's files.
-type Sources = [(&'static str, &'static str); 3];
+type Sources = [(&'static str, &'static str); 4];
 
 const EN_SOURCES: Sources = [
     ("workspace.ftl", include_str!("../locales/en/workspace.ftl")),
@@ -75,6 +75,7 @@ const EN_SOURCES: Sources = [
         "placeholders.ftl",
         include_str!("../locales/en/placeholders.ftl"),
     ),
+    ("site.ftl", include_str!("../locales/en/site.ftl")),
 ];
 
 const ES_SOURCES: Sources = [
@@ -84,6 +85,7 @@ const ES_SOURCES: Sources = [
         "placeholders.ftl",
         include_str!("../locales/es/placeholders.ftl"),
     ),
+    ("site.ftl", include_str!("../locales/es/site.ftl")),
 ];
 
 static EN: LazyLock<Catalog> = LazyLock::new(|| Catalog::load(Lang::En, &EN_SOURCES));
@@ -131,6 +133,15 @@ impl Catalog {
     }
 
     fn format(&self, key: &str, attribute: Option<&str>) -> String {
+        self.format_with(key, attribute, None)
+    }
+
+    fn format_with(
+        &self,
+        key: &str,
+        attribute: Option<&str>,
+        args: Option<&fluent_bundle::FluentArgs>,
+    ) -> String {
         let Some(message) = self.bundle.get_message(key) else {
             return key.to_string();
         };
@@ -143,7 +154,7 @@ impl Catalog {
         };
         let mut errors = vec![];
         self.bundle
-            .format_pattern(pattern, None, &mut errors)
+            .format_pattern(pattern, args, &mut errors)
             .into_owned()
     }
 }
@@ -151,6 +162,26 @@ impl Catalog {
 /// A message with no arguments.
 pub fn text(lang: Lang, key: &str) -> String {
     lang.catalog().format(key, None)
+}
+
+/// A value given to a message's placeable (`{ $name }`).
+#[derive(Debug, Clone, Copy)]
+pub enum Arg<'a> {
+    Text(&'a str),
+    Number(i64),
+}
+
+/// A message with arguments: `with(lang, "hc-results", &[("query", Arg::Text(q))])`.
+/// Numbers choose the plural form (`one`, `other`) of the language.
+pub fn with(lang: Lang, key: &str, args: &[(&str, Arg<'_>)]) -> String {
+    let mut fa = fluent_bundle::FluentArgs::new();
+    for (name, value) in args {
+        match value {
+            Arg::Text(t) => fa.set(*name, *t),
+            Arg::Number(n) => fa.set(*name, *n),
+        }
+    }
+    lang.catalog().format_with(key, None, Some(&fa))
 }
 
 /// An attribute of a message (`key.attribute` in the catalog).

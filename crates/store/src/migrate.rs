@@ -126,7 +126,9 @@ const MIGRATIONS: &[Migration] = &[
         name: "leaner_writes",
         shared: None,
         sqlite: Some(include_str!("../migrations/0016_leaner_writes.sqlite.sql")),
-        postgres: Some(include_str!("../migrations/0016_leaner_writes.postgres.sql")),
+        postgres: Some(include_str!(
+            "../migrations/0016_leaner_writes.postgres.sql"
+        )),
     },
 ];
 

@@ -128,7 +128,8 @@ pub async fn start_node_settings(
     let (tx, rx) = oneshot::channel::<()>();
     let served = app.clone();
     tokio::spawn(async move {
-        let pages = ui::router(served.clone());
+        let pages = ui::router(served.clone())
+            .merge(site::router(served.clone(), settings.public_url.clone()));
         let _ = web::serve(listener, served, settings, pages, async move {
             let _ = rx.await;
         })

@@ -67,15 +67,6 @@ impl App {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<ArticleHit>, i64), AppError> {
-        let words = search::analyze::query_words(query);
-        let groups: Vec<Vec<String>> = words
-            .iter()
-            .map(|w| analyze_query_word(w))
-            .filter(|g| !g.is_empty())
-            .collect();
-        if groups.is_empty() {
-            return Ok((vec![], 0));
-        }
         let filter = hc::ArticleFilter {
             locale: match locale {
                 Some("*") => None,
@@ -86,6 +77,28 @@ impl App {
             labels,
             staff_view: domain::policy::reads_internal(&actor),
         };
+        self.find_articles(query, filter, offset, limit).await
+    }
+
+    /// The article search behind the API, the site and the bot: every
+    /// word must match (as any of its stems); `filter.staff_view` alone
+    /// lets drafts and internal articles in.
+    pub(super) async fn find_articles(
+        &self,
+        query: &str,
+        filter: hc::ArticleFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<ArticleHit>, i64), AppError> {
+        let words = search::analyze::query_words(query);
+        let groups: Vec<Vec<String>> = words
+            .iter()
+            .map(|w| analyze_query_word(w))
+            .filter(|g| !g.is_empty())
+            .collect();
+        if groups.is_empty() {
+            return Ok((vec![], 0));
+        }
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let (ids, total) = hc::search_articles(c, &groups, &filter, offset, limit).await?;

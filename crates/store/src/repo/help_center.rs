@@ -2,7 +2,7 @@
 //! index (FTS5 on SQLite, tsvector on PostgreSQL, both over analyzer terms).
 
 use super::map_rows;
-use crate::model::{Article, Category, Section};
+use crate::model::{Article, Category, HelpCenterKind, HelpCenterPlace, Section};
 use crate::{Backend, Conn, Row, StoreError, Value, q};
 use domain::{ArticleId, CategoryId, SectionId, Timestamp, UserId};
 
@@ -336,4 +336,96 @@ pub async fn search_articles(
         .map(|r| r.int(0))
         .collect::<Result<Vec<_>, _>>()?;
     Ok((ids, total))
+}
+
+/// What makes an article (aliased `t`) readable by anyone: published, not
+/// archived, for no particular user segment. Mirrors
+/// `domain::model::Article::is_public`.
+fn public_article(t: &str) -> String {
+    format!("{t}.archived_at IS NULL AND {t}.draft = FALSE AND {t}.user_segment_id IS NULL")
+}
+
+/// The categories written in a locale, in their order.
+pub async fn categories_in(c: &mut Conn<'_>, locale: &str) -> Result<Vec<Category>, StoreError> {
+    map_rows(
+        c.all(
+            q(format!(
+                "SELECT {CATEGORY_COLS} FROM hc_categories WHERE locale = $1 ORDER BY position, id"
+            ))
+            .bind(locale),
+        )
+        .await?,
+        category,
+    )
+}
+
+/// The sections written in a locale (of every category), in their order.
+pub async fn sections_in(c: &mut Conn<'_>, locale: &str) -> Result<Vec<Section>, StoreError> {
+    map_rows(
+        c.all(
+            q(format!(
+                "SELECT {SECTION_COLS} FROM hc_sections WHERE locale = $1 ORDER BY position, id"
+            ))
+            .bind(locale),
+        )
+        .await?,
+        section,
+    )
+}
+
+/// The public articles of a locale, of one section or all, promoted first
+/// and then in their order.
+pub async fn public_articles_in(
+    c: &mut Conn<'_>,
+    locale: &str,
+    section: Option<SectionId>,
+) -> Result<Vec<Article>, StoreError> {
+    let mut query = q(format!(
+        "SELECT {ARTICLE_COLS} FROM hc_articles t WHERE {} AND t.locale = $1{} \
+         ORDER BY t.promoted DESC, t.position, t.title, t.id",
+        public_article("t"),
+        if section.is_some() {
+            " AND t.section_id = $2"
+        } else {
+            ""
+        }
+    ))
+    .bind(locale);
+    if let Some(s) = section {
+        query = query.bind(s);
+    }
+    map_rows(c.all(query).await?, article)
+}
+
+/// Every public article, and every category and section that holds one,
+/// with its locale and when it last changed: the sitemap's entries.
+pub async fn public_places(c: &mut Conn<'_>) -> Result<Vec<HelpCenterPlace>, StoreError> {
+    let public = public_article("a");
+    let rows = c
+        .all(q(format!(
+            "SELECT 'article', a.id, a.locale, a.title, a.updated_at FROM hc_articles a WHERE {public} \
+             UNION ALL SELECT 'section', s.id, s.locale, s.name, s.updated_at FROM hc_sections s \
+               WHERE EXISTS (SELECT 1 FROM hc_articles a WHERE a.section_id = s.id AND {public}) \
+             UNION ALL SELECT 'category', k.id, k.locale, k.name, k.updated_at FROM hc_categories k \
+               WHERE EXISTS (SELECT 1 FROM hc_sections s JOIN hc_articles a ON a.section_id = s.id \
+                             WHERE s.category_id = k.id AND {public}) \
+             ORDER BY 1, 2"
+        )))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let kind = match r.text(0)?.as_str() {
+                "article" => HelpCenterKind::Article,
+                "section" => HelpCenterKind::Section,
+                _ => HelpCenterKind::Category,
+            };
+            Ok(HelpCenterPlace {
+                kind,
+                id: r.int(1)?,
+                locale: r.text(2)?,
+                title: r.text(3)?,
+                updated_at: Timestamp(r.int(4)?),
+            })
+        })
+        .collect()
 }

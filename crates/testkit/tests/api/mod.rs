@@ -9,6 +9,7 @@ mod email_corpus;
 mod export;
 mod fuzz;
 mod help_center;
+mod help_center_site;
 mod imap;
 mod ingest;
 mod notifications;

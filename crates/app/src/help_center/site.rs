@@ -1,0 +1,196 @@
+//! The public help center as anyone may read it, signed in or not: only
+//! published articles for everyone, and only the categories and sections
+//! that hold one (so the name of a section of internal articles never
+//! shows). The site's pages and its sitemap read through here.
+
+use super::*;
+use domain::model::HelpCenterPlace;
+
+/// A section and its public articles.
+#[derive(Debug, Clone)]
+pub struct SectionWithArticles {
+    pub section: Section,
+    pub articles: Vec<Article>,
+}
+
+/// The help center's front page in a locale: each category with its
+/// sections, and the promoted articles.
+#[derive(Debug, Clone)]
+pub struct HelpCenterHome {
+    pub categories: Vec<CategoryPage>,
+    pub promoted: Vec<Article>,
+}
+
+/// A category with its sections that hold public articles.
+#[derive(Debug, Clone)]
+pub struct CategoryPage {
+    pub category: Category,
+    pub sections: Vec<SectionWithArticles>,
+}
+
+/// A section, where it is, and its public articles.
+#[derive(Debug, Clone)]
+pub struct SectionPage {
+    pub category: Category,
+    pub section: SectionWithArticles,
+}
+
+/// An article, where it is, and what else its section has.
+#[derive(Debug, Clone)]
+pub struct ArticlePage {
+    pub category: Category,
+    pub section: Section,
+    pub article: Article,
+    /// Other public articles of the same section, in their order.
+    pub related: Vec<Article>,
+}
+
+/// How many related articles an article page lists.
+const RELATED: usize = 5;
+
+impl App {
+    /// The front page of the public help center in `locale`.
+    pub async fn help_center_home(&self, locale: &str) -> Result<HelpCenterHome, AppError> {
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let categories = hc::categories_in(c, locale).await?;
+        let sections = hc::sections_in(c, locale).await?;
+        let articles = hc::public_articles_in(c, locale, None).await?;
+        let promoted = articles.iter().filter(|a| a.promoted).cloned().collect();
+        Ok(HelpCenterHome {
+            categories: categories
+                .into_iter()
+                .map(|category| arrange(category, &sections, &articles))
+                .filter(|p| !p.sections.is_empty())
+                .collect(),
+            promoted,
+        })
+    }
+
+    /// A category page; `NotFound` for another locale's category or one
+    /// with nothing public in it.
+    pub async fn help_center_category(
+        &self,
+        locale: &str,
+        id: CategoryId,
+    ) -> Result<CategoryPage, AppError> {
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let category = hc::categories(c, &[id.0])
+            .await?
+            .pop()
+            .filter(|k| k.locale == locale)
+            .ok_or(AppError::NotFound)?;
+        let sections = hc::sections_in(c, locale).await?;
+        let articles = hc::public_articles_in(c, locale, None).await?;
+        Some(arrange(category, &sections, &articles))
+            .filter(|p| !p.sections.is_empty())
+            .ok_or(AppError::NotFound)
+    }
+
+    /// A section page; `NotFound` for another locale's section or one with
+    /// nothing public in it.
+    pub async fn help_center_section(
+        &self,
+        locale: &str,
+        id: SectionId,
+    ) -> Result<SectionPage, AppError> {
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let section = hc::sections(c, &[id.0])
+            .await?
+            .pop()
+            .filter(|s| s.locale == locale)
+            .ok_or(AppError::NotFound)?;
+        let articles = hc::public_articles_in(c, locale, Some(id)).await?;
+        if articles.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        let category = hc::categories(c, &[section.category_id.0])
+            .await?
+            .pop()
+            .ok_or(AppError::NotFound)?;
+        Ok(SectionPage {
+            category,
+            section: SectionWithArticles { section, articles },
+        })
+    }
+
+    /// An article page; `NotFound` for anything not public (a draft, an
+    /// internal article, an archived one) and for another locale's article.
+    pub async fn help_center_article(
+        &self,
+        locale: &str,
+        id: ArticleId,
+    ) -> Result<ArticlePage, AppError> {
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let article = hc::articles(c, &[id.0])
+            .await?
+            .pop()
+            .filter(|a| a.is_public() && a.locale == locale)
+            .ok_or(AppError::NotFound)?;
+        let section = hc::sections(c, &[article.section_id.0])
+            .await?
+            .pop()
+            .ok_or(AppError::NotFound)?;
+        let category = hc::categories(c, &[section.category_id.0])
+            .await?
+            .pop()
+            .ok_or(AppError::NotFound)?;
+        let related = hc::public_articles_in(c, locale, Some(section.id))
+            .await?
+            .into_iter()
+            .filter(|a| a.id != article.id)
+            .take(RELATED)
+            .collect();
+        Ok(ArticlePage {
+            category,
+            section,
+            article,
+            related,
+        })
+    }
+
+    /// Public articles matching `query` in `locale`, best first, with
+    /// highlighted snippets.
+    pub async fn help_center_search(
+        &self,
+        query: &str,
+        locale: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<ArticleHit>, i64), AppError> {
+        let filter = hc::ArticleFilter {
+            locale: Some(locale.to_string()),
+            staff_view: false,
+            ..Default::default()
+        };
+        self.find_articles(query, filter, offset, limit).await
+    }
+
+    /// Every public page of the help center, for the sitemap.
+    pub async fn help_center_places(&self) -> Result<Vec<HelpCenterPlace>, AppError> {
+        let mut rc = self.read().await?;
+        Ok(hc::public_places(&mut rc.conn()).await?)
+    }
+}
+
+/// A category with its sections (in their order) and each section's
+/// articles; sections with no public article are left out.
+fn arrange(category: Category, sections: &[Section], articles: &[Article]) -> CategoryPage {
+    let sections = sections
+        .iter()
+        .filter(|s| s.category_id == category.id)
+        .map(|s| SectionWithArticles {
+            section: s.clone(),
+            articles: articles
+                .iter()
+                .filter(|a| a.section_id == s.id)
+                .cloned()
+                .collect(),
+        })
+        .filter(|s| !s.articles.is_empty())
+        .collect();
+    CategoryPage { category, sections }
+}

@@ -1,0 +1,28 @@
+## The public help center, in English.
+
+hc-title = Help center
+hc-home = Help center home
+hc-search = Search
+hc-search-label = Search the help center
+hc-search-placeholder = How can we help?
+hc-results = Results for “{ $query }”
+hc-result-count = { $count ->
+    [one] One article found
+   *[other] { $count } articles found
+}
+hc-no-results = No article matches “{ $query }”. Try other words, or submit a request and a person will answer.
+hc-empty-query = Type what you are looking for.
+hc-categories = Categories
+hc-promoted = Popular articles
+hc-related = Related articles
+hc-in-section = Articles in this section
+hc-updated = Updated
+hc-breadcrumbs = You are here
+hc-language = Language
+hc-not-found-title = Page not found
+hc-not-found = We could not find that page. It may have moved, or it is not published.
+hc-error-title = Something went wrong
+hc-error = The help center could not show this page. Please try again in a moment.
+hc-skip = Skip to content
+hc-previous = Previous results
+hc-next = More results

@@ -1,0 +1,28 @@
+## El centro de ayuda público, en español.
+
+hc-title = Centro de ayuda
+hc-home = Inicio del centro de ayuda
+hc-search = Buscar
+hc-search-label = Buscar en el centro de ayuda
+hc-search-placeholder = ¿En qué podemos ayudarte?
+hc-results = Resultados de «{ $query }»
+hc-result-count = { $count ->
+    [one] Un artículo encontrado
+   *[other] { $count } artículos encontrados
+}
+hc-no-results = Ningún artículo coincide con «{ $query }». Prueba con otras palabras o envía una solicitud y te responderá una persona.
+hc-empty-query = Escribe lo que buscas.
+hc-categories = Categorías
+hc-promoted = Artículos populares
+hc-related = Artículos relacionados
+hc-in-section = Artículos de esta sección
+hc-updated = Actualizado
+hc-breadcrumbs = Estás aquí
+hc-language = Idioma
+hc-not-found-title = Página no encontrada
+hc-not-found = No encontramos esa página. Puede que se haya movido o que no esté publicada.
+hc-error-title = Algo salió mal
+hc-error = El centro de ayuda no pudo mostrar esta página. Vuelve a intentarlo en un momento.
+hc-skip = Saltar al contenido
+hc-previous = Resultados anteriores
+hc-next = Más resultados

@@ -1,0 +1,44 @@
+//! The customer-facing pages, served by the same binary as the API: the
+//! public help center (`/hc/{locale}/…`) in Spanish and English, with
+//! Zendesk's help-center addresses (`/hc/es/articles/42-como-cambiar`), a
+//! sitemap, canonical and alternate links. Handlers only read through
+//! `app` and render; what is public is decided there.
+
+mod assets;
+mod locale;
+mod pages;
+mod sitemap;
+mod view;
+mod words;
+
+use app::App;
+use axum::Router;
+use axum::routing::get;
+
+/// Shared state of the site's pages.
+#[derive(Clone)]
+pub struct Site {
+    app: App,
+    /// Where people reach us (`https://ayuda.example.com`); canonical links
+    /// and the sitemap need whole addresses. Without it, the request's host.
+    public_url: Option<String>,
+}
+
+/// The site's routes, to merge into the server's router.
+pub fn router(app: App, public_url: Option<String>) -> Router {
+    Router::new()
+        .route("/hc", get(pages::root))
+        .route("/hc/", get(pages::root))
+        .route("/hc/sitemap.xml", get(sitemap::sitemap))
+        .route("/hc/assets/site.css", get(assets::style))
+        .route("/hc/{locale}", get(pages::home))
+        .route("/hc/{locale}/", get(pages::home))
+        .route("/hc/{locale}/categories/{slug}", get(pages::category))
+        .route("/hc/{locale}/sections/{slug}", get(pages::section))
+        .route("/hc/{locale}/articles/{slug}", get(pages::article))
+        .route("/hc/{locale}/search", get(pages::search))
+        .with_state(Site {
+            app,
+            public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
+        })
+}

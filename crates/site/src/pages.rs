@@ -1,0 +1,426 @@
+//! The help center's pages: front page, category, section, article and
+//! search. Each reads one use case and renders; anything not public is
+//! "not found", exactly like a page that does not exist.
+
+use crate::Site;
+use crate::locale::SiteLocale;
+use crate::view::{Frame, Link, article_link, category_link, date, section_link, summary};
+use crate::words;
+use app::AppError;
+use app::help_center::id_of_slug;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use i18n::Lang;
+use serde::Deserialize;
+
+/// Search results per page.
+const PER_PAGE: i64 = 10;
+
+/// `/hc`: the front page in the browser's language.
+pub async fn root(headers: HeaderMap) -> Response {
+    Redirect::to(&format!(
+        "/hc/{}",
+        SiteLocale::of(browser_lang(&headers)).code()
+    ))
+    .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "hc_home.html")]
+struct HomePage {
+    frame: Frame,
+    categories: Vec<CategoryBlock>,
+    promoted: Vec<Link>,
+}
+
+/// A category and its sections' links (front and category pages).
+struct CategoryBlock {
+    link: Link,
+    description: String,
+    sections: Vec<SectionBlock>,
+}
+
+/// A section and its articles' links.
+struct SectionBlock {
+    link: Link,
+    description: String,
+    articles: Vec<Link>,
+}
+
+pub async fn home(
+    State(site): State<Site>,
+    Path(locale): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let l = match SiteLocale::exact(&locale) {
+        Some(l) => l,
+        None => return elsewhere(&locale, "", &headers),
+    };
+    match site.app.help_center_home(l.code()).await {
+        Ok(home) => {
+            let mut frame = Frame::new(l, frame_title(l));
+            frame.description = frame.t.search_placeholder.to_string();
+            frame.canonical = Some(site.url(&headers, &frame.home()));
+            frame.alternates = SiteLocale::all()
+                .map(|x| (x.code(), site.url(&headers, &crate::view::home_path(x))))
+                .collect();
+            page(&HomePage {
+                categories: home.categories.iter().map(category_block).collect(),
+                promoted: home.promoted.iter().map(article_link).collect(),
+                frame,
+            })
+        }
+        Err(e) => failure(l.lang(), &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "hc_category.html")]
+struct CategoryPage {
+    frame: Frame,
+    category: CategoryBlock,
+}
+
+pub async fn category(
+    State(site): State<Site>,
+    Path((locale, part)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(l) = SiteLocale::exact(&locale) else {
+        return elsewhere(&locale, &format!("/categories/{part}"), &headers);
+    };
+    let Some(id) = id_of_slug(&part) else {
+        return not_found(l.lang());
+    };
+    match site
+        .app
+        .help_center_category(l.code(), domain::CategoryId(id))
+        .await
+    {
+        Ok(p) => {
+            let block = category_block(&p);
+            let mut frame = Frame::new(l, format!("{} · {}", block.link.text, frame_title(l)));
+            frame.description = summary(&p.category.description);
+            frame.canonical = Some(site.url(&headers, &block.link.href));
+            page(&CategoryPage {
+                frame,
+                category: block,
+            })
+        }
+        Err(e) => failure(l.lang(), &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "hc_section.html")]
+struct SectionPage {
+    frame: Frame,
+    category: Link,
+    section: SectionBlock,
+}
+
+pub async fn section(
+    State(site): State<Site>,
+    Path((locale, part)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(l) = SiteLocale::exact(&locale) else {
+        return elsewhere(&locale, &format!("/sections/{part}"), &headers);
+    };
+    let Some(id) = id_of_slug(&part) else {
+        return not_found(l.lang());
+    };
+    match site
+        .app
+        .help_center_section(l.code(), domain::SectionId(id))
+        .await
+    {
+        Ok(p) => {
+            let block = section_block(&p.section);
+            let mut frame = Frame::new(l, format!("{} · {}", block.link.text, frame_title(l)));
+            frame.description = summary(&p.section.section.description);
+            frame.canonical = Some(site.url(&headers, &block.link.href));
+            page(&SectionPage {
+                frame,
+                category: category_link(&p.category),
+                section: block,
+            })
+        }
+        Err(e) => failure(l.lang(), &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "hc_article.html")]
+struct ArticlePage {
+    frame: Frame,
+    category: Link,
+    section: Link,
+    title: String,
+    /// Sanitised when it was saved.
+    body: String,
+    updated: String,
+    updated_iso: String,
+    related: Vec<Link>,
+}
+
+pub async fn article(
+    State(site): State<Site>,
+    Path((locale, part)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(l) = SiteLocale::exact(&locale) else {
+        return elsewhere(&locale, &format!("/articles/{part}"), &headers);
+    };
+    let Some(id) = id_of_slug(&part) else {
+        return not_found(l.lang());
+    };
+    match site
+        .app
+        .help_center_article(l.code(), domain::ArticleId(id))
+        .await
+    {
+        Ok(p) => {
+            let link = article_link(&p.article);
+            let mut frame = Frame::new(l, format!("{} · {}", p.article.title, frame_title(l)));
+            frame.description = summary(&app::sanitize::html_to_text(&p.article.body));
+            frame.canonical = Some(site.url(&headers, &link.href));
+            frame.alternates = vec![(l.code(), site.url(&headers, &link.href))];
+            page(&ArticlePage {
+                category: category_link(&p.category),
+                section: section_link(&p.section),
+                title: p.article.title.clone(),
+                body: p.article.body.clone(),
+                updated: date(l.lang(), p.article.edited_at),
+                updated_iso: p.article.edited_at.to_iso(),
+                related: p.related.iter().map(article_link).collect(),
+                frame,
+            })
+        }
+        Err(e) => failure(l.lang(), &e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    query: String,
+    #[serde(default)]
+    page: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "hc_search.html")]
+struct SearchPage {
+    frame: Frame,
+    heading: String,
+    /// How many were found, what to do when none were, or what to type.
+    outcome: String,
+    hits: Vec<Hit>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+struct Hit {
+    link: Link,
+    /// Escaped text with the matches in `<em>`.
+    snippet: String,
+}
+
+pub async fn search(
+    State(site): State<Site>,
+    Path(locale): Path<String>,
+    Query(params): Query<SearchParams>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(l) = SiteLocale::exact(&locale) else {
+        return elsewhere(&locale, "/search", &headers);
+    };
+    let query: String = params.query.trim().chars().take(200).collect();
+    let page_no = params
+        .page
+        .as_deref()
+        .and_then(|p| p.parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, 100);
+    let t = words::of(l.lang());
+    let (hits, total) = if query.is_empty() {
+        (Vec::new(), 0)
+    } else {
+        match site
+            .app
+            .help_center_search(&query, l.code(), (page_no - 1) * PER_PAGE, PER_PAGE)
+            .await
+        {
+            Ok(found) => found,
+            Err(e) => return failure(l.lang(), &e),
+        }
+    };
+    let at = |n: i64| {
+        format!(
+            "{}?query={}&page={n}",
+            crate::view::search_path(l),
+            encode(&query)
+        )
+    };
+    let mut frame = Frame::new(l, format!("{} · {}", t.search, frame_title(l)));
+    frame.query = query.clone();
+    page(&SearchPage {
+        heading: if query.is_empty() {
+            t.search.to_string()
+        } else {
+            t.results(&query)
+        },
+        outcome: if query.is_empty() {
+            t.empty_query.to_string()
+        } else if total == 0 {
+            t.no_results(&query)
+        } else {
+            t.result_count(total)
+        },
+        hits: hits
+            .iter()
+            .map(|h| Hit {
+                link: article_link(&h.article),
+                snippet: h.snippet.clone(),
+            })
+            .collect(),
+        previous: (page_no > 1).then(|| at(page_no - 1)),
+        next: (page_no * PER_PAGE < total).then(|| at(page_no + 1)),
+        frame,
+    })
+}
+
+fn frame_title(l: SiteLocale) -> String {
+    words::of(l.lang()).title.to_string()
+}
+
+fn category_block(p: &app::help_center::CategoryPage) -> CategoryBlock {
+    CategoryBlock {
+        link: category_link(&p.category),
+        description: p.category.description.clone(),
+        sections: p.sections.iter().map(section_block).collect(),
+    }
+}
+
+fn section_block(s: &app::help_center::SectionWithArticles) -> SectionBlock {
+    SectionBlock {
+        link: section_link(&s.section),
+        description: s.section.description.clone(),
+        articles: s.articles.iter().map(article_link).collect(),
+    }
+}
+
+/// An address with a locale we do not have: the same page in the locale
+/// of that language if we have one (`/hc/en/…` → `/hc/en-us/…`), else
+/// "not found" in the browser's language.
+fn elsewhere(locale: &str, rest: &str, headers: &HeaderMap) -> Response {
+    match SiteLocale::near(locale) {
+        Some(l) => Redirect::permanent(&format!("/hc/{}{rest}", l.code())).into_response(),
+        None => not_found(browser_lang(headers)),
+    }
+}
+
+fn browser_lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::Es, Lang::from_accept_language)
+}
+
+/// Query-string encoding of a search.
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "hc_error.html")]
+struct ErrorPage {
+    frame: Frame,
+    heading: &'static str,
+    message: &'static str,
+}
+
+fn not_found(lang: Lang) -> Response {
+    let l = SiteLocale::of(lang);
+    let t = words::of(lang);
+    let frame = Frame::new(l, format!("{} · {}", t.not_found_title, t.title));
+    let body = ErrorPage {
+        frame,
+        heading: t.not_found_title,
+        message: t.not_found,
+    };
+    rendered(StatusCode::NOT_FOUND, &body)
+}
+
+/// A use case's refusal as a page: "not found" for anything missing or
+/// not public, a logged error page for anything else.
+fn failure(lang: Lang, e: &AppError) -> Response {
+    match e {
+        AppError::NotFound | AppError::Forbidden(_) | AppError::Unauthorized => not_found(lang),
+        other => {
+            tracing::error!(error = %other, "help center page failed");
+            let l = SiteLocale::of(lang);
+            let t = words::of(lang);
+            let body = ErrorPage {
+                frame: Frame::new(l, format!("{} · {}", t.error_title, t.title)),
+                heading: t.error_title,
+                message: t.error,
+            };
+            rendered(StatusCode::INTERNAL_SERVER_ERROR, &body)
+        }
+    }
+}
+
+fn page(p: &impl Template) -> Response {
+    rendered(StatusCode::OK, p)
+}
+
+fn rendered(status: StatusCode, p: &impl Template) -> Response {
+    match p.render() {
+        Ok(html) => (
+            status,
+            // Public and the same for everyone; short so edits show soon.
+            [(header::CACHE_CONTROL, "public, max-age=60")],
+            Html(html),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "help center template failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+impl Site {
+    /// A whole address for a path: the configured public address, else
+    /// the request's host (checked to be a host name, never echoed raw).
+    pub(crate) fn url(&self, headers: &HeaderMap, path: &str) -> String {
+        if let Some(base) = &self.public_url {
+            return format!("{base}{path}");
+        }
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .filter(|h| {
+                !h.is_empty()
+                    && h.len() <= 255
+                    && h.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+            })
+            .unwrap_or("localhost");
+        format!("http://{host}{path}")
+    }
+}

@@ -1,0 +1,176 @@
+//! What the templates read: the page frame (language, links, switcher)
+//! and links to help-center pages.
+
+use crate::locale::SiteLocale;
+use crate::words::{self, Words};
+use app::help_center::slug;
+use domain::model::{Article, Category, HelpCenterKind, Section};
+
+/// The parts every page shares.
+pub struct Frame {
+    pub t: &'static Words,
+    pub locale: SiteLocale,
+    /// The page's `<title>` (the site's name is added by the template).
+    pub title: String,
+    /// `<meta name="description">`.
+    pub description: String,
+    /// The page's one address.
+    pub canonical: Option<String>,
+    /// The same page in other languages: (hreflang, address).
+    pub alternates: Vec<(&'static str, String)>,
+    /// The language switcher: (language code, its name, address, current).
+    pub switcher: Vec<(&'static str, &'static str, String, bool)>,
+    /// What the search box holds.
+    pub query: String,
+}
+
+impl Frame {
+    pub fn new(locale: SiteLocale, title: String) -> Frame {
+        Frame {
+            t: words::of(locale.lang()),
+            locale,
+            description: String::new(),
+            canonical: None,
+            alternates: Vec::new(),
+            // The other language's front page until translations link pages.
+            switcher: SiteLocale::all()
+                .map(|l| (l.lang().code(), l.name(), home_path(l), l == locale))
+                .collect(),
+            query: String::new(),
+            title,
+        }
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.locale.lang().code()
+    }
+
+    pub fn home(&self) -> String {
+        home_path(self.locale)
+    }
+
+    pub fn search_action(&self) -> String {
+        search_path(self.locale)
+    }
+}
+
+/// A link to a help-center page.
+pub struct Link {
+    pub href: String,
+    pub text: String,
+}
+
+pub fn home_path(l: SiteLocale) -> String {
+    format!("/hc/{}", l.code())
+}
+
+pub fn search_path(l: SiteLocale) -> String {
+    format!("/hc/{}/search", l.code())
+}
+
+/// The one address of a help-center page (`/hc/es/articles/42-como-pagar`).
+pub fn place_path(kind: HelpCenterKind, locale: &str, id: i64, title: &str) -> String {
+    let kind = match kind {
+        HelpCenterKind::Category => "categories",
+        HelpCenterKind::Section => "sections",
+        HelpCenterKind::Article => "articles",
+    };
+    match slug(title) {
+        s if s.is_empty() => format!("/hc/{locale}/{kind}/{id}"),
+        s => format!("/hc/{locale}/{kind}/{id}-{s}"),
+    }
+}
+
+pub fn category_link(c: &Category) -> Link {
+    Link {
+        href: place_path(HelpCenterKind::Category, &c.locale, c.id.0, &c.name),
+        text: c.name.clone(),
+    }
+}
+
+pub fn section_link(s: &Section) -> Link {
+    Link {
+        href: place_path(HelpCenterKind::Section, &s.locale, s.id.0, &s.name),
+        text: s.name.clone(),
+    }
+}
+
+pub fn article_link(a: &Article) -> Link {
+    Link {
+        href: place_path(HelpCenterKind::Article, &a.locale, a.id.0, &a.title),
+        text: a.title.clone(),
+    }
+}
+
+/// The first words of a text, for a meta description (about 160 characters).
+pub fn summary(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= 160 {
+        return text;
+    }
+    let cut: String = text.chars().take(157).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
+}
+
+/// A date as the page's language writes it (`4 de diciembre de 2026`,
+/// `December 4, 2026`).
+pub fn date(lang: i18n::Lang, at: domain::Timestamp) -> String {
+    const ES: [&str; 12] = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let Ok(ts) = jiff::Timestamp::from_second(at.0) else {
+        return String::new();
+    };
+    let d = ts.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let month = usize::try_from(d.month() - 1).unwrap_or(0);
+    match lang {
+        i18n::Lang::Es => format!("{} de {} de {}", d.day(), ES[month], d.year()),
+        i18n::Lang::En => format!("{} {}, {}", EN[month], d.day(), d.year()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_end_at_a_word() {
+        assert_eq!(summary("  Hola\n mundo "), "Hola mundo");
+        let long = "palabra ".repeat(40);
+        let s = summary(&long);
+        assert!(s.chars().count() <= 158 && s.ends_with("palabra…"), "{s}");
+    }
+
+    #[test]
+    fn dates_read_as_each_language_writes_them() {
+        let at = domain::Timestamp(1_796_342_400); // 2026-12-04
+        assert_eq!(date(i18n::Lang::Es, at), "4 de diciembre de 2026");
+        assert_eq!(date(i18n::Lang::En, at), "December 4, 2026");
+    }
+}

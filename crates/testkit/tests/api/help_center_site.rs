@@ -1,0 +1,340 @@
+//! The public help center site (`/hc/{locale}/…`): pages in both
+//! languages, Zendesk's addresses, and nothing that is not public — no
+//! draft, internal (user-segment) or archived article, and no section that
+//! holds only such articles — on any page, in search or in the sitemap.
+
+use super::*;
+
+async fn make(srv: &TestServer, path: &str, key: &str, body: Json) -> Json {
+    let (s, b) = srv
+        .call("POST", path, &srv.admin(), Some(json!({key: body})))
+        .await;
+    assert_eq!(s, 201, "{path}: {b}");
+    b[key].clone()
+}
+
+/// A page as a visitor gets it (no credentials, redirects not followed).
+async fn visit(srv: &TestServer, path: &str, lang: &str) -> (u16, String, String) {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = http
+        .get(format!("{}{path}", srv.base))
+        .header("accept-language", lang)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    let status = r.status().as_u16();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (status, location, r.text().await.unwrap_or_default())
+}
+
+/// Words that only things a visitor must never see contain.
+const SECRETS: [&str; 4] = ["Borrador", "Guía interna", "Archivado", "Solo personal"];
+
+fn shows_nothing_secret(path: &str, html: &str) {
+    for s in SECRETS {
+        assert!(!html.contains(s), "{path} shows “{s}”:\n{html}");
+    }
+}
+
+both!(the_public_help_center_shows_only_what_is_public, |srv| {
+    let cat = make(
+        &srv,
+        "/api/v2/help_center/categories.json",
+        "category",
+        json!({"name": "Cuenta", "description": "Acceso y datos de tu cuenta", "locale": "es"}),
+    )
+    .await;
+    let sec = make(
+        &srv,
+        &format!("/api/v2/help_center/categories/{}/sections.json", cat["id"]),
+        "section",
+        json!({"name": "Contraseñas"}),
+    )
+    .await;
+    let staff_sec = make(
+        &srv,
+        &format!("/api/v2/help_center/categories/{}/sections.json", cat["id"]),
+        "section",
+        json!({"name": "Solo personal"}),
+    )
+    .await;
+    let arts = format!("/api/v2/help_center/sections/{}/articles.json", sec["id"]);
+    let change = make(&srv, &arts, "article", json!({"title": "Cómo cambiar la contraseña",
+        "body": "<p>Abre <b>Ajustes</b> y pulsa «Cambiar contraseña». La nueva contraseña vale al momento.</p><script>alert(1)</script>",
+        "promoted": true})).await;
+    let two_step = make(
+        &srv,
+        &arts,
+        "article",
+        json!({"title": "Verificación en dos pasos",
+        "body": "<p>Protege tu cuenta: además de la contraseña, un código por SMS.</p>"}),
+    )
+    .await;
+    let draft = make(
+        &srv,
+        &arts,
+        "article",
+        json!({"title": "Borrador: contraseñas sin caducidad",
+        "body": "<p>contraseña reembolsos</p>", "draft": true}),
+    )
+    .await;
+    let internal = make(
+        &srv,
+        &arts,
+        "article",
+        json!({"title": "Guía interna de contraseñas y reembolsos",
+        "body": "<p>Para agentes: contraseña maestra y reembolsos.</p>", "user_segment_id": 7}),
+    )
+    .await;
+    let archived = make(
+        &srv,
+        &arts,
+        "article",
+        json!({"title": "Archivado: contraseñas antiguas",
+        "body": "<p>contraseña</p>"}),
+    )
+    .await;
+    let (s, _) = srv
+        .call(
+            "DELETE",
+            &format!("/api/v2/help_center/articles/{}.json", archived["id"]),
+            &srv.admin(),
+            None,
+        )
+        .await;
+    assert_eq!(s, 204);
+    let staff_only = make(&srv, &format!("/api/v2/help_center/sections/{}/articles.json", staff_sec["id"]), "article",
+        json!({"title": "Procedimiento de escalado", "body": "<p>Solo personal</p>", "user_segment_id": 7})).await;
+    let en_cat = make(
+        &srv,
+        "/api/v2/help_center/en-us/categories.json",
+        "category",
+        json!({"name": "Account"}),
+    )
+    .await;
+    let en_sec = make(
+        &srv,
+        &format!(
+            "/api/v2/help_center/categories/{}/sections.json",
+            en_cat["id"]
+        ),
+        "section",
+        json!({"name": "Passwords"}),
+    )
+    .await;
+    let reset = make(&srv, &format!("/api/v2/help_center/sections/{}/articles.json", en_sec["id"]), "article",
+        json!({"title": "Reset your password", "body": "<p>Use the link on the sign-in page to reset your password.</p>"})).await;
+
+    // The front door speaks the browser's language.
+    let (s, to, _) = visit(&srv, "/hc", "es-ES,es;q=0.9").await;
+    assert!((300..400).contains(&s) && to == "/hc/es", "{s} {to}");
+    let (s, to, _) = visit(&srv, "/hc", "en-GB,en;q=0.8").await;
+    assert!((300..400).contains(&s) && to == "/hc/en-us", "{s} {to}");
+
+    // Front page: categories, sections, promoted articles; nothing secret.
+    let (s, _, home) = visit(&srv, "/hc/es", "es").await;
+    assert_eq!(s, 200, "{home}");
+    assert!(
+        home.contains("<html lang=\"es\">") && home.contains("Centro de ayuda"),
+        "{home}"
+    );
+    assert!(
+        home.contains("Cuenta") && home.contains("Contraseñas"),
+        "{home}"
+    );
+    assert!(
+        home.contains(&format!(
+            "/hc/es/articles/{}-como-cambiar-la-contrasena",
+            change["id"]
+        )),
+        "promoted: {home}"
+    );
+    assert!(home.contains("hreflang=\"en-us\""), "alternates: {home}");
+    assert!(
+        !home.contains("Account"),
+        "another locale's category: {home}"
+    );
+    shows_nothing_secret("/hc/es", &home);
+    let (s, _, en_home) = visit(&srv, "/hc/en-us", "es").await;
+    assert_eq!(s, 200);
+    assert!(
+        en_home.contains("<html lang=\"en\">")
+            && en_home.contains("Help center")
+            && en_home.contains("Account"),
+        "{en_home}"
+    );
+
+    // Category and section pages.
+    let cat_path = format!("/hc/es/categories/{}-cuenta", cat["id"]);
+    let (s, _, page) = visit(&srv, &cat_path, "es").await;
+    assert_eq!(s, 200, "{page}");
+    assert!(
+        page.contains("Cómo cambiar la contraseña") && page.contains("Verificación en dos pasos"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(
+            "<link rel=\"canonical\" href=\"{}{cat_path}\">",
+            srv.base
+        )),
+        "{page}"
+    );
+    shows_nothing_secret(&cat_path, &page);
+    let (s, _, page) = visit(&srv, &format!("/hc/es/sections/{}", sec["id"]), "es").await;
+    assert_eq!(s, 200);
+    assert!(
+        page.contains("aria-label=\"Estás aquí\"") && page.contains(&cat_path),
+        "breadcrumbs: {page}"
+    );
+    shows_nothing_secret("section", &page);
+    let (s, _, page) = visit(&srv, &format!("/hc/es/sections/{}", staff_sec["id"]), "es").await;
+    assert_eq!(
+        s, 404,
+        "a section of internal articles is not there for visitors"
+    );
+    assert!(page.contains("Página no encontrada"), "{page}");
+
+    // The article page.
+    let path = format!(
+        "/hc/es/articles/{}-como-cambiar-la-contrasena",
+        change["id"]
+    );
+    let (s, _, page) = visit(&srv, &path, "en").await;
+    assert_eq!(s, 200, "{page}");
+    assert!(
+        page.contains("<h1>Cómo cambiar la contraseña</h1>") && page.contains("<b>Ajustes</b>"),
+        "{page}"
+    );
+    assert!(!page.contains("<script>alert"), "sanitised: {page}");
+    assert!(
+        page.contains("<meta name=\"description\" content=\"Abre Ajustes y pulsa"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(
+            "/hc/es/articles/{}-verificacion-en-dos-pasos",
+            two_step["id"]
+        )),
+        "related: {page}"
+    );
+    assert!(page.contains("Actualizado"), "{page}");
+    shows_nothing_secret(&path, &page);
+    // Only the id counts in an address, as in Zendesk.
+    let (s, _, _) = visit(&srv, &format!("/hc/es/articles/{}", change["id"]), "es").await;
+    assert_eq!(s, 200);
+    // Not public, not this locale, not an id: not found, in words.
+    for (path, why) in [
+        (format!("/hc/es/articles/{}", draft["id"]), "a draft"),
+        (
+            format!("/hc/es/articles/{}", internal["id"]),
+            "an internal article",
+        ),
+        (
+            format!("/hc/es/articles/{}", archived["id"]),
+            "an archived article",
+        ),
+        (
+            format!("/hc/es/articles/{}", staff_only["id"]),
+            "a staff-only article",
+        ),
+        (
+            format!("/hc/en-us/articles/{}", change["id"]),
+            "another locale's article",
+        ),
+        ("/hc/es/articles/cambiar".to_string(), "no id"),
+        (
+            "/hc/es/articles/99999999999999999999".to_string(),
+            "an id too large",
+        ),
+        (
+            format!("/hc/es/categories/{}", en_cat["id"]),
+            "another locale's category",
+        ),
+    ] {
+        let (s, _, page) = visit(&srv, &path, "es").await;
+        assert_eq!(s, 404, "{why}: {path}");
+        // In the language of the address's locale.
+        let words = if path.starts_with("/hc/es/") {
+            "Página no encontrada"
+        } else {
+            "Page not found"
+        };
+        assert!(
+            page.contains(words) && page.contains("role=\"alert\""),
+            "{why}: {page}"
+        );
+        shows_nothing_secret(&path, &page);
+    }
+    // A near-miss locale goes to ours; an unknown one is not found.
+    let (s, to, _) = visit(&srv, &format!("/hc/en/articles/{}", reset["id"]), "en").await;
+    assert_eq!(
+        (s, to.as_str()),
+        (308, format!("/hc/en-us/articles/{}", reset["id"]).as_str())
+    );
+    let (s, _, page) = visit(&srv, "/hc/fr", "en").await;
+    assert_eq!(s, 404);
+    assert!(page.contains("Page not found"), "{page}");
+
+    // Search: accents folded, matches highlighted, nothing secret found.
+    let (s, _, page) = visit(&srv, "/hc/es/search?query=contrasena", "es").await;
+    assert_eq!(s, 200, "{page}");
+    assert!(
+        page.contains("Cómo cambiar la contraseña") && page.contains("<em>"),
+        "{page}"
+    );
+    assert!(page.contains("artículos encontrados"), "{page}");
+    shows_nothing_secret("search", &page);
+    let (_, _, page) = visit(&srv, "/hc/es/search?query=reembolsos", "es").await;
+    assert!(
+        page.contains("Ningún artículo coincide con «reembolsos»"),
+        "{page}"
+    );
+    shows_nothing_secret("search", &page);
+    let (_, _, page) = visit(
+        &srv,
+        "/hc/en-us/search?query=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "es",
+    )
+    .await;
+    assert!(
+        !page.contains("<script>alert") && page.contains("&#60;script&#62;alert(1)"),
+        "{page}"
+    );
+    let (s, _, page) = visit(&srv, "/hc/en-us/search?query=password&page=abc", "es").await;
+    assert_eq!(s, 200);
+    assert!(
+        page.contains("Reset your password") && page.contains("One article found"),
+        "{page}"
+    );
+
+    // The sitemap lists the public pages, with their addresses, and no other.
+    let (s, _, xml) = visit(&srv, "/hc/sitemap.xml", "es").await;
+    assert_eq!(s, 200, "{xml}");
+    for id in [&change["id"], &two_step["id"], &reset["id"]] {
+        assert!(xml.contains(&format!("/articles/{id}-")), "{id}: {xml}");
+    }
+    for id in [
+        &draft["id"],
+        &internal["id"],
+        &archived["id"],
+        &staff_only["id"],
+    ] {
+        assert!(!xml.contains(&format!("/articles/{id}-")), "{id}: {xml}");
+    }
+    assert!(
+        !xml.contains(&format!("/sections/{}-", staff_sec["id"])),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(&format!("/sections/{}-contrasenas", sec["id"])),
+        "{xml}"
+    );
+});
