@@ -4,25 +4,8 @@
 // Screenshots of the main pages go to $ATIENDE_ARTIFACTS.
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-
-// axe-core checks each main page for WCAG A/AA problems (labels, contrast,
-// landmarks); it is injected into the page under test only.
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-async function accessible(page, name) {
-  // Evaluated through the debugging protocol: the page's CSP forbids inline script.
-  await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } });
-    return {
-      checked: r.passes.length,
-      violations: r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`),
-    };
-  });
-  assert.ok(found.checked > 5, `axe checked the ${name} page`);
-  assert.deepEqual(found.violations, [], `accessibility problems on the ${name} page`);
-}
+import { mkdirSync } from "node:fs";
+import { accessible } from "./axe.mjs";
 
 const base = process.env.ATIENDE_URL;
 // Agent B may work on another node of the same cluster (PostgreSQL runs).

@@ -6,10 +6,6 @@ use super::*;
 use std::path::PathBuf;
 use std::process::Command;
 
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 async fn run_client(srv: &TestServer, program: &str, args: &[&str], cwd: PathBuf) {
     let out = Command::new(program)
         .args(args)

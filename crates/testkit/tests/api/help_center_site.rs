@@ -338,3 +338,82 @@ both!(the_public_help_center_shows_only_what_is_public, |srv| {
         "{xml}"
     );
 });
+
+both!(a_visitor_finds_an_answer_in_either_language, |srv| {
+    let cat = make(
+        &srv,
+        "/api/v2/help_center/categories.json",
+        "category",
+        json!({"name": "Cuenta", "description": "Acceso y datos de tu cuenta", "locale": "es"}),
+    )
+    .await;
+    let sec = make(&srv, &format!("/api/v2/help_center/categories/{}/sections.json", cat["id"]), "section",
+        json!({"name": "Contraseñas", "description": "Cambiar, recuperar y proteger tu contraseña"})).await;
+    let arts = format!("/api/v2/help_center/sections/{}/articles.json", sec["id"]);
+    make(&srv, &arts, "article", json!({"title": "Cómo cambiar la contraseña", "promoted": true,
+        "body": "<p>Abre <b>Ajustes</b> y pulsa «Cambiar contraseña».</p><ol><li>Escribe la actual.</li><li>Escribe la nueva dos veces.</li></ol>"})).await;
+    make(
+        &srv,
+        &arts,
+        "article",
+        json!({"title": "Verificación en dos pasos",
+        "body": "<p>Además de la contraseña, un código por SMS.</p>"}),
+    )
+    .await;
+    make(
+        &srv,
+        &arts,
+        "article",
+        json!({"title": "Guía interna de reembolsos", "user_segment_id": 7,
+        "body": "<p>Solo agentes: reembolsos.</p>"}),
+    )
+    .await;
+    let en_cat = make(
+        &srv,
+        "/api/v2/help_center/en-us/categories.json",
+        "category",
+        json!({"name": "Account"}),
+    )
+    .await;
+    let en_sec = make(
+        &srv,
+        &format!(
+            "/api/v2/help_center/categories/{}/sections.json",
+            en_cat["id"]
+        ),
+        "section",
+        json!({"name": "Passwords"}),
+    )
+    .await;
+    make(
+        &srv,
+        &format!(
+            "/api/v2/help_center/sections/{}/articles.json",
+            en_sec["id"]
+        ),
+        "article",
+        json!({"title": "Reset your password", "body": "<p>Use the link on the sign-in page.</p>"}),
+    )
+    .await;
+    let base = srv.base.clone();
+    let backend = format!("{:?}", srv.backend).to_lowercase();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg("help_center_flow.mjs")
+            .current_dir(repo_root().join("tests/ui"))
+            .env("ATIENDE_URL", base)
+            .env("ATIENDE_BACKEND", backend)
+            .env("ATIENDE_ARTIFACTS", repo_root().join("target/ui-artifacts"))
+            .output()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .unwrap_or_else(|e| panic!("cannot run node ({e}); run scripts/test.sh, which installs chromium and playwright-core"));
+    assert!(
+        out.status.success(),
+        "help center browser flow failed on {:?}:\n{}\n{}",
+        srv.backend,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+});

@@ -29,6 +29,11 @@ mod workspace;
 pub use atiende_testkit::{Auth, TestServer, both};
 pub use serde_json::{Value as Json, json};
 
+/// The checkout's root (the browser and client scripts live under `tests/`).
+pub fn repo_root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
 /// Creates a ticket as the admin and returns its JSON.
 pub async fn new_ticket(srv: &TestServer, body: Json) -> Json {
     let (s, b) = srv

@@ -2,7 +2,6 @@
 //! and in a real browser (headless Chromium driven by playwright-core).
 
 use super::*;
-use std::path::PathBuf;
 
 /// A browser-like client: keeps cookies by hand, never follows redirects.
 pub(super) struct Browser {
@@ -896,10 +895,6 @@ both!(restricted_agents_see_only_their_groups, |srv| {
     let (_, all) = srv.get("/api/v2/tickets.json", &admin).await;
     assert_eq!(all["tickets"].as_array().map(Vec::len), Some(3));
 });
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 both!(browser_flow, |srv| {
     let (s, _) = srv.call("POST", "/api/v2/users.json", &srv.admin(), Some(json!({"user": {"name": "Bea Ruiz", "email": "bea@example.com", "role": "agent", "password": "bea-password-1"}}))).await;
