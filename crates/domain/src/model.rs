@@ -323,6 +323,16 @@ impl Article {
     }
 }
 
+/// What a list of articles shows of each: no body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleTitle {
+    pub id: ArticleId,
+    pub section_id: SectionId,
+    pub locale: String,
+    pub title: String,
+    pub promoted: bool,
+}
+
 /// What a help-center page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HelpCenterKind {

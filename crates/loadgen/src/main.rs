@@ -50,6 +50,12 @@ struct Args {
     /// Search queries to run.
     #[arg(long, default_value_t = 200)]
     queries: usize,
+    /// Help-center articles to write before rendering the public pages.
+    #[arg(long, default_value_t = 0)]
+    articles: usize,
+    /// Public help-center article pages to render (with --articles).
+    #[arg(long, default_value_t = 1000)]
+    hc_pages: usize,
     /// Port for the spawned server.
     #[arg(long, default_value_t = 18_480)]
     port: u16,
@@ -143,6 +149,7 @@ fn start_server(bin: &str, data: &std::path::Path, port: u16) -> Child {
 
 /// Latencies of one phase, reported as throughput and percentiles.
 mod email;
+mod help_center;
 mod pages;
 
 fn report(name: &str, mut lat: Vec<Duration>, wall: Duration, errors: usize) {
@@ -438,6 +445,10 @@ async fn main() {
             .clone()
             .unwrap_or_else(|| "bench-password".to_string());
         pages::run(&t, &email, &password, args.pages, args.clients.min(8)).await;
+    }
+
+    if args.articles > 0 {
+        help_center::run(&t, args.articles, args.hc_pages, args.clients.min(8)).await;
     }
 
     if let Some(s) = &server

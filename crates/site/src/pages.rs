@@ -4,7 +4,9 @@
 
 use crate::Site;
 use crate::locale::SiteLocale;
-use crate::view::{Frame, Link, article_link, category_link, date, section_link, summary};
+use crate::view::{
+    Frame, Link, article_link, category_link, date, section_link, summary, title_link,
+};
 use crate::words;
 use app::AppError;
 use app::help_center::id_of_slug;
@@ -46,7 +48,11 @@ struct CategoryBlock {
 struct SectionBlock {
     link: Link,
     description: String,
+    /// How many public articles it holds (more than listed, on a category page).
+    count: i64,
     articles: Vec<Link>,
+    /// "See all 42 articles", when not all are listed.
+    more: Option<String>,
 }
 
 pub async fn home(
@@ -67,8 +73,12 @@ pub async fn home(
                 .map(|x| (x.code(), site.url(&headers, &crate::view::home_path(x))))
                 .collect();
             page(&HomePage {
-                categories: home.categories.iter().map(category_block).collect(),
-                promoted: home.promoted.iter().map(article_link).collect(),
+                categories: home
+                    .categories
+                    .iter()
+                    .map(|c| category_block(c, words::of(l.lang())))
+                    .collect(),
+                promoted: home.promoted.iter().map(title_link).collect(),
                 frame,
             })
         }
@@ -100,7 +110,7 @@ pub async fn category(
         .await
     {
         Ok(p) => {
-            let block = category_block(&p);
+            let block = category_block(&p, words::of(l.lang()));
             let mut frame = Frame::new(l, format!("{} · {}", block.link.text, frame_title(l)));
             frame.description = summary(&p.category.description);
             frame.canonical = Some(site.url(&headers, &block.link.href));
@@ -138,7 +148,7 @@ pub async fn section(
         .await
     {
         Ok(p) => {
-            let block = section_block(&p.section);
+            let block = section_block(&p.section, words::of(l.lang()));
             let mut frame = Frame::new(l, format!("{} · {}", block.link.text, frame_title(l)));
             frame.description = summary(&p.section.section.description);
             frame.canonical = Some(site.url(&headers, &block.link.href));
@@ -195,7 +205,7 @@ pub async fn article(
                 body: p.article.body.clone(),
                 updated: date(l.lang(), p.article.edited_at),
                 updated_iso: p.article.edited_at.to_iso(),
-                related: p.related.iter().map(article_link).collect(),
+                related: p.related.iter().map(title_link).collect(),
                 frame,
             })
         }
@@ -297,19 +307,22 @@ fn frame_title(l: SiteLocale) -> String {
     words::of(l.lang()).title.to_string()
 }
 
-fn category_block(p: &app::help_center::CategoryPage) -> CategoryBlock {
+fn category_block(p: &app::help_center::CategoryPage, t: &words::Words) -> CategoryBlock {
     CategoryBlock {
         link: category_link(&p.category),
         description: p.category.description.clone(),
-        sections: p.sections.iter().map(section_block).collect(),
+        sections: p.sections.iter().map(|s| section_block(s, t)).collect(),
     }
 }
 
-fn section_block(s: &app::help_center::SectionWithArticles) -> SectionBlock {
+fn section_block(s: &app::help_center::SectionWithArticles, t: &words::Words) -> SectionBlock {
+    let listed = i64::try_from(s.articles.len()).unwrap_or(i64::MAX);
     SectionBlock {
         link: section_link(&s.section),
         description: s.section.description.clone(),
-        articles: s.articles.iter().map(article_link).collect(),
+        count: s.count,
+        articles: s.articles.iter().map(title_link).collect(),
+        more: (listed > 0 && s.count > listed).then(|| t.more(s.count)),
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::locale::SiteLocale;
 use crate::words::{self, Words};
 use app::help_center::slug;
-use domain::model::{Article, Category, HelpCenterKind, Section};
+use domain::model::{Article, ArticleTitle, Category, HelpCenterKind, Section};
 
 /// The parts every page shares.
 pub struct Frame {
@@ -92,6 +92,13 @@ pub fn section_link(s: &Section) -> Link {
     Link {
         href: place_path(HelpCenterKind::Section, &s.locale, s.id.0, &s.name),
         text: s.name.clone(),
+    }
+}
+
+pub fn title_link(a: &ArticleTitle) -> Link {
+    Link {
+        href: place_path(HelpCenterKind::Article, &a.locale, a.id.0, &a.title),
+        text: a.title.clone(),
     }
 }
 

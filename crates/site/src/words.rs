@@ -77,6 +77,11 @@ impl Words {
         )
     }
 
+    /// "See all 42 articles".
+    pub fn more(&self, count: i64) -> String {
+        i18n::with(self.lang, "hc-more", &[("count", Arg::Number(count))])
+    }
+
     /// What to say when nothing matched.
     pub fn no_results(&self, query: &str) -> String {
         i18n::with(self.lang, "hc-no-results", &[("query", Arg::Text(query))])

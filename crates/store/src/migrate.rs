@@ -130,6 +130,13 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0016_leaner_writes.postgres.sql"
         )),
     },
+    Migration {
+        version: 17,
+        name: "help_center_site",
+        shared: Some(include_str!("../migrations/0017_help_center_site.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

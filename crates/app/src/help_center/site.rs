@@ -4,21 +4,24 @@
 //! shows). The site's pages and its sitemap read through here.
 
 use super::*;
-use domain::model::HelpCenterPlace;
+use domain::model::{ArticleTitle, HelpCenterPlace};
+use hc::TitlesOf;
 
-/// A section and its public articles.
+/// A section, how many public articles it holds, and the titles of the
+/// first of them (all of them on its own page).
 #[derive(Debug, Clone)]
 pub struct SectionWithArticles {
     pub section: Section,
-    pub articles: Vec<Article>,
+    pub count: i64,
+    pub articles: Vec<ArticleTitle>,
 }
 
 /// The help center's front page in a locale: each category with its
-/// sections, and the promoted articles.
+/// sections (counted, not listed), and the promoted articles.
 #[derive(Debug, Clone)]
 pub struct HelpCenterHome {
     pub categories: Vec<CategoryPage>,
-    pub promoted: Vec<Article>,
+    pub promoted: Vec<ArticleTitle>,
 }
 
 /// A category with its sections that hold public articles.
@@ -42,11 +45,18 @@ pub struct ArticlePage {
     pub section: Section,
     pub article: Article,
     /// Other public articles of the same section, in their order.
-    pub related: Vec<Article>,
+    pub related: Vec<ArticleTitle>,
 }
 
 /// How many related articles an article page lists.
-const RELATED: usize = 5;
+const RELATED: i64 = 5;
+/// How many articles a category page lists per section (the section's
+/// page lists them all).
+const PER_SECTION: i64 = 10;
+/// How many promoted articles the front page lists.
+const PROMOTED: i64 = 10;
+/// The most articles a section page lists.
+const SECTION_PAGE: i64 = 1000;
 
 impl App {
     /// The front page of the public help center in `locale`.
@@ -55,14 +65,18 @@ impl App {
         let c = &mut rc.conn();
         let categories = hc::categories_in(c, locale).await?;
         let sections = hc::sections_in(c, locale).await?;
-        let articles = hc::public_articles_in(c, locale, None).await?;
-        let promoted = articles.iter().filter(|a| a.promoted).cloned().collect();
+        let counts = hc::public_article_counts(c, locale).await?;
+        let promoted = hc::public_article_titles(c, locale, TitlesOf::Promoted, PROMOTED).await?;
+        let categories = categories
+            .into_iter()
+            .map(|category| CategoryPage {
+                sections: counted(&category, &sections, &counts),
+                category,
+            })
+            .filter(|p| !p.sections.is_empty())
+            .collect();
         Ok(HelpCenterHome {
-            categories: categories
-                .into_iter()
-                .map(|category| arrange(category, &sections, &articles))
-                .filter(|p| !p.sections.is_empty())
-                .collect(),
+            categories,
             promoted,
         })
     }
@@ -82,10 +96,17 @@ impl App {
             .filter(|k| k.locale == locale)
             .ok_or(AppError::NotFound)?;
         let sections = hc::sections_in(c, locale).await?;
-        let articles = hc::public_articles_in(c, locale, None).await?;
-        Some(arrange(category, &sections, &articles))
-            .filter(|p| !p.sections.is_empty())
-            .ok_or(AppError::NotFound)
+        let counts = hc::public_article_counts(c, locale).await?;
+        let mut sections = counted(&category, &sections, &counts);
+        if sections.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        for s in &mut sections {
+            s.articles =
+                hc::public_article_titles(c, locale, TitlesOf::Section(s.section.id), PER_SECTION)
+                    .await?;
+        }
+        Ok(CategoryPage { category, sections })
     }
 
     /// A section page; `NotFound` for another locale's section or one with
@@ -102,7 +123,8 @@ impl App {
             .pop()
             .filter(|s| s.locale == locale)
             .ok_or(AppError::NotFound)?;
-        let articles = hc::public_articles_in(c, locale, Some(id)).await?;
+        let articles =
+            hc::public_article_titles(c, locale, TitlesOf::Section(id), SECTION_PAGE).await?;
         if articles.is_empty() {
             return Err(AppError::NotFound);
         }
@@ -112,7 +134,11 @@ impl App {
             .ok_or(AppError::NotFound)?;
         Ok(SectionPage {
             category,
-            section: SectionWithArticles { section, articles },
+            section: SectionWithArticles {
+                count: i64::try_from(articles.len()).unwrap_or(i64::MAX),
+                section,
+                articles,
+            },
         })
     }
 
@@ -138,12 +164,13 @@ impl App {
             .await?
             .pop()
             .ok_or(AppError::NotFound)?;
-        let related = hc::public_articles_in(c, locale, Some(section.id))
-            .await?
-            .into_iter()
-            .filter(|a| a.id != article.id)
-            .take(RELATED)
-            .collect();
+        let related =
+            hc::public_article_titles(c, locale, TitlesOf::Section(section.id), RELATED + 1)
+                .await?
+                .into_iter()
+                .filter(|a| a.id != article.id)
+                .take(RELATED as usize)
+                .collect();
         Ok(ArticlePage {
             category,
             section,
@@ -176,21 +203,23 @@ impl App {
     }
 }
 
-/// A category with its sections (in their order) and each section's
-/// articles; sections with no public article are left out.
-fn arrange(category: Category, sections: &[Section], articles: &[Article]) -> CategoryPage {
-    let sections = sections
+/// A category's sections (in their order) that hold public articles, with
+/// their counts; the titles are left for the caller to list.
+fn counted(
+    category: &Category,
+    sections: &[Section],
+    counts: &[(SectionId, i64)],
+) -> Vec<SectionWithArticles> {
+    sections
         .iter()
         .filter(|s| s.category_id == category.id)
-        .map(|s| SectionWithArticles {
-            section: s.clone(),
-            articles: articles
-                .iter()
-                .filter(|a| a.section_id == s.id)
-                .cloned()
-                .collect(),
+        .filter_map(|s| {
+            let count = counts.iter().find(|(id, _)| *id == s.id)?.1;
+            Some(SectionWithArticles {
+                section: s.clone(),
+                count,
+                articles: Vec::new(),
+            })
         })
-        .filter(|s| !s.articles.is_empty())
-        .collect();
-    CategoryPage { category, sections }
+        .collect()
 }

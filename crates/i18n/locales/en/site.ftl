@@ -26,3 +26,4 @@ hc-error = The help center could not show this page. Please try again in a momen
 hc-skip = Skip to content
 hc-previous = Previous results
 hc-next = More results
+hc-more = See all { $count } articles

@@ -26,3 +26,4 @@ hc-error = El centro de ayuda no pudo mostrar esta página. Vuelve a intentarlo 
 hc-skip = Saltar al contenido
 hc-previous = Resultados anteriores
 hc-next = Más resultados
+hc-more = Ver los { $count } artículos

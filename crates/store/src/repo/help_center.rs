@@ -2,7 +2,7 @@
 //! index (FTS5 on SQLite, tsvector on PostgreSQL, both over analyzer terms).
 
 use super::map_rows;
-use crate::model::{Article, Category, HelpCenterKind, HelpCenterPlace, Section};
+use crate::model::{Article, ArticleTitle, Category, HelpCenterKind, HelpCenterPlace, Section};
 use crate::{Backend, Conn, Row, StoreError, Value, q};
 use domain::{ArticleId, CategoryId, SectionId, Timestamp, UserId};
 
@@ -297,7 +297,12 @@ pub async fn search_articles(
                 .join(" AND ");
             let p = arg(expr.into(), &mut args);
             (
-                format!("JOIN article_fts x ON x.rowid = a.id AND article_fts MATCH {p}"),
+                // The text match leads (CROSS JOIN fixes SQLite's join
+                // order): driven from an index of the articles instead, it
+                // would run the whole match once per article.
+                format!(
+                    "article_fts x CROSS JOIN hc_articles a ON a.id = x.rowid AND article_fts MATCH {p}"
+                ),
                 "bm25(article_fts, 4.0, 1.0)".to_string(),
             )
         }
@@ -310,13 +315,13 @@ pub async fn search_articles(
             let p = arg(expr.into(), &mut args);
             (
                 format!(
-                    "JOIN article_fts x ON x.article_id = a.id AND x.tsv @@ to_tsquery('simple', {p})"
+                    "hc_articles a JOIN article_fts x ON x.article_id = a.id AND x.tsv @@ to_tsquery('simple', {p})"
                 ),
                 format!("-ts_rank(x.tsv, to_tsquery('simple', {p}))"),
             )
         }
     };
-    let from = format!("hc_articles a {join} WHERE {}", conds.join(" AND "));
+    let from = format!("{join} WHERE {}", conds.join(" AND "));
     let mut count = q(format!("SELECT COUNT(*) FROM {from}"));
     count.args = args.clone();
     let total = c.scalar(count).await?;
@@ -373,28 +378,65 @@ pub async fn sections_in(c: &mut Conn<'_>, locale: &str) -> Result<Vec<Section>,
     )
 }
 
-/// The public articles of a locale, of one section or all, promoted first
-/// and then in their order.
-pub async fn public_articles_in(
+/// The titles of the public articles of a locale (of one section, or the
+/// promoted ones of every section), promoted first and then in their
+/// order, at most `limit`.
+pub async fn public_article_titles(
     c: &mut Conn<'_>,
     locale: &str,
-    section: Option<SectionId>,
-) -> Result<Vec<Article>, StoreError> {
+    of: TitlesOf,
+    limit: i64,
+) -> Result<Vec<ArticleTitle>, StoreError> {
+    let which = match of {
+        TitlesOf::Section(_) => "t.section_id = $3",
+        TitlesOf::Promoted => "t.promoted = TRUE",
+    };
     let mut query = q(format!(
-        "SELECT {ARTICLE_COLS} FROM hc_articles t WHERE {} AND t.locale = $1{} \
-         ORDER BY t.promoted DESC, t.position, t.title, t.id",
+        "SELECT t.id, t.section_id, t.locale, t.title, t.promoted FROM hc_articles t \
+         WHERE {} AND t.locale = $1 AND {which} ORDER BY t.promoted DESC, t.position, t.title, t.id LIMIT $2",
         public_article("t"),
-        if section.is_some() {
-            " AND t.section_id = $2"
-        } else {
-            ""
-        }
     ))
-    .bind(locale);
-    if let Some(s) = section {
+    .bind(locale)
+    .bind(limit);
+    if let TitlesOf::Section(s) = of {
         query = query.bind(s);
     }
-    map_rows(c.all(query).await?, article)
+    map_rows(c.all(query).await?, |r| {
+        Ok(ArticleTitle {
+            id: ArticleId(r.int(0)?),
+            section_id: SectionId(r.int(1)?),
+            locale: r.text(2)?,
+            title: r.text(3)?,
+            promoted: r.bool(4)?,
+        })
+    })
+}
+
+/// Which articles' titles to list.
+#[derive(Debug, Clone, Copy)]
+pub enum TitlesOf {
+    Section(SectionId),
+    Promoted,
+}
+
+/// How many public articles each section of a locale holds (sections
+/// with none are not listed).
+pub async fn public_article_counts(
+    c: &mut Conn<'_>,
+    locale: &str,
+) -> Result<Vec<(SectionId, i64)>, StoreError> {
+    let rows = c
+        .all(
+            q(format!(
+                "SELECT t.section_id, COUNT(*) FROM hc_articles t WHERE {} AND t.locale = $1 GROUP BY t.section_id",
+                public_article("t")
+            ))
+            .bind(locale),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| Ok((SectionId(r.int(0)?), r.int(1)?)))
+        .collect()
 }
 
 /// Every public article, and every category and section that holds one,
