@@ -44,6 +44,11 @@ try {
     await page.getByRole("heading", { level: 1, name: "Cómo cambiar la contraseña" }).waitFor();
     await accessible(page, `article (${size})`);
     await shot("article");
+    // "Was this helpful?": yes, then thanked, with the count shown.
+    await page.getByRole("button", { name: "Sí" }).click();
+    await page.getByRole("status").getByText("Gracias por tu respuesta").waitFor();
+    await page.getByText(/les ha resultado útil/).waitFor();
+    await accessible(page, `article after a vote (${size})`);
     const crumbs = page.getByRole("navigation", { name: "Estás aquí" });
     await crumbs.getByRole("link", { name: "Contraseñas" }).click();
     await page.getByRole("heading", { level: 1, name: "Contraseñas" }).waitFor();

@@ -4,6 +4,7 @@
 
 mod reading;
 mod site;
+mod votes;
 use crate::sanitize::{clean_html, escape, html_to_text};
 use crate::{App, AppError, FieldError, Paged, Paging};
 use domain::{Actor, ArticleId, CategoryId, SectionId, Timestamp};

@@ -92,6 +92,8 @@ id_type!(
     SectionId,
     /// A help-center article.
     ArticleId,
+    /// A reader's "was this helpful?" answer on an article.
+    VoteId,
     /// An outgoing message in the outbox.
     OutboundId,
     /// A received email as stored, raw, before and after processing.

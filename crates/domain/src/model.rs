@@ -323,6 +323,52 @@ impl Article {
     }
 }
 
+/// A reader's answer to "was this article helpful?" (Zendesk's votes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoteValue {
+    Up,
+    Down,
+}
+
+impl VoteValue {
+    /// As stored and as Zendesk's API writes it: 1 or -1.
+    pub fn number(self) -> i64 {
+        match self {
+            VoteValue::Up => 1,
+            VoteValue::Down => -1,
+        }
+    }
+
+    pub fn from_number(n: i64) -> Option<VoteValue> {
+        match n {
+            1 => Some(VoteValue::Up),
+            -1 => Some(VoteValue::Down),
+            _ => None,
+        }
+    }
+}
+
+/// Who answered: a signed-in user, or an anonymous visitor known by the
+/// random id in their browser's cookie. One answer each per article; a new
+/// one replaces it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Voter {
+    User(UserId),
+    Visitor(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vote {
+    pub id: VoteId,
+    pub article_id: ArticleId,
+    pub voter: Voter,
+    /// The article's locale when the answer was given.
+    pub locale: String,
+    pub value: VoteValue,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
 /// What a list of articles shows of each: no body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArticleTitle {

@@ -9,11 +9,12 @@ mod locale;
 mod pages;
 mod sitemap;
 mod view;
+mod votes;
 mod words;
 
 use app::App;
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 /// Shared state of the site's pages.
 #[derive(Clone)]
@@ -36,6 +37,7 @@ pub fn router(app: App, public_url: Option<String>) -> Router {
         .route("/hc/{locale}/categories/{slug}", get(pages::category))
         .route("/hc/{locale}/sections/{slug}", get(pages::section))
         .route("/hc/{locale}/articles/{slug}", get(pages::article))
+        .route("/hc/{locale}/articles/{slug}/vote", post(votes::vote))
         .route("/hc/{locale}/search", get(pages::search))
         .with_state(Site {
             app,

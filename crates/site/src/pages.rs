@@ -174,11 +174,24 @@ struct ArticlePage {
     updated: String,
     updated_iso: String,
     related: Vec<Link>,
+    /// Where the "was this helpful?" buttons post.
+    vote_action: String,
+    /// The reader has just answered.
+    voted: bool,
+    /// "3 of 4 found this helpful", once someone has answered.
+    helpful: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ArticleParams {
+    #[serde(default)]
+    voted: Option<String>,
 }
 
 pub async fn article(
     State(site): State<Site>,
     Path((locale, part)): Path<(String, String)>,
+    Query(params): Query<ArticleParams>,
     headers: HeaderMap,
 ) -> Response {
     let Some(l) = SiteLocale::exact(&locale) else {
@@ -206,6 +219,12 @@ pub async fn article(
                 updated: date(l.lang(), p.article.edited_at),
                 updated_iso: p.article.edited_at.to_iso(),
                 related: p.related.iter().map(title_link).collect(),
+                vote_action: format!("{}/vote", link.href),
+                voted: params.voted.is_some(),
+                helpful: (p.article.vote_count > 0).then(|| {
+                    let up = (p.article.vote_count + p.article.vote_sum) / 2;
+                    frame.t.helpful_count(up, p.article.vote_count)
+                }),
                 frame,
             })
         }

@@ -49,6 +49,10 @@ words! {
     skip = "hc-skip",
     previous = "hc-previous",
     next = "hc-next",
+    helpful = "hc-helpful",
+    yes = "hc-yes",
+    no = "hc-no",
+    thanks = "hc-thanks",
 }
 
 static ES: LazyLock<Words> = LazyLock::new(|| Words::load(Lang::Es));
@@ -80,6 +84,15 @@ impl Words {
     /// "See all 42 articles".
     pub fn more(&self, count: i64) -> String {
         i18n::with(self.lang, "hc-more", &[("count", Arg::Number(count))])
+    }
+
+    /// "3 of 4 found this helpful".
+    pub fn helpful_count(&self, up: i64, count: i64) -> String {
+        i18n::with(
+            self.lang,
+            "hc-helpful-count",
+            &[("up", Arg::Number(up)), ("count", Arg::Number(count))],
+        )
     }
 
     /// What to say when nothing matched.

@@ -137,6 +137,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 18,
+        name: "article_votes",
+        shared: Some(include_str!("../migrations/0018_article_votes.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

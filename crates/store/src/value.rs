@@ -136,6 +136,7 @@ value_from_id!(
     domain::CategoryId,
     domain::SectionId,
     domain::ArticleId,
+    domain::VoteId,
     domain::OutboundId,
     domain::InboundEmailId,
     domain::UserMergeId,

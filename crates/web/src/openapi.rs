@@ -40,6 +40,7 @@ pub use operations::Body;
     wire::Category,
     wire::Section,
     wire::Article,
+    wire::Vote,
     wire::TicketRequest,
     wire::UserRequest,
     wire::OrganizationRequest,

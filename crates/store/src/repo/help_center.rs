@@ -2,9 +2,12 @@
 //! index (FTS5 on SQLite, tsvector on PostgreSQL, both over analyzer terms).
 
 use super::map_rows;
-use crate::model::{Article, ArticleTitle, Category, HelpCenterKind, HelpCenterPlace, Section};
+use crate::model::{
+    Article, ArticleTitle, Category, HelpCenterKind, HelpCenterPlace, Section, Vote, VoteValue,
+    Voter,
+};
 use crate::{Backend, Conn, Row, StoreError, Value, q};
-use domain::{ArticleId, CategoryId, SectionId, Timestamp, UserId};
+use domain::{ArticleId, CategoryId, SectionId, Timestamp, UserId, VoteId};
 
 const CATEGORY_COLS: &str =
     "id, name, description, locale, source_locale, position, created_at, updated_at";
@@ -470,4 +473,112 @@ pub async fn public_places(c: &mut Conn<'_>) -> Result<Vec<HelpCenterPlace>, Sto
             })
         })
         .collect()
+}
+
+const VOTE_COLS: &str = "id, article_id, user_id, visitor, locale, value, created_at, updated_at";
+
+fn vote(r: &Row) -> Result<Vote, StoreError> {
+    let voter = match (r.opt_int(2)?, r.opt_text(3)?) {
+        (Some(u), _) => Voter::User(UserId(u)),
+        (None, Some(v)) => Voter::Visitor(v),
+        (None, None) => return Err(StoreError::Decode("a vote with no voter".into())),
+    };
+    Ok(Vote {
+        id: VoteId(r.int(0)?),
+        article_id: ArticleId(r.int(1)?),
+        voter,
+        locale: r.text(4)?,
+        value: VoteValue::from_number(r.int(5)?)
+            .ok_or_else(|| StoreError::Decode("a vote neither up nor down".into()))?,
+        created_at: Timestamp(r.int(6)?),
+        updated_at: Timestamp(r.int(7)?),
+    })
+}
+
+/// Records a reader's answer, replacing their earlier one on the article,
+/// and brings the article's sum and count up to date. Returns the vote.
+pub async fn cast_vote(
+    c: &mut Conn<'_>,
+    article: ArticleId,
+    voter: &Voter,
+    locale: &str,
+    value: VoteValue,
+    now: Timestamp,
+) -> Result<Vote, StoreError> {
+    let (column, who): (&str, Value) = match voter {
+        Voter::User(u) => ("user_id", (*u).into()),
+        Voter::Visitor(v) => ("visitor", v.clone().into()),
+    };
+    c.exec(
+        q(format!(
+            "INSERT INTO hc_votes (article_id, {column}, locale, value, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) \
+             ON CONFLICT (article_id, {column}) WHERE {column} IS NOT NULL \
+             DO UPDATE SET value = EXCLUDED.value, locale = EXCLUDED.locale, updated_at = EXCLUDED.updated_at"
+        ))
+        .bind(article)
+        .bind(who.clone())
+        .bind(locale)
+        .bind(value.number())
+        .bind(now),
+    )
+    .await?;
+    recount(c, article).await?;
+    let rows = c
+        .all(
+            q(format!(
+                "SELECT {VOTE_COLS} FROM hc_votes WHERE article_id = $1 AND {column} = $2"
+            ))
+            .bind(article)
+            .bind(who),
+        )
+        .await?;
+    map_rows(rows, vote)?
+        .pop()
+        .ok_or_else(|| StoreError::Decode("the vote just cast is not there".into()))
+}
+
+/// Removes a vote; the article's sum and count follow. Returns the vote
+/// removed, if there was one.
+pub async fn delete_vote(c: &mut Conn<'_>, id: VoteId) -> Result<Option<Vote>, StoreError> {
+    let Some(v) = votes_by_id(c, id).await? else {
+        return Ok(None);
+    };
+    c.exec(q("DELETE FROM hc_votes WHERE id = $1").bind(id))
+        .await?;
+    recount(c, v.article_id).await?;
+    Ok(Some(v))
+}
+
+pub async fn votes_by_id(c: &mut Conn<'_>, id: VoteId) -> Result<Option<Vote>, StoreError> {
+    let rows = c
+        .all(q(format!("SELECT {VOTE_COLS} FROM hc_votes WHERE id = $1")).bind(id))
+        .await?;
+    Ok(map_rows(rows, vote)?.pop())
+}
+
+/// An article's votes, oldest first.
+pub async fn article_votes(c: &mut Conn<'_>, article: ArticleId) -> Result<Vec<Vote>, StoreError> {
+    map_rows(
+        c.all(
+            q(format!(
+                "SELECT {VOTE_COLS} FROM hc_votes WHERE article_id = $1 ORDER BY id LIMIT 1000"
+            ))
+            .bind(article),
+        )
+        .await?,
+        vote,
+    )
+}
+
+/// Brings an article's `vote_sum` and `vote_count` up to date (not its
+/// `updated_at`: a vote is not an edit).
+async fn recount(c: &mut Conn<'_>, article: ArticleId) -> Result<(), StoreError> {
+    c.exec(
+        q("UPDATE hc_articles SET vote_sum = (SELECT COALESCE(SUM(value), 0) FROM hc_votes WHERE article_id = $1), \
+           vote_count = (SELECT COUNT(*) FROM hc_votes WHERE article_id = $1) WHERE id = $1")
+        .bind(article),
+    )
+    .await?;
+    Ok(())
 }

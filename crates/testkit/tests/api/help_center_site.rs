@@ -417,3 +417,232 @@ both!(a_visitor_finds_an_answer_in_either_language, |srv| {
         String::from_utf8_lossy(&out.stderr)
     );
 });
+
+/// Posts the article page's "was this helpful?" form; returns the status,
+/// where it sends the browser, and the visitor cookie it sets.
+async fn answer(
+    srv: &TestServer,
+    path: &str,
+    value: &str,
+    cookie: Option<&str>,
+    origin: Option<&str>,
+) -> (u16, String, Option<String>) {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut req = http
+        .post(format!("{}{path}/vote", srv.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("value={value}"));
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    if let Some(o) = origin {
+        req = req.header("origin", o);
+    }
+    let r = req.send().await.unwrap_or_else(|e| panic!("{e}"));
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string);
+    let to = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (r.status().as_u16(), to, cookie)
+}
+
+async fn votes_of(srv: &TestServer, id: &Json) -> (i64, i64) {
+    let (s, a) = srv
+        .get(
+            &format!("/api/v2/help_center/articles/{id}.json"),
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(s, 200, "{a}");
+    (
+        a["article"]["vote_sum"].as_i64().unwrap_or(-99),
+        a["article"]["vote_count"].as_i64().unwrap_or(-99),
+    )
+}
+
+both!(readers_say_whether_an_article_helped, |srv| {
+    let cat = make(
+        &srv,
+        "/api/v2/help_center/categories.json",
+        "category",
+        json!({"name": "Pagos", "locale": "es"}),
+    )
+    .await;
+    let sec = make(
+        &srv,
+        &format!("/api/v2/help_center/categories/{}/sections.json", cat["id"]),
+        "section",
+        json!({"name": "Facturas"}),
+    )
+    .await;
+    let arts = format!("/api/v2/help_center/sections/{}/articles.json", sec["id"]);
+    let public = make(
+        &srv,
+        &arts,
+        "article",
+        json!({"title": "Descargar una factura", "body": "<p>Desde Mis pedidos.</p>"}),
+    )
+    .await;
+    let internal = make(
+        &srv,
+        &arts,
+        "article",
+        json!({"title": "Anular facturas", "body": "<p>Solo agentes.</p>", "user_segment_id": 3}),
+    )
+    .await;
+    let page = format!("/hc/es/articles/{}-descargar-una-factura", public["id"]);
+
+    // A visitor says yes: sent back to the article, given a visitor id.
+    let (s, to, cookie) = answer(&srv, &page, "up", None, Some(&srv.base)).await;
+    assert_eq!(
+        (s, to.as_str()),
+        (303, format!("{page}?voted=1#vote").as_str())
+    );
+    let cookie = cookie.unwrap_or_else(|| panic!("no visitor cookie"));
+    assert!(
+        cookie.starts_with("atiende_hc_visitor=")
+            && cookie.len() == "atiende_hc_visitor=".len() + 32,
+        "{cookie}"
+    );
+    assert_eq!(votes_of(&srv, &public["id"]).await, (1, 1));
+    // The same visitor changes their mind: replaced, not added.
+    let (s, _, again) = answer(&srv, &page, "down", Some(&cookie), None).await;
+    assert_eq!((s, again), (303, None));
+    assert_eq!(votes_of(&srv, &public["id"]).await, (-1, 1));
+    // Another visitor (and a cookie that is not one we gave) count apart.
+    let (s, _, _) = answer(&srv, &page, "up", Some("atiende_hc_visitor=<script>"), None).await;
+    assert_eq!(s, 303);
+    assert_eq!(votes_of(&srv, &public["id"]).await, (0, 2));
+    let (_, _, html) = visit(&srv, &format!("{page}?voted=1"), "es").await;
+    assert!(
+        html.contains("Gracias por tu respuesta")
+            && html.contains("A 1 de 2 les ha resultado útil"),
+        "{html}"
+    );
+    // Refused: another site's form, a value that is not yes or no, an
+    // article that is not public, one that does not exist.
+    let (s, _, _) = answer(&srv, &page, "up", None, Some("https://evil.example")).await;
+    assert_eq!(s, 403);
+    let (s, _, _) = answer(&srv, &page, "maybe", None, None).await;
+    assert_eq!(s, 400);
+    let (s, _, _) = answer(
+        &srv,
+        &format!("/hc/es/articles/{}", internal["id"]),
+        "up",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(s, 404);
+    let (s, _, _) = answer(&srv, "/hc/es/articles/999999", "up", None, None).await;
+    assert_eq!(s, 404);
+    assert_eq!(
+        votes_of(&srv, &public["id"]).await,
+        (0, 2),
+        "nothing refused was counted"
+    );
+
+    // Zendesk's votes API for signed-in users.
+    let (_, customer) = srv
+        .user_with_token("Marta Gil", "marta@example.com", "end-user")
+        .await;
+    let (s, v) = srv
+        .call(
+            "POST",
+            &format!("/api/v2/help_center/articles/{}/up.json", public["id"]),
+            &customer,
+            None,
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        (
+            v["vote"]["value"].as_i64(),
+            v["vote"]["item_type"].as_str(),
+            v["vote"]["item_id"].clone()
+        ),
+        (Some(1), Some("Article"), public["id"].clone())
+    );
+    let (s, again) = srv
+        .call(
+            "POST",
+            &format!("/api/v2/help_center/articles/{}/down.json", public["id"]),
+            &customer,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (
+            s,
+            again["vote"]["id"].clone(),
+            again["vote"]["value"].as_i64()
+        ),
+        (200, v["vote"]["id"].clone(), Some(-1)),
+        "one vote per user"
+    );
+    let (s, mine) = srv
+        .call(
+            "POST",
+            &format!("/api/v2/help_center/articles/{}/up.json", public["id"]),
+            &srv.admin(),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(votes_of(&srv, &public["id"]).await, (0, 4));
+    let (s, list) = srv
+        .get(
+            &format!("/api/v2/help_center/articles/{}/votes.json", public["id"]),
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(
+        (s, list["votes"].as_array().map(Vec::len)),
+        (200, Some(4)),
+        "{list}"
+    );
+    let (s, _) = srv
+        .get(
+            &format!("/api/v2/help_center/articles/{}/votes.json", public["id"]),
+            &customer,
+        )
+        .await;
+    assert_eq!(s, 403, "customers do not list who voted");
+    let (s, _) = srv
+        .get(
+            &format!("/api/v2/help_center/votes/{}.json", mine["vote"]["id"]),
+            &customer,
+        )
+        .await;
+    assert_eq!(s, 404, "another person's vote");
+    let (s, _) = srv
+        .call(
+            "POST",
+            &format!("/api/v2/help_center/articles/{}/up.json", internal["id"]),
+            &customer,
+            None,
+        )
+        .await;
+    assert_eq!(s, 404, "an internal article is not there for customers");
+    let (s, _) = srv
+        .call(
+            "DELETE",
+            &format!("/api/v2/help_center/votes/{}.json", v["vote"]["id"]),
+            &customer,
+            None,
+        )
+        .await;
+    assert_eq!(s, 204);
+    assert_eq!(votes_of(&srv, &public["id"]).await, (1, 3), "taken back");
+});

@@ -808,6 +808,26 @@ pub(super) const API: &[Row] = &[
         "UDDAAA",
         "",
     ),
+    (
+        "GET",
+        "/api/v2/help_center/articles/{article}/votes",
+        "UDDAAA",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/help_center/articles/{article}/up",
+        "UAAAAA",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/help_center/articles/{article}/down",
+        "UAAAAA",
+        "",
+    ),
+    ("GET", "/api/v2/help_center/votes/{vote}", "UADAAA", ""),
+    ("DELETE", "/api/v2/help_center/votes/{vote}", "UADDAA", ""),
     // Outside /api/v2/… routing
     ("GET", "/healthz", "PPPPPP", ""),
     ("GET", "/api/v2/openapi", "PPPPPP", ""),
@@ -817,6 +837,23 @@ pub(super) const API: &[Row] = &[
 /// asked as anyone without a session is.
 const PAGES: &[Row] = &[
     ("GET", "/", "PPPPPP", ""),
+    // The public help center: the same for everyone, signed in or not.
+    ("GET", "/hc", "PPPPPP", ""),
+    ("GET", "/hc/", "PPPPPP", ""),
+    ("GET", "/hc/sitemap.xml", "PPPPPP", ""),
+    ("GET", "/hc/assets/site.css", "PPPPPP", ""),
+    ("GET", "/hc/{locale}", "PPPPPP", ""),
+    ("GET", "/hc/{locale}/", "PPPPPP", ""),
+    ("GET", "/hc/{locale}/categories/{category}", "PPPPPP", ""),
+    ("GET", "/hc/{locale}/sections/{section}", "PPPPPP", ""),
+    ("GET", "/hc/{locale}/articles/{article}", "PPPPPP", ""),
+    (
+        "POST",
+        "/hc/{locale}/articles/{article}/vote",
+        "PPPPPP",
+        "value=up",
+    ),
+    ("GET", "/hc/{locale}/search", "PPPPPP", "query=x"),
     ("GET", "/login", "PPPPPP", ""),
     (
         "POST",
@@ -1061,6 +1098,7 @@ fn routes_in_source() -> Vec<(String, String)> {
         .unwrap_or_default();
     files.push(root.join("crates/web/src/lib.rs"));
     files.push(root.join("crates/ui/src/lib.rs"));
+    files.push(root.join("crates/site/src/lib.rs"));
     let mut out = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap_or_default();
@@ -1251,10 +1289,32 @@ impl Fixtures<'_> {
         id.to_string()
     }
 
+    /// The customer's vote on an article (a fresh article each time, so
+    /// one vote's removal does not decide the next).
+    async fn vote(&self) -> String {
+        let mut made = HashMap::new();
+        Box::pin(self.make("article", &mut made)).await;
+        let (s, v) = self
+            .srv
+            .call(
+                "POST",
+                &format!("/api/v2/help_center/articles/{}/up.json", made["article"]),
+                &self.owner,
+                None,
+            )
+            .await;
+        assert_eq!(s, 200, "fixture vote: {v}");
+        v["vote"]["id"].to_string()
+    }
+
     /// Makes one fixture of `kind` (and what it hangs from) into `out`.
     async fn make(&self, kind: &str, out: &mut HashMap<&'static str, String>) {
         let srv = self.srv;
         match kind {
+            "vote" => {
+                let id = self.vote().await;
+                out.insert("vote", id);
+            }
             "ticket" => {
                 let t = self.ticket("open").await;
                 out.insert("ticket", t);
@@ -1516,6 +1576,9 @@ impl Fixtures<'_> {
             let name = &after[..len];
             let value = if name == "unique" {
                 unique()
+            } else if name == "locale" {
+                // The help center's default locale, where fixtures are.
+                "en-us".to_string()
             } else if let Some(v) = made.get(name) {
                 v.clone()
             } else if fresh && !SHARED_ALWAYS.contains(&name) {
@@ -1702,6 +1765,8 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
     );
     shared.insert("outbound", "999999".into());
     fx.ids = shared;
+    let vote = fx.vote().await;
+    fx.ids.insert("vote", vote);
 
     let api_auth = |role: Role| match role {
         Role::Anonymous => Auth::None,

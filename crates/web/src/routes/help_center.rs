@@ -9,7 +9,8 @@ use crate::error::ApiResult;
 use crate::{input, wire};
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::routing::get;
+use axum::routing::{get, post};
+use domain::model::VoteValue;
 use domain::{CategoryId, SectionId, Timestamp};
 use serde_json::json;
 
@@ -48,6 +49,46 @@ pub fn routes() -> Router<Api> {
             get(article).put(update_article).delete(archive_article),
         )
         .route("/api/v2/help_center/incremental/articles", get(incremental))
+        .route(
+            "/api/v2/help_center/articles/{id}/votes",
+            get(article_votes),
+        )
+        .route("/api/v2/help_center/articles/{id}/up", post(vote_up))
+        .route("/api/v2/help_center/articles/{id}/down", post(vote_down))
+        .route(
+            "/api/v2/help_center/votes/{id}",
+            get(vote).delete(delete_vote),
+        )
+}
+
+async fn article_votes(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let votes = api.app.article_votes(ctx.actor, path_id(&id)?).await?;
+    let votes: Vec<_> = votes.iter().map(|v| wire::vote(&ctx.base, v)).collect();
+    ok(wire::Keyed("votes", votes))
+}
+
+async fn vote_up(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    cast(&api, &ctx, &id, VoteValue::Up).await
+}
+
+async fn vote_down(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    cast(&api, &ctx, &id, VoteValue::Down).await
+}
+
+/// Zendesk answers a vote with 200 and the vote, a first one or a change.
+async fn cast(api: &Api, ctx: &Ctx, id: &str, value: VoteValue) -> ApiResult {
+    let v = api.app.vote_as_user(ctx.actor, path_id(id)?, value).await?;
+    ok(wire::Keyed("vote", wire::vote(&ctx.base, &v)))
+}
+
+async fn vote(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let v = api.app.vote(ctx.actor, path_id(&id)?).await?;
+    ok(wire::Keyed("vote", wire::vote(&ctx.base, &v)))
+}
+
+async fn delete_vote(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    api.app.delete_vote(ctx.actor, path_id(&id)?).await?;
+    no_content()
 }
 
 async fn locales() -> ApiResult {

@@ -5,7 +5,7 @@
 use domain::model::{
     Article as ArticleRecord, Category as CategoryRecord, JobStatus, Macro as MacroRecord,
     SatisfactionRating as RatingRecord, Section as SectionRecord, TicketField as FieldRecord,
-    View as ViewRecord,
+    View as ViewRecord, Vote as VoteRecord,
 };
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -453,5 +453,36 @@ pub fn rating<'a>(base: &str, r: &'a RatingRecord) -> SatisfactionRating<'a> {
         comment: r.comment.as_deref(),
         created_at: r.created_at.to_iso(),
         updated_at: r.updated_at.to_iso(),
+    }
+}
+
+/// A reader's answer to "was this article helpful?" (Zendesk's vote).
+#[derive(Serialize, ToSchema)]
+pub struct Vote {
+    pub id: i64,
+    pub url: String,
+    /// `null` for a visitor of the public site who was not signed in.
+    pub user_id: Option<i64>,
+    /// 1 (helpful) or -1 (not helpful).
+    pub value: i64,
+    pub item_id: i64,
+    pub item_type: &'static str,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn vote(base: &str, v: &VoteRecord) -> Vote {
+    Vote {
+        id: v.id.0,
+        url: format!("{base}/api/v2/help_center/votes/{}.json", v.id),
+        user_id: match &v.voter {
+            domain::model::Voter::User(u) => Some(u.0),
+            domain::model::Voter::Visitor(_) => None,
+        },
+        value: v.value.number(),
+        item_id: v.article_id.0,
+        item_type: "Article",
+        created_at: v.created_at.to_iso(),
+        updated_at: v.updated_at.to_iso(),
     }
 }
