@@ -10,7 +10,7 @@ pub struct SiteLocale(&'static str);
 impl SiteLocale {
     /// Every locale, in the order the language switcher lists them.
     pub fn all() -> impl Iterator<Item = SiteLocale> {
-        app::help_center::LOCALES.iter().map(|l| SiteLocale(*l))
+        app::help_center::LOCALES.iter().copied().map(SiteLocale)
     }
 
     /// Exactly one of ours (`es`, `en-us`, any case).

@@ -99,7 +99,7 @@ pub async fn category(
     headers: HeaderMap,
 ) -> Response {
     let Some(l) = SiteLocale::exact(&locale) else {
-        return elsewhere(&locale, &format!("/categories/{part}"), &headers);
+        return elsewhere(&locale, &id_path("categories", &part), &headers);
     };
     let Some(id) = id_of_slug(&part) else {
         return not_found(l.lang());
@@ -137,7 +137,7 @@ pub async fn section(
     headers: HeaderMap,
 ) -> Response {
     let Some(l) = SiteLocale::exact(&locale) else {
-        return elsewhere(&locale, &format!("/sections/{part}"), &headers);
+        return elsewhere(&locale, &id_path("sections", &part), &headers);
     };
     let Some(id) = id_of_slug(&part) else {
         return not_found(l.lang());
@@ -195,7 +195,7 @@ pub async fn article(
     headers: HeaderMap,
 ) -> Response {
     let Some(l) = SiteLocale::exact(&locale) else {
-        return elsewhere(&locale, &format!("/articles/{part}"), &headers);
+        return elsewhere(&locale, &id_path("articles", &part), &headers);
     };
     let Some(id) = id_of_slug(&part) else {
         return not_found(l.lang());
@@ -343,6 +343,12 @@ fn section_block(s: &app::help_center::SectionWithArticles, t: &words::Words) ->
         articles: s.articles.iter().map(title_link).collect(),
         more: (listed > 0 && s.count > listed).then(|| t.more(s.count)),
     }
+}
+
+/// `/articles/42` from the address's last part (`42-como-pagar`): only the
+/// id goes back into a redirect, never what the client wrote.
+fn id_path(kind: &str, part: &str) -> String {
+    id_of_slug(part).map_or_else(String::new, |id| format!("/{kind}/{id}"))
 }
 
 /// An address with a locale we do not have: the same page in the locale

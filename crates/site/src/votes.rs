@@ -43,7 +43,9 @@ pub async fn vote(
         Some(v) => (v, false),
         None => (new_visitor(), true),
     };
-    let back = format!("/hc/{}/articles/{part}", l.code());
+    // Back to the article by its id alone: nothing the client wrote goes
+    // into the redirect.
+    let back = format!("/hc/{}/articles/{id}", l.code());
     match site
         .app
         .vote_as_visitor(&visitor, domain::ArticleId(id), value)

@@ -279,6 +279,15 @@ both!(the_public_help_center_shows_only_what_is_public, |srv| {
         (s, to.as_str()),
         (308, format!("/hc/en-us/articles/{}", reset["id"]).as_str())
     );
+    // What the client wrote never goes back into a redirect (non-ASCII or
+    // a line break there would not even be a valid header).
+    for odd in ["42-c%C3%B3mo", "42%0d%0aSet-Cookie:%20x=1", "%E2%80%AE"] {
+        let (s, to, _) = visit(&srv, &format!("/hc/en/articles/{odd}"), "en").await;
+        assert!(
+            s == 308 && (to == "/hc/en-us/articles/42" || to == "/hc/en-us"),
+            "{odd}: {s} {to}"
+        );
+    }
     let (s, _, page) = visit(&srv, "/hc/fr", "en").await;
     assert_eq!(s, 404);
     assert!(page.contains("Page not found"), "{page}");
@@ -507,7 +516,10 @@ both!(readers_say_whether_an_article_helped, |srv| {
     let (s, to, cookie) = answer(&srv, &page, "up", None, Some(&srv.base)).await;
     assert_eq!(
         (s, to.as_str()),
-        (303, format!("{page}?voted=1#vote").as_str())
+        (
+            303,
+            format!("/hc/es/articles/{}?voted=1#vote", public["id"]).as_str()
+        )
     );
     let cookie = cookie.unwrap_or_else(|| panic!("no visitor cookie"));
     assert!(
@@ -536,6 +548,8 @@ both!(readers_say_whether_an_article_helped, |srv| {
     assert_eq!(s, 403);
     let (s, _, _) = answer(&srv, &page, "maybe", None, None).await;
     assert_eq!(s, 400);
+    let (s, _, _) = answer(&srv, "/hc/es/articles/%E2%80%AE%0d%0a", "up", None, None).await;
+    assert_eq!(s, 404);
     let (s, _, _) = answer(
         &srv,
         &format!("/hc/es/articles/{}", internal["id"]),
