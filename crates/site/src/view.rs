@@ -121,45 +121,22 @@ pub fn summary(text: &str) -> String {
 }
 
 /// A date as the page's language writes it (`4 de diciembre de 2026`,
-/// `December 4, 2026`).
+/// `December 4, 2026`), from the catalog's `hc-date` and month names.
 pub fn date(lang: i18n::Lang, at: domain::Timestamp) -> String {
-    const ES: [&str; 12] = [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ];
-    const EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let Ok(ts) = jiff::Timestamp::from_second(at.0) else {
         return String::new();
     };
     let d = ts.to_zoned(jiff::tz::TimeZone::UTC).date();
-    let month = usize::try_from(d.month() - 1).unwrap_or(0);
-    match lang {
-        i18n::Lang::Es => format!("{} de {} de {}", d.day(), ES[month], d.year()),
-        i18n::Lang::En => format!("{} {}, {}", EN[month], d.day(), d.year()),
-    }
+    let month = i18n::text(lang, &format!("hc-month-{}", d.month()));
+    i18n::with(
+        lang,
+        "hc-date",
+        &[
+            ("day", i18n::Arg::Number(i64::from(d.day()))),
+            ("month", i18n::Arg::Text(&month)),
+            ("year", i18n::Arg::Text(&d.year().to_string())),
+        ],
+    )
 }
 
 #[cfg(test)]
