@@ -26,20 +26,9 @@ const TOPICS: &[&str] = &[
     "subscription",
 ];
 
+/// A visitor's page: no session.
 async fn visit(t: &Target, path: &str) -> Result<serde_json::Value, String> {
-    let r = t
-        .http
-        .get(format!("{}{path}", t.base))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = r.status();
-    let body = r.bytes().await.map_err(|e| e.to_string())?;
-    if status.is_success() && body.len() > 500 {
-        Ok(serde_json::Value::Null)
-    } else {
-        Err(format!("{path}: {status}"))
-    }
+    crate::pages::page(t, None, path).await
 }
 
 pub async fn run(t: &Arc<Target>, articles: usize, pages: usize, clients: usize) {

@@ -50,14 +50,18 @@ fn cookies(r: &reqwest::Response) -> Vec<String> {
         .collect()
 }
 
-async fn page(t: &Target, cookie: &str, path: &str) -> Result<serde_json::Value, String> {
-    let r = t
-        .http
-        .get(format!("{}{path}", t.base))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+/// Fetches a page (with a session cookie, or as a visitor); a page is
+/// an answer of more than 500 bytes with a success status.
+pub(crate) async fn page(
+    t: &Target,
+    cookie: Option<&str>,
+    path: &str,
+) -> Result<serde_json::Value, String> {
+    let mut req = t.http.get(format!("{}{path}", t.base));
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let r = req.send().await.map_err(|e| e.to_string())?;
     let status = r.status();
     let body = r.bytes().await.map_err(|e| e.to_string())?;
     if status.is_success() && body.len() > 500 {
@@ -108,7 +112,7 @@ pub async fn run(t: &Arc<Target>, email: &str, password: &str, count: usize, cli
                 queues[i % queues.len()],
                 1 + i % 3
             );
-            page(&t, &c, &path).await
+            page(&t, Some(&c), &path).await
         }
     })
     .await;
@@ -120,7 +124,7 @@ pub async fn run(t: &Arc<Target>, email: &str, password: &str, count: usize, cli
         clients,
         move |t, _| {
             let c = c.clone();
-            async move { page(&t, &c, &format!("/agent/tickets/{id}")).await }
+            async move { page(&t, Some(&c), &format!("/agent/tickets/{id}")).await }
         },
     )
     .await;

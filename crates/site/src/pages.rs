@@ -5,7 +5,7 @@
 use crate::Site;
 use crate::locale::SiteLocale;
 use crate::view::{
-    Frame, Link, article_link, category_link, date, section_link, summary, title_link,
+    Frame, Link, article_link, category_link, date, section_link, segment, summary, title_link,
 };
 use crate::words;
 use app::AppError;
@@ -14,6 +14,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::model::HelpCenterKind;
 use i18n::Lang;
 use serde::Deserialize;
 
@@ -98,11 +99,9 @@ pub async fn category(
     Path((locale, part)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(l) = SiteLocale::exact(&locale) else {
-        return elsewhere(&locale, &id_path("categories", &part), &headers);
-    };
-    let Some(id) = id_of_slug(&part) else {
-        return not_found(l.lang());
+    let (l, id) = match place(&locale, &part, HelpCenterKind::Category, &headers) {
+        Ok(found) => found,
+        Err(answer) => return answer,
     };
     match site
         .app
@@ -136,11 +135,9 @@ pub async fn section(
     Path((locale, part)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(l) = SiteLocale::exact(&locale) else {
-        return elsewhere(&locale, &id_path("sections", &part), &headers);
-    };
-    let Some(id) = id_of_slug(&part) else {
-        return not_found(l.lang());
+    let (l, id) = match place(&locale, &part, HelpCenterKind::Section, &headers) {
+        Ok(found) => found,
+        Err(answer) => return answer,
     };
     match site
         .app
@@ -194,11 +191,9 @@ pub async fn article(
     Query(params): Query<ArticleParams>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(l) = SiteLocale::exact(&locale) else {
-        return elsewhere(&locale, &id_path("articles", &part), &headers);
-    };
-    let Some(id) = id_of_slug(&part) else {
-        return not_found(l.lang());
+    let (l, id) = match place(&locale, &part, HelpCenterKind::Article, &headers) {
+        Ok(found) => found,
+        Err(answer) => return answer,
     };
     match site
         .app
@@ -345,10 +340,22 @@ fn section_block(s: &app::help_center::SectionWithArticles, t: &words::Words) ->
     }
 }
 
-/// `/articles/42` from the address's last part (`42-como-pagar`): only the
-/// id goes back into a redirect, never what the client wrote.
-fn id_path(kind: &str, part: &str) -> String {
-    id_of_slug(part).map_or_else(String::new, |id| format!("/{kind}/{id}"))
+/// The locale and id a page's address names (`/hc/es/articles/42-como`),
+/// or the answer for one that names none of ours: a redirect to our
+/// locale of that language (carrying only the parsed id, never what the
+/// client wrote), else "not found".
+fn place(
+    locale: &str,
+    part: &str,
+    kind: HelpCenterKind,
+    headers: &HeaderMap,
+) -> Result<(SiteLocale, i64), Response> {
+    let id = id_of_slug(part);
+    let Some(l) = SiteLocale::exact(locale) else {
+        let rest = id.map_or_else(String::new, |id| format!("/{}/{id}", segment(kind)));
+        return Err(elsewhere(locale, &rest, headers));
+    };
+    id.map(|id| (l, id)).ok_or_else(|| not_found(l.lang()))
 }
 
 /// An address with a locale we do not have: the same page in the locale

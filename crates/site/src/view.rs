@@ -68,45 +68,46 @@ pub fn search_path(l: SiteLocale) -> String {
     format!("/hc/{}/search", l.code())
 }
 
-/// The one address of a help-center page (`/hc/es/articles/42-como-pagar`).
-pub fn place_path(kind: HelpCenterKind, locale: &str, id: i64, title: &str) -> String {
-    let kind = match kind {
+/// The part of an address that names what a page shows.
+pub fn segment(kind: HelpCenterKind) -> &'static str {
+    match kind {
         HelpCenterKind::Category => "categories",
         HelpCenterKind::Section => "sections",
         HelpCenterKind::Article => "articles",
-    };
+    }
+}
+
+/// The one address of a help-center page (`/hc/es/articles/42-como-pagar`).
+pub fn place_path(kind: HelpCenterKind, locale: &str, id: i64, title: &str) -> String {
+    let kind = segment(kind);
     match slug(title) {
         s if s.is_empty() => format!("/hc/{locale}/{kind}/{id}"),
         s => format!("/hc/{locale}/{kind}/{id}-{s}"),
     }
 }
 
-pub fn category_link(c: &Category) -> Link {
+/// A link to a page, its title as the text.
+fn link(kind: HelpCenterKind, locale: &str, id: i64, title: &str) -> Link {
     Link {
-        href: place_path(HelpCenterKind::Category, &c.locale, c.id.0, &c.name),
-        text: c.name.clone(),
+        href: place_path(kind, locale, id, title),
+        text: title.to_string(),
     }
+}
+
+pub fn category_link(c: &Category) -> Link {
+    link(HelpCenterKind::Category, &c.locale, c.id.0, &c.name)
 }
 
 pub fn section_link(s: &Section) -> Link {
-    Link {
-        href: place_path(HelpCenterKind::Section, &s.locale, s.id.0, &s.name),
-        text: s.name.clone(),
-    }
+    link(HelpCenterKind::Section, &s.locale, s.id.0, &s.name)
 }
 
 pub fn title_link(a: &ArticleTitle) -> Link {
-    Link {
-        href: place_path(HelpCenterKind::Article, &a.locale, a.id.0, &a.title),
-        text: a.title.clone(),
-    }
+    link(HelpCenterKind::Article, &a.locale, a.id.0, &a.title)
 }
 
 pub fn article_link(a: &Article) -> Link {
-    Link {
-        href: place_path(HelpCenterKind::Article, &a.locale, a.id.0, &a.title),
-        text: a.title.clone(),
-    }
+    link(HelpCenterKind::Article, &a.locale, a.id.0, &a.title)
 }
 
 /// The first words of a text, for a meta description (about 160 characters).

@@ -13,6 +13,39 @@ async fn make(srv: &TestServer, path: &str, key: &str, body: Json) -> Json {
     b[key].clone()
 }
 
+/// A category (in the path's locale, if given), a section of one, an
+/// article of a section, made as the admin through the Help Center API.
+async fn category(srv: &TestServer, locale: &str, body: Json) -> Json {
+    let prefix = if locale.is_empty() {
+        String::new()
+    } else {
+        format!("{locale}/")
+    };
+    make(
+        srv,
+        &format!("/api/v2/help_center/{prefix}categories.json"),
+        "category",
+        body,
+    )
+    .await
+}
+
+async fn section(srv: &TestServer, category: &Json, body: Json) -> Json {
+    let path = format!(
+        "/api/v2/help_center/categories/{}/sections.json",
+        category["id"]
+    );
+    make(srv, &path, "section", body).await
+}
+
+async fn article(srv: &TestServer, section: &Json, body: Json) -> Json {
+    let path = format!(
+        "/api/v2/help_center/sections/{}/articles.json",
+        section["id"]
+    );
+    make(srv, &path, "article", body).await
+}
+
 /// A page as a visitor gets it (no credentials, redirects not followed).
 async fn visit(srv: &TestServer, path: &str, lang: &str) -> (u16, String, String) {
     let http = reqwest::Client::builder()
@@ -45,59 +78,41 @@ fn shows_nothing_secret(path: &str, html: &str) {
 }
 
 both!(the_public_help_center_shows_only_what_is_public, |srv| {
-    let cat = make(
+    let cat = category(
         &srv,
-        "/api/v2/help_center/categories.json",
-        "category",
+        "",
         json!({"name": "Cuenta", "description": "Acceso y datos de tu cuenta", "locale": "es"}),
     )
     .await;
-    let sec = make(
-        &srv,
-        &format!("/api/v2/help_center/categories/{}/sections.json", cat["id"]),
-        "section",
-        json!({"name": "Contraseñas"}),
-    )
-    .await;
-    let staff_sec = make(
-        &srv,
-        &format!("/api/v2/help_center/categories/{}/sections.json", cat["id"]),
-        "section",
-        json!({"name": "Solo personal"}),
-    )
-    .await;
-    let arts = format!("/api/v2/help_center/sections/{}/articles.json", sec["id"]);
-    let change = make(&srv, &arts, "article", json!({"title": "Cómo cambiar la contraseña",
+    let sec = section(&srv, &cat, json!({"name": "Contraseñas"})).await;
+    let staff_sec = section(&srv, &cat, json!({"name": "Solo personal"})).await;
+    let change = article(&srv, &sec, json!({"title": "Cómo cambiar la contraseña",
         "body": "<p>Abre <b>Ajustes</b> y pulsa «Cambiar contraseña». La nueva contraseña vale al momento.</p><script>alert(1)</script>",
         "promoted": true})).await;
-    let two_step = make(
+    let two_step = article(
         &srv,
-        &arts,
-        "article",
+        &sec,
         json!({"title": "Verificación en dos pasos",
         "body": "<p>Protege tu cuenta: además de la contraseña, un código por SMS.</p>"}),
     )
     .await;
-    let draft = make(
+    let draft = article(
         &srv,
-        &arts,
-        "article",
+        &sec,
         json!({"title": "Borrador: contraseñas sin caducidad",
         "body": "<p>contraseña reembolsos</p>", "draft": true}),
     )
     .await;
-    let internal = make(
+    let internal = article(
         &srv,
-        &arts,
-        "article",
+        &sec,
         json!({"title": "Guía interna de contraseñas y reembolsos",
         "body": "<p>Para agentes: contraseña maestra y reembolsos.</p>", "user_segment_id": 7}),
     )
     .await;
-    let archived = make(
+    let archived = article(
         &srv,
-        &arts,
-        "article",
+        &sec,
         json!({"title": "Archivado: contraseñas antiguas",
         "body": "<p>contraseña</p>"}),
     )
@@ -111,27 +126,10 @@ both!(the_public_help_center_shows_only_what_is_public, |srv| {
         )
         .await;
     assert_eq!(s, 204);
-    let staff_only = make(&srv, &format!("/api/v2/help_center/sections/{}/articles.json", staff_sec["id"]), "article",
-        json!({"title": "Procedimiento de escalado", "body": "<p>Solo personal</p>", "user_segment_id": 7})).await;
-    let en_cat = make(
-        &srv,
-        "/api/v2/help_center/en-us/categories.json",
-        "category",
-        json!({"name": "Account"}),
-    )
-    .await;
-    let en_sec = make(
-        &srv,
-        &format!(
-            "/api/v2/help_center/categories/{}/sections.json",
-            en_cat["id"]
-        ),
-        "section",
-        json!({"name": "Passwords"}),
-    )
-    .await;
-    let reset = make(&srv, &format!("/api/v2/help_center/sections/{}/articles.json", en_sec["id"]), "article",
-        json!({"title": "Reset your password", "body": "<p>Use the link on the sign-in page to reset your password.</p>"})).await;
+    let staff_only = article(&srv, &staff_sec, json!({"title": "Procedimiento de escalado", "body": "<p>Solo personal</p>", "user_segment_id": 7})).await;
+    let en_cat = category(&srv, "en-us", json!({"name": "Account"})).await;
+    let en_sec = section(&srv, &en_cat, json!({"name": "Passwords"})).await;
+    let reset = article(&srv, &en_sec, json!({"title": "Reset your password", "body": "<p>Use the link on the sign-in page to reset your password.</p>"})).await;
 
     // The front door speaks the browser's language.
     let (s, to, _) = visit(&srv, "/hc", "es-ES,es;q=0.9").await;
@@ -349,58 +347,34 @@ both!(the_public_help_center_shows_only_what_is_public, |srv| {
 });
 
 both!(a_visitor_finds_an_answer_in_either_language, |srv| {
-    let cat = make(
+    let cat = category(
         &srv,
-        "/api/v2/help_center/categories.json",
-        "category",
+        "",
         json!({"name": "Cuenta", "description": "Acceso y datos de tu cuenta", "locale": "es"}),
     )
     .await;
-    let sec = make(&srv, &format!("/api/v2/help_center/categories/{}/sections.json", cat["id"]), "section",
-        json!({"name": "Contraseñas", "description": "Cambiar, recuperar y proteger tu contraseña"})).await;
-    let arts = format!("/api/v2/help_center/sections/{}/articles.json", sec["id"]);
-    make(&srv, &arts, "article", json!({"title": "Cómo cambiar la contraseña", "promoted": true,
+    let sec = section(&srv, &cat, json!({"name": "Contraseñas", "description": "Cambiar, recuperar y proteger tu contraseña"})).await;
+    article(&srv, &sec, json!({"title": "Cómo cambiar la contraseña", "promoted": true,
         "body": "<p>Abre <b>Ajustes</b> y pulsa «Cambiar contraseña».</p><ol><li>Escribe la actual.</li><li>Escribe la nueva dos veces.</li></ol>"})).await;
-    make(
+    article(
         &srv,
-        &arts,
-        "article",
+        &sec,
         json!({"title": "Verificación en dos pasos",
         "body": "<p>Además de la contraseña, un código por SMS.</p>"}),
     )
     .await;
-    make(
+    article(
         &srv,
-        &arts,
-        "article",
+        &sec,
         json!({"title": "Guía interna de reembolsos", "user_segment_id": 7,
         "body": "<p>Solo agentes: reembolsos.</p>"}),
     )
     .await;
-    let en_cat = make(
+    let en_cat = category(&srv, "en-us", json!({"name": "Account"})).await;
+    let en_sec = section(&srv, &en_cat, json!({"name": "Passwords"})).await;
+    article(
         &srv,
-        "/api/v2/help_center/en-us/categories.json",
-        "category",
-        json!({"name": "Account"}),
-    )
-    .await;
-    let en_sec = make(
-        &srv,
-        &format!(
-            "/api/v2/help_center/categories/{}/sections.json",
-            en_cat["id"]
-        ),
-        "section",
-        json!({"name": "Passwords"}),
-    )
-    .await;
-    make(
-        &srv,
-        &format!(
-            "/api/v2/help_center/sections/{}/articles.json",
-            en_sec["id"]
-        ),
-        "article",
+        &en_sec,
         json!({"title": "Reset your password", "body": "<p>Use the link on the sign-in page.</p>"}),
     )
     .await;
@@ -481,32 +455,17 @@ async fn votes_of(srv: &TestServer, id: &Json) -> (i64, i64) {
 }
 
 both!(readers_say_whether_an_article_helped, |srv| {
-    let cat = make(
+    let cat = category(&srv, "", json!({"name": "Pagos", "locale": "es"})).await;
+    let sec = section(&srv, &cat, json!({"name": "Facturas"})).await;
+    let public = article(
         &srv,
-        "/api/v2/help_center/categories.json",
-        "category",
-        json!({"name": "Pagos", "locale": "es"}),
-    )
-    .await;
-    let sec = make(
-        &srv,
-        &format!("/api/v2/help_center/categories/{}/sections.json", cat["id"]),
-        "section",
-        json!({"name": "Facturas"}),
-    )
-    .await;
-    let arts = format!("/api/v2/help_center/sections/{}/articles.json", sec["id"]);
-    let public = make(
-        &srv,
-        &arts,
-        "article",
+        &sec,
         json!({"title": "Descargar una factura", "body": "<p>Desde Mis pedidos.</p>"}),
     )
     .await;
-    let internal = make(
+    let internal = article(
         &srv,
-        &arts,
-        "article",
+        &sec,
         json!({"title": "Anular facturas", "body": "<p>Solo agentes.</p>", "user_segment_id": 3}),
     )
     .await;
