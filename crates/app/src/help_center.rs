@@ -4,15 +4,19 @@
 
 mod reading;
 mod site;
+mod translations;
 mod votes;
 use crate::sanitize::{clean_html, escape, html_to_text};
 use crate::{App, AppError, FieldError, Paged, Paging};
+use domain::model::TranslationOf;
 use domain::{Actor, ArticleId, CategoryId, SectionId, Timestamp};
 use search::{analyze_document, analyze_query_word, fold};
 pub use site::{ArticlePage, CategoryPage, HelpCenterHome, SectionPage, SectionWithArticles};
 use store::model::{Article, Category, Section};
 use store::paging::page_ids;
 use store::repo::help_center as hc;
+use store::repo::translations as tr;
+pub use translations::TranslationInput;
 
 /// Locales the help center is written in; the first is the default.
 pub const LOCALES: &[&str] = &["en-us", "es"];
@@ -83,14 +87,6 @@ fn required_name(name: &Option<String>, field: &str) -> Result<String, AppError>
     }
 }
 
-/// Terms for the article index: title and text of the body, apart.
-fn article_terms(a: &Article) -> (String, String) {
-    (
-        analyze_document(&a.title),
-        analyze_document(&html_to_text(&a.body)),
-    )
-}
-
 /// The words of a title for a page address (`Cómo cambiar mi contraseña`
 /// → `como-cambiar-mi-contrasena`): accents folded, anything else a dash,
 /// at most about 60 characters. Only the id before it is read back.
@@ -156,6 +152,38 @@ pub fn snippet(text: &str, words: &[String]) -> String {
     out
 }
 
+/// Keeps a record's source-locale translation the same as the record's
+/// own text (the article API and the category and section APIs write the
+/// record; readers in a locale read translations).
+#[allow(clippy::too_many_arguments)]
+async fn source_text(
+    c: &mut store::Conn<'_>,
+    of: TranslationOf,
+    locale: &str,
+    title: &str,
+    body: &str,
+    draft: bool,
+    actor: Actor,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let mut t = translations::source_translation(c, of, locale, now).await?;
+    let changed = t.title != title || t.body != body;
+    let is_new = t.id.0 == 0;
+    if !is_new && !changed && t.draft == draft {
+        return Ok(());
+    }
+    if is_new {
+        t.created_by_id = Some(actor.user);
+    }
+    t.title = title.to_string();
+    t.body = body.to_string();
+    t.draft = draft;
+    t.outdated = false;
+    t.updated_by_id = Some(actor.user);
+    t.updated_at = now;
+    translations::save(c, &mut t, locale, changed && !is_new).await
+}
+
 impl App {
     pub async fn create_category(
         &self,
@@ -179,6 +207,17 @@ impl App {
         self.write(move |c| {
             Box::pin(async move {
                 x.id = hc::insert_category(c, &x).await?;
+                source_text(
+                    c,
+                    TranslationOf::Category(x.id),
+                    &x.locale,
+                    &x.name,
+                    &x.description,
+                    false,
+                    actor,
+                    now,
+                )
+                .await?;
                 Ok(x)
             })
         })
@@ -210,6 +249,17 @@ impl App {
                 }
                 x.updated_at = now;
                 hc::update_category(c, &x).await?;
+                source_text(
+                    c,
+                    TranslationOf::Category(x.id),
+                    &x.source_locale,
+                    &x.name,
+                    &x.description,
+                    false,
+                    actor,
+                    now,
+                )
+                .await?;
                 Ok(x)
             })
         })
@@ -239,15 +289,17 @@ impl App {
     ) -> Result<(Vec<Category>, Paged), AppError> {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let (cond, args) = match locale {
-            Some(l) => (
-                "hc_categories t WHERE t.locale = $1",
-                vec![normalize_locale(Some(l)).into()],
-            ),
-            None => ("hc_categories t WHERE 1 = 1", vec![]),
-        };
-        let page = page_ids(c, cond, args, paging).await?;
-        Ok((hc::categories(c, &page.ids).await?, page))
+        match locale.map(|l| normalize_locale(Some(l))) {
+            Some(l) => {
+                let cond = "hc_categories t JOIN hc_translations x ON x.category_id = t.id AND x.locale = $1 WHERE 1 = 1";
+                let page = page_ids(c, cond, vec![l.clone().into()], paging).await?;
+                Ok((tr::categories_in_locale(c, &page.ids, &l).await?, page))
+            }
+            None => {
+                let page = page_ids(c, "hc_categories t WHERE 1 = 1", vec![], paging).await?;
+                Ok((hc::categories(c, &page.ids).await?, page))
+            }
+        }
     }
 
     pub async fn create_section(
@@ -291,6 +343,17 @@ impl App {
                     updated_at: now,
                 };
                 x.id = hc::insert_section(c, &x).await?;
+                source_text(
+                    c,
+                    TranslationOf::Section(x.id),
+                    &x.locale,
+                    &x.name,
+                    &x.description,
+                    false,
+                    actor,
+                    now,
+                )
+                .await?;
                 Ok(x)
             })
         })
@@ -337,6 +400,17 @@ impl App {
                 }
                 x.updated_at = now;
                 hc::update_section(c, &x).await?;
+                source_text(
+                    c,
+                    TranslationOf::Section(x.id),
+                    &x.source_locale,
+                    &x.name,
+                    &x.description,
+                    false,
+                    actor,
+                    now,
+                )
+                .await?;
                 Ok(x)
             })
         })
@@ -367,18 +441,27 @@ impl App {
     ) -> Result<(Vec<Section>, Paged), AppError> {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let mut cond = String::from("hc_sections t WHERE 1 = 1");
+        let locale = locale.map(|l| normalize_locale(Some(l)));
         let mut args: Vec<store::Value> = vec![];
+        let mut cond = match &locale {
+            Some(l) => {
+                args.push(l.clone().into());
+                String::from(
+                    "hc_sections t JOIN hc_translations x ON x.section_id = t.id AND x.locale = $1 WHERE 1 = 1",
+                )
+            }
+            None => String::from("hc_sections t WHERE 1 = 1"),
+        };
         if let Some(cat) = category {
             args.push(cat.into());
             cond.push_str(&format!(" AND t.category_id = ${}", args.len()));
         }
-        if let Some(l) = locale {
-            args.push(normalize_locale(Some(l)).into());
-            cond.push_str(&format!(" AND t.locale = ${}", args.len()));
-        }
         let page = page_ids(c, &cond, args, paging).await?;
-        Ok((hc::sections(c, &page.ids).await?, page))
+        let sections = match &locale {
+            Some(l) => tr::sections_in_locale(c, &page.ids, l).await?,
+            None => hc::sections(c, &page.ids).await?,
+        };
+        Ok((sections, page))
     }
 
     pub async fn create_article(
@@ -430,8 +513,17 @@ impl App {
                     edited_at: now,
                 };
                 a.id = hc::insert_article(c, &a).await?;
-                let (t, b) = article_terms(&a);
-                hc::index_article(c, a.id, &t, &b).await?;
+                source_text(
+                    c,
+                    TranslationOf::Article(a.id),
+                    &a.locale,
+                    &a.title,
+                    &a.body,
+                    a.draft,
+                    actor,
+                    now,
+                )
+                .await?;
                 Ok(a)
             })
         })
@@ -494,8 +586,17 @@ impl App {
                 }
                 a.updated_at = now;
                 hc::update_article(c, &a).await?;
-                let (t, b) = article_terms(&a);
-                hc::index_article(c, a.id, &t, &b).await?;
+                source_text(
+                    c,
+                    TranslationOf::Article(a.id),
+                    &a.source_locale,
+                    &a.title,
+                    &a.body,
+                    a.draft,
+                    actor,
+                    now,
+                )
+                .await?;
                 Ok(a)
             })
         })

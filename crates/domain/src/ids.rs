@@ -94,6 +94,8 @@ id_type!(
     ArticleId,
     /// A reader's "was this helpful?" answer on an article.
     VoteId,
+    /// The text of an article, section or category in one locale.
+    TranslationId,
     /// An outgoing message in the outbox.
     OutboundId,
     /// A received email as stored, raw, before and after processing.

@@ -387,6 +387,53 @@ pub enum HelpCenterKind {
     Article,
 }
 
+/// What a translation is the text of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TranslationOf {
+    Article(ArticleId),
+    Section(SectionId),
+    Category(CategoryId),
+}
+
+impl TranslationOf {
+    pub fn kind(self) -> HelpCenterKind {
+        match self {
+            TranslationOf::Article(_) => HelpCenterKind::Article,
+            TranslationOf::Section(_) => HelpCenterKind::Section,
+            TranslationOf::Category(_) => HelpCenterKind::Category,
+        }
+    }
+
+    pub fn id(self) -> i64 {
+        match self {
+            TranslationOf::Article(a) => a.0,
+            TranslationOf::Section(s) => s.0,
+            TranslationOf::Category(c) => c.0,
+        }
+    }
+}
+
+/// The text of an article, section or category in one locale (for a
+/// section or category, `title` is its name and `body` its description).
+/// The source locale's translation mirrors the record's own text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Translation {
+    pub id: TranslationId,
+    pub of: TranslationOf,
+    pub locale: String,
+    pub title: String,
+    /// Sanitised HTML for an article, plain text otherwise.
+    pub body: String,
+    /// Articles only: this locale's text is not published yet.
+    pub draft: bool,
+    /// The source text changed after this translation was last saved.
+    pub outdated: bool,
+    pub created_by_id: Option<UserId>,
+    pub updated_by_id: Option<UserId>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
 /// One public help-center page: what it shows, in which locale, and when
 /// it last changed (a sitemap entry).
 #[derive(Debug, Clone, PartialEq)]

@@ -205,7 +205,18 @@ pub async fn article(
             let mut frame = Frame::new(l, format!("{} · {}", p.article.title, frame_title(l)));
             frame.description = summary(&app::sanitize::html_to_text(&p.article.body));
             frame.canonical = Some(site.url(&headers, &link.href));
-            frame.alternates = vec![(l.code(), site.url(&headers, &link.href))];
+            let paths: Vec<(SiteLocale, String)> = p
+                .translations
+                .iter()
+                .filter_map(|(code, title)| {
+                    let other = SiteLocale::exact(code)?;
+                    Some((
+                        other,
+                        crate::view::place_path(HelpCenterKind::Article, code, id, title),
+                    ))
+                })
+                .collect();
+            frame.translated(&paths, |path| site.url(&headers, path));
             page(&ArticlePage {
                 category: category_link(&p.category),
                 section: section_link(&p.section),

@@ -32,13 +32,25 @@ impl Frame {
             description: String::new(),
             canonical: None,
             alternates: Vec::new(),
-            // The other language's front page until translations link pages.
+            // The other language's front page unless the page is
+            // translated (`Frame::translated`).
             switcher: SiteLocale::all()
                 .map(|l| (l.lang().code(), l.name(), home_path(l), l == locale))
                 .collect(),
             query: String::new(),
             title,
         }
+    }
+
+    /// Points the switcher and the `hreflang` alternates at this page's
+    /// translations: (locale, path) for each locale it is published in.
+    pub fn translated(&mut self, paths: &[(SiteLocale, String)], url: impl Fn(&str) -> String) {
+        for (code, _, href, _) in &mut self.switcher {
+            if let Some((_, p)) = paths.iter().find(|(l, _)| l.lang().code() == *code) {
+                *href = p.clone();
+            }
+        }
+        self.alternates = paths.iter().map(|(l, p)| (l.code(), url(p))).collect();
     }
 
     pub fn lang(&self) -> &'static str {

@@ -48,7 +48,7 @@ pub async fn vote(
     let back = format!("/hc/{}/articles/{id}", l.code());
     match site
         .app
-        .vote_as_visitor(&visitor, domain::ArticleId(id), value)
+        .vote_as_visitor(&visitor, domain::ArticleId(id), l.code(), value)
         .await
     {
         Ok(_) => {

@@ -144,6 +144,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 19,
+        name: "translations",
+        shared: None,
+        sqlite: Some(include_str!("../migrations/0019_translations.sqlite.sql")),
+        postgres: Some(include_str!("../migrations/0019_translations.postgres.sql")),
+    },
 ];
 
 /// The latest schema version this binary knows.

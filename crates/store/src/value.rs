@@ -137,6 +137,7 @@ value_from_id!(
     domain::SectionId,
     domain::ArticleId,
     domain::VoteId,
+    domain::TranslationId,
     domain::OutboundId,
     domain::InboundEmailId,
     domain::UserMergeId,

@@ -418,6 +418,19 @@ pub fn article(m: &Map<String, Json>) -> Result<app::help_center::ArticleInput, 
     f.finish(input)
 }
 
+/// `{"translation": {…}}`.
+pub fn translation(m: &Map<String, Json>) -> Result<app::help_center::TranslationInput, ApiError> {
+    let mut f = Fields::new(m);
+    let input = app::help_center::TranslationInput {
+        locale: f.string("locale"),
+        title: f.string("title"),
+        body: f.string("body"),
+        draft: f.boolean("draft"),
+        outdated: f.boolean("outdated"),
+    };
+    f.finish(input)
+}
+
 /// The keys parsers read, noted per thread while a test runs.
 #[cfg(test)]
 pub(crate) mod asked {

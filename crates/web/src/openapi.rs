@@ -41,6 +41,7 @@ pub use operations::Body;
     wire::Section,
     wire::Article,
     wire::Vote,
+    wire::Translation,
     wire::TicketRequest,
     wire::UserRequest,
     wire::OrganizationRequest,

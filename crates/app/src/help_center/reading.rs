@@ -2,15 +2,27 @@
 //! and the incremental export, as the caller may see them.
 
 use super::*;
+use store::repo::translations as tr;
 
 impl App {
-    /// One article; drafts and articles restricted to a user segment are
-    /// shown to staff only.
-    pub async fn article(&self, actor: Actor, id: ArticleId) -> Result<Article, AppError> {
+    /// One article, as written in `locale` (its source locale's text when
+    /// none is named); drafts and articles restricted to a user segment
+    /// are shown to staff only.
+    pub async fn article(
+        &self,
+        actor: Actor,
+        id: ArticleId,
+        locale: Option<&str>,
+    ) -> Result<Article, AppError> {
         let mut rc = self.read().await?;
-        hc::articles(&mut rc.conn(), &[id.0])
-            .await?
-            .pop()
+        let c = &mut rc.conn();
+        let found = match locale {
+            Some(l) => tr::articles_in(c, &[id.0], &normalize_locale(Some(l))).await?,
+            None => hc::articles(c, &[id.0]).await?,
+        };
+        found
+            .into_iter()
+            .next()
             .filter(|a| {
                 a.archived_at.is_none()
                     && (domain::policy::reads_internal(&actor) || public_article(a))
@@ -29,10 +41,28 @@ impl App {
     ) -> Result<(Vec<Article>, Paged), AppError> {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let mut cond = String::from("hc_articles t WHERE t.archived_at IS NULL");
+        // In a locale, the articles written in it, as written there.
+        let locale = locale.map(|l| normalize_locale(Some(l)));
         let mut args: Vec<store::Value> = vec![];
+        let mut cond = match &locale {
+            Some(l) => {
+                args.push(l.clone().into());
+                String::from(
+                    "hc_articles t JOIN hc_translations x ON x.article_id = t.id AND x.locale = $1 \
+                     WHERE t.archived_at IS NULL",
+                )
+            }
+            None => String::from("hc_articles t WHERE t.archived_at IS NULL"),
+        };
         if !domain::policy::reads_internal(&actor) {
-            cond.push_str(" AND t.draft = FALSE AND t.user_segment_id IS NULL");
+            let draft = if locale.is_some() {
+                "x.draft"
+            } else {
+                "t.draft"
+            };
+            cond.push_str(&format!(
+                " AND {draft} = FALSE AND t.user_segment_id IS NULL"
+            ));
         }
         if let Some(s) = section {
             args.push(s.into());
@@ -45,12 +75,12 @@ impl App {
                 args.len()
             ));
         }
-        if let Some(l) = locale {
-            args.push(normalize_locale(Some(l)).into());
-            cond.push_str(&format!(" AND t.locale = ${}", args.len()));
-        }
         let page = page_ids(c, &cond, args, paging).await?;
-        Ok((hc::articles(c, &page.ids).await?, page))
+        let articles = match &locale {
+            Some(l) => tr::articles_in(c, &page.ids, l).await?,
+            None => hc::articles(c, &page.ids).await?,
+        };
+        Ok((articles, page))
     }
 
     /// Published articles matching every word of `query` (accent-folded,
@@ -102,13 +132,12 @@ impl App {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let (ids, total) = hc::search_articles(c, &groups, &filter, offset, limit).await?;
-        let articles = hc::articles(c, &ids).await?;
-        let hits = ids
-            .iter()
-            .filter_map(|id| articles.iter().find(|a| a.id.0 == *id))
+        let hits = tr::articles_of_translations(c, &ids)
+            .await?
+            .into_iter()
             .map(|a| ArticleHit {
                 snippet: snippet(&html_to_text(&a.body), &words),
-                article: a.clone(),
+                article: a,
             })
             .collect();
         Ok((hits, total))

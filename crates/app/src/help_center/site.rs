@@ -4,8 +4,10 @@
 //! shows). The site's pages and its sitemap read through here.
 
 use super::*;
+use domain::model::TranslationOf;
 use domain::model::{ArticleTitle, HelpCenterPlace};
 use hc::TitlesOf;
+use store::repo::translations as tr;
 
 /// A section, how many public articles it holds, and the titles of the
 /// first of them (all of them on its own page).
@@ -46,6 +48,9 @@ pub struct ArticlePage {
     pub article: Article,
     /// Other public articles of the same section, in their order.
     pub related: Vec<ArticleTitle>,
+    /// Every locale the article is published in (this one included), with
+    /// its title there.
+    pub translations: Vec<(String, String)>,
 }
 
 /// How many related articles an article page lists.
@@ -63,8 +68,8 @@ impl App {
     pub async fn help_center_home(&self, locale: &str) -> Result<HelpCenterHome, AppError> {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let categories = hc::categories_in(c, locale).await?;
-        let sections = hc::sections_in(c, locale).await?;
+        let categories = tr::all_categories_in(c, locale).await?;
+        let sections = tr::all_sections_in(c, locale).await?;
         let counts = hc::public_article_counts(c, locale).await?;
         let promoted = hc::public_article_titles(c, locale, TitlesOf::Promoted, PROMOTED).await?;
         let categories = categories
@@ -90,12 +95,11 @@ impl App {
     ) -> Result<CategoryPage, AppError> {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let category = hc::categories(c, &[id.0])
+        let category = tr::categories_in_locale(c, &[id.0], locale)
             .await?
             .pop()
-            .filter(|k| k.locale == locale)
             .ok_or(AppError::NotFound)?;
-        let sections = hc::sections_in(c, locale).await?;
+        let sections = tr::all_sections_in(c, locale).await?;
         let counts = hc::public_article_counts(c, locale).await?;
         let mut sections = counted(&category, &sections, &counts);
         if sections.is_empty() {
@@ -118,20 +122,16 @@ impl App {
     ) -> Result<SectionPage, AppError> {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let section = hc::sections(c, &[id.0])
+        let section = tr::sections_in_locale(c, &[id.0], locale)
             .await?
             .pop()
-            .filter(|s| s.locale == locale)
             .ok_or(AppError::NotFound)?;
         let articles =
             hc::public_article_titles(c, locale, TitlesOf::Section(id), SECTION_PAGE).await?;
         if articles.is_empty() {
             return Err(AppError::NotFound);
         }
-        let category = hc::categories(c, &[section.category_id.0])
-            .await?
-            .pop()
-            .ok_or(AppError::NotFound)?;
+        let category = category_in(c, section.category_id, locale).await?;
         Ok(SectionPage {
             category,
             section: SectionWithArticles {
@@ -151,19 +151,14 @@ impl App {
     ) -> Result<ArticlePage, AppError> {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let article = hc::articles(c, &[id.0])
+        let article = tr::articles_in(c, &[id.0], locale)
             .await?
             .pop()
-            .filter(|a| a.is_public() && a.locale == locale)
+            .filter(Article::is_public)
             .ok_or(AppError::NotFound)?;
-        let section = hc::sections(c, &[article.section_id.0])
-            .await?
-            .pop()
-            .ok_or(AppError::NotFound)?;
-        let category = hc::categories(c, &[section.category_id.0])
-            .await?
-            .pop()
-            .ok_or(AppError::NotFound)?;
+        let section = section_in(c, article.section_id, locale).await?;
+        let category = category_in(c, section.category_id, locale).await?;
+        let translations = tr::published_titles(c, TranslationOf::Article(id)).await?;
         let related =
             hc::public_article_titles(c, locale, TitlesOf::Section(section.id), RELATED + 1)
                 .await?
@@ -176,6 +171,7 @@ impl App {
             section,
             article,
             related,
+            translations,
         })
     }
 
@@ -200,6 +196,37 @@ impl App {
     pub async fn help_center_places(&self) -> Result<Vec<HelpCenterPlace>, AppError> {
         let mut rc = self.read().await?;
         Ok(hc::public_places(&mut rc.conn()).await?)
+    }
+}
+
+/// A section in a locale, in its source locale's words where it has no
+/// translation there (an article's breadcrumb still needs a name).
+async fn section_in(
+    c: &mut store::Conn<'_>,
+    id: SectionId,
+    locale: &str,
+) -> Result<Section, AppError> {
+    match tr::sections_in_locale(c, &[id.0], locale).await?.pop() {
+        Some(s) => Ok(s),
+        None => hc::sections(c, &[id.0])
+            .await?
+            .pop()
+            .ok_or(AppError::NotFound),
+    }
+}
+
+/// A category in a locale, as `section_in`.
+async fn category_in(
+    c: &mut store::Conn<'_>,
+    id: CategoryId,
+    locale: &str,
+) -> Result<Category, AppError> {
+    match tr::categories_in_locale(c, &[id.0], locale).await?.pop() {
+        Some(k) => Ok(k),
+        None => hc::categories(c, &[id.0])
+            .await?
+            .pop()
+            .ok_or(AppError::NotFound),
     }
 }
 

@@ -14,22 +14,26 @@ fn valid_visitor(id: &str) -> bool {
 }
 
 impl App {
-    /// A signed-in user's answer on an article they may read.
+    /// A signed-in user's answer on an article they may read, counted for
+    /// the locale they read it in (its source locale's when none is named).
     pub async fn vote_as_user(
         &self,
         actor: Actor,
         article: ArticleId,
+        locale: Option<&str>,
         value: VoteValue,
     ) -> Result<Vote, AppError> {
-        let a = self.article(actor, article).await?;
+        let a = self.article(actor, article, locale).await?;
         self.cast(a, Voter::User(actor.user), value).await
     }
 
-    /// A public-site visitor's answer on a public article.
+    /// A public-site visitor's answer on a public article, as read in
+    /// `locale`.
     pub async fn vote_as_visitor(
         &self,
         visitor: &str,
         article: ArticleId,
+        locale: &str,
         value: VoteValue,
     ) -> Result<Vote, AppError> {
         if !valid_visitor(visitor) {
@@ -40,7 +44,7 @@ impl App {
         }
         let a = {
             let mut rc = self.read().await?;
-            hc::articles(&mut rc.conn(), &[article.0])
+            store::repo::translations::articles_in(&mut rc.conn(), &[article.0], locale)
                 .await?
                 .pop()
                 .filter(Article::is_public)

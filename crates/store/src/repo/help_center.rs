@@ -15,7 +15,7 @@ const SECTION_COLS: &str = "id, category_id, parent_section_id, name, descriptio
 const ARTICLE_COLS: &str = "id, section_id, author_id, title, body, locale, source_locale, draft, promoted, position, label_names, permission_group_id, \
                             user_segment_id, comments_disabled, vote_sum, vote_count, archived_at, created_at, updated_at, edited_at";
 
-fn category(r: &Row) -> Result<Category, StoreError> {
+pub(crate) fn category(r: &Row) -> Result<Category, StoreError> {
     Ok(Category {
         id: CategoryId(r.int(0)?),
         name: r.text(1)?,
@@ -28,7 +28,7 @@ fn category(r: &Row) -> Result<Category, StoreError> {
     })
 }
 
-fn section(r: &Row) -> Result<Section, StoreError> {
+pub(crate) fn section(r: &Row) -> Result<Section, StoreError> {
     Ok(Section {
         id: SectionId(r.int(0)?),
         category_id: CategoryId(r.int(1)?),
@@ -43,7 +43,7 @@ fn section(r: &Row) -> Result<Section, StoreError> {
     })
 }
 
-fn article(r: &Row) -> Result<Article, StoreError> {
+pub(crate) fn article(r: &Row) -> Result<Article, StoreError> {
     Ok(Article {
         id: ArticleId(r.int(0)?),
         section_id: SectionId(r.int(1)?),
@@ -201,39 +201,6 @@ pub async fn articles_since(
     map_rows(c.all(q(format!("SELECT {ARTICLE_COLS} FROM hc_articles WHERE updated_at >= $1 ORDER BY updated_at, id LIMIT $2")).bind(since).bind(limit)).await?, article)
 }
 
-/// Writes an article's index terms, replacing what was there.
-pub async fn index_article(
-    c: &mut Conn<'_>,
-    id: ArticleId,
-    title_terms: &str,
-    body_terms: &str,
-) -> Result<(), StoreError> {
-    match c.backend() {
-        Backend::Sqlite => {
-            c.exec(q("DELETE FROM article_fts WHERE rowid = $1").bind(id))
-                .await?;
-            c.exec(
-                q("INSERT INTO article_fts (rowid, title_terms, body_terms) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(title_terms)
-                    .bind(body_terms),
-            )
-            .await?;
-        }
-        Backend::Postgres => {
-            c.exec(
-                q("INSERT INTO article_fts (article_id, title_terms, body_terms) VALUES ($1, $2, $3) \
-                   ON CONFLICT (article_id) DO UPDATE SET title_terms = EXCLUDED.title_terms, body_terms = EXCLUDED.body_terms")
-                .bind(id)
-                .bind(title_terms)
-                .bind(body_terms),
-            )
-            .await?;
-        }
-    }
-    Ok(())
-}
-
 /// Filters for article search.
 #[derive(Debug, Clone, Default)]
 pub struct ArticleFilter {
@@ -246,9 +213,10 @@ pub struct ArticleFilter {
     pub staff_view: bool,
 }
 
-/// Published articles matching every term group (each group: alternative
-/// stems, any of which may match), best first: more matches in the title
-/// rank higher, then more recent. Returns one page of ids and the total.
+/// Published article translations matching every term group (each group:
+/// alternative stems, any of which may match), best first: more matches in
+/// the title rank higher, then more recent. Returns one page of
+/// translation ids and the total.
 pub async fn search_articles(
     c: &mut Conn<'_>,
     groups: &[Vec<String>],
@@ -263,10 +231,10 @@ pub async fn search_articles(
     };
     let mut conds = vec!["a.archived_at IS NULL".to_string()];
     if !f.staff_view {
-        conds.push("a.draft = FALSE AND a.user_segment_id IS NULL".into());
+        conds.push("t.draft = FALSE AND a.user_segment_id IS NULL".into());
     }
     if let Some(l) = &f.locale {
-        conds.push(format!("a.locale = {}", arg(l.clone().into(), &mut args)));
+        conds.push(format!("t.locale = {}", arg(l.clone().into(), &mut args)));
     }
     if let Some(s) = f.section {
         conds.push(format!("a.section_id = {}", arg(s.into(), &mut args)));
@@ -304,7 +272,8 @@ pub async fn search_articles(
                 // order): driven from an index of the articles instead, it
                 // would run the whole match once per article.
                 format!(
-                    "article_fts x CROSS JOIN hc_articles a ON a.id = x.rowid AND article_fts MATCH {p}"
+                    "article_fts x CROSS JOIN hc_translations t ON t.id = x.rowid AND article_fts MATCH {p} \
+                     CROSS JOIN hc_articles a ON a.id = t.article_id"
                 ),
                 "bm25(article_fts, 4.0, 1.0)".to_string(),
             )
@@ -318,7 +287,8 @@ pub async fn search_articles(
             let p = arg(expr.into(), &mut args);
             (
                 format!(
-                    "hc_articles a JOIN article_fts x ON x.article_id = a.id AND x.tsv @@ to_tsquery('simple', {p})"
+                    "article_fts x JOIN hc_translations t ON t.id = x.translation_id AND x.tsv @@ to_tsquery('simple', {p}) \
+                     JOIN hc_articles a ON a.id = t.article_id"
                 ),
                 format!("-ts_rank(x.tsv, to_tsquery('simple', {p}))"),
             )
@@ -330,7 +300,7 @@ pub async fn search_articles(
     let total = c.scalar(count).await?;
     let n = args.len();
     let mut page = q(format!(
-        "SELECT a.id FROM {from} ORDER BY {rank}, a.updated_at DESC, a.id LIMIT ${} OFFSET ${}",
+        "SELECT t.id FROM {from} ORDER BY {rank}, t.updated_at DESC, t.id LIMIT ${} OFFSET ${}",
         n + 1,
         n + 2
     ));
@@ -346,39 +316,12 @@ pub async fn search_articles(
     Ok((ids, total))
 }
 
-/// What makes an article (aliased `t`) readable by anyone: published, not
-/// archived, for no particular user segment. Mirrors
-/// `domain::model::Article::is_public`.
-fn public_article(t: &str) -> String {
-    format!("{t}.archived_at IS NULL AND {t}.draft = FALSE AND {t}.user_segment_id IS NULL")
-}
-
-/// The categories written in a locale, in their order.
-pub async fn categories_in(c: &mut Conn<'_>, locale: &str) -> Result<Vec<Category>, StoreError> {
-    map_rows(
-        c.all(
-            q(format!(
-                "SELECT {CATEGORY_COLS} FROM hc_categories WHERE locale = $1 ORDER BY position, id"
-            ))
-            .bind(locale),
-        )
-        .await?,
-        category,
-    )
-}
-
-/// The sections written in a locale (of every category), in their order.
-pub async fn sections_in(c: &mut Conn<'_>, locale: &str) -> Result<Vec<Section>, StoreError> {
-    map_rows(
-        c.all(
-            q(format!(
-                "SELECT {SECTION_COLS} FROM hc_sections WHERE locale = $1 ORDER BY position, id"
-            ))
-            .bind(locale),
-        )
-        .await?,
-        section,
-    )
+/// What makes an article `a` in the locale of its translation `t` readable
+/// by anyone: that translation published, the article not archived and
+/// for no particular user segment. Mirrors `Article::is_public` on an
+/// article read in that locale.
+fn public_article(a: &str, t: &str) -> String {
+    format!("{a}.archived_at IS NULL AND {a}.user_segment_id IS NULL AND {t}.draft = FALSE")
 }
 
 /// The titles of the public articles of a locale (of one section, or the
@@ -391,13 +334,14 @@ pub async fn public_article_titles(
     limit: i64,
 ) -> Result<Vec<ArticleTitle>, StoreError> {
     let which = match of {
-        TitlesOf::Section(_) => "t.section_id = $3",
-        TitlesOf::Promoted => "t.promoted = TRUE",
+        TitlesOf::Section(_) => "a.section_id = $3",
+        TitlesOf::Promoted => "a.promoted = TRUE",
     };
     let mut query = q(format!(
-        "SELECT t.id, t.section_id, t.locale, t.title, t.promoted FROM hc_articles t \
-         WHERE {} AND t.locale = $1 AND {which} ORDER BY t.promoted DESC, t.position, t.title, t.id LIMIT $2",
-        public_article("t"),
+        "SELECT a.id, a.section_id, t.locale, t.title, a.promoted \
+         FROM hc_articles a JOIN hc_translations t ON t.article_id = a.id AND t.locale = $1 \
+         WHERE {} AND {which} ORDER BY a.promoted DESC, a.position, t.title, a.id LIMIT $2",
+        public_article("a", "t"),
     ))
     .bind(locale)
     .bind(limit);
@@ -431,8 +375,9 @@ pub async fn public_article_counts(
     let rows = c
         .all(
             q(format!(
-                "SELECT t.section_id, COUNT(*) FROM hc_articles t WHERE {} AND t.locale = $1 GROUP BY t.section_id",
-                public_article("t")
+                "SELECT a.section_id, COUNT(*) FROM hc_translations t JOIN hc_articles a ON a.id = t.article_id \
+                 WHERE t.locale = $1 AND {} GROUP BY a.section_id",
+                public_article("a", "t")
             ))
             .bind(locale),
         )
@@ -442,19 +387,23 @@ pub async fn public_article_counts(
         .collect()
 }
 
-/// Every public article, and every category and section that holds one,
-/// with its locale and when it last changed: the sitemap's entries.
+/// Every public article translation, and every category and section
+/// translation whose locale holds one, with when it last changed: the
+/// sitemap's entries.
 pub async fn public_places(c: &mut Conn<'_>) -> Result<Vec<HelpCenterPlace>, StoreError> {
-    let public = public_article("a");
+    let public = public_article("a", "t");
     let rows = c
         .all(q(format!(
-            "SELECT 'article', a.id, a.locale, a.title, a.updated_at FROM hc_articles a WHERE {public} \
-             UNION ALL SELECT 'section', s.id, s.locale, s.name, s.updated_at FROM hc_sections s \
-               WHERE EXISTS (SELECT 1 FROM hc_articles a WHERE a.section_id = s.id AND {public}) \
-             UNION ALL SELECT 'category', k.id, k.locale, k.name, k.updated_at FROM hc_categories k \
-               WHERE EXISTS (SELECT 1 FROM hc_sections s JOIN hc_articles a ON a.section_id = s.id \
-                             WHERE s.category_id = k.id AND {public}) \
-             ORDER BY 1, 2"
+            "SELECT 'article', a.id, t.locale, t.title, t.updated_at \
+               FROM hc_translations t JOIN hc_articles a ON a.id = t.article_id WHERE {public} \
+             UNION ALL SELECT 'section', s.section_id, s.locale, s.title, s.updated_at FROM hc_translations s \
+               WHERE s.section_id IS NOT NULL AND EXISTS (SELECT 1 FROM hc_articles a JOIN hc_translations t \
+                 ON t.article_id = a.id AND t.locale = s.locale WHERE a.section_id = s.section_id AND {public}) \
+             UNION ALL SELECT 'category', k.category_id, k.locale, k.title, k.updated_at FROM hc_translations k \
+               WHERE k.category_id IS NOT NULL AND EXISTS (SELECT 1 FROM hc_sections x JOIN hc_articles a ON a.section_id = x.id \
+                 JOIN hc_translations t ON t.article_id = a.id AND t.locale = k.locale \
+                 WHERE x.category_id = k.category_id AND {public}) \
+             ORDER BY 1, 2, 3"
         )))
         .await?;
     rows.iter()

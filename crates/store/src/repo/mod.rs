@@ -25,6 +25,7 @@ pub mod settings;
 pub mod sla;
 pub mod tickets;
 pub mod tokens;
+pub mod translations;
 pub mod user_merges;
 pub mod users;
 pub mod webhooks;

@@ -5,7 +5,7 @@
 
 use super::*;
 
-async fn make(srv: &TestServer, path: &str, key: &str, body: Json) -> Json {
+pub(super) async fn make(srv: &TestServer, path: &str, key: &str, body: Json) -> Json {
     let (s, b) = srv
         .call("POST", path, &srv.admin(), Some(json!({key: body})))
         .await;
@@ -15,7 +15,7 @@ async fn make(srv: &TestServer, path: &str, key: &str, body: Json) -> Json {
 
 /// A category (in the path's locale, if given), a section of one, an
 /// article of a section, made as the admin through the Help Center API.
-async fn category(srv: &TestServer, locale: &str, body: Json) -> Json {
+pub(super) async fn category(srv: &TestServer, locale: &str, body: Json) -> Json {
     let prefix = if locale.is_empty() {
         String::new()
     } else {
@@ -30,7 +30,7 @@ async fn category(srv: &TestServer, locale: &str, body: Json) -> Json {
     .await
 }
 
-async fn section(srv: &TestServer, category: &Json, body: Json) -> Json {
+pub(super) async fn section(srv: &TestServer, category: &Json, body: Json) -> Json {
     let path = format!(
         "/api/v2/help_center/categories/{}/sections.json",
         category["id"]
@@ -38,7 +38,7 @@ async fn section(srv: &TestServer, category: &Json, body: Json) -> Json {
     make(srv, &path, "section", body).await
 }
 
-async fn article(srv: &TestServer, section: &Json, body: Json) -> Json {
+pub(super) async fn article(srv: &TestServer, section: &Json, body: Json) -> Json {
     let path = format!(
         "/api/v2/help_center/sections/{}/articles.json",
         section["id"]
@@ -47,7 +47,7 @@ async fn article(srv: &TestServer, section: &Json, body: Json) -> Json {
 }
 
 /// A page as a visitor gets it (no credentials, redirects not followed).
-async fn visit(srv: &TestServer, path: &str, lang: &str) -> (u16, String, String) {
+pub(super) async fn visit(srv: &TestServer, path: &str, lang: &str) -> (u16, String, String) {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -10,6 +10,7 @@ mod export;
 mod fuzz;
 mod help_center;
 mod help_center_site;
+mod help_center_translations;
 mod imap;
 mod ingest;
 mod notifications;

@@ -826,6 +826,102 @@ pub(super) const API: &[Row] = &[
         "UAAAAA",
         "",
     ),
+    (
+        "GET",
+        "/api/v2/help_center/articles/{article}/translations",
+        "UAAAAA",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/help_center/articles/{article}/translations",
+        "UDDDAA",
+        r#"{"translation":{"locale":"es","title":"T {unique}","body":"<p>x</p>"}}"#,
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/articles/{article}/translations/missing",
+        "UDDAAA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/articles/{article}/translations/{locale}",
+        "UAAAAA",
+        "",
+    ),
+    (
+        "PUT",
+        "/api/v2/help_center/articles/{article}/translations/{locale}",
+        "UDDDAA",
+        r#"{"translation":{"title":"T {unique}"}}"#,
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/sections/{section}/translations",
+        "UAAAAA",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/help_center/sections/{section}/translations",
+        "UDDDDA",
+        r#"{"translation":{"locale":"es","title":"T {unique}","body":"<p>x</p>"}}"#,
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/sections/{section}/translations/missing",
+        "UDDAAA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/sections/{section}/translations/{locale}",
+        "UAAAAA",
+        "",
+    ),
+    (
+        "PUT",
+        "/api/v2/help_center/sections/{section}/translations/{locale}",
+        "UDDDDA",
+        r#"{"translation":{"title":"T {unique}"}}"#,
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/categories/{category}/translations",
+        "UAAAAA",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/help_center/categories/{category}/translations",
+        "UDDDDA",
+        r#"{"translation":{"locale":"es","title":"T {unique}","body":"<p>x</p>"}}"#,
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/categories/{category}/translations/missing",
+        "UDDAAA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/categories/{category}/translations/{locale}",
+        "UAAAAA",
+        "",
+    ),
+    (
+        "PUT",
+        "/api/v2/help_center/categories/{category}/translations/{locale}",
+        "UDDDDA",
+        r#"{"translation":{"title":"T {unique}"}}"#,
+    ),
+    (
+        "DELETE",
+        "/api/v2/help_center/translations/{translation}",
+        "UDDDAA",
+        "",
+    ),
     ("GET", "/api/v2/help_center/votes/{vote}", "UADAAA", ""),
     ("DELETE", "/api/v2/help_center/votes/{vote}", "UADDAA", ""),
     // Outside /api/v2/… routing
@@ -1314,6 +1410,17 @@ impl Fixtures<'_> {
             "vote" => {
                 let id = self.vote().await;
                 out.insert("vote", id);
+            }
+            "translation" => {
+                Box::pin(self.make("article", out)).await;
+                let id = post_id(
+                    srv,
+                    &format!("/api/v2/help_center/articles/{}/translations.json", out["article"]),
+                    json!({"translation": {"locale": "es", "title": format!("T {}", unique()), "body": "<p>Hola</p>"}}),
+                    "translation",
+                )
+                .await;
+                out.insert("translation", id);
             }
             "ticket" => {
                 let t = self.ticket("open").await;

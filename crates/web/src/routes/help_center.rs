@@ -5,12 +5,12 @@ use super::{bounds, created, no_content, ok, path_id};
 use crate::Api;
 use crate::body::JsonBody;
 use crate::ctx::Ctx;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::{input, wire};
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
-use domain::model::VoteValue;
+use axum::routing::{delete, get, post};
+use domain::model::{TranslationOf, VoteValue};
 use domain::{CategoryId, SectionId, Timestamp};
 use serde_json::json;
 
@@ -59,6 +59,136 @@ pub fn routes() -> Router<Api> {
             "/api/v2/help_center/votes/{id}",
             get(vote).delete(delete_vote),
         )
+        .route(
+            "/api/v2/help_center/articles/{id}/translations",
+            get(translations::<ARTICLE>).post(create_translation::<ARTICLE>),
+        )
+        .route(
+            "/api/v2/help_center/articles/{id}/translations/missing",
+            get(missing_translations::<ARTICLE>),
+        )
+        .route(
+            "/api/v2/help_center/articles/{id}/translations/{locale}",
+            get(translation::<ARTICLE>).put(update_translation::<ARTICLE>),
+        )
+        .route(
+            "/api/v2/help_center/sections/{id}/translations",
+            get(translations::<SECTION>).post(create_translation::<SECTION>),
+        )
+        .route(
+            "/api/v2/help_center/sections/{id}/translations/missing",
+            get(missing_translations::<SECTION>),
+        )
+        .route(
+            "/api/v2/help_center/sections/{id}/translations/{locale}",
+            get(translation::<SECTION>).put(update_translation::<SECTION>),
+        )
+        .route(
+            "/api/v2/help_center/categories/{id}/translations",
+            get(translations::<CATEGORY>).post(create_translation::<CATEGORY>),
+        )
+        .route(
+            "/api/v2/help_center/categories/{id}/translations/missing",
+            get(missing_translations::<CATEGORY>),
+        )
+        .route(
+            "/api/v2/help_center/categories/{id}/translations/{locale}",
+            get(translation::<CATEGORY>).put(update_translation::<CATEGORY>),
+        )
+        .route(
+            "/api/v2/help_center/translations/{id}",
+            delete(delete_translation),
+        )
+}
+
+/// Which kind of record a translations route is about (a const
+/// parameter, so one handler serves articles, sections and categories).
+const ARTICLE: u8 = 0;
+const SECTION: u8 = 1;
+const CATEGORY: u8 = 2;
+
+/// The record a translations route names.
+fn translated<const K: u8>(id: &str) -> Result<TranslationOf, ApiError> {
+    Ok(match K {
+        ARTICLE => TranslationOf::Article(path_id(id)?),
+        SECTION => TranslationOf::Section(path_id(id)?),
+        _ => TranslationOf::Category(path_id(id)?),
+    })
+}
+
+async fn translations<const K: u8>(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let all = api
+        .app
+        .translations(ctx.actor, translated::<K>(&id)?)
+        .await?;
+    let items: Vec<_> = all
+        .iter()
+        .map(|t| wire::translation(&ctx.base, t))
+        .collect();
+    ok(
+        json!({"translations": items, "count": items.len(), "next_page": null, "previous_page": null}),
+    )
+}
+
+async fn create_translation<const K: u8>(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult {
+    let input = input::translation(body.record("translation")?)?;
+    let t = api
+        .app
+        .create_translation(ctx.actor, translated::<K>(&id)?, input)
+        .await?;
+    created(wire::Keyed("translation", wire::translation(&ctx.base, &t)))
+}
+
+async fn missing_translations<const K: u8>(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let locales = api
+        .app
+        .missing_translations(ctx.actor, translated::<K>(&id)?)
+        .await?;
+    ok(json!({"locales": locales}))
+}
+
+async fn translation<const K: u8>(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path((id, locale)): Path<(String, String)>,
+) -> ApiResult {
+    let t = api
+        .app
+        .translation(ctx.actor, translated::<K>(&id)?, &locale)
+        .await?;
+    ok(wire::Keyed("translation", wire::translation(&ctx.base, &t)))
+}
+
+async fn update_translation<const K: u8>(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path((id, locale)): Path<(String, String)>,
+    body: JsonBody,
+) -> ApiResult {
+    let input = input::translation(body.record("translation")?)?;
+    let t = api
+        .app
+        .update_translation(ctx.actor, translated::<K>(&id)?, &locale, input)
+        .await?;
+    ok(wire::Keyed("translation", wire::translation(&ctx.base, &t)))
+}
+
+async fn delete_translation(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    api.app.delete_translation(ctx.actor, path_id(&id)?).await?;
+    no_content()
 }
 
 async fn article_votes(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -77,7 +207,10 @@ async fn vote_down(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> 
 
 /// Zendesk answers a vote with 200 and the vote, a first one or a change.
 async fn cast(api: &Api, ctx: &Ctx, id: &str, value: VoteValue) -> ApiResult {
-    let v = api.app.vote_as_user(ctx.actor, path_id(id)?, value).await?;
+    let v = api
+        .app
+        .vote_as_user(ctx.actor, path_id(id)?, ctx.param("locale"), value)
+        .await?;
     ok(wire::Keyed("vote", wire::vote(&ctx.base, &v)))
 }
 
@@ -282,7 +415,10 @@ async fn create_article(
 }
 
 async fn article(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let a = api.app.article(ctx.actor, path_id(&id)?).await?;
+    let a = api
+        .app
+        .article(ctx.actor, path_id(&id)?, ctx.param("locale"))
+        .await?;
     ok(wire::Keyed("article", wire::article(&ctx.base, &a)))
 }
 

@@ -5,7 +5,7 @@
 use domain::model::{
     Article as ArticleRecord, Category as CategoryRecord, JobStatus, Macro as MacroRecord,
     SatisfactionRating as RatingRecord, Section as SectionRecord, TicketField as FieldRecord,
-    View as ViewRecord, Vote as VoteRecord,
+    Translation as TranslationRecord, TranslationOf, View as ViewRecord, Vote as VoteRecord,
 };
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -484,5 +484,62 @@ pub fn vote(base: &str, v: &VoteRecord) -> Vote {
         item_type: "Article",
         created_at: v.created_at.to_iso(),
         updated_at: v.updated_at.to_iso(),
+    }
+}
+
+/// The text of an article, section or category in one locale (Zendesk's
+/// translation).
+#[derive(Serialize, ToSchema)]
+pub struct Translation<'a> {
+    pub id: i64,
+    pub url: String,
+    /// The page of the translated article, section or category.
+    pub html_url: String,
+    pub source_id: i64,
+    /// `Article`, `Section` or `Category`.
+    pub source_type: &'static str,
+    pub locale: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub outdated: bool,
+    pub draft: bool,
+    pub hidden: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    pub created_by_id: Option<i64>,
+    pub updated_by_id: Option<i64>,
+}
+
+/// Where a record's translations live in the API, and its type's name.
+pub fn translated(of: TranslationOf) -> (&'static str, &'static str) {
+    match of {
+        TranslationOf::Article(_) => ("articles", "Article"),
+        TranslationOf::Section(_) => ("sections", "Section"),
+        TranslationOf::Category(_) => ("categories", "Category"),
+    }
+}
+
+pub fn translation<'a>(base: &str, t: &'a TranslationRecord) -> Translation<'a> {
+    let (plural, kind) = translated(t.of);
+    let id = t.of.id();
+    Translation {
+        id: t.id.0,
+        url: format!(
+            "{base}/api/v2/help_center/{plural}/{id}/translations/{}.json",
+            t.locale
+        ),
+        html_url: format!("{base}/hc/{}/{plural}/{id}", t.locale),
+        source_id: id,
+        source_type: kind,
+        locale: &t.locale,
+        title: &t.title,
+        body: &t.body,
+        outdated: t.outdated,
+        draft: t.draft,
+        hidden: false,
+        created_at: t.created_at.to_iso(),
+        updated_at: t.updated_at.to_iso(),
+        created_by_id: t.created_by_id.map(|u| u.0),
+        updated_by_id: t.updated_by_id.map(|u| u.0),
     }
 }
