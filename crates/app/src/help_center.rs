@@ -3,6 +3,7 @@
 //! accents and stems Spanish and English.
 
 mod reading;
+mod segments;
 mod site;
 mod translations;
 mod votes;
@@ -11,6 +12,7 @@ use crate::{App, AppError, FieldError, Paged, Paging};
 use domain::model::TranslationOf;
 use domain::{Actor, ArticleId, CategoryId, SectionId, Timestamp};
 use search::{analyze_document, analyze_query_word, fold};
+pub use segments::SegmentInput;
 pub use site::{ArticlePage, CategoryPage, HelpCenterHome, SectionPage, SectionWithArticles};
 use store::model::{Article, Category, Section};
 use store::paging::page_ids;
@@ -53,7 +55,7 @@ pub struct ArticleInput {
     pub position: Option<i64>,
     pub label_names: Option<Vec<String>>,
     pub permission_group_id: Option<i64>,
-    pub user_segment_id: Option<Option<i64>>,
+    pub user_segment_id: Option<Option<domain::UserSegmentId>>,
     pub section_id: Option<SectionId>,
     pub comments_disabled: Option<bool>,
 }
@@ -480,6 +482,7 @@ impl App {
                     .await?
                     .pop()
                     .ok_or(AppError::NotFound)?;
+                segments::check_segment(c, input.user_segment_id.flatten()).await?;
                 let locale = input
                     .locale
                     .as_deref()
@@ -579,6 +582,7 @@ impl App {
                     a.permission_group_id = v;
                 }
                 if let Some(v) = input.user_segment_id {
+                    segments::check_segment(c, v).await?;
                     a.user_segment_id = v;
                 }
                 if let Some(v) = input.comments_disabled {
@@ -622,14 +626,6 @@ impl App {
         })
         .await
     }
-}
-
-/// Whether a customer may read an article: published, and for everyone.
-/// Any user segment restricts it to staff until segments are modelled
-/// (Zendesk's signed-in-users and staff segments, tags, groups and
-/// organizations), so a restricted article never reaches a customer.
-fn public_article(a: &Article) -> bool {
-    a.is_public()
 }
 
 #[cfg(test)]

@@ -11,6 +11,10 @@ use store::repo::sessions;
 /// How long a session lasts without signing in again.
 const SESSION_SECS: i64 = 7 * 86_400;
 
+/// The session cookie's name: the workspace sets it, the help center
+/// site reads it (a signed-in reader sees what is for them).
+pub const SESSION_COOKIE: &str = "atiende_session";
+
 /// A signed-in agent, as every page needs them.
 #[derive(Debug, Clone)]
 pub struct SessionUser {

@@ -96,6 +96,8 @@ id_type!(
     VoteId,
     /// The text of an article, section or category in one locale.
     TranslationId,
+    /// A help-center user segment (who may read a restricted article).
+    UserSegmentId,
     /// An outgoing message in the outbox.
     OutboundId,
     /// A received email as stored, raw, before and after processing.

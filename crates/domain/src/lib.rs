@@ -13,6 +13,7 @@ pub mod permission;
 pub mod policy;
 pub mod routing;
 pub mod rules;
+pub mod segment;
 pub mod sla;
 pub mod ticket;
 pub mod time;

@@ -69,6 +69,9 @@ word_enum!(
         Reply = "reply",
         /// A trigger's notification (to the assignee, a group, anyone).
         Notification = "notification",
+        /// A one-time link to sign in to the customer portal (about an
+        /// account, not a ticket).
+        SignIn = "sign_in",
     }
 );
 

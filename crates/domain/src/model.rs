@@ -305,7 +305,8 @@ pub struct Article {
     pub position: i64,
     pub label_names: Vec<String>,
     pub permission_group_id: i64,
-    pub user_segment_id: Option<i64>,
+    /// Who may read it besides staff; `None`: everyone.
+    pub user_segment_id: Option<UserSegmentId>,
     pub comments_disabled: bool,
     pub vote_sum: i64,
     pub vote_count: i64,

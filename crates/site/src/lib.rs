@@ -7,6 +7,7 @@
 mod assets;
 mod locale;
 mod pages;
+mod reader;
 mod sitemap;
 mod view;
 mod votes;

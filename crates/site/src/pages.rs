@@ -4,6 +4,7 @@
 
 use crate::Site;
 use crate::locale::SiteLocale;
+use crate::reader::Reader;
 use crate::view::{
     Frame, Link, article_link, category_link, date, section_link, segment, summary, title_link,
 };
@@ -58,6 +59,7 @@ struct SectionBlock {
 
 pub async fn home(
     State(site): State<Site>,
+    reader: Reader,
     Path(locale): Path<String>,
     headers: HeaderMap,
 ) -> Response {
@@ -65,23 +67,26 @@ pub async fn home(
         Some(l) => l,
         None => return elsewhere(&locale, "", &headers),
     };
-    match site.app.help_center_home(l.code()).await {
+    match site.app.help_center_home(&reader.audience, l.code()).await {
         Ok(home) => {
-            let mut frame = Frame::new(l, frame_title(l));
+            let mut frame = Frame::new(l, frame_title(l)).for_reader(&reader);
             frame.description = frame.t.search_placeholder.to_string();
             frame.canonical = Some(site.url(&headers, &frame.home()));
             frame.alternates = SiteLocale::all()
                 .map(|x| (x.code(), site.url(&headers, &crate::view::home_path(x))))
                 .collect();
-            page(&HomePage {
-                categories: home
-                    .categories
-                    .iter()
-                    .map(|c| category_block(c, words::of(l.lang())))
-                    .collect(),
-                promoted: home.promoted.iter().map(title_link).collect(),
-                frame,
-            })
+            page(
+                &reader,
+                &HomePage {
+                    categories: home
+                        .categories
+                        .iter()
+                        .map(|c| category_block(c, words::of(l.lang())))
+                        .collect(),
+                    promoted: home.promoted.iter().map(title_link).collect(),
+                    frame,
+                },
+            )
         }
         Err(e) => failure(l.lang(), &e),
     }
@@ -96,6 +101,7 @@ struct CategoryPage {
 
 pub async fn category(
     State(site): State<Site>,
+    reader: Reader,
     Path((locale, part)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
@@ -105,18 +111,22 @@ pub async fn category(
     };
     match site
         .app
-        .help_center_category(l.code(), domain::CategoryId(id))
+        .help_center_category(&reader.audience, l.code(), domain::CategoryId(id))
         .await
     {
         Ok(p) => {
             let block = category_block(&p, words::of(l.lang()));
-            let mut frame = Frame::new(l, format!("{} · {}", block.link.text, frame_title(l)));
+            let mut frame = Frame::new(l, format!("{} · {}", block.link.text, frame_title(l)))
+                .for_reader(&reader);
             frame.description = summary(&p.category.description);
             frame.canonical = Some(site.url(&headers, &block.link.href));
-            page(&CategoryPage {
-                frame,
-                category: block,
-            })
+            page(
+                &reader,
+                &CategoryPage {
+                    frame,
+                    category: block,
+                },
+            )
         }
         Err(e) => failure(l.lang(), &e),
     }
@@ -132,6 +142,7 @@ struct SectionPage {
 
 pub async fn section(
     State(site): State<Site>,
+    reader: Reader,
     Path((locale, part)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
@@ -141,19 +152,23 @@ pub async fn section(
     };
     match site
         .app
-        .help_center_section(l.code(), domain::SectionId(id))
+        .help_center_section(&reader.audience, l.code(), domain::SectionId(id))
         .await
     {
         Ok(p) => {
             let block = section_block(&p.section, words::of(l.lang()));
-            let mut frame = Frame::new(l, format!("{} · {}", block.link.text, frame_title(l)));
+            let mut frame = Frame::new(l, format!("{} · {}", block.link.text, frame_title(l)))
+                .for_reader(&reader);
             frame.description = summary(&p.section.section.description);
             frame.canonical = Some(site.url(&headers, &block.link.href));
-            page(&SectionPage {
-                frame,
-                category: category_link(&p.category),
-                section: block,
-            })
+            page(
+                &reader,
+                &SectionPage {
+                    frame,
+                    category: category_link(&p.category),
+                    section: block,
+                },
+            )
         }
         Err(e) => failure(l.lang(), &e),
     }
@@ -177,6 +192,9 @@ struct ArticlePage {
     voted: bool,
     /// "3 of 4 found this helpful", once someone has answered.
     helpful: Option<String>,
+    /// For a user segment, not everyone: the reader is told so (and it
+    /// takes no visitor votes).
+    restricted: bool,
 }
 
 #[derive(Deserialize)]
@@ -187,6 +205,7 @@ pub struct ArticleParams {
 
 pub async fn article(
     State(site): State<Site>,
+    reader: Reader,
     Path((locale, part)): Path<(String, String)>,
     Query(params): Query<ArticleParams>,
     headers: HeaderMap,
@@ -197,12 +216,13 @@ pub async fn article(
     };
     match site
         .app
-        .help_center_article(l.code(), domain::ArticleId(id))
+        .help_center_article(&reader.audience, l.code(), domain::ArticleId(id))
         .await
     {
         Ok(p) => {
             let link = article_link(&p.article);
-            let mut frame = Frame::new(l, format!("{} · {}", p.article.title, frame_title(l)));
+            let mut frame = Frame::new(l, format!("{} · {}", p.article.title, frame_title(l)))
+                .for_reader(&reader);
             frame.description = summary(&app::sanitize::html_to_text(&p.article.body));
             frame.canonical = Some(site.url(&headers, &link.href));
             let paths: Vec<(SiteLocale, String)> = p
@@ -217,22 +237,26 @@ pub async fn article(
                 })
                 .collect();
             frame.translated(&paths, |path| site.url(&headers, path));
-            page(&ArticlePage {
-                category: category_link(&p.category),
-                section: section_link(&p.section),
-                title: p.article.title.clone(),
-                body: p.article.body.clone(),
-                updated: date(l.lang(), p.article.edited_at),
-                updated_iso: p.article.edited_at.to_iso(),
-                related: p.related.iter().map(title_link).collect(),
-                vote_action: format!("{}/vote", link.href),
-                voted: params.voted.is_some(),
-                helpful: (p.article.vote_count > 0).then(|| {
-                    let up = (p.article.vote_count + p.article.vote_sum) / 2;
-                    frame.t.helpful_count(up, p.article.vote_count)
-                }),
-                frame,
-            })
+            page(
+                &reader,
+                &ArticlePage {
+                    category: category_link(&p.category),
+                    section: section_link(&p.section),
+                    title: p.article.title.clone(),
+                    body: p.article.body.clone(),
+                    updated: date(l.lang(), p.article.edited_at),
+                    updated_iso: p.article.edited_at.to_iso(),
+                    related: p.related.iter().map(title_link).collect(),
+                    vote_action: format!("{}/vote", link.href),
+                    voted: params.voted.is_some(),
+                    restricted: p.article.user_segment_id.is_some(),
+                    helpful: (p.article.vote_count > 0).then(|| {
+                        let up = (p.article.vote_count + p.article.vote_sum) / 2;
+                        frame.t.helpful_count(up, p.article.vote_count)
+                    }),
+                    frame,
+                },
+            )
         }
         Err(e) => failure(l.lang(), &e),
     }
@@ -266,6 +290,7 @@ struct Hit {
 
 pub async fn search(
     State(site): State<Site>,
+    reader: Reader,
     Path(locale): Path<String>,
     Query(params): Query<SearchParams>,
     headers: HeaderMap,
@@ -286,7 +311,13 @@ pub async fn search(
     } else {
         match site
             .app
-            .help_center_search(&query, l.code(), (page_no - 1) * PER_PAGE, PER_PAGE)
+            .help_center_search(
+                &reader.audience,
+                &query,
+                l.code(),
+                (page_no - 1) * PER_PAGE,
+                PER_PAGE,
+            )
             .await
         {
             Ok(found) => found,
@@ -300,32 +331,35 @@ pub async fn search(
             encode(&query)
         )
     };
-    let mut frame = Frame::new(l, format!("{} · {}", t.search, frame_title(l)));
+    let mut frame = Frame::new(l, format!("{} · {}", t.search, frame_title(l))).for_reader(&reader);
     frame.query = query.clone();
-    page(&SearchPage {
-        heading: if query.is_empty() {
-            t.search.to_string()
-        } else {
-            t.results(&query)
+    page(
+        &reader,
+        &SearchPage {
+            heading: if query.is_empty() {
+                t.search.to_string()
+            } else {
+                t.results(&query)
+            },
+            outcome: if query.is_empty() {
+                t.empty_query.to_string()
+            } else if total == 0 {
+                t.no_results(&query)
+            } else {
+                t.result_count(total)
+            },
+            hits: hits
+                .iter()
+                .map(|h| Hit {
+                    link: article_link(&h.article),
+                    snippet: h.snippet.clone(),
+                })
+                .collect(),
+            previous: (page_no > 1).then(|| at(page_no - 1)),
+            next: (page_no * PER_PAGE < total).then(|| at(page_no + 1)),
+            frame,
         },
-        outcome: if query.is_empty() {
-            t.empty_query.to_string()
-        } else if total == 0 {
-            t.no_results(&query)
-        } else {
-            t.result_count(total)
-        },
-        hits: hits
-            .iter()
-            .map(|h| Hit {
-                link: article_link(&h.article),
-                snippet: h.snippet.clone(),
-            })
-            .collect(),
-        previous: (page_no > 1).then(|| at(page_no - 1)),
-        next: (page_no * PER_PAGE < total).then(|| at(page_no + 1)),
-        frame,
-    })
+    )
 }
 
 fn frame_title(l: SiteLocale) -> String {
@@ -418,7 +452,7 @@ fn not_found(lang: Lang) -> Response {
         heading: t.not_found_title,
         message: t.not_found,
     };
-    rendered(StatusCode::NOT_FOUND, &body)
+    rendered(StatusCode::NOT_FOUND, PUBLIC_CACHE, &body)
 }
 
 /// A use case's refusal as a page: "not found" for anything missing or
@@ -435,24 +469,28 @@ fn failure(lang: Lang, e: &AppError) -> Response {
                 heading: t.error_title,
                 message: t.error,
             };
-            rendered(StatusCode::INTERNAL_SERVER_ERROR, &body)
+            rendered(StatusCode::INTERNAL_SERVER_ERROR, "no-store", &body)
         }
     }
 }
 
-fn page(p: &impl Template) -> Response {
-    rendered(StatusCode::OK, p)
+/// A page for its reader: the same for every visitor (a shared cache may
+/// keep it a minute), or one signed-in reader's own (kept by none).
+fn page(reader: &Reader, p: &impl Template) -> Response {
+    let cache = if reader.signed_in() {
+        "private, no-store"
+    } else {
+        PUBLIC_CACHE
+    };
+    rendered(StatusCode::OK, cache, p)
 }
 
-fn rendered(status: StatusCode, p: &impl Template) -> Response {
+/// Public pages change when someone edits them: short, so edits show soon.
+const PUBLIC_CACHE: &str = "public, max-age=60";
+
+fn rendered(status: StatusCode, cache: &'static str, p: &impl Template) -> Response {
     match p.render() {
-        Ok(html) => (
-            status,
-            // Public and the same for everyone; short so edits show soon.
-            [(header::CACHE_CONTROL, "public, max-age=60")],
-            Html(html),
-        )
-            .into_response(),
+        Ok(html) => (status, [(header::CACHE_CONTROL, cache)], Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "help center template failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

@@ -22,6 +22,8 @@ pub struct Frame {
     pub switcher: Vec<(&'static str, &'static str, String, bool)>,
     /// What the search box holds.
     pub query: String,
+    /// "Signed in as …", for a signed-in reader.
+    pub signed_in: Option<String>,
 }
 
 impl Frame {
@@ -38,8 +40,15 @@ impl Frame {
                 .map(|l| (l.lang().code(), l.name(), home_path(l), l == locale))
                 .collect(),
             query: String::new(),
+            signed_in: None,
             title,
         }
+    }
+
+    /// Says who is signed in, on a page made for them.
+    pub fn for_reader(mut self, reader: &crate::reader::Reader) -> Frame {
+        self.signed_in = reader.name.as_ref().map(|n| self.t.signed_in_as(n));
+        self
     }
 
     /// Points the switcher and the `hreflang` alternates at this page's

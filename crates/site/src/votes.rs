@@ -73,14 +73,7 @@ pub async fn vote(
 
 /// The visitor id the browser sent back, if it is one we could have given.
 fn visitor_of(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == VISITOR_COOKIE)
-        .map(|(_, v)| v.to_string())
+    crate::reader::cookie(headers, VISITOR_COOKIE)
         .filter(|v| v.len() == 32 && v.chars().all(|c| c.is_ascii_hexdigit()))
 }
 

@@ -53,6 +53,7 @@ words! {
     yes = "hc-yes",
     no = "hc-no",
     thanks = "hc-thanks",
+    restricted = "hc-restricted",
 }
 
 static ES: LazyLock<Words> = LazyLock::new(|| Words::load(Lang::Es));
@@ -93,6 +94,11 @@ impl Words {
             "hc-helpful-count",
             &[("up", Arg::Number(up)), ("count", Arg::Number(count))],
         )
+    }
+
+    /// "Signed in as Ana".
+    pub fn signed_in_as(&self, name: &str) -> String {
+        i18n::with(self.lang, "hc-signed-in-as", &[("name", Arg::Text(name))])
     }
 
     /// What to say when nothing matched.

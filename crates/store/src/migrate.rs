@@ -151,6 +151,22 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: Some(include_str!("../migrations/0019_translations.sqlite.sql")),
         postgres: Some(include_str!("../migrations/0019_translations.postgres.sql")),
     },
+    Migration {
+        version: 20,
+        name: "user_segments",
+        shared: Some(include_str!("../migrations/0020_user_segments.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
+        version: 21,
+        name: "portal_sign_in",
+        shared: None,
+        sqlite: Some(include_str!("../migrations/0021_portal_sign_in.sqlite.sql")),
+        postgres: Some(include_str!(
+            "../migrations/0021_portal_sign_in.postgres.sql"
+        )),
+    },
 ];
 
 /// The latest schema version this binary knows.

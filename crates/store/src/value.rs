@@ -138,6 +138,7 @@ value_from_id!(
     domain::ArticleId,
     domain::VoteId,
     domain::TranslationId,
+    domain::UserSegmentId,
     domain::OutboundId,
     domain::InboundEmailId,
     domain::UserMergeId,

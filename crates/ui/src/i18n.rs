@@ -217,6 +217,7 @@ words! {
     mail_acknowledgement,
     mail_reply,
     mail_notification,
+    mail_sign_in,
     quoted_text,
     support_addresses,
     support_addresses_help,

@@ -10,8 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "atiende_session";
+pub use app::sessions::SESSION_COOKIE;
 /// The language an agent picked, kept in the browser too so the sign-in
 /// page speaks it.
 pub const LANG_COOKIE: &str = "atiende_lang";

@@ -225,7 +225,7 @@ pub fn enc(s: &str) -> String {
 /// One outgoing message as pages list it.
 pub struct MailRow {
     pub id: i64,
-    pub ticket: i64,
+    pub ticket: Option<i64>,
     /// What it is, in the agent's language.
     pub kind: &'static str,
     /// The channel it goes out on, in the agent's language.
@@ -245,11 +245,12 @@ pub fn mail_row(m: domain::model::outbox::Outbound, t: &Text) -> MailRow {
     use domain::{OutboundKind, OutboundStatus};
     MailRow {
         id: m.id.0,
-        ticket: m.ticket_id.0,
+        ticket: m.ticket_id.map(|t| t.0),
         kind: match m.kind {
             OutboundKind::Acknowledgement => t.mail_acknowledgement,
             OutboundKind::Reply => t.mail_reply,
             OutboundKind::Notification => t.mail_notification,
+            OutboundKind::SignIn => t.mail_sign_in,
         },
         channel: t.channel(m.channel),
         to: m.to_address,

@@ -418,6 +418,24 @@ pub fn article(m: &Map<String, Json>) -> Result<app::help_center::ArticleInput, 
     f.finish(input)
 }
 
+/// `{"user_segment": {…}}`.
+pub fn user_segment(m: &Map<String, Json>) -> Result<app::help_center::SegmentInput, ApiError> {
+    let mut f = Fields::new(m);
+    let input = app::help_center::SegmentInput {
+        name: f.string("name"),
+        user_type: f.word("user_type").flatten(),
+        organization_ids: f
+            .ids("organization_ids")
+            .map(|v| v.into_iter().map(domain::OrgId).collect()),
+        group_ids: f
+            .ids("group_ids")
+            .map(|v| v.into_iter().map(domain::GroupId).collect()),
+        tags: f.strings("tags"),
+        or_tags: f.strings("or_tags"),
+    };
+    f.finish(input)
+}
+
 /// `{"translation": {…}}`.
 pub fn translation(m: &Map<String, Json>) -> Result<app::help_center::TranslationInput, ApiError> {
     let mut f = Fields::new(m);

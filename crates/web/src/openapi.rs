@@ -42,6 +42,7 @@ pub use operations::Body;
     wire::Article,
     wire::Vote,
     wire::Translation,
+    wire::UserSegment,
     wire::TicketRequest,
     wire::UserRequest,
     wire::OrganizationRequest,

@@ -6,14 +6,15 @@ use store::repo::translations as tr;
 
 impl App {
     /// One article, as written in `locale` (its source locale's text when
-    /// none is named); drafts and articles restricted to a user segment
-    /// are shown to staff only.
+    /// none is named); drafts are staff's, an article for a user segment
+    /// is for that segment's members and staff.
     pub async fn article(
         &self,
         actor: Actor,
         id: ArticleId,
         locale: Option<&str>,
     ) -> Result<Article, AppError> {
+        let audience = self.help_center_audience(Some(&actor)).await?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let found = match locale {
@@ -25,7 +26,8 @@ impl App {
             .next()
             .filter(|a| {
                 a.archived_at.is_none()
-                    && (domain::policy::reads_internal(&actor) || public_article(a))
+                    && audience.reads(a.user_segment_id)
+                    && (!a.draft || domain::policy::reads_internal(&actor))
             })
             .ok_or(AppError::NotFound)
     }
@@ -39,6 +41,7 @@ impl App {
         locale: Option<&str>,
         paging: Paging,
     ) -> Result<(Vec<Article>, Paged), AppError> {
+        let audience = self.help_center_audience(Some(&actor)).await?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         // In a locale, the articles written in it, as written there.
@@ -60,10 +63,10 @@ impl App {
             } else {
                 "t.draft"
             };
-            cond.push_str(&format!(
-                " AND {draft} = FALSE AND t.user_segment_id IS NULL"
-            ));
+            cond.push_str(&format!(" AND {draft} = FALSE"));
         }
+        cond.push_str(" AND ");
+        cond.push_str(&hc::segment_clause("t", &audience));
         if let Some(s) = section {
             args.push(s.into());
             cond.push_str(&format!(" AND t.section_id = ${}", args.len()));
@@ -105,7 +108,8 @@ impl App {
             category,
             section,
             labels,
-            staff_view: domain::policy::reads_internal(&actor),
+            audience: self.help_center_audience(Some(&actor)).await?,
+            drafts: domain::policy::reads_internal(&actor),
         };
         self.find_articles(query, filter, offset, limit).await
     }

@@ -1,11 +1,13 @@
-//! The public help center as anyone may read it, signed in or not: only
-//! published articles for everyone, and only the categories and sections
-//! that hold one (so the name of a section of internal articles never
-//! shows). The site's pages and its sitemap read through here.
+//! The help center site as a reader may read it: published articles that
+//! are public or for a segment the reader is in (every one for staff), and
+//! only the categories and sections that hold one (so the name of a
+//! section of internal articles never shows to a customer). The site's
+//! pages and its sitemap (public articles only) read through here.
 
 use super::*;
 use domain::model::TranslationOf;
 use domain::model::{ArticleTitle, HelpCenterPlace};
+use domain::segment::Audience;
 use hc::TitlesOf;
 use store::repo::translations as tr;
 
@@ -65,13 +67,18 @@ const SECTION_PAGE: i64 = 1000;
 
 impl App {
     /// The front page of the public help center in `locale`.
-    pub async fn help_center_home(&self, locale: &str) -> Result<HelpCenterHome, AppError> {
+    pub async fn help_center_home(
+        &self,
+        audience: &Audience,
+        locale: &str,
+    ) -> Result<HelpCenterHome, AppError> {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let categories = tr::all_categories_in(c, locale).await?;
         let sections = tr::all_sections_in(c, locale).await?;
-        let counts = hc::public_article_counts(c, locale).await?;
-        let promoted = hc::public_article_titles(c, locale, TitlesOf::Promoted, PROMOTED).await?;
+        let counts = hc::article_counts(c, audience, locale).await?;
+        let promoted =
+            hc::article_titles(c, audience, locale, TitlesOf::Promoted, PROMOTED).await?;
         let categories = categories
             .into_iter()
             .map(|category| CategoryPage {
@@ -90,6 +97,7 @@ impl App {
     /// with nothing public in it.
     pub async fn help_center_category(
         &self,
+        audience: &Audience,
         locale: &str,
         id: CategoryId,
     ) -> Result<CategoryPage, AppError> {
@@ -100,15 +108,20 @@ impl App {
             .pop()
             .ok_or(AppError::NotFound)?;
         let sections = tr::all_sections_in(c, locale).await?;
-        let counts = hc::public_article_counts(c, locale).await?;
+        let counts = hc::article_counts(c, audience, locale).await?;
         let mut sections = counted(&category, &sections, &counts);
         if sections.is_empty() {
             return Err(AppError::NotFound);
         }
         for s in &mut sections {
-            s.articles =
-                hc::public_article_titles(c, locale, TitlesOf::Section(s.section.id), PER_SECTION)
-                    .await?;
+            s.articles = hc::article_titles(
+                c,
+                audience,
+                locale,
+                TitlesOf::Section(s.section.id),
+                PER_SECTION,
+            )
+            .await?;
         }
         Ok(CategoryPage { category, sections })
     }
@@ -117,6 +130,7 @@ impl App {
     /// nothing public in it.
     pub async fn help_center_section(
         &self,
+        audience: &Audience,
         locale: &str,
         id: SectionId,
     ) -> Result<SectionPage, AppError> {
@@ -127,7 +141,7 @@ impl App {
             .pop()
             .ok_or(AppError::NotFound)?;
         let articles =
-            hc::public_article_titles(c, locale, TitlesOf::Section(id), SECTION_PAGE).await?;
+            hc::article_titles(c, audience, locale, TitlesOf::Section(id), SECTION_PAGE).await?;
         if articles.is_empty() {
             return Err(AppError::NotFound);
         }
@@ -146,6 +160,7 @@ impl App {
     /// internal article, an archived one) and for another locale's article.
     pub async fn help_center_article(
         &self,
+        audience: &Audience,
         locale: &str,
         id: ArticleId,
     ) -> Result<ArticlePage, AppError> {
@@ -154,18 +169,23 @@ impl App {
         let article = tr::articles_in(c, &[id.0], locale)
             .await?
             .pop()
-            .filter(Article::is_public)
+            .filter(|a| a.archived_at.is_none() && !a.draft && audience.reads(a.user_segment_id))
             .ok_or(AppError::NotFound)?;
         let section = section_in(c, article.section_id, locale).await?;
         let category = category_in(c, section.category_id, locale).await?;
         let translations = tr::published_titles(c, TranslationOf::Article(id)).await?;
-        let related =
-            hc::public_article_titles(c, locale, TitlesOf::Section(section.id), RELATED + 1)
-                .await?
-                .into_iter()
-                .filter(|a| a.id != article.id)
-                .take(RELATED as usize)
-                .collect();
+        let related = hc::article_titles(
+            c,
+            audience,
+            locale,
+            TitlesOf::Section(section.id),
+            RELATED + 1,
+        )
+        .await?
+        .into_iter()
+        .filter(|a| a.id != article.id)
+        .take(RELATED as usize)
+        .collect();
         Ok(ArticlePage {
             category,
             section,
@@ -179,6 +199,7 @@ impl App {
     /// highlighted snippets.
     pub async fn help_center_search(
         &self,
+        audience: &Audience,
         query: &str,
         locale: &str,
         offset: i64,
@@ -186,7 +207,7 @@ impl App {
     ) -> Result<(Vec<ArticleHit>, i64), AppError> {
         let filter = hc::ArticleFilter {
             locale: Some(locale.to_string()),
-            staff_view: false,
+            audience: audience.clone(),
             ..Default::default()
         };
         self.find_articles(query, filter, offset, limit).await

@@ -5,6 +5,7 @@
 use super::*;
 use domain::TranslationId;
 use domain::model::{Translation, TranslationOf};
+use domain::segment::Audience;
 use store::repo::translations as tr;
 
 /// What a caller may set on a translation.
@@ -179,9 +180,10 @@ impl App {
         actor: Actor,
         of: TranslationOf,
     ) -> Result<Vec<Translation>, AppError> {
+        let audience = self.help_center_audience(Some(&actor)).await?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        readable(c, &actor, of).await?;
+        readable(c, &audience, of).await?;
         let all = tr::translations_of(c, of).await?;
         Ok(all
             .into_iter()
@@ -196,9 +198,10 @@ impl App {
         of: TranslationOf,
         locale: &str,
     ) -> Result<Translation, AppError> {
+        let audience = self.help_center_audience(Some(&actor)).await?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        readable(c, &actor, of).await?;
+        readable(c, &audience, of).await?;
         tr::translation_in(c, of, &normalize_locale(Some(locale)))
             .await?
             .filter(|t| sees_drafts(&actor) || !t.draft)
@@ -336,22 +339,20 @@ impl App {
     }
 }
 
-/// `NotFound` unless the caller may read the record: staff any, others a
-/// public article (any section or category).
+/// `NotFound` unless the audience may read the record: any section or
+/// category; an article not archived and public or for a segment it is in.
 async fn readable(
     c: &mut store::Conn<'_>,
-    actor: &Actor,
+    audience: &Audience,
     of: TranslationOf,
 ) -> Result<(), AppError> {
     source_locale(c, of).await?;
-    if let TranslationOf::Article(id) = of
-        && !sees_drafts(actor)
-    {
+    if let TranslationOf::Article(id) = of {
         let a = hc::articles(c, &[id.0])
             .await?
             .pop()
             .ok_or(AppError::NotFound)?;
-        if a.archived_at.is_some() || a.user_segment_id.is_some() {
+        if a.archived_at.is_some() || !audience.reads(a.user_segment_id) {
             return Err(AppError::NotFound);
         }
     }

@@ -7,7 +7,9 @@ use crate::{Channel, CommentId, OutboundId, OutboundKind, OutboundStatus, Ticket
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outbound {
     pub id: OutboundId,
-    pub ticket_id: TicketId,
+    /// The ticket it tells about; `None` for a message about an account
+    /// (a sign-in link).
+    pub ticket_id: Option<TicketId>,
     /// The reply it carries; its attachments go with it.
     pub comment_id: Option<CommentId>,
     pub kind: OutboundKind,
@@ -53,7 +55,7 @@ impl Outbound {
     /// channel's own details (a subject, threading headers, a sender
     /// address) are filled in by whoever composes it.
     pub fn queued(
-        ticket_id: TicketId,
+        ticket_id: impl Into<Option<TicketId>>,
         kind: OutboundKind,
         channel: Channel,
         to_address: String,
@@ -63,7 +65,7 @@ impl Outbound {
     ) -> Outbound {
         Outbound {
             id: OutboundId(0),
-            ticket_id,
+            ticket_id: ticket_id.into(),
             comment_id: None,
             kind,
             channel,

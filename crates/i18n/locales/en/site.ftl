@@ -45,3 +45,5 @@ hc-month-9 = September
 hc-month-10 = October
 hc-month-11 = November
 hc-month-12 = December
+hc-signed-in-as = Signed in as { $name }
+hc-restricted = Internal article: only the people it is meant for see it; it is not on the public help center.

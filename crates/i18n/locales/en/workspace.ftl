@@ -125,6 +125,7 @@ mail_failed = Failed
 mail_acknowledgement = acknowledgement
 mail_reply = reply
 mail_notification = notification
+mail_sign_in = sign-in link
 quoted_text = Quoted text
 support_addresses = Support addresses
 support_addresses_help = Mail to these addresses becomes tickets; replies go out from the address the customer wrote to.

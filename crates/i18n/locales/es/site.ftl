@@ -45,3 +45,5 @@ hc-month-9 = septiembre
 hc-month-10 = octubre
 hc-month-11 = noviembre
 hc-month-12 = diciembre
+hc-signed-in-as = Sesión iniciada como { $name }
+hc-restricted = Artículo interno: solo lo ven las personas a las que va dirigido, no aparece en el centro de ayuda público.

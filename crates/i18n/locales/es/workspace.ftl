@@ -125,6 +125,7 @@ mail_failed = Fallido
 mail_acknowledgement = acuse de recibo
 mail_reply = respuesta
 mail_notification = notificación
+mail_sign_in = enlace de acceso
 quoted_text = Texto citado
 support_addresses = Direcciones de soporte
 support_addresses_help = El correo a estas direcciones se convierte en tickets; las respuestas salen de la dirección a la que escribió el cliente.

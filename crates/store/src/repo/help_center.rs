@@ -7,7 +7,8 @@ use crate::model::{
     Voter,
 };
 use crate::{Backend, Conn, Row, StoreError, Value, q};
-use domain::{ArticleId, CategoryId, SectionId, Timestamp, UserId, VoteId};
+use domain::segment::Audience;
+use domain::{ArticleId, CategoryId, SectionId, Timestamp, UserId, UserSegmentId, VoteId};
 
 const CATEGORY_COLS: &str =
     "id, name, description, locale, source_locale, position, created_at, updated_at";
@@ -62,7 +63,7 @@ pub(crate) fn article(r: &Row) -> Result<Article, StoreError> {
             .map(str::to_string)
             .collect(),
         permission_group_id: r.int(11)?,
-        user_segment_id: r.opt_int(12)?,
+        user_segment_id: r.opt_int(12)?.map(UserSegmentId),
         comments_disabled: r.bool(13)?,
         vote_sum: r.int(14)?,
         vote_count: r.int(15)?,
@@ -202,15 +203,30 @@ pub async fn articles_since(
 }
 
 /// Filters for article search.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ArticleFilter {
     /// Lower-cased locale, or `None` for every locale.
     pub locale: Option<String>,
     pub category: Option<CategoryId>,
     pub section: Option<SectionId>,
     pub labels: Vec<String>,
-    /// Staff's view: drafts and articles for restricted user segments too.
-    pub staff_view: bool,
+    /// Whose search it is: which restricted articles it may find.
+    pub audience: Audience,
+    /// Staff writing in the API: unpublished translations too.
+    pub drafts: bool,
+}
+
+impl Default for ArticleFilter {
+    fn default() -> Self {
+        ArticleFilter {
+            locale: None,
+            category: None,
+            section: None,
+            labels: Vec::new(),
+            audience: Audience::Anyone,
+            drafts: false,
+        }
+    }
 }
 
 /// Published article translations matching every term group (each group:
@@ -229,9 +245,12 @@ pub async fn search_articles(
         args.push(v);
         format!("${}", args.len())
     };
-    let mut conds = vec!["a.archived_at IS NULL".to_string()];
-    if !f.staff_view {
-        conds.push("t.draft = FALSE AND a.user_segment_id IS NULL".into());
+    let mut conds = vec![
+        "a.archived_at IS NULL".to_string(),
+        segment_clause("a", &f.audience),
+    ];
+    if !f.drafts {
+        conds.push("t.draft = FALSE".into());
     }
     if let Some(l) = &f.locale {
         conds.push(format!("t.locale = {}", arg(l.clone().into(), &mut args)));
@@ -316,19 +335,39 @@ pub async fn search_articles(
     Ok((ids, total))
 }
 
-/// What makes an article `a` in the locale of its translation `t` readable
-/// by anyone: that translation published, the article not archived and
-/// for no particular user segment. Mirrors `Article::is_public` on an
-/// article read in that locale.
-fn public_article(a: &str, t: &str) -> String {
-    format!("{a}.archived_at IS NULL AND {a}.user_segment_id IS NULL AND {t}.draft = FALSE")
+/// What makes an article `a` in the locale of its translation `t` one an
+/// audience reads on the site: that translation published, the article
+/// not archived, and public or for a segment the audience is in. For
+/// `Audience::Anyone` this mirrors `Article::is_public`.
+fn readable(a: &str, t: &str, audience: &Audience) -> String {
+    format!(
+        "{a}.archived_at IS NULL AND {t}.draft = FALSE AND {}",
+        segment_clause(a, audience)
+    )
 }
 
-/// The titles of the public articles of a locale (of one section, or the
+/// The articles (alias `a`) an audience may read by segment. The ids are
+/// numbers from the database, written into the statement as such.
+pub fn segment_clause(a: &str, audience: &Audience) -> String {
+    match audience {
+        Audience::Staff => "1 = 1".to_string(),
+        Audience::Member(ids) if !ids.is_empty() => format!(
+            "({a}.user_segment_id IS NULL OR {a}.user_segment_id IN ({}))",
+            ids.iter()
+                .map(|i| i.0.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => format!("{a}.user_segment_id IS NULL"),
+    }
+}
+
+/// The titles of the articles an audience reads in a locale (of one section, or the
 /// promoted ones of every section), promoted first and then in their
 /// order, at most `limit`.
-pub async fn public_article_titles(
+pub async fn article_titles(
     c: &mut Conn<'_>,
+    audience: &Audience,
     locale: &str,
     of: TitlesOf,
     limit: i64,
@@ -341,7 +380,7 @@ pub async fn public_article_titles(
         "SELECT a.id, a.section_id, t.locale, t.title, a.promoted \
          FROM hc_articles a JOIN hc_translations t ON t.article_id = a.id AND t.locale = $1 \
          WHERE {} AND {which} ORDER BY a.promoted DESC, a.position, t.title, a.id LIMIT $2",
-        public_article("a", "t"),
+        readable("a", "t", audience),
     ))
     .bind(locale)
     .bind(limit);
@@ -366,10 +405,11 @@ pub enum TitlesOf {
     Promoted,
 }
 
-/// How many public articles each section of a locale holds (sections
-/// with none are not listed).
-pub async fn public_article_counts(
+/// How many articles an audience reads each section of a locale holds
+/// (sections with none are not listed).
+pub async fn article_counts(
     c: &mut Conn<'_>,
+    audience: &Audience,
     locale: &str,
 ) -> Result<Vec<(SectionId, i64)>, StoreError> {
     let rows = c
@@ -377,7 +417,7 @@ pub async fn public_article_counts(
             q(format!(
                 "SELECT a.section_id, COUNT(*) FROM hc_translations t JOIN hc_articles a ON a.id = t.article_id \
                  WHERE t.locale = $1 AND {} GROUP BY a.section_id",
-                public_article("a", "t")
+                readable("a", "t", audience)
             ))
             .bind(locale),
         )
@@ -391,7 +431,7 @@ pub async fn public_article_counts(
 /// translation whose locale holds one, with when it last changed: the
 /// sitemap's entries.
 pub async fn public_places(c: &mut Conn<'_>) -> Result<Vec<HelpCenterPlace>, StoreError> {
-    let public = public_article("a", "t");
+    let public = readable("a", "t", &Audience::Anyone);
     let rows = c
         .all(q(format!(
             "SELECT 'article', a.id, t.locale, t.title, t.updated_at \

@@ -27,6 +27,7 @@ pub mod tickets;
 pub mod tokens;
 pub mod translations;
 pub mod user_merges;
+pub mod user_segments;
 pub mod users;
 pub mod webhooks;
 

@@ -12,7 +12,7 @@ const COLS: &str = "id, ticket_id, comment_id, kind, to_address, subject, messag
 fn from_row(r: &crate::Row) -> Result<Outbound, StoreError> {
     Ok(Outbound {
         id: OutboundId(r.int(0)?),
-        ticket_id: TicketId(r.int(1)?),
+        ticket_id: r.opt_int(1)?.map(TicketId),
         comment_id: r.opt_int(2)?.map(CommentId),
         kind: r.word(3)?,
         to_address: r.text(4)?,

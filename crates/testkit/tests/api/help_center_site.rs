@@ -107,7 +107,7 @@ both!(the_public_help_center_shows_only_what_is_public, |srv| {
         &srv,
         &sec,
         json!({"title": "Guía interna de contraseñas y reembolsos",
-        "body": "<p>Para agentes: contraseña maestra y reembolsos.</p>", "user_segment_id": 7}),
+        "body": "<p>Para agentes: contraseña maestra y reembolsos.</p>", "user_segment_id": staff_segment(&srv).await}),
     )
     .await;
     let archived = article(
@@ -126,7 +126,7 @@ both!(the_public_help_center_shows_only_what_is_public, |srv| {
         )
         .await;
     assert_eq!(s, 204);
-    let staff_only = article(&srv, &staff_sec, json!({"title": "Procedimiento de escalado", "body": "<p>Solo personal</p>", "user_segment_id": 7})).await;
+    let staff_only = article(&srv, &staff_sec, json!({"title": "Procedimiento de escalado", "body": "<p>Solo personal</p>", "user_segment_id": staff_segment(&srv).await})).await;
     let en_cat = category(&srv, "en-us", json!({"name": "Account"})).await;
     let en_sec = section(&srv, &en_cat, json!({"name": "Passwords"})).await;
     let reset = article(&srv, &en_sec, json!({"title": "Reset your password", "body": "<p>Use the link on the sign-in page to reset your password.</p>"})).await;
@@ -366,7 +366,7 @@ both!(a_visitor_finds_an_answer_in_either_language, |srv| {
     article(
         &srv,
         &sec,
-        json!({"title": "Guía interna de reembolsos", "user_segment_id": 7,
+        json!({"title": "Guía interna de reembolsos", "user_segment_id": staff_segment(&srv).await,
         "body": "<p>Solo agentes: reembolsos.</p>"}),
     )
     .await;
@@ -466,7 +466,7 @@ both!(readers_say_whether_an_article_helped, |srv| {
     let internal = article(
         &srv,
         &sec,
-        json!({"title": "Anular facturas", "body": "<p>Solo agentes.</p>", "user_segment_id": 3}),
+        json!({"title": "Anular facturas", "body": "<p>Solo agentes.</p>", "user_segment_id": staff_segment(&srv).await}),
     )
     .await;
     let page = format!("/hc/es/articles/{}-descargar-una-factura", public["id"]);

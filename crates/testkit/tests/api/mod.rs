@@ -9,6 +9,7 @@ mod email_corpus;
 mod export;
 mod fuzz;
 mod help_center;
+mod help_center_segments;
 mod help_center_site;
 mod help_center_translations;
 mod imap;
@@ -68,4 +69,26 @@ pub async fn start_with_support_mail(backend: atiende_testkit::Backend) -> TestS
         from_name: "Soporte".into(),
     };
     TestServer::start_with_mail(backend, Some(settings)).await
+}
+
+/// The built-in "Agents and admins" user segment: an article for it is
+/// internal, the agents' training library.
+pub(super) async fn staff_segment(srv: &TestServer) -> i64 {
+    let (s, b) = srv
+        .call(
+            "GET",
+            "/api/v2/help_center/user_segments.json",
+            &srv.admin(),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    b["user_segments"]
+        .as_array()
+        .and_then(|all| {
+            all.iter()
+                .find(|x| x["built_in"] == true && x["user_type"] == "staff")
+        })
+        .and_then(|x| x["id"].as_i64())
+        .unwrap_or_else(|| panic!("no built-in staff segment: {b}"))
 }

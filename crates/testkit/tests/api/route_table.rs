@@ -922,6 +922,37 @@ pub(super) const API: &[Row] = &[
         "UDDDAA",
         "",
     ),
+    ("GET", "/api/v2/help_center/user_segments", "UDDAAA", ""),
+    (
+        "POST",
+        "/api/v2/help_center/user_segments",
+        "UDDDDA",
+        r#"{"user_segment":{"name":"Seg {unique}","user_type":"signed_in_users","tags":["vip"]}}"#,
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/user_segments/applicable",
+        "UAAAAA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/user_segments/{segment}",
+        "UDDAAA",
+        "",
+    ),
+    (
+        "PUT",
+        "/api/v2/help_center/user_segments/{segment}",
+        "UDDDDA",
+        r#"{"user_segment":{"name":"Seg {unique}"}}"#,
+    ),
+    (
+        "DELETE",
+        "/api/v2/help_center/user_segments/{segment}",
+        "UDDDDA",
+        "",
+    ),
     ("GET", "/api/v2/help_center/votes/{vote}", "UADAAA", ""),
     ("DELETE", "/api/v2/help_center/votes/{vote}", "UADDAA", ""),
     // Outside /api/v2/… routing
@@ -1411,6 +1442,16 @@ impl Fixtures<'_> {
                 let id = self.vote().await;
                 out.insert("vote", id);
             }
+            "segment" => {
+                let id = post_id(
+                    srv,
+                    "/api/v2/help_center/user_segments.json",
+                    json!({"user_segment": {"name": format!("Seg {}", unique()), "user_type": "signed_in_users"}}),
+                    "user_segment",
+                )
+                .await;
+                out.insert("segment", id);
+            }
             "translation" => {
                 Box::pin(self.make("article", out)).await;
                 let id = post_id(
@@ -1792,6 +1833,8 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         "suspended",
         "merge",
         "token",
+        "segment",
+        "translation",
     ] {
         if !shared.contains_key(kind) {
             fx.make(kind, &mut shared).await;
@@ -1865,7 +1908,7 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         post_id(
             &srv,
             &format!("/api/v2/help_center/sections/{sec}/articles.json"),
-            json!({"article": {"title": "Solo equipo", "body": "<p>x</p>", "user_segment_id": 3}}),
+            json!({"article": {"title": "Solo equipo", "body": "<p>x</p>", "user_segment_id": staff_segment(&srv).await}}),
             "article",
         )
         .await,

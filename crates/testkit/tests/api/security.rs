@@ -277,7 +277,7 @@ both!(restricted_articles_stay_with_staff, |srv| {
             "POST",
             &format!("/api/v2/help_center/sections/{}/articles.json", sec["section"]["id"]),
             &srv.admin(),
-            Some(json!({"article": {"title": "Guion de retención", "body": "<p>Ofrecer descuento secreto</p>", "user_segment_id": 7}})),
+            Some(json!({"article": {"title": "Guion de retención", "body": "<p>Ofrecer descuento secreto</p>", "user_segment_id": staff_segment(&srv).await}})),
         )
         .await;
     assert_eq!(s, 201, "{a}");

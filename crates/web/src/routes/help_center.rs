@@ -96,6 +96,20 @@ pub fn routes() -> Router<Api> {
             get(translation::<CATEGORY>).put(update_translation::<CATEGORY>),
         )
         .route(
+            "/api/v2/help_center/user_segments",
+            get(user_segments).post(create_user_segment),
+        )
+        .route(
+            "/api/v2/help_center/user_segments/applicable",
+            get(applicable_user_segments),
+        )
+        .route(
+            "/api/v2/help_center/user_segments/{id}",
+            get(user_segment)
+                .put(update_user_segment)
+                .delete(delete_user_segment),
+        )
+        .route(
             "/api/v2/help_center/translations/{id}",
             delete(delete_translation),
         )
@@ -184,6 +198,69 @@ async fn update_translation<const K: u8>(
         .update_translation(ctx.actor, translated::<K>(&id)?, &locale, input)
         .await?;
     ok(wire::Keyed("translation", wire::translation(&ctx.base, &t)))
+}
+
+fn segment_list(ctx: &Ctx, all: &[domain::segment::UserSegment]) -> ApiResult {
+    let items: Vec<_> = all
+        .iter()
+        .map(|s| wire::user_segment(&ctx.base, s))
+        .collect();
+    ok(
+        json!({"user_segments": items, "count": items.len(), "next_page": null, "previous_page": null}),
+    )
+}
+
+async fn user_segments(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    segment_list(&ctx, &api.app.user_segments(ctx.actor).await?)
+}
+
+async fn applicable_user_segments(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    segment_list(&ctx, &api.app.applicable_user_segments(ctx.actor).await?)
+}
+
+async fn user_segment(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let s = api.app.user_segment(ctx.actor, path_id(&id)?).await?;
+    ok(wire::Keyed(
+        "user_segment",
+        wire::user_segment(&ctx.base, &s),
+    ))
+}
+
+async fn create_user_segment(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
+    let input = input::user_segment(body.record("user_segment")?)?;
+    let s = api.app.create_user_segment(ctx.actor, input).await?;
+    created(wire::Keyed(
+        "user_segment",
+        wire::user_segment(&ctx.base, &s),
+    ))
+}
+
+async fn update_user_segment(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult {
+    let input = input::user_segment(body.record("user_segment")?)?;
+    let s = api
+        .app
+        .update_user_segment(ctx.actor, path_id(&id)?, input)
+        .await?;
+    ok(wire::Keyed(
+        "user_segment",
+        wire::user_segment(&ctx.base, &s),
+    ))
+}
+
+async fn delete_user_segment(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult {
+    api.app
+        .delete_user_segment(ctx.actor, path_id(&id)?)
+        .await?;
+    no_content()
 }
 
 async fn delete_translation(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {

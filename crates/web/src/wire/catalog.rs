@@ -7,6 +7,7 @@ use domain::model::{
     SatisfactionRating as RatingRecord, Section as SectionRecord, TicketField as FieldRecord,
     Translation as TranslationRecord, TranslationOf, View as ViewRecord, Vote as VoteRecord,
 };
+use domain::segment::UserSegment as SegmentRecord;
 use serde::Serialize;
 use serde_json::Value as Json;
 use utoipa::ToSchema;
@@ -301,7 +302,7 @@ pub fn article<'a>(base: &str, a: &'a ArticleRecord) -> Article<'a> {
         outdated: false,
         outdated_locales: vec![],
         permission_group_id: a.permission_group_id,
-        user_segment_id: a.user_segment_id,
+        user_segment_id: a.user_segment_id.map(|s| s.0),
         label_names: &a.label_names,
         body: &a.body,
         content_tag_ids: vec![],
@@ -541,5 +542,40 @@ pub fn translation<'a>(base: &str, t: &'a TranslationRecord) -> Translation<'a> 
         updated_at: t.updated_at.to_iso(),
         created_by_id: t.created_by_id.map(|u| u.0),
         updated_by_id: t.updated_by_id.map(|u| u.0),
+    }
+}
+
+/// Who may read a restricted article (Zendesk's user segment).
+#[derive(Serialize, ToSchema)]
+pub struct UserSegment<'a> {
+    pub id: i64,
+    pub url: String,
+    pub name: &'a str,
+    /// `signed_in_users` or `staff`.
+    pub user_type: &'static str,
+    pub organization_ids: Vec<i64>,
+    pub group_ids: Vec<i64>,
+    /// A reader must have every one of these tags…
+    pub tags: &'a [String],
+    /// …and at least one of these, when any are set.
+    pub or_tags: &'a [String],
+    pub built_in: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn user_segment<'a>(base: &str, s: &'a SegmentRecord) -> UserSegment<'a> {
+    UserSegment {
+        id: s.id.0,
+        url: format!("{base}/api/v2/help_center/user_segments/{}.json", s.id),
+        name: &s.name,
+        user_type: s.user_type.as_str(),
+        organization_ids: s.organization_ids.iter().map(|o| o.0).collect(),
+        group_ids: s.group_ids.iter().map(|g| g.0).collect(),
+        tags: &s.tags,
+        or_tags: &s.or_tags,
+        built_in: s.built_in,
+        created_at: s.created_at.to_iso(),
+        updated_at: s.updated_at.to_iso(),
     }
 }
