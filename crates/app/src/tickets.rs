@@ -63,7 +63,7 @@ pub struct CommentInput {
 }
 
 impl CommentInput {
-    fn is_blank(&self) -> bool {
+    pub(crate) fn is_blank(&self) -> bool {
         self.body.as_deref().is_none_or(|b| b.trim().is_empty())
             && self
                 .html_body

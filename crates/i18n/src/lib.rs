@@ -66,7 +66,7 @@ impl Lang {
 }
 
 /// One language's files.
-type Sources = [(&'static str, &'static str); 4];
+type Sources = [(&'static str, &'static str); 5];
 
 const EN_SOURCES: Sources = [
     ("workspace.ftl", include_str!("../locales/en/workspace.ftl")),
@@ -76,6 +76,7 @@ const EN_SOURCES: Sources = [
         include_str!("../locales/en/placeholders.ftl"),
     ),
     ("site.ftl", include_str!("../locales/en/site.ftl")),
+    ("portal.ftl", include_str!("../locales/en/portal.ftl")),
 ];
 
 const ES_SOURCES: Sources = [
@@ -86,6 +87,7 @@ const ES_SOURCES: Sources = [
         include_str!("../locales/es/placeholders.ftl"),
     ),
     ("site.ftl", include_str!("../locales/es/site.ftl")),
+    ("portal.ftl", include_str!("../locales/es/portal.ftl")),
 ];
 
 static EN: LazyLock<Catalog> = LazyLock::new(|| Catalog::load(Lang::En, &EN_SOURCES));

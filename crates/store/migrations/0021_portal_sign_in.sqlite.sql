@@ -39,13 +39,16 @@ CREATE INDEX outbound_messages_due ON outbound_messages(channel, status, next_at
 CREATE INDEX outbound_messages_ticket ON outbound_messages(ticket_id);
 CREATE INDEX outbound_messages_external ON outbound_messages(channel, external_id);
 -- One-time sign-in links: stored hashed, single use, short-lived; the
--- address they went to is kept to limit how many one address is sent.
+-- address they went to and the network that asked are kept to limit how
+-- many one address is sent and one network asks for.
 CREATE TABLE sign_in_links (
     token_hash TEXT PRIMARY KEY,
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     email TEXT NOT NULL,
+    network TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL,
     used_at INTEGER
 );
 CREATE INDEX sign_in_links_email ON sign_in_links(email, created_at);
+CREATE INDEX sign_in_links_network ON sign_in_links(network, created_at);

@@ -418,6 +418,65 @@ pub fn article(m: &Map<String, Json>) -> Result<app::help_center::ArticleInput, 
     f.finish(input)
 }
 
+/// What a `{"request": {…}}` carries (create and update alike).
+pub struct RequestInput {
+    pub subject: Option<String>,
+    pub comment: Option<CommentInput>,
+    pub solved: bool,
+    /// People to copy in, by email: `email_ccs` (`[{"user_email": …}]`)
+    /// and `collaborators` (addresses, or `{"email": …}`).
+    pub ccs: Vec<String>,
+}
+
+/// `{"request": {…}}`.
+pub fn request(m: &Map<String, Json>) -> Result<RequestInput, ApiError> {
+    let mut f = Fields::new(m);
+    let mut input = RequestInput {
+        subject: f.string("subject"),
+        comment: None,
+        solved: f.boolean("solved").unwrap_or(false),
+        ccs: Vec::new(),
+    };
+    if let Some(o) = f.object("comment") {
+        input.comment = Some(comment(&mut f, o));
+    } else if let Some(d) = f.string("description") {
+        input.comment = Some(CommentInput {
+            body: Some(d),
+            ..Default::default()
+        });
+    }
+    for key in ["email_ccs", "collaborators"] {
+        let Some(list) = f.get(key) else { continue };
+        let items = match list {
+            Json::Array(items) => items.as_slice(),
+            Json::Null => &[],
+            _ => {
+                f.errors
+                    .push(FieldError::invalid(key, "a list of email addresses"));
+                continue;
+            }
+        };
+        for item in items {
+            let email = match item {
+                Json::String(e) => Some(e.as_str()),
+                Json::Object(o) => o
+                    .get("user_email")
+                    .or_else(|| o.get("email"))
+                    .and_then(Json::as_str),
+                _ => None,
+            };
+            match email {
+                Some(e) => input.ccs.push(e.to_string()),
+                None => f.errors.push(FieldError::invalid(
+                    key,
+                    "each entry is an email address (or {\"user_email\": …})",
+                )),
+            }
+        }
+    }
+    f.finish(input)
+}
+
 /// `{"user_segment": {…}}`.
 pub fn user_segment(m: &Map<String, Json>) -> Result<app::help_center::SegmentInput, ApiError> {
     let mut f = Fields::new(m);

@@ -43,6 +43,8 @@ pub use operations::Body;
     wire::Vote,
     wire::Translation,
     wire::UserSegment,
+    wire::Request,
+    wire::RequestComment,
     wire::TicketRequest,
     wire::UserRequest,
     wire::OrganizationRequest,

@@ -22,6 +22,7 @@ pub mod schedules;
 pub mod search;
 pub mod sessions;
 pub mod settings;
+pub mod sign_in_links;
 pub mod sla;
 pub mod tickets;
 pub mod tokens;

@@ -953,6 +953,31 @@ pub(super) const API: &[Row] = &[
         "UDDDDA",
         "",
     ),
+    // Requests: the customer's view of their tickets
+    ("GET", "/api/v2/requests", "UAAAAA", ""),
+    (
+        "POST",
+        "/api/v2/requests",
+        "UAAAAA",
+        r#"{"request":{"subject":"Ayuda {unique}","comment":{"body":"No puedo entrar"}}}"#,
+    ),
+    ("GET", "/api/v2/requests/open", "UAAAAA", ""),
+    ("GET", "/api/v2/requests/solved", "UAAAAA", ""),
+    ("GET", "/api/v2/requests/ccd", "UAAAAA", ""),
+    ("GET", "/api/v2/requests/{ticket}", "UADDAA", ""),
+    (
+        "PUT",
+        "/api/v2/requests/{ticket}",
+        "UADDAA",
+        r#"{"request":{"comment":{"body":"Gracias"}}}"#,
+    ),
+    ("GET", "/api/v2/requests/{ticket}/comments", "UADDAA", ""),
+    (
+        "GET",
+        "/api/v2/requests/{ticket}/comments/{ticket_comment}",
+        "UADDAA",
+        "",
+    ),
     ("GET", "/api/v2/help_center/votes/{vote}", "UADAAA", ""),
     ("DELETE", "/api/v2/help_center/votes/{vote}", "UADDAA", ""),
     // Outside /api/v2/… routing
@@ -1876,6 +1901,13 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         srv.call("PUT", &format!("/api/v2/tickets/{ticket}.json"), &srv.admin(), Some(json!({"ticket": {"comment": {"body": "adjunto", "public": public, "uploads": [up["upload"]["token"]]}}}))).await;
         shared.insert(key, up["upload"]["attachment"]["id"].to_string());
     }
+    let (_, cs) = srv
+        .get(
+            &format!("/api/v2/tickets/{ticket}/comments.json"),
+            &srv.admin(),
+        )
+        .await;
+    shared.insert("ticket_comment", cs["comments"][0]["id"].to_string());
     let solved = shared["solved_ticket"].clone();
     let (s, r) = srv
         .call(

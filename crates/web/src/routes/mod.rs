@@ -8,6 +8,7 @@ mod jobs;
 mod mailboxes;
 mod orgs;
 mod people;
+mod requests;
 mod routing;
 mod rules;
 mod search;
@@ -26,6 +27,7 @@ pub fn api_routes() -> Router<Api> {
     Router::new()
         .merge(tickets::routes())
         .merge(people::routes())
+        .merge(requests::routes())
         .merge(orgs::routes())
         .merge(settings::routes())
         .merge(search::routes())

@@ -570,3 +570,74 @@ pub struct TicketWritten<'a> {
     pub ticket: Ticket<'a>,
     pub audit: Audit<'a>,
 }
+
+/// A ticket as its requester sees it (Zendesk's request): no tags,
+/// internal fields or audit trail.
+#[derive(Serialize, ToSchema)]
+pub struct Request<'a> {
+    pub id: i64,
+    pub url: String,
+    pub subject: &'a str,
+    pub description: &'a str,
+    pub status: &'static str,
+    pub priority: Option<&'static str>,
+    #[serde(rename = "type")]
+    pub request_type: Option<&'static str>,
+    pub requester_id: i64,
+    pub organization_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub group_id: Option<i64>,
+    pub collaborator_ids: Vec<i64>,
+    pub email_cc_ids: Vec<i64>,
+    pub via: Via,
+    pub is_public: bool,
+    /// The requester may mark it solved (it is theirs and not closed).
+    pub can_be_solved_by_me: bool,
+    pub solved: bool,
+    pub due_at: Option<String>,
+    pub recipient: Option<&'a str>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn request<'a>(base: &str, t: &'a TicketRecord, me: domain::UserId) -> Request<'a> {
+    let ids = |v: &[domain::UserId]| v.iter().map(|u| u.0).collect::<Vec<_>>();
+    Request {
+        id: t.id.0,
+        url: format!("{base}/api/v2/requests/{}.json", t.id),
+        subject: &t.subject,
+        description: &t.description,
+        status: t.status.as_str(),
+        priority: t.priority.map(|p| p.as_str()),
+        request_type: t.ticket_type.map(|x| x.as_str()),
+        requester_id: t.requester_id.0,
+        organization_id: t.organization_id.map(|o| o.0),
+        assignee_id: t.assignee_id.map(|a| a.0),
+        group_id: t.group_id.map(|g| g.0),
+        collaborator_ids: ids(&t.collaborator_ids),
+        email_cc_ids: ids(&t.collaborator_ids),
+        via: via(t.via),
+        is_public: true,
+        can_be_solved_by_me: t.requester_id == me && t.status != domain::Status::Closed,
+        solved: t.status.is_done(),
+        due_at: t.due_at.map(Timestamp::to_iso),
+        recipient: t.recipient.as_deref(),
+        created_at: t.created_at.to_iso(),
+        updated_at: t.updated_at.to_iso(),
+    }
+}
+
+/// A comment of a request: the ticket's public comment, with its request.
+#[derive(Serialize, ToSchema)]
+pub struct RequestComment<'a> {
+    #[serde(flatten)]
+    pub comment: Comment<'a>,
+    pub request_id: i64,
+}
+
+pub fn request_comment<'a>(base: &str, c: &'a CommentRecord) -> RequestComment<'a> {
+    RequestComment {
+        comment: comment(base, c),
+        request_id: c.ticket_id.0,
+    }
+}

@@ -1,0 +1,52 @@
+## El portal del cliente: entrar y «mis solicitudes», en español.
+
+portal-link-subject = Tu enlace para entrar
+portal-link-greeting = Hola, { $name }: aquí tienes tu enlace para entrar en nuestro centro de ayuda.
+portal-link-action = Entrar
+portal-link-note = El enlace sirve una sola vez y durante { $minutes } minutos. Si no lo has pedido, puedes ignorar este mensaje.
+portal-link-text = Hola, { $name }:
+
+    Aquí tienes tu enlace para entrar en nuestro centro de ayuda:
+
+    { $link }
+
+    El enlace sirve una sola vez y durante { $minutes } minutos. Si no lo has pedido, puedes ignorar este mensaje.
+portal-sign-in = Iniciar sesión
+portal-sign-in-intro = Inicia sesión para ver tus solicitudes y responderlas.
+portal-email = Correo electrónico
+portal-send-link = Envíame un enlace para entrar
+portal-or-password = O entra con tu contraseña
+portal-password = Contraseña
+portal-link-sent = Si { $email } pertenece a una cuenta, le hemos enviado un enlace para entrar. Sirve una sola vez y durante { $minutes } minutos.
+portal-too-many = Demasiadas peticiones desde tu red. Vuelve a intentarlo más tarde.
+portal-bad-credentials = Ese correo y esa contraseña no corresponden a ninguna cuenta.
+portal-bad-email = Escribe una dirección de correo completa, como nombre@ejemplo.com.
+portal-wait = Demasiados intentos. Vuelve a intentarlo dentro de { $seconds } segundos.
+portal-link-confirm = Entrar como { $email }
+portal-continue = Continuar
+portal-link-dead = Este enlace ya se ha usado o ha caducado. Pide otro aquí abajo.
+portal-sign-out = Cerrar sesión
+portal-my-requests = Mis solicitudes
+portal-open = Abiertas
+portal-solved = Resueltas
+portal-ccd = En copia
+portal-no-requests = No hay solicitudes aquí.
+portal-status-open = Abierta
+portal-status-pending = Esperando tu respuesta
+portal-status-solved = Resuelta
+portal-status-closed = Cerrada
+portal-request = Solicitud n.º { $id }
+portal-status = Estado
+portal-created = Creada
+portal-updated = Última actividad
+portal-reply = Responder
+portal-send = Enviar
+portal-mark-solved = Doy por resuelta esta solicitud
+portal-add-cc = Poner en copia a otras personas (direcciones de correo separadas por comas)
+portal-reply-empty = Escribe una respuesta o marca la solicitud como resuelta.
+portal-cc-invalid = { $value } no es una dirección de correo.
+portal-form-expired = Este formulario ha caducado. Vuelve a intentarlo.
+portal-sent = Tu respuesta se ha añadido.
+portal-conversation = Conversación
+portal-solved-note = Esta solicitud está resuelta. Si respondes, se vuelve a abrir.
+portal-closed-note = Esta solicitud está cerrada. Para continuar, escribe una solicitud nueva.
