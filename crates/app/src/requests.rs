@@ -222,6 +222,12 @@ impl App {
                         "only the requester may mark a request solved",
                     ));
                 }
+                if update.solved && t.assignee_id.is_none() {
+                    return Err(AppError::field(FieldError::invalid(
+                        "solved",
+                        "a request can be marked solved once an agent has taken it",
+                    )));
+                }
                 let mut ccs = t.collaborator_ids.clone();
                 for e in &update.add_ccs {
                     let u = crate::users::find_or_create_by_email(c, e, None, None, now).await?;

@@ -591,7 +591,8 @@ pub struct Request<'a> {
     pub email_cc_ids: Vec<i64>,
     pub via: Via,
     pub is_public: bool,
-    /// The requester may mark it solved (it is theirs and not closed).
+    /// The requester may mark it solved: theirs, taken by an agent, not
+    /// closed (Zendesk's rule).
     pub can_be_solved_by_me: bool,
     pub solved: bool,
     pub due_at: Option<String>,
@@ -618,7 +619,9 @@ pub fn request<'a>(base: &str, t: &'a TicketRecord, me: domain::UserId) -> Reque
         email_cc_ids: ids(&t.collaborator_ids),
         via: via(t.via),
         is_public: true,
-        can_be_solved_by_me: t.requester_id == me && t.status != domain::Status::Closed,
+        can_be_solved_by_me: t.requester_id == me
+            && t.assignee_id.is_some()
+            && !t.status.is_done(),
         solved: t.status.is_done(),
         due_at: t.due_at.map(Timestamp::to_iso),
         recipient: t.recipient.as_deref(),
