@@ -38,6 +38,18 @@ pub struct RequestUpdate {
     pub add_ccs: Vec<String>,
 }
 
+/// A request as its page shows it: the ticket, its public conversation
+/// (oldest first) and the names of those who wrote it.
+#[derive(Debug, Clone)]
+pub struct RequestPage {
+    pub ticket: Ticket,
+    pub comments: Vec<Comment>,
+    pub authors: Vec<(domain::UserId, String)>,
+}
+
+/// The most comments a request page shows (the API pages through all).
+const PAGE_COMMENTS: i64 = 500;
+
 /// The organization whose tickets the actor may read besides their own:
 /// theirs, when it shares tickets among its members.
 async fn shared_org(c: &mut Conn<'_>, actor: &Actor) -> Result<Option<OrgId>, AppError> {
@@ -133,6 +145,30 @@ impl App {
         let cond = "comments t WHERE t.ticket_id = $1 AND t.public = TRUE";
         let page = page_ids(c, cond, vec![id.into()], paging).await?;
         Ok((comments::get_many(c, &page.ids).await?, page))
+    }
+
+    /// A request with its public conversation and its authors' names.
+    pub async fn request_page(&self, actor: Actor, id: TicketId) -> Result<RequestPage, AppError> {
+        let ticket = self.request(actor, id).await?;
+        let paging = Paging::Offset {
+            page: 1,
+            per_page: PAGE_COMMENTS,
+        };
+        let (comments, _) = self.request_comments(actor, id, paging).await?;
+        let mut ids: Vec<i64> = comments.iter().map(|c| c.author_id.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut rc = self.read().await?;
+        let authors = store::repo::users::get_many(&mut rc.conn(), &ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
+        Ok(RequestPage {
+            ticket,
+            comments,
+            authors,
+        })
     }
 
     /// One public comment of a request.

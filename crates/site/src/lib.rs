@@ -5,8 +5,11 @@
 //! `app` and render; what is public is decided there.
 
 mod assets;
+mod form;
 mod locale;
+mod my_requests;
 mod pages;
+mod portal;
 mod reader;
 mod sitemap;
 mod view;
@@ -40,6 +43,21 @@ pub fn router(app: App, public_url: Option<String>) -> Router {
         .route("/hc/{locale}/articles/{slug}", get(pages::article))
         .route("/hc/{locale}/articles/{slug}/vote", post(votes::vote))
         .route("/hc/{locale}/search", get(pages::search))
+        .route(
+            "/hc/{locale}/signin",
+            get(portal::sign_in).post(portal::password),
+        )
+        .route("/hc/{locale}/signin/link", post(portal::send_link))
+        .route(
+            "/hc/{locale}/signin/link/{token}",
+            get(portal::link).post(portal::use_link),
+        )
+        .route("/hc/{locale}/signout", post(portal::sign_out))
+        .route("/hc/{locale}/requests", get(my_requests::list))
+        .route(
+            "/hc/{locale}/requests/{id}",
+            get(my_requests::show).post(my_requests::reply),
+        )
         .with_state(Site {
             app,
             public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),

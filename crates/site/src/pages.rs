@@ -413,6 +413,12 @@ fn elsewhere(locale: &str, rest: &str, headers: &HeaderMap) -> Response {
     }
 }
 
+/// "Not found" in the browser's language (an address with a locale we do
+/// not have).
+pub(crate) fn not_found_in(headers: &HeaderMap) -> Response {
+    not_found(browser_lang(headers))
+}
+
 fn browser_lang(headers: &HeaderMap) -> Lang {
     headers
         .get(header::ACCEPT_LANGUAGE)
@@ -452,12 +458,12 @@ fn not_found(lang: Lang) -> Response {
         heading: t.not_found_title,
         message: t.not_found,
     };
-    rendered(StatusCode::NOT_FOUND, PUBLIC_CACHE, &body)
+    rendered_page(StatusCode::NOT_FOUND, PUBLIC_CACHE, &body)
 }
 
 /// A use case's refusal as a page: "not found" for anything missing or
 /// not public, a logged error page for anything else.
-fn failure(lang: Lang, e: &AppError) -> Response {
+pub(crate) fn failure(lang: Lang, e: &AppError) -> Response {
     match e {
         AppError::NotFound | AppError::Forbidden(_) | AppError::Unauthorized => not_found(lang),
         other => {
@@ -469,7 +475,7 @@ fn failure(lang: Lang, e: &AppError) -> Response {
                 heading: t.error_title,
                 message: t.error,
             };
-            rendered(StatusCode::INTERNAL_SERVER_ERROR, "no-store", &body)
+            rendered_page(StatusCode::INTERNAL_SERVER_ERROR, "no-store", &body)
         }
     }
 }
@@ -482,13 +488,17 @@ fn page(reader: &Reader, p: &impl Template) -> Response {
     } else {
         PUBLIC_CACHE
     };
-    rendered(StatusCode::OK, cache, p)
+    rendered_page(StatusCode::OK, cache, p)
 }
 
 /// Public pages change when someone edits them: short, so edits show soon.
 const PUBLIC_CACHE: &str = "public, max-age=60";
 
-fn rendered(status: StatusCode, cache: &'static str, p: &impl Template) -> Response {
+pub(crate) fn rendered_page(
+    status: StatusCode,
+    cache: &'static str,
+    p: &impl Template,
+) -> Response {
     match p.render() {
         Ok(html) => (status, [(header::CACHE_CONTROL, cache)], Html(html)).into_response(),
         Err(e) => {

@@ -1,12 +1,14 @@
-//! Who reads a page: a visitor, or someone signed in (today an agent with
-//! a workspace session) whose audience lets restricted articles in. A page
-//! made for a signed-in reader is theirs alone: no shared cache keeps it.
+//! Who reads a page: a visitor, or someone signed in (a customer through
+//! the portal, an agent through the workspace: one session cookie) whose
+//! audience lets restricted articles in. A page made for a signed-in
+//! reader is theirs alone: no shared cache keeps it.
 
 use crate::Site;
 use app::sessions::SESSION_COOKIE;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use domain::Actor;
 use domain::segment::Audience;
 use std::convert::Infallible;
 
@@ -14,6 +16,8 @@ pub struct Reader {
     pub audience: Audience,
     /// The signed-in reader's name.
     pub name: Option<String>,
+    /// Who they are and their session's CSRF token, when signed in.
+    pub session: Option<(Actor, String)>,
 }
 
 impl Reader {
@@ -43,11 +47,12 @@ impl FromRequestParts<Site> for Reader {
         let anyone = Reader {
             audience: Audience::Anyone,
             name: None,
+            session: None,
         };
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Ok(anyone);
         };
-        let user = match site.app.session(&token).await {
+        let user = match site.app.portal_session(&token).await {
             Ok(Some(u)) => u,
             Ok(None) => return Ok(anyone),
             Err(e) => {
@@ -59,6 +64,7 @@ impl FromRequestParts<Site> for Reader {
             Ok(audience) => Ok(Reader {
                 audience,
                 name: Some(user.name),
+                session: Some((user.actor, user.csrf)),
             }),
             Err(e) => {
                 tracing::warn!(error = %e, "help center: audience failed; reading as a visitor");

@@ -24,6 +24,8 @@ pub struct Frame {
     pub query: String,
     /// "Signed in as …", for a signed-in reader.
     pub signed_in: Option<String>,
+    /// Their session's CSRF token, for the sign-out form.
+    pub csrf: Option<String>,
 }
 
 impl Frame {
@@ -41,6 +43,7 @@ impl Frame {
                 .collect(),
             query: String::new(),
             signed_in: None,
+            csrf: None,
             title,
         }
     }
@@ -48,7 +51,20 @@ impl Frame {
     /// Says who is signed in, on a page made for them.
     pub fn for_reader(mut self, reader: &crate::reader::Reader) -> Frame {
         self.signed_in = reader.name.as_ref().map(|n| self.t.signed_in_as(n));
+        self.csrf = reader.session.as_ref().map(|(_, csrf)| csrf.clone());
         self
+    }
+
+    pub fn sign_in_path(&self) -> String {
+        format!("/hc/{}/signin", self.locale.code())
+    }
+
+    pub fn sign_out_path(&self) -> String {
+        format!("/hc/{}/signout", self.locale.code())
+    }
+
+    pub fn requests_path(&self) -> String {
+        format!("/hc/{}/requests", self.locale.code())
     }
 
     /// Points the switcher and the `hreflang` alternates at this page's

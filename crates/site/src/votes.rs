@@ -26,7 +26,7 @@ pub async fn vote(
         return StatusCode::NOT_FOUND.into_response();
     };
     // A form posted from another site is refused: votes are cast here.
-    if !same_origin(&site, &headers) {
+    if !crate::form::same_origin(&site, &headers) {
         return StatusCode::FORBIDDEN.into_response();
     }
     let value = form_urlencoded::parse(&body)
@@ -88,19 +88,4 @@ fn new_visitor() -> String {
         raw = nanos.to_le_bytes();
     }
     raw.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Whether the form came from one of our pages: a browser names the page's
-/// origin on a POST; it must be this host (or the configured address).
-fn same_origin(site: &Site, headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        // Clients that send no Origin are not browsers on another site.
-        return true;
-    };
-    let ours = site.url(headers, "");
-    origin == ours
-        || headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .is_some_and(|h| origin == format!("https://{h}") || origin == format!("http://{h}"))
 }

@@ -54,6 +54,42 @@ words! {
     no = "hc-no",
     thanks = "hc-thanks",
     restricted = "hc-restricted",
+    account = "portal-account",
+    sign_in = "portal-sign-in",
+    sign_in_intro = "portal-sign-in-intro",
+    email = "portal-email",
+    send_link = "portal-send-link",
+    or_password = "portal-or-password",
+    password = "portal-password",
+    too_many = "portal-too-many",
+    bad_credentials = "portal-bad-credentials",
+    bad_email = "portal-bad-email",
+    continue_ = "portal-continue",
+    link_dead = "portal-link-dead",
+    sign_out = "portal-sign-out",
+    my_requests = "portal-my-requests",
+    open = "portal-open",
+    solved = "portal-solved",
+    ccd = "portal-ccd",
+    no_requests = "portal-no-requests",
+    status_open = "portal-status-open",
+    status_pending = "portal-status-pending",
+    status_solved = "portal-status-solved",
+    status_closed = "portal-status-closed",
+    status = "portal-status",
+    created = "portal-created",
+    last_activity = "portal-updated",
+    reply = "portal-reply",
+    your_reply = "portal-your-reply",
+    send = "portal-send",
+    mark_solved = "portal-mark-solved",
+    add_cc = "portal-add-cc",
+    reply_empty = "portal-reply-empty",
+    form_expired = "portal-form-expired",
+    sent = "portal-sent",
+    conversation = "portal-conversation",
+    solved_note = "portal-solved-note",
+    closed_note = "portal-closed-note",
 }
 
 static ES: LazyLock<Words> = LazyLock::new(|| Words::load(Lang::Es));
@@ -99,6 +135,59 @@ impl Words {
     /// "Signed in as Ana".
     pub fn signed_in_as(&self, name: &str) -> String {
         i18n::with(self.lang, "hc-signed-in-as", &[("name", Arg::Text(name))])
+    }
+
+    /// "If ana@… belongs to an account, we have sent it a link…".
+    pub fn link_sent(&self, email: &str) -> String {
+        i18n::with(
+            self.lang,
+            "portal-link-sent",
+            &[
+                ("email", Arg::Text(email)),
+                ("minutes", Arg::Number(app::portal::LINK_MINUTES)),
+            ],
+        )
+    }
+
+    /// "Too many attempts. Please try again in 8 seconds."
+    pub fn wait(&self, seconds: u64) -> String {
+        let s = i64::try_from(seconds).unwrap_or(i64::MAX);
+        i18n::with(self.lang, "portal-wait", &[("seconds", Arg::Number(s))])
+    }
+
+    /// "Sign in as ana@…".
+    pub fn link_confirm(&self, email: &str) -> String {
+        i18n::with(
+            self.lang,
+            "portal-link-confirm",
+            &[("email", Arg::Text(email))],
+        )
+    }
+
+    /// "Request #42".
+    pub fn request_title(&self, id: i64) -> String {
+        i18n::with(self.lang, "portal-request", &[("id", Arg::Number(id))])
+    }
+
+    /// "x is not an email address."
+    pub fn cc_invalid(&self, value: &str) -> String {
+        i18n::with(
+            self.lang,
+            "portal-cc-invalid",
+            &[("value", Arg::Text(value))],
+        )
+    }
+
+    /// How a customer reads a ticket's status: on hold is still open to
+    /// them, pending is waiting for their reply.
+    pub fn status(&self, s: domain::Status) -> &'static str {
+        use domain::Status;
+        match s {
+            Status::New | Status::Open | Status::Hold => self.status_open,
+            Status::Pending => self.status_pending,
+            Status::Solved => self.status_solved,
+            Status::Closed => self.status_closed,
+        }
     }
 
     /// What to say when nothing matched.

@@ -50,14 +50,7 @@ pub fn browser_lang(headers: &HeaderMap) -> Lang {
         .map_or(Lang::En, Lang::from_accept_language)
 }
 
-/// Equal without leaking where they differ.
-pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
+pub use app::auth::same_secret;
 
 /// A signed-in agent and the language their pages use.
 pub struct Agent {

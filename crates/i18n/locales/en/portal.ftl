@@ -11,6 +11,7 @@ portal-link-text = Hello { $name },
     { $link }
 
     The link works once, for { $minutes } minutes. If you did not ask for it, you can ignore this message.
+portal-account = Your account
 portal-sign-in = Sign in
 portal-sign-in-intro = Sign in to see your requests and answer them.
 portal-email = Email
@@ -40,6 +41,7 @@ portal-status = Status
 portal-created = Created
 portal-updated = Last activity
 portal-reply = Add a reply
+portal-your-reply = Your reply
 portal-send = Send
 portal-mark-solved = Consider this request solved
 portal-add-cc = Copy others (email addresses, separated by commas)

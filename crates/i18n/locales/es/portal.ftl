@@ -11,6 +11,7 @@ portal-link-text = Hola, { $name }:
     { $link }
 
     El enlace sirve una sola vez y durante { $minutes } minutos. Si no lo has pedido, puedes ignorar este mensaje.
+portal-account = Tu cuenta
 portal-sign-in = Iniciar sesión
 portal-sign-in-intro = Inicia sesión para ver tus solicitudes y responderlas.
 portal-email = Correo electrónico
@@ -40,6 +41,7 @@ portal-status = Estado
 portal-created = Creada
 portal-updated = Última actividad
 portal-reply = Responder
+portal-your-reply = Tu respuesta
 portal-send = Enviar
 portal-mark-solved = Doy por resuelta esta solicitud
 portal-add-cc = Poner en copia a otras personas (direcciones de correo separadas por comas)

@@ -425,24 +425,48 @@ impl Drop for Sink {
     }
 }
 
-both!(replies_go_out_through_the_outbox, |first| {
-    let backend = first.backend;
-    drop(first);
+/// A server whose mail goes out through a real SMTP relay (aiosmtpd
+/// storing what it gets in a Maildir), and that relay.
+pub(super) struct Relayed {
+    pub srv: TestServer,
+    pub sink: Sink,
+    pub maildir: tempfile::TempDir,
+    pub port: u16,
+}
+
+pub(super) async fn with_relay(backend: atiende_testkit::Backend) -> Relayed {
     let srv = start_with_support_mail(backend).await;
-    let relay_port = {
+    let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
         l.local_addr().map(|a| a.port()).unwrap_or_default()
     };
     let maildir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let mut sink = Sink::start(relay_port, maildir.path().to_path_buf()).await;
+    let sink = Sink::start(port, maildir.path().to_path_buf()).await;
     let mut relay = mail::outbox::Relay::new(
-        &format!("smtp://127.0.0.1:{relay_port}"),
+        &format!("smtp://127.0.0.1:{port}"),
         "support@example.com",
         "Soporte",
     )
     .unwrap_or_else(|e| panic!("{e}"));
     relay.first_retry = std::time::Duration::from_secs(1);
     mail::outbox::spawn(srv.app.clone(), relay, Arc::new(tokio::sync::Notify::new()));
+    Relayed {
+        srv,
+        sink,
+        maildir,
+        port,
+    }
+}
+
+both!(replies_go_out_through_the_outbox, |first| {
+    let backend = first.backend;
+    drop(first);
+    let Relayed {
+        srv,
+        mut sink,
+        maildir,
+        port: relay_port,
+    } = with_relay(backend).await;
     let smtp = start_smtp(&srv).await;
 
     // A new emailed ticket is acknowledged at once, in the customer's language.

@@ -17,6 +17,7 @@ mod ingest;
 mod notifications;
 mod outbound;
 mod people;
+mod portal;
 mod requests;
 mod route_table;
 mod routing;

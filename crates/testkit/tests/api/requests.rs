@@ -67,9 +67,17 @@ both!(customers_see_and_answer_only_their_requests, |srv| {
         Some(1),
         "{r}"
     );
-    assert_eq!(r["request"]["can_be_solved_by_me"], false, "nobody has taken it yet");
+    assert_eq!(
+        r["request"]["can_be_solved_by_me"], false,
+        "nobody has taken it yet"
+    );
     let (s, b) = srv
-        .call("PUT", &format!("/api/v2/requests/{id}.json"), &ana, Some(json!({"request": {"solved": true}})))
+        .call(
+            "PUT",
+            &format!("/api/v2/requests/{id}.json"),
+            &ana,
+            Some(json!({"request": {"solved": true}})),
+        )
         .await;
     assert_eq!(s, 422, "solved before an agent took it: {b}");
     // Bea asks too, in an organization that does not share.
@@ -202,7 +210,12 @@ both!(customers_see_and_answer_only_their_requests, |srv| {
 
     // An agent takes it; Ana replies and copies Eva in; then says it is solved.
     let (s, _) = srv
-        .call("PUT", &format!("/api/v2/tickets/{id}.json"), &admin, Some(json!({"ticket": {"assignee_id": 1}})))
+        .call(
+            "PUT",
+            &format!("/api/v2/tickets/{id}.json"),
+            &admin,
+            Some(json!({"ticket": {"assignee_id": 1}})),
+        )
         .await;
     assert_eq!(s, 200);
     let (s, r) = srv

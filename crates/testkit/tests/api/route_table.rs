@@ -1006,6 +1006,32 @@ const PAGES: &[Row] = &[
         "value=up",
     ),
     ("GET", "/hc/{locale}/search", "PPPPPP", "query=x"),
+    // The customer portal: customers here have no session (the table's
+    // customers sign in by API token), so they are asked as anyone.
+    ("GET", "/hc/{locale}/signin", "PPPPPP", ""),
+    (
+        "POST",
+        "/hc/{locale}/signin",
+        "UUUUUU",
+        "email={unique}@example.com&password=y",
+    ),
+    (
+        "POST",
+        "/hc/{locale}/signin/link",
+        "PPPPPP",
+        "email={unique}@example.com",
+    ),
+    ("GET", "/hc/{locale}/signin/link/{token}", "PPPPPP", ""),
+    ("POST", "/hc/{locale}/signin/link/{token}", "PPPPPP", ""),
+    ("POST", "/hc/{locale}/signout", "UUUAAA", ""),
+    ("GET", "/hc/{locale}/requests", "UUUAAA", ""),
+    ("GET", "/hc/{locale}/requests/{ticket}", "UUUDAA", ""),
+    (
+        "POST",
+        "/hc/{locale}/requests/{ticket}",
+        "UUUDAA",
+        "body=Gracias",
+    ),
     ("GET", "/login", "PPPPPP", ""),
     (
         "POST",
@@ -1359,7 +1385,9 @@ fn every_route_has_a_row() {
 fn judge(expected: char, status: u16, location: &str, page_get: bool) -> bool {
     // A page asked for without a session sends the browser to sign in.
     let unauthenticated = status == 401
-        || (page_get && matches!(status, 302 | 303) && location.starts_with("/login"));
+        || (page_get
+            && matches!(status, 302 | 303)
+            && (location.starts_with("/login") || location.ends_with("/signin")));
     let page = page_get;
     match expected {
         'U' => unauthenticated,
@@ -2046,7 +2074,8 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
             let filled = fx.fill(path, write, &mut made).await;
             // Signing out ends the session: do it in a browser of its own.
             let mut own;
-            let (b, csrf) = if *path == "/logout" && !logins[i].0.is_empty() {
+            let signs_out = *path == "/logout" || path.ends_with("/signout");
+            let (b, csrf) = if signs_out && !logins[i].0.is_empty() {
                 own = signed_in(&srv, logins[i].0, logins[i].1).await;
                 (&mut own.0, own.1.clone())
             } else {
@@ -2060,6 +2089,16 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
                 // The sign-in form carries its own token (no session yet).
                 let csrf = if *path == "/login" {
                     hidden(&b.get("/login").await.body, "csrf")
+                } else if path.contains("/signin") {
+                    // The sign-in forms' own token (a signed-in page also
+                    // carries the session's, in its sign-out form, first).
+                    let page = b.get("/hc/en-us/signin").await.body;
+                    let key = "name=\"csrf\" value=\"";
+                    page.rsplit(key)
+                        .next()
+                        .and_then(|rest| rest.split('"').next())
+                        .unwrap_or_default()
+                        .to_string()
                 } else {
                     csrf
                 };

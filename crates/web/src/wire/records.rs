@@ -619,9 +619,7 @@ pub fn request<'a>(base: &str, t: &'a TicketRecord, me: domain::UserId) -> Reque
         email_cc_ids: ids(&t.collaborator_ids),
         via: via(t.via),
         is_public: true,
-        can_be_solved_by_me: t.requester_id == me
-            && t.assignee_id.is_some()
-            && !t.status.is_done(),
+        can_be_solved_by_me: t.requester_id == me && t.assignee_id.is_some() && !t.status.is_done(),
         solved: t.status.is_done(),
         due_at: t.due_at.map(Timestamp::to_iso),
         recipient: t.recipient.as_deref(),
