@@ -55,7 +55,7 @@ pub fn fold(text: &str) -> String {
 
 /// Splits folded text into words: runs of letters and digits, at most 40
 /// characters (longer runs are cut, never dropped).
-fn words(folded: &str) -> impl Iterator<Item = &str> {
+pub fn words(folded: &str) -> impl Iterator<Item = &str> {
     folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -96,7 +96,8 @@ pub fn detect_clearly(folded: &str) -> Option<Language> {
     }
 }
 
-fn stem(lang: Language, word: &str) -> String {
+/// A folded word's stem in a language (numbers stay as they are).
+pub fn stem(lang: Language, word: &str) -> String {
     if word.chars().any(|c| c.is_ascii_digit()) {
         return word.to_string();
     }
@@ -106,7 +107,8 @@ fn stem(lang: Language, word: &str) -> String {
     }
 }
 
-fn is_stop(lang: Language, w: &str) -> bool {
+/// Whether a folded word is too common in a language to mean anything.
+pub fn is_stop(lang: Language, w: &str) -> bool {
     match lang {
         Language::English => STOP_EN.contains(&w),
         Language::Spanish => STOP_ES.contains(&w),

@@ -1,0 +1,355 @@
+//! The answer bot's brain: ranks help-center articles for a customer's
+//! message (Spanish, English or both mixed; typos, missing accents, slang)
+//! and decides whether to answer with them or hand over to a person.
+//!
+//! Ranking is BM25 over language-tagged stems: an article is indexed in its
+//! own language and, where a machine translation is stored, in the other;
+//! a message's words are looked up as both languages' stems, so a Spanish
+//! question finds an English article through its Spanish translation.
+//! Words the corpus does not know are matched to its nearest words (one or
+//! two letters off). The decision ([`decide`]) is separate from ranking.
+//!
+//! No I/O here except [`apertium`], the offline translator run as a
+//! separate process.
+
+pub mod apertium;
+mod decide;
+mod handover;
+mod lexicon;
+mod text;
+
+pub use decide::{Decision, Reason, Thresholds, confidence, decide};
+pub use handover::asks_for_person;
+use search::analyze::Language;
+use std::collections::HashMap;
+use text::{TaggedTerm, content_words, document_terms, query_variants};
+
+/// An article as the bot reads it.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The article's id.
+    pub id: i64,
+    pub language: Language,
+    pub title: String,
+    /// Plain text.
+    pub body: String,
+    /// Its machine translation into the other language, where one is stored.
+    pub translated: Option<Translated>,
+}
+
+/// A machine translation of an article's title and body.
+#[derive(Debug, Clone, Default)]
+pub struct Translated {
+    pub title: String,
+    pub body: String,
+}
+
+/// BM25's saturation and length normalisation (the usual values).
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+/// A title word counts as this many body words.
+const TITLE_WEIGHT: f32 = 2.0;
+
+/// What the index keeps of one document.
+struct DocStats {
+    id: i64,
+    /// Weighted length (title words count `TITLE_WEIGHT` times).
+    len: f32,
+}
+
+/// The articles, indexed. Build once per change of the help center; read
+/// from many threads.
+pub struct Index {
+    docs: Vec<DocStats>,
+    /// Tagged term → (document, weighted term frequency).
+    postings: HashMap<TaggedTerm, Vec<(u32, f32)>>,
+    /// Folded surface words of the corpus → their tagged terms, for
+    /// matching misspelt words.
+    surface: HashMap<String, Vec<TaggedTerm>>,
+    /// A term → the terms of the same lexicon group (its synonyms and
+    /// translations).
+    synonyms: HashMap<TaggedTerm, Vec<TaggedTerm>>,
+    avg_len: f32,
+}
+
+/// A synonym's match counts a little less than the word itself.
+const SYNONYM_WEIGHT: f32 = 0.9;
+
+fn synonyms() -> HashMap<TaggedTerm, Vec<TaggedTerm>> {
+    let mut out: HashMap<TaggedTerm, Vec<TaggedTerm>> = HashMap::new();
+    for group in lexicon::GROUPS {
+        let terms: Vec<TaggedTerm> = group
+            .iter()
+            .filter_map(|m| lexicon::member(m))
+            .filter_map(|(lang, w)| text::term_of(lang, w))
+            .collect();
+        for t in &terms {
+            let e = out.entry(t.clone()).or_default();
+            for u in &terms {
+                if u != t && !e.contains(u) {
+                    e.push(u.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One ranked article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub id: i64,
+    pub score: f32,
+    /// The share (0–1) of the message's meaning found in the article: the
+    /// inverse-document-frequency weight of the message's words it holds,
+    /// over that of all of them.
+    pub coverage: f32,
+    /// The score over the weight of the rarest possible word: comparable
+    /// between help centers of any size.
+    pub strength: f32,
+}
+
+/// A message, analysed: its content words and what the corpus knows of
+/// them.
+#[derive(Debug, Clone)]
+pub struct Analysed {
+    /// Content words (not stop words in both languages), folded.
+    pub words: Vec<String>,
+    /// Per word: the tagged terms it is looked up as, each with how much
+    /// a match counts.
+    variants: Vec<Vec<(TaggedTerm, f32)>>,
+    /// Per word: its weight (the best inverse document frequency among its
+    /// variants; an unknown word weighs as the rarest).
+    weights: Vec<f32>,
+    /// How many words the corpus knows (directly or one typo away).
+    pub known: usize,
+}
+
+impl Index {
+    pub fn build(documents: &[Document]) -> Index {
+        let mut postings: HashMap<TaggedTerm, Vec<(u32, f32)>> = HashMap::new();
+        let mut surface: HashMap<String, Vec<TaggedTerm>> = HashMap::new();
+        let mut docs = Vec::with_capacity(documents.len());
+        for (n, d) in documents.iter().enumerate() {
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            let mut tf: HashMap<TaggedTerm, f32> = HashMap::new();
+            let mut len = 0.0;
+            let mut add = |lang: Language, text: &str, weight: f32| {
+                for (word, term) in document_terms(lang, text) {
+                    *tf.entry(term.clone()).or_default() += weight;
+                    len += weight;
+                    let known = surface.entry(word).or_default();
+                    if !known.contains(&term) {
+                        known.push(term);
+                    }
+                }
+            };
+            add(d.language, &d.title, TITLE_WEIGHT);
+            add(d.language, &d.body, 1.0);
+            if let Some(t) = &d.translated {
+                let other = text::other(d.language);
+                add(other, &t.title, TITLE_WEIGHT);
+                add(other, &t.body, 1.0);
+            }
+            for (term, f) in tf {
+                postings.entry(term).or_default().push((n, f));
+            }
+            docs.push(DocStats { id: d.id, len });
+        }
+        let avg_len = if docs.is_empty() {
+            1.0
+        } else {
+            docs.iter().map(|d| d.len).sum::<f32>() / docs.len() as f32
+        };
+        Index {
+            docs,
+            postings,
+            surface,
+            synonyms: synonyms(),
+            avg_len: avg_len.max(1.0),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    fn idf(&self, term: &TaggedTerm) -> f32 {
+        let n = self.docs.len() as f32;
+        let df = self.postings.get(term).map_or(0, Vec::len) as f32;
+        ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
+    }
+
+    /// The weight of a word no document holds: as rare as a word can be.
+    fn unknown_weight(&self) -> f32 {
+        let n = self.docs.len() as f32;
+        ((n + 0.5) / 0.5).ln()
+    }
+
+    /// A message's content words and the terms each is looked up as.
+    pub fn analyse(&self, message: &str) -> Analysed {
+        let words = content_words(message);
+        let mut variants = Vec::with_capacity(words.len());
+        let mut weights = Vec::with_capacity(words.len());
+        let mut known = 0;
+        for w in &words {
+            let mut own = query_variants(w);
+            if !own.iter().any(|t| self.postings.contains_key(t)) {
+                let near = self.nearest(w);
+                if !near.is_empty() {
+                    own = near;
+                }
+            }
+            let mut v: Vec<(TaggedTerm, f32)> = Vec::new();
+            for t in &own {
+                if self.postings.contains_key(t) {
+                    v.push((t.clone(), 1.0));
+                }
+                for s in self.synonyms.get(t).map_or(&[][..], Vec::as_slice) {
+                    if self.postings.contains_key(s) && !v.iter().any(|(x, _)| x == s) {
+                        v.push((s.clone(), SYNONYM_WEIGHT));
+                    }
+                }
+            }
+            if v.is_empty() {
+                weights.push(self.unknown_weight());
+            } else {
+                known += 1;
+                weights.push(v.iter().map(|(t, _)| self.idf(t)).fold(0.0_f32, f32::max));
+            }
+            variants.push(v);
+        }
+        Analysed {
+            words,
+            variants,
+            weights,
+            known,
+        }
+    }
+
+    /// The corpus's terms for the words nearest a word it does not know:
+    /// one letter off (two for long words), or the word cut short.
+    fn nearest(&self, word: &str) -> Vec<TaggedTerm> {
+        let n = word.chars().count();
+        if n < 4 {
+            return Vec::new();
+        }
+        let max = if n >= 8 { 2 } else { 1 };
+        let mut best: Option<(usize, Vec<TaggedTerm>)> = None;
+        for (w, terms) in &self.surface {
+            let m = w.chars().count();
+            if m.abs_diff(n) > max || m < 4 {
+                continue;
+            }
+            let d = text::edit_distance(word, w, max);
+            if d > max {
+                continue;
+            }
+            match &mut best {
+                Some((bd, bt)) if *bd == d => {
+                    for t in terms {
+                        if !bt.contains(t) {
+                            bt.push(t.clone());
+                        }
+                    }
+                }
+                Some((bd, _)) if *bd < d => {}
+                _ => best = Some((d, terms.clone())),
+            }
+        }
+        best.map(|(_, t)| t).unwrap_or_default()
+    }
+
+    /// The articles for a message, best first, at most `limit`.
+    pub fn rank(&self, a: &Analysed, limit: usize) -> Vec<Ranked> {
+        let total: f32 = a.weights.iter().sum();
+        if total <= 0.0 {
+            return Vec::new();
+        }
+        // Per document: BM25 score, and the weight of the words it holds.
+        let mut score: HashMap<u32, (f32, f32)> = HashMap::new();
+        for (i, vs) in a.variants.iter().enumerate() {
+            // A word counts once per document: its best variant there.
+            let mut best: HashMap<u32, f32> = HashMap::new();
+            for (t, weight) in vs {
+                let idf = self.idf(t) * weight;
+                for &(doc, tf) in self.postings.get(t).map_or(&[][..], Vec::as_slice) {
+                    let len = self.docs[doc as usize].len;
+                    let s = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / self.avg_len));
+                    let e = best.entry(doc).or_default();
+                    *e = e.max(s);
+                }
+            }
+            for (doc, s) in best {
+                let e = score.entry(doc).or_default();
+                e.0 += s;
+                e.1 += a.weights[i];
+            }
+        }
+        let rarest = self.unknown_weight().max(f32::EPSILON);
+        let mut ranked: Vec<Ranked> = score
+            .into_iter()
+            .map(|(doc, (s, held))| Ranked {
+                id: self.docs[doc as usize].id,
+                score: s,
+                coverage: held / total,
+                strength: s / rarest,
+            })
+            .collect();
+        ranked.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.id.cmp(&y.id)));
+        ranked.truncate(limit);
+        ranked
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: i64, language: Language, title: &str, body: &str) -> Document {
+        Document {
+            id,
+            language,
+            title: title.into(),
+            body: body.into(),
+            translated: None,
+        }
+    }
+
+    #[test]
+    fn ranks_by_meaning_words_in_either_language_with_typos() {
+        let mut pay = doc(
+            1,
+            Language::Spanish,
+            "Métodos de pago",
+            "Aceptamos tarjeta, PayPal y Bizum.",
+        );
+        pay.translated = Some(Translated {
+            title: "Payment methods".into(),
+            body: "We accept card, PayPal and Bizum.".into(),
+        });
+        let pw = doc(
+            2,
+            Language::English,
+            "Reset your password",
+            "Use the link on the sign-in page to reset your password.",
+        );
+        let index = Index::build(&[pay, pw]);
+        let top = |m: &str| index.rank(&index.analyse(m), 3).first().map(|r| r.id);
+        assert_eq!(top("que metodos de pago aceptais"), Some(1));
+        assert_eq!(
+            top("which payment methods"),
+            Some(1),
+            "through the translation"
+        );
+        assert_eq!(top("forgot my pasword"), Some(2), "one letter off");
+        assert_eq!(top("lorem ipsum"), None);
+        let a = index.analyse("reset password please");
+        let r = index.rank(&a, 1);
+        assert!(r[0].coverage > 0.6, "{r:?}");
+    }
+}
