@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine or a developer's: installs
-# what the tests need (Debian packages incl. Chromium, the zenpy and
+# what the tests need (Debian packages incl. Chromium and Apertium, the zenpy and
 # node-zendesk client libraries, playwright-core, aiosmtpd, Dovecot,
 # cargo-nextest), starts
 # PostgreSQL if it is not running, and runs
@@ -29,6 +29,9 @@ command -v openssl >/dev/null || need+=(openssl)
 # CPython's email test corpus: real-world and malformed messages for the
 # mail tests.
 ls /usr/lib/python3*/test/test_email/data/msg_01.txt >/dev/null 2>&1 || need+=(libpython3.11-testsuite)
+# The answer bot reads each article also in the other language, translated
+# offline by Apertium (a separate process; GPL, kept out of our binary).
+[ -d /usr/share/apertium/apertium-eng-spa ] || need+=(apertium apertium-eng-spa)
 if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"

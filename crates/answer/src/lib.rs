@@ -47,6 +47,8 @@ pub struct Translated {
 /// BM25's saturation and length normalisation (the usual values).
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
+/// Word weights are computed as for at least this many articles.
+const MIN_CORPUS: f32 = 50.0;
 /// A title word counts as this many body words.
 const TITLE_WEIGHT: f32 = 2.0;
 
@@ -178,15 +180,22 @@ impl Index {
         self.docs.is_empty()
     }
 
+    /// The corpus size word weights are computed for: a small help center
+    /// weighs its words as if it had `MIN_CORPUS` articles, so a word in
+    /// one of its five articles is not mistaken for a common one.
+    fn corpus(&self) -> f32 {
+        (self.docs.len() as f32).max(MIN_CORPUS)
+    }
+
     fn idf(&self, term: &TaggedTerm) -> f32 {
-        let n = self.docs.len() as f32;
+        let n = self.corpus();
         let df = self.postings.get(term).map_or(0, Vec::len) as f32;
         ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
     }
 
     /// The weight of a word no document holds: as rare as a word can be.
     fn unknown_weight(&self) -> f32 {
-        let n = self.docs.len() as f32;
+        let n = self.corpus();
         ((n + 0.5) / 0.5).ln()
     }
 

@@ -62,6 +62,9 @@ pub enum AppError {
     /// Too many failed credential checks: try again after this many seconds.
     #[error("too many attempts; retry after {0} s")]
     TooManyAttempts(u64),
+    /// A helper process or service we rely on failed (the translator).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     #[error(transparent)]
     Store(StoreError),
 }

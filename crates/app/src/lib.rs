@@ -3,6 +3,7 @@
 //! points (the HTTP API, pages, channels) translate their input into these
 //! calls and their results back out; no rule lives in an entry point.
 
+pub mod answer_bot;
 pub mod auth;
 pub mod business_hours;
 pub mod business_rules;
@@ -91,6 +92,12 @@ pub struct App {
     /// Reads raw mail (the mail adapter's parser), for recovering held
     /// messages on request; `None` where no mail is read.
     pub inbound_parser: Option<std::sync::Arc<dyn email::InboundParser>>,
+    /// The answer bot's index of the help center.
+    pub(crate) bot: std::sync::Arc<answer_bot::BotIndex>,
+    /// Machine translation of articles for the bot; `None` where Apertium
+    /// is not installed (the bot then matches each article in its own
+    /// language only).
+    pub translator: Option<std::sync::Arc<dyn answer_bot::Translator>>,
 }
 
 impl App {
@@ -107,6 +114,8 @@ impl App {
             rulebook: Default::default(),
             routing_wake: Default::default(),
             inbound_parser: None,
+            bot: Default::default(),
+            translator: None,
         }
     }
 

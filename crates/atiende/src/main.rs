@@ -133,6 +133,7 @@ async fn open(config: &Config) -> Result<App, String> {
     let mut app = App::new(db);
     app.limits.max_upload_bytes = config.max_upload_bytes;
     app.inbound_parser = Some(std::sync::Arc::new(mail::parse::MimeParser));
+    app.translator = app::answer_bot::installed_translator();
     Ok(app)
 }
 
@@ -359,6 +360,14 @@ async fn serve(config: Config) -> Result<(), String> {
     // Automations, SLA breaches and the router's queue pass (one node at a
     // time), and the webhook sender.
     let node = format!("node-{}-{}", std::process::id(), app::auth::random_token(6));
+    if app.translator.is_some() {
+        tracing::info!("answer bot: articles are machine-translated with Apertium");
+    } else {
+        tracing::info!(
+            "answer bot: Apertium is not installed; each article is matched in its own language only"
+        );
+    }
+    app::answer_bot::spawn_machine_translation(app.clone(), node.clone());
     app::periodic::spawn(app.clone(), node, app::periodic::Cadence::default());
     webhooks::spawn(
         app.clone(),

@@ -167,6 +167,13 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0021_portal_sign_in.postgres.sql"
         )),
     },
+    Migration {
+        version: 22,
+        name: "answer_bot",
+        shared: Some(include_str!("../migrations/0022_answer_bot.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -93,6 +93,13 @@ impl IntoResponse for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 json!({"error": "invalid", "description": why}),
             ),
+            ApiError::App(AppError::Unavailable(why)) => {
+                tracing::error!(error = %why, "a helper failed");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    json!({"error": "Unavailable", "description": "A service this needs is not available; try again later."}),
+                )
+            }
             ApiError::App(AppError::Store(e)) => {
                 tracing::error!(error = %e, "internal error");
                 (

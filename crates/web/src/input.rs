@@ -418,6 +418,49 @@ pub fn article(m: &Map<String, Json>) -> Result<app::help_center::ArticleInput, 
     f.finish(input)
 }
 
+/// A question for the answer bot (`POST /api/v2/answer_bot/answers/articles`,
+/// fields at the top level as Zendesk has them).
+pub struct BotQuestion {
+    pub enquiry: String,
+    pub locale: Option<String>,
+}
+
+pub fn bot_question(m: &Map<String, Json>) -> Result<BotQuestion, ApiError> {
+    let mut f = Fields::new(m);
+    let q = BotQuestion {
+        enquiry: f.string("enquiry").unwrap_or_default(),
+        locale: f.string("locale"),
+    };
+    // Zendesk's optional context, read so it is not refused as unknown.
+    let _ = (f.strings("labels"), f.text("reference"), f.text("user_id"));
+    f.finish(q)
+}
+
+/// The customer's word on an answer (`answer_bot/resolution`, `rejection`).
+pub struct BotFeedback {
+    pub article_id: i64,
+    pub token: String,
+}
+
+pub fn bot_feedback(m: &Map<String, Json>) -> Result<BotFeedback, ApiError> {
+    let mut f = Fields::new(m);
+    let article_id = f.id::<ArticleId>("article_id").flatten();
+    let token = f.string("interaction_access_token");
+    let _ = (f.text("reason_id"), f.text("deflection_id"));
+    let (Some(article_id), Some(token)) = (article_id, token) else {
+        f.errors
+            .push(FieldError::blank("article_id and interaction_access_token"));
+        return f.finish(BotFeedback {
+            article_id: 0,
+            token: String::new(),
+        });
+    };
+    f.finish(BotFeedback {
+        article_id: article_id.0,
+        token,
+    })
+}
+
 /// What a `{"request": {…}}` carries (create and update alike).
 pub struct RequestInput {
     pub subject: Option<String>,

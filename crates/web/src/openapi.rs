@@ -44,6 +44,8 @@ pub use operations::Body;
     wire::Translation,
     wire::UserSegment,
     wire::Request,
+    wire::BotAnswer,
+    wire::BotArticle,
     wire::RequestComment,
     wire::TicketRequest,
     wire::UserRequest,

@@ -1,3 +1,4 @@
+mod answer_bot;
 mod auth;
 mod bad_input;
 mod business;

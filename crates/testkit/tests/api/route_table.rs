@@ -978,6 +978,25 @@ pub(super) const API: &[Row] = &[
         "UADDAA",
         "",
     ),
+    // The answer bot
+    (
+        "POST",
+        "/api/v2/answer_bot/answers/articles",
+        "UAAAAA",
+        r#"{"enquiry":"no recuerdo la contraseña","locale":"es"}"#,
+    ),
+    (
+        "POST",
+        "/api/v2/answer_bot/resolution",
+        "UNNNNN",
+        r#"{"article_id":{article},"interaction_access_token":"nada"}"#,
+    ),
+    (
+        "POST",
+        "/api/v2/answer_bot/rejection",
+        "UNNNNN",
+        r#"{"article_id":{article},"interaction_access_token":"nada"}"#,
+    ),
     ("GET", "/api/v2/help_center/votes/{vote}", "UADAAA", ""),
     ("DELETE", "/api/v2/help_center/votes/{vote}", "UADDAA", ""),
     // Outside /api/v2/… routing

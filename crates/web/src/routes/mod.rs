@@ -1,5 +1,6 @@
 //! The API's routes, grouped by resource. Every handler here is thin.
 
+mod answer_bot;
 mod business;
 mod export;
 mod help_center;
@@ -26,6 +27,7 @@ use axum::response::{IntoResponse, Response};
 pub fn api_routes() -> Router<Api> {
     Router::new()
         .merge(tickets::routes())
+        .merge(answer_bot::routes())
         .merge(people::routes())
         .merge(requests::routes())
         .merge(orgs::routes())

@@ -579,3 +579,60 @@ pub fn user_segment<'a>(base: &str, s: &'a SegmentRecord) -> UserSegment<'a> {
         updated_at: s.updated_at.to_iso(),
     }
 }
+
+/// An article the answer bot offers.
+#[derive(Serialize, ToSchema)]
+pub struct BotArticle<'a> {
+    pub article_id: i64,
+    pub title: &'a str,
+    /// Escaped text, matched words in `<em>`.
+    pub snippet: &'a str,
+    pub html_url: String,
+    pub url: String,
+    pub locale: &'a str,
+    /// How sure the bot is (0–1).
+    pub score: f32,
+}
+
+/// The answer bot's answer: ranked articles, or a hand-over.
+#[derive(Serialize, ToSchema)]
+pub struct BotAnswer<'a> {
+    pub articles: Vec<BotArticle<'a>>,
+    /// No article answers: a person should (atiende's, beside Zendesk's).
+    pub handover: bool,
+    pub confidence: f32,
+    /// `asked_for_person`, `nothing_to_answer`, `no_good_match` or `answered`.
+    pub reason: &'static str,
+    /// For `answer_bot/resolution` and `answer_bot/rejection`.
+    pub interaction_access_token: &'a str,
+}
+
+pub fn bot_answer<'a>(base: &str, a: &'a app::answer_bot::BotAnswer) -> BotAnswer<'a> {
+    use answer_reason as reason;
+    BotAnswer {
+        articles: a
+            .articles
+            .iter()
+            .map(|x| BotArticle {
+                article_id: x.article_id.0,
+                title: &x.title,
+                snippet: &x.snippet,
+                html_url: format!("{base}/hc/{}/articles/{}", x.locale, x.article_id),
+                url: format!(
+                    "{base}/api/v2/help_center/{}/articles/{}.json",
+                    x.locale, x.article_id
+                ),
+                locale: &x.locale,
+                score: x.score,
+            })
+            .collect(),
+        handover: a.handover,
+        confidence: a.confidence,
+        reason: reason(a),
+        interaction_access_token: &a.token,
+    }
+}
+
+fn answer_reason(a: &app::answer_bot::BotAnswer) -> &'static str {
+    app::answer_bot::reason_word(a.reason)
+}

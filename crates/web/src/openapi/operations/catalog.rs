@@ -544,6 +544,27 @@ pub const CATALOG: &[Operation] = &[
         Body::One("comment", "RequestComment"),
     ),
     (
+        "post",
+        "/api/v2/answer_bot/answers/articles",
+        "Answer bot",
+        "Articles that answer a question (Spanish, English or mixed), or a hand-over",
+        Body::Object,
+    ),
+    (
+        "post",
+        "/api/v2/answer_bot/resolution",
+        "Answer bot",
+        "The offered article answered the question",
+        Body::Empty,
+    ),
+    (
+        "post",
+        "/api/v2/answer_bot/rejection",
+        "Answer bot",
+        "The offered article did not answer the question",
+        Body::Empty,
+    ),
+    (
         "get",
         "/api/v2/help_center/incremental/articles",
         "Help center",

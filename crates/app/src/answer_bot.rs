@@ -1,0 +1,330 @@
+//! The answer bot as the help desk uses it: it answers a customer's
+//! question from the public help center (never an internal or restricted
+//! article) or hands over to a person, and records each question and what
+//! the customer said of the answer, for admins. The ranking and the
+//! decision are the `answer` crate's; here are the help center it reads
+//! (kept in memory, rebuilt when articles change), the machine
+//! translations made offline when articles are saved, and the records.
+
+use crate::auth::{random_token, token_hash};
+use crate::help_center::snippet;
+use crate::sanitize::html_to_text;
+use crate::{App, AppError, FieldError};
+use answer::{Document, Index, Reason, Thresholds, Translated, asks_for_person, decide};
+use domain::{ArticleId, Timestamp, UserId};
+use search::analyze::Language;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use store::repo::answer_bot::{self as repo, BotText, Interaction};
+
+/// Translates article texts between Spanish and English, offline (the
+/// Apertium process; tests may bring their own).
+pub trait Translator: Send + Sync {
+    /// One result per text, from `from` into the other language.
+    fn translate(&self, from: Language, texts: &[String]) -> Result<Vec<String>, String>;
+}
+
+impl Translator for answer::apertium::Apertium {
+    fn translate(&self, from: Language, texts: &[String]) -> Result<Vec<String>, String> {
+        answer::apertium::Apertium::translate(self, from, texts).map_err(|e| e.to_string())
+    }
+}
+
+/// Apertium, when installed (`apertium` with the English–Spanish pair):
+/// the bot then also reads each article in the other language.
+pub fn installed_translator() -> Option<Arc<dyn Translator>> {
+    answer::apertium::Apertium::find().map(|a| Arc::new(a) as Arc<dyn Translator>)
+}
+
+/// The longest question the bot reads (longer ones are cut).
+const MAX_ENQUIRY: usize = 5_000;
+/// How often the bot asks the database whether the help center changed.
+const RECHECK: Duration = Duration::from_secs(2);
+/// Article texts machine-translated per batch.
+const TRANSLATE_BATCH: i64 = 20;
+
+/// One article the bot offers.
+#[derive(Debug, Clone)]
+pub struct BotArticle {
+    pub article_id: ArticleId,
+    pub locale: String,
+    pub title: String,
+    /// Escaped text with the matched words in `<em>`.
+    pub snippet: String,
+    pub score: f32,
+}
+
+/// The bot's answer to one question.
+#[derive(Debug, Clone)]
+pub struct BotAnswer {
+    /// Best first; empty when it hands over.
+    pub articles: Vec<BotArticle>,
+    pub handover: bool,
+    pub confidence: f32,
+    pub reason: Reason,
+    /// Lets the customer's "did this answer your question?" reach this
+    /// question (Zendesk's `interaction_access_token`).
+    pub token: String,
+}
+
+/// The help center as the bot reads it, built once per change.
+struct Built {
+    version: (i64, i64, i64),
+    index: Index,
+    texts: Vec<BotText>,
+}
+
+/// The bot's index, shared by every request of a node.
+#[derive(Default)]
+pub struct BotIndex {
+    built: Mutex<Option<(Instant, Arc<Built>)>>,
+}
+
+fn language_of(locale: &str) -> Language {
+    if locale.starts_with("es") {
+        Language::Spanish
+    } else {
+        Language::English
+    }
+}
+
+/// The word for why the bot decided as it did (stored and sent).
+pub fn reason_word(r: Reason) -> &'static str {
+    match r {
+        Reason::AskedForPerson => "asked_for_person",
+        Reason::NothingToAnswer => "nothing_to_answer",
+        Reason::NoGoodMatch => "no_good_match",
+        Reason::Answered => "answered",
+    }
+}
+
+impl App {
+    /// The bot's view of the help center, rebuilt if articles changed.
+    async fn bot_index(&self) -> Result<Arc<Built>, AppError> {
+        let cached = self
+            .bot
+            .built
+            .lock()
+            .ok()
+            .and_then(|b| b.as_ref().map(|(at, built)| (*at, built.clone())));
+        if let Some((at, built)) = &cached
+            && at.elapsed() < RECHECK
+        {
+            return Ok(built.clone());
+        }
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let version = repo::version(c).await?;
+        let built = match cached {
+            Some((_, built)) if built.version == version => built,
+            _ => {
+                let texts = repo::public_texts(c).await?;
+                let docs: Vec<Document> = texts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| Document {
+                        id: i as i64,
+                        language: language_of(&t.locale),
+                        title: t.title.clone(),
+                        body: html_to_text(&t.body),
+                        translated: t.machine.as_ref().map(|(title, body)| Translated {
+                            title: title.clone(),
+                            body: body.clone(),
+                        }),
+                    })
+                    .collect();
+                Arc::new(Built {
+                    version,
+                    index: Index::build(&docs),
+                    texts,
+                })
+            }
+        };
+        if let Ok(mut slot) = self.bot.built.lock() {
+            *slot = Some((Instant::now(), built.clone()));
+        }
+        Ok(built)
+    }
+
+    /// Answers a question from the public help center, or hands over: at
+    /// most `limit` articles, in `locale` where an article has a text in
+    /// it. The question is recorded with what the bot did.
+    pub async fn answer_bot(
+        &self,
+        user: Option<UserId>,
+        enquiry: &str,
+        locale: Option<&str>,
+        limit: usize,
+    ) -> Result<BotAnswer, AppError> {
+        let enquiry: String = enquiry.trim().chars().take(MAX_ENQUIRY).collect();
+        if enquiry.is_empty() {
+            return Err(AppError::field(FieldError::blank("enquiry")));
+        }
+        let locale = crate::help_center::normalize_locale(locale);
+        let built = self.bot_index().await?;
+        let asked = asks_for_person(&enquiry);
+        let analysed = built.index.analyse(&enquiry);
+        let ranked = built.index.rank(&analysed, limit.max(1) * 4);
+        let decision = decide(asked, &analysed, &ranked, Thresholds::default());
+        let mut articles: Vec<BotArticle> = Vec::new();
+        if !decision.handover {
+            for r in &ranked {
+                let Some(hit) = usize::try_from(r.id).ok().and_then(|i| built.texts.get(i)) else {
+                    continue;
+                };
+                if articles.iter().any(|a| a.article_id == hit.article) {
+                    continue;
+                }
+                // The article in the customer's language where it has a text.
+                let shown = built
+                    .texts
+                    .iter()
+                    .find(|t| t.article == hit.article && t.locale == locale)
+                    .unwrap_or(hit);
+                articles.push(BotArticle {
+                    article_id: shown.article,
+                    locale: shown.locale.clone(),
+                    title: shown.title.clone(),
+                    snippet: snippet(&html_to_text(&shown.body), &analysed.words),
+                    score: answer::confidence(r),
+                });
+                if articles.len() >= limit {
+                    break;
+                }
+            }
+        }
+        let token = random_token(32);
+        let record = Interaction {
+            user,
+            enquiry,
+            locale,
+            articles: articles.iter().map(|a| a.article_id).collect(),
+            handover: decision.handover,
+            reason: reason_word(decision.reason),
+            confidence: f64::from(decision.confidence),
+            at: Timestamp::now(),
+        };
+        let hash = token_hash(&token);
+        self.write(move |c| {
+            Box::pin(async move { Ok(repo::insert_interaction(c, &hash, &record).await?) })
+        })
+        .await?;
+        Ok(BotAnswer {
+            articles,
+            handover: decision.handover,
+            confidence: decision.confidence,
+            reason: decision.reason,
+            token,
+        })
+    }
+
+    /// The customer's word on an answer: the article answered their
+    /// question (`resolved`) or did not. `NotFound` for an unknown token
+    /// or an article the bot did not offer.
+    pub async fn answer_bot_feedback(
+        &self,
+        token: &str,
+        article: ArticleId,
+        resolved: bool,
+    ) -> Result<(), AppError> {
+        let hash = token_hash(token);
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                repo::feedback(c, &hash, article, resolved, now)
+                    .await?
+                    .map(|_| ())
+                    .ok_or(AppError::NotFound)
+            })
+        })
+        .await
+    }
+
+    /// Machine-translates article texts that have no translation yet (or
+    /// changed since): a batch; returns how many were translated. Nothing
+    /// without a translator.
+    pub async fn machine_translate_pending(&self) -> Result<usize, AppError> {
+        let Some(translator) = self.translator.clone() else {
+            return Ok(0);
+        };
+        let pending = {
+            let mut rc = self.read().await?;
+            repo::untranslated(&mut rc.conn(), TRANSLATE_BATCH).await?
+        };
+        let mut done = 0;
+        for lang in [Language::Spanish, Language::English] {
+            let batch: Vec<_> = pending
+                .iter()
+                .filter(|p| language_of(&p.locale) == lang)
+                .cloned()
+                .collect();
+            if batch.is_empty() {
+                continue;
+            }
+            let texts: Vec<String> = batch
+                .iter()
+                .flat_map(|p| [p.title.clone(), html_to_text(&p.body)])
+                .collect();
+            let t = translator.clone();
+            let out = tokio::task::spawn_blocking(move || t.translate(lang, &texts))
+                .await
+                .map_err(|e| AppError::Unavailable(e.to_string()))?
+                .map_err(AppError::Unavailable)?;
+            let target = match lang {
+                Language::Spanish => "en-us",
+                Language::English => "es",
+            };
+            let now = Timestamp::now();
+            let rows: Vec<(domain::TranslationId, String, String, Timestamp)> = batch
+                .iter()
+                .zip(out.chunks(2))
+                .filter_map(|(p, pair)| match pair {
+                    [title, body] => {
+                        Some((p.translation, title.clone(), body.clone(), p.updated_at))
+                    }
+                    _ => None,
+                })
+                .collect();
+            done += rows.len();
+            self.write(move |c| {
+                Box::pin(async move {
+                    for (id, title, body, source) in &rows {
+                        repo::save_machine_translation(c, *id, target, title, body, *source, now)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await?;
+        }
+        Ok(done)
+    }
+}
+
+/// Keeps the machine translations up to date for as long as the process
+/// lives: a batch every few seconds while there is work, on the node
+/// holding the lease.
+pub fn spawn_machine_translation(app: App, node: String) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            if app.translator.is_none() {
+                continue;
+            }
+            match app.take_lease("machine_translation", &node, 60).await {
+                Ok(true) => {}
+                _ => continue,
+            }
+            loop {
+                match app.machine_translate_pending().await {
+                    Ok(0) => break,
+                    Ok(n) => tracing::info!(n, "articles machine-translated"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "machine translation failed");
+                        break;
+                    }
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,205 @@
+//! The answer bot's rows: the public articles it reads (with their machine
+//! translations), the translations still to make, and the questions it
+//! was asked with what became of them.
+
+use crate::{Conn, StoreError, q};
+use domain::{ArticleId, Timestamp, TranslationId, UserId};
+
+/// One public article text as the bot reads it.
+#[derive(Debug, Clone)]
+pub struct BotText {
+    pub translation: TranslationId,
+    pub article: ArticleId,
+    pub locale: String,
+    pub title: String,
+    pub body: String,
+    /// Its machine translation (title, body), where one is stored.
+    pub machine: Option<(String, String)>,
+}
+
+/// Every published translation of every public article (public: not
+/// archived, for no user segment — the bot answers anyone).
+pub async fn public_texts(c: &mut Conn<'_>) -> Result<Vec<BotText>, StoreError> {
+    let rows = c
+        .all(q(
+            "SELECT t.id, t.article_id, t.locale, t.title, t.body, m.title, m.body \
+             FROM hc_translations t JOIN hc_articles a ON a.id = t.article_id \
+             LEFT JOIN hc_machine_translations m ON m.translation_id = t.id \
+             WHERE t.draft = FALSE AND a.archived_at IS NULL AND a.user_segment_id IS NULL \
+             ORDER BY t.id",
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(BotText {
+                translation: TranslationId(r.int(0)?),
+                article: ArticleId(r.int(1)?),
+                locale: r.text(2)?,
+                title: r.text(3)?,
+                body: r.text(4)?,
+                machine: match (r.opt_text(5)?, r.opt_text(6)?) {
+                    (Some(t), Some(b)) => Some((t, b)),
+                    _ => None,
+                },
+            })
+        })
+        .collect()
+}
+
+/// What changes when the bot's articles change: the article texts, the
+/// articles (archived, restricted) and their machine translations.
+pub async fn version(c: &mut Conn<'_>) -> Result<(i64, i64, i64), StoreError> {
+    let texts = c
+        .opt(q(
+            "SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM hc_translations WHERE article_id IS NOT NULL",
+        ))
+        .await?;
+    let articles = c
+        .scalar(q("SELECT COALESCE(MAX(updated_at), 0) FROM hc_articles"))
+        .await?;
+    let machine = c
+        .scalar(q(
+            "SELECT COUNT(*) * 1000000000 + COALESCE(MAX(created_at), 0) FROM hc_machine_translations",
+        ))
+        .await?;
+    let (n, last) = match texts {
+        Some(r) => (r.int(0)?, r.int(1)?),
+        None => (0, 0),
+    };
+    Ok((n * 1_000_000_000 + last, articles, machine))
+}
+
+/// An article text still to machine-translate (never, or before its
+/// last change).
+#[derive(Debug, Clone)]
+pub struct Untranslated {
+    pub translation: TranslationId,
+    pub locale: String,
+    pub title: String,
+    pub body: String,
+    pub updated_at: Timestamp,
+}
+
+pub async fn untranslated(c: &mut Conn<'_>, limit: i64) -> Result<Vec<Untranslated>, StoreError> {
+    let rows = c
+        .all(
+            q("SELECT t.id, t.locale, t.title, t.body, t.updated_at FROM hc_translations t \
+               LEFT JOIN hc_machine_translations m ON m.translation_id = t.id \
+               WHERE t.article_id IS NOT NULL AND (m.translation_id IS NULL OR m.source_updated_at < t.updated_at) \
+               ORDER BY t.id LIMIT $1")
+            .bind(limit),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Untranslated {
+                translation: TranslationId(r.int(0)?),
+                locale: r.text(1)?,
+                title: r.text(2)?,
+                body: r.text(3)?,
+                updated_at: Timestamp(r.int(4)?),
+            })
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn save_machine_translation(
+    c: &mut Conn<'_>,
+    translation: TranslationId,
+    locale: &str,
+    title: &str,
+    body: &str,
+    source_updated_at: Timestamp,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    c.exec(
+        q("INSERT INTO hc_machine_translations (translation_id, locale, title, body, source_updated_at, created_at) \
+           SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM hc_translations WHERE id = $1) \
+           ON CONFLICT (translation_id) DO UPDATE SET locale = EXCLUDED.locale, title = EXCLUDED.title, body = EXCLUDED.body, \
+           source_updated_at = EXCLUDED.source_updated_at, created_at = EXCLUDED.created_at")
+        .bind(translation)
+        .bind(locale)
+        .bind(title)
+        .bind(body)
+        .bind(source_updated_at)
+        .bind(now),
+    )
+    .await?;
+    Ok(())
+}
+
+/// One question the bot was asked.
+#[derive(Debug, Clone)]
+pub struct Interaction {
+    pub user: Option<UserId>,
+    pub enquiry: String,
+    pub locale: String,
+    pub articles: Vec<ArticleId>,
+    pub handover: bool,
+    pub reason: &'static str,
+    pub confidence: f64,
+    pub at: Timestamp,
+}
+
+pub async fn insert_interaction(
+    c: &mut Conn<'_>,
+    token_hash: &str,
+    i: &Interaction,
+) -> Result<i64, StoreError> {
+    let ids: Vec<String> = i.articles.iter().map(|a| a.0.to_string()).collect();
+    c.insert(
+        q("INSERT INTO bot_interactions (token_hash, user_id, enquiry, locale, article_ids, handover, reason, confidence, created_at, updated_at) \
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
+        .bind(token_hash)
+        .bind(i.user)
+        .bind(i.enquiry.as_str())
+        .bind(i.locale.as_str())
+        .bind(ids.join(","))
+        .bind(i.handover)
+        .bind(i.reason)
+        .bind(i.confidence)
+        .bind(i.at),
+    )
+    .await
+}
+
+/// Records what the customer said of an answered article; `None` when the
+/// token is unknown or the article was not among the answers.
+pub async fn feedback(
+    c: &mut Conn<'_>,
+    token_hash: &str,
+    article: ArticleId,
+    resolved: bool,
+    now: Timestamp,
+) -> Result<Option<i64>, StoreError> {
+    let Some(row) = c
+        .opt(
+            q("SELECT id, article_ids FROM bot_interactions WHERE token_hash = $1")
+                .bind(token_hash),
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let id = row.int(0)?;
+    let offered = row.text(1)?.split(',').any(|x| x == article.0.to_string());
+    if !offered {
+        return Ok(None);
+    }
+    let column = if resolved {
+        "resolved_article_id"
+    } else {
+        "rejected_article_id"
+    };
+    c.exec(
+        q(format!(
+            "UPDATE bot_interactions SET {column} = $2, updated_at = $3 WHERE id = $1"
+        ))
+        .bind(id)
+        .bind(article)
+        .bind(now),
+    )
+    .await?;
+    Ok(Some(id))
+}

@@ -1,0 +1,214 @@
+//! The answer bot through Zendesk's Answer Bot API: it answers from the
+//! public help center in the customer's language or across languages (the
+//! articles machine-translated by Apertium), hands over when asked for a
+//! person or when no article answers, never offers an internal, restricted
+//! or unpublished article, and records the customer's word on an answer.
+
+use super::help_center_site::{article, category, section};
+use super::*;
+
+async fn ask(srv: &TestServer, auth: &Auth, enquiry: &str, locale: &str) -> Json {
+    let (s, b) = srv
+        .call(
+            "POST",
+            "/api/v2/answer_bot/answers/articles.json",
+            auth,
+            Some(json!({"enquiry": enquiry, "locale": locale})),
+        )
+        .await;
+    assert_eq!(s, 200, "{enquiry}: {b}");
+    b
+}
+
+fn titles(b: &Json) -> Vec<String> {
+    b["articles"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| x["title"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+both!(the_bot_answers_or_hands_over, |srv| {
+    let (_, customer) = srv
+        .user_with_token("Clienta", "clienta@example.com", "end-user")
+        .await;
+    let staff = staff_segment(&srv).await;
+    let es = category(&srv, "es", json!({"name": "Pedidos"})).await;
+    let es_sec = section(&srv, &es, json!({"name": "Devoluciones"})).await;
+    let returns = article(&srv, &es_sec, json!({"title": "Cómo devolver un producto",
+        "body": "<p>Tienes 30 días para devolver un artículo sin usar. Entra en Mi cuenta, elige el pedido y pulsa «Devolver artículos». Imprime la etiqueta de devolución y entrega el paquete en correos.</p>"})).await;
+    article(&srv, &es_sec, json!({"title": "Guion interno de devoluciones", "user_segment_id": staff,
+        "body": "<p>Para agentes: ofrecer un descuento secreto si el cliente quiere devolver un producto caro.</p>"})).await;
+    article(
+        &srv,
+        &es_sec,
+        json!({"title": "Devoluciones de muebles (borrador)", "draft": true,
+        "body": "<p>Devolver muebles voluminosos: recogida a domicilio.</p>"}),
+    )
+    .await;
+    let en = category(&srv, "en-us", json!({"name": "Account"})).await;
+    let en_sec = section(&srv, &en, json!({"name": "Loyalty"})).await;
+    let points = article(&srv, &en_sec, json!({"title": "How loyalty points work",
+        "body": "<p>Members of our loyalty club earn one point for every euro spent. Every hundred points become a voucher for your next purchase. Points expire after twelve months without purchases.</p>"})).await;
+
+    // Same language: the article, a snippet, its page, a token.
+    let b = ask(&srv, &customer, "kiero devolver un articulo sin usar", "es").await;
+    assert_eq!(b["handover"], false, "{b}");
+    assert_eq!(b["articles"][0]["article_id"], returns["id"], "{b}");
+    assert!(
+        b["articles"][0]["snippet"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("<em>"),
+        "{b}"
+    );
+    assert!(
+        b["articles"][0]["html_url"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with(&format!("/hc/es/articles/{}", returns["id"])),
+        "{b}"
+    );
+    let token = b["interaction_access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(token.len() >= 32);
+    // Nothing internal, restricted or unpublished, however well it matches.
+    for q in [
+        "descuento secreto para devolver un producto caro",
+        "devolver muebles voluminosos recogida",
+    ] {
+        let b = ask(&srv, &customer, q, "es").await;
+        let t = titles(&b);
+        assert!(
+            !t.iter()
+                .any(|x| x.contains("interno") || x.contains("borrador")),
+            "{q}: {b}"
+        );
+        let b = ask(&srv, &srv.admin(), q, "es").await;
+        assert!(
+            !titles(&b)
+                .iter()
+                .any(|x| x.contains("interno") || x.contains("borrador")),
+            "staff asking the bot get the customers' answers: {b}"
+        );
+    }
+
+    // Across languages, once the articles are machine-translated.
+    let mut mt = srv.app.clone();
+    mt.translator = app::answer_bot::installed_translator();
+    assert!(
+        mt.translator.is_some(),
+        "apertium with apertium-eng-spa must be installed (scripts/test.sh does)"
+    );
+    let mut translated = 0;
+    while let Ok(n) = mt.machine_translate_pending().await {
+        if n == 0 {
+            break;
+        }
+        translated += n;
+    }
+    assert!(translated >= 3, "{translated}");
+    let b = ask(
+        &srv,
+        &customer,
+        "como funcionan los puntos del club de fidelidad",
+        "es",
+    )
+    .await;
+    assert_eq!(
+        b["articles"][0]["article_id"], points["id"],
+        "Spanish finds the English article: {b}"
+    );
+    assert_eq!(b["articles"][0]["locale"], "en-us");
+    let b = ask(
+        &srv,
+        &customer,
+        "how can I return a product I bought",
+        "en-us",
+    )
+    .await;
+    assert_eq!(
+        b["articles"][0]["article_id"], returns["id"],
+        "English finds the Spanish article: {b}"
+    );
+
+    // Hand-over: asked for a person, or nothing answers.
+    for q in [
+        "quiero hablar con una persona",
+        "agent please",
+        "que tiempo hara mañana en madrid",
+        "hola",
+    ] {
+        let b = ask(&srv, &customer, q, "es").await;
+        assert_eq!(b["handover"], true, "{q}: {b}");
+        assert_eq!(b["articles"], json!([]), "{q}: {b}");
+    }
+    let b = ask(&srv, &customer, "quiero hablar con una persona", "es").await;
+    assert_eq!(b["reason"], "asked_for_person");
+
+    // The customer's word on an answer: only for an article offered.
+    let fb = |path: &'static str, article: Json, token: String| {
+        let srv = &srv;
+        let customer = customer.clone();
+        async move {
+            srv.call(
+                "POST",
+                path,
+                &customer,
+                Some(json!({"article_id": article, "interaction_access_token": token})),
+            )
+            .await
+            .0
+        }
+    };
+    assert_eq!(
+        fb(
+            "/api/v2/answer_bot/resolution.json",
+            returns["id"].clone(),
+            token.clone()
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        fb(
+            "/api/v2/answer_bot/rejection.json",
+            points["id"].clone(),
+            token.clone()
+        )
+        .await,
+        404
+    );
+    assert_eq!(
+        fb(
+            "/api/v2/answer_bot/resolution.json",
+            returns["id"].clone(),
+            "otro".into()
+        )
+        .await,
+        404
+    );
+    let (s, _) = srv
+        .call(
+            "POST",
+            "/api/v2/answer_bot/resolution.json",
+            &customer,
+            Some(json!({"article_id": returns["id"]})),
+        )
+        .await;
+    assert_eq!(s, 422);
+    let (s, b) = srv
+        .call(
+            "POST",
+            "/api/v2/answer_bot/answers/articles.json",
+            &customer,
+            Some(json!({"enquiry": "   "})),
+        )
+        .await;
+    assert_eq!(s, 422, "{b}");
+});
