@@ -41,7 +41,7 @@ const MAX_ENQUIRY: usize = 5_000;
 /// How often the bot asks the database whether the help center changed.
 const RECHECK: Duration = Duration::from_secs(2);
 /// Article texts machine-translated per batch.
-const TRANSLATE_BATCH: i64 = 20;
+const TRANSLATE_BATCH: i64 = 100;
 
 /// One article the bot offers.
 #[derive(Debug, Clone)]

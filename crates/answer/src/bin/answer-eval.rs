@@ -4,7 +4,17 @@
 //! code-switched messages. Articles are machine-translated with Apertium
 //! when it is installed (cached under `target/answer-eval/`).
 //!
+//! With `--scale N` it measures speed instead: the help center grown to N
+//! articles (the set's own plus articles recombined from their sentences),
+//! all machine-translated, then the time to translate and index them, the
+//! time per question (p50, p99) and the process's memory.
+//!
+//! With `--intents CSV` the messages are the support-intents utterances
+//! (English; `utterance,intent,language`), each expecting the article its
+//! intent maps to in `intent-map.tsv`, or a hand-over.
+//!
 //! usage: answer-eval [EVAL_DIR] [--no-translation] [--show-misses]
+//!        [--min-confidence=X] [--scale N] [--intents CSV]
 
 use answer::apertium::Apertium;
 use answer::{Document, Index, Thresholds, Translated, asks_for_person, decide};
@@ -105,12 +115,186 @@ struct Tally {
     correct_handover: usize,
 }
 
+/// The fields of one CSV line (quoted fields may hold commas and `""`).
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                if let Some(f) = out.last_mut() {
+                    f.push('"');
+                }
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(String::new()),
+            other => {
+                if let Some(f) = out.last_mut() {
+                    f.push(other);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The support-intents utterances as messages of this set.
+fn intent_messages(dir: &std::path::Path, csv: &str, articles: &[Article]) -> Vec<Message> {
+    let map: HashMap<String, String> = std::fs::read_to_string(dir.join("intent-map.tsv"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(i, k)| (i.trim().to_string(), k.trim().to_string()))
+        .collect();
+    let text = std::fs::read_to_string(csv).unwrap_or_else(|e| panic!("{csv}: {e}"));
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f = csv_fields(l);
+            let target = map.get(f.get(1)?)?;
+            let answer = (target != "handover").then(|| target.clone());
+            let kind = match &answer {
+                None => "none",
+                Some(k) => match articles.iter().find(|a| &a.key == k) {
+                    Some(a) if a.locale.starts_with("en") => "same",
+                    _ => "cross",
+                },
+            };
+            Some(Message {
+                text: f[0].clone(),
+                answer,
+                kind: kind.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Resident memory of this process, in MiB (Linux).
+fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<f64>().ok())
+        })
+        .map_or(0.0, |pages| pages * 4096.0 / 1_048_576.0)
+}
+
+/// `n` articles: the set's, then new ones made of sentences of theirs
+/// (same language), deterministic.
+fn grown(articles: &[Article], n: usize) -> Vec<Article> {
+    let mut out: Vec<Article> = articles
+        .iter()
+        .map(|a| Article {
+            key: a.key.clone(),
+            locale: a.locale.clone(),
+            title: a.title.clone(),
+            body: a.body.clone(),
+        })
+        .collect();
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |m: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % m as u64) as usize
+    };
+    while out.len() < n {
+        let a = &articles[next(articles.len())];
+        let same: Vec<&Article> = articles.iter().filter(|b| b.locale == a.locale).collect();
+        let mut body = String::new();
+        for _ in 0..5 {
+            let b = same[next(same.len())];
+            let sentences: Vec<&str> = b.body.split(". ").collect();
+            body.push_str(sentences[next(sentences.len())]);
+            body.push_str(". ");
+        }
+        let t = same[next(same.len())];
+        out.push(Article {
+            key: format!("{}-{}", a.key, out.len()),
+            locale: a.locale.clone(),
+            title: format!("{} ({})", t.title, out.len()),
+            body,
+        });
+    }
+    out
+}
+
+fn scale(articles: &[Article], messages: &[Message], n: usize) {
+    let all = grown(articles, n);
+    let started = Instant::now();
+    let mt = translations(
+        &all,
+        std::path::Path::new(&format!("target/answer-eval/translations-{n}.json")),
+    );
+    let translated_in = started.elapsed();
+    let docs: Vec<Document> = all
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Document {
+            id: i as i64,
+            language: language(&a.locale),
+            title: a.title.clone(),
+            body: a.body.clone(),
+            translated: mt
+                .get(&format!("{}\u{1}{}\u{1}{}", a.locale, a.title, a.body))
+                .map(|(t, b)| Translated {
+                    title: t.clone(),
+                    body: b.clone(),
+                }),
+        })
+        .collect();
+    let before = rss_mib();
+    let t0 = Instant::now();
+    let index = Index::build(&docs);
+    let built = t0.elapsed();
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        for m in messages {
+            let t = Instant::now();
+            let asked = asks_for_person(&m.text);
+            let a = index.analyse(&m.text);
+            let r = index.rank(&a, 12);
+            let _ = decide(asked, &a, &r, Thresholds::default());
+            times.push(t.elapsed());
+        }
+    }
+    times.sort();
+    let pct = |q: f64| times[((times.len() as f64 - 1.0) * q) as usize].as_secs_f64() * 1e3;
+    println!(
+        "{} articles ({} machine-translated; translating took {:.1} s, 0 when cached), index built in {:.0} ms, \
+         {} questions: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms; memory {:.0} MiB (index {:.0} MiB)",
+        all.len(),
+        docs.iter().filter(|d| d.translated.is_some()).count(),
+        translated_in.as_secs_f64(),
+        built.as_secs_f64() * 1e3,
+        times.len(),
+        pct(0.5),
+        pct(0.99),
+        pct(1.0),
+        rss_mib(),
+        rss_mib() - before,
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let dir = args.iter().find(|a| !a.starts_with("--")).map_or_else(
-        || std::path::PathBuf::from("eval/answer_bot"),
-        std::path::PathBuf::from,
-    );
+    // The one argument that is neither a flag nor a flag's value.
+    let takes_value = ["--scale", "--intents"];
+    let dir = args
+        .iter()
+        .enumerate()
+        .find(|(i, a)| {
+            !a.starts_with("--") && (*i == 0 || !takes_value.contains(&args[i - 1].as_str()))
+        })
+        .map_or_else(
+            || std::path::PathBuf::from("eval/answer_bot"),
+            |(_, a)| std::path::PathBuf::from(a),
+        );
     let translate = !args.iter().any(|a| a == "--no-translation");
     let show = args.iter().any(|a| a == "--show-misses");
     let thresholds = args
@@ -122,7 +306,23 @@ fn main() {
         });
     let dump = args.iter().any(|a| a == "--dump");
     let articles: Vec<Article> = read_lines(&dir.join("articles.jsonl"));
-    let messages: Vec<Message> = read_lines(&dir.join("messages.jsonl"));
+    let messages: Vec<Message> = match args
+        .iter()
+        .position(|a| a == "--intents")
+        .and_then(|i| args.get(i + 1))
+    {
+        Some(csv) => intent_messages(&dir, csv, &articles),
+        None => read_lines(&dir.join("messages.jsonl")),
+    };
+    if let Some(n) = args
+        .iter()
+        .position(|a| a == "--scale")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        scale(&articles, &messages, n);
+        return;
+    }
     let mt = if translate {
         translations(
             &articles,
