@@ -20,6 +20,13 @@ pub struct FieldInput {
     pub regexp: Option<String>,
     pub tag: Option<String>,
     pub options: Option<Vec<(String, String)>>,
+    pub visible_in_portal: Option<bool>,
+    pub editable_in_portal: Option<bool>,
+    pub required_in_portal: Option<bool>,
+    /// The title on the request form in the default locale.
+    pub title_in_portal: Option<String>,
+    /// Titles on the request form per help-center locale (replacing them).
+    pub portal_titles: Option<Vec<(String, String)>>,
 }
 
 /// A field's value as stored (text), checked against the field's type; the
@@ -124,6 +131,39 @@ pub fn implied_tags(field: &TicketField) -> Vec<String> {
 }
 
 fn apply(f: &mut TicketField, input: FieldInput) -> Result<(), AppError> {
+    if let Some(v) = input.visible_in_portal {
+        f.visible_in_portal = v;
+    }
+    if let Some(v) = input.editable_in_portal {
+        f.editable_in_portal = v;
+    }
+    if let Some(v) = input.required_in_portal {
+        f.required_in_portal = v;
+    }
+    if let Some(list) = input.portal_titles {
+        f.portal_titles.clear();
+        for (locale, title) in list {
+            let locale = crate::help_center::normalize_locale(Some(&locale));
+            if !crate::help_center::LOCALES.contains(&locale.as_str()) {
+                return Err(AppError::field(FieldError::invalid(
+                    "title_in_portal_translations",
+                    format!("{locale} is not a help-center locale"),
+                )));
+            }
+            let title = title.trim().to_string();
+            if !title.is_empty() {
+                f.portal_titles.insert(locale, title);
+            }
+        }
+    }
+    if let Some(t) = input.title_in_portal.map(|t| t.trim().to_string()) {
+        let default = crate::help_center::LOCALES[0].to_string();
+        if t.is_empty() {
+            f.portal_titles.remove(&default);
+        } else {
+            f.portal_titles.insert(default, t);
+        }
+    }
     if let Some(t) = input.title {
         if t.trim().is_empty() {
             return Err(AppError::field(FieldError::blank("title")));
@@ -261,6 +301,10 @@ impl App {
             regexp: None,
             tag: None,
             options: vec![],
+            visible_in_portal: true,
+            editable_in_portal: true,
+            required_in_portal: false,
+            portal_titles: Default::default(),
             created_at: now,
             updated_at: now,
         };

@@ -35,6 +35,7 @@ pub mod sanitize;
 pub mod search;
 pub mod sessions;
 pub mod sla;
+pub mod ticket_forms;
 pub mod ticket_reads;
 pub mod tickets;
 pub mod triggers;

@@ -98,6 +98,8 @@ id_type!(
     TranslationId,
     /// A help-center user segment (who may read a restricted article).
     UserSegmentId,
+    /// A request form (Zendesk's ticket form).
+    TicketFormId,
     /// An outgoing message in the outbox.
     OutboundId,
     /// A received email as stored, raw, before and after processing.

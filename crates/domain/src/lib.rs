@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod field;
+pub mod form;
 pub mod hours;
 pub mod ids;
 pub mod mail;

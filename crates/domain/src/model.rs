@@ -203,8 +203,26 @@ pub struct TicketField {
     pub regexp: Option<String>,
     pub tag: Option<String>,
     pub options: Vec<FieldOption>,
+    /// Customers see it on the request form and on their requests.
+    pub visible_in_portal: bool,
+    /// Customers fill it in on the request form.
+    pub editable_in_portal: bool,
+    /// Customers must fill it in when the form shows it.
+    pub required_in_portal: bool,
+    /// What the request form calls it, per help-center locale (its title
+    /// where a locale has none).
+    pub portal_titles: std::collections::BTreeMap<String, String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+impl TicketField {
+    /// Its name on the request form in `locale`.
+    pub fn portal_title(&self, locale: &str) -> &str {
+        self.portal_titles
+            .get(locale)
+            .map_or(self.title.as_str(), String::as_str)
+    }
 }
 
 word_enum!(

@@ -174,6 +174,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 23,
+        name: "request_forms",
+        shared: Some(include_str!("../migrations/0023_request_forms.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

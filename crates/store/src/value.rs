@@ -139,6 +139,7 @@ value_from_id!(
     domain::VoteId,
     domain::TranslationId,
     domain::UserSegmentId,
+    domain::TicketFormId,
     domain::OutboundId,
     domain::InboundEmailId,
     domain::UserMergeId,

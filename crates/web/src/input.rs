@@ -357,7 +357,27 @@ pub fn field(m: &Map<String, Json>) -> Result<FieldInput, ApiError> {
         regexp: f.string("regexp_for_validation"),
         tag: f.string("tag"),
         options: None,
+        visible_in_portal: f.boolean("visible_in_portal"),
+        editable_in_portal: f.boolean("editable_in_portal"),
+        required_in_portal: f.boolean("required_in_portal"),
+        title_in_portal: f.string("title_in_portal"),
+        portal_titles: None,
     };
+    // atiende's: the form title per help-center locale.
+    match f.get("title_in_portal_translations") {
+        None | Some(Json::Null) => {}
+        Some(Json::Object(o)) => {
+            input.portal_titles = Some(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect(),
+            );
+        }
+        Some(_) => f.errors.push(FieldError::invalid(
+            "title_in_portal_translations",
+            "an object of locale → title",
+        )),
+    }
     match f.get("custom_field_options") {
         None | Some(Json::Null) => {}
         Some(Json::Array(items)) => {
@@ -415,6 +435,54 @@ pub fn article(m: &Map<String, Json>) -> Result<app::help_center::ArticleInput, 
         section_id: f.id("section_id").flatten(),
         comments_disabled: f.boolean("comments_disabled"),
     };
+    f.finish(input)
+}
+
+/// `{"ticket_form": {…}}`.
+pub fn ticket_form(m: &Map<String, Json>) -> Result<app::ticket_forms::TicketFormInput, ApiError> {
+    let mut f = Fields::new(m);
+    let mut input = app::ticket_forms::TicketFormInput {
+        name: f.string("name"),
+        display_name: f.string("display_name"),
+        display_names: None,
+        position: f.id("position").flatten(),
+        active: f.boolean("active"),
+        end_user_visible: f.boolean("end_user_visible"),
+        default: f.boolean("default"),
+        ticket_field_ids: f
+            .ids("ticket_field_ids")
+            .map(|v| v.into_iter().map(FieldId).collect()),
+        end_user_conditions: None,
+    };
+    let _ = (
+        f.get("in_all_brands"),
+        f.get("restricted_brand_ids"),
+        f.get("agent_conditions"),
+    );
+    match f.get("display_name_translations") {
+        None | Some(Json::Null) => {}
+        Some(Json::Object(o)) => {
+            input.display_names = Some(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect(),
+            );
+        }
+        Some(_) => f.errors.push(FieldError::invalid(
+            "display_name_translations",
+            "an object of locale → name",
+        )),
+    }
+    match f.get("end_user_conditions").cloned() {
+        None | Some(Json::Null) => {}
+        Some(v) => match serde_json::from_value::<Vec<domain::form::FormCondition>>(v) {
+            Ok(c) => input.end_user_conditions = Some(c),
+            Err(e) => f.errors.push(FieldError::invalid(
+                "end_user_conditions",
+                format!("[{{parent_field_id, value, child_fields: [{{id, is_required}}]}}]: {e}"),
+            )),
+        },
+    }
     f.finish(input)
 }
 

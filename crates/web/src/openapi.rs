@@ -45,6 +45,7 @@ pub use operations::Body;
     wire::UserSegment,
     wire::Request,
     wire::BotAnswer,
+    wire::TicketForm,
     wire::BotArticle,
     wire::RequestComment,
     wire::TicketRequest,

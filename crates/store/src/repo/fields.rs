@@ -5,8 +5,8 @@ use crate::model::{FieldOption, TicketField};
 use crate::{Conn, Row, StoreError, q};
 use domain::{FieldId, Timestamp};
 
-const COLS: &str =
-    "id, type, title, description, required, active, position, regexp, tag, created_at, updated_at";
+const COLS: &str = "id, type, title, description, required, active, position, regexp, tag, created_at, updated_at, \
+                    visible_in_portal, editable_in_portal, required_in_portal, portal_titles";
 
 fn from_row(r: &Row) -> Result<TicketField, StoreError> {
     Ok(TicketField {
@@ -22,13 +22,25 @@ fn from_row(r: &Row) -> Result<TicketField, StoreError> {
         options: vec![],
         created_at: Timestamp(r.int(9)?),
         updated_at: Timestamp(r.int(10)?),
+        visible_in_portal: r.bool(11)?,
+        editable_in_portal: r.bool(12)?,
+        required_in_portal: r.bool(13)?,
+        portal_titles: serde_json::from_str(&r.text(14)?)
+            .map_err(|e| StoreError::Decode(format!("portal titles: {e}")))?,
     })
+}
+
+/// The form titles as stored: a JSON object of locale → title.
+fn titles_json(f: &TicketField) -> String {
+    serde_json::to_string(&f.portal_titles).unwrap_or_else(|_| "{}".into())
 }
 
 pub async fn insert(c: &mut Conn<'_>, f: &TicketField) -> Result<FieldId, StoreError> {
     let id = FieldId(
         c.insert(
-            q("INSERT INTO ticket_fields (type, title, description, required, active, position, regexp, tag, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
+            q("INSERT INTO ticket_fields (type, title, description, required, active, position, regexp, tag, created_at, updated_at, \
+               visible_in_portal, editable_in_portal, required_in_portal, portal_titles) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id")
                 .bind(f.field_type)
                 .bind(&f.title)
                 .bind(&f.description)
@@ -38,7 +50,11 @@ pub async fn insert(c: &mut Conn<'_>, f: &TicketField) -> Result<FieldId, StoreE
                 .bind(f.regexp.clone())
                 .bind(f.tag.clone())
                 .bind(f.created_at)
-                .bind(f.updated_at),
+                .bind(f.updated_at)
+                .bind(f.visible_in_portal)
+                .bind(f.editable_in_portal)
+                .bind(f.required_in_portal)
+                .bind(titles_json(f)),
         )
         .await?,
     );
@@ -48,7 +64,8 @@ pub async fn insert(c: &mut Conn<'_>, f: &TicketField) -> Result<FieldId, StoreE
 
 pub async fn update(c: &mut Conn<'_>, f: &TicketField) -> Result<(), StoreError> {
     c.exec(
-        q("UPDATE ticket_fields SET title = $2, description = $3, required = $4, active = $5, position = $6, regexp = $7, tag = $8, updated_at = $9 WHERE id = $1")
+        q("UPDATE ticket_fields SET title = $2, description = $3, required = $4, active = $5, position = $6, regexp = $7, tag = $8, updated_at = $9, \
+           visible_in_portal = $10, editable_in_portal = $11, required_in_portal = $12, portal_titles = $13 WHERE id = $1")
             .bind(f.id)
             .bind(&f.title)
             .bind(&f.description)
@@ -57,7 +74,11 @@ pub async fn update(c: &mut Conn<'_>, f: &TicketField) -> Result<(), StoreError>
             .bind(f.position)
             .bind(f.regexp.clone())
             .bind(f.tag.clone())
-            .bind(f.updated_at),
+            .bind(f.updated_at)
+            .bind(f.visible_in_portal)
+            .bind(f.editable_in_portal)
+            .bind(f.required_in_portal)
+            .bind(titles_json(f)),
     )
     .await?;
     set_options(c, f.id, &f.options).await

@@ -25,6 +25,7 @@ pub mod sessions;
 pub mod settings;
 pub mod sign_in_links;
 pub mod sla;
+pub mod ticket_forms;
 pub mod tickets;
 pub mod tokens;
 pub mod translations;

@@ -997,6 +997,22 @@ pub(super) const API: &[Row] = &[
         "UNNNNN",
         r#"{"article_id":{article},"interaction_access_token":"nada"}"#,
     ),
+    // Request forms
+    ("GET", "/api/v2/ticket_forms", "UAAAAA", ""),
+    (
+        "POST",
+        "/api/v2/ticket_forms",
+        "UDDDDA",
+        r#"{"ticket_form":{"name":"Form {unique}"}}"#,
+    ),
+    ("GET", "/api/v2/ticket_forms/{ticket_form}", "UAAAAA", ""),
+    (
+        "PUT",
+        "/api/v2/ticket_forms/{ticket_form}",
+        "UDDDDA",
+        r#"{"ticket_form":{"name":"Form {unique}"}}"#,
+    ),
+    ("DELETE", "/api/v2/ticket_forms/{ticket_form}", "UDDDDA", ""),
     ("GET", "/api/v2/help_center/votes/{vote}", "UADAAA", ""),
     ("DELETE", "/api/v2/help_center/votes/{vote}", "UADDAA", ""),
     // Outside /api/v2/… routing
@@ -1514,6 +1530,27 @@ impl Fixtures<'_> {
                 let id = self.vote().await;
                 out.insert("vote", id);
             }
+            "ticket_form" => {
+                // The first form is the default; the ones after it can go.
+                if !out.contains_key("first_form") {
+                    let first = post_id(
+                        srv,
+                        "/api/v2/ticket_forms.json",
+                        json!({"ticket_form": {"name": "Default form"}}),
+                        "ticket_form",
+                    )
+                    .await;
+                    out.insert("first_form", first);
+                }
+                let id = post_id(
+                    srv,
+                    "/api/v2/ticket_forms.json",
+                    json!({"ticket_form": {"name": format!("Form {}", unique())}}),
+                    "ticket_form",
+                )
+                .await;
+                out.insert("ticket_form", id);
+            }
             "segment" => {
                 let id = post_id(
                     srv,
@@ -1907,6 +1944,7 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         "token",
         "segment",
         "translation",
+        "ticket_form",
     ] {
         if !shared.contains_key(kind) {
             fx.make(kind, &mut shared).await;

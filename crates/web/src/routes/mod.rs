@@ -15,6 +15,7 @@ mod rules;
 mod search;
 mod settings;
 mod suspended;
+mod ticket_forms;
 mod tickets;
 mod uploads;
 
@@ -43,6 +44,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(hooks::routes())
         .merge(routing::routes())
         .merge(suspended::routes())
+        .merge(ticket_forms::routes())
 }
 
 pub async fn not_found() -> Response {

@@ -44,6 +44,8 @@ pub struct TicketField<'a> {
     pub visible_in_portal: bool,
     pub editable_in_portal: bool,
     pub required_in_portal: bool,
+    /// atiende's: the request form's title per help-center locale.
+    pub title_in_portal_translations: Option<&'a std::collections::BTreeMap<String, String>>,
     pub tag: Option<&'a str>,
     pub removable: bool,
     /// The choices of a `tagger` or `multiselect` field; null otherwise.
@@ -88,6 +90,7 @@ pub fn system_field(
         visible_in_portal: true,
         editable_in_portal: true,
         required_in_portal: false,
+        title_in_portal_translations: None,
         tag: None,
         removable: false,
         custom_field_options: None,
@@ -122,11 +125,12 @@ pub fn field<'a>(base: &str, f: &'a FieldRecord) -> TicketField<'a> {
         required: f.required,
         collapsed_for_agents: false,
         regexp_for_validation: f.regexp.as_deref(),
-        title_in_portal: &f.title,
-        raw_title_in_portal: &f.title,
-        visible_in_portal: true,
-        editable_in_portal: true,
-        required_in_portal: false,
+        title_in_portal: f.portal_title(app::help_center::LOCALES[0]),
+        raw_title_in_portal: f.portal_title(app::help_center::LOCALES[0]),
+        visible_in_portal: f.visible_in_portal,
+        editable_in_portal: f.editable_in_portal,
+        required_in_portal: f.required_in_portal,
+        title_in_portal_translations: Some(&f.portal_titles),
         tag: f.tag.as_deref(),
         removable: true,
         custom_field_options: options,
@@ -635,4 +639,55 @@ pub fn bot_answer<'a>(base: &str, a: &'a app::answer_bot::BotAnswer) -> BotAnswe
 
 fn answer_reason(a: &app::answer_bot::BotAnswer) -> &'static str {
     app::answer_bot::reason_word(a.reason)
+}
+
+/// A request form (Zendesk's ticket form).
+#[derive(Serialize, ToSchema)]
+pub struct TicketForm<'a> {
+    pub id: i64,
+    pub url: String,
+    pub name: &'a str,
+    pub raw_name: &'a str,
+    pub display_name: &'a str,
+    pub raw_display_name: &'a str,
+    /// atiende's: the name customers see per help-center locale.
+    pub display_name_translations: &'a std::collections::BTreeMap<String, String>,
+    pub position: i64,
+    pub active: bool,
+    pub end_user_visible: bool,
+    pub default: bool,
+    pub ticket_field_ids: Vec<i64>,
+    pub in_all_brands: bool,
+    pub restricted_brand_ids: Vec<i64>,
+    /// `[{parent_field_id, value, child_fields: [{id, is_required}]}]`.
+    #[schema(value_type = Vec<Object>)]
+    pub end_user_conditions: &'a [domain::form::FormCondition],
+    #[schema(value_type = Vec<Object>)]
+    pub agent_conditions: Vec<Json>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn ticket_form<'a>(base: &str, f: &'a domain::form::TicketForm) -> TicketForm<'a> {
+    let shown = f.display_name(app::help_center::LOCALES[0]);
+    TicketForm {
+        id: f.id.0,
+        url: format!("{base}/api/v2/ticket_forms/{}.json", f.id),
+        name: &f.name,
+        raw_name: &f.name,
+        display_name: shown,
+        raw_display_name: shown,
+        display_name_translations: &f.display_names,
+        position: f.position,
+        active: f.active,
+        end_user_visible: f.end_user_visible,
+        default: f.default,
+        ticket_field_ids: f.ticket_field_ids.iter().map(|i| i.0).collect(),
+        in_all_brands: true,
+        restricted_brand_ids: vec![],
+        end_user_conditions: &f.end_user_conditions,
+        agent_conditions: vec![],
+        created_at: f.created_at.to_iso(),
+        updated_at: f.updated_at.to_iso(),
+    }
 }

@@ -126,6 +126,16 @@ pub struct TicketFieldRequest {
     pub regexp_for_validation: Option<String>,
     pub tag: Option<String>,
     pub custom_field_options: Option<Vec<FieldOptionRequest>>,
+    /// Customers see it on the request form and their requests.
+    pub visible_in_portal: Option<bool>,
+    /// Customers fill it in on the request form.
+    pub editable_in_portal: Option<bool>,
+    /// Customers must fill it in when the form shows it.
+    pub required_in_portal: Option<bool>,
+    /// Its name on the request form in the default locale.
+    pub title_in_portal: Option<String>,
+    /// atiende's: its name on the request form per help-center locale.
+    pub title_in_portal_translations: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(ToSchema)]
