@@ -240,6 +240,34 @@ impl App {
         .await
     }
 
+    /// The customer opened an article the bot suggested (on the request
+    /// form): a deflection, unless a request follows.
+    pub async fn answer_bot_opened(&self, token: &str, article: ArticleId) -> Result<(), AppError> {
+        let hash = token_hash(token);
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                match repo::opened(c, &hash, article, now).await? {
+                    0 => Err(AppError::NotFound),
+                    _ => Ok(()),
+                }
+            })
+        })
+        .await
+    }
+
+    /// Suggestions opened and deflections (opened, no request after)
+    /// since a time: staff's to read.
+    pub async fn deflections(
+        &self,
+        actor: domain::Actor,
+        since: Timestamp,
+    ) -> Result<(i64, i64), AppError> {
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
+        let mut rc = self.read().await?;
+        Ok(repo::deflections_since(&mut rc.conn(), since).await?)
+    }
+
     /// Machine-translates article texts that have no translation yet (or
     /// changed since): a batch; returns how many were translated. Nothing
     /// without a translator.

@@ -42,6 +42,7 @@ pub mod triggers;
 pub mod uploads;
 pub mod user_merge;
 pub mod users;
+pub mod web_requests;
 pub mod webhooks;
 
 pub use error::{AppError, FieldError};

@@ -1,4 +1,5 @@
-//! The site's stylesheet, compiled into the binary.
+//! The site's stylesheet and the request form's script, compiled into
+//! the binary.
 
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -13,5 +14,18 @@ pub async fn style() -> impl IntoResponse {
             (header::CACHE_CONTROL, "no-cache"),
         ],
         STYLE,
+    )
+}
+
+const REQUEST_FORM: &str = include_str!("../assets/request-form.js");
+
+/// The request form's script (conditional fields, suggestions).
+pub async fn request_form() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        REQUEST_FORM,
     )
 }

@@ -11,6 +11,7 @@ mod my_requests;
 mod pages;
 mod portal;
 mod reader;
+mod request_form;
 mod sitemap;
 mod view;
 mod votes;
@@ -53,7 +54,14 @@ pub fn router(app: App, public_url: Option<String>) -> Router {
             get(portal::link).post(portal::use_link),
         )
         .route("/hc/{locale}/signout", post(portal::sign_out))
+        .route("/hc/assets/request-form.js", get(assets::request_form))
         .route("/hc/{locale}/requests", get(my_requests::list))
+        .route(
+            "/hc/{locale}/requests/new",
+            get(request_form::new).post(request_form::submit),
+        )
+        .route("/hc/{locale}/requests/suggest", get(request_form::suggest))
+        .route("/hc/{locale}/requests/deflect", get(request_form::deflect))
         .route(
             "/hc/{locale}/requests/{id}",
             get(my_requests::show).post(my_requests::reply),

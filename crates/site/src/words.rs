@@ -54,6 +54,23 @@ words! {
     no = "hc-no",
     thanks = "hc-thanks",
     restricted = "hc-restricted",
+    new_request = "portal-new-request",
+    new_request_intro = "portal-new-request-intro",
+    your_email = "portal-your-email",
+    your_name = "portal-your-name",
+    subject = "portal-subject",
+    description = "portal-description",
+    description_hint = "portal-description-hint",
+    form_choice = "portal-form-choice",
+    choose = "portal-choose",
+    required = "portal-required",
+    submit = "portal-submit",
+    robots = "portal-robots",
+    too_quick = "portal-too-quick",
+    too_many_requests = "portal-too-many-requests",
+    suggest = "portal-suggest",
+    thanks_plain = "portal-thanks-plain",
+    select_none = "portal-select-none",
     account = "portal-account",
     sign_in = "portal-sign-in",
     sign_in_intro = "portal-sign-in-intro",
@@ -161,6 +178,38 @@ impl Words {
             self.lang,
             "portal-link-confirm",
             &[("email", Arg::Text(email))],
+        )
+    }
+
+    /// "Thank you. We received your request #42."
+    pub fn thanks(&self, id: i64) -> String {
+        i18n::with(self.lang, "portal-thanks", &[("id", Arg::Number(id))])
+    }
+
+    /// "We have sent a link to ana@…".
+    pub fn thanks_confirm(&self, email: &str) -> String {
+        i18n::with(
+            self.lang,
+            "portal-thanks-confirm",
+            &[("email", Arg::Text(email))],
+        )
+    }
+
+    /// "Please fill in “Order number”."
+    pub fn field_missing(&self, field: &str) -> String {
+        i18n::with(
+            self.lang,
+            "portal-field-missing",
+            &[("field", Arg::Text(field))],
+        )
+    }
+
+    /// "“Order number”: why".
+    pub fn field_invalid(&self, field: &str, why: &str) -> String {
+        i18n::with(
+            self.lang,
+            "portal-field-invalid",
+            &[("field", Arg::Text(field)), ("why", Arg::Text(why))],
         )
     }
 

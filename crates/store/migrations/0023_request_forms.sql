@@ -21,6 +21,10 @@ CREATE TABLE ticket_forms (
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
 );
+-- Deflection: an article the bot suggested on the form was opened, and
+-- whether a request followed.
+ALTER TABLE bot_interactions ADD COLUMN opened_article_id INTEGER;
+ALTER TABLE bot_interactions ADD COLUMN ticket_id INTEGER;
 CREATE TABLE web_submissions (
     id INTEGER PRIMARY KEY,
     email TEXT NOT NULL,

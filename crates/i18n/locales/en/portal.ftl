@@ -52,3 +52,32 @@ portal-sent = Your reply was added.
 portal-conversation = Conversation
 portal-solved-note = This request is solved. Replying opens it again.
 portal-closed-note = This request is closed. To follow up, write a new request.
+portal-confirm-subject = We received your request #{ $id }
+portal-confirm-greeting = We received your request #{ $id } and a person will answer it. To follow it and read our answers, confirm your email address:
+portal-confirm-action = Confirm and see my request
+portal-confirm-text = We received your request #{ $id } and a person will answer it.
+
+    To follow it and read our answers, confirm your email address:
+
+    { $link }
+portal-new-request = Submit a request
+portal-new-request-intro = Tell us what you need and a person will answer. We reply by email.
+portal-your-email = Your email address
+portal-your-name = Your name
+portal-subject = Subject
+portal-description = Description
+portal-description-hint = The more detail you give, the sooner we can help.
+portal-form-choice = What is it about?
+portal-choose = Choose the form
+portal-required = required
+portal-submit = Send request
+portal-robots = Leave this field empty
+portal-too-quick = That was quick! Please check your request and send it again.
+portal-too-many-requests = Too many requests from this address or network. Please try again in an hour.
+portal-thanks = Thank you. We received your request #{ $id }.
+portal-thanks-plain = Thank you. We received your request.
+portal-thanks-confirm = We have sent a link to { $email }: open it to confirm your address, follow your request and read our answers.
+portal-suggest = These articles may answer your question:
+portal-field-missing = Please fill in “{ $field }”.
+portal-field-invalid = “{ $field }”: { $why }
+portal-select-none = —

@@ -52,3 +52,32 @@ portal-sent = Tu respuesta se ha añadido.
 portal-conversation = Conversación
 portal-solved-note = Esta solicitud está resuelta. Si respondes, se vuelve a abrir.
 portal-closed-note = Esta solicitud está cerrada. Para continuar, escribe una solicitud nueva.
+portal-confirm-subject = Hemos recibido tu solicitud n.º { $id }
+portal-confirm-greeting = Hemos recibido tu solicitud n.º { $id } y te responderá una persona. Para seguirla y leer nuestras respuestas, confirma tu dirección de correo:
+portal-confirm-action = Confirmar y ver mi solicitud
+portal-confirm-text = Hemos recibido tu solicitud n.º { $id } y te responderá una persona.
+
+    Para seguirla y leer nuestras respuestas, confirma tu dirección de correo:
+
+    { $link }
+portal-new-request = Enviar una solicitud
+portal-new-request-intro = Cuéntanos qué necesitas y te responderá una persona. Respondemos por correo.
+portal-your-email = Tu dirección de correo
+portal-your-name = Tu nombre
+portal-subject = Asunto
+portal-description = Descripción
+portal-description-hint = Cuantos más detalles nos des, antes podremos ayudarte.
+portal-form-choice = ¿Sobre qué es?
+portal-choose = Elegir el formulario
+portal-required = obligatorio
+portal-submit = Enviar solicitud
+portal-robots = Deja este campo vacío
+portal-too-quick = ¡Qué rapidez! Revisa tu solicitud y vuelve a enviarla.
+portal-too-many-requests = Demasiadas solicitudes desde esta dirección o red. Vuelve a intentarlo dentro de una hora.
+portal-thanks = Gracias. Hemos recibido tu solicitud n.º { $id }.
+portal-thanks-plain = Gracias. Hemos recibido tu solicitud.
+portal-thanks-confirm = Hemos enviado un enlace a { $email }: ábrelo para confirmar tu dirección, seguir tu solicitud y leer nuestras respuestas.
+portal-suggest = Estos artículos pueden responder a tu pregunta:
+portal-field-missing = Rellena «{ $field }».
+portal-field-invalid = «{ $field }»: { $why }
+portal-select-none = —

@@ -203,3 +203,61 @@ pub async fn feedback(
     .await?;
     Ok(Some(id))
 }
+
+/// Notes that the customer opened an article the bot suggested.
+pub async fn opened(
+    c: &mut Conn<'_>,
+    token_hash: &str,
+    article: ArticleId,
+    now: Timestamp,
+) -> Result<u64, StoreError> {
+    c.exec(
+        q(
+            "UPDATE bot_interactions SET opened_article_id = $2, updated_at = $3 \
+           WHERE token_hash = $1 AND (',' || article_ids || ',') LIKE $4",
+        )
+        .bind(token_hash)
+        .bind(article)
+        .bind(now)
+        .bind(format!("%,{},%", article.0)),
+    )
+    .await
+}
+
+/// Notes the request that followed the bot's suggestions (no deflection).
+pub async fn followed_by(
+    c: &mut Conn<'_>,
+    token_hash: &str,
+    ticket: domain::TicketId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    c.exec(
+        q("UPDATE bot_interactions SET ticket_id = $2, updated_at = $3 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(ticket)
+            .bind(now),
+    )
+    .await?;
+    Ok(())
+}
+
+/// How many suggestions were opened, and how many of those were not
+/// followed by a request (deflections), since a time.
+pub async fn deflections_since(
+    c: &mut Conn<'_>,
+    since: Timestamp,
+) -> Result<(i64, i64), StoreError> {
+    let opened = c
+        .scalar(
+            q("SELECT COUNT(*) FROM bot_interactions WHERE opened_article_id IS NOT NULL AND created_at >= $1")
+                .bind(since),
+        )
+        .await?;
+    let deflected = c
+        .scalar(
+            q("SELECT COUNT(*) FROM bot_interactions WHERE opened_article_id IS NOT NULL AND ticket_id IS NULL AND created_at >= $1")
+                .bind(since),
+        )
+        .await?;
+    Ok((opened, deflected))
+}

@@ -29,6 +29,7 @@ mod security;
 mod security_mail;
 mod tickets;
 mod transport;
+mod web_forms;
 mod workspace;
 
 pub use atiende_testkit::{Auth, TestServer, both};

@@ -1029,6 +1029,7 @@ const PAGES: &[Row] = &[
     ("GET", "/hc/", "PPPPPP", ""),
     ("GET", "/hc/sitemap.xml", "PPPPPP", ""),
     ("GET", "/hc/assets/site.css", "PPPPPP", ""),
+    ("GET", "/hc/assets/request-form.js", "PPPPPP", ""),
     ("GET", "/hc/{locale}", "PPPPPP", ""),
     ("GET", "/hc/{locale}/", "PPPPPP", ""),
     ("GET", "/hc/{locale}/categories/{category}", "PPPPPP", ""),
@@ -1060,6 +1061,27 @@ const PAGES: &[Row] = &[
     ("POST", "/hc/{locale}/signin/link/{token}", "PPPPPP", ""),
     ("POST", "/hc/{locale}/signout", "UUUAAA", ""),
     ("GET", "/hc/{locale}/requests", "UUUAAA", ""),
+    ("GET", "/hc/{locale}/requests/new", "PPPPPP", ""),
+    // Without the form's token (customers here have no browser session)
+    // refused; staff's own token, but no fill time: a clear 422.
+    (
+        "POST",
+        "/hc/{locale}/requests/new",
+        "DDDAAA",
+        "subject=Ayuda&description=Hola",
+    ),
+    (
+        "GET",
+        "/hc/{locale}/requests/suggest",
+        "PPPPPP",
+        "query=contrase%C3%B1a",
+    ),
+    (
+        "GET",
+        "/hc/{locale}/requests/deflect",
+        "PPPPPP",
+        "token=nada&article={article}",
+    ),
     ("GET", "/hc/{locale}/requests/{ticket}", "UUUDAA", ""),
     (
         "POST",
