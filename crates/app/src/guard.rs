@@ -44,6 +44,23 @@ impl Default for Client {
     }
 }
 
+impl Client {
+    /// The network the client is on, for limits that one household or
+    /// office shares: an IPv4 /24, an IPv6 /48.
+    pub fn network(&self) -> String {
+        match self.ip {
+            IpAddr::V4(v4) => {
+                let o = v4.octets();
+                format!("{}.{}.{}.0/24", o[0], o[1], o[2])
+            }
+            IpAddr::V6(v6) => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
+            }
+        }
+    }
+}
+
 /// Connections open at once, in total and per source address, for the
 /// listeners (HTTP, SMTP): a place is taken when one is accepted and given
 /// back when it closes.

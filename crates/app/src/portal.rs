@@ -10,7 +10,6 @@ use crate::sanitize::escape;
 use crate::{App, AppError, FieldError};
 use domain::{Channel, IdentityKind, OutboundKind, Timestamp};
 use i18n::{Arg, Lang};
-use std::net::IpAddr;
 use store::repo::outbox::{self, Outbound};
 use store::repo::{sign_in_links as links, users};
 
@@ -30,21 +29,6 @@ pub enum LinkAsked {
     TooMany,
 }
 
-/// The network an address belongs to, for limits: an IPv4 /24, an IPv6
-/// /48 (what one household or office usually has).
-fn network(ip: IpAddr) -> String {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            format!("{}.{}.{}.0/24", o[0], o[1], o[2])
-        }
-        IpAddr::V6(v6) => {
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
-        }
-    }
-}
-
 impl App {
     /// Mails a sign-in link to `raw_email` if it is a customer's (or
     /// anyone's) address; `link_prefix` is the page address the token is
@@ -58,7 +42,7 @@ impl App {
     ) -> Result<LinkAsked, AppError> {
         let email = domain::user::normalize_email(raw_email)
             .ok_or_else(|| AppError::field(FieldError::invalid("email", "not an email address")))?;
-        let net = network(client.ip);
+        let net = client.network();
         let now = Timestamp::now();
         let token = random_token(40);
         let hash = token_hash(&token);
@@ -178,16 +162,18 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::IpAddr;
 
     #[test]
     fn networks_group_neighbouring_addresses() {
-        assert_eq!(
-            network("192.0.2.77".parse().unwrap_or(IpAddr::from([0; 4]))),
-            "192.0.2.0/24"
-        );
-        assert_eq!(
-            network("2001:db8:aa:1::5".parse().unwrap_or(IpAddr::from([0; 4]))),
-            "2001:db8:aa::/48"
-        );
+        let net = |ip: &str| {
+            Client {
+                ip: ip.parse().unwrap_or(IpAddr::from([0; 4])),
+                https: false,
+            }
+            .network()
+        };
+        assert_eq!(net("192.0.2.77"), "192.0.2.0/24");
+        assert_eq!(net("2001:db8:aa:1::5"), "2001:db8:aa::/48");
     }
 }

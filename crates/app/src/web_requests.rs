@@ -61,20 +61,6 @@ pub enum Submitted {
     TooMany,
 }
 
-/// The network of a client address, for limits (an IPv4 /24, IPv6 /48).
-fn network(ip: std::net::IpAddr) -> String {
-    match ip {
-        std::net::IpAddr::V4(v4) => {
-            let o = v4.octets();
-            format!("{}.{}.{}.0/24", o[0], o[1], o[2])
-        }
-        std::net::IpAddr::V6(v6) => {
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
-        }
-    }
-}
-
 /// An answer as a condition compares it.
 fn as_condition(field: &TicketField, raw: &str) -> Option<ConditionValue> {
     match field.field_type {
@@ -184,7 +170,7 @@ impl App {
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        let net = network(client.ip);
+        let net = client.network();
         let hooks = self.hooks().await?;
         let comment = CommentInput {
             body: Some(description.chars().take(65_536).collect()),

@@ -40,6 +40,13 @@ pub fn sign_in_token(headers: &HeaderMap) -> (String, bool) {
     }
 }
 
+/// Sets the sign-in forms' CSRF cookie on a page that gave a new token.
+pub fn keep_sign_in_token(resp: &mut Response, token: &str, fresh: bool) {
+    if fresh {
+        add_cookie(resp, &cookie(SIGN_IN_CSRF_COOKIE, token, "/hc", 3600));
+    }
+}
+
 /// Whether a posted sign-in form carries the token of its cookie.
 pub fn sign_in_csrf_ok(headers: &HeaderMap, form: &Form) -> bool {
     match (

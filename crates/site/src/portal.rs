@@ -59,12 +59,7 @@ fn sign_in_page(
         password_action: base,
     };
     let mut resp = rendered_page(status, "no-store", &p);
-    if fresh {
-        form::add_cookie(
-            &mut resp,
-            &form::cookie(SIGN_IN_CSRF_COOKIE, &csrf, "/hc", 3600),
-        );
-    }
+    form::keep_sign_in_token(&mut resp, &csrf, fresh);
     resp
 }
 
@@ -257,12 +252,7 @@ pub async fn link(
                 header::REFERRER_POLICY,
                 header::HeaderValue::from_static("same-origin"),
             );
-            if fresh {
-                form::add_cookie(
-                    &mut resp,
-                    &form::cookie(SIGN_IN_CSRF_COOKIE, &csrf, "/hc", 3600),
-                );
-            }
+            form::keep_sign_in_token(&mut resp, &csrf, fresh);
             resp
         }
         Ok(None) => dead_link(l, &reader, &headers),

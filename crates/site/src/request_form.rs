@@ -5,7 +5,7 @@
 //! suggestions while the customer types, whose opening is counted.
 
 use crate::Site;
-use crate::form::{self, Form, SIGN_IN_CSRF_COOKIE};
+use crate::form::{self, Form};
 use crate::locale::SiteLocale;
 use crate::pages::{failure, not_found_in, rendered_page};
 use crate::reader::Reader;
@@ -204,12 +204,7 @@ async fn new_page(
         problems,
     };
     let mut resp = rendered_page(status, "private, no-store", &p);
-    if fresh {
-        form::add_cookie(
-            &mut resp,
-            &form::cookie(SIGN_IN_CSRF_COOKIE, &csrf, "/hc", 3600),
-        );
-    }
+    form::keep_sign_in_token(&mut resp, &csrf, fresh);
     resp
 }
 
