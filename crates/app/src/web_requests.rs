@@ -42,9 +42,10 @@ pub struct WebRequest {
     pub started_at: Option<Timestamp>,
     /// The locale of the page (the confirmation mail's language).
     pub locale: String,
-    /// The bot's token for the suggestions shown while typing: the
-    /// request that follows them is noted (it was not deflected).
-    pub bot_token: Option<String>,
+    /// The bot's tokens for the suggestions shown while typing (in this
+    /// browser tab): the request that follows them is noted on each (they
+    /// were not deflections).
+    pub bot_tokens: Vec<String>,
 }
 
 /// What became of a submitted form.
@@ -228,7 +229,7 @@ impl App {
                     .ok_or(AppError::NotFound)?;
                 let ticket = written.ticket.id;
                 ticket_forms::record_submission(c, &counted, &net, Some(ticket), now).await?;
-                if let Some(t) = &req.bot_token {
+                for t in req.bot_tokens.iter().take(10) {
                     store::repo::answer_bot::followed_by(c, &token_hash(t), ticket, now).await?;
                 }
                 let (Some(address), None) = (&email, &actor) else {

@@ -28,6 +28,26 @@ if (form) {
 
   const box = document.getElementById("suggestions");
   const token = form.querySelector('input[name="bot_token"]');
+  // The questions whose suggestions were shown in this tab, so a request
+  // sent after reading one (even after leaving the page) is tied to them.
+  const KEY = "atiende-bot-tokens";
+  const remembered = () => {
+    try {
+      return JSON.parse(sessionStorage.getItem(KEY) || "[]");
+    } catch {
+      return [];
+    }
+  };
+  const remember = (t) => {
+    const all = [...new Set([...remembered(), t])].slice(-10);
+    try {
+      sessionStorage.setItem(KEY, JSON.stringify(all));
+    } catch {
+      // Private mode: the tokens of this page only.
+    }
+    token.value = all.join(",");
+  };
+  token.value = remembered().join(",");
   const subject = form.querySelector('[name="subject"]');
   const description = form.querySelector('[name="description"]');
   let timer = null;
@@ -40,7 +60,7 @@ if (form) {
       const r = await fetch(`${form.dataset.suggest}?query=${encodeURIComponent(text)}`, { headers: { accept: "application/json" } });
       if (!r.ok) return;
       const found = await r.json();
-      token.value = found.token || "";
+      if (found.token) remember(found.token);
       box.replaceChildren();
       if (!found.articles || found.articles.length === 0) return;
       const title = document.createElement("p");

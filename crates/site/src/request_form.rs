@@ -316,10 +316,13 @@ pub async fn submit(
         honeypot: f.text("website"),
         started_at: f.get("started").and_then(|v| v.parse().ok()).map(Timestamp),
         locale: l.code().to_string(),
-        bot_token: f
+        bot_tokens: f
             .get("bot_token")
-            .filter(|v| !v.is_empty())
-            .map(str::to_string),
+            .unwrap_or("")
+            .split(',')
+            .filter(|t| !t.is_empty() && t.len() <= 64)
+            .map(str::to_string)
+            .collect(),
     };
     let client = client.map(|Extension(c)| c).unwrap_or_default();
     let prefix = site.url(&headers, &format!("/hc/{}/signin/link/", l.code()));

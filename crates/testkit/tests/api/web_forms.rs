@@ -304,3 +304,68 @@ both!(customers_submit_requests_through_the_form, |first| {
         "a request followed"
     );
 });
+
+both!(the_request_form_in_a_browser, |first| {
+    let backend = first.backend;
+    drop(first);
+    let Relayed {
+        srv,
+        maildir: _maildir,
+        ..
+    } = with_relay(backend).await;
+    let kind = field(&srv, json!({"type": "tagger", "title": "Kind",
+        "title_in_portal_translations": {"es": "Tipo de consulta"},
+        "custom_field_options": [{"name": "Un pedido", "value": "pedido"}, {"name": "Otra cosa", "value": "otra"}]})).await;
+    let order = field(&srv, json!({"type": "text", "title": "Order", "title_in_portal_translations": {"es": "Número de pedido"}})).await;
+    let (s, f) = srv
+        .call("POST", "/api/v2/ticket_forms.json", &srv.admin(), Some(json!({"ticket_form": {
+            "name": "Pedidos", "ticket_field_ids": [kind, order],
+            "end_user_conditions": [{"parent_field_id": kind, "value": "pedido", "child_fields": [{"id": order, "is_required": true}]}]}})))
+        .await;
+    assert_eq!(s, 201, "{f}");
+    let cat = category(&srv, "es", json!({"name": "Envíos"})).await;
+    let sec = section(&srv, &cat, json!({"name": "Seguimiento"})).await;
+    article(
+        &srv,
+        &sec,
+        json!({"title": "Dónde está mi pedido",
+        "body": "<p>Sigue tu pedido con el número de seguimiento que te enviamos por correo.</p>"}),
+    )
+    .await;
+    let before = ticket_count(&srv).await;
+    for size in ["desktop", "phone"] {
+        let base = srv.base.clone();
+        let tag = format!("{backend:?}").to_lowercase();
+        let out = tokio::task::spawn_blocking(move || {
+            std::process::Command::new("node")
+                .arg("request_form_flow.mjs")
+                .current_dir(repo_root().join("tests/ui"))
+                .env("ATIENDE_URL", base)
+                .env("ATIENDE_BACKEND", tag)
+                .env("ATIENDE_VIEWPORT", size)
+                .env("ATIENDE_ARTIFACTS", repo_root().join("target/ui-artifacts"))
+                .output()
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|e| panic!("cannot run node ({e}); run scripts/test.sh"));
+        assert!(
+            out.status.success(),
+            "request form browser flow ({size}) failed on {backend:?}:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(ticket_count(&srv).await, before + 2, "one request per run");
+    let boss = admin_actor(&srv).await;
+    let (opened, deflected) = srv
+        .app
+        .deflections(boss, domain::Timestamp(0))
+        .await
+        .unwrap_or_default();
+    assert!(opened >= 2, "each run opened a suggestion: {opened}");
+    assert_eq!(
+        deflected, 0,
+        "each run still sent its request: no deflection"
+    );
+});
