@@ -24,6 +24,15 @@ use search::analyze::Language;
 use std::collections::HashMap;
 use text::{TaggedTerm, content_words, document_terms, query_variants};
 
+/// A message's content words, sorted and joined: the same question in
+/// other words or order has the same key (for grouping knowledge gaps).
+pub fn content_key(message: &str) -> String {
+    let mut w = content_words(message);
+    w.sort();
+    w.dedup();
+    w.join(" ")
+}
+
 /// An article as the bot reads it.
 #[derive(Debug, Clone)]
 pub struct Document {

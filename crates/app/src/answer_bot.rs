@@ -17,6 +17,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use store::repo::answer_bot::{self as repo, BotText, Interaction};
 
+/// A recorded question as the admin page shows it.
+pub use store::repo::answer_bot::Asked as BotReportQuestion;
+
 /// Translates article texts between Spanish and English, offline (the
 /// Apertium process; tests may bring their own).
 pub trait Translator: Send + Sync {
@@ -65,6 +68,33 @@ pub struct BotAnswer {
     /// Lets the customer's "did this answer your question?" reach this
     /// question (Zendesk's `interaction_access_token`).
     pub token: String,
+}
+
+/// A question no article answers, and how often it was asked.
+#[derive(Debug, Clone)]
+pub struct Gap {
+    key: String,
+    /// One way it was asked.
+    pub example: String,
+    pub times: usize,
+    pub last: Timestamp,
+}
+
+/// The bot, for admins.
+#[derive(Debug, Clone)]
+pub struct BotReport {
+    /// Articles are also read in their machine translation.
+    pub translation: bool,
+    /// The latest questions, newest first.
+    pub recent: Vec<repo::Asked>,
+    pub gaps: Vec<Gap>,
+    /// The last 30 days.
+    pub answered: i64,
+    pub handed_over: i64,
+    pub resolved: i64,
+    pub rejected: i64,
+    pub opened: i64,
+    pub deflected: i64,
 }
 
 /// The help center as the bot reads it, built once per change.
@@ -266,6 +296,46 @@ impl App {
         crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;
         Ok(repo::deflections_since(&mut rc.conn(), since).await?)
+    }
+
+    /// What admins see of the bot: which signals it uses, the latest
+    /// questions, the knowledge gaps, and the month's figures.
+    pub async fn answer_bot_report(&self, actor: domain::Actor) -> Result<BotReport, AppError> {
+        crate::error::require(&actor, domain::policy::Capability::ArrangeHelpCenter)?;
+        let month_ago = Timestamp(Timestamp::now().0 - 30 * 86_400);
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let recent = repo::recent(c, 50).await?;
+        let [answered, handed_over, resolved, rejected] = repo::counts_since(c, month_ago).await?;
+        let (opened, deflected) = repo::deflections_since(c, month_ago).await?;
+        // The same question asked in other words is one gap: grouped by
+        // its content words.
+        let mut gaps: Vec<Gap> = Vec::new();
+        for (q, at) in repo::unanswered(c, 500).await? {
+            let key = answer::content_key(&q);
+            match gaps.iter_mut().find(|g| g.key == key) {
+                Some(g) => g.times += 1,
+                None => gaps.push(Gap {
+                    key,
+                    example: q,
+                    times: 1,
+                    last: at,
+                }),
+            }
+        }
+        gaps.sort_by(|a, b| b.times.cmp(&a.times).then(b.last.0.cmp(&a.last.0)));
+        gaps.truncate(30);
+        Ok(BotReport {
+            translation: self.translator.is_some(),
+            recent,
+            gaps,
+            answered,
+            handed_over,
+            resolved,
+            rejected,
+            opened,
+            deflected,
+        })
     }
 
     /// Machine-translates article texts that have no translation yet (or

@@ -4,6 +4,7 @@
 //! Handlers only extract, call a use case and render; rules stay in `app`.
 
 mod admin;
+mod admin_bot;
 mod admin_email;
 mod admin_rules;
 mod admin_suspended;
@@ -131,6 +132,7 @@ fn admin_pages(ui: Ui) -> Router<Ui> {
             "/agent/admin/email/templates",
             post(admin_email::save_templates),
         )
+        .route("/agent/admin/bot", get(admin_bot::page))
         .route("/agent/admin/suspended", get(admin_suspended::page))
         .route(
             "/agent/admin/suspended/{id}/recover",

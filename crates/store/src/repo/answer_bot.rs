@@ -261,3 +261,89 @@ pub async fn deflections_since(
         .await?;
     Ok((opened, deflected))
 }
+
+/// One recorded question, for admins.
+#[derive(Debug, Clone)]
+pub struct Asked {
+    pub enquiry: String,
+    pub locale: String,
+    pub handover: bool,
+    pub reason: String,
+    pub articles: Vec<ArticleId>,
+    pub resolved: Option<ArticleId>,
+    pub rejected: Option<ArticleId>,
+    pub opened: Option<ArticleId>,
+    pub ticket: Option<domain::TicketId>,
+    pub at: Timestamp,
+}
+
+/// The latest questions, newest first.
+pub async fn recent(c: &mut Conn<'_>, limit: i64) -> Result<Vec<Asked>, StoreError> {
+    let rows = c
+        .all(
+            q("SELECT enquiry, locale, handover, reason, article_ids, resolved_article_id, rejected_article_id, \
+               opened_article_id, ticket_id, created_at FROM bot_interactions ORDER BY id DESC LIMIT $1")
+            .bind(limit),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Asked {
+                enquiry: r.text(0)?,
+                locale: r.text(1)?,
+                handover: r.bool(2)?,
+                reason: r.text(3)?,
+                articles: r
+                    .text(4)?
+                    .split(',')
+                    .filter_map(|s| s.parse().ok().map(ArticleId))
+                    .collect(),
+                resolved: r.opt_int(5)?.map(ArticleId),
+                rejected: r.opt_int(6)?.map(ArticleId),
+                opened: r.opt_int(7)?.map(ArticleId),
+                ticket: r.opt_int(8)?.map(domain::TicketId),
+                at: Timestamp(r.int(9)?),
+            })
+        })
+        .collect()
+}
+
+/// Counts since a time: questions answered, handed over, and answers
+/// customers said helped and did not.
+pub async fn counts_since(c: &mut Conn<'_>, since: Timestamp) -> Result<[i64; 4], StoreError> {
+    let mut out = [0; 4];
+    let conds = [
+        "handover = FALSE",
+        "handover = TRUE",
+        "resolved_article_id IS NOT NULL",
+        "rejected_article_id IS NOT NULL",
+    ];
+    for (i, cond) in conds.iter().enumerate() {
+        out[i] = c
+            .scalar(
+                q(format!(
+                    "SELECT COUNT(*) FROM bot_interactions WHERE created_at >= $1 AND {cond}"
+                ))
+                .bind(since),
+            )
+            .await?;
+    }
+    Ok(out)
+}
+
+/// The latest questions no article answered (not those asking for a
+/// person), newest first: the knowledge gaps.
+pub async fn unanswered(
+    c: &mut Conn<'_>,
+    limit: i64,
+) -> Result<Vec<(String, Timestamp)>, StoreError> {
+    let rows = c
+        .all(
+            q("SELECT enquiry, created_at FROM bot_interactions WHERE reason = 'no_good_match' ORDER BY id DESC LIMIT $1")
+                .bind(limit),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.text(0)?, Timestamp(r.int(1)?))))
+        .collect()
+}

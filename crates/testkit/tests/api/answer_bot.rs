@@ -211,4 +211,22 @@ both!(the_bot_answers_or_hands_over, |srv| {
         )
         .await;
     assert_eq!(s, 422, "{b}");
+
+    // Admins see what the bot uses, the month's figures, the questions no
+    // article answers, and the latest questions.
+    let mut b = super::workspace::Browser::new(&srv.base);
+    b.sign_in("admin@example.com", "admin-password-1").await;
+    let page = b.get("/agent/admin/bot").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Apertium"), "{}", page.body);
+    assert!(
+        page.body.contains("que tiempo hara mañana en madrid"),
+        "a knowledge gap: {}",
+        page.body
+    );
+    assert!(
+        page.body.contains("quiero hablar con una persona"),
+        "{}",
+        page.body
+    );
 });

@@ -1180,6 +1180,7 @@ const PAGES: &[Row] = &[
         "title=V{unique}&status=open",
     ),
     ("POST", "/agent/admin/views/{view}/delete", "UUUDDA", ""),
+    ("GET", "/agent/admin/bot", "UUUDDA", ""),
     ("GET", "/agent/admin/tokens", "UUUDDA", ""),
     (
         "POST",
