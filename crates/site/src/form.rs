@@ -15,6 +15,11 @@ impl Form {
         Form(form_urlencoded::parse(body).into_owned().collect())
     }
 
+    /// A form from its (name, value) pairs (a multipart body's text parts).
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Form {
+        Form(pairs)
+    }
+
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0
             .iter()

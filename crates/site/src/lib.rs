@@ -61,6 +61,10 @@ pub fn router(app: App, public_url: Option<String>) -> Router {
             get(request_form::new).post(request_form::submit),
         )
         .route("/hc/{locale}/requests/suggest", get(request_form::suggest))
+        .route(
+            "/hc/{locale}/requests/{id}/attachments/{file}",
+            get(my_requests::attachment),
+        )
         .route("/hc/{locale}/requests/deflect", get(request_form::deflect))
         .route(
             "/hc/{locale}/requests/{id}",

@@ -14,8 +14,9 @@ use app::AppError;
 use app::requests::{RequestList, RequestUpdate};
 use app::tickets::CommentInput;
 use askama::Template;
-use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Request};
 use axum::extract::{Path, Query, State};
+use axum::http::header;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{Actor, Channel, Status, TicketId};
@@ -141,6 +142,8 @@ struct CommentView {
     when_iso: String,
     /// Escaped text as paragraphs.
     html: String,
+    /// Its files: (name, address).
+    files: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -225,6 +228,15 @@ async fn render(
                 when: date(l.lang(), c.created_at),
                 when_iso: c.created_at.to_iso(),
                 html: app::sanitize::text_to_html(&c.body),
+                files: c
+                    .attachments
+                    .iter()
+                    .map(|a| {
+                        let href =
+                            format!("/hc/{}/requests/{}/attachments/{}", l.code(), x.id, a.id);
+                        (a.file_name.clone(), href)
+                    })
+                    .collect(),
             })
             .collect(),
         action: (!closed).then(|| format!("/hc/{}/requests/{}", l.code(), x.id)),
@@ -243,14 +255,59 @@ async fn render(
     rendered_page(status, "private, no-store", &page)
 }
 
+/// Files a reply may carry.
+const MAX_FILES: usize = 5;
+
+/// A posted reply form: its fields, and the files attached (name, type,
+/// bytes), from a urlencoded or a multipart body.
+async fn read_reply(
+    req: Request,
+) -> Result<(Form, Vec<(String, Option<String>, Vec<u8>)>), String> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let body = axum::body::to_bytes(req.into_body(), FORM_LIMIT)
+            .await
+            .map_err(|e| e.to_string())?;
+        return Ok((Form::parse(&body), Vec::new()));
+    }
+    let mut parts = Multipart::from_request(req, &())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut fields = Vec::new();
+    let mut files = Vec::new();
+    while let Some(part) = parts.next_field().await.map_err(|e| e.to_string())? {
+        let name = part.name().unwrap_or_default().to_string();
+        match part.file_name().map(str::to_string) {
+            Some(file) if !file.is_empty() => {
+                let kind = part.content_type().map(str::to_string);
+                let data = part.bytes().await.map_err(|e| e.to_string())?;
+                if !data.is_empty() && files.len() < MAX_FILES {
+                    files.push((file, kind, data.to_vec()));
+                }
+            }
+            Some(_) => {}
+            None => fields.push((name, part.text().await.map_err(|e| e.to_string())?)),
+        }
+    }
+    Ok((Form::from_pairs(fields), files))
+}
+
+/// The largest reply body (files included): the uploads' own limit is
+/// checked per file by the app.
+const FORM_LIMIT: usize = 60 * 1024 * 1024;
+
 /// `POST /hc/{locale}/requests/{id}`: the reply form.
 pub async fn reply(
     State(site): State<Site>,
     Path((locale, raw_id)): Path<(String, String)>,
     reader: Reader,
-    headers: HeaderMap,
-    body: Bytes,
+    req: Request,
 ) -> Response {
+    let headers = req.headers().clone();
     let Some(l) = SiteLocale::exact(&locale) else {
         return not_found_in(&headers);
     };
@@ -258,7 +315,13 @@ pub async fn reply(
         return crate::portal::to_sign_in(l, false);
     };
     let t = words::of(l.lang());
-    let f = Form::parse(&body);
+    let (f, files) = match read_reply(req).await {
+        Ok(read) => read,
+        Err(e) => {
+            tracing::info!(error = %e, "a reply form could not be read");
+            return (StatusCode::BAD_REQUEST, t.form_expired).into_response();
+        }
+    };
     let draft = |problem: String| Draft {
         body: f.get("body").unwrap_or("").to_string(),
         ccs: f.text("ccs"),
@@ -295,10 +358,44 @@ pub async fn reply(
             }
         }
     }
+    let mut uploads = Vec::new();
+    for (name, kind, data) in files {
+        match site
+            .app
+            .upload(actor, &name, kind.as_deref(), data, None)
+            .await
+        {
+            Ok((token, _)) => uploads.push(token),
+            Err(AppError::Invalid(errors)) => {
+                let why = errors
+                    .iter()
+                    .map(|e| e.description.clone())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let d = draft(t.field_invalid(&name, &why));
+                return render(
+                    &site,
+                    l,
+                    &reader,
+                    &raw_id,
+                    d,
+                    None,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+            Err(e) => return failure(l.lang(), &e),
+        }
+    }
     let text = f.get("body").unwrap_or("").trim().to_string();
     let update = RequestUpdate {
-        comment: (!text.is_empty()).then(|| CommentInput {
-            body: Some(text.chars().take(65_536).collect()),
+        comment: (!text.is_empty() || !uploads.is_empty()).then(|| CommentInput {
+            body: Some(if text.is_empty() {
+                "📎".to_string()
+            } else {
+                text.chars().take(65_536).collect()
+            }),
+            uploads,
             ..Default::default()
         }),
         solved: f.get("solved") == Some("1"),
@@ -331,6 +428,39 @@ pub async fn reply(
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
+        }
+        Err(e) => failure(l.lang(), &e),
+    }
+}
+
+/// `GET /hc/{locale}/requests/{id}/attachments/{file}`: a file of the
+/// request's public conversation, as a download (never shown inline: a
+/// customer's HTML must not run on our origin).
+pub async fn attachment(
+    State(site): State<Site>,
+    Path((locale, _request, raw)): Path<(String, String, String)>,
+    reader: Reader,
+    headers: HeaderMap,
+) -> Response {
+    let Some(l) = SiteLocale::exact(&locale) else {
+        return not_found_in(&headers);
+    };
+    let (actor, _) = match signed_in(&reader, l) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Ok(id) = raw.parse::<i64>() else {
+        return failure(l.lang(), &AppError::NotFound);
+    };
+    match site.app.attachment(actor, domain::AttachmentId(id)).await {
+        Ok((a, data)) => {
+            let mut r = (StatusCode::OK, data).into_response();
+            for (name, value) in app::uploads::download_headers(&a) {
+                if let Ok(v) = axum::http::HeaderValue::from_str(&value) {
+                    r.headers_mut().insert(name, v);
+                }
+            }
+            r
         }
         Err(e) => failure(l.lang(), &e),
     }

@@ -100,6 +100,7 @@ words! {
     your_reply = "portal-your-reply",
     send = "portal-send",
     mark_solved = "portal-mark-solved",
+    attach = "portal-attach",
     add_cc = "portal-add-cc",
     reply_empty = "portal-reply-empty",
     form_expired = "portal-form-expired",

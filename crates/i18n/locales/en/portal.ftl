@@ -44,6 +44,7 @@ portal-reply = Add a reply
 portal-your-reply = Your reply
 portal-send = Send
 portal-mark-solved = Consider this request solved
+portal-attach = Attach files (at most 5)
 portal-add-cc = Copy others (email addresses, separated by commas)
 portal-reply-empty = Write a reply, or mark the request solved.
 portal-cc-invalid = { $value } is not an email address.

@@ -44,6 +44,7 @@ portal-reply = Responder
 portal-your-reply = Tu respuesta
 portal-send = Enviar
 portal-mark-solved = Doy por resuelta esta solicitud
+portal-attach = Adjuntar archivos (5 como máximo)
 portal-add-cc = Poner en copia a otras personas (direcciones de correo separadas por comas)
 portal-reply-empty = Escribe una respuesta o marca la solicitud como resuelta.
 portal-cc-invalid = { $value } no es una dirección de correo.

@@ -349,6 +349,90 @@ both!(
             .await;
         assert_eq!(p.status, 403, "a reply without the session's token");
 
+        // A reply with a file (a multipart form, as the browser sends it).
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", session_csrf.clone())
+            .text("body", "Os adjunto el justificante")
+            .part(
+                "files",
+                reqwest::multipart::Part::bytes(b"justificante de pago".to_vec())
+                    .file_name("justificante.txt")
+                    .mime_str("text/plain")
+                    .unwrap_or_else(|e| panic!("{e}")),
+            );
+        let r = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .post(format!("{}/hc/es/requests/{mine}", srv.base))
+            .header("cookie", b.cookie_header())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.status().as_u16(), 303);
+        let (_, cs) = srv
+            .call(
+                "GET",
+                &format!("/api/v2/tickets/{mine}/comments.json"),
+                &admin,
+                None,
+            )
+            .await;
+        let last = cs["comments"]
+            .as_array()
+            .and_then(|a| a.last())
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            last["attachments"][0]["file_name"], "justificante.txt",
+            "{last}"
+        );
+        let page = b.get(&format!("/hc/es/requests/{mine}")).await;
+        let href = page
+            .body
+            .split("href=\"")
+            .find(|p| p.contains("/attachments/"))
+            .and_then(|p| p.split('"').next())
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            href.starts_with(&format!("/hc/es/requests/{mine}/attachments/")),
+            "{}",
+            page.body
+        );
+        let file = reqwest::Client::new()
+            .get(format!("{}{href}", srv.base))
+            .header("cookie", b.cookie_header())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(file.status().as_u16(), 200);
+        assert!(
+            file.headers()
+                .get("content-disposition")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("attachment")),
+            "a download, never inline"
+        );
+        assert_eq!(
+            file.text().await.unwrap_or_default(),
+            "justificante de pago"
+        );
+        let stranger = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .get(format!("{}{href}", srv.base))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            stranger.status().as_u16(),
+            303,
+            "not signed in: to the sign-in page"
+        );
+
         // Her session opens no workspace; signing out ends it.
         let ws = b.get("/agent").await;
         assert!(

@@ -1062,6 +1062,12 @@ const PAGES: &[Row] = &[
     ("POST", "/hc/{locale}/signout", "UUUAAA", ""),
     ("GET", "/hc/{locale}/requests", "UUUAAA", ""),
     ("GET", "/hc/{locale}/requests/new", "PPPPPP", ""),
+    (
+        "GET",
+        "/hc/{locale}/requests/{ticket}/attachments/{attachment}",
+        "UUUDAA",
+        "",
+    ),
     // Without the form's token (customers here have no browser session)
     // refused; staff's own token, but no fill time: a clear 422.
     (
