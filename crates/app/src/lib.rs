@@ -34,6 +34,7 @@ pub mod rules;
 pub mod sanitize;
 pub mod search;
 pub mod sessions;
+pub mod site_look;
 pub mod sla;
 pub mod ticket_forms;
 pub mod ticket_reads;
@@ -100,6 +101,8 @@ pub struct App {
     /// is not installed (the bot then matches each article in its own
     /// language only).
     pub translator: Option<std::sync::Arc<dyn answer_bot::Translator>>,
+    /// The help center's look, cached.
+    pub(crate) look: std::sync::Arc<site_look::LookCache>,
 }
 
 impl App {
@@ -118,6 +121,7 @@ impl App {
             inbound_parser: None,
             bot: Default::default(),
             translator: None,
+            look: Default::default(),
         }
     }
 

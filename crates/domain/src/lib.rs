@@ -8,6 +8,7 @@ pub mod field;
 pub mod form;
 pub mod hours;
 pub mod ids;
+pub mod look;
 pub mod mail;
 pub mod model;
 pub mod permission;

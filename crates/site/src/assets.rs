@@ -29,3 +29,26 @@ pub async fn request_form() -> impl IntoResponse {
         REQUEST_FORM,
     )
 }
+
+/// `GET /hc/assets/logo`: the logo admins set (404 when none).
+pub async fn logo(
+    axum::extract::State(site): axum::extract::State<crate::Site>,
+) -> axum::response::Response {
+    match site.app.site_logo().await {
+        Ok(Some((kind, bytes))) => (
+            [
+                (header::CONTENT_TYPE, kind),
+                // The address changes with each new logo.
+                (header::CACHE_CONTROL, "public, max-age=86400".to_string()),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => axum::http::StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "logo failed");
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

@@ -55,6 +55,7 @@ pub fn router(app: App, public_url: Option<String>) -> Router {
         )
         .route("/hc/{locale}/signout", post(portal::sign_out))
         .route("/hc/assets/request-form.js", get(assets::request_form))
+        .route("/hc/assets/logo", get(assets::logo))
         .route("/hc/{locale}/requests", get(my_requests::list))
         .route(
             "/hc/{locale}/requests/new",

@@ -107,7 +107,7 @@ pub async fn list(
         .collect();
     rows.sort_by(|a, b| b.id.cmp(&a.id));
     let p = ListPage {
-        frame: Frame::new(l, format!("{} · {}", t.my_requests, t.title)).for_reader(&reader),
+        frame: Frame::new(l, t.my_requests.to_string()).for_reader(&reader),
         tabs,
         rows,
     };
@@ -214,7 +214,7 @@ async fn render(
     let x = &p.ticket;
     let closed = x.status == Status::Closed;
     let page = RequestPage {
-        frame: Frame::new(l, format!("{} · {}", x.subject, t.title)).for_reader(reader),
+        frame: Frame::new(l, x.subject.to_string()).for_reader(reader),
         heading: t.request_title(x.id.0),
         subject: x.subject.clone(),
         status: t.status(x.status),

@@ -69,7 +69,7 @@ pub async fn home(
     };
     match site.app.help_center_home(&reader.audience, l.code()).await {
         Ok(home) => {
-            let mut frame = Frame::new(l, frame_title(l)).for_reader(&reader);
+            let mut frame = Frame::new(l, String::new()).for_reader(&reader);
             frame.description = frame.t.search_placeholder.to_string();
             frame.canonical = Some(site.url(&headers, &frame.home()));
             frame.alternates = SiteLocale::all()
@@ -116,8 +116,7 @@ pub async fn category(
     {
         Ok(p) => {
             let block = category_block(&p, words::of(l.lang()));
-            let mut frame = Frame::new(l, format!("{} · {}", block.link.text, frame_title(l)))
-                .for_reader(&reader);
+            let mut frame = Frame::new(l, block.link.text.to_string()).for_reader(&reader);
             frame.description = summary(&p.category.description);
             frame.canonical = Some(site.url(&headers, &block.link.href));
             page(
@@ -157,8 +156,7 @@ pub async fn section(
     {
         Ok(p) => {
             let block = section_block(&p.section, words::of(l.lang()));
-            let mut frame = Frame::new(l, format!("{} · {}", block.link.text, frame_title(l)))
-                .for_reader(&reader);
+            let mut frame = Frame::new(l, block.link.text.to_string()).for_reader(&reader);
             frame.description = summary(&p.section.section.description);
             frame.canonical = Some(site.url(&headers, &block.link.href));
             page(
@@ -221,8 +219,7 @@ pub async fn article(
     {
         Ok(p) => {
             let link = article_link(&p.article);
-            let mut frame = Frame::new(l, format!("{} · {}", p.article.title, frame_title(l)))
-                .for_reader(&reader);
+            let mut frame = Frame::new(l, p.article.title.to_string()).for_reader(&reader);
             frame.description = summary(&app::sanitize::html_to_text(&p.article.body));
             frame.canonical = Some(site.url(&headers, &link.href));
             let paths: Vec<(SiteLocale, String)> = p
@@ -331,7 +328,7 @@ pub async fn search(
             encode(&query)
         )
     };
-    let mut frame = Frame::new(l, format!("{} · {}", t.search, frame_title(l))).for_reader(&reader);
+    let mut frame = Frame::new(l, t.search.to_string()).for_reader(&reader);
     frame.query = query.clone();
     page(
         &reader,
@@ -360,10 +357,6 @@ pub async fn search(
             frame,
         },
     )
-}
-
-fn frame_title(l: SiteLocale) -> String {
-    words::of(l.lang()).title.to_string()
 }
 
 fn category_block(p: &app::help_center::CategoryPage, t: &words::Words) -> CategoryBlock {
@@ -452,7 +445,7 @@ struct ErrorPage {
 fn not_found(lang: Lang) -> Response {
     let l = SiteLocale::of(lang);
     let t = words::of(lang);
-    let frame = Frame::new(l, format!("{} · {}", t.not_found_title, t.title));
+    let frame = Frame::new(l, t.not_found_title.to_string());
     let body = ErrorPage {
         frame,
         heading: t.not_found_title,
@@ -471,7 +464,7 @@ pub(crate) fn failure(lang: Lang, e: &AppError) -> Response {
             let l = SiteLocale::of(lang);
             let t = words::of(lang);
             let body = ErrorPage {
-                frame: Frame::new(l, format!("{} · {}", t.error_title, t.title)),
+                frame: Frame::new(l, t.error_title.to_string()),
                 heading: t.error_title,
                 message: t.error,
             };

@@ -50,7 +50,7 @@ fn sign_in_page(
     let (csrf, fresh) = form::sign_in_token(headers);
     let base = format!("/hc/{}/signin", l.code());
     let p = SignInPage {
-        frame: Frame::new(l, format!("{} · {}", t.sign_in, t.title)).for_reader(reader),
+        frame: Frame::new(l, t.sign_in.to_string()).for_reader(reader),
         csrf: csrf.clone(),
         email,
         notice,
@@ -239,7 +239,7 @@ pub async fn link(
         Ok(Some(email)) => {
             let (csrf, fresh) = form::sign_in_token(&headers);
             let p = LinkPage {
-                frame: Frame::new(l, format!("{} · {}", t.sign_in, t.title)).for_reader(&reader),
+                frame: Frame::new(l, t.sign_in.to_string()).for_reader(&reader),
                 heading: t.link_confirm(&email),
                 csrf: csrf.clone(),
                 action: format!("/hc/{}/signin/link/{}", l.code(), token_part(&token)),

@@ -18,6 +18,8 @@ pub struct Reader {
     pub name: Option<String>,
     /// Who they are and their session's CSRF token, when signed in.
     pub session: Option<(Actor, String)>,
+    /// How the help center looks (the admins' name, colour, logo, links).
+    pub look: domain::look::SiteLook,
 }
 
 impl Reader {
@@ -44,10 +46,15 @@ impl FromRequestParts<Site> for Reader {
     /// Never refuses: a missing, expired or unreadable session reads as a
     /// visitor (who sees less, never more).
     async fn from_request_parts(parts: &mut Parts, site: &Site) -> Result<Self, Infallible> {
+        let look = site.app.site_look().await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "help center: the look could not be read");
+            domain::look::SiteLook::default()
+        });
         let anyone = Reader {
             audience: Audience::Anyone,
             name: None,
             session: None,
+            look: look.clone(),
         };
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Ok(anyone);
@@ -65,6 +72,7 @@ impl FromRequestParts<Site> for Reader {
                 audience,
                 name: Some(user.name),
                 session: Some((user.actor, user.csrf)),
+                look,
             }),
             Err(e) => {
                 tracing::warn!(error = %e, "help center: audience failed; reading as a visitor");

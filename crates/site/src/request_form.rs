@@ -173,7 +173,7 @@ async fn new_page(
     };
     let base = format!("/hc/{}/requests", l.code());
     let p = NewPage {
-        frame: Frame::new(l, format!("{} · {}", t.new_request, t.title)).for_reader(reader),
+        frame: Frame::new(l, t.new_request.to_string()).for_reader(reader),
         action: format!("{base}/new"),
         suggest: format!("{base}/suggest"),
         forms: forms
@@ -384,7 +384,7 @@ pub async fn submit(
 fn sent(l: SiteLocale, reader: &Reader, thanks: String, confirm: Option<String>) -> Response {
     let t = words::of(l.lang());
     let p = SentPage {
-        frame: Frame::new(l, format!("{} · {}", t.new_request, t.title)).for_reader(reader),
+        frame: Frame::new(l, t.new_request.to_string()).for_reader(reader),
         thanks,
         confirm,
     };

@@ -10,8 +10,17 @@ use domain::model::{Article, ArticleTitle, Category, HelpCenterKind, Section};
 pub struct Frame {
     pub t: &'static Words,
     pub locale: SiteLocale,
-    /// The page's `<title>` (the site's name is added by the template).
+    /// The page's own title (empty for the front page); the site's name
+    /// follows it in `<title>`.
     pub title: String,
+    /// The help center's name: the admins' for this locale, else ours.
+    pub site_name: String,
+    /// The admins' accent colour (`#rrggbb`, checked when saved).
+    pub accent: Option<String>,
+    /// The logo's address, when there is one.
+    pub logo: Option<String>,
+    /// (label, address) below the page.
+    pub footer_links: Vec<(String, String)>,
     /// `<meta name="description">`.
     pub description: String,
     /// The page's one address.
@@ -44,6 +53,10 @@ impl Frame {
             query: String::new(),
             signed_in: None,
             csrf: None,
+            site_name: words::of(locale.lang()).title.to_string(),
+            accent: None,
+            logo: None,
+            footer_links: Vec::new(),
             title,
         }
     }
@@ -52,7 +65,30 @@ impl Frame {
     pub fn for_reader(mut self, reader: &crate::reader::Reader) -> Frame {
         self.signed_in = reader.name.as_ref().map(|n| self.t.signed_in_as(n));
         self.csrf = reader.session.as_ref().map(|(_, csrf)| csrf.clone());
+        self.with_look(&reader.look)
+    }
+
+    /// Dresses the page as admins set the help center's look.
+    pub fn with_look(mut self, look: &domain::look::SiteLook) -> Frame {
+        if let Some(name) = look.names.get(self.locale.code()) {
+            self.site_name = name.clone();
+        }
+        self.accent = look.accent.clone();
+        self.logo = look
+            .logo_type
+            .as_ref()
+            .map(|_| format!("/hc/assets/logo?v={}", look.logo_version));
+        self.footer_links = look.footer_links.clone();
         self
+    }
+
+    /// The whole `<title>`.
+    pub fn full_title(&self) -> String {
+        if self.title.is_empty() {
+            self.site_name.clone()
+        } else {
+            format!("{} · {}", self.title, self.site_name)
+        }
     }
 
     pub fn sign_in_path(&self) -> String {

@@ -6,6 +6,7 @@
 mod admin;
 mod admin_bot;
 mod admin_email;
+mod admin_look;
 mod admin_rules;
 mod admin_suspended;
 mod assets;
@@ -133,6 +134,10 @@ fn admin_pages(ui: Ui) -> Router<Ui> {
             post(admin_email::save_templates),
         )
         .route("/agent/admin/bot", get(admin_bot::page))
+        .route(
+            "/agent/admin/look",
+            get(admin_look::page).post(admin_look::save),
+        )
         .route("/agent/admin/suspended", get(admin_suspended::page))
         .route(
             "/agent/admin/suspended/{id}/recover",

@@ -202,6 +202,55 @@ impl axum::extract::FromRequest<Ui> for AgentForm {
     }
 }
 
+/// A multipart form (with files) posted by a signed-in agent, its CSRF
+/// token already checked.
+pub struct AgentUpload {
+    pub agent: Agent,
+    pub form: Form,
+    /// (field, file name, bytes) of each file sent.
+    pub files: Vec<(String, String, Vec<u8>)>,
+}
+
+impl axum::extract::FromRequest<Ui> for AgentUpload {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, ui: &Ui) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let agent = Agent::from_request_parts(&mut parts, ui).await?;
+        let bad = |agent: &Agent| (StatusCode::BAD_REQUEST, agent.t().error).into_response();
+        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, agent.t().error).into_response())?;
+        let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+        let mut multipart = match axum::extract::Multipart::from_request(req, &()).await {
+            Ok(m) => m,
+            Err(_) => return Err(bad(&agent)),
+        };
+        let (mut fields, mut files) = (Vec::new(), Vec::new());
+        loop {
+            match multipart.next_field().await {
+                Ok(Some(part)) => {
+                    let name = part.name().unwrap_or_default().to_string();
+                    match part.file_name().map(str::to_string) {
+                        Some(file) => {
+                            let data = part.bytes().await.map_err(|_| bad(&agent))?;
+                            if !file.is_empty() && !data.is_empty() {
+                                files.push((name, file, data.to_vec()));
+                            }
+                        }
+                        None => fields.push((name, part.text().await.map_err(|_| bad(&agent))?)),
+                    }
+                }
+                Ok(None) => break,
+                Err(_) => return Err(bad(&agent)),
+            }
+        }
+        let form = Form(fields);
+        agent.check_csrf(form.get("csrf"))?;
+        Ok(AgentUpload { agent, form, files })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::safe_next;

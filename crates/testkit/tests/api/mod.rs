@@ -27,6 +27,7 @@ mod schema_check;
 mod search;
 mod security;
 mod security_mail;
+mod site_look;
 mod tickets;
 mod transport;
 mod web_forms;

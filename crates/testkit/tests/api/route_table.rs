@@ -1030,6 +1030,8 @@ const PAGES: &[Row] = &[
     ("GET", "/hc/sitemap.xml", "PPPPPP", ""),
     ("GET", "/hc/assets/site.css", "PPPPPP", ""),
     ("GET", "/hc/assets/request-form.js", "PPPPPP", ""),
+    // No logo on the test server: 404, for anyone alike.
+    ("GET", "/hc/assets/logo", "DDDDDD", ""),
     ("GET", "/hc/{locale}", "PPPPPP", ""),
     ("GET", "/hc/{locale}/", "PPPPPP", ""),
     ("GET", "/hc/{locale}/categories/{category}", "PPPPPP", ""),
@@ -1187,6 +1189,9 @@ const PAGES: &[Row] = &[
     ),
     ("POST", "/agent/admin/views/{view}/delete", "UUUDDA", ""),
     ("GET", "/agent/admin/bot", "UUUDDA", ""),
+    ("GET", "/agent/admin/look", "UUUDDA", ""),
+    // A urlencoded post where a multipart form is expected: 400 for admins.
+    ("POST", "/agent/admin/look", "UUUDDA", "accent=%23000000"),
     ("GET", "/agent/admin/tokens", "UUUDDA", ""),
     (
         "POST",

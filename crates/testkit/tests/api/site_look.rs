@@ -1,0 +1,126 @@
+//! The help center's look, set by an admin in the workspace: its name per
+//! language, the accent colour (refused when unreadable on white), a logo
+//! (an image, nothing else), and footer links (nowhere unsafe) — shown on
+//! every public page.
+
+use super::workspace::Browser;
+use super::*;
+
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+    0x42, 0x60, 0x82,
+];
+
+async fn save(
+    srv: &TestServer,
+    b: &Browser,
+    csrf: &str,
+    fields: &[(&str, &str)],
+    logo: Option<(&str, Vec<u8>)>,
+) -> (u16, String) {
+    let mut form = reqwest::multipart::Form::new().text("csrf", csrf.to_string());
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    if let Some((name, data)) = logo {
+        form = form.part(
+            "logo",
+            reqwest::multipart::Part::bytes(data).file_name(name.to_string()),
+        );
+    }
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .post(format!("{}/agent/admin/look", srv.base))
+        .header("cookie", b.cookie_header())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    (r.status().as_u16(), r.text().await.unwrap_or_default())
+}
+
+both!(admins_set_how_the_help_center_looks, |srv| {
+    let mut b = Browser::new(&srv.base);
+    b.sign_in("admin@example.com", "admin-password-1").await;
+    let page = b.get("/agent/admin/look").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let csrf = super::workspace::hidden(&page.body, "csrf");
+
+    // Refused, with the reason: a colour unreadable on white, a link to
+    // script, a file that is not an image.
+    let (s, body) = save(&srv, &b, &csrf, &[("accent", "#ffcc00")], None).await;
+    assert_eq!(s, 422);
+    assert!(body.contains("4.5:1"), "{body}");
+    let (s, body) = save(
+        &srv,
+        &b,
+        &csrf,
+        &[("links", "Malo | javascript:alert(1)")],
+        None,
+    )
+    .await;
+    assert_eq!(s, 422, "{body}");
+    let (s, _) = save(
+        &srv,
+        &b,
+        &csrf,
+        &[],
+        Some(("logo.svg", b"<svg onload=alert(1)>".to_vec())),
+    )
+    .await;
+    assert_eq!(s, 422);
+
+    let (s, body) = save(
+        &srv,
+        &b,
+        &csrf,
+        &[("name_es", "Ayuda de Tienda Sol"), ("name_en", "Tienda Sol Help"), ("accent", "#7a1f5c"),
+          ("links", "Condiciones | https://tiendasol.example/condiciones\nPrivacidad | /hc/es/articles/1")],
+        Some(("logo.png", PNG.to_vec())),
+    )
+    .await;
+    assert_eq!(s, 303, "{body}");
+
+    // Every public page wears it, in its language.
+    let mut visitor = Browser::new(&srv.base);
+    let home = visitor.get("/hc/es").await;
+    assert!(
+        home.body.contains("<title>Ayuda de Tienda Sol</title>"),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("--accent: #7a1f5c"), "{}", home.body);
+    assert!(
+        home.body
+            .contains("href=\"https://tiendasol.example/condiciones\">Condiciones</a>"),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("/hc/assets/logo?v=1"), "{}", home.body);
+    let en = visitor.get("/hc/en-us/search?query=x").await;
+    assert!(en.body.contains("Tienda Sol Help"), "{}", en.body);
+    let logo = reqwest::get(format!("{}/hc/assets/logo?v=1", srv.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        logo.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("image/png")
+    );
+    assert_eq!(
+        logo.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
+        PNG
+    );
+
+    // Customers cannot change it.
+    let mut cust = Browser::new(&srv.base);
+    let page = cust.get("/agent/admin/look").await;
+    assert!(matches!(page.status, 302 | 303), "{}", page.status);
+});
