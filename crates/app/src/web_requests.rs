@@ -282,8 +282,9 @@ impl App {
         .await
     }
 
-    /// The fields a request form shows customers, in its order (every
-    /// editable field when there is no form).
+    /// The fields a request form shows customers, in its order (none when
+    /// there is no form: then the page asks only for a subject and a
+    /// description).
     pub async fn request_form_fields(
         &self,
         form: Option<&domain::form::TicketForm>,
