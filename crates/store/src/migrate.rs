@@ -181,6 +181,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 24,
+        name: "help_center_reads",
+        shared: Some(include_str!("../migrations/0024_help_center_reads.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -376,9 +376,16 @@ pub async fn article_titles(
         TitlesOf::Section(_) => "a.section_id = $3",
         TitlesOf::Promoted => "a.promoted = TRUE",
     };
+    // The articles lead: a section's, or the few promoted ones, each then
+    // looked up in the locale. SQLite takes CROSS JOIN as "in this order";
+    // PostgreSQL plans a plain join well (and allows no ON on CROSS JOIN).
+    let join = match c.backend() {
+        Backend::Sqlite => "CROSS JOIN",
+        Backend::Postgres => "JOIN",
+    };
     let mut query = q(format!(
         "SELECT a.id, a.section_id, t.locale, t.title, a.promoted \
-         FROM hc_articles a JOIN hc_translations t ON t.article_id = a.id AND t.locale = $1 \
+         FROM hc_articles a {join} hc_translations t ON t.article_id = a.id AND t.locale = $1 \
          WHERE {} AND {which} ORDER BY a.promoted DESC, a.position, t.title, a.id LIMIT $2",
         readable("a", "t", audience),
     ))
