@@ -108,6 +108,9 @@ struct Built {
 #[derive(Default)]
 pub struct BotIndex {
     built: Mutex<Option<(Instant, Arc<Built>)>>,
+    /// Held while the index is checked and rebuilt: questions arriving
+    /// meanwhile wait for that one build instead of each making their own.
+    rebuilding: tokio::sync::Mutex<()>,
 }
 
 fn language_of(locale: &str) -> Language {
@@ -129,14 +132,25 @@ pub fn reason_word(r: Reason) -> &'static str {
 }
 
 impl App {
-    /// The bot's view of the help center, rebuilt if articles changed.
-    async fn bot_index(&self) -> Result<Arc<Built>, AppError> {
-        let cached = self
-            .bot
+    /// The cached index and when it was last checked.
+    fn cached_index(&self) -> Option<(Instant, Arc<Built>)> {
+        self.bot
             .built
             .lock()
             .ok()
-            .and_then(|b| b.as_ref().map(|(at, built)| (*at, built.clone())));
+            .and_then(|b| b.as_ref().map(|(at, built)| (*at, built.clone())))
+    }
+
+    /// The bot's view of the help center, rebuilt if articles changed.
+    async fn bot_index(&self) -> Result<Arc<Built>, AppError> {
+        if let Some((at, built)) = self.cached_index()
+            && at.elapsed() < RECHECK
+        {
+            return Ok(built);
+        }
+        let _one_at_a_time = self.bot.rebuilding.lock().await;
+        // Another question may have checked (and rebuilt) meanwhile.
+        let cached = self.cached_index();
         if let Some((at, built)) = &cached
             && at.elapsed() < RECHECK
         {

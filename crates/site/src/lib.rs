@@ -28,6 +28,9 @@ pub struct Site {
     /// Where people reach us (`https://ayuda.example.com`); canonical links
     /// and the sitemap need whole addresses. Without it, the request's host.
     public_url: Option<String>,
+    /// Suggestions asked per network in the current minute (each is a
+    /// question to the bot, recorded).
+    suggestions: std::sync::Arc<request_form::SuggestionLimit>,
 }
 
 /// The site's routes, to merge into the server's router.
@@ -74,5 +77,6 @@ pub fn router(app: App, public_url: Option<String>) -> Router {
         .with_state(Site {
             app,
             public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
+            suggestions: Default::default(),
         })
 }

@@ -401,6 +401,30 @@ fn form_fields(body: &[u8]) -> Vec<(FieldId, String)> {
         .collect()
 }
 
+/// Suggestions one network may ask for in a minute: a person typing gets
+/// one every half second at most.
+const SUGGESTIONS_PER_MINUTE: u32 = 60;
+
+/// Counts suggestions per network, per minute (per node: a rough limit).
+#[derive(Default)]
+pub struct SuggestionLimit(std::sync::Mutex<(u64, std::collections::HashMap<String, u32>)>);
+
+impl SuggestionLimit {
+    /// Takes one suggestion for `network`; false past the minute's limit.
+    fn take(&self, network: String) -> bool {
+        let minute = Timestamp::now().0.div_euclid(60) as u64;
+        let Ok(mut g) = self.0.lock() else {
+            return true;
+        };
+        if g.0 != minute {
+            *g = (minute, std::collections::HashMap::new());
+        }
+        let n = g.1.entry(network).or_default();
+        *n += 1;
+        *n <= SUGGESTIONS_PER_MINUTE
+    }
+}
+
 #[derive(Deserialize)]
 pub struct SuggestParams {
     #[serde(default)]
@@ -414,10 +438,15 @@ pub async fn suggest(
     Path(locale): Path<String>,
     Query(params): Query<SuggestParams>,
     reader: Reader,
+    client: Option<Extension<Client>>,
 ) -> Response {
     let Some(l) = SiteLocale::exact(&locale) else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    let client = client.map(|Extension(c)| c).unwrap_or_default();
+    if !site.suggestions.take(client.network()) {
+        return StatusCode::TOO_MANY_REQUESTS.into_response();
+    }
     let query: String = params.query.chars().take(2_000).collect();
     if query.trim().is_empty() {
         return axum::Json(serde_json::json!({"articles": [], "token": null})).into_response();

@@ -369,3 +369,23 @@ both!(the_request_form_in_a_browser, |first| {
         "each run still sent its request: no deflection"
     );
 });
+
+both!(suggestions_are_limited_per_network, |srv| {
+    // 60 a minute per network: within 125 asks (even if a minute turns
+    // once meanwhile) one is refused, and never before the 60th.
+    let mut b = Browser::new(&srv.base);
+    let mut first_refusal = None;
+    for i in 0..125 {
+        let s = b
+            .get("/hc/es/requests/suggest?query=donde+esta+mi+pedido")
+            .await
+            .status;
+        assert!(s == 200 || s == 429, "{s}");
+        if s == 429 {
+            first_refusal = Some(i);
+            break;
+        }
+    }
+    let at = first_refusal.unwrap_or_else(|| panic!("never refused"));
+    assert!(at >= 60, "refused at ask {at}");
+});
