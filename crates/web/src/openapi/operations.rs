@@ -1,11 +1,14 @@
-//! The table of documented operations, in three parts: the desk's work,
-//! its configuration, and what is read and reused (macros, views, the help
-//! center, memberships).
+//! The table of documented operations, in four parts: the desk's work,
+//! its configuration, what is read and reused (macros, views,
+//! memberships), and self-service (the help center, requests, forms, the
+//! answer bot).
 
 mod catalog;
 mod configuration;
+mod self_service;
 pub use catalog::CATALOG;
 pub use configuration::CONFIGURATION;
+pub use self_service::SELF_SERVICE;
 
 /// What a successful answer carries, by the wire record's schema name.
 #[derive(Debug, Clone, Copy)]
@@ -460,5 +463,8 @@ pub const WORK: &[Operation] = &[
 
 /// Every documented operation.
 pub fn all() -> impl Iterator<Item = &'static Operation> {
-    WORK.iter().chain(CONFIGURATION).chain(CATALOG)
+    WORK.iter()
+        .chain(CONFIGURATION)
+        .chain(CATALOG)
+        .chain(SELF_SERVICE)
 }

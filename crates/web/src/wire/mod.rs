@@ -2,9 +2,11 @@
 //! store's records know nothing of it.
 
 mod catalog;
+mod help_center;
 mod records;
 mod requests;
 pub use catalog::*;
+pub use help_center::*;
 pub use records::*;
 pub use requests::*;
 
