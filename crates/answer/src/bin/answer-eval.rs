@@ -55,7 +55,7 @@ fn translations(
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default();
-    let key = |a: &Article| format!("{}\u{1}{}\u{1}{}", a.locale, a.title, a.body);
+    let key = cache_key;
     let missing: Vec<&Article> = articles
         .iter()
         .filter(|a| !known.contains_key(&key(a)))
@@ -172,6 +172,30 @@ fn intent_messages(dir: &std::path::Path, csv: &str, articles: &[Article]) -> Ve
         .collect()
 }
 
+/// The key of an article's translation in the cache.
+fn cache_key(a: &Article) -> String {
+    format!("{}\u{1}{}\u{1}{}", a.locale, a.title, a.body)
+}
+
+/// The articles as the bot reads them (ids are their positions), with the
+/// machine translations there are.
+fn documents(articles: &[Article], mt: &HashMap<String, (String, String)>) -> Vec<Document> {
+    articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Document {
+            id: i as i64,
+            language: language(&a.locale),
+            title: a.title.clone(),
+            body: a.body.clone(),
+            translated: mt.get(&cache_key(a)).map(|(t, b)| Translated {
+                title: t.clone(),
+                body: b.clone(),
+            }),
+        })
+        .collect()
+}
+
 /// Resident memory of this process, in MiB (Linux).
 fn rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/statm")
@@ -232,22 +256,7 @@ fn scale(articles: &[Article], messages: &[Message], n: usize) {
         std::path::Path::new(&format!("target/answer-eval/translations-{n}.json")),
     );
     let translated_in = started.elapsed();
-    let docs: Vec<Document> = all
-        .iter()
-        .enumerate()
-        .map(|(i, a)| Document {
-            id: i as i64,
-            language: language(&a.locale),
-            title: a.title.clone(),
-            body: a.body.clone(),
-            translated: mt
-                .get(&format!("{}\u{1}{}\u{1}{}", a.locale, a.title, a.body))
-                .map(|(t, b)| Translated {
-                    title: t.clone(),
-                    body: b.clone(),
-                }),
-        })
-        .collect();
+    let docs = documents(&all, &mt);
     let before = rss_mib();
     let t0 = Instant::now();
     let index = Index::build(&docs);
@@ -331,22 +340,7 @@ fn main() {
     } else {
         HashMap::new()
     };
-    let docs: Vec<Document> = articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| Document {
-            id: i as i64,
-            language: language(&a.locale),
-            title: a.title.clone(),
-            body: a.body.clone(),
-            translated: mt
-                .get(&format!("{}\u{1}{}\u{1}{}", a.locale, a.title, a.body))
-                .map(|(t, b)| Translated {
-                    title: t.clone(),
-                    body: b.clone(),
-                }),
-        })
-        .collect();
+    let docs = documents(&articles, &mt);
     let translated = docs.iter().filter(|d| d.translated.is_some()).count();
     let started = Instant::now();
     let index = Index::build(&docs);
