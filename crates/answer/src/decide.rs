@@ -21,23 +21,47 @@ pub enum Reason {
 /// Where the decision's line is drawn.
 #[derive(Debug, Clone, Copy)]
 pub struct Thresholds {
-    /// The least confidence to answer: the best article's strength of
-    /// match times the share of the message's meaning it holds.
+    /// The least confidence to answer from words alone: the best
+    /// article's strength of match times the share of the message's
+    /// meaning it holds.
     pub min_confidence: f32,
+    /// The least confidence to answer when the sentence encoder is
+    /// installed: the mean of the words' confidence and the sentence
+    /// vectors' cosine.
+    pub min_confidence_with_meaning: f32,
 }
 
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
             min_confidence: 0.35,
+            min_confidence_with_meaning: 0.325,
+        }
+    }
+}
+
+impl Thresholds {
+    /// The line for a ranked article (with or without its vectors' cosine).
+    pub fn min_for(&self, r: &Ranked) -> f32 {
+        if r.semantic {
+            self.min_confidence_with_meaning
+        } else {
+            self.min_confidence
         }
     }
 }
 
 /// How sure the bot is that an article answers: strong matches on most of
-/// what the message is about.
+/// what the message is about, and — with the encoder — a message and an
+/// article that mean the same (the two measured together separate
+/// answerable questions from the rest better than either alone).
 pub fn confidence(r: &Ranked) -> f32 {
-    (r.strength * r.coverage).clamp(0.0, 1.0)
+    let words = (r.strength * r.coverage).clamp(0.0, 1.0);
+    if r.semantic {
+        ((words + r.similarity) / 2.0).clamp(0.0, 1.0)
+    } else {
+        words
+    }
 }
 
 /// The decision and how sure it is (0–1).
@@ -62,14 +86,16 @@ pub fn decide(
     if asks_for_person {
         return hand_over(1.0, Reason::AskedForPerson);
     }
-    if message.words.is_empty() || message.known == 0 {
+    // No content word, or none the help center knows: nothing to look up
+    // (unless the encoder can still match what it means).
+    if message.words.is_empty() || (message.known == 0 && message.vector.is_none()) {
         return hand_over(1.0, Reason::NothingToAnswer);
     }
     let Some(top) = ranked.first() else {
         return hand_over(1.0, Reason::NoGoodMatch);
     };
     let c = confidence(top);
-    if c < t.min_confidence {
+    if c < t.min_for(top) {
         return hand_over(1.0 - c, Reason::NoGoodMatch);
     }
     Decision {

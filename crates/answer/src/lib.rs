@@ -14,14 +14,17 @@
 
 pub mod apertium;
 mod decide;
+pub mod encoder;
 mod handover;
 mod lexicon;
 mod text;
 
 pub use decide::{Decision, Reason, Thresholds, confidence, decide};
+pub use encoder::Encoder;
 pub use handover::asks_for_person;
 use search::analyze::Language;
 use std::collections::HashMap;
+use std::sync::Arc;
 use text::{TaggedTerm, content_words, document_terms, query_variants};
 
 /// A message's content words, sorted and joined: the same question in
@@ -44,6 +47,18 @@ pub struct Document {
     pub body: String,
     /// Its machine translation into the other language, where one is stored.
     pub translated: Option<Translated>,
+    /// Its sentence vectors ([`article_texts`] encoded), where the encoder
+    /// is installed.
+    pub vectors: Vec<Vec<f32>>,
+}
+
+/// What of an article the sentence encoder reads: its title, and its title
+/// with the start of its body (what it is about; a whole article's mean
+/// would blur it — and each body sentence apart measured no better).
+pub fn article_texts(title: &str, body: &str) -> Vec<String> {
+    const LEAD_WORDS: usize = 60;
+    let lead: Vec<&str> = body.split_whitespace().take(LEAD_WORDS).collect();
+    vec![title.to_owned(), format!("{title}. {}", lead.join(" "))]
 }
 
 /// A machine translation of an article's title and body.
@@ -81,6 +96,10 @@ pub struct Index {
     /// translations).
     synonyms: HashMap<TaggedTerm, Vec<TaggedTerm>>,
     avg_len: f32,
+    /// Per document, its sentence vectors (empty without the encoder).
+    vectors: Vec<Vec<Vec<f32>>>,
+    /// Encodes the questions, where installed.
+    encoder: Option<Arc<Encoder>>,
 }
 
 /// A synonym's match counts a little less than the word itself.
@@ -118,6 +137,12 @@ pub struct Ranked {
     /// The score over the weight of the rarest possible word: comparable
     /// between help centers of any size.
     pub strength: f32,
+    /// The cosine of the message's and the article's nearest sentence
+    /// vectors (0 without the encoder).
+    pub similarity: f32,
+    /// Whether the message was also matched by meaning (the encoder is
+    /// installed and the articles have vectors).
+    pub semantic: bool,
 }
 
 /// A message, analysed: its content words and what the corpus knows of
@@ -134,13 +159,18 @@ pub struct Analysed {
     weights: Vec<f32>,
     /// How many words the corpus knows (directly or one typo away).
     pub known: usize,
+    /// The message's sentence vector, where the encoder is installed.
+    pub vector: Option<Vec<f32>>,
 }
 
 impl Index {
-    pub fn build(documents: &[Document]) -> Index {
+    /// The index of `documents`; with an encoder, questions are also
+    /// matched by meaning against the documents' vectors.
+    pub fn build(documents: &[Document], encoder: Option<Arc<Encoder>>) -> Index {
         let mut postings: HashMap<TaggedTerm, Vec<(u32, f32)>> = HashMap::new();
         let mut surface: HashMap<String, Vec<TaggedTerm>> = HashMap::new();
         let mut docs = Vec::with_capacity(documents.len());
+        let mut vectors = Vec::with_capacity(documents.len());
         for (n, d) in documents.iter().enumerate() {
             let n = u32::try_from(n).unwrap_or(u32::MAX);
             let mut tf: HashMap<TaggedTerm, f32> = HashMap::new();
@@ -166,6 +196,7 @@ impl Index {
                 postings.entry(term).or_default().push((n, f));
             }
             docs.push(DocStats { id: d.id, len });
+            vectors.push(d.vectors.clone());
         }
         let avg_len = if docs.is_empty() {
             1.0
@@ -178,6 +209,8 @@ impl Index {
             surface,
             synonyms: synonyms(),
             avg_len: avg_len.max(1.0),
+            vectors,
+            encoder,
         }
     }
 
@@ -241,11 +274,17 @@ impl Index {
             }
             variants.push(v);
         }
+        let vector = self
+            .encoder
+            .as_ref()
+            .filter(|_| self.vectors.iter().any(|v| !v.is_empty()))
+            .map(|e| e.encode(message));
         Analysed {
             words,
             variants,
             weights,
             known,
+            vector,
         }
     }
 
@@ -282,46 +321,85 @@ impl Index {
         best.map(|(_, t)| t).unwrap_or_default()
     }
 
-    /// The articles for a message, best first, at most `limit`.
+    /// The articles for a message, best first, at most `limit`. Without
+    /// the encoder, by BM25; with it, by the sum of the two signals'
+    /// z-scores over the help center (BM25, and the best cosine of the
+    /// message's vector with the article's).
     pub fn rank(&self, a: &Analysed, limit: usize) -> Vec<Ranked> {
         let total: f32 = a.weights.iter().sum();
-        if total <= 0.0 {
-            return Vec::new();
-        }
+        let n = self.docs.len();
         // Per document: BM25 score, and the weight of the words it holds.
-        let mut score: HashMap<u32, (f32, f32)> = HashMap::new();
-        for (i, vs) in a.variants.iter().enumerate() {
-            // A word counts once per document: its best variant there.
-            let mut best: HashMap<u32, f32> = HashMap::new();
-            for (t, weight) in vs {
-                let idf = self.idf(t) * weight;
-                for &(doc, tf) in self.postings.get(t).map_or(&[][..], Vec::as_slice) {
-                    let len = self.docs[doc as usize].len;
-                    let s = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / self.avg_len));
-                    let e = best.entry(doc).or_default();
-                    *e = e.max(s);
+        let mut lexical = vec![(0.0f32, 0.0f32); n];
+        if total > 0.0 {
+            for (i, vs) in a.variants.iter().enumerate() {
+                // A word counts once per document: its best variant there.
+                let mut best: HashMap<u32, f32> = HashMap::new();
+                for (t, weight) in vs {
+                    let idf = self.idf(t) * weight;
+                    for &(doc, tf) in self.postings.get(t).map_or(&[][..], Vec::as_slice) {
+                        let len = self.docs[doc as usize].len;
+                        let s =
+                            idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / self.avg_len));
+                        let e = best.entry(doc).or_default();
+                        *e = e.max(s);
+                    }
+                }
+                for (doc, s) in best {
+                    let e = &mut lexical[doc as usize];
+                    e.0 += s;
+                    e.1 += a.weights[i];
                 }
             }
-            for (doc, s) in best {
-                let e = score.entry(doc).or_default();
-                e.0 += s;
-                e.1 += a.weights[i];
-            }
         }
+        let similarity: Vec<f32> = match &a.vector {
+            Some(q) => self
+                .vectors
+                .iter()
+                .map(|vs| {
+                    vs.iter()
+                        .map(|v| encoder::cosine(q, v))
+                        .fold(0.0f32, f32::max)
+                })
+                .collect(),
+            None => vec![0.0; n],
+        };
+        let semantic = a.vector.is_some();
+        let bm25: Vec<f32> = lexical.iter().map(|l| l.0).collect();
+        let (zb, zs) = (z_scores(&bm25), z_scores(&similarity));
         let rarest = self.unknown_weight().max(f32::EPSILON);
-        let mut ranked: Vec<Ranked> = score
-            .into_iter()
-            .map(|(doc, (s, held))| Ranked {
-                id: self.docs[doc as usize].id,
-                score: s,
-                coverage: held / total,
-                strength: s / rarest,
+        let mut ranked: Vec<(f32, Ranked)> = (0..n)
+            .filter(|&d| lexical[d].0 > 0.0 || (semantic && similarity[d] > 0.0))
+            .map(|d| {
+                let (s, held) = lexical[d];
+                // Equal weights: tuning them on our own set would only fit it.
+                let fused = if semantic { zb[d] + zs[d] } else { s };
+                let r = Ranked {
+                    id: self.docs[d].id,
+                    score: s,
+                    coverage: if total > 0.0 { held / total } else { 0.0 },
+                    strength: s / rarest,
+                    similarity: similarity[d],
+                    semantic,
+                };
+                (fused, r)
             })
             .collect();
-        ranked.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.id.cmp(&y.id)));
+        ranked.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.id.cmp(&y.1.id)));
         ranked.truncate(limit);
-        ranked
+        ranked.into_iter().map(|(_, r)| r).collect()
     }
+}
+
+/// Each value's distance from the mean in standard deviations (all 0
+/// when they are all equal).
+fn z_scores(values: &[f32]) -> Vec<f32> {
+    let n = values.len().max(1) as f32;
+    let mean = values.iter().sum::<f32>() / n;
+    let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / n).sqrt();
+    if sd <= f32::EPSILON {
+        return vec![0.0; values.len()];
+    }
+    values.iter().map(|v| (v - mean) / sd).collect()
 }
 
 #[cfg(test)]
@@ -335,6 +413,7 @@ mod tests {
             title: title.into(),
             body: body.into(),
             translated: None,
+            vectors: Vec::new(),
         }
     }
 
@@ -356,7 +435,7 @@ mod tests {
             "Reset your password",
             "Use the link on the sign-in page to reset your password.",
         );
-        let index = Index::build(&[pay, pw]);
+        let index = Index::build(&[pay, pw], None);
         let top = |m: &str| index.rank(&index.analyse(m), 3).first().map(|r| r.id);
         assert_eq!(top("que metodos de pago aceptais"), Some(1));
         assert_eq!(

@@ -7,6 +7,7 @@
 //! translations made offline when articles are saved, and the records.
 
 use crate::auth::{random_token, token_hash};
+use crate::bot_vectors;
 use crate::help_center::snippet;
 use crate::sanitize::html_to_text;
 use crate::{App, AppError, FieldError};
@@ -85,6 +86,12 @@ pub struct Gap {
 pub struct BotReport {
     /// Articles are also read in their machine translation.
     pub translation: bool,
+    /// Questions are also matched by meaning (the sentence encoder is
+    /// installed).
+    pub meaning: bool,
+    /// Public article texts, and how many have their sentence vectors.
+    pub texts: usize,
+    pub encoded: usize,
     /// The latest questions, newest first.
     pub recent: Vec<repo::Asked>,
     pub gaps: Vec<Gap>,
@@ -99,7 +106,7 @@ pub struct BotReport {
 
 /// The help center as the bot reads it, built once per change.
 struct Built {
-    version: (i64, i64, i64),
+    version: (i64, i64, i64, i64),
     index: Index,
     texts: Vec<BotText>,
 }
@@ -128,6 +135,19 @@ pub fn reason_word(r: Reason) -> &'static str {
         Reason::NothingToAnswer => "nothing_to_answer",
         Reason::NoGoodMatch => "no_good_match",
         Reason::Answered => "answered",
+    }
+}
+
+impl BotIndex {
+    /// Makes the next question check the help center again at once (this
+    /// node just changed what the bot reads; other nodes see it within
+    /// `RECHECK`).
+    pub(crate) fn forget(&self) {
+        if let Ok(mut slot) = self.built.lock()
+            && let Some((at, _)) = slot.as_mut()
+        {
+            *at = Instant::now() - RECHECK;
+        }
     }
 }
 
@@ -163,6 +183,7 @@ impl App {
             Some((_, built)) if built.version == version => built,
             _ => {
                 let texts = repo::public_texts(c).await?;
+                let encoder = self.sentence_encoder().await;
                 let docs: Vec<Document> = texts
                     .iter()
                     .enumerate()
@@ -175,11 +196,17 @@ impl App {
                             title: title.clone(),
                             body: body.clone(),
                         }),
+                        vectors: match (&t.vectors, &encoder) {
+                            (Some((model, bytes)), Some(_)) if model == bot_vectors::MODEL => {
+                                bot_vectors::from_bytes(bytes)
+                            }
+                            _ => Vec::new(),
+                        },
                     })
                     .collect();
                 Arc::new(Built {
                     version,
-                    index: Index::build(&docs),
+                    index: Index::build(&docs, encoder),
                     texts,
                 })
             }
@@ -209,10 +236,15 @@ impl App {
         let asked = asks_for_person(&enquiry);
         let analysed = built.index.analyse(&enquiry);
         let ranked = built.index.rank(&analysed, limit.max(1) * 4);
-        let decision = decide(asked, &analysed, &ranked, Thresholds::default());
+        let thresholds = Thresholds::default();
+        let decision = decide(asked, &analysed, &ranked, thresholds);
         let mut articles: Vec<BotArticle> = Vec::new();
         if !decision.handover {
-            for r in &ranked {
+            // Every article offered passes the line the first one did.
+            for r in ranked
+                .iter()
+                .filter(|r| answer::confidence(r) >= thresholds.min_for(r))
+            {
                 let Some(hit) = usize::try_from(r.id).ok().and_then(|i| built.texts.get(i)) else {
                     continue;
                 };
@@ -339,8 +371,21 @@ impl App {
         }
         gaps.sort_by(|a, b| b.times.cmp(&a.times).then(b.last.0.cmp(&a.last.0)));
         gaps.truncate(30);
+        let built = self.bot_index().await?;
+        let encoded = built
+            .texts
+            .iter()
+            .filter(|t| {
+                t.vectors
+                    .as_ref()
+                    .is_some_and(|(model, _)| model == bot_vectors::MODEL)
+            })
+            .count();
         Ok(BotReport {
             translation: self.translator.is_some(),
+            meaning: self.meaning.installed(),
+            texts: built.texts.len(),
+            encoded,
             recent,
             gaps,
             answered,
@@ -408,19 +453,20 @@ impl App {
                 })
             })
             .await?;
+            self.bot.forget();
         }
         Ok(done)
     }
 }
 
-/// Keeps the machine translations up to date for as long as the process
-/// lives: a batch every few seconds while there is work, on the node
-/// holding the lease.
+/// Keeps the machine translations and the sentence vectors of the
+/// articles up to date for as long as the process lives: a batch every few
+/// seconds while there is work, on the node holding the lease.
 pub fn spawn_machine_translation(app: App, node: String) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(5)).await;
-            if app.translator.is_none() {
+            if app.translator.is_none() && !app.meaning.installed() {
                 continue;
             }
             match app.take_lease("machine_translation", &node, 60).await {
@@ -433,6 +479,16 @@ pub fn spawn_machine_translation(app: App, node: String) -> tokio::task::JoinHan
                     Ok(n) => tracing::info!(n, "articles machine-translated"),
                     Err(e) => {
                         tracing::warn!(error = %e, "machine translation failed");
+                        break;
+                    }
+                }
+            }
+            loop {
+                match app.encode_pending_articles().await {
+                    Ok(0) => break,
+                    Ok(n) => tracing::info!(n, "articles encoded for the answer bot"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "encoding articles failed");
                         break;
                     }
                 }

@@ -5,6 +5,7 @@
 
 pub mod answer_bot;
 pub mod auth;
+pub mod bot_vectors;
 pub mod business_hours;
 pub mod business_rules;
 pub mod demo;
@@ -101,6 +102,9 @@ pub struct App {
     /// is not installed (the bot then matches each article in its own
     /// language only).
     pub translator: Option<std::sync::Arc<dyn answer_bot::Translator>>,
+    /// The bot's sentence encoder, where installed (the bot then also
+    /// matches questions and articles by meaning).
+    pub meaning: std::sync::Arc<bot_vectors::SentenceEncoder>,
     /// The help center's look, cached.
     pub(crate) look: std::sync::Arc<site_look::LookCache>,
 }
@@ -121,6 +125,7 @@ impl App {
             inbound_parser: None,
             bot: Default::default(),
             translator: None,
+            meaning: Default::default(),
             look: Default::default(),
         }
     }

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 pub struct FileConfig {
     pub listen: Option<String>,
     pub data: Option<PathBuf>,
+    pub models: Option<PathBuf>,
     pub database_url: Option<String>,
     pub rate_limit_per_minute: Option<u64>,
     pub max_upload_mb: Option<u64>,
@@ -38,6 +39,10 @@ pub struct Overrides {
     /// Folder for the embedded database and files.
     #[arg(long, env = "ATIENDE_DATA", global = true)]
     pub data: Option<PathBuf>,
+    /// Folder of the answer bot's models, as `scripts/install-models.sh`
+    /// leaves them (default: `models` in the data folder).
+    #[arg(long, env = "ATIENDE_MODELS", global = true)]
+    pub models: Option<PathBuf>,
     /// `postgres://…` to run on PostgreSQL (several nodes may share it).
     #[arg(long, env = "ATIENDE_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
@@ -105,6 +110,8 @@ pub struct Overrides {
 pub struct Config {
     pub listen: SocketAddr,
     pub data: PathBuf,
+    /// The answer bot's models folder (it may hold none).
+    pub models: PathBuf,
     pub database_url: String,
     pub rate_limit_per_minute: u64,
     pub max_upload_bytes: usize,
@@ -154,9 +161,15 @@ pub fn resolve(o: &Overrides) -> Result<Config, String> {
         Some(u) => u,
         None => data.join("atiende.db").to_string_lossy().into_owned(),
     };
+    let models = o
+        .models
+        .clone()
+        .or(file.models)
+        .unwrap_or_else(|| data.join("models"));
     Ok(Config {
         listen,
         data,
+        models,
         database_url,
         rate_limit_per_minute: o
             .rate_limit_per_minute
@@ -254,6 +267,7 @@ mod tests {
         Overrides {
             listen: None,
             data: None,
+            models: None,
             database_url: None,
             config: None,
             rate_limit_per_minute: None,

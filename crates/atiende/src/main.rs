@@ -134,6 +134,7 @@ async fn open(config: &Config) -> Result<App, String> {
     app.limits.max_upload_bytes = config.max_upload_bytes;
     app.inbound_parser = Some(std::sync::Arc::new(mail::parse::MimeParser));
     app.translator = app::answer_bot::installed_translator();
+    app.meaning = std::sync::Arc::new(app::bot_vectors::SentenceEncoder::at(config.models.clone()));
     Ok(app)
 }
 
@@ -366,6 +367,11 @@ async fn serve(config: Config) -> Result<(), String> {
         tracing::info!(
             "answer bot: Apertium is not installed; each article is matched in its own language only"
         );
+    }
+    if app.meaning.installed() {
+        tracing::info!(models = %config.models.display(), "answer bot: the sentence encoder is installed (questions are also matched by meaning)");
+    } else {
+        tracing::info!(models = %config.models.display(), "answer bot: no sentence encoder installed (scripts/install-models.sh); matching by words only");
     }
     app::answer_bot::spawn_machine_translation(app.clone(), node.clone());
     app::periodic::spawn(app.clone(), node, app::periodic::Cadence::default());

@@ -188,6 +188,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 25,
+        name: "article_vectors",
+        shared: Some(include_str!("../migrations/0025_article_vectors.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

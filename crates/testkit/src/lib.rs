@@ -116,6 +116,11 @@ pub async fn start_node_settings(
     let mut app = app::App::new(db);
     app.mail = mail.map(std::sync::Arc::new);
     app.inbound_parser = Some(std::sync::Arc::new(mail::parse::MimeParser));
+    // The bot's sentence encoder where installed (scripts/test.sh does);
+    // loaded only by the tests that ask the bot.
+    if let Some(models) = app::bot_vectors::models_from_env() {
+        app.meaning = std::sync::Arc::new(app::bot_vectors::SentenceEncoder::at(models));
+    }
     app.ensure_builtin_rules()
         .await
         .unwrap_or_else(|e| panic!("built-in rules: {e}"));

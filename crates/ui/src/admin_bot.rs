@@ -35,6 +35,9 @@ struct BotPage {
     section: &'static str,
     secret: Option<String>,
     translation: bool,
+    meaning: bool,
+    texts: usize,
+    encoded: usize,
     /// (label, figure) for the last 30 days.
     figures: Vec<(&'static str, i64)>,
     gaps: Vec<GapRow>,
@@ -112,6 +115,9 @@ pub async fn page(State(ui): State<Ui>, agent: Agent) -> Response {
                 section: "bot",
                 secret: None,
                 translation: r.translation,
+                meaning: r.meaning,
+                texts: r.texts,
+                encoded: r.encoded,
                 figures: vec![
                     (t.bot_answered, r.answered),
                     (t.bot_handed_over, r.handed_over),

@@ -14,13 +14,17 @@
 //! intent maps to in `intent-map.tsv`, or a hand-over.
 //!
 //! usage: answer-eval [EVAL_DIR] [--no-translation] [--show-misses]
-//!        [--min-confidence=X] [--scale N] [--intents CSV]
+//!        [--min-confidence=X] [--scale N] [--intents CSV] [--no-encoder]
+//!
+//! The sentence encoder is read from `ATIENDE_MODELS` where installed
+//! (`scripts/install-models.sh`).
 
 use answer::apertium::Apertium;
-use answer::{Document, Index, Thresholds, Translated, asks_for_person, decide};
+use answer::{Document, Encoder, Index, Thresholds, Translated, asks_for_person, decide};
 use search::analyze::Language;
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Deserialize)]
@@ -179,11 +183,21 @@ fn cache_key(a: &Article) -> String {
 
 /// The articles as the bot reads them (ids are their positions), with the
 /// machine translations there are.
-fn documents(articles: &[Article], mt: &HashMap<String, (String, String)>) -> Vec<Document> {
+fn documents(
+    articles: &[Article],
+    mt: &HashMap<String, (String, String)>,
+    encoder: Option<&Encoder>,
+) -> Vec<Document> {
     articles
         .iter()
         .enumerate()
         .map(|(i, a)| Document {
+            vectors: encoder.map_or_else(Vec::new, |e| {
+                answer::article_texts(&a.title, &a.body)
+                    .iter()
+                    .map(|t| e.encode(t))
+                    .collect()
+            }),
             id: i as i64,
             language: language(&a.locale),
             title: a.title.clone(),
@@ -248,7 +262,33 @@ fn grown(articles: &[Article], n: usize) -> Vec<Article> {
     out
 }
 
-fn scale(articles: &[Article], messages: &[Message], n: usize) {
+/// The sentence encoder from `ATIENDE_MODELS`, unless `--no-encoder`.
+fn encoder(args: &[String]) -> Option<Arc<Encoder>> {
+    if args.iter().any(|a| a == "--no-encoder") {
+        return None;
+    }
+    let Some(models) = answer::encoder::models_from_env() else {
+        eprintln!("ATIENDE_MODELS is not set: no sentence encoder");
+        return None;
+    };
+    match Encoder::find(&models) {
+        Some(Ok(e)) => Some(Arc::new(e)),
+        Some(Err(e)) => panic!("the encoder does not load: {e}"),
+        None => {
+            eprintln!(
+                "no encoder under {}: run scripts/install-models.sh",
+                models.display()
+            );
+            None
+        }
+    }
+}
+
+fn scale(articles: &[Article], messages: &[Message], n: usize, encoder: Option<Arc<Encoder>>) {
+    println!(
+        "process memory with the encoder loaded (or not): {:.0} MiB",
+        rss_mib()
+    );
     let all = grown(articles, n);
     let started = Instant::now();
     let mt = translations(
@@ -256,10 +296,12 @@ fn scale(articles: &[Article], messages: &[Message], n: usize) {
         std::path::Path::new(&format!("target/answer-eval/translations-{n}.json")),
     );
     let translated_in = started.elapsed();
-    let docs = documents(&all, &mt);
     let before = rss_mib();
     let t0 = Instant::now();
-    let index = Index::build(&docs);
+    let docs = documents(&all, &mt, encoder.as_deref());
+    let encoded = t0.elapsed();
+    let t0 = Instant::now();
+    let index = Index::build(&docs, encoder.clone());
     let built = t0.elapsed();
     let mut times = Vec::new();
     for _ in 0..5 {
@@ -275,11 +317,18 @@ fn scale(articles: &[Article], messages: &[Message], n: usize) {
     times.sort();
     let pct = |q: f64| times[((times.len() as f64 - 1.0) * q) as usize].as_secs_f64() * 1e3;
     println!(
-        "{} articles ({} machine-translated; translating took {:.1} s, 0 when cached), index built in {:.0} ms, \
-         {} questions: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms; memory {:.0} MiB (index {:.0} MiB)",
+        "{} articles ({} machine-translated; translating took {:.1} s, 0 when cached), \
+         encoded in {:.1} s ({}), index built in {:.0} ms, \
+         {} questions: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms; memory {:.0} MiB (index and vectors {:.0} MiB)",
         all.len(),
         docs.iter().filter(|d| d.translated.is_some()).count(),
         translated_in.as_secs_f64(),
+        encoded.as_secs_f64(),
+        if encoder.is_some() {
+            "sentence encoder"
+        } else {
+            "no encoder"
+        },
         built.as_secs_f64() * 1e3,
         times.len(),
         pct(0.5),
@@ -310,8 +359,9 @@ fn main() {
         .iter()
         .find_map(|a| a.strip_prefix("--min-confidence="))
         .and_then(|v| v.parse().ok())
-        .map_or_else(Thresholds::default, |min_confidence| Thresholds {
-            min_confidence,
+        .map_or_else(Thresholds::default, |min| Thresholds {
+            min_confidence: min,
+            min_confidence_with_meaning: min,
         });
     let dump = args.iter().any(|a| a == "--dump");
     let articles: Vec<Article> = read_lines(&dir.join("articles.jsonl"));
@@ -329,7 +379,7 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse::<usize>().ok())
     {
-        scale(&articles, &messages, n);
+        scale(&articles, &messages, n, encoder(&args));
         return;
     }
     let mt = if translate {
@@ -340,10 +390,11 @@ fn main() {
     } else {
         HashMap::new()
     };
-    let docs = documents(&articles, &mt);
+    let encoder = encoder(&args);
+    let docs = documents(&articles, &mt, encoder.as_deref());
     let translated = docs.iter().filter(|d| d.translated.is_some()).count();
     let started = Instant::now();
-    let index = Index::build(&docs);
+    let index = Index::build(&docs, encoder.clone());
     let built = started.elapsed();
     let mut tallies: HashMap<&str, Tally> = HashMap::new();
     let mut times = Vec::new();
@@ -380,13 +431,15 @@ fn main() {
         if dump {
             let e = expected.map(|e| e as i64);
             println!(
-                "DUMP\t{kind}\t{}\t{:.3}\t{:.3}\t{}\t{}\t{:.3}",
+                "DUMP\t{kind}\t{}\t{:.3}\t{:.3}\t{}\t{}\t{:.3}\t{:.3}\t{:.3}",
                 i32::from(ranked.first().map(|r| r.id) == e),
                 ranked.first().map_or(0.0, |r| r.coverage),
                 ranked.first().map_or(0.0, answer::confidence),
                 analysed.known,
                 analysed.words.len(),
                 ranked.get(1).map_or(0.0, |r| r.score),
+                ranked.first().map_or(0.0, |r| r.similarity),
+                ranked.get(1).map_or(0.0, |r| r.similarity),
             );
         }
         if show {
@@ -399,10 +452,11 @@ fn main() {
             };
             if wrong {
                 println!(
-                    "MISS [{kind}] {:?} → {top} ({:?}, confidence {:.2}) want {}",
+                    "MISS [{kind}] {:?} → {top} ({:?}, confidence {:.2}, similarity {:.2}) want {}",
                     m.text,
                     d.reason,
                     ranked.first().map_or(0.0, answer::confidence),
+                    ranked.first().map_or(0.0, |r| r.similarity),
                     m.answer.as_deref().unwrap_or("hand-over")
                 );
             }

@@ -15,6 +15,9 @@ pub struct BotText {
     pub body: String,
     /// Its machine translation (title, body), where one is stored.
     pub machine: Option<(String, String)>,
+    /// Its sentence vectors (little-endian `f32`s, one vector after the
+    /// other) and the model that made them, where stored.
+    pub vectors: Option<(String, Vec<u8>)>,
 }
 
 /// Every published translation of every public article (public: not
@@ -22,9 +25,10 @@ pub struct BotText {
 pub async fn public_texts(c: &mut Conn<'_>) -> Result<Vec<BotText>, StoreError> {
     let rows = c
         .all(q(
-            "SELECT t.id, t.article_id, t.locale, t.title, t.body, m.title, m.body \
+            "SELECT t.id, t.article_id, t.locale, t.title, t.body, m.title, m.body, v.model, v.vectors \
              FROM hc_translations t JOIN hc_articles a ON a.id = t.article_id \
              LEFT JOIN hc_machine_translations m ON m.translation_id = t.id \
+             LEFT JOIN hc_article_vectors v ON v.translation_id = t.id \
              WHERE t.draft = FALSE AND a.archived_at IS NULL AND a.user_segment_id IS NULL \
              ORDER BY t.id",
         ))
@@ -41,14 +45,19 @@ pub async fn public_texts(c: &mut Conn<'_>) -> Result<Vec<BotText>, StoreError> 
                     (Some(t), Some(b)) => Some((t, b)),
                     _ => None,
                 },
+                vectors: match (r.opt_text(7)?, r.opt_bytes(8)?) {
+                    (Some(model), Some(v)) => Some((model, v)),
+                    _ => None,
+                },
             })
         })
         .collect()
 }
 
 /// What changes when the bot's articles change: the article texts, the
-/// articles (archived, restricted) and their machine translations.
-pub async fn version(c: &mut Conn<'_>) -> Result<(i64, i64, i64), StoreError> {
+/// articles (archived, restricted), their machine translations and their
+/// sentence vectors.
+pub async fn version(c: &mut Conn<'_>) -> Result<(i64, i64, i64, i64), StoreError> {
     let texts = c
         .opt(q(
             "SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM hc_translations WHERE article_id IS NOT NULL",
@@ -62,11 +71,77 @@ pub async fn version(c: &mut Conn<'_>) -> Result<(i64, i64, i64), StoreError> {
             "SELECT COUNT(*) * 1000000000 + COALESCE(MAX(created_at), 0) FROM hc_machine_translations",
         ))
         .await?;
+    let vectors = c
+        .scalar(q(
+            "SELECT COUNT(*) * 1000000000 + COALESCE(MAX(created_at), 0) FROM hc_article_vectors",
+        ))
+        .await?;
     let (n, last) = match texts {
         Some(r) => (r.int(0)?, r.int(1)?),
         None => (0, 0),
     };
-    Ok((n * 1_000_000_000 + last, articles, machine))
+    Ok((n * 1_000_000_000 + last, articles, machine, vectors))
+}
+
+/// An article text whose sentence vectors are still to make (never, by
+/// another model, or before its last change).
+#[derive(Debug, Clone)]
+pub struct Unencoded {
+    pub translation: TranslationId,
+    pub title: String,
+    pub body: String,
+    pub updated_at: Timestamp,
+}
+
+pub async fn unencoded(
+    c: &mut Conn<'_>,
+    model: &str,
+    limit: i64,
+) -> Result<Vec<Unencoded>, StoreError> {
+    let rows = c
+        .all(
+            q("SELECT t.id, t.title, t.body, t.updated_at FROM hc_translations t \
+               LEFT JOIN hc_article_vectors v ON v.translation_id = t.id \
+               WHERE t.article_id IS NOT NULL AND (v.translation_id IS NULL OR v.model <> $1 OR v.source_updated_at < t.updated_at) \
+               ORDER BY t.id LIMIT $2")
+            .bind(model)
+            .bind(limit),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Unencoded {
+                translation: TranslationId(r.int(0)?),
+                title: r.text(1)?,
+                body: r.text(2)?,
+                updated_at: Timestamp(r.int(3)?),
+            })
+        })
+        .collect()
+}
+
+/// Stores a text's vectors (unless the text was deleted meanwhile).
+pub async fn save_vectors(
+    c: &mut Conn<'_>,
+    translation: TranslationId,
+    model: &str,
+    vectors: Vec<u8>,
+    source_updated_at: Timestamp,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    c.exec(
+        q("INSERT INTO hc_article_vectors (translation_id, model, vectors, source_updated_at, created_at) \
+           SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM hc_translations WHERE id = $1) \
+           ON CONFLICT (translation_id) DO UPDATE SET model = EXCLUDED.model, vectors = EXCLUDED.vectors, \
+           source_updated_at = EXCLUDED.source_updated_at, created_at = EXCLUDED.created_at")
+        .bind(translation)
+        .bind(model)
+        .bind(vectors)
+        .bind(source_updated_at)
+        .bind(now),
+    )
+    .await?;
+    Ok(())
 }
 
 /// An article text still to machine-translate (never, or before its

@@ -113,6 +113,45 @@ both!(the_bot_answers_or_hands_over, |srv| {
         translated += n;
     }
     assert!(translated >= 3, "{translated}");
+    // And their sentence vectors, where the encoder is installed (the test
+    // command installs it; under CI it must be there).
+    let mut encoded = 0;
+    while let Ok(n) = mt.encode_pending_articles().await {
+        if n == 0 {
+            break;
+        }
+        encoded += n;
+    }
+    let meaning = mt.meaning.installed();
+    assert!(
+        meaning || std::env::var_os("CI").is_none(),
+        "ATIENDE_MODELS must hold the sentence encoder under CI (scripts/install-models.sh)"
+    );
+    if meaning {
+        assert!(encoded >= 3, "{encoded}");
+        // In other words and across languages, with no word in common.
+        // "Rewards" is in no article: the meaning carries it.
+        for q in [
+            "how does the rewards program work?",
+            "do my rewards expire?",
+        ] {
+            let b = ask(&srv, &customer, q, "en-us").await;
+            assert_eq!(b["articles"][0]["article_id"], points["id"], "{q}: {b}");
+            assert_eq!(
+                b["articles"].as_array().map(Vec::len),
+                Some(1),
+                "only articles that pass the line are offered: {b}"
+            );
+        }
+        // Still nothing internal or unpublished, by meaning either.
+        let b = ask(&srv, &customer, "secret discount for agents", "en-us").await;
+        assert!(
+            !titles(&b)
+                .iter()
+                .any(|x| x.contains("interno") || x.contains("borrador")),
+            "{b}"
+        );
+    }
     let b = ask(
         &srv,
         &customer,
