@@ -2,6 +2,7 @@
 //! and agents maintain, and a relevance-ranked article search that folds
 //! accents and stems Spanish and English.
 
+mod authoring;
 mod reading;
 mod segments;
 mod site;
@@ -10,6 +11,7 @@ mod translations;
 mod votes;
 use crate::sanitize::{clean_html, escape, html_to_text};
 use crate::{App, AppError, FieldError, Paged, Paging};
+pub use authoring::{ArticleForEditing, article_attachment_path, article_file_type, is_image};
 use domain::model::TranslationOf;
 use domain::{Actor, ArticleId, CategoryId, SectionId, Timestamp};
 use search::{analyze_document, analyze_query_word, fold};

@@ -94,6 +94,10 @@ id_type!(
     ArticleId,
     /// A reader's "was this helpful?" answer on an article.
     VoteId,
+    /// One saved text of an article in a locale (its history).
+    ArticleRevisionId,
+    /// A file attached to a help-center article.
+    ArticleAttachmentId,
     /// The text of an article, section or category in one locale.
     TranslationId,
     /// A help-center user segment (who may read a restricted article).

@@ -334,6 +334,33 @@ pub struct Article {
     pub edited_at: Timestamp,
 }
 
+/// One saved text of an article in a locale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleRevision {
+    pub id: ArticleRevisionId,
+    pub article: ArticleId,
+    pub locale: String,
+    pub title: String,
+    pub body: String,
+    pub draft: bool,
+    pub author: Option<UserId>,
+    pub created_at: Timestamp,
+}
+
+/// A file attached to an article (without its bytes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleAttachment {
+    pub id: ArticleAttachmentId,
+    pub article: ArticleId,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    /// Shown in the body (an image) rather than listed under it.
+    pub inline: bool,
+    pub author: Option<UserId>,
+    pub created_at: Timestamp,
+}
+
 impl Article {
     /// Readable by anyone, signed in or not: published, not archived, for
     /// no particular user segment. The store's public queries say the same.

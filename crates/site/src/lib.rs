@@ -4,6 +4,7 @@
 //! sitemap, canonical and alternate links. Handlers only read through
 //! `app` and render; what is public is decided there.
 
+mod article_files;
 mod assets;
 mod form;
 mod locale;
@@ -40,6 +41,10 @@ pub fn router(app: App, public_url: Option<String>) -> Router {
         .route("/hc/", get(pages::root))
         .route("/hc/sitemap.xml", get(sitemap::sitemap))
         .route("/hc/assets/site.css", get(assets::style))
+        .route(
+            "/hc/article_attachments/{id}/{name}",
+            get(article_files::download),
+        )
         .route("/hc/{locale}", get(pages::home))
         .route("/hc/{locale}/", get(pages::home))
         .route("/hc/{locale}/categories/{slug}", get(pages::category))

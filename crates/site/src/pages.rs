@@ -184,6 +184,8 @@ struct ArticlePage {
     updated: String,
     updated_iso: String,
     related: Vec<Link>,
+    /// Files to download.
+    files: Vec<Link>,
     /// Where the "was this helpful?" buttons post.
     vote_action: String,
     /// The reader has just answered.
@@ -244,6 +246,14 @@ pub async fn article(
                     updated: date(l.lang(), p.article.edited_at),
                     updated_iso: p.article.edited_at.to_iso(),
                     related: p.related.iter().map(title_link).collect(),
+                    files: p
+                        .files
+                        .iter()
+                        .map(|f| Link {
+                            href: app::help_center::article_attachment_path(f),
+                            text: f.file_name.clone(),
+                        })
+                        .collect(),
                     vote_action: format!("{}/vote", link.href),
                     voted: params.voted.is_some(),
                     restricted: p.article.user_segment_id.is_some(),

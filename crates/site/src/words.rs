@@ -38,6 +38,7 @@ words! {
     categories = "hc-categories",
     promoted = "hc-promoted",
     related = "hc-related",
+    attachments = "hc-attachments",
     in_section = "hc-in-section",
     updated = "hc-updated",
     breadcrumbs = "hc-breadcrumbs",

@@ -195,6 +195,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 26,
+        name: "article_authoring",
+        shared: Some(include_str!("../migrations/0026_article_authoring.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

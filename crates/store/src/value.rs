@@ -137,6 +137,8 @@ value_from_id!(
     domain::SectionId,
     domain::ArticleId,
     domain::VoteId,
+    domain::ArticleRevisionId,
+    domain::ArticleAttachmentId,
     domain::TranslationId,
     domain::UserSegmentId,
     domain::TicketFormId,

@@ -211,3 +211,69 @@ document.addEventListener("keydown", (e) => {
 });
 
 document.querySelector("[data-help]")?.addEventListener("click", () => document.getElementById("help")?.showModal());
+
+// The article editor: a formatting toolbar over an editable copy of the
+// body; the HTML goes back into the textarea (which the server sanitises
+// whatever it holds). Without scripts the textarea itself is the editor.
+for (const area of document.querySelectorAll("textarea[data-editor]")) {
+  const d = area.dataset;
+  const bar = document.createElement("div");
+  bar.setAttribute("role", "toolbar");
+  bar.setAttribute("aria-label", d.toolbar);
+  bar.setAttribute("aria-controls", area.id + "-rich");
+  bar.className = "toolbar";
+  const box = document.createElement("div");
+  box.id = area.id + "-rich";
+  box.className = "rich";
+  box.contentEditable = "true";
+  box.setAttribute("role", "textbox");
+  box.setAttribute("aria-multiline", "true");
+  box.setAttribute("aria-labelledby", area.id + "-label");
+  box.innerHTML = area.value;
+  // Chromium's editing commands write <b> and <i>: stored as <strong>
+  // and <em>, which say what they mean.
+  const sync = () => {
+    area.value = box.innerHTML
+      .replace(/<(\/?)b>/g, "<$1strong>")
+      .replace(/<(\/?)i>/g, "<$1em>");
+  };
+  const tools = [
+    [d.bold, "B", () => document.execCommand("bold")],
+    [d.italic, "I", () => document.execCommand("italic")],
+    [d.heading, "H2", () => document.execCommand("formatBlock", false, "h2")],
+    [d.subheading, "H3", () => document.execCommand("formatBlock", false, "h3")],
+    [d.bullets, "•", () => document.execCommand("insertUnorderedList")],
+    [d.numbers, "1.", () => document.execCommand("insertOrderedList")],
+    [d.quote, "❝", () => document.execCommand("formatBlock", false, "blockquote")],
+    [d.link, "↗", () => {
+      const url = prompt(d.linkPrompt, "https://");
+      if (url && /^(https?:|mailto:|\/)/i.test(url)) document.execCommand("createLink", false, url);
+    }],
+    [d.clear, "⌫", () => { document.execCommand("removeFormat"); document.execCommand("formatBlock", false, "p"); }],
+  ];
+  const buttons = tools.map(([label, glyph, run], i) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = glyph;
+    b.title = label;
+    b.setAttribute("aria-label", label);
+    b.tabIndex = i === 0 ? 0 : -1;
+    b.addEventListener("click", () => { box.focus(); run(); sync(); });
+    bar.append(b);
+    return b;
+  });
+  // One tab stop for the toolbar; arrows move along it.
+  bar.addEventListener("keydown", (e) => {
+    const i = buttons.indexOf(document.activeElement);
+    if (i < 0 || (e.key !== "ArrowRight" && e.key !== "ArrowLeft")) return;
+    e.preventDefault();
+    const next = buttons[(i + (e.key === "ArrowRight" ? 1 : buttons.length - 1)) % buttons.length];
+    buttons.forEach((b) => { b.tabIndex = -1; });
+    next.tabIndex = 0;
+    next.focus();
+  });
+  box.addEventListener("input", sync);
+  area.form?.addEventListener("submit", sync);
+  area.hidden = true;
+  area.after(bar, box);
+}

@@ -9,6 +9,7 @@ mod admin_email;
 mod admin_look;
 mod admin_rules;
 mod admin_suspended;
+mod articles;
 mod assets;
 mod chrome;
 mod customer;
@@ -61,6 +62,7 @@ pub fn router(app: App) -> Router {
             get(ticket::macro_preview),
         )
         .route("/agent/attachments/{id}", get(ticket::attachment))
+        .merge(article_pages(ui.clone()))
         .route(
             "/agent/customers/{id}/identities",
             post(customer::add_identity),
@@ -84,6 +86,33 @@ pub fn router(app: App) -> Router {
         .route("/assets/agent.js", get(assets::script))
         .route("/assets/agent.css", get(assets::style))
         .with_state(ui)
+}
+
+/// Article authoring: every page behind one check (signed in, and one
+/// who writes articles), before any form or file is read.
+fn article_pages(ui: Ui) -> Router<Ui> {
+    Router::new()
+        .route(
+            "/agent/articles",
+            get(articles::list).post(articles::create),
+        )
+        .route(
+            "/agent/articles/{id}",
+            get(articles::edit).post(articles::save),
+        )
+        .route("/agent/articles/{id}/attachments", post(articles::upload))
+        .route(
+            "/agent/articles/{id}/attachments/{file}/delete",
+            post(articles::delete_attachment),
+        )
+        .route(
+            "/agent/articles/{id}/revisions/{revision}/restore",
+            post(articles::restore),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            ui,
+            session::writers_only,
+        ))
 }
 
 /// The admin pages: every one behind one check (signed in, and an admin),

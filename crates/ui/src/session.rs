@@ -111,6 +111,38 @@ impl FromRequestParts<Ui> for Agent {
     }
 }
 
+/// Lets a request through to the page when the signed-in caller passes
+/// `allowed`; otherwise the sign-in answer, or a 403 page saying `why`.
+async fn gate(
+    ui: Ui,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+    allowed: impl Fn(&domain::Actor) -> bool,
+    why: &str,
+) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let agent = match Agent::from_request_parts(&mut parts, &ui).await {
+        Ok(a) => a,
+        Err(refused) => return refused,
+    };
+    if !allowed(&agent.user.actor) {
+        return crate::chrome::error_page(&agent, &app::AppError::forbidden(why));
+    }
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
+}
+
+/// Middleware for the article pages: the caller must be signed in and
+/// write articles (agents who see the whole desk, admins).
+pub async fn writers_only(
+    axum::extract::State(ui): axum::extract::State<Ui>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let writes = domain::policy::Capability::WriteArticles;
+    gate(ui, req, next, |a| writes.allowed(a), writes.refusal()).await
+}
+
 /// Middleware for the admin pages: the caller must be signed in (else the
 /// usual sign-in answer) and an admin (else a 403 page).
 pub async fn admins_only(
@@ -118,16 +150,7 @@ pub async fn admins_only(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let (mut parts, body) = req.into_parts();
-    let agent = match Agent::from_request_parts(&mut parts, &ui).await {
-        Ok(a) => a,
-        Err(refused) => return refused,
-    };
-    if !agent.user.actor.is_admin() {
-        return crate::chrome::error_page(&agent, &app::AppError::forbidden("only admins"));
-    }
-    next.run(axum::extract::Request::from_parts(parts, body))
-        .await
+    gate(ui, req, next, domain::Actor::is_admin, "only admins").await
 }
 
 /// A URL-encoded form body as ordered pairs (fields may repeat).

@@ -53,6 +53,8 @@ pub struct ArticlePage {
     /// Every locale the article is published in (this one included), with
     /// its title there.
     pub translations: Vec<(String, String)>,
+    /// Files listed under it (images shown in its body are not listed).
+    pub files: Vec<domain::model::ArticleAttachment>,
 }
 
 /// How many related articles an article page lists.
@@ -186,12 +188,18 @@ impl App {
         .filter(|a| a.id != article.id)
         .take(RELATED as usize)
         .collect();
+        let files = store::repo::article_authoring::files(c, id)
+            .await?
+            .into_iter()
+            .filter(|f| !f.inline)
+            .collect();
         Ok(ArticlePage {
             category,
             section,
             article,
             related,
             translations,
+            files,
         })
     }
 

@@ -86,7 +86,22 @@ pub(super) async fn save(
     } else {
         tr::update_translation(c, t).await?;
     }
-    if let TranslationOf::Article(_) = t.of {
+    if let TranslationOf::Article(article) = t.of {
+        // The history of changes: every saved text of an article.
+        store::repo::article_authoring::record_revision(
+            c,
+            &domain::model::ArticleRevision {
+                id: domain::ArticleRevisionId(0),
+                article,
+                locale: t.locale.clone(),
+                title: t.title.clone(),
+                body: t.body.clone(),
+                draft: t.draft,
+                author: t.updated_by_id,
+                created_at: t.updated_at,
+            },
+        )
+        .await?;
         tr::index_translation(
             c,
             t.id,

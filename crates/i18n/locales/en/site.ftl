@@ -14,6 +14,7 @@ hc-no-results = No article matches “{ $query }”. Try other words, or submit 
 hc-empty-query = Type what you are looking for.
 hc-categories = Categories
 hc-promoted = Popular articles
+hc-attachments = Attachments
 hc-related = Related articles
 hc-in-section = Articles in this section
 hc-updated = Updated

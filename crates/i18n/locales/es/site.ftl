@@ -14,6 +14,7 @@ hc-no-results = Ningún artículo coincide con «{ $query }». Prueba con otras 
 hc-empty-query = Escribe lo que buscas.
 hc-categories = Categorías
 hc-promoted = Artículos populares
+hc-attachments = Archivos adjuntos
 hc-related = Artículos relacionados
 hc-in-section = Artículos de esta sección
 hc-updated = Actualizado

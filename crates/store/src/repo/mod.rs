@@ -3,6 +3,7 @@
 //! backends.
 
 pub mod answer_bot;
+pub mod article_authoring;
 pub mod attachments;
 pub mod business_rules;
 pub mod claims;

@@ -378,27 +378,7 @@ both!(a_visitor_finds_an_answer_in_either_language, |srv| {
         json!({"title": "Reset your password", "body": "<p>Use the link on the sign-in page.</p>"}),
     )
     .await;
-    let base = srv.base.clone();
-    let backend = format!("{:?}", srv.backend).to_lowercase();
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("node")
-            .arg("help_center_flow.mjs")
-            .current_dir(repo_root().join("tests/ui"))
-            .env("ATIENDE_URL", base)
-            .env("ATIENDE_BACKEND", backend)
-            .env("ATIENDE_ARTIFACTS", repo_root().join("target/ui-artifacts"))
-            .output()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{e}"))
-    .unwrap_or_else(|e| panic!("cannot run node ({e}); run scripts/test.sh, which installs chromium and playwright-core"));
-    assert!(
-        out.status.success(),
-        "help center browser flow failed on {:?}:\n{}\n{}",
-        srv.backend,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    browser_flow(&srv, "help_center_flow.mjs", &[]).await;
 });
 
 /// Posts the article page's "was this helpful?" form; returns the status,

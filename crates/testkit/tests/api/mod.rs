@@ -1,4 +1,5 @@
 mod answer_bot;
+mod article_authoring;
 mod auth;
 mod bad_input;
 mod business;
@@ -39,6 +40,49 @@ pub use serde_json::{Value as Json, json};
 /// The checkout's root (the browser and client scripts live under `tests/`).
 pub fn repo_root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A 1×1 PNG, for uploads that must be images.
+pub const TINY_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+    0x42, 0x60, 0x82,
+];
+
+/// Runs a browser flow (`tests/ui/{script}`, headless Chromium through
+/// playwright-core) against the server, with extra environment; fails the
+/// test with the script's output unless it passes.
+pub async fn browser_flow(srv: &TestServer, script: &'static str, env: &[(&str, String)]) {
+    let base = srv.base.clone();
+    let backend = format!("{:?}", srv.backend).to_lowercase();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(script)
+            .current_dir(repo_root().join("tests/ui"))
+            .env("ATIENDE_URL", base)
+            .env("ATIENDE_BACKEND", backend)
+            .env("ATIENDE_ARTIFACTS", repo_root().join("target/ui-artifacts"))
+            .envs(env)
+            .output()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .unwrap_or_else(|e| {
+        panic!("cannot run node ({e}); run scripts/test.sh, which installs chromium and playwright-core")
+    });
+    assert!(
+        out.status.success(),
+        "{script} failed on {:?}:\n{}\n{}",
+        srv.backend,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Creates a ticket as the admin and returns its JSON.

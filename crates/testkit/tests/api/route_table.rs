@@ -1028,6 +1028,13 @@ const PAGES: &[Row] = &[
     ("GET", "/hc", "PPPPPP", ""),
     ("GET", "/hc/", "PPPPPP", ""),
     ("GET", "/hc/sitemap.xml", "PPPPPP", ""),
+    // A public article's file.
+    (
+        "GET",
+        "/hc/article_attachments/{article_attachment}/{article_file_name}",
+        "PPPPPP",
+        "",
+    ),
     ("GET", "/hc/assets/site.css", "PPPPPP", ""),
     ("GET", "/hc/assets/request-form.js", "PPPPPP", ""),
     // No logo on the test server: 404, for anyone alike.
@@ -1155,6 +1162,39 @@ const PAGES: &[Row] = &[
     ),
     ("GET", "/agent/customers/merges/{merge}", "UUUAAA", ""),
     ("POST", "/agent/customers/merges/{merge}/undo", "UUUAAA", ""),
+    // Article authoring: writers (agents who see the whole desk, admins).
+    ("GET", "/agent/articles", "UUUDAA", ""),
+    (
+        "POST",
+        "/agent/articles",
+        "UUUDAA",
+        "title=Art%20{unique}&section_id={section}&locale=es",
+    ),
+    ("GET", "/agent/articles/{article}", "UUUDAA", ""),
+    (
+        "POST",
+        "/agent/articles/{article}",
+        "UUUDAA",
+        "locale=es&title=Art%20{unique}&body=%3Cp%3Ex%3C%2Fp%3E&action=draft",
+    ),
+    (
+        "POST",
+        "/agent/articles/{article}/attachments",
+        "UUUDAA",
+        "",
+    ),
+    (
+        "POST",
+        "/agent/articles/{article}/attachments/{article_attachment}/delete",
+        "UUUDAA",
+        "locale=es",
+    ),
+    (
+        "POST",
+        "/agent/articles/{article}/revisions/{article_revision}/restore",
+        "UUUDAA",
+        "",
+    ),
     ("GET", "/agent/admin", "PPPPPP", ""),
     ("GET", "/agent/admin/agents", "UUUDDA", ""),
     (
@@ -1779,6 +1819,29 @@ impl Fixtures<'_> {
                 let id = self.suspended().await;
                 out.insert("suspended", id);
             }
+            "article_attachment" | "article_revision" => {
+                if !out.contains_key("article") {
+                    Box::pin(self.make("article", out)).await;
+                }
+                let article = domain::ArticleId(out["article"].parse().unwrap_or(0));
+                let admin = admin_actor(srv).await;
+                if kind == "article_attachment" {
+                    let f = srv
+                        .app
+                        .attach_to_article(admin, article, "plan.pdf", b"%PDF-1.4".to_vec(), false)
+                        .await
+                        .unwrap_or_else(|e| panic!("fixture file: {e}"));
+                    out.insert("article_attachment", f.id.to_string());
+                } else {
+                    let a = srv
+                        .app
+                        .article_for_editing(admin, article)
+                        .await
+                        .unwrap_or_else(|e| panic!("fixture revision: {e}"));
+                    let first = a.history.last().map(|r| r.id.0).unwrap_or(0);
+                    out.insert("article_revision", first.to_string());
+                }
+            }
             "merge" => {
                 let a = self.user("end-user").await.parse().unwrap_or(0);
                 let b = self.user("end-user").await.parse().unwrap_or(0);
@@ -2065,6 +2128,19 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         .await,
     );
     shared.insert("outbound", "999999".into());
+    let file = srv
+        .app
+        .attach_to_article(
+            admin_actor(&srv).await,
+            domain::ArticleId(shared["article"].parse().unwrap_or(0)),
+            "plan.pdf",
+            b"%PDF-1.4".to_vec(),
+            false,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("shared article file: {e}"));
+    shared.insert("article_attachment", file.id.to_string());
+    shared.insert("article_file_name", file.file_name);
     fx.ids = shared;
     let vote = fx.vote().await;
     fx.ids.insert("vote", vote);

@@ -334,27 +334,12 @@ both!(the_request_form_in_a_browser, |first| {
     .await;
     let before = ticket_count(&srv).await;
     for size in ["desktop", "phone"] {
-        let base = srv.base.clone();
-        let tag = format!("{backend:?}").to_lowercase();
-        let out = tokio::task::spawn_blocking(move || {
-            std::process::Command::new("node")
-                .arg("request_form_flow.mjs")
-                .current_dir(repo_root().join("tests/ui"))
-                .env("ATIENDE_URL", base)
-                .env("ATIENDE_BACKEND", tag)
-                .env("ATIENDE_VIEWPORT", size)
-                .env("ATIENDE_ARTIFACTS", repo_root().join("target/ui-artifacts"))
-                .output()
-        })
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|e| panic!("cannot run node ({e}); run scripts/test.sh"));
-        assert!(
-            out.status.success(),
-            "request form browser flow ({size}) failed on {backend:?}:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        browser_flow(
+            &srv,
+            "request_form_flow.mjs",
+            &[("ATIENDE_VIEWPORT", size.to_string())],
+        )
+        .await;
     }
     assert_eq!(ticket_count(&srv).await, before + 2, "one request per run");
     let boss = admin_actor(&srv).await;
