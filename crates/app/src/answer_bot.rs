@@ -11,12 +11,15 @@ use crate::bot_vectors;
 use crate::help_center::snippet;
 use crate::sanitize::html_to_text;
 use crate::{App, AppError, FieldError};
-use answer::{Document, Index, Reason, Thresholds, Translated, asks_for_person, decide};
+use answer::{Document, Index, Thresholds, Translated, asks_for_person, decide};
 use domain::{ArticleId, Timestamp, UserId};
 use search::analyze::Language;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use store::repo::answer_bot::{self as repo, BotText, Interaction};
+
+/// Why the bot answered or handed over.
+pub use answer::Reason;
 
 /// A recorded question as the admin page shows it.
 pub use store::repo::answer_bot::Asked as BotReportQuestion;

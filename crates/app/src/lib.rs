@@ -15,6 +15,7 @@ pub mod export;
 pub mod fields;
 pub mod groups;
 pub mod guard;
+pub mod handover;
 pub mod help_center;
 pub mod ingest;
 pub mod jobs;

@@ -172,6 +172,19 @@ impl Schedule {
         .filter(move |&(_, e)| e > from.0)
     }
 
+    /// The time zone its hours are in.
+    pub fn time_zone(&self) -> &TimeZone {
+        &self.tz
+    }
+
+    /// When it is next open: `t` itself when open then; `None` if it never
+    /// opens within the horizon.
+    pub fn next_open(&self, t: Timestamp) -> Option<Timestamp> {
+        self.windows_from(t)
+            .find(|&(_, e)| e > t.0)
+            .map(|(s, _)| Timestamp(s.max(t.0)))
+    }
+
     /// Whether the schedule is open at `t`.
     pub fn is_open(&self, t: Timestamp) -> bool {
         self.windows_from(Timestamp(t.0))
@@ -261,6 +274,26 @@ mod tests {
             s.minutes_between(at(&tz, 2026, 12, 4, 17, 0), at(&tz, 2026, 12, 7, 10, 0)),
             120
         );
+    }
+
+    #[test]
+    fn the_next_opening() {
+        let tz = madrid();
+        let s = office(tz.clone());
+        let open = at(&tz, 2026, 12, 1, 10, 0);
+        assert_eq!(s.next_open(open), Some(open), "open now");
+        assert_eq!(
+            s.next_open(at(&tz, 2026, 12, 1, 14, 10)),
+            Some(at(&tz, 2026, 12, 1, 15, 0)),
+            "after lunch"
+        );
+        assert_eq!(
+            s.next_open(at(&tz, 2026, 12, 4, 18, 0)),
+            Some(at(&tz, 2026, 12, 7, 9, 0)),
+            "Friday evening: Monday"
+        );
+        let never = Schedule::new(tz, vec![], vec![]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(never.next_open(open), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 mod article_files;
 mod assets;
 mod form;
+mod handover;
 mod locale;
 mod my_requests;
 mod pages;
@@ -52,6 +53,7 @@ pub fn router(app: App, public_url: Option<String>) -> Router {
         .route("/hc/{locale}/articles/{slug}", get(pages::article))
         .route("/hc/{locale}/articles/{slug}/vote", post(votes::vote))
         .route("/hc/{locale}/search", get(pages::search))
+        .route("/hc/{locale}/handover", post(handover::hand_over))
         .route(
             "/hc/{locale}/signin",
             get(portal::sign_in).post(portal::password),

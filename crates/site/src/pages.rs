@@ -287,6 +287,8 @@ struct SearchPage {
     hits: Vec<Hit>,
     previous: Option<String>,
     next: Option<String>,
+    /// The answer bot's suggestion and the way to a person.
+    bot: Option<crate::handover::BotBox>,
 }
 
 struct Hit {
@@ -300,6 +302,7 @@ pub async fn search(
     reader: Reader,
     Path(locale): Path<String>,
     Query(params): Query<SearchParams>,
+    client: Option<axum::Extension<app::guard::Client>>,
     headers: HeaderMap,
 ) -> Response {
     let Some(l) = SiteLocale::exact(&locale) else {
@@ -338,11 +341,37 @@ pub async fn search(
             encode(&query)
         )
     };
+    // The bot on the first page of a search (each question is recorded,
+    // so as many a minute per network as the request form's suggestions).
+    let network = client
+        .map(|axum::Extension(c)| c)
+        .unwrap_or_default()
+        .network();
+    let bot = if query.is_empty() || page_no > 1 || !site.suggestions.take(network) {
+        None
+    } else {
+        let user = reader.session.as_ref().map(|(a, _)| a.user);
+        match site.app.answer_bot(user, &query, Some(l.code()), 1).await {
+            Ok(a) => Some(crate::handover::bot_box(l, &reader, t, &query, &a)),
+            Err(e) => {
+                tracing::warn!(error = %e, "the answer bot failed on a search");
+                None
+            }
+        }
+    };
     let mut frame = Frame::new(l, t.search.to_string()).for_reader(&reader);
     frame.query = query.clone();
-    page(
-        &reader,
+    // With the bot's box the page is this visitor's own (its token).
+    let cache = if reader.signed_in() || bot.is_some() {
+        "private, no-store"
+    } else {
+        PUBLIC_CACHE
+    };
+    rendered_page(
+        StatusCode::OK,
+        cache,
         &SearchPage {
+            bot,
             heading: if query.is_empty() {
                 t.search.to_string()
             } else {
@@ -469,6 +498,17 @@ fn not_found(lang: Lang) -> Response {
 pub(crate) fn failure(lang: Lang, e: &AppError) -> Response {
     match e {
         AppError::NotFound | AppError::Forbidden(_) | AppError::Unauthorized => not_found(lang),
+        // What was sent cannot be taken as it is: said in words, not a 500.
+        AppError::Invalid(_) | AppError::BadRequest { .. } => {
+            let l = SiteLocale::of(lang);
+            let t = words::of(lang);
+            let body = ErrorPage {
+                frame: Frame::new(l, t.invalid_title.to_string()),
+                heading: t.invalid_title,
+                message: t.invalid,
+            };
+            rendered_page(StatusCode::UNPROCESSABLE_ENTITY, "no-store", &body)
+        }
         other => {
             tracing::error!(error = %other, "help center page failed");
             let l = SiteLocale::of(lang);

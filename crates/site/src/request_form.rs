@@ -29,6 +29,11 @@ use serde::Deserialize;
 pub struct NewParams {
     #[serde(default)]
     form: Option<String>,
+    /// Filled in from elsewhere (the bot's "talk to a person").
+    #[serde(default)]
+    subject: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
 }
 
 /// One field on the page.
@@ -220,13 +225,28 @@ pub async fn new(
         return not_found_in(&headers);
     };
     let chosen = params.form.and_then(|f| f.parse().ok());
+    let filled = Filled {
+        subject: params
+            .subject
+            .unwrap_or_default()
+            .chars()
+            .take(255)
+            .collect(),
+        description: params
+            .description
+            .unwrap_or_default()
+            .chars()
+            .take(5_000)
+            .collect(),
+        ..Filled::default()
+    };
     new_page(
         &site,
         l,
         &reader,
         &headers,
         chosen,
-        Filled::default(),
+        filled,
         Vec::new(),
         StatusCode::OK,
     )
@@ -411,7 +431,7 @@ pub struct SuggestionLimit(std::sync::Mutex<(u64, std::collections::HashMap<Stri
 
 impl SuggestionLimit {
     /// Takes one suggestion for `network`; false past the minute's limit.
-    fn take(&self, network: String) -> bool {
+    pub(crate) fn take(&self, network: String) -> bool {
         let minute = Timestamp::now().0.div_euclid(60) as u64;
         let Ok(mut g) = self.0.lock() else {
             return true;

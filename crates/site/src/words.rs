@@ -39,6 +39,15 @@ words! {
     promoted = "hc-promoted",
     related = "hc-related",
     attachments = "hc-attachments",
+    bot_title = "hc-bot-title",
+    bot_person_intro = "hc-bot-person-intro",
+    bot_asked_for_person = "hc-bot-asked-for-person",
+    bot_no_answer = "hc-bot-no-answer",
+    talk_to_person = "hc-talk-to-person",
+    handover_details = "hc-handover-details",
+    handover_title = "hc-handover-title",
+    handover_soon = "hc-handover-soon",
+    handover_see = "hc-handover-see",
     in_section = "hc-in-section",
     updated = "hc-updated",
     breadcrumbs = "hc-breadcrumbs",
@@ -47,6 +56,8 @@ words! {
     not_found = "hc-not-found",
     error_title = "hc-error-title",
     error = "hc-error",
+    invalid_title = "hc-invalid-title",
+    invalid = "hc-invalid",
     skip = "hc-skip",
     previous = "hc-previous",
     next = "hc-next",
@@ -186,6 +197,47 @@ impl Words {
     /// "Thank you. We received your request #42."
     pub fn thanks(&self, id: i64) -> String {
         i18n::with(self.lang, "portal-thanks", &[("id", Arg::Number(id))])
+    }
+
+    /// "Your question is on request #12" / "added to your open request #12".
+    pub fn handed_over(&self, id: i64, continued: bool) -> String {
+        let key = if continued {
+            "hc-handover-continued"
+        } else {
+            "hc-handover-new"
+        };
+        i18n::with(self.lang, key, &[("id", Arg::Number(id))])
+    }
+
+    /// "We're closed now. A person will answer you from Monday 7 December
+    /// at 09:00 (Europe/Madrid)".
+    pub fn opens_at(&self, at: domain::Timestamp, zone: &jiff::tz::TimeZone) -> String {
+        let Ok(ts) = jiff::Timestamp::from_second(at.0) else {
+            return self.handover_soon.to_string();
+        };
+        let z = ts.to_zoned(zone.clone());
+        let weekday = i18n::text(
+            self.lang,
+            &format!("hc-weekday-{}", z.weekday().to_sunday_zero_offset()),
+        );
+        let month = i18n::text(self.lang, &format!("hc-month-{}", z.month()));
+        let time = format!("{:02}:{:02}", z.hour(), z.minute());
+        let when = i18n::with(
+            self.lang,
+            "hc-when",
+            &[
+                ("weekday", Arg::Text(&weekday)),
+                ("day", Arg::Number(i64::from(z.day()))),
+                ("month", Arg::Text(&month)),
+                ("time", Arg::Text(&time)),
+            ],
+        );
+        let zone_name = zone.iana_name().unwrap_or("UTC");
+        i18n::with(
+            self.lang,
+            "hc-handover-opens",
+            &[("when", Arg::Text(&when)), ("zone", Arg::Text(zone_name))],
+        )
     }
 
     /// "We have sent a link to ana@…".

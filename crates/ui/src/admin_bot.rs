@@ -24,6 +24,8 @@ struct Question {
 
 struct GapRow {
     example: String,
+    /// The example, encoded for the new article's title.
+    example_query: String,
     times: usize,
     last: String,
 }
@@ -104,6 +106,7 @@ pub async fn page(State(ui): State<Ui>, agent: Agent) -> Response {
             .iter()
             .map(|g| GapRow {
                 example: g.example.clone(),
+                example_query: crate::view::enc(&g.example),
                 times: g.times,
                 last: clock.show(g.last).0,
             })

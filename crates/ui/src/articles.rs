@@ -38,6 +38,8 @@ struct ListPage {
     rows: Vec<ArticleRow>,
     sections: Vec<(i64, String)>,
     locales: &'static [&'static str],
+    /// The new article's title, filled in.
+    title: String,
     prev: Option<String>,
     next: Option<String>,
     problems: Vec<String>,
@@ -99,6 +101,8 @@ struct EditPage {
 #[derive(serde::Deserialize, Default)]
 pub struct ListQuery {
     page: Option<i64>,
+    /// A title to start the new article with (a knowledge gap of the bot).
+    title: Option<String>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -144,10 +148,12 @@ fn problems_of(e: &AppError) -> Option<Vec<String>> {
 
 /// `GET /agent/articles`.
 pub async fn list(State(ui): State<Ui>, agent: Agent, Query(q): Query<ListQuery>) -> Response {
+    let title: String = q.title.unwrap_or_default().chars().take(255).collect();
     list_page(
         &ui,
         &agent,
         q.page.unwrap_or(1).max(1),
+        title,
         Vec::new(),
         StatusCode::OK,
     )
@@ -158,6 +164,7 @@ async fn list_page(
     ui: &Ui,
     agent: &Agent,
     page: i64,
+    title: String,
     problems: Vec<String>,
     status: StatusCode,
 ) -> Response {
@@ -201,6 +208,7 @@ async fn list_page(
                 rows,
                 sections,
                 locales: LOCALES,
+                title,
                 prev: (page > 1).then(|| format!("/agent/articles?page={}", page - 1)),
                 next: paged
                     .has_more
@@ -221,10 +229,12 @@ pub async fn create(State(ui): State<Ui>, AgentForm { agent, form }: AgentForm) 
     let Some(section) = section else {
         let t = agent.t();
         let problem = format!("{}: {}", t.article_section, t.error);
+        let title = form.get("title").unwrap_or("").to_string();
         return list_page(
             &ui,
             &agent,
             1,
+            title,
             vec![problem],
             StatusCode::UNPROCESSABLE_ENTITY,
         )
@@ -244,7 +254,10 @@ pub async fn create(State(ui): State<Ui>, AgentForm { agent, form }: AgentForm) 
     {
         Ok(a) => Redirect::to(&format!("/agent/articles/{}", a.id)).into_response(),
         Err(e) => match problems_of(&e) {
-            Some(p) => list_page(&ui, &agent, 1, p, StatusCode::UNPROCESSABLE_ENTITY).await,
+            Some(p) => {
+                let title = form.get("title").unwrap_or("").to_string();
+                list_page(&ui, &agent, 1, title, p, StatusCode::UNPROCESSABLE_ENTITY).await
+            }
             None => error_page(&agent, &e),
         },
     }

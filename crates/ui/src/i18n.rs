@@ -191,6 +191,7 @@ words! {
     look_remove_logo,
     look_current_logo,
     bot_admin,
+    bot_write_article,
     articles,
     articles_help,
     articles_empty,

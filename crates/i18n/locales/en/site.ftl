@@ -48,3 +48,5 @@ hc-month-11 = November
 hc-month-12 = December
 hc-signed-in-as = Signed in as { $name }
 hc-restricted = Internal article: only the people it is meant for see it; it is not on the public help center.
+hc-invalid-title = Something is missing
+hc-invalid = We could not take what you sent: go back, check it and send it again.

@@ -377,3 +377,4 @@ toolbar_link = Link
 toolbar_link_prompt = Address of the link (https://…)
 toolbar_quote = Quote
 toolbar_clear = Clear formatting
+bot_write_article = write an article for it

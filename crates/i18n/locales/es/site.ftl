@@ -48,3 +48,5 @@ hc-month-11 = noviembre
 hc-month-12 = diciembre
 hc-signed-in-as = Sesión iniciada como { $name }
 hc-restricted = Artículo interno: solo lo ven las personas a las que va dirigido, no aparece en el centro de ayuda público.
+hc-invalid-title = Falta algo
+hc-invalid = No hemos podido tomar lo que has enviado: vuelve atrás, revísalo y envíalo de nuevo.

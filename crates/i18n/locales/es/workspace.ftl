@@ -377,3 +377,4 @@ toolbar_link = Enlace
 toolbar_link_prompt = Dirección del enlace (https://…)
 toolbar_quote = Cita
 toolbar_clear = Quitar formato
+bot_write_article = escribir un artículo para esto

@@ -352,35 +352,56 @@ pub struct Asked {
     pub at: Timestamp,
 }
 
+const ASKED_COLS: &str = "enquiry, locale, handover, reason, article_ids, resolved_article_id, rejected_article_id, \
+     opened_article_id, ticket_id, created_at";
+
+fn asked(r: &crate::Row) -> Result<Asked, StoreError> {
+    Ok(Asked {
+        enquiry: r.text(0)?,
+        locale: r.text(1)?,
+        handover: r.bool(2)?,
+        reason: r.text(3)?,
+        articles: r
+            .text(4)?
+            .split(',')
+            .filter_map(|s| s.parse().ok().map(ArticleId))
+            .collect(),
+        resolved: r.opt_int(5)?.map(ArticleId),
+        rejected: r.opt_int(6)?.map(ArticleId),
+        opened: r.opt_int(7)?.map(ArticleId),
+        ticket: r.opt_int(8)?.map(domain::TicketId),
+        at: Timestamp(r.int(9)?),
+    })
+}
+
 /// The latest questions, newest first.
 pub async fn recent(c: &mut Conn<'_>, limit: i64) -> Result<Vec<Asked>, StoreError> {
-    let rows = c
-        .all(
-            q("SELECT enquiry, locale, handover, reason, article_ids, resolved_article_id, rejected_article_id, \
-               opened_article_id, ticket_id, created_at FROM bot_interactions ORDER BY id DESC LIMIT $1")
-            .bind(limit),
-        )
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Asked {
-                enquiry: r.text(0)?,
-                locale: r.text(1)?,
-                handover: r.bool(2)?,
-                reason: r.text(3)?,
-                articles: r
-                    .text(4)?
-                    .split(',')
-                    .filter_map(|s| s.parse().ok().map(ArticleId))
-                    .collect(),
-                resolved: r.opt_int(5)?.map(ArticleId),
-                rejected: r.opt_int(6)?.map(ArticleId),
-                opened: r.opt_int(7)?.map(ArticleId),
-                ticket: r.opt_int(8)?.map(domain::TicketId),
-                at: Timestamp(r.int(9)?),
-            })
-        })
-        .collect()
+    c.all(
+        q(format!(
+            "SELECT {ASKED_COLS} FROM bot_interactions ORDER BY id DESC LIMIT $1"
+        ))
+        .bind(limit),
+    )
+    .await?
+    .iter()
+    .map(asked)
+    .collect()
+}
+
+/// The question a token was given for.
+pub async fn asked_by_token(
+    c: &mut Conn<'_>,
+    token_hash: &str,
+) -> Result<Option<Asked>, StoreError> {
+    c.opt(
+        q(format!(
+            "SELECT {ASKED_COLS} FROM bot_interactions WHERE token_hash = $1"
+        ))
+        .bind(token_hash),
+    )
+    .await?
+    .map(|r| asked(&r))
+    .transpose()
 }
 
 /// Counts since a time: questions answered, handed over, and answers

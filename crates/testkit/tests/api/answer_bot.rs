@@ -268,4 +268,28 @@ both!(the_bot_answers_or_hands_over, |srv| {
         "{}",
         page.body
     );
+    // A gap is ready to become an article: the editor's list with its title.
+    let write = "/agent/articles?title=que+tiempo+hara+ma%C3%B1ana+en+madrid";
+    assert!(
+        page.body.contains(&write.replace('&', "&amp;")),
+        "{}",
+        page.body
+    );
+    let list = b.get(write).await;
+    assert!(
+        list.body
+            .contains("value=\"que tiempo hara mañana en madrid\""),
+        "{}",
+        list.body
+    );
+    let signals = if srv.app.meaning.installed() {
+        "Universal Sentence Encoder"
+    } else {
+        "install-models.sh"
+    };
+    assert!(
+        page.body.contains(signals),
+        "which signals are on: {}",
+        page.body
+    );
 });

@@ -10,6 +10,7 @@ mod email;
 mod email_corpus;
 mod export;
 mod fuzz;
+mod handover;
 mod help_center;
 mod help_center_segments;
 mod help_center_site;

@@ -9,7 +9,7 @@ use super::*;
 
 /// The sign-in forms' token on a page (the last `csrf` field: a signed-in
 /// page carries the session's first, in its sign-out form).
-fn sign_in_csrf(html: &str) -> String {
+pub(super) fn sign_in_csrf(html: &str) -> String {
     html.rsplit("name=\"csrf\" value=\"")
         .next()
         .and_then(|rest| rest.split('"').next())

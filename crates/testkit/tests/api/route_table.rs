@@ -1069,6 +1069,12 @@ const PAGES: &[Row] = &[
     ("GET", "/hc/{locale}/signin/link/{token}", "PPPPPP", ""),
     ("POST", "/hc/{locale}/signin/link/{token}", "PPPPPP", ""),
     ("POST", "/hc/{locale}/signout", "UUUAAA", ""),
+    (
+        "POST",
+        "/hc/{locale}/handover",
+        "UUUAAA",
+        "details=Necesito%20ayuda",
+    ),
     ("GET", "/hc/{locale}/requests", "UUUAAA", ""),
     ("GET", "/hc/{locale}/requests/new", "PPPPPP", ""),
     (
