@@ -143,13 +143,13 @@ pub fn reason_word(r: Reason) -> &'static str {
 
 impl BotIndex {
     /// Makes the next question check the help center again at once (this
-    /// node just changed what the bot reads; other nodes see it within
-    /// `RECHECK`).
+    /// node just changed what the bot reads — an article, a translation, a
+    /// machine translation, vectors; other nodes see it within `RECHECK`).
     pub(crate) fn forget(&self) {
-        if let Ok(mut slot) = self.built.lock()
-            && let Some((at, _)) = slot.as_mut()
-        {
-            *at = Instant::now() - RECHECK;
+        // Dropped, not just due for a check: an edit in the same second as
+        // the last build leaves the version the same.
+        if let Ok(mut slot) = self.built.lock() {
+            *slot = None;
         }
     }
 }
@@ -241,9 +241,10 @@ impl App {
         let ranked = built.index.rank(&analysed, limit.max(1) * 4);
         let thresholds = Thresholds::default();
         let decision = decide(asked, &analysed, &ranked, thresholds);
-        let mut articles: Vec<BotArticle> = Vec::new();
+        // The candidates: each article once, in the customer's language
+        // where it has a text, passing the line the first one did.
+        let mut candidates: Vec<(&answer::Ranked, &BotText)> = Vec::new();
         if !decision.handover {
-            // Every article offered passes the line the first one did.
             for r in ranked
                 .iter()
                 .filter(|r| answer::confidence(r) >= thresholds.min_for(r))
@@ -251,27 +252,51 @@ impl App {
                 let Some(hit) = usize::try_from(r.id).ok().and_then(|i| built.texts.get(i)) else {
                     continue;
                 };
-                if articles.iter().any(|a| a.article_id == hit.article) {
+                if candidates.iter().any(|(_, t)| t.article == hit.article) {
                     continue;
                 }
-                // The article in the customer's language where it has a text.
                 let shown = built
                     .texts
                     .iter()
                     .find(|t| t.article == hit.article && t.locale == locale)
                     .unwrap_or(hit);
-                articles.push(BotArticle {
-                    article_id: shown.article,
-                    locale: shown.locale.clone(),
-                    title: shown.title.clone(),
-                    snippet: snippet(&html_to_text(&shown.body), &analysed.words),
-                    score: answer::confidence(r),
-                });
-                if articles.len() >= limit {
+                candidates.push((r, shown));
+                if candidates.len() >= limit.max(1) * 2 {
                     break;
                 }
             }
         }
+        // The index may be a moment old (other nodes' edits show within
+        // `RECHECK`): what is offered is checked to be public now.
+        let public = if candidates.is_empty() {
+            Default::default()
+        } else {
+            let ids: Vec<domain::TranslationId> =
+                candidates.iter().map(|(_, t)| t.translation).collect();
+            let mut rc = self.read().await?;
+            repo::still_public(&mut rc.conn(), &ids).await?
+        };
+        let articles: Vec<BotArticle> = candidates
+            .iter()
+            .filter(|(_, t)| public.contains(&t.translation))
+            .take(limit)
+            .map(|(r, shown)| BotArticle {
+                article_id: shown.article,
+                locale: shown.locale.clone(),
+                title: shown.title.clone(),
+                snippet: snippet(&html_to_text(&shown.body), &analysed.words),
+                score: answer::confidence(r),
+            })
+            .collect();
+        let decision = if !decision.handover && articles.is_empty() {
+            answer::Decision {
+                handover: true,
+                confidence: 1.0,
+                reason: Reason::NoGoodMatch,
+            }
+        } else {
+            decision
+        };
         let token = random_token(32);
         let record = Interaction {
             user,

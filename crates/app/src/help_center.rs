@@ -255,6 +255,7 @@ impl App {
             })
         })
         .await
+        .inspect(|_| self.bot.forget())
     }
 
     pub async fn update_article(
@@ -329,6 +330,7 @@ impl App {
             })
         })
         .await
+        .inspect(|_| self.bot.forget())
     }
 
     /// Archives an article: it leaves lists and search but is kept.
@@ -349,6 +351,7 @@ impl App {
             })
         })
         .await
+        .inspect(|_| self.bot.forget())
     }
 }
 

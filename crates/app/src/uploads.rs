@@ -70,6 +70,41 @@ fn content_type(name: &str, given: Option<&str>) -> String {
     }
 }
 
+/// A file ready to store under `token`: its name cleaned, its type
+/// decided, its size checked against the limit.
+pub(crate) fn prepared(
+    limits: &crate::Limits,
+    uploader: domain::UserId,
+    file_name: &str,
+    given_type: Option<&str>,
+    data: &[u8],
+    token: String,
+    now: Timestamp,
+) -> Result<Attachment, AppError> {
+    if data.len() > limits.max_upload_bytes {
+        return Err(AppError::field(FieldError::invalid(
+            "file",
+            format!("is larger than {} bytes", limits.max_upload_bytes),
+        )));
+    }
+    let name = clean_file_name(file_name);
+    Ok(Attachment {
+        id: AttachmentId(0),
+        token,
+        uploader_id: uploader,
+        comment_id: None,
+        content_type: content_type(&name, given_type),
+        file_name: name,
+        size: data.len() as i64,
+        sha256: Sha256::digest(data)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+        created_at: now,
+        expires_at: Timestamp(now.0 + limits.upload_ttl_secs),
+    })
+}
+
 impl App {
     /// Stores an upload and returns its token (a new one unless the client
     /// adds to an existing token of its own) and the attachment.
@@ -81,29 +116,16 @@ impl App {
         data: Vec<u8>,
         token: Option<String>,
     ) -> Result<(String, Attachment), AppError> {
-        if data.len() > self.limits.max_upload_bytes {
-            return Err(AppError::field(FieldError::invalid(
-                "file",
-                format!("is larger than {} bytes", self.limits.max_upload_bytes),
-            )));
-        }
-        let name = clean_file_name(file_name);
-        let now = Timestamp::now();
-        let mut a = Attachment {
-            id: AttachmentId(0),
-            token: token.unwrap_or_else(|| crate::auth::random_token(25)),
-            uploader_id: actor.user,
-            comment_id: None,
-            content_type: content_type(&name, given_type),
-            file_name: name,
-            size: data.len() as i64,
-            sha256: Sha256::digest(&data)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
-            created_at: now,
-            expires_at: Timestamp(now.0 + self.limits.upload_ttl_secs),
-        };
+        let token = token.unwrap_or_else(|| crate::auth::random_token(25));
+        let mut a = prepared(
+            &self.limits,
+            actor.user,
+            file_name,
+            given_type,
+            &data,
+            token,
+            Timestamp::now(),
+        )?;
         self.write(move |c| {
             Box::pin(async move {
                 let existing = attachments::by_token(c, &a.token).await?;

@@ -46,7 +46,12 @@ pub struct WebRequest {
     /// browser tab): the request that follows them is noted on each (they
     /// were not deflections).
     pub bot_tokens: Vec<String>,
+    /// Files attached: (name, the browser's type, bytes).
+    pub files: Vec<(String, Option<String>, Vec<u8>)>,
 }
+
+/// Files one request may carry.
+pub const MAX_FILES: usize = 5;
 
 /// What became of a submitted form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +70,7 @@ pub enum Submitted {
 /// An answer as a condition compares it.
 fn as_condition(field: &TicketField, raw: &str) -> Option<ConditionValue> {
     match field.field_type {
+        FieldType::Multiselect => None,
         FieldType::Checkbox => Some(ConditionValue::Flag(
             raw == "1" || raw == "true" || raw == "on",
         )),
@@ -76,6 +82,14 @@ fn as_condition(field: &TicketField, raw: &str) -> Option<ConditionValue> {
 /// An answer as the ticket stores it (the API's JSON value).
 fn as_json(field: &TicketField, raw: &str) -> Json {
     match field.field_type {
+        // Several choices, sent joined by commas.
+        FieldType::Multiselect => Json::Array(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| Json::String(v.to_string()))
+                .collect(),
+        ),
         FieldType::Checkbox => Json::Bool(raw == "1" || raw == "true" || raw == "on"),
         _ => Json::String(raw.to_string()),
     }
@@ -168,14 +182,44 @@ impl App {
                 }
             }
         }
+        if req.files.len() > MAX_FILES {
+            errors.push(FieldError::invalid(
+                "attachments",
+                format!("at most {MAX_FILES} files"),
+            ));
+        }
+        // Checked now (size, name, type), stored with the ticket below.
+        let upload_token = random_token(25);
+        let mut files = Vec::new();
+        for (name, kind, data) in &req.files {
+            match crate::uploads::prepared(
+                &self.limits,
+                domain::UserId(0),
+                name,
+                kind.as_deref(),
+                data,
+                upload_token.clone(),
+                now,
+            ) {
+                Ok(a) => files.push(a),
+                Err(AppError::Invalid(e)) => errors.extend(e),
+                Err(e) => return Err(e),
+            }
+        }
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
+        let file_data: Vec<Vec<u8>> = req.files.iter().map(|(_, _, d)| d.clone()).collect();
         let net = client.network();
         let hooks = self.hooks().await?;
         let comment = CommentInput {
             body: Some(description.chars().take(65_536).collect()),
             public: Some(true),
+            uploads: if files.is_empty() {
+                Vec::new()
+            } else {
+                vec![upload_token.clone()]
+            },
             ..Default::default()
         };
         let text = CommentText::of(&comment)?;
@@ -213,6 +257,11 @@ impl App {
                     (None, None) => return Err(AppError::field(FieldError::blank("email"))),
                 };
                 let requester = writer.user;
+                // The files, as the requester's, for the first comment.
+                for (mut a, data) in files.into_iter().zip(file_data) {
+                    a.uploader_id = requester;
+                    store::repo::attachments::insert(c, &a, data).await?;
+                }
                 let input = TicketInput {
                     subject: Some(subject.clone()),
                     requester: Some(RequesterInput::Id(requester)),

@@ -27,6 +27,11 @@ impl Form {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every (name, value) pair, in order.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
     /// A field, trimmed, empty when absent.
     pub fn text(&self, key: &str) -> String {
         self.get(key).unwrap_or("").trim().to_string()
@@ -90,4 +95,51 @@ pub fn same_origin(site: &Site, headers: &HeaderMap) -> bool {
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
             .is_some_and(|h| origin == format!("https://{h}") || origin == format!("http://{h}"))
+}
+
+/// Files a form may carry (a reply, a request).
+pub const MAX_FILES: usize = 5;
+
+/// The largest form body, files included: the uploads' own limit is
+/// checked per file by the app.
+const FORM_LIMIT: usize = 60 * 1024 * 1024;
+
+/// A posted form (urlencoded or multipart) and the files it carries:
+/// (name, the browser's type, bytes) — one more than [`MAX_FILES`] at
+/// most, so the caller refuses too many in words rather than dropping any.
+pub async fn read_with_files(
+    req: axum::extract::Request,
+) -> Result<(Form, Vec<(String, Option<String>, Vec<u8>)>), String> {
+    use axum::extract::{FromRequest, Multipart};
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let body = axum::body::to_bytes(req.into_body(), FORM_LIMIT)
+            .await
+            .map_err(|e| e.to_string())?;
+        return Ok((Form::parse(&body), Vec::new()));
+    }
+    let mut parts = Multipart::from_request(req, &())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut fields = Vec::new();
+    let mut files = Vec::new();
+    while let Some(part) = parts.next_field().await.map_err(|e| e.to_string())? {
+        let name = part.name().unwrap_or_default().to_string();
+        match part.file_name().map(str::to_string) {
+            Some(file) if !file.is_empty() => {
+                let kind = part.content_type().map(str::to_string);
+                let data = part.bytes().await.map_err(|e| e.to_string())?;
+                if !data.is_empty() && files.len() <= MAX_FILES {
+                    files.push((file, kind, data.to_vec()));
+                }
+            }
+            Some(_) => {}
+            None => fields.push((name, part.text().await.map_err(|e| e.to_string())?)),
+        }
+    }
+    Ok((Form::from_pairs(fields), files))
 }

@@ -4,7 +4,7 @@
 //! The rules — whose requests, what they may change — are `app::requests`.
 
 use crate::Site;
-use crate::form::{self, Form};
+use crate::form;
 use crate::locale::SiteLocale;
 use crate::pages::{failure, not_found_in, rendered_page};
 use crate::reader::Reader;
@@ -14,9 +14,8 @@ use app::AppError;
 use app::requests::{RequestList, RequestUpdate};
 use app::tickets::CommentInput;
 use askama::Template;
-use axum::extract::{FromRequest, Multipart, Request};
+use axum::extract::Request;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{Actor, Channel, Status, TicketId};
@@ -255,51 +254,6 @@ async fn render(
     rendered_page(status, "private, no-store", &page)
 }
 
-/// Files a reply may carry.
-const MAX_FILES: usize = 5;
-
-/// A posted reply form: its fields, and the files attached (name, type,
-/// bytes), from a urlencoded or a multipart body.
-async fn read_reply(
-    req: Request,
-) -> Result<(Form, Vec<(String, Option<String>, Vec<u8>)>), String> {
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if !multipart {
-        let body = axum::body::to_bytes(req.into_body(), FORM_LIMIT)
-            .await
-            .map_err(|e| e.to_string())?;
-        return Ok((Form::parse(&body), Vec::new()));
-    }
-    let mut parts = Multipart::from_request(req, &())
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut fields = Vec::new();
-    let mut files = Vec::new();
-    while let Some(part) = parts.next_field().await.map_err(|e| e.to_string())? {
-        let name = part.name().unwrap_or_default().to_string();
-        match part.file_name().map(str::to_string) {
-            Some(file) if !file.is_empty() => {
-                let kind = part.content_type().map(str::to_string);
-                let data = part.bytes().await.map_err(|e| e.to_string())?;
-                if !data.is_empty() && files.len() < MAX_FILES {
-                    files.push((file, kind, data.to_vec()));
-                }
-            }
-            Some(_) => {}
-            None => fields.push((name, part.text().await.map_err(|e| e.to_string())?)),
-        }
-    }
-    Ok((Form::from_pairs(fields), files))
-}
-
-/// The largest reply body (files included): the uploads' own limit is
-/// checked per file by the app.
-const FORM_LIMIT: usize = 60 * 1024 * 1024;
-
 /// `POST /hc/{locale}/requests/{id}`: the reply form.
 pub async fn reply(
     State(site): State<Site>,
@@ -315,7 +269,7 @@ pub async fn reply(
         return crate::portal::to_sign_in(l, false);
     };
     let t = words::of(l.lang());
-    let (f, files) = match read_reply(req).await {
+    let (f, files) = match form::read_with_files(req).await {
         Ok(read) => read,
         Err(e) => {
             tracing::info!(error = %e, "a reply form could not be read");
@@ -326,6 +280,18 @@ pub async fn reply(
         body: f.get("body").unwrap_or("").to_string(),
         ccs: f.text("ccs"),
         problem: Some(problem),
+    };
+    // The page again with what was typed and what is wrong with it.
+    let refuse = |problem: String| {
+        render(
+            &site,
+            l,
+            &reader,
+            &raw_id,
+            draft(problem),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
     };
     if !form::same_origin(&site, &headers) || !form::same_secret(&csrf, f.get("csrf").unwrap_or(""))
     {
@@ -344,19 +310,13 @@ pub async fn reply(
         match domain::user::normalize_email(cc) {
             Some(e) => ccs.push(e),
             None => {
-                let d = draft(t.cc_invalid(cc));
-                return render(
-                    &site,
-                    l,
-                    &reader,
-                    &raw_id,
-                    d,
-                    None,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                return refuse(t.cc_invalid(cc)).await;
             }
         }
+    }
+    if files.len() > form::MAX_FILES {
+        let why = format!("{} > {}", files.len(), form::MAX_FILES);
+        return refuse(t.field_invalid(t.attachments, &why)).await;
     }
     let mut uploads = Vec::new();
     for (name, kind, data) in files {
@@ -372,17 +332,7 @@ pub async fn reply(
                     .map(|e| e.description.clone())
                     .collect::<Vec<_>>()
                     .join(" ");
-                let d = draft(t.field_invalid(&name, &why));
-                return render(
-                    &site,
-                    l,
-                    &reader,
-                    &raw_id,
-                    d,
-                    None,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                return refuse(t.field_invalid(&name, &why)).await;
             }
             Err(e) => return failure(l.lang(), &e),
         }

@@ -16,7 +16,6 @@ use app::guard::Client;
 use app::web_requests::{Submitted, WebRequest};
 use askama::Template;
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -49,6 +48,8 @@ struct FieldView {
     required: bool,
     options: Vec<(String, String)>,
     value: String,
+    /// A multi-select's chosen values.
+    chosen: Vec<String>,
     /// JSON: the answers that show it (`[{"p": parent, "v": value}]`),
     /// empty for a field always shown.
     show_when: String,
@@ -105,8 +106,7 @@ fn field_view(
         FieldType::Integer | FieldType::Decimal => ("number", "number"),
         FieldType::Date => ("date", "date"),
         FieldType::Tagger => ("tagger", "text"),
-        // Several choices at once: not on the customer's form yet.
-        FieldType::Multiselect => return None,
+        FieldType::Multiselect => ("multiselect", "checkbox"),
     };
     let when: Vec<serde_json::Value> = form
         .end_user_conditions
@@ -120,6 +120,12 @@ fn field_view(
             serde_json::json!({"p": c.parent_field_id.0, "v": v})
         })
         .collect();
+    let value = filled
+        .fields
+        .iter()
+        .find(|(id, _)| *id == f.id)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     Some(FieldView {
         id: format!("rq-field-{}", f.id),
         name: format!("field_{}", f.id),
@@ -133,12 +139,8 @@ fn field_view(
             .iter()
             .map(|o| (o.value.clone(), o.name.clone()))
             .collect(),
-        value: filled
-            .fields
-            .iter()
-            .find(|(id, _)| *id == f.id)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default(),
+        value: value.clone(),
+        chosen: value.split(',').map(str::to_string).collect(),
         show_when: if when.is_empty() {
             String::new()
         } else {
@@ -268,6 +270,7 @@ fn problems(
                     "subject" => t.subject.to_string(),
                     "description" => t.description.to_string(),
                     "email" => t.your_email.to_string(),
+                    "file" | "attachments" => t.attachments.to_string(),
                     other => other
                         .strip_prefix("custom_field_")
                         .and_then(|id| id.parse::<i64>().ok())
@@ -292,15 +295,17 @@ pub async fn submit(
     reader: Reader,
     client: Option<Extension<Client>>,
     headers: HeaderMap,
-    body: Bytes,
+    req: axum::extract::Request,
 ) -> Response {
     let Some(l) = SiteLocale::exact(&locale) else {
         return not_found_in(&headers);
     };
     let t = words::of(l.lang());
-    let f = Form::parse(&body);
+    let Ok((f, files)) = form::read_with_files(req).await else {
+        return failure(l.lang(), &AppError::bad("the form could not be read"));
+    };
     let chosen = f.get("form").and_then(|v| v.parse::<i64>().ok());
-    let fields: Vec<(FieldId, String)> = form_fields(&body);
+    let fields: Vec<(FieldId, String)> = form_fields(&f);
     let filled = Filled {
         email: f.text("email"),
         name: f.text("name"),
@@ -343,6 +348,7 @@ pub async fn submit(
             .filter(|t| !t.is_empty() && t.len() <= 64)
             .map(str::to_string)
             .collect(),
+        files,
     };
     let client = client.map(|Extension(c)| c).unwrap_or_default();
     let prefix = site.url(&headers, &format!("/hc/{}/signin/link/", l.code()));
@@ -412,13 +418,22 @@ fn sent(l: SiteLocale, reader: &Reader, thanks: String, confirm: Option<String>)
 }
 
 /// The custom fields of a posted form (`field_12=…`).
-fn form_fields(body: &[u8]) -> Vec<(FieldId, String)> {
-    form_urlencoded::parse(body)
-        .filter_map(|(k, v)| {
-            let id = k.strip_prefix("field_")?.parse::<i64>().ok()?;
-            Some((FieldId(id), v.into_owned()))
-        })
-        .collect()
+fn form_fields(f: &Form) -> Vec<(FieldId, String)> {
+    let mut out: Vec<(FieldId, String)> = Vec::new();
+    for (k, v) in f.pairs() {
+        let Some(id) = k.strip_prefix("field_").and_then(|i| i.parse::<i64>().ok()) else {
+            continue;
+        };
+        // A multi-select sends one pair per choice: joined by commas.
+        match out.iter_mut().find(|(f, _)| f.0 == id) {
+            Some((_, joined)) => {
+                joined.push(',');
+                joined.push_str(v);
+            }
+            None => out.push((FieldId(id), v.clone())),
+        }
+    }
+    out
 }
 
 /// Suggestions one network may ask for in a minute: a person typing gets

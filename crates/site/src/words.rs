@@ -39,6 +39,8 @@ words! {
     promoted = "hc-promoted",
     related = "hc-related",
     attachments = "hc-attachments",
+    attach_files = "portal-attach-files",
+    multiselect_hint = "portal-multiselect-hint",
     bot_title = "hc-bot-title",
     bot_person_intro = "hc-bot-person-intro",
     bot_asked_for_person = "hc-bot-asked-for-person",

@@ -281,6 +281,7 @@ impl App {
             })
         })
         .await
+        .inspect(|_| self.bot.forget())
     }
 
     /// Changes a record's text in one locale; the source locale's change
@@ -326,6 +327,7 @@ impl App {
             })
         })
         .await
+        .inspect(|_| self.bot.forget())
     }
 
     /// Removes a translation; the source locale's cannot be removed (the
@@ -351,6 +353,7 @@ impl App {
             })
         })
         .await
+        .inspect(|_| self.bot.forget())
     }
 }
 

@@ -110,3 +110,5 @@ hc-weekday-4 = Thursday
 hc-weekday-5 = Friday
 hc-weekday-6 = Saturday
 hc-when = { $weekday } { $day } { $month } at { $time }
+portal-attach-files = Attach files (optional, up to 5; they are not kept if the form needs correcting)
+portal-multiselect-hint = You can tick several.

@@ -110,3 +110,5 @@ hc-weekday-4 = jueves
 hc-weekday-5 = viernes
 hc-weekday-6 = sábado
 hc-when = { $weekday } { $day } de { $month } a las { $time }
+portal-attach-files = Adjuntar archivos (opcional, hasta 5; no se conservan si hay que corregir el formulario)
+portal-multiselect-hint = Puedes marcar varias.

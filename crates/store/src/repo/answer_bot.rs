@@ -54,6 +54,27 @@ pub async fn public_texts(c: &mut Conn<'_>) -> Result<Vec<BotText>, StoreError> 
         .collect()
 }
 
+/// Which of these article texts are public now (published, of an article
+/// neither archived nor for a user segment).
+pub async fn still_public(
+    c: &mut Conn<'_>,
+    ids: &[TranslationId],
+) -> Result<std::collections::HashSet<TranslationId>, StoreError> {
+    let mut query = q(format!(
+        "SELECT t.id FROM hc_translations t JOIN hc_articles a ON a.id = t.article_id \
+         WHERE t.id IN ({}) AND t.draft = FALSE AND a.archived_at IS NULL AND a.user_segment_id IS NULL",
+        crate::paging::placeholders(1, ids.len())
+    ));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    c.all(query)
+        .await?
+        .iter()
+        .map(|r| Ok(TranslationId(r.int(0)?)))
+        .collect()
+}
+
 /// What changes when the bot's articles change: the article texts, the
 /// articles (archived, restricted), their machine translations and their
 /// sentence vectors.

@@ -11,7 +11,6 @@ use super::*;
 
 /// Posts a file to an article's attachments as the signed-in browser.
 async fn attach(
-    srv: &TestServer,
     b: &Browser,
     csrf: &str,
     id: i64,
@@ -29,17 +28,8 @@ async fn attach(
     if inline {
         form = form.text("inline", "1");
     }
-    let r = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"))
-        .post(format!("{}/agent/articles/{id}/attachments", srv.base))
-        .header("cookie", b.cookie_header())
-        .multipart(form)
-        .send()
+    b.post_multipart(&format!("/agent/articles/{id}/attachments"), form)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    (r.status().as_u16(), r.text().await.unwrap_or_default())
 }
 
 /// The article's text in a locale, through the API.
@@ -228,10 +218,9 @@ both!(writers_draft_translate_attach_and_restore_articles, |srv| {
 
     // Files: an image shown in the body, a document listed under it;
     // anything that could run refused.
-    let (s, _) = attach(&srv, &b, &csrf, id, "diagrama.png", TINY_PNG.to_vec(), true).await;
+    let (s, _) = attach(&b, &csrf, id, "diagrama.png", TINY_PNG.to_vec(), true).await;
     assert_eq!(s, 303);
     let (s, _) = attach(
-        &srv,
         &b,
         &csrf,
         id,
@@ -243,7 +232,6 @@ both!(writers_draft_translate_attach_and_restore_articles, |srv| {
     assert_eq!(s, 303);
     for bad in ["pagina.html", "dibujo.svg", "script.js"] {
         let (s, body) = attach(
-            &srv,
             &b,
             &csrf,
             id,

@@ -360,17 +360,10 @@ both!(
                     .mime_str("text/plain")
                     .unwrap_or_else(|e| panic!("{e}")),
             );
-        let r = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_else(|e| panic!("{e}"))
-            .post(format!("{}/hc/es/requests/{mine}", srv.base))
-            .header("cookie", b.cookie_header())
-            .multipart(form)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(r.status().as_u16(), 303);
+        let (status, _) = b
+            .post_multipart(&format!("/hc/es/requests/{mine}"), form)
+            .await;
+        assert_eq!(status, 303);
         let (_, cs) = srv
             .call(
                 "GET",

@@ -7,7 +7,6 @@ use super::workspace::Browser;
 use super::*;
 
 async fn save(
-    srv: &TestServer,
     b: &Browser,
     csrf: &str,
     fields: &[(&str, &str)],
@@ -23,17 +22,7 @@ async fn save(
             reqwest::multipart::Part::bytes(data).file_name(name.to_string()),
         );
     }
-    let r = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"))
-        .post(format!("{}/agent/admin/look", srv.base))
-        .header("cookie", b.cookie_header())
-        .multipart(form)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    (r.status().as_u16(), r.text().await.unwrap_or_default())
+    b.post_multipart("/agent/admin/look", form).await
 }
 
 both!(admins_set_how_the_help_center_looks, |srv| {
@@ -45,20 +34,12 @@ both!(admins_set_how_the_help_center_looks, |srv| {
 
     // Refused, with the reason: a colour unreadable on white, a link to
     // script, a file that is not an image.
-    let (s, body) = save(&srv, &b, &csrf, &[("accent", "#ffcc00")], None).await;
+    let (s, body) = save(&b, &csrf, &[("accent", "#ffcc00")], None).await;
     assert_eq!(s, 422);
     assert!(body.contains("4.5:1"), "{body}");
-    let (s, body) = save(
-        &srv,
-        &b,
-        &csrf,
-        &[("links", "Malo | javascript:alert(1)")],
-        None,
-    )
-    .await;
+    let (s, body) = save(&b, &csrf, &[("links", "Malo | javascript:alert(1)")], None).await;
     assert_eq!(s, 422, "{body}");
     let (s, _) = save(
-        &srv,
         &b,
         &csrf,
         &[],
@@ -67,9 +48,7 @@ both!(admins_set_how_the_help_center_looks, |srv| {
     .await;
     assert_eq!(s, 422);
 
-    let (s, body) = save(
-        &srv,
-        &b,
+    let (s, body) = save(&b,
         &csrf,
         &[("name_es", "Ayuda de Tienda Sol"), ("name_en", "Tienda Sol Help"), ("accent", "#7a1f5c"),
           ("links", "Condiciones | https://tiendasol.example/condiciones\nPrivacidad | /hc/es/articles/1")],

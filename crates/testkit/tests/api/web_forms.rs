@@ -374,3 +374,115 @@ both!(suggestions_are_limited_per_network, |srv| {
     let at = first_refusal.unwrap_or_else(|| panic!("never refused"));
     assert!(at >= 60, "refused at ask {at}");
 });
+
+/// Posts the request form as multipart, with files, as the browser `b`.
+async fn post_with_files(
+    b: &Browser,
+    pairs: &[(String, String)],
+    files: &[(&str, &[u8])],
+) -> (u16, String) {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in pairs {
+        form = form.text(k.clone(), v.clone());
+    }
+    for (name, data) in files {
+        form = form.part(
+            "attachments",
+            reqwest::multipart::Part::bytes(data.to_vec()).file_name(name.to_string()),
+        );
+    }
+    b.post_multipart("/hc/es/requests/new", form).await
+}
+
+both!(requests_carry_files_and_several_choices, |srv| {
+    let admin = srv.admin();
+    let parts = field(&srv, json!({"type": "multiselect", "title": "Parts",
+        "title_in_portal_translations": {"es": "Piezas afectadas"},
+        "custom_field_options": [{"name": "Pantalla", "value": "pantalla"}, {"name": "Batería", "value": "bateria"}, {"name": "Cargador", "value": "cargador"}]})).await;
+    let (s, f) = srv
+        .call(
+            "POST",
+            "/api/v2/ticket_forms.json",
+            &admin,
+            Some(json!({"ticket_form": {
+            "name": "Averías", "ticket_field_ids": [parts]}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{f}");
+    let mut anon = Browser::new(&srv.base);
+    let page = anon.get("/hc/es/requests/new").await;
+    assert!(
+        page.body.contains("Piezas afectadas") && page.body.contains("<fieldset"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("multipart/form-data"), "{}", page.body);
+    let csrf = last_csrf(&page.body);
+    let p = format!("field_{parts}");
+    let mut pairs = filled(&csrf, "pieza@example.com", &[]);
+    pairs.push((p.clone(), "pantalla".into()));
+    pairs.push((p.clone(), "cargador".into()));
+
+    // Too many files: refused in words, nothing created.
+    let before = ticket_count(&srv).await;
+    let six: Vec<(&str, &[u8])> = (0..6).map(|_| ("nota.txt", b"hola".as_slice())).collect();
+    let (s, body) = post_with_files(&anon, &pairs, &six).await;
+    assert_eq!(s, 422, "{body}");
+    assert!(body.contains("Archivos adjuntos"), "{body}");
+    assert_eq!(ticket_count(&srv).await, before);
+
+    // Two files and two choices: on the new ticket's first comment and
+    // its field.
+    let (s, body) = post_with_files(
+        &anon,
+        &pairs,
+        &[
+            ("foto.png", TINY_PNG),
+            ("pagina.html", b"<script>alert(1)</script>"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(ticket_count(&srv).await, before + 1);
+    let (_, list) = srv
+        .call("GET", "/api/v2/tickets.json?sort_order=desc", &admin, None)
+        .await;
+    let ticket = list["tickets"]
+        .as_array()
+        .and_then(|a| a.iter().max_by_key(|t| t["id"].as_i64()))
+        .cloned()
+        .unwrap_or_default();
+    let value = ticket["custom_fields"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["id"] == parts))
+        .map(|c| c["value"].clone())
+        .unwrap_or_default();
+    assert_eq!(value, json!(["pantalla", "cargador"]), "{ticket}");
+    let (_, cs) = srv
+        .call(
+            "GET",
+            &format!("/api/v2/tickets/{}/comments.json", ticket["id"]),
+            &admin,
+            None,
+        )
+        .await;
+    let files = cs["comments"][0]["attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(files.len(), 2, "{cs}");
+    let html = files
+        .iter()
+        .find(|f| f["file_name"] == "pagina.html")
+        .cloned()
+        .unwrap_or_default();
+    assert_ne!(
+        html["content_type"], "text/html",
+        "never served as a page: {html}"
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f["file_name"] == "foto.png" && f["content_type"] == "image/png")
+    );
+});

@@ -99,6 +99,24 @@ impl Browser {
         self.send("POST", path, Some(form)).await
     }
 
+    /// Posts a multipart form (fields and files) with this browser's
+    /// cookies; (status, body).
+    pub(super) async fn post_multipart(
+        &self,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> (u16, String) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        (r.status().as_u16(), r.text().await.unwrap_or_default())
+    }
+
     /// Signs in through the real form; returns the POST's response.
     pub(super) async fn sign_in(&mut self, email: &str, password: &str) -> Page {
         let form = self.get("/login").await;
