@@ -10,6 +10,8 @@ use crate::{Analysed, Ranked};
 pub enum Reason {
     /// The customer asked for a person.
     AskedForPerson,
+    /// The message is on a topic admins always hand over.
+    HandoverTopic,
     /// Nothing in the message to look up (a greeting, thanks, gibberish).
     NothingToAnswer,
     /// No article holds enough of what the message is about.

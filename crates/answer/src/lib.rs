@@ -18,6 +18,7 @@ pub mod encoder;
 mod handover;
 mod lexicon;
 mod text;
+pub mod topics;
 
 pub use decide::{Decision, Reason, Thresholds, confidence, decide};
 pub use encoder::Encoder;
@@ -47,6 +48,9 @@ pub struct Document {
     pub body: String,
     /// Its machine translation into the other language, where one is stored.
     pub translated: Option<Translated>,
+    /// Other ways customers ask what it answers (its authors'), in its
+    /// language: matched as its title is.
+    pub phrasings: Vec<String>,
     /// Its sentence vectors ([`article_texts`] encoded), where the encoder
     /// is installed.
     pub vectors: Vec<Vec<f32>>,
@@ -59,6 +63,19 @@ pub fn article_texts(title: &str, body: &str) -> Vec<String> {
     const LEAD_WORDS: usize = 60;
     let lead: Vec<&str> = body.split_whitespace().take(LEAD_WORDS).collect();
     vec![title.to_owned(), format!("{title}. {}", lead.join(" "))]
+}
+
+/// The most phrasings of one article text the bot reads.
+pub const MAX_PHRASINGS: usize = 20;
+
+/// An article text's phrasings as stored (one per line), cleaned.
+pub fn phrasings_of(stored: &str) -> Vec<String> {
+    stored
+        .lines()
+        .map(|l| l.trim().chars().take(200).collect::<String>())
+        .filter(|l| !l.is_empty())
+        .take(MAX_PHRASINGS)
+        .collect()
 }
 
 /// A machine translation of an article's title and body.
@@ -187,6 +204,9 @@ impl Index {
             };
             add(d.language, &d.title, TITLE_WEIGHT);
             add(d.language, &d.body, 1.0);
+            for p in &d.phrasings {
+                add(d.language, p, TITLE_WEIGHT);
+            }
             if let Some(t) = &d.translated {
                 let other = text::other(d.language);
                 add(other, &t.title, TITLE_WEIGHT);
@@ -413,8 +433,27 @@ mod tests {
             title: title.into(),
             body: body.into(),
             translated: None,
+            phrasings: Vec::new(),
             vectors: Vec::new(),
         }
+    }
+
+    #[test]
+    fn authors_phrasings_count_as_the_title() {
+        let mut pw = doc(
+            1,
+            Language::Spanish,
+            "Cambiar la contraseña",
+            "Pulsa «Cambiar».",
+        );
+        let other = doc(2, Language::Spanish, "Envíos", "Enviamos en 48 horas.");
+        let index = Index::build(&[pw.clone(), other.clone()], None);
+        let top = |i: &Index, m: &str| i.rank(&i.analyse(m), 1).first().map(|r| r.id);
+        assert_eq!(top(&index, "me he quedado fuera"), None);
+        pw.phrasings = phrasings_of("me he quedado fuera de mi cuenta\n\n   \n");
+        assert_eq!(pw.phrasings.len(), 1);
+        let index = Index::build(&[pw, other], None);
+        assert_eq!(top(&index, "me he quedado fuera"), Some(1));
     }
 
     #[test]

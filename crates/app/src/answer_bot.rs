@@ -11,6 +11,7 @@ use crate::bot_vectors;
 use crate::help_center::snippet;
 use crate::sanitize::html_to_text;
 use crate::{App, AppError, FieldError};
+use answer::topics::Topics;
 use answer::{Document, Index, Thresholds, Translated, asks_for_person, decide};
 use domain::{ArticleId, Timestamp, UserId};
 use search::analyze::Language;
@@ -92,6 +93,8 @@ pub struct BotReport {
     /// Questions are also matched by meaning (the sentence encoder is
     /// installed).
     pub meaning: bool,
+    /// The hand-over topics, one per line.
+    pub topics: String,
     /// Public article texts, and how many have their sentence vectors.
     pub texts: usize,
     pub encoded: usize,
@@ -112,7 +115,13 @@ struct Built {
     version: (i64, i64, i64, i64),
     index: Index,
     texts: Vec<BotText>,
+    /// The hand-over topics as the admins wrote them, and parsed.
+    topics_text: String,
+    topics: Topics,
 }
+
+/// The settings key of the hand-over topics (one per line).
+pub const TOPICS_KEY: &str = "answer_bot.handover_topics";
 
 /// The bot's index, shared by every request of a node.
 #[derive(Default)]
@@ -135,6 +144,7 @@ fn language_of(locale: &str) -> Language {
 pub fn reason_word(r: Reason) -> &'static str {
     match r {
         Reason::AskedForPerson => "asked_for_person",
+        Reason::HandoverTopic => "handover_topic",
         Reason::NothingToAnswer => "nothing_to_answer",
         Reason::NoGoodMatch => "no_good_match",
         Reason::Answered => "answered",
@@ -182,8 +192,13 @@ impl App {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         let version = repo::version(c).await?;
+        let topics_text = store::repo::settings::get(c, TOPICS_KEY)
+            .await?
+            .unwrap_or_default();
         let built = match cached {
-            Some((_, built)) if built.version == version => built,
+            Some((_, built)) if built.version == version && built.topics_text == topics_text => {
+                built
+            }
             _ => {
                 let texts = repo::public_texts(c).await?;
                 let encoder = self.sentence_encoder().await;
@@ -199,6 +214,7 @@ impl App {
                             title: title.clone(),
                             body: body.clone(),
                         }),
+                        phrasings: answer::phrasings_of(&t.phrasings),
                         vectors: match (&t.vectors, &encoder) {
                             (Some((model, bytes)), Some(_)) if model == bot_vectors::MODEL => {
                                 bot_vectors::from_bytes(bytes)
@@ -211,6 +227,8 @@ impl App {
                     version,
                     index: Index::build(&docs, encoder),
                     texts,
+                    topics: Topics::parse(&topics_text),
+                    topics_text,
                 })
             }
         };
@@ -240,7 +258,15 @@ impl App {
         let analysed = built.index.analyse(&enquiry);
         let ranked = built.index.rank(&analysed, limit.max(1) * 4);
         let thresholds = Thresholds::default();
-        let decision = decide(asked, &analysed, &ranked, thresholds);
+        let decision = if !asked && built.topics.matching(&enquiry).is_some() {
+            answer::Decision {
+                handover: true,
+                confidence: 1.0,
+                reason: Reason::HandoverTopic,
+            }
+        } else {
+            decide(asked, &analysed, &ranked, thresholds)
+        };
         // The candidates: each article once, in the customer's language
         // where it has a text, passing the line the first one did.
         let mut candidates: Vec<(&answer::Ranked, &BotText)> = Vec::new();
@@ -412,6 +438,7 @@ impl App {
         Ok(BotReport {
             translation: self.translator.is_some(),
             meaning: self.meaning.installed(),
+            topics: built.topics_text.clone(),
             texts: built.texts.len(),
             encoded,
             recent,
@@ -423,6 +450,28 @@ impl App {
             opened,
             deflected,
         })
+    }
+
+    /// Sets the topics the bot always hands over (one per line, at most
+    /// `answer::topics::MAX_TOPICS`).
+    pub async fn set_handover_topics(
+        &self,
+        actor: domain::Actor,
+        text: &str,
+    ) -> Result<(), AppError> {
+        crate::error::require(&actor, domain::policy::Capability::ArrangeHelpCenter)?;
+        let cleaned = text
+            .lines()
+            .map(|l| l.trim().chars().take(200).collect::<String>())
+            .filter(|l| !l.is_empty())
+            .take(answer::topics::MAX_TOPICS)
+            .collect::<Vec<_>>()
+            .join("\n");
+        self.write(move |c| {
+            Box::pin(async move { Ok(store::repo::settings::set(c, TOPICS_KEY, &cleaned).await?) })
+        })
+        .await
+        .inspect(|_| self.bot.forget())
     }
 
     /// Machine-translates article texts that have no translation yet (or

@@ -119,7 +119,8 @@ impl App {
                 pending
                     .iter()
                     .map(|p| {
-                        let texts = answer::article_texts(&p.title, &html_to_text(&p.body));
+                        let mut texts = answer::article_texts(&p.title, &html_to_text(&p.body));
+                        texts.extend(answer::phrasings_of(&p.phrasings));
                         let vectors: Vec<Vec<f32>> =
                             texts.iter().map(|t| encoder.encode(t)).collect();
                         (p.translation, to_bytes(&vectors), p.updated_at)

@@ -42,7 +42,9 @@ fn encode(s: &str) -> String {
 pub fn bot_box(l: SiteLocale, reader: &Reader, t: &Words, query: &str, a: &BotAnswer) -> BotBox {
     let note = match a.reason {
         app::answer_bot::Reason::Answered => t.bot_person_intro,
-        app::answer_bot::Reason::AskedForPerson => t.bot_asked_for_person,
+        app::answer_bot::Reason::AskedForPerson | app::answer_bot::Reason::HandoverTopic => {
+            t.bot_asked_for_person
+        }
         _ => t.bot_no_answer,
     };
     BotBox {

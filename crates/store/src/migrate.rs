@@ -202,6 +202,24 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 27,
+        name: "bot_phrasings",
+        shared: Some(include_str!("../migrations/0027_bot_phrasings.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
+        version: 28,
+        name: "handover_topics",
+        shared: None,
+        sqlite: Some(include_str!(
+            "../migrations/0028_handover_topics.sqlite.sql"
+        )),
+        postgres: Some(include_str!(
+            "../migrations/0028_handover_topics.postgres.sql"
+        )),
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -37,6 +37,8 @@ struct BotPage {
     section: &'static str,
     secret: Option<String>,
     translation: bool,
+    /// The hand-over topics, one per line.
+    topics: String,
     meaning: bool,
     texts: usize,
     encoded: usize,
@@ -57,6 +59,7 @@ fn outcome(t: &Text, a: &app::answer_bot::BotReportQuestion) -> String {
     }
     let why = match a.reason.as_str() {
         "asked_for_person" => t.bot_reason_asked_for_person,
+        "handover_topic" => t.bot_reason_topic,
         "nothing_to_answer" => t.bot_reason_nothing_to_answer,
         _ => t.bot_reason_no_good_match,
     };
@@ -118,6 +121,7 @@ pub async fn page(State(ui): State<Ui>, agent: Agent) -> Response {
                 section: "bot",
                 secret: None,
                 translation: r.translation,
+                topics: r.topics.clone(),
                 meaning: r.meaning,
                 texts: r.texts,
                 encoded: r.encoded,
@@ -134,4 +138,21 @@ pub async fn page(State(ui): State<Ui>, agent: Agent) -> Response {
         ))
     };
     inner.await.unwrap_or_else(|e| error_page(&agent, &e))
+}
+
+/// `POST /agent/admin/bot/topics`: the topics the bot always hands over.
+pub async fn save_topics(
+    State(ui): State<Ui>,
+    crate::session::AgentForm { agent, form }: crate::session::AgentForm,
+) -> Response {
+    match ui
+        .app
+        .set_handover_topics(agent.user.actor, form.get("topics").unwrap_or(""))
+        .await
+    {
+        Ok(()) => axum::response::IntoResponse::into_response(axum::response::Redirect::to(
+            "/agent/admin/bot",
+        )),
+        Err(e) => error_page(&agent, &e),
+    }
 }

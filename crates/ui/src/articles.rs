@@ -83,6 +83,8 @@ struct EditPage {
     source: Option<(String, String)>,
     title: String,
     body: String,
+    /// Other ways customers ask it, one per line (for the bot).
+    phrasings: String,
     draft: bool,
     exists: bool,
     sections: Vec<(i64, String)>,
@@ -267,6 +269,7 @@ pub async fn create(State(ui): State<Ui>, AgentForm { agent, form }: AgentForm) 
 struct Typed {
     title: String,
     body: String,
+    phrasings: String,
     preview: Option<String>,
     problems: Vec<String>,
 }
@@ -314,6 +317,7 @@ async fn editor(
         texts,
         history,
         files,
+        phrasings,
     } = ui.app.article_for_editing(agent.user.actor, id).await?;
     let locale = match locale.map(|l| app::help_center::normalize_locale(Some(l))) {
         Some(l) if LOCALES.contains(&l.as_str()) => l,
@@ -388,11 +392,17 @@ async fn editor(
             inline: f.inline,
         })
         .collect();
-    let (title, body, preview, problems) = match typed {
-        Some(x) => (x.title, x.body, x.preview, x.problems),
+    let stored_phrasings = phrasings
+        .iter()
+        .find(|(l, _)| *l == locale)
+        .map(|(_, p)| p.clone())
+        .unwrap_or_default();
+    let (title, body, phrasings, preview, problems) = match typed {
+        Some(x) => (x.title, x.body, x.phrasings, x.preview, x.problems),
         None => (
             text.map(|x| x.title.clone()).unwrap_or_default(),
             text.map(|x| x.body.clone()).unwrap_or_default(),
+            stored_phrasings,
             None,
             Vec::new(),
         ),
@@ -408,6 +418,7 @@ async fn editor(
             source,
             title,
             body,
+            phrasings,
             draft: text.is_none_or(|x| x.draft),
             exists: text.is_some(),
             sections: section_names(ui).await?,
@@ -450,12 +461,14 @@ pub async fn save(
         }
         let title = form.get("title").unwrap_or("").to_string();
         let body = form.get("body").unwrap_or("").to_string();
+        let phrasings = form.get("phrasings").unwrap_or("").to_string();
         let action = form.get("action").unwrap_or("draft");
         if action == "preview" {
             let typed = Typed {
                 preview: Some(app::sanitize::clean_html(&body)),
                 title,
                 body,
+                phrasings,
                 problems: Vec::new(),
             };
             return editor(
@@ -525,6 +538,15 @@ pub async fn save(
                     .map(|_| ())
             }
         };
+        // The text exists now: its phrasings go with it.
+        let saved = match saved {
+            Ok(()) => {
+                ui.app
+                    .set_article_phrasings(agent.user.actor, id, &locale, &phrasings)
+                    .await
+            }
+            e => e,
+        };
         match saved {
             Ok(()) => Ok(Redirect::to(&format!(
                 "/agent/articles/{}?locale={locale}&done=saved",
@@ -536,6 +558,7 @@ pub async fn save(
                     let typed = Typed {
                         title,
                         body,
+                        phrasings,
                         preview: None,
                         problems,
                     };
@@ -617,6 +640,12 @@ async fn stored_with(
     Ok(Typed {
         title: text.map(|x| x.title.clone()).unwrap_or_default(),
         body: text.map(|x| x.body.clone()).unwrap_or_default(),
+        phrasings: a
+            .phrasings
+            .iter()
+            .find(|(l, _)| l == locale)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_default(),
         preview: None,
         problems,
     })

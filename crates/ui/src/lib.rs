@@ -163,6 +163,7 @@ fn admin_pages(ui: Ui) -> Router<Ui> {
             post(admin_email::save_templates),
         )
         .route("/agent/admin/bot", get(admin_bot::page))
+        .route("/agent/admin/bot/topics", post(admin_bot::save_topics))
         .route(
             "/agent/admin/look",
             get(admin_look::page).post(admin_look::save),

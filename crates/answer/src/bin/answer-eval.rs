@@ -199,6 +199,7 @@ fn documents(
                     .collect()
             }),
             id: i as i64,
+            phrasings: Vec::new(),
             language: language(&a.locale),
             title: a.title.clone(),
             body: a.body.clone(),

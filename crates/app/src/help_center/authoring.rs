@@ -12,6 +12,7 @@ use domain::model::{Translation, TranslationOf};
 use domain::segment::Audience;
 use domain::{Actor, ArticleAttachmentId, ArticleId, ArticleRevisionId, Timestamp};
 use store::model::Article;
+use store::repo::answer_bot as bot;
 use store::repo::article_authoring as repo;
 use store::repo::help_center as hc;
 
@@ -80,6 +81,8 @@ pub struct ArticleForEditing {
     /// Newest first, every locale.
     pub history: Vec<Revision>,
     pub files: Vec<ArticleFile>,
+    /// Per locale with a text: other ways customers ask it (one per line).
+    pub phrasings: Vec<(String, String)>,
 }
 
 impl App {
@@ -99,12 +102,50 @@ impl App {
             .filter(|a| a.archived_at.is_none())
             .ok_or(AppError::NotFound)?;
         texts.sort_by_key(|t| (t.locale != article.source_locale, t.locale.clone()));
+        let mut phrasings = Vec::new();
+        for t in &texts {
+            phrasings.push((t.locale.clone(), bot::phrasings(c, t.id).await?));
+        }
         Ok(ArticleForEditing {
+            phrasings,
             texts,
             history: repo::revisions(c, id, HISTORY).await?,
             files: repo::files(c, id).await?,
             article,
         })
+    }
+
+    /// Sets the other ways customers ask what the article's text in
+    /// `locale` answers (one per line; the bot reads at most
+    /// `answer::MAX_PHRASINGS`). `NotFound` where it has no text there.
+    pub async fn set_article_phrasings(
+        &self,
+        actor: Actor,
+        id: ArticleId,
+        locale: &str,
+        phrasings: &str,
+    ) -> Result<(), AppError> {
+        article_writer(&actor)?;
+        let cleaned = answer::phrasings_of(phrasings).join("\n");
+        let locale = super::normalize_locale(Some(locale));
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                let t = store::repo::translations::translation_in(
+                    c,
+                    TranslationOf::Article(id),
+                    &locale,
+                )
+                .await?
+                .ok_or(AppError::NotFound)?;
+                if bot::phrasings(c, t.id).await? != cleaned {
+                    bot::set_phrasings(c, t.id, &cleaned, now).await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+        .inspect(|_| self.bot.forget())
     }
 
     /// Brings an earlier text back as the article's text in that locale

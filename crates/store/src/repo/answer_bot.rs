@@ -18,6 +18,8 @@ pub struct BotText {
     /// Its sentence vectors (little-endian `f32`s, one vector after the
     /// other) and the model that made them, where stored.
     pub vectors: Option<(String, Vec<u8>)>,
+    /// Other ways customers ask it, one per line (its authors').
+    pub phrasings: String,
 }
 
 /// Every published translation of every public article (public: not
@@ -25,10 +27,11 @@ pub struct BotText {
 pub async fn public_texts(c: &mut Conn<'_>) -> Result<Vec<BotText>, StoreError> {
     let rows = c
         .all(q(
-            "SELECT t.id, t.article_id, t.locale, t.title, t.body, m.title, m.body, v.model, v.vectors \
+            "SELECT t.id, t.article_id, t.locale, t.title, t.body, m.title, m.body, v.model, v.vectors, p.phrasings \
              FROM hc_translations t JOIN hc_articles a ON a.id = t.article_id \
              LEFT JOIN hc_machine_translations m ON m.translation_id = t.id \
              LEFT JOIN hc_article_vectors v ON v.translation_id = t.id \
+             LEFT JOIN hc_bot_phrasings p ON p.translation_id = t.id \
              WHERE t.draft = FALSE AND a.archived_at IS NULL AND a.user_segment_id IS NULL \
              ORDER BY t.id",
         ))
@@ -49,6 +52,7 @@ pub async fn public_texts(c: &mut Conn<'_>) -> Result<Vec<BotText>, StoreError> 
                     (Some(model), Some(v)) => Some((model, v)),
                     _ => None,
                 },
+                phrasings: r.opt_text(9)?.unwrap_or_default(),
             })
         })
         .collect()
@@ -94,7 +98,8 @@ pub async fn version(c: &mut Conn<'_>) -> Result<(i64, i64, i64, i64), StoreErro
         .await?;
     let vectors = c
         .scalar(q(
-            "SELECT COUNT(*) * 1000000000 + COALESCE(MAX(created_at), 0) FROM hc_article_vectors",
+            "SELECT (SELECT COUNT(*) * 1000000000 + COALESCE(MAX(created_at), 0) FROM hc_article_vectors) \
+             + (SELECT COUNT(*) * 1000000000 + COALESCE(MAX(updated_at), 0) FROM hc_bot_phrasings)",
         ))
         .await?;
     let (n, last) = match texts {
@@ -111,6 +116,8 @@ pub struct Unencoded {
     pub translation: TranslationId,
     pub title: String,
     pub body: String,
+    /// Other ways customers ask it, one per line.
+    pub phrasings: String,
     pub updated_at: Timestamp,
 }
 
@@ -121,9 +128,11 @@ pub async fn unencoded(
 ) -> Result<Vec<Unencoded>, StoreError> {
     let rows = c
         .all(
-            q("SELECT t.id, t.title, t.body, t.updated_at FROM hc_translations t \
+            q("SELECT t.id, t.title, t.body, t.updated_at, p.phrasings, p.updated_at FROM hc_translations t \
                LEFT JOIN hc_article_vectors v ON v.translation_id = t.id \
-               WHERE t.article_id IS NOT NULL AND (v.translation_id IS NULL OR v.model <> $1 OR v.source_updated_at < t.updated_at) \
+               LEFT JOIN hc_bot_phrasings p ON p.translation_id = t.id \
+               WHERE t.article_id IS NOT NULL AND (v.translation_id IS NULL OR v.model <> $1 \
+                 OR v.source_updated_at < t.updated_at OR v.source_updated_at < COALESCE(p.updated_at, 0)) \
                ORDER BY t.id LIMIT $2")
             .bind(model)
             .bind(limit),
@@ -135,7 +144,9 @@ pub async fn unencoded(
                 translation: TranslationId(r.int(0)?),
                 title: r.text(1)?,
                 body: r.text(2)?,
-                updated_at: Timestamp(r.int(3)?),
+                phrasings: r.opt_text(4)?.unwrap_or_default(),
+                // What the vectors are of: the text and the phrasings.
+                updated_at: Timestamp(r.int(3)?.max(r.opt_int(5)?.unwrap_or(0))),
             })
         })
         .collect()
@@ -463,4 +474,41 @@ pub async fn unanswered(
     rows.iter()
         .map(|r| Ok((r.text(0)?, Timestamp(r.int(1)?))))
         .collect()
+}
+
+/// An article text's phrasings (one per line; empty when none).
+pub async fn phrasings(c: &mut Conn<'_>, translation: TranslationId) -> Result<String, StoreError> {
+    Ok(c.opt(
+        q("SELECT phrasings FROM hc_bot_phrasings WHERE translation_id = $1").bind(translation),
+    )
+    .await?
+    .map(|r| r.text(0))
+    .transpose()?
+    .unwrap_or_default())
+}
+
+/// Sets an article text's phrasings (none: removed).
+pub async fn set_phrasings(
+    c: &mut Conn<'_>,
+    translation: TranslationId,
+    phrasings: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    if phrasings.is_empty() {
+        c.exec(q("DELETE FROM hc_bot_phrasings WHERE translation_id = $1").bind(translation))
+            .await?;
+        // Its vectors held the phrasings: made again without them.
+        c.exec(q("DELETE FROM hc_article_vectors WHERE translation_id = $1").bind(translation))
+            .await?;
+        return Ok(());
+    }
+    c.exec(
+        q("INSERT INTO hc_bot_phrasings (translation_id, phrasings, updated_at) VALUES ($1, $2, $3) \
+           ON CONFLICT (translation_id) DO UPDATE SET phrasings = EXCLUDED.phrasings, updated_at = EXCLUDED.updated_at")
+        .bind(translation)
+        .bind(phrasings)
+        .bind(now),
+    )
+    .await?;
+    Ok(())
 }

@@ -190,6 +190,45 @@ both!(the_bot_answers_or_hands_over, |srv| {
     let b = ask(&srv, &customer, "quiero hablar con una persona", "es").await;
     assert_eq!(b["reason"], "asked_for_person");
 
+    // Topics admins always hand over, in either language, however said.
+    let b = ask(
+        &srv,
+        &customer,
+        "quiero devolver un producto: un cargo no reconocido en la tarjeta",
+        "es",
+    )
+    .await;
+    assert_eq!(b["handover"], false, "no topics yet: {b}");
+    srv.app
+        .set_handover_topics(
+            admin_actor(&srv).await,
+            "cargo no reconocido\n\nunrecognised charge",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        srv.app
+            .set_handover_topics(
+                domain::Actor {
+                    role: domain::Role::Agent,
+                    ..admin_actor(&srv).await
+                },
+                "x"
+            )
+            .await
+            .is_err(),
+        "admins only"
+    );
+    for q in [
+        "quiero devolver un producto: un cargo no reconocido en la tarjeta",
+        "I want to return a product, there is an unrecognised charge",
+    ] {
+        let b = ask(&srv, &customer, q, "es").await;
+        assert_eq!(b["handover"], true, "{q}: {b}");
+        assert_eq!(b["reason"], "handover_topic", "{q}: {b}");
+        assert_eq!(b["articles"], json!([]));
+    }
+
     // The customer's word on an answer: only for an article offered.
     let fb = |path: &'static str, article: Json, token: String| {
         let srv = &srv;
@@ -268,6 +307,24 @@ both!(the_bot_answers_or_hands_over, |srv| {
         "{}",
         page.body
     );
+    assert!(
+        page.body
+            .contains("cargo no reconocido\nunrecognised charge</textarea>"),
+        "the topics, editable: {}",
+        page.body
+    );
+    let saved = b
+        .post(
+            "/agent/admin/bot/topics",
+            &[
+                ("csrf", &super::workspace::hidden(&page.body, "csrf")),
+                ("topics", "queja formal"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    let b2 = ask(&srv, &customer, "quiero poner una queja formal", "es").await;
+    assert_eq!(b2["reason"], "handover_topic", "{b2}");
     // A gap is ready to become an article: the editor's list with its title.
     let write = page
         .body

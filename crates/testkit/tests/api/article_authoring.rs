@@ -183,6 +183,60 @@ both!(writers_draft_translate_attach_and_restore_articles, |srv| {
     assert_eq!(s, 200);
     assert!(page.contains("Mi cuenta"));
 
+    // Other ways customers ask it: the bot finds the article by them.
+    let ask = |q: &'static str| {
+        let srv = &srv;
+        async move {
+            let (s, b) = srv
+                .call(
+                    "POST",
+                    "/api/v2/answer_bot/answers/articles.json",
+                    &srv.admin(),
+                    Some(json!({"enquiry": q, "locale": "es"})),
+                )
+                .await;
+            assert_eq!(s, 200, "{b}");
+            b["articles"][0]["article_id"].as_i64()
+        }
+    };
+    assert_eq!(ask("me he quedado fuera sin poder entrar").await, None);
+    let phrased = b
+        .post(
+            &editor,
+            &[
+                ("csrf", &csrf),
+                ("locale", "es"),
+                ("title", "Cambiar la contraseña"),
+                (
+                    "body",
+                    "<p>Entra en <strong>Mi cuenta</strong> y pulsa «Cambiar».</p>",
+                ),
+                ("action", "publish"),
+                ("section_id", &sec_id),
+                ("user_segment_id", "0"),
+                (
+                    "phrasings",
+                    "me he quedado fuera sin poder entrar\n\n  no recuerdo la clave  ",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(phrased.status, 303, "{}", phrased.body);
+    let page = b.get(&editor).await;
+    assert!(
+        page.body
+            .contains("me he quedado fuera sin poder entrar\nno recuerdo la clave</textarea>"),
+        "stored cleaned: {}",
+        page.body
+    );
+    // (Their vectors too, where the encoder is installed.)
+    while let Ok(n) = srv.app.encode_pending_articles().await {
+        if n == 0 {
+            break;
+        }
+    }
+    assert_eq!(ask("me he quedado fuera sin poder entrar").await, Some(id));
+
     // Translated beside the source text.
     let en_editor = b.get(&format!("{editor}?locale=en-us")).await;
     assert_eq!(en_editor.status, 200);

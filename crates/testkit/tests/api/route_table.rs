@@ -1235,6 +1235,12 @@ const PAGES: &[Row] = &[
     ),
     ("POST", "/agent/admin/views/{view}/delete", "UUUDDA", ""),
     ("GET", "/agent/admin/bot", "UUUDDA", ""),
+    (
+        "POST",
+        "/agent/admin/bot/topics",
+        "UUUDDA",
+        "topics=queja%20formal",
+    ),
     ("GET", "/agent/admin/look", "UUUDDA", ""),
     // A urlencoded post where a multipart form is expected: 400 for admins.
     ("POST", "/agent/admin/look", "UUUDDA", "accent=%23000000"),
