@@ -97,6 +97,21 @@ try {
   await page.getByRole("button", { name: "Adjuntar" }).click();
   await page.getByRole("link", { name: `${tag}-guia.pdf` }).waitFor();
 
+  // An image attached to show in the text, inserted with its description.
+  const png = `${shots}/${tag}-mapa.png`;
+  writeFileSync(png, Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64"));
+  await page.getByLabel("Archivo", { exact: true }).setInputFiles(png);
+  await page.getByLabel(/Imagen para mostrar en el cuerpo/).check();
+  await page.getByRole("button", { name: "Adjuntar" }).click();
+  await page.getByRole("link", { name: `${tag}-mapa.png` }).waitFor();
+  await page.getByRole("textbox", { name: "Cuerpo" }).click();
+  await page.keyboard.press("Control+End");
+  page.once("dialog", (d) => d.accept("Mapa de las zonas de envío"));
+  await page.getByRole("button", { name: `Insertar en el texto: ${tag}-mapa.png` }).click();
+  await page.getByRole("button", { name: "Publicar", exact: true }).click();
+  await page.getByRole("status").getByText("Guardado").waitFor();
+  await accessible(page, "editor with an image");
+
   // The history: the first published text comes back after a change.
   await page.getByRole("textbox", { name: "Cuerpo" }).click();
   await page.keyboard.press("Control+A");
@@ -115,6 +130,10 @@ try {
   await page.goto(`${editor.replace(/\/agent\/articles\/(\d+)$/, "/hc/es/articles/$1")}`);
   await page.getByRole("link", { name: `${tag}-guia.pdf` }).waitFor();
   await page.locator("strong", { hasText: "Mi cuenta" }).waitFor();
+  const shown = page.getByRole("img", { name: "Mapa de las zonas de envío" });
+  await shown.waitFor();
+  assert.ok(await shown.evaluate((img) => img.complete && img.naturalWidth > 0), "the image loads");
+  await accessible(page, "published article with an image");
 
   assert.deepEqual(errors, [], "no script errors");
   await ctx.close();

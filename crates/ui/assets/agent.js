@@ -276,4 +276,23 @@ for (const area of document.querySelectorAll("textarea[data-editor]")) {
   area.form?.addEventListener("submit", sync);
   area.hidden = true;
   area.after(bar, box);
+  // An attached image goes into the text where the cursor was, with the
+  // words that describe it for those who cannot see it.
+  let caret = null;
+  box.addEventListener("blur", () => {
+    const s = getSelection();
+    if (s.rangeCount && box.contains(s.anchorNode)) caret = s.getRangeAt(0);
+  });
+  for (const b of document.querySelectorAll("[data-insert-image]")) {
+    b.hidden = false;
+    b.addEventListener("click", () => {
+      const alt = prompt(b.dataset.altPrompt, "");
+      if (alt === null) return;
+      const img = document.createElement("img");
+      img.src = b.dataset.insertImage;
+      img.alt = alt;
+      if (caret) caret.insertNode(img); else box.append(img);
+      sync();
+    });
+  }
 }

@@ -191,6 +191,8 @@ words! {
     look_remove_logo,
     look_current_logo,
     bot_admin,
+    toolbar_insert_image,
+    toolbar_alt_prompt,
     bot_topics,
     bot_topics_help,
     bot_reason_topic,

@@ -383,3 +383,5 @@ article_phrasings_hint = One per line, as customers write it ("my parcel never c
 bot_topics = Topics that always go to a person
 bot_topics_help = One per line, in Spanish or English ("unrecognised charge", "formal complaint"): a message with every word of a topic goes to a person without an answer from the assistant.
 bot_reason_topic = a topic that always goes to a person
+toolbar_insert_image = Insert in the text
+toolbar_alt_prompt = Describe the image for those who cannot see it

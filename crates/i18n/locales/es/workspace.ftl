@@ -383,3 +383,5 @@ article_phrasings_hint = Una por línea, como lo escriben los clientes («no me 
 bot_topics = Temas que siempre pasan a una persona
 bot_topics_help = Uno por línea, en español o en inglés («cargo no reconocido», «queja formal»): un mensaje con todas las palabras de un tema pasa a una persona sin respuesta del asistente.
 bot_reason_topic = un tema que siempre pasa a una persona
+toolbar_insert_image = Insertar en el texto
+toolbar_alt_prompt = Describe la imagen para quien no puede verla
