@@ -538,11 +538,19 @@ impl App {
 
 /// Keeps the machine translations and the sentence vectors of the
 /// articles up to date for as long as the process lives: a batch every few
-/// seconds while there is work, on the node holding the lease.
+/// seconds while there is work, on the node holding the lease; and keeps
+/// this node's index of the help center warm.
 pub fn spawn_machine_translation(app: App, node: String) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        // The encoder is loaded now, not by the first question.
+        let _ = app.sentence_encoder().await;
         loop {
             tokio::time::sleep(Duration::from_secs(5)).await;
+            // Every node keeps its index warm, so a question after a
+            // change seldom waits for the rebuild.
+            if let Err(e) = app.bot_index().await {
+                tracing::warn!(error = %e, "the answer bot's index could not be rebuilt");
+            }
             if app.translator.is_none() && !app.meaning.installed() {
                 continue;
             }
