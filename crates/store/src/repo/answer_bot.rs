@@ -58,6 +58,32 @@ pub async fn public_texts(c: &mut Conn<'_>) -> Result<Vec<BotText>, StoreError> 
         .collect()
 }
 
+/// What customers said of the bot's answers, newest first: (their
+/// question, the article, whether it helped).
+pub async fn feedback_given(
+    c: &mut Conn<'_>,
+    limit: i64,
+) -> Result<Vec<(String, ArticleId, bool)>, StoreError> {
+    let rows = c
+        .all(
+            q("SELECT enquiry, resolved_article_id, rejected_article_id FROM bot_interactions \
+               WHERE resolved_article_id IS NOT NULL OR rejected_article_id IS NOT NULL ORDER BY id DESC LIMIT $1")
+            .bind(limit),
+        )
+        .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let enquiry = r.text(0)?;
+        if let Some(a) = r.opt_int(1)? {
+            out.push((enquiry.clone(), ArticleId(a), true));
+        }
+        if let Some(a) = r.opt_int(2)? {
+            out.push((enquiry, ArticleId(a), false));
+        }
+    }
+    Ok(out)
+}
+
 /// Which of these article texts are public now (published, of an article
 /// neither archived nor for a user segment).
 pub async fn still_public(
@@ -99,7 +125,9 @@ pub async fn version(c: &mut Conn<'_>) -> Result<(i64, i64, i64, i64), StoreErro
     let vectors = c
         .scalar(q(
             "SELECT (SELECT COUNT(*) * 1000000000 + COALESCE(MAX(created_at), 0) FROM hc_article_vectors) \
-             + (SELECT COUNT(*) * 1000000000 + COALESCE(MAX(updated_at), 0) FROM hc_bot_phrasings)",
+             + (SELECT COUNT(*) * 1000000000 + COALESCE(MAX(updated_at), 0) FROM hc_bot_phrasings) \
+             + (SELECT COUNT(*) * 1000000000 + COALESCE(MAX(updated_at), 0) FROM bot_interactions \
+                WHERE resolved_article_id IS NOT NULL OR rejected_article_id IS NOT NULL)",
         ))
         .await?;
     let (n, last) = match texts {

@@ -358,4 +358,43 @@ both!(the_bot_answers_or_hands_over, |srv| {
         "which signals are on: {}",
         page.body
     );
+
+    // It learns: an answer customers said twice did not help is no longer
+    // offered for the same question (asked in other words too).
+    let q = "como funcionan los puntos del club de fidelidad";
+    for _ in 0..2 {
+        let b = ask(&srv, &customer, q, "es").await;
+        assert_eq!(b["articles"][0]["article_id"], points["id"], "{b}");
+        let token = b["interaction_access_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let (s, _) = srv
+            .call(
+                "POST",
+                "/api/v2/answer_bot/rejection.json",
+                &customer,
+                Some(json!({"article_id": points["id"], "interaction_access_token": token})),
+            )
+            .await;
+        assert_eq!(s, 204);
+    }
+    let b = ask(
+        &srv,
+        &customer,
+        "funcionan como los puntos del club de fidelidad",
+        "es",
+    )
+    .await;
+    assert!(
+        !b["articles"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["article_id"] == points["id"])),
+        "{b}"
+    );
+    let b = ask(&srv, &customer, "how do loyalty points work", "en-us").await;
+    assert_eq!(
+        b["articles"][0]["article_id"], points["id"],
+        "another question still gets it: {b}"
+    );
 });

@@ -15,6 +15,7 @@ use answer::topics::Topics;
 use answer::{Document, Index, Thresholds, Translated, asks_for_person, decide};
 use domain::{ArticleId, Timestamp, UserId};
 use search::analyze::Language;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use store::repo::answer_bot::{self as repo, BotText, Interaction};
@@ -22,34 +23,19 @@ use store::repo::answer_bot::{self as repo, BotText, Interaction};
 /// Why the bot answered or handed over.
 pub use answer::Reason;
 
+mod report;
+mod translation;
+
+pub use report::{BotReport, Gap};
+pub use translation::{Translator, installed_translator, spawn_machine_translation};
+
 /// A recorded question as the admin page shows it.
 pub use store::repo::answer_bot::Asked as BotReportQuestion;
-
-/// Translates article texts between Spanish and English, offline (the
-/// Apertium process; tests may bring their own).
-pub trait Translator: Send + Sync {
-    /// One result per text, from `from` into the other language.
-    fn translate(&self, from: Language, texts: &[String]) -> Result<Vec<String>, String>;
-}
-
-impl Translator for answer::apertium::Apertium {
-    fn translate(&self, from: Language, texts: &[String]) -> Result<Vec<String>, String> {
-        answer::apertium::Apertium::translate(self, from, texts).map_err(|e| e.to_string())
-    }
-}
-
-/// Apertium, when installed (`apertium` with the English–Spanish pair):
-/// the bot then also reads each article in the other language.
-pub fn installed_translator() -> Option<Arc<dyn Translator>> {
-    answer::apertium::Apertium::find().map(|a| Arc::new(a) as Arc<dyn Translator>)
-}
 
 /// The longest question the bot reads (longer ones are cut).
 const MAX_ENQUIRY: usize = 5_000;
 /// How often the bot asks the database whether the help center changed.
 const RECHECK: Duration = Duration::from_secs(2);
-/// Article texts machine-translated per batch.
-const TRANSLATE_BATCH: i64 = 100;
 
 /// One article the bot offers.
 #[derive(Debug, Clone)]
@@ -75,41 +61,6 @@ pub struct BotAnswer {
     pub token: String,
 }
 
-/// A question no article answers, and how often it was asked.
-#[derive(Debug, Clone)]
-pub struct Gap {
-    key: String,
-    /// One way it was asked.
-    pub example: String,
-    pub times: usize,
-    pub last: Timestamp,
-}
-
-/// The bot, for admins.
-#[derive(Debug, Clone)]
-pub struct BotReport {
-    /// Articles are also read in their machine translation.
-    pub translation: bool,
-    /// Questions are also matched by meaning (the sentence encoder is
-    /// installed).
-    pub meaning: bool,
-    /// The hand-over topics, one per line.
-    pub topics: String,
-    /// Public article texts, and how many have their sentence vectors.
-    pub texts: usize,
-    pub encoded: usize,
-    /// The latest questions, newest first.
-    pub recent: Vec<repo::Asked>,
-    pub gaps: Vec<Gap>,
-    /// The last 30 days.
-    pub answered: i64,
-    pub handed_over: i64,
-    pub resolved: i64,
-    pub rejected: i64,
-    pub opened: i64,
-    pub deflected: i64,
-}
-
 /// The help center as the bot reads it, built once per change.
 struct Built {
     version: (i64, i64, i64, i64),
@@ -118,6 +69,32 @@ struct Built {
     /// The hand-over topics as the admins wrote them, and parsed.
     topics_text: String,
     topics: Topics,
+    /// What customers said of the answers, per question (its content
+    /// words) and article: helped minus did not help.
+    feedback: HashMap<String, HashMap<ArticleId, i32>>,
+}
+
+/// The most answers with feedback the bot learns from (the newest).
+const FEEDBACK_READ: i64 = 5_000;
+/// An article customers said twice more did not help than did, for the
+/// same question, is no longer offered for it.
+const FEEDBACK_DROP: i32 = -2;
+
+/// The sort key that puts answers customers said helped first.
+fn helped_first(net: i32) -> i32 {
+    -net.max(0)
+}
+
+/// Feedback per question key and article.
+fn learned(given: &[(String, ArticleId, bool)]) -> HashMap<String, HashMap<ArticleId, i32>> {
+    let mut out: HashMap<String, HashMap<ArticleId, i32>> = HashMap::new();
+    for (question, article, helped) in given {
+        *out.entry(answer::content_key(question))
+            .or_default()
+            .entry(*article)
+            .or_default() += if *helped { 1 } else { -1 };
+    }
+    out
 }
 
 /// The settings key of the hand-over topics (one per line).
@@ -201,6 +178,7 @@ impl App {
             }
             _ => {
                 let texts = repo::public_texts(c).await?;
+                let feedback = learned(&repo::feedback_given(c, FEEDBACK_READ).await?);
                 let encoder = self.sentence_encoder().await;
                 let docs: Vec<Document> = texts
                     .iter()
@@ -229,6 +207,7 @@ impl App {
                     texts,
                     topics: Topics::parse(&topics_text),
                     topics_text,
+                    feedback,
                 })
             }
         };
@@ -267,14 +246,22 @@ impl App {
         } else {
             decide(asked, &analysed, &ranked, thresholds)
         };
+        // What customers said of the answers to this same question.
+        let votes = built.feedback.get(&answer::content_key(&enquiry));
+        let net = |a: ArticleId| votes.and_then(|v| v.get(&a)).copied().unwrap_or(0);
         // The candidates: each article once, in the customer's language
-        // where it has a text, passing the line the first one did.
+        // where it has a text, passing the line the first one did, none
+        // customers said did not help.
         let mut candidates: Vec<(&answer::Ranked, &BotText)> = Vec::new();
         if !decision.handover {
-            for r in ranked
-                .iter()
-                .filter(|r| answer::confidence(r) >= thresholds.min_for(r))
-            {
+            for r in ranked.iter().filter(|r| {
+                let article = usize::try_from(r.id)
+                    .ok()
+                    .and_then(|i| built.texts.get(i))
+                    .map(|t| t.article);
+                article.map_or(0, net) > FEEDBACK_DROP
+                    && answer::confidence(r) >= thresholds.min_for(r)
+            }) {
                 let Some(hit) = usize::try_from(r.id).ok().and_then(|i| built.texts.get(i)) else {
                     continue;
                 };
@@ -292,6 +279,9 @@ impl App {
                 }
             }
         }
+        // The ones customers said helped first (the sort keeps the rank
+        // among equals).
+        candidates.sort_by_key(|(_, t)| helped_first(net(t.article)));
         // The index may be a moment old (other nodes' edits show within
         // `RECHECK`): what is offered is checked to be public now.
         let public = if candidates.is_empty() {
@@ -368,6 +358,7 @@ impl App {
             })
         })
         .await
+        .inspect(|_| self.bot.forget())
     }
 
     /// The customer opened an article the bot suggested (on the request
@@ -385,199 +376,38 @@ impl App {
         })
         .await
     }
-
-    /// Suggestions opened and deflections (opened, no request after)
-    /// since a time: staff's to read.
-    pub async fn deflections(
-        &self,
-        actor: domain::Actor,
-        since: Timestamp,
-    ) -> Result<(i64, i64), AppError> {
-        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
-        let mut rc = self.read().await?;
-        Ok(repo::deflections_since(&mut rc.conn(), since).await?)
-    }
-
-    /// What admins see of the bot: which signals it uses, the latest
-    /// questions, the knowledge gaps, and the month's figures.
-    pub async fn answer_bot_report(&self, actor: domain::Actor) -> Result<BotReport, AppError> {
-        crate::error::require(&actor, domain::policy::Capability::ArrangeHelpCenter)?;
-        let month_ago = Timestamp(Timestamp::now().0 - 30 * 86_400);
-        let mut rc = self.read().await?;
-        let c = &mut rc.conn();
-        let recent = repo::recent(c, 50).await?;
-        let [answered, handed_over, resolved, rejected] = repo::counts_since(c, month_ago).await?;
-        let (opened, deflected) = repo::deflections_since(c, month_ago).await?;
-        // The same question asked in other words is one gap: grouped by
-        // its content words.
-        let mut gaps: Vec<Gap> = Vec::new();
-        for (q, at) in repo::unanswered(c, 500).await? {
-            let key = answer::content_key(&q);
-            match gaps.iter_mut().find(|g| g.key == key) {
-                Some(g) => g.times += 1,
-                None => gaps.push(Gap {
-                    key,
-                    example: q,
-                    times: 1,
-                    last: at,
-                }),
-            }
-        }
-        gaps.sort_by(|a, b| b.times.cmp(&a.times).then(b.last.0.cmp(&a.last.0)));
-        gaps.truncate(30);
-        let built = self.bot_index().await?;
-        let encoded = built
-            .texts
-            .iter()
-            .filter(|t| {
-                t.vectors
-                    .as_ref()
-                    .is_some_and(|(model, _)| model == bot_vectors::MODEL)
-            })
-            .count();
-        Ok(BotReport {
-            translation: self.translator.is_some(),
-            meaning: self.meaning.installed(),
-            topics: built.topics_text.clone(),
-            texts: built.texts.len(),
-            encoded,
-            recent,
-            gaps,
-            answered,
-            handed_over,
-            resolved,
-            rejected,
-            opened,
-            deflected,
-        })
-    }
-
-    /// Sets the topics the bot always hands over (one per line, at most
-    /// `answer::topics::MAX_TOPICS`).
-    pub async fn set_handover_topics(
-        &self,
-        actor: domain::Actor,
-        text: &str,
-    ) -> Result<(), AppError> {
-        crate::error::require(&actor, domain::policy::Capability::ArrangeHelpCenter)?;
-        let cleaned = text
-            .lines()
-            .map(|l| l.trim().chars().take(200).collect::<String>())
-            .filter(|l| !l.is_empty())
-            .take(answer::topics::MAX_TOPICS)
-            .collect::<Vec<_>>()
-            .join("\n");
-        self.write(move |c| {
-            Box::pin(async move { Ok(store::repo::settings::set(c, TOPICS_KEY, &cleaned).await?) })
-        })
-        .await
-        .inspect(|_| self.bot.forget())
-    }
-
-    /// Machine-translates article texts that have no translation yet (or
-    /// changed since): a batch; returns how many were translated. Nothing
-    /// without a translator.
-    pub async fn machine_translate_pending(&self) -> Result<usize, AppError> {
-        let Some(translator) = self.translator.clone() else {
-            return Ok(0);
-        };
-        let pending = {
-            let mut rc = self.read().await?;
-            repo::untranslated(&mut rc.conn(), TRANSLATE_BATCH).await?
-        };
-        let mut done = 0;
-        for lang in [Language::Spanish, Language::English] {
-            let batch: Vec<_> = pending
-                .iter()
-                .filter(|p| language_of(&p.locale) == lang)
-                .cloned()
-                .collect();
-            if batch.is_empty() {
-                continue;
-            }
-            let texts: Vec<String> = batch
-                .iter()
-                .flat_map(|p| [p.title.clone(), html_to_text(&p.body)])
-                .collect();
-            let t = translator.clone();
-            let out = tokio::task::spawn_blocking(move || t.translate(lang, &texts))
-                .await
-                .map_err(|e| AppError::Unavailable(e.to_string()))?
-                .map_err(AppError::Unavailable)?;
-            let target = match lang {
-                Language::Spanish => "en-us",
-                Language::English => "es",
-            };
-            let now = Timestamp::now();
-            let rows: Vec<(domain::TranslationId, String, String, Timestamp)> = batch
-                .iter()
-                .zip(out.chunks(2))
-                .filter_map(|(p, pair)| match pair {
-                    [title, body] => {
-                        Some((p.translation, title.clone(), body.clone(), p.updated_at))
-                    }
-                    _ => None,
-                })
-                .collect();
-            done += rows.len();
-            self.write(move |c| {
-                Box::pin(async move {
-                    for (id, title, body, source) in &rows {
-                        repo::save_machine_translation(c, *id, target, title, body, *source, now)
-                            .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .await?;
-            self.bot.forget();
-        }
-        Ok(done)
-    }
 }
 
-/// Keeps the machine translations and the sentence vectors of the
-/// articles up to date for as long as the process lives: a batch every few
-/// seconds while there is work, on the node holding the lease; and keeps
-/// this node's index of the help center warm.
-pub fn spawn_machine_translation(app: App, node: String) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        // The encoder is loaded now, not by the first question.
-        let _ = app.sentence_encoder().await;
-        loop {
-            tokio::time::sleep(Duration::from_secs(5)).await;
-            // Every node keeps its index warm, so a question after a
-            // change seldom waits for the rebuild.
-            if let Err(e) = app.bot_index().await {
-                tracing::warn!(error = %e, "the answer bot's index could not be rebuilt");
-            }
-            if app.translator.is_none() && !app.meaning.installed() {
-                continue;
-            }
-            match app.take_lease("machine_translation", &node, 60).await {
-                Ok(true) => {}
-                _ => continue,
-            }
-            loop {
-                match app.machine_translate_pending().await {
-                    Ok(0) => break,
-                    Ok(n) => tracing::info!(n, "articles machine-translated"),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "machine translation failed");
-                        break;
-                    }
-                }
-            }
-            loop {
-                match app.encode_pending_articles().await {
-                    Ok(0) => break,
-                    Ok(n) => tracing::info!(n, "articles encoded for the answer bot"),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "encoding articles failed");
-                        break;
-                    }
-                }
-            }
-        }
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feedback_is_counted_per_question_in_any_word_order() {
+        let given = vec![
+            (
+                "¿Cómo funcionan los puntos?".to_string(),
+                ArticleId(1),
+                false,
+            ),
+            (
+                "los puntos, como funcionan".to_string(),
+                ArticleId(1),
+                false,
+            ),
+            ("como funcionan los puntos".to_string(), ArticleId(2), true),
+            ("otra pregunta".to_string(), ArticleId(1), true),
+        ];
+        let l = learned(&given);
+        let same = &l[&answer::content_key("cómo funcionan los puntos")];
+        assert_eq!(same[&ArticleId(1)], -2);
+        assert!(same[&ArticleId(1)] <= FEEDBACK_DROP, "no longer offered");
+        assert_eq!(same[&ArticleId(2)], 1);
+        let mut order = [(ArticleId(1), -2), (ArticleId(3), 0), (ArticleId(2), 1)];
+        order.sort_by_key(|(_, n)| helped_first(*n));
+        assert_eq!(
+            order.iter().map(|(a, _)| a.0).collect::<Vec<_>>(),
+            vec![2, 1, 3]
+        );
+    }
 }
