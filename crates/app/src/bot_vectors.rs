@@ -90,6 +90,9 @@ pub(crate) fn from_bytes(bytes: &[u8]) -> Vec<Vec<f32>> {
 impl App {
     /// The sentence encoder, loaded off the async threads on first use.
     pub(crate) async fn sentence_encoder(&self) -> Option<Arc<Encoder>> {
+        if let Some(loaded) = self.meaning.loaded.get() {
+            return loaded.clone();
+        }
         if !self.meaning.installed() {
             return None;
         }

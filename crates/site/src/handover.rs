@@ -7,7 +7,7 @@
 use crate::Site;
 use crate::form::{self, Form};
 use crate::locale::SiteLocale;
-use crate::pages::{failure, not_found_in, rendered_page};
+use crate::pages::{encode, failure, not_found_in, rendered_page};
 use crate::reader::Reader;
 use crate::view::Frame;
 use crate::words::{self, Words};
@@ -32,10 +32,6 @@ pub struct BotBox {
     pub action: String,
     /// Anonymous: the request form, with the question filled in.
     pub request_href: String,
-}
-
-fn encode(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 /// The box for one answer of the bot to `query`.

@@ -458,8 +458,8 @@ fn browser_lang(headers: &HeaderMap) -> Lang {
         .map_or(Lang::Es, Lang::from_accept_language)
 }
 
-/// Query-string encoding of a search.
-fn encode(s: &str) -> String {
+/// Query-string encoding (a search, a form's fields filled in).
+pub(crate) fn encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {

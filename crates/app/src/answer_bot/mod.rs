@@ -69,10 +69,12 @@ struct Built {
     /// The hand-over topics as the admins wrote them, and parsed.
     topics_text: String,
     topics: Topics,
-    /// What customers said of the answers, per question (its content
-    /// words) and article: helped minus did not help.
-    feedback: HashMap<String, HashMap<ArticleId, i32>>,
 }
+
+/// What customers said of the answers, per question (its content words)
+/// and article: helped minus did not help. Kept apart from the index: a
+/// customer's click reloads this, not the help center.
+type Learned = HashMap<String, HashMap<ArticleId, i32>>;
 
 /// The most answers with feedback the bot learns from (the newest).
 const FEEDBACK_READ: i64 = 5_000;
@@ -86,7 +88,7 @@ fn helped_first(net: i32) -> i32 {
 }
 
 /// Feedback per question key and article.
-fn learned(given: &[(String, ArticleId, bool)]) -> HashMap<String, HashMap<ArticleId, i32>> {
+fn learned(given: &[(String, ArticleId, bool)]) -> Learned {
     let mut out: HashMap<String, HashMap<ArticleId, i32>> = HashMap::new();
     for (question, article, helped) in given {
         *out.entry(answer::content_key(question))
@@ -107,6 +109,8 @@ pub struct BotIndex {
     /// Held while the index is checked and rebuilt: questions arriving
     /// meanwhile wait for that one build instead of each making their own.
     rebuilding: tokio::sync::Mutex<()>,
+    /// The feedback learned: when checked, its version, the feedback.
+    learned: Mutex<Option<(Instant, i64, Arc<Learned>)>>,
 }
 
 fn language_of(locale: &str) -> Language {
@@ -136,6 +140,14 @@ impl BotIndex {
         // Dropped, not just due for a check: an edit in the same second as
         // the last build leaves the version the same.
         if let Ok(mut slot) = self.built.lock() {
+            *slot = None;
+        }
+    }
+
+    /// Makes the next question read the feedback again (this node just
+    /// recorded some).
+    pub(crate) fn forget_feedback(&self) {
+        if let Ok(mut slot) = self.learned.lock() {
             *slot = None;
         }
     }
@@ -178,7 +190,6 @@ impl App {
             }
             _ => {
                 let texts = repo::public_texts(c).await?;
-                let feedback = learned(&repo::feedback_given(c, FEEDBACK_READ).await?);
                 let encoder = self.sentence_encoder().await;
                 let docs: Vec<Document> = texts
                     .iter()
@@ -207,7 +218,6 @@ impl App {
                     texts,
                     topics: Topics::parse(&topics_text),
                     topics_text,
-                    feedback,
                 })
             }
         };
@@ -247,7 +257,8 @@ impl App {
             decide(asked, &analysed, &ranked, thresholds)
         };
         // What customers said of the answers to this same question.
-        let votes = built.feedback.get(&answer::content_key(&enquiry));
+        let learned = self.learned_feedback().await?;
+        let votes = learned.get(&answer::content_key(&enquiry));
         let net = |a: ArticleId| votes.and_then(|v| v.get(&a)).copied().unwrap_or(0);
         // The candidates: each article once, in the customer's language
         // where it has a text, passing the line the first one did, none
@@ -358,7 +369,29 @@ impl App {
             })
         })
         .await
-        .inspect(|_| self.bot.forget())
+        .inspect(|_| self.bot.forget_feedback())
+    }
+
+    /// What customers said of the answers, read again when it changed
+    /// (checked at most every `RECHECK`; one count over a partial index).
+    async fn learned_feedback(&self) -> Result<Arc<Learned>, AppError> {
+        let cached = self.bot.learned.lock().ok().and_then(|l| l.clone());
+        if let Some((at, _, l)) = &cached
+            && at.elapsed() < RECHECK
+        {
+            return Ok(l.clone());
+        }
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let version = repo::feedback_version(c).await?;
+        let l = match cached {
+            Some((_, v, l)) if v == version => l,
+            _ => Arc::new(learned(&repo::feedback_given(c, FEEDBACK_READ).await?)),
+        };
+        if let Ok(mut slot) = self.bot.learned.lock() {
+            *slot = Some((Instant::now(), version, l.clone()));
+        }
+        Ok(l)
     }
 
     /// The customer opened an article the bot suggested (on the request

@@ -57,15 +57,7 @@ impl App {
                     .await?
                     .pop()
                     .ok_or(AppError::NotFound)?;
-                if input.name.is_some() {
-                    x.name = required_name(&input.name, "name")?;
-                }
-                if let Some(d) = input.description {
-                    x.description = d;
-                }
-                if let Some(p) = input.position {
-                    x.position = p;
-                }
+                set_common(&input, &mut x.name, &mut x.description, &mut x.position)?;
                 x.updated_at = now;
                 hc::update_category(c, &x).await?;
                 source_text(
@@ -193,15 +185,7 @@ impl App {
                     .await?
                     .pop()
                     .ok_or(AppError::NotFound)?;
-                if input.name.is_some() {
-                    x.name = required_name(&input.name, "name")?;
-                }
-                if let Some(d) = input.description {
-                    x.description = d;
-                }
-                if let Some(p) = input.position {
-                    x.position = p;
-                }
+                set_common(&input, &mut x.name, &mut x.description, &mut x.position)?;
                 if let Some(cat) = input.category_id {
                     hc::categories(c, &[cat.0]).await?.pop().ok_or_else(|| {
                         AppError::field(FieldError::invalid("category_id", "no such category"))
@@ -282,4 +266,24 @@ impl App {
         };
         Ok((sections, page))
     }
+}
+
+/// What a category and a section both take from a change: name,
+/// description, position.
+fn set_common(
+    input: &GroupingInput,
+    name: &mut String,
+    description: &mut String,
+    position: &mut i64,
+) -> Result<(), AppError> {
+    if input.name.is_some() {
+        *name = required_name(&input.name, "name")?;
+    }
+    if let Some(d) = &input.description {
+        description.clone_from(d);
+    }
+    if let Some(p) = input.position {
+        *position = p;
+    }
+    Ok(())
 }

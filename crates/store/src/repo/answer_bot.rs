@@ -58,6 +58,15 @@ pub async fn public_texts(c: &mut Conn<'_>) -> Result<Vec<BotText>, StoreError> 
         .collect()
 }
 
+/// What changes when customers say whether answers helped.
+pub async fn feedback_version(c: &mut Conn<'_>) -> Result<i64, StoreError> {
+    c.scalar(q(
+        "SELECT COUNT(*) * 1000000000 + COALESCE(MAX(updated_at), 0) FROM bot_interactions \
+         WHERE resolved_article_id IS NOT NULL OR rejected_article_id IS NOT NULL",
+    ))
+    .await
+}
+
 /// What customers said of the bot's answers, newest first: (their
 /// question, the article, whether it helped).
 pub async fn feedback_given(
@@ -125,9 +134,7 @@ pub async fn version(c: &mut Conn<'_>) -> Result<(i64, i64, i64, i64), StoreErro
     let vectors = c
         .scalar(q(
             "SELECT (SELECT COUNT(*) * 1000000000 + COALESCE(MAX(created_at), 0) FROM hc_article_vectors) \
-             + (SELECT COUNT(*) * 1000000000 + COALESCE(MAX(updated_at), 0) FROM hc_bot_phrasings) \
-             + (SELECT COUNT(*) * 1000000000 + COALESCE(MAX(updated_at), 0) FROM bot_interactions \
-                WHERE resolved_article_id IS NOT NULL OR rejected_article_id IS NOT NULL)",
+             + (SELECT COUNT(*) * 1000000000 + COALESCE(MAX(updated_at), 0) FROM hc_bot_phrasings)",
         ))
         .await?;
     let (n, last) = match texts {

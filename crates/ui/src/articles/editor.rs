@@ -13,7 +13,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::ArticleId;
-use std::collections::HashMap;
 
 /// A locale's tab in the editor.
 struct LocaleTab {
@@ -161,20 +160,11 @@ pub(super) async fn editor(
         .map(|s| (s.id.0, s.name))
         .collect();
     let clock = Clock::new(&agent.user.time_zone);
-    let mut authors: HashMap<i64, String> = HashMap::new();
-    for r in &history {
-        if let Some(a) = r.author
-            && !authors.contains_key(&a.0)
-        {
-            let name = ui
-                .app
-                .user(agent.user.actor, a)
-                .await
-                .map(|u| u.name)
-                .unwrap_or_default();
-            authors.insert(a.0, name);
-        }
-    }
+    // The authors' names, in one read.
+    let mut ids: Vec<domain::UserId> = history.iter().filter_map(|r| r.author).collect();
+    ids.sort_by_key(|u| u.0);
+    ids.dedup();
+    let authors = crate::view::names(&ui.app.users_by_ids(agent.user.actor, &ids).await?);
     let history = history
         .iter()
         .map(|r| {
