@@ -74,3 +74,50 @@ impl JsonBody {
         }
     }
 }
+
+/// A multipart form's one file and its text fields, as Zendesk's upload
+/// endpoints take them (`file`, and fields such as `inline`).
+#[derive(Default)]
+pub struct MultipartForm {
+    /// (file name, bytes) of the first non-empty file part.
+    pub file: Option<(String, Vec<u8>)>,
+    pub fields: Vec<(String, String)>,
+}
+
+impl MultipartForm {
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Reads a multipart body of at most `limit` bytes. A body that is not
+    /// multipart, or is malformed, reads as an empty form, so the use case
+    /// still checks who is asking before it says the file is missing.
+    pub async fn read(req: Request, limit: usize) -> Result<Self, ApiError> {
+        let (parts, body) = req.into_parts();
+        let bytes = read_limited(body, limit).await?;
+        let req = Request::from_parts(parts, Body::from(bytes));
+        let Ok(mut multipart) = axum::extract::Multipart::from_request(req, &()).await else {
+            return Ok(Self::default());
+        };
+        let mut form = Self::default();
+        while let Ok(Some(part)) = multipart.next_field().await {
+            let name = part.name().unwrap_or_default().to_string();
+            match part.file_name().map(str::to_string) {
+                Some(file_name) => {
+                    let Ok(data) = part.bytes().await else { break };
+                    if form.file.is_none() && !data.is_empty() {
+                        form.file = Some((file_name, data.to_vec()));
+                    }
+                }
+                None => match part.text().await {
+                    Ok(text) => form.fields.push((name, text)),
+                    Err(_) => break,
+                },
+            }
+        }
+        Ok(form)
+    }
+}

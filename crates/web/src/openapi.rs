@@ -41,6 +41,7 @@ pub use operations::Body;
     wire::Section,
     wire::Article,
     wire::Vote,
+    wire::ArticleAttachment,
     wire::Translation,
     wire::UserSegment,
     wire::Request,

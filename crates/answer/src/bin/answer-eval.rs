@@ -460,6 +460,24 @@ fn main() {
                     ranked.first().map_or(0.0, |r| r.similarity),
                     m.answer.as_deref().unwrap_or("hand-over")
                 );
+                for r in index.rank(&analysed, 40).iter().take(3) {
+                    println!(
+                        "      {:<22} bm25 {:>6.2} coverage {:.2} similarity {:.2}",
+                        articles[r.id as usize].key, r.score, r.coverage, r.similarity
+                    );
+                }
+                if let Some(e) = expected {
+                    let all = index.rank(&analysed, 40);
+                    if let Some((p, r)) = all.iter().enumerate().find(|(_, r)| r.id == e as i64) {
+                        println!(
+                            "      want at {}: bm25 {:.2} coverage {:.2} similarity {:.2}",
+                            p + 1,
+                            r.score,
+                            r.coverage,
+                            r.similarity
+                        );
+                    }
+                }
             }
         }
     }

@@ -258,6 +258,51 @@ impl App {
         .await
     }
 
+    /// An article's files, for whoever may read the article (Zendesk's
+    /// article attachments list; `inline` keeps only images shown in the
+    /// body, or only the files listed under it).
+    pub async fn article_files(
+        &self,
+        actor: Actor,
+        id: ArticleId,
+        inline: Option<bool>,
+    ) -> Result<Vec<ArticleFile>, AppError> {
+        self.article(actor, id, None).await?;
+        let mut rc = self.read().await?;
+        let mut files = repo::files(&mut rc.conn(), id).await?;
+        if let Some(inline) = inline {
+            files.retain(|f| f.inline == inline);
+        }
+        Ok(files)
+    }
+
+    /// One file's description, for whoever may read its article.
+    pub async fn article_file(
+        &self,
+        actor: Actor,
+        id: ArticleAttachmentId,
+    ) -> Result<ArticleFile, AppError> {
+        let file = {
+            let mut rc = self.read().await?;
+            repo::file_by_id(&mut rc.conn(), id)
+                .await?
+                .ok_or(AppError::NotFound)?
+        };
+        self.article(actor, file.article, None).await?;
+        Ok(file)
+    }
+
+    /// Deletes a file named by its own id (the API's way).
+    pub async fn delete_article_file(
+        &self,
+        actor: Actor,
+        id: ArticleAttachmentId,
+    ) -> Result<(), AppError> {
+        article_writer(&actor)?;
+        let article = self.article_file(actor, id).await?.article;
+        self.delete_article_attachment(actor, article, id).await
+    }
+
     /// A file with its bytes, for a reader of its article (published, not
     /// archived, in their audience; writers also read drafts' files).
     pub async fn article_attachment(

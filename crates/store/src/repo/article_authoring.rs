@@ -138,6 +138,22 @@ pub async fn files(c: &mut Conn<'_>, article: ArticleId) -> Result<Vec<ArticleFi
     .collect()
 }
 
+/// One file, without its bytes.
+pub async fn file_by_id(
+    c: &mut Conn<'_>,
+    id: ArticleAttachmentId,
+) -> Result<Option<ArticleFile>, StoreError> {
+    c.opt(
+        q(format!(
+            "SELECT {FILE_COLS} FROM hc_article_attachments WHERE id = $1"
+        ))
+        .bind(id),
+    )
+    .await?
+    .map(|r| file(&r))
+    .transpose()
+}
+
 /// One file with its bytes.
 pub async fn file_with_data(
     c: &mut Conn<'_>,

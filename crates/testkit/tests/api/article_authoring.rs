@@ -446,3 +446,191 @@ both!(a_writer_authors_an_article_in_the_browser, |srv| {
     section(&srv, &cat, json!({"name": "Envíos"})).await;
     browser_flow(&srv, "article_authoring_flow.mjs", &[]).await;
 });
+
+/// A multipart body with one file and the `inline` field, as Zendesk's
+/// clients send it to the article attachments endpoint.
+fn multipart(name: &str, data: &[u8], inline: bool) -> (Vec<u8>, String) {
+    let boundary = "atiende-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"inline\"\r\n\r\n{inline}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(data);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (body, format!("multipart/form-data; boundary={boundary}"))
+}
+
+both!(article_files_through_the_zendesk_api, |srv| {
+    let cat = category(&srv, "es", json!({"name": "Ayuda"})).await;
+    let sec = section(&srv, &cat, json!({"name": "Cuenta"})).await;
+    let public = super::help_center_site::article(
+        &srv,
+        &sec,
+        json!({"title": "Factura", "body": "<p>x</p>"}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let draft = super::help_center_site::article(
+        &srv,
+        &sec,
+        json!({"title": "Borrador", "body": "<p>x</p>", "draft": true}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let post = |article: i64, name: &'static str, data: &'static [u8], inline: bool, who: Auth| {
+        let srv = &srv;
+        async move {
+            let (body, ct) = multipart(name, data, inline);
+            let r = srv
+                .raw(
+                    "POST",
+                    &format!("/api/v2/help_center/articles/{article}/attachments.json"),
+                    &who,
+                    Some(body),
+                    Some(&ct),
+                )
+                .await;
+            let status = r.status().as_u16();
+            (status, r.json::<Json>().await.unwrap_or_default())
+        }
+    };
+
+    let (s, image) = post(public, "logo.png", TINY_PNG, true, srv.admin()).await;
+    assert_eq!(s, 201, "{image}");
+    let image = &image["article_attachment"];
+    assert_eq!(image["inline"], true, "{image}");
+    assert_eq!(image["content_type"], "image/png");
+    assert_eq!(image["article_id"], public);
+    let (s, pdf) = post(
+        public,
+        "C:\\docs\\plan.pdf",
+        b"%PDF-1.4",
+        false,
+        srv.admin(),
+    )
+    .await;
+    assert_eq!(s, 201, "{pdf}");
+    let pdf = &pdf["article_attachment"];
+    assert_eq!(
+        pdf["file_name"], "plan.pdf",
+        "only the last segment of a path"
+    );
+    assert_eq!(pdf["inline"], false);
+    let (s, _) = post(draft, "plan.pdf", b"%PDF-1.4", false, srv.admin()).await;
+    assert_eq!(s, 201);
+
+    // Refused: something that would run in a browser, an empty file, no file.
+    let (s, e) = post(
+        public,
+        "x.html",
+        b"<script>alert(1)</script>",
+        false,
+        srv.admin(),
+    )
+    .await;
+    assert_eq!(s, 422, "{e}");
+    let (s, e) = post(public, "x.pdf", b"", false, srv.admin()).await;
+    assert_eq!(s, 422, "{e}");
+    let (s, e) = srv
+        .call(
+            "POST",
+            &format!("/api/v2/help_center/articles/{public}/attachments.json"),
+            &srv.admin(),
+            Some(json!({"file": "nope"})),
+        )
+        .await;
+    assert_eq!(s, 422, "a JSON body carries no file: {e}");
+
+    // Lists: all, the body's images, the files listed under it.
+    let list = |path: String, who: Auth| {
+        let srv = &srv;
+        async move {
+            let (s, b) = srv.call("GET", &path, &who, None).await;
+            assert_eq!(s, 200, "{path}: {b}");
+            b["article_attachments"]
+                .as_array()
+                .map(|l| l.iter().map(|f| f["file_name"].clone()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        }
+    };
+    let base = format!("/api/v2/help_center/articles/{public}/attachments");
+    assert_eq!(
+        list(format!("{base}.json"), srv.admin()).await,
+        vec![json!("logo.png"), json!("plan.pdf")]
+    );
+    assert_eq!(
+        list(format!("{base}/inline.json"), srv.admin()).await,
+        vec![json!("logo.png")]
+    );
+    assert_eq!(
+        list(format!("{base}/block.json"), srv.admin()).await,
+        vec![json!("plan.pdf")]
+    );
+
+    // A customer reads a public article's files, and the file itself.
+    let (_, reader) = srv
+        .user_with_token("Lectora", "lectora-files@example.com", "end-user")
+        .await;
+    assert_eq!(list(format!("{base}.json"), reader.clone()).await.len(), 2);
+    let url = pdf["content_url"].as_str().unwrap_or_default();
+    let got = srv.raw("GET", url, &Auth::None, None, None).await;
+    assert_eq!(got.status().as_u16(), 200, "{url}");
+    assert_eq!(got.bytes().await.unwrap_or_default().as_ref(), b"%PDF-1.4");
+    // … not a draft's, and cannot change anything.
+    let (s, _) = srv
+        .call(
+            "GET",
+            &format!("/api/v2/help_center/articles/{draft}/attachments.json"),
+            &reader,
+            None,
+        )
+        .await;
+    assert_eq!(s, 404, "a draft's files are not a customer's");
+    let (s, _) = post(public, "plan.pdf", b"%PDF-1.4", false, reader.clone()).await;
+    assert_eq!(s, 403);
+
+    // One file, by its id or under its article (another article's is 404).
+    let id = pdf["id"].as_i64().unwrap_or_default();
+    let (s, one) = srv
+        .call(
+            "GET",
+            &format!("/api/v2/help_center/articles/attachments/{id}.json"),
+            &reader,
+            None,
+        )
+        .await;
+    assert_eq!(s, 200, "{one}");
+    assert_eq!(one["article_attachment"]["size"], 8);
+    let (s, _) = srv
+        .call("GET", &format!("{base}/{id}.json"), &srv.admin(), None)
+        .await;
+    assert_eq!(s, 200);
+    let (s, _) = srv
+        .call(
+            "GET",
+            &format!("/api/v2/help_center/articles/{draft}/attachments/{id}.json"),
+            &srv.admin(),
+            None,
+        )
+        .await;
+    assert_eq!(s, 404);
+
+    // Deleting: staff only; then it is gone, from the list and the site.
+    let one = format!("/api/v2/help_center/articles/attachments/{id}.json");
+    let (s, _) = srv.call("DELETE", &one, &reader, None).await;
+    assert_eq!(s, 403);
+    let (s, _) = srv.call("DELETE", &one, &srv.admin(), None).await;
+    assert_eq!(s, 204);
+    let (s, _) = srv.call("GET", &one, &srv.admin(), None).await;
+    assert_eq!(s, 404);
+    assert_eq!(
+        list(format!("{base}.json"), srv.admin()).await,
+        vec![json!("logo.png")]
+    );
+    let got = srv.raw("GET", url, &Auth::None, None, None).await;
+    assert_eq!(got.status().as_u16(), 404);
+});

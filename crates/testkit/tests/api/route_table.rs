@@ -815,6 +815,48 @@ pub(super) const API: &[Row] = &[
         "",
     ),
     (
+        "GET",
+        "/api/v2/help_center/articles/{article}/attachments",
+        "UAAAAA",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/help_center/articles/{article}/attachments",
+        "UDDDAA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/articles/{article}/attachments/inline",
+        "UAAAAA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/articles/{article}/attachments/block",
+        "UAAAAA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/articles/{article}/attachments/{article_attachment}",
+        "UAAAAA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/articles/attachments/{article_attachment}",
+        "UAAAAA",
+        "",
+    ),
+    (
+        "DELETE",
+        "/api/v2/help_center/articles/attachments/{article_attachment}",
+        "UDDDAA",
+        "",
+    ),
+    (
         "POST",
         "/api/v2/help_center/articles/{article}/up",
         "UAAAAA",

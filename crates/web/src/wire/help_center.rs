@@ -3,8 +3,8 @@
 //! answer bot's answers.
 
 use domain::model::{
-    Article as ArticleRecord, Category as CategoryRecord, Section as SectionRecord,
-    Translation as TranslationRecord, TranslationOf, Vote as VoteRecord,
+    Article as ArticleRecord, ArticleAttachment as ArticleFileRecord, Category as CategoryRecord,
+    Section as SectionRecord, Translation as TranslationRecord, TranslationOf, Vote as VoteRecord,
 };
 use domain::segment::UserSegment as SegmentRecord;
 use serde::Serialize;
@@ -184,6 +184,46 @@ pub fn vote(base: &str, v: &VoteRecord) -> Vote {
         item_type: "Article",
         created_at: v.created_at.to_iso(),
         updated_at: v.updated_at.to_iso(),
+    }
+}
+
+/// A file attached to an article (Zendesk's article attachment).
+#[derive(Serialize, ToSchema)]
+pub struct ArticleAttachment<'a> {
+    pub id: i64,
+    pub url: String,
+    pub article_id: i64,
+    pub file_name: &'a str,
+    pub display_file_name: &'a str,
+    /// Where the help center serves the file to the article's readers.
+    pub content_url: String,
+    pub relative_path: String,
+    pub content_type: &'a str,
+    pub size: i64,
+    /// An image shown in the article's body rather than listed under it.
+    pub inline: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn article_attachment<'a>(base: &str, f: &'a ArticleFileRecord) -> ArticleAttachment<'a> {
+    let path = app::help_center::article_attachment_path(f);
+    ArticleAttachment {
+        id: f.id.0,
+        url: format!(
+            "{base}/api/v2/help_center/articles/attachments/{}.json",
+            f.id
+        ),
+        article_id: f.article.0,
+        file_name: &f.file_name,
+        display_file_name: &f.file_name,
+        content_url: format!("{base}{path}"),
+        relative_path: path,
+        content_type: &f.content_type,
+        size: f.size,
+        inline: f.inline,
+        created_at: f.created_at.to_iso(),
+        updated_at: f.created_at.to_iso(),
     }
 }
 
