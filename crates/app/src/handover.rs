@@ -49,6 +49,41 @@ pub struct HandedOver {
     pub reply: ExpectedReply,
 }
 
+/// The message `key` ("we are closed now; a person will answer from
+/// { $when } ({ $zone })…") with the time the team is back, in the
+/// customer's language; `None` for a time that cannot be shown.
+pub fn opens_at_text(
+    lang: Lang,
+    key: &str,
+    at: Timestamp,
+    zone: &jiff::tz::TimeZone,
+) -> Option<String> {
+    let ts = jiff::Timestamp::from_second(at.0).ok()?;
+    let z = ts.to_zoned(zone.clone());
+    let weekday = i18n::text(
+        lang,
+        &format!("hc-weekday-{}", z.weekday().to_sunday_zero_offset()),
+    );
+    let month = i18n::text(lang, &format!("hc-month-{}", z.month()));
+    let time = format!("{:02}:{:02}", z.hour(), z.minute());
+    let when = i18n::with(
+        lang,
+        "hc-when",
+        &[
+            ("weekday", Arg::Text(&weekday)),
+            ("day", Arg::Number(i64::from(z.day()))),
+            ("month", Arg::Text(&month)),
+            ("time", Arg::Text(&time)),
+        ],
+    );
+    let zone_name = zone.iana_name().unwrap_or("UTC");
+    Some(i18n::with(
+        lang,
+        key,
+        &[("when", Arg::Text(&when)), ("zone", Arg::Text(zone_name))],
+    ))
+}
+
 /// The conversation as the person will read it.
 fn transcript(lang: Lang, asked: &[(Asked, Vec<String>)], details: &str) -> String {
     let mut out = String::new();

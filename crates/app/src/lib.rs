@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bot_vectors;
 pub mod business_hours;
 pub mod business_rules;
+pub mod chat;
 pub mod demo;
 pub mod email;
 pub mod error;
@@ -108,6 +109,8 @@ pub struct App {
     pub meaning: std::sync::Arc<bot_vectors::SentenceEncoder>,
     /// The help center's look, cached.
     pub(crate) look: std::sync::Arc<site_look::LookCache>,
+    /// This node's followers of chat conversations.
+    pub(crate) chat: std::sync::Arc<chat::ChatHub>,
 }
 
 impl App {
@@ -128,6 +131,7 @@ impl App {
             translator: None,
             meaning: Default::default(),
             look: Default::default(),
+            chat: Default::default(),
         }
     }
 

@@ -400,7 +400,10 @@ async fn serve(config: Config) -> Result<(), String> {
         ..Default::default()
     };
     let db = app.db.clone();
-    let pages = ui::router(app.clone()).merge(site::router(app.clone(), config.public_url.clone()));
+    chat::spawn_sender(app.clone());
+    let pages = ui::router(app.clone())
+        .merge(site::router(app.clone(), config.public_url.clone()))
+        .merge(chat::routes(app.clone()));
     web::serve(listener, app, settings, pages, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;

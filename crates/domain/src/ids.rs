@@ -114,4 +114,12 @@ id_type!(
     TokenId,
     /// One queued call to a webhook.
     WebhookDeliveryId,
+    /// A chat widget (what a site pastes into its pages).
+    ChatWidgetId,
+    /// One browser that opened a chat widget.
+    ChatVisitorId,
+    /// One chat, from its first line to its end.
+    ChatConversationId,
+    /// One line of a chat as the widget shows it.
+    ChatLineId,
 );

@@ -43,6 +43,8 @@ pub enum Capability {
     ManageGroups,
     /// Merge one customer into another: staff who see the whole desk.
     MergeCustomers,
+    /// Chat widgets and messaging accounts, their keys and secrets.
+    ManageChannels,
 }
 
 impl Capability {
@@ -55,7 +57,7 @@ impl Capability {
             ManageRules | ManageSchedules | ManageSlaPolicies | ManageWebhooks | ManageRouting
             | ManageEmail | ManageTokens | ManageFields | DeactivateUsers | DeleteOrganizations
             | ManageSuspendedMail | Export | ReadSecurityCounters | ManageMacros
-            | ArrangeHelpCenter | ManageGroups => actor.is_admin(),
+            | ArrangeHelpCenter | ManageGroups | ManageChannels => actor.is_admin(),
         }
     }
 
@@ -82,6 +84,7 @@ impl Capability {
             WriteArticles => "only agents without a group restriction write articles",
             ManageGroups => "only admins manage groups",
             MergeCustomers => "only agents who see every ticket merge customers",
+            ManageChannels => "only admins manage chat widgets and messaging accounts",
         }
     }
 }

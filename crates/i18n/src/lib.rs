@@ -66,7 +66,7 @@ impl Lang {
 }
 
 /// One language's files.
-type Sources = [(&'static str, &'static str); 5];
+type Sources = [(&'static str, &'static str); 6];
 
 const EN_SOURCES: Sources = [
     ("workspace.ftl", include_str!("../locales/en/workspace.ftl")),
@@ -77,6 +77,7 @@ const EN_SOURCES: Sources = [
     ),
     ("site.ftl", include_str!("../locales/en/site.ftl")),
     ("portal.ftl", include_str!("../locales/en/portal.ftl")),
+    ("chat.ftl", include_str!("../locales/en/chat.ftl")),
 ];
 
 const ES_SOURCES: Sources = [
@@ -88,6 +89,7 @@ const ES_SOURCES: Sources = [
     ),
     ("site.ftl", include_str!("../locales/es/site.ftl")),
     ("portal.ftl", include_str!("../locales/es/portal.ftl")),
+    ("chat.ftl", include_str!("../locales/es/chat.ftl")),
 ];
 
 static EN: LazyLock<Catalog> = LazyLock::new(|| Catalog::load(Lang::En, &EN_SOURCES));

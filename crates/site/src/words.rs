@@ -214,32 +214,8 @@ impl Words {
     /// "We're closed now. A person will answer you from Monday 7 December
     /// at 09:00 (Europe/Madrid)".
     pub fn opens_at(&self, at: domain::Timestamp, zone: &jiff::tz::TimeZone) -> String {
-        let Ok(ts) = jiff::Timestamp::from_second(at.0) else {
-            return self.handover_soon.to_string();
-        };
-        let z = ts.to_zoned(zone.clone());
-        let weekday = i18n::text(
-            self.lang,
-            &format!("hc-weekday-{}", z.weekday().to_sunday_zero_offset()),
-        );
-        let month = i18n::text(self.lang, &format!("hc-month-{}", z.month()));
-        let time = format!("{:02}:{:02}", z.hour(), z.minute());
-        let when = i18n::with(
-            self.lang,
-            "hc-when",
-            &[
-                ("weekday", Arg::Text(&weekday)),
-                ("day", Arg::Number(i64::from(z.day()))),
-                ("month", Arg::Text(&month)),
-                ("time", Arg::Text(&time)),
-            ],
-        );
-        let zone_name = zone.iana_name().unwrap_or("UTC");
-        i18n::with(
-            self.lang,
-            "hc-handover-opens",
-            &[("when", Arg::Text(&when)), ("zone", Arg::Text(zone_name))],
-        )
+        app::handover::opens_at_text(self.lang, "hc-handover-opens", at, zone)
+            .unwrap_or_else(|| self.handover_soon.to_string())
     }
 
     /// "We have sent a link to ana@…".

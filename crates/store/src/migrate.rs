@@ -220,6 +220,20 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0028_handover_topics.postgres.sql"
         )),
     },
+    Migration {
+        version: 29,
+        name: "bot_feedback_index",
+        shared: Some(include_str!("../migrations/0029_bot_feedback_index.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
+        version: 30,
+        name: "live_chat",
+        shared: Some(include_str!("../migrations/0030_live_chat.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

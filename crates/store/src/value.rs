@@ -147,6 +147,10 @@ value_from_id!(
     domain::UserMergeId,
     domain::TokenId,
     domain::WebhookDeliveryId,
+    domain::ChatWidgetId,
+    domain::ChatVisitorId,
+    domain::ChatConversationId,
+    domain::ChatLineId,
     domain::Timestamp
 );
 

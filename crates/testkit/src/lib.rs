@@ -132,9 +132,11 @@ pub async fn start_node_settings(
         .unwrap_or_else(|e| panic!("addr: {e}"));
     let (tx, rx) = oneshot::channel::<()>();
     let served = app.clone();
+    chat::spawn_sender(app.clone());
     tokio::spawn(async move {
         let pages = ui::router(served.clone())
-            .merge(site::router(served.clone(), settings.public_url.clone()));
+            .merge(site::router(served.clone(), settings.public_url.clone()))
+            .merge(chat::routes(served.clone()));
         let _ = web::serve(listener, served, settings, pages, async move {
             let _ = rx.await;
         })

@@ -42,6 +42,7 @@ pub use operations::Body;
     wire::Article,
     wire::Vote,
     wire::ArticleAttachment,
+    wire::ChatWidget,
     wire::Translation,
     wire::UserSegment,
     wire::Request,

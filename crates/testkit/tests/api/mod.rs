@@ -4,6 +4,7 @@ mod auth;
 mod bad_input;
 mod business;
 mod certs;
+mod chat;
 mod clients;
 mod cluster;
 mod email;

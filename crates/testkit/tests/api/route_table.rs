@@ -1055,6 +1055,21 @@ pub(super) const API: &[Row] = &[
         r#"{"ticket_form":{"name":"Form {unique}"}}"#,
     ),
     ("DELETE", "/api/v2/ticket_forms/{ticket_form}", "UDDDDA", ""),
+    ("GET", "/api/v2/chat/widgets", "UDDDDA", ""),
+    (
+        "POST",
+        "/api/v2/chat/widgets",
+        "UDDDDA",
+        r#"{"widget":{"name":"Web {unique}","allowed_origins":["https://shop.example"]}}"#,
+    ),
+    ("GET", "/api/v2/chat/widgets/{chat_widget}", "UDDDDA", ""),
+    (
+        "PUT",
+        "/api/v2/chat/widgets/{chat_widget}",
+        "UDDDDA",
+        r#"{"widget":{"topics":["Pedidos"]}}"#,
+    ),
+    ("DELETE", "/api/v2/chat/widgets/{chat_widget}", "UDDDDA", ""),
     ("GET", "/api/v2/help_center/votes/{vote}", "UADAAA", ""),
     ("DELETE", "/api/v2/help_center/votes/{vote}", "UADDAA", ""),
     // Outside /api/v2/… routing
@@ -1077,6 +1092,18 @@ const PAGES: &[Row] = &[
         "PPPPPP",
         "",
     ),
+    // The chat widget: its files for any site, and its calls, which name
+    // a visitor by the token in their body (none here: refused as a bad
+    // body, the same for everyone).
+    ("GET", "/chat/widget.js", "PPPPPP", ""),
+    ("GET", "/chat/widget.css", "PPPPPP", ""),
+    ("POST", "/chat/v1/{chat_key}/session", "PPPPPP", ""),
+    ("POST", "/chat/v1/{chat_key}/lines", "PPPPPP", ""),
+    ("POST", "/chat/v1/{chat_key}/poll", "PPPPPP", ""),
+    ("POST", "/chat/v1/{chat_key}/person", "PPPPPP", ""),
+    ("POST", "/chat/v1/{chat_key}/typing", "PPPPPP", ""),
+    ("POST", "/chat/v1/{chat_key}/end", "PPPPPP", ""),
+    ("GET", "/chat/v1/{chat_key}/socket", "PPPPPP", ""),
     ("GET", "/hc/assets/site.css", "PPPPPP", ""),
     ("GET", "/hc/assets/request-form.js", "PPPPPP", ""),
     // No logo on the test server: 404, for anyone alike.
@@ -1440,6 +1467,7 @@ fn routes_in_source() -> Vec<(String, String)> {
     files.push(root.join("crates/web/src/lib.rs"));
     files.push(root.join("crates/ui/src/lib.rs"));
     files.push(root.join("crates/site/src/lib.rs"));
+    files.push(root.join("crates/chat/src/lib.rs"));
     let mut out = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap_or_default();
@@ -1873,6 +1901,21 @@ impl Fixtures<'_> {
                 let id = self.suspended().await;
                 out.insert("suspended", id);
             }
+            "chat_widget" => {
+                let made = srv
+                    .app
+                    .create_chat_widget(
+                        admin_actor(srv).await,
+                        app::chat::WidgetInput {
+                            name: Some(format!("Web {}", unique())),
+                            allowed_origins: Some(vec!["https://shop.example".into()]),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .unwrap_or_else(|e| panic!("fixture widget: {e}"));
+                out.insert("chat_widget", made.widget.id.0.to_string());
+            }
             "article_attachment" | "article_revision" => {
                 if !out.contains_key("article") {
                     Box::pin(self.make("article", out)).await;
@@ -1951,6 +1994,7 @@ impl Fixtures<'_> {
             "job",
             "segment_article",
             "outbound",
+            "chat_key",
         ];
         // Things that hang from others are made first, with their parents,
         // so a path naming both gets a matching pair.
@@ -2096,6 +2140,7 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         "segment",
         "translation",
         "ticket_form",
+        "chat_widget",
     ] {
         if !shared.contains_key(kind) {
             fx.make(kind, &mut shared).await;
@@ -2182,6 +2227,7 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         .await,
     );
     shared.insert("outbound", "999999".into());
+    shared.insert("chat_key", "wk_none".into());
     let file = srv
         .app
         .attach_to_article(

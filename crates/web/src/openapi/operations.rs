@@ -459,6 +459,41 @@ pub const WORK: &[Operation] = &[
         "Remove a support address",
         Body::Empty,
     ),
+    (
+        "get",
+        "/api/v2/chat/widgets",
+        "Chat",
+        "List chat widgets (admins)",
+        Body::List("widgets", "ChatWidget"),
+    ),
+    (
+        "post",
+        "/api/v2/chat/widgets",
+        "Chat",
+        "Make a chat widget (its secret, for signing your users, is in this answer only)",
+        Body::One("widget", "ChatWidget"),
+    ),
+    (
+        "get",
+        "/api/v2/chat/widgets/{id}",
+        "Chat",
+        "One chat widget",
+        Body::One("widget", "ChatWidget"),
+    ),
+    (
+        "put",
+        "/api/v2/chat/widgets/{id}",
+        "Chat",
+        "Change a chat widget (name, allowed origins, pre-chat form, topics, enabled)",
+        Body::One("widget", "ChatWidget"),
+    ),
+    (
+        "delete",
+        "/api/v2/chat/widgets/{id}",
+        "Chat",
+        "Delete a chat widget",
+        Body::Empty,
+    ),
 ];
 
 /// Every documented operation.

@@ -2,6 +2,7 @@
 
 mod answer_bot;
 mod business;
+mod chat;
 mod export;
 mod help_center;
 mod hooks;
@@ -45,6 +46,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(routing::routes())
         .merge(suspended::routes())
         .merge(ticket_forms::routes())
+        .merge(chat::routes())
 }
 
 pub async fn not_found() -> Response {

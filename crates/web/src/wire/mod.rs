@@ -2,10 +2,12 @@
 //! store's records know nothing of it.
 
 mod catalog;
+mod chat;
 mod help_center;
 mod records;
 mod requests;
 pub use catalog::*;
+pub use chat::*;
 pub use help_center::*;
 pub use records::*;
 pub use requests::*;

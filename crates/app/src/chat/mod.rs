@@ -1,0 +1,186 @@
+//! Live chat in the core. The chat adapter (`crates/chat`) serves the
+//! widget and its connections and only translates; here live what a chat
+//! is: widgets and the sites allowed to use them (`widgets.rs`), a
+//! visitor's identity, lines and the bot first, then a person through the
+//! one way in (`visitor.rs`), and agents' replies delivered as lines
+//! (`delivery.rs`). Every line is stored before the widget is told it was
+//! sent; the hub below only says *that* a conversation has something new,
+//! and the socket reads what from the database.
+
+mod delivery;
+mod visitor;
+mod widgets;
+
+pub use visitor::{ChatSession, OpenChat, SentLine, SignedIdentity, identity_signature};
+pub use widgets::{NewWidget, WidgetInput};
+
+use crate::App;
+use domain::{ChatConversationId, ChatVisitorId};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use tokio::sync::broadcast;
+
+/// Something new in a conversation, for the connections following it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChatSignal {
+    /// A line was stored: read the lines after your cursor.
+    Line,
+    /// Someone started or stopped typing.
+    Typing { agent: bool, on: bool },
+}
+
+impl ChatSignal {
+    fn word(self) -> &'static str {
+        match self {
+            ChatSignal::Line => "line",
+            ChatSignal::Typing {
+                agent: true,
+                on: true,
+            } => "agent-typing",
+            ChatSignal::Typing {
+                agent: true,
+                on: false,
+            } => "agent-idle",
+            ChatSignal::Typing {
+                agent: false,
+                on: true,
+            } => "visitor-typing",
+            ChatSignal::Typing {
+                agent: false,
+                on: false,
+            } => "visitor-idle",
+        }
+    }
+
+    fn from_word(w: &str) -> Option<ChatSignal> {
+        Some(match w {
+            "line" => ChatSignal::Line,
+            "agent-typing" => ChatSignal::Typing {
+                agent: true,
+                on: true,
+            },
+            "agent-idle" => ChatSignal::Typing {
+                agent: true,
+                on: false,
+            },
+            "visitor-typing" => ChatSignal::Typing {
+                agent: false,
+                on: true,
+            },
+            "visitor-idle" => ChatSignal::Typing {
+                agent: false,
+                on: false,
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// The prefix of chat signals between nodes.
+const SIGNAL_PREFIX: &str = "chat:";
+
+/// This node's rooms: one channel per conversation someone follows here;
+/// and how many lines each visitor sent this minute.
+#[derive(Default)]
+pub struct ChatHub {
+    rooms: Mutex<HashMap<ChatConversationId, broadcast::Sender<ChatSignal>>>,
+    sent: Mutex<(i64, HashMap<ChatVisitorId, u32>)>,
+}
+
+impl ChatHub {
+    /// Counts a visitor's line; `false` past `per_minute` in this minute
+    /// (per node: a flood is one browser on one connection).
+    pub fn allow_line(&self, visitor: ChatVisitorId, per_minute: u32) -> bool {
+        let minute = domain::Timestamp::now().0 / 60;
+        let mut sent = self.sent.lock().unwrap_or_else(|p| p.into_inner());
+        if sent.0 != minute {
+            *sent = (minute, HashMap::new());
+        }
+        let n = sent.1.entry(visitor).or_default();
+        *n += 1;
+        *n <= per_minute
+    }
+
+    /// Follows a conversation (a widget's or an agent's connection).
+    pub fn follow(&self, conversation: ChatConversationId) -> broadcast::Receiver<ChatSignal> {
+        let mut rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
+        // Rooms nobody follows any more go, so the map stays as large as
+        // the connections.
+        if rooms.len() > 64 && rooms.len().is_power_of_two() {
+            rooms.retain(|_, s| s.receiver_count() > 0);
+        }
+        rooms
+            .entry(conversation)
+            .or_insert_with(|| broadcast::channel(32).0)
+            .subscribe()
+    }
+
+    /// Tells this node's followers of a conversation.
+    fn tell(&self, conversation: ChatConversationId, signal: ChatSignal) {
+        let rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(room) = rooms.get(&conversation) {
+            let _ = room.send(signal);
+        }
+    }
+
+    /// How many conversations are followed on this node.
+    pub fn rooms(&self) -> usize {
+        self.rooms
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .filter(|s| s.receiver_count() > 0)
+            .count()
+    }
+}
+
+impl App {
+    /// Tells everyone following a conversation, on every node.
+    /// On PostgreSQL the signal goes through the database, which delivers
+    /// it to every node (this one too, through [`spawn_relay`]).
+    pub async fn chat_signal(&self, conversation: ChatConversationId, signal: ChatSignal) {
+        if self.db.backend() == store::Backend::Sqlite {
+            self.chat.tell(conversation, signal);
+            return;
+        }
+        let payload = format!("{SIGNAL_PREFIX}{}:{}", conversation.0, signal.word());
+        if let Err(e) = self.signal_nodes(&payload).await {
+            // Followers here still hear of it; other nodes' read on their
+            // next wake-up (a socket also reads every 25 s).
+            tracing::warn!(error = %e, "chat signal not sent to the other nodes");
+            self.chat.tell(conversation, signal);
+        }
+    }
+
+    /// Follows a conversation's signals on this node.
+    pub fn follow_chat(&self, conversation: ChatConversationId) -> broadcast::Receiver<ChatSignal> {
+        self.chat.follow(conversation)
+    }
+}
+
+/// Passes the other nodes' chat signals to this node's followers
+/// (PostgreSQL; nothing to do on SQLite, where there is one node).
+pub fn spawn_relay(app: App) {
+    let Some(mut signals) = app.node_signals() else {
+        return;
+    };
+    tokio::spawn(async move {
+        loop {
+            match signals.recv().await {
+                Ok(payload) => {
+                    let Some(rest) = payload.strip_prefix(SIGNAL_PREFIX) else {
+                        continue;
+                    };
+                    let Some((id, word)) = rest.split_once(':') else {
+                        continue;
+                    };
+                    if let (Ok(id), Some(signal)) = (id.parse(), ChatSignal::from_word(word)) {
+                        app.chat.tell(ChatConversationId(id), signal);
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+}

@@ -1,0 +1,346 @@
+// atiende's chat widget: one ES module, no dependencies, no build step.
+// A site pastes
+//   <script type="module" src="https://help.example/chat/widget.js" data-key="wk_…"></script>
+// and may sign its signed-in user with data-user-id, data-user-email,
+// data-user-name and data-signature (hex HMAC-SHA256 of "id:email" with
+// the widget's secret). Everything lives in a shadow root, so the page's
+// styles and ours never meet. Every text is set with textContent: nothing
+// a visitor, an agent or the bot writes is ever read as HTML.
+
+const BASE = new URL(import.meta.url).origin;
+const TAG = document.querySelector(`script[data-key][src^="${BASE}/chat/widget.js"]`)
+  || document.querySelector('script[data-key][src*="/chat/widget.js"]');
+
+if (TAG && !document.getElementById('atiende-chat')) start(TAG.dataset);
+
+function start(data) {
+  const key = data.key;
+  const api = (path) => `${BASE}/chat/v1/${encodeURIComponent(key)}/${path}`;
+  const store = {
+    get: (k) => { try { return localStorage.getItem(k); } catch { return null; } },
+    set: (k, v) => { try { localStorage.setItem(k, v); } catch { /* private mode */ } },
+  };
+  const TOKEN = `atiende-chat:${key}`;
+  const PENDING = `atiende-chat-pending:${key}`;
+
+  let lang = pickLang(data.locale || document.documentElement.lang || navigator.language);
+  let texts = { es: {}, en: {} };
+  let widget = { ask_name: false, ask_email: false, topics: [] };
+  let conversation = null;
+  let cursor = 0;
+  const shown = new Map(); // line id or client id → element
+  let socket = null;
+  let socketFailures = 0;
+  let polling = false;
+
+  // The frame.
+  const host = document.createElement('div');
+  host.id = 'atiende-chat';
+  const root = host.attachShadow({ mode: 'open' });
+  const css = document.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = `${BASE}/chat/widget.css`;
+  root.append(css);
+  const launcher = el('button', { class: 'launcher', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'panel' });
+  const panel = el('section', { class: 'panel', id: 'panel', role: 'dialog', hidden: '' });
+  const header = el('header');
+  const title = el('h2', { id: 'title' });
+  panel.setAttribute('aria-labelledby', 'title');
+  const langButton = el('button', { type: 'button', class: 'lang' });
+  const closeButton = el('button', { type: 'button', class: 'close' });
+  header.append(title, langButton, closeButton);
+  const status = el('p', { class: 'status', role: 'status' });
+  const log = el('div', { class: 'log', role: 'log', 'aria-live': 'polite', tabindex: '0' });
+  const typing = el('p', { class: 'typing', hidden: '' });
+  const prechat = el('div', { class: 'prechat', hidden: '' });
+  const nameField = field('name', 'text', 'name');
+  const emailField = field('email', 'email', 'email');
+  const topicField = el('p');
+  const topicLabel = el('label', { for: 'topic' });
+  const topicSelect = el('select', { id: 'topic' });
+  topicField.append(topicLabel, topicSelect);
+  prechat.append(nameField.p, emailField.p, topicField);
+  const form = el('form', { class: 'compose' });
+  const messageLabel = el('label', { for: 'message', class: 'hidden' });
+  const message = el('textarea', { id: 'message', rows: '2', maxlength: '4000', required: '' });
+  const send = el('button', { type: 'submit', class: 'send' });
+  form.append(messageLabel, message, send);
+  const actions = el('p', { class: 'actions' });
+  const person = el('button', { type: 'button', class: 'person' });
+  const end = el('button', { type: 'button', class: 'end' });
+  actions.append(person, end);
+  panel.append(header, status, log, typing, prechat, form, actions);
+  root.append(launcher, panel);
+  document.body.append(host);
+
+  launcher.addEventListener('click', () => toggle(panel.hidden));
+  closeButton.addEventListener('click', () => toggle(false));
+  panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') toggle(false); });
+  langButton.addEventListener('click', () => { lang = lang === 'es' ? 'en' : 'es'; label(); });
+  form.addEventListener('submit', (e) => { e.preventDefault(); submit(); });
+  message.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); submit(); }
+  });
+  let typingTimer = null;
+  message.addEventListener('input', () => {
+    if (!typingTimer) sendTyping(true);
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => { typingTimer = null; sendTyping(false); }, 3000);
+  });
+  person.addEventListener('click', () => call('person', {}).then((r) => r && r.lines && r.lines.forEach(show)));
+  end.addEventListener('click', () => call('end', {}).then(() => { conversation = conversation && { ...conversation, state: 'ended' }; label(); }));
+
+  label();
+  open();
+
+  function el(name, attrs = {}) {
+    const e = document.createElement(name);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    return e;
+  }
+
+  function field(id, type, autocomplete) {
+    const p = el('p');
+    const l = el('label', { for: id });
+    const input = el('input', { id, type, autocomplete, maxlength: '200' });
+    p.append(l, input);
+    return { p, label: l, input };
+  }
+
+  function pickLang(tag) {
+    return String(tag || '').toLowerCase().startsWith('en') ? 'en' : 'es';
+  }
+
+  function t(k) {
+    return (texts[lang] && texts[lang][k]) || k;
+  }
+
+  function toggle(open) {
+    panel.hidden = !open;
+    launcher.setAttribute('aria-expanded', String(open));
+    if (open) message.focus(); else launcher.focus();
+  }
+
+  // Every word in the frame, in the chosen language.
+  function label() {
+    launcher.textContent = t('open');
+    title.textContent = t('title');
+    langButton.textContent = t('language');
+    langButton.setAttribute('lang', lang === 'es' ? 'en' : 'es');
+    closeButton.textContent = '×';
+    closeButton.setAttribute('aria-label', t('close'));
+    log.setAttribute('aria-label', t('messages'));
+    nameField.label.textContent = t('name');
+    emailField.label.textContent = t('email');
+    topicLabel.textContent = t('topic');
+    messageLabel.textContent = t('message');
+    message.placeholder = t('message');
+    send.textContent = t('send');
+    person.textContent = t('person');
+    end.textContent = t('end');
+    typing.textContent = t('typing');
+    panel.setAttribute('lang', lang);
+    const state = conversation && conversation.state;
+    status.textContent = state === 'waiting' ? t('with-person') : t('with-bot');
+    person.hidden = state !== 'bot';
+    end.hidden = !state || state === 'ended';
+    const first = !conversation || state === 'ended';
+    nameField.p.hidden = !(first && widget.ask_name);
+    emailField.p.hidden = !(first && widget.ask_email);
+    topicField.hidden = !(first && widget.topics.length);
+    prechat.hidden = nameField.p.hidden && emailField.p.hidden && topicField.hidden;
+    for (const [, e] of shown) relabel(e);
+  }
+
+  async function call(path, body) {
+    const token = store.get(TOKEN);
+    const r = await fetch(api(path), {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: JSON.stringify({ token, ...body }),
+    });
+    const answer = await r.json().catch(() => ({}));
+    if (!r.ok) throw Object.assign(new Error(answer.description || r.statusText), { status: r.status });
+    return answer;
+  }
+
+  async function open() {
+    const identity = data.userEmail && data.signature
+      ? { external_id: data.userId || '', email: data.userEmail, name: data.userName || null, signature: data.signature }
+      : undefined;
+    let s;
+    try {
+      s = await call('session', { identity });
+    } catch (e) {
+      status.textContent = e.message;
+      setTimeout(open, 5000);
+      return;
+    }
+    if (s.token) store.set(TOKEN, s.token);
+    texts = s.texts || texts;
+    widget = s.widget || widget;
+    topicSelect.replaceChildren(...widget.topics.map((name) => {
+      const o = el('option');
+      o.textContent = name;
+      return o;
+    }));
+    conversation = s.conversation;
+    (s.lines || []).forEach(show);
+    label();
+    pending().forEach((p) => { showPending(p); deliver(p); });
+    connect();
+  }
+
+  function pending() {
+    try { return JSON.parse(store.get(PENDING) || '[]'); } catch { return []; }
+  }
+
+  function setPending(list) {
+    store.set(PENDING, JSON.stringify(list));
+  }
+
+  function submit() {
+    const text = message.value.trim();
+    if (!text) return;
+    const id = (crypto.randomUUID && crypto.randomUUID()) || `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const first = !conversation || conversation.state === 'ended';
+    const p = {
+      client_id: id.replace(/[^A-Za-z0-9_-]/g, ''),
+      text,
+      locale: lang,
+      name: first ? nameField.input.value.trim() || undefined : undefined,
+      email: first ? emailField.input.value.trim() || undefined : undefined,
+      topic: first && widget.topics.length ? topicSelect.value : undefined,
+    };
+    setPending([...pending(), p]);
+    message.value = '';
+    showPending(p);
+    deliver(p);
+  }
+
+  // Sends a line until the server has it; a resend carries the same id,
+  // so it is stored once whatever happened to the connection.
+  async function deliver(p, attempt = 0) {
+    try {
+      const r = await call('lines', p);
+      setPending(pending().filter((x) => x.client_id !== p.client_id));
+      const wasNew = !conversation || conversation.id !== r.conversation.id;
+      conversation = r.conversation;
+      r.lines.forEach(show);
+      label();
+      if (wasNew && socket && socket.readyState === 1) socket.send(JSON.stringify({ type: 'follow' }));
+    } catch (e) {
+      const mine = shown.get(p.client_id);
+      if (e.status && e.status < 500 && e.status !== 429) {
+        // Refused for good (too long, not allowed): say why, keep it out.
+        setPending(pending().filter((x) => x.client_id !== p.client_id));
+        if (mine) { mine.dataset.error = e.message; relabel(mine); }
+        return;
+      }
+      if (mine) { mine.dataset.state = 'failed'; relabel(mine); }
+      setTimeout(() => deliver(p, attempt + 1), Math.min(30000, 1000 * 2 ** attempt));
+    }
+  }
+
+  function showPending(p) {
+    show({ id: null, author: 'visitor', text: p.text, client_id: p.client_id, articles: [], pending: true });
+  }
+
+  // Adds a line, or replaces its pending copy with the stored one.
+  function show(line) {
+    if (line.id && shown.has(line.id)) return;
+    let e = line.client_id && shown.get(line.client_id);
+    if (!e) {
+      e = el('div', { class: `line ${line.author}` });
+      const who = el('span', { class: 'who' });
+      const text = el('p', { class: 'text' });
+      text.textContent = line.text;
+      e.append(who, text);
+      if (line.articles && line.articles.length) {
+        const list = el('ul');
+        for (const a of line.articles) {
+          const li = el('li');
+          const link = el('a', { href: new URL(a.url, BASE).href, target: '_blank', rel: 'noopener' });
+          link.textContent = a.title;
+          li.append(link);
+          list.append(li);
+        }
+        e.append(list);
+      }
+      if (line.author === 'visitor') e.append(el('span', { class: 'mark' }));
+      log.append(e);
+    }
+    e.dataset.author = line.author;
+    e.dataset.name = line.name || '';
+    e.dataset.state = line.pending ? 'sending' : 'sent';
+    if (line.client_id) shown.set(line.client_id, e);
+    if (line.id) {
+      shown.set(line.id, e);
+      cursor = Math.max(cursor, line.id);
+    }
+    relabel(e);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function relabel(e) {
+    const who = e.querySelector('.who');
+    const author = e.dataset.author;
+    who.textContent = author === 'visitor' ? t('you')
+      : author === 'agent' ? (e.dataset.name || t('team'))
+      : author === 'bot' ? t('bot') : '';
+    const mark = e.querySelector('.mark');
+    if (mark) mark.textContent = e.dataset.error || t(e.dataset.state === 'sent' ? 'sent' : e.dataset.state === 'failed' ? 'failed' : 'sending');
+  }
+
+  function received(r) {
+    if (r.conversation) conversation = r.conversation;
+    (r.lines || []).forEach(show);
+    if (r.typing && typeof r.typing.agent === 'boolean') typing.hidden = !r.typing.agent;
+    if ((r.lines || []).some((l) => l.author === 'agent')) typing.hidden = true;
+    label();
+  }
+
+  // New lines as they are stored: a WebSocket, or a long-poll where
+  // WebSockets do not get through.
+  function connect() {
+    if (polling) return;
+    const url = `${BASE.replace(/^http/, 'ws')}/chat/v1/${encodeURIComponent(key)}/socket`;
+    let opened = false;
+    try { socket = new WebSocket(url); } catch { socketFailures = 9; return poll(); }
+    socket.onopen = () => {
+      opened = true;
+      socketFailures = 0;
+      socket.send(JSON.stringify({ token: store.get(TOKEN), after: cursor }));
+    };
+    socket.onmessage = (m) => {
+      let r;
+      try { r = JSON.parse(m.data); } catch { return; }
+      if (r.type === 'lines') received(r);
+      if (r.type === 'typing') received({ typing: { agent: r.agent } });
+    };
+    socket.onclose = () => {
+      socket = null;
+      if (!opened) socketFailures += 1;
+      if (socketFailures >= 2) poll();
+      else setTimeout(connect, 1000 + Math.random() * 2000);
+    };
+  }
+
+  async function poll() {
+    polling = true;
+    for (;;) {
+      try {
+        received(await call('poll', { after: cursor }));
+        if (!conversation) await new Promise((r) => setTimeout(r, 3000));
+      } catch {
+        await new Promise((r) => setTimeout(r, 3000));
+      }
+    }
+  }
+
+  function sendTyping(on) {
+    if (!conversation || conversation.state === 'ended') return;
+    if (socket && socket.readyState === 1) socket.send(JSON.stringify({ type: 'typing', on }));
+    else call('typing', { on }).catch(() => {});
+  }
+}

@@ -1,0 +1,234 @@
+//! Live chat's vocabulary: a widget and the sites allowed to use it, a
+//! visitor, a conversation's state and the lines the widget shows.
+
+use crate::{
+    ChatConversationId, ChatLineId, ChatVisitorId, ChatWidgetId, TicketId, Timestamp, UserId,
+    word_enum,
+};
+
+/// The most a visitor may write in one line.
+pub const MAX_LINE_CHARS: usize = 4_000;
+/// The most origins a widget lists.
+pub const MAX_ORIGINS: usize = 50;
+/// The most topics a widget's pre-chat form offers.
+pub const MAX_TOPICS: usize = 20;
+
+/// What a site owner pastes into their pages, and how it greets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatWidget {
+    pub id: ChatWidgetId,
+    pub name: String,
+    /// Names the widget in the `<script>` tag: public.
+    pub public_key: String,
+    /// The sites that may use it (`https://shop.example`, or
+    /// `https://*.shop.example` for every subdomain).
+    pub allowed_origins: Vec<String>,
+    /// What the pre-chat form asks.
+    pub ask_name: bool,
+    pub ask_email: bool,
+    /// Topics the visitor picks from (each may route to its own group by
+    /// a trigger on the ticket's tags); none means no topic is asked.
+    pub topics: Vec<String>,
+    pub enabled: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl ChatWidget {
+    /// Whether a page at `origin` (`scheme://host[:port]`, as the browser
+    /// sends it) may use this widget.
+    pub fn admits(&self, origin: &str) -> bool {
+        let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+        self.allowed_origins
+            .iter()
+            .any(|a| origin_matches(a, &origin))
+    }
+}
+
+/// Whether an allowed-origin entry covers an origin (both lower case).
+fn origin_matches(allowed: &str, origin: &str) -> bool {
+    let allowed = allowed.trim().trim_end_matches('/').to_ascii_lowercase();
+    match allowed.split_once("://*.") {
+        Some((scheme, domain)) => origin
+            .strip_prefix(scheme)
+            .and_then(|o| o.strip_prefix("://"))
+            .and_then(|host| host.strip_suffix(domain))
+            .is_some_and(|sub| {
+                sub.len() > 1 && sub.ends_with('.') && !sub[..sub.len() - 1].contains('/')
+            }),
+        None => allowed == origin,
+    }
+}
+
+/// Reads an allowed-origin entry as written by an admin: a scheme, a host
+/// (optionally `*.` and a domain) and a port; nothing else.
+pub fn parse_origin(entry: &str) -> Option<String> {
+    let e = entry.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, rest) = e.split_once("://")?;
+    if !matches!(scheme, "http" | "https") || rest.is_empty() {
+        return None;
+    }
+    let host = rest.strip_prefix("*.").unwrap_or(rest);
+    let (name, port) = match host.rsplit_once(':') {
+        Some((n, p)) => (n, Some(p)),
+        None => (host, None),
+    };
+    let name_ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        && !name.starts_with('.')
+        && !name.ends_with('.');
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    (name_ok && port_ok).then_some(e)
+}
+
+/// One browser that opened a widget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatVisitor {
+    pub id: ChatVisitorId,
+    pub widget: ChatWidgetId,
+    /// The chat identity on the customer's profile (not a secret: the
+    /// token the widget holds is).
+    pub visitor_key: String,
+    /// The customer this browser is, once known: signed by the site, or
+    /// made when the chat first reached a person.
+    pub user: Option<UserId>,
+    /// The site signed who the visitor is.
+    pub verified: bool,
+}
+
+word_enum!(
+    /// Where a chat stands: with the bot, handed over to people (waiting
+    /// for or talking with an agent), or over.
+    ConversationState {
+        Bot = "bot",
+        Waiting = "waiting",
+        Ended = "ended",
+    }
+);
+
+/// One chat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conversation {
+    pub id: ChatConversationId,
+    pub visitor: ChatVisitorId,
+    pub widget: ChatWidgetId,
+    pub state: ConversationState,
+    pub locale: String,
+    /// What the pre-chat form was given (a claim, never an identity).
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub topic: Option<String>,
+    /// The case it is on, once handed over.
+    pub ticket: Option<TicketId>,
+    pub started_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+}
+
+word_enum!(
+    /// Who wrote a line.
+    LineAuthor {
+        Visitor = "visitor",
+        Bot = "bot",
+        Agent = "agent",
+        System = "system",
+    }
+);
+
+/// An article the bot offered in a line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OfferedArticle {
+    pub id: i64,
+    pub title: String,
+    pub url: String,
+}
+
+/// One line as the widget shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatLine {
+    pub id: ChatLineId,
+    pub conversation: ChatConversationId,
+    pub author: LineAuthor,
+    pub agent: Option<UserId>,
+    /// The widget's own id of a visitor's line (resends carry it).
+    pub client_id: Option<String>,
+    pub body: String,
+    pub articles: Vec<OfferedArticle>,
+    pub created_at: Timestamp,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn widget(origins: &[&str]) -> ChatWidget {
+        ChatWidget {
+            id: ChatWidgetId(1),
+            name: "w".into(),
+            public_key: "k".into(),
+            allowed_origins: origins.iter().map(|o| o.to_string()).collect(),
+            ask_name: false,
+            ask_email: false,
+            topics: vec![],
+            enabled: true,
+            created_at: Timestamp(0),
+            updated_at: Timestamp(0),
+        }
+    }
+
+    #[test]
+    fn only_listed_origins_use_a_widget() {
+        let w = widget(&[
+            "https://shop.example",
+            "https://*.tienda.example",
+            "http://127.0.0.1:8080",
+        ]);
+        assert!(w.admits("https://shop.example"));
+        assert!(w.admits("HTTPS://Shop.Example/"));
+        assert!(w.admits("https://es.tienda.example"));
+        assert!(w.admits("https://a.b.tienda.example"));
+        assert!(w.admits("http://127.0.0.1:8080"));
+        for bad in [
+            "http://shop.example",
+            "https://shop.example.evil.test",
+            "https://evilshop.example",
+            "https://tienda.example",
+            "https://eviltienda.example",
+            "http://127.0.0.1:8081",
+            "null",
+            "",
+        ] {
+            assert!(!w.admits(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn origins_are_read_strictly() {
+        assert_eq!(
+            parse_origin(" https://Shop.example/ "),
+            Some("https://shop.example".into())
+        );
+        assert_eq!(
+            parse_origin("https://*.shop.example"),
+            Some("https://*.shop.example".into())
+        );
+        assert_eq!(
+            parse_origin("http://localhost:3000"),
+            Some("http://localhost:3000".into())
+        );
+        for bad in [
+            "shop.example",
+            "ftp://shop.example",
+            "https://",
+            "https://shop.example/path",
+            "https://a b",
+            "https://x:99999999",
+            "javascript://x",
+        ] {
+            assert_eq!(parse_origin(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+# Live chat: what the bot and atiende say in a chat, the transcript on the
+# ticket, and the widget's own words.
+chat-bot-suggests = These articles may help:
+chat-handover-soon = I'm passing you to a person on the team. They'll answer here shortly.
+chat-handover-opens = We're closed now. A person will answer here from { $when } ({ $zone }).
+chat-ended = The chat has ended.
+chat-transcript = — Chat conversation —
+chat-transcript-visitor = Customer: { $text }
+chat-transcript-bot = Assistant: { $text }
+chat-transcript-topic = Topic: { $topic }
+chat-transcript-given = Given in the chat (not verified): { $details }
+chat-transcript-asked-person = The customer asked to talk to a person.
+chat-ui-title = Customer support chat
+chat-ui-open = Open the chat
+chat-ui-close = Close the chat
+chat-ui-send = Send
+chat-ui-message = Type your message
+chat-ui-person = Talk to a person
+chat-ui-with-bot = You're talking to the virtual assistant.
+chat-ui-with-person = You're talking to a person on the team.
+chat-ui-waiting = A person on the team will answer you here.
+chat-ui-name = Name
+chat-ui-email = Email
+chat-ui-topic = Topic
+chat-ui-start = Start
+chat-ui-end = End the chat
+chat-ui-language = Español
+chat-ui-sent = Sent
+chat-ui-sending = Sending…
+chat-ui-failed = Could not send; it will be retried.
+chat-ui-typing = Typing…
+chat-ui-you = You
+chat-ui-bot = Assistant
+chat-ui-team = Team
+chat-ui-messages = Chat messages

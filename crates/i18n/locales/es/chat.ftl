@@ -1,0 +1,35 @@
+# Live chat: what the bot and atiende say in a chat, the transcript on the
+# ticket, and the widget's own words.
+chat-bot-suggests = Esto puede ayudarte:
+chat-handover-soon = Te paso con una persona del equipo. Te responderá aquí en breve.
+chat-handover-opens = Ahora estamos cerrados. Una persona te responderá aquí a partir del { $when } ({ $zone }).
+chat-ended = La conversación ha terminado.
+chat-transcript = — Conversación por chat —
+chat-transcript-visitor = Cliente: { $text }
+chat-transcript-bot = Asistente: { $text }
+chat-transcript-topic = Tema: { $topic }
+chat-transcript-given = Datos que dio en el chat (sin verificar): { $details }
+chat-transcript-asked-person = El cliente pidió hablar con una persona.
+chat-ui-title = Chat de atención al cliente
+chat-ui-open = Abrir el chat
+chat-ui-close = Cerrar el chat
+chat-ui-send = Enviar
+chat-ui-message = Escribe tu mensaje
+chat-ui-person = Hablar con una persona
+chat-ui-with-bot = Estás hablando con el asistente virtual.
+chat-ui-with-person = Estás hablando con una persona del equipo.
+chat-ui-waiting = Una persona del equipo te atenderá aquí.
+chat-ui-name = Nombre
+chat-ui-email = Correo electrónico
+chat-ui-topic = Tema
+chat-ui-start = Empezar
+chat-ui-end = Terminar el chat
+chat-ui-language = English
+chat-ui-sent = Enviado
+chat-ui-sending = Enviando…
+chat-ui-failed = No se ha podido enviar; se reintentará.
+chat-ui-typing = Escribiendo…
+chat-ui-you = Tú
+chat-ui-bot = Asistente
+chat-ui-team = Equipo
+chat-ui-messages = Mensajes del chat

@@ -1,0 +1,432 @@
+//! Live chat over HTTP and the widget's WebSocket: a widget only on its
+//! allowed sites, a visitor's lines stored once whatever the resends, the
+//! bot first, a person on the same case through the one way in, the
+//! agent's reply back in the chat at once, a site's signed user landing on
+//! their own profile (a forged signature refused), and bad input refused
+//! clearly.
+
+use super::help_center_site::{article, category, section};
+use super::*;
+use std::time::Duration;
+
+const SITE: &str = "https://shop.example";
+
+/// A widget for `SITE`: its key and secret.
+async fn widget(srv: &TestServer) -> (String, String) {
+    let (s, b) = srv
+        .call(
+            "POST",
+            "/api/v2/chat/widgets.json",
+            &srv.admin(),
+            Some(json!({"widget": {"name": "Tienda", "allowed_origins": [SITE, "https://*.tienda.example"], "topics": ["Pedidos", "Pagos"]}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let key = b["widget"]["key"].as_str().unwrap_or_default().to_string();
+    let secret = b["widget"]["secret"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(key.starts_with("wk_") && secret.starts_with("ws_"), "{b}");
+    assert!(
+        b["widget"]["snippet"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&key),
+        "{b}"
+    );
+    (key, secret)
+}
+
+/// A widget call from a page at `origin`.
+async fn call(
+    srv: &TestServer,
+    key: &str,
+    path: &str,
+    origin: Option<&str>,
+    body: Json,
+) -> (u16, Json) {
+    let mut req = reqwest::Client::new()
+        .post(format!("{}/chat/v1/{key}/{path}", srv.base))
+        .header("content-type", "text/plain")
+        .body(body.to_string());
+    if let Some(o) = origin {
+        req = req.header("origin", o);
+    }
+    let r = req.send().await.unwrap_or_else(|e| panic!("{path}: {e}"));
+    let status = r.status().as_u16();
+    if status == 200 {
+        assert_eq!(
+            r.headers()
+                .get("access-control-allow-origin")
+                .and_then(|v| v.to_str().ok()),
+            origin,
+            "the page may read the answer"
+        );
+    }
+    (status, r.json().await.unwrap_or_default())
+}
+
+/// A new visitor's token.
+async fn session(srv: &TestServer, key: &str, identity: Option<Json>) -> (String, Json) {
+    let mut body = json!({});
+    if let Some(i) = identity {
+        body["identity"] = i;
+    }
+    let (s, b) = call(srv, key, "session", Some(SITE), body).await;
+    assert_eq!(s, 200, "{b}");
+    (b["token"].as_str().unwrap_or_default().to_string(), b)
+}
+
+async fn line(srv: &TestServer, key: &str, token: &str, id: &str, text: &str) -> (u16, Json) {
+    call(
+        srv,
+        key,
+        "lines",
+        Some(SITE),
+        json!({"token": token, "client_id": id, "text": text, "locale": "es", "name": "Ana", "topic": "Pedidos"}),
+    )
+    .await
+}
+
+/// What a long-poll from the widget answers after `after`.
+async fn poll(srv: &TestServer, key: &str, token: &str, after: i64) -> (u16, Json) {
+    call(
+        srv,
+        key,
+        "poll",
+        Some(SITE),
+        json!({"token": token, "after": after}),
+    )
+    .await
+}
+
+/// The ticket's comments' bodies.
+async fn comments(srv: &TestServer, ticket: i64) -> Vec<String> {
+    let (s, b) = srv
+        .call(
+            "GET",
+            &format!("/api/v2/tickets/{ticket}/comments.json"),
+            &srv.admin(),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    b["comments"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .map(|c| c["body"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+both!(
+    a_visitor_chats_with_the_bot_then_a_person_on_one_case,
+    |srv| {
+        let cat = category(&srv, "es", json!({"name": "Cuenta"})).await;
+        let sec = section(&srv, &cat, json!({"name": "Acceso"})).await;
+        article(
+        &srv,
+        &sec,
+        json!({"title": "Cómo cambiar la contraseña", "body": "<p>Entra en Mi cuenta y pulsa «Cambiar contraseña». Te enviaremos un correo para confirmar la nueva contraseña.</p>"}),
+    )
+    .await;
+        let (key, _) = widget(&srv).await;
+
+        // Only on its sites.
+        let (s, _) = call(
+            &srv,
+            &key,
+            "session",
+            Some("https://evil.example"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(s, 403, "another site");
+        let (s, _) = call(&srv, &key, "session", None, json!({})).await;
+        assert_eq!(s, 403, "no page");
+        let (s, _) = call(&srv, "wk_nope", "session", Some(SITE), json!({})).await;
+        assert_eq!(s, 404);
+        let (s, b) = call(
+            &srv,
+            &key,
+            "session",
+            Some("https://es.tienda.example"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(s, 200, "a subdomain the widget lists: {b}");
+        assert_eq!(b["texts"]["es"]["send"], "Enviar");
+        assert_eq!(b["texts"]["en"]["send"], "Send");
+        assert_eq!(b["widget"]["topics"], json!(["Pedidos", "Pagos"]));
+
+        let (token, opened) = session(&srv, &key, None).await;
+        assert!(token.len() >= 32, "{opened}");
+        assert!(opened["conversation"].is_null());
+        // The same browser again: the same visitor, no new token.
+        let (s, again) = call(&srv, &key, "session", Some(SITE), json!({"token": token})).await;
+        assert_eq!(s, 200);
+        assert!(again["token"].is_null(), "{again}");
+
+        // The bot answers first, with the article.
+        let (s, b) = line(&srv, &key, &token, "c1", "hola, como cambio mi contrasena?").await;
+        assert_eq!(s, 200, "{b}");
+        let lines = b["lines"].as_array().cloned().unwrap_or_default();
+        assert_eq!(lines.len(), 2, "{b}");
+        assert_eq!(lines[0]["author"], "visitor");
+        assert_eq!(lines[0]["client_id"], "c1");
+        assert_eq!(lines[1]["author"], "bot");
+        assert_eq!(
+            lines[1]["articles"][0]["title"], "Cómo cambiar la contraseña",
+            "{b}"
+        );
+        assert_eq!(b["conversation"]["state"], "bot");
+        // A resend (the connection dropped before the answer) is the same line,
+        // and the bot does not answer twice.
+        let (s, again) = line(&srv, &key, &token, "c1", "hola, como cambio mi contrasena?").await;
+        assert_eq!(s, 200);
+        assert_eq!(again["lines"].as_array().map(Vec::len), Some(1), "{again}");
+        assert_eq!(again["lines"][0]["id"], lines[0]["id"]);
+
+        // "Talk to a person": the chat so far goes onto a case.
+        let (s, b) = call(&srv, &key, "person", Some(SITE), json!({"token": token})).await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(b["lines"][0]["author"], "system", "{b}");
+        let (_, polled) = poll(&srv, &key, &token, 0).await;
+        assert_eq!(polled["conversation"]["state"], "waiting", "{polled}");
+        let ticket = polled["conversation"]["ticket_id"]
+            .as_i64()
+            .unwrap_or_default();
+        assert!(ticket > 0, "{polled}");
+        let (_, t) = srv
+            .call(
+                "GET",
+                &format!("/api/v2/tickets/{ticket}.json"),
+                &srv.admin(),
+                None,
+            )
+            .await;
+        assert_eq!(t["ticket"]["via"]["channel"], "chat", "{t}");
+        let first = comments(&srv, ticket).await;
+        assert_eq!(first.len(), 1, "{first:?}");
+        assert!(
+            first[0].contains("Cliente: hola, como cambio mi contrasena?")
+                && first[0].contains("Cómo cambiar la contraseña")
+                && first[0].contains("Pedidos")
+                && first[0].contains("Ana"),
+            "{}",
+            first[0]
+        );
+
+        // Lines after the hand-over go onto the case, once each; HTML is text.
+        let (s, _) = line(&srv, &key, &token, "c2", "sigo sin poder <b>entrar</b>").await;
+        assert_eq!(s, 200);
+        let (s, _) = line(&srv, &key, &token, "c2", "sigo sin poder <b>entrar</b>").await;
+        assert_eq!(s, 200);
+        let now = comments(&srv, ticket).await;
+        assert_eq!(now.len(), 2, "{now:?}");
+        assert!(now[1].contains("sigo sin poder"), "{now:?}");
+
+        // The agent answers on the ticket: the line reaches the widget.
+        let (_, last) = poll(&srv, &key, &token, 0).await;
+        let cursor = last["lines"]
+            .as_array()
+            .and_then(|l| l.last())
+            .and_then(|l| l["id"].as_i64())
+            .unwrap_or_default();
+        let (s, b) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/tickets/{ticket}.json"),
+            &srv.admin(),
+            Some(json!({"ticket": {"comment": {"body": "Hola Ana, te ayudo ahora mismo.", "public": true}}})),
+        )
+        .await;
+        assert_eq!(s, 200, "{b}");
+        let (s, got) = poll(&srv, &key, &token, cursor).await;
+        assert_eq!(s, 200, "{got}");
+        let agent_line = got["lines"]
+            .as_array()
+            .and_then(|l| l.iter().find(|x| x["author"] == "agent").cloned())
+            .unwrap_or_default();
+        assert_eq!(
+            agent_line["text"], "Hola Ana, te ayudo ahora mismo.",
+            "{got}"
+        );
+        assert!(
+            agent_line["name"].as_str().is_some_and(|n| !n.is_empty()),
+            "{got}"
+        );
+
+        // Ending keeps the case; the next line starts a new chat with the bot.
+        let (s, _) = call(&srv, &key, "end", Some(SITE), json!({"token": token})).await;
+        assert_eq!(s, 200);
+        let (_, ended) = poll(&srv, &key, &token, 0).await;
+        assert_eq!(ended["conversation"]["state"], "ended");
+    }
+);
+
+both!(chat_refuses_bad_input_and_forged_identities, |srv| {
+    let (key, secret) = widget(&srv).await;
+    let (token, _) = session(&srv, &key, None).await;
+    let (s, b) = line(&srv, &key, &token, "c1", &"a".repeat(4001)).await;
+    assert_eq!(s, 422, "{b}");
+    assert!(
+        b["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("4000")),
+        "{b}"
+    );
+    let (s, _) = line(&srv, &key, &token, "c 1", "hola").await;
+    assert_eq!(s, 422, "a client id with a space");
+    let (s, _) = line(&srv, &key, &token, "c2", "   ").await;
+    assert_eq!(s, 422, "nothing to say");
+    let (s, _) = line(&srv, &key, "not-a-token", "c3", "hola").await;
+    assert_eq!(s, 401);
+    let (s, _) = call(&srv, &key, "lines", Some(SITE), json!("not an object")).await;
+    assert_eq!(s, 422);
+    let (s, _) = call(
+        &srv,
+        &key,
+        "lines",
+        Some("https://evil.example"),
+        json!({"token": token, "client_id": "c4", "text": "hola"}),
+    )
+    .await;
+    assert_eq!(s, 403, "a token from another site");
+
+    // A site's signed user lands on their profile; a forged one is refused.
+    let (customer, _) = srv
+        .user_with_token("Clara Cliente", "clara@example.com", "end-user")
+        .await;
+    let signature = app::chat::identity_signature(&secret, "u-77", "clara@example.com");
+    let forged =
+        json!({"external_id": "u-77", "email": "clara@example.com", "signature": "00".repeat(32)});
+    let (s, b) = call(
+        &srv,
+        &key,
+        "session",
+        Some(SITE),
+        json!({"identity": forged}),
+    )
+    .await;
+    assert_eq!(s, 403, "{b}");
+    let other = json!({"external_id": "u-77", "email": "otra@example.com", "signature": signature});
+    let (s, _) = call(
+        &srv,
+        &key,
+        "session",
+        Some(SITE),
+        json!({"identity": other}),
+    )
+    .await;
+    assert_eq!(s, 403, "a signature for another email");
+    let good = json!({"external_id": "u-77", "email": "clara@example.com", "name": "Clara", "signature": signature});
+    let (signed, b) = session(&srv, &key, Some(good)).await;
+    assert_eq!(b["visitor"]["verified"], true, "{b}");
+    assert_eq!(
+        b["widget"]["ask_email"], false,
+        "a signed user is not asked"
+    );
+    let (s, _) = line(&srv, &key, &signed, "s1", "quiero hablar con una persona").await;
+    assert_eq!(s, 200);
+    let (_, polled) = poll(&srv, &key, &signed, 0).await;
+    let ticket = polled["conversation"]["ticket_id"]
+        .as_i64()
+        .unwrap_or_default();
+    let (_, t) = srv
+        .call(
+            "GET",
+            &format!("/api/v2/tickets/{ticket}.json"),
+            &srv.admin(),
+            None,
+        )
+        .await;
+    assert_eq!(
+        t["ticket"]["requester_id"], customer,
+        "the chat is on Clara's profile: {t}"
+    );
+
+    // Flooding: past 30 lines a minute, refused.
+    let mut last = 0;
+    for i in 0..32 {
+        last = line(&srv, &key, &token, &format!("f{i}"), "spam").await.0;
+    }
+    assert_eq!(last, 429);
+});
+
+both!(
+    the_widget_socket_pushes_lines_and_refuses_other_sites,
+    |srv| {
+        use futures_util::SinkExt;
+        use tokio_tungstenite::tungstenite::Message;
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let (key, _) = widget(&srv).await;
+        let (token, _) = session(&srv, &key, None).await;
+        let connect = |origin: &'static str| {
+            let url = format!(
+                "{}/chat/v1/{key}/socket",
+                srv.base.replace("http://", "ws://")
+            );
+            async move {
+                let mut req = url.into_client_request().unwrap_or_else(|e| panic!("{e}"));
+                req.headers_mut()
+                    .insert("origin", origin.parse().unwrap_or_else(|e| panic!("{e}")));
+                tokio_tungstenite::connect_async(req)
+                    .await
+                    .unwrap_or_else(|e| panic!("socket: {e}"))
+                    .0
+            }
+        };
+        let mut evil = connect("https://evil.example").await;
+        evil.send(Message::Text(
+            json!({"token": token, "after": 0}).to_string().into(),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let refused = read_text(&mut evil).await;
+        assert_eq!(refused["type"], "error", "{refused}");
+
+        let mut ws = connect(SITE).await;
+        ws.send(Message::Text(
+            json!({"token": token, "after": 0}).to_string().into(),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let (s, _) = line(&srv, &key, &token, "w1", "quiero hablar con una persona").await;
+        assert_eq!(s, 200);
+        ws.send(Message::Text(json!({"type": "follow"}).to_string().into()))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut authors = Vec::new();
+        while authors.len() < 2 {
+            let m = read_text(&mut ws).await;
+            assert_eq!(m["type"], "lines", "{m}");
+            for l in m["lines"].as_array().cloned().unwrap_or_default() {
+                authors.push(l["author"].as_str().unwrap_or_default().to_string());
+            }
+        }
+        assert_eq!(authors, ["visitor", "system"]);
+    }
+);
+
+/// The next text message on a socket (Null after 10 s of silence).
+async fn read_text(
+    ws: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+) -> Json {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => {
+                return serde_json::from_str::<Json>(t.as_str()).unwrap_or_default();
+            }
+            Ok(Some(Ok(_))) => continue,
+            _ => return Json::Null,
+        }
+    }
+}
