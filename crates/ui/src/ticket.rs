@@ -220,6 +220,10 @@ async fn render_page(
 ) -> Result<Response, AppError> {
     let actor = agent.user.actor;
     let t = agent.t();
+    // Where the page's live socket starts: read before the ticket, so a
+    // change committed while the page is built is sent to it, not lost
+    // between the timeline read and the cursor.
+    let cursor = ui.app.event_cursor().await?;
     let tk = ui.app.ticket(actor, id).await?;
     let groups = group_choices(ui, agent).await?;
     let group_names: HashMap<i64, String> = groups
@@ -298,7 +302,10 @@ async fn render_page(
             .into_iter()
             .map(|m| crate::view::mail_row(m, agent.t()))
             .collect(),
-        chrome: chrome(ui, agent, None, "", flash_msg).await?,
+        chrome: Chrome {
+            cursor,
+            ..chrome(ui, agent, None, "", flash_msg).await?
+        },
     };
     let status = if conflict {
         StatusCode::CONFLICT

@@ -644,7 +644,26 @@ impl App {
 
 /// The chat so far, as the person taking it over reads it.
 fn transcript(lang: Lang, c: &Conversation, lines: &[ChatLine]) -> String {
-    let mut out = String::new();
+    // The first line names the case (a new ticket takes it as subject).
+    let opening: String = lines
+        .iter()
+        .find(|l| l.author == LineAuthor::Visitor)
+        .map(|l| {
+            l.body
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(80)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = i18n::with(
+        lang,
+        "chat-transcript-subject",
+        &[("text", Arg::Text(&opening))],
+    );
+    out.push_str("\n\n");
     let asked = lines
         .iter()
         .rev()

@@ -4,6 +4,7 @@ chat-bot-suggests = These articles may help:
 chat-handover-soon = I'm passing you to a person on the team. They'll answer here shortly.
 chat-handover-opens = We're closed now. A person will answer here from { $when } ({ $zone }).
 chat-ended = The chat has ended.
+chat-transcript-subject = Chat: { $text }
 chat-transcript = — Chat conversation —
 chat-transcript-visitor = Customer: { $text }
 chat-transcript-bot = Assistant: { $text }

@@ -4,6 +4,7 @@ chat-bot-suggests = Esto puede ayudarte:
 chat-handover-soon = Te paso con una persona del equipo. Te responderá aquí en breve.
 chat-handover-opens = Ahora estamos cerrados. Una persona te responderá aquí a partir del { $when } ({ $zone }).
 chat-ended = La conversación ha terminado.
+chat-transcript-subject = Chat: { $text }
 chat-transcript = — Conversación por chat —
 chat-transcript-visitor = Cliente: { $text }
 chat-transcript-bot = Asistente: { $text }

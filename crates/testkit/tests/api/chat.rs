@@ -13,12 +13,17 @@ const SITE: &str = "https://shop.example";
 
 /// A widget for `SITE`: its key and secret.
 async fn widget(srv: &TestServer) -> (String, String) {
+    widget_for(srv, SITE).await
+}
+
+/// A widget for a site and the subdomains of `tienda.example`.
+async fn widget_for(srv: &TestServer, site: &str) -> (String, String) {
     let (s, b) = srv
         .call(
             "POST",
             "/api/v2/chat/widgets.json",
             &srv.admin(),
-            Some(json!({"widget": {"name": "Tienda", "allowed_origins": [SITE, "https://*.tienda.example"], "topics": ["Pedidos", "Pagos"]}})),
+            Some(json!({"widget": {"name": "Tienda", "allowed_origins": [site, "https://*.tienda.example"], "topics": ["Pedidos", "Pagos"]}})),
         )
         .await;
     assert_eq!(s, 201, "{b}");
@@ -430,3 +435,32 @@ async fn read_text(
         }
     }
 }
+
+both!(a_visitor_and_an_agent_chat_in_the_browser, |srv| {
+    let cat = category(&srv, "es", json!({"name": "Cuenta"})).await;
+    let sec = section(&srv, &cat, json!({"name": "Acceso"})).await;
+    article(
+        &srv,
+        &sec,
+        json!({"title": "Cómo cambiar la contraseña", "body": "<p>Entra en Mi cuenta y pulsa «Cambiar contraseña».</p>"}),
+    )
+    .await;
+    // The shop's page is served by the browser script on a port of its own:
+    // another origin than atiende's.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("free port: {e}"));
+    let (key, _) = widget_for(&srv, &format!("http://127.0.0.1:{port}")).await;
+    browser_flow(
+        &srv,
+        "chat_widget_flow.mjs",
+        &[
+            ("CHAT_KEY", key),
+            ("PAGE_PORT", port.to_string()),
+            ("ATIENDE_EMAIL", "admin@example.com".into()),
+            ("ATIENDE_PASSWORD", "admin-password-1".into()),
+        ],
+    )
+    .await;
+});

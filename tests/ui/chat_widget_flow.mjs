@@ -1,0 +1,126 @@
+// The chat widget embedded in a shop's page on another origin (served
+// here, on its own port, with CSS that would break a widget not in a
+// shadow root): a visitor fills the pre-chat form, the bot answers with an
+// article, the visitor asks for a person; an agent in a second browser
+// context finds the chat in the workspace and replies; the reply reaches
+// the widget at once, and the visitor's next line reaches the case. A reload continues the same
+// chat; the language switches; on a phone-sized screen the panel fits.
+// axe checks the page with the widget open. Run by the Rust test
+// `api::chat::a_visitor_and_an_agent_chat_in_the_browser`.
+import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { mkdirSync } from "node:fs";
+import { accessible } from "./axe.mjs";
+
+const base = process.env.ATIENDE_URL;
+const key = process.env.CHAT_KEY;
+const port = Number(process.env.PAGE_PORT);
+const admin = { email: process.env.ATIENDE_EMAIL, password: process.env.ATIENDE_PASSWORD };
+const shots = process.env.ATIENDE_ARTIFACTS || "target/ui-artifacts";
+const tag = process.env.ATIENDE_BACKEND || "test";
+mkdirSync(shots, { recursive: true });
+
+const shop = `<!doctype html>
+<html lang="es"><head><meta charset="utf-8"><title>Tienda de prueba</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>button { all: unset; color: red; font-size: 40px; } * { font-family: serif !important; }</style>
+</head><body><main><h1>Tienda de prueba</h1><p>Zapatillas y más.</p></main>
+<script type="module" src="${base}/chat/widget.js" data-key="${key}"></script>
+</body></html>`;
+const server = createServer((req, res) => {
+  res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+  res.end(shop);
+});
+await new Promise((ok) => server.listen(port, "127.0.0.1", ok));
+const page_url = `http://127.0.0.1:${port}/tienda`;
+
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+try {
+  const visitorCtx = await browser.newContext({ locale: "es-ES", viewport: { width: 1280, height: 900 } });
+  const v = await visitorCtx.newPage();
+  const errors = [];
+  v.on("pageerror", (e) => errors.push(String(e)));
+  const shot = (p, name) => p.screenshot({ path: `${shots}/${tag}-chat-${name}.png`, fullPage: true });
+
+  await v.goto(page_url);
+  const launcher = v.getByRole("button", { name: "Abrir el chat" });
+  await launcher.waitFor();
+  // The page's CSS did not reach the widget.
+  const size = await launcher.evaluate((b) => getComputedStyle(b).fontSize);
+  assert.equal(size, "16px", "the shop's styles stay out of the widget");
+  await launcher.click();
+  const panel = v.getByRole("dialog", { name: "Chat de atención al cliente" });
+  await panel.waitFor();
+  await panel.getByText("Estás hablando con el asistente virtual.").waitFor();
+  await accessible(v, "shop page with the chat open");
+  await shot(v, "open");
+
+  // Pre-chat form and the first line: the bot answers with the article.
+  await panel.getByLabel("Nombre").fill("Ana Visitante");
+  await panel.getByLabel("Correo electrónico").fill("ana.visitante@example.com");
+  await panel.getByLabel("Tema").selectOption("Pedidos");
+  await panel.getByLabel("Escribe tu mensaje").fill("hola, ¿cómo cambio mi contraseña?");
+  await panel.getByLabel("Escribe tu mensaje").press("Enter");
+  const log = panel.getByRole("log");
+  await log.getByText("Enviado").first().waitFor();
+  await log.getByRole("link", { name: "Cómo cambiar la contraseña" }).waitFor();
+  await accessible(v, "the bot's answer");
+  await shot(v, "bot");
+
+  // A person, please.
+  await panel.getByRole("button", { name: "Hablar con una persona" }).click();
+  await log.getByText(/Te paso con una persona|Ahora estamos cerrados/).waitFor();
+  await panel.getByText("Estás hablando con una persona del equipo.").waitFor();
+
+  // The agent, in another browser, finds the chat and answers.
+  const agentCtx = await browser.newContext({ locale: "es-ES", viewport: { width: 1280, height: 900 } });
+  const a = await agentCtx.newPage();
+  a.on("pageerror", (e) => errors.push(`agent: ${e}`));
+  await a.goto(`${base}/agent?queue=unsolved`);
+  await a.fill("#email", admin.email);
+  await a.fill("#password", admin.password);
+  await a.click("button[type=submit]");
+  await a.waitForURL(/\/agent/);
+  await a.goto(`${base}/agent?queue=unsolved`);
+  await a.getByRole("link", { name: /Chat: hola, ¿cómo cambio mi contraseña\?/ }).first().click();
+  await a.locator(".entry.comment", { hasText: "hola, ¿cómo cambio mi contraseña?" }).first().waitFor();
+  await a.fill("#reply-body", "Hola Ana, soy del equipo. Te ayudo ahora.");
+  await a.click("#reply-form button[type=submit]");
+  await a.locator(".entry.comment.public", { hasText: "Te ayudo ahora" }).waitFor();
+
+  // The visitor sees it without doing anything.
+  await log.getByText("Hola Ana, soy del equipo. Te ayudo ahora.").waitFor({ timeout: 10000 });
+  await shot(v, "agent-reply");
+
+  // The visitor writes again: on the case.
+  await panel.getByLabel("Escribe tu mensaje").fill("<b>gracias</b>, ya entré");
+  await panel.getByLabel("Escribe tu mensaje").press("Enter");
+  await log.getByText("<b>gracias</b>, ya entré").waitFor();
+  await a.reload();
+  await a.locator(".entry.comment", { hasText: "gracias" }).first().waitFor({ timeout: 10000 });
+
+  // A reload continues the same chat.
+  await v.reload();
+  await v.getByRole("button", { name: "Abrir el chat" }).click();
+  await panel.getByRole("log").getByText("Hola Ana, soy del equipo. Te ayudo ahora.").waitFor();
+  assert.equal(await panel.getByRole("log").getByText("hola, ¿cómo cambio mi contraseña?").count(), 1, "each line once");
+
+  // English, at a click.
+  await panel.getByRole("button", { name: "English" }).click();
+  await v.getByRole("dialog", { name: "Customer support chat" }).getByRole("button", { name: "Send" }).waitFor();
+  await accessible(v, "the chat in English");
+
+  // A phone-sized screen: the panel fits.
+  await v.setViewportSize({ width: 375, height: 740 });
+  const box = await v.getByRole("dialog", { name: "Customer support chat" }).boundingBox();
+  assert.ok(box && box.width <= 375 && box.height <= 740, `the panel fits a phone: ${JSON.stringify(box)}`);
+  await shot(v, "phone");
+
+  assert.deepEqual(errors, [], "no script errors");
+  await visitorCtx.close();
+  await agentCtx.close();
+} finally {
+  await browser.close();
+  server.close();
+}
