@@ -2,8 +2,9 @@
 // here, on its own port, with CSS that would break a widget not in a
 // shadow root): a visitor fills the pre-chat form, the bot answers with an
 // article, the visitor asks for a person; an agent in a second browser
-// context finds the chat in the workspace and replies; the reply reaches
-// the widget at once, and the visitor's next line reaches the case. A reload continues the same
+// context finds the chat in the workspace, each sees the other typing, the
+// agent replies; the reply reaches the widget at once, and the visitor's
+// next line reaches the case. A reload continues the same
 // chat; the language switches; on a phone-sized screen the panel fits.
 // axe checks the page with the widget open. Run by the Rust test
 // `api::chat::a_visitor_and_an_agent_chat_in_the_browser`.
@@ -85,6 +86,15 @@ try {
   await a.goto(`${base}/agent?queue=unsolved`);
   await a.getByRole("link", { name: /Chat: hola, ¿cómo cambio mi contraseña\?/ }).first().click();
   await a.locator(".entry.comment", { hasText: "hola, ¿cómo cambio mi contraseña?" }).first().waitFor();
+  // Typing shows both ways.
+  await a.locator("#reply-body").pressSequentially("Hola");
+  await log.page().waitForFunction(() => {
+    const root = document.getElementById("atiende-chat").shadowRoot;
+    return !root.querySelector(".typing").hidden;
+  }, null, { timeout: 10000 });
+  await panel.getByLabel("Escribe tu mensaje").pressSequentially("un");
+  await a.locator("#chat-typing").waitFor({ state: "visible", timeout: 10000 });
+  await panel.getByLabel("Escribe tu mensaje").fill("");
   await a.fill("#reply-body", "Hola Ana, soy del equipo. Te ayudo ahora.");
   await a.click("#reply-form button[type=submit]");
   await a.locator(".entry.comment.public", { hasText: "Te ayudo ahora" }).waitFor();

@@ -30,6 +30,19 @@ pub enum LinkAsked {
 }
 
 impl App {
+    /// Who mail about an account (not a ticket) comes from: the default
+    /// support address, else the relay's; `None` where no mail goes out.
+    pub(crate) fn account_mail_sender(&self) -> Option<(String, String)> {
+        self.mailboxes.sender_for(None).map_or_else(
+            || {
+                self.mail
+                    .as_ref()
+                    .map(|m| (m.from_address.clone(), m.from_name.clone()))
+            },
+            |m| Some((m.address, m.name)),
+        )
+    }
+
     /// Mails a sign-in link to `raw_email` if it is a customer's (or
     /// anyone's) address; `link_prefix` is the page address the token is
     /// appended to.
@@ -47,14 +60,7 @@ impl App {
         let token = random_token(40);
         let hash = token_hash(&token);
         let link = format!("{link_prefix}{token}");
-        let from = self.mailboxes.sender_for(None).map_or_else(
-            || {
-                self.mail
-                    .as_ref()
-                    .map(|m| (m.from_address.clone(), m.from_name.clone()))
-            },
-            |m| Some((m.address, m.name)),
-        );
+        let from = self.account_mail_sender();
         self.write(move |c| {
             Box::pin(async move {
                 let hour_ago = Timestamp(now.0 - 3600);

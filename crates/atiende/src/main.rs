@@ -228,6 +228,22 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
     }
 }
 
+/// Every chat widget holds a connection open: the soft limit on open files
+/// goes up to the hard one where the system allows, and the start says
+/// what it is.
+fn raise_open_files() {
+    /// What a node aims to hold: 20,000 widget connections and its own.
+    const WANTED: u64 = 65_536;
+    match rlimit::increase_nofile_limit(WANTED) {
+        Ok(n) if n < 20_000 => tracing::warn!(
+            open_files = n,
+            "the open-files limit is low: at most about this many chat connections (raise the hard limit, e.g. LimitNOFILE)"
+        ),
+        Ok(n) => tracing::info!(open_files = n, "open-files limit"),
+        Err(e) => tracing::warn!(error = %e, "the open-files limit could not be read or raised"),
+    }
+}
+
 fn describe(e: app::AppError) -> String {
     match e {
         app::AppError::Invalid(fields) => fields
@@ -332,6 +348,7 @@ async fn shutdown_signal() {
 
 async fn serve(config: Config) -> Result<(), String> {
     let started = Instant::now();
+    raise_open_files();
     let app = open(&config).await?;
     if !app.has_staff().await.map_err(describe)? {
         let password = app::auth::random_token(16);

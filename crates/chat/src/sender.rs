@@ -1,35 +1,14 @@
-//! The chat channel's sender: an outgoing chat message is delivered by
-//! storing it as a line of the visitor's conversation (the widget is told
-//! at once). It runs the outbox's one send loop, woken by every commit so
-//! an agent's reply reaches the visitor without waiting for the loop's
-//! second.
+//! The chat channel's delivery loop: agents' replies are delivered by the
+//! core as lines (`App::deliver_due_chat`, a batch in one write), as soon
+//! as any commit wakes the loop — so a reply reaches the visitor without
+//! waiting for a timer — and every second regardless.
 
 use app::App;
-use app::outbox::sender::{ChannelSender, OutboundFile, RetryPolicy, SendError, spawn};
-use domain::Channel;
-use domain::model::outbox::Outbound;
 use std::sync::Arc;
 use std::time::Duration;
 
-struct ChatSender {
-    app: App,
-}
-
-impl ChannelSender for ChatSender {
-    fn channel(&self) -> Channel {
-        Channel::Chat
-    }
-
-    async fn send(
-        &self,
-        message: &Outbound,
-        _files: Vec<OutboundFile>,
-    ) -> Result<Option<String>, SendError> {
-        self.app.deliver_chat_message(message).await
-    }
-}
-
-/// Starts the chat sender (and the relay of other nodes' chat signals).
+/// Starts the chat delivery loop (and the relay of other nodes' chat
+/// signals).
 pub fn spawn_sender(app: App) {
     app::chat::spawn_relay(app.clone());
     let wake = Arc::new(tokio::sync::Notify::new());
@@ -40,9 +19,15 @@ pub fn spawn_sender(app: App) {
             waker.notify_one();
         }
     });
-    let retry = RetryPolicy {
-        first_retry: Duration::from_secs(5),
-        max_attempts: 8,
-    };
-    spawn(app.clone(), ChatSender { app }, retry, wake);
+    tokio::spawn(async move {
+        loop {
+            match app.deliver_due_chat().await {
+                // A full batch: there may be more at once.
+                Ok(n) if n >= 200 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "chat delivery pass failed"),
+            }
+            let _ = tokio::time::timeout(Duration::from_secs(1), wake.notified()).await;
+        }
+    });
 }

@@ -18,6 +18,8 @@ use serde_json::{Value as Json, json};
 use std::time::Duration;
 use tokio::sync::broadcast;
 
+/// A socket's read buffer.
+const READ_BUFFER: usize = 4 * 1024;
 /// How long a new socket has to say who it is.
 const HELLO_WAIT: Duration = Duration::from_secs(10);
 /// A ping (and a read, whatever the signals said) this often.
@@ -31,7 +33,11 @@ pub async fn upgrade(
     ws: WebSocketUpgrade,
 ) -> Response {
     let origin = origin(&headers);
+    // A widget sends little: small buffers keep an idle connection cheap
+    // (tungstenite's read buffer is 128 KiB unless told).
     ws.max_message_size(wire::MAX_BODY)
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
         .on_upgrade(move |socket| follow(app, key, origin, socket))
 }
 

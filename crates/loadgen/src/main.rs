@@ -56,6 +56,20 @@ struct Args {
     /// Public help-center article pages to render (with --articles).
     #[arg(long, default_value_t = 1000)]
     hc_pages: usize,
+    /// Chat widget connections to open (sessions and WebSockets); 0 skips
+    /// the chat phase.
+    #[arg(long, default_value_t = 0)]
+    chat_visitors: usize,
+    /// Of those, chats handed over to a person (a case each) that agents
+    /// reply to.
+    #[arg(long, default_value_t = 200)]
+    chat_active: usize,
+    /// Agents' replies a second, spread over the active chats.
+    #[arg(long, default_value_t = 1000)]
+    chat_rate: usize,
+    /// How long the replies flow.
+    #[arg(long, default_value_t = 10)]
+    chat_seconds: u64,
     /// Port for the spawned server.
     #[arg(long, default_value_t = 18_480)]
     port: u16,
@@ -148,6 +162,7 @@ fn start_server(bin: &str, data: &std::path::Path, port: u16) -> Child {
 }
 
 /// Latencies of one phase, reported as throughput and percentiles.
+mod chat;
 mod email;
 mod help_center;
 mod pages;
@@ -447,6 +462,16 @@ async fn main() {
         pages::run(&t, &email, &password, args.pages, args.clients.min(8)).await;
     }
 
+    if args.chat_visitors > 0 {
+        let load = chat::ChatLoad {
+            visitors: args.chat_visitors,
+            active: args.chat_active,
+            rate: args.chat_rate,
+            seconds: args.chat_seconds,
+            pid: server.as_ref().map(|s| s.child.id()),
+        };
+        chat::run(&t, load).await;
+    }
     if args.articles > 0 {
         help_center::run(&t, args.articles, args.hc_pages, args.clients.min(8)).await;
     }

@@ -101,6 +101,10 @@ function connect() {
     const msg = JSON.parse(m.data);
     if (msg.type === "event") onEvent(msg);
     else if (msg.type === "presence" && msg.ticket === ticketId) showPresence(msg.people);
+    else if (msg.type === "chat-typing" && msg.ticket === ticketId) {
+      const typing = document.getElementById("chat-typing");
+      if (typing) typing.hidden = !msg.on;
+    }
   });
   socket.addEventListener("close", () => {
     body.dataset.live = "off";

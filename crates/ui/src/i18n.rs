@@ -150,6 +150,7 @@ words! {
     is_replying,
     is_viewing,
     live_updated,
+    chat_customer_typing,
     language,
     shortcuts,
     close,

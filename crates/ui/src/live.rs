@@ -297,6 +297,13 @@ async fn follow(ui: Ui, agent: Agent, mut cursor: i64, socket: WebSocket) {
     let mut changed = ui.presence.changed.subscribe();
     let (mut tx, mut rx) = socket.split();
     let mut my_ticket: Option<i64> = None;
+    // The chat going on for the watched ticket: the customer's typing is
+    // shown, the agent's replying is told to them.
+    let mut chat: Option<(
+        domain::ChatConversationId,
+        broadcast::Receiver<app::chat::ChatSignal>,
+    )> = None;
+    let mut told_typing = false;
     let mut ping = tokio::time::interval(std::time::Duration::from_secs(25));
     // Catch up first: whatever happened since the page was rendered.
     let mut wake = true;
@@ -346,6 +353,21 @@ async fn follow(ui: Ui, agent: Agent, mut cursor: i64, socket: WebSocket) {
                             };
                             let replying = v.get("replying").and_then(serde_json::Value::as_bool).unwrap_or(false);
                             ui.presence.set(seat, my_ticket, replying);
+                            let conversation = match my_ticket {
+                                Some(t) => ui.app.chat_on_ticket(actor, domain::TicketId(t)).await.ok().flatten(),
+                                None => None,
+                            };
+                            if chat.as_ref().map(|(c, _)| *c) != conversation {
+                                if let (Some((c, _)), true) = (&chat, told_typing) {
+                                    ui.app.chat_signal(*c, app::chat::ChatSignal::Typing { agent: true, on: false }).await;
+                                }
+                                told_typing = false;
+                                chat = conversation.map(|c| (c, ui.app.follow_chat(c)));
+                            }
+                            if let Some((c, _)) = &chat && replying != told_typing {
+                                ui.app.chat_signal(*c, app::chat::ChatSignal::Typing { agent: true, on: replying }).await;
+                                told_typing = replying;
+                            }
                             if let Some(t) = my_ticket {
                                 let msg = json!({"type": "presence", "ticket": t, "people": ui.presence.on_ticket(t)});
                                 if tx.send(Message::Text(msg.to_string().into())).await.is_err() { break; }
@@ -368,10 +390,36 @@ async fn follow(ui: Ui, agent: Agent, mut cursor: i64, socket: WebSocket) {
                     if tx.send(Message::Text(msg.to_string().into())).await.is_err() { break; }
                 }
             }
+            s = async {
+                match chat.as_mut() {
+                    Some((_, room)) => room.recv().await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                match s {
+                    Ok(app::chat::ChatSignal::Typing { agent: false, on }) => {
+                        let msg = json!({"type": "chat-typing", "ticket": my_ticket, "on": on});
+                        if tx.send(Message::Text(msg.to_string().into())).await.is_err() { break; }
+                    }
+                    Err(broadcast::error::RecvError::Closed) => chat = None,
+                    _ => {}
+                }
+            }
             _ = ping.tick() => {
                 if tx.send(Message::Ping(Vec::new().into())).await.is_err() { break; }
             }
         }
+    }
+    if let (Some((c, _)), true) = (&chat, told_typing) {
+        ui.app
+            .chat_signal(
+                *c,
+                app::chat::ChatSignal::Typing {
+                    agent: true,
+                    on: false,
+                },
+            )
+            .await;
     }
     ui.presence.leave(seat);
 }

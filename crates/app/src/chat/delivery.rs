@@ -1,71 +1,222 @@
 //! Replies to a chat, delivered: the chat channel's outgoing messages (an
 //! agent's reply, atiende's acknowledgement) become lines of the visitor's
-//! conversation on that case, told at once to whoever follows it.
+//! conversation on that case, told at once to whoever follows it. A line
+//! is the core's own record, so the core delivers them — a batch in one
+//! write — rather than an adapter's sender one at a time. And the
+//! transcript, mailed when a chat that reached a person ends.
 
+use super::ChatSignal;
 use super::visitor::new_line;
 use crate::App;
-use crate::outbox::sender::SendError;
-use domain::OutboundKind;
-use domain::chat::LineAuthor;
+use crate::auth::random_token;
+use crate::sanitize::escape;
+use domain::ChatConversationId;
+use domain::chat::{Conversation, LineAuthor};
 use domain::model::outbox::Outbound;
+use domain::{Channel, ChatLineId, OutboundKind, Timestamp};
+use i18n::{Arg, Lang};
 use store::repo::chat as repo;
 use store::repo::comments;
+use store::repo::outbox;
+use store::{Conn, StoreError};
+
+/// How many due chat messages one pass delivers.
+const DELIVERY_BATCH: i64 = 200;
+
+/// What one due message becomes.
+enum Delivery {
+    /// A new line of this conversation.
+    Line(ChatConversationId, ChatLineId),
+    /// A line delivered it before.
+    Before,
+    /// It cannot be delivered, and why.
+    Undeliverable(String),
+}
+
+/// Delivers one due message inside the pass's write.
+async fn deliver_one(c: &mut Conn<'_>, m: &Outbound) -> Result<Delivery, StoreError> {
+    let Some(visitor) = repo::visitor_by_key(c, &m.to_address).await? else {
+        return Ok(Delivery::Undeliverable(format!(
+            "no chat visitor {:?}",
+            m.to_address
+        )));
+    };
+    let on_ticket = match m.ticket_id {
+        Some(t) => repo::conversation_on_ticket(c, visitor.id, t).await?,
+        None => None,
+    };
+    let conversation = match on_ticket {
+        Some(conv) => conv,
+        None => match repo::latest_conversation_of(c, visitor.id).await? {
+            Some(conv) => conv,
+            None => return Ok(Delivery::Undeliverable("the visitor has no chat".into())),
+        },
+    };
+    let agent = match (m.kind, m.comment_id) {
+        (OutboundKind::Reply, Some(id)) => comments::get_many(c, &[id.0])
+            .await?
+            .pop()
+            .map(|cm| cm.author_id),
+        _ => None,
+    };
+    let author = if m.kind == OutboundKind::Reply {
+        LineAuthor::Agent
+    } else {
+        LineAuthor::System
+    };
+    let mut line = new_line(conversation.id, author, m.body_text.trim().to_string());
+    line.agent = agent;
+    Ok(match repo::insert_line_once(c, &line, m.id).await? {
+        Some(id) => Delivery::Line(conversation.id, id),
+        None => Delivery::Before,
+    })
+}
 
 impl App {
-    /// Delivers one outgoing chat message as a line; its id is the
-    /// provider's id of it. A message delivered before is not again.
-    pub async fn deliver_chat_message(&self, m: &Outbound) -> Result<Option<String>, SendError> {
-        let temporary = |e: crate::AppError| SendError::Temporary(e.to_string());
-        let (conversation, agent) = {
-            let mut rc = self.read().await.map_err(temporary)?;
-            let c = &mut rc.conn();
-            if repo::delivered(c, m.id)
-                .await
-                .map_err(|e| temporary(e.into()))?
-            {
-                return Ok(None);
-            }
-            let visitor = repo::visitor_by_key(c, &m.to_address)
-                .await
-                .map_err(|e| temporary(e.into()))?
-                .ok_or_else(|| {
-                    SendError::Permanent(format!("no chat visitor {:?}", m.to_address))
-                })?;
-            let on_ticket = match m.ticket_id {
-                Some(t) => repo::conversation_on_ticket(c, visitor.id, t)
-                    .await
-                    .map_err(|e| temporary(e.into()))?,
-                None => None,
-            };
-            let conversation = match on_ticket {
-                Some(conv) => conv,
-                None => repo::latest_conversation_of(c, visitor.id)
-                    .await
-                    .map_err(|e| temporary(e.into()))?
-                    .ok_or_else(|| SendError::Permanent("the visitor has no chat".into()))?,
-            };
-            let agent = match (m.kind, m.comment_id) {
-                (OutboundKind::Reply, Some(id)) => comments::get_many(c, &[id.0])
-                    .await
-                    .map_err(|e| temporary(e.into()))?
-                    .pop()
-                    .map(|cm| cm.author_id),
-                _ => None,
-            };
-            (conversation, agent)
+    /// Delivers the chat channel's due messages (an agent's reply, an
+    /// acknowledgement) in one write: each becomes a line of its visitor's
+    /// conversation — once, whatever the nodes do, as a line remembers its
+    /// message — and is marked sent; one that names no visitor is marked
+    /// failed with why. The conversations' followers are then told.
+    /// Returns how many were due.
+    pub async fn deliver_due_chat(&self) -> Result<usize, crate::AppError> {
+        let now = Timestamp::now();
+        let due = {
+            let mut rc = self.read().await?;
+            outbox::due(&mut rc.conn(), Channel::Chat, now, DELIVERY_BATCH).await?
         };
-        let author = if m.kind == OutboundKind::Reply {
-            LineAuthor::Agent
-        } else {
-            LineAuthor::System
-        };
-        let mut line = new_line(conversation.id, author, m.body_text.trim().to_string());
-        line.agent = agent;
-        match self.add_chat_line(line, Some(m.id)).await {
-            Ok(l) => Ok(Some(format!("chat-line-{}", l.id.0))),
-            // Delivered meanwhile by another node's sender.
-            Err(crate::AppError::Store(store::StoreError::Duplicate(_))) => Ok(None),
-            Err(e) => Err(temporary(e)),
+        let n = due.len();
+        if n == 0 {
+            return Ok(0);
         }
+        let mut touched = self
+            .write(move |c| {
+                Box::pin(async move {
+                    let mut touched = Vec::new();
+                    for m in &due {
+                        match deliver_one(c, m).await? {
+                            Delivery::Line(conversation, line) => {
+                                let id = format!("chat-line-{}", line.0);
+                                outbox::mark_sent(c, m.id, now, Some(&id)).await?;
+                                touched.push(conversation);
+                            }
+                            Delivery::Before => outbox::mark_sent(c, m.id, now, None).await?,
+                            Delivery::Undeliverable(why) => {
+                                tracing::warn!(id = m.id.0, error = %why, "chat message not delivered");
+                                outbox::mark_attempt(c, m.id, &why, None).await?;
+                            }
+                        }
+                    }
+                    Ok(touched)
+                })
+            })
+            .await?;
+        touched.sort_unstable();
+        touched.dedup();
+        for conversation in touched {
+            self.chat_signal(conversation, ChatSignal::Line).await;
+        }
+        Ok(n)
+    }
+}
+
+impl App {
+    /// Mails the chat's lines to the address the visitor gave, when a chat
+    /// that reached a person ends (a chat with the bot alone is not mailed:
+    /// an address typed into a widget is not anyone's to fill with mail).
+    pub(super) async fn mail_chat_transcript(
+        &self,
+        conv: &Conversation,
+    ) -> Result<(), crate::AppError> {
+        let email = conv
+            .email
+            .as_deref()
+            .and_then(domain::user::normalize_email);
+        let (Some(email), Some(ticket)) = (email, conv.ticket) else {
+            return Ok(());
+        };
+        let Some((from_address, from_name)) = self.account_mail_sender() else {
+            return Ok(());
+        };
+        let lines = {
+            let mut rc = self.read().await?;
+            repo::lines_after(&mut rc.conn(), conv.id, ChatLineId(0), 500).await?
+        };
+        let names = self.chat_agent_names(&lines).await?;
+        let lang = Lang::from_locale(&conv.locale);
+        let said: Vec<(String, &str)> = lines
+            .iter()
+            .map(|l| {
+                let who = match l.author {
+                    LineAuthor::Visitor => i18n::text(lang, "chat-ui-you"),
+                    LineAuthor::Bot => i18n::text(lang, "chat-ui-bot"),
+                    LineAuthor::Agent => l
+                        .agent
+                        .and_then(|a| names.iter().find(|(id, _)| *id == a))
+                        .map_or_else(|| i18n::text(lang, "chat-ui-team"), |(_, n)| n.clone()),
+                    LineAuthor::System => String::new(),
+                };
+                (who, l.body.as_str())
+            })
+            .collect();
+        let intro = i18n::with(
+            lang,
+            "chat-transcript-mail-intro",
+            &[("ticket", Arg::Number(ticket.0))],
+        );
+        let mut text = format!("{intro}\n");
+        let mut html = format!("<p>{}</p>", escape(&intro));
+        for (who, body) in &said {
+            if who.is_empty() {
+                text.push_str(&format!("\n— {body}"));
+                html.push_str(&format!("<p><em>{}</em></p>", escape(body)));
+            } else {
+                text.push_str(&format!("\n{who}: {body}"));
+                html.push_str(&format!(
+                    "<p><strong>{}</strong>: {}</p>",
+                    escape(who),
+                    escape(body)
+                ));
+            }
+        }
+        let domain = from_address
+            .split_once('@')
+            .map_or("atiende.local", |(_, d)| d)
+            .to_string();
+        let message_id = format!(
+            "atiende-chat-{}-{}@{domain}",
+            conv.id.0,
+            random_token(12).to_lowercase()
+        );
+        let subject = i18n::with(
+            lang,
+            "chat-transcript-mail-subject",
+            &[("ticket", Arg::Number(ticket.0))],
+        );
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                store::repo::outbox::enqueue(
+                    c,
+                    &store::repo::outbox::Outbound {
+                        from_address: Some(from_address),
+                        from_name: Some(from_name),
+                        subject,
+                        ..store::repo::outbox::Outbound::queued(
+                            ticket,
+                            OutboundKind::Notification,
+                            Channel::Email,
+                            email,
+                            message_id,
+                            (text, html),
+                            now,
+                        )
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
     }
 }

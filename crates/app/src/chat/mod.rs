@@ -152,6 +152,22 @@ impl App {
         }
     }
 
+    /// The chat going on for a ticket the agent may see (for the ticket
+    /// page to follow the customer's typing, and tell them of the agent's).
+    pub async fn chat_on_ticket(
+        &self,
+        actor: domain::Actor,
+        ticket: domain::TicketId,
+    ) -> Result<Option<ChatConversationId>, crate::AppError> {
+        self.ticket(actor, ticket).await?;
+        let mut rc = self.read().await?;
+        Ok(
+            store::repo::chat::open_conversation_on(&mut rc.conn(), ticket)
+                .await?
+                .map(|c| c.id),
+        )
+    }
+
     /// Follows a conversation's signals on this node.
     pub fn follow_chat(&self, conversation: ChatConversationId) -> broadcast::Receiver<ChatSignal> {
         self.chat.follow(conversation)

@@ -389,12 +389,22 @@ impl App {
         let answer = self
             .answer_bot(visitor.user, text, Some(&conversation.locale), 3)
             .await?;
+        let lang = lang_of(&conversation);
+        // A greeting or thanks: the bot asks what they need rather than
+        // calling a person over.
+        if answer.reason == answer::Reason::NothingToAnswer {
+            let l = new_line(
+                conversation.id,
+                LineAuthor::Bot,
+                i18n::text(lang, "chat-bot-how-can-i-help"),
+            );
+            return Ok(vec![self.add_chat_line(l, None).await?]);
+        }
         if answer.handover {
             return self
                 .hand_chat_over(conversation.widget, visitor, conversation.id)
                 .await;
         }
-        let lang = lang_of(&conversation);
         let mut l = new_line(
             conversation.id,
             LineAuthor::Bot,
@@ -612,6 +622,7 @@ impl App {
         conv.updated_at = now;
         let lang = lang_of(&conv);
         let id = conv.id;
+        let ended = conv.clone();
         self.write(move |c| {
             Box::pin(async move { Ok(repo::update_conversation(c, &conv).await?) })
         })
@@ -621,6 +632,11 @@ impl App {
             None,
         )
         .await?;
+        // The chat is over either way; a transcript that could not be
+        // queued is said in the log.
+        if let Err(e) = self.mail_chat_transcript(&ended).await {
+            tracing::warn!(error = %e, "the chat's transcript could not be queued");
+        }
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 # Live chat: what the bot and atiende say in a chat, the transcript on the
 # ticket, and the widget's own words.
 chat-bot-suggests = These articles may help:
+chat-bot-how-can-i-help = Hi, I am the virtual assistant. How can I help you?
 chat-handover-soon = I'm passing you to a person on the team. They'll answer here shortly.
 chat-handover-opens = We're closed now. A person will answer here from { $when } ({ $zone }).
 chat-ended = The chat has ended.
@@ -11,6 +12,8 @@ chat-transcript-bot = Assistant: { $text }
 chat-transcript-topic = Topic: { $topic }
 chat-transcript-given = Given in the chat (not verified): { $details }
 chat-transcript-asked-person = The customer asked to talk to a person.
+chat-transcript-mail-subject = Your chat conversation (request #{ $ticket })
+chat-transcript-mail-intro = Here is your chat with our team. It continues on request #{ $ticket }: you can reply to this email.
 chat-ui-title = Customer support chat
 chat-ui-open = Open the chat
 chat-ui-close = Close the chat

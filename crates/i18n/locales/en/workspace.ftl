@@ -58,6 +58,7 @@ also_here = Also here:
 is_replying = replying
 is_viewing = viewing
 live_updated = This ticket was just updated.
+chat_customer_typing = The customer is typing in the chat…
 language = Language
 shortcuts = Keyboard shortcuts
 close = Close

@@ -1,6 +1,7 @@
 # Live chat: what the bot and atiende say in a chat, the transcript on the
 # ticket, and the widget's own words.
 chat-bot-suggests = Esto puede ayudarte:
+chat-bot-how-can-i-help = Hola, soy el asistente virtual. ¿En qué puedo ayudarte?
 chat-handover-soon = Te paso con una persona del equipo. Te responderá aquí en breve.
 chat-handover-opens = Ahora estamos cerrados. Una persona te responderá aquí a partir del { $when } ({ $zone }).
 chat-ended = La conversación ha terminado.
@@ -11,6 +12,8 @@ chat-transcript-bot = Asistente: { $text }
 chat-transcript-topic = Tema: { $topic }
 chat-transcript-given = Datos que dio en el chat (sin verificar): { $details }
 chat-transcript-asked-person = El cliente pidió hablar con una persona.
+chat-transcript-mail-subject = Tu conversación por chat (solicitud n.º { $ticket })
+chat-transcript-mail-intro = Esta es tu conversación por chat con nuestro equipo. Sigue en la solicitud n.º { $ticket }: puedes responder a este correo.
 chat-ui-title = Chat de atención al cliente
 chat-ui-open = Abrir el chat
 chat-ui-close = Cerrar el chat

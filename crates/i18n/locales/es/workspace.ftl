@@ -58,6 +58,7 @@ also_here = También aquí:
 is_replying = respondiendo
 is_viewing = viendo
 live_updated = Este ticket se acaba de actualizar.
+chat_customer_typing = El cliente está escribiendo en el chat…
 language = Idioma
 shortcuts = Atajos de teclado
 close = Cerrar

@@ -344,6 +344,22 @@ pub async fn conversation_on_ticket(
     .transpose()
 }
 
+/// The chat going on for a ticket, if one is.
+pub async fn open_conversation_on(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+) -> Result<Option<Conversation>, StoreError> {
+    c.opt(
+        q(format!(
+            "SELECT {CONVERSATION_COLS} FROM chat_conversations WHERE ticket_id = $1 AND state = 'waiting' ORDER BY id DESC LIMIT 1"
+        ))
+        .bind(ticket),
+    )
+    .await?
+    .map(|r| conversation_row(&r))
+    .transpose()
+}
+
 /// The latest conversation of a visitor, ended or not.
 pub async fn latest_conversation_of(
     c: &mut Conn<'_>,
@@ -400,6 +416,30 @@ pub async fn insert_line(
     ))
 }
 
+/// Stores the line that delivers an outgoing message, unless one did
+/// already (another node's pass): `None` then.
+pub async fn insert_line_once(
+    c: &mut Conn<'_>,
+    l: &ChatLine,
+    outbound: OutboundId,
+) -> Result<Option<ChatLineId>, StoreError> {
+    let articles = serde_json::to_string(&l.articles).unwrap_or_else(|_| "[]".into());
+    c.opt(
+        q("INSERT INTO chat_lines (conversation_id, author, agent_id, client_id, outbound_id, body, articles, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (outbound_id) DO NOTHING RETURNING id")
+            .bind(l.conversation)
+            .bind(l.author.as_str())
+            .bind(l.agent)
+            .bind(l.client_id.as_deref())
+            .bind(outbound)
+            .bind(&l.body)
+            .bind(articles)
+            .bind(l.created_at),
+    )
+    .await?
+    .map(|r| r.int(0).map(ChatLineId))
+    .transpose()
+}
+
 /// A visitor's line by the widget's id of it.
 pub async fn line_by_client_id(
     c: &mut Conn<'_>,
@@ -416,15 +456,6 @@ pub async fn line_by_client_id(
     .await?
     .map(|r| line(&r))
     .transpose()
-}
-
-/// Whether an outgoing message was already delivered as a line.
-pub async fn delivered(c: &mut Conn<'_>, outbound: OutboundId) -> Result<bool, StoreError> {
-    Ok(
-        c.opt(q("SELECT id FROM chat_lines WHERE outbound_id = $1").bind(outbound))
-            .await?
-            .is_some(),
-    )
 }
 
 /// A conversation's lines after `after`, oldest first, at most `limit`.

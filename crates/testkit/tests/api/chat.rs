@@ -464,3 +464,70 @@ both!(a_visitor_and_an_agent_chat_in_the_browser, |srv| {
     )
     .await;
 });
+
+both!(
+    a_chat_that_reached_a_person_is_mailed_when_it_ends,
+    |first| {
+        let backend = first.backend;
+        drop(first);
+        let srv = start_with_support_mail(backend).await;
+        let (key, _) = widget(&srv).await;
+        let (token, _) = session(&srv, &key, None).await;
+        let (s, b) = call(
+        &srv,
+        &key,
+        "lines",
+        Some(SITE),
+        json!({"token": token, "client_id": "m1", "text": "quiero hablar con una persona", "locale": "es", "email": "ana.chat@example.com"}),
+    )
+    .await;
+        assert_eq!(s, 200, "{b}");
+        let ticket = b["conversation"]["ticket_id"].as_i64().unwrap_or_default();
+        assert!(ticket > 0, "{b}");
+        let admin = admin_actor(&srv).await;
+        let mails = |srv: &TestServer| {
+            let app = srv.app.clone();
+            async move {
+                app.ticket_outbox(admin, domain::TicketId(ticket))
+                    .await
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|m| m.to_address == "ana.chat@example.com")
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert!(
+            mails(&srv).await.is_empty(),
+            "nothing mailed while the chat goes on"
+        );
+        let (s, _) = call(&srv, &key, "end", Some(SITE), json!({"token": token})).await;
+        assert_eq!(s, 200);
+        let sent = mails(&srv).await;
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert_eq!(sent[0].channel, domain::Channel::Email);
+        assert!(
+            sent[0]
+                .body_text
+                .contains("Tú: quiero hablar con una persona")
+                && sent[0].subject.contains(&ticket.to_string()),
+            "{}",
+            sent[0].body_text
+        );
+        // A chat with the bot alone is not mailed to the address typed in.
+        let (token2, _) = session(&srv, &key, None).await;
+        let (s, b2) = call(
+        &srv,
+        &key,
+        "lines",
+        Some(SITE),
+        json!({"token": token2, "client_id": "m2", "text": "hola", "locale": "es", "email": "victima@example.com"}),
+    )
+    .await;
+        assert_eq!(s, 200);
+        // A greeting is answered by the bot, not handed over.
+        assert!(b2["conversation"]["ticket_id"].is_null(), "{b2}");
+        assert_eq!(b2["lines"][1]["author"], "bot", "{b2}");
+        let (s, _) = call(&srv, &key, "end", Some(SITE), json!({"token": token2})).await;
+        assert_eq!(s, 200);
+    }
+);
