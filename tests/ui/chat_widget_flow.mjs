@@ -5,7 +5,8 @@
 // context finds the chat in the workspace, each sees the other typing, the
 // agent replies; the reply reaches the widget at once, and the visitor's
 // next line reaches the case. A reload continues the same
-// chat; the language switches; on a phone-sized screen the panel fits.
+// chat; the language switches; on a phone-sized screen the panel fits. The
+// admins' invitation for the page shows by itself and opens the chat.
 // axe checks the page with the widget open. Run by the Rust test
 // `api::chat::a_visitor_and_an_agent_chat_in_the_browser`.
 import { chromium } from "playwright-core";
@@ -50,7 +51,11 @@ try {
   // The page's CSS did not reach the widget.
   const size = await launcher.evaluate((b) => getComputedStyle(b).fontSize);
   assert.equal(size, "16px", "the shop's styles stay out of the widget");
-  await launcher.click();
+  // The admins' invitation for this page shows by itself, and opens the chat.
+  const invite = v.getByRole("button", { name: "¿Te ayudamos a elegir?" });
+  await invite.waitFor({ timeout: 10000 });
+  await accessible(v, "shop page with the chat invitation");
+  await invite.click();
   const panel = v.getByRole("dialog", { name: "Chat de atención al cliente" });
   await panel.waitFor();
   await panel.getByText("Estás hablando con el asistente virtual.").waitFor();

@@ -70,7 +70,17 @@ function start(data) {
   const end = el('button', { type: 'button', class: 'end' });
   actions.append(person, end);
   panel.append(header, status, log, typing, prechat, form, actions);
-  root.append(launcher, panel);
+  // A proactive invitation, shown by itself on matching pages.
+  const invite = el('div', { class: 'invite', role: 'status', hidden: '' });
+  const inviteOpen = el('button', { type: 'button', class: 'invite-open' });
+  const inviteClose = el('button', { type: 'button', class: 'invite-close' });
+  invite.append(inviteOpen, inviteClose);
+  inviteOpen.addEventListener('click', () => { invite.hidden = true; toggle(true); });
+  inviteClose.addEventListener('click', () => {
+    invite.hidden = true;
+    try { sessionStorage.setItem(`atiende-chat-invited:${key}`, '1'); } catch { /* private mode */ }
+  });
+  root.append(invite, launcher, panel);
   document.body.append(host);
 
   launcher.addEventListener('click', () => toggle(panel.hidden));
@@ -187,8 +197,28 @@ function start(data) {
     conversation = s.conversation;
     (s.lines || []).forEach(show);
     label();
+    invitation();
     pending().forEach((p) => { showPending(p); deliver(p); });
     connect();
+  }
+
+  // The first invitation for this page, after its delay, unless the
+  // visitor is chatting, has the panel open, or closed one this visit.
+  function invitation() {
+    let dismissed = false;
+    try { dismissed = sessionStorage.getItem(`atiende-chat-invited:${key}`) === '1'; } catch { /* private mode */ }
+    if (dismissed || (conversation && conversation.state !== 'ended')) return;
+    const glob = (p) => new RegExp(`^${p.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const found = (widget.invitations || []).find((i) => glob(i.path).test(location.pathname));
+    if (!found) return;
+    setTimeout(() => {
+      if (!panel.hidden || (conversation && conversation.state !== 'ended')) return;
+      const text = (lang === 'en' ? found.message_en : found.message_es) || found.message_es || found.message_en;
+      inviteOpen.textContent = text;
+      inviteClose.textContent = '×';
+      inviteClose.setAttribute('aria-label', t('close'));
+      invite.hidden = false;
+    }, found.after_seconds * 1000);
   }
 
   function pending() {

@@ -156,6 +156,7 @@ pub async fn session(
             "ask_name": s.widget.ask_name && !s.visitor.verified,
             "ask_email": s.widget.ask_email && !s.visitor.verified,
             "topics": s.widget.topics,
+            "invitations": s.widget.invitations,
         },
         "conversation": wire::conversation(conversation.as_ref()),
         "lines": lines.iter().map(|l| wire::line(l, &names)).collect::<Vec<_>>(),

@@ -12,6 +12,50 @@ pub const MAX_LINE_CHARS: usize = 4_000;
 pub const MAX_ORIGINS: usize = 50;
 /// The most topics a widget's pre-chat form offers.
 pub const MAX_TOPICS: usize = 20;
+/// The most proactive invitations a widget holds.
+pub const MAX_INVITATIONS: usize = 10;
+
+/// A message the widget shows by itself after a visitor has been on a
+/// matching page for a while ("Need help choosing a size?").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Invitation {
+    /// The page's path; `*` stands for anything (`/shoes/*`, `*`).
+    pub path: String,
+    pub after_seconds: u32,
+    pub message_es: String,
+    pub message_en: String,
+}
+
+impl Invitation {
+    /// Whether a page's path matches the pattern.
+    pub fn matches(&self, path: &str) -> bool {
+        glob_matches(self.path.as_bytes(), path.as_bytes())
+    }
+
+    /// What is wrong with it, if anything.
+    pub fn problem(&self) -> Option<&'static str> {
+        if !(self.path.starts_with('/') || self.path == "*") || self.path.len() > 200 {
+            Some("path must start with / (or be *) and be at most 200 characters")
+        } else if !(1..=600).contains(&self.after_seconds) {
+            Some("after_seconds must be 1 to 600")
+        } else if self.message_es.trim().is_empty() && self.message_en.trim().is_empty() {
+            Some("a message is needed (message_es or message_en)")
+        } else if self.message_es.chars().count() > 300 || self.message_en.chars().count() > 300 {
+            Some("a message is at most 300 characters")
+        } else {
+            None
+        }
+    }
+}
+
+/// `*` matches any run of characters; everything else itself.
+fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) => (0..=text.len()).any(|i| glob_matches(rest, &text[i..])),
+        Some((c, rest)) => text.first() == Some(c) && glob_matches(rest, &text[1..]),
+    }
+}
 
 /// What a site owner pastes into their pages, and how it greets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +73,8 @@ pub struct ChatWidget {
     /// Topics the visitor picks from (each may route to its own group by
     /// a trigger on the ticket's tags); none means no topic is asked.
     pub topics: Vec<String>,
+    /// Shown by themselves on matching pages.
+    pub invitations: Vec<Invitation>,
     pub enabled: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -173,6 +219,7 @@ mod tests {
             ask_name: false,
             ask_email: false,
             topics: vec![],
+            invitations: vec![],
             enabled: true,
             created_at: Timestamp(0),
             updated_at: Timestamp(0),
@@ -203,6 +250,30 @@ mod tests {
         ] {
             assert!(!w.admits(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn invitations_match_their_pages() {
+        let i = |path: &str| Invitation {
+            path: path.into(),
+            after_seconds: 10,
+            message_es: "¿Te ayudo?".into(),
+            message_en: String::new(),
+        };
+        assert!(i("/zapatillas/*").matches("/zapatillas/running/42"));
+        assert!(!i("/zapatillas/*").matches("/camisetas/1"));
+        assert!(i("*").matches("/"));
+        assert!(i("/checkout").matches("/checkout"));
+        assert!(!i("/checkout").matches("/checkout/pago"));
+        assert!(i("/*/pago").matches("/checkout/pago"));
+        assert_eq!(i("/a").problem(), None);
+        assert!(i("zapatillas").problem().is_some());
+        let mut slow = i("/a");
+        slow.after_seconds = 0;
+        assert!(slow.problem().is_some());
+        let mut silent = i("/a");
+        silent.message_es = " ".into();
+        assert!(silent.problem().is_some());
     }
 
     #[test]

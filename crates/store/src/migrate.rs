@@ -234,6 +234,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 31,
+        name: "chat_invitations",
+        shared: Some(include_str!("../migrations/0031_chat_invitations.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -5,7 +5,9 @@
 use crate::auth::random_token;
 use crate::error::require;
 use crate::{App, AppError, FieldError};
-use domain::chat::{ChatWidget, MAX_ORIGINS, MAX_TOPICS, parse_origin};
+use domain::chat::{
+    ChatWidget, Invitation, MAX_INVITATIONS, MAX_ORIGINS, MAX_TOPICS, parse_origin,
+};
 use domain::mail::Secret;
 use domain::policy::Capability;
 use domain::{Actor, ChatWidgetId, Timestamp};
@@ -20,6 +22,7 @@ pub struct WidgetInput {
     pub ask_name: Option<bool>,
     pub ask_email: Option<bool>,
     pub topics: Option<Vec<String>>,
+    pub invitations: Option<Vec<Invitation>>,
     pub enabled: Option<bool>,
 }
 
@@ -78,6 +81,23 @@ fn apply(w: &mut ChatWidget, input: WidgetInput) -> Result<(), AppError> {
         }
         w.topics = topics;
     }
+    if let Some(invitations) = input.invitations {
+        if invitations.len() > MAX_INVITATIONS {
+            problems.push(FieldError::invalid(
+                "invitations",
+                format!("lists more than {MAX_INVITATIONS} invitations"),
+            ));
+        }
+        for (n, i) in invitations.iter().enumerate() {
+            if let Some(why) = i.problem() {
+                problems.push(FieldError::invalid(
+                    "invitations",
+                    format!("{}: {why}", n + 1),
+                ));
+            }
+        }
+        w.invitations = invitations;
+    }
     if let Some(v) = input.ask_name {
         w.ask_name = v;
     }
@@ -132,6 +152,7 @@ impl App {
             ask_name: true,
             ask_email: true,
             topics: Vec::new(),
+            invitations: Vec::new(),
             enabled: true,
             created_at: now,
             updated_at: now,

@@ -10,7 +10,7 @@ use domain::{
     UserId,
 };
 
-const WIDGET_COLS: &str = "id, name, public_key, allowed_origins, ask_name, ask_email, topics, enabled, created_at, updated_at";
+const WIDGET_COLS: &str = "id, name, public_key, allowed_origins, ask_name, ask_email, topics, enabled, created_at, updated_at, invitations";
 
 fn lines_of(text: &str) -> Vec<String> {
     text.lines()
@@ -32,6 +32,7 @@ fn widget(r: &Row) -> Result<ChatWidget, StoreError> {
         enabled: r.bool(7)?,
         created_at: Timestamp(r.int(8)?),
         updated_at: Timestamp(r.int(9)?),
+        invitations: serde_json::from_str(&r.text(10)?).unwrap_or_default(),
     })
 }
 
@@ -43,7 +44,7 @@ pub async fn insert_widget(
 ) -> Result<ChatWidgetId, StoreError> {
     Ok(ChatWidgetId(
         c.insert(
-            q("INSERT INTO chat_widgets (name, public_key, secret, allowed_origins, ask_name, ask_email, topics, enabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
+            q("INSERT INTO chat_widgets (name, public_key, secret, allowed_origins, ask_name, ask_email, topics, enabled, created_at, updated_at, invitations) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id")
                 .bind(&w.name)
                 .bind(&w.public_key)
                 .bind(secret)
@@ -53,16 +54,21 @@ pub async fn insert_widget(
                 .bind(w.topics.join("\n"))
                 .bind(w.enabled)
                 .bind(w.created_at)
-                .bind(w.updated_at),
+                .bind(w.updated_at)
+                .bind(invitations_json(w)),
         )
         .await?,
     ))
 }
 
+fn invitations_json(w: &ChatWidget) -> String {
+    serde_json::to_string(&w.invitations).unwrap_or_else(|_| "[]".into())
+}
+
 /// Changes what admins set of a widget (not its key or secret).
 pub async fn update_widget(c: &mut Conn<'_>, w: &ChatWidget) -> Result<u64, StoreError> {
     c.exec(
-        q("UPDATE chat_widgets SET name = $2, allowed_origins = $3, ask_name = $4, ask_email = $5, topics = $6, enabled = $7, updated_at = $8 WHERE id = $1")
+        q("UPDATE chat_widgets SET name = $2, allowed_origins = $3, ask_name = $4, ask_email = $5, topics = $6, enabled = $7, updated_at = $8, invitations = $9 WHERE id = $1")
             .bind(w.id)
             .bind(&w.name)
             .bind(w.allowed_origins.join("\n"))
@@ -70,7 +76,8 @@ pub async fn update_widget(c: &mut Conn<'_>, w: &ChatWidget) -> Result<u64, Stor
             .bind(w.ask_email)
             .bind(w.topics.join("\n"))
             .bind(w.enabled)
-            .bind(w.updated_at),
+            .bind(w.updated_at)
+            .bind(invitations_json(w)),
     )
     .await
 }

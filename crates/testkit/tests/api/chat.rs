@@ -23,7 +23,12 @@ async fn widget_for(srv: &TestServer, site: &str) -> (String, String) {
             "POST",
             "/api/v2/chat/widgets.json",
             &srv.admin(),
-            Some(json!({"widget": {"name": "Tienda", "allowed_origins": [site, "https://*.tienda.example"], "topics": ["Pedidos", "Pagos"]}})),
+            Some(json!({"widget": {
+                "name": "Tienda",
+                "allowed_origins": [site, "https://*.tienda.example"],
+                "topics": ["Pedidos", "Pagos"],
+                "invitations": [{"path": "/tienda*", "after_seconds": 1, "message_es": "¿Te ayudamos a elegir?", "message_en": "Can we help you choose?"}],
+            }})),
         )
         .await;
     assert_eq!(s, 201, "{b}");
@@ -166,6 +171,28 @@ both!(
         assert_eq!(b["texts"]["es"]["send"], "Enviar");
         assert_eq!(b["texts"]["en"]["send"], "Send");
         assert_eq!(b["widget"]["topics"], json!(["Pedidos", "Pagos"]));
+        assert_eq!(b["widget"]["invitations"][0]["after_seconds"], 1, "{b}");
+        // Invitations are checked when set.
+        let (_, widgets) = srv
+            .call("GET", "/api/v2/chat/widgets.json", &srv.admin(), None)
+            .await;
+        let id = widgets["widgets"][0]["id"].as_i64().unwrap_or_default();
+        for bad in [
+            json!([{"path": "tienda", "after_seconds": 5, "message_es": "x", "message_en": ""}]),
+            json!([{"path": "/t", "after_seconds": 0, "message_es": "x", "message_en": ""}]),
+            json!([{"path": "/t", "after_seconds": 5, "message_es": "", "message_en": ""}]),
+            json!("no"),
+        ] {
+            let (s, e) = srv
+                .call(
+                    "PUT",
+                    &format!("/api/v2/chat/widgets/{id}.json"),
+                    &srv.admin(),
+                    Some(json!({"widget": {"invitations": bad}})),
+                )
+                .await;
+            assert_eq!(s, 422, "{e}");
+        }
 
         let (token, opened) = session(&srv, &key, None).await;
         assert!(token.len() >= 32, "{opened}");

@@ -15,6 +15,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use domain::ChatWidgetId;
+use domain::chat::Invitation;
 use serde_json::{Map, Value as Json, json};
 
 pub fn routes() -> Router<Api> {
@@ -26,10 +27,27 @@ pub fn routes() -> Router<Api> {
         )
 }
 
-/// `{"widget": {name, allowed_origins, ask_name, ask_email, topics, enabled}}`.
+/// `{"widget": {name, allowed_origins, ask_name, ask_email, topics,
+/// invitations: [{path, after_seconds, message_es, message_en}], enabled}}`.
 fn input(m: &Map<String, Json>) -> Result<WidgetInput, ApiError> {
+    let invitations = match m.get("invitations") {
+        None => None,
+        Some(Json::Null) => Some(Vec::new()),
+        Some(v) => match serde_json::from_value::<Vec<Invitation>>(v.clone()) {
+            Ok(list) => Some(list),
+            Err(_) => {
+                return Err(ApiError::App(app::AppError::field(
+                    app::FieldError::invalid(
+                        "invitations",
+                        "must be a list of {path, after_seconds, message_es, message_en}",
+                    ),
+                )));
+            }
+        },
+    };
     let mut f = Fields::new(m);
     let input = WidgetInput {
+        invitations,
         name: f.string("name"),
         allowed_origins: f.strings("allowed_origins"),
         ask_name: f.boolean("ask_name"),

@@ -16,6 +16,9 @@ pub struct ChatWidget<'a> {
     pub ask_name: bool,
     pub ask_email: bool,
     pub topics: &'a [String],
+    /// Messages the widget shows by itself on matching pages.
+    #[schema(value_type = Vec<Object>)]
+    pub invitations: &'a [domain::chat::Invitation],
     pub enabled: bool,
     /// What to paste into a page for the widget to appear.
     pub snippet: String,
@@ -33,6 +36,7 @@ pub fn chat_widget<'a>(base: &str, w: &'a WidgetRecord) -> ChatWidget<'a> {
         ask_name: w.ask_name,
         ask_email: w.ask_email,
         topics: &w.topics,
+        invitations: &w.invitations,
         enabled: w.enabled,
         snippet: format!(
             "<script type=\"module\" src=\"{base}/chat/widget.js\" data-key=\"{}\"></script>",
