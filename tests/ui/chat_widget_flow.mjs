@@ -132,6 +132,11 @@ try {
   assert.ok(box && box.width <= 375 && box.height <= 740, `the panel fits a phone: ${JSON.stringify(box)}`);
   await shot(v, "phone");
 
+  // The admins' page for widgets.
+  await a.goto(`${base}/agent/admin/chat`);
+  await a.getByRole("heading", { level: 1 }).waitFor();
+  await accessible(a, "chat widgets admin");
+
   assert.deepEqual(errors, [], "no script errors");
   await visitorCtx.close();
   await agentCtx.close();

@@ -5,6 +5,7 @@
 
 mod admin;
 mod admin_bot;
+mod admin_chat;
 mod admin_email;
 mod admin_look;
 mod admin_rules;
@@ -163,6 +164,12 @@ fn admin_pages(ui: Ui) -> Router<Ui> {
             post(admin_email::save_templates),
         )
         .route("/agent/admin/bot", get(admin_bot::page))
+        .route(
+            "/agent/admin/chat",
+            get(admin_chat::page).post(admin_chat::create),
+        )
+        .route("/agent/admin/chat/{id}", post(admin_chat::save))
+        .route("/agent/admin/chat/{id}/delete", post(admin_chat::delete))
         .route("/agent/admin/bot/topics", post(admin_bot::save_topics))
         .route(
             "/agent/admin/look",

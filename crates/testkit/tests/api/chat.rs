@@ -558,3 +558,108 @@ both!(
         assert_eq!(s, 200);
     }
 );
+
+both!(admins_manage_widgets_in_the_workspace, |srv| {
+    use super::workspace::{Browser, hidden};
+    let mut b = Browser::new(&srv.base);
+    b.sign_in("admin@example.com", "admin-password-1").await;
+    let page = b.get("/agent/admin/chat").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let csrf = hidden(&page.body, "csrf");
+    // A site that is not an origin is refused with the reason on the page.
+    let bad = b
+        .post(
+            "/agent/admin/chat",
+            &[
+                ("csrf", &csrf),
+                ("name", "Tienda"),
+                ("origins", "tienda.example"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("tienda.example"), "{}", bad.body);
+    let made = b
+        .post(
+            "/agent/admin/chat",
+            &[
+                ("csrf", &csrf),
+                ("name", "Tienda"),
+                ("origins", "https://shop.example"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert!(made.body.contains("ws_"), "the secret, this once");
+    assert!(made.body.contains("/chat/widget.js"), "the snippet");
+    let again = b.get("/agent/admin/chat").await;
+    assert!(!again.body.contains("ws_"), "never again");
+    let (_, list) = srv
+        .call("GET", "/api/v2/chat/widgets.json", &srv.admin(), None)
+        .await;
+    let id = list["widgets"][0]["id"].as_i64().unwrap_or_default();
+    let path = format!("/agent/admin/chat/{id}");
+    let bad = b
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("name", "Tienda"),
+                ("origins", "https://shop.example"),
+                ("invitations", "/a | pronto | Hola | Hi"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    let saved = b
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("name", "Tienda online"),
+                ("origins", "https://shop.example\nhttps://*.shop.example"),
+                ("ask_email", "1"),
+                ("topics", "Pedidos\nPagos"),
+                (
+                    "invitations",
+                    "/zapatillas/* | 8 | ¿Te ayudo con la talla? | Need help with the size?",
+                ),
+                ("enabled", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let (_, w) = srv
+        .call(
+            "GET",
+            &format!("/api/v2/chat/widgets/{id}.json"),
+            &srv.admin(),
+            None,
+        )
+        .await;
+    let w = &w["widget"];
+    assert_eq!(w["name"], "Tienda online");
+    assert_eq!(
+        w["allowed_origins"],
+        json!(["https://shop.example", "https://*.shop.example"])
+    );
+    assert_eq!(w["ask_name"], false);
+    assert_eq!(w["ask_email"], true);
+    assert_eq!(w["topics"], json!(["Pedidos", "Pagos"]));
+    assert_eq!(w["invitations"][0]["after_seconds"], 8);
+    assert_eq!(
+        w["invitations"][0]["message_en"],
+        "Need help with the size?"
+    );
+    let gone = b.post(&format!("{path}/delete"), &[("csrf", &csrf)]).await;
+    assert_eq!(gone.status, 303);
+    let (s, _) = srv
+        .call(
+            "GET",
+            &format!("/api/v2/chat/widgets/{id}.json"),
+            &srv.admin(),
+            None,
+        )
+        .await;
+    assert_eq!(s, 404);
+});

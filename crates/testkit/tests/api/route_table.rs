@@ -1310,6 +1310,25 @@ const PAGES: &[Row] = &[
         "UUUDDA",
         "topics=queja%20formal",
     ),
+    ("GET", "/agent/admin/chat", "UUUDDA", ""),
+    (
+        "POST",
+        "/agent/admin/chat",
+        "UUUDDA",
+        "name=Web%20{unique}&origins=https%3A%2F%2Fshop.example",
+    ),
+    (
+        "POST",
+        "/agent/admin/chat/{chat_widget}",
+        "UUUDDA",
+        "name=Web&origins=https%3A%2F%2Fshop.example&invitations=%2Fa%20%7C%205%20%7C%20Hola%20%7C%20Hi",
+    ),
+    (
+        "POST",
+        "/agent/admin/chat/{chat_widget}/delete",
+        "UUUDDA",
+        "",
+    ),
     ("GET", "/agent/admin/look", "UUUDDA", ""),
     // A urlencoded post where a multipart form is expected: 400 for admins.
     ("POST", "/agent/admin/look", "UUUDDA", "accent=%23000000"),
