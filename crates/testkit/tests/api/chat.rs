@@ -394,24 +394,9 @@ both!(
     |srv| {
         use futures_util::SinkExt;
         use tokio_tungstenite::tungstenite::Message;
-        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
         let (key, _) = widget(&srv).await;
         let (token, _) = session(&srv, &key, None).await;
-        let connect = |origin: &'static str| {
-            let url = format!(
-                "{}/chat/v1/{key}/socket",
-                srv.base.replace("http://", "ws://")
-            );
-            async move {
-                let mut req = url.into_client_request().unwrap_or_else(|e| panic!("{e}"));
-                req.headers_mut()
-                    .insert("origin", origin.parse().unwrap_or_else(|e| panic!("{e}")));
-                tokio_tungstenite::connect_async(req)
-                    .await
-                    .unwrap_or_else(|e| panic!("socket: {e}"))
-                    .0
-            }
-        };
+        let connect = |origin: &'static str| socket(&srv.base, &key, origin);
         let mut evil = connect("https://evil.example").await;
         evil.send(Message::Text(
             json!({"token": token, "after": 0}).to_string().into(),
@@ -443,6 +428,80 @@ both!(
         assert_eq!(authors, ["visitor", "system"]);
     }
 );
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A widget's socket to a node, opened from a page at `origin`.
+async fn socket(base: &str, key: &str, origin: &str) -> Socket {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let url = format!("{}/chat/v1/{key}/socket", base.replace("http://", "ws://"));
+    let mut req = url.into_client_request().unwrap_or_else(|e| panic!("{e}"));
+    req.headers_mut()
+        .insert("origin", origin.parse().unwrap_or_else(|e| panic!("{e}")));
+    tokio_tungstenite::connect_async(req)
+        .await
+        .unwrap_or_else(|e| panic!("socket: {e}"))
+        .0
+}
+
+/// Reads a socket until a line by `author` saying `text` arrives (10 s at
+/// most per message).
+async fn wait_for_line(ws: &mut Socket, author: &str, text: &str) {
+    loop {
+        let m = read_text(ws).await;
+        assert!(!m.is_null(), "no line by {author} saying {text:?} arrived");
+        let found = m["lines"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|l| l["author"] == author && l["text"] == text);
+        if found {
+            return;
+        }
+    }
+}
+
+/// Visitor on one PostgreSQL node, agent on another: the agent's reply
+/// reaches the visitor's socket on the first node, and the visitor's next
+/// line reaches a socket of theirs on the second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_crosses_postgresql_nodes() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let srv = TestServer::start(atiende_testkit::Backend::Postgres).await;
+    let (base_b, _app_b, _stop_b) = atiende_testkit::start_node(&srv.database_url).await;
+    let (key, _) = widget(&srv).await;
+    let (token, _) = session(&srv, &key, None).await;
+    let (s, b) = line(&srv, &key, &token, "n1", "quiero hablar con una persona").await;
+    assert_eq!(s, 200, "{b}");
+    let ticket = b["conversation"]["ticket_id"].as_i64().unwrap_or_default();
+    let hello = Message::Text(json!({"token": token, "after": 0}).to_string().into());
+    let mut on_a = socket(&srv.base, &key, SITE).await;
+    on_a.send(hello.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut on_b = socket(&base_b, &key, SITE).await;
+    on_b.send(hello).await.unwrap_or_else(|e| panic!("{e}"));
+    // Both catch up on what was said.
+    wait_for_line(&mut on_a, "visitor", "quiero hablar con una persona").await;
+    wait_for_line(&mut on_b, "visitor", "quiero hablar con una persona").await;
+    // The agent answers on node B; the visitor on node A hears it.
+    let (s, b) = srv
+        .call(
+            "PUT",
+            &format!("{base_b}/api/v2/tickets/{ticket}.json"),
+            &srv.admin(),
+            Some(json!({"ticket": {"comment": {"body": "Te atiendo desde el nodo B", "public": true}}})),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    wait_for_line(&mut on_a, "agent", "Te atiendo desde el nodo B").await;
+    // The visitor writes through node A; their socket on node B hears it.
+    let (s, _) = line(&srv, &key, &token, "n2", "gracias, nodo A").await;
+    assert_eq!(s, 200);
+    wait_for_line(&mut on_b, "visitor", "gracias, nodo A").await;
+}
 
 /// The next text message on a socket (Null after 10 s of silence).
 async fn read_text(
