@@ -11,7 +11,7 @@ mod delivery;
 mod visitor;
 mod widgets;
 
-pub use visitor::{ChatSession, OpenChat, SentLine, SignedIdentity, identity_signature};
+pub use visitor::{ChatSession, OpenChat, SentLine, SignedIdentity, identity_signature, topic_tag};
 pub use widgets::{NewWidget, WidgetInput};
 
 use crate::App;

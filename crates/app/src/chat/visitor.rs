@@ -497,6 +497,10 @@ impl App {
             transcript(lang, &conversation, &lines),
         );
         inbound.sent_at = conversation.started_at;
+        // The topic picked in the pre-chat form, as a tag triggers route on.
+        inbound
+            .tags
+            .extend(conversation.topic.as_deref().map(topic_tag));
         let outcome = self.ingest(inbound).await?;
         let ticket = outcome.ticket();
         let profile = {
@@ -658,6 +662,18 @@ impl App {
     }
 }
 
+/// The tag a chat's topic puts on its case: `chat_topic_` and the topic's
+/// words, lower case, joined by `_` ("Pagos y facturas" →
+/// `chat_topic_pagos_y_facturas`).
+pub fn topic_tag(topic: &str) -> String {
+    let words: Vec<String> = topic
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    format!("chat_topic_{}", words.join("_"))
+}
+
 /// The chat so far, as the person taking it over reads it.
 fn transcript(lang: Lang, c: &Conversation, lines: &[ChatLine]) -> String {
     // The first line names the case (a new ticket takes it as subject).
@@ -730,4 +746,32 @@ fn transcript(lang: Lang, c: &Conversation, lines: &[ChatLine]) -> String {
         out.push_str(&text);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_topic_is_one_tag() {
+        assert_eq!(topic_tag("Pedidos"), "chat_topic_pedidos");
+        assert_eq!(
+            topic_tag("Pagos y  facturas!"),
+            "chat_topic_pagos_y_facturas"
+        );
+        assert_eq!(topic_tag("Envíos"), "chat_topic_envíos");
+    }
+
+    #[test]
+    fn identity_signatures_are_hmac_sha256_of_id_and_email() {
+        // Computed independently, as a site's server would:
+        // python3 hmac.new(b"secret", b"u-1:ana@example.com", sha256).
+        let s = identity_signature("secret", "u-1", "ana@example.com");
+        assert_eq!(
+            s,
+            "8a0a0601ac2407439f51d5135dc50558330ea1b4df158ad2037aed2c52f47b93"
+        );
+        assert_ne!(s, identity_signature("secret", "u-1", "otra@example.com"));
+        assert_ne!(s, identity_signature("other", "u-1", "ana@example.com"));
+    }
 }

@@ -108,6 +108,9 @@ pub struct Inbound {
     /// Files too large to keep are named in the comment instead (the raw
     /// message stays stored as received).
     pub files: Vec<InboundFile>,
+    /// Labels the channel puts on the case (a chat's topic), added as
+    /// tags, so triggers can route on them.
+    pub tags: Vec<String>,
     /// When the provider says it was sent.
     pub sent_at: Timestamp,
     /// The adapter's id of the stored raw payload, kept for audits.
@@ -139,6 +142,7 @@ impl Inbound {
             html: None,
             quoted: Quoted::default(),
             files: Vec::new(),
+            tags: Vec::new(),
             sent_at: Timestamp::now(),
             raw_id: None,
         }
@@ -394,6 +398,7 @@ pub(crate) async fn land(
             let input = TicketInput {
                 comment: Some(comment),
                 collaborator_ids: (all != t.collaborator_ids).then_some(all),
+                add_tags: inbound.tags.clone(),
                 ..Default::default()
             };
             let change = Change::Update {
@@ -408,6 +413,7 @@ pub(crate) async fn land(
                 subject: inbound.subject.clone().filter(|s| !s.trim().is_empty()),
                 collaborator_ids: Some(copied).filter(|v| !v.is_empty()),
                 recipient: inbound.recipient.clone(),
+                add_tags: inbound.tags.clone(),
                 ..Default::default()
             };
             let change = Change::Create {

@@ -241,6 +241,12 @@ both!(
             )
             .await;
         assert_eq!(t["ticket"]["via"]["channel"], "chat", "{t}");
+        assert!(
+            t["ticket"]["tags"]
+                .as_array()
+                .is_some_and(|tags| tags.contains(&json!("chat_topic_pedidos"))),
+            "the topic is a tag triggers route on: {t}"
+        );
         let first = comments(&srv, ticket).await;
         assert_eq!(first.len(), 1, "{first:?}");
         assert!(
