@@ -11,8 +11,8 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use domain::ChatLineId;
 use domain::chat::ChatVisitor;
+use domain::{ChatConversationId, ChatLineId};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value as Json, json};
 use std::time::Duration;
@@ -62,7 +62,7 @@ async fn follow(app: App, key: String, origin: String, socket: WebSocket) {
         }
     };
     let mut cursor = ChatLineId(hello.get("after").and_then(Json::as_i64).unwrap_or(0));
-    let mut room: Option<broadcast::Receiver<ChatSignal>> = None;
+    let mut room: Option<Room> = None;
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     let mut read = true;
     loop {
@@ -75,7 +75,7 @@ async fn follow(app: App, key: String, origin: String, socket: WebSocket) {
         }
         let signal = async {
             match room.as_mut() {
-                Some(r) => r.recv().await,
+                Some((_, r)) => r.recv().await,
                 None => std::future::pending().await,
             }
         };
@@ -113,13 +113,16 @@ async fn follow(app: App, key: String, origin: String, socket: WebSocket) {
     }
 }
 
+/// The conversation a socket follows, and its signals.
+type Room = (ChatConversationId, broadcast::Receiver<ChatSignal>);
+
 /// Sends the lines after the cursor and follows the visitor's latest
 /// conversation (a new one after the last ended).
 async fn push_new(
     app: &App,
     visitor: &ChatVisitor,
     cursor: &mut ChatLineId,
-    room: &mut Option<broadcast::Receiver<ChatSignal>>,
+    room: &mut Option<Room>,
     tx: &mut futures_util::stream::SplitSink<WebSocket, Message>,
 ) -> Result<(), ()> {
     loop {
@@ -131,9 +134,9 @@ async fn push_new(
             }
         };
         if let Some(c) = &conversation
-            && room.is_none()
+            && room.as_ref().map(|(id, _)| *id) != Some(c.id)
         {
-            *room = Some(app.follow_chat(c.id));
+            *room = Some((c.id, app.follow_chat(c.id)));
         }
         if lines.is_empty() {
             return Ok(());

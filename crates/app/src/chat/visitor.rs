@@ -171,10 +171,12 @@ impl App {
             }
             None => None,
         };
-        // A browser stays its visitor unless the site now signs someone
-        // else in on it.
+        // A browser stays its visitor unless the site now signs someone in
+        // on it who is not that visitor's customer: a browser that already
+        // chatted as someone else (anonymous with a profile of its own, or
+        // signed as another) starts afresh, so no chat moves between people.
         let kept = known.filter(|v| match verified {
-            Some(user) => v.user == Some(user) || !v.verified,
+            Some(user) => v.user.is_none_or(|u| u == user),
             None => true,
         });
         let (visitor, new_token) = match kept {

@@ -432,6 +432,20 @@ both!(
             }
         }
         assert_eq!(authors, ["visitor", "system"]);
+        // The chat ends; the next line starts another, which the socket
+        // follows from then on (its lines come by its signals alone).
+        let (s, _) = call(&srv, &key, "end", Some(SITE), json!({"token": token})).await;
+        assert_eq!(s, 200);
+        wait_for_line(&mut ws, "system", "La conversación ha terminado.").await;
+        let (s, _) = line(&srv, &key, &token, "w2", "hola").await;
+        assert_eq!(s, 200);
+        ws.send(Message::Text(json!({"type": "follow"}).to_string().into()))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        wait_for_line(&mut ws, "visitor", "hola").await;
+        let (s, _) = line(&srv, &key, &token, "w3", "¿sigues ahí?").await;
+        assert_eq!(s, 200);
+        wait_for_line(&mut ws, "visitor", "¿sigues ahí?").await;
     }
 );
 
