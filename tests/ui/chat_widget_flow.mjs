@@ -6,7 +6,8 @@
 // agent replies; the reply reaches the widget at once, and the visitor's
 // next line reaches the case. A reload continues the same
 // chat; the language switches; on a phone-sized screen the panel fits. The
-// admins' invitation for the page shows by itself and opens the chat.
+// admins' invitation for the page shows by itself and opens the chat. Where
+// WebSockets are blocked, the widget long-polls and still hears the agent.
 // axe checks the page with the widget open. Run by the Rust test
 // `api::chat::a_visitor_and_an_agent_chat_in_the_browser`.
 import { chromium } from "playwright-core";
@@ -131,6 +132,25 @@ try {
   const box = await v.getByRole("dialog", { name: "Customer support chat" }).boundingBox();
   assert.ok(box && box.width <= 375 && box.height <= 740, `the panel fits a phone: ${JSON.stringify(box)}`);
   await shot(v, "phone");
+
+  // A network that blocks WebSockets: the widget falls back to long-polling
+  // and the agent's reply still arrives by itself.
+  const blockedCtx = await browser.newContext({ locale: "es-ES" });
+  await blockedCtx.routeWebSocket(/\/chat\/v1\//, (ws) => ws.close());
+  const w = await blockedCtx.newPage();
+  w.on("pageerror", (e) => errors.push(`blocked: ${e}`));
+  await w.goto(page_url);
+  await w.getByRole("button", { name: "Abrir el chat" }).click();
+  const wpanel = w.getByRole("dialog", { name: "Chat de atención al cliente" });
+  await wpanel.getByLabel("Escribe tu mensaje").fill("quiero hablar con una persona por favor");
+  await wpanel.getByLabel("Escribe tu mensaje").press("Enter");
+  await wpanel.getByRole("log").getByText(/Te paso con una persona|Ahora estamos cerrados/).waitFor();
+  await a.goto(`${base}/agent?queue=unsolved`);
+  await a.getByRole("link", { name: /Chat: quiero hablar con una persona por favor/ }).first().click();
+  await a.fill("#reply-body", "Te respondo aunque no haya WebSocket.");
+  await a.click("#reply-form button[type=submit]");
+  await wpanel.getByRole("log").getByText("Te respondo aunque no haya WebSocket.").waitFor({ timeout: 30000 });
+  await blockedCtx.close();
 
   // The admins' page for widgets.
   await a.goto(`${base}/agent/admin/chat`);

@@ -338,13 +338,14 @@ function start(data) {
     let opened = false;
     try { socket = new WebSocket(url); } catch { socketFailures = 9; return poll(); }
     socket.onopen = () => {
-      opened = true;
-      socketFailures = 0;
       socket.send(JSON.stringify({ token: store.get(TOKEN), after: cursor }));
     };
     socket.onmessage = (m) => {
       let r;
       try { r = JSON.parse(m.data); } catch { return; }
+      // Working only once the server says so: a network that lets the
+      // upgrade through but not the traffic ends in long-polling.
+      if (r.type === 'ready') { opened = true; socketFailures = 0; }
       if (r.type === 'lines') received(r);
       if (r.type === 'typing') received({ typing: { agent: r.agent } });
     };

@@ -1,6 +1,7 @@
 //! The widget's WebSocket: new lines and the agent's typing pushed as they
 //! happen. The page's origin is checked at the upgrade and the visitor's
-//! token comes in the first message (never in the URL, which logs keep).
+//! token comes in the first message (never in the URL, which logs keep);
+//! `{"type": "ready"}` answers a good one, `{"type": "error"}` a bad one.
 //! A socket reads what is new from the database after a signal, so a
 //! reconnecting widget catches up from the cursor it sends.
 
@@ -61,6 +62,13 @@ async fn follow(app: App, key: String, origin: String, socket: WebSocket) {
             return;
         }
     };
+    // The widget counts the socket as working only from here: a network
+    // that lets the upgrade through but not the traffic sends it to
+    // long-polling.
+    let ready = json!({"type": "ready"}).to_string();
+    if tx.send(Message::Text(ready.into())).await.is_err() {
+        return;
+    }
     let mut cursor = ChatLineId(hello.get("after").and_then(Json::as_i64).unwrap_or(0));
     let mut room: Option<Room> = None;
     let mut heartbeat = tokio::time::interval(HEARTBEAT);

@@ -424,6 +424,7 @@ both!(
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let mut authors = Vec::new();
+        assert_eq!(read_text(&mut ws).await["type"], "ready");
         while authors.len() < 2 {
             let m = read_text(&mut ws).await;
             assert_eq!(m["type"], "lines", "{m}");
