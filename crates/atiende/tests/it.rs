@@ -449,3 +449,115 @@ fn serve_runs_webhooks_and_routing_in_the_background() {
     let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
     assert!(status.success(), "{status:?}");
 }
+
+/// A widget call from a shop's page.
+async fn widget_call(
+    http: &reqwest::Client,
+    url: &str,
+    key: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let r = http
+        .post(format!("{url}/chat/v1/{key}/{path}"))
+        .header("origin", "https://shop.example")
+        .header("content-type", "text/plain")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert_eq!(r.status().as_u16(), 200, "{path}");
+    r.json().await.unwrap_or_default()
+}
+
+/// Killed mid-chat (SIGKILL) and started again on the same data: every
+/// line the widget was told was sent is there, the case has them, and an
+/// agent's reply after the restart reaches the visitor.
+#[test]
+fn a_chat_survives_a_killed_server() {
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (mut child, url) = start(dir.path(), &[]);
+    let (ok, token, err) = run(
+        dir.path(),
+        &["token", "create", "--email", "admin@atiende.local"],
+    );
+    assert!(ok, "{err}");
+    let admin_token = token.trim().to_string();
+    let admin = ("admin@atiende.local", admin_token.as_str());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let http = reqwest::Client::new();
+    let (key, visitor, ticket) = rt.block_on(async {
+        let (s, w) = call(
+            &http,
+            reqwest::Method::POST,
+            &format!("{url}/api/v2/chat/widgets.json"),
+            admin,
+            json!({"widget": {"name": "Tienda", "allowed_origins": ["https://shop.example"]}}),
+        )
+        .await;
+        assert_eq!(s, 201, "{w}");
+        let key = w["widget"]["key"].as_str().unwrap_or_default().to_string();
+        let s = widget_call(&http, &url, &key, "session", json!({})).await;
+        let visitor = s["token"].as_str().unwrap_or_default().to_string();
+        let first = widget_call(&http, &url, &key, "lines", json!({"token": visitor, "client_id": "k1", "text": "quiero hablar con una persona", "locale": "es"})).await;
+        widget_call(&http, &url, &key, "lines", json!({"token": visitor, "client_id": "k2", "text": "es por el pedido 77", "locale": "es"})).await;
+        let ticket = first["conversation"]["ticket_id"].as_i64().unwrap_or_default();
+        (key, visitor, ticket)
+    });
+    child.kill().unwrap_or_else(|e| panic!("{e}"));
+    let _ = child.wait();
+
+    let (mut child, url) = start(dir.path(), &[]);
+    rt.block_on(async {
+        let got = widget_call(&http, &url, &key, "poll", json!({"token": visitor, "after": 0})).await;
+        let said: Vec<&str> = got["lines"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|l| l["text"].as_str())
+            .collect();
+        assert!(
+            said.contains(&"quiero hablar con una persona") && said.contains(&"es por el pedido 77"),
+            "{got}"
+        );
+        let (_, cs) = call(
+            &http,
+            reqwest::Method::GET,
+            &format!("{url}/api/v2/tickets/{ticket}/comments.json"),
+            admin,
+            json!(null),
+        )
+        .await;
+        assert_eq!(cs["comments"].as_array().map(Vec::len), Some(2), "{cs}");
+        let last = got["lines"]
+            .as_array()
+            .and_then(|l| l.last())
+            .and_then(|l| l["id"].as_i64())
+            .unwrap_or_default();
+        let (s, _) = call(
+            &http,
+            reqwest::Method::PUT,
+            &format!("{url}/api/v2/tickets/{ticket}.json"),
+            admin,
+            json!({"ticket": {"comment": {"body": "Ya estoy aquí tras el reinicio", "public": true}}}),
+        )
+        .await;
+        assert_eq!(s, 200);
+        let next = widget_call(&http, &url, &key, "poll", json!({"token": visitor, "after": last})).await;
+        assert!(
+            next["lines"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|l| l["text"] == "Ya estoy aquí tras el reinicio"),
+            "{next}"
+        );
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+}
