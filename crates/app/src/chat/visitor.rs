@@ -175,9 +175,11 @@ impl App {
         // on it who is not that visitor's customer: a browser that already
         // chatted as someone else (anonymous with a profile of its own, or
         // signed as another) starts afresh, so no chat moves between people.
+        // A signed visitor whose site no longer signs them (they signed out;
+        // a shared computer) starts afresh too: their chats stay theirs.
         let kept = known.filter(|v| match verified {
             Some(user) => v.user.is_none_or(|u| u == user),
-            None => true,
+            None => !v.verified,
         });
         let (visitor, new_token) = match kept {
             Some(v) => (v, None),

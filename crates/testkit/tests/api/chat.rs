@@ -387,6 +387,40 @@ both!(chat_refuses_bad_input_and_forged_identities, |srv| {
         "the chat is on Clara's profile: {t}"
     );
 
+    // A browser that chatted anonymously and reached a person is another
+    // person's browser to the chat once a site signs someone in on it: a
+    // new visitor, so nothing moves between profiles. One that never
+    // reached anyone simply becomes the signed customer's.
+    let (anon, _) = session(&srv, &key, None).await;
+    let (s, _) = line(&srv, &key, &anon, "a1", "quiero hablar con una persona").await;
+    assert_eq!(s, 200);
+    let good = json!({"external_id": "u-77", "email": "clara@example.com", "signature": signature});
+    let (_, b) = call(
+        &srv,
+        &key,
+        "session",
+        Some(SITE),
+        json!({"token": anon, "identity": good}),
+    )
+    .await;
+    assert!(b["token"].is_string(), "a fresh visitor: {b}");
+    let (quiet, _) = session(&srv, &key, None).await;
+    let (_, b) = call(
+        &srv,
+        &key,
+        "session",
+        Some(SITE),
+        json!({"token": quiet, "identity": good}),
+    )
+    .await;
+    assert!(b["token"].is_null(), "the same browser, now Clara's: {b}");
+    assert_eq!(b["visitor"]["verified"], true);
+    // Signed out on the site (no identity now): that browser no longer
+    // opens Clara's chats.
+    let (_, b) = call(&srv, &key, "session", Some(SITE), json!({"token": signed})).await;
+    assert!(b["token"].is_string(), "a fresh visitor: {b}");
+    assert!(b["lines"].as_array().is_some_and(Vec::is_empty), "{b}");
+
     // Flooding: past 30 lines a minute, refused.
     let mut last = 0;
     for i in 0..32 {
