@@ -61,6 +61,9 @@ pub struct Limits {
     pub max_upload_bytes: usize,
     /// How long an upload token stays valid before it is attached.
     pub upload_ttl_secs: i64,
+    /// Browsers opening a chat widget for the first time, per network per
+    /// minute (a flood of new visitors is refused, each being a row).
+    pub new_chat_visitors_per_minute: u32,
 }
 
 impl Default for Limits {
@@ -68,6 +71,7 @@ impl Default for Limits {
         Limits {
             max_upload_bytes: 50 * 1024 * 1024,
             upload_ttl_secs: 3 * 86_400,
+            new_chat_visitors_per_minute: 300,
         }
     }
 }

@@ -24,6 +24,7 @@ pub struct FileConfig {
     pub smtp_tls_key: Option<PathBuf>,
     pub tls_ca_file: Option<PathBuf>,
     pub end_user_rate_limit_per_minute: Option<u64>,
+    pub chat_visitors_per_minute: Option<u64>,
     pub public_url: Option<String>,
     pub trusted_proxies: Option<Vec<String>>,
     pub dns_server: Option<String>,
@@ -55,6 +56,10 @@ pub struct Overrides {
     /// API requests per end-user per minute before 429 (default 100).
     #[arg(long, env = "ATIENDE_END_USER_RATE_LIMIT_PER_MINUTE", global = true)]
     pub end_user_rate_limit_per_minute: Option<u64>,
+    /// New chat visitors (browsers opening a widget for the first time)
+    /// per network per minute before 429 (default 300).
+    #[arg(long, env = "ATIENDE_CHAT_VISITORS_PER_MINUTE", global = true)]
+    pub chat_visitors_per_minute: Option<u64>,
     /// The address people use, e.g. https://help.example.com: with https,
     /// cookies are marked Secure and HSTS is sent.
     #[arg(long, env = "ATIENDE_PUBLIC_URL", global = true)]
@@ -125,6 +130,7 @@ pub struct Config {
     pub smtp_tls: Option<(PathBuf, PathBuf)>,
     pub tls_ca_file: Option<PathBuf>,
     pub end_user_rate_limit_per_minute: u64,
+    pub chat_visitors_per_minute: u64,
     pub public_url: Option<String>,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Where sender checks ask DNS; the system's resolver when unset.
@@ -179,6 +185,10 @@ pub fn resolve(o: &Overrides) -> Result<Config, String> {
             .end_user_rate_limit_per_minute
             .or(file.end_user_rate_limit_per_minute)
             .unwrap_or(100),
+        chat_visitors_per_minute: o
+            .chat_visitors_per_minute
+            .or(file.chat_visitors_per_minute)
+            .unwrap_or(300),
         public_url: o
             .public_url
             .clone()
@@ -280,6 +290,7 @@ mod tests {
             smtp_tls_key: None,
             tls_ca_file: None,
             end_user_rate_limit_per_minute: None,
+            chat_visitors_per_minute: None,
             public_url: None,
             trusted_proxies: None,
             dns_server: None,

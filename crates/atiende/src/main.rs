@@ -132,6 +132,8 @@ async fn open(config: &Config) -> Result<App, String> {
         .map_err(|e| format!("database: {e}"))?;
     let mut app = App::new(db);
     app.limits.max_upload_bytes = config.max_upload_bytes;
+    app.limits.new_chat_visitors_per_minute =
+        u32::try_from(config.chat_visitors_per_minute).unwrap_or(u32::MAX);
     app.inbound_parser = Some(std::sync::Arc::new(mail::parse::MimeParser));
     app.translator = app::answer_bot::installed_translator();
     app.meaning = std::sync::Arc::new(app::bot_vectors::SentenceEncoder::at(config.models.clone()));

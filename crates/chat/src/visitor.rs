@@ -4,7 +4,9 @@
 
 use crate::wire::{self, origin, refusal, reply};
 use app::chat::{OpenChat, SentLine, SignedIdentity};
+use app::guard::Client;
 use app::{App, AppError};
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -117,6 +119,7 @@ pub async fn session(
     State(app): State<App>,
     Path(key): Path<String>,
     headers: HeaderMap,
+    client: Option<Extension<Client>>,
     bytes: Bytes,
 ) -> Response {
     let call = match Call::read(&headers, &bytes) {
@@ -136,6 +139,7 @@ pub async fn session(
     let open = OpenChat {
         key,
         origin: call.origin.clone(),
+        network: client.map(|c| c.network()).unwrap_or_default(),
         token: wire::text(&call.body, "token"),
         identity,
     };

@@ -153,6 +153,9 @@ fn start_server(bin: &str, data: &std::path::Path, port: u16) -> Child {
         // One token drives the whole load: lift the per-user API limit
         // (700 a minute by default) for the benchmark only.
         .env("ATIENDE_RATE_LIMIT_PER_MINUTE", "1000000000")
+        // Every chat visitor comes from 127.0.0.1: lift the limit on new
+        // ones per network likewise.
+        .env("ATIENDE_CHAT_VISITORS_PER_MINUTE", "1000000000")
         .env("ATIENDE_DATA", data)
         .env("ATIENDE_LOG", "warn")
         .stdout(Stdio::null())

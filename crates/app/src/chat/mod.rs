@@ -85,20 +85,37 @@ const SIGNAL_PREFIX: &str = "chat:";
 pub struct ChatHub {
     rooms: Mutex<HashMap<ChatConversationId, broadcast::Sender<ChatSignal>>>,
     sent: Mutex<(i64, HashMap<ChatVisitorId, u32>)>,
+    /// New visitors made this minute, per network.
+    new_visitors: Mutex<(i64, HashMap<String, u32>)>,
+}
+
+/// Counts one more in this minute's tally for `key`; `false` past `limit`.
+fn counted<K: std::hash::Hash + Eq>(
+    tally: &Mutex<(i64, HashMap<K, u32>)>,
+    key: K,
+    limit: u32,
+) -> bool {
+    let minute = domain::Timestamp::now().0 / 60;
+    let mut t = tally.lock().unwrap_or_else(|p| p.into_inner());
+    if t.0 != minute {
+        *t = (minute, HashMap::new());
+    }
+    let n = t.1.entry(key).or_default();
+    *n = n.saturating_add(1);
+    *n <= limit
 }
 
 impl ChatHub {
+    /// Counts a new visitor from a network; `false` past `per_minute` in
+    /// this minute (per node).
+    pub fn allow_new_visitor(&self, network: &str, per_minute: u32) -> bool {
+        counted(&self.new_visitors, network.to_string(), per_minute)
+    }
+
     /// Counts a visitor's line; `false` past `per_minute` in this minute
     /// (per node: a flood is one browser on one connection).
     pub fn allow_line(&self, visitor: ChatVisitorId, per_minute: u32) -> bool {
-        let minute = domain::Timestamp::now().0 / 60;
-        let mut sent = self.sent.lock().unwrap_or_else(|p| p.into_inner());
-        if sent.0 != minute {
-            *sent = (minute, HashMap::new());
-        }
-        let n = sent.1.entry(visitor).or_default();
-        *n += 1;
-        *n <= per_minute
+        counted(&self.sent, visitor, per_minute)
     }
 
     /// Follows a conversation (a widget's or an agent's connection).
@@ -199,4 +216,20 @@ pub fn spawn_relay(app: App) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floods_are_counted_per_visitor_and_per_network() {
+        let hub = ChatHub::default();
+        assert!((0..3).all(|_| hub.allow_line(ChatVisitorId(1), 3)));
+        assert!(!hub.allow_line(ChatVisitorId(1), 3));
+        assert!(hub.allow_line(ChatVisitorId(2), 3), "another visitor");
+        assert!((0..2).all(|_| hub.allow_new_visitor("10.0.0.0/24", 2)));
+        assert!(!hub.allow_new_visitor("10.0.0.0/24", 2));
+        assert!(hub.allow_new_visitor("10.0.1.0/24", 2), "another network");
+    }
 }

@@ -60,6 +60,8 @@ pub fn identity_signature(secret: &str, external_id: &str, email: &str) -> Strin
 pub struct OpenChat {
     pub key: String,
     pub origin: String,
+    /// The caller's network (new visitors are limited per network).
+    pub network: String,
     pub token: Option<String>,
     pub identity: Option<SignedIdentity>,
 }
@@ -184,6 +186,12 @@ impl App {
         let (visitor, new_token) = match kept {
             Some(v) => (v, None),
             None => {
+                if !self
+                    .chat
+                    .allow_new_visitor(&open.network, self.limits.new_chat_visitors_per_minute)
+                {
+                    return Err(AppError::TooManyAttempts(60));
+                }
                 let token = random_token(40);
                 let v = ChatVisitor {
                     id: ChatVisitorId(0),
