@@ -116,6 +116,11 @@ try {
   await a.reload();
   await a.locator(".entry.comment", { hasText: "gracias" }).first().waitFor({ timeout: 10000 });
 
+  // The agent ends the chat from the ticket page; the visitor is told.
+  await a.getByRole("button", { name: "Terminar el chat" }).click();
+  await log.getByText(/El equipo ha terminado la conversación/).waitFor({ timeout: 10000 });
+  assert.equal(await a.getByRole("button", { name: "Terminar el chat" }).count(), 0, "no chat left to end");
+
   // A reload continues the same chat.
   await v.reload();
   await v.getByRole("button", { name: "Abrir el chat" }).click();

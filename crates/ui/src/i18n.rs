@@ -151,6 +151,8 @@ words! {
     is_viewing,
     live_updated,
     chat_customer_typing,
+    chat_going_on,
+    chat_end,
     chat_admin,
     chat_admin_help,
     chat_widget_new,

@@ -58,6 +58,7 @@ pub fn router(app: App) -> Router {
         .route("/agent/tickets/{id}", get(ticket::page).post(ticket::save))
         .route("/agent/tickets/{id}/timeline", get(ticket::timeline))
         .route("/agent/tickets/{id}/reply", post(ticket::reply))
+        .route("/agent/tickets/{id}/chat/end", post(ticket::end_chat))
         .route(
             "/agent/tickets/{id}/macros/{macro_id}",
             get(ticket::macro_preview),

@@ -92,6 +92,8 @@ pub struct IdentityView {
 #[template(path = "ticket.html")]
 struct TicketPage {
     chrome: Chrome,
+    /// A chat is going on for the ticket: the page offers to end it.
+    chat_going_on: bool,
     tk: TicketView,
     entries: Vec<Entry>,
     conflict: Option<&'static str>,
@@ -225,6 +227,7 @@ async fn render_page(
     // between the timeline read and the cursor.
     let cursor = ui.app.event_cursor().await?;
     let tk = ui.app.ticket(actor, id).await?;
+    let chat_going_on = ui.app.chat_on_ticket(actor, id).await?.is_some();
     let groups = group_choices(ui, agent).await?;
     let group_names: HashMap<i64, String> = groups
         .iter()
@@ -302,6 +305,7 @@ async fn render_page(
             .into_iter()
             .map(|m| crate::view::mail_row(m, agent.t()))
             .collect(),
+        chat_going_on,
         chrome: Chrome {
             cursor,
             ..chrome(ui, agent, None, "", flash_msg).await?
@@ -415,6 +419,21 @@ pub async fn reply(
         Ok::<_, AppError>(
             Redirect::to(&format!("/agent/tickets/{}?done={done}", id.0)).into_response(),
         )
+    };
+    inner.await.unwrap_or_else(|e| error_page(&agent, &e))
+}
+
+/// `POST /agent/tickets/{id}/chat/end`: the agent ends the chat going on
+/// for the ticket (the visitor is told; the case stays as it is).
+pub async fn end_chat(
+    State(ui): State<Ui>,
+    Path(raw): Path<String>,
+    AgentForm { agent, .. }: AgentForm,
+) -> Response {
+    let inner = async {
+        let id = ticket_id(&raw)?;
+        ui.app.end_chat_on_ticket(agent.user.actor, id).await?;
+        Ok::<_, AppError>(Redirect::to(&format!("/agent/tickets/{}", id.0)).into_response())
     };
     inner.await.unwrap_or_else(|e| error_page(&agent, &e))
 }

@@ -629,9 +629,34 @@ impl App {
             let mut rc = self.read().await?;
             repo::open_conversation_of(&mut rc.conn(), visitor.id).await?
         };
-        let Some(mut conv) = conversation else {
-            return Ok(());
+        match conversation {
+            Some(conv) => self.finish_chat(conv, "chat-ended").await,
+            None => Ok(()),
+        }
+    }
+
+    /// An agent ends the chat going on for a ticket they may see (nothing
+    /// to do where none is); the case stays as it is.
+    pub async fn end_chat_on_ticket(
+        &self,
+        actor: domain::Actor,
+        ticket: domain::TicketId,
+    ) -> Result<(), AppError> {
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
+        self.ticket(actor, ticket).await?;
+        let conversation = {
+            let mut rc = self.read().await?;
+            repo::open_conversation_on(&mut rc.conn(), ticket).await?
         };
+        match conversation {
+            Some(conv) => self.finish_chat(conv, "chat-ended-by-agent").await,
+            None => Ok(()),
+        }
+    }
+
+    /// Ends a conversation: its state, a line saying so (`said`, a message
+    /// key), and the transcript mailed where one is due.
+    async fn finish_chat(&self, mut conv: Conversation, said: &str) -> Result<(), AppError> {
         let now = Timestamp::now();
         conv.state = ConversationState::Ended;
         conv.ended_at = Some(now);
@@ -644,7 +669,7 @@ impl App {
         })
         .await?;
         self.add_chat_line(
-            new_line(id, LineAuthor::System, i18n::text(lang, "chat-ended")),
+            new_line(id, LineAuthor::System, i18n::text(lang, said)),
             None,
         )
         .await?;

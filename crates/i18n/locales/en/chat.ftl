@@ -5,6 +5,7 @@ chat-bot-how-can-i-help = Hi, I am the virtual assistant. How can I help you?
 chat-handover-soon = I'm passing you to a person on the team. They'll answer here shortly.
 chat-handover-opens = We're closed now. A person will answer here from { $when } ({ $zone }).
 chat-ended = The chat has ended.
+chat-ended-by-agent = The team has ended the chat. If you need anything else, write to us again.
 chat-transcript-subject = Chat: { $text }
 chat-transcript = — Chat conversation —
 chat-transcript-visitor = Customer: { $text }

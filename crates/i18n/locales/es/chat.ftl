@@ -5,6 +5,7 @@ chat-bot-how-can-i-help = Hola, soy el asistente virtual. ¿En qué puedo ayudar
 chat-handover-soon = Te paso con una persona del equipo. Te responderá aquí en breve.
 chat-handover-opens = Ahora estamos cerrados. Una persona te responderá aquí a partir del { $when } ({ $zone }).
 chat-ended = La conversación ha terminado.
+chat-ended-by-agent = El equipo ha terminado la conversación. Si necesitas algo más, escríbenos de nuevo.
 chat-transcript-subject = Chat: { $text }
 chat-transcript = — Conversación por chat —
 chat-transcript-visitor = Cliente: { $text }

@@ -1198,6 +1198,8 @@ const PAGES: &[Row] = &[
     ("GET", "/agent/tickets/{ticket}", "UUUDAA", ""),
     ("POST", "/agent/tickets/{ticket}", "UUUDAA", "priority=high"),
     ("GET", "/agent/tickets/{ticket}/timeline", "UUUDAA", ""),
+    // No chat on the fixture: nothing to end, back to the ticket.
+    ("POST", "/agent/tickets/{ticket}/chat/end", "UUUDAA", ""),
     (
         "POST",
         "/agent/tickets/{ticket}/reply",
