@@ -3,9 +3,9 @@
 // shadow root): a visitor fills the pre-chat form, the bot answers with an
 // article, the visitor asks for a person; an agent in a second browser
 // context finds the chat in the workspace, each sees the other typing, the
-// agent replies; the reply reaches the widget at once, and the visitor's
-// next line reaches the case. A reload continues the same
-// chat; the language switches; on a phone-sized screen the panel fits. The
+// agent replies; the reply reaches the widget at once, the visitor's next
+// line reaches the case, and the agent ends the chat. A reload continues
+// the same chat; the language switches; on a phone-sized screen the panel fits. The
 // admins' invitation for the page shows by itself and opens the chat. Where
 // WebSockets are blocked, the widget long-polls and still hears the agent.
 // axe checks the page with the widget open. Run by the Rust test
