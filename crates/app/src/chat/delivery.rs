@@ -6,7 +6,7 @@
 //! transcript, mailed when a chat that reached a person ends.
 
 use super::ChatSignal;
-use super::visitor::new_line;
+use super::lines::new_line;
 use crate::App;
 use crate::auth::random_token;
 use crate::sanitize::escape;

@@ -1,17 +1,21 @@
 //! Live chat in the core. The chat adapter (`crates/chat`) serves the
 //! widget and its connections and only translates; here live what a chat
 //! is: widgets and the sites allowed to use them (`widgets.rs`), a
-//! visitor's identity, lines and the bot first, then a person through the
-//! one way in (`visitor.rs`), and agents' replies delivered as lines
+//! visitor's identity (`visitor.rs`), their lines and the bot first
+//! (`lines.rs`), then a person through the one way in (`handover.rs`), and agents' replies delivered as lines
 //! (`delivery.rs`). Every line is stored before the widget is told it was
 //! sent; the hub below only says *that* a conversation has something new,
 //! and the socket reads what from the database.
 
 mod delivery;
+mod handover;
+mod lines;
 mod visitor;
 mod widgets;
 
-pub use visitor::{ChatSession, OpenChat, SentLine, SignedIdentity, identity_signature, topic_tag};
+pub use handover::topic_tag;
+pub use lines::SentLine;
+pub use visitor::{ChatSession, OpenChat, SignedIdentity, identity_signature};
 pub use widgets::{NewWidget, WidgetInput};
 
 use crate::App;

@@ -400,26 +400,27 @@ fn line(r: &Row) -> Result<ChatLine, StoreError> {
     })
 }
 
-/// Stores a line; `outbound` names the outgoing message it delivers.
-pub async fn insert_line(
-    c: &mut Conn<'_>,
-    l: &ChatLine,
-    outbound: Option<OutboundId>,
-) -> Result<ChatLineId, StoreError> {
+/// The INSERT of a line, delivering `outbound` where it does; `then` is
+/// what follows the values (a conflict clause, `RETURNING id`).
+fn line_insert(l: &ChatLine, outbound: Option<OutboundId>, then: &str) -> crate::Query {
     let articles = serde_json::to_string(&l.articles).unwrap_or_else(|_| "[]".into());
+    q(format!(
+        "INSERT INTO chat_lines (conversation_id, author, agent_id, client_id, outbound_id, body, articles, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) {then}"
+    ))
+    .bind(l.conversation)
+    .bind(l.author.as_str())
+    .bind(l.agent)
+    .bind(l.client_id.as_deref())
+    .bind(outbound)
+    .bind(&l.body)
+    .bind(articles)
+    .bind(l.created_at)
+}
+
+/// Stores a line by the visitor, the bot or atiende.
+pub async fn insert_line(c: &mut Conn<'_>, l: &ChatLine) -> Result<ChatLineId, StoreError> {
     Ok(ChatLineId(
-        c.insert(
-            q("INSERT INTO chat_lines (conversation_id, author, agent_id, client_id, outbound_id, body, articles, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
-                .bind(l.conversation)
-                .bind(l.author.as_str())
-                .bind(l.agent)
-                .bind(l.client_id.as_deref())
-                .bind(outbound)
-                .bind(&l.body)
-                .bind(articles)
-                .bind(l.created_at),
-        )
-        .await?,
+        c.insert(line_insert(l, None, "RETURNING id")).await?,
     ))
 }
 
@@ -430,18 +431,11 @@ pub async fn insert_line_once(
     l: &ChatLine,
     outbound: OutboundId,
 ) -> Result<Option<ChatLineId>, StoreError> {
-    let articles = serde_json::to_string(&l.articles).unwrap_or_else(|_| "[]".into());
-    c.opt(
-        q("INSERT INTO chat_lines (conversation_id, author, agent_id, client_id, outbound_id, body, articles, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (outbound_id) DO NOTHING RETURNING id")
-            .bind(l.conversation)
-            .bind(l.author.as_str())
-            .bind(l.agent)
-            .bind(l.client_id.as_deref())
-            .bind(outbound)
-            .bind(&l.body)
-            .bind(articles)
-            .bind(l.created_at),
-    )
+    c.opt(line_insert(
+        l,
+        Some(outbound),
+        "ON CONFLICT (outbound_id) DO NOTHING RETURNING id",
+    ))
     .await?
     .map(|r| r.int(0).map(ChatLineId))
     .transpose()

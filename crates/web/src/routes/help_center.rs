@@ -3,14 +3,14 @@
 
 use super::{bounds, created, no_content, ok, path_id};
 use crate::Api;
-use crate::body::{JsonBody, MultipartForm};
+use crate::body::JsonBody;
 use crate::ctx::Ctx;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::{input, wire};
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::routing::{delete, get, post};
-use domain::model::{TranslationOf, VoteValue};
+use axum::routing::{get, post};
+use domain::model::VoteValue;
 use domain::{CategoryId, SectionId, Timestamp};
 use serde_json::json;
 
@@ -53,67 +53,11 @@ pub fn routes() -> Router<Api> {
             "/api/v2/help_center/articles/{id}/votes",
             get(article_votes),
         )
-        .route(
-            "/api/v2/help_center/articles/{id}/attachments",
-            get(article_files::<ALL>).post(attach_file),
-        )
-        .route(
-            "/api/v2/help_center/articles/{id}/attachments/inline",
-            get(article_files::<INLINE>),
-        )
-        .route(
-            "/api/v2/help_center/articles/{id}/attachments/block",
-            get(article_files::<BLOCK>),
-        )
-        .route(
-            "/api/v2/help_center/articles/{article}/attachments/{id}",
-            get(article_file_of),
-        )
-        .route(
-            "/api/v2/help_center/articles/attachments/{id}",
-            get(article_file).delete(delete_article_file),
-        )
         .route("/api/v2/help_center/articles/{id}/up", post(vote_up))
         .route("/api/v2/help_center/articles/{id}/down", post(vote_down))
         .route(
             "/api/v2/help_center/votes/{id}",
             get(vote).delete(delete_vote),
-        )
-        .route(
-            "/api/v2/help_center/articles/{id}/translations",
-            get(translations::<ARTICLE>).post(create_translation::<ARTICLE>),
-        )
-        .route(
-            "/api/v2/help_center/articles/{id}/translations/missing",
-            get(missing_translations::<ARTICLE>),
-        )
-        .route(
-            "/api/v2/help_center/articles/{id}/translations/{locale}",
-            get(translation::<ARTICLE>).put(update_translation::<ARTICLE>),
-        )
-        .route(
-            "/api/v2/help_center/sections/{id}/translations",
-            get(translations::<SECTION>).post(create_translation::<SECTION>),
-        )
-        .route(
-            "/api/v2/help_center/sections/{id}/translations/missing",
-            get(missing_translations::<SECTION>),
-        )
-        .route(
-            "/api/v2/help_center/sections/{id}/translations/{locale}",
-            get(translation::<SECTION>).put(update_translation::<SECTION>),
-        )
-        .route(
-            "/api/v2/help_center/categories/{id}/translations",
-            get(translations::<CATEGORY>).post(create_translation::<CATEGORY>),
-        )
-        .route(
-            "/api/v2/help_center/categories/{id}/translations/missing",
-            get(missing_translations::<CATEGORY>),
-        )
-        .route(
-            "/api/v2/help_center/categories/{id}/translations/{locale}",
-            get(translation::<CATEGORY>).put(update_translation::<CATEGORY>),
         )
         .route(
             "/api/v2/help_center/user_segments",
@@ -129,184 +73,6 @@ pub fn routes() -> Router<Api> {
                 .put(update_user_segment)
                 .delete(delete_user_segment),
         )
-        .route(
-            "/api/v2/help_center/translations/{id}",
-            delete(delete_translation),
-        )
-}
-
-/// Which of an article's files a list route names.
-const ALL: u8 = 0;
-const INLINE: u8 = 1;
-const BLOCK: u8 = 2;
-
-async fn article_files<const W: u8>(
-    State(api): State<Api>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> ApiResult {
-    let inline = match W {
-        ALL => None,
-        INLINE => Some(true),
-        _ => Some(false),
-    };
-    let files = api
-        .app
-        .article_files(ctx.actor, path_id(&id)?, inline)
-        .await?;
-    let list: Vec<_> = files
-        .iter()
-        .map(|f| wire::article_attachment(&ctx.base, f))
-        .collect();
-    ok(json!({ "article_attachments": list }))
-}
-
-/// `POST articles/{id}/attachments`, multipart: `file`, and `inline`
-/// (`true` for an image shown in the body).
-async fn attach_file(
-    State(api): State<Api>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    req: axum::extract::Request,
-) -> ApiResult {
-    let limit = api.app.limits.max_upload_bytes + MULTIPART_OVERHEAD;
-    let form = MultipartForm::read(req, limit).await?;
-    let inline = form
-        .field("inline")
-        .is_some_and(|v| v == "true" || v == "1");
-    let (name, data) = form.file.unwrap_or_default();
-    let f = api
-        .app
-        .attach_to_article(ctx.actor, path_id(&id)?, &name, data, inline)
-        .await?;
-    created(wire::Keyed(
-        "article_attachment",
-        wire::article_attachment(&ctx.base, &f),
-    ))
-}
-
-/// Room for a multipart body's boundaries and headers beyond the file.
-const MULTIPART_OVERHEAD: usize = 64 * 1024;
-
-async fn article_file(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let f = api.app.article_file(ctx.actor, path_id(&id)?).await?;
-    ok(wire::Keyed(
-        "article_attachment",
-        wire::article_attachment(&ctx.base, &f),
-    ))
-}
-
-/// The same file named under its article; another article's id is a 404.
-async fn article_file_of(
-    State(api): State<Api>,
-    ctx: Ctx,
-    Path((article, id)): Path<(String, String)>,
-) -> ApiResult {
-    let article: domain::ArticleId = path_id(&article)?;
-    let f = api.app.article_file(ctx.actor, path_id(&id)?).await?;
-    if f.article != article {
-        return Err(ApiError::App(app::AppError::NotFound));
-    }
-    ok(wire::Keyed(
-        "article_attachment",
-        wire::article_attachment(&ctx.base, &f),
-    ))
-}
-
-async fn delete_article_file(
-    State(api): State<Api>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> ApiResult {
-    api.app
-        .delete_article_file(ctx.actor, path_id(&id)?)
-        .await?;
-    no_content()
-}
-
-/// Which kind of record a translations route is about (a const
-/// parameter, so one handler serves articles, sections and categories).
-const ARTICLE: u8 = 0;
-const SECTION: u8 = 1;
-const CATEGORY: u8 = 2;
-
-/// The record a translations route names.
-fn translated<const K: u8>(id: &str) -> Result<TranslationOf, ApiError> {
-    Ok(match K {
-        ARTICLE => TranslationOf::Article(path_id(id)?),
-        SECTION => TranslationOf::Section(path_id(id)?),
-        _ => TranslationOf::Category(path_id(id)?),
-    })
-}
-
-async fn translations<const K: u8>(
-    State(api): State<Api>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> ApiResult {
-    let all = api
-        .app
-        .translations(ctx.actor, translated::<K>(&id)?)
-        .await?;
-    let items: Vec<_> = all
-        .iter()
-        .map(|t| wire::translation(&ctx.base, t))
-        .collect();
-    ok(
-        json!({"translations": items, "count": items.len(), "next_page": null, "previous_page": null}),
-    )
-}
-
-async fn create_translation<const K: u8>(
-    State(api): State<Api>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    body: JsonBody,
-) -> ApiResult {
-    let input = input::translation(body.record("translation")?)?;
-    let t = api
-        .app
-        .create_translation(ctx.actor, translated::<K>(&id)?, input)
-        .await?;
-    created(wire::Keyed("translation", wire::translation(&ctx.base, &t)))
-}
-
-async fn missing_translations<const K: u8>(
-    State(api): State<Api>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> ApiResult {
-    let locales = api
-        .app
-        .missing_translations(ctx.actor, translated::<K>(&id)?)
-        .await?;
-    ok(json!({"locales": locales}))
-}
-
-async fn translation<const K: u8>(
-    State(api): State<Api>,
-    ctx: Ctx,
-    Path((id, locale)): Path<(String, String)>,
-) -> ApiResult {
-    let t = api
-        .app
-        .translation(ctx.actor, translated::<K>(&id)?, &locale)
-        .await?;
-    ok(wire::Keyed("translation", wire::translation(&ctx.base, &t)))
-}
-
-async fn update_translation<const K: u8>(
-    State(api): State<Api>,
-    ctx: Ctx,
-    Path((id, locale)): Path<(String, String)>,
-    body: JsonBody,
-) -> ApiResult {
-    let input = input::translation(body.record("translation")?)?;
-    let t = api
-        .app
-        .update_translation(ctx.actor, translated::<K>(&id)?, &locale, input)
-        .await?;
-    ok(wire::Keyed("translation", wire::translation(&ctx.base, &t)))
 }
 
 fn segment_list(ctx: &Ctx, all: &[domain::segment::UserSegment]) -> ApiResult {
@@ -369,11 +135,6 @@ async fn delete_user_segment(
     api.app
         .delete_user_segment(ctx.actor, path_id(&id)?)
         .await?;
-    no_content()
-}
-
-async fn delete_translation(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    api.app.delete_translation(ctx.actor, path_id(&id)?).await?;
     no_content()
 }
 

@@ -1,10 +1,12 @@
 //! The API's routes, grouped by resource. Every handler here is thin.
 
 mod answer_bot;
+mod article_files;
 mod business;
 mod chat;
 mod export;
 mod help_center;
+mod help_center_translations;
 mod hooks;
 mod jobs;
 mod mailboxes;
@@ -39,6 +41,8 @@ pub fn api_routes() -> Router<Api> {
         .merge(uploads::routes())
         .merge(jobs::routes())
         .merge(help_center::routes())
+        .merge(help_center_translations::routes())
+        .merge(article_files::routes())
         .merge(rules::routes())
         .merge(mailboxes::routes())
         .merge(business::routes())
