@@ -1,13 +1,16 @@
 // The chat widget embedded in a shop's page on another origin (served
 // here, on its own port, with CSS that would break a widget not in a
 // shadow root): a visitor fills the pre-chat form, the bot answers with an
-// article, the visitor asks for a person; an agent in a second browser
-// context finds the chat in the workspace, each sees the other typing, the
-// agent replies; the reply reaches the widget at once, the visitor's next
-// line reaches the case, and the agent ends the chat. A reload continues
-// the same chat; the language switches; on a phone-sized screen the panel fits. The
-// admins' invitation for the page shows by itself and opens the chat. Where
-// WebSockets are blocked, the widget long-polls and still hears the agent.
+// article, the visitor asks for a person; an agent online in a second
+// browser context is offered the chat in their tabs and accepts it, the
+// visitor sees who joined (name and avatar) and when their lines are read,
+// each sees the other typing, the agent replies; the reply reaches the
+// widget at once, the visitor's next line reaches the case, and the agent
+// ends the chat. A reload continues the same chat; the language switches;
+// on a phone-sized screen the panel fits. The admins' invitation for the
+// page shows by itself and opens the chat. With the agent offline, a chat
+// continues by email: the widget asks for the address. Where WebSockets
+// are blocked, the widget long-polls and still hears the agent.
 // axe checks the page with the widget open. Run by the Rust test
 // `api::chat::a_visitor_and_an_agent_chat_in_the_browser`.
 import { chromium } from "playwright-core";
@@ -46,6 +49,19 @@ try {
   v.on("pageerror", (e) => errors.push(String(e)));
   const shot = (p, name) => p.screenshot({ path: `${shots}/${tag}-chat-${name}.png`, fullPage: true });
 
+  // The agent signs in and goes online for chats.
+  const agentCtx = await browser.newContext({ locale: "es-ES", viewport: { width: 1280, height: 900 } });
+  const a = await agentCtx.newPage();
+  a.on("pageerror", (e) => errors.push(`agent: ${e}`));
+  await a.goto(`${base}/agent?queue=unsolved`);
+  await a.fill("#email", admin.email);
+  await a.fill("#password", admin.password);
+  await a.click("button[type=submit]");
+  await a.waitForURL(/\/agent/);
+  await a.goto(`${base}/agent?queue=unsolved`);
+  await Promise.all([a.waitForNavigation(), a.locator("#presence-pick").selectOption("online")]);
+  assert.equal(await a.locator("#presence-pick").inputValue(), "online");
+
   await v.goto(page_url);
   const launcher = v.getByRole("button", { name: "Abrir el chat" });
   await launcher.waitFor();
@@ -77,21 +93,25 @@ try {
 
   // A person, please.
   await panel.getByRole("button", { name: "Hablar con una persona" }).click();
-  await log.getByText(/Te paso con una persona|Ahora estamos cerrados/).waitFor();
-  await panel.getByText("Estás hablando con una persona del equipo.").waitFor();
+  await log.getByText("Te paso con una persona del equipo. Te responderá aquí en breve.").waitFor();
+  await panel.getByText("Una persona del equipo te atenderá aquí.").waitFor();
 
-  // The agent, in another browser, finds the chat and answers.
-  const agentCtx = await browser.newContext({ locale: "es-ES", viewport: { width: 1280, height: 900 } });
-  const a = await agentCtx.newPage();
-  a.on("pageerror", (e) => errors.push(`agent: ${e}`));
-  await a.goto(`${base}/agent?queue=unsolved`);
-  await a.fill("#email", admin.email);
-  await a.fill("#password", admin.password);
-  await a.click("button[type=submit]");
-  await a.waitForURL(/\/agent/);
-  await a.goto(`${base}/agent?queue=unsolved`);
-  await a.getByRole("link", { name: /Chat: hola, ¿cómo cambio mi contraseña\?/ }).first().click();
+  // The agent, online in another browser, is offered the chat in their
+  // tabs at once (no reload) and accepts it.
+  const tabs = a.getByRole("navigation", { name: "Chats" });
+  await tabs.getByText("Chat ofrecido").waitFor({ timeout: 10000 });
+  await tabs.getByText("Ana Visitante").waitFor();
+  await accessible(a, "a chat offered to the agent");
+  await shot(a, "offer");
+  await tabs.getByRole("button", { name: "Aceptar" }).click();
+  await a.waitForURL(/\/agent\/tickets\/\d+/);
   await a.locator(".entry.comment", { hasText: "hola, ¿cómo cambio mi contraseña?" }).first().waitFor();
+  await tabs.getByRole("link", { name: /Ana Visitante/ }).waitFor();
+  // The visitor sees who joined, and that their lines were read.
+  await log.getByText(/se ha unido al chat/).waitFor({ timeout: 10000 });
+  await panel.getByText(/^Hablas con /).waitFor();
+  await log.getByText(/Leído/).first().waitFor({ timeout: 10000 });
+  await shot(v, "accepted");
   // Typing shows both ways.
   await a.locator("#reply-body").pressSequentially("Hola");
   await log.page().waitForFunction(() => {
@@ -142,6 +162,9 @@ try {
   // and the agent's reply still arrives by itself.
   const blockedCtx = await browser.newContext({ locale: "es-ES" });
   await blockedCtx.routeWebSocket(/\/chat\/v1\//, (ws) => ws.close());
+  // Nobody online for chats now: the chat continues by email.
+  await a.goto(`${base}/agent?queue=unsolved`);
+  await Promise.all([a.waitForNavigation(), a.locator("#presence-pick").selectOption("offline")]);
   const w = await blockedCtx.newPage();
   w.on("pageerror", (e) => errors.push(`blocked: ${e}`));
   await w.goto(page_url);
@@ -149,7 +172,12 @@ try {
   const wpanel = w.getByRole("dialog", { name: "Chat de atención al cliente" });
   await wpanel.getByLabel("Escribe tu mensaje").fill("quiero hablar con una persona por favor");
   await wpanel.getByLabel("Escribe tu mensaje").press("Enter");
-  await wpanel.getByRole("log").getByText(/Te paso con una persona|Ahora estamos cerrados/).waitFor();
+  await wpanel.getByRole("log").getByText(/Ahora nadie puede atenderte en directo/).waitFor();
+  await wpanel.getByText("Una persona te responderá por email.").waitFor();
+  await wpanel.getByLabel("Tu email, para nuestra respuesta").fill("luis.widget@example.com");
+  await wpanel.getByRole("button", { name: "Guardar" }).click();
+  await wpanel.getByRole("log").getByText("Gracias. Te responderemos en luis.widget@example.com.").waitFor();
+  await accessible(w, "a chat that continues by email");
   await a.goto(`${base}/agent?queue=unsolved`);
   await a.getByRole("link", { name: /Chat: quiero hablar con una persona por favor/ }).first().click();
   await a.fill("#reply-body", "Te respondo aunque no haya WebSocket.");

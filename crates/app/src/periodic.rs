@@ -1,6 +1,6 @@
 //! The clockwork: automations every minute, the SLA breach watcher every
-//! few seconds, the router's queue pass every few seconds (and at once when
-//! an agent's presence changes). Each job runs on the node holding its
+//! few seconds, the router's queue pass (with chat offers not accepted in
+//! time) every few seconds (and at once when an agent's presence changes). Each job runs on the node holding its
 //! lease, so with several nodes each pass runs once; if that node dies its
 //! lease runs out and another takes over.
 
@@ -78,7 +78,10 @@ pub fn spawn(app: App, node: String, cadence: Cadence) -> tokio::task::JoinHandl
                         sla = Instant::now();
                         app.announce_sla_breaches().await
                     }
-                    _ => app.routing_pass().await,
+                    _ => match app.lapse_chat_offers(Timestamp::now()).await {
+                        Ok(lapsed) => app.routing_pass().await.map(|n| n + lapsed),
+                        Err(e) => Err(e),
+                    },
                 };
                 match result {
                     Ok(n) if n > 0 => tracing::info!(job, n, "periodic job did work"),

@@ -25,6 +25,11 @@ use store::model::Ticket;
 use store::repo::routing::{self as repo, Attribute, Profile, Route, RouteState, slot};
 use store::repo::{groups, settings, tickets, users};
 
+/// How long routing passes by an agent who declined a case (or let its
+/// offer lapse): long enough for someone else to take it, short enough
+/// that a case nobody else can take is offered again.
+const DECLINES_REMEMBERED_SECONDS: i64 = 5 * 60;
+
 /// A new Zendesk-style string id for attributes and values.
 fn new_id() -> String {
     crate::auth::random_token(24).to_lowercase()
@@ -88,6 +93,7 @@ async fn needs_of(
     book: &RuleBook,
     t: &Ticket,
     route: Option<&Route>,
+    now: Timestamp,
 ) -> Result<(Needs, HashMap<String, i64>), AppError> {
     let reqs = repo::requirements(c, t.id).await?;
     let mut ids: HashMap<String, i64> = HashMap::new();
@@ -116,6 +122,8 @@ async fn needs_of(
             skills,
             language,
             drop_optional: route.is_some_and(|r| r.optional_dropped),
+            declined: repo::declined_since(c, t.id, Timestamp(now.0 - DECLINES_REMEMBERED_SECONDS))
+                .await?,
         },
         ids,
     ))
@@ -225,7 +233,7 @@ pub(crate) async fn decide(
     now: Timestamp,
 ) -> Result<RoutingPlan, AppError> {
     let existing = repo::route(c, t.id).await?;
-    let (needs, skill_ids) = needs_of(c, book, t, existing.as_ref()).await?;
+    let (needs, skill_ids) = needs_of(c, book, t, existing.as_ref(), now).await?;
     let group = t.group_id;
     let agents = candidates(c, book, group, needs.channel, &skill_ids, now).await?;
     let last = existing.as_ref().and_then(|r| r.assignee_id);
@@ -340,6 +348,19 @@ async fn system_update(
         .ticket)
 }
 
+/// Whether any agent is online on a channel with room for it there (a
+/// chat nobody can take live continues by email).
+pub(crate) async fn anyone_online(
+    c: &mut Conn<'_>,
+    channel: WorkChannel,
+) -> Result<bool, AppError> {
+    let i = slot(channel);
+    Ok(repo::profiles(c)
+        .await?
+        .iter()
+        .any(|p| p.presence[i] == Presence::Online && p.capacity[i] > 0))
+}
+
 /// Routes a ticket outside a write (the queue pass, changed needs): the
 /// assignment is written through the pipeline, a new waiting reason noted.
 /// Returns whether someone was assigned.
@@ -451,6 +472,7 @@ impl App {
                 s.reroute_unacted_after_minutes,
             ),
             ("away_after_idle_minutes", s.away_after_idle_minutes),
+            ("chat_offer_seconds", s.chat_offer_seconds),
         ]
         .into_iter()
         .filter(|(_, m)| *m < 0)

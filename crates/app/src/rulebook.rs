@@ -57,6 +57,9 @@ pub struct RoutingSettings {
     pub reroute_unacted_after_minutes: i64,
     /// An online agent idle this long becomes away.
     pub away_after_idle_minutes: i64,
+    /// A chat offered to an agent and not accepted this long goes to
+    /// someone else.
+    pub chat_offer_seconds: i64,
 }
 
 impl Default for RoutingSettings {
@@ -68,6 +71,7 @@ impl Default for RoutingSettings {
             escalation_groups: HashMap::new(),
             reroute_unacted_after_minutes: 30,
             away_after_idle_minutes: 15,
+            chat_offer_seconds: 30,
         }
     }
 }

@@ -50,6 +50,9 @@ function start(data) {
   const closeButton = el('button', { type: 'button', class: 'close' });
   header.append(title, langButton, closeButton);
   const status = el('p', { class: 'status', role: 'status' });
+  const statusAvatar = el('span', { class: 'avatar', 'aria-hidden': 'true', hidden: '' });
+  const statusText = el('span');
+  status.append(statusAvatar, statusText);
   const log = el('div', { class: 'log', role: 'log', 'aria-live': 'polite', tabindex: '0' });
   const typing = el('p', { class: 'typing', hidden: '' });
   const prechat = el('div', { class: 'prechat', hidden: '' });
@@ -69,7 +72,19 @@ function start(data) {
   const person = el('button', { type: 'button', class: 'person' });
   const end = el('button', { type: 'button', class: 'end' });
   actions.append(person, end);
-  panel.append(header, status, log, typing, prechat, form, actions);
+  // Where to answer a chat nobody could take live.
+  const emailForm = el('form', { class: 'reply-email', hidden: '' });
+  const replyEmailLabel = el('label', { for: 'reply-email' });
+  const replyEmail = el('input', { id: 'reply-email', type: 'email', autocomplete: 'email', maxlength: '200', required: '' });
+  const replyEmailSave = el('button', { type: 'submit' });
+  emailForm.append(replyEmailLabel, replyEmail, replyEmailSave);
+  emailForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    call('email', { email: replyEmail.value.trim() })
+      .then((r) => { conversation = { ...conversation, needs_email: false }; (r.lines || []).forEach(show); label(); })
+      .catch((err) => { statusText.textContent = err.message; });
+  });
+  panel.append(header, status, log, typing, prechat, emailForm, form, actions);
   // A proactive invitation, shown by itself on matching pages.
   const invite = el('div', { class: 'invite', role: 'status', hidden: '' });
   const inviteOpen = el('button', { type: 'button', class: 'invite-open' });
@@ -117,6 +132,11 @@ function start(data) {
     return { p, label: l, input };
   }
 
+  // An agent's avatar: their initials.
+  function initials(name) {
+    return String(name || '').split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0].toUpperCase()).join('');
+  }
+
   function pickLang(tag) {
     return String(tag || '').toLowerCase().startsWith('en') ? 'en' : 'es';
   }
@@ -149,9 +169,17 @@ function start(data) {
     person.textContent = t('person');
     end.textContent = t('end');
     typing.textContent = t('typing');
+    replyEmailLabel.textContent = t('email-ask');
+    replyEmailSave.textContent = t('email-save');
     panel.setAttribute('lang', lang);
     const state = conversation && conversation.state;
-    status.textContent = state === 'waiting' ? t('with-person') : t('with-bot');
+    const agent = state === 'waiting' && conversation.agent;
+    statusText.textContent = agent ? `${t('with-agent')} ${agent.name}`
+      : state === 'waiting' ? (conversation.by_email ? t('by-email') : t('waiting'))
+      : t('with-bot');
+    statusAvatar.hidden = !agent;
+    statusAvatar.textContent = agent ? initials(agent.name) : '';
+    emailForm.hidden = !(state === 'waiting' && conversation.needs_email);
     person.hidden = state !== 'bot';
     end.hidden = !state || state === 'ended';
     const first = !conversation || state === 'ended';
@@ -285,6 +313,11 @@ function start(data) {
       const who = el('span', { class: 'who' });
       const text = el('p', { class: 'text' });
       text.textContent = line.text;
+      if (line.author === 'agent' || (line.author === 'system' && line.name)) {
+        const avatar = el('span', { class: 'avatar', 'aria-hidden': 'true' });
+        avatar.textContent = initials(line.name || t('team'));
+        e.append(avatar);
+      }
       e.append(who, text);
       if (line.articles && line.articles.length) {
         const list = el('ul');
@@ -305,6 +338,7 @@ function start(data) {
     e.dataset.state = line.pending ? 'sending' : 'sent';
     if (line.client_id) shown.set(line.client_id, e);
     if (line.id) {
+      e.dataset.id = line.id;
       shown.set(line.id, e);
       cursor = Math.max(cursor, line.id);
     }
@@ -319,7 +353,10 @@ function start(data) {
       : author === 'agent' ? (e.dataset.name || t('team'))
       : author === 'bot' ? t('bot') : '';
     const mark = e.querySelector('.mark');
-    if (mark) mark.textContent = e.dataset.error || t(e.dataset.state === 'sent' ? 'sent' : e.dataset.state === 'failed' ? 'failed' : 'sending');
+    // Delivered (stored), then read once an agent has seen it.
+    const read = e.dataset.state === 'sent' && conversation && conversation.seen_line
+      && Number(e.dataset.id) <= conversation.seen_line;
+    if (mark) mark.textContent = e.dataset.error || (read ? `✓✓ ${t('read')}` : e.dataset.state === 'sent' ? `✓ ${t('sent')}` : t(e.dataset.state === 'failed' ? 'failed' : 'sending'));
   }
 
   function received(r) {

@@ -25,6 +25,7 @@ pub fn routes(app: App) -> Router {
         .route("/chat/v1/{key}/lines", post(visitor::send_line))
         .route("/chat/v1/{key}/poll", post(visitor::poll))
         .route("/chat/v1/{key}/person", post(visitor::ask_for_person))
+        .route("/chat/v1/{key}/email", post(visitor::reply_address))
         .route("/chat/v1/{key}/typing", post(visitor::typing))
         .route("/chat/v1/{key}/end", post(visitor::end))
         .route("/chat/v1/{key}/socket", get(socket::upgrade))

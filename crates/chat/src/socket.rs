@@ -73,13 +73,17 @@ async fn follow(app: App, key: String, origin: String, socket: WebSocket) {
     let mut room: Option<Room> = None;
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     let mut read = true;
+    // An agent saw the visitor's lines: the conversation goes out even
+    // without new lines (its read mark moved).
+    let mut seen = false;
     loop {
-        if read {
+        if read || seen {
             read = false;
-            match push_new(&app, &visitor, &mut cursor, &mut room, &mut tx).await {
+            match push_new(&app, &visitor, &mut cursor, &mut room, &mut tx, seen).await {
                 Ok(()) => {}
                 Err(()) => return,
             }
+            seen = false;
         }
         let signal = async {
             match room.as_mut() {
@@ -90,6 +94,7 @@ async fn follow(app: App, key: String, origin: String, socket: WebSocket) {
         tokio::select! {
             s = signal => match s {
                 Ok(ChatSignal::Line) | Err(broadcast::error::RecvError::Lagged(_)) => read = true,
+                Ok(ChatSignal::Seen) => seen = true,
                 Ok(ChatSignal::Typing { agent: true, on }) => {
                     let msg = json!({"type": "typing", "agent": on});
                     if tx.send(Message::Text(msg.to_string().into())).await.is_err() { return; }
@@ -124,7 +129,8 @@ async fn follow(app: App, key: String, origin: String, socket: WebSocket) {
 /// The conversation a socket follows, and its signals.
 type Room = (ChatConversationId, broadcast::Receiver<ChatSignal>);
 
-/// Sends the lines after the cursor and follows the visitor's latest
+/// Sends the lines after the cursor (and the conversation, `always`, even
+/// without new lines) and follows the visitor's latest
 /// conversation (a new one after the last ended).
 async fn push_new(
     app: &App,
@@ -132,6 +138,7 @@ async fn push_new(
     cursor: &mut ChatLineId,
     room: &mut Option<Room>,
     tx: &mut futures_util::stream::SplitSink<WebSocket, Message>,
+    mut always: bool,
 ) -> Result<(), ()> {
     loop {
         let (conversation, lines) = match app.chat_lines(visitor, *cursor).await {
@@ -146,17 +153,21 @@ async fn push_new(
         {
             *room = Some((c.id, app.follow_chat(c.id)));
         }
-        if lines.is_empty() {
+        if lines.is_empty() && !always {
             return Ok(());
         }
-        let names = app.chat_agent_names(&lines).await.unwrap_or_default();
+        always = false;
+        let names = app
+            .chat_agent_names(&lines, conversation.as_ref())
+            .await
+            .unwrap_or_default();
         let n = lines.len();
         if let Some(l) = lines.last() {
             *cursor = l.id;
         }
         let msg = json!({
             "type": "lines",
-            "conversation": wire::conversation(conversation.as_ref()),
+            "conversation": wire::conversation(conversation.as_ref(), &names),
             "lines": lines.iter().map(|l| wire::line(l, &names)).collect::<Vec<_>>(),
         });
         if tx

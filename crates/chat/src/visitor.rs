@@ -151,7 +151,10 @@ pub async fn session(
         Ok(x) => x,
         Err(e) => return call.fail(e),
     };
-    let names = app.chat_agent_names(&lines).await.unwrap_or_default();
+    let names = app
+        .chat_agent_names(&lines, conversation.as_ref())
+        .await
+        .unwrap_or_default();
     call.ok(json!({
         "token": s.new_token,
         "visitor": {"verified": s.visitor.verified},
@@ -162,7 +165,7 @@ pub async fn session(
             "topics": s.widget.topics,
             "invitations": s.widget.invitations,
         },
-        "conversation": wire::conversation(conversation.as_ref()),
+        "conversation": wire::conversation(conversation.as_ref(), &names),
         "lines": lines.iter().map(|l| wire::line(l, &names)).collect::<Vec<_>>(),
         "texts": wire::texts(),
     }))
@@ -187,7 +190,7 @@ pub async fn send_line(State(app): State<App>, v: VisitorCall) -> Response {
     };
     match app.send_chat_line(&widget, &visitor, line).await {
         Ok((conversation, lines)) => call.ok(json!({
-            "conversation": wire::conversation(Some(&conversation)),
+            "conversation": wire::conversation(Some(&conversation), &[]),
             "lines": lines.iter().map(|l| wire::line(l, &[])).collect::<Vec<_>>(),
         })),
         Err(e) => call.fail(e),
@@ -230,9 +233,12 @@ pub async fn poll(State(app): State<App>, v: VisitorCall) -> Response {
             }
         }
     }
-    let names = app.chat_agent_names(&lines).await.unwrap_or_default();
+    let names = app
+        .chat_agent_names(&lines, conversation.as_ref())
+        .await
+        .unwrap_or_default();
     call.ok(json!({
-        "conversation": wire::conversation(conversation.as_ref()),
+        "conversation": wire::conversation(conversation.as_ref(), &names),
         "lines": lines.iter().map(|l| wire::line(l, &names)).collect::<Vec<_>>(),
         "typing": typing,
     }))
@@ -242,6 +248,19 @@ pub async fn poll(State(app): State<App>, v: VisitorCall) -> Response {
 pub async fn ask_for_person(State(app): State<App>, v: VisitorCall) -> Response {
     let VisitorCall { call, visitor, .. } = v;
     match app.chat_ask_for_person(&visitor).await {
+        Ok(lines) => call.ok(json!({
+            "lines": lines.iter().map(|l| wire::line(l, &[])).collect::<Vec<_>>(),
+        })),
+        Err(e) => call.fail(e),
+    }
+}
+
+/// `POST /chat/v1/{key}/email` `{token, email}`: where to answer a chat
+/// that continues by email.
+pub async fn reply_address(State(app): State<App>, v: VisitorCall) -> Response {
+    let VisitorCall { call, visitor, .. } = v;
+    let email = wire::text(&call.body, "email").unwrap_or_default();
+    match app.chat_reply_address(&visitor, &email).await {
         Ok(lines) => call.ok(json!({
             "lines": lines.iter().map(|l| wire::line(l, &[])).collect::<Vec<_>>(),
         })),

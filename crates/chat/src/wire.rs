@@ -108,14 +108,28 @@ pub fn line(l: &ChatLine, names: &[(domain::UserId, String)]) -> Json {
     })
 }
 
-pub fn conversation(c: Option<&Conversation>) -> Json {
+/// A conversation as the widget shows it: where it stands, who the
+/// visitor is talking with, whether it continues by email (and still needs
+/// the address), and the last of their lines an agent has seen.
+pub fn conversation(c: Option<&Conversation>, names: &[(domain::UserId, String)]) -> Json {
     match c {
-        Some(c) => json!({
-            "id": c.id.0,
-            "state": c.state.as_str(),
-            "locale": c.locale,
-            "ticket_id": c.ticket.map(|t| t.0),
-        }),
+        Some(c) => {
+            let a = &c.attendance;
+            let agent = a
+                .agent
+                .and_then(|id| names.iter().find(|(n, _)| *n == id))
+                .map(|(_, name)| json!({"name": name}));
+            json!({
+                "id": c.id.0,
+                "state": c.state.as_str(),
+                "locale": c.locale,
+                "ticket_id": c.ticket.map(|t| t.0),
+                "agent": agent,
+                "by_email": a.by_email,
+                "needs_email": a.by_email && c.email.is_none(),
+                "seen_line": a.seen_line.map(|l| l.0),
+            })
+        }
         None => Json::Null,
     }
 }

@@ -172,6 +172,53 @@ pub struct Conversation {
     pub started_at: Timestamp,
     pub updated_at: Timestamp,
     pub ended_at: Option<Timestamp>,
+    /// Who answers it once handed to people.
+    pub attendance: Attendance,
+}
+
+/// Who answers a chat handed to people: routing's offer to an agent, the
+/// agent who accepted it, and whether it continues by email instead.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attendance {
+    /// The agent talking with the visitor (who accepted the offer, or
+    /// answered it).
+    pub agent: Option<UserId>,
+    /// An offer waiting for its agent's answer, and since when.
+    pub offered_to: Option<UserId>,
+    pub offered_at: Option<Timestamp>,
+    /// Nobody could take it live: replies go to the address given.
+    pub by_email: bool,
+    /// The last line an agent has seen (the visitor's read marks).
+    pub seen_line: Option<ChatLineId>,
+}
+
+impl Attendance {
+    /// An offer to `agent` made at `now` (whoever answered before is no
+    /// longer the one talking).
+    pub fn offer(&mut self, agent: UserId, now: Timestamp) {
+        self.agent = None;
+        self.offered_to = Some(agent);
+        self.offered_at = Some(now);
+    }
+
+    /// `agent` takes the chat (accepting its offer, or simply answering).
+    pub fn accept(&mut self, agent: UserId) {
+        self.agent = Some(agent);
+        self.offered_to = None;
+        self.offered_at = None;
+        self.by_email = false;
+    }
+
+    /// The offer is withdrawn (declined, lapsed, or moved on).
+    pub fn withdraw(&mut self) {
+        self.offered_to = None;
+        self.offered_at = None;
+    }
+
+    /// Whether an offer made at `offered_at` has lapsed by `now`.
+    pub fn lapsed(&self, now: Timestamp, seconds: i64) -> bool {
+        self.offered_at.is_some_and(|at| now.0 - at.0 >= seconds)
+    }
 }
 
 word_enum!(

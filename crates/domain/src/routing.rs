@@ -66,6 +66,8 @@ pub struct Needs {
     pub language: Option<String>,
     /// Optional skills no longer count (the case waited long enough).
     pub drop_optional: bool,
+    /// Agents who declined this case lately (or let its offer lapse).
+    pub declined: Vec<UserId>,
 }
 
 /// An agent as the router sees them at one instant.
@@ -122,6 +124,9 @@ fn required<'a>(needs: &'a Needs) -> impl Iterator<Item = &'a Requirement> + 'a 
 fn unfit(needs: &Needs, c: &Candidate) -> Option<String> {
     if !c.available {
         return Some("not available".into());
+    }
+    if needs.declined.contains(&c.id) {
+        return Some("declined it".into());
     }
     if c.load >= c.capacity {
         return Some(format!("at capacity ({}/{})", c.load, c.capacity));
@@ -191,6 +196,13 @@ pub fn choose(
                 wants.join(", ")
             ));
         }
+        let declined = agents
+            .iter()
+            .filter(|c| c.available && needs.declined.contains(&c.id))
+            .count();
+        if declined > 0 {
+            why.push(format!("{declined} declined it lately"));
+        }
         return Decision::Wait {
             reason: why.join("; "),
         };
@@ -244,6 +256,7 @@ mod tests {
             }],
             language: Some("es".into()),
             drop_optional: false,
+            declined: vec![],
         }
     }
 
@@ -281,6 +294,7 @@ mod tests {
             skills: vec![],
             language: None,
             drop_optional: false,
+            declined: vec![],
         };
         assert!(matches!(
             choose(&needs, &[a.clone(), b.clone()], Timestamp(300), None),
@@ -312,6 +326,29 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn an_agent_who_declined_is_passed_by() {
+        let a = agent(1, &[], &["es"], 10, 0);
+        let b = agent(2, &[], &["es"], 10, 5);
+        let mut needs = billing(1, true);
+        needs.drop_optional = true;
+        needs.declined = vec![UserId(1)];
+        let both = [a.clone(), b];
+        assert!(matches!(
+            choose(&needs, &both, Timestamp(0), None),
+            Decision::Assign {
+                agent: UserId(2),
+                ..
+            }
+        ));
+        match choose(&needs, std::slice::from_ref(&a), Timestamp(0), None) {
+            Decision::Wait { reason } => {
+                assert!(reason.contains("1 declined it lately"), "{reason}")
+            }
+            d => panic!("{d:?}"),
+        }
     }
 
     #[test]
@@ -382,6 +419,7 @@ mod tests {
                     .collect(),
                 language: lang.map(str::to_string),
                 drop_optional: drop,
+                declined: vec![],
             })
     }
 

@@ -241,6 +241,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 32,
+        name: "chat_attendance",
+        shared: Some(include_str!("../migrations/0032_chat_attendance.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

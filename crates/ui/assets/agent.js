@@ -65,8 +65,40 @@ function showPresence(people) {
   el.classList.toggle("collision", others.some((p) => p.replying));
 }
 
+// ---- Chat tabs: offers to accept or decline, and the agent's chats ----
+
+const chatTabs = document.getElementById("chat-tabs");
+
+/** Redraws the chat tabs (an offer came or went, a chat moved). */
+async function refreshChatTabs() {
+  if (!chatTabs) return;
+  await refresh(chatTabs);
+  chatTabs.hidden = chatTabs.querySelector(".chat-tab") === null;
+  markCurrentTab();
+  const offer = chatTabs.querySelector(".chat-tab.offer");
+  if (offer) notice(offer.textContent.trim().split("\n")[0]);
+}
+
+function markCurrentTab() {
+  for (const tab of chatTabs?.querySelectorAll(".chat-tab a") || []) {
+    if (Number(tab.parentElement.dataset.ticket) === ticketId) tab.setAttribute("aria-current", "page");
+  }
+}
+markCurrentTab();
+
+/** Offers count down (the server passes one that runs out to someone
+ * else, and the tabs hear of it). */
+setInterval(() => {
+  for (const c of chatTabs?.querySelectorAll(".countdown") || []) {
+    const left = Math.max(0, Number(c.dataset.seconds) - 1);
+    c.dataset.seconds = left;
+    c.textContent = left;
+  }
+}, 1000);
+
 function onEvent(e) {
   cursor = Math.max(cursor, e.id);
+  if (chatTabs?.querySelector(`.chat-tab[data-ticket="${e.ticket}"]`)) refreshChatTabs();
   if (page === "ticket" && e.ticket === ticketId) {
     refreshSoon(() => refresh(document.getElementById("timeline")));
     if (e.actor !== me) notice(document.getElementById("presence")?.dataset.updated || "");
@@ -100,6 +132,7 @@ function connect() {
   socket.addEventListener("message", (m) => {
     const msg = JSON.parse(m.data);
     if (msg.type === "event") onEvent(msg);
+    else if (msg.type === "chats") refreshChatTabs();
     else if (msg.type === "presence" && msg.ticket === ticketId) showPresence(msg.people);
     else if (msg.type === "chat-typing" && msg.ticket === ticketId) {
       const typing = document.getElementById("chat-typing");

@@ -93,7 +93,10 @@ pub async fn chrome(
     if profile.last_active_at.is_none_or(|t| now.0 - t.0 >= 60) {
         ui.app.agent_active(actor.user).await?;
     }
+    let (chat_tabs, has_chats) = crate::desk_chats::tabs_html(ui, agent).await?;
     Ok(Chrome {
+        chat_tabs,
+        has_chats,
         presence: profile.presence[0].as_str(),
         t,
         lang: agent.lang.code(),

@@ -14,6 +14,7 @@ mod articles;
 mod assets;
 mod chrome;
 mod customer;
+mod desk_chats;
 mod i18n;
 mod live;
 mod login;
@@ -59,6 +60,13 @@ pub fn router(app: App) -> Router {
         .route("/agent/tickets/{id}/timeline", get(ticket::timeline))
         .route("/agent/tickets/{id}/reply", post(ticket::reply))
         .route("/agent/tickets/{id}/chat/end", post(ticket::end_chat))
+        .route(
+            "/agent/tickets/{id}/chat/transfer",
+            post(desk_chats::transfer),
+        )
+        .route("/agent/chats/tabs", get(desk_chats::tabs))
+        .route("/agent/chats/{id}/accept", post(desk_chats::accept))
+        .route("/agent/chats/{id}/decline", post(desk_chats::decline))
         .route(
             "/agent/tickets/{id}/macros/{macro_id}",
             get(ticket::macro_preview),

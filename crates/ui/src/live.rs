@@ -4,8 +4,10 @@
 //! the same ticket (collision detection).
 //!
 //! Messages from the page: `{"watch": 12, "replying": false}`.
-//! Messages to the page: `{"type":"event","id":…,"ticket":…,"kind":…,"actor":…}`
-//! and `{"type":"presence","ticket":…,"people":[{"id","name","replying"}]}`.
+//! Messages to the page: `{"type":"event","id":…,"ticket":…,"kind":…,"actor":…}`,
+//! `{"type":"presence","ticket":…,"people":[{"id","name","replying"}]}`,
+//! `{"type":"chat-typing","ticket":…,"on":…}` and `{"type":"chats"}` (the
+//! agent's chat offers or chats changed: refresh the tabs).
 //!
 //! With several nodes on one PostgreSQL database, replies cross nodes
 //! through the event log and presence through PostgreSQL signals (NOTIFY),
@@ -304,6 +306,8 @@ async fn follow(ui: Ui, agent: Agent, mut cursor: i64, socket: WebSocket) {
         broadcast::Receiver<app::chat::ChatSignal>,
     )> = None;
     let mut told_typing = false;
+    // The agent's chat offers and chats changed: the page refreshes its tabs.
+    let mut desk = ui.app.follow_desk(actor.user);
     let mut ping = tokio::time::interval(std::time::Duration::from_secs(25));
     // Catch up first: whatever happened since the page was rendered.
     let mut wake = true;
@@ -354,7 +358,7 @@ async fn follow(ui: Ui, agent: Agent, mut cursor: i64, socket: WebSocket) {
                             let replying = v.get("replying").and_then(serde_json::Value::as_bool).unwrap_or(false);
                             ui.presence.set(seat, my_ticket, replying);
                             let conversation = match my_ticket {
-                                Some(t) => ui.app.chat_on_ticket(actor, domain::TicketId(t)).await.ok().flatten(),
+                                Some(t) => ui.app.chat_on_ticket(actor, domain::TicketId(t)).await.ok().flatten().map(|c| c.id),
                                 None => None,
                             };
                             if chat.as_ref().map(|(c, _)| *c) != conversation {
@@ -363,6 +367,9 @@ async fn follow(ui: Ui, agent: Agent, mut cursor: i64, socket: WebSocket) {
                                 }
                                 told_typing = false;
                                 chat = conversation.map(|c| (c, ui.app.follow_chat(c)));
+                                if let Some(c) = conversation {
+                                    let _ = ui.app.chat_seen(c).await;
+                                }
                             }
                             if let Some((c, _)) = &chat && replying != told_typing {
                                 ui.app.chat_signal(*c, app::chat::ChatSignal::Typing { agent: true, on: replying }).await;
@@ -401,10 +408,23 @@ async fn follow(ui: Ui, agent: Agent, mut cursor: i64, socket: WebSocket) {
                         let msg = json!({"type": "chat-typing", "ticket": my_ticket, "on": on});
                         if tx.send(Message::Text(msg.to_string().into())).await.is_err() { break; }
                     }
+                    // The page shows the chat: what the visitor wrote is seen.
+                    Ok(app::chat::ChatSignal::Line) => {
+                        if let Some((c, _)) = &chat {
+                            let _ = ui.app.chat_seen(*c).await;
+                        }
+                    }
                     Err(broadcast::error::RecvError::Closed) => chat = None,
                     _ => {}
                 }
             }
+            d = desk.recv() => match d {
+                Ok(()) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                    let msg = json!({"type": "chats"});
+                    if tx.send(Message::Text(msg.to_string().into())).await.is_err() { break; }
+                }
+                Err(broadcast::error::RecvError::Closed) => desk = ui.app.follow_desk(actor.user),
+            },
             _ = ping.tick() => {
                 if tx.send(Message::Ping(Vec::new().into())).await.is_err() { break; }
             }

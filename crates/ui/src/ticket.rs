@@ -94,6 +94,8 @@ struct TicketPage {
     chrome: Chrome,
     /// A chat is going on for the ticket: the page offers to end it.
     chat_going_on: bool,
+    /// Nobody could take it live: it continues by email too.
+    chat_by_email: bool,
     tk: TicketView,
     entries: Vec<Entry>,
     conflict: Option<&'static str>,
@@ -227,7 +229,9 @@ async fn render_page(
     // between the timeline read and the cursor.
     let cursor = ui.app.event_cursor().await?;
     let tk = ui.app.ticket(actor, id).await?;
-    let chat_going_on = ui.app.chat_on_ticket(actor, id).await?.is_some();
+    let chat = ui.app.chat_on_ticket(actor, id).await?;
+    let chat_going_on = chat.is_some();
+    let chat_by_email = chat.is_some_and(|c| c.attendance.by_email);
     let groups = group_choices(ui, agent).await?;
     let group_names: HashMap<i64, String> = groups
         .iter()
@@ -306,6 +310,7 @@ async fn render_page(
             .map(|m| crate::view::mail_row(m, agent.t()))
             .collect(),
         chat_going_on,
+        chat_by_email,
         chrome: Chrome {
             cursor,
             ..chrome(ui, agent, None, "", flash_msg).await?
@@ -355,6 +360,8 @@ pub async fn timeline(State(ui): State<Ui>, agent: Agent, Path(raw): Path<String
             flash: None,
             is_admin: agent.user.actor.is_admin(),
             presence: "",
+            chat_tabs: String::new(),
+            has_chats: false,
         };
         Ok::<_, AppError>(render(
             StatusCode::OK,

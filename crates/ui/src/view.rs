@@ -26,6 +26,10 @@ pub struct Chrome {
     pub is_admin: bool,
     /// `online`, `away` or `offline`: whether routing gives this agent work.
     pub presence: &'static str,
+    /// The chat tabs' HTML (offers and the agent's chats), and whether
+    /// there is any.
+    pub chat_tabs: String,
+    pub has_chats: bool,
 }
 
 pub struct QueueLink {

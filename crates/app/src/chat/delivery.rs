@@ -11,7 +11,7 @@ use crate::App;
 use crate::auth::random_token;
 use crate::sanitize::escape;
 use domain::ChatConversationId;
-use domain::chat::{Conversation, LineAuthor};
+use domain::chat::{Conversation, ConversationState, LineAuthor};
 use domain::model::outbox::Outbound;
 use domain::{Channel, ChatLineId, OutboundKind, Timestamp};
 use i18n::{Arg, Lang};
@@ -64,6 +64,15 @@ async fn deliver_one(c: &mut Conn<'_>, m: &Outbound) -> Result<Delivery, StoreEr
     } else {
         LineAuthor::System
     };
+    // An agent answering a chat takes it (accepting an offer by answering).
+    if let Some(a) = agent
+        && conversation.state == ConversationState::Waiting
+        && conversation.attendance.agent != Some(a)
+    {
+        let mut taken = conversation.clone();
+        taken.attendance.accept(a);
+        repo::update_conversation(c, &taken).await?;
+    }
     let mut line = new_line(conversation.id, author, m.body_text.trim().to_string());
     line.agent = agent;
     Ok(match repo::insert_line_once(c, &line, m.id).await? {
@@ -142,7 +151,7 @@ impl App {
             let mut rc = self.read().await?;
             repo::lines_after(&mut rc.conn(), conv.id, ChatLineId(0), 500).await?
         };
-        let names = self.chat_agent_names(&lines).await?;
+        let names = self.chat_agent_names(&lines, None).await?;
         let lang = Lang::from_locale(&conv.locale);
         let said: Vec<(String, &str)> = lines
             .iter()

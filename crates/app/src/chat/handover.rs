@@ -9,10 +9,25 @@ use crate::{App, AppError, FieldError};
 use domain::chat::{
     ChatLine, ChatVisitor, ChatWidget, Conversation, ConversationState, LineAuthor,
 };
+use domain::routing::WorkChannel;
 use domain::{Channel, ChatConversationId, ChatLineId, ChatWidgetId, IdentityKind, Timestamp};
 use i18n::{Arg, Lang};
 use store::repo::chat as repo;
 use store::repo::users;
+
+/// What the visitor is told when their chat continues by email: when a
+/// person will answer (`when`, where the team is closed), and where.
+fn by_email_text(lang: Lang, when: Option<String>, email: Option<&str>) -> String {
+    let when = when.unwrap_or_else(|| i18n::text(lang, "chat-nobody-free"));
+    match email {
+        Some(e) => i18n::with(
+            lang,
+            "chat-by-email",
+            &[("when", Arg::Text(&when)), ("email", Arg::Text(e))],
+        ),
+        None => i18n::with(lang, "chat-by-email-ask", &[("when", Arg::Text(&when))]),
+    }
+}
 
 impl App {
     /// "Talk to a person" in the widget.
@@ -87,30 +102,76 @@ impl App {
             .map(|u| u.id)
         };
         let now = Timestamp::now();
+        let expected = self.expected_reply(now).await?;
         let (visitor_id, bound) = (visitor.id, visitor.user);
         let mut conv = conversation.clone();
         conv.state = ConversationState::Waiting;
         conv.ticket = Some(ticket);
         conv.updated_at = now;
-        self.write(move |c| {
-            Box::pin(async move {
-                repo::update_conversation(c, &conv).await?;
-                if let (None, Some(p)) = (bound, profile) {
-                    repo::bind_profile(c, visitor_id, p).await?;
-                }
-                Ok(())
+        let off_hours = matches!(expected, ExpectedReply::OpensAt(..));
+        let by_email = self
+            .write(move |c| {
+                Box::pin(async move {
+                    // Nobody can take it live (closed, or nobody with chat
+                    // capacity online and routing found no one): it
+                    // continues by email.
+                    let assigned = store::repo::tickets::get(c, ticket, false)
+                        .await?
+                        .is_some_and(|t| t.assignee_id.is_some());
+                    conv.attendance.by_email = !assigned
+                        && (off_hours
+                            || !crate::routing::anyone_online(c, WorkChannel::Chat).await?);
+                    repo::update_conversation(c, &conv).await?;
+                    if let (None, Some(p)) = (bound, profile) {
+                        repo::bind_profile(c, visitor_id, p).await?;
+                    }
+                    Ok(conv.attendance.by_email)
+                })
             })
-        })
-        .await?;
-        let said = match self.expected_reply(now).await? {
-            ExpectedReply::OpensAt(at, zone) => {
-                opens_at_text(lang, "chat-handover-opens", at, &zone)
-                    .unwrap_or_else(|| i18n::text(lang, "chat-handover-soon"))
-            }
-            ExpectedReply::Soon => i18n::text(lang, "chat-handover-soon"),
+            .await?;
+        self.offer_chat_on(ticket).await?;
+        let when = match expected {
+            ExpectedReply::OpensAt(at, zone) => opens_at_text(lang, "chat-opens-at", at, &zone),
+            ExpectedReply::Soon => None,
+        };
+        let said = match (by_email, when) {
+            (false, _) => i18n::text(lang, "chat-handover-soon"),
+            (true, when) => by_email_text(lang, when, conversation.email.as_deref()),
         };
         let line = new_line(conversation.id, LineAuthor::System, said);
         Ok(vec![self.add_chat_line(line).await?])
+    }
+
+    /// The address a visitor gives for a chat that continues by email
+    /// (typed into the widget: replies go there; it is not an identity
+    /// and joins no one's profile).
+    pub async fn chat_reply_address(
+        &self,
+        visitor: &ChatVisitor,
+        email: &str,
+    ) -> Result<Vec<ChatLine>, AppError> {
+        let email = domain::user::normalize_email(email).ok_or_else(|| {
+            AppError::field(FieldError::invalid("email", "is not an email address"))
+        })?;
+        let conv = {
+            let mut rc = self.read().await?;
+            repo::open_conversation_of(&mut rc.conn(), visitor.id).await?
+        };
+        let Some(conv) = conv.filter(|c| c.attendance.by_email) else {
+            return Err(AppError::field(FieldError::invalid(
+                "email",
+                "this chat is not waiting for an address",
+            )));
+        };
+        let (id, lang) = (conv.id, lang_of(&conv));
+        let given = email.clone();
+        self.write(move |c| Box::pin(async move { Ok(repo::set_email(c, id, &given).await?) }))
+            .await?;
+        let said = i18n::with(lang, "chat-by-email-noted", &[("email", Arg::Text(&email))]);
+        Ok(vec![
+            self.add_chat_line(new_line(id, LineAuthor::System, said))
+                .await?,
+        ])
     }
 
     /// Who a chat line is from, for the way in: the browser's chat identity

@@ -105,6 +105,7 @@ impl App {
             started_at: now,
             updated_at: now,
             ended_at: None,
+            attendance: Default::default(),
         };
         let (client_id, body) = (line.client_id.clone(), text.clone());
         let visitor_id = visitor.id;
@@ -230,12 +231,18 @@ impl App {
         Ok((Some(conversation), lines))
     }
 
-    /// The names of the agents who wrote some lines, for the widget.
+    /// The names of the agents who wrote some lines (and of the one
+    /// talking with the visitor), for the widget.
     pub async fn chat_agent_names(
         &self,
         lines: &[ChatLine],
+        talking: Option<&Conversation>,
     ) -> Result<Vec<(domain::UserId, String)>, AppError> {
-        let mut ids: Vec<i64> = lines.iter().filter_map(|l| l.agent.map(|a| a.0)).collect();
+        let mut ids: Vec<i64> = lines
+            .iter()
+            .filter_map(|l| l.agent.map(|a| a.0))
+            .chain(talking.and_then(|c| c.attendance.agent.map(|a| a.0)))
+            .collect();
         ids.sort_unstable();
         ids.dedup();
         if ids.is_empty() {

@@ -2,24 +2,28 @@
 //! widget and its connections and only translates; here live what a chat
 //! is: widgets and the sites allowed to use them (`widgets.rs`), a
 //! visitor's identity (`visitor.rs`), their lines and the bot first
-//! (`lines.rs`), then a person through the one way in (`handover.rs`), and agents' replies delivered as lines
+//! (`lines.rs`), then a person through the one way in (`handover.rs`):
+//! routing's offer to an agent, accepted, declined or passed on
+//! (`attendance.rs`), and agents' replies delivered as lines
 //! (`delivery.rs`). Every line is stored before the widget is told it was
 //! sent; the hub below only says *that* a conversation has something new,
 //! and the socket reads what from the database.
 
+mod attendance;
 mod delivery;
 mod handover;
 mod lines;
 mod visitor;
 mod widgets;
 
+pub use attendance::{DeskChat, TransferTo};
 pub use handover::topic_tag;
 pub use lines::SentLine;
 pub use visitor::{ChatSession, OpenChat, SignedIdentity, identity_signature};
 pub use widgets::{NewWidget, WidgetInput};
 
 use crate::App;
-use domain::{ChatConversationId, ChatVisitorId};
+use domain::{ChatConversationId, ChatVisitorId, UserId};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use tokio::sync::broadcast;
@@ -31,12 +35,15 @@ pub enum ChatSignal {
     Line,
     /// Someone started or stopped typing.
     Typing { agent: bool, on: bool },
+    /// An agent has seen the visitor's lines (read marks).
+    Seen,
 }
 
 impl ChatSignal {
     fn word(self) -> &'static str {
         match self {
             ChatSignal::Line => "line",
+            ChatSignal::Seen => "seen",
             ChatSignal::Typing {
                 agent: true,
                 on: true,
@@ -59,6 +66,7 @@ impl ChatSignal {
     fn from_word(w: &str) -> Option<ChatSignal> {
         Some(match w {
             "line" => ChatSignal::Line,
+            "seen" => ChatSignal::Seen,
             "agent-typing" => ChatSignal::Typing {
                 agent: true,
                 on: true,
@@ -82,6 +90,8 @@ impl ChatSignal {
 
 /// The prefix of chat signals between nodes.
 const SIGNAL_PREFIX: &str = "chat:";
+/// The prefix of signals to an agent's workspace (their chats changed).
+const DESK_PREFIX: &str = "chat-desk:";
 
 /// This node's rooms: one channel per conversation someone follows here;
 /// and how many lines each visitor sent this minute.
@@ -91,6 +101,9 @@ pub struct ChatHub {
     sent: Mutex<(i64, HashMap<ChatVisitorId, u32>)>,
     /// New visitors made this minute, per network.
     new_visitors: Mutex<(i64, HashMap<String, u32>)>,
+    /// One channel per agent whose workspace is open here: their offers
+    /// and chats changed.
+    desks: Mutex<HashMap<UserId, broadcast::Sender<()>>>,
 }
 
 /// Counts one more in this minute's tally for `key`; `false` past `limit`.
@@ -144,6 +157,25 @@ impl ChatHub {
         }
     }
 
+    /// Follows an agent's chats (their workspace's tabs).
+    pub fn follow_desk(&self, agent: UserId) -> broadcast::Receiver<()> {
+        let mut desks = self.desks.lock().unwrap_or_else(|p| p.into_inner());
+        if desks.len() > 64 && desks.len().is_power_of_two() {
+            desks.retain(|_, s| s.receiver_count() > 0);
+        }
+        desks
+            .entry(agent)
+            .or_insert_with(|| broadcast::channel(8).0)
+            .subscribe()
+    }
+
+    fn tell_desk(&self, agent: UserId) {
+        let desks = self.desks.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(d) = desks.get(&agent) {
+            let _ = d.send(());
+        }
+    }
+
     /// How many conversations are followed on this node.
     pub fn rooms(&self) -> usize {
         self.rooms
@@ -173,20 +205,37 @@ impl App {
         }
     }
 
+    /// Tells an agent's open workspaces, on every node, that their chats
+    /// changed (an offer came or went).
+    pub async fn desk_signal(&self, agent: UserId) {
+        if self.db.backend() == store::Backend::Sqlite {
+            self.chat.tell_desk(agent);
+            return;
+        }
+        if let Err(e) = self
+            .signal_nodes(&format!("{DESK_PREFIX}{}", agent.0))
+            .await
+        {
+            tracing::warn!(error = %e, "desk signal not sent to the other nodes");
+            self.chat.tell_desk(agent);
+        }
+    }
+
+    /// Follows an agent's chats on this node.
+    pub fn follow_desk(&self, agent: UserId) -> broadcast::Receiver<()> {
+        self.chat.follow_desk(agent)
+    }
+
     /// The chat going on for a ticket the agent may see (for the ticket
     /// page to follow the customer's typing, and tell them of the agent's).
     pub async fn chat_on_ticket(
         &self,
         actor: domain::Actor,
         ticket: domain::TicketId,
-    ) -> Result<Option<ChatConversationId>, crate::AppError> {
+    ) -> Result<Option<domain::chat::Conversation>, crate::AppError> {
         self.ticket(actor, ticket).await?;
         let mut rc = self.read().await?;
-        Ok(
-            store::repo::chat::open_conversation_on(&mut rc.conn(), ticket)
-                .await?
-                .map(|c| c.id),
-        )
+        Ok(store::repo::chat::open_conversation_on(&mut rc.conn(), ticket).await?)
     }
 
     /// Follows a conversation's signals on this node.
@@ -205,6 +254,12 @@ pub fn spawn_relay(app: App) {
         loop {
             match signals.recv().await {
                 Ok(payload) => {
+                    if let Some(agent) = payload.strip_prefix(DESK_PREFIX) {
+                        if let Ok(id) = agent.parse() {
+                            app.chat.tell_desk(UserId(id));
+                        }
+                        continue;
+                    }
                     let Some(rest) = payload.strip_prefix(SIGNAL_PREFIX) else {
                         continue;
                     };

@@ -46,6 +46,16 @@ pub(crate) async fn reply(
     match (route.channel, email_sender) {
         (Channel::Email, Some(sender)) => email::reply(c, &sender, t, comment, route.to, now).await,
         (Channel::Email, None) => Ok(()),
+        (Channel::Chat, sender) => {
+            // A chat nobody could take live continues by email, at the
+            // address the visitor gave; the line waits in the chat too.
+            if let (Some(sender), Some(to)) =
+                (sender, store::repo::chat::reply_email_on(c, t.id).await?)
+            {
+                email::reply(c, &sender, t, comment, to, now).await?;
+            }
+            queue_on_channel(c, t, comment, route, now).await
+        }
         _ => queue_on_channel(c, t, comment, route, now).await,
     }
 }

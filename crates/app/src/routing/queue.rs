@@ -6,6 +6,54 @@ use super::*;
 use domain::audit::AuditEvent;
 
 impl App {
+    /// Takes a case from an agent who declined it (or let its offer lapse)
+    /// and routes it again, past them: the decline is remembered, the
+    /// ticket unassigned with `why` on its audit, and routing chooses
+    /// anew. Returns the new assignee, if routing found one. Nothing
+    /// changes when the case has meanwhile gone to someone else.
+    pub(crate) async fn reroute_declined(
+        &self,
+        ticket: TicketId,
+        agent: UserId,
+        why: String,
+    ) -> Result<Option<UserId>, AppError> {
+        let hooks = self.hooks().await?;
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                repo::record_decline(c, ticket, agent, now).await?;
+                let Some(t) = tickets::get(c, ticket, false).await? else {
+                    return Ok(None);
+                };
+                if t.assignee_id != Some(agent) || t.status.is_done() {
+                    return Ok(t.assignee_id);
+                }
+                let input = TicketInput {
+                    assignee_id: Some(None),
+                    extra_events: vec![AuditEvent::Routing {
+                        value: format!("re-routing: {why}"),
+                    }],
+                    ..Default::default()
+                };
+                let t = system_update(c, &hooks, t.id, input, now).await?;
+                if let Some(mut route) = repo::route(c, ticket).await? {
+                    route.state = RouteState::Waiting;
+                    route.assignee_id = None;
+                    route.updated_at = now;
+                    repo::save_route(c, &route).await?;
+                }
+                if !hooks.book.routing.enabled {
+                    return Ok(None);
+                }
+                route_now(c, &hooks, &t, now).await?;
+                Ok(tickets::get(c, ticket, false)
+                    .await?
+                    .and_then(|t| t.assignee_id))
+            })
+        })
+        .await
+    }
+
     /// Routed tickets in a state (the queue page and API).
     pub async fn routing_queue(
         &self,
@@ -61,6 +109,7 @@ impl App {
             w
         };
         let mut assigned = 0;
+        let mut chats = Vec::new();
         let hooks = self.hooks().await?;
         for r in waiting {
             let s = s.clone();
@@ -151,6 +200,12 @@ impl App {
                 })
                 .await?;
             assigned += usize::from(done);
+            if done && r.channel == WorkChannel::Chat {
+                chats.push(r.ticket_id);
+            }
+        }
+        for t in chats {
+            self.offer_chat_on(t).await?;
         }
         Ok(assigned)
     }

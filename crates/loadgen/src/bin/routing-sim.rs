@@ -129,6 +129,7 @@ fn trace(n: usize, rng: &mut Rng) -> Vec<Ticket> {
                     skills: reqs,
                     language: Some(if rng.unit() < 0.7 { "es" } else { "en" }.into()),
                     drop_optional: false,
+                    declined: vec![],
                 },
                 work: (-(1.0 - rng.unit()).ln() * 12.0).ceil().max(1.0) as u32,
             });

@@ -3,7 +3,8 @@
 
 use crate::{Conn, Row, StoreError, q};
 use domain::chat::{
-    ChatLine, ChatVisitor, ChatWidget, Conversation, ConversationState, LineAuthor, OfferedArticle,
+    Attendance, ChatLine, ChatVisitor, ChatWidget, Conversation, ConversationState, LineAuthor,
+    OfferedArticle,
 };
 use domain::{
     ChatConversationId, ChatLineId, ChatVisitorId, ChatWidgetId, OutboundId, TicketId, Timestamp,
@@ -246,7 +247,7 @@ pub async fn bind_profile(
     Ok(())
 }
 
-const CONVERSATION_COLS: &str = "id, visitor_id, widget_id, state, locale, name, email, topic, ticket_id, started_at, updated_at, ended_at";
+const CONVERSATION_COLS: &str = "id, visitor_id, widget_id, state, locale, name, email, topic, ticket_id, started_at, updated_at, ended_at, agent_id, offered_to, offered_at, by_email, seen_line";
 
 fn conversation_row(r: &Row) -> Result<Conversation, StoreError> {
     Ok(Conversation {
@@ -262,6 +263,13 @@ fn conversation_row(r: &Row) -> Result<Conversation, StoreError> {
         started_at: Timestamp(r.int(9)?),
         updated_at: Timestamp(r.int(10)?),
         ended_at: r.opt_int(11)?.map(Timestamp),
+        attendance: Attendance {
+            agent: r.opt_int(12)?.map(UserId),
+            offered_to: r.opt_int(13)?.map(UserId),
+            offered_at: r.opt_int(14)?.map(Timestamp),
+            by_email: r.bool(15)?,
+            seen_line: r.opt_int(16)?.map(ChatLineId),
+        },
     })
 }
 
@@ -288,15 +296,20 @@ pub async fn insert_conversation(
     ))
 }
 
-/// Writes a conversation's state, case and end.
+/// Writes a conversation's state, case, end and who answers it (not
+/// what an agent has seen: [`mark_seen`] moves that alone).
 pub async fn update_conversation(c: &mut Conn<'_>, v: &Conversation) -> Result<(), StoreError> {
     c.exec(
-        q("UPDATE chat_conversations SET state = $2, ticket_id = $3, updated_at = $4, ended_at = $5 WHERE id = $1")
+        q("UPDATE chat_conversations SET state = $2, ticket_id = $3, updated_at = $4, ended_at = $5, agent_id = $6, offered_to = $7, offered_at = $8, by_email = $9 WHERE id = $1")
             .bind(v.id)
             .bind(v.state.as_str())
             .bind(v.ticket)
             .bind(v.updated_at)
-            .bind(v.ended_at),
+            .bind(v.ended_at)
+            .bind(v.attendance.agent)
+            .bind(v.attendance.offered_to)
+            .bind(v.attendance.offered_at)
+            .bind(v.attendance.by_email),
     )
     .await?;
     Ok(())
@@ -365,6 +378,95 @@ pub async fn open_conversation_on(
     .await?
     .map(|r| conversation_row(&r))
     .transpose()
+}
+
+/// The chats handed to people that an agent is offered or talking in,
+/// oldest first (the workspace's chat tabs).
+pub async fn attended_by(c: &mut Conn<'_>, agent: UserId) -> Result<Vec<Conversation>, StoreError> {
+    let rows = c
+        .all(
+            q(format!(
+                "SELECT {CONVERSATION_COLS} FROM chat_conversations WHERE (offered_to = $1 OR agent_id = $1) AND state = 'waiting' ORDER BY id LIMIT 50"
+            ))
+            .bind(agent),
+        )
+        .await?;
+    rows.iter().map(conversation_row).collect()
+}
+
+/// Offers made before `before` and not yet answered.
+pub async fn offers_made_before(
+    c: &mut Conn<'_>,
+    before: Timestamp,
+) -> Result<Vec<Conversation>, StoreError> {
+    let rows = c
+        .all(
+            q(format!(
+                "SELECT {CONVERSATION_COLS} FROM chat_conversations WHERE offered_to IS NOT NULL AND offered_at <= $1 AND state = 'waiting' ORDER BY id LIMIT 200"
+            ))
+            .bind(before),
+        )
+        .await?;
+    rows.iter().map(conversation_row).collect()
+}
+
+/// The address a visitor gave for replies by email.
+pub async fn set_email(
+    c: &mut Conn<'_>,
+    id: ChatConversationId,
+    email: &str,
+) -> Result<(), StoreError> {
+    c.exec(
+        q("UPDATE chat_conversations SET email = $2 WHERE id = $1")
+            .bind(id)
+            .bind(email),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The address a chat on a ticket continues at by email, if it does.
+pub async fn reply_email_on(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+) -> Result<Option<String>, StoreError> {
+    Ok(c
+        .opt(
+            q("SELECT email FROM chat_conversations WHERE ticket_id = $1 AND state = 'waiting' AND by_email AND email IS NOT NULL ORDER BY id DESC LIMIT 1")
+                .bind(ticket),
+        )
+        .await?
+        .and_then(|r| r.opt_text(0).ok().flatten()))
+}
+
+/// Records that an agent has seen the conversation up to `line` (never
+/// moving back).
+pub async fn mark_seen(
+    c: &mut Conn<'_>,
+    id: ChatConversationId,
+    line: ChatLineId,
+) -> Result<bool, StoreError> {
+    Ok(c.exec(
+        q("UPDATE chat_conversations SET seen_line = $2 WHERE id = $1 AND (seen_line IS NULL OR seen_line < $2)")
+            .bind(id)
+            .bind(line),
+    )
+    .await?
+        > 0)
+}
+
+/// The latest line of a conversation written by the visitor.
+pub async fn last_visitor_line(
+    c: &mut Conn<'_>,
+    id: ChatConversationId,
+) -> Result<Option<ChatLineId>, StoreError> {
+    Ok(c.opt(
+        q("SELECT MAX(id) FROM chat_lines WHERE conversation_id = $1 AND author = 'visitor'")
+            .bind(id),
+    )
+    .await?
+    .and_then(|r| r.opt_int(0).ok().flatten())
+    .map(ChatLineId))
 }
 
 /// The latest conversation of a visitor, ended or not.

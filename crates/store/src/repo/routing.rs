@@ -392,3 +392,36 @@ pub async fn routes_in(
         route_from_row,
     )
 }
+
+/// Remembers that an agent declined a case (or let its offer lapse).
+pub async fn record_decline(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+    agent: UserId,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    c.exec(
+        q("INSERT INTO routing_declines (ticket_id, agent_id, declined_at) VALUES ($1, $2, $3) ON CONFLICT (ticket_id, agent_id) DO UPDATE SET declined_at = excluded.declined_at")
+            .bind(ticket)
+            .bind(agent)
+            .bind(at),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The agents who declined a case since `since`.
+pub async fn declined_since(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+    since: Timestamp,
+) -> Result<Vec<UserId>, StoreError> {
+    let rows = c
+        .all(
+            q("SELECT agent_id FROM routing_declines WHERE ticket_id = $1 AND declined_at >= $2 ORDER BY agent_id")
+                .bind(ticket)
+                .bind(since),
+        )
+        .await?;
+    rows.iter().map(|r| Ok(UserId(r.int(0)?))).collect()
+}

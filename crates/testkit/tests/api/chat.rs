@@ -9,10 +9,10 @@ use super::help_center_site::{article, category, section};
 use super::*;
 use std::time::Duration;
 
-const SITE: &str = "https://shop.example";
+pub(super) const SITE: &str = "https://shop.example";
 
 /// A widget for `SITE`: its key and secret.
-async fn widget(srv: &TestServer) -> (String, String) {
+pub(super) async fn widget(srv: &TestServer) -> (String, String) {
     widget_for(srv, SITE).await
 }
 
@@ -49,7 +49,7 @@ async fn widget_for(srv: &TestServer, site: &str) -> (String, String) {
 }
 
 /// A widget call from a page at `origin`.
-async fn call(
+pub(super) async fn call(
     srv: &TestServer,
     key: &str,
     path: &str,
@@ -78,7 +78,7 @@ async fn call(
 }
 
 /// A new visitor's token.
-async fn session(srv: &TestServer, key: &str, identity: Option<Json>) -> (String, Json) {
+pub(super) async fn session(srv: &TestServer, key: &str, identity: Option<Json>) -> (String, Json) {
     let mut body = json!({});
     if let Some(i) = identity {
         body["identity"] = i;
@@ -88,7 +88,13 @@ async fn session(srv: &TestServer, key: &str, identity: Option<Json>) -> (String
     (b["token"].as_str().unwrap_or_default().to_string(), b)
 }
 
-async fn line(srv: &TestServer, key: &str, token: &str, id: &str, text: &str) -> (u16, Json) {
+pub(super) async fn line(
+    srv: &TestServer,
+    key: &str,
+    token: &str,
+    id: &str,
+    text: &str,
+) -> (u16, Json) {
     call(
         srv,
         key,
@@ -100,7 +106,7 @@ async fn line(srv: &TestServer, key: &str, token: &str, id: &str, text: &str) ->
 }
 
 /// What a long-poll from the widget answers after `after`.
-async fn poll(srv: &TestServer, key: &str, token: &str, after: i64) -> (u16, Json) {
+pub(super) async fn poll(srv: &TestServer, key: &str, token: &str, after: i64) -> (u16, Json) {
     call(
         srv,
         key,
@@ -112,7 +118,7 @@ async fn poll(srv: &TestServer, key: &str, token: &str, after: i64) -> (u16, Jso
 }
 
 /// The ticket's comments' bodies.
-async fn comments(srv: &TestServer, ticket: i64) -> Vec<String> {
+pub(super) async fn comments(srv: &TestServer, ticket: i64) -> Vec<String> {
     let (s, b) = srv
         .call(
             "GET",
@@ -585,6 +591,25 @@ both!(a_visitor_and_an_agent_chat_in_the_browser, |srv| {
         &srv,
         &sec,
         json!({"title": "Cómo cambiar la contraseña", "body": "<p>Entra en Mi cuenta y pulsa «Cambiar contraseña».</p>"}),
+    )
+    .await;
+    // Routing offers chats to the admin, who speaks Spanish and takes chats
+    // (the browser sets them online).
+    let admin_id = admin_actor(&srv).await.user.0;
+    super::routing::call_ok(
+        &srv,
+        "PUT",
+        "/api/v2/routing/settings.json",
+        &srv.admin(),
+        json!({"routing_settings": {"enabled": true, "chat_offer_seconds": 300}}),
+    )
+    .await;
+    super::routing::call_ok(
+        &srv,
+        "PUT",
+        &format!("/api/v2/routing/agents/{admin_id}/profile.json"),
+        &srv.admin(),
+        json!({"routing_profile": {"languages": ["es", "en"], "capacity": {"chat": 3}}}),
     )
     .await;
     // The shop's page is served by the browser script on a port of its own:

@@ -5,6 +5,7 @@ mod bad_input;
 mod business;
 mod certs;
 mod chat;
+mod chat_attendance;
 mod clients;
 mod cluster;
 mod email;

@@ -1101,6 +1101,7 @@ const PAGES: &[Row] = &[
     ("POST", "/chat/v1/{chat_key}/lines", "PPPPPP", ""),
     ("POST", "/chat/v1/{chat_key}/poll", "PPPPPP", ""),
     ("POST", "/chat/v1/{chat_key}/person", "PPPPPP", ""),
+    ("POST", "/chat/v1/{chat_key}/email", "PPPPPP", ""),
     ("POST", "/chat/v1/{chat_key}/typing", "PPPPPP", ""),
     ("POST", "/chat/v1/{chat_key}/end", "PPPPPP", ""),
     ("GET", "/chat/v1/{chat_key}/socket", "PPPPPP", ""),
@@ -1200,6 +1201,18 @@ const PAGES: &[Row] = &[
     ("GET", "/agent/tickets/{ticket}/timeline", "UUUDAA", ""),
     // No chat on the fixture: nothing to end, back to the ticket.
     ("POST", "/agent/tickets/{ticket}/chat/end", "UUUDAA", ""),
+    // No chat on the fixture: refused in words (422) to whoever may work it.
+    (
+        "POST",
+        "/agent/tickets/{ticket}/chat/transfer",
+        "UUUDAA",
+        "to=group:0",
+    ),
+    ("GET", "/agent/chats/tabs", "UUUAAA", ""),
+    // No such chat: signed-in agents are told so (accepting and declining a
+    // real offer are in tests/api/chat.rs).
+    ("POST", "/agent/chats/{no_chat}/accept", "UUUDDD", ""),
+    ("POST", "/agent/chats/{no_chat}/decline", "UUUDDD", ""),
     (
         "POST",
         "/agent/tickets/{ticket}/reply",
@@ -2016,6 +2029,7 @@ impl Fixtures<'_> {
             "segment_article",
             "outbound",
             "chat_key",
+            "no_chat",
         ];
         // Things that hang from others are made first, with their parents,
         // so a path naming both gets a matching pair.
@@ -2249,6 +2263,7 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
     );
     shared.insert("outbound", "999999".into());
     shared.insert("chat_key", "wk_none".into());
+    shared.insert("no_chat", "0".into());
     let file = srv
         .app
         .attach_to_article(

@@ -7,7 +7,13 @@
 use super::*;
 use domain::Timestamp;
 
-async fn call_ok(srv: &TestServer, method: &str, path: &str, auth: &Auth, body: Json) -> Json {
+pub(super) async fn call_ok(
+    srv: &TestServer,
+    method: &str,
+    path: &str,
+    auth: &Auth,
+    body: Json,
+) -> Json {
     let (s, b) = srv.call(method, path, auth, Some(body)).await;
     assert!((200..300).contains(&s), "{method} {path}: {s} {b}");
     b

@@ -263,6 +263,7 @@ pub async fn save_routing(State(ui): State<Ui>, AgentForm { agent, form }: Agent
             escalation_groups,
             reroute_unacted_after_minutes: n("reroute", 30)?,
             away_after_idle_minutes: n("away", 15)?,
+            chat_offer_seconds: n("chat_offer", 30)?,
         };
         ui.app
             .set_routing_settings(agent.user.actor, s)

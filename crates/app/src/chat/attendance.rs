@@ -1,0 +1,319 @@
+//! Who answers a chat handed to people. Routing's choice of agent is an
+//! offer: the agent accepts it (or simply answers) and talks with the
+//! visitor, or declines it — or lets it lapse — and the chat is routed
+//! again, past them. An agent can pass a chat on to a colleague or a
+//! group with a note. The visitor is told each step, and the agents'
+//! workspaces hear of their offers at once ([`super::ChatHub`]'s desks).
+
+use super::lines::{lang_of, new_line};
+use crate::tickets::{CommentInput, TicketInput};
+use crate::{App, AppError, FieldError};
+use domain::chat::{Conversation, LineAuthor};
+use domain::policy::Capability;
+use domain::{Actor, Channel, ChatConversationId, GroupId, TicketId, Timestamp, UserId};
+use i18n::Arg;
+use store::repo::chat as repo;
+use store::repo::{routing, users};
+
+/// Where an agent passes a chat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferTo {
+    Agent(UserId),
+    /// The group's agents, through routing.
+    Group(GroupId),
+}
+
+/// A chat in an agent's workspace: offered to them, or theirs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeskChat {
+    pub conversation: Conversation,
+    pub ticket: TicketId,
+    /// Who the customer is, as the case names them.
+    pub customer: String,
+    /// Seconds left to accept, for an offer.
+    pub offer_seconds_left: Option<i64>,
+    /// The visitor wrote something no agent has seen yet.
+    pub unseen: bool,
+}
+
+impl App {
+    /// Offers the chat on a ticket to the agent the ticket is assigned to,
+    /// unless they already have it (called where routing may have chosen:
+    /// a hand-over, the queue pass, a re-route, a transfer).
+    pub(crate) async fn offer_chat_on(&self, ticket: TicketId) -> Result<(), AppError> {
+        let now = Timestamp::now();
+        let offered = self
+            .write(move |c| {
+                Box::pin(async move {
+                    let Some(mut conv) = repo::open_conversation_on(c, ticket).await? else {
+                        return Ok(None);
+                    };
+                    let assignee = store::repo::tickets::get(c, ticket, false)
+                        .await?
+                        .and_then(|t| t.assignee_id);
+                    let a = &conv.attendance;
+                    let Some(agent) = assignee else {
+                        return Ok(None);
+                    };
+                    if a.agent == Some(agent) || a.offered_to == Some(agent) {
+                        return Ok(None);
+                    }
+                    conv.attendance.offer(agent, now);
+                    conv.updated_at = now;
+                    repo::update_conversation(c, &conv).await?;
+                    Ok(Some(agent))
+                })
+            })
+            .await?;
+        if let Some(agent) = offered {
+            self.desk_signal(agent).await;
+        }
+        Ok(())
+    }
+
+    /// The chats offered to an agent or theirs, for the workspace's tabs.
+    pub async fn desk_chats(&self, actor: Actor) -> Result<Vec<DeskChat>, AppError> {
+        crate::error::require(&actor, Capability::WorkTheDesk)?;
+        let offer_seconds = self.rulebook().await?.routing.chat_offer_seconds;
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let conversations = repo::attended_by(c, actor.user).await?;
+        let now = Timestamp::now();
+        let mut out = Vec::with_capacity(conversations.len());
+        for conv in conversations {
+            let Some(ticket) = conv.ticket else { continue };
+            let Some(t) = store::repo::tickets::get(c, ticket, false).await? else {
+                continue;
+            };
+            let customer = users::get(c, t.requester_id)
+                .await?
+                .map_or_else(String::new, |u| u.name);
+            let last = repo::last_visitor_line(c, conv.id).await?;
+            let unseen = last.is_some() && last > conv.attendance.seen_line;
+            let offer_seconds_left = (conv.attendance.offered_to == Some(actor.user)).then(|| {
+                conv.attendance
+                    .offered_at
+                    .map_or(0, |at| (at.0 + offer_seconds - now.0).max(0))
+            });
+            out.push(DeskChat {
+                conversation: conv,
+                ticket,
+                customer,
+                offer_seconds_left,
+                unseen,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The conversation an agent answers for, when it is theirs to answer
+    /// (offered to them, theirs, or on a ticket they may work).
+    async fn desk_conversation(
+        &self,
+        actor: Actor,
+        id: ChatConversationId,
+    ) -> Result<Conversation, AppError> {
+        crate::error::require(&actor, Capability::WorkTheDesk)?;
+        let conv = {
+            let mut rc = self.read().await?;
+            repo::conversation(&mut rc.conn(), id).await?
+        };
+        let conv = conv.ok_or(AppError::NotFound)?;
+        let ticket = conv.ticket.ok_or(AppError::NotFound)?;
+        self.ticket(actor, ticket).await?;
+        Ok(conv)
+    }
+
+    /// The agent accepts a chat offered to them: it is theirs, routing is
+    /// done with it, and the visitor is told who they are talking with.
+    /// Returns the ticket it is on.
+    pub async fn accept_chat(
+        &self,
+        actor: Actor,
+        id: ChatConversationId,
+    ) -> Result<TicketId, AppError> {
+        let conv = self.desk_conversation(actor, id).await?;
+        let ticket = conv.ticket.ok_or(AppError::NotFound)?;
+        if conv.attendance.offered_to != Some(actor.user) {
+            return Err(AppError::field(FieldError::invalid(
+                "chat",
+                "this chat is no longer offered to you",
+            )));
+        }
+        self.take_chat(conv, actor.user).await?;
+        Ok(ticket)
+    }
+
+    /// `agent` talks with the visitor from now on: the attendance says so,
+    /// routing is done with the case, and the visitor hears who joined.
+    pub(super) async fn take_chat(
+        &self,
+        mut conv: Conversation,
+        agent: UserId,
+    ) -> Result<(), AppError> {
+        let now = Timestamp::now();
+        conv.attendance.accept(agent);
+        conv.updated_at = now;
+        let (name, ticket) = (conv.clone(), conv.ticket);
+        let agent_name = self
+            .write(move |c| {
+                Box::pin(async move {
+                    repo::update_conversation(c, &name).await?;
+                    if let Some(t) = ticket
+                        && let Some(mut route) = routing::route(c, t).await?
+                        && route.assignee_id == Some(agent)
+                    {
+                        route.state = routing::RouteState::Done;
+                        route.updated_at = now;
+                        routing::save_route(c, &route).await?;
+                    }
+                    Ok(users::get(c, agent).await?.map(|u| u.name))
+                })
+            })
+            .await?;
+        let lang = lang_of(&conv);
+        let said = i18n::with(
+            lang,
+            "chat-agent-joined",
+            &[("name", Arg::Text(agent_name.as_deref().unwrap_or_default()))],
+        );
+        let mut line = new_line(conv.id, LineAuthor::System, said);
+        line.agent = Some(agent);
+        self.add_chat_line(line).await?;
+        self.desk_signal(agent).await;
+        Ok(())
+    }
+
+    /// The agent declines a chat offered to them: it goes to someone else.
+    pub async fn decline_chat(&self, actor: Actor, id: ChatConversationId) -> Result<(), AppError> {
+        let conv = self.desk_conversation(actor, id).await?;
+        if conv.attendance.offered_to != Some(actor.user) {
+            return Ok(());
+        }
+        self.pass_offer_on(conv, "the agent declined the chat")
+            .await
+    }
+
+    /// Offers not answered in time go to someone else (run by the node
+    /// that runs the queue pass). Returns how many lapsed.
+    pub async fn lapse_chat_offers(&self, now: Timestamp) -> Result<usize, AppError> {
+        let seconds = self.rulebook().await?.routing.chat_offer_seconds.max(5);
+        let due = {
+            let mut rc = self.read().await?;
+            repo::offers_made_before(&mut rc.conn(), Timestamp(now.0 - seconds)).await?
+        };
+        let n = due.len();
+        for conv in due {
+            self.pass_offer_on(conv, "the agent did not accept the chat in time")
+                .await?;
+        }
+        Ok(n)
+    }
+
+    /// Withdraws an offer and routes the chat again, past its agent.
+    async fn pass_offer_on(&self, mut conv: Conversation, why: &str) -> Result<(), AppError> {
+        let (Some(agent), Some(ticket)) = (conv.attendance.offered_to, conv.ticket) else {
+            return Ok(());
+        };
+        conv.attendance.withdraw();
+        conv.updated_at = Timestamp::now();
+        let withdrawn = conv.clone();
+        self.write(move |c| {
+            Box::pin(async move { Ok(repo::update_conversation(c, &withdrawn).await?) })
+        })
+        .await?;
+        self.desk_signal(agent).await;
+        self.reroute_declined(ticket, agent, why.to_string())
+            .await?;
+        self.offer_chat_on(ticket).await
+    }
+
+    /// Passes a chat on to a colleague or a group, with a note for them
+    /// (an internal comment on the case); the visitor is told.
+    pub async fn transfer_chat(
+        &self,
+        actor: Actor,
+        ticket: TicketId,
+        to: TransferTo,
+        note: String,
+    ) -> Result<(), AppError> {
+        crate::error::require(&actor, Capability::WorkTheDesk)?;
+        self.ticket(actor, ticket).await?;
+        let conv = {
+            let mut rc = self.read().await?;
+            repo::open_conversation_on(&mut rc.conn(), ticket).await?
+        };
+        let Some(mut conv) = conv else {
+            return Err(AppError::field(FieldError::invalid(
+                "chat",
+                "no chat is going on for this ticket",
+            )));
+        };
+        let before = (conv.attendance.agent, conv.attendance.offered_to);
+        let comment = (!note.trim().is_empty()).then(|| CommentInput {
+            body: Some(note),
+            public: Some(false),
+            ..Default::default()
+        });
+        let input = match to {
+            TransferTo::Agent(a) => TicketInput {
+                assignee_id: Some(Some(a)),
+                comment,
+                ..Default::default()
+            },
+            TransferTo::Group(g) => TicketInput {
+                group_id: Some(Some(g)),
+                assignee_id: Some(None),
+                comment,
+                ..Default::default()
+            },
+        };
+        // The write checks the agent and group as any assignment does.
+        self.update_ticket(actor, ticket, input, Channel::Web)
+            .await?;
+        conv.attendance = domain::chat::Attendance {
+            by_email: conv.attendance.by_email,
+            seen_line: conv.attendance.seen_line,
+            ..Default::default()
+        };
+        conv.updated_at = Timestamp::now();
+        let lang = lang_of(&conv);
+        let id = conv.id;
+        self.write(move |c| {
+            Box::pin(async move { Ok(repo::update_conversation(c, &conv).await?) })
+        })
+        .await?;
+        self.add_chat_line(new_line(
+            id,
+            LineAuthor::System,
+            i18n::text(lang, "chat-transferring"),
+        ))
+        .await?;
+        for agent in [before.0, before.1].into_iter().flatten() {
+            self.desk_signal(agent).await;
+        }
+        self.offer_chat_on(ticket).await
+    }
+}
+
+impl App {
+    /// An agent's page shows the chat: the visitor's lines so far are seen
+    /// (their read marks), and the widget is told.
+    pub async fn chat_seen(&self, conversation: ChatConversationId) -> Result<(), AppError> {
+        let moved = self
+            .write(move |c| {
+                Box::pin(async move {
+                    Ok(match repo::last_visitor_line(c, conversation).await? {
+                        Some(line) => repo::mark_seen(c, conversation, line).await?,
+                        None => false,
+                    })
+                })
+            })
+            .await?;
+        if moved {
+            self.chat_signal(conversation, super::ChatSignal::Seen)
+                .await;
+        }
+        Ok(())
+    }
+}
