@@ -5,7 +5,7 @@
 // browser context is offered the chat in their tabs and accepts it, the
 // visitor sees who joined (name and avatar) and when their lines are read,
 // each sees the other typing, the agent replies; the reply reaches the
-// widget at once, the visitor's next line reaches the case, and the agent
+// widget at once, the visitor's next line and a picture reach the case, and the agent
 // ends the chat. A reload continues the same chat; the language switches;
 // on a phone-sized screen the panel fits. The admins' invitation for the
 // page shows by itself and opens the chat. With the agent offline, a chat
@@ -133,8 +133,14 @@ try {
   await panel.getByLabel("Escribe tu mensaje").fill("<b>gracias</b>, ya entré");
   await panel.getByLabel("Escribe tu mensaje").press("Enter");
   await log.getByText("<b>gracias</b>, ya entré").waitFor();
+  // A picture, through the widget's file button: in the chat and on the case.
+  await panel.getByRole("button", { name: "Adjuntar un archivo" }).waitFor();
+  const picture = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(3000, 7)]);
+  await panel.locator("input[type=file]").setInputFiles({ name: "caja.png", mimeType: "image/png", buffer: picture });
+  await log.getByRole("link", { name: /caja\.png/ }).waitFor({ timeout: 10000 });
   await a.reload();
   await a.locator(".entry.comment", { hasText: "gracias" }).first().waitFor({ timeout: 10000 });
+  await a.getByRole("link", { name: /caja\.png/ }).first().waitFor({ timeout: 10000 });
 
   // The agent ends the chat from the ticket page; the visitor is told.
   await a.getByRole("button", { name: "Terminar el chat" }).click();

@@ -67,7 +67,16 @@ function start(data) {
   const messageLabel = el('label', { for: 'message', class: 'hidden' });
   const message = el('textarea', { id: 'message', rows: '2', maxlength: '4000', required: '' });
   const send = el('button', { type: 'submit', class: 'send' });
-  form.append(messageLabel, message, send);
+  // Files, once a person is in the chat.
+  const attach = el('button', { type: 'button', class: 'attach' });
+  const fileInput = el('input', { type: 'file', class: 'hidden', tabindex: '-1', 'aria-hidden': 'true',
+    accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,application/zip,.doc,.docx,.xls,.xlsx,.odt,.ods' });
+  attach.addEventListener('click', () => fileInput.click());
+  fileInput.addEventListener('change', () => {
+    for (const f of fileInput.files) sendFile(f);
+    fileInput.value = '';
+  });
+  form.append(messageLabel, message, attach, fileInput, send);
   const actions = el('p', { class: 'actions' });
   const person = el('button', { type: 'button', class: 'person' });
   const end = el('button', { type: 'button', class: 'end' });
@@ -166,6 +175,9 @@ function start(data) {
     messageLabel.textContent = t('message');
     message.placeholder = t('message');
     send.textContent = t('send');
+    attach.textContent = '📎';
+    attach.setAttribute('aria-label', t('attach'));
+    attach.title = t('attach');
     person.textContent = t('person');
     end.textContent = t('end');
     typing.textContent = t('typing');
@@ -181,6 +193,7 @@ function start(data) {
     statusAvatar.textContent = agent ? initials(agent.name) : '';
     emailForm.hidden = !(state === 'waiting' && conversation.needs_email);
     person.hidden = state !== 'bot';
+    attach.hidden = state !== 'waiting';
     end.hidden = !state || state === 'ended';
     const first = !conversation || state === 'ended';
     nameField.p.hidden = !(first && widget.ask_name);
@@ -300,6 +313,23 @@ function start(data) {
     }
   }
 
+  // Sends a file; the server checks its size and kind and says why not.
+  async function sendFile(file) {
+    if (file.size > 10 * 1024 * 1024) { statusText.textContent = `${file.name}: ${t('file-too-large')}`; return; }
+    const body = new FormData();
+    body.append('token', store.get(TOKEN) || '');
+    body.append('client_id', ((crypto.randomUUID && crypto.randomUUID()) || `${Date.now()}${Math.random()}`).replace(/[^A-Za-z0-9_-]/g, ''));
+    body.append('file', file, file.name);
+    try {
+      const r = await fetch(api('files'), { method: 'POST', body });
+      const answer = await r.json().catch(() => ({}));
+      if (!r.ok) throw new Error(answer.description || r.statusText);
+      (answer.lines || []).forEach(show);
+    } catch (e) {
+      statusText.textContent = `${file.name}: ${e.message}`;
+    }
+  }
+
   function showPending(p) {
     show({ id: null, author: 'visitor', text: p.text, client_id: p.client_id, articles: [], pending: true });
   }
@@ -325,6 +355,17 @@ function start(data) {
           const li = el('li');
           const link = el('a', { href: new URL(a.url, BASE).href, target: '_blank', rel: 'noopener' });
           link.textContent = a.title;
+          li.append(link);
+          list.append(li);
+        }
+        e.append(list);
+      }
+      if (line.files && line.files.length) {
+        const list = el('ul', { class: 'files' });
+        for (const f of line.files) {
+          const li = el('li');
+          const link = el('a', { href: new URL(f.url, BASE).href, download: f.name, rel: 'noopener' });
+          link.textContent = `${f.name} (${Math.max(1, Math.round(f.size / 1024))} KB)`;
           li.append(link);
           list.append(li);
         }

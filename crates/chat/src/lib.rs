@@ -5,6 +5,7 @@
 //! only translates: who the visitor is, the bot, the hand-over and the
 //! case are the core's (`app::chat`).
 
+mod files;
 mod sender;
 mod socket;
 mod visitor;
@@ -26,6 +27,8 @@ pub fn routes(app: App) -> Router {
         .route("/chat/v1/{key}/poll", post(visitor::poll))
         .route("/chat/v1/{key}/person", post(visitor::ask_for_person))
         .route("/chat/v1/{key}/email", post(visitor::reply_address))
+        .route("/chat/v1/{key}/files", post(files::send))
+        .route("/chat/files/{line}/{key}/{name}", get(files::download))
         .route("/chat/v1/{key}/typing", post(visitor::typing))
         .route("/chat/v1/{key}/end", post(visitor::end))
         .route("/chat/v1/{key}/socket", get(socket::upgrade))

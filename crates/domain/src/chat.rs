@@ -250,7 +250,46 @@ pub struct ChatLine {
     pub client_id: Option<String>,
     pub body: String,
     pub articles: Vec<OfferedArticle>,
+    /// Files sent with it (a visitor's, or an agent's reply's).
+    pub files: Vec<LineFile>,
     pub created_at: Timestamp,
+}
+
+/// A file in a chat: the stored attachment, and the unguessable key of the
+/// address the widget downloads it from (the widget holds no session the
+/// attachment's usual checks could read).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LineFile {
+    pub attachment: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub key: String,
+}
+
+/// The largest file a chat carries.
+pub const MAX_CHAT_FILE_BYTES: usize = 10 * 1024 * 1024;
+
+/// What may be sent in a chat: pictures, PDFs, text and office documents
+/// and archives — nothing a browser would run.
+pub fn chat_file_allowed(content_type: &str) -> bool {
+    matches!(
+        content_type,
+        "image/png"
+            | "image/jpeg"
+            | "image/gif"
+            | "image/webp"
+            | "application/pdf"
+            | "text/plain"
+            | "text/csv"
+            | "application/zip"
+            | "application/msword"
+            | "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            | "application/vnd.ms-excel"
+            | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            | "application/vnd.oasis.opendocument.text"
+            | "application/vnd.oasis.opendocument.spreadsheet"
+    )
 }
 
 #[cfg(test)]

@@ -19,3 +19,6 @@ CREATE TABLE routing_declines (
     declined_at INTEGER NOT NULL,
     PRIMARY KEY (ticket_id, agent_id)
 );
+-- Files sent in a chat, either way: each line's files (attachment id,
+-- name, type, size, and the key in its download address).
+ALTER TABLE chat_lines ADD COLUMN files TEXT NOT NULL DEFAULT '[]';

@@ -75,6 +75,13 @@ async fn deliver_one(c: &mut Conn<'_>, m: &Outbound) -> Result<Delivery, StoreEr
     }
     let mut line = new_line(conversation.id, author, m.body_text.trim().to_string());
     line.agent = agent;
+    if let Some(comment) = m.comment_id {
+        line.files = store::repo::attachments::for_comments(c, &[comment.0])
+            .await?
+            .iter()
+            .map(super::files::line_file)
+            .collect();
+    }
     Ok(match repo::insert_line_once(c, &line, m.id).await? {
         Some(id) => Delivery::Line(conversation.id, id),
         None => Delivery::Before,

@@ -184,13 +184,15 @@ impl App {
         }
     }
 
-    /// A line written after the hand-over, onto the case.
+    /// A line written after the hand-over, onto the case (with the files
+    /// the visitor stored for it, by their upload tokens).
     pub(super) async fn line_to_case(
         &self,
         widget: &ChatWidget,
         visitor: &ChatVisitor,
         conversation: &Conversation,
         line: &ChatLine,
+        uploads: Vec<String>,
     ) -> Result<(), AppError> {
         let mut inbound = Inbound::message(
             Channel::Chat,
@@ -204,6 +206,7 @@ impl App {
             line.body.clone(),
         );
         inbound.sent_at = line.created_at;
+        inbound.uploads = uploads;
         if let Some(t) = conversation.ticket {
             inbound.thread.push(ThreadHint::Ticket(t));
         }

@@ -15,7 +15,7 @@ use store::repo::chat as repo;
 use store::repo::users;
 
 /// Lines a visitor may send per minute before they are refused.
-const LINES_PER_MINUTE: u32 = 30;
+pub(super) const LINES_PER_MINUTE: u32 = 30;
 /// The most lines one read returns (a widget far behind reads again).
 const LINES_PER_READ: i64 = 200;
 
@@ -37,7 +37,7 @@ pub(super) fn lang_of(c: &Conversation) -> Lang {
     Lang::from_locale(&c.locale)
 }
 
-fn valid_client_id(id: &str) -> bool {
+pub(super) fn valid_client_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
         && id
             .bytes()
@@ -57,6 +57,7 @@ pub(super) fn new_line(
         client_id: None,
         body,
         articles: Vec::new(),
+        files: Vec::new(),
         created_at: Timestamp::now(),
     }
 }
@@ -145,7 +146,7 @@ impl App {
             // Passed on to the case every time: a resend after a failure
             // lands once (the way in knows the line's id).
             ConversationState::Waiting => {
-                self.line_to_case(widget, visitor, &conversation, &stored)
+                self.line_to_case(widget, visitor, &conversation, &stored, Vec::new())
                     .await?;
             }
             ConversationState::Ended => {}

@@ -4,19 +4,21 @@
 //! visitor's identity (`visitor.rs`), their lines and the bot first
 //! (`lines.rs`), then a person through the one way in (`handover.rs`):
 //! routing's offer to an agent, accepted, declined or passed on
-//! (`attendance.rs`), and agents' replies delivered as lines
-//! (`delivery.rs`). Every line is stored before the widget is told it was
+//! (`attendance.rs`), files either way (`files.rs`), and agents' replies
+//! delivered as lines (`delivery.rs`). Every line is stored before the widget is told it was
 //! sent; the hub below only says *that* a conversation has something new,
 //! and the socket reads what from the database.
 
 mod attendance;
 mod delivery;
+mod files;
 mod handover;
 mod lines;
 mod visitor;
 mod widgets;
 
 pub use attendance::{DeskChat, TransferTo};
+pub use files::SentFile;
 pub use handover::topic_tag;
 pub use lines::SentLine;
 pub use visitor::{ChatSession, OpenChat, SignedIdentity, identity_signature};

@@ -370,6 +370,7 @@ impl App {
                 html: mail.quoted_html,
             },
             files: mail.attachments,
+            uploads: Vec::new(),
             tags: Vec::new(),
             sent_at: mail.date.unwrap_or(now),
             raw_id: Some(stored.id.0),

@@ -108,6 +108,9 @@ pub struct Inbound {
     /// Files too large to keep are named in the comment instead (the raw
     /// message stays stored as received).
     pub files: Vec<InboundFile>,
+    /// Files the sender stored already (their upload tokens: a chat file
+    /// is stored before its line, so the line can name it).
+    pub uploads: Vec<String>,
     /// Labels the channel puts on the case (a chat's topic), added as
     /// tags, so triggers can route on them.
     pub tags: Vec<String>,
@@ -142,6 +145,7 @@ impl Inbound {
             html: None,
             quoted: Quoted::default(),
             files: Vec::new(),
+            uploads: Vec::new(),
             tags: Vec::new(),
             sent_at: Timestamp::now(),
             raw_id: None,
@@ -320,7 +324,7 @@ impl App {
         // Files are stored before the write that attaches them; if that
         // write finds the message was a duplicate after all, they stay
         // unattached and expire like any unused upload.
-        let mut uploads = Vec::new();
+        let mut uploads = std::mem::take(&mut inbound.uploads);
         for f in std::mem::take(&mut inbound.files) {
             let size = f.data.len();
             match self

@@ -48,3 +48,5 @@ chat-ui-you = You
 chat-ui-bot = Assistant
 chat-ui-team = Team
 chat-ui-messages = Chat messages
+chat-ui-attach = Attach a file
+chat-ui-file-too-large = the file is larger than 10 MB

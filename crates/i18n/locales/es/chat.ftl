@@ -48,3 +48,5 @@ chat-ui-you = Tú
 chat-ui-bot = Asistente
 chat-ui-team = Equipo
 chat-ui-messages = Mensajes del chat
+chat-ui-attach = Adjuntar un archivo
+chat-ui-file-too-large = el archivo supera los 10 MB

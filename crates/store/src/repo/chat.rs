@@ -486,7 +486,7 @@ pub async fn latest_conversation_of(
 }
 
 const LINE_COLS: &str =
-    "id, conversation_id, author, agent_id, client_id, body, articles, created_at";
+    "id, conversation_id, author, agent_id, client_id, body, articles, created_at, files";
 
 fn line(r: &Row) -> Result<ChatLine, StoreError> {
     let articles: Vec<OfferedArticle> = serde_json::from_str(&r.text(6)?).unwrap_or_default();
@@ -499,6 +499,7 @@ fn line(r: &Row) -> Result<ChatLine, StoreError> {
         body: r.text(5)?,
         articles,
         created_at: Timestamp(r.int(7)?),
+        files: serde_json::from_str(&r.text(8)?).unwrap_or_default(),
     })
 }
 
@@ -506,8 +507,9 @@ fn line(r: &Row) -> Result<ChatLine, StoreError> {
 /// what follows the values (a conflict clause, `RETURNING id`).
 fn line_insert(l: &ChatLine, outbound: Option<OutboundId>, then: &str) -> crate::Query {
     let articles = serde_json::to_string(&l.articles).unwrap_or_else(|_| "[]".into());
+    let files = serde_json::to_string(&l.files).unwrap_or_else(|_| "[]".into());
     q(format!(
-        "INSERT INTO chat_lines (conversation_id, author, agent_id, client_id, outbound_id, body, articles, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) {then}"
+        "INSERT INTO chat_lines (conversation_id, author, agent_id, client_id, outbound_id, body, articles, created_at, files) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) {then}"
     ))
     .bind(l.conversation)
     .bind(l.author.as_str())
@@ -517,6 +519,15 @@ fn line_insert(l: &ChatLine, outbound: Option<OutboundId>, then: &str) -> crate:
     .bind(&l.body)
     .bind(articles)
     .bind(l.created_at)
+    .bind(files)
+}
+
+/// One line, by id.
+pub async fn line_by_id(c: &mut Conn<'_>, id: ChatLineId) -> Result<Option<ChatLine>, StoreError> {
+    c.opt(q(format!("SELECT {LINE_COLS} FROM chat_lines WHERE id = $1")).bind(id))
+        .await?
+        .map(|r| line(&r))
+        .transpose()
 }
 
 /// Stores a line by the visitor, the bot or atiende.

@@ -6,6 +6,7 @@ mod business;
 mod certs;
 mod chat;
 mod chat_attendance;
+mod chat_files;
 mod clients;
 mod cluster;
 mod email;

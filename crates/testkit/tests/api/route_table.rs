@@ -1102,6 +1102,16 @@ const PAGES: &[Row] = &[
     ("POST", "/chat/v1/{chat_key}/poll", "PPPPPP", ""),
     ("POST", "/chat/v1/{chat_key}/person", "PPPPPP", ""),
     ("POST", "/chat/v1/{chat_key}/email", "PPPPPP", ""),
+    // No such widget: a 404 for all (a visitor's files are in
+    // tests/api/chat_files.rs).
+    ("POST", "/chat/v1/{chat_key}/files", "DDDDDD", ""),
+    // A file's address names its line and key: none here, a 404 for all.
+    (
+        "GET",
+        "/chat/files/{no_chat}/{chat_key}/{chat_key}",
+        "DDDDDD",
+        "",
+    ),
     ("POST", "/chat/v1/{chat_key}/typing", "PPPPPP", ""),
     ("POST", "/chat/v1/{chat_key}/end", "PPPPPP", ""),
     ("GET", "/chat/v1/{chat_key}/socket", "PPPPPP", ""),
