@@ -4,6 +4,7 @@
 //! backoff by the sender, and logged for the admin page.
 
 use crate::{App, AppError, FieldError};
+use domain::model::webhooks::{CHAT_EVENTS, TICKET_EVENTS};
 use domain::{Actor, OutboundStatus, Secret, Timestamp, WebhookDeliveryId};
 use serde_json::Value as Json;
 use store::repo::claims::{self, Queue};
@@ -46,6 +47,29 @@ fn apply(w: &mut Webhook, body: &Json) -> Result<(), AppError> {
         match s.parse() {
             Ok(s) => w.status = s,
             Err(_) => errors.push(FieldError::invalid("status", "must be active or inactive")),
+        }
+    }
+    if let Some(list) = body.get("subscriptions") {
+        let names: Option<Vec<String>> = list.as_array().map(|l| {
+            l.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        });
+        match names {
+            Some(n)
+                if !n.is_empty()
+                    && n.iter()
+                        .all(|x| x == TICKET_EVENTS || CHAT_EVENTS.contains(&x.as_str())) =>
+            {
+                w.subscriptions = n;
+            }
+            _ => errors.push(FieldError::invalid(
+                "subscriptions",
+                format!(
+                    "must be a list of {TICKET_EVENTS}, {}",
+                    CHAT_EVENTS.join(", ")
+                ),
+            )),
         }
     }
     if w.name.is_empty() {
@@ -107,6 +131,7 @@ impl App {
                         request_format: "json".into(),
                         status: domain::model::webhooks::WebhookStatus::Active,
                         signing_secret: Secret::new(crate::auth::random_token(40)),
+                        subscriptions: vec![TICKET_EVENTS.to_string()],
                         created_at: now,
                         updated_at: now,
                     },

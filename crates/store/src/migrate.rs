@@ -248,6 +248,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 33,
+        name: "webhook_subscriptions",
+        shared: Some(include_str!("../migrations/0033_webhook_subscriptions.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -43,6 +43,8 @@ pub use operations::Body;
     wire::Vote,
     wire::ArticleAttachment,
     wire::ChatWidget,
+    wire::ChatConversation,
+    wire::ChatLine,
     wire::Translation,
     wire::UserSegment,
     wire::Request,

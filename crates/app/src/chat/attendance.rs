@@ -5,6 +5,7 @@
 //! group with a note. The visitor is told each step, and the agents'
 //! workspaces hear of their offers at once ([`super::ChatHub`]'s desks).
 
+use super::events::{ChatEvent, queue as queue_event};
 use super::lines::{lang_of, new_line};
 use crate::tickets::{CommentInput, TicketInput};
 use crate::{App, AppError, FieldError};
@@ -154,11 +155,12 @@ impl App {
         let now = Timestamp::now();
         conv.attendance.accept(agent);
         conv.updated_at = now;
-        let (name, ticket) = (conv.clone(), conv.ticket);
+        let (taken, ticket) = (conv.clone(), conv.ticket);
         let agent_name = self
             .write(move |c| {
                 Box::pin(async move {
-                    repo::update_conversation(c, &name).await?;
+                    repo::update_conversation(c, &taken).await?;
+                    queue_event(c, ChatEvent::Accepted, &taken, now).await?;
                     if let Some(t) = ticket
                         && let Some(mut route) = routing::route(c, t).await?
                         && route.assignee_id == Some(agent)
@@ -279,8 +281,12 @@ impl App {
         conv.updated_at = Timestamp::now();
         let lang = lang_of(&conv);
         let id = conv.id;
+        let now = conv.updated_at;
         self.write(move |c| {
-            Box::pin(async move { Ok(repo::update_conversation(c, &conv).await?) })
+            Box::pin(async move {
+                repo::update_conversation(c, &conv).await?;
+                Ok(queue_event(c, ChatEvent::Transferred, &conv, now).await?)
+            })
         })
         .await?;
         self.add_chat_line(new_line(

@@ -72,6 +72,7 @@ async fn deliver_one(c: &mut Conn<'_>, m: &Outbound) -> Result<Delivery, StoreEr
         let mut taken = conversation.clone();
         taken.attendance.accept(a);
         repo::update_conversation(c, &taken).await?;
+        super::events::queue(c, super::events::ChatEvent::Accepted, &taken, m.created_at).await?;
     }
     let mut line = new_line(conversation.id, author, m.body_text.trim().to_string());
     line.agent = agent;

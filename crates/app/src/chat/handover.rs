@@ -2,6 +2,7 @@
 //! case through the one way in, later lines follow it there, and the
 //! visitor is told when a person will answer.
 
+use super::events::{ChatEvent, queue as queue_event};
 use super::lines::{lang_of, new_line};
 use crate::handover::{ExpectedReply, opens_at_text};
 use crate::ingest::{Inbound, InboundSender, ThreadHint};
@@ -122,6 +123,7 @@ impl App {
                         && (off_hours
                             || !crate::routing::anyone_online(c, WorkChannel::Chat).await?);
                     repo::update_conversation(c, &conv).await?;
+                    queue_event(c, ChatEvent::HandedOver, &conv, now).await?;
                     if let (None, Some(p)) = (bound, profile) {
                         repo::bind_profile(c, visitor_id, p).await?;
                     }

@@ -3,6 +3,7 @@
 //! typing, and the end of a chat.
 
 use super::ChatSignal;
+use super::events::{ChatEvent, queue as queue_event};
 use super::visitor::short;
 use crate::{App, AppError, FieldError};
 use domain::chat::{
@@ -118,6 +119,7 @@ impl App {
                         None => {
                             let mut f = fresh;
                             f.id = repo::insert_conversation(c, &f).await?;
+                            queue_event(c, ChatEvent::Started, &f, f.started_at).await?;
                             f
                         }
                     };
@@ -299,7 +301,10 @@ impl App {
         let id = conv.id;
         let ended = conv.clone();
         self.write(move |c| {
-            Box::pin(async move { Ok(repo::update_conversation(c, &conv).await?) })
+            Box::pin(async move {
+                repo::update_conversation(c, &conv).await?;
+                Ok(queue_event(c, ChatEvent::Ended, &conv, now).await?)
+            })
         })
         .await?;
         self.add_chat_line(new_line(id, LineAuthor::System, i18n::text(lang, said)))

@@ -11,8 +11,10 @@
 
 mod attendance;
 mod delivery;
+mod events;
 mod files;
 mod handover;
+mod integration;
 mod lines;
 mod visitor;
 mod widgets;

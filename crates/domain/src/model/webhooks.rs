@@ -33,9 +33,24 @@ pub struct Webhook {
     pub status: WebhookStatus,
     /// Signs every request (HMAC-SHA256); shown to admins, never logged.
     pub signing_secret: crate::Secret,
+    /// What it is called for: [`TICKET_EVENTS`] (triggers and automations
+    /// call it) and any of [`CHAT_EVENTS`].
+    pub subscriptions: Vec<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
+
+/// Zendesk's subscription for webhooks that triggers and automations call.
+pub const TICKET_EVENTS: &str = "conditional_ticket_events";
+
+/// The chat events a webhook can subscribe to.
+pub const CHAT_EVENTS: [&str; 5] = [
+    "chat.started",
+    "chat.handed_over",
+    "chat.accepted",
+    "chat.transferred",
+    "chat.ended",
+];
 
 /// One call to make (or made).
 #[derive(Debug, Clone, PartialEq)]

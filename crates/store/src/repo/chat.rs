@@ -380,6 +380,26 @@ pub async fn open_conversation_on(
     .transpose()
 }
 
+/// Conversations, newest first, before `before`, in `state` if given.
+pub async fn conversations_page(
+    c: &mut Conn<'_>,
+    state: Option<ConversationState>,
+    before: Option<ChatConversationId>,
+    limit: i64,
+) -> Result<Vec<Conversation>, StoreError> {
+    let rows = c
+        .all(
+            q(format!(
+                "SELECT {CONVERSATION_COLS} FROM chat_conversations WHERE ($1 = '' OR state = $1) AND id < $2 ORDER BY id DESC LIMIT $3"
+            ))
+            .bind(state.map_or("", |s| s.as_str()))
+            .bind(before.map_or(i64::MAX, |b| b.0))
+            .bind(limit),
+        )
+        .await?;
+    rows.iter().map(conversation_row).collect()
+}
+
 /// The chats handed to people that an agent is offered or talking in,
 /// oldest first (the workspace's chat tabs).
 pub async fn attended_by(c: &mut Conn<'_>, agent: UserId) -> Result<Vec<Conversation>, StoreError> {

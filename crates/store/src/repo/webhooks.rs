@@ -8,7 +8,7 @@ use crate::{Conn, Row, StoreError, q};
 pub use domain::model::webhooks::{Delivery, Webhook};
 use domain::{OutboundStatus, RuleId, TicketId, Timestamp, WebhookDeliveryId};
 
-const COLS: &str = "id, name, description, endpoint, http_method, request_format, status, signing_secret, created_at, updated_at";
+const COLS: &str = "id, name, description, endpoint, http_method, request_format, status, signing_secret, created_at, updated_at, subscriptions";
 
 fn from_row(r: &Row) -> Result<Webhook, StoreError> {
     Ok(Webhook {
@@ -22,13 +22,14 @@ fn from_row(r: &Row) -> Result<Webhook, StoreError> {
         signing_secret: domain::Secret::new(r.text(7)?),
         created_at: Timestamp(r.int(8)?),
         updated_at: Timestamp(r.int(9)?),
+        subscriptions: serde_json::from_str(&r.text(10)?).unwrap_or_default(),
     })
 }
 
 pub async fn insert(c: &mut Conn<'_>, w: &Webhook) -> Result<(), StoreError> {
     c.exec(
-        q("INSERT INTO webhooks (id, name, description, endpoint, http_method, request_format, status, signing_secret, created_at, updated_at) \
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        q("INSERT INTO webhooks (id, name, description, endpoint, http_method, request_format, status, signing_secret, created_at, updated_at, subscriptions) \
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
             .bind(w.id.as_str())
             .bind(w.name.as_str())
             .bind(w.description.clone())
@@ -38,15 +39,20 @@ pub async fn insert(c: &mut Conn<'_>, w: &Webhook) -> Result<(), StoreError> {
             .bind(w.status)
             .bind(w.signing_secret.expose())
             .bind(w.created_at)
-            .bind(w.updated_at),
+            .bind(w.updated_at)
+            .bind(subscriptions(w)),
     )
     .await?;
     Ok(())
 }
 
+fn subscriptions(w: &Webhook) -> String {
+    serde_json::to_string(&w.subscriptions).unwrap_or_else(|_| "[]".into())
+}
+
 pub async fn update(c: &mut Conn<'_>, w: &Webhook) -> Result<u64, StoreError> {
     c.exec(
-        q("UPDATE webhooks SET name = $2, description = $3, endpoint = $4, http_method = $5, request_format = $6, status = $7, signing_secret = $8, updated_at = $9 WHERE id = $1")
+        q("UPDATE webhooks SET name = $2, description = $3, endpoint = $4, http_method = $5, request_format = $6, status = $7, signing_secret = $8, updated_at = $9, subscriptions = $10 WHERE id = $1")
             .bind(w.id.as_str())
             .bind(w.name.as_str())
             .bind(w.description.clone())
@@ -55,7 +61,8 @@ pub async fn update(c: &mut Conn<'_>, w: &Webhook) -> Result<u64, StoreError> {
             .bind(w.request_format.as_str())
             .bind(w.status)
             .bind(w.signing_secret.expose())
-            .bind(w.updated_at),
+            .bind(w.updated_at)
+            .bind(subscriptions(w)),
     )
     .await
 }

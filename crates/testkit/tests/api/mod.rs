@@ -5,6 +5,7 @@ mod bad_input;
 mod business;
 mod certs;
 mod chat;
+mod chat_api;
 mod chat_attendance;
 mod chat_files;
 mod clients;

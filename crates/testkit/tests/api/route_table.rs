@@ -1070,6 +1070,46 @@ pub(super) const API: &[Row] = &[
         r#"{"widget":{"topics":["Pedidos"]}}"#,
     ),
     ("DELETE", "/api/v2/chat/widgets/{chat_widget}", "UDDDDA", ""),
+    ("GET", "/api/v2/chat/conversations", "UDDAAA", ""),
+    // No such conversation: staff are told so (a real chat's calls are in
+    // tests/api/chat_api.rs).
+    ("GET", "/api/v2/chat/conversations/{no_chat}", "UDDDDD", ""),
+    (
+        "GET",
+        "/api/v2/chat/conversations/{no_chat}/lines",
+        "UDDDDD",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/chat/conversations/{no_chat}/lines",
+        "UDDDDD",
+        r#"{"line": {"text": "hola"}}"#,
+    ),
+    (
+        "POST",
+        "/api/v2/chat/conversations/{no_chat}/accept",
+        "UDDDDD",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/chat/conversations/{no_chat}/decline",
+        "UDDDDD",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/chat/conversations/{no_chat}/transfer",
+        "UDDDDD",
+        r#"{"transfer": {"group_id": 1}}"#,
+    ),
+    (
+        "POST",
+        "/api/v2/chat/conversations/{no_chat}/end",
+        "UDDDDD",
+        "",
+    ),
     ("GET", "/api/v2/help_center/votes/{vote}", "UADAAA", ""),
     ("DELETE", "/api/v2/help_center/votes/{vote}", "UADDAA", ""),
     // Outside /api/v2/… routing

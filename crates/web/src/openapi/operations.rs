@@ -494,6 +494,62 @@ pub const WORK: &[Operation] = &[
         "Delete a chat widget",
         Body::Empty,
     ),
+    (
+        "get",
+        "/api/v2/chat/conversations",
+        "Chat",
+        "List chat conversations, newest first (state, before_id, per_page)",
+        Body::List("conversations", "ChatConversation"),
+    ),
+    (
+        "get",
+        "/api/v2/chat/conversations/{id}",
+        "Chat",
+        "One chat conversation: its state, case, who answers it",
+        Body::One("conversation", "ChatConversation"),
+    ),
+    (
+        "get",
+        "/api/v2/chat/conversations/{id}/lines",
+        "Chat",
+        "A conversation's lines after after_id, oldest first",
+        Body::List("lines", "ChatLine"),
+    ),
+    (
+        "post",
+        "/api/v2/chat/conversations/{id}/lines",
+        "Chat",
+        "Reply in a chat handed to people ({line: {text}}): a public comment on its case, delivered to the widget",
+        Body::Object,
+    ),
+    (
+        "post",
+        "/api/v2/chat/conversations/{id}/accept",
+        "Chat",
+        "Accept a chat offered to you",
+        Body::One("conversation", "ChatConversation"),
+    ),
+    (
+        "post",
+        "/api/v2/chat/conversations/{id}/decline",
+        "Chat",
+        "Decline a chat offered to you: routing offers it to someone else",
+        Body::Empty,
+    ),
+    (
+        "post",
+        "/api/v2/chat/conversations/{id}/transfer",
+        "Chat",
+        "Pass a chat on ({transfer: {agent_id | group_id, note}}); the note is an internal comment",
+        Body::Empty,
+    ),
+    (
+        "post",
+        "/api/v2/chat/conversations/{id}/end",
+        "Chat",
+        "End a chat (the visitor is told; the transcript is mailed where due)",
+        Body::Empty,
+    ),
 ];
 
 /// Every documented operation.

@@ -42,7 +42,7 @@ fn wire(w: &Webhook) -> Json {
         "http_method": w.http_method,
         "request_format": w.request_format,
         "status": w.status,
-        "subscriptions": ["conditional_ticket_events"],
+        "subscriptions": w.subscriptions,
         "created_at": ts(w.created_at),
         "updated_at": ts(w.updated_at),
     })

@@ -4,6 +4,7 @@ mod answer_bot;
 mod article_files;
 mod business;
 mod chat;
+mod chat_conversations;
 mod export;
 mod help_center;
 mod help_center_translations;
@@ -51,6 +52,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(suspended::routes())
         .merge(ticket_forms::routes())
         .merge(chat::routes())
+        .merge(chat_conversations::routes())
 }
 
 pub async fn not_found() -> Response {
