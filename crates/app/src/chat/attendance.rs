@@ -107,21 +107,16 @@ impl App {
         Ok(out)
     }
 
-    /// The conversation an agent answers for, when it is theirs to answer
-    /// (offered to them, theirs, or on a ticket they may work).
+    /// A conversation handed to people, on a case the agent may work.
     async fn desk_conversation(
         &self,
         actor: Actor,
         id: ChatConversationId,
     ) -> Result<Conversation, AppError> {
-        crate::error::require(&actor, Capability::WorkTheDesk)?;
-        let conv = {
-            let mut rc = self.read().await?;
-            repo::conversation(&mut rc.conn(), id).await?
-        };
-        let conv = conv.ok_or(AppError::NotFound)?;
-        let ticket = conv.ticket.ok_or(AppError::NotFound)?;
-        self.ticket(actor, ticket).await?;
+        let conv = self.chat_conversation(actor, id).await?;
+        if conv.ticket.is_none() {
+            return Err(AppError::NotFound);
+        }
         Ok(conv)
     }
 
