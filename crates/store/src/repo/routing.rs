@@ -296,8 +296,9 @@ pub async fn save_profile(c: &mut Conn<'_>, p: &Profile) -> Result<(), StoreErro
     Ok(())
 }
 
-/// Open work per agent and channel: `(agent, via channel word, count)` of
-/// the tickets in new or open of these agents (an index seek each).
+/// Open work per agent and channel, `(agent, via channel word, count)`:
+/// their tickets in new or open (an index seek each), and for chat the
+/// live chats they are offered or in.
 pub async fn loads(
     c: &mut Conn<'_>,
     agents: &[UserId],
@@ -305,10 +306,14 @@ pub async fn loads(
     if agents.is_empty() {
         return Ok(vec![]);
     }
+    // A chat weighs while it is live (offered to the agent or theirs), not
+    // while its case stays open after it ended.
+    let list = crate::paging::placeholders(1, agents.len());
     let mut query = q(format!(
-        "SELECT assignee_id, via_channel, COUNT(*) FROM tickets WHERE assignee_id IN ({}) AND status_rank <= ${} AND deleted_at IS NULL \
-         GROUP BY assignee_id, via_channel",
-        crate::paging::placeholders(1, agents.len()),
+        "SELECT assignee_id, via_channel, COUNT(*) FROM tickets WHERE assignee_id IN ({list}) AND status_rank <= ${} AND deleted_at IS NULL AND via_channel <> 'chat' \
+         GROUP BY assignee_id, via_channel \
+         UNION ALL SELECT COALESCE(agent_id, offered_to), 'chat', COUNT(*) FROM chat_conversations WHERE state = 'waiting' AND (agent_id IN ({list}) OR (agent_id IS NULL AND offered_to IN ({list}))) \
+         GROUP BY COALESCE(agent_id, offered_to)",
         agents.len() + 1
     ));
     let mut args: Vec<crate::Value> = agents.iter().map(|a| crate::Value::Int(a.0)).collect();

@@ -402,3 +402,47 @@ both!(a_chat_nobody_can_take_continues_by_email, |first| {
         "{outbox:?}"
     );
 });
+
+both!(chat_capacity_counts_live_chats, |srv| {
+    call_ok(
+        &srv,
+        "PUT",
+        "/api/v2/routing/settings.json",
+        &srv.admin(),
+        json!({"routing_settings": {"enabled": true}}),
+    )
+    .await;
+    let (ana, _) = online_agent(&srv, "Ana Agente", "ana.agente@example.com").await;
+    call_ok(
+        &srv,
+        "PUT",
+        &format!("/api/v2/routing/agents/{ana}/profile.json"),
+        &srv.admin(),
+        json!({"routing_profile": {"capacity": {"chat": 1}}}),
+    )
+    .await;
+    let ana_actor = actor_of(&srv, "ana.agente@example.com").await;
+    let (key, _) = widget(&srv).await;
+    let (first, _) = session(&srv, &key, None).await;
+    let (one, _) = hand_over(&srv, &key, &first, "necesito ayuda con un pedido").await;
+    assert_eq!(assignee(&srv, one).await, Some(ana));
+    // Ana is at her one chat: the next waits for her (it does not go by
+    // email: someone is online).
+    let (second, _) = session(&srv, &key, None).await;
+    let (two, polled) = hand_over(&srv, &key, &second, "otra consulta sobre un envío").await;
+    assert_eq!(assignee(&srv, two).await, None);
+    assert_eq!(polled["conversation"]["by_email"], false, "{polled}");
+    // Her first chat ends (its case stays open): the second is hers now.
+    srv.app
+        .end_chat_on_ticket(ana_actor, domain::TicketId(one))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    srv.app
+        .routing_pass()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(assignee(&srv, two).await, Some(ana));
+    let desk = srv.app.desk_chats(ana_actor).await.unwrap_or_default();
+    assert_eq!(desk.len(), 1, "{desk:?}");
+    assert_eq!(desk[0].ticket.0, two);
+});
