@@ -12,7 +12,8 @@
 // continues by email: the widget asks for the address. Where WebSockets
 // are blocked, the widget long-polls and still hears the agent.
 // axe checks the page with the widget open. Run by the Rust test
-// `api::chat::a_visitor_and_an_agent_chat_in_the_browser`.
+// `api::chat::a_visitor_and_an_agent_chat_in_the_browser` (and, with the
+// agent on a second PostgreSQL node, `…_across_postgresql_nodes`).
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -20,6 +21,8 @@ import { mkdirSync } from "node:fs";
 import { accessible } from "./axe.mjs";
 
 const base = process.env.ATIENDE_URL;
+// The agent's workspace: another node where the test runs two.
+const agentBase = process.env.ATIENDE_AGENT_URL || base;
 const key = process.env.CHAT_KEY;
 const port = Number(process.env.PAGE_PORT);
 const admin = { email: process.env.ATIENDE_EMAIL, password: process.env.ATIENDE_PASSWORD };
@@ -53,12 +56,12 @@ try {
   const agentCtx = await browser.newContext({ locale: "es-ES", viewport: { width: 1280, height: 900 } });
   const a = await agentCtx.newPage();
   a.on("pageerror", (e) => errors.push(`agent: ${e}`));
-  await a.goto(`${base}/agent?queue=unsolved`);
+  await a.goto(`${agentBase}/agent?queue=unsolved`);
   await a.fill("#email", admin.email);
   await a.fill("#password", admin.password);
   await a.click("button[type=submit]");
   await a.waitForURL(/\/agent/);
-  await a.goto(`${base}/agent?queue=unsolved`);
+  await a.goto(`${agentBase}/agent?queue=unsolved`);
   await Promise.all([a.waitForNavigation(), a.locator("#presence-pick").selectOption("online")]);
   assert.equal(await a.locator("#presence-pick").inputValue(), "online");
 
@@ -169,7 +172,7 @@ try {
   const blockedCtx = await browser.newContext({ locale: "es-ES" });
   await blockedCtx.routeWebSocket(/\/chat\/v1\//, (ws) => ws.close());
   // Nobody online for chats now: the chat continues by email.
-  await a.goto(`${base}/agent?queue=unsolved`);
+  await a.goto(`${agentBase}/agent?queue=unsolved`);
   await Promise.all([a.waitForNavigation(), a.locator("#presence-pick").selectOption("offline")]);
   const w = await blockedCtx.newPage();
   w.on("pageerror", (e) => errors.push(`blocked: ${e}`));
@@ -184,7 +187,7 @@ try {
   await wpanel.getByRole("button", { name: "Guardar" }).click();
   await wpanel.getByRole("log").getByText("Gracias. Te responderemos en luis.widget@example.com.").waitFor();
   await accessible(w, "a chat that continues by email");
-  await a.goto(`${base}/agent?queue=unsolved`);
+  await a.goto(`${agentBase}/agent?queue=unsolved`);
   await a.getByRole("link", { name: /Chat: quiero hablar con una persona por favor/ }).first().click();
   await a.fill("#reply-body", "Te respondo aunque no haya WebSocket.");
   await a.click("#reply-form button[type=submit]");
@@ -192,7 +195,7 @@ try {
   await blockedCtx.close();
 
   // The admins' page for widgets.
-  await a.goto(`${base}/agent/admin/chat`);
+  await a.goto(`${agentBase}/agent/admin/chat`);
   await a.getByRole("heading", { level: 1 }).waitFor();
   await accessible(a, "chat widgets admin");
 

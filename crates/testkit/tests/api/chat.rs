@@ -585,19 +585,36 @@ async fn read_text(
 }
 
 both!(a_visitor_and_an_agent_chat_in_the_browser, |srv| {
-    let cat = category(&srv, "es", json!({"name": "Cuenta"})).await;
-    let sec = section(&srv, &cat, json!({"name": "Acceso"})).await;
+    chat_in_the_browser(&srv, None).await;
+});
+
+/// The browser flow with the visitor's widget on one PostgreSQL node and
+/// the agent's workspace on another: offers, lines, typing and read marks
+/// cross nodes through the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_and_an_agent_chat_in_the_browser_across_postgresql_nodes() {
+    let srv = TestServer::start(atiende_testkit::Backend::Postgres).await;
+    let (base_b, _app_b, _stop_b) = atiende_testkit::start_node(&srv.database_url).await;
+    chat_in_the_browser(&srv, Some(base_b)).await;
+}
+
+/// Runs `chat_widget_flow.mjs`: the widget from `srv`, the agent's pages
+/// from `agent_base` (another node) or `srv`.
+async fn chat_in_the_browser(srv: &TestServer, agent_base: Option<String>) {
+
+    let cat = category(srv, "es", json!({"name": "Cuenta"})).await;
+    let sec = section(srv, &cat, json!({"name": "Acceso"})).await;
     article(
-        &srv,
+        srv,
         &sec,
         json!({"title": "Cómo cambiar la contraseña", "body": "<p>Entra en Mi cuenta y pulsa «Cambiar contraseña».</p>"}),
     )
     .await;
     // Routing offers chats to the admin, who speaks Spanish and takes chats
     // (the browser sets them online).
-    let admin_id = admin_actor(&srv).await.user.0;
+    let admin_id = admin_actor(srv).await.user.0;
     super::routing::call_ok(
-        &srv,
+        srv,
         "PUT",
         "/api/v2/routing/settings.json",
         &srv.admin(),
@@ -605,7 +622,7 @@ both!(a_visitor_and_an_agent_chat_in_the_browser, |srv| {
     )
     .await;
     super::routing::call_ok(
-        &srv,
+        srv,
         "PUT",
         &format!("/api/v2/routing/agents/{admin_id}/profile.json"),
         &srv.admin(),
@@ -618,19 +635,23 @@ both!(a_visitor_and_an_agent_chat_in_the_browser, |srv| {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .unwrap_or_else(|e| panic!("free port: {e}"));
-    let (key, _) = widget_for(&srv, &format!("http://127.0.0.1:{port}")).await;
+    let (key, _) = widget_for(srv, &format!("http://127.0.0.1:{port}")).await;
     browser_flow(
-        &srv,
+        srv,
         "chat_widget_flow.mjs",
         &[
             ("CHAT_KEY", key),
             ("PAGE_PORT", port.to_string()),
             ("ATIENDE_EMAIL", "admin@example.com".into()),
             ("ATIENDE_PASSWORD", "admin-password-1".into()),
+            (
+                "ATIENDE_AGENT_URL",
+                agent_base.unwrap_or_else(|| srv.base.clone()),
+            ),
         ],
     )
     .await;
-});
+}
 
 both!(
     a_chat_that_reached_a_person_is_mailed_when_it_ends,
