@@ -133,9 +133,13 @@ try {
   await shot(v, "agent-reply");
 
   // The visitor writes again: on the case.
-  await panel.getByLabel("Escribe tu mensaje").fill("<b>gracias</b>, ya entré");
+  await panel.getByLabel("Escribe tu mensaje").fill("<b>gracias</b>, ya entré ");
+  // An emoji from the widget's list, by keyboard.
+  await panel.getByRole("button", { name: "Insertar un emoji" }).click();
+  await panel.getByRole("group", { name: "Insertar un emoji" }).getByRole("button", { name: "🙏" }).press("Enter");
+  assert.equal(await panel.getByLabel("Escribe tu mensaje").inputValue(), "<b>gracias</b>, ya entré 🙏");
   await panel.getByLabel("Escribe tu mensaje").press("Enter");
-  await log.getByText("<b>gracias</b>, ya entré").waitFor();
+  await log.getByText("<b>gracias</b>, ya entré 🙏").waitFor();
   // A picture, through the widget's file button: in the chat and on the case.
   await panel.getByRole("button", { name: "Adjuntar un archivo" }).waitFor();
   const picture = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(3000, 7)]);

@@ -76,7 +76,29 @@ function start(data) {
     for (const f of fileInput.files) sendFile(f);
     fileInput.value = '';
   });
-  form.append(messageLabel, message, attach, fileInput, send);
+  // A few emoji, inserted where the cursor is.
+  const EMOJI = ['😊', '😀', '😉', '🙏', '👍', '👎', '❤️', '🎉', '😕', '😢', '😮', '👋'];
+  const emojiButton = el('button', { type: 'button', class: 'emoji', 'aria-expanded': 'false', 'aria-controls': 'emoji-list' });
+  const emojiList = el('div', { class: 'emoji-list', id: 'emoji-list', role: 'group', hidden: '' });
+  for (const e of EMOJI) {
+    const b = el('button', { type: 'button' });
+    b.textContent = e;
+    b.addEventListener('click', () => {
+      const at = message.selectionStart ?? message.value.length;
+      message.value = message.value.slice(0, at) + e + message.value.slice(message.selectionEnd ?? at);
+      message.focus();
+      message.selectionStart = message.selectionEnd = at + e.length;
+      emojiList.hidden = true;
+      emojiButton.setAttribute('aria-expanded', 'false');
+    });
+    emojiList.append(b);
+  }
+  emojiButton.addEventListener('click', () => {
+    emojiList.hidden = !emojiList.hidden;
+    emojiButton.setAttribute('aria-expanded', String(!emojiList.hidden));
+    if (!emojiList.hidden) emojiList.querySelector('button').focus();
+  });
+  form.append(messageLabel, message, emojiButton, attach, fileInput, send);
   const actions = el('p', { class: 'actions' });
   const person = el('button', { type: 'button', class: 'person' });
   const end = el('button', { type: 'button', class: 'end' });
@@ -93,7 +115,7 @@ function start(data) {
       .then((r) => { conversation = { ...conversation, needs_email: false }; (r.lines || []).forEach(show); label(); })
       .catch((err) => { statusText.textContent = err.message; });
   });
-  panel.append(header, status, log, typing, prechat, emailForm, form, actions);
+  panel.append(header, status, log, typing, prechat, emailForm, emojiList, form, actions);
   // A proactive invitation, shown by itself on matching pages.
   const invite = el('div', { class: 'invite', role: 'status', hidden: '' });
   const inviteOpen = el('button', { type: 'button', class: 'invite-open' });
@@ -176,6 +198,10 @@ function start(data) {
     message.placeholder = t('message');
     send.textContent = t('send');
     attach.textContent = '📎';
+    emojiButton.textContent = '😊';
+    emojiButton.setAttribute('aria-label', t('emoji'));
+    emojiButton.title = t('emoji');
+    emojiList.setAttribute('aria-label', t('emoji'));
     attach.setAttribute('aria-label', t('attach'));
     attach.title = t('attach');
     person.textContent = t('person');

@@ -50,3 +50,4 @@ chat-ui-team = Team
 chat-ui-messages = Chat messages
 chat-ui-attach = Attach a file
 chat-ui-file-too-large = the file is larger than 10 MB
+chat-ui-emoji = Insert an emoji

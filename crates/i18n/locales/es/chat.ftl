@@ -50,3 +50,4 @@ chat-ui-team = Equipo
 chat-ui-messages = Mensajes del chat
 chat-ui-attach = Adjuntar un archivo
 chat-ui-file-too-large = el archivo supera los 10 MB
+chat-ui-emoji = Insertar un emoji
