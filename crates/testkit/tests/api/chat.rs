@@ -601,7 +601,6 @@ async fn a_visitor_and_an_agent_chat_in_the_browser_across_postgresql_nodes() {
 /// Runs `chat_widget_flow.mjs`: the widget from `srv`, the agent's pages
 /// from `agent_base` (another node) or `srv`.
 async fn chat_in_the_browser(srv: &TestServer, agent_base: Option<String>) {
-
     let cat = category(srv, "es", json!({"name": "Cuenta"})).await;
     let sec = section(srv, &cat, json!({"name": "Acceso"})).await;
     article(

@@ -446,3 +446,20 @@ both!(chat_capacity_counts_live_chats, |srv| {
     assert_eq!(desk.len(), 1, "{desk:?}");
     assert_eq!(desk[0].ticket.0, two);
 });
+
+both!(off_hours_the_widget_says_when_a_person_will_answer, |srv| {
+    super::handover::closed_now(&srv).await;
+    let (key, _) = widget(&srv).await;
+    let (token, _) = session(&srv, &key, None).await;
+    let (_, polled) = hand_over(&srv, &key, &token, "¿a qué hora abrís?").await;
+    assert_eq!(polled["conversation"]["by_email"], true, "{polled}");
+    let lines = said(&srv, &key, &token).await;
+    let told = lines
+        .iter()
+        .find(|l| l.contains("Déjanos tu email"))
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    assert!(
+        told.contains("a partir del") && told.contains("(Europe/Madrid)"),
+        "{told}"
+    );
+});

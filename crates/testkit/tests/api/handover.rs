@@ -41,7 +41,7 @@ async fn customer(srv: &TestServer, email: &str) -> (i64, Browser) {
 
 /// An opening of one hour starting three hours from now, every week: the
 /// team is away now, whenever the test runs.
-async fn closed_now(srv: &TestServer) {
+pub(super) async fn closed_now(srv: &TestServer) {
     let now = domain::Timestamp::now().0;
     // 1970-01-01 was a Thursday; week minutes count from Sunday 00:00 UTC.
     let week_minute = ((now / 60) + 4 * 1440) % 10_080;
