@@ -17,6 +17,7 @@ use domain::{Channel, ChatLineId, OutboundKind, Timestamp};
 use i18n::{Arg, Lang};
 use store::repo::chat as repo;
 use store::repo::comments;
+use store::model::Attachment;
 use store::repo::outbox;
 use store::{Conn, StoreError};
 
@@ -34,7 +35,11 @@ enum Delivery {
 }
 
 /// Delivers one due message inside the pass's write.
-async fn deliver_one(c: &mut Conn<'_>, m: &Outbound) -> Result<Delivery, StoreError> {
+async fn deliver_one(
+    c: &mut Conn<'_>,
+    m: &Outbound,
+    files: &[Attachment],
+) -> Result<Delivery, StoreError> {
     let Some(visitor) = repo::visitor_by_key(c, &m.to_address).await? else {
         return Ok(Delivery::Undeliverable(format!(
             "no chat visitor {:?}",
@@ -76,13 +81,11 @@ async fn deliver_one(c: &mut Conn<'_>, m: &Outbound) -> Result<Delivery, StoreEr
     }
     let mut line = new_line(conversation.id, author, m.body_text.trim().to_string());
     line.agent = agent;
-    if let Some(comment) = m.comment_id {
-        line.files = store::repo::attachments::for_comments(c, &[comment.0])
-            .await?
-            .iter()
-            .map(super::files::line_file)
-            .collect();
-    }
+    line.files = files
+        .iter()
+        .filter(|a| a.comment_id.is_some() && a.comment_id == m.comment_id)
+        .map(super::files::line_file)
+        .collect();
     Ok(match repo::insert_line_once(c, &line, m.id).await? {
         Some(id) => Delivery::Line(conversation.id, id),
         None => Delivery::Before,
@@ -110,8 +113,11 @@ impl App {
             .write(move |c| {
                 Box::pin(async move {
                     let mut touched = Vec::new();
+                    // The replies' files, in one read for the batch.
+                    let comments: Vec<i64> = due.iter().filter_map(|m| m.comment_id.map(|id| id.0)).collect();
+                    let files = store::repo::attachments::for_comments(c, &comments).await?;
                     for m in &due {
-                        match deliver_one(c, m).await? {
+                        match deliver_one(c, m, &files).await? {
                             Delivery::Line(conversation, line) => {
                                 let id = format!("chat-line-{}", line.0);
                                 outbox::mark_sent(c, m.id, now, Some(&id)).await?;
