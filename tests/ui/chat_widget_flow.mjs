@@ -8,8 +8,9 @@
 // widget at once, the visitor's next line and a picture reach the case, and the agent
 // ends the chat. A reload continues the same chat; the language switches;
 // on a phone-sized screen the panel fits. The admins' invitation for the
-// page shows by itself and opens the chat. With the agent offline, a chat
-// continues by email: the widget asks for the address. Where WebSockets
+// page shows by itself and opens the chat. Off hours with the agent
+// offline, the widget says from when a person will answer and the chat
+// continues by email: it asks for the address. Where WebSockets
 // are blocked, the widget long-polls and still hears the agent.
 // axe checks the page with the widget open. Run by the Rust test
 // `api::chat::a_visitor_and_an_agent_chat_in_the_browser` (and, with the
@@ -185,7 +186,8 @@ try {
   const wpanel = w.getByRole("dialog", { name: "Chat de atención al cliente" });
   await wpanel.getByLabel("Escribe tu mensaje").fill("quiero hablar con una persona por favor");
   await wpanel.getByLabel("Escribe tu mensaje").press("Enter");
-  await wpanel.getByRole("log").getByText(/Ahora nadie puede atenderte en directo/).waitFor();
+  // Closed, and nobody online: the widget says from when, and asks where to answer.
+  await wpanel.getByRole("log").getByText(/Ahora nadie puede atenderte en directo\. Una persona te responderá a partir del .+\(Europe\/Madrid\)/).waitFor();
   await wpanel.getByText("Una persona te responderá por email.").waitFor();
   await wpanel.getByLabel("Tu email, para nuestra respuesta").fill("luis.widget@example.com");
   await wpanel.getByRole("button", { name: "Guardar" }).click();

@@ -15,9 +15,9 @@ use domain::chat::{Conversation, ConversationState, LineAuthor};
 use domain::model::outbox::Outbound;
 use domain::{Channel, ChatLineId, OutboundKind, Timestamp};
 use i18n::{Arg, Lang};
+use store::model::Attachment;
 use store::repo::chat as repo;
 use store::repo::comments;
-use store::model::Attachment;
 use store::repo::outbox;
 use store::{Conn, StoreError};
 

@@ -609,6 +609,9 @@ async fn chat_in_the_browser(srv: &TestServer, agent_base: Option<String>) {
         json!({"title": "Cómo cambiar la contraseña", "body": "<p>Entra en Mi cuenta y pulsa «Cambiar contraseña».</p>"}),
     )
     .await;
+    // The team is closed now: an agent online still takes chats; with
+    // nobody online the widget says from when a person will answer.
+    super::handover::closed_now(srv).await;
     // Routing offers chats to the admin, who speaks Spanish and takes chats
     // (the browser sets them online).
     let admin_id = admin_actor(srv).await.user.0;
