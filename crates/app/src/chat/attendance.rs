@@ -52,17 +52,16 @@ impl App {
                     let assignee = store::repo::tickets::get(c, ticket, false)
                         .await?
                         .and_then(|t| t.assignee_id);
-                    let a = &conv.attendance;
                     let Some(agent) = assignee else {
                         return Ok(None);
                     };
+                    let a = &conv.attendance;
                     if a.agent == Some(agent) || a.offered_to == Some(agent) {
                         return Ok(None);
                     }
                     conv.attendance.offer(agent, now);
-                    conv.updated_at = now;
-                    repo::update_conversation(c, &conv).await?;
-                    Ok(Some(agent))
+                    let offered = repo::set_attendance(c, conv.id, &conv.attendance, now).await?;
+                    Ok(offered.then_some(agent))
                 })
             })
             .await?;
@@ -144,17 +143,22 @@ impl App {
     /// routing is done with the case, and the visitor hears who joined.
     pub(super) async fn take_chat(
         &self,
-        mut conv: Conversation,
+        conv: Conversation,
         agent: UserId,
     ) -> Result<(), AppError> {
         let now = Timestamp::now();
-        conv.attendance.accept(agent);
-        conv.updated_at = now;
-        let (taken, ticket) = (conv.clone(), conv.ticket);
+        let (id, ticket) = (conv.id, conv.ticket);
         let agent_name = self
             .write(move |c| {
                 Box::pin(async move {
-                    repo::update_conversation(c, &taken).await?;
+                    // As it stands now: it may have ended meanwhile.
+                    let Some(mut taken) = repo::conversation(c, id).await? else {
+                        return Ok(None);
+                    };
+                    taken.attendance.accept(agent);
+                    if !repo::set_attendance(c, id, &taken.attendance, now).await? {
+                        return Ok(None);
+                    }
                     queue_event(c, ChatEvent::Accepted, &taken, now).await?;
                     if let Some(t) = ticket
                         && let Some(mut route) = routing::route(c, t).await?
@@ -164,10 +168,13 @@ impl App {
                         route.updated_at = now;
                         routing::save_route(c, &route).await?;
                     }
-                    Ok(users::get(c, agent).await?.map(|u| u.name))
+                    Ok(Some(users::get(c, agent).await?.map(|u| u.name)))
                 })
             })
             .await?;
+        let Some(agent_name) = agent_name else {
+            return Ok(());
+        };
         let lang = lang_of(&conv);
         let said = i18n::with(
             lang,
@@ -208,17 +215,20 @@ impl App {
     }
 
     /// Withdraws an offer and routes the chat again, past its agent.
-    async fn pass_offer_on(&self, mut conv: Conversation, why: &str) -> Result<(), AppError> {
+    async fn pass_offer_on(&self, conv: Conversation, why: &str) -> Result<(), AppError> {
         let (Some(agent), Some(ticket)) = (conv.attendance.offered_to, conv.ticket) else {
             return Ok(());
         };
-        conv.attendance.withdraw();
-        conv.updated_at = Timestamp::now();
-        let withdrawn = conv.clone();
-        self.write(move |c| {
-            Box::pin(async move { Ok(repo::update_conversation(c, &withdrawn).await?) })
-        })
-        .await?;
+        let (id, now) = (conv.id, Timestamp::now());
+        let withdrawn = self
+            .write(move |c| {
+                Box::pin(async move { Ok(repo::withdraw_offer(c, id, agent, now).await?) })
+            })
+            .await?;
+        if !withdrawn {
+            // Accepted, passed on or ended meanwhile: nothing to route.
+            return Ok(());
+        }
         self.desk_signal(agent).await;
         self.reroute_declined(ticket, agent, why.to_string())
             .await?;
@@ -240,7 +250,7 @@ impl App {
             let mut rc = self.read().await?;
             repo::open_conversation_on(&mut rc.conn(), ticket).await?
         };
-        let Some(mut conv) = conv else {
+        let Some(conv) = conv else {
             return Err(AppError::field(FieldError::invalid(
                 "chat",
                 "no chat is going on for this ticket",
@@ -268,19 +278,20 @@ impl App {
         // The write checks the agent and group as any assignment does.
         self.update_ticket(actor, ticket, input, Channel::Web)
             .await?;
-        conv.attendance = domain::chat::Attendance {
-            by_email: conv.attendance.by_email,
-            seen_line: conv.attendance.seen_line,
-            ..Default::default()
-        };
-        conv.updated_at = Timestamp::now();
         let lang = lang_of(&conv);
-        let id = conv.id;
-        let now = conv.updated_at;
+        let (id, now) = (conv.id, Timestamp::now());
         self.write(move |c| {
             Box::pin(async move {
-                repo::update_conversation(c, &conv).await?;
-                Ok(queue_event(c, ChatEvent::Transferred, &conv, now).await?)
+                let Some(mut conv) = repo::conversation(c, id).await? else {
+                    return Ok(());
+                };
+                // Nobody has it until the next agent accepts.
+                conv.attendance.agent = None;
+                conv.attendance.withdraw();
+                if repo::set_attendance(c, id, &conv.attendance, now).await? {
+                    queue_event(c, ChatEvent::Transferred, &conv, now).await?;
+                }
+                Ok(())
             })
         })
         .await?;

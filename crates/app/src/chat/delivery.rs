@@ -76,8 +76,10 @@ async fn deliver_one(
     {
         let mut taken = conversation.clone();
         taken.attendance.accept(a);
-        repo::update_conversation(c, &taken).await?;
-        super::events::queue(c, super::events::ChatEvent::Accepted, &taken, m.created_at).await?;
+        if repo::set_attendance(c, taken.id, &taken.attendance, m.created_at).await? {
+            super::events::queue(c, super::events::ChatEvent::Accepted, &taken, m.created_at)
+                .await?;
+        }
     }
     let mut line = new_line(conversation.id, author, m.body_text.trim().to_string());
     line.agent = agent;

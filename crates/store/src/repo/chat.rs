@@ -430,6 +430,46 @@ pub async fn offers_made_before(
     rows.iter().map(conversation_row).collect()
 }
 
+/// Writes who answers a chat still handed to people (nothing for one
+/// that ended meanwhile: `false`). Only these columns: a concurrent end or
+/// line is not overwritten.
+pub async fn set_attendance(
+    c: &mut Conn<'_>,
+    id: ChatConversationId,
+    a: &Attendance,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    Ok(c.exec(
+        q("UPDATE chat_conversations SET agent_id = $2, offered_to = $3, offered_at = $4, by_email = $5, updated_at = $6 WHERE id = $1 AND state = 'waiting'")
+            .bind(id)
+            .bind(a.agent)
+            .bind(a.offered_to)
+            .bind(a.offered_at)
+            .bind(a.by_email)
+            .bind(now),
+    )
+    .await?
+        > 0)
+}
+
+/// Withdraws the offer of a chat to `agent`, if it still stands (`false`
+/// when the agent accepted meanwhile, or it went elsewhere or ended).
+pub async fn withdraw_offer(
+    c: &mut Conn<'_>,
+    id: ChatConversationId,
+    agent: UserId,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    Ok(c.exec(
+        q("UPDATE chat_conversations SET offered_to = NULL, offered_at = NULL, updated_at = $3 WHERE id = $1 AND offered_to = $2 AND state = 'waiting'")
+            .bind(id)
+            .bind(agent)
+            .bind(now),
+    )
+    .await?
+        > 0)
+}
+
 /// The address a visitor gave for replies by email.
 pub async fn set_email(
     c: &mut Conn<'_>,
