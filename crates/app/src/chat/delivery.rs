@@ -8,8 +8,6 @@
 use super::ChatSignal;
 use super::lines::new_line;
 use crate::App;
-use crate::auth::random_token;
-use crate::sanitize::escape;
 use domain::ChatConversationId;
 use domain::chat::{Conversation, ConversationState, LineAuthor};
 use domain::model::outbox::Outbound;
@@ -149,6 +147,8 @@ impl App {
     /// Mails the chat's lines to the address the visitor gave, when a chat
     /// that reached a person ends (a chat with the bot alone is not mailed:
     /// an address typed into a widget is not anyone's to fill with mail).
+    /// It goes as the case's mail does — its reply address and `[#N]` —
+    /// so an answer to it continues the case.
     pub(super) async fn mail_chat_transcript(
         &self,
         conv: &Conversation,
@@ -160,86 +160,61 @@ impl App {
         let (Some(email), Some(ticket)) = (email, conv.ticket) else {
             return Ok(());
         };
-        let Some((from_address, from_name)) = self.account_mail_sender() else {
-            return Ok(());
-        };
         let lines = {
             let mut rc = self.read().await?;
             repo::lines_after(&mut rc.conn(), conv.id, ChatLineId(0), 500).await?
         };
         let names = self.chat_agent_names(&lines, None).await?;
         let lang = Lang::from_locale(&conv.locale);
-        let said: Vec<(String, &str)> = lines
-            .iter()
-            .map(|l| {
-                let who = match l.author {
-                    LineAuthor::Visitor => i18n::text(lang, "chat-ui-you"),
-                    LineAuthor::Bot => i18n::text(lang, "chat-ui-bot"),
-                    LineAuthor::Agent => l
-                        .agent
-                        .and_then(|a| names.iter().find(|(id, _)| *id == a))
-                        .map_or_else(|| i18n::text(lang, "chat-ui-team"), |(_, n)| n.clone()),
-                    LineAuthor::System => String::new(),
-                };
-                (who, l.body.as_str())
-            })
-            .collect();
         let intro = i18n::with(
             lang,
             "chat-transcript-mail-intro",
             &[("ticket", Arg::Number(ticket.0))],
         );
         let mut text = format!("{intro}\n");
-        let mut html = format!("<p>{}</p>", escape(&intro));
-        for (who, body) in &said {
+        for l in &lines {
+            let who = match l.author {
+                LineAuthor::Visitor => i18n::text(lang, "chat-ui-you"),
+                LineAuthor::Bot => i18n::text(lang, "chat-ui-bot"),
+                LineAuthor::Agent => l
+                    .agent
+                    .and_then(|a| names.iter().find(|(id, _)| *id == a))
+                    .map_or_else(|| i18n::text(lang, "chat-ui-team"), |(_, n)| n.clone()),
+                LineAuthor::System => String::new(),
+            };
             if who.is_empty() {
-                text.push_str(&format!("\n— {body}"));
-                html.push_str(&format!("<p><em>{}</em></p>", escape(body)));
+                text.push_str(&format!("\n— {}", l.body));
             } else {
-                text.push_str(&format!("\n{who}: {body}"));
-                html.push_str(&format!(
-                    "<p><strong>{}</strong>: {}</p>",
-                    escape(who),
-                    escape(body)
-                ));
+                text.push_str(&format!("\n{who}: {}", l.body));
             }
         }
-        let domain = from_address
-            .split_once('@')
-            .map_or("atiende.local", |(_, d)| d)
-            .to_string();
-        let message_id = format!(
-            "atiende-chat-{}-{}@{domain}",
-            conv.id.0,
-            random_token(12).to_lowercase()
-        );
         let subject = i18n::with(
             lang,
             "chat-transcript-mail-subject",
             &[("ticket", Arg::Number(ticket.0))],
         );
+        let hooks = self.hooks().await?;
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
-                store::repo::outbox::enqueue(
+                let Some(t) = store::repo::tickets::get(c, ticket, false).await? else {
+                    return Ok(());
+                };
+                // Without outgoing mail there is nothing to send it by.
+                let Some(sender) = hooks.sender(&t) else {
+                    return Ok(());
+                };
+                crate::outbox::notification(
                     c,
-                    &store::repo::outbox::Outbound {
-                        from_address: Some(from_address),
-                        from_name: Some(from_name),
-                        subject,
-                        ..store::repo::outbox::Outbound::queued(
-                            ticket,
-                            OutboundKind::Notification,
-                            Channel::Email,
-                            email,
-                            message_id,
-                            (text, html),
-                            now,
-                        )
-                    },
+                    &sender,
+                    &t,
+                    email,
+                    subject,
+                    text,
+                    OutboundKind::Notification,
+                    now,
                 )
-                .await?;
-                Ok(())
+                .await
             })
         })
         .await

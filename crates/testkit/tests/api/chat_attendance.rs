@@ -302,7 +302,13 @@ both!(an_offer_is_declined_accepted_passed_on_and_lapses, |srv| {
 both!(a_chat_nobody_can_take_continues_by_email, |first| {
     let backend = first.backend;
     drop(first);
-    let srv = start_with_support_mail(backend).await;
+    // Mail goes out through a real SMTP relay: the test sink.
+    let super::email::Relayed {
+        srv,
+        sink,
+        maildir: _maildir,
+        ..
+    } = super::email::with_relay(backend).await;
     // Nobody is online for chat.
     let (key, _) = widget(&srv).await;
     let (token, _) = session(&srv, &key, None).await;
@@ -400,6 +406,56 @@ both!(a_chat_nobody_can_take_continues_by_email, |first| {
     assert!(
         outbox.iter().any(|m| m.channel == domain::Channel::Chat),
         "{outbox:?}"
+    );
+    // The reply reached the customer's inbox, threaded to their case; and
+    // when the chat ends, its transcript too.
+    srv.app
+        .end_chat_on_ticket(admin, domain::TicketId(ticket))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut got = Vec::new();
+    for _ in 0..200 {
+        got = sink
+            .received()
+            .await
+            .into_iter()
+            .filter(|m| {
+                m["to"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("luis.chat@example.com")
+            })
+            .collect();
+        if got.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        got.iter().any(|m| m["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Lo hemos reenviado hoy.")
+            && m["subject"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(&format!("#{ticket}"))
+            || m["reply_to"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(&ticket.to_string())),
+        "the reply at the relay: {got:?}"
+    );
+    assert!(
+        got.iter().any(|m| m["subject"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("#{ticket}"))
+            && m["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("mi pedido no ha llegado")),
+        "the transcript at the relay: {got:?}"
     );
 });
 
