@@ -60,17 +60,30 @@ fn check_actions(actions: &[(String, Json)]) -> Result<Vec<Action>, AppError> {
     Ok(typed)
 }
 
-/// Refuses actions that call a webhook that does not exist.
+/// Refuses actions that call a webhook that does not exist, or one
+/// subscribed to events rather than to triggers and automations (as
+/// Zendesk does).
 async fn check_webhooks(c: &mut Conn<'_>, actions: &[Action]) -> Result<(), AppError> {
     for a in actions {
-        if let Action::Webhook { id, .. } = a
-            && store::repo::webhooks::get(c, id).await?.is_none()
-        {
-            return Err(AppError::field(FieldError::invalid(
-                "actions",
-                format!("notification_webhook: there is no webhook {id:?}"),
-            )));
-        }
+        let Action::Webhook { id, .. } = a else {
+            continue;
+        };
+        let why = match store::repo::webhooks::get(c, id).await? {
+            None => format!("notification_webhook: there is no webhook {id:?}"),
+            Some(w)
+                if !w
+                    .subscriptions
+                    .iter()
+                    .any(|s| s == domain::model::webhooks::TICKET_EVENTS) =>
+            {
+                format!(
+                    "notification_webhook: webhook {id:?} is subscribed to events, not to {}",
+                    domain::model::webhooks::TICKET_EVENTS
+                )
+            }
+            Some(_) => continue,
+        };
+        return Err(AppError::field(FieldError::invalid("actions", why)));
     }
     Ok(())
 }

@@ -292,21 +292,29 @@ impl App {
 
     /// Ends a conversation: its state, a line saying so (`said`, a message
     /// key), and the transcript mailed where one is due.
-    async fn finish_chat(&self, mut conv: Conversation, said: &str) -> Result<(), AppError> {
+    async fn finish_chat(&self, conv: Conversation, said: &str) -> Result<(), AppError> {
         let now = Timestamp::now();
-        conv.state = ConversationState::Ended;
-        conv.ended_at = Some(now);
-        conv.updated_at = now;
         let lang = lang_of(&conv);
         let id = conv.id;
-        let ended = conv.clone();
-        self.write(move |c| {
-            Box::pin(async move {
-                repo::update_conversation(c, &conv).await?;
-                Ok(queue_event(c, ChatEvent::Ended, &conv, now).await?)
+        // Only its end is written, and only once: whoever answers it as it
+        // stands now is what the event names.
+        let ended = self
+            .write(move |c| {
+                Box::pin(async move {
+                    if !repo::end_conversation(c, id, now).await? {
+                        return Ok(None);
+                    }
+                    let ended = repo::conversation(c, id).await?;
+                    if let Some(e) = &ended {
+                        queue_event(c, ChatEvent::Ended, e, now).await?;
+                    }
+                    Ok(ended)
+                })
             })
-        })
-        .await?;
+            .await?;
+        let Some(ended) = ended else {
+            return Ok(());
+        };
         self.add_chat_line(new_line(id, LineAuthor::System, i18n::text(lang, said)))
             .await?;
         // The chat is over either way; a transcript that could not be

@@ -470,6 +470,22 @@ pub async fn withdraw_offer(
         > 0)
 }
 
+/// Ends a chat that has not ended (`false` if it had), touching nothing
+/// else of it.
+pub async fn end_conversation(
+    c: &mut Conn<'_>,
+    id: ChatConversationId,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    Ok(c.exec(
+        q("UPDATE chat_conversations SET state = 'ended', ended_at = $2, updated_at = $2 WHERE id = $1 AND state <> 'ended'")
+            .bind(id)
+            .bind(now),
+    )
+    .await?
+        > 0)
+}
+
 /// The address a visitor gave for replies by email.
 pub async fn set_email(
     c: &mut Conn<'_>,

@@ -34,6 +34,19 @@ both!(integrations_follow_and_drive_a_chat, |srv| {
         made["webhook"]["subscriptions"][0], "chat.started",
         "{made}"
     );
+    // A webhook for events is not one triggers call.
+    let (s, b) = srv
+        .call(
+            "POST",
+            "/api/v2/triggers.json",
+            &admin,
+            Some(json!({"trigger": {"title": "x",
+                "conditions": {"all": [{"field": "status", "operator": "is", "value": "open"}]},
+                "actions": [{"field": "notification_webhook", "value": [hook, "{}"]}]}})),
+        )
+        .await;
+    assert_eq!(s, 422, "{b}");
+    assert!(b.to_string().contains("subscribed to events"), "{b}");
 
     call_ok(
         &srv,
