@@ -354,6 +354,25 @@ async fn route_now(
     Ok(plan.assignee().is_some())
 }
 
+/// The agent a case was routed to took it (accepted its chat): routing is
+/// done with it, as when they act on it in a write.
+pub(crate) async fn taken_by(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+    agent: UserId,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    if let Some(mut r) = repo::route(c, ticket).await?
+        && r.state == RouteState::Assigned
+        && r.assignee_id == Some(agent)
+    {
+        r.state = RouteState::Done;
+        r.updated_at = now;
+        repo::save_route(c, &r).await?;
+    }
+    Ok(())
+}
+
 /// The router's stage of a ticket write: the assignee acting ends routing;
 /// a new or re-routed unassigned ticket (as the write and its rules leave
 /// it) is routed. Atiende's own writes are not routed again.

@@ -34,6 +34,21 @@ pub fn download_headers(a: &Attachment) -> [(&'static str, String); 3] {
     ]
 }
 
+/// A file name as one segment of a download address: everything but
+/// unreserved characters percent-encoded (the name is for the reader and
+/// their browser; the address's id or key finds the file).
+pub fn path_segment(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Keeps only the last path segment of a client-given name and drops
 /// control characters.
 pub fn clean_file_name(raw: &str) -> String {

@@ -107,7 +107,7 @@ pub fn line(l: &ChatLine, names: &[(domain::UserId, String)]) -> Json {
             "name": f.name,
             "size": f.size,
             "content_type": f.content_type,
-            "url": format!("/chat/files/{}/{}/{}", l.id.0, f.key, url_segment(&f.name)),
+            "url": format!("/chat/files/{}/{}/{}", l.id.0, f.key, app::uploads::path_segment(&f.name)),
         })).collect::<Vec<_>>(),
         "client_id": l.client_id,
         "created_at": l.created_at.to_iso(),
@@ -156,18 +156,4 @@ pub fn texts() -> Json {
         Json::Object(m)
     };
     json!({"es": of(i18n::Lang::Es), "en": of(i18n::Lang::En)})
-}
-
-/// A file name as one path segment of a URL (anything but unreserved
-/// characters percent-encoded).
-fn url_segment(name: &str) -> String {
-    let mut out = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

@@ -14,7 +14,7 @@ use domain::policy::Capability;
 use domain::{Actor, Channel, ChatConversationId, GroupId, TicketId, Timestamp, UserId};
 use i18n::Arg;
 use store::repo::chat as repo;
-use store::repo::{routing, users};
+use store::repo::users;
 
 /// Where an agent passes a chat.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,18 +77,25 @@ impl App {
         let offer_seconds = self.rulebook().await?.routing.chat_offer_seconds;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let conversations = repo::attended_by(c, actor.user).await?;
+        let attended = repo::attended_by(c, actor.user).await?;
+        // Their cases and customers, in one read each.
+        let ids: Vec<i64> = attended
+            .iter()
+            .filter_map(|(v, _)| v.ticket.map(|t| t.0))
+            .collect();
+        let cases = store::repo::tickets::get_many(c, &ids, false).await?;
+        let people: Vec<i64> = cases.iter().map(|t| t.requester_id.0).collect();
+        let customers = users::get_many(c, &people).await?;
         let now = Timestamp::now();
-        let mut out = Vec::with_capacity(conversations.len());
-        for conv in conversations {
-            let Some(ticket) = conv.ticket else { continue };
-            let Some(t) = store::repo::tickets::get(c, ticket, false).await? else {
+        let mut out = Vec::with_capacity(attended.len());
+        for (conv, last) in attended {
+            let Some(t) = cases.iter().find(|t| Some(t.id) == conv.ticket) else {
                 continue;
             };
-            let customer = users::get(c, t.requester_id)
-                .await?
-                .map_or_else(String::new, |u| u.name);
-            let last = repo::last_visitor_line(c, conv.id).await?;
+            let customer = customers
+                .iter()
+                .find(|u| u.id == t.requester_id)
+                .map_or_else(String::new, |u| u.name.clone());
             let unseen = last.is_some() && last > conv.attendance.seen_line;
             let offer_seconds_left = (conv.attendance.offered_to == Some(actor.user)).then(|| {
                 conv.attendance
@@ -96,8 +103,8 @@ impl App {
                     .map_or(0, |at| (at.0 + offer_seconds - now.0).max(0))
             });
             out.push(DeskChat {
+                ticket: t.id,
                 conversation: conv,
-                ticket,
                 customer,
                 offer_seconds_left,
                 unseen,
@@ -160,13 +167,8 @@ impl App {
                         return Ok(None);
                     }
                     queue_event(c, ChatEvent::Accepted, &taken, now).await?;
-                    if let Some(t) = ticket
-                        && let Some(mut route) = routing::route(c, t).await?
-                        && route.assignee_id == Some(agent)
-                    {
-                        route.state = routing::RouteState::Done;
-                        route.updated_at = now;
-                        routing::save_route(c, &route).await?;
+                    if let Some(t) = ticket {
+                        crate::routing::taken_by(c, t, agent, now).await?;
                     }
                     Ok(Some(users::get(c, agent).await?.map(|u| u.name)))
                 })
@@ -312,14 +314,24 @@ impl App {
     /// An agent's page shows the chat: the visitor's lines so far are seen
     /// (their read marks), and the widget is told.
     pub async fn chat_seen(&self, conversation: ChatConversationId) -> Result<(), AppError> {
+        // Read first: most signals (an agent's own line, typing's echo) move
+        // nothing, and need no write.
+        let newer = {
+            let mut rc = self.read().await?;
+            let c = &mut rc.conn();
+            let seen = repo::conversation(c, conversation)
+                .await?
+                .and_then(|v| v.attendance.seen_line);
+            repo::last_visitor_line(c, conversation)
+                .await?
+                .filter(|last| Some(*last) > seen)
+        };
+        let Some(line) = newer else {
+            return Ok(());
+        };
         let moved = self
             .write(move |c| {
-                Box::pin(async move {
-                    Ok(match repo::last_visitor_line(c, conversation).await? {
-                        Some(line) => repo::mark_seen(c, conversation, line).await?,
-                        None => false,
-                    })
-                })
+                Box::pin(async move { Ok(repo::mark_seen(c, conversation, line).await?) })
             })
             .await?;
         if moved {

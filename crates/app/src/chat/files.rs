@@ -65,40 +65,35 @@ impl App {
                 ),
             )));
         }
-        let conversation = {
-            let mut rc = self.read().await?;
-            repo::open_conversation_of(&mut rc.conn(), visitor.id).await?
-        };
-        let (Some(conversation), Some(profile)) = (conversation, visitor.user) else {
-            return Err(AppError::field(FieldError::invalid(
+        let not_yet = || {
+            AppError::field(FieldError::invalid(
                 "file",
                 "files can be sent once a person is in the chat",
-            )));
+            ))
         };
-        if conversation.state != ConversationState::Waiting {
-            return Err(AppError::field(FieldError::invalid(
-                "file",
-                "files can be sent once a person is in the chat",
-            )));
-        }
-        {
+        let profile = visitor.user.ok_or_else(not_yet)?;
+        // The chat, a resend's line if this is one, and who the visitor is,
+        // in one read.
+        let (conversation, resent, who) = {
             let mut rc = self.read().await?;
-            if let Some(l) =
-                repo::line_by_client_id(&mut rc.conn(), conversation.id, &file.client_id).await?
-            {
-                return Ok(l);
-            }
+            let c = &mut rc.conn();
+            let conversation = repo::open_conversation_of(c, visitor.id)
+                .await?
+                .filter(|v| v.state == ConversationState::Waiting)
+                .ok_or_else(not_yet)?;
+            let resent = repo::line_by_client_id(c, conversation.id, &file.client_id).await?;
+            let who = store::repo::users::get(c, profile)
+                .await?
+                .ok_or(AppError::NotFound)?
+                .actor();
+            (conversation, resent, who)
+        };
+        if let Some(l) = resent {
+            return Ok(l);
         }
         if !self.chat.allow_line(visitor.id, LINES_PER_MINUTE) {
             return Err(AppError::TooManyAttempts(60));
         }
-        let who = {
-            let mut rc = self.read().await?;
-            store::repo::users::get(&mut rc.conn(), profile)
-                .await?
-                .ok_or(AppError::NotFound)?
-                .actor()
-        };
         let (token, stored) = self
             .upload(
                 who,

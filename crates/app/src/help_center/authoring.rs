@@ -59,17 +59,11 @@ pub fn is_image(content_type: &str) -> bool {
 /// Where the help center serves an article's file (the name is only for
 /// the reader and their browser; the id finds it).
 pub fn article_attachment_path(f: &ArticleFile) -> String {
-    let name: String = f
-        .file_name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("/hc/article_attachments/{}/{name}", f.id)
+    format!(
+        "/hc/article_attachments/{}/{}",
+        f.id,
+        crate::uploads::path_segment(&f.file_name)
+    )
 }
 
 /// Everything the article editor shows.

@@ -117,8 +117,8 @@ pub(super) async fn poll(srv: &TestServer, key: &str, token: &str, after: i64) -
     .await
 }
 
-/// The ticket's comments' bodies.
-pub(super) async fn comments(srv: &TestServer, ticket: i64) -> Vec<String> {
+/// The ticket's comments, as the API gives them.
+pub(super) async fn comment_records(srv: &TestServer, ticket: i64) -> Vec<Json> {
     let (s, b) = srv
         .call(
             "GET",
@@ -128,14 +128,16 @@ pub(super) async fn comments(srv: &TestServer, ticket: i64) -> Vec<String> {
         )
         .await;
     assert_eq!(s, 200, "{b}");
-    b["comments"]
-        .as_array()
-        .map(|l| {
-            l.iter()
-                .map(|c| c["body"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
+    b["comments"].as_array().cloned().unwrap_or_default()
+}
+
+/// The ticket's comments' bodies.
+pub(super) async fn comments(srv: &TestServer, ticket: i64) -> Vec<String> {
+    comment_records(srv, ticket)
+        .await
+        .iter()
+        .map(|c| c["body"].as_str().unwrap_or_default().to_string())
+        .collect()
 }
 
 both!(

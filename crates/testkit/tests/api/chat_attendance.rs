@@ -240,21 +240,11 @@ both!(an_offer_is_declined_accepted_passed_on_and_lapses, |srv| {
             .iter()
             .any(|c| c == "Quiere cambiar la talla")
     );
-    let (_, cs) = srv
-        .call(
-            "GET",
-            &format!("/api/v2/tickets/{ticket}/comments.json"),
-            &srv.admin(),
-            None,
-        )
-        .await;
-    let note = cs["comments"]
-        .as_array()
-        .and_then(|l| {
-            l.iter()
-                .find(|c| c["body"] == "Quiere cambiar la talla")
-                .cloned()
-        })
+    let cs = super::chat::comment_records(&srv, ticket).await;
+    let note = cs
+        .iter()
+        .find(|c| c["body"] == "Quiere cambiar la talla")
+        .cloned()
         .unwrap_or_default();
     assert_eq!(note["public"], false, "the note is internal: {note}");
     assert!(

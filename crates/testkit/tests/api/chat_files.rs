@@ -130,27 +130,16 @@ both!(files_go_both_ways_checked_and_by_key, |srv| {
         let (_, p) = super::chat::poll(&srv, &key, &token, 0).await;
         p["conversation"]["ticket_id"].as_i64().unwrap_or_default()
     };
-    let (_, cs) = srv
-        .call(
-            "GET",
-            &format!("/api/v2/tickets/{ticket}/comments.json"),
-            &srv.admin(),
-            None,
-        )
-        .await;
-    let with_file = cs["comments"]
-        .as_array()
-        .map(|l| {
-            l.iter()
-                .filter(|c| {
-                    c["attachments"]
-                        .as_array()
-                        .is_some_and(|a| a.iter().any(|x| x["file_name"] == "foto de la caja.png"))
-                })
-                .count()
+    let cs = super::chat::comment_records(&srv, ticket).await;
+    let with_file = cs
+        .iter()
+        .filter(|c| {
+            c["attachments"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x["file_name"] == "foto de la caja.png"))
         })
-        .unwrap_or_default();
-    assert_eq!(with_file, 1, "{cs}");
+        .count();
+    assert_eq!(with_file, 1, "{cs:?}");
 
     // Refused: kinds a browser would run, an empty file, too large, another site.
     for (name, ct) in [

@@ -162,16 +162,29 @@ pub async fn conversations_page(
 
 /// The chats handed to people that an agent is offered or talking in,
 /// oldest first (the workspace's chat tabs).
-pub async fn attended_by(c: &mut Conn<'_>, agent: UserId) -> Result<Vec<Conversation>, StoreError> {
+pub async fn attended_by(
+    c: &mut Conn<'_>,
+    agent: UserId,
+) -> Result<Vec<(Conversation, Option<ChatLineId>)>, StoreError> {
+    // Each with the latest line its visitor wrote (for "not seen yet").
+    let cols = CONVERSATION_COLS
+        .split(", ")
+        .map(|col| format!("v.{col}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let rows = c
         .all(
             q(format!(
-                "SELECT {CONVERSATION_COLS} FROM chat_conversations WHERE (offered_to = $1 OR agent_id = $1) AND state = 'waiting' ORDER BY id LIMIT 50"
+                "SELECT {cols}, (SELECT MAX(l.id) FROM chat_lines l WHERE l.conversation_id = v.id AND l.author = 'visitor') \
+                 FROM chat_conversations v WHERE (v.offered_to = $1 OR v.agent_id = $1) AND v.state = 'waiting' ORDER BY v.id LIMIT 50"
             ))
             .bind(agent),
         )
         .await?;
-    rows.iter().map(conversation_row).collect()
+    let last = CONVERSATION_COLS.split(", ").count();
+    rows.iter()
+        .map(|r| Ok((conversation_row(r)?, r.opt_int(last)?.map(ChatLineId))))
+        .collect()
 }
 
 /// Offers made before `before` and not yet answered.
