@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod language;
 pub mod live;
 pub mod mail_templates;
+pub mod messaging;
 pub mod orgs;
 pub mod outbox;
 pub mod periodic;
@@ -115,6 +116,9 @@ pub struct App {
     pub(crate) look: std::sync::Arc<site_look::LookCache>,
     /// This node's followers of chat conversations.
     pub(crate) chat: std::sync::Arc<chat::ChatHub>,
+    /// Calls to messaging providers that are not messages (connecting an
+    /// account, a test message); `None` where the adapter is not wired.
+    pub messaging: Option<std::sync::Arc<dyn messaging::Providers>>,
 }
 
 impl App {
@@ -136,6 +140,7 @@ impl App {
             meaning: Default::default(),
             look: Default::default(),
             chat: Default::default(),
+            messaging: None,
         }
     }
 

@@ -60,6 +60,9 @@ pub struct CommentInput {
     /// The channel a public reply goes out on, where the agent chose one
     /// (else the one the customer last wrote from).
     pub reply_via: Option<Channel>,
+    /// The approved template the reply is, where the customer's
+    /// messaging window is closed (WhatsApp); the body is its words.
+    pub template: Option<domain::model::outbox::TemplateUse>,
 }
 
 impl CommentInput {

@@ -377,6 +377,7 @@ async fn serve(config: Config) -> Result<(), String> {
     // Every listener is bound before we say we are serving.
     let mut app = app;
     start_mail(&mut app, &config).await?;
+    app.messaging = Some(messaging::providers());
     // Automations, SLA breaches and the router's queue pass (one node at a
     // time), and the webhook sender.
     let node = format!("node-{}-{}", std::process::id(), app::auth::random_token(6));
@@ -422,7 +423,8 @@ async fn serve(config: Config) -> Result<(), String> {
     chat::spawn_sender(app.clone());
     let pages = ui::router(app.clone())
         .merge(site::router(app.clone(), config.public_url.clone()))
-        .merge(chat::routes(app.clone()));
+        .merge(chat::routes(app.clone()))
+        .merge(messaging::start(app.clone(), config.public_url.clone()));
     web::serve(listener, app, settings, pages, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;

@@ -122,4 +122,11 @@ id_type!(
     ChatConversationId,
     /// One line of a chat as the widget shows it.
     ChatLineId,
+    /// A connected messaging account (a WhatsApp number, a page, a bot,
+    /// an SMS number).
+    ChannelAccountId,
+    /// One webhook delivery from a messaging provider, stored raw.
+    ChannelDeliveryId,
+    /// An approved WhatsApp message template.
+    MessageTemplateId,
 );

@@ -11,6 +11,7 @@ pub mod hours;
 pub mod ids;
 pub mod look;
 pub mod mail;
+pub mod messaging;
 pub mod model;
 pub mod permission;
 pub mod policy;

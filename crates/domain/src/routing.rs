@@ -27,7 +27,8 @@ impl WorkChannel {
             | Channel::WhatsApp
             | Channel::Telegram
             | Channel::Messenger
-            | Channel::Instagram => WorkChannel::Chat,
+            | Channel::Instagram
+            | Channel::Sms => WorkChannel::Chat,
             Channel::Voice => WorkChannel::Call,
             _ => WorkChannel::Email,
         }

@@ -48,6 +48,7 @@ word_enum!(
         Telegram = "telegram",
         Messenger = "facebook",
         Instagram = "instagram_dm",
+        Sms = "sms",
         Voice = "voice",
         WalkIn = "walk_in",
         Merge = "merge",
@@ -65,7 +66,9 @@ impl Channel {
         match self {
             Channel::Email => Some(K::Email),
             Channel::Chat => Some(K::ChatVisitor),
-            Channel::WhatsApp => Some(K::WhatsApp),
+            // A WhatsApp id is the customer's phone number: the same
+            // identity as the number they text from.
+            Channel::WhatsApp | Channel::Sms => Some(K::Phone),
             Channel::Telegram => Some(K::Telegram),
             Channel::Messenger => Some(K::Messenger),
             Channel::Instagram => Some(K::Instagram),

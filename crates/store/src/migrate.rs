@@ -255,6 +255,20 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 34,
+        name: "sms_channel",
+        shared: None,
+        sqlite: Some(include_str!("../migrations/0034_sms_channel.sqlite.sql")),
+        postgres: Some(include_str!("../migrations/0034_sms_channel.postgres.sql")),
+    },
+    Migration {
+        version: 35,
+        name: "messaging",
+        shared: Some(include_str!("../migrations/0035_messaging.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

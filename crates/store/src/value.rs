@@ -151,6 +151,9 @@ value_from_id!(
     domain::ChatVisitorId,
     domain::ChatConversationId,
     domain::ChatLineId,
+    domain::ChannelAccountId,
+    domain::ChannelDeliveryId,
+    domain::MessageTemplateId,
     domain::Timestamp
 );
 
@@ -184,7 +187,10 @@ value_from_word!(
     domain::model::SortOrder,
     domain::model::RatingScore,
     domain::model::webhooks::WebhookStatus,
-    domain::model::webhooks::HttpMethod
+    domain::model::webhooks::HttpMethod,
+    domain::messaging::DeliveryState,
+    domain::messaging::Receipt,
+    domain::messaging::TemplateCategory
 );
 
 /// SQL text plus its parameters, in placeholder order.

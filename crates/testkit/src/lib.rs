@@ -5,6 +5,7 @@
 
 pub mod dns;
 pub mod fuzz;
+pub mod whatsapp;
 
 use serde_json::Value as Json;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -116,6 +117,7 @@ pub async fn start_node_settings(
     let mut app = app::App::new(db);
     app.mail = mail.map(std::sync::Arc::new);
     app.inbound_parser = Some(std::sync::Arc::new(mail::parse::MimeParser));
+    app.messaging = Some(messaging::providers());
     // The bot's sentence encoder where installed (scripts/test.sh does);
     // loaded only by the tests that ask the bot.
     if let Some(models) = app::bot_vectors::models_from_env() {
@@ -136,7 +138,11 @@ pub async fn start_node_settings(
     tokio::spawn(async move {
         let pages = ui::router(served.clone())
             .merge(site::router(served.clone(), settings.public_url.clone()))
-            .merge(chat::routes(served.clone()));
+            .merge(chat::routes(served.clone()))
+            .merge(messaging::start(
+                served.clone(),
+                settings.public_url.clone(),
+            ));
         let _ = web::serve(listener, served, settings, pages, async move {
             let _ = rx.await;
         })

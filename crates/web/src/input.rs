@@ -32,7 +32,7 @@ impl<'a> Fields<'a> {
         Fields { m, errors: vec![] }
     }
 
-    fn bad(&mut self, k: &str, why: &str) {
+    pub(crate) fn bad(&mut self, k: &str, why: &str) {
         self.errors.push(FieldError::invalid(k, why));
     }
 
@@ -189,7 +189,25 @@ fn comment(f: &mut Fields<'_>, o: &Map<String, Json>) -> CommentInput {
         uploads: c.strings("uploads").unwrap_or_default(),
         // Zendesk's API has no say in the channel: the customer's last one.
         reply_via: None,
+        template: None,
     };
+    let mut input = input;
+    if let Some(t) = c.object("template") {
+        let mut t = Fields::new(t);
+        let (name, language) = (t.string("name"), t.string("language"));
+        let params = t.strings("params").unwrap_or_default();
+        match (name, language) {
+            (Some(name), Some(language)) => {
+                input.template = Some(domain::model::outbox::TemplateUse {
+                    name,
+                    language,
+                    params,
+                });
+            }
+            _ => c.bad("template", "needs a name and a language"),
+        }
+        c.errors.extend(t.errors);
+    }
     for e in c.errors {
         f.errors.push(FieldError {
             field: format!("comment.{}", e.field),

@@ -43,6 +43,8 @@ pub use operations::Body;
     wire::Vote,
     wire::ArticleAttachment,
     wire::ChatWidget,
+    wire::ChannelAccount,
+    wire::MessageTemplate,
     wire::ChatConversation,
     wire::ChatLine,
     wire::Translation,
@@ -282,12 +284,15 @@ mod tests {
             let mut read = input::asked::take();
             // Nested records' keys, and the aliases read in place of another.
             if names[0] == "TicketRequest" {
-                for nested in ["CommentRequest", "RequesterRequest"] {
+                for nested in ["CommentRequest", "RequesterRequest", "TemplateRequest"] {
                     documented.extend(properties(&doc, nested));
                 }
                 read.insert("fields".into());
                 read.insert("description".into());
                 read.insert("requester_id".into());
+                // A reply's template: its object is not filled in here.
+                read.insert("language".into());
+                read.insert("params".into());
             }
             if names[0] == "ArticleRequest" {
                 read.insert("name".into());

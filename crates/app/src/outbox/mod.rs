@@ -16,9 +16,9 @@ pub mod sender;
 pub use email::MailSettings;
 pub(crate) use email::{Sender, acknowledge, notification};
 
-use crate::pipeline::Hooks;
+use crate::pipeline::{Hooks, ReplyChoice};
 use crate::{App, AppError};
-use domain::model::outbox::ReplyRoute;
+use domain::model::outbox::{ReplyRoute, TemplateUse};
 use domain::{Channel, OutboundId, OutboundKind, TicketId, Timestamp};
 use store::Conn;
 use store::model::{Comment, Ticket};
@@ -33,16 +33,19 @@ pub(crate) async fn reply(
     hooks: &Hooks,
     t: &Ticket,
     comment: &Comment,
-    chosen: Option<Channel>,
+    choice: ReplyChoice,
     now: Timestamp,
 ) -> Result<(), AppError> {
     if !comment.public || comment.author_id == t.requester_id {
         return Ok(());
     }
     let email_sender = hooks.sender(t);
-    let Some(route) = route::choose(c, t, chosen, email_sender.is_some()).await? else {
+    let Some(route) = route::choose(c, t, choice.via, email_sender.is_some()).await? else {
         return Ok(());
     };
+    // A messaging channel's window: a free-form reply only while it is
+    // open, else an approved template (refused with the reply otherwise).
+    let template = crate::messaging::window::check(c, &route, choice.template, now).await?;
     match (route.channel, email_sender) {
         (Channel::Email, Some(sender)) => email::reply(c, &sender, t, comment, route.to, now).await,
         (Channel::Email, None) => Ok(()),
@@ -54,9 +57,9 @@ pub(crate) async fn reply(
             {
                 email::reply(c, &sender, t, comment, to, now).await?;
             }
-            queue_on_channel(c, t, comment, route, now).await
+            queue_on_channel(c, t, comment, route, None, now).await
         }
-        _ => queue_on_channel(c, t, comment, route, now).await,
+        _ => queue_on_channel(c, t, comment, route, template, now).await,
     }
 }
 
@@ -68,6 +71,7 @@ async fn queue_on_channel(
     t: &Ticket,
     comment: &Comment,
     route: ReplyRoute,
+    template: Option<TemplateUse>,
     now: Timestamp,
 ) -> Result<(), AppError> {
     let message_id = format!(
@@ -81,6 +85,7 @@ async fn queue_on_channel(
         &Outbound {
             comment_id: Some(comment.id),
             account: route.account,
+            template,
             ..Outbound::queued(
                 t.id,
                 OutboundKind::Reply,

@@ -17,9 +17,10 @@ use store::repo::{comments, inbound, users};
 
 /// Every channel a reply can go out on, in the order offered when nothing
 /// else says which.
-const ANY_ORDER: [Channel; 6] = [
+const ANY_ORDER: [Channel; 7] = [
     Channel::Email,
     Channel::WhatsApp,
+    Channel::Sms,
     Channel::Telegram,
     Channel::Messenger,
     Channel::Instagram,

@@ -60,8 +60,17 @@ pub(crate) enum Delivery {
     /// chose (`via`) or the one they last wrote from.
     Reply {
         comment: Comment,
-        via: Option<Channel>,
+        choice: ReplyChoice,
     },
+}
+
+/// How an agent's reply goes out: the channel they chose (else the one
+/// the customer last wrote from) and, where the customer's messaging
+/// window is closed, the approved template it is.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ReplyChoice {
+    pub via: Option<Channel>,
+    pub template: Option<domain::model::outbox::TemplateUse>,
 }
 
 /// The effects of fired rules on a ticket. Actions that do not fit are
@@ -151,8 +160,8 @@ pub(crate) async fn deliver(
                 queue_webhook(c, &id, t, rule, &body, now).await?
             }
             Delivery::Acknowledge => acknowledge(c, hooks, t, now).await?,
-            Delivery::Reply { comment, via } => {
-                crate::outbox::reply(c, hooks, t, &comment, via, now).await?
+            Delivery::Reply { comment, choice } => {
+                crate::outbox::reply(c, hooks, t, &comment, choice, now).await?
             }
         }
     }

@@ -20,7 +20,7 @@
 
 mod effects;
 
-pub(crate) use effects::{Delivery, Effects};
+pub(crate) use effects::{Delivery, Effects, ReplyChoice};
 
 use crate::email::{MailboxDirectory, ReplyAddress};
 use crate::outbox::MailSettings;
@@ -195,10 +195,18 @@ pub(crate) async fn write(
         facts,
         inbound: taken,
     } = req;
-    // The channel the agent chose for their reply, if they chose one.
+    // The channel the agent chose for their reply, if they chose one, and
+    // the template it is.
     let reply_via = match &change {
-        Change::Update { input, .. } => input.comment.as_ref().and_then(|cm| cm.reply_via),
-        _ => None,
+        Change::Update { input, .. } => input
+            .comment
+            .as_ref()
+            .map(|cm| ReplyChoice {
+                via: cm.reply_via,
+                template: cm.template.clone(),
+            })
+            .unwrap_or_default(),
+        _ => ReplyChoice::default(),
     };
     let mut last = None;
     for recorded in record(c, &actor, via, change, now).await? {
@@ -214,7 +222,7 @@ pub(crate) async fn write(
                 return Err(AppError::Conflict("delivered twice at once".into()));
             }
         }
-        last = stages(c, hooks, &actor, recorded, &facts, reply_via, now).await?;
+        last = stages(c, hooks, &actor, recorded, &facts, reply_via.clone(), now).await?;
     }
     Ok(last)
 }
@@ -308,7 +316,7 @@ async fn stages(
     actor: &Actor,
     mut r: Recorded,
     extra_facts: &[(&'static str, &'static str)],
-    reply_via: Option<Channel>,
+    reply_via: ReplyChoice,
     now: Timestamp,
 ) -> Result<Option<TicketWrite>, AppError> {
     let book = &hooks.book;
@@ -396,7 +404,7 @@ async fn stages(
     {
         deliveries.push(Delivery::Reply {
             comment: cm.clone(),
-            via: reply_via,
+            choice: reply_via,
         });
     }
     let comment = r.write().and_then(|w| w.comment.as_ref());

@@ -48,6 +48,20 @@ pub struct Outbound {
     /// `wamid`), so its delivery statuses and the customer's answers to it
     /// find it.
     pub external_id: Option<String>,
+    /// What the provider said of it after taking it: delivered, read.
+    pub receipt: Option<crate::messaging::Receipt>,
+    pub receipt_at: Option<Timestamp>,
+    /// The approved template it is, where the customer's window was
+    /// closed (WhatsApp): the words are the template's, filled in.
+    pub template: Option<TemplateUse>,
+}
+
+/// A template sent with its parameters.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TemplateUse {
+    pub name: String,
+    pub language: String,
+    pub params: Vec<String>,
 }
 
 impl Outbound {
@@ -87,6 +101,9 @@ impl Outbound {
             created_at: now,
             sent_at: None,
             external_id: None,
+            receipt: None,
+            receipt_at: None,
+            template: None,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod inbound;
 pub mod jobs;
 pub mod leases;
 pub mod mailboxes;
+pub mod messaging;
 pub mod orgs;
 pub mod outbox;
 pub mod routing;

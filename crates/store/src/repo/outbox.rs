@@ -7,7 +7,8 @@ pub use domain::model::outbox::Outbound;
 use domain::{Channel, CommentId, OutboundId, OutboundStatus, TicketId, Timestamp};
 
 const COLS: &str = "id, ticket_id, comment_id, kind, to_address, subject, message_id, in_reply_to, refs, body_text, body_html, status, attempts, next_attempt_at, \
-                    last_error, created_at, sent_at, from_address, from_name, reply_to, channel, account, external_id";
+                    last_error, created_at, sent_at, from_address, from_name, reply_to, channel, account, external_id, \
+                    receipt, receipt_at, template";
 
 fn from_row(r: &crate::Row) -> Result<Outbound, StoreError> {
     Ok(Outbound {
@@ -34,6 +35,9 @@ fn from_row(r: &crate::Row) -> Result<Outbound, StoreError> {
         channel: r.word(20)?,
         account: r.opt_text(21)?,
         external_id: r.opt_text(22)?,
+        receipt: r.opt_word(23)?,
+        receipt_at: r.opt_int(24)?.map(Timestamp),
+        template: r.opt_text(25)?.and_then(|t| serde_json::from_str(&t).ok()),
     })
 }
 
@@ -41,8 +45,8 @@ fn from_row(r: &crate::Row) -> Result<Outbound, StoreError> {
 pub async fn enqueue(c: &mut Conn<'_>, m: &Outbound) -> Result<OutboundId, StoreError> {
     c.insert(
         q("INSERT INTO outbound_messages (ticket_id, comment_id, kind, to_address, subject, message_id, in_reply_to, refs, body_text, body_html, status, attempts, \
-           next_attempt_at, created_at, from_address, from_name, reply_to, channel, account) \
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $12, $13, $14, $15, $16, $17) RETURNING id")
+           next_attempt_at, created_at, from_address, from_name, reply_to, channel, account, template) \
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $12, $13, $14, $15, $16, $17, $18) RETURNING id")
             .bind(m.ticket_id)
             .bind(m.comment_id)
             .bind(m.kind)
@@ -59,7 +63,8 @@ pub async fn enqueue(c: &mut Conn<'_>, m: &Outbound) -> Result<OutboundId, Store
             .bind(m.from_name.clone())
             .bind(m.reply_to.clone())
             .bind(m.channel)
-            .bind(m.account.clone()),
+            .bind(m.account.clone())
+            .bind(m.template.as_ref().and_then(|t| serde_json::to_string(t).ok())),
     )
     .await
     .map(OutboundId)
@@ -217,4 +222,53 @@ pub async fn ticket_of_external(
         }
     };
     row.map(|r| Ok(TicketId(r.int(0)?))).transpose()
+}
+
+/// What a provider said later of a message it took (by its id of it):
+/// delivered or read (never back from read to delivered), or failed with
+/// its words after all. Returns the ticket it belongs to, if it is ours.
+pub async fn mark_receipt(
+    c: &mut Conn<'_>,
+    channel: Channel,
+    external_id: &str,
+    receipt: Result<domain::messaging::Receipt, &str>,
+    at: Timestamp,
+) -> Result<Option<TicketId>, StoreError> {
+    use domain::messaging::Receipt;
+    let n = match receipt {
+        Ok(r) => {
+            c.exec(
+                q("UPDATE outbound_messages SET receipt = $3, receipt_at = $4 WHERE channel = $1 AND external_id = $2 AND (receipt IS NULL OR receipt <> $5)")
+                    .bind(channel)
+                    .bind(external_id)
+                    .bind(r)
+                    .bind(at)
+                    .bind(Receipt::Read),
+            )
+            .await?
+        }
+        Err(words) => {
+            c.exec(
+                q("UPDATE outbound_messages SET status = $3, last_error = $4 WHERE channel = $1 AND external_id = $2")
+                    .bind(channel)
+                    .bind(external_id)
+                    .bind(OutboundStatus::Failed)
+                    .bind(words),
+            )
+            .await?
+        }
+    };
+    if n == 0 {
+        return Ok(None);
+    }
+    let row = c
+        .opt(
+            q("SELECT ticket_id FROM outbound_messages WHERE channel = $1 AND external_id = $2")
+                .bind(channel)
+                .bind(external_id),
+        )
+        .await?;
+    row.map(|r| r.opt_int(0).map(|t| t.map(TicketId)))
+        .transpose()
+        .map(Option::flatten)
 }

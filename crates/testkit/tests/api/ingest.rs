@@ -31,7 +31,7 @@ both!(every_channel_comes_in_one_way, |srv| {
     let mut first = message(
         Channel::WhatsApp,
         "wamid.1",
-        IdentityKind::WhatsApp,
+        IdentityKind::Phone,
         "+34 611 22-33-44",
         "Hola, mi pedido no llega",
     );
@@ -61,7 +61,8 @@ both!(every_channel_comes_in_one_way, |srv| {
             &srv.admin(),
         )
         .await;
-    assert_eq!(ids["identities"][0]["type"], "whatsapp", "{ids}");
+    // A WhatsApp id is the customer's phone number.
+    assert_eq!(ids["identities"][0]["type"], "phone_number", "{ids}");
     assert_eq!(ids["identities"][0]["value"], "+34611223344", "{ids}");
     let c = comments(&srv, ticket).await;
     assert_eq!(c.len(), 1);
@@ -86,7 +87,7 @@ both!(every_channel_comes_in_one_way, |srv| {
         .ingest(message(
             Channel::WhatsApp,
             "wamid.2",
-            IdentityKind::WhatsApp,
+            IdentityKind::Phone,
             "+34611223344",
             "¿Alguna novedad?",
         ))
@@ -136,7 +137,7 @@ both!(every_channel_comes_in_one_way, |srv| {
             message(
                 Channel::WhatsApp,
                 "wamid.3",
-                IdentityKind::WhatsApp,
+                IdentityKind::Phone,
                 "+34611223344",
                 "Otra cosa",
             ),
@@ -154,7 +155,7 @@ both!(every_channel_comes_in_one_way, |srv| {
     let mut reply = message(
         Channel::WhatsApp,
         "wamid.4",
-        IdentityKind::WhatsApp,
+        IdentityKind::Phone,
         "+34611223344",
         "Sobre el pedido",
     );
@@ -210,7 +211,7 @@ both!(every_channel_comes_in_one_way, |srv| {
         .ingest(message(
             Channel::WhatsApp,
             "wamid.5",
-            IdentityKind::WhatsApp,
+            IdentityKind::Phone,
             "+34611223344",
             "Gracias, otra duda",
         ))
@@ -227,7 +228,7 @@ both!(every_channel_comes_in_one_way, |srv| {
         .ingest(message(
             Channel::WhatsApp,
             "wamid.6",
-            IdentityKind::WhatsApp,
+            IdentityKind::Phone,
             "not a number",
             "x",
         ))
@@ -279,7 +280,7 @@ both!(simultaneous_first_messages_make_one_profile, |srv| {
                 .ingest(message(
                     Channel::WhatsApp,
                     "same",
-                    IdentityKind::WhatsApp,
+                    IdentityKind::Phone,
                     "+34600000001",
                     "una vez",
                 ))

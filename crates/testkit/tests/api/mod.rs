@@ -37,6 +37,7 @@ mod site_look;
 mod tickets;
 mod transport;
 mod web_forms;
+mod whatsapp;
 mod workspace;
 
 pub use atiende_testkit::{Auth, TestServer, both};

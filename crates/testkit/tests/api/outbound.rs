@@ -102,8 +102,12 @@ both!(replies_go_back_on_the_customers_channel, |first| {
         .get(&format!("/api/v2/tickets/{}.json", ticket.0), &srv.admin())
         .await;
     let marta = t["ticket"]["requester_id"].as_i64().unwrap_or_default();
-    // She also has an email address and a WhatsApp number on her profile.
-    for (kind, value) in [("email", "marta@example.com"), ("whatsapp", "+34611223344")] {
+    // She also has an email address and a phone number (WhatsApp, SMS) on
+    // her profile.
+    for (kind, value) in [
+        ("email", "marta@example.com"),
+        ("phone_number", "+34611223344"),
+    ] {
         let (s, b) = srv
             .call(
                 "POST",
@@ -153,7 +157,11 @@ both!(replies_go_back_on_the_customers_channel, |first| {
         .skip(1)
         .filter_map(|o| o.split('"').next())
         .collect();
-    assert_eq!(options, ["telegram", "email", "whatsapp"], "{select}");
+    assert_eq!(
+        options,
+        ["telegram", "email", "whatsapp", "sms"],
+        "{select}"
+    );
     assert!(select.contains("Telegram · 987654321"), "{select}");
     // The agent chooses email for this one.
     let csrf = hidden(&page.body, "csrf");
@@ -254,7 +262,7 @@ both!(replies_go_back_on_the_customers_channel, |first| {
             Channel::WhatsApp,
             "waba-1",
             "wamid.5",
-            IdentityKind::WhatsApp,
+            IdentityKind::Phone,
             "+34 611 22 33 44",
         ))
         .await

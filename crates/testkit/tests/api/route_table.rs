@@ -1055,6 +1055,64 @@ pub(super) const API: &[Row] = &[
         r#"{"ticket_form":{"name":"Form {unique}"}}"#,
     ),
     ("DELETE", "/api/v2/ticket_forms/{ticket_form}", "UDDDDA", ""),
+    ("GET", "/api/v2/channels/accounts", "UDDDDA", ""),
+    (
+        "POST",
+        "/api/v2/channels/accounts",
+        "UDDDDA",
+        r#"{"account":{"channel":"whatsapp","name":"WA {unique}","external_id":"pn-{unique}","credentials":{"access_token":"t","app_secret":"s"}}}"#,
+    ),
+    (
+        "GET",
+        "/api/v2/channels/accounts/{channel_account}",
+        "UDDDDA",
+        "",
+    ),
+    (
+        "PUT",
+        "/api/v2/channels/accounts/{channel_account}",
+        "UDDDDA",
+        r#"{"account":{"name":"Otra"}}"#,
+    ),
+    (
+        "DELETE",
+        "/api/v2/channels/accounts/{channel_account}",
+        "UDDDDA",
+        "",
+    ),
+    // The fixture's provider is a closed port: the test is refused (422).
+    (
+        "POST",
+        "/api/v2/channels/accounts/{channel_account}/test",
+        "UDDDDA",
+        r#"{"to":"+34600000000"}"#,
+    ),
+    ("GET", "/api/v2/channels/templates", "UDDAAA", ""),
+    (
+        "POST",
+        "/api/v2/channels/templates",
+        "UDDDDA",
+        r#"{"template":{"name":"t_{unique}","language":"es","category":"utility","body":"Hola"}}"#,
+    ),
+    (
+        "DELETE",
+        "/api/v2/channels/templates/{message_template}",
+        "UDDDDA",
+        "",
+    ),
+    // Providers' webhooks: no handshake token, no signature.
+    (
+        "GET",
+        "/channels/{channel_slug}/{channel_account}/webhook",
+        "DDDDDD",
+        "",
+    ),
+    (
+        "POST",
+        "/channels/{channel_slug}/{channel_account}/webhook",
+        "UUUUUU",
+        "",
+    ),
     ("GET", "/api/v2/chat/widgets", "UDDDDA", ""),
     (
         "POST",
@@ -1552,6 +1610,7 @@ fn routes_in_source() -> Vec<(String, String)> {
     files.push(root.join("crates/ui/src/lib.rs"));
     files.push(root.join("crates/site/src/lib.rs"));
     files.push(root.join("crates/chat/src/lib.rs"));
+    files.push(root.join("crates/messaging/src/lib.rs"));
     let mut out = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap_or_default();
@@ -1985,6 +2044,44 @@ impl Fixtures<'_> {
                 let id = self.suspended().await;
                 out.insert("suspended", id);
             }
+            "channel_account" => {
+                let made = srv
+                    .app
+                    .create_channel_account(
+                        admin_actor(srv).await,
+                        app::messaging::AccountInput {
+                            channel: Some(domain::Channel::WhatsApp),
+                            name: Some(format!("WA {}", unique())),
+                            external_id: Some(format!("pn-{}", unique())),
+                            credentials: vec![
+                                ("access_token".into(), domain::mail::Secret::new("t")),
+                                ("app_secret".into(), domain::mail::Secret::new("s")),
+                            ],
+                            api_base: Some(Some("http://127.0.0.1:9".into())),
+                            ..Default::default()
+                        },
+                        &srv.base,
+                    )
+                    .await
+                    .unwrap_or_else(|e| panic!("fixture account: {e}"));
+                out.insert("channel_account", made.account.id.0.to_string());
+            }
+            "message_template" => {
+                let t = srv
+                    .app
+                    .create_message_template(
+                        admin_actor(srv).await,
+                        app::messaging::TemplateInput {
+                            name: format!("t_{}", unique()),
+                            language: "es".into(),
+                            category: Some(domain::messaging::TemplateCategory::Utility),
+                            body: "Hola".into(),
+                        },
+                    )
+                    .await
+                    .unwrap_or_else(|e| panic!("fixture template: {e}"));
+                out.insert("message_template", t.id.0.to_string());
+            }
             "chat_widget" => {
                 let made = srv
                     .app
@@ -2080,6 +2177,7 @@ impl Fixtures<'_> {
             "outbound",
             "chat_key",
             "no_chat",
+            "channel_slug",
         ];
         // Things that hang from others are made first, with their parents,
         // so a path naming both gets a matching pair.
@@ -2226,6 +2324,8 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         "translation",
         "ticket_form",
         "chat_widget",
+        "channel_account",
+        "message_template",
     ] {
         if !shared.contains_key(kind) {
             fx.make(kind, &mut shared).await;
@@ -2314,6 +2414,7 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
     shared.insert("outbound", "999999".into());
     shared.insert("chat_key", "wk_none".into());
     shared.insert("no_chat", "0".into());
+    shared.insert("channel_slug", "whatsapp".into());
     let file = srv
         .app
         .attach_to_article(

@@ -3,6 +3,7 @@
 mod answer_bot;
 mod article_files;
 mod business;
+mod channels;
 mod chat;
 mod chat_conversations;
 mod export;
@@ -51,6 +52,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(routing::routes())
         .merge(suspended::routes())
         .merge(ticket_forms::routes())
+        .merge(channels::routes())
         .merge(chat::routes())
         .merge(chat_conversations::routes())
 }

@@ -2,11 +2,13 @@
 //! store's records know nothing of it.
 
 mod catalog;
+mod channels;
 mod chat;
 mod help_center;
 mod records;
 mod requests;
 pub use catalog::*;
+pub use channels::*;
 pub use chat::*;
 pub use help_center::*;
 pub use records::*;

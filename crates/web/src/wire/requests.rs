@@ -69,6 +69,18 @@ pub struct CommentRequest {
     pub author_id: Option<i64>,
     /// Tokens from `POST /api/v2/uploads`.
     pub uploads: Option<Vec<String>>,
+    /// atiende: an approved WhatsApp template this reply is (the
+    /// customer's 24-hour window is closed); the body is its words.
+    pub template: Option<TemplateRequest>,
+}
+
+#[derive(ToSchema)]
+pub struct TemplateRequest {
+    pub name: String,
+    /// Meta's language code (`es`, `en_US`).
+    pub language: String,
+    /// The values of `{{1}}`, `{{2}}`…
+    pub params: Option<Vec<String>>,
 }
 
 #[derive(ToSchema)]

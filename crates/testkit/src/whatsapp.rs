@@ -1,0 +1,237 @@
+//! A strict local stand-in for WhatsApp's Cloud API (Graph API), for
+//! tests: the paths, the bearer token, the message shapes and the answers
+//! Meta documents — `POST /{version}/{phone-number-id}/messages` answers
+//! `{messaging_product, contacts, messages: [{id: "wamid…"}]}`; an unknown
+//! token is error 190, a number not on WhatsApp 131026, a closed window
+//! 131047, a flood 130429 (HTTP 429); media are uploaded through
+//! `/{phone-number-id}/media` and read through `GET /{media-id}` (its
+//! URL) and that URL. Every accepted message is recorded.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+/// What the stand-in knows and has been sent.
+#[derive(Default)]
+pub struct Book {
+    pub token: String,
+    /// Messages accepted: (phone number id, the JSON sent).
+    pub sent: Vec<(String, Value)>,
+    /// Files uploaded: media id → (type, bytes).
+    pub uploaded: HashMap<String, (String, Vec<u8>)>,
+    /// Customers' media to serve: media id → (type, bytes).
+    pub media: HashMap<String, (String, Vec<u8>)>,
+    /// Numbers that are not on WhatsApp.
+    pub not_on_whatsapp: HashSet<String>,
+    /// Numbers whose window Meta says is closed (for free-form text).
+    pub window_closed: HashSet<String>,
+    /// How many next sends to refuse with 130429 (rate limited).
+    pub rate_limited: usize,
+    next: u64,
+}
+
+#[derive(Clone)]
+pub struct WhatsAppStandIn {
+    pub base: String,
+    pub book: Arc<Mutex<Book>>,
+}
+
+fn graph_error(status: StatusCode, code: i64, message: &str) -> Response {
+    (
+        status,
+        axum::Json(json!({"error": {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "Atest"}})),
+    )
+        .into_response()
+}
+
+type S = (String, Arc<Mutex<Book>>);
+
+fn authorised(book: &Arc<Mutex<Book>>, headers: &HeaderMap) -> bool {
+    let token = book.lock().map(|b| b.token.clone()).unwrap_or_default();
+    headers
+        .get("authorization")
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|h| h == format!("Bearer {token}"))
+}
+
+async fn messages(
+    State((_, book)): State<S>,
+    Path((version, number)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !authorised(&book, &headers) {
+        return graph_error(
+            StatusCode::UNAUTHORIZED,
+            190,
+            "Invalid OAuth access token - Cannot parse access token",
+        );
+    }
+    if version != "v21.0" {
+        return graph_error(StatusCode::BAD_REQUEST, 2500, "Unknown path components");
+    }
+    let Ok(m) = serde_json::from_slice::<Value>(&body) else {
+        return graph_error(StatusCode::BAD_REQUEST, 100, "Invalid parameter");
+    };
+    let to = m["to"].as_str().unwrap_or("").to_string();
+    let to = to.as_str();
+    let kind = m["type"].as_str().unwrap_or("text");
+    let well_formed = m["messaging_product"] == "whatsapp"
+        && !to.is_empty()
+        && to.bytes().all(|b| b.is_ascii_digit())
+        && match kind {
+            "text" => m["text"]["body"]
+                .as_str()
+                .is_some_and(|b| !b.is_empty() && b.chars().count() <= 4096),
+            "template" => {
+                m["template"]["name"].is_string() && m["template"]["language"]["code"].is_string()
+            }
+            "image" | "document" | "audio" | "video" => {
+                m[kind]["id"].is_string() || m[kind]["link"].is_string()
+            }
+            "interactive" => m["interactive"]["type"].is_string(),
+            _ => false,
+        };
+    if !well_formed {
+        return graph_error(StatusCode::BAD_REQUEST, 100, "(#100) Invalid parameter");
+    }
+    let Ok(mut b) = book.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if b.rate_limited > 0 {
+        b.rate_limited -= 1;
+        return graph_error(StatusCode::TOO_MANY_REQUESTS, 130429, "Rate limit hit");
+    }
+    if b.not_on_whatsapp.contains(to) {
+        return graph_error(StatusCode::BAD_REQUEST, 131026, "Message undeliverable");
+    }
+    if kind != "template" && b.window_closed.contains(to) {
+        return graph_error(StatusCode::BAD_REQUEST, 131047, "Re-engagement message");
+    }
+    b.next += 1;
+    let id = format!("wamid.TEST{}", b.next);
+    b.sent.push((number, m));
+    axum::Json(json!({
+        "messaging_product": "whatsapp",
+        "contacts": [{"input": to, "wa_id": to}],
+        "messages": [{"id": id}],
+    }))
+    .into_response()
+}
+
+async fn upload(State((_, book)): State<S>, headers: HeaderMap, mut form: Multipart) -> Response {
+    if !authorised(&book, &headers) {
+        return graph_error(StatusCode::UNAUTHORIZED, 190, "Invalid OAuth access token");
+    }
+    let (mut product, mut kind, mut file) = (None, None, None);
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name().unwrap_or("") {
+            "messaging_product" => product = field.text().await.ok(),
+            "type" => kind = field.text().await.ok(),
+            "file" => file = field.bytes().await.ok(),
+            _ => {}
+        }
+    }
+    let (Some(p), Some(kind), Some(file)) = (product, kind, file) else {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            100,
+            "(#100) The parameter file is required",
+        );
+    };
+    if p != "whatsapp" {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            100,
+            "(#100) messaging_product must be whatsapp",
+        );
+    }
+    let Ok(mut b) = book.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    b.next += 1;
+    let id = format!("media-up-{}", b.next);
+    b.uploaded.insert(id.clone(), (kind, file.to_vec()));
+    axum::Json(json!({ "id": id })).into_response()
+}
+
+async fn media_url(
+    State((base, book)): State<S>,
+    Path((_, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if !authorised(&book, &headers) {
+        return graph_error(StatusCode::UNAUTHORIZED, 190, "Invalid OAuth access token");
+    }
+    let found = book.lock().ok().and_then(|b| b.media.get(&id).cloned());
+    match found {
+        Some((mime, data)) => axum::Json(json!({
+            "messaging_product": "whatsapp",
+            "url": format!("{base}/media-files/{id}"),
+            "mime_type": mime,
+            "file_size": data.len(),
+            "id": id,
+        }))
+        .into_response(),
+        None => graph_error(StatusCode::NOT_FOUND, 100, "Unsupported get request"),
+    }
+}
+
+async fn media_file(
+    State((_, book)): State<S>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if !authorised(&book, &headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    match book.lock().ok().and_then(|b| b.media.get(&id).cloned()) {
+        Some((mime, data)) => ([("content-type", mime)], data).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+impl WhatsAppStandIn {
+    /// Starts the stand-in on 127.0.0.1, accepting `token`.
+    pub async fn start(token: &str) -> WhatsAppStandIn {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("bind: {e}"));
+        let base = format!(
+            "http://{}",
+            listener
+                .local_addr()
+                .unwrap_or_else(|e| panic!("addr: {e}"))
+        );
+        let book = Arc::new(Mutex::new(Book {
+            token: token.to_string(),
+            ..Default::default()
+        }));
+        let router = Router::new()
+            .route("/{version}/{number}/messages", post(messages))
+            .route("/{version}/{number}/media", post(upload))
+            .route("/{version}/{id}", get(media_url))
+            .route("/media-files/{id}", get(media_file))
+            .with_state((base.clone(), book.clone()));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        WhatsAppStandIn { base, book }
+    }
+
+    /// The messages accepted so far.
+    pub fn sent(&self) -> Vec<(String, Value)> {
+        self.book.lock().map(|b| b.sent.clone()).unwrap_or_default()
+    }
+
+    pub fn with_book<T>(&self, f: impl FnOnce(&mut Book) -> T) -> T {
+        let mut b = self.book.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut b)
+    }
+}
