@@ -5,6 +5,7 @@
 
 pub mod dns;
 pub mod fuzz;
+pub mod telegram;
 pub mod whatsapp;
 
 use serde_json::Value as Json;

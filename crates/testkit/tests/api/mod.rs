@@ -34,6 +34,7 @@ mod search;
 mod security;
 mod security_mail;
 mod site_look;
+mod telegram;
 mod tickets;
 mod transport;
 mod web_forms;
