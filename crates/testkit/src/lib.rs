@@ -6,6 +6,7 @@
 pub mod dns;
 pub mod fuzz;
 pub mod telegram;
+pub mod twilio;
 pub mod whatsapp;
 
 use serde_json::Value as Json;

@@ -101,14 +101,26 @@ async fn method(
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     match name.as_str() {
-        "getMe" => ok(json!({"id": b.bot_id, "is_bot": true, "first_name": "Tienda", "username": "tienda_bot"})),
+        "getMe" => ok(
+            json!({"id": b.bot_id, "is_bot": true, "first_name": "Tienda", "username": "tienda_bot"}),
+        ),
         "setWebhook" => {
             let Some(url) = p.get("url").filter(|u| u.starts_with("http")) else {
-                return fail(StatusCode::BAD_REQUEST, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook");
+                return fail(
+                    StatusCode::BAD_REQUEST,
+                    "Bad Request: bad webhook: An HTTPS URL must be provided for webhook",
+                );
             };
             let secret = p.get("secret_token").cloned().unwrap_or_default();
-            if secret.len() > 256 || !secret.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-') {
-                return fail(StatusCode::BAD_REQUEST, "Bad Request: secret token contains unallowed characters");
+            if secret.len() > 256
+                || !secret
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+            {
+                return fail(
+                    StatusCode::BAD_REQUEST,
+                    "Bad Request: secret token contains unallowed characters",
+                );
             }
             b.webhook = Some((url.clone(), secret));
             ok(json!(true))
@@ -118,30 +130,57 @@ async fn method(
                 return fail(StatusCode::BAD_REQUEST, "Bad Request: chat_id is empty");
             };
             if b.blocked.contains(&chat) {
-                return fail(StatusCode::FORBIDDEN, "Forbidden: bot was blocked by the user");
+                return fail(
+                    StatusCode::FORBIDDEN,
+                    "Forbidden: bot was blocked by the user",
+                );
             }
             let what = match name.as_str() {
                 "sendMessage" => match p.get("text") {
                     Some(t) if !t.is_empty() && t.chars().count() <= 4096 => t.clone(),
-                    Some(_) => return fail(StatusCode::BAD_REQUEST, "Bad Request: message is too long"),
-                    None => return fail(StatusCode::BAD_REQUEST, "Bad Request: message text is empty"),
+                    Some(_) => {
+                        return fail(StatusCode::BAD_REQUEST, "Bad Request: message is too long");
+                    }
+                    None => {
+                        return fail(
+                            StatusCode::BAD_REQUEST,
+                            "Bad Request: message text is empty",
+                        );
+                    }
                 },
                 "sendPhoto" => match p.get("photo") {
                     Some(f) => f.clone(),
-                    None => return fail(StatusCode::BAD_REQUEST, "Bad Request: there is no photo in the request"),
+                    None => {
+                        return fail(
+                            StatusCode::BAD_REQUEST,
+                            "Bad Request: there is no photo in the request",
+                        );
+                    }
                 },
                 _ => match p.get("document") {
                     Some(f) => f.clone(),
-                    None => return fail(StatusCode::BAD_REQUEST, "Bad Request: there is no document in the request"),
+                    None => {
+                        return fail(
+                            StatusCode::BAD_REQUEST,
+                            "Bad Request: there is no document in the request",
+                        );
+                    }
                 },
             };
             b.next += 1;
             let id = b.next;
             b.sent.push((name.clone(), chat.clone(), what.clone()));
-            ok(json!({"message_id": id, "chat": {"id": chat.parse::<i64>().unwrap_or(0), "type": "private"}, "date": 1_700_000_000, "text": what}))
+            ok(
+                json!({"message_id": id, "chat": {"id": chat.parse::<i64>().unwrap_or(0), "type": "private"}, "date": 1_700_000_000, "text": what}),
+            )
         }
-        "getFile" => match p.get("file_id").and_then(|id| b.files.get(id).map(|f| (id.clone(), f.clone()))) {
-            Some((id, (path, data))) => ok(json!({"file_id": id, "file_unique_id": format!("u{id}"), "file_size": data.len(), "file_path": path})),
+        "getFile" => match p
+            .get("file_id")
+            .and_then(|id| b.files.get(id).map(|f| (id.clone(), f.clone())))
+        {
+            Some((id, (path, data))) => ok(
+                json!({"file_id": id, "file_unique_id": format!("u{id}"), "file_size": data.len(), "file_path": path}),
+            ),
             None => fail(StatusCode::BAD_REQUEST, "Bad Request: invalid file_id"),
         },
         _ => fail(StatusCode::NOT_FOUND, "Not Found"),
@@ -153,12 +192,16 @@ async fn multipart_params(headers: &HeaderMap, body: Bytes) -> HashMap<String, S
     let req = axum::http::Request::builder()
         .header(
             "content-type",
-            headers.get("content-type").cloned().unwrap_or(axum::http::HeaderValue::from_static("")),
+            headers
+                .get("content-type")
+                .cloned()
+                .unwrap_or(axum::http::HeaderValue::from_static("")),
         )
         .body(axum::body::Body::from(body))
         .unwrap_or_default();
     let mut out = HashMap::new();
-    let Ok(mut form) = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &()).await else {
+    let Ok(mut form) = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &()).await
+    else {
         return out;
     };
     while let Ok(Some(field)) = form.next_field().await {
@@ -198,11 +241,17 @@ impl TelegramStandIn {
             .unwrap_or_else(|e| panic!("bind: {e}"));
         let base = format!(
             "http://{}",
-            listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"))
+            listener
+                .local_addr()
+                .unwrap_or_else(|e| panic!("addr: {e}"))
         );
         let book = Arc::new(Mutex::new(Book {
             token: token.to_string(),
-            bot_id: token.split(':').next().and_then(|i| i.parse().ok()).unwrap_or(0),
+            bot_id: token
+                .split(':')
+                .next()
+                .and_then(|i| i.parse().ok())
+                .unwrap_or(0),
             ..Default::default()
         }));
         let router = Router::new()

@@ -34,6 +34,7 @@ mod search;
 mod security;
 mod security_mail;
 mod site_look;
+mod sms;
 mod telegram;
 mod tickets;
 mod transport;

@@ -71,16 +71,27 @@ both!(telegram_end_to_end, |srv| {
             "POST",
             "/api/v2/channels/accounts.json",
             &srv.admin(),
-            Some(json!({"account": {"channel": "telegram", "name": "Bot de la tienda",
-                "credentials": {"bot_token": BOT_TOKEN}, "api_base": bot.base}})),
+            Some(
+                json!({"account": {"channel": "telegram", "name": "Bot de la tienda",
+                "credentials": {"bot_token": BOT_TOKEN}, "api_base": bot.base}}),
+            ),
         )
         .await;
     assert_eq!(s, 201, "{made}");
     assert_eq!(made["account"]["external_id"], "4711");
-    let secret = made["account"]["webhook_secret"].as_str().unwrap_or_default().to_string();
-    let hook = made["account"]["webhook_url"].as_str().unwrap_or_default().to_string();
+    let secret = made["account"]["webhook_secret"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let hook = made["account"]["webhook_url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     // We told Telegram where to deliver, with the secret.
-    assert_eq!(bot.with_book(|b| b.webhook.clone()), Some((hook.clone(), secret.clone())));
+    assert_eq!(
+        bot.with_book(|b| b.webhook.clone()),
+        Some((hook.clone(), secret.clone()))
+    );
     // A wrong token is refused when connecting, in Telegram's words.
     let (s, b) = srv
         .call(
@@ -99,36 +110,68 @@ both!(telegram_end_to_end, |srv| {
     assert_eq!(update(&hook, None, hello.clone()).await, 401);
     assert_eq!(update(&hook, Some("nope"), hello.clone()).await, 401);
     // A bare /start is not a question.
-    assert_eq!(update(&hook, Some(&secret), message(2, 9, json!({"text": "/start"}))).await, 200);
+    assert_eq!(
+        update(
+            &hook,
+            Some(&secret),
+            message(2, 9, json!({"text": "/start"}))
+        )
+        .await,
+        200
+    );
     assert_eq!(update(&hook, Some(&secret), hello.clone()).await, 200);
-    wait_for("Lucía's case", || async { tickets_of_lucia(&srv).await.len() == 1 }).await;
+    wait_for("Lucía's case", || async {
+        tickets_of_lucia(&srv).await.len() == 1
+    })
+    .await;
     let ticket = tickets_of_lucia(&srv).await[0];
-    let (_, t) = srv.get(&format!("/api/v2/tickets/{ticket}.json"), &srv.admin()).await;
+    let (_, t) = srv
+        .get(&format!("/api/v2/tickets/{ticket}.json"), &srv.admin())
+        .await;
     assert_eq!(t["ticket"]["via"]["channel"], "telegram", "{t}");
     assert_eq!(t["ticket"]["subject"], "Hola, ¿abrís el domingo?");
     let (_, u) = srv
-        .get(&format!("/api/v2/users/{}.json", t["ticket"]["requester_id"]), &srv.admin())
+        .get(
+            &format!("/api/v2/users/{}.json", t["ticket"]["requester_id"]),
+            &srv.admin(),
+        )
         .await;
     assert_eq!(u["user"]["name"], "Lucía Gómez", "{u}");
 
     // A photo, through getFile.
     bot.with_book(|b| {
-        b.files.insert("AgACAgQ".into(), ("photos/file_7.jpg".into(), vec![0xff, 0xd8, 9, 9]));
+        b.files.insert(
+            "AgACAgQ".into(),
+            ("photos/file_7.jpg".into(), vec![0xff, 0xd8, 9, 9]),
+        );
     });
-    let photo = message(3, 11, json!({"caption": "Así está la puerta", "photo": [
+    let photo = message(
+        3,
+        11,
+        json!({"caption": "Así está la puerta", "photo": [
         {"file_id": "small", "file_unique_id": "s1", "width": 90, "height": 90},
-        {"file_id": "AgACAgQ", "file_unique_id": "AQADx", "width": 800, "height": 800, "file_size": 4}]}));
+        {"file_id": "AgACAgQ", "file_unique_id": "AQADx", "width": 800, "height": 800, "file_size": 4}]}),
+    );
     assert_eq!(update(&hook, Some(&secret), photo).await, 200);
     let comments = || async {
         let (_, c) = srv
-            .get(&format!("/api/v2/tickets/{ticket}/comments.json"), &srv.admin())
+            .get(
+                &format!("/api/v2/tickets/{ticket}/comments.json"),
+                &srv.admin(),
+            )
             .await;
         c["comments"].as_array().cloned().unwrap_or_default()
     };
-    wait_for("the photo on the case", || async { comments().await.len() == 2 }).await;
+    wait_for("the photo on the case", || async {
+        comments().await.len() == 2
+    })
+    .await;
     let c = comments().await;
     assert_eq!(c[1]["body"], "Así está la puerta");
-    assert_eq!(c[1]["attachments"][0]["file_name"], "photo-AQADx.jpg", "{c:?}");
+    assert_eq!(
+        c[1]["attachments"][0]["file_name"], "photo-AQADx.jpg",
+        "{c:?}"
+    );
 
     // The agent's reply goes through sendMessage to her chat.
     let (s, b) = srv
@@ -140,10 +183,17 @@ both!(telegram_end_to_end, |srv| {
         )
         .await;
     assert_eq!(s, 200, "{b}");
-    wait_for("the reply at Telegram", || async { !bot.with_book(|b| b.sent.is_empty()) }).await;
+    wait_for("the reply at Telegram", || async {
+        !bot.with_book(|b| b.sent.is_empty())
+    })
+    .await;
     assert_eq!(
         bot.with_book(|b| b.sent[0].clone()),
-        ("sendMessage".into(), "99001".into(), "Sí, de 10 a 14.".into())
+        (
+            "sendMessage".into(),
+            "99001".into(),
+            "Sí, de 10 a 14.".into()
+        )
     );
     let admin = admin_actor(&srv).await;
     let ours = || async {
@@ -156,7 +206,10 @@ both!(telegram_end_to_end, |srv| {
             .collect::<Vec<_>>()
     };
     wait_for("the reply sent", || async {
-        ours().await.first().is_some_and(|m| m.status == OutboundStatus::Sent)
+        ours()
+            .await
+            .first()
+            .is_some_and(|m| m.status == OutboundStatus::Sent)
     })
     .await;
     assert_eq!(ours().await[0].external_id.as_deref(), Some("99001:1"));
@@ -174,9 +227,16 @@ both!(telegram_end_to_end, |srv| {
         )
         .await;
     assert_eq!(s, 200);
-    let answer = message(4, 12, json!({"text": "¡Gracias!", "reply_to_message": {"message_id": 1, "chat": {"id": 99001, "type": "private"}, "date": 1}}));
+    let answer = message(
+        4,
+        12,
+        json!({"text": "¡Gracias!", "reply_to_message": {"message_id": 1, "chat": {"id": 99001, "type": "private"}, "date": 1}}),
+    );
     assert_eq!(update(&hook, Some(&secret), answer).await, 200);
-    wait_for("the thanks on the case", || async { comments().await.len() == 4 }).await;
+    wait_for("the thanks on the case", || async {
+        comments().await.len() == 4
+    })
+    .await;
     assert_eq!(tickets_of_lucia(&srv).await.len(), 1);
 
     // She blocked the bot: the next reply fails in Telegram's words.
@@ -193,7 +253,9 @@ both!(telegram_end_to_end, |srv| {
     wait_for("the reply failed", || async {
         ours().await.iter().any(|m| {
             m.status == OutboundStatus::Failed
-                && m.last_error.as_deref().is_some_and(|e| e.contains("blocked by the user"))
+                && m.last_error
+                    .as_deref()
+                    .is_some_and(|e| e.contains("blocked by the user"))
         })
     })
     .await;

@@ -1,0 +1,277 @@
+//! A strict local stand-in for Twilio's Messaging REST API, for tests:
+//! `POST /2010-04-01/Accounts/{AccountSid}/Messages.json` with HTTP Basic
+//! auth (the account SID and auth token) and a form (`To`, `From`, `Body`,
+//! `StatusCallback`), answered 201 with the Message resource as Twilio
+//! documents it (`sid` "SM…", `status` "queued", `num_segments` as GSM-7
+//! or UCS-2 counts them); errors as Twilio's JSON (`code`, `message`,
+//! `more_info`, `status`): 20003 bad credentials, 21211 an invalid `To`,
+//! 21610 a number that sent STOP, 21617 a body over 1,600 characters,
+//! 20429 too many requests. Customers' MMS media are served under the
+//! message's `Media/{sid}` with the same auth. The official `twilio`
+//! Python client is run against it in the tests, so its contract is the
+//! library's.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine;
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+/// One message accepted.
+#[derive(Debug, Clone)]
+pub struct SentSms {
+    pub sid: String,
+    pub to: String,
+    pub from: String,
+    pub body: String,
+    pub status_callback: Option<String>,
+    pub segments: usize,
+}
+
+#[derive(Default)]
+pub struct Book {
+    pub account_sid: String,
+    pub auth_token: String,
+    pub sent: Vec<SentSms>,
+    /// Numbers that replied STOP.
+    pub unsubscribed: HashSet<String>,
+    /// Media customers sent: media sid → (type, bytes).
+    pub media: HashMap<String, (String, Vec<u8>)>,
+    next: u64,
+}
+
+#[derive(Clone)]
+pub struct TwilioStandIn {
+    pub base: String,
+    pub book: Arc<Mutex<Book>>,
+}
+
+type S = Arc<Mutex<Book>>;
+
+fn error(status: StatusCode, code: i64, message: &str) -> Response {
+    (
+        status,
+        axum::Json(json!({
+            "code": code,
+            "message": message,
+            "more_info": format!("https://www.twilio.com/docs/errors/{code}"),
+            "status": status.as_u16(),
+        })),
+    )
+        .into_response()
+}
+
+/// GSM-7's basic character set (and the extension table's characters,
+/// which take two septets).
+const GSM: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+const GSM_EXT: &str = "^{}\\[~]|€";
+
+/// How many SMS segments a body takes: 160/153 GSM-7 septets, else
+/// 70/67 UCS-2 units.
+pub fn segments(body: &str) -> usize {
+    let gsm = body.chars().all(|c| GSM.contains(c) || GSM_EXT.contains(c));
+    let (units, single, multi) = if gsm {
+        let n: usize = body
+            .chars()
+            .map(|c| if GSM_EXT.contains(c) { 2 } else { 1 })
+            .sum();
+        (n, 160, 153)
+    } else {
+        (body.encode_utf16().count(), 70, 67)
+    };
+    if units <= single {
+        1
+    } else {
+        units.div_ceil(multi)
+    }
+}
+
+fn authorised(b: &Book, headers: &HeaderMap) -> bool {
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:{}", b.account_sid, b.auth_token))
+    );
+    headers
+        .get("authorization")
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|h| h == expected)
+}
+
+async fn create(
+    State(book): State<S>,
+    Path(sid): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Ok(mut b) = book.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if sid != b.account_sid {
+        return error(
+            StatusCode::NOT_FOUND,
+            20404,
+            "The requested resource was not found",
+        );
+    }
+    if !authorised(&b, &headers) {
+        return error(StatusCode::UNAUTHORIZED, 20003, "Authenticate");
+    }
+    let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    let (Some(to), Some(from)) = (form.get("To"), form.get("From")) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            21604,
+            "A 'To' phone number is required.",
+        );
+    };
+    let text = form.get("Body").cloned().unwrap_or_default();
+    if text.is_empty() && !form.contains_key("MediaUrl") {
+        return error(StatusCode::BAD_REQUEST, 21602, "Message body is required.");
+    }
+    if text.chars().count() > 1600 {
+        return error(
+            StatusCode::BAD_REQUEST,
+            21617,
+            "The concatenated message body exceeds the 1600 character limit.",
+        );
+    }
+    if !to.starts_with('+') || to.len() < 8 || !to[1..].bytes().all(|c| c.is_ascii_digit()) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            21211,
+            &format!("The 'To' number {to} is not a valid phone number."),
+        );
+    }
+    if b.unsubscribed.contains(to) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            21610,
+            "Attempt to send to unsubscribed recipient",
+        );
+    }
+    b.next += 1;
+    let msid = format!("SM{:032x}", b.next);
+    let n = segments(&text);
+    b.sent.push(SentSms {
+        sid: msid.clone(),
+        to: to.clone(),
+        from: from.clone(),
+        body: text.clone(),
+        status_callback: form.get("StatusCallback").cloned(),
+        segments: n,
+    });
+    let account = b.account_sid.clone();
+    let uri = format!("/2010-04-01/Accounts/{account}/Messages/{msid}.json");
+    (
+        StatusCode::CREATED,
+        axum::Json(json!({
+            "account_sid": account,
+            "api_version": "2010-04-01",
+            "body": text,
+            "date_created": "Thu, 04 Dec 2026 10:00:00 +0000",
+            "date_sent": null,
+            "date_updated": "Thu, 04 Dec 2026 10:00:00 +0000",
+            "direction": "outbound-api",
+            "error_code": null,
+            "error_message": null,
+            "from": from,
+            "messaging_service_sid": null,
+            "num_media": "0",
+            "num_segments": n.to_string(),
+            "price": null,
+            "price_unit": "USD",
+            "sid": msid,
+            "status": "queued",
+            "subresource_uris": {"media": uri.replace(".json", "/Media.json")},
+            "to": to,
+            "uri": uri,
+        })),
+    )
+        .into_response()
+}
+
+async fn media(
+    State(book): State<S>,
+    Path((_, _, media)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(b) = book.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if !authorised(&b, &headers) {
+        return error(StatusCode::UNAUTHORIZED, 20003, "Authenticate");
+    }
+    match b.media.get(&media) {
+        Some((mime, data)) => ([("content-type", mime.clone())], data.clone()).into_response(),
+        None => error(
+            StatusCode::NOT_FOUND,
+            20404,
+            "The requested resource was not found",
+        ),
+    }
+}
+
+impl TwilioStandIn {
+    pub async fn start(account_sid: &str, auth_token: &str) -> TwilioStandIn {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("bind: {e}"));
+        let base = format!(
+            "http://{}",
+            listener
+                .local_addr()
+                .unwrap_or_else(|e| panic!("addr: {e}"))
+        );
+        let book = Arc::new(Mutex::new(Book {
+            account_sid: account_sid.to_string(),
+            auth_token: auth_token.to_string(),
+            ..Default::default()
+        }));
+        let router = Router::new()
+            .route("/2010-04-01/Accounts/{sid}/Messages.json", post(create))
+            .route(
+                "/2010-04-01/Accounts/{sid}/Messages/{message}/Media/{media}",
+                get(media),
+            )
+            .with_state(book.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        TwilioStandIn { base, book }
+    }
+
+    /// Where a customer's MMS media is served.
+    pub fn media_url(&self, message: &str, media: &str) -> String {
+        let sid = self.with_book(|b| b.account_sid.clone());
+        format!(
+            "{}/2010-04-01/Accounts/{sid}/Messages/{message}/Media/{media}",
+            self.base
+        )
+    }
+
+    pub fn with_book<T>(&self, f: impl FnOnce(&mut Book) -> T) -> T {
+        let mut b = self.book.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::segments;
+
+    #[test]
+    fn segments_count_as_gsm_or_ucs2() {
+        assert_eq!(segments("hola"), 1);
+        assert_eq!(segments(&"a".repeat(160)), 1);
+        assert_eq!(segments(&"a".repeat(161)), 2);
+        assert_eq!(segments(&"ñ".repeat(160)), 1);
+        assert_eq!(segments("hola 👋"), 1);
+        assert_eq!(segments(&"ç".repeat(71)), 2);
+    }
+}
