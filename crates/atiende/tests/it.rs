@@ -561,3 +561,157 @@ fn a_chat_survives_a_killed_server() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// A WhatsApp delivery as Meta sends it: one customer's first message.
+fn whatsapp_delivery(i: usize) -> String {
+    let from = 34_600_000_000u64 + i as u64;
+    serde_json::json!({
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550783881", "phone_number_id": "555"},
+            "contacts": [{"profile": {"name": format!("Cliente {i}")}, "wa_id": from.to_string()}],
+            "messages": [{"from": from.to_string(), "id": format!("wamid.K{i}"), "timestamp": "1749416383",
+                          "type": "text", "text": {"body": format!("marker-{i}-end: mi pedido no llega")}}],
+        }}]}],
+    })
+    .to_string()
+}
+
+fn meta_signature(secret: &str, body: &str) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    mac.update(body.as_bytes());
+    let hex: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("sha256={hex}")
+}
+
+/// Kill -9 during a flood of WhatsApp deliveries: after a restart, every
+/// delivery the webhook answered 200 is a message on a case, once.
+#[test]
+fn whatsapp_deliveries_survive_sigkill() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (mut child, url) = start(dir.path(), &[]);
+    let (ok, token, err) = run(
+        dir.path(),
+        &["token", "create", "--email", "admin@atiende.local"],
+    );
+    assert!(ok, "{err}");
+    let token = token.trim().to_string();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let secret = "flood-app-secret";
+    let http = reqwest::Client::new();
+    let hook = rt.block_on(async {
+        let (s, made) = call(
+            &http,
+            reqwest::Method::POST,
+            &format!("{url}/api/v2/channels/accounts.json"),
+            ("admin@atiende.local", &token),
+            serde_json::json!({"account": {"channel": "whatsapp", "name": "WA", "external_id": "555",
+                "credentials": {"access_token": "t", "app_secret": secret}, "api_base": "http://127.0.0.1:9"}}),
+        )
+        .await;
+        assert_eq!(s, 201, "{made}");
+        made["account"]["webhook_url"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    });
+    let total = 3000usize;
+    let acked: Vec<usize> = rt.block_on(async {
+        let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let (next, done, hook, http) = (next.clone(), done.clone(), hook.clone(), http.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut mine = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if i >= total {
+                        return mine;
+                    }
+                    let body = whatsapp_delivery(i);
+                    let sent = http
+                        .post(&hook)
+                        .header("content-type", "application/json")
+                        .header("x-hub-signature-256", meta_signature(secret, &body))
+                        .body(body)
+                        .send()
+                        .await;
+                    match sent {
+                        Ok(r) if r.status().as_u16() == 200 => {
+                            mine.push(i);
+                            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        _ => return mine,
+                    }
+                }
+            }));
+        }
+        let start = Instant::now();
+        while done.load(std::sync::atomic::Ordering::Relaxed) < 800
+            && start.elapsed() < Duration::from_secs(60)
+        {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let _ = Command::new("kill")
+            .args(["-KILL", &child.id().to_string()])
+            .status();
+        let mut acked = Vec::new();
+        for t in tasks {
+            acked.extend(t.await.unwrap_or_default());
+        }
+        acked
+    });
+    let _ = child.wait();
+    assert!(
+        acked.len() > 50,
+        "deliveries acknowledged before the kill: {}",
+        acked.len()
+    );
+    assert!(acked.len() < total, "the kill happened mid-flood");
+
+    // Restart: what was stored and not yet read is read now.
+    let (mut child, url) = start(dir.path(), &[]);
+    rt.block_on(async {
+        let deadline = Instant::now() + Duration::from_secs(180);
+        loop {
+            let found = descriptions(&http, &url, &token).await;
+            let count = |i: usize| {
+                let marker = format!("marker-{i}-end");
+                found.iter().filter(|d| d.contains(&marker)).count()
+            };
+            let missing: Vec<usize> = acked.iter().copied().filter(|i| count(*i) == 0).collect();
+            if missing.is_empty() {
+                let twice: Vec<usize> = (0..total).filter(|i| count(*i) > 1).collect();
+                assert!(
+                    twice.is_empty(),
+                    "messages on more than one case: {twice:?}"
+                );
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} acknowledged deliveries never became messages, e.g. {:?}",
+                missing.len(),
+                &missing[..missing.len().min(5)]
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    });
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}
