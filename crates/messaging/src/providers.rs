@@ -10,6 +10,12 @@ use domain::Channel;
 use domain::messaging::{ChannelAccount, Credentials};
 use serde_json::json;
 
+/// A phone number as the providers take it: its digits ("+34 600-11 22
+/// 33" → "34600112233").
+fn phone_digits(to: &str) -> String {
+    to.chars().filter(char::is_ascii_digit).collect()
+}
+
 pub struct ProviderCalls {
     http: Http,
 }
@@ -76,7 +82,7 @@ impl ProviderCalls {
                 let msg = json!({
                     "messaging_product": "whatsapp",
                     "recipient_type": "individual",
-                    "to": to.trim_start_matches('+'),
+                    "to": phone_digits(to),
                     "type": "text",
                     "text": { "preview_url": false, "body": text },
                 });
@@ -97,9 +103,16 @@ impl ProviderCalls {
                 )?;
                 Ok(r["message_id"].as_i64().map(|id| format!("{to}:{id}")))
             }
-            Channel::Sms => twilio::post_message(&self.http, account, creds, to, text, None)
-                .await
-                .map(Some),
+            Channel::Sms => twilio::post_message(
+                &self.http,
+                account,
+                creds,
+                &format!("+{}", phone_digits(to)),
+                text,
+                None,
+            )
+            .await
+            .map(Some),
             other => Err(SendError::Permanent(format!(
                 "a test message on {other} goes to someone who wrote to the account first; reply to them from a ticket"
             ))),

@@ -108,7 +108,7 @@ fn lines(text: Option<&str>) -> Vec<String> {
 
 /// This server as the agent reached it: the snippet's scripts come from
 /// here.
-fn base_url(headers: &HeaderMap, client: Option<&Client>) -> String {
+pub(crate) fn base_url(headers: &HeaderMap, client: Option<&Client>) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())

@@ -5,6 +5,7 @@
 
 mod admin;
 mod admin_bot;
+mod admin_channels;
 mod admin_chat;
 mod admin_email;
 mod admin_look;
@@ -178,6 +179,27 @@ fn admin_pages(ui: Ui) -> Router<Ui> {
             get(admin_chat::page).post(admin_chat::create),
         )
         .route("/agent/admin/chat/{id}", post(admin_chat::save))
+        .route(
+            "/agent/admin/channels",
+            get(admin_channels::page).post(admin_channels::create),
+        )
+        .route("/agent/admin/channels/{id}", post(admin_channels::save))
+        .route(
+            "/agent/admin/channels/{id}/test",
+            post(admin_channels::test),
+        )
+        .route(
+            "/agent/admin/channels/{id}/delete",
+            post(admin_channels::delete),
+        )
+        .route(
+            "/agent/admin/channels/templates",
+            post(admin_channels::add_template),
+        )
+        .route(
+            "/agent/admin/channels/templates/{id}/delete",
+            post(admin_channels::delete_template),
+        )
         .route("/agent/admin/chat/{id}/delete", post(admin_chat::delete))
         .route("/agent/admin/bot/topics", post(admin_bot::save_topics))
         .route(

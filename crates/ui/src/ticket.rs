@@ -2,6 +2,7 @@
 //! reply box; the properties panel with conflict detection; the customer
 //! panel with every identity and earlier conversation.
 
+mod reply_window;
 mod timeline;
 use timeline::entries;
 
@@ -112,6 +113,10 @@ struct TicketPage {
     /// Where a public reply can go, `(channel, label)`, the default first;
     /// empty when the customer cannot be reached.
     routes: Vec<(String, String)>,
+    /// The customer's WhatsApp window, where a reply goes on WhatsApp.
+    window: Option<crate::ticket::reply_window::WindowView>,
+    /// Approved templates offered in the reply box: (value, label).
+    templates: Vec<(String, String)>,
     /// The next SLA target, if a policy applies.
     sla: Option<crate::view::SlaBadge>,
 }
@@ -302,6 +307,8 @@ async fn render_page(
                 (r.channel.as_str().to_string(), label)
             })
             .collect(),
+        window: reply_window::window(ui, actor, id).await?,
+        templates: reply_window::templates(ui, actor).await?,
         mails: ui
             .app
             .ticket_outbox(actor, id)
@@ -400,6 +407,7 @@ pub async fn reply(
         if typed.is_some() {
             input.comment = typed;
         }
+        reply_window::apply_template(&ui, actor, &form, public, &mut input).await?;
         let Some(comment) = input.comment.as_mut() else {
             return Err(AppError::field(app::FieldError::blank("body")));
         };

@@ -243,6 +243,9 @@ pub struct MailRow {
     pub failed: bool,
     pub attempts: i64,
     pub error: String,
+    /// What the provider said after taking it (delivered, read), in the
+    /// agent's language; empty when it said nothing.
+    pub receipt: &'static str,
 }
 
 pub fn mail_row(m: domain::model::outbox::Outbound, t: &Text) -> MailRow {
@@ -268,6 +271,11 @@ pub fn mail_row(m: domain::model::outbox::Outbound, t: &Text) -> MailRow {
         failed: m.status == OutboundStatus::Failed,
         attempts: m.attempts,
         error: m.last_error.unwrap_or_default(),
+        receipt: match m.receipt {
+            Some(domain::messaging::Receipt::Delivered) => t.reply_receipt_delivered,
+            Some(domain::messaging::Receipt::Read) => t.reply_receipt_read,
+            None => "",
+        },
     }
 }
 

@@ -1452,6 +1452,44 @@ const PAGES: &[Row] = &[
         "UUUDDA",
         "",
     ),
+    ("GET", "/agent/admin/channels", "UUUDDA", ""),
+    (
+        "POST",
+        "/agent/admin/channels",
+        "UUUDDA",
+        "channel=whatsapp&name=WA%20{unique}&external_id=pn-{unique}&access_token=t&app_secret=s",
+    ),
+    (
+        "POST",
+        "/agent/admin/channels/{channel_account}",
+        "UUUDDA",
+        "name=Otra&enabled=1",
+    ),
+    // The fixture's provider is a closed port: refused on the page (422).
+    (
+        "POST",
+        "/agent/admin/channels/{channel_account}/test",
+        "UUUDDA",
+        "to=%2B34600000000",
+    ),
+    (
+        "POST",
+        "/agent/admin/channels/{channel_account}/delete",
+        "UUUDDA",
+        "",
+    ),
+    (
+        "POST",
+        "/agent/admin/channels/templates",
+        "UUUDDA",
+        "name=t_{unique}&language=es&category=utility&body=Hola",
+    ),
+    (
+        "POST",
+        "/agent/admin/channels/templates/{message_template}/delete",
+        "UUUDDA",
+        "",
+    ),
     ("GET", "/agent/admin/look", "UUUDDA", ""),
     // A urlencoded post where a multipart form is expected: 400 for admins.
     ("POST", "/agent/admin/look", "UUUDDA", "accent=%23000000"),

@@ -417,3 +417,137 @@ both!(whatsapp_end_to_end, |srv| {
     .await;
     assert_eq!(s, 422, "{b}");
 });
+
+/// Text between `start` and the next `end` after it.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    text.split(start)
+        .nth(1)
+        .and_then(|s| s.split(end).next())
+        .unwrap_or("")
+}
+
+both!(whatsapp_in_the_workspace, |srv| {
+    use super::workspace::{Browser, hidden};
+    let provider = WhatsAppStandIn::start(TOKEN).await;
+    let mut b = Browser::new(&srv.base);
+    b.sign_in("admin@example.com", "admin-password-1").await;
+
+    // Connecting on the admin page: the verify token shown once.
+    let page = b.get("/agent/admin/channels").await;
+    assert_eq!(page.status, 200);
+    let csrf = hidden(&page.body, "csrf");
+    let made = b
+        .post(
+            "/agent/admin/channels",
+            &[
+                ("csrf", &csrf),
+                ("channel", "whatsapp"),
+                ("name", "Tienda WA"),
+                ("external_id", NUMBER_ID),
+                ("access_token", TOKEN),
+                ("app_secret", APP_SECRET),
+                ("api_base", &provider.base),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let verify = between(&made.body, "verify_token: <code>", "</code>").to_string();
+    assert_eq!(verify.len(), 32, "{}", made.body);
+    let again = b.get("/agent/admin/channels").await;
+    for secret in [TOKEN, APP_SECRET, verify.as_str()] {
+        assert!(!again.body.contains(secret), "a secret shown again");
+    }
+    assert!(
+        again.body.contains("/channels/whatsapp/"),
+        "the webhook address is shown"
+    );
+    assert!(again.body.contains("0 / 0 / 0"), "the status line's counts");
+    // A test message reaches the provider.
+    let id = between(&again.body, "action=\"/agent/admin/channels/", "\"").to_string();
+    let tested = b
+        .post(
+            &format!("/agent/admin/channels/{id}/test"),
+            &[("csrf", &csrf), ("to", "+34 600 11 22 33")],
+        )
+        .await;
+    assert_eq!(tested.status, 200, "{}", tested.body);
+    assert_eq!(provider.sent()[0].1["to"], "34600112233");
+    // A template for the library.
+    let added = b
+        .post(
+            "/agent/admin/channels/templates",
+            &[
+                ("csrf", &csrf),
+                ("name", "seguimiento"),
+                ("language", "es"),
+                ("category", "utility"),
+                ("body", "Hola {{1}}, ¿seguimos con tu consulta?"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+
+    // A customer whose window closed: the reply box says so and offers
+    // the template; sending it from the page goes as the template.
+    let two_days_ago = Timestamp(Timestamp::now().0 - 2 * 86_400);
+    let mut old = app::ingest::Inbound::message(
+        Channel::WhatsApp,
+        NUMBER_ID,
+        Some("wamid.OLD2".into()),
+        app::ingest::InboundSender {
+            kind: IdentityKind::Phone,
+            value: "+34622000000".into(),
+            display_name: Some("Eva".into()),
+        },
+        "Hola",
+    );
+    old.sent_at = two_days_ago;
+    let ticket = srv
+        .app
+        .ingest_at(old, two_days_ago)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .ticket()
+        .0;
+    let page = b.get(&format!("/agent/tickets/{ticket}")).await;
+    assert!(
+        page.body.contains("class=\"reply-window closed\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("value=\"seguimiento|es\""),
+        "the template is offered"
+    );
+    let csrf = hidden(&page.body, "csrf");
+    let sent = b
+        .post(
+            &format!("/agent/tickets/{ticket}/reply"),
+            &[
+                ("csrf", &csrf),
+                ("public", "1"),
+                ("body", ""),
+                ("template", "seguimiento|es"),
+                ("template_params", "Eva"),
+                ("reply_via", "whatsapp"),
+                ("status", "open"),
+            ],
+        )
+        .await;
+    assert!(sent.status < 400, "{} {}", sent.status, sent.body);
+    until("the template at the provider", || async {
+        provider.sent().len() == 2
+    })
+    .await;
+    let (_, m) = provider.sent()[1].clone();
+    assert_eq!(m["type"], "template");
+    assert_eq!(
+        m["template"]["components"][0]["parameters"][0]["text"],
+        "Eva"
+    );
+    let c = comments(&srv, ticket).await;
+    assert_eq!(
+        c.last().map(|c| c["body"].clone()),
+        Some(json!("Hola Eva, ¿seguimos con tu consulta?"))
+    );
+});
