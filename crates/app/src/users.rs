@@ -2,7 +2,10 @@
 //! one profile behind an email address.
 
 mod identities;
+mod suggestions;
+
 pub use identities::IdentityChange;
+pub use suggestions::{Suggestion, identities_in};
 
 use crate::{App, AppError, FieldError, Paged, Paging};
 use domain::policy::{self, Subject, UserField};

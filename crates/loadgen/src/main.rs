@@ -70,6 +70,13 @@ struct Args {
     /// How long the replies flow.
     #[arg(long, default_value_t = 10)]
     chat_seconds: u64,
+    /// WhatsApp webhook deliveries to send (signed); 0 skips the
+    /// messaging phases.
+    #[arg(long, default_value_t = 0)]
+    whatsapp: usize,
+    /// Replies to send out on WhatsApp after the deliveries.
+    #[arg(long, default_value_t = 0)]
+    whatsapp_out: usize,
     /// Port for the spawned server.
     #[arg(long, default_value_t = 18_480)]
     port: u16,
@@ -168,6 +175,7 @@ fn start_server(bin: &str, data: &std::path::Path, port: u16) -> Child {
 mod chat;
 mod email;
 mod help_center;
+mod messaging;
 mod pages;
 
 fn report(name: &str, mut lat: Vec<Duration>, wall: Duration, errors: usize) {
@@ -474,6 +482,9 @@ async fn main() {
             pid: server.as_ref().map(|s| s.child.id()),
         };
         chat::run(&t, load).await;
+    }
+    if args.whatsapp > 0 {
+        messaging::run(&t, args.whatsapp, args.whatsapp_out, args.clients).await;
     }
     if args.articles > 0 {
         help_center::run(&t, args.articles, args.hc_pages, args.clients.min(8)).await;

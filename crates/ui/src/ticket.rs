@@ -80,6 +80,9 @@ pub struct CustomerView {
     pub name: String,
     pub organization: Option<String>,
     pub identities: Vec<IdentityView>,
+    /// Identities the customer wrote in the conversation, not on their
+    /// profile: (kind, value, another customer holding it: id and name).
+    pub suggestions: Vec<(&'static str, String, Option<(i64, String)>)>,
     pub earlier: Vec<TicketRow>,
 }
 
@@ -184,6 +187,19 @@ async fn customer(ui: &Ui, agent: &Agent, tk: &Ticket) -> Result<CustomerView, A
     let clock = Clock::new(&agent.user.time_zone);
     let user = ui.app.user(actor, tk.requester_id).await?;
     let identities = ui.app.identities(actor, tk.requester_id).await?;
+    let suggestions = ui
+        .app
+        .identity_suggestions(actor, tk.id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            (
+                s.kind.as_str(),
+                s.value,
+                s.holder.map(|(id, name)| (id.0, name)),
+            )
+        })
+        .collect();
     let organization = match user.organization_id {
         Some(o) => ui.app.org(actor, o).await.ok().map(|o| o.name),
         None => None,
@@ -212,6 +228,7 @@ async fn customer(ui: &Ui, agent: &Agent, tk: &Ticket) -> Result<CustomerView, A
                 value: i.value,
             })
             .collect(),
+        suggestions,
         earlier: earlier
             .iter()
             .filter(|e| e.id != tk.id)

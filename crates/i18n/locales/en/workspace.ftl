@@ -455,3 +455,6 @@ template_params = Parameters (one per line)
 template_none = Free text
 reply_receipt_delivered = delivered
 reply_receipt_read = read
+identity_suggestions = Given in the conversation
+identity_add_suggested = Add to the profile
+identity_same_person = Same person as

@@ -455,3 +455,6 @@ template_params = Parámetros (uno por línea)
 template_none = Texto libre
 reply_receipt_delivered = entregado
 reply_receipt_read = leído
+identity_suggestions = Dados en la conversación
+identity_add_suggested = Añadir al perfil
+identity_same_person = Es la misma persona que

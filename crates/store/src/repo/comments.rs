@@ -82,6 +82,26 @@ pub async fn bodies(c: &mut Conn<'_>, ticket: TicketId) -> Result<Vec<String>, S
         .collect()
 }
 
+/// The latest public words one person wrote on a ticket, newest first.
+pub async fn public_bodies_by(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+    author: UserId,
+    limit: i64,
+) -> Result<Vec<String>, StoreError> {
+    c.all(
+        q("SELECT body FROM comments WHERE ticket_id = $1 AND author_id = $2 AND public = $3 ORDER BY id DESC LIMIT $4")
+            .bind(ticket)
+            .bind(author)
+            .bind(true)
+            .bind(limit),
+    )
+    .await?
+    .iter()
+    .map(|r| r.text(0))
+    .collect()
+}
+
 const AUDIT_COLS: &str = "id, ticket_id, author_id, via_channel, events, created_at";
 
 fn audit_from_row(r: &Row) -> Result<Audit, StoreError> {

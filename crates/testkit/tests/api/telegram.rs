@@ -259,4 +259,58 @@ both!(telegram_end_to_end, |srv| {
         })
     })
     .await;
+
+    // She gives her email (another customer's profile holds it) and her
+    // phone: the agent is offered to merge, and to add the phone.
+    let (s, u) = srv
+        .call(
+            "POST",
+            "/api/v2/users.json",
+            &srv.admin(),
+            Some(json!({"user": {"name": "Lucía G.", "email": "lucia@example.com"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{u}");
+    let holder = u["user"]["id"].as_i64().unwrap_or_default();
+    let says = message(
+        5,
+        13,
+        json!({"text": "Mi correo es Lucia@Example.com y mi móvil +34 655 44 33 22"}),
+    );
+    assert_eq!(update(&hook, Some(&secret), says).await, 200);
+    wait_for("her message", || async { comments().await.len() == 6 }).await;
+    use super::workspace::{Browser, hidden};
+    let mut b = Browser::new(&srv.base);
+    b.sign_in("admin@example.com", "admin-password-1").await;
+    let page = b.get(&format!("/agent/tickets/{ticket}")).await;
+    let panel = page
+        .body
+        .split("class=\"suggestions\"")
+        .nth(1)
+        .unwrap_or("");
+    assert!(panel.contains(&format!("merge?into={holder}")), "{panel}");
+    assert!(panel.contains("value=\"+34655443322\""), "{panel}");
+    let customer = t["ticket"]["requester_id"].as_i64().unwrap_or_default();
+    let added = b
+        .post(
+            &format!("/agent/customers/{customer}/identities"),
+            &[
+                ("csrf", &hidden(&page.body, "csrf")),
+                ("back", &format!("/agent/tickets/{ticket}")),
+                ("kind", "phone_number"),
+                ("value", "+34655443322"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let page = b.get(&format!("/agent/tickets/{ticket}")).await;
+    let panel = page
+        .body
+        .split("class=\"suggestions\"")
+        .nth(1)
+        .unwrap_or("");
+    assert!(
+        !panel.contains("value=\"+34655443322\""),
+        "added, no longer suggested"
+    );
 });
