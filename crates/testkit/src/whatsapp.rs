@@ -5,7 +5,9 @@
 //! token is error 190, a number not on WhatsApp 131026, a closed window
 //! 131047, a flood 130429 (HTTP 429); media are uploaded through
 //! `/{phone-number-id}/media` and read through `GET /{media-id}` (its
-//! URL) and that URL. Every accepted message is recorded.
+//! URL) and that URL. Every accepted message is recorded. The Messenger
+//! Platform's Send API (Messenger, Instagram) shares the host and path:
+//! a body with a `recipient` is that API's (see `send_api`).
 
 use axum::Router;
 use axum::body::Bytes;
@@ -79,6 +81,9 @@ async fn messages(
     let Ok(m) = serde_json::from_slice::<Value>(&body) else {
         return graph_error(StatusCode::BAD_REQUEST, 100, "Invalid parameter");
     };
+    if m.get("recipient").is_some() {
+        return send_api(&book, number, m);
+    }
     let to = m["to"].as_str().unwrap_or("").to_string();
     let to = to.as_str();
     let kind = m["type"].as_str().unwrap_or("text");
@@ -123,6 +128,49 @@ async fn messages(
         "messages": [{"id": id}],
     }))
     .into_response()
+}
+
+/// The Messenger Platform's Send API (Messenger and Instagram), on the
+/// same Graph host: `{recipient: {id}, messaging_type, tag, message:
+/// {text}}` answered `{recipient_id, message_id}`; a person who blocked
+/// the page is error 551; `MESSAGE_TAG` needs a tag Meta knows.
+fn send_api(book: &Arc<Mutex<Book>>, page: String, m: Value) -> Response {
+    let to = m["recipient"]["id"].as_str().unwrap_or("").to_string();
+    let kind = m["messaging_type"].as_str().unwrap_or("");
+    let tag_ok = kind != "MESSAGE_TAG"
+        || matches!(
+            m["tag"].as_str(),
+            Some(
+                "HUMAN_AGENT"
+                    | "CONFIRMED_EVENT_UPDATE"
+                    | "POST_PURCHASE_UPDATE"
+                    | "ACCOUNT_UPDATE"
+            )
+        );
+    let text_ok = m["message"]["text"]
+        .as_str()
+        .is_some_and(|t| !t.is_empty() && t.chars().count() <= 2000);
+    if to.is_empty()
+        || !matches!(kind, "RESPONSE" | "UPDATE" | "MESSAGE_TAG")
+        || !tag_ok
+        || !text_ok
+    {
+        return graph_error(StatusCode::BAD_REQUEST, 100, "(#100) Invalid parameter");
+    }
+    let Ok(mut b) = book.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if b.not_on_whatsapp.contains(&to) {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            551,
+            "This person isn't available right now.",
+        );
+    }
+    b.next += 1;
+    let id = format!("m_TEST{}", b.next);
+    b.sent.push((page, m));
+    axum::Json(json!({ "recipient_id": to, "message_id": id })).into_response()
 }
 
 async fn upload(State((_, book)): State<S>, headers: HeaderMap, mut form: Multipart) -> Response {

@@ -21,6 +21,7 @@ mod help_center_site;
 mod help_center_translations;
 mod imap;
 mod ingest;
+mod meta_messaging;
 mod notifications;
 mod outbound;
 mod people;
