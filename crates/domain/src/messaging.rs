@@ -252,9 +252,34 @@ impl MessageTemplate {
     }
 }
 
+/// What a customer's message says of their consent: a stop word alone
+/// (STOP, BAJA, UNSUBSCRIBE…) opts out, a start word (START, ALTA,
+/// UNSTOP) opts back in; anything else says nothing.
+pub fn consent_word(text: &str) -> Option<bool> {
+    let word: String = text
+        .trim()
+        .trim_matches(|c: char| c.is_ascii_punctuation())
+        .to_uppercase();
+    match word.as_str() {
+        "STOP" | "STOPALL" | "UNSUBSCRIBE" | "CANCEL" | "END" | "QUIT" | "BAJA" | "PARAR"
+        | "CANCELAR" => Some(false),
+        "START" | "UNSTOP" | "ALTA" => Some(true),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stop_and_start_words_alone_change_consent() {
+        assert_eq!(consent_word(" stop "), Some(false));
+        assert_eq!(consent_word("Baja."), Some(false));
+        assert_eq!(consent_word("START"), Some(true));
+        assert_eq!(consent_word("no me deis de baja"), None);
+        assert_eq!(consent_word("stop sending the wrong size"), None);
+    }
 
     #[test]
     fn the_window_is_a_day_from_the_customers_last_message() {

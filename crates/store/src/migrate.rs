@@ -269,6 +269,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 36,
+        name: "messaging_consent",
+        shared: Some(include_str!("../migrations/0036_messaging_consent.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

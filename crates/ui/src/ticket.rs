@@ -83,6 +83,8 @@ pub struct CustomerView {
     /// Identities the customer wrote in the conversation, not on their
     /// profile: (kind, value, another customer holding it: id and name).
     pub suggestions: Vec<(&'static str, String, Option<(i64, String)>)>,
+    /// Consent to messages per channel: (channel, opted in, what said so).
+    pub consents: Vec<(&'static str, bool, String)>,
     pub earlier: Vec<TicketRow>,
 }
 
@@ -229,6 +231,13 @@ async fn customer(ui: &Ui, agent: &Agent, tk: &Ticket) -> Result<CustomerView, A
             })
             .collect(),
         suggestions,
+        consents: ui
+            .app
+            .consents(actor, tk.requester_id)
+            .await?
+            .into_iter()
+            .map(|c| (t.channel(c.channel), c.opted_in, c.source))
+            .collect(),
         earlier: earlier
             .iter()
             .filter(|e| e.id != tk.id)

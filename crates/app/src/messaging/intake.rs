@@ -131,8 +131,17 @@ impl App {
                 ChannelEvent::Message(inbound) => {
                     let mut inbound = *inbound;
                     inbound.raw_id = Some(delivery.0);
+                    let (channel, sender, text) = (
+                        inbound.channel,
+                        inbound.sender.clone(),
+                        inbound.text.clone(),
+                    );
                     match self.ingest(inbound).await? {
-                        IngestOutcome::Landed(..) => taken += 1,
+                        IngestOutcome::Landed(..) => {
+                            taken += 1;
+                            self.note_consent(channel, &sender, &text, Timestamp::now())
+                                .await?;
+                        }
                         IngestOutcome::Duplicate(_) => repeated += 1,
                     }
                 }

@@ -12,10 +12,12 @@
 //! [`Providers`] port the adapter implements.
 
 mod accounts;
+pub(crate) mod consent;
 mod intake;
 pub(crate) mod window;
 
 pub use accounts::{AccountInput, AccountStatus, NewAccount};
+pub use consent::Consent;
 pub use intake::{ChannelEvent, Stored};
 pub use store::repo::messaging::PendingDelivery;
 pub use window::{ReplyWindow, TemplateInput};

@@ -46,6 +46,9 @@ pub(crate) async fn reply(
     // A messaging channel's window: a free-form reply only while it is
     // open, else an approved template (refused with the reply otherwise).
     let template = crate::messaging::window::check(c, &route, choice.template, now).await?;
+    if route.channel != Channel::Email && route.channel != Channel::Chat {
+        crate::messaging::consent::check(c, t.requester_id, route.channel).await?;
+    }
     match (route.channel, email_sender) {
         (Channel::Email, Some(sender)) => email::reply(c, &sender, t, comment, route.to, now).await,
         (Channel::Email, None) => Ok(()),

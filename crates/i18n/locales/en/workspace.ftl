@@ -458,3 +458,6 @@ reply_receipt_read = read
 identity_suggestions = Given in the conversation
 identity_add_suggested = Add to the profile
 identity_same_person = Same person as
+consent_title = Messages allowed
+consent_in = yes
+consent_out = opted out

@@ -458,3 +458,6 @@ reply_receipt_read = leído
 identity_suggestions = Dados en la conversación
 identity_add_suggested = Añadir al perfil
 identity_same_person = Es la misma persona que
+consent_title = Mensajes permitidos
+consent_in = sí
+consent_out = se dio de baja

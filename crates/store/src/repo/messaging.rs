@@ -426,3 +426,65 @@ pub async fn template_by_id(
         .await?;
     row.as_ref().map(template).transpose()
 }
+
+/// A customer's consent on a channel: (opted in, what said so, when).
+pub async fn consent(
+    c: &mut Conn<'_>,
+    user: domain::UserId,
+    channel: Channel,
+) -> Result<Option<(bool, String, Timestamp)>, StoreError> {
+    let row = c
+        .opt(
+            q("SELECT opted_in, source, changed_at FROM messaging_consent WHERE user_id = $1 AND channel = $2")
+                .bind(user)
+                .bind(channel),
+        )
+        .await?;
+    row.map(|r| Ok((r.bool(0)?, r.text(1)?, Timestamp(r.int(2)?))))
+        .transpose()
+}
+
+/// Every channel's consent of a customer.
+pub async fn consents(
+    c: &mut Conn<'_>,
+    user: domain::UserId,
+) -> Result<Vec<(Channel, bool, String, Timestamp)>, StoreError> {
+    let rows = c
+        .all(
+            q("SELECT channel, opted_in, source, changed_at FROM messaging_consent WHERE user_id = $1 ORDER BY channel")
+                .bind(user),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.word(0)?, r.bool(1)?, r.text(2)?, Timestamp(r.int(3)?))))
+        .collect()
+}
+
+/// Records consent; `only_if_unknown` keeps what was recorded before (a
+/// customer writing again is not a new opt-in after a stop word).
+pub async fn set_consent(
+    c: &mut Conn<'_>,
+    user: domain::UserId,
+    channel: Channel,
+    opted_in: bool,
+    source: &str,
+    at: Timestamp,
+    only_if_unknown: bool,
+) -> Result<(), StoreError> {
+    let sql = if only_if_unknown {
+        "INSERT INTO messaging_consent (user_id, channel, opted_in, source, changed_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, channel) DO NOTHING"
+    } else {
+        "INSERT INTO messaging_consent (user_id, channel, opted_in, source, changed_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (user_id, channel) DO UPDATE SET opted_in = excluded.opted_in, source = excluded.source, changed_at = excluded.changed_at"
+    };
+    c.exec(
+        q(sql)
+            .bind(user)
+            .bind(channel)
+            .bind(opted_in)
+            .bind(source)
+            .bind(at),
+    )
+    .await?;
+    Ok(())
+}

@@ -270,4 +270,56 @@ both!(sms_end_to_end, |srv| {
         })
     })
     .await;
+
+    // She texts STOP: recorded, and the reply box refuses the next reply.
+    let stop = [
+        ("MessageSid", "SM33333333333333333333333333333333"),
+        ("AccountSid", SID),
+        ("From", "+34600112233"),
+        ("To", OUR_NUMBER),
+        ("Body", "STOP"),
+        ("NumMedia", "0"),
+    ];
+    let (s, _) = webhook(&hook, &hook, &stop).await;
+    assert_eq!(s, 200);
+    let customer = domain::UserId(t["requester_id"].as_i64().unwrap_or_default());
+    wait_for("the opt-out", || async {
+        srv.app
+            .consents(admin, customer)
+            .await
+            .unwrap_or_default()
+            .iter()
+            .any(|c| c.channel == Channel::Sms && !c.opted_in && c.source == "STOP")
+    })
+    .await;
+    let (s, b) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/tickets/{ticket}.json"),
+            &srv.admin(),
+            Some(json!({"ticket": {"comment": {"body": "¿Seguro?", "public": true}}})),
+        )
+        .await;
+    assert_eq!(s, 422, "{b}");
+    assert!(b.to_string().contains("opted out of sms"), "{b}");
+    // START opts her back in.
+    let start = [
+        ("MessageSid", "SM44444444444444444444444444444444"),
+        ("AccountSid", SID),
+        ("From", "+34600112233"),
+        ("To", OUR_NUMBER),
+        ("Body", "start"),
+        ("NumMedia", "0"),
+    ];
+    let (s, _) = webhook(&hook, &hook, &start).await;
+    assert_eq!(s, 200);
+    wait_for("the opt-in", || async {
+        srv.app
+            .consents(admin, customer)
+            .await
+            .unwrap_or_default()
+            .iter()
+            .any(|c| c.channel == Channel::Sms && c.opted_in)
+    })
+    .await;
 });
