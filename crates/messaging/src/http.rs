@@ -35,15 +35,18 @@ pub struct Answer {
 /// Sends a request and reads its JSON answer; a network failure is
 /// temporary.
 pub async fn call(req: reqwest::RequestBuilder) -> Result<Answer, SendError> {
-    let resp = req
-        .send()
-        .await
-        .map_err(|e| SendError::Temporary(format!("the provider could not be reached: {e}")))?;
+    let resp = req.send().await.map_err(|e| {
+        // Without the address: a Telegram bot's token is in its path.
+        let e = e.without_url();
+        SendError::Temporary(format!("the provider could not be reached: {e}"))
+    })?;
     let status = resp.status().as_u16();
-    let text = resp
-        .text()
-        .await
-        .map_err(|e| SendError::Temporary(format!("the provider's answer was cut: {e}")))?;
+    let text = resp.text().await.map_err(|e| {
+        SendError::Temporary(format!(
+            "the provider's answer was cut: {}",
+            e.without_url()
+        ))
+    })?;
     let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
     Ok(Answer { status, json })
 }
@@ -62,7 +65,7 @@ pub async fn download(req: reqwest::RequestBuilder, limit: usize) -> Result<Vec<
     let resp = req
         .send()
         .await
-        .map_err(|e| format!("media download failed: {e}"))?;
+        .map_err(|e| format!("media download failed: {}", e.without_url()))?;
     if !resp.status().is_success() {
         return Err(format!(
             "media download refused: HTTP {}",
@@ -72,7 +75,7 @@ pub async fn download(req: reqwest::RequestBuilder, limit: usize) -> Result<Vec<
     let bytes = resp
         .bytes()
         .await
-        .map_err(|e| format!("media download cut: {e}"))?;
+        .map_err(|e| format!("media download cut: {}", e.without_url()))?;
     if bytes.len() > limit {
         return Err(format!("media larger than {limit} bytes"));
     }

@@ -32,9 +32,7 @@ impl ProviderCalls {
         webhook_url: &str,
     ) -> Result<Connected, String> {
         let token = creds.need("bot_token").map_err(|e| e.to_string())?;
-        let words = |e: SendError| match e {
-            SendError::Temporary(w) | SendError::Permanent(w) => w,
-        };
+        let words = SendError::into_words;
         let me = telegram::result(
             call(
                 self.http

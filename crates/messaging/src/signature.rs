@@ -29,10 +29,11 @@ pub fn meta_ok(app_secret: &str, body: &[u8], header: Option<&str>) -> bool {
     )
 }
 
-/// Telegram's `X-Telegram-Bot-Api-Secret-Token`: the secret we gave
-/// `setWebhook`, sent back as it is.
-pub fn telegram_ok(secret: &str, header: Option<&str>) -> bool {
-    header.is_some_and(|h| same(h.as_bytes(), secret.as_bytes()))
+/// A token we made, sent back to us as it is: Telegram's
+/// `X-Telegram-Bot-Api-Secret-Token` (the secret we gave `setWebhook`),
+/// Meta's `hub.verify_token` in its handshake.
+pub fn token_ok(ours: &str, given: Option<&str>) -> bool {
+    given.is_some_and(|h| same(h.as_bytes(), ours.as_bytes()))
 }
 
 /// Twilio's `X-Twilio-Signature`: base64 of HMAC-SHA1, with the auth
@@ -118,9 +119,9 @@ mod tests {
     }
 
     #[test]
-    fn telegram_secret_is_compared_whole() {
-        assert!(telegram_ok("abc", Some("abc")));
-        assert!(!telegram_ok("abc", Some("abcd")));
-        assert!(!telegram_ok("abc", None));
+    fn tokens_are_compared_whole() {
+        assert!(token_ok("abc", Some("abc")));
+        assert!(!token_ok("abc", Some("abcd")));
+        assert!(!token_ok("abc", None));
     }
 }

@@ -175,7 +175,7 @@ async fn fetch_file(
             .query(&[("file_id", file_id)]),
     )
     .await
-    .map_err(|e| ReadError::Temporary(format!("{e:?}")))?;
+    .map_err(|e| ReadError::Temporary(e.into_words()))?;
     let path = match (
         a.json["ok"].as_bool(),
         a.json["result"]["file_path"].as_str(),

@@ -76,7 +76,7 @@ pub async fn verify(
         );
     }
     let token_ok = match (creds.need("verify_token"), q.get("hub.verify_token")) {
-        (Ok(ours), Some(theirs)) => signature::telegram_ok(ours, Some(theirs)),
+        (Ok(ours), Some(theirs)) => signature::token_ok(ours, Some(theirs)),
         _ => false,
     };
     match (
@@ -120,7 +120,7 @@ fn signed(
             .is_ok_and(|s| signature::meta_ok(s, body, h("x-hub-signature-256"))),
         Channel::Telegram => creds
             .need("webhook_secret")
-            .is_ok_and(|s| signature::telegram_ok(s, h("x-telegram-bot-api-secret-token"))),
+            .is_ok_and(|s| signature::token_ok(s, h("x-telegram-bot-api-secret-token"))),
         Channel::Sms => {
             let params: Vec<(String, String)> = form_urlencoded::parse(body)
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))

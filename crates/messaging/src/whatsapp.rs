@@ -244,7 +244,7 @@ async fn fetch_media(
             .bearer_auth(token),
     )
     .await
-    .map_err(|e| ReadError::Temporary(format!("{e:?}")))?;
+    .map_err(|e| ReadError::Temporary(e.into_words()))?;
     let url = match (meta.status, meta.json["url"].as_str()) {
         (200, Some(url)) => url.to_string(),
         (404 | 400, _) => return Err(malformed(format!("media {media} is not there"))),

@@ -358,10 +358,7 @@ impl App {
         match p.send_test(&account, &creds, to, text).await {
             Ok(sent) => Ok(sent),
             Err(e) => {
-                let words = match e {
-                    crate::outbox::sender::SendError::Temporary(w)
-                    | crate::outbox::sender::SendError::Permanent(w) => w,
-                };
+                let words = e.into_words();
                 let now = Timestamp::now();
                 let said = words.clone();
                 self.write(move |c| {

@@ -40,6 +40,15 @@ pub enum SendError {
     Permanent(String),
 }
 
+impl SendError {
+    /// What the provider (or the way to it) said.
+    pub fn into_words(self) -> String {
+        match self {
+            SendError::Temporary(w) | SendError::Permanent(w) => w,
+        }
+    }
+}
+
 /// One channel's sender: hands one message to its provider.
 pub trait ChannelSender: Send + Sync + 'static {
     /// The channel whose messages it sends.
