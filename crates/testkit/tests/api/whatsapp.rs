@@ -551,3 +551,42 @@ both!(whatsapp_in_the_workspace, |srv| {
         Some(json!("Hola Eva, ¿seguimos con tu consulta?"))
     );
 });
+
+both!(whatsapp_pages_in_the_browser, |srv| {
+    let provider = WhatsAppStandIn::start(TOKEN).await;
+    // Eva wrote two days ago on the number the admin is about to connect.
+    let two_days_ago = Timestamp(Timestamp::now().0 - 2 * 86_400);
+    let mut old = app::ingest::Inbound::message(
+        Channel::WhatsApp,
+        NUMBER_ID,
+        Some("wamid.OLD3".into()),
+        app::ingest::InboundSender {
+            kind: IdentityKind::Phone,
+            value: "+34622000001".into(),
+            display_name: Some("Eva".into()),
+        },
+        "Hola",
+    );
+    old.sent_at = two_days_ago;
+    let ticket = srv
+        .app
+        .ingest_at(old, two_days_ago)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .ticket()
+        .0;
+    browser_flow(
+        &srv,
+        "channels_flow.mjs",
+        &[
+            ("GRAPH_URL", provider.base.clone()),
+            ("TICKET_ID", ticket.to_string()),
+        ],
+    )
+    .await;
+    until("the template at the provider", || async {
+        !provider.sent().is_empty()
+    })
+    .await;
+    assert_eq!(provider.sent()[0].1["type"], "template");
+});
