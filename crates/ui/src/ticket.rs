@@ -2,8 +2,10 @@
 //! reply box; the properties panel with conflict detection; the customer
 //! panel with every identity and earlier conversation.
 
+mod customer_panel;
 mod reply_window;
 mod timeline;
+use customer_panel::{CustomerView, customer};
 use timeline::entries;
 
 use crate::Ui;
@@ -11,11 +13,9 @@ use crate::chrome::{chrome, error_page, render};
 use crate::i18n::Text;
 use crate::queue::{agent_choices, flash};
 use crate::session::{Agent, AgentForm, Form};
-use crate::view::{
-    Chrome, Clock, TicketRow, names, priority_choices, status_choices, ticket_row, type_choices,
-};
+use crate::view::{Chrome, Clock, names, priority_choices, status_choices, type_choices};
 use app::AppError;
-use app::tickets::{CommentInput, TicketInput, TicketScope};
+use app::tickets::{CommentInput, TicketInput};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode};
@@ -73,25 +73,6 @@ pub struct FieldView {
     pub input_type: &'static str,
     pub value: String,
     pub options: Vec<(String, String)>,
-}
-
-pub struct CustomerView {
-    pub id: i64,
-    pub name: String,
-    pub organization: Option<String>,
-    pub identities: Vec<IdentityView>,
-    /// Identities the customer wrote in the conversation, not on their
-    /// profile: (kind, value, another customer holding it: id and name).
-    pub suggestions: Vec<(&'static str, String, Option<(i64, String)>)>,
-    /// Consent to messages per channel: (channel, opted in, what said so).
-    pub consents: Vec<(&'static str, bool, String)>,
-    pub earlier: Vec<TicketRow>,
-}
-
-pub struct IdentityView {
-    pub id: i64,
-    pub kind: &'static str,
-    pub value: String,
 }
 
 #[derive(Template)]
@@ -181,69 +162,6 @@ fn field_views(fields: &[domain::model::TicketField], tk: &Ticket) -> Vec<FieldV
                 .collect(),
         })
         .collect()
-}
-
-async fn customer(ui: &Ui, agent: &Agent, tk: &Ticket) -> Result<CustomerView, AppError> {
-    let actor = agent.user.actor;
-    let t = agent.t();
-    let clock = Clock::new(&agent.user.time_zone);
-    let user = ui.app.user(actor, tk.requester_id).await?;
-    let identities = ui.app.identities(actor, tk.requester_id).await?;
-    let suggestions = ui
-        .app
-        .identity_suggestions(actor, tk.id)
-        .await?
-        .into_iter()
-        .map(|s| {
-            (
-                s.kind.as_str(),
-                s.value,
-                s.holder.map(|(id, name)| (id.0, name)),
-            )
-        })
-        .collect();
-    let organization = match user.organization_id {
-        Some(o) => ui.app.org(actor, o).await.ok().map(|o| o.name),
-        None => None,
-    };
-    let (earlier, _) = ui
-        .app
-        .list_tickets(
-            actor,
-            TicketScope::Requested(tk.requester_id),
-            app::Paging::Offset {
-                page: 1,
-                per_page: 20,
-            },
-        )
-        .await?;
-    let names = HashMap::from([(user.id.0, user.name.clone())]);
-    Ok(CustomerView {
-        id: user.id.0,
-        name: user.name.clone(),
-        organization,
-        identities: identities
-            .into_iter()
-            .map(|i| IdentityView {
-                id: i.id.0,
-                kind: i.kind.as_str(),
-                value: i.value,
-            })
-            .collect(),
-        suggestions,
-        consents: ui
-            .app
-            .consents(actor, tk.requester_id)
-            .await?
-            .into_iter()
-            .map(|c| (t.channel(c.channel), c.opted_in, c.source))
-            .collect(),
-        earlier: earlier
-            .iter()
-            .filter(|e| e.id != tk.id)
-            .map(|e| ticket_row(t, &clock, &names, e))
-            .collect(),
-    })
 }
 
 async fn render_page(
