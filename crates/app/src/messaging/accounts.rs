@@ -300,7 +300,20 @@ impl App {
     ) -> Result<(), AppError> {
         require(&actor, Capability::ManageChannels)?;
         self.write(move |c| {
-            Box::pin(async move { crate::error::found(repo::delete_account(c, id).await?) })
+            Box::pin(async move {
+                // Deliveries not read yet would be lost with the account.
+                let waiting = repo::delivery_counts(c, id)
+                    .await?
+                    .into_iter()
+                    .any(|(state, n)| state == DeliveryState::Received && n > 0);
+                if waiting {
+                    return Err(AppError::field(FieldError::invalid(
+                        "account",
+                        "has deliveries not read yet; disable it and delete it once they are read",
+                    )));
+                }
+                crate::error::found(repo::delete_account(c, id).await?)
+            })
         })
         .await
     }

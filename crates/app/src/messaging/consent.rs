@@ -54,23 +54,26 @@ impl App {
         let Some(value) = normalize_identity(sender.kind, &sender.value) else {
             return Ok(());
         };
-        let kind = sender.kind;
         let word = consent_word(text);
-        let source = text.trim().to_uppercase();
+        let (user, known) = {
+            let mut rc = self.read().await?;
+            let mut c = rc.conn();
+            let Some(user) = users::by_identity(&mut c, sender.kind, &value).await? else {
+                return Ok(());
+            };
+            let known = repo::consent(&mut c, user.id, channel).await?;
+            (user.id, known.map(|(opted_in, _, _)| opted_in))
+        };
+        // Most messages change nothing: write only when one does.
+        let (opted_in, source, only_if_unknown) = match (word, known) {
+            (None, Some(_)) => return Ok(()),
+            (Some(w), Some(k)) if w == k => return Ok(()),
+            (Some(w), _) => (w, text.trim().to_uppercase(), false),
+            (None, None) => (true, "wrote first".to_string(), true),
+        };
         self.write(move |c| {
             Box::pin(async move {
-                let Some(user) = users::by_identity(c, kind, &value).await? else {
-                    return Ok(());
-                };
-                match word {
-                    Some(opted_in) => {
-                        repo::set_consent(c, user.id, channel, opted_in, &source, at, false).await?
-                    }
-                    None => {
-                        repo::set_consent(c, user.id, channel, true, "wrote first", at, true)
-                            .await?
-                    }
-                }
+                repo::set_consent(c, user, channel, opted_in, &source, at, only_if_unknown).await?;
                 Ok(())
             })
         })

@@ -416,6 +416,38 @@ both!(whatsapp_end_to_end, |srv| {
     )
     .await;
     assert_eq!(s, 422, "{b}");
+
+    // An account with a delivery not read yet is not deleted (it would be
+    // lost); one without is.
+    let (s, other) = srv
+        .call(
+            "POST",
+            "/api/v2/channels/accounts.json",
+            &srv.admin(),
+            Some(
+                json!({"account": {"channel": "whatsapp", "name": "Otra", "external_id": "777",
+                "credentials": {"access_token": "t", "app_secret": "s"}}}),
+            ),
+        )
+        .await;
+    assert_eq!(s, 201, "{other}");
+    let other = other["account"]["id"].as_i64().unwrap_or_default();
+    srv.app
+        .store_channel_delivery(domain::ChannelAccountId(other), b"{}".to_vec())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let path = format!("/api/v2/channels/accounts/{other}.json");
+    let (s, b) = srv.call("DELETE", &path, &srv.admin(), None).await;
+    assert_eq!(s, 422, "{b}");
+    let (s, _) = srv
+        .call(
+            "DELETE",
+            &format!("/api/v2/channels/accounts/{id}.json"),
+            &srv.admin(),
+            None,
+        )
+        .await;
+    assert_eq!(s, 204);
 });
 
 /// Text between `start` and the next `end` after it.
