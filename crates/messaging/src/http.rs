@@ -30,6 +30,8 @@ impl Http {
 pub struct Answer {
     pub status: u16,
     pub json: serde_json::Value,
+    /// The `Retry-After` header in seconds, where the provider sent one.
+    pub retry_after: Option<u64>,
 }
 
 /// Sends a request and reads its JSON answer; a network failure is
@@ -41,6 +43,11 @@ pub async fn call(req: reqwest::RequestBuilder) -> Result<Answer, SendError> {
         SendError::Temporary(format!("the provider could not be reached: {e}"))
     })?;
     let status = resp.status().as_u16();
+    let retry_after = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok());
     let text = resp.text().await.map_err(|e| {
         SendError::Temporary(format!(
             "the provider's answer was cut: {}",
@@ -48,12 +55,22 @@ pub async fn call(req: reqwest::RequestBuilder) -> Result<Answer, SendError> {
         ))
     })?;
     let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
-    Ok(Answer { status, json })
+    Ok(Answer {
+        status,
+        json,
+        retry_after,
+    })
 }
 
-/// A refusal: temporary for 429 and 5xx, permanent otherwise.
+/// A refusal: a rate limit for 429, temporary for 5xx, permanent
+/// otherwise.
 pub fn refusal(status: u16, words: String) -> SendError {
-    if status == 429 || status >= 500 {
+    if status == 429 {
+        SendError::RateLimited {
+            words,
+            retry_after: None,
+        }
+    } else if status >= 500 {
         SendError::Temporary(words)
     } else {
         SendError::Permanent(words)

@@ -122,8 +122,8 @@ impl Sender {
     }
 }
 
-/// The words of a Send API error; rate limits (4, 613) and Meta's own
-/// trouble (1, 2) are temporary.
+/// The words of a Send API error; rate limits (4, 613) hold the channel
+/// a while, Meta's own trouble (1, 2) is temporary.
 fn send_error(status: u16, json: &Value) -> SendError {
     let e = &json["error"];
     let code = e["code"].as_i64().unwrap_or(0);
@@ -136,7 +136,11 @@ fn send_error(status: u16, json: &Value) -> SendError {
         e["message"].as_str().unwrap_or("refused")
     );
     match code {
-        1 | 2 | 4 | 613 => SendError::Temporary(words),
+        4 | 613 => SendError::RateLimited {
+            words,
+            retry_after: None,
+        },
+        1 | 2 => SendError::Temporary(words),
         _ => refusal(status.min(499), words),
     }
 }

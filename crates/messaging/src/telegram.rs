@@ -209,6 +209,14 @@ pub fn result(a: http::Answer) -> Result<Value, SendError> {
         a.json["error_code"].as_i64().unwrap_or(a.status as i64),
         a.json["description"].as_str().unwrap_or("refused")
     );
+    if a.status == 429 {
+        return Err(SendError::RateLimited {
+            words,
+            retry_after: a.json["parameters"]["retry_after"]
+                .as_u64()
+                .or(a.retry_after),
+        });
+    }
     Err(refusal(a.status, words))
 }
 

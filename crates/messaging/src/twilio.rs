@@ -164,6 +164,12 @@ pub async fn post_message(
                 a.json["code"].as_i64().unwrap_or(s as i64),
                 a.json["message"].as_str().unwrap_or("refused")
             );
+            if s == 429 {
+                return Err(SendError::RateLimited {
+                    words,
+                    retry_after: a.retry_after,
+                });
+            }
             Err(refusal(s, words))
         }
     }

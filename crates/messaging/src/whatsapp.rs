@@ -256,8 +256,8 @@ async fn fetch_media(
 }
 
 /// The words of a Graph API error, and whether to retry: rate limits
-/// (4, 80007, 130429, 131056) and Meta's own trouble (1, 2, 131000) are
-/// temporary; a closed window (131047), a number not on WhatsApp
+/// (4, 80007, 130429, 131056) hold the channel a while, Meta's own
+/// trouble (1, 2, 131000) is temporary; a closed window (131047), a number not on WhatsApp
 /// (131026), a bad token (190) and everything else are not.
 pub fn graph_error(status: u16, json: &Value) -> SendError {
     let e = &json["error"];
@@ -271,7 +271,11 @@ pub fn graph_error(status: u16, json: &Value) -> SendError {
             .unwrap_or_default()
     );
     match code {
-        4 | 80007 | 130429 | 131056 | 1 | 2 | 131000 => SendError::Temporary(words),
+        4 | 80007 | 130429 | 131056 => SendError::RateLimited {
+            words,
+            retry_after: None,
+        },
+        1 | 2 | 131000 => SendError::Temporary(words),
         131047 | 131026 | 190 | 100 | 131051 => SendError::Permanent(words),
         _ => refusal(status, words),
     }

@@ -29,6 +29,8 @@ pub struct Book {
     pub files: HashMap<String, (String, Vec<u8>)>,
     /// Chats that blocked the bot.
     pub blocked: HashSet<String>,
+    /// How many next sends to refuse with 429 and `retry_after: 1`.
+    pub flood: usize,
     next: i64,
 }
 
@@ -129,6 +131,14 @@ async fn method(
             let Some(chat) = p.get("chat_id").cloned() else {
                 return fail(StatusCode::BAD_REQUEST, "Bad Request: chat_id is empty");
             };
+            if b.flood > 0 {
+                b.flood -= 1;
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    axum::Json(json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}})),
+                )
+                    .into_response();
+            }
             if b.blocked.contains(&chat) {
                 return fail(
                     StatusCode::FORBIDDEN,

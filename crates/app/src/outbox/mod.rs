@@ -209,6 +209,18 @@ impl App {
         Ok(out)
     }
 
+    /// Puts a claimed message back to wait until `at` without counting an
+    /// attempt (its provider asked us to slow down).
+    pub async fn outbound_held(&self, id: OutboundId, at: Timestamp) -> Result<(), AppError> {
+        self.write(move |c| {
+            Box::pin(async move {
+                outbox::hold(c, id, at).await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
     /// Records a delivery attempt: sent (with the provider's id of the
     /// message, if it gave one), retry at `retry_at`, or failed.
     pub async fn outbound_attempted(

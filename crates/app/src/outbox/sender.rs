@@ -21,6 +21,10 @@ const BATCH: i64 = 50;
 /// The longest wait between two attempts.
 const MAX_WAIT_SECS: i64 = 6 * 3600;
 
+/// How long a rate limit holds the channel when the provider gives no
+/// figure.
+const RATE_LIMIT_DEFAULT_SECS: u64 = 30;
+
 /// A file that goes with a message.
 #[derive(Debug, Clone)]
 pub struct OutboundFile {
@@ -38,13 +42,22 @@ pub enum SendError {
     /// It will never go (a refused address, a message the provider
     /// rejects).
     Permanent(String),
+    /// The provider asks us to slow down: this message and the rest of the
+    /// pass wait `retry_after` seconds (the provider's own figure where it
+    /// gives one), without counting as a failed attempt.
+    RateLimited {
+        words: String,
+        retry_after: Option<u64>,
+    },
 }
 
 impl SendError {
     /// What the provider (or the way to it) said.
     pub fn into_words(self) -> String {
         match self {
-            SendError::Temporary(w) | SendError::Permanent(w) => w,
+            SendError::Temporary(w)
+            | SendError::Permanent(w)
+            | SendError::RateLimited { words: w, .. } => w,
         }
     }
 }
@@ -104,9 +117,25 @@ pub async fn send_due<S: ChannelSender>(
     let channel = sender.channel();
     let due = app.claim_due_outbound(channel, BATCH, CLAIM_SECS).await?;
     let n = due.len();
+    let mut held_until: Option<Timestamp> = None;
     for m in due {
+        // Rate limited: the rest of the pass waits, no attempt counted.
+        if let Some(at) = held_until {
+            app.outbound_held(m.id, at).await?;
+            continue;
+        }
         let files = app.outbound_attachments(&m).await?;
         let result = sender.send(&m, files).await;
+        if let Err(SendError::RateLimited { words, retry_after }) = &result {
+            let wait = retry_after
+                .unwrap_or(RATE_LIMIT_DEFAULT_SECS)
+                .min(MAX_WAIT_SECS as u64);
+            let at = Timestamp(Timestamp::now().0 + wait as i64);
+            tracing::info!(id = m.id.0, channel = channel.as_str(), wait, said = %words, "the provider asks us to slow down");
+            app.outbound_held(m.id, at).await?;
+            held_until = Some(at);
+            continue;
+        }
         let (result, retry_at) = match result {
             Ok(external) => (Ok(external), None),
             Err(SendError::Temporary(e)) => {
@@ -114,6 +143,7 @@ pub async fn send_due<S: ChannelSender>(
                 (Err(e), at)
             }
             Err(SendError::Permanent(e)) => (Err(e), None),
+            Err(SendError::RateLimited { .. }) => continue,
         };
         if let Err(e) = &result {
             tracing::warn!(id = m.id.0, channel = channel.as_str(), error = %e, "outgoing message not accepted");

@@ -125,6 +125,18 @@ pub async fn mark_sent(
     Ok(())
 }
 
+/// Not tried: back in the queue until `at`, unclaimed, no attempt counted.
+pub async fn hold(c: &mut Conn<'_>, id: OutboundId, at: Timestamp) -> Result<(), StoreError> {
+    c.exec(
+        q("UPDATE outbound_messages SET next_attempt_at = $2, claimed_until = NULL WHERE id = $1 AND status = $3")
+            .bind(id)
+            .bind(at)
+            .bind(OutboundStatus::Queued),
+    )
+    .await?;
+    Ok(())
+}
+
 /// It failed: try again at `next`, or give up (`failed`) with the reply.
 pub async fn mark_attempt(
     c: &mut Conn<'_>,

@@ -173,7 +173,9 @@ both!(telegram_end_to_end, |srv| {
         "{c:?}"
     );
 
-    // The agent's reply goes through sendMessage to her chat.
+    // The agent's reply goes through sendMessage to her chat; Telegram
+    // asks us to wait a second first, and we do (no attempt counted).
+    bot.with_book(|b| b.flood = 1);
     let (s, b) = srv
         .call(
             "PUT",
@@ -213,6 +215,16 @@ both!(telegram_end_to_end, |srv| {
     })
     .await;
     assert_eq!(ours().await[0].external_id.as_deref(), Some("99001:1"));
+    assert_eq!(
+        ours().await[0].attempts,
+        1,
+        "the rate limit was not an attempt"
+    );
+    assert_eq!(
+        bot.with_book(|b| b.flood),
+        0,
+        "Telegram was asked and said wait"
+    );
 
     let (_, me) = srv.get("/api/v2/users/me.json", &srv.admin()).await;
     let admin_id = me["user"]["id"].as_i64().unwrap_or_default();
