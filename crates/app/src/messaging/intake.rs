@@ -126,6 +126,7 @@ impl App {
         events: Vec<ChannelEvent>,
     ) -> Result<String, AppError> {
         let (mut taken, mut repeated, mut receipts) = (0, 0, 0);
+        let mut channel: Option<domain::Channel> = None;
         for event in events {
             match event {
                 ChannelEvent::Message(inbound) => {
@@ -150,7 +151,17 @@ impl App {
                     receipt,
                 } => {
                     receipts += 1;
-                    self.apply_receipt(delivery, &external_id, receipt).await?;
+                    // The delivery's account says whose messages they are:
+                    // read once per delivery.
+                    if channel.is_none() {
+                        let mut rc = self.read().await?;
+                        channel = repo::account_of_delivery(&mut rc.conn(), delivery)
+                            .await?
+                            .map(|a| a.channel);
+                    }
+                    if let Some(channel) = channel {
+                        self.apply_receipt(channel, &external_id, receipt).await?;
+                    }
                 }
             }
         }
@@ -168,22 +179,13 @@ impl App {
         Ok(outcome)
     }
 
-    /// A receipt for one of our messages: which channel is the
-    /// delivery's account's.
+    /// A receipt for one of our messages on a channel.
     async fn apply_receipt(
         &self,
-        delivery: ChannelDeliveryId,
+        channel: domain::Channel,
         external_id: &str,
         receipt: Result<Receipt, String>,
     ) -> Result<(), AppError> {
-        let channel = {
-            let mut rc = self.read().await?;
-            let mut c = rc.conn();
-            let Some(account) = repo::account_of_delivery(&mut c, delivery).await? else {
-                return Ok(());
-            };
-            account.channel
-        };
         let now = Timestamp::now();
         let external_id = external_id.to_string();
         let ticket = self
@@ -195,7 +197,10 @@ impl App {
             })
             .await?;
         if ticket.is_none() {
-            tracing::debug!(delivery = delivery.0, "a receipt for no message of ours");
+            tracing::debug!(
+                channel = channel.as_str(),
+                "a receipt for no message of ours"
+            );
         }
         Ok(())
     }

@@ -5,34 +5,21 @@
 //! delivery receipts, Meta's seven-day limit on a person's reply, and echoes
 //! of our own messages skipped.
 
+use super::messaging_kit::{meta_signature, outbox_on, until, wrote_days_ago};
 use super::*;
 use atiende_testkit::whatsapp::WhatsAppStandIn;
 use domain::messaging::Receipt;
-use domain::{Channel, IdentityKind, OutboundStatus, TicketId, Timestamp};
-use hmac::{Hmac, Mac};
+use domain::{Channel, IdentityKind, OutboundStatus};
 
 const TOKEN: &str = "page-access-token";
 const APP_SECRET: &str = "meta-app-secret";
-
-fn sign(body: &str) -> String {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(APP_SECRET.as_bytes())
-        .unwrap_or_else(|e| panic!("{e}"));
-    mac.update(body.as_bytes());
-    let hex: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("sha256={hex}")
-}
 
 async fn deliver(url: &str, body: &Json) -> u16 {
     let body = body.to_string();
     reqwest::Client::new()
         .post(url)
         .header("content-type", "application/json")
-        .header("x-hub-signature-256", sign(&body))
+        .header("x-hub-signature-256", meta_signature(APP_SECRET, &body))
         .body(body)
         .send()
         .await
@@ -62,20 +49,6 @@ async fn connect(srv: &TestServer, channel: &str, id: &str, base: &str) -> (Stri
             .unwrap_or_default()
             .to_string(),
     )
-}
-
-async fn wait_for<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..200 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting: {what}");
 }
 
 async fn tickets_via(srv: &TestServer, channel: &str) -> Vec<Json> {
@@ -116,7 +89,7 @@ both!(messenger_and_instagram_end_to_end, |srv| {
     // The page's delivery to the Instagram webhook is not Instagram's.
     assert_eq!(deliver(&ig_hook, &page_msg).await, 200);
 
-    wait_for("both cases", || async {
+    until("both cases", || async {
         !tickets_via(&srv, "facebook").await.is_empty()
             && !tickets_via(&srv, "instagram_dm").await.is_empty()
     })
@@ -137,7 +110,7 @@ both!(messenger_and_instagram_end_to_end, |srv| {
             && said.contains("replying to our story: https://cdn.example/story/1.jpg"),
         "{said}"
     );
-    wait_for("the foreign delivery on the status", || async {
+    until("the foreign delivery on the status", || async {
         let (_, list) = srv
             .get("/api/v2/channels/accounts.json", &srv.admin())
             .await;
@@ -159,7 +132,7 @@ both!(messenger_and_instagram_end_to_end, |srv| {
         )
         .await;
     assert_eq!(s, 200, "{b}");
-    wait_for("the reply at the Send API", || async {
+    until("the reply at the Send API", || async {
         !graph.sent().is_empty()
     })
     .await;
@@ -169,17 +142,8 @@ both!(messenger_and_instagram_end_to_end, |srv| {
     assert_eq!(m["messaging_type"], "MESSAGE_TAG");
     assert_eq!(m["tag"], "HUMAN_AGENT");
     assert_eq!(m["message"]["text"], "Sí, en 3 días.");
-    let admin = admin_actor(&srv).await;
-    let ours = || async {
-        srv.app
-            .ticket_outbox(admin, TicketId(fb_ticket))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .into_iter()
-            .filter(|m| m.channel == Channel::Messenger)
-            .collect::<Vec<_>>()
-    };
-    wait_for("the reply sent", || async {
+    let ours = || outbox_on(&srv, fb_ticket, Channel::Messenger);
+    until("the reply sent", || async {
         ours()
             .await
             .first()
@@ -191,32 +155,20 @@ both!(messenger_and_instagram_end_to_end, |srv| {
         {"sender": {"id": "24000001"}, "recipient": {"id": "1029384756"}, "timestamp": 1,
          "delivery": {"mids": ["m_TEST1"], "watermark": 1}}]}]});
     assert_eq!(deliver(&page_hook, &receipt).await, 200);
-    wait_for("the reply delivered", || async {
+    until("the reply delivered", || async {
         ours().await[0].receipt == Some(Receipt::Delivered)
     })
     .await;
 
     // Eight days after a customer wrote, Meta lets no reply through.
-    let long_ago = Timestamp(Timestamp::now().0 - 8 * 86_400);
-    let mut old = app::ingest::Inbound::message(
-        Channel::Messenger,
-        "1029384756",
-        Some("m_old".into()),
-        app::ingest::InboundSender {
-            kind: IdentityKind::Messenger,
-            value: "24000099".into(),
-            display_name: None,
-        },
-        "Hola",
-    );
-    old.sent_at = long_ago;
-    let old_ticket = srv
-        .app
-        .ingest_at(old, long_ago)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .ticket()
-        .0;
+    let old_ticket = wrote_days_ago(
+        &srv,
+        (Channel::Messenger, "1029384756"),
+        (IdentityKind::Messenger, "24000099"),
+        "m_old",
+        8,
+    )
+    .await;
     let (s, b) = srv
         .call(
             "PUT",

@@ -9,10 +9,11 @@
 //! a number that sent STOP fails the reply in Twilio's words, and a
 //! webhook signed for another address is refused.
 
+use super::messaging_kit::{outbox_on, until};
 use super::*;
 use atiende_testkit::twilio::TwilioStandIn;
 use domain::messaging::Receipt;
-use domain::{Channel, OutboundStatus, TicketId};
+use domain::{Channel, OutboundStatus};
 
 const SID: &str = "AC0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "twilio-auth-token-1";
@@ -60,20 +61,6 @@ async fn webhook(hook: &str, signed_for: &str, params: &[(&str, &str)]) -> (u16,
         .unwrap_or_else(|e| panic!("webhook: {e}"));
     let status = r.status().as_u16();
     (status, r.text().await.unwrap_or_default())
-}
-
-async fn wait_for<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..200 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting: {what}");
 }
 
 both!(sms_end_to_end, |srv| {
@@ -140,7 +127,7 @@ both!(sms_end_to_end, |srv| {
             .cloned()
             .collect::<Vec<_>>()
     };
-    wait_for("the SMS case", || async { tickets().await.len() == 1 }).await;
+    until("the SMS case", || async { tickets().await.len() == 1 }).await;
     let t = tickets().await[0].clone();
     let ticket = t["id"].as_i64().unwrap_or_default();
     assert_eq!(t["subject"], "Hola 👋 ¿llegó mi devolución?");
@@ -182,7 +169,7 @@ both!(sms_end_to_end, |srv| {
             .await;
         c["comments"].as_array().cloned().unwrap_or_default()
     };
-    wait_for("the picture", || async { comments().await.len() == 2 }).await;
+    until("the picture", || async { comments().await.len() == 2 }).await;
     assert_eq!(comments().await[1]["attachments"][0]["size"], 5);
 
     // A long reply with Unicode: parts of at most 1,600 characters.
@@ -196,7 +183,7 @@ both!(sms_end_to_end, |srv| {
         )
         .await;
     assert_eq!(s, 200, "{b}");
-    wait_for("the reply's parts", || async {
+    until("the reply's parts", || async {
         twilio_api.with_book(|b| b.sent.len()) == 3
     })
     .await;
@@ -213,17 +200,8 @@ both!(sms_end_to_end, |srv| {
             .join(" "),
         long.trim()
     );
-    let admin = admin_actor(&srv).await;
-    let ours = || async {
-        srv.app
-            .ticket_outbox(admin, TicketId(ticket))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .into_iter()
-            .filter(|m| m.channel == Channel::Sms)
-            .collect::<Vec<_>>()
-    };
-    wait_for("the reply sent", || async {
+    let ours = || outbox_on(&srv, ticket, Channel::Sms);
+    until("the reply sent", || async {
         ours()
             .await
             .first()
@@ -247,7 +225,7 @@ both!(sms_end_to_end, |srv| {
     ];
     let (s, _) = webhook(&hook, &hook, &status).await;
     assert_eq!(s, 200);
-    wait_for("the reply delivered", || async {
+    until("the reply delivered", || async {
         ours().await[0].receipt == Some(Receipt::Delivered)
     })
     .await;
@@ -263,7 +241,7 @@ both!(sms_end_to_end, |srv| {
         )
         .await;
     assert_eq!(s, 200, "{b}");
-    wait_for("the reply failed", || async {
+    until("the reply failed", || async {
         ours().await.iter().any(|m| {
             m.status == OutboundStatus::Failed
                 && m.last_error.as_deref().is_some_and(|e| e.contains("21610"))
@@ -282,8 +260,9 @@ both!(sms_end_to_end, |srv| {
     ];
     let (s, _) = webhook(&hook, &hook, &stop).await;
     assert_eq!(s, 200);
+    let admin = admin_actor(&srv).await;
     let customer = domain::UserId(t["requester_id"].as_i64().unwrap_or_default());
-    wait_for("the opt-out", || async {
+    until("the opt-out", || async {
         srv.app
             .consents(admin, customer)
             .await
@@ -313,7 +292,7 @@ both!(sms_end_to_end, |srv| {
     ];
     let (s, _) = webhook(&hook, &hook, &start).await;
     assert_eq!(s, 200);
-    wait_for("the opt-in", || async {
+    until("the opt-in", || async {
         srv.app
             .consents(admin, customer)
             .await

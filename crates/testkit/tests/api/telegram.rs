@@ -7,9 +7,10 @@
 //! failing the reply in Telegram's words, and updates without the secret
 //! refused.
 
+use super::messaging_kit::{outbox_on, until};
 use super::*;
 use atiende_testkit::telegram::TelegramStandIn;
-use domain::{Channel, OutboundStatus, TicketId};
+use domain::{Channel, OutboundStatus};
 
 const BOT_TOKEN: &str = "4711:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 
@@ -37,20 +38,6 @@ fn message(update_id: i64, message_id: i64, extra: Json) -> Json {
         m.extend(extra.clone());
     }
     json!({"update_id": update_id, "message": m})
-}
-
-async fn wait_for<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..200 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting: {what}");
 }
 
 async fn tickets_of_lucia(srv: &TestServer) -> Vec<i64> {
@@ -120,7 +107,7 @@ both!(telegram_end_to_end, |srv| {
         200
     );
     assert_eq!(update(&hook, Some(&secret), hello.clone()).await, 200);
-    wait_for("Lucía's case", || async {
+    until("Lucía's case", || async {
         tickets_of_lucia(&srv).await.len() == 1
     })
     .await;
@@ -162,7 +149,7 @@ both!(telegram_end_to_end, |srv| {
             .await;
         c["comments"].as_array().cloned().unwrap_or_default()
     };
-    wait_for("the photo on the case", || async {
+    until("the photo on the case", || async {
         comments().await.len() == 2
     })
     .await;
@@ -185,7 +172,7 @@ both!(telegram_end_to_end, |srv| {
         )
         .await;
     assert_eq!(s, 200, "{b}");
-    wait_for("the reply at Telegram", || async {
+    until("the reply at Telegram", || async {
         !bot.with_book(|b| b.sent.is_empty())
     })
     .await;
@@ -197,17 +184,8 @@ both!(telegram_end_to_end, |srv| {
             "Sí, de 10 a 14.".into()
         )
     );
-    let admin = admin_actor(&srv).await;
-    let ours = || async {
-        srv.app
-            .ticket_outbox(admin, TicketId(ticket))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .into_iter()
-            .filter(|m| m.channel == Channel::Telegram)
-            .collect::<Vec<_>>()
-    };
-    wait_for("the reply sent", || async {
+    let ours = || outbox_on(&srv, ticket, Channel::Telegram);
+    until("the reply sent", || async {
         ours()
             .await
             .first()
@@ -245,7 +223,7 @@ both!(telegram_end_to_end, |srv| {
         json!({"text": "¡Gracias!", "reply_to_message": {"message_id": 1, "chat": {"id": 99001, "type": "private"}, "date": 1}}),
     );
     assert_eq!(update(&hook, Some(&secret), answer).await, 200);
-    wait_for("the thanks on the case", || async {
+    until("the thanks on the case", || async {
         comments().await.len() == 4
     })
     .await;
@@ -262,7 +240,7 @@ both!(telegram_end_to_end, |srv| {
         )
         .await;
     assert_eq!(s, 200, "{b}");
-    wait_for("the reply failed", || async {
+    until("the reply failed", || async {
         ours().await.iter().any(|m| {
             m.status == OutboundStatus::Failed
                 && m.last_error
@@ -290,7 +268,7 @@ both!(telegram_end_to_end, |srv| {
         json!({"text": "Mi correo es Lucia@Example.com y mi móvil +34 655 44 33 22"}),
     );
     assert_eq!(update(&hook, Some(&secret), says).await, 200);
-    wait_for("her message", || async { comments().await.len() == 6 }).await;
+    until("her message", || async { comments().await.len() == 6 }).await;
     use super::workspace::{Browser, hidden};
     let mut b = Browser::new(&srv.base);
     b.sign_in("admin@example.com", "admin-password-1").await;

@@ -7,29 +7,15 @@
 //! window and templates, and refusals: bad signatures, malformed bodies,
 //! a number not on WhatsApp.
 
+use super::messaging_kit::{meta_signature, outbox_on, until, wrote_days_ago};
 use super::*;
 use atiende_testkit::whatsapp::WhatsAppStandIn;
 use domain::messaging::Receipt;
-use domain::{Channel, IdentityKind, OutboundStatus, TicketId, Timestamp};
-use hmac::{Hmac, Mac};
+use domain::{Channel, IdentityKind, OutboundStatus, TicketId};
 
 const TOKEN: &str = "wa-access-token";
 const APP_SECRET: &str = "wa-app-secret";
 const NUMBER_ID: &str = "106540352242922";
-
-/// Meta's signature of a body.
-fn sign(body: &str) -> String {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(APP_SECRET.as_bytes())
-        .unwrap_or_else(|e| panic!("{e}"));
-    mac.update(body.as_bytes());
-    let hex: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("sha256={hex}")
-}
 
 /// Posts a delivery with a signature header (or none).
 async fn deliver(url: &str, body: &str, signature: Option<String>) -> u16 {
@@ -74,19 +60,6 @@ fn status_of(wamid: &str, status: &str) -> String {
 }
 
 /// Waits (at most ten seconds) until `check` holds.
-async fn until<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..200 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting: {what}");
-}
 
 async fn comments(srv: &TestServer, t: i64) -> Vec<Json> {
     let (_, c) = srv
@@ -107,14 +80,7 @@ async fn account(srv: &TestServer, id: i64) -> Json {
 }
 
 async fn replies(srv: &TestServer, t: i64) -> Vec<domain::model::outbox::Outbound> {
-    let admin = super::admin_actor(srv).await;
-    srv.app
-        .ticket_outbox(admin, TicketId(t))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .into_iter()
-        .filter(|m| m.channel == Channel::WhatsApp)
-        .collect()
+    outbox_on(srv, t, Channel::WhatsApp).await
 }
 
 async fn reply(srv: &TestServer, t: i64, comment: Json) -> (u16, Json) {
@@ -219,12 +185,21 @@ both!(whatsapp_end_to_end, |srv| {
     assert_eq!(deliver(&hook, &first, Some("sha256=00".into())).await, 401);
     let mut forged = first.clone();
     forged.push(' ');
-    assert_eq!(deliver(&hook, &forged, Some(sign(&first))).await, 401);
+    assert_eq!(
+        deliver(&hook, &forged, Some(meta_signature(APP_SECRET, &first))).await,
+        401
+    );
     assert_eq!(account(&srv, id).await["deliveries_processed"], 0);
 
     // Her WhatsApp message continues that case; delivered twice, stored once.
-    assert_eq!(deliver(&hook, &first, Some(sign(&first))).await, 200);
-    assert_eq!(deliver(&hook, &first, Some(sign(&first))).await, 200);
+    assert_eq!(
+        deliver(&hook, &first, Some(meta_signature(APP_SECRET, &first))).await,
+        200
+    );
+    assert_eq!(
+        deliver(&hook, &first, Some(meta_signature(APP_SECRET, &first))).await,
+        200
+    );
     until("the message on the case", || async {
         comments(&srv, ticket).await.len() == 2
     })
@@ -251,7 +226,10 @@ both!(whatsapp_end_to_end, |srv| {
         "messages": [{"from": "34600112233", "id": "wamid.IN2", "timestamp": "1749416390", "type": "image",
                       "image": {"caption": "La caja llegó así", "mime_type": "image/jpeg", "sha256": "x", "id": "1003383421387256"}}],
     }));
-    assert_eq!(deliver(&hook, &picture, Some(sign(&picture))).await, 200);
+    assert_eq!(
+        deliver(&hook, &picture, Some(meta_signature(APP_SECRET, &picture))).await,
+        200
+    );
     until("the picture on the case", || async {
         comments(&srv, ticket).await.len() == 3
     })
@@ -266,7 +244,10 @@ both!(whatsapp_end_to_end, |srv| {
 
     // A body that is not Meta's: kept, answered 200, on the status line.
     let junk = "{\"object\": \"something else\"}";
-    assert_eq!(deliver(&hook, junk, Some(sign(junk))).await, 200);
+    assert_eq!(
+        deliver(&hook, junk, Some(meta_signature(APP_SECRET, junk))).await,
+        200
+    );
     until("the malformed delivery on the status", || async {
         let a = account(&srv, id).await;
         a["deliveries_malformed"] == 1
@@ -309,7 +290,10 @@ both!(whatsapp_end_to_end, |srv| {
     // Statuses: delivered, then read (a late "delivered" does not undo it).
     for s in ["delivered", "read", "delivered"] {
         let body = status_of(&wamid, s);
-        assert_eq!(deliver(&hook, &body, Some(sign(&body))).await, 200);
+        assert_eq!(
+            deliver(&hook, &body, Some(meta_signature(APP_SECRET, &body))).await,
+            200
+        );
     }
     until("the reply read", || async {
         let r = replies(&srv, ticket).await;
@@ -341,26 +325,14 @@ both!(whatsapp_end_to_end, |srv| {
     provider.with_book(|b| b.not_on_whatsapp.clear());
 
     // Luis wrote two days ago: his window is closed.
-    let two_days_ago = Timestamp(Timestamp::now().0 - 2 * 86_400);
-    let mut old = app::ingest::Inbound::message(
-        Channel::WhatsApp,
-        NUMBER_ID,
-        Some("wamid.OLD".into()),
-        app::ingest::InboundSender {
-            kind: IdentityKind::Phone,
-            value: "+34611000000".into(),
-            display_name: Some("Luis".into()),
-        },
-        "¿Tenéis la talla 42?",
-    );
-    old.sent_at = two_days_ago;
-    let luis_ticket = srv
-        .app
-        .ingest_at(old, two_days_ago)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .ticket()
-        .0;
+    let luis_ticket = wrote_days_ago(
+        &srv,
+        (Channel::WhatsApp, NUMBER_ID),
+        (IdentityKind::Phone, "+34611000000"),
+        "wamid.OLD",
+        2,
+    )
+    .await;
     let (s, b) = reply(
         &srv,
         luis_ticket,
@@ -521,26 +493,14 @@ both!(whatsapp_in_the_workspace, |srv| {
 
     // A customer whose window closed: the reply box says so and offers
     // the template; sending it from the page goes as the template.
-    let two_days_ago = Timestamp(Timestamp::now().0 - 2 * 86_400);
-    let mut old = app::ingest::Inbound::message(
-        Channel::WhatsApp,
-        NUMBER_ID,
-        Some("wamid.OLD2".into()),
-        app::ingest::InboundSender {
-            kind: IdentityKind::Phone,
-            value: "+34622000000".into(),
-            display_name: Some("Eva".into()),
-        },
-        "Hola",
-    );
-    old.sent_at = two_days_ago;
-    let ticket = srv
-        .app
-        .ingest_at(old, two_days_ago)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .ticket()
-        .0;
+    let ticket = wrote_days_ago(
+        &srv,
+        (Channel::WhatsApp, NUMBER_ID),
+        (IdentityKind::Phone, "+34622000000"),
+        "wamid.OLD2",
+        2,
+    )
+    .await;
     let page = b.get(&format!("/agent/tickets/{ticket}")).await;
     assert!(
         page.body.contains("class=\"reply-window closed\""),
@@ -587,26 +547,14 @@ both!(whatsapp_in_the_workspace, |srv| {
 both!(whatsapp_pages_in_the_browser, |srv| {
     let provider = WhatsAppStandIn::start(TOKEN).await;
     // Eva wrote two days ago on the number the admin is about to connect.
-    let two_days_ago = Timestamp(Timestamp::now().0 - 2 * 86_400);
-    let mut old = app::ingest::Inbound::message(
-        Channel::WhatsApp,
-        NUMBER_ID,
-        Some("wamid.OLD3".into()),
-        app::ingest::InboundSender {
-            kind: IdentityKind::Phone,
-            value: "+34622000001".into(),
-            display_name: Some("Eva".into()),
-        },
-        "Hola",
-    );
-    old.sent_at = two_days_ago;
-    let ticket = srv
-        .app
-        .ingest_at(old, two_days_ago)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .ticket()
-        .0;
+    let ticket = wrote_days_ago(
+        &srv,
+        (Channel::WhatsApp, NUMBER_ID),
+        (IdentityKind::Phone, "+34622000001"),
+        "wamid.OLD3",
+        2,
+    )
+    .await;
     browser_flow(
         &srv,
         "channels_flow.mjs",
