@@ -84,8 +84,14 @@ pub fn opens_at_text(
     ))
 }
 
-/// The conversation as the person will read it.
-fn transcript(lang: Lang, asked: &[(Asked, Vec<String>)], details: &str) -> String {
+/// The conversation as the person will read it, under the heading
+/// `heading` (a message key naming where it was held).
+pub(crate) fn transcript(
+    lang: Lang,
+    heading: &str,
+    asked: &[(Asked, Vec<String>)],
+    details: &str,
+) -> String {
     let mut out = String::new();
     if details.trim().is_empty() {
         out.push_str(&i18n::text(lang, "handover-wants-person"));
@@ -93,7 +99,7 @@ fn transcript(lang: Lang, asked: &[(Asked, Vec<String>)], details: &str) -> Stri
         out.push_str(details.trim());
     }
     out.push_str("\n\n");
-    out.push_str(&i18n::text(lang, "handover-transcript"));
+    out.push_str(&i18n::text(lang, heading));
     for (a, titles) in asked {
         out.push('\n');
         out.push_str(&i18n::with(
@@ -121,6 +127,28 @@ fn transcript(lang: Lang, asked: &[(Asked, Vec<String>)], details: &str) -> Stri
         out.push_str(&bot_line);
     }
     out
+}
+
+/// The questions the bot recorded (by their tokens' hashes), each with
+/// the titles of the articles it offered.
+pub(crate) async fn asked_with_titles(
+    c: &mut store::Conn<'_>,
+    hashes: &[String],
+) -> Result<Vec<(Asked, Vec<String>)>, AppError> {
+    let mut asked = Vec::new();
+    for hash in hashes {
+        let Some(a) = bot::asked_by_token(c, hash).await? else {
+            continue;
+        };
+        let ids: Vec<i64> = a.articles.iter().map(|x| x.0).collect();
+        let titles = hc::articles(c, &ids)
+            .await?
+            .into_iter()
+            .map(|x| x.title)
+            .collect();
+        asked.push((a, titles));
+    }
+    Ok(asked)
 }
 
 impl App {
@@ -160,25 +188,13 @@ impl App {
                     "the customer has no email address",
                 ))
             })?;
-            let mut asked = Vec::new();
-            for t in &tokens {
-                let Some(a) = bot::asked_by_token(c, &token_hash(t)).await? else {
-                    continue;
-                };
-                let ids: Vec<i64> = a.articles.iter().map(|x| x.0).collect();
-                let titles = hc::articles(c, &ids)
-                    .await?
-                    .into_iter()
-                    .map(|x| x.title)
-                    .collect();
-                asked.push((a, titles));
-            }
-            (email, asked)
+            let hashes: Vec<String> = tokens.iter().map(|t| token_hash(t)).collect();
+            (email, asked_with_titles(c, &hashes).await?)
         };
         if asked.is_empty() && details.trim().is_empty() {
             return Err(AppError::field(FieldError::blank("details")));
         }
-        let text = transcript(lang, &asked, &details);
+        let text = transcript(lang, "handover-transcript", &asked, &details);
         // The same conversation sent twice (a double click, a reload) is
         // one message: its id is made of its first question's token.
         let external_id = tokens
@@ -239,6 +255,7 @@ mod tests {
     fn the_transcript_says_what_was_asked_and_offered() {
         let t = transcript(
             Lang::Es,
+            "handover-transcript",
             &[
                 (
                     asked("¿Dónde está mi pedido?", "answered"),
@@ -260,6 +277,7 @@ mod tests {
         assert!(t.contains("pidió hablar con una persona"), "{t}");
         let en = transcript(
             Lang::En,
+            "handover-transcript",
             &[(asked("refund?", "no_good_match"), vec![])],
             "It broke",
         );

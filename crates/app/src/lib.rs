@@ -119,6 +119,10 @@ pub struct App {
     /// Calls to messaging providers that are not messages (connecting an
     /// account, a test message); `None` where the adapter is not wired.
     pub messaging: Option<std::sync::Arc<dyn messaging::Providers>>,
+    /// Where customers reach this help desk from outside (`https://…`),
+    /// for links in messages that are not pages: the bot's articles on a
+    /// messaging channel. `None` leaves such links out.
+    pub public_url: Option<String>,
 }
 
 impl App {
@@ -141,6 +145,7 @@ impl App {
             look: Default::default(),
             chat: Default::default(),
             messaging: None,
+            public_url: None,
         }
     }
 

@@ -63,7 +63,15 @@ pub struct CommentInput {
     /// The approved template the reply is, where the customer's
     /// messaging window is closed (WhatsApp); the body is its words.
     pub template: Option<domain::model::outbox::TemplateUse>,
+    /// Answers the customer can tap (a messaging reply's buttons, at most
+    /// [`MAX_REPLY_BUTTONS`] of at most [`MAX_BUTTON_CHARS`] characters).
+    pub buttons: Vec<String>,
 }
+
+/// The most buttons one reply offers (WhatsApp takes three).
+pub const MAX_REPLY_BUTTONS: usize = 3;
+/// The longest button title (WhatsApp's and Messenger's limit).
+pub const MAX_BUTTON_CHARS: usize = 20;
 
 impl CommentInput {
     pub(crate) fn is_blank(&self) -> bool {

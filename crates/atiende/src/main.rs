@@ -378,6 +378,10 @@ async fn serve(config: Config) -> Result<(), String> {
     let mut app = app;
     start_mail(&mut app, &config).await?;
     app.messaging = Some(messaging::providers());
+    app.public_url = config
+        .public_url
+        .as_ref()
+        .map(|u| u.trim_end_matches('/').to_string());
     // Automations, SLA breaches and the router's queue pass (one node at a
     // time), and the webhook sender.
     let node = format!("node-{}-{}", std::process::id(), app::auth::random_token(6));

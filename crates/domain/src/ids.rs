@@ -129,4 +129,6 @@ id_type!(
     ChannelDeliveryId,
     /// An approved WhatsApp message template.
     MessageTemplateId,
+    /// A customer's talk with the answer bot on a messaging channel.
+    BotSessionId,
 );

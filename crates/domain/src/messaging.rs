@@ -171,6 +171,23 @@ word_enum!(
 );
 
 word_enum!(
+    /// Where a customer's talk with the answer bot on a messaging channel
+    /// stands.
+    BotSessionState {
+        /// The bot answers their messages.
+        Bot = "bot",
+        /// They said an article answered them.
+        Resolved = "resolved",
+        /// A person has it: their messages go to the case.
+        HandedOver = "handed_over",
+    }
+);
+
+/// A talk with the bot that has been quiet this long is over: the next
+/// message starts another.
+pub const BOT_SESSION_IDLE_SECS: i64 = 24 * 3600;
+
+word_enum!(
     /// What a provider said of a message we sent after it took it.
     Receipt {
         Delivered = "delivered",

@@ -66,7 +66,7 @@ impl Lang {
 }
 
 /// One language's files.
-type Sources = [(&'static str, &'static str); 6];
+type Sources = [(&'static str, &'static str); 7];
 
 const EN_SOURCES: Sources = [
     ("workspace.ftl", include_str!("../locales/en/workspace.ftl")),
@@ -78,6 +78,7 @@ const EN_SOURCES: Sources = [
     ("site.ftl", include_str!("../locales/en/site.ftl")),
     ("portal.ftl", include_str!("../locales/en/portal.ftl")),
     ("chat.ftl", include_str!("../locales/en/chat.ftl")),
+    ("messaging.ftl", include_str!("../locales/en/messaging.ftl")),
 ];
 
 const ES_SOURCES: Sources = [
@@ -90,6 +91,7 @@ const ES_SOURCES: Sources = [
     ("site.ftl", include_str!("../locales/es/site.ftl")),
     ("portal.ftl", include_str!("../locales/es/portal.ftl")),
     ("chat.ftl", include_str!("../locales/es/chat.ftl")),
+    ("messaging.ftl", include_str!("../locales/es/messaging.ftl")),
 ];
 
 static EN: LazyLock<Catalog> = LazyLock::new(|| Catalog::load(Lang::En, &EN_SOURCES));

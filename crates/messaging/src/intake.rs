@@ -103,7 +103,7 @@ async fn read(
 ) -> Result<Events, ReadError> {
     match account.channel {
         Channel::WhatsApp => whatsapp::read(http, account, creds, body).await,
-        Channel::Messenger | Channel::Instagram => meta::read(account, body),
+        Channel::Messenger | Channel::Instagram => meta::read(http, account, body).await,
         Channel::Telegram => telegram::read(http, account, creds, body).await,
         Channel::Sms => twilio::read(http, account, creds, body).await,
         other => Err(ReadError::Malformed(format!("{other} has no reader"))),

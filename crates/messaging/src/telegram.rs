@@ -247,13 +247,25 @@ impl ChannelSender for Sender {
         let token = http::credential(&creds, "bot_token")?;
         let chat = m.to_address.as_str();
         let mut first = None;
-        for part in split_text(&m.body_text, MAX_TEXT) {
+        let parts = split_text(&m.body_text, MAX_TEXT);
+        let last = parts.len().saturating_sub(1);
+        for (i, part) in parts.into_iter().enumerate() {
+            let mut body = json!({ "chat_id": chat, "text": part });
+            // Buttons are a keyboard whose keys send their words back as
+            // the customer's message; it goes once they tap.
+            if i == last && !m.buttons.is_empty() {
+                body["reply_markup"] = json!({
+                    "keyboard": m.buttons.iter().map(|b| vec![json!({"text": b})]).collect::<Vec<_>>(),
+                    "one_time_keyboard": true,
+                    "resize_keyboard": true,
+                });
+            }
             let r = result(
                 call(
                     self.http
                         .client
                         .post(method_url(&account, token, "sendMessage"))
-                        .json(&json!({ "chat_id": chat, "text": part })),
+                        .json(&body),
                 )
                 .await?,
             )?;

@@ -1,4 +1,5 @@
-//! Texts longer than a provider takes in one message.
+//! Texts longer than a provider takes in one message, and choices
+//! written out where a channel has no buttons.
 
 /// Splits a long text into parts of at most `max` characters, at
 /// whitespace where it can; no character is lost or cut in two.
@@ -20,6 +21,22 @@ pub fn split_text(text: &str, max: usize) -> Vec<String> {
     parts
 }
 
+/// The text with a message's choices listed under it, one per line, for a
+/// channel (or a message) whose buttons cannot go as buttons: the
+/// customer answers by writing one.
+pub fn with_choices(text: &str, choices: &[String]) -> String {
+    if choices.is_empty() {
+        return text.to_string();
+    }
+    let mut out = text.trim_end().to_string();
+    out.push('\n');
+    for c in choices {
+        out.push_str("\n• ");
+        out.push_str(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,5 +48,17 @@ mod tests {
         assert!(parts.len() >= 2);
         assert!(parts.iter().all(|p| p.chars().count() <= 4096));
         assert_eq!(parts.join(" "), text.trim());
+    }
+
+    #[test]
+    fn choices_are_listed_under_the_text() {
+        assert_eq!(with_choices("¿Te ha servido?", &[]), "¿Te ha servido?");
+        assert_eq!(
+            with_choices(
+                "¿Te ha servido?\n",
+                &["Sí".into(), "Hablar con persona".into()]
+            ),
+            "¿Te ha servido?\n\n• Sí\n• Hablar con persona"
+        );
     }
 }

@@ -194,7 +194,8 @@ impl ChannelSender for Sender {
                 account.id
             )
         });
-        let mut text = m.body_text.clone();
+        // SMS has no buttons: the choices are written out.
+        let mut text = crate::text::with_choices(&m.body_text, &m.buttons);
         // SMS carries no files: their names go with the words.
         for f in &files {
             text.push_str(&format!("\n[{}]", f.name));

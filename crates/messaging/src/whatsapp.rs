@@ -215,7 +215,7 @@ async fn message(
     Ok(ChannelEvent::message(inbound))
 }
 
-fn extension(mime: &str) -> &str {
+pub(crate) fn extension(mime: &str) -> &str {
     match mime.split(';').next().unwrap_or("").trim() {
         "image/jpeg" => "jpg",
         "image/png" => "png",
@@ -310,14 +310,42 @@ fn text_message(m: &Outbound, to: &str) -> Value {
                 }],
             },
         }),
+        None if buttons_fit(m) => json!({
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": to,
+            "type": "interactive",
+            "interactive": {
+                "type": "button",
+                "body": { "text": m.body_text },
+                "action": {
+                    "buttons": m.buttons.iter().enumerate().map(|(i, title)| json!({
+                        "type": "reply",
+                        "reply": { "id": format!("{}:{i}", m.message_id), "title": title },
+                    })).collect::<Vec<_>>(),
+                },
+            },
+        }),
         None => json!({
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
             "to": to,
             "type": "text",
-            "text": { "preview_url": false, "body": m.body_text },
+            "text": { "preview_url": false, "body": crate::text::with_choices(&m.body_text, &m.buttons) },
         }),
     }
+}
+
+/// Whether a message's buttons go as WhatsApp reply buttons: at most
+/// three, titles of at most 20 characters, a body of at most 1,024;
+/// otherwise the choices are written in the text.
+fn buttons_fit(m: &Outbound) -> bool {
+    !m.buttons.is_empty()
+        && m.buttons.len() <= 3
+        && m.buttons
+            .iter()
+            .all(|b| !b.trim().is_empty() && b.chars().count() <= 20)
+        && m.body_text.chars().count() <= 1024
 }
 
 /// Sends one JSON message; the `wamid` WhatsApp gave it.

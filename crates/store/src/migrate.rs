@@ -276,6 +276,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 37,
+        name: "messaging_bot",
+        shared: Some(include_str!("../migrations/0037_messaging_bot.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

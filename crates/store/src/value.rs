@@ -153,6 +153,7 @@ value_from_id!(
     domain::ChatLineId,
     domain::ChannelAccountId,
     domain::ChannelDeliveryId,
+    domain::BotSessionId,
     domain::MessageTemplateId,
     domain::Timestamp
 );
@@ -189,6 +190,7 @@ value_from_word!(
     domain::model::webhooks::WebhookStatus,
     domain::model::webhooks::HttpMethod,
     domain::messaging::DeliveryState,
+    domain::messaging::BotSessionState,
     domain::messaging::Receipt,
     domain::messaging::TemplateCategory
 );

@@ -4,6 +4,7 @@
 //! sleep for readiness: the listener is bound before the server task starts.
 
 pub mod dns;
+pub mod form;
 pub mod fuzz;
 pub mod telegram;
 pub mod twilio;
@@ -134,6 +135,12 @@ pub async fn start_node_settings(
     let addr = listener
         .local_addr()
         .unwrap_or_else(|e| panic!("addr: {e}"));
+    // Links in messages (the bot's articles on a messaging channel) point
+    // at this server unless the settings name another address.
+    app.public_url = settings
+        .public_url
+        .clone()
+        .or_else(|| Some(format!("http://{addr}")));
     let (tx, rx) = oneshot::channel::<()>();
     let served = app.clone();
     chat::spawn_sender(app.clone());

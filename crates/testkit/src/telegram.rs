@@ -8,7 +8,7 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
@@ -27,6 +27,8 @@ pub struct Book {
     pub sent: Vec<(String, String, String)>,
     /// Files customers sent: file id → (path, bytes).
     pub files: HashMap<String, (String, Vec<u8>)>,
+    /// Keyboards offered with messages: (chat id, the keys' words).
+    pub keyboards: Vec<(String, Vec<String>)>,
     /// Chats that blocked the bot.
     pub blocked: HashSet<String>,
     /// How many next sends to refuse with 429 and `retry_after: 1`.
@@ -78,6 +80,29 @@ async fn params(headers: &HeaderMap, body: Bytes) -> HashMap<String, String> {
     form_urlencoded::parse(&body).into_owned().collect()
 }
 
+/// A `ReplyKeyboardMarkup` (rows of `KeyboardButton`s, each with its
+/// `text`) or an `InlineKeyboardMarkup` (each button with `text` and its
+/// `callback_data` or `url`): the keys' words, `None` when it is neither.
+fn keyboard(markup: &str) -> Option<Vec<String>> {
+    let v: Value = serde_json::from_str(markup).ok()?;
+    let (rows, inline) = match (v.get("keyboard"), v.get("inline_keyboard")) {
+        (Some(rows), None) => (rows.as_array()?, false),
+        (None, Some(rows)) => (rows.as_array()?, true),
+        _ => return None,
+    };
+    let mut keys = Vec::new();
+    for row in rows {
+        for key in row.as_array()? {
+            let text = key.get("text")?.as_str().filter(|t| !t.is_empty())?;
+            if inline && key.get("callback_data").is_none() && key.get("url").is_none() {
+                return None;
+            }
+            keys.push(text.to_string());
+        }
+    }
+    (!keys.is_empty()).then_some(keys)
+}
+
 async fn method(
     State(book): State<S>,
     Path((bot, name)): Path<(String, String)>,
@@ -94,7 +119,7 @@ async fn method(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     let mut p = if is_multipart {
-        multipart_params(&headers, body).await
+        crate::form::multipart_params(&headers, body).await
     } else {
         params(&headers, body).await
     };
@@ -177,6 +202,17 @@ async fn method(
                     }
                 },
             };
+            if let Some(markup) = p.get("reply_markup") {
+                match keyboard(markup) {
+                    Some(keys) => b.keyboards.push((chat.clone(), keys)),
+                    None => {
+                        return fail(
+                            StatusCode::BAD_REQUEST,
+                            "Bad Request: can't parse reply keyboard markup JSON object",
+                        );
+                    }
+                }
+            }
             b.next += 1;
             let id = b.next;
             b.sent.push((name.clone(), chat.clone(), what.clone()));
@@ -195,38 +231,6 @@ async fn method(
         },
         _ => fail(StatusCode::NOT_FOUND, "Not Found"),
     }
-}
-
-/// A multipart form's text fields, and each file part as its file name.
-async fn multipart_params(headers: &HeaderMap, body: Bytes) -> HashMap<String, String> {
-    let req = axum::http::Request::builder()
-        .header(
-            "content-type",
-            headers
-                .get("content-type")
-                .cloned()
-                .unwrap_or(axum::http::HeaderValue::from_static("")),
-        )
-        .body(axum::body::Body::from(body))
-        .unwrap_or_default();
-    let mut out = HashMap::new();
-    let Ok(mut form) = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &()).await
-    else {
-        return out;
-    };
-    while let Ok(Some(field)) = form.next_field().await {
-        let name = field.name().unwrap_or("").to_string();
-        match field.file_name().map(str::to_string) {
-            Some(file) => {
-                let _ = field.bytes().await;
-                out.insert(name, file);
-            }
-            None => {
-                out.insert(name, field.text().await.unwrap_or_default());
-            }
-        }
-    }
-    out
 }
 
 async fn file(State(book): State<S>, Path((bot, path)): Path<(String, String)>) -> Response {

@@ -62,6 +62,52 @@ fn authorised(book: &Arc<Mutex<Book>>, headers: &HeaderMap) -> bool {
         .is_some_and(|h| h == format!("Bearer {token}"))
 }
 
+/// An interactive message as the Cloud API takes it: reply buttons (one
+/// to three, unique ids of at most 256 and titles of at most 20
+/// characters) or a list (a button of at most 20 characters, sections with
+/// rows of at most 24-character titles), with a body of at most 1,024.
+fn interactive_ok(i: &Value) -> bool {
+    let short = |v: &Value, max: usize| {
+        v.as_str()
+            .is_some_and(|t| !t.trim().is_empty() && t.chars().count() <= max)
+    };
+    if !short(&i["body"]["text"], 1024) {
+        return false;
+    }
+    match i["type"].as_str() {
+        Some("button") => {
+            let Some(buttons) = i["action"]["buttons"].as_array() else {
+                return false;
+            };
+            let mut ids = HashSet::new();
+            let mut titles = HashSet::new();
+            (1..=3).contains(&buttons.len())
+                && buttons.iter().all(|b| {
+                    b["type"] == "reply"
+                        && short(&b["reply"]["id"], 256)
+                        && short(&b["reply"]["title"], 20)
+                        && ids.insert(b["reply"]["id"].to_string())
+                        && titles.insert(b["reply"]["title"].to_string())
+                })
+        }
+        Some("list") => {
+            short(&i["action"]["button"], 20)
+                && i["action"]["sections"].as_array().is_some_and(|s| {
+                    !s.is_empty()
+                        && s.iter().all(|sec| {
+                            sec["rows"].as_array().is_some_and(|rows| {
+                                !rows.is_empty()
+                                    && rows
+                                        .iter()
+                                        .all(|r| short(&r["id"], 200) && short(&r["title"], 24))
+                            })
+                        })
+                })
+        }
+        _ => false,
+    }
+}
+
 async fn messages(
     State((_, book)): State<S>,
     Path((version, number)): Path<(String, String)>,
@@ -77,6 +123,14 @@ async fn messages(
     }
     if version != "v21.0" {
         return graph_error(StatusCode::BAD_REQUEST, 2500, "Unknown path components");
+    }
+    let multipart = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        let form = crate::form::multipart_params(&headers, body).await;
+        return send_api_file(&book, number, &form);
     }
     let Ok(m) = serde_json::from_slice::<Value>(&body) else {
         return graph_error(StatusCode::BAD_REQUEST, 100, "Invalid parameter");
@@ -100,7 +154,7 @@ async fn messages(
             "image" | "document" | "audio" | "video" => {
                 m[kind]["id"].is_string() || m[kind]["link"].is_string()
             }
-            "interactive" => m["interactive"]["type"].is_string(),
+            "interactive" => interactive_ok(&m["interactive"]),
             _ => false,
         };
     if !well_formed {
@@ -130,6 +184,48 @@ async fn messages(
     .into_response()
 }
 
+/// The Send API with a file: a multipart form of `recipient` and
+/// `message` (JSON, the message an `attachment` of type image, audio,
+/// video or file with `payload.is_reusable`), the messaging type (and tag)
+/// and the file as `filedata`. Recorded as the message JSON with the
+/// file's name in `filedata`.
+fn send_api_file(
+    book: &Arc<Mutex<Book>>,
+    page: String,
+    form: &HashMap<String, String>,
+) -> Response {
+    let json_field = |k: &str| {
+        form.get(k)
+            .and_then(|v| serde_json::from_str::<Value>(v).ok())
+            .unwrap_or(Value::Null)
+    };
+    let (recipient, message) = (json_field("recipient"), json_field("message"));
+    let kind_ok = matches!(
+        message["attachment"]["type"].as_str(),
+        Some("image" | "audio" | "video" | "file")
+    );
+    let Some(file) = form.get("filedata").filter(|f| !f.is_empty()) else {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            100,
+            "(#100) Upload attachment failure.",
+        );
+    };
+    if !recipient["id"].is_string() || !kind_ok || !message["attachment"]["payload"].is_object() {
+        return graph_error(StatusCode::BAD_REQUEST, 100, "(#100) Invalid parameter");
+    }
+    let mut m = json!({
+        "recipient": recipient,
+        "messaging_type": form.get("messaging_type"),
+        "message": message,
+        "filedata": file,
+    });
+    if let Some(tag) = form.get("tag") {
+        m["tag"] = json!(tag);
+    }
+    send_api(book, page, m)
+}
+
 /// The Messenger Platform's Send API (Messenger and Instagram), on the
 /// same Graph host: `{recipient: {id}, messaging_type, tag, message:
 /// {text}}` answered `{recipient_id, message_id}`; a person who blocked
@@ -149,11 +245,34 @@ fn send_api(book: &Arc<Mutex<Book>>, page: String, m: Value) -> Response {
         );
     let text_ok = m["message"]["text"]
         .as_str()
-        .is_some_and(|t| !t.is_empty() && t.chars().count() <= 2000);
+        .is_some_and(|t| !t.is_empty() && t.chars().count() <= 2000)
+        || (m["message"]["text"].is_null() && m["filedata"].is_string());
+    // Quick replies: 1 to 13, text ones with a title of at most 20
+    // characters and a payload of at most 1,000.
+    let quick_ok = match &m["message"]["quick_replies"] {
+        Value::Null => true,
+        Value::Array(q) => {
+            (1..=13).contains(&q.len())
+                && q.iter().all(|r| match r["content_type"].as_str() {
+                    Some("text") => {
+                        r["title"]
+                            .as_str()
+                            .is_some_and(|t| !t.is_empty() && t.chars().count() <= 20)
+                            && r["payload"]
+                                .as_str()
+                                .is_some_and(|p| !p.is_empty() && p.len() <= 1000)
+                    }
+                    Some("user_phone_number" | "user_email") => true,
+                    _ => false,
+                })
+        }
+        _ => false,
+    };
     if to.is_empty()
         || !matches!(kind, "RESPONSE" | "UPDATE" | "MESSAGE_TAG")
         || !tag_ok
         || !text_ok
+        || !quick_ok
     {
         return graph_error(StatusCode::BAD_REQUEST, 100, "(#100) Invalid parameter");
     }
@@ -245,6 +364,16 @@ async fn media_file(
     }
 }
 
+/// Meta's CDN, where a Messenger or Instagram attachment's `payload.url`
+/// points: the file without a token (the address is what is secret);
+/// gone (404) once its address has expired.
+async fn cdn_file(State((_, book)): State<S>, Path(id): Path<String>) -> Response {
+    match book.lock().ok().and_then(|b| b.media.get(&id).cloned()) {
+        Some((mime, data)) => ([("content-type", mime)], data).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 impl WhatsAppStandIn {
     /// Starts the stand-in on 127.0.0.1, accepting `token`.
     pub async fn start(token: &str) -> WhatsAppStandIn {
@@ -266,6 +395,7 @@ impl WhatsAppStandIn {
             .route("/{version}/{number}/media", post(upload))
             .route("/{version}/{id}", get(media_url))
             .route("/media-files/{id}", get(media_file))
+            .route("/cdn/{id}", get(cdn_file))
             .with_state((base.clone(), book.clone()));
         tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;

@@ -217,6 +217,8 @@ words! {
     template_choose,
     template_params,
     template_none,
+    reply_buttons,
+    reply_buttons_hint,
     reply_receipt_delivered,
     reply_receipt_read,
     identity_suggestions,

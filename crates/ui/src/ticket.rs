@@ -101,6 +101,8 @@ struct TicketPage {
     routes: Vec<(String, String)>,
     /// The customer's WhatsApp window, where a reply goes on WhatsApp.
     window: Option<crate::ticket::reply_window::WindowView>,
+    /// A reply can go on a messaging channel: the box offers buttons.
+    buttons_offered: bool,
     /// Approved templates offered in the reply box: (value, label).
     templates: Vec<(String, String)>,
     /// The next SLA target, if a policy applies.
@@ -193,6 +195,10 @@ async fn render_page(
         .ticket_sla(actor, id)
         .await?
         .and_then(|s| crate::view::sla_badge(t, &s, domain::Timestamp::now()));
+    let routes = ui.app.reply_routes(actor, id).await?;
+    let buttons_offered = routes
+        .iter()
+        .any(|r| domain::messaging::MESSAGING_CHANNELS.contains(&r.channel));
     let page = TicketPage {
         sla,
         tk: TicketView {
@@ -241,10 +247,7 @@ async fn render_page(
             .into_iter()
             .map(|m| (m.id.0, m.title))
             .collect(),
-        routes: ui
-            .app
-            .reply_routes(actor, id)
-            .await?
+        routes: routes
             .into_iter()
             .map(|r| {
                 let label = format!("{} · {}", t.channel(r.channel), r.to);
@@ -252,6 +255,7 @@ async fn render_page(
             })
             .collect(),
         window: reply_window::window(ui, actor, id).await?,
+        buttons_offered,
         templates: reply_window::templates(ui, actor).await?,
         mails: ui
             .app
@@ -361,6 +365,7 @@ pub async fn reply(
                     .map_err(|e: domain::UnknownWord| AppError::bad(e.to_string()))?,
             );
         }
+        comment.buttons = reply_window::buttons(&form);
         if let Some(s) = form.get("status").filter(|s| !s.is_empty()) {
             let s: Status = s
                 .parse()

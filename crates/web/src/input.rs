@@ -194,6 +194,7 @@ pub(super) fn comment(f: &mut Fields<'_>, o: &Map<String, Json>) -> CommentInput
         // Zendesk's API has no say in the channel: the customer's last one.
         reply_via: None,
         template: None,
+        buttons: c.strings("buttons").unwrap_or_default(),
     };
     let mut input = input;
     if let Some(t) = c.object("template") {

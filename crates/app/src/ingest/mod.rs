@@ -441,7 +441,7 @@ pub(crate) async fn land(
 }
 
 /// The threading window in days (admins may change it).
-async fn threading_window_days(c: &mut Conn<'_>) -> Result<i64, AppError> {
+pub(crate) async fn threading_window_days(c: &mut Conn<'_>) -> Result<i64, AppError> {
     Ok(settings::get(c, THREADING_WINDOW_KEY)
         .await?
         .and_then(|v| v.parse().ok())

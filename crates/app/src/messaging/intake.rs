@@ -6,6 +6,7 @@
 //! read — kept as malformed and shown on the account's status.
 
 use super::ReadError;
+use super::bot::Taken;
 use crate::ingest::{Inbound, IngestOutcome};
 use crate::{App, AppError};
 use domain::messaging::{ChannelAccount, Credentials, DeliveryState, Receipt};
@@ -125,9 +126,16 @@ impl App {
         delivery: ChannelDeliveryId,
         events: Vec<ChannelEvent>,
     ) -> Result<String, AppError> {
-        let (mut taken, mut repeated, mut receipts) = (0, 0, 0);
-        let mut channel: Option<domain::Channel> = None;
+        let (mut taken, mut repeated, mut by_bot, mut receipts) = (0, 0, 0, 0);
+        // The delivery's account says whose messages they are and whether
+        // the bot answers first: read once per delivery.
+        let mut account: Option<Option<ChannelAccount>> = None;
         for event in events {
+            if account.is_none() {
+                let mut rc = self.read().await?;
+                account = Some(repo::account_of_delivery(&mut rc.conn(), delivery).await?);
+            }
+            let account = account.as_ref().and_then(Option::as_ref);
             match event {
                 ChannelEvent::Message(inbound) => {
                     let mut inbound = *inbound;
@@ -137,13 +145,19 @@ impl App {
                         inbound.sender.clone(),
                         inbound.text.clone(),
                     );
-                    match self.ingest(inbound).await? {
-                        IngestOutcome::Landed(..) => {
+                    let outcome = if account.is_some_and(|a| a.bot_first) {
+                        self.take_with_bot(inbound).await?
+                    } else {
+                        Taken::Ingested(self.ingest(inbound).await?)
+                    };
+                    match outcome {
+                        Taken::Ingested(IngestOutcome::Landed(..)) => {
                             taken += 1;
                             self.note_consent(channel, &sender, &text, Timestamp::now())
                                 .await?;
                         }
-                        IngestOutcome::Duplicate(_) => repeated += 1,
+                        Taken::Ingested(IngestOutcome::Duplicate(_)) => repeated += 1,
+                        Taken::ByBot => by_bot += 1,
                     }
                 }
                 ChannelEvent::Receipt {
@@ -151,22 +165,15 @@ impl App {
                     receipt,
                 } => {
                     receipts += 1;
-                    // The delivery's account says whose messages they are:
-                    // read once per delivery.
-                    if channel.is_none() {
-                        let mut rc = self.read().await?;
-                        channel = repo::account_of_delivery(&mut rc.conn(), delivery)
-                            .await?
-                            .map(|a| a.channel);
-                    }
-                    if let Some(channel) = channel {
-                        self.apply_receipt(channel, &external_id, receipt).await?;
+                    if let Some(a) = account {
+                        self.apply_receipt(a.channel, &external_id, receipt).await?;
                     }
                 }
             }
         }
-        let outcome =
-            format!("{taken} message(s) taken in, {repeated} seen before, {receipts} receipt(s)");
+        let outcome = format!(
+            "{taken} message(s) taken in, {by_bot} answered by the bot, {repeated} seen before, {receipts} receipt(s)"
+        );
         let now = Timestamp::now();
         let said = outcome.clone();
         self.write(move |c| {

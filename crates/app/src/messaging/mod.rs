@@ -1,7 +1,9 @@
 //! Messaging channels (WhatsApp, Messenger, Instagram, Telegram, SMS) in
 //! the core: connected accounts (`accounts.rs`), the raw deliveries their
 //! providers send and what is read from them (`intake.rs`), WhatsApp's
-//! customer-service window and templates (`window.rs`).
+//! customer-service window and templates (`window.rs`), consent
+//! (`consent.rs`), and the answer bot first where an account asks for it
+//! (`bot.rs`).
 //!
 //! The adapter (`crates/messaging`) checks each delivery's signature,
 //! hands its bytes to [`App::store_channel_delivery`] before answering the
@@ -12,6 +14,7 @@
 //! [`Providers`] port the adapter implements.
 
 mod accounts;
+mod bot;
 pub(crate) mod consent;
 mod intake;
 pub(crate) mod window;

@@ -17,7 +17,8 @@ pub use email::MailSettings;
 pub(crate) use email::{Sender, acknowledge, notification};
 
 use crate::pipeline::{Hooks, ReplyChoice};
-use crate::{App, AppError};
+use crate::tickets::{MAX_BUTTON_CHARS, MAX_REPLY_BUTTONS};
+use crate::{App, AppError, FieldError};
 use domain::model::outbox::{ReplyRoute, TemplateUse};
 use domain::{Channel, OutboundId, OutboundKind, TicketId, Timestamp};
 use store::Conn;
@@ -46,9 +47,11 @@ pub(crate) async fn reply(
     // A messaging channel's window: a free-form reply only while it is
     // open, else an approved template (refused with the reply otherwise).
     let template = crate::messaging::window::check(c, &route, choice.template, now).await?;
-    if route.channel != Channel::Email && route.channel != Channel::Chat {
+    let messaging = route.channel != Channel::Email && route.channel != Channel::Chat;
+    if messaging {
         crate::messaging::consent::check(c, t.requester_id, route.channel).await?;
     }
+    let buttons = checked_buttons(choice.buttons, messaging)?;
     match (route.channel, email_sender) {
         (Channel::Email, Some(sender)) => email::reply(c, &sender, t, comment, route.to, now).await,
         (Channel::Email, None) => Ok(()),
@@ -60,10 +63,42 @@ pub(crate) async fn reply(
             {
                 email::reply(c, &sender, t, comment, to, now).await?;
             }
-            queue_on_channel(c, t, comment, route, None, now).await
+            queue_on_channel(c, t, comment, route, (None, Vec::new()), now).await
         }
-        _ => queue_on_channel(c, t, comment, route, template, now).await,
+        _ => queue_on_channel(c, t, comment, route, (template, buttons), now).await,
     }
+}
+
+/// A reply's buttons as the customer will see them: only on a messaging
+/// channel, at most [`MAX_REPLY_BUTTONS`], each 1 to
+/// [`MAX_BUTTON_CHARS`] characters, none twice.
+fn checked_buttons(buttons: Vec<String>, messaging: bool) -> Result<Vec<String>, AppError> {
+    let buttons: Vec<String> = buttons
+        .into_iter()
+        .map(|b| b.trim().to_string())
+        .filter(|b| !b.is_empty())
+        .collect();
+    if buttons.is_empty() {
+        return Ok(buttons);
+    }
+    let bad = |why: String| Err(AppError::field(FieldError::invalid("buttons", why)));
+    if !messaging {
+        return bad("go only on WhatsApp, Messenger, Instagram, Telegram or SMS".into());
+    }
+    if buttons.len() > MAX_REPLY_BUTTONS {
+        return bad(format!("are at most {MAX_REPLY_BUTTONS}"));
+    }
+    if buttons.iter().any(|b| b.chars().count() > MAX_BUTTON_CHARS) {
+        return bad(format!("are at most {MAX_BUTTON_CHARS} characters each"));
+    }
+    if buttons
+        .iter()
+        .enumerate()
+        .any(|(i, b)| buttons[..i].contains(b))
+    {
+        return bad("must differ from each other".into());
+    }
+    Ok(buttons)
 }
 
 /// Queues a reply for a channel's sender: the comment's words, its files
@@ -74,7 +109,7 @@ async fn queue_on_channel(
     t: &Ticket,
     comment: &Comment,
     route: ReplyRoute,
-    template: Option<TemplateUse>,
+    (template, buttons): (Option<TemplateUse>, Vec<String>),
     now: Timestamp,
 ) -> Result<(), AppError> {
     let message_id = format!(
@@ -89,6 +124,7 @@ async fn queue_on_channel(
             comment_id: Some(comment.id),
             account: route.account,
             template,
+            buttons,
             ..Outbound::queued(
                 t.id,
                 OutboundKind::Reply,

@@ -65,12 +65,13 @@ pub(crate) enum Delivery {
 }
 
 /// How an agent's reply goes out: the channel they chose (else the one
-/// the customer last wrote from) and, where the customer's messaging
-/// window is closed, the approved template it is.
+/// the customer last wrote from), where the customer's messaging window
+/// is closed the approved template it is, and the buttons it offers.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ReplyChoice {
     pub via: Option<Channel>,
     pub template: Option<domain::model::outbox::TemplateUse>,
+    pub buttons: Vec<String>,
 }
 
 /// The effects of fired rules on a ticket. Actions that do not fit are

@@ -204,6 +204,7 @@ pub(crate) async fn write(
             .map(|cm| ReplyChoice {
                 via: cm.reply_via,
                 template: cm.template.clone(),
+                buttons: cm.buttons.clone(),
             })
             .unwrap_or_default(),
         _ => ReplyChoice::default(),

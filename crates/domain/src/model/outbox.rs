@@ -54,6 +54,9 @@ pub struct Outbound {
     /// The approved template it is, where the customer's window was
     /// closed (WhatsApp): the words are the template's, filled in.
     pub template: Option<TemplateUse>,
+    /// Answers the customer can tap (titles), where the channel has
+    /// buttons; empty for most messages.
+    pub buttons: Vec<String>,
 }
 
 /// A template sent with its parameters.
@@ -104,6 +107,7 @@ impl Outbound {
             receipt: None,
             receipt_at: None,
             template: None,
+            buttons: Vec::new(),
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod leases;
 pub mod mailboxes;
 pub mod messaging;
+pub mod messaging_bot;
 pub mod orgs;
 pub mod outbox;
 pub mod routing;

@@ -8,7 +8,7 @@ use domain::{Channel, CommentId, OutboundId, OutboundStatus, TicketId, Timestamp
 
 const COLS: &str = "id, ticket_id, comment_id, kind, to_address, subject, message_id, in_reply_to, refs, body_text, body_html, status, attempts, next_attempt_at, \
                     last_error, created_at, sent_at, from_address, from_name, reply_to, channel, account, external_id, \
-                    receipt, receipt_at, template";
+                    receipt, receipt_at, template, buttons";
 
 fn from_row(r: &crate::Row) -> Result<Outbound, StoreError> {
     Ok(Outbound {
@@ -38,6 +38,10 @@ fn from_row(r: &crate::Row) -> Result<Outbound, StoreError> {
         receipt: r.opt_word(23)?,
         receipt_at: r.opt_int(24)?.map(Timestamp),
         template: r.opt_text(25)?.and_then(|t| serde_json::from_str(&t).ok()),
+        buttons: r
+            .opt_text(26)?
+            .and_then(|b| serde_json::from_str(&b).ok())
+            .unwrap_or_default(),
     })
 }
 
@@ -45,8 +49,8 @@ fn from_row(r: &crate::Row) -> Result<Outbound, StoreError> {
 pub async fn enqueue(c: &mut Conn<'_>, m: &Outbound) -> Result<OutboundId, StoreError> {
     c.insert(
         q("INSERT INTO outbound_messages (ticket_id, comment_id, kind, to_address, subject, message_id, in_reply_to, refs, body_text, body_html, status, attempts, \
-           next_attempt_at, created_at, from_address, from_name, reply_to, channel, account, template) \
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $12, $13, $14, $15, $16, $17, $18) RETURNING id")
+           next_attempt_at, created_at, from_address, from_name, reply_to, channel, account, template, buttons) \
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id")
             .bind(m.ticket_id)
             .bind(m.comment_id)
             .bind(m.kind)
@@ -64,7 +68,8 @@ pub async fn enqueue(c: &mut Conn<'_>, m: &Outbound) -> Result<OutboundId, Store
             .bind(m.reply_to.clone())
             .bind(m.channel)
             .bind(m.account.clone())
-            .bind(m.template.as_ref().and_then(|t| serde_json::to_string(t).ok())),
+            .bind(m.template.as_ref().and_then(|t| serde_json::to_string(t).ok()))
+            .bind((!m.buttons.is_empty()).then(|| serde_json::Value::from(m.buttons.clone()).to_string())),
     )
     .await
     .map(OutboundId)
@@ -233,7 +238,12 @@ pub async fn ticket_of_external(
             .await?
         }
     };
-    row.map(|r| Ok(TicketId(r.int(0)?))).transpose()
+    // The bot's messages before a hand-over belong to no ticket.
+    Ok(row
+        .map(|r| r.opt_int(0))
+        .transpose()?
+        .flatten()
+        .map(TicketId))
 }
 
 /// What a provider said later of a message it took (by its id of it):

@@ -2,8 +2,9 @@
 //! stand-in in the test kit: Meta's handshake and signature, a page's
 //! message and an Instagram story reply taken in with their context, the
 //! agent's reply through the Send API as a person's (the HUMAN_AGENT tag),
-//! delivery receipts, Meta's seven-day limit on a person's reply, and echoes
-//! of our own messages skipped.
+//! a file uploaded with its message,
+//! delivery receipts, Meta's seven-day limit on a person's reply, echoes
+//! of our own messages skipped, and a customer's photo kept as a file.
 
 use super::messaging_kit::{meta_signature, outbox_on, until, wrote_days_ago};
 use super::*;
@@ -160,6 +161,40 @@ both!(messenger_and_instagram_end_to_end, |srv| {
     })
     .await;
 
+    // A reply with a file: the words, then the file uploaded with the
+    // Send API, as the same person's reply.
+    let upload = srv
+        .raw(
+            "POST",
+            "/api/v2/uploads.json?filename=etiqueta.pdf",
+            &srv.admin(),
+            Some(b"%PDF-1.4 etiqueta".to_vec()),
+            Some("application/pdf"),
+        )
+        .await;
+    let upload: Json =
+        serde_json::from_str(&upload.text().await.unwrap_or_default()).unwrap_or(Json::Null);
+    let token = upload["upload"]["token"].as_str().unwrap_or("").to_string();
+    let (s, b) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/tickets/{fb_ticket}.json"),
+            &srv.admin(),
+            Some(json!({"ticket": {"comment": {"body": "Tu etiqueta:", "public": true, "uploads": [token]}}})),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    until("the file at the Send API", || async {
+        graph.sent().len() >= 3
+    })
+    .await;
+    let (_, words) = graph.sent()[1].clone();
+    assert_eq!(words["message"]["text"], "Tu etiqueta:", "{words}");
+    let (_, file) = graph.sent()[2].clone();
+    assert_eq!(file["filedata"], "etiqueta.pdf", "{file}");
+    assert_eq!(file["message"]["attachment"]["type"], "file", "{file}");
+    assert_eq!(file["tag"], "HUMAN_AGENT", "{file}");
+
     // Eight days after a customer wrote, Meta lets no reply through.
     let old_ticket = wrote_days_ago(
         &srv,
@@ -179,4 +214,48 @@ both!(messenger_and_instagram_end_to_end, |srv| {
         .await;
     assert_eq!(s, 422, "{b}");
     assert!(b.to_string().contains("7 days"), "{b}");
+
+    // A photo from Meta's CDN is kept as the comment's file; one whose
+    // address has expired stays a link.
+    graph.with_book(|b| {
+        b.media.insert(
+            "foto-puerta.jpg".into(),
+            ("image/jpeg".into(), vec![0xff, 0xd8, 0xff, 1, 2, 3]),
+        );
+    });
+    let photo = json!({"object": "page", "entry": [{"id": "1029384756", "time": 1_749_416_500_000i64, "messaging": [
+        {"sender": {"id": "24000001"}, "recipient": {"id": "1029384756"}, "timestamp": 1_749_416_500_000i64,
+         "message": {"mid": "m_in_photo", "attachments": [
+            {"type": "image", "payload": {"url": format!("{}/cdn/foto-puerta.jpg?oh=sig", graph.base)}},
+            {"type": "image", "payload": {"url": format!("{}/cdn/caducada.jpg?oh=sig", graph.base)}}]}}]}]});
+    assert_eq!(deliver(&page_hook, &photo).await, 200);
+    let last_comment = || async {
+        let (_, c) = srv
+            .get(
+                &format!("/api/v2/tickets/{fb_ticket}/comments.json"),
+                &srv.admin(),
+            )
+            .await;
+        c["comments"]
+            .as_array()
+            .and_then(|l| l.last().cloned())
+            .unwrap_or_default()
+    };
+    until("the photo on the case", || async {
+        last_comment().await["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("foto-puerta.jpg"))
+    })
+    .await;
+    let c = last_comment().await;
+    assert_eq!(c["attachments"][0]["file_name"], "foto-puerta.jpg", "{c}");
+    assert_eq!(c["attachments"][0]["content_type"], "image/jpeg", "{c}");
+    assert_eq!(c["attachments"][0]["size"], 6, "{c}");
+    assert!(
+        c["body"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("/cdn/caducada.jpg"),
+        "{c}"
+    );
 });

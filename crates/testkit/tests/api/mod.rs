@@ -21,6 +21,7 @@ mod help_center_site;
 mod help_center_translations;
 mod imap;
 mod ingest;
+mod messaging_bot;
 mod messaging_kit;
 mod meta_messaging;
 mod notifications;

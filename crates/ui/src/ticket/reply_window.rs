@@ -1,7 +1,8 @@
 //! The reply box's WhatsApp window: how long the customer's window has
 //! left, and — once it is closed — the approved templates an agent may
 //! send instead (picked by `name|language`, its parameters one per line,
-//! the reply's words the template's, filled in).
+//! the reply's words the template's, filled in), and the buttons a reply
+//! on a messaging channel offers (one per line).
 
 use crate::Ui;
 use crate::session::Form;
@@ -100,4 +101,16 @@ pub async fn apply_template(
         params,
     });
     Ok(())
+}
+
+/// The buttons typed in the reply box, one per line (the core checks
+/// them against the channel the reply takes).
+pub fn buttons(form: &Form) -> Vec<String> {
+    form.get("buttons")
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
 }

@@ -72,6 +72,11 @@ pub struct CommentRequest {
     /// atiende: an approved WhatsApp template this reply is (the
     /// customer's 24-hour window is closed); the body is its words.
     pub template: Option<TemplateRequest>,
+    /// atiende: answers the customer can tap, on a messaging channel (at
+    /// most 3, 20 characters each): WhatsApp reply buttons, Messenger and
+    /// Instagram quick replies, a Telegram keyboard, listed in the text on
+    /// SMS.
+    pub buttons: Option<Vec<String>>,
 }
 
 #[derive(ToSchema)]
