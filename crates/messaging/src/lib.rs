@@ -18,6 +18,7 @@
 
 mod http;
 mod intake;
+mod media;
 mod meta;
 mod providers;
 mod signature;
@@ -107,6 +108,9 @@ pub fn start(app: App, public_url: Option<String>) -> Router {
             }
         }
     });
+    let media = Router::new()
+        .route("/channels/media/{message}/{n}/{name}", get(media::file))
+        .with_state(app.clone());
     Router::new()
         .route(
             "/channels/{channel}/{account}/webhook",
@@ -117,4 +121,5 @@ pub fn start(app: App, public_url: Option<String>) -> Router {
             public_url: public,
             read_now,
         })
+        .merge(media)
 }

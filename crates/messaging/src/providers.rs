@@ -106,7 +106,7 @@ impl ProviderCalls {
                 account,
                 creds,
                 &format!("+{}", phone_digits(to)),
-                text,
+                (text, &[]),
                 None,
             )
             .await

@@ -3,7 +3,8 @@
 //! and the status callbacks of ours (`MessageStatus`, `ErrorCode`), both
 //! signed with `X-Twilio-Signature`; media fetched with the account's
 //! credentials. Out: `POST /2010-04-01/Accounts/{sid}/Messages.json`,
-//! with our webhook as the status callback. A text longer than Twilio
+//! with our webhook as the status callback and a reply's files as MMS
+//! `MediaUrl`s Twilio fetches from us (`media.rs`). A text longer than Twilio
 //! takes in one message (1,600 characters) goes as several; Unicode is
 //! Twilio's to encode (it sends UCS-2 segments).
 
@@ -22,6 +23,9 @@ const API: &str = "https://api.twilio.com";
 
 /// Twilio's limit on one message's body.
 const MAX_BODY: usize = 1600;
+
+/// The most media one MMS carries.
+const MAX_MEDIA_PER_MESSAGE: usize = 10;
 
 /// MMS media are at most 5 MB each.
 const MAX_MEDIA: usize = 5 * 1024 * 1024;
@@ -113,7 +117,7 @@ async fn fetch_media(http: &Http, creds: &Credentials, url: &str) -> Result<Vec<
 pub struct Sender {
     app: App,
     http: Http,
-    /// Our public address, for status callbacks.
+    /// Our public address, for status callbacks and MMS media.
     public_url: Option<String>,
 }
 
@@ -133,7 +137,7 @@ pub async fn post_message(
     account: &ChannelAccount,
     creds: &Credentials,
     to: &str,
-    body: &str,
+    (body, media): (&str, &[String]),
     status_callback: Option<&str>,
 ) -> Result<String, SendError> {
     let sid = http::credential(creds, "account_sid")?;
@@ -143,6 +147,9 @@ pub async fn post_message(
         ("From", account.external_id.clone()),
         ("Body", body.to_string()),
     ];
+    for url in media {
+        form.push(("MediaUrl", url.clone()));
+    }
     if let Some(cb) = status_callback {
         form.push(("StatusCallback", cb.to_string()));
     }
@@ -196,18 +203,32 @@ impl ChannelSender for Sender {
         });
         // SMS has no buttons: the choices are written out.
         let mut text = crate::text::with_choices(&m.body_text, &m.buttons);
-        // SMS carries no files: their names go with the words.
-        for f in &files {
-            text.push_str(&format!("\n[{}]", f.name));
+        // Files go as MMS media, which Twilio fetches from our address;
+        // without a public address (or past Twilio's ten), their names
+        // go with the words.
+        let mut media = Vec::new();
+        for (n, f) in files.iter().enumerate() {
+            match &self.public_url {
+                Some(base) if n < MAX_MEDIA_PER_MESSAGE => {
+                    media.push(crate::media::address(base, &m.message_id, n, &f.name));
+                }
+                _ => text.push_str(&format!("\n[{}]", f.name)),
+            }
+        }
+        let mut parts = split_text(&text, MAX_BODY);
+        if parts.is_empty() && !media.is_empty() {
+            parts.push(String::new());
         }
         let mut first = None;
-        for part in split_text(&text, MAX_BODY) {
+        for (i, part) in parts.iter().enumerate() {
+            // The media go with the first part.
+            let with: &[String] = if i == 0 { &media } else { &[] };
             let sid = post_message(
                 &self.http,
                 &account,
                 &creds,
                 &m.to_address,
-                &part,
+                (part, with),
                 callback.as_deref(),
             )
             .await?;

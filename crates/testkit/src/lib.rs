@@ -135,12 +135,14 @@ pub async fn start_node_settings(
     let addr = listener
         .local_addr()
         .unwrap_or_else(|e| panic!("addr: {e}"));
-    // Links in messages (the bot's articles on a messaging channel) point
-    // at this server unless the settings name another address.
-    app.public_url = settings
+    // Links in messages (the bot's articles on a messaging channel) and
+    // the addresses providers are given (Twilio's status callbacks, MMS
+    // media) point at this server unless the settings name another.
+    let public_url = settings
         .public_url
         .clone()
         .or_else(|| Some(format!("http://{addr}")));
+    app.public_url = public_url.clone();
     let (tx, rx) = oneshot::channel::<()>();
     let served = app.clone();
     chat::spawn_sender(app.clone());
@@ -148,10 +150,7 @@ pub async fn start_node_settings(
         let pages = ui::router(served.clone())
             .merge(site::router(served.clone(), settings.public_url.clone()))
             .merge(chat::routes(served.clone()))
-            .merge(messaging::start(
-                served.clone(),
-                settings.public_url.clone(),
-            ));
+            .merge(messaging::start(served.clone(), public_url));
         let _ = web::serve(listener, served, settings, pages, async move {
             let _ = rx.await;
         })

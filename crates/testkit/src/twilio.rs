@@ -31,6 +31,8 @@ pub struct SentSms {
     pub body: String,
     pub status_callback: Option<String>,
     pub segments: usize,
+    /// The media Twilio fetched from each `MediaUrl`: (content type, bytes).
+    pub media: Vec<(String, Vec<u8>)>,
 }
 
 #[derive(Default)]
@@ -103,12 +105,46 @@ fn authorised(b: &Book, headers: &HeaderMap) -> bool {
         .is_some_and(|h| h == expected)
 }
 
+/// A media URL as Twilio fetches it: 200 with a content type, at most
+/// 5 MB.
+async fn fetch_media(url: &str) -> Option<(String, Vec<u8>)> {
+    let r = reqwest::get(url).await.ok()?;
+    if r.status().as_u16() != 200 {
+        return None;
+    }
+    let kind = r.headers().get("content-type")?.to_str().ok()?.to_string();
+    let data = r.bytes().await.ok()?;
+    (data.len() <= 5 * 1024 * 1024).then(|| (kind, data.to_vec()))
+}
+
 async fn create(
     State(book): State<S>,
     Path(sid): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    // Twilio fetches each MediaUrl (at most ten, each at most 5 MB) when
+    // it takes the message; one it cannot fetch fails the request.
+    let urls: Vec<String> = form_urlencoded::parse(&body)
+        .filter(|(k, _)| k == "MediaUrl")
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    if urls.len() > 10 {
+        return error(StatusCode::BAD_REQUEST, 21623, "Too many media URLs.");
+    }
+    let mut media = Vec::new();
+    for url in &urls {
+        match fetch_media(url).await {
+            Some(m) => media.push(m),
+            None => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    21620,
+                    &format!("Invalid media URL(s): {url}"),
+                );
+            }
+        }
+    }
     let Ok(mut b) = book.lock() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
@@ -131,7 +167,7 @@ async fn create(
         );
     };
     let text = form.get("Body").cloned().unwrap_or_default();
-    if text.is_empty() && !form.contains_key("MediaUrl") {
+    if text.is_empty() && media.is_empty() {
         return error(StatusCode::BAD_REQUEST, 21602, "Message body is required.");
     }
     if text.chars().count() > 1600 {
@@ -165,6 +201,7 @@ async fn create(
         body: text.clone(),
         status_callback: form.get("StatusCallback").cloned(),
         segments: n,
+        media,
     });
     let account = b.account_sid.clone();
     let uri = format!("/2010-04-01/Accounts/{account}/Messages/{msid}.json");

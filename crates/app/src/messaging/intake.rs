@@ -15,6 +15,9 @@ use sha2::{Digest, Sha256};
 use store::repo::messaging::{self as repo, PendingDelivery};
 use store::repo::outbox;
 
+/// How long a reply's files stay reachable by address for its provider.
+const MEDIA_FRESH_SECS: i64 = 7 * 86_400;
+
 /// One thing a delivery says.
 #[derive(Debug, Clone)]
 pub enum ChannelEvent {
@@ -243,6 +246,28 @@ impl App {
             })
         })
         .await
+    }
+
+    /// A file a messaging reply carries, for its provider to fetch (MMS
+    /// takes media by address): the `n`th of the message with our id
+    /// `message_id`, while it is fresh (a week). The address is the
+    /// secret: our id holds a random part nobody outside was told.
+    pub async fn messaging_media(
+        &self,
+        message_id: &str,
+        n: usize,
+    ) -> Result<Option<crate::outbox::sender::OutboundFile>, AppError> {
+        let m = {
+            let mut rc = self.read().await?;
+            outbox::by_message_id(&mut rc.conn(), message_id).await?
+        };
+        let fresh = Timestamp(Timestamp::now().0 - MEDIA_FRESH_SECS);
+        let Some(m) = m.filter(|m| {
+            domain::messaging::MESSAGING_CHANNELS.contains(&m.channel) && m.created_at.0 >= fresh.0
+        }) else {
+            return Ok(None);
+        };
+        Ok(self.outbound_attachments(&m).await?.into_iter().nth(n))
     }
 
     /// A delivery's state and what became of it (tests, admins).

@@ -75,6 +75,23 @@ pub async fn enqueue(c: &mut Conn<'_>, m: &Outbound) -> Result<OutboundId, Store
     .map(OutboundId)
 }
 
+/// A message by our id of it.
+pub async fn by_message_id(
+    c: &mut Conn<'_>,
+    message_id: &str,
+) -> Result<Option<Outbound>, StoreError> {
+    c.opt(
+        q(format!(
+            "SELECT {COLS} FROM outbound_messages WHERE message_id = $1"
+        ))
+        .bind(message_id),
+    )
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
 /// Queued messages of one channel whose time has come, oldest first
 /// (candidates to claim).
 pub async fn due(

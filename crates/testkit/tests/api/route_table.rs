@@ -1113,6 +1113,13 @@ pub(super) const API: &[Row] = &[
         "UUUUUU",
         "",
     ),
+    // A reply's file for its provider: only by our id of the message.
+    (
+        "GET",
+        "/channels/media/{chat_key}/{no_chat}/{chat_key}",
+        "DDDDDD",
+        "",
+    ),
     ("GET", "/api/v2/chat/widgets", "UDDDDA", ""),
     (
         "POST",

@@ -5,7 +5,8 @@
 //! expects. A text (with Unicode) becomes a case on the sender's phone
 //! identity — the one WhatsApp uses too —, the agent's long reply goes as
 //! parts of at most 1,600 characters, status callbacks mark it delivered
-//! or failed, an MMS picture is fetched with the account's credentials,
+//! or failed, an MMS picture is fetched with the account's credentials, a
+//! reply's file goes as MMS media Twilio fetches from us,
 //! a number that sent STOP fails the reply in Twilio's words, and a
 //! webhook signed for another address is refused.
 
@@ -229,6 +230,54 @@ both!(sms_end_to_end, |srv| {
         ours().await[0].receipt == Some(Receipt::Delivered)
     })
     .await;
+    // Its status callback was our webhook.
+    assert_eq!(
+        sent[0].status_callback.as_deref(),
+        Some(hook.as_str()),
+        "{:?}",
+        sent[0].status_callback
+    );
+
+    // A reply with a file goes as MMS: Twilio fetches it from our address.
+    let upload = srv
+        .raw(
+            "POST",
+            "/api/v2/uploads.json?filename=etiqueta.pdf",
+            &srv.admin(),
+            Some(b"%PDF-1.4 etiqueta".to_vec()),
+            Some("application/pdf"),
+        )
+        .await;
+    let upload: Json =
+        serde_json::from_str(&upload.text().await.unwrap_or_default()).unwrap_or(Json::Null);
+    let token = upload["upload"]["token"].as_str().unwrap_or("").to_string();
+    let (s, b) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/tickets/{ticket}.json"),
+            &srv.admin(),
+            Some(json!({"ticket": {"comment": {"body": "Tu etiqueta", "public": true, "uploads": [token]}}})),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    until("the MMS", || async {
+        twilio_api.with_book(|b| b.sent.len()) == 4
+    })
+    .await;
+    let mms = twilio_api.with_book(|b| b.sent[3].clone());
+    assert_eq!(mms.body, "Tu etiqueta");
+    assert_eq!(
+        mms.media,
+        vec![("application/pdf".to_string(), b"%PDF-1.4 etiqueta".to_vec())]
+    );
+    // The address is only for the message it belongs to.
+    let r = reqwest::get(format!(
+        "{}/channels/media/atiende-1-sms-guessed/0/etiqueta.pdf",
+        srv.base
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status().as_u16(), 404);
 
     // She sent STOP to the number: the next reply fails in Twilio's words.
     twilio_api.with_book(|b| b.unsubscribed.insert("+34600112233".into()));
