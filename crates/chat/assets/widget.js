@@ -137,11 +137,20 @@ function start(data) {
   message.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); submit(); }
   });
+  // Typing is told once when it starts and once when it stops (three
+  // quiet seconds, or the line sent). Typing before there is a
+  // conversation tells nobody, so it is not counted as told.
   let typingTimer = null;
-  message.addEventListener('input', () => {
-    if (!typingTimer) sendTyping(true);
+  let typingTold = false;
+  function typingStopped() {
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(() => { typingTimer = null; sendTyping(false); }, 3000);
+    typingTimer = null;
+    if (typingTold) { typingTold = false; sendTyping(false); }
+  }
+  message.addEventListener('input', () => {
+    if (!typingTold) typingTold = sendTyping(true);
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(typingStopped, 3000);
   });
   person.addEventListener('click', () => call('person', {}).then((r) => r && r.lines && r.lines.forEach(show)));
   end.addEventListener('click', () => call('end', {}).then(() => { conversation = conversation && { ...conversation, state: 'ended' }; label(); }));
@@ -299,6 +308,7 @@ function start(data) {
   function submit() {
     const text = message.value.trim();
     if (!text) return;
+    typingStopped();
     const id = (crypto.randomUUID && crypto.randomUUID()) || `${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const first = !conversation || conversation.state === 'ended';
     const p = {
@@ -473,9 +483,11 @@ function start(data) {
     }
   }
 
+  // Tells the team the visitor is typing (or stopped); whether it could.
   function sendTyping(on) {
-    if (!conversation || conversation.state === 'ended') return;
+    if (!conversation || conversation.state === 'ended') return false;
     if (socket && socket.readyState === 1) socket.send(JSON.stringify({ type: 'typing', on }));
     else call('typing', { on }).catch(() => {});
+    return true;
   }
 }
