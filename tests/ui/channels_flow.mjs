@@ -1,6 +1,7 @@
 // An admin connects a WhatsApp number on the messaging channels' page and
 // adds a template; on the ticket of a customer whose WhatsApp window has
-// closed, the reply box says so and sends the template. axe checks every
+// closed, the reply box says so and sends the template; on another whose
+// window is open, the agent's reply offers two buttons. axe checks every
 // page, in Spanish. Run by the Rust test
 // `api::whatsapp::whatsapp_pages_in_the_browser`.
 import { chromium } from "playwright-core";
@@ -11,6 +12,7 @@ import { accessible } from "./axe.mjs";
 const base = process.env.ATIENDE_URL;
 const graph = process.env.GRAPH_URL;
 const ticket = process.env.TICKET_ID;
+const openTicket = process.env.OPEN_TICKET_ID;
 const shots = process.env.ATIENDE_ARTIFACTS || "target/ui-artifacts";
 const tag = process.env.ATIENDE_BACKEND || "test";
 mkdirSync(shots, { recursive: true });
@@ -66,6 +68,15 @@ try {
   await shot("template");
   await page.locator("#reply-form button[type=submit]").click();
   await page.getByText("Hola Eva, ¿seguimos con tu consulta?").first().waitFor();
+
+  // Buttons on a reply while the window is open.
+  await page.goto(`${base}/agent/tickets/${openTicket}`);
+  await page.getByText("Botones (opcional)").click();
+  await page.getByLabel(/Respuestas que el cliente puede tocar/).fill("Sí, gracias\nTengo otra duda");
+  await page.locator("#reply-body").fill("¿Te ha llegado el paquete?");
+  await accessible(page, "reply with buttons");
+  await page.locator("#reply-form button[type=submit]").click();
+  await page.getByText("¿Te ha llegado el paquete?").first().waitFor();
 
   assert.deepEqual(errors, [], "no script errors");
   await ctx.close();

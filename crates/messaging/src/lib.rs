@@ -20,6 +20,7 @@ mod http;
 mod intake;
 mod media;
 mod meta;
+mod parts;
 mod providers;
 mod signature;
 mod telegram;

@@ -12,6 +12,7 @@
 //! core refuses later replies), or as atiende's own answer (`RESPONSE`).
 
 use crate::http::{self, Http, call, malformed, refusal};
+use crate::parts::Progress;
 use crate::text::split_text;
 use crate::whatsapp::VERSION;
 use app::App;
@@ -332,8 +333,12 @@ impl ChannelSender for Sender {
         };
         let parts = split_text(&text, MAX_TEXT);
         let last = parts.len().saturating_sub(1);
-        let mut first = None;
+        let texts = parts.len();
+        let mut progress = Progress::of(&self.app, m, texts + files.len());
         for (i, part) in parts.into_iter().enumerate() {
+            if !progress.pending(i) {
+                continue;
+            }
             let mut body = json!({
                 "recipient": { "id": m.to_address },
                 "message": { "text": part },
@@ -350,12 +355,17 @@ impl ChannelSender for Sender {
             if a.status != 200 {
                 return Err(send_error(a.status, &a.json));
             }
-            first = first.or(a.json["message_id"].as_str().map(str::to_string));
+            progress
+                .taken(i, a.json["message_id"].as_str().map(str::to_string))
+                .await?;
         }
-        for f in files {
+        for (n, f) in files.into_iter().enumerate() {
+            if !progress.pending(texts + n) {
+                continue;
+            }
             let id = post_file(&self.http, &url, token, m, f).await?;
-            first = first.or(id);
+            progress.taken(texts + n, id).await?;
         }
-        Ok(first)
+        Ok(progress.finish())
     }
 }

@@ -8,6 +8,7 @@
 //! customer's reply to one of ours threads back.
 
 use crate::http::{self, Http, call, malformed, refusal};
+use crate::parts::Progress;
 use crate::text::split_text;
 use app::App;
 use app::ingest::{Inbound, InboundFile, InboundSender, ThreadHint};
@@ -246,10 +247,14 @@ impl ChannelSender for Sender {
             http::sending_account(&self.app, Channel::Telegram, m.account.as_deref()).await?;
         let token = http::credential(&creds, "bot_token")?;
         let chat = m.to_address.as_str();
-        let mut first = None;
         let parts = split_text(&m.body_text, MAX_TEXT);
         let last = parts.len().saturating_sub(1);
+        let texts = parts.len();
+        let mut progress = Progress::of(&self.app, m, texts + files.len());
         for (i, part) in parts.into_iter().enumerate() {
+            if !progress.pending(i) {
+                continue;
+            }
             let mut body = json!({ "chat_id": chat, "text": part });
             // Buttons are a keyboard whose keys send their words back as
             // the customer's message; it goes once they tap.
@@ -269,9 +274,13 @@ impl ChannelSender for Sender {
                 )
                 .await?,
             )?;
-            first = first.or(r["message_id"].as_i64().map(|id| format!("{chat}:{id}")));
+            let id = r["message_id"].as_i64().map(|id| format!("{chat}:{id}"));
+            progress.taken(i, id).await?;
         }
-        for f in files {
+        for (n, f) in files.into_iter().enumerate() {
+            if !progress.pending(texts + n) {
+                continue;
+            }
             let (method, field) = if matches!(f.content_type.as_str(), "image/jpeg" | "image/png") {
                 ("sendPhoto", "photo")
             } else {
@@ -293,8 +302,9 @@ impl ChannelSender for Sender {
                 )
                 .await?,
             )?;
-            first = first.or(r["message_id"].as_i64().map(|id| format!("{chat}:{id}")));
+            let id = r["message_id"].as_i64().map(|id| format!("{chat}:{id}"));
+            progress.taken(texts + n, id).await?;
         }
-        Ok(first)
+        Ok(progress.finish())
     }
 }

@@ -9,6 +9,7 @@
 //! Twilio's to encode (it sends UCS-2 segments).
 
 use crate::http::{self, Http, call, malformed, refusal};
+use crate::parts::Progress;
 use crate::text::split_text;
 use app::App;
 use app::ingest::{Inbound, InboundFile, InboundSender};
@@ -219,8 +220,11 @@ impl ChannelSender for Sender {
         if parts.is_empty() && !media.is_empty() {
             parts.push(String::new());
         }
-        let mut first = None;
+        let mut progress = Progress::of(&self.app, m, parts.len());
         for (i, part) in parts.iter().enumerate() {
+            if !progress.pending(i) {
+                continue;
+            }
             // The media go with the first part.
             let with: &[String] = if i == 0 { &media } else { &[] };
             let sid = post_message(
@@ -232,8 +236,8 @@ impl ChannelSender for Sender {
                 callback.as_deref(),
             )
             .await?;
-            first = first.or(Some(sid));
+            progress.taken(i, Some(sid)).await?;
         }
-        Ok(first)
+        Ok(progress.finish())
     }
 }

@@ -9,6 +9,7 @@
 //! is closed, files uploaded first through `/{phone-number-id}/media`.
 
 use crate::http::{self, Http, call, malformed, refusal};
+use crate::parts::Progress;
 use app::App;
 use app::ingest::{Inbound, InboundFile, InboundSender, ThreadHint};
 use app::messaging::{ChannelEvent, Events, ReadError};
@@ -424,11 +425,17 @@ impl ChannelSender for Sender {
             http::sending_account(&self.app, Channel::WhatsApp, m.account.as_deref()).await?;
         let token = http::credential(&creds, "access_token")?;
         let to = m.to_address.trim_start_matches('+');
-        let mut first = None;
-        if m.template.is_some() || !m.body_text.trim().is_empty() {
-            first = post_message(&self.http, &account, token, &text_message(m, to)).await?;
+        let has_text = m.template.is_some() || !m.body_text.trim().is_empty();
+        let mut progress = Progress::of(&self.app, m, usize::from(has_text) + files.len());
+        if has_text && progress.pending(0) {
+            let id = post_message(&self.http, &account, token, &text_message(m, to)).await?;
+            progress.taken(0, id).await?;
         }
-        for f in &files {
+        for (n, f) in files.iter().enumerate() {
+            let part = usize::from(has_text) + n;
+            if !progress.pending(part) {
+                continue;
+            }
             let media = upload(&self.http, &account, token, f).await?;
             let kind = media_kind(&f.content_type);
             let mut body = json!({ "id": media });
@@ -443,8 +450,8 @@ impl ChannelSender for Sender {
                 kind: body,
             });
             let id = post_message(&self.http, &account, token, &msg).await?;
-            first = first.or(id);
+            progress.taken(part, id).await?;
         }
-        Ok(first)
+        Ok(progress.finish())
     }
 }

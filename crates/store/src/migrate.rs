@@ -283,6 +283,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 38,
+        name: "outbound_parts",
+        shared: Some(include_str!("../migrations/0038_outbound_parts.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

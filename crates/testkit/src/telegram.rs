@@ -33,6 +33,8 @@ pub struct Book {
     pub blocked: HashSet<String>,
     /// How many next sends to refuse with 429 and `retry_after: 1`.
     pub flood: usize,
+    /// How many sends to take before the flood begins.
+    pub flood_after: usize,
     next: i64,
 }
 
@@ -156,7 +158,9 @@ async fn method(
             let Some(chat) = p.get("chat_id").cloned() else {
                 return fail(StatusCode::BAD_REQUEST, "Bad Request: chat_id is empty");
             };
-            if b.flood > 0 {
+            if b.flood > 0 && b.flood_after > 0 {
+                b.flood_after -= 1;
+            } else if b.flood > 0 {
                 b.flood -= 1;
                 return (
                     StatusCode::TOO_MANY_REQUESTS,

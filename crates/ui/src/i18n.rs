@@ -219,6 +219,7 @@ words! {
     template_none,
     reply_buttons,
     reply_buttons_hint,
+    reply_route_waits,
     reply_receipt_delivered,
     reply_receipt_read,
     identity_suggestions,

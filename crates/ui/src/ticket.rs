@@ -196,9 +196,13 @@ async fn render_page(
         .await?
         .and_then(|s| crate::view::sla_badge(t, &s, domain::Timestamp::now()));
     let routes = ui.app.reply_routes(actor, id).await?;
-    let buttons_offered = routes
-        .iter()
-        .any(|r| domain::messaging::MESSAGING_CHANNELS.contains(&r.channel));
+    let messaging = |ch| domain::messaging::MESSAGING_CHANNELS.contains(&ch);
+    let buttons_offered = routes.iter().any(|r| messaging(r.channel));
+    let connected = if buttons_offered {
+        ui.app.connected_messaging_channels().await?
+    } else {
+        Vec::new()
+    };
     let page = TicketPage {
         sla,
         tk: TicketView {
@@ -250,7 +254,11 @@ async fn render_page(
         routes: routes
             .into_iter()
             .map(|r| {
-                let label = format!("{} · {}", t.channel(r.channel), r.to);
+                let mut label = format!("{} · {}", t.channel(r.channel), r.to);
+                // No account of the channel connected: the reply waits.
+                if messaging(r.channel) && !connected.contains(&r.channel) {
+                    label = format!("{label} ({})", t.reply_route_waits);
+                }
                 (r.channel.as_str().to_string(), label)
             })
             .collect(),

@@ -319,6 +319,13 @@ impl App {
     }
 
     /// Every account with its status line (admins).
+    /// The messaging channels with an enabled account: a reply on another
+    /// waits in the outbox until one is connected (the reply box says so).
+    pub async fn connected_messaging_channels(&self) -> Result<Vec<domain::Channel>, AppError> {
+        let mut rc = self.read().await?;
+        Ok(repo::connected_channels(&mut rc.conn()).await?)
+    }
+
     pub async fn channel_accounts(&self, actor: Actor) -> Result<Vec<AccountStatus>, AppError> {
         require(&actor, Capability::ManageChannels)?;
         let mut rc = self.read().await?;

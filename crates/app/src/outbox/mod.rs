@@ -52,6 +52,12 @@ pub(crate) async fn reply(
         crate::messaging::consent::check(c, t.requester_id, route.channel).await?;
     }
     let buttons = checked_buttons(choice.buttons, messaging)?;
+    if template.is_some() && !buttons.is_empty() {
+        return Err(AppError::field(FieldError::invalid(
+            "buttons",
+            "cannot go with a template: an approved template has its own",
+        )));
+    }
     match (route.channel, email_sender) {
         (Channel::Email, Some(sender)) => email::reply(c, &sender, t, comment, route.to, now).await,
         (Channel::Email, None) => Ok(()),
@@ -243,6 +249,23 @@ impl App {
             }
         }
         Ok(out)
+    }
+
+    /// Records that a message's provider took its first `parts` parts (the
+    /// first one's id of it, where it gave one), so a retry sends the rest.
+    pub async fn outbound_progress(
+        &self,
+        id: OutboundId,
+        parts: i64,
+        external_id: Option<String>,
+    ) -> Result<(), AppError> {
+        self.write(move |c| {
+            Box::pin(async move {
+                outbox::progress(c, id, parts, external_id.as_deref()).await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Puts a claimed message back to wait until `at` without counting an

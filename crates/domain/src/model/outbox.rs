@@ -57,6 +57,9 @@ pub struct Outbound {
     /// Answers the customer can tap (titles), where the channel has
     /// buttons; empty for most messages.
     pub buttons: Vec<String>,
+    /// How many of its parts (texts, files) the provider took before an
+    /// attempt failed: the next attempt sends the rest.
+    pub parts_sent: i64,
 }
 
 /// A template sent with its parameters.
@@ -108,6 +111,7 @@ impl Outbound {
             receipt_at: None,
             template: None,
             buttons: Vec::new(),
+            parts_sent: 0,
         }
     }
 }

@@ -455,6 +455,7 @@ template_params = Parameters (one per line)
 template_none = Free text
 reply_buttons = Buttons (optional)
 reply_buttons_hint = Answers the customer can tap, one per line (up to 3, 20 characters each; written out on SMS)
+reply_route_waits = no account connected: it waits until one is
 reply_receipt_delivered = delivered
 reply_receipt_read = read
 identity_suggestions = Given in the conversation

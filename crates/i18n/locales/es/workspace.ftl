@@ -455,6 +455,7 @@ template_params = Parámetros (uno por línea)
 template_none = Texto libre
 reply_buttons = Botones (opcional)
 reply_buttons_hint = Respuestas que el cliente puede tocar, una por línea (hasta 3, de 20 caracteres; por SMS van escritas)
+reply_route_waits = sin cuenta conectada: espera hasta que se conecte una
 reply_receipt_delivered = entregado
 reply_receipt_read = leído
 identity_suggestions = Dados en la conversación

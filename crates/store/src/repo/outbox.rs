@@ -8,7 +8,7 @@ use domain::{Channel, CommentId, OutboundId, OutboundStatus, TicketId, Timestamp
 
 const COLS: &str = "id, ticket_id, comment_id, kind, to_address, subject, message_id, in_reply_to, refs, body_text, body_html, status, attempts, next_attempt_at, \
                     last_error, created_at, sent_at, from_address, from_name, reply_to, channel, account, external_id, \
-                    receipt, receipt_at, template, buttons";
+                    receipt, receipt_at, template, buttons, parts_sent";
 
 fn from_row(r: &crate::Row) -> Result<Outbound, StoreError> {
     Ok(Outbound {
@@ -42,6 +42,7 @@ fn from_row(r: &crate::Row) -> Result<Outbound, StoreError> {
             .opt_text(26)?
             .and_then(|b| serde_json::from_str(&b).ok())
             .unwrap_or_default(),
+        parts_sent: r.int(27)?,
     })
 }
 
@@ -142,6 +143,25 @@ pub async fn mark_sent(
             .bind(OutboundStatus::Sent)
             .bind(OutboundStatus::Queued)
             .bind(external_id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The provider took the first `parts` parts of a message: a retry sends
+/// only the rest. The first part's id of it is kept as the message's.
+pub async fn progress(
+    c: &mut Conn<'_>,
+    id: OutboundId,
+    parts: i64,
+    external_id: Option<&str>,
+) -> Result<(), StoreError> {
+    c.exec(
+        q("UPDATE outbound_messages SET parts_sent = $2, external_id = COALESCE(external_id, $3) WHERE id = $1 AND status = $4")
+            .bind(id)
+            .bind(parts)
+            .bind(external_id)
+            .bind(OutboundStatus::Queued),
     )
     .await?;
     Ok(())

@@ -163,6 +163,12 @@ both!(replies_go_back_on_the_customers_channel, |first| {
         "{select}"
     );
     assert!(select.contains("Telegram · 987654321"), "{select}");
+    // No Telegram account is connected here: the box says the reply waits.
+    assert!(
+        select.contains("Telegram · 987654321 (")
+            && (select.contains("espera") || select.contains("waits")),
+        "{select}"
+    );
     // The agent chooses email for this one.
     let csrf = hidden(&page.body, "csrf");
     let p = b

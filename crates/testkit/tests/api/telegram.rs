@@ -3,7 +3,9 @@
 //! webhook registered with `setWebhook` and a secret token we made),
 //! updates with the secret taken in (a bare `/start` is not a question; a
 //! photo comes through `getFile`), the agent's reply through
-//! `sendMessage`, a customer's answer to it threading back, a blocked bot
+//! `sendMessage`, a customer's answer to it threading back, a reply with a
+//! file resumed after Telegram asked us to wait (the words not sent
+//! twice), a blocked bot
 //! failing the reply in Telegram's words, and updates without the secret
 //! refused.
 
@@ -228,6 +230,53 @@ both!(telegram_end_to_end, |srv| {
     })
     .await;
     assert_eq!(tickets_of_lucia(&srv).await.len(), 1);
+
+    // A reply with a file: Telegram takes the words, then asks us to wait
+    // before the file. The retry sends only the file, not the words again.
+    let upload = srv
+        .raw(
+            "POST",
+            "/api/v2/uploads.json?filename=factura.pdf",
+            &srv.admin(),
+            Some(b"%PDF-1.4 factura".to_vec()),
+            Some("application/pdf"),
+        )
+        .await;
+    let upload: Json =
+        serde_json::from_str(&upload.text().await.unwrap_or_default()).unwrap_or(Json::Null);
+    let token = upload["upload"]["token"].as_str().unwrap_or("").to_string();
+    bot.with_book(|b| {
+        b.flood_after = 1;
+        b.flood = 1;
+    });
+    let (s, b) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/tickets/{ticket}.json"),
+            &srv.admin(),
+            Some(json!({"ticket": {"comment": {"body": "Te mando la factura.", "public": true, "uploads": [token]}}})),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    until("the file at Telegram", || async {
+        bot.with_book(|b| b.sent.iter().any(|(m, _, _)| m == "sendDocument"))
+    })
+    .await;
+    let sent = bot.with_book(|b| b.sent.clone());
+    let times = |method: &str, what: &str| {
+        sent.iter()
+            .filter(|(m, _, t)| m == method && t == what)
+            .count()
+    };
+    assert_eq!(times("sendMessage", "Te mando la factura."), 1, "{sent:?}");
+    assert_eq!(times("sendDocument", "factura.pdf"), 1, "{sent:?}");
+    until("the reply with the file sent", || async {
+        ours()
+            .await
+            .iter()
+            .any(|m| m.body_text == "Te mando la factura." && m.status == OutboundStatus::Sent)
+    })
+    .await;
 
     // She blocked the bot: the next reply fails in Telegram's words.
     bot.with_book(|b| b.blocked.insert("99001".into()));

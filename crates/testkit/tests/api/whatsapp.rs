@@ -555,18 +555,39 @@ both!(whatsapp_pages_in_the_browser, |srv| {
         2,
     )
     .await;
+    // Pablo wrote just now: his window is open.
+    let open = wrote_days_ago(
+        &srv,
+        (Channel::WhatsApp, NUMBER_ID),
+        (IdentityKind::Phone, "+34622000002"),
+        "wamid.NEW1",
+        0,
+    )
+    .await;
     browser_flow(
         &srv,
         "channels_flow.mjs",
         &[
             ("GRAPH_URL", provider.base.clone()),
             ("TICKET_ID", ticket.to_string()),
+            ("OPEN_TICKET_ID", open.to_string()),
         ],
     )
     .await;
-    until("the template at the provider", || async {
-        !provider.sent().is_empty()
+    until("both replies at the provider", || async {
+        provider.sent().len() >= 2
     })
     .await;
-    assert_eq!(provider.sent()[0].1["type"], "template");
+    let sent: Vec<Json> = provider.sent().into_iter().map(|(_, m)| m).collect();
+    let template = sent.iter().find(|m| m["to"] == "34622000001");
+    assert_eq!(template.map(|m| m["type"].clone()), Some(json!("template")));
+    let buttons = sent
+        .iter()
+        .find(|m| m["to"] == "34622000002")
+        .unwrap_or_else(|| panic!("{sent:?}"));
+    assert_eq!(buttons["type"], "interactive", "{buttons}");
+    assert_eq!(
+        buttons["interactive"]["action"]["buttons"][0]["reply"]["title"],
+        "Sí, gracias"
+    );
 });
