@@ -81,6 +81,13 @@ struct Said {
     buttons: Vec<String>,
 }
 
+/// What follows a bot's message: the talk goes on, or it is over because
+/// the customer said the articles answered `question` (its token's hash).
+enum Then {
+    GoOn,
+    Answered { question: Option<String> },
+}
+
 impl Said {
     fn plain(text: String) -> Said {
         Said {
@@ -140,7 +147,11 @@ impl App {
         let asked_person = answer::asks_for_person(&text);
         if offered_last && !asked_person {
             match verdict(&text) {
-                Some(true) => return self.resolved(&inbound, party, &session, &turns, lang).await,
+                Some(true) => {
+                    if let Some(s) = &session {
+                        return self.resolved(&inbound, party, s.id, &turns, lang).await;
+                    }
+                }
                 Some(false) => {
                     return self
                         .hand_over(inbound, session.map(|s| s.id), &turns, lang)
@@ -172,8 +183,15 @@ impl App {
             token_hash: None,
             offered: false,
         });
-        self.bot_says(&inbound, party, session.map(|s| s.id), lang, turn, said)
-            .await?;
+        self.bot_says(
+            &inbound,
+            party,
+            (session.map(|s| s.id), lang),
+            turn,
+            said,
+            Then::GoOn,
+        )
+        .await?;
         Ok(Taken::ByBot)
     }
 
@@ -201,15 +219,17 @@ impl App {
         }
     }
 
-    /// Records the turn (once) and queues what the bot says, in one commit.
+    /// Records the turn (once) and queues what the bot says, in one
+    /// commit — closing the talk there too when `then` says it is over.
+    /// Whether the turn was new.
     async fn bot_says(
         &self,
         inbound: &Inbound,
         party: Party<'_>,
-        session: Option<BotSessionId>,
-        lang: Lang,
+        (session, lang): (Option<BotSessionId>, Lang),
         turn: BotTurn,
         said: Said,
+        then: Then,
     ) -> Result<bool, AppError> {
         let now = Timestamp::now();
         let (channel, account, sender) = (
@@ -222,66 +242,61 @@ impl App {
             .clone()
             .unwrap_or_else(|| format!("bot:{}", crate::auth::random_token(12)));
         let locale = lang.code().to_string();
-        self.write(move |c| {
-            Box::pin(async move {
-                let party = Party {
-                    channel,
-                    account: &account,
-                    sender: &sender,
-                };
-                let session = match session {
-                    Some(s) => s,
-                    None => repo::start_session(c, party, &locale, now).await?,
-                };
-                if !repo::add_turn(c, session, party, &external_id, &turn, now).await? {
-                    return Ok(false);
-                }
-                queue(c, party, None, said, now).await?;
-                Ok(true)
+        let closing = matches!(then, Then::Answered { .. });
+        let new = self
+            .write(move |c| {
+                Box::pin(async move {
+                    let party = Party {
+                        channel,
+                        account: &account,
+                        sender: &sender,
+                    };
+                    let session = match session {
+                        Some(s) => s,
+                        None => repo::start_session(c, party, &locale, now).await?,
+                    };
+                    if !repo::add_turn(c, session, party, &external_id, &turn, now).await? {
+                        return Ok(false);
+                    }
+                    queue(c, party, None, said, now).await?;
+                    if let Then::Answered { question } = then {
+                        if let Some(hash) = question
+                            && let Some(q) = asked::asked_by_token(c, &hash).await?
+                            && let Some(first) = q.articles.first()
+                        {
+                            asked::feedback(c, &hash, *first, true, now).await?;
+                        }
+                        repo::end_session(c, session, BotSessionState::Resolved, None, now).await?;
+                    }
+                    Ok(true)
+                })
             })
-        })
-        .await
+            .await?;
+        if new && closing {
+            self.bot.forget_feedback();
+        }
+        Ok(new)
     }
 
-    /// The customer said the articles helped: the bot records it on the
-    /// question and closes the talk.
+    /// The customer said the articles helped: the bot says it is glad,
+    /// records it on the question and closes the talk.
     async fn resolved(
         &self,
         inbound: &Inbound,
         party: Party<'_>,
-        session: &Option<repo::BotSession>,
+        session: BotSessionId,
         turns: &[BotTurn],
         lang: Lang,
     ) -> Result<Taken, AppError> {
-        let Some(session) = session.as_ref().map(|s| s.id) else {
-            return Ok(Taken::ByBot);
-        };
         let last = turns.iter().rev().find_map(|t| t.token_hash.clone());
         let said = Said::plain(i18n::text(lang, "msg-bot-glad"));
         let turn = BotTurn {
             token_hash: None,
             offered: false,
         };
-        if self
-            .bot_says(inbound, party, Some(session), lang, turn, said)
-            .await?
-        {
-            let now = Timestamp::now();
-            self.write(move |c| {
-                Box::pin(async move {
-                    if let Some(hash) = last
-                        && let Some(q) = asked::asked_by_token(c, &hash).await?
-                        && let Some(first) = q.articles.first()
-                    {
-                        asked::feedback(c, &hash, *first, true, now).await?;
-                    }
-                    repo::end_session(c, session, BotSessionState::Resolved, None, now).await?;
-                    Ok(())
-                })
-            })
+        let then = Then::Answered { question: last };
+        self.bot_says(inbound, party, (Some(session), lang), turn, said, then)
             .await?;
-            self.bot.forget_feedback();
-        }
         Ok(Taken::ByBot)
     }
 

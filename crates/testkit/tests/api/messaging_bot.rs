@@ -189,6 +189,15 @@ both!(the_bot_answers_first_on_whatsapp_and_hands_over, |srv| {
     assert!(words(&sent[1]).contains("Me alegro"), "{:?}", sent[1]);
     assert_eq!(sent[1]["type"], "text");
     assert!(tickets_via(&srv, "whatsapp").await.is_empty());
+    // The bot's report counts the answer the customer said helped.
+    let admin = admin_actor(&srv).await;
+    let report = srv
+        .app
+        .answer_bot_report(admin)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.resolved, 1, "{report:?}");
+    assert_eq!(report.recent[0].resolved.map(|a| a.0), Some(returns));
 
     // Another question, then "no": a person takes it.
     let again = whatsapp_message(
