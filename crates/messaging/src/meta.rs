@@ -53,7 +53,7 @@ async fn fetch_attachment(
     if status >= 500 || status == 429 {
         return Err(ReadError::Temporary(format!("attachment: HTTP {status}")));
     }
-    if status != 200 {
+    if status != 200 || resp.content_length().unwrap_or(0) > MAX_ATTACHMENT as u64 {
         return Ok(None);
     }
     let content_type = resp

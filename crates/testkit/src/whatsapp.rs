@@ -7,7 +7,11 @@
 //! `/{phone-number-id}/media` and read through `GET /{media-id}` (its
 //! URL) and that URL. Every accepted message is recorded. The Messenger
 //! Platform's Send API (Messenger, Instagram) shares the host and path:
-//! a body with a `recipient` is that API's (see `send_api`).
+//! a body with a `recipient` is that API's (see `send_api`; a multipart
+//! one carries a file, `send_api_file`), and customers' attachments are
+//! served as Meta's CDN serves them, without a token, at `/cdn/{id}`.
+//! Interactive messages (reply buttons, lists) and quick replies are held
+//! to Meta's documented limits.
 
 use axum::Router;
 use axum::body::Bytes;
