@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bot_vectors;
 pub mod business_hours;
 pub mod business_rules;
+pub mod calls;
 pub mod chat;
 pub mod demo;
 pub mod email;

@@ -131,4 +131,6 @@ id_type!(
     MessageTemplateId,
     /// A customer's talk with the answer bot on a messaging channel.
     BotSessionId,
+    /// One phone call.
+    CallId,
 );

@@ -66,7 +66,7 @@ impl Lang {
 }
 
 /// One language's files.
-type Sources = [(&'static str, &'static str); 7];
+type Sources = [(&'static str, &'static str); 8];
 
 const EN_SOURCES: Sources = [
     ("workspace.ftl", include_str!("../locales/en/workspace.ftl")),
@@ -79,6 +79,7 @@ const EN_SOURCES: Sources = [
     ("portal.ftl", include_str!("../locales/en/portal.ftl")),
     ("chat.ftl", include_str!("../locales/en/chat.ftl")),
     ("messaging.ftl", include_str!("../locales/en/messaging.ftl")),
+    ("calls.ftl", include_str!("../locales/en/calls.ftl")),
 ];
 
 const ES_SOURCES: Sources = [
@@ -92,6 +93,7 @@ const ES_SOURCES: Sources = [
     ("portal.ftl", include_str!("../locales/es/portal.ftl")),
     ("chat.ftl", include_str!("../locales/es/chat.ftl")),
     ("messaging.ftl", include_str!("../locales/es/messaging.ftl")),
+    ("calls.ftl", include_str!("../locales/es/calls.ftl")),
 ];
 
 static EN: LazyLock<Catalog> = LazyLock::new(|| Catalog::load(Lang::En, &EN_SOURCES));

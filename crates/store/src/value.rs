@@ -154,6 +154,7 @@ value_from_id!(
     domain::ChannelAccountId,
     domain::ChannelDeliveryId,
     domain::BotSessionId,
+    domain::CallId,
     domain::MessageTemplateId,
     domain::Timestamp
 );
@@ -191,6 +192,9 @@ value_from_word!(
     domain::model::webhooks::HttpMethod,
     domain::messaging::DeliveryState,
     domain::messaging::BotSessionState,
+    domain::calls::CallDirection,
+    domain::calls::CallEventKind,
+    domain::calls::CallOutcome,
     domain::messaging::Receipt,
     domain::messaging::TemplateCategory
 );

@@ -43,6 +43,7 @@ pub use operations::Body;
     wire::Vote,
     wire::ArticleAttachment,
     wire::ChatWidget,
+    wire::Call,
     wire::ChannelAccount,
     wire::MessageTemplate,
     wire::ChatConversation,

@@ -6,6 +6,7 @@ pub mod answer_bot;
 pub mod article_authoring;
 pub mod attachments;
 pub mod business_rules;
+pub mod calls;
 pub mod chat;
 pub mod claims;
 pub mod comments;

@@ -103,18 +103,6 @@ async fn tickets_via(srv: &TestServer, channel: &str) -> Vec<Json> {
         .collect()
 }
 
-async fn comments(srv: &TestServer, t: i64) -> Vec<String> {
-    let (_, c) = srv
-        .get(&format!("/api/v2/tickets/{t}/comments.json"), &srv.admin())
-        .await;
-    c["comments"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| c["body"].as_str().unwrap_or_default().to_string())
-        .collect()
-}
-
 both!(the_bot_answers_first_on_whatsapp_and_hands_over, |srv| {
     let returns = returns_article(&srv).await;
     let provider = WhatsAppStandIn::start(TOKEN).await;
@@ -226,7 +214,7 @@ both!(the_bot_answers_first_on_whatsapp_and_hands_over, |srv| {
         ticket["subject"], "¿Puedo devolver un producto sin usar comprado hace una semana?",
         "the case opens with what they came for: {ticket}"
     );
-    let first = &comments(&srv, id).await[0];
+    let first = &comment_bodies(&srv, id).await[0];
     assert!(
         first.contains("Conversación con el asistente virtual")
             && first.contains("Cliente: ¿Puedo devolver un producto sin usar")
@@ -262,7 +250,7 @@ both!(the_bot_answers_first_on_whatsapp_and_hands_over, |srv| {
     );
     assert_eq!(deliver(&hook, &more).await, 200);
     until("the message on the case", || async {
-        comments(&srv, id)
+        comment_bodies(&srv, id)
             .await
             .iter()
             .any(|c| c.contains("pedido 4411"))

@@ -3,6 +3,7 @@ mod article_authoring;
 mod auth;
 mod bad_input;
 mod business;
+mod calls;
 mod certs;
 mod chat;
 mod chat_api;
@@ -111,6 +112,23 @@ pub async fn new_ticket(srv: &TestServer, body: Json) -> Json {
 }
 
 /// The signed-in admin as the use cases see them.
+/// The bodies of a ticket's comments, oldest first (as the admin reads
+/// them).
+pub async fn comment_bodies(srv: &TestServer, ticket: i64) -> Vec<String> {
+    let (_, c) = srv
+        .get(
+            &format!("/api/v2/tickets/{ticket}/comments.json"),
+            &srv.admin(),
+        )
+        .await;
+    c["comments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| c["body"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 pub async fn admin_actor(srv: &TestServer) -> domain::Actor {
     srv.app
         .user_by_email("admin@example.com")

@@ -1100,6 +1100,15 @@ pub(super) const API: &[Row] = &[
         "UDDDDA",
         "",
     ),
+    // The CTI API: a phone system reports with an admin's token; staff
+    // read a call (none with id 0 here).
+    (
+        "POST",
+        "/api/v2/calls/events",
+        "UDDDDA",
+        r#"{"call_event":{"event":"ringing","provider":"pbx","call_id":"c-{unique}","from":"+34600000001","to":"+34910000000"}}"#,
+    ),
+    ("GET", "/api/v2/calls/{no_chat}", "UDDNNN", ""),
     // Providers' webhooks: no handshake token, no signature.
     (
         "GET",

@@ -460,6 +460,20 @@ pub const WORK: &[Operation] = &[
         Body::Empty,
     ),
     (
+        "post",
+        "/api/v2/calls/events",
+        "Phone calls",
+        "A phone system reports a call's event (ringing, answered, ended, recording, voicemail) with its id of the call; each event is taken once; an inbound call that ends is logged on the caller's case (admins' API token)",
+        Body::One("call", "Call"),
+    ),
+    (
+        "get",
+        "/api/v2/calls/{id}",
+        "Phone calls",
+        "One call: numbers, agent, customer, case, times, outcome, recording and transcription",
+        Body::One("call", "Call"),
+    ),
+    (
         "get",
         "/api/v2/channels/accounts",
         "Messaging channels",

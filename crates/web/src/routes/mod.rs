@@ -3,6 +3,7 @@
 mod answer_bot;
 mod article_files;
 mod business;
+mod calls;
 mod channels;
 mod chat;
 mod chat_conversations;
@@ -52,6 +53,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(routing::routes())
         .merge(suspended::routes())
         .merge(ticket_forms::routes())
+        .merge(calls::routes())
         .merge(channels::routes())
         .merge(chat::routes())
         .merge(chat_conversations::routes())

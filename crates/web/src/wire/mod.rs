@@ -1,12 +1,14 @@
 //! Records as Zendesk's JSON. Only this module knows the wire shape; the
 //! store's records know nothing of it.
 
+mod calls;
 mod catalog;
 mod channels;
 mod chat;
 mod help_center;
 mod records;
 mod requests;
+pub use calls::*;
 pub use catalog::*;
 pub use channels::*;
 pub use chat::*;

@@ -1,0 +1,132 @@
+//! Phone calls and the events phone systems reported about them.
+
+use crate::{Conn, Row, StoreError, q};
+use domain::calls::{Call, CallEventKind};
+use domain::{CallId, Timestamp};
+
+const COLS: &str = "id, provider, provider_call_id, direction, from_number, to_number, agent_id, customer_id, ticket_id, \
+                    started_at, answered_at, ended_at, duration_secs, outcome, recording_url, transcription";
+
+fn call(r: &Row) -> Result<Call, StoreError> {
+    Ok(Call {
+        id: CallId(r.int(0)?),
+        provider: r.text(1)?,
+        provider_call_id: r.text(2)?,
+        direction: r.word(3)?,
+        from: r.text(4)?,
+        to: r.text(5)?,
+        agent: r.opt_int(6)?.map(domain::UserId),
+        customer: r.opt_int(7)?.map(domain::UserId),
+        ticket: r.opt_int(8)?.map(domain::TicketId),
+        started_at: Timestamp(r.int(9)?),
+        answered_at: r.opt_int(10)?.map(Timestamp),
+        ended_at: r.opt_int(11)?.map(Timestamp),
+        duration_secs: r.opt_int(12)?,
+        outcome: r.opt_word(13)?,
+        recording_url: r.opt_text(14)?,
+        transcription: r.opt_text(15)?,
+    })
+}
+
+/// A call by its phone system and that system's id of it.
+pub async fn by_provider_id(
+    c: &mut Conn<'_>,
+    provider: &str,
+    provider_call_id: &str,
+) -> Result<Option<Call>, StoreError> {
+    c.opt(
+        q(format!(
+            "SELECT {COLS} FROM calls WHERE provider = $1 AND provider_call_id = $2"
+        ))
+        .bind(provider)
+        .bind(provider_call_id),
+    )
+    .await?
+    .as_ref()
+    .map(call)
+    .transpose()
+}
+
+/// A call by id.
+pub async fn get(c: &mut Conn<'_>, id: CallId) -> Result<Option<Call>, StoreError> {
+    c.opt(q(format!("SELECT {COLS} FROM calls WHERE id = $1")).bind(id))
+        .await?
+        .as_ref()
+        .map(call)
+        .transpose()
+}
+
+/// Stores a call first reported now; `None` when another report of it
+/// stored it first.
+pub async fn insert(c: &mut Conn<'_>, k: &Call) -> Result<Option<CallId>, StoreError> {
+    let row = c
+        .opt(
+            q("INSERT INTO calls (provider, provider_call_id, direction, from_number, to_number, agent_id, customer_id, started_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (provider, provider_call_id) DO NOTHING RETURNING id")
+            .bind(k.provider.as_str())
+            .bind(k.provider_call_id.as_str())
+            .bind(k.direction)
+            .bind(k.from.as_str())
+            .bind(k.to.as_str())
+            .bind(k.agent)
+            .bind(k.customer)
+            .bind(k.started_at),
+        )
+        .await?;
+    row.map(|r| r.int(0).map(CallId)).transpose()
+}
+
+/// Writes what a call now is (all but its identity).
+pub async fn update(c: &mut Conn<'_>, k: &Call) -> Result<(), StoreError> {
+    c.exec(
+        q("UPDATE calls SET agent_id = $2, customer_id = $3, ticket_id = $4, answered_at = $5, ended_at = $6, \
+           duration_secs = $7, outcome = $8, recording_url = $9, transcription = $10 WHERE id = $1")
+        .bind(k.id)
+        .bind(k.agent)
+        .bind(k.customer)
+        .bind(k.ticket)
+        .bind(k.answered_at)
+        .bind(k.ended_at)
+        .bind(k.duration_secs)
+        .bind(k.outcome)
+        .bind(k.recording_url.clone())
+        .bind(k.transcription.clone()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records that a call's system reported `kind`; `false` when it had
+/// (a repeated event).
+pub async fn add_event(
+    c: &mut Conn<'_>,
+    id: CallId,
+    kind: CallEventKind,
+    at: Timestamp,
+) -> Result<bool, StoreError> {
+    let row = c
+        .opt(
+            q("INSERT INTO call_events (call_id, kind, at) VALUES ($1, $2, $3) ON CONFLICT (call_id, kind) DO NOTHING RETURNING call_id")
+                .bind(id)
+                .bind(kind)
+                .bind(at),
+        )
+        .await?;
+    Ok(row.is_some())
+}
+
+/// A ticket's calls, oldest first.
+pub async fn on_ticket(
+    c: &mut Conn<'_>,
+    ticket: domain::TicketId,
+) -> Result<Vec<Call>, StoreError> {
+    let rows = c
+        .all(
+            q(format!(
+                "SELECT {COLS} FROM calls WHERE ticket_id = $1 ORDER BY started_at, id"
+            ))
+            .bind(ticket),
+        )
+        .await?;
+    rows.iter().map(call).collect()
+}

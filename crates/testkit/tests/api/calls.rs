@@ -1,0 +1,172 @@
+//! The CTI API: a phone system reports its calls' events with an admin's
+//! token. An answered call is logged on the caller's open case (with who
+//! took it and how long it lasted), a repeated event changes nothing, a
+//! missed call from an unknown number opens a case for a new customer
+//! that routing can give to someone, and a voicemail adds what the caller
+//! said. Agents read a call; nobody else reports one.
+
+use super::*;
+
+async fn report(srv: &TestServer, auth: &Auth, event: Json) -> (u16, Json) {
+    srv.call(
+        "POST",
+        "/api/v2/calls/events.json",
+        auth,
+        Some(json!({ "call_event": event })),
+    )
+    .await
+}
+
+both!(phone_systems_report_calls_onto_the_callers_case, |srv| {
+    let (agent_id, agent) = srv
+        .user_with_token("Ana Agente", "ana@example.com", "agent")
+        .await;
+    // Marta, with a phone number on her profile, has a case open.
+    let (s, u) = srv
+        .call(
+            "POST",
+            "/api/v2/users.json",
+            &srv.admin(),
+            Some(json!({"user": {"name": "Marta Ruiz", "email": "marta@example.com", "locale": "es"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{u}");
+    let marta = u["user"]["id"].as_i64().unwrap_or_default();
+    let (s, b) = srv
+        .call(
+            "POST",
+            &format!("/api/v2/users/{marta}/identities.json"),
+            &srv.admin(),
+            Some(json!({"identity": {"type": "phone_number", "value": "+34600112233"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let (s, t) = srv
+        .call(
+            "POST",
+            "/api/v2/tickets.json",
+            &srv.admin(),
+            Some(json!({"ticket": {"subject": "Mi pedido no llega", "comment": {"body": "Sigo esperando"}, "requester_id": marta}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{t}");
+    let open_case = t["ticket"]["id"].as_i64().unwrap_or_default();
+
+    // Only admins' tokens report calls.
+    let ring = json!({"event": "ringing", "provider": "centralita", "call_id": "CA-1",
+        "from": "+34 600 11 22 33", "to": "+34910000000", "agent_id": agent_id,
+        "at": "2026-12-07T10:00:00Z"});
+    let (s, _) = report(&srv, &agent, ring.clone()).await;
+    assert_eq!(s, 403);
+    let (s, b) = report(&srv, &srv.admin(), ring.clone()).await;
+    assert_eq!(s, 200, "{b}");
+    let call = b["call"]["id"].as_i64().unwrap_or_default();
+    assert_eq!(b["call"]["from"], "+34600112233", "{b}");
+    assert_eq!(b["call"]["customer_id"], marta, "recognised by her number");
+    assert_eq!(b["repeated"], false);
+    let (s, b) = report(&srv, &srv.admin(), ring).await;
+    assert_eq!((s, b["repeated"].clone()), (200, json!(true)), "{b}");
+
+    let answered = json!({"event": "answered", "provider": "centralita", "call_id": "CA-1",
+        "agent_id": agent_id, "at": "2026-12-07T10:00:08Z"});
+    let (s, b) = report(&srv, &srv.admin(), answered).await;
+    assert_eq!(s, 200, "{b}");
+    let ended = json!({"event": "ended", "provider": "centralita", "call_id": "CA-1",
+        "at": "2026-12-07T10:03:20Z"});
+    let (s, b) = report(&srv, &srv.admin(), ended.clone()).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["call"]["outcome"], "answered", "{b}");
+    assert_eq!(b["call"]["duration"], 192, "{b}");
+    assert_eq!(b["call"]["ticket_id"], open_case, "her open case continues");
+    // The same end reported again logs nothing twice.
+    let (_, b) = report(&srv, &srv.admin(), ended).await;
+    assert_eq!(b["repeated"], true);
+    let logged = comment_bodies(&srv, open_case).await;
+    assert_eq!(
+        logged
+            .iter()
+            .filter(|c| c.contains("Llamada de +34600112233, atendida por Ana Agente (3 min 12 s)"))
+            .count(),
+        1,
+        "{logged:?}"
+    );
+    let (s, b) = srv.get(&format!("/api/v2/calls/{call}.json"), &agent).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["call"]["agent_id"], agent_id);
+    assert_eq!(b["call"]["direction"], "inbound");
+
+    // A missed call from a number we do not know: a new customer and a
+    // new case on the voice channel, then their voicemail on it.
+    let (s, b) = report(
+        &srv,
+        &srv.admin(),
+        json!({"event": "ringing", "provider": "centralita", "call_id": "CA-2",
+            "from": "+34611000999", "to": "+34910000000"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["call"]["customer_id"], Json::Null, "an unknown number");
+    let (_, b) = report(
+        &srv,
+        &srv.admin(),
+        json!({"event": "ended", "provider": "centralita", "call_id": "CA-2"}),
+    )
+    .await;
+    assert_eq!(b["call"]["outcome"], "missed", "{b}");
+    let case = b["call"]["ticket_id"].as_i64().unwrap_or_default();
+    assert!(case > 0 && case != open_case, "{b}");
+    let (_, t) = srv
+        .get(&format!("/api/v2/tickets/{case}.json"), &srv.admin())
+        .await;
+    assert_eq!(t["ticket"]["via"]["channel"], "voice", "{t}");
+    let (_, b) = report(
+        &srv,
+        &srv.admin(),
+        json!({"event": "voicemail", "provider": "centralita", "call_id": "CA-2",
+            "recording_url": "https://pbx.example/rec/CA-2.mp3",
+            "transcription": "Hello, I am calling about my refund"}),
+    )
+    .await;
+    assert_eq!(b["call"]["outcome"], "voicemail", "{b}");
+    assert_eq!(
+        b["call"]["recording_url"],
+        "https://pbx.example/rec/CA-2.mp3"
+    );
+    assert_eq!(b["call"]["ticket_id"], case, "{b}");
+    let logged = comment_bodies(&srv, case).await;
+    assert!(
+        logged[0].contains("Missed call from +34611000999"),
+        "{logged:?}"
+    );
+    assert!(
+        logged
+            .iter()
+            .any(|c| c
+                .contains("Voicemail from +34611000999: \"Hello, I am calling about my refund\"")),
+        "{logged:?}"
+    );
+
+    // Bad input is refused in words.
+    for (bad, field) in [
+        (
+            json!({"event": "ringing", "provider": "centralita", "call_id": "CA-3", "from": "nope", "to": "+34910000000"}),
+            "from",
+        ),
+        (
+            json!({"event": "exploded", "provider": "centralita", "call_id": "CA-3"}),
+            "event",
+        ),
+        (
+            json!({"event": "ended", "provider": "centralita", "call_id": "CA-3", "from": "+34611000999", "to": "+34910000000", "duration": "long"}),
+            "duration",
+        ),
+        (
+            json!({"event": "ringing", "call_id": "CA-3", "from": "+34611000999", "to": "+34910000000"}),
+            "provider",
+        ),
+    ] {
+        let (s, b) = report(&srv, &srv.admin(), bad).await;
+        assert_eq!(s, 422, "{b}");
+        assert!(b.to_string().contains(field), "{field}: {b}");
+    }
+});
