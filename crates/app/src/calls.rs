@@ -43,6 +43,17 @@ pub struct CallEventInput {
     pub transcription: Option<String>,
 }
 
+/// How long a call that was never answered nor ended shows as ringing.
+const RINGS_FOR_SECS: i64 = 120;
+
+/// A call ringing for an agent, and the profile holding the caller's
+/// number (none for an unknown number).
+#[derive(Debug, Clone)]
+pub struct Ringing {
+    pub call: Call,
+    pub caller: Option<store::model::User>,
+}
+
 /// What an event did.
 #[derive(Debug, Clone)]
 pub struct CallReported {
@@ -155,7 +166,7 @@ impl App {
             }
         };
         let event = input.clone();
-        let (call, repeated) = self
+        let (call, repeated, rang_for) = self
             .write(move |c| {
                 Box::pin(async move {
                     let mut call = match fresh {
@@ -176,11 +187,12 @@ impl App {
                             .ok_or(AppError::NotFound)?,
                     };
                     if !repo::add_event(c, call.id, kind, at).await? {
-                        return Ok((call, true));
+                        return Ok((call, true, None));
                     }
+                    let rang_for = call.agent;
                     apply(&mut call, kind, &event, at);
                     repo::update(c, &call).await?;
-                    Ok((call, false))
+                    Ok((call, false, rang_for))
                 })
             })
             .await?;
@@ -189,6 +201,15 @@ impl App {
                 call,
                 repeated: true,
             });
+        }
+        // The agent's workspace shows the call while it rings, and stops
+        // (also for the one it rang for, when another took it).
+        if kind != CallEventKind::Recording {
+            let mut agents: Vec<UserId> = [rang_for, call.agent].into_iter().flatten().collect();
+            agents.dedup();
+            for agent in agents {
+                self.desk_signal(agent).await;
+            }
         }
         let call = match (call.direction, kind) {
             (CallDirection::Inbound, CallEventKind::Ended | CallEventKind::Voicemail) => {
@@ -200,6 +221,50 @@ impl App {
             call,
             repeated: false,
         })
+    }
+
+    /// The calls ringing for the asking agent (the screen-pop), each with
+    /// the profile that holds the caller's number, if one does.
+    pub async fn ringing_calls(&self, actor: Actor) -> Result<Vec<Ringing>, AppError> {
+        crate::error::require(&actor, Capability::WorkTheDesk)?;
+        let since = Timestamp(Timestamp::now().0 - RINGS_FOR_SECS);
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let mut out = Vec::new();
+        for call in repo::ringing_for(c, actor.user, since).await? {
+            let caller = users::by_identity(c, IdentityKind::Phone, call.customer_number()).await?;
+            out.push(Ringing { call, caller });
+        }
+        Ok(out)
+    }
+
+    /// "Create customer" on a call from an unknown number: a profile
+    /// holding the number (the one that already does, if any); the call
+    /// is theirs from now on.
+    pub async fn create_caller(&self, actor: Actor, id: CallId) -> Result<UserId, AppError> {
+        crate::error::require(&actor, Capability::WorkTheDesk)?;
+        let now = Timestamp::now();
+        let user = self
+            .write(move |c| {
+                Box::pin(async move {
+                    let mut call = repo::get(c, id).await?.ok_or(AppError::NotFound)?;
+                    let number = call.customer_number().to_string();
+                    let user = crate::ingest::find_or_create_by_identity(
+                        c,
+                        IdentityKind::Phone,
+                        &number,
+                        None,
+                        now,
+                    )
+                    .await?;
+                    call.customer = Some(user.id);
+                    repo::update(c, &call).await?;
+                    Ok(user.id)
+                })
+            })
+            .await?;
+        self.desk_signal(actor.user).await;
+        Ok(user)
     }
 
     /// A call as the API shows it (staff).

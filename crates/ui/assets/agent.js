@@ -73,9 +73,9 @@ const chatTabs = document.getElementById("chat-tabs");
 async function refreshChatTabs() {
   if (!chatTabs) return;
   await refresh(chatTabs);
-  chatTabs.hidden = chatTabs.querySelector(".chat-tab") === null;
+  chatTabs.hidden = chatTabs.querySelector(".chat-tab, .call-pop") === null;
   markCurrentTab();
-  const offer = chatTabs.querySelector(".chat-tab.offer");
+  const offer = chatTabs.querySelector(".call-pop, .chat-tab.offer");
   if (offer) notice(offer.textContent.trim().split("\n")[0]);
 }
 

@@ -1,7 +1,8 @@
 //! The agent's chats: a tab strip on every workspace page with the chats
 //! offered to them (accept or decline, with the seconds left) and the ones
-//! they are in (a dot for lines they have not seen); and passing a chat on
-//! to a colleague or a group from the ticket page.
+//! they are in (a dot for lines they have not seen) — and, first, the
+//! calls ringing for them (`desk_calls.rs`); and passing a chat on to a
+//! colleague or a group from the ticket page.
 
 use crate::Ui;
 use crate::chrome::error_page;
@@ -41,6 +42,7 @@ impl From<DeskChat> for ChatTab {
 struct Tabs<'a> {
     t: &'static Text,
     csrf: &'a str,
+    calls: Vec<crate::desk_calls::CallCard>,
     chats: Vec<ChatTab>,
 }
 
@@ -53,10 +55,12 @@ pub async fn tabs_html(ui: &Ui, agent: &Agent) -> Result<(String, bool), AppErro
         .into_iter()
         .map(ChatTab::from)
         .collect();
-    let any = !chats.is_empty();
+    let calls = crate::desk_calls::cards(ui, agent).await?;
+    let any = !chats.is_empty() || !calls.is_empty();
     let html = Tabs {
         t: agent.t(),
         csrf: &agent.user.csrf,
+        calls,
         chats,
     }
     .render()

@@ -15,6 +15,7 @@ mod articles;
 mod assets;
 mod chrome;
 mod customer;
+mod desk_calls;
 mod desk_chats;
 mod i18n;
 mod live;
@@ -66,6 +67,10 @@ pub fn router(app: App) -> Router {
             post(desk_chats::transfer),
         )
         .route("/agent/chats/tabs", get(desk_chats::tabs))
+        .route(
+            "/agent/calls/{id}/customer",
+            post(desk_calls::create_customer),
+        )
         .route("/agent/chats/{id}/accept", post(desk_chats::accept))
         .route("/agent/chats/{id}/decline", post(desk_chats::decline))
         .route(

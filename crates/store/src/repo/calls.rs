@@ -130,3 +130,23 @@ pub async fn on_ticket(
         .await?;
     rows.iter().map(call).collect()
 }
+
+/// Calls ringing for an agent: not answered, not over, started since
+/// `since` (newest first, a few).
+pub async fn ringing_for(
+    c: &mut Conn<'_>,
+    agent: domain::UserId,
+    since: Timestamp,
+) -> Result<Vec<Call>, StoreError> {
+    let rows = c
+        .all(
+            q(format!(
+                "SELECT {COLS} FROM calls WHERE agent_id = $1 AND answered_at IS NULL AND outcome IS NULL \
+                 AND started_at >= $2 ORDER BY started_at DESC, id DESC LIMIT 5"
+            ))
+            .bind(agent)
+            .bind(since),
+        )
+        .await?;
+    rows.iter().map(call).collect()
+}

@@ -3,7 +3,8 @@
 //! took it and how long it lasted), a repeated event changes nothing, a
 //! missed call from an unknown number opens a case for a new customer
 //! that routing can give to someone, and a voicemail adds what the caller
-//! said. Agents read a call; nobody else reports one.
+//! said. Agents read a call; nobody else reports one. In the browser, the
+//! call ringing for an agent shows who is calling (`call_pop_flow.mjs`).
 
 use super::*;
 
@@ -17,11 +18,9 @@ async fn report(srv: &TestServer, auth: &Auth, event: Json) -> (u16, Json) {
     .await
 }
 
-both!(phone_systems_report_calls_onto_the_callers_case, |srv| {
-    let (agent_id, agent) = srv
-        .user_with_token("Ana Agente", "ana@example.com", "agent")
-        .await;
-    // Marta, with a phone number on her profile, has a case open.
+/// Marta, with her phone number on her profile and a case open: her id
+/// and the case's.
+async fn marta_with_a_case(srv: &TestServer) -> (i64, i64) {
     let (s, u) = srv
         .call(
             "POST",
@@ -50,7 +49,14 @@ both!(phone_systems_report_calls_onto_the_callers_case, |srv| {
         )
         .await;
     assert_eq!(s, 201, "{t}");
-    let open_case = t["ticket"]["id"].as_i64().unwrap_or_default();
+    (marta, t["ticket"]["id"].as_i64().unwrap_or_default())
+}
+
+both!(phone_systems_report_calls_onto_the_callers_case, |srv| {
+    let (agent_id, agent) = srv
+        .user_with_token("Ana Agente", "ana@example.com", "agent")
+        .await;
+    let (marta, open_case) = marta_with_a_case(&srv).await;
 
     // Only admins' tokens report calls.
     let ring = json!({"event": "ringing", "provider": "centralita", "call_id": "CA-1",
@@ -169,4 +175,31 @@ both!(phone_systems_report_calls_onto_the_callers_case, |srv| {
         assert_eq!(s, 422, "{b}");
         assert!(b.to_string().contains(field), "{field}: {b}");
     }
+});
+
+both!(the_screen_pop_in_the_browser, |srv| {
+    let (_, case) = marta_with_a_case(&srv).await;
+    let (_, me) = srv.get("/api/v2/users/me.json", &srv.admin()).await;
+    let admin = me["user"]["id"].as_i64().unwrap_or_default();
+    browser_flow(
+        &srv,
+        "call_pop_flow.mjs",
+        &[
+            ("ADMIN_ID", admin.to_string()),
+            ("ADMIN_EMAIL", srv.admin_email.clone()),
+            ("ADMIN_TOKEN", srv.admin_token.clone()),
+            ("MARTA_CASE", case.to_string()),
+        ],
+    )
+    .await;
+    // "Crear cliente" made a profile holding the number.
+    let mut rc = srv.app.read().await.unwrap_or_else(|e| panic!("{e}"));
+    let profile = store::repo::users::by_identity(
+        &mut rc.conn(),
+        domain::IdentityKind::Phone,
+        "+34611000777",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(profile.is_some());
 });

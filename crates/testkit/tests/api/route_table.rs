@@ -1337,6 +1337,8 @@ const PAGES: &[Row] = &[
     // real offer are in tests/api/chat.rs).
     ("POST", "/agent/chats/{no_chat}/accept", "UUUDDD", ""),
     ("POST", "/agent/chats/{no_chat}/decline", "UUUDDD", ""),
+    // "Create customer" on a call (none with id 0 here).
+    ("POST", "/agent/calls/{no_chat}/customer", "UUUDDD", ""),
     (
         "POST",
         "/agent/tickets/{ticket}/reply",

@@ -1,0 +1,73 @@
+// The screen-pop: an agent is at their queue when the phone system reports
+// a call ringing for them. From an unknown number, the strip says so and
+// "Crear cliente" makes the profile; from a customer, it shows her name,
+// her open case and when she was last in touch; answered, it goes. axe
+// checks the page with the call showing. Run by the Rust test
+// `api::calls::the_screen_pop_in_the_browser`.
+import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { accessible } from "./axe.mjs";
+
+const base = process.env.ATIENDE_URL;
+const adminId = Number(process.env.ADMIN_ID);
+const auth = "Basic " + Buffer.from(`${process.env.ADMIN_EMAIL}/token:${process.env.ADMIN_TOKEN}`).toString("base64");
+const martaCase = process.env.MARTA_CASE;
+const shots = process.env.ATIENDE_ARTIFACTS || "target/ui-artifacts";
+const tag = process.env.ATIENDE_BACKEND || "test";
+mkdirSync(shots, { recursive: true });
+
+async function report(event) {
+  const r = await fetch(`${base}/api/v2/calls/events.json`, {
+    method: "POST",
+    headers: { authorization: auth, "content-type": "application/json" },
+    body: JSON.stringify({ call_event: event }),
+  });
+  assert.equal(r.status, 200, await r.text());
+}
+
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+try {
+  const ctx = await browser.newContext({ locale: "es-ES", timezoneId: "Europe/Madrid", viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  const shot = (name) => page.screenshot({ path: `${shots}/${tag}-call-${name}.png`, fullPage: true });
+
+  await page.goto(`${base}/agent`);
+  await page.fill("#email", "admin@example.com");
+  await page.fill("#password", "admin-password-1");
+  await page.click("button[type=submit]");
+  await page.waitForURL(/\/agent(\?.*)?$/);
+  // The live socket is up before the phone rings.
+  await page.waitForFunction(() => document.body.dataset.live === "on", null, { timeout: 10000 });
+
+  // An unknown number rings for this agent: shown without a reload.
+  await report({ event: "ringing", provider: "centralita", call_id: "UI-1", from: "+34611000777", to: "+34910000000", agent_id: adminId });
+  const pop = page.getByRole("alert").filter({ hasText: "Llamada entrante" });
+  await pop.getByText("Número desconocido").waitFor({ timeout: 5000 });
+  await pop.getByText("+34611000777").first().waitFor();
+  await accessible(page, "a call from an unknown number");
+  await shot("unknown");
+  await pop.getByRole("button", { name: "Crear cliente" }).click();
+  await page.waitForURL(/\/agent$/);
+  await page.getByRole("alert").filter({ hasText: "Sin casos abiertos" }).waitFor();
+  // Answered: the card goes.
+  await report({ event: "answered", provider: "centralita", call_id: "UI-1", agent_id: adminId });
+  await page.getByRole("alert").filter({ hasText: "+34611000777" }).waitFor({ state: "detached", timeout: 5000 });
+
+  // Marta calls: her name, her open case (a link to it), her last contact.
+  await report({ event: "ringing", provider: "centralita", call_id: "UI-2", from: "+34600112233", to: "+34910000000", agent_id: adminId });
+  const marta = page.getByRole("alert").filter({ hasText: "Marta Ruiz" });
+  await marta.waitFor({ timeout: 5000 });
+  await marta.getByText("Último contacto").waitFor();
+  await accessible(page, "a call from a customer");
+  await shot("customer");
+  await marta.getByRole("link", { name: /Mi pedido no llega/ }).click();
+  await page.waitForURL(new RegExp(`/agent/tickets/${martaCase}$`));
+
+  assert.deepEqual(errors, [], "no script errors");
+  await ctx.close();
+} finally {
+  await browser.close();
+}
