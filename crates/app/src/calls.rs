@@ -267,13 +267,20 @@ impl App {
         Ok(user)
     }
 
-    /// A call as the API shows it (staff).
+    /// A call as the API shows it: staff who may see the case it is
+    /// logged on (any staff while it is on none).
     pub async fn call(&self, actor: Actor, id: CallId) -> Result<Call, AppError> {
         crate::error::require_hidden(&actor, Capability::WorkTheDesk)?;
-        let mut rc = self.read().await?;
-        repo::get(&mut rc.conn(), id)
-            .await?
-            .ok_or(AppError::NotFound)
+        let call = {
+            let mut rc = self.read().await?;
+            repo::get(&mut rc.conn(), id)
+                .await?
+                .ok_or(AppError::NotFound)?
+        };
+        if let Some(t) = call.ticket {
+            self.ticket(actor, t).await?;
+        }
+        Ok(call)
     }
 
     /// Puts an inbound call on the caller's case through the one way in:
