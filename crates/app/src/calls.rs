@@ -7,7 +7,7 @@
 //! one opens, and routing gives a missed call or a voicemail to someone —
 //! and a voicemail adds what the caller said.
 
-use crate::ingest::{Inbound, InboundSender};
+use crate::ingest::{Inbound, InboundSender, IngestOutcome, Threaded};
 use crate::{App, AppError, FieldError};
 use domain::calls::{Call, CallDirection, CallEventKind, CallOutcome};
 use domain::policy::Capability;
@@ -211,6 +211,9 @@ impl App {
                 self.desk_signal(agent).await;
             }
         }
+        if matches!(kind, CallEventKind::Ended | CallEventKind::Voicemail) {
+            self.routing_wake.notify_one();
+        }
         let call = match (call.direction, kind) {
             (CallDirection::Inbound, CallEventKind::Ended | CallEventKind::Voicemail) => {
                 self.log_call(call, kind).await?
@@ -350,7 +353,18 @@ impl App {
             sender,
             text,
         );
-        let ticket = self.ingest(inbound).await?.ticket();
+        let landed = self.ingest(inbound).await?;
+        let ticket = landed.ticket();
+        // A case the answered call opened is the answering agent's.
+        if let (IngestOutcome::Landed(_, Threaded::New), Some(agent), Some(CallOutcome::Answered)) =
+            (&landed, call.agent, call.outcome)
+        {
+            // The call is logged either way; an agent who may not take
+            // the case (their groups) leaves it to routing.
+            if let Err(e) = self.give_to_answering_agent(ticket, agent).await {
+                tracing::warn!(ticket = ticket.0, error = %e, "the answering agent could not take the call's case");
+            }
+        }
         let customer = {
             let mut rc = self.read().await?;
             store::repo::tickets::get(&mut rc.conn(), ticket, false)
@@ -368,6 +382,34 @@ impl App {
         })
         .await?;
         Ok(call)
+    }
+}
+
+impl App {
+    /// Assigns a case to the agent who answered its call (as them: they
+    /// took it), unless it is theirs already.
+    async fn give_to_answering_agent(
+        &self,
+        ticket: domain::TicketId,
+        agent: UserId,
+    ) -> Result<(), AppError> {
+        let actor = {
+            let mut rc = self.read().await?;
+            users::get(&mut rc.conn(), agent)
+                .await?
+                .filter(|u| u.role.is_staff())
+                .map(|u| u.actor())
+        };
+        let Some(actor) = actor else {
+            return Ok(());
+        };
+        let input = crate::tickets::TicketInput {
+            assignee_id: Some(Some(agent)),
+            ..Default::default()
+        };
+        self.update_ticket(actor, ticket, input, Channel::Voice)
+            .await?;
+        Ok(())
     }
 }
 

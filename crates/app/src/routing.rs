@@ -131,7 +131,8 @@ async fn candidates(
             .map(|u| (u.id.0, u))
             .collect();
     let mut load: HashMap<i64, u32> = HashMap::new();
-    for (agent, via, n) in repo::loads(c, &ids).await? {
+    let wrap_up = Timestamp(now.0 - book.routing.call_wrap_up_seconds.max(0));
+    for (agent, via, n) in repo::loads(c, &ids, wrap_up).await? {
         if via.parse::<Channel>().map(WorkChannel::of) == Ok(channel) {
             *load.entry(agent.0).or_default() += u32::try_from(n).unwrap_or(u32::MAX);
         }

@@ -60,6 +60,9 @@ pub struct RoutingSettings {
     /// A chat offered to an agent and not accepted this long goes to
     /// someone else.
     pub chat_offer_seconds: i64,
+    /// After a call ends, the agent's call capacity stays taken this long
+    /// (wrap-up: notes, follow-up) before routing gives them more.
+    pub call_wrap_up_seconds: i64,
 }
 
 impl Default for RoutingSettings {
@@ -72,6 +75,7 @@ impl Default for RoutingSettings {
             reroute_unacted_after_minutes: 30,
             away_after_idle_minutes: 15,
             chat_offer_seconds: 30,
+            call_wrap_up_seconds: 30,
         }
     }
 }

@@ -226,6 +226,7 @@ words! {
     call_open_cases,
     call_no_open_cases,
     call_last_contact,
+    call_wrap_up,
     reply_receipt_delivered,
     reply_receipt_read,
     identity_suggestions,

@@ -54,6 +54,7 @@ impl App {
             ),
             ("away_after_idle_minutes", s.away_after_idle_minutes),
             ("chat_offer_seconds", s.chat_offer_seconds),
+            ("call_wrap_up_seconds", s.call_wrap_up_seconds),
         ]
         .into_iter()
         .filter(|(_, m)| *m < 0)

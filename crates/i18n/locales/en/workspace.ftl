@@ -462,6 +462,7 @@ call_create_customer = Create customer
 call_open_cases = Open cases
 call_no_open_cases = No open cases
 call_last_contact = Last contact
+call_wrap_up = Wrap-up after a call (seconds)
 reply_receipt_delivered = delivered
 reply_receipt_read = read
 identity_suggestions = Given in the conversation

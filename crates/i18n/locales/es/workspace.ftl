@@ -462,6 +462,7 @@ call_create_customer = Crear cliente
 call_open_cases = Casos abiertos
 call_no_open_cases = Sin casos abiertos
 call_last_contact = Último contacto
+call_wrap_up = Tiempo de cierre tras una llamada (segundos)
 reply_receipt_delivered = entregado
 reply_receipt_read = leído
 identity_suggestions = Dados en la conversación

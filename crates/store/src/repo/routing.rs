@@ -302,22 +302,29 @@ pub async fn save_profile(c: &mut Conn<'_>, p: &Profile) -> Result<(), StoreErro
 pub async fn loads(
     c: &mut Conn<'_>,
     agents: &[UserId],
+    calls_since: Timestamp,
 ) -> Result<Vec<(UserId, String, i64)>, StoreError> {
     if agents.is_empty() {
         return Ok(vec![]);
     }
     // A chat weighs while it is live (offered to the agent or theirs), not
-    // while its case stays open after it ended.
+    // while its case stays open after it ended; a call while it is live
+    // and for its wrap-up (it ended after `calls_since`), not the case it
+    // was logged on.
     let list = crate::paging::placeholders(1, agents.len());
     let mut query = q(format!(
-        "SELECT assignee_id, via_channel, COUNT(*) FROM tickets WHERE assignee_id IN ({list}) AND status_rank <= ${} AND deleted_at IS NULL AND via_channel <> 'chat' \
+        "SELECT assignee_id, via_channel, COUNT(*) FROM tickets WHERE assignee_id IN ({list}) AND status_rank <= ${} AND deleted_at IS NULL AND via_channel NOT IN ('chat', 'voice') \
          GROUP BY assignee_id, via_channel \
          UNION ALL SELECT COALESCE(agent_id, offered_to), 'chat', COUNT(*) FROM chat_conversations WHERE state = 'waiting' AND (agent_id IN ({list}) OR (agent_id IS NULL AND offered_to IN ({list}))) \
-         GROUP BY COALESCE(agent_id, offered_to)",
-        agents.len() + 1
+         GROUP BY COALESCE(agent_id, offered_to) \
+         UNION ALL SELECT agent_id, 'voice', COUNT(*) FROM calls WHERE agent_id IN ({list}) AND answered_at IS NOT NULL AND (ended_at IS NULL OR ended_at > ${}) \
+         GROUP BY agent_id",
+        agents.len() + 1,
+        agents.len() + 2
     ));
     let mut args: Vec<crate::Value> = agents.iter().map(|a| crate::Value::Int(a.0)).collect();
     args.push(crate::Value::Int(1));
+    args.push(crate::Value::Int(calls_since.0));
     query.args = args;
     let rows = c.all(query).await?;
     rows.iter()

@@ -203,3 +203,104 @@ both!(the_screen_pop_in_the_browser, |srv| {
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(profile.is_some());
 });
+
+async fn assignee(srv: &TestServer, ticket: i64) -> Option<i64> {
+    let (_, t) = srv
+        .get(&format!("/api/v2/tickets/{ticket}.json"), &srv.admin())
+        .await;
+    t["ticket"]["assignee_id"].as_i64()
+}
+
+both!(
+    a_call_takes_the_agents_call_capacity_until_its_wrap_up,
+    |srv| {
+        use super::routing::call_ok;
+        let settings = |wrap_up: i64| json!({"routing_settings": {"enabled": true, "call_wrap_up_seconds": wrap_up}});
+        call_ok(
+            &srv,
+            "PUT",
+            "/api/v2/routing/settings.json",
+            &srv.admin(),
+            settings(3600),
+        )
+        .await;
+        let (ana, ana_auth) = srv
+            .user_with_token("Ana Agente", "ana@example.com", "agent")
+            .await;
+        let profile = format!("/api/v2/routing/agents/{ana}/profile.json");
+        call_ok(
+            &srv,
+            "PUT",
+            &profile,
+            &srv.admin(),
+            json!({"routing_profile": {"languages": ["es", "en"], "capacity": {"call": 1}}}),
+        )
+        .await;
+        call_ok(
+            &srv,
+            "PUT",
+            &profile,
+            &ana_auth,
+            json!({"routing_profile": {"presence": "online"}}),
+        )
+        .await;
+        let event = |e: &str, id: &str, from: &str, agent: Option<i64>| {
+            json!({"event": e, "provider": "centralita", "call_id": id, "from": from,
+            "to": "+34910000000", "agent_id": agent})
+        };
+        // Ana takes a call.
+        for e in ["ringing", "answered"] {
+            let (s, b) = report(
+                &srv,
+                &srv.admin(),
+                event(e, "W-1", "+34600000111", Some(ana)),
+            )
+            .await;
+            assert_eq!(s, 200, "{b}");
+        }
+        // A call nobody took meanwhile: its case waits, Ana is on the phone.
+        report(
+            &srv,
+            &srv.admin(),
+            event("ringing", "W-2", "+34600000222", None),
+        )
+        .await;
+        let (_, b) = report(
+            &srv,
+            &srv.admin(),
+            event("ended", "W-2", "+34600000222", None),
+        )
+        .await;
+        let missed = b["call"]["ticket_id"].as_i64().unwrap_or_default();
+        assert!(missed > 0, "{b}");
+        assert_eq!(assignee(&srv, missed).await, None, "Ana is on a call");
+        // Her call ends: its new case is hers, and her wrap-up still holds her.
+        let (_, b) = report(
+            &srv,
+            &srv.admin(),
+            event("ended", "W-1", "+34600000111", Some(ana)),
+        )
+        .await;
+        let hers = b["call"]["ticket_id"].as_i64().unwrap_or_default();
+        assert_eq!(assignee(&srv, hers).await, Some(ana), "{b}");
+        srv.app
+            .routing_pass()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(assignee(&srv, missed).await, None, "wrap-up");
+        // Wrap-up over: the waiting call is hers.
+        call_ok(
+            &srv,
+            "PUT",
+            "/api/v2/routing/settings.json",
+            &srv.admin(),
+            settings(0),
+        )
+        .await;
+        srv.app
+            .routing_pass()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(assignee(&srv, missed).await, Some(ana));
+    }
+);

@@ -264,6 +264,7 @@ pub async fn save_routing(State(ui): State<Ui>, AgentForm { agent, form }: Agent
             reroute_unacted_after_minutes: n("reroute", 30)?,
             away_after_idle_minutes: n("away", 15)?,
             chat_offer_seconds: n("chat_offer", 30)?,
+            call_wrap_up_seconds: n("call_wrap_up", 30)?,
         };
         ui.app
             .set_routing_settings(agent.user.actor, s)
