@@ -196,7 +196,17 @@ impl App {
                 })
             })
             .await?;
+        // A repeated end is logged again: the log is once per call through
+        // the way in's dedupe, so a report whose logging failed halfway
+        // (a crash) is completed by the system's retry.
+        let logs = call.direction == CallDirection::Inbound
+            && matches!(kind, CallEventKind::Ended | CallEventKind::Voicemail);
         if repeated {
+            let call = if logs {
+                self.log_call(call, kind).await?
+            } else {
+                call
+            };
             return Ok(CallReported {
                 call,
                 repeated: true,
@@ -214,11 +224,10 @@ impl App {
         if matches!(kind, CallEventKind::Ended | CallEventKind::Voicemail) {
             self.routing_wake.notify_one();
         }
-        let call = match (call.direction, kind) {
-            (CallDirection::Inbound, CallEventKind::Ended | CallEventKind::Voicemail) => {
-                self.log_call(call, kind).await?
-            }
-            _ => call,
+        let call = if logs {
+            self.log_call(call, kind).await?
+        } else {
+            call
         };
         Ok(CallReported {
             call,
