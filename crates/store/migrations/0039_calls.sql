@@ -21,6 +21,8 @@ CREATE TABLE calls (
     UNIQUE (provider, provider_call_id)
 );
 CREATE INDEX calls_ticket ON calls(ticket_id);
+-- The screen-pop asks on every workspace page what rings for the agent.
+CREATE INDEX calls_agent ON calls(agent_id, started_at);
 CREATE TABLE call_events (
     call_id INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
     kind TEXT NOT NULL CHECK (kind IN ('ringing', 'answered', 'ended', 'recording', 'voicemail')),

@@ -9,7 +9,6 @@ use crate::chrome::error_page;
 use crate::session::{Agent, AgentForm};
 use crate::view::Clock;
 use app::AppError;
-use app::tickets::TicketScope;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{CallId, Status};
@@ -44,17 +43,7 @@ pub async fn cards(ui: &Ui, agent: &Agent) -> Result<Vec<CallCard>, AppError> {
             last_contact: None,
         };
         if let Some(u) = &r.caller {
-            let (cases, _) = ui
-                .app
-                .list_tickets(
-                    actor,
-                    TicketScope::Requested(u.id),
-                    app::Paging::Offset {
-                        page: 1,
-                        per_page: 20,
-                    },
-                )
-                .await?;
+            let cases = crate::ticket::cases_of(ui, actor, u.id).await?;
             card.last_contact = cases
                 .iter()
                 .max_by_key(|c| c.updated_at.0)

@@ -5,6 +5,7 @@
 mod customer_panel;
 mod reply_window;
 mod timeline;
+pub(crate) use customer_panel::cases_of;
 use customer_panel::{CustomerView, customer};
 use timeline::entries;
 

@@ -173,6 +173,23 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// An object of locale → text (a name or title per help-center
+    /// locale); `what` says what it should be when it is not one.
+    pub fn locale_texts(&mut self, k: &str, what: &str) -> Option<Vec<(String, String)>> {
+        match self.get(k)? {
+            Json::Null => None,
+            Json::Object(o) => Some(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect(),
+            ),
+            _ => {
+                self.errors.push(FieldError::invalid(k, what));
+                None
+            }
+        }
+    }
+
     /// Fails with every collected error, if any.
     pub fn finish<T>(self, value: T) -> Result<T, ApiError> {
         if self.errors.is_empty() {
@@ -387,20 +404,10 @@ pub fn field(m: &Map<String, Json>) -> Result<FieldInput, ApiError> {
         portal_titles: None,
     };
     // atiende's: the form title per help-center locale.
-    match f.get("title_in_portal_translations") {
-        None | Some(Json::Null) => {}
-        Some(Json::Object(o)) => {
-            input.portal_titles = Some(
-                o.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                    .collect(),
-            );
-        }
-        Some(_) => f.errors.push(FieldError::invalid(
-            "title_in_portal_translations",
-            "an object of locale → title",
-        )),
-    }
+    input.portal_titles = f.locale_texts(
+        "title_in_portal_translations",
+        "an object of locale → title",
+    );
     match f.get("custom_field_options") {
         None | Some(Json::Null) => {}
         Some(Json::Array(items)) => {

@@ -11,7 +11,7 @@
 //! and asking for a person hands over at once.
 
 use super::help_center_site::{article, category, section};
-use super::messaging_kit::{meta_signature, until};
+use super::messaging_kit::{meta_deliver, until};
 use super::*;
 use atiende_testkit::telegram::TelegramStandIn;
 use atiende_testkit::whatsapp::WhatsAppStandIn;
@@ -47,17 +47,7 @@ async fn connect(srv: &TestServer, body: Json) -> Json {
 
 /// A signed Meta delivery.
 async fn deliver(url: &str, body: &Json) -> u16 {
-    let body = body.to_string();
-    reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/json")
-        .header("x-hub-signature-256", meta_signature(APP_SECRET, &body))
-        .body(body)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("deliver: {e}"))
-        .status()
-        .as_u16()
+    meta_deliver(url, APP_SECRET, body).await
 }
 
 /// A WhatsApp message from the customer: `message` is its type's part.

@@ -6,7 +6,7 @@
 //! delivery receipts, Meta's seven-day limit on a person's reply, echoes
 //! of our own messages skipped, and a customer's photo kept as a file.
 
-use super::messaging_kit::{meta_signature, outbox_on, until, wrote_days_ago};
+use super::messaging_kit::{meta_deliver, outbox_on, until, wrote_days_ago};
 use super::*;
 use atiende_testkit::whatsapp::WhatsAppStandIn;
 use domain::messaging::Receipt;
@@ -16,17 +16,7 @@ const TOKEN: &str = "page-access-token";
 const APP_SECRET: &str = "meta-app-secret";
 
 async fn deliver(url: &str, body: &Json) -> u16 {
-    let body = body.to_string();
-    reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/json")
-        .header("x-hub-signature-256", meta_signature(APP_SECRET, &body))
-        .body(body)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("deliver: {e}"))
-        .status()
-        .as_u16()
+    meta_deliver(url, APP_SECRET, body).await
 }
 
 async fn connect(srv: &TestServer, channel: &str, id: &str, base: &str) -> (String, String) {
@@ -163,18 +153,13 @@ both!(messenger_and_instagram_end_to_end, |srv| {
 
     // A reply with a file: the words, then the file uploaded with the
     // Send API, as the same person's reply.
-    let upload = srv
-        .raw(
-            "POST",
-            "/api/v2/uploads.json?filename=etiqueta.pdf",
-            &srv.admin(),
-            Some(b"%PDF-1.4 etiqueta".to_vec()),
-            Some("application/pdf"),
-        )
-        .await;
-    let upload: Json =
-        serde_json::from_str(&upload.text().await.unwrap_or_default()).unwrap_or(Json::Null);
-    let token = upload["upload"]["token"].as_str().unwrap_or("").to_string();
+    let token = upload_token(
+        &srv,
+        "etiqueta.pdf",
+        "application/pdf",
+        b"%PDF-1.4 etiqueta",
+    )
+    .await;
     let (s, b) = srv
         .call(
             "PUT",

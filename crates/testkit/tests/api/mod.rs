@@ -112,6 +112,25 @@ pub async fn new_ticket(srv: &TestServer, body: Json) -> Json {
 }
 
 /// The signed-in admin as the use cases see them.
+/// Uploads a file as the admin (`POST /api/v2/uploads`); its token, for a
+/// comment's `uploads`.
+pub async fn upload_token(srv: &TestServer, name: &str, content_type: &str, data: &[u8]) -> String {
+    let r = srv
+        .raw(
+            "POST",
+            &format!("/api/v2/uploads.json?filename={name}"),
+            &srv.admin(),
+            Some(data.to_vec()),
+            Some(content_type),
+        )
+        .await;
+    let upload: Json =
+        serde_json::from_str(&r.text().await.unwrap_or_default()).unwrap_or(Json::Null);
+    let token = upload["upload"]["token"].as_str().unwrap_or("").to_string();
+    assert!(!token.is_empty(), "upload {name}: {upload}");
+    token
+}
+
 /// The bodies of a ticket's comments, oldest first (as the admin reads
 /// them).
 pub async fn comment_bodies(srv: &TestServer, ticket: i64) -> Vec<String> {

@@ -239,18 +239,13 @@ both!(sms_end_to_end, |srv| {
     );
 
     // A reply with a file goes as MMS: Twilio fetches it from our address.
-    let upload = srv
-        .raw(
-            "POST",
-            "/api/v2/uploads.json?filename=etiqueta.pdf",
-            &srv.admin(),
-            Some(b"%PDF-1.4 etiqueta".to_vec()),
-            Some("application/pdf"),
-        )
-        .await;
-    let upload: Json =
-        serde_json::from_str(&upload.text().await.unwrap_or_default()).unwrap_or(Json::Null);
-    let token = upload["upload"]["token"].as_str().unwrap_or("").to_string();
+    let token = upload_token(
+        &srv,
+        "etiqueta.pdf",
+        "application/pdf",
+        b"%PDF-1.4 etiqueta",
+    )
+    .await;
     let (s, b) = srv
         .call(
             "PUT",

@@ -233,18 +233,7 @@ both!(telegram_end_to_end, |srv| {
 
     // A reply with a file: Telegram takes the words, then asks us to wait
     // before the file. The retry sends only the file, not the words again.
-    let upload = srv
-        .raw(
-            "POST",
-            "/api/v2/uploads.json?filename=factura.pdf",
-            &srv.admin(),
-            Some(b"%PDF-1.4 factura".to_vec()),
-            Some("application/pdf"),
-        )
-        .await;
-    let upload: Json =
-        serde_json::from_str(&upload.text().await.unwrap_or_default()).unwrap_or(Json::Null);
-    let token = upload["upload"]["token"].as_str().unwrap_or("").to_string();
+    let token = upload_token(&srv, "factura.pdf", "application/pdf", b"%PDF-1.4 factura").await;
     bot.with_book(|b| {
         b.flood_after = 1;
         b.flood = 1;

@@ -30,6 +30,24 @@ pub struct IdentityView {
     pub value: String,
 }
 
+/// A customer's latest cases on every channel, as the asking agent may
+/// see them (the panel's earlier conversations, the screen-pop's).
+pub async fn cases_of(
+    ui: &Ui,
+    actor: domain::Actor,
+    customer: domain::UserId,
+) -> Result<Vec<Ticket>, AppError> {
+    let paging = app::Paging::Offset {
+        page: 1,
+        per_page: 20,
+    };
+    let (cases, _) = ui
+        .app
+        .list_tickets(actor, TicketScope::Requested(customer), paging)
+        .await?;
+    Ok(cases)
+}
+
 /// The panel of the ticket's requester.
 pub async fn customer(ui: &Ui, agent: &Agent, tk: &Ticket) -> Result<CustomerView, AppError> {
     let actor = agent.user.actor;
@@ -54,17 +72,7 @@ pub async fn customer(ui: &Ui, agent: &Agent, tk: &Ticket) -> Result<CustomerVie
         Some(o) => ui.app.org(actor, o).await.ok().map(|o| o.name),
         None => None,
     };
-    let (earlier, _) = ui
-        .app
-        .list_tickets(
-            actor,
-            TicketScope::Requested(tk.requester_id),
-            app::Paging::Offset {
-                page: 1,
-                per_page: 20,
-            },
-        )
-        .await?;
+    let earlier = cases_of(ui, actor, tk.requester_id).await?;
     let names = HashMap::from([(user.id.0, user.name.clone())]);
     Ok(CustomerView {
         id: user.id.0,

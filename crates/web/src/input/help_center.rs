@@ -63,20 +63,7 @@ pub fn ticket_form(m: &Map<String, Json>) -> Result<app::ticket_forms::TicketFor
         f.get("restricted_brand_ids"),
         f.get("agent_conditions"),
     );
-    match f.get("display_name_translations") {
-        None | Some(Json::Null) => {}
-        Some(Json::Object(o)) => {
-            input.display_names = Some(
-                o.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                    .collect(),
-            );
-        }
-        Some(_) => f.errors.push(FieldError::invalid(
-            "display_name_translations",
-            "an object of locale → name",
-        )),
-    }
+    input.display_names = f.locale_texts("display_name_translations", "an object of locale → name");
     match f.get("end_user_conditions").cloned() {
         None | Some(Json::Null) => {}
         Some(v) => match serde_json::from_value::<Vec<domain::form::FormCondition>>(v) {
