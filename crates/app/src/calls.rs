@@ -8,6 +8,7 @@
 //! and a voicemail adds what the caller said.
 
 use crate::ingest::{Inbound, InboundSender, IngestOutcome, Threaded};
+use crate::voice::CallLog;
 use crate::{App, AppError, FieldError};
 use domain::calls::{Call, CallDirection, CallEventKind, CallOutcome};
 use domain::policy::Capability;
@@ -117,7 +118,7 @@ fn check(input: &CallEventInput) -> Result<(), AppError> {
 }
 
 /// Minutes and seconds, as the timeline shows a call's length.
-fn length(secs: i64) -> String {
+pub(crate) fn length(secs: i64) -> String {
     format!("{} min {:02} s", secs / 60, secs % 60)
 }
 
@@ -203,7 +204,7 @@ impl App {
             && matches!(kind, CallEventKind::Ended | CallEventKind::Voicemail);
         if repeated {
             let call = if logs {
-                self.log_call(call, kind).await?
+                self.log_call(call, kind.into()).await?
             } else {
                 call
             };
@@ -225,7 +226,7 @@ impl App {
             self.routing_wake.notify_one();
         }
         let call = if logs {
-            self.log_call(call, kind).await?
+            self.log_call(call, kind.into()).await?
         } else {
             call
         };
@@ -296,16 +297,26 @@ impl App {
     }
 
     /// Puts an inbound call on the caller's case through the one way in:
-    /// how it ended (on `ended`), or what the caller said (`voicemail`).
-    async fn log_call(&self, mut call: Call, kind: CallEventKind) -> Result<Call, AppError> {
+    /// how it ended, what the caller said (a voicemail), or what the
+    /// provider heard in it (its transcription). Each entry once per call.
+    pub(crate) async fn log_call(&self, mut call: Call, entry: CallLog) -> Result<Call, AppError> {
+        // A caller who hid their number has no case to go on: the call
+        // stays in the call log and the reports.
+        if normalize_identity(IdentityKind::Phone, &call.from).is_none() {
+            return Ok(call);
+        }
         let (lang, agent_name) = {
             let mut rc = self.read().await?;
             let c = &mut rc.conn();
-            let lang = match call.customer {
-                Some(u) => users::get(c, u)
+            // The language the caller chose on this call, else their
+            // profile's.
+            let chosen = call.line.as_ref().and_then(|l| l.language.as_deref());
+            let lang = match (chosen, call.customer) {
+                (Some(l), _) => Lang::from_locale(l),
+                (None, Some(u)) => users::get(c, u)
                     .await?
                     .map_or(Lang::En, |u| Lang::from_locale(&u.locale)),
-                None => Lang::En,
+                (None, None) => Lang::En,
             };
             let agent = match call.agent {
                 Some(a) => users::get(c, a).await?.map(|u| u.name),
@@ -314,12 +325,25 @@ impl App {
             (lang, agent)
         };
         let from = call.from.clone();
-        let text = match (kind, call.outcome) {
-            (CallEventKind::Voicemail, _) => match call.transcription.as_deref() {
-                Some(t) if !t.trim().is_empty() => i18n::with(
+        let said = call
+            .transcription
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        let text = match (entry, call.outcome) {
+            (CallLog::Transcription, _) => match said {
+                Some(t) => i18n::with(
+                    lang,
+                    "call-transcription",
+                    &[("from", Arg::Text(&from)), ("text", Arg::Text(t))],
+                ),
+                None => return Ok(call),
+            },
+            (CallLog::Voicemail, _) => match said {
+                Some(t) => i18n::with(
                     lang,
                     "call-voicemail",
-                    &[("from", Arg::Text(&from)), ("text", Arg::Text(t.trim()))],
+                    &[("from", Arg::Text(&from)), ("text", Arg::Text(t))],
                 ),
                 _ => i18n::with(lang, "call-voicemail-empty", &[("from", Arg::Text(&from))]),
             },
@@ -344,11 +368,18 @@ impl App {
             }
             // A voicemail's call ends too: the voicemail is its entry.
             (_, Some(CallOutcome::Voicemail)) => return Ok(call),
+            (_, Some(CallOutcome::Abandoned)) => {
+                i18n::with(lang, "call-abandoned", &[("from", Arg::Text(&from))])
+            }
+            (_, Some(CallOutcome::Callback)) => {
+                i18n::with(lang, "call-callback", &[("from", Arg::Text(&from))])
+            }
             _ => i18n::with(lang, "call-missed", &[("from", Arg::Text(&from))]),
         };
-        let external_id = match kind {
-            CallEventKind::Voicemail => format!("call:{}:voicemail", call.id.0),
-            _ => format!("call:{}", call.id.0),
+        let external_id = match entry {
+            CallLog::Voicemail => format!("call:{}:voicemail", call.id.0),
+            CallLog::Transcription => format!("call:{}:transcription", call.id.0),
+            CallLog::Ended => format!("call:{}", call.id.0),
         };
         let sender = InboundSender {
             kind: IdentityKind::Phone,

@@ -48,6 +48,7 @@ pub mod triggers;
 pub mod uploads;
 pub mod user_merge;
 pub mod users;
+pub mod voice;
 pub mod web_requests;
 pub mod webhooks;
 
@@ -124,6 +125,9 @@ pub struct App {
     /// for links in messages that are not pages: the bot's articles on a
     /// messaging channel. `None` leaves such links out.
     pub public_url: Option<String>,
+    /// The voice provider's API (placing calls, fetching recordings);
+    /// `None` where the adapter is not wired.
+    pub voice: Option<std::sync::Arc<dyn voice::VoiceCalls>>,
 }
 
 impl App {
@@ -147,6 +151,7 @@ impl App {
             chat: Default::default(),
             messaging: None,
             public_url: None,
+            voice: None,
         }
     }
 

@@ -105,7 +105,7 @@ async fn needs_of(
 
 /// Every agent who could take a case in `group` (all agents when none),
 /// as the router sees them now on `channel`.
-async fn candidates(
+pub(crate) async fn candidates(
     c: &mut Conn<'_>,
     book: &RuleBook,
     group: Option<GroupId>,

@@ -378,6 +378,8 @@ async fn serve(config: Config) -> Result<(), String> {
     let mut app = app;
     start_mail(&mut app, &config).await?;
     app.messaging = Some(messaging::providers());
+    let voice = messaging::voice_calls();
+    app.voice = Some(voice.clone());
     app.public_url = config
         .public_url
         .as_ref()
@@ -428,7 +430,11 @@ async fn serve(config: Config) -> Result<(), String> {
     let pages = ui::router(app.clone())
         .merge(site::router(app.clone(), config.public_url.clone()))
         .merge(chat::routes(app.clone()))
-        .merge(messaging::start(app.clone(), config.public_url.clone()));
+        .merge(messaging::start(
+            app.clone(),
+            config.public_url.clone(),
+            voice,
+        ));
     web::serve(listener, app, settings, pages, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;

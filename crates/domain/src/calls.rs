@@ -2,7 +2,8 @@
 //! system and its id of the call, the events that system reports about it
 //! (each taken once), and how the call ended.
 
-use crate::{CallId, TicketId, Timestamp, UserId, word_enum};
+use crate::voice::CallStage;
+use crate::{CallId, TicketId, Timestamp, UserId, VoiceLineId, word_enum};
 
 word_enum!(
     /// Who called whom.
@@ -39,6 +40,10 @@ word_enum!(
         Missed = "missed",
         /// The caller left a message.
         Voicemail = "voicemail",
+        /// The caller hung up while waiting for an agent.
+        Abandoned = "abandoned",
+        /// The caller asked to be called back.
+        Callback = "callback",
     }
 );
 
@@ -67,6 +72,24 @@ pub struct Call {
     pub outcome: Option<CallOutcome>,
     pub recording_url: Option<String>,
     pub transcription: Option<String>,
+    /// What only a call through one of our voice lines has.
+    pub line: Option<LineCall>,
+    /// The callback request this outbound call answers.
+    pub callback_of: Option<CallId>,
+}
+
+/// Where a call through one of our voice lines is, and what its caller
+/// chose on the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineCall {
+    pub line: VoiceLineId,
+    pub stage: CallStage,
+    /// The language the caller is spoken to in, once chosen or known.
+    pub language: Option<String>,
+    /// The key of the menu option they chose.
+    pub menu_choice: Option<u8>,
+    /// When they started waiting for an agent.
+    pub queued_at: Option<Timestamp>,
 }
 
 impl Call {
@@ -94,6 +117,8 @@ impl Call {
             outcome: None,
             recording_url: None,
             transcription: None,
+            line: None,
+            callback_of: None,
         }
     }
 

@@ -133,4 +133,6 @@ id_type!(
     BotSessionId,
     /// One phone call.
     CallId,
+    /// One of our numbers at a voice provider.
+    VoiceLineId,
 );

@@ -23,6 +23,7 @@ pub mod sla;
 pub mod ticket;
 pub mod time;
 pub mod user;
+pub mod voice;
 
 pub use field::FieldType;
 pub use ids::*;

@@ -66,7 +66,7 @@ impl Lang {
 }
 
 /// One language's files.
-type Sources = [(&'static str, &'static str); 8];
+type Sources = [(&'static str, &'static str); 9];
 
 const EN_SOURCES: Sources = [
     ("workspace.ftl", include_str!("../locales/en/workspace.ftl")),
@@ -80,6 +80,7 @@ const EN_SOURCES: Sources = [
     ("chat.ftl", include_str!("../locales/en/chat.ftl")),
     ("messaging.ftl", include_str!("../locales/en/messaging.ftl")),
     ("calls.ftl", include_str!("../locales/en/calls.ftl")),
+    ("voice.ftl", include_str!("../locales/en/voice.ftl")),
 ];
 
 const ES_SOURCES: Sources = [
@@ -94,6 +95,7 @@ const ES_SOURCES: Sources = [
     ("chat.ftl", include_str!("../locales/es/chat.ftl")),
     ("messaging.ftl", include_str!("../locales/es/messaging.ftl")),
     ("calls.ftl", include_str!("../locales/es/calls.ftl")),
+    ("voice.ftl", include_str!("../locales/es/voice.ftl")),
 ];
 
 static EN: LazyLock<Catalog> = LazyLock::new(|| Catalog::load(Lang::En, &EN_SOURCES));

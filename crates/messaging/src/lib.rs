@@ -10,6 +10,8 @@
 //!   `twilio.rs`), media fetched from the provider on the way;
 //! - **out**: one `ChannelSender` per channel, run by the core's outbox
 //!   loop, which retries what the provider calls temporary;
+//! - **phone calls** (`voice/`): Twilio Programmable Voice's webhooks
+//!   answered in TwiML, calls placed for agents, recordings fetched;
 //! - **provider calls** (`providers.rs`): registering a Telegram bot's
 //!   webhook, a test message from the admin pages.
 //!
@@ -26,17 +28,25 @@ mod signature;
 mod telegram;
 mod text;
 mod twilio;
+mod voice;
 mod webhook;
 mod whatsapp;
 
 use app::App;
 use app::outbox::sender::{ChannelSender, RetryPolicy, send_due};
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use providers::ProviderCalls;
+pub use voice::TwilioVoice;
+
+/// The voice provider's API the core places calls and fetches recordings
+/// through (`App::voice`).
+pub fn voice_calls() -> Arc<TwilioVoice> {
+    voice::client()
+}
 
 /// The provider calls the core makes through `App::messaging`.
 pub fn providers() -> Arc<dyn app::messaging::Providers> {
@@ -66,11 +76,12 @@ fn spawn_sender<S: ChannelSender>(app: App, sender: S, wake: Arc<tokio::sync::No
     });
 }
 
-/// Starts reading stored deliveries and sending every messaging channel's
-/// outbox, and returns the webhook routes. `public_url` is the address
+/// Starts reading stored deliveries, sending every messaging channel's
+/// outbox and fetching call recordings (with `voice`, the client the core
+/// was given), and returns the webhook routes. `public_url` is the address
 /// providers reach us at (Twilio signs it); without one the request's
 /// `Host` is used.
-pub fn start(app: App, public_url: Option<String>) -> Router {
+pub fn start(app: App, public_url: Option<String>, voice: Arc<TwilioVoice>) -> Router {
     let http = http::Http::new();
     let read_now = intake::spawn(app.clone(), http.clone());
     let wakes: Vec<Arc<tokio::sync::Notify>> = (0..5).map(|_| Arc::default()).collect();
@@ -109,6 +120,19 @@ pub fn start(app: App, public_url: Option<String>) -> Router {
             }
         }
     });
+    let fetch_now: Arc<tokio::sync::Notify> = Arc::default();
+    voice::spawn_fetcher(app.clone(), voice, fetch_now.clone());
+    let calls = Router::new()
+        .route("/channels/voice/{line}/{hook}", post(voice::hook))
+        .route(
+            "/channels/voice/{line}/outbound/{call}",
+            post(voice::outbound),
+        )
+        .with_state(voice::State {
+            app: app.clone(),
+            public_url: public.clone(),
+            fetch_now,
+        });
     let media = Router::new()
         .route("/channels/media/{message}/{n}/{name}", get(media::file))
         .with_state(app.clone());
@@ -123,4 +147,5 @@ pub fn start(app: App, public_url: Option<String>) -> Router {
             read_now,
         })
         .merge(media)
+        .merge(calls)
 }

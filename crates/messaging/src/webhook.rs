@@ -91,7 +91,11 @@ pub async fn verify(
 }
 
 /// The full address Twilio requested (what it signs).
-fn requested_url(public_url: Option<&str>, headers: &HeaderMap, uri: &axum::http::Uri) -> String {
+pub(crate) fn requested_url(
+    public_url: Option<&str>,
+    headers: &HeaderMap,
+    uri: &axum::http::Uri,
+) -> String {
     let path = uri.path_and_query().map_or("/", |p| p.as_str());
     match public_url {
         Some(base) => format!("{base}{path}"),

@@ -297,6 +297,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 40,
+        name: "voice_lines",
+        shared: None,
+        sqlite: Some(include_str!("../migrations/0040_voice_lines.sqlite.sql")),
+        postgres: Some(include_str!("../migrations/0040_voice_lines.postgres.sql")),
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -155,6 +155,7 @@ value_from_id!(
     domain::ChannelDeliveryId,
     domain::BotSessionId,
     domain::CallId,
+    domain::VoiceLineId,
     domain::MessageTemplateId,
     domain::Timestamp
 );
@@ -195,6 +196,8 @@ value_from_word!(
     domain::calls::CallDirection,
     domain::calls::CallEventKind,
     domain::calls::CallOutcome,
+    domain::voice::CallStage,
+    domain::voice::LegEnd,
     domain::messaging::Receipt,
     domain::messaging::TemplateCategory
 );

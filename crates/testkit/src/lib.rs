@@ -121,6 +121,8 @@ pub async fn start_node_settings(
     app.mail = mail.map(std::sync::Arc::new);
     app.inbound_parser = Some(std::sync::Arc::new(mail::parse::MimeParser));
     app.messaging = Some(messaging::providers());
+    let voice = messaging::voice_calls();
+    app.voice = Some(voice.clone());
     // The bot's sentence encoder where installed (scripts/test.sh does);
     // loaded only by the tests that ask the bot.
     if let Some(models) = app::bot_vectors::models_from_env() {
@@ -150,7 +152,7 @@ pub async fn start_node_settings(
         let pages = ui::router(served.clone())
             .merge(site::router(served.clone(), settings.public_url.clone()))
             .merge(chat::routes(served.clone()))
-            .merge(messaging::start(served.clone(), public_url));
+            .merge(messaging::start(served.clone(), public_url, voice));
         let _ = web::serve(listener, served, settings, pages, async move {
             let _ = rx.await;
         })

@@ -7,7 +7,10 @@
 //! `more_info`, `status`): 20003 bad credentials, 21211 an invalid `To`,
 //! 21610 a number that sent STOP, 21617 a body over 1,600 characters,
 //! 20429 too many requests. Customers' MMS media are served under the
-//! message's `Media/{sid}` with the same auth. The official `twilio`
+//! message's `Media/{sid}` with the same auth. Voice: `Calls.json` places
+//! a call (`To` a number or `client:…`, `From`, `Url` required; 21205 for
+//! a bad `Url`, 21201 without `To`), and recordings are served as
+//! `Recordings/{sid}.mp3` (404 until the test makes one). The official `twilio`
 //! Python client is run against it in the tests, so its contract is the
 //! library's.
 
@@ -44,7 +47,23 @@ pub struct Book {
     pub unsubscribed: HashSet<String>,
     /// Media customers sent: media sid → (type, bytes).
     pub media: HashMap<String, (String, Vec<u8>)>,
+    /// Calls placed through `Calls.json`.
+    pub calls: Vec<PlacedCall>,
+    /// Recordings: recording sid → MP3 bytes.
+    pub recordings: HashMap<String, Vec<u8>>,
+    /// Each recording fetch, by recording sid (retries show).
+    pub recording_fetches: Vec<String>,
     next: u64,
+}
+
+/// One call placed through the Voice API.
+#[derive(Debug, Clone)]
+pub struct PlacedCall {
+    pub sid: String,
+    pub to: String,
+    pub from: String,
+    pub url: String,
+    pub status_callback: Option<String>,
 }
 
 #[derive(Clone)]
@@ -254,7 +273,125 @@ async fn media(
     }
 }
 
+async fn place_call(
+    State(book): State<S>,
+    Path(sid): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Ok(mut b) = book.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if sid != b.account_sid {
+        return error(
+            StatusCode::NOT_FOUND,
+            20404,
+            "The requested resource was not found",
+        );
+    }
+    if !authorised(&b, &headers) {
+        return error(StatusCode::UNAUTHORIZED, 20003, "Authenticate");
+    }
+    let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    let Some(to) = form.get("To") else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            21201,
+            "No 'To' number is specified",
+        );
+    };
+    let number_ok =
+        |n: &str| n.starts_with('+') && n.len() >= 8 && n[1..].bytes().all(|c| c.is_ascii_digit());
+    if !(number_ok(to) || to.strip_prefix("client:").is_some_and(|c| !c.is_empty())) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            21211,
+            &format!("Invalid 'To' Phone Number: {to}"),
+        );
+    }
+    let Some(from) = form.get("From").filter(|f| number_ok(f)) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            21212,
+            "Invalid 'From' Phone Number",
+        );
+    };
+    let Some(url) = form
+        .get("Url")
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+    else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            21205,
+            "Url parameter is required and must be a valid URL",
+        );
+    };
+    b.next += 1;
+    let csid = format!("CA{:032x}", b.next);
+    b.calls.push(PlacedCall {
+        sid: csid.clone(),
+        to: to.clone(),
+        from: from.clone(),
+        url: url.clone(),
+        status_callback: form.get("StatusCallback").cloned(),
+    });
+    let account = b.account_sid.clone();
+    (
+        StatusCode::CREATED,
+        axum::Json(json!({
+            "account_sid": account,
+            "api_version": "2010-04-01",
+            "direction": "outbound-api",
+            "from": from,
+            "sid": csid,
+            "status": "queued",
+            "to": to,
+            "uri": format!("/2010-04-01/Accounts/{account}/Calls/{csid}.json"),
+        })),
+    )
+        .into_response()
+}
+
+async fn recording(
+    State(book): State<S>,
+    Path((_, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(mut b) = book.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if !authorised(&b, &headers) {
+        return error(StatusCode::UNAUTHORIZED, 20003, "Authenticate");
+    }
+    let Some(rsid) = file.strip_suffix(".mp3") else {
+        return error(
+            StatusCode::NOT_FOUND,
+            20404,
+            "The requested resource was not found",
+        );
+    };
+    b.recording_fetches.push(rsid.to_string());
+    match b.recordings.get(rsid) {
+        Some(data) => ([("content-type", "audio/mpeg".to_string())], data.clone()).into_response(),
+        None => error(
+            StatusCode::NOT_FOUND,
+            20404,
+            "The requested resource was not found",
+        ),
+    }
+}
+
 impl TwilioStandIn {
+    /// A recording's address as Twilio gives it in its callbacks (without
+    /// an extension).
+    pub fn recording_url(&self, recording: &str) -> String {
+        let sid = self.with_book(|b| b.account_sid.clone());
+        format!(
+            "{}/2010-04-01/Accounts/{sid}/Recordings/{recording}",
+            self.base
+        )
+    }
+
     pub async fn start(account_sid: &str, auth_token: &str) -> TwilioStandIn {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -275,6 +412,11 @@ impl TwilioStandIn {
             .route(
                 "/2010-04-01/Accounts/{sid}/Messages/{message}/Media/{media}",
                 get(media),
+            )
+            .route("/2010-04-01/Accounts/{sid}/Calls.json", post(place_call))
+            .route(
+                "/2010-04-01/Accounts/{sid}/Recordings/{file}",
+                get(recording),
             )
             .with_state(book.clone());
         tokio::spawn(async move {

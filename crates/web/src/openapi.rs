@@ -44,6 +44,7 @@ pub use operations::Body;
     wire::ArticleAttachment,
     wire::ChatWidget,
     wire::Call,
+    wire::VoiceLine,
     wire::ChannelAccount,
     wire::MessageTemplate,
     wire::ChatConversation,

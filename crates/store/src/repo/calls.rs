@@ -1,11 +1,12 @@
 //! Phone calls and the events phone systems reported about them.
 
 use crate::{Conn, Row, StoreError, q};
-use domain::calls::{Call, CallEventKind};
-use domain::{CallId, Timestamp};
+use domain::calls::{Call, CallEventKind, LineCall};
+use domain::{CallId, Timestamp, VoiceLineId};
 
 const COLS: &str = "id, provider, provider_call_id, direction, from_number, to_number, agent_id, customer_id, ticket_id, \
-                    started_at, answered_at, ended_at, duration_secs, outcome, recording_url, transcription";
+                    started_at, answered_at, ended_at, duration_secs, outcome, recording_url, transcription, \
+                    line_id, stage, language, menu_choice, queued_at, callback_of";
 
 fn call(r: &Row) -> Result<Call, StoreError> {
     Ok(Call {
@@ -25,6 +26,17 @@ fn call(r: &Row) -> Result<Call, StoreError> {
         outcome: r.opt_word(13)?,
         recording_url: r.opt_text(14)?,
         transcription: r.opt_text(15)?,
+        line: match (r.opt_int(16)?, r.opt_word(17)?) {
+            (Some(line), Some(stage)) => Some(LineCall {
+                line: VoiceLineId(line),
+                stage,
+                language: r.opt_text(18)?,
+                menu_choice: r.opt_int(19)?.and_then(|d| u8::try_from(d).ok()),
+                queued_at: r.opt_int(20)?.map(Timestamp),
+            }),
+            _ => None,
+        },
+        callback_of: r.opt_int(21)?.map(CallId),
     })
 }
 
@@ -61,8 +73,9 @@ pub async fn get(c: &mut Conn<'_>, id: CallId) -> Result<Option<Call>, StoreErro
 pub async fn insert(c: &mut Conn<'_>, k: &Call) -> Result<Option<CallId>, StoreError> {
     let row = c
         .opt(
-            q("INSERT INTO calls (provider, provider_call_id, direction, from_number, to_number, agent_id, customer_id, started_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (provider, provider_call_id) DO NOTHING RETURNING id")
+            q("INSERT INTO calls (provider, provider_call_id, direction, from_number, to_number, agent_id, customer_id, started_at, \
+               line_id, stage, language, callback_of) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (provider, provider_call_id) DO NOTHING RETURNING id")
             .bind(k.provider.as_str())
             .bind(k.provider_call_id.as_str())
             .bind(k.direction)
@@ -70,27 +83,92 @@ pub async fn insert(c: &mut Conn<'_>, k: &Call) -> Result<Option<CallId>, StoreE
             .bind(k.to.as_str())
             .bind(k.agent)
             .bind(k.customer)
-            .bind(k.started_at),
+            .bind(k.started_at)
+            .bind(k.line.as_ref().map(|l| l.line))
+            .bind(k.line.as_ref().map(|l| l.stage))
+            .bind(k.line.as_ref().and_then(|l| l.language.clone()))
+            .bind(k.callback_of),
         )
         .await?;
     row.map(|r| r.int(0).map(CallId)).transpose()
 }
 
+/// The write of everything a call now is but its identity, `WHERE` the
+/// condition given (its id is `$1`; the condition's own value `$16`).
+fn write_call(k: &Call, condition: &str) -> crate::Query {
+    q(format!(
+        "UPDATE calls SET agent_id = $2, customer_id = $3, ticket_id = $4, answered_at = $5, ended_at = $6, \
+         duration_secs = $7, outcome = $8, recording_url = $9, transcription = $10, \
+         stage = $11, language = $12, menu_choice = $13, queued_at = $14, provider_call_id = $15 WHERE id = $1{condition}"
+    ))
+    .bind(k.id)
+    .bind(k.agent)
+    .bind(k.customer)
+    .bind(k.ticket)
+    .bind(k.answered_at)
+    .bind(k.ended_at)
+    .bind(k.duration_secs)
+    .bind(k.outcome)
+    .bind(k.recording_url.clone())
+    .bind(k.transcription.clone())
+    .bind(k.line.as_ref().map(|l| l.stage))
+    .bind(k.line.as_ref().and_then(|l| l.language.clone()))
+    .bind(k.line.as_ref().and_then(|l| l.menu_choice).map(i64::from))
+    .bind(k.line.as_ref().and_then(|l| l.queued_at))
+    .bind(k.provider_call_id.as_str())
+}
+
 /// Writes what a call now is (all but its identity).
 pub async fn update(c: &mut Conn<'_>, k: &Call) -> Result<(), StoreError> {
+    c.exec(write_call(k, "")).await?;
+    Ok(())
+}
+
+/// Writes what a call through a line now is, only if its stage is still
+/// `expected` (no other webhook of the call moved it on); `false` if not.
+pub async fn update_from_stage(
+    c: &mut Conn<'_>,
+    k: &Call,
+    expected: domain::voice::CallStage,
+) -> Result<bool, StoreError> {
+    let n = c
+        .exec(write_call(k, " AND stage = $16").bind(expected))
+        .await?;
+    Ok(n == 1)
+}
+
+/// The case a call is logged on.
+pub async fn set_ticket(
+    c: &mut Conn<'_>,
+    id: CallId,
+    ticket: domain::TicketId,
+) -> Result<(), StoreError> {
     c.exec(
-        q("UPDATE calls SET agent_id = $2, customer_id = $3, ticket_id = $4, answered_at = $5, ended_at = $6, \
-           duration_secs = $7, outcome = $8, recording_url = $9, transcription = $10 WHERE id = $1")
-        .bind(k.id)
-        .bind(k.agent)
-        .bind(k.customer)
-        .bind(k.ticket)
-        .bind(k.answered_at)
-        .bind(k.ended_at)
-        .bind(k.duration_secs)
-        .bind(k.outcome)
-        .bind(k.recording_url.clone())
-        .bind(k.transcription.clone()),
+        q("UPDATE calls SET ticket_id = $2 WHERE id = $1")
+            .bind(id)
+            .bind(ticket),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Where a call's recording is (kept once known).
+pub async fn set_recording_url(c: &mut Conn<'_>, id: CallId, url: &str) -> Result<(), StoreError> {
+    c.exec(
+        q("UPDATE calls SET recording_url = COALESCE(recording_url, $2) WHERE id = $1")
+            .bind(id)
+            .bind(url),
+    )
+    .await?;
+    Ok(())
+}
+
+/// What the provider heard in a call's voicemail.
+pub async fn set_transcription(c: &mut Conn<'_>, id: CallId, text: &str) -> Result<(), StoreError> {
+    c.exec(
+        q("UPDATE calls SET transcription = $2 WHERE id = $1")
+            .bind(id)
+            .bind(text),
     )
     .await?;
     Ok(())

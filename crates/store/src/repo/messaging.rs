@@ -25,7 +25,7 @@ fn account(r: &Row) -> Result<ChannelAccount, StoreError> {
 }
 
 /// Credentials as stored: a JSON object of field name → value.
-fn credentials_json(c: &Credentials) -> String {
+pub(crate) fn credentials_json(c: &Credentials) -> String {
     let map: serde_json::Map<String, serde_json::Value> = c
         .fields()
         .map(|(k, v)| (k.to_string(), serde_json::Value::from(v.expose())))
@@ -33,7 +33,7 @@ fn credentials_json(c: &Credentials) -> String {
     serde_json::Value::Object(map).to_string()
 }
 
-fn credentials_of(text: &str) -> Credentials {
+pub(crate) fn credentials_of(text: &str) -> Credentials {
     let mut c = Credentials::default();
     if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(text) {
         for (k, v) in map {

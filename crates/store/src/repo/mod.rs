@@ -37,6 +37,7 @@ pub mod translations;
 pub mod user_merges;
 pub mod user_segments;
 pub mod users;
+pub mod voice;
 pub mod webhooks;
 
 use crate::{Row, StoreError};

@@ -310,14 +310,16 @@ pub async fn loads(
     // A chat weighs while it is live (offered to the agent or theirs), not
     // while its case stays open after it ended; a call while it is live
     // and for its wrap-up (it ended after `calls_since`), not the case it
-    // was logged on.
+    // was logged on; a call ringing an agent's phone weighs as well, so
+    // that two callers do not ring one agent.
     let list = crate::paging::placeholders(1, agents.len());
     let mut query = q(format!(
         "SELECT assignee_id, via_channel, COUNT(*) FROM tickets WHERE assignee_id IN ({list}) AND status_rank <= ${} AND deleted_at IS NULL AND via_channel NOT IN ('chat', 'voice') \
          GROUP BY assignee_id, via_channel \
          UNION ALL SELECT COALESCE(agent_id, offered_to), 'chat', COUNT(*) FROM chat_conversations WHERE state = 'waiting' AND (agent_id IN ({list}) OR (agent_id IS NULL AND offered_to IN ({list}))) \
          GROUP BY COALESCE(agent_id, offered_to) \
-         UNION ALL SELECT agent_id, 'voice', COUNT(*) FROM calls WHERE agent_id IN ({list}) AND answered_at IS NOT NULL AND (ended_at IS NULL OR ended_at > ${}) \
+         UNION ALL SELECT agent_id, 'voice', COUNT(*) FROM calls WHERE agent_id IN ({list}) \
+         AND ((answered_at IS NOT NULL AND (ended_at IS NULL OR ended_at > ${})) OR stage = 'ringing') \
          GROUP BY agent_id",
         agents.len() + 1,
         agents.len() + 2

@@ -93,3 +93,22 @@ pub async fn wrote_days_ago(
         .ticket()
         .0
 }
+
+/// Runs `tests/clients/twilio_flow.py` with the arguments; its output.
+pub async fn twilio(args: Vec<String>) -> String {
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(repo_root().join("target/pyenv/bin/python"))
+            .arg(repo_root().join("tests/clients/twilio_flow.py"))
+            .args(args)
+            .output()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .unwrap_or_else(|e| panic!("python: {e}"));
+    assert!(
+        out.status.success(),
+        "twilio_flow.py: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}

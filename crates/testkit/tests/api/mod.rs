@@ -42,6 +42,7 @@ mod sms;
 mod telegram;
 mod tickets;
 mod transport;
+mod voice;
 mod web_forms;
 mod whatsapp;
 mod workspace;

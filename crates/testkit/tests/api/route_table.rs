@@ -1109,6 +1109,49 @@ pub(super) const API: &[Row] = &[
         r#"{"call_event":{"event":"ringing","provider":"pbx","call_id":"c-{unique}","from":"+34600000001","to":"+34910000000"}}"#,
     ),
     ("GET", "/api/v2/calls/{no_chat}", "UDDNNN", ""),
+    ("GET", "/api/v2/calls/{no_chat}/recording", "UDDNNN", ""),
+    // Click-to-call: staff who may see the case (its customer has no
+    // phone number here: refused on the body).
+    ("POST", "/api/v2/tickets/{ticket}/calls", "UDDDAA", ""),
+    // Voice lines: admins.
+    ("GET", "/api/v2/channels/voice/lines", "UDDDDA", ""),
+    (
+        "POST",
+        "/api/v2/channels/voice/lines",
+        "UDDDDA",
+        r#"{"line":{"name":"Línea {unique}","number":"+34910000777","account_sid":"AC1","auth_token":"t"}}"#,
+    ),
+    (
+        "GET",
+        "/api/v2/channels/voice/lines/{voice_line}",
+        "UDDDDA",
+        "",
+    ),
+    (
+        "PUT",
+        "/api/v2/channels/voice/lines/{voice_line}",
+        "UDDDDA",
+        r#"{"line":{"name":"Otra"}}"#,
+    ),
+    (
+        "DELETE",
+        "/api/v2/channels/voice/lines/{voice_line}",
+        "UDDDDA",
+        "",
+    ),
+    // Twilio's voice webhooks: no signature.
+    (
+        "POST",
+        "/channels/voice/{voice_line}/{chat_key}",
+        "UUUUUU",
+        "",
+    ),
+    (
+        "POST",
+        "/channels/voice/{voice_line}/outbound/{no_chat}",
+        "UUUUUU",
+        "",
+    ),
     // Providers' webhooks: no handshake token, no signature.
     (
         "GET",
@@ -1812,6 +1855,12 @@ async fn post_id(srv: &TestServer, path: &str, body: Json, key: &str) -> String 
     }
 }
 
+/// A new number for a phone line fixture.
+fn next_number() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 fn unique() -> String {
     app::auth::random_token(8).to_lowercase()
 }
@@ -2122,6 +2171,24 @@ impl Fixtures<'_> {
                     .unwrap_or_else(|e| panic!("fixture account: {e}"));
                 out.insert("channel_account", made.account.id.0.to_string());
             }
+            "voice_line" => {
+                let made = srv
+                    .app
+                    .create_voice_line(
+                        admin_actor(srv).await,
+                        app::voice::LineInput {
+                            name: Some(format!("Línea {}", unique())),
+                            number: Some(format!("+3491{:07}", next_number())),
+                            account_sid: Some(domain::mail::Secret::new("AC1")),
+                            auth_token: Some(domain::mail::Secret::new("t")),
+                            api_base: Some(Some("http://127.0.0.1:9".into())),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .unwrap_or_else(|e| panic!("fixture line: {e}"));
+                out.insert("voice_line", made.line.id.0.to_string());
+            }
             "message_template" => {
                 let t = srv
                     .app
@@ -2382,6 +2449,7 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         "chat_widget",
         "channel_account",
         "message_template",
+        "voice_line",
     ] {
         if !shared.contains_key(kind) {
             fx.make(kind, &mut shared).await;

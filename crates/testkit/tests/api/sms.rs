@@ -10,7 +10,7 @@
 //! a number that sent STOP fails the reply in Twilio's words, and a
 //! webhook signed for another address is refused.
 
-use super::messaging_kit::{outbox_on, until};
+use super::messaging_kit::{outbox_on, twilio, until};
 use super::*;
 use atiende_testkit::twilio::TwilioStandIn;
 use domain::messaging::Receipt;
@@ -19,25 +19,6 @@ use domain::{Channel, OutboundStatus};
 const SID: &str = "AC0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "twilio-auth-token-1";
 const OUR_NUMBER: &str = "+15005550006";
-
-/// Runs `tests/clients/twilio_flow.py` with the arguments; its output.
-async fn twilio(args: Vec<String>) -> String {
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(repo_root().join("target/pyenv/bin/python"))
-            .arg(repo_root().join("tests/clients/twilio_flow.py"))
-            .args(args)
-            .output()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{e}"))
-    .unwrap_or_else(|e| panic!("python: {e}"));
-    assert!(
-        out.status.success(),
-        "twilio_flow.py: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
 
 /// Posts a webhook as Twilio does: a form, signed by the official
 /// validator for `signed_for` (the hook's address unless a test forges).

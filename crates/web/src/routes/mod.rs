@@ -24,6 +24,7 @@ mod suspended;
 mod ticket_forms;
 mod tickets;
 mod uploads;
+mod voice;
 
 use crate::Api;
 use crate::error::{ApiError, ApiResult, json_response};
@@ -54,6 +55,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(suspended::routes())
         .merge(ticket_forms::routes())
         .merge(calls::routes())
+        .merge(voice::routes())
         .merge(channels::routes())
         .merge(chat::routes())
         .merge(chat_conversations::routes())

@@ -26,10 +26,57 @@ pub struct Call<'a> {
     pub ended_at: Option<String>,
     /// Seconds.
     pub duration: Option<i64>,
-    /// `answered`, `missed` or `voicemail`, once it is over.
+    /// `answered`, `missed`, `voicemail`, `abandoned` or `callback`,
+    /// once it is over.
     pub outcome: Option<&'static str>,
-    pub recording_url: Option<&'a str>,
+    /// The phone system's address of the recording; for a call through
+    /// one of our lines, ours (`/api/v2/calls/{id}/recording`).
+    pub recording_url: Option<String>,
     pub transcription: Option<&'a str>,
+    /// The voice line it came through or went out from.
+    pub line_id: Option<i64>,
+    /// The callback request this outbound call answers.
+    pub callback_of: Option<i64>,
+}
+
+/// A voice line as admins read it: never its credentials.
+#[derive(Serialize, ToSchema)]
+pub struct VoiceLine<'a> {
+    pub id: i64,
+    pub url: String,
+    pub name: &'a str,
+    /// The number callers dial (E.164).
+    pub number: &'a str,
+    pub api_base: Option<&'a str>,
+    /// Languages, greeting, menu, queue timeout, ring time, what happens
+    /// when nobody can answer, callbacks, schedule, recording.
+    #[schema(value_type = Object)]
+    pub settings: serde_json::Value,
+    pub enabled: bool,
+    pub created_at: String,
+    pub last_call_at: Option<String>,
+    pub last_error: Option<&'a str>,
+    /// Set as the number's "a call comes in" webhook at the provider.
+    pub incoming_url: String,
+    /// Set as the number's call status callback.
+    pub status_url: String,
+}
+
+pub fn voice_line<'a>(base: &str, l: &'a domain::voice::VoiceLine) -> VoiceLine<'a> {
+    VoiceLine {
+        id: l.id.0,
+        url: format!("{base}/api/v2/channels/voice/lines/{}.json", l.id.0),
+        name: &l.name,
+        number: &l.number,
+        api_base: l.api_base.as_deref(),
+        settings: serde_json::to_value(&l.settings).unwrap_or_default(),
+        enabled: l.enabled,
+        created_at: l.created_at.to_iso(),
+        last_call_at: l.last_call_at.map(|t| t.to_iso()),
+        last_error: l.last_error.as_deref(),
+        incoming_url: format!("{base}{}", app::voice::hook_path(l.id, "incoming")),
+        status_url: format!("{base}{}", app::voice::hook_path(l.id, "status")),
+    }
 }
 
 pub fn call<'a>(base: &str, k: &'a CallRecord) -> Call<'a> {
@@ -49,7 +96,15 @@ pub fn call<'a>(base: &str, k: &'a CallRecord) -> Call<'a> {
         ended_at: k.ended_at.map(|t| t.to_iso()),
         duration: k.duration_secs,
         outcome: k.outcome.map(|o| o.as_str()),
-        recording_url: k.recording_url.as_deref(),
+        recording_url: match &k.line {
+            Some(_) => k
+                .recording_url
+                .as_ref()
+                .map(|_| format!("{base}/api/v2/calls/{}/recording", k.id.0)),
+            None => k.recording_url.clone(),
+        },
         transcription: k.transcription.as_deref(),
+        line_id: k.line.as_ref().map(|l| l.line.0),
+        callback_of: k.callback_of.map(|c| c.0),
     }
 }
