@@ -1,8 +1,10 @@
 // The screen-pop: an agent is at their queue when the phone system reports
 // a call ringing for them. From an unknown number, the strip says so and
 // "Crear cliente" makes the profile; from a customer, it shows her name,
-// her open case and when she was last in touch; answered, it goes. axe
-// checks the page with the call showing. Run by the Rust test
+// her open case and when she was last in touch; answered, it goes. On her
+// case, the call's end appears in the timeline without a reload (outcome,
+// numbers, length), and "Llamar" calls her back through the voice line.
+// axe checks the pages with the call showing. Run by the Rust test
 // `api::calls::the_screen_pop_in_the_browser`.
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
@@ -65,6 +67,20 @@ try {
   await shot("customer");
   await marta.getByRole("link", { name: /Mi pedido no llega/ }).click();
   await page.waitForURL(new RegExp(`/agent/tickets/${martaCase}$`));
+  await page.waitForFunction(() => document.body.dataset.live === "on", null, { timeout: 10000 });
+
+  // The call is answered and ends: logged on her case, live.
+  await report({ event: "answered", provider: "centralita", call_id: "UI-2", agent_id: adminId });
+  await report({ event: "ended", provider: "centralita", call_id: "UI-2", agent_id: adminId, duration: 192 });
+  const entry = page.locator("li.entry.call").filter({ hasText: "Llamada entrante" });
+  await entry.getByText("atendida", { exact: true }).waitFor({ timeout: 5000 });
+  await entry.getByText(/\+34600112233 → \+34910000000/).waitFor();
+  await entry.getByText(/3 min 12 s/).waitFor();
+  await accessible(page, "a case with its call");
+  await shot("logged");
+  // Click-to-call: the agent's phone rings first, then hers.
+  await page.getByRole("button", { name: "Llamar", exact: true }).click();
+  await page.getByText("Su teléfono sonará en un momento").waitFor({ timeout: 5000 });
 
   assert.deepEqual(errors, [], "no script errors");
   await ctx.close();

@@ -71,6 +71,8 @@ pub fn router(app: App) -> Router {
             "/agent/calls/{id}/customer",
             post(desk_calls::create_customer),
         )
+        .route("/agent/calls/{id}/recording", get(ticket::call_recording))
+        .route("/agent/tickets/{id}/call", post(ticket::place_call))
         .route("/agent/chats/{id}/accept", post(desk_chats::accept))
         .route("/agent/chats/{id}/decline", post(desk_chats::decline))
         .route(

@@ -208,6 +208,7 @@ pub fn flash(q: &HashMap<String, String>, agent: &Agent) -> Option<String> {
             "saved" => t.saved,
             "reply" => t.reply_added,
             "note" => t.note_added,
+            "calling" => t.call_placed,
             _ => return None,
         }
         .to_string(),

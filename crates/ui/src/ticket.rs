@@ -2,9 +2,11 @@
 //! reply box; the properties panel with conflict detection; the customer
 //! panel with every identity and earlier conversation.
 
+mod calls;
 mod customer_panel;
 mod reply_window;
 mod timeline;
+pub use calls::{place as place_call, recording as call_recording};
 pub(crate) use customer_panel::cases_of;
 use customer_panel::{CustomerView, customer};
 use timeline::entries;
@@ -64,6 +66,8 @@ pub struct Entry {
     pub at: String,
     pub at_iso: String,
     pub comment: Option<CommentView>,
+    /// A call, for a call's entry.
+    pub call: Option<calls::CallEntry>,
     pub summary: String,
     pub changes: Vec<String>,
 }

@@ -136,6 +136,20 @@ pub trait VoiceCalls: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<(String, Vec<u8>), RecordingFetch>>;
 }
 
+/// The type a recording is served as: audio as the provider said, else
+/// bytes a browser does not interpret.
+pub fn playable_type(content_type: &str) -> &str {
+    let ok = content_type.starts_with("audio/")
+        && content_type
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/-+.".contains(&b));
+    if ok {
+        content_type
+    } else {
+        "application/octet-stream"
+    }
+}
+
 /// The apology for a call to no line we know, in both languages.
 pub fn apology() -> [(&'static str, String); 2] {
     [

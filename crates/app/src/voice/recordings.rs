@@ -9,6 +9,7 @@
 
 use super::{DueRecording, VoiceCalls};
 use crate::{App, AppError};
+use domain::calls::Call;
 use domain::{Actor, CallId, Timestamp};
 use store::repo::voice as repo;
 
@@ -97,6 +98,32 @@ impl App {
                 Ok(false)
             }
         }
+    }
+
+    /// A case's calls, oldest first, each with whether its recording is
+    /// ours to play, for staff who may see the case.
+    pub async fn ticket_calls(
+        &self,
+        actor: Actor,
+        ticket: domain::TicketId,
+    ) -> Result<Vec<(Call, bool)>, AppError> {
+        self.ticket(actor, ticket).await?;
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let mut out = Vec::new();
+        for call in store::repo::calls::on_ticket(c, ticket).await? {
+            let fetched = repo::recording_state(c, call.id)
+                .await?
+                .is_some_and(|(state, _, _)| state == "fetched");
+            out.push((call, fetched));
+        }
+        Ok(out)
+    }
+
+    /// Whether agents can place calls: a voice line is connected.
+    pub async fn can_place_calls(&self) -> Result<bool, AppError> {
+        let mut rc = self.read().await?;
+        Ok(self.voice.is_some() && repo::lines(&mut rc.conn()).await?.iter().any(|l| l.enabled))
     }
 
     /// A call's recording, for staff who may see the call: its type and

@@ -181,6 +181,20 @@ both!(the_screen_pop_in_the_browser, |srv| {
     let (_, case) = marta_with_a_case(&srv).await;
     let (_, me) = srv.get("/api/v2/users/me.json", &srv.admin()).await;
     let admin = me["user"]["id"].as_i64().unwrap_or_default();
+    // A voice line, for "Llamar" on her case.
+    let twilio = atiende_testkit::twilio::TwilioStandIn::start("AC9", "voice-token").await;
+    let (s, b) = srv
+        .call(
+            "POST",
+            "/api/v2/channels/voice/lines.json",
+            &srv.admin(),
+            Some(
+                json!({"line": {"name": "Tienda", "number": "+34910000000", "account_sid": "AC9",
+                "auth_token": "voice-token", "api_base": twilio.base}}),
+            ),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
     browser_flow(
         &srv,
         "call_pop_flow.mjs",
@@ -202,6 +216,10 @@ both!(the_screen_pop_in_the_browser, |srv| {
     .await
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(profile.is_some());
+    // "Llamar" placed a call that rings the agent first.
+    let placed = twilio.with_book(|b| b.calls.clone());
+    assert_eq!(placed.len(), 1, "{placed:?}");
+    assert_eq!(placed[0].to, format!("client:agent-{admin}"));
 });
 
 async fn assignee(srv: &TestServer, ticket: i64) -> Option<i64> {

@@ -22,6 +22,8 @@ pub struct CustomerView {
     /// Consent to messages per channel: (channel, opted in, what said so).
     pub consents: Vec<(&'static str, bool, String)>,
     pub earlier: Vec<TicketRow>,
+    /// A phone number on the profile and a voice line: click-to-call.
+    pub can_call: bool,
 }
 
 pub struct IdentityView {
@@ -74,7 +76,12 @@ pub async fn customer(ui: &Ui, agent: &Agent, tk: &Ticket) -> Result<CustomerVie
     };
     let earlier = cases_of(ui, actor, tk.requester_id).await?;
     let names = HashMap::from([(user.id.0, user.name.clone())]);
+    let has_phone = identities
+        .iter()
+        .any(|i| i.kind == domain::IdentityKind::Phone);
+    let can_call = has_phone && ui.app.can_place_calls().await?;
     Ok(CustomerView {
+        can_call,
         id: user.id.0,
         name: user.name.clone(),
         organization,

@@ -126,7 +126,7 @@ pub(super) async fn entries(
     let people: Vec<domain::UserId> = people.into_iter().map(domain::UserId).collect();
     let names = names(&ui.app.users_by_ids(actor, &people).await?);
     let by_audit: HashMap<i64, &Comment> = comments.iter().map(|c| (c.audit_id.0, c)).collect();
-    Ok(audits
+    let mut all: Vec<(i64, Entry)> = audits
         .iter()
         .map(|a: &Audit| {
             let changes: Vec<String> = a
@@ -135,7 +135,7 @@ pub(super) async fn entries(
                 .filter_map(|e| change_text(t, &names, groups, e))
                 .collect();
             let (at, at_iso) = clock.show(a.created_at);
-            Entry {
+            let entry = Entry {
                 author: if a.author_id == domain::permission::SYSTEM_USER {
                     "atiende".to_string()
                 } else {
@@ -160,9 +160,15 @@ pub(super) async fn entries(
                         })
                         .collect(),
                 }),
+                call: None,
                 summary: changes.first().cloned().unwrap_or_default(),
                 changes,
-            }
+            };
+            (a.created_at.0, entry)
         })
-        .collect())
+        .collect();
+    // Calls take their place among the audits by when they started.
+    all.extend(super::calls::call_entries(ui, agent, id).await?);
+    all.sort_by_key(|(at, _)| *at);
+    Ok(all.into_iter().map(|(_, e)| e).collect())
 }

@@ -119,7 +119,11 @@ async fn recording(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> 
         .await?;
     Ok((
         [
-            (header::CONTENT_TYPE, content_type),
+            (
+                header::CONTENT_TYPE,
+                app::voice::playable_type(&content_type).to_string(),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],
         data,
