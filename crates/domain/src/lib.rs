@@ -4,6 +4,7 @@
 //! types, so a rule written here holds for the API, the UI and every channel.
 
 pub mod audit;
+pub mod call_stats;
 pub mod calls;
 pub mod chat;
 pub mod field;

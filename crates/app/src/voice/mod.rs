@@ -9,17 +9,20 @@
 //! requests; a call that ends is logged on the caller's case through the
 //! one way in (`calls.rs`). Lines are set up by admins (`lines.rs`);
 //! recordings are fetched through a queue with retries (`recordings.rs`);
-//! agents call customers from a case (`outbound.rs`).
+//! agents call customers from a case (`outbound.rs`); Zendesk Talk's
+//! statistics, availabilities and voicemail tickets (`talk.rs`).
 
 mod flow;
 mod lines;
 mod outbound;
 mod recordings;
+mod talk;
 
 pub(crate) use flow::CallLog;
 pub use lines::{LineInput, NewLine};
 pub use recordings::RecordingFetch;
 pub use store::repo::voice::DueRecording;
+pub use talk::{AgentActivity, QueueNow, VoicemailInput, start_of_today};
 
 use domain::messaging::Credentials;
 use domain::voice::{AgentPhone, VoiceLine};

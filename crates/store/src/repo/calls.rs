@@ -228,3 +228,37 @@ pub async fn ringing_for(
         .await?;
     rows.iter().map(call).collect()
 }
+
+/// Calls started since `since`, oldest first.
+pub async fn since(c: &mut Conn<'_>, since: Timestamp) -> Result<Vec<Call>, StoreError> {
+    let rows = c
+        .all(
+            q(format!(
+                "SELECT {COLS} FROM calls WHERE started_at >= $1 ORDER BY started_at, id"
+            ))
+            .bind(since),
+        )
+        .await?;
+    rows.iter().map(call).collect()
+}
+
+/// Calls waiting in a line's queue now.
+pub async fn waiting(c: &mut Conn<'_>) -> Result<Vec<Call>, StoreError> {
+    let rows = c
+        .all(q(format!(
+            "SELECT {COLS} FROM calls WHERE stage = 'queued' ORDER BY queued_at, id"
+        )))
+        .await?;
+    rows.iter().map(call).collect()
+}
+
+/// Callback requests since `since` no call has answered yet.
+pub async fn callbacks_waiting(c: &mut Conn<'_>, since: Timestamp) -> Result<i64, StoreError> {
+    c.one(
+        q("SELECT COUNT(*) FROM calls k WHERE k.outcome = 'callback' AND k.started_at >= $1 \
+           AND NOT EXISTS (SELECT 1 FROM calls b WHERE b.callback_of = k.id AND b.outcome = 'answered')")
+        .bind(since),
+    )
+    .await?
+    .int(0)
+}

@@ -315,6 +315,17 @@ pub async fn primary_email(c: &mut Conn<'_>, user: UserId) -> Result<Option<Stri
         .transpose()?)
 }
 
+/// Every active agent and admin, by id.
+pub async fn staff(c: &mut Conn<'_>) -> Result<Vec<User>, StoreError> {
+    map_rows(
+        c.all(q(format!(
+            "SELECT {COLS} FROM users WHERE role IN ('agent', 'admin') AND active = TRUE ORDER BY id"
+        )))
+        .await?,
+        from_row,
+    )
+}
+
 /// Total users, for first-start checks.
 pub async fn count_staff(c: &mut Conn<'_>) -> Result<i64, StoreError> {
     c.scalar(q(

@@ -205,6 +205,24 @@ pub async fn passed_over(c: &mut Conn<'_>, call: CallId) -> Result<Vec<UserId>, 
     rows.iter().map(|r| r.int(0).map(UserId)).collect()
 }
 
+/// The legs that rang agents' phones since `since`.
+pub async fn legs_since(
+    c: &mut Conn<'_>,
+    since: Timestamp,
+) -> Result<Vec<domain::call_stats::Leg>, StoreError> {
+    let rows = c
+        .all(q("SELECT agent_id, ended FROM call_legs WHERE rang_at >= $1 ORDER BY id").bind(since))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(domain::call_stats::Leg {
+                agent: UserId(r.int(0)?),
+                ended: r.opt_word(1)?,
+            })
+        })
+        .collect()
+}
+
 /// A recording to fetch, queued once per call.
 pub async fn queue_recording(
     c: &mut Conn<'_>,

@@ -322,3 +322,132 @@ both!(
         assert_eq!(assignee(&srv, missed).await, Some(ana));
     }
 );
+
+/// Runs `tests/clients/zenpy_talk_flow.py` as the admin; what zenpy read.
+async fn zenpy_talk(srv: &TestServer, agent: i64) -> Json {
+    let (url, email, token) = (
+        srv.base.clone(),
+        srv.admin_email.clone(),
+        srv.admin_token.clone(),
+    );
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(repo_root().join("target/pyenv/bin/python"))
+            .arg(repo_root().join("tests/clients/zenpy_talk_flow.py"))
+            .env("ATIENDE_URL", url)
+            .env("ATIENDE_EMAIL", email)
+            .env("ATIENDE_TOKEN", token)
+            .env("AGENT_ID", agent.to_string())
+            .output()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .unwrap_or_else(|e| panic!("python: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "zenpy_talk_flow.py: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+both!(talk_api_reads_the_calls_as_zenpy_does, |srv| {
+    use super::routing::call_ok;
+    let (ana, ana_auth) = srv
+        .user_with_token("Ana Agente", "ana@example.com", "agent")
+        .await;
+    let availability = format!("/api/v2/channels/voice/availabilities/{ana}.json");
+    call_ok(
+        &srv,
+        "PUT",
+        &availability,
+        &ana_auth,
+        json!({"availability": {"agent_state": "online"}}),
+    )
+    .await;
+    let event = |e: &str, id: &str, agent: Option<i64>| {
+        json!({"event": e, "provider": "centralita", "call_id": id, "from": "+34600000111",
+            "to": "+34910000000", "agent_id": agent})
+    };
+    // Ana takes one call (2 min 10 s), another rings out: missed.
+    for (e, id, agent) in [
+        ("ringing", "T-1", Some(ana)),
+        ("answered", "T-1", Some(ana)),
+        ("ringing", "T-2", None),
+        ("ended", "T-2", None),
+    ] {
+        let (s, b) = report(&srv, &srv.admin(), event(e, id, agent)).await;
+        assert_eq!(s, 200, "{b}");
+    }
+    let (s, b) = report(&srv, &srv.admin(),
+        json!({"event": "ended", "provider": "centralita", "call_id": "T-1", "agent_id": ana, "duration": 130})).await;
+    assert_eq!(s, 200, "{b}");
+    let read = zenpy_talk(&srv, ana).await;
+    assert_eq!(read["total_calls"], 2, "{read}");
+    assert_eq!(read["agent_calls_accepted"], 1, "{read}");
+    assert_eq!(read["agent_total_talk_time"], 130, "{read}");
+    assert_eq!(read["agent_status"], "online", "{read}");
+    assert_eq!(read["agents_online"], 1, "{read}");
+    assert_eq!(read["calls_waiting"], 0, "{read}");
+    assert_eq!(read["availability"], "online", "{read}");
+    // The voicemail ticket holds what the caller said.
+    let ticket = read["voicemail_ticket"].as_i64().unwrap_or_default();
+    let bodies = comment_bodies(&srv, ticket).await;
+    assert!(
+        bodies
+            .iter()
+            .any(|b| b.contains("Quiero cambiar la dirección de envío")),
+        "{bodies:?}"
+    );
+    let (_, overview) = srv
+        .get(
+            "/api/v2/channels/voice/stats/account_overview.json",
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(
+        overview["account_overview"]["total_voicemails"], 1,
+        "{overview}"
+    );
+    assert_eq!(
+        overview["account_overview"]["total_calls_missed"], 1,
+        "{overview}"
+    );
+    // Agents set their own availability, not others'; stats are admins'.
+    let (_, other) = srv
+        .user_with_token("Otro Agente", "otro@example.com", "agent")
+        .await;
+    let (s, _) = srv
+        .call(
+            "PUT",
+            &availability,
+            &other,
+            Some(json!({"availability": {"agent_state": "offline"}})),
+        )
+        .await;
+    assert_eq!(s, 403);
+    let (s, _) = srv
+        .get(
+            "/api/v2/channels/voice/stats/account_overview.json",
+            &ana_auth,
+        )
+        .await;
+    assert_eq!(s, 403);
+    let (s, b) = srv
+        .get(
+            "/api/v2/channels/voice/stats/current_queue_activity.json",
+            &ana_auth,
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    // Off the phone: offline.
+    let (_, b) = srv
+        .call(
+            "PUT",
+            &availability,
+            &ana_auth,
+            Some(json!({"availability": {"agent_state": "offline"}})),
+        )
+        .await;
+    assert_eq!(b["availability"]["agent_state"], "offline");
+});

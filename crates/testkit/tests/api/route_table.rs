@@ -1113,6 +1113,50 @@ pub(super) const API: &[Row] = &[
     // Click-to-call: staff who may see the case (its customer has no
     // phone number here: refused on the body).
     ("POST", "/api/v2/tickets/{ticket}/calls", "UDDDAA", ""),
+    // Zendesk Talk: statistics for admins, the queue for staff, an
+    // agent's availability read by staff and set by them or an admin.
+    (
+        "GET",
+        "/api/v2/channels/voice/stats/account_overview",
+        "UDDDDA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/channels/voice/stats/agents_overview",
+        "UDDDDA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/channels/voice/stats/agents_activity",
+        "UDDDDA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/channels/voice/stats/current_queue_activity",
+        "UDDAAA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/channels/voice/availabilities/{agent}",
+        "UDDAAA",
+        "",
+    ),
+    (
+        "PUT",
+        "/api/v2/channels/voice/availabilities/{agent}",
+        "UDDDAA",
+        r#"{"availability":{"agent_state":"away"}}"#,
+    ),
+    (
+        "POST",
+        "/api/v2/channels/voice/tickets",
+        "UDDDDA",
+        r#"{"ticket":{"via_id":45,"voice_comment":{"from":"+34600000001","to":"+34910000000","transcription_text":"Hola"}}}"#,
+    ),
     // Voice lines: admins.
     ("GET", "/api/v2/channels/voice/lines", "UDDDDA", ""),
     (
@@ -1382,6 +1426,9 @@ const PAGES: &[Row] = &[
     ("POST", "/agent/chats/{no_chat}/decline", "UUUDDD", ""),
     // "Create customer" on a call (none with id 0 here).
     ("POST", "/agent/calls/{no_chat}/customer", "UUUDDD", ""),
+    ("GET", "/agent/calls/{no_chat}/recording", "UUUDDD", ""),
+    // Click-to-call (the customer has no number here: refused in words).
+    ("POST", "/agent/tickets/{ticket}/call", "UUUDAA", ""),
     (
         "POST",
         "/agent/tickets/{ticket}/reply",

@@ -21,6 +21,7 @@ mod rules;
 mod search;
 mod settings;
 mod suspended;
+mod talk;
 mod ticket_forms;
 mod tickets;
 mod uploads;
@@ -56,6 +57,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(ticket_forms::routes())
         .merge(calls::routes())
         .merge(voice::routes())
+        .merge(talk::routes())
         .merge(channels::routes())
         .merge(chat::routes())
         .merge(chat_conversations::routes())
