@@ -82,6 +82,13 @@ try {
   await page.getByRole("button", { name: "Llamar", exact: true }).click();
   await page.getByText("Su teléfono sonará en un momento").waitFor({ timeout: 5000 });
 
+  // The phone's admin page: today's figures and the line's settings.
+  await page.goto(`${base}/agent/admin/phone`);
+  await page.getByRole("heading", { level: 1, name: "Teléfono" }).waitFor();
+  await page.getByRole("table", { name: "Llamadas de hoy por agente" }).waitFor();
+  await accessible(page, "the phone's admin page");
+  await shot("admin");
+
   assert.deepEqual(errors, [], "no script errors");
   await ctx.close();
 } finally {

@@ -77,6 +77,14 @@ struct Args {
     /// Replies to send out on WhatsApp after the deliveries.
     #[arg(long, default_value_t = 0)]
     whatsapp_out: usize,
+    /// Calls to a voice line (TwiML timed per webhook); 0 skips the phone
+    /// phases.
+    #[arg(long, default_value_t = 0)]
+    calls: usize,
+    /// Screen-pops timed after the calls (a call ringing for the signed-in
+    /// agent until their page shows it).
+    #[arg(long, default_value_t = 200)]
+    screen_pops: usize,
     /// Port for the spawned server.
     #[arg(long, default_value_t = 18_480)]
     port: u16,
@@ -177,6 +185,7 @@ mod email;
 mod help_center;
 mod messaging;
 mod pages;
+mod voice;
 
 fn report(name: &str, mut lat: Vec<Duration>, wall: Duration, errors: usize) {
     lat.sort();
@@ -485,6 +494,20 @@ async fn main() {
     }
     if args.whatsapp > 0 {
         messaging::run(&t, args.whatsapp, args.whatsapp_out, args.clients).await;
+    }
+    if args.calls > 0 {
+        let password = args
+            .password
+            .clone()
+            .unwrap_or_else(|| "bench-password".to_string());
+        voice::run(
+            &t,
+            args.calls,
+            args.screen_pops,
+            args.clients,
+            (&email, &password),
+        )
+        .await;
     }
     if args.articles > 0 {
         help_center::run(&t, args.articles, args.hc_pages, args.clients.min(8)).await;

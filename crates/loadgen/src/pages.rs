@@ -5,7 +5,7 @@ use crate::{Target, call, phase};
 use std::sync::Arc;
 
 /// Signs in with the form and returns the session cookie (`name=value`).
-async fn sign_in(base: &str, email: &str, password: &str) -> Result<String, String> {
+pub(crate) async fn sign_in(base: &str, email: &str, password: &str) -> Result<String, String> {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

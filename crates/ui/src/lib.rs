@@ -9,6 +9,7 @@ mod admin_channels;
 mod admin_chat;
 mod admin_email;
 mod admin_look;
+mod admin_phone;
 mod admin_rules;
 mod admin_suspended;
 mod articles;
@@ -207,6 +208,12 @@ fn admin_pages(ui: Ui) -> Router<Ui> {
             "/agent/admin/channels/templates/{id}/delete",
             post(admin_channels::delete_template),
         )
+        .route(
+            "/agent/admin/phone",
+            get(admin_phone::page).post(admin_phone::create),
+        )
+        .route("/agent/admin/phone/{id}", post(admin_phone::save))
+        .route("/agent/admin/phone/{id}/delete", post(admin_phone::delete))
         .route("/agent/admin/chat/{id}/delete", post(admin_chat::delete))
         .route("/agent/admin/bot/topics", post(admin_bot::save_topics))
         .route(

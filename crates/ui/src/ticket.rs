@@ -125,7 +125,10 @@ fn ticket_id(raw: &str) -> Result<TicketId, AppError> {
     raw.parse().map(TicketId).map_err(|_| AppError::NotFound)
 }
 
-async fn group_choices(ui: &Ui, agent: &Agent) -> Result<Vec<(String, String)>, AppError> {
+pub(crate) async fn group_choices(
+    ui: &Ui,
+    agent: &Agent,
+) -> Result<Vec<(String, String)>, AppError> {
     let (groups, _) = ui
         .app
         .list_groups(

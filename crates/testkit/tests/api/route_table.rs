@@ -1427,6 +1427,25 @@ const PAGES: &[Row] = &[
     // "Create customer" on a call (none with id 0 here).
     ("POST", "/agent/calls/{no_chat}/customer", "UUUDDD", ""),
     ("GET", "/agent/calls/{no_chat}/recording", "UUUDDD", ""),
+    ("GET", "/agent/admin/phone", "UUUDDA", ""),
+    (
+        "POST",
+        "/agent/admin/phone",
+        "UUUDDA",
+        "name=L&number=%2B34910000888&account_sid=AC1&auth_token=t",
+    ),
+    (
+        "POST",
+        "/agent/admin/phone/{voice_line}",
+        "UUUDDA",
+        "name=L&lang_es=1",
+    ),
+    (
+        "POST",
+        "/agent/admin/phone/{voice_line}/delete",
+        "UUUDDA",
+        "",
+    ),
     // Click-to-call (the customer has no number here: refused in words).
     ("POST", "/agent/tickets/{ticket}/call", "UUUDAA", ""),
     (

@@ -739,3 +739,110 @@ async fn agent_actor(srv: &TestServer, id: i64) -> domain::Actor {
         .unwrap_or_else(|| panic!("no user {id}"))
         .actor()
 }
+
+/// Text between `start` and the next `end` after it.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    text.split(start)
+        .nth(1)
+        .and_then(|s| s.split(end).next())
+        .unwrap_or("")
+}
+
+both!(a_line_set_up_on_the_admin_page, |srv| {
+    use super::workspace::{Browser, hidden};
+    let mut b = Browser::new(&srv.base);
+    b.sign_in("admin@example.com", "admin-password-1").await;
+    let page = b.get("/agent/admin/phone").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("No line is connected."),
+        "the admin reads English"
+    );
+    let csrf = hidden(&page.body, "csrf");
+    let made = b
+        .post(
+            "/agent/admin/phone",
+            &[
+                ("csrf", &csrf),
+                ("name", "Tienda Sol"),
+                ("number", "+34 910 00 00 01"),
+                ("account_sid", SID),
+                ("auth_token", TOKEN),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let page = b.get("/agent/admin/phone").await;
+    assert!(
+        !page.body.contains(TOKEN) && !page.body.contains(SID),
+        "credentials never shown"
+    );
+    let id = between(&page.body, "action=\"/agent/admin/phone/", "\"").to_string();
+    assert!(
+        page.body
+            .contains(&format!("/channels/voice/{id}/incoming")),
+        "the address to give Twilio"
+    );
+    // A menu in both languages, English first, callbacks when nobody answers.
+    let saved = b
+        .post(
+            &format!("/agent/admin/phone/{id}"),
+            &[
+                ("csrf", &csrf),
+                ("name", "Tienda Sol"),
+                ("lang_es", "1"),
+                ("lang_en", "1"),
+                ("default_language", "en"),
+                ("greeting_es", "Hola, soy Sol."),
+                ("menu_0_digit", "1"),
+                ("menu_0_label_es", "pedidos"),
+                ("menu_0_label_en", "orders"),
+                ("menu_0_target", "queue"),
+                ("menu_1_digit", "2"),
+                ("menu_1_label_es", "horario"),
+                ("menu_1_target", "message"),
+                ("menu_1_message_es", "De nueve a seis."),
+                ("queue_timeout_secs", "120"),
+                ("ring_secs", "15"),
+                ("when_nobody", "callback"),
+                ("offer_callback", "1"),
+                ("enabled", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let (_, line) = srv
+        .get(
+            &format!("/api/v2/channels/voice/lines/{id}.json"),
+            &srv.admin(),
+        )
+        .await;
+    let s = &line["line"]["settings"];
+    assert_eq!(s["languages"], json!(["en", "es"]), "{line}");
+    assert_eq!(s["greeting"]["es"], "Hola, soy Sol.");
+    assert_eq!(s["menu"][1]["target"]["kind"], "message");
+    assert_eq!(s["queue_timeout_secs"], 120);
+    assert_eq!(s["when_nobody"], "callback");
+    assert_eq!(line["line"]["number"], "+34910000001");
+    // A key used twice is refused in words, on the page.
+    let refused = b
+        .post(
+            &format!("/agent/admin/phone/{id}"),
+            &[
+                ("csrf", &csrf),
+                ("name", "Tienda Sol"),
+                ("lang_es", "1"),
+                ("menu_0_digit", "3"),
+                ("menu_0_label_es", "a"),
+                ("menu_1_digit", "3"),
+                ("menu_1_label_es", "b"),
+                ("enabled", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("own key"), "{}", refused.body);
+    // Today's figures.
+    let page = b.get("/agent/admin/phone").await;
+    assert!(page.body.contains("Average speed of answer"));
+});
