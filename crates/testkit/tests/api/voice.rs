@@ -608,6 +608,21 @@ both!(calls_through_a_twilio_line, |srv| {
     verb(&a, "Record");
     let a = line.hook("no-such-step", "CA-7", MARTA, &[]).await;
     verb(&a, "Record");
+    // The message left after the apology is not lost.
+    api.with_book(|b| b.recordings.insert("RE7".into(), b"ID3-sorry".to_vec()));
+    line.hook(
+        "recorded",
+        "CA-7",
+        MARTA,
+        &[
+            ("RecordingUrl", &api.recording_url("RE7")),
+            ("RecordingDuration", "5"),
+        ],
+    )
+    .await;
+    let sorry = call_of(&srv, "CA-7").await;
+    assert_eq!(sorry.outcome, Some(CallOutcome::Voicemail));
+    assert!(sorry.ticket.is_some(), "logged on her case");
 
     // Off hours the caller is told when we are back, and called back.
     let closed = closed_schedule(&srv).await;

@@ -99,7 +99,10 @@ impl App {
                 lang: l,
             });
         };
-        if line_of(&call)?.stage == CallStage::Voicemail && call.outcome.is_none() {
+        // Any call not over yet: a message left after an apology (a
+        // webhook that could not be read) counts as much as one left from
+        // the queue.
+        if call.outcome.is_none() {
             let u = url.clone();
             let moved = self
                 .move_call(
