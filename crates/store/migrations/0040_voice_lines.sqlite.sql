@@ -63,6 +63,8 @@ ALTER TABLE call_events_new RENAME TO call_events;
 CREATE INDEX calls_ticket ON calls(ticket_id);
 CREATE INDEX calls_agent ON calls(agent_id, started_at);
 CREATE INDEX calls_queue ON calls(line_id, stage, queued_at);
+-- The sweep that completes calls whose log failed halfway.
+CREATE INDEX calls_unlogged ON calls(ended_at) WHERE ticket_id IS NULL;
 CREATE TABLE call_legs (
     id INTEGER PRIMARY KEY,
     call_id INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,

@@ -17,7 +17,7 @@ mod greeting;
 mod moves;
 mod queue;
 
-use super::{CallEnd, CallHook, KeysAt, TWILIO, VoiceHook};
+use super::{CallHook, KeysAt, TWILIO, VoiceHook};
 use crate::{App, AppError};
 use domain::calls::{Call, CallDirection, CallEventKind, CallOutcome, LineCall};
 use domain::routing::{Decision, Needs, Requirement, WorkChannel, choose};
@@ -107,8 +107,8 @@ impl App {
             VoiceHook::Dialed { end, duration_secs } => {
                 self.dialed(line, call, end, duration_secs, now).await
             }
-            VoiceHook::Ended { end, duration_secs } => {
-                self.call_ended(call, end, duration_secs, now).await
+            VoiceHook::Ended { duration_secs, .. } => {
+                self.call_ended(call, duration_secs, now).await
             }
             VoiceHook::Recorded { url, duration_secs } => {
                 self.voicemail_recorded(line, call, url, duration_secs, now)

@@ -43,12 +43,16 @@ fn twiml(body: String) -> Response {
 }
 
 /// Fetches queued recordings: at once when a webhook says one is ready,
-/// else every few seconds (retries come due).
+/// else every few seconds (retries come due); and completes the logs of
+/// calls that ended on no case.
 pub fn spawn_fetcher(app: App, voice: Arc<TwilioVoice>, wake: Arc<Notify>) {
     tokio::spawn(async move {
         loop {
             if let Err(e) = app.fetch_due_recordings(voice.as_ref()).await {
                 tracing::warn!(error = %e, "fetching call recordings failed");
+            }
+            if let Err(e) = app.log_unlogged_calls().await {
+                tracing::warn!(error = %e, "logging ended calls failed");
             }
             let _ = tokio::time::timeout(Duration::from_secs(5), wake.notified()).await;
         }

@@ -262,3 +262,26 @@ pub async fn callbacks_waiting(c: &mut Conn<'_>, since: Timestamp) -> Result<i64
     .await?
     .int(0)
 }
+
+/// Inbound calls through a line that ended between `since` and `before`
+/// and are on no case yet (their log failed halfway, or is not for a
+/// case: a hidden number, a caller who only heard a message), newest first.
+pub async fn unlogged(
+    c: &mut Conn<'_>,
+    since: Timestamp,
+    before: Timestamp,
+    limit: i64,
+) -> Result<Vec<Call>, StoreError> {
+    let rows = c
+        .all(
+            q(format!(
+                "SELECT {COLS} FROM calls WHERE line_id IS NOT NULL AND direction = 'inbound' AND outcome IS NOT NULL \
+                 AND ticket_id IS NULL AND ended_at >= $1 AND ended_at < $2 ORDER BY ended_at DESC LIMIT $3"
+            ))
+            .bind(since)
+            .bind(before)
+            .bind(limit),
+        )
+        .await?;
+    rows.iter().map(call).collect()
+}

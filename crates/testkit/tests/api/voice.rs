@@ -600,6 +600,32 @@ both!(calls_through_a_twilio_line, |srv| {
         bodies,
         vec!["Llamada de +34644000006: colgó mientras esperaba en la cola.".to_string()]
     );
+    // A log that failed halfway (a crash after the call's end was kept)
+    // is completed by the sweep, once.
+    srv.app
+        .db
+        .write(|c| Box::pin(async move {
+            c.exec(store::q("UPDATE calls SET ticket_id = NULL, ended_at = ended_at - 60 WHERE provider_call_id = 'CA-6'")).await?;
+            Ok::<_, app::AppError>(())
+        }))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        srv.app
+            .log_unlogged_calls()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            >= 1
+    );
+    let relogged = call_of(&srv, "CA-6").await;
+    assert_eq!(relogged.ticket, abandoned.ticket);
+    assert_eq!(
+        comment_bodies(&srv, relogged.ticket.map_or(0, |t| t.0))
+            .await
+            .len(),
+        1,
+        "once"
+    );
 
     // Webhooks that cannot be read: an apology and a voicemail.
     let a = line.post("incoming", &[("To", LINE_NUMBER)]).await;

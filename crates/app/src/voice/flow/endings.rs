@@ -4,13 +4,14 @@
 use super::*;
 
 impl App {
-    /// The call is over: how it ended, by where it was; then it is logged
-    /// (a voicemail was logged when it was recorded). A repeated report
-    /// changes nothing.
+    /// The call is over: how it ended, by where it was (what the provider
+    /// calls its end — busy, no answer — adds nothing to that); then it is
+    /// logged (a voicemail was logged when it was recorded). A repeated
+    /// report changes nothing; a log that failed is completed by
+    /// [`App::log_unlogged_calls`].
     pub(super) async fn call_ended(
         &self,
         call: Call,
-        end: CallEnd,
         duration: Option<i64>,
         now: Timestamp,
     ) -> Result<VoiceStep, AppError> {
@@ -38,7 +39,6 @@ impl App {
             let ringing = (lc.stage == CallStage::Ringing)
                 .then_some(call.agent)
                 .flatten();
-            let failed = matches!(end, CallEnd::Failed | CallEnd::Busy);
             let moved = self
                 .move_call(
                     &call,
@@ -66,9 +66,6 @@ impl App {
                 (CallStage::Callback, _) | (_, Some(CallOutcome::Voicemail))
             );
             let self_served = lc.stage == CallStage::Over;
-            if failed && ended.direction == CallDirection::Outbound {
-                tracing::info!(call = ended.id.0, "an outbound call could not be placed");
-            }
             match ended.direction {
                 CallDirection::Outbound => self.log_outbound(ended).await?,
                 CallDirection::Inbound if !logged_before && !self_served => {
@@ -173,5 +170,49 @@ impl App {
         call.transcription = Some(text);
         self.log_call(call, CallLog::Transcription).await?;
         Ok(VoiceStep::Nothing)
+    }
+
+    /// Logs the calls that ended lately on no case though they should be
+    /// on one (a log that failed halfway: a crash, a database that went
+    /// away); each entry lands once, by its external id. Returns how many.
+    pub async fn log_unlogged_calls(&self) -> Result<usize, AppError> {
+        /// Long enough for the webhook that logs a call to have done so.
+        const SETTLE_SECS: i64 = 30;
+        let now = Timestamp::now();
+        let (calls, lines) = {
+            let mut rc = self.read().await?;
+            let c = &mut rc.conn();
+            (
+                call_repo::unlogged(
+                    c,
+                    Timestamp(now.0 - 86_400),
+                    Timestamp(now.0 - SETTLE_SECS),
+                    100,
+                )
+                .await?,
+                repo::lines(c).await?,
+            )
+        };
+        let mut logged = 0;
+        for call in calls {
+            let Some(lc) = call.line.as_ref() else {
+                continue;
+            };
+            let heard_a_message = lines
+                .iter()
+                .find(|l| l.id == lc.line)
+                .and_then(|l| lc.menu_choice.and_then(|d| l.settings.option(d)))
+                .is_some_and(|o| matches!(o.target, MenuTarget::Message { .. }));
+            if heard_a_message || normalize_identity(IdentityKind::Phone, &call.from).is_none() {
+                continue;
+            }
+            let entry = match call.outcome {
+                Some(CallOutcome::Voicemail) => CallLog::Voicemail,
+                _ => CallLog::Ended,
+            };
+            self.log_call(call, entry).await?;
+            logged += 1;
+        }
+        Ok(logged)
     }
 }
