@@ -366,6 +366,22 @@ pub async fn route(c: &mut Conn<'_>, ticket: TicketId) -> Result<Option<Route>, 
     .transpose()
 }
 
+/// A waiting case queued from `since` when that is earlier (a caller who
+/// asked to be called back keeps their place).
+pub async fn keep_place(
+    c: &mut Conn<'_>,
+    ticket: TicketId,
+    since: Timestamp,
+) -> Result<(), StoreError> {
+    c.exec(
+        q("UPDATE ticket_routing SET queued_at = $2 WHERE ticket_id = $1 AND state = 'waiting' AND queued_at > $2")
+            .bind(ticket)
+            .bind(since),
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn save_route(c: &mut Conn<'_>, r: &Route) -> Result<(), StoreError> {
     c.exec(
         q("INSERT INTO ticket_routing (ticket_id, state, group_id, work_channel, language, queued_at, assigned_at, assignee_id, optional_dropped, escalations, \

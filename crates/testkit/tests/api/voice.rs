@@ -382,6 +382,20 @@ both!(calls_through_a_twilio_line, |srv| {
         "Es la siguiente llamada en ser atendida.",
         "still busy"
     );
+    // She has waited half a minute when she asks.
+    srv.app
+        .db
+        .write(|c| {
+            Box::pin(async move {
+                c.exec(store::q(
+                    "UPDATE calls SET queued_at = queued_at - 30 WHERE provider_call_id = 'CA-3'",
+                ))
+                .await?;
+                Ok::<_, app::AppError>(())
+            })
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let a = line
         .hook("queue-keys", "CA-3", MARTA, &[("Digits", "2")])
         .await;
@@ -392,6 +406,19 @@ both!(calls_through_a_twilio_line, |srv| {
     let callback = call_of(&srv, "CA-3").await;
     assert_eq!(callback.outcome, Some(CallOutcome::Callback));
     let callback_case = callback.ticket.map_or(0, |t| t.0);
+    // Ana is on a call: the callback waits in routing's queue from when
+    // Marta started waiting on the phone, her place kept.
+    let route = {
+        let mut rc = srv.app.read().await.unwrap_or_else(|e| panic!("{e}"));
+        store::repo::routing::route(&mut rc.conn(), domain::TicketId(callback_case))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("no route"))
+    };
+    assert_eq!(
+        Some(route.queued_at),
+        callback.line.as_ref().and_then(|l| l.queued_at)
+    );
     assert!(
         comment_bodies(&srv, callback_case)
             .await

@@ -235,7 +235,19 @@ impl App {
             return Ok(VoiceStep::Nothing);
         };
         let number = call.from.clone();
-        self.log_call(call, CallLog::Ended).await?;
+        let waiting_since = call.line.as_ref().and_then(|l| l.queued_at);
+        let logged = self.log_call(call, CallLog::Ended).await?;
+        // The caller keeps their place: their case waits in routing's
+        // queue from when they started waiting on the phone.
+        if let (Some(ticket), Some(since)) = (logged.ticket, waiting_since) {
+            self.write(move |c| {
+                Box::pin(async move {
+                    store::repo::routing::keep_place(c, ticket, since).await?;
+                    Ok(())
+                })
+            })
+            .await?;
+        }
         self.routing_wake.notify_one();
         say.push(i18n::with(
             lang(&l),
