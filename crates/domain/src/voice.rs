@@ -43,6 +43,15 @@ impl Spoken {
         Some(t.trim()).filter(|t| !t.is_empty())
     }
 
+    /// The text in a language, else in the other one (admins may have
+    /// written only one), else nothing.
+    pub fn say(&self, lang: &str) -> &str {
+        let other = if lang.starts_with("es") { "en" } else { "es" };
+        self.said_in(lang)
+            .or_else(|| self.said_in(other))
+            .unwrap_or_default()
+    }
+
     fn too_long(&self) -> bool {
         self.es.chars().count() > MAX_SPOKEN || self.en.chars().count() > MAX_SPOKEN
     }
@@ -111,6 +120,9 @@ pub struct VoiceSettings {
     pub schedule: Option<ScheduleId>,
     /// Answered calls are recorded.
     pub record_calls: bool,
+    /// What callers hear while they wait (an audio file the provider
+    /// plays); silence between the announcements when none.
+    pub hold_music_url: Option<String>,
 }
 
 impl Default for VoiceSettings {
@@ -125,6 +137,7 @@ impl Default for VoiceSettings {
             offer_callback: true,
             schedule: None,
             record_calls: false,
+            hold_music_url: None,
         }
     }
 }
@@ -159,6 +172,11 @@ impl VoiceSettings {
                 RING_SECS.start(),
                 RING_SECS.end()
             ));
+        }
+        if let Some(u) = &self.hold_music_url
+            && !((u.starts_with("https://") || u.starts_with("http://")) && u.len() <= 2000)
+        {
+            return Some("hold_music_url: an http(s) address".into());
         }
         if self.greeting.too_long() {
             return Some(format!("greeting: at most {MAX_SPOKEN} characters"));
@@ -284,11 +302,13 @@ pub enum VoiceStep {
     /// The greeting and the menu's options; a key comes back to the
     /// menu (none: the general queue).
     Menu { lang: String, say: Vec<String> },
-    /// Waiting: what is said (the position), then hold; the caller may
-    /// press 1 (voicemail) or 2 (callback, when offered).
+    /// Waiting: what is said (the position), then hold (the line's music,
+    /// if it has some); the caller may press 1 (voicemail) or 2
+    /// (callback, when offered).
     Hold {
         lang: String,
         say: Vec<String>,
+        music: Option<String>,
         hold_secs: i64,
     },
     /// Ring an agent.

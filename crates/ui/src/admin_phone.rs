@@ -54,6 +54,7 @@ struct LineView {
     schedule: i64,
     speaks_es: bool,
     speaks_en: bool,
+    hold_music: String,
 }
 
 #[derive(Template)]
@@ -129,6 +130,7 @@ fn view(base: &str, l: &VoiceLine) -> LineView {
         schedule: l.settings.schedule.map_or(0, |s| s.0),
         speaks_es: l.settings.languages.iter().any(|x| x == "es"),
         speaks_en: l.settings.languages.iter().any(|x| x == "en"),
+        hold_music: l.settings.hold_music_url.clone().unwrap_or_default(),
     }
 }
 
@@ -278,6 +280,7 @@ fn settings_of(form: &Form) -> VoiceSettings {
             .and_then(|s| s.parse().ok())
             .map(ScheduleId),
         record_calls: form.get("record_calls").is_some(),
+        hold_music_url: Some(text(form, "hold_music_url")).filter(|u| !u.is_empty()),
     }
 }
 

@@ -283,6 +283,7 @@ words! {
     phone_line_new,
     phone_number,
     phone_credentials_help,
+    phone_hold_music,
     reply_receipt_delivered,
     reply_receipt_read,
     identity_suggestions,

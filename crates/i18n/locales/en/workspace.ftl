@@ -527,3 +527,4 @@ phone_schedule_default = The default schedule
 phone_line_new = Connect a line
 phone_number = Number
 phone_credentials_help = Leave a field blank to keep what is stored. They are your Twilio account SID and auth token; they are never shown again.
+phone_hold_music = Hold music (address of an audio file; blank: silence between announcements)

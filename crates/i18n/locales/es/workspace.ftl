@@ -527,3 +527,4 @@ phone_schedule_default = El horario por defecto
 phone_line_new = Conectar una línea
 phone_number = Número
 phone_credentials_help = Deje un campo en blanco para conservar lo guardado. Son el account SID y el auth token de su cuenta de Twilio; nunca se vuelven a mostrar.
+phone_hold_music = Música de espera (dirección de un archivo de audio; en blanco, silencio entre avisos)

@@ -94,6 +94,7 @@ pub fn render(step: &VoiceStep, hooks: &Hooks) -> String {
         VoiceStep::Hold {
             lang,
             say: texts,
+            music,
             hold_secs,
         } => {
             out.push_str(&format!(
@@ -101,6 +102,9 @@ pub fn render(step: &VoiceStep, hooks: &Hooks) -> String {
                 hooks.url("queue-keys")
             ));
             say(&mut out, lang, texts);
+            if let Some(url) = music {
+                out.push_str(&format!("<Play loop=\"1\">{}</Play>", escape(url)));
+            }
             out.push_str("</Gather>");
             out.push_str(&format!(
                 "<Redirect method=\"POST\">{}</Redirect>",
@@ -210,6 +214,24 @@ mod tests {
         assert!(xml.contains("<Say language=\"es-ES\">Gracias por llamar a A &amp; B.</Say>"));
         assert!(xml.contains("action=\"https://desk.example/channels/voice/3/menu\""));
         assert!(xml.ends_with("<Redirect method=\"POST\">https://desk.example/channels/voice/3/menu</Redirect></Response>"));
+    }
+
+    #[test]
+    fn hold_plays_the_lines_music_and_listens_for_keys() {
+        let xml = render(
+            &VoiceStep::Hold {
+                lang: "es".into(),
+                say: vec!["Es la siguiente llamada en ser atendida.".into()],
+                music: Some("https://cdn.example/espera.mp3?a=1&b=2".into()),
+                hold_secs: 20,
+            },
+            &hooks(),
+        );
+        assert!(xml.contains(
+            "<Play loop=\"1\">https://cdn.example/espera.mp3?a=1&amp;b=2</Play></Gather>"
+        ));
+        assert!(xml.contains("action=\"https://desk.example/channels/voice/3/queue-keys\""));
+        assert!(xml.ends_with("<Redirect method=\"POST\">https://desk.example/channels/voice/3/wait</Redirect></Response>"));
     }
 
     #[test]

@@ -875,6 +875,7 @@ both!(a_line_set_up_on_the_admin_page, |srv| {
                 ("when_nobody", "callback"),
                 ("offer_callback", "1"),
                 ("enabled", "1"),
+                ("hold_music_url", "https://cdn.example/espera.mp3"),
             ],
         )
         .await;
@@ -891,6 +892,7 @@ both!(a_line_set_up_on_the_admin_page, |srv| {
     assert_eq!(s["menu"][1]["target"]["kind"], "message");
     assert_eq!(s["queue_timeout_secs"], 120);
     assert_eq!(s["when_nobody"], "callback");
+    assert_eq!(s["hold_music_url"], "https://cdn.example/espera.mp3");
     assert_eq!(line["line"]["number"], "+34910000001");
     // A key used twice is refused in words, on the page.
     let refused = b

@@ -141,11 +141,7 @@ impl App {
         match &option.target {
             MenuTarget::Queue { .. } => self.enqueue(line, call, Some(d), Vec::new(), now).await,
             MenuTarget::Message { text } => {
-                let words = text
-                    .said_in(&l)
-                    .or_else(|| text.said_in(if l == "es" { "en" } else { "es" }))
-                    .unwrap_or_default()
-                    .to_string();
+                let words = text.say(&l).to_string();
                 self.move_call(
                     &call,
                     move |k| {
@@ -202,11 +198,7 @@ pub(super) fn menu_words(line: &VoiceLine, l: &str) -> Vec<String> {
         .menu
         .iter()
         .map(|o| {
-            let label = o
-                .label
-                .said_in(l)
-                .or_else(|| o.label.said_in(if l == "es" { "en" } else { "es" }))
-                .unwrap_or_default();
+            let label = o.label.say(l);
             i18n::with(
                 lang(l),
                 "voice-menu-option",

@@ -82,6 +82,7 @@ impl App {
             return Ok(VoiceStep::Hold {
                 lang: l,
                 say,
+                music: line.settings.hold_music_url.clone(),
                 hold_secs: left.clamp(1, HOLD_SECS),
             });
         }
