@@ -2,8 +2,8 @@
 running atiende (ATIENDE_URL, ATIENDE_EMAIL, ATIENDE_TOKEN; AGENT_ID is an
 agent with calls). Prints what zenpy read as JSON for the Rust test to
 check: today's account overview, the agents' activity, the queue now, the
-agent's availability before and after setting it, and a voicemail ticket
-made through Talk Partner Edition's create_ticket."""
+agent's availability, a voicemail ticket made through Talk Partner
+Edition's create_ticket, and every call through the incremental export."""
 
 import json
 import os
@@ -26,7 +26,10 @@ ticket = z.talk_pe.create_ticket(agent, Ticket(via_id=45, voice_comment={
     "from": "+34655000009", "to": "+15005550006", "recording_url": "https://pbx.example/rec/9.mp3",
     "started_at": "2026-12-07T09:00:00Z", "call_duration": 41, "transcription_text": "Quiero cambiar la dirección de envío",
 }))
+exported = list(z.talk.calls.incremental(start_time=0))
 print(json.dumps({
+    "exported_calls": len(exported),
+    "exported_statuses": sorted(c.completion_status for c in exported),
     "total_calls": overview.total_calls,
     "total_calls_abandoned_in_queue": overview.total_calls_abandoned_in_queue,
     "total_voicemails": overview.total_voicemails,

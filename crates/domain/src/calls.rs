@@ -76,6 +76,8 @@ pub struct Call {
     pub line: Option<LineCall>,
     /// The callback request this outbound call answers.
     pub callback_of: Option<CallId>,
+    /// When anything about it last changed (the incremental export).
+    pub updated_at: Timestamp,
 }
 
 /// Where a call through one of our voice lines is, and what its caller
@@ -119,6 +121,7 @@ impl Call {
             transcription: None,
             line: None,
             callback_of: None,
+            updated_at: at,
         }
     }
 

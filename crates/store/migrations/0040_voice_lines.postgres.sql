@@ -21,6 +21,9 @@ ALTER TABLE calls ADD COLUMN language TEXT;
 ALTER TABLE calls ADD COLUMN menu_choice BIGINT;
 ALTER TABLE calls ADD COLUMN queued_at BIGINT;
 ALTER TABLE calls ADD COLUMN callback_of BIGINT;
+ALTER TABLE calls ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;
+UPDATE calls SET updated_at = COALESCE(ended_at, answered_at, started_at);
+CREATE INDEX calls_updated ON calls(updated_at, id);
 CREATE INDEX calls_queue ON calls(line_id, stage, queued_at);
 -- The sweep that completes calls whose log failed halfway.
 CREATE INDEX calls_unlogged ON calls(ended_at) WHERE ticket_id IS NULL;

@@ -5,7 +5,8 @@
 -- menu choice, and when it started waiting; each ring of an agent's phone
 -- is a leg. Recordings are fetched from the provider through a queue with
 -- retries and kept with the call. Calls may end abandoned or as a callback
--- request, and an outbound call may answer one. SQLite changes a column's
+-- request, and an outbound call may answer one. Each call keeps when it
+-- last changed, for the incremental export. SQLite changes a column's
 -- constraint only by rebuilding the table (and its child with it, so that
 -- no row of the child is cascaded away).
 CREATE TABLE voice_lines (
@@ -43,12 +44,14 @@ CREATE TABLE calls_new (
     menu_choice INTEGER,
     queued_at INTEGER,
     callback_of INTEGER,
+    updated_at INTEGER NOT NULL DEFAULT 0,
     UNIQUE (provider, provider_call_id)
 );
 INSERT INTO calls_new (id, provider, provider_call_id, direction, from_number, to_number, agent_id, customer_id, ticket_id,
-        started_at, answered_at, ended_at, duration_secs, outcome, recording_url, transcription)
+        started_at, answered_at, ended_at, duration_secs, outcome, recording_url, transcription, updated_at)
     SELECT id, provider, provider_call_id, direction, from_number, to_number, agent_id, customer_id, ticket_id,
-        started_at, answered_at, ended_at, duration_secs, outcome, recording_url, transcription FROM calls;
+        started_at, answered_at, ended_at, duration_secs, outcome, recording_url, transcription,
+        COALESCE(ended_at, answered_at, started_at) FROM calls;
 CREATE TABLE call_events_new (
     call_id INTEGER NOT NULL REFERENCES calls_new(id) ON DELETE CASCADE,
     kind TEXT NOT NULL CHECK (kind IN ('ringing', 'answered', 'ended', 'recording', 'voicemail')),
@@ -63,6 +66,8 @@ ALTER TABLE call_events_new RENAME TO call_events;
 CREATE INDEX calls_ticket ON calls(ticket_id);
 CREATE INDEX calls_agent ON calls(agent_id, started_at);
 CREATE INDEX calls_queue ON calls(line_id, stage, queued_at);
+-- The incremental export of calls, by when they last changed.
+CREATE INDEX calls_updated ON calls(updated_at, id);
 -- The sweep that completes calls whose log failed halfway.
 CREATE INDEX calls_unlogged ON calls(ended_at) WHERE ticket_id IS NULL;
 CREATE TABLE call_legs (

@@ -3,9 +3,11 @@
 //! same transaction as the call's change, and the adapter's fetcher claims
 //! what is due, fetches it with the line's credentials and keeps the bytes
 //! with the call. A fetch that fails for a while is tried again with
-//! growing waits (the provider's trouble, a recording not ready yet); only
-//! one the provider says does not exist or may not be read stops, and it
-//! stays listed with its error. Agents who may see the call's case play it.
+//! growing waits (the provider's trouble, a recording not ready yet) for
+//! about two days; one the provider says may not be read stops at once.
+//! A recording that stops is kept as `failed` with its address and the
+//! error, so it can still be fetched by hand. Agents who may see the
+//! call's case play it.
 
 use super::{DueRecording, VoiceCalls};
 use crate::{App, AppError};

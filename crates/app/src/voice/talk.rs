@@ -50,6 +50,15 @@ pub struct VoicemailInput {
     pub answered_by: Option<UserId>,
 }
 
+/// One page of the incremental export of calls.
+#[derive(Debug, Clone)]
+pub struct CallsPage {
+    pub calls: Vec<domain::calls::Call>,
+    /// Where the next page starts (the last call's change).
+    pub end_time: Timestamp,
+    pub end_of_stream: bool,
+}
+
 /// The start of today (UTC): Talk's statistics cover the current day.
 pub fn start_of_today(now: Timestamp) -> Timestamp {
     Timestamp(now.0 - now.0.rem_euclid(86_400))
@@ -67,6 +76,34 @@ impl App {
             call_repo::since(c, since).await?,
             repo::legs_since(c, since).await?,
         ))
+    }
+
+    /// Calls changed at or after `start`, oldest change first (Talk's
+    /// incremental calls export; admins who export). A full page whose
+    /// calls all changed in the same second moves on a second, so a
+    /// client never pages in place.
+    pub async fn export_calls(
+        &self,
+        actor: Actor,
+        start: Timestamp,
+        per_page: i64,
+    ) -> Result<CallsPage, AppError> {
+        crate::export::may_export(&actor)?;
+        let per_page = per_page.clamp(1, 1000);
+        let mut rc = self.read().await?;
+        let calls = call_repo::changed_since(&mut rc.conn(), start, per_page).await?;
+        let end_of_stream = (calls.len() as i64) < per_page;
+        let last = calls.last().map_or(start, |k| k.updated_at);
+        let end_time = if !end_of_stream && last == start {
+            Timestamp(start.0 + 1)
+        } else {
+            last
+        };
+        Ok(CallsPage {
+            calls,
+            end_time,
+            end_of_stream,
+        })
     }
 
     /// Talk's account overview of the calls since `since` (admins).

@@ -6,7 +6,7 @@ use domain::{CallId, Timestamp, VoiceLineId};
 
 const COLS: &str = "id, provider, provider_call_id, direction, from_number, to_number, agent_id, customer_id, ticket_id, \
                     started_at, answered_at, ended_at, duration_secs, outcome, recording_url, transcription, \
-                    line_id, stage, language, menu_choice, queued_at, callback_of";
+                    line_id, stage, language, menu_choice, queued_at, callback_of, updated_at";
 
 fn call(r: &Row) -> Result<Call, StoreError> {
     Ok(Call {
@@ -37,6 +37,7 @@ fn call(r: &Row) -> Result<Call, StoreError> {
             _ => None,
         },
         callback_of: r.opt_int(21)?.map(CallId),
+        updated_at: Timestamp(r.int(22)?),
     })
 }
 
@@ -74,8 +75,8 @@ pub async fn insert(c: &mut Conn<'_>, k: &Call) -> Result<Option<CallId>, StoreE
     let row = c
         .opt(
             q("INSERT INTO calls (provider, provider_call_id, direction, from_number, to_number, agent_id, customer_id, started_at, \
-               line_id, stage, language, callback_of) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (provider, provider_call_id) DO NOTHING RETURNING id")
+               line_id, stage, language, callback_of, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $8) ON CONFLICT (provider, provider_call_id) DO NOTHING RETURNING id")
             .bind(k.provider.as_str())
             .bind(k.provider_call_id.as_str())
             .bind(k.direction)
@@ -94,12 +95,14 @@ pub async fn insert(c: &mut Conn<'_>, k: &Call) -> Result<Option<CallId>, StoreE
 }
 
 /// The write of everything a call now is but its identity, `WHERE` the
-/// condition given (its id is `$1`; the condition's own value `$16`).
+/// condition given (its id is `$1`; the condition's own value `$17`); it
+/// changed now.
 fn write_call(k: &Call, condition: &str) -> crate::Query {
     q(format!(
         "UPDATE calls SET agent_id = $2, customer_id = $3, ticket_id = $4, answered_at = $5, ended_at = $6, \
          duration_secs = $7, outcome = $8, recording_url = $9, transcription = $10, \
-         stage = $11, language = $12, menu_choice = $13, queued_at = $14, provider_call_id = $15 WHERE id = $1{condition}"
+         stage = $11, language = $12, menu_choice = $13, queued_at = $14, provider_call_id = $15, \
+         updated_at = $16 WHERE id = $1{condition}"
     ))
     .bind(k.id)
     .bind(k.agent)
@@ -116,6 +119,7 @@ fn write_call(k: &Call, condition: &str) -> crate::Query {
     .bind(k.line.as_ref().and_then(|l| l.menu_choice).map(i64::from))
     .bind(k.line.as_ref().and_then(|l| l.queued_at))
     .bind(k.provider_call_id.as_str())
+    .bind(Timestamp::now().max(k.updated_at))
 }
 
 /// Writes what a call now is (all but its identity).
@@ -132,7 +136,7 @@ pub async fn update_from_stage(
     expected: domain::voice::CallStage,
 ) -> Result<bool, StoreError> {
     let n = c
-        .exec(write_call(k, " AND stage = $16").bind(expected))
+        .exec(write_call(k, " AND stage = $17").bind(expected))
         .await?;
     Ok(n == 1)
 }
@@ -155,9 +159,10 @@ pub async fn set_ticket(
 /// Where a call's recording is (kept once known).
 pub async fn set_recording_url(c: &mut Conn<'_>, id: CallId, url: &str) -> Result<(), StoreError> {
     c.exec(
-        q("UPDATE calls SET recording_url = COALESCE(recording_url, $2) WHERE id = $1")
+        q("UPDATE calls SET recording_url = COALESCE(recording_url, $2), updated_at = $3 WHERE id = $1")
             .bind(id)
-            .bind(url),
+            .bind(url)
+            .bind(Timestamp::now()),
     )
     .await?;
     Ok(())
@@ -166,9 +171,10 @@ pub async fn set_recording_url(c: &mut Conn<'_>, id: CallId, url: &str) -> Resul
 /// What the provider heard in a call's voicemail.
 pub async fn set_transcription(c: &mut Conn<'_>, id: CallId, text: &str) -> Result<(), StoreError> {
     c.exec(
-        q("UPDATE calls SET transcription = $2 WHERE id = $1")
+        q("UPDATE calls SET transcription = $2, updated_at = $3 WHERE id = $1")
             .bind(id)
-            .bind(text),
+            .bind(text)
+            .bind(Timestamp::now()),
     )
     .await?;
     Ok(())
@@ -280,6 +286,25 @@ pub async fn unlogged(
             ))
             .bind(since)
             .bind(before)
+            .bind(limit),
+        )
+        .await?;
+    rows.iter().map(call).collect()
+}
+
+/// Calls changed at or after `start`, oldest change first, at most
+/// `limit` (the incremental export).
+pub async fn changed_since(
+    c: &mut Conn<'_>,
+    start: Timestamp,
+    limit: i64,
+) -> Result<Vec<Call>, StoreError> {
+    let rows = c
+        .all(
+            q(format!(
+                "SELECT {COLS} FROM calls WHERE updated_at >= $1 ORDER BY updated_at, id LIMIT $2"
+            ))
+            .bind(start)
             .bind(limit),
         )
         .await?;

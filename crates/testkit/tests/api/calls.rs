@@ -390,6 +390,13 @@ both!(talk_api_reads_the_calls_as_zenpy_does, |srv| {
     assert_eq!(read["agents_online"], 1, "{read}");
     assert_eq!(read["calls_waiting"], 0, "{read}");
     assert_eq!(read["availability"], "online", "{read}");
+    // The export has every call, the voicemail ticket's too.
+    assert_eq!(read["exported_calls"], 3, "{read}");
+    assert_eq!(
+        read["exported_statuses"],
+        json!(["completed", "missed", "voicemail"]),
+        "{read}"
+    );
     // The voicemail ticket holds what the caller said.
     let ticket = read["voicemail_ticket"].as_i64().unwrap_or_default();
     let bodies = comment_bodies(&srv, ticket).await;

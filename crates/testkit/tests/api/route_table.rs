@@ -1135,6 +1135,12 @@ pub(super) const API: &[Row] = &[
     ),
     (
         "GET",
+        "/api/v2/channels/voice/stats/incremental/calls",
+        "UDDDDA",
+        "",
+    ),
+    (
+        "GET",
         "/api/v2/channels/voice/stats/current_queue_activity",
         "UDDAAA",
         "",

@@ -478,7 +478,7 @@ pub const WORK: &[Operation] = &[
         "/api/v2/calls/{id}/recording",
         "Phone calls",
         "A call's recording (fetched from the voice provider), for staff who may see its case",
-        Body::Object,
+        Body::File,
     ),
     (
         "post",
@@ -506,6 +506,13 @@ pub const WORK: &[Operation] = &[
         "/api/v2/channels/voice/stats/agents_activity",
         "Phone calls",
         "Each agent's calls today: accepted, missed, denied, callbacks made, talk and wrap-up time, status (group_ids: of these groups' agents) (admins)",
+        Body::Object,
+    ),
+    (
+        "get",
+        "/api/v2/channels/voice/stats/incremental/calls",
+        "Phone calls",
+        "Every call changed at or after start_time, oldest change first (Talk's incremental calls export): direction, numbers, agent, customer, case, completion status, duration, talk, wait and answer times; end_time and next_page until end_of_stream (admins who export)",
         Body::Object,
     ),
     (

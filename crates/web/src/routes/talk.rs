@@ -3,7 +3,8 @@
 //! `agents_overview`, `agents_activity` with `group_ids`,
 //! `current_queue_activity`), agents' phone availability
 //! (`/api/v2/channels/voice/availabilities/{agent_id}`), and voicemail
-//! tickets (`POST /api/v2/channels/voice/tickets`). A `start_time` (Unix
+//! tickets (`POST /api/v2/channels/voice/tickets`), and the incremental
+//! export of calls (`/api/v2/channels/voice/stats/incremental/calls`). A `start_time` (Unix
 //! seconds) widens the statistics past today, as atiende's own addition.
 
 use super::{created, ok, path_id};
@@ -45,6 +46,10 @@ pub fn routes() -> Router<Api> {
             get(availability).put(set_availability),
         )
         .route("/api/v2/channels/voice/tickets", post(voicemail_ticket))
+        .route(
+            "/api/v2/channels/voice/stats/incremental/calls",
+            get(incremental_calls),
+        )
 }
 
 /// The period's start: `start_time`, else the start of today.
@@ -248,4 +253,72 @@ async fn voicemail_ticket(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> A
     let t = api.app.ticket(ctx.actor, id).await?;
     let fields = api.app.fields_for_display().await?;
     created(wire::Keyed("ticket", wire::ticket(&ctx.base, &t, &fields)))
+}
+
+/// A call as Talk's incremental export shows it.
+fn talk_call(k: &domain::calls::Call) -> Json {
+    use domain::calls::{CallDirection, CallOutcome};
+    let waited_from = k.line.as_ref().and_then(|l| l.queued_at);
+    let wait_time = waited_from.map(|q| (k.answered_at.or(k.ended_at).unwrap_or(q).0 - q.0).max(0));
+    let answered = k.outcome == Some(CallOutcome::Answered);
+    json!({
+        "id": k.id.0,
+        "created_at": k.started_at.to_iso(),
+        "updated_at": k.updated_at.to_iso(),
+        "direction": match k.direction {
+            CallDirection::Inbound => "inbound",
+            CallDirection::Outbound => "outbound",
+        },
+        "phone_number_id": k.line.as_ref().map(|l| l.line.0),
+        "phone_number": match k.direction {
+            CallDirection::Inbound => &k.to,
+            CallDirection::Outbound => &k.from,
+        },
+        "customer_id": k.customer.map(|u| u.0),
+        "agent_id": k.agent.map(|u| u.0),
+        "ticket_id": k.ticket.map(|t| t.0),
+        "completion_status": match k.outcome {
+            Some(CallOutcome::Answered) => "completed",
+            Some(CallOutcome::Missed) => "missed",
+            Some(CallOutcome::Voicemail) => "voicemail",
+            Some(CallOutcome::Abandoned) => "abandoned_in_queue",
+            Some(CallOutcome::Callback) => "callback_requested",
+            None => "in_progress",
+        },
+        "duration": k.duration_secs,
+        "talk_time": if answered { k.duration_secs } else { None },
+        "wait_time": wait_time,
+        "time_to_answer": k.answered_at.map(|a| (a.0 - waited_from.unwrap_or(k.started_at).0).max(0)),
+        "voicemail": k.outcome == Some(CallOutcome::Voicemail),
+        "callback": k.outcome == Some(CallOutcome::Callback),
+        "callback_source": k.callback_of.map(|c| c.0),
+        "hold_time": 0,
+    })
+}
+
+/// `?start_time=` (Unix seconds, required), `per_page` (at most 1,000).
+async fn incremental_calls(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    // Who is asking, before what they asked is read.
+    app::export::may_export(&ctx.actor)?;
+    let start = ctx
+        .int("start_time")?
+        .ok_or_else(|| ApiError::BadRequest("start_time is required".into()))?;
+    let per_page = ctx.int("per_page")?.unwrap_or(1000);
+    let page = api
+        .app
+        .export_calls(ctx.actor, Timestamp(start), per_page)
+        .await?;
+    let calls: Vec<Json> = page.calls.iter().map(talk_call).collect();
+    let n = calls.len();
+    let next = format!(
+        "{}/api/v2/channels/voice/stats/incremental/calls.json?start_time={}",
+        ctx.base, page.end_time.0
+    );
+    ok(json!({
+        "calls": calls,
+        "count": n,
+        "end_time": page.end_time.0,
+        "next_page": if page.end_of_stream { Json::Null } else { json!(next) },
+        "end_of_stream": page.end_of_stream,
+    }))
 }
