@@ -3,7 +3,8 @@
 // "Crear cliente" makes the profile; from a customer, it shows her name,
 // her open case and when she was last in touch; answered, it goes. On her
 // case, the call's end appears in the timeline without a reload (outcome,
-// numbers, length), and "Llamar" calls her back through the voice line.
+// numbers, length), and "Llamar" calls her back through the voice line;
+// the phone system opens her case on the agent's page through Talk's API.
 // axe checks the pages with the call showing. Run by the Rust test
 // `api::calls::the_screen_pop_in_the_browser`.
 import { chromium } from "playwright-core";
@@ -88,6 +89,14 @@ try {
   await page.getByRole("table", { name: "Llamadas de hoy por agente" }).waitFor();
   await accessible(page, "the phone's admin page");
   await shot("admin");
+
+  // The phone system opens her case on the agent's page, at once.
+  await page.waitForFunction(() => document.body.dataset.live === "on", null, { timeout: 10000 });
+  const shown = await fetch(`${base}/api/v2/channels/voice/agents/${adminId}/tickets/${martaCase}/display.json`, {
+    method: "POST", headers: { authorization: auth },
+  });
+  assert.equal(shown.status, 200, await shown.text());
+  await page.waitForURL(new RegExp(`/agent/tickets/${martaCase}$`), { timeout: 5000 });
 
   assert.deepEqual(errors, [], "no script errors");
   await ctx.close();

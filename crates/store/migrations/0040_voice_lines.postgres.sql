@@ -50,3 +50,10 @@ CREATE TABLE call_recordings (
     fetched_at BIGINT
 );
 CREATE INDEX call_recordings_due ON call_recordings(state, next_attempt_at);
+-- A phone system asks to show an agent a case or a customer (Talk's
+-- display endpoints): the latest request per agent, taken by their page.
+CREATE TABLE agent_displays (
+    agent_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    at BIGINT NOT NULL
+);

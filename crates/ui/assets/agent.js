@@ -69,10 +69,19 @@ function showPresence(people) {
 
 const chatTabs = document.getElementById("chat-tabs");
 
+/** Goes where a phone system asked to take this agent (a case, a
+ * customer's cases), once. */
+function followDisplay() {
+  const open = chatTabs?.querySelector("[data-open]");
+  if (open) location.assign(open.dataset.open);
+}
+followDisplay();
+
 /** Redraws the chat tabs (an offer came or went, a chat moved). */
 async function refreshChatTabs() {
   if (!chatTabs) return;
   await refresh(chatTabs);
+  followDisplay();
   chatTabs.hidden = chatTabs.querySelector(".chat-tab, .call-pop") === null;
   markCurrentTab();
   const offer = chatTabs.querySelector(".call-pop, .chat-tab.offer");

@@ -44,6 +44,8 @@ struct Tabs<'a> {
     csrf: &'a str,
     calls: Vec<crate::desk_calls::CallCard>,
     chats: Vec<ChatTab>,
+    /// Where a phone system asked to take the agent (a case, a customer).
+    open: Option<String>,
 }
 
 /// The strip's HTML for an agent, and whether it has any tab.
@@ -56,12 +58,14 @@ pub async fn tabs_html(ui: &Ui, agent: &Agent) -> Result<(String, bool), AppErro
         .map(ChatTab::from)
         .collect();
     let calls = crate::desk_calls::cards(ui, agent).await?;
+    let open = ui.app.take_display(agent.user.actor).await?;
     let any = !chats.is_empty() || !calls.is_empty();
     let html = Tabs {
         t: agent.t(),
         csrf: &agent.user.csrf,
         calls,
         chats,
+        open,
     }
     .render()
     .map_err(|e| AppError::Unavailable(format!("the chat tabs: {e}")))?;

@@ -22,7 +22,7 @@ pub(crate) use flow::CallLog;
 pub use lines::{LineInput, NewLine};
 pub use recordings::RecordingFetch;
 pub use store::repo::voice::DueRecording;
-pub use talk::{AgentActivity, CallsPage, QueueNow, VoicemailInput, start_of_today};
+pub use talk::{AgentActivity, CallsPage, Display, QueueNow, VoicemailInput, start_of_today};
 
 use domain::messaging::Credentials;
 use domain::voice::{AgentPhone, VoiceLine};

@@ -50,6 +50,17 @@ pub struct VoicemailInput {
     pub answered_by: Option<UserId>,
 }
 
+/// What a phone system asks to show an agent (Talk's display endpoints).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Display {
+    /// A customer: their cases.
+    User(UserId),
+    Ticket(TicketId),
+}
+
+/// How long a request to show something waits for the agent's page.
+const DISPLAY_SECS: i64 = 60;
+
 /// One page of the incremental export of calls.
 #[derive(Debug, Clone)]
 pub struct CallsPage {
@@ -281,5 +292,65 @@ impl App {
                 "the caller's number is hidden: no case can be opened",
             ))
         })
+    }
+
+    /// Shows an agent a case or a customer's cases in their workspace (a
+    /// phone system's integration, with an admin's token): their page
+    /// goes there at once. Only what the agent may see.
+    pub async fn display_to_agent(
+        &self,
+        actor: Actor,
+        agent: UserId,
+        what: Display,
+    ) -> Result<(), AppError> {
+        require(&actor, Capability::ManageChannels)?;
+        let agent_actor = {
+            let mut rc = self.read().await?;
+            users::get(&mut rc.conn(), agent)
+                .await?
+                .filter(|u| u.role.is_staff() && u.active)
+                .map(|u| u.actor())
+                .ok_or(AppError::NotFound)?
+        };
+        let path = match what {
+            Display::Ticket(t) => {
+                self.ticket(agent_actor, t).await?;
+                format!("/agent/tickets/{}", t.0)
+            }
+            Display::User(u) => {
+                self.user(agent_actor, u).await?;
+                format!("/agent/search?q=requester%3A{}", u.0)
+            }
+        };
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                repo::set_display(c, agent, &path, now).await?;
+                Ok(())
+            })
+        })
+        .await?;
+        self.desk_signal(agent).await;
+        Ok(())
+    }
+
+    /// What the asking agent's page is to show now, if a phone system
+    /// asked lately (taken: shown once). Every workspace page asks, so
+    /// only a request there is costs a write.
+    pub async fn take_display(&self, actor: Actor) -> Result<Option<String>, AppError> {
+        require(&actor, Capability::WorkTheDesk)?;
+        let user = actor.user;
+        let asked = {
+            let mut rc = self.read().await?;
+            repo::display(&mut rc.conn(), user).await?
+        };
+        let Some((path, at)) = asked else {
+            return Ok(None);
+        };
+        let taken = self
+            .write(move |c| Box::pin(async move { Ok(repo::forget_display(c, user, at).await?) }))
+            .await?;
+        let fresh = at.0 >= Timestamp::now().0 - DISPLAY_SECS;
+        Ok((taken && fresh).then_some(path))
     }
 }

@@ -223,6 +223,54 @@ pub async fn legs_since(
         .collect()
 }
 
+/// Asks an agent's page to show `path` (the latest request wins).
+pub async fn set_display(
+    c: &mut Conn<'_>,
+    agent: UserId,
+    path: &str,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    c.exec(
+        q(
+            "INSERT INTO agent_displays (agent_id, path, at) VALUES ($1, $2, $3) \
+           ON CONFLICT (agent_id) DO UPDATE SET path = $2, at = $3",
+        )
+        .bind(agent)
+        .bind(path)
+        .bind(at),
+    )
+    .await?;
+    Ok(())
+}
+
+/// What an agent's page is asked to show, and when it was asked.
+pub async fn display(
+    c: &mut Conn<'_>,
+    agent: UserId,
+) -> Result<Option<(String, Timestamp)>, StoreError> {
+    c.opt(q("SELECT path, at FROM agent_displays WHERE agent_id = $1").bind(agent))
+        .await?
+        .map(|r| Ok((r.text(0)?, Timestamp(r.int(1)?))))
+        .transpose()
+}
+
+/// Forgets a request to show something, if it is still the one asked at
+/// `at`; whether it was.
+pub async fn forget_display(
+    c: &mut Conn<'_>,
+    agent: UserId,
+    at: Timestamp,
+) -> Result<bool, StoreError> {
+    let n = c
+        .exec(
+            q("DELETE FROM agent_displays WHERE agent_id = $1 AND at = $2")
+                .bind(agent)
+                .bind(at),
+        )
+        .await?;
+    Ok(n == 1)
+}
+
 /// A recording to fetch, queued once per call.
 pub async fn queue_recording(
     c: &mut Conn<'_>,

@@ -458,3 +458,61 @@ both!(talk_api_reads_the_calls_as_zenpy_does, |srv| {
         .await;
     assert_eq!(b["availability"]["agent_state"], "offline");
 });
+
+both!(a_phone_system_opens_a_case_in_the_agents_workspace, |srv| {
+    use super::workspace::Browser;
+    let (_, ana_auth) = srv
+        .user_with_token("Ana Agente", "ana@example.com", "agent")
+        .await;
+    let (_, me) = srv.get("/api/v2/users/me.json", &srv.admin()).await;
+    let admin = me["user"]["id"].as_i64().unwrap_or_default();
+    let (marta, case) = marta_with_a_case(&srv).await;
+    let path = format!("/api/v2/channels/voice/agents/{admin}/tickets/{case}/display.json");
+    // Agents do not open others' pages; the phone system (an admin's
+    // token) does.
+    let (s, _) = srv.call("POST", &path, &ana_auth, None).await;
+    assert_eq!(s, 403);
+    let (s, b) = srv.call("POST", &path, &srv.admin(), None).await;
+    assert_eq!(s, 200, "{b}");
+    // The agent's page is told where to go, once.
+    let mut b = Browser::new(&srv.base);
+    b.sign_in("admin@example.com", "admin-password-1").await;
+    let first = b.get("/agent/chats/tabs").await;
+    assert!(
+        first
+            .body
+            .contains(&format!("data-open=\"/agent/tickets/{case}\"")),
+        "{}",
+        first.body
+    );
+    assert!(
+        !b.get("/agent/chats/tabs").await.body.contains("data-open"),
+        "taken"
+    );
+    // A customer: their cases.
+    let (s, _) = srv
+        .call(
+            "POST",
+            &format!("/api/v2/channels/voice/agents/{admin}/users/{marta}/display.json"),
+            &srv.admin(),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert!(
+        b.get("/agent/chats/tabs")
+            .await
+            .body
+            .contains(&format!("requester%3A{marta}"))
+    );
+    // Only an agent's page is opened.
+    let (s, _) = srv
+        .call(
+            "POST",
+            &format!("/api/v2/channels/voice/agents/{marta}/tickets/{case}/display.json"),
+            &srv.admin(),
+            None,
+        )
+        .await;
+    assert_eq!(s, 404);
+});

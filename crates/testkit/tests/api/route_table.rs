@@ -1140,6 +1140,18 @@ pub(super) const API: &[Row] = &[
         "",
     ),
     (
+        "POST",
+        "/api/v2/channels/voice/agents/{agent}/users/{me}/display",
+        "UDDDDA",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/channels/voice/agents/{agent}/tickets/{ticket}/display",
+        "UDDDDA",
+        "",
+    ),
+    (
         "GET",
         "/api/v2/channels/voice/stats/current_queue_activity",
         "UDDAAA",

@@ -516,6 +516,20 @@ pub const WORK: &[Operation] = &[
         Body::Object,
     ),
     (
+        "post",
+        "/api/v2/channels/voice/agents/{agent}/users/{user}/display",
+        "Phone calls",
+        "Open a customer (their cases) in an agent's workspace at once (Talk Partner Edition; admins' token)",
+        Body::Object,
+    ),
+    (
+        "post",
+        "/api/v2/channels/voice/agents/{agent}/tickets/{ticket}/display",
+        "Phone calls",
+        "Open a case in an agent's workspace at once, if the agent may see it (Talk Partner Edition; admins' token)",
+        Body::Object,
+    ),
+    (
         "get",
         "/api/v2/channels/voice/stats/current_queue_activity",
         "Phone calls",

@@ -3,7 +3,9 @@
 //! `agents_overview`, `agents_activity` with `group_ids`,
 //! `current_queue_activity`), agents' phone availability
 //! (`/api/v2/channels/voice/availabilities/{agent_id}`), and voicemail
-//! tickets (`POST /api/v2/channels/voice/tickets`), and the incremental
+//! tickets (`POST /api/v2/channels/voice/tickets`), opening a case or a
+//! customer in an agent's workspace (`…/agents/{id}/tickets/{id}/display`,
+//! `…/users/{id}/display`), and the incremental
 //! export of calls (`/api/v2/channels/voice/stats/incremental/calls`). A `start_time` (Unix
 //! seconds) widens the statistics past today, as atiende's own addition.
 
@@ -14,13 +16,13 @@ use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::input::Fields;
 use crate::wire;
-use app::voice::{AgentActivity, VoicemailInput, start_of_today};
+use app::voice::{AgentActivity, Display, VoicemailInput, start_of_today};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use domain::call_stats::Overview;
 use domain::routing::Presence;
-use domain::{GroupId, Timestamp, UserId};
+use domain::{GroupId, TicketId, Timestamp, UserId};
 use serde_json::{Value as Json, json};
 
 pub fn routes() -> Router<Api> {
@@ -49,6 +51,14 @@ pub fn routes() -> Router<Api> {
         .route(
             "/api/v2/channels/voice/stats/incremental/calls",
             get(incremental_calls),
+        )
+        .route(
+            "/api/v2/channels/voice/agents/{agent}/users/{user}/display",
+            post(display_user),
+        )
+        .route(
+            "/api/v2/channels/voice/agents/{agent}/tickets/{ticket}/display",
+            post(display_ticket),
         )
 }
 
@@ -321,4 +331,31 @@ async fn incremental_calls(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         "next_page": if page.end_of_stream { Json::Null } else { json!(next) },
         "end_of_stream": page.end_of_stream,
     }))
+}
+
+/// Talk Partner Edition: open a customer (their cases) in an agent's
+/// workspace.
+async fn display_user(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path((agent, user)): Path<(String, String)>,
+) -> ApiResult {
+    let what = Display::User(path_id::<UserId>(&user)?);
+    api.app
+        .display_to_agent(ctx.actor, path_id::<UserId>(&agent)?, what)
+        .await?;
+    ok(json!({}))
+}
+
+/// Talk Partner Edition: open a case in an agent's workspace.
+async fn display_ticket(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path((agent, ticket)): Path<(String, String)>,
+) -> ApiResult {
+    let what = Display::Ticket(path_id::<TicketId>(&ticket)?);
+    api.app
+        .display_to_agent(ctx.actor, path_id::<UserId>(&agent)?, what)
+        .await?;
+    ok(json!({}))
 }
