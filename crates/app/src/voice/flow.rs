@@ -107,9 +107,7 @@ impl App {
             VoiceHook::Dialed { end, duration_secs } => {
                 self.dialed(line, call, end, duration_secs, now).await
             }
-            VoiceHook::Ended { duration_secs, .. } => {
-                self.call_ended(call, duration_secs, now).await
-            }
+            VoiceHook::Ended { duration_secs } => self.call_ended(call, duration_secs, now).await,
             VoiceHook::Recorded { url, duration_secs } => {
                 self.voicemail_recorded(line, call, url, duration_secs, now)
                     .await

@@ -41,16 +41,6 @@ pub enum KeysAt {
     Queue,
 }
 
-/// How the call (its caller's side) ended, in the provider's terms made ours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallEnd {
-    Completed,
-    Busy,
-    NoAnswer,
-    Failed,
-    Canceled,
-}
-
 /// What a voice provider's webhook tells of a call, read by the adapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VoiceHook {
@@ -67,11 +57,9 @@ pub enum VoiceHook {
         end: domain::voice::LegEnd,
         duration_secs: Option<i64>,
     },
-    /// The call is over.
-    Ended {
-        end: CallEnd,
-        duration_secs: Option<i64>,
-    },
+    /// The call is over (however the provider says it ended: where the
+    /// call was tells more).
+    Ended { duration_secs: Option<i64> },
     /// The caller's message was recorded (the record step's end).
     Recorded {
         url: Option<String>,

@@ -16,7 +16,7 @@ mod twiml;
 use crate::http::Http;
 use crate::signature;
 use app::App;
-use app::voice::{CallEnd, CallHook, KeysAt, VoiceHook};
+use app::voice::{CallHook, KeysAt, VoiceHook};
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -249,18 +249,13 @@ fn read(hooked: &Hooked<'_>, f: &HashMap<String, String>) -> Read {
             },
             duration_secs: secs(f, "DialCallDuration"),
         },
-        "status" => VoiceHook::Ended {
-            end: match f.get("CallStatus").map(String::as_str) {
-                Some("completed") => CallEnd::Completed,
-                Some("busy") => CallEnd::Busy,
-                Some("no-answer") => CallEnd::NoAnswer,
-                Some("failed") => CallEnd::Failed,
-                Some("canceled") => CallEnd::Canceled,
-                // Not over yet.
-                Some("queued" | "initiated" | "ringing" | "in-progress") => return Read::Nothing,
-                _ => return Read::Malformed(false),
+        "status" => match f.get("CallStatus").map(String::as_str) {
+            Some("completed" | "busy" | "no-answer" | "failed" | "canceled") => VoiceHook::Ended {
+                duration_secs: secs(f, "CallDuration"),
             },
-            duration_secs: secs(f, "CallDuration"),
+            // Not over yet.
+            Some("queued" | "initiated" | "ringing" | "in-progress") => return Read::Nothing,
+            _ => return Read::Malformed(false),
         },
         "recorded" => VoiceHook::Recorded {
             url: f.get("RecordingUrl").cloned(),
