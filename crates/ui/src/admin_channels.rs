@@ -127,11 +127,7 @@ async fn show(
 async fn refused(ui: &Ui, agent: &Agent, base: &str, e: AppError) -> Response {
     match e {
         AppError::Invalid(fields) => {
-            let problem = fields
-                .iter()
-                .map(|f| f.description.clone())
-                .collect::<Vec<_>>()
-                .join("; ");
+            let problem = crate::chrome::refusal_words(&fields);
             let said = Said {
                 problem: Some(problem),
                 ..Said::default()

@@ -147,11 +147,7 @@ async fn show(
 async fn refused(ui: &Ui, agent: &Agent, base: &str, e: AppError) -> Response {
     match e {
         AppError::Invalid(fields) => {
-            let why = fields
-                .iter()
-                .map(|f| f.description.clone())
-                .collect::<Vec<_>>()
-                .join("; ");
+            let why = crate::chrome::refusal_words(&fields);
             show(
                 ui,
                 agent,

@@ -23,6 +23,15 @@ pub fn render(status: StatusCode, page: &impl Template) -> Response {
     }
 }
 
+/// What a refused form said was wrong, in one line.
+pub fn refusal_words(fields: &[app::FieldError]) -> String {
+    fields
+        .iter()
+        .map(|f| f.description.clone())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// An app error as a readable page in the agent's language.
 pub fn error_page(agent: &Agent, e: &AppError) -> Response {
     let t = agent.t();
@@ -31,14 +40,7 @@ pub fn error_page(agent: &Agent, e: &AppError) -> Response {
         AppError::Forbidden(_) | AppError::Unauthorized => {
             (StatusCode::FORBIDDEN, t.forbidden.to_string())
         }
-        AppError::Invalid(fields) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            fields
-                .iter()
-                .map(|f| f.description.clone())
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
+        AppError::Invalid(fields) => (StatusCode::UNPROCESSABLE_ENTITY, refusal_words(fields)),
         AppError::BadRequest { message, .. } => (StatusCode::BAD_REQUEST, message.clone()),
         AppError::Conflict(m) | AppError::SearchWindow(m) => (StatusCode::CONFLICT, m.clone()),
         other => {

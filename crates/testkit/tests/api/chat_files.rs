@@ -23,13 +23,19 @@ async fn send_file(
         .text("token", token.to_string())
         .text("client_id", client_id.to_string())
         .part("file", part);
-    let r = reqwest::Client::new()
+    let sent = reqwest::Client::new()
         .post(format!("{}/chat/v1/{key}/files", srv.base))
         .header("origin", origin)
         .multipart(form)
         .send()
-        .await
-        .unwrap_or_else(|e| panic!("files: {e}"));
+        .await;
+    // A body over the limit may be refused by closing the connection
+    // before the client has written it all (a broken pipe, not the 413):
+    // status 0 says so.
+    let r = match sent {
+        Ok(r) => r,
+        Err(e) => return (0, Json::String(format!("{e:?}"))),
+    };
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or_default())
 }
@@ -178,7 +184,7 @@ both!(files_go_both_ways_checked_and_by_key, |srv| {
         ("grande.pdf", "application/pdf", vec![1u8; 11 * 1024 * 1024]),
     )
     .await;
-    assert!(s == 400 || s == 422, "{s} {b}");
+    assert!(matches!(s, 0 | 400 | 413 | 422), "{s} {b}");
     let (s, _) = send_file(
         &srv,
         &key,
