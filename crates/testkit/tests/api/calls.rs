@@ -151,6 +151,18 @@ both!(phone_systems_report_calls_onto_the_callers_case, |srv| {
                 .contains("Voicemail from +34611000999: \"Hello, I am calling about my refund\"")),
         "{logged:?}"
     );
+    // On the case's page, the call's entry links to the phone system's
+    // recording (not ours to play) and shows what the caller said.
+    let mut b = super::workspace::Browser::new(&srv.base);
+    b.sign_in("admin@example.com", "admin-password-1").await;
+    let page = b.get(&format!("/agent/tickets/{case}")).await;
+    assert!(
+        page.body
+            .contains("href=\"https://pbx.example/rec/CA-2.mp3\" rel=\"noopener noreferrer\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("class=\"call-transcription\""));
 
     // Bad input is refused in words.
     for (bad, field) in [

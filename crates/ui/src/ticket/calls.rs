@@ -20,6 +20,9 @@ pub struct CallEntry {
     pub agent: Option<String>,
     /// Where its recording plays, once it is ours.
     pub recording: Option<String>,
+    /// Where the phone system that reported it keeps its recording (a
+    /// link out: it is not ours to play).
+    pub recording_elsewhere: Option<String>,
     pub transcription: Option<String>,
     /// A callback request: where the agent calls back from here.
     pub call_back: Option<String>,
@@ -68,6 +71,7 @@ pub(super) async fn call_entries(
                     .map(|s| format!("{} min {:02} s", s / 60, s % 60)),
                 agent: agent_name,
                 recording: fetched.then(|| format!("/agent/calls/{}/recording", k.id.0)),
+                recording_elsewhere: k.recording_url.clone().filter(|_| k.line.is_none()),
                 transcription: k.transcription.clone(),
                 call_back: (can_call && k.outcome == Some(CallOutcome::Callback))
                     .then(|| format!("/agent/tickets/{}/call", id.0)),
