@@ -25,6 +25,7 @@ pub mod language;
 pub mod live;
 pub mod mail_templates;
 pub mod messaging;
+pub mod operations;
 pub mod orgs;
 pub mod outbox;
 pub mod periodic;

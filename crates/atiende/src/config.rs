@@ -18,6 +18,7 @@ pub struct FileConfig {
     pub max_upload_mb: Option<u64>,
     pub log: Option<String>,
     pub smtp_listen: Option<String>,
+    pub metrics_listen: Option<String>,
     pub support_address: Option<String>,
     pub smtp_relay: Option<String>,
     pub smtp_tls_cert: Option<PathBuf>,
@@ -90,6 +91,11 @@ pub struct Overrides {
     /// Address for the built-in SMTP listener, e.g. 127.0.0.1:2525 (off if unset).
     #[arg(long, env = "ATIENDE_SMTP_LISTEN", global = true)]
     pub smtp_listen: Option<String>,
+    /// Address for the operations metrics (Prometheus, `GET /metrics`),
+    /// e.g. 127.0.0.1:9464 (off if unset). It needs no credentials: bind
+    /// it where only the monitoring reaches.
+    #[arg(long, env = "ATIENDE_METRICS_LISTEN", global = true)]
+    pub metrics_listen: Option<String>,
     /// The support address (e.g. support@example.com): mail to it, or to
     /// any address at its domain, becomes tickets and replies.
     #[arg(long, env = "ATIENDE_SUPPORT_ADDRESS", global = true)]
@@ -123,6 +129,8 @@ pub struct Config {
     pub log: String,
     /// The SMTP listener's address, if it runs.
     pub smtp_listen: Option<SocketAddr>,
+    /// The operations metrics' listener, if it runs.
+    pub metrics_listen: Option<SocketAddr>,
     pub support_address: String,
     /// The relay URL; secrets in it are never logged.
     pub smtp_relay: Option<String>,
@@ -238,6 +246,17 @@ pub fn resolve(o: &Overrides) -> Result<Config, String> {
             })?),
             None => None,
         },
+        metrics_listen: match o
+            .metrics_listen
+            .clone()
+            .or(file.metrics_listen)
+            .filter(|s| !s.is_empty())
+        {
+            Some(t) => Some(t.parse().map_err(|_| {
+                format!("metrics_listen: {t:?} is not an address like 127.0.0.1:9464")
+            })?),
+            None => None,
+        },
         support_address: o
             .support_address
             .clone()
@@ -284,6 +303,7 @@ mod tests {
             max_upload_mb: None,
             log: None,
             smtp_listen: None,
+            metrics_listen: None,
             support_address: None,
             smtp_relay: None,
             smtp_tls_cert: None,

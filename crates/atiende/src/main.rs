@@ -375,6 +375,16 @@ async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     // Every listener is bound before we say we are serving.
+    let metrics = match config.metrics_listen {
+        Some(at) => {
+            let l = tokio::net::TcpListener::bind(at)
+                .await
+                .map_err(|e| format!("cannot listen on {at} for metrics: {e}"))?;
+            tracing::info!(addr = %at, "operations metrics at /metrics");
+            Some(l)
+        }
+        None => None,
+    };
     let mut app = app;
     start_mail(&mut app, &config).await?;
     app.messaging = Some(messaging::providers());
@@ -425,6 +435,14 @@ async fn serve(config: Config) -> Result<(), String> {
         trusted_proxies: config.trusted_proxies.clone(),
         ..Default::default()
     };
+    if let Some(metrics) = metrics {
+        let served = app.clone();
+        tokio::spawn(async move {
+            if let Err(e) = web::metrics::serve(metrics, served).await {
+                tracing::warn!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     let db = app.db.clone();
     chat::spawn_sender(app.clone());
     let pages = ui::router(app.clone())

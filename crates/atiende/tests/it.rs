@@ -3,6 +3,8 @@
 
 #[path = "it/architecture.rs"]
 mod architecture;
+#[path = "it/metrics.rs"]
+mod metrics;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -19,6 +19,28 @@ pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 #[derive(Clone)]
 pub struct Db {
     inner: Arc<Inner>,
+    counters: Arc<WriteCounters>,
+}
+
+/// Writes as the operations metrics see them.
+#[derive(Default)]
+struct WriteCounters {
+    /// Units submitted and not yet answered.
+    waiting: std::sync::atomic::AtomicU64,
+    /// Units committed.
+    units: std::sync::atomic::AtomicU64,
+}
+
+/// What the writer has done since the node started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Units waiting for their commit now (the write queue's depth).
+    pub waiting: u64,
+    /// Units committed.
+    pub units: u64,
+    /// Commits (on SQLite a commit carries a batch of units; on
+    /// PostgreSQL each unit is its own).
+    pub commits: u64,
 }
 
 enum Inner {
@@ -74,6 +96,7 @@ impl Db {
         };
         Ok(Db {
             inner: Arc::new(inner),
+            counters: Arc::default(),
         })
     }
 
@@ -100,6 +123,36 @@ impl Db {
     /// The unit's error type may be the caller's own (a rejected business
     /// rule rolls the unit back just like a database error).
     pub async fn write<T, E, F>(&self, unit: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'t, 'c> FnOnce(&'t mut Conn<'c>) -> BoxFut<'t, Result<T, E>> + Send + 'static,
+    {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.counters.waiting.fetch_add(1, Relaxed);
+        let out = self.write_unit(unit).await;
+        self.counters.waiting.fetch_sub(1, Relaxed);
+        if out.is_ok() {
+            self.counters.units.fetch_add(1, Relaxed);
+        }
+        out
+    }
+
+    /// What the writer has done, for the operations metrics.
+    pub fn write_stats(&self) -> WriteStats {
+        use std::sync::atomic::Ordering::Relaxed;
+        let units = self.counters.units.load(Relaxed);
+        WriteStats {
+            waiting: self.counters.waiting.load(Relaxed),
+            units,
+            commits: match &*self.inner {
+                Inner::Sqlite(s) => *s.commits.borrow(),
+                Inner::Postgres(..) => units,
+            },
+        }
+    }
+
+    async fn write_unit<T, E, F>(&self, unit: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,

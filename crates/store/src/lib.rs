@@ -15,7 +15,7 @@ mod sqlite;
 pub mod value;
 
 pub use conn::{Backend, Conn};
-pub use db::{BoxFut, Db, ReadConn};
+pub use db::{BoxFut, Db, ReadConn, WriteStats};
 pub use value::{NullKind, Query, Row, Value, q};
 
 /// Everything that can go wrong talking to the database.

@@ -7,6 +7,7 @@ mod body;
 mod ctx;
 mod error;
 mod input;
+pub mod metrics;
 mod openapi;
 mod routes;
 mod server;
@@ -92,6 +93,7 @@ pub fn router(app: App, settings: Settings, pages: Router) -> Router {
         .fallback(routes::not_found)
         .with_state(api)
         .merge(pages)
+        .route_layer(axum::middleware::from_fn(metrics::record))
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(settings),
             server::guard_request,

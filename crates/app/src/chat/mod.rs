@@ -110,6 +110,23 @@ pub struct ChatHub {
     desks: Mutex<HashMap<UserId, broadcast::Sender<()>>>,
 }
 
+impl ChatHub {
+    /// Live followers on this node: agents' desks, and visitors' chats.
+    pub(crate) fn live(&self) -> (usize, usize) {
+        let agents = self
+            .desks
+            .lock()
+            .map(|d| d.values().map(broadcast::Sender::receiver_count).sum())
+            .unwrap_or(0);
+        let visitors = self
+            .rooms
+            .lock()
+            .map(|r| r.values().map(broadcast::Sender::receiver_count).sum())
+            .unwrap_or(0);
+        (agents, visitors)
+    }
+}
+
 /// Counts one more in this minute's tally for `key`; `false` past `limit`.
 fn counted<K: std::hash::Hash + Eq>(
     tally: &Mutex<(i64, HashMap<K, u32>)>,

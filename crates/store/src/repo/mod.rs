@@ -20,6 +20,7 @@ pub mod leases;
 pub mod mailboxes;
 pub mod messaging;
 pub mod messaging_bot;
+pub mod ops;
 pub mod orgs;
 pub mod outbox;
 pub mod routing;
