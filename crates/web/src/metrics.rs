@@ -21,10 +21,14 @@ const MAX_FAMILIES: usize = 300;
 /// Latency buckets, in seconds (Prometheus's `le`).
 const BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0];
 
+/// The methods counted apart; any other counts as `OTHER`.
+const METHODS: [&str; 6] = ["GET", "POST", "PUT", "PATCH", "DELETE", "OTHER"];
+const CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
+
 #[derive(Default)]
 struct Series {
-    /// Requests by (method, status class).
-    count: BTreeMap<(String, &'static str), u64>,
+    /// Requests by method and status class.
+    count: [[u64; CLASSES.len()]; METHODS.len()],
     /// Timed requests per bucket (not cumulative), then the rest.
     buckets: [u64; BUCKETS.len() + 1],
     sum_secs: f64,
@@ -39,66 +43,70 @@ fn families() -> &'static Mutex<BTreeMap<String, Series>> {
 /// A segment that names a kind of thing, not one thing: lower-case
 /// letters, `-`, `_`, or an API version (`v2`).
 fn is_word(s: &str) -> bool {
-    let version = s.len() <= 3
+    let version = s.len() > 1
+        && s.len() <= 3
         && s.starts_with('v')
-        && s[1..].bytes().all(|b| b.is_ascii_digit())
-        && s.len() > 1;
+        && s[1..].bytes().all(|b| b.is_ascii_digit());
     version
         || (s.len() <= 32
             && s.bytes()
                 .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_'))
 }
 
-/// The family of a request's path.
-fn family(path: &str) -> String {
-    let mut out = String::new();
-    for s in path.split('/').filter(|s| !s.is_empty()).take(3) {
-        if !is_word(s) {
+/// The family of a request's path: the path up to the end of its first
+/// three word segments.
+fn family(path: &str) -> &str {
+    let mut end = 0;
+    let mut seen = 0;
+    for (i, seg) in path.split('/').enumerate() {
+        if i == 0 {
+            continue;
+        }
+        if seen == 3 || seg.is_empty() || !is_word(seg) {
             break;
         }
-        out.push('/');
-        out.push_str(s);
+        seen += 1;
+        end += 1 + seg.len();
     }
-    if out.is_empty() { "/".into() } else { out }
+    if end == 0 { "/" } else { &path[..end] }
 }
 
-fn class(status: u16) -> &'static str {
-    match status {
-        100..=199 => "1xx",
-        200..=299 => "2xx",
-        300..=399 => "3xx",
-        400..=499 => "4xx",
-        _ => "5xx",
-    }
+fn method_index(m: &axum::http::Method) -> usize {
+    METHODS
+        .iter()
+        .position(|x| *x == m.as_str())
+        .unwrap_or(METHODS.len() - 1)
 }
 
-/// Counts and times one request (a route layer: the route is matched).
+fn class_index(status: u16) -> usize {
+    usize::from((status / 100).clamp(1, 5) - 1)
+}
+
+/// Counts and times one request (a route layer: a route took it).
 pub async fn record(req: Request, next: Next) -> Response {
-    let route = family(req.uri().path());
-    let method = req.method().as_str().to_string();
+    let route = family(req.uri().path()).to_string();
+    let method = method_index(req.method());
     let upgrade = req.headers().contains_key("upgrade");
     let started = Instant::now();
     let resp = next.run(req).await;
-    {
-        let secs = started.elapsed().as_secs_f64();
-        let status = class(resp.status().as_u16());
-        if let Ok(mut all) = families().lock() {
-            let route = if all.len() >= MAX_FAMILIES && !all.contains_key(&route) {
-                "other".to_string()
-            } else {
-                route
-            };
-            let s = all.entry(route).or_default();
-            *s.count.entry((method, status)).or_default() += 1;
-            if !upgrade {
-                let i = BUCKETS
-                    .iter()
-                    .position(|b| secs <= *b)
-                    .unwrap_or(BUCKETS.len());
-                s.buckets[i] += 1;
-                s.sum_secs += secs;
-                s.timed += 1;
-            }
+    let secs = started.elapsed().as_secs_f64();
+    let class = class_index(resp.status().as_u16());
+    if let Ok(mut all) = families().lock() {
+        let key = if all.len() >= MAX_FAMILIES && !all.contains_key(&route) {
+            "other".to_string()
+        } else {
+            route
+        };
+        let s = all.entry(key).or_default();
+        s.count[method][class] += 1;
+        if !upgrade {
+            let i = BUCKETS
+                .iter()
+                .position(|b| secs <= *b)
+                .unwrap_or(BUCKETS.len());
+            s.buckets[i] += 1;
+            s.sum_secs += secs;
+            s.timed += 1;
         }
     }
     resp
@@ -116,11 +124,14 @@ pub fn render() -> String {
         return out;
     };
     for (f, s) in all.iter() {
-        for ((method, status), n) in &s.count {
-            let _ = writeln!(
-                out,
-                "atiende_http_requests_total{{family=\"{f}\",method=\"{method}\",status=\"{status}\"}} {n}"
-            );
+        for (m, row) in s.count.iter().enumerate() {
+            for (c, n) in row.iter().enumerate().filter(|(_, n)| **n > 0) {
+                let _ = writeln!(
+                    out,
+                    "atiende_http_requests_total{{family=\"{f}\",method=\"{}\",status=\"{}\"}} {n}",
+                    METHODS[m], CLASSES[c]
+                );
+            }
         }
     }
     let _ = writeln!(
@@ -320,7 +331,8 @@ mod tests {
         assert_eq!(family("/channels/voice/3/incoming"), "/channels/voice");
         assert_eq!(family("/chat/v1/wk_AbC123/lines"), "/chat/v1");
         assert_eq!(family("/healthz"), "/healthz");
-        assert_eq!(class(204), "2xx");
-        assert_eq!(class(503), "5xx");
+        assert_eq!(family("/"), "/");
+        assert_eq!(CLASSES[class_index(204)], "2xx");
+        assert_eq!(CLASSES[class_index(503)], "5xx");
     }
 }
