@@ -279,17 +279,6 @@ impl AgentPhone {
     pub fn client_of(agent: UserId) -> AgentPhone {
         AgentPhone::Client(format!("agent-{}", agent.0))
     }
-
-    /// The agent a client identity names.
-    pub fn agent_of_client(identity: &str) -> Option<UserId> {
-        identity
-            .strip_prefix("client:")
-            .unwrap_or(identity)
-            .strip_prefix("agent-")?
-            .parse()
-            .ok()
-            .map(UserId)
-    }
 }
 
 /// What a line says and does next on a call, decided by the core; the
@@ -382,8 +371,8 @@ mod tests {
             Some(MenuTarget::Message { .. })
         ));
         assert_eq!(
-            AgentPhone::agent_of_client("client:agent-7"),
-            Some(UserId(7))
+            AgentPhone::client_of(UserId(7)),
+            AgentPhone::Client("agent-7".into())
         );
     }
 }

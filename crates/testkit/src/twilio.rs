@@ -124,6 +124,22 @@ fn authorised(b: &Book, headers: &HeaderMap) -> bool {
         .is_some_and(|h| h == expected)
 }
 
+/// The account in the path is this one and the request is its own
+/// (HTTP Basic with its SID and token), as Twilio checks both.
+fn account_checked(b: &Book, sid: &str, headers: &HeaderMap) -> Result<(), Response> {
+    if sid != b.account_sid {
+        return Err(error(
+            StatusCode::NOT_FOUND,
+            20404,
+            "The requested resource was not found",
+        ));
+    }
+    if !authorised(b, headers) {
+        return Err(error(StatusCode::UNAUTHORIZED, 20003, "Authenticate"));
+    }
+    Ok(())
+}
+
 /// A media URL as Twilio fetches it: 200 with a content type, at most
 /// 5 MB.
 async fn fetch_media(url: &str) -> Option<(String, Vec<u8>)> {
@@ -167,15 +183,8 @@ async fn create(
     let Ok(mut b) = book.lock() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    if sid != b.account_sid {
-        return error(
-            StatusCode::NOT_FOUND,
-            20404,
-            "The requested resource was not found",
-        );
-    }
-    if !authorised(&b, &headers) {
-        return error(StatusCode::UNAUTHORIZED, 20003, "Authenticate");
+    if let Err(refused) = account_checked(&b, &sid, &headers) {
+        return refused;
     }
     let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let (Some(to), Some(from)) = (form.get("To"), form.get("From")) else {
@@ -282,15 +291,8 @@ async fn place_call(
     let Ok(mut b) = book.lock() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    if sid != b.account_sid {
-        return error(
-            StatusCode::NOT_FOUND,
-            20404,
-            "The requested resource was not found",
-        );
-    }
-    if !authorised(&b, &headers) {
-        return error(StatusCode::UNAUTHORIZED, 20003, "Authenticate");
+    if let Err(refused) = account_checked(&b, &sid, &headers) {
+        return refused;
     }
     let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let Some(to) = form.get("To") else {

@@ -112,14 +112,15 @@ impl App {
         self.ticket(actor, ticket).await?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let mut out = Vec::new();
-        for call in store::repo::calls::on_ticket(c, ticket).await? {
-            let fetched = repo::recording_state(c, call.id)
-                .await?
-                .is_some_and(|(state, _, _)| state == "fetched");
-            out.push((call, fetched));
-        }
-        Ok(out)
+        let calls = store::repo::calls::on_ticket(c, ticket).await?;
+        let fetched = repo::fetched_on_ticket(c, ticket).await?;
+        Ok(calls
+            .into_iter()
+            .map(|k| {
+                let ours = fetched.contains(&k.id);
+                (k, ours)
+            })
+            .collect())
     }
 
     /// Whether agents can place calls: a voice line is connected.

@@ -395,6 +395,23 @@ pub async fn recording_state(
     .transpose()
 }
 
+/// Which of a case's calls have their recording fetched.
+pub async fn fetched_on_ticket(
+    c: &mut Conn<'_>,
+    ticket: domain::TicketId,
+) -> Result<Vec<CallId>, StoreError> {
+    let rows = c
+        .all(
+            q(
+                "SELECT r.call_id FROM call_recordings r JOIN calls k ON k.id = r.call_id \
+               WHERE k.ticket_id = $1 AND r.state = 'fetched'",
+            )
+            .bind(ticket),
+        )
+        .await?;
+    rows.iter().map(|r| r.int(0).map(CallId)).collect()
+}
+
 /// A fetched recording's bytes and type.
 pub async fn recording_data(
     c: &mut Conn<'_>,

@@ -52,7 +52,11 @@ pub(super) async fn call_entries(
     let calls = ui.app.ticket_calls(actor, id).await?;
     let agents: Vec<domain::UserId> = calls.iter().filter_map(|(k, _)| k.agent).collect();
     let names = names(&ui.app.users_by_ids(actor, &agents).await?);
-    let can_call = ui.app.can_place_calls().await?;
+    // Asked only when a callback request could show the button.
+    let asked_back = calls
+        .iter()
+        .any(|(k, _)| k.outcome == Some(CallOutcome::Callback));
+    let can_call = asked_back && ui.app.can_place_calls().await?;
     Ok(calls
         .into_iter()
         .map(|(k, fetched): (Call, bool)| {
