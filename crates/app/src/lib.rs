@@ -42,6 +42,7 @@ pub mod search;
 pub mod sessions;
 pub mod site_look;
 pub mod sla;
+pub mod surveys;
 pub mod ticket_forms;
 pub mod ticket_reads;
 pub mod tickets;

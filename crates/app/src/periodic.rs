@@ -1,4 +1,4 @@
-//! The clockwork: automations every minute, the SLA breach watcher every
+//! The clockwork: automations and surveys every minute, the SLA breach watcher every
 //! few seconds, the router's queue pass (with chat offers not accepted in
 //! time) every few seconds (and at once when an agent's presence changes). Each job runs on the node holding its
 //! lease, so with several nodes each pass runs once; if that node dies its
@@ -48,12 +48,13 @@ impl Default for Cadence {
 pub fn spawn(app: App, node: String, cadence: Cadence) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let start = Instant::now() - cadence.automations;
-        let (mut autos, mut sla) = (start, start);
+        let (mut autos, mut sla, mut surveys) = (start, start, start);
         loop {
             let tick = cadence.routing.min(cadence.sla);
             let _ = tokio::time::timeout(tick, app.routing_wake.notified()).await;
-            let jobs: [(&str, bool); 3] = [
+            let jobs: [(&str, bool); 4] = [
                 ("automations", autos.elapsed() >= cadence.automations),
+                ("surveys", surveys.elapsed() >= cadence.automations),
                 ("sla", sla.elapsed() >= cadence.sla),
                 ("routing", true),
             ];
@@ -77,6 +78,10 @@ pub fn spawn(app: App, node: String, cadence: Cadence) -> tokio::task::JoinHandl
                     "sla" => {
                         sla = Instant::now();
                         app.announce_sla_breaches().await
+                    }
+                    "surveys" => {
+                        surveys = Instant::now();
+                        app.send_due_surveys().await
                     }
                     _ => match app.lapse_chat_offers(Timestamp::now()).await {
                         Ok(lapsed) => app.routing_pass().await.map(|n| n + lapsed),

@@ -8,9 +8,8 @@ use crate::auth::{random_token, token_hash};
 use crate::guard::Client;
 use crate::sanitize::escape;
 use crate::{App, AppError, FieldError};
-use domain::{Channel, IdentityKind, OutboundKind, Timestamp};
+use domain::{IdentityKind, OutboundKind, Timestamp};
 use i18n::{Arg, Lang};
-use store::repo::outbox::{self, Outbound};
 use store::repo::{sign_in_links as links, users};
 
 /// How long a link signs in.
@@ -96,29 +95,14 @@ impl App {
                     escape(&i18n::text(lang, "portal-link-action")),
                     escape(&i18n::with(lang, "portal-link-note", &args)),
                 );
-                let domain = from_address
-                    .split_once('@')
-                    .map_or("atiende.local", |(_, d)| d);
-                let message_id = format!(
-                    "atiende-account-sign_in-{}@{domain}",
-                    random_token(12).to_lowercase()
-                );
-                outbox::enqueue(
+                crate::outbox::account_mail(
                     c,
-                    &Outbound {
-                        from_address: Some(from_address),
-                        from_name: Some(from_name),
-                        subject: i18n::text(lang, "portal-link-subject"),
-                        ..Outbound::queued(
-                            None,
-                            OutboundKind::SignIn,
-                            Channel::Email,
-                            email,
-                            message_id,
-                            (text, html),
-                            now,
-                        )
-                    },
+                    (from_address, from_name),
+                    email,
+                    i18n::text(lang, "portal-link-subject"),
+                    (text, html),
+                    (OutboundKind::SignIn, "sign_in"),
+                    now,
                 )
                 .await?;
                 Ok(LinkAsked::Sent)

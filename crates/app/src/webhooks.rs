@@ -4,7 +4,7 @@
 //! backoff by the sender, and logged for the admin page.
 
 use crate::{App, AppError, FieldError};
-use domain::model::webhooks::{CHAT_EVENTS, TICKET_EVENTS};
+use domain::model::webhooks::{CHAT_EVENTS, SURVEY_EVENTS, TICKET_EVENTS, is_subscription};
 use domain::{Actor, OutboundStatus, Secret, Timestamp, WebhookDeliveryId};
 use serde_json::Value as Json;
 use store::repo::claims::{self, Queue};
@@ -56,18 +56,15 @@ fn apply(w: &mut Webhook, body: &Json) -> Result<(), AppError> {
                 .collect()
         });
         match names {
-            Some(n)
-                if !n.is_empty()
-                    && n.iter()
-                        .all(|x| x == TICKET_EVENTS || CHAT_EVENTS.contains(&x.as_str())) =>
-            {
+            Some(n) if !n.is_empty() && n.iter().all(|x| is_subscription(x)) => {
                 w.subscriptions = n;
             }
             _ => errors.push(FieldError::invalid(
                 "subscriptions",
                 format!(
-                    "must be a list of {TICKET_EVENTS}, {}",
-                    CHAT_EVENTS.join(", ")
+                    "must be a list of {TICKET_EVENTS}, {}, {}",
+                    CHAT_EVENTS.join(", "),
+                    SURVEY_EVENTS.join(", ")
                 ),
             )),
         }

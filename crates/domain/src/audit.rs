@@ -26,6 +26,19 @@ pub enum AuditEvent {
     Automation { value: String },
     /// An SLA target was missed.
     SlaBreach { metric: String, value: String },
+    /// The satisfaction survey offered, answered or its answer changed
+    /// (Zendesk's `SatisfactionRating` event: `offered`, `good`, `bad`).
+    SatisfactionRating {
+        score: String,
+        /// The customer's comment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        body: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        assignee_id: Option<UserId>,
+        /// The score it replaced, when the customer changed their mind.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        previous_score: Option<String>,
+    },
     /// An event of a kind atiende does not write (imported data), kept as
     /// it came.
     #[serde(untagged)]

@@ -104,6 +104,8 @@ id_type!(
     UserSegmentId,
     /// A request form (Zendesk's ticket form).
     TicketFormId,
+    /// A survey sent to a customer, with its own signed link.
+    SurveyInvitationId,
     /// An outgoing message in the outbox.
     OutboundId,
     /// A received email as stored, raw, before and after processing.

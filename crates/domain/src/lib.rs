@@ -21,6 +21,7 @@ pub mod routing;
 pub mod rules;
 pub mod segment;
 pub mod sla;
+pub mod survey;
 pub mod ticket;
 pub mod time;
 pub mod user;

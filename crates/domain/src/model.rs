@@ -531,4 +531,8 @@ pub struct SatisfactionRating {
     pub comment: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Why a bad rating (Zendesk's `reason_code`; 0: none given).
+    pub reason_code: i64,
+    /// The channel the survey was asked on; `None`: rated through the API.
+    pub channel: Option<crate::Channel>,
 }

@@ -45,6 +45,8 @@ pub enum Capability {
     MergeCustomers,
     /// Chat widgets and messaging accounts, their keys and secrets.
     ManageChannels,
+    /// Surveys: when they go, what they ask, what a low score starts.
+    ManageSurveys,
 }
 
 impl Capability {
@@ -57,7 +59,7 @@ impl Capability {
             ManageRules | ManageSchedules | ManageSlaPolicies | ManageWebhooks | ManageRouting
             | ManageEmail | ManageTokens | ManageFields | DeactivateUsers | DeleteOrganizations
             | ManageSuspendedMail | Export | ReadSecurityCounters | ManageMacros
-            | ArrangeHelpCenter | ManageGroups | ManageChannels => actor.is_admin(),
+            | ArrangeHelpCenter | ManageGroups | ManageChannels | ManageSurveys => actor.is_admin(),
         }
     }
 
@@ -85,6 +87,7 @@ impl Capability {
             ManageGroups => "only admins manage groups",
             MergeCustomers => "only agents who see every ticket merge customers",
             ManageChannels => "only admins manage chat widgets and messaging accounts",
+            ManageSurveys => "only admins manage surveys",
         }
     }
 }

@@ -55,6 +55,9 @@ word_enum!(
         Recipient = "recipient",
         /// `breached` while an SLA target is missed.
         Sla = "sla",
+        /// The customer's survey answer, on the update that records it:
+        /// `offered`, `good` or `bad` (Zendesk's satisfaction score).
+        SatisfactionScore = "satisfaction_score",
     }
 );
 

@@ -66,7 +66,7 @@ impl Lang {
 }
 
 /// One language's files.
-type Sources = [(&'static str, &'static str); 9];
+type Sources = [(&'static str, &'static str); 10];
 
 const EN_SOURCES: Sources = [
     ("workspace.ftl", include_str!("../locales/en/workspace.ftl")),
@@ -81,6 +81,7 @@ const EN_SOURCES: Sources = [
     ("messaging.ftl", include_str!("../locales/en/messaging.ftl")),
     ("calls.ftl", include_str!("../locales/en/calls.ftl")),
     ("voice.ftl", include_str!("../locales/en/voice.ftl")),
+    ("surveys.ftl", include_str!("../locales/en/surveys.ftl")),
 ];
 
 const ES_SOURCES: Sources = [
@@ -96,6 +97,7 @@ const ES_SOURCES: Sources = [
     ("messaging.ftl", include_str!("../locales/es/messaging.ftl")),
     ("calls.ftl", include_str!("../locales/es/calls.ftl")),
     ("voice.ftl", include_str!("../locales/es/voice.ftl")),
+    ("surveys.ftl", include_str!("../locales/es/surveys.ftl")),
 ];
 
 static EN: LazyLock<Catalog> = LazyLock::new(|| Catalog::load(Lang::En, &EN_SOURCES));

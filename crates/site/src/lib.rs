@@ -15,6 +15,7 @@ mod portal;
 mod reader;
 mod request_form;
 mod sitemap;
+mod survey;
 mod view;
 mod votes;
 mod words;
@@ -53,6 +54,11 @@ pub fn router(app: App, public_url: Option<String>) -> Router {
         .route("/hc/{locale}/articles/{slug}", get(pages::article))
         .route("/hc/{locale}/articles/{slug}/vote", post(votes::vote))
         .route("/hc/{locale}/search", get(pages::search))
+        .route(
+            "/hc/{locale}/survey/{token}",
+            get(survey::open).post(survey::post),
+        )
+        .route("/hc/{locale}/survey/{token}/review", get(survey::review))
         .route("/hc/{locale}/handover", post(handover::hand_over))
         .route(
             "/hc/{locale}/signin",

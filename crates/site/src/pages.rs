@@ -495,6 +495,21 @@ fn not_found(lang: Lang) -> Response {
 
 /// A use case's refusal as a page: "not found" for anything missing or
 /// not public, a logged error page for anything else.
+/// A page that only says something (a refused link), with its status.
+pub(crate) fn message_page(
+    l: SiteLocale,
+    status: StatusCode,
+    heading: &'static str,
+    message: &'static str,
+) -> Response {
+    let body = ErrorPage {
+        frame: Frame::new(l, heading.to_string()),
+        heading,
+        message,
+    };
+    rendered_page(status, "no-store", &body)
+}
+
 pub(crate) fn failure(lang: Lang, e: &AppError) -> Response {
     match e {
         AppError::NotFound | AppError::Forbidden(_) | AppError::Unauthorized => not_found(lang),

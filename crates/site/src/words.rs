@@ -122,6 +122,23 @@ words! {
     conversation = "portal-conversation",
     solved_note = "portal-solved-note",
     closed_note = "portal-closed-note",
+    survey_title = "survey-page-title",
+    survey_good = "survey-csat-good",
+    survey_bad = "survey-csat-bad",
+    survey_ces_low = "survey-ces-low",
+    survey_ces_high = "survey-ces-high",
+    survey_nps_low = "survey-nps-low",
+    survey_nps_high = "survey-nps-high",
+    survey_comment = "survey-comment",
+    survey_reason = "survey-reason",
+    survey_send = "survey-send",
+    survey_saved = "survey-saved",
+    survey_review_invite = "survey-review-invite",
+    survey_review_action = "survey-review-action",
+    survey_invalid_title = "survey-invalid-title",
+    survey_invalid = "survey-invalid",
+    survey_expired_title = "survey-expired-title",
+    survey_expired = "survey-expired",
 }
 
 static ES: LazyLock<Words> = LazyLock::new(|| Words::load(Lang::Es));

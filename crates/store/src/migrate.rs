@@ -304,6 +304,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: Some(include_str!("../migrations/0040_voice_lines.sqlite.sql")),
         postgres: Some(include_str!("../migrations/0040_voice_lines.postgres.sql")),
     },
+    Migration {
+        version: 41,
+        name: "surveys",
+        shared: Some(include_str!("../migrations/0041_surveys.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

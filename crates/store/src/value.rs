@@ -157,6 +157,7 @@ value_from_id!(
     domain::CallId,
     domain::VoiceLineId,
     domain::MessageTemplateId,
+    domain::SurveyInvitationId,
     domain::Timestamp
 );
 
@@ -198,6 +199,8 @@ value_from_word!(
     domain::calls::CallOutcome,
     domain::voice::CallStage,
     domain::voice::LegEnd,
+    domain::survey::SurveyKind,
+    domain::survey::Question,
     domain::messaging::Receipt,
     domain::messaging::TemplateCategory
 );

@@ -5,7 +5,6 @@
 
 use domain::Timestamp;
 use domain::chat::Conversation;
-use domain::model::webhooks::WebhookStatus;
 use serde_json::json;
 use store::repo::webhooks;
 use store::{Conn, StoreError};
@@ -40,13 +39,7 @@ pub(super) async fn queue(
     conv: &Conversation,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    let subscribed: Vec<String> = webhooks::all(c)
-        .await?
-        .into_iter()
-        .filter(|w| w.status == WebhookStatus::Active)
-        .filter(|w| w.subscriptions.iter().any(|s| s == event.name()))
-        .map(|w| w.id)
-        .collect();
+    let subscribed = webhooks::subscribed(c, event.name()).await?;
     if subscribed.is_empty() {
         return Ok(());
     }

@@ -192,6 +192,28 @@ pub(crate) async fn reply(
     queue(c, sender, t, message, now).await
 }
 
+/// A survey about the ticket (its words and links made by the caller),
+/// threaded with the conversation like every mail about it.
+pub(crate) async fn survey(
+    c: &mut Conn<'_>,
+    sender: &Sender<'_>,
+    t: &Ticket,
+    to: String,
+    subject: String,
+    (text, html): (String, String),
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let message = Message {
+        kind: OutboundKind::Notification,
+        to,
+        subject,
+        comment: None,
+        text,
+        html,
+    };
+    queue(c, sender, t, message, now).await
+}
+
 /// A message a trigger sends (to the assignee, a group member, anyone).
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn notification(

@@ -10,11 +10,11 @@
 //! unless the agent chose another of the customer's channels ([`route`]).
 
 mod email;
-mod route;
+pub(crate) mod route;
 pub mod sender;
 
 pub use email::MailSettings;
-pub(crate) use email::{Sender, acknowledge, notification};
+pub(crate) use email::{Sender, acknowledge, notification, survey};
 
 use crate::pipeline::{Hooks, ReplyChoice};
 use crate::tickets::{MAX_BUTTON_CHARS, MAX_REPLY_BUTTONS};
@@ -140,6 +140,37 @@ async fn queue_on_channel(
                 (comment.body.clone(), comment.html_body.clone()),
                 now,
             )
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Mail about an account, not a ticket (a sign-in link, a relationship
+/// survey): from `(address, name)`, with a Message-ID naming `what`.
+pub(crate) async fn account_mail(
+    c: &mut Conn<'_>,
+    (from_address, from_name): (String, String),
+    to: String,
+    subject: String,
+    body: (String, String),
+    (kind, what): (OutboundKind, &str),
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let domain = from_address
+        .split_once('@')
+        .map_or("atiende.local", |(_, d)| d);
+    let message_id = format!(
+        "atiende-account-{what}-{}@{domain}",
+        crate::auth::random_token(12).to_lowercase()
+    );
+    outbox::enqueue(
+        c,
+        &Outbound {
+            from_address: Some(from_address),
+            from_name: Some(from_name),
+            subject,
+            ..Outbound::queued(None, kind, Channel::Email, to, message_id, body, now)
         },
     )
     .await?;

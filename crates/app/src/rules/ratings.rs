@@ -43,6 +43,8 @@ impl App {
                     comment: comment.filter(|c| !c.trim().is_empty()),
                     created_at: now,
                     updated_at: now,
+                    reason_code: 0,
+                    channel: None,
                 };
                 r.id = rules::upsert_rating(c, &r).await?;
                 store::events::append(

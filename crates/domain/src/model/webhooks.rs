@@ -34,7 +34,7 @@ pub struct Webhook {
     /// Signs every request (HMAC-SHA256); shown to admins, never logged.
     pub signing_secret: crate::Secret,
     /// What it is called for: [`TICKET_EVENTS`] (triggers and automations
-    /// call it) and any of [`CHAT_EVENTS`].
+    /// call it) and any of [`CHAT_EVENTS`] and [`SURVEY_EVENTS`].
     pub subscriptions: Vec<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -51,6 +51,15 @@ pub const CHAT_EVENTS: [&str; 5] = [
     "chat.transferred",
     "chat.ended",
 ];
+
+/// Survey events a webhook may subscribe to: a survey sent, answered (a
+/// changed answer is answered again, with the score it replaced).
+pub const SURVEY_EVENTS: [&str; 2] = ["survey.sent", "survey.answered"];
+
+/// Whether `name` is an event a webhook may subscribe to.
+pub fn is_subscription(name: &str) -> bool {
+    name == TICKET_EVENTS || CHAT_EVENTS.contains(&name) || SURVEY_EVENTS.contains(&name)
+}
 
 /// One call to make (or made).
 #[derive(Debug, Clone, PartialEq)]

@@ -31,6 +31,7 @@ pub mod sessions;
 pub mod settings;
 pub mod sign_in_links;
 pub mod sla;
+pub mod surveys;
 pub mod ticket_forms;
 pub mod tickets;
 pub mod tokens;

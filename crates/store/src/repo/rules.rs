@@ -9,8 +9,7 @@ use domain::{GroupId, MacroId, RatingId, TicketId, Timestamp, UserId, ViewId};
 const MACRO_COLS: &str =
     "id, title, description, active, position, actions, created_at, updated_at";
 const VIEW_COLS: &str = "id, title, description, active, position, conditions, sort_by, sort_order, created_at, updated_at";
-const RATING_COLS: &str =
-    "id, ticket_id, requester_id, assignee_id, group_id, score, comment, created_at, updated_at";
+const RATING_COLS: &str = "id, ticket_id, requester_id, assignee_id, group_id, score, comment, created_at, updated_at, reason_code, channel";
 
 fn macro_row(r: &Row) -> Result<Macro, StoreError> {
     Ok(Macro {
@@ -51,6 +50,8 @@ fn rating_row(r: &Row) -> Result<SatisfactionRating, StoreError> {
         comment: r.opt_text(6)?,
         created_at: Timestamp(r.int(7)?),
         updated_at: Timestamp(r.int(8)?),
+        reason_code: r.int(9)?,
+        channel: r.opt_word(10)?,
     })
 }
 
@@ -175,19 +176,21 @@ pub async fn upsert_rating(
 ) -> Result<RatingId, StoreError> {
     if let Some(old) = rating_for_ticket(c, r.ticket_id).await? {
         c.exec(
-            q("UPDATE satisfaction_ratings SET score = $2, comment = $3, assignee_id = $4, group_id = $5, updated_at = $6 WHERE id = $1")
+            q("UPDATE satisfaction_ratings SET score = $2, comment = $3, assignee_id = $4, group_id = $5, updated_at = $6, reason_code = $7, channel = $8 WHERE id = $1")
                 .bind(old.id)
                 .bind(r.score)
                 .bind(r.comment.clone())
                 .bind(r.assignee_id)
                 .bind(r.group_id)
-                .bind(r.updated_at),
+                .bind(r.updated_at)
+                .bind(r.reason_code)
+                .bind(r.channel),
         )
         .await?;
         return Ok(old.id);
     }
     c.insert(
-        q("INSERT INTO satisfaction_ratings (ticket_id, requester_id, assignee_id, group_id, score, comment, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+        q("INSERT INTO satisfaction_ratings (ticket_id, requester_id, assignee_id, group_id, score, comment, created_at, updated_at, reason_code, channel) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
             .bind(r.ticket_id)
             .bind(r.requester_id)
             .bind(r.assignee_id)
@@ -195,7 +198,9 @@ pub async fn upsert_rating(
             .bind(r.score)
             .bind(r.comment.clone())
             .bind(r.created_at)
-            .bind(r.updated_at),
+            .bind(r.updated_at)
+            .bind(r.reason_code)
+            .bind(r.channel),
     )
     .await
     .map(RatingId)

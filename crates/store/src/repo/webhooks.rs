@@ -90,6 +90,18 @@ pub async fn all(c: &mut Conn<'_>) -> Result<Vec<Webhook>, StoreError> {
     )
 }
 
+/// The ids of the active webhooks subscribed to an event (`chat.ended`,
+/// `survey.answered`).
+pub async fn subscribed(c: &mut Conn<'_>, event: &str) -> Result<Vec<String>, StoreError> {
+    Ok(all(c)
+        .await?
+        .into_iter()
+        .filter(|w| w.status == domain::model::webhooks::WebhookStatus::Active)
+        .filter(|w| w.subscriptions.iter().any(|s| s == event))
+        .map(|w| w.id)
+        .collect())
+}
+
 const DCOLS: &str = "id, webhook_id, ticket_id, rule_id, body, status, attempts, next_attempt_at, last_status, last_error, created_at, sent_at";
 
 fn delivery_from_row(r: &Row) -> Result<Delivery, StoreError> {

@@ -39,6 +39,7 @@ mod security;
 mod security_mail;
 mod site_look;
 mod sms;
+mod surveys;
 mod telegram;
 mod tickets;
 mod transport;

@@ -374,6 +374,15 @@ pub(super) const API: &[Row] = &[
     ("GET", "/api/v2/views/{view}/count", "UDDAAA", ""),
     ("GET", "/api/v2/satisfaction_ratings", "UDDAAA", ""),
     ("GET", "/api/v2/satisfaction_ratings/{rating}", "UDDDAA", ""),
+    ("GET", "/api/v2/satisfaction_reasons", "UDDAAA", ""),
+    ("GET", "/api/v2/satisfaction_reasons/{reason}", "UDDAAA", ""),
+    ("GET", "/api/v2/surveys/settings", "UDDDDA", ""),
+    (
+        "PUT",
+        "/api/v2/surveys/settings",
+        "UDDDDA",
+        r#"{"survey_settings":{"link_days":30}}"#,
+    ),
     // Business rules and service levels
     ("GET", "/api/v2/triggers", "UDDAAA", ""),
     (
@@ -1367,6 +1376,11 @@ const PAGES: &[Row] = &[
     ),
     ("GET", "/hc/{locale}/signin/link/{token}", "PPPPPP", ""),
     ("POST", "/hc/{locale}/signin/link/{token}", "PPPPPP", ""),
+    // A survey's link is its own credential: anyone holding a good one
+    // answers; this one is not (400, a page that says so).
+    ("GET", "/hc/{locale}/survey/{token}", "PPPPPP", ""),
+    ("POST", "/hc/{locale}/survey/{token}", "PPPPPP", "csat=good"),
+    ("GET", "/hc/{locale}/survey/{token}/review", "PPPPPP", ""),
     ("POST", "/hc/{locale}/signout", "UUUAAA", ""),
     (
         "POST",
@@ -2375,6 +2389,7 @@ impl Fixtures<'_> {
             "me",
             "agent",
             "kind",
+            "reason",
             "agent_identity",
             "attachment",
             "note_attachment",
@@ -2542,6 +2557,8 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
     shared.insert("me", me.to_string());
     shared.insert("agent", agent.to_string());
     shared.insert("kind", "trigger".into());
+    // A satisfaction reason: Zendesk's built-in "took too long".
+    shared.insert("reason", "5".into());
     // The owner's organization and membership.
     let org = post_id(
         &srv,

@@ -18,6 +18,30 @@ pub(super) fn change_text(
         AuditEvent::Automation { value } => {
             return Some(format!("{}: {value}", t.automation_event));
         }
+        AuditEvent::SatisfactionRating {
+            score,
+            body,
+            previous_score,
+            ..
+        } => {
+            let word = |s: &str| {
+                match s {
+                    "good" => t.rating_good,
+                    "bad" => t.rating_bad,
+                    "offered" => t.rating_offered,
+                    other => other,
+                }
+                .to_string()
+            };
+            let mut text = format!("{}: {}", t.rating_event, word(score));
+            if let Some(p) = previous_score {
+                text.push_str(&format!(" ({} {})", t.rating_was, word(p)));
+            }
+            if let Some(b) = body.as_deref().filter(|b| !b.trim().is_empty()) {
+                text.push_str(&format!(" — «{}»", b.trim()));
+            }
+            return Some(text);
+        }
         AuditEvent::Create { field_name, value } => (field_name.as_str(), value, None),
         AuditEvent::Change {
             field_name,

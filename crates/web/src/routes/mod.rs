@@ -20,6 +20,7 @@ mod routing;
 mod rules;
 mod search;
 mod settings;
+mod surveys;
 mod suspended;
 mod talk;
 mod ticket_forms;
@@ -53,6 +54,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(business::routes())
         .merge(hooks::routes())
         .merge(routing::routes())
+        .merge(surveys::routes())
         .merge(suspended::routes())
         .merge(ticket_forms::routes())
         .merge(calls::routes())

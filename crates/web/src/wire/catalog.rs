@@ -293,6 +293,11 @@ pub struct SatisfactionRating<'a> {
     /// `offered`, `unoffered`, `good` or `bad`.
     pub score: &'static str,
     pub comment: Option<&'a str>,
+    /// Why a bad rating: 0 none, 5 took too long, 6 not resolved, 7 the
+    /// agent's knowledge, 8 the agent's attitude, 100 another reason.
+    pub reason_code: i64,
+    /// atiende's: the channel the survey was asked on (none: the API).
+    pub channel: Option<&'static str>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -307,6 +312,8 @@ pub fn rating<'a>(base: &str, r: &'a RatingRecord) -> SatisfactionRating<'a> {
         group_id: r.group_id.map(|x| x.0),
         score: r.score.as_str(),
         comment: r.comment.as_deref(),
+        reason_code: r.reason_code,
+        channel: r.channel.map(|c| c.as_str()),
         created_at: r.created_at.to_iso(),
         updated_at: r.updated_at.to_iso(),
     }

@@ -1,0 +1,427 @@
+//! Surveys end to end: CSAT (with CES beside it) mailed through the real
+//! SMTP relay after a case is solved, answered by the one-click link and
+//! the page, changed, refused when tampered with or expired; triggers and
+//! webhooks see the answers; a low score reopens the case once; NPS rounds
+//! ask each customer once per period, and a detractor becomes a task.
+
+use super::email::{Relayed, Sink, with_relay};
+use super::*;
+use domain::Timestamp;
+
+/// The mails at the relay whose subject has `subject`, once there are `n`.
+async fn mails_about(sink: &Sink, subject: &str, n: usize) -> Vec<Json> {
+    for _ in 0..100 {
+        let mails: Vec<Json> = sink
+            .received()
+            .await
+            .into_iter()
+            .filter(|m| m["subject"].as_str().unwrap_or_default().contains(subject))
+            .collect();
+        if mails.len() >= n {
+            return mails;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!(
+        "fewer than {n} mails about {subject:?}: {:?}",
+        sink.received().await
+    );
+}
+
+/// The link in a mail's text that ends with `tail` (`?csat=good`).
+fn link_in(text: &str, tail: &str) -> String {
+    text.split_whitespace()
+        .find(|w| w.ends_with(tail))
+        .unwrap_or_else(|| panic!("no link ending {tail} in {text}"))
+        .to_string()
+}
+
+/// GETs a page with no credentials: (status, body, final address).
+async fn page(srv: &TestServer, url: &str) -> (u16, String, String) {
+    let r = srv.raw("GET", url, &Auth::None, None, None).await;
+    let status = r.status().as_u16();
+    let at = r.url().to_string();
+    (status, r.text().await.unwrap_or_default(), at)
+}
+
+/// POSTs a survey form (as a client that sends no Origin).
+async fn post_form(srv: &TestServer, url: &str, form: &str) -> (u16, String) {
+    let r = srv
+        .raw(
+            "POST",
+            url,
+            &Auth::None,
+            Some(form.as_bytes().to_vec()),
+            Some("application/x-www-form-urlencoded"),
+        )
+        .await;
+    let status = r.status().as_u16();
+    (status, r.text().await.unwrap_or_default())
+}
+
+/// The satisfaction rating of a case, as the API shows it.
+async fn rating_of(srv: &TestServer, ticket: i64) -> Json {
+    let (s, b) = srv
+        .get("/api/v2/satisfaction_ratings.json", &srv.admin())
+        .await;
+    assert_eq!(s, 200, "{b}");
+    b["satisfaction_ratings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["ticket_id"] == ticket)
+        .cloned()
+        .unwrap_or(Json::Null)
+}
+
+/// The case's satisfaction audit events, oldest first.
+async fn rating_events(srv: &TestServer, ticket: i64) -> Vec<Json> {
+    let (_, b) = srv
+        .get(
+            &format!("/api/v2/tickets/{ticket}/audits.json"),
+            &srv.admin(),
+        )
+        .await;
+    b["audits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|a| a["events"].as_array().cloned().unwrap_or_default())
+        .filter(|e| e["type"] == "SatisfactionRating")
+        .collect()
+}
+
+async fn set_surveys(srv: &TestServer, settings: Json) {
+    let (s, b) = srv
+        .call(
+            "PUT",
+            "/api/v2/surveys/settings.json",
+            &srv.admin(),
+            Some(json!({ "survey_settings": settings })),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+}
+
+/// A webhook subscribed to survey events; its id.
+async fn survey_hook(srv: &TestServer) -> String {
+    let (s, b) = srv
+        .call("POST", "/api/v2/webhooks.json", &srv.admin(),
+              Some(json!({"webhook": {"name": "Encuestas", "endpoint": "http://127.0.0.1:9/hook", "http_method": "POST", "request_format": "json", "status": "active", "subscriptions": ["survey.sent", "survey.answered"]}})))
+        .await;
+    assert_eq!(s, 201, "{b}");
+    b["webhook"]["id"].as_str().unwrap_or_default().to_string()
+}
+
+/// The survey events queued for a webhook: (type, question, score).
+async fn hook_events(srv: &TestServer, hook: &str) -> Vec<(String, Json, Json)> {
+    let mut calls = srv
+        .app
+        .webhook_deliveries(admin_actor(srv).await, hook)
+        .await
+        .unwrap_or_default();
+    calls.sort_by_key(|d| d.id.0);
+    calls
+        .iter()
+        .filter_map(|d| serde_json::from_str::<Json>(&d.body).ok())
+        .map(|b| {
+            (
+                b["type"].as_str().unwrap_or_default().to_string(),
+                b["detail"]["question"].clone(),
+                b["detail"]["score"].clone(),
+            )
+        })
+        .collect()
+}
+
+both!(csat_and_ces_by_email_link_and_page, |first| {
+    let backend = first.backend;
+    drop(first);
+    let Relayed {
+        srv,
+        sink,
+        maildir: _maildir,
+        ..
+    } = with_relay(backend).await;
+    let admin = srv.admin();
+    // Settings are checked before they are kept.
+    let (s, b) = srv
+        .call("PUT", "/api/v2/surveys/settings.json", &admin,
+              Some(json!({"survey_settings": {"nps": {"every_days": 0}, "review_links": {"es": "javascript:alert(1)"}}})))
+        .await;
+    assert_eq!(s, 422, "{b}");
+    let text = b.to_string();
+    assert!(
+        text.contains("nps.every_days") && text.contains("review_links"),
+        "{b}"
+    );
+    let review = format!("{}/hc/es", srv.base);
+    set_surveys(&srv, json!({
+        "csat": {"enabled": true, "delay_minutes": 60, "ask_ces": true, "skip_tags": ["sin_encuesta"]},
+        "low_score": {"action": "reopen"},
+        "review_links": {"es": review},
+    }))
+    .await;
+    let hook = survey_hook(&srv).await;
+    // A trigger acting on a bad rating, as admins write them in Zendesk.
+    let (s, b) = srv
+        .call("POST", "/api/v2/triggers.json", &admin,
+              Some(json!({"trigger": {"title": "Valoración mala", "conditions": {"all": [{"field": "satisfaction_score", "operator": "is", "value": "bad"}]}, "actions": [{"field": "set_tags", "value": "csat_mala"}]}})))
+        .await;
+    assert_eq!(s, 201, "{b}");
+
+    let (lucia, _) = srv
+        .user_with_token("Lucía Pérez", "lucia@example.com", "end-user")
+        .await;
+    srv.call(
+        "PUT",
+        &format!("/api/v2/users/{lucia}.json"),
+        &admin,
+        Some(json!({"user": {"locale": "es"}})),
+    )
+    .await;
+    let mut cases = Vec::new();
+    for tags in [json!([]), json!(["sin_encuesta"])] {
+        let t = new_ticket(&srv, json!({"subject": "Mi pedido no llegó", "requester_id": lucia, "tags": tags, "comment": {"body": "Detalles del caso"}})).await;
+        let id = t["id"].as_i64().unwrap_or_default();
+        let (s, b) = srv
+            .call("PUT", &format!("/api/v2/tickets/{id}.json"), &admin,
+                  Some(json!({"ticket": {"status": "solved", "comment": {"body": "Lo enviamos hoy", "public": true}}})))
+            .await;
+        assert_eq!(s, 200, "{b}");
+        cases.push(id);
+    }
+    let (case, skipped) = (cases[0], cases[1]);
+
+    // Not before the delay (an hour); with none, at once; then never
+    // again. (Sent as of now: mail queued for a later hour would wait
+    // for it in the outbox.)
+    let now = Timestamp::now();
+    assert_eq!(srv.app.send_due_surveys_at(now).await.unwrap_or(9), 0);
+    set_surveys(&srv, json!({"csat": {"enabled": true, "delay_minutes": 0, "ask_ces": true, "skip_tags": ["sin_encuesta"]}})).await;
+    let now = Timestamp::now();
+    assert_eq!(srv.app.send_due_surveys_at(now).await.unwrap_or(0), 2);
+    assert_eq!(srv.app.send_due_surveys_at(now).await.unwrap_or(9), 0);
+    let mails = mails_about(&sink, "¿Cómo lo hicimos?", 1).await;
+    assert_eq!(
+        mails.len(),
+        1,
+        "only the case without the skip tag: {mails:?}"
+    );
+    assert_eq!(mails[0]["to"], "lucia@example.com");
+    assert!(
+        mails[0]["subject"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("[#{case}]"))
+    );
+    let body = mails[0]["text"].as_str().unwrap_or_default().to_string();
+    assert!(
+        body.contains("Mi pedido no llegó") && body.contains("Basta un clic"),
+        "{body}"
+    );
+    assert_eq!(rating_of(&srv, case).await["score"], "offered");
+    assert_eq!(rating_of(&srv, skipped).await, Json::Null);
+    let good = link_in(&body, "?csat=good");
+    let bad = link_in(&body, "?csat=bad");
+
+    // One click: recorded, thanked, invited to review; twice: once.
+    for _ in 0..2 {
+        let (s, html, _) = page(&srv, &good).await;
+        assert_eq!(s, 200, "{html}");
+        assert!(
+            html.contains("¡Gracias por su respuesta!") && html.contains("Escribir una reseña"),
+            "{html}"
+        );
+    }
+    let r = rating_of(&srv, case).await;
+    assert_eq!(
+        (r["score"].as_str(), r["channel"].as_str()),
+        (Some("good"), Some("email")),
+        "{r}"
+    );
+    let scores: Vec<Json> = rating_events(&srv, case)
+        .await
+        .iter()
+        .map(|e| e["score"].clone())
+        .collect();
+    assert_eq!(scores, [json!("offered"), json!("good")]);
+    // The review invitation leads to the admins' link.
+    let (s, _, at) = page(
+        &srv,
+        &format!("{}/review", good.split('?').next().unwrap_or_default()),
+    )
+    .await;
+    assert_eq!((s, at.as_str()), (200, review.as_str()));
+
+    // The page takes CES and a comment.
+    let form_url = good.split('?').next().unwrap_or_default().to_string();
+    let (s, html) = post_form(&srv, &form_url, "csat=good&ces=6&comment=Muy+amables").await;
+    assert_eq!(s, 200, "{html}");
+    assert!(
+        html.contains("value=\"6\" checked") && html.contains("Muy amables"),
+        "{html}"
+    );
+    // Out of range: said on the page, nothing changed.
+    let (s, html) = post_form(&srv, &form_url, "ces=9").await;
+    assert_eq!(s, 422, "{html}");
+    assert!(
+        html.contains("No pudimos guardar su respuesta") && html.contains("value=\"6\" checked"),
+        "{html}"
+    );
+
+    // A change of mind: replaced, audited with the earlier score; the
+    // trigger sees it; the case opens again (once).
+    let (s, html, _) = page(&srv, &bad).await;
+    assert_eq!(s, 200, "{html}");
+    let r = rating_of(&srv, case).await;
+    assert_eq!(r["score"], "bad", "{r}");
+    assert_eq!(r["comment"], "Muy amables", "{r}");
+    let events = rating_events(&srv, case).await;
+    let last = events.last().cloned().unwrap_or_default();
+    assert_eq!(
+        (last["score"].as_str(), last["previous_score"].as_str()),
+        (Some("bad"), Some("good")),
+        "{events:?}"
+    );
+    let (_, t) = srv
+        .get(&format!("/api/v2/tickets/{case}.json"), &admin)
+        .await;
+    assert_eq!(t["ticket"]["status"], "open", "{t}");
+    assert!(t["ticket"]["tags"].to_string().contains("csat_mala"), "{t}");
+    let (s, html) = post_form(&srv, &form_url, "csat=bad&reason_code=5").await;
+    assert_eq!(s, 200, "{html}");
+    assert_eq!(rating_of(&srv, case).await["reason_code"], 5);
+
+    // Webhook: sent; good; good again with its comment; CES 6; bad; bad
+    // with its reason. The same click twice sent nothing.
+    let seen = hook_events(&srv, &hook).await;
+    let kinds: Vec<(&str, Json)> = seen
+        .iter()
+        .map(|(k, _, s)| (k.as_str(), s.clone()))
+        .collect();
+    let answered = |score: Json| ("survey.answered", score);
+    assert_eq!(
+        kinds,
+        [
+            ("survey.sent", Json::Null),
+            answered(json!("good")),
+            answered(json!("good")),
+            answered(json!(6)),
+            answered(json!("bad")),
+            answered(json!("bad"))
+        ],
+        "{seen:?}"
+    );
+
+    // Tampered and unknown links: refused with a page that says so.
+    let mut forged = good.split('?').next().unwrap_or_default().to_string();
+    let last = forged.pop().unwrap_or('0');
+    forged.push(if last == 'a' { 'b' } else { 'a' });
+    for url in [
+        forged.clone(),
+        format!("{}/hc/es/survey/1-99999999999-00", srv.base),
+    ] {
+        let (s, html, _) = page(&srv, &url).await;
+        assert_eq!(s, 400, "{html}");
+        assert!(html.contains("Este enlace no es válido"), "{html}");
+    }
+    // Past its days the link answers nothing.
+    let token = form_url.rsplit('/').next().unwrap_or_default().to_string();
+    let month = Timestamp(Timestamp::now().0 + 29 * 86_400);
+    let late = srv
+        .app
+        .answer_survey_at(&token, app::surveys::answer::Reply::default(), month)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        matches!(late, Err(app::surveys::LinkProblem::Expired)),
+        "{late:?}"
+    );
+});
+
+both!(nps_rounds_ask_each_customer_once_per_period, |first| {
+    let backend = first.backend;
+    drop(first);
+    let Relayed {
+        srv,
+        sink,
+        maildir: _maildir,
+        ..
+    } = with_relay(backend).await;
+    let admin = srv.admin();
+    set_surveys(
+        &srv,
+        json!({
+            "nps": {"enabled": true, "every_days": 30, "quiet_days": 90},
+            "low_score": {"action": "task"},
+        }),
+    )
+    .await;
+    let (ana, _) = srv
+        .user_with_token("Ana", "ana@example.com", "end-user")
+        .await;
+    srv.user_with_token("Bruno", "bruno@example.com", "end-user")
+        .await;
+    srv.user_with_token("Agente", "agente@example.com", "agent")
+        .await;
+
+    let now = Timestamp::now();
+    assert_eq!(srv.app.send_due_surveys_at(now).await.unwrap_or(0), 2);
+    // The round is done: nobody again an hour later, nor in the next
+    // round within the quiet period; after it, everyone again.
+    for (days, expected) in [(0, 0), (31, 0), (91, 2)] {
+        let at = Timestamp(now.0 + days * 86_400 + 3600);
+        assert_eq!(
+            srv.app.send_due_surveys_at(at).await.unwrap_or(9),
+            expected,
+            "day {days}"
+        );
+    }
+    // (The later rounds' mail waits in the outbox for their hour.)
+    let mails = mails_about(&sink, "Would you recommend us?", 2).await;
+    let mut to: Vec<&str> = mails.iter().filter_map(|m| m["to"].as_str()).collect();
+    to.sort();
+    assert_eq!(to, ["ana@example.com", "bruno@example.com"]);
+
+    // A detractor with a comment: one task for the lead, however often
+    // they answer.
+    let mail = mails
+        .iter()
+        .find(|m| m["to"] == "ana@example.com")
+        .cloned()
+        .unwrap_or_default();
+    let text = mail["text"].as_str().unwrap_or_default();
+    let three = link_in(text, "?nps=3");
+    for _ in 0..2 {
+        let (s, html, _) = page(&srv, &format!("{three}&comment=Demasiado+lento")).await;
+        assert_eq!(s, 200, "{html}");
+        assert!(html.contains("value=\"3\" checked"), "{html}");
+    }
+    let (_, found) = srv
+        .get(
+            &format!("/api/v2/users/{ana}/tickets/requested.json"),
+            &admin,
+        )
+        .await;
+    let tasks: Vec<Json> = found["tickets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["tags"].to_string().contains("survey_follow_up"))
+        .cloned()
+        .collect();
+    assert_eq!(tasks.len(), 1, "{found}");
+    assert_eq!(tasks[0]["type"], "task", "{found}");
+    assert!(
+        tasks[0]["subject"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Ana"),
+        "{found}"
+    );
+    // A change of mind to a promoter is kept, with the earlier score.
+    let (s, html, _) = page(&srv, &three.replace("?nps=3", "?nps=10")).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("value=\"10\" checked"), "{html}");
+});
