@@ -130,6 +130,7 @@ impl App {
         events: Vec<ChannelEvent>,
     ) -> Result<String, AppError> {
         let (mut taken, mut repeated, mut by_bot, mut receipts) = (0, 0, 0, 0);
+        let mut answered = 0;
         // The delivery's account says whose messages they are and whether
         // the bot answers first: read once per delivery.
         let mut account: Option<Option<ChannelAccount>> = None;
@@ -148,6 +149,12 @@ impl App {
                         inbound.sender.clone(),
                         inbound.text.clone(),
                     );
+                    // An answer to the survey sent on this channel is
+                    // the survey's, not a new message on the case.
+                    if self.take_survey_reply(&inbound).await? {
+                        answered += 1;
+                        continue;
+                    }
                     let outcome = if account.is_some_and(|a| a.bot_first) {
                         self.take_with_bot(inbound).await?
                     } else {
@@ -175,7 +182,7 @@ impl App {
             }
         }
         let outcome = format!(
-            "{taken} message(s) taken in, {by_bot} answered by the bot, {repeated} seen before, {receipts} receipt(s)"
+            "{taken} message(s) taken in, {by_bot} answered by the bot, {answered} survey answer(s), {repeated} seen before, {receipts} receipt(s)"
         );
         let now = Timestamp::now();
         let said = outcome.clone();

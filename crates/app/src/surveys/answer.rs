@@ -14,7 +14,9 @@ use crate::{App, AppError, FieldError};
 use domain::audit::AuditEvent;
 use domain::model::{RatingScore, SatisfactionRating};
 use domain::survey::{Answer, FollowUpAction, Invitation, Question, SurveyKind, SurveySettings};
-use domain::{Actor, Channel, RatingId, Role, Status, TicketId, TicketType, Timestamp};
+use domain::{
+    Actor, Channel, RatingId, Role, Status, SurveyInvitationId, TicketId, TicketType, Timestamp,
+};
 use i18n::{Arg, Lang};
 use store::Conn;
 use store::model::Ticket;
@@ -138,13 +140,23 @@ impl App {
     pub async fn answer_survey_at(
         &self,
         token: &str,
+        reply: Reply,
+        now: Timestamp,
+    ) -> Result<Result<SurveyView, LinkProblem>, AppError> {
+        match self.survey_of_token(token, now).await? {
+            Ok(id) => self.answer_invitation(id, reply, now).await,
+            Err(p) => Ok(Err(p)),
+        }
+    }
+
+    /// Records an answer to the survey `id` (its link or its channel's
+    /// reply checked by the caller).
+    pub(crate) async fn answer_invitation(
+        &self,
+        id: SurveyInvitationId,
         mut reply: Reply,
         now: Timestamp,
     ) -> Result<Result<SurveyView, LinkProblem>, AppError> {
-        let id = match self.survey_of_token(token, now).await? {
-            Ok(id) => id,
-            Err(p) => return Ok(Err(p)),
-        };
         reply.comment = reply
             .comment
             .map(|c| c.trim().to_string())

@@ -6,6 +6,7 @@
 //! `survey.answered`).
 
 pub mod answer;
+mod channels;
 mod events;
 mod send;
 
@@ -43,7 +44,27 @@ fn token_text(id: SurveyInvitationId, expires: Timestamp) -> String {
     format!("{}-{}", id.0, expires.0)
 }
 
+/// A survey's page under the public address: `/hc/{locale}/survey/{token}`
+/// in the help center's locale of the survey's language (`en-us`).
+fn page_path(language: &str, token: &str) -> String {
+    let locale = crate::help_center::LOCALES
+        .iter()
+        .find(|l| l.starts_with(language))
+        .unwrap_or(&crate::help_center::LOCALES[0]);
+    format!("/hc/{locale}/survey/{token}")
+}
+
 impl App {
+    /// The token of an invitation's link, signed with the shared secret.
+    pub(crate) async fn survey_link_token(
+        &self,
+        inv: &domain::survey::Invitation,
+    ) -> Result<String, AppError> {
+        let text = token_text(inv.id, inv.expires_at);
+        let sig = self.reply_address().await?.sign(LINK_PURPOSE, &text);
+        Ok(format!("{text}-{sig}"))
+    }
+
     /// The survey settings (admins).
     pub async fn survey_settings(&self, actor: Actor) -> Result<SurveySettings, AppError> {
         require(&actor, Capability::ManageSurveys)?;

@@ -6,9 +6,11 @@
 //! walking the customers in id order from where the last pass stopped,
 //! each asked at most once in `quiet_days`.
 //!
-//! Surveys go by email, threaded with the case, from the address the case
-//! is answered from; a case whose customer wrote on another channel is
-//! asked at their email address when they have one.
+//! A CSAT survey goes on the channel the customer last wrote from: by
+//! email, threaded with the case, or as a message with buttons on a
+//! messaging channel that takes it now; otherwise by email when they have
+//! an address (chat and other channels ask by email for now). NPS goes by
+//! email.
 
 use super::events::{self, SurveyEvent};
 use crate::email::ReplyAddress;
@@ -16,6 +18,7 @@ use crate::pipeline::{Change, Hooks, WriteRequest};
 use crate::sanitize::escape;
 use crate::{App, AppError};
 use domain::audit::AuditEvent;
+use domain::model::outbox::ReplyRoute;
 use domain::model::{RatingScore, SatisfactionRating, User};
 use domain::survey::{Invitation, SurveyKind, SurveySettings};
 use domain::{
@@ -44,12 +47,11 @@ impl Links {
     pub(super) fn page(&self, inv: &Invitation) -> String {
         let text = super::token_text(inv.id, inv.expires_at);
         let sig = self.signer.sign(super::LINK_PURPOSE, &text);
-        // The help center's locale of the survey's language (`en-us`).
-        let locale = crate::help_center::LOCALES
-            .iter()
-            .find(|l| l.starts_with(inv.locale.as_str()))
-            .unwrap_or(&crate::help_center::LOCALES[0]);
-        format!("{}/hc/{locale}/survey/{text}-{sig}", self.base)
+        format!(
+            "{}{}",
+            self.base,
+            super::page_path(&inv.locale, &format!("{text}-{sig}"))
+        )
     }
 }
 
@@ -177,6 +179,67 @@ impl App {
     }
 }
 
+/// How a survey reaches the customer.
+enum Way {
+    /// By email, to this address.
+    Email(String),
+    /// As a message with buttons (a keyword on SMS) on their channel.
+    Message(ReplyRoute),
+}
+
+impl Way {
+    fn channel(&self) -> Channel {
+        match self {
+            Way::Email(_) => Channel::Email,
+            Way::Message(r) => r.channel,
+        }
+    }
+}
+
+/// Whether a check refused (its words are for agents; here it only means
+/// "not this way"); other failures stand.
+fn refused<T>(r: Result<T, AppError>) -> Result<bool, AppError> {
+    match r {
+        Ok(_) => Ok(false),
+        Err(AppError::Invalid(_)) => Ok(true),
+        Err(e) => Err(e),
+    }
+}
+
+/// The way to ask a case's customer: on the channel they last wrote from
+/// when it is email or a messaging channel that takes our message now
+/// (WhatsApp's window open, Meta's seven days, not opted out); else by
+/// email when they have an address and mail goes out; else none.
+async fn way_to(
+    c: &mut Conn<'_>,
+    hooks: &Hooks,
+    t: &store::model::Ticket,
+    now: Timestamp,
+) -> Result<Option<Way>, AppError> {
+    let mail = hooks.sender(t).is_some();
+    if let Some(route) = crate::outbox::route::choose(c, t, None, mail).await? {
+        if route.channel == Channel::Email {
+            return Ok(Some(Way::Email(route.to)));
+        }
+        if super::channels::is_messaging(route.channel) {
+            let closed = refused(crate::messaging::window::check(c, &route, None, now).await)?;
+            let out =
+                refused(crate::messaging::consent::check(c, t.requester_id, route.channel).await)?;
+            if !closed && !out {
+                return Ok(Some(Way::Message(route)));
+            }
+        }
+    }
+    if !mail {
+        return Ok(None);
+    }
+    Ok(crate::outbox::route::all(c, t, true)
+        .await?
+        .into_iter()
+        .find(|r| r.channel == Channel::Email)
+        .map(|r| Way::Email(r.to)))
+}
+
 /// Decides and, where it may, sends the CSAT survey of one solved case.
 async fn offer_csat(
     c: &mut Conn<'_>,
@@ -204,21 +267,17 @@ async fn offer_csat(
         && rated
             .as_ref()
             .is_none_or(|r| !matches!(r.score, RatingScore::Good | RatingScore::Bad));
-    let sender = hooks.sender(&t);
-    let to = match (&sender, qualifies) {
-        (Some(_), true) => crate::outbox::route::all(c, &t, true)
-            .await?
-            .into_iter()
-            .find(|r| r.channel == Channel::Email)
-            .map(|r| r.to),
-        _ => None,
+    let way = if qualifies {
+        way_to(c, hooks, &t, now).await?
+    } else {
+        None
     };
     let mut inv = Invitation {
         id: SurveyInvitationId(0),
         kind: SurveyKind::Csat,
         ticket: Some(id),
         user: t.requester_id,
-        channel: to.as_ref().map(|_| Channel::Email),
+        channel: way.as_ref().map(Way::channel),
         locale,
         sent_at: now,
         expires_at: Timestamp(now.0 + s.link_days() * 86_400),
@@ -229,12 +288,11 @@ async fn offer_csat(
         return Ok(());
     };
     inv.id = inv_id;
-    let (Some(sender), Some(to)) = (sender, to) else {
+    let Some(way) = way else {
         return Ok(());
     };
     let name = requester.as_ref().map_or("", |u| u.name.as_str());
     let l = lang_of(&inv.locale);
-    let page = links.page(&inv);
     let question = s
         .text(&inv.locale, |x| &x.csat_question)
         .unwrap_or_else(|| i18n::text(l, "survey-csat-question"));
@@ -243,28 +301,39 @@ async fn offer_csat(
         ("subject", Arg::Text(&t.subject)),
         ("days", Arg::Number(s.link_days())),
     ];
-    let (good, bad) = (
-        i18n::text(l, "survey-csat-good"),
-        i18n::text(l, "survey-csat-bad"),
-    );
-    let (good_link, bad_link) = (format!("{page}?csat=good"), format!("{page}?csat=bad"));
-    let text = format!(
-        "{}\n\n{}\n{question}\n\n{good}: {good_link}\n{bad}: {bad_link}\n\n{}",
-        i18n::with(l, "survey-greeting", &args),
-        i18n::with(l, "survey-csat-intro", &args),
-        i18n::with(l, "survey-link-note", &args),
-    );
-    let html = format!(
-        "<p>{}</p><p>{}</p><p><strong>{}</strong></p><p>{}{}</p><p style=\"color:#555\">{}</p>",
-        escape(&i18n::with(l, "survey-greeting", &args)),
-        escape(&i18n::with(l, "survey-csat-intro", &args)),
-        escape(&question),
-        button(&good_link, &good),
-        button(&bad_link, &bad),
-        escape(&i18n::with(l, "survey-link-note", &args)),
-    );
-    let subject = i18n::text(l, "survey-csat-subject");
-    crate::outbox::survey(c, &sender, &t, to, subject, (text, html), now).await?;
+    let intro = i18n::with(l, "survey-csat-intro", &args);
+    match way {
+        Way::Message(route) => {
+            let message = super::channels::csat_message(l, route.channel, &intro, &question);
+            super::channels::queue_message(c, id, &route, message, now).await?;
+        }
+        Way::Email(to) => {
+            let page = links.page(&inv);
+            let (good, bad) = (
+                i18n::text(l, "survey-csat-good"),
+                i18n::text(l, "survey-csat-bad"),
+            );
+            let (good_link, bad_link) = (format!("{page}?csat=good"), format!("{page}?csat=bad"));
+            let text = format!(
+                "{}\n\n{intro}\n{question}\n\n{good}: {good_link}\n{bad}: {bad_link}\n\n{}",
+                i18n::with(l, "survey-greeting", &args),
+                i18n::with(l, "survey-link-note", &args),
+            );
+            let html = format!(
+                "<p>{}</p><p>{}</p><p><strong>{}</strong></p><p>{}{}</p><p style=\"color:#555\">{}</p>",
+                escape(&i18n::with(l, "survey-greeting", &args)),
+                escape(&intro),
+                escape(&question),
+                button(&good_link, &good),
+                button(&bad_link, &bad),
+                escape(&i18n::with(l, "survey-link-note", &args)),
+            );
+            let subject = i18n::text(l, "survey-csat-subject");
+            if let Some(sender) = hooks.sender(&t) {
+                crate::outbox::survey(c, &sender, &t, to, subject, (text, html), now).await?;
+            }
+        }
+    }
     if rated.is_none() {
         let offered = SatisfactionRating {
             id: RatingId(0),

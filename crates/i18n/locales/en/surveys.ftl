@@ -37,3 +37,6 @@ survey-invalid = The survey link is incomplete or was altered. Please use the li
 survey-expired-title = This link has expired
 survey-expired = The survey no longer takes answers. Thank you all the same.
 survey-problem = We could not save your answer: { $problem }
+survey-button-good = 👍 Good
+survey-button-bad = 👎 Bad
+survey-sms-keywords = Reply GOOD or BAD.

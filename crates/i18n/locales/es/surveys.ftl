@@ -37,3 +37,6 @@ survey-invalid = El enlace de la encuesta está incompleto o fue modificado. Use
 survey-expired-title = Este enlace ha caducado
 survey-expired = La encuesta ya no acepta respuestas. Gracias de todos modos.
 survey-problem = No pudimos guardar su respuesta: { $problem }
+survey-button-good = 👍 Buena
+survey-button-bad = 👎 Mala
+survey-sms-keywords = Responda BUENA o MALA.

@@ -268,3 +268,27 @@ pub async fn review_clicked(
     .await?;
     Ok(())
 }
+
+/// The customer's latest CSAT survey sent on `channel` that still takes
+/// answers at `now` (a reply on that channel may answer it).
+pub async fn open_csat_on(
+    c: &mut Conn<'_>,
+    user: UserId,
+    channel: domain::Channel,
+    now: Timestamp,
+) -> Result<Option<Invitation>, StoreError> {
+    c.opt(
+        q(format!(
+            "SELECT {INVITATION_COLS} FROM survey_invitations \
+             WHERE user_id = $1 AND kind = 'csat' AND channel = $2 AND expires_at > $3 \
+             ORDER BY sent_at DESC, id DESC LIMIT 1"
+        ))
+        .bind(user)
+        .bind(channel)
+        .bind(now),
+    )
+    .await?
+    .as_ref()
+    .map(invitation)
+    .transpose()
+}

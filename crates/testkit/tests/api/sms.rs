@@ -16,13 +16,17 @@ use atiende_testkit::twilio::TwilioStandIn;
 use domain::messaging::Receipt;
 use domain::{Channel, OutboundStatus};
 
-const SID: &str = "AC0123456789abcdef0123456789abcdef";
-const TOKEN: &str = "twilio-auth-token-1";
-const OUR_NUMBER: &str = "+15005550006";
+pub(super) const SID: &str = "AC0123456789abcdef0123456789abcdef";
+pub(super) const TOKEN: &str = "twilio-auth-token-1";
+pub(super) const OUR_NUMBER: &str = "+15005550006";
 
 /// Posts a webhook as Twilio does: a form, signed by the official
 /// validator for `signed_for` (the hook's address unless a test forges).
-async fn webhook(hook: &str, signed_for: &str, params: &[(&str, &str)]) -> (u16, String) {
+pub(super) async fn webhook(
+    hook: &str,
+    signed_for: &str,
+    params: &[(&str, &str)],
+) -> (u16, String) {
     let map: serde_json::Map<String, Json> = params
         .iter()
         .map(|(k, v)| (k.to_string(), Json::from(*v)))

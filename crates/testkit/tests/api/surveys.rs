@@ -425,3 +425,105 @@ both!(nps_rounds_ask_each_customer_once_per_period, |first| {
     assert_eq!(s, 200, "{html}");
     assert!(html.contains("value=\"10\" checked"), "{html}");
 });
+
+both!(csat_by_sms_keyword, |srv| {
+    use super::messaging_kit::until;
+    use super::sms::{OUR_NUMBER, SID, TOKEN, webhook};
+    let twilio_api = atiende_testkit::twilio::TwilioStandIn::start(SID, TOKEN).await;
+    let admin = srv.admin();
+    let (s, made) = srv
+        .call("POST", "/api/v2/channels/accounts.json", &admin,
+              Some(json!({"account": {"channel": "sms", "name": "SMS", "external_id": OUR_NUMBER,
+                  "credentials": {"account_sid": SID, "auth_token": TOKEN}, "api_base": twilio_api.base}})))
+        .await;
+    assert_eq!(s, 201, "{made}");
+    let hook = made["account"]["webhook_url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let mut n = 0;
+    let mut text = |body: &'static str| {
+        n += 1;
+        let sid = format!("SM{n:032}");
+        let hook = hook.clone();
+        async move {
+            let params = [
+                ("MessageSid", sid.as_str()),
+                ("AccountSid", SID),
+                ("From", "+34600112233"),
+                ("To", OUR_NUMBER),
+                ("Body", body),
+                ("NumMedia", "0"),
+                ("SmsStatus", "received"),
+            ];
+            let (s, b) = webhook(&hook, &hook, &params).await;
+            assert_eq!(s, 200, "{b}");
+        }
+    };
+    text("Hola, ¿llegó mi devolución?").await;
+    let case = || async {
+        let (_, t) = srv.get("/api/v2/tickets.json", &admin).await;
+        t["tickets"]
+            .as_array()
+            .and_then(|l| l.first())
+            .cloned()
+            .unwrap_or_default()
+    };
+    until("the SMS case", || async { case().await["id"].is_i64() }).await;
+    let id = case().await["id"].as_i64().unwrap_or_default();
+    let (s, b) = srv
+        .call("PUT", &format!("/api/v2/tickets/{id}.json"), &admin,
+              Some(json!({"ticket": {"status": "solved", "comment": {"body": "Sí, llegó ayer", "public": true}}})))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    set_surveys(&srv, json!({"csat": {"enabled": true, "delay_minutes": 0}})).await;
+    assert_eq!(
+        srv.app
+            .send_due_surveys_at(Timestamp::now())
+            .await
+            .unwrap_or(0),
+        1
+    );
+    let sent =
+        || twilio_api.with_book(|b| b.sent.iter().map(|m| m.body.clone()).collect::<Vec<_>>());
+    until("the survey by SMS", || async { sent().len() == 2 }).await;
+    let asked = sent()[1].clone();
+    assert!(
+        asked.contains("Responda BUENA o MALA") && asked.contains("👍 Buena"),
+        "{asked}"
+    );
+    assert_eq!(rating_of(&srv, id).await["channel"], "sms");
+    let comments = comment_bodies(&srv, id).await.len();
+
+    // The keyword answers; it is not a message on the case; thanks once.
+    text("Buena").await;
+    until("the rating", || async {
+        rating_of(&srv, id).await["score"] == "good"
+    })
+    .await;
+    until("the thanks", || async { sent().len() == 3 }).await;
+    assert!(sent()[2].contains("¡Gracias"), "{:?}", sent());
+    text("buena").await;
+    text("Mala").await;
+    until("the change of mind", || async {
+        rating_of(&srv, id).await["score"] == "bad"
+    })
+    .await;
+    until("thanks again", || async { sent().len() == 4 }).await;
+    assert_eq!(
+        comment_bodies(&srv, id).await.len(),
+        comments,
+        "no answer became a comment"
+    );
+    let (_, t) = srv.get(&format!("/api/v2/tickets/{id}.json"), &admin).await;
+    assert_eq!(
+        t["ticket"]["status"], "open",
+        "a bad rating reopens the case: {t}"
+    );
+    // A real message afterwards goes to the case as ever.
+    text("Pero falta una pieza").await;
+    until("the message on the case", || async {
+        comment_bodies(&srv, id).await.len() == comments + 1
+    })
+    .await;
+});
