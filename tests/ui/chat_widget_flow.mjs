@@ -155,6 +155,13 @@ try {
   await log.getByText(/El equipo ha terminado la conversación/).waitFor({ timeout: 10000 });
   assert.equal(await a.getByRole("button", { name: "Terminar el chat" }).count(), 0, "no chat left to end");
 
+  // How it went: two buttons at the end of the chat; the click answers.
+  const survey = log.getByRole("group", { name: "¿Cómo valora la atención que recibió?" });
+  await survey.waitFor({ timeout: 10000 });
+  await accessible(v, "the survey at the end of a chat");
+  await survey.getByRole("button", { name: "👍 Buena" }).click();
+  await survey.getByText("¡Gracias por su respuesta!").waitFor({ timeout: 10000 });
+
   // A reload continues the same chat.
   await v.reload();
   await v.getByRole("button", { name: "Abrir el chat" }).click();

@@ -27,6 +27,8 @@ function start(data) {
   let texts = { es: {}, en: {} };
   let widget = { ask_name: false, ask_email: false, topics: [] };
   let conversation = null;
+  // The ended conversation whose survey the widget asked for (once).
+  let surveyFor = null;
   let cursor = 0;
   const shown = new Map(); // line id or client id → element
   let socket = null;
@@ -236,6 +238,38 @@ function start(data) {
     topicField.hidden = !(first && widget.topics.length);
     prechat.hidden = nameField.p.hidden && emailField.p.hidden && topicField.hidden;
     for (const [, e] of shown) relabel(e);
+    if (state === 'ended' && conversation.ticket_id && surveyFor !== conversation.id) {
+      surveyFor = conversation.id;
+      call('survey', {}).then((r) => r && r.survey && showSurvey(r.survey)).catch(() => {});
+    }
+  }
+
+  // How it went, at the end of a chat that reached a person: two buttons,
+  // then the thanks.
+  function showSurvey(survey) {
+    let box = log.querySelector('.survey');
+    if (!box) {
+      box = el('div', { class: 'survey', role: 'group' });
+      log.append(box);
+    }
+    box.setAttribute('aria-label', survey.question);
+    const question = el('p');
+    question.textContent = survey.question;
+    box.replaceChildren(question);
+    if (survey.answered) {
+      const thanks = el('p', { role: 'status' });
+      thanks.textContent = survey.thanks;
+      box.append(thanks);
+    } else {
+      for (const score of ['good', 'bad']) {
+        const b = el('button', { type: 'button' });
+        b.textContent = survey[score];
+        b.addEventListener('click', () => call('survey', { score })
+          .then((r) => r && r.survey && showSurvey(r.survey)).catch(() => {}));
+        box.append(b);
+      }
+    }
+    log.scrollTop = log.scrollHeight;
   }
 
   async function call(path, body) {

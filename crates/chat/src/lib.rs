@@ -31,6 +31,7 @@ pub fn routes(app: App) -> Router {
         .route("/chat/files/{line}/{key}/{name}", get(files::download))
         .route("/chat/v1/{key}/typing", post(visitor::typing))
         .route("/chat/v1/{key}/end", post(visitor::end))
+        .route("/chat/v1/{key}/survey", post(visitor::survey))
         .route("/chat/v1/{key}/socket", get(socket::upgrade))
         .with_state(app)
 }

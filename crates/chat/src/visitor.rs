@@ -286,3 +286,32 @@ pub async fn end(State(app): State<App>, v: VisitorCall) -> Response {
         Err(e) => call.fail(e),
     }
 }
+
+/// `POST /chat/v1/{key}/survey` `{token, score?}`: the survey of the
+/// visitor's ended chat (`survey: null` when there is none), answered
+/// when `score` is `good` or `bad`.
+pub async fn survey(State(app): State<App>, v: VisitorCall) -> Response {
+    let VisitorCall { call, visitor, .. } = v;
+    let asked = match wire::text(&call.body, "score") {
+        None => app.chat_survey(&visitor).await,
+        Some(raw) => match raw.parse() {
+            Ok(score @ (domain::model::RatingScore::Good | domain::model::RatingScore::Bad)) => {
+                app.answer_chat_survey(&visitor, score).await
+            }
+            _ => Err(AppError::BadRequest {
+                code: "InvalidValue",
+                message: "score must be good or bad".into(),
+            }),
+        },
+    };
+    match asked {
+        Ok(s) => call.ok(json!({ "survey": s.map(|s| json!({
+            "question": s.question,
+            "good": s.buttons.0,
+            "bad": s.buttons.1,
+            "answered": s.answered,
+            "thanks": s.thanks,
+        })) })),
+        Err(e) => call.fail(e),
+    }
+}

@@ -7,6 +7,7 @@
 
 pub mod answer;
 mod channels;
+pub mod chat;
 mod events;
 mod send;
 

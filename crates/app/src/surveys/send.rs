@@ -334,10 +334,25 @@ async fn offer_csat(
             }
         }
     }
-    if rated.is_none() {
+    record_offer(c, hooks, &t, &inv, rated.is_none(), now).await
+}
+
+/// What offering a CSAT survey records: the case's satisfaction rating
+/// `offered` (unless the customer rated it already), the audit by
+/// atiende (triggers see `satisfaction_score` = `offered`), the webhook
+/// event.
+pub(super) async fn record_offer(
+    c: &mut Conn<'_>,
+    hooks: &Hooks,
+    t: &store::model::Ticket,
+    inv: &Invitation,
+    unrated: bool,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    if unrated {
         let offered = SatisfactionRating {
             id: RatingId(0),
-            ticket_id: id,
+            ticket_id: t.id,
             requester_id: t.requester_id,
             assignee_id: t.assignee_id,
             group_id: t.group_id,
@@ -351,7 +366,7 @@ async fn offer_csat(
         rules::upsert_rating(c, &offered).await?;
     }
     let change = Change::Note {
-        id,
+        id: t.id,
         events: vec![AuditEvent::SatisfactionRating {
             score: RatingScore::Offered.as_str().into(),
             body: None,
@@ -362,7 +377,7 @@ async fn offer_csat(
     let mut req = WriteRequest::new(Actor::system(), Channel::Rule, change);
     req.facts.push(("satisfaction_score", "offered"));
     crate::pipeline::write(c, hooks, req, now).await?;
-    events::queue(c, SurveyEvent::Sent, &inv, now).await?;
+    events::queue(c, SurveyEvent::Sent, inv, now).await?;
     Ok(())
 }
 

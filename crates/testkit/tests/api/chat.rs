@@ -640,6 +640,15 @@ async fn chat_in_the_browser(srv: &TestServer, agent_base: Option<String>) {
         .map(|a| a.port())
         .unwrap_or_else(|e| panic!("free port: {e}"));
     let (key, _) = widget_for(srv, &format!("http://127.0.0.1:{port}")).await;
+    // Surveys on: the widget asks how it went when the chat ends.
+    super::routing::call_ok(
+        srv,
+        "PUT",
+        "/api/v2/surveys/settings.json",
+        &srv.admin(),
+        json!({"survey_settings": {"csat": {"enabled": true}}}),
+    )
+    .await;
     browser_flow(
         srv,
         "chat_widget_flow.mjs",
@@ -655,6 +664,18 @@ async fn chat_in_the_browser(srv: &TestServer, agent_base: Option<String>) {
         ],
     )
     .await;
+    // The click in the widget is the case's rating, asked on the chat.
+    let (_, ratings) = srv
+        .get("/api/v2/satisfaction_ratings.json", &srv.admin())
+        .await;
+    let chat_ratings: Vec<&Json> = ratings["satisfaction_ratings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["channel"] == "chat")
+        .collect();
+    assert_eq!(chat_ratings.len(), 1, "{ratings}");
+    assert_eq!(chat_ratings[0]["score"], "good", "{ratings}");
 }
 
 both!(

@@ -1342,6 +1342,7 @@ const PAGES: &[Row] = &[
     ),
     ("POST", "/chat/v1/{chat_key}/typing", "PPPPPP", ""),
     ("POST", "/chat/v1/{chat_key}/end", "PPPPPP", ""),
+    ("POST", "/chat/v1/{chat_key}/survey", "PPPPPP", ""),
     ("GET", "/chat/v1/{chat_key}/socket", "PPPPPP", ""),
     ("GET", "/hc/assets/site.css", "PPPPPP", ""),
     ("GET", "/hc/assets/request-form.js", "PPPPPP", ""),
