@@ -132,6 +132,17 @@ struct RequestPage {
     body: String,
     ccs: String,
     csrf: String,
+    /// How it went, once the request is solved: its survey's two links.
+    survey: Option<SurveyLinks>,
+}
+
+/// A request's survey on its page.
+struct SurveyLinks {
+    question: String,
+    good: String,
+    bad: String,
+    /// The answer given so far, in words.
+    answered: Option<&'static str>,
 }
 
 struct CommentView {
@@ -212,6 +223,22 @@ async fn render(
     };
     let x = &p.ticket;
     let closed = x.status == Status::Closed;
+    // A survey that cannot be shown leaves the page as it is.
+    let survey = match site.app.request_survey(actor, id).await {
+        Ok(s) => s.map(|s| SurveyLinks {
+            question: s.question,
+            good: format!("{}?csat=good", s.address),
+            bad: format!("{}?csat=bad", s.address),
+            answered: s.answered.map(|a| match a {
+                domain::model::RatingScore::Good => t.survey_good,
+                _ => t.survey_bad,
+            }),
+        }),
+        Err(e) => {
+            tracing::warn!(error = %e, "the request's survey could not be read");
+            None
+        }
+    };
     let page = RequestPage {
         frame: Frame::new(l, x.subject.to_string()).for_reader(reader),
         heading: t.request_title(x.id.0),
@@ -250,6 +277,7 @@ async fn render(
         body: draft.body,
         ccs: draft.ccs,
         csrf,
+        survey,
     };
     rendered_page(status, "private, no-store", &page)
 }

@@ -139,6 +139,7 @@ words! {
     survey_invalid = "survey-invalid",
     survey_expired_title = "survey-expired-title",
     survey_expired = "survey-expired",
+    survey_your_answer = "survey-your-answer",
 }
 
 static ES: LazyLock<Words> = LazyLock::new(|| Words::load(Lang::Es));

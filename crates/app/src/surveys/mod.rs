@@ -7,8 +7,8 @@
 
 pub mod answer;
 mod channels;
-pub mod chat;
 mod events;
+pub mod live;
 mod send;
 
 use crate::error::require;

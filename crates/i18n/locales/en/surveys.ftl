@@ -40,3 +40,4 @@ survey-problem = We could not save your answer: { $problem }
 survey-button-good = 👍 Good
 survey-button-bad = 👎 Bad
 survey-sms-keywords = Reply GOOD or BAD.
+survey-your-answer = Your answer:

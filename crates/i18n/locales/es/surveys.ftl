@@ -40,3 +40,4 @@ survey-problem = No pudimos guardar su respuesta: { $problem }
 survey-button-good = 👍 Buena
 survey-button-bad = 👎 Mala
 survey-sms-keywords = Responda BUENA o MALA.
+survey-your-answer = Su respuesta:

@@ -527,3 +527,74 @@ both!(csat_by_sms_keyword, |srv| {
     })
     .await;
 });
+
+both!(a_solved_request_is_rated_on_the_portal, |srv| {
+    use super::portal::sign_in_csrf;
+    use super::workspace::Browser;
+    let admin = srv.admin();
+    set_surveys(&srv, json!({"csat": {"enabled": true}})).await;
+    let (lucia, _) = srv
+        .user_with_token("Lucía Pérez", "lucia@example.com", "end-user")
+        .await;
+    srv.call(
+        "PUT",
+        &format!("/api/v2/users/{lucia}.json"),
+        &admin,
+        Some(json!({"user": {"locale": "es", "password": "clave-de-lucia-1"}})),
+    )
+    .await;
+    let t = new_ticket(&srv, json!({"subject": "Factura duplicada", "requester_id": lucia, "comment": {"body": "Me cobraron dos veces"}})).await;
+    let id = t["id"].as_i64().unwrap_or_default();
+    let mut b = Browser::new(&srv.base);
+    let page = b.get("/hc/es/signin").await;
+    let csrf = sign_in_csrf(&page.body);
+    let p = b
+        .post(
+            "/hc/es/signin",
+            &[
+                ("email", "lucia@example.com"),
+                ("password", "clave-de-lucia-1"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    // Not asked while the request is open.
+    let open = b.get(&format!("/hc/es/requests/{id}")).await;
+    assert!(!open.body.contains("?csat=good"), "{}", open.body);
+    srv.call("PUT", &format!("/api/v2/tickets/{id}.json"), &admin,
+             Some(json!({"ticket": {"status": "solved", "comment": {"body": "Devuelto", "public": true}}}))).await;
+    let solved = b.get(&format!("/hc/es/requests/{id}")).await;
+    assert!(
+        solved
+            .body
+            .contains("¿Cómo valora la atención que recibió?"),
+        "{}",
+        solved.body
+    );
+    let good = solved
+        .body
+        .split("href=\"")
+        .filter_map(|h| h.split('"').next())
+        .find(|h| h.ends_with("?csat=good"))
+        .unwrap_or_else(|| panic!("no link: {}", solved.body))
+        .replace("&amp;", "&");
+    let answered = b.get(&good).await;
+    assert_eq!(answered.status, 200, "{}", answered.body);
+    let r = rating_of(&srv, id).await;
+    assert_eq!(
+        (r["score"].as_str(), r["channel"].as_str()),
+        (Some("good"), Some("web")),
+        "{r}"
+    );
+    let again = b.get(&format!("/hc/es/requests/{id}")).await;
+    assert!(again.body.contains("Su respuesta:"), "{}", again.body);
+    // The pass later finds the case asked already: nothing more is sent.
+    assert_eq!(
+        srv.app
+            .send_due_surveys_at(Timestamp(Timestamp::now().0 + 90_000))
+            .await
+            .unwrap_or(9),
+        0
+    );
+});
