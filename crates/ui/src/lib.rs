@@ -11,6 +11,7 @@ mod admin_email;
 mod admin_look;
 mod admin_phone;
 mod admin_rules;
+mod admin_surveys;
 mod admin_suspended;
 mod articles;
 mod assets;
@@ -219,6 +220,10 @@ fn admin_pages(ui: Ui) -> Router<Ui> {
         .route(
             "/agent/admin/look",
             get(admin_look::page).post(admin_look::save),
+        )
+        .route(
+            "/agent/admin/surveys",
+            get(admin_surveys::page).post(admin_surveys::save),
         )
         .route("/agent/admin/suspended", get(admin_suspended::page))
         .route(

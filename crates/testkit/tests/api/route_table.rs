@@ -1653,6 +1653,13 @@ const PAGES: &[Row] = &[
     ("GET", "/agent/admin/look", "UUUDDA", ""),
     // A urlencoded post where a multipart form is expected: 400 for admins.
     ("POST", "/agent/admin/look", "UUUDDA", "accent=%23000000"),
+    ("GET", "/agent/admin/surveys", "UUUDDA", ""),
+    (
+        "POST",
+        "/agent/admin/surveys",
+        "UUUDDA",
+        "csat_delay_hours=24&nps_every_days=30&nps_quiet_days=90&low_score=reopen",
+    ),
     ("GET", "/agent/admin/tokens", "UUUDDA", ""),
     (
         "POST",

@@ -598,3 +598,60 @@ both!(a_solved_request_is_rated_on_the_portal, |srv| {
         0
     );
 });
+
+both!(surveys_in_the_browser, |first| {
+    let backend = first.backend;
+    drop(first);
+    let Relayed {
+        srv,
+        sink,
+        maildir: _maildir,
+        ..
+    } = with_relay(backend).await;
+    let admin = srv.admin();
+    set_surveys(
+        &srv,
+        json!({
+            "csat": {"enabled": true, "delay_minutes": 0, "ask_ces": true},
+            "review_links": {"es": "https://resenas.example.com/atiende"},
+        }),
+    )
+    .await;
+    let (lucia, _) = srv
+        .user_with_token("Lucía Pérez", "lucia@example.com", "end-user")
+        .await;
+    srv.call(
+        "PUT",
+        &format!("/api/v2/users/{lucia}.json"),
+        &admin,
+        Some(json!({"user": {"locale": "es"}})),
+    )
+    .await;
+    let t = new_ticket(&srv, json!({"subject": "Mi pedido no llegó", "requester_id": lucia, "comment": {"body": "Detalles"}})).await;
+    let id = t["id"].as_i64().unwrap_or_default();
+    srv.call(
+        "PUT",
+        &format!("/api/v2/tickets/{id}.json"),
+        &admin,
+        Some(
+            json!({"ticket": {"status": "solved", "comment": {"body": "Enviado", "public": true}}}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        srv.app
+            .send_due_surveys_at(Timestamp::now())
+            .await
+            .unwrap_or(0),
+        1
+    );
+    let mails = mails_about(&sink, "¿Cómo lo hicimos?", 1).await;
+    let link = link_in(mails[0]["text"].as_str().unwrap_or_default(), "?csat=good");
+    browser_flow(&srv, "survey_flow.mjs", &[("SURVEY_LINK", link)]).await;
+    let r = rating_of(&srv, id).await;
+    assert_eq!(
+        (r["score"].as_str(), r["comment"].as_str()),
+        (Some("good"), Some("Muy amables, gracias")),
+        "{r}"
+    );
+});
