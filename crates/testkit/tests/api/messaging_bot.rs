@@ -16,10 +16,10 @@ use super::*;
 use atiende_testkit::telegram::TelegramStandIn;
 use atiende_testkit::whatsapp::WhatsAppStandIn;
 
-const TOKEN: &str = "wa-access-token";
-const APP_SECRET: &str = "wa-app-secret";
-const NUMBER_ID: &str = "106540352242922";
-const CUSTOMER: &str = "34600998877";
+pub(super) const TOKEN: &str = "wa-access-token";
+pub(super) const APP_SECRET: &str = "wa-app-secret";
+pub(super) const NUMBER_ID: &str = "106540352242922";
+pub(super) const CUSTOMER: &str = "34600998877";
 
 /// The help center the bot reads: one public article on returns.
 async fn returns_article(srv: &TestServer) -> i64 {
@@ -32,7 +32,7 @@ async fn returns_article(srv: &TestServer) -> i64 {
         .unwrap_or_default()
 }
 
-async fn connect(srv: &TestServer, body: Json) -> Json {
+pub(super) async fn connect(srv: &TestServer, body: Json) -> Json {
     let (s, made) = srv
         .call(
             "POST",
@@ -46,12 +46,12 @@ async fn connect(srv: &TestServer, body: Json) -> Json {
 }
 
 /// A signed Meta delivery.
-async fn deliver(url: &str, body: &Json) -> u16 {
+pub(super) async fn deliver(url: &str, body: &Json) -> u16 {
     meta_deliver(url, APP_SECRET, body).await
 }
 
 /// A WhatsApp message from the customer: `message` is its type's part.
-fn whatsapp_message(id: &str, ts: &str, message: Json) -> Json {
+pub(super) fn whatsapp_message(id: &str, ts: &str, message: Json) -> Json {
     let mut m = json!({"from": CUSTOMER, "id": id, "timestamp": ts});
     if let (Some(m), Some(extra)) = (m.as_object_mut(), message.as_object()) {
         m.extend(extra.clone());
@@ -65,7 +65,7 @@ fn whatsapp_message(id: &str, ts: &str, message: Json) -> Json {
 }
 
 /// What the stand-in took for the customer, oldest first.
-fn sent_to_customer(p: &WhatsAppStandIn) -> Vec<Json> {
+pub(super) fn sent_to_customer(p: &WhatsAppStandIn) -> Vec<Json> {
     p.sent()
         .into_iter()
         .map(|(_, m)| m)
@@ -74,7 +74,7 @@ fn sent_to_customer(p: &WhatsAppStandIn) -> Vec<Json> {
 }
 
 /// The words of a WhatsApp message we sent (text or interactive).
-fn words(m: &Json) -> String {
+pub(super) fn words(m: &Json) -> String {
     m["text"]["body"]
         .as_str()
         .or(m["interactive"]["body"]["text"].as_str())

@@ -655,3 +655,91 @@ both!(surveys_in_the_browser, |first| {
         "{r}"
     );
 });
+
+both!(csat_by_whatsapp_buttons, |srv| {
+    use super::messaging_bot::{
+        APP_SECRET, NUMBER_ID, TOKEN, connect, deliver, sent_to_customer, whatsapp_message, words,
+    };
+    use super::messaging_kit::until;
+    let provider = atiende_testkit::whatsapp::WhatsAppStandIn::start(TOKEN).await;
+    let account = connect(&srv, json!({"channel": "whatsapp", "name": "Tienda", "external_id": NUMBER_ID,
+        "credentials": {"access_token": TOKEN, "app_secret": APP_SECRET}, "api_base": provider.base})).await;
+    let hook = account["webhook_url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let now = Timestamp::now().0;
+    let first = whatsapp_message(
+        "wamid.S1",
+        &now.to_string(),
+        json!({"type": "text", "text": {"body": "Mi pedido llegó roto"}}),
+    );
+    assert_eq!(deliver(&hook, &first).await, 200);
+    let case = || async {
+        let (_, t) = srv.get("/api/v2/tickets.json", &srv.admin()).await;
+        t["tickets"]
+            .as_array()
+            .and_then(|l| l.first())
+            .cloned()
+            .unwrap_or_default()
+    };
+    until("the WhatsApp case", || async {
+        case().await["id"].is_i64()
+    })
+    .await;
+    let id = case().await["id"].as_i64().unwrap_or_default();
+    srv.call("PUT", &format!("/api/v2/tickets/{id}.json"), &srv.admin(),
+             Some(json!({"ticket": {"status": "solved", "comment": {"body": "Le enviamos otro hoy", "public": true}}}))).await;
+    until("the reply", || async {
+        sent_to_customer(&provider).len() == 1
+    })
+    .await;
+    set_surveys(&srv, json!({"csat": {"enabled": true, "delay_minutes": 0}})).await;
+    assert_eq!(
+        srv.app
+            .send_due_surveys_at(Timestamp::now())
+            .await
+            .unwrap_or(0),
+        1
+    );
+    until("the survey", || async {
+        sent_to_customer(&provider).len() == 2
+    })
+    .await;
+    let asked = sent_to_customer(&provider)[1].clone();
+    assert_eq!(asked["type"], "interactive", "{asked}");
+    assert!(
+        words(&asked).contains("¿Cómo valora la atención que recibió?"),
+        "{asked}"
+    );
+    let buttons: Vec<&str> = asked["interactive"]["action"]["buttons"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|b| b["reply"]["title"].as_str())
+        .collect();
+    assert_eq!(buttons, ["👍 Buena", "👎 Mala"]);
+    let comments = comment_bodies(&srv, id).await.len();
+    // A tap on a button is the answer, not a message on the case.
+    let tap = whatsapp_message(
+        "wamid.S2",
+        &(now + 60).to_string(),
+        json!({"type": "interactive", "interactive": {"type": "button_reply", "button_reply": {"id": "x:1", "title": "👎 Mala"}}}),
+    );
+    assert_eq!(deliver(&hook, &tap).await, 200);
+    until("the rating", || async {
+        rating_of(&srv, id).await["score"] == "bad"
+    })
+    .await;
+    assert_eq!(rating_of(&srv, id).await["channel"], "whatsapp");
+    until("the thanks", || async {
+        sent_to_customer(&provider).len() == 3
+    })
+    .await;
+    assert!(words(&sent_to_customer(&provider)[2]).contains("¡Gracias"));
+    assert_eq!(comment_bodies(&srv, id).await.len(), comments);
+    let (_, t) = srv
+        .get(&format!("/api/v2/tickets/{id}.json"), &srv.admin())
+        .await;
+    assert_eq!(t["ticket"]["status"], "open", "{t}");
+});
