@@ -33,6 +33,7 @@ pub mod pipeline;
 pub mod placeholders;
 pub mod portal;
 pub mod queues;
+pub mod reports;
 pub mod requests;
 pub mod routing;
 pub mod rulebook;

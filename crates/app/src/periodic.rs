@@ -1,4 +1,5 @@
-//! The clockwork: automations and surveys every minute, the SLA breach watcher every
+//! The clockwork: automations and surveys every minute, the reports'
+//! fold of the event log every few seconds, the SLA breach watcher every
 //! few seconds, the router's queue pass (with chat offers not accepted in
 //! time) every few seconds (and at once when an agent's presence changes). Each job runs on the node holding its
 //! lease, so with several nodes each pass runs once; if that node dies its
@@ -52,11 +53,12 @@ pub fn spawn(app: App, node: String, cadence: Cadence) -> tokio::task::JoinHandl
         loop {
             let tick = cadence.routing.min(cadence.sla);
             let _ = tokio::time::timeout(tick, app.routing_wake.notified()).await;
-            let jobs: [(&str, bool); 4] = [
+            let jobs: [(&str, bool); 5] = [
                 ("automations", autos.elapsed() >= cadence.automations),
                 ("surveys", surveys.elapsed() >= cadence.automations),
                 ("sla", sla.elapsed() >= cadence.sla),
                 ("routing", true),
+                ("reports", true),
             ];
             for (job, due) in jobs {
                 if !due {
@@ -83,6 +85,7 @@ pub fn spawn(app: App, node: String, cadence: Cadence) -> tokio::task::JoinHandl
                         surveys = Instant::now();
                         app.send_due_surveys().await
                     }
+                    "reports" => app.fold_reports().await,
                     _ => match app.lapse_chat_offers(Timestamp::now()).await {
                         Ok(lapsed) => app.routing_pass().await.map(|n| n + lapsed),
                         Err(e) => Err(e),

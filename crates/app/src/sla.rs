@@ -223,7 +223,7 @@ pub fn policy_from_json(body: &Json, mut p: Policy) -> Result<Policy, AppError> 
 }
 
 /// A ticket's SLA history rebuilt from its audits (for metrics).
-fn events_from_audits(
+pub(crate) fn events_from_audits(
     audits: &[store::model::Audit],
     requester: domain::UserId,
     staff: &[domain::UserId],

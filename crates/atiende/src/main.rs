@@ -54,6 +54,8 @@ enum Command {
     },
     /// Rebuild the search index from the tickets.
     Reindex,
+    /// Rebuild the reports' facts from the event log.
+    RebuildReports,
 }
 
 #[derive(Subcommand)]
@@ -224,6 +226,13 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             let n = app.reindex().await.map_err(describe)?;
             app.ensure_index_current().await.map_err(describe)?;
             println!("reindexed {n} tickets");
+            app.db.close().await;
+            Ok(())
+        }
+        Command::RebuildReports => {
+            let app = open(&config).await?;
+            let n = app.rebuild_reports().await.map_err(describe)?;
+            println!("folded {n} tickets into the reports");
             app.db.close().await;
             Ok(())
         }

@@ -17,6 +17,7 @@ pub mod messaging;
 pub mod model;
 pub mod permission;
 pub mod policy;
+pub mod report;
 pub mod routing;
 pub mod rules;
 pub mod segment;

@@ -47,6 +47,8 @@ pub enum Capability {
     ManageChannels,
     /// Surveys: when they go, what they ask, what a low score starts.
     ManageSurveys,
+    /// Reports count every ticket: staff who see the whole desk.
+    ReadReports,
 }
 
 impl Capability {
@@ -55,7 +57,7 @@ impl Capability {
         use Capability::*;
         match self {
             WorkTheDesk => actor.is_staff(),
-            WriteArticles | MergeCustomers => actor.sees_every_ticket(),
+            WriteArticles | MergeCustomers | ReadReports => actor.sees_every_ticket(),
             ManageRules | ManageSchedules | ManageSlaPolicies | ManageWebhooks | ManageRouting
             | ManageEmail | ManageTokens | ManageFields | DeactivateUsers | DeleteOrganizations
             | ManageSuspendedMail | Export | ReadSecurityCounters | ManageMacros
@@ -88,6 +90,7 @@ impl Capability {
             MergeCustomers => "only agents who see every ticket merge customers",
             ManageChannels => "only admins manage chat widgets and messaging accounts",
             ManageSurveys => "only admins manage surveys",
+            ReadReports => "only agents who see every ticket read reports",
         }
     }
 }

@@ -311,6 +311,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 42,
+        name: "reports",
+        shared: Some(include_str!("../migrations/0042_reports.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -204,6 +204,21 @@ impl App {
                     let replaced = surveys::upsert_answer(c, &a).await?;
                     if earlier.is_none() || replaced.is_some() {
                         low |= question.is_low(score);
+                        // The case's reports read its effort answer.
+                        if let Some(t) = inv.ticket {
+                            store::events::append(
+                                c,
+                                store::events::NewEvent {
+                                    entity: store::events::Entity::Ticket,
+                                    entity_id: t.0,
+                                    kind: store::events::EventKind::Updated,
+                                    audit: None,
+                                    actor: Some(inv.user),
+                                    at: now,
+                                },
+                            )
+                            .await?;
+                        }
                         let event = SurveyEvent::Answered {
                             question,
                             score,

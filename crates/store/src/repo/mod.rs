@@ -23,6 +23,7 @@ pub mod messaging_bot;
 pub mod ops;
 pub mod orgs;
 pub mod outbox;
+pub mod reports;
 pub mod routing;
 pub mod rules;
 pub mod schedules;

@@ -331,3 +331,18 @@ pub async fn mark_receipt(
         .transpose()
         .map(Option::flatten)
 }
+
+/// When we first wrote to the customer about a ticket (an acknowledgement
+/// or a reply, on any channel), for reports.
+pub async fn first_to_customer(
+    c: &mut Conn<'_>,
+    ticket: domain::TicketId,
+) -> Result<Option<Timestamp>, StoreError> {
+    Ok(c.opt(
+        q("SELECT MIN(created_at) FROM outbound_messages WHERE ticket_id = $1 AND kind IN ('acknowledgement', 'reply')")
+            .bind(ticket),
+    )
+    .await?
+    .and_then(|r| r.opt_int(0).ok().flatten())
+    .map(Timestamp))
+}

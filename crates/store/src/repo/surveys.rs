@@ -292,3 +292,15 @@ pub async fn open_csat_on(
     .map(invitation)
     .transpose()
 }
+
+/// The effort answer of a case's survey, if given.
+pub async fn ces_of_ticket(c: &mut Conn<'_>, ticket: TicketId) -> Result<Option<i64>, StoreError> {
+    Ok(c.opt(
+        q("SELECT a.score FROM survey_answers a JOIN survey_invitations i ON i.id = a.invitation_id \
+           WHERE i.ticket_id = $1 AND i.kind = 'csat' AND a.question = 'ces'")
+        .bind(ticket),
+    )
+    .await?
+    .map(|r| r.int(0))
+    .transpose()?)
+}

@@ -29,6 +29,7 @@ mod notifications;
 mod outbound;
 mod people;
 mod portal;
+mod reports;
 mod requests;
 mod route_table;
 mod routing;

@@ -1,0 +1,162 @@
+//! Reports: the figures of a period for the team (`domain::report` says
+//! what each one counts), from the report facts the fold keeps
+//! ([`fold`]), in the viewer's time zone, beside the same figures for
+//! the period before; and the tickets behind any figure (drill-down).
+
+pub mod fold;
+
+use crate::{App, AppError};
+use domain::policy::Capability;
+use domain::report::{LocalClock, Period, Report, ReportFilter, TicketFacts};
+use domain::{Actor, TicketId, Timestamp};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use store::repo::reports;
+
+/// The longest period a report covers (a year and a day).
+pub const MAX_DAYS: i64 = 366;
+
+/// What the viewer asks for: local days `first..=last` in `zone`, and
+/// the filters.
+#[derive(Debug, Clone)]
+pub struct ReportAsk {
+    pub first: Date,
+    pub last: Date,
+    pub zone: TimeZone,
+    pub filter: ReportFilter,
+}
+
+/// The viewer's calendar over a period.
+pub struct Clock {
+    zone: TimeZone,
+    first: Date,
+    days: usize,
+}
+
+impl Clock {
+    /// The start of a local day, as an instant.
+    fn start_of(&self, d: Date) -> Timestamp {
+        Timestamp(
+            d.to_zoned(self.zone.clone())
+                .map(|z| z.timestamp().as_second())
+                .unwrap_or(0),
+        )
+    }
+
+    /// The local date of day `i` of the period.
+    pub fn date(&self, i: usize) -> Date {
+        self.first
+            .checked_add(jiff::Span::new().days(i as i64))
+            .unwrap_or(self.first)
+    }
+}
+
+impl LocalClock for Clock {
+    fn place(&self, t: Timestamp) -> (usize, usize, usize) {
+        let Ok(at) = jiff::Timestamp::from_second(t.0) else {
+            return (usize::MAX, 0, 0);
+        };
+        let z = at.to_zoned(self.zone.clone());
+        let day = (z.date() - self.first)
+            .get_days()
+            .try_into()
+            .unwrap_or(usize::MAX);
+        let weekday = z.weekday().to_monday_zero_offset() as usize;
+        (day, weekday, z.hour() as usize)
+    }
+
+    fn days(&self) -> usize {
+        self.days
+    }
+}
+
+/// A report with the period before for comparison.
+#[derive(Debug, Clone)]
+pub struct ReportView {
+    pub period: Period,
+    pub current: Report,
+    pub previous: Report,
+    /// The local date of each day of the period.
+    pub days: Vec<Date>,
+}
+
+impl ReportAsk {
+    /// The period and its clock; refused when the days are backwards or
+    /// span more than [`MAX_DAYS`].
+    pub fn clock(&self) -> Result<(Period, Clock), AppError> {
+        let days = (self.last - self.first).get_days() as i64 + 1;
+        if days < 1 || days > MAX_DAYS {
+            return Err(AppError::field(crate::FieldError::invalid(
+                "period",
+                format!("must be 1 to {MAX_DAYS} days, the first before the last"),
+            )));
+        }
+        let clock = Clock {
+            zone: self.zone.clone(),
+            first: self.first,
+            days: days as usize,
+        };
+        let after = self
+            .last
+            .checked_add(jiff::Span::new().days(1))
+            .unwrap_or(self.last);
+        let period = Period {
+            from: clock.start_of(self.first),
+            to: clock.start_of(after),
+        };
+        Ok((period, clock))
+    }
+}
+
+impl App {
+    /// The figures of the asked period and of the one before it (staff who
+    /// see every ticket: reports count them all).
+    pub async fn report(&self, actor: Actor, ask: &ReportAsk) -> Result<ReportView, AppError> {
+        crate::error::require(&actor, Capability::ReadReports)?;
+        let (period, clock) = ask.clock()?;
+        let previous_period = period.previous();
+        let previous_clock = Clock {
+            zone: clock.zone.clone(),
+            first: clock
+                .first
+                .checked_sub(jiff::Span::new().days(clock.days as i64))
+                .unwrap_or(clock.first),
+            days: clock.days,
+        };
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let mut of = async |p: Period, clock: &Clock| -> Result<Report, AppError> {
+            let rows = reports::touching(c, p, &ask.filter).await?;
+            let before = reports::backlog_at(c, p.from, &ask.filter).await?;
+            Ok(Report::of(&rows, p, clock, before))
+        };
+        let current = of(period, &clock).await?;
+        let previous = of(previous_period, &previous_clock).await?;
+        Ok(ReportView {
+            period,
+            current,
+            previous,
+            days: (0..clock.days).map(|i| clock.date(i)).collect(),
+        })
+    }
+
+    /// The tickets behind a figure: the period's filtered facts that
+    /// `behind` picks, newest first, at most `limit`.
+    pub async fn report_tickets(
+        &self,
+        actor: Actor,
+        ask: &ReportAsk,
+        behind: &(dyn Fn(&TicketFacts, Period, &dyn LocalClock) -> bool + Sync),
+        limit: usize,
+    ) -> Result<(Vec<TicketId>, usize), AppError> {
+        crate::error::require(&actor, Capability::ReadReports)?;
+        let (period, clock) = ask.clock()?;
+        let mut rc = self.read().await?;
+        let rows = reports::touching(&mut rc.conn(), period, &ask.filter).await?;
+        let mut picked: Vec<&TicketFacts> =
+            rows.iter().filter(|f| behind(f, period, &clock)).collect();
+        picked.sort_by_key(|f| std::cmp::Reverse(f.ticket));
+        let total = picked.len();
+        Ok((picked.iter().take(limit).map(|f| f.ticket).collect(), total))
+    }
+}

@@ -1,0 +1,365 @@
+//! Reports: the facts of one ticket as reports count them, what a viewer
+//! filters by, and the arithmetic of every figure (counts, medians, p90,
+//! rates). Pure: the store keeps one row of facts per ticket, folded from
+//! the event log; `Report::of` computes every figure from the rows of a
+//! period, so the same function recomputes them by brute force in tests.
+//!
+//! Definitions (each figure's tickets):
+//! - created: tickets created in the period; by channel (`via`), by day
+//!   and by hour of the week in the viewer's time zone;
+//! - solved: tickets whose latest solve falls in the period;
+//! - backlog at the end of a day: tickets created by then and not solved
+//!   by then (by their latest solve);
+//! - acknowledgement: minutes from creation to the first message we sent
+//!   the customer about it, automatic or not; first reply: to the first
+//!   public comment of an agent (automatic messages, the bot and atiende's
+//!   own are not agents) — both over tickets created in the period;
+//! - resolution (to the latest solve), requester wait (new, open and on
+//!   hold) and agent work (new and open) over tickets solved in the
+//!   period; calendar and business minutes (the default schedule);
+//! - reopen rate: of the tickets solved in the period, those reopened at
+//!   least once; one-touch: solved with exactly one agent reply and never
+//!   reopened; replies per ticket: agent replies, mean over those solved;
+//! - CSAT: good ÷ (good + bad) over the ratings of tickets solved in the
+//!   period; CES: mean effort over those; per channel the rating's own.
+
+use crate::{Channel, GroupId, OrgId, Status, TicketId, Timestamp, UserId};
+use std::collections::BTreeMap;
+
+/// One ticket's facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketFacts {
+    pub ticket: TicketId,
+    pub created_at: Timestamp,
+    pub channel: Channel,
+    pub group: Option<GroupId>,
+    pub assignee: Option<UserId>,
+    pub organization: Option<OrgId>,
+    pub requester: UserId,
+    pub status: Status,
+    pub tags: Vec<String>,
+    /// The latest solve (none once reopened and not solved again).
+    pub solved_at: Option<Timestamp>,
+    pub ack_minutes: Option<i64>,
+    /// (calendar, business) minutes.
+    pub first_reply: Option<(i64, i64)>,
+    pub resolution: Option<(i64, i64)>,
+    pub requester_wait: (i64, i64),
+    pub agent_work: (i64, i64),
+    pub reopens: i64,
+    pub replies: i64,
+    /// Good (true) or bad, and the channel it was asked on.
+    pub csat: Option<(bool, Option<Channel>)>,
+    pub ces: Option<i64>,
+}
+
+impl TicketFacts {
+    /// Solved with one agent reply and never reopened.
+    pub fn one_touch(&self) -> bool {
+        self.solved_at.is_some() && self.replies == 1 && self.reopens == 0
+    }
+}
+
+/// What a viewer narrows a report to (every filter set must hold).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportFilter {
+    pub channel: Option<Channel>,
+    pub group: Option<GroupId>,
+    pub agent: Option<UserId>,
+    pub organization: Option<OrgId>,
+    pub tag: Option<String>,
+}
+
+impl ReportFilter {
+    pub fn admits(&self, f: &TicketFacts) -> bool {
+        self.channel.is_none_or(|c| f.channel == c)
+            && self.group.is_none_or(|g| f.group == Some(g))
+            && self.agent.is_none_or(|a| f.assignee == Some(a))
+            && self.organization.is_none_or(|o| f.organization == Some(o))
+            && self.tag.as_ref().is_none_or(|t| f.tags.contains(t))
+    }
+}
+
+/// A half-open period `[from, to)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: Timestamp,
+    pub to: Timestamp,
+}
+
+impl Period {
+    pub fn contains(&self, t: Timestamp) -> bool {
+        self.from <= t && t < self.to
+    }
+
+    /// The period of the same length just before this one.
+    pub fn previous(&self) -> Period {
+        Period {
+            from: Timestamp(self.from.0 - (self.to.0 - self.from.0)),
+            to: self.from,
+        }
+    }
+}
+
+/// The median and 90th percentile (nearest rank) of some values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Spread {
+    pub count: usize,
+    pub median: Option<i64>,
+    pub p90: Option<i64>,
+}
+
+impl Spread {
+    pub fn of(mut values: Vec<i64>) -> Spread {
+        values.sort_unstable();
+        Spread {
+            count: values.len(),
+            median: percentile(&values, 50),
+            p90: percentile(&values, 90),
+        }
+    }
+}
+
+/// The nearest-rank percentile of sorted values.
+pub fn percentile(sorted: &[i64], p: usize) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (p * sorted.len()).div_ceil(100).max(1);
+    sorted.get(rank - 1).copied()
+}
+
+/// `part` of `whole` in percent, to one decimal; `None` of nothing.
+pub fn percent(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+/// A time figure in calendar and business minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Times {
+    pub calendar: Spread,
+    pub business: Spread,
+}
+
+impl Times {
+    fn of(values: impl Iterator<Item = (i64, i64)>) -> Times {
+        let (c, b): (Vec<i64>, Vec<i64>) = values.unzip();
+        Times {
+            calendar: Spread::of(c),
+            business: Spread::of(b),
+        }
+    }
+}
+
+/// Satisfaction over some ratings.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Satisfaction {
+    pub good: usize,
+    pub bad: usize,
+    /// Effort answers and their mean (one decimal).
+    pub ces_answers: usize,
+    pub ces_mean: Option<f64>,
+}
+
+impl Satisfaction {
+    pub fn score(&self) -> Option<f64> {
+        percent(self.good, self.good + self.bad)
+    }
+
+    fn add(&mut self, f: &TicketFacts) {
+        match f.csat {
+            Some((true, _)) => self.good += 1,
+            Some((false, _)) => self.bad += 1,
+            None => {}
+        }
+    }
+}
+
+/// One agent's or group's line.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamLine {
+    pub solved: usize,
+    /// Median agent work (calendar minutes) of what they solved.
+    pub handle_minutes: Option<i64>,
+    pub satisfaction: Satisfaction,
+}
+
+/// Every figure of a period.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Report {
+    pub created: usize,
+    pub solved: usize,
+    pub created_by_channel: BTreeMap<Channel, usize>,
+    /// Per local day (index from the period's first day): created, solved.
+    pub by_day: Vec<(usize, usize)>,
+    /// Backlog at the end of each local day.
+    pub backlog: Vec<i64>,
+    /// Created per (weekday Monday = 0, hour).
+    pub heat: [[usize; 24]; 7],
+    pub ack: Spread,
+    pub first_reply: Times,
+    pub resolution: Times,
+    pub requester_wait: Times,
+    pub agent_work: Times,
+    pub reopened: usize,
+    pub one_touch: usize,
+    pub replies: usize,
+    pub satisfaction: Satisfaction,
+    pub satisfaction_by_channel: BTreeMap<Channel, Satisfaction>,
+    pub by_agent: BTreeMap<UserId, TeamLine>,
+    pub by_group: BTreeMap<GroupId, TeamLine>,
+}
+
+/// Where a moment falls in the viewer's calendar: the local day's index
+/// from the period's first day, the weekday (Monday = 0) and the hour.
+pub trait LocalClock {
+    fn place(&self, t: Timestamp) -> (usize, usize, usize);
+    /// How many local days the period spans.
+    fn days(&self) -> usize;
+}
+
+impl Report {
+    /// Every figure over `rows` (the filtered tickets created or solved in
+    /// the period), with `backlog_before` the backlog when it began.
+    pub fn of(
+        rows: &[TicketFacts],
+        period: Period,
+        clock: &dyn LocalClock,
+        backlog_before: i64,
+    ) -> Report {
+        let mut r = Report {
+            by_day: vec![(0, 0); clock.days()],
+            ..Report::default()
+        };
+        let mut ack = Vec::new();
+        let (mut first, mut resolution, mut wait, mut work) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut ces: BTreeMap<Option<Channel>, Vec<i64>> = BTreeMap::new();
+        let mut handle: BTreeMap<(bool, i64), Vec<i64>> = BTreeMap::new();
+        for f in rows {
+            if period.contains(f.created_at) {
+                r.created += 1;
+                *r.created_by_channel.entry(f.channel).or_default() += 1;
+                let (day, weekday, hour) = clock.place(f.created_at);
+                if let Some(d) = r.by_day.get_mut(day) {
+                    d.0 += 1;
+                }
+                r.heat[weekday][hour] += 1;
+                ack.extend(f.ack_minutes);
+                first.extend(f.first_reply);
+            }
+            let Some(solved_at) = f.solved_at.filter(|s| period.contains(*s)) else {
+                continue;
+            };
+            r.solved += 1;
+            if let Some(d) = r.by_day.get_mut(clock.place(solved_at).0) {
+                d.1 += 1;
+            }
+            resolution.extend(f.resolution);
+            wait.push(f.requester_wait);
+            work.push(f.agent_work);
+            r.reopened += usize::from(f.reopens > 0);
+            r.one_touch += usize::from(f.one_touch());
+            r.replies += f.replies.max(0) as usize;
+            r.satisfaction.add(f);
+            if let Some((_, asked_on)) = f.csat {
+                r.satisfaction_by_channel
+                    .entry(asked_on.unwrap_or(f.channel))
+                    .or_default()
+                    .add(f);
+            }
+            if let Some(e) = f.ces {
+                ces.entry(None).or_default().push(e);
+                let on = f.csat.and_then(|(_, c)| c).unwrap_or(f.channel);
+                ces.entry(Some(on)).or_default().push(e);
+            }
+            let lines = [
+                f.assignee.map(|a| (false, a.0)),
+                f.group.map(|g| (true, g.0)),
+            ];
+            for key in lines.into_iter().flatten() {
+                handle.entry(key).or_default().push(f.agent_work.0);
+                let line = if key.0 {
+                    r.by_group.entry(GroupId(key.1)).or_default()
+                } else {
+                    r.by_agent.entry(UserId(key.1)).or_default()
+                };
+                line.solved += 1;
+                line.satisfaction.add(f);
+            }
+        }
+        r.ack = Spread::of(ack);
+        r.first_reply = Times::of(first.into_iter());
+        r.resolution = Times::of(resolution.into_iter());
+        r.requester_wait = Times::of(wait.into_iter());
+        r.agent_work = Times::of(work.into_iter());
+        for (on, values) in ces {
+            let mean = mean(&values);
+            let s = match on {
+                None => &mut r.satisfaction,
+                Some(c) => r.satisfaction_by_channel.entry(c).or_default(),
+            };
+            s.ces_answers = values.len();
+            s.ces_mean = mean;
+        }
+        for ((is_group, id), values) in handle {
+            let median = Spread::of(values).median;
+            let line = if is_group {
+                r.by_group.get_mut(&GroupId(id))
+            } else {
+                r.by_agent.get_mut(&UserId(id))
+            };
+            if let Some(line) = line {
+                line.handle_minutes = median;
+            }
+        }
+        // The backlog moves with each day's created and solved.
+        let mut backlog = backlog_before;
+        r.backlog = r
+            .by_day
+            .iter()
+            .map(|(created, solved)| {
+                backlog += *created as i64 - *solved as i64;
+                backlog
+            })
+            .collect();
+        r
+    }
+
+    pub fn reopen_rate(&self) -> Option<f64> {
+        percent(self.reopened, self.solved)
+    }
+
+    pub fn one_touch_rate(&self) -> Option<f64> {
+        percent(self.one_touch, self.solved)
+    }
+
+    /// Agent replies per solved ticket (one decimal).
+    pub fn replies_per_ticket(&self) -> Option<f64> {
+        (self.solved > 0).then(|| (self.replies as f64 * 10.0 / self.solved as f64).round() / 10.0)
+    }
+}
+
+/// The mean of some values, to one decimal.
+pub fn mean(values: &[i64]) -> Option<f64> {
+    (!values.is_empty()).then(|| {
+        let sum: i64 = values.iter().sum();
+        (sum as f64 * 10.0 / values.len() as f64).round() / 10.0
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let v: Vec<i64> = (1..=10).collect();
+        assert_eq!(percentile(&v, 50), Some(5));
+        assert_eq!(percentile(&v, 90), Some(9));
+        assert_eq!(percentile(&[7], 90), Some(7));
+        assert_eq!(percentile(&[], 50), None);
+        assert_eq!(percent(1, 3), Some(33.3));
+        assert_eq!(mean(&[1, 2]), Some(1.5));
+    }
+}
