@@ -118,5 +118,6 @@ pub async fn chrome(
         query: query.to_string(),
         flash,
         is_admin: actor.is_admin(),
+        reads_reports: domain::policy::Capability::ReadReports.allowed(&actor),
     })
 }

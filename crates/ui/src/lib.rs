@@ -23,6 +23,7 @@ mod i18n;
 mod live;
 mod login;
 mod queue;
+mod reports;
 mod session;
 mod ticket;
 mod view;
@@ -102,6 +103,9 @@ pub fn router(app: App) -> Router {
             get(|| async { axum::response::Redirect::to("/agent/admin/agents") }),
         )
         .merge(admin_pages(ui.clone()))
+        .route("/agent/reports", get(reports::page))
+        .route("/agent/reports/tickets", get(reports::tickets))
+        .route("/agent/reports/export", get(reports::export))
         .route("/agent/live", get(live::socket))
         .route("/assets/agent.js", get(assets::script))
         .route("/assets/agent.css", get(assets::style))

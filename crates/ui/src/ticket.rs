@@ -330,6 +330,7 @@ pub async fn timeline(State(ui): State<Ui>, agent: Agent, Path(raw): Path<String
             query: String::new(),
             flash: None,
             is_admin: agent.user.actor.is_admin(),
+            reads_reports: domain::policy::Capability::ReadReports.allowed(&agent.user.actor),
             presence: "",
             chat_tabs: String::new(),
             has_chats: false,

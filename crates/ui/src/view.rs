@@ -24,6 +24,8 @@ pub struct Chrome {
     pub flash: Option<String>,
     /// Admins see the admin pages' link.
     pub is_admin: bool,
+    /// Reports count every ticket: staff who see them all.
+    pub reads_reports: bool,
     /// `online`, `away` or `offline`: whether routing gives this agent work.
     pub presence: &'static str,
     /// The chat tabs' HTML (offers and the agent's chats), and whether

@@ -7,7 +7,7 @@ pub mod fold;
 
 use crate::{App, AppError};
 use domain::policy::Capability;
-use domain::report::{LocalClock, Period, Report, ReportFilter, TicketFacts};
+use domain::report::{LocalClock, Period, Report, ReportFilter, Slice};
 use domain::{Actor, TicketId, Timestamp};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -70,12 +70,38 @@ impl LocalClock for Clock {
     }
 }
 
+/// The recommendation survey's answers of a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NpsFigures {
+    pub promoters: usize,
+    pub passives: usize,
+    pub detractors: usize,
+    /// % promoters − % detractors; `None` without answers.
+    pub score: Option<i64>,
+}
+
+impl NpsFigures {
+    fn of(scores: &[i64]) -> NpsFigures {
+        use domain::survey::NpsGroup;
+        let count = |g| scores.iter().filter(|s| NpsGroup::of(**s) == g).count();
+        NpsFigures {
+            promoters: count(NpsGroup::Promoter),
+            passives: count(NpsGroup::Passive),
+            detractors: count(NpsGroup::Detractor),
+            score: domain::survey::net_promoter_score(scores),
+        }
+    }
+}
+
 /// A report with the period before for comparison.
 #[derive(Debug, Clone)]
 pub struct ReportView {
     pub period: Period,
     pub current: Report,
     pub previous: Report,
+    /// NPS answered in each period (a relationship survey: no ticket, so
+    /// no ticket filter applies).
+    pub nps: (NpsFigures, NpsFigures),
     /// The local date of each day of the period.
     pub days: Vec<Date>,
 }
@@ -132,31 +158,60 @@ impl App {
         };
         let current = of(period, &clock).await?;
         let previous = of(previous_period, &previous_clock).await?;
+        let nps_now = store::repo::surveys::nps_scores(c, (period.from, period.to)).await?;
+        let nps_before =
+            store::repo::surveys::nps_scores(c, (previous_period.from, previous_period.to)).await?;
         Ok(ReportView {
             period,
             current,
             previous,
+            nps: (NpsFigures::of(&nps_now), NpsFigures::of(&nps_before)),
             days: (0..clock.days).map(|i| clock.date(i)).collect(),
         })
     }
 
-    /// The tickets behind a figure: the period's filtered facts that
-    /// `behind` picks, newest first, at most `limit`.
+    /// The tickets behind a figure, newest first, at most `limit`; and how
+    /// many there are.
     pub async fn report_tickets(
         &self,
         actor: Actor,
         ask: &ReportAsk,
-        behind: &(dyn Fn(&TicketFacts, Period, &dyn LocalClock) -> bool + Sync),
+        slice: Slice,
         limit: usize,
     ) -> Result<(Vec<TicketId>, usize), AppError> {
         crate::error::require(&actor, Capability::ReadReports)?;
         let (period, clock) = ask.clock()?;
         let mut rc = self.read().await?;
         let rows = reports::touching(&mut rc.conn(), period, &ask.filter).await?;
-        let mut picked: Vec<&TicketFacts> =
-            rows.iter().filter(|f| behind(f, period, &clock)).collect();
-        picked.sort_by_key(|f| std::cmp::Reverse(f.ticket));
+        let mut picked: Vec<TicketId> = rows
+            .iter()
+            .filter(|f| slice.holds(f, period, &clock))
+            .map(|f| f.ticket)
+            .collect();
+        picked.sort_by_key(|t| std::cmp::Reverse(*t));
         let total = picked.len();
-        Ok((picked.iter().take(limit).map(|f| f.ticket).collect(), total))
+        picked.truncate(limit);
+        Ok((picked, total))
     }
+
+    /// The report address the agent last looked at (its query), if any.
+    pub async fn saved_report_query(&self, actor: Actor) -> Result<Option<String>, AppError> {
+        let mut rc = self.read().await?;
+        Ok(store::repo::settings::get(&mut rc.conn(), &saved_key(actor)).await?)
+    }
+
+    /// Keeps the agent's report query for their next visit.
+    pub async fn save_report_query(&self, actor: Actor, query: String) -> Result<(), AppError> {
+        crate::error::require(&actor, Capability::ReadReports)?;
+        let key = saved_key(actor);
+        self.write(move |c| {
+            Box::pin(async move { Ok(store::repo::settings::set(c, &key, &query).await?) })
+        })
+        .await
+    }
+}
+
+/// Where an agent's report query is kept.
+fn saved_key(actor: Actor) -> String {
+    format!("reports.query.{}", actor.user.0)
 }

@@ -304,3 +304,19 @@ pub async fn ces_of_ticket(c: &mut Conn<'_>, ticket: TicketId) -> Result<Option<
     .map(|r| r.int(0))
     .transpose()?)
 }
+
+/// The NPS scores answered within `[from, to)` (their latest answers).
+pub async fn nps_scores(
+    c: &mut Conn<'_>,
+    (from, to): (Timestamp, Timestamp),
+) -> Result<Vec<i64>, StoreError> {
+    c.all(
+        q("SELECT score FROM survey_answers WHERE question = 'nps' AND answered_at >= $1 AND answered_at < $2")
+            .bind(from)
+            .bind(to),
+    )
+    .await?
+    .iter()
+    .map(|r| r.int(0))
+    .collect()
+}

@@ -325,48 +325,59 @@ fn spread(mut v: Vec<i64>) -> (usize, Option<i64>, Option<i64>) {
     (v.len(), at(50), at(90))
 }
 
+/// A generated history of `n` tickets, written and folded: the agents,
+/// the groups and each ticket's plan.
+async fn history(
+    srv: &TestServer,
+    n: usize,
+) -> (Vec<UserId>, Vec<GroupId>, BTreeMap<TicketId, Planned>) {
+    let admin = srv.admin();
+    let mut agents = Vec::new();
+    for i in 0..3 {
+        let (id, _) = srv
+            .user_with_token(
+                &format!("Agente {i}"),
+                &format!("agente{i}@example.com"),
+                "agent",
+            )
+            .await;
+        agents.push(UserId(id));
+    }
+    let mut groups = Vec::new();
+    for name in ["Ventas", "Soporte"] {
+        let (s, b) = srv
+            .call(
+                "POST",
+                "/api/v2/groups.json",
+                &admin,
+                Some(json!({"group": {"name": name}})),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        groups.push(GroupId(b["group"]["id"].as_i64().unwrap_or_default()));
+    }
+    let (customer, _) = srv
+        .user_with_token("Cliente", "cliente@example.com", "end-user")
+        .await;
+    let now = Timestamp::now().0;
+    let planned = plan(n, now, &agents, &groups);
+    let mut by_id = BTreeMap::new();
+    for p in planned {
+        let id = write(srv, UserId(customer), p.clone()).await;
+        by_id.insert(id, p);
+    }
+    srv.app
+        .fold_reports()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    (agents, groups, by_id)
+}
+
 both!(
     every_figure_matches_a_brute_force_count_of_the_history,
     |srv| {
-        let admin = srv.admin();
-        let mut agents = Vec::new();
-        for i in 0..3 {
-            let (id, _) = srv
-                .user_with_token(
-                    &format!("Agente {i}"),
-                    &format!("agente{i}@example.com"),
-                    "agent",
-                )
-                .await;
-            agents.push(UserId(id));
-        }
-        let mut groups = Vec::new();
-        for name in ["Ventas", "Soporte"] {
-            let (s, b) = srv
-                .call(
-                    "POST",
-                    "/api/v2/groups.json",
-                    &admin,
-                    Some(json!({"group": {"name": name}})),
-                )
-                .await;
-            assert_eq!(s, 201, "{b}");
-            groups.push(GroupId(b["group"]["id"].as_i64().unwrap_or_default()));
-        }
-        let (customer, _) = srv
-            .user_with_token("Cliente", "cliente@example.com", "end-user")
-            .await;
+        let (agents, groups, by_id) = history(&srv, 300).await;
         let now = Timestamp::now().0;
-        let planned = plan(300, now, &agents, &groups);
-        let mut by_id = BTreeMap::new();
-        for p in planned {
-            let id = write(&srv, UserId(customer), p.clone()).await;
-            by_id.insert(id, p);
-        }
-        srv.app
-            .fold_reports()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
         let actor = admin_actor(&srv).await;
         // The last 30 whole UTC days, then only the VIP tickets of one group.
         let today = jiff::Timestamp::from_second(now)
@@ -547,3 +558,96 @@ both!(
         assert_eq!(before.current, after.current);
     }
 );
+
+/// Runs `tests/clients/read_export.py` on a downloaded file: its rows.
+async fn opened(name: &str, bytes: Vec<u8>) -> Json {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{e}"));
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(super::email::pyenv())
+            .arg(repo_root().join("tests/clients/read_export.py"))
+            .arg(&path)
+            .output()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .unwrap_or_else(|e| panic!("python: {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"))
+}
+
+both!(the_reports_page_drills_down_and_downloads, |srv| {
+    use super::workspace::Browser;
+    let (_, _, by_id) = history(&srv, 120).await;
+    let now = Timestamp::now().0;
+    let today = jiff::Timestamp::from_second(now)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let first = today
+        .checked_sub(jiff::Span::new().days(29))
+        .unwrap_or(today);
+    let query = format!("from={first}&to={today}");
+    let mut b = Browser::new(&srv.base);
+    b.sign_in("admin@example.com", "admin-password-1").await;
+    let page = b.get(&format!("/agent/reports?{query}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("<svg class=\"chart\""),
+        "charts drawn on the server"
+    );
+    // The tickets behind "created": as many as the figure says.
+    let from = jiff::civil::Date::to_zoned(first, jiff::tz::TimeZone::UTC)
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or(0);
+    let created = by_id.values().filter(|p| p.created >= from).count();
+    let drill = b
+        .get(&format!("/agent/reports/tickets?{query}&slice=created"))
+        .await;
+    assert_eq!(drill.status, 200, "{}", drill.body);
+    let listed = drill.body.matches("class=\"ticket-link\"").count();
+    assert_eq!(listed, created, "{}", drill.body);
+    // The last visit's filters come back without a query.
+    let again = b.get("/agent/reports").await;
+    assert_eq!(again.status, 303);
+    assert!(
+        again.location.contains(&format!("from={first}")),
+        "{}",
+        again.location
+    );
+    // The downloads, opened as a spreadsheet program would.
+    let csv = b
+        .get_bytes(&format!(
+            "/agent/reports/export?{query}&table=days&format=csv"
+        ))
+        .await;
+    let xlsx = b
+        .get_bytes(&format!(
+            "/agent/reports/export?{query}&table=days&format=xlsx"
+        ))
+        .await;
+    let csv = opened("days.csv", csv).await;
+    let xlsx = opened("days.xlsx", xlsx).await;
+    let csv_rows = csv["rows"].as_array().cloned().unwrap_or_default();
+    let xlsx_rows = xlsx["rows"].as_array().cloned().unwrap_or_default();
+    assert_eq!(csv_rows.len(), 31, "a header and 30 days: {csv}");
+    assert_eq!(xlsx_rows.len(), 31, "{xlsx}");
+    assert_eq!(xlsx["sheet"], "days");
+    for (c, x) in csv_rows.iter().zip(&xlsx_rows).skip(1) {
+        // The same day and counts; numbers are numbers in the spreadsheet.
+        assert_eq!(c[0], x[0]);
+        assert_eq!(
+            c[1].as_str().and_then(|v| v.parse::<f64>().ok()),
+            x[1].as_f64(),
+            "{c} {x}"
+        );
+    }
+    let total: f64 = xlsx_rows.iter().skip(1).filter_map(|r| r[1].as_f64()).sum();
+    assert_eq!(total as usize, created, "every created ticket on its day");
+    browser_flow(&srv, "reports_flow.mjs", &[("REPORT_QUERY", query)]).await;
+});

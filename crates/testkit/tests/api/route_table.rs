@@ -1523,6 +1523,24 @@ const PAGES: &[Row] = &[
     // Article authoring: writers (agents who see the whole desk, admins).
     ("GET", "/agent/articles", "UUUDAA", ""),
     (
+        "GET",
+        "/agent/reports",
+        "UUUDAA",
+        "from=2026-11-01&to=2026-11-30",
+    ),
+    (
+        "GET",
+        "/agent/reports/tickets",
+        "UUUDAA",
+        "from=2026-11-01&to=2026-11-30&slice=created",
+    ),
+    (
+        "GET",
+        "/agent/reports/export",
+        "UUUDAA",
+        "from=2026-11-01&to=2026-11-30&table=days&format=xlsx",
+    ),
+    (
         "POST",
         "/agent/articles",
         "UUUDAA",

@@ -118,6 +118,24 @@ impl Browser {
     }
 
     /// Signs in through the real form; returns the POST's response.
+    /// A download's bytes (a GET with this browser's cookies).
+    pub(super) async fn get_bytes(&mut self, path: &str) -> Vec<u8> {
+        let jar: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", jar.join("; "))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        r.bytes().await.map(|b| b.to_vec()).unwrap_or_default()
+    }
+
     pub(super) async fn sign_in(&mut self, email: &str, password: &str) -> Page {
         let form = self.get("/login").await;
         let csrf = hidden(&form.body, "csrf");
