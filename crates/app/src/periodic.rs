@@ -85,7 +85,13 @@ pub fn spawn(app: App, node: String, cadence: Cadence) -> tokio::task::JoinHandl
                         surveys = Instant::now();
                         app.send_due_surveys().await
                     }
-                    "reports" => app.fold_reports().await,
+                    "reports" => match app.fold_reports().await {
+                        Ok(n) => app
+                            .send_weekly_report_at(Timestamp::now())
+                            .await
+                            .map(|sent| n + usize::from(sent)),
+                        Err(e) => Err(e),
+                    },
                     _ => match app.lapse_chat_offers(Timestamp::now()).await {
                         Ok(lapsed) => app.routing_pass().await.map(|n| n + lapsed),
                         Err(e) => Err(e),

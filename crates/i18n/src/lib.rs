@@ -66,7 +66,7 @@ impl Lang {
 }
 
 /// One language's files.
-type Sources = [(&'static str, &'static str); 10];
+type Sources = [(&'static str, &'static str); 11];
 
 const EN_SOURCES: Sources = [
     ("workspace.ftl", include_str!("../locales/en/workspace.ftl")),
@@ -82,6 +82,7 @@ const EN_SOURCES: Sources = [
     ("calls.ftl", include_str!("../locales/en/calls.ftl")),
     ("voice.ftl", include_str!("../locales/en/voice.ftl")),
     ("surveys.ftl", include_str!("../locales/en/surveys.ftl")),
+    ("reports.ftl", include_str!("../locales/en/reports.ftl")),
 ];
 
 const ES_SOURCES: Sources = [
@@ -98,6 +99,7 @@ const ES_SOURCES: Sources = [
     ("calls.ftl", include_str!("../locales/es/calls.ftl")),
     ("voice.ftl", include_str!("../locales/es/voice.ftl")),
     ("surveys.ftl", include_str!("../locales/es/surveys.ftl")),
+    ("reports.ftl", include_str!("../locales/es/reports.ftl")),
 ];
 
 static EN: LazyLock<Catalog> = LazyLock::new(|| Catalog::load(Lang::En, &EN_SOURCES));

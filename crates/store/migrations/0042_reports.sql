@@ -35,3 +35,5 @@ CREATE TABLE report_tickets (
 );
 CREATE INDEX report_tickets_created ON report_tickets(created_at);
 CREATE INDEX report_tickets_solved ON report_tickets(solved_at) WHERE solved_at IS NOT NULL;
+-- The backlog at a moment: the open ones, and those solved since.
+CREATE INDEX report_tickets_open ON report_tickets(created_at) WHERE solved_at IS NULL;

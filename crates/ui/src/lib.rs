@@ -106,6 +106,7 @@ pub fn router(app: App) -> Router {
         .route("/agent/reports", get(reports::page))
         .route("/agent/reports/tickets", get(reports::tickets))
         .route("/agent/reports/export", get(reports::export))
+        .route("/agent/reports/weekly", post(reports::weekly))
         .route("/agent/live", get(live::socket))
         .route("/assets/agent.js", get(assets::script))
         .route("/assets/agent.css", get(assets::style))

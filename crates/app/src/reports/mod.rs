@@ -4,6 +4,7 @@
 //! the period before; and the tickets behind any figure (drill-down).
 
 pub mod fold;
+pub mod weekly;
 
 use crate::{App, AppError};
 use domain::policy::Capability;
@@ -200,9 +201,13 @@ impl App {
         Ok(store::repo::settings::get(&mut rc.conn(), &saved_key(actor)).await?)
     }
 
-    /// Keeps the agent's report query for their next visit.
+    /// Keeps the agent's report query for their next visit (written only
+    /// when it changed).
     pub async fn save_report_query(&self, actor: Actor, query: String) -> Result<(), AppError> {
         crate::error::require(&actor, Capability::ReadReports)?;
+        if self.saved_report_query(actor).await?.as_deref() == Some(query.as_str()) {
+            return Ok(());
+        }
         let key = saved_key(actor);
         self.write(move |c| {
             Box::pin(async move { Ok(store::repo::settings::set(c, &key, &query).await?) })

@@ -149,7 +149,8 @@ pub async fn touching(
 }
 
 /// The filtered backlog at `at`: created before it and not solved before
-/// it (by the latest solve).
+/// it (by the latest solve) — the open ones and those solved since, each
+/// read through its own index, so the count never walks the history.
 pub async fn backlog_at(
     c: &mut Conn<'_>,
     at: Timestamp,
@@ -157,13 +158,13 @@ pub async fn backlog_at(
 ) -> Result<i64, StoreError> {
     let mut args: Vec<Value> = vec![at.into()];
     let cond = conditions(filter, &mut args);
-    let mut created = q(format!(
-        "SELECT COUNT(*) FROM report_tickets WHERE created_at < $1{cond}"
+    let mut open = q(format!(
+        "SELECT COUNT(*) FROM report_tickets WHERE solved_at IS NULL AND created_at < $1{cond}"
     ));
-    created.args = args.clone();
-    let mut solved = q(format!(
-        "SELECT COUNT(*) FROM report_tickets WHERE solved_at < $1{cond}"
+    open.args = args.clone();
+    let mut solved_since = q(format!(
+        "SELECT COUNT(*) FROM report_tickets WHERE solved_at >= $1 AND created_at < $1{cond}"
     ));
-    solved.args = args;
-    Ok(c.scalar(created).await? - c.scalar(solved).await?)
+    solved_since.args = args;
+    Ok(c.scalar(open).await? + c.scalar(solved_since).await?)
 }

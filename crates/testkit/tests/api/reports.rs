@@ -651,3 +651,84 @@ both!(the_reports_page_drills_down_and_downloads, |srv| {
     assert_eq!(total as usize, created, "every created ticket on its day");
     browser_flow(&srv, "reports_flow.mjs", &[("REPORT_QUERY", query)]).await;
 });
+
+both!(the_weekly_report_is_mailed_once_a_week, |first| {
+    use super::email::{Relayed, with_relay};
+    use app::reports::weekly::WeeklySchedule;
+    let backend = first.backend;
+    drop(first);
+    let Relayed {
+        srv,
+        sink,
+        maildir: _maildir,
+        ..
+    } = with_relay(backend).await;
+    history(&srv, 40).await;
+    let admin = admin_actor(&srv).await;
+    let refused = srv
+        .app
+        .set_weekly_report_schedule(
+            admin,
+            WeeklySchedule {
+                recipients: vec!["no es un correo".into()],
+                ..WeeklySchedule::default()
+            },
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(app::AppError::Invalid(_))),
+        "{refused:?}"
+    );
+    let now = Timestamp::now();
+    // Due every day at this hour (the weekday it is now, an hour ago).
+    let z = jiff::Timestamp::from_second(now.0)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .to_zoned(jiff::tz::TimeZone::UTC);
+    let schedule = WeeklySchedule {
+        recipients: vec!["Jefa@Example.com".into(), "jefa@example.com".into()],
+        weekday: z.weekday().to_monday_zero_offset() as u8,
+        hour: z.hour().saturating_sub(1) as u8,
+        time_zone: "UTC".into(),
+        locale: "es".into(),
+    };
+    let kept = srv
+        .app
+        .set_weekly_report_schedule(admin, schedule)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kept.recipients, ["jefa@example.com"], "one form, once");
+    if z.hour() == 0 {
+        return; // the hour before is yesterday's: nothing is due yet
+    }
+    assert!(srv.app.send_weekly_report_at(now).await.unwrap_or(false));
+    assert!(
+        !srv.app.send_weekly_report_at(now).await.unwrap_or(true),
+        "once a week"
+    );
+    let mut mails = Vec::new();
+    for _ in 0..100 {
+        mails = sink
+            .received()
+            .await
+            .into_iter()
+            .filter(|m| {
+                m["subject"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with("Informe semanal")
+            })
+            .collect();
+        if !mails.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert_eq!(mails[0]["to"], "jefa@example.com");
+    let text = mails[0]["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("Tickets creados:") && text.contains("Semana anterior"),
+        "{text}"
+    );
+    assert!(text.contains("/agent/reports?from="), "{text}");
+});

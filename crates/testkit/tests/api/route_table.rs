@@ -1542,6 +1542,12 @@ const PAGES: &[Row] = &[
     ),
     (
         "POST",
+        "/agent/reports/weekly",
+        "UUUDDA",
+        "recipients=jefa%40example.com&weekday=0&hour=8&time_zone=Europe%2FMadrid&locale=es",
+    ),
+    (
+        "POST",
         "/agent/articles",
         "UUUDAA",
         "title=Art%20{unique}&section_id={section}&locale=es",

@@ -122,6 +122,38 @@ struct ReportsPage {
     compared: String,
     tables: Vec<Table>,
     base: String,
+    /// The weekly report's form, for admins.
+    weekly: Option<WeeklyForm>,
+    problems: Vec<String>,
+}
+
+/// The weekly report's schedule as the form shows it.
+struct WeeklyForm {
+    recipients: String,
+    weekdays: Vec<(String, String, bool)>,
+    hour: u8,
+    time_zone: String,
+    locales: Vec<(String, String, bool)>,
+}
+
+impl WeeklyForm {
+    fn of(t: &crate::i18n::Text, s: &app::reports::weekly::WeeklySchedule) -> WeeklyForm {
+        WeeklyForm {
+            recipients: s.recipients.join("\n"),
+            weekdays: t
+                .report_weekdays
+                .split(' ')
+                .enumerate()
+                .map(|(i, d)| (i.to_string(), d.to_string(), i == usize::from(s.weekday)))
+                .collect(),
+            hour: s.hour,
+            time_zone: s.time_zone.clone(),
+            locales: [("es", "Español"), ("en", "English")]
+                .into_iter()
+                .map(|(v, l)| (v.to_string(), l.to_string(), s.locale == v))
+                .collect(),
+        }
+    }
 }
 
 /// `GET /agent/reports`: without a query, the agent's last one.
@@ -136,13 +168,61 @@ pub async fn page(State(ui): State<Ui>, agent: Agent, RawQuery(raw): RawQuery) -
             _ => String::new(),
         },
     };
-    match page_inner(&ui, &agent, &raw).await {
+    match page_inner(&ui, &agent, &raw, None).await {
         Ok(r) => r,
         Err(e) => error_page(&agent, &e),
     }
 }
 
-async fn page_inner(ui: &Ui, agent: &Agent, raw: &str) -> Result<Response, AppError> {
+/// `POST /agent/reports/weekly`: who gets the weekly report (admins).
+pub async fn weekly(
+    State(ui): State<Ui>,
+    crate::session::AgentForm { agent, form }: crate::session::AgentForm,
+) -> Response {
+    let schedule = app::reports::weekly::WeeklySchedule {
+        recipients: form
+            .get("recipients")
+            .unwrap_or("")
+            .split(|c: char| c == '\n' || c == ',' || c.is_whitespace())
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| r.trim().to_string())
+            .collect(),
+        weekday: form
+            .get("weekday")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
+        hour: form.get("hour").and_then(|v| v.parse().ok()).unwrap_or(8),
+        time_zone: form.get("time_zone").unwrap_or("UTC").trim().to_string(),
+        locale: form.get("locale").unwrap_or("es").to_string(),
+    };
+    let back = form.get("back").unwrap_or("").to_string();
+    match ui
+        .app
+        .set_weekly_report_schedule(agent.user.actor, schedule.clone())
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/agent/reports?{back}#h-weekly")).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            let problems = errors.iter().map(|e| e.description.clone()).collect();
+            match page_inner(&ui, &agent, &back, Some((schedule, problems))).await {
+                Ok(r) => {
+                    let (mut parts, body) = r.into_parts();
+                    parts.status = StatusCode::UNPROCESSABLE_ENTITY;
+                    Response::from_parts(parts, body)
+                }
+                Err(e) => error_page(&agent, &e),
+            }
+        }
+        Err(e) => error_page(&agent, &e),
+    }
+}
+
+async fn page_inner(
+    ui: &Ui,
+    agent: &Agent,
+    raw: &str,
+    refused: Option<(app::reports::weekly::WeeklySchedule, Vec<String>)>,
+) -> Result<Response, AppError> {
     let actor = agent.user.actor;
     let q = Query::parse(raw);
     let ask = q.ask(&agent.user.time_zone);
@@ -154,6 +234,14 @@ async fn page_inner(ui: &Ui, agent: &Agent, raw: &str) -> Result<Response, AppEr
     let names = tables::Names::load(ui, actor).await?;
     let chrome = chrome(ui, agent, None, "", None).await?;
     let t = chrome.t;
+    let (weekly, problems) = match (actor.is_admin(), refused) {
+        (false, _) => (None, Vec::new()),
+        (true, Some((s, problems))) => (Some(WeeklyForm::of(t, &s)), problems),
+        (true, None) => {
+            let s = ui.app.weekly_report_schedule(actor).await?;
+            (Some(WeeklyForm::of(t, &s)), Vec::new())
+        }
+    };
     let tables = tables::all(t, &view, &names, &base);
     let chosen = |v: Option<String>, list: Vec<(String, String)>| -> Vec<(String, String, bool)> {
         std::iter::once((String::new(), t.report_any.to_string(), v.is_none()))
@@ -206,6 +294,8 @@ async fn page_inner(ui: &Ui, agent: &Agent, raw: &str) -> Result<Response, AppEr
         ),
         tables,
         base,
+        weekly,
+        problems,
         chrome,
     };
     Ok(render(StatusCode::OK, &page))
