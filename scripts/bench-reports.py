@@ -86,7 +86,7 @@ try:
                                        "csrf": csrf, "next": "/agent"}).encode()
         opener.open(f"{base}/login", form)
         today = time.strftime("%Y-%m-%d", time.gmtime(now))
-        for days in (1, 7, 30, 90, 365):
+        for days in (1, 7, 30, 90):
             first = time.strftime("%Y-%m-%d", time.gmtime(now - (days - 1) * 86_400))
             url = f"{base}/agent/reports?from={first}&to={today}"
             took = []

@@ -85,7 +85,7 @@ pub fn spawn(app: App, node: String, cadence: Cadence) -> tokio::task::JoinHandl
                         surveys = Instant::now();
                         app.send_due_surveys().await
                     }
-                    "reports" => match app.fold_reports().await {
+                    "reports" => match app.fold_reports_for(Duration::from_secs(3)).await {
                         Ok(n) => app
                             .send_weekly_report_at(Timestamp::now())
                             .await

@@ -470,7 +470,7 @@ mod tests {
     #[test]
     fn every_field_name_reads_back_as_itself() {
         let names = ConditionField::names();
-        assert_eq!(names.len(), 24);
+        assert_eq!(names.len(), 25);
         for name in names.into_iter().chain(["custom_fields_12"]) {
             let f = ConditionField::parse(name);
             assert_eq!(f.map(|f| f.to_string()).as_deref(), Some(name));

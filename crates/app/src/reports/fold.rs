@@ -75,9 +75,29 @@ pub(crate) async fn facts_of(
 }
 
 impl App {
-    /// Folds the ticket events after the cursor; returns how many tickets'
-    /// facts were written.
+    /// Folds batches until the log is read or `budget` has passed (the
+    /// clockwork's pass: a busy desk is caught up in a few passes, and the
+    /// other jobs still run); returns how many tickets' facts were written.
+    pub async fn fold_reports_for(&self, budget: std::time::Duration) -> Result<usize, AppError> {
+        let started = std::time::Instant::now();
+        let mut total = 0;
+        loop {
+            let (n, events) = self.fold_batch().await?;
+            total += n;
+            if events < BATCH as usize || started.elapsed() >= budget {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// Folds one batch of ticket events after the cursor; returns how many
+    /// tickets' facts were written.
     pub async fn fold_reports(&self) -> Result<usize, AppError> {
+        Ok(self.fold_batch().await?.0)
+    }
+
+    /// One batch: (tickets folded, events read).
+    async fn fold_batch(&self) -> Result<(usize, usize), AppError> {
         let now = Timestamp::now();
         let schedule = self.rulebook().await?.schedule(None);
         let (cursor, events) = {
@@ -95,8 +115,9 @@ impl App {
             )
         };
         let Some(last) = events.last().map(|e| e.id) else {
-            return Ok(0);
+            return Ok((0, 0));
         };
+        let read = events.len();
         let mut ids: Vec<TicketId> = events.iter().map(|e| e.ticket).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -130,7 +151,7 @@ impl App {
             })
         })
         .await?;
-        Ok(n)
+        Ok((n, read))
     }
 
     /// Starts the reports over: forgets every fact and the cursor, then

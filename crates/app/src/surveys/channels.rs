@@ -112,9 +112,10 @@ pub(super) fn csat_message(
 
 impl App {
     /// Takes a customer's message as their answer to the CSAT survey sent
-    /// on its channel, when it is one (a button, a keyword) and a survey
-    /// there still takes answers; thanks them once per new answer. False:
-    /// the message is theirs to the case, as any other.
+    /// on its channel, when it is one (a button, a keyword), a survey there
+    /// still takes answers and no agent has written to them since; thanks
+    /// them once per new answer. False: the message is theirs to the case,
+    /// as any other.
     pub(crate) async fn take_survey_reply(&self, inbound: &Inbound) -> Result<bool, AppError> {
         if !is_messaging(inbound.channel) {
             return Ok(false);
@@ -135,6 +136,10 @@ impl App {
             let Some(inv) = surveys::open_csat_on(c, user.id, inbound.channel, now).await? else {
                 return Ok(false);
             };
+            // An agent wrote to them since: a short answer is to that.
+            if store::repo::outbox::replied_since(c, inbound.channel, &value, inv.sent_at).await? {
+                return Ok(false);
+            }
             let before = match inv.ticket {
                 Some(t) => rules::rating_for_ticket(c, t).await?.map(|r| r.score),
                 None => None,

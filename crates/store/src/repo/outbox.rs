@@ -346,3 +346,21 @@ pub async fn first_to_customer(
     .and_then(|r| r.opt_int(0).ok().flatten())
     .map(Timestamp))
 }
+
+/// Whether an agent's reply went to `to` on `channel` after `since` (a
+/// short answer then is to that reply, not to an earlier survey).
+pub async fn replied_since(
+    c: &mut Conn<'_>,
+    channel: Channel,
+    to: &str,
+    since: Timestamp,
+) -> Result<bool, StoreError> {
+    Ok(c.opt(
+        q("SELECT 1 FROM outbound_messages WHERE channel = $1 AND to_address = $2 AND kind = 'reply' AND created_at > $3 LIMIT 1")
+            .bind(channel)
+            .bind(to)
+            .bind(since),
+    )
+    .await?
+    .is_some())
+}
