@@ -91,6 +91,24 @@ async fn rating_events(srv: &TestServer, ticket: i64) -> Vec<Json> {
         .collect()
 }
 
+/// Lucía, a customer who reads Spanish, with `more` set on her profile.
+async fn spanish_customer(srv: &TestServer, mut more: Json) -> i64 {
+    let (lucia, _) = srv
+        .user_with_token("Lucía Pérez", "lucia@example.com", "end-user")
+        .await;
+    more["locale"] = json!("es");
+    let (s, b) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/users/{lucia}.json"),
+            &srv.admin(),
+            Some(json!({ "user": more })),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    lucia
+}
+
 async fn set_surveys(srv: &TestServer, settings: Json) {
     let (s, b) = srv
         .call(
@@ -170,16 +188,7 @@ both!(csat_and_ces_by_email_link_and_page, |first| {
         .await;
     assert_eq!(s, 201, "{b}");
 
-    let (lucia, _) = srv
-        .user_with_token("Lucía Pérez", "lucia@example.com", "end-user")
-        .await;
-    srv.call(
-        "PUT",
-        &format!("/api/v2/users/{lucia}.json"),
-        &admin,
-        Some(json!({"user": {"locale": "es"}})),
-    )
-    .await;
+    let lucia = spanish_customer(&srv, json!({})).await;
     let mut cases = Vec::new();
     for tags in [json!([]), json!(["sin_encuesta"])] {
         let t = new_ticket(&srv, json!({"subject": "Mi pedido no llegó", "requester_id": lucia, "tags": tags, "comment": {"body": "Detalles del caso"}})).await;
@@ -533,16 +542,7 @@ both!(a_solved_request_is_rated_on_the_portal, |srv| {
     use super::workspace::Browser;
     let admin = srv.admin();
     set_surveys(&srv, json!({"csat": {"enabled": true}})).await;
-    let (lucia, _) = srv
-        .user_with_token("Lucía Pérez", "lucia@example.com", "end-user")
-        .await;
-    srv.call(
-        "PUT",
-        &format!("/api/v2/users/{lucia}.json"),
-        &admin,
-        Some(json!({"user": {"locale": "es", "password": "clave-de-lucia-1"}})),
-    )
-    .await;
+    let lucia = spanish_customer(&srv, json!({"password": "clave-de-lucia-1"})).await;
     let t = new_ticket(&srv, json!({"subject": "Factura duplicada", "requester_id": lucia, "comment": {"body": "Me cobraron dos veces"}})).await;
     let id = t["id"].as_i64().unwrap_or_default();
     let mut b = Browser::new(&srv.base);
@@ -617,16 +617,7 @@ both!(surveys_in_the_browser, |first| {
         }),
     )
     .await;
-    let (lucia, _) = srv
-        .user_with_token("Lucía Pérez", "lucia@example.com", "end-user")
-        .await;
-    srv.call(
-        "PUT",
-        &format!("/api/v2/users/{lucia}.json"),
-        &admin,
-        Some(json!({"user": {"locale": "es"}})),
-    )
-    .await;
+    let lucia = spanish_customer(&srv, json!({})).await;
     let t = new_ticket(&srv, json!({"subject": "Mi pedido no llegó", "requester_id": lucia, "comment": {"body": "Detalles"}})).await;
     let id = t["id"].as_i64().unwrap_or_default();
     srv.call(
