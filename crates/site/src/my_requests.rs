@@ -223,8 +223,14 @@ async fn render(
     };
     let x = &p.ticket;
     let closed = x.status == Status::Closed;
-    // A survey that cannot be shown leaves the page as it is.
-    let survey = match site.app.request_survey(actor, id).await {
+    // Asked once the request is solved; a survey that cannot be shown
+    // leaves the page as it is.
+    let asked = if x.status.is_done() {
+        site.app.request_survey(actor, id).await
+    } else {
+        Ok(None)
+    };
+    let survey = match asked {
         Ok(s) => s.map(|s| SurveyLinks {
             question: s.question,
             good: format!("{}?csat=good", s.address),
