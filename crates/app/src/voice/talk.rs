@@ -124,8 +124,25 @@ impl App {
         since: Timestamp,
     ) -> Result<Overview, AppError> {
         require(&actor, Capability::ManageRouting)?;
-        let now = Timestamp::now();
-        let (calls, _) = self.period(since).await?;
+        self.calls_between(since, Timestamp::now()).await
+    }
+
+    /// The overview of the calls that started within `[from, to)`, for
+    /// reports (staff who see every ticket).
+    pub async fn call_overview_between(
+        &self,
+        actor: Actor,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Overview, AppError> {
+        require(&actor, Capability::ReadReports)?;
+        self.calls_between(from, to).await
+    }
+
+    async fn calls_between(&self, from: Timestamp, to: Timestamp) -> Result<Overview, AppError> {
+        let now = Timestamp::now().min(to);
+        let (mut calls, _) = self.period(from).await?;
+        calls.retain(|k| k.started_at < to);
         let book = self.rulebook().await?;
         let lines = {
             let mut rc = self.read().await?;

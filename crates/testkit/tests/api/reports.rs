@@ -593,10 +593,20 @@ both!(the_reports_page_drills_down_and_downloads, |srv| {
         .checked_sub(jiff::Span::new().days(29))
         .unwrap_or(today);
     let query = format!("from={first}&to={today}");
+    // A call answered today: the calls' table appears.
+    for event in ["ringing", "answered", "ended"] {
+        let (s, b) = srv
+            .call("POST", "/api/v2/calls/events.json", &srv.admin(),
+                  Some(json!({"call_event": {"event": event, "provider": "centralita", "call_id": "R-1",
+                      "from": "+34611000999", "to": "+34910000000"}})))
+            .await;
+        assert_eq!(s, 200, "{b}");
+    }
     let mut b = Browser::new(&srv.base);
     b.sign_in("admin@example.com", "admin-password-1").await;
     let page = b.get(&format!("/agent/reports?{query}")).await;
     assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("id=\"h-calls\""), "{}", page.body);
     assert!(
         page.body.contains("<svg class=\"chart\""),
         "charts drawn on the server"

@@ -6,6 +6,7 @@ use crate::Ui;
 use crate::i18n::Text;
 use app::reports::{NpsFigures, ReportView};
 use app::{AppError, Paging};
+use domain::call_stats::Overview;
 use domain::report::{Report, Satisfaction, Slice, Spread};
 use domain::{Actor, Channel, Role};
 use std::collections::BTreeMap;
@@ -108,11 +109,17 @@ pub fn channel_name(t: &Text, c: Channel) -> String {
 }
 
 /// Every table of the page, in order.
-pub fn all(t: &Text, v: &ReportView, names: &Names, base: &str) -> Vec<Table> {
+pub fn all(
+    t: &Text,
+    v: &ReportView,
+    names: &Names,
+    calls: Option<&(Overview, Overview)>,
+    base: &str,
+) -> Vec<Table> {
     let drill = |s: Slice| format!("/agent/reports/tickets?{base}&slice={}", s.word());
     let r = &v.current;
     let p = &v.previous;
-    vec![
+    let mut tables = vec![
         summary(t, v, &drill),
         days(t, v, &drill),
         channels(t, r, p, &drill),
@@ -137,7 +144,51 @@ pub fn all(t: &Text, v: &ReportView, names: &Names, base: &str) -> Vec<Table> {
             &names.groups,
             |id| drill(Slice::Group(domain::GroupId(id))),
         ),
-    ]
+    ];
+    // Only where the team takes calls.
+    if let Some(c) = calls.filter(|(now, before)| now.total_calls + before.total_calls > 0) {
+        tables.push(phone(t, c));
+    }
+    tables
+}
+
+fn phone(t: &Text, (now, before): &(Overview, Overview)) -> Table {
+    let row = |name: &str, a: i64, b: i64| {
+        vec![Cell::text(name), Cell::whole(Some(a)), Cell::whole(Some(b))]
+    };
+    Table {
+        id: "calls",
+        title: t.report_calls.into(),
+        head: vec![
+            t.report_figure.into(),
+            t.report_value.into(),
+            t.report_previous.into(),
+        ],
+        rows: vec![
+            row(t.report_calls_total, now.total_calls, before.total_calls),
+            row(t.report_calls_answered, now.answered, before.answered),
+            row(t.report_calls_abandoned, now.abandoned, before.abandoned),
+            row(t.report_calls_missed, now.missed, before.missed),
+            row(t.report_calls_voicemails, now.voicemails, before.voicemails),
+            row(
+                t.report_calls_callbacks,
+                now.callbacks_requested,
+                before.callbacks_requested,
+            ),
+            row(
+                t.report_calls_answer_secs,
+                now.average_time_to_answer,
+                before.average_time_to_answer,
+            ),
+            row(
+                t.report_calls_wait_secs,
+                now.average_queue_wait,
+                before.average_queue_wait,
+            ),
+        ],
+        chart: None,
+        legend: Vec::new(),
+    }
 }
 
 fn summary(t: &Text, v: &ReportView, drill: &dyn Fn(Slice) -> String) -> Table {
