@@ -26,7 +26,7 @@ pub use answer::Reason;
 mod report;
 mod translation;
 
-pub use report::{BotReport, Gap};
+pub use report::{BotFigures, BotReport, Gap};
 pub use translation::{Translator, installed_translator, spawn_machine_translation};
 
 /// A recorded question as the admin page shows it.

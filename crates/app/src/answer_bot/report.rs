@@ -43,7 +43,41 @@ pub struct BotReport {
     pub deflected: i64,
 }
 
+/// The bot and self-service over a period, for reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BotFigures {
+    pub answered: i64,
+    pub handed_over: i64,
+    pub resolved: i64,
+    pub rejected: i64,
+    /// Suggested articles opened, and of those no request followed.
+    pub opened: i64,
+    pub deflected: i64,
+}
+
 impl App {
+    /// The bot's figures for questions asked within `[from, to)` (staff
+    /// who read reports).
+    pub async fn bot_figures_between(
+        &self,
+        actor: domain::Actor,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<BotFigures, AppError> {
+        crate::error::require(&actor, domain::policy::Capability::ReadReports)?;
+        let mut rc = self.read().await?;
+        let [answered, handed_over, resolved, rejected, opened, deflected] =
+            repo::counts_between(&mut rc.conn(), (from, to)).await?;
+        Ok(BotFigures {
+            answered,
+            handed_over,
+            resolved,
+            rejected,
+            opened,
+            deflected,
+        })
+    }
+
     /// Suggestions opened and deflections (opened, no request after)
     /// since a time: staff's to read.
     pub async fn deflections(

@@ -494,6 +494,36 @@ pub async fn counts_since(c: &mut Conn<'_>, since: Timestamp) -> Result<[i64; 4]
     Ok(out)
 }
 
+/// Counts of the questions asked within `[from, to)`: answered, handed
+/// over, said it helped, said it did not, suggestions opened, and of
+/// those no request followed (deflected).
+pub async fn counts_between(
+    c: &mut Conn<'_>,
+    (from, to): (Timestamp, Timestamp),
+) -> Result<[i64; 6], StoreError> {
+    let mut out = [0; 6];
+    let conds = [
+        "handover = FALSE",
+        "handover = TRUE",
+        "resolved_article_id IS NOT NULL",
+        "rejected_article_id IS NOT NULL",
+        "opened_article_id IS NOT NULL",
+        "opened_article_id IS NOT NULL AND ticket_id IS NULL",
+    ];
+    for (i, cond) in conds.iter().enumerate() {
+        out[i] = c
+            .scalar(
+                q(format!(
+                    "SELECT COUNT(*) FROM bot_interactions WHERE created_at >= $1 AND created_at < $2 AND {cond}"
+                ))
+                .bind(from)
+                .bind(to),
+            )
+            .await?;
+    }
+    Ok(out)
+}
+
 /// The latest questions no article answered (not those asking for a
 /// person), newest first: the knowledge gaps.
 pub async fn unanswered(

@@ -607,6 +607,7 @@ both!(the_reports_page_drills_down_and_downloads, |srv| {
     let page = b.get(&format!("/agent/reports?{query}")).await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("id=\"h-calls\""), "{}", page.body);
+    assert!(page.body.contains("id=\"h-bot\""), "{}", page.body);
     assert!(
         page.body.contains("<svg class=\"chart\""),
         "charts drawn on the server"

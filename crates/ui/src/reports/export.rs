@@ -77,8 +77,8 @@ pub async fn export(State(ui): State<Ui>, agent: Agent, RawQuery(raw): RawQuery)
         let names = tables::Names::load(&ui, actor).await?;
         let base = q.base(&ask);
         let wanted = q.table.as_deref().unwrap_or("days");
-        let calls = super::calls_of(&ui, &agent, &view).await?;
-        let table = tables::all(agent.t(), &view, &names, Some(&calls), &base)
+        let beside = super::beside(&ui, &agent, &view).await?;
+        let table = tables::all(agent.t(), &view, &names, &beside, &base)
             .into_iter()
             .find(|t| t.id == wanted)
             .ok_or(AppError::NotFound)?;

@@ -242,8 +242,8 @@ async fn page_inner(
             (Some(WeeklyForm::of(t, &s)), Vec::new())
         }
     };
-    let calls = calls_of(ui, agent, &view).await?;
-    let tables = tables::all(t, &view, &names, Some(&calls), &base);
+    let beside = beside(ui, agent, &view).await?;
+    let tables = tables::all(t, &view, &names, &beside, &base);
     let chosen = |v: Option<String>, list: Vec<(String, String)>| -> Vec<(String, String, bool)> {
         std::iter::once((String::new(), t.report_any.to_string(), v.is_none()))
             .chain(list.into_iter().map(|(id, name)| {
@@ -302,20 +302,28 @@ async fn page_inner(
     Ok(render(StatusCode::OK, &page))
 }
 
-/// The period's calls and the period's before.
-pub(crate) async fn calls_of(
+/// The period's calls and bot figures, and the period's before.
+pub(crate) async fn beside(
     ui: &Ui,
     agent: &Agent,
     view: &app::reports::ReportView,
-) -> Result<(domain::call_stats::Overview, domain::call_stats::Overview), AppError> {
+) -> Result<tables::Beside, AppError> {
     let actor = agent.user.actor;
     let (p, before) = (view.period, view.period.previous());
-    Ok((
-        ui.app.call_overview_between(actor, p.from, p.to).await?,
-        ui.app
-            .call_overview_between(actor, before.from, before.to)
-            .await?,
-    ))
+    Ok(tables::Beside {
+        calls: (
+            ui.app.call_overview_between(actor, p.from, p.to).await?,
+            ui.app
+                .call_overview_between(actor, before.from, before.to)
+                .await?,
+        ),
+        bot: (
+            ui.app.bot_figures_between(actor, p.from, p.to).await?,
+            ui.app
+                .bot_figures_between(actor, before.from, before.to)
+                .await?,
+        ),
+    })
 }
 
 #[derive(Template)]

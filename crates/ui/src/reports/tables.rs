@@ -4,6 +4,7 @@
 use super::charts::{self, Mark};
 use crate::Ui;
 use crate::i18n::Text;
+use app::answer_bot::BotFigures;
 use app::reports::{NpsFigures, ReportView};
 use app::{AppError, Paging};
 use domain::call_stats::Overview;
@@ -109,13 +110,14 @@ pub fn channel_name(t: &Text, c: Channel) -> String {
 }
 
 /// Every table of the page, in order.
-pub fn all(
-    t: &Text,
-    v: &ReportView,
-    names: &Names,
-    calls: Option<&(Overview, Overview)>,
-    base: &str,
-) -> Vec<Table> {
+/// What the page reports beside the tickets: calls and the bot, this
+/// period and the one before.
+pub struct Beside {
+    pub calls: (Overview, Overview),
+    pub bot: (BotFigures, BotFigures),
+}
+
+pub fn all(t: &Text, v: &ReportView, names: &Names, beside: &Beside, base: &str) -> Vec<Table> {
     let drill = |s: Slice| format!("/agent/reports/tickets?{base}&slice={}", s.word());
     let r = &v.current;
     let p = &v.previous;
@@ -145,11 +147,70 @@ pub fn all(
             |id| drill(Slice::Group(domain::GroupId(id))),
         ),
     ];
+    tables.push(bot(t, &beside.bot));
     // Only where the team takes calls.
-    if let Some(c) = calls.filter(|(now, before)| now.total_calls + before.total_calls > 0) {
-        tables.push(phone(t, c));
+    let (now, before) = &beside.calls;
+    if now.total_calls + before.total_calls > 0 {
+        tables.push(phone(t, &beside.calls));
     }
     tables
+}
+
+fn bot(t: &Text, (now, before): &(BotFigures, BotFigures)) -> Table {
+    let asked = |b: &BotFigures| (b.answered + b.handed_over) as usize;
+    let rate = |part: i64, whole: usize| domain::report::percent(part.max(0) as usize, whole);
+    let rows = vec![
+        (
+            t.report_bot_asked,
+            Cell::count(asked(now)),
+            Cell::count(asked(before)),
+        ),
+        (
+            t.report_bot_answered,
+            Cell::whole(Some(now.answered)),
+            Cell::whole(Some(before.answered)),
+        ),
+        (
+            t.report_bot_handover_rate,
+            Cell::percent(rate(now.handed_over, asked(now))),
+            Cell::percent(rate(before.handed_over, asked(before))),
+        ),
+        (
+            t.report_bot_helped,
+            Cell::whole(Some(now.resolved)),
+            Cell::whole(Some(before.resolved)),
+        ),
+        (
+            t.report_bot_not_helped,
+            Cell::whole(Some(now.rejected)),
+            Cell::whole(Some(before.rejected)),
+        ),
+        (
+            t.report_bot_opened,
+            Cell::whole(Some(now.opened)),
+            Cell::whole(Some(before.opened)),
+        ),
+        (
+            t.report_bot_deflection_rate,
+            Cell::percent(rate(now.deflected, now.opened.max(0) as usize)),
+            Cell::percent(rate(before.deflected, before.opened.max(0) as usize)),
+        ),
+    ];
+    Table {
+        id: "bot",
+        title: t.report_bot.into(),
+        head: vec![
+            t.report_figure.into(),
+            t.report_value.into(),
+            t.report_previous.into(),
+        ],
+        rows: rows
+            .into_iter()
+            .map(|(name, a, b)| vec![Cell::text(name), a, b])
+            .collect(),
+        chart: None,
+        legend: Vec::new(),
+    }
 }
 
 fn phone(t: &Text, (now, before): &(Overview, Overview)) -> Table {
