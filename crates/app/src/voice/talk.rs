@@ -124,7 +124,7 @@ impl App {
         since: Timestamp,
     ) -> Result<Overview, AppError> {
         require(&actor, Capability::ManageRouting)?;
-        self.calls_between(since, Timestamp::now()).await
+        self.calls_between(since, None).await
     }
 
     /// The overview of the calls that started within `[from, to)`, for
@@ -136,13 +136,21 @@ impl App {
         to: Timestamp,
     ) -> Result<Overview, AppError> {
         require(&actor, Capability::ReadReports)?;
-        self.calls_between(from, to).await
+        self.calls_between(from, Some(to)).await
     }
 
-    async fn calls_between(&self, from: Timestamp, to: Timestamp) -> Result<Overview, AppError> {
-        let now = Timestamp::now().min(to);
+    /// The overview of the calls started since `from` (and before `to`,
+    /// when given: a past period is seen as it stood at its end).
+    async fn calls_between(
+        &self,
+        from: Timestamp,
+        to: Option<Timestamp>,
+    ) -> Result<Overview, AppError> {
+        let now = to.map_or_else(Timestamp::now, |to| Timestamp::now().min(to));
         let (mut calls, _) = self.period(from).await?;
-        calls.retain(|k| k.started_at < to);
+        if let Some(to) = to {
+            calls.retain(|k| k.started_at < to);
+        }
         let book = self.rulebook().await?;
         let lines = {
             let mut rc = self.read().await?;
