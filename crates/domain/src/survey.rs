@@ -310,6 +310,33 @@ pub struct Invitation {
     pub review_clicked_at: Option<crate::Timestamp>,
 }
 
+impl Invitation {
+    /// A survey decided at `now` (sent on `channel`, or not sent when
+    /// none), answerable for `link_days`; its id comes when it is stored.
+    pub fn decided(
+        kind: SurveyKind,
+        ticket: Option<crate::TicketId>,
+        user: UserId,
+        channel: Option<crate::Channel>,
+        locale: &str,
+        now: crate::Timestamp,
+        link_days: i64,
+    ) -> Invitation {
+        Invitation {
+            id: crate::SurveyInvitationId(0),
+            kind,
+            ticket,
+            user,
+            channel,
+            locale: locale.to_string(),
+            sent_at: now,
+            expires_at: crate::Timestamp(now.0 + link_days * 86_400),
+            review_offered_at: None,
+            review_clicked_at: None,
+        }
+    }
+}
+
 /// A CES or NPS answer (CSAT is the satisfaction rating).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {

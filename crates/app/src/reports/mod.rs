@@ -44,6 +44,18 @@ impl Clock {
         )
     }
 
+    /// The same number of days just before (the comparison's calendar).
+    fn previous(&self) -> Clock {
+        Clock {
+            zone: self.zone.clone(),
+            first: self
+                .first
+                .checked_sub(jiff::Span::new().days(self.days as i64))
+                .unwrap_or(self.first),
+            days: self.days,
+        }
+    }
+
     /// The local date of day `i` of the period.
     pub fn date(&self, i: usize) -> Date {
         self.first
@@ -142,23 +154,10 @@ impl App {
         crate::error::require(&actor, Capability::ReadReports)?;
         let (period, clock) = ask.clock()?;
         let previous_period = period.previous();
-        let previous_clock = Clock {
-            zone: clock.zone.clone(),
-            first: clock
-                .first
-                .checked_sub(jiff::Span::new().days(clock.days as i64))
-                .unwrap_or(clock.first),
-            days: clock.days,
-        };
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let mut of = async |p: Period, clock: &Clock| -> Result<Report, AppError> {
-            let rows = reports::touching(c, p, &ask.filter).await?;
-            let before = reports::backlog_at(c, p.from, &ask.filter).await?;
-            Ok(Report::of(&rows, p, clock, before))
-        };
-        let current = of(period, &clock).await?;
-        let previous = of(previous_period, &previous_clock).await?;
+        let current = report_in(c, period, &clock, &ask.filter).await?;
+        let previous = report_in(c, previous_period, &clock.previous(), &ask.filter).await?;
         let nps_now = store::repo::surveys::nps_scores(c, (period.from, period.to)).await?;
         let nps_before =
             store::repo::surveys::nps_scores(c, (previous_period.from, previous_period.to)).await?;
@@ -214,6 +213,19 @@ impl App {
         })
         .await
     }
+}
+
+/// The figures of one period from its facts (and the backlog it began
+/// with).
+async fn report_in(
+    c: &mut store::Conn<'_>,
+    period: Period,
+    clock: &Clock,
+    filter: &ReportFilter,
+) -> Result<Report, AppError> {
+    let rows = reports::touching(c, period, filter).await?;
+    let before = reports::backlog_at(c, period.from, filter).await?;
+    Ok(Report::of(&rows, period, clock, before))
 }
 
 /// Where an agent's report query is kept.

@@ -4,15 +4,15 @@
 //! page. Each week is sent once (its key is kept), by whichever node holds
 //! the reports lease.
 
-use super::{Clock, ReportAsk};
+use super::ReportAsk;
 use crate::sanitize::escape;
 use crate::{App, AppError, FieldError};
 use domain::policy::Capability;
-use domain::report::{Period, Report, ReportFilter};
+use domain::report::{Report, ReportFilter};
 use domain::{Actor, OutboundKind, Timestamp};
 use i18n::{Arg, Lang};
 use serde::{Deserialize, Serialize};
-use store::repo::{reports, settings};
+use store::repo::settings;
 
 const SCHEDULE_KEY: &str = "reports.weekly";
 const SENT_KEY: &str = "reports.weekly.sent";
@@ -157,14 +157,24 @@ impl App {
             zone,
             filter: ReportFilter::default(),
         };
+        // Already sent this week: nothing to compute (the pass comes every
+        // few seconds).
+        let sent = {
+            let mut rc = self.read().await?;
+            settings::get(&mut rc.conn(), SENT_KEY).await?
+        };
+        if sent.as_deref() == Some(week.as_str()) {
+            return Ok(false);
+        }
         let (period, clock) = ask.clock()?;
-        let previous = period.previous();
-        let before_clock = Clock {
-            zone: clock.zone.clone(),
-            first: first
-                .checked_sub(jiff::Span::new().days(7))
-                .unwrap_or(first),
-            days: 7,
+        let (now_r, before_r) = {
+            let mut rc = self.read().await?;
+            let c = &mut rc.conn();
+            let all = ReportFilter::default();
+            (
+                super::report_in(c, period, &clock, &all).await?,
+                super::report_in(c, period.previous(), &clock.previous(), &all).await?,
+            )
         };
         let l = Lang::from_locale(&s.locale);
         let link = self
@@ -176,13 +186,6 @@ impl App {
                 if settings::get(c, SENT_KEY).await?.as_deref() == Some(week.as_str()) {
                     return Ok(false);
                 }
-                let of = async |c: &mut store::Conn<'_>, p: Period, clock: &Clock| {
-                    let rows = reports::touching(c, p, &ReportFilter::default()).await?;
-                    let before = reports::backlog_at(c, p.from, &ReportFilter::default()).await?;
-                    Ok::<_, AppError>(Report::of(&rows, p, clock, before))
-                };
-                let now_r = of(c, period, &clock).await?;
-                let before_r = of(c, previous, &before_clock).await?;
                 let (text, html) = body(l, (&now_r, &before_r), (first, last), link.as_deref());
                 let subject = i18n::with(
                     l,

@@ -199,10 +199,12 @@ impl App {
                         answered_at: now,
                         updated_at: now,
                     };
-                    let before = surveys::answers_of(c, inv.id).await?;
-                    let earlier = before.iter().find(|x| x.question == question);
-                    let replaced = surveys::upsert_answer(c, &a).await?;
-                    if earlier.is_none() || replaced.is_some() {
+                    let replaced = match surveys::upsert_answer(c, &a).await? {
+                        surveys::Upserted::Same => continue,
+                        surveys::Upserted::New => None,
+                        surveys::Upserted::Replaced(score) => Some(score),
+                    };
+                    {
                         low |= question.is_low(score);
                         // The case's reports read its effort answer.
                         if let Some(t) = inv.ticket {

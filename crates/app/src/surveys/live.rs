@@ -12,7 +12,7 @@ use crate::{App, AppError};
 use domain::chat::{ChatVisitor, ConversationState};
 use domain::model::RatingScore;
 use domain::survey::{Invitation, SurveyKind};
-use domain::{Actor, Channel, Role, SurveyInvitationId, TicketId, Timestamp};
+use domain::{Actor, Channel, Role, TicketId, Timestamp};
 use i18n::Lang;
 use store::Conn;
 use store::repo::chat as chat_repo;
@@ -227,18 +227,15 @@ async fn invitation_on(
     if !customer.is_some_and(|u| u.active && u.role == Role::EndUser) {
         return Ok(None);
     }
-    let mut inv = Invitation {
-        id: SurveyInvitationId(0),
-        kind: SurveyKind::Csat,
-        ticket: Some(ticket),
-        user: t.requester_id,
-        channel: Some(channel),
-        locale: locale.to_string(),
-        sent_at: now,
-        expires_at: Timestamp(now.0 + settings.link_days() * 86_400),
-        review_offered_at: None,
-        review_clicked_at: None,
-    };
+    let mut inv = Invitation::decided(
+        SurveyKind::Csat,
+        Some(ticket),
+        t.requester_id,
+        Some(channel),
+        locale,
+        now,
+        settings.link_days(),
+    );
     let Some(id) = surveys::insert_invitation(c, &inv).await? else {
         return Ok(surveys::invitation_for_ticket(c, ticket).await?);
     };

@@ -45,6 +45,13 @@ fn token_text(id: SurveyInvitationId, expires: Timestamp) -> String {
     format!("{}-{}", id.0, expires.0)
 }
 
+/// An invitation's token: `<invitation>-<expires>-<signature>`.
+fn signed_token(signer: &crate::email::ReplyAddress, inv: &domain::survey::Invitation) -> String {
+    let text = token_text(inv.id, inv.expires_at);
+    let sig = signer.sign(LINK_PURPOSE, &text);
+    format!("{text}-{sig}")
+}
+
 /// A survey's page under the public address: `/hc/{locale}/survey/{token}`
 /// in the help center's locale of the survey's language (`en-us`).
 fn page_path(language: &str, token: &str) -> String {
@@ -61,9 +68,7 @@ impl App {
         &self,
         inv: &domain::survey::Invitation,
     ) -> Result<String, AppError> {
-        let text = token_text(inv.id, inv.expires_at);
-        let sig = self.reply_address().await?.sign(LINK_PURPOSE, &text);
-        Ok(format!("{text}-{sig}"))
+        Ok(signed_token(&self.reply_address().await?, inv))
     }
 
     /// The survey settings (admins).

@@ -21,9 +21,7 @@ use domain::audit::AuditEvent;
 use domain::model::outbox::ReplyRoute;
 use domain::model::{RatingScore, SatisfactionRating, User};
 use domain::survey::{Invitation, SurveyKind, SurveySettings};
-use domain::{
-    Actor, Channel, OutboundKind, RatingId, Role, SurveyInvitationId, TicketId, Timestamp,
-};
+use domain::{Actor, Channel, OutboundKind, RatingId, Role, TicketId, Timestamp};
 use i18n::{Arg, Lang};
 use std::sync::Arc;
 use store::Conn;
@@ -45,13 +43,8 @@ pub(super) struct Links {
 impl Links {
     /// The page of an invitation, `/hc/{locale}/survey/{token}`.
     pub(super) fn page(&self, inv: &Invitation) -> String {
-        let text = super::token_text(inv.id, inv.expires_at);
-        let sig = self.signer.sign(super::LINK_PURPOSE, &text);
-        format!(
-            "{}{}",
-            self.base,
-            super::page_path(&inv.locale, &format!("{text}-{sig}"))
-        )
+        let token = super::signed_token(&self.signer, inv);
+        format!("{}{}", self.base, super::page_path(&inv.locale, &token))
     }
 }
 
@@ -272,18 +265,15 @@ async fn offer_csat(
     } else {
         None
     };
-    let mut inv = Invitation {
-        id: SurveyInvitationId(0),
-        kind: SurveyKind::Csat,
-        ticket: Some(id),
-        user: t.requester_id,
-        channel: way.as_ref().map(Way::channel),
-        locale,
-        sent_at: now,
-        expires_at: Timestamp(now.0 + s.link_days() * 86_400),
-        review_offered_at: None,
-        review_clicked_at: None,
-    };
+    let mut inv = Invitation::decided(
+        SurveyKind::Csat,
+        Some(id),
+        t.requester_id,
+        way.as_ref().map(Way::channel),
+        &locale,
+        now,
+        s.link_days(),
+    );
     let Some(inv_id) = surveys::insert_invitation(c, &inv).await? else {
         return Ok(());
     };
@@ -399,18 +389,15 @@ async fn offer_nps(
     } else {
         Lang::En
     };
-    let mut inv = Invitation {
-        id: SurveyInvitationId(0),
-        kind: SurveyKind::Nps,
-        ticket: None,
-        user: u.id,
-        channel: Some(Channel::Email),
-        locale: l.code().to_string(),
-        sent_at: now,
-        expires_at: Timestamp(now.0 + s.link_days() * 86_400),
-        review_offered_at: None,
-        review_clicked_at: None,
-    };
+    let mut inv = Invitation::decided(
+        SurveyKind::Nps,
+        None,
+        u.id,
+        Some(Channel::Email),
+        l.code(),
+        now,
+        s.link_days(),
+    );
     let Some(inv_id) = surveys::insert_invitation(c, &inv).await? else {
         return Ok(false);
     };

@@ -162,10 +162,20 @@ pub async fn answers_of(
     rows.iter().map(answer).collect()
 }
 
+/// What storing an answer did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upserted {
+    /// The question's first answer.
+    New,
+    /// The same score again (a comment may have been added).
+    Same,
+    /// Another score replaced this one.
+    Replaced(i64),
+}
+
 /// Stores an answer, or replaces the score and comment of the earlier
-/// one, leaving its score in `survey_answer_changes`. Returns the score
-/// it replaced (`None`: new, or the same score again).
-pub async fn upsert_answer(c: &mut Conn<'_>, a: &Answer) -> Result<Option<i64>, StoreError> {
+/// one, leaving its score in `survey_answer_changes`.
+pub async fn upsert_answer(c: &mut Conn<'_>, a: &Answer) -> Result<Upserted, StoreError> {
     let earlier = c
         .opt(
             q(format!(
@@ -190,11 +200,11 @@ pub async fn upsert_answer(c: &mut Conn<'_>, a: &Answer) -> Result<Option<i64>, 
             .bind(a.answered_at),
         )
         .await?;
-        return Ok(None);
+        return Ok(Upserted::New);
     };
     let comment = a.comment.clone().or(old.comment.clone());
     if old.score == a.score && comment == old.comment {
-        return Ok(None);
+        return Ok(Upserted::Same);
     }
     c.exec(
         q("UPDATE survey_answers SET score = $2, comment = $3, updated_at = $4 WHERE id = $1")
@@ -205,7 +215,7 @@ pub async fn upsert_answer(c: &mut Conn<'_>, a: &Answer) -> Result<Option<i64>, 
     )
     .await?;
     if old.score == a.score {
-        return Ok(None);
+        return Ok(Upserted::Same);
     }
     c.exec(
         q("INSERT INTO survey_answer_changes (answer_id, score_before, score_after, at) VALUES ($1, $2, $3, $4)")
@@ -215,13 +225,7 @@ pub async fn upsert_answer(c: &mut Conn<'_>, a: &Answer) -> Result<Option<i64>, 
             .bind(a.answered_at),
     )
     .await?;
-    Ok(Some(old.score))
-}
-
-/// How many times an answer's score changed (for the record's history).
-pub async fn changes_of(c: &mut Conn<'_>, answer_id: i64) -> Result<i64, StoreError> {
-    c.scalar(q("SELECT COUNT(*) FROM survey_answer_changes WHERE answer_id = $1").bind(answer_id))
-        .await
+    Ok(Upserted::Replaced(old.score))
 }
 
 /// Claims the survey's one follow-up; false when it already had one.
