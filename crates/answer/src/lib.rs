@@ -13,6 +13,7 @@
 //! separate process.
 
 pub mod apertium;
+pub mod cluster;
 mod decide;
 pub mod encoder;
 mod handover;

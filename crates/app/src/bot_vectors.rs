@@ -64,7 +64,7 @@ impl SentenceEncoder {
 }
 
 /// Vectors as stored: little-endian `f32`s, one vector after the other.
-fn to_bytes(vectors: &[Vec<f32>]) -> Vec<u8> {
+pub(crate) fn to_bytes(vectors: &[Vec<f32>]) -> Vec<u8> {
     vectors
         .iter()
         .flat_map(|v| v.iter().flat_map(|x| x.to_le_bytes()))

@@ -47,6 +47,7 @@ pub mod surveys;
 pub mod ticket_forms;
 pub mod ticket_reads;
 pub mod tickets;
+pub mod trends;
 pub mod triggers;
 pub mod uploads;
 pub mod user_merge;

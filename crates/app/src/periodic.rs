@@ -85,13 +85,7 @@ pub fn spawn(app: App, node: String, cadence: Cadence) -> tokio::task::JoinHandl
                         surveys = Instant::now();
                         app.send_due_surveys().await
                     }
-                    "reports" => match app.fold_reports_for(Duration::from_secs(3)).await {
-                        Ok(n) => app
-                            .send_weekly_report_at(Timestamp::now())
-                            .await
-                            .map(|sent| n + usize::from(sent)),
-                        Err(e) => Err(e),
-                    },
+                    "reports" => app.reports_pass(Timestamp::now()).await,
                     _ => match app.lapse_chat_offers(Timestamp::now()).await {
                         Ok(lapsed) => app.routing_pass().await.map(|n| n + lapsed),
                         Err(e) => Err(e),

@@ -4,7 +4,9 @@
 //! backoff by the sender, and logged for the admin page.
 
 use crate::{App, AppError, FieldError};
-use domain::model::webhooks::{CHAT_EVENTS, SURVEY_EVENTS, TICKET_EVENTS, is_subscription};
+use domain::model::webhooks::{
+    CHAT_EVENTS, SURVEY_EVENTS, TICKET_EVENTS, TREND_EVENTS, is_subscription,
+};
 use domain::{Actor, OutboundStatus, Secret, Timestamp, WebhookDeliveryId};
 use serde_json::Value as Json;
 use store::repo::claims::{self, Queue};
@@ -62,9 +64,10 @@ fn apply(w: &mut Webhook, body: &Json) -> Result<(), AppError> {
             _ => errors.push(FieldError::invalid(
                 "subscriptions",
                 format!(
-                    "must be a list of {TICKET_EVENTS}, {}, {}",
+                    "must be a list of {TICKET_EVENTS}, {}, {}, {}",
                     CHAT_EVENTS.join(", "),
-                    SURVEY_EVENTS.join(", ")
+                    SURVEY_EVENTS.join(", "),
+                    TREND_EVENTS.join(", ")
                 ),
             )),
         }

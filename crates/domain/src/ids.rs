@@ -106,6 +106,10 @@ id_type!(
     TicketFormId,
     /// A survey sent to a customer, with its own signed link.
     SurveyInvitationId,
+    /// A topic learned from new tickets' text (frequent problems).
+    TextTopicId,
+    /// A topic's hourly volume found far above its normal level.
+    TopicSpikeId,
     /// An outgoing message in the outbox.
     OutboundId,
     /// A received email as stored, raw, before and after processing.

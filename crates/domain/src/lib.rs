@@ -25,6 +25,7 @@ pub mod sla;
 pub mod survey;
 pub mod ticket;
 pub mod time;
+pub mod trends;
 pub mod user;
 pub mod voice;
 

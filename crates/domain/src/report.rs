@@ -51,6 +51,8 @@ pub struct TicketFacts {
     /// Good (true) or bad, and the channel it was asked on.
     pub csat: Option<(bool, Option<Channel>)>,
     pub ces: Option<i64>,
+    /// What it is about (`crate::trends`); `None` until its text is read.
+    pub topic: Option<crate::trends::Topic>,
 }
 
 impl TicketFacts {
@@ -68,6 +70,8 @@ pub struct ReportFilter {
     pub agent: Option<UserId>,
     pub organization: Option<OrgId>,
     pub tag: Option<String>,
+    /// Only the tickets about this (frequent problems' drill-down).
+    pub topic: Option<crate::trends::Topic>,
 }
 
 impl ReportFilter {
@@ -77,6 +81,10 @@ impl ReportFilter {
             && self.agent.is_none_or(|a| f.assignee == Some(a))
             && self.organization.is_none_or(|o| f.organization == Some(o))
             && self.tag.as_ref().is_none_or(|t| f.tags.contains(t))
+            && self
+                .topic
+                .as_ref()
+                .is_none_or(|t| f.topic.as_ref() == Some(t))
     }
 }
 

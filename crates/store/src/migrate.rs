@@ -318,6 +318,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 43,
+        name: "trends",
+        shared: Some(include_str!("../migrations/0043_trends.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

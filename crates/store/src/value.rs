@@ -158,6 +158,8 @@ value_from_id!(
     domain::VoiceLineId,
     domain::MessageTemplateId,
     domain::SurveyInvitationId,
+    domain::TextTopicId,
+    domain::TopicSpikeId,
     domain::Timestamp
 );
 

@@ -96,7 +96,16 @@ pub async fn chrome(
         ui.app.agent_active(actor.user).await?;
     }
     let (chat_tabs, has_chats) = crate::desk_chats::tabs_html(ui, agent).await?;
+    let clock = crate::view::Clock::new(&agent.user.time_zone);
+    let spikes = ui
+        .app
+        .current_spikes(actor)
+        .await?
+        .iter()
+        .map(|s| crate::reports::problems::spike_line(&clock, s))
+        .collect();
     Ok(Chrome {
+        spikes,
         chat_tabs,
         has_chats,
         presence: profile.presence[0].as_str(),

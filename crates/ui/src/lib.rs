@@ -107,6 +107,10 @@ pub fn router(app: App) -> Router {
         .route("/agent/reports/tickets", get(reports::tickets))
         .route("/agent/reports/export", get(reports::export))
         .route("/agent/reports/weekly", post(reports::weekly))
+        .route(
+            "/agent/reports/problems",
+            get(reports::problems::page).post(reports::problems::settings),
+        )
         .route("/agent/live", get(live::socket))
         .route("/assets/agent.js", get(assets::script))
         .route("/assets/agent.css", get(assets::style))

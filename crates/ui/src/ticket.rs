@@ -334,6 +334,7 @@ pub async fn timeline(State(ui): State<Ui>, agent: Agent, Path(raw): Path<String
             presence: "",
             chat_tabs: String::new(),
             has_chats: false,
+            spikes: Vec::new(),
         };
         Ok::<_, AppError>(render(
             StatusCode::OK,

@@ -32,6 +32,8 @@ pub struct Chrome {
     /// there is any.
     pub chat_tabs: String,
     pub has_chats: bool,
+    /// Spikes found in the last hours (staff who read reports).
+    pub spikes: Vec<crate::reports::problems::SpikeLine>,
 }
 
 pub struct QueueLink {

@@ -227,27 +227,21 @@ impl App {
         Ok(built)
     }
 
-    /// Answers a question from the public help center, or hands over: at
-    /// most `limit` articles, in `locale` where an article has a text in
-    /// it. The question is recorded with what the bot did.
-    pub async fn answer_bot(
+    /// What the bot would say to a question, without recording it: at
+    /// most `limit` public articles in `locale` where they have a text in
+    /// it, and whether it hands over (then `articles` is empty).
+    pub(crate) async fn bot_choice(
         &self,
-        user: Option<UserId>,
         enquiry: &str,
-        locale: Option<&str>,
+        locale: &str,
         limit: usize,
-    ) -> Result<BotAnswer, AppError> {
-        let enquiry: String = enquiry.trim().chars().take(MAX_ENQUIRY).collect();
-        if enquiry.is_empty() {
-            return Err(AppError::field(FieldError::blank("enquiry")));
-        }
-        let locale = crate::help_center::normalize_locale(locale);
+    ) -> Result<(Vec<BotArticle>, answer::Decision), AppError> {
         let built = self.bot_index().await?;
-        let asked = asks_for_person(&enquiry);
-        let analysed = built.index.analyse(&enquiry);
+        let asked = asks_for_person(enquiry);
+        let analysed = built.index.analyse(enquiry);
         let ranked = built.index.rank(&analysed, limit.max(1) * 4);
         let thresholds = Thresholds::default();
-        let decision = if !asked && built.topics.matching(&enquiry).is_some() {
+        let decision = if !asked && built.topics.matching(enquiry).is_some() {
             answer::Decision {
                 handover: true,
                 confidence: 1.0,
@@ -258,7 +252,7 @@ impl App {
         };
         // What customers said of the answers to this same question.
         let learned = self.learned_feedback().await?;
-        let votes = learned.get(&answer::content_key(&enquiry));
+        let votes = learned.get(&answer::content_key(enquiry));
         let net = |a: ArticleId| votes.and_then(|v| v.get(&a)).copied().unwrap_or(0);
         // The candidates: each article once, in the customer's language
         // where it has a text, passing the line the first one did, none
@@ -324,6 +318,25 @@ impl App {
         } else {
             decision
         };
+        Ok((articles, decision))
+    }
+
+    /// Answers a question from the public help center, or hands over: at
+    /// most `limit` articles, in `locale` where an article has a text in
+    /// it. The question is recorded with what the bot did.
+    pub async fn answer_bot(
+        &self,
+        user: Option<UserId>,
+        enquiry: &str,
+        locale: Option<&str>,
+        limit: usize,
+    ) -> Result<BotAnswer, AppError> {
+        let enquiry: String = enquiry.trim().chars().take(MAX_ENQUIRY).collect();
+        if enquiry.is_empty() {
+            return Err(AppError::field(FieldError::blank("enquiry")));
+        }
+        let locale = crate::help_center::normalize_locale(locale);
+        let (articles, decision) = self.bot_choice(&enquiry, &locale, limit).await?;
         let token = random_token(32);
         let record = Interaction {
             user,

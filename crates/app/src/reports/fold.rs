@@ -9,21 +9,25 @@ use crate::{App, AppError};
 use domain::hours::Schedule;
 use domain::model::RatingScore;
 use domain::report::TicketFacts;
+use domain::trends::Topic;
 use domain::{EventId, TicketId, Timestamp};
 use store::Conn;
-use store::repo::{comments, outbox, reports, rules, settings, surveys, tickets, users};
+use store::repo::{comments, outbox, reports, rules, settings, surveys, tickets, trends, users};
+
+use super::topics::{self, TopicRules};
 
 const CURSOR_KEY: &str = "reports.cursor";
 /// Events one pass reads at most.
 const BATCH: i64 = 2000;
 
-/// A ticket's facts now; `None` for a ticket that is gone.
+/// A ticket's facts now, and its text where its topic is to come from
+/// it; `None` for a ticket that is gone.
 pub(crate) async fn facts_of(
     c: &mut Conn<'_>,
-    schedule: &Schedule,
+    (schedule, rules): (&Schedule, &TopicRules),
     id: TicketId,
     now: Timestamp,
-) -> Result<Option<TicketFacts>, AppError> {
+) -> Result<Option<(TicketFacts, Option<String>)>, AppError> {
     let Some(t) = tickets::get(c, id, false).await? else {
         return Ok(None);
     };
@@ -51,7 +55,9 @@ pub(crate) async fn facts_of(
         });
     let ces = surveys::ces_of_ticket(c, id).await?;
     let minus = |a: (i64, i64), b: (i64, i64)| ((a.0 - b.0).max(0), (a.1 - b.1).max(0));
-    Ok(Some(TicketFacts {
+    let topic = rules.topic(&t);
+    let text = topic.is_none().then(|| topics::text_of(&t));
+    let facts = TicketFacts {
         ticket: id,
         created_at: t.created_at,
         channel: t.via,
@@ -71,10 +77,28 @@ pub(crate) async fn facts_of(
         replies: i64::from(m.replies),
         csat,
         ces,
-    }))
+        topic,
+    };
+    Ok(Some((facts, text)))
 }
 
 impl App {
+    /// The clockwork's reports pass: fold for up to 3 s, look for spikes
+    /// among what was folded, mail the weekly report when due; how much
+    /// was done.
+    pub async fn reports_pass(&self, now: Timestamp) -> Result<usize, AppError> {
+        let folded = self
+            .fold_reports_for(std::time::Duration::from_secs(3))
+            .await?;
+        let spikes = if folded > 0 {
+            self.detect_spikes_at(now).await?
+        } else {
+            0
+        };
+        let weekly = self.send_weekly_report_at(now).await?;
+        Ok(folded + spikes + usize::from(weekly))
+    }
+
     /// Folds batches until the log is read or `budget` has passed (the
     /// clockwork's pass: a busy desk is caught up in a few passes, and the
     /// other jobs still run); returns how many tickets' facts were written.
@@ -123,13 +147,20 @@ impl App {
         ids.dedup();
         // Read outside the write: the writer waits for nobody's reading.
         let mut folded = Vec::with_capacity(ids.len());
+        let mut texts = Vec::new();
         {
             let mut rc = self.read().await?;
             let c = &mut rc.conn();
+            let rules = TopicRules::read(c).await?;
             for &id in &ids {
-                folded.push((id, facts_of(c, &schedule, id, now).await?));
+                let facts = facts_of(c, (&schedule, &rules), id, now).await?;
+                if let Some((_, Some(text))) = &facts {
+                    texts.push((id, text.clone()));
+                }
+                folded.push((id, facts.map(|(f, _)| f)));
             }
         }
+        let placing = self.place_texts(texts).await?;
         let n = folded.len();
         self.write(move |c| {
             Box::pin(async move {
@@ -140,10 +171,19 @@ impl App {
                 if at.unwrap_or(0) != cursor.0 {
                     return Ok(());
                 }
-                for (id, facts) in &folded {
+                let text_topics = placing.write(c, now).await?;
+                for (id, facts) in &mut folded {
                     match facts {
-                        Some(f) => reports::upsert(c, f, now).await?,
-                        None => reports::remove(c, *id).await?,
+                        Some(f) => {
+                            if f.topic.is_none() {
+                                f.topic = text_topics.get(id).copied().map(Topic::Text);
+                            }
+                            reports::upsert(c, f, now).await?
+                        }
+                        None => {
+                            reports::remove(c, *id).await?;
+                            trends::forget_ticket(c, *id).await?;
+                        }
                     }
                 }
                 settings::set(c, CURSOR_KEY, &last.0.to_string()).await?;

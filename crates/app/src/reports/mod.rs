@@ -4,6 +4,7 @@
 //! the period before; and the tickets behind any figure (drill-down).
 
 pub mod fold;
+pub(crate) mod topics;
 pub mod weekly;
 
 use crate::{App, AppError};

@@ -215,7 +215,7 @@ impl App {
     }
 }
 
-async fn load(c: &mut store::Conn<'_>) -> Result<WeeklySchedule, AppError> {
+pub(crate) async fn load(c: &mut store::Conn<'_>) -> Result<WeeklySchedule, AppError> {
     Ok(settings::get(c, SCHEDULE_KEY)
         .await?
         .and_then(|raw| serde_json::from_str(&raw).ok())

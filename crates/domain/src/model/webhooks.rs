@@ -34,7 +34,8 @@ pub struct Webhook {
     /// Signs every request (HMAC-SHA256); shown to admins, never logged.
     pub signing_secret: crate::Secret,
     /// What it is called for: [`TICKET_EVENTS`] (triggers and automations
-    /// call it) and any of [`CHAT_EVENTS`] and [`SURVEY_EVENTS`].
+    /// call it) and any of [`CHAT_EVENTS`], [`SURVEY_EVENTS`] and
+    /// [`TREND_EVENTS`].
     pub subscriptions: Vec<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -56,9 +57,15 @@ pub const CHAT_EVENTS: [&str; 5] = [
 /// changed answer is answered again, with the score it replaced).
 pub const SURVEY_EVENTS: [&str; 2] = ["survey.sent", "survey.answered"];
 
+/// Trend events: a topic's hourly volume far above its normal level.
+pub const TREND_EVENTS: [&str; 1] = ["topic.spike"];
+
 /// Whether `name` is an event a webhook may subscribe to.
 pub fn is_subscription(name: &str) -> bool {
-    name == TICKET_EVENTS || CHAT_EVENTS.contains(&name) || SURVEY_EVENTS.contains(&name)
+    name == TICKET_EVENTS
+        || CHAT_EVENTS.contains(&name)
+        || SURVEY_EVENTS.contains(&name)
+        || TREND_EVENTS.contains(&name)
 }
 
 /// One call to make (or made).

@@ -11,3 +11,8 @@ report-first-reply = First reply (median, min)
 report-resolution = Resolution (median, min)
 report-csat = Satisfaction (CSAT)
 report-one-touch = One-touch resolution
+
+# Spike alerts (frequent problems).
+spike-subject = Spike: “{ $topic }” is far above normal
+spike-intro = { $tickets } new tickets about “{ $topic }” between { $from } and { $to } ({ $zone }); a normal hour has { $normal }.
+spike-open = See the frequent problems

@@ -11,3 +11,8 @@ report-first-reply = Primera respuesta (mediana, min)
 report-resolution = Resolución (mediana, min)
 report-csat = Satisfacción (CSAT)
 report-one-touch = Resueltos con una sola respuesta
+
+# Avisos de picos (problemas frecuentes).
+spike-subject = Pico: «{ $topic }» muy por encima de lo normal
+spike-intro = { $tickets } casos nuevos sobre «{ $topic }» entre las { $from } y las { $to } ({ $zone }); una hora normal tiene { $normal }.
+spike-open = Ver los problemas frecuentes

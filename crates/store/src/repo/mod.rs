@@ -37,6 +37,7 @@ pub mod ticket_forms;
 pub mod tickets;
 pub mod tokens;
 pub mod translations;
+pub mod trends;
 pub mod user_merges;
 pub mod user_segments;
 pub mod users;

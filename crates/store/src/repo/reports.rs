@@ -3,12 +3,13 @@
 
 use crate::{Conn, Row, StoreError, Value, q};
 use domain::report::{Period, ReportFilter, TicketFacts};
+use domain::trends::Topic;
 use domain::{GroupId, OrgId, TicketId, Timestamp, UserId};
 
 const COLS: &str = "ticket_id, created_at, channel, group_id, assignee_id, organization_id, requester_id, status, tags, \
                     solved_at, ack_minutes, first_reply_minutes, first_reply_business, resolution_minutes, \
                     resolution_business, requester_wait_minutes, requester_wait_business, agent_work_minutes, \
-                    agent_work_business, reopens, replies, csat, csat_channel, ces";
+                    agent_work_business, reopens, replies, csat, csat_channel, ces, topic";
 
 fn facts(r: &Row) -> Result<TicketFacts, StoreError> {
     let pair = |a: Option<i64>, b: Option<i64>| a.zip(b);
@@ -32,6 +33,7 @@ fn facts(r: &Row) -> Result<TicketFacts, StoreError> {
         replies: r.int(20)?,
         csat: r.opt_int(21)?.map(|g| g == 1).map(|g| (g, None)),
         ces: r.opt_int(23)?,
+        topic: r.opt_text(24)?.as_deref().and_then(Topic::parse),
     })
     .and_then(|mut f| {
         if let Some((good, _)) = f.csat {
@@ -51,7 +53,7 @@ pub async fn upsert(c: &mut Conn<'_>, f: &TicketFacts, now: Timestamp) -> Result
         .map(|col| format!("{col} = EXCLUDED.{col}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let placeholders = (1..=25)
+    let placeholders = (1..=26)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ");
@@ -84,6 +86,7 @@ pub async fn upsert(c: &mut Conn<'_>, f: &TicketFacts, now: Timestamp) -> Result
         .bind(f.csat.map(|(good, _)| i64::from(good)))
         .bind(f.csat.and_then(|(_, on)| on))
         .bind(f.ces)
+        .bind(f.topic.as_ref().map(Topic::key))
         .bind(now),
     )
     .await?;
@@ -104,7 +107,7 @@ pub async fn clear(c: &mut Conn<'_>) -> Result<(), StoreError> {
 }
 
 /// The filter as SQL conditions after `args`' values.
-fn conditions(filter: &ReportFilter, args: &mut Vec<Value>) -> String {
+pub(crate) fn conditions(filter: &ReportFilter, args: &mut Vec<Value>) -> String {
     let mut sql = String::new();
     let mut add = |col: &str, v: Value, args: &mut Vec<Value>| {
         args.push(v);
@@ -121,6 +124,9 @@ fn conditions(filter: &ReportFilter, args: &mut Vec<Value>) -> String {
     }
     if let Some(o) = filter.organization {
         add("organization_id =", o.into(), args);
+    }
+    if let Some(t) = &filter.topic {
+        add("topic =", t.key().into(), args);
     }
     if let Some(t) = &filter.tag {
         add(

@@ -44,6 +44,7 @@ mod surveys;
 mod telegram;
 mod tickets;
 mod transport;
+mod trends;
 mod voice;
 mod web_forms;
 mod whatsapp;

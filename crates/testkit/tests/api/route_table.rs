@@ -1547,6 +1547,18 @@ const PAGES: &[Row] = &[
         "recipients=jefa%40example.com&weekday=0&hour=8&time_zone=Europe%2FMadrid&locale=es",
     ),
     (
+        "GET",
+        "/agent/reports/problems",
+        "UUUDAA",
+        "from=2026-11-01&to=2026-11-30",
+    ),
+    (
+        "POST",
+        "/agent/reports/problems",
+        "UUUDDA",
+        "ignored_tags=vip&min_tickets=10&times_normal=3&alert_emails=ops%40example.com",
+    ),
+    (
         "POST",
         "/agent/articles",
         "UUUDAA",

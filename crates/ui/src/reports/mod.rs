@@ -7,6 +7,7 @@
 
 mod charts;
 mod export;
+pub mod problems;
 mod tables;
 
 pub use export::export;
@@ -57,6 +58,7 @@ impl Query {
                 "agent" => q.filter.agent = v.parse().ok().map(UserId),
                 "organization" => q.filter.organization = v.parse().ok().map(OrgId),
                 "tag" => q.filter.tag = Some(v.to_lowercase()),
+                "topic" => q.filter.topic = domain::trends::Topic::parse(v),
                 "slice" => q.slice = Slice::parse(v),
                 "table" => q.table = Some(v.to_string()),
                 "format" => q.format = Some(v.to_string()),
@@ -87,6 +89,9 @@ impl Query {
         }
         if let Some(t) = &f.tag {
             s.append_pair("tag", t);
+        }
+        if let Some(t) = &f.topic {
+            s.append_pair("topic", &t.key());
         }
         s.finish()
     }
