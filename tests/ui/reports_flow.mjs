@@ -1,6 +1,7 @@
 // The reports page in the browser: the filters, every chart with its
 // table, read by axe; a click on a bar opens the tickets behind it (axe
-// again); a filter narrows the figures. Run by the Rust test
+// again); a filter narrows the figures; the frequent problems page and
+// the tickets behind a topic. Run by the Rust test
 // `api::reports::the_reports_page_drills_down_and_downloads`.
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
@@ -54,6 +55,19 @@ try {
   await Promise.all([page.waitForURL(/channel=email/), page.click("form.report-filters button[type=submit]")]);
   const emailOnly = Number(await page.locator("#h-summary ~ .table-box tbody tr").first().locator("td").first().innerText());
   assert.ok(emailOnly <= created, `${emailOnly} <= ${created}`);
+
+  // Frequent problems: the topics of this week's tickets with their
+  // table; a count opens its tickets.
+  await Promise.all([page.waitForURL(/\/agent\/reports\/problems/), page.getByRole("link", { name: "Problemas frecuentes" }).click()]);
+  await page.locator("#h-top").waitFor();
+  const counts = page.locator("table.problems tbody tr td:nth-child(2) a");
+  assert.ok(await counts.count() > 0, "topics this week");
+  const first = Number(await counts.first().innerText());
+  await accessible(page, "the frequent problems page");
+  await page.screenshot({ path: `${shots}/${tag}-problems.png`, fullPage: true });
+  await Promise.all([page.waitForURL(/slice=created/), counts.first().click()]);
+  await page.locator("h1").waitFor();
+  assert.equal(await page.locator("a.ticket-link").count(), first, "as many tickets as the count");
 
   assert.deepEqual(errors, [], "no script errors");
   await ctx.close();
