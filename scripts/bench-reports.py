@@ -3,11 +3,15 @@
 
 Makes a fresh SQLite data folder with `atiende migrate`, writes N report
 facts straight into `report_tickets` (spread over the last two years, on
-five channels, three groups, ten agents, a tenth rated), starts the server,
-signs in through the form and asks for the reports page RUNS times for each
-period, then prints p50/p95/max per period. Run it against a release build:
+five channels, three groups, ten agents, a tenth rated, each on one of 300
+topics, the frequent ones far more often), starts the server, signs in
+through the form and asks for the reports page and the frequent problems
+page RUNS times for each period, then prints p50/p95/max per period. Run it
+against a release build:
 
     python3 scripts/bench-reports.py target/release/atiende [N] [RUNS]
+
+With BENCH_KEEP=1 the data folder is kept (and printed) for profiling.
 """
 import http.cookiejar
 import os
@@ -61,10 +65,11 @@ try:
                    rng.randrange(0, 3000), rng.randrange(0, 1000), rng.randrange(0, 2000),
                    rng.randrange(0, 800), 1 if rng.random() < 0.05 else 0, replies,
                    (1 if rng.random() < 0.8 else 0) if rated else None, channels[i % 5] if rated else None,
-                   rng.randrange(1, 8) if rated else None, now)
+                   rng.randrange(1, 8) if rated else None, now,
+                   f"tag:t{int(rng.paretovariate(1.2)) % 300}")
 
     start = time.time()
-    db.executemany("INSERT INTO report_tickets VALUES (" + ",".join("?" * 25) + ")", rows())
+    db.executemany("INSERT INTO report_tickets VALUES (" + ",".join("?" * 26) + ")", rows())
     db.commit()
     db.execute("ANALYZE")
     db.close()
@@ -86,9 +91,10 @@ try:
                                        "csrf": csrf, "next": "/agent"}).encode()
         opener.open(f"{base}/login", form)
         today = time.strftime("%Y-%m-%d", time.gmtime(now))
-        for days in (1, 7, 30, 90):
+        pages = [("reports", d) for d in (1, 7, 30, 90)] + [("reports/problems", d) for d in (7, 30)]
+        for page, days in pages:
             first = time.strftime("%Y-%m-%d", time.gmtime(now - (days - 1) * 86_400))
-            url = f"{base}/agent/reports?from={first}&to={today}"
+            url = f"{base}/agent/{page}?from={first}&to={today}"
             took = []
             for i in range(runs + 2):
                 t = time.perf_counter()
@@ -99,10 +105,13 @@ try:
             created = re.search(r'slice=created">([0-9]+)<', body)
             took.sort()
             p95 = took[max(0, int(round(0.95 * len(took))) - 1)]
-            print(f"{days:>4} days ({created.group(1) if created else '?'} created): "
+            print(f"{page:<16} {days:>4} days ({created.group(1) if created else '?'} created): "
                   f"p50 {statistics.median(took):7.1f} ms  p95 {p95:7.1f} ms  max {took[-1]:7.1f} ms")
     finally:
         server.terminate()
         server.wait()
 finally:
-    shutil.rmtree(data, ignore_errors=True)
+    if os.environ.get("BENCH_KEEP"):
+        print(f"kept {data}")
+    else:
+        shutil.rmtree(data, ignore_errors=True)

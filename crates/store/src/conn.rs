@@ -165,8 +165,8 @@ fn sqlite_row(row: &sqlx::sqlite::SqliteRow) -> Result<Row, StoreError> {
             out.push(Value::Null(NullKind::Text));
             continue;
         }
-        let kind = raw.type_info().name().to_string();
-        out.push(match kind.as_str() {
+        let info = raw.type_info();
+        out.push(match info.name() {
             "INTEGER" | "BOOLEAN" | "INT8" | "BIGINT" | "INT" => Value::Int(row.try_get(i)?),
             "REAL" | "FLOAT" | "DOUBLE" => Value::Real(row.try_get(i)?),
             "BLOB" => Value::Bytes(row.try_get(i)?),

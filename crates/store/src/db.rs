@@ -116,6 +116,20 @@ impl Db {
         })
     }
 
+    /// Every row of a read that returns many (a report's period): on
+    /// SQLite through read-only connections of its own (no row crosses
+    /// threads one at a time), on PostgreSQL through
+    /// the pool. Sees every committed write, as [`Db::read`] does.
+    pub async fn read_many(&self, q: crate::Query) -> Result<Vec<crate::Row>, StoreError> {
+        match &*self.inner {
+            Inner::Sqlite(s) => s.bulk.all(q).await,
+            Inner::Postgres(p, ..) => {
+                let mut c = p.acquire().await?;
+                Conn::Postgres(&mut c).all(q).await
+            }
+        }
+    }
+
     /// Runs a unit of work in a transaction and returns once it is durably
     /// committed. On SQLite the unit joins the writer's next group commit (its
     /// own savepoint keeps it all-or-nothing); on PostgreSQL it gets its own

@@ -48,6 +48,7 @@ type Job =
 
 pub(crate) struct SqliteDb {
     pub(crate) readers: SqlitePool,
+    pub(crate) bulk: std::sync::Arc<BulkReaders>,
     jobs: mpsc::Sender<Job>,
     /// Bumped after every commit; live consumers wake on it.
     pub(crate) commits: watch::Sender<u64>,
@@ -82,6 +83,54 @@ fn open_writer(path: &str) -> Result<rusqlite::Connection, StoreError> {
     Ok(conn)
 }
 
+/// Read-only connections of our own for reads of many rows
+/// (`Db::read_many`): sqlx's SQLite driver hands every row from its worker
+/// thread to the caller, which costs more than reading the row when a
+/// report reads a quarter's hundred thousand; these read on a blocking
+/// thread, straight into rows.
+pub(crate) struct BulkReaders {
+    path: String,
+    idle: std::sync::Mutex<Vec<rusqlite::Connection>>,
+}
+
+/// Idle bulk readers kept (more are opened when needed, then closed).
+const BULK_IDLE: usize = 2;
+
+impl BulkReaders {
+    fn take(&self) -> Result<rusqlite::Connection, StoreError> {
+        if let Some(c) = self.idle.lock().ok().and_then(|mut idle| idle.pop()) {
+            return Ok(c);
+        }
+        let c = rusqlite::Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        c.execute_batch("PRAGMA busy_timeout = 10000; PRAGMA cache_size = -16000;")?;
+        Ok(c)
+    }
+
+    fn give_back(&self, c: rusqlite::Connection) {
+        if let Ok(mut idle) = self.idle.lock()
+            && idle.len() < BULK_IDLE
+        {
+            idle.push(c);
+        }
+    }
+
+    /// Every row of a query, read on a blocking thread.
+    pub(crate) async fn all(self: &std::sync::Arc<Self>, q: Query) -> Result<Vec<Row>, StoreError> {
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut c = me.take()?;
+            let rows = sync_all(&mut c, &q, usize::MAX);
+            me.give_back(c);
+            rows
+        })
+        .await
+        .map_err(|e| StoreError::Decode(format!("a bulk read stopped: {e}")))?
+    }
+}
+
 impl SqliteDb {
     pub(crate) async fn open(path: &str) -> Result<SqliteDb, StoreError> {
         // The writer creates the file and switches it to WAL before readers open it.
@@ -110,6 +159,10 @@ impl SqliteDb {
             .map_err(|e| StoreError::Decode(format!("cannot start the writer thread: {e}")))?;
         Ok(SqliteDb {
             readers,
+            bulk: std::sync::Arc::new(BulkReaders {
+                path: path.to_string(),
+                idle: std::sync::Mutex::new(Vec::new()),
+            }),
             jobs,
             commits,
             done: tokio::sync::Mutex::new(Some(done_rx)),

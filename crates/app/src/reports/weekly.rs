@@ -167,15 +167,12 @@ impl App {
             return Ok(false);
         }
         let (period, clock) = ask.clock()?;
-        let (now_r, before_r) = {
-            let mut rc = self.read().await?;
-            let c = &mut rc.conn();
-            let all = ReportFilter::default();
-            (
-                super::report_in(c, period, &clock, &all).await?,
-                super::report_in(c, period.previous(), &clock.previous(), &all).await?,
-            )
-        };
+        let all = ReportFilter::default();
+        let before_clock = clock.previous();
+        let (now_r, before_r) = tokio::try_join!(
+            super::report_in(&self.db, period, clock, &all),
+            super::report_in(&self.db, period.previous(), before_clock, &all),
+        )?;
         let l = Lang::from_locale(&s.locale);
         let link = self
             .public_url

@@ -1,7 +1,7 @@
 //! Report facts: one row per ticket (`report_tickets`), folded from the
 //! event log by the app's reports loop, read a period at a time.
 
-use crate::{Conn, Row, StoreError, Value, q};
+use crate::{Conn, Db, Row, StoreError, Value, q};
 use domain::report::{Period, ReportFilter, TicketFacts};
 use domain::trends::Topic;
 use domain::{GroupId, OrgId, TicketId, Timestamp, UserId};
@@ -138,9 +138,10 @@ pub(crate) fn conditions(filter: &ReportFilter, args: &mut Vec<Value>) -> String
     sql
 }
 
-/// The filtered tickets created or solved in the period.
+/// The filtered tickets created or solved in the period (a month is tens
+/// of thousands of rows: read through [`Db::read_many`]).
 pub async fn touching(
-    c: &mut Conn<'_>,
+    db: &Db,
     period: Period,
     filter: &ReportFilter,
 ) -> Result<Vec<TicketFacts>, StoreError> {
@@ -151,7 +152,7 @@ pub async fn touching(
          ((created_at >= $1 AND created_at < $2) OR (solved_at >= $1 AND solved_at < $2)){cond}"
     ));
     query.args = args;
-    c.all(query).await?.iter().map(facts).collect()
+    db.read_many(query).await?.iter().map(facts).collect()
 }
 
 /// The filtered backlog at `at`: created before it and not solved before
