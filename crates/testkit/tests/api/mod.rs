@@ -115,6 +115,43 @@ pub async fn new_ticket(srv: &TestServer, body: Json) -> Json {
     b["ticket"].clone()
 }
 
+/// A new ticket from `customer` on `channel` at `created`, as history
+/// written straight through the store (reports and trends tests set the
+/// rest with struct update syntax).
+pub fn ticket_at(
+    customer: domain::UserId,
+    channel: domain::Channel,
+    created: i64,
+) -> store::model::Ticket {
+    store::model::Ticket {
+        id: domain::TicketId(0),
+        subject: String::new(),
+        description: String::new(),
+        status: domain::Status::New,
+        priority: None,
+        ticket_type: None,
+        requester_id: customer,
+        submitter_id: customer,
+        assignee_id: None,
+        group_id: None,
+        organization_id: None,
+        problem_id: None,
+        external_id: None,
+        via: channel,
+        tags: vec![],
+        has_attachments: false,
+        due_at: None,
+        created_at: domain::Timestamp(created),
+        updated_at: domain::Timestamp(created),
+        solved_at: None,
+        deleted_at: None,
+        recipient: None,
+        custom_fields: vec![],
+        collaborator_ids: vec![],
+        follower_ids: vec![],
+    }
+}
+
 /// The signed-in admin as the use cases see them.
 /// Uploads a file as the admin (`POST /api/v2/uploads`); its token, for a
 /// comment's `uploads`.

@@ -191,31 +191,15 @@ async fn write(srv: &TestServer, customer: UserId, p: Planned) -> TicketId {
                     })
                     .unwrap_or(Status::New);
                 let t = store::model::Ticket {
-                    id: TicketId(0),
                     subject: "Informe".into(),
                     description: "Detalles".into(),
                     status,
-                    priority: None,
-                    ticket_type: None,
-                    requester_id: customer,
-                    submitter_id: customer,
                     assignee_id: p.agent,
                     group_id: p.group,
-                    organization_id: None,
-                    problem_id: None,
-                    external_id: None,
-                    via: p.channel,
                     tags: p.tags.clone(),
-                    has_attachments: false,
-                    due_at: None,
-                    created_at: Timestamp(p.created),
                     updated_at: Timestamp(last),
                     solved_at: p.solved_at().map(Timestamp),
-                    deleted_at: None,
-                    recipient: None,
-                    custom_fields: vec![],
-                    collaborator_ids: vec![],
-                    follower_ids: vec![],
+                    ..ticket_at(customer, p.channel, p.created)
                 };
                 let id = store::repo::tickets::insert(c, &t).await?;
                 let comment = |author: UserId| {

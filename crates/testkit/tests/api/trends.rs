@@ -16,7 +16,7 @@ use app::reports::ReportAsk;
 use domain::audit::{AuditEvent, CommentEvent};
 use domain::report::{ReportFilter, Slice};
 use domain::trends::Topic;
-use domain::{Channel, FieldId, Status, TicketId, Timestamp, UserId};
+use domain::{Channel, FieldId, TicketId, Timestamp, UserId};
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 24 * HOUR;
@@ -39,35 +39,15 @@ async fn write(srv: &TestServer, customer: UserId, p: Planned) -> TicketId {
         .write(move |c| {
             Box::pin(async move {
                 let t = store::model::Ticket {
-                    id: TicketId(0),
                     subject: p.subject.into(),
                     description: p.description.into(),
-                    status: Status::New,
-                    priority: None,
-                    ticket_type: None,
-                    requester_id: customer,
-                    submitter_id: customer,
-                    assignee_id: None,
-                    group_id: None,
-                    organization_id: None,
-                    problem_id: None,
-                    external_id: None,
-                    via: p.channel,
                     tags: p.tags.clone(),
-                    has_attachments: false,
-                    due_at: None,
-                    created_at: Timestamp(p.created),
-                    updated_at: Timestamp(p.created),
-                    solved_at: None,
-                    deleted_at: None,
-                    recipient: None,
                     custom_fields: p
                         .category
                         .iter()
                         .map(|(f, v)| (*f, v.to_string()))
                         .collect(),
-                    collaborator_ids: vec![],
-                    follower_ids: vec![],
+                    ..ticket_at(customer, p.channel, p.created)
                 };
                 let id = store::repo::tickets::insert(c, &t).await?;
                 let first = vec![AuditEvent::Comment(CommentEvent {
