@@ -35,6 +35,7 @@ fn shuffled<T>(mut items: Vec<T>) -> Vec<T> {
 }
 
 fn measure(name: &str, labelled: &[(String, String)], encoder: Option<&Encoder>) {
+    let started = std::time::Instant::now();
     let vectors: Vec<Vec<f32>> = labelled
         .iter()
         .map(|(text, _)| match encoder {
@@ -42,14 +43,16 @@ fn measure(name: &str, labelled: &[(String, String)], encoder: Option<&Encoder>)
             None => hashed_vector(text),
         })
         .collect();
+    let encoding = started.elapsed();
     let labels = labelled
         .iter()
         .map(|(_, l)| l.as_str())
         .collect::<std::collections::HashSet<_>>()
         .len();
     println!(
-        "{name}: {} texts, {labels} problems ({})",
+        "{name}: {} texts, {labels} problems, {:.2} ms a text to encode ({})",
         labelled.len(),
+        encoding.as_secs_f64() * 1e3 / labelled.len().max(1) as f64,
         if encoder.is_some() {
             "sentence encoder"
         } else {
