@@ -118,23 +118,31 @@ pub struct Spread {
 }
 
 impl Spread {
+    /// The spread of some values, without sorting them all: the value of
+    /// each rank is selected (linear time; a quarter's resolution times
+    /// are a hundred thousand values).
     pub fn of(mut values: Vec<i64>) -> Spread {
-        values.sort_unstable();
-        Spread {
-            count: values.len(),
-            median: percentile(&values, 50),
-            p90: percentile(&values, 90),
-        }
+        let count = values.len();
+        let mut at = |p: usize| {
+            let rank = nearest_rank(count, p)?;
+            Some(*values.select_nth_unstable(rank - 1).1)
+        };
+        // The higher rank first: selecting it leaves everything below it
+        // to its left, where the median is selected next.
+        let p90 = at(90);
+        let median = at(50);
+        Spread { count, median, p90 }
     }
+}
+
+/// The 1-based nearest rank of percentile `p` among `n` values.
+fn nearest_rank(n: usize, p: usize) -> Option<usize> {
+    (n > 0).then(|| (p * n).div_ceil(100).max(1))
 }
 
 /// The nearest-rank percentile of sorted values.
 pub fn percentile(sorted: &[i64], p: usize) -> Option<i64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = (p * sorted.len()).div_ceil(100).max(1);
-    sorted.get(rank - 1).copied()
+    sorted.get(nearest_rank(sorted.len(), p)? - 1).copied()
 }
 
 /// `part` of `whole` in percent, to one decimal; `None` of nothing.
@@ -474,6 +482,16 @@ mod tests {
         assert_eq!(percentile(&v, 90), Some(9));
         assert_eq!(percentile(&[7], 90), Some(7));
         assert_eq!(percentile(&[], 50), None);
+        // Selected as the sorted list would give them, in any order.
+        let mixed = vec![9, 1, 8, 2, 7, 3, 10, 4, 6, 5, 5];
+        let mut sorted = mixed.clone();
+        sorted.sort_unstable();
+        let s = Spread::of(mixed);
+        assert_eq!(
+            (s.count, s.median, s.p90),
+            (11, percentile(&sorted, 50), percentile(&sorted, 90))
+        );
+        assert_eq!(Spread::of(vec![]), Spread::default());
         assert_eq!(percent(1, 3), Some(33.3));
         assert_eq!(mean(&[1, 2]), Some(1.5));
     }

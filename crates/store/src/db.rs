@@ -116,16 +116,22 @@ impl Db {
         })
     }
 
-    /// Every row of a read that returns many (a report's period): on
-    /// SQLite through read-only connections of its own (no row crosses
-    /// threads one at a time), on PostgreSQL through
-    /// the pool. Sees every committed write, as [`Db::read`] does.
-    pub async fn read_many(&self, q: crate::Query) -> Result<Vec<crate::Row>, StoreError> {
+    /// Every row of a read that returns many (a report's period), each
+    /// as `map` reads it: on SQLite through read-only connections of its
+    /// own, straight from SQLite's rows (no row crosses threads one at a
+    /// time, no column is copied first); on PostgreSQL through the pool.
+    /// Sees every committed write, as [`Db::read`] does.
+    pub async fn read_many_as<T: Send + 'static>(
+        &self,
+        q: crate::Query,
+        map: fn(&dyn crate::Cells) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
         match &*self.inner {
-            Inner::Sqlite(s) => s.bulk.all(q).await,
+            Inner::Sqlite(s) => s.bulk.map(q, map).await,
             Inner::Postgres(p, ..) => {
                 let mut c = p.acquire().await?;
-                Conn::Postgres(&mut c).all(q).await
+                let rows = Conn::Postgres(&mut c).all(q).await?;
+                rows.iter().map(|r| map(r)).collect()
             }
         }
     }

@@ -4,6 +4,7 @@
 //! stateless nodes). Repository functions take a [`Conn`] and run the same SQL
 //! on both; only text search and locking differ, in their own modules.
 
+pub mod cells;
 pub mod conn;
 pub mod db;
 pub mod events;
@@ -14,6 +15,7 @@ pub mod repo;
 mod sqlite;
 pub mod value;
 
+pub use cells::Cells;
 pub use conn::{Backend, Conn};
 pub use db::{BoxFut, Db, ReadConn, WriteStats};
 pub use value::{NullKind, Query, Row, Value, q};

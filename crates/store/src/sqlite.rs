@@ -7,6 +7,7 @@
 //! (`synchronous=FULL`, WAL) that covers them.
 
 use crate::StoreError;
+use crate::cells::{Cells, SqliteCells};
 use crate::conn::Conn;
 use crate::db::BoxFut;
 use crate::value::{NullKind, Query, Row, Value};
@@ -117,14 +118,26 @@ impl BulkReaders {
         }
     }
 
-    /// Every row of a query, read on a blocking thread.
-    pub(crate) async fn all(self: &std::sync::Arc<Self>, q: Query) -> Result<Vec<Row>, StoreError> {
+    /// Every row of a query as `map` reads it, on a blocking thread.
+    pub(crate) async fn map<T: Send + 'static>(
+        self: &std::sync::Arc<Self>,
+        q: Query,
+        map: fn(&dyn Cells) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
         let me = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut c = me.take()?;
-            let rows = sync_all(&mut c, &q, usize::MAX);
+            let c = me.take()?;
+            let out = (|| {
+                let mut stmt = prepare(&c, &q)?;
+                let mut rows = stmt.raw_query();
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    out.push(map(&SqliteCells(r))?);
+                }
+                Ok(out)
+            })();
             me.give_back(c);
-            rows
+            out
         })
         .await
         .map_err(|e| StoreError::Decode(format!("a bulk read stopped: {e}")))?

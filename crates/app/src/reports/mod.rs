@@ -37,6 +37,8 @@ pub struct Clock {
     /// seconds: rows come in time order, so most share their hour, and an
     /// offset lookup costs more than the arithmetic.
     hour_offset: std::cell::Cell<Option<(i64, i64)>>,
+    /// Days from 1970-01-01 to `first`.
+    first_days: i64,
 }
 
 /// Days from 1970-01-01 (a Thursday) to `d`.
@@ -51,6 +53,7 @@ impl Clock {
             first,
             days,
             hour_offset: std::cell::Cell::new(None),
+            first_days: epoch_days(first),
         }
     }
 
@@ -111,9 +114,7 @@ impl LocalClock for Clock {
         };
         let local = t.0 + offset;
         let days = local.div_euclid(86_400);
-        let day = (days - epoch_days(self.first))
-            .try_into()
-            .unwrap_or(usize::MAX);
+        let day = (days - self.first_days).try_into().unwrap_or(usize::MAX);
         // 1970-01-01 was a Thursday: 3 days after a Monday.
         let weekday = (days + 3).rem_euclid(7) as usize;
         let hour = (local.rem_euclid(86_400) / 3600) as usize;

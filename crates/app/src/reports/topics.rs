@@ -97,6 +97,10 @@ impl TextPlacing {
         now: Timestamp,
     ) -> Result<HashMap<TicketId, TextTopicId>, AppError> {
         for (centre, held) in self.centres.iter().zip(self.held.iter_mut()) {
+            // New topics are always changed; untouched ones stay as stored.
+            if !held.changed {
+                continue;
+            }
             let bytes = bot_vectors::to_bytes(std::slice::from_ref(&centre.vector));
             match held.id {
                 None => {
@@ -112,10 +116,9 @@ impl TextPlacing {
                         .await?,
                     );
                 }
-                Some(id) if held.changed => {
+                Some(id) => {
                     trends::update_text_topic(c, id, &bytes, centre.size, &held.words, now).await?;
                 }
-                Some(_) => {}
             }
         }
         let mut topics = self.known;

@@ -1,7 +1,8 @@
 //! Report facts: one row per ticket (`report_tickets`), folded from the
 //! event log by the app's reports loop, read a period at a time.
 
-use crate::{Conn, Db, Row, StoreError, Value, q};
+use crate::cells::{Cells, int, opt_word, text, word};
+use crate::{Conn, Db, StoreError, Value, q};
 use domain::report::{Period, ReportFilter, TicketFacts};
 use domain::trends::Topic;
 use domain::{GroupId, OrgId, TicketId, Timestamp, UserId};
@@ -11,35 +12,33 @@ const COLS: &str = "ticket_id, created_at, channel, group_id, assignee_id, organ
                     resolution_business, requester_wait_minutes, requester_wait_business, agent_work_minutes, \
                     agent_work_business, reopens, replies, csat, csat_channel, ces, topic";
 
-fn facts(r: &Row) -> Result<TicketFacts, StoreError> {
+fn facts(r: &dyn Cells) -> Result<TicketFacts, StoreError> {
     let pair = |a: Option<i64>, b: Option<i64>| a.zip(b);
+    let csat = r.opt_int(21)?.map(|g| g == 1);
     Ok(TicketFacts {
-        ticket: TicketId(r.int(0)?),
-        created_at: Timestamp(r.int(1)?),
-        channel: r.word(2)?,
+        ticket: TicketId(int(r, 0)?),
+        created_at: Timestamp(int(r, 1)?),
+        channel: word(r, 2)?,
         group: r.opt_int(3)?.map(GroupId),
         assignee: r.opt_int(4)?.map(UserId),
         organization: r.opt_int(5)?.map(OrgId),
-        requester: UserId(r.int(6)?),
-        status: r.word(7)?,
-        tags: r.text(8)?.split_whitespace().map(str::to_string).collect(),
+        requester: UserId(int(r, 6)?),
+        status: word(r, 7)?,
+        tags: text(r, 8)?.split_whitespace().map(str::to_string).collect(),
         solved_at: r.opt_int(9)?.map(Timestamp),
         ack_minutes: r.opt_int(10)?,
         first_reply: pair(r.opt_int(11)?, r.opt_int(12)?),
         resolution: pair(r.opt_int(13)?, r.opt_int(14)?),
-        requester_wait: (r.int(15)?, r.int(16)?),
-        agent_work: (r.int(17)?, r.int(18)?),
-        reopens: r.int(19)?,
-        replies: r.int(20)?,
-        csat: r.opt_int(21)?.map(|g| g == 1).map(|g| (g, None)),
+        requester_wait: (int(r, 15)?, int(r, 16)?),
+        agent_work: (int(r, 17)?, int(r, 18)?),
+        reopens: int(r, 19)?,
+        replies: int(r, 20)?,
+        csat: match csat {
+            Some(good) => Some((good, opt_word(r, 22)?)),
+            None => None,
+        },
         ces: r.opt_int(23)?,
-        topic: r.opt_text(24)?.as_deref().and_then(Topic::parse),
-    })
-    .and_then(|mut f| {
-        if let Some((good, _)) = f.csat {
-            f.csat = Some((good, r.opt_word(22)?));
-        }
-        Ok(f)
+        topic: r.opt_str(24)?.and_then(Topic::parse),
     })
 }
 
@@ -147,12 +146,16 @@ pub async fn touching(
 ) -> Result<Vec<TicketFacts>, StoreError> {
     let mut args: Vec<Value> = vec![period.from.into(), period.to.into()];
     let cond = conditions(filter, &mut args);
+    // Those created in it, then those solved in it that were created
+    // before (nothing is solved before it is created): each through its
+    // own index, no row read twice.
     let mut query = q(format!(
-        "SELECT {COLS} FROM report_tickets WHERE \
-         ((created_at >= $1 AND created_at < $2) OR (solved_at >= $1 AND solved_at < $2)){cond}"
+        "SELECT {COLS} FROM report_tickets WHERE created_at >= $1 AND created_at < $2{cond} \
+         UNION ALL \
+         SELECT {COLS} FROM report_tickets WHERE solved_at >= $1 AND solved_at < $2 AND created_at < $1{cond}"
     ));
     query.args = args;
-    db.read_many(query).await?.iter().map(facts).collect()
+    db.read_many_as(query, facts).await
 }
 
 /// The filtered backlog at `at`: created before it and not solved before
