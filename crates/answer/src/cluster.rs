@@ -93,7 +93,7 @@ pub fn count_words(counts: &mut Vec<(String, i64)>, words: &[String]) {
             None => counts.push((w.clone(), 1)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     counts.truncate(MAX_WORDS);
 }
 

@@ -85,10 +85,10 @@ fn open_writer(path: &str) -> Result<rusqlite::Connection, StoreError> {
 }
 
 /// Read-only connections of our own for reads of many rows
-/// (`Db::read_many`): sqlx's SQLite driver hands every row from its worker
-/// thread to the caller, which costs more than reading the row when a
-/// report reads a quarter's hundred thousand; these read on a blocking
-/// thread, straight into rows.
+/// (`Db::read_many_as`): sqlx's SQLite driver hands every row from its
+/// worker thread to the caller, which costs more than reading the row when
+/// a report reads a quarter's hundred thousand; these read on a blocking
+/// thread and map each row where SQLite holds it.
 pub(crate) struct BulkReaders {
     path: String,
     idle: std::sync::Mutex<Vec<rusqlite::Connection>>,

@@ -167,7 +167,7 @@ impl ReportAsk {
     /// span more than [`MAX_DAYS`].
     pub fn clock(&self) -> Result<(Period, Clock), AppError> {
         let days = (self.last - self.first).get_days() as i64 + 1;
-        if days < 1 || days > MAX_DAYS {
+        if !(1..=MAX_DAYS).contains(&days) {
             return Err(AppError::field(crate::FieldError::invalid(
                 "period",
                 format!("must be 1 to {MAX_DAYS} days, the first before the last"),
