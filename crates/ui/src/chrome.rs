@@ -32,6 +32,19 @@ pub fn refusal_words(fields: &[app::FieldError]) -> String {
         .join("; ")
 }
 
+/// A form's page built again with what was refused, answered 422; the
+/// error page if it cannot be built.
+pub fn refused_page(agent: &Agent, page: Result<Response, AppError>) -> Response {
+    match page {
+        Ok(r) => {
+            let (mut parts, body) = r.into_parts();
+            parts.status = StatusCode::UNPROCESSABLE_ENTITY;
+            Response::from_parts(parts, body)
+        }
+        Err(e) => error_page(agent, &e),
+    }
+}
+
 /// An app error as a readable page in the agent's language.
 pub fn error_page(agent: &Agent, e: &AppError) -> Response {
     let t = agent.t();

@@ -153,11 +153,15 @@ impl App {
             let c = &mut rc.conn();
             let rules = TopicRules::read(c).await?;
             for &id in &ids {
-                let facts = facts_of(c, (&schedule, &rules), id, now).await?;
-                if let Some((_, Some(text))) = &facts {
-                    texts.push((id, text.clone()));
-                }
-                folded.push((id, facts.map(|(f, _)| f)));
+                let facts = facts_of(c, (&schedule, &rules), id, now)
+                    .await?
+                    .map(|(f, text)| {
+                        if let Some(text) = text {
+                            texts.push((id, text));
+                        }
+                        f
+                    });
+                folded.push((id, facts));
             }
         }
         let placing = self.place_texts(texts).await?;

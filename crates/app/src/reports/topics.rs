@@ -140,6 +140,16 @@ impl App {
         &self,
         texts: Vec<(TicketId, String)>,
     ) -> Result<TextPlacing, AppError> {
+        // Most passes have nothing to place: no encoder loaded, no read.
+        if texts.is_empty() {
+            return Ok(TextPlacing {
+                model: HASHED,
+                centres: Vec::new(),
+                held: Vec::new(),
+                known: HashMap::new(),
+                placed: Vec::new(),
+            });
+        }
         let encoder = self.sentence_encoder().await;
         let (model, join) = match encoder {
             Some(_) => (bot_vectors::MODEL, cluster::JOIN),

@@ -10,6 +10,7 @@ use crate::reports::ReportAsk;
 use crate::reports::topics::{SETTINGS_KEY, load};
 use crate::{App, AppError, FieldError};
 use answer::cluster::name_of;
+use domain::model::Ticket;
 use domain::policy::Capability;
 use domain::report::Period;
 use domain::trends::{Topic, TopicCount, TrendSettings, top_topics};
@@ -144,13 +145,22 @@ impl App {
             let lines = top_topics(&now, &earlier, TOP);
             let topics: Vec<&Topic> = lines.iter().map(|l| &l.topic).collect();
             let namer = Namer::read(c, &topics).await?;
-            let mut examples = Vec::with_capacity(lines.len());
+            let mut ids = Vec::with_capacity(lines.len());
             for l in &lines {
-                let ids = trends::examples(c, &l.topic, period, &ask.filter, EXAMPLES).await?;
-                let raw: Vec<i64> = ids.iter().map(|i| i.0).collect();
-                let found = tickets::get_many(c, &raw, false).await?;
-                examples.push(found);
+                ids.push(trends::examples(c, &l.topic, period, &ask.filter, EXAMPLES).await?);
             }
+            // Every line's examples in one read.
+            let raw: Vec<i64> = ids.iter().flatten().map(|i| i.0).collect();
+            // A deleted ticket is left out of its line.
+            let mut found: HashMap<TicketId, Ticket> = tickets::get_many(c, &raw, false)
+                .await?
+                .into_iter()
+                .map(|t| (t.id, t))
+                .collect();
+            let examples: Vec<Vec<Ticket>> = ids
+                .iter()
+                .map(|line| line.iter().filter_map(|id| found.remove(id)).collect())
+                .collect();
             (lines, total, namer, examples)
         };
         let mut problems = Vec::with_capacity(lines.len());

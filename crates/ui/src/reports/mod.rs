@@ -13,7 +13,7 @@ mod tables;
 pub use export::export;
 
 use crate::Ui;
-use crate::chrome::{chrome, error_page, render};
+use crate::chrome::{chrome, error_page, refused_page, render};
 use crate::session::Agent;
 use crate::view::Chrome;
 use app::AppError;
@@ -209,14 +209,10 @@ pub async fn weekly(
         Ok(_) => Redirect::to(&format!("/agent/reports?{back}#h-weekly")).into_response(),
         Err(AppError::Invalid(errors)) => {
             let problems = errors.iter().map(|e| e.description.clone()).collect();
-            match page_inner(&ui, &agent, &back, Some((schedule, problems))).await {
-                Ok(r) => {
-                    let (mut parts, body) = r.into_parts();
-                    parts.status = StatusCode::UNPROCESSABLE_ENTITY;
-                    Response::from_parts(parts, body)
-                }
-                Err(e) => error_page(&agent, &e),
-            }
+            refused_page(
+                &agent,
+                page_inner(&ui, &agent, &back, Some((schedule, problems))).await,
+            )
         }
         Err(e) => error_page(&agent, &e),
     }

@@ -8,7 +8,7 @@ use super::Query;
 use super::charts::{self, Mark};
 use super::tables::channel_name;
 use crate::Ui;
-use crate::chrome::{chrome, error_page, render};
+use crate::chrome::{chrome, error_page, refused_page, render};
 use crate::session::{Agent, AgentForm};
 use crate::view::Chrome;
 use app::AppError;
@@ -119,14 +119,10 @@ pub async fn settings(State(ui): State<Ui>, AgentForm { agent, form }: AgentForm
         Ok(_) => Redirect::to("/agent/reports/problems#h-settings").into_response(),
         Err(AppError::Invalid(errors)) => {
             let refused = errors.iter().map(|e| e.description.clone()).collect();
-            match page_inner(&ui, &agent, "", Some((s, refused))).await {
-                Ok(r) => {
-                    let (mut parts, body) = r.into_parts();
-                    parts.status = StatusCode::UNPROCESSABLE_ENTITY;
-                    Response::from_parts(parts, body)
-                }
-                Err(e) => error_page(&agent, &e),
-            }
+            refused_page(
+                &agent,
+                page_inner(&ui, &agent, "", Some((s, refused))).await,
+            )
         }
         Err(e) => error_page(&agent, &e),
     }
