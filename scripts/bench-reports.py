@@ -20,6 +20,7 @@ import re
 import shutil
 import sqlite3
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -58,7 +59,7 @@ try:
             replies = rng.randrange(0, 5)
             first = rng.randrange(1, 3000) if replies else None
             rated = rng.random() < 0.1
-            yield (i, created, channels[i % 5], 1 + i % 3, 1 + i % 10, None, 100 + i % 5000,
+            row = (i, created, channels[i % 5], 1 + i % 3, 1 + i % 10, None, 100 + i % 5000,
                    "solved" if solved else "open", " vip " if i % 7 == 0 else "  ", solved,
                    rng.randrange(0, 10), first, first and first // 3,
                    solved and (solved - created) // 60, solved and (solved - created) // 180,
@@ -66,10 +67,18 @@ try:
                    rng.randrange(0, 800), 1 if rng.random() < 0.05 else 0, replies,
                    (1 if rng.random() < 0.8 else 0) if rated else None, channels[i % 5] if rated else None,
                    rng.randrange(1, 8) if rated else None, now,
-                   f"tag:t{int(rng.paretovariate(1.2)) % 300}")
+                   f"tag:t{int(rng.paretovariate(1.2)) % 300}", None)
+            yield row + (packed(row),)
+
+    def packed(row):
+        """The counted facts packed as migration 45 says."""
+        wide = [row[1], row[3], row[4], row[9]]
+        narrow = [row[10], *row[11:21], row[21], row[23]]
+        return struct.pack(">4q13i", *[-(2**63) if v is None else v for v in wide],
+                           *[-(2**31) if v is None else v for v in narrow])
 
     start = time.time()
-    db.executemany("INSERT INTO report_tickets VALUES (" + ",".join("?" * 26) + ")", rows())
+    db.executemany("INSERT INTO report_tickets VALUES (" + ",".join("?" * 28) + ")", rows())
     db.commit()
     db.execute("ANALYZE")
     db.close()

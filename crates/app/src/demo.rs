@@ -476,6 +476,7 @@ async fn demo_ticket(
         group_id: assignee.map(|_| group_ids[agent_i % group_ids.len()]),
         organization_id: Some(org),
         problem_id: None,
+        ticket_form_id: None,
         external_id: None,
         via: *rng.pick(&[
             Channel::Email,

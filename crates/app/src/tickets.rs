@@ -24,8 +24,8 @@ use crate::users::{clean_tags, find_or_create_by_email};
 use crate::{App, AppError, FieldError, Paged, Paging};
 use domain::audit::{AuditEvent, CommentEvent};
 use domain::{
-    Actor, AuditId, Channel, CommentId, FieldId, GroupId, OrgId, Priority, Status, TicketId,
-    TicketType, Timestamp, UserId,
+    Actor, AuditId, Channel, CommentId, FieldId, GroupId, OrgId, Priority, Status, TicketFormId,
+    TicketId, TicketType, Timestamp, UserId,
 };
 use serde_json::{Value as Json, json};
 use store::Conn;
@@ -104,6 +104,8 @@ pub struct TicketInput {
     pub external_id: Option<Option<String>>,
     pub due_at: Option<Option<Timestamp>>,
     pub problem_id: Option<Option<TicketId>>,
+    /// The request form (Zendesk's `ticket_form_id`).
+    pub ticket_form_id: Option<Option<TicketFormId>>,
     pub collaborator_ids: Option<Vec<UserId>>,
     pub follower_ids: Option<Vec<UserId>>,
     /// The support address the customer wrote to (Zendesk's `recipient`):
@@ -140,6 +142,7 @@ impl TicketInput {
             external_id,
             due_at,
             problem_id,
+            ticket_form_id,
             collaborator_ids,
             follower_ids,
             recipient,
@@ -170,6 +173,7 @@ impl TicketInput {
             || self.external_id.is_some()
             || self.due_at.is_some()
             || self.problem_id.is_some()
+            || self.ticket_form_id.is_some()
             || self.collaborator_ids.is_some()
             || self.follower_ids.is_some()
             || self.recipient.is_some()

@@ -209,6 +209,7 @@ impl App {
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
+        let form_id = form.as_ref().map(|f| f.id);
         let file_data: Vec<Vec<u8>> = req.files.iter().map(|(_, _, d)| d.clone()).collect();
         let net = client.network();
         let hooks = self.hooks().await?;
@@ -266,6 +267,7 @@ impl App {
                     subject: Some(subject.clone()),
                     requester: Some(RequesterInput::Id(requester)),
                     custom_fields: custom,
+                    ticket_form_id: form_id.map(Some),
                     ..Default::default()
                 };
                 let change = Change::Create {

@@ -114,6 +114,8 @@ pub struct Ticket {
     pub group_id: Option<GroupId>,
     pub organization_id: Option<OrgId>,
     pub problem_id: Option<TicketId>,
+    /// The request form it was made with (Zendesk's `ticket_form_id`).
+    pub ticket_form_id: Option<crate::TicketFormId>,
     pub external_id: Option<String>,
     /// The support address the customer wrote to; our replies come from it.
     pub recipient: Option<String>,

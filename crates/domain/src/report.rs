@@ -26,18 +26,31 @@
 use crate::{Channel, GroupId, OrgId, Status, TicketId, Timestamp, UserId};
 use std::collections::BTreeMap;
 
-/// One ticket's facts.
+/// One ticket's facts: what the figures count, and what only filters
+/// and lists read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TicketFacts {
     pub ticket: TicketId,
-    pub created_at: Timestamp,
-    pub channel: Channel,
-    pub group: Option<GroupId>,
-    pub assignee: Option<UserId>,
     pub organization: Option<OrgId>,
     pub requester: UserId,
     pub status: Status,
     pub tags: Vec<String>,
+    /// What it is about (`crate::trends`); `None` until its text is read.
+    pub topic: Option<crate::trends::Topic>,
+    /// The request form it was made with.
+    pub form: Option<crate::TicketFormId>,
+    pub counted: Counted,
+}
+
+/// What the figures read of one ticket ([`Report::of`] and [`Slice`]):
+/// a period's report reads only this of each row (the store keeps it
+/// packed beside its columns, so a quarter's rows read fast).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Counted {
+    pub created_at: Timestamp,
+    pub channel: Channel,
+    pub group: Option<GroupId>,
+    pub assignee: Option<UserId>,
     /// The latest solve (none once reopened and not solved again).
     pub solved_at: Option<Timestamp>,
     pub ack_minutes: Option<i64>,
@@ -51,11 +64,9 @@ pub struct TicketFacts {
     /// Good (true) or bad, and the channel it was asked on.
     pub csat: Option<(bool, Option<Channel>)>,
     pub ces: Option<i64>,
-    /// What it is about (`crate::trends`); `None` until its text is read.
-    pub topic: Option<crate::trends::Topic>,
 }
 
-impl TicketFacts {
+impl Counted {
     /// Solved with one agent reply and never reopened.
     pub fn one_touch(&self) -> bool {
         self.solved_at.is_some() && self.replies == 1 && self.reopens == 0
@@ -72,19 +83,23 @@ pub struct ReportFilter {
     pub tag: Option<String>,
     /// Only the tickets about this (frequent problems' drill-down).
     pub topic: Option<crate::trends::Topic>,
+    /// Only the tickets made with this request form.
+    pub form: Option<crate::TicketFormId>,
 }
 
 impl ReportFilter {
     pub fn admits(&self, f: &TicketFacts) -> bool {
-        self.channel.is_none_or(|c| f.channel == c)
-            && self.group.is_none_or(|g| f.group == Some(g))
-            && self.agent.is_none_or(|a| f.assignee == Some(a))
+        let n = &f.counted;
+        self.channel.is_none_or(|c| n.channel == c)
+            && self.group.is_none_or(|g| n.group == Some(g))
+            && self.agent.is_none_or(|a| n.assignee == Some(a))
             && self.organization.is_none_or(|o| f.organization == Some(o))
             && self.tag.as_ref().is_none_or(|t| f.tags.contains(t))
             && self
                 .topic
                 .as_ref()
                 .is_none_or(|t| f.topic.as_ref() == Some(t))
+            && self.form.is_none_or(|form| f.form == Some(form))
     }
 }
 
@@ -182,7 +197,7 @@ impl Satisfaction {
         percent(self.good, self.good + self.bad)
     }
 
-    fn add(&mut self, f: &TicketFacts) {
+    fn add(&mut self, f: &Counted) {
         match f.csat {
             Some((true, _)) => self.good += 1,
             Some((false, _)) => self.bad += 1,
@@ -237,8 +252,8 @@ pub trait LocalClock {
 impl Report {
     /// Every figure over `rows` (the filtered tickets created or solved in
     /// the period), with `backlog_before` the backlog when it began.
-    pub fn of(
-        rows: &[TicketFacts],
+    pub fn of<'a>(
+        rows: impl IntoIterator<Item = &'a Counted>,
         period: Period,
         clock: &dyn LocalClock,
         backlog_before: i64,
@@ -425,7 +440,7 @@ impl Slice {
 
     /// Whether a ticket is behind the figure: counted by it exactly as
     /// [`Report::of`] counts.
-    pub fn holds(&self, f: &TicketFacts, period: Period, clock: &dyn LocalClock) -> bool {
+    pub fn holds(&self, f: &Counted, period: Period, clock: &dyn LocalClock) -> bool {
         let created = period.contains(f.created_at);
         let solved = f.solved_at.filter(|s| period.contains(*s));
         match *self {

@@ -12,6 +12,8 @@ pub trait Cells {
     fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError>;
     /// A nullable text column, borrowed.
     fn opt_str(&self, i: usize) -> Result<Option<&str>, StoreError>;
+    /// A nullable binary column, borrowed.
+    fn opt_bytes(&self, i: usize) -> Result<Option<&[u8]>, StoreError>;
 }
 
 fn null(i: usize) -> StoreError {
@@ -58,6 +60,15 @@ impl Cells for Row {
             ))),
         }
     }
+
+    fn opt_bytes(&self, i: usize) -> Result<Option<&[u8]>, StoreError> {
+        match self.0.get(i) {
+            None => Err(StoreError::Decode(format!("no column {i}"))),
+            Some(Value::Null(_)) => Ok(None),
+            Some(Value::Bytes(b)) => Ok(Some(b.as_slice())),
+            Some(_) => Err(StoreError::Decode(format!("column {i}: expected bytes"))),
+        }
+    }
 }
 
 /// A row as SQLite steps it (the bulk readers').
@@ -82,6 +93,15 @@ impl Cells for SqliteCells<'_, '_> {
                 .map(Some)
                 .map_err(|_| StoreError::Decode(format!("column {i}: not UTF-8"))),
             _ => Err(StoreError::Decode(format!("column {i}: expected text"))),
+        }
+    }
+
+    fn opt_bytes(&self, i: usize) -> Result<Option<&[u8]>, StoreError> {
+        use rusqlite::types::ValueRef;
+        match self.0.get_ref(i)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Blob(b) => Ok(Some(b)),
+            _ => Err(StoreError::Decode(format!("column {i}: expected bytes"))),
         }
     }
 }

@@ -325,6 +325,22 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 44,
+        name: "ticket_form",
+        shared: Some(include_str!("../migrations/0044_ticket_form.sql")),
+        sqlite: None,
+        postgres: None,
+    },
+    Migration {
+        version: 45,
+        name: "report_packed",
+        shared: None,
+        sqlite: Some(include_str!("../migrations/0045_report_packed.sqlite.sql")),
+        postgres: Some(include_str!(
+            "../migrations/0045_report_packed.postgres.sql"
+        )),
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -257,6 +257,7 @@ pub fn ticket(m: &Map<String, Json>) -> Result<TicketInput, ApiError> {
         external_id: f.text("external_id"),
         due_at: f.time("due_at"),
         problem_id: f.id("problem_id"),
+        ticket_form_id: f.id("ticket_form_id"),
         collaborator_ids: f
             .ids("collaborator_ids")
             .map(|v| v.into_iter().map(UserId).collect()),

@@ -8,7 +8,7 @@
 use crate::{App, AppError};
 use domain::hours::Schedule;
 use domain::model::RatingScore;
-use domain::report::TicketFacts;
+use domain::report::{Counted, TicketFacts};
 use domain::trends::Topic;
 use domain::{EventId, TicketId, Timestamp};
 use store::Conn;
@@ -59,25 +59,28 @@ pub(crate) async fn facts_of(
     let text = topic.is_none().then(|| topics::text_of(&t));
     let facts = TicketFacts {
         ticket: id,
-        created_at: t.created_at,
-        channel: t.via,
-        group: t.group_id,
-        assignee: t.assignee_id,
         organization: t.organization_id,
         requester: t.requester_id,
         status: t.status,
         tags: t.tags.clone(),
-        solved_at: m.solved_at,
-        ack_minutes: ack,
-        first_reply: m.reply_time,
-        resolution: m.full_resolution_time,
-        requester_wait: m.requester_wait_time,
-        agent_work: minus(m.requester_wait_time, m.on_hold_time),
-        reopens: i64::from(m.reopens),
-        replies: i64::from(m.replies),
-        csat,
-        ces,
         topic,
+        form: t.ticket_form_id,
+        counted: Counted {
+            created_at: t.created_at,
+            channel: t.via,
+            group: t.group_id,
+            assignee: t.assignee_id,
+            solved_at: m.solved_at,
+            ack_minutes: ack,
+            first_reply: m.reply_time,
+            resolution: m.full_resolution_time,
+            requester_wait: m.requester_wait_time,
+            agent_work: minus(m.requester_wait_time, m.on_hold_time),
+            reopens: i64::from(m.reopens),
+            replies: i64::from(m.replies),
+            csat,
+            ces,
+        },
     };
     Ok(Some((facts, text)))
 }

@@ -228,8 +228,8 @@ impl App {
         let rows = reports::touching(&self.db, period, &ask.filter).await?;
         let mut picked: Vec<TicketId> = rows
             .iter()
-            .filter(|f| slice.holds(f, period, &clock))
-            .map(|f| f.ticket)
+            .filter(|(_, n)| slice.holds(n, period, &clock))
+            .map(|(ticket, _)| *ticket)
             .collect();
         picked.sort_by_key(|t| std::cmp::Reverse(*t));
         let total = picked.len();
@@ -272,9 +272,11 @@ async fn report_in(
         let mut rc = db.read().await?;
         reports::backlog_at(&mut rc.conn(), period.from, filter).await?
     };
-    tokio::task::spawn_blocking(move || Report::of(&rows, period, &clock, before))
-        .await
-        .map_err(|e| AppError::Unavailable(format!("counting a report: {e}")))
+    tokio::task::spawn_blocking(move || {
+        Report::of(rows.iter().map(|(_, n)| n), period, &clock, before)
+    })
+    .await
+    .map_err(|e| AppError::Unavailable(format!("counting a report: {e}")))
 }
 
 /// Where an agent's report query is kept.

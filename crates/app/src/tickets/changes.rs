@@ -110,6 +110,16 @@ pub(super) async fn apply_changes(
         }
         t.problem_id = p;
     }
+    if let Some(form) = input.ticket_form_id {
+        if let Some(id) = form {
+            store::repo::ticket_forms::get(c, id)
+                .await?
+                .ok_or_else(|| {
+                    invalid("ticket_form_id", format!("ticket form {id} does not exist"))
+                })?;
+        }
+        t.ticket_form_id = form;
+    }
     for (ids, field) in [
         (&input.collaborator_ids, "collaborator_ids"),
         (&input.follower_ids, "follower_ids"),
@@ -209,6 +219,11 @@ pub(super) fn field_events(before: Option<&Ticket>, after: &Ticket) -> Vec<Audit
                 "problem_id",
                 num(after.problem_id.map(|v| v.0)),
                 b.map(|b| num(b.problem_id.map(|v| v.0))),
+            ),
+            (
+                "ticket_form_id",
+                num(after.ticket_form_id.map(|v| v.0)),
+                b.map(|b| num(b.ticket_form_id.map(|v| v.0))),
             ),
         ]
     };

@@ -28,6 +28,7 @@ pub(crate) async fn create_in(
         group_id: None,
         organization_id: actor.org,
         problem_id: None,
+        ticket_form_id: None,
         external_id: None,
         via,
         tags: vec![],

@@ -568,6 +568,7 @@ report_to = To
 report_channel = Channel
 report_any = All
 report_tag = Tag
+report_form = Request form
 report_show = Show
 report_compared = compared with
 report_summary = Summary

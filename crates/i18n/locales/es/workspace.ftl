@@ -568,6 +568,7 @@ report_to = Hasta
 report_channel = Canal
 report_any = Todos
 report_tag = Etiqueta
+report_form = Formulario
 report_show = Ver
 report_compared = comparado con
 report_summary = Resumen

@@ -4,10 +4,12 @@ use super::map_rows;
 use crate::model::{Ticket, join_tags, split_tags};
 use crate::paging::placeholders;
 use crate::{Conn, Row, StoreError, Value, q};
-use domain::{FieldId, GroupId, OrgId, Priority, Status, TicketId, Timestamp, UserId};
+use domain::{
+    FieldId, GroupId, OrgId, Priority, Status, TicketFormId, TicketId, Timestamp, UserId,
+};
 
 const COLS: &str = "id, subject, description, status, priority, type, requester_id, submitter_id, assignee_id, group_id, organization_id, problem_id, \
-                    external_id, via_channel, tags, has_attachments, due_at, created_at, updated_at, solved_at, deleted_at, recipient";
+                    external_id, via_channel, tags, has_attachments, due_at, created_at, updated_at, solved_at, deleted_at, recipient, ticket_form_id";
 
 fn from_row(r: &Row) -> Result<Ticket, StoreError> {
     Ok(Ticket {
@@ -33,6 +35,7 @@ fn from_row(r: &Row) -> Result<Ticket, StoreError> {
         solved_at: r.opt_int(19)?.map(Timestamp),
         deleted_at: r.opt_int(20)?.map(Timestamp),
         recipient: r.opt_text(21)?,
+        ticket_form_id: r.opt_int(22)?.map(TicketFormId),
         custom_fields: vec![],
         collaborator_ids: vec![],
         follower_ids: vec![],
@@ -74,22 +77,23 @@ fn ticket_columns(query: crate::Query, t: &Ticket) -> crate::Query {
         .bind(t.solved_at)
         .bind(t.deleted_at)
         .bind(t.recipient.clone())
+        .bind(t.ticket_form_id)
 }
 
 const TICKET_COLUMNS: &str = "subject, description, status, status_rank, priority, priority_rank, type, requester_id, submitter_id, assignee_id, group_id, organization_id, \
-                problem_id, external_id, via_channel, tags, has_attachments, due_at, created_at, updated_at, solved_at, deleted_at, recipient";
+                problem_id, external_id, via_channel, tags, has_attachments, due_at, created_at, updated_at, solved_at, deleted_at, recipient, ticket_form_id";
 
 /// The ticket INSERTs, written once (they run for every ticket created).
 static INSERT_NEW: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "INSERT INTO tickets ({TICKET_COLUMNS}) VALUES ({}) RETURNING id",
-        placeholders(1, 23)
+        placeholders(1, 24)
     )
 });
 static INSERT_WITH_ID: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "INSERT INTO tickets (id, {TICKET_COLUMNS}) VALUES ($24, {}) RETURNING id",
-        placeholders(1, 23)
+        "INSERT INTO tickets (id, {TICKET_COLUMNS}) VALUES ($25, {}) RETURNING id",
+        placeholders(1, 24)
     )
 });
 
@@ -118,7 +122,7 @@ pub async fn update(
 ) -> Result<(), StoreError> {
     let sql = "UPDATE tickets SET subject = $1, description = $2, status = $3, status_rank = $4, priority = $5, priority_rank = $6, type = $7, requester_id = $8, \
                submitter_id = $9, assignee_id = $10, group_id = $11, organization_id = $12, problem_id = $13, external_id = $14, via_channel = $15, tags = $16, \
-               has_attachments = $17, due_at = $18, created_at = $19, updated_at = $20, solved_at = $21, deleted_at = $22, recipient = $23 WHERE id = $24";
+               has_attachments = $17, due_at = $18, created_at = $19, updated_at = $20, solved_at = $21, deleted_at = $22, recipient = $23, ticket_form_id = $24 WHERE id = $25";
     if c.exec(ticket_columns(q(sql), t).bind(t.id)).await? == 0 {
         return Err(StoreError::NotFound);
     }

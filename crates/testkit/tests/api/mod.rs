@@ -136,6 +136,7 @@ pub fn ticket_at(
         group_id: None,
         organization_id: None,
         problem_id: None,
+        ticket_form_id: None,
         external_id: None,
         via: channel,
         tags: vec![],

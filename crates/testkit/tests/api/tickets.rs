@@ -595,3 +595,73 @@ both!(concurrent_creates_all_land, |srv| {
         assert_eq!(requesters.len(), 1, "one profile: {requesters:?}");
     }
 });
+
+both!(a_ticket_keeps_its_request_form, |srv| {
+    let admin = srv.admin();
+    let mut forms = Vec::new();
+    for name in ["Pedidos", "Facturas"] {
+        let (s, f) = srv
+            .call(
+                "POST",
+                "/api/v2/ticket_forms.json",
+                &admin,
+                Some(json!({"ticket_form": {"name": name}})),
+            )
+            .await;
+        assert_eq!(s, 201, "{f}");
+        forms.push(f["ticket_form"]["id"].as_i64().unwrap_or_default());
+    }
+    let t = new_ticket(
+        &srv,
+        json!({"comment": {"body": "¿Dónde está mi pedido?"}, "ticket_form_id": forms[0]}),
+    )
+    .await;
+    assert_eq!(t["ticket_form_id"], forms[0], "{t}");
+    let id = t["id"].as_i64().unwrap_or_default();
+    let put = |body: Json| {
+        let srv = &srv;
+        let admin = admin.clone();
+        async move {
+            srv.call(
+                "PUT",
+                &format!("/api/v2/tickets/{id}.json"),
+                &admin,
+                Some(json!({ "ticket": body })),
+            )
+            .await
+        }
+    };
+    let (s, b) = put(json!({"ticket_form_id": 999_999})).await;
+    assert_eq!(
+        (s, b["details"]["ticket_form_id"][0]["error"].as_str()),
+        (422, Some("InvalidValue")),
+        "a form that does not exist is refused: {b}"
+    );
+    let (s, b) = put(json!({"ticket_form_id": forms[1]})).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["ticket"]["ticket_form_id"], forms[1]);
+    let (s, b) = put(json!({"ticket_form_id": null})).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["ticket"]["ticket_form_id"], Json::Null);
+    // Each change is in the ticket's audits, as Zendesk records it.
+    let (_, audits) = srv
+        .get(&format!("/api/v2/tickets/{id}/audits.json"), &admin)
+        .await;
+    let form_events: Vec<(Json, Json)> = audits["audits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|a| a["events"].as_array().cloned().unwrap_or_default())
+        .filter(|e| e["field_name"] == "ticket_form_id")
+        .map(|e| (e["value"].clone(), e["previous_value"].clone()))
+        .collect();
+    assert_eq!(
+        form_events,
+        vec![
+            (json!(forms[0]), Json::Null),
+            (json!(forms[1]), json!(forms[0])),
+            (Json::Null, json!(forms[1])),
+        ],
+        "{audits}"
+    );
+});

@@ -199,6 +199,10 @@ both!(customers_submit_requests_through_the_form, |first| {
         .unwrap_or_default();
     assert_eq!(t["subject"], "Mi pedido no llega");
     assert_eq!(t["via"]["channel"], "web");
+    assert_eq!(
+        t["ticket_form_id"], f["ticket_form"]["id"],
+        "the ticket keeps the form it came from"
+    );
     let values = t["custom_fields"].to_string();
     assert!(
         values.contains("pedido") && values.contains("A-1234"),

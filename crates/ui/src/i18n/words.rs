@@ -510,6 +510,7 @@ words! {
     report_channel,
     report_any,
     report_tag,
+    report_form,
     report_show,
     report_compared,
     report_summary,

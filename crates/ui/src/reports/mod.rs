@@ -23,7 +23,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::report::{ReportFilter, Slice};
-use domain::{Channel, GroupId, OrgId, UserId};
+use domain::{Channel, GroupId, OrgId, TicketFormId, UserId};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use tables::Table;
@@ -58,6 +58,7 @@ impl Query {
                 "agent" => q.filter.agent = v.parse().ok().map(UserId),
                 "organization" => q.filter.organization = v.parse().ok().map(OrgId),
                 "tag" => q.filter.tag = Some(v.to_lowercase()),
+                "form" => q.filter.form = v.parse().ok().map(TicketFormId),
                 "topic" => q.filter.topic = domain::trends::Topic::parse(v),
                 "slice" => q.slice = Slice::parse(v),
                 "table" => q.table = Some(v.to_string()),
@@ -89,6 +90,9 @@ impl Query {
         }
         if let Some(t) = &f.tag {
             s.append_pair("tag", t);
+        }
+        if let Some(form) = f.form {
+            s.append_pair("form", &form.0.to_string());
         }
         if let Some(t) = &f.topic {
             s.append_pair("topic", &t.key());
@@ -124,6 +128,7 @@ struct ReportsPage {
     channels: Vec<(String, String, bool)>,
     groups: Vec<(String, String, bool)>,
     agents: Vec<(String, String, bool)>,
+    forms: Vec<(String, String, bool)>,
     compared: String,
     tables: Vec<Table>,
     base: String,
@@ -281,6 +286,14 @@ async fn page_inner(
             f.agent.map(|a| a.0.to_string()),
             names
                 .agents
+                .iter()
+                .map(|(id, n)| (id.to_string(), n.clone()))
+                .collect(),
+        ),
+        forms: chosen(
+            f.form.map(|form| form.0.to_string()),
+            names
+                .forms
                 .iter()
                 .map(|(id, n)| (id.to_string(), n.clone()))
                 .collect(),

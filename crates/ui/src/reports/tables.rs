@@ -83,6 +83,8 @@ pub struct Table {
 pub struct Names {
     pub agents: BTreeMap<i64, String>,
     pub groups: BTreeMap<i64, String>,
+    /// Request forms, for the form filter.
+    pub forms: BTreeMap<i64, String>,
 }
 
 const ALL: Paging = Paging::Offset {
@@ -97,9 +99,11 @@ impl Names {
             .list_users(actor, &[Role::Agent, Role::Admin], None, None, ALL)
             .await?;
         let (groups, _) = ui.app.list_groups(actor, None, ALL).await?;
+        let forms = ui.app.ticket_forms(true).await?;
         Ok(Names {
             agents: users.into_iter().map(|u| (u.id.0, u.name)).collect(),
             groups: groups.into_iter().map(|g| (g.id.0, g.name)).collect(),
+            forms: forms.into_iter().map(|f| (f.id.0, f.name)).collect(),
         })
     }
 }

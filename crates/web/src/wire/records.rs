@@ -119,6 +119,8 @@ pub struct Ticket<'a> {
     pub sharing_agreement_ids: Vec<i64>,
     pub followup_ids: Vec<i64>,
     pub brand_id: Option<i64>,
+    /// The request form it was made with.
+    pub ticket_form_id: Option<i64>,
     pub allow_channelback: bool,
     pub allow_attachments: bool,
     pub from_messaging_channel: bool,
@@ -176,6 +178,7 @@ pub fn ticket<'a>(base: &str, t: &'a TicketRecord, fields: &[TicketField]) -> Ti
         sharing_agreement_ids: vec![],
         followup_ids: vec![],
         brand_id: None,
+        ticket_form_id: t.ticket_form_id.map(|x| x.0),
         allow_channelback: false,
         allow_attachments: true,
         from_messaging_channel: false,
