@@ -73,7 +73,8 @@ impl Counted {
     }
 }
 
-/// What a viewer narrows a report to (every filter set must hold).
+/// What a viewer narrows a report to (every filter set must hold; the
+/// store applies it as SQL conditions on the facts' columns).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReportFilter {
     pub channel: Option<Channel>,
@@ -85,22 +86,6 @@ pub struct ReportFilter {
     pub topic: Option<crate::trends::Topic>,
     /// Only the tickets made with this request form.
     pub form: Option<crate::TicketFormId>,
-}
-
-impl ReportFilter {
-    pub fn admits(&self, f: &TicketFacts) -> bool {
-        let n = &f.counted;
-        self.channel.is_none_or(|c| n.channel == c)
-            && self.group.is_none_or(|g| n.group == Some(g))
-            && self.agent.is_none_or(|a| n.assignee == Some(a))
-            && self.organization.is_none_or(|o| f.organization == Some(o))
-            && self.tag.as_ref().is_none_or(|t| f.tags.contains(t))
-            && self
-                .topic
-                .as_ref()
-                .is_none_or(|t| f.topic.as_ref() == Some(t))
-            && self.form.is_none_or(|form| f.form == Some(form))
-    }
 }
 
 /// A half-open period `[from, to)`.

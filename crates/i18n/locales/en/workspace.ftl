@@ -569,6 +569,7 @@ report_channel = Channel
 report_any = All
 report_tag = Tag
 report_form = Request form
+report_organization = Organization
 report_show = Show
 report_compared = compared with
 report_summary = Summary

@@ -569,6 +569,7 @@ report_channel = Canal
 report_any = Todos
 report_tag = Etiqueta
 report_form = Formulario
+report_organization = Organización
 report_show = Ver
 report_compared = comparado con
 report_summary = Resumen

@@ -617,6 +617,15 @@ both!(the_reports_page_drills_down_and_downloads, |srv| {
             .await;
         assert_eq!(s, 200, "{b}");
     }
+    let (s, org) = srv
+        .call(
+            "POST",
+            "/api/v2/organizations.json",
+            &srv.admin(),
+            Some(json!({"organization": {"name": "Acme Ibérica"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{org}");
     let mut b = Browser::new(&srv.base);
     b.sign_in("admin@example.com", "admin-password-1").await;
     let page = b.get(&format!("/agent/reports?{query}")).await;
@@ -641,6 +650,11 @@ both!(the_reports_page_drills_down_and_downloads, |srv| {
     // Narrowed to a request form: the filter is offered and counts only
     // the tickets made with it.
     assert!(page.body.contains("id=\"r-form\""), "{}", page.body);
+    assert!(
+        page.body.contains("id=\"r-organization\"") && page.body.contains("Acme Ibérica"),
+        "{}",
+        page.body
+    );
     let form = by_id
         .values()
         .find_map(|p| p.form)

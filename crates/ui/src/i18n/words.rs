@@ -511,6 +511,7 @@ words! {
     report_any,
     report_tag,
     report_form,
+    report_organization,
     report_show,
     report_compared,
     report_summary,

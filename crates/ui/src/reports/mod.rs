@@ -129,6 +129,7 @@ struct ReportsPage {
     groups: Vec<(String, String, bool)>,
     agents: Vec<(String, String, bool)>,
     forms: Vec<(String, String, bool)>,
+    organizations: Vec<(String, String, bool)>,
     compared: String,
     tables: Vec<Table>,
     base: String,
@@ -286,6 +287,14 @@ async fn page_inner(
             f.agent.map(|a| a.0.to_string()),
             names
                 .agents
+                .iter()
+                .map(|(id, n)| (id.to_string(), n.clone()))
+                .collect(),
+        ),
+        organizations: chosen(
+            f.organization.map(|o| o.0.to_string()),
+            names
+                .organizations
                 .iter()
                 .map(|(id, n)| (id.to_string(), n.clone()))
                 .collect(),
