@@ -15,6 +15,7 @@ pub mod email;
 pub mod error;
 pub mod export;
 pub mod fields;
+pub mod goodwill;
 pub mod groups;
 pub mod guard;
 pub mod handover;

@@ -141,4 +141,6 @@ id_type!(
     CallId,
     /// One of our numbers at a voice provider.
     VoiceLineId,
+    /// A goodwill gesture made to a customer on a case.
+    GestureId,
 );

@@ -9,6 +9,7 @@ pub mod calls;
 pub mod chat;
 pub mod field;
 pub mod form;
+pub mod goodwill;
 pub mod hours;
 pub mod ids;
 pub mod look;

@@ -359,7 +359,7 @@ impl Report {
 /// The tickets behind one figure (a report's drill-down), as its address
 /// names them: `created`, `solved`, `created_day:3`, `solved_day:3`,
 /// `channel:email`, `heat:0:9` (Monday, 09h), `agent:7`, `group:2`,
-/// `reopened`, `one_touch`, `csat:good`, `csat:bad`.
+/// `reopened`, `one_touch`, `csat:good`, `csat:bad`, `goodwill`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Slice {
     Created,
@@ -373,6 +373,10 @@ pub enum Slice {
     Reopened,
     OneTouch,
     Rated(bool),
+    /// The tickets of the period's goodwill gestures: not a fact of the
+    /// ticket, so the store lists them from the gestures
+    /// (`store::repo::goodwill::tickets`) and [`Slice::holds`] never does.
+    Goodwill,
 }
 
 impl Slice {
@@ -397,6 +401,7 @@ impl Slice {
             "group" => Slice::Group(GroupId(num()?)),
             "reopened" => Slice::Reopened,
             "one_touch" => Slice::OneTouch,
+            "goodwill" => Slice::Goodwill,
             "csat" => match raw.strip_prefix("csat:")? {
                 "good" => Slice::Rated(true),
                 "bad" => Slice::Rated(false),
@@ -419,6 +424,7 @@ impl Slice {
             Slice::Group(g) => format!("group:{}", g.0),
             Slice::Reopened => "reopened".into(),
             Slice::OneTouch => "one_touch".into(),
+            Slice::Goodwill => "goodwill".into(),
             Slice::Rated(good) => format!("csat:{}", if *good { "good" } else { "bad" }),
         }
     }
@@ -443,6 +449,7 @@ impl Slice {
             Slice::Reopened => solved.is_some() && f.reopens > 0,
             Slice::OneTouch => solved.is_some() && f.one_touch(),
             Slice::Rated(good) => solved.is_some() && f.csat.is_some_and(|(g, _)| g == good),
+            Slice::Goodwill => false,
         }
     }
 }

@@ -66,7 +66,7 @@ impl Lang {
 }
 
 /// One language's files.
-type Sources = [(&'static str, &'static str); 11];
+type Sources = [(&'static str, &'static str); 12];
 
 const EN_SOURCES: Sources = [
     ("workspace.ftl", include_str!("../locales/en/workspace.ftl")),
@@ -83,6 +83,7 @@ const EN_SOURCES: Sources = [
     ("voice.ftl", include_str!("../locales/en/voice.ftl")),
     ("surveys.ftl", include_str!("../locales/en/surveys.ftl")),
     ("reports.ftl", include_str!("../locales/en/reports.ftl")),
+    ("goodwill.ftl", include_str!("../locales/en/goodwill.ftl")),
 ];
 
 const ES_SOURCES: Sources = [
@@ -100,6 +101,7 @@ const ES_SOURCES: Sources = [
     ("voice.ftl", include_str!("../locales/es/voice.ftl")),
     ("surveys.ftl", include_str!("../locales/es/surveys.ftl")),
     ("reports.ftl", include_str!("../locales/es/reports.ftl")),
+    ("goodwill.ftl", include_str!("../locales/es/goodwill.ftl")),
 ];
 
 static EN: LazyLock<Catalog> = LazyLock::new(|| Catalog::load(Lang::En, &EN_SOURCES));

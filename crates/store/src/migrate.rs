@@ -341,6 +341,13 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0045_report_packed.postgres.sql"
         )),
     },
+    Migration {
+        version: 46,
+        name: "goodwill",
+        shared: Some(include_str!("../migrations/0046_goodwill.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -160,6 +160,7 @@ value_from_id!(
     domain::SurveyInvitationId,
     domain::TextTopicId,
     domain::TopicSpikeId,
+    domain::GestureId,
     domain::Timestamp
 );
 
@@ -198,6 +199,7 @@ value_from_word!(
     domain::messaging::BotSessionState,
     domain::calls::CallDirection,
     domain::calls::CallEventKind,
+    domain::goodwill::GestureKind,
     domain::calls::CallOutcome,
     domain::voice::CallStage,
     domain::voice::LegEnd,

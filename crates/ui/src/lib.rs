@@ -76,6 +76,7 @@ pub fn router(app: App) -> Router {
         )
         .route("/agent/calls/{id}/recording", get(ticket::call_recording))
         .route("/agent/tickets/{id}/call", post(ticket::place_call))
+        .route("/agent/tickets/{id}/goodwill", post(ticket::record_gesture))
         .route("/agent/chats/{id}/accept", post(desk_chats::accept))
         .route("/agent/chats/{id}/decline", post(desk_chats::decline))
         .route(

@@ -209,6 +209,7 @@ pub fn flash(q: &HashMap<String, String>, agent: &Agent) -> Option<String> {
             "reply" => t.reply_added,
             "note" => t.note_added,
             "calling" => t.call_placed,
+            "goodwill" => t.goodwill_recorded,
             _ => return None,
         }
         .to_string(),

@@ -4,11 +4,13 @@
 
 mod calls;
 mod customer_panel;
+mod goodwill;
 mod reply_window;
 mod timeline;
 pub use calls::{place as place_call, recording as call_recording};
 pub(crate) use customer_panel::cases_of;
 use customer_panel::{CustomerView, customer};
+pub use goodwill::{kind_name as gesture_kind_name, record as record_gesture};
 use timeline::entries;
 
 use crate::Ui;
@@ -101,6 +103,9 @@ struct TicketPage {
     identity_kinds: Vec<&'static str>,
     macros: Vec<(i64, String)>,
     mails: Vec<crate::view::MailRow>,
+    /// Goodwill gestures made on the case, and the kinds the form offers.
+    gestures: Vec<goodwill::GestureRow>,
+    gesture_kinds: Vec<(&'static str, &'static str)>,
     /// Where a public reply can go, `(channel, label)`, the default first;
     /// empty when the customer cannot be reached.
     routes: Vec<(String, String)>,
@@ -280,6 +285,8 @@ async fn render_page(
             .into_iter()
             .map(|m| crate::view::mail_row(m, agent.t()))
             .collect(),
+        gestures: goodwill::rows(ui, agent, id).await?,
+        gesture_kinds: goodwill::kinds(t),
         chat_going_on,
         chat_by_email,
         chrome: Chrome {

@@ -45,6 +45,7 @@ pub use operations::Body;
     wire::ChatWidget,
     wire::Call,
     wire::VoiceLine,
+    wire::GoodwillGesture,
     wire::ChannelAccount,
     wire::MessageTemplate,
     wire::ChatConversation,

@@ -225,6 +225,14 @@ impl App {
     ) -> Result<(Vec<TicketId>, usize), AppError> {
         crate::error::require(&actor, Capability::ReadReports)?;
         let (period, clock) = ask.clock()?;
+        if slice == Slice::Goodwill {
+            let mut rc = self.read().await?;
+            let mut picked =
+                store::repo::goodwill::tickets(&mut rc.conn(), period, &ask.filter).await?;
+            let total = picked.len();
+            picked.truncate(limit);
+            return Ok((picked, total));
+        }
         let rows = reports::touching(&self.db, period, &ask.filter).await?;
         let mut picked: Vec<TicketId> = rows
             .iter()

@@ -12,6 +12,7 @@ pub mod claims;
 pub mod comments;
 pub mod email;
 pub mod fields;
+pub mod goodwill;
 pub mod groups;
 pub mod help_center;
 pub mod inbound;

@@ -15,6 +15,7 @@ mod email;
 mod email_corpus;
 mod export;
 mod fuzz;
+mod goodwill;
 mod handover;
 mod help_center;
 mod help_center_segments;

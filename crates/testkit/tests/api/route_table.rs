@@ -1122,6 +1122,18 @@ pub(super) const API: &[Row] = &[
     // Click-to-call: staff who may see the case (its customer has no
     // phone number here: refused on the body).
     ("POST", "/api/v2/tickets/{ticket}/calls", "UDDDAA", ""),
+    (
+        "GET",
+        "/api/v2/tickets/{ticket}/goodwill_gestures",
+        "UDDDAA",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/tickets/{ticket}/goodwill_gestures",
+        "UDDDAA",
+        r#"{"goodwill_gesture":{"kind":"refund","amount":"5.00","currency":"EUR","reason":"Tarde"}}"#,
+    ),
     // Zendesk Talk: statistics for admins, the queue for staff, an
     // agent's availability read by staff and set by them or an admin.
     (
@@ -1481,6 +1493,12 @@ const PAGES: &[Row] = &[
     ),
     // Click-to-call (the customer has no number here: refused in words).
     ("POST", "/agent/tickets/{ticket}/call", "UUUDAA", ""),
+    (
+        "POST",
+        "/agent/tickets/{ticket}/goodwill",
+        "UUUDAA",
+        "kind=gift&reason=Perd%C3%B3n",
+    ),
     (
         "POST",
         "/agent/tickets/{ticket}/reply",

@@ -77,7 +77,7 @@ pub async fn export(State(ui): State<Ui>, agent: Agent, RawQuery(raw): RawQuery)
         let names = tables::Names::load(&ui, actor).await?;
         let base = q.base(&ask);
         let wanted = q.table.as_deref().unwrap_or("days");
-        let beside = super::beside(&ui, &agent, &view).await?;
+        let beside = super::beside(&ui, &agent, &view, &ask.filter).await?;
         let table = tables::all(agent.t(), &view, &names, &beside, &base)
             .into_iter()
             .find(|t| t.id == wanted)

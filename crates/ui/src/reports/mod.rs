@@ -7,6 +7,7 @@
 
 mod charts;
 mod export;
+mod goodwill;
 pub mod problems;
 mod tables;
 
@@ -249,7 +250,7 @@ async fn page_inner(
             (Some(WeeklyForm::of(t, &s)), Vec::new())
         }
     };
-    let beside = beside(ui, agent, &view).await?;
+    let beside = beside(ui, agent, &view, &ask.filter).await?;
     let tables = tables::all(t, &view, &names, &beside, &base);
     let chosen = |v: Option<String>, list: Vec<(String, String)>| -> Vec<(String, String, bool)> {
         std::iter::once((String::new(), t.report_any.to_string(), v.is_none()))
@@ -330,6 +331,7 @@ pub(crate) async fn beside(
     ui: &Ui,
     agent: &Agent,
     view: &app::reports::ReportView,
+    filter: &ReportFilter,
 ) -> Result<tables::Beside, AppError> {
     let actor = agent.user.actor;
     let (p, before) = (view.period, view.period.previous());
@@ -345,6 +347,10 @@ pub(crate) async fn beside(
             ui.app
                 .bot_figures_between(actor, before.from, before.to)
                 .await?,
+        ),
+        goodwill: (
+            ui.app.gesture_totals(actor, p, filter).await?,
+            ui.app.gesture_totals(actor, before, filter).await?,
         ),
     })
 }

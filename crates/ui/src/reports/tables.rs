@@ -8,6 +8,7 @@ use app::answer_bot::BotFigures;
 use app::reports::{NpsFigures, ReportView};
 use app::{AppError, Paging};
 use domain::call_stats::Overview;
+use domain::goodwill::GestureTotal;
 use domain::report::{Report, Satisfaction, Slice, Spread};
 use domain::{Actor, Channel, Role};
 use std::collections::BTreeMap;
@@ -21,7 +22,7 @@ pub struct Cell {
 }
 
 impl Cell {
-    fn text(s: impl Into<String>) -> Cell {
+    pub(super) fn text(s: impl Into<String>) -> Cell {
         Cell {
             text: s.into(),
             number: None,
@@ -29,7 +30,7 @@ impl Cell {
         }
     }
 
-    fn count(n: usize) -> Cell {
+    pub(super) fn count(n: usize) -> Cell {
         Cell {
             text: n.to_string(),
             number: Some(n as f64),
@@ -61,7 +62,7 @@ impl Cell {
         }
     }
 
-    fn to(mut self, href: String) -> Cell {
+    pub(super) fn to(mut self, href: String) -> Cell {
         self.href = Some(href);
         self
     }
@@ -126,6 +127,7 @@ pub fn channel_name(t: &Text, c: Channel) -> String {
 pub struct Beside {
     pub calls: (Overview, Overview),
     pub bot: (BotFigures, BotFigures),
+    pub goodwill: (Vec<GestureTotal>, Vec<GestureTotal>),
 }
 
 pub fn all(t: &Text, v: &ReportView, names: &Names, beside: &Beside, base: &str) -> Vec<Table> {
@@ -164,6 +166,7 @@ pub fn all(t: &Text, v: &ReportView, names: &Names, beside: &Beside, base: &str)
     if now.total_calls + before.total_calls > 0 {
         tables.push(phone(t, &beside.calls));
     }
+    tables.extend(super::goodwill::table(t, &beside.goodwill, &drill));
     tables
 }
 

@@ -8,6 +8,7 @@ mod channels;
 mod chat;
 mod chat_conversations;
 mod export;
+mod goodwill;
 mod help_center;
 mod help_center_translations;
 mod hooks;
@@ -59,6 +60,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(ticket_forms::routes())
         .merge(calls::routes())
         .merge(voice::routes())
+        .merge(goodwill::routes())
         .merge(talk::routes())
         .merge(channels::routes())
         .merge(chat::routes())

@@ -39,6 +39,8 @@ pub struct TicketRequest {
     pub due_at: Option<String>,
     /// The problem an incident belongs to.
     pub problem_id: Option<i64>,
+    /// The request form it is made with.
+    pub ticket_form_id: Option<i64>,
     pub collaborator_ids: Option<Vec<i64>>,
     pub follower_ids: Option<Vec<i64>>,
     /// The support address the ticket was sent to.

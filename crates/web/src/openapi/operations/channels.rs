@@ -27,6 +27,20 @@ pub const CHANNELS: &[Operation] = &[
         Body::File,
     ),
     (
+        "get",
+        "/api/v2/tickets/{id}/goodwill_gestures",
+        "Goodwill gestures",
+        "atiende's own: what the team gave the case's customer when something went wrong (refund, discount, credit, replacement, gift, other), with amount, currency and why (staff)",
+        Body::List("goodwill_gestures", "GoodwillGesture"),
+    ),
+    (
+        "post",
+        "/api/v2/tickets/{id}/goodwill_gestures",
+        "Goodwill gestures",
+        "atiende's own: records a goodwill gesture on the case (`kind`, optional `amount` with `currency`, `reason`) with an internal note in the recording agent's language (staff)",
+        Body::One("goodwill_gesture", "GoodwillGesture"),
+    ),
+    (
         "post",
         "/api/v2/tickets/{id}/calls",
         "Phone calls",
