@@ -27,6 +27,9 @@ fn money(t: &Text, minor: i64, currency: Option<&Currency>) -> Cell {
     }
 }
 
+/// A line's (count, total in minor units) now and in the period before.
+type Line = [(i64, i64); 2];
+
 pub(super) fn table(
     t: &Text,
     (now, before): &(Vec<GestureTotal>, Vec<GestureTotal>),
@@ -36,7 +39,7 @@ pub(super) fn table(
         return None;
     }
     // One line per kind and currency that either period has.
-    let mut lines: BTreeMap<(GestureKind, Option<Currency>), [(i64, i64); 2]> = BTreeMap::new();
+    let mut lines: BTreeMap<(GestureKind, Option<Currency>), Line> = BTreeMap::new();
     for (i, totals) in [now, before].into_iter().enumerate() {
         for g in totals {
             lines.entry((g.kind, g.currency.clone())).or_default()[i] = (g.count, g.minor);
