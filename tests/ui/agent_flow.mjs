@@ -78,6 +78,19 @@ try {
   assert.equal(await a.inputValue("#p-tags"), "pedido vip");
   await a.locator(".entry.audit", { hasText: "Priority" }).first().waitFor();
 
+  // A goodwill gesture: recorded from the side panel (the form checked by
+  // axe while open), listed there, and noted in the timeline.
+  await a.click(".goodwill-form summary");
+  await accessible(a, "ticket-goodwill");
+  await a.selectOption("#gw-kind", "refund");
+  await a.fill("#gw-amount", "12,50");
+  await a.fill("#gw-currency", "eur");
+  await a.fill("#gw-reason", "El pedido llegó tarde");
+  await a.click(".goodwill-form button[type=submit]");
+  await a.getByRole("status").getByText("Goodwill gesture recorded.").waitFor();
+  await a.locator(".gestures li", { hasText: "12.50 EUR" }).waitFor();
+  await a.locator(".entry.comment.internal", { hasText: "Goodwill gesture: refund 12.50 EUR" }).waitFor();
+
   // A macro fills the reply box; sending applies its changes in one audit.
   await a.selectOption("#macro", { label: "Pedir número de pedido" });
   await a.waitForFunction(() => document.getElementById("reply-body").value.includes("número de pedido"));
