@@ -103,6 +103,20 @@ pub async fn browser_flow(srv: &TestServer, script: &'static str, env: &[(&str, 
 }
 
 /// Creates a ticket as the admin and returns its JSON.
+/// A request form named `name`, made by the admin; its id.
+pub async fn new_ticket_form(srv: &TestServer, name: &str) -> i64 {
+    let (s, b) = srv
+        .call(
+            "POST",
+            "/api/v2/ticket_forms.json",
+            &srv.admin(),
+            Some(json!({"ticket_form": {"name": name}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    b["ticket_form"]["id"].as_i64().unwrap_or_default()
+}
+
 pub async fn new_ticket(srv: &TestServer, body: Json) -> Json {
     let (s, b) = srv
         .call(

@@ -353,18 +353,7 @@ async fn history(
     }
     let mut forms = Vec::new();
     for name in ["Pedidos", "Facturas"] {
-        let (s, b) = srv
-            .call(
-                "POST",
-                "/api/v2/ticket_forms.json",
-                &admin,
-                Some(json!({"ticket_form": {"name": name}})),
-            )
-            .await;
-        assert_eq!(s, 201, "{b}");
-        forms.push(TicketFormId(
-            b["ticket_form"]["id"].as_i64().unwrap_or_default(),
-        ));
+        forms.push(TicketFormId(new_ticket_form(srv, name).await));
     }
     let (customer, _) = srv
         .user_with_token("Cliente", "cliente@example.com", "end-user")

@@ -600,16 +600,7 @@ both!(a_ticket_keeps_its_request_form, |srv| {
     let admin = srv.admin();
     let mut forms = Vec::new();
     for name in ["Pedidos", "Facturas"] {
-        let (s, f) = srv
-            .call(
-                "POST",
-                "/api/v2/ticket_forms.json",
-                &admin,
-                Some(json!({"ticket_form": {"name": name}})),
-            )
-            .await;
-        assert_eq!(s, 201, "{f}");
-        forms.push(f["ticket_form"]["id"].as_i64().unwrap_or_default());
+        forms.push(new_ticket_form(&srv, name).await);
     }
     let t = new_ticket(
         &srv,

@@ -74,7 +74,7 @@ pub async fn export(State(ui): State<Ui>, agent: Agent, RawQuery(raw): RawQuery)
         let ask = q.ask(&agent.user.time_zone);
         let actor = agent.user.actor;
         let view = ui.app.report(actor, &ask).await?;
-        let names = tables::Names::load(&ui, actor).await?;
+        let names = super::names::Names::load(&ui, actor).await?;
         let base = q.base(&ask);
         let wanted = q.table.as_deref().unwrap_or("days");
         let beside = super::beside(&ui, &agent, &view, &ask.filter).await?;

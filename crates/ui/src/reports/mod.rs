@@ -8,6 +8,7 @@
 mod charts;
 mod export;
 mod goodwill;
+pub(super) mod names;
 pub mod problems;
 mod tables;
 
@@ -239,7 +240,7 @@ async fn page_inner(
     if !raw.is_empty() {
         ui.app.save_report_query(actor, base.clone()).await?;
     }
-    let names = tables::Names::load(ui, actor).await?;
+    let names = names::Names::load(ui, actor).await?;
     let chrome = chrome(ui, agent, None, "", None).await?;
     let t = chrome.t;
     let (weekly, problems) = match (actor.is_admin(), refused) {
@@ -260,6 +261,11 @@ async fn page_inner(
             }))
             .collect()
     };
+    let listed = |m: &std::collections::BTreeMap<i64, String>| -> Vec<(String, String)> {
+        m.iter()
+            .map(|(id, n)| (id.to_string(), n.clone()))
+            .collect()
+    };
     let f = &q.filter;
     let previous = view.period.previous();
     let clock = crate::view::Clock::new(&agent.user.time_zone);
@@ -276,38 +282,13 @@ async fn page_inner(
                 .map(|c| (c.as_str().to_string(), tables::channel_name(t, *c)))
                 .collect(),
         ),
-        groups: chosen(
-            f.group.map(|g| g.0.to_string()),
-            names
-                .groups
-                .iter()
-                .map(|(id, n)| (id.to_string(), n.clone()))
-                .collect(),
-        ),
-        agents: chosen(
-            f.agent.map(|a| a.0.to_string()),
-            names
-                .agents
-                .iter()
-                .map(|(id, n)| (id.to_string(), n.clone()))
-                .collect(),
-        ),
+        groups: chosen(f.group.map(|g| g.0.to_string()), listed(&names.groups)),
+        agents: chosen(f.agent.map(|a| a.0.to_string()), listed(&names.agents)),
         organizations: chosen(
             f.organization.map(|o| o.0.to_string()),
-            names
-                .organizations
-                .iter()
-                .map(|(id, n)| (id.to_string(), n.clone()))
-                .collect(),
+            listed(&names.organizations),
         ),
-        forms: chosen(
-            f.form.map(|form| form.0.to_string()),
-            names
-                .forms
-                .iter()
-                .map(|(id, n)| (id.to_string(), n.clone()))
-                .collect(),
-        ),
+        forms: chosen(f.form.map(|form| form.0.to_string()), listed(&names.forms)),
         compared: format!(
             "{} – {}, {} {} – {} ({})",
             ask.first,

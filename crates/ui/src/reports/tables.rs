@@ -2,15 +2,14 @@
 //! (beside its chart) and by the downloads, so both always say the same.
 
 use super::charts::{self, Mark};
-use crate::Ui;
+use super::names::Names;
 use crate::i18n::Text;
 use app::answer_bot::BotFigures;
 use app::reports::{NpsFigures, ReportView};
-use app::{AppError, Paging};
+use domain::Channel;
 use domain::call_stats::Overview;
 use domain::goodwill::GestureTotal;
 use domain::report::{Report, Satisfaction, Slice, Spread};
-use domain::{Actor, Channel, Role};
 use std::collections::BTreeMap;
 
 /// One cell: its words, its number (for spreadsheets), the tickets behind
@@ -78,42 +77,6 @@ pub struct Table {
     pub chart: Option<String>,
     /// What the chart's colours mean: (CSS class, words).
     pub legend: Vec<(&'static str, String)>,
-}
-
-/// The names reports show for agents and groups.
-pub struct Names {
-    pub agents: BTreeMap<i64, String>,
-    pub groups: BTreeMap<i64, String>,
-    /// Request forms, for the form filter.
-    pub forms: BTreeMap<i64, String>,
-    /// Organizations, for the organization filter.
-    pub organizations: BTreeMap<i64, String>,
-}
-
-const ALL: Paging = Paging::Offset {
-    page: 1,
-    per_page: 1000,
-};
-
-impl Names {
-    pub async fn load(ui: &Ui, actor: Actor) -> Result<Names, AppError> {
-        let (users, _) = ui
-            .app
-            .list_users(actor, &[Role::Agent, Role::Admin], None, None, ALL)
-            .await?;
-        let (groups, _) = ui.app.list_groups(actor, None, ALL).await?;
-        let forms = ui.app.ticket_forms(true).await?;
-        let (organizations, _) = ui.app.list_orgs(actor, ALL).await?;
-        Ok(Names {
-            agents: users.into_iter().map(|u| (u.id.0, u.name)).collect(),
-            groups: groups.into_iter().map(|g| (g.id.0, g.name)).collect(),
-            forms: forms.into_iter().map(|f| (f.id.0, f.name)).collect(),
-            organizations: organizations
-                .into_iter()
-                .map(|o| (o.id.0, o.name))
-                .collect(),
-        })
-    }
 }
 
 /// A channel's name in the agent's words.
