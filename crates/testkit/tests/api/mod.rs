@@ -28,6 +28,7 @@ mod messaging_kit;
 mod meta_messaging;
 mod notifications;
 mod outbound;
+mod paging;
 mod people;
 mod portal;
 mod reports;

@@ -98,8 +98,7 @@ async fn list_rules(api: &Api, ctx: &Ctx, kind: RuleKind, only_active: bool) -> 
         .filter(|r| !only_active || r.active)
         .map(|r| rule_json(&ctx.base, r))
         .collect();
-    let n = all.len();
-    ok(json!({plural: all, "next_page": null, "previous_page": null, "count": n}))
+    ok(crate::wire::page_whole(&ctx, plural, all)?)
 }
 
 async fn save_rule(
@@ -179,8 +178,7 @@ async fn list_policies(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .iter()
         .map(|p| policy_json(&ctx.base, p))
         .collect();
-    let n = all.len();
-    ok(json!({"sla_policies": all, "next_page": null, "previous_page": null, "count": n}))
+    ok(crate::wire::page_whole(&ctx, "sla_policies", all)?)
 }
 async fn create_policy(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
     let record = Json::Object(body.record("sla_policy")?.clone());
@@ -271,7 +269,7 @@ async fn list_schedules(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .iter()
         .map(|(s, h)| schedule_json(&ctx.base, s, h))
         .collect();
-    ok(json!({"schedules": all}))
+    ok(crate::wire::page_whole(&ctx, "schedules", all)?)
 }
 async fn create_schedule(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
     let s = api

@@ -78,8 +78,7 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .iter()
         .map(|a| wire::channel_account(&ctx.base, a))
         .collect();
-    let n = list.len();
-    ok(json!({"accounts": list, "next_page": null, "previous_page": null, "count": n}))
+    ok(wire::page_whole(&ctx, "accounts", list)?)
 }
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -144,8 +143,7 @@ async fn send_test(
 async fn templates(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let all = api.app.message_templates(ctx.actor).await?;
     let list: Vec<_> = all.iter().map(wire::message_template).collect();
-    let n = list.len();
-    ok(json!({"templates": list, "next_page": null, "previous_page": null, "count": n}))
+    ok(wire::page_whole(&ctx, "templates", list)?)
 }
 
 /// `{"template": {name, language, category, body}}`.

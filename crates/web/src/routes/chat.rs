@@ -64,8 +64,7 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .iter()
         .map(|w| wire::chat_widget(&ctx.base, w))
         .collect();
-    let n = list.len();
-    ok(json!({"widgets": list, "next_page": null, "previous_page": null, "count": n}))
+    ok(wire::page_whole(&ctx, "widgets", list)?)
 }
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {

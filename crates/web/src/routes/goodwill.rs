@@ -14,7 +14,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use domain::TicketId;
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 
 pub fn routes() -> Router<Api> {
     Router::new().route(
@@ -29,8 +29,7 @@ async fn list(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiRe
         .ticket_gestures(ctx.actor, path_id::<TicketId>(&id)?)
         .await?;
     let list: Vec<_> = all.iter().map(wire::goodwill_gesture).collect();
-    let n = list.len();
-    ok(json!({"goodwill_gestures": list, "next_page": null, "previous_page": null, "count": n}))
+    ok(wire::page_whole(&ctx, "goodwill_gestures", list)?)
 }
 
 async fn record(

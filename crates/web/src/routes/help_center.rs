@@ -80,9 +80,7 @@ fn segment_list(ctx: &Ctx, all: &[domain::segment::UserSegment]) -> ApiResult {
         .iter()
         .map(|s| wire::user_segment(&ctx.base, s))
         .collect();
-    ok(
-        json!({"user_segments": items, "count": items.len(), "next_page": null, "previous_page": null}),
-    )
+    ok(wire::page_whole(ctx, "user_segments", items)?)
 }
 
 async fn user_segments(State(api): State<Api>, ctx: Ctx) -> ApiResult {

@@ -85,9 +85,7 @@ async fn translations<const K: u8>(
         .iter()
         .map(|t| wire::translation(&ctx.base, t))
         .collect();
-    ok(
-        json!({"translations": items, "count": items.len(), "next_page": null, "previous_page": null}),
-    )
+    ok(wire::page_whole(&ctx, "translations", items)?)
 }
 
 async fn create_translation<const K: u8>(

@@ -71,9 +71,7 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .iter()
         .map(wire)
         .collect();
-    ok(
-        json!({"webhooks": all, "meta": {"has_more": false, "after_cursor": null, "before_cursor": null}, "links": {"next": null, "prev": null}}),
-    )
+    ok(crate::wire::page_whole_cursor(&ctx, "webhooks", all)?)
 }
 
 async fn create(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {

@@ -123,8 +123,7 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .iter()
         .map(|m| wire(&ctx.base, m))
         .collect();
-    let n = all.len();
-    ok(json!({"recipient_addresses": all, "next_page": null, "previous_page": null, "count": n}))
+    ok(crate::wire::page_whole(&ctx, "recipient_addresses", all)?)
 }
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {

@@ -164,10 +164,8 @@ async fn identities(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) ->
         .app
         .identities(ctx.actor, path_id::<UserId>(&id)?)
         .await?;
-    let n = list.len();
-    ok(
-        json!({"identities": list.iter().map(|i| wire::identity(&ctx.base, i)).collect::<Vec<_>>(), "next_page": null, "previous_page": null, "count": n}),
-    )
+    let list: Vec<_> = list.iter().map(|i| wire::identity(&ctx.base, i)).collect();
+    ok(wire::page_whole(&ctx, "identities", list)?)
 }
 
 async fn identity(

@@ -93,8 +93,7 @@ async fn list_attributes(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .iter()
         .map(|a| attr(&ctx.base, a))
         .collect();
-    let n = all.len();
-    ok(json!({"attributes": all, "count": n, "next_page": null, "previous_page": null}))
+    ok(crate::wire::page_whole(&ctx, "attributes", all)?)
 }
 async fn create_attribute(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
     let a = api

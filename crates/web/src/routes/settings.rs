@@ -40,8 +40,7 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .map(|f| wire::system_field(&ctx.base, *f))
         .collect();
     all.extend(fields.iter().map(|f| wire::field(&ctx.base, f)));
-    let n = all.len();
-    ok(json!({"ticket_fields": all, "next_page": null, "previous_page": null, "count": n}))
+    ok(wire::page_whole(&ctx, "ticket_fields", all)?)
 }
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {

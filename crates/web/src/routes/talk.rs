@@ -162,8 +162,7 @@ async fn agents_activity(State(api): State<Api>, ctx: Ctx) -> ApiResult {
             })
         })
         .collect();
-    let n = list.len();
-    ok(json!({"agents_activity": list, "next_page": null, "previous_page": null, "count": n}))
+    ok(wire::page_whole(&ctx, "agents_activity", list)?)
 }
 
 async fn agents_overview(State(api): State<Api>, ctx: Ctx) -> ApiResult {

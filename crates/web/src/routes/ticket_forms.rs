@@ -10,7 +10,6 @@ use crate::{input, wire};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
-use serde_json::json;
 
 pub fn routes() -> Router<Api> {
     Router::new()
@@ -30,9 +29,7 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .iter()
         .map(|f| wire::ticket_form(&ctx.base, f))
         .collect();
-    ok(
-        json!({"ticket_forms": items, "count": items.len(), "next_page": null, "previous_page": null}),
-    )
+    ok(wire::page_whole(&ctx, "ticket_forms", items)?)
 }
 
 async fn one(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {

@@ -20,7 +20,7 @@ use axum::routing::{get, post};
 use domain::mail::Secret;
 use domain::voice::VoiceSettings;
 use domain::{CallId, TicketId, VoiceLineId};
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Map, Value as Json};
 
 pub fn routes() -> Router<Api> {
     Router::new()
@@ -58,8 +58,7 @@ fn input(m: &Map<String, Json>) -> Result<LineInput, ApiError> {
 async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let all = api.app.voice_lines(ctx.actor).await?;
     let list: Vec<_> = all.iter().map(|l| wire::voice_line(&ctx.base, l)).collect();
-    let n = list.len();
-    ok(json!({"lines": list, "next_page": null, "previous_page": null, "count": n}))
+    ok(wire::page_whole(&ctx, "lines", list)?)
 }
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {

@@ -9,6 +9,7 @@ mod goodwill;
 mod help_center;
 mod records;
 mod requests;
+mod whole;
 pub use calls::*;
 pub use catalog::*;
 pub use channels::*;
@@ -17,6 +18,7 @@ pub use goodwill::*;
 pub use help_center::*;
 pub use records::*;
 pub use requests::*;
+pub use whole::{page_whole, page_whole_cursor};
 
 use crate::ctx::Ctx;
 use app::Paged;
@@ -66,18 +68,7 @@ pub fn page<T: serde::Serialize>(
         serde_json::to_value(&items).unwrap_or_else(|_| Json::Array(vec![])),
     );
     if ctx.wants_cursor() {
-        let (first, last) = ids;
-        let after = last.filter(|_| paged.has_more).map(encode_page_cursor);
-        let before = first.filter(|_| paged.has_prev).map(encode_page_cursor);
-        let size = ctx.param("page[size]").unwrap_or("100").to_string();
-        let next = after
-            .as_ref()
-            .map(|a| ctx.link(&[("page[size]", size.clone()), ("page[after]", a.clone())]));
-        let prev = before
-            .as_ref()
-            .map(|b| ctx.link(&[("page[size]", size.clone()), ("page[before]", b.clone())]));
-        body.insert("meta".into(), json!({"has_more": paged.has_more, "after_cursor": last.map(encode_page_cursor), "before_cursor": first.map(encode_page_cursor)}));
-        body.insert("links".into(), json!({"next": next, "prev": prev}));
+        cursor_links(ctx, &mut body, paged, ids);
     } else {
         let page: i64 = ctx.page_number().unwrap_or(1);
         let per_page = ctx.param("per_page").unwrap_or("100").to_string();
@@ -94,6 +85,28 @@ pub fn page<T: serde::Serialize>(
         body.insert("count".into(), json!(paged.count.unwrap_or(0)));
     }
     Json::Object(body)
+}
+
+/// Cursor paging's `meta` and `links` for a page whose first and last
+/// ids are `ids`.
+pub(crate) fn cursor_links(
+    ctx: &Ctx,
+    body: &mut serde_json::Map<String, Json>,
+    paged: &Paged,
+    ids: (Option<i64>, Option<i64>),
+) {
+    let (first, last) = ids;
+    let after = last.filter(|_| paged.has_more).map(encode_page_cursor);
+    let before = first.filter(|_| paged.has_prev).map(encode_page_cursor);
+    let size = ctx.param("page[size]").unwrap_or("100").to_string();
+    let next = after
+        .as_ref()
+        .map(|a| ctx.link(&[("page[size]", size.clone()), ("page[after]", a.clone())]));
+    let prev = before
+        .as_ref()
+        .map(|b| ctx.link(&[("page[size]", size.clone()), ("page[before]", b.clone())]));
+    body.insert("meta".into(), json!({"has_more": paged.has_more, "after_cursor": last.map(encode_page_cursor), "before_cursor": first.map(encode_page_cursor)}));
+    body.insert("links".into(), json!({"next": next, "prev": prev}));
 }
 
 pub fn macro_effect(ticket_id: Option<i64>, e: &app::rules::MacroEffect) -> Json {

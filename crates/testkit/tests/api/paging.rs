@@ -1,0 +1,188 @@
+//! Every list endpoint pages both ways, as Zendesk's clients walk them:
+//! offset pages (`per_page`, `next_page`, `count`) and cursor pages
+//! (`page[size]`, `links.next`, `meta.has_more`). Walking two at a time
+//! must meet every record of the whole list exactly once.
+
+use super::*;
+use std::collections::BTreeSet;
+
+/// (path, key of the list).
+const LISTS: &[(&str, &str)] = &[
+    ("/api/v2/users.json", "users"),
+    ("/api/v2/organizations.json", "organizations"),
+    (
+        "/api/v2/organization_memberships.json",
+        "organization_memberships",
+    ),
+    ("/api/v2/groups.json", "groups"),
+    ("/api/v2/group_memberships.json", "group_memberships"),
+    ("/api/v2/tickets.json", "tickets"),
+    ("/api/v2/ticket_fields.json", "ticket_fields"),
+    ("/api/v2/ticket_forms.json", "ticket_forms"),
+    ("/api/v2/macros.json", "macros"),
+    ("/api/v2/views.json", "views"),
+    ("/api/v2/triggers.json", "triggers"),
+    ("/api/v2/automations.json", "automations"),
+    ("/api/v2/slas/policies.json", "sla_policies"),
+    ("/api/v2/business_hours/schedules.json", "schedules"),
+    ("/api/v2/routing/attributes.json", "attributes"),
+    ("/api/v2/recipient_addresses.json", "recipient_addresses"),
+    ("/api/v2/satisfaction_ratings.json", "satisfaction_ratings"),
+    ("/api/v2/help_center/categories.json", "categories"),
+    ("/api/v2/help_center/sections.json", "sections"),
+    ("/api/v2/help_center/articles.json", "articles"),
+    ("/api/v2/help_center/user_segments.json", "user_segments"),
+    ("/api/v2/channels/accounts.json", "accounts"),
+    ("/api/v2/channels/templates.json", "templates"),
+    ("/api/v2/channels/voice/lines.json", "lines"),
+    ("/api/v2/chat/widgets.json", "widgets"),
+];
+
+/// Lists Zendesk pages by cursor only.
+const CURSOR_ONLY: &[(&str, &str)] = &[("/api/v2/webhooks.json", "webhooks")];
+
+/// Three of each record an admin can make with one call.
+async fn seed(srv: &TestServer) {
+    let admin = srv.admin();
+    for i in 0..3 {
+        let posts = [
+            (
+                "/api/v2/organizations.json",
+                json!({"organization": {"name": format!("Org {i}")}}),
+            ),
+            (
+                "/api/v2/groups.json",
+                json!({"group": {"name": format!("Grupo {i}")}}),
+            ),
+            (
+                "/api/v2/macros.json",
+                json!({"macro": {"title": format!("M {i}"), "actions": [{"field": "status", "value": "open"}]}}),
+            ),
+            (
+                "/api/v2/views.json",
+                json!({"view": {"title": format!("V {i}"), "all": [{"field": "status", "operator": "is", "value": "open"}]}}),
+            ),
+            (
+                "/api/v2/triggers.json",
+                json!({"trigger": {"title": format!("T {i}"), "conditions": {"all": [{"field": "status", "operator": "is", "value": "new"}]}, "actions": [{"field": "priority", "value": "high"}]}}),
+            ),
+            (
+                "/api/v2/automations.json",
+                json!({"automation": {"title": format!("A {i}"), "conditions": {"all": [{"field": "status", "operator": "is", "value": "pending"}, {"field": "hours_since_pending", "operator": "greater_than", "value": "96"}]}, "actions": [{"field": "status", "value": "solved"}]}}),
+            ),
+            (
+                "/api/v2/business_hours/schedules.json",
+                json!({"schedule": {"name": format!("H {i}"), "time_zone": "Europe/Madrid"}}),
+            ),
+            (
+                "/api/v2/webhooks.json",
+                json!({"webhook": {"name": format!("W {i}"), "endpoint": "http://127.0.0.1:9/x", "http_method": "POST", "request_format": "json", "status": "active"}}),
+            ),
+            (
+                "/api/v2/routing/attributes.json",
+                json!({"attribute": {"name": format!("R {i}")}}),
+            ),
+            (
+                "/api/v2/help_center/categories.json",
+                json!({"category": {"name": format!("C {i}")}}),
+            ),
+            (
+                "/api/v2/ticket_forms.json",
+                json!({"ticket_form": {"name": format!("F {i}")}}),
+            ),
+            (
+                "/api/v2/users.json",
+                json!({"user": {"name": format!("Cliente {i}"), "email": format!("c{i}@example.com")}}),
+            ),
+        ];
+        for (path, body) in posts {
+            let (s, b) = srv.call("POST", path, &admin, Some(body)).await;
+            assert_eq!(s, 201, "{path}: {b}");
+        }
+        new_ticket(srv, json!({"comment": {"body": format!("Caso {i}")}})).await;
+    }
+}
+
+/// The records' ids as written (numbers, or UUIDs for routing attributes).
+fn ids(list: &Json) -> Vec<String> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| r["id"].to_string())
+        .collect()
+}
+
+/// `next` as a path and query on our server.
+fn local(base: &str, next: &str) -> String {
+    next.strip_prefix(base).unwrap_or(next).to_string()
+}
+
+/// Walks `path` by offset, two at a time: every record in the list's
+/// order, `count` on every page.
+async fn walk_offset(srv: &TestServer, path: &str, key: &str, all: &[String]) {
+    let mut walked = Vec::new();
+    let mut next = Some(format!("{path}?per_page=2"));
+    let mut pages = 0;
+    while let Some(url) = next {
+        let (s, b) = srv.get(&local(&srv.base, &url), &srv.admin()).await;
+        assert_eq!(s, 200, "{url}: {b}");
+        assert_eq!(b["count"], json!(all.len()), "{url}: {b}");
+        walked.extend(ids(&b[key]));
+        next = b["next_page"].as_str().map(str::to_string);
+        pages += 1;
+        assert!(pages <= all.len() + 1, "{path}: offset pages never end");
+    }
+    assert_eq!(walked, all, "{path}: offset pages");
+}
+
+/// Walks `path` by cursor, two at a time, to `has_more: false`: every
+/// record once.
+async fn walk_cursor(srv: &TestServer, path: &str, key: &str, all: &[String]) {
+    let mut walked = Vec::new();
+    let mut next = Some(format!("{path}?page[size]=2"));
+    let mut pages = 0;
+    while let Some(url) = next {
+        let (s, b) = srv.get(&local(&srv.base, &url), &srv.admin()).await;
+        assert_eq!(s, 200, "{url}: {b}");
+        let page = ids(&b[key]);
+        assert!(page.len() <= 2, "{url}: {b}");
+        walked.extend(page);
+        let more = b["meta"]["has_more"].as_bool();
+        next = b["links"]["next"].as_str().map(str::to_string);
+        assert_eq!(more, Some(next.is_some()), "{url}: {b}");
+        pages += 1;
+        assert!(pages <= all.len() + 1, "{path}: cursor pages never end");
+    }
+    let once: BTreeSet<String> = walked.iter().cloned().collect();
+    assert_eq!(
+        once.len(),
+        walked.len(),
+        "{path}: a record twice: {walked:?}"
+    );
+    assert_eq!(
+        once,
+        all.iter().cloned().collect::<BTreeSet<String>>(),
+        "{path}: cursor pages"
+    );
+}
+
+both!(every_list_pages_both_ways, |srv| {
+    seed(&srv).await;
+    for (path, key) in LISTS {
+        let (s, whole) = srv.get(&format!("{path}?per_page=100"), &srv.admin()).await;
+        assert_eq!(s, 200, "{path}: {whole}");
+        let all = ids(&whole[key]);
+        assert_eq!(whole["count"], json!(all.len()), "{path}: {whole}");
+        assert!(whole["next_page"].is_null(), "{path}: {whole}");
+        walk_offset(&srv, path, key, &all).await;
+        walk_cursor(&srv, path, key, &all).await;
+    }
+    for (path, key) in CURSOR_ONLY {
+        let (s, whole) = srv.get(path, &srv.admin()).await;
+        assert_eq!(s, 200, "{path}: {whole}");
+        assert_eq!(whole["meta"]["has_more"], false, "{path}: {whole}");
+        let all = ids(&whole[key]);
+        assert!(all.len() >= 3, "{path}: {whole}");
+        walk_cursor(&srv, path, key, &all).await;
+    }
+});
