@@ -1,6 +1,8 @@
 //! The binary as a user runs it: commands, configuration errors, first
 //! start, health, a clean exit on SIGTERM, and mail surviving SIGKILL.
 
+#[path = "it/access_log.rs"]
+mod access_log;
 #[path = "it/architecture.rs"]
 mod architecture;
 #[path = "it/metrics.rs"]
@@ -144,6 +146,15 @@ fn serves_then_exits_cleanly_on_sigterm() {
 /// Starts the server on `dir` (SQLite) with `extra` arguments; returns the
 /// child and the HTTP base URL once it serves.
 fn start(dir: &std::path::Path, extra: &[&str]) -> (std::process::Child, String) {
+    start_with_log(dir, extra, Stdio::null())
+}
+
+/// [`start`], with the server's log (its standard error) sent to `log`.
+fn start_with_log(
+    dir: &std::path::Path,
+    extra: &[&str],
+    log: Stdio,
+) -> (std::process::Child, String) {
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(extra)
@@ -151,7 +162,7 @@ fn start(dir: &std::path::Path, extra: &[&str]) -> (std::process::Child, String)
         .env("ATIENDE_SUPPORT_ADDRESS", "support@example.com")
         .env_remove("ATIENDE_DATABASE_URL")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .unwrap_or_else(|e| panic!("{e}"));
     let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));

@@ -166,6 +166,8 @@ pub async fn authenticate(State(api): State<Api>, mut req: Request, next: Next) 
     };
     req.extensions_mut().insert(actor);
     let mut resp = next.run(req).await;
+    // Who asked, for the access log.
+    resp.extensions_mut().insert(actor);
     let h = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&limit.to_string()) {
         h.insert("x-rate-limit", v);

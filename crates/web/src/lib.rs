@@ -2,6 +2,7 @@
 //! `/api/v2`, health, and the OpenAPI document. Handlers only extract, call a
 //! use case and map the result; errors become HTTP in `error.rs` alone.
 
+pub mod access_log;
 mod auth;
 mod body;
 mod ctx;
@@ -94,6 +95,7 @@ pub fn router(app: App, settings: Settings, pages: Router) -> Router {
         .with_state(api)
         .merge(pages)
         .route_layer(axum::middleware::from_fn(metrics::record))
+        .layer(axum::middleware::from_fn(access_log::log))
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(settings),
             server::guard_request,

@@ -17,6 +17,7 @@ const LISTS: &[(&str, &str)] = &[
     ("/api/v2/groups.json", "groups"),
     ("/api/v2/group_memberships.json", "group_memberships"),
     ("/api/v2/tickets.json", "tickets"),
+    ("/api/v2/tags.json", "tags"),
     ("/api/v2/ticket_fields.json", "ticket_fields"),
     ("/api/v2/ticket_forms.json", "ticket_forms"),
     ("/api/v2/macros.json", "macros"),
@@ -99,16 +100,24 @@ async fn seed(srv: &TestServer) {
             let (s, b) = srv.call("POST", path, &admin, Some(body)).await;
             assert_eq!(s, 201, "{path}: {b}");
         }
-        new_ticket(srv, json!({"comment": {"body": format!("Caso {i}")}})).await;
+        new_ticket(
+            srv,
+            json!({"comment": {"body": format!("Caso {i}")}, "tags": [format!("etiqueta{i}"), "comun"]}),
+        )
+        .await;
     }
 }
 
-/// The records' ids as written (numbers, or UUIDs for routing attributes).
+/// The records' ids as written (numbers, or UUIDs for routing
+/// attributes; a tag's name).
 fn ids(list: &Json) -> Vec<String> {
     list.as_array()
         .into_iter()
         .flatten()
-        .map(|r| r["id"].to_string())
+        .map(|r| match &r["id"] {
+            Json::Null => r["name"].to_string(),
+            id => id.to_string(),
+        })
         .collect()
 }
 

@@ -330,5 +330,5 @@ async fn all_tags(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .iter()
         .map(|(name, n)| json!({"name": name, "count": n}))
         .collect();
-    ok(json!({"tags": tags, "count": tags.len(), "next_page": null, "previous_page": null}))
+    ok(wire::page_whole(&ctx, "tags", tags)?)
 }
