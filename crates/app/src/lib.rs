@@ -3,6 +3,7 @@
 //! points (the HTTP API, pages, channels) translate their input into these
 //! calls and their results back out; no rule lives in an entry point.
 
+pub mod account;
 pub mod answer_bot;
 pub mod auth;
 pub mod bot_vectors;

@@ -93,7 +93,7 @@ impl Limiter {
         Ok(limit - entry.1)
     }
 
-    fn limit_for(&self, role: Role) -> u64 {
+    pub fn limit_for(&self, role: Role) -> u64 {
         if role.is_staff() {
             self.limit.per_minute
         } else {

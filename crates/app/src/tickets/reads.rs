@@ -64,6 +64,21 @@ impl App {
         Ok(comments::last_audit_id(c, id).await?)
     }
 
+    /// The incidents linked to a problem ticket the caller may see, as
+    /// far as the caller may see them.
+    pub async fn ticket_incidents(
+        &self,
+        actor: Actor,
+        problem: TicketId,
+    ) -> Result<Vec<Ticket>, AppError> {
+        self.ticket(actor, problem).await?;
+        let ids = {
+            let mut rc = self.read().await?;
+            tickets::incident_ids(&mut rc.conn(), problem).await?
+        };
+        self.tickets_by_ids(actor, &ids).await
+    }
+
     /// Several tickets; unknown, deleted and invisible ones are skipped.
     pub async fn tickets_by_ids(
         &self,

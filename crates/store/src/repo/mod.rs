@@ -2,6 +2,7 @@
 //! (a reader, or the writer's transaction) and runs the same SQL on both
 //! backends.
 
+pub mod account;
 pub mod answer_bot;
 pub mod article_authoring;
 pub mod attachments;

@@ -319,3 +319,18 @@ pub async fn latest_unsolved_of(
         .await?;
     row.map(|r| Ok(TicketId(r.int(0)?))).transpose()
 }
+
+/// The incidents of a problem ticket (not deleted), oldest first.
+pub async fn incident_ids(
+    c: &mut Conn<'_>,
+    problem: TicketId,
+) -> Result<Vec<TicketId>, StoreError> {
+    c.all(
+        q("SELECT id FROM tickets WHERE problem_id = $1 AND deleted_at IS NULL ORDER BY id LIMIT 1000")
+            .bind(problem),
+    )
+    .await?
+    .iter()
+    .map(|r| Ok(TicketId(r.int(0)?)))
+    .collect()
+}

@@ -1,3 +1,4 @@
+mod account;
 mod answer_bot;
 mod article_authoring;
 mod auth;

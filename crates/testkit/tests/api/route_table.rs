@@ -1122,6 +1122,18 @@ pub(super) const API: &[Row] = &[
     // Click-to-call: staff who may see the case (its customer has no
     // phone number here: refused on the body).
     ("POST", "/api/v2/tickets/{ticket}/calls", "UDDDAA", ""),
+    // What integrations read first.
+    ("GET", "/api/v2/account/settings", "UDDAAA", ""),
+    ("GET", "/api/v2/brands", "UDDAAA", ""),
+    ("GET", "/api/v2/brands/{brand}", "UDDAAA", ""),
+    ("GET", "/api/v2/locales", "UAAAAA", ""),
+    ("GET", "/api/v2/locales/public", "UAAAAA", ""),
+    ("GET", "/api/v2/locales/agent", "UAAAAA", ""),
+    ("GET", "/api/v2/locales/current", "UAAAAA", ""),
+    ("GET", "/api/v2/locales/{locale_id}", "UAAAAA", ""),
+    ("GET", "/api/v2/autocomplete/tags?name=vi", "UDDAAA", ""),
+    ("GET", "/api/v2/tickets/{ticket}/incidents", "UADDAA", ""),
+    ("GET", "/api/v2/views/count_many?ids={view}", "UDDAAA", ""),
     (
         "GET",
         "/api/v2/tickets/{ticket}/goodwill_gestures",
@@ -2462,6 +2474,8 @@ impl Fixtures<'_> {
             "chat_key",
             "no_chat",
             "channel_slug",
+            "brand",
+            "locale_id",
         ];
         // Things that hang from others are made first, with their parents,
         // so a path naming both gets a matching pair.
@@ -2619,6 +2633,9 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
     shared.insert("me", me.to_string());
     shared.insert("agent", agent.to_string());
     shared.insert("kind", "trigger".into());
+    // The one brand, and Spanish among the locales.
+    shared.insert("brand", "1".into());
+    shared.insert("locale_id", "2".into());
     // A satisfaction reason: Zendesk's built-in "took too long".
     shared.insert("reason", "5".into());
     // The owner's organization and membership.

@@ -1,5 +1,6 @@
 //! The API's routes, grouped by resource. Every handler here is thin.
 
+mod account;
 mod answer_bot;
 mod article_files;
 mod business;
@@ -60,6 +61,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(ticket_forms::routes())
         .merge(calls::routes())
         .merge(voice::routes())
+        .merge(account::routes())
         .merge(goodwill::routes())
         .merge(talk::routes())
         .merge(channels::routes())
