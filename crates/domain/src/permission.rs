@@ -31,6 +31,9 @@ pub struct TicketParties<'a> {
 /// are authored by it, and it is never a person to assign to.
 pub const SYSTEM_USER: UserId = UserId(-1);
 
+/// The id an anonymous reader acts under: never a user's (ids start at 1).
+pub const ANONYMOUS_USER: UserId = UserId(0);
+
 impl Actor {
     /// atiende itself, applying triggers, automations, SLA and routing.
     pub fn system() -> Actor {
@@ -40,6 +43,22 @@ impl Actor {
             org: None,
             restricted: false,
         }
+    }
+
+    /// Someone not signed in, reading what is public (the help center's
+    /// articles for everyone). No user has id 0, so nothing is theirs.
+    pub fn anonymous() -> Actor {
+        Actor {
+            user: ANONYMOUS_USER,
+            role: Role::EndUser,
+            org: None,
+            restricted: false,
+        }
+    }
+
+    /// Whether nobody signed in.
+    pub fn is_anonymous(&self) -> bool {
+        self.user == ANONYMOUS_USER
     }
 
     /// Whether this is atiende itself rather than a person.

@@ -13,7 +13,7 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use domain::{Role, UserId};
+use domain::{Actor, Role, UserId};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -130,6 +130,23 @@ fn credentials(req: &Request) -> Option<Credentials> {
     Some(Credentials::Bearer(token.trim().to_string()))
 }
 
+/// Reads anyone may make without credentials: the help center's
+/// languages, categories, sections and articles (their translations and
+/// attachments), and article search — never votes, subscriptions, user
+/// segments or the incremental export.
+fn public_read(req: &Request) -> bool {
+    if req.method() != axum::http::Method::GET {
+        return false;
+    }
+    let Some(rest) = req.uri().path().strip_prefix("/api/v2/help_center/") else {
+        return false;
+    };
+    let first = rest.split('/').next().unwrap_or("");
+    matches!(first, "locales" | "categories" | "sections" | "articles")
+        && !rest.contains("/votes")
+        && !rest.contains("/subscriptions")
+}
+
 pub async fn authenticate(State(api): State<Api>, mut req: Request, next: Next) -> Response {
     let client = req
         .extensions()
@@ -144,7 +161,13 @@ pub async fn authenticate(State(api): State<Api>, mut req: Request, next: Next) 
         {
             return ApiError::RateLimited(secs).into_response();
         }
-        return ApiError::App(app::AppError::Unauthorized).into_response();
+        if !public_read(&req) {
+            return ApiError::App(app::AppError::Unauthorized).into_response();
+        }
+        // The help center's public reads, as Zendesk serves them: what
+        // is for everyone, to anyone.
+        req.extensions_mut().insert(Actor::anonymous());
+        return next.run(req).await;
     };
     let actor = match api.app.authenticate(&creds, client, false).await {
         Ok(a) => a,

@@ -55,7 +55,7 @@ impl App {
     /// Which articles a reader may read: `None` is a visitor who is not
     /// signed in.
     pub async fn help_center_audience(&self, actor: Option<&Actor>) -> Result<Audience, AppError> {
-        let Some(actor) = actor else {
+        let Some(actor) = actor.filter(|a| !a.is_anonymous()) else {
             return Ok(Audience::Anyone);
         };
         if domain::policy::reads_internal(actor) {

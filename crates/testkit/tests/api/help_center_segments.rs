@@ -103,6 +103,39 @@ both!(segments_decide_who_reads_an_article, |srv| {
     let search = "/api/v2/help_center/articles/search.json?query=tarifas&locale=es";
     let (_, b) = srv.call("GET", search, &member, None).await;
     assert_eq!(b["count"], 2, "{b}");
+    // Without credentials, as Zendesk's Help Center API serves knowledge
+    // readers: what is for everyone, and only that, the locale in the path.
+    let nobody = Auth::None;
+    let (st, b) = srv.call("GET", &sec_path, &nobody, None).await;
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(titles(&b), ["Tarifas generales"], "{b}");
+    let (st, b) = srv
+        .call("GET", "/api/v2/help_center/es/articles.json", &nobody, None)
+        .await;
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(titles(&b), ["Tarifas generales"], "{b}");
+    let (_, b) = srv.call("GET", search, &nobody, None).await;
+    assert_eq!(b["count"], 1, "{b}");
+    for (id, status) in [(&public, 200), (&for_acme, 404), (&internal, 404)] {
+        let (st, _) = srv
+            .call(
+                "GET",
+                &format!("/api/v2/help_center/articles/{}.json", id["id"]),
+                &nobody,
+                None,
+            )
+            .await;
+        assert_eq!(st, status, "article {} without credentials", id["title"]);
+    }
+    let (st, _) = srv
+        .call(
+            "GET",
+            &format!("/api/v2/help_center/articles/{}/votes.json", public["id"]),
+            &nobody,
+            None,
+        )
+        .await;
+    assert_eq!(st, 401, "votes are not public");
     let (_, b) = srv.call("GET", search, &outsider, None).await;
     assert_eq!(b["count"], 1, "{b}");
     let (_, b) = srv

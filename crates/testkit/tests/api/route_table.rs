@@ -710,8 +710,8 @@ pub(super) const API: &[Row] = &[
         "",
     ),
     // Help center: readers are anyone signed in; writers admins.
-    ("GET", "/api/v2/help_center/locales", "UAAAAA", ""),
-    ("GET", "/api/v2/help_center/categories", "UAAAAA", ""),
+    ("GET", "/api/v2/help_center/locales", "PAAAAA", ""),
+    ("GET", "/api/v2/help_center/categories", "PAAAAA", ""),
     (
         "POST",
         "/api/v2/help_center/categories",
@@ -721,7 +721,7 @@ pub(super) const API: &[Row] = &[
     (
         "GET",
         "/api/v2/help_center/categories/{category}",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
@@ -739,7 +739,7 @@ pub(super) const API: &[Row] = &[
     (
         "GET",
         "/api/v2/help_center/categories/{category}/sections",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
@@ -751,14 +751,14 @@ pub(super) const API: &[Row] = &[
     (
         "GET",
         "/api/v2/help_center/categories/{category}/articles",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
-    ("GET", "/api/v2/help_center/sections", "UAAAAA", ""),
+    ("GET", "/api/v2/help_center/sections", "PAAAAA", ""),
     (
         "GET",
         "/api/v2/help_center/sections/{section}",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
@@ -776,7 +776,7 @@ pub(super) const API: &[Row] = &[
     (
         "GET",
         "/api/v2/help_center/sections/{section}/articles",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
@@ -785,18 +785,18 @@ pub(super) const API: &[Row] = &[
         "UDDDAA",
         r#"{"article":{"title":"Art {unique}","body":"<p>x</p>"}}"#,
     ),
-    ("GET", "/api/v2/help_center/articles", "UAAAAA", ""),
-    ("GET", "/api/v2/help_center/articles/search", "UAAAAA", ""),
+    ("GET", "/api/v2/help_center/articles", "PAAAAA", ""),
+    ("GET", "/api/v2/help_center/articles/search", "PAAAAA", ""),
     (
         "GET",
         "/api/v2/help_center/articles/{article}",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
         "GET",
         "/api/v2/help_center/articles/{segment_article}",
-        "UDDAAA",
+        "DDDAAA",
         "",
     ),
     (
@@ -826,7 +826,7 @@ pub(super) const API: &[Row] = &[
     (
         "GET",
         "/api/v2/help_center/articles/{article}/attachments",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
@@ -838,25 +838,25 @@ pub(super) const API: &[Row] = &[
     (
         "GET",
         "/api/v2/help_center/articles/{article}/attachments/inline",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
         "GET",
         "/api/v2/help_center/articles/{article}/attachments/block",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
         "GET",
         "/api/v2/help_center/articles/{article}/attachments/{article_attachment}",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
         "GET",
         "/api/v2/help_center/articles/attachments/{article_attachment}",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
@@ -880,7 +880,7 @@ pub(super) const API: &[Row] = &[
     (
         "GET",
         "/api/v2/help_center/articles/{article}/translations",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
@@ -892,13 +892,13 @@ pub(super) const API: &[Row] = &[
     (
         "GET",
         "/api/v2/help_center/articles/{article}/translations/missing",
-        "UDDAAA",
+        "DDDAAA",
         "",
     ),
     (
         "GET",
         "/api/v2/help_center/articles/{article}/translations/{locale}",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
@@ -910,7 +910,7 @@ pub(super) const API: &[Row] = &[
     (
         "GET",
         "/api/v2/help_center/sections/{section}/translations",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
@@ -922,13 +922,13 @@ pub(super) const API: &[Row] = &[
     (
         "GET",
         "/api/v2/help_center/sections/{section}/translations/missing",
-        "UDDAAA",
+        "DDDAAA",
         "",
     ),
     (
         "GET",
         "/api/v2/help_center/sections/{section}/translations/{locale}",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
@@ -940,7 +940,7 @@ pub(super) const API: &[Row] = &[
     (
         "GET",
         "/api/v2/help_center/categories/{category}/translations",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
@@ -952,13 +952,13 @@ pub(super) const API: &[Row] = &[
     (
         "GET",
         "/api/v2/help_center/categories/{category}/translations/missing",
-        "UDDAAA",
+        "DDDAAA",
         "",
     ),
     (
         "GET",
         "/api/v2/help_center/categories/{category}/translations/{locale}",
-        "UAAAAA",
+        "PAAAAA",
         "",
     ),
     (
