@@ -18,6 +18,7 @@ const LISTS: &[(&str, &str)] = &[
     ("/api/v2/group_memberships.json", "group_memberships"),
     ("/api/v2/tickets.json", "tickets"),
     ("/api/v2/tags.json", "tags"),
+    ("/api/v2/ticket_metrics.json", "ticket_metrics"),
     ("/api/v2/ticket_fields.json", "ticket_fields"),
     ("/api/v2/ticket_forms.json", "ticket_forms"),
     ("/api/v2/macros.json", "macros"),
@@ -40,7 +41,10 @@ const LISTS: &[(&str, &str)] = &[
 ];
 
 /// Lists Zendesk pages by cursor only.
-const CURSOR_ONLY: &[(&str, &str)] = &[("/api/v2/webhooks.json", "webhooks")];
+const CURSOR_ONLY: &[(&str, &str)] = &[
+    ("/api/v2/webhooks.json", "webhooks"),
+    ("/api/v2/ticket_audits.json", "audits"),
+];
 
 /// Three of each record an admin can make with one call.
 async fn seed(srv: &TestServer) {
@@ -194,4 +198,14 @@ both!(every_list_pages_both_ways, |srv| {
         assert!(all.len() >= 3, "{path}: {whole}");
         walk_cursor(&srv, path, key, &all).await;
     }
+    // A ticket's metric in the list is the one its ticket shows.
+    let (_, listed) = srv.get("/api/v2/ticket_metrics.json", &srv.admin()).await;
+    let first = &listed["ticket_metrics"][0];
+    let (_, shown) = srv
+        .get(
+            &format!("/api/v2/tickets/{}/metrics.json", first["ticket_id"]),
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(first, &shown["ticket_metric"], "{listed}");
 });

@@ -285,6 +285,9 @@ pub(super) const API: &[Row] = &[
         "",
     ),
     ("GET", "/api/v2/tickets/{ticket}/metrics", "UDDDAA", ""),
+    ("GET", "/api/v2/ticket_metrics", "UDDAAA", ""),
+    ("GET", "/api/v2/ticket_metrics/{ticket}", "UDDDAA", ""),
+    ("GET", "/api/v2/ticket_audits", "UDDDDA", ""),
     ("GET", "/api/v2/tickets/{ticket}/sla", "UDDDAA", ""),
     (
         "GET",

@@ -53,6 +53,8 @@ pub fn routes() -> Router<Api> {
             get(show_holiday).put(update_holiday).delete(delete_holiday),
         )
         .route("/api/v2/tickets/{id}/metrics", get(ticket_metrics))
+        .route("/api/v2/ticket_metrics", get(list_ticket_metrics))
+        .route("/api/v2/ticket_metrics/{id}", get(ticket_metrics))
         .route("/api/v2/tickets/{id}/sla", get(ticket_sla))
 }
 
@@ -411,22 +413,47 @@ async fn ticket_metrics(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>
         .app
         .ticket_metrics(ctx.actor, path_id::<TicketId>(&id)?)
         .await?;
-    ok(json!({"ticket_metric": {
+    ok(json!({ "ticket_metric": metric_json(&ctx.base, &t, &m) }))
+}
+
+/// `GET /api/v2/ticket_metrics`: the metrics of the tickets the caller
+/// sees, both paging styles (a metric's id is its ticket's).
+async fn list_ticket_metrics(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let (items, paged) = api
+        .app
+        .ticket_metrics_page(ctx.actor, ctx.paging()?)
+        .await?;
+    let ids = (
+        items.first().map(|(t, _)| t.id.0),
+        items.last().map(|(t, _)| t.id.0),
+    );
+    let list = items
+        .iter()
+        .map(|(t, m)| metric_json(&ctx.base, t, m))
+        .collect();
+    ok(crate::wire::page(&ctx, "ticket_metrics", list, &paged, ids))
+}
+
+/// Zendesk's ticket metric: one ticket's times in calendar and business
+/// minutes.
+fn metric_json(base: &str, t: &domain::model::Ticket, m: &domain::sla::Metrics) -> Json {
+    let none = || json!({"calendar": null, "business": null});
+    json!({
         "id": t.id.0,
         "ticket_id": t.id.0,
-        "url": format!("{}/api/v2/tickets/{}/metrics.json", ctx.base, t.id),
+        "url": format!("{base}/api/v2/tickets/{}/metrics.json", t.id),
         "created_at": ts(t.created_at),
         "updated_at": ts(t.updated_at),
         "replies": m.replies,
         "reopens": m.reopens,
         "solved_at": opt_ts(m.solved_at),
-        "reply_time_in_minutes": m.reply_time.map_or(json!({"calendar": null, "business": null}), minutes),
-        "first_resolution_time_in_minutes": m.first_resolution_time.map_or(json!({"calendar": null, "business": null}), minutes),
-        "full_resolution_time_in_minutes": m.full_resolution_time.map_or(json!({"calendar": null, "business": null}), minutes),
+        "reply_time_in_minutes": m.reply_time.map_or_else(none, minutes),
+        "first_resolution_time_in_minutes": m.first_resolution_time.map_or_else(none, minutes),
+        "full_resolution_time_in_minutes": m.full_resolution_time.map_or_else(none, minutes),
         "agent_wait_time_in_minutes": minutes(m.agent_wait_time),
         "requester_wait_time_in_minutes": minutes(m.requester_wait_time),
         "on_hold_time_in_minutes": minutes(m.on_hold_time),
-    }}))
+    })
 }
 
 async fn ticket_sla(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {

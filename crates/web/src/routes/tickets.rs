@@ -30,6 +30,7 @@ pub fn routes() -> Router<Api> {
         )
         .route("/api/v2/tickets/{id}/comments", get(comments))
         .route("/api/v2/tickets/{id}/audits", get(audits))
+        .route("/api/v2/ticket_audits", get(all_audits))
         .route("/api/v2/tickets/{id}/merge", post(merge))
         .route(
             "/api/v2/tickets/{id}/tags",
@@ -175,6 +176,30 @@ async fn audits(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> Api
         &paged,
         ids,
     ))
+}
+
+/// `GET /api/v2/ticket_audits`: every ticket's audits, by cursor only as
+/// Zendesk pages them (admins).
+async fn all_audits(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let paging = if ctx.wants_cursor() {
+        ctx.paging()?
+    } else {
+        app::Paging::Cursor {
+            after: None,
+            before: None,
+            size: 100,
+        }
+    };
+    let (audits, paged) = api.app.all_audits(ctx.actor, paging).await?;
+    let ids = bounds(&audits, |a| a.id.0);
+    let mut body = serde_json::Map::new();
+    body.insert(
+        "audits".into(),
+        serde_json::to_value(audits.iter().map(wire::audit).collect::<Vec<_>>())
+            .unwrap_or_default(),
+    );
+    wire::cursor_links(&ctx, &mut body, &paged, ids);
+    ok(Json::Object(body))
 }
 
 async fn merge(

@@ -6,6 +6,27 @@ use super::{Body, Operation};
 pub const CONFIGURATION: &[Operation] = &[
     (
         "get",
+        "/api/v2/ticket_metrics",
+        "Tickets",
+        "The ticket metrics (reply, resolution and wait times in calendar and business minutes, replies, reopens) of the tickets the caller sees; a metric's id is its ticket's (staff)",
+        Body::Object,
+    ),
+    (
+        "get",
+        "/api/v2/ticket_metrics/{id}",
+        "Tickets",
+        "One ticket's metrics (staff who see the ticket)",
+        Body::Object,
+    ),
+    (
+        "get",
+        "/api/v2/ticket_audits",
+        "Tickets",
+        "Every ticket's audits, paged by cursor only as Zendesk does (admins)",
+        Body::Object,
+    ),
+    (
+        "get",
         "/api/v2/account/settings",
         "Account",
         "What the account is: branding, languages and time zone, ticket settings, active features (channels set up, surveys), API limits (staff)",
