@@ -12,6 +12,7 @@ pub mod metrics;
 mod openapi;
 mod routes;
 mod server;
+mod sideload;
 mod wire;
 
 pub use auth::RateLimit;

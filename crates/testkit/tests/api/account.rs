@@ -131,6 +131,61 @@ both!(integrations_read_the_account_and_its_lookups, |srv| {
         .collect();
     assert_eq!(listed, incidents, "{b}");
 
+    // Sideloads: the people, groups and organizations the tickets name,
+    // each once, beside them.
+    let (s, org) = srv
+        .call(
+            "POST",
+            "/api/v2/organizations.json",
+            &admin,
+            Some(json!({"organization": {"name": "Pagos SA"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{org}");
+    let (s, group) = srv
+        .call(
+            "POST",
+            "/api/v2/groups.json",
+            &admin,
+            Some(json!({"group": {"name": "Cobros"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{group}");
+    let (s, b) = srv
+        .call(
+            "PUT",
+            &format!("/api/v2/tickets/{problem_id}.json"),
+            &admin,
+            Some(json!({"ticket": {
+            "organization_id": org["organization"]["id"], "group_id": group["group"]["id"]}})),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, b) = srv
+        .get(
+            &format!("/api/v2/tickets/{problem_id}.json?include=users,groups,organizations"),
+            &admin,
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["users"][0]["id"], b["ticket"]["requester_id"], "{b}");
+    assert_eq!(b["groups"][0]["name"], "Cobros", "{b}");
+    assert_eq!(b["organizations"][0]["name"], "Pagos SA", "{b}");
+    let (_, b) = srv.get("/api/v2/tickets.json?include=users", &admin).await;
+    let people: Vec<Json> = b["users"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|u| u["id"].clone())
+        .collect();
+    let mut once = people.clone();
+    once.dedup();
+    assert!(
+        !people.is_empty() && people == once,
+        "each person once: {b}"
+    );
+    assert!(b.get("groups").is_none(), "only what is asked for: {b}");
+
     // Several views counted at once.
     let mut views = Vec::new();
     for (title, value) in [("Nuevos", "new"), ("Abiertos", "open")] {

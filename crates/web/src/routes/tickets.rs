@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use domain::{Channel, TicketId, UserId};
-use serde_json::{Value as Json, json};
+use serde_json::{Map, Value as Json, json};
 
 pub fn routes() -> Router<Api> {
     Router::new()
@@ -82,7 +82,13 @@ async fn update(
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let t = api.app.ticket(ctx.actor, path_id::<TicketId>(&id)?).await?;
     let fields = api.app.fields_for_display().await?;
-    ok(wire::Keyed("ticket", wire::ticket(&ctx.base, &t, &fields)))
+    let mut body = Map::new();
+    body.insert(
+        "ticket".into(),
+        serde_json::to_value(wire::ticket(&ctx.base, &t, &fields)).unwrap_or_default(),
+    );
+    crate::sideload::tickets(&api, &ctx, std::slice::from_ref(&t), &mut body).await?;
+    ok(Json::Object(body))
 }
 
 async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -108,7 +114,7 @@ async fn list_scope(api: &Api, ctx: &Ctx, scope: TicketScope) -> ApiResult {
         .await?;
     let fields = api.app.fields_for_display().await?;
     let ids = bounds(&ts, |t| t.id.0);
-    ok(wire::page(
+    let mut body = match wire::page(
         ctx,
         "tickets",
         ts.iter()
@@ -116,7 +122,12 @@ async fn list_scope(api: &Api, ctx: &Ctx, scope: TicketScope) -> ApiResult {
             .collect(),
         &paged,
         ids,
-    ))
+    ) {
+        Json::Object(m) => m,
+        _ => Map::new(),
+    };
+    crate::sideload::tickets(api, ctx, &ts, &mut body).await?;
+    ok(Json::Object(body))
 }
 
 async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
