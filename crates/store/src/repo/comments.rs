@@ -252,3 +252,33 @@ pub async fn last_channel_of(
     }
     Ok(None)
 }
+
+/// Audits written at or after `start`, oldest first, at most `limit`:
+/// (id, written at).
+pub async fn audit_ids_since(
+    c: &mut Conn<'_>,
+    start: Timestamp,
+    limit: i64,
+) -> Result<Vec<(i64, Timestamp)>, StoreError> {
+    c.all(
+        q("SELECT id, created_at FROM audits WHERE created_at >= $1 ORDER BY created_at, id LIMIT $2")
+            .bind(start)
+            .bind(limit),
+    )
+    .await?
+    .iter()
+    .map(|r| Ok((r.int(0)?, Timestamp(r.int(1)?))))
+    .collect()
+}
+
+/// Audits written in the second `at`: (id, written at).
+pub async fn audit_ids_at(
+    c: &mut Conn<'_>,
+    at: Timestamp,
+) -> Result<Vec<(i64, Timestamp)>, StoreError> {
+    c.all(q("SELECT id, created_at FROM audits WHERE created_at = $1 ORDER BY id").bind(at))
+        .await?
+        .iter()
+        .map(|r| Ok((r.int(0)?, Timestamp(r.int(1)?))))
+        .collect()
+}

@@ -336,6 +336,36 @@ pub(super) const API: &[Row] = &[
     ("GET", "/api/v2/incremental/users/cursor", "UDDDDA", ""),
     ("GET", "/api/v2/incremental/users", "UDDDDA", ""),
     ("GET", "/api/v2/incremental/organizations", "UDDDDA", ""),
+    (
+        "GET",
+        "/api/v2/incremental/ticket_events?start_time=0",
+        "UDDDDA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/incremental/ticket_events/sample?start_time=0",
+        "UDDDDA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/incremental/tickets/sample?start_time=0",
+        "UDDDDA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/incremental/users/sample?start_time=0",
+        "UDDDDA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/incremental/organizations/sample?start_time=0",
+        "UDDDDA",
+        "",
+    ),
     ("GET", "/api/v2/job_statuses/{job}", "UDDDDA", ""),
     ("GET", "/api/v2/job_statuses/show_many", "UAAAAA", ""),
     // Macros, views, ratings

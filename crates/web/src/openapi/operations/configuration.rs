@@ -6,6 +6,41 @@ use super::{Body, Operation};
 pub const CONFIGURATION: &[Operation] = &[
     (
         "get",
+        "/api/v2/incremental/ticket_events",
+        "Incremental export",
+        "Every ticket audit written at or after start_time as a ticket event with its changes as child events (comments too with include=comment_events); end_time and next_page until end_of_stream; a second is never split across pages (admins who export)",
+        Body::Object,
+    ),
+    (
+        "get",
+        "/api/v2/incremental/ticket_events/sample",
+        "Incremental export",
+        "The first 50 ticket events from start_time (admins who export)",
+        Body::Object,
+    ),
+    (
+        "get",
+        "/api/v2/incremental/tickets/sample",
+        "Incremental export",
+        "The first 50 tickets changed from start_time (admins who export)",
+        Body::Object,
+    ),
+    (
+        "get",
+        "/api/v2/incremental/users/sample",
+        "Incremental export",
+        "The first 50 users changed from start_time (admins who export)",
+        Body::Object,
+    ),
+    (
+        "get",
+        "/api/v2/incremental/organizations/sample",
+        "Incremental export",
+        "The first 50 organizations changed from start_time (admins who export)",
+        Body::Object,
+    ),
+    (
+        "get",
         "/api/v2/ticket_metrics",
         "Tickets",
         "The ticket metrics (reply, resolution and wait times in calendar and business minutes, replies, reopens) of the tickets the caller sees; a metric's id is its ticket's (staff)",
