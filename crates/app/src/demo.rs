@@ -304,7 +304,22 @@ impl App {
                             created_at: now,
                             updated_at: now,
                         };
-                        org_ids.push((orgs::insert(c, &o).await?, o.domain_names[0].clone()));
+                        let id = orgs::insert(c, &o).await?;
+                        // In the event log like every organization, so
+                        // the incremental export has it.
+                        store::events::append(
+                            c,
+                            NewEvent {
+                                entity: Entity::Organization,
+                                entity_id: id.0,
+                                kind: EventKind::Created,
+                                audit: None,
+                                actor: None,
+                                at: now,
+                            },
+                        )
+                        .await?;
+                        org_ids.push((id, o.domain_names[0].clone()));
                     }
                     let mut customers = Vec::new();
                     for i in 0..size.customers {
