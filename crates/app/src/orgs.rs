@@ -228,6 +228,24 @@ impl App {
             _ => vec![],
         })
     }
+
+    /// Organizations whose name begins with `prefix` (two letters or
+    /// more), at most 20, by name (staff).
+    pub async fn autocomplete_orgs(
+        &self,
+        actor: Actor,
+        prefix: &str,
+    ) -> Result<Vec<Organization>, AppError> {
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
+        if prefix.trim().chars().count() < 2 {
+            return Err(AppError::field(crate::FieldError::invalid(
+                "name",
+                "at least two characters",
+            )));
+        }
+        let mut rc = self.read().await?;
+        Ok(orgs::by_name_prefix(&mut rc.conn(), prefix, 20).await?)
+    }
 }
 
 /// A user's organization, as Zendesk's organization membership: one per

@@ -182,3 +182,23 @@ pub async fn by_name(c: &mut Conn<'_>, name: &str) -> Result<Option<Organization
         .await?;
     Ok(with_domains(c, map_rows(rows, from_row)?).await?.pop())
 }
+
+/// Organizations whose name begins with `prefix` (case aside), by name,
+/// at most `limit` (Zendesk's `organizations/autocomplete`).
+pub async fn by_name_prefix(
+    c: &mut Conn<'_>,
+    prefix: &str,
+    limit: i64,
+) -> Result<Vec<Organization>, StoreError> {
+    let pattern = format!("{}%", name_key(prefix).replace(['%', '_'], ""));
+    let rows = c
+        .all(
+            q(format!(
+                "SELECT {COLS} FROM organizations WHERE deleted_at IS NULL AND name_key LIKE $1 ORDER BY name_key, id LIMIT $2"
+            ))
+            .bind(pattern)
+            .bind(limit),
+        )
+        .await?;
+    with_domains(c, map_rows(rows, from_row)?).await
+}

@@ -186,6 +186,33 @@ both!(integrations_read_the_account_and_its_lookups, |srv| {
     );
     assert!(b.get("groups").is_none(), "only what is asked for: {b}");
 
+    // Organizations by the start of their name.
+    for name in ["Pagos Norte", "Pagina Uno"] {
+        let (s, b) = srv
+            .call(
+                "POST",
+                "/api/v2/organizations.json",
+                &admin,
+                Some(json!({"organization": {"name": name}})),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+    }
+    let (_, b) = srv
+        .get("/api/v2/organizations/autocomplete.json?name=pag", &admin)
+        .await;
+    let names: Vec<&str> = b["organizations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Pagina Uno", "Pagos Norte", "Pagos SA"], "{b}");
+    let (s, _) = srv
+        .get("/api/v2/organizations/autocomplete.json?name=p", &admin)
+        .await;
+    assert_eq!(s, 422, "one letter is too few");
+
     // Several views counted at once.
     let mut views = Vec::new();
     for (title, value) in [("Nuevos", "new"), ("Abiertos", "open")] {

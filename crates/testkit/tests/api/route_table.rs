@@ -136,6 +136,12 @@ pub(super) const API: &[Row] = &[
         r#"{"organization":{"name":"Org {unique}"}}"#,
     ),
     ("GET", "/api/v2/organizations/search", "UDDAAA", ""),
+    (
+        "GET",
+        "/api/v2/organizations/autocomplete?name=or",
+        "UDDAAA",
+        "",
+    ),
     ("GET", "/api/v2/organizations/show_many", "UAAAAA", ""),
     ("GET", "/api/v2/organizations/{org}", "UADAAA", ""),
     (

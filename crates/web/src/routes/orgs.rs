@@ -16,6 +16,7 @@ pub fn routes() -> Router<Api> {
     Router::new()
         .route("/api/v2/organizations", get(list).post(create))
         .route("/api/v2/organizations/search", get(search))
+        .route("/api/v2/organizations/autocomplete", get(autocomplete))
         .route("/api/v2/organizations/show_many", get(show_many))
         .route(
             "/api/v2/organizations/{id}",
@@ -114,6 +115,16 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         &paged,
         ids,
     ))
+}
+
+/// `organizations/autocomplete?name=`: those whose name begins so.
+async fn autocomplete(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let os = api
+        .app
+        .autocomplete_orgs(ctx.actor, ctx.param("name").unwrap_or(""))
+        .await?;
+    let list: Vec<_> = os.iter().map(|o| wire::org(&ctx.base, o)).collect();
+    ok(wire::page_whole(&ctx, "organizations", list)?)
 }
 
 async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {

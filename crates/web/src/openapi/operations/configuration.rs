@@ -6,6 +6,13 @@ use super::{Body, Operation};
 pub const CONFIGURATION: &[Operation] = &[
     (
         "get",
+        "/api/v2/organizations/autocomplete",
+        "Organizations",
+        "Organizations whose name begins with `name` (two letters or more), by name, at most 20 (staff)",
+        Body::List("organizations", "Organization"),
+    ),
+    (
+        "get",
         "/api/v2/incremental/ticket_events",
         "Incremental export",
         "Every ticket audit written at or after start_time as a ticket event with its changes as child events (comments too with include=comment_events); end_time and next_page until end_of_stream; a second is never split across pages (admins who export)",
