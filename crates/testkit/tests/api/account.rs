@@ -130,6 +130,13 @@ both!(integrations_read_the_account_and_its_lookups, |srv| {
         .map(|t| t["id"].clone())
         .collect();
     assert_eq!(listed, incidents, "{b}");
+    let (_, b) = srv
+        .get(
+            &format!("/api/v2/tickets/{problem_id}/related.json"),
+            &admin,
+        )
+        .await;
+    assert_eq!(b["ticket_related"]["incidents"], 2, "{b}");
 
     // Sideloads: the people, groups and organizations the tickets name,
     // each once, beside them.

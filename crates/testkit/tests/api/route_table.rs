@@ -1172,6 +1172,7 @@ pub(super) const API: &[Row] = &[
     ("GET", "/api/v2/locales/{locale_id}", "UAAAAA", ""),
     ("GET", "/api/v2/autocomplete/tags?name=vi", "UDDAAA", ""),
     ("GET", "/api/v2/tickets/{ticket}/incidents", "UADDAA", ""),
+    ("GET", "/api/v2/tickets/{ticket}/related", "UADDAA", ""),
     ("GET", "/api/v2/views/count_many?ids={view}", "UDDAAA", ""),
     (
         "GET",

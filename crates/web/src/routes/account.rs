@@ -1,7 +1,7 @@
 //! What integrations read first: `account/settings`, `brands` (the one
 //! brand, its help center at the site's root), `locales`, and the small
 //! lookups they make while syncing — `autocomplete/tags`,
-//! `tickets/{id}/incidents`, `views/count_many`.
+//! `tickets/{id}/incidents` and `related`, `views/count_many`.
 
 use super::{ids_param, ok, path_id};
 use crate::Api;
@@ -27,6 +27,7 @@ pub fn routes() -> Router<Api> {
         .route("/api/v2/locales/{id}", get(locale))
         .route("/api/v2/autocomplete/tags", get(autocomplete_tags))
         .route("/api/v2/tickets/{id}/incidents", get(incidents))
+        .route("/api/v2/tickets/{id}/related", get(related))
         .route("/api/v2/views/count_many", get(count_many))
 }
 
@@ -150,6 +151,18 @@ async fn incidents(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> 
         .map(|t| wire::ticket(&ctx.base, t, &fields))
         .collect();
     ok(wire::page_whole(&ctx, "tickets", list)?)
+}
+
+/// What a ticket is related to: here, how many incidents it has.
+async fn related(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let incidents = api
+        .app
+        .ticket_incidents(ctx.actor, path_id::<TicketId>(&id)?)
+        .await?;
+    ok(json!({"ticket_related": {
+        "topic_id": null, "jira_issue_ids": [], "followup_source_ids": [],
+        "from_archive": false, "incidents": incidents.len(), "twitter": {},
+    }}))
 }
 
 async fn count_many(State(api): State<Api>, ctx: Ctx) -> ApiResult {

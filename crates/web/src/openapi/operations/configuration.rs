@@ -6,6 +6,13 @@ use super::{Body, Operation};
 pub const CONFIGURATION: &[Operation] = &[
     (
         "get",
+        "/api/v2/tickets/{id}/related",
+        "Tickets",
+        "What a ticket is related to: its incidents' count (no Jira, Twitter or archive here)",
+        Body::Object,
+    ),
+    (
+        "get",
         "/api/v2/organizations/autocomplete",
         "Organizations",
         "Organizations whose name begins with `name` (two letters or more), by name, at most 20 (staff)",
