@@ -58,8 +58,8 @@ pub fn page_whole_cursor<T: serde::Serialize>(
 }
 
 /// Each record as JSON with the key cursors go by: its numeric `id`; for
-/// records whose ids are text (routing attributes' UUIDs), their place
-/// in id order.
+/// records whose ids are text (routing attributes' UUIDs), their place in
+/// id order; for records without one (tags), their place in the list.
 fn with_ids<T: serde::Serialize>(records: Vec<T>) -> Vec<(i64, Json)> {
     let items: Vec<(Option<i64>, Json)> = records
         .into_iter()
@@ -90,7 +90,7 @@ fn with_ids<T: serde::Serialize>(records: Vec<T>) -> Vec<(i64, Json)> {
 /// The records of one page, and what the answer says of the pages around.
 fn slice(mut items: Vec<(i64, Json)>, paging: Paging) -> (Vec<(i64, Json)>, Paged) {
     let total = items.len();
-    let (chosen, paged) = match paging {
+    match paging {
         Paging::Offset { page, per_page } => {
             let per_page = usize::try_from(per_page).unwrap_or(100);
             let start = usize::try_from(page - 1)
@@ -136,6 +136,5 @@ fn slice(mut items: Vec<(i64, Json)>, paging: Paging) -> (Vec<(i64, Json)>, Page
             };
             (chosen, paged)
         }
-    };
-    (chosen, paged)
+    }
 }
