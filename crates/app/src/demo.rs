@@ -307,18 +307,7 @@ impl App {
                         let id = orgs::insert(c, &o).await?;
                         // In the event log like every organization, so
                         // the incremental export has it.
-                        store::events::append(
-                            c,
-                            NewEvent {
-                                entity: Entity::Organization,
-                                entity_id: id.0,
-                                kind: EventKind::Created,
-                                audit: None,
-                                actor: None,
-                                at: now,
-                            },
-                        )
-                        .await?;
+                        record_created(c, Entity::Organization, id.0, now).await?;
                         org_ids.push((id, o.domain_names[0].clone()));
                     }
                     let mut customers = Vec::new();
@@ -391,6 +380,28 @@ impl App {
     }
 }
 
+/// The event log's "created" for a record the demo wrote, by nobody.
+async fn record_created(
+    c: &mut store::Conn<'_>,
+    entity: Entity,
+    id: i64,
+    at: Timestamp,
+) -> Result<(), AppError> {
+    store::events::append(
+        c,
+        NewEvent {
+            entity,
+            entity_id: id,
+            kind: EventKind::Created,
+            audit: None,
+            actor: None,
+            at,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 async fn insert_person(
     c: &mut store::Conn<'_>,
     name: &str,
@@ -423,18 +434,7 @@ async fn insert_person(
     };
     let id = users::insert(c, &u).await?;
     users::add_identity(c, id, IdentityKind::Email, email, true, now).await?;
-    store::events::append(
-        c,
-        NewEvent {
-            entity: Entity::User,
-            entity_id: id.0,
-            kind: EventKind::Created,
-            audit: None,
-            actor: None,
-            at: now,
-        },
-    )
-    .await?;
+    record_created(c, Entity::User, id.0, now).await?;
     Ok(id)
 }
 

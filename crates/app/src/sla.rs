@@ -282,9 +282,8 @@ impl App {
     ) -> Result<(Ticket, domain::sla::Metrics), AppError> {
         crate::error::require_hidden(&actor, domain::policy::Capability::WorkTheDesk)?;
         let t = self.ticket(actor, id).await?;
-        let book = self.rulebook().await?;
-        let m = self.metrics_of(&t, &book).await?;
-        Ok((t, m))
+        let mut page = self.metrics_of(vec![t]).await?;
+        page.pop().ok_or(AppError::NotFound)
     }
 
     /// Zendesk's ticket metrics of a page of the tickets the caller sees
@@ -298,25 +297,20 @@ impl App {
         let (tickets, paged) = self
             .list_tickets(actor, crate::tickets::TicketScope::All, paging)
             .await?;
-        let book = self.rulebook().await?;
-        let mut out = Vec::with_capacity(tickets.len());
-        for t in tickets {
-            let m = self.metrics_of(&t, &book).await?;
-            out.push((t, m));
-        }
-        Ok((out, paged))
+        Ok((self.metrics_of(tickets).await?, paged))
     }
 
-    /// One ticket's metrics, from its audits, in the default schedule.
+    /// Tickets' metrics from their audits, on the default schedule: the
+    /// audits of them all and their authors read at once.
     async fn metrics_of(
         &self,
-        t: &Ticket,
-        book: &crate::rulebook::RuleBook,
-    ) -> Result<domain::sla::Metrics, AppError> {
-        let id = t.id;
+        tickets: Vec<Ticket>,
+    ) -> Result<Vec<(Ticket, domain::sla::Metrics)>, AppError> {
+        let book = self.rulebook().await?;
         let mut rc = self.read().await?;
         let mut conn = rc.conn();
-        let audits = store::repo::comments::audits_of(&mut conn, id).await?;
+        let ids: Vec<TicketId> = tickets.iter().map(|t| t.id).collect();
+        let audits = store::repo::comments::audits_of_many(&mut conn, &ids).await?;
         let mut authors: Vec<i64> = audits.iter().map(|a| a.author_id.0).collect();
         authors.sort_unstable();
         authors.dedup();
@@ -326,12 +320,22 @@ impl App {
             .filter(|u| u.role.is_staff())
             .map(|u| u.id)
             .collect();
-        let events = events_from_audits(&audits, t.requester_id, &staff);
-        Ok(domain::sla::metrics(
-            &events,
-            &book.schedule(None),
-            Timestamp::now(),
-        ))
+        let mut by_ticket: std::collections::HashMap<TicketId, Vec<_>> =
+            std::collections::HashMap::new();
+        for a in audits {
+            by_ticket.entry(a.ticket_id).or_default().push(a);
+        }
+        let now = Timestamp::now();
+        let schedule = book.schedule(None);
+        Ok(tickets
+            .into_iter()
+            .map(|t| {
+                let mine = by_ticket.remove(&t.id).unwrap_or_default();
+                let events = events_from_audits(&mine, t.requester_id, &staff);
+                let m = domain::sla::metrics(&events, &schedule, now);
+                (t, m)
+            })
+            .collect())
     }
 
     pub async fn sla_policies(&self, actor: Actor) -> Result<Vec<Policy>, AppError> {

@@ -88,6 +88,16 @@ macro_rules! words {
     };
 }
 
+/// Hands the word lists of `words/*.rs` on, one part after the other, to
+/// [`words!`]: each part's macro adds its words to those before it and
+/// calls this again with the parts still to come.
+macro_rules! gather {
+    ([] $($words:ident,)*) => { words! { $($words,)* } };
+    ([$part:ident $(, $rest:ident)*] $($words:ident,)*) => {
+        $part! { [$($rest),*] $($words,)* }
+    };
+}
+
 mod words;
 #[cfg(test)]
 use words::FIELD_KEYS;

@@ -143,6 +143,19 @@ impl Ctx {
         }
     }
 
+    /// Paging for the lists Zendesk pages by cursor only: the cursor asked
+    /// for, else the first hundred.
+    pub fn cursor_paging(&self) -> Result<Paging, ApiError> {
+        if self.wants_cursor() {
+            return self.paging();
+        }
+        Ok(Paging::Cursor {
+            after: None,
+            before: None,
+            size: 100,
+        })
+    }
+
     /// This request's URL with some parameters replaced, for paging links.
     pub fn link(&self, set: &[(&str, String)]) -> String {
         let mut ser = form_urlencoded::Serializer::new(String::new());

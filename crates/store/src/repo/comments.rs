@@ -282,3 +282,19 @@ pub async fn audit_ids_at(
         .map(|r| Ok((r.int(0)?, Timestamp(r.int(1)?))))
         .collect()
 }
+
+/// The audits of several tickets, by ticket then oldest first.
+pub async fn audits_of_many(
+    c: &mut Conn<'_>,
+    tickets: &[TicketId],
+) -> Result<Vec<Audit>, StoreError> {
+    if tickets.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut query = q(format!(
+        "SELECT {AUDIT_COLS} FROM audits WHERE ticket_id IN ({}) ORDER BY ticket_id, id",
+        placeholders(1, tickets.len())
+    ));
+    query.args = tickets.iter().map(|t| Value::from(*t)).collect();
+    map_rows(c.all(query).await?, audit_from_row)
+}

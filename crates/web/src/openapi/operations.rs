@@ -1,15 +1,18 @@
-//! The table of documented operations, in five parts: the desk's work,
+//! The table of documented operations, in six parts: the desk's work,
 //! the channels (calls and phone lines, messaging accounts, chat), its
-//! configuration, what is read and reused (macros, views, memberships),
-//! and self-service (the help center, requests, forms, the answer bot).
+//! configuration, what integrations read (account, exports, metrics),
+//! what is read and reused (macros, views, memberships), and
+//! self-service (the help center, requests, forms, the answer bot).
 
 mod catalog;
 mod channels;
 mod configuration;
+mod integrations;
 mod self_service;
 pub use catalog::CATALOG;
 pub use channels::CHANNELS;
 pub use configuration::CONFIGURATION;
+pub use integrations::INTEGRATIONS;
 pub use self_service::SELF_SERVICE;
 
 /// What a successful answer carries, by the wire record's schema name.
@@ -468,6 +471,7 @@ pub fn all() -> impl Iterator<Item = &'static Operation> {
     WORK.iter()
         .chain(CHANNELS)
         .chain(CONFIGURATION)
+        .chain(INTEGRATIONS)
         .chain(CATALOG)
         .chain(SELF_SERVICE)
 }

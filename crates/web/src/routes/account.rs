@@ -170,10 +170,7 @@ async fn count_many(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let mut counts = Vec::with_capacity(ids.len());
     for id in ids {
         let (v, _, total) = api.app.view_tickets(ctx.actor, id, 0, 1).await?;
-        counts.push(json!({
-            "view_id": v.id, "url": format!("{}/api/v2/views/{}/count.json", ctx.base, v.id),
-            "value": total, "pretty": total.to_string(), "fresh": true,
-        }));
+        counts.push(super::rules::view_count(&ctx.base, v.id, total));
     }
     ok(json!({ "view_counts": counts }))
 }

@@ -282,9 +282,13 @@ async fn execute_view(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) 
 
 async fn count_view(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let (v, _, total) = api.app.view_tickets(ctx.actor, path_id(&id)?, 0, 1).await?;
-    ok(
-        json!({"view_count": {"view_id": v.id, "url": format!("{}/api/v2/views/{}/count.json", ctx.base, v.id), "value": total, "pretty": total.to_string(), "fresh": true}}),
-    )
+    ok(json!({ "view_count": view_count(&ctx.base, v.id, total) }))
+}
+
+/// Zendesk's view count: how many tickets a view holds now.
+pub(super) fn view_count(base: &str, view: domain::ViewId, total: impl Into<i64>) -> Json {
+    let total = total.into();
+    json!({"view_id": view, "url": format!("{base}/api/v2/views/{view}/count.json"), "value": total, "pretty": total.to_string(), "fresh": true})
 }
 
 async fn ratings(State(api): State<Api>, ctx: Ctx) -> ApiResult {

@@ -192,25 +192,13 @@ async fn audits(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> Api
 /// `GET /api/v2/ticket_audits`: every ticket's audits, by cursor only as
 /// Zendesk pages them (admins).
 async fn all_audits(State(api): State<Api>, ctx: Ctx) -> ApiResult {
-    let paging = if ctx.wants_cursor() {
-        ctx.paging()?
-    } else {
-        app::Paging::Cursor {
-            after: None,
-            before: None,
-            size: 100,
-        }
-    };
-    let (audits, paged) = api.app.all_audits(ctx.actor, paging).await?;
+    let (audits, paged) = api.app.all_audits(ctx.actor, ctx.cursor_paging()?).await?;
     let ids = bounds(&audits, |a| a.id.0);
-    let mut body = serde_json::Map::new();
-    body.insert(
-        "audits".into(),
-        serde_json::to_value(audits.iter().map(wire::audit).collect::<Vec<_>>())
-            .unwrap_or_default(),
-    );
-    wire::cursor_links(&ctx, &mut body, &paged, ids);
-    ok(Json::Object(body))
+    let items = audits
+        .iter()
+        .map(|a| serde_json::to_value(wire::audit(a)).unwrap_or_default())
+        .collect();
+    ok(wire::cursor_page(&ctx, "audits", items, &paged, ids))
 }
 
 async fn merge(

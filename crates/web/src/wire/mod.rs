@@ -87,9 +87,24 @@ pub fn page<T: serde::Serialize>(
     Json::Object(body)
 }
 
+/// A list paged by cursor only (`meta` and `links` whatever the request
+/// asked), as Zendesk answers webhooks and ticket audits.
+pub fn cursor_page(
+    ctx: &Ctx,
+    key: &str,
+    items: Vec<Json>,
+    paged: &Paged,
+    ids: (Option<i64>, Option<i64>),
+) -> Json {
+    let mut body = serde_json::Map::new();
+    body.insert(key.into(), Json::Array(items));
+    cursor_links(ctx, &mut body, paged, ids);
+    Json::Object(body)
+}
+
 /// Cursor paging's `meta` and `links` for a page whose first and last
 /// ids are `ids`.
-pub(crate) fn cursor_links(
+fn cursor_links(
     ctx: &Ctx,
     body: &mut serde_json::Map<String, Json>,
     paged: &Paged,

@@ -2,7 +2,7 @@
 //! of tens, kept in memory anyway): both of Zendesk's paging styles, as
 //! [`super::page`] answers them for lists paged by the store.
 
-use super::{cursor_links, page};
+use super::{cursor_page, page};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use app::{Paged, Paging};
@@ -34,27 +34,13 @@ pub fn page_whole_cursor<T: serde::Serialize>(
     key: &str,
     records: Vec<T>,
 ) -> Result<Json, ApiError> {
-    let paging = if ctx.wants_cursor() {
-        ctx.paging()?
-    } else {
-        Paging::Cursor {
-            after: None,
-            before: None,
-            size: 100,
-        }
-    };
-    let (chosen, paged) = slice(with_ids(records), paging);
+    let (chosen, paged) = slice(with_ids(records), ctx.cursor_paging()?);
     let ids = (
         chosen.first().map(|(id, _)| *id),
         chosen.last().map(|(id, _)| *id),
     );
-    let mut body = serde_json::Map::new();
-    body.insert(
-        key.into(),
-        Json::Array(chosen.into_iter().map(|(_, r)| r).collect()),
-    );
-    cursor_links(ctx, &mut body, &paged, ids);
-    Ok(Json::Object(body))
+    let items = chosen.into_iter().map(|(_, r)| r).collect();
+    Ok(cursor_page(ctx, key, items, &paged, ids))
 }
 
 /// Each record as JSON with the key cursors go by: its numeric `id`; for
