@@ -99,10 +99,9 @@ async fn locales(ctx: Ctx) -> ApiResult {
 }
 
 async fn locale(ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let found = LOCALES
-        .iter()
-        .map(|l| locale_json(&ctx.base, l))
-        .find(|l| l["id"].to_string() == id || l["locale"].as_str() == Some(id.as_str()));
+    let found = LOCALES.iter().map(|l| locale_json(&ctx.base, l)).find(|l| {
+        id.parse::<i64>().ok() == l["id"].as_i64() || l["locale"].as_str() == Some(id.as_str())
+    });
     match found {
         Some(l) => ok(json!({ "locale": l })),
         None => Err(ApiError::App(app::AppError::NotFound)),

@@ -100,7 +100,7 @@ async fn list_rules(api: &Api, ctx: &Ctx, kind: RuleKind, only_active: bool) -> 
         .filter(|r| !only_active || r.active)
         .map(|r| rule_json(&ctx.base, r))
         .collect();
-    ok(crate::wire::page_whole(&ctx, plural, all)?)
+    ok(crate::wire::page_whole(ctx, plural, all)?)
 }
 
 async fn save_rule(
