@@ -12,7 +12,7 @@ use store::model::JobStatus;
 use store::repo::jobs;
 
 /// What went wrong with one item, for the job's results.
-fn describe(e: &AppError) -> String {
+pub(crate) fn describe(e: &AppError) -> String {
     match e {
         AppError::Invalid(fields) => fields
             .iter()
@@ -24,7 +24,7 @@ fn describe(e: &AppError) -> String {
 }
 
 impl App {
-    async fn finish_job(
+    pub(crate) async fn finish_job(
         &self,
         actor: Actor,
         kind: &str,

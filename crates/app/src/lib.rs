@@ -11,6 +11,7 @@ pub mod business_hours;
 pub mod business_rules;
 pub mod calls;
 pub mod chat;
+pub mod deleted;
 pub mod demo;
 pub mod email;
 pub mod error;

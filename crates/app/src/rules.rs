@@ -3,11 +3,13 @@
 //! ratings (a customer's good/bad on a solved ticket).
 
 mod actions;
+mod definitions;
 mod ratings;
 mod views;
 
 pub(crate) use actions::text;
 pub use actions::{MacroEffect, field_name, macro_effect, parse_actions, typed_actions};
+pub use definitions::{Choice, Definition, Definitions, OperatorChoice, RuleSet, ValueKind};
 
 use crate::users::clean_tags;
 use crate::{App, AppError, FieldError, Paged, Paging};

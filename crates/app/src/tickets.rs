@@ -4,17 +4,19 @@
 //! together or not at all.
 
 mod changes;
+mod deletion;
 mod merge;
 mod reads;
 mod write;
 
 use changes::*;
+pub use deletion::delete_in;
+pub(crate) use deletion::{restore_in, scrub_in};
 pub use merge::MergeNotes;
 pub(crate) use merge::merge_in;
 pub use reads::TicketScope;
 use reads::visible_ticket;
 pub(crate) use reads::{can_see, my_groups};
-pub use write::delete_in;
 pub(crate) use write::{PlannedUpdate, commit_update, create_in, plan_update, update_in};
 
 use crate::fields::{check_value, implied_tags};

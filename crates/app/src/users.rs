@@ -2,18 +2,18 @@
 //! one profile behind an email address.
 
 mod identities;
+mod reads;
 mod suggestions;
 
 pub use identities::IdentityChange;
 pub use suggestions::{Suggestion, identities_in};
 
-use crate::{App, AppError, FieldError, Paged, Paging};
+use crate::{App, AppError, FieldError};
 use domain::policy::{self, Subject, UserField};
 use domain::user::{email_domain, normalize_email};
 use domain::{Actor, GroupId, IdentityKind, OrgId, Role, Timestamp, UserId};
 use store::Conn;
 use store::model::User;
-use store::paging::page_ids;
 use store::repo::{orgs, users};
 
 /// The fields a caller may set on a user; `None` leaves a field as it is.
@@ -396,6 +396,15 @@ impl App {
             Box::pin(async move {
                 let mut user = users::get(c, id).await?.ok_or(AppError::NotFound)?;
                 check_user_write(&actor, &user, &input)?;
+                if input.active == Some(true)
+                    && !user.active
+                    && store::repo::deletions::user_scrubbed(c, id).await?
+                {
+                    return Err(AppError::field(FieldError::invalid(
+                        "active",
+                        "this user was deleted permanently",
+                    )));
+                }
                 check_org(c, input.organization_id).await?;
                 apply(&mut user, &input)?;
                 if let Some(e) = &email
@@ -453,85 +462,6 @@ impl App {
             },
         )
         .await
-    }
-
-    /// One user: staff see anyone, end-users only themselves.
-    pub async fn user(&self, actor: Actor, id: UserId) -> Result<User, AppError> {
-        if !policy::may_see_person(&actor, id) {
-            return Err(AppError::NotFound);
-        }
-        let mut rc = self.read().await?;
-        users::get(&mut rc.conn(), id)
-            .await?
-            .map(|u| visible_to(&actor, u))
-            .ok_or(AppError::NotFound)
-    }
-
-    /// Several users by id (staff only), unknown ids skipped.
-    pub async fn users_by_ids(&self, actor: Actor, ids: &[UserId]) -> Result<Vec<User>, AppError> {
-        let ids: Vec<i64> = ids
-            .iter()
-            .copied()
-            .filter(|u| policy::may_see_person(&actor, *u))
-            .map(UserId::get)
-            .collect();
-        let mut rc = self.read().await?;
-        Ok(users::get_many(&mut rc.conn(), &ids)
-            .await?
-            .into_iter()
-            .map(|u| visible_to(&actor, u))
-            .collect())
-    }
-
-    /// A page of users, optionally only some roles (staff only).
-    pub async fn list_users(
-        &self,
-        actor: Actor,
-        roles: &[Role],
-        org: Option<OrgId>,
-        group: Option<GroupId>,
-        paging: Paging,
-    ) -> Result<(Vec<User>, Paged), AppError> {
-        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
-        let mut rc = self.read().await?;
-        let c = &mut rc.conn();
-        let mut cond = String::from("users t WHERE 1 = 1");
-        let mut args: Vec<store::Value> = vec![];
-        if !roles.is_empty() {
-            let list = store::paging::placeholders(args.len() + 1, roles.len());
-            cond.push_str(&format!(" AND t.role IN ({list})"));
-            args.extend(roles.iter().map(|r| store::Value::from(*r)));
-        }
-        if let Some(o) = org {
-            args.push(o.into());
-            cond.push_str(&format!(" AND t.organization_id = ${}", args.len()));
-        }
-        if let Some(g) = group {
-            args.push(g.into());
-            cond.push_str(&format!(
-                " AND t.id IN (SELECT user_id FROM group_memberships WHERE group_id = ${})",
-                args.len()
-            ));
-        }
-        let page = page_ids(c, &cond, args, paging).await?;
-        Ok((users::get_many(c, &page.ids).await?, page))
-    }
-
-    /// Users matching free text (name or email) or an external id.
-    pub async fn search_users(
-        &self,
-        actor: Actor,
-        query: Option<&str>,
-        external_id: Option<&str>,
-    ) -> Result<Vec<User>, AppError> {
-        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
-        let mut rc = self.read().await?;
-        let c = &mut rc.conn();
-        match (external_id, query) {
-            (Some(e), _) => Ok(users::by_external_id(c, e).await?.into_iter().collect()),
-            (None, Some(q)) if !q.trim().is_empty() => Ok(users::search(c, q, 1000).await?),
-            _ => Ok(vec![]),
-        }
     }
 
     /// Creates the user, or updates the one with the same email or external id.

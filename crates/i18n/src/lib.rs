@@ -66,7 +66,7 @@ impl Lang {
 }
 
 /// One language's files.
-type Sources = [(&'static str, &'static str); 12];
+type Sources = [(&'static str, &'static str); 13];
 
 const EN_SOURCES: Sources = [
     ("workspace.ftl", include_str!("../locales/en/workspace.ftl")),
@@ -84,6 +84,7 @@ const EN_SOURCES: Sources = [
     ("surveys.ftl", include_str!("../locales/en/surveys.ftl")),
     ("reports.ftl", include_str!("../locales/en/reports.ftl")),
     ("goodwill.ftl", include_str!("../locales/en/goodwill.ftl")),
+    ("rules.ftl", include_str!("../locales/en/rules.ftl")),
 ];
 
 const ES_SOURCES: Sources = [
@@ -102,6 +103,7 @@ const ES_SOURCES: Sources = [
     ("surveys.ftl", include_str!("../locales/es/surveys.ftl")),
     ("reports.ftl", include_str!("../locales/es/reports.ftl")),
     ("goodwill.ftl", include_str!("../locales/es/goodwill.ftl")),
+    ("rules.ftl", include_str!("../locales/es/rules.ftl")),
 ];
 
 static EN: LazyLock<Catalog> = LazyLock::new(|| Catalog::load(Lang::En, &EN_SOURCES));

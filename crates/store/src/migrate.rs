@@ -348,6 +348,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 47,
+        name: "deletions",
+        shared: Some(include_str!("../migrations/0047_deletions.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -46,6 +46,9 @@ pub use operations::Body;
     wire::Call,
     wire::VoiceLine,
     wire::GoodwillGesture,
+    wire::DeletedTicket,
+    wire::RuleDefinition,
+    wire::RuleDefinitions,
     wire::ChannelAccount,
     wire::MessageTemplate,
     wire::ChatConversation,
@@ -147,7 +150,9 @@ pub fn build() -> Json {
         let ok_code = match *method {
             "post" if !path.ends_with("/merge") && !path.ends_with("create_many") => "201",
             "delete"
-                if !path.ends_with("destroy_many") && !path.starts_with("/api/v2/users/{id}") =>
+                if !path.ends_with("destroy_many")
+                    && !path.starts_with("/api/v2/users/{id}")
+                    && !path.starts_with("/api/v2/deleted_") =>
             {
                 "204"
             }
@@ -164,7 +169,7 @@ pub fn build() -> Json {
         };
         let mut op = json!({"tags": [tag], "summary": summary, "parameters": params, "responses": responses});
         if matches!(*method, "post" | "put") {
-            op["requestBody"] = json!({"required": !path.ends_with("/tags"), "content": {"application/json": {"schema": request_schema(body)}}});
+            op["requestBody"] = json!({"required": !path.ends_with("/tags") && !path.contains("/restore"), "content": {"application/json": {"schema": request_schema(body)}}});
         }
         let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
         entry[*method] = op;

@@ -114,6 +114,14 @@ impl App {
         Ok((rules::views(c, &page.ids).await?, page))
     }
 
+    /// Several views by id (`views/show_many`), unknown ids skipped.
+    pub async fn views_by_ids(&self, actor: Actor, ids: &[ViewId]) -> Result<Vec<View>, AppError> {
+        staff_only(&actor)?;
+        let ids: Vec<i64> = ids.iter().map(|v| v.0).collect();
+        let mut rc = self.read().await?;
+        Ok(rules::views(&mut rc.conn(), &ids).await?)
+    }
+
     /// One page of a view's tickets and their total, as the caller sees them.
     pub async fn view_tickets(
         &self,

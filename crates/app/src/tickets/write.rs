@@ -271,26 +271,3 @@ pub(crate) async fn update_in(
     let planned = plan_update(c, actor, id, input, text, via, now).await?;
     commit_update(c, planned, now).await
 }
-
-/// The body of `delete_ticket`, usable inside a bulk job.
-pub async fn delete_in(
-    c: &mut Conn<'_>,
-    actor: Actor,
-    id: TicketId,
-    now: Timestamp,
-) -> Result<(), AppError> {
-    let mut t = tickets::get(c, id, false)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    // Every caller (one ticket, bulk, jobs) goes through here: a
-    // group-restricted agent cannot delete what they cannot see.
-    if !domain::policy::may_change_ticket_fields(&actor) || !can_see(c, &actor, &t).await? {
-        return Err(AppError::NotFound);
-    }
-    t.deleted_at = Some(now);
-    t.updated_at = now;
-    tickets::update(c, &t, None).await?;
-    index::unindex_ticket(c, id).await?;
-    store::events::append(c, event(id, EventKind::Deleted, None, actor.user, now)).await?;
-    Ok(())
-}

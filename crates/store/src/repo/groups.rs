@@ -75,6 +75,17 @@ pub async fn get_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Group>, Store
     map_rows(c.all(query).await?, from_row)
 }
 
+/// Every group not deleted, by name (for lists to choose from).
+pub async fn live(c: &mut Conn<'_>) -> Result<Vec<Group>, StoreError> {
+    map_rows(
+        c.all(q(format!(
+            "SELECT {COLS} FROM groups WHERE deleted = FALSE ORDER BY name, id"
+        )))
+        .await?,
+        from_row,
+    )
+}
+
 fn membership_from_row(r: &Row) -> Result<Membership, StoreError> {
     Ok(Membership {
         id: MembershipId(r.int(0)?),

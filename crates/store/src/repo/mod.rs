@@ -11,6 +11,7 @@ pub mod calls;
 pub mod chat;
 pub mod claims;
 pub mod comments;
+pub mod deletions;
 pub mod email;
 pub mod fields;
 pub mod goodwill;

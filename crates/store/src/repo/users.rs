@@ -162,6 +162,33 @@ pub async fn search(c: &mut Conn<'_>, text: &str, limit: i64) -> Result<Vec<User
     )
 }
 
+/// Active users whose name begins with `prefix` (case-folded), by name.
+pub async fn by_name_prefix(
+    c: &mut Conn<'_>,
+    prefix: &str,
+    limit: i64,
+) -> Result<Vec<User>, StoreError> {
+    let folded = prefix.trim().to_lowercase().replace(['%', '_'], "");
+    // SQLite's LOWER folds ASCII only: "Ángela" is matched as written too.
+    let mut chars = folded.chars();
+    let capitalised: String = chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    map_rows(
+        c.all(
+            q(format!(
+                "SELECT {COLS} FROM users WHERE active = TRUE AND (LOWER(name) LIKE $1 OR name LIKE $2) ORDER BY LOWER(name), id LIMIT $3"
+            ))
+            .bind(format!("{folded}%"))
+            .bind(format!("{capitalised}%"))
+            .bind(limit),
+        )
+        .await?,
+        from_row,
+    )
+}
+
 fn identity_from_row(r: &Row) -> Result<Identity, StoreError> {
     Ok(Identity {
         id: IdentityId(r.int(0)?),

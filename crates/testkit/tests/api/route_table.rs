@@ -53,6 +53,7 @@ pub(super) const API: &[Row] = &[
         r#"{"user":{"name":"Nuevo","email":"{unique}@example.com"}}"#,
     ),
     ("GET", "/api/v2/users/search", "UDDAAA", ""),
+    ("GET", "/api/v2/users/autocomplete?name=ag", "UDDAAA", ""),
     ("GET", "/api/v2/users/show_many", "UAAAAA", ""),
     (
         "POST",
@@ -294,6 +295,47 @@ pub(super) const API: &[Row] = &[
     ("GET", "/api/v2/ticket_metrics", "UDDAAA", ""),
     ("GET", "/api/v2/ticket_metrics/{ticket}", "UDDDAA", ""),
     ("GET", "/api/v2/ticket_audits", "UDDDDA", ""),
+    // What was deleted
+    ("GET", "/api/v2/deleted_tickets", "UDDAAA", ""),
+    (
+        "PUT",
+        "/api/v2/deleted_tickets/{deleted_ticket}/restore",
+        "UDDDAA",
+        "",
+    ),
+    (
+        "PUT",
+        "/api/v2/deleted_tickets/restore_many?ids={deleted_ticket}",
+        "UDDDAA",
+        "",
+    ),
+    (
+        "DELETE",
+        "/api/v2/deleted_tickets/{deleted_ticket}",
+        "UDDAAA",
+        "",
+    ),
+    (
+        "DELETE",
+        "/api/v2/deleted_tickets/destroy_many?ids={deleted_ticket}",
+        "UDDAAA",
+        "",
+    ),
+    ("GET", "/api/v2/deleted_users", "UDDDDA", ""),
+    ("GET", "/api/v2/deleted_users/count", "UDDDDA", ""),
+    ("GET", "/api/v2/deleted_users/{deleted_user}", "UDDDDA", ""),
+    (
+        "DELETE",
+        "/api/v2/deleted_users/{deleted_user}",
+        "UDDDDA",
+        "",
+    ),
+    (
+        "PUT",
+        "/api/v2/deleted_users/{deleted_user}/restore",
+        "UDDDDA",
+        "",
+    ),
     ("GET", "/api/v2/tickets/{ticket}/sla", "UDDDAA", ""),
     (
         "GET",
@@ -400,6 +442,11 @@ pub(super) const API: &[Row] = &[
         r#"{"view":{"title":"V {unique}","all":[{"field":"status","operator":"is","value":"open"}]}}"#,
     ),
     ("GET", "/api/v2/views/active", "UDDAAA", ""),
+    ("GET", "/api/v2/views/show_many?ids={view}", "UDDAAA", ""),
+    ("GET", "/api/v2/triggers/definitions", "UDDAAA", ""),
+    ("GET", "/api/v2/automations/definitions", "UDDAAA", ""),
+    ("GET", "/api/v2/macros/definitions", "UDDAAA", ""),
+    ("GET", "/api/v2/macros/actions", "UDDAAA", ""),
     ("GET", "/api/v2/views/{view}", "UDDAAA", ""),
     (
         "PUT",
@@ -2204,6 +2251,32 @@ impl Fixtures<'_> {
                 let u = self.user("end-user").await;
                 out.insert("customer", u);
             }
+            "deleted_ticket" => {
+                let t = self.ticket("open").await;
+                let (s, b) = srv
+                    .call(
+                        "DELETE",
+                        &format!("/api/v2/tickets/{t}.json"),
+                        &srv.admin(),
+                        None,
+                    )
+                    .await;
+                assert_eq!(s, 204, "fixture deleted ticket: {b}");
+                out.insert("deleted_ticket", t);
+            }
+            "deleted_user" => {
+                let u = self.user("end-user").await;
+                let (s, b) = srv
+                    .call(
+                        "DELETE",
+                        &format!("/api/v2/users/{u}.json"),
+                        &srv.admin(),
+                        None,
+                    )
+                    .await;
+                assert_eq!(s, 200, "fixture deleted user: {b}");
+                out.insert("deleted_user", u);
+            }
             "staff" => {
                 let u = self.user("agent").await;
                 out.insert("staff", u);
@@ -2656,6 +2729,8 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         "article",
         "upload",
         "suspended",
+        "deleted_ticket",
+        "deleted_user",
         "merge",
         "token",
         "segment",

@@ -8,6 +8,8 @@ mod calls;
 mod channels;
 mod chat;
 mod chat_conversations;
+mod definitions;
+mod deleted;
 mod export;
 mod goodwill;
 mod help_center;
@@ -63,6 +65,8 @@ pub fn api_routes() -> Router<Api> {
         .merge(voice::routes())
         .merge(account::routes())
         .merge(goodwill::routes())
+        .merge(deleted::routes())
+        .merge(definitions::routes())
         .merge(talk::routes())
         .merge(channels::routes())
         .merge(chat::routes())

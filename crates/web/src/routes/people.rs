@@ -18,6 +18,7 @@ pub fn routes() -> Router<Api> {
         .route("/api/v2/users/me", get(me))
         .route("/api/v2/users", get(list).post(create))
         .route("/api/v2/users/search", get(search))
+        .route("/api/v2/users/autocomplete", get(autocomplete))
         .route("/api/v2/users/show_many", get(show_many))
         .route("/api/v2/users/create_or_update", post(create_or_update))
         .route("/api/v2/users/create_many", post(create_many))
@@ -277,4 +278,14 @@ async fn create_many(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiRes
         .collect::<Result<Vec<_>, _>>()?;
     let job = api.app.create_many_users(ctx.actor, inputs).await?;
     ok(wire::Keyed("job_status", wire::job(&ctx.base, &job)))
+}
+
+/// `users/autocomplete?name=`: active people whose name begins so.
+async fn autocomplete(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let found = api
+        .app
+        .autocomplete_users(ctx.actor, ctx.param("name").unwrap_or(""))
+        .await?;
+    let list: Vec<_> = found.iter().map(|u| wire::user(&ctx.base, u)).collect();
+    ok(wire::page_whole(&ctx, "users", list)?)
 }

@@ -29,6 +29,7 @@ pub fn routes() -> Router<Api> {
         )
         .route("/api/v2/views", get(views).post(create_view))
         .route("/api/v2/views/active", get(active_views))
+        .route("/api/v2/views/show_many", get(show_many_views))
         .route(
             "/api/v2/views/{id}",
             get(show_view).put(update_view).delete(delete_view),
@@ -180,6 +181,13 @@ async fn views(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 
 async fn active_views(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     list_views(&api, &ctx, true).await
+}
+
+async fn show_many_views(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let ids = super::ids_param(&ctx, "ids")?;
+    let found = api.app.views_by_ids(ctx.actor, &ids).await?;
+    let list: Vec<_> = found.iter().map(|v| wire::view(&ctx.base, v)).collect();
+    ok(wire::page_whole(&ctx, "views", list)?)
 }
 
 async fn create_view(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
