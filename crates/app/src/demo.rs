@@ -301,6 +301,7 @@ impl App {
                                 "standard".into()
                             }],
                             domain_names: vec![domain],
+                            fields: vec![],
                             created_at: now,
                             updated_at: now,
                         };
@@ -431,6 +432,7 @@ async fn insert_person(
         created_at: now,
         updated_at: now,
         restricted_to_groups: false,
+        fields: vec![],
     };
     let id = users::insert(c, &u).await?;
     users::add_identity(c, id, IdentityKind::Email, email, true, now).await?;

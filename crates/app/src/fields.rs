@@ -35,82 +35,113 @@ pub fn check_value(
     field: &TicketField,
     value: &Json,
 ) -> Result<Option<(String, Vec<String>)>, FieldError> {
-    let name = format!("custom_field_{}", field.id);
-    let bad = |why: &str| FieldError::invalid(&name, why.to_string());
-    if value.is_null() || value.as_str() == Some("") {
-        return Ok(None);
-    }
-    let text = match field.field_type {
-        FieldType::Text | FieldType::Textarea | FieldType::Regexp => match value {
-            Json::String(s) => s.clone(),
-            Json::Number(n) => n.to_string(),
-            Json::Bool(b) => b.to_string(),
-            _ => return Err(bad("must be text")),
-        },
-        FieldType::Checkbox => match value {
-            Json::Bool(b) => b.to_string(),
-            Json::String(s) if s == "true" || s == "false" => s.clone(),
-            _ => return Err(bad("must be true or false")),
-        },
-        FieldType::Integer => match value {
-            Json::Number(n) if n.is_i64() => n.to_string(),
-            Json::String(s) if s.trim().parse::<i64>().is_ok() => s.trim().to_string(),
-            _ => return Err(bad("must be a whole number")),
-        },
-        FieldType::Decimal => match value {
-            Json::Number(n) => n.to_string(),
-            Json::String(s) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => {
-                s.trim().to_string()
-            }
-            _ => return Err(bad("must be a number")),
-        },
-        FieldType::Date => match value.as_str().and_then(|s| s.get(..10)) {
-            Some(d) if d.parse::<jiff::civil::Date>().is_ok() => d.to_string(),
-            _ => return Err(bad("must be a date YYYY-MM-DD")),
-        },
-        FieldType::Tagger => {
-            let v = value
-                .as_str()
-                .ok_or_else(|| bad("must be one of the field's option values"))?;
-            if !field.options.iter().any(|o| o.value == v) {
-                return Err(bad(&format!("{v} is not one of the field's option values")));
-            }
-            v.to_string()
-        }
-        FieldType::Multiselect => {
-            let vals: Vec<&str> = match value {
-                Json::Array(a) => a.iter().filter_map(Json::as_str).collect(),
-                Json::String(s) => vec![s.as_str()],
-                _ => return Err(bad("must be a list of option values")),
-            };
-            if let Some(v) = vals
-                .iter()
-                .find(|v| !field.options.iter().any(|o| o.value == **v))
-            {
-                return Err(bad(&format!("{v} is not one of the field's option values")));
-            }
-            vals.join(" ")
-        }
+    let rule = ValueRule {
+        name: format!("custom_field_{}", field.id),
+        field_type: field.field_type,
+        options: &field.options,
+        regexp: field.regexp.as_deref(),
+        tag: field.tag.as_deref(),
     };
-    // A pattern that no longer compiles rejects nothing: it was checked
-    // when saved, and the engine may only have grown.
-    if field.field_type == FieldType::Regexp
-        && let Some(pattern) = field.regexp.as_deref().filter(|p| !p.is_empty())
-        && compile(pattern).is_ok_and(|re| !re.is_match(&text))
-    {
-        return Err(bad(&format!(
-            "does not match the field's pattern {pattern}"
-        )));
+    rule.check(value)
+}
+
+/// What a custom field's value is checked against (ticket, user and
+/// organization fields alike).
+pub(crate) struct ValueRule<'a> {
+    /// How an error names the field.
+    pub name: String,
+    pub field_type: FieldType,
+    pub options: &'a [FieldOption],
+    pub regexp: Option<&'a str>,
+    pub tag: Option<&'a str>,
+}
+
+impl ValueRule<'_> {
+    /// The value as stored (text) and the tags it implies, or `None` for
+    /// no value.
+    pub(crate) fn check(&self, value: &Json) -> Result<Option<(String, Vec<String>)>, FieldError> {
+        let field = self;
+        let name = &self.name;
+        let bad = |why: &str| FieldError::invalid(name, why.to_string());
+        if value.is_null() || value.as_str() == Some("") {
+            return Ok(None);
+        }
+        let text = match field.field_type {
+            FieldType::Text | FieldType::Textarea | FieldType::Regexp => match value {
+                Json::String(s) => s.clone(),
+                Json::Number(n) => n.to_string(),
+                Json::Bool(b) => b.to_string(),
+                _ => return Err(bad("must be text")),
+            },
+            FieldType::Checkbox => match value {
+                Json::Bool(b) => b.to_string(),
+                Json::String(s) if s == "true" || s == "false" => s.clone(),
+                _ => return Err(bad("must be true or false")),
+            },
+            FieldType::Integer => match value {
+                Json::Number(n) if n.is_i64() => n.to_string(),
+                Json::String(s) if s.trim().parse::<i64>().is_ok() => s.trim().to_string(),
+                _ => return Err(bad("must be a whole number")),
+            },
+            FieldType::Decimal => match value {
+                Json::Number(n) => n.to_string(),
+                Json::String(s) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => {
+                    s.trim().to_string()
+                }
+                _ => return Err(bad("must be a number")),
+            },
+            FieldType::Date => match value.as_str().and_then(|s| s.get(..10)) {
+                Some(d) if d.parse::<jiff::civil::Date>().is_ok() => d.to_string(),
+                _ => return Err(bad("must be a date YYYY-MM-DD")),
+            },
+            FieldType::Tagger => {
+                let v = value
+                    .as_str()
+                    .ok_or_else(|| bad("must be one of the field's option values"))?;
+                if !field.options.iter().any(|o| o.value == v) {
+                    return Err(bad(&format!("{v} is not one of the field's option values")));
+                }
+                v.to_string()
+            }
+            FieldType::Multiselect => {
+                let vals: Vec<&str> = match value {
+                    Json::Array(a) => a.iter().filter_map(Json::as_str).collect(),
+                    Json::String(s) => vec![s.as_str()],
+                    _ => return Err(bad("must be a list of option values")),
+                };
+                if let Some(v) = vals
+                    .iter()
+                    .find(|v| !field.options.iter().any(|o| o.value == **v))
+                {
+                    return Err(bad(&format!("{v} is not one of the field's option values")));
+                }
+                vals.join(" ")
+            }
+        };
+        // A pattern that no longer compiles rejects nothing: it was checked
+        // when saved, and the engine may only have grown.
+        if field.field_type == FieldType::Regexp
+            && let Some(pattern) = field.regexp.filter(|p| !p.is_empty())
+            && compile(pattern).is_ok_and(|re| !re.is_match(&text))
+        {
+            return Err(bad(&format!(
+                "does not match the field's pattern {pattern}"
+            )));
+        }
+        let tags = match field.field_type {
+            FieldType::Tagger | FieldType::Multiselect => {
+                text.split(' ').map(str::to_string).collect()
+            }
+            FieldType::Checkbox if text == "true" => {
+                field.tag.iter().map(|t| t.to_string()).collect()
+            }
+            _ => vec![],
+        };
+        Ok(Some((
+            text.replace('\0', "").chars().take(65_536).collect(),
+            tags,
+        )))
     }
-    let tags = match field.field_type {
-        FieldType::Tagger | FieldType::Multiselect => text.split(' ').map(str::to_string).collect(),
-        FieldType::Checkbox if text == "true" => field.tag.iter().cloned().collect(),
-        _ => vec![],
-    };
-    Ok(Some((
-        text.replace('\0', "").chars().take(65_536).collect(),
-        tags,
-    )))
 }
 
 /// Compiles a field's validation pattern. Zendesk writes Ruby patterns, whose
@@ -182,50 +213,64 @@ fn apply(f: &mut TicketField, input: FieldInput) -> Result<(), AppError> {
     if let Some(p) = input.position {
         f.position = p;
     }
-    if input.regexp.is_some() {
-        f.regexp = input.regexp.filter(|p| !p.is_empty());
-        if let Some(p) = &f.regexp
-            && let Err(e) = compile(p)
-        {
-            return Err(AppError::field(FieldError::invalid(
-                "regexp_for_validation",
-                format!("is not a valid pattern: {e}"),
-            )));
-        }
+    if let Some(p) = input.regexp {
+        f.regexp = checked_pattern(p)?;
     }
-    if input.tag.is_some() {
-        f.tag = input
-            .tag
-            .map(|t| t.trim().to_lowercase())
-            .filter(|t| !t.is_empty());
+    if let Some(t) = input.tag {
+        f.tag = checked_tag(t);
     }
     if let Some(opts) = input.options {
-        let mut seen = Vec::new();
-        f.options = Vec::with_capacity(opts.len());
-        for (i, (name, value)) in opts.into_iter().enumerate() {
-            let value = value.trim().to_lowercase().replace(' ', "_");
-            if name.trim().is_empty() || value.is_empty() {
-                return Err(AppError::field(FieldError::blank("custom_field_options")));
-            }
-            if seen.contains(&value) {
-                return Err(AppError::field(FieldError::duplicate(
-                    "custom_field_options",
-                    &value,
-                )));
-            }
-            seen.push(value.clone());
-            f.options.push(FieldOption {
-                id: 0,
-                name: name.trim().to_string(),
-                value,
-                position: i as i64,
-            });
-        }
+        f.options = checked_options(opts)?;
     }
     if f.field_type.has_options() && f.options.is_empty() {
         return Err(AppError::field(FieldError::blank("custom_field_options")));
     }
     Ok(())
+}
+
+/// A validation pattern as given: none when empty, refused when it does
+/// not compile.
+pub(crate) fn checked_pattern(p: String) -> Result<Option<String>, AppError> {
+    if p.is_empty() {
+        return Ok(None);
+    }
+    if let Err(e) = compile(&p) {
+        return Err(AppError::field(FieldError::invalid(
+            "regexp_for_validation",
+            format!("is not a valid pattern: {e}"),
+        )));
+    }
+    Ok(Some(p))
+}
+
+/// A checkbox's tag as given: lower-case, none when empty.
+pub(crate) fn checked_tag(t: String) -> Option<String> {
+    Some(t.trim().to_lowercase()).filter(|t| !t.is_empty())
+}
+
+/// Dropdown options as given (name, value): values lower-case with `_`
+/// for spaces, none blank, none twice.
+pub(crate) fn checked_options(opts: Vec<(String, String)>) -> Result<Vec<FieldOption>, AppError> {
+    let mut out: Vec<FieldOption> = Vec::with_capacity(opts.len());
+    for (i, (name, value)) in opts.into_iter().enumerate() {
+        let value = value.trim().to_lowercase().replace(' ', "_");
+        if name.trim().is_empty() || value.is_empty() {
+            return Err(AppError::field(FieldError::blank("custom_field_options")));
+        }
+        if out.iter().any(|o| o.value == value) {
+            return Err(AppError::field(FieldError::duplicate(
+                "custom_field_options",
+                &value,
+            )));
+        }
+        out.push(FieldOption {
+            id: 0,
+            name: name.trim().to_string(),
+            value,
+            position: i as i64,
+        });
+    }
+    Ok(out)
 }
 
 /// The field list as last read, for rendering. Fields change rarely; a

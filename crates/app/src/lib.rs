@@ -35,6 +35,7 @@ pub mod periodic;
 pub mod pipeline;
 pub mod placeholders;
 pub mod portal;
+pub mod profile_fields;
 pub mod queues;
 pub mod reports;
 pub mod requests;

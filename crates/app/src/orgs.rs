@@ -1,8 +1,10 @@
 //! Organizations: customer companies, with the email domains that attach
 //! their people automatically.
 
+use crate::profile_fields::write_values;
 use crate::users::clean_tags;
 use crate::{App, AppError, FieldError, Paged, Paging};
+use domain::field::FieldOwner;
 use domain::{Actor, GroupId, OrgId, Timestamp};
 use store::events::{Entity, EventKind, NewEvent};
 use store::model::Organization;
@@ -20,6 +22,8 @@ pub struct OrgInput {
     pub shared_tickets: Option<bool>,
     pub tags: Option<Vec<String>>,
     pub domain_names: Option<Vec<String>>,
+    /// Values of organization fields by key (`null` clears one).
+    pub fields: Vec<(String, serde_json::Value)>,
 }
 
 fn apply(o: &mut Organization, input: &OrgInput) -> Result<(), AppError> {
@@ -118,9 +122,11 @@ impl App {
                     domain_names: vec![],
                     created_at: now,
                     updated_at: now,
+                    fields: vec![],
                 };
                 apply(&mut o, &input)?;
                 o.id = orgs::insert(c, &o).await.map_err(|e| duplicate(e, &o))?;
+                o.fields = write_values(c, FieldOwner::Organization, o.id.0, &input.fields).await?;
                 store::events::append(c, event(o.id, EventKind::Created, actor, now)).await?;
                 Ok(o)
             })
@@ -142,6 +148,10 @@ impl App {
                 apply(&mut o, &input)?;
                 o.updated_at = now;
                 orgs::update(c, &o).await.map_err(|e| duplicate(e, &o))?;
+                if !input.fields.is_empty() {
+                    o.fields =
+                        write_values(c, FieldOwner::Organization, id.0, &input.fields).await?;
+                }
                 store::events::append(c, event(id, EventKind::Updated, actor, now)).await?;
                 Ok(o)
             })

@@ -8,7 +8,9 @@ mod suggestions;
 pub use identities::IdentityChange;
 pub use suggestions::{Suggestion, identities_in};
 
+use crate::profile_fields::write_values;
 use crate::{App, AppError, FieldError};
+use domain::field::FieldOwner;
 use domain::policy::{self, Subject, UserField};
 use domain::user::{email_domain, normalize_email};
 use domain::{Actor, GroupId, IdentityKind, OrgId, Role, Timestamp, UserId};
@@ -36,6 +38,9 @@ pub struct UserInput {
     pub password: Option<String>,
     /// Agents only: see only their groups' tickets (admins set it).
     pub restricted_to_groups: Option<bool>,
+    /// Values of user fields by key (`null` clears one); none given
+    /// leaves them as they are.
+    pub fields: Vec<(String, serde_json::Value)>,
 }
 
 /// Normalises tags: lower-case, no spaces inside, unique, sorted.
@@ -166,6 +171,7 @@ pub(crate) fn blank_user(name: String, role: Role, now: Timestamp) -> User {
         created_at: now,
         updated_at: now,
         restricted_to_groups: false,
+        fields: vec![],
     }
 }
 
@@ -196,6 +202,7 @@ fn fields_set(input: &UserInput) -> Vec<UserField> {
     add(input.active.is_some(), UserField::Active);
     add(input.password.is_some(), UserField::Password);
     add(input.restricted_to_groups.is_some(), UserField::Restriction);
+    add(!input.fields.is_empty(), UserField::CustomFields);
     f
 }
 
@@ -344,6 +351,7 @@ impl App {
                     users::add_identity(c, user.id, IdentityKind::Email, e, user.verified, now)
                         .await?;
                 }
+                user.fields = write_values(c, FieldOwner::User, user.id.0, &input.fields).await?;
                 store::events::append(
                     c,
                     user_event(
@@ -433,6 +441,9 @@ impl App {
                 users::update(c, &user)
                     .await
                     .map_err(|e| dup_external(e, &user))?;
+                if !input.fields.is_empty() {
+                    user.fields = write_values(c, FieldOwner::User, id.0, &input.fields).await?;
+                }
                 store::events::append(
                     c,
                     user_event(id, store::events::EventKind::Updated, Some(actor.user), now),

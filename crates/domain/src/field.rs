@@ -24,3 +24,22 @@ impl FieldType {
         matches!(self, FieldType::Tagger | FieldType::Multiselect)
     }
 }
+
+word_enum!(
+    /// What a profile field describes: people, or organizations.
+    FieldOwner {
+        User = "user",
+        Organization = "organization",
+    }
+);
+
+/// One value of a profile field on a user or an organization, as stored
+/// (text, as a ticket field's value is), with what it is to read it back
+/// typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileValue {
+    /// The field's key (`plan`, `contract_ends`).
+    pub key: String,
+    pub field_type: FieldType,
+    pub value: String,
+}

@@ -143,4 +143,6 @@ id_type!(
     VoiceLineId,
     /// A goodwill gesture made to a customer on a case.
     GestureId,
+    /// A custom field on users or on organizations.
+    ProfileFieldId,
 );

@@ -37,6 +37,8 @@ pub struct User {
     pub updated_at: Timestamp,
     /// An agent who sees only their groups' tickets (admins see all).
     pub restricted_to_groups: bool,
+    /// Values of the user fields admins defined, by key.
+    pub fields: Vec<crate::field::ProfileValue>,
 }
 
 impl User {
@@ -76,6 +78,8 @@ pub struct Organization {
     pub domain_names: Vec<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Values of the organization fields admins defined, by key.
+    pub fields: Vec<crate::field::ProfileValue>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -191,6 +195,27 @@ pub struct FieldOption {
     pub name: String,
     pub value: String,
     pub position: i64,
+}
+
+/// A custom field on users or organizations (Zendesk's `user_fields` and
+/// `organization_fields`): named by a key, typed as ticket fields are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileField {
+    pub id: ProfileFieldId,
+    pub owner: crate::field::FieldOwner,
+    /// How records and the API name it (`plan`): letters, digits, `_`.
+    pub key: String,
+    pub field_type: FieldType,
+    pub title: String,
+    pub description: String,
+    pub position: i64,
+    pub active: bool,
+    pub regexp: Option<String>,
+    /// The tag a checked checkbox stands for.
+    pub tag: Option<String>,
+    pub options: Vec<FieldOption>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq)]

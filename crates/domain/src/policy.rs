@@ -117,6 +117,9 @@ pub enum UserField {
     Password,
     /// An agent's ticket restriction to their groups.
     Restriction,
+    /// Values of the user fields admins defined (staff's record of the
+    /// person).
+    CustomFields,
 }
 
 impl UserField {
@@ -139,6 +142,7 @@ impl UserField {
             UserField::Active => "active",
             UserField::Password => "password",
             UserField::Restriction => "ticket_restriction",
+            UserField::CustomFields => "user_fields",
         }
     }
 }
@@ -359,6 +363,7 @@ mod tests {
             UserField::ExternalId,
             UserField::Organization,
             UserField::Active,
+            UserField::CustomFields,
         ] {
             assert!(!may_write_user_field(&me, own, f), "{f:?}");
         }

@@ -355,6 +355,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 48,
+        name: "profile_fields",
+        shared: Some(include_str!("../migrations/0048_profile_fields.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -161,6 +161,7 @@ value_from_id!(
     domain::TextTopicId,
     domain::TopicSpikeId,
     domain::GestureId,
+    domain::ProfileFieldId,
     domain::Timestamp
 );
 
@@ -206,7 +207,8 @@ value_from_word!(
     domain::survey::SurveyKind,
     domain::survey::Question,
     domain::messaging::Receipt,
-    domain::messaging::TemplateCategory
+    domain::messaging::TemplateCategory,
+    domain::field::FieldOwner
 );
 
 /// SQL text plus its parameters, in placeholder order.

@@ -5,6 +5,7 @@ use crate::error::ApiError;
 use app::FieldError;
 use app::fields::FieldInput;
 use app::orgs::OrgInput;
+use app::profile_fields::ProfileFieldInput;
 use app::tickets::{CommentInput, RequesterInput, TicketInput};
 use app::users::UserInput;
 use domain::*;
@@ -365,8 +366,16 @@ pub fn user(m: &Map<String, Json>) -> Result<UserInput, ApiError> {
         active: None,
         password: f.string("password"),
         restricted_to_groups,
+        fields: profile_values(f.object("user_fields")),
     };
     f.finish(input)
+}
+
+/// `user_fields` or `organization_fields`: key → value, as given.
+fn profile_values(given: Option<&Map<String, Json>>) -> Vec<(String, Json)> {
+    given
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
 }
 
 /// `{"organization": {…}}`.
@@ -381,6 +390,7 @@ pub fn org(m: &Map<String, Json>) -> Result<OrgInput, ApiError> {
         shared_tickets: f.boolean("shared_tickets"),
         tags: f.strings("tags"),
         domain_names: f.strings("domain_names"),
+        fields: profile_values(f.object("organization_fields")),
     };
     f.finish(input)
 }
@@ -409,8 +419,14 @@ pub fn field(m: &Map<String, Json>) -> Result<FieldInput, ApiError> {
         "title_in_portal_translations",
         "an object of locale → title",
     );
+    input.options = field_options(&mut f);
+    f.finish(input)
+}
+
+/// `custom_field_options`: `[{name, value}]` as given, or `None`.
+fn field_options(f: &mut Fields) -> Option<Vec<(String, String)>> {
     match f.get("custom_field_options") {
-        None | Some(Json::Null) => {}
+        None | Some(Json::Null) => None,
         Some(Json::Array(items)) => {
             let mut opts = Vec::new();
             for o in items {
@@ -426,13 +442,45 @@ pub fn field(m: &Map<String, Json>) -> Result<FieldInput, ApiError> {
                     )),
                 }
             }
-            input.options = Some(opts);
+            Some(opts)
         }
-        Some(_) => f.errors.push(FieldError::invalid(
-            "custom_field_options",
-            "must be a list",
-        )),
+        Some(_) => {
+            f.errors.push(FieldError::invalid(
+                "custom_field_options",
+                "must be a list",
+            ));
+            None
+        }
     }
+}
+
+/// `{"user_field": {…}}` or `{"organization_field": {…}}`; a dropdown is
+/// Zendesk's `dropdown` here (`tagger` is read too).
+pub fn profile_field(m: &Map<String, Json>) -> Result<ProfileFieldInput, ApiError> {
+    let mut f = Fields::new(m);
+    let field_type = match f.string("type") {
+        None => None,
+        Some(t) if t == "dropdown" => Some(FieldType::Tagger),
+        Some(t) => match t.parse::<FieldType>() {
+            Ok(t) => Some(t),
+            Err(e) => {
+                f.bad("type", &e.to_string());
+                None
+            }
+        },
+    };
+    let mut input = ProfileFieldInput {
+        key: f.string("key"),
+        field_type,
+        title: f.string("title"),
+        description: f.string("description"),
+        position: f.id("position").flatten(),
+        active: f.boolean("active"),
+        regexp: f.string("regexp_for_validation"),
+        tag: f.string("tag"),
+        options: None,
+    };
+    input.options = field_options(&mut f);
     f.finish(input)
 }
 

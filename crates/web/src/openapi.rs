@@ -47,6 +47,8 @@ pub use operations::Body;
     wire::VoiceLine,
     wire::GoodwillGesture,
     wire::DeletedTicket,
+    wire::ProfileField,
+    wire::ProfileFieldRequest,
     wire::RuleDefinition,
     wire::RuleDefinitions,
     wire::ChannelAccount,
@@ -78,6 +80,7 @@ fn request_record(record: &str) -> Option<&'static str> {
         "TicketField" => "TicketFieldRequest",
         "Category" | "Section" => "GroupingRequest",
         "Article" => "ArticleRequest",
+        "ProfileField" => "ProfileFieldRequest",
         _ => return None,
     })
 }
@@ -267,7 +270,7 @@ mod tests {
             m
         };
         type Parse = fn(&Map<String, Json>);
-        let cases: [(&[&str], Parse); 6] = [
+        let cases: [(&[&str], Parse); 7] = [
             (&["TicketRequest"], |m| {
                 let mut m = m.clone();
                 m.insert("comment".into(), json!({}));
@@ -280,6 +283,7 @@ mod tests {
             (&["TicketFieldRequest"], |m| drop(input::field(m))),
             (&["GroupingRequest"], |m| drop(input::grouping(m))),
             (&["ArticleRequest"], |m| drop(input::article(m))),
+            (&["ProfileFieldRequest"], |m| drop(input::profile_field(m))),
         ];
         for (names, parse) in cases {
             let mut documented = std::collections::BTreeSet::new();

@@ -26,6 +26,7 @@ pub mod messaging_bot;
 pub mod ops;
 pub mod orgs;
 pub mod outbox;
+pub mod profile_fields;
 pub mod reports;
 pub mod routing;
 pub mod rules;

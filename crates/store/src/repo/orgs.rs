@@ -22,6 +22,7 @@ fn from_row(r: &Row) -> Result<Organization, StoreError> {
         domain_names: vec![],
         created_at: Timestamp(r.int(8)?),
         updated_at: Timestamp(r.int(9)?),
+        fields: vec![],
     })
 }
 
@@ -30,6 +31,7 @@ pub fn name_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
+/// Adds each organization's domains and field values.
 async fn with_domains(
     c: &mut Conn<'_>,
     mut orgs: Vec<Organization>,
@@ -46,6 +48,15 @@ async fn with_domains(
         let id = r.int(0)?;
         if let Some(o) = orgs.iter_mut().find(|o| o.id.0 == id) {
             o.domain_names.push(r.text(1)?);
+        }
+    }
+    // And the organization fields' values.
+    let ids: Vec<i64> = orgs.iter().map(|o| o.id.0).collect();
+    let mut values =
+        super::profile_fields::values_of(c, domain::field::FieldOwner::Organization, &ids).await?;
+    for o in &mut orgs {
+        if let Some(v) = values.remove(&o.id.0) {
+            o.fields = v;
         }
     }
     Ok(orgs)

@@ -4,6 +4,7 @@ use super::map_rows;
 use crate::model::{Identity, User, join_tags, split_tags};
 use crate::paging::placeholders;
 use crate::{Conn, Row, StoreError, Value, q};
+use domain::field::FieldOwner;
 use domain::{IdentityId, IdentityKind, OrgId, Timestamp, UserId};
 
 const COLS: &str = "id, name, email, role, active, verified, organization_id, default_group_id, locale, time_zone, phone, external_id, details, notes, tags, password_hash, created_at, updated_at, restricted_to_groups";
@@ -29,7 +30,20 @@ fn from_row(r: &Row) -> Result<User, StoreError> {
         created_at: Timestamp(r.int(16)?),
         updated_at: Timestamp(r.int(17)?),
         restricted_to_groups: r.bool(18)?,
+        fields: vec![],
     })
+}
+
+/// Adds the user fields' values to users read, in one query.
+async fn with_fields(c: &mut Conn<'_>, mut users: Vec<User>) -> Result<Vec<User>, StoreError> {
+    let ids: Vec<i64> = users.iter().map(|u| u.id.0).collect();
+    let mut values = super::profile_fields::values_of(c, FieldOwner::User, &ids).await?;
+    for u in &mut users {
+        if let Some(v) = values.remove(&u.id.0) {
+            u.fields = v;
+        }
+    }
+    Ok(users)
 }
 
 /// Inserts a user (its `id` is ignored) and returns the new id.
@@ -95,11 +109,13 @@ pub async fn update(c: &mut Conn<'_>, u: &User) -> Result<(), StoreError> {
 }
 
 pub async fn get(c: &mut Conn<'_>, id: UserId) -> Result<Option<User>, StoreError> {
-    c.opt(q(format!("SELECT {COLS} FROM users WHERE id = $1")).bind(id))
+    let found = c
+        .opt(q(format!("SELECT {COLS} FROM users WHERE id = $1")).bind(id))
         .await?
         .as_ref()
         .map(from_row)
-        .transpose()
+        .transpose()?;
+    Ok(with_fields(c, found.into_iter().collect()).await?.pop())
 }
 
 /// Users by id, in the order of `ids`, skipping unknown ones.
@@ -112,7 +128,8 @@ pub async fn get_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<User>, StoreE
         placeholders(1, ids.len())
     ));
     query.args = ids.iter().map(|&i| Value::Int(i)).collect();
-    let users = map_rows(c.all(query).await?, from_row)?;
+    let found = map_rows(c.all(query).await?, from_row)?;
+    let users = with_fields(c, found).await?;
     Ok(ids
         .iter()
         .filter_map(|id| users.iter().find(|u| u.id.0 == *id).cloned())
@@ -136,18 +153,20 @@ pub async fn by_external_id(
     c: &mut Conn<'_>,
     external_id: &str,
 ) -> Result<Option<User>, StoreError> {
-    c.opt(q(format!("SELECT {COLS} FROM users WHERE external_id = $1")).bind(external_id))
+    let found = c
+        .opt(q(format!("SELECT {COLS} FROM users WHERE external_id = $1")).bind(external_id))
         .await?
         .as_ref()
         .map(from_row)
-        .transpose()
+        .transpose()?;
+    Ok(with_fields(c, found.into_iter().collect()).await?.pop())
 }
 
 /// Users whose name contains, or whose email equals, `text` (case-folded).
 pub async fn search(c: &mut Conn<'_>, text: &str, limit: i64) -> Result<Vec<User>, StoreError> {
     let needle = text.trim().to_lowercase();
     let like = format!("%{}%", needle.replace('%', "").replace('_', ""));
-    map_rows(
+    let found = map_rows(
         c.all(
             q(format!(
                 "SELECT {COLS} FROM users WHERE LOWER(name) LIKE $1 OR email = $2 \
@@ -159,7 +178,8 @@ pub async fn search(c: &mut Conn<'_>, text: &str, limit: i64) -> Result<Vec<User
         )
         .await?,
         from_row,
-    )
+    )?;
+    with_fields(c, found).await
 }
 
 /// Active users whose name begins with `prefix` (case-folded), by name.
@@ -175,7 +195,7 @@ pub async fn by_name_prefix(
         .next()
         .map(|first| first.to_uppercase().chain(chars).collect())
         .unwrap_or_default();
-    map_rows(
+    let found = map_rows(
         c.all(
             q(format!(
                 "SELECT {COLS} FROM users WHERE active = TRUE AND (LOWER(name) LIKE $1 OR name LIKE $2) ORDER BY LOWER(name), id LIMIT $3"
@@ -186,7 +206,8 @@ pub async fn by_name_prefix(
         )
         .await?,
         from_row,
-    )
+    )?;
+    with_fields(c, found).await
 }
 
 fn identity_from_row(r: &Row) -> Result<Identity, StoreError> {

@@ -33,6 +33,7 @@ mod outbound;
 mod paging;
 mod people;
 mod portal;
+mod profile_fields;
 mod reports;
 mod requests;
 mod route_table;

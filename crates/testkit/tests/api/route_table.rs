@@ -295,6 +295,59 @@ pub(super) const API: &[Row] = &[
     ("GET", "/api/v2/ticket_metrics", "UDDAAA", ""),
     ("GET", "/api/v2/ticket_metrics/{ticket}", "UDDDAA", ""),
     ("GET", "/api/v2/ticket_audits", "UDDDDA", ""),
+    // User and organization fields
+    ("GET", "/api/v2/user_fields", "UDDAAA", ""),
+    (
+        "POST",
+        "/api/v2/user_fields",
+        "UDDDDA",
+        r#"{"user_field":{"key":"k{unique}","type":"text","title":"Plan"}}"#,
+    ),
+    (
+        "PUT",
+        "/api/v2/user_fields/reorder",
+        "UDDDDA",
+        r#"{"user_field_ids":[]}"#,
+    ),
+    ("GET", "/api/v2/user_fields/{user_field}", "UDDAAA", ""),
+    (
+        "PUT",
+        "/api/v2/user_fields/{user_field}",
+        "UDDDDA",
+        r#"{"user_field":{"title":"Plan nuevo"}}"#,
+    ),
+    ("DELETE", "/api/v2/user_fields/{user_field}", "UDDDDA", ""),
+    ("GET", "/api/v2/organization_fields", "UDDAAA", ""),
+    (
+        "POST",
+        "/api/v2/organization_fields",
+        "UDDDDA",
+        r#"{"organization_field":{"key":"k{unique}","type":"text","title":"Sector"}}"#,
+    ),
+    (
+        "PUT",
+        "/api/v2/organization_fields/reorder",
+        "UDDDDA",
+        r#"{"organization_field_ids":[]}"#,
+    ),
+    (
+        "GET",
+        "/api/v2/organization_fields/{org_field}",
+        "UDDAAA",
+        "",
+    ),
+    (
+        "PUT",
+        "/api/v2/organization_fields/{org_field}",
+        "UDDDDA",
+        r#"{"organization_field":{"title":"Sector nuevo"}}"#,
+    ),
+    (
+        "DELETE",
+        "/api/v2/organization_fields/{org_field}",
+        "UDDDDA",
+        "",
+    ),
     // What was deleted
     ("GET", "/api/v2/deleted_tickets", "UDDAAA", ""),
     (
@@ -2251,6 +2304,28 @@ impl Fixtures<'_> {
                 let u = self.user("end-user").await;
                 out.insert("customer", u);
             }
+            "user_field" | "org_field" => {
+                let (path, key) = if kind == "user_field" {
+                    ("/api/v2/user_fields.json", "user_field")
+                } else {
+                    ("/api/v2/organization_fields.json", "organization_field")
+                };
+                let id = post_id(
+                    srv,
+                    path,
+                    json!({key: {"key": format!("f{}", unique()), "type": "text", "title": "Campo"}}),
+                    key,
+                )
+                .await;
+                out.insert(
+                    if kind == "user_field" {
+                        "user_field"
+                    } else {
+                        "org_field"
+                    },
+                    id,
+                );
+            }
             "deleted_ticket" => {
                 let t = self.ticket("open").await;
                 let (s, b) = srv
@@ -2731,6 +2806,8 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         "suspended",
         "deleted_ticket",
         "deleted_user",
+        "user_field",
+        "org_field",
         "merge",
         "token",
         "segment",

@@ -19,6 +19,7 @@ mod jobs;
 mod mailboxes;
 mod orgs;
 mod people;
+mod profile_fields;
 mod requests;
 mod routing;
 mod rules;
@@ -67,6 +68,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(goodwill::routes())
         .merge(deleted::routes())
         .merge(definitions::routes())
+        .merge(profile_fields::routes())
         .merge(talk::routes())
         .merge(channels::routes())
         .merge(chat::routes())

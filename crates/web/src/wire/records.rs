@@ -225,7 +225,10 @@ pub struct User<'a> {
     pub suspended: bool,
     pub default_group_id: Option<i64>,
     pub report_csv: bool,
-    pub user_fields: Empty,
+    /// The user fields' values by key, typed by their field (a checkbox's
+    /// `true`, a number, a multiselect's list, else text).
+    #[schema(value_type = Object)]
+    pub user_fields: Json,
 }
 
 pub fn user<'a>(base: &str, u: &'a UserRecord) -> User<'a> {
@@ -270,7 +273,7 @@ pub fn user<'a>(base: &str, u: &'a UserRecord) -> User<'a> {
         suspended: false,
         default_group_id: u.default_group_id.map(|x| x.0),
         report_csv: false,
-        user_fields: Empty {},
+        user_fields: profile_values(&u.fields),
     }
 }
 
@@ -323,7 +326,9 @@ pub struct Organization<'a> {
     pub notes: Option<&'a str>,
     pub group_id: Option<i64>,
     pub tags: &'a [String],
-    pub organization_fields: Empty,
+    /// The organization fields' values by key, typed by their field.
+    #[schema(value_type = Object)]
+    pub organization_fields: Json,
 }
 
 pub fn org<'a>(base: &str, o: &'a OrgRecord) -> Organization<'a> {
@@ -341,7 +346,7 @@ pub fn org<'a>(base: &str, o: &'a OrgRecord) -> Organization<'a> {
         notes: o.notes.as_deref(),
         group_id: o.group_id.map(|x| x.0),
         tags: &o.tags,
-        organization_fields: Empty {},
+        organization_fields: profile_values(&o.fields),
     }
 }
 
@@ -644,4 +649,29 @@ pub fn request_comment<'a>(base: &str, c: &'a CommentRecord) -> RequestComment<'
         comment: comment(base, c),
         request_id: c.ticket_id.0,
     }
+}
+
+/// A record's custom field values as Zendesk types them: a checkbox's
+/// boolean, an integer or decimal number, a multiselect's list of values,
+/// text otherwise.
+pub fn profile_values(values: &[domain::field::ProfileValue]) -> Json {
+    use domain::FieldType as T;
+    let typed = |v: &domain::field::ProfileValue| -> Json {
+        match v.field_type {
+            T::Checkbox => Json::Bool(v.value == "true"),
+            T::Integer => v
+                .value
+                .parse::<i64>()
+                .map_or_else(|_| Json::from(v.value.as_str()), Json::from),
+            T::Decimal => v
+                .value
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map_or_else(|| Json::from(v.value.as_str()), Json::Number),
+            T::Multiselect => Json::from(v.value.split(' ').collect::<Vec<_>>()),
+            _ => Json::from(v.value.as_str()),
+        }
+    };
+    Json::Object(values.iter().map(|v| (v.key.clone(), typed(v))).collect())
 }

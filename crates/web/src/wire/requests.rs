@@ -116,6 +116,9 @@ pub struct UserRequest {
     pub password: Option<String>,
     /// `groups` (an agent sees only their groups' tickets) or null.
     pub ticket_restriction: Option<String>,
+    /// User field values by key; `null` clears one.
+    #[schema(value_type = Option<Object>)]
+    pub user_fields: Option<serde_json::Value>,
 }
 
 #[derive(ToSchema)]
@@ -129,6 +132,9 @@ pub struct OrganizationRequest {
     pub tags: Option<Vec<String>>,
     /// Customers writing from these domains join the organization.
     pub domain_names: Option<Vec<String>>,
+    /// Organization field values by key; `null` clears one.
+    #[schema(value_type = Option<Object>)]
+    pub organization_fields: Option<serde_json::Value>,
 }
 
 #[derive(ToSchema)]
@@ -155,6 +161,24 @@ pub struct TicketFieldRequest {
     pub title_in_portal: Option<String>,
     /// atiende's: its name on the request form per help-center locale.
     pub title_in_portal_translations: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// A user or organization field as written.
+#[derive(ToSchema)]
+pub struct ProfileFieldRequest {
+    /// Letters, digits and `_`; given once, when the field is made.
+    pub key: Option<String>,
+    /// `text`, `textarea`, `checkbox`, `date`, `integer`, `decimal`,
+    /// `regexp`, `dropdown` or `multiselect`; given once.
+    #[schema(rename = "type")]
+    pub field_type: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub position: Option<i64>,
+    pub active: Option<bool>,
+    pub regexp_for_validation: Option<String>,
+    pub tag: Option<String>,
+    pub custom_field_options: Option<Vec<FieldOptionRequest>>,
 }
 
 #[derive(ToSchema)]
