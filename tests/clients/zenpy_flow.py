@@ -9,7 +9,7 @@ import time
 from urllib.parse import urlparse
 
 from zenpy import Zenpy
-from zenpy.lib.api_objects import Comment, CustomField, Organization, Ticket, TicketField, User
+from zenpy.lib.api_objects import Comment, CustomField, Organization, OrganizationField, Ticket, TicketField, User, UserField
 from zenpy.lib.api_objects.help_centre_objects import Article, Category, Section
 from zenpy.lib.exception import RecordNotFoundException
 
@@ -93,6 +93,31 @@ try:
     check(False, "a deleted ticket is gone")
 except RecordNotFoundException:
     pass
+
+# Deleted tickets: listed, restored, deleted again and then for good.
+check(ticket.id in [t.id for t in z.tickets.deleted()], "the deleted ticket is listed")
+z.tickets.restore(ticket.id)
+check(z.tickets(id=ticket.id).id == ticket.id, "restored")
+z.tickets.delete(z.tickets(id=ticket.id))
+job = z.tickets.permanently_delete(ticket)
+check(job.status == "completed", f"permanent deletion job {job.status}")
+check(ticket.id not in [t.id for t in z.tickets.deleted()], "deleted for good")
+
+# User and organization fields, with values on the records.
+plan = z.user_fields.create(UserField(key=f"plan{stamp}", type="dropdown", title="Plan", custom_field_options=[{"name": "Básico", "value": f"basic{stamp}"}]))
+check(plan.type == "dropdown" and any(f.id == plan.id for f in z.user_fields()), "user field made and listed")
+sector = z.organization_fields.create(OrganizationField(key=f"sector{stamp}", type="text", title="Sector"))
+check(any(f.id == sector.id for f in z.organization_fields()), "organization field listed")
+person = z.users.create(User(name="Con campos", email=f"campos{stamp}@example.com", user_fields={plan.key: f"basic{stamp}"}))
+check(person.user_fields[plan.key] == f"basic{stamp}", f"user field value {person.user_fields}")
+org.organization_fields = {sector.key: "retail"}
+org = z.organizations.update(org)
+check(z.organizations(id=org.id).organization_fields[sector.key] == "retail", "organization field value")
+# Deleted users: listed, then deleted for good.
+z.users.delete(person)
+check(person.id in [u.id for u in z.users.deleted()], "the deleted user is listed")
+z.users.permanently_delete(person)
+check(person.id not in [u.id for u in z.users.deleted()], "deleted for good")
 
 fields = list(z.ticket_fields())
 check(any(f.id == field.id for f in fields), "ticket fields listed")

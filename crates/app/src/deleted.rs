@@ -121,7 +121,7 @@ impl App {
         let c = &mut rc.conn();
         let paged = deletions::page_users(c, paging).await?;
         let found = users::get_many(c, &paged.ids).await?;
-        Ok((found, paged))
+        Ok((users::with_fields(c, found).await?, paged))
     }
 
     /// How many deleted users there are.

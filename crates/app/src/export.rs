@@ -106,7 +106,9 @@ impl App {
         let (ids, after, end_time, end_of_stream) =
             self.changed(Entity::User, start, limit).await?;
         let mut rc = self.read().await?;
-        let items = users::get_many(&mut rc.conn(), &ids).await?;
+        let c = &mut rc.conn();
+        let found = users::get_many(c, &ids).await?;
+        let items = users::with_fields(c, found).await?;
         Ok(ExportPage {
             items,
             after,

@@ -3,6 +3,7 @@
 //! accents and stems Spanish and English.
 
 mod authoring;
+mod labels;
 mod reading;
 mod segments;
 mod site;
@@ -222,13 +223,7 @@ impl App {
                     draft: input.draft.unwrap_or(false),
                     promoted: input.promoted.unwrap_or(false),
                     position: input.position.unwrap_or(0),
-                    label_names: input
-                        .label_names
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|l| l.trim().to_string())
-                        .filter(|l| !l.is_empty() && !l.contains(','))
-                        .collect(),
+                    label_names: labels::cleaned(&input.label_names.unwrap_or_default()),
                     permission_group_id: input.permission_group_id.unwrap_or(1),
                     user_segment_id: input.user_segment_id.flatten(),
                     comments_disabled: input.comments_disabled.unwrap_or(false),
@@ -240,6 +235,7 @@ impl App {
                     edited_at: now,
                 };
                 a.id = hc::insert_article(c, &a).await?;
+                store::repo::hc_labels::ensure(c, &a.label_names, now).await?;
                 source_text(
                     c,
                     TranslationOf::Article(a.id),
@@ -297,11 +293,8 @@ impl App {
                     a.position = v;
                 }
                 if let Some(v) = input.label_names {
-                    a.label_names = v
-                        .iter()
-                        .map(|l| l.trim().to_string())
-                        .filter(|l| !l.is_empty() && !l.contains(','))
-                        .collect();
+                    a.label_names = labels::cleaned(&v);
+                    store::repo::hc_labels::ensure(c, &a.label_names, now).await?;
                 }
                 if let Some(v) = input.permission_group_id {
                     a.permission_group_id = v;

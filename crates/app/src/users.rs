@@ -351,7 +351,10 @@ impl App {
                     users::add_identity(c, user.id, IdentityKind::Email, e, user.verified, now)
                         .await?;
                 }
-                user.fields = write_values(c, FieldOwner::User, user.id.0, &input.fields).await?;
+                if !input.fields.is_empty() {
+                    user.fields =
+                        write_values(c, FieldOwner::User, user.id.0, &input.fields).await?;
+                }
                 store::events::append(
                     c,
                     user_event(
@@ -441,9 +444,8 @@ impl App {
                 users::update(c, &user)
                     .await
                     .map_err(|e| dup_external(e, &user))?;
-                if !input.fields.is_empty() {
-                    user.fields = write_values(c, FieldOwner::User, id.0, &input.fields).await?;
-                }
+                // The answer carries the values, changed or not.
+                user.fields = write_values(c, FieldOwner::User, id.0, &input.fields).await?;
                 store::events::append(
                     c,
                     user_event(id, store::events::EventKind::Updated, Some(actor.user), now),

@@ -145,4 +145,6 @@ id_type!(
     GestureId,
     /// A custom field on users or on organizations.
     ProfileFieldId,
+    /// A help-center article label.
+    LabelId,
 );

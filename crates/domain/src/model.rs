@@ -335,6 +335,15 @@ pub struct Section {
     pub updated_at: Timestamp,
 }
 
+/// A label articles may carry (Zendesk's article labels), as a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleLabel {
+    pub id: LabelId,
+    pub name: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
     pub id: ArticleId,

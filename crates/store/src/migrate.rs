@@ -362,6 +362,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 49,
+        name: "hc_labels",
+        shared: None,
+        sqlite: Some(include_str!("../migrations/0049_hc_labels.sqlite.sql")),
+        postgres: Some(include_str!("../migrations/0049_hc_labels.postgres.sql")),
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -162,6 +162,7 @@ value_from_id!(
     domain::TopicSpikeId,
     domain::GestureId,
     domain::ProfileFieldId,
+    domain::LabelId,
     domain::Timestamp
 );
 

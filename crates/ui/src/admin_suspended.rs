@@ -72,7 +72,7 @@ pub async fn page(State(ui): State<Ui>, agent: Agent) -> Response {
     let inner = async {
         let held = ui
             .app
-            .suspended_messages(agent.user.actor, None, 100)
+            .suspended_messages(agent.user.actor, None, None, 100)
             .await?;
         let clock = Clock::new(&agent.user.time_zone);
         let items = held

@@ -132,8 +132,9 @@ fn credentials(req: &Request) -> Option<Credentials> {
 
 /// Reads anyone may make without credentials: the help center's
 /// languages, categories, sections and articles (their translations and
-/// attachments), and article search — never votes, subscriptions, user
-/// segments or the incremental export.
+/// attachments, an article's labels), and article search — never votes,
+/// subscriptions, user segments, the list of every label or the
+/// incremental export.
 fn public_read(req: &Request) -> bool {
     if req.method() != axum::http::Method::GET {
         return false;
@@ -145,6 +146,8 @@ fn public_read(req: &Request) -> bool {
     matches!(first, "locales" | "categories" | "sections" | "articles")
         && !rest.contains("/votes")
         && !rest.contains("/subscriptions")
+        // The list of every label is for agents, as Zendesk's is.
+        && !rest.starts_with("articles/labels")
 }
 
 pub async fn authenticate(State(api): State<Api>, mut req: Request, next: Next) -> Response {

@@ -48,6 +48,7 @@ pub use operations::Body;
     wire::GoodwillGesture,
     wire::DeletedTicket,
     wire::ProfileField,
+    wire::ArticleLabel,
     wire::ProfileFieldRequest,
     wire::RuleDefinition,
     wire::RuleDefinitions,

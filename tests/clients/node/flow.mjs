@@ -92,4 +92,19 @@ check(JSON.stringify(bySection).includes(`"id":${art.id}`), 'articles listed by 
 const hcHits = await hc.helpcenter.search.searchArticlesInLocale('factura', 'es');
 check(JSON.stringify(hcHits).includes(`"id":${art.id}`) && JSON.stringify(hcHits).includes('"result_type":"article"'), `article search ${JSON.stringify(hcHits).slice(0, 300)}`);
 
+// User fields: made, listed, changed, put in order, deleted.
+const tier = unwrap(await client.userfields.create({ user_field: { key: `tier${stamp}`, type: 'text', title: 'Nivel' } }), 'user_field');
+const plan = unwrap(await client.userfields.create({ user_field: { key: `plan${stamp}`, type: 'checkbox', title: 'Plan' } }), 'user_field');
+check(tier.id > 0 && plan.type === 'checkbox', `user fields ${JSON.stringify([tier, plan])}`);
+const listedFields = await client.userfields.list();
+check(JSON.stringify(listedFields).includes(`"key":"tier${stamp}"`), 'user fields listed');
+const renamed = unwrap(await client.userfields.update(tier.id, { user_field: { title: 'Nivel de cliente' } }), 'user_field');
+check(renamed.title === 'Nivel de cliente', `user field renamed ${JSON.stringify(renamed)}`);
+await client.userfields.reorder([plan.id, tier.id]);
+const ordered = unwrap(await client.userfields.list(), 'user_fields');
+const order = (Array.isArray(ordered) ? ordered : []).map((f) => f.id);
+check(order.indexOf(plan.id) < order.indexOf(tier.id), `user fields reordered ${JSON.stringify(order)}`);
+await client.userfields.delete(tier.id);
+check(!JSON.stringify(await client.userfields.list()).includes(`"key":"tier${stamp}"`), 'user field deleted');
+
 console.log('node-zendesk flow passed');

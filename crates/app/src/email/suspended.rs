@@ -69,16 +69,20 @@ fn view(
 }
 
 impl App {
-    /// Held messages, newest first (admins only); `before` pages by id.
+    /// Held messages, newest first (admins only): those older than
+    /// `before`, or the `limit` just newer than `newer_than`.
     pub async fn suspended_messages(
         &self,
         actor: Actor,
         before: Option<i64>,
+        newer_than: Option<i64>,
         limit: i64,
     ) -> Result<Vec<SuspendedMessage>, AppError> {
         require(&actor, domain::policy::Capability::ManageSuspendedMail)?;
         let mut rc = self.read().await?;
-        let rows = email::suspended(&mut rc.conn(), before, limit.clamp(1, 100)).await?;
+        // One more than a full page of 100, so a caller can tell there are more.
+        let rows =
+            email::suspended(&mut rc.conn(), before, newer_than, limit.clamp(1, 101)).await?;
         let parser = self.inbound_parser.as_deref();
         Ok(rows
             .into_iter()

@@ -32,13 +32,15 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
-    /// Articles of a section or category (or all), in a locale (or all).
+    /// Articles of a section or category (or all), in a locale (or all),
+    /// carrying every label in `labels`.
     pub async fn list_articles(
         &self,
         actor: Actor,
         section: Option<SectionId>,
         category: Option<CategoryId>,
         locale: Option<&str>,
+        labels: &[String],
         paging: Paging,
     ) -> Result<(Vec<Article>, Paged), AppError> {
         let audience = self.help_center_audience(Some(&actor)).await?;
@@ -75,6 +77,14 @@ impl App {
             args.push(cat.into());
             cond.push_str(&format!(
                 " AND t.section_id IN (SELECT id FROM hc_sections WHERE category_id = ${})",
+                args.len()
+            ));
+        }
+        // Every label named (as the article search filters them).
+        for l in labels {
+            args.push(format!("%,{l},%").into());
+            cond.push_str(&format!(
+                " AND (',' || t.label_names || ',') LIKE ${}",
                 args.len()
             ));
         }

@@ -16,8 +16,12 @@ impl App {
             return Err(AppError::NotFound);
         }
         let mut rc = self.read().await?;
-        users::get(&mut rc.conn(), id)
-            .await?
+        let c = &mut rc.conn();
+        let found = users::get(c, id).await?.ok_or(AppError::NotFound)?;
+        let found = users::with_fields(c, vec![found]).await?;
+        found
+            .into_iter()
+            .next()
             .map(|u| visible_to(&actor, u))
             .ok_or(AppError::NotFound)
     }
@@ -31,7 +35,9 @@ impl App {
             .map(UserId::get)
             .collect();
         let mut rc = self.read().await?;
-        Ok(users::get_many(&mut rc.conn(), &ids)
+        let c = &mut rc.conn();
+        let found = users::get_many(c, &ids).await?;
+        Ok(users::with_fields(c, found)
             .await?
             .into_iter()
             .map(|u| visible_to(&actor, u))
@@ -69,7 +75,8 @@ impl App {
             ));
         }
         let page = page_ids(c, &cond, args, paging).await?;
-        Ok((users::get_many(c, &page.ids).await?, page))
+        let found = users::get_many(c, &page.ids).await?;
+        Ok((users::with_fields(c, found).await?, page))
     }
 
     /// Users matching free text (name or email) or an external id.
@@ -83,7 +90,10 @@ impl App {
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
         match (external_id, query) {
-            (Some(e), _) => Ok(users::by_external_id(c, e).await?.into_iter().collect()),
+            (Some(e), _) => {
+                let found = users::by_external_id(c, e).await?.into_iter().collect();
+                Ok(users::with_fields(c, found).await?)
+            }
             (None, Some(q)) if !q.trim().is_empty() => Ok(users::search(c, q, 1000).await?),
             _ => Ok(vec![]),
         }
@@ -105,5 +115,35 @@ impl App {
         }
         let mut rc = self.read().await?;
         Ok(users::by_name_prefix(&mut rc.conn(), prefix, 20).await?)
+    }
+
+    /// The identities of several users, those the actor may see (a
+    /// sideload: `include=identities`).
+    pub async fn identities_of_users(
+        &self,
+        actor: Actor,
+        ids: &[UserId],
+    ) -> Result<Vec<store::model::Identity>, AppError> {
+        let ids: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|u| policy::may_see_person(&actor, *u))
+            .map(UserId::get)
+            .collect();
+        let mut rc = self.read().await?;
+        Ok(users::identities_of_many(&mut rc.conn(), &ids).await?)
+    }
+
+    /// The groups several agents are in (staff; a sideload:
+    /// `include=groups`).
+    pub async fn groups_of_users(
+        &self,
+        actor: Actor,
+        ids: &[UserId],
+    ) -> Result<Vec<store::model::Group>, AppError> {
+        crate::error::require(&actor, policy::Capability::WorkTheDesk)?;
+        let ids: Vec<i64> = ids.iter().map(|u| u.0).collect();
+        let mut rc = self.read().await?;
+        Ok(store::repo::groups::of_users(&mut rc.conn(), &ids).await?)
     }
 }

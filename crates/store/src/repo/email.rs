@@ -82,16 +82,26 @@ pub async fn stored(
 pub async fn suspended(
     c: &mut Conn<'_>,
     before: Option<i64>,
+    newer_than: Option<i64>,
     limit: i64,
 ) -> Result<Vec<(Pending, Timestamp, SuspensionCause, String)>, StoreError> {
-    let rows = c
+    // Newest first; paging back towards the newest reads upwards from the
+    // cursor and turns the rows round.
+    let (cond, order, from) = match newer_than {
+        Some(id) => ("id > $2", "ASC", id),
+        None => ("id < $2", "DESC", before.unwrap_or(i64::MAX)),
+    };
+    let mut rows = c
         .all(
-            q(format!("SELECT {PENDING_COLS}, received_at, outcome FROM inbound_emails WHERE status = $1 AND id < $2 ORDER BY id DESC LIMIT $3"))
+            q(format!("SELECT {PENDING_COLS}, received_at, outcome FROM inbound_emails WHERE status = $1 AND {cond} ORDER BY id {order} LIMIT $3"))
                 .bind(InboundStatus::Suspended)
-                .bind(before.unwrap_or(i64::MAX))
+                .bind(from)
                 .bind(limit),
         )
         .await?;
+    if newer_than.is_some() {
+        rows.reverse();
+    }
     rows.iter()
         .map(|r| {
             let p = pending_row(r)?;

@@ -75,6 +75,20 @@ pub async fn get_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Group>, Store
     map_rows(c.all(query).await?, from_row)
 }
 
+/// The live groups any of these users is a member of, by id.
+pub async fn of_users(c: &mut Conn<'_>, users: &[i64]) -> Result<Vec<Group>, StoreError> {
+    if users.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut query = q(format!(
+        "SELECT {COLS} FROM groups WHERE deleted = FALSE AND id IN \
+         (SELECT group_id FROM group_memberships WHERE user_id IN ({})) ORDER BY id",
+        placeholders(1, users.len())
+    ));
+    query.args = users.iter().map(|&i| Value::Int(i)).collect();
+    map_rows(c.all(query).await?, from_row)
+}
+
 /// Every group not deleted, by name (for lists to choose from).
 pub async fn live(c: &mut Conn<'_>) -> Result<Vec<Group>, StoreError> {
     map_rows(

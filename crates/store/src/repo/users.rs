@@ -34,8 +34,10 @@ fn from_row(r: &Row) -> Result<User, StoreError> {
     })
 }
 
-/// Adds the user fields' values to users read, in one query.
-async fn with_fields(c: &mut Conn<'_>, mut users: Vec<User>) -> Result<Vec<User>, StoreError> {
+/// Adds the user fields' values to users read, in one query. Reads the
+/// API answers with call it; the core's own reads (the write path) leave
+/// the values out, as they never need them.
+pub async fn with_fields(c: &mut Conn<'_>, mut users: Vec<User>) -> Result<Vec<User>, StoreError> {
     let ids: Vec<i64> = users.iter().map(|u| u.id.0).collect();
     let mut values = super::profile_fields::values_of(c, FieldOwner::User, &ids).await?;
     for u in &mut users {
@@ -109,13 +111,11 @@ pub async fn update(c: &mut Conn<'_>, u: &User) -> Result<(), StoreError> {
 }
 
 pub async fn get(c: &mut Conn<'_>, id: UserId) -> Result<Option<User>, StoreError> {
-    let found = c
-        .opt(q(format!("SELECT {COLS} FROM users WHERE id = $1")).bind(id))
+    c.opt(q(format!("SELECT {COLS} FROM users WHERE id = $1")).bind(id))
         .await?
         .as_ref()
         .map(from_row)
-        .transpose()?;
-    Ok(with_fields(c, found.into_iter().collect()).await?.pop())
+        .transpose()
 }
 
 /// Users by id, in the order of `ids`, skipping unknown ones.
@@ -128,8 +128,7 @@ pub async fn get_many(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<User>, StoreE
         placeholders(1, ids.len())
     ));
     query.args = ids.iter().map(|&i| Value::Int(i)).collect();
-    let found = map_rows(c.all(query).await?, from_row)?;
-    let users = with_fields(c, found).await?;
+    let users = map_rows(c.all(query).await?, from_row)?;
     Ok(ids
         .iter()
         .filter_map(|id| users.iter().find(|u| u.id.0 == *id).cloned())
@@ -153,13 +152,11 @@ pub async fn by_external_id(
     c: &mut Conn<'_>,
     external_id: &str,
 ) -> Result<Option<User>, StoreError> {
-    let found = c
-        .opt(q(format!("SELECT {COLS} FROM users WHERE external_id = $1")).bind(external_id))
+    c.opt(q(format!("SELECT {COLS} FROM users WHERE external_id = $1")).bind(external_id))
         .await?
         .as_ref()
         .map(from_row)
-        .transpose()?;
-    Ok(with_fields(c, found.into_iter().collect()).await?.pop())
+        .transpose()
 }
 
 /// Users whose name contains, or whose email equals, `text` (case-folded).
@@ -225,6 +222,22 @@ fn identity_from_row(r: &Row) -> Result<Identity, StoreError> {
 
 const IDENTITY_COLS: &str =
     "id, user_id, kind, value, is_primary, verified, created_at, updated_at";
+
+/// The identities of several users, by user then id.
+pub async fn identities_of_many(
+    c: &mut Conn<'_>,
+    users: &[i64],
+) -> Result<Vec<Identity>, StoreError> {
+    if users.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut query = q(format!(
+        "SELECT {IDENTITY_COLS} FROM identities WHERE user_id IN ({}) ORDER BY user_id, id",
+        placeholders(1, users.len())
+    ));
+    query.args = users.iter().map(|&i| Value::Int(i)).collect();
+    map_rows(c.all(query).await?, identity_from_row)
+}
 
 /// Adds an identity; the first of its kind becomes primary.
 pub async fn add_identity(

@@ -185,3 +185,124 @@ both!(categories_sections_articles_and_search, |srv| {
     let (_, loc) = srv.get("/api/v2/help_center/locales.json", &reader).await;
     assert_eq!(loc["default_locale"], "en-us");
 });
+
+both!(article_labels_have_ids_and_filter_lists, |srv| {
+    let cat = make(
+        &srv,
+        "/api/v2/help_center/categories.json",
+        "category",
+        json!({"name": "Envíos", "locale": "es"}),
+    )
+    .await;
+    let sec = make(
+        &srv,
+        &format!("/api/v2/help_center/categories/{}/sections.json", cat["id"]),
+        "section",
+        json!({"name": "Plazos"}),
+    )
+    .await;
+    let spath = format!("/api/v2/help_center/sections/{}/articles.json", sec["id"]);
+    let a1 = make(&srv, &spath, "article", json!({"title": "Plazos de entrega", "body": "<p>Tres días.</p>", "label_names": ["envios", " urgente ", "envios", "a,b"]})).await;
+    let a2 = make(&srv, &spath, "article", json!({"title": "Envío internacional", "body": "<p>Diez días.</p>", "label_names": ["envios"]})).await;
+    assert_eq!(
+        a1["label_names"],
+        json!(["envios", "urgente"]),
+        "cleaned: {a1}"
+    );
+    let admin = srv.admin();
+    let (s, b) = srv
+        .get("/api/v2/help_center/articles/labels.json", &admin)
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let names: Vec<&str> = b["labels"]
+        .as_array()
+        .map(|l| l.iter().filter_map(|x| x["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(names, vec!["envios", "urgente"], "each name once: {b}");
+    let urgent = b["labels"][1]["id"].as_i64().unwrap_or_default();
+    let (s, b) = srv
+        .get(
+            &format!("/api/v2/help_center/articles/labels/{urgent}.json"),
+            &admin,
+        )
+        .await;
+    assert_eq!((s, &b["label"]["name"]), (200, &json!("urgente")), "{b}");
+    // Without credentials: an article's labels, never the whole list.
+    let (s, b) = srv
+        .get(
+            &format!("/api/v2/help_center/articles/{}/labels.json", a1["id"]),
+            &Auth::None,
+        )
+        .await;
+    assert_eq!((s, b["count"].as_i64()), (200, Some(2)), "{b}");
+    let (s, _) = srv
+        .get("/api/v2/help_center/articles/labels.json", &Auth::None)
+        .await;
+    assert_eq!(s, 401);
+
+    // Added and taken off through the article; lists filter by them.
+    let (s, b) = srv
+        .call(
+            "POST",
+            &format!("/api/v2/help_center/articles/{}/labels.json", a2["id"]),
+            &admin,
+            Some(json!({"label": {"name": "internacional"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let intl = b["label"]["id"].as_i64().unwrap_or_default();
+    let listed = |q: &'static str| {
+        let srv = &srv;
+        async move {
+            let (s, b) = srv
+                .get(
+                    &format!("/api/v2/help_center/articles.json?{q}"),
+                    &Auth::None,
+                )
+                .await;
+            assert_eq!(s, 200, "{b}");
+            b["articles"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x["id"].as_i64())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        }
+    };
+    let (id1, id2) = (a1["id"].as_i64(), a2["id"].as_i64());
+    assert_eq!(
+        listed("label_names=envios").await,
+        vec![id1.unwrap_or(0), id2.unwrap_or(0)]
+    );
+    assert_eq!(
+        listed("label_names=envios,internacional").await,
+        vec![id2.unwrap_or(0)]
+    );
+    let (s, _) = srv
+        .call(
+            "DELETE",
+            &format!(
+                "/api/v2/help_center/articles/{}/labels/{intl}.json",
+                a2["id"]
+            ),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(s, 204);
+    assert!(listed("label_names=internacional").await.is_empty());
+    let (s, _) = srv
+        .call(
+            "DELETE",
+            &format!(
+                "/api/v2/help_center/articles/{}/labels/{intl}.json",
+                a2["id"]
+            ),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(s, 404, "it has it no more");
+});

@@ -38,6 +38,10 @@ const LISTS: &[(&str, &str)] = &[
     ("/api/v2/channels/templates.json", "templates"),
     ("/api/v2/channels/voice/lines.json", "lines"),
     ("/api/v2/chat/widgets.json", "widgets"),
+    ("/api/v2/user_fields.json", "user_fields"),
+    ("/api/v2/organization_fields.json", "organization_fields"),
+    ("/api/v2/deleted_tickets.json", "deleted_tickets"),
+    ("/api/v2/deleted_users.json", "deleted_users"),
 ];
 
 /// Lists Zendesk pages by cursor only.
@@ -99,6 +103,14 @@ async fn seed(srv: &TestServer) {
                 "/api/v2/users.json",
                 json!({"user": {"name": format!("Cliente {i}"), "email": format!("c{i}@example.com")}}),
             ),
+            (
+                "/api/v2/user_fields.json",
+                json!({"user_field": {"key": format!("u{i}"), "type": "text", "title": format!("U {i}")}}),
+            ),
+            (
+                "/api/v2/organization_fields.json",
+                json!({"organization_field": {"key": format!("o{i}"), "type": "text", "title": format!("O {i}")}}),
+            ),
         ];
         for (path, body) in posts {
             let (s, b) = srv.call("POST", path, &admin, Some(body)).await;
@@ -109,7 +121,56 @@ async fn seed(srv: &TestServer) {
             json!({"comment": {"body": format!("Caso {i}")}, "tags": [format!("etiqueta{i}"), "comun"]}),
         )
         .await;
+        // One deleted ticket and one deleted user, and one held mail.
+        let gone = new_ticket(srv, json!({"comment": {"body": format!("Borrado {i}")}})).await;
+        let (s, b) = srv
+            .call(
+                "DELETE",
+                &format!("/api/v2/tickets/{}.json", gone["id"]),
+                &admin,
+                None,
+            )
+            .await;
+        assert_eq!(s, 204, "{b}");
+        let (_, b) = srv
+            .call(
+                "POST",
+                "/api/v2/users.json",
+                &admin,
+                Some(json!({"user": {"name": format!("Baja {i}")}})),
+            )
+            .await;
+        let (s, b) = srv
+            .call(
+                "DELETE",
+                &format!("/api/v2/users/{}.json", b["user"]["id"]),
+                &admin,
+                None,
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        suspend_a_mail(srv, i).await;
     }
+}
+
+/// Holds one mail in the suspended queue.
+async fn suspend_a_mail(srv: &TestServer, i: usize) {
+    let raw =
+        format!("From: x{i}@corp.test\r\nTo: support@example.com\r\nSubject: s{i}\r\n\r\nx\r\n");
+    let envelope = app::email::Envelope {
+        mail_from: format!("x{i}@corp.test"),
+        rcpt_to: vec!["support@example.com".into()],
+        ..Default::default()
+    };
+    let id = srv
+        .app
+        .store_inbound_email(envelope, raw.into_bytes())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    srv.app
+        .suspend_inbound_email(id, domain::SuspensionCause::UnverifiedSender, "test")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// The records' ids as written (numbers, or UUIDs for routing
@@ -198,6 +259,34 @@ both!(every_list_pages_both_ways, |srv| {
         assert!(all.len() >= 3, "{path}: {whole}");
         walk_cursor(&srv, path, key, &all).await;
     }
+    // Held mail: newest first by `before_id`, and by cursor either way.
+    let path = "/api/v2/suspended_tickets.json";
+    let (s, whole) = srv.get(path, &srv.admin()).await;
+    assert_eq!(s, 200, "{whole}");
+    let all = ids(&whole["suspended_tickets"]);
+    assert_eq!(all.len(), 3, "{whole}");
+    walk_cursor(&srv, path, "suspended_tickets", &all).await;
+    let (_, first) = srv.get(&format!("{path}?page[size]=2"), &srv.admin()).await;
+    assert_eq!(
+        ids(&first["suspended_tickets"]),
+        all[..2],
+        "newest first: {first}"
+    );
+    let next = first["links"]["next"].as_str().unwrap_or_default();
+    let (_, second) = srv.get(&local(&srv.base, next), &srv.admin()).await;
+    assert_eq!(ids(&second["suspended_tickets"]), all[2..], "{second}");
+    let prev = second["links"]["prev"].as_str().unwrap_or_default();
+    let (_, back) = srv.get(&local(&srv.base, prev), &srv.admin()).await;
+    assert_eq!(
+        ids(&back["suspended_tickets"]),
+        all[..2],
+        "back again: {back}"
+    );
+    let (_, by_id) = srv.get(&format!("{path}?per_page=2"), &srv.admin()).await;
+    let next = by_id["next_page"].as_str().unwrap_or_default();
+    let (_, rest) = srv.get(&local(&srv.base, next), &srv.admin()).await;
+    assert_eq!(ids(&rest["suspended_tickets"]), all[2..], "{rest}");
+
     // A ticket's metric in the list is the one its ticket shows.
     let (_, listed) = srv.get("/api/v2/ticket_metrics.json", &srv.admin()).await;
     let first = &listed["ticket_metrics"][0];

@@ -367,3 +367,101 @@ both!(organization_memberships, |srv| {
         .await;
     assert_eq!(s, 422);
 });
+
+/// Posts as the admin; the answer, which must be a success.
+async fn made(srv: &TestServer, path: &str, body: Json) -> Json {
+    let (s, b) = srv.call("POST", path, &srv.admin(), Some(body)).await;
+    assert!(s < 300, "{path}: {s} {b}");
+    b
+}
+
+both!(users_come_with_what_include_asks_for, |srv| {
+    let admin = srv.admin();
+    let org = made(
+        &srv,
+        "/api/v2/organizations.json",
+        json!({"organization": {"name": "Acme"}}),
+    )
+    .await;
+    let org = org["organization"]["id"].as_i64().unwrap_or_default();
+    let group = made(
+        &srv,
+        "/api/v2/groups.json",
+        json!({"group": {"name": "Soporte"}}),
+    )
+    .await;
+    let group = group["group"]["id"].as_i64().unwrap_or_default();
+    let customer = made(
+        &srv,
+        "/api/v2/users.json",
+        json!({"user": {"name": "Rosa", "email": "rosa@example.com", "organization_id": org}}),
+    )
+    .await;
+    let customer = customer["user"]["id"].as_i64().unwrap_or_default();
+    made(
+        &srv,
+        &format!("/api/v2/users/{customer}/identities.json"),
+        json!({"identity": {"type": "phone_number", "value": "+34600123456"}}),
+    )
+    .await;
+    let (agent, _) = srv.user_with_token("Leo", "leo@example.com", "agent").await;
+    made(
+        &srv,
+        "/api/v2/group_memberships.json",
+        json!({"group_membership": {"user_id": agent, "group_id": group}}),
+    )
+    .await;
+
+    let (s, b) = srv
+        .get(
+            &format!("/api/v2/users/{customer}.json?include=identities,organizations"),
+            &admin,
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let kinds: Vec<&str> = b["identities"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|i| i["type"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(kinds, vec!["email", "phone_number"], "{b}");
+    assert!(
+        b["identities"]
+            .as_array()
+            .is_some_and(|a| a.iter().all(|i| i["user_id"] == customer))
+    );
+    assert_eq!(b["organizations"][0]["name"], "Acme", "{b}");
+    assert!(b.get("groups").is_none(), "only what was asked: {b}");
+
+    let (_, b) = srv
+        .get(
+            &format!(
+                "/api/v2/users/show_many.json?ids={customer},{agent}&include=groups,identities"
+            ),
+            &admin,
+        )
+        .await;
+    assert_eq!(b["groups"][0]["id"], group, "{b}");
+    assert_eq!(b["groups"].as_array().map(Vec::len), Some(1), "{b}");
+    assert_eq!(b["identities"].as_array().map(Vec::len), Some(3), "{b}");
+    let (_, b) = srv
+        .get("/api/v2/users.json?role=agent&include=groups", &admin)
+        .await;
+    assert_eq!(b["groups"][0]["name"], "Soporte", "{b}");
+    let (_, b) = srv
+        .get(
+            "/api/v2/incremental/users.json?start_time=0&include=identities",
+            &admin,
+        )
+        .await;
+    let phones = b["identities"]
+        .as_array()
+        .map(|a| a.iter().filter(|i| i["value"] == "+34600123456").count());
+    assert_eq!(phones, Some(1), "{b}");
+    let (_, b) = srv
+        .get(
+            "/api/v2/incremental/users/cursor.json?start_time=0&include=organizations",
+            &admin,
+        )
+        .await;
+    assert_eq!(b["organizations"][0]["name"], "Acme", "{b}");
+});

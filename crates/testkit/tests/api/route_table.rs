@@ -926,6 +926,31 @@ pub(super) const API: &[Row] = &[
     ),
     ("GET", "/api/v2/help_center/articles", "PAAAAA", ""),
     ("GET", "/api/v2/help_center/articles/search", "PAAAAA", ""),
+    ("GET", "/api/v2/help_center/articles/labels", "UDDAAA", ""),
+    (
+        "GET",
+        "/api/v2/help_center/articles/labels/{label}",
+        "UDDAAA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/articles/{article}/labels",
+        "PAAAAA",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/help_center/articles/{article}/labels",
+        "UDDDAA",
+        r#"{"label":{"name":"envios"}}"#,
+    ),
+    (
+        "DELETE",
+        "/api/v2/help_center/articles/{labelled}/labels/{label}",
+        "UDDDAA",
+        "",
+    ),
     (
         "GET",
         "/api/v2/help_center/articles/{article}",
@@ -2304,6 +2329,21 @@ impl Fixtures<'_> {
                 let u = self.user("end-user").await;
                 out.insert("customer", u);
             }
+            "label" | "labelled" => {
+                Box::pin(self.make("article", out)).await;
+                let article = out["article"].clone();
+                let (s, b) = srv
+                    .call(
+                        "POST",
+                        &format!("/api/v2/help_center/articles/{article}/labels.json"),
+                        &srv.admin(),
+                        Some(json!({"label": {"name": "devoluciones"}})),
+                    )
+                    .await;
+                assert_eq!(s, 201, "fixture label: {b}");
+                out.insert("label", b["label"]["id"].to_string());
+                out.insert("labelled", article);
+            }
             "user_field" | "org_field" => {
                 let (path, key) = if kind == "user_field" {
                     ("/api/v2/user_fields.json", "user_field")
@@ -2808,6 +2848,7 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         "deleted_user",
         "user_field",
         "org_field",
+        "label",
         "merge",
         "token",
         "segment",

@@ -79,6 +79,7 @@ async fn list_page(
                 None,
                 None,
                 None,
+                &[],
                 Paging::Offset {
                     page,
                     per_page: PER_PAGE,

@@ -139,13 +139,8 @@ async fn users_cursor(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .iter()
         .map(|u| json!(wire::user(&ctx.base, u)))
         .collect();
-    ok(cursor_body(
-        &ctx,
-        "users",
-        items,
-        page.after,
-        page.end_of_stream,
-    ))
+    let body = cursor_body(&ctx, "users", items, page.after, page.end_of_stream);
+    ok(crate::sideload::with_users(&api, &ctx, &page.items, body).await?)
 }
 
 async fn users_time(State(api): State<Api>, ctx: Ctx) -> ApiResult {
@@ -158,13 +153,8 @@ async fn users_time(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .iter()
         .map(|u| json!(wire::user(&ctx.base, u)))
         .collect();
-    ok(time_body(
-        &ctx,
-        "users",
-        items,
-        page.end_time,
-        page.end_of_stream,
-    ))
+    let body = time_body(&ctx, "users", items, page.end_time, page.end_of_stream);
+    ok(crate::sideload::with_users(&api, &ctx, &page.items, body).await?)
 }
 
 async fn orgs_time(State(api): State<Api>, ctx: Ctx) -> ApiResult {

@@ -44,6 +44,16 @@ pub fn routes() -> Router<Api> {
         )
         .route("/api/v2/help_center/articles", get(articles))
         .route("/api/v2/help_center/articles/search", get(search))
+        .route("/api/v2/help_center/articles/labels", get(labels))
+        .route("/api/v2/help_center/articles/labels/{id}", get(label))
+        .route(
+            "/api/v2/help_center/articles/{id}/labels",
+            get(article_labels).post(add_label),
+        )
+        .route(
+            "/api/v2/help_center/articles/{id}/labels/{label}",
+            axum::routing::delete(remove_label),
+        )
         .route(
             "/api/v2/help_center/articles/{id}",
             get(article).put(update_article).delete(archive_article),
@@ -313,6 +323,7 @@ async fn list_articles(
             section,
             category,
             ctx.param("locale"),
+            &ctx.params_all("label_names"),
             ctx.paging()?,
         )
         .await?;
@@ -447,4 +458,59 @@ async fn incremental(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     ok(
         json!({"articles": items.iter().map(|a| wire::article(&ctx.base, a)).collect::<Vec<_>>(), "count": items.len(), "end_time": end_time, "next_page": next, "end_of_stream": end}),
     )
+}
+
+/// Every label (agents), by id.
+async fn labels(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let all = api.app.article_labels(ctx.actor).await?;
+    let list: Vec<_> = all
+        .iter()
+        .map(|l| wire::article_label(&ctx.base, l))
+        .collect();
+    ok(wire::page_whole(&ctx, "labels", list)?)
+}
+
+async fn label(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let l = api.app.article_label(ctx.actor, path_id(&id)?).await?;
+    ok(wire::Keyed("label", wire::article_label(&ctx.base, &l)))
+}
+
+/// An article's labels, for whoever may read it.
+async fn article_labels(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let all = api.app.labels_of_article(ctx.actor, path_id(&id)?).await?;
+    let list: Vec<_> = all
+        .iter()
+        .map(|l| wire::article_label(&ctx.base, l))
+        .collect();
+    ok(wire::page_whole(&ctx, "labels", list)?)
+}
+
+/// `{"label": {"name": …}}` onto an article.
+async fn add_label(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult {
+    let m = body.record("label")?;
+    let name = m
+        .get("name")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("");
+    let l = api
+        .app
+        .add_article_label(ctx.actor, path_id(&id)?, name)
+        .await?;
+    created(wire::Keyed("label", wire::article_label(&ctx.base, &l)))
+}
+
+async fn remove_label(
+    State(api): State<Api>,
+    ctx: Ctx,
+    Path((id, label)): Path<(String, String)>,
+) -> ApiResult {
+    api.app
+        .remove_article_label(ctx.actor, path_id(&id)?, path_id(&label)?)
+        .await?;
+    no_content()
 }

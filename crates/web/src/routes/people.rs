@@ -5,7 +5,7 @@ use crate::Api;
 use crate::body::JsonBody;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult};
-use crate::{input, wire};
+use crate::{input, sideload, wire};
 use app::users::IdentityChange;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -64,7 +64,8 @@ async fn create_or_update(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> A
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let u = api.app.user(ctx.actor, path_id::<UserId>(&id)?).await?;
-    ok(wire::Keyed("user", wire::user(&ctx.base, &u)))
+    let body = json!({"user": wire::user(&ctx.base, &u)});
+    ok(sideload::with_users(&api, &ctx, std::slice::from_ref(&u), body).await?)
 }
 
 async fn update(
@@ -95,9 +96,8 @@ async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> Ap
 async fn show_many(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let ids = ids_param(&ctx, "ids")?;
     let users = api.app.users_by_ids(ctx.actor, &ids).await?;
-    ok(
-        json!({"users": users.iter().map(|u| wire::user(&ctx.base, u)).collect::<Vec<_>>(), "next_page": null, "previous_page": null, "count": users.len()}),
-    )
+    let body = json!({"users": users.iter().map(|u| wire::user(&ctx.base, u)).collect::<Vec<_>>(), "next_page": null, "previous_page": null, "count": users.len()});
+    ok(sideload::with_users(&api, &ctx, &users, body).await?)
 }
 
 async fn list_users(
@@ -120,13 +120,14 @@ async fn list_users(
         .list_users(ctx.actor, &roles, org, group, ctx.paging()?)
         .await?;
     let ids = bounds(&users, |u| u.id.0);
-    ok(wire::page(
+    let body = wire::page(
         ctx,
         "users",
         users.iter().map(|u| wire::user(&ctx.base, u)).collect(),
         &paged,
         ids,
-    ))
+    );
+    ok(sideload::with_users(api, ctx, &users, body).await?)
 }
 
 async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
@@ -149,15 +150,16 @@ async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let per_page = ctx.int("per_page")?.unwrap_or(100).clamp(1, 100) as usize;
     let page = ctx.page_number()? as usize;
     let total = users.len();
-    let slice: Vec<wire::User> = users
-        .iter()
+    let shown: Vec<_> = users
+        .into_iter()
         .skip((page - 1) * per_page)
         .take(per_page)
-        .map(|u| wire::user(&ctx.base, u))
         .collect();
+    let slice: Vec<wire::User> = shown.iter().map(|u| wire::user(&ctx.base, u)).collect();
     let next = (page * per_page < total).then(|| ctx.link(&[("page", (page + 1).to_string())]));
     let prev = (page > 1).then(|| ctx.link(&[("page", (page - 1).to_string())]));
-    ok(json!({"users": slice, "next_page": next, "previous_page": prev, "count": total}))
+    let body = json!({"users": slice, "next_page": next, "previous_page": prev, "count": total});
+    ok(sideload::with_users(&api, &ctx, &shown, body).await?)
 }
 
 async fn identities(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -287,5 +289,6 @@ async fn autocomplete(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .autocomplete_users(ctx.actor, ctx.param("name").unwrap_or(""))
         .await?;
     let list: Vec<_> = found.iter().map(|u| wire::user(&ctx.base, u)).collect();
-    ok(wire::page_whole(&ctx, "users", list)?)
+    let body = wire::page_whole(&ctx, "users", list)?;
+    ok(sideload::with_users(&api, &ctx, &found, body).await?)
 }

@@ -49,12 +49,50 @@ fn suspended(base: &str, m: &SuspendedMessage) -> Json {
     })
 }
 
+/// Newest first, paged by `before_id` (offset-style links) or by cursor
+/// (`page[size]`, `page[after]` for older, `page[before]` for newer).
 async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    if let app::Paging::Cursor {
+        after,
+        before,
+        size,
+    } = ctx.paging()?
+    {
+        let mut items = api
+            .app
+            .suspended_messages(ctx.actor, after, before, size + 1)
+            .await?;
+        let extra = items.len() as i64 > size;
+        // The row past the page is the oldest going on, the newest going back.
+        if extra && before.is_some() {
+            items.remove(0);
+        } else {
+            items.truncate(size as usize);
+        }
+        let paged = app::Paged {
+            ids: vec![],
+            count: None,
+            has_more: if before.is_some() { true } else { extra },
+            has_prev: if before.is_some() {
+                extra
+            } else {
+                after.is_some()
+            },
+        };
+        let ids = super::bounds(&items, |m| m.id.0);
+        return ok(wire::page(
+            &ctx,
+            "suspended_tickets",
+            items.iter().map(|m| suspended(&ctx.base, m)).collect(),
+            &paged,
+            ids,
+        ));
+    }
     let per_page = ctx.int("per_page")?.unwrap_or(100).clamp(1, 100);
     let before = ctx.int("before_id")?;
     let mut items = api
         .app
-        .suspended_messages(ctx.actor, before, per_page + 1)
+        .suspended_messages(ctx.actor, before, None, per_page + 1)
         .await?;
     let more = items.len() as i64 > per_page;
     items.truncate(per_page as usize);

@@ -370,3 +370,23 @@ pub fn bot_answer<'a>(base: &str, a: &'a app::answer_bot::BotAnswer) -> BotAnswe
         interaction_access_token: &a.token,
     }
 }
+
+/// An article label (Zendesk's article labels).
+#[derive(Serialize, ToSchema)]
+pub struct ArticleLabel<'a> {
+    pub id: i64,
+    pub url: String,
+    pub name: &'a str,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn article_label<'a>(base: &str, l: &'a domain::model::ArticleLabel) -> ArticleLabel<'a> {
+    ArticleLabel {
+        id: l.id.0,
+        url: format!("{base}/api/v2/help_center/articles/labels/{}.json", l.id),
+        name: &l.name,
+        created_at: l.created_at.to_iso(),
+        updated_at: l.updated_at.to_iso(),
+    }
+}

@@ -114,7 +114,7 @@ pub const SELF_SERVICE: &[Operation] = &[
         "get",
         "/api/v2/help_center/articles",
         "Help center",
-        "List articles",
+        "List articles (in `locale`, carrying every label in `label_names`)",
         Body::List("articles", "Article"),
     ),
     (
