@@ -143,7 +143,9 @@ impl App {
         crate::error::require(&actor, Capability::DeactivateUsers)?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        deleted(c, id).await
+        let found = deleted(c, id).await?;
+        let mut found = users::with_fields(c, vec![found]).await?;
+        found.pop().ok_or(AppError::NotFound)
     }
 
     /// Brings a deleted user back: active again, as they were.

@@ -141,11 +141,13 @@ pub async fn user_scrubbed(c: &mut Conn<'_>, id: UserId) -> Result<bool, StoreEr
 }
 
 /// Deletes a deleted user's personal data for good: name, addresses,
-/// every identity, notes, tags, password, sessions and tokens. The row
-/// stays, named as Zendesk names such users, so their tickets still read.
+/// every identity, notes, tags, user field values, password, sessions and
+/// tokens. The row stays, named as Zendesk names such users, so their
+/// tickets still read.
 pub async fn scrub_user(c: &mut Conn<'_>, id: UserId, now: Timestamp) -> Result<(), StoreError> {
     for sql in [
         "DELETE FROM identities WHERE user_id = $1",
+        "DELETE FROM profile_field_values WHERE entity_id = $1 AND field_id IN (SELECT id FROM profile_fields WHERE owner = 'user')",
         "DELETE FROM sessions WHERE user_id = $1",
         "DELETE FROM api_tokens WHERE user_id = $1",
     ] {

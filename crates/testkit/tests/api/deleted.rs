@@ -176,9 +176,18 @@ both!(deleted_users_are_listed_restored_or_scrubbed, |srv| {
     let (s, b) = srv
         .call(
             "POST",
+            "/api/v2/user_fields.json",
+            &admin,
+            Some(json!({"user_field": {"key": "dni", "type": "text", "title": "DNI"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let (s, b) = srv
+        .call(
+            "POST",
             "/api/v2/users.json",
             &admin,
-            Some(json!({"user": {"name": "Marta Ruiz", "email": "marta@example.com", "phone": "+34600111222", "notes": "VIP"}})),
+            Some(json!({"user": {"name": "Marta Ruiz", "email": "marta@example.com", "phone": "+34600111222", "notes": "VIP", "user_fields": {"dni": "12345678Z"}}})),
         )
         .await;
     assert_eq!(s, 201, "{b}");
@@ -206,6 +215,7 @@ both!(deleted_users_are_listed_restored_or_scrubbed, |srv| {
         .get(&format!("/api/v2/deleted_users/{id}.json"), &admin)
         .await;
     assert_eq!((s, &b["deleted_user"]["name"]), (200, &json!("Marta Ruiz")));
+    assert_eq!(b["deleted_user"]["user_fields"]["dni"], "12345678Z", "{b}");
 
     // Restored: active again, no longer listed.
     let restore = format!("/api/v2/deleted_users/{id}/restore.json");
@@ -230,6 +240,12 @@ both!(deleted_users_are_listed_restored_or_scrubbed, |srv| {
     assert_eq!(s, 200, "{b}");
     let u = &b["deleted_user"];
     assert_eq!(u["name"], "Permanently deleted user", "{b}");
+    let (_, b) = srv.get(&format!("/api/v2/users/{id}.json"), &admin).await;
+    assert_eq!(
+        b["user"]["user_fields"],
+        json!({}),
+        "nothing of them is left: {b}"
+    );
     assert_eq!(
         (&u["email"], &u["phone"], &u["notes"]),
         (&Json::Null, &Json::Null, &Json::Null),
