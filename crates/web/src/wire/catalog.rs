@@ -97,9 +97,14 @@ pub fn system_field(
     }
 }
 
-pub fn field<'a>(base: &str, f: &'a FieldRecord) -> TicketField<'a> {
-    let options = f.field_type.has_options().then(|| {
-        f.options
+/// A dropdown's or multiselect's choices as Zendesk lists them; `None`
+/// for fields of other types.
+pub fn field_options(
+    field_type: domain::FieldType,
+    options: &[domain::model::FieldOption],
+) -> Option<Vec<FieldOption<'_>>> {
+    field_type.has_options().then(|| {
+        options
             .iter()
             .map(|o| FieldOption {
                 id: o.id,
@@ -109,7 +114,11 @@ pub fn field<'a>(base: &str, f: &'a FieldRecord) -> TicketField<'a> {
                 default: false,
             })
             .collect()
-    });
+    })
+}
+
+pub fn field<'a>(base: &str, f: &'a FieldRecord) -> TicketField<'a> {
+    let options = field_options(f.field_type, &f.options);
     TicketField {
         id: f.id.0,
         url: format!("{base}/api/v2/ticket_fields/{}.json", f.id),

@@ -44,18 +44,7 @@ pub fn profile_fields_path(owner: FieldOwner) -> &'static str {
 }
 
 pub fn profile_field<'a>(base: &str, f: &'a FieldRecord) -> ProfileField<'a> {
-    let options = f.field_type.has_options().then(|| {
-        f.options
-            .iter()
-            .map(|o| FieldOption {
-                id: o.id,
-                name: &o.name,
-                raw_name: &o.name,
-                value: &o.value,
-                default: false,
-            })
-            .collect()
-    });
+    let options = super::field_options(f.field_type, &f.options);
     ProfileField {
         id: f.id.0,
         url: format!(
