@@ -384,9 +384,17 @@ both!(incremental_exports_reach_every_row_once, |srv| {
     )
     .await;
     let exported: BTreeSet<String> = exported.iter().map(|t| t["id"].to_string()).collect();
+    // Deleted tickets are exported too, as Zendesk's export shows them.
+    let (_, deleted) = srv.get("/api/v2/deleted_tickets.json", &srv.admin()).await;
+    let deleted = ids(&deleted["deleted_tickets"]);
+    assert!(!deleted.is_empty(), "the seed deletes some");
     assert_eq!(
         exported,
-        tickets.iter().cloned().collect::<BTreeSet<String>>()
+        tickets
+            .iter()
+            .chain(&deleted)
+            .cloned()
+            .collect::<BTreeSet<String>>()
     );
     let (s, sample) = srv
         .get(
