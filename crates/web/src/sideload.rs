@@ -12,13 +12,60 @@ use domain::model::{Ticket, User};
 use domain::{GroupId, OrgId, UserId};
 use serde_json::{Map, Value as Json};
 
-/// What `include` asks for, of what these records can sideload.
-fn asked(ctx: &Ctx, offered: [&'static str; 3]) -> Vec<&'static str> {
+/// What `include` asks for on `records` (`tickets`, `users`), of what
+/// they can sideload: plain names (`include=users,groups`) and the names
+/// in `records(…)`, the search API's form (`include=tickets(users)`).
+fn asked(ctx: &Ctx, records: &str, offered: [&'static str; 3]) -> Vec<&'static str> {
     let raw = ctx.param("include").unwrap_or("");
+    // Split at the commas outside parentheses.
+    let mut parts = vec![String::new()];
+    let mut depth = 0usize;
+    for ch in raw.chars() {
+        match ch {
+            ',' if depth == 0 => parts.push(String::new()),
+            _ => {
+                if ch == '(' {
+                    depth += 1;
+                } else if ch == ')' {
+                    depth = depth.saturating_sub(1);
+                }
+                if let Some(p) = parts.last_mut() {
+                    p.push(ch);
+                }
+            }
+        }
+    }
+    let mut names: Vec<String> = Vec::new();
+    for part in &parts {
+        let part = part.trim();
+        match part
+            .strip_prefix(records)
+            .and_then(|r| r.strip_prefix('('))
+            .and_then(|r| r.strip_suffix(')'))
+        {
+            Some(inner) => names.extend(inner.split(',').map(|n| n.trim().to_string())),
+            None => names.push(part.to_string()),
+        }
+    }
     offered
         .into_iter()
-        .filter(|k| raw.split(',').any(|p| p.trim() == *k))
+        .filter(|k| names.iter().any(|n| n == k))
         .collect()
+}
+
+/// Puts sideloaded records under `kind`, beside any already there (a
+/// search's tickets and users may both bring organizations), each once.
+fn put(body: &mut Map<String, Json>, kind: &str, records: Vec<Json>) {
+    let list = body
+        .entry(kind.to_string())
+        .or_insert_with(|| Json::Array(vec![]));
+    if let Json::Array(have) = list {
+        for r in records {
+            if !have.iter().any(|h| h["id"] == r["id"]) {
+                have.push(r);
+            }
+        }
+    }
 }
 
 fn json(record: impl serde::Serialize) -> Json {
@@ -39,7 +86,7 @@ pub async fn tickets(
     tickets: &[Ticket],
     body: &mut Map<String, Json>,
 ) -> Result<(), ApiError> {
-    for kind in asked(ctx, ["users", "groups", "organizations"]) {
+    for kind in asked(ctx, "tickets", ["users", "groups", "organizations"]) {
         let records: Vec<Json> = match kind {
             "users" => {
                 let ids: Vec<UserId> = unique(tickets.iter().flat_map(|t| {
@@ -78,7 +125,7 @@ pub async fn tickets(
             }
             _ => Vec::new(),
         };
-        body.insert(kind.into(), Json::Array(records));
+        put(body, kind, records);
     }
     Ok(())
 }
@@ -91,7 +138,7 @@ pub async fn users(
     body: &mut Map<String, Json>,
 ) -> Result<(), ApiError> {
     let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
-    for kind in asked(ctx, ["identities", "groups", "organizations"]) {
+    for kind in asked(ctx, "users", ["identities", "groups", "organizations"]) {
         let records: Vec<Json> = match kind {
             "identities" => api
                 .app
@@ -118,7 +165,7 @@ pub async fn users(
             }
             _ => Vec::new(),
         };
-        body.insert(kind.into(), Json::Array(records));
+        put(body, kind, records);
     }
     Ok(())
 }

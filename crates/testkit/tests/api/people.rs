@@ -464,4 +464,33 @@ both!(users_come_with_what_include_asks_for, |srv| {
         )
         .await;
     assert_eq!(b["organizations"][0]["name"], "Acme", "{b}");
+
+    // Search takes Zendesk's `include=tickets(users)` and `users(…)`.
+    new_ticket(
+        &srv,
+        json!({"subject": "Zarzaparrilla agotada", "requester_id": customer, "comment": {"body": "¿Cuándo vuelve?"}}),
+    )
+    .await;
+    let (s, b) = srv
+        .get(
+            "/api/v2/search.json?query=zarzaparrilla&include=tickets(users,organizations)",
+            &admin,
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["count"], 1, "{b}");
+    assert!(
+        b["users"]
+            .as_array()
+            .is_some_and(|u| u.iter().any(|x| x["id"] == customer)),
+        "{b}"
+    );
+    assert_eq!(b["organizations"][0]["id"], org, "{b}");
+    let (_, b) = srv
+        .get(
+            "/api/v2/search.json?query=type:user%20rosa&include=users(identities)",
+            &admin,
+        )
+        .await;
+    assert_eq!(b["identities"].as_array().map(Vec::len), Some(2), "{b}");
 });

@@ -68,9 +68,36 @@ async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
             ("per_page", per_page.to_string()),
         ])
     });
-    ok(
-        json!({"results": results, "count": found.count, "next_page": next, "previous_page": prev, "facets": null}),
-    )
+    let mut body = serde_json::Map::new();
+    for (k, v) in [
+        ("results", json!(results)),
+        ("count", json!(found.count)),
+        ("next_page", json!(next)),
+        ("previous_page", json!(prev)),
+        ("facets", Json::Null),
+    ] {
+        body.insert(k.into(), v);
+    }
+    // Sideloads for the tickets and the people found (`include=tickets(users)`).
+    let tickets: Vec<_> = found
+        .hits
+        .iter()
+        .filter_map(|h| match h {
+            Hit::Ticket(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    let people: Vec<_> = found
+        .hits
+        .iter()
+        .filter_map(|h| match h {
+            Hit::User(u) => Some(u.clone()),
+            _ => None,
+        })
+        .collect();
+    crate::sideload::tickets(&api, &ctx, &tickets, &mut body).await?;
+    crate::sideload::users(&api, &ctx, &people, &mut body).await?;
+    ok(Json::Object(body))
 }
 
 async fn count(State(api): State<Api>, ctx: Ctx) -> ApiResult {
