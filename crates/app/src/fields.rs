@@ -213,24 +213,52 @@ fn apply(f: &mut TicketField, input: FieldInput) -> Result<(), AppError> {
     if let Some(p) = input.position {
         f.position = p;
     }
-    if let Some(p) = input.regexp {
-        f.regexp = checked_pattern(p)?;
+    Checks {
+        regexp: &mut f.regexp,
+        tag: &mut f.tag,
+        options: &mut f.options,
     }
-    if let Some(t) = input.tag {
-        f.tag = checked_tag(t);
+    .apply(f.field_type, input.regexp, input.tag, input.options)
+}
+
+/// What a custom field's values are checked against — its pattern, its
+/// checkbox tag, its options —, the same for ticket, user and organization
+/// fields.
+pub(crate) struct Checks<'a> {
+    pub regexp: &'a mut Option<String>,
+    pub tag: &'a mut Option<String>,
+    pub options: &'a mut Vec<FieldOption>,
+}
+
+impl Checks<'_> {
+    /// Sets the parts given (`None` leaves one as it is), each checked; a
+    /// dropdown or multiselect must keep at least one option.
+    pub(crate) fn apply(
+        self,
+        field_type: FieldType,
+        regexp: Option<String>,
+        tag: Option<String>,
+        options: Option<Vec<(String, String)>>,
+    ) -> Result<(), AppError> {
+        if let Some(p) = regexp {
+            *self.regexp = checked_pattern(p)?;
+        }
+        if let Some(t) = tag {
+            *self.tag = Some(t.trim().to_lowercase()).filter(|t| !t.is_empty());
+        }
+        if let Some(opts) = options {
+            *self.options = checked_options(opts)?;
+        }
+        if field_type.has_options() && self.options.is_empty() {
+            return Err(AppError::field(FieldError::blank("custom_field_options")));
+        }
+        Ok(())
     }
-    if let Some(opts) = input.options {
-        f.options = checked_options(opts)?;
-    }
-    if f.field_type.has_options() && f.options.is_empty() {
-        return Err(AppError::field(FieldError::blank("custom_field_options")));
-    }
-    Ok(())
 }
 
 /// A validation pattern as given: none when empty, refused when it does
 /// not compile.
-pub(crate) fn checked_pattern(p: String) -> Result<Option<String>, AppError> {
+fn checked_pattern(p: String) -> Result<Option<String>, AppError> {
     if p.is_empty() {
         return Ok(None);
     }
@@ -243,14 +271,9 @@ pub(crate) fn checked_pattern(p: String) -> Result<Option<String>, AppError> {
     Ok(Some(p))
 }
 
-/// A checkbox's tag as given: lower-case, none when empty.
-pub(crate) fn checked_tag(t: String) -> Option<String> {
-    Some(t.trim().to_lowercase()).filter(|t| !t.is_empty())
-}
-
 /// Dropdown options as given (name, value): values lower-case with `_`
 /// for spaces, none blank, none twice.
-pub(crate) fn checked_options(opts: Vec<(String, String)>) -> Result<Vec<FieldOption>, AppError> {
+fn checked_options(opts: Vec<(String, String)>) -> Result<Vec<FieldOption>, AppError> {
     let mut out: Vec<FieldOption> = Vec::with_capacity(opts.len());
     for (i, (name, value)) in opts.into_iter().enumerate() {
         let value = value.trim().to_lowercase().replace(' ', "_");

@@ -126,7 +126,10 @@ impl App {
                 };
                 apply(&mut o, &input)?;
                 o.id = orgs::insert(c, &o).await.map_err(|e| duplicate(e, &o))?;
-                o.fields = write_values(c, FieldOwner::Organization, o.id.0, &input.fields).await?;
+                if !input.fields.is_empty() {
+                    o.fields =
+                        write_values(c, FieldOwner::Organization, o.id.0, &input.fields).await?;
+                }
                 store::events::append(c, event(o.id, EventKind::Created, actor, now)).await?;
                 Ok(o)
             })

@@ -3,7 +3,7 @@
 //! are checked against their fields as ticket fields' are, and written in
 //! the same unit as the record.
 
-use crate::fields::{ValueRule, checked_options, checked_pattern, checked_tag};
+use crate::fields::{Checks, ValueRule};
 use crate::{App, AppError, FieldError};
 use domain::field::{FieldOwner, ProfileValue};
 use domain::model::ProfileField;
@@ -60,19 +60,12 @@ fn apply(f: &mut ProfileField, input: ProfileFieldInput) -> Result<(), AppError>
     if let Some(a) = input.active {
         f.active = a;
     }
-    if let Some(p) = input.regexp {
-        f.regexp = checked_pattern(p)?;
+    Checks {
+        regexp: &mut f.regexp,
+        tag: &mut f.tag,
+        options: &mut f.options,
     }
-    if let Some(t) = input.tag {
-        f.tag = checked_tag(t);
-    }
-    if let Some(opts) = input.options {
-        f.options = checked_options(opts)?;
-    }
-    if f.field_type.has_options() && f.options.is_empty() {
-        return Err(AppError::field(FieldError::blank("custom_field_options")));
-    }
-    Ok(())
+    .apply(f.field_type, input.regexp, input.tag, input.options)
 }
 
 /// The values given by key for one record of `owner`, checked against

@@ -120,14 +120,19 @@ pub async fn scrub_ticket(
     Ok(())
 }
 
+/// A user deleted and not yet deleted for good (the table aliased `t`).
+const DELETED_USER: &str = "t.active = FALSE AND t.scrubbed_at IS NULL";
+
 /// One page of the deleted users not yet deleted for good, by id.
 pub async fn page_users(c: &mut Conn<'_>, paging: Paging) -> Result<Paged, StoreError> {
-    page_ids(
-        c,
-        "users t WHERE t.active = FALSE AND t.scrubbed_at IS NULL",
-        vec![],
-        paging,
-    )
+    page_ids(c, &format!("users t WHERE {DELETED_USER}"), vec![], paging).await
+}
+
+/// How many users are deleted and not yet deleted for good.
+pub async fn count_users(c: &mut Conn<'_>) -> Result<i64, StoreError> {
+    c.scalar(q(format!(
+        "SELECT COUNT(*) FROM users t WHERE {DELETED_USER}"
+    )))
     .await
 }
 

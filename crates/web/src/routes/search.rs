@@ -78,6 +78,9 @@ async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     ] {
         body.insert(k.into(), v);
     }
+    if ctx.param("include").is_none() {
+        return ok(Json::Object(body));
+    }
     // Sideloads for the tickets and the people found (`include=tickets(users)`).
     let tickets: Vec<_> = found
         .hits
