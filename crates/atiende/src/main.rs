@@ -336,31 +336,46 @@ async fn start_mail(app: &mut App, config: &Config) -> Result<(), String> {
     Ok(())
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is
+/// called, not when the future is first polled: `serve` calls it first, so
+/// a signal sent the moment the server answers is caught (the default
+/// handler would kill the process mid-request).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (term, int) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(term) => {},
+                () = wait(int) => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down: finishing in-flight requests");
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }
 
 async fn serve(config: Config) -> Result<(), String> {
     let started = Instant::now();
+    let shutdown = shutdown_signal();
     raise_open_files();
     let app = open(&config).await?;
     if !app.has_staff().await.map_err(describe)? {
@@ -464,7 +479,7 @@ async fn serve(config: Config) -> Result<(), String> {
             config.public_url.clone(),
             voice,
         ));
-    web::serve(listener, app, settings, pages, shutdown_signal())
+    web::serve(listener, app, settings, pages, shutdown)
         .await
         .map_err(|e| e.to_string())?;
     db.close().await;
