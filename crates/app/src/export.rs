@@ -150,10 +150,7 @@ pub struct AuditPage {
 
 impl App {
     /// Every ticket's audits written from `start` on (admins): Zendesk's
-    /// time-based `incremental/ticket_events`. A full page leaves out the
-    /// audits that share its last second, for the next page to start
-    /// there and hold them all, so none is skipped; a second holding more
-    /// than a page is read whole.
+    /// time-based `incremental/ticket_events`, paged by [`audit_page`].
     pub async fn export_audits(
         &self,
         actor: Actor,
@@ -163,21 +160,7 @@ impl App {
         may_export(&actor)?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
-        let mut rows = store::repo::comments::audit_ids_since(c, start, limit).await?;
-        let end_of_stream = (rows.len() as i64) < limit;
-        let mut end_time = rows.last().map_or(start, |r| r.1);
-        if !end_of_stream {
-            let before_last: Vec<(i64, Timestamp)> =
-                rows.iter().copied().filter(|r| r.1 < end_time).collect();
-            if before_last.is_empty() {
-                // One second holds a page or more: all of it, then on.
-                rows = store::repo::comments::audit_ids_at(c, end_time).await?;
-                end_time = Timestamp(end_time.0 + 1);
-            } else {
-                rows = before_last;
-            }
-        }
-        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let (ids, end_time, end_of_stream) = audit_page(c, start, limit).await?;
         let audits = store::repo::comments::audits_many(c, &ids).await?;
         Ok(AuditPage {
             audits,
@@ -185,6 +168,33 @@ impl App {
             end_of_stream,
         })
     }
+}
+
+/// The ids of a page of audits written from `start` on, the next page's
+/// start and whether this is the last. A full page leaves out the audits
+/// that share its last second, for the next page to start there and hold
+/// them all, so none is skipped; a second holding more than a page is
+/// read whole.
+pub(crate) async fn audit_page(
+    c: &mut store::Conn<'_>,
+    start: Timestamp,
+    limit: i64,
+) -> Result<(Vec<i64>, Timestamp, bool), AppError> {
+    let mut rows = store::repo::comments::audit_ids_since(c, start, limit).await?;
+    let end_of_stream = (rows.len() as i64) < limit;
+    let mut end_time = rows.last().map_or(start, |r| r.1);
+    if !end_of_stream {
+        let before_last: Vec<(i64, Timestamp)> =
+            rows.iter().copied().filter(|r| r.1 < end_time).collect();
+        if before_last.is_empty() {
+            // One second holds a page or more: all of it, then on.
+            rows = store::repo::comments::audit_ids_at(c, end_time).await?;
+            end_time = Timestamp(end_time.0 + 1);
+        } else {
+            rows = before_last;
+        }
+    }
+    Ok((rows.iter().map(|r| r.0).collect(), end_time, end_of_stream))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! calls and their results back out; no rule lives in an entry point.
 
 pub mod account;
+pub mod activities;
 pub mod answer_bot;
 pub mod auth;
 pub mod bot_vectors;
@@ -28,6 +29,7 @@ pub mod language;
 pub mod live;
 pub mod mail_templates;
 pub mod messaging;
+pub mod metric_events;
 pub mod operations;
 pub mod orgs;
 pub mod outbox;
@@ -39,6 +41,7 @@ pub mod profile_fields;
 pub mod queues;
 pub mod reports;
 pub mod requests;
+pub mod roles;
 pub mod routing;
 pub mod rulebook;
 pub mod rules;
@@ -46,6 +49,7 @@ pub mod sanitize;
 pub mod search;
 pub mod sessions;
 pub mod site_look;
+pub mod skips;
 pub mod sla;
 pub mod surveys;
 pub mod ticket_forms;

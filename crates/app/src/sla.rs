@@ -228,18 +228,51 @@ pub(crate) fn events_from_audits(
     requester: domain::UserId,
     staff: &[domain::UserId],
 ) -> Vec<Event> {
+    caused_events(audits, requester, staff)
+        .into_iter()
+        .map(|(_, e)| e)
+        .collect()
+}
+
+/// Which of these audits' authors are staff (their replies are agents'
+/// replies).
+pub(crate) async fn staff_among(
+    c: &mut store::Conn<'_>,
+    audits: &[store::model::Audit],
+) -> Result<Vec<domain::UserId>, AppError> {
+    let mut authors: Vec<i64> = audits.iter().map(|a| a.author_id.0).collect();
+    authors.sort_unstable();
+    authors.dedup();
+    Ok(store::repo::users::get_many(c, &authors)
+        .await?
+        .into_iter()
+        .filter(|u| u.role.is_staff())
+        .map(|u| u.id)
+        .collect())
+}
+
+/// The same history, each happening with the index of the audit it
+/// came from (metric events are numbered by their audit).
+pub(crate) fn caused_events(
+    audits: &[store::model::Audit],
+    requester: domain::UserId,
+    staff: &[domain::UserId],
+) -> Vec<(usize, Event)> {
     let mut out = Vec::new();
     for (i, a) in audits.iter().enumerate() {
         let at = a.created_at;
         let by_staff =
             staff.contains(&a.author_id) || a.author_id == domain::permission::SYSTEM_USER;
         if i == 0 {
-            out.push(Event {
-                at,
-                what: Happening::Created {
-                    by_agent: by_staff && a.author_id != requester,
+            out.push((
+                i,
+                Event {
+                    at,
+                    what: Happening::Created {
+                        by_agent: by_staff && a.author_id != requester,
+                    },
                 },
-            });
+            ));
         }
         for e in &a.events {
             match e {
@@ -250,7 +283,7 @@ pub(crate) fn events_from_audits(
                     } else {
                         Happening::CustomerComment
                     };
-                    out.push(Event { at, what });
+                    out.push((i, Event { at, what }));
                 }
                 AuditEvent::Create { field_name, value }
                 | AuditEvent::Change {
@@ -259,10 +292,13 @@ pub(crate) fn events_from_audits(
                     if let Some(st) = value.as_str().and_then(|v| v.parse::<Status>().ok())
                         && !(i == 0 && st == Status::New)
                     {
-                        out.push(Event {
-                            at,
-                            what: Happening::Status(st),
-                        });
+                        out.push((
+                            i,
+                            Event {
+                                at,
+                                what: Happening::Status(st),
+                            },
+                        ));
                     }
                 }
                 _ => {}
@@ -311,15 +347,7 @@ impl App {
         let mut conn = rc.conn();
         let ids: Vec<TicketId> = tickets.iter().map(|t| t.id).collect();
         let audits = store::repo::comments::audits_of_many(&mut conn, &ids).await?;
-        let mut authors: Vec<i64> = audits.iter().map(|a| a.author_id.0).collect();
-        authors.sort_unstable();
-        authors.dedup();
-        let staff: Vec<domain::UserId> = store::repo::users::get_many(&mut conn, &authors)
-            .await?
-            .into_iter()
-            .filter(|u| u.role.is_staff())
-            .map(|u| u.id)
-            .collect();
+        let staff = staff_among(&mut conn, &audits).await?;
         let mut by_ticket: std::collections::HashMap<TicketId, Vec<_>> =
             std::collections::HashMap::new();
         for a in audits {

@@ -147,4 +147,6 @@ id_type!(
     ProfileFieldId,
     /// A help-center article label.
     LabelId,
+    /// An agent passing over a ticket in play mode.
+    SkipId,
 );

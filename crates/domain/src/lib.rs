@@ -3,6 +3,7 @@
 //! that decide who may see and change what. Every other crate speaks these
 //! types, so a rule written here holds for the API, the UI and every channel.
 
+pub mod activity;
 pub mod audit;
 pub mod call_stats;
 pub mod calls;
@@ -15,13 +16,16 @@ pub mod ids;
 pub mod look;
 pub mod mail;
 pub mod messaging;
+pub mod metric_events;
 pub mod model;
 pub mod permission;
 pub mod policy;
 pub mod report;
+pub mod roles;
 pub mod routing;
 pub mod rules;
 pub mod segment;
+pub mod skip;
 pub mod sla;
 pub mod survey;
 pub mod ticket;

@@ -369,6 +369,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: Some(include_str!("../migrations/0049_hc_labels.sqlite.sql")),
         postgres: Some(include_str!("../migrations/0049_hc_labels.postgres.sql")),
     },
+    Migration {
+        version: 50,
+        name: "ticket_skips",
+        shared: Some(include_str!("../migrations/0050_ticket_skips.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -163,6 +163,7 @@ value_from_id!(
     domain::GestureId,
     domain::ProfileFieldId,
     domain::LabelId,
+    domain::SkipId,
     domain::Timestamp
 );
 

@@ -692,3 +692,17 @@ trend_ignored = Tags that do not say what the problem is (one per line; those ti
 trend_min = Fewest tickets in an hour for a spike
 trend_times = Times above normal
 trend_emails = Email spikes to (one address per line)
+
+# The activity stream (the API's activities): what others did to an
+# agent's tickets.
+activity_assignment = { $actor } assigned ticket #{ $ticket } to you.
+activity_comment = { $actor } commented on ticket #{ $ticket }.
+activity_priority_increase = { $actor } raised the priority of ticket #{ $ticket }.
+
+# Staff roles (the API's custom_roles).
+staff_role_admin = Administrator
+    .description = Everything agents do, and the desk's settings: rules, fields, groups, channels, people, exports.
+staff_role_agent = Agent
+    .description = Works every ticket, reads reports, writes help-center articles.
+staff_role_group_agent = Agent (own groups)
+    .description = Works only the tickets of their groups and those assigned to or asked by them.

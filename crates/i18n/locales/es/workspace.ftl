@@ -692,3 +692,17 @@ trend_ignored = Etiquetas que no dicen cuál es el problema (una por línea; eso
 trend_min = Casos mínimos en una hora para un pico
 trend_times = Veces por encima de lo normal
 trend_emails = Avisar de los picos por correo a (una dirección por línea)
+
+# El flujo de actividad (las activities de la API): lo que otros hicieron
+# en los tickets de un agente.
+activity_assignment = { $actor } te asignó el ticket #{ $ticket }.
+activity_comment = { $actor } comentó en el ticket #{ $ticket }.
+activity_priority_increase = { $actor } subió la prioridad del ticket #{ $ticket }.
+
+# Roles del equipo (los custom_roles de la API).
+staff_role_admin = Administrador
+    .description = Todo lo que hacen los agentes y la configuración: reglas, campos, grupos, canales, personas, exportaciones.
+staff_role_agent = Agente
+    .description = Atiende todos los tickets, lee los informes, escribe artículos del centro de ayuda.
+staff_role_group_agent = Agente (sus grupos)
+    .description = Atiende solo los tickets de sus grupos y los que tiene asignados o pidió.

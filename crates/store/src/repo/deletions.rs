@@ -79,7 +79,7 @@ pub async fn page_tickets(
 
 /// Deletes a deleted ticket's content for good: its comments and their
 /// files, its audits, tags, fields, people copied, satisfaction rating,
-/// report facts and gestures' reasons; the text of the mail sent about it
+/// report facts and the reasons of gestures and skips; the text of the mail sent about it
 /// and the raw mail it came from. The row stays, empty, so the event log,
 /// calls and chats that name it still read; it is listed no more.
 pub async fn scrub_ticket(
@@ -97,6 +97,7 @@ pub async fn scrub_ticket(
         "DELETE FROM satisfaction_ratings WHERE ticket_id = $1",
         "DELETE FROM report_tickets WHERE ticket_id = $1",
         "UPDATE goodwill_gestures SET reason = '' WHERE ticket_id = $1",
+        "UPDATE ticket_skips SET reason = '' WHERE ticket_id = $1",
         "UPDATE outbound_messages SET subject = '', body_text = '', body_html = '', \
          last_error = CASE WHEN status = 'queued' THEN 'the ticket was deleted permanently' ELSE last_error END, \
          status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END WHERE ticket_id = $1",

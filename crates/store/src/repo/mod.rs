@@ -36,6 +36,7 @@ pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod sign_in_links;
+pub mod skips;
 pub mod sla;
 pub mod surveys;
 pub mod ticket_forms;

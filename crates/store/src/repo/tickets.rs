@@ -334,3 +334,21 @@ pub async fn incident_ids(
     .map(|r| Ok(TicketId(r.int(0)?)))
     .collect()
 }
+
+/// The agent's tickets (not deleted) changed at or after `since`, at most
+/// 1,000, newest change first: where their activity stream is read from.
+pub async fn assigned_changed_since(
+    c: &mut Conn<'_>,
+    agent: UserId,
+    since: Timestamp,
+) -> Result<Vec<TicketId>, StoreError> {
+    c.all(
+        q("SELECT id FROM tickets WHERE assignee_id = $1 AND deleted_at IS NULL AND updated_at >= $2 ORDER BY updated_at DESC LIMIT 1000")
+            .bind(agent)
+            .bind(since),
+    )
+    .await?
+    .iter()
+    .map(|r| Ok(TicketId(r.int(0)?)))
+    .collect()
+}

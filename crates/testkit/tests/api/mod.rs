@@ -12,6 +12,7 @@ mod chat_attendance;
 mod chat_files;
 mod clients;
 mod cluster;
+mod data_streams;
 mod deleted;
 mod email;
 mod email_corpus;

@@ -445,6 +445,12 @@ pub(super) const API: &[Row] = &[
     ),
     (
         "GET",
+        "/api/v2/incremental/ticket_metric_events?start_time=0",
+        "UDDDDA",
+        "",
+    ),
+    (
+        "GET",
         "/api/v2/incremental/ticket_events/sample?start_time=0",
         "UDDDDA",
         "",
@@ -1311,6 +1317,25 @@ pub(super) const API: &[Row] = &[
         "UDDDAA",
         r#"{"goodwill_gesture":{"kind":"refund","amount":"5.00","currency":"EUR","reason":"Tarde"}}"#,
     ),
+    // Staff roles, fixed.
+    ("GET", "/api/v2/custom_roles", "UDDAAA", ""),
+    ("GET", "/api/v2/custom_roles/{staff_role}", "UDDAAA", ""),
+    // The activity stream: the caller's own.
+    ("GET", "/api/v2/activities", "UDDAAA", ""),
+    ("GET", "/api/v2/activities/count", "UDDAAA", ""),
+    // No activity has a ticket's id (ids are audits' times four): the
+    // row checks who is refused; the contract test reads real ones.
+    ("GET", "/api/v2/activities/{ticket}", "UDDDDD", ""),
+    // Ticket skips: everyone's for admins, an agent's own otherwise.
+    ("GET", "/api/v2/skips", "UDDAAA", ""),
+    (
+        "POST",
+        "/api/v2/skips",
+        "UDDDAA",
+        r#"{"skip":{"ticket_id":{ticket},"reason":"Otro idioma"}}"#,
+    ),
+    ("GET", "/api/v2/users/{me}/skips", "UDDDDA", ""),
+    ("GET", "/api/v2/tickets/{ticket}/skips", "UDDDAA", ""),
     // Zendesk Talk: statistics for admins, the queue for staff, an
     // agent's availability read by staff and set by them or an admin.
     (
@@ -2740,6 +2765,9 @@ impl Fixtures<'_> {
             } else if name == "locale" {
                 // The help center's default locale, where fixtures are.
                 "en-us".to_string()
+            } else if name == "staff_role" {
+                // The agent role: roles are fixed.
+                "2".to_string()
             } else if let Some(v) = made.get(name) {
                 v.clone()
             } else if fresh && !SHARED_ALWAYS.contains(&name) {

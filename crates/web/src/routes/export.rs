@@ -21,6 +21,10 @@ pub fn routes() -> Router<Api> {
         .route("/api/v2/incremental/users", get(users_time))
         .route("/api/v2/incremental/organizations", get(orgs_time))
         .route("/api/v2/incremental/ticket_events", get(ticket_events))
+        .route(
+            "/api/v2/incremental/ticket_metric_events",
+            get(ticket_metric_events),
+        )
         .route("/api/v2/incremental/tickets/sample", get(tickets_time))
         .route("/api/v2/incremental/users/sample", get(users_time))
         .route("/api/v2/incremental/organizations/sample", get(orgs_time))
@@ -45,12 +49,17 @@ fn start(ctx: &Ctx) -> Result<ExportStart, ApiError> {
     Ok(ExportStart::Time(Timestamp(t)))
 }
 
-/// A page's size: up to 1,000; Zendesk's `sample` endpoints give 50.
+/// A page's size (`per_page`, or `page[size]` as cursor clients send it):
+/// up to 1,000; Zendesk's `sample` endpoints give 50.
 fn per_page(ctx: &Ctx) -> Result<i64, ApiError> {
     if ctx.path.ends_with("/sample") {
         return Ok(50);
     }
-    Ok(ctx.int("per_page")?.unwrap_or(1000).clamp(1, 1000))
+    let asked = match ctx.int("per_page")? {
+        Some(n) => Some(n),
+        None => ctx.int("page[size]")?,
+    };
+    Ok(asked.unwrap_or(1000).clamp(1, 1000))
 }
 
 fn cursor_body(
@@ -203,6 +212,39 @@ async fn ticket_events(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         page.end_time,
         page.end_of_stream,
     ))
+}
+
+/// `incremental/ticket_metric_events` (time-based, from `start_time`):
+/// the time-based body, with `meta` and `links` as well for clients that
+/// page it by cursor (`links.next` until `meta.has_more` is false).
+async fn ticket_metric_events(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    app::export::may_export(&ctx.actor)?;
+    let start = ctx
+        .int("start_time")?
+        .ok_or_else(|| ApiError::BadRequest("start_time is required".into()))?;
+    let page = api
+        .app
+        .export_metric_events(ctx.actor, Timestamp(start), per_page(&ctx)?)
+        .await?;
+    let items = page
+        .events
+        .iter()
+        .map(|e| json!(wire::ticket_metric_event(e)))
+        .collect();
+    let mut body = time_body(
+        &ctx,
+        "ticket_metric_events",
+        items,
+        page.end_time,
+        page.end_of_stream,
+    );
+    body["meta"] = json!({
+        "has_more": !page.end_of_stream,
+        "after_cursor": null,
+        "before_cursor": null,
+    });
+    body["links"] = json!({"next": body["next_page"].clone(), "prev": null});
+    ok(body)
 }
 
 /// An audit as Zendesk's ticket event.

@@ -1,6 +1,7 @@
 //! The API's routes, grouped by resource. Every handler here is thin.
 
 mod account;
+mod activities;
 mod answer_bot;
 mod article_files;
 mod business;
@@ -21,10 +22,12 @@ mod orgs;
 mod people;
 mod profile_fields;
 mod requests;
+mod roles;
 mod routing;
 mod rules;
 mod search;
 mod settings;
+mod skips;
 mod surveys;
 mod suspended;
 mod talk;
@@ -66,6 +69,9 @@ pub fn api_routes() -> Router<Api> {
         .merge(voice::routes())
         .merge(account::routes())
         .merge(goodwill::routes())
+        .merge(activities::routes())
+        .merge(roles::routes())
+        .merge(skips::routes())
         .merge(deleted::routes())
         .merge(definitions::routes())
         .merge(profile_fields::routes())

@@ -1,6 +1,7 @@
 //! Records as Zendesk's JSON. Only this module knows the wire shape; the
 //! store's records know nothing of it.
 
+mod activity;
 mod calls;
 mod catalog;
 mod channels;
@@ -9,11 +10,14 @@ mod definitions;
 mod deleted;
 mod goodwill;
 mod help_center;
+mod metric_events;
 mod people;
 mod profile_fields;
 mod records;
 mod requests;
+mod roles;
 mod whole;
+pub use activity::*;
 pub use calls::*;
 pub use catalog::*;
 pub use channels::*;
@@ -22,10 +26,12 @@ pub use definitions::*;
 pub use deleted::*;
 pub use goodwill::*;
 pub use help_center::*;
+pub use metric_events::*;
 pub use people::*;
 pub use profile_fields::*;
 pub use records::*;
 pub use requests::*;
+pub use roles::*;
 pub use whole::{page_whole, page_whole_cursor};
 
 use crate::ctx::Ctx;

@@ -42,6 +42,13 @@ pub const INTEGRATIONS: &[Operation] = &[
     ),
     (
         "get",
+        "/api/v2/incremental/ticket_metric_events",
+        "Incremental export",
+        "Each ticket clock (reply, agent work, requester wait, resolution, update times) activated, paused or fulfilled by the audits written at or after start_time, replayed from the tickets' histories; end_time and next_page (also links.next and meta.has_more) until end_of_stream (admins who export)",
+        Body::List("ticket_metric_events", "TicketMetricEvent"),
+    ),
+    (
+        "get",
         "/api/v2/incremental/ticket_events/sample",
         "Incremental export",
         "The first 50 ticket events from start_time (admins who export)",
