@@ -3,6 +3,7 @@
 //! accents and stems Spanish and English.
 
 mod authoring;
+mod comments;
 mod labels;
 mod reading;
 mod segments;

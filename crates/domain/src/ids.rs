@@ -149,4 +149,8 @@ id_type!(
     LabelId,
     /// An agent passing over a ticket in play mode.
     SkipId,
+    /// A reader's comment on a help-center article.
+    ArticleCommentId,
+    /// A reader's vote on an article comment.
+    CommentVoteId,
 );

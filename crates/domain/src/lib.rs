@@ -4,6 +4,7 @@
 //! types, so a rule written here holds for the API, the UI and every channel.
 
 pub mod activity;
+pub mod article_comment;
 pub mod audit;
 pub mod call_stats;
 pub mod calls;

@@ -376,6 +376,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 51,
+        name: "article_comments",
+        shared: Some(include_str!("../migrations/0051_article_comments.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -164,6 +164,8 @@ value_from_id!(
     domain::ProfileFieldId,
     domain::LabelId,
     domain::SkipId,
+    domain::ArticleCommentId,
+    domain::CommentVoteId,
     domain::Timestamp
 );
 

@@ -51,6 +51,7 @@ pub use operations::Body;
     wire::Skip,
     wire::Activity,
     wire::CustomRole,
+    wire::ArticleComment,
     wire::RoleConfiguration,
     wire::ProfileField,
     wire::ArticleLabel,

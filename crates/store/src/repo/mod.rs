@@ -16,6 +16,7 @@ pub mod email;
 pub mod fields;
 pub mod goodwill;
 pub mod groups;
+pub mod hc_comments;
 pub mod hc_labels;
 pub mod help_center;
 pub mod inbound;

@@ -361,3 +361,249 @@ both!(staff_roles_say_what_each_may_do, |srv| {
     let (s, _) = srv.get("/api/v2/custom_roles/9.json", &srv.admin()).await;
     assert_eq!(s, 404);
 });
+
+both!(readers_comment_on_articles_and_vote_on_comments, |srv| {
+    let admin = srv.admin();
+    let srv = &srv;
+    let post = |path: String, body: Json| async move {
+        let (s, b) = srv.call("POST", &path, &srv.admin(), Some(body)).await;
+        assert!(s < 300, "{path}: {b}");
+        b
+    };
+    let c = post(
+        "/api/v2/help_center/categories.json".into(),
+        json!({"category": {"name": "Cuenta"}}),
+    )
+    .await;
+    let s = post(
+        format!(
+            "/api/v2/help_center/categories/{}/sections.json",
+            c["category"]["id"]
+        ),
+        json!({"section": {"name": "Acceso"}}),
+    )
+    .await;
+    let a = post(
+        format!("/api/v2/help_center/sections/{}/articles.json", s["section"]["id"]),
+        json!({"article": {"title": "Cambiar la contraseña", "body": "<p>Pulse en Perfil.</p>", "locale": "es"}}),
+    )
+    .await;
+    let article = a["article"]["id"].as_i64().unwrap_or_default();
+    let comments = format!("/api/v2/help_center/articles/{article}/comments.json");
+    let (ana_id, ana) = srv
+        .user_with_token("Ana", "ana@comentarios.test", "end-user")
+        .await;
+    let (_, bea) = srv
+        .user_with_token("Bea", "bea@comentarios.test", "end-user")
+        .await;
+    // A reader comments; the script is gone, the text stays.
+    let (s, b) = srv
+        .call(
+            "POST",
+            &comments,
+            &ana,
+            Some(json!({"comment": {"body": "<p>¿Y en el móvil?</p><script>alert(1)</script>"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let id = b["comment"]["id"].as_i64().unwrap_or_default();
+    assert_eq!(b["comment"]["author_id"], ana_id);
+    assert_eq!(b["comment"]["source_type"], "Article");
+    assert!(
+        !b["comment"]["body"]
+            .as_str()
+            .unwrap_or("")
+            .contains("script"),
+        "{b}"
+    );
+    // Nothing to say, or no one signed in: refused with a reason.
+    let (s, _) = srv
+        .call(
+            "POST",
+            &comments,
+            &ana,
+            Some(json!({"comment": {"body": "<p> </p>"}})),
+        )
+        .await;
+    assert_eq!(s, 422);
+    let (s, _) = srv
+        .call(
+            "POST",
+            &comments,
+            &atiende_testkit::Auth::None,
+            Some(json!({"comment": {"body": "x"}})),
+        )
+        .await;
+    assert_eq!(s, 401);
+    // Anyone reads them on a public article, without credentials.
+    let (s, list) = srv.get(&comments, &atiende_testkit::Auth::None).await;
+    assert_eq!(
+        (s, list["comments"].as_array().map(Vec::len)),
+        (200, Some(1)),
+        "{list}"
+    );
+    // Another reader may not change it; the author and agents may.
+    let one = format!("/api/v2/help_center/articles/{article}/comments/{id}.json");
+    let (s, _) = srv
+        .call(
+            "PUT",
+            &one,
+            &bea,
+            Some(json!({"comment": {"body": "spam"}})),
+        )
+        .await;
+    assert_eq!(s, 403);
+    let (s, b) = srv
+        .call(
+            "PUT",
+            &one,
+            &admin,
+            Some(json!({"comment": {"body": "<p>¿Y desde el móvil?</p>"}})),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["comment"]["non_author_editor_id"], 1);
+    // Votes: one per reader, the last one counts.
+    let up = format!("/api/v2/help_center/articles/{article}/comments/{id}/up.json");
+    let down = format!("/api/v2/help_center/articles/{article}/comments/{id}/down.json");
+    assert_eq!(srv.call("POST", &up, &bea, None).await.0, 200);
+    assert_eq!(srv.call("POST", &down, &bea, None).await.0, 200);
+    assert_eq!(srv.call("POST", &up, &ana, None).await.0, 200);
+    let (_, shown) = srv.get(&one, &bea).await;
+    assert_eq!(
+        (
+            &shown["comment"]["vote_sum"],
+            &shown["comment"]["vote_count"]
+        ),
+        (&json!(0), &json!(2)),
+        "{shown}"
+    );
+    let (s, votes) = srv
+        .get(
+            &format!("/api/v2/help_center/articles/{article}/comments/{id}/votes.json"),
+            &admin,
+        )
+        .await;
+    assert_eq!(
+        (s, votes["votes"].as_array().map(Vec::len)),
+        (200, Some(2)),
+        "{votes}"
+    );
+    assert_eq!(votes["votes"][0]["item_type"], "Comment");
+    // A person's comments: theirs to read, and staff's.
+    let (s, mine) = srv
+        .get(
+            &format!("/api/v2/help_center/users/{ana_id}/comments.json"),
+            &ana,
+        )
+        .await;
+    assert_eq!(
+        (s, mine["comments"].as_array().map(Vec::len)),
+        (200, Some(1))
+    );
+    let (s, _) = srv
+        .get(
+            &format!("/api/v2/help_center/users/{ana_id}/comments.json"),
+            &bea,
+        )
+        .await;
+    assert_eq!(s, 404);
+    // Turned off: no more comments.
+    srv.call(
+        "PUT",
+        &format!("/api/v2/help_center/articles/{article}.json"),
+        &admin,
+        Some(json!({"article": {"comments_disabled": true}})),
+    )
+    .await;
+    let (s, _) = srv
+        .call(
+            "POST",
+            &comments,
+            &bea,
+            Some(json!({"comment": {"body": "otra"}})),
+        )
+        .await;
+    assert_eq!(s, 403);
+    // The author deletes it, votes and all.
+    assert_eq!(srv.call("DELETE", &one, &ana, None).await.0, 204);
+    let (_, list) = srv.get(&comments, &admin).await;
+    assert_eq!(list["comments"], json!([]));
+});
+
+both!(ticket_audits_page_by_the_older_cursors_too, |srv| {
+    answered_request(&srv).await;
+    answered_request_again(&srv).await;
+    // Newest first, `limit` at a time, older by `before_url` until none.
+    let mut seen = Vec::new();
+    let mut url = "/api/v2/ticket_audits.json?limit=2".to_string();
+    let mut after = None;
+    for _ in 0..100 {
+        let (s, b) = srv.get(&url, &srv.admin()).await;
+        assert_eq!(s, 200, "{b}");
+        after = after.or_else(|| b["after_url"].as_str().map(str::to_string));
+        seen.extend(
+            b["audits"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|a| a["id"].as_i64().unwrap_or(0)),
+        );
+        match b["before_url"].as_str() {
+            Some(next) => url = local(&srv.base, next),
+            None => break,
+        }
+    }
+    let mut newest_first = seen.clone();
+    newest_first.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(seen, newest_first, "each once, newest first");
+    newest_first.dedup();
+    assert_eq!(newest_first.len(), seen.len());
+    let (_, all) = srv
+        .get(
+            "/api/v2/ticket_audits.json?page%5Bsize%5D=100",
+            &srv.admin(),
+        )
+        .await;
+    assert_eq!(all["audits"].as_array().map(Vec::len), Some(seen.len()));
+    // The newest page's after_url polls for what comes next: nothing yet.
+    let (_, later) = srv
+        .get(&local(&srv.base, &after.unwrap_or_default()), &srv.admin())
+        .await;
+    assert_eq!(later["audits"], json!([]), "{later}");
+    let (s, _) = srv
+        .get("/api/v2/ticket_audits.json?cursor=zz", &srv.admin())
+        .await;
+    assert_eq!(s, 400);
+    // Comment events in the ticket events export carry their time.
+    let (_, events) = srv
+        .get(
+            "/api/v2/incremental/ticket_events.json?start_time=0&include=comment_events",
+            &srv.admin(),
+        )
+        .await;
+    assert!(
+        events["ticket_events"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|e| e["child_events"].as_array().cloned().unwrap_or_default())
+            .all(|c| c["created_at"].as_str().is_some_and(|t| t.ends_with('Z')))
+    );
+});
+
+/// A second customer's request, for lists of more than one ticket.
+async fn answered_request_again(srv: &TestServer) {
+    let (_, leo) = srv
+        .user_with_token("Leo", "leo@metricas.test", "end-user")
+        .await;
+    let (s, r) = srv
+        .call(
+            "POST",
+            "/api/v2/requests.json",
+            &leo,
+            Some(json!({"request": {"subject": "Otra", "comment": {"body": "Tampoco"}}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+}

@@ -1035,6 +1035,61 @@ pub(super) const API: &[Row] = &[
         "UDDDAA",
         "",
     ),
+    // Readers' comments on articles.
+    (
+        "GET",
+        "/api/v2/help_center/articles/{article}/comments",
+        "PAAAAA",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/help_center/articles/{article}/comments",
+        "UAAAAA",
+        r#"{"comment":{"body":"<p>Gracias</p>"}}"#,
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/articles/{article}/comments/{article_comment}",
+        "PAAAAA",
+        "",
+    ),
+    (
+        "PUT",
+        "/api/v2/help_center/articles/{article}/comments/{article_comment}",
+        "UADDAA",
+        r#"{"comment":{"body":"<p>Corregido</p>"}}"#,
+    ),
+    (
+        "DELETE",
+        "/api/v2/help_center/articles/{article}/comments/{article_comment}",
+        "UADDAA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/articles/{article}/comments/{article_comment}/votes",
+        "UDDAAA",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/help_center/articles/{article}/comments/{article_comment}/up",
+        "UAAAAA",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/help_center/articles/{article}/comments/{article_comment}/down",
+        "UAAAAA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/help_center/users/{me}/comments",
+        "UADAAA",
+        "",
+    ),
     (
         "POST",
         "/api/v2/help_center/articles/{article}/up",
@@ -2645,6 +2700,25 @@ impl Fixtures<'_> {
                     .unwrap_or_else(|e| panic!("fixture widget: {e}"));
                 out.insert("chat_widget", made.widget.id.0.to_string());
             }
+            "article_comment" => {
+                if !out.contains_key("article") {
+                    Box::pin(self.make("article", out)).await;
+                }
+                // The customer's own comment, so `Owner` is its author.
+                let (s, b) = srv
+                    .call(
+                        "POST",
+                        &format!(
+                            "/api/v2/help_center/articles/{}/comments.json",
+                            out["article"]
+                        ),
+                        &self.owner,
+                        Some(json!({"comment": {"body": "<p>Me sirvió</p>"}})),
+                    )
+                    .await;
+                assert_eq!(s, 201, "fixture comment: {b}");
+                out.insert("article_comment", b["comment"]["id"].to_string());
+            }
             "article_attachment" | "article_revision" => {
                 if !out.contains_key("article") {
                     Box::pin(self.make("article", out)).await;
@@ -2886,6 +2960,7 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         "channel_account",
         "message_template",
         "voice_line",
+        "article_comment",
     ] {
         if !shared.contains_key(kind) {
             fx.make(kind, &mut shared).await;

@@ -46,7 +46,9 @@ async fn settings(State(api): State<Api>, ctx: Ctx) -> ApiResult {
                     "max_attachment_size": f.max_upload_bytes},
         "active_features": {"help_center": true, "answer_bot": true, "ticket_forms": true, "sla": true,
                             "business_hours": true, "chat": f.chat, "voice": f.voice, "messaging": f.messaging,
-                            "customer_satisfaction": f.csat, "nps": f.nps, "goodwill_gestures": true},
+                            "customer_satisfaction": f.csat, "csat_reason_code": f.csat, "nps": f.nps, "goodwill_gestures": true,
+                            "organization_access_enabled": true, "on_hold_status": true, "ticket_tagging": true,
+                            "user_tagging": true, "user_org_fields": true, "allow_ccs": true},
         "api": {"accepted_api_agreement": true, "rate_limit_per_minute": per_minute, "max_page_size": 100},
         "limits": {"attachment_bytes": f.max_upload_bytes, "requests_per_minute": per_minute, "page_size": 100},
     }}))

@@ -258,6 +258,7 @@ fn ticket_event(a: &domain::model::Audit, with_comments: bool) -> Json {
         .map(|e| {
             let mut child = e.clone();
             child["event_type"] = e["type"].clone();
+            child["created_at"] = json!(a.created_at.to_iso());
             if let Some(field) = e["field_name"].as_str() {
                 child[field] = e["value"].clone();
             }

@@ -3,6 +3,7 @@
 mod account;
 mod activities;
 mod answer_bot;
+mod article_comments;
 mod article_files;
 mod business;
 mod calls;
@@ -70,6 +71,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(account::routes())
         .merge(goodwill::routes())
         .merge(activities::routes())
+        .merge(article_comments::routes())
         .merge(roles::routes())
         .merge(skips::routes())
         .merge(deleted::routes())

@@ -6,6 +6,7 @@ use crate::body::JsonBody;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult, json_response};
 use crate::{input, wire};
+use app::Paging;
 use app::tickets::{MergeNotes, TicketInput, TicketScope, TicketWrite};
 use axum::Router;
 use axum::extract::{Path, State};
@@ -190,8 +191,12 @@ async fn audits(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> Api
 }
 
 /// `GET /api/v2/ticket_audits`: every ticket's audits, by cursor only as
-/// Zendesk pages them (admins).
+/// Zendesk pages them (admins): `page[…]` cursors, or the older `limit`
+/// and `cursor` with `before_url` and `after_url` (newest first).
 async fn all_audits(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    if !ctx.wants_cursor() && (ctx.param("limit").is_some() || ctx.param("cursor").is_some()) {
+        return audits_v1(&api, &ctx).await;
+    }
     let (audits, paged) = api.app.all_audits(ctx.actor, ctx.cursor_paging()?).await?;
     let ids = bounds(&audits, |a| a.id.0);
     let items = audits
@@ -199,6 +204,55 @@ async fn all_audits(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .map(|a| serde_json::to_value(wire::audit(a)).unwrap_or_default())
         .collect();
     ok(wire::cursor_page(&ctx, "audits", items, &paged, ids))
+}
+
+/// The older cursor style of `ticket_audits`, newest first: a `cursor`
+/// of `b…` reads older audits than an id, `a…` newer ones; `before_url`
+/// is null once nothing older remains, `after_url` always polls on.
+async fn audits_v1(api: &Api, ctx: &Ctx) -> ApiResult {
+    let size = ctx.int("limit")?.unwrap_or(1000).clamp(1, 1000);
+    let cursor = ctx.param("cursor").unwrap_or("");
+    let bad = || ApiError::BadRequest("cursor is not one this server gave".into());
+    let paging = match cursor.split_at_checked(1) {
+        None => Paging::Cursor {
+            after: None,
+            before: Some(i64::MAX),
+            size,
+        },
+        Some(("b", id)) => Paging::Cursor {
+            after: None,
+            before: Some(id.parse().map_err(|_| bad())?),
+            size,
+        },
+        Some(("a", id)) => Paging::Cursor {
+            after: Some(id.parse().map_err(|_| bad())?),
+            before: None,
+            size,
+        },
+        Some(_) => return Err(bad()),
+    };
+    let (mut audits, paged) = api.app.all_audits(ctx.actor, paging).await?;
+    audits.reverse();
+    let older = match paging {
+        Paging::Cursor {
+            before: Some(_), ..
+        } => paged.has_prev,
+        _ => true,
+    };
+    let newest = audits.first().map(|a| a.id.0);
+    let oldest = audits.last().map(|a| a.id.0);
+    // An empty page keeps the cursor it was read with, to poll again.
+    let after = newest.map_or_else(|| cursor.to_string(), |id| format!("a{id}"));
+    let before = oldest.filter(|_| older).map(|id| format!("b{id}"));
+    let url = |c: &str| ctx.link(&[("cursor", c.to_string()), ("limit", size.to_string())]);
+    ok(json!({
+        "audits": audits.iter().map(wire::audit).collect::<Vec<_>>(),
+        "after_cursor": after,
+        "after_url": (!after.is_empty()).then(|| url(&after)),
+        "before_cursor": before,
+        "before_url": before.as_deref().map(url),
+        "count": audits.len(),
+    }))
 }
 
 async fn merge(

@@ -2,6 +2,7 @@
 //! store's records know nothing of it.
 
 mod activity;
+mod article_comments;
 mod calls;
 mod catalog;
 mod channels;
@@ -18,6 +19,7 @@ mod requests;
 mod roles;
 mod whole;
 pub use activity::*;
+pub use article_comments::*;
 pub use calls::*;
 pub use catalog::*;
 pub use channels::*;
