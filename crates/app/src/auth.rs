@@ -6,6 +6,7 @@ use crate::guard::{Client, Secret};
 use crate::{App, AppError};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::{Actor, IdentityKind, Timestamp, UserId};
 use sha2::{Digest, Sha256};
 pub use store::repo::tokens::TokenKind;
@@ -309,9 +310,15 @@ impl App {
     /// node and within the auth cache's lifetime on others.
     pub async fn revoke_token(&self, actor: Actor, id: domain::TokenId) -> Result<(), AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageTokens)?;
+        let now = Timestamp::now();
         let out = self
             .write(move |c| {
-                Box::pin(async move { crate::error::found(tokens::delete(c, id).await?) })
+                Box::pin(async move {
+                    crate::error::found(tokens::delete(c, id).await?)?;
+                    let change =
+                        AdminChange::new(AdminAction::Destroy, AdminSource::ApiToken, id.0, "");
+                    crate::audit_log::record(c, &actor, change, now).await
+                })
             })
             .await;
         self.auth_cache.clear();
@@ -327,7 +334,24 @@ impl App {
         description: &str,
     ) -> Result<String, AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageTokens)?;
-        self.create_token(user, TokenKind::Api, description).await
+        let token = random_token(40);
+        let hash = token_hash(&token);
+        let description = description.to_string();
+        let now = Timestamp::now();
+        self.write(move |c| {
+            Box::pin(async move {
+                let id = tokens::insert(c, user, TokenKind::Api, &hash, &description, now).await?;
+                let change = AdminChange::new(
+                    AdminAction::Create,
+                    AdminSource::ApiToken,
+                    id.0,
+                    &description,
+                );
+                crate::audit_log::record(c, &actor, change, now).await
+            })
+        })
+        .await?;
+        Ok(token)
     }
 
     /// Creates a token for a user and returns it; only its hash is kept.

@@ -4,6 +4,7 @@
 
 use crate::rulebook::{compile_schedule, time_zone};
 use crate::{App, AppError, FieldError};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::hours::{Schedule, WEEK_MINUTES};
 use domain::{Actor, HolidayId, ScheduleId, Timestamp};
 use store::repo::schedules::{self, Holiday, ScheduleRow};
@@ -160,12 +161,19 @@ impl App {
                     }
                     check(&row)?;
                     row.updated_at = now;
-                    match id {
+                    let action = match id {
                         Some(_) => {
                             schedules::update(c, &row).await?;
+                            AdminAction::Update
                         }
-                        None => row.id = schedules::insert(c, &row).await?,
-                    }
+                        None => {
+                            row.id = schedules::insert(c, &row).await?;
+                            AdminAction::Create
+                        }
+                    };
+                    let change =
+                        AdminChange::new(action, AdminSource::Schedule, row.id.0, &row.name);
+                    crate::audit_log::record(c, &actor, change, now).await?;
                     Ok(row)
                 })
             })
@@ -176,8 +184,15 @@ impl App {
 
     pub async fn delete_schedule(&self, actor: Actor, id: ScheduleId) -> Result<(), AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageSchedules)?;
+        let now = Timestamp::now();
         self.write(move |c| {
-            Box::pin(async move { crate::error::found(schedules::delete(c, id).await?) })
+            Box::pin(async move {
+                let row = schedules::get(c, id).await?.ok_or(AppError::NotFound)?;
+                let change =
+                    AdminChange::new(AdminAction::Destroy, AdminSource::Schedule, id.0, &row.name);
+                crate::audit_log::record(c, &actor, change, now).await?;
+                crate::error::found(schedules::delete(c, id).await?)
+            })
         })
         .await?;
         self.rules_changed();

@@ -7,6 +7,7 @@ use crate::pipeline::{Change, WriteRequest};
 use crate::rulebook::parse_conditions;
 use crate::{App, AppError, FieldError};
 use domain::audit::AuditEvent;
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::rules::Action;
 use domain::rules::{ConditionField, HoursSince};
 use domain::{Actor, Channel, RuleId, Status, TicketId, Timestamp};
@@ -263,12 +264,18 @@ impl App {
                         .await?;
                     }
                     r.updated_at = now;
-                    match id {
+                    let action = match id {
                         Some(_) => {
                             business_rules::update(c, &r).await?;
+                            AdminAction::Update
                         }
-                        None => r.id = business_rules::insert(c, &r).await?,
-                    }
+                        None => {
+                            r.id = business_rules::insert(c, &r).await?;
+                            AdminAction::Create
+                        }
+                    };
+                    let change = AdminChange::new(action, AdminSource::Rule, r.id.0, &r.title);
+                    crate::audit_log::record(c, &actor, change, now).await?;
                     Ok(r)
                 })
             })
@@ -284,8 +291,17 @@ impl App {
         id: RuleId,
     ) -> Result<(), AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageRules)?;
+        let now = Timestamp::now();
         self.write(move |c| {
-            Box::pin(async move { crate::error::found(business_rules::delete(c, kind, id).await?) })
+            Box::pin(async move {
+                let r = business_rules::get(c, kind, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                let change =
+                    AdminChange::new(AdminAction::Destroy, AdminSource::Rule, id.0, &r.title);
+                crate::audit_log::record(c, &actor, change, now).await?;
+                crate::error::found(business_rules::delete(c, kind, id).await?)
+            })
         })
         .await?;
         self.rules_changed();

@@ -7,6 +7,7 @@
 
 use crate::tickets::{restore_in, scrub_in};
 use crate::{App, AppError, FieldError, Paged, Paging};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::policy::Capability;
 use domain::{Actor, TicketId, Timestamp, UserId};
 use serde_json::json;
@@ -172,6 +173,14 @@ impl App {
                 Box::pin(async move {
                     deleted(c, id).await?;
                     deletions::scrub_user(c, id, now).await?;
+                    // Their number only: the name is gone for good.
+                    let change = AdminChange::new(
+                        AdminAction::Destroy,
+                        AdminSource::User,
+                        id.0,
+                        format!("#{}", id.0),
+                    );
+                    crate::audit_log::record(c, &actor, change, now).await?;
                     users::get(c, id).await?.ok_or(AppError::NotFound)
                 })
             })

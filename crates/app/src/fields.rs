@@ -2,6 +2,7 @@
 //! its field.
 
 use crate::{App, AppError, FieldError};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::{Actor, FieldId, FieldType, Timestamp};
 use serde_json::Value as Json;
 use store::events::{Entity, EventKind, NewEvent};
@@ -381,6 +382,13 @@ impl App {
             Box::pin(async move {
                 f.id = fields::insert(c, &f).await?;
                 store::events::append(c, event(f.id, EventKind::Created, actor, now)).await?;
+                let change = AdminChange::new(
+                    AdminAction::Create,
+                    AdminSource::TicketField,
+                    f.id.0,
+                    &f.title,
+                );
+                crate::audit_log::record(c, &actor, change, now).await?;
                 Ok(fields::get(c, f.id).await?.ok_or(AppError::NotFound)?)
             })
         })
@@ -413,6 +421,13 @@ impl App {
                 f.updated_at = now;
                 fields::update(c, &f).await?;
                 store::events::append(c, event(id, EventKind::Updated, actor, now)).await?;
+                let change = AdminChange::new(
+                    AdminAction::Update,
+                    AdminSource::TicketField,
+                    id.0,
+                    &f.title,
+                );
+                crate::audit_log::record(c, &actor, change, now).await?;
                 Ok(fields::get(c, id).await?.ok_or(AppError::NotFound)?)
             })
         })
@@ -430,8 +445,16 @@ impl App {
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
+                let f = fields::get(c, id).await?.ok_or(AppError::NotFound)?;
                 crate::error::found(fields::delete(c, id).await?)?;
                 store::events::append(c, event(id, EventKind::Deleted, actor, now)).await?;
+                let change = AdminChange::new(
+                    AdminAction::Destroy,
+                    AdminSource::TicketField,
+                    id.0,
+                    &f.title,
+                );
+                crate::audit_log::record(c, &actor, change, now).await?;
                 Ok(())
             })
         })

@@ -1,6 +1,7 @@
 //! Groups of agents and who belongs to them.
 
 use crate::{App, AppError, FieldError, Paged, Paging};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::{Actor, GroupId, MembershipId, Timestamp, UserId};
 use store::events::{Entity, EventKind, NewEvent};
 use store::model::{Group, Membership};
@@ -47,6 +48,9 @@ impl App {
                 };
                 g.id = groups::insert(c, &g).await?;
                 store::events::append(c, event(g.id, EventKind::Created, actor, now)).await?;
+                let change =
+                    AdminChange::new(AdminAction::Create, AdminSource::Group, g.id.0, &g.name);
+                crate::audit_log::record(c, &actor, change, now).await?;
                 Ok(g)
             })
         })
@@ -77,6 +81,9 @@ impl App {
                 g.updated_at = now;
                 groups::update(c, &g).await?;
                 store::events::append(c, event(id, EventKind::Updated, actor, now)).await?;
+                let change =
+                    AdminChange::new(AdminAction::Update, AdminSource::Group, id.0, &g.name);
+                crate::audit_log::record(c, &actor, change, now).await?;
                 Ok(g)
             })
         })
@@ -93,6 +100,9 @@ impl App {
                 g.updated_at = now;
                 groups::update(c, &g).await?;
                 store::events::append(c, event(id, EventKind::Deleted, actor, now)).await?;
+                let change =
+                    AdminChange::new(AdminAction::Destroy, AdminSource::Group, id.0, &g.name);
+                crate::audit_log::record(c, &actor, change, now).await?;
                 Ok(())
             })
         })

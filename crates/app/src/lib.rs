@@ -6,6 +6,7 @@
 pub mod account;
 pub mod activities;
 pub mod answer_bot;
+pub mod audit_log;
 pub mod auth;
 pub mod bot_vectors;
 pub mod business_hours;

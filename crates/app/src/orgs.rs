@@ -4,6 +4,7 @@
 use crate::profile_fields::write_values;
 use crate::users::clean_tags;
 use crate::{App, AppError, FieldError, Paged, Paging};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::field::FieldOwner;
 use domain::{Actor, GroupId, OrgId, Timestamp};
 use store::events::{Entity, EventKind, NewEvent};
@@ -167,9 +168,16 @@ impl App {
         let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
-                orgs::get(c, id).await?.ok_or(AppError::NotFound)?;
+                let o = orgs::get(c, id).await?.ok_or(AppError::NotFound)?;
                 orgs::delete(c, id, now).await?;
                 store::events::append(c, event(id, EventKind::Deleted, actor, now)).await?;
+                let change = AdminChange::new(
+                    AdminAction::Destroy,
+                    AdminSource::Organization,
+                    id.0,
+                    &o.name,
+                );
+                crate::audit_log::record(c, &actor, change, now).await?;
                 Ok(())
             })
         })

@@ -5,6 +5,7 @@
 
 use crate::fields::{Checks, ValueRule};
 use crate::{App, AppError, FieldError};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::field::{FieldOwner, ProfileValue};
 use domain::model::ProfileField;
 use domain::policy::Capability;
@@ -129,6 +130,14 @@ pub(crate) async fn write_values(
         .unwrap_or_default())
 }
 
+/// What the audit log calls an owner's fields.
+fn source(owner: FieldOwner) -> AdminSource {
+    match owner {
+        FieldOwner::User => AdminSource::UserField,
+        FieldOwner::Organization => AdminSource::OrganizationField,
+    }
+}
+
 impl App {
     /// An owner's fields, in position order (staff: the forms need them).
     pub async fn profile_fields(
@@ -192,6 +201,8 @@ impl App {
                     return Err(AppError::field(FieldError::duplicate("key", &f.key)));
                 }
                 let id = profile_fields::insert(c, &f).await?;
+                let change = AdminChange::new(AdminAction::Create, source(owner), id.0, &f.title);
+                crate::audit_log::record(c, &actor, change, now).await?;
                 profile_fields::get(c, owner, id)
                     .await?
                     .ok_or(AppError::NotFound)
@@ -229,6 +240,8 @@ impl App {
                 apply(&mut f, input)?;
                 f.updated_at = now;
                 profile_fields::update(c, &f).await?;
+                let change = AdminChange::new(AdminAction::Update, source(owner), id.0, &f.title);
+                crate::audit_log::record(c, &actor, change, now).await?;
                 profile_fields::get(c, owner, id)
                     .await?
                     .ok_or(AppError::NotFound)
@@ -245,12 +258,15 @@ impl App {
         id: ProfileFieldId,
     ) -> Result<(), AppError> {
         crate::error::require(&actor, Capability::ManageFields)?;
+        let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
-                profile_fields::get(c, owner, id)
+                let f = profile_fields::get(c, owner, id)
                     .await?
                     .ok_or(AppError::NotFound)?;
                 profile_fields::delete(c, id).await?;
+                let change = AdminChange::new(AdminAction::Destroy, source(owner), id.0, &f.title);
+                crate::audit_log::record(c, &actor, change, now).await?;
                 Ok(())
             })
         })

@@ -13,6 +13,7 @@ pub use definitions::{Choice, Definition, Definitions, OperatorChoice, RuleSet, 
 
 use crate::users::clean_tags;
 use crate::{App, AppError, FieldError, Paged, Paging};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::{Actor, MacroId, Role, TicketId, Timestamp, ViewId};
 use search::plan::{Clause, Cond, NamedRef, Plan, ResultType, SortKey, UserRef};
 use search::query::Op;
@@ -229,7 +230,14 @@ impl App {
                     None => {}
                 }
                 m.updated_at = now;
+                let action = if m.id.0 == 0 {
+                    AdminAction::Create
+                } else {
+                    AdminAction::Update
+                };
                 m.id = rules::save_macro(c, &m).await?;
+                let change = AdminChange::new(action, AdminSource::Rule, m.id.0, &m.title);
+                crate::audit_log::record(c, &actor, change, now).await?;
                 Ok(m)
             })
         })
@@ -238,8 +246,18 @@ impl App {
 
     pub async fn delete_macro(&self, actor: Actor, id: MacroId) -> Result<(), AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageMacros)?;
+        let now = Timestamp::now();
         self.write(move |c| {
-            Box::pin(async move { crate::error::found(rules::delete_macro(c, id).await?) })
+            Box::pin(async move {
+                let m = rules::macros(c, &[id.0])
+                    .await?
+                    .pop()
+                    .ok_or(AppError::NotFound)?;
+                let change =
+                    AdminChange::new(AdminAction::Destroy, AdminSource::Rule, id.0, &m.title);
+                crate::audit_log::record(c, &actor, change, now).await?;
+                crate::error::found(rules::delete_macro(c, id).await?)
+            })
         })
         .await
     }

@@ -9,6 +9,7 @@
 use crate::rulebook::{RuleBook, parse_conditions, parse_targets};
 use crate::{App, AppError, FieldError};
 use domain::audit::AuditEvent;
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::rules::Facts;
 use domain::sla::{Event, Happening, Target, TargetState, TargetView, evaluate_all};
 use domain::{Actor, SlaPolicyId, Status, TicketId, Timestamp};
@@ -412,12 +413,18 @@ impl App {
                     }
                     crate::business_hours::check_schedule(c, p.schedule_id).await?;
                     p.updated_at = now;
-                    match id {
+                    let action = match id {
                         Some(_) => {
                             sla::update(c, &p).await?;
+                            AdminAction::Update
                         }
-                        None => p.id = sla::insert(c, &p).await?,
-                    }
+                        None => {
+                            p.id = sla::insert(c, &p).await?;
+                            AdminAction::Create
+                        }
+                    };
+                    let change = AdminChange::new(action, AdminSource::SlaPolicy, p.id.0, &p.title);
+                    crate::audit_log::record(c, &actor, change, now).await?;
                     Ok(p)
                 })
             })
@@ -428,8 +435,15 @@ impl App {
 
     pub async fn delete_sla_policy(&self, actor: Actor, id: SlaPolicyId) -> Result<(), AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageSlaPolicies)?;
+        let now = Timestamp::now();
         self.write(move |c| {
-            Box::pin(async move { crate::error::found(sla::delete(c, id).await?) })
+            Box::pin(async move {
+                let p = sla::get(c, id).await?.ok_or(AppError::NotFound)?;
+                let change =
+                    AdminChange::new(AdminAction::Destroy, AdminSource::SlaPolicy, id.0, &p.title);
+                crate::audit_log::record(c, &actor, change, now).await?;
+                crate::error::found(sla::delete(c, id).await?)
+            })
         })
         .await?;
         self.rules_changed();

@@ -4,6 +4,7 @@
 //! for them.
 
 use crate::{App, AppError, FieldError};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::form::{ConditionValue, FormCondition, TicketForm};
 use domain::model::TicketField;
 use domain::{Actor, FieldId, FieldType, TicketFormId, Timestamp};
@@ -190,6 +191,13 @@ impl App {
                 if f.default {
                     forms::make_default(c, f.id).await?;
                 }
+                let change = AdminChange::new(
+                    AdminAction::Create,
+                    AdminSource::TicketForm,
+                    f.id.0,
+                    &f.name,
+                );
+                crate::audit_log::record(c, &actor, change, now).await?;
                 Ok(f)
             })
         })
@@ -221,6 +229,9 @@ impl App {
                 if f.default {
                     forms::make_default(c, f.id).await?;
                 }
+                let change =
+                    AdminChange::new(AdminAction::Update, AdminSource::TicketForm, id.0, &f.name);
+                crate::audit_log::record(c, &actor, change, now).await?;
                 Ok(f)
             })
         })
@@ -229,9 +240,13 @@ impl App {
 
     pub async fn delete_ticket_form(&self, actor: Actor, id: TicketFormId) -> Result<(), AppError> {
         manager(&actor)?;
+        let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
                 let f = forms::get(c, id).await?.ok_or(AppError::NotFound)?;
+                let change =
+                    AdminChange::new(AdminAction::Destroy, AdminSource::TicketForm, id.0, &f.name);
+                crate::audit_log::record(c, &actor, change, now).await?;
                 if f.default && forms::all(c).await?.len() > 1 {
                     return Err(invalid(
                         "default",

@@ -10,6 +10,7 @@ pub use suggestions::{Suggestion, identities_in};
 
 use crate::profile_fields::write_values;
 use crate::{App, AppError, FieldError};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::field::FieldOwner;
 use domain::policy::{self, Subject, UserField};
 use domain::user::{email_domain, normalize_email};
@@ -417,6 +418,7 @@ impl App {
                     )));
                 }
                 check_org(c, input.organization_id).await?;
+                let before = (user.role, user.active, user.restricted_to_groups);
                 apply(&mut user, &input)?;
                 if let Some(e) = &email
                     && user.email.as_deref() != Some(e)
@@ -451,6 +453,16 @@ impl App {
                     user_event(id, store::events::EventKind::Updated, Some(actor.user), now),
                 )
                 .await?;
+                // A change of role, access or standing is an admin's: logged.
+                if before != (user.role, user.active, user.restricted_to_groups) {
+                    let action = if user.active {
+                        AdminAction::Update
+                    } else {
+                        AdminAction::Destroy
+                    };
+                    let change = AdminChange::new(action, AdminSource::User, id.0, &user.name);
+                    crate::audit_log::record(c, &actor, change, now).await?;
+                }
                 Ok(user)
             })
         })

@@ -4,6 +4,7 @@
 //! backoff by the sender, and logged for the admin page.
 
 use crate::{App, AppError, FieldError};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::model::webhooks::{
     CHAT_EVENTS, SURVEY_EVENTS, TICKET_EVENTS, TREND_EVENTS, is_subscription,
 };
@@ -15,6 +16,17 @@ use store::repo::webhooks::{self, Delivery, Webhook};
 /// Zendesk's webhook ids look like `01GZ…`: 26 characters.
 fn new_id() -> String {
     format!("01{}", crate::auth::random_token(24).to_uppercase())
+}
+
+/// A webhook's change as the audit log keeps it: webhooks have text ids,
+/// so the id goes with the name and `source_id` is 0.
+fn logged(action: AdminAction, w: &Webhook) -> AdminChange {
+    AdminChange::new(
+        action,
+        AdminSource::Webhook,
+        0,
+        format!("{} ({})", w.name, w.id),
+    )
 }
 
 fn apply(w: &mut Webhook, body: &Json) -> Result<(), AppError> {
@@ -138,12 +150,17 @@ impl App {
                 };
                 apply(&mut w, &body)?;
                 w.updated_at = now;
-                match id {
+                let action = match id {
                     Some(_) => {
                         webhooks::update(c, &w).await?;
+                        AdminAction::Update
                     }
-                    None => webhooks::insert(c, &w).await?,
-                }
+                    None => {
+                        webhooks::insert(c, &w).await?;
+                        AdminAction::Create
+                    }
+                };
+                crate::audit_log::record(c, &actor, logged(action, &w), now).await?;
                 Ok(w)
             })
         })
@@ -152,8 +169,13 @@ impl App {
 
     pub async fn delete_webhook(&self, actor: Actor, id: String) -> Result<(), AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageWebhooks)?;
+        let now = Timestamp::now();
         self.write(move |c| {
-            Box::pin(async move { crate::error::found(webhooks::delete(c, &id).await?) })
+            Box::pin(async move {
+                let w = webhooks::get(c, &id).await?.ok_or(AppError::NotFound)?;
+                crate::audit_log::record(c, &actor, logged(AdminAction::Destroy, &w), now).await?;
+                crate::error::found(webhooks::delete(c, &id).await?)
+            })
         })
         .await
     }
@@ -172,6 +194,7 @@ impl App {
                 w.signing_secret = Secret::new(crate::auth::random_token(40));
                 w.updated_at = now;
                 webhooks::update(c, &w).await?;
+                crate::audit_log::record(c, &actor, logged(AdminAction::Update, &w), now).await?;
                 Ok(w)
             })
         })

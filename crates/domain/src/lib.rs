@@ -6,6 +6,7 @@
 pub mod activity;
 pub mod article_comment;
 pub mod audit;
+pub mod audit_log;
 pub mod call_stats;
 pub mod calls;
 pub mod chat;

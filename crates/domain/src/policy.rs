@@ -49,6 +49,8 @@ pub enum Capability {
     ManageSurveys,
     /// Reports count every ticket: staff who see the whole desk.
     ReadReports,
+    /// Who changed the desk's set-up, and when.
+    ReadAuditLog,
 }
 
 impl Capability {
@@ -61,7 +63,9 @@ impl Capability {
             ManageRules | ManageSchedules | ManageSlaPolicies | ManageWebhooks | ManageRouting
             | ManageEmail | ManageTokens | ManageFields | DeactivateUsers | DeleteOrganizations
             | ManageSuspendedMail | Export | ReadSecurityCounters | ManageMacros
-            | ArrangeHelpCenter | ManageGroups | ManageChannels | ManageSurveys => actor.is_admin(),
+            | ArrangeHelpCenter | ManageGroups | ManageChannels | ManageSurveys | ReadAuditLog => {
+                actor.is_admin()
+            }
         }
     }
 
@@ -91,6 +95,7 @@ impl Capability {
             ManageChannels => "only admins manage chat widgets and messaging accounts",
             ManageSurveys => "only admins manage surveys",
             ReadReports => "only agents who see every ticket read reports",
+            ReadAuditLog => "only admins read the audit log",
         }
     }
 }

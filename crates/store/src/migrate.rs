@@ -383,6 +383,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 52,
+        name: "audit_logs",
+        shared: Some(include_str!("../migrations/0052_audit_logs.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

@@ -180,6 +180,8 @@ macro_rules! value_from_word {
     )*};
 }
 value_from_word!(
+    domain::audit_log::AdminAction,
+    domain::audit_log::AdminSource,
     domain::Status,
     domain::Priority,
     domain::TicketType,

@@ -52,6 +52,7 @@ pub use operations::Body;
     wire::Activity,
     wire::CustomRole,
     wire::ArticleComment,
+    wire::AuditLog,
     wire::RoleConfiguration,
     wire::ProfileField,
     wire::ArticleLabel,

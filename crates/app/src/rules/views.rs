@@ -2,6 +2,7 @@
 //! the same search plan as `/search`), shared (admins) or personal.
 
 use super::*;
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 
 impl App {
     pub async fn save_view(
@@ -70,7 +71,14 @@ impl App {
                     None => {}
                 }
                 v.updated_at = now;
+                let action = if v.id.0 == 0 {
+                    AdminAction::Create
+                } else {
+                    AdminAction::Update
+                };
                 v.id = rules::save_view(c, &v).await?;
+                let change = AdminChange::new(action, AdminSource::Rule, v.id.0, &v.title);
+                crate::audit_log::record(c, &actor, change, now).await?;
                 Ok(v)
             })
         })
@@ -81,8 +89,18 @@ impl App {
         if actor.role != Role::Admin {
             return Err(AppError::forbidden("only admins delete shared views"));
         }
+        let now = Timestamp::now();
         self.write(move |c| {
-            Box::pin(async move { crate::error::found(rules::delete_view(c, id).await?) })
+            Box::pin(async move {
+                let v = rules::views(c, &[id.0])
+                    .await?
+                    .pop()
+                    .ok_or(AppError::NotFound)?;
+                let change =
+                    AdminChange::new(AdminAction::Destroy, AdminSource::Rule, id.0, &v.title);
+                crate::audit_log::record(c, &actor, change, now).await?;
+                crate::error::found(rules::delete_view(c, id).await?)
+            })
         })
         .await
     }

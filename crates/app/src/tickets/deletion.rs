@@ -4,6 +4,7 @@
 //! kept beside it for Zendesk's `deleted_tickets`.
 
 use super::*;
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use store::repo::deletions::{self, TicketDeletion};
 
 /// Reads a ticket, deleted or not, that the actor may delete or restore;
@@ -85,5 +86,12 @@ pub(crate) async fn scrub_in(
     restorable(c, &actor, id).await?;
     deletions::scrub_ticket(c, id, now).await?;
     store::events::append(c, event(id, EventKind::Deleted, None, actor.user, now)).await?;
-    Ok(())
+    // Its number only: the subject is gone for good with the rest.
+    let change = AdminChange::new(
+        AdminAction::Destroy,
+        AdminSource::Ticket,
+        id.0,
+        format!("#{}", id.0),
+    );
+    crate::audit_log::record(c, &actor, change, now).await
 }

@@ -706,3 +706,22 @@ staff_role_agent = Agent
     .description = Works every ticket, reads reports, writes help-center articles.
 staff_role_group_agent = Agent (own groups)
     .description = Works only the tickets of their groups and those assigned to or asked by them.
+
+# The audit log (the API's audit_logs).
+audit_action_create = Created
+audit_action_update = Updated
+audit_action_destroy = Deleted
+audit_source_rule = business rule
+audit_source_ticket_field = ticket field
+audit_source_user_field = user field
+audit_source_organization_field = organization field
+audit_source_ticket_form = ticket form
+audit_source_group = group
+audit_source_sla_policy = SLA policy
+audit_source_schedule = schedule
+audit_source_webhook = webhook
+audit_source_api_token = API token
+audit_source_user = user
+audit_source_organization = organization
+audit_source_ticket = ticket (permanently)
+audit_change = { $action } { $source } “{ $label }”

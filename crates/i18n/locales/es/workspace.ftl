@@ -706,3 +706,22 @@ staff_role_agent = Agente
     .description = Atiende todos los tickets, lee los informes, escribe artículos del centro de ayuda.
 staff_role_group_agent = Agente (sus grupos)
     .description = Atiende solo los tickets de sus grupos y los que tiene asignados o pidió.
+
+# El registro de auditoría (los audit_logs de la API).
+audit_action_create = Creado
+audit_action_update = Modificado
+audit_action_destroy = Eliminado
+audit_source_rule = regla de negocio
+audit_source_ticket_field = campo de ticket
+audit_source_user_field = campo de usuario
+audit_source_organization_field = campo de organización
+audit_source_ticket_form = formulario de ticket
+audit_source_group = grupo
+audit_source_sla_policy = política de SLA
+audit_source_schedule = horario
+audit_source_webhook = webhook
+audit_source_api_token = token de API
+audit_source_user = usuario
+audit_source_organization = organización
+audit_source_ticket = ticket (para siempre)
+audit_change = { $action }: { $source } «{ $label }»

@@ -156,6 +156,8 @@ pub async fn scrub_user(c: &mut Conn<'_>, id: UserId, now: Timestamp) -> Result<
         "DELETE FROM profile_field_values WHERE entity_id = $1 AND field_id IN (SELECT id FROM profile_fields WHERE owner = 'user')",
         "DELETE FROM sessions WHERE user_id = $1",
         "DELETE FROM api_tokens WHERE user_id = $1",
+        // The audit log keeps that they were changed, not their name.
+        "UPDATE audit_logs SET source_label = '' WHERE source_type = 'user' AND source_id = $1",
     ] {
         c.exec(q(sql).bind(id)).await?;
     }

@@ -6,6 +6,7 @@ pub mod account;
 pub mod answer_bot;
 pub mod article_authoring;
 pub mod attachments;
+pub mod audit_logs;
 pub mod business_rules;
 pub mod calls;
 pub mod chat;

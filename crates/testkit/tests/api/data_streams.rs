@@ -607,3 +607,134 @@ async fn answered_request_again(srv: &TestServer) {
         .await;
     assert_eq!(s, 201, "{r}");
 }
+
+both!(the_audit_log_records_who_changed_the_set_up, |srv| {
+    let admin = srv.admin();
+    let (s, g) = srv
+        .call(
+            "POST",
+            "/api/v2/groups.json",
+            &admin,
+            Some(json!({"group": {"name": "Facturación"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{g}");
+    let group = g["group"]["id"].as_i64().unwrap_or_default();
+    srv.call(
+        "PUT",
+        &format!("/api/v2/groups/{group}.json"),
+        &admin,
+        Some(json!({"group": {"name": "Cobros"}})),
+    )
+    .await;
+    let (s, t) = srv
+        .call("POST", "/api/v2/triggers.json", &admin,
+              Some(json!({"trigger": {"title": "Urgente si VIP", "conditions": {"all": [{"field": "current_tags", "operator": "includes", "value": "vip"}]}, "actions": [{"field": "priority", "value": "urgent"}]}})))
+        .await;
+    assert_eq!(s, 201, "{t}");
+    let trigger = t["trigger"]["id"].as_i64().unwrap_or_default();
+    srv.call(
+        "DELETE",
+        &format!("/api/v2/triggers/{trigger}.json"),
+        &admin,
+        None,
+    )
+    .await;
+    let (eva_id, eva) = srv
+        .user_with_token("Eva", "eva@auditoria.test", "agent")
+        .await;
+    srv.call(
+        "PUT",
+        &format!("/api/v2/users/{eva_id}.json"),
+        &admin,
+        Some(json!({"user": {"role": "admin"}})),
+    )
+    .await;
+    // A customer changing their own name is not an admin's change.
+    let (ana_id, ana) = srv
+        .user_with_token("Ana", "ana@auditoria.test", "end-user")
+        .await;
+    srv.call(
+        "PUT",
+        &format!("/api/v2/users/{ana_id}.json"),
+        &ana,
+        Some(json!({"user": {"name": "Ana M."}})),
+    )
+    .await;
+
+    let (s, b) = srv.get("/api/v2/audit_logs.json", &admin).await;
+    assert_eq!(s, 200, "{b}");
+    let seen: Vec<(String, String, String)> = b["audit_logs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap_or("").to_string(),
+                e["source_type"].as_str().unwrap_or("").to_string(),
+                e["source_label"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let want = |a: &str, s: &str, l: &str| (a.to_string(), s.to_string(), l.to_string());
+    for w in [
+        want("create", "group", "Facturación"),
+        want("update", "group", "Cobros"),
+        want("create", "rule", "Urgente si VIP"),
+        want("destroy", "rule", "Urgente si VIP"),
+        want("update", "user", "Eva"),
+    ] {
+        assert!(seen.contains(&w), "{w:?} in {seen:?}");
+    }
+    assert!(
+        !seen.iter().any(|(_, _, l)| l.starts_with("Ana")),
+        "{seen:?}"
+    );
+    let first = &b["audit_logs"][0];
+    assert_eq!(first["actor_id"], 1);
+    assert!(
+        first["change_description"]
+            .as_str()
+            .is_some_and(|d| !d.is_empty())
+    );
+    // Filters: by what, by which, by time.
+    let (_, rules) = srv
+        .get(
+            "/api/v2/audit_logs.json?filter%5Bsource_type%5D=rule",
+            &admin,
+        )
+        .await;
+    assert_eq!(
+        rules["audit_logs"].as_array().map(Vec::len),
+        Some(2),
+        "{rules}"
+    );
+    let (_, one) = srv
+        .get(&format!("/api/v2/audit_logs.json?filter%5Bsource_type%5D=group&filter%5Bsource_id%5D={group}&filter%5Baction%5D=update"), &admin)
+        .await;
+    assert_eq!(one["audit_logs"].as_array().map(Vec::len), Some(1));
+    let (_, none) = srv
+        .get("/api/v2/audit_logs.json?filter%5Bcreated_at%5D%5B%5D=2000-01-01T00:00:00Z&filter%5Bcreated_at%5D%5B%5D=2001-01-01T00:00:00Z", &admin)
+        .await;
+    assert_eq!(none["audit_logs"], json!([]));
+    let (s, _) = srv
+        .get(
+            "/api/v2/audit_logs.json?filter%5Bsource_type%5D=planet",
+            &admin,
+        )
+        .await;
+    assert_eq!(s, 400);
+    let id = first["id"].as_i64().unwrap_or_default();
+    let (s, shown) = srv
+        .get(&format!("/api/v2/audit_logs/{id}.json"), &admin)
+        .await;
+    assert_eq!((s, &shown["audit_log"]["id"]), (200, &json!(id)));
+    // Admins only.
+    let (s, _) = srv.get("/api/v2/audit_logs.json", &eva).await;
+    assert_eq!(s, 200, "Eva is an admin now");
+    let (_, leo) = srv
+        .user_with_token("Leo", "leo@auditoria.test", "agent")
+        .await;
+    let (s, _) = srv.get("/api/v2/audit_logs.json", &leo).await;
+    assert_eq!(s, 403);
+});

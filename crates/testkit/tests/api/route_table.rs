@@ -1372,6 +1372,9 @@ pub(super) const API: &[Row] = &[
         "UDDDAA",
         r#"{"goodwill_gesture":{"kind":"refund","amount":"5.00","currency":"EUR","reason":"Tarde"}}"#,
     ),
+    // The admins' audit log.
+    ("GET", "/api/v2/audit_logs", "UDDDDA", ""),
+    ("GET", "/api/v2/audit_logs/{audit_log}", "UDDDDA", ""),
     // Staff roles, fixed.
     ("GET", "/api/v2/custom_roles", "UDDAAA", ""),
     ("GET", "/api/v2/custom_roles/{staff_role}", "UDDAAA", ""),
@@ -2839,6 +2842,9 @@ impl Fixtures<'_> {
             } else if name == "locale" {
                 // The help center's default locale, where fixtures are.
                 "en-us".to_string()
+            } else if name == "audit_log" {
+                // The fixtures' own set-up made the first entry.
+                "1".to_string()
             } else if name == "staff_role" {
                 // The agent role: roles are fixed.
                 "2".to_string()

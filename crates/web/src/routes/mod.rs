@@ -5,6 +5,7 @@ mod activities;
 mod answer_bot;
 mod article_comments;
 mod article_files;
+mod audit_logs;
 mod business;
 mod calls;
 mod channels;
@@ -72,6 +73,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(goodwill::routes())
         .merge(activities::routes())
         .merge(article_comments::routes())
+        .merge(audit_logs::routes())
         .merge(roles::routes())
         .merge(skips::routes())
         .merge(deleted::routes())

@@ -91,3 +91,44 @@ pub fn activity<'a>(base: &str, v: &'a app::activities::ActivityView) -> Activit
         actor: v.actor.as_ref().map(|u| user(base, u)),
     }
 }
+
+/// A change to the desk's set-up, as Zendesk's audit log lists it.
+#[derive(Serialize, ToSchema)]
+pub struct AuditLog<'a> {
+    pub id: i64,
+    pub url: String,
+    pub actor_id: i64,
+    pub actor_name: &'a str,
+    /// create, update or destroy.
+    pub action: &'static str,
+    /// The action in the reader's language.
+    pub action_label: &'a str,
+    /// rule, ticket_field, user_field, organization_field, ticket_form,
+    /// group, sla_policy, schedule, webhook, api_token, user,
+    /// organization or ticket.
+    pub source_type: &'static str,
+    pub source_id: i64,
+    pub source_label: &'a str,
+    pub change_description: &'a str,
+    /// Not recorded.
+    pub ip_address: Option<&'a str>,
+    pub created_at: String,
+}
+
+pub fn audit_log<'a>(base: &str, v: &'a app::audit_log::AuditLogView) -> AuditLog<'a> {
+    let e = &v.entry;
+    AuditLog {
+        id: e.id,
+        url: format!("{base}/api/v2/audit_logs/{}.json", e.id),
+        actor_id: e.actor_id.0,
+        actor_name: &v.actor_name,
+        action: e.change.action.as_str(),
+        action_label: &v.action_label,
+        source_type: e.change.source.as_str(),
+        source_id: e.change.source_id,
+        source_label: &e.change.label,
+        change_description: &v.description,
+        ip_address: None,
+        created_at: e.created_at.to_iso(),
+    }
+}

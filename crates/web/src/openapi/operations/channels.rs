@@ -42,6 +42,20 @@ pub const CHANNELS: &[Operation] = &[
     ),
     (
         "get",
+        "/api/v2/audit_logs",
+        "Audit logs",
+        "Who changed the desk's set-up and when: rules, views and macros, fields, forms, groups, SLA policies, schedules, webhooks, API tokens, people's roles and standing, organizations and tickets deleted for good; filter[source_type], filter[source_id], filter[actor_id], filter[action], filter[created_at][] (from, to) (admins)",
+        Body::List("audit_logs", "AuditLog"),
+    ),
+    (
+        "get",
+        "/api/v2/audit_logs/{id}",
+        "Audit logs",
+        "One entry of the audit log (admins)",
+        Body::One("audit_log", "AuditLog"),
+    ),
+    (
+        "get",
         "/api/v2/custom_roles",
         "Custom roles",
         "atiende's staff roles (administrator, agent, agent limited to their groups): fixed, each with what it may do and how many people hold it, named in the reader's language (staff)",

@@ -1,0 +1,81 @@
+//! The admins' audit log (Zendesk's `audit_logs`): who changed the desk's
+//! set-up — rules, fields, groups, forms, policies, webhooks, tokens — or
+//! deleted people and tickets for good, and when. Written in the same
+//! transaction as the change, so a change is never without its entry.
+
+use crate::{Timestamp, UserId, word_enum};
+
+word_enum!(
+    /// What was done (Zendesk's `action`).
+    AdminAction {
+        Create = "create",
+        Update = "update",
+        Destroy = "destroy",
+    }
+);
+
+word_enum!(
+    /// What it was done to (Zendesk's `source_type`).
+    AdminSource {
+        /// A trigger, automation, macro or view.
+        Rule = "rule",
+        TicketField = "ticket_field",
+        UserField = "user_field",
+        OrganizationField = "organization_field",
+        TicketForm = "ticket_form",
+        Group = "group",
+        SlaPolicy = "sla_policy",
+        Schedule = "schedule",
+        Webhook = "webhook",
+        ApiToken = "api_token",
+        User = "user",
+        Organization = "organization",
+        Ticket = "ticket",
+    }
+);
+
+/// One change as it is recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminChange {
+    pub action: AdminAction,
+    pub source: AdminSource,
+    pub source_id: i64,
+    /// Its name or title when the change was made.
+    pub label: String,
+}
+
+impl AdminChange {
+    pub fn new(
+        action: AdminAction,
+        source: AdminSource,
+        source_id: i64,
+        label: impl Into<String>,
+    ) -> AdminChange {
+        AdminChange {
+            action,
+            source,
+            source_id,
+            label: label.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditLogEntry {
+    pub id: i64,
+    pub actor_id: UserId,
+    pub change: AdminChange,
+    pub created_at: Timestamp,
+}
+
+/// Which entries a list holds (every filter optional, all must hold).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditLogFilter {
+    pub source: Option<AdminSource>,
+    pub source_id: Option<i64>,
+    pub actor_id: Option<UserId>,
+    pub action: Option<AdminAction>,
+    /// Written at or after the first and at or before the second.
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+}
