@@ -738,3 +738,41 @@ both!(the_audit_log_records_who_changed_the_set_up, |srv| {
     let (s, _) = srv.get("/api/v2/audit_logs.json", &leo).await;
     assert_eq!(s, 403);
 });
+
+both!(counts_answer_what_the_caller_may_list, |srv| {
+    let (_, ana) = srv
+        .user_with_token("Ana", "ana@cuentas.test", "end-user")
+        .await;
+    new_ticket(&srv, json!({"subject": "Uno", "comment": {"body": "a"}})).await;
+    srv.call(
+        "POST",
+        "/api/v2/requests.json",
+        &ana,
+        Some(json!({"request": {"subject": "Mío", "comment": {"body": "b"}}})),
+    )
+    .await;
+    let value = |b: &Json| b["count"]["value"].as_i64();
+    let (s, all) = srv.get("/api/v2/tickets/count.json", &srv.admin()).await;
+    assert_eq!((s, value(&all)), (200, Some(2)), "{all}");
+    assert!(all["count"]["refreshed_at"].is_string());
+    // A customer counts their own.
+    let (_, mine) = srv.get("/api/v2/tickets/count.json", &ana).await;
+    assert_eq!(value(&mine), Some(1));
+    let (_, users) = srv.get("/api/v2/users/count.json", &srv.admin()).await;
+    assert_eq!(value(&users), Some(2), "the admin and Ana: {users}");
+    let (_, orgs) = srv
+        .get("/api/v2/organizations/count.json", &srv.admin())
+        .await;
+    assert_eq!(value(&orgs), Some(0));
+    srv.call(
+        "POST",
+        "/api/v2/groups.json",
+        &srv.admin(),
+        Some(json!({"group": {"name": "Ventas"}})),
+    )
+    .await;
+    let (_, groups) = srv.get("/api/v2/groups/count.json", &srv.admin()).await;
+    assert!(value(&groups).is_some_and(|n| n >= 1), "{groups}");
+    let (s, _) = srv.get("/api/v2/users/count.json", &ana).await;
+    assert_eq!(s, 403);
+});

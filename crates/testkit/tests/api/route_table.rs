@@ -1372,6 +1372,11 @@ pub(super) const API: &[Row] = &[
         "UDDDAA",
         r#"{"goodwill_gesture":{"kind":"refund","amount":"5.00","currency":"EUR","reason":"Tarde"}}"#,
     ),
+    // Counts of what the caller may list.
+    ("GET", "/api/v2/tickets/count", "UAAAAA", ""),
+    ("GET", "/api/v2/users/count", "UDDAAA", ""),
+    ("GET", "/api/v2/organizations/count", "UDDAAA", ""),
+    ("GET", "/api/v2/groups/count", "UDDAAA", ""),
     // The admins' audit log.
     ("GET", "/api/v2/audit_logs", "UDDDDA", ""),
     ("GET", "/api/v2/audit_logs/{audit_log}", "UDDDDA", ""),

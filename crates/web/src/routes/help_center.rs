@@ -149,7 +149,7 @@ async fn delete_user_segment(
 async fn article_votes(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let votes = api.app.article_votes(ctx.actor, path_id(&id)?).await?;
     let votes: Vec<_> = votes.iter().map(|v| wire::vote(&ctx.base, v)).collect();
-    ok(wire::Keyed("votes", votes))
+    ok(wire::page_whole(&ctx, "votes", votes)?)
 }
 
 async fn vote_up(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {

@@ -11,6 +11,7 @@ mod calls;
 mod channels;
 mod chat;
 mod chat_conversations;
+mod counts;
 mod definitions;
 mod deleted;
 mod export;
@@ -74,6 +75,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(activities::routes())
         .merge(article_comments::routes())
         .merge(audit_logs::routes())
+        .merge(counts::routes())
         .merge(roles::routes())
         .merge(skips::routes())
         .merge(deleted::routes())
