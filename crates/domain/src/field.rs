@@ -41,5 +41,7 @@ pub struct ProfileValue {
     /// The field's key (`plan`, `contract_ends`).
     pub key: String,
     pub field_type: FieldType,
-    pub value: String,
+    /// None when the record has no value for this active field (Zendesk
+    /// lists every key, unset ones as null).
+    pub value: Option<String>,
 }

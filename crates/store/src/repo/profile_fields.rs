@@ -194,20 +194,39 @@ pub async fn values_of(
     if ids.is_empty() {
         return Ok(out);
     }
+    let active = c
+        .all(
+            q("SELECT key, type FROM profile_fields WHERE owner = $1 AND active = TRUE ORDER BY position, id")
+                .bind(owner),
+        )
+        .await?;
+    if active.is_empty() {
+        return Ok(out);
+    }
     let mut query = q(format!(
-        "SELECT v.entity_id, f.key, f.type, v.value FROM profile_field_values v JOIN profile_fields f ON f.id = v.field_id \
-         WHERE f.owner = $1 AND v.entity_id IN ({}) ORDER BY f.position, f.id",
+        "SELECT v.entity_id, f.key, v.value FROM profile_field_values v JOIN profile_fields f ON f.id = v.field_id \
+         WHERE f.owner = $1 AND f.active = TRUE AND v.entity_id IN ({})",
         placeholders(2, ids.len())
     ));
     query.args = std::iter::once(owner.into())
         .chain(ids.iter().map(|&i| Value::Int(i)))
         .collect();
+    let mut set: HashMap<(i64, String), String> = HashMap::new();
     for r in c.all(query).await? {
-        out.entry(r.int(0)?).or_default().push(ProfileValue {
-            key: r.text(1)?,
-            field_type: r.word(2)?,
-            value: r.text(3)?,
-        });
+        set.insert((r.int(0)?, r.text(1)?), r.text(2)?);
+    }
+    for &id in ids {
+        let mut values = Vec::with_capacity(active.len());
+        for f in &active {
+            let key = f.text(0)?;
+            let value = set.remove(&(id, key.clone()));
+            values.push(ProfileValue {
+                key,
+                field_type: f.word(1)?,
+                value,
+            });
+        }
+        out.insert(id, values);
     }
     Ok(out)
 }

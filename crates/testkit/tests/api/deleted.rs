@@ -243,7 +243,7 @@ both!(deleted_users_are_listed_restored_or_scrubbed, |srv| {
     let (_, b) = srv.get(&format!("/api/v2/users/{id}.json"), &admin).await;
     assert_eq!(
         b["user"]["user_fields"],
-        json!({}),
+        json!({"dni": null}),
         "nothing of them is left: {b}"
     );
     assert_eq!(

@@ -262,7 +262,13 @@ pub fn profile_values(values: &[domain::field::ProfileValue]) -> Json {
     Json::Object(
         values
             .iter()
-            .map(|v| (v.key.clone(), field_value(v.field_type, &v.value)))
+            .map(|v| {
+                let shown = v
+                    .value
+                    .as_deref()
+                    .map_or(Json::Null, |text| field_value(v.field_type, text));
+                (v.key.clone(), shown)
+            })
             .collect(),
     )
 }
