@@ -38,6 +38,7 @@ pub mod periodic;
 pub mod pipeline;
 pub mod placeholders;
 pub mod portal;
+pub mod profile_field_options;
 pub mod profile_fields;
 pub mod queues;
 pub mod reports;

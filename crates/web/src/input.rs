@@ -87,6 +87,20 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A whole number (or one in text) that is not a record id of ours
+    /// (a dropdown option's id); absent or null → `None`.
+    pub fn int(&mut self, k: &str) -> Option<i64> {
+        match self.get(k)? {
+            Json::Null => None,
+            Json::Number(n) if n.as_i64().is_some() => n.as_i64(),
+            Json::String(s) if s.trim().parse::<i64>().is_ok() => s.trim().parse().ok(),
+            _ => {
+                self.bad(k, "must be a whole number");
+                None
+            }
+        }
+    }
+
     pub fn boolean(&mut self, k: &str) -> Option<bool> {
         match self.get(k)? {
             Json::Null => None,

@@ -245,3 +245,98 @@ both!(user_and_organization_fields_hold_typed_values, |srv| {
         "{b}"
     );
 });
+
+both!(dropdown_options_one_at_a_time, |srv| {
+    let admin = srv.admin();
+    let (s, b) = srv
+        .call(
+            "POST",
+            "/api/v2/organization_fields.json",
+            &admin,
+            Some(
+                json!({"organization_field": {"key": "tier", "type": "dropdown", "title": "Nivel",
+                          "custom_field_options": [{"name": "Oro", "value": "oro"}]}}),
+            ),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let field = b["organization_field"]["id"].as_i64().unwrap_or_default();
+    let oro = b["organization_field"]["custom_field_options"][0]["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let options = format!("/api/v2/organization_fields/{field}/options.json");
+    // A new one: 201; the same one renamed: 200, same id.
+    let (s, b) = srv
+        .call(
+            "POST",
+            &options,
+            &admin,
+            Some(json!({"custom_field_option": {"name": "Plata", "value": "plata"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let plata = b["custom_field_option"]["id"].as_i64().unwrap_or_default();
+    let (s, b) = srv
+        .call(
+            "POST",
+            &options,
+            &admin,
+            Some(json!({"custom_field_option": {"id": oro, "name": "Oro viejo", "value": "oro"}})),
+        )
+        .await;
+    assert_eq!(
+        (s, &b["custom_field_option"]["id"]),
+        (200, &json!(oro)),
+        "{b}"
+    );
+    let (_, list) = srv.get(&options, &admin).await;
+    let names: Vec<&str> = list["custom_field_options"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Oro viejo", "Plata"]);
+    // Twice the same value, or an option that is not there: refused.
+    let (s, _) = srv
+        .call(
+            "POST",
+            &options,
+            &admin,
+            Some(json!({"custom_field_option": {"name": "Otra", "value": "plata"}})),
+        )
+        .await;
+    assert_eq!(s, 422);
+    let (s, _) = srv
+        .call(
+            "POST",
+            &options,
+            &admin,
+            Some(json!({"custom_field_option": {"id": 999_999, "name": "x", "value": "x"}})),
+        )
+        .await;
+    assert_eq!(s, 404);
+    let one = format!("/api/v2/organization_fields/{field}/options/{plata}.json");
+    let (s, b) = srv.get(&one, &admin).await;
+    assert_eq!(
+        (s, &b["custom_field_option"]["value"]),
+        (200, &json!("plata"))
+    );
+    assert_eq!(srv.call("DELETE", &one, &admin, None).await.0, 204);
+    let (s, _) = srv.get(&one, &admin).await;
+    assert_eq!(s, 404);
+    // Agents read them; only admins change them.
+    let (_, eva) = srv
+        .user_with_token("Eva", "eva@opciones.test", "agent")
+        .await;
+    assert_eq!(srv.get(&options, &eva).await.0, 200);
+    let (s, _) = srv
+        .call(
+            "POST",
+            &options,
+            &eva,
+            Some(json!({"custom_field_option": {"name": "Bronce", "value": "bronce"}})),
+        )
+        .await;
+    assert_eq!(s, 403);
+});

@@ -317,6 +317,54 @@ pub(super) const API: &[Row] = &[
         r#"{"user_field":{"title":"Plan nuevo"}}"#,
     ),
     ("DELETE", "/api/v2/user_fields/{user_field}", "UDDDDA", ""),
+    (
+        "GET",
+        "/api/v2/user_fields/{user_dropdown}/options",
+        "UDDAAA",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/user_fields/{user_dropdown}/options",
+        "UDDDDA",
+        r#"{"custom_field_option":{"name":"Plata","value":"plata_{unique}"}}"#,
+    ),
+    (
+        "GET",
+        "/api/v2/user_fields/{user_dropdown}/options/{user_option}",
+        "UDDAAA",
+        "",
+    ),
+    (
+        "DELETE",
+        "/api/v2/user_fields/{user_dropdown}/options/{user_option}",
+        "UDDDDA",
+        "",
+    ),
+    (
+        "GET",
+        "/api/v2/organization_fields/{org_dropdown}/options",
+        "UDDAAA",
+        "",
+    ),
+    (
+        "POST",
+        "/api/v2/organization_fields/{org_dropdown}/options",
+        "UDDDDA",
+        r#"{"custom_field_option":{"name":"Plata","value":"plata_{unique}"}}"#,
+    ),
+    (
+        "GET",
+        "/api/v2/organization_fields/{org_dropdown}/options/{org_option}",
+        "UDDAAA",
+        "",
+    ),
+    (
+        "DELETE",
+        "/api/v2/organization_fields/{org_dropdown}/options/{org_option}",
+        "UDDDDA",
+        "",
+    ),
     ("GET", "/api/v2/organization_fields", "UDDAAA", ""),
     (
         "POST",
@@ -2432,6 +2480,35 @@ impl Fixtures<'_> {
                 out.insert("label", b["label"]["id"].to_string());
                 out.insert("labelled", article);
             }
+            "user_dropdown" | "user_option" | "org_dropdown" | "org_option" => {
+                let user = kind.starts_with("user");
+                let (path, key) = if user {
+                    ("/api/v2/user_fields.json", "user_field")
+                } else {
+                    ("/api/v2/organization_fields.json", "organization_field")
+                };
+                let (s, b) = srv
+                    .call(
+                        "POST",
+                        path,
+                        &srv.admin(),
+                        Some(json!({key: {"key": format!("d{}", unique()), "type": "dropdown", "title": "Plan",
+                                          "custom_field_options": [{"name": "Oro", "value": "oro"}]}})),
+                    )
+                    .await;
+                assert_eq!(s, 201, "fixture dropdown: {b}");
+                let (field, option) = (
+                    b[key]["id"].to_string(),
+                    b[key]["custom_field_options"][0]["id"].to_string(),
+                );
+                if user {
+                    out.insert("user_dropdown", field);
+                    out.insert("user_option", option);
+                } else {
+                    out.insert("org_dropdown", field);
+                    out.insert("org_option", option);
+                }
+            }
             "user_field" | "org_field" => {
                 let (path, key) = if kind == "user_field" {
                     ("/api/v2/user_fields.json", "user_field")
@@ -2961,6 +3038,8 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         "deleted_user",
         "user_field",
         "org_field",
+        "user_dropdown",
+        "org_dropdown",
         "label",
         "merge",
         "token",
