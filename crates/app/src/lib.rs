@@ -49,6 +49,7 @@ pub mod rulebook;
 pub mod rules;
 pub mod sanitize;
 pub mod search;
+pub mod session_admin;
 pub mod sessions;
 pub mod site_look;
 pub mod skips;

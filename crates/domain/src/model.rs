@@ -572,3 +572,15 @@ pub struct SatisfactionRating {
     /// The channel the survey was asked on; `None`: rated through the API.
     pub channel: Option<crate::Channel>,
 }
+
+/// A browser session signed in now, as the sessions API lists it: never
+/// its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// Read from the first digits of the token's hash: stable, and naming
+    /// nothing that signs anyone in.
+    pub id: i64,
+    pub user: UserId,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}

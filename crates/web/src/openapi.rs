@@ -53,6 +53,7 @@ pub use operations::Body;
     wire::CustomRole,
     wire::ArticleComment,
     wire::AuditLog,
+    wire::Session,
     wire::FieldOption,
     wire::RoleConfiguration,
     wire::ProfileField,

@@ -2,6 +2,7 @@
 //! expiry.
 
 use crate::{Conn, StoreError, q};
+use domain::model::SessionInfo;
 use domain::{OrgId, Role, Timestamp, UserId};
 
 /// What a live session resolves to.
@@ -84,4 +85,60 @@ pub async fn delete_for_user(c: &mut Conn<'_>, user: UserId) -> Result<(), Store
     c.exec(q("DELETE FROM sessions WHERE user_id = $1").bind(user))
         .await?;
     Ok(())
+}
+
+/// The digits of a token hash a session's id is read from.
+const ID_DIGITS: usize = 12;
+
+fn session_id(hash: &str) -> i64 {
+    i64::from_str_radix(hash.get(..ID_DIGITS).unwrap_or("0"), 16).unwrap_or(0)
+}
+
+/// The live sessions, of one user or everyone's, newest first (at most
+/// 1,000).
+pub async fn live(
+    c: &mut Conn<'_>,
+    user: Option<UserId>,
+    now: Timestamp,
+) -> Result<Vec<SessionInfo>, StoreError> {
+    let query = match user {
+        Some(u) => q(
+            "SELECT token_hash, user_id, created_at, expires_at FROM sessions \
+                      WHERE expires_at > $1 AND user_id = $2 ORDER BY created_at DESC LIMIT 1000",
+        )
+        .bind(now)
+        .bind(u),
+        None => q(
+            "SELECT token_hash, user_id, created_at, expires_at FROM sessions \
+                   WHERE expires_at > $1 ORDER BY created_at DESC LIMIT 1000",
+        )
+        .bind(now),
+    };
+    c.all(query)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(SessionInfo {
+                id: session_id(&r.text(0)?),
+                user: UserId(r.int(1)?),
+                created_at: Timestamp(r.int(2)?),
+                expires_at: Timestamp(r.int(3)?),
+            })
+        })
+        .collect()
+}
+
+/// Ends the user's session with this id; whether there was one.
+pub async fn delete_by_id(c: &mut Conn<'_>, user: UserId, id: i64) -> Result<bool, StoreError> {
+    let hashes: Vec<String> = c
+        .all(q("SELECT token_hash FROM sessions WHERE user_id = $1").bind(user))
+        .await?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<Result<_, _>>()?;
+    let Some(hash) = hashes.into_iter().find(|h| session_id(h) == id) else {
+        return Ok(false);
+    };
+    delete(c, &hash).await?;
+    Ok(true)
 }

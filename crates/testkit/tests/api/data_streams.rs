@@ -776,3 +776,104 @@ both!(counts_answer_what_the_caller_may_list, |srv| {
     let (s, _) = srv.get("/api/v2/users/count.json", &ana).await;
     assert_eq!(s, 403);
 });
+
+both!(sessions_are_listed_and_ended, |srv| {
+    use super::workspace::Browser;
+    let (eva_id, eva) = srv
+        .user_with_token("Eva", "eva@sesiones.test", "agent")
+        .await;
+    srv.call(
+        "PUT",
+        &format!("/api/v2/users/{eva_id}.json"),
+        &srv.admin(),
+        Some(json!({"user": {"password": "sesiones-larga-1"}})),
+    )
+    .await;
+    // Two browsers signed in.
+    let mut one = Browser::new(&srv.base);
+    assert_eq!(
+        one.sign_in("eva@sesiones.test", "sesiones-larga-1")
+            .await
+            .status,
+        303
+    );
+    let mut two = Browser::new(&srv.base);
+    assert_eq!(
+        two.sign_in("eva@sesiones.test", "sesiones-larga-1")
+            .await
+            .status,
+        303
+    );
+    let (s, mine) = srv
+        .get(&format!("/api/v2/users/{eva_id}/sessions.json"), &eva)
+        .await;
+    assert_eq!(s, 200, "{mine}");
+    let ids: Vec<i64> = mine["sessions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x["id"].as_i64())
+        .collect();
+    assert_eq!(ids.len(), 2, "{mine}");
+    assert!(
+        !mine.to_string().contains("token"),
+        "no token is shown: {mine}"
+    );
+    let (_, all) = srv.get("/api/v2/sessions.json", &srv.admin()).await;
+    assert!(all["sessions"].as_array().is_some_and(|a| a.len() >= 2));
+    let (s, _) = srv.get("/api/v2/sessions.json", &eva).await;
+    assert_eq!(s, 403);
+    // Another agent sees none of hers.
+    let (_, leo) = srv
+        .user_with_token("Leo", "leo@sesiones.test", "agent")
+        .await;
+    let (s, _) = srv
+        .get(&format!("/api/v2/users/{eva_id}/sessions.json"), &leo)
+        .await;
+    assert_eq!(s, 404);
+    // She ends one: one browser signed out, the other still in.
+    let (s, shown) = srv
+        .get(
+            &format!("/api/v2/users/{eva_id}/sessions/{}.json", ids[0]),
+            &eva,
+        )
+        .await;
+    assert_eq!((s, &shown["session"]["user_id"]), (200, &json!(eva_id)));
+    assert_eq!(
+        srv.call(
+            "DELETE",
+            &format!("/api/v2/users/{eva_id}/sessions/{}.json", ids[0]),
+            &eva,
+            None
+        )
+        .await
+        .0,
+        204
+    );
+    let (_, left) = srv
+        .get(&format!("/api/v2/users/{eva_id}/sessions.json"), &eva)
+        .await;
+    assert_eq!(left["sessions"].as_array().map(Vec::len), Some(1));
+    let statuses = [
+        one.get("/agent").await.status,
+        two.get("/agent").await.status,
+    ];
+    assert!(
+        statuses.contains(&200) && statuses.iter().any(|s| *s != 200),
+        "{statuses:?}"
+    );
+    // An admin signs her out everywhere.
+    assert_eq!(
+        srv.call(
+            "DELETE",
+            &format!("/api/v2/users/{eva_id}/sessions.json"),
+            &srv.admin(),
+            None
+        )
+        .await
+        .0,
+        204
+    );
+    assert_ne!(one.get("/agent").await.status, 200);
+    assert_ne!(two.get("/agent").await.status, 200);
+});

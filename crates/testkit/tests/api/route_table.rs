@@ -1428,6 +1428,18 @@ pub(super) const API: &[Row] = &[
     // The admins' audit log.
     ("GET", "/api/v2/audit_logs", "UDDDDA", ""),
     ("GET", "/api/v2/audit_logs/{audit_log}", "UDDDDA", ""),
+    // Browser sessions: everyone's for admins, one's own otherwise (the
+    // fixture ids name no session: the contract test ends real ones).
+    ("GET", "/api/v2/sessions", "UDDDDA", ""),
+    ("GET", "/api/v2/users/{me}/sessions", "UADDDA", ""),
+    ("DELETE", "/api/v2/users/{customer}/sessions", "UDDDDA", ""),
+    ("GET", "/api/v2/users/{me}/sessions/{ticket}", "UDDDDD", ""),
+    (
+        "DELETE",
+        "/api/v2/users/{me}/sessions/{ticket}",
+        "UDDDDD",
+        "",
+    ),
     // Staff roles, fixed.
     ("GET", "/api/v2/custom_roles", "UDDAAA", ""),
     ("GET", "/api/v2/custom_roles/{staff_role}", "UDDAAA", ""),

@@ -29,6 +29,7 @@ mod roles;
 mod routing;
 mod rules;
 mod search;
+mod sessions;
 mod settings;
 mod skips;
 mod surveys;
@@ -77,6 +78,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(audit_logs::routes())
         .merge(counts::routes())
         .merge(roles::routes())
+        .merge(sessions::routes())
         .merge(skips::routes())
         .merge(deleted::routes())
         .merge(definitions::routes())

@@ -132,3 +132,27 @@ pub fn audit_log<'a>(base: &str, v: &'a app::audit_log::AuditLogView) -> AuditLo
         created_at: e.created_at.to_iso(),
     }
 }
+
+/// A browser session signed in now.
+#[derive(Serialize, ToSchema)]
+pub struct Session {
+    pub id: i64,
+    pub url: String,
+    pub user_id: i64,
+    pub authenticated_at: String,
+    /// Not tracked: null.
+    pub last_seen_at: Option<String>,
+    /// When it ends unless the person signs out first.
+    pub expires_at: String,
+}
+
+pub fn session(base: &str, s: &domain::model::SessionInfo) -> Session {
+    Session {
+        id: s.id,
+        url: format!("{base}/api/v2/users/{}/sessions/{}.json", s.user.0, s.id),
+        user_id: s.user.0,
+        authenticated_at: s.created_at.to_iso(),
+        last_seen_at: None,
+        expires_at: s.expires_at.to_iso(),
+    }
+}
