@@ -75,3 +75,31 @@ impl App {
         Ok((listed, paged))
     }
 }
+
+/// How far into a queue play mode looks for a ticket not yet skipped.
+const PLAY_DEPTH: i64 = 200;
+
+impl App {
+    /// Play mode's next ticket in a queue for the agent: in the queue's
+    /// order, the first not solved, not someone else's and not skipped by
+    /// them; none when the queue has no more for them.
+    pub async fn next_to_play(
+        &self,
+        actor: Actor,
+        queue: crate::queues::Queue,
+    ) -> Result<Option<TicketId>, AppError> {
+        let page = self.queue_page(actor, queue, None, 0, PLAY_DEPTH).await?;
+        let ids: Vec<TicketId> = page.tickets.iter().map(|t| t.id).collect();
+        let skipped = {
+            let mut rc = self.read().await?;
+            skips::skipped_among(&mut rc.conn(), actor.user, &ids).await?
+        };
+        Ok(page
+            .tickets
+            .iter()
+            .filter(|t| !skipped.contains(&t.id))
+            .filter(|t| t.status < domain::Status::Solved)
+            .find(|t| t.assignee_id.is_none_or(|a| a == actor.user))
+            .map(|t| t.id))
+    }
+}

@@ -22,6 +22,7 @@ mod desk_chats;
 mod i18n;
 mod live;
 mod login;
+mod play;
 mod queue;
 mod reports;
 mod session;
@@ -59,6 +60,8 @@ pub fn router(app: App) -> Router {
         .route("/agent", get(queue::queue_page))
         .route("/agent/search", get(queue::search_page))
         .route("/agent/bulk", post(queue::bulk))
+        .route("/agent/play", get(play::start))
+        .route("/agent/play/skip", post(play::skip))
         .route("/agent/language", post(login::language))
         .route("/agent/presence", post(login::presence))
         .route("/agent/tickets/{id}", get(ticket::page).post(ticket::save))

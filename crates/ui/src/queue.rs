@@ -210,6 +210,7 @@ pub fn flash(q: &HashMap<String, String>, agent: &Agent) -> Option<String> {
             "note" => t.note_added,
             "calling" => t.call_placed,
             "goodwill" => t.goodwill_recorded,
+            "played_out" => t.play_none_left,
             _ => return None,
         }
         .to_string(),

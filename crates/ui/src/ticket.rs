@@ -117,6 +117,8 @@ struct TicketPage {
     templates: Vec<(String, String)>,
     /// The next SLA target, if a policy applies.
     sla: Option<crate::view::SlaBadge>,
+    /// In play mode: the queue being played (the page offers to skip).
+    play: Option<String>,
 }
 
 #[derive(Template)]
@@ -185,6 +187,7 @@ async fn render_page(
     id: TicketId,
     flash_msg: Option<String>,
     conflict: bool,
+    play: Option<String>,
 ) -> Result<Response, AppError> {
     let actor = agent.user.actor;
     let t = agent.t();
@@ -289,6 +292,7 @@ async fn render_page(
         gesture_kinds: goodwill::kinds(t),
         chat_going_on,
         chat_by_email,
+        play: play.filter(|k| app::queues::Queue::from_key(k).is_some()),
         chrome: Chrome {
             cursor,
             ..chrome(ui, agent, None, "", flash_msg).await?
@@ -310,7 +314,17 @@ pub async fn page(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let out = match ticket_id(&raw) {
-        Ok(id) => render_page(&ui, &agent, id, flash(&q, &agent), false).await,
+        Ok(id) => {
+            render_page(
+                &ui,
+                &agent,
+                id,
+                flash(&q, &agent),
+                false,
+                q.get("play").cloned(),
+            )
+            .await
+        }
         Err(e) => Err(e),
     };
     out.unwrap_or_else(|e| error_page(&agent, &e))
@@ -446,7 +460,7 @@ pub async fn save(
             Ok(_) => {
                 Ok(Redirect::to(&format!("/agent/tickets/{}?done=saved", id.0)).into_response())
             }
-            Err(AppError::Conflict(_)) => render_page(&ui, &agent, id, None, true).await,
+            Err(AppError::Conflict(_)) => render_page(&ui, &agent, id, None, true, None).await,
             Err(e) => Err(e),
         }
     };

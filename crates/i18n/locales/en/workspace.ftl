@@ -725,3 +725,11 @@ audit_source_user = user
 audit_source_organization = organization
 audit_source_ticket = ticket (permanently)
 audit_change = { $action } { $source } “{ $label }”
+
+# Play mode: one ticket after another from a queue.
+play = Play
+play_help = Work this queue one ticket at a time.
+play_skip = Skip
+play_skip_reason = Why you skip it
+play_next = Next ticket
+play_none_left = No more tickets for you in this queue.

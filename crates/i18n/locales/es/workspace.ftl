@@ -725,3 +725,11 @@ audit_source_user = usuario
 audit_source_organization = organización
 audit_source_ticket = ticket (para siempre)
 audit_change = { $action }: { $source } «{ $label }»
+
+# Modo continuo: un ticket tras otro de una cola.
+play = Atender en cadena
+play_help = Atiende esta cola ticket a ticket.
+play_skip = Saltar
+play_skip_reason = Por qué lo saltas
+play_next = Siguiente ticket
+play_none_left = No quedan tickets para ti en esta cola.

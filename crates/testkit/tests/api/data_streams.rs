@@ -877,3 +877,123 @@ both!(sessions_are_listed_and_ended, |srv| {
     assert_ne!(one.get("/agent").await.status, 200);
     assert_ne!(two.get("/agent").await.status, 200);
 });
+
+both!(play_mode_serves_the_next_ticket_and_records_skips, |srv| {
+    use super::workspace::{Browser, hidden};
+    let (eva_id, eva) = srv.user_with_token("Eva", "eva@cadena.test", "agent").await;
+    srv.call(
+        "PUT",
+        &format!("/api/v2/users/{eva_id}.json"),
+        &srv.admin(),
+        Some(json!({"user": {"password": "en-cadena-larga-1", "locale": "es"}})),
+    )
+    .await;
+    let first = new_ticket(
+        &srv,
+        json!({"subject": "Primero", "comment": {"body": "a"}}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let second = new_ticket(
+        &srv,
+        json!({"subject": "Segundo", "comment": {"body": "b"}}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap_or_default();
+    // Someone else's ticket is not offered.
+    let taken = new_ticket(
+        &srv,
+        json!({"subject": "De otro", "assignee_id": 1, "comment": {"body": "c"}}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let mut b = Browser::new(&srv.base);
+    assert_eq!(
+        b.sign_in("eva@cadena.test", "en-cadena-larga-1")
+            .await
+            .status,
+        303
+    );
+    let queue = b.get("/agent?queue=unsolved").await;
+    assert!(
+        queue.body.contains("Atender en cadena"),
+        "the queue offers play mode"
+    );
+    // The queue's order is newest change first: the second, then the first.
+    let go = b.get("/agent/play?queue=unsolved").await;
+    assert_eq!(go.status, 303);
+    let at = go.location.clone();
+    assert!(
+        at.starts_with(&format!("/agent/tickets/{second}?play=")),
+        "{at}"
+    );
+    let page = b.get(&at).await;
+    assert!(page.body.contains("Por qué lo saltas"), "the play bar");
+    let csrf = hidden(&page.body, "csrf");
+    let id = second.to_string();
+    let next = b
+        .post(
+            "/agent/play/skip",
+            &[
+                ("csrf", &csrf),
+                ("ticket", &id),
+                ("queue", "unsolved"),
+                ("reason", "Es de facturación"),
+            ],
+        )
+        .await;
+    assert_eq!(next.status, 303);
+    assert!(
+        next.location
+            .starts_with(&format!("/agent/tickets/{first}?play=")),
+        "{:?}",
+        next.location
+    );
+    // Skipping the last one leaves none: back to the queue, told so.
+    let id = first.to_string();
+    let done = b
+        .post(
+            "/agent/play/skip",
+            &[
+                ("csrf", &csrf),
+                ("ticket", &id),
+                ("queue", "unsolved"),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        done.location.as_str(),
+        "/agent?queue=unsolved&done=played_out"
+    );
+    assert!(
+        b.get("/agent?queue=unsolved&done=played_out")
+            .await
+            .body
+            .contains("No quedan tickets")
+    );
+    // Both skips are recorded with their reasons; the taken one never came up.
+    let (_, skips) = srv.get("/api/v2/skips.json", &eva).await;
+    let seen: Vec<(i64, String)> = skips["skips"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            (
+                s["ticket_id"].as_i64().unwrap_or(0),
+                s["reason"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (second, "Es de facturación".to_string()),
+            (first, String::new())
+        ]
+    );
+    assert!(!seen.iter().any(|(t, _)| *t == taken));
+});

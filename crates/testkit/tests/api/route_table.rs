@@ -1774,6 +1774,13 @@ const PAGES: &[Row] = &[
     ("GET", "/agent", "UUUAAA", ""),
     ("GET", "/agent/search", "UUUAAA", ""),
     ("POST", "/agent/bulk", "UUUDAA", "ids={ticket}&status=open"),
+    ("GET", "/agent/play?queue=unsolved", "UUUAAA", ""),
+    (
+        "POST",
+        "/agent/play/skip",
+        "UUUDAA",
+        "ticket={ticket}&queue=unsolved&reason=otro",
+    ),
     ("POST", "/agent/language", "UUUAAA", "lang=es"),
     ("POST", "/agent/presence", "UUUAAA", "presence=online"),
     ("GET", "/agent/live", "UUUAAA", ""),
