@@ -5,6 +5,7 @@
 //! `app` and render; what is public is decided there.
 
 mod article_files;
+mod article_page;
 mod assets;
 mod form;
 mod handover;
@@ -51,7 +52,11 @@ pub fn router(app: App, public_url: Option<String>) -> Router {
         .route("/hc/{locale}/", get(pages::home))
         .route("/hc/{locale}/categories/{slug}", get(pages::category))
         .route("/hc/{locale}/sections/{slug}", get(pages::section))
-        .route("/hc/{locale}/articles/{slug}", get(pages::article))
+        .route("/hc/{locale}/articles/{slug}", get(article_page::article))
+        .route(
+            "/hc/{locale}/articles/{slug}/comments",
+            post(article_page::comment),
+        )
         .route("/hc/{locale}/articles/{slug}/vote", post(votes::vote))
         .route("/hc/{locale}/search", get(pages::search))
         .route(

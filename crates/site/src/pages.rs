@@ -6,7 +6,7 @@ use crate::Site;
 use crate::locale::SiteLocale;
 use crate::reader::Reader;
 use crate::view::{
-    Frame, Link, article_link, category_link, date, section_link, segment, summary, title_link,
+    Frame, Link, article_link, category_link, section_link, segment, summary, title_link,
 };
 use crate::words;
 use app::AppError;
@@ -172,103 +172,6 @@ pub async fn section(
     }
 }
 
-#[derive(Template)]
-#[template(path = "hc_article.html")]
-struct ArticlePage {
-    frame: Frame,
-    category: Link,
-    section: Link,
-    title: String,
-    /// Sanitised when it was saved.
-    body: String,
-    updated: String,
-    updated_iso: String,
-    related: Vec<Link>,
-    /// Files to download.
-    files: Vec<Link>,
-    /// Where the "was this helpful?" buttons post.
-    vote_action: String,
-    /// The reader has just answered.
-    voted: bool,
-    /// "3 of 4 found this helpful", once someone has answered.
-    helpful: Option<String>,
-    /// For a user segment, not everyone: the reader is told so (and it
-    /// takes no visitor votes).
-    restricted: bool,
-}
-
-#[derive(Deserialize)]
-pub struct ArticleParams {
-    #[serde(default)]
-    voted: Option<String>,
-}
-
-pub async fn article(
-    State(site): State<Site>,
-    reader: Reader,
-    Path((locale, part)): Path<(String, String)>,
-    Query(params): Query<ArticleParams>,
-    headers: HeaderMap,
-) -> Response {
-    let (l, id) = match place(&locale, &part, HelpCenterKind::Article, &headers) {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    match site
-        .app
-        .help_center_article(&reader.audience, l.code(), domain::ArticleId(id))
-        .await
-    {
-        Ok(p) => {
-            let link = article_link(&p.article);
-            let mut frame = Frame::new(l, p.article.title.to_string()).for_reader(&reader);
-            frame.description = summary(&app::sanitize::html_to_text(&p.article.body));
-            frame.canonical = Some(site.url(&headers, &link.href));
-            let paths: Vec<(SiteLocale, String)> = p
-                .translations
-                .iter()
-                .filter_map(|(code, title)| {
-                    let other = SiteLocale::exact(code)?;
-                    Some((
-                        other,
-                        crate::view::place_path(HelpCenterKind::Article, code, id, title),
-                    ))
-                })
-                .collect();
-            frame.translated(&paths, |path| site.url(&headers, path));
-            page(
-                &reader,
-                &ArticlePage {
-                    category: category_link(&p.category),
-                    section: section_link(&p.section),
-                    title: p.article.title.clone(),
-                    body: p.article.body.clone(),
-                    updated: date(l.lang(), p.article.edited_at),
-                    updated_iso: p.article.edited_at.to_iso(),
-                    related: p.related.iter().map(title_link).collect(),
-                    files: p
-                        .files
-                        .iter()
-                        .map(|f| Link {
-                            href: app::help_center::article_attachment_path(f),
-                            text: f.file_name.clone(),
-                        })
-                        .collect(),
-                    vote_action: format!("{}/vote", link.href),
-                    voted: params.voted.is_some(),
-                    restricted: p.article.user_segment_id.is_some(),
-                    helpful: (p.article.vote_count > 0).then(|| {
-                        let up = (p.article.vote_count + p.article.vote_sum) / 2;
-                        frame.t.helpful_count(up, p.article.vote_count)
-                    }),
-                    frame,
-                },
-            )
-        }
-        Err(e) => failure(l.lang(), &e),
-    }
-}
-
 #[derive(Deserialize)]
 pub struct SearchParams {
     #[serde(default)]
@@ -421,7 +324,7 @@ fn section_block(s: &app::help_center::SectionWithArticles, t: &words::Words) ->
 /// or the answer for one that names none of ours: a redirect to our
 /// locale of that language (carrying only the parsed id, never what the
 /// client wrote), else "not found".
-fn place(
+pub(crate) fn place(
     locale: &str,
     part: &str,
     kind: HelpCenterKind,
@@ -540,7 +443,7 @@ pub(crate) fn failure(lang: Lang, e: &AppError) -> Response {
 
 /// A page for its reader: the same for every visitor (a shared cache may
 /// keep it a minute), or one signed-in reader's own (kept by none).
-fn page(reader: &Reader, p: &impl Template) -> Response {
+pub(crate) fn page(reader: &Reader, p: &impl Template) -> Response {
     let cache = if reader.signed_in() {
         "private, no-store"
     } else {

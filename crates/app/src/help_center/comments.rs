@@ -48,6 +48,40 @@ impl App {
             .await
     }
 
+    /// An article's comments as its page shows them, oldest first (at most
+    /// 200), each with its author's name, for whoever may read the article.
+    pub async fn article_comments_shown(
+        &self,
+        actor: Actor,
+        article: ArticleId,
+    ) -> Result<Vec<(ArticleComment, String)>, AppError> {
+        let paging = Paging::Offset {
+            page: 1,
+            per_page: 200,
+        };
+        let (comments, _) = self
+            .article_comments(actor, article, Timestamp(0), paging)
+            .await?;
+        let mut ids: Vec<i64> = comments.iter().map(|m| m.author_id.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let people = {
+            let mut rc = self.read().await?;
+            store::repo::users::get_many(&mut rc.conn(), &ids).await?
+        };
+        Ok(comments
+            .into_iter()
+            .map(|m| {
+                let name = people
+                    .iter()
+                    .find(|u| u.id == m.author_id)
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default();
+                (m, name)
+            })
+            .collect())
+    }
+
     /// A person's comments: their own, or anyone's for staff.
     pub async fn user_article_comments(
         &self,

@@ -50,3 +50,11 @@ hc-signed-in-as = Signed in as { $name }
 hc-restricted = Internal article: only the people it is meant for see it; it is not on the public help center.
 hc-invalid-title = Something is missing
 hc-invalid = We could not take what you sent: go back, check it and send it again.
+
+# Readers' comments on an article.
+hc-comments = Comments
+hc-comments-none = No comments yet.
+hc-comments-closed = Comments are closed on this article.
+hc-comment-add = Add a comment
+hc-comment-publish = Publish
+hc-comment-sign-in = Sign in to comment

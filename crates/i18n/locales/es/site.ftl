@@ -50,3 +50,11 @@ hc-signed-in-as = Sesión iniciada como { $name }
 hc-restricted = Artículo interno: solo lo ven las personas a las que va dirigido, no aparece en el centro de ayuda público.
 hc-invalid-title = Falta algo
 hc-invalid = No hemos podido tomar lo que has enviado: vuelve atrás, revísalo y envíalo de nuevo.
+
+# Comentarios de los lectores en un artículo.
+hc-comments = Comentarios
+hc-comments-none = Aún no hay comentarios.
+hc-comments-closed = Este artículo no admite comentarios.
+hc-comment-add = Añadir un comentario
+hc-comment-publish = Publicar
+hc-comment-sign-in = Inicia sesión para comentar

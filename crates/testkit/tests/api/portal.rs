@@ -485,3 +485,131 @@ both!(
         assert!(list.body.contains("Mi pedido no llegó"), "{}", list.body);
     }
 );
+
+both!(signed_in_readers_comment_on_the_article_page, |srv| {
+    let admin = srv.admin();
+    let post = |path: String, body: Json| {
+        let admin = admin.clone();
+        let srv = &srv;
+        async move {
+            let (s, b) = srv.call("POST", &path, &admin, Some(body)).await;
+            assert!(s < 300, "{path}: {b}");
+            b
+        }
+    };
+    let c = post(
+        "/api/v2/help_center/categories.json".into(),
+        json!({"category": {"name": "Pedidos"}}),
+    )
+    .await;
+    let s = post(
+        format!(
+            "/api/v2/help_center/categories/{}/sections.json",
+            c["category"]["id"]
+        ),
+        json!({"section": {"name": "Envíos"}}),
+    )
+    .await;
+    let a = post(
+        format!("/api/v2/help_center/sections/{}/articles.json", s["section"]["id"]),
+        json!({"article": {"title": "Seguir un envío", "body": "<p>Con el número de seguimiento.</p>", "locale": "es"}}),
+    )
+    .await;
+    let article = a["article"]["id"].as_i64().unwrap_or_default();
+    let page_path = format!("/hc/es/articles/{article}");
+    // Anyone reads the page; a visitor is asked to sign in to comment.
+    let mut visitor = Browser::new(&srv.base);
+    let page = visitor.get(&page_path).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Aún no hay comentarios")
+            && page.body.contains("Inicia sesión para comentar"),
+        "{}",
+        page.body
+    );
+    let refused = visitor
+        .post(&format!("{page_path}/comments"), &[("body", "hola")])
+        .await;
+    assert_eq!(refused.status, 401, "signed out: asked to sign in");
+    // A customer with a password signs in and comments; markup is text.
+    let (lucia, _) = srv
+        .user_with_token("Lucía Pérez", "lucia@comenta.test", "end-user")
+        .await;
+    srv.call(
+        "PUT",
+        &format!("/api/v2/users/{lucia}.json"),
+        &admin,
+        Some(json!({"user": {"password": "clave-de-lucia-1"}})),
+    )
+    .await;
+    let mut b = Browser::new(&srv.base);
+    let signin = b.get("/hc/es/signin").await;
+    let csrf = sign_in_csrf(&signin.body);
+    let p = b
+        .post(
+            "/hc/es/signin",
+            &[
+                ("email", "lucia@comenta.test"),
+                ("password", "clave-de-lucia-1"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    let page = b.get(&page_path).await;
+    assert!(page.body.contains("Añadir un comentario"), "{}", page.body);
+    let csrf = hidden(&page.body, "csrf");
+    let bad = b
+        .post(
+            &format!("{page_path}/comments"),
+            &[("body", "sin token"), ("csrf", "otro")],
+        )
+        .await;
+    assert_eq!(bad.status, 403);
+    let done = b
+        .post(
+            &format!("{page_path}/comments"),
+            &[
+                ("body", "¿Y si no tengo número? <b>urgente</b>"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert!(
+        done.location
+            .starts_with(&format!("/hc/es/articles/{article}#comment-")),
+        "{}",
+        done.location
+    );
+    let shown = visitor.get(&page_path).await.body;
+    assert!(
+        shown.contains("Lucía Pérez") && shown.contains("¿Y si no tengo número?"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("<b>urgente</b>"),
+        "typed markup is shown as text"
+    );
+    // The API lists it as the article's comment by her.
+    let (_, list) = srv
+        .get(
+            &format!("/api/v2/help_center/articles/{article}/comments.json"),
+            &atiende_testkit::Auth::None,
+        )
+        .await;
+    assert_eq!(list["comments"][0]["author_id"], lucia);
+    // Comments turned off: the page says so and takes no more.
+    srv.call(
+        "PUT",
+        &format!("/api/v2/help_center/articles/{article}.json"),
+        &admin,
+        Some(json!({"article": {"comments_disabled": true}})),
+    )
+    .await;
+    let closed = b.get(&page_path).await;
+    assert!(
+        closed.body.contains("no admite comentarios")
+            && !closed.body.contains("Añadir un comentario")
+    );
+});

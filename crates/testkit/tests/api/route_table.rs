@@ -1696,6 +1696,12 @@ const PAGES: &[Row] = &[
         "PPPPPP",
         "value=up",
     ),
+    (
+        "POST",
+        "/hc/{locale}/articles/{article}/comments",
+        "UUUAAA",
+        "body=Gracias",
+    ),
     ("GET", "/hc/{locale}/search", "PPPPPP", "query=x"),
     // The customer portal: customers here have no session (the table's
     // customers sign in by API token), so they are asked as anyone.
