@@ -33,36 +33,23 @@ fn python() -> String {
     })
 }
 
-both!(zenpy_drives_the_api, |srv| {
-    let srv = std::sync::Arc::new(srv);
-    let s = srv.clone();
+/// Runs a client program on a blocking thread (it blocks on its own
+/// process while the server answers it on this runtime).
+async fn drive(srv: TestServer, program: String, script: &'static str, dir: &'static str) {
     tokio::task::spawn_blocking(move || {
         let rt = tokio::runtime::Handle::current();
-        rt.block_on(run_client(
-            &s,
-            &python(),
-            &["zenpy_flow.py"],
-            repo_root().join("tests/clients"),
-        ))
+        rt.block_on(run_client(&srv, &program, &[script], repo_root().join(dir)))
     })
     .await
     .unwrap_or_else(|e| panic!("{e}"));
+}
+
+both!(zenpy_drives_the_api, |srv| {
+    drive(srv, python(), "zenpy_flow.py", "tests/clients").await;
 });
 
 both!(node_zendesk_drives_the_api, |srv| {
-    let srv = std::sync::Arc::new(srv);
-    let s = srv.clone();
-    tokio::task::spawn_blocking(move || {
-        let rt = tokio::runtime::Handle::current();
-        rt.block_on(run_client(
-            &s,
-            "node",
-            &["flow.mjs"],
-            repo_root().join("tests/clients/node"),
-        ))
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    drive(srv, "node".into(), "flow.mjs", "tests/clients/node").await;
 });
 
 /// The Python with Airbyte's Zendesk Support connector (its own virtual
@@ -178,27 +165,12 @@ async fn seed_every_stream(srv: &TestServer) {
     )
     .await;
     // The help center, with a reader's comment and votes.
-    let c = post(
-        "/api/v2/help_center/categories.json",
-        json!({"category": {"name": "Cuenta"}}),
+    let article = new_article(
+        srv,
+        "Cambiar la contraseña",
+        "<p>Perfil, luego Seguridad.</p>",
     )
     .await;
-    let (_, sec) = srv
-        .call(
-            "POST",
-            &format!(
-                "/api/v2/help_center/categories/{}/sections.json",
-                c["category"]["id"]
-            ),
-            &admin,
-            Some(json!({"section": {"name": "Acceso"}})),
-        )
-        .await;
-    let (_, art) = srv
-        .call("POST", &format!("/api/v2/help_center/sections/{}/articles.json", sec["section"]["id"]), &admin,
-              Some(json!({"article": {"title": "Cambiar la contraseña", "body": "<p>Perfil, luego Seguridad.</p>"}})))
-        .await;
-    let article = art["article"]["id"].as_i64().unwrap_or_default();
     let (s, m) = srv
         .call(
             "POST",
@@ -229,17 +201,5 @@ async fn seed_every_stream(srv: &TestServer) {
 
 both!(airbyte_syncs_every_stream_then_only_what_changed, |srv| {
     seed_every_stream(&srv).await;
-    let srv = std::sync::Arc::new(srv);
-    let s = srv.clone();
-    tokio::task::spawn_blocking(move || {
-        let rt = tokio::runtime::Handle::current();
-        rt.block_on(run_client(
-            &s,
-            &airbyte_python(),
-            &["airbyte_sync.py"],
-            repo_root().join("tests/clients"),
-        ))
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    drive(srv, airbyte_python(), "airbyte_sync.py", "tests/clients").await;
 });

@@ -364,31 +364,7 @@ both!(staff_roles_say_what_each_may_do, |srv| {
 
 both!(readers_comment_on_articles_and_vote_on_comments, |srv| {
     let admin = srv.admin();
-    let srv = &srv;
-    let post = |path: String, body: Json| async move {
-        let (s, b) = srv.call("POST", &path, &srv.admin(), Some(body)).await;
-        assert!(s < 300, "{path}: {b}");
-        b
-    };
-    let c = post(
-        "/api/v2/help_center/categories.json".into(),
-        json!({"category": {"name": "Cuenta"}}),
-    )
-    .await;
-    let s = post(
-        format!(
-            "/api/v2/help_center/categories/{}/sections.json",
-            c["category"]["id"]
-        ),
-        json!({"section": {"name": "Acceso"}}),
-    )
-    .await;
-    let a = post(
-        format!("/api/v2/help_center/sections/{}/articles.json", s["section"]["id"]),
-        json!({"article": {"title": "Cambiar la contraseña", "body": "<p>Pulse en Perfil.</p>", "locale": "es"}}),
-    )
-    .await;
-    let article = a["article"]["id"].as_i64().unwrap_or_default();
+    let article = new_article(&srv, "Cambiar la contraseña", "<p>Pulse en Perfil.</p>").await;
     let comments = format!("/api/v2/help_center/articles/{article}/comments.json");
     let (ana_id, ana) = srv
         .user_with_token("Ana", "ana@comentarios.test", "end-user")

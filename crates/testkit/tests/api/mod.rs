@@ -108,7 +108,6 @@ pub async fn browser_flow(srv: &TestServer, script: &'static str, env: &[(&str, 
     );
 }
 
-/// Creates a ticket as the admin and returns its JSON.
 /// A request form named `name`, made by the admin; its id.
 pub async fn new_ticket_form(srv: &TestServer, name: &str) -> i64 {
     let (s, b) = srv
@@ -123,6 +122,47 @@ pub async fn new_ticket_form(srv: &TestServer, name: &str) -> i64 {
     b["ticket_form"]["id"].as_i64().unwrap_or_default()
 }
 
+/// An article for everyone, in Spanish, in a new category and section
+/// (all made by the admin); its id.
+pub async fn new_article(srv: &TestServer, title: &str, body_html: &str) -> i64 {
+    let admin = srv.admin();
+    let (s, c) = srv
+        .call(
+            "POST",
+            "/api/v2/help_center/categories.json",
+            &admin,
+            Some(json!({"category": {"name": format!("Categoría de {title}")}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{c}");
+    let (s, sec) = srv
+        .call(
+            "POST",
+            &format!(
+                "/api/v2/help_center/categories/{}/sections.json",
+                c["category"]["id"]
+            ),
+            &admin,
+            Some(json!({"section": {"name": format!("Sección de {title}")}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{sec}");
+    let (s, a) = srv
+        .call(
+            "POST",
+            &format!(
+                "/api/v2/help_center/sections/{}/articles.json",
+                sec["section"]["id"]
+            ),
+            &admin,
+            Some(json!({"article": {"title": title, "body": body_html, "locale": "es"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{a}");
+    a["article"]["id"].as_i64().unwrap_or_default()
+}
+
+/// Creates a ticket as the admin and returns its JSON.
 pub async fn new_ticket(srv: &TestServer, body: Json) -> Json {
     let (s, b) = srv
         .call(

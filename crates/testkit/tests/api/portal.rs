@@ -488,34 +488,12 @@ both!(
 
 both!(signed_in_readers_comment_on_the_article_page, |srv| {
     let admin = srv.admin();
-    let post = |path: String, body: Json| {
-        let admin = admin.clone();
-        let srv = &srv;
-        async move {
-            let (s, b) = srv.call("POST", &path, &admin, Some(body)).await;
-            assert!(s < 300, "{path}: {b}");
-            b
-        }
-    };
-    let c = post(
-        "/api/v2/help_center/categories.json".into(),
-        json!({"category": {"name": "Pedidos"}}),
+    let article = new_article(
+        &srv,
+        "Seguir un envío",
+        "<p>Con el número de seguimiento.</p>",
     )
     .await;
-    let s = post(
-        format!(
-            "/api/v2/help_center/categories/{}/sections.json",
-            c["category"]["id"]
-        ),
-        json!({"section": {"name": "Envíos"}}),
-    )
-    .await;
-    let a = post(
-        format!("/api/v2/help_center/sections/{}/articles.json", s["section"]["id"]),
-        json!({"article": {"title": "Seguir un envío", "body": "<p>Con el número de seguimiento.</p>", "locale": "es"}}),
-    )
-    .await;
-    let article = a["article"]["id"].as_i64().unwrap_or_default();
     let page_path = format!("/hc/es/articles/{article}");
     // Anyone reads the page; a visitor is asked to sign in to comment.
     let mut visitor = Browser::new(&srv.base);
