@@ -54,6 +54,7 @@ pub use operations::Body;
     wire::ArticleComment,
     wire::AuditLog,
     wire::Session,
+    wire::Count,
     wire::FieldOption,
     wire::RoleConfiguration,
     wire::ProfileField,

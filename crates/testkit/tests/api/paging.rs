@@ -42,6 +42,10 @@ const LISTS: &[(&str, &str)] = &[
     ("/api/v2/organization_fields.json", "organization_fields"),
     ("/api/v2/deleted_tickets.json", "deleted_tickets"),
     ("/api/v2/deleted_users.json", "deleted_users"),
+    ("/api/v2/skips.json", "skips"),
+    ("/api/v2/audit_logs.json", "audit_logs"),
+    ("/api/v2/custom_roles.json", "custom_roles"),
+    ("/api/v2/activities.json", "activities"),
 ];
 
 /// Lists Zendesk pages by cursor only.
@@ -50,9 +54,13 @@ const CURSOR_ONLY: &[(&str, &str)] = &[
     ("/api/v2/ticket_audits.json", "audits"),
 ];
 
-/// Three of each record an admin can make with one call.
+/// Three of each record an admin can make with one call (and the audit
+/// log's entries, skips and activities that come with them).
 async fn seed(srv: &TestServer) {
     let admin = srv.admin();
+    let (_, colleague) = srv
+        .user_with_token("Colega", "colega@example.com", "agent")
+        .await;
     for i in 0..3 {
         let posts = [
             (
@@ -116,11 +124,30 @@ async fn seed(srv: &TestServer) {
             let (s, b) = srv.call("POST", path, &admin, Some(body)).await;
             assert_eq!(s, 201, "{path}: {b}");
         }
-        new_ticket(
+        let t = new_ticket(
             srv,
             json!({"comment": {"body": format!("Caso {i}")}, "tags": [format!("etiqueta{i}"), "comun"]}),
         )
         .await;
+        // A colleague hands it to the admin (their activity), who skips it.
+        let (s, b) = srv
+            .call(
+                "PUT",
+                &format!("/api/v2/tickets/{}.json", t["id"]),
+                &colleague,
+                Some(json!({"ticket": {"assignee_id": 1}})),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        let (s, b) = srv
+            .call(
+                "POST",
+                "/api/v2/skips.json",
+                &admin,
+                Some(json!({"skip": {"ticket_id": t["id"], "reason": format!("Motivo {i}")}})),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
         // One deleted ticket and one deleted user, and one held mail.
         let gone = new_ticket(srv, json!({"comment": {"body": format!("Borrado {i}")}})).await;
         let (s, b) = srv

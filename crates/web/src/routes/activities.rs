@@ -51,5 +51,5 @@ async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiRe
 
 async fn count(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let found = read(&api, &ctx).await?;
-    ok(json!({"count": {"value": found.len(), "refreshed_at": Timestamp::now().to_iso()}}))
+    ok(wire::count(found.len() as i64))
 }

@@ -6,13 +6,12 @@ use super::ok;
 use crate::Api;
 use crate::ctx::Ctx;
 use crate::error::ApiResult;
+use crate::wire;
 use app::Paging;
 use app::tickets::TicketScope;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use domain::Timestamp;
-use serde_json::json;
 
 pub fn routes() -> Router<Api> {
     Router::new()
@@ -29,7 +28,7 @@ const ONE: Paging = Paging::Offset {
 };
 
 fn count(value: Option<i64>) -> ApiResult {
-    ok(json!({"count": {"value": value.unwrap_or(0), "refreshed_at": Timestamp::now().to_iso()}}))
+    ok(wire::count(value.unwrap_or(0)))
 }
 
 async fn tickets(State(api): State<Api>, ctx: Ctx) -> ApiResult {

@@ -13,8 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, put};
-use domain::{TicketId, Timestamp, UserId};
-use serde_json::json;
+use domain::{TicketId, UserId};
 
 pub fn routes() -> Router<Api> {
     Router::new()
@@ -89,7 +88,7 @@ async fn users(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 
 async fn count_users(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let n = api.app.deleted_user_count(ctx.actor).await?;
-    ok(json!({"count": {"value": n, "refreshed_at": Timestamp::now().to_iso()}}))
+    ok(wire::count(n))
 }
 
 async fn show_user(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {

@@ -185,6 +185,25 @@ pub fn macro_effect(ticket_id: Option<i64>, e: &app::rules::MacroEffect) -> Json
     json!({"result": result})
 }
 
+/// How many there are, as Zendesk's `…/count` endpoints say it (under
+/// `count`).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Count {
+    pub value: i64,
+    pub refreshed_at: String,
+}
+
+/// A count as of now.
+pub fn count(value: i64) -> Keyed<Count> {
+    Keyed(
+        "count",
+        Count {
+            value,
+            refreshed_at: domain::Timestamp::now().to_iso(),
+        },
+    )
+}
+
 /// `{key: record}`: one record under its key, serialised straight to the
 /// body (no `serde_json::Value` tree in between).
 pub struct Keyed<T>(pub &'static str, pub T);

@@ -206,7 +206,7 @@ pub const CATALOG: &[Operation] = &[
         "/api/v2/tickets/{id}/collaborators",
         "Tickets",
         "A ticket's collaborators",
-        Body::Object,
+        Body::List("users", "User"),
     ),
     (
         "get",

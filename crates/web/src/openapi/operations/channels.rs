@@ -122,7 +122,7 @@ pub const CHANNELS: &[Operation] = &[
         "/api/v2/activities/count",
         "Activity stream",
         "How many activities the caller has (`count.value`, `count.refreshed_at`) (staff)",
-        Body::Object,
+        Body::One("count", "Count"),
     ),
     (
         "get",
