@@ -12,9 +12,8 @@ use app::business_hours::ScheduleInput;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::{get, put};
-use domain::model::business_rules::{Rule, RuleKind};
-use domain::model::schedules::{Holiday, ScheduleRow};
-use domain::model::sla::Policy;
+use domain::model::business_rules::RuleKind;
+use domain::model::schedules::Holiday;
 use domain::{HolidayId, RuleId, ScheduleId, TicketId};
 use serde_json::{Value as Json, json};
 
@@ -58,31 +57,6 @@ pub fn routes() -> Router<Api> {
         .route("/api/v2/tickets/{id}/sla", get(ticket_sla))
 }
 
-fn json_text(s: &str) -> Json {
-    serde_json::from_str(s).unwrap_or(Json::Null)
-}
-
-fn rule_json(base: &str, r: &Rule) -> Json {
-    let plural = match r.kind {
-        RuleKind::Trigger => "triggers",
-        RuleKind::Automation => "automations",
-    };
-    json!({
-        "id": r.id,
-        "url": format!("{base}/api/v2/{plural}/{}.json", r.id),
-        "title": r.title,
-        "raw_title": r.title,
-        "description": r.description,
-        "active": r.active,
-        "position": r.position,
-        "conditions": json_text(&r.conditions),
-        "actions": json_text(&r.actions),
-        "default": r.builtin.is_some(),
-        "created_at": ts(r.created_at),
-        "updated_at": ts(r.updated_at),
-    })
-}
-
 fn names(kind: RuleKind) -> (&'static str, &'static str) {
     match kind {
         RuleKind::Trigger => ("trigger", "triggers"),
@@ -92,13 +66,11 @@ fn names(kind: RuleKind) -> (&'static str, &'static str) {
 
 async fn list_rules(api: &Api, ctx: &Ctx, kind: RuleKind, only_active: bool) -> ApiResult {
     let (_, plural) = names(kind);
-    let all: Vec<Json> = api
-        .app
-        .business_rules(ctx.actor, kind)
-        .await?
+    let rules = api.app.business_rules(ctx.actor, kind).await?;
+    let all: Vec<_> = rules
         .iter()
         .filter(|r| !only_active || r.active)
-        .map(|r| rule_json(&ctx.base, r))
+        .map(|r| crate::wire::business_rule(&ctx.base, r))
         .collect();
     ok(crate::wire::page_whole(ctx, plural, all)?)
 }
@@ -116,13 +88,13 @@ async fn save_rule(
         .app
         .save_business_rule(ctx.actor, kind, id, record)
         .await?;
-    Ok(json!({one: rule_json(&ctx.base, &r)}))
+    Ok(json!({one: crate::wire::business_rule(&ctx.base, &r)}))
 }
 
 async fn show_rule(api: &Api, ctx: &Ctx, kind: RuleKind, id: &str) -> ApiResult {
     let (one, _) = names(kind);
     let r = api.app.business_rule(ctx.actor, kind, path_id(id)?).await?;
-    ok(json!({one: rule_json(&ctx.base, &r)}))
+    ok(json!({one: crate::wire::business_rule(&ctx.base, &r)}))
 }
 
 /// `/{triggers|automations}`, `/active` and `/{id}`: the same handlers
@@ -157,39 +129,22 @@ fn rule_routes(kind: RuleKind) -> Router<Api> {
         )
 }
 
-fn policy_json(base: &str, p: &Policy) -> Json {
-    json!({
-        "id": p.id,
-        "url": format!("{base}/api/v2/slas/policies/{}.json", p.id),
-        "title": p.title,
-        "description": p.description,
-        "position": p.position,
-        "filter": json_text(&p.filter),
-        "policy_metrics": json_text(&p.metrics),
-        "schedule_id": p.schedule_id,
-        "created_at": ts(p.created_at),
-        "updated_at": ts(p.updated_at),
-    })
-}
-
 async fn list_policies(State(api): State<Api>, ctx: Ctx) -> ApiResult {
-    let all: Vec<Json> = api
-        .app
-        .sla_policies(ctx.actor)
-        .await?
+    let policies = api.app.sla_policies(ctx.actor).await?;
+    let all: Vec<_> = policies
         .iter()
-        .map(|p| policy_json(&ctx.base, p))
+        .map(|p| crate::wire::sla_policy(&ctx.base, p))
         .collect();
     ok(crate::wire::page_whole(&ctx, "sla_policies", all)?)
 }
 async fn create_policy(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
     let record = Json::Object(body.record("sla_policy")?.clone());
     let p = api.app.save_sla_policy(ctx.actor, None, record).await?;
-    created(json!({"sla_policy": policy_json(&ctx.base, &p)}))
+    created(json!({"sla_policy": crate::wire::sla_policy(&ctx.base, &p)}))
 }
 async fn show_policy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let p = api.app.sla_policy(ctx.actor, path_id(&id)?).await?;
-    ok(json!({"sla_policy": policy_json(&ctx.base, &p)}))
+    ok(json!({"sla_policy": crate::wire::sla_policy(&ctx.base, &p)}))
 }
 async fn update_policy(
     State(api): State<Api>,
@@ -202,29 +157,11 @@ async fn update_policy(
         .app
         .save_sla_policy(ctx.actor, Some(path_id(&id)?), record)
         .await?;
-    ok(json!({"sla_policy": policy_json(&ctx.base, &p)}))
+    ok(json!({"sla_policy": crate::wire::sla_policy(&ctx.base, &p)}))
 }
 async fn delete_policy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     api.app.delete_sla_policy(ctx.actor, path_id(&id)?).await?;
     no_content()
-}
-
-fn schedule_json(base: &str, s: &ScheduleRow, holidays: &[Holiday]) -> Json {
-    let intervals: Vec<(u32, u32)> = serde_json::from_str(&s.intervals).unwrap_or_default();
-    json!({
-        "id": s.id,
-        "url": format!("{base}/api/v2/business_hours/schedules/{}.json", s.id),
-        "name": s.name,
-        "time_zone": s.time_zone,
-        "intervals": intervals.iter().map(|(a, b)| json!({"start_time": a, "end_time": b})).collect::<Vec<_>>(),
-        "holidays": holidays.iter().map(holiday_json).collect::<Vec<_>>(),
-        "created_at": ts(s.created_at),
-        "updated_at": ts(s.updated_at),
-    })
-}
-
-fn holiday_json(h: &Holiday) -> Json {
-    json!({"id": h.id, "name": h.name, "start_date": h.start_date, "end_date": h.end_date})
 }
 
 /// `[{start_time, end_time}]` as minute pairs.
@@ -264,12 +201,10 @@ fn schedule_input(m: &serde_json::Map<String, Json>) -> Result<ScheduleInput, Ap
 }
 
 async fn list_schedules(State(api): State<Api>, ctx: Ctx) -> ApiResult {
-    let all: Vec<Json> = api
-        .app
-        .schedules(ctx.actor)
-        .await?
+    let schedules = api.app.schedules(ctx.actor).await?;
+    let all: Vec<_> = schedules
         .iter()
-        .map(|(s, h)| schedule_json(&ctx.base, s, h))
+        .map(|(s, h)| crate::wire::schedule(&ctx.base, s, h))
         .collect();
     ok(crate::wire::page_whole(&ctx, "schedules", all)?)
 }
@@ -278,11 +213,11 @@ async fn create_schedule(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> Ap
         .app
         .save_schedule(ctx.actor, None, schedule_input(body.record("schedule")?)?)
         .await?;
-    created(json!({"schedule": schedule_json(&ctx.base, &s, &[])}))
+    created(json!({"schedule": crate::wire::schedule(&ctx.base, &s, &[])}))
 }
 async fn show_schedule(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let (s, h) = api.app.schedule(ctx.actor, path_id(&id)?).await?;
-    ok(json!({"schedule": schedule_json(&ctx.base, &s, &h)}))
+    ok(json!({"schedule": crate::wire::schedule(&ctx.base, &s, &h)}))
 }
 async fn update_schedule(
     State(api): State<Api>,
@@ -299,7 +234,7 @@ async fn update_schedule(
         )
         .await?;
     let (s, h) = api.app.schedule(ctx.actor, id).await?;
-    ok(json!({"schedule": schedule_json(&ctx.base, &s, &h)}))
+    ok(json!({"schedule": crate::wire::schedule(&ctx.base, &s, &h)}))
 }
 async fn delete_schedule(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     api.app.delete_schedule(ctx.actor, path_id(&id)?).await?;
@@ -347,7 +282,7 @@ fn holiday_input(
 
 async fn list_holidays(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let (_, h) = api.app.schedule(ctx.actor, path_id(&id)?).await?;
-    ok(json!({"holidays": h.iter().map(holiday_json).collect::<Vec<_>>()}))
+    ok(json!({"holidays": h.iter().map(crate::wire::holiday).collect::<Vec<_>>()}))
 }
 async fn create_holiday(
     State(api): State<Api>,
@@ -357,7 +292,7 @@ async fn create_holiday(
 ) -> ApiResult {
     let h = holiday_input(path_id(&id)?, HolidayId(0), body.record("holiday")?, None);
     let h = api.app.save_holiday(ctx.actor, h).await?;
-    created(json!({"holiday": holiday_json(&h)}))
+    created(json!({"holiday": crate::wire::holiday(&h)}))
 }
 async fn show_holiday(
     State(api): State<Api>,
@@ -370,7 +305,7 @@ async fn show_holiday(
         .iter()
         .find(|h| h.id == hid)
         .ok_or(ApiError::App(app::AppError::NotFound))?;
-    ok(json!({"holiday": holiday_json(h)}))
+    ok(json!({"holiday": crate::wire::holiday(h)}))
 }
 async fn update_holiday(
     State(api): State<Api>,
@@ -391,7 +326,7 @@ async fn update_holiday(
             holiday_input(id, hid, body.record("holiday")?, Some(old)),
         )
         .await?;
-    ok(json!({"holiday": holiday_json(&h)}))
+    ok(json!({"holiday": crate::wire::holiday(&h)}))
 }
 async fn delete_holiday(
     State(api): State<Api>,

@@ -3,6 +3,7 @@
 
 mod activity;
 mod article_comments;
+mod business;
 mod calls;
 mod catalog;
 mod channels;
@@ -20,6 +21,7 @@ mod roles;
 mod whole;
 pub use activity::*;
 pub use article_comments::*;
+pub use business::*;
 pub use calls::*;
 pub use catalog::*;
 pub use channels::*;

@@ -1,0 +1,149 @@
+//! Business rules and service levels as Zendesk gives them: triggers and
+//! automations, SLA policies, schedules with their holidays.
+
+use domain::model::business_rules::{Rule, RuleKind};
+use domain::model::schedules::{Holiday as HolidayRecord, ScheduleRow};
+use domain::model::sla::Policy;
+use serde::Serialize;
+use serde_json::Value as Json;
+use utoipa::ToSchema;
+
+/// Stored JSON (conditions, actions, metrics) as the API shows it.
+fn json_text(s: &str) -> Json {
+    serde_json::from_str(s).unwrap_or(Json::Null)
+}
+
+/// A trigger or an automation.
+#[derive(Serialize, ToSchema)]
+pub struct BusinessRule<'a> {
+    pub id: i64,
+    pub url: String,
+    pub title: &'a str,
+    pub raw_title: &'a str,
+    pub description: Option<&'a str>,
+    pub active: bool,
+    pub position: i64,
+    /// `{all: [...], any: [...]}` of `{field, operator, value}`.
+    #[schema(value_type = Object)]
+    pub conditions: Json,
+    /// `[{field, value}]`.
+    #[schema(value_type = Vec<Object>)]
+    pub actions: Json,
+    /// One of atiende's own rules (an acknowledgement, a notification).
+    pub default: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn business_rule<'a>(base: &str, r: &'a Rule) -> BusinessRule<'a> {
+    let plural = match r.kind {
+        RuleKind::Trigger => "triggers",
+        RuleKind::Automation => "automations",
+    };
+    BusinessRule {
+        id: r.id.0,
+        url: format!("{base}/api/v2/{plural}/{}.json", r.id),
+        title: &r.title,
+        raw_title: &r.title,
+        description: r.description.as_deref(),
+        active: r.active,
+        position: r.position,
+        conditions: json_text(&r.conditions),
+        actions: json_text(&r.actions),
+        default: r.builtin.is_some(),
+        created_at: r.created_at.to_iso(),
+        updated_at: r.updated_at.to_iso(),
+    }
+}
+
+/// An SLA policy.
+#[derive(Serialize, ToSchema)]
+pub struct SlaPolicy<'a> {
+    pub id: i64,
+    pub url: String,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub position: i64,
+    /// Which tickets it applies to: `{all, any}` conditions.
+    #[schema(value_type = Object)]
+    pub filter: Json,
+    /// `[{priority, metric, target, business_hours}]`.
+    #[schema(value_type = Vec<Object>)]
+    pub policy_metrics: Json,
+    pub schedule_id: Option<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn sla_policy<'a>(base: &str, p: &'a Policy) -> SlaPolicy<'a> {
+    SlaPolicy {
+        id: p.id.0,
+        url: format!("{base}/api/v2/slas/policies/{}.json", p.id),
+        title: &p.title,
+        description: p.description.as_deref(),
+        position: p.position,
+        filter: json_text(&p.filter),
+        policy_metrics: json_text(&p.metrics),
+        schedule_id: p.schedule_id.map(|s| s.0),
+        created_at: p.created_at.to_iso(),
+        updated_at: p.updated_at.to_iso(),
+    }
+}
+
+/// Open hours: minutes since Sunday 00:00 in the schedule's time zone.
+#[derive(Serialize, ToSchema)]
+pub struct Interval {
+    pub start_time: u32,
+    pub end_time: u32,
+}
+
+/// A day or days off.
+#[derive(Serialize, ToSchema)]
+pub struct Holiday<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    pub start_date: &'a str,
+    pub end_date: &'a str,
+}
+
+pub fn holiday(h: &HolidayRecord) -> Holiday<'_> {
+    Holiday {
+        id: h.id.0,
+        name: &h.name,
+        start_date: &h.start_date,
+        end_date: &h.end_date,
+    }
+}
+
+/// Business hours.
+#[derive(Serialize, ToSchema)]
+pub struct Schedule<'a> {
+    pub id: i64,
+    pub url: String,
+    pub name: &'a str,
+    pub time_zone: &'a str,
+    pub intervals: Vec<Interval>,
+    pub holidays: Vec<Holiday<'a>>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn schedule<'a>(base: &str, s: &'a ScheduleRow, holidays: &'a [HolidayRecord]) -> Schedule<'a> {
+    let intervals: Vec<(u32, u32)> = serde_json::from_str(&s.intervals).unwrap_or_default();
+    Schedule {
+        id: s.id.0,
+        url: format!("{base}/api/v2/business_hours/schedules/{}.json", s.id),
+        name: &s.name,
+        time_zone: &s.time_zone,
+        intervals: intervals
+            .into_iter()
+            .map(|(start_time, end_time)| Interval {
+                start_time,
+                end_time,
+            })
+            .collect(),
+        holidays: holidays.iter().map(holiday).collect(),
+        created_at: s.created_at.to_iso(),
+        updated_at: s.updated_at.to_iso(),
+    }
+}
