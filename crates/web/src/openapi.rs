@@ -59,6 +59,7 @@ pub use operations::Body;
     wire::SlaPolicy,
     wire::Schedule,
     wire::Holiday,
+    wire::Webhook,
     wire::FieldOption,
     wire::RoleConfiguration,
     wire::ProfileField,

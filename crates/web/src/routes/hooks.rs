@@ -10,7 +10,7 @@ use crate::wire::{opt_ts, ts};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
-use domain::model::webhooks::{Delivery, Webhook};
+use domain::model::webhooks::Delivery;
 use serde_json::{Value as Json, json};
 
 pub fn routes() -> Router<Api> {
@@ -33,21 +33,6 @@ fn plain(id: &str) -> String {
     id.strip_suffix(".json").unwrap_or(id).to_string()
 }
 
-fn wire(w: &Webhook) -> Json {
-    json!({
-        "id": w.id,
-        "name": w.name,
-        "description": w.description,
-        "endpoint": w.endpoint,
-        "http_method": w.http_method,
-        "request_format": w.request_format,
-        "status": w.status,
-        "subscriptions": w.subscriptions,
-        "created_at": ts(w.created_at),
-        "updated_at": ts(w.updated_at),
-    })
-}
-
 fn delivery(d: &Delivery) -> Json {
     json!({
         "id": d.id.to_string(),
@@ -64,13 +49,8 @@ fn delivery(d: &Delivery) -> Json {
 }
 
 async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
-    let all: Vec<Json> = api
-        .app
-        .webhooks(ctx.actor)
-        .await?
-        .iter()
-        .map(wire)
-        .collect();
+    let hooks = api.app.webhooks(ctx.actor).await?;
+    let all: Vec<_> = hooks.iter().map(crate::wire::webhook).collect();
     ok(crate::wire::page_whole_cursor(&ctx, "webhooks", all)?)
 }
 
@@ -83,12 +63,12 @@ async fn create(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
             Json::Object(body.record("webhook")?.clone()),
         )
         .await?;
-    created(json!({"webhook": wire(&w)}))
+    created(json!({"webhook": crate::wire::webhook(&w)}))
 }
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let w = api.app.webhook(ctx.actor, &plain(&id)).await?;
-    ok(json!({"webhook": wire(&w)}))
+    ok(json!({"webhook": crate::wire::webhook(&w)}))
 }
 
 async fn update(
@@ -105,7 +85,7 @@ async fn update(
             Json::Object(body.record("webhook")?.clone()),
         )
         .await?;
-    ok(json!({"webhook": wire(&w)}))
+    ok(json!({"webhook": crate::wire::webhook(&w)}))
 }
 
 async fn destroy(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {

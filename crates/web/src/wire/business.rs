@@ -147,3 +147,35 @@ pub fn schedule<'a>(base: &str, s: &'a ScheduleRow, holidays: &'a [HolidayRecord
         updated_at: s.updated_at.to_iso(),
     }
 }
+
+/// An outgoing webhook (its signing secret is read apart, by admins).
+#[derive(Serialize, ToSchema)]
+pub struct Webhook<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub description: Option<&'a str>,
+    pub endpoint: &'a str,
+    /// GET, POST, PUT, PATCH or DELETE.
+    pub http_method: &'static str,
+    pub request_format: &'a str,
+    /// active or inactive.
+    pub status: &'static str,
+    pub subscriptions: &'a [String],
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn webhook(w: &domain::model::webhooks::Webhook) -> Webhook<'_> {
+    Webhook {
+        id: &w.id,
+        name: &w.name,
+        description: w.description.as_deref(),
+        endpoint: &w.endpoint,
+        http_method: w.http_method.as_str(),
+        request_format: &w.request_format,
+        status: w.status.as_str(),
+        subscriptions: &w.subscriptions,
+        created_at: w.created_at.to_iso(),
+        updated_at: w.updated_at.to_iso(),
+    }
+}
