@@ -8,12 +8,12 @@ use crate::Api;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::wire;
-use app::account::{AccountFacts, LOCALES};
+use app::account::LOCALES;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use domain::{TicketId, ViewId};
-use serde_json::{Value as Json, json};
+use serde_json::json;
 
 pub fn routes() -> Router<Api> {
     Router::new()
@@ -30,10 +30,6 @@ pub fn routes() -> Router<Api> {
         .route("/api/v2/tickets/{id}/related", get(related))
         .route("/api/v2/views/count_many", get(count_many))
 }
-
-/// When atiende's catalog was written; locales and the brand have no
-/// history of their own.
-const SINCE: &str = "2026-01-01T00:00:00Z";
 
 async fn settings(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let f = api.app.account_facts(ctx.actor).await?;
@@ -54,23 +50,12 @@ async fn settings(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     }}))
 }
 
-fn brand_json(base: &str, f: &AccountFacts) -> Json {
-    json!({
-        "id": 1, "url": format!("{base}/api/v2/brands/1.json"), "name": f.name,
-        "brand_url": base, "subdomain": null, "host_mapping": null,
-        "has_help_center": true, "help_center_state": "enabled",
-        "active": true, "default": true, "is_deleted": false,
-        "logo": null, "signature_template": "{{agent.signature}}",
-        "created_at": SINCE, "updated_at": SINCE,
-    })
-}
-
 async fn brands(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let f = api.app.account_facts(ctx.actor).await?;
     ok(wire::page_whole(
         &ctx,
         "brands",
-        vec![brand_json(&ctx.base, &f)],
+        vec![wire::brand(&ctx.base, &f)],
     )?)
 }
 
@@ -79,33 +64,21 @@ async fn brand(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiR
     if id != "1" {
         return Err(ApiError::App(app::AppError::NotFound));
     }
-    ok(json!({"brand": brand_json(&ctx.base, &f)}))
-}
-
-/// Zendesk's ids: English (United States) 1, Spanish 2.
-fn locale_json(base: &str, locale: &str) -> Json {
-    let (id, name) = match locale {
-        "en-US" => (1, "English"),
-        _ => (2, "Español"),
-    };
-    json!({
-        "id": id, "url": format!("{base}/api/v2/locales/{id}.json"), "locale": locale,
-        "name": name, "native_name": name, "presentation_name": name, "rtl": false,
-        "default": locale == LOCALES[0], "created_at": SINCE, "updated_at": SINCE,
-    })
+    ok(wire::Keyed("brand", wire::brand(&ctx.base, &f)))
 }
 
 async fn locales(ctx: Ctx) -> ApiResult {
-    let all = LOCALES.iter().map(|l| locale_json(&ctx.base, l)).collect();
+    let all: Vec<_> = LOCALES.iter().map(|l| wire::locale(&ctx.base, l)).collect();
     ok(wire::page_whole(&ctx, "locales", all)?)
 }
 
 async fn locale(ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let found = LOCALES.iter().map(|l| locale_json(&ctx.base, l)).find(|l| {
-        id.parse::<i64>().ok() == l["id"].as_i64() || l["locale"].as_str() == Some(id.as_str())
-    });
+    let found = LOCALES
+        .iter()
+        .map(|l| wire::locale(&ctx.base, l))
+        .find(|l| id.parse::<i64>().ok() == Some(l.id) || l.locale == id);
     match found {
-        Some(l) => ok(json!({ "locale": l })),
+        Some(l) => ok(wire::Keyed("locale", l)),
         None => Err(ApiError::App(app::AppError::NotFound)),
     }
 }
@@ -118,7 +91,7 @@ async fn current_locale(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     } else {
         LOCALES[0]
     };
-    ok(json!({"locale": locale_json(&ctx.base, locale)}))
+    ok(wire::Keyed("locale", wire::locale(&ctx.base, locale)))
 }
 
 /// Tags beginning with `name` (at least two letters), most used first.

@@ -7,7 +7,7 @@ use crate::Api;
 use crate::body::JsonBody;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult};
-use crate::wire::{opt_ts, ts};
+use crate::wire::ts;
 use app::business_hours::ScheduleInput;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -339,16 +339,12 @@ async fn delete_holiday(
     no_content()
 }
 
-fn minutes(v: (i64, i64)) -> Json {
-    json!({"calendar": v.0, "business": v.1})
-}
-
 async fn ticket_metrics(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let (t, m) = api
         .app
         .ticket_metrics(ctx.actor, path_id::<TicketId>(&id)?)
         .await?;
-    ok(json!({ "ticket_metric": metric_json(&ctx.base, &t, &m) }))
+    ok(json!({ "ticket_metric": crate::wire::ticket_metric(&ctx.base, &t, &m) }))
 }
 
 /// `GET /api/v2/ticket_metrics`: the metrics of the tickets the caller
@@ -364,33 +360,13 @@ async fn list_ticket_metrics(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     );
     let list = items
         .iter()
-        .map(|(t, m)| metric_json(&ctx.base, t, m))
+        .map(|(t, m)| crate::wire::ticket_metric(&ctx.base, t, m))
         .collect();
     ok(crate::wire::page(&ctx, "ticket_metrics", list, &paged, ids))
 }
 
 /// Zendesk's ticket metric: one ticket's times in calendar and business
 /// minutes.
-fn metric_json(base: &str, t: &domain::model::Ticket, m: &domain::sla::Metrics) -> Json {
-    let none = || json!({"calendar": null, "business": null});
-    json!({
-        "id": t.id.0,
-        "ticket_id": t.id.0,
-        "url": format!("{base}/api/v2/tickets/{}/metrics.json", t.id),
-        "created_at": ts(t.created_at),
-        "updated_at": ts(t.updated_at),
-        "replies": m.replies,
-        "reopens": m.reopens,
-        "solved_at": opt_ts(m.solved_at),
-        "reply_time_in_minutes": m.reply_time.map_or_else(none, minutes),
-        "first_resolution_time_in_minutes": m.first_resolution_time.map_or_else(none, minutes),
-        "full_resolution_time_in_minutes": m.full_resolution_time.map_or_else(none, minutes),
-        "agent_wait_time_in_minutes": minutes(m.agent_wait_time),
-        "requester_wait_time_in_minutes": minutes(m.requester_wait_time),
-        "on_hold_time_in_minutes": minutes(m.on_hold_time),
-    })
-}
-
 async fn ticket_sla(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let sla = api
         .app

@@ -179,3 +179,59 @@ pub fn webhook(w: &domain::model::webhooks::Webhook) -> Webhook<'_> {
         updated_at: w.updated_at.to_iso(),
     }
 }
+
+/// A time in calendar and in business minutes (null until it is known).
+#[derive(Serialize, ToSchema)]
+pub struct Minutes {
+    pub calendar: Option<i64>,
+    pub business: Option<i64>,
+}
+
+fn minutes(v: Option<(i64, i64)>) -> Minutes {
+    Minutes {
+        calendar: v.map(|m| m.0),
+        business: v.map(|m| m.1),
+    }
+}
+
+/// Zendesk's ticket metric: one ticket's times (its id is the ticket's).
+#[derive(Serialize, ToSchema)]
+pub struct TicketMetric {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub url: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub replies: u32,
+    pub reopens: u32,
+    pub solved_at: Option<String>,
+    pub reply_time_in_minutes: Minutes,
+    pub first_resolution_time_in_minutes: Minutes,
+    pub full_resolution_time_in_minutes: Minutes,
+    pub agent_wait_time_in_minutes: Minutes,
+    pub requester_wait_time_in_minutes: Minutes,
+    pub on_hold_time_in_minutes: Minutes,
+}
+
+pub fn ticket_metric(
+    base: &str,
+    t: &domain::model::Ticket,
+    m: &domain::sla::Metrics,
+) -> TicketMetric {
+    TicketMetric {
+        id: t.id.0,
+        ticket_id: t.id.0,
+        url: format!("{base}/api/v2/tickets/{}/metrics.json", t.id),
+        created_at: t.created_at.to_iso(),
+        updated_at: t.updated_at.to_iso(),
+        replies: m.replies,
+        reopens: m.reopens,
+        solved_at: m.solved_at.map(|at| at.to_iso()),
+        reply_time_in_minutes: minutes(m.reply_time),
+        first_resolution_time_in_minutes: minutes(m.first_resolution_time),
+        full_resolution_time_in_minutes: minutes(m.full_resolution_time),
+        agent_wait_time_in_minutes: minutes(Some(m.agent_wait_time)),
+        requester_wait_time_in_minutes: minutes(Some(m.requester_wait_time)),
+        on_hold_time_in_minutes: minutes(Some(m.on_hold_time)),
+    }
+}

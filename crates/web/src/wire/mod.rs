@@ -1,6 +1,7 @@
 //! Records as Zendesk's JSON. Only this module knows the wire shape; the
 //! store's records know nothing of it.
 
+mod account;
 mod activity;
 mod article_comments;
 mod business;
@@ -19,6 +20,7 @@ mod records;
 mod requests;
 mod roles;
 mod whole;
+pub use account::*;
 pub use activity::*;
 pub use article_comments::*;
 pub use business::*;

@@ -205,7 +205,7 @@ pub const CONFIGURATION: &[Operation] = &[
         "/api/v2/tickets/{id}/metrics",
         "SLAs",
         "A ticket's metrics (calendar and business minutes)",
-        Body::Object,
+        Body::One("ticket_metric", "TicketMetric"),
     ),
     (
         "get",
