@@ -63,6 +63,7 @@ pub use operations::Body;
     wire::TicketMetric,
     wire::Brand,
     wire::Locale,
+    wire::SatisfactionReason,
     wire::FieldOption,
     wire::RoleConfiguration,
     wire::ProfileField,

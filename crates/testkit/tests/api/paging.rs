@@ -46,6 +46,8 @@ const LISTS: &[(&str, &str)] = &[
     ("/api/v2/audit_logs.json", "audit_logs"),
     ("/api/v2/custom_roles.json", "custom_roles"),
     ("/api/v2/activities.json", "activities"),
+    ("/api/v2/satisfaction_reasons.json", "reasons"),
+    ("/api/v2/locales.json", "locales"),
 ];
 
 /// Lists Zendesk pages by cursor only.

@@ -50,34 +50,14 @@ async fn update_settings(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> Ap
     ok(json!({ "survey_settings": s }))
 }
 
-fn reason_json(base: &str, code: i64) -> Json {
-    let words = reason_words(code).unwrap_or_default();
-    json!({
-        "id": code,
-        "url": format!("{base}/api/v2/satisfaction_reasons/{code}.json"),
-        "reason_code": code,
-        "value": words,
-        "raw_value": words,
-        "deleted": false,
-        "created_at": "2026-01-01T00:00:00Z",
-        "updated_at": "2026-01-01T00:00:00Z",
-    })
-}
-
 async fn reasons(State(api): State<Api>, ctx: Ctx) -> ApiResult {
-    let base = &ctx.base;
-    let list: Vec<Json> = api
+    let list: Vec<_> = api
         .app
         .satisfaction_reasons(ctx.actor)?
         .into_iter()
-        .map(|c| reason_json(base, c))
+        .map(|c| crate::wire::satisfaction_reason(&ctx.base, c))
         .collect();
-    ok(json!({
-        "reasons": list,
-        "count": list.len(),
-        "next_page": null,
-        "previous_page": null,
-    }))
+    ok(crate::wire::page_whole(&ctx, "reasons", list)?)
 }
 
 async fn reason(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
@@ -90,5 +70,8 @@ async fn reason(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> Api
     if reason_words(code).is_none() {
         return Err(ApiError::App(app::AppError::NotFound));
     }
-    ok(json!({ "reason": reason_json(&ctx.base, code) }))
+    ok(crate::wire::Keyed(
+        "reason",
+        crate::wire::satisfaction_reason(&ctx.base, code),
+    ))
 }

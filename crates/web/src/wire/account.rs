@@ -81,3 +81,31 @@ pub fn locale(base: &str, code: &'static str) -> Locale {
         updated_at: SINCE,
     }
 }
+
+/// A reason a customer may give for their rating (Zendesk's built-in
+/// codes: 100 "took too long", and the rest).
+#[derive(Serialize, ToSchema)]
+pub struct SatisfactionReason {
+    pub id: i64,
+    pub url: String,
+    pub reason_code: i64,
+    pub value: String,
+    pub raw_value: String,
+    pub deleted: bool,
+    pub created_at: &'static str,
+    pub updated_at: &'static str,
+}
+
+pub fn satisfaction_reason(base: &str, code: i64) -> SatisfactionReason {
+    let words = domain::survey::reason_words(code).unwrap_or_default();
+    SatisfactionReason {
+        id: code,
+        url: format!("{base}/api/v2/satisfaction_reasons/{code}.json"),
+        reason_code: code,
+        value: words.to_string(),
+        raw_value: words.to_string(),
+        deleted: false,
+        created_at: SINCE,
+        updated_at: SINCE,
+    }
+}

@@ -164,14 +164,14 @@ pub const CATALOG: &[Operation] = &[
         "/api/v2/satisfaction_reasons",
         "Satisfaction Ratings",
         "The reasons a customer may give for a bad rating",
-        Body::Object,
+        Body::List("reasons", "SatisfactionReason"),
     ),
     (
         "get",
         "/api/v2/satisfaction_reasons/{id}",
         "Satisfaction Ratings",
         "One reason, by its reason code",
-        Body::Object,
+        Body::One("reason", "SatisfactionReason"),
     ),
     (
         "post",
