@@ -64,6 +64,7 @@ pub use operations::Body;
     wire::Brand,
     wire::Locale,
     wire::SatisfactionReason,
+    wire::SuspendedTicket,
     wire::FieldOption,
     wire::RoleConfiguration,
     wire::ProfileField,

@@ -5,7 +5,6 @@ use crate::Api;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::wire;
-use app::email::SuspendedMessage;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::{delete, get, put};
@@ -21,32 +20,6 @@ pub fn routes() -> Router<Api> {
         )
         .route("/api/v2/suspended_tickets/{id}", get(show).delete(destroy))
         .route("/api/v2/suspended_tickets/{id}/recover", put(recover))
-}
-
-/// Zendesk's suspended ticket object.
-fn suspended(base: &str, m: &SuspendedMessage) -> Json {
-    json!({
-        "id": m.id,
-        "url": format!("{base}/api/v2/suspended_tickets/{}.json", m.id),
-        "author": {"id": null, "name": m.from_name.clone().unwrap_or_else(|| m.from_email.clone()), "email": m.from_email},
-        "subject": m.subject,
-        "content": m.content,
-        "cause": m.cause.describe(),
-        "cause_id": m.cause.zendesk_id(),
-        "cause_detail": m.detail,
-        "message_id": m.message_id,
-        "recipient": m.recipient,
-        "ticket_id": null,
-        "brand_id": null,
-        "attachments": [],
-        "error_messages": null,
-        "created_at": wire::ts(m.received_at),
-        "updated_at": wire::ts(m.received_at),
-        "via": {"channel": "email", "source": {
-            "from": {"address": m.from_email, "name": m.from_name},
-            "to": {"address": m.recipient, "name": null},
-            "rel": null}},
-    })
 }
 
 /// Newest first, paged by `before_id` (offset-style links) or by cursor
@@ -83,7 +56,10 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         return ok(wire::page(
             &ctx,
             "suspended_tickets",
-            items.iter().map(|m| suspended(&ctx.base, m)).collect(),
+            items
+                .iter()
+                .map(|m| wire::suspended_ticket(&ctx.base, m))
+                .collect(),
             &paged,
             ids,
         ));
@@ -102,7 +78,7 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     };
     let count = items.len();
     ok(json!({
-        "suspended_tickets": items.iter().map(|m| suspended(&ctx.base, m)).collect::<Vec<_>>(),
+        "suspended_tickets": items.iter().map(|m| wire::suspended_ticket(&ctx.base, m)).collect::<Vec<_>>(),
         "next_page": next,
         "previous_page": null,
         "count": count,
@@ -111,7 +87,7 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let m = api.app.suspended_message(ctx.actor, path_id(&id)?).await?;
-    ok(json!({"suspended_ticket": suspended(&ctx.base, &m)}))
+    ok(json!({"suspended_ticket": wire::suspended_ticket(&ctx.base, &m)}))
 }
 
 async fn tickets_json(

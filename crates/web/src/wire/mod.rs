@@ -19,6 +19,7 @@ mod profile_fields;
 mod records;
 mod requests;
 mod roles;
+mod suspended;
 mod whole;
 pub use account::*;
 pub use activity::*;
@@ -38,6 +39,7 @@ pub use profile_fields::*;
 pub use records::*;
 pub use requests::*;
 pub use roles::*;
+pub use suspended::*;
 pub use whole::{page_whole, page_whole_cursor};
 
 use crate::ctx::Ctx;

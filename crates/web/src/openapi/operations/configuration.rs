@@ -499,14 +499,14 @@ pub const CONFIGURATION: &[Operation] = &[
         "/api/v2/suspended_tickets",
         "Suspended tickets",
         "Mail held instead of becoming tickets, with its cause (admins)",
-        Body::Object,
+        Body::List("suspended_tickets", "SuspendedTicket"),
     ),
     (
         "get",
         "/api/v2/suspended_tickets/{id}",
         "Suspended tickets",
         "Show a held message",
-        Body::Object,
+        Body::One("suspended_ticket", "SuspendedTicket"),
     ),
     (
         "put",
