@@ -1,5 +1,6 @@
 //! The admins' audit log (Zendesk's `audit_logs`): who changed the desk's
-//! set-up — rules, fields, groups, forms, policies, webhooks, tokens — or
+//! set-up — rules, fields, groups, forms, policies, webhooks, tokens,
+//! support addresses, chat widgets, messaging accounts, phone lines — or
 //! deleted people and tickets for good, and when. Written in the same
 //! transaction as the change, so a change is never without its entry.
 
@@ -31,6 +32,12 @@ word_enum!(
         User = "user",
         Organization = "organization",
         Ticket = "ticket",
+        /// A support address (and its IMAP account).
+        SupportAddress = "support_address",
+        ChatWidget = "chat_widget",
+        /// A WhatsApp number, page, bot or SMS number.
+        ChannelAccount = "channel_account",
+        VoiceLine = "voice_line",
     }
 );
 

@@ -6,7 +6,8 @@ CREATE TABLE audit_logs (
     action TEXT NOT NULL CHECK (action IN ('create', 'update', 'destroy')),
     source_type TEXT NOT NULL CHECK (source_type IN ('rule', 'ticket_field', 'user_field',
         'organization_field', 'ticket_form', 'group', 'sla_policy', 'schedule', 'webhook',
-        'api_token', 'user', 'organization', 'ticket')),
+        'api_token', 'user', 'organization', 'ticket', 'support_address', 'chat_widget',
+        'channel_account', 'voice_line')),
     source_id INTEGER NOT NULL,
     source_label TEXT NOT NULL,
     created_at INTEGER NOT NULL

@@ -5,6 +5,7 @@
 use crate::auth::random_token;
 use crate::error::require;
 use crate::{App, AppError, FieldError};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::chat::{
     ChatWidget, Invitation, MAX_INVITATIONS, MAX_ORIGINS, MAX_TOPICS, parse_origin,
 };
@@ -164,6 +165,13 @@ impl App {
             .write(move |c| {
                 Box::pin(async move {
                     w.id = repo::insert_widget(c, &w, stored.expose()).await?;
+                    let change = AdminChange::new(
+                        AdminAction::Create,
+                        AdminSource::ChatWidget,
+                        w.id.0,
+                        &w.name,
+                    );
+                    crate::audit_log::record(c, &actor, change, now).await?;
                     Ok(w)
                 })
             })
@@ -184,6 +192,9 @@ impl App {
                 apply(&mut w, input)?;
                 w.updated_at = Timestamp::now();
                 repo::update_widget(c, &w).await?;
+                let change =
+                    AdminChange::new(AdminAction::Update, AdminSource::ChatWidget, id.0, &w.name);
+                crate::audit_log::record(c, &actor, change, w.updated_at).await?;
                 Ok(w)
             })
         })
@@ -196,6 +207,10 @@ impl App {
         require(&actor, Capability::ManageChannels)?;
         self.write(move |c| {
             Box::pin(async move {
+                let w = repo::widget_by_id(c, id).await?.ok_or(AppError::NotFound)?;
+                let change =
+                    AdminChange::new(AdminAction::Destroy, AdminSource::ChatWidget, id.0, &w.name);
+                crate::audit_log::record(c, &actor, change, Timestamp::now()).await?;
                 match repo::delete_widget(c, id).await? {
                     0 => Err(AppError::NotFound),
                     _ => Ok(()),

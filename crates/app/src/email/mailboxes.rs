@@ -7,6 +7,7 @@
 
 use super::{normalize_address, without_tag};
 use crate::{App, AppError, FieldError};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::{Actor, AfterFetch, ImapSecurity, MailboxId, Secret, Timestamp};
 use std::sync::RwLock;
 use store::repo::mailboxes::{self, ImapAccount, Mailbox};
@@ -279,6 +280,13 @@ impl App {
                     if m.is_default {
                         mailboxes::clear_default_except(c, m.id).await?;
                     }
+                    let change = AdminChange::new(
+                        AdminAction::Create,
+                        AdminSource::SupportAddress,
+                        m.id.0,
+                        &m.address,
+                    );
+                    crate::audit_log::record(c, &actor, change, now).await?;
                     Ok(m)
                 })
             })
@@ -312,6 +320,13 @@ impl App {
                     if m.is_default {
                         mailboxes::clear_default_except(c, m.id).await?;
                     }
+                    let change = AdminChange::new(
+                        AdminAction::Update,
+                        AdminSource::SupportAddress,
+                        id.0,
+                        &m.address,
+                    );
+                    crate::audit_log::record(c, &actor, change, now).await?;
                     Ok(m)
                 })
             })
@@ -323,8 +338,19 @@ impl App {
     /// Removes a support address (admins); its stored mail stays.
     pub async fn delete_mailbox(&self, actor: Actor, id: MailboxId) -> Result<(), AppError> {
         crate::error::require(&actor, domain::policy::Capability::ManageEmail)?;
+        let now = Timestamp::now();
         self.write(move |c| {
-            Box::pin(async move { crate::error::found(mailboxes::delete(c, id).await?) })
+            Box::pin(async move {
+                let m = mailboxes::get(c, id).await?.ok_or(AppError::NotFound)?;
+                let change = AdminChange::new(
+                    AdminAction::Destroy,
+                    AdminSource::SupportAddress,
+                    id.0,
+                    &m.address,
+                );
+                crate::audit_log::record(c, &actor, change, now).await?;
+                crate::error::found(mailboxes::delete(c, id).await?)
+            })
         })
         .await?;
         self.refresh_mailboxes().await

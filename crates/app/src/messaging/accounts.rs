@@ -9,6 +9,7 @@ use super::Connected;
 use crate::auth::random_token;
 use crate::error::require;
 use crate::{App, AppError, FieldError};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::mail::Secret;
 use domain::messaging::{
     ChannelAccount, Credentials, DeliveryState, FIELDS, MESSAGING_CHANNELS, channel_slug,
@@ -236,6 +237,19 @@ impl App {
                 format!("the provider refused them: {e}"),
             )));
         }
+        // Logged once the provider took it (a refused account is removed).
+        let change = AdminChange::new(
+            AdminAction::Create,
+            AdminSource::ChannelAccount,
+            id.0,
+            &account.name,
+        );
+        self.write(move |cx| {
+            Box::pin(
+                async move { crate::audit_log::record(cx, &actor, change, Timestamp::now()).await },
+            )
+        })
+        .await?;
         Ok(NewAccount {
             account,
             made,
@@ -286,7 +300,14 @@ impl App {
             Box::pin(async move {
                 crate::error::found(
                     repo::update_account(cx, &a, changes_creds.then_some(&c)).await?,
-                )
+                )?;
+                let change = AdminChange::new(
+                    AdminAction::Update,
+                    AdminSource::ChannelAccount,
+                    id.0,
+                    &a.name,
+                );
+                crate::audit_log::record(cx, &actor, change, Timestamp::now()).await
             })
         })
         .await?;
@@ -312,7 +333,10 @@ impl App {
                         "has deliveries not read yet; disable it and delete it once they are read",
                     )));
                 }
-                crate::error::found(repo::delete_account(c, id).await?)
+                crate::error::found(repo::delete_account(c, id).await?)?;
+                let change =
+                    AdminChange::new(AdminAction::Destroy, AdminSource::ChannelAccount, id.0, "");
+                crate::audit_log::record(c, &actor, change, Timestamp::now()).await
             })
         })
         .await

@@ -7,6 +7,7 @@
 use super::hook_path;
 use crate::error::require;
 use crate::{App, AppError, FieldError};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::mail::Secret;
 use domain::messaging::Credentials;
 use domain::policy::Capability;
@@ -144,7 +145,17 @@ impl App {
             .write(move |cx| {
                 Box::pin(async move {
                     check_targets(cx, &l.settings).await?;
-                    Ok(repo::insert_line(cx, &l, &c).await?)
+                    let id = repo::insert_line(cx, &l, &c).await?;
+                    if let Some(id) = id {
+                        let change = AdminChange::new(
+                            AdminAction::Create,
+                            AdminSource::VoiceLine,
+                            id.0,
+                            &l.number,
+                        );
+                        crate::audit_log::record(cx, &actor, change, l.created_at).await?;
+                    }
+                    Ok(id)
                 })
             })
             .await?
@@ -179,7 +190,9 @@ impl App {
             Box::pin(async move {
                 check_targets(cx, &l.settings).await?;
                 repo::update_line(cx, &l, changes_creds.then_some(&c)).await?;
-                Ok(())
+                let change =
+                    AdminChange::new(AdminAction::Update, AdminSource::VoiceLine, id.0, &l.number);
+                crate::audit_log::record(cx, &actor, change, Timestamp::now()).await
             })
         })
         .await?;
@@ -190,7 +203,12 @@ impl App {
     pub async fn delete_voice_line(&self, actor: Actor, id: VoiceLineId) -> Result<(), AppError> {
         require(&actor, Capability::ManageChannels)?;
         self.write(move |c| {
-            Box::pin(async move { crate::error::found(repo::delete_line(c, id).await?) })
+            Box::pin(async move {
+                crate::error::found(repo::delete_line(c, id).await?)?;
+                let change =
+                    AdminChange::new(AdminAction::Destroy, AdminSource::VoiceLine, id.0, "");
+                crate::audit_log::record(c, &actor, change, Timestamp::now()).await
+            })
         })
         .await
     }

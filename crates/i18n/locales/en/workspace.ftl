@@ -724,6 +724,10 @@ audit_source_api_token = API token
 audit_source_user = user
 audit_source_organization = organization
 audit_source_ticket = ticket (permanently)
+audit_source_support_address = support address
+audit_source_chat_widget = chat widget
+audit_source_channel_account = messaging account
+audit_source_voice_line = phone line
 audit_change = { $action } { $source } “{ $label }”
 
 # Play mode: one ticket after another from a queue.

@@ -724,6 +724,10 @@ audit_source_api_token = token de API
 audit_source_user = usuario
 audit_source_organization = organización
 audit_source_ticket = ticket (para siempre)
+audit_source_support_address = dirección de soporte
+audit_source_chat_widget = widget de chat
+audit_source_channel_account = cuenta de mensajería
+audit_source_voice_line = línea de teléfono
 audit_change = { $action }: { $source } «{ $label }»
 
 # Modo continuo: un ticket tras otro de una cola.

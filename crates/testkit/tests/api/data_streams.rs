@@ -616,6 +616,24 @@ both!(the_audit_log_records_who_changed_the_set_up, |srv| {
         None,
     )
     .await;
+    let (s, w) = srv
+        .call(
+            "POST",
+            "/api/v2/chat/widgets.json",
+            &admin,
+            Some(json!({"widget": {"name": "Tienda", "allowed_origins": ["https://tienda.test"]}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{w}");
+    let (s, m) = srv
+        .call(
+            "POST",
+            "/api/v2/recipient_addresses.json",
+            &admin,
+            Some(json!({"recipient_address": {"email": "ayuda@tienda.test", "name": "Ayuda"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{m}");
     let (eva_id, eva) = srv
         .user_with_token("Eva", "eva@auditoria.test", "agent")
         .await;
@@ -659,6 +677,8 @@ both!(the_audit_log_records_who_changed_the_set_up, |srv| {
         want("create", "rule", "Urgente si VIP"),
         want("destroy", "rule", "Urgente si VIP"),
         want("update", "user", "Eva"),
+        want("create", "chat_widget", "Tienda"),
+        want("create", "support_address", "ayuda@tienda.test"),
     ] {
         assert!(seen.contains(&w), "{w:?} in {seen:?}");
     }

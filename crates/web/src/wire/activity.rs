@@ -105,7 +105,8 @@ pub struct AuditLog<'a> {
     pub action_label: &'a str,
     /// rule, ticket_field, user_field, organization_field, ticket_form,
     /// group, sla_policy, schedule, webhook, api_token, user,
-    /// organization or ticket.
+    /// organization, ticket, support_address, chat_widget,
+    /// channel_account or voice_line.
     pub source_type: &'static str,
     pub source_id: i64,
     pub source_label: &'a str,
