@@ -65,6 +65,7 @@ pub use operations::Body;
     wire::Locale,
     wire::SatisfactionReason,
     wire::SuspendedTicket,
+    wire::RoutingAttribute,
     wire::FieldOption,
     wire::RoleConfiguration,
     wire::ProfileField,

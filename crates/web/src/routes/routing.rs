@@ -15,7 +15,7 @@ use app::rulebook::RoutingSettings;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
-use domain::model::routing::{Attribute, Profile, Route, RouteState};
+use domain::model::routing::{Profile, Route, RouteState};
 use domain::routing::Presence;
 use domain::{TicketId, UserId};
 use serde_json::{Value as Json, json};
@@ -68,14 +68,6 @@ fn plain(id: &str) -> String {
     id.strip_suffix(".json").unwrap_or(id).to_string()
 }
 
-fn attr(base: &str, a: &Attribute) -> Json {
-    let url = match &a.attribute_id {
-        Some(p) => format!("{base}/api/v2/routing/attributes/{p}/values/{}.json", a.id),
-        None => format!("{base}/api/v2/routing/attributes/{}.json", a.id),
-    };
-    json!({"id": a.id, "name": a.name, "url": url, "attribute_id": a.attribute_id, "created_at": ts(a.created_at), "updated_at": ts(a.updated_at)})
-}
-
 fn name_of(body: &JsonBody, key: &str) -> Result<String, ApiError> {
     Ok(body
         .record(key)?
@@ -86,12 +78,10 @@ fn name_of(body: &JsonBody, key: &str) -> Result<String, ApiError> {
 }
 
 async fn list_attributes(State(api): State<Api>, ctx: Ctx) -> ApiResult {
-    let all: Vec<Json> = api
-        .app
-        .routing_attributes(ctx.actor)
-        .await?
+    let attributes = api.app.routing_attributes(ctx.actor).await?;
+    let all: Vec<_> = attributes
         .iter()
-        .map(|a| attr(&ctx.base, a))
+        .map(|a| crate::wire::routing_attribute(&ctx.base, a))
         .collect();
     ok(crate::wire::page_whole(&ctx, "attributes", all)?)
 }
@@ -100,11 +90,11 @@ async fn create_attribute(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> A
         .app
         .save_routing_attribute(ctx.actor, None, name_of(&body, "attribute")?)
         .await?;
-    created(json!({"attribute": attr(&ctx.base, &a)}))
+    created(json!({"attribute": crate::wire::routing_attribute(&ctx.base, &a)}))
 }
 async fn show_attribute(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let a = api.app.routing_attribute(ctx.actor, &plain(&id)).await?;
-    ok(json!({"attribute": attr(&ctx.base, &a)}))
+    ok(json!({"attribute": crate::wire::routing_attribute(&ctx.base, &a)}))
 }
 async fn update_attribute(
     State(api): State<Api>,
@@ -116,7 +106,7 @@ async fn update_attribute(
         .app
         .save_routing_attribute(ctx.actor, Some(plain(&id)), name_of(&body, "attribute")?)
         .await?;
-    ok(json!({"attribute": attr(&ctx.base, &a)}))
+    ok(json!({"attribute": crate::wire::routing_attribute(&ctx.base, &a)}))
 }
 async fn delete_attribute(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     api.app
@@ -125,12 +115,10 @@ async fn delete_attribute(State(api): State<Api>, ctx: Ctx, Path(id): Path<Strin
     no_content()
 }
 async fn list_values(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let all: Vec<Json> = api
-        .app
-        .routing_values(ctx.actor, Some(&plain(&id)))
-        .await?
+    let values = api.app.routing_values(ctx.actor, Some(&plain(&id))).await?;
+    let all: Vec<_> = values
         .iter()
-        .map(|a| attr(&ctx.base, a))
+        .map(|a| crate::wire::routing_attribute(&ctx.base, a))
         .collect();
     ok(json!({"attribute_values": all}))
 }
@@ -149,7 +137,7 @@ async fn create_value(
             name_of(&body, "attribute_value")?,
         )
         .await?;
-    created(json!({"attribute_value": attr(&ctx.base, &v)}))
+    created(json!({"attribute_value": crate::wire::routing_attribute(&ctx.base, &v)}))
 }
 async fn show_value(
     State(api): State<Api>,
@@ -162,7 +150,7 @@ async fn show_value(
         .iter()
         .find(|v| v.id == vid)
         .ok_or(ApiError::App(app::AppError::NotFound))?;
-    ok(json!({"attribute_value": attr(&ctx.base, v)}))
+    ok(json!({"attribute_value": crate::wire::routing_attribute(&ctx.base, v)}))
 }
 async fn update_value(
     State(api): State<Api>,
@@ -179,7 +167,7 @@ async fn update_value(
             name_of(&body, "attribute_value")?,
         )
         .await?;
-    ok(json!({"attribute_value": attr(&ctx.base, &v)}))
+    ok(json!({"attribute_value": crate::wire::routing_attribute(&ctx.base, &v)}))
 }
 async fn delete_value(
     State(api): State<Api>,
@@ -222,12 +210,11 @@ async fn agent_values(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) 
         .app
         .agent_skills(ctx.actor, path_id::<UserId>(&id)?)
         .await?;
-    let all: Vec<Json> = skills
+    let all: Vec<_> = skills
         .iter()
-        .map(|(a, l)| {
-            let mut j = attr(&ctx.base, a);
-            j["level"] = json!(l);
-            j
+        .map(|(a, l)| crate::wire::RoutingAttribute {
+            level: Some(*l),
+            ..crate::wire::routing_attribute(&ctx.base, a)
         })
         .collect();
     ok(json!({"attribute_values": all}))
@@ -251,13 +238,12 @@ async fn ticket_values(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>)
         .app
         .ticket_requirements(ctx.actor, path_id::<TicketId>(&id)?)
         .await?;
-    let all: Vec<Json> = needs
+    let all: Vec<_> = needs
         .iter()
-        .map(|(a, l, o)| {
-            let mut j = attr(&ctx.base, a);
-            j["level"] = json!(l);
-            j["optional"] = json!(o);
-            j
+        .map(|(a, l, o)| crate::wire::RoutingAttribute {
+            level: Some(*l),
+            optional: Some(*o),
+            ..crate::wire::routing_attribute(&ctx.base, a)
         })
         .collect();
     ok(json!({"attribute_values": all}))

@@ -235,3 +235,45 @@ pub fn ticket_metric(
         on_hold_time_in_minutes: minutes(Some(m.on_hold_time)),
     }
 }
+
+/// A routing attribute (a skill family: language, product) or one of its
+/// values (a skill: Spanish, billing); on an agent or a ticket, with its
+/// level and whether it is optional.
+#[derive(Serialize, ToSchema)]
+pub struct RoutingAttribute<'a> {
+    /// A UUID, as Zendesk's.
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: String,
+    /// For a value: its attribute.
+    pub attribute_id: Option<&'a str>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// On an agent: how well they know it (1–3); on a ticket: the least
+    /// level it needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<u8>,
+    /// On a ticket: routing may do without it when nobody has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optional: Option<bool>,
+}
+
+pub fn routing_attribute<'a>(
+    base: &str,
+    a: &'a domain::model::routing::Attribute,
+) -> RoutingAttribute<'a> {
+    let url = match &a.attribute_id {
+        Some(p) => format!("{base}/api/v2/routing/attributes/{p}/values/{}.json", a.id),
+        None => format!("{base}/api/v2/routing/attributes/{}.json", a.id),
+    };
+    RoutingAttribute {
+        id: &a.id,
+        name: &a.name,
+        url,
+        attribute_id: a.attribute_id.as_deref(),
+        created_at: a.created_at.to_iso(),
+        updated_at: a.updated_at.to_iso(),
+        level: None,
+        optional: None,
+    }
+}
