@@ -46,13 +46,7 @@ impl App {
         let c = &mut rc.conn();
         let (ids, end_time, end_of_stream) = audit_page(c, start, limit).await?;
         let on_page: HashSet<i64> = ids.iter().copied().collect();
-        let mut tickets: Vec<TicketId> = store::repo::comments::audits_many(c, &ids)
-            .await?
-            .iter()
-            .map(|a| a.ticket_id)
-            .collect();
-        tickets.sort_unstable();
-        tickets.dedup();
+        let tickets = store::repo::comments::tickets_of_audits(c, &ids).await?;
         let audits = store::repo::comments::audits_of_many(c, &tickets).await?;
         let staff = staff_among(c, &audits).await?;
         let requesters: HashMap<TicketId, domain::UserId> = store::repo::tickets::get_many(

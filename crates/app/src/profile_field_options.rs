@@ -50,17 +50,7 @@ impl App {
             Some(at) => options[at] = (input.name.trim().to_string(), value.clone()),
             None => options.push((input.name.trim().to_string(), value.clone())),
         }
-        let saved = self
-            .update_profile_field(
-                actor,
-                owner,
-                field,
-                ProfileFieldInput {
-                    options: Some(options),
-                    ..Default::default()
-                },
-            )
-            .await?;
+        let saved = self.set_field_options(actor, owner, field, options).await?;
         let option = saved
             .options
             .into_iter()
@@ -87,16 +77,23 @@ impl App {
             .filter(|o| o.id != option)
             .map(|o| (o.name.clone(), o.value.clone()))
             .collect();
-        self.update_profile_field(
-            actor,
-            owner,
-            field,
-            ProfileFieldInput {
-                options: Some(options),
-                ..Default::default()
-            },
-        )
-        .await?;
+        self.set_field_options(actor, owner, field, options).await?;
         Ok(())
+    }
+
+    /// The field's options become these `(name, value)` pairs, through its
+    /// own update (its checks, its audit-log entry).
+    async fn set_field_options(
+        &self,
+        actor: Actor,
+        owner: FieldOwner,
+        field: ProfileFieldId,
+        options: Vec<(String, String)>,
+    ) -> Result<domain::model::ProfileField, AppError> {
+        let input = ProfileFieldInput {
+            options: Some(options),
+            ..Default::default()
+        };
+        self.update_profile_field(actor, owner, field, input).await
     }
 }

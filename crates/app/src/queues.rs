@@ -71,7 +71,7 @@ pub struct QueuePage {
 impl App {
     /// Zendesk view conditions for a built-in queue (a view's own, for a
     /// saved view), with its default sort.
-    async fn queue_plan(
+    pub(crate) async fn queue_plan(
         &self,
         actor: Actor,
         queue: Queue,

@@ -11,15 +11,16 @@ use store::paging::{Paged, Paging};
 use store::repo::{skips, tickets};
 
 impl App {
-    /// Records that the agent passed over a ticket they can see.
+    /// Records that the agent passed over a ticket they can see; the
+    /// skip, with the ticket as the agent reads it.
     pub async fn skip_ticket(
         &self,
         actor: Actor,
         ticket: TicketId,
         reason: &str,
-    ) -> Result<Skip, AppError> {
+    ) -> Result<(Skip, Ticket), AppError> {
         crate::error::require(&actor, Capability::WorkTheDesk)?;
-        self.ticket(actor, ticket).await?;
+        let seen = self.ticket(actor, ticket).await?;
         let mut skip = Skip {
             id: SkipId(0),
             ticket_id: ticket,
@@ -31,7 +32,7 @@ impl App {
         skip.id = self
             .write(move |c| Box::pin(async move { Ok(skips::insert(c, &row).await?) }))
             .await?;
-        Ok(skip)
+        Ok((skip, seen))
     }
 
     /// A page of skips with their tickets (none for a ticket deleted since).
@@ -88,18 +89,35 @@ impl App {
         actor: Actor,
         queue: crate::queues::Queue,
     ) -> Result<Option<TicketId>, AppError> {
-        let page = self.queue_page(actor, queue, None, 0, PLAY_DEPTH).await?;
-        let ids: Vec<TicketId> = page.tickets.iter().map(|t| t.id).collect();
-        let skipped = {
-            let mut rc = self.read().await?;
-            skips::skipped_among(&mut rc.conn(), actor.user, &ids).await?
-        };
-        Ok(page
-            .tickets
-            .iter()
-            .filter(|t| !skipped.contains(&t.id))
-            .filter(|t| t.status < domain::Status::Solved)
-            .find(|t| t.assignee_id.is_none_or(|a| a == actor.user))
-            .map(|t| t.id))
+        crate::error::require(&actor, Capability::WorkTheDesk)?;
+        let plan = self.queue_plan(actor, queue, None).await?;
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        // The queue's order; no count and no ticket read beyond the
+        // candidates the agent has not skipped.
+        let ids = store::repo::search::ids(
+            c,
+            &plan,
+            search::plan::ResultType::Ticket,
+            &actor,
+            0,
+            PLAY_DEPTH,
+        )
+        .await?;
+        let in_queue: Vec<TicketId> = ids.iter().map(|&i| TicketId(i)).collect();
+        let skipped = skips::skipped_among(c, actor.user, &in_queue).await?;
+        let candidates: Vec<i64> = ids
+            .into_iter()
+            .filter(|i| !skipped.contains(&TicketId(*i)))
+            .collect();
+        let found = tickets::get_many(c, &candidates, false).await?;
+        Ok(candidates.iter().find_map(|&id| {
+            found
+                .iter()
+                .find(|t| t.id.0 == id)
+                .filter(|t| t.status < domain::Status::Solved)
+                .filter(|t| t.assignee_id.is_none_or(|a| a == actor.user))
+                .map(|t| t.id)
+        }))
     }
 }

@@ -42,16 +42,16 @@ async fn comment_box(
     a: &domain::model::Article,
     href: &str,
 ) -> CommentBox {
-    let actor = reader
-        .session
-        .as_ref()
-        .map_or_else(domain::Actor::anonymous, |(actor, _)| *actor);
     let lang = i18n::Lang::from_locale(&a.locale);
     let comments = site
         .app
-        .article_comments_shown(actor, a.id)
+        .article_comments_shown(a)
         .await
-        .unwrap_or_default()
+        // The article still shows if its comments cannot be read now.
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, article = a.id.0, "an article's comments could not be read");
+            Vec::new()
+        })
         .into_iter()
         .map(|(m, author)| CommentView {
             id: m.id.0,

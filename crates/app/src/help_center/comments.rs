@@ -6,7 +6,7 @@
 use super::article_writer;
 use crate::{App, AppError, FieldError};
 use domain::article_comment::{ArticleComment, BODY_MAX, CommentScope, CommentVote};
-use domain::model::VoteValue;
+use domain::model::{Article, VoteValue};
 use domain::{Actor, ArticleCommentId, ArticleId, Timestamp, UserId};
 use store::paging::{Paged, Paging};
 use store::repo::hc_comments;
@@ -48,27 +48,20 @@ impl App {
             .await
     }
 
-    /// An article's comments as its page shows them, oldest first (at most
-    /// 200), each with its author's name, for whoever may read the article.
+    /// The comments of an article the reader has just been given (its
+    /// page, which read it for them), oldest first, at most 200, each
+    /// with its author's name: two reads, no second look at the article.
     pub async fn article_comments_shown(
         &self,
-        actor: Actor,
-        article: ArticleId,
+        a: &Article,
     ) -> Result<Vec<(ArticleComment, String)>, AppError> {
-        let paging = Paging::Offset {
-            page: 1,
-            per_page: 200,
-        };
-        let (comments, _) = self
-            .article_comments(actor, article, Timestamp(0), paging)
-            .await?;
+        let mut rc = self.read().await?;
+        let c = &mut rc.conn();
+        let comments = hc_comments::of_article(c, a.id, 200).await?;
         let mut ids: Vec<i64> = comments.iter().map(|m| m.author_id.0).collect();
         ids.sort_unstable();
         ids.dedup();
-        let people = {
-            let mut rc = self.read().await?;
-            store::repo::users::get_many(&mut rc.conn(), &ids).await?
-        };
+        let people = store::repo::users::get_many(c, &ids).await?;
         Ok(comments
             .into_iter()
             .map(|m| {

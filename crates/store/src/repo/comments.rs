@@ -283,6 +283,23 @@ pub async fn audit_ids_at(
         .collect()
 }
 
+/// The tickets these audits belong to, each once.
+pub async fn tickets_of_audits(c: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<TicketId>, StoreError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut query = q(format!(
+        "SELECT DISTINCT ticket_id FROM audits WHERE id IN ({}) ORDER BY ticket_id",
+        placeholders(1, ids.len())
+    ));
+    query.args = ids.iter().map(|&i| Value::Int(i)).collect();
+    c.all(query)
+        .await?
+        .iter()
+        .map(|r| Ok(TicketId(r.int(0)?)))
+        .collect()
+}
+
 /// The audits of several tickets, by ticket then oldest first.
 pub async fn audits_of_many(
     c: &mut Conn<'_>,

@@ -96,6 +96,25 @@ pub async fn get(
     Ok(get_many(c, &[id.0]).await?.pop())
 }
 
+/// An article's first `limit` comments, oldest first, in one read.
+pub async fn of_article(
+    c: &mut Conn<'_>,
+    article: ArticleId,
+    limit: i64,
+) -> Result<Vec<ArticleComment>, StoreError> {
+    c.all(
+        q(format!(
+            "SELECT {COLS} FROM hc_article_comments c WHERE c.article_id = $1 ORDER BY c.id LIMIT $2"
+        ))
+        .bind(article)
+        .bind(limit),
+    )
+    .await?
+    .iter()
+    .map(comment)
+    .collect()
+}
+
 /// A page of an article's or an author's comments, oldest first, written
 /// at or after `since`.
 pub async fn page(

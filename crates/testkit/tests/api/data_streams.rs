@@ -5,11 +5,6 @@
 use super::*;
 use std::collections::BTreeSet;
 
-/// `next` as a path and query on our server.
-fn local(base: &str, next: &str) -> String {
-    next.strip_prefix(base).unwrap_or(next).to_string()
-}
-
 /// A customer's request, answered, waited on, written to again and solved.
 async fn answered_request(srv: &TestServer) -> i64 {
     let (_, ana) = srv

@@ -108,6 +108,11 @@ pub async fn browser_flow(srv: &TestServer, script: &'static str, env: &[(&str, 
     );
 }
 
+/// A paging link (`next`, `links.next`) as a path and query on our server.
+pub fn local(base: &str, next: &str) -> String {
+    next.strip_prefix(base).unwrap_or(next).to_string()
+}
+
 /// A request form named `name`, made by the admin; its id.
 pub async fn new_ticket_form(srv: &TestServer, name: &str) -> i64 {
     let (s, b) = srv

@@ -215,11 +215,6 @@ fn ids(list: &Json) -> Vec<String> {
         .collect()
 }
 
-/// `next` as a path and query on our server.
-fn local(base: &str, next: &str) -> String {
-    next.strip_prefix(base).unwrap_or(next).to_string()
-}
-
 /// Walks `path` by offset, two at a time: every record in the list's
 /// order, `count` on every page.
 async fn walk_offset(srv: &TestServer, path: &str, key: &str, all: &[String]) {

@@ -35,15 +35,14 @@ async fn record(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
         Some(Json::String(s)) => s.as_str(),
         Some(_) => return Err(ApiError::BadRequest("skip.reason must be text".into())),
     };
-    let s = api
+    let (s, t) = api
         .app
         .skip_ticket(ctx.actor, TicketId(ticket), reason)
         .await?;
     let fields = api.app.fields_for_display().await?;
-    let t = api.app.ticket(ctx.actor, s.ticket_id).await.ok();
     created(wire::Keyed(
         "skip",
-        wire::skip(&ctx.base, &s, t.as_ref(), &fields),
+        wire::skip(&ctx.base, &s, Some(&t), &fields),
     ))
 }
 
