@@ -306,7 +306,17 @@ both!(telegram_end_to_end, |srv| {
         json!({"text": "Mi correo es Lucia@Example.com y mi móvil +34 655 44 33 22"}),
     );
     assert_eq!(update(&hook, Some(&secret), says).await, 200);
-    until("her message", || async { comments().await.len() == 6 }).await;
+    // Seven: hers, her photo, our answer, her thanks, the invoice, our
+    // failed question, and this.
+    until("her message", || async {
+        comments().await.last().is_some_and(|c| {
+            c["body"]
+                .as_str()
+                .is_some_and(|b| b.starts_with("Mi correo"))
+        })
+    })
+    .await;
+    assert_eq!(comments().await.len(), 7);
     use super::workspace::{Browser, hidden};
     let mut b = Browser::new(&srv.base);
     b.sign_in("admin@example.com", "admin-password-1").await;
