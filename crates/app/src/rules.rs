@@ -10,6 +10,7 @@ mod views;
 pub(crate) use actions::text;
 pub use actions::{MacroEffect, field_name, macro_effect, parse_actions, typed_actions};
 pub use definitions::{Choice, Definition, Definitions, OperatorChoice, RuleSet, ValueKind};
+pub use ratings::RatingFilter;
 
 use crate::users::clean_tags;
 use crate::{App, AppError, FieldError, Paged, Paging};

@@ -99,6 +99,30 @@ impl Ctx {
             .transpose()
     }
 
+    /// A point in time given as Unix seconds (`start_time`): whole, with a
+    /// fraction that is dropped (Python's `timestamp()` writes
+    /// `1577836800.0`), or an ISO 8601 instant (zenpy sends a sync tool's
+    /// bookmark as `2020-01-01T00:00:00Z`); anything else is a 400.
+    pub fn epoch(&self, key: &str) -> Result<Option<i64>, ApiError> {
+        self.param(key)
+            .map(|v| {
+                let whole = match v.split_once('.') {
+                    Some((w, frac)) if frac.bytes().all(|b| b.is_ascii_digit()) => w,
+                    _ => v,
+                };
+                whole
+                    .parse::<i64>()
+                    .ok()
+                    .or_else(|| domain::Timestamp::parse(v).map(|t| t.0))
+                    .ok_or_else(|| {
+                        ApiError::BadRequest(format!(
+                            "{key} must be a Unix time in seconds or an ISO 8601 time"
+                        ))
+                    })
+            })
+            .transpose()
+    }
+
     /// The `page` of offset paging: 1 when absent, a 400 past
     /// [`MAX_PAGE`] (deeper pages are for cursor paging, and the page
     /// arithmetic must not overflow).
@@ -175,5 +199,35 @@ impl Ctx {
             self.path.trim_end_matches(".json"),
             ser.finish()
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_query(q: &str) -> Ctx {
+        Ctx {
+            actor: Actor::anonymous(),
+            base: "http://localhost".into(),
+            path: "/api/v2/incremental/tickets".into(),
+            params: parse_query(Some(q)),
+        }
+    }
+
+    #[test]
+    fn start_times_are_read_as_sync_tools_write_them() {
+        let at = |q: &str| with_query(q).epoch("start_time").ok().flatten();
+        assert_eq!(at("start_time=1577836800"), Some(1_577_836_800));
+        assert_eq!(at("start_time=1577836800.0"), Some(1_577_836_800));
+        assert_eq!(at("start_time=1577836800.75"), Some(1_577_836_800));
+        assert_eq!(at("start_time=2020-01-01T00:00:00Z"), Some(1_577_836_800));
+        assert_eq!(at("other=1"), None);
+        assert!(
+            with_query("start_time=yesterday")
+                .epoch("start_time")
+                .is_err()
+        );
+        assert!(with_query("start_time=12.x").epoch("start_time").is_err());
     }
 }

@@ -45,6 +45,8 @@ pub use operations::Body;
     wire::ChatWidget,
     wire::Call,
     wire::VoiceLine,
+    wire::PhoneNumber,
+    wire::PhoneCapabilities,
     wire::GoodwillGesture,
     wire::DeletedTicket,
     wire::TicketMetricEvent,

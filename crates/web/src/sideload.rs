@@ -53,6 +53,12 @@ fn asked(ctx: &Ctx, records: &str, offered: [&'static str; 3]) -> Vec<&'static s
         .collect()
 }
 
+/// Whether `include` names `name` (`include=metric_sets,users`).
+pub fn wants(ctx: &Ctx, name: &str) -> bool {
+    ctx.param("include")
+        .is_some_and(|raw| raw.split(',').any(|n| n.trim() == name))
+}
+
 /// Puts sideloaded records under `kind`, beside any already there (a
 /// search's tickets and users may both bring organizations), each once.
 fn put(body: &mut Map<String, Json>, kind: &str, records: Vec<Json>) {

@@ -8,6 +8,17 @@ use store::model::{RatingScore, SatisfactionRating};
 use store::paging::page_ids;
 use store::repo::{rules, tickets};
 
+/// Which ratings a list holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RatingFilter<'a> {
+    /// One score only (`good`, `bad`, `offered`...).
+    pub score: Option<&'a str>,
+    /// Changed at or after.
+    pub start: Option<Timestamp>,
+    /// Changed before.
+    pub end: Option<Timestamp>,
+}
+
 impl App {
     /// A customer rates their solved ticket good or bad (and may change it).
     pub async fn rate_ticket(
@@ -65,14 +76,18 @@ impl App {
         .await
     }
 
-    /// Ratings, newest changes last, optionally of one score (staff; a
-    /// group-restricted agent sees those of the tickets they may see).
+    /// Ratings, newest changes last, optionally of one score and changed
+    /// within a time window (Zendesk's `start_time` / `end_time`, which
+    /// sync tools send to read only what changed since their last run);
+    /// staff only (a group-restricted agent sees those of the tickets they
+    /// may see).
     pub async fn list_ratings(
         &self,
         actor: Actor,
-        score: Option<&str>,
+        filter: RatingFilter<'_>,
         paging: Paging,
     ) -> Result<(Vec<SatisfactionRating>, Paged), AppError> {
+        let RatingFilter { score, start, end } = filter;
         staff_only(&actor)?;
         let mut rc = self.read().await?;
         let c = &mut rc.conn();
@@ -84,6 +99,14 @@ impl App {
                 .map_err(|e: domain::UnknownWord| bad("score", e.to_string()))?;
             args.push(s.into());
             cond.push_str(&format!(" AND r.score = ${}", args.len()));
+        }
+        if let Some(t) = start {
+            args.push(t.into());
+            cond.push_str(&format!(" AND r.updated_at >= ${}", args.len()));
+        }
+        if let Some(t) = end {
+            args.push(t.into());
+            cond.push_str(&format!(" AND r.updated_at < ${}", args.len()));
         }
         if actor.restricted {
             args.push(actor.user.into());

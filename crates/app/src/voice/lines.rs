@@ -220,6 +220,14 @@ impl App {
         Ok(repo::lines(&mut rc.conn()).await?)
     }
 
+    /// The numbers callers dial, as Zendesk Talk's phone numbers (staff:
+    /// agents read which numbers the desk answers, not how they are set).
+    pub async fn phone_numbers(&self, actor: Actor) -> Result<Vec<VoiceLine>, AppError> {
+        require(&actor, Capability::WorkTheDesk)?;
+        let mut rc = self.read().await?;
+        Ok(repo::lines(&mut rc.conn()).await?)
+    }
+
     /// One line (admins).
     pub async fn voice_line(&self, actor: Actor, id: VoiceLineId) -> Result<VoiceLine, AppError> {
         require(&actor, Capability::ManageChannels)?;

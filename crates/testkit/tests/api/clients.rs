@@ -6,13 +6,20 @@ use super::*;
 use std::path::PathBuf;
 use std::process::Command;
 
-async fn run_client(srv: &TestServer, program: &str, args: &[&str], cwd: PathBuf) {
+async fn run_client(
+    srv: &TestServer,
+    program: &str,
+    args: &[&str],
+    cwd: PathBuf,
+    extra_env: &[(&str, String)],
+) {
     let out = Command::new(program)
         .args(args)
         .current_dir(&cwd)
         .env("ATIENDE_URL", &srv.base)
         .env("ATIENDE_EMAIL", &srv.admin_email)
         .env("ATIENDE_TOKEN", &srv.admin_token)
+        .envs(extra_env.iter().map(|(k, v)| (*k, v.as_str())))
         .output()
         .unwrap_or_else(|e| panic!("cannot run {program} ({e}); run scripts/test.sh, which installs the client libraries"));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -36,9 +43,26 @@ fn python() -> String {
 /// Runs a client program on a blocking thread (it blocks on its own
 /// process while the server answers it on this runtime).
 async fn drive(srv: TestServer, program: String, script: &'static str, dir: &'static str) {
+    drive_with(srv, program, script, dir, Vec::new()).await;
+}
+
+/// [`drive`] with more environment for the program.
+async fn drive_with(
+    srv: TestServer,
+    program: String,
+    script: &'static str,
+    dir: &'static str,
+    extra_env: Vec<(&'static str, String)>,
+) {
     tokio::task::spawn_blocking(move || {
         let rt = tokio::runtime::Handle::current();
-        rt.block_on(run_client(&srv, &program, &[script], repo_root().join(dir)))
+        rt.block_on(run_client(
+            &srv,
+            &program,
+            &[script],
+            repo_root().join(dir),
+            &extra_env,
+        ))
     })
     .await
     .unwrap_or_else(|e| panic!("{e}"));
@@ -203,3 +227,56 @@ both!(airbyte_syncs_every_stream_then_only_what_changed, |srv| {
     seed_every_stream(&srv).await;
     drive(srv, airbyte_python(), "airbyte_sync.py", "tests/clients").await;
 });
+
+/// The Python with Stitch's Zendesk tap (its own virtual environment: the
+/// tap pins an older zenpy and its own versions of common packages).
+fn singer_python() -> String {
+    std::env::var("ATIENDE_TEST_SINGER_PYTHON").unwrap_or_else(|_| {
+        repo_root()
+            .join("target/singer/bin/python")
+            .to_string_lossy()
+            .into_owned()
+    })
+}
+
+both!(
+    stitch_tap_syncs_every_stream_then_only_what_changed,
+    |srv| {
+        seed_every_stream(&srv).await;
+        // What the tap reads besides: a ticket form and a phone line.
+        let (s, b) = srv
+            .call(
+                "POST",
+                "/api/v2/ticket_forms.json",
+                &srv.admin(),
+                Some(json!({"ticket_form": {"name": "Devoluciones", "end_user_visible": true}})),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        let twilio = atiende_testkit::twilio::TwilioStandIn::start("AC9", "voice-token").await;
+        let (s, b) = srv
+            .call(
+                "POST",
+                "/api/v2/channels/voice/lines.json",
+                &srv.admin(),
+                Some(json!({"line": {"name": "Tienda", "number": "+34910000000",
+                "account_sid": "AC9", "auth_token": "voice-token", "api_base": twilio.base}})),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        // The tap signs in with an OAuth token, as Stitch connects.
+        let oauth = srv
+            .app
+            .create_token(domain::UserId(1), app::auth::TokenKind::OAuth, "Stitch")
+            .await
+            .unwrap_or_else(|e| panic!("token: {e}"));
+        drive_with(
+            srv,
+            singer_python(),
+            "singer_sync.py",
+            "tests/clients",
+            vec![("ATIENDE_OAUTH_TOKEN", oauth)],
+        )
+        .await;
+    }
+);

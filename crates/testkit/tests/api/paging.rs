@@ -37,6 +37,7 @@ const LISTS: &[(&str, &str)] = &[
     ("/api/v2/channels/accounts.json", "accounts"),
     ("/api/v2/channels/templates.json", "templates"),
     ("/api/v2/channels/voice/lines.json", "lines"),
+    ("/api/v2/channels/voice/phone_numbers.json", "phone_numbers"),
     ("/api/v2/chat/widgets.json", "widgets"),
     ("/api/v2/user_fields.json", "user_fields"),
     ("/api/v2/organization_fields.json", "organization_fields"),

@@ -1521,6 +1521,14 @@ pub(super) const API: &[Row] = &[
         "UDDDDA",
         r#"{"ticket":{"via_id":45,"voice_comment":{"from":"+34600000001","to":"+34910000000","transcription_text":"Hola"}}}"#,
     ),
+    // Talk's phone numbers: staff.
+    ("GET", "/api/v2/channels/voice/phone_numbers", "UDDAAA", ""),
+    (
+        "GET",
+        "/api/v2/channels/voice/phone_numbers/{voice_line}",
+        "UDDAAA",
+        "",
+    ),
     // Voice lines: admins.
     ("GET", "/api/v2/channels/voice/lines", "UDDDDA", ""),
     (

@@ -241,6 +241,25 @@ both!(satisfaction_ratings_by_the_requester, |srv| {
         .get("/api/v2/satisfaction_ratings.json?score=bad", &srv.admin())
         .await;
     assert_eq!(good["count"], 0);
+    // Changed since a time, as sync tools ask (Unix seconds, also with a
+    // fraction); before a time.
+    let since = |q: String| {
+        let admin = srv.admin();
+        let srv = &srv;
+        async move {
+            let (s, b) = srv
+                .get(&format!("/api/v2/satisfaction_ratings.json?{q}"), &admin)
+                .await;
+            assert_eq!(s, 200, "{b}");
+            b["satisfaction_ratings"].as_array().map_or(0, Vec::len)
+        }
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    assert_eq!(since(format!("start_time={}.0", now - 3600)).await, 1);
+    assert_eq!(since(format!("start_time={}", now + 3600)).await, 0);
+    assert_eq!(since(format!("end_time={}", now - 3600)).await, 0);
     let (s, _) = srv
         .call(
             "POST",

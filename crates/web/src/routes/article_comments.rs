@@ -62,7 +62,7 @@ fn page(ctx: &Ctx, listed: &[domain::article_comment::ArticleComment], paged: &a
 }
 
 async fn list(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let since = Timestamp(ctx.int("start_time")?.unwrap_or(0));
+    let since = Timestamp(ctx.epoch("start_time")?.unwrap_or(0));
     let (listed, paged) = api
         .app
         .article_comments(ctx.actor, path_id::<ArticleId>(&id)?, since, ctx.paging()?)

@@ -44,7 +44,7 @@ fn start(ctx: &Ctx) -> Result<ExportStart, ApiError> {
             .ok_or_else(|| ApiError::BadRequest("cursor is not valid".into()));
     }
     let t = ctx
-        .int("start_time")?
+        .epoch("start_time")?
         .ok_or_else(|| ApiError::BadRequest("start_time or cursor is required".into()))?;
     Ok(ExportStart::Time(Timestamp(t)))
 }
@@ -98,7 +98,9 @@ fn time_body(
     json!({key: items, "count": n, "end_time": end_time.0, "next_page": if end_of_stream { Json::Null } else { json!(next) }, "end_of_stream": end_of_stream})
 }
 
-/// One page of changed tickets, rendered, for either export shape.
+/// One page of changed tickets, rendered, for either export shape; with
+/// `include=metric_sets` each carries its `metric_set`, as Zendesk embeds
+/// it in the export.
 async fn ticket_page(
     api: &Api,
     ctx: &Ctx,
@@ -108,34 +110,48 @@ async fn ticket_page(
         .export_tickets(ctx.actor, start(ctx)?, per_page(ctx)?)
         .await?;
     let fields = api.app.fields_for_display().await?;
-    let items = page
+    let mut items: Vec<Json> = page
         .items
         .iter()
         .map(|t| json!(wire::ticket(&ctx.base, t, &fields)))
         .collect();
+    if crate::sideload::wants(ctx, "metric_sets") {
+        let metrics = api
+            .app
+            .metrics_of_tickets(ctx.actor, page.items.clone())
+            .await?;
+        for (item, (t, m)) in items.iter_mut().zip(&metrics) {
+            item["metric_set"] = json!(wire::ticket_metric(&ctx.base, t, m));
+        }
+    }
     Ok((items, page))
+}
+
+/// An export page's body with the users, groups and organizations its
+/// tickets name, when `include` asks.
+async fn with_ticket_sideloads(
+    api: &Api,
+    ctx: &Ctx,
+    tickets: &[domain::model::Ticket],
+    body: Json,
+) -> ApiResult {
+    let Json::Object(mut body) = body else {
+        return ok(body);
+    };
+    crate::sideload::tickets(api, ctx, tickets, &mut body).await?;
+    ok(Json::Object(body))
 }
 
 async fn tickets_cursor(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let (items, page) = ticket_page(&api, &ctx).await?;
-    ok(cursor_body(
-        &ctx,
-        "tickets",
-        items,
-        page.after,
-        page.end_of_stream,
-    ))
+    let body = cursor_body(&ctx, "tickets", items, page.after, page.end_of_stream);
+    with_ticket_sideloads(&api, &ctx, &page.items, body).await
 }
 
 async fn tickets_time(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let (items, page) = ticket_page(&api, &ctx).await?;
-    ok(time_body(
-        &ctx,
-        "tickets",
-        items,
-        page.end_time,
-        page.end_of_stream,
-    ))
+    let body = time_body(&ctx, "tickets", items, page.end_time, page.end_of_stream);
+    with_ticket_sideloads(&api, &ctx, &page.items, body).await
 }
 
 async fn users_cursor(State(api): State<Api>, ctx: Ctx) -> ApiResult {
@@ -191,7 +207,7 @@ async fn orgs_time(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 async fn ticket_events(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     app::export::may_export(&ctx.actor)?;
     let start = ctx
-        .int("start_time")?
+        .epoch("start_time")?
         .ok_or_else(|| ApiError::BadRequest("start_time is required".into()))?;
     let with_comments = ctx
         .param("include")
@@ -220,7 +236,7 @@ async fn ticket_events(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 async fn ticket_metric_events(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     app::export::may_export(&ctx.actor)?;
     let start = ctx
-        .int("start_time")?
+        .epoch("start_time")?
         .ok_or_else(|| ApiError::BadRequest("start_time is required".into()))?;
     let page = api
         .app

@@ -445,7 +445,7 @@ async fn search(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 }
 
 async fn incremental(State(api): State<Api>, ctx: Ctx) -> ApiResult {
-    let since = Timestamp(ctx.int("start_time")?.unwrap_or(0));
+    let since = Timestamp(ctx.epoch("start_time")?.unwrap_or(0));
     let items = api.app.articles_since(ctx.actor, since, 1000).await?;
     let end_time = items.last().map_or(since.0, |a| a.updated_at.0);
     let end = items.len() < 1000;

@@ -12,6 +12,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use domain::TicketId;
+use domain::Timestamp;
 use serde_json::{Map, Value as Json, json};
 
 pub fn routes() -> Router<Api> {
@@ -302,7 +303,15 @@ pub(super) fn view_count(base: &str, view: domain::ViewId, total: impl Into<i64>
 async fn ratings(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let (items, paged) = api
         .app
-        .list_ratings(ctx.actor, ctx.param("score"), ctx.paging()?)
+        .list_ratings(
+            ctx.actor,
+            app::rules::RatingFilter {
+                score: ctx.param("score"),
+                start: ctx.epoch("start_time")?.map(Timestamp),
+                end: ctx.epoch("end_time")?.map(Timestamp),
+            },
+            ctx.paging()?,
+        )
         .await?;
     let ids = bounds(&items, |r| r.id.0);
     ok(wire::page(

@@ -64,13 +64,9 @@ pub fn routes() -> Router<Api> {
 
 /// The period's start: `start_time`, else the start of today.
 fn since(ctx: &Ctx) -> Result<Timestamp, ApiError> {
-    match ctx.param("start_time") {
-        None | Some("") => Ok(start_of_today(Timestamp::now())),
-        Some(s) => s
-            .parse::<i64>()
-            .map(Timestamp)
-            .map_err(|_| ApiError::BadRequest("start_time: Unix seconds".into())),
-    }
+    Ok(ctx
+        .epoch("start_time")?
+        .map_or_else(|| start_of_today(Timestamp::now()), Timestamp))
 }
 
 fn overview_json(o: &Overview) -> Json {
@@ -310,7 +306,7 @@ async fn incremental_calls(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     // Who is asking, before what they asked is read.
     app::export::may_export(&ctx.actor)?;
     let start = ctx
-        .int("start_time")?
+        .epoch("start_time")?
         .ok_or_else(|| ApiError::BadRequest("start_time is required".into()))?;
     let per_page = ctx.int("per_page")?.unwrap_or(1000);
     let page = api

@@ -29,6 +29,11 @@ pub fn routes() -> Router<Api> {
             "/api/v2/channels/voice/lines/{id}",
             get(show).put(update).delete(destroy),
         )
+        .route("/api/v2/channels/voice/phone_numbers", get(phone_numbers))
+        .route(
+            "/api/v2/channels/voice/phone_numbers/{id}",
+            get(phone_number),
+        )
         .route("/api/v2/tickets/{id}/calls", post(place_call))
         .route("/api/v2/calls/{id}/recording", get(recording))
 }
@@ -59,6 +64,29 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let all = api.app.voice_lines(ctx.actor).await?;
     let list: Vec<_> = all.iter().map(|l| wire::voice_line(&ctx.base, l)).collect();
     ok(wire::page_whole(&ctx, "lines", list)?)
+}
+
+/// Zendesk Talk's phone numbers: the lines, as Talk describes a number.
+async fn phone_numbers(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let all = api.app.phone_numbers(ctx.actor).await?;
+    let list: Vec<_> = all
+        .iter()
+        .map(|l| wire::phone_number(&ctx.base, l))
+        .collect();
+    ok(wire::page_whole(&ctx, "phone_numbers", list)?)
+}
+
+async fn phone_number(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    let wanted = path_id::<VoiceLineId>(&id)?;
+    let all = api.app.phone_numbers(ctx.actor).await?;
+    let line = all
+        .iter()
+        .find(|l| l.id == wanted)
+        .ok_or(ApiError::App(app::AppError::NotFound))?;
+    ok(wire::Keyed(
+        "phone_number",
+        wire::phone_number(&ctx.base, line),
+    ))
 }
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {

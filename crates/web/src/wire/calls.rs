@@ -79,6 +79,83 @@ pub fn voice_line<'a>(base: &str, l: &'a domain::voice::VoiceLine) -> VoiceLine<
     }
 }
 
+/// A voice line as Zendesk Talk's phone number: the number, what it does
+/// (voice, recorded, the groups its menu queues for, its schedule).
+#[derive(Serialize, ToSchema)]
+pub struct PhoneNumber<'a> {
+    pub id: i64,
+    pub url: String,
+    /// E.164.
+    pub number: &'a str,
+    pub display_number: &'a str,
+    pub name: &'a str,
+    pub nickname: &'a str,
+    /// Always `phone`: atiende has no digital (browser) lines.
+    pub line_type: &'static str,
+    pub voice_enabled: bool,
+    /// Text messages go through the messaging channels' accounts.
+    pub sms_enabled: bool,
+    pub outbound_enabled: bool,
+    pub recorded: bool,
+    pub transcription: bool,
+    pub toll_free: bool,
+    /// Provisioned outside atiende (at Twilio): always.
+    pub external: bool,
+    pub capabilities: PhoneCapabilities,
+    /// The groups its menu sends callers to.
+    pub group_ids: Vec<i64>,
+    pub default_group_id: Option<i64>,
+    pub schedule_id: Option<i64>,
+    pub greeting_ids: Vec<i64>,
+    pub created_at: String,
+}
+
+/// What a number can do.
+#[derive(Serialize, ToSchema)]
+pub struct PhoneCapabilities {
+    pub voice: bool,
+    pub sms: bool,
+    pub mms: bool,
+}
+
+pub fn phone_number<'a>(base: &str, l: &'a domain::voice::VoiceLine) -> PhoneNumber<'a> {
+    use domain::voice::MenuTarget;
+    let mut groups: Vec<i64> = Vec::new();
+    for option in &l.settings.menu {
+        if let MenuTarget::Queue { group: Some(g), .. } = option.target
+            && !groups.contains(&g.0)
+        {
+            groups.push(g.0);
+        }
+    }
+    PhoneNumber {
+        id: l.id.0,
+        url: format!("{base}/api/v2/channels/voice/phone_numbers/{}.json", l.id.0),
+        number: &l.number,
+        display_number: &l.number,
+        name: &l.name,
+        nickname: &l.name,
+        line_type: "phone",
+        voice_enabled: l.enabled,
+        sms_enabled: false,
+        outbound_enabled: l.enabled,
+        recorded: l.settings.record_calls,
+        transcription: false,
+        toll_free: false,
+        external: true,
+        capabilities: PhoneCapabilities {
+            voice: true,
+            sms: false,
+            mms: false,
+        },
+        default_group_id: groups.first().copied(),
+        group_ids: groups,
+        schedule_id: l.settings.schedule.map(|s| s.0),
+        greeting_ids: Vec::new(),
+        created_at: l.created_at.to_iso(),
+    }
+}
+
 pub fn call<'a>(base: &str, k: &'a CallRecord) -> Call<'a> {
     Call {
         id: k.id.0,

@@ -231,6 +231,20 @@ pub const CHANNELS: &[Operation] = &[
     ),
     (
         "get",
+        "/api/v2/channels/voice/phone_numbers",
+        "Phone calls",
+        "List the desk's phone numbers as Zendesk Talk describes them (staff)",
+        Body::List("phone_numbers", "PhoneNumber"),
+    ),
+    (
+        "get",
+        "/api/v2/channels/voice/phone_numbers/{id}",
+        "Phone calls",
+        "One phone number",
+        Body::One("phone_number", "PhoneNumber"),
+    ),
+    (
+        "get",
         "/api/v2/channels/voice/lines",
         "Phone calls",
         "List voice lines (numbers at Twilio Programmable Voice) with their settings and status line (admins)",
