@@ -25,6 +25,26 @@ pub struct AuditLogView {
 
 /// Appends the change to the log, inside the caller's transaction. The
 /// system's own changes (built-in rules set up at start) are not logged.
+/// The one account (and its one brand) desk-wide settings belong to.
+pub(crate) const ACCOUNT: i64 = 1;
+
+/// Records a change to a desk-wide setting (`label` names which).
+pub(crate) async fn record_setting(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    source: domain::audit_log::AdminSource,
+    label: &str,
+    at: Timestamp,
+) -> Result<(), AppError> {
+    let change = AdminChange::new(
+        domain::audit_log::AdminAction::Update,
+        source,
+        ACCOUNT,
+        label,
+    );
+    record(c, actor, change, at).await
+}
+
 pub(crate) async fn record(
     c: &mut Conn<'_>,
     actor: &Actor,
@@ -93,5 +113,21 @@ impl App {
             })
             .collect();
         Ok((listed, paged))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::audit_log::AdminSource;
+    use i18n::Lang;
+
+    #[test]
+    fn every_source_is_named_in_both_languages() {
+        for source in AdminSource::ALL {
+            let key = format!("audit_source_{}", source.as_str());
+            for lang in [Lang::Es, Lang::En] {
+                assert!(i18n::has(lang, &key), "{key} in {lang:?}");
+            }
+        }
     }
 }

@@ -183,9 +183,13 @@ impl App {
         }
         let raw = serde_json::to_string(&look).map_err(|e| AppError::Unavailable(e.to_string()))?;
         let saved = look.clone();
+        let now = domain::Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
                 settings::set(c, LOOK_KEY, &raw).await?;
+                let source = domain::audit_log::AdminSource::Brand;
+                crate::audit_log::record_setting(c, &actor, source, "Help center look", now)
+                    .await?;
                 if let Some(bytes) = logo_bytes {
                     let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
                     settings::set(c, LOGO_KEY, &b64).await?;

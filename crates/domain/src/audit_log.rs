@@ -1,6 +1,8 @@
 //! The admins' audit log (Zendesk's `audit_logs`): who changed the desk's
 //! set-up — rules, fields, groups, forms, policies, webhooks, tokens,
-//! support addresses, chat widgets, messaging accounts, phone lines — or
+//! support addresses, chat widgets, messaging accounts, phone lines, the
+//! help center's categories, sections, segments and look, account
+//! settings (surveys, routing) — or
 //! deleted people and tickets for good, and when. Written in the same
 //! transaction as the change, so a change is never without its entry.
 
@@ -38,6 +40,16 @@ word_enum!(
         /// A WhatsApp number, page, bot or SMS number.
         ChannelAccount = "channel_account",
         VoiceLine = "voice_line",
+        /// A help-center category.
+        Category = "category",
+        /// A help-center section.
+        Section = "section",
+        /// Who may read which articles.
+        UserSegment = "user_segment",
+        /// The help center's name, logo, colours and links.
+        Brand = "brand",
+        /// Satisfaction surveys, routing and the other desk-wide settings.
+        AccountSetting = "account_setting",
     }
 );
 

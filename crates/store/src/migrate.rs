@@ -390,6 +390,17 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: None,
         postgres: None,
     },
+    Migration {
+        version: 53,
+        name: "audit_log_sources",
+        shared: None,
+        sqlite: Some(include_str!(
+            "../migrations/0053_audit_log_sources.sqlite.sql"
+        )),
+        postgres: Some(include_str!(
+            "../migrations/0053_audit_log_sources.postgres.sql"
+        )),
+    },
 ];
 
 /// The latest schema version this binary knows.

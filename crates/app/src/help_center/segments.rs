@@ -3,6 +3,7 @@
 
 use super::*;
 use domain::UserSegmentId;
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
 use domain::segment::{Audience, SegmentReader, SegmentUserType, UserSegment};
 use store::repo::user_segments as segments;
 
@@ -143,6 +144,7 @@ impl App {
         self.write(move |c| {
             Box::pin(async move {
                 x.id = segments::insert(c, &x).await?;
+                log(c, &actor, AdminAction::Create, &x, now).await?;
                 Ok(x)
             })
         })
@@ -167,6 +169,7 @@ impl App {
                 apply(&mut x, input)?;
                 x.updated_at = now;
                 segments::update(c, &x).await?;
+                log(c, &actor, AdminAction::Update, &x, now).await?;
                 Ok(x)
             })
         })
@@ -181,6 +184,7 @@ impl App {
         id: UserSegmentId,
     ) -> Result<(), AppError> {
         structure_editor(&actor)?;
+        let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
                 let x = segments::by_id(c, id).await?.ok_or(AppError::NotFound)?;
@@ -194,11 +198,24 @@ impl App {
                         format!("{used} articles are for this segment; give them another first"),
                     )));
                 }
-                crate::error::found(segments::delete(c, id).await?)
+                crate::error::found(segments::delete(c, id).await?)?;
+                log(c, &actor, AdminAction::Destroy, &x, now).await
             })
         })
         .await
     }
+}
+
+/// Records a change to a segment in the admins' audit log.
+async fn log(
+    c: &mut store::Conn<'_>,
+    actor: &Actor,
+    action: AdminAction,
+    x: &UserSegment,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let change = AdminChange::new(action, AdminSource::UserSegment, x.id.0, &x.name);
+    crate::audit_log::record(c, actor, change, now).await
 }
 
 fn built_in() -> AppError {

@@ -2,6 +2,22 @@
 //! arrange (each with its source locale's text kept as a translation).
 
 use super::*;
+use domain::audit_log::{AdminAction, AdminChange, AdminSource};
+
+/// Records a change to the structure in the admins' audit log, in the
+/// change's transaction.
+async fn log(
+    c: &mut store::Conn<'_>,
+    actor: &Actor,
+    action: AdminAction,
+    source: AdminSource,
+    id: i64,
+    name: &str,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let change = AdminChange::new(action, source, id, name);
+    crate::audit_log::record(c, actor, change, now).await
+}
 
 impl App {
     pub async fn create_category(
@@ -34,6 +50,16 @@ impl App {
                     &x.description,
                     false,
                     actor,
+                    now,
+                )
+                .await?;
+                log(
+                    c,
+                    &actor,
+                    AdminAction::Create,
+                    AdminSource::Category,
+                    x.id.0,
+                    &x.name,
                     now,
                 )
                 .await?;
@@ -71,6 +97,16 @@ impl App {
                     now,
                 )
                 .await?;
+                log(
+                    c,
+                    &actor,
+                    AdminAction::Update,
+                    AdminSource::Category,
+                    x.id.0,
+                    &x.name,
+                    now,
+                )
+                .await?;
                 Ok(x)
             })
         })
@@ -79,8 +115,17 @@ impl App {
 
     pub async fn delete_category(&self, actor: Actor, id: CategoryId) -> Result<(), AppError> {
         structure_editor(&actor)?;
+        let now = Timestamp::now();
         self.write(move |c| {
-            Box::pin(async move { crate::error::found(hc::delete_category(c, id).await?) })
+            Box::pin(async move {
+                let x = hc::categories(c, &[id.0])
+                    .await?
+                    .pop()
+                    .ok_or(AppError::NotFound)?;
+                crate::error::found(hc::delete_category(c, id).await?)?;
+                let (what, from) = (AdminAction::Destroy, AdminSource::Category);
+                log(c, &actor, what, from, id.0, &x.name, now).await
+            })
         })
         .await
     }
@@ -165,6 +210,16 @@ impl App {
                     now,
                 )
                 .await?;
+                log(
+                    c,
+                    &actor,
+                    AdminAction::Create,
+                    AdminSource::Section,
+                    x.id.0,
+                    &x.name,
+                    now,
+                )
+                .await?;
                 Ok(x)
             })
         })
@@ -214,6 +269,16 @@ impl App {
                     now,
                 )
                 .await?;
+                log(
+                    c,
+                    &actor,
+                    AdminAction::Update,
+                    AdminSource::Section,
+                    x.id.0,
+                    &x.name,
+                    now,
+                )
+                .await?;
                 Ok(x)
             })
         })
@@ -222,8 +287,17 @@ impl App {
 
     pub async fn delete_section(&self, actor: Actor, id: SectionId) -> Result<(), AppError> {
         structure_editor(&actor)?;
+        let now = Timestamp::now();
         self.write(move |c| {
-            Box::pin(async move { crate::error::found(hc::delete_section(c, id).await?) })
+            Box::pin(async move {
+                let x = hc::sections(c, &[id.0])
+                    .await?
+                    .pop()
+                    .ok_or(AppError::NotFound)?;
+                crate::error::found(hc::delete_section(c, id).await?)?;
+                let (what, from) = (AdminAction::Destroy, AdminSource::Section);
+                log(c, &actor, what, from, id.0, &x.name, now).await
+            })
         })
         .await
     }

@@ -66,6 +66,7 @@ impl App {
             .map(|(from, to)| (from.parse().ok(), *to))
             .collect();
         let json = serde_json::to_string(&s).map_err(|e| AppError::bad(e.to_string()))?;
+        let now = domain::Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
                 // Escalation goes from a group to another group, both real.
@@ -85,7 +86,9 @@ impl App {
                 if !errors.is_empty() {
                     return Err(AppError::Invalid(errors));
                 }
-                Ok(settings::set(c, ROUTING_KEY, &json).await?)
+                settings::set(c, ROUTING_KEY, &json).await?;
+                let source = domain::audit_log::AdminSource::AccountSetting;
+                crate::audit_log::record_setting(c, &actor, source, "Routing", now).await
             })
         })
         .await?;

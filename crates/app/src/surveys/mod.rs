@@ -92,6 +92,7 @@ impl App {
             .map(|(field, why)| FieldError::invalid(field, why))
             .collect();
         let raw = serde_json::to_string(&new).map_err(|e| AppError::Unavailable(e.to_string()))?;
+        let now = Timestamp::now();
         self.write(move |c| {
             Box::pin(async move {
                 if let Some(lead) = new.low_score.lead {
@@ -114,6 +115,9 @@ impl App {
                     return Err(AppError::Invalid(errors));
                 }
                 settings::set(c, SETTINGS_KEY, &raw).await?;
+                let source = domain::audit_log::AdminSource::AccountSetting;
+                crate::audit_log::record_setting(c, &actor, source, "Satisfaction surveys", now)
+                    .await?;
                 Ok(new)
             })
         })

@@ -728,6 +728,11 @@ audit_source_support_address = support address
 audit_source_chat_widget = chat widget
 audit_source_channel_account = messaging account
 audit_source_voice_line = phone line
+audit_source_category = help-center category
+audit_source_section = help-center section
+audit_source_user_segment = user segment
+audit_source_brand = help-center look
+audit_source_account_setting = account setting
 audit_change = { $action } { $source } “{ $label }”
 
 # Play mode: one ticket after another from a queue.

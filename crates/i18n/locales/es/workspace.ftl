@@ -728,6 +728,11 @@ audit_source_support_address = dirección de soporte
 audit_source_chat_widget = widget de chat
 audit_source_channel_account = cuenta de mensajería
 audit_source_voice_line = línea de teléfono
+audit_source_category = categoría del centro de ayuda
+audit_source_section = sección del centro de ayuda
+audit_source_user_segment = segmento de usuarios
+audit_source_brand = aspecto del centro de ayuda
+audit_source_account_setting = ajuste de la cuenta
 audit_change = { $action }: { $source } «{ $label }»
 
 # Modo continuo: un ticket tras otro de una cola.

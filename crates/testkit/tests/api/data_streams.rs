@@ -650,6 +650,47 @@ both!(the_audit_log_records_who_changed_the_set_up, |srv| {
         Some(json!({"user": {"name": "Ana M."}})),
     )
     .await;
+    // A desk-wide setting.
+    let (s, r) = srv
+        .call(
+            "PUT",
+            "/api/v2/routing/settings.json",
+            &admin,
+            Some(json!({"routing_settings": {"escalate_after_minutes": 30}})),
+        )
+        .await;
+    assert_eq!(s, 200, "{r}");
+    // The help center's structure.
+    let (s, cat) = srv
+        .call(
+            "POST",
+            "/api/v2/help_center/categories.json",
+            &admin,
+            Some(json!({"category": {"name": "Envíos", "locale": "es"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{cat}");
+    let (s, sec) = srv
+        .call(
+            "POST",
+            &format!(
+                "/api/v2/help_center/categories/{}/sections.json",
+                cat["category"]["id"]
+            ),
+            &admin,
+            Some(json!({"section": {"name": "Plazos", "locale": "es"}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{sec}");
+    let (s, _) = srv
+        .call(
+            "DELETE",
+            &format!("/api/v2/help_center/sections/{}.json", sec["section"]["id"]),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(s, 204);
 
     let (s, b) = srv.get("/api/v2/audit_logs.json", &admin).await;
     assert_eq!(s, 200, "{b}");
@@ -674,6 +715,10 @@ both!(the_audit_log_records_who_changed_the_set_up, |srv| {
         want("update", "user", "Eva"),
         want("create", "chat_widget", "Tienda"),
         want("create", "support_address", "ayuda@tienda.test"),
+        want("create", "category", "Envíos"),
+        want("create", "section", "Plazos"),
+        want("destroy", "section", "Plazos"),
+        want("update", "account_setting", "Routing"),
     ] {
         assert!(seen.contains(&w), "{w:?} in {seen:?}");
     }
