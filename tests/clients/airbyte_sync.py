@@ -33,7 +33,7 @@ MUST_HAVE_RECORDS = {
     "custom_roles", "audit_logs", "brands", "categories", "sections", "articles",
     "article_comments", "article_votes", "article_comment_votes", "satisfaction_ratings",
     "triggers", "macros", "sla_policies", "schedules", "user_fields",
-    "organization_fields", "organization_memberships",
+    "organization_fields", "organization_memberships", "ticket_forms", "account_attributes",
 }
 
 work = pathlib.Path(tempfile.mkdtemp())
@@ -48,7 +48,14 @@ source = pkg / "source.py"
 text = source.read_text()
 check = "https://{config['subdomain']}.zendesk.com/api/v2/"
 assert check in text, "the connector's check URL moved"
-source.write_text(text.replace(check, f"{BASE}/api/v2/"))
+text = text.replace(check, f"{BASE}/api/v2/")
+# 4.9.1 hides the streams of Zendesk's Enterprise plan (ticket forms,
+# routing attributes and their definitions) by mistake: its check calls
+# `stream_slices` on a stream type that no longer has it. The copy offers
+# them, as the connector's versions without that bug do.
+enterprise = "return self.check_enterprise_streams(declarative_streams)"
+assert enterprise in text, "the connector's enterprise check moved"
+source.write_text(text.replace(enterprise, "return declarative_streams"))
 
 config = work / "config.json"
 config.write_text(json.dumps({

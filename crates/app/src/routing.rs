@@ -14,6 +14,7 @@ mod queue;
 mod skills;
 
 pub use profiles::ProfileChange;
+pub use skills::ValueCondition;
 
 use crate::pipeline::{Change, Hooks, WriteRequest};
 use crate::rulebook::{ROUTING_KEY, RoutingSettings, RuleBook};

@@ -75,6 +75,8 @@ pub use operations::Body;
     wire::ProfileFieldRequest,
     wire::RuleDefinition,
     wire::RuleDefinitions,
+    wire::AttributeDefinitions,
+    wire::ConditionSubject,
     wire::ChannelAccount,
     wire::MessageTemplate,
     wire::ChatConversation,

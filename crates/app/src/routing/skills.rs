@@ -3,7 +3,27 @@
 
 use super::*;
 
+/// A ticket condition an attribute value may be applied on (Zendesk's
+/// `routing/attributes/definitions`): its field and title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueCondition {
+    pub subject: &'static str,
+    pub title: String,
+}
+
 impl App {
+    /// The conditions attribute values may carry to be applied to tickets
+    /// by themselves. atiende has none: skills are put on tickets by
+    /// triggers (`add_skills`, `set_skills`), whose conditions
+    /// `triggers/definitions` lists, so both lists are empty (staff).
+    pub fn routing_value_conditions(
+        &self,
+        actor: Actor,
+    ) -> Result<(Vec<ValueCondition>, Vec<ValueCondition>), AppError> {
+        crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
+        Ok((Vec::new(), Vec::new()))
+    }
+
     pub async fn routing_attributes(&self, actor: Actor) -> Result<Vec<Attribute>, AppError> {
         crate::error::require(&actor, domain::policy::Capability::WorkTheDesk)?;
         let mut rc = self.read().await?;

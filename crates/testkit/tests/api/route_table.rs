@@ -734,6 +734,12 @@ pub(super) const API: &[Row] = &[
     // Routing
     ("GET", "/api/v2/routing/attributes", "UDDAAA", ""),
     (
+        "GET",
+        "/api/v2/routing/attributes/definitions",
+        "UDDAAA",
+        "",
+    ),
+    (
         "POST",
         "/api/v2/routing/attributes",
         "UDDDDA",

@@ -27,6 +27,10 @@ pub fn routes() -> Router<Api> {
             get(list_attributes).post(create_attribute),
         )
         .route(
+            "/api/v2/routing/attributes/definitions",
+            get(attribute_definitions),
+        )
+        .route(
             "/api/v2/routing/attributes/{id}",
             get(show_attribute)
                 .put(update_attribute)
@@ -85,6 +89,14 @@ async fn list_attributes(State(api): State<Api>, ctx: Ctx) -> ApiResult {
         .collect();
     ok(crate::wire::page_whole(&ctx, "attributes", all)?)
 }
+async fn attribute_definitions(State(api): State<Api>, ctx: Ctx) -> ApiResult {
+    let (all, any) = api.app.routing_value_conditions(ctx.actor)?;
+    ok(crate::wire::Keyed(
+        "definitions",
+        crate::wire::attribute_definitions(&all, &any),
+    ))
+}
+
 async fn create_attribute(State(api): State<Api>, ctx: Ctx, body: JsonBody) -> ApiResult {
     let a = api
         .app

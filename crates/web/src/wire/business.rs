@@ -236,6 +236,40 @@ pub fn ticket_metric(
     }
 }
 
+/// The ticket conditions attribute values may be applied on
+/// (`routing/attributes/definitions`), for all of them to hold and for
+/// any.
+#[derive(Serialize, ToSchema)]
+pub struct AttributeDefinitions {
+    pub conditions_all: Vec<ConditionSubject>,
+    pub conditions_any: Vec<ConditionSubject>,
+}
+
+/// One condition's field and title.
+#[derive(Serialize, ToSchema)]
+pub struct ConditionSubject {
+    pub subject: &'static str,
+    pub title: String,
+}
+
+pub fn attribute_definitions(
+    all: &[app::routing::ValueCondition],
+    any: &[app::routing::ValueCondition],
+) -> AttributeDefinitions {
+    let subjects = |list: &[app::routing::ValueCondition]| {
+        list.iter()
+            .map(|c| ConditionSubject {
+                subject: c.subject,
+                title: c.title.clone(),
+            })
+            .collect()
+    };
+    AttributeDefinitions {
+        conditions_all: subjects(all),
+        conditions_any: subjects(any),
+    }
+}
+
 /// A routing attribute (a skill family: language, product) or one of its
 /// values (a skill: Spanish, billing); on an agent or a ticket, with its
 /// level and whether it is optional.

@@ -292,6 +292,13 @@ pub const CONFIGURATION: &[Operation] = &[
         Body::List("attributes", "RoutingAttribute"),
     ),
     (
+        "get",
+        "/api/v2/routing/attributes/definitions",
+        "Routing",
+        "The ticket conditions attribute values may be applied on: none in atiende, where triggers put skills on tickets (add_skills, set_skills)",
+        Body::One("definitions", "AttributeDefinitions"),
+    ),
+    (
         "post",
         "/api/v2/routing/attributes",
         "Routing",
