@@ -1,14 +1,17 @@
 """Stitch's Zendesk tap (singer-io `tap-zendesk`, the real one from PyPI)
 discovers and syncs every stream it knows from a running atiende with an
-OAuth token, then syncs again from the state it wrote and reads only
-what changed.
+OAuth token that may only read (scope `read`, got by the client
+credentials grant of an application the admin registered), then syncs
+again from the state it wrote and reads only what changed.
 
 The tap names zendesk.com in its endpoints (`https://{subdomain}.zendesk.com`)
 and reaches the rest through zenpy: a copy of it with those endpoints
 pointed at atiende is what runs, and zenpy is pointed at atiende by its own
-ZENPY_FORCE_* settings. Environment: ATIENDE_URL, ATIENDE_OAUTH_TOKEN.
+ZENPY_FORCE_* settings. Environment: ATIENDE_URL, ATIENDE_OAUTH_TOKEN, and
+ATIENDE_EMAIL / ATIENDE_TOKEN for the desk's own changes between syncs.
 """
 
+import base64
 import json
 import os
 import pathlib
@@ -75,10 +78,12 @@ def tap(*args):
 
 
 def api(method, path, body=None):
+    """The desk's own changes, as its admin (the tap's token only reads)."""
+    auth = base64.b64encode(f"{os.environ['ATIENDE_EMAIL']}/token:{os.environ['ATIENDE_TOKEN']}".encode()).decode()
     req = urllib.request.Request(
         f"{BASE}/api/v2{path}", method=method,
         data=json.dumps(body).encode() if body is not None else None,
-        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+        headers={"Authorization": f"Basic {auth}", "Content-Type": "application/json"},
     )
     with urllib.request.urlopen(req) as r:
         return json.load(r)

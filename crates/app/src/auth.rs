@@ -7,6 +7,7 @@ use crate::{App, AppError};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use domain::audit_log::{AdminAction, AdminChange, AdminSource};
+use domain::oauth::Scopes;
 use domain::{Actor, IdentityKind, Timestamp, UserId};
 use sha2::{Digest, Sha256};
 pub use store::repo::tokens::TokenKind;
@@ -47,23 +48,27 @@ impl Credentials {
     }
 }
 
+/// Who is calling and what their credentials let them do (an OAuth
+/// token's scopes; everything for passwords and API tokens).
+pub type Caller = (Actor, Scopes);
+
 /// Successful authentications, remembered for [`AuthCache::TTL`].
 #[derive(Default)]
 pub struct AuthCache {
-    entries: std::sync::Mutex<std::collections::HashMap<[u8; 32], (Actor, std::time::Instant)>>,
+    entries: std::sync::Mutex<std::collections::HashMap<[u8; 32], (Caller, std::time::Instant)>>,
 }
 
 impl AuthCache {
     const TTL: std::time::Duration = std::time::Duration::from_secs(2);
 
-    fn get(&self, key: &[u8; 32]) -> Option<Actor> {
+    fn get(&self, key: &[u8; 32]) -> Option<Caller> {
         let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         map.get(key)
             .filter(|(_, at)| at.elapsed() < Self::TTL)
             .map(|(a, _)| *a)
     }
 
-    fn put(&self, key: [u8; 32], actor: Actor) {
+    fn put(&self, key: [u8; 32], actor: Caller) {
         let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() > 10_000 {
             map.retain(|_, (_, at)| at.elapsed() < Self::TTL);
@@ -178,6 +183,19 @@ impl App {
         client: Client,
         known_device: bool,
     ) -> Result<Actor, AppError> {
+        self.authenticate_call(creds, client, known_device)
+            .await
+            .map(|(actor, _)| actor)
+    }
+
+    /// [`App::authenticate`], with what the credentials may do: an API
+    /// call checks an OAuth token's scopes against its method.
+    pub async fn authenticate_call(
+        &self,
+        creds: &Credentials,
+        client: Client,
+        known_device: bool,
+    ) -> Result<Caller, AppError> {
         // The guard first, even for remembered credentials: while an
         // account or address is held, nothing gets through it (it costs an
         // atomic load while no failure is recent).
@@ -208,12 +226,12 @@ impl App {
 
     /// Compares the secret; unknown emails, wrong secrets and inactive
     /// users all give `Unauthorized`, in about the same time.
-    async fn check_credentials(&self, creds: &Credentials) -> Result<Actor, AppError> {
+    async fn check_credentials(&self, creds: &Credentials) -> Result<Caller, AppError> {
         /// What the database said: a token's owner, or the user a
         /// password is to be compared for (the comparison happens after
         /// the connection is given back).
         enum Lookup {
-            Token(Option<(Actor, bool)>),
+            Token(Option<(Actor, bool, Scopes)>),
             Password(Option<Box<store::model::User>>, String),
         }
         let lookup = {
@@ -230,7 +248,8 @@ impl App {
                             &email.trim().to_lowercase(),
                             &token_hash(secret),
                         )
-                        .await?,
+                        .await?
+                        .map(|(actor, active)| (actor, active, Scopes::ALL)),
                     ),
                     None => {
                         let email = user.trim().to_lowercase();
@@ -254,13 +273,15 @@ impl App {
                     .await
                     .unwrap_or(false);
                 match user {
-                    Some(u) if ok && u.password_hash.is_some() => Some((u.actor(), u.active)),
+                    Some(u) if ok && u.password_hash.is_some() => {
+                        Some((u.actor(), u.active, Scopes::ALL))
+                    }
                     _ => None,
                 }
             }
         };
         match found {
-            Some((actor, true)) => Ok(actor),
+            Some((actor, true, scopes)) => Ok((actor, scopes)),
             _ => Err(AppError::Unauthorized),
         }
     }

@@ -31,6 +31,7 @@ pub mod live;
 pub mod mail_templates;
 pub mod messaging;
 pub mod metric_events;
+pub mod oauth;
 pub mod operations;
 pub mod orgs;
 pub mod outbox;

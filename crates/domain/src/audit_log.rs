@@ -50,6 +50,8 @@ word_enum!(
         Brand = "brand",
         /// Satisfaction surveys, routing and the other desk-wide settings.
         AccountSetting = "account_setting",
+        /// An application registered for OAuth.
+        OAuthClient = "oauth_client",
     }
 );
 

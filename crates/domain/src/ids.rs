@@ -118,6 +118,8 @@ id_type!(
     UserMergeId,
     /// An API token.
     TokenId,
+    /// An application registered to ask people for OAuth tokens.
+    OAuthClientId,
     /// One queued call to a webhook.
     WebhookDeliveryId,
     /// A chat widget (what a site pastes into its pages).

@@ -20,6 +20,7 @@ pub mod mail;
 pub mod messaging;
 pub mod metric_events;
 pub mod model;
+pub mod oauth;
 pub mod permission;
 pub mod policy;
 pub mod report;

@@ -7,4 +7,4 @@ ALTER TABLE audit_logs ADD CONSTRAINT audit_logs_source_type_check
         'organization_field', 'ticket_form', 'group', 'sla_policy', 'schedule', 'webhook',
         'api_token', 'user', 'organization', 'ticket', 'support_address', 'chat_widget',
         'channel_account', 'voice_line', 'category', 'section', 'user_segment', 'brand',
-        'account_setting'));
+        'account_setting', 'oauth_client'));

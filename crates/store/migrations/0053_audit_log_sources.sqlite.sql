@@ -10,7 +10,7 @@ CREATE TABLE audit_logs_new (
         'organization_field', 'ticket_form', 'group', 'sla_policy', 'schedule', 'webhook',
         'api_token', 'user', 'organization', 'ticket', 'support_address', 'chat_widget',
         'channel_account', 'voice_line', 'category', 'section', 'user_segment', 'brand',
-        'account_setting')),
+        'account_setting', 'oauth_client')),
     source_id INTEGER NOT NULL,
     source_label TEXT NOT NULL,
     created_at INTEGER NOT NULL

@@ -401,6 +401,13 @@ const MIGRATIONS: &[Migration] = &[
             "../migrations/0053_audit_log_sources.postgres.sql"
         )),
     },
+    Migration {
+        version: 54,
+        name: "oauth",
+        shared: Some(include_str!("../migrations/0054_oauth.sql")),
+        sqlite: None,
+        postgres: None,
+    },
 ];
 
 /// The latest schema version this binary knows.

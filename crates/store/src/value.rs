@@ -146,6 +146,7 @@ value_from_id!(
     domain::InboundEmailId,
     domain::UserMergeId,
     domain::TokenId,
+    domain::OAuthClientId,
     domain::WebhookDeliveryId,
     domain::ChatWidgetId,
     domain::ChatVisitorId,
@@ -182,6 +183,7 @@ macro_rules! value_from_word {
 value_from_word!(
     domain::audit_log::AdminAction,
     domain::audit_log::AdminSource,
+    domain::oauth::ClientKind,
     domain::Status,
     domain::Priority,
     domain::TicketType,

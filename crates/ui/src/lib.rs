@@ -22,6 +22,7 @@ mod desk_chats;
 mod i18n;
 mod live;
 mod login;
+mod oauth;
 mod play;
 mod queue;
 mod reports;
@@ -60,6 +61,8 @@ pub fn router(app: App) -> Router {
         .route("/agent", get(queue::queue_page))
         .route("/agent/search", get(queue::search_page))
         .route("/agent/bulk", post(queue::bulk))
+        .route("/oauth/authorizations/new", get(oauth::ask))
+        .route("/oauth/authorizations", post(oauth::decide))
         .route("/agent/play", get(play::start))
         .route("/agent/play/skip", post(play::skip))
         .route("/agent/language", post(login::language))

@@ -150,6 +150,18 @@ fn public_read(req: &Request) -> bool {
         && !rest.starts_with("articles/labels")
 }
 
+/// Counts a request without credentials against its source's limit (the
+/// OAuth grant endpoint, where applications authenticate themselves).
+pub(crate) fn limit_source(api: &Api, client: Client) -> Result<(), ApiError> {
+    api.limiter
+        .check(
+            Key::Source(client.ip),
+            api.limiter.limit.anonymous_per_minute,
+        )
+        .map(|_| ())
+        .map_err(ApiError::RateLimited)
+}
+
 pub async fn authenticate(State(api): State<Api>, mut req: Request, next: Next) -> Response {
     let client = req
         .extensions()
@@ -172,7 +184,7 @@ pub async fn authenticate(State(api): State<Api>, mut req: Request, next: Next) 
         req.extensions_mut().insert(Actor::anonymous());
         return next.run(req).await;
     };
-    let actor = match api.app.authenticate(&creds, client, false).await {
+    let (actor, scopes) = match api.app.authenticate_call(&creds, client, false).await {
         Ok(a) => a,
         Err(e) => {
             // Failed credentials count against the source as well.
@@ -185,6 +197,21 @@ pub async fn authenticate(State(api): State<Api>, mut req: Request, next: Next) 
             return ApiError::App(e).into_response();
         }
     };
+    // An OAuth token reads with `read` and writes with `write`; any token
+    // may end itself.
+    let reading = matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    let ending_itself = req.method() == axum::http::Method::DELETE
+        && req.uri().path().trim_end_matches(".json") == "/api/v2/oauth/tokens/current";
+    if !scopes.allow(reading) && !ending_itself {
+        let missing = if reading { "read" } else { "write" };
+        return ApiError::App(app::AppError::forbidden(&format!(
+            "Missing the following required scopes: {missing}"
+        )))
+        .into_response();
+    }
     let limit = api.limiter.limit_for(actor.role);
     let remaining = match api.limiter.check(Key::User(actor.user), limit) {
         Ok(r) => r,

@@ -91,6 +91,7 @@ pub fn router(app: App, settings: Settings, pages: Router) -> Router {
     Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/api/v2/openapi", axum::routing::get(openapi::document))
+        .route("/oauth/tokens", axum::routing::post(routes::oauth::grant))
         .merge(authed)
         .fallback(routes::not_found)
         .with_state(api)

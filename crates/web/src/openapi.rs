@@ -76,6 +76,8 @@ pub use operations::Body;
     wire::RuleDefinition,
     wire::RuleDefinitions,
     wire::AttributeDefinitions,
+    wire::OAuthClientRecord,
+    wire::OAuthTokenRecord,
     wire::ConditionSubject,
     wire::ChannelAccount,
     wire::MessageTemplate,

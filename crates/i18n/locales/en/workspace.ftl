@@ -733,6 +733,7 @@ audit_source_section = help-center section
 audit_source_user_segment = user segment
 audit_source_brand = help-center look
 audit_source_account_setting = account setting
+audit_source_oauth_client = OAuth client
 audit_change = { $action } { $source } “{ $label }”
 
 # Play mode: one ticket after another from a queue.
@@ -742,3 +743,13 @@ play_skip = Skip
 play_skip_reason = Why you skip it
 play_next = Next ticket
 play_none_left = No more tickets for you in this queue.
+
+# OAuth: an application asks to act for the signed-in person.
+oauth_consent_title = Allow access?
+oauth_consent_asks = { $app } asks to act for you, { $person }, in this help desk:
+oauth_scope_read = read what you can see
+oauth_scope_write = change what you can change
+oauth_consent_revoke = You can revoke its access at any time (your OAuth tokens in the API, or an admin's token page).
+oauth_allow = Allow
+oauth_deny = Deny
+oauth_unknown_client = This application is not registered here, or it asked to send you back to an address it did not register. Nothing was granted.

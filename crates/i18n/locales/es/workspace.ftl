@@ -733,6 +733,7 @@ audit_source_section = sección del centro de ayuda
 audit_source_user_segment = segmento de usuarios
 audit_source_brand = aspecto del centro de ayuda
 audit_source_account_setting = ajuste de la cuenta
+audit_source_oauth_client = cliente OAuth
 audit_change = { $action }: { $source } «{ $label }»
 
 # Modo continuo: un ticket tras otro de una cola.
@@ -742,3 +743,13 @@ play_skip = Saltar
 play_skip_reason = Por qué lo saltas
 play_next = Siguiente ticket
 play_none_left = No quedan tickets para ti en esta cola.
+
+# OAuth: una aplicación pide actuar por la persona que ha iniciado sesión.
+oauth_consent_title = ¿Permitir el acceso?
+oauth_consent_asks = { $app } pide actuar por ti, { $person }, en este centro de soporte:
+oauth_scope_read = leer lo que tú puedes ver
+oauth_scope_write = cambiar lo que tú puedes cambiar
+oauth_consent_revoke = Puedes retirarle el acceso cuando quieras (tus tokens OAuth en la API, o la página de tokens de un administrador).
+oauth_allow = Permitir
+oauth_deny = Denegar
+oauth_unknown_client = Esta aplicación no está registrada aquí, o pidió devolverte a una dirección que no registró. No se ha concedido nada.

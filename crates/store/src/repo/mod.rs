@@ -26,6 +26,7 @@ pub mod leases;
 pub mod mailboxes;
 pub mod messaging;
 pub mod messaging_bot;
+pub mod oauth;
 pub mod ops;
 pub mod orgs;
 pub mod outbox;

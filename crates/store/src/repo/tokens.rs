@@ -54,15 +54,25 @@ pub async fn api_token_user(
     row.as_ref().map(token_actor).transpose()
 }
 
-/// Who an OAuth token belongs to: `(user, role, organization, active)`.
+/// Who an OAuth token belongs to (as a caller, and whether active) and
+/// what its scopes let it do.
 pub async fn oauth_token_user(
     c: &mut Conn<'_>,
     hash: &str,
-) -> Result<Option<(domain::Actor, bool)>, StoreError> {
+) -> Result<Option<(domain::Actor, bool, domain::oauth::Scopes)>, StoreError> {
     let row = c
-        .opt(q("SELECT u.id, u.role, u.organization_id, u.active, u.restricted_to_groups FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.kind = 'oauth'").bind(hash))
+        .opt(q("SELECT u.id, u.role, u.organization_id, u.active, u.restricted_to_groups, t.scopes FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.kind = 'oauth'").bind(hash))
         .await?;
-    row.as_ref().map(token_actor).transpose()
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    let (actor, active) = token_actor(&r)?;
+    // Unreadable scopes allow nothing.
+    let scopes = domain::oauth::Scopes::parse(&r.text(5)?).unwrap_or(domain::oauth::Scopes {
+        read: false,
+        write: false,
+    });
+    Ok(Some((actor, active, scopes)))
 }
 
 /// A token as listed for admins (never the secret, which is not stored).

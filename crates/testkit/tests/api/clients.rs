@@ -265,12 +265,34 @@ both!(
             )
             .await;
         assert_eq!(s, 201, "{b}");
-        // The tap signs in with an OAuth token, as Stitch connects.
-        let oauth = srv
-            .app
-            .create_token(domain::UserId(1), app::auth::TokenKind::OAuth, "Stitch")
+        // The tap signs in with an OAuth token, as Stitch connects: an
+        // application registered by the admin, its token by its own
+        // credentials.
+        let (s, c) = srv
+            .call(
+                "POST",
+                "/api/v2/oauth/clients.json",
+                &srv.admin(),
+                Some(json!({"client": {"name": "Stitch", "identifier": "stitch",
+                    "redirect_uri": ["https://app.stitchdata.com/oauth"]}})),
+            )
+            .await;
+        assert_eq!(s, 201, "{c}");
+        let secret = c["client"]["secret"].as_str().unwrap_or_default();
+        let r = reqwest::Client::new()
+            .post(format!("{}/oauth/tokens", srv.base))
+            .json(
+                &json!({"grant_type": "client_credentials", "client_id": "stitch",
+                "client_secret": secret, "scope": "read"}),
+            )
+            .send()
             .await
-            .unwrap_or_else(|e| panic!("token: {e}"));
+            .unwrap_or_else(|e| panic!("grant: {e}"));
+        let granted: Json = r.json().await.unwrap_or_default();
+        let oauth = granted["access_token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{granted}"))
+            .to_string();
         drive_with(
             srv,
             singer_python(),

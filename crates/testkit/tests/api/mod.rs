@@ -30,6 +30,7 @@ mod messaging_bot;
 mod messaging_kit;
 mod meta_messaging;
 mod notifications;
+mod oauth;
 mod outbound;
 mod paging;
 mod people;

@@ -1431,6 +1431,43 @@ pub(super) const API: &[Row] = &[
     ("GET", "/api/v2/users/count", "UDDAAA", ""),
     ("GET", "/api/v2/organizations/count", "UDDAAA", ""),
     ("GET", "/api/v2/groups/count", "UDDAAA", ""),
+    // OAuth: admins register applications and make tokens for them;
+    // everyone lists their own tokens.
+    ("GET", "/api/v2/oauth/clients", "UDDDDA", ""),
+    (
+        "POST",
+        "/api/v2/oauth/clients",
+        "UDDDDA",
+        r#"{"client":{"name":"C {unique}","identifier":"c_{unique}","redirect_uri":["https://tool.example/cb"]}}"#,
+    ),
+    ("GET", "/api/v2/oauth/clients/{oauth_client}", "UDDDDA", ""),
+    (
+        "PUT",
+        "/api/v2/oauth/clients/{oauth_client}",
+        "UDDDDA",
+        r#"{"client":{"name":"C {unique}"}}"#,
+    ),
+    (
+        "PUT",
+        "/api/v2/oauth/clients/{oauth_client}/generate_secret",
+        "UDDDDA",
+        "",
+    ),
+    (
+        "DELETE",
+        "/api/v2/oauth/clients/{oauth_client}",
+        "UDDDDA",
+        "",
+    ),
+    ("GET", "/api/v2/oauth/tokens", "UAAAAA", ""),
+    (
+        "POST",
+        "/api/v2/oauth/tokens",
+        "UDDDDA",
+        r#"{"token":{"client_id":{oauth_client},"scopes":["read"]}}"#,
+    ),
+    ("GET", "/api/v2/oauth/tokens/{oauth_token}", "UDDDDA", ""),
+    ("DELETE", "/api/v2/oauth/tokens/{oauth_token}", "UDDDDA", ""),
     // The admins' audit log.
     ("GET", "/api/v2/audit_logs", "UDDDDA", ""),
     ("GET", "/api/v2/audit_logs/{audit_log}", "UDDDDA", ""),
@@ -1780,6 +1817,27 @@ const PAGES: &[Row] = &[
         "/hc/{locale}/requests/{ticket}",
         "UUUDAA",
         "body=Gracias",
+    ),
+    // OAuth: the consent page is for signed-in staff; an unknown
+    // application gets a page saying so. The grant endpoint is for
+    // applications, which authenticate with their secret.
+    (
+        "GET",
+        "/oauth/authorizations/new?response_type=code&client_id=nobody&redirect_uri=https://tool.example/cb",
+        "UUUAAA",
+        "",
+    ),
+    (
+        "POST",
+        "/oauth/authorizations",
+        "UUUAAA",
+        "client_id=nobody&redirect_uri=https://tool.example/cb&decision=deny",
+    ),
+    (
+        "POST",
+        "/oauth/tokens",
+        "PPPPPP",
+        "grant_type=password&client_id=nobody&client_secret=x",
     ),
     ("GET", "/login", "PPPPPP", ""),
     (
@@ -2680,6 +2738,24 @@ impl Fixtures<'_> {
                 out.insert("schedule", s);
                 out.insert("holiday", h);
             }
+            "oauth_client" | "oauth_token" => {
+                let client = post_id(
+                    srv,
+                    "/api/v2/oauth/clients.json",
+                    json!({"client": {"name": format!("C {}", unique()), "identifier": format!("c_{}", unique()), "redirect_uri": ["https://tool.example/cb"]}}),
+                    "client",
+                )
+                .await;
+                let token = post_id(
+                    srv,
+                    "/api/v2/oauth/tokens.json",
+                    json!({"token": {"client_id": client.parse::<i64>().unwrap_or_default()}}),
+                    "token",
+                )
+                .await;
+                out.insert("oauth_client", client);
+                out.insert("oauth_token", token);
+            }
             "webhook" => {
                 let id = post_id(srv, "/api/v2/webhooks.json", json!({"webhook": {"name": format!("W {}", unique()), "endpoint": "http://127.0.0.1:9/x", "http_method": "POST", "request_format": "json", "status": "active"}}), "webhook").await;
                 out.insert("webhook", id);
@@ -3067,6 +3143,7 @@ both!(every_route_answers_each_role_as_the_table_says, |srv| {
         "policy",
         "schedule",
         "webhook",
+        "oauth_client",
         "attribute",
         "field",
         "recipient",

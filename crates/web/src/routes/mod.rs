@@ -21,6 +21,7 @@ mod help_center_translations;
 mod hooks;
 mod jobs;
 mod mailboxes;
+pub(crate) mod oauth;
 mod orgs;
 mod people;
 mod profile_fields;
@@ -77,6 +78,7 @@ pub fn api_routes() -> Router<Api> {
         .merge(article_comments::routes())
         .merge(audit_logs::routes())
         .merge(counts::routes())
+        .merge(oauth::routes())
         .merge(roles::routes())
         .merge(sessions::routes())
         .merge(skips::routes())
