@@ -132,12 +132,36 @@ pub async fn ask(
         escape(&i18n::text(lang, "oauth_allow")),
         escape(&i18n::text(lang, "oauth_deny")),
     );
-    page(
+    let mut resp = page(
         lang,
         StatusCode::OK,
         &i18n::text(lang, "oauth_consent_title"),
         &inner,
-    )
+    );
+    // Browsers hold the redirect after the form to the page's
+    // `form-action`: this page lets it go on to the application's
+    // registered address, and nowhere else.
+    if let Some(csp) = consent_policy(redirect) {
+        resp.headers_mut()
+            .insert(axum::http::header::CONTENT_SECURITY_POLICY, csp);
+    }
+    resp
+}
+
+/// The site's content policy with `form-action` widened to the origin of
+/// the application's registered address.
+fn consent_policy(redirect: &str) -> Option<axum::http::HeaderValue> {
+    let uri: axum::http::Uri = redirect.parse().ok()?;
+    let origin = format!("{}://{}", uri.scheme_str()?, uri.authority()?);
+    if origin.contains([';', ',', '\'', ' ']) {
+        return None;
+    }
+    axum::http::HeaderValue::from_str(&format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self' {origin}; \
+         frame-ancestors 'none'"
+    ))
+    .ok()
 }
 
 /// `POST /oauth/authorizations` (`decision` allow or deny): back to the
@@ -169,7 +193,19 @@ pub async fn decide(State(ui): State<Ui>, AgentForm { agent, form }: AgentForm) 
 
 #[cfg(test)]
 mod tests {
-    use super::back_to;
+    use super::{back_to, consent_policy};
+
+    #[test]
+    fn the_consent_form_may_lead_only_to_the_registered_origin() {
+        let csp = consent_policy("https://tool.example:8443/cb?x=1")
+            .map(|v| v.to_str().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        assert!(
+            csp.contains("form-action 'self' https://tool.example:8443;"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+    }
 
     #[test]
     fn the_way_back_keeps_the_applications_query() {

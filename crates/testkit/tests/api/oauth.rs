@@ -314,3 +314,46 @@ both!(
         );
     }
 );
+
+both!(the_consent_page_in_the_browser, |srv| {
+    // The application's address is on this machine (a plain page of the
+    // server's own, so Chromium really follows the redirect there) under
+    // another origin than the consent page's: `localhost`, not
+    // `127.0.0.1`, as a real application's would be another site.
+    let redirect = format!("{}/healthz", srv.base.replace("127.0.0.1", "localhost"));
+    assert!(redirect.starts_with("http://localhost:"), "{redirect}");
+    let (s, c) = srv
+        .call(
+            "POST",
+            "/api/v2/oauth/clients.json",
+            &srv.admin(),
+            Some(
+                json!({"client": {"name": "Panel de datos", "identifier": "panel",
+                "redirect_uri": [redirect]}}),
+            ),
+        )
+        .await;
+    assert_eq!(s, 201, "{c}");
+    srv.call(
+        "POST",
+        "/api/v2/users.json",
+        &srv.admin(),
+        Some(json!({"user": {"name": "Lola", "email": "lola@oauth.test", "role": "agent", "password": "lola-oauth-pass-1"}})),
+    )
+    .await;
+    browser_flow(
+        &srv,
+        "oauth_consent_flow.mjs",
+        &[
+            ("REDIRECT_URI", redirect.clone()),
+            (
+                "CLIENT_SECRET",
+                c["client"]["secret"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+        ],
+    )
+    .await;
+});
