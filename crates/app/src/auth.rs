@@ -85,6 +85,18 @@ impl AuthCache {
     }
 }
 
+/// Removes a token and records who did, in the caller's write.
+pub(crate) async fn delete_token(
+    c: &mut store::Conn<'_>,
+    actor: &Actor,
+    id: domain::TokenId,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    crate::error::found(tokens::delete(c, id).await?)?;
+    let change = AdminChange::new(AdminAction::Destroy, AdminSource::ApiToken, id.0, "");
+    crate::audit_log::record(c, actor, change, now).await
+}
+
 /// Equal without leaking where they differ (CSRF tokens, secrets).
 pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len()
@@ -333,14 +345,7 @@ impl App {
         crate::error::require(&actor, domain::policy::Capability::ManageTokens)?;
         let now = Timestamp::now();
         let out = self
-            .write(move |c| {
-                Box::pin(async move {
-                    crate::error::found(tokens::delete(c, id).await?)?;
-                    let change =
-                        AdminChange::new(AdminAction::Destroy, AdminSource::ApiToken, id.0, "");
-                    crate::audit_log::record(c, &actor, change, now).await
-                })
-            })
+            .write(move |c| Box::pin(async move { delete_token(c, &actor, id, now).await }))
             .await;
         self.auth_cache.clear();
         out

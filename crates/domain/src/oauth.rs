@@ -42,10 +42,7 @@ impl Scopes {
             read: false,
             write: false,
         };
-        for word in raw
-            .split(|c: char| c == ' ' || c == ',')
-            .filter(|w| !w.is_empty())
-        {
+        for word in raw.split([' ', ',']).filter(|w| !w.is_empty()) {
             match word {
                 "read" => s.read = true,
                 "write" => s.write = true,

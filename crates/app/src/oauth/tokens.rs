@@ -112,10 +112,7 @@ impl App {
                 Box::pin(async move {
                     let t = repo::token_by_id(c, id).await?.ok_or(AppError::NotFound)?;
                     may_see(&actor, &t)?;
-                    crate::error::found(store::repo::tokens::delete(c, id).await?)?;
-                    let change =
-                        AdminChange::new(AdminAction::Destroy, AdminSource::ApiToken, id.0, "");
-                    crate::audit_log::record(c, &actor, change, now).await
+                    crate::auth::delete_token(c, &actor, id, now).await
                 })
             })
             .await;
