@@ -7,6 +7,7 @@ Edition's create_ticket, and every call through the incremental export."""
 
 import json
 import os
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlparse
 
 from zenpy import Zenpy
@@ -22,9 +23,13 @@ overview = z.talk.account_overview()
 activity = {a.agent_id: a for a in z.talk.agents_activity()}
 queue = z.talk.current_queue_activity()
 before = z.talk.availability(agent)
+# The voicemail came in a minute ago, and today: the overview the Rust
+# test reads afterwards counts today's calls.
+now = datetime.now(timezone.utc)
+started = max(now.replace(hour=0, minute=0, second=0, microsecond=0), now - timedelta(minutes=1))
 ticket = z.talk_pe.create_ticket(agent, Ticket(via_id=45, voice_comment={
     "from": "+34655000009", "to": "+15005550006", "recording_url": "https://pbx.example/rec/9.mp3",
-    "started_at": "2026-12-07T09:00:00Z", "call_duration": 41, "transcription_text": "Quiero cambiar la dirección de envío",
+    "started_at": started.strftime("%Y-%m-%dT%H:%M:%SZ"), "call_duration": 41, "transcription_text": "Quiero cambiar la dirección de envío",
 }))
 exported = list(z.talk.calls.incremental(start_time=0))
 print(json.dumps({

@@ -47,6 +47,7 @@ pub use operations::Body;
     wire::VoiceLine,
     wire::PhoneNumber,
     wire::PhoneCapabilities,
+    wire::CallOverview,
     wire::GoodwillGesture,
     wire::DeletedTicket,
     wire::TicketMetricEvent,

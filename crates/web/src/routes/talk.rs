@@ -20,7 +20,6 @@ use app::voice::{AgentActivity, Display, VoicemailInput, start_of_today};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
-use domain::call_stats::Overview;
 use domain::routing::Presence;
 use domain::{GroupId, TicketId, Timestamp, UserId};
 use serde_json::{Value as Json, json};
@@ -69,38 +68,9 @@ fn since(ctx: &Ctx) -> Result<Timestamp, ApiError> {
         .map_or_else(|| start_of_today(Timestamp::now()), Timestamp))
 }
 
-fn overview_json(o: &Overview) -> Json {
-    json!({
-        "total_calls": o.total_calls,
-        "total_inbound_calls": o.inbound,
-        "total_outbound_calls": o.outbound,
-        "total_calls_answered": o.answered,
-        "total_calls_abandoned_in_queue": o.abandoned,
-        "total_calls_missed": o.missed,
-        "total_voicemails": o.voicemails,
-        "total_calls_with_requested_voicemail": o.voicemails,
-        "total_callback_calls": o.callbacks_requested,
-        "total_callbacks_made": o.callbacks_made,
-        "total_calls_outside_business_hours": o.outside_business_hours,
-        "total_calls_with_exceeded_queue_wait_time": o.exceeded_queue_wait,
-        "total_call_duration": o.total_call_duration,
-        "average_call_duration": o.average_call_duration,
-        "average_time_to_answer": o.average_time_to_answer,
-        "average_queue_wait_time": o.average_queue_wait,
-        "max_queue_wait_time": o.max_queue_wait,
-        "max_calls_waiting": o.max_calls_waiting,
-        "total_talk_time": o.total_talk_time,
-        "total_wrap_up_time": o.total_wrap_up_time,
-        "average_wrap_up_time": o.average_wrap_up_time,
-        // atiende has no hold: nobody is ever put on it.
-        "total_hold_time": 0,
-        "average_hold_time": 0,
-    })
-}
-
 async fn account_overview(State(api): State<Api>, ctx: Ctx) -> ApiResult {
     let o = api.app.call_overview(ctx.actor, since(&ctx)?).await?;
-    ok(json!({ "account_overview": overview_json(&o) }))
+    ok(wire::Keyed("account_overview", wire::call_overview(&o)))
 }
 
 /// `group_ids=1,2`: agents of these groups only.

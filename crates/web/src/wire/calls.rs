@@ -156,6 +156,63 @@ pub fn phone_number<'a>(base: &str, l: &'a domain::voice::VoiceLine) -> PhoneNum
     }
 }
 
+/// Zendesk Talk's account overview of a period's calls (seconds, counts).
+#[derive(Serialize, ToSchema)]
+pub struct CallOverview {
+    pub total_calls: i64,
+    pub total_inbound_calls: i64,
+    pub total_outbound_calls: i64,
+    pub total_calls_answered: i64,
+    pub total_calls_abandoned_in_queue: i64,
+    pub total_calls_missed: i64,
+    pub total_voicemails: i64,
+    pub total_calls_with_requested_voicemail: i64,
+    pub total_callback_calls: i64,
+    pub total_callbacks_made: i64,
+    pub total_calls_outside_business_hours: i64,
+    pub total_calls_with_exceeded_queue_wait_time: i64,
+    pub total_call_duration: i64,
+    pub average_call_duration: i64,
+    pub average_time_to_answer: i64,
+    pub average_queue_wait_time: i64,
+    pub max_queue_wait_time: i64,
+    pub max_calls_waiting: i64,
+    pub total_talk_time: i64,
+    pub total_wrap_up_time: i64,
+    pub average_wrap_up_time: i64,
+    /// atiende has no hold: nobody is ever put on it.
+    pub total_hold_time: i64,
+    pub average_hold_time: i64,
+}
+
+pub fn call_overview(o: &domain::call_stats::Overview) -> CallOverview {
+    CallOverview {
+        total_calls: o.total_calls,
+        total_inbound_calls: o.inbound,
+        total_outbound_calls: o.outbound,
+        total_calls_answered: o.answered,
+        total_calls_abandoned_in_queue: o.abandoned,
+        total_calls_missed: o.missed,
+        total_voicemails: o.voicemails,
+        total_calls_with_requested_voicemail: o.voicemails,
+        total_callback_calls: o.callbacks_requested,
+        total_callbacks_made: o.callbacks_made,
+        total_calls_outside_business_hours: o.outside_business_hours,
+        total_calls_with_exceeded_queue_wait_time: o.exceeded_queue_wait,
+        total_call_duration: o.total_call_duration,
+        average_call_duration: o.average_call_duration,
+        average_time_to_answer: o.average_time_to_answer,
+        average_queue_wait_time: o.average_queue_wait,
+        max_queue_wait_time: o.max_queue_wait,
+        max_calls_waiting: o.max_calls_waiting,
+        total_talk_time: o.total_talk_time,
+        total_wrap_up_time: o.total_wrap_up_time,
+        average_wrap_up_time: o.average_wrap_up_time,
+        total_hold_time: 0,
+        average_hold_time: 0,
+    }
+}
+
 pub fn call<'a>(base: &str, k: &'a CallRecord) -> Call<'a> {
     Call {
         id: k.id.0,

@@ -164,7 +164,7 @@ pub const CHANNELS: &[Operation] = &[
         "/api/v2/channels/voice/stats/account_overview",
         "Phone calls",
         "Zendesk Talk's account overview of today's calls (or since start_time): totals, answered, abandoned in queue, voicemails, callbacks asked for and made, speed of answer, queue wait, talk and wrap-up time (admins)",
-        Body::Object,
+        Body::One("account_overview", "CallOverview"),
     ),
     (
         "get",
