@@ -153,10 +153,25 @@ impl Schedule {
             .map(|ts| ts.to_zoned(self.tz.clone()).date())
     }
 
+    /// How many days before a date a window still open on it may have
+    /// begun: one for an overnight shift, a week for "always open" (one
+    /// window from Sunday 00:00 to the next).
+    fn lookback_days(&self) -> i64 {
+        self.intervals
+            .iter()
+            .map(|&(s, e)| i64::from((e - s).div_ceil(DAY_MINUTES)))
+            .max()
+            .unwrap_or(1)
+            .max(1)
+    }
+
     /// Windows (as instants) that overlap `[from, …)`, in order, starting
-    /// with those that began the day before (an overnight shift).
+    /// with those that began on the days before and are still open.
     fn windows_from(&self, from: Timestamp) -> impl Iterator<Item = (i64, i64)> + '_ {
-        let first = self.local_date(from).and_then(|d| d.yesterday().ok());
+        let back = self.lookback_days();
+        let first = self
+            .local_date(from)
+            .and_then(|d| d.checked_sub(jiff::Span::new().days(back)).ok());
         let mut day = first;
         let mut n = 0;
         std::iter::from_fn(move || {
@@ -251,6 +266,24 @@ mod tests {
             iv.push((day * 1440 + 15 * 60, day * 1440 + 18 * 60));
         }
         Schedule::new(tz, iv, vec![]).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn always_open_is_open_every_day_of_the_week() {
+        let s = Schedule::always(TimeZone::UTC);
+        for day in 6..=13 {
+            for (h, m) in [(0, 0), (0, 5), (12, 0), (23, 59)] {
+                let t = at(&TimeZone::UTC, 2026, 12, day, h, m);
+                assert!(s.is_open(t), "12-{day} {h}:{m}");
+                assert_eq!(s.next_open(t), Some(t));
+                assert_eq!(s.add_minutes(t, 90), Some(Timestamp(t.0 + 5400)));
+            }
+        }
+        let (a, b) = (
+            at(&TimeZone::UTC, 2026, 12, 8, 0, 5),
+            at(&TimeZone::UTC, 2026, 12, 11, 0, 5),
+        );
+        assert_eq!(s.minutes_between(a, b), 3 * 1440);
     }
 
     #[test]

@@ -734,7 +734,9 @@ both!(the_weekly_report_is_mailed_once_a_week, |first| {
     let schedule = WeeklySchedule {
         recipients: vec!["Jefa@Example.com".into(), "jefa@example.com".into()],
         weekday: z.weekday().to_monday_zero_offset() as u8,
-        hour: z.hour().saturating_sub(1) as u8,
+        // jiff's hour is an i8: at midnight the hour before is yesterday's,
+        // and the schedule names this day's first hour instead.
+        hour: (z.hour() - 1).max(0) as u8,
         time_zone: "UTC".into(),
         locale: "es".into(),
     };
