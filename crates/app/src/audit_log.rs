@@ -3,7 +3,7 @@
 //! filters.
 
 use crate::{App, AppError};
-use domain::audit_log::{AdminChange, AuditLogEntry, AuditLogFilter};
+use domain::audit_log::{AdminAction, AdminChange, AdminSource, AuditLogEntry, AuditLogFilter};
 use domain::policy::Capability;
 use domain::{Actor, Timestamp};
 use i18n::{Arg, Lang};
@@ -32,17 +32,24 @@ pub(crate) const ACCOUNT: i64 = 1;
 pub(crate) async fn record_setting(
     c: &mut Conn<'_>,
     actor: &Actor,
-    source: domain::audit_log::AdminSource,
+    source: AdminSource,
     label: &str,
     at: Timestamp,
 ) -> Result<(), AppError> {
-    let change = AdminChange::new(
-        domain::audit_log::AdminAction::Update,
-        source,
-        ACCOUNT,
-        label,
-    );
-    record(c, actor, change, at).await
+    note(c, actor, AdminAction::Update, source, ACCOUNT, label, at).await
+}
+
+/// [`record`] of one change named by its parts.
+pub(crate) async fn note(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    action: AdminAction,
+    source: AdminSource,
+    id: i64,
+    label: &str,
+    at: Timestamp,
+) -> Result<(), AppError> {
+    record(c, actor, AdminChange::new(action, source, id, label), at).await
 }
 
 pub(crate) async fn record(

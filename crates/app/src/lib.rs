@@ -35,6 +35,7 @@ pub mod oauth;
 pub mod operations;
 pub mod orgs;
 pub mod outbox;
+pub mod page_policy;
 pub mod periodic;
 pub mod pipeline;
 pub mod placeholders;

@@ -33,15 +33,23 @@ impl Scopes {
         write: true,
     };
 
+    /// Nothing at all.
+    pub const NONE: Scopes = Scopes {
+        read: false,
+        write: false,
+    };
+
+    /// Scopes as stored; unreadable ones allow nothing.
+    pub fn stored(raw: &str) -> Scopes {
+        Scopes::parse(raw).unwrap_or(Scopes::NONE)
+    }
+
     /// Reads Zendesk's scope list (space- or comma-separated). Only
     /// `read` and `write` are offered: resource scopes
     /// (`tickets:read`) and `impersonate` are refused by name rather
     /// than granted more widely than asked.
     pub fn parse(raw: &str) -> Result<Scopes, String> {
-        let mut s = Scopes {
-            read: false,
-            write: false,
-        };
+        let mut s = Scopes::NONE;
         for word in raw.split([' ', ',']).filter(|w| !w.is_empty()) {
             match word {
                 "read" => s.read = true,

@@ -156,12 +156,7 @@ fn consent_policy(redirect: &str) -> Option<axum::http::HeaderValue> {
     if origin.contains([';', ',', '\'', ' ']) {
         return None;
     }
-    axum::http::HeaderValue::from_str(&format!(
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self' {origin}; \
-         frame-ancestors 'none'"
-    ))
-    .ok()
+    axum::http::HeaderValue::from_str(&app::page_policy::with_form_target(&origin)).ok()
 }
 
 /// `POST /oauth/authorizations` (`decision` allow or deny): back to the

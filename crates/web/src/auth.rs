@@ -104,12 +104,13 @@ impl Limiter {
 
 /// Reads the Authorization header: Basic (token or password) or Bearer.
 fn credentials(req: &Request) -> Option<Credentials> {
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .trim();
+    credentials_in(req.headers())
+}
+
+/// [`credentials`] from a request's headers (the OAuth routes read the
+/// bearer token a call came with, and a client's Basic credentials).
+pub(crate) fn credentials_in(headers: &axum::http::HeaderMap) -> Option<Credentials> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
     if let Some(b) = value
         .strip_prefix("Basic ")
         .or_else(|| value.strip_prefix("basic "))
@@ -203,9 +204,11 @@ pub async fn authenticate(State(api): State<Api>, mut req: Request, next: Next) 
         *req.method(),
         axum::http::Method::GET | axum::http::Method::HEAD
     );
-    let ending_itself = req.method() == axum::http::Method::DELETE
-        && req.uri().path().trim_end_matches(".json") == "/api/v2/oauth/tokens/current";
-    if !scopes.allow(reading) && !ending_itself {
+    let ending_itself = |req: &Request| {
+        req.method() == axum::http::Method::DELETE
+            && req.uri().path().trim_end_matches(".json") == "/api/v2/oauth/tokens/current"
+    };
+    if !scopes.allow(reading) && !ending_itself(&req) {
         let missing = if reading { "read" } else { "write" };
         return ApiError::App(app::AppError::forbidden(&format!(
             "Missing the following required scopes: {missing}"

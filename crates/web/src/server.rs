@@ -181,9 +181,7 @@ fn security_headers(h: &mut HeaderMap, https: bool) {
     };
     set(
         header::CONTENT_SECURITY_POLICY,
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-         frame-ancestors 'none'",
+        app::page_policy::CONTENT_SECURITY_POLICY,
     );
     set(header::X_FRAME_OPTIONS, "DENY");
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");

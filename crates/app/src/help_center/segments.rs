@@ -2,8 +2,9 @@
 //! restricted article, and the audience a reader belongs to.
 
 use super::*;
+use crate::audit_log::note;
 use domain::UserSegmentId;
-use domain::audit_log::{AdminAction, AdminChange, AdminSource};
+use domain::audit_log::{AdminAction, AdminSource};
 use domain::segment::{Audience, SegmentReader, SegmentUserType, UserSegment};
 use store::repo::user_segments as segments;
 
@@ -144,7 +145,16 @@ impl App {
         self.write(move |c| {
             Box::pin(async move {
                 x.id = segments::insert(c, &x).await?;
-                log(c, &actor, AdminAction::Create, &x, now).await?;
+                note(
+                    c,
+                    &actor,
+                    AdminAction::Create,
+                    AdminSource::UserSegment,
+                    x.id.0,
+                    &x.name,
+                    now,
+                )
+                .await?;
                 Ok(x)
             })
         })
@@ -169,7 +179,16 @@ impl App {
                 apply(&mut x, input)?;
                 x.updated_at = now;
                 segments::update(c, &x).await?;
-                log(c, &actor, AdminAction::Update, &x, now).await?;
+                note(
+                    c,
+                    &actor,
+                    AdminAction::Update,
+                    AdminSource::UserSegment,
+                    x.id.0,
+                    &x.name,
+                    now,
+                )
+                .await?;
                 Ok(x)
             })
         })
@@ -199,23 +218,20 @@ impl App {
                     )));
                 }
                 crate::error::found(segments::delete(c, id).await?)?;
-                log(c, &actor, AdminAction::Destroy, &x, now).await
+                note(
+                    c,
+                    &actor,
+                    AdminAction::Destroy,
+                    AdminSource::UserSegment,
+                    x.id.0,
+                    &x.name,
+                    now,
+                )
+                .await
             })
         })
         .await
     }
-}
-
-/// Records a change to a segment in the admins' audit log.
-async fn log(
-    c: &mut store::Conn<'_>,
-    actor: &Actor,
-    action: AdminAction,
-    x: &UserSegment,
-    now: Timestamp,
-) -> Result<(), AppError> {
-    let change = AdminChange::new(action, AdminSource::UserSegment, x.id.0, &x.name);
-    crate::audit_log::record(c, actor, change, now).await
 }
 
 fn built_in() -> AppError {

@@ -2,22 +2,8 @@
 //! arrange (each with its source locale's text kept as a translation).
 
 use super::*;
-use domain::audit_log::{AdminAction, AdminChange, AdminSource};
-
-/// Records a change to the structure in the admins' audit log, in the
-/// change's transaction.
-async fn log(
-    c: &mut store::Conn<'_>,
-    actor: &Actor,
-    action: AdminAction,
-    source: AdminSource,
-    id: i64,
-    name: &str,
-    now: Timestamp,
-) -> Result<(), AppError> {
-    let change = AdminChange::new(action, source, id, name);
-    crate::audit_log::record(c, actor, change, now).await
-}
+use crate::audit_log::note as log;
+use domain::audit_log::{AdminAction, AdminSource};
 
 impl App {
     pub async fn create_category(

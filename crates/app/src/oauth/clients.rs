@@ -1,8 +1,9 @@
 //! The applications admins register.
 
 use super::new_secret;
+use crate::audit_log::note;
 use crate::{App, AppError, FieldError};
-use domain::audit_log::{AdminAction, AdminChange, AdminSource};
+use domain::audit_log::{AdminAction, AdminSource};
 use domain::oauth::{ClientKind, OAuthClient, acceptable_redirect};
 use domain::policy::Capability;
 use domain::{Actor, OAuthClientId, Timestamp};
@@ -85,17 +86,6 @@ fn identifier_of(raw: Option<String>) -> Result<String, AppError> {
     }
 }
 
-async fn log(
-    c: &mut store::Conn<'_>,
-    actor: &Actor,
-    action: AdminAction,
-    x: &OAuthClient,
-    now: Timestamp,
-) -> Result<(), AppError> {
-    let change = AdminChange::new(action, AdminSource::OAuthClient, x.id.0, &x.name);
-    crate::audit_log::record(c, actor, change, now).await
-}
-
 impl App {
     /// Every registered application (admins).
     pub async fn oauth_clients(&self, actor: Actor) -> Result<Vec<OAuthClient>, AppError> {
@@ -155,7 +145,16 @@ impl App {
                         )));
                     }
                     x.id = repo::insert_client(c, &x, &hash).await?;
-                    log(c, &actor, AdminAction::Create, &x, now).await?;
+                    note(
+                        c,
+                        &actor,
+                        AdminAction::Create,
+                        AdminSource::OAuthClient,
+                        x.id.0,
+                        &x.name,
+                        now,
+                    )
+                    .await?;
                     Ok(x)
                 })
             })
@@ -178,7 +177,16 @@ impl App {
                 apply(&mut x, input)?;
                 x.updated_at = now;
                 repo::update_client(c, &x).await?;
-                log(c, &actor, AdminAction::Update, &x, now).await?;
+                note(
+                    c,
+                    &actor,
+                    AdminAction::Update,
+                    AdminSource::OAuthClient,
+                    x.id.0,
+                    &x.name,
+                    now,
+                )
+                .await?;
                 Ok(x)
             })
         })
@@ -200,7 +208,16 @@ impl App {
                     let mut x = repo::client_by_id(c, id).await?.ok_or(AppError::NotFound)?;
                     repo::set_client_secret(c, id, &hash, now).await?;
                     x.updated_at = now;
-                    log(c, &actor, AdminAction::Update, &x, now).await?;
+                    note(
+                        c,
+                        &actor,
+                        AdminAction::Update,
+                        AdminSource::OAuthClient,
+                        x.id.0,
+                        &x.name,
+                        now,
+                    )
+                    .await?;
                     Ok(x)
                 })
             })
@@ -221,7 +238,16 @@ impl App {
                 Box::pin(async move {
                     let x = repo::client_by_id(c, id).await?.ok_or(AppError::NotFound)?;
                     repo::delete_client(c, id).await?;
-                    log(c, &actor, AdminAction::Destroy, &x, now).await
+                    note(
+                        c,
+                        &actor,
+                        AdminAction::Destroy,
+                        AdminSource::OAuthClient,
+                        x.id.0,
+                        &x.name,
+                        now,
+                    )
+                    .await
                 })
             })
             .await;

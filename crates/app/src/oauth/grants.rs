@@ -215,26 +215,33 @@ impl App {
         })?;
         let (access_token, hash) = new_secret(40);
         let now = Timestamp::now();
-        self.write(move |c| {
-            Box::pin(async move {
-                let admin = store::repo::users::get(c, owner)
-                    .await?
-                    .is_some_and(|u| u.active && u.role == domain::Role::Admin);
-                if !admin {
-                    return Ok(false);
-                }
-                repo::insert_token(c, owner, Some(client.id), scopes, &hash, &client.name, now)
-                    .await?;
-                Ok(true)
+        let issued = self
+            .write(move |c| {
+                Box::pin(async move {
+                    let admin = store::repo::users::get(c, owner)
+                        .await?
+                        .is_some_and(|u| u.active && u.role == domain::Role::Admin);
+                    if admin {
+                        repo::insert_token(
+                            c,
+                            owner,
+                            Some(client.id),
+                            scopes,
+                            &hash,
+                            &client.name,
+                            now,
+                        )
+                        .await?;
+                    }
+                    Ok(admin)
+                })
             })
-        })
-        .await?
-        .then_some(())
-        .ok_or_else(|| {
-            GrantError::UnauthorizedClient(
+            .await?;
+        if !issued {
+            return Err(GrantError::UnauthorizedClient(
                 "the admin who registered this client is no longer an active admin".into(),
-            )
-        })?;
+            ));
+        }
         Ok(Granted {
             access_token,
             scopes,

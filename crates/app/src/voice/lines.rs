@@ -228,6 +228,15 @@ impl App {
         Ok(repo::lines(&mut rc.conn()).await?)
     }
 
+    /// One number callers dial, as Talk's phone number (staff).
+    pub async fn phone_number(&self, actor: Actor, id: VoiceLineId) -> Result<VoiceLine, AppError> {
+        require(&actor, Capability::WorkTheDesk)?;
+        let mut rc = self.read().await?;
+        repo::line_by_id(&mut rc.conn(), id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
     /// One line (admins).
     pub async fn voice_line(&self, actor: Actor, id: VoiceLineId) -> Result<VoiceLine, AppError> {
         require(&actor, Capability::ManageChannels)?;

@@ -28,14 +28,6 @@ fn client(r: &Row) -> Result<OAuthClient, StoreError> {
     })
 }
 
-/// Scopes as stored; anything unreadable counts as none.
-fn scopes(raw: &str) -> Scopes {
-    Scopes::parse(raw).unwrap_or(Scopes {
-        read: false,
-        write: false,
-    })
-}
-
 pub async fn insert_client(
     c: &mut Conn<'_>,
     x: &OAuthClient,
@@ -172,7 +164,7 @@ fn token(r: &Row) -> Result<OAuthToken, StoreError> {
         id: TokenId(r.int(0)?),
         user_id: UserId(r.int(1)?),
         client_id: r.opt_int(2)?.map(OAuthClientId),
-        scopes: scopes(&r.text(3)?),
+        scopes: Scopes::stored(&r.text(3)?),
         created_at: Timestamp(r.int(4)?),
     })
 }
@@ -260,7 +252,7 @@ pub async fn take_code(c: &mut Conn<'_>, hash: &str) -> Result<Option<Grant>, St
             client_id: OAuthClientId(r.int(0)?),
             user_id: UserId(r.int(1)?),
             redirect_uri: r.text(2)?,
-            scopes: scopes(&r.text(3)?),
+            scopes: Scopes::stored(&r.text(3)?),
             expires_at: Timestamp(r.int(4)?),
         })),
         None => Ok(None),

@@ -67,12 +67,11 @@ pub async fn oauth_token_user(
         return Ok(None);
     };
     let (actor, active) = token_actor(&r)?;
-    // Unreadable scopes allow nothing.
-    let scopes = domain::oauth::Scopes::parse(&r.text(5)?).unwrap_or(domain::oauth::Scopes {
-        read: false,
-        write: false,
-    });
-    Ok(Some((actor, active, scopes)))
+    Ok(Some((
+        actor,
+        active,
+        domain::oauth::Scopes::stored(&r.text(5)?),
+    )))
 }
 
 /// A token as listed for admins (never the secret, which is not stored).

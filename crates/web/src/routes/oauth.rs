@@ -12,13 +12,13 @@ use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::input::Fields;
 use crate::wire;
+use app::auth::Credentials;
 use app::oauth::{ClientInput, GrantError};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
-use base64::Engine;
 use domain::oauth::{ClientKind, Scopes};
 use domain::{OAuthClientId, TokenId};
 use serde_json::{Map, Value as Json, json};
@@ -136,11 +136,11 @@ async fn tokens(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 }
 
 /// The bearer token this request came with.
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
-    v.strip_prefix("Bearer ")
-        .or_else(|| v.strip_prefix("bearer "))
-        .map(str::trim)
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    match crate::auth::credentials_in(headers)? {
+        Credentials::Bearer(token) => Some(token),
+        Credentials::Basic { .. } => None,
+    }
 }
 
 async fn token(
@@ -151,7 +151,7 @@ async fn token(
 ) -> ApiResult {
     let t = if id == "current" {
         let b = bearer(&headers).ok_or(ApiError::App(app::AppError::NotFound))?;
-        api.app.current_oauth_token(ctx.actor, b).await?
+        api.app.current_oauth_token(ctx.actor, &b).await?
     } else {
         api.app
             .oauth_token(ctx.actor, path_id::<TokenId>(&id)?)
@@ -195,7 +195,7 @@ async fn revoke(
 ) -> ApiResult {
     let id = if id == "current" {
         let b = bearer(&headers).ok_or(ApiError::App(app::AppError::NotFound))?;
-        api.app.current_oauth_token(ctx.actor, b).await?.id
+        api.app.current_oauth_token(ctx.actor, &b).await?.id
     } else {
         path_id::<TokenId>(&id)?
     };
@@ -253,21 +253,9 @@ fn grant_params(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Json>, G
             .map(|(k, v)| (k.into_owned(), Json::String(v.into_owned())))
             .collect()
     };
-    let basic = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().strip_prefix("Basic "))
-        .and_then(|b| {
-            base64::engine::general_purpose::STANDARD
-                .decode(b.trim())
-                .ok()
-        })
-        .and_then(|d| String::from_utf8(d).ok());
-    if let Some((id, secret)) = basic.as_deref().and_then(|b| b.split_once(':')) {
-        m.entry("client_id")
-            .or_insert_with(|| Json::String(id.to_string()));
-        m.entry("client_secret")
-            .or_insert_with(|| Json::String(secret.to_string()));
+    if let Some(Credentials::Basic { user, secret }) = crate::auth::credentials_in(headers) {
+        m.entry("client_id").or_insert(Json::String(user));
+        m.entry("client_secret").or_insert(Json::String(secret));
     }
     Ok(m)
 }

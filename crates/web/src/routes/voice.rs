@@ -77,15 +77,13 @@ async fn phone_numbers(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 }
 
 async fn phone_number(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let wanted = path_id::<VoiceLineId>(&id)?;
-    let all = api.app.phone_numbers(ctx.actor).await?;
-    let line = all
-        .iter()
-        .find(|l| l.id == wanted)
-        .ok_or(ApiError::App(app::AppError::NotFound))?;
+    let line = api
+        .app
+        .phone_number(ctx.actor, path_id::<VoiceLineId>(&id)?)
+        .await?;
     ok(wire::Keyed(
         "phone_number",
-        wire::phone_number(&ctx.base, line),
+        wire::phone_number(&ctx.base, &line),
     ))
 }
 
