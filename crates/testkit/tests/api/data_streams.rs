@@ -1033,3 +1033,12 @@ both!(play_mode_serves_the_next_ticket_and_records_skips, |srv| {
     );
     assert!(!seen.iter().any(|(t, _)| *t == taken));
 });
+
+both!(audit_log_ids_out_of_range_are_not_found, |srv| {
+    for id in ["0", "-1", "-9223372036854775808", "9223372036854775807"] {
+        let (s, b) = srv
+            .get(&format!("/api/v2/audit_logs/{id}.json"), &srv.admin())
+            .await;
+        assert_eq!(s, 404, "{id}: {b}");
+    }
+});

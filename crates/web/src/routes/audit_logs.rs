@@ -69,9 +69,13 @@ async fn list(State(api): State<Api>, ctx: Ctx) -> ApiResult {
 }
 
 async fn show(State(api): State<Api>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+    // Ids start at 1: anything else (a negative one could not be paged
+    // from) names no entry.
     let id: i64 = id
         .parse()
-        .map_err(|_| ApiError::App(app::AppError::NotFound))?;
+        .ok()
+        .filter(|i: &i64| *i > 0)
+        .ok_or(ApiError::App(app::AppError::NotFound))?;
     let (listed, _) = api
         .app
         .audit_log(
